@@ -1,0 +1,1 @@
+int flowc_cli_placeholder;

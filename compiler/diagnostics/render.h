@@ -1,0 +1,41 @@
+// Renderers: the same Diagnostic data printed for people (rustc-style), for
+// tools (json), for code scanning (SARIF 2.1.0) and for GitHub Actions
+// (workflow-command annotations).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/source/source.h"
+
+namespace flowc {
+
+enum class DiagnosticFormat { Human, Json, Sarif, Github };
+
+/// Parses "human", "json", "sarif", "github".
+bool parse_diagnostic_format(std::string_view text, DiagnosticFormat& out);
+
+struct RenderOptions {
+  bool color = false;  // ANSI colour (callers decide: TTY and no NO_COLOR)
+};
+
+/// rustc-style: `error[E0101]: msg`, ` --> file:line:col`, the source line,
+/// a caret underline across the whole range, `= help:` / `= note:` lines, and a
+/// final summary line ("error: 2 errors, 1 warning emitted") when any.
+void render_human(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
+                  std::ostream& out, const RenderOptions& options = {});
+/// One JSON array: code, severity, message, file, 1-based line/column start and
+/// end, notes (with locations), helps, fix-its.
+void render_json(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out);
+/// SARIF 2.1.0 with one rule per registered code.
+void render_sarif(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out);
+/// `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=E0101::msg` per diagnostic.
+void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out);
+
+/// Dispatches on `format`.
+void render(DiagnosticFormat format, const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
+            std::ostream& out, const RenderOptions& options = {});
+
+}  // namespace flowc

@@ -1,0 +1,55 @@
+#include "compiler/model/model.h"
+
+namespace flowc::model {
+
+namespace {
+std::string_view kind_name(TypeKind kind) {
+  switch (kind) {
+    case TypeKind::Error: return "{error}";
+    case TypeKind::Bool: return "bool";
+    case TypeKind::Int: return "int";
+    case TypeKind::Float: return "float";
+    case TypeKind::Percent: return "percent";
+    case TypeKind::Duration: return "duration";
+    case TypeKind::Date: return "date";
+    case TypeKind::Time: return "time";
+    case TypeKind::Timestamp: return "timestamp";
+    case TypeKind::String: return "string";
+    case TypeKind::Column: return "column";
+    case TypeKind::Table: return "table";
+    case TypeKind::Sql: return "sql";
+    case TypeKind::Cron: return "cron";
+    case TypeKind::Secret: return "secret";
+    case TypeKind::Severity: return "severity";
+    case TypeKind::List: return "list";
+    case TypeKind::Metric: return "metric";
+    case TypeKind::Expectation: return "expectation";
+    case TypeKind::Task: return "task";
+    case TypeKind::Source: return "source";
+    case TypeKind::Route: return "route";
+    case TypeKind::Target: return "target";
+    case TypeKind::Legacy: return "legacy";
+    case TypeKind::RetryPolicy: return "retry_policy";
+    case TypeKind::WriteMode: return "write_mode";
+    case TypeKind::Command: return "command";
+    case TypeKind::Alert: return "alert";
+    case TypeKind::Stage: return "stage";
+    case TypeKind::Channel: return "channel";
+    case TypeKind::Backoff: return "backoff";
+    case TypeKind::Any: return "any";
+  }
+  return "?";
+}
+}  // namespace
+
+std::string type_name(Type type) {
+  std::string name(kind_name(type.kind));
+  if (type.kind == TypeKind::List || type.kind == TypeKind::Metric) {
+    name += "<";
+    name += kind_name(type.arg);
+    name += ">";
+  }
+  return name;
+}
+
+}  // namespace flowc::model

@@ -1,0 +1,239 @@
+// The checked model of a project: every declaration resolved and typed. It is
+// what `lower` turns into a Plan, what the LSP queries (symbols, references,
+// types, docs), and what inventory/doc/impact read. Values in vectors, typed ids.
+// Everything here is already validated: consumers never re-check.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/source/source.h"
+#include "compiler/syntax/tree.h"
+
+namespace flowc::model {
+
+template <typename Tag>
+using Id = syntax::Id<Tag>;
+
+using SymbolId = Id<struct SymbolTag>;
+using WorkflowId = Id<struct WorkflowTag>;
+using TaskId = Id<struct TaskTag>;      // tasks and sources share one vector: Node
+using LegacyId = Id<struct LegacyTag>;
+using RouteId = Id<struct RouteTag>;
+using TargetId = Id<struct TargetTag>;
+
+/// The types of language.md §4.
+enum class TypeKind : uint8_t {
+  Error,  // already diagnosed; compatible with everything
+  Bool, Int, Float, Percent, Duration, Date, Time, Timestamp, String, Column, Table, Sql, Cron,
+  Secret, Severity, List, Metric, Expectation, Task, Source, Route, Target, Legacy, RetryPolicy,
+  WriteMode, Command, Alert, Stage, Channel, Backoff, Any,
+};
+
+/// A type; `arg` is the element type of list<T> and metric<T>.
+struct Type {
+  TypeKind kind = TypeKind::Error;
+  TypeKind arg = TypeKind::Error;
+  friend bool operator==(const Type&, const Type&) = default;
+};
+
+/// "list<column>", "duration", ...
+std::string type_name(Type type);
+
+enum class SymbolKind : uint8_t {
+  Project, Target, Environment, Route, Legacy, Workflow, Source, Task, Param, Function, Attribute, EnumValue,
+};
+
+/// A named declaration anywhere in the project or the standard library.
+struct Symbol {
+  SymbolKind kind = SymbolKind::Task;
+  std::string name;            // as declared ("orders")
+  std::string qualified_name;  // globally unique ("daily_kpi.orders"; top-level: the name)
+  SourceRange name_range;      // the identifier in its declaration
+  SourceRange decl_range;      // the whole declaration
+  Type type;
+  std::string signature;       // functions: "fn unique(cols: column...) -> expectation"
+  std::string doc;             // doc comment
+  bool in_stdlib = false;
+  bool is_secret = false;      // its value comes from env(): never show it
+  WorkflowId workflow;         // for names scoped to a workflow
+};
+
+/// One use of a name in the source, resolved.
+struct Reference {
+  SourceRange range;  // the identifier (or the `name` inside `${name}`)
+  SymbolId symbol;
+};
+
+enum class Stage : uint8_t { Model, Mirror, Production };
+enum class WriteModeKind : uint8_t { Replace, OverwritePartition, Merge, Append, None };
+enum class SeverityLevel : uint8_t { Info, Low, Medium, High, Critical };
+
+struct WriteMode {
+  WriteModeKind kind = WriteModeKind::None;
+  std::string partition_column;       // overwrite_partition(col)
+  std::vector<std::string> merge_key; // merge(key = [...])
+  SourceRange range;
+};
+
+struct RetryPolicy {
+  uint32_t attempts = 0;          // retries after the first attempt
+  bool exponential = true;
+  int64_t initial_seconds = 30;
+  int64_t max_seconds = 600;
+  bool on_any = false;            // retry(on = any)
+  SourceRange range;
+};
+
+/// `alert(route, severity = ...)`.
+struct AlertSpec {
+  RouteId route;
+  SeverityLevel severity = SeverityLevel::High;
+  SourceRange range;
+};
+
+/// One piece of a SQL or command template after resolution.
+struct TemplatePart {
+  enum class Kind : uint8_t { Text, Table, Param, Self } kind = Kind::Text;
+  std::string text;      // Text: literal SQL; Param: the param name
+  TaskId node;           // Table: the task or source whose table this is
+  SourceRange range;     // where it was written (in the .flow or .sql file)
+};
+
+struct SqlTemplate {
+  std::vector<TemplatePart> parts;
+  FileId file;           // the .sql file when written as file("..."), else the .flow file
+  SourceRange range;
+};
+
+/// One `expect` statement, after stdlib functions are expanded.
+struct Expectation {
+  std::string name;       // the `as` label, or the source text of the condition
+  bool warn = false;      // `else warn`
+  syntax::ExprId condition;
+  FileId file;            // the tree the condition lives in
+  SourceRange range;
+};
+
+enum class NodeKind : uint8_t { Source, Task };
+
+/// A source or a task of a workflow.
+struct Node {
+  NodeKind kind = NodeKind::Task;
+  SymbolId symbol;
+  WorkflowId workflow;
+  std::string name;
+  std::string table;                  // source `table` / task `writes` ("" for command tasks without writes)
+  SourceRange table_range;
+  WriteMode mode;
+  std::optional<SqlTemplate> sql;     // SQL tasks
+  std::vector<SqlTemplate> command;   // command tasks: argv, each element a template
+  std::vector<TaskId> after;          // explicit order
+  std::vector<TaskId> deps;           // all dependencies: after + ${} references (deduplicated)
+  std::vector<Expectation> expectations;
+  std::optional<RetryPolicy> retry;   // effective (task's own or the workflow default)
+  int64_t timeout_seconds = 0;        // effective; 0 = none
+  bool publish = false;
+  bool idempotent = false;            // effective: write mode idempotent, or declared
+  std::vector<syntax::ExprId> compare;// mirror parity metrics
+  // Sources only.
+  std::optional<syntax::ExprId> ready;
+  int64_t wait_seconds = 0;
+  int64_t poll_seconds = 0;
+  FileId file;
+  SourceRange range;
+};
+
+struct Param {
+  SymbolId symbol;
+  std::string name;
+  Type type;
+  std::optional<syntax::ExprId> default_value;
+};
+
+struct Workflow {
+  SymbolId symbol;
+  std::string name;
+  std::string owner;
+  TargetId target;
+  std::string schedule;               // cron text ("" = unscheduled)
+  std::string time_zone = "UTC";
+  std::optional<int64_t> deadline_seconds;  // time of day
+  uint32_t concurrency = 4;
+  LegacyId replaces;
+  Stage stage = Stage::Model;
+  uint32_t cutover_after = 3;
+  std::optional<AlertSpec> on_failure, on_late, on_warning;
+  std::vector<Param> params;
+  std::vector<TaskId> nodes;          // sources and tasks, in declaration order
+  FileId file;
+  SourceRange range;
+};
+
+struct Channel {
+  enum class Kind : uint8_t { Webhook, Command, Jsonl, Stderr } kind = Kind::Stderr;
+  std::vector<std::string> args;      // url / argv / path; a secret is kept as "env:NAME"
+  bool secret = false;
+};
+
+struct Route {
+  SymbolId symbol;
+  std::string name;
+  std::string owner;
+  std::vector<Channel> channels;
+  SeverityLevel min_severity = SeverityLevel::Info;
+  int64_t repeat_seconds = 0;
+};
+
+struct Environment {
+  std::string name;
+  std::string schema_suffix;
+};
+
+struct Target {
+  SymbolId symbol;
+  std::string name;
+  std::string dsn_env;                // the NAME of env("NAME"), never its value
+  std::string schema = "public";
+  std::vector<Environment> environments;
+};
+
+struct Legacy {
+  SymbolId symbol;
+  std::string name;
+  std::string schedule;
+  std::string command;
+  std::string owner;
+  std::vector<std::string> reads, writes, consumers;
+  std::optional<int64_t> runtime_seconds;
+  std::string symptoms, rollback;
+  bool enabled = true;
+  WorkflowId replaced_by;             // the workflow whose `replaces` names it
+  SourceRange range;
+};
+
+struct Project {
+  std::string name;
+  TargetId default_target;
+  std::string state_schema = "flow";
+};
+
+/// The whole checked project.
+struct Model {
+  Project project;
+  std::vector<Symbol> symbols;
+  std::vector<Reference> references;
+  std::vector<Workflow> workflows;
+  std::vector<Node> nodes;
+  std::vector<Route> routes;
+  std::vector<Target> targets;
+  std::vector<Legacy> legacies;
+
+  [[nodiscard]] const Symbol& symbol(SymbolId id) const { return symbols[id.index]; }
+  [[nodiscard]] const Workflow& workflow(WorkflowId id) const { return workflows[id.index]; }
+  [[nodiscard]] const Node& node(TaskId id) const { return nodes[id.index]; }
+};
+
+}  // namespace flowc::model

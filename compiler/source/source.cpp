@@ -1,0 +1,159 @@
+#include "compiler/source/source.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace flowc {
+
+SourceBuffer::SourceBuffer(std::string path, std::string text)
+    : path_(std::move(path)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (uint32_t i = 0; i < text_.size(); ++i) {
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+LineCol SourceBuffer::line_col(uint32_t offset) const {
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text_.size()));
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  auto line = static_cast<uint32_t>(it - line_starts_.begin());  // 1-based
+  return {line, offset - line_starts_[line - 1] + 1};
+}
+
+uint32_t SourceBuffer::line_start(uint32_t line) const {
+  if (line == 0) return 0;
+  if (line > line_starts_.size()) return static_cast<uint32_t>(text_.size());
+  return line_starts_[line - 1];
+}
+
+std::string_view SourceBuffer::line_text(uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  uint32_t begin = line_starts_[line - 1];
+  uint32_t end = line < line_starts_.size() ? line_starts_[line] : static_cast<uint32_t>(text_.size());
+  std::string_view view(text_.data() + begin, end - begin);
+  if (!view.empty() && view.back() == '\n') view.remove_suffix(1);
+  if (!view.empty() && view.back() == '\r') view.remove_suffix(1);
+  return view;
+}
+
+namespace {
+// Length in bytes of the UTF-8 sequence starting with `lead` (1 for invalid
+// lead bytes, so that malformed text still advances).
+uint32_t utf8_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  if ((lead >> 3) == 0x1E) return 4;
+  return 1;
+}
+}  // namespace
+
+Utf16Position SourceBuffer::utf16_position(uint32_t offset) const {
+  LineCol lc = line_col(offset);
+  uint32_t begin = line_starts_[lc.line - 1];
+  uint32_t units = 0;
+  for (uint32_t i = begin; i < offset && i < text_.size();) {
+    uint32_t len = utf8_length(static_cast<unsigned char>(text_[i]));
+    units += len == 4 ? 2 : 1;
+    i += len;
+  }
+  return {lc.line - 1, units};
+}
+
+uint32_t SourceBuffer::offset_of(Utf16Position pos) const {
+  if (pos.line >= line_starts_.size()) return static_cast<uint32_t>(text_.size());
+  std::string_view line = line_text(pos.line + 1);
+  uint32_t begin = line_starts_[pos.line];
+  uint32_t i = 0;
+  uint32_t units = 0;
+  while (i < line.size() && units < pos.character) {
+    uint32_t len = utf8_length(static_cast<unsigned char>(line[i]));
+    units += len == 4 ? 2 : 1;
+    i = std::min<uint32_t>(i + len, static_cast<uint32_t>(line.size()));
+  }
+  return begin + i;
+}
+
+uint32_t SourceBuffer::offset_of_utf8(uint32_t line, uint32_t byte_column) const {
+  if (line >= line_starts_.size()) return static_cast<uint32_t>(text_.size());
+  std::string_view text = line_text(line + 1);
+  return line_starts_[line] + std::min<uint32_t>(byte_column, static_cast<uint32_t>(text.size()));
+}
+
+FileId SourceManager::add(std::string path, std::string text) {
+  buffers_.push_back(std::make_unique<SourceBuffer>(std::move(path), std::move(text)));
+  return FileId{static_cast<uint32_t>(buffers_.size() - 1)};
+}
+
+void SourceManager::replace(FileId id, std::string text) {
+  std::string path = buffers_[id.index]->path();
+  buffers_[id.index] = std::make_unique<SourceBuffer>(std::move(path), std::move(text));
+}
+
+std::optional<FileId> SourceManager::find(std::string_view path) const {
+  for (uint32_t i = 0; i < buffers_.size(); ++i) {
+    if (buffers_[i]->path() == path) return FileId{i};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> read_file(const std::string& path, std::string& error) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    error = "is a directory";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  return std::move(out).str();
+}
+
+bool is_valid_utf8(std::string_view text, uint32_t& bad_offset) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t cp = 0;
+    if ((c >> 5) == 0x6) { len = 2; cp = c & 0x1F; }
+    else if ((c >> 4) == 0xE) { len = 3; cp = c & 0x0F; }
+    else if ((c >> 3) == 0x1E) { len = 4; cp = c & 0x07; }
+    else { bad_offset = static_cast<uint32_t>(i); return false; }
+    if (i + len > n) { bad_offset = static_cast<uint32_t>(i); return false; }
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] >> 6) != 0x2) { bad_offset = static_cast<uint32_t>(i); return false; }
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      bad_offset = static_cast<uint32_t>(i);
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace flowc
