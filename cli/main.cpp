@@ -1,2 +1,89 @@
-// STUB main; replaced by the CLI.
-int main() { return 0; }
+// flowc: subcommand parsing and wiring only; every command lives in its own
+// file behind cli/commands.h.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "compiler/diagnostics/diagnostic.h"
+
+namespace {
+
+constexpr const char* kVersion = "flowc 0.1.0";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace flowc::cli;
+  CLI::App app{"flowc: a typed, declarative workflow language for data teams", "flowc"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", kVersion);
+
+  CheckOptions check;
+  auto* check_cmd = app.add_subcommand("check", "parse, resolve, type-check and apply every rule to a project");
+  check_cmd->add_option("paths", check.paths, "files or directories (default: .)");
+  check_cmd->add_flag("--strict", check.strict, "warnings fail the check too");
+  check_cmd->add_option("--format", check.format, "human | json | sarif | github")->capture_default_str();
+  check_cmd->add_option("--db", check.db, "also prepare every SQL statement against this database");
+
+  FmtOptions fmt;
+  auto* fmt_cmd = app.add_subcommand("fmt", "format .flow files canonically (in place)");
+  fmt_cmd->add_option("paths", fmt.paths, "files or directories (default: .)");
+  fmt_cmd->add_flag("--check", fmt.check, "change nothing; print a diff and exit 1 when a file would change");
+
+  DocOptions doc;
+  auto* doc_cmd = app.add_subcommand("doc", "show the doc comment and signature of a stdlib or project name");
+  doc_cmd->add_option("name", doc.name, "a name (`unique`, `daily_kpi`, `daily_kpi.orders`)")->required();
+  doc_cmd->add_option("path", doc.path, "the project (default: .)");
+
+  InventoryOptions inventory;
+  auto* inventory_cmd = app.add_subcommand("inventory", "the migration inventory of the project's legacy jobs");
+  inventory_cmd->add_option("path", inventory.path, "the project (default: .)");
+  inventory_cmd->add_option("--format", inventory.format, "human | json | markdown")->capture_default_str();
+  auto* import_opt = inventory_cmd->add_option("--import", inventory.import_kind,
+                                               "turn a crontab into `legacy` blocks: --import crontab FILE");
+  inventory_cmd->add_option("file", inventory.import_file, "the crontab file (with --import)");
+
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string_view> names;
+    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    std::string_view given = argv[1];
+    if (std::find(names.begin(), names.end(), given) == names.end()) {
+      std::string_view near = flowc::closest_name(given, names);
+      std::cerr << "flowc: unknown command `" << given << "`"
+                << (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?") << "\n"
+                << "(run `flowc --help` for the list of commands)\n";
+      return kExitUsage;
+    }
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own exit codes are 100-127; cli.md says usage errors exit 2.
+    std::cerr << "flowc: " << e.what() << "\n(run `flowc --help` or `flowc COMMAND --help`)\n";
+    return kExitUsage;
+  }
+
+  if (check_cmd->parsed()) return run_check(check);
+  if (fmt_cmd->parsed()) return run_fmt(fmt);
+  if (doc_cmd->parsed()) return run_doc(doc);
+  if (inventory_cmd->parsed()) {
+    if (*import_opt) {
+      // `inventory --import crontab FILE`: the positional went to `path`.
+      if (inventory.import_file.empty() && inventory.path != ".") inventory.import_file = inventory.path;
+      if (inventory.import_file.empty()) {
+        std::cerr << "flowc: --import crontab needs a FILE\n";
+        return kExitUsage;
+      }
+    }
+    return run_inventory(inventory);
+  }
+  return kExitUsage;
+}

@@ -21,8 +21,8 @@ struct CronSpec {
   std::bitset<32> days_of_month;  // bit 1..31
   std::bitset<13> months;         // bit 1..12
   std::bitset<7> days_of_week;    // bit 0 = Sunday
-  bool dom_restricted = false;    // field was not `*`
-  bool dow_restricted = false;
+  bool dom_restricted = false;    // field does not start with `*` (as in Vixie
+  bool dow_restricted = false;    // cron, "*/2" counts as unrestricted)
 };
 
 /// A parse error: message (lower-case, no trailing period) and the byte

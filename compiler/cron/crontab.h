@@ -2,6 +2,7 @@
 // turned into `legacy` blocks, the first step of a migration.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,9 +12,18 @@ namespace flowc::cron {
 /// One job line of a crontab.
 struct CrontabJob {
   uint32_t line = 0;       // 1-based line in the crontab
-  std::string schedule;    // the 5 fields or the @macro, as written
-  std::string command;     // the rest of the line
-  std::string comment;     // a `#` comment directly above the job, if any
+  std::string schedule;    // the 5 fields or the @macro, as written (fields joined by one space)
+  std::string command;     // the rest of the line, trailing blanks removed
+  std::string comment;     // a `#` comment directly above the job, if any: its
+                           // lines without the `#`, joined by "\n"
+};
+
+/// An environment assignment (`NAME=value`, spaces around `=` allowed,
+/// quotes around the value removed). In cron it applies to the jobs below it.
+struct CrontabVariable {
+  uint32_t line = 0;
+  std::string name;
+  std::string value;
 };
 
 /// A line that is neither a job, a comment, an environment assignment nor blank.
@@ -25,17 +35,25 @@ struct CrontabProblem {
 struct Crontab {
   std::vector<CrontabJob> jobs;
   std::vector<CrontabProblem> problems;
+  std::vector<CrontabVariable> environment;  // in file order
 };
 
-/// Parses crontab text. Environment lines (NAME=value) and comments are
-/// skipped; `@reboot` jobs are reported as problems (they have no schedule).
+/// Parses crontab text. Environment lines (NAME=value) are collected in
+/// `environment`, comments are kept only as the comment of the job directly
+/// below; `@reboot` jobs are reported as problems (they have no schedule), and
+/// so is every job whose schedule does not parse. User crontabs only: a
+/// system crontab's user field (/etc/crontab, /etc/cron.d) is not recognised
+/// and would be read as the first word of the command. Never fails.
 Crontab parse_crontab(std::string_view text);
 
 /// The `.flow` text of one `legacy` block per job: schedule and command filled
 /// in, a name derived from the command (unique within the output), and every
 /// field the inventory still needs (owner, reads, writes, runtime, consumers,
 /// symptoms, rollback) present with a `# TODO` comment. The output checks
-/// clean with `flowc check` (W0405 aside) and is already formatted.
+/// clean with `flowc check` (W0405 aside) and is already formatted. A
+/// `CRON_TZ=Zone` line above a job becomes `cron("...", tz = "Zone")`.
+/// `source_name` (the crontab's path, or "" / "-" for stdin) appears only in
+/// the suggested rollback. Deterministic: no dates, no host names.
 std::string legacy_blocks(const Crontab& crontab, std::string_view source_name);
 
 }  // namespace flowc::cron

@@ -1,21 +1,23 @@
-// STUB: replaced by the real renderers.
+// Format selection and dispatch; each renderer lives in render_<format>.cpp.
 #include "compiler/diagnostics/render.h"
 
 namespace flowc {
+
 bool parse_diagnostic_format(std::string_view text, DiagnosticFormat& out) {
-  if (text == "human") { out = DiagnosticFormat::Human; return true; }
-  if (text == "json") { out = DiagnosticFormat::Json; return true; }
-  if (text == "sarif") { out = DiagnosticFormat::Sarif; return true; }
-  if (text == "github") { out = DiagnosticFormat::Github; return true; }
-  return false;
+  if (text == "human") {
+    out = DiagnosticFormat::Human;
+  } else if (text == "json") {
+    out = DiagnosticFormat::Json;
+  } else if (text == "sarif") {
+    out = DiagnosticFormat::Sarif;
+  } else if (text == "github") {
+    out = DiagnosticFormat::Github;
+  } else {
+    return false;
+  }
+  return true;
 }
-void render_human(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out,
-                  const RenderOptions& options) {
-  for (const auto& d : diagnostics) out << severity_name(d.severity) << "[" << d.code() << "]: " << d.message << "\n";
-}
-void render_json(const std::vector<Diagnostic>&, const SourceManager&, std::ostream& out) { out << "[]\n"; }
-void render_sarif(const std::vector<Diagnostic>&, const SourceManager&, std::ostream& out) { out << "{}\n"; }
-void render_github(const std::vector<Diagnostic>&, const SourceManager&, std::ostream&) {}
+
 void render(DiagnosticFormat format, const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
             std::ostream& out, const RenderOptions& options) {
   switch (format) {
@@ -25,4 +27,5 @@ void render(DiagnosticFormat format, const std::vector<Diagnostic>& diagnostics,
     case DiagnosticFormat::Github: render_github(diagnostics, sources, out); break;
   }
 }
+
 }  // namespace flowc

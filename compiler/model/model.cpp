@@ -37,6 +37,8 @@ std::string_view kind_name(TypeKind kind) {
     case TypeKind::Channel: return "channel";
     case TypeKind::Backoff: return "backoff";
     case TypeKind::Any: return "any";
+    case TypeKind::RetryOn: return "retry_on";
+    case TypeKind::Workflow: return "workflow";
   }
   return "?";
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ using TaskId = Id<struct TaskTag>;      // tasks and sources share one vector: N
 using LegacyId = Id<struct LegacyTag>;
 using RouteId = Id<struct RouteTag>;
 using TargetId = Id<struct TargetTag>;
+using TermId = Id<struct TermTag>;
 
 /// The types of language.md §4.
 enum class TypeKind : uint8_t {
@@ -30,6 +32,8 @@ enum class TypeKind : uint8_t {
   Bool, Int, Float, Percent, Duration, Date, Time, Timestamp, String, Column, Table, Sql, Cron,
   Secret, Severity, List, Metric, Expectation, Task, Source, Route, Target, Legacy, RetryPolicy,
   WriteMode, Command, Alert, Stage, Channel, Backoff, Any,
+  RetryOn,   // `retry(on = transient | any)`
+  Workflow,  // the value of a workflow's name (`replaces`-style references, `workflow.task`)
 };
 
 /// A type; `arg` is the element type of list<T> and metric<T>.
@@ -59,6 +63,9 @@ struct Symbol {
   bool in_stdlib = false;
   bool is_secret = false;      // its value comes from env(): never show it
   WorkflowId workflow;         // for names scoped to a workflow
+  // Index into the Model vector of its kind: workflows (Workflow), nodes
+  // (Source, Task), routes, targets, legacies; UINT32_MAX for the others.
+  uint32_t entity = UINT32_MAX;
 };
 
 /// One use of a name in the source, resolved.
@@ -108,6 +115,42 @@ struct SqlTemplate {
   SourceRange range;
 };
 
+/// An expression after name resolution, type checking and `fn` expansion:
+/// what lowering reads for `expect`, `ready`, `compare` and param defaults.
+/// User `fn` calls are already replaced by their bodies, so a Call is always
+/// an `extern fn` of the standard library (a metric such as `row_count`, or a
+/// configuration function). Operands live in Model::term_operands.
+struct Term {
+  enum class Kind : uint8_t {
+    Error,     // already diagnosed
+    Bool, Int, Float, Percent, Duration, Date, Time,  // literals (see int_value / float_value)
+    String,    // text
+    Template,  // a string with `${}`: int_value indexes Model::templates
+    Enum,      // text is the value ("high"), int_value its ordinal (severity: info = 0 .. critical = 4)
+    Column,    // text is the column name
+    List,      // operands are the elements
+    Range,     // operands[0] .. operands[1]
+    Ref,       // symbol: a task, source, param, route, target, legacy or workflow; text its name
+    Self,      // `self`: the checked task's own table
+    Call,      // text: the extern fn name; operands: one per parameter in declaration order,
+               // defaults filled in, a variadic parameter as one List
+    Compare,   // operands[0] op operands[1]
+    In,        // operands[0] in operands[1] (a Range or a List)
+    Change,    // operands[0] (a metric) change op operands[1] (a percent)
+    And, Or, Not,
+  };
+  Kind kind = Kind::Error;
+  syntax::CompareOp op = syntax::CompareOp::Eq;
+  Type type;
+  int64_t int_value = 0;   // Bool 0/1, Int, Duration seconds, Date days since 1970-01-01, Time seconds since midnight
+  double float_value = 0;  // Float; Percent as written (5% -> 5.0)
+  std::string text;
+  SymbolId symbol;
+  uint32_t first_operand = 0;
+  uint32_t operand_count = 0;
+  SourceRange range;       // where it was written (inside a `fn` body for expanded terms)
+};
+
 /// One `expect` statement, after stdlib functions are expanded.
 struct Expectation {
   std::string name;       // the `as` label, or the source text of the condition
@@ -115,6 +158,7 @@ struct Expectation {
   syntax::ExprId condition;
   FileId file;            // the tree the condition lives in
   SourceRange range;
+  TermId term;            // the condition, resolved and expanded
 };
 
 enum class NodeKind : uint8_t { Source, Task };
@@ -138,8 +182,11 @@ struct Node {
   bool publish = false;
   bool idempotent = false;            // effective: write mode idempotent, or declared
   std::vector<syntax::ExprId> compare;// mirror parity metrics
+  std::vector<TermId> compare_terms;  // the same metrics, resolved
+  std::vector<std::string> command_env; // command tasks: names of env(...) secrets passed to the process
   // Sources only.
   std::optional<syntax::ExprId> ready;
+  TermId ready_term;                  // the `ready` condition, resolved and expanded (invalid: none)
   int64_t wait_seconds = 0;
   int64_t poll_seconds = 0;
   FileId file;
@@ -151,6 +198,7 @@ struct Param {
   std::string name;
   Type type;
   std::optional<syntax::ExprId> default_value;
+  TermId default_term;                // the default, resolved (invalid: none)
 };
 
 struct Workflow {
@@ -176,6 +224,7 @@ struct Channel {
   enum class Kind : uint8_t { Webhook, Command, Jsonl, Stderr } kind = Kind::Stderr;
   std::vector<std::string> args;      // url / argv / path; a secret is kept as "env:NAME"
   bool secret = false;
+  std::vector<std::string> env;       // Command: names of env(...) secrets passed to the process
 };
 
 struct Route {
@@ -230,10 +279,19 @@ struct Model {
   std::vector<Route> routes;
   std::vector<Target> targets;
   std::vector<Legacy> legacies;
+  std::vector<Term> terms;
+  std::vector<TermId> term_operands;
+  std::vector<SqlTemplate> templates; // the `${}` strings that Template terms point at
 
   [[nodiscard]] const Symbol& symbol(SymbolId id) const { return symbols[id.index]; }
   [[nodiscard]] const Workflow& workflow(WorkflowId id) const { return workflows[id.index]; }
   [[nodiscard]] const Node& node(TaskId id) const { return nodes[id.index]; }
+  [[nodiscard]] const Term& term(TermId id) const { return terms[id.index]; }
+  /// The operands of a term (empty for leaves).
+  [[nodiscard]] std::span<const TermId> operands(TermId id) const {
+    const Term& t = terms[id.index];
+    return {term_operands.data() + t.first_operand, t.operand_count};
+  }
 };
 
 }  // namespace flowc::model

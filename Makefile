@@ -1,0 +1,38 @@
+# The two commands on a fresh Debian machine: `make demo` and `make test`.
+BUILD ?= build
+BUILD_TYPE ?= RelWithDebInfo
+FUZZ_SECONDS ?= 600
+
+.PHONY: all deps build test demo bench fuzz golden-update format-check clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake --build $(BUILD)
+
+test: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j2
+
+demo: build
+	@scripts/demo $(BUILD)/bin/flowc
+
+bench:
+	@scripts/install-deps --bench
+	@bench/run-all.sh
+
+fuzz:
+	@scripts/install-deps --fuzz
+	@fuzz/run.sh $(FUZZ_SECONDS)
+
+# Rewrite the expectations of every golden case after an intended change;
+# review the diff before committing.
+golden-update: build
+	@$(BUILD)/bin/golden_runner --autoupdate tests/golden/check/*.flow
+	@FLOWC_AUTOUPDATE=1 $(BUILD)/bin/test_format >/dev/null || true
+
+clean:
+	rm -rf $(BUILD)

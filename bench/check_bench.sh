@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Benchmark `flowc check` on generated 10k- and 100k-task projects against
+# `snakemake -n` on the equivalent 10k-job DAG, all in one run.
+#
+#   bench/check_bench.sh            # build, generate, measure, report
+#   RUNS=10 bench/check_bench.sh    # more runs per measurement (median reported)
+#
+# Env: RUNS (flowc runs per size, default 5), SNAKEMAKE_RUNS (default 3),
+# BUILD_DIR (default build-bench), KEEP_TMP=1 keeps the generated projects.
+# Writes bench/results/check-<date>.json; exits 1 when a target is missed.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
+RUNS=${RUNS:-5}
+SNAKEMAKE_RUNS=${SNAKEMAKE_RUNS:-3}
+PYTHON=${PYTHON:-python3}
+BENCH=$ROOT/bench
+
+echo "== building flowc (Release) in $BUILD_DIR"
+cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+ninja -C "$BUILD_DIR" -j2 flowc >/dev/null
+FLOWC=$BUILD_DIR/bin/flowc
+
+TMP=$(mktemp -d /tmp/flowc-bench.XXXXXX)
+if [[ "${KEEP_TMP:-0}" != 1 ]]; then
+  trap 'rm -rf "$TMP"' EXIT
+else
+  echo "keeping generated projects in $TMP"
+fi
+
+echo "== generating projects in $TMP"
+"$PYTHON" "$BENCH/gen_project.py" 10000 "$TMP/p10k"
+"$PYTHON" "$BENCH/gen_project.py" 100000 "$TMP/p100k"
+"$PYTHON" "$BENCH/gen_snakemake.py" 10000 "$TMP/s10k"
+
+# A benchmark of a check that fails measures the wrong thing: show the first
+# diagnostics so the cause is visible, and let the report flag it.
+for p in p10k p100k; do
+  if ! "$FLOWC" check "$TMP/$p" >"$TMP/$p.out" 2>&1; then
+    echo "warning: flowc check $p did not exit 0; first lines of its output:" >&2
+    head -n 20 "$TMP/$p.out" >&2
+  fi
+done
+
+echo "== measuring flowc check, 10k tasks ($RUNS runs)"
+"$PYTHON" "$BENCH/measure.py" --runs "$RUNS" --label flowc_check_10k -- "$FLOWC" check "$TMP/p10k" >"$TMP/f10.json"
+echo "== measuring flowc check, 100k tasks ($RUNS runs)"
+"$PYTHON" "$BENCH/measure.py" --runs "$RUNS" --label flowc_check_100k -- "$FLOWC" check "$TMP/p100k" >"$TMP/f100.json"
+echo "== measuring snakemake -n, 10k jobs ($SNAKEMAKE_RUNS runs)"
+"$PYTHON" "$BENCH/measure.py" --runs "$SNAKEMAKE_RUNS" --cwd "$TMP/s10k" --label snakemake_dry_run_10k -- \
+  snakemake -n --cores 1 --quiet >"$TMP/sm.json"
+
+# Where and with what the figures were taken.
+DATE=$(date +%Y-%m-%d)
+"$PYTHON" - "$TMP/meta.json" "$DATE" "$FLOWC" <<'EOF'
+import json, os, platform, subprocess, sys
+out, date, flowc = sys.argv[1:]
+def sh(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return ""
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
+mem_kb = next((int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
+meta = {
+    "benchmark": "flowc check",
+    "date": date,
+    "machine": {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1048576, 1),
+                "kernel": platform.release(), "os": sh("sh", "-c", ". /etc/os-release && echo $PRETTY_NAME")},
+    "flowc": {"binary": flowc, "build": "Release", "git": sh("git", "-C", os.path.dirname(flowc), "rev-parse", "--short", "HEAD")},
+    "baseline": {"name": "snakemake -n --cores 1 --quiet", "version": sh("snakemake", "--version")},
+    "generator": {"seed": "default", "tasks_per_workflow": 50, "files_per_workflow": 1},
+}
+json.dump(meta, open(out, "w"))
+EOF
+
+mkdir -p "$BENCH/results"
+"$PYTHON" "$BENCH/check_report.py" "$BENCH/results/check-$DATE.json" "$TMP/meta.json" \
+  "$TMP/f10.json" "$TMP/f100.json" "$TMP/sm.json"

@@ -1,0 +1,77 @@
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/load.h"
+#include "cli/terminal.h"
+#include "compiler/diagnostics/render.h"
+
+namespace flowc::cli {
+
+namespace {
+
+/// json and sarif are one document even when several projects were checked.
+void render_merged(DiagnosticFormat format, const std::vector<std::unique_ptr<project::Compilation>>& compilations) {
+  nlohmann::ordered_json merged;
+  for (const auto& c : compilations) {
+    std::ostringstream out;
+    render(format, c->diagnostics.diagnostics(), c->sources, out);
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(out.str());
+    if (format == DiagnosticFormat::Json) {
+      if (merged.is_null()) merged = nlohmann::ordered_json::array();
+      for (auto& d : doc) merged.push_back(std::move(d));
+    } else if (merged.is_null()) {
+      merged = std::move(doc);
+    } else {
+      for (auto& r : doc["runs"][0]["results"]) merged["runs"][0]["results"].push_back(std::move(r));
+    }
+  }
+  if (merged.is_null()) {
+    std::ostringstream out;
+    SourceManager none;
+    render(format, {}, none, out);
+    std::cout << out.str();
+    return;
+  }
+  std::cout << merged.dump(2) << "\n";
+}
+
+}  // namespace
+
+int run_check(const CheckOptions& options) {
+  DiagnosticFormat format{};
+  if (!parse_diagnostic_format(options.format, format)) {
+    print_error("unknown --format `" + options.format + "` (expected human, json, sarif or github)");
+    return kExitUsage;
+  }
+  if (!options.db.empty()) {
+    print_error("--db is not available yet: preparing SQL against a live database comes with the runtime");
+    return kExitUsage;
+  }
+  bool environment_error = false;
+  auto compilations = load_projects(options.paths, environment_error);
+  size_t errors = 0;
+  size_t warnings = 0;
+  for (const auto& c : compilations) {
+    errors += c->diagnostics.error_count();
+    warnings += c->diagnostics.warning_count();
+  }
+  if (format == DiagnosticFormat::Json || format == DiagnosticFormat::Sarif) {
+    render_merged(format, compilations);
+  } else {
+    for (const auto& c : compilations) {
+      if (format == DiagnosticFormat::Human) {
+        render_human(c->diagnostics.diagnostics(), c->sources, std::cerr, {use_color(stderr)});
+      } else {
+        render(format, c->diagnostics.diagnostics(), c->sources, std::cout);
+      }
+    }
+  }
+  if (environment_error) return kExitUsage;
+  if (errors > 0 || (options.strict && warnings > 0)) return kExitFailed;
+  return kExitOk;
+}
+
+}  // namespace flowc::cli

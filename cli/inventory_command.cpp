@@ -1,0 +1,69 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/load.h"
+#include "compiler/cron/crontab.h"
+#include "compiler/inventory/inventory.h"
+
+namespace flowc::cli {
+
+namespace {
+
+int import_crontab(const InventoryOptions& options) {
+  std::string error;
+  std::optional<std::string> text = read_file(options.import_file, error);
+  if (!text) {
+    print_error(options.import_file + ": " + error);
+    return kExitUsage;
+  }
+  uint32_t bad = 0;
+  if (!is_valid_utf8(*text, bad)) {
+    print_error(options.import_file + ": not a text file (invalid UTF-8 at byte " + std::to_string(bad) + ")");
+    return kExitUsage;
+  }
+  cron::Crontab crontab = cron::parse_crontab(*text);
+  for (const cron::CrontabProblem& p : crontab.problems) {
+    std::cerr << "warning: " << options.import_file << ":" << p.line << ": " << p.message << "\n";
+  }
+  if (crontab.jobs.empty()) {
+    print_error(options.import_file + ": no cron jobs found");
+    return kExitFailed;
+  }
+  std::cout << cron::legacy_blocks(crontab, options.import_file);
+  std::cerr << "imported " << crontab.jobs.size() << (crontab.jobs.size() == 1 ? " job" : " jobs")
+            << "; fill in the TODO fields, then run `flowc inventory`\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_inventory(const InventoryOptions& options) {
+  if (!options.import_kind.empty()) {
+    if (options.import_kind != "crontab") {
+      print_error("unknown --import kind `" + options.import_kind + "` (expected crontab)");
+      return kExitUsage;
+    }
+    return import_crontab(options);
+  }
+  if (options.format != "human" && options.format != "json" && options.format != "markdown") {
+    print_error("unknown --format `" + options.format + "` (expected human, json or markdown)");
+    return kExitUsage;
+  }
+  bool environment_error = false;
+  auto compilations = load_projects({options.path}, environment_error);
+  if (environment_error) return kExitUsage;
+  bool failed = false;
+  for (const auto& c : compilations) {
+    if (c->diagnostics.error_count() > 0) {
+      print_error(c->root + ": the project has errors; run `flowc check` (the inventory below may be incomplete)");
+      failed = true;
+    }
+    std::vector<inventory::Entry> entries = inventory::build(c->model);
+    if (options.format == "json") inventory::render_json(entries, std::cout);
+    else if (options.format == "markdown") inventory::render_markdown(entries, std::cout);
+    else inventory::render_human(entries, std::cout);
+  }
+  return failed ? kExitFailed : kExitOk;
+}
+
+}  // namespace flowc::cli

@@ -1,1 +1,0 @@
-int flowc_cli_placeholder;

@@ -1,0 +1,38 @@
+// Literal spellings of §2 read from and written to text: used to suggest the
+// literal a user meant (`timeout = "20m"` -> write `20m`) and to print values
+// in messages.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace flowc::check {
+
+/// Seconds of a duration such as `30s`, `1h30m` (units d h m s, descending,
+/// each at most once); nullopt when `text` is not one.
+std::optional<int64_t> parse_duration(std::string_view text);
+/// Seconds since midnight of `07:00` or `23:59:30`; nullopt otherwise.
+std::optional<int64_t> parse_time_of_day(std::string_view text);
+/// True when `text` is a `YYYY-MM-DD` date with a valid month and day.
+bool is_date(std::string_view text);
+/// True for `42`, `1_000_000`.
+bool is_int(std::string_view text);
+/// True for `0.25`.
+bool is_float(std::string_view text);
+/// True for `5%` and `0.5%`.
+bool is_percent(std::string_view text);
+/// True for `[A-Za-z_][A-Za-z0-9_]*`.
+bool is_identifier(std::string_view text);
+
+/// The canonical duration literal: 5400 -> "1h30m", 0 -> "0s".
+std::string format_duration(int64_t seconds);
+/// The time-of-day literal: 32400 -> "09:00", 32430 -> "09:00:30"; values of a
+/// day or more wrap and are marked "(+1d)".
+std::string format_time_of_day(int64_t seconds);
+
+/// `text` trimmed of surrounding spaces.
+std::string_view trim(std::string_view text);
+
+}  // namespace flowc::check

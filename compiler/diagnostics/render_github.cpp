@@ -1,0 +1,89 @@
+// `flowc check --format github`: one GitHub Actions workflow command per
+// diagnostic, which the runner turns into an annotation on the file:
+//
+//   ::error file=a.flow,line=3,col=9,endLine=3,endColumn=15,title=E0101::unknown task `x`
+//
+// Columns are 1-based UTF-16 code units (the web view counts like that), and
+// endColumn is the column after the range. GitHub accepts columns only when the
+// annotation starts and ends on the same line, so a multi-line range gives
+// lines only. Notes and helps follow the message on their own lines (`%0A`).
+// Severities: error -> ::error, warning -> ::warning, note -> ::notice.
+#include <fmt/format.h>
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "compiler/diagnostics/render.h"
+#include "compiler/diagnostics/render_detail.h"
+
+namespace flowc {
+namespace {
+
+using render_detail::Located;
+
+// The escaping of the runner's command parser: `%`, CR and LF everywhere;
+// `:` and `,` too inside properties, where they delimit.
+std::string escape(std::string_view text, bool property) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '%': out += "%25"; break;
+      case '\r': out += "%0D"; break;
+      case '\n': out += "%0A"; break;
+      case ':': out += property ? "%3A" : ":"; break;
+      case ',': out += property ? "%2C" : ","; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+const char* command_of(Severity severity) {
+  switch (severity) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Note: return "notice";
+  }
+  return "error";
+}
+
+std::string where_text(const Located& where) {
+  return fmt::format("{}:{}:{}", where.buffer->path(), where.start.line, where.start.column);
+}
+
+}  // namespace
+
+void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out) {
+  for (const Diagnostic& d : diagnostics) {
+    std::string properties;
+    if (std::optional<Located> where = render_detail::locate(d.range, sources)) {
+      properties = fmt::format("file={},line={}", escape(where->buffer->path(), true), where->start.line);
+      if (where->start.line == where->finish.line) {
+        properties += fmt::format(",col={},endLine={},endColumn={}", where->start_utf16, where->finish.line,
+                                  where->finish_utf16);
+      } else {
+        properties += fmt::format(",endLine={}", where->finish.line);
+      }
+      properties += ',';
+    }
+    properties += "title=" + escape(d.code(), true);
+
+    std::string message = d.message;
+    for (const DiagNote& note : d.notes) {
+      message += "\nnote: " + note.message;
+      if (std::optional<Located> where = render_detail::locate(note.range, sources)) {
+        message += " (" + where_text(*where) + ")";
+      }
+    }
+    for (const std::string& help : d.helps) message += "\nhelp: " + help;
+    for (const FixIt& fix : d.fixits) {
+      if (!fix.title.empty()) message += "\nhelp: " + fix.title;
+    }
+    out << "::" << command_of(d.severity) << ' ' << properties << "::" << escape(message, false) << '\n';
+  }
+}
+
+}  // namespace flowc

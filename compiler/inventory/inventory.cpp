@@ -1,0 +1,150 @@
+#include "compiler/inventory/inventory.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+namespace flowc::inventory {
+
+namespace {
+
+std::string_view stage_name(model::Stage stage) {
+  switch (stage) {
+    case model::Stage::Model: return "model";
+    case model::Stage::Mirror: return "mirror";
+    case model::Stage::Production: return "production";
+  }
+  return "model";
+}
+
+std::string duration_text(std::optional<int64_t> seconds) {
+  if (!seconds) return "";
+  int64_t s = *seconds;
+  std::string out;
+  for (auto [unit, size] : {std::pair{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}) {
+    if (s >= size) {
+      out += fmt::format("{}{}", s / size, unit);
+      s %= size;
+    }
+  }
+  return out.empty() ? "0s" : out;
+}
+
+std::string next_step(const Entry& e) {
+  if (!e.missing.empty()) return fmt::format("fill in {} in the inventory", fmt::join(e.missing, ", "));
+  if (e.replaced_by.empty()) return "write a workflow with `replaces = " + e.legacy->name + "` at stage model";
+  if (e.stage == "model") return "move `" + e.replaced_by + "` to stage mirror and compare outputs";
+  if (e.stage == "mirror") return "run `flowc cutover " + e.replaced_by + "` until every item holds";
+  if (e.legacy->enabled) return "disable the legacy job: production already writes its tables";
+  return "done: migrated to production";
+}
+
+}  // namespace
+
+std::vector<Entry> build(const model::Model& model) {
+  std::vector<Entry> entries;
+  for (const model::Legacy& legacy : model.legacies) {
+    Entry e;
+    e.legacy = &legacy;
+    if (legacy.replaced_by.valid()) {
+      const model::Workflow& w = model.workflow(legacy.replaced_by);
+      e.replaced_by = w.name;
+      e.stage = stage_name(w.stage);
+    }
+    auto need = [&](bool present, const char* field) {
+      if (!present) e.missing.emplace_back(field);
+    };
+    need(!legacy.schedule.empty(), "schedule");
+    need(!legacy.command.empty(), "command");
+    need(!legacy.owner.empty(), "owner");
+    need(!legacy.reads.empty(), "reads");
+    need(!legacy.writes.empty(), "writes");
+    need(legacy.runtime_seconds.has_value(), "runtime");
+    need(!legacy.consumers.empty(), "consumers");
+    need(!legacy.symptoms.empty(), "symptoms");
+    need(!legacy.rollback.empty(), "rollback");
+    e.next_step = next_step(e);
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+void render_human(const std::vector<Entry>& entries, std::ostream& out) {
+  if (entries.empty()) {
+    out << "no legacy jobs in this project (add `legacy` blocks, or start with `flowc inventory --import crontab FILE`)\n";
+    return;
+  }
+  auto or_dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
+  auto list = [](const std::vector<std::string>& v) {
+    return v.empty() ? std::string("-") : fmt::format("{}", fmt::join(v, ", "));
+  };
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    const model::Legacy& l = *e.legacy;
+    if (i) out << "\n";
+    out << fmt::format("legacy {}{}\n", l.name, l.enabled ? "" : " (disabled)");
+    out << fmt::format("  schedule     {}\n", or_dash(l.schedule));
+    out << fmt::format("  command      {}\n", or_dash(l.command));
+    out << fmt::format("  owner        {}\n", or_dash(l.owner));
+    out << fmt::format("  reads        {}\n", list(l.reads));
+    out << fmt::format("  writes       {}\n", list(l.writes));
+    out << fmt::format("  runtime      {}\n", or_dash(duration_text(l.runtime_seconds)));
+    out << fmt::format("  consumers    {}\n", list(l.consumers));
+    out << fmt::format("  symptoms     {}\n", or_dash(l.symptoms));
+    out << fmt::format("  rollback     {}\n", or_dash(l.rollback));
+    out << fmt::format("  replaced by  {}\n",
+                       e.replaced_by.empty() ? std::string("-") : fmt::format("{} (stage {})", e.replaced_by, e.stage));
+    out << fmt::format("  missing      {}\n", list(e.missing));
+    out << fmt::format("  next step    {}\n", e.next_step);
+  }
+}
+
+void render_json(const std::vector<Entry>& entries, std::ostream& out) {
+  nlohmann::ordered_json array = nlohmann::ordered_json::array();
+  for (const Entry& e : entries) {
+    const model::Legacy& l = *e.legacy;
+    nlohmann::ordered_json j;
+    j["name"] = l.name;
+    j["enabled"] = l.enabled;
+    j["schedule"] = l.schedule;
+    j["command"] = l.command;
+    j["owner"] = l.owner;
+    j["reads"] = l.reads;
+    j["writes"] = l.writes;
+    j["runtime_seconds"] = l.runtime_seconds ? nlohmann::ordered_json(*l.runtime_seconds) : nullptr;
+    j["consumers"] = l.consumers;
+    j["symptoms"] = l.symptoms;
+    j["rollback"] = l.rollback;
+    j["replaced_by"] = e.replaced_by.empty() ? nullptr : nlohmann::ordered_json(e.replaced_by);
+    j["stage"] = e.stage.empty() ? nullptr : nlohmann::ordered_json(e.stage);
+    j["missing"] = e.missing;
+    j["next_step"] = e.next_step;
+    array.push_back(std::move(j));
+  }
+  out << array.dump(2) << "\n";
+}
+
+void render_markdown(const std::vector<Entry>& entries, std::ostream& out) {
+  auto cell = [](std::string s) {
+    std::string escaped;
+    for (char c : s) {
+      if (c == '|') escaped += "\\|";
+      else if (c == '\n') escaped += ' ';
+      else escaped += c;
+    }
+    return escaped.empty() ? std::string("—") : escaped;
+  };
+  auto list = [&](const std::vector<std::string>& v) { return cell(fmt::format("{}", fmt::join(v, ", "))); };
+  out << "| job | schedule | command | owner | reads | writes | runtime | consumers | symptoms | rollback | "
+         "replaced by | stage | missing |\n";
+  out << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  for (const Entry& e : entries) {
+    const model::Legacy& l = *e.legacy;
+    out << fmt::format("| {}{} | `{}` | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(l.name),
+                       l.enabled ? "" : " (disabled)", cell(l.schedule), cell(l.command), cell(l.owner), list(l.reads),
+                       list(l.writes), cell(duration_text(l.runtime_seconds)), list(l.consumers), cell(l.symptoms),
+                       cell(l.rollback), cell(e.replaced_by), cell(e.stage), list(e.missing));
+  }
+}
+
+}  // namespace flowc::inventory

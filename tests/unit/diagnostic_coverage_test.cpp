@@ -1,0 +1,47 @@
+// Every registered diagnostic code is exercised by a failing golden case and
+// has a fixed case, and is documented in docs/diagnostics.md.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "compiler/diagnostics/diagnostic.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+}  // namespace
+
+TEST_CASE("every diagnostic code has a fail_ and an ok_ golden case") {
+  fs::path dir = fs::path(FLOWC_SOURCE_DIR) / "tests" / "golden" / "check";
+  for (const flowc::DiagKindInfo& kind : flowc::all_kinds()) {
+    std::string code(kind.code);
+    bool failing = false;
+    bool fixed = false;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      std::string name = entry.path().filename().string();
+      if (name.starts_with("fail_" + code + "_") && slurp(entry.path()).find("[" + code + "]") != std::string::npos) {
+        failing = true;
+      }
+      if (name.starts_with("ok_" + code + "_")) fixed = true;
+    }
+    CAPTURE(code);
+    CHECK_MESSAGE(failing, "no tests/golden/check/fail_" << code << "_*.flow case shows " << code);
+    CHECK_MESSAGE(fixed, "no tests/golden/check/ok_" << code << "_*.flow case");
+  }
+}
+
+TEST_CASE("every diagnostic code is documented") {
+  std::string docs = slurp(fs::path(FLOWC_SOURCE_DIR) / "docs" / "diagnostics.md");
+  for (const flowc::DiagKindInfo& kind : flowc::all_kinds()) {
+    CAPTURE(kind.code);
+    CHECK(docs.find(std::string(kind.code)) != std::string::npos);
+  }
+}
