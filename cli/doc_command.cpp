@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -49,7 +50,7 @@ int run_doc(const DocOptions& options) {
   std::unique_ptr<project::Compilation> c;
   if (!projects.empty()) {
     c = project::compile(projects.front(), project::default_stdlib_dir(), errors);
-  } else if (options.path == ".") {
+  } else if (std::filesystem::is_directory(options.path)) {
     c = project::compile_sources({}, project::default_stdlib_dir());  // outside a project: the stdlib alone
     errors.clear();
   }

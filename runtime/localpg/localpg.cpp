@@ -1,0 +1,148 @@
+#include "runtime/localpg/localpg.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "runtime/process/process.h"
+
+namespace flowc::runtime::localpg {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kPort = 5432;
+
+/// As root, commands run as the `postgres` user (initdb refuses root).
+bool running_as_root() { return ::geteuid() == 0; }
+
+std::vector<std::string> as_server_user(std::vector<std::string> argv) {
+  if (!running_as_root()) return argv;
+  argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
+  return argv;
+}
+
+ProcessResult run(std::vector<std::string> argv, std::chrono::seconds timeout) {
+  ProcessOptions options;
+  options.argv = as_server_user(std::move(argv));
+  options.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", "TZ=UTC"};
+  options.timeout = timeout;
+  return run_process(options);
+}
+
+std::string failure_text(const ProcessResult& r) {
+  if (!r.started) return r.error;
+  if (r.timed_out) return "timed out";
+  std::string out = r.output;
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out.empty() ? "exit code " + std::to_string(r.exit_code) : out;
+}
+
+std::string superuser() {
+  if (running_as_root()) return "postgres";
+  if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+  return "postgres";
+}
+
+bool give_to_postgres(const fs::path& path, std::string& error) {
+  if (!running_as_root()) return true;
+  const passwd* pw = ::getpwnam("postgres");
+  if (!pw) {
+    error = "running as root needs the `postgres` user (package postgresql-common creates it)";
+    return false;
+  }
+  if (::chown(path.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+    error = "cannot hand " + path.string() + " to the postgres user";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string Cluster::dsn(const std::string& database) const {
+  return "host=" + dir + " port=" + std::to_string(port) + " user=" + user + " dbname=" + database;
+}
+
+std::optional<std::string> find_server_bin(std::string& error) {
+  if (const char* env = std::getenv("FLOWC_PG_BIN"); env && *env) return std::string(env);
+  std::vector<fs::path> candidates;
+  std::error_code ec;
+  for (fs::directory_iterator it("/usr/lib/postgresql", ec), end; !ec && it != end; it.increment(ec)) {
+    fs::path bin = it->path() / "bin";
+    if (fs::exists(bin / "initdb", ec) && fs::exists(bin / "pg_ctl", ec)) candidates.push_back(bin);
+  }
+  if (candidates.empty()) {
+    error = "no PostgreSQL server found (looked in /usr/lib/postgresql/*/bin): install the Debian package "
+            "`postgresql-15` (apt-get install postgresql-15), or give a DSN with --dsn or FLOW_STATE_DSN";
+    return std::nullopt;
+  }
+  // Highest major version: compare the numeric directory names.
+  std::sort(candidates.begin(), candidates.end(), [](const fs::path& a, const fs::path& b) {
+    return std::atoi(a.parent_path().filename().c_str()) < std::atoi(b.parent_path().filename().c_str());
+  });
+  return candidates.back().string();
+}
+
+std::optional<Cluster> ensure_running(const std::string& dir_text, bool announce, std::string& error) {
+  std::optional<std::string> bin = find_server_bin(error);
+  if (!bin) return std::nullopt;
+  std::error_code ec;
+  fs::path dir = fs::absolute(dir_text, ec);
+  Cluster cluster{dir.string(), superuser(), kPort};
+  if (!fs::exists(dir / "PG_VERSION", ec)) {
+    fs::create_directories(dir, ec);
+    if (ec) {
+      error = "cannot create " + dir.string() + ": " + ec.message();
+      return std::nullopt;
+    }
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (!give_to_postgres(dir, error)) return std::nullopt;
+    if (announce) std::cerr << "flowc: no DSN given: creating a private PostgreSQL cluster in " << dir.string() << "\n";
+    ProcessResult r = run({*bin + "/initdb", "-D", dir.string(), "-U", cluster.user, "--auth=trust",
+                           "--encoding=UTF8", "--locale=C", "--no-sync"},
+                          std::chrono::seconds(120));
+    if (!r.started || r.exit_code != 0) {
+      error = "initdb failed: " + failure_text(r);
+      return std::nullopt;
+    }
+    // Unix socket in the cluster directory only; nothing on TCP.
+    std::ofstream conf(dir / "postgresql.conf", std::ios::app);
+    conf << "\n# flowc embedded cluster\nlisten_addresses = ''\nunix_socket_directories = '" << dir.string()
+         << "'\nport = " << kPort << "\nfsync = on\nmax_connections = 100\n";
+  }
+  ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
+  if (status.started && status.exit_code == 0) return cluster;
+  if (announce) std::cerr << "flowc: starting the private PostgreSQL cluster in " << dir.string() << "\n";
+  ProcessResult start = run({*bin + "/pg_ctl", "start", "-w", "-t", "60", "-D", dir.string(), "-l",
+                             (dir / "server.log").string()},
+                            std::chrono::seconds(90));
+  if (!start.started || start.exit_code != 0) {
+    error = "cannot start the private cluster: " + failure_text(start) + " (see " + (dir / "server.log").string() + ")";
+    return std::nullopt;
+  }
+  return cluster;
+}
+
+bool stop(const std::string& dir_text, std::string& error) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(dir_text, ec);
+  if (!fs::exists(dir / "PG_VERSION", ec)) return true;  // nothing was ever created
+  std::optional<std::string> bin = find_server_bin(error);
+  if (!bin) return false;
+  ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
+  if (status.started && status.exit_code != 0) return true;  // not running
+  ProcessResult r = run({*bin + "/pg_ctl", "stop", "-w", "-m", "fast", "-D", dir.string()}, std::chrono::seconds(90));
+  if (!r.started || r.exit_code != 0) {
+    error = "pg_ctl stop failed: " + failure_text(r);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace flowc::runtime::localpg

@@ -1,0 +1,34 @@
+// The embedded default: a private PostgreSQL cluster in `<project>/.flow/pg`,
+// created once with the system's initdb, started with pg_ctl, listening only
+// on a Unix socket inside that directory. Works as an ordinary user and as
+// root (where initdb refuses to run: the server then runs as `postgres`).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace flowc::runtime::localpg {
+
+/// Where the PostgreSQL server binaries are (highest version under
+/// /usr/lib/postgresql/*/bin, or $FLOWC_PG_BIN). On failure `error` names the
+/// package to install.
+std::optional<std::string> find_server_bin(std::string& error);
+
+struct Cluster {
+  std::string dir;     // the data directory (also the socket directory)
+  std::string user;    // the superuser initdb created
+  int port = 5432;     // names the socket file; nothing listens on TCP
+  /// A libpq connection string for `database`.
+  [[nodiscard]] std::string dsn(const std::string& database = "postgres") const;
+};
+
+/// Makes sure a cluster exists in `dir` and is running, and returns it. Says
+/// what it does on stderr when `announce` is set (cli.md: the embedded
+/// default says so). Returns nullopt with `error` set when it cannot.
+std::optional<Cluster> ensure_running(const std::string& dir, bool announce, std::string& error);
+
+/// Stops the cluster in `dir` if it runs. Returns false with `error` set when
+/// it cannot; stopping a cluster that does not run is success.
+bool stop(const std::string& dir, std::string& error);
+
+}  // namespace flowc::runtime::localpg
