@@ -39,4 +39,8 @@ struct InventoryOptions {
 };
 int run_inventory(const InventoryOptions& options);
 
+/// `flowc lsp`: serves the Language Server Protocol on stdin/stdout until
+/// `exit`; returns 0 after a clean shutdown, 1 otherwise.
+int run_lsp();
+
 }  // namespace flowc::cli

@@ -27,6 +27,8 @@ using model::WorkflowId;
 
 /// Where an expression is being checked.
 struct Scope {
+  explicit Scope(uint32_t tree_index = 0, WorkflowId workflow_id = {}, TaskId node_id = {})
+      : tree(tree_index), workflow(workflow_id), node(node_id) {}
   uint32_t tree = 0;            // index into Checker::trees
   WorkflowId workflow;          // invalid outside workflows
   TaskId node;                  // the source or task being checked (`self`, dependencies)
@@ -42,9 +44,9 @@ struct ParamSig {
   std::string_view name;
   Type type;                    // variadic: the element type
   bool variadic = false;
-  syntax::ExprId default_value;
+  const struct BuiltinDefault* builtin_default = nullptr;  // extern fns: the compiler's default
   SymbolId symbol;
-  TermId default_term;          // elaborated on first use
+  TermId default_term;          // built on first use
 };
 
 /// A `fn` or `extern fn` declaration.
@@ -85,8 +87,9 @@ struct LegacySite {
   SourceRange rollback;
 };
 struct WorkflowSite {
-  SourceRange owner, schedule, deadline, replaces, on_failure, retry, stage;
-  TermId retry_term;
+  SourceRange schedule, deadline, replaces, on_failure, retry;
+  std::optional<model::RetryPolicy> retry_policy;  // default of its tasks
+  int64_t timeout_seconds = 0;                     // default of its tasks
 };
 struct NodeSite {
   SourceRange writes, mode, retry, run, publish;
@@ -130,7 +133,8 @@ class Checker {
   const model::Term& term(TermId id) const { return model.terms[id.index]; }
   std::span<const TermId> operands(TermId id) const { return model.operands(id); }
   Type type_of(TermId id) const { return id.valid() ? model.terms[id.index].type : Type{}; }
-  const FnInfo* function(SymbolId symbol) const;
+  FnInfo* function(SymbolId symbol);
+  TermId retarget(TermId id, SourceRange range);
   std::string signature_of(const FnInfo& fn) const;
 
   // --- declare.cpp: symbols, scopes, E0102, block placement ------------
@@ -169,9 +173,10 @@ class Checker {
 
   // --- calls.cpp: binding arguments, expanding fn ------------------------
   TermId elaborate_call(const Scope& s, const syntax::Expr& call, Type expected);
-  TermId call_function(const Scope& s, const FnInfo& fn, SourceRange range, std::span<const TermId> args);
+  TermId call_function(const Scope& s, FnInfo& fn, SourceRange range, std::span<const TermId> args);
   TermId expand(const Scope& s, const FnInfo& fn, SourceRange range, std::span<const TermId> args);
-  TermId default_argument(ParamSig& param, const FnInfo& fn);
+  TermId default_argument(const Scope& s, FnInfo& fn, size_t param);
+  TermId bare_call(const Scope& s, FnInfo& fn, SourceRange range);
   void add_signature_note(Diagnostic& d, const FnInfo& fn) const;
 
   // --- builtins.cpp: what extern fns need beyond their signature --------
@@ -207,7 +212,9 @@ class Checker {
   void check_node(uint32_t index);
   void check_expectations(const Scope& s, const syntax::Block& block, model::Node& node);
   model::WriteMode to_write_mode(TermId term) const;
-  model::SqlTemplate to_template(TermId term) const;
+  model::SqlTemplate to_template(const Scope& s, TermId term) const;
+  void check_source(const Scope& s, const Attrs& attrs, model::Node& node);
+  void check_task(const Scope& s, const syntax::Block& block, const Attrs& attrs, model::Node& node);
 
   // --- graph.cpp: dependencies, cycles, writers, hidden reads, W0404 ----
   void build_graph();

@@ -78,7 +78,7 @@ std::string closest_time_zone(std::string_view name) {
   const std::string wanted = normalize(name);
   const std::string wanted_city(last_component(wanted));
   std::string best;
-  size_t best_distance = SIZE_MAX;
+  size_t best_rank = SIZE_MAX;
   for (const std::string& zone : zones) {
     const std::string candidate = normalize(zone);
     // Compare the whole name ("Europe/Berln") and the city alone ("berlin"
@@ -87,11 +87,13 @@ std::string closest_time_zone(std::string_view name) {
     size_t city = distance(wanted_city, last_component(candidate));
     size_t allowed_whole = std::clamp<size_t>(wanted.size() / 3, 1, 3);
     size_t allowed_city = std::clamp<size_t>(wanted_city.size() / 3, 1, 3);
-    size_t d = SIZE_MAX;
-    if (whole <= allowed_whole) d = whole;
-    if (city <= allowed_city) d = std::min(d, city);
-    if (d < best_distance) {
-      best_distance = d;
+    // Rank: twice the distance, plus one for a city-only match, so an equal
+    // whole-name match wins ("utc" → "UTC", not "Etc/UTC").
+    size_t rank = SIZE_MAX;
+    if (whole <= allowed_whole) rank = 2 * whole;
+    if (city <= allowed_city) rank = std::min(rank, 2 * city + 1);
+    if (rank < best_rank) {
+      best_rank = rank;
       best = zone;
     }
   }

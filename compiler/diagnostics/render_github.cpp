@@ -56,7 +56,8 @@ std::string where_text(const Located& where) {
 
 }  // namespace
 
-void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out) {
+void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
+                   std::ostream& out) {
   for (const Diagnostic& d : diagnostics) {
     std::string properties;
     if (std::optional<Located> where = render_detail::locate(d.range, sources)) {

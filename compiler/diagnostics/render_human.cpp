@@ -22,9 +22,11 @@
 //   underlined (leading indentation excluded); past three lines only the first
 //   and the last are shown, with `...` between. A range that ends at the start
 //   of a line does not show that line.
-// - After the snippet come `= note:` lines (notes without a location), then
-//   `= help:` lines (helps, then fix-its that have a title), then each note
-//   with a location as its own `note:` block with arrow and snippet.
+// - After the snippet, when anything follows it, an empty gutter line; then
+//   `= note:` lines (notes without a location), `= help:` lines (helps, then
+//   fix-its that have a title), then each note with a location as its own
+//   `note:` block with arrow and snippet.
+// - A diagnostic without a file prints its header and its `=` lines only.
 // - No line ends in whitespace, so golden files survive editors that strip it.
 // - A blank line follows every diagnostic; the summary line comes last.
 #include <fmt/color.h>
@@ -45,14 +47,13 @@ namespace {
 
 using render_detail::Located;
 
-enum class Tone { Error, Warning, Note, Help, Gutter, Strong };
+enum class Tone { Error, Warning, Note, Gutter, Strong };
 
 fmt::text_style style_of(Tone tone) {
   switch (tone) {
     case Tone::Error: return fmt::emphasis::bold | fmt::fg(fmt::terminal_color::bright_red);
     case Tone::Warning: return fmt::emphasis::bold | fmt::fg(fmt::terminal_color::bright_yellow);
     case Tone::Note: return fmt::emphasis::bold | fmt::fg(fmt::terminal_color::bright_green);
-    case Tone::Help: return fmt::emphasis::bold | fmt::fg(fmt::terminal_color::bright_cyan);
     case Tone::Gutter: return fmt::emphasis::bold | fmt::fg(fmt::terminal_color::bright_blue);
     case Tone::Strong: return fmt::text_style(fmt::emphasis::bold);
   }
@@ -152,15 +153,15 @@ class HumanWriter {
     if (primary) snippet(*primary, tone);
 
     std::vector<std::pair<std::string_view, std::string_view>> trailer;
+    trailer.reserve(plain_notes.size() + d.helps.size() + d.fixits.size());
     for (const DiagNote* note : plain_notes) trailer.emplace_back("note", note->message);
     for (const std::string& help : d.helps) trailer.emplace_back("help", help);
     for (const FixIt& fix : d.fixits) {
       if (!fix.title.empty()) trailer.emplace_back("help", fix.title);
     }
-    if (!trailer.empty()) {
-      empty_gutter();
-      for (const auto& [label, message] : trailer) equals_line(label, message);
-    }
+    // rustc separates the snippet from whatever follows it with an empty gutter.
+    if (!trailer.empty() || (primary && !located_notes.empty())) empty_gutter();
+    for (const auto& [label, message] : trailer) equals_line(label, message);
 
     for (const auto& [note, where] : located_notes) {
       out_ << paint("note", Tone::Note) << ": " << note->message << '\n';
@@ -178,8 +179,8 @@ class HumanWriter {
       counts += fmt::format("{} warning{}", warnings, warnings == 1 ? "" : "s");
     }
     Tone tone = errors > 0 ? Tone::Error : Tone::Warning;
-    out_ << paint(errors > 0 ? "error" : "warning", tone) << paint(fmt::format(": {} emitted", counts), Tone::Strong)
-         << '\n';
+    out_ << paint(errors > 0 ? "error" : "warning", tone)
+         << paint(fmt::format(": {} emitted", counts), Tone::Strong) << '\n';
   }
 
  private:
@@ -210,8 +211,8 @@ class HumanWriter {
   }
 
   void snippet(const Located& where, Tone caret_tone) {
-    out_ << pad(width_) << paint("-->", Tone::Gutter) << ' ' << where.buffer->path() << ':' << where.start.line
-         << ':' << where.start.column << '\n';
+    out_ << pad(width_) << paint("-->", Tone::Gutter) << ' ' << where.buffer->path() << ':'
+         << where.start.line << ':' << where.start.column << '\n';
     empty_gutter();
     for (const Row& row : rows_of(where)) {
       if (row.line == 0) {

@@ -68,7 +68,8 @@ Json diagnostic_json(const Diagnostic& d, const SourceManager& sources) {
 
 }  // namespace
 
-void render_json(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out) {
+void render_json(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
+                 std::ostream& out) {
   Json array = Json::array();
   for (const Diagnostic& d : diagnostics) array.push_back(diagnostic_json(d, sources));
   // Messages may quote source text that is not valid UTF-8 (E0006): replace

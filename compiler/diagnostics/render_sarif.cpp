@@ -3,9 +3,9 @@
 // registered code (kinds.def), so `ruleIndex` is the kind's registry index.
 // Columns count UTF-16 code units (declared with `columnKind`), and a
 // region's `endColumn` is the column after its last character, as SARIF says.
-// Notes with a location become `relatedLocations`; notes without one and
-// helps are appended to the message text as `note:`/`help:` lines; fix-its
-// become `fixes`.
+// Notes with a location become `relatedLocations`; notes without one, helps
+// and fix-it titles are appended to the message text as `note:`/`help:`
+// lines; fix-its become `fixes`.
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -80,7 +80,8 @@ Json rules() {
     rule["shortDescription"] = Json{{"text", kind.summary}};
     rule["fullDescription"] = Json{{"text", kind.summary}};
     rule["help"] =
-        Json{{"text", fmt::format("docs/diagnostics.md, section {}, shows a failing and a fixed example.", kind.code)}};
+        Json{{"text", fmt::format("docs/diagnostics.md, section {}, shows a failing and a fixed example.",
+                                  kind.code)}};
     rule["defaultConfiguration"] = Json{{"level", level_of(kind.severity)}};
     list.push_back(std::move(rule));
   }
@@ -106,6 +107,10 @@ Json result(const Diagnostic& d, const SourceManager& sources) {
     }
   }
   for (const std::string& help : d.helps) text += "\nhelp: " + help;
+  // Viewers that ignore `fixes` (GitHub code scanning) still show the hint.
+  for (const FixIt& fix : d.fixits) {
+    if (!fix.title.empty()) text += "\nhelp: " + fix.title;
+  }
   object["message"] = Json{{"text", text}};
   if (std::optional<Located> where = render_detail::locate(d.range, sources)) {
     object["locations"] = Json::array({Json{{"physicalLocation", physical_location(*where)}}});
@@ -115,7 +120,8 @@ Json result(const Diagnostic& d, const SourceManager& sources) {
   for (const FixIt& fix : d.fixits) {
     std::optional<Located> where = render_detail::locate(fix.range, sources);
     if (!where) continue;  // an edit needs a file to apply to
-    Json replacement = Json{{"deletedRegion", region(*where)}, {"insertedContent", Json{{"text", fix.replacement}}}};
+    Json replacement =
+        Json{{"deletedRegion", region(*where)}, {"insertedContent", Json{{"text", fix.replacement}}}};
     Json change = Json{{"artifactLocation", artifact_location(where->buffer->path())},
                        {"replacements", Json::array({std::move(replacement)})}};
     Json item = Json::object();
@@ -129,7 +135,8 @@ Json result(const Diagnostic& d, const SourceManager& sources) {
 
 }  // namespace
 
-void render_sarif(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out) {
+void render_sarif(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
+                  std::ostream& out) {
   Json driver = Json::object();
   driver["name"] = "flowc";
   driver["informationUri"] = kInformationUri;

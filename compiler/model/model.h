@@ -237,6 +237,7 @@ struct Route {
 };
 
 struct Environment {
+  SymbolId symbol;
   std::string name;
   std::string schema_suffix;
 };
@@ -245,6 +246,7 @@ struct Target {
   SymbolId symbol;
   std::string name;
   std::string dsn_env;                // the NAME of env("NAME"), never its value
+  std::string dsn;                    // a DSN written as a plain string (no secret in it), else ""
   std::string schema = "public";
   std::vector<Environment> environments;
 };

@@ -1,0 +1,110 @@
+// Attribute sets: every attribute of a block must be in its kind's schema
+// (E0103, with the closest name), appear once (E0102) and have its type
+// (E0201); required attributes must be present (E0103 at the block's name).
+// Params, expectations and nested blocks are only allowed where §3 puts them.
+#include "compiler/check/checker.h"
+
+namespace flowc::check {
+
+using syntax::BlockKind;
+
+namespace {
+
+std::string a_or_an(std::string_view word) {
+  bool vowel = !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos;
+  return std::string(vowel ? "an `" : "a `") + std::string(word) + "`";
+}
+
+}  // namespace
+
+Attrs Checker::collect_attributes(const Scope& s, const syntax::Block& block) {
+  Attrs attrs;
+  attrs.kind = block.kind;
+  std::span<const AttributeSpec> specs = attributes_of(block.kind);
+  const syntax::SyntaxTree& t = tree(s.tree);
+  std::string_view kind_name = syntax::block_kind_name(block.kind);
+  for (syntax::MemberId mid : block.members) {
+    const syntax::Member& m = t.member(mid);
+    if (m.kind != syntax::MemberKind::Attribute || m.name.text.empty()) continue;
+    size_t index = specs.size();
+    for (size_t i = 0; i < specs.size(); ++i) {
+      if (specs[i].name == m.name.text) index = i;
+    }
+    if (index == specs.size()) {
+      Diagnostic& d = diags.report(DiagKind::BadAttribute, m.name.range,
+                                   "`" + std::string(m.name.text) + "` is not an attribute of " + a_or_an(kind_name));
+      std::vector<std::string_view> names;
+      std::string all;
+      for (const AttributeSpec& spec : specs) {
+        names.push_back(spec.name);
+        all += (all.empty() ? "`" : ", `") + std::string(spec.name) + "`";
+      }
+      std::string_view near = closest_name(m.name.text, names);
+      if (!near.empty()) {
+        d.fixits.push_back({m.name.range, std::string(near), "did you mean `" + std::string(near) + "`?"});
+      } else {
+        d.helps.push_back(a_or_an(kind_name) + " has " + (all.empty() ? std::string("no attributes") : all));
+      }
+      continue;
+    }
+    if (attrs.members[index].valid()) {
+      const syntax::Member& first = t.member(attrs.members[index]);
+      diags.report(DiagKind::DuplicateName, m.name.range, "`" + std::string(m.name.text) + "` is already set")
+          .notes.push_back({first.name.range, "first set here"});
+      continue;
+    }
+    attrs.members[index] = mid;
+    reference(s, m.name.range, attribute_symbols[static_cast<size_t>(block.kind)][index]);
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (!specs[i].required || attrs.members[i].valid()) continue;
+    SourceRange at = block.name.range.valid() ? block.name.range : block.keyword_range;
+    Diagnostic& d = diags.report(DiagKind::BadAttribute, at,
+                                 std::string(kind_name) + " `" + std::string(block.name.text) +
+                                     "` is missing the required attribute `" + std::string(specs[i].name) + "`");
+    d.helps.push_back("add `" + std::string(specs[i].name) + " = ...` (" + model::type_name(specs[i].type) + ")");
+  }
+  return attrs;
+}
+
+const syntax::Member* Checker::attr(const Scope& s, const Attrs& attrs, std::string_view name) const {
+  std::span<const AttributeSpec> specs = attributes_of(attrs.kind);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].name == name) return attrs.members[i].valid() ? &tree(s.tree).member(attrs.members[i]) : nullptr;
+  }
+  return nullptr;
+}
+
+TermId Checker::attr_term(const Scope& s, const Attrs& attrs, std::string_view name) {
+  const syntax::Member* m = attr(s, attrs, name);
+  if (m == nullptr) return TermId{};
+  const AttributeSpec* spec = find_attribute(attrs.kind, name);
+  TermId value = elaborate(s, m->value, spec->type);
+  if (!coerce(s, value, spec->type, "`" + std::string(name) + "`")) return error_term(term(value).range);
+  return value;
+}
+
+void Checker::check_members(const Scope& s, const syntax::Block& block) {
+  const syntax::SyntaxTree& t = tree(s.tree);
+  std::string_view kind_name = syntax::block_kind_name(block.kind);
+  for (syntax::MemberId mid : block.members) {
+    const syntax::Member& m = t.member(mid);
+    if (m.kind == syntax::MemberKind::Param && !allows_params(block.kind)) {
+      diags.report(DiagKind::BadAttribute, m.range, "`param` is only allowed in a `workflow`, not in " + a_or_an(kind_name));
+    } else if (m.kind == syntax::MemberKind::Expect && !allows_expect(block.kind)) {
+      diags.report(DiagKind::BadAttribute, m.range,
+                   "`expect` is only allowed in a `source` or a `task`, not in " + a_or_an(kind_name));
+    } else if (m.kind == syntax::MemberKind::Block && m.block.valid()) {
+      const syntax::Block& inner = t.block(m.block);
+      if (may_contain(block.kind, inner.kind)) continue;
+      std::string inner_name(syntax::block_kind_name(inner.kind));
+      std::string message = is_top_level(inner.kind)
+                                ? "a `" + inner_name + "` block must be at the top level of a file"
+                                : "a `" + inner_name + "` block must be inside a `" +
+                                      std::string(expected_parent(inner.kind)) + "`";
+      diags.report(DiagKind::BadAttribute, inner.keyword_range, message);
+    }
+  }
+}
+
+}  // namespace flowc::check

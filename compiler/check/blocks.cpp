@@ -1,0 +1,206 @@
+// The project, targets, routes and legacy jobs: attributes checked against
+// their schemas and turned into the model's values.
+#include "compiler/check/checker.h"
+
+namespace flowc::check {
+
+using Kind = model::Term::Kind;
+
+std::string Checker::string_value(TermId id) const {
+  if (!id.valid()) return {};
+  const model::Term& t = term(id);
+  if (t.kind == Kind::String) return t.text;
+  if (t.kind != Kind::Template) return {};
+  std::string out;
+  for (const model::TemplatePart& part : model.templates[static_cast<size_t>(t.int_value)].parts) {
+    out += part.kind == model::TemplatePart::Kind::Text ? part.text : std::string(text_of(part.range));
+  }
+  return out;
+}
+
+std::vector<std::string> Checker::string_list(TermId id) const {
+  std::vector<std::string> out;
+  if (!id.valid() || term(id).kind != Kind::List) return out;
+  for (TermId item : operands(id)) out.push_back(string_value(item));
+  return out;
+}
+
+model::AlertSpec Checker::to_alert(TermId id) {
+  model::AlertSpec alert;
+  const model::Term& t = term(id);
+  alert.range = t.range;
+  std::span<const TermId> args = operands(id);
+  if (t.kind != Kind::Call || t.text != "alert" || args.size() != 2) return alert;
+  const model::Term& route = term(args[0]);
+  if (route.kind == Kind::Ref && route.symbol.valid()) alert.route = model::RouteId{model.symbol(route.symbol).entity};
+  if (term(args[1]).kind == Kind::Enum) alert.severity = static_cast<model::SeverityLevel>(term(args[1]).int_value);
+  return alert;
+}
+
+model::RetryPolicy Checker::to_retry(TermId id) {
+  model::RetryPolicy retry;
+  const model::Term& t = term(id);
+  retry.range = t.range;
+  std::span<const TermId> args = operands(id);
+  if (t.kind != Kind::Call || t.text != "retry" || args.size() != 3) return retry;
+  if (term(args[0]).kind == Kind::Int) retry.attempts = static_cast<uint32_t>(std::max<int64_t>(0, term(args[0]).int_value));
+  const model::Term& backoff = term(args[1]);
+  std::span<const TermId> b = operands(args[1]);
+  if (backoff.kind == Kind::Call && backoff.text == "exponential" && b.size() == 2) {
+    retry.exponential = true;
+    retry.initial_seconds = term(b[0]).int_value;
+    retry.max_seconds = term(b[1]).int_value;
+  } else if (backoff.kind == Kind::Call && backoff.text == "fixed" && b.size() == 1) {
+    retry.exponential = false;
+    retry.initial_seconds = retry.max_seconds = term(b[0]).int_value;
+  }
+  retry.on_any = term(args[2]).kind == Kind::Enum && term(args[2]).text == "any";
+  return retry;
+}
+
+model::Channel Checker::to_channel(TermId id) {
+  model::Channel channel;
+  const model::Term& t = term(id);
+  std::span<const TermId> args = operands(id);
+  if (t.kind != Kind::Call || args.empty()) return channel;  // stderr()
+  const model::Term& first = term(args[0]);
+  if (t.text == "webhook") {
+    channel.kind = model::Channel::Kind::Webhook;
+    std::span<const TermId> env = operands(args[0]);
+    if (first.kind == Kind::Call && first.text == "env" && env.size() == 1) {
+      channel.args.push_back("env:" + term(env[0]).text);
+      channel.secret = true;
+    } else {
+      channel.args.push_back(string_value(args[0]));
+    }
+  } else if (t.text == "command") {
+    channel.kind = model::Channel::Kind::Command;
+    channel.args = string_list(args[0]);
+    if (args.size() > 1) {
+      for (TermId secret : operands(args[1])) {
+        std::span<const TermId> name = operands(secret);
+        if (term(secret).kind == Kind::Call && name.size() == 1) channel.env.push_back(term(name[0]).text);
+      }
+    }
+  } else if (t.text == "jsonl") {
+    channel.kind = model::Channel::Kind::Jsonl;
+    channel.args.push_back(string_value(args[0]));
+  }
+  return channel;
+}
+
+void Checker::check_project() {
+  if (project_block.tree != UINT32_MAX) {
+    Scope s{project_block.tree};
+    const syntax::Block& block = tree(s.tree).block(project_block.block);
+    check_members(s, block);
+    Attrs attrs = collect_attributes(s, block);
+    TermId target = attr_term(s, attrs, "default_target");
+    if (target.valid() && term(target).kind == Kind::Ref) {
+      model.project.default_target = model::TargetId{model.symbol(term(target).symbol).entity};
+    }
+    TermId schema = attr_term(s, attrs, "state_schema");
+    if (schema.valid() && term(schema).kind == Kind::String) model.project.state_schema = term(schema).text;
+  }
+  if (!model.project.default_target.valid() && model.targets.size() == 1) model.project.default_target = model::TargetId{0};
+}
+
+void Checker::check_target(uint32_t index) {
+  Scope s{target_blocks[index].tree};
+  const syntax::SyntaxTree& t = tree(s.tree);
+  const syntax::Block& block = t.block(target_blocks[index].block);
+  check_members(s, block);
+  Attrs attrs = collect_attributes(s, block);
+  model::Target& target = model.targets[index];
+  if (TermId dsn = attr_term(s, attrs, "dsn"); dsn.valid()) {
+    std::span<const TermId> args = operands(dsn);
+    if (term(dsn).kind == Kind::Call && term(dsn).text == "env" && args.size() == 1) {
+      target.dsn_env = term(args[0]).text;
+    } else {
+      target.dsn = string_value(dsn);
+    }
+  }
+  if (TermId schema = attr_term(s, attrs, "schema"); schema.valid() && term(schema).kind == Kind::String) {
+    target.schema = term(schema).text;
+  }
+  llvm::StringMap<SourceRange> seen;
+  for (syntax::MemberId mid : block.members) {
+    const syntax::Member& m = t.member(mid);
+    if (m.kind != syntax::MemberKind::Block || !m.block.valid()) continue;
+    const syntax::Block& env = t.block(m.block);
+    if (env.kind != syntax::BlockKind::Environment || env.name.text.empty()) continue;
+    auto [it, inserted] = seen.try_emplace(env.name.text, env.name.range);
+    if (!inserted) {
+      diags.report(DiagKind::DuplicateName, env.name.range,
+                   "target `" + target.name + "` already has an environment `" + std::string(env.name.text) + "`")
+          .notes.push_back({it->second, "first defined here"});
+      continue;
+    }
+    check_members(s, env);
+    Attrs env_attrs = collect_attributes(s, env);
+    model::Symbol sym;
+    sym.kind = model::SymbolKind::Environment;
+    sym.name = std::string(env.name.text);
+    sym.qualified_name = target.name + "." + sym.name;
+    sym.name_range = env.name.range;
+    sym.decl_range = env.range;
+    sym.doc = env.doc;
+    model::Environment& out = model.targets[index].environments.emplace_back();
+    out.symbol = add_symbol(std::move(sym));
+    out.name = std::string(env.name.text);
+    out.schema_suffix = "_" + out.name;
+    TermId suffix = attr_term(s, env_attrs, "schema_suffix");
+    if (suffix.valid() && term(suffix).kind == Kind::String) out.schema_suffix = term(suffix).text;
+  }
+}
+
+void Checker::check_route(uint32_t index) {
+  Scope s{route_blocks[index].tree};
+  const syntax::Block& block = tree(s.tree).block(route_blocks[index].block);
+  check_members(s, block);
+  Attrs attrs = collect_attributes(s, block);
+  model::Route& route = model.routes[index];
+  route.owner = string_value(attr_term(s, attrs, "owner"));
+  if (TermId notify = attr_term(s, attrs, "notify"); notify.valid() && term(notify).kind == Kind::List) {
+    for (TermId channel : operands(notify)) model.routes[index].channels.push_back(to_channel(channel));
+  }
+  if (TermId severity = attr_term(s, attrs, "min_severity"); severity.valid() && term(severity).kind == Kind::Enum) {
+    model.routes[index].min_severity = static_cast<model::SeverityLevel>(term(severity).int_value);
+  }
+  if (TermId repeat = attr_term(s, attrs, "repeat"); repeat.valid() && term(repeat).kind == Kind::Duration) {
+    model.routes[index].repeat_seconds = term(repeat).int_value;
+  }
+}
+
+void Checker::check_legacy(uint32_t index) {
+  Scope s{legacy_blocks[index].tree};
+  const syntax::Block& block = tree(s.tree).block(legacy_blocks[index].block);
+  check_members(s, block);
+  Attrs attrs = collect_attributes(s, block);
+  LegacySite& site = legacy_sites[index];
+  if (TermId schedule = attr_term(s, attrs, "schedule"); schedule.valid() && term(schedule).kind == Kind::Call) {
+    std::span<const TermId> args = operands(schedule);
+    if (!args.empty()) model.legacies[index].schedule = string_value(args[0]);
+  }
+  model::Legacy& legacy = model.legacies[index];
+  legacy.command = string_value(attr_term(s, attrs, "command"));
+  legacy.owner = string_value(attr_term(s, attrs, "owner"));
+  legacy.reads = string_list(attr_term(s, attrs, "reads"));
+  TermId writes = attr_term(s, attrs, "writes");
+  legacy.writes = string_list(writes);
+  if (writes.valid() && term(writes).kind == Kind::List) {
+    for (TermId item : operands(writes)) site.writes.push_back(term(item).range);
+  }
+  legacy.consumers = string_list(attr_term(s, attrs, "consumers"));
+  if (TermId runtime = attr_term(s, attrs, "runtime"); runtime.valid() && term(runtime).kind == Kind::Duration) {
+    legacy.runtime_seconds = term(runtime).int_value;
+  }
+  legacy.symptoms = string_value(attr_term(s, attrs, "symptoms"));
+  legacy.rollback = string_value(attr_term(s, attrs, "rollback"));
+  if (TermId enabled = attr_term(s, attrs, "enabled"); enabled.valid() && term(enabled).kind == Kind::Bool) {
+    legacy.enabled = term(enabled).int_value != 0;
+    site.enabled = attr(s, attrs, "enabled")->range;
+  }
+}
+
+}  // namespace flowc::check

@@ -1,0 +1,163 @@
+// Compiler magic behind the standard library's `extern fn`s: parameter
+// defaults, and the checks a signature cannot express (a cron expression is
+// valid, `env` names a variable, `file` reads a .sql file, ...).
+#include "compiler/check/builtins.h"
+
+#include "compiler/check/checker.h"
+#include "compiler/check/literals.h"
+#include "compiler/cron/cron.h"
+
+namespace flowc::check {
+
+namespace {
+
+using D = BuiltinDefault::Kind;
+
+constexpr BuiltinDefault kDefaults[] = {
+    {"cron", "tz", D::String, "\"UTC\"", "UTC"},
+    {"alert", "severity", D::Enum, "high", "high"},
+    {"retry", "backoff", D::Call, "exponential()", "exponential"},
+    {"retry", "on", D::Enum, "transient", "transient"},
+    {"exponential", "initial", D::Duration, "30s", "", 30},
+    {"exponential", "max", D::Duration, "10m", "", 600},
+    {"command", "env", D::EmptyList, "[]", ""},
+};
+
+}  // namespace
+
+const BuiltinDefault* find_builtin_default(std::string_view fn, std::string_view param) {
+  for (const BuiltinDefault& d : kDefaults) {
+    if (d.fn == fn && d.param == param) return &d;
+  }
+  return nullptr;
+}
+
+TermId Checker::default_argument(const Scope& s, FnInfo& fn, size_t index) {
+  ParamSig& p = fn.params[index];
+  if (p.default_term.valid()) return p.default_term;
+  const BuiltinDefault* d = p.builtin_default;
+  if (d == nullptr) return error_term({});
+  model::Term t;
+  t.type = p.type;
+  switch (d->kind) {
+    case D::String:
+      t.kind = model::Term::Kind::String;
+      t.text = std::string(d->value);
+      t.type = scalar(TypeKind::String);
+      break;
+    case D::Enum:
+      if (const EnumValueSpec* v = find_enum_value(p.type.kind, d->value)) {
+        t.kind = model::Term::Kind::Enum;
+        t.text = std::string(v->name);
+        t.int_value = v->ordinal;
+      }
+      break;
+    case D::Duration:
+      t.kind = model::Term::Kind::Duration;
+      t.int_value = d->seconds;
+      break;
+    case D::EmptyList:
+      t.kind = model::Term::Kind::List;
+      t.type = list_of(p.type.kind);
+      break;
+    case D::Call: {
+      auto it = globals.find(d->value);
+      FnInfo* callee = it == globals.end() ? nullptr : function(it->second);
+      if (callee == nullptr) return error_term({});
+      Scope quiet{callee->tree};
+      quiet.quiet = true;
+      TermId call = bare_call(quiet, *callee, {});
+      p.default_term = call;
+      return call;
+    }
+  }
+  p.default_term = add_term(std::move(t));
+  return p.default_term;
+}
+
+TermId Checker::bare_call(const Scope& s, FnInfo& fn, SourceRange range) {
+  llvm::SmallVector<TermId, 4> args;
+  for (size_t i = 0; i < fn.params.size(); ++i) {
+    if (fn.params[i].builtin_default == nullptr) {
+      Diagnostic& d = sink(s).report(DiagKind::WrongArguments, range,
+                                     "`" + model.symbol(fn.symbol).name + "` is a function: call it with its arguments");
+      add_signature_note(d, fn);
+      return error_term(range);
+    }
+    args.push_back(default_argument(s, fn, i));
+  }
+  return call_function(s, fn, range, args);
+}
+
+void Checker::check_cron(const Scope& s, TermId expr_term, TermId tz_term) {
+  const model::Term& expr = term(expr_term);
+  if (expr.kind == model::Term::Kind::String) {
+    cron::CronError error;
+    if (!cron::parse(expr.text, error)) {
+      SourceRange at = map_string_offset(expr.range, expr.text, error.begin, std::max(error.end, error.begin + 1));
+      Diagnostic& d = sink(s).report(DiagKind::InvalidSchedule, at, "invalid cron expression: " + error.message);
+      d.helps.push_back("five fields: minute hour day-of-month month day-of-week, as in `0 7 * * *`");
+    }
+  }
+  if (!tz_term.valid()) return;
+  const model::Term& tz = term(tz_term);
+  if (tz.kind != model::Term::Kind::String || cron::is_valid_time_zone(tz.text)) return;
+  Diagnostic& d = sink(s).report(DiagKind::InvalidSchedule, tz.range, "unknown time zone `" + tz.text + "`");
+  std::string near = cron::closest_time_zone(tz.text);
+  if (!near.empty()) {
+    d.fixits.push_back({tz.range, "\"" + near + "\"", "did you mean `" + near + "`?"});
+  } else {
+    d.helps.push_back("write an IANA time zone name such as `UTC` or `Europe/Berlin`");
+  }
+}
+
+TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
+  const std::string& name = model.symbol(fn.symbol).name;
+  std::span<const TermId> args = operands(call);
+  auto arg = [&](size_t i) -> const model::Term& { return term(args[i]); };
+  if (name == "cron" && args.size() == 2) {
+    check_cron(s, args[0], args[1]);
+  } else if (name == "env" && args.size() == 1) {
+    const model::Term& a = arg(0);
+    if (a.kind == model::Term::Kind::String && !is_identifier(a.text)) {
+      sink(s).report(DiagKind::WrongArguments, a.range, "`" + a.text + "` is not an environment variable name");
+    } else if (a.kind != model::Term::Kind::String && a.kind != model::Term::Kind::Error) {
+      sink(s).report(DiagKind::WrongArguments, a.range,
+                     "`env` takes the variable's name as a literal string, as in `env(\"WAREHOUSE_DSN\")`");
+    }
+  } else if (name == "file" && args.size() == 1) {
+    const model::Term& a = arg(0);
+    if (a.kind == model::Term::Kind::String) return load_sql_file(s, args[0]);
+    if (a.kind != model::Term::Kind::Error) {
+      sink(s).report(DiagKind::WrongArguments, a.range, "`file` takes a literal path, as in `file(\"sql/x.sql\")`");
+    }
+    return error_term(term(call).range);
+  } else if (name == "retry" && args.size() == 3) {
+    const model::Term& on = arg(2);
+    if (on.kind == model::Term::Kind::Enum && on.text == "any" && on.range.valid()) {
+      Diagnostic& d = sink(s).report(DiagKind::BroadRetry, on.range, "`retry(on = any)` retries every failure");
+      d.helps.push_back("a failing expectation or a SQL error will fail again; the default `on = transient` retries "
+                        "only lost connections, serialization failures, deadlocks and timeouts");
+    }
+  } else if (name == "merge" && args.size() == 1) {
+    if (arg(0).kind == model::Term::Kind::List && arg(0).operand_count == 0) {
+      sink(s).report(DiagKind::WrongArguments, term(call).range, "`merge` needs at least one key column");
+    }
+  } else if (name == "command" && !args.empty()) {
+    if (arg(0).kind == model::Term::Kind::List && arg(0).operand_count == 0) {
+      sink(s).report(DiagKind::WrongArguments, arg(0).range, "`command` needs the program to run");
+    }
+  } else if (name == "partition_exists" && args.size() == 1) {
+    const model::Term& a = arg(0);
+    bool is_param = a.kind == model::Term::Kind::Ref && a.symbol.valid() &&
+                    model.symbol(a.symbol).kind == model::SymbolKind::Param;
+    if (!is_param && a.kind != model::Term::Kind::Error) {
+      sink(s).report(DiagKind::WrongArguments, a.range,
+                     "`partition_exists` takes a param, as in `partition_exists(ds)`: the partition column is "
+                     "named like the param");
+    }
+  }
+  return call;
+}
+
+}  // namespace flowc::check

@@ -1,0 +1,92 @@
+// Checker construction and the small helpers every pass uses.
+#include "compiler/check/checker.h"
+
+#include "compiler/check/builtins.h"
+
+namespace flowc::check {
+
+Checker::Checker(const CheckInput& input, DiagnosticEngine& diagnostics)
+    : sources(*input.sources), diags(diagnostics) {
+  for (const syntax::SyntaxTree* t : input.stdlib) {
+    if (t == nullptr) continue;
+    trees.push_back(t);
+    tree_in_stdlib.push_back(true);
+  }
+  for (const syntax::SyntaxTree* t : input.project) {
+    if (t == nullptr) continue;
+    trees.push_back(t);
+    tree_in_stdlib.push_back(false);
+  }
+}
+
+std::string_view Checker::text_of(SourceRange range) const {
+  if (!range.valid() || range.file.index >= sources.size()) return {};
+  std::string_view text = sources.buffer(range.file).text();
+  if (range.begin > range.end || range.end > text.size()) return {};
+  return text.substr(range.begin, range.end - range.begin);
+}
+
+SymbolId Checker::add_symbol(model::Symbol symbol) {
+  SymbolId id{static_cast<uint32_t>(model.symbols.size())};
+  model.symbols.push_back(std::move(symbol));
+  return id;
+}
+
+void Checker::reference(const Scope& s, SourceRange range, SymbolId symbol) {
+  if (s.quiet || !range.valid() || !symbol.valid()) return;
+  model.references.push_back({range, symbol});
+}
+
+TermId Checker::add_term(model::Term term, std::span<const TermId> operands) {
+  term.first_operand = static_cast<uint32_t>(model.term_operands.size());
+  term.operand_count = static_cast<uint32_t>(operands.size());
+  model.term_operands.insert(model.term_operands.end(), operands.begin(), operands.end());
+  TermId id{static_cast<uint32_t>(model.terms.size())};
+  model.terms.push_back(std::move(term));
+  return id;
+}
+
+TermId Checker::error_term(SourceRange range) {
+  model::Term t;
+  t.kind = model::Term::Kind::Error;
+  t.range = range;
+  return add_term(std::move(t));
+}
+
+FnInfo* Checker::function(SymbolId symbol) {
+  auto it = fn_of_symbol.find(symbol.index);
+  return it == fn_of_symbol.end() ? nullptr : &fns[it->second];
+}
+
+TermId Checker::retarget(TermId id, SourceRange range) {
+  if (!id.valid()) return id;
+  model::Term copy = model.terms[id.index];  // shares the operands
+  copy.range = range;
+  TermId out{static_cast<uint32_t>(model.terms.size())};
+  model.terms.push_back(std::move(copy));
+  return out;
+}
+
+std::string Checker::signature_of(const FnInfo& fn) const {
+  const model::Symbol& sym = model.symbol(fn.symbol);
+  std::string out = fn.is_extern ? "extern fn " : "fn ";
+  out += sym.name;
+  out += "(";
+  for (size_t i = 0; i < fn.params.size(); ++i) {
+    const ParamSig& p = fn.params[i];
+    if (i > 0) out += ", ";
+    out += p.name;
+    out += ": ";
+    out += model::type_name(p.type);
+    if (p.variadic) out += "...";
+    if (p.builtin_default != nullptr) {
+      out += " = ";
+      out += p.builtin_default->text;
+    }
+  }
+  out += ") -> ";
+  out += model::type_name(fn.result);
+  return out;
+}
+
+}  // namespace flowc::check

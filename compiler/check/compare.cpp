@@ -1,0 +1,104 @@
+// Comparisons: `==` `!=` `<` `<=` `>` `>=`, `in a .. b` (or a list) and
+// `change < P%`. A comparison involving a metric is an expectation (checked
+// against data); between plain values it is a bool.
+#include "compiler/check/checker.h"
+
+namespace flowc::check {
+
+using syntax::ExprKind;
+using Kind = model::Term::Kind;
+
+namespace {
+
+// The value type a metric<T> compares with; other types compare as themselves.
+Type value_type(Type t) {
+  if (t.kind != TypeKind::Metric) return t;
+  return t.arg == TypeKind::Error ? scalar(TypeKind::Any) : scalar(t.arg);
+}
+
+}  // namespace
+
+TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
+  if (e.operands.size() < 2) return error_term(e.range);
+  TermId lhs = elaborate(s, e.operands[0], scalar(TypeKind::Any));
+  Type left = type_of(lhs);
+  bool metric = left.kind == TypeKind::Metric;
+  Type want = value_type(left);
+  TermId rhs;
+
+  if (e.kind == ExprKind::Change) {
+    if (!metric && !is_error(left)) {
+      sink(s).report(DiagKind::TypeMismatch, term(lhs).range,
+                     "`change` compares a metric with its value in the previous successful run, found `" +
+                         model::type_name(left) + "`");
+    }
+    rhs = elaborate(s, e.operands[1], scalar(TypeKind::Percent));
+    coerce(s, rhs, scalar(TypeKind::Percent), "`change`");
+    metric = true;
+  } else if (e.kind == ExprKind::In) {
+    const syntax::Expr& right = tree(s.tree).expr(e.operands[1]);
+    if (right.kind == ExprKind::Range && right.operands.size() == 2) {
+      TermId lo = elaborate(s, right.operands[0], want);
+      TermId hi = elaborate(s, right.operands[1], want);
+      std::optional<Type> bounds = unify(type_of(lo), type_of(hi));
+      for (TermId bound : {lo, hi}) {
+        if (!comparable(want, type_of(bound))) {
+          Diagnostic& d = sink(s).report(DiagKind::TypeMismatch, term(bound).range,
+                                         "cannot compare `" + model::type_name(left) + "` with `" +
+                                             model::type_name(type_of(bound)) + "`");
+          suggest_literal(d, bound, want);
+          bounds = Type{};
+        }
+      }
+      model::Term range;
+      range.kind = Kind::Range;
+      range.type = bounds.value_or(Type{});
+      range.range = right.range;
+      TermId pair[] = {lo, hi};
+      rhs = add_term(std::move(range), pair);
+    } else if (right.kind == ExprKind::List) {
+      rhs = elaborate(s, e.operands[1], list_of(want.kind));
+      for (TermId item : operands(rhs)) {
+        if (!comparable(want, type_of(item))) {
+          sink(s).report(DiagKind::TypeMismatch, term(item).range,
+                         "cannot compare `" + model::type_name(left) + "` with `" + model::type_name(type_of(item)) + "`");
+        }
+      }
+    } else {
+      rhs = elaborate(s, e.operands[1], want);
+      if (!is_error(type_of(rhs))) {
+        sink(s).report(DiagKind::TypeMismatch, term(rhs).range, "`in` takes a range `a .. b` or a list `[a, b]`");
+      }
+      return error_term(e.range);
+    }
+  } else {
+    rhs = elaborate(s, e.operands[1], want);
+    Type right = type_of(rhs);
+    if (right.kind == TypeKind::Metric) {
+      metric = true;
+      if (left.kind != TypeKind::Metric) want = value_type(right), right = left;
+      else right = value_type(right);
+    }
+    if (carries_secret(left) || carries_secret(right)) {
+      sink(s).report(DiagKind::SecretLeak, e.range, "a secret cannot be compared: its value must not decide anything");
+      return error_term(e.range);
+    }
+    if (!comparable(want, right)) {
+      TermId culprit = left.kind == TypeKind::Metric || !metric ? rhs : lhs;
+      Diagnostic& d = sink(s).report(DiagKind::TypeMismatch, e.range,
+                                     "cannot compare `" + model::type_name(type_of(lhs)) + "` with `" +
+                                         model::type_name(type_of(rhs)) + "`");
+      suggest_literal(d, culprit, want);
+      return error_term(e.range);
+    }
+  }
+  model::Term t;
+  t.kind = e.kind == ExprKind::Change ? Kind::Change : e.kind == ExprKind::In ? Kind::In : Kind::Compare;
+  t.op = e.op;
+  t.type = scalar(metric ? TypeKind::Expectation : TypeKind::Bool);
+  t.range = e.range;
+  TermId pair[] = {lhs, rhs};
+  return add_term(std::move(t), pair);
+}
+
+}  // namespace flowc::check

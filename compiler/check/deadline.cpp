@@ -1,0 +1,86 @@
+// W0406: a `deadline` that the schedule cannot meet. The run starts at the
+// schedule's first time of day; in the worst case each task on the longest
+// path of the workflow's graph uses its whole timeout. If the start plus that
+// path ends after the deadline, the deadline is impossible to rely on.
+#include <algorithm>
+
+#include "compiler/check/checker.h"
+#include "compiler/check/literals.h"
+#include "compiler/cron/cron.h"
+
+namespace flowc::check {
+
+void Checker::check_deadlines() {
+  std::vector<int64_t> longest(model.nodes.size(), 0);
+  std::vector<int32_t> via(model.nodes.size(), -1);   // the dependency on the longest path
+  std::vector<uint32_t> pending(model.nodes.size(), 0);
+  for (uint32_t w = 0; w < model.workflows.size(); ++w) {
+    const model::Workflow& wf = model.workflows[w];
+    if (wf.schedule.empty() || !wf.deadline_seconds || !workflow_sites[w].deadline.valid()) continue;
+    cron::CronError error;
+    std::optional<cron::CronSpec> spec = cron::parse(wf.schedule, error);
+    if (!spec || spec->hours.none() || spec->minutes.none()) continue;
+    int64_t start = 0;
+    for (int h = 0; h < 24; ++h) {
+      if (spec->hours.test(h)) { start = h * 3600; break; }
+    }
+    for (int m = 0; m < 60; ++m) {
+      if (spec->minutes.test(m)) { start += m * 60; break; }
+    }
+    // Longest path by timeouts over the workflow's own nodes (Kahn's order;
+    // a workflow with a cycle was reported as E0301 and is skipped).
+    std::vector<uint32_t> order;
+    for (TaskId id : wf.nodes) pending[id.index] = 0;
+    for (TaskId id : wf.nodes) {
+      for (const Edge& e : node_sites[id.index].edges) {
+        if (model.node(e.to).workflow == WorkflowId{w}) ++pending[id.index];
+      }
+    }
+    // Dependents within the workflow, to release them in order.
+    llvm::DenseMap<uint32_t, llvm::SmallVector<uint32_t, 2>> dependents;
+    for (TaskId id : wf.nodes) {
+      for (const Edge& e : node_sites[id.index].edges) {
+        if (model.node(e.to).workflow == WorkflowId{w}) dependents[e.to.index].push_back(id.index);
+      }
+      if (pending[id.index] == 0) order.push_back(id.index);
+    }
+    for (size_t k = 0; k < order.size(); ++k) {
+      uint32_t n = order[k];
+      longest[n] = model.nodes[n].timeout_seconds;
+      via[n] = -1;
+      for (const Edge& e : node_sites[n].edges) {
+        if (!(model.node(e.to).workflow == WorkflowId{w})) continue;
+        if (longest[e.to.index] + model.nodes[n].timeout_seconds > longest[n]) {
+          longest[n] = longest[e.to.index] + model.nodes[n].timeout_seconds;
+          via[n] = static_cast<int32_t>(e.to.index);
+        }
+      }
+      for (uint32_t d : dependents[n]) {
+        if (--pending[d] == 0) order.push_back(d);
+      }
+    }
+    if (order.size() != wf.nodes.size() || order.empty()) continue;
+    uint32_t last = *std::max_element(order.begin(), order.end(),
+                                      [&](uint32_t a, uint32_t b) { return longest[a] < longest[b]; });
+    int64_t deadline = *wf.deadline_seconds;
+    if (deadline <= start) deadline += 86400;
+    if (start + longest[last] <= deadline) continue;
+    std::vector<uint32_t> path;
+    for (int32_t n = static_cast<int32_t>(last); n >= 0; n = via[n]) path.push_back(static_cast<uint32_t>(n));
+    std::reverse(path.begin(), path.end());
+    std::string chain;
+    for (uint32_t n : path) {
+      if (model.nodes[n].kind == model::NodeKind::Source) continue;
+      chain += (chain.empty() ? "" : " -> ") + model.nodes[n].name + " (" + format_duration(model.nodes[n].timeout_seconds) + ")";
+    }
+    Diagnostic& d = diags.report(DiagKind::ImpossibleDeadline, workflow_sites[w].deadline,
+                                 "deadline " + format_time_of_day(*wf.deadline_seconds) + " cannot be met: the run starts at " +
+                                     format_time_of_day(start) + " and its critical path may take " +
+                                     format_duration(longest[last]));
+    d.notes.push_back({SourceRange{}, "critical path: " + chain});
+    d.helps.push_back("move the deadline to " + format_time_of_day(start + longest[last]) +
+                      " or later, or shorten the timeouts on the critical path");
+  }
+}
+
+}  // namespace flowc::check

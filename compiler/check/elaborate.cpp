@@ -1,0 +1,331 @@
+// Expressions: literals, names (resolved by expected type: enum values and
+// columns first, then the workflow's scope, then top-level names and the
+// standard library), `workflow.task`, lists, and the logical operators.
+// Every expression becomes a model::Term; errors become Error terms, which
+// are compatible with everything so nothing cascades.
+#include "compiler/check/checker.h"
+#include "compiler/check/literals.h"
+
+namespace flowc::check {
+
+using syntax::ExprKind;
+using Kind = model::Term::Kind;
+
+namespace {
+
+syntax::ExprId operand(const syntax::Expr& e, size_t i) {
+  return i < e.operands.size() ? e.operands[i] : syntax::ExprId{};
+}
+
+std::string_view noun_for(Type expected) {
+  TypeKind k = expected.kind == TypeKind::List ? expected.arg : expected.kind;
+  switch (k) {
+    case TypeKind::Route: return "route";
+    case TypeKind::Target: return "target";
+    case TypeKind::Legacy: return "legacy job";
+    case TypeKind::Workflow: return "workflow";
+    case TypeKind::Task:
+    case TypeKind::Source:
+    case TypeKind::Table: return "task";
+    case TypeKind::Severity: return "severity";
+    case TypeKind::Stage: return "stage";
+    case TypeKind::WriteMode: return "write mode";
+    case TypeKind::RetryOn: return "retry kind";
+    default: return "name";
+  }
+}
+
+}  // namespace
+
+TermId Checker::elaborate(const Scope& s, syntax::ExprId id, Type expected) {
+  if (!id.valid()) return error_term({});
+  const syntax::SyntaxTree& t = tree(s.tree);
+  const syntax::Expr& e = t.expr(id);
+  model::Term term;
+  term.range = e.range;
+  switch (e.kind) {
+    case ExprKind::Error: return error_term(e.range);
+    case ExprKind::Int: term.kind = Kind::Int; term.type = scalar(TypeKind::Int); term.int_value = e.int_value; break;
+    case ExprKind::Float: term.kind = Kind::Float; term.type = scalar(TypeKind::Float); term.float_value = e.float_value; break;
+    case ExprKind::Percent: term.kind = Kind::Percent; term.type = scalar(TypeKind::Percent); term.float_value = e.float_value; break;
+    case ExprKind::Duration: term.kind = Kind::Duration; term.type = scalar(TypeKind::Duration); term.int_value = e.int_value; break;
+    case ExprKind::Date: term.kind = Kind::Date; term.type = scalar(TypeKind::Date); term.int_value = e.int_value; break;
+    case ExprKind::Time: term.kind = Kind::Time; term.type = scalar(TypeKind::Time); term.int_value = e.int_value; break;
+    case ExprKind::Bool: term.kind = Kind::Bool; term.type = scalar(TypeKind::Bool); term.int_value = e.int_value; break;
+    case ExprKind::String: {
+      bool interpolated = false;
+      for (uint32_t i = 0; i < e.part_count && e.first_part + i < t.string_parts.size(); ++i) {
+        interpolated = interpolated || t.string_parts[e.first_part + i].is_interpolation;
+      }
+      if (interpolated) return elaborate_template(s, e, expected);
+      term.kind = Kind::String;
+      term.type = scalar(TypeKind::String);
+      for (uint32_t i = 0; i < e.part_count && e.first_part + i < t.string_parts.size(); ++i) {
+        term.text += t.string_parts[e.first_part + i].text;
+      }
+      break;
+    }
+    case ExprKind::Name: return resolve_name(s, e.text, e.range, expected);
+    case ExprKind::Self:
+      if (!s.node.valid() && !s.fn_body && !s.quiet) {
+        sink(s).report(DiagKind::BadSqlReference, e.range, "`self` is the table of the task it is written in, and there is no task here");
+        return error_term(e.range);
+      }
+      term.kind = Kind::Self;
+      term.type = scalar(TypeKind::Table);
+      break;
+    case ExprKind::List: return elaborate_list(s, e, expected);
+    case ExprKind::Paren: return elaborate(s, operand(e, 0), expected);
+    case ExprKind::Member: return resolve_member(s, e, expected);
+    case ExprKind::Call: return elaborate_call(s, e, expected);
+    case ExprKind::NamedArg:
+      sink(s).report(DiagKind::WrongArguments, e.range, "a named argument `" + std::string(e.text) + " = ...` is only allowed inside a call");
+      return error_term(e.range);
+    case ExprKind::Not:
+    case ExprKind::And:
+    case ExprKind::Or: return elaborate_logic(s, e);
+    case ExprKind::Compare:
+    case ExprKind::In:
+    case ExprKind::Change: return elaborate_compare(s, e);
+    case ExprKind::Range:
+      elaborate(s, operand(e, 0), scalar(TypeKind::Any));
+      elaborate(s, operand(e, 1), scalar(TypeKind::Any));
+      sink(s).report(DiagKind::TypeMismatch, e.range, "a range `a .. b` is only allowed after `in`");
+      return error_term(e.range);
+  }
+  return add_term(std::move(term));
+}
+
+TermId Checker::ref_term(SymbolId symbol, SourceRange range) {
+  const model::Symbol& sym = model.symbol(symbol);
+  model::Term t;
+  t.kind = Kind::Ref;
+  t.type = sym.type;
+  t.symbol = symbol;
+  t.text = sym.name;
+  t.range = range;
+  return add_term(std::move(t));
+}
+
+TermId Checker::resolve_name(const Scope& s, std::string_view name, SourceRange range, Type expected) {
+  if (name.empty()) return error_term(range);
+  if (s.bindings != nullptr) {
+    auto it = s.bindings->find(name);
+    if (it != s.bindings->end()) {
+      if (s.quiet) return it->second;  // expansion: the argument itself
+      reference(s, range, term(it->second).symbol);
+      return retarget(it->second, range);
+    }
+  }
+  Type elem = expected.kind == TypeKind::List ? scalar(expected.arg) : expected;
+  if (is_enum_kind(elem.kind)) {
+    if (const EnumValueSpec* v = find_enum_value(elem.kind, name)) {
+      reference(s, range, enum_symbols[static_cast<size_t>(v - enum_values().data())]);
+      model::Term t;
+      t.kind = Kind::Enum;
+      t.type = scalar(v->type);
+      t.text = std::string(v->name);
+      t.int_value = v->ordinal;
+      t.range = range;
+      return add_term(std::move(t));
+    }
+  }
+  if (elem.kind == TypeKind::Column) {
+    model::Term t;
+    t.kind = Kind::Column;
+    t.type = scalar(TypeKind::Column);
+    t.text = std::string(name);
+    t.range = range;
+    return add_term(std::move(t));
+  }
+  if (s.workflow.valid()) {
+    const auto& scope = workflow_scopes[s.workflow.index];
+    auto it = scope.find(name);
+    if (it != scope.end()) {
+      reference(s, range, it->second);
+      return ref_term(it->second, range);
+    }
+  }
+  if (auto it = globals.find(name); it != globals.end()) {
+    reference(s, range, it->second);
+    if (FnInfo* fn = function(it->second)) return bare_call(s, *fn, range);
+    return ref_term(it->second, range);
+  }
+  if (!is_enum_kind(elem.kind) && (elem.kind == TypeKind::Any || elem.kind == TypeKind::Error)) {
+    if (const EnumValueSpec* v = find_any_enum_value(name)) {
+      reference(s, range, enum_symbols[static_cast<size_t>(v - enum_values().data())]);
+      model::Term t;
+      t.kind = Kind::Enum;
+      t.type = scalar(v->type);
+      t.text = std::string(v->name);
+      t.int_value = v->ordinal;
+      t.range = range;
+      return add_term(std::move(t));
+    }
+  }
+  report_unknown_name(s, name, range, expected);
+  return error_term(range);
+}
+
+std::vector<std::string_view> Checker::visible_names(const Scope& s, Type expected) const {
+  std::vector<std::string_view> names;
+  Type elem = expected.kind == TypeKind::List ? scalar(expected.arg) : expected;
+  if (is_enum_kind(elem.kind)) {
+    for (const EnumValueSpec& v : enum_values()) {
+      if (v.type == elem.kind) names.push_back(v.name);
+    }
+    return names;
+  }
+  auto wanted = [&](const model::Symbol& sym) {
+    switch (elem.kind) {
+      case TypeKind::Route: return sym.kind == model::SymbolKind::Route;
+      case TypeKind::Target: return sym.kind == model::SymbolKind::Target;
+      case TypeKind::Legacy: return sym.kind == model::SymbolKind::Legacy;
+      case TypeKind::Workflow: return sym.kind == model::SymbolKind::Workflow;
+      case TypeKind::Task:
+      case TypeKind::Source:
+      case TypeKind::Table: return sym.kind == model::SymbolKind::Task || sym.kind == model::SymbolKind::Source;
+      default: return true;
+    }
+  };
+  if (s.bindings != nullptr) {
+    for (const auto& entry : *s.bindings) names.push_back(entry.getKey());
+  }
+  if (s.workflow.valid()) {
+    for (const auto& entry : workflow_scopes[s.workflow.index]) {
+      if (wanted(model.symbol(entry.getValue()))) names.push_back(entry.getKey());
+    }
+  }
+  if (!s.in_sql) {
+    for (const auto& entry : globals) {
+      if (wanted(model.symbol(entry.getValue()))) names.push_back(entry.getKey());
+    }
+  }
+  return names;
+}
+
+void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceRange range, Type expected) {
+  std::string quoted = "`" + std::string(name) + "`";
+  Diagnostic& d = s.in_sql
+                      ? sink(s).report(DiagKind::BadSqlReference, range,
+                                       "`${" + std::string(name) + "}` refers to no task, source or param")
+                      : sink(s).report(DiagKind::UnknownName, range,
+                                       "unknown " + std::string(noun_for(expected)) + " " + quoted);
+  std::vector<std::string_view> candidates = visible_names(s, expected);
+  std::string_view near = closest_name(name, candidates);
+  if (!near.empty()) {
+    d.fixits.push_back({range, std::string(near), "did you mean `" + std::string(near) + "`?"});
+    return;
+  }
+  Type elem = expected.kind == TypeKind::List ? scalar(expected.arg) : expected;
+  if (elem.kind == TypeKind::String) {
+    d.fixits.push_back({range, "\"" + std::string(name) + "\"", "write `\"" + std::string(name) + "\"` for a string"});
+  } else if (is_enum_kind(elem.kind)) {
+    std::string list;
+    for (std::string_view v : candidates) list += (list.empty() ? "`" : ", `") + std::string(v) + "`";
+    d.helps.push_back("a `" + model::type_name(elem) + "` is one of " + list);
+  }
+}
+
+TermId Checker::resolve_member(const Scope& s, const syntax::Expr& e, Type expected) {
+  syntax::ExprId object_id = operand(e, 0);
+  if (!object_id.valid()) return error_term(e.range);
+  const syntax::Expr& object = tree(s.tree).expr(object_id);
+  if (object.kind == ExprKind::Error) return error_term(e.range);
+  if (object.kind != ExprKind::Name) {
+    sink(s).report(DiagKind::TypeMismatch, e.range, "only `workflow.task` may be written with a `.`");
+    return error_term(e.range);
+  }
+  return qualified_node(s, object.text, object.range, e.text, e.name_range, e.range);
+}
+
+TermId Checker::qualified_node(const Scope& s, std::string_view workflow, SourceRange workflow_range,
+                               std::string_view name, SourceRange name_range, SourceRange whole) {
+  auto it = globals.find(workflow);
+  if (it == globals.end() || model.symbol(it->second).kind != model::SymbolKind::Workflow) {
+    if (it != globals.end() || (s.workflow.valid() && workflow_scopes[s.workflow.index].count(workflow))) {
+      SymbolId what = it != globals.end() ? it->second : workflow_scopes[s.workflow.index].lookup(workflow);
+      reference(s, workflow_range, what);
+      sink(s).report(DiagKind::TypeMismatch, whole,
+                     "`" + std::string(workflow) + "` is not a workflow: only `workflow.task` may be written with a `.`");
+      return error_term(whole);
+    }
+    Scope outer = s;
+    outer.workflow = WorkflowId{};
+    outer.in_sql = false;
+    report_unknown_name(outer, workflow, workflow_range, scalar(TypeKind::Workflow));
+    return error_term(whole);
+  }
+  reference(s, workflow_range, it->second);
+  uint32_t wf = model.symbol(it->second).entity;
+  const auto& scope = workflow_scopes[wf];
+  auto member = scope.find(name);
+  if (member == scope.end() || model.symbol(member->second).kind == model::SymbolKind::Param) {
+    std::string message = "workflow `" + std::string(workflow) + "` has no task or source `" + std::string(name) + "`";
+    Diagnostic& d = sink(s).report(s.in_sql ? DiagKind::BadSqlReference : DiagKind::UnknownName, name_range, message);
+    std::vector<std::string_view> candidates;
+    for (const auto& entry : scope) {
+      if (model.symbol(entry.getValue()).kind != model::SymbolKind::Param) candidates.push_back(entry.getKey());
+    }
+    std::string_view near = closest_name(name, candidates);
+    if (!near.empty()) d.fixits.push_back({name_range, std::string(near), "did you mean `" + std::string(near) + "`?"});
+    return error_term(whole);
+  }
+  reference(s, name_range, member->second);
+  return ref_term(member->second, whole);
+}
+
+TermId Checker::elaborate_list(const Scope& s, const syntax::Expr& e, Type expected) {
+  Type elem_expected = expected.kind == TypeKind::List ? scalar(expected.arg) : scalar(TypeKind::Any);
+  llvm::SmallVector<TermId, 8> items;
+  Type elem;  // Error: nothing known yet
+  bool reported = false;
+  for (syntax::ExprId op : e.operands) {
+    TermId item = elaborate(s, op, elem_expected);
+    items.push_back(item);
+    Type ty = type_of(item);
+    if (is_error(ty)) continue;
+    std::optional<Type> both = unify(elem, ty);
+    if (!both && !reported) {
+      sink(s).report(DiagKind::TypeMismatch, term(item).range,
+                     "list elements must have one type: found `" + model::type_name(elem) + "` and `" +
+                         model::type_name(ty) + "`");
+      reported = true;
+    }
+    if (both) elem = *both;
+  }
+  model::Term t;
+  t.kind = Kind::List;
+  t.type = list_of(elem.kind);
+  t.range = e.range;
+  return add_term(std::move(t), items);
+}
+
+TermId Checker::elaborate_logic(const Scope& s, const syntax::Expr& e) {
+  std::string_view op = e.kind == ExprKind::Not ? "not" : e.kind == ExprKind::And ? "and" : "or";
+  llvm::SmallVector<TermId, 2> items;
+  bool expectation = false;
+  bool failed = false;
+  for (syntax::ExprId id : e.operands) {
+    TermId item = elaborate(s, id, scalar(TypeKind::Expectation));
+    items.push_back(item);
+    Type ty = type_of(item);
+    if (ty.kind == TypeKind::Expectation) {
+      expectation = true;
+    } else if (ty.kind != TypeKind::Bool && !is_error(ty)) {
+      Diagnostic& d = sink(s).report(DiagKind::TypeMismatch, term(item).range,
+                                     "`" + std::string(op) + "` combines `bool` or `expectation` values, found `" +
+                                         model::type_name(ty) + "`");
+      if (ty.kind == TypeKind::Metric) d.helps.push_back("a metric is a number, not a condition: compare it, as in `row_count() > 0`");
+      failed = true;
+    }
+  }
+  if (failed || items.empty()) return error_term(e.range);
+  model::Term t;
+  t.kind = e.kind == ExprKind::Not ? Kind::Not : e.kind == ExprKind::And ? Kind::And : Kind::Or;
+  t.type = scalar(expectation ? TypeKind::Expectation : TypeKind::Bool);
+  t.range = e.range;
+  return add_term(std::move(t), items);
+}
+
+}  // namespace flowc::check

@@ -1,0 +1,126 @@
+// Who reads what: W0402 (SQL names another task's table literally, so the
+// dependency is hidden from the graph) and W0404 (an output nobody reads and
+// nobody declared published).
+#include <algorithm>
+#include <cctype>
+
+#include "compiler/check/checker.h"
+
+namespace flowc::check {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+
+// Calls `table(begin, end)` for every name that follows `from` or `join` in
+// SQL text, skipping string literals, quoted identifiers and comments.
+template <typename F>
+void for_each_table_name(std::string_view sql, F&& table) {
+  size_t pos = 0;
+  std::string previous;
+  while (pos < sql.size()) {
+    char c = sql[pos];
+    if (c == '\'' || c == '"') {
+      size_t close = sql.find(c, pos + 1);
+      pos = close == std::string_view::npos ? sql.size() : close + 1;
+      previous.clear();
+    } else if (sql.compare(pos, 2, "--") == 0) {
+      size_t eol = sql.find('\n', pos);
+      pos = eol == std::string_view::npos ? sql.size() : eol;
+    } else if (sql.compare(pos, 2, "/*") == 0) {
+      size_t close = sql.find("*/", pos + 2);
+      pos = close == std::string_view::npos ? sql.size() : close + 2;
+    } else if (ident_start(c)) {
+      size_t begin = pos;
+      while (pos < sql.size() && (ident_char(sql[pos]) || (sql[pos] == '.' && pos + 1 < sql.size() && ident_start(sql[pos + 1])))) ++pos;
+      std::string word = lower(sql.substr(begin, pos - begin));
+      if (previous == "from" || previous == "join") table(begin, pos);
+      previous = std::move(word);
+    } else {
+      if (!std::isspace(static_cast<unsigned char>(c))) previous.clear();
+      ++pos;
+    }
+  }
+}
+
+}  // namespace
+
+void Checker::check_hidden_dependencies() {
+  // Every spelling under which a task's table may be named: as written, and
+  // with or without the target's schema.
+  llvm::StringMap<uint32_t> written;
+  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+    const model::Node& node = model.nodes[i];
+    if (node.kind != model::NodeKind::Task || node.table.empty()) continue;
+    const model::Workflow& wf = model.workflow(node.workflow);
+    std::string prefix = std::to_string(wf.target.index) + ":";
+    std::string schema = lower(wf.target.valid() ? model.targets[wf.target.index].schema : "public");
+    std::string table = lower(node.table);
+    written.try_emplace(prefix + table, i);
+    if (table.find('.') == std::string::npos) {
+      written.try_emplace(prefix + schema + "." + table, i);
+    } else if (table.starts_with(schema + ".")) {
+      written.try_emplace(prefix + table.substr(schema.size() + 1), i);
+    }
+  }
+  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+    const model::Node& node = model.nodes[i];
+    if (!node.sql) continue;
+    std::string prefix = std::to_string(model.workflow(node.workflow).target.index) + ":";
+    for (const model::TemplatePart& part : node.sql->parts) {
+      if (part.kind != model::TemplatePart::Kind::Text) continue;
+      for_each_table_name(part.text, [&](size_t begin, size_t end) {
+        auto it = written.find(prefix + lower(std::string_view(part.text).substr(begin, end - begin)));
+        if (it == written.end() || it->second == i) return;
+        const model::Node& writer = model.nodes[it->second];
+        node_read[it->second] = true;
+        std::string name = part.text.substr(begin, end - begin);
+        std::string reference = "${" + node_label(TaskId{it->second}, !(writer.workflow == node.workflow)) + "}";
+        SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
+        Diagnostic& d = diags.report(DiagKind::HiddenDependency, at,
+                                     "`" + name + "` is written by task `" + writer.name +
+                                         "`: naming it literally hides the dependency");
+        if (text_of(at) == name) {
+          d.fixits.push_back({at, reference, "write `" + reference + "`"});
+        } else {
+          d.helps.push_back("write `" + reference + "`");
+        }
+      });
+    }
+  }
+}
+
+void Checker::check_unused_outputs() {
+  llvm::StringMap<bool> read_tables;  // tables that sources and legacy jobs read
+  for (const model::Node& node : model.nodes) {
+    if (node.kind == model::NodeKind::Source && !node.table.empty()) read_tables[table_key(node)] = true;
+  }
+  for (const model::Legacy& legacy : model.legacies) {
+    for (const std::string& table : legacy.reads) {
+      std::string schema = model.project.default_target.valid()
+                               ? model.targets[model.project.default_target.index].schema
+                               : "public";
+      std::string key = lower(table.find('.') == std::string::npos ? schema + "." + table : table);
+      read_tables[std::to_string(model.project.default_target.index) + ":" + key] = true;
+    }
+  }
+  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+    const model::Node& node = model.nodes[i];
+    if (node.kind != model::NodeKind::Task || node.table.empty() || node.publish || node_read[i]) continue;
+    if (read_tables.count(table_key(node))) continue;
+    Diagnostic& d = diags.report(DiagKind::UnusedOutput, model.symbol(node.symbol).name_range,
+                                 "the output of task `" + node.name + "` (`" + node.table +
+                                     "`) is read by nothing and is not published");
+    d.helps.push_back("read it with `${" + node.name + "}`, mark it `publish = true` if people or tools outside "
+                      "this project use it, or remove the task");
+  }
+}
+
+}  // namespace flowc::check

@@ -1,0 +1,178 @@
+// Project rules of language.md §5 that read the finished model: duplicate
+// schedules with legacy jobs (E0303), retries without idempotence (E0304),
+// ownership (E0305), the production cutover checklist (E0307), sources
+// without readiness (W0401) and incomplete legacy inventory (W0405).
+#include <algorithm>
+#include <cctype>
+
+#include "compiler/check/checker.h"
+
+namespace flowc::check {
+
+namespace {
+
+std::string_view mode_name(model::WriteModeKind kind) {
+  switch (kind) {
+    case model::WriteModeKind::Replace: return "replace";
+    case model::WriteModeKind::OverwritePartition: return "overwrite_partition";
+    case model::WriteModeKind::Merge: return "merge";
+    case model::WriteModeKind::Append: return "append";
+    case model::WriteModeKind::None: return "none";
+  }
+  return "none";
+}
+
+std::string qualified_lower(std::string table, std::string_view schema) {
+  if (table.find('.') == std::string::npos) table = std::string(schema) + "." + table;
+  std::transform(table.begin(), table.end(), table.begin(), [](unsigned char c) { return std::tolower(c); });
+  return table;
+}
+
+}  // namespace
+
+void Checker::check_rules() {
+  std::vector<bool> legacy_reported(model.legacies.size(), false);
+  for (uint32_t w = 0; w < model.workflows.size(); ++w) {
+    const model::Workflow& wf = model.workflows[w];
+    const WorkflowSite& site = workflow_sites[w];
+    SourceRange name = model.symbol(wf.symbol).name_range;
+    bool production = wf.stage == model::Stage::Production;
+
+    // E0305: someone answers for every workflow, and a scheduled one tells them when it fails.
+    if (wf.owner.empty()) {
+      Diagnostic& d = diags.report(DiagKind::MissingOwnership, name, "workflow `" + wf.name + "` has no `owner`");
+      d.helps.push_back("add `owner = \"team-name\"`: the team that answers when it fails");
+    }
+    bool reported_no_failure_route = false;
+    if (!wf.schedule.empty() && !wf.on_failure && !site.on_failure.valid()) {
+      Diagnostic& d = diags.report(DiagKind::MissingOwnership, name,
+                                   "workflow `" + wf.name + "` runs on a schedule but has no `on_failure` route");
+      d.helps.push_back("add `on_failure = alert(route_name)`: nobody watches a scheduled run");
+      reported_no_failure_route = true;
+    }
+
+    // E0303: a production workflow and an enabled legacy job would both run.
+    if (production && wf.replaces.valid() && model.legacies[wf.replaces.index].enabled) {
+      const model::Legacy& legacy = model.legacies[wf.replaces.index];
+      Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, site.replaces,
+                                   "workflow `" + wf.name + "` is in `production` but the legacy job `" + legacy.name +
+                                       "` it replaces is still enabled");
+      SourceRange enabled = legacy_sites[wf.replaces.index].enabled;
+      d.notes.push_back({enabled.valid() ? enabled : model.symbol(legacy.symbol).name_range,
+                         "`" + legacy.name + "` is enabled here"});
+      d.helps.push_back("disable the job (remove its crontab line) and set `enabled = false`, or keep the workflow "
+                        "in `mirror` until then");
+      legacy_reported[wf.replaces.index] = true;
+    }
+    if (production) {
+      std::string default_schema = wf.target.valid() ? model.targets[wf.target.index].schema : "public";
+      for (TaskId id : wf.nodes) {
+        const model::Node& node = model.node(id);
+        if (node.kind != model::NodeKind::Task || node.table.empty()) continue;
+        std::string table = qualified_lower(node.table, default_schema);
+        for (uint32_t l = 0; l < model.legacies.size(); ++l) {
+          const model::Legacy& legacy = model.legacies[l];
+          if (!legacy.enabled || legacy_reported[l]) continue;
+          for (size_t k = 0; k < legacy.writes.size(); ++k) {
+            if (qualified_lower(legacy.writes[k], default_schema) != table) continue;
+            Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, node.table_range,
+                                         "`" + node.table + "` is also written by the enabled legacy job `" +
+                                             legacy.name + "`: both would run");
+            if (k < legacy_sites[l].writes.size()) d.notes.push_back({legacy_sites[l].writes[k], "`" + legacy.name + "` writes it here"});
+            d.helps.push_back("disable `" + legacy.name + "` (`enabled = false`) before this workflow goes to production");
+            legacy_reported[l] = true;
+            break;
+          }
+        }
+      }
+    }
+
+    // E0307: the cutover checklist.
+    if (production) {
+      for (TaskId id : wf.nodes) {
+        const model::Node& node = model.node(id);
+        if (!node.publish) continue;
+        bool guarded = std::any_of(node.expectations.begin(), node.expectations.end(),
+                                   [](const model::Expectation& e) { return !e.warn; });
+        if (guarded) continue;
+        Diagnostic& d = diags.report(DiagKind::CutoverChecklist, model.symbol(node.symbol).name_range,
+                                     "task `" + node.name + "` publishes `" + node.table +
+                                         "` in production without an error-level expectation");
+        d.helps.push_back("add an `expect` without `else warn`, such as `expect row_count() > 0`, so a bad result is "
+                          "never published");
+      }
+      if (wf.replaces.valid() && model.legacies[wf.replaces.index].rollback.empty()) {
+        const model::Legacy& legacy = model.legacies[wf.replaces.index];
+        Diagnostic& d = diags.report(DiagKind::CutoverChecklist, site.replaces,
+                                     "workflow `" + wf.name + "` replaces `" + legacy.name +
+                                         "` in production, but `" + legacy.name + "` has no `rollback`");
+        d.notes.push_back({model.symbol(legacy.symbol).name_range, "`" + legacy.name + "` is declared here"});
+        d.helps.push_back("write in `rollback` how to bring the legacy job back if the cutover fails");
+      }
+      if (!wf.on_failure && !site.on_failure.valid() && !reported_no_failure_route) {
+        Diagnostic& d = diags.report(DiagKind::CutoverChecklist, name,
+                                     "workflow `" + wf.name + "` is in production without an `on_failure` route");
+        d.helps.push_back("add `on_failure = alert(route_name)`");
+      }
+    }
+
+    // W0401: a scheduled workflow assumes its sources are there on time.
+    if (!wf.schedule.empty()) {
+      for (TaskId id : wf.nodes) {
+        const model::Node& node = model.node(id);
+        if (node.kind != model::NodeKind::Source || node.ready || !node_read[id.index]) continue;
+        Diagnostic& d = diags.report(DiagKind::NoReadiness, model.symbol(node.symbol).name_range,
+                                     "source `" + node.name + "` has no `ready` condition, but workflow `" + wf.name +
+                                         "` runs on a schedule");
+        d.helps.push_back("add `ready = ...` (for example `partition_exists(ds)` or `row_count() > 0`) instead of "
+                          "assuming the data has arrived by the scheduled time");
+      }
+    }
+  }
+
+  // E0304: retrying a write that is not idempotent duplicates or corrupts data.
+  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+    const model::Node& node = model.nodes[i];
+    if (node.kind != model::NodeKind::Task || !node.retry || node.retry->attempts == 0) continue;
+    bool append = node.mode.kind == model::WriteModeKind::Append;
+    if (!append && node.idempotent) continue;
+    const NodeSite& site = node_sites[i];
+    SourceRange at = site.mode.valid() ? site.mode : site.run.valid() ? site.run : model.symbol(node.symbol).name_range;
+    std::string retries = std::to_string(node.retry->attempts) + (node.retry->attempts == 1 ? " retry" : " retries");
+    Diagnostic& d = diags.report(DiagKind::RetryNotIdempotent, at,
+                                 "task `" + node.name + "` retries (" + retries + ") but its write mode `" +
+                                     std::string(mode_name(node.mode.kind)) + "` is not idempotent");
+    SourceRange retry_at = site.own_retry ? site.retry : workflow_sites[node.workflow.index].retry;
+    if (retry_at.valid()) {
+      d.notes.push_back({retry_at, site.own_retry ? "the retry policy is set here"
+                                                  : "the workflow's retry policy applies to it"});
+    }
+    if (append) {
+      d.helps.push_back("a retried `append` inserts the rows again: use `replace`, `overwrite_partition(col)` or "
+                        "`merge(key = [...])`, or `retry = retry(0)`");
+    } else {
+      d.helps.push_back("add `idempotent = true` if running it twice is safe, or set `retry = retry(0)`");
+    }
+  }
+
+  // W0405: the inventory needs to know who owns a legacy job, what it writes,
+  // who consumes it and how to roll back to it.
+  for (uint32_t l = 0; l < model.legacies.size(); ++l) {
+    const model::Legacy& legacy = model.legacies[l];
+    std::vector<std::string_view> missing;
+    if (legacy.owner.empty()) missing.push_back("owner");
+    if (legacy.writes.empty()) missing.push_back("writes");
+    if (legacy.consumers.empty()) missing.push_back("consumers");
+    if (legacy.rollback.empty()) missing.push_back("rollback");
+    if (missing.empty()) continue;
+    std::string list;
+    for (size_t k = 0; k < missing.size(); ++k) {
+      list += (k == 0 ? "" : k + 1 == missing.size() ? " and " : ", ") + ("`" + std::string(missing[k]) + "`");
+    }
+    Diagnostic& d = diags.report(DiagKind::IncompleteLegacy, model.symbol(legacy.symbol).name_range,
+                                 "legacy job `" + legacy.name + "` lacks " + list + ", which the inventory needs");
+    d.helps.push_back("`flowc inventory` lists what is missing before the job can be migrated");
+  }
+}
+
+}  // namespace flowc::check

@@ -1,0 +1,126 @@
+// Tasks: exactly one of `sql` and `run`, the table they write and how
+// (`mode`), explicit order (`after`), and the effective retry, timeout and
+// idempotence (the task's own, or the workflow's defaults).
+#include "compiler/check/checker.h"
+
+namespace flowc::check {
+
+using Kind = model::Term::Kind;
+
+model::WriteMode Checker::to_write_mode(TermId id) const {
+  model::WriteMode mode;
+  const model::Term& t = term(id);
+  mode.range = t.range;
+  std::span<const TermId> args = operands(id);
+  if (t.kind == Kind::Enum) {
+    mode.kind = static_cast<model::WriteModeKind>(t.int_value);
+  } else if (t.kind == Kind::Call && t.text == "overwrite_partition" && args.size() == 1) {
+    mode.kind = model::WriteModeKind::OverwritePartition;
+    mode.partition_column = term(args[0]).text;
+  } else if (t.kind == Kind::Call && t.text == "merge" && args.size() == 1) {
+    mode.kind = model::WriteModeKind::Merge;
+    for (TermId key : operands(args[0])) mode.merge_key.push_back(term(key).text);
+  }
+  return mode;
+}
+
+void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs& attrs, model::Node& node) {
+  NodeSite& site = node_sites[s.node.index];
+  const WorkflowSite& wf = workflow_sites[node.workflow.index];
+  const syntax::Member* sql_member = attr(s, attrs, "sql");
+  const syntax::Member* run_member = attr(s, attrs, "run");
+  SourceRange name_range = block.name.range;
+  if (sql_member != nullptr && run_member != nullptr) {
+    Diagnostic& d = diags.report(DiagKind::BadAttribute, run_member->name.range,
+                                 "task `" + node.name + "` has both `sql` and `run`: a task has exactly one of them");
+    d.notes.push_back({sql_member->name.range, "`sql` is set here"});
+  } else if (sql_member == nullptr && run_member == nullptr) {
+    Diagnostic& d = diags.report(DiagKind::BadAttribute, name_range,
+                                 "task `" + node.name + "` is missing the required attribute `sql` or `run`");
+    d.helps.push_back("add `sql = \"\"\"select ...\"\"\"` or `run = command([...])`");
+  }
+  if (TermId writes = attr_term(s, attrs, "writes"); writes.valid() && term(writes).kind == Kind::String) {
+    node.table = term(writes).text;
+    node.table_range = term(writes).range;
+    site.writes = term(writes).range;
+  }
+  bool command = run_member != nullptr && sql_member == nullptr;
+  node.mode.kind = command || node.table.empty() ? model::WriteModeKind::None : model::WriteModeKind::Replace;
+  if (TermId mode = attr_term(s, attrs, "mode"); mode.valid() && term(mode).kind != Kind::Error) {
+    node.mode = to_write_mode(mode);
+    site.mode = term(mode).range;
+    if (command && node.mode.kind != model::WriteModeKind::None) {
+      Diagnostic& d = diags.report(DiagKind::TypeMismatch, term(mode).range,
+                                   "a command task does its own writing: its `mode` is `none`");
+      d.fixits.push_back({term(mode).range, "none", "write `none`"});
+      node.mode.kind = model::WriteModeKind::None;
+    }
+  }
+  if (!command && sql_member != nullptr && node.table.empty() && node.mode.kind != model::WriteModeKind::None &&
+      attr(s, attrs, "writes") == nullptr) {
+    Diagnostic& d = diags.report(DiagKind::BadAttribute, name_range,
+                                 "task `" + node.name + "` is missing the required attribute `writes`");
+    d.helps.push_back("a SQL task writes a table (`writes = \"schema.table\"`) unless its `mode` is `none`");
+  }
+  if (sql_member != nullptr) {
+    if (TermId sql = attr_term(s, attrs, "sql"); sql.valid() && term(sql).kind != Kind::Error) {
+      node.sql = to_template(s, sql);
+    }
+  }
+  if (run_member != nullptr) {
+    TermId run = attr_term(s, attrs, "run");
+    site.run = run_member->name.range;
+    std::span<const TermId> args = run.valid() ? operands(run) : std::span<const TermId>{};
+    if (run.valid() && term(run).kind == Kind::Call && args.size() == 2) {
+      for (TermId arg : operands(args[0])) node.command.push_back(to_template(s, arg));
+      for (TermId secret : operands(args[1])) {
+        std::span<const TermId> name = operands(secret);
+        if (term(secret).kind == Kind::Call && name.size() == 1) node.command_env.push_back(term(name[0]).text);
+      }
+    }
+  }
+  if (TermId after = attr_term(s, attrs, "after"); after.valid() && term(after).kind == Kind::List) {
+    for (TermId item : operands(after)) {
+      const model::Term& t = term(item);
+      if (t.kind != Kind::Ref || !t.symbol.valid()) continue;
+      TaskId dep{model.symbol(t.symbol).entity};
+      node.after.push_back(dep);
+      site.edges.push_back({dep, t.range, false});
+    }
+  }
+  node.timeout_seconds = wf.timeout_seconds;
+  if (TermId timeout = attr_term(s, attrs, "timeout"); timeout.valid() && term(timeout).kind == Kind::Duration) {
+    node.timeout_seconds = term(timeout).int_value;
+  }
+  node.retry = wf.retry_policy;
+  if (TermId retry = attr_term(s, attrs, "retry"); retry.valid() && term(retry).kind == Kind::Call) {
+    node.retry = to_retry(retry);
+    site.retry = term(retry).range;
+    site.own_retry = true;
+  }
+  if (TermId publish = attr_term(s, attrs, "publish"); publish.valid() && term(publish).kind == Kind::Bool) {
+    node.publish = term(publish).int_value != 0;
+    site.publish = attr(s, attrs, "publish")->range;
+  }
+  bool declared_idempotent = false;
+  if (TermId idem = attr_term(s, attrs, "idempotent"); idem.valid() && term(idem).kind == Kind::Bool) {
+    declared_idempotent = term(idem).int_value != 0;
+  }
+  switch (node.mode.kind) {
+    case model::WriteModeKind::Replace:
+    case model::WriteModeKind::OverwritePartition:
+    case model::WriteModeKind::Merge: node.idempotent = true; break;
+    case model::WriteModeKind::Append: node.idempotent = false; break;
+    case model::WriteModeKind::None: node.idempotent = declared_idempotent; break;
+  }
+  if (const syntax::Member* compare = attr(s, attrs, "compare")) {
+    TermId list = attr_term(s, attrs, "compare");
+    if (list.valid() && term(list).kind == Kind::List && compare->value.valid()) {
+      for (TermId item : operands(list)) node.compare_terms.push_back(item);
+      const syntax::Expr& e = tree(s.tree).expr(compare->value);
+      if (e.kind == syntax::ExprKind::List) node.compare = e.operands;
+    }
+  }
+}
+
+}  // namespace flowc::check

@@ -1,0 +1,227 @@
+// Strings with `${}`: SQL text (a task's `sql`, the `sql(...)` metric) and
+// command arguments become SqlTemplates of text and resolved pieces: a task's
+// or source's table (a dependency), a param (a bound parameter), `self`.
+// `file("sql/x.sql")` reads the file relative to the .flow file's directory
+// (or finds it pre-loaded), so references inside it point into the .sql file.
+#include <filesystem>
+
+#include "compiler/check/checker.h"
+#include "compiler/check/literals.h"
+
+namespace flowc::check {
+
+using Kind = model::Term::Kind;
+using Part = model::TemplatePart;
+
+TermId Checker::elaborate_template(const Scope& s, const syntax::Expr& e, Type expected) {
+  const syntax::SyntaxTree& t = tree(s.tree);
+  bool sql = expected.kind == TypeKind::Sql;
+  model::SqlTemplate out;
+  out.file = t.file;
+  out.range = e.range;
+  Scope inner = s;
+  inner.in_sql = sql;
+  for (uint32_t i = 0; i < e.part_count && e.first_part + i < t.string_parts.size(); ++i) {
+    const syntax::StringPart& part = t.string_parts[e.first_part + i];
+    if (!part.is_interpolation) {
+      Part text;
+      text.text = part.text;
+      text.range = part.range;
+      out.parts.push_back(std::move(text));
+      continue;
+    }
+    if (!part.expr.valid()) continue;  // the parser reported the empty `${}`
+    TermId value = elaborate(inner, part.expr, scalar(TypeKind::Any));
+    add_template_part(inner, out, value, part.range);
+  }
+  model::Term term;
+  term.kind = Kind::Template;
+  term.type = scalar(sql ? TypeKind::Sql : TypeKind::String);
+  term.int_value = static_cast<int64_t>(model.templates.size());
+  term.range = e.range;
+  model.templates.push_back(std::move(out));
+  return add_term(std::move(term));
+}
+
+void Checker::add_template_part(const Scope& s, model::SqlTemplate& out, TermId value, SourceRange range) {
+  const model::Term& t = term(value);
+  if (t.kind == Kind::Error) return;
+  if (carries_secret(t.type)) {
+    Diagnostic& d = sink(s).report(DiagKind::SecretLeak, t.range,
+                                   s.in_sql ? "a secret cannot be interpolated into SQL"
+                                            : "a secret cannot be interpolated into a string");
+    d.helps.push_back("a secret may flow only into a target's `dsn`, a `webhook(...)` url or a `command`'s "
+                      "`env = [...]`");
+    return;
+  }
+  Part part;
+  part.range = range;
+  if (t.kind == Kind::Ref) {
+    const model::Symbol& sym = model.symbol(t.symbol);
+    if (sym.kind == model::SymbolKind::Task || sym.kind == model::SymbolKind::Source) {
+      TaskId node{sym.entity};
+      if (s.node.valid() && node == s.node) {
+        Diagnostic& d = sink(s).report(DiagKind::BadSqlReference, t.range,
+                                       "`${" + sym.name + "}` names the task it is written in");
+        d.fixits.push_back({t.range, "self", "write `${self}`"});
+        return;
+      }
+      part.kind = Part::Kind::Table;
+      part.node = node;
+      if (s.node.valid()) node_sites[s.node.index].edges.push_back({node, t.range, true});
+    } else if (sym.kind == model::SymbolKind::Param) {
+      part.kind = Part::Kind::Param;
+      part.text = sym.name;
+    } else {
+      sink(s).report(DiagKind::BadSqlReference, t.range,
+                     "`${" + sym.name + "}` is a " + model::type_name(sym.type) +
+                         ": `${}` takes a task, a source, a param or `self`");
+      return;
+    }
+  } else if (t.kind == Kind::Self) {
+    part.kind = Part::Kind::Self;
+  } else if (t.kind == Kind::Column) {
+    // A column bound to a fn parameter: spliced as a quoted identifier.
+    part.text = "\"" + t.text + "\"";
+  } else if (!s.in_sql && (t.kind == Kind::String || t.kind == Kind::Int)) {
+    part.text = t.kind == Kind::String ? t.text : std::to_string(t.int_value);
+  } else {
+    sink(s).report(DiagKind::BadSqlReference, t.range,
+                   "`${}` takes a task, a source, a param or `self`, found `" + model::type_name(t.type) + "`");
+    return;
+  }
+  out.parts.push_back(std::move(part));
+}
+
+TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
+  const model::Term& path = term(path_term);
+  SourceRange at = path.range;
+  namespace fs = std::filesystem;
+  const SourceBuffer& flow = sources.buffer(tree(s.tree).file);
+  fs::path base = fs::path(flow.path()).parent_path();
+  std::string resolved = (base / fs::path(path.text)).lexically_normal().string();
+  std::optional<FileId> file = sources.find(resolved);
+  if (!file) {
+    std::string error;
+    std::optional<std::string> text = read_file(resolved, error);
+    if (!text) {
+      Diagnostic& d = sink(s).report(DiagKind::UnknownName, at, "cannot read `" + path.text + "`: " + error);
+      d.helps.push_back("the path is relative to the directory of `" + fs::path(flow.path()).filename().string() + "`");
+      return error_term(at);
+    }
+    file = sources.add(resolved, std::move(*text));
+  }
+  uint32_t bad = 0;
+  if (!is_valid_utf8(sources.buffer(*file).text(), bad)) {
+    sink(s).report(DiagKind::InvalidUtf8, SourceRange{*file, bad, bad + 1}, "`" + path.text + "` is not valid UTF-8 text");
+    return error_term(at);
+  }
+  model::SqlTemplate out;
+  out.file = *file;
+  out.range = SourceRange{*file, 0, static_cast<uint32_t>(sources.buffer(*file).text().size())};
+  Scope inner = s;
+  inner.in_sql = true;
+  scan_sql_file(inner, *file, out);
+  model::Term t;
+  t.kind = Kind::Template;
+  t.type = scalar(TypeKind::Sql);
+  t.int_value = static_cast<int64_t>(model.templates.size());
+  t.range = at;
+  model.templates.push_back(std::move(out));
+  return add_term(std::move(t));
+}
+
+void Checker::scan_sql_file(const Scope& s, FileId file, model::SqlTemplate& out) {
+  std::string_view text = sources.buffer(file).text();
+  auto at = [&](size_t begin, size_t end) {
+    return SourceRange{file, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+  };
+  std::string run;
+  size_t run_start = 0;
+  auto flush = [&](size_t end) {
+    if (!run.empty()) {
+      Part part;
+      part.text = std::move(run);
+      part.range = at(run_start, end);
+      out.parts.push_back(std::move(part));
+    }
+    run.clear();
+  };
+  size_t pos = 0;
+  while (pos < text.size()) {
+    if (text.compare(pos, 3, "$${") == 0) {
+      run += "${";
+      pos += 3;
+      continue;
+    }
+    if (text.compare(pos, 2, "${") != 0) {
+      run += text[pos++];
+      continue;
+    }
+    flush(pos);
+    size_t close = text.find_first_of("}\n", pos + 2);
+    if (close == std::string_view::npos || text[close] != '}') {
+      sink(s).report(DiagKind::BadInterpolation, at(pos, pos + 2), "this `${` is not closed by `}` on its line");
+      run_start = pos;
+      run += text[pos++];
+      continue;
+    }
+    // `${ name }`, `${ workflow.task }` or `${ self }`, spaces allowed.
+    size_t b = pos + 2;
+    while (b < close && text[b] == ' ') ++b;
+    size_t e = close;
+    while (e > b && text[e - 1] == ' ') --e;
+    std::string_view inside = text.substr(b, e - b);
+    size_t dot = inside.find('.');
+    std::string_view first = inside.substr(0, dot);
+    std::string_view second = dot == std::string_view::npos ? std::string_view{} : inside.substr(dot + 1);
+    SourceRange whole = at(pos, close + 1);
+    if (inside.empty()) {
+      sink(s).report(DiagKind::BadInterpolation, whole, "empty `${}`: write a task, a source, a param or `self`");
+    } else if (!is_identifier(first) || (dot != std::string_view::npos && !is_identifier(second))) {
+      sink(s).report(DiagKind::BadSqlReference, at(b, e),
+                     "in a .sql file `${}` holds a name: a task, a source, a param, `workflow.task` or `self`");
+    } else {
+      TermId value;
+      if (dot == std::string_view::npos && first == "self") {
+        model::Term self;
+        self.kind = Kind::Self;
+        self.type = scalar(TypeKind::Table);
+        self.range = at(b, e);
+        value = add_term(std::move(self));
+      } else if (dot == std::string_view::npos) {
+        value = resolve_name(s, first, at(b, e), scalar(TypeKind::Any));
+      } else {
+        value = qualified_node(s, first, at(b, b + dot), second, at(b + dot + 1, e), at(b, e));
+      }
+      add_template_part(s, out, value, whole);
+    }
+    pos = close + 1;
+    run_start = pos;
+  }
+  flush(text.size());
+}
+
+SourceRange Checker::map_string_offset(SourceRange literal, std::string_view decoded, uint32_t begin,
+                                       uint32_t end) const {
+  std::string_view raw = text_of(literal);
+  size_t quote = raw.starts_with("\"\"\"") ? 3 : raw.starts_with("\"") && !decoded.starts_with("\"") ? 1 : 0;
+  // Walk the source and the decoded text together: characters that differ
+  // (escapes, removed indentation) are skipped in the source.
+  size_t i = quote, j = 0;
+  auto advance_to = [&](size_t target) {
+    while (j < target && j < decoded.size() && i < raw.size()) {
+      if (raw[i] == decoded[j]) ++j;
+      ++i;
+    }
+  };
+  advance_to(begin);
+  size_t from = i;
+  advance_to(end);
+  size_t to = i;
+  size_t limit = raw.size() - (quote > 0 && raw.size() >= 2 * quote ? quote : 0);
+  if (j < std::min<size_t>(end, decoded.size()) || to > limit || from >= to) return literal;
+  return SourceRange{literal.file, literal.begin + static_cast<uint32_t>(from), literal.begin + static_cast<uint32_t>(to)};
+}
+
+}  // namespace flowc::check

@@ -1,0 +1,170 @@
+// Workflows: their attributes (owner, target, schedule, alerts, the default
+// retry and timeout of their tasks, ...), params, and then each source and
+// task in declaration order.
+#include "compiler/check/checker.h"
+
+namespace flowc::check {
+
+using Kind = model::Term::Kind;
+
+void Checker::check_workflow(uint32_t index) {
+  Scope s{workflow_blocks[index].tree, WorkflowId{index}};
+  const syntax::Block& block = tree(s.tree).block(workflow_blocks[index].block);
+  check_members(s, block);
+  Attrs attrs = collect_attributes(s, block);
+  WorkflowSite& site = workflow_sites[index];
+  auto value_range = [&](std::string_view name) {
+    const syntax::Member* m = attr(s, attrs, name);
+    return m != nullptr && m->value.valid() ? tree(s.tree).expr(m->value).range : SourceRange{};
+  };
+  model::Workflow& wf = model.workflows[index];
+  wf.owner = string_value(attr_term(s, attrs, "owner"));
+  wf.target = model.project.default_target;
+  if (TermId target = attr_term(s, attrs, "target"); target.valid() && term(target).kind == Kind::Ref) {
+    wf.target = model::TargetId{model.symbol(term(target).symbol).entity};
+  }
+  if (TermId schedule = attr_term(s, attrs, "schedule"); schedule.valid() && term(schedule).kind == Kind::Call) {
+    std::span<const TermId> args = operands(schedule);
+    if (args.size() == 2) {
+      wf.schedule = string_value(args[0]);
+      wf.time_zone = string_value(args[1]);
+    }
+    site.schedule = value_range("schedule");
+  }
+  if (TermId deadline = attr_term(s, attrs, "deadline"); deadline.valid() && term(deadline).kind == Kind::Time) {
+    wf.deadline_seconds = term(deadline).int_value;
+    site.deadline = term(deadline).range;
+  }
+  if (TermId concurrency = attr_term(s, attrs, "concurrency");
+      concurrency.valid() && term(concurrency).kind == Kind::Int) {
+    if (term(concurrency).int_value < 1) {
+      diags.report(DiagKind::TypeMismatch, term(concurrency).range, "`concurrency` must be at least 1");
+    } else {
+      wf.concurrency = static_cast<uint32_t>(std::min<int64_t>(term(concurrency).int_value, UINT32_MAX));
+    }
+  }
+  if (TermId replaces = attr_term(s, attrs, "replaces"); replaces.valid() && term(replaces).kind == Kind::Ref) {
+    uint32_t legacy = model.symbol(term(replaces).symbol).entity;
+    wf.replaces = model::LegacyId{legacy};
+    site.replaces = term(replaces).range;
+    if (!model.legacies[legacy].replaced_by.valid()) model.legacies[legacy].replaced_by = WorkflowId{index};
+  }
+  if (TermId stage = attr_term(s, attrs, "stage"); stage.valid() && term(stage).kind == Kind::Enum) {
+    wf.stage = static_cast<model::Stage>(term(stage).int_value);
+  }
+  if (TermId after = attr_term(s, attrs, "cutover_after"); after.valid() && term(after).kind == Kind::Int) {
+    wf.cutover_after = static_cast<uint32_t>(std::clamp<int64_t>(term(after).int_value, 0, UINT32_MAX));
+  }
+  if (TermId alert = attr_term(s, attrs, "on_failure"); alert.valid() && term(alert).kind == Kind::Call) {
+    wf.on_failure = to_alert(alert);
+  }
+  site.on_failure = value_range("on_failure");
+  if (TermId alert = attr_term(s, attrs, "on_late"); alert.valid() && term(alert).kind == Kind::Call) {
+    wf.on_late = to_alert(alert);
+  }
+  if (TermId alert = attr_term(s, attrs, "on_warning"); alert.valid() && term(alert).kind == Kind::Call) {
+    wf.on_warning = to_alert(alert);
+  }
+  if (TermId retry = attr_term(s, attrs, "retry"); retry.valid() && term(retry).kind == Kind::Call) {
+    site.retry_policy = to_retry(retry);
+    site.retry = term(retry).range;
+  }
+  if (TermId timeout = attr_term(s, attrs, "timeout"); timeout.valid() && term(timeout).kind == Kind::Duration) {
+    site.timeout_seconds = term(timeout).int_value;
+  }
+  for (model::Param& param : model.workflows[index].params) {
+    if (!param.default_value) continue;
+    TermId value = elaborate(s, *param.default_value, param.type);
+    std::string what = "the default of `" + param.name + "`";
+    param.default_term = coerce(s, value, param.type, what) ? value : error_term(term(value).range);
+  }
+  for (TaskId node : model.workflows[index].nodes) check_node(node.index);
+}
+
+model::SqlTemplate Checker::to_template(const Scope& s, TermId id) const {
+  const model::Term& t = term(id);
+  if (t.kind == Kind::Template) return model.templates[static_cast<size_t>(t.int_value)];
+  model::SqlTemplate out;
+  out.file = tree(s.tree).file;
+  out.range = t.range;
+  if (t.kind == Kind::String) {
+    model::TemplatePart part;
+    part.text = t.text;
+    part.range = t.range;
+    out.parts.push_back(std::move(part));
+  }
+  return out;
+}
+
+void Checker::check_node(uint32_t index) {
+  model::Node& node = model.nodes[index];
+  Scope s{node_blocks[index].tree, node.workflow, TaskId{index}};
+  const syntax::Block& block = tree(s.tree).block(node_blocks[index].block);
+  check_members(s, block);
+  Attrs attrs = collect_attributes(s, block);
+  if (node.kind == model::NodeKind::Source) {
+    check_source(s, attrs, node);
+  } else {
+    check_task(s, block, attrs, node);
+  }
+  check_expectations(s, block, node);
+}
+
+void Checker::check_source(const Scope& s, const Attrs& attrs, model::Node& node) {
+  if (TermId table = attr_term(s, attrs, "table"); table.valid() && term(table).kind == Kind::String) {
+    node.table = term(table).text;
+    node.table_range = term(table).range;
+  }
+  if (const syntax::Member* ready = attr(s, attrs, "ready")) {
+    node.ready = ready->value;
+    node.ready_term = attr_term(s, attrs, "ready");
+  }
+  node.wait_seconds = 3600;
+  node.poll_seconds = 60;
+  if (TermId wait = attr_term(s, attrs, "wait"); wait.valid() && term(wait).kind == Kind::Duration) {
+    node.wait_seconds = term(wait).int_value;
+  }
+  if (TermId poll = attr_term(s, attrs, "poll"); poll.valid() && term(poll).kind == Kind::Duration) {
+    node.poll_seconds = term(poll).int_value;
+  }
+}
+
+void Checker::check_expectations(const Scope& s, const syntax::Block& block, model::Node& node) {
+  const syntax::SyntaxTree& t = tree(s.tree);
+  bool reported_no_table = false;
+  for (syntax::MemberId mid : block.members) {
+    const syntax::Member& m = t.member(mid);
+    if (m.kind != syntax::MemberKind::Expect) continue;
+    model::Expectation e;
+    e.condition = m.value;
+    e.file = t.file;
+    e.range = m.range;
+    e.warn = m.severity == syntax::ExpectSeverity::Warn;
+    TermId condition = elaborate(s, m.value, scalar(TypeKind::Expectation));
+    if (type_of(condition).kind == TypeKind::Bool) {
+      Diagnostic& d = diags.report(DiagKind::TypeMismatch, term(condition).range,
+                                   "`expect` expects `expectation`, found `bool`");
+      d.helps.push_back("an expectation checks the data through a metric, as in `row_count() > 0`");
+      condition = error_term(term(condition).range);
+    } else if (!coerce(s, condition, scalar(TypeKind::Expectation), "`expect`")) {
+      condition = error_term(term(condition).range);
+    }
+    e.term = condition;
+    if (m.label.valid()) {
+      TermId label = elaborate(s, m.label, scalar(TypeKind::String));
+      coerce(s, label, scalar(TypeKind::String), "the `as` label");
+      e.name = string_value(label);
+    } else if (m.value.valid()) {
+      e.name = std::string(text_of(t.expr(m.value).range));
+    }
+    if (node.kind == model::NodeKind::Task && node.table.empty() && !reported_no_table) {
+      Diagnostic& d = diags.report(DiagKind::BadAttribute, m.range,
+                                   "`expect` checks the task's table, but task `" + node.name + "` has no `writes`");
+      d.helps.push_back("add `writes = \"schema.table\"`, or check the result inside the command");
+      reported_no_table = true;
+    }
+    node.expectations.push_back(std::move(e));
+  }
+}
+
+}  // namespace flowc::check

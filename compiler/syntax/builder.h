@@ -1,0 +1,192 @@
+// The tree builder behind the grammar's actions: stacks for expressions,
+// brackets, strings and types, the block being filled, and the diagnostics of
+// syntax errors. It knows nothing of PEGTL (parse.cpp's actions call it), so
+// it compiles apart from the grammar.
+//
+// Robust to backtracking: grammar rules only call it when a construct has
+// committed (after its keyword or opening bracket), and every member line or
+// declaration runs between push_snapshot() and pop_snapshot(); when it is
+// abandoned, restore_snapshot() truncates every stack and tree vector to where
+// the line began.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/syntax/tree.h"
+#include "grammar/error_point.h"
+
+namespace flowc::syntax {
+
+/// Brackets, blocks, `${}`, type arguments and `not` nested deeper than this
+/// are reported (E0002) instead of overflowing the stack.
+inline constexpr uint32_t kMaxNesting = 200;
+
+class TreeBuilder {
+ public:
+  TreeBuilder(std::string_view text, FileId file, DiagnosticEngine& diagnostics, SyntaxTree& tree);
+
+  /// Byte offset of `p`, a pointer into the text.
+  [[nodiscard]] uint32_t offset(const char* p) const { return static_cast<uint32_t>(p - text_.data()); }
+
+  // Lexical.
+  void comment(uint32_t begin, uint32_t end);
+
+  // Expressions.
+  void number(uint32_t begin, uint32_t end);
+  void leaf(ExprKind kind, uint32_t begin, uint32_t end, int64_t value = 0);
+  void open_list(uint32_t at);
+  void close_list(uint32_t end);
+  void open_paren(uint32_t at);
+  void close_paren(uint32_t end);
+  void open_call(uint32_t at);
+  void close_call(uint32_t end);
+  void named_arg_name(uint32_t begin);
+  void named_arg(uint32_t begin);
+  void member_access(uint32_t dot, uint32_t end);
+  void binary(ExprKind kind);
+  void comparison_op(uint32_t begin, uint32_t end);
+  void comparison(ExprKind kind);  // Compare or Change, with the last operator
+  void unary_not(uint32_t begin);
+
+  // Strings.
+  void begin_string(uint32_t at, bool text_block);
+  void append_raw(uint32_t begin, uint32_t end);
+  void append_decoded(std::string_view text, uint32_t begin, uint32_t end);
+  void append_escape(uint32_t begin, uint32_t end);
+  void begin_interpolation(uint32_t at);
+  void end_interpolation(uint32_t end);
+  void end_string(uint32_t end);
+
+  // Types.
+  void type_name(uint32_t begin, uint32_t end);
+  void open_type_arg(uint32_t at);
+  void close_type_arg(uint32_t end);
+
+  // Blocks and members.
+  void block_head(uint32_t begin);
+  void block_name(uint32_t begin, uint32_t end);
+  void open_block(uint32_t brace);
+  void open_block_late(uint32_t junk, uint32_t brace);
+  void close_block(uint32_t end);
+  void unclosed_block(uint32_t at);
+  void attribute_name(uint32_t begin, uint32_t end);
+  void attribute(uint32_t begin, uint32_t end);
+  void param_begin(uint32_t begin);
+  void param_name(uint32_t begin, uint32_t end);
+  void param_type();
+  void param_default();
+  void param(uint32_t begin, uint32_t end);
+  void expect_begin(uint32_t begin);
+  void expect_condition();
+  void expect_severity(uint32_t begin, uint32_t end);
+  void expect_label();
+  void expect(uint32_t begin, uint32_t end);
+
+  // Functions.
+  void fn_begin(uint32_t begin, bool is_extern);
+  void fn_name(uint32_t begin, uint32_t end);
+  void fn_open(uint32_t at);
+  void fn_param_name(uint32_t begin, uint32_t end);
+  void fn_param(uint32_t begin, uint32_t end);
+  void fn_close();
+  void fn_result();
+  void fn_body();
+  void fn(uint32_t begin, uint32_t end);
+
+  // Errors and recovery.
+  /// Reports a failed error point of the grammar at `at`.
+  void report_error(const grammar::ErrorPoint& point, uint32_t at);
+  /// Reports nesting deeper than kMaxNesting at `at`.
+  void report_too_deep(uint32_t at);
+  /// Reports junk [begin, end) after a complete member (or declaration).
+  void report_junk(uint32_t begin, uint32_t end);
+  /// After recover_member skipped [begin, end): keeps a placeholder for an
+  /// attribute or expectation whose head was parsed, so later phases know it
+  /// exists (its value is an Error expression) and stay quiet about it.
+  void recovered_member(uint32_t begin, uint32_t end);
+  void push_snapshot();
+  void pop_snapshot();
+  void restore_snapshot();
+
+  uint32_t depth = 0;  // current nesting, checked against kMaxNesting
+
+ private:
+  struct OpenBracket {
+    char kind;              // ( [ { < or $ for `${`
+    uint32_t at;            // offset of the opener
+    uint32_t value_mark;    // values_.size() when opened
+    std::string_view context;
+  };
+  struct OpenString {
+    uint32_t begin;
+    uint32_t part_mark;
+    bool text_block;
+  };
+  struct Head {  // the member a snapshot frame is parsing, once known
+    bool known = false;
+    MemberKind kind = MemberKind::Attribute;
+    Ident name;
+    uint32_t begin = 0;
+  };
+  struct Snapshot {
+    size_t values, brackets, ops, strings, pending_parts, type_stack, open_blocks;
+    size_t exprs, parts, types, members, blocks, fns, decls, parent_members;
+    uint32_t depth;
+    Head head;
+  };
+  struct Found {  // the token at an error
+    SourceRange range;
+    std::string_view text;
+    bool eof = false, newline = false, closer = false, invalid = false, line_start = false;
+  };
+
+  SourceRange range(uint32_t begin, uint32_t end) const { return {file_, begin, end}; }
+  std::string_view slice(uint32_t begin, uint32_t end) const { return text_.substr(begin, end - begin); }
+  std::string_view identifier_at(uint32_t begin) const;
+  ExprId add_expr(ExprKind kind, uint32_t begin, uint32_t end);
+  ExprId pop_value();
+  TypeId pop_type();
+  void push_value(ExprId id) { values_.push_back(id); }
+  void attach_member(Member member);
+  void finish_block(BlockId id);
+  std::string doc_above(uint32_t keyword) const;
+  Found token_at(uint32_t at) const;
+  std::string fill(const char* message) const;
+  /// Records a diagnostic unless one was already reported at the same offset.
+  Diagnostic* emit(DiagKind kind, SourceRange where, std::string message);
+
+  std::string_view text_;
+  FileId file_;
+  DiagnosticEngine& diagnostics_;
+  SyntaxTree& tree_;
+
+  std::vector<ExprId> values_;
+  std::vector<OpenBracket> brackets_;
+  std::vector<CompareOp> ops_;
+  std::vector<OpenString> strings_;
+  std::vector<StringPart> pending_parts_;
+  std::vector<TypeId> type_stack_;
+  std::vector<BlockId> open_blocks_;
+  std::vector<Snapshot> snapshots_;
+  std::unordered_set<uint32_t> reported_;
+  Head failed_head_;
+  bool skipped_to_end_ = false;  // a recovery skip swallowed the rest of the file
+
+  // The construct being parsed (members and functions do not nest).
+  BlockKind pending_kind_ = BlockKind::Workflow;
+  SourceRange pending_keyword_;
+  Ident pending_name_;
+  Member pending_member_;
+  FnDecl pending_fn_;
+
+  // Context for error messages (grammar/error_point.h placeholders).
+  std::string_view ctx_name_, ctx_kw_, ctx_fn_, ctx_op_;
+  std::string last_member_;  // "the value of `owner`", for junk after a member
+};
+
+}  // namespace flowc::syntax

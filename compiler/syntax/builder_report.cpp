@@ -1,0 +1,162 @@
+// TreeBuilder: syntax diagnostics. Every message says what was expected; the
+// range is the offending token (empty at the end of a line or of the file).
+#include "compiler/syntax/builder.h"
+
+#include <algorithm>
+
+namespace flowc::syntax {
+namespace {
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Characters that can start (or be) a token, or separate tokens.
+bool is_token_char(unsigned char c) {
+  if (is_word_char(static_cast<char>(c))) return true;
+  switch (c) {
+    case ' ': case '\t': case '\r': case '\n':
+    case '"': case '(': case ')': case '[': case ']': case '{': case '}':
+    case '=': case '!': case '<': case '>': case '.': case ',': case ':': case '-': case '#':
+      return true;
+    default:
+      return false;
+  }
+}
+
+uint32_t utf8_length(unsigned char lead) {
+  if (lead >= 0xF0) return 4;
+  if (lead >= 0xE0) return 3;
+  if (lead >= 0xC0) return 2;
+  return 1;
+}
+
+}  // namespace
+
+TreeBuilder::Found TreeBuilder::token_at(uint32_t at) const {
+  Found f;
+  const auto size = static_cast<uint32_t>(text_.size());
+  if (at >= size) {
+    f.eof = true;
+    f.range = range(size, size);
+    return f;
+  }
+  // Only blanks between the start of the line and `at`?
+  uint32_t p = at;
+  while (p > 0 && (text_[p - 1] == ' ' || text_[p - 1] == '\t')) --p;
+  f.line_start = p == 0 || text_[p - 1] == '\n';
+  char c = text_[at];
+  if (c == '\n' || (c == '\r' && at + 1 < size && text_[at + 1] == '\n')) {
+    f.newline = true;
+    f.range = range(at, at);
+    return f;
+  }
+  uint32_t end = at + 1;
+  if (is_word_char(c)) {
+    while (end < size && is_word_char(text_[end])) ++end;
+  } else if (!is_token_char(static_cast<unsigned char>(c))) {
+    f.invalid = true;
+    end = std::min(size, at + utf8_length(static_cast<unsigned char>(c)));
+  }
+  f.closer = c == ')' || c == ']' || c == '}';
+  f.range = range(at, end);
+  f.text = slice(at, end);
+  return f;
+}
+
+std::string TreeBuilder::fill(const char* message) const {
+  std::string out;
+  for (const char* p = message; *p != '\0'; ++p) {
+    if (*p == '{') {
+      std::string_view rest(p);
+      auto take = [&](std::string_view key, std::string_view value) {
+        if (rest.substr(0, key.size()) != key) return false;
+        out.append(value);
+        p += key.size() - 1;
+        return true;
+      };
+      std::string_view open = brackets_.empty() ? std::string_view() : brackets_.back().context;
+      if (take("{name}", ctx_name_) || take("{kw}", ctx_kw_) || take("{fn}", ctx_fn_) || take("{op}", ctx_op_) ||
+          take("{open}", open)) {
+        continue;
+      }
+    }
+    out += *p;
+  }
+  return out;
+}
+
+Diagnostic* TreeBuilder::emit(DiagKind kind, SourceRange where, std::string message) {
+  if (!reported_.insert(where.begin).second) return nullptr;
+  return &diagnostics_.report(kind, where, std::move(message));
+}
+
+void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
+  using grammar::ErrorFlavor;
+  Found found = token_at(at);
+  DiagKind kind = point.kind;
+  std::string message = fill(point.message);
+  SourceRange where = found.range;
+  DiagNote note;
+  switch (point.flavor) {
+    case ErrorFlavor::Plain:
+      break;
+    case ErrorFlavor::Start:
+      if (found.closer) {
+        kind = DiagKind::UnexpectedClose;
+        message = "unexpected `" + std::string(found.text) + "`: it closes nothing";
+      }
+      break;
+    case ErrorFlavor::Close: {
+      if (brackets_.empty()) break;
+      const OpenBracket& open = brackets_.back();
+      char expected = open.kind == '(' ? ')' : open.kind == '[' ? ']' : open.kind == '<' ? '>' : '}';
+      bool wrong_closer = found.closer && found.text[0] != expected;
+      if (found.eof || found.newline || wrong_closer || found.line_start) {
+        if (kind == DiagKind::ExpectedSyntax) kind = DiagKind::UnclosedBracket;
+        message = fill(point.unclosed);
+      }
+      uint32_t width = open.kind == '$' ? 2 : 1;
+      note = DiagNote{range(open.at, open.at + width), "`" + std::string(slice(open.at, open.at + width)) + "` opened here"};
+      break;
+    }
+    case ErrorFlavor::Unterminated:
+      if (!strings_.empty()) {
+        const OpenString& open = strings_.back();
+        where = open.text_block ? range(open.begin, open.begin + 3) : range(open.begin, at);
+      }
+      break;
+    case ErrorFlavor::Interpolation:
+      if (!found.eof && !found.newline && found.text == "}") message = "empty interpolation: write an expression inside `${}`";
+      break;
+  }
+  if (found.invalid && point.flavor != ErrorFlavor::Unterminated) {
+    kind = DiagKind::InvalidCharacter;
+    message += ", found invalid character `" + std::string(found.text) + "`";
+  }
+  if (Diagnostic* d = emit(kind, where, std::move(message))) {
+    if (note.range.valid()) d->notes.push_back(std::move(note));
+  }
+}
+
+void TreeBuilder::report_too_deep(uint32_t at) {
+  emit(DiagKind::ExpectedSyntax, token_at(at).range,
+       "nesting is too deep: more than " + std::to_string(kMaxNesting) + " levels of brackets, blocks or `not`");
+}
+
+void TreeBuilder::report_junk(uint32_t begin, uint32_t end) {
+  skipped_to_end_ = skipped_to_end_ || end == text_.size();
+  Found found = token_at(begin);
+  if (found.closer) {
+    emit(DiagKind::UnexpectedClose, found.range, "unexpected `" + std::string(found.text) + "`: it closes nothing");
+    return;
+  }
+  std::string message = "expected a newline after " + (last_member_.empty() ? std::string("this line") : last_member_);
+  if (found.invalid) {
+    emit(DiagKind::InvalidCharacter, found.range, message + ", found invalid character `" + std::string(found.text) + "`");
+    return;
+  }
+  emit(DiagKind::ExpectedSyntax, found.range, std::move(message));
+}
+
+}  // namespace flowc::syntax

@@ -1,0 +1,214 @@
+#include "lsp/server/completion_context.h"
+
+namespace flowc::lsp {
+
+namespace {
+
+bool ident_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  return s;
+}
+
+/// The identifier at the start of `s` ("" when none).
+std::string_view leading_ident(std::string_view s) {
+  size_t n = 0;
+  while (n < s.size() && ident_char(s[n])) ++n;
+  return s.substr(0, n);
+}
+
+/// The identifier ending at `end` in `text` (spaces before `end` skipped).
+std::string ident_before(std::string_view text, size_t end) {
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t')) --end;
+  size_t begin = end;
+  while (begin > 0 && ident_char(text[begin - 1])) --begin;
+  return std::string(text.substr(begin, end - begin));
+}
+
+/// `IDENT =` (not `==`) at the start of `s`: the identifier, else "".
+std::string assigned_name(std::string_view s) {
+  s = trim(s);
+  std::string_view name = leading_ident(s);
+  if (name.empty()) return "";
+  std::string_view rest = trim(s.substr(name.size()));
+  if (rest.empty() || rest[0] != '=' || (rest.size() > 1 && rest[1] == '=')) return "";
+  return std::string(name);
+}
+
+struct Frame {
+  enum class Type { Block, Paren, Bracket, Interpolation } type = Type::Block;
+  std::string keyword, name;  // Block
+  std::string callee;         // Paren
+  size_t open = 0;            // offset after the opening bracket
+  size_t statement = 0;       // where the statement holding the bracket starts
+  bool text_block = false;    // Interpolation: inside """..."""
+};
+
+enum class Mode { Code, Comment, String, TextBlock };
+
+}  // namespace
+
+CompletionContext completion_context(std::string_view text, uint32_t offset) {
+  if (offset > text.size()) offset = static_cast<uint32_t>(text.size());
+  std::vector<Frame> stack;
+  Mode mode = Mode::Code;
+  size_t statement = 0;
+  auto at_statement_level = [&] { return stack.empty() || stack.back().type == Frame::Type::Block; };
+  for (size_t i = 0; i < offset; ++i) {
+    char c = text[i];
+    switch (mode) {
+      case Mode::Comment:
+        if (c == '\n') {
+          mode = Mode::Code;
+          if (at_statement_level()) statement = i + 1;
+        }
+        break;
+      case Mode::String:
+      case Mode::TextBlock:
+        if (c == '\\') {
+          ++i;
+        } else if (mode == Mode::String && c == '"') {
+          mode = Mode::Code;
+        } else if (mode == Mode::TextBlock && text.substr(i, 3) == "\"\"\"") {
+          mode = Mode::Code;
+          i += 2;
+        } else if (c == '$' && text.substr(i, 3) == "$${") {
+          i += 2;
+        } else if (c == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+          Frame f;
+          f.type = Frame::Type::Interpolation;
+          f.open = i + 2;
+          f.text_block = mode == Mode::TextBlock;
+          stack.push_back(f);
+          mode = Mode::Code;
+          ++i;
+        } else if (mode == Mode::String && c == '\n') {
+          mode = Mode::Code;  // an unterminated string ends with its line
+          if (at_statement_level()) statement = i + 1;
+        }
+        break;
+      case Mode::Code:
+        if (c == '#') {
+          mode = Mode::Comment;
+        } else if (c == '"') {
+          if (text.substr(i, 3) == "\"\"\"") {
+            mode = Mode::TextBlock;
+            i += 2;
+          } else {
+            mode = Mode::String;
+          }
+        } else if (c == '{') {
+          Frame f;
+          std::string_view head = trim(text.substr(statement, i - statement));
+          std::string_view keyword = leading_ident(head);
+          f.keyword = std::string(keyword);
+          f.name = std::string(leading_ident(trim(head.substr(keyword.size()))));
+          f.open = i + 1;
+          stack.push_back(f);
+          statement = i + 1;
+        } else if (c == '}') {
+          if (!stack.empty() && stack.back().type == Frame::Type::Interpolation) {
+            mode = stack.back().text_block ? Mode::TextBlock : Mode::String;
+            stack.pop_back();
+          } else {
+            while (!stack.empty() && stack.back().type != Frame::Type::Block) stack.pop_back();
+            if (!stack.empty()) stack.pop_back();
+            statement = i + 1;
+          }
+        } else if (c == '(' || c == '[') {
+          Frame f;
+          f.type = c == '(' ? Frame::Type::Paren : Frame::Type::Bracket;
+          if (c == '(') f.callee = ident_before(text, i);
+          f.open = i + 1;
+          f.statement = at_statement_level() ? statement : stack.back().statement;
+          stack.push_back(f);
+        } else if (c == ')' || c == ']') {
+          auto want = c == ')' ? Frame::Type::Paren : Frame::Type::Bracket;
+          if (!stack.empty() && stack.back().type == want) stack.pop_back();
+        } else if (c == '\n' && at_statement_level()) {
+          statement = i + 1;
+        }
+        break;
+    }
+  }
+
+  CompletionContext out;
+  for (const Frame& f : stack) {
+    if (f.type == Frame::Type::Block) out.blocks.push_back({f.keyword, f.name});
+  }
+  if (mode != Mode::Code) return out;  // comment or string
+
+  size_t prefix_begin = offset;
+  while (prefix_begin > 0 && ident_char(text[prefix_begin - 1])) --prefix_begin;
+  out.prefix = std::string(text.substr(prefix_begin, offset - prefix_begin));
+  if (prefix_begin > 0 && text[prefix_begin - 1] == '.') out.qualifier = ident_before(text, prefix_begin - 1);
+
+  if (!stack.empty() && stack.back().type == Frame::Type::Interpolation) {
+    out.where = CompletionContext::Where::Interpolation;
+    return out;
+  }
+  if (!stack.empty() && stack.back().type != Frame::Type::Block) {
+    const Frame& inner = stack.back();
+    // The innermost call around the cursor, not crossing a block or interpolation.
+    for (auto it = stack.rbegin(); it != stack.rend() && it->type != Frame::Type::Block &&
+                                   it->type != Frame::Type::Interpolation;
+         ++it) {
+      if (it->type == Frame::Type::Paren) {
+        out.call = it->callee;
+        break;
+      }
+    }
+    std::string_view head = trim(text.substr(inner.statement, inner.open - inner.statement));
+    if (head.starts_with("fn ") || head.starts_with("extern ")) {
+      std::string_view segment = text.substr(inner.open, prefix_begin - inner.open);
+      segment = segment.substr(segment.find_last_of(",") == std::string_view::npos ? 0 : segment.find_last_of(",") + 1);
+      out.where = trim(segment).ends_with(":") ? CompletionContext::Where::Type : CompletionContext::Where::None;
+      return out;
+    }
+    out.where = CompletionContext::Where::Value;
+    out.attribute = assigned_name(text.substr(inner.statement, prefix_begin - inner.statement));
+    if (inner.type == Frame::Type::Paren) {
+      std::string_view args = text.substr(inner.open, prefix_begin - inner.open);
+      size_t comma = args.find_last_of(',');
+      std::string_view segment = comma == std::string_view::npos ? args : args.substr(comma + 1);
+      std::string named = assigned_name(segment);
+      if (!named.empty() && trim(segment).ends_with("=")) out.named_arg = named;
+    }
+    return out;
+  }
+
+  std::string_view line = trim(text.substr(statement, prefix_begin - statement));
+  if (line.empty()) {
+    out.where = out.blocks.empty() ? CompletionContext::Where::TopLevel : CompletionContext::Where::Member;
+    return out;
+  }
+  std::string_view first = leading_ident(line);
+  if (first == "expect") {
+    out.where = line.find(" else") == std::string_view::npos ? CompletionContext::Where::Expect
+                                                             : CompletionContext::Where::None;
+    return out;
+  }
+  if (first == "param" || first == "fn" || first == "extern") {
+    size_t eq = line.find('=');
+    if (eq != std::string_view::npos) {
+      out.where = CompletionContext::Where::Value;
+    } else if (line.ends_with(":") || line.ends_with("->") || line.ends_with("<")) {
+      out.where = CompletionContext::Where::Type;
+    }
+    return out;
+  }
+  std::string assigned = assigned_name(line);
+  if (!assigned.empty()) {
+    out.where = CompletionContext::Where::Value;
+    out.attribute = assigned;
+    return out;
+  }
+  // `task ` (naming a new declaration) and anything else: nothing useful to offer.
+  return out;
+}
+
+}  // namespace flowc::lsp

@@ -1,0 +1,138 @@
+#include "lsp/server/project_state.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "compiler/check/check.h"
+#include "compiler/syntax/parse.h"
+
+namespace flowc::lsp {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void parse_file(const SourceManager& sources, ProjectFile& file) {
+  DiagnosticEngine engine;
+  file.tree = std::make_unique<syntax::SyntaxTree>(syntax::parse(sources.buffer(file.id), file.id, engine));
+  file.parse_diagnostics = engine.diagnostics();
+  file.stale = false;
+}
+
+}  // namespace
+
+ProjectState::ProjectState(std::string root, const std::string& stdlib_dir) : root_(std::move(root)) {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (fs::directory_iterator it(stdlib_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".flow") paths.push_back(it->path().lexically_normal().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  for (const std::string& path : paths) {
+    std::string error;
+    std::optional<std::string> text = read_file(path, error);
+    if (!text) continue;
+    ProjectFile file;
+    file.path = path;
+    file.id = sources_.add(path, std::move(*text));
+    file.stdlib = true;
+    parse_file(sources_, file);
+    stdlib_.push_back(std::move(file));
+  }
+}
+
+void ProjectState::set_text(const std::string& path, std::string text) {
+  auto it = files_.find(path);
+  if (it == files_.end()) {
+    ProjectFile file;
+    file.path = path;
+    // A file removed and added again keeps its buffer slot.
+    if (std::optional<FileId> old = sources_.find(path)) {
+      file.id = *old;
+      sources_.replace(*old, std::move(text));
+    } else {
+      file.id = sources_.add(path, std::move(text));
+    }
+    files_.emplace(path, std::move(file));
+  } else if (sources_.buffer(it->second.id).text() != text) {
+    sources_.replace(it->second.id, std::move(text));
+    it->second.stale = true;
+  } else {
+    return;  // same text: nothing to re-check
+  }
+  needs_check_ = true;
+}
+
+bool ProjectState::remove(const std::string& path) {
+  auto it = files_.find(path);
+  if (it == files_.end()) return false;
+  // The model may still point into the buffer: empty it, do not drop it.
+  sources_.replace(it->second.id, std::string());
+  files_.erase(it);
+  needs_check_ = true;
+  return true;
+}
+
+bool ProjectState::refresh_aux(const std::string& path, std::string text) {
+  if (files_.count(path)) return false;
+  std::optional<FileId> id = sources_.find(path);
+  if (!id) return false;
+  for (const ProjectFile& f : stdlib_) {
+    if (f.id == *id) return false;
+  }
+  sources_.replace(*id, std::move(text));
+  needs_check_ = true;
+  return true;
+}
+
+const ProjectFile* ProjectState::file(const std::string& path) const {
+  if (auto it = files_.find(path); it != files_.end()) return &it->second;
+  for (const ProjectFile& f : stdlib_) {
+    if (f.path == path) return &f;
+  }
+  return nullptr;
+}
+
+const ProjectFile* ProjectState::file(FileId id) const {
+  for (const ProjectFile& f : stdlib_) {
+    if (f.id == id) return &f;
+  }
+  for (const auto& [path, f] : files_) {
+    if (f.id == id) return &f;
+  }
+  return nullptr;
+}
+
+void ProjectState::parse_changed() {
+  for (auto& [path, file] : files_) {
+    if (file.stale || !file.tree) parse_file(sources_, file);
+  }
+}
+
+void ProjectState::check() {
+  parse_changed();
+  check::CheckInput input;
+  input.sources = &sources_;
+  for (const ProjectFile& f : stdlib_) input.stdlib.push_back(f.tree.get());
+  for (const auto& [path, f] : files_) input.project.push_back(f.tree.get());
+  DiagnosticEngine engine;
+  for (const ProjectFile& f : stdlib_) {
+    for (const Diagnostic& d : f.parse_diagnostics) engine.report(d.kind, d.range, d.message) = d;
+  }
+  for (const auto& [path, f] : files_) {
+    for (const Diagnostic& d : f.parse_diagnostics) engine.report(d.kind, d.range, d.message) = d;
+  }
+  model_ = check::check(input, engine);
+  engine.sort();
+  diagnostics_ = engine.diagnostics();
+  index_.build(model_, sources_.size());
+  needs_check_ = false;
+  ++generation_;
+}
+
+bool ProjectState::has_syntax_errors(const ProjectFile& file) const {
+  return std::any_of(file.parse_diagnostics.begin(), file.parse_diagnostics.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::Error; });
+}
+
+}  // namespace flowc::lsp

@@ -1,0 +1,81 @@
+// One project kept compiled between edits: the standard library is parsed
+// once, each project file is re-parsed only when its text changes, and the
+// checker re-runs over the kept trees. The result is the same as
+// project::compile_sources on the same texts (same trees in the same order,
+// same diagnostics), which is what `flowc check` prints.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/model/model.h"
+#include "compiler/source/source.h"
+#include "compiler/syntax/tree.h"
+#include "lsp/server/occurrences.h"
+
+namespace flowc::lsp {
+
+/// A `.flow` file of the project (or of the standard library).
+struct ProjectFile {
+  std::string path;
+  FileId id;
+  std::unique_ptr<syntax::SyntaxTree> tree;  // heap-allocated: the checker keeps pointers
+  std::vector<Diagnostic> parse_diagnostics;
+  bool stale = true;    // text changed since the last parse
+  bool stdlib = false;
+};
+
+class ProjectState {
+ public:
+  /// Loads and parses the standard library from `stdlib_dir`.
+  ProjectState(std::string root, const std::string& stdlib_dir);
+
+  [[nodiscard]] const std::string& root() const { return root_; }
+
+  /// Adds a project file or replaces its text (marks it for re-parsing).
+  void set_text(const std::string& path, std::string text);
+  /// Removes a project file (deleted on disk). Returns false when unknown.
+  bool remove(const std::string& path);
+  /// Replaces a non-`.flow` file the checker loaded (a `.sql` file) with new
+  /// text. Returns false when the project never loaded it.
+  bool refresh_aux(const std::string& path, std::string text);
+
+  /// The project or stdlib file at `path`, or nullptr.
+  [[nodiscard]] const ProjectFile* file(const std::string& path) const;
+  [[nodiscard]] const ProjectFile* file(FileId id) const;
+  /// The project's files, sorted by path (stdlib excluded).
+  [[nodiscard]] const std::map<std::string, ProjectFile>& files() const { return files_; }
+
+  /// True when a file changed since the last check.
+  [[nodiscard]] bool needs_check() const { return needs_check_; }
+  /// Re-parses changed files without checking (for completion while typing).
+  void parse_changed();
+  /// Re-parses changed files and re-checks the project.
+  void check();
+
+  [[nodiscard]] const SourceManager& sources() const { return sources_; }
+  [[nodiscard]] const model::Model& model() const { return model_; }
+  [[nodiscard]] const OccurrenceIndex& index() const { return index_; }
+  /// Every diagnostic of the last check (parse and check), sorted like `flowc check`.
+  [[nodiscard]] const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  /// True when `file` has a lexical or syntax error (it is not formatted then).
+  [[nodiscard]] bool has_syntax_errors(const ProjectFile& file) const;
+  /// The number of checks run so far (lets callers cache per check).
+  [[nodiscard]] uint64_t generation() const { return generation_; }
+
+ private:
+  std::string root_;
+  SourceManager sources_;
+  std::vector<ProjectFile> stdlib_;
+  std::map<std::string, ProjectFile> files_;
+  model::Model model_;
+  OccurrenceIndex index_;
+  std::vector<Diagnostic> diagnostics_;
+  bool needs_check_ = true;
+  uint64_t generation_ = 0;
+};
+
+}  // namespace flowc::lsp

@@ -1,0 +1,255 @@
+#include "lsp/server/workspace.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "compiler/project/project.h"
+
+namespace flowc::lsp {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_under(const std::string& path, const std::string& dir) {
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
+std::string strip_slash(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+/// True when `path` lies in a directory that project discovery skips
+/// (hidden directories, `build`) between `root` and the file.
+bool in_skipped_directory(const std::string& path, const std::string& root) {
+  fs::path relative = fs::path(path).lexically_relative(root).parent_path();
+  for (const fs::path& part : relative) {
+    std::string name = part.string();
+    if ((!name.empty() && name[0] == '.' && name != "." && name != "..") || name == "build") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string normalize_path(const std::string& path) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec);
+  if (ec) absolute = path;
+  return strip_slash(absolute.lexically_normal().string());
+}
+
+Workspace::Workspace(std::string stdlib_dir) : stdlib_dir_(normalize_path(stdlib_dir)) {}
+
+std::string Workspace::root_of(const std::string& path) const {
+  fs::path dir = fs::path(path).parent_path();
+  std::error_code ec;
+  for (fs::path d = dir;; d = d.parent_path()) {
+    if (fs::exists(d / "flow.project", ec)) return strip_slash(d.string());
+    if (d.parent_path() == d || d.empty()) break;
+  }
+  return strip_slash(dir.string());
+}
+
+std::string Workspace::text_of(const std::string& path) const {
+  if (auto it = open_.find(path); it != open_.end()) return it->second;
+  std::string error;
+  return read_file(path, error).value_or(std::string());
+}
+
+ProjectState* Workspace::project_for(const std::string& path) {
+  if (!Service::handles(path)) return nullptr;
+  if (is_under(path, stdlib_dir_)) {
+    if (!stdlib_project_) stdlib_project_ = std::make_unique<ProjectState>(stdlib_dir_, stdlib_dir_);
+    return stdlib_project_.get();
+  }
+  std::string root = root_of(path);
+  auto it = projects_.find(root);
+  if (it == projects_.end()) {
+    auto project = std::make_unique<ProjectState>(root, stdlib_dir_);
+    std::vector<project::LoadError> errors;
+    std::error_code ec;
+    // Without flow.project a file's project is its directory, walked
+    // recursively; never walk the whole file system or home directory for a
+    // stray file opened there.
+    const char* home = std::getenv("HOME");
+    bool walk = fs::exists(fs::path(root) / "flow.project", ec) ||
+                (fs::path(root).has_relative_path() && !(home && normalize_path(home) == root));
+    for (const project::ProjectFiles& found : walk ? project::discover({root}, errors)
+                                                   : std::vector<project::ProjectFiles>{}) {
+      if (normalize_path(found.root) != root) continue;
+      for (const std::string& file : found.files) {
+        std::string normal = normalize_path(file);
+        project->set_text(normal, text_of(normal));
+      }
+    }
+    it = projects_.emplace(root, std::move(project)).first;
+  }
+  if (!it->second->file(path)) it->second->set_text(path, text_of(path));
+  return it->second.get();
+}
+
+void Workspace::open(const std::string& path, std::string text) {
+  open_[path] = std::move(text);
+  must_publish_.insert(path);
+  ProjectState* project = project_for(path);
+  if (project && project != stdlib_project_.get()) project->set_text(path, open_[path]);
+}
+
+bool Workspace::change(const std::string& path, const std::vector<TextChange>& changes, ColumnUnit unit) {
+  auto it = open_.find(path);
+  if (it == open_.end()) return false;
+  std::string& text = it->second;
+  for (const TextChange& change : changes) {
+    if (!change.range) {
+      text = change.text;
+      continue;
+    }
+    uint32_t begin = offset_in_text(text, change.range->start, unit);
+    uint32_t end = offset_in_text(text, change.range->end, unit);
+    if (end < begin) std::swap(begin, end);
+    text.replace(begin, end - begin, change.text);
+  }
+  ProjectState* project = project_for(path);
+  if (project && project != stdlib_project_.get()) project->set_text(path, text);
+  return true;
+}
+
+void Workspace::close(const std::string& path) {
+  if (!open_.erase(path)) return;
+  must_publish_.erase(path);
+  ProjectState* project = Service::handles(path) ? project_for(path) : nullptr;
+  if (!project || project == stdlib_project_.get()) return;
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    project->set_text(path, text_of(path));
+  } else {
+    project->remove(path);  // an unsaved new file: gone with its editor
+  }
+}
+
+void Workspace::reload_projects() {
+  projects_.clear();
+  for (const auto& [path, text] : open_) project_for(path);
+}
+
+void Workspace::disk_changed(const std::string& path, DiskChange change) {
+  fs::path p(path);
+  if (p.filename() == "flow.project" && change != DiskChange::Changed) {
+    reload_projects();  // project boundaries moved
+    return;
+  }
+  if (Service::handles(path)) {
+    if (open_.count(path) || is_under(path, stdlib_dir_)) return;  // the editor's text wins
+    auto it = projects_.find(root_of(path));
+    if (it == projects_.end()) return;  // no open document's project: nothing to update
+    std::error_code ec;
+    if (change == DiskChange::Deleted || !fs::exists(path, ec)) {
+      it->second->remove(path);
+    } else if (!in_skipped_directory(path, it->first)) {
+      it->second->set_text(path, text_of(path));
+    }
+    return;
+  }
+  // Other files (`.sql`) matter to the projects whose `file("...")` loaded them.
+  std::string error;
+  std::string text = read_file(path, error).value_or(std::string());
+  for (auto& [root, project] : projects_) project->refresh_aux(path, text);
+}
+
+const std::string* Workspace::open_text(const std::string& path) const {
+  auto it = open_.find(path);
+  return it == open_.end() ? nullptr : &it->second;
+}
+
+bool Workspace::needs_check() const {
+  return std::any_of(projects_.begin(), projects_.end(), [](const auto& p) { return p.second->needs_check(); });
+}
+
+EditorDiagnostic to_editor(const Diagnostic& d, const SourceManager& sources, ColumnUnit unit) {
+  EditorDiagnostic out;
+  if (d.range.valid() && d.range.file.index < sources.size()) {
+    out.range = range_at(sources.buffer(d.range.file), d.range.begin, d.range.end, unit);
+  }
+  out.severity = d.severity;
+  out.code = std::string(d.code());
+  out.message = d.message;
+  for (const std::string& help : d.helps) out.message += "\nhelp: " + help;
+  for (const DiagNote& note : d.notes) {
+    if (note.range.valid() && note.range.file.index < sources.size()) {
+      const SourceBuffer& buffer = sources.buffer(note.range.file);
+      out.notes.push_back({{buffer.path(), range_at(buffer, note.range.begin, note.range.end, unit)}, note.message});
+    } else {
+      out.unlocated_notes.push_back(note.message);
+    }
+  }
+  return out;
+}
+
+std::vector<FileDiagnostics> Workspace::check(ColumnUnit unit) {
+  bool changed = !must_publish_.empty() || published_generations_.size() != projects_.size() || unit != published_unit_;
+  for (auto& [root, project] : projects_) {
+    if (project->needs_check()) project->check();
+    auto it = published_generations_.find(root);
+    changed = changed || it == published_generations_.end() || it->second != project->generation();
+  }
+  if (!changed) return {};  // the common case before every request: nothing new
+  published_generations_.clear();
+  published_unit_ = unit;
+  std::map<std::string, std::vector<EditorDiagnostic>> current;
+  for (auto& [root, project] : projects_) {
+    published_generations_[root] = project->generation();
+    const SourceManager& sources = project->sources();
+    for (const Diagnostic& d : project->diagnostics()) {
+      std::string path;
+      if (d.range.valid() && d.range.file.index < sources.size()) {
+        path = sources.buffer(d.range.file).path();
+      } else if (!project->files().empty()) {
+        // A diagnostic without a location is shown at the top of the project's first file.
+        path = project->files().begin()->first;
+      }
+      const ProjectFile* file = project->file(path);
+      if (path.empty() || (file && file->stdlib)) continue;  // the stdlib is not the user's to fix
+      current[path].push_back(to_editor(d, sources, unit));
+    }
+    for (const auto& [path, file] : project->files()) {
+      if (must_publish_.count(path)) current[path];  // an opened document hears back, even when clean
+    }
+  }
+  std::vector<FileDiagnostics> out;
+  for (auto& [path, diagnostics] : current) {
+    auto it = published_.find(path);
+    bool same = it == published_.end() ? diagnostics.empty() : it->second == diagnostics;
+    if (same && !must_publish_.count(path)) continue;
+    published_[path] = diagnostics;
+    out.push_back({path, std::move(diagnostics)});
+  }
+  must_publish_.clear();
+  for (auto it = published_.begin(); it != published_.end();) {
+    if (!current.count(it->first)) {
+      if (!it->second.empty()) out.push_back({it->first, {}});
+      it = published_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const FileDiagnostics& a, const FileDiagnostics& b) { return a.path < b.path; });
+  return out;
+}
+
+FileView Workspace::view(const std::string& path, bool checked) {
+  ProjectState* project = project_for(path);
+  if (!project) return {};
+  if (checked && project->needs_check()) {
+    project->check();
+  } else if (!checked) {
+    project->parse_changed();
+  }
+  const ProjectFile* file = project->file(path);
+  if (!file || !file->tree) return {};
+  return {project, file, &project->sources().buffer(file->id)};
+}
+
+}  // namespace flowc::lsp

@@ -1,0 +1,64 @@
+// The service's state: open documents (their text overrides the disk), the
+// projects they belong to (created on first use, one per project root), and
+// what was last published per file. Internal to lsp/server.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lsp/server/project_state.h"
+#include "lsp/server/service.h"
+
+namespace flowc::lsp {
+
+/// A query's view of one file: its project, buffer and current tree.
+struct FileView {
+  ProjectState* project = nullptr;
+  const ProjectFile* file = nullptr;
+  const SourceBuffer* buffer = nullptr;
+};
+
+class Workspace {
+ public:
+  explicit Workspace(std::string stdlib_dir);
+
+  void open(const std::string& path, std::string text);
+  bool change(const std::string& path, const std::vector<TextChange>& changes, ColumnUnit unit);
+  void close(const std::string& path);
+  void disk_changed(const std::string& path, DiskChange change);
+  [[nodiscard]] const std::string* open_text(const std::string& path) const;
+
+  [[nodiscard]] bool needs_check() const;
+  /// Checks every changed project; the diagnostics that changed since last call.
+  std::vector<FileDiagnostics> check(ColumnUnit unit);
+
+  /// The file at `path` with its project checked (`checked`) or only
+  /// re-parsed; an empty view when the path is not a handled file.
+  FileView view(const std::string& path, bool checked);
+  /// The project for `path`, created (and loaded from disk) when needed.
+  ProjectState* project_for(const std::string& path);
+
+ private:
+  std::string root_of(const std::string& path) const;
+  std::string text_of(const std::string& path) const;
+  void reload_projects();
+
+  std::string stdlib_dir_;
+  std::map<std::string, std::string> open_;                       // path -> text
+  std::map<std::string, std::unique_ptr<ProjectState>> projects_; // root -> project
+  std::unique_ptr<ProjectState> stdlib_project_;                  // serves stdlib files opened in the editor
+  std::map<std::string, std::vector<EditorDiagnostic>> published_;
+  std::set<std::string> must_publish_;                            // opened, not yet published
+  std::map<std::string, uint64_t> published_generations_;         // root -> generation last published
+  ColumnUnit published_unit_ = ColumnUnit::Utf16;
+};
+
+/// The editor form of `diagnostic` (positions in `unit`).
+EditorDiagnostic to_editor(const Diagnostic& diagnostic, const SourceManager& sources, ColumnUnit unit);
+/// Normalises a path: absolute and lexically normal.
+std::string normalize_path(const std::string& path);
+
+}  // namespace flowc::lsp

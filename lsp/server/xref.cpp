@@ -1,0 +1,187 @@
+// Definition, references and rename: all three start from the symbol under
+// the cursor (OccurrenceIndex) and follow the model's references, across
+// files (`.sql` files included) and into the standard library.
+#include <algorithm>
+#include <array>
+
+#include "lsp/server/features.h"
+
+namespace flowc::lsp {
+
+namespace {
+
+using model::SymbolKind;
+
+constexpr std::array<std::string_view, 24> kKeywords = {
+    "project", "target", "environment", "route", "legacy", "workflow", "source", "task",
+    "param",   "fn",     "extern",      "expect", "else",  "warn",     "fail",   "as",
+    "change",  "and",    "or",          "not",    "in",    "true",     "false",  "self"};
+
+/// The range of the name itself within a use: a qualified use such as
+/// `daily_kpi.orders` may be recorded as a whole. std::nullopt when the text
+/// there is not the name (nothing safe to rename).
+std::optional<SourceRange> name_part(const SourceManager& sources, SourceRange range, std::string_view name) {
+  if (!range.valid() || range.file.index >= sources.size()) return std::nullopt;
+  std::string_view text = sources.buffer(range.file).text();
+  if (range.end > text.size() || range.begin > range.end) return std::nullopt;
+  std::string_view written = text.substr(range.begin, range.end - range.begin);
+  if (written == name) return range;
+  if (written.size() > name.size() && written.ends_with(name) && written[written.size() - name.size() - 1] == '.') {
+    range.begin = range.end - static_cast<uint32_t>(name.size());
+    return range;
+  }
+  return std::nullopt;
+}
+
+/// Why `symbol` cannot be renamed, or "" when it can.
+std::string rename_refusal(const model::Symbol& sym) {
+  if (sym.kind == SymbolKind::Attribute) return "`" + sym.name + "` is an attribute name of the language and cannot be renamed";
+  if (sym.kind == SymbolKind::EnumValue) return "`" + sym.name + "` is a value of the language and cannot be renamed";
+  if (sym.in_stdlib) return "`" + sym.name + "` is defined in the standard library and cannot be renamed";
+  if (!sym.name_range.valid()) return "`" + sym.name + "` has no declaration to rename";
+  return "";
+}
+
+bool scoped(SymbolKind kind) { return kind == SymbolKind::Source || kind == SymbolKind::Task || kind == SymbolKind::Param; }
+bool global(SymbolKind kind) {
+  return kind == SymbolKind::Workflow || kind == SymbolKind::Target || kind == SymbolKind::Route ||
+         kind == SymbolKind::Legacy || kind == SymbolKind::Function;
+}
+
+/// True when `name` would collide with another declaration in `sym`'s scope.
+bool collides(const model::Model& m, const model::Symbol& sym, const std::string& name) {
+  for (const model::Symbol& other : m.symbols) {
+    if (other.name != name || &other == &sym) continue;
+    if (scoped(sym.kind) && scoped(other.kind) && sym.workflow.valid() && other.workflow == sym.workflow) return true;
+    if (global(sym.kind) && global(other.kind)) return true;
+    // fn parameters share a scope with their fn's other parameters.
+    if (sym.kind == SymbolKind::Param && !sym.workflow.valid() && other.kind == SymbolKind::Param &&
+        !other.workflow.valid() &&
+        sym.qualified_name.substr(0, sym.qualified_name.rfind('.')) ==
+            other.qualified_name.substr(0, other.qualified_name.rfind('.'))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool is_keyword(std::string_view word) {
+  return std::find(kKeywords.begin(), kKeywords.end(), word) != kKeywords.end();
+}
+
+bool is_identifier(std::string_view word) {
+  if (word.empty()) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(word[0])) return false;
+  return std::all_of(word.begin(), word.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+}
+
+std::optional<FileLocation> locate(const ProjectState& project, SourceRange range, ColumnUnit unit) {
+  const SourceManager& sources = project.sources();
+  if (!range.valid() || range.file.index >= sources.size()) return std::nullopt;
+  const SourceBuffer& buffer = sources.buffer(range.file);
+  return FileLocation{buffer.path(), range_at(buffer, range.begin, range.end, unit)};
+}
+
+std::optional<Occurrence> occurrence_at(const FileView& view, uint32_t offset) {
+  if (!view.project || !view.file) return std::nullopt;
+  return view.project->index().at(view.file->id, offset);
+}
+
+std::vector<FileLocation> definition_at(const FileView& view, uint32_t offset, ColumnUnit unit) {
+  std::optional<Occurrence> occ = occurrence_at(view, offset);
+  if (!occ) return {};
+  const model::Symbol& sym = view.project->model().symbol(occ->symbol);
+  std::optional<FileLocation> at = locate(*view.project, sym.name_range, unit);
+  if (!at) return {};
+  return {*at};
+}
+
+std::vector<FileLocation> references_at(const FileView& view, uint32_t offset, bool include_declaration,
+                                        ColumnUnit unit) {
+  std::optional<Occurrence> occ = occurrence_at(view, offset);
+  if (!occ) return {};
+  const model::Model& m = view.project->model();
+  std::vector<FileLocation> out;
+  if (include_declaration) {
+    if (auto at = locate(*view.project, m.symbol(occ->symbol).name_range, unit)) out.push_back(*at);
+  }
+  for (uint32_t index : view.project->index().uses_of(occ->symbol)) {
+    if (auto at = locate(*view.project, m.references[index].range, unit)) out.push_back(*at);
+  }
+  auto before = [](const FileLocation& a, const FileLocation& b) {
+    return std::tie(a.path, a.range.start.line, a.range.start.column) <
+           std::tie(b.path, b.range.start.line, b.range.start.column);
+  };
+  std::sort(out.begin(), out.end(), before);
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit unit) {
+  RenameTarget out;
+  std::optional<Occurrence> occ = occurrence_at(view, offset);
+  if (!occ) {
+    out.error = "there is no name to rename here";
+    return out;
+  }
+  const model::Symbol& sym = view.project->model().symbol(occ->symbol);
+  out.error = rename_refusal(sym);
+  if (!out.error.empty()) return out;
+  std::optional<SourceRange> part =
+      name_part(view.project->sources(), SourceRange{view.file->id, occ->begin, occ->end}, sym.name);
+  if (!part) {
+    out.error = "`" + sym.name + "` cannot be renamed from here";
+    return out;
+  }
+  out.range = range_at(*view.buffer, part->begin, part->end, unit);
+  out.placeholder = sym.name;
+  return out;
+}
+
+RenameResult rename_at(const FileView& view, uint32_t offset, const std::string& new_name, ColumnUnit unit) {
+  RenameResult out;
+  RenameTarget target = prepare_rename_at(view, offset, unit);
+  if (!target.error.empty()) {
+    out.error = target.error;
+    return out;
+  }
+  if (!is_identifier(new_name)) {
+    out.error = "`" + new_name + "` is not a valid name (letters, digits and `_`, not starting with a digit)";
+    return out;
+  }
+  if (is_keyword(new_name)) {
+    out.error = "`" + new_name + "` is a keyword";
+    return out;
+  }
+  const model::Model& m = view.project->model();
+  model::SymbolId id = occurrence_at(view, offset)->symbol;
+  const model::Symbol& sym = m.symbol(id);
+  if (new_name == sym.name) return out;
+  if (collides(m, sym, new_name)) {
+    out.error = "`" + new_name + "` is already declared in the same scope";
+    return out;
+  }
+  std::vector<SourceRange> sites{sym.name_range};
+  for (uint32_t index : view.project->index().uses_of(id)) sites.push_back(m.references[index].range);
+  for (SourceRange site : sites) {
+    std::optional<SourceRange> part = name_part(view.project->sources(), site, sym.name);
+    if (!part) continue;  // not spelled as the name here (an expanded fn body): nothing to edit
+    std::optional<FileLocation> at = locate(*view.project, *part, unit);
+    if (!at) continue;
+    std::vector<TextEditData>& edits = out.edits[at->path];
+    TextEditData edit{at->range, new_name};
+    bool duplicate = std::any_of(edits.begin(), edits.end(), [&](const TextEditData& e) { return e.range == edit.range; });
+    if (!duplicate) edits.push_back(std::move(edit));
+  }
+  for (auto& [path, edits] : out.edits) {
+    std::sort(edits.begin(), edits.end(), [](const TextEditData& a, const TextEditData& b) {
+      return std::tie(a.range.start.line, a.range.start.column) < std::tie(b.range.start.line, b.range.start.column);
+    });
+  }
+  return out;
+}
+
+}  // namespace flowc::lsp

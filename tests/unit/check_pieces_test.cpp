@@ -1,0 +1,100 @@
+// The checker's building blocks that need no parser: literal spellings,
+// type rules, attribute schemas and their documentation.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "compiler/check/literals.h"
+#include "compiler/check/schema.h"
+#include "compiler/check/types.h"
+
+using namespace flowc;
+using namespace flowc::check;
+
+TEST_CASE("durations parse with descending units") {
+  CHECK(parse_duration("20m") == 1200);
+  CHECK(parse_duration("1h30m") == 5400);
+  CHECK(parse_duration("1d") == 86400);
+  CHECK(parse_duration("1_000s") == 1000);
+  CHECK_FALSE(parse_duration("30m1h"));  // units must descend
+  CHECK_FALSE(parse_duration("20"));
+  CHECK_FALSE(parse_duration("m"));
+  CHECK_FALSE(parse_duration("20 m"));
+  CHECK(format_duration(5400) == "1h30m");
+  CHECK(format_duration(0) == "0s");
+}
+
+TEST_CASE("times, dates and numbers are recognised as their literals") {
+  CHECK(parse_time_of_day("09:00") == 9 * 3600);
+  CHECK(parse_time_of_day("23:59:30") == 23 * 3600 + 59 * 60 + 30);
+  CHECK_FALSE(parse_time_of_day("24:00"));
+  CHECK_FALSE(parse_time_of_day("9:00"));
+  CHECK(format_time_of_day(9 * 3600 + 30 * 60) == "09:30");
+  CHECK(format_time_of_day(86400 + 3600) == "01:00 (+1d)");
+  CHECK(is_date("2026-11-24"));
+  CHECK_FALSE(is_date("2026-13-24"));
+  CHECK(is_int("1_000"));
+  CHECK_FALSE(is_int("1_"));
+  CHECK(is_percent("5%"));
+  CHECK(is_percent("0.5%"));
+  CHECK_FALSE(is_percent("%"));
+  CHECK(is_identifier("order_id"));
+  CHECK_FALSE(is_identifier("1x"));
+}
+
+TEST_CASE("assignability follows language.md section 4") {
+  CHECK(assignable(scalar(TypeKind::Int), scalar(TypeKind::Float)));
+  CHECK_FALSE(assignable(scalar(TypeKind::Float), scalar(TypeKind::Int)));
+  CHECK(assignable(scalar(TypeKind::String), scalar(TypeKind::Sql)));
+  CHECK(assignable(scalar(TypeKind::String), scalar(TypeKind::Secret)));
+  CHECK_FALSE(assignable(scalar(TypeKind::Secret), scalar(TypeKind::String)));
+  CHECK_FALSE(assignable(scalar(TypeKind::Secret), scalar(TypeKind::Any)));
+  CHECK(assignable(scalar(TypeKind::Command), scalar(TypeKind::Channel)));
+  CHECK(assignable(list_of(TypeKind::Source), list_of(TypeKind::Task)));
+  CHECK_FALSE(assignable(list_of(TypeKind::Route), list_of(TypeKind::Task)));
+  CHECK(assignable(Type{}, scalar(TypeKind::Duration)));  // errors never cascade
+  CHECK(unify(scalar(TypeKind::Int), scalar(TypeKind::Float)) == scalar(TypeKind::Float));
+  CHECK(unify(scalar(TypeKind::Command), scalar(TypeKind::Channel)) == scalar(TypeKind::Channel));
+  CHECK_FALSE(unify(scalar(TypeKind::Int), scalar(TypeKind::String)));
+  CHECK(comparable(scalar(TypeKind::Int), scalar(TypeKind::Float)));
+  CHECK_FALSE(comparable(scalar(TypeKind::Percent), scalar(TypeKind::Float)));
+  CHECK(model::type_name(list_of(TypeKind::Channel)) == "list<channel>");
+  CHECK(kind_from_name("retry_policy") == TypeKind::RetryPolicy);
+  CHECK_FALSE(kind_from_name("integer"));
+}
+
+TEST_CASE("attribute schemas hold the sets of language.md section 3") {
+  CHECK(find_attribute(syntax::BlockKind::Source, "table")->required);
+  CHECK(find_attribute(syntax::BlockKind::Route, "notify")->required);
+  CHECK_FALSE(find_attribute(syntax::BlockKind::Workflow, "owner")->required);  // E0305 reports it instead
+  CHECK(find_attribute(syntax::BlockKind::Task, "timeout")->type == scalar(TypeKind::Duration));
+  CHECK(find_attribute(syntax::BlockKind::Task, "depends_on") == nullptr);
+  CHECK(may_contain(syntax::BlockKind::Workflow, syntax::BlockKind::Task));
+  CHECK_FALSE(may_contain(syntax::BlockKind::Task, syntax::BlockKind::Task));
+  CHECK(find_enum_value(TypeKind::Severity, "high")->ordinal == 3);
+  CHECK(find_enum_value(TypeKind::WriteMode, "high") == nullptr);
+  CHECK(find_any_enum_value("any")->type == TypeKind::RetryOn);
+}
+
+TEST_CASE("docs/stdlib.md documents every attribute of every block kind") {
+  std::ifstream in(std::string(FLOWC_SOURCE_DIR) + "/docs/stdlib.md");
+  REQUIRE(in);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string doc = buffer.str();
+  for (int k = 0; k <= static_cast<int>(syntax::BlockKind::Task); ++k) {
+    auto kind = static_cast<syntax::BlockKind>(k);
+    size_t section = doc.find("### `" + std::string(syntax::block_kind_name(kind)) + "`");
+    CAPTURE(syntax::block_kind_name(kind));
+    REQUIRE(section != std::string::npos);
+    size_t end = doc.find("\n### ", section + 1);
+    std::string body = doc.substr(section, end == std::string::npos ? std::string::npos : end - section);
+    for (const AttributeSpec& spec : attributes_of(kind)) {
+      CAPTURE(spec.name);
+      CHECK(body.find("| `" + std::string(spec.name) + "` | `" + model::type_name(spec.type) + "` |") !=
+            std::string::npos);
+    }
+  }
+}
