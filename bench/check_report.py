@@ -4,7 +4,9 @@
     check_report.py OUT_JSON META_JSON FLOWC_10K FLOWC_100K SNAKEMAKE_10K
 
 Each of the last three arguments is a file holding measure.py's JSON line.
-Exits 0 when every target holds, 1 when one is missed (the results are
+Targets are judged on the best (minimum) wall time of the runs, the figure
+least disturbed by other load on a shared machine; medians and CPU time
+(user + system) are reported beside it. Exits 0 when every target holds, 1 when one is missed (the results are
 written either way). Python 3 standard library only.
 """
 
@@ -31,11 +33,13 @@ def main(argv):
     meta = load(meta_path)
     f10, f100, sm = load(p10), load(p100), load(psm)
 
-    scaling = f100["median_s"] / f10["median_s"]
-    speedup = sm["median_s"] / f10["median_s"]
+    scaling = f100["min_s"] / f10["min_s"]
+    speedup = sm["min_s"] / f10["min_s"]
+    cpu_scaling = f100["median_cpu_s"] / f10["median_cpu_s"]
+    cpu_speedup = sm["median_cpu_s"] / f10["median_cpu_s"]
     checks = [
-        ("10k tasks: time <= %.1f s" % TARGET_10K_S, f10["median_s"] <= TARGET_10K_S,
-         "%.3f s" % f10["median_s"]),
+        ("10k tasks: time <= %.1f s" % TARGET_10K_S, f10["min_s"] <= TARGET_10K_S,
+         "%.3f s" % f10["min_s"]),
         ("10k tasks: peak RSS <= %d MB" % TARGET_10K_MB, f10["max_rss_mb"] <= TARGET_10K_MB,
          "%.1f MB" % f10["max_rss_mb"]),
         ("100k time <= %d x 10k time" % TARGET_SCALING, scaling <= TARGET_SCALING, "%.2f x" % scaling),
@@ -49,19 +53,21 @@ def main(argv):
     rows = [("flowc check, 10k tasks", f10), ("flowc check, 100k tasks", f100),
             ("snakemake -n, 10k jobs", sm)]
     print()
-    print("%-26s %10s %10s %12s %6s" % ("benchmark", "median s", "min s", "peak RSS MB", "runs"))
+    print("%-26s %8s %8s %8s %12s %5s" % ("benchmark", "best s", "median s", "CPU s", "peak RSS MB", "runs"))
     for name, r in rows:
-        print("%-26s %10.3f %10.3f %12.1f %6d" % (name, r["median_s"], r["min_s"], r["max_rss_mb"], r["runs"]))
+        print("%-26s %8.3f %8.3f %8.3f %12.1f %5d" % (name, r["min_s"], r["median_s"], r["median_cpu_s"],
+                                                     r["max_rss_mb"], r["runs"]))
     print()
-    print("100k / 10k time ratio:          %.2f x" % scaling)
-    print("snakemake -n / flowc check:     %.1f x" % speedup)
+    print("100k / 10k time ratio:          %.2f x (CPU time: %.2f x)" % (scaling, cpu_scaling))
+    print("snakemake -n / flowc check:     %.1f x (CPU time: %.1f x)" % (speedup, cpu_speedup))
     print()
     for name, ok, value in checks:
         print("%-4s %-58s %s" % ("ok" if ok else "MISS", name, value))
 
     result = dict(meta)
     result["results"] = {"flowc_check_10k": f10, "flowc_check_100k": f100, "snakemake_dry_run_10k": sm}
-    result["ratios"] = {"time_100k_over_10k": round(scaling, 3), "snakemake_over_flowc_10k": round(speedup, 2)}
+    result["ratios"] = {"time_100k_over_10k": round(scaling, 3), "snakemake_over_flowc_10k": round(speedup, 2),
+                        "cpu_100k_over_10k": round(cpu_scaling, 3), "cpu_snakemake_over_flowc_10k": round(cpu_speedup, 2)}
     result["targets"] = [{"target": n, "met": ok, "measured": v} for n, ok, v in checks]
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)

@@ -3,8 +3,9 @@
 
     measure.py [--runs R] [--warmup W] [--cwd DIR] [--label L] -- CMD [ARG...]
 
-Wall time comes from time.perf_counter around fork/exec/wait; peak RSS is the
-child's own ru_maxrss as returned by wait4 (so it is exact per run, unlike
+Wall time comes from time.perf_counter around fork/exec/wait; CPU time
+(user + system) and peak RSS are the child's own ru_utime + ru_stime and
+ru_maxrss as returned by wait4 (so it is exact per run, unlike
 RUSAGE_CHILDREN, which is a running maximum). The command's output is
 discarded. Warm-up runs (default 1) warm the page cache and are not reported.
 Python 3 standard library only.
@@ -19,7 +20,7 @@ import time
 
 
 def run_once(argv, cwd):
-    """Returns (seconds, max_rss_kb, exit_code) for one run of argv."""
+    """Returns (wall seconds, cpu seconds, max_rss_kb, exit_code) for one run of argv."""
     devnull = os.open(os.devnull, os.O_RDWR)
     start = time.perf_counter()
     pid = os.fork()
@@ -36,7 +37,8 @@ def run_once(argv, cwd):
     _, status, usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - start
     os.close(devnull)
-    return elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
 
 
 def main(argv):
@@ -52,10 +54,11 @@ def main(argv):
         p.error("a command and --runs >= 1 are required")
     for _ in range(a.warmup):
         run_once(cmd, a.cwd)
-    times, rss, codes = [], [], []
+    times, cpus, rss, codes = [], [], [], []
     for _ in range(a.runs):
-        t, m, c = run_once(cmd, a.cwd)
+        t, u, m, c = run_once(cmd, a.cwd)
         times.append(t)
+        cpus.append(u)
         rss.append(m)
         codes.append(c)
     result = {
@@ -65,6 +68,9 @@ def main(argv):
         "times_s": [round(t, 4) for t in times],
         "median_s": round(statistics.median(times), 4),
         "min_s": round(min(times), 4),
+        "cpu_s": [round(u, 4) for u in cpus],
+        "median_cpu_s": round(statistics.median(cpus), 4),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "max_rss_mb": round(max(rss) / 1024.0, 1),
         "exit_codes": sorted(set(codes)),
     }

@@ -12,7 +12,7 @@
 # and minimise it with
 #   build-fuzz/bin/fuzz_check -minimize_crash=1 -runs=10000 fuzz/crashes/<file>
 # Env: BUILD_DIR (default build-fuzz); FUZZ_KEEP_GOING=1 keeps fuzzing after a
-# finding (libFuzzer fork mode, one worker) instead of stopping at the first.
+# finding (restarting it for the time left) instead of stopping at the first.
 set -euo pipefail
 
 SECONDS_TO_RUN=${1:-600}
@@ -36,23 +36,27 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 echo "== fuzzing for ${SECONDS_TO_RUN}s" >&2
-mode=()
-if [[ "${FUZZ_KEEP_GOING:-0}" == 1 ]]; then
-  mode=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
-fi
+# Keep-going mode restarts the fuzzer after each finding for the time left
+# (libFuzzer's own fork mode reloads the corpus per job and is far slower).
+deadline=$((SECONDS + SECONDS_TO_RUN))
 status=0
-"$BUILD_DIR/bin/fuzz_check" \
-  -max_len=65536 -timeout=10 -rss_limit_mb=2048 -max_total_time="$SECONDS_TO_RUN" \
-  -dict="$ROOT/fuzz/flow.dict" -artifact_prefix="$ARTIFACTS/" -print_final_stats=1 \
-  "${mode[@]}" \
-  "$CORPUS" "$SEEDS" || status=$?
-
 found=0
-for f in "$ARTIFACTS"/crash-* "$ARTIFACTS"/timeout-* "$ARTIFACTS"/oom-* "$ARTIFACTS"/leak-*; do
-  [[ -e "$f" ]] || continue
-  cp "$f" "$CRASHES/"
-  echo "finding: fuzz/crashes/$(basename "$f")" >&2
-  found=1
+while :; do
+  left=$((deadline - SECONDS))
+  (( left > 0 )) || break
+  run_status=0
+  "$BUILD_DIR/bin/fuzz_check" \
+    -max_len=65536 -timeout=10 -rss_limit_mb=2048 -max_total_time="$left" \
+    -dict="$ROOT/fuzz/flow.dict" -artifact_prefix="$ARTIFACTS/" -print_final_stats=1 \
+    "$CORPUS" "$SEEDS" || run_status=$?
+  for f in "$ARTIFACTS"/crash-* "$ARTIFACTS"/timeout-* "$ARTIFACTS"/oom-* "$ARTIFACTS"/leak-*; do
+    [[ -e "$f" ]] || continue
+    mv "$f" "$CRASHES/"
+    echo "finding: fuzz/crashes/$(basename "$f")" >&2
+    found=1
+  done
+  (( run_status == 0 )) || status=$run_status
+  [[ "${FUZZ_KEEP_GOING:-0}" == 1 && $run_status != 0 ]] || break
 done
 if [[ $found == 1 || $status != 0 ]]; then
   echo "fuzz_check stopped with status $status; inputs are in $CRASHES" >&2

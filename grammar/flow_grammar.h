@@ -285,7 +285,7 @@ struct attr_value : expr<sp> {};
 struct attribute : seq<attr_name, sp, must<attr_eq>, sp, must<attr_value>> {};
 
 struct member : sor<block, param_decl, expect_stmt, attribute> {};
-struct member_end : sor<eol, eof, at<one<'}'>>> {};
+struct member_end : sor<eol, eof, at<one<'}'>>, toplevel_start> {};
 struct member_line : seq<must<member>, sp, sor<member_end, member_junk>> {};
 
 // ---- Functions and the file ---------------------------------------------------
@@ -294,7 +294,7 @@ struct extern_fn_kw : kw_fn {};
 struct fn_intro : sor<seq<kw_extern, sp, must<extern_fn_kw>>, kw_fn> {};
 struct fn_name : name {};
 struct fn_open : one<'('> {};
-struct fn_param_name : name {};
+struct fn_param_name : pegtl::identifier {};  // keywords allowed: `alert(route: route)`
 struct fn_param_colon : one<':'> {};
 struct fn_param_type : type_ref {};
 struct variadic : string<'.', '.', '.'> {};
@@ -308,7 +308,7 @@ struct fn_body : expr<sp> {};
 struct fn_decl : seq<fn_intro, sp, must<fn_name>, sp, must<fn_open>, fn_params, must<fn_close>, sp, must<fn_arrow>, sp, must<fn_result>, opt<sp, fn_eq, sp, must<fn_body>>> {};
 
 struct decl : sor<block, fn_decl> {};
-struct decl_end : sor<eol, eof> {};
+struct decl_end : sor<eol, eof, toplevel_start> {};
 struct decl_line : seq<must<decl>, sp, sor<decl_end, decl_junk>> {};
 struct top_item : sor<pegtl::try_catch_type<SyntaxAbort, decl_line>, recover_top> {};
 struct file : seq<opt<bom>, star<sor<spn1, seq<not_at<eof>, top_item>>>, eof> {};

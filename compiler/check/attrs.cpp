@@ -57,7 +57,7 @@ Attrs Checker::collect_attributes(const Scope& s, const syntax::Block& block) {
     reference(s, m.name.range, attribute_symbols[static_cast<size_t>(block.kind)][index]);
   }
   for (size_t i = 0; i < specs.size(); ++i) {
-    if (!specs[i].required || attrs.members[i].valid()) continue;
+    if (!specs[i].required || attrs.members[i].valid() || broken(block.range)) continue;
     SourceRange at = block.name.range.valid() ? block.name.range : block.keyword_range;
     Diagnostic& d = diags.report(DiagKind::BadAttribute, at,
                                  std::string(kind_name) + " `" + std::string(block.name.text) +

@@ -1,6 +1,8 @@
 // Checker construction and the small helpers every pass uses.
 #include "compiler/check/checker.h"
 
+#include <algorithm>
+
 #include "compiler/check/builtins.h"
 
 namespace flowc::check {
@@ -17,6 +19,19 @@ Checker::Checker(const CheckInput& input, DiagnosticEngine& diagnostics)
     trees.push_back(t);
     tree_in_stdlib.push_back(false);
   }
+  for (const Diagnostic& d : diagnostics.diagnostics()) {
+    if (d.severity != Severity::Error || !d.range.valid()) continue;
+    syntax_errors[d.range.file.index].push_back(d.range.begin);
+    any_syntax_error = true;
+  }
+  for (auto& entry : syntax_errors) std::sort(entry.second.begin(), entry.second.end());
+}
+
+bool Checker::broken(SourceRange range) const {
+  auto it = syntax_errors.find(range.file.index);
+  if (!range.valid() || it == syntax_errors.end()) return false;
+  auto first = std::lower_bound(it->second.begin(), it->second.end(), range.begin);
+  return first != it->second.end() && *first < std::max(range.end, range.begin + 1);
 }
 
 std::string_view Checker::text_of(SourceRange range) const {

@@ -122,6 +122,13 @@ class Checker {
   std::vector<LegacySite> legacy_sites;
   BlockSite project_block;
 
+  // Syntax errors already reported by the parser, by file: rules that ask
+  // for something missing skip blocks the parser could not read whole.
+  llvm::DenseMap<uint32_t, std::vector<uint32_t>> syntax_errors;
+  bool any_syntax_error = false;
+  /// True when the parser reported an error inside `range`.
+  bool broken(SourceRange range) const;
+
   // --- helpers (checker.cpp) --------------------------------------------
   const syntax::SyntaxTree& tree(uint32_t index) const { return *trees[index]; }
   DiagnosticEngine& sink(const Scope& s) { return s.quiet ? scratch : diags; }

@@ -32,7 +32,8 @@ void Checker::build_graph() {
       if (edge.data) {
         node_read[edge.to.index] = true;
         const model::Node& target = model.node(edge.to);
-        if (target.kind == model::NodeKind::Task && target.table.empty() && node_sites[edge.to.index].run.valid()) {
+        if (target.kind == model::NodeKind::Task && target.table.empty() && node_sites[edge.to.index].run.valid() &&
+            !broken(target.range)) {
           Diagnostic& d = diags.report(DiagKind::BadSqlReference, edge.range,
                                        "`${" + std::string(text_of(edge.range)) + "}` reads the table of task `" +
                                            target.name + "`, which writes none");

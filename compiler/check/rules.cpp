@@ -37,14 +37,15 @@ void Checker::check_rules() {
     const WorkflowSite& site = workflow_sites[w];
     SourceRange name = model.symbol(wf.symbol).name_range;
     bool production = wf.stage == model::Stage::Production;
+    bool wf_broken = broken(wf.range);
 
     // E0305: someone answers for every workflow, and a scheduled one tells them when it fails.
-    if (wf.owner.empty()) {
+    if (wf.owner.empty() && !wf_broken) {
       Diagnostic& d = diags.report(DiagKind::MissingOwnership, name, "workflow `" + wf.name + "` has no `owner`");
       d.helps.push_back("add `owner = \"team-name\"`: the team that answers when it fails");
     }
     bool reported_no_failure_route = false;
-    if (!wf.schedule.empty() && !wf.on_failure && !site.on_failure.valid()) {
+    if (!wf.schedule.empty() && !wf.on_failure && !site.on_failure.valid() && !wf_broken) {
       Diagnostic& d = diags.report(DiagKind::MissingOwnership, name,
                                    "workflow `" + wf.name + "` runs on a schedule but has no `on_failure` route");
       d.helps.push_back("add `on_failure = alert(route_name)`: nobody watches a scheduled run");
@@ -88,7 +89,7 @@ void Checker::check_rules() {
     }
 
     // E0307: the cutover checklist.
-    if (production) {
+    if (production && !wf_broken) {
       for (TaskId id : wf.nodes) {
         const model::Node& node = model.node(id);
         if (!node.publish) continue;
@@ -120,7 +121,7 @@ void Checker::check_rules() {
     if (!wf.schedule.empty()) {
       for (TaskId id : wf.nodes) {
         const model::Node& node = model.node(id);
-        if (node.kind != model::NodeKind::Source || node.ready || !node_read[id.index]) continue;
+        if (node.kind != model::NodeKind::Source || node.ready || !node_read[id.index] || broken(node.range)) continue;
         Diagnostic& d = diags.report(DiagKind::NoReadiness, model.symbol(node.symbol).name_range,
                                      "source `" + node.name + "` has no `ready` condition, but workflow `" + wf.name +
                                          "` runs on a schedule");
@@ -135,7 +136,7 @@ void Checker::check_rules() {
     const model::Node& node = model.nodes[i];
     if (node.kind != model::NodeKind::Task || !node.retry || node.retry->attempts == 0) continue;
     bool append = node.mode.kind == model::WriteModeKind::Append;
-    if (!append && node.idempotent) continue;
+    if ((!append && node.idempotent) || broken(node.range)) continue;
     const NodeSite& site = node_sites[i];
     SourceRange at = site.mode.valid() ? site.mode : site.run.valid() ? site.run : model.symbol(node.symbol).name_range;
     std::string retries = std::to_string(node.retry->attempts) + (node.retry->attempts == 1 ? " retry" : " retries");
@@ -164,7 +165,7 @@ void Checker::check_rules() {
     if (legacy.writes.empty()) missing.push_back("writes");
     if (legacy.consumers.empty()) missing.push_back("consumers");
     if (legacy.rollback.empty()) missing.push_back("rollback");
-    if (missing.empty()) continue;
+    if (missing.empty() || broken(legacy.range)) continue;
     std::string list;
     for (size_t k = 0; k < missing.size(); ++k) {
       list += (k == 0 ? "" : k + 1 == missing.size() ? " and " : ", ") + ("`" + std::string(missing[k]) + "`");

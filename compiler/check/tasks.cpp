@@ -34,7 +34,7 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
     Diagnostic& d = diags.report(DiagKind::BadAttribute, run_member->name.range,
                                  "task `" + node.name + "` has both `sql` and `run`: a task has exactly one of them");
     d.notes.push_back({sql_member->name.range, "`sql` is set here"});
-  } else if (sql_member == nullptr && run_member == nullptr) {
+  } else if (sql_member == nullptr && run_member == nullptr && !broken(block.range)) {
     Diagnostic& d = diags.report(DiagKind::BadAttribute, name_range,
                                  "task `" + node.name + "` is missing the required attribute `sql` or `run`");
     d.helps.push_back("add `sql = \"\"\"select ...\"\"\"` or `run = command([...])`");
@@ -57,7 +57,7 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
     }
   }
   if (!command && sql_member != nullptr && node.table.empty() && node.mode.kind != model::WriteModeKind::None &&
-      attr(s, attrs, "writes") == nullptr) {
+      attr(s, attrs, "writes") == nullptr && !broken(block.range)) {
     Diagnostic& d = diags.report(DiagKind::BadAttribute, name_range,
                                  "task `" + node.name + "` is missing the required attribute `writes`");
     d.helps.push_back("a SQL task writes a table (`writes = \"schema.table\"`) unless its `mode` is `none`");

@@ -95,8 +95,20 @@ std::vector<Row> rows_of(const Located& located) {
     --last;
     last_to = static_cast<uint32_t>(buffer.line_text(last).size());
   }
+  // Past three lines only the first and the last are shown; building only
+  // those keeps a range over a whole large file cheap.
+  std::vector<uint32_t> lines;
+  if (last - first + 1 > 3) {
+    lines = {first, 0, last};
+  } else {
+    for (uint32_t line = first; line <= last; ++line) lines.push_back(line);
+  }
   std::vector<Row> rows;
-  for (uint32_t line = first; line <= last; ++line) {
+  for (uint32_t line : lines) {
+    if (line == 0) {
+      rows.push_back(Row{});  // the `...` row
+      continue;
+    }
     std::string_view text = buffer.line_text(line);
     auto size = static_cast<uint32_t>(text.size());
     Row row{line, 0, size, false};
@@ -112,12 +124,6 @@ std::vector<Row> rows_of(const Located& located) {
     // later lines only where the range covers some text.
     row.underline = line == first || row.to > row.from;
     rows.push_back(row);
-  }
-  if (rows.size() > 3) {
-    Row last_row = rows.back();
-    rows.resize(1);
-    rows.push_back(Row{});
-    rows.push_back(last_row);
   }
   return rows;
 }

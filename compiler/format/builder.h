@@ -17,6 +17,8 @@ namespace flowc::format {
 
 /// Lines are at most this wide where a list or call may break.
 inline constexpr int kLineWidth = 100;
+/// "No doc" marker returned by builders that may decline.
+inline constexpr DocId kNoDoc = UINT32_MAX;
 
 class Builder {
  public:
@@ -59,6 +61,9 @@ class Builder {
   DocId expr_kind(const syntax::Expr& e);
   DocId string_literal(const syntax::Expr& e);
   DocId call(const syntax::Expr& e);
+  /// The arguments of a call whose only argument is a list, hugging it; or
+  /// kNoDoc when the call is not of that shape.
+  DocId hugged_list_argument(const syntax::Expr& e, uint32_t open, uint32_t close);
   DocId type(syntax::TypeId id);
   /// A bracketed, comma-separated sequence (list, call arguments, fn
   /// parameters): flat on one line, or one item per line with a trailing comma.

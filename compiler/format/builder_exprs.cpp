@@ -27,10 +27,18 @@ std::string_view compare_op(syntax::CompareOp op) {
 }  // namespace
 
 DocId Builder::flush_comments(uint32_t offset) {
+  // Code precedes the first comment on its line; each comment ends its line.
   std::vector<DocId> parts;
+  bool line_start = false;
   for (uint32_t c : comments_.take(floor_, offset)) {
-    parts.push_back(docs_.trailing_comment(comments_.text(c), docs_.new_comment_group()));
+    if (comments_.trailing(c) && !line_start) {
+      parts.push_back(docs_.trailing_comment(comments_.text(c), docs_.new_comment_group()));
+    } else {
+      if (!line_start) parts.push_back(docs_.hard_line());
+      parts.push_back(docs_.text(comments_.text(c)));
+    }
     parts.push_back(docs_.hard_line());
+    line_start = true;
   }
   return docs_.concat(std::move(parts));
 }
@@ -129,8 +137,24 @@ DocId Builder::call(const Expr& e) {
   }
   uint32_t from = ranges.empty() ? open + 1 : ranges.back().end;
   uint32_t close = source_.find_token(from, e.range.end, ')').value_or(e.range.end > 0 ? e.range.end - 1 : 0);
+  if (DocId hugged = hugged_list_argument(e, open, close); hugged != kNoDoc) return docs_.concat({callee, hugged});
   DocId args = sequence("(", ")", open, close, ranges, [&](size_t i) { return expr(e.operands[i + 1]); });
   return docs_.concat({callee, args});
+}
+
+DocId Builder::hugged_list_argument(const Expr& e, uint32_t open, uint32_t close) {
+  // `command([...])` and `merge(key = [...])`: the call's only argument is a
+  // list, so the call's parentheses hug it and only the list breaks.
+  if (e.operands.size() != 2 || !valid(e.operands[1])) return kNoDoc;
+  const Expr& arg = tree_.expr(e.operands[1]);
+  const Expr* list = &arg;
+  if (arg.kind == ExprKind::NamedArg && arg.operands.size() == 1 && valid(arg.operands[0])) {
+    list = &tree_.expr(arg.operands[0]);
+  }
+  if (list->kind != ExprKind::List) return kNoDoc;
+  if (comments_.any(open, list->range.begin) || comments_.any(list->range.end, close + 1)) return kNoDoc;
+  DocId prefix = docs_.text(arg.kind == ExprKind::NamedArg ? "(" + std::string(arg.text) + " = " : "(");
+  return docs_.concat({prefix, expr_kind(*list), docs_.text(")")});
 }
 
 DocId Builder::type(syntax::TypeId id) {

@@ -1,6 +1,7 @@
 #include "compiler/format/doc.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <utility>
 
 namespace flowc::format {
@@ -324,22 +325,18 @@ class Printer {
         l.has_comment = false;
       }
     }
-    // Trailing comments on consecutive lines of one group share a column:
-    // two spaces after the longest code among them (as gofmt does).
+    // The trailing comments of one group share a column: two spaces after
+    // the longest code among the lines that carry one.
+    std::unordered_map<uint32_t, int> group_column;
+    for (const OutLine& l : lines_) {
+      if (l.has_comment && !l.continuation) {
+        int& col = group_column[l.group];
+        col = std::max(col, text_width(l.code) + 2);
+      }
+    }
     std::vector<int> column(lines_.size(), 0);
-    for (size_t i = 0; i < lines_.size();) {
-      if (!lines_[i].has_comment) {
-        ++i;
-        continue;
-      }
-      size_t end = i + 1;
-      while (end < lines_.size() && lines_[end].has_comment && lines_[end].group == lines_[i].group) ++end;
-      int col = 0;
-      for (size_t j = i; j < end; ++j) {
-        if (!lines_[j].continuation) col = std::max(col, text_width(lines_[j].code) + 2);
-      }
-      for (size_t j = i; j < end; ++j) column[j] = col;
-      i = end;
+    for (size_t i = 0; i < lines_.size(); ++i) {
+      if (lines_[i].has_comment) column[i] = group_column[lines_[i].group];
     }
     std::string out;
     for (size_t i = 0; i < lines_.size(); ++i) {

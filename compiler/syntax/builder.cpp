@@ -6,7 +6,41 @@
 #include "compiler/syntax/literal.h"
 #include "compiler/syntax/text_block.h"
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace flowc::syntax {
+namespace {
+
+// Asks for transparent huge pages under a large node array. Fresh memory is
+// the main cost of parsing a big file (every 4 KiB page faults on first
+// touch; on virtual machines a fault costs microseconds), and huge pages cut
+// the faults 512-fold. Only a hint: ignored where unsupported.
+template <typename T>
+void advise_huge_pages(const std::vector<T>& v) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const size_t bytes = v.capacity() * sizeof(T);
+  if (bytes < 2 * kHuge) return;
+  auto begin = reinterpret_cast<uintptr_t>(v.data());
+  uintptr_t aligned = (begin + kHuge - 1) & ~(kHuge - 1);
+  uintptr_t end = (begin + bytes) & ~(kHuge - 1);
+  if (end > aligned) madvise(reinterpret_cast<void*>(aligned), end - aligned, MADV_HUGEPAGE);
+#else
+  (void)v;
+#endif
+}
+
+}  // namespace
+
+template <typename T>
+void TreeBuilder::make_room(std::vector<T>& nodes) {
+  if (nodes.size() < nodes.capacity()) return;
+  nodes.reserve(nodes.capacity() * 2 + 16);
+  advise_huge_pages(nodes);
+}
+template void TreeBuilder::make_room(std::vector<Member>&);
 
 TreeBuilder::TreeBuilder(std::string_view text, FileId file, DiagnosticEngine& diagnostics, SyntaxTree& tree)
     : text_(text), file_(file), diagnostics_(diagnostics), tree_(tree) {
@@ -18,6 +52,9 @@ TreeBuilder::TreeBuilder(std::string_view text, FileId file, DiagnosticEngine& d
   tree_.blocks.reserve(text.size() / 128 + 4);
   tree_.string_parts.reserve(text.size() / 24 + 8);
   tree_.comments.reserve(text.size() / 128 + 4);
+  advise_huge_pages(tree_.exprs);
+  advise_huge_pages(tree_.members);
+  advise_huge_pages(tree_.string_parts);
   values_.reserve(64);
 }
 
@@ -31,6 +68,7 @@ std::string_view TreeBuilder::identifier_at(uint32_t begin) const {
 }
 
 ExprId TreeBuilder::add_expr(ExprKind kind, uint32_t begin, uint32_t end) {
+  make_room(tree_.exprs);
   Expr& e = tree_.exprs.emplace_back();
   e.kind = kind;
   e.range = range(begin, end);
@@ -257,6 +295,7 @@ void TreeBuilder::end_string(uint32_t end) {
   e.first_part = static_cast<uint32_t>(tree_.string_parts.size());
   for (StringPart& part : parts) {
     if (!part.is_interpolation && part.text.empty()) continue;
+    make_room(tree_.string_parts);
     tree_.string_parts.push_back(std::move(part));
   }
   e.part_count = static_cast<uint32_t>(tree_.string_parts.size()) - e.first_part;

@@ -146,6 +146,10 @@ class TreeBuilder {
   };
 
   SourceRange range(uint32_t begin, uint32_t end) const { return {file_, begin, end}; }
+  /// Doubles the capacity of a node array that is full, asking for huge pages
+  /// (see builder.cpp), before the next element goes in.
+  template <typename T>
+  static void make_room(std::vector<T>& nodes);
   std::string_view slice(uint32_t begin, uint32_t end) const { return text_.substr(begin, end - begin); }
   std::string_view identifier_at(uint32_t begin) const;
   ExprId add_expr(ExprKind kind, uint32_t begin, uint32_t end);
@@ -186,7 +190,10 @@ class TreeBuilder {
 
   // Context for error messages (grammar/error_point.h placeholders).
   std::string_view ctx_name_, ctx_kw_, ctx_fn_, ctx_op_;
-  std::string last_member_;  // "the value of `owner`", for junk after a member
+  // The last complete member, for "expected a newline after ..." (junk).
+  // Kept as two views and spelled only when reported: this is per member.
+  const char* last_member_kind_ = nullptr;  // "the value of `{}`", "parameter `{}`", ...
+  std::string_view last_member_name_;
 };
 
 }  // namespace flowc::syntax

@@ -50,6 +50,7 @@ std::string TreeBuilder::doc_above(uint32_t keyword) const {
 }
 
 void TreeBuilder::attach_member(Member member) {
+  make_room(tree_.members);
   tree_.members.push_back(std::move(member));
   if (open_blocks_.empty()) return;
   tree_.blocks[open_blocks_.back().index].members.push_back(
@@ -89,7 +90,8 @@ void TreeBuilder::open_block_late(uint32_t junk, uint32_t brace) {
 
 void TreeBuilder::finish_block(BlockId id) {
   const Block& b = tree_.blocks[id.index];
-  last_member_ = "the `" + std::string(block_kind_name(b.kind)) + "` block";
+  last_member_kind_ = "the `{}` block";
+  last_member_name_ = block_kind_name(b.kind);
   if (open_blocks_.empty()) {
     tree_.decls.push_back(Decl{id, {}});
     return;
@@ -143,7 +145,8 @@ void TreeBuilder::attribute(uint32_t begin, uint32_t end) {
   Member m = std::move(pending_member_);
   m.value = pop_value();
   m.range = range(begin, end);
-  last_member_ = "the value of `" + std::string(m.name.text) + "`";
+  last_member_kind_ = "the value of `{}`";
+  last_member_name_ = m.name.text;
   attach_member(std::move(m));
 }
 
@@ -165,7 +168,8 @@ void TreeBuilder::param(uint32_t begin, uint32_t end) {
   Member m = std::move(pending_member_);
   m.range = range(begin, end);
   m.doc = doc_above(begin);
-  last_member_ = "parameter `" + std::string(m.name.text) + "`";
+  last_member_kind_ = "parameter `{}`";
+  last_member_name_ = m.name.text;
   attach_member(std::move(m));
 }
 
@@ -187,7 +191,7 @@ void TreeBuilder::expect_label() { pending_member_.label = pop_value(); }
 void TreeBuilder::expect(uint32_t begin, uint32_t end) {
   Member m = std::move(pending_member_);
   m.range = range(begin, end);
-  last_member_ = "the expectation";
+  last_member_kind_ = "the expectation";
   attach_member(std::move(m));
 }
 
@@ -242,7 +246,8 @@ void TreeBuilder::fn(uint32_t begin, uint32_t end) {
   FnDecl f = std::move(pending_fn_);
   f.range = range(begin, end);
   f.doc = doc_above(begin);
-  last_member_ = "function `" + std::string(f.name.text) + "`";
+  last_member_kind_ = "function `{}`";
+  last_member_name_ = f.name.text;
   tree_.fns.push_back(std::move(f));
   tree_.decls.push_back(Decl{{}, FnId{static_cast<uint32_t>(tree_.fns.size() - 1)}});
 }

@@ -151,7 +151,9 @@ void TreeBuilder::report_junk(uint32_t begin, uint32_t end) {
     emit(DiagKind::UnexpectedClose, found.range, "unexpected `" + std::string(found.text) + "`: it closes nothing");
     return;
   }
-  std::string message = "expected a newline after " + (last_member_.empty() ? std::string("this line") : last_member_);
+  std::string what = last_member_kind_ == nullptr ? "this line" : last_member_kind_;
+  if (size_t hole = what.find("{}"); hole != std::string::npos) what.replace(hole, 2, last_member_name_);
+  std::string message = "expected a newline after " + what;
   if (found.invalid) {
     emit(DiagKind::InvalidCharacter, found.range, message + ", found invalid character `" + std::string(found.text) + "`");
     return;

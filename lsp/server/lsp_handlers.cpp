@@ -52,6 +52,27 @@ int symbol_kind(OutlineSymbol::Kind kind) {
   return 12;
 }
 
+/// The Markdown of hover and completion docs as plain text, for clients
+/// that cannot render Markdown: no code fences, rules or backticks.
+std::string plain_text(const std::string& markdown) {
+  std::string out;
+  size_t start = 0;
+  while (start <= markdown.size()) {
+    size_t end = markdown.find('\n', start);
+    if (end == std::string::npos) end = markdown.size();
+    std::string_view line(markdown.data() + start, end - start);
+    if (!line.starts_with("```") && line != "---") {
+      for (char c : line) {
+        if (c != '`') out += c;
+      }
+      out += '\n';
+    }
+    start = end + 1;
+  }
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
 proto::DocumentSymbol to_document_symbol(const OutlineSymbol& s) {
   proto::DocumentSymbol out;
   out.name = s.name;
@@ -190,7 +211,8 @@ Reply LspServer::hover(const proto::TextDocumentPositionParams& params) {
   std::optional<HoverInfo> info = service_.hover(*path, from_proto(params.position));
   if (!info) return Json(nullptr);
   proto::Hover out;
-  out.contents = {client_.hoverMarkdown ? "markdown" : "plaintext", info->markdown};
+  out.contents = client_.hoverMarkdown ? proto::MarkupContent{"markdown", info->markdown}
+                                       : proto::MarkupContent{"plaintext", plain_text(info->markdown)};
   out.range = lsp::to_proto(info->range);
   return Json(out);
 }
@@ -249,7 +271,8 @@ Reply LspServer::completion(const proto::TextDocumentPositionParams& params) {
     item.kind = completion_kind(e.kind);
     item.detail = e.detail;
     if (!e.documentation.empty()) {
-      item.documentation = proto::MarkupContent{client_.completionMarkdown ? "markdown" : "plaintext", e.documentation};
+      item.documentation = client_.completionMarkdown ? proto::MarkupContent{"markdown", e.documentation}
+                                                      : proto::MarkupContent{"plaintext", plain_text(e.documentation)};
     }
     item.insertText = e.insert_text;
     item.sortText = e.sort_key;

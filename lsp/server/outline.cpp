@@ -1,6 +1,8 @@
 // The document outline, from the syntax tree alone (it works while the file
 // has errors): top-level blocks with their nested blocks and params
 // (workflow -> params, sources, tasks; target -> environments), and fns.
+#include <algorithm>
+
 #include "lsp/server/features.h"
 
 namespace flowc::lsp {

@@ -176,7 +176,11 @@ EditorDiagnostic to_editor(const Diagnostic& d, const SourceManager& sources, Co
   out.severity = d.severity;
   out.code = std::string(d.code());
   out.message = d.message;
+  // The same trailer `flowc check` prints: helps, then each fix-it's title.
   for (const std::string& help : d.helps) out.message += "\nhelp: " + help;
+  for (const FixIt& fix : d.fixits) {
+    if (!fix.title.empty()) out.message += "\nhelp: " + fix.title;
+  }
   for (const DiagNote& note : d.notes) {
     if (note.range.valid() && note.range.file.index < sources.size()) {
       const SourceBuffer& buffer = sources.buffer(note.range.file);

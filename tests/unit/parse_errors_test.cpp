@@ -233,8 +233,8 @@ TEST_CASE("nesting 10,000 deep is one E0002, not a stack overflow") {
   CHECK(dump(t->tree) == "route r {}");
   std::string blocks;
   for (int i = 0; i < n; ++i) blocks += "task t" + std::to_string(i) + " {\n";
-  auto b = parse_text(blocks);
-  CHECK(codes(*b) == std::vector<std::string>{"E0002", "E0007"});
+  auto b = parse_text(blocks);  // recovery swallows the rest: the missing `}`s are not reported again
+  CHECK(codes(*b) == std::vector<std::string>{"E0002"});
 }
 
 TEST_CASE("nesting within the limit parses") {

@@ -143,6 +143,14 @@ TEST_CASE("human: non-ASCII text lines up by display column, not byte") {
         "error: 2 errors emitted\n");
 }
 
+TEST_CASE("human: a combining mark takes no column") {
+  SourceManager sources;
+  FileId f = sources.add("m.flow", "x = \"e\u0301\" + zz\n");  // "é" written as e + U+0301
+  Diagnostic d = make(DiagKind::UnknownName, find(sources, f, "zz"), "unknown name `zz`");
+  CHECK(human({d}, sources).find(" --> m.flow:1:13\n  |\n1 | x = \"e\u0301\" + zz\n  |           ^^\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("human: a tab is four columns in the line and under it") {
   SourceManager sources;
   FileId f = sources.add("t.flow", "\tx\t= y\n");
