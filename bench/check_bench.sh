@@ -37,8 +37,8 @@ echo "== generating projects in $TMP"
 # A benchmark of a check that fails measures the wrong thing: show the first
 # diagnostics so the cause is visible, and let the report flag it.
 for p in p10k p100k; do
-  if ! "$FLOWC" check "$TMP/$p" >"$TMP/$p.out" 2>&1; then
-    echo "warning: flowc check $p did not exit 0; first lines of its output:" >&2
+  if ! "$FLOWC" check --strict "$TMP/$p" >"$TMP/$p.out" 2>&1; then
+    echo "warning: flowc check --strict $p did not exit 0; first lines of its output:" >&2
     head -n 20 "$TMP/$p.out" >&2
   fi
 done
@@ -53,9 +53,11 @@ echo "== measuring snakemake -n, 10k jobs ($SNAKEMAKE_RUNS runs)"
 
 # Where and with what the figures were taken.
 DATE=$(date +%Y-%m-%d)
-"$PYTHON" - "$TMP/meta.json" "$DATE" "$FLOWC" <<'EOF'
+"$PYTHON" - "$TMP/meta.json" "$DATE" "$FLOWC" "$BENCH" <<'EOF'
 import json, os, platform, subprocess, sys
-out, date, flowc = sys.argv[1:]
+out, date, flowc, bench = sys.argv[1:]
+sys.path.insert(0, bench)
+from gen_project import DEFAULT_SEED
 def sh(*cmd):
     try:
         return subprocess.run(cmd, capture_output=True, text=True).stdout.strip()
@@ -68,9 +70,10 @@ meta = {
     "date": date,
     "machine": {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_kb / 1048576, 1),
                 "kernel": platform.release(), "os": sh("sh", "-c", ". /etc/os-release && echo $PRETTY_NAME")},
-    "flowc": {"binary": flowc, "build": "Release", "git": sh("git", "-C", os.path.dirname(flowc), "rev-parse", "--short", "HEAD")},
+    "flowc": {"binary": flowc, "build": "Release", "git": sh("git", "-C", bench, "describe", "--always", "--dirty")},
     "baseline": {"name": "snakemake -n --cores 1 --quiet", "version": sh("snakemake", "--version")},
-    "generator": {"seed": "default", "tasks_per_workflow": 50, "files_per_workflow": 1},
+    "generator": {"seed": DEFAULT_SEED, "tasks_per_workflow": 50, "files_per_workflow": 1},
+    "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
 }
 json.dump(meta, open(out, "w"))
 EOF

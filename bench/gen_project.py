@@ -12,7 +12,8 @@ and carries two expectations; tasks nothing reads are `publish = true`. The
 project is meant to check clean, warnings included.
 
 --files-per-workflow K: besides the workflow's `.flow` file, K - 1 of its tasks
-take their SQL from a `sql/<workflow>/<task>.sql` file through `file("...")`
+take their SQL from a `sql/<workflow>/<task>.sql` file beside the workflow's
+file, read through `file("...")` (paths are relative to the `.flow` file)
 (default K = 1: all SQL inline).
 
 The same seed always yields byte-identical output; gen_snakemake.py imports
@@ -231,12 +232,12 @@ def generate(n, out_dir, tasks_per_workflow=50, files_per_workflow=1, seed=DEFAU
     write_file(os.path.join(out_dir, "common.flow"), common)
     files += 2
     for wf in workflows:
-        sub = "wf_%03d" % (wf.index // 100)  # at most 100 files per directory
-        write_file(os.path.join(out_dir, "workflows", sub, wf.name + ".flow"), render_workflow(wf, rng))
+        sub = os.path.join(out_dir, "workflows", "wf_%03d" % (wf.index // 100))  # <= 100 workflows per directory
+        write_file(os.path.join(sub, wf.name + ".flow"), render_workflow(wf, rng))
         files += 1
         for task in wf.tasks:
             if task.sql_file:
-                write_file(os.path.join(out_dir, task.sql_file), "\n".join(sql_text(task)) + "\n")
+                write_file(os.path.join(sub, task.sql_file), "\n".join(sql_text(task)) + "\n")
                 files += 1
     return len(workflows), sum(len(w.tasks) for w in workflows), files
 

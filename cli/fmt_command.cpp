@@ -43,7 +43,17 @@ int run_fmt(const FmtOptions& options) {
   std::vector<std::string> paths = options.paths;
   if (paths.empty()) paths.push_back(".");
   std::vector<project::LoadError> errors;
-  std::vector<project::ProjectFiles> projects = project::discover(paths, errors);
+  // A file named alone is formatted alone; a directory formats every file below it.
+  std::vector<std::string> directories;
+  std::vector<project::ProjectFiles> projects;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) projects.push_back({"", {path}});
+    else directories.push_back(path);
+  }
+  if (!directories.empty()) {
+    for (auto& p : project::discover(directories, errors)) projects.push_back(std::move(p));
+  }
   bool syntax_errors = false;
   size_t would_change = 0;
   SourceManager sources;

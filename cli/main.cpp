@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
                                                "turn a crontab into `legacy` blocks: --import crontab FILE");
   inventory_cmd->add_option("file", inventory.import_file, "the crontab file (with --import)");
 
+  auto* lsp_cmd = app.add_subcommand("lsp", "the language server on stdin/stdout (LSP 3.17)");
+
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string_view> names;
     for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
   }
 
   if (check_cmd->parsed()) return run_check(check);
+  if (lsp_cmd->parsed()) return run_lsp();
   if (fmt_cmd->parsed()) return run_fmt(fmt);
   if (doc_cmd->parsed()) return run_doc(doc);
   if (inventory_cmd->parsed()) {

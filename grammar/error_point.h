@@ -10,13 +10,13 @@ namespace flowc::grammar {
 
 /// How the reporter refines an error point by what it finds at the spot.
 enum class ErrorFlavor : uint8_t {
-  Plain,         // report `message` as is (an invalid character becomes E0001)
-  Start,         // the start of a declaration or member: a stray closer is E0009
-  Close,         // a missing closing bracket: E0007 with `unclosed` and a note at
-                 // the opener when the file ends, a `}` follows or the next
-                 // token starts a new line; otherwise E0002 with `message`
-  Unterminated,  // an unclosed string or text block (E0003), ranged from its quote
-  Interpolation, // inside `${...}` (E0008); a `}` right away means it is empty
+  Plain,          // report `message` as is (an invalid character becomes E0001)
+  Start,          // the start of a declaration or member: a stray closer is E0009
+  Close,          // a missing closing bracket: E0007 with `unclosed` and a note at
+                  // the opener when the file ends, a `}` follows or the next
+                  // token starts a new line; otherwise E0002 with `message`
+  Unterminated,   // an unclosed string or text block (E0003), ranged from its quote
+  Interpolation,  // inside `${...}` (E0008); a `}` right away means it is empty
 };
 
 /// What to say when a `must<>` fails. Placeholders filled by the reporter:

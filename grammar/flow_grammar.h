@@ -110,6 +110,8 @@ struct brace_later {
   }
 };
 
+// One rule per line, however long.
+// clang-format off
 // ---- Lexical ------------------------------------------------------------------
 
 struct bom : string<'\xEF', '\xBB', '\xBF'> {};
@@ -313,6 +315,7 @@ struct decl_line : seq<must<decl>, sp, sor<decl_end, decl_junk>> {};
 struct top_item : sor<pegtl::try_catch_type<SyntaxAbort, decl_line>, recover_top> {};
 struct file : seq<opt<bom>, star<sor<spn1, seq<not_at<eof>, top_item>>>, eof> {};
 
+// clang-format on
 }  // namespace flowc::grammar
 
 // How the custom rules behave for tao::pegtl::analyze (grammar_test.cpp).

@@ -191,7 +191,15 @@ void Checker::check_legacy(uint32_t index) {
   if (writes.valid() && term(writes).kind == Kind::List) {
     for (TermId item : operands(writes)) site.writes.push_back(term(item).range);
   }
-  legacy.consumers = string_list(attr_term(s, attrs, "consumers"));
+  TermId consumers = attr_term(s, attrs, "consumers");
+  legacy.consumers = string_list(consumers);
+  // Written counts (even when invalid: that is already an error), but an
+  // empty list says nothing.
+  auto given = [&](TermId t) { return t.valid() && !(term(t).kind == Kind::List && term(t).operand_count == 0); };
+  site.has_owner = attr(s, attrs, "owner") != nullptr;
+  site.has_writes = given(writes);
+  site.has_consumers = given(consumers);
+  site.has_rollback = attr(s, attrs, "rollback") != nullptr;
   if (TermId runtime = attr_term(s, attrs, "runtime"); runtime.valid() && term(runtime).kind == Kind::Duration) {
     legacy.runtime_seconds = term(runtime).int_value;
   }

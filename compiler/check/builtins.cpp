@@ -147,6 +147,18 @@ TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
     if (arg(0).kind == model::Term::Kind::List && arg(0).operand_count == 0) {
       sink(s).report(DiagKind::WrongArguments, arg(0).range, "`command` needs the program to run");
     }
+  } else if (name == "overwrite_partition" && args.size() == 1 && s.workflow.valid() && !s.quiet) {
+    // The partition's value for a run comes from the param of the same name.
+    const model::Term& col = arg(0);
+    const auto& scope = workflow_scopes[s.workflow.index];
+    auto it = scope.find(col.text);
+    bool is_param = it != scope.end() && model.symbol(it->second).kind == model::SymbolKind::Param;
+    if (col.kind == model::Term::Kind::Column && !is_param) {
+      Diagnostic& d = sink(s).report(DiagKind::WrongArguments, col.range,
+                                     "workflow `" + model.workflows[s.workflow.index].name + "` has no param `" +
+                                         col.text + "` to give the partition's value");
+      d.helps.push_back("add `param " + col.text + ": date = logical_date`, or partition by a column named like a param");
+    }
   } else if (name == "partition_exists" && args.size() == 1) {
     const model::Term& a = arg(0);
     bool is_param = a.kind == model::Term::Kind::Ref && a.symbol.valid() &&

@@ -13,6 +13,7 @@ model::Model check(const CheckInput& input, DiagnosticEngine& diagnostics) {
 }
 
 model::Model Checker::run() {
+  reserve();
   declare_builtins();
   for (uint32_t i = 0; i < trees.size(); ++i) declare_tree(i);
   check_functions();
@@ -29,6 +30,24 @@ model::Model Checker::run() {
   check_deadlines();
   check_rules();
   return std::move(model);
+}
+
+void Checker::reserve() {
+  // Growing these vectors by doubling costs more than the checking itself on
+  // a 10,000-task project (page faults): size them from the trees up front.
+  size_t blocks = 0, exprs = 0, fns = 0;
+  for (const syntax::SyntaxTree* t : trees) {
+    blocks += t->blocks.size();
+    exprs += t->exprs.size();
+    fns += t->fns.size();
+  }
+  model.symbols.reserve(blocks + fns * 4 + 256);
+  model.nodes.reserve(blocks);
+  node_sites.reserve(blocks);
+  node_blocks.reserve(blocks);
+  model.terms.reserve(exprs + exprs / 4 + 1024);
+  model.term_operands.reserve(exprs);
+  model.references.reserve(exprs);
 }
 
 }  // namespace flowc::check

@@ -82,11 +82,13 @@ struct Attrs {
 
 /// Ranges the rules point at, kept while building the model.
 struct LegacySite {
+  bool has_owner = false, has_writes = false, has_consumers = false, has_rollback = false;  // written, even if invalid
   SourceRange enabled;
   std::vector<SourceRange> writes;
   SourceRange rollback;
 };
 struct WorkflowSite {
+  bool has_owner = false;  // written, even if its value is invalid
   SourceRange schedule, deadline, replaces, on_failure, retry;
   std::optional<model::RetryPolicy> retry_policy;  // default of its tasks
   int64_t timeout_seconds = 0;                     // default of its tasks
@@ -95,6 +97,7 @@ struct NodeSite {
   SourceRange writes, mode, retry, run, publish;
   llvm::SmallVector<Edge, 4> edges;
   bool own_retry = false;
+  bool publish_invalid = false;  // `publish` is written but its value is not a bool
 };
 
 class Checker {
@@ -102,6 +105,7 @@ class Checker {
   Checker(const CheckInput& input, DiagnosticEngine& diagnostics);
   /// Runs every pass and returns the model.
   model::Model run();
+  void reserve();
 
   // --- state shared by the passes ---------------------------------------
   SourceManager& sources;

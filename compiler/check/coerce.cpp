@@ -12,6 +12,13 @@ bool Checker::coerce(const Scope& s, TermId id, Type want, std::string_view what
   Type got = type_of(id);
   if (is_error(got) || is_error(want)) return true;
   const model::Term& t = term(id);
+  // A list literal: point at the element that does not fit.
+  if (want.kind == TypeKind::List && t.kind == Kind::List && !assignable(got, want)) {
+    bool ok = true;
+    std::string element = "an element of " + std::string(what);
+    for (TermId item : operands(id)) ok = coerce(s, item, scalar(want.arg), element, kind, fn) && ok;
+    if (!ok) return false;
+  }
   if (carries_secret(got) && !carries_secret(want)) {
     Diagnostic& d = sink(s).report(DiagKind::SecretLeak, t.range, "a secret cannot flow into " + std::string(what));
     d.helps.push_back("a secret may flow only into a target's `dsn`, a `webhook(...)` url or a `command`'s "
@@ -19,13 +26,6 @@ bool Checker::coerce(const Scope& s, TermId id, Type want, std::string_view what
     return false;
   }
   if (assignable(got, want)) return true;
-  // A list literal: point at the element that does not fit.
-  if (want.kind == TypeKind::List && t.kind == Kind::List && got.kind == TypeKind::List) {
-    bool ok = true;
-    std::string each = "each element of " + std::string(what);
-    for (TermId item : operands(id)) ok = coerce(s, item, scalar(want.arg), each, kind, fn) && ok;
-    if (!ok) return false;
-  }
   Diagnostic& d = sink(s).report(kind, t.range,
                                  std::string(what) + " expects `" + model::type_name(want) + "`, found `" +
                                      model::type_name(got) + "`");

@@ -82,9 +82,13 @@ bool Checker::declare_global(SymbolId id, SourceRange at) {
   if (inserted) return true;
   const model::Symbol& first = model.symbol(it->second);
   Diagnostic& d = diags.report(DiagKind::DuplicateName, at, "the name `" + sym.name + "` is already defined");
-  std::string note = first.in_stdlib ? "`" + sym.name + "` is a standard library " : "first defined here as a ";
-  note += symbol_kind_word(first.kind);
-  d.notes.push_back({first.name_range, note});
+  if (first.in_stdlib) {
+    // No location: the standard library's path differs between installations.
+    d.notes.push_back({SourceRange{}, "`" + sym.name + "` is a standard library " +
+                                          std::string(symbol_kind_word(first.kind))});
+  } else {
+    d.notes.push_back({first.name_range, "first defined here as a " + std::string(symbol_kind_word(first.kind))});
+  }
   return false;
 }
 
@@ -265,8 +269,7 @@ std::optional<Type> Checker::resolve_type(const Scope& s, syntax::TypeId id) {
                                    "unknown type `" + std::string(ref.name.text) + "`");
     std::string_view near = closest_name(ref.name.text, candidates);
     if (!near.empty()) {
-      d.helps.push_back("did you mean `" + std::string(near) + "`?");
-      d.fixits.push_back({ref.name.range, std::string(near), "replace with `" + std::string(near) + "`"});
+      d.fixits.push_back({ref.name.range, std::string(near), "did you mean `" + std::string(near) + "`?"});
     }
     return std::nullopt;
   }

@@ -138,15 +138,21 @@ TermId Checker::resolve_name(const Scope& s, std::string_view name, SourceRange 
     t.range = range;
     return add_term(std::move(t));
   }
+  auto global = globals.find(name);
   if (s.workflow.valid()) {
     const auto& scope = workflow_scopes[s.workflow.index];
     auto it = scope.find(name);
-    if (it != scope.end()) {
+    // A workflow's names shadow top-level ones, unless only the top-level
+    // one has the expected type (`alert(oncall)` beside a task `oncall`).
+    bool prefer_global = global != globals.end() && !is_error(elem) && elem.kind != TypeKind::Any &&
+                         !assignable(model.symbol(it == scope.end() ? global->second : it->second).type, elem) &&
+                         assignable(model.symbol(global->second).type, elem);
+    if (it != scope.end() && !prefer_global) {
       reference(s, range, it->second);
       return ref_term(it->second, range);
     }
   }
-  if (auto it = globals.find(name); it != globals.end()) {
+  if (auto it = global; it != globals.end()) {
     reference(s, range, it->second);
     if (FnInfo* fn = function(it->second)) return bare_call(s, *fn, range);
     return ref_term(it->second, range);

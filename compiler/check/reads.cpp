@@ -116,6 +116,7 @@ void Checker::check_unused_outputs() {
   for (uint32_t i = 0; i < model.nodes.size(); ++i) {
     const model::Node& node = model.nodes[i];
     if (node.kind != model::NodeKind::Task || node.table.empty() || node.publish || node_read[i]) continue;
+    if (node_sites[i].publish_invalid) continue;  // already an error
     if (read_tables.count(table_key(node))) continue;
     Diagnostic& d = diags.report(DiagKind::UnusedOutput, model.symbol(node.symbol).name_range,
                                  "the output of task `" + node.name + "` (`" + node.table +

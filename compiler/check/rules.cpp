@@ -40,7 +40,7 @@ void Checker::check_rules() {
     bool wf_broken = broken(wf.range);
 
     // E0305: someone answers for every workflow, and a scheduled one tells them when it fails.
-    if (wf.owner.empty() && !wf_broken) {
+    if (!site.has_owner && !wf_broken) {
       Diagnostic& d = diags.report(DiagKind::MissingOwnership, name, "workflow `" + wf.name + "` has no `owner`");
       d.helps.push_back("add `owner = \"team-name\"`: the team that answers when it fails");
     }
@@ -161,10 +161,11 @@ void Checker::check_rules() {
   for (uint32_t l = 0; l < model.legacies.size(); ++l) {
     const model::Legacy& legacy = model.legacies[l];
     std::vector<std::string_view> missing;
-    if (legacy.owner.empty()) missing.push_back("owner");
-    if (legacy.writes.empty()) missing.push_back("writes");
-    if (legacy.consumers.empty()) missing.push_back("consumers");
-    if (legacy.rollback.empty()) missing.push_back("rollback");
+    const LegacySite& site = legacy_sites[l];
+    if (!site.has_owner) missing.push_back("owner");
+    if (!site.has_writes) missing.push_back("writes");
+    if (!site.has_consumers) missing.push_back("consumers");
+    if (!site.has_rollback) missing.push_back("rollback");
     if (missing.empty() || broken(legacy.range)) continue;
     std::string list;
     for (size_t k = 0; k < missing.size(); ++k) {

@@ -98,9 +98,10 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
     site.retry = term(retry).range;
     site.own_retry = true;
   }
-  if (TermId publish = attr_term(s, attrs, "publish"); publish.valid() && term(publish).kind == Kind::Bool) {
-    node.publish = term(publish).int_value != 0;
+  if (TermId publish = attr_term(s, attrs, "publish"); publish.valid()) {
+    node.publish = term(publish).kind == Kind::Bool && term(publish).int_value != 0;
     site.publish = attr(s, attrs, "publish")->range;
+    site.publish_invalid = term(publish).kind != Kind::Bool;
   }
   bool declared_idempotent = false;
   if (TermId idem = attr_term(s, attrs, "idempotent"); idem.valid() && term(idem).kind == Kind::Bool) {

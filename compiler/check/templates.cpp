@@ -80,6 +80,15 @@ void Checker::add_template_part(const Scope& s, model::SqlTemplate& out, TermId 
     }
   } else if (t.kind == Kind::Self) {
     part.kind = Part::Kind::Self;
+    // `writes` is checked before `sql` and `run`, so the table is known here.
+    const model::Node* node = s.node.valid() ? &model.nodes[s.node.index] : nullptr;
+    if (node != nullptr && node->kind == model::NodeKind::Task && node->table.empty() && !s.quiet &&
+        !broken(node->range)) {
+      Diagnostic& d = sink(s).report(DiagKind::BadSqlReference, t.range,
+                                     "`${self}` is the table task `" + node->name + "` writes, and it writes none");
+      d.helps.push_back("add `writes = \"schema.table\"` to `" + node->name + "`");
+      return;
+    }
   } else if (t.kind == Kind::Column) {
     // A column bound to a fn parameter: spliced as a quoted identifier.
     part.text = "\"" + t.text + "\"";

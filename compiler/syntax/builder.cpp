@@ -204,12 +204,12 @@ void TreeBuilder::binary(ExprKind kind) {
 void TreeBuilder::comparison_op(uint32_t begin, uint32_t end) {
   std::string_view op = slice(begin, end);
   ctx_op_ = op;
-  CompareOp code = op == "==" ? CompareOp::Eq
-                 : op == "!=" ? CompareOp::Ne
-                 : op == "<=" ? CompareOp::Le
-                 : op == ">=" ? CompareOp::Ge
-                 : op == "<"  ? CompareOp::Lt
-                              : CompareOp::Gt;
+  CompareOp code = op == "=="   ? CompareOp::Eq
+                   : op == "!=" ? CompareOp::Ne
+                   : op == "<=" ? CompareOp::Le
+                   : op == ">=" ? CompareOp::Ge
+                   : op == "<"  ? CompareOp::Lt
+                                : CompareOp::Gt;
   ops_.push_back(code);
 }
 
@@ -264,7 +264,8 @@ void TreeBuilder::append_raw(uint32_t begin, uint32_t end) {
 void TreeBuilder::append_escape(uint32_t begin, uint32_t end) {
   std::string decoded;
   std::string error;
-  if (!decode_escape(slice(begin, end), decoded, error)) emit(DiagKind::InvalidEscape, range(begin, end), error);
+  if (!decode_escape(slice(begin, end), decoded, error))
+    emit(DiagKind::InvalidEscape, range(begin, end), error);
   append_decoded(decoded, begin, end);
 }
 
@@ -312,7 +313,8 @@ void TreeBuilder::type_name(uint32_t begin, uint32_t end) {
 }
 
 void TreeBuilder::open_type_arg(uint32_t at) {
-  std::string_view outer = type_stack_.empty() ? std::string_view() : tree_.types[type_stack_.back().index].name.text;
+  std::string_view outer =
+      type_stack_.empty() ? std::string_view() : tree_.types[type_stack_.back().index].name.text;
   brackets_.push_back({'<', at, static_cast<uint32_t>(values_.size()), outer});
 }
 

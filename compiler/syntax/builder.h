@@ -33,10 +33,15 @@ class TreeBuilder {
   /// Byte offset of `p`, a pointer into the text.
   [[nodiscard]] uint32_t offset(const char* p) const { return static_cast<uint32_t>(p - text_.data()); }
 
-  // Lexical.
+  // Each method below is called by one grammar action (parse_actions.h) with
+  // the offsets of what the rule matched; none can fail. Expression methods
+  // pop their operands from the value stack and push the node they build.
+
+  /// Records a `#` comment once (backtracking may match it again).
   void comment(uint32_t begin, uint32_t end);
 
-  // Expressions.
+  /// A number-like literal; a malformed one is reported (E0005) and becomes
+  /// an Error expression.
   void number(uint32_t begin, uint32_t end);
   void leaf(ExprKind kind, uint32_t begin, uint32_t end, int64_t value = 0);
   void open_list(uint32_t at);
@@ -53,7 +58,8 @@ class TreeBuilder {
   void comparison(ExprKind kind);  // Compare or Change, with the last operator
   void unary_not(uint32_t begin);
 
-  // Strings.
+  /// Strings collect their parts between begin_string and end_string; a text
+  /// block's parts are dedented (text_block.h) when it ends.
   void begin_string(uint32_t at, bool text_block);
   void append_raw(uint32_t begin, uint32_t end);
   void append_decoded(std::string_view text, uint32_t begin, uint32_t end);
@@ -62,12 +68,13 @@ class TreeBuilder {
   void end_interpolation(uint32_t end);
   void end_string(uint32_t end);
 
-  // Types.
+  /// Types live on their own stack until a param, fn param or result takes them.
   void type_name(uint32_t begin, uint32_t end);
   void open_type_arg(uint32_t at);
   void close_type_arg(uint32_t end);
 
-  // Blocks and members.
+  /// Blocks open at their `{` and are attached to their parent (or become a
+  /// declaration) when closed; unclosed_block reports the missing `}` (E0007).
   void block_head(uint32_t begin);
   void block_name(uint32_t begin, uint32_t end);
   void open_block(uint32_t brace);
@@ -87,7 +94,7 @@ class TreeBuilder {
   void expect_label();
   void expect(uint32_t begin, uint32_t end);
 
-  // Functions.
+  /// A function is collected in a pending FnDecl and stored by fn().
   void fn_begin(uint32_t begin, bool is_extern);
   void fn_name(uint32_t begin, uint32_t end);
   void fn_open(uint32_t at);
@@ -109,6 +116,8 @@ class TreeBuilder {
   /// attribute or expectation whose head was parsed, so later phases know it
   /// exists (its value is an Error expression) and stay quiet about it.
   void recovered_member(uint32_t begin, uint32_t end);
+  /// Transactions around a member line or declaration: restore_snapshot()
+  /// truncates every stack and tree vector to where push_snapshot() was.
   void push_snapshot();
   void pop_snapshot();
   void restore_snapshot();
@@ -117,9 +126,9 @@ class TreeBuilder {
 
  private:
   struct OpenBracket {
-    char kind;              // ( [ { < or $ for `${`
-    uint32_t at;            // offset of the opener
-    uint32_t value_mark;    // values_.size() when opened
+    char kind;            // ( [ { < or $ for `${`
+    uint32_t at;          // offset of the opener
+    uint32_t value_mark;  // values_.size() when opened
     std::string_view context;
   };
   struct OpenString {
@@ -158,6 +167,11 @@ class TreeBuilder {
   void push_value(ExprId id) { values_.push_back(id); }
   void attach_member(Member member);
   void finish_block(BlockId id);
+  /// 0-based byte column of `offset` in its line.
+  uint32_t column(uint32_t offset) const;
+  /// Finds, inside the unclosed block `outer`, the nested block most likely
+  /// missing its `}` (see unclosed_block); false when there is none.
+  bool misplaced_close(BlockId outer, BlockId& culprit, uint32_t& spot) const;
   std::string doc_above(uint32_t keyword) const;
   Found token_at(uint32_t at) const;
   std::string fill(const char* message) const;

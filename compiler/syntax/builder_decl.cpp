@@ -83,7 +83,8 @@ void TreeBuilder::open_block(uint32_t brace) {
 }
 
 void TreeBuilder::open_block_late(uint32_t junk, uint32_t brace) {
-  report_error(grammar::ErrorPoint{DiagKind::ExpectedSyntax, grammar::ErrorFlavor::Plain, "expected `{` after `{kw} {name}`"},
+  report_error(grammar::ErrorPoint{DiagKind::ExpectedSyntax, grammar::ErrorFlavor::Plain,
+                                   "expected `{` after `{kw} {name}`"},
                junk);
   open_block(brace);
 }
@@ -112,22 +113,69 @@ void TreeBuilder::close_block(uint32_t end) {
   finish_block(id);
 }
 
+uint32_t TreeBuilder::column(uint32_t offset) const {
+  uint32_t line = offset;
+  while (line > 0 && text_[line - 1] != '\n') --line;
+  return offset - line;
+}
+
+bool TreeBuilder::misplaced_close(BlockId outer, BlockId& culprit, uint32_t& spot) const {
+  std::vector<BlockId> todo{outer};  // depth-first, in source order
+  while (!todo.empty()) {
+    BlockId id = todo.back();
+    todo.pop_back();
+    const Block& b = tree_.blocks[id.index];
+    for (auto it = b.members.rbegin(); it != b.members.rend(); ++it) {
+      const Member& m = tree_.members[it->index];
+      if (m.kind == MemberKind::Block) todo.push_back(m.block);
+    }
+    if (id == outer || !b.closed) continue;
+    const uint32_t keyword_column = column(b.keyword_range.begin);
+    const uint32_t brace = b.range.end - 1;
+    if (column(brace) >= keyword_column) continue;
+    culprit = id;
+    spot = brace;
+    for (MemberId mid : b.members) {
+      const Member& m = tree_.members[mid.index];
+      if (column(m.range.begin) <= keyword_column) {
+        spot = m.range.begin;
+        break;
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
 void TreeBuilder::unclosed_block(uint32_t at) {
   BlockId id = open_blocks_.back();
   Block& b = tree_.blocks[id.index];
-  std::string kind(block_kind_name(b.kind));
-  // When recovery swallowed the rest of the file (an unterminated text block,
-  // say), the missing `}` is a consequence already reported.
-  bool cascade = skipped_to_end_ && at == text_.size();
-  if (Diagnostic* d = cascade ? nullptr : emit(DiagKind::UnclosedBracket, token_at(at).range,
-                           "expected `}` to close the `" + kind + "` block opened here")) {
-    uint32_t brace = brackets_.empty() ? b.range.begin : brackets_.back().at;
-    d->notes.push_back({range(brace, brace + 1), "the `" + kind + "` block `" + std::string(b.name.text) + "` opens here"});
-  }
   uint32_t end = at;  // the block ends with its last token
   while (end > b.range.end && (is_blank(text_[end - 1]) || text_[end - 1] == '\n')) --end;
   b.range.end = std::max(end, b.range.end);
   b.closed = false;
+  // Which `}` is missing? By default this block's, reported where the parser
+  // gave up. If a nested block was closed by a `}` indented less than its
+  // keyword, that `}` was meant for an enclosing block: the nested block is
+  // the one missing its brace, at its first member indented like its keyword.
+  BlockId culprit = id;
+  uint32_t spot = at;
+  uint32_t brace = brackets_.empty() ? b.range.begin : brackets_.back().at;
+  if (misplaced_close(id, culprit, spot)) {
+    const Block& c = tree_.blocks[culprit.index];
+    brace = static_cast<uint32_t>(text_.find('{', c.name.range.end));
+  }
+  const Block& missing = tree_.blocks[culprit.index];
+  std::string kind(block_kind_name(missing.kind));
+  // When recovery swallowed the rest of the file (an unterminated text block,
+  // say), the missing `}` is a consequence already reported.
+  bool cascade = skipped_to_end_ && at == text_.size() && culprit == id;
+  if (Diagnostic* d = cascade ? nullptr
+                              : emit(DiagKind::UnclosedBracket, token_at(spot).range,
+                                     "expected `}` to close the `" + kind + "` block opened here")) {
+    d->notes.push_back(
+        {range(brace, brace + 1), "the `" + kind + "` block `" + std::string(missing.name.text) + "` opens here"});
+  }
   close_block(b.range.end);
 }
 
@@ -138,7 +186,8 @@ void TreeBuilder::attribute_name(uint32_t begin, uint32_t end) {
   pending_member_.kind = MemberKind::Attribute;
   pending_member_.name = Ident{slice(begin, end), range(begin, end)};
   ctx_name_ = pending_member_.name.text;
-  if (!snapshots_.empty()) snapshots_.back().head = Head{true, MemberKind::Attribute, pending_member_.name, begin};
+  if (!snapshots_.empty())
+    snapshots_.back().head = Head{true, MemberKind::Attribute, pending_member_.name, begin};
 }
 
 void TreeBuilder::attribute(uint32_t begin, uint32_t end) {
@@ -222,7 +271,9 @@ void TreeBuilder::fn_name(uint32_t begin, uint32_t end) {
   ctx_fn_ = pending_fn_.name.text;
 }
 
-void TreeBuilder::fn_open(uint32_t at) { brackets_.push_back({'(', at, static_cast<uint32_t>(values_.size()), ctx_fn_}); }
+void TreeBuilder::fn_open(uint32_t at) {
+  brackets_.push_back({'(', at, static_cast<uint32_t>(values_.size()), ctx_fn_});
+}
 
 void TreeBuilder::fn_param_name(uint32_t begin, uint32_t end) { ctx_name_ = slice(begin, end); }
 
@@ -255,10 +306,22 @@ void TreeBuilder::fn(uint32_t begin, uint32_t end) {
 // ---- Snapshots ---------------------------------------------------------------
 
 void TreeBuilder::push_snapshot() {
-  Snapshot s{values_.size(),       brackets_.size(),     ops_.size(),          strings_.size(),
-             pending_parts_.size(), type_stack_.size(),   open_blocks_.size(),  tree_.exprs.size(),
-             tree_.string_parts.size(), tree_.types.size(), tree_.members.size(), tree_.blocks.size(),
-             tree_.fns.size(),     tree_.decls.size(),   SIZE_MAX,             depth,
+  Snapshot s{values_.size(),
+             brackets_.size(),
+             ops_.size(),
+             strings_.size(),
+             pending_parts_.size(),
+             type_stack_.size(),
+             open_blocks_.size(),
+             tree_.exprs.size(),
+             tree_.string_parts.size(),
+             tree_.types.size(),
+             tree_.members.size(),
+             tree_.blocks.size(),
+             tree_.fns.size(),
+             tree_.decls.size(),
+             SIZE_MAX,
+             depth,
              Head{}};
   if (!open_blocks_.empty()) s.parent_members = tree_.blocks[open_blocks_.back().index].members.size();
   snapshots_.push_back(s);

@@ -15,12 +15,27 @@ bool is_word_char(char c) {
 bool is_token_char(unsigned char c) {
   if (is_word_char(static_cast<char>(c))) return true;
   switch (c) {
-    case ' ': case '\t': case '\r': case '\n':
-    case '"': case '(': case ')': case '[': case ']': case '{': case '}':
-    case '=': case '!': case '<': case '>': case '.': case ',': case ':': case '-': case '#':
-      return true;
-    default:
-      return false;
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+    case '"':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case '=':
+    case '!':
+    case '<':
+    case '>':
+    case '.':
+    case ',':
+    case ':':
+    case '-':
+    case '#': return true;
+    default: return false;
   }
 }
 
@@ -76,8 +91,8 @@ std::string TreeBuilder::fill(const char* message) const {
         return true;
       };
       std::string_view open = brackets_.empty() ? std::string_view() : brackets_.back().context;
-      if (take("{name}", ctx_name_) || take("{kw}", ctx_kw_) || take("{fn}", ctx_fn_) || take("{op}", ctx_op_) ||
-          take("{open}", open)) {
+      if (take("{name}", ctx_name_) || take("{kw}", ctx_kw_) || take("{fn}", ctx_fn_) ||
+          take("{op}", ctx_op_) || take("{open}", open)) {
         continue;
       }
     }
@@ -99,8 +114,7 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
   SourceRange where = found.range;
   DiagNote note;
   switch (point.flavor) {
-    case ErrorFlavor::Plain:
-      break;
+    case ErrorFlavor::Plain: break;
     case ErrorFlavor::Start:
       if (found.closer) {
         kind = DiagKind::UnexpectedClose;
@@ -117,7 +131,8 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
         message = fill(point.unclosed);
       }
       uint32_t width = open.kind == '$' ? 2 : 1;
-      note = DiagNote{range(open.at, open.at + width), "`" + std::string(slice(open.at, open.at + width)) + "` opened here"};
+      note = DiagNote{range(open.at, open.at + width),
+                      "`" + std::string(slice(open.at, open.at + width)) + "` opened here"};
       break;
     }
     case ErrorFlavor::Unterminated:
@@ -127,7 +142,8 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
       }
       break;
     case ErrorFlavor::Interpolation:
-      if (!found.eof && !found.newline && found.text == "}") message = "empty interpolation: write an expression inside `${}`";
+      if (!found.eof && !found.newline && found.text == "}")
+        message = "empty interpolation: write an expression inside `${}`";
       break;
   }
   if (found.invalid && point.flavor != ErrorFlavor::Unterminated) {
@@ -141,21 +157,24 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
 
 void TreeBuilder::report_too_deep(uint32_t at) {
   emit(DiagKind::ExpectedSyntax, token_at(at).range,
-       "nesting is too deep: more than " + std::to_string(kMaxNesting) + " levels of brackets, blocks or `not`");
+       "nesting is too deep: more than " + std::to_string(kMaxNesting) +
+           " levels of brackets, blocks or `not`");
 }
 
 void TreeBuilder::report_junk(uint32_t begin, uint32_t end) {
   skipped_to_end_ = skipped_to_end_ || end == text_.size();
   Found found = token_at(begin);
   if (found.closer) {
-    emit(DiagKind::UnexpectedClose, found.range, "unexpected `" + std::string(found.text) + "`: it closes nothing");
+    emit(DiagKind::UnexpectedClose, found.range,
+         "unexpected `" + std::string(found.text) + "`: it closes nothing");
     return;
   }
   std::string what = last_member_kind_ == nullptr ? "this line" : last_member_kind_;
   if (size_t hole = what.find("{}"); hole != std::string::npos) what.replace(hole, 2, last_member_name_);
   std::string message = "expected a newline after " + what;
   if (found.invalid) {
-    emit(DiagKind::InvalidCharacter, found.range, message + ", found invalid character `" + std::string(found.text) + "`");
+    emit(DiagKind::InvalidCharacter, found.range,
+         message + ", found invalid character `" + std::string(found.text) + "`");
     return;
   }
   emit(DiagKind::ExpectedSyntax, found.range, std::move(message));

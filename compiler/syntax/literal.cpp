@@ -53,7 +53,8 @@ NumberValue decode_decimal(std::string_view s, std::string_view whole) {
   size_t dot = s.find('.');
   if (dot == std::string_view::npos) {
     std::string digits;
-    if (!digit_group(s, digits)) return malformed("malformed number " + quoted(whole) + ": `_` may only stand between digits");
+    if (!digit_group(s, digits))
+      return malformed("malformed number " + quoted(whole) + ": `_` may only stand between digits");
     NumberValue v;
     if (!to_int(digits, v.int_value)) return malformed("integer " + quoted(whole) + " is too large");
     v.kind = ExprKind::Int;
@@ -71,14 +72,17 @@ NumberValue decode_decimal(std::string_view s, std::string_view whole) {
 }
 
 NumberValue decode_time(std::string_view s) {
-  auto bad = [&] { return malformed("malformed time " + quoted(s) + ": write times of day as `HH:MM` or `HH:MM:SS`"); };
+  auto bad = [&] {
+    return malformed("malformed time " + quoted(s) + ": write times of day as `HH:MM` or `HH:MM:SS`");
+  };
   size_t c1 = s.find(':');
   size_t c2 = s.find(':', c1 + 1);
   std::string_view hh = s.substr(0, c1);
   std::string_view mm = s.substr(c1 + 1, c2 == std::string_view::npos ? std::string_view::npos : c2 - c1 - 1);
   std::string_view ss = c2 == std::string_view::npos ? std::string_view() : s.substr(c2 + 1);
   auto all_digits = [](std::string_view x) {
-    for (char c : x) if (!is_digit(c)) return false;
+    for (char c : x)
+      if (!is_digit(c)) return false;
     return true;
   };
   if (hh.empty() || hh.size() > 2 || mm.size() != 2 || !all_digits(hh) || !all_digits(mm)) return bad();
@@ -96,8 +100,9 @@ NumberValue decode_time(std::string_view s) {
 }
 
 NumberValue decode_date(std::string_view s) {
-  static constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                                            "July",    "August",   "September", "October", "November", "December"};
+  static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
   bool shape = s.size() == 10 && s[4] == '-' && s[7] == '-';
   for (size_t i = 0; shape && i < s.size(); ++i) {
     if (i != 4 && i != 7 && !is_digit(s[i])) shape = false;
@@ -145,16 +150,20 @@ NumberValue decode_duration(std::string_view s) {
     while (i < s.size() && (is_digit(s[i]) || s[i] == '_')) ++i;
     std::string digits;
     if (i == start) return malformed(prefix + "expected a number before " + quoted(s.substr(i, 1)));
-    if (!digit_group(s.substr(start, i - start), digits)) return malformed(prefix + "`_` may only stand between digits");
-    if (i == s.size()) return malformed(prefix + quoted(s.substr(start)) + " has no unit (use `d`, `h`, `m` or `s`)");
+    if (!digit_group(s.substr(start, i - start), digits))
+      return malformed(prefix + "`_` may only stand between digits");
+    if (i == s.size())
+      return malformed(prefix + quoted(s.substr(start)) + " has no unit (use `d`, `h`, `m` or `s`)");
     char unit = s[i++];
     int rank = unit == 'd' ? 3 : unit == 'h' ? 2 : unit == 'm' ? 1 : unit == 's' ? 0 : -1;
     if (rank < 0 || (i < s.size() && is_alpha(s[i]))) {
       size_t end = i;
       while (end < s.size() && is_alpha(s[end])) ++end;
-      return malformed(prefix + "unknown unit " + quoted(s.substr(i - 1, end - i + 1)) + " (use `d`, `h`, `m` or `s`)");
+      return malformed(prefix + "unknown unit " + quoted(s.substr(i - 1, end - i + 1)) +
+                       " (use `d`, `h`, `m` or `s`)");
     }
-    if (rank == previous_rank) return malformed(prefix + "the unit `" + std::string(1, unit) + "` appears twice");
+    if (rank == previous_rank)
+      return malformed(prefix + "the unit `" + std::string(1, unit) + "` appears twice");
     if (rank > previous_rank) ordered = false;
     previous_rank = rank;
     static constexpr int64_t kSize[] = {1, 60, 3600, 86400};
@@ -203,7 +212,8 @@ NumberValue decode_number(std::string_view s) {
     v.int_value = 0;
     return v;
   }
-  if (s.find('%') != std::string_view::npos) return malformed("malformed number " + quoted(s) + ": `%` must come last");
+  if (s.find('%') != std::string_view::npos)
+    return malformed("malformed number " + quoted(s) + ": `%` must come last");
   if (alpha) return decode_duration(s);
   return decode_decimal(s, s);
 }

@@ -2,7 +2,10 @@
 // grammar (grammar/flow_grammar.h), its actions and its control.
 #include "compiler/syntax/parse.h"
 
+#include <cstdint>
+#include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 
 #include "compiler/syntax/builder.h"
@@ -40,20 +43,25 @@ SyntaxTree parse(const SourceBuffer& buffer, FileId file, DiagnosticEngine& diag
   tree.file = file;
   std::string_view text = buffer.text();
   if (text.empty() || !check_encoding(text, file, diagnostics)) return tree;
+  if (text.size() >= UINT32_MAX) {  // offsets are 32-bit
+    diagnostics.report(DiagKind::ExpectedSyntax, {file, 0, 0},
+                       "the file is too large to parse (4 GiB or more)");
+    return tree;
+  }
   try {
     TreeBuilder builder(text, file, diagnostics, tree);
     pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf> input(text.data(), text.size(),
-                                                                                buffer.path());
+                                                                               buffer.path());
     pegtl::parse<g::file, Action, Control>(input, builder);
   } catch (const std::exception& e) {
     // Not expected (every error point is caught at its member or declaration);
     // keep whatever was built and say what happened without PEGTL internals.
     diagnostics.report(DiagKind::ExpectedSyntax, {file, 0, 0},
-                       std::string("the parser stopped unexpectedly: ") + (dynamic_cast<const std::bad_alloc*>(&e)
-                                                                               ? "out of memory"
-                                                                               : "internal error"));
-  } catch (const g::SyntaxAbort&) {
-    diagnostics.report(DiagKind::ExpectedSyntax, {file, 0, 0}, "the parser stopped unexpectedly: internal error");
+                       std::string("the parser stopped unexpectedly: ") +
+                           (dynamic_cast<const std::bad_alloc*>(&e) ? "out of memory" : "internal error"));
+  } catch (...) {
+    diagnostics.report(DiagKind::ExpectedSyntax, {file, 0, 0},
+                       "the parser stopped unexpectedly: internal error");
   }
   return tree;
 }

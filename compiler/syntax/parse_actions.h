@@ -64,6 +64,8 @@ struct BinaryAction {
   }
 };
 
+// One action per line.
+// clang-format off
 // Lexical and literals.
 template <> struct Action<g::comment> : SpanAction<&TreeBuilder::comment> {};
 template <> struct Action<g::number> : SpanAction<&TreeBuilder::number> {};
@@ -172,5 +174,6 @@ template <> struct Action<g::fn_close> : PlainAction<&TreeBuilder::fn_close> {};
 template <> struct Action<g::fn_result> : PlainAction<&TreeBuilder::fn_result> {};
 template <> struct Action<g::fn_body> : PlainAction<&TreeBuilder::fn_body> {};
 template <> struct Action<g::fn_decl> : SpanAction<&TreeBuilder::fn> {};
+// clang-format on
 
 }  // namespace flowc::syntax

@@ -18,7 +18,8 @@ template <typename Rule>
 struct BaseControl : pegtl::normal<Rule> {
   template <typename ParseInput>
   [[noreturn]] static void raise(const ParseInput& in, TreeBuilder& b) {
-    static_assert(g::error_point<Rule>.message != nullptr, "every must<> target needs an entry in grammar/errors.h");
+    static_assert(g::error_point<Rule>.message != nullptr,
+                  "every must<> target needs an entry in grammar/errors.h");
     b.report_error(g::error_point<Rule>, b.offset(in.current()));
     throw g::SyntaxAbort{};
   }
@@ -36,28 +37,44 @@ struct NestingControl : BaseControl<Rule> {
     ++b.depth;
   }
   template <typename ParseInput>
-  static void success(const ParseInput&, TreeBuilder& b) { --b.depth; }
+  static void success(const ParseInput&, TreeBuilder& b) {
+    --b.depth;
+  }
   template <typename ParseInput>
-  static void failure(const ParseInput&, TreeBuilder& b) { --b.depth; }
+  static void failure(const ParseInput&, TreeBuilder& b) {
+    --b.depth;
+  }
   template <typename ParseInput>
-  static void unwind(const ParseInput&, TreeBuilder& b) { --b.depth; }
+  static void unwind(const ParseInput&, TreeBuilder& b) {
+    --b.depth;
+  }
 };
 
 /// Member lines and declarations: what they built is dropped if they fail.
 template <typename Rule>
 struct UnitControl : BaseControl<Rule> {
   template <typename ParseInput>
-  static void start(const ParseInput&, TreeBuilder& b) { b.push_snapshot(); }
+  static void start(const ParseInput&, TreeBuilder& b) {
+    b.push_snapshot();
+  }
   template <typename ParseInput>
-  static void success(const ParseInput&, TreeBuilder& b) { b.pop_snapshot(); }
+  static void success(const ParseInput&, TreeBuilder& b) {
+    b.pop_snapshot();
+  }
   template <typename ParseInput>
-  static void failure(const ParseInput&, TreeBuilder& b) { b.restore_snapshot(); }
+  static void failure(const ParseInput&, TreeBuilder& b) {
+    b.restore_snapshot();
+  }
   template <typename ParseInput>
-  static void unwind(const ParseInput&, TreeBuilder& b) { b.restore_snapshot(); }
+  static void unwind(const ParseInput&, TreeBuilder& b) {
+    b.restore_snapshot();
+  }
 };
 
 template <typename Rule>
 struct Control : BaseControl<Rule> {};
+
+// clang-format off
 
 template <> struct Control<g::member_line> : UnitControl<g::member_line> {};
 template <> struct Control<g::decl_line> : UnitControl<g::decl_line> {};
@@ -68,5 +85,6 @@ template <> struct Control<g::paren_inner> : NestingControl<g::paren_inner> {};
 template <> struct Control<g::interp_expr> : NestingControl<g::interp_expr> {};
 template <> struct Control<g::type_arg> : NestingControl<g::type_arg> {};
 template <typename S> struct Control<g::not_operand<S>> : NestingControl<g::not_operand<S>> {};
+// clang-format on
 
 }  // namespace flowc::syntax

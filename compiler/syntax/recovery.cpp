@@ -15,7 +15,8 @@ bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9');
 // True when `p` starts `keyword`, blanks, then a name (so `target = x`, an
 // attribute, is not a declaration).
 bool declaration_at(const char* p, const char* end, bool toplevel_only) {
-  static constexpr std::string_view kTop[] = {"project", "target", "route", "legacy", "workflow", "fn", "extern"};
+  static constexpr std::string_view kTop[] = {"project",  "target", "route", "legacy",
+                                              "workflow", "fn",     "extern"};
   static constexpr std::string_view kNested[] = {"environment", "source", "task"};
   const char* q = p;
   while (q < end && is_ident_char(*q)) ++q;
@@ -177,8 +178,7 @@ const char* skip_member(const char* begin, const char* cur, const char* end, boo
         stack.clear();
         ++p;
         continue;
-      default:
-        ++p;
+      default: ++p;
     }
   }
   return end;

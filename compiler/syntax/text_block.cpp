@@ -8,8 +8,8 @@ namespace {
 
 struct LineStart {
   size_t part;
-  size_t offset;    // in the part's text
-  size_t ws_len;    // spaces/tabs at the start of the line
+  size_t offset;  // in the part's text
+  size_t ws_len;  // spaces/tabs at the start of the line
   bool blank;
 };
 

@@ -57,10 +57,10 @@ std::vector<Edit> edit_script(const std::vector<std::string_view>& a, const std:
     while (i < n || j < m) {
       if (i < n && j < m && a[prefix + i] == b[prefix + j]) {
         edits.push_back({Op::Keep, prefix + i++, prefix + j++});
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        edits.push_back({Op::Add, prefix + i, prefix + j++});
+      } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+        edits.push_back({Op::Remove, prefix + i++, prefix + j});  // removals first, as diff(1) prints them
       } else {
-        edits.push_back({Op::Remove, prefix + i++, prefix + j});
+        edits.push_back({Op::Add, prefix + i, prefix + j++});
       }
     }
   } else {

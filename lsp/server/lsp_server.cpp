@@ -213,8 +213,17 @@ void LspServer::dispatch_request(const Incoming& m) {
 }
 
 void LspServer::edited() {
+  // Leading and trailing debounce: the first edit after a quiet spell is
+  // checked almost at once (kSettle lets the rest of its burst arrive);
+  // edits that keep coming within debounce_ms of each other push the check
+  // back until the typing pauses.
+  constexpr auto kSettle = std::chrono::milliseconds(5);
+  Clock::time_point now = Clock::now();
+  auto quiet = std::chrono::milliseconds(options_.debounce_ms);
+  bool after_pause = !pending_publish_ && now - last_edit_ >= quiet;
+  deadline_ = now + (after_pause ? std::min<Clock::duration>(kSettle, quiet) : quiet);
+  last_edit_ = now;
   pending_publish_ = true;
-  deadline_ = Clock::now() + std::chrono::milliseconds(options_.debounce_ms);
 }
 
 void LspServer::flush() {

@@ -4,9 +4,12 @@
 // publishes diagnostics debounced after edits.
 //
 // Threading: one thread. The loop waits on the transport with a timeout equal
-// to the time left before the debounced check; when the client goes quiet for
-// `debounce_ms` after an edit, the changed projects are re-checked and their
-// diagnostics published. Requests that read the checked model (hover,
+// to the time left before the debounced check. An edit after a quiet spell is
+// checked a few milliseconds later (so a lone edit gets its diagnostics
+// fast); edits arriving within `debounce_ms` of each other postpone the check
+// until the client has been quiet for `debounce_ms` (so typing is not
+// re-checked on every keystroke). The check re-parses the changed files,
+// re-checks their projects and publishes the diagnostics that changed. Requests that read the checked model (hover,
 // definition, references, rename, code actions) first run a pending check
 // and publish its diagnostics, so answers never mix old positions with new
 // text. Completion, outline and formatting answer from the current syntax
@@ -112,7 +115,8 @@ class LspServer {
   bool shutdown_ = false;
   bool exited_ = false;
   bool pending_publish_ = false;
-  Clock::time_point deadline_;
+  Clock::time_point deadline_;                      // when the pending check runs
+  Clock::time_point last_edit_;
   std::set<std::string> cancelled_;                 // ids (dumped) cancelled while queued
   std::map<std::string, std::string> open_uris_;    // path -> URI as the client wrote it
   std::map<std::string, int64_t> versions_;         // path -> document version

@@ -156,8 +156,9 @@ class Service {
   /// True when an edit has not been checked yet.
   [[nodiscard]] bool needs_check() const;
   /// Re-parses changed files, re-checks their projects and returns the
-  /// diagnostics of every file whose diagnostics changed since the last call
-  /// (every open document at least once after it was opened).
+  /// diagnostics of every file whose diagnostics changed since the last call,
+  /// and of every document opened or edited since then (even when unchanged,
+  /// so the editor sees diagnostics for its latest version).
   std::vector<FileDiagnostics> check();
 
   /// Hover for the name at `pos`; std::nullopt when there is none.

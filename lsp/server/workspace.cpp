@@ -114,6 +114,7 @@ bool Workspace::change(const std::string& path, const std::vector<TextChange>& c
   }
   ProjectState* project = project_for(path);
   if (project && project != stdlib_project_.get()) project->set_text(path, text);
+  must_publish_.insert(path);  // every edited version hears back, even when nothing changed
   return true;
 }
 

@@ -123,10 +123,7 @@ std::vector<FileLocation> references_at(const FileView& view, uint32_t offset, b
 RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit unit) {
   RenameTarget out;
   std::optional<Occurrence> occ = occurrence_at(view, offset);
-  if (!occ) {
-    out.error = "there is no name to rename here";
-    return out;
-  }
+  if (!occ) return out;  // nothing here: no range, no error
   const model::Symbol& sym = view.project->model().symbol(occ->symbol);
   out.error = rename_refusal(sym);
   if (!out.error.empty()) return out;
@@ -144,8 +141,8 @@ RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit
 RenameResult rename_at(const FileView& view, uint32_t offset, const std::string& new_name, ColumnUnit unit) {
   RenameResult out;
   RenameTarget target = prepare_rename_at(view, offset, unit);
-  if (!target.error.empty()) {
-    out.error = target.error;
+  if (!target.error.empty() || !target.range) {
+    out.error = !target.error.empty() ? target.error : "there is no name to rename here";
     return out;
   }
   if (!is_identifier(new_name)) {

@@ -113,7 +113,7 @@ bool complete_header_at(std::string_view text, size_t at) {
 void FrameDecoder::feed(std::string_view bytes) { buffer_.append(bytes); }
 
 size_t FrameDecoder::pending_bytes() const {
-  size_t n = 0;
+  size_t n = garbage_;
   for (size_t i = pos_; i < buffer_.size(); ++i) n += is_space(buffer_[i]) ? 0 : 1;
   return n;
 }
@@ -159,12 +159,16 @@ std::optional<Frame> FrameDecoder::next() {
     while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '-')) ++i;
     bool header_like = i == text.size() || (i > pos_ && text[i] == ':');
     if (!header_like) {
+      // Garbage: count it, and report it once, when the next header shows up.
       size_t begin = pos_;
       bool found = skip_to_header();
-      size_t skipped = pos_ - begin;
-      if (!found && skipped == 0) break;
-    scanned_ = 0;
-      out = Frame{Frame::Kind::Error, "skipped " + std::to_string(skipped) + " bytes that are not a message header"};
+      garbage_ += pos_ - begin;
+      scanned_ = 0;
+      if (!found) break;
+    }
+    if (garbage_ > 0) {
+      out = Frame{Frame::Kind::Error, "skipped " + std::to_string(garbage_) + " bytes that are not a message header"};
+      garbage_ = 0;
       break;
     }
     HeaderEnd end = find_header_end(text, pos_);
@@ -178,7 +182,7 @@ std::optional<Frame> FrameDecoder::next() {
     }
     Headers headers = parse_headers(text.substr(pos_, end.at - pos_));
     size_t body_begin = end.at + end.length;
-    if (!headers.length) {
+    if (!headers.error.empty()) {
       pos_ = body_begin;
       resyncing_ = true;
       out = Frame{Frame::Kind::Error, headers.error};

@@ -20,7 +20,8 @@ struct Frame {
 /// Splits a byte stream into frames and recovers from broken framing.
 ///
 /// Recovery rules (a client bug must never hang or kill the server):
-/// - bytes before a header block (stray newlines, garbage) are skipped;
+/// - bytes before a header block are skipped: whitespace silently, anything
+///   else reported as one Error frame when the next header arrives;
 /// - a header block without a valid Content-Length yields an Error frame and
 ///   the decoder skips to the next `Content-Length:` header;
 /// - a Content-Length larger than kMaxBody yields an Error frame, then the same;
@@ -52,6 +53,7 @@ class FrameDecoder {
   std::string buffer_;
   size_t pos_ = 0;
   size_t scanned_ = 0;  // an incomplete body was searched for a new header up to here
+  size_t garbage_ = 0;  // bytes skipped since the last frame, not reported yet
   bool resyncing_ = false;
 };
 

@@ -31,15 +31,15 @@ wait messages 1
 === expect
 {"id":1,"result":{"capabilities":{"completionProvider":{"resolveProvider":false,"triggerCharacters":["{",".","="]},"definitionProvider":true,"documentFormattingProvider":true,"documentSymbolProvider":true,"hoverProvider":true,"positionEncoding":"utf-16","referencesProvider":true,"renameProvider":true,"textDocumentSync":{"change":2,"openClose":true}},"serverInfo":{"name":"flowc","version":"0.1.0"}}}
 {"error":{"code":-32700,"message":"missing Content-Length header"},"id":null}
-{"id":2,"result":{"contents":{"kind":"plaintext","value":"```flow\nroute oncall\n```\n\nowner `data-eng`"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
+{"id":2,"result":{"contents":{"kind":"plaintext","value":"route oncall\n\nowner data-eng"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
 {"error":{"code":-32700,"message":"invalid Content-Length `twelve`"},"id":null}
-{"id":3,"result":{"contents":{"kind":"plaintext","value":"```flow\nroute oncall\n```\n\nowner `data-eng`"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
+{"id":3,"result":{"contents":{"kind":"plaintext","value":"route oncall\n\nowner data-eng"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
 {"error":{"code":-32700,"message":"Content-Length 99999999999 is larger than the limit"},"id":null}
-{"id":4,"result":{"contents":{"kind":"plaintext","value":"```flow\nroute oncall\n```\n\nowner `data-eng`"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
+{"id":4,"result":{"contents":{"kind":"plaintext","value":"route oncall\n\nowner data-eng"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
 {"error":{"code":-32700,"message":"skipped 22 bytes that are not a message header"},"id":null}
-{"id":5,"result":{"contents":{"kind":"plaintext","value":"```flow\nroute oncall\n```\n\nowner `data-eng`"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
+{"id":5,"result":{"contents":{"kind":"plaintext","value":"route oncall\n\nowner data-eng"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
 {"error":{"code":-32700,"message":"message body shorter than its Content-Length (500)"},"id":null}
-{"id":6,"result":{"contents":{"kind":"plaintext","value":"```flow\nroute oncall\n```\n\nowner `data-eng`"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
+{"id":6,"result":{"contents":{"kind":"plaintext","value":"route oncall\n\nowner data-eng"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
 {"error":{"code":-32700,"message":"the message is not valid JSON"},"id":null}
 {"error":{"code":-32700,"message":"skipped 7 bytes that are not a message header"},"id":null}
 {"id":7,"result":null}

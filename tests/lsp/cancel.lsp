@@ -20,8 +20,8 @@ end
 ! exit
 === expect
 {"id":1,"result":{"capabilities":{"completionProvider":{"resolveProvider":false,"triggerCharacters":["{",".","="]},"definitionProvider":true,"documentFormattingProvider":true,"documentSymbolProvider":true,"hoverProvider":true,"positionEncoding":"utf-16","referencesProvider":true,"renameProvider":true,"textDocumentSync":{"change":2,"openClose":true}},"serverInfo":{"name":"flowc","version":"0.1.0"}}}
-{"id":10,"result":{"contents":{"kind":"plaintext","value":"```flow\nroute oncall\n```\n\nowner `data-eng`"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
+{"id":10,"result":{"contents":{"kind":"plaintext","value":"route oncall\n\nowner data-eng"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
 {"error":{"code":-32800,"message":"cancelled"},"id":11}
-{"id":2,"result":{"contents":{"kind":"plaintext","value":"```flow\nroute oncall\n```\n\nowner `data-eng`"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
+{"id":2,"result":{"contents":{"kind":"plaintext","value":"route oncall\n\nowner data-eng"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
 {"id":3,"result":null}
 exit code: 0

@@ -28,6 +28,6 @@ wait diagnostics a.flow
 {"error":{"code":-32602,"message":"invalid params: `line` must not be negative"},"id":4}
 {"error":{"code":-32602,"message":"invalid params: expected an object holding `textDocument`"},"id":5}
 {"error":{"code":-32602,"message":"invalid params: missing field `newName`"},"id":6}
-{"id":7,"result":{"contents":{"kind":"plaintext","value":"```flow\nroute oncall\n```\n\nowner `data-eng`"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
+{"id":7,"result":{"contents":{"kind":"plaintext","value":"route oncall\n\nowner data-eng"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
 {"id":8,"result":null}
 exit code: 0

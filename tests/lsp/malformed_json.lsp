@@ -27,3 +27,15 @@ wait messages 1
 > textDocument/hover {"textDocument": {"uri": "$URI(a.flow)"}, "position": {"line": 0, "character": 7}}
 > shutdown
 ! exit
+=== expect
+{"id":1,"result":{"capabilities":{"completionProvider":{"resolveProvider":false,"triggerCharacters":["{",".","="]},"definitionProvider":true,"documentFormattingProvider":true,"documentSymbolProvider":true,"hoverProvider":true,"positionEncoding":"utf-16","referencesProvider":true,"renameProvider":true,"textDocumentSync":{"change":2,"openClose":true}},"serverInfo":{"name":"flowc","version":"0.1.0"}}}
+{"error":{"code":-32700,"message":"the message is not valid JSON"},"id":null}
+{"error":{"code":-32600,"message":"batch messages are not supported"},"id":null}
+{"error":{"code":-32600,"message":"`jsonrpc` must be \"2.0\""},"id":7}
+{"error":{"code":-32600,"message":"`method` must be a string"},"id":8}
+{"error":{"code":-32600,"message":"`id` must be a number or a string"},"id":null}
+{"error":{"code":-32600,"message":"a message must be a JSON object"},"id":null}
+{"error":{"code":-32700,"message":"the message is not valid JSON"},"id":null}
+{"id":2,"result":{"contents":{"kind":"plaintext","value":"route oncall\n\nowner data-eng"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
+{"id":3,"result":null}
+exit code: 0

@@ -414,3 +414,131 @@ TEST_CASE("the checker survives broken input without crashing") {
     CHECK(c->diagnostics.error_count() > 0);
   }
 }
+
+TEST_CASE("W0402: a literal table name gets a fix-it to its task") {
+  auto c = compile(R"(
+workflow w {
+  owner = "x"
+  task a {
+    writes = "staging.orders"
+    sql = "select 1"
+  }
+  task b {
+    writes = "b"
+    sql = """
+      select * from staging.orders
+    """
+    publish = true
+  }
+}
+)");
+  CHECK(codes(*c) == std::vector<std::string>{"W0402"});
+  const Diagnostic* d = find(*c, "W0402");
+  CHECK(text(*c, d->range) == "staging.orders");
+  REQUIRE(d->fixits.size() == 1);
+  CHECK(d->fixits[0].replacement == "${a}");
+}
+
+TEST_CASE("E0306: `${self}` in a task that writes no table") {
+  auto c = compile(R"(
+workflow w {
+  owner = "x"
+  task a {
+    run = command(["export", "${self}"])
+    idempotent = true
+  }
+}
+)");
+  CHECK(codes(*c) == std::vector<std::string>{"E0306"});
+}
+
+TEST_CASE("the model links projects, targets, legacy jobs and workflows") {
+  auto c = compile(Files{{"flow.project", "project shop {\n  default_target = lake\n  state_schema = \"runs\"\n}\n"},
+                         {"a.flow", R"(
+target warehouse {
+  schema = "analytics"
+  environment dev {}
+}
+target lake {
+  dsn = "postgresql:///lake"
+  environment staging {
+    schema_suffix = "_stg"
+  }
+}
+legacy old {
+  owner = "x"
+  writes = ["t"]
+  consumers = ["y"]
+  rollback = "z"
+  enabled = false
+  runtime = 12m
+}
+workflow w {
+  owner = "x"
+  replaces = old
+  task t {
+    writes = "t"
+    sql = "select 1"
+    publish = true
+  }
+}
+workflow v {
+  owner = "x"
+  target = warehouse
+  task u {
+    writes = "u"
+    sql = "select * from ${w.t}"
+    publish = true
+  }
+}
+)"}});
+  CHECK(codes(*c).empty());
+  const model::Model& m = c->model;
+  CHECK(m.project.name == "shop");
+  CHECK(m.project.state_schema == "runs");
+  REQUIRE(m.project.default_target.valid());
+  CHECK(m.targets[m.project.default_target.index].name == "lake");
+  CHECK(m.targets[1].dsn == "postgresql:///lake");
+  CHECK(m.targets[0].environments[0].schema_suffix == "_dev");
+  CHECK(m.targets[1].environments[0].schema_suffix == "_stg");
+  REQUIRE(m.legacies.size() == 1);
+  CHECK(m.legacies[0].replaced_by.index == 0);
+  CHECK(m.legacies[0].runtime_seconds == 12 * 60);
+  CHECK_FALSE(m.legacies[0].enabled);
+  CHECK(m.workflows[0].target.index == 1);  // the project's default
+  CHECK(m.workflows[1].target.index == 0);
+  const model::Node& u = m.node(m.workflows[1].nodes[0]);
+  REQUIRE(u.deps.size() == 1);
+  CHECK(u.deps[0] == m.workflows[0].nodes[0]);
+}
+
+TEST_CASE("references inside .sql files point into the file") {
+  auto c = compile(Files{{"a.flow", R"(
+workflow w {
+  owner = "x"
+  param ds: date = logical_date
+  source s {
+    table = "raw.s"
+  }
+  task t {
+    writes = "t"
+    sql = file("t.sql")
+    publish = true
+  }
+}
+)"},
+                         {"t.sql", "select * from ${ s } where ds = ${ds} and x = '$${literal}'\n"}});
+  CHECK(codes(*c).empty());
+  std::vector<std::string> names;
+  for (const model::Reference& r : c->model.references) {
+    if (c->sources.buffer(r.range.file).path() == "t.sql") names.emplace_back(text(*c, r.range));
+  }
+  CHECK(names == std::vector<std::string>{"s", "ds"});
+  const model::Node& t = c->model.nodes[1];
+  REQUIRE(t.sql);
+  std::string joined;
+  for (const model::TemplatePart& p : t.sql->parts) {
+    if (p.kind == model::TemplatePart::Kind::Text) joined += p.text;
+  }
+  CHECK(joined.find("'${literal}'") != std::string::npos);
+}

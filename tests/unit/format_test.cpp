@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -363,4 +364,86 @@ TEST_CASE("format never crashes on trees with syntax errors") {
     (void)fmt(input, &ok);
     CHECK_FALSE(ok);
   }
+}
+
+TEST_CASE("every flow example in docs/formatting.md is already canonical") {
+  // A snippet that is not a whole file (members only) is checked inside a
+  // wrapping block, one level deeper.
+  std::istringstream doc(read(source_dir() / "docs/formatting.md"));
+  std::vector<std::string> snippets;
+  std::string line;
+  std::string current;
+  bool inside = false;
+  size_t fence_indent = 0;
+  while (std::getline(doc, line)) {
+    size_t indent = line.find_first_not_of(' ');
+    std::string trimmed = indent == std::string::npos ? "" : line.substr(indent);
+    if (!inside && trimmed == "```flow") {
+      inside = true;
+      fence_indent = indent;
+      current.clear();
+    } else if (inside && trimmed == "```") {
+      inside = false;
+      snippets.push_back(current);
+    } else if (inside) {
+      current += (line.size() >= fence_indent ? line.substr(fence_indent) : "") + "\n";
+    }
+  }
+  CHECK(snippets.size() >= 5);
+  for (const std::string& snippet : snippets) {
+    CAPTURE(snippet);
+    bool ok = false;
+    std::string out = fmt(snippet, &ok);
+    if (ok) {
+      CHECK(out == snippet);
+      continue;
+    }
+    std::string wrapped = "workflow w {\n";
+    std::istringstream lines(snippet);
+    while (std::getline(lines, line)) wrapped += line.empty() ? "\n" : "  " + line + "\n";
+    wrapped += "}\n";
+    out = fmt(wrapped, &ok);
+    REQUIRE(ok);
+    CHECK(out == wrapped);
+  }
+}
+
+TEST_CASE("mutated files: never a crash; when still valid, idempotent with the same meaning") {
+  // Deterministic mutations of real files: whitespace, newlines (ordinary
+  // whitespace inside brackets), comments and random characters.
+  // FLOWC_FMT_MUTATIONS raises the rounds per file for a longer local search.
+  const char* env_rounds = std::getenv("FLOWC_FMT_MUTATIONS");
+  const int rounds = env_rounds != nullptr ? std::max(1, std::atoi(env_rounds)) : 12;
+  std::mt19937 rng(20261124);
+  const std::string alphabet = " \n\t#,()[]{}\"=a1.${}";
+  size_t valid = 0;
+  size_t runs = 0;
+  for (const fs::path& path : repository_flow_files()) {
+    std::string text = read(path);
+    if (text.empty() || text.size() > 20000) continue;
+    for (int round = 0; round < rounds; ++round, ++runs) {
+      std::string m = text;
+      for (int edits = 1 + static_cast<int>(rng() % 3); edits > 0; --edits) {
+        size_t at = rng() % m.size();
+        switch (rng() % 4) {
+          case 0: m.insert(at, 1, ' '); break;
+          case 1: m.insert(at, "\n"); break;
+          case 2: m.insert(at, " # mutated\n"); break;
+          default: m[at] = alphabet[rng() % alphabet.size()]; break;
+        }
+      }
+      auto p = parse_text("m.flow", m);
+      std::string once = format::format(p->tree, p->sources.buffer(p->file));  // must not crash
+      if (p->errors != 0) continue;
+      CAPTURE(m);
+      auto again = parse_text("m.flow", once);
+      REQUIRE(again->errors == 0);
+      CHECK(format::format(again->tree, again->sources.buffer(again->file)) == once);
+      CHECK(tree_text(p->tree, p->sources.buffer(p->file)) == tree_text(again->tree, again->sources.buffer(again->file)));
+      CHECK(comment_texts(*p) == comment_texts(*again));
+      ++valid;
+    }
+  }
+  MESSAGE(valid << " of " << runs << " mutated files were valid and checked");
+  CHECK(valid >= 50);
 }

@@ -60,9 +60,9 @@ TEST_CASE("a top-level declaration starts at column 0 with a keyword and a name"
   CHECK(starts("workflow w {", 0));
   CHECK(starts("x\nroute r {", 2));
   CHECK(starts("x\nextern fn f() -> int", 2));
-  CHECK_FALSE(starts("x\n  workflow w {", 4));  // indented
+  CHECK_FALSE(starts("x\n  workflow w {", 4));      // indented
   CHECK_FALSE(starts("x\ntarget = warehouse", 2));  // an attribute, not a declaration
-  CHECK_FALSE(starts("x\ntask t {", 2));  // a nested block kind
+  CHECK_FALSE(starts("x\ntask t {", 2));            // a nested block kind
 }
 
 TEST_CASE("declaration recovery resumes at the next declaration line") {

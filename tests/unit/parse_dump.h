@@ -41,9 +41,10 @@ inline std::unique_ptr<Parsed> parse_text(std::string text) {
 namespace detail {
 
 inline const char* expr_kind_name(syntax::ExprKind k) {
-  static const char* const kNames[] = {"error", "int",  "float", "percent", "duration", "date",   "time",  "bool",
-                                       "str",   "name", "self",  "list",    "paren",    "member", "call",  "arg",
-                                       "not",   "and",  "or",    "cmp",     "in",       "change", "range"};
+  static const char* const kNames[] = {"error", "int",    "float", "percent", "duration", "date",
+                                       "time",  "bool",   "str",   "name",    "self",     "list",
+                                       "paren", "member", "call",  "arg",     "not",      "and",
+                                       "or",    "cmp",    "in",    "change",  "range"};
   return kNames[static_cast<int>(k)];
 }
 
@@ -55,10 +56,13 @@ inline void expr(const syntax::SyntaxTree& t, syntax::ExprId id, std::string& o)
   }
   const syntax::Expr& e = t.expr(id);
   switch (e.kind) {
-    case ExprKind::Int: case ExprKind::Duration: case ExprKind::Date: case ExprKind::Time: case ExprKind::Bool:
-      o += std::string(expr_kind_name(e.kind)) + ":" + std::to_string(e.int_value);
-      return;
-    case ExprKind::Float: case ExprKind::Percent: {
+    case ExprKind::Int:
+    case ExprKind::Duration:
+    case ExprKind::Date:
+    case ExprKind::Time:
+    case ExprKind::Bool: o += std::string(expr_kind_name(e.kind)) + ":" + std::to_string(e.int_value); return;
+    case ExprKind::Float:
+    case ExprKind::Percent: {
       std::ostringstream s;
       s << expr_kind_name(e.kind) << ":" << e.float_value;
       o += s.str();
@@ -147,7 +151,8 @@ inline void member(const syntax::SyntaxTree& t, syntax::MemberId id, std::string
 
 inline void block(const syntax::SyntaxTree& t, syntax::BlockId id, std::string& o) {
   const syntax::Block& b = t.block(id);
-  o += std::string(syntax::block_kind_name(b.kind)) + " " + std::string(b.name.text) + (b.closed ? " {" : " {!");
+  o += std::string(syntax::block_kind_name(b.kind)) + " " + std::string(b.name.text) +
+       (b.closed ? " {" : " {!");
   for (size_t i = 0; i < b.members.size(); ++i) {
     o += i == 0 ? "" : "; ";
     member(t, b.members[i], o);

@@ -11,8 +11,8 @@
 
 using flowc::Diagnostic;
 using flowc::test::dump;
-using flowc::test::Parsed;
 using flowc::test::parse_text;
+using flowc::test::Parsed;
 using namespace flowc::syntax;
 
 namespace {
@@ -44,13 +44,13 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 TEST_CASE("five independent syntax errors give five diagnostics and the rest of the file is kept") {
   auto p = parse_text(
       "workflow w {\n"
-      "  owner \"analytics\"\n"          // 1: missing `=`
-      "  target =\n"                     // 2: missing value
-      "  retries = 3 4\n"                // 3: junk after the value
+      "  owner \"analytics\"\n"  // 1: missing `=`
+      "  target =\n"             // 2: missing value
+      "  retries = 3 4\n"        // 3: junk after the value
       "  task broken {\n"
-      "    x = f(a, b\n"                 // 4: unclosed call
+      "    x = f(a, b\n"  // 4: unclosed call
       "  }\n"
-      "  label = \"unterminated\n"       // 5: unterminated string
+      "  label = \"unterminated\n"  // 5: unterminated string
       "  task later {\n"
       "    writes = \"later\"\n"
       "  }\n"
@@ -79,13 +79,15 @@ TEST_CASE("errors say what was expected, with the offending token's range") {
   CHECK(q->at(only(*q).range).empty());  // at the end of the line
 
   CHECK(only(*parse_text("task {\n}\n")).message == "expected a name after `task`");
-  CHECK(only(*parse_text("workflow w {\n  param : int\n}\n")).message == "expected a parameter name after `param`");
+  CHECK(only(*parse_text("workflow w {\n  param : int\n}\n")).message ==
+        "expected a parameter name after `param`");
   CHECK(only(*parse_text("workflow w {\n  param ds date\n}\n")).message ==
         "expected `:` and a type after parameter name `ds`");
   CHECK(only(*parse_text("workflow w {\n  expect\n}\n")).message == "expected a condition after `expect`");
   CHECK(only(*parse_text("workflow w {\n  expect a else maybe\n}\n")).message ==
         "expected `warn` or `fail` after `else`");
-  CHECK(only(*parse_text("workflow w {\n  expect a as b\n}\n")).message == "expected a string label after `as`");
+  CHECK(only(*parse_text("workflow w {\n  expect a as b\n}\n")).message ==
+        "expected a string label after `as`");
   CHECK(only(*parse_text("workflow w {\n  x = a and\n}\n")).message == "expected an expression after `and`");
   CHECK(only(*parse_text("workflow w {\n  x = a <\n}\n")).message == "expected an expression after `<`");
   CHECK(only(*parse_text("workflow w {\n  x = a change 5\n}\n")).message ==
@@ -95,7 +97,8 @@ TEST_CASE("errors say what was expected, with the offending token's range") {
         "expected a value for argument `tz` after `=`");
   CHECK(only(*parse_text("workflow w {\n  x = f(a b)\n}\n")).message ==
         "expected `,` or `)` after the argument of `f`");
-  CHECK(only(*parse_text("workflow w {\n  x = [a b]\n}\n")).message == "expected `,` or `]` after the list element");
+  CHECK(only(*parse_text("workflow w {\n  x = [a b]\n}\n")).message ==
+        "expected `,` or `]` after the list element");
   CHECK(only(*parse_text("fn f(a: int) int\n")).message ==
         "expected `->` and a result type after the parameters of `f`");
   CHECK(only(*parse_text("extern row_count() -> int\n")).message == "expected `fn` after `extern`");
@@ -106,7 +109,7 @@ TEST_CASE("errors say what was expected, with the offending token's range") {
 }
 
 TEST_CASE("a missing `}` is E0007 at the spot with a note at the opening brace") {
-  auto p = parse_text("workflow w {\n  task t {\n    a = 1\n}\nroute r {\n}\n");
+  auto p = parse_text("workflow w {\n  a = 1\nroute r {\n}\n");
   const Diagnostic& d = only(*p);
   CHECK(d.code() == "E0007");
   CHECK(d.message == "expected `}` to close the `workflow` block opened here");
@@ -114,13 +117,37 @@ TEST_CASE("a missing `}` is E0007 at the spot with a note at the opening brace")
   REQUIRE(d.notes.size() == 1);
   CHECK(p->at(d.notes[0].range) == "{");
   CHECK(d.notes[0].range.begin == 11);
-  CHECK(dump(p->tree) == "workflow w {!task t {a=int:1}}\nroute r {}");
+  CHECK(dump(p->tree) == "workflow w {!a=int:1}\nroute r {}");
   CHECK_FALSE(p->tree.block(p->tree.decls[0].block).closed);
 
   auto eof = parse_text("workflow w {\n  task t {\n    a = 1\n");
   const Diagnostic& e = only(*eof);  // one diagnostic for both unclosed blocks
   CHECK(e.message == "expected `}` to close the `task` block opened here");
   CHECK(e.range.begin == eof->text().size());
+}
+
+TEST_CASE("indentation tells which block lost its `}`") {
+  // The `}` at column 0 closes `task t`, but was meant for the workflow.
+  auto p = parse_text("workflow w {\n  task t {\n    a = 1\n}\nroute r {\n}\n");
+  const Diagnostic& d = only(*p);
+  CHECK(d.message == "expected `}` to close the `task` block opened here");
+  CHECK(p->at(d.range) == "}");
+  REQUIRE(d.notes.size() == 1);
+  CHECK(d.notes[0].range.begin == 22);  // the task's `{`
+  CHECK(dump(p->tree) == "workflow w {!task t {a=int:1}}\nroute r {}");
+
+  // A member indented like the task's keyword is where its `}` was expected.
+  auto q = parse_text(
+      "workflow w {\n  task a {\n    x = 1\n  task b {\n    y = 2\n  }\n  task c {\n  }\n}\n");
+  const Diagnostic& e = only(*q);
+  CHECK(e.message == "expected `}` to close the `task` block opened here");
+  CHECK(q->at(e.range) == "task");
+  CHECK(q->sources.buffer(q->file).line_col(e.range.begin).line == 4);
+  CHECK(q->sources.buffer(q->file).line_col(e.notes.at(0).range.begin).line == 2);
+
+  // Without an error, indentation means nothing.
+  auto flat = parse_text("workflow w {\ntask t {\nx = 1\n}\n}\n");
+  CHECK(flat->diagnostics.diagnostics().empty());
 }
 
 TEST_CASE("unclosed and stray brackets") {
@@ -142,7 +169,8 @@ TEST_CASE("unclosed and stray brackets") {
 TEST_CASE("invalid characters are E0001 over the whole character") {
   auto p = parse_text("workflow w {\n  a = @b\n  c = 1 ; \n  é = 2\n}\n");
   CHECK(codes(*p) == std::vector<std::string>{"E0001", "E0001", "E0001"});
-  CHECK(p->diagnostics.diagnostics()[0].message == "expected a value after `a =`, found invalid character `@`");
+  CHECK(p->diagnostics.diagnostics()[0].message ==
+        "expected a value after `a =`, found invalid character `@`");
   CHECK(p->at(p->diagnostics.diagnostics()[2].range) == "é");
   CHECK(dump(p->tree) == "workflow w {a=<error>; c=int:1}");
 }
@@ -162,7 +190,8 @@ TEST_CASE("string errors: unterminated (E0003), bad escapes (E0004), bad interpo
   CHECK(esc->at(esc->diagnostics.diagnostics()[0].range) == "\\q");
   CHECK(esc->diagnostics.diagnostics()[0].message ==
         "unknown escape `\\q` (valid escapes: `\\\"`, `\\\\`, `\\n`, `\\t`, `\\u{HEX}`)");
-  CHECK(esc->diagnostics.diagnostics()[1].message == "invalid escape `\\u{D800}`: not a Unicode scalar value");
+  CHECK(esc->diagnostics.diagnostics()[1].message ==
+        "invalid escape `\\u{D800}`: not a Unicode scalar value");
 
   auto empty = parse_text("workflow w {\n  a = \"x ${} y\"\n}\n");
   CHECK(only(*empty).code() == "E0008");
@@ -215,9 +244,21 @@ TEST_CASE("nesting 10,000 deep is one E0002, not a stack overflow") {
   const std::vector<std::string> values = {
       std::string(n, '(') + "a" + std::string(n, ')'),
       std::string(n, '[') + std::string(n, ']'),
-      [&] { std::string s; for (int i = 0; i < n; ++i) s += "not "; return s + "a"; }(),
-      [&] { std::string s; for (int i = 0; i < n; ++i) s += "f("; return s + std::string(n, ')'); }(),
-      [&] { std::string s = "\""; for (int i = 0; i < n; ++i) s += "${\""; return s; }(),
+      [&] {
+        std::string s;
+        for (int i = 0; i < n; ++i) s += "not ";
+        return s + "a";
+      }(),
+      [&] {
+        std::string s;
+        for (int i = 0; i < n; ++i) s += "f(";
+        return s + std::string(n, ')');
+      }(),
+      [&] {
+        std::string s = "\"";
+        for (int i = 0; i < n; ++i) s += "${\"";
+        return s;
+      }(),
   };
   for (const std::string& v : values) {
     auto p = parse_text("workflow w {\n  x = " + v + "\n  y = 1\n}\n");

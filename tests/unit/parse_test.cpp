@@ -211,7 +211,8 @@ TEST_CASE("a literal's text is its spelling") {
   const Expr& list = p->tree.expr(p->tree.member(p->tree.block(p->tree.decls[0].block).members[0]).value);
   std::vector<std::string_view> spellings;
   for (ExprId e : list.operands) spellings.push_back(p->tree.expr(e).text);
-  CHECK(spellings == std::vector<std::string_view>{"1_000", "5%", "1h30m", "2026-11-24", "07:00", "\"s\"", "true"});
+  CHECK(spellings ==
+        std::vector<std::string_view>{"1_000", "5%", "1h30m", "2026-11-24", "07:00", "\"s\"", "true"});
 }
 
 TEST_CASE("malformed literals are E0005 with a message that says what is wrong") {
@@ -220,9 +221,12 @@ TEST_CASE("malformed literals are E0005 with a message that says what is wrong")
         "write `1h30m`");
   CHECK(value("1h2h") == "error E0005: malformed duration `1h2h`: the unit `h` appears twice");
   CHECK(value("5w") == "error E0005: malformed duration `5w`: unknown unit `w` (use `d`, `h`, `m` or `s`)");
-  CHECK(value("5ms") == "error E0005: malformed duration `5ms`: unknown unit `ms` (use `d`, `h`, `m` or `s`)");
-  CHECK(value("1h30") == "error E0005: malformed duration `1h30`: `30` has no unit (use `d`, `h`, `m` or `s`)");
-  CHECK(value("1.5h") == "error E0005: malformed duration `1.5h`: each unit takes a whole number, as in `1h30m`");
+  CHECK(value("5ms") ==
+        "error E0005: malformed duration `5ms`: unknown unit `ms` (use `d`, `h`, `m` or `s`)");
+  CHECK(value("1h30") ==
+        "error E0005: malformed duration `1h30`: `30` has no unit (use `d`, `h`, `m` or `s`)");
+  CHECK(value("1.5h") ==
+        "error E0005: malformed duration `1.5h`: each unit takes a whole number, as in `1h30m`");
   CHECK(value("2026-02-30") == "error E0005: invalid date `2026-02-30`: February 2026 has 28 days");
   CHECK(value("2023-02-29") == "error E0005: invalid date `2023-02-29`: February 2023 has 28 days");
   CHECK(value("2026-13-01") == "error E0005: invalid date `2026-13-01`: the month must be 01 to 12");

@@ -1,0 +1,119 @@
+# Completion, from the text around the cursor and the last checked model:
+# attribute names of a task (with types and docs, those already written
+# left out), write modes after "mode =", severities after "severity =",
+# stages, names after ${ in SQL (and a workflow's tasks after "kpi."),
+# expectation functions after "expect", block keywords at the top level,
+# nothing inside a comment or plain string text.
+=== file flow.project
+project shop {
+  default_target = warehouse
+}
+=== file targets.flow
+## The analytics warehouse.
+target warehouse {
+  dsn    = env("WAREHOUSE_DSN")
+  schema = "analytics"
+}
+=== file routes.flow
+## Analytics on-call.
+route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+=== file legacy.flow
+legacy kpi_cron {
+  schedule  = cron("0 7 * * *")
+  command   = "psql -f refresh.sql"
+  owner     = "data-eng"
+  writes    = ["analytics.daily"]
+  consumers = ["dashboard"]
+  rollback  = "re-enable the crontab line"
+  enabled   = false
+}
+=== file helpers.flow
+## Revenue must be positive.
+fn positive(col: column) -> expectation = sql("select count(*) from ${self} where revenue < 0") == 0
+=== file kpi.flow
+workflow kpi {
+  owner      = "data-eng"
+  target     = warehouse
+  schedule   = cron("0 7 * * *")
+  replaces   = kpi_cron
+  on_failure = alert(oncall, severity = high)
+
+  param ds: date = logical_date
+
+  source orders {
+    table = "raw.orders"
+    ready = partition_exists(ds)
+  }
+
+  task daily {
+    writes  = "daily"
+    mode    = overwrite_partition(ds)
+    sql     = file("sql/daily.sql")
+    expect positive(revenue)
+  }
+
+  task publish {
+    writes  = "dash.kpi"
+    mode    = replace
+    sql     = "select * from ${daily} where ds = ${ds}"
+    after   = [daily]
+    publish = true
+    expect unique(ds)
+  }
+}
+=== file sql/daily.sql
+select ds, sum(amount) as revenue
+from ${orders}
+where ds = ${ds}
+group by ds
+=== file scratch.flow
+workflow scratch {
+  owner      = "data-eng"
+  on_failure = alert(oncall, severity = cr)
+  stage      = mi
+
+  task t {
+    writes = "t"
+    mo
+    mode = re
+    sql = "select * from ${kpi.da} join ${o} -- plain text here"
+    expect un
+  }
+}
+
+# a comment
+=== session
+> initialize {"capabilities": {"textDocument": {"completion": {"completionItem": {"documentationFormat": ["markdown"]}}}}}
+! initialized {}
+! textDocument/didOpen {"textDocument": {"uri": "$URI(scratch.flow)", "languageId": "flow", "version": 1, "text": $TEXT(scratch.flow)}}
+wait diagnostics scratch.flow
+> textDocument/completion {"textDocument": {"uri": "$URI(scratch.flow)"}, "position": $POS(scratch.flow|    mo|+6)}
+> textDocument/completion {"textDocument": {"uri": "$URI(scratch.flow)"}, "position": $POS(scratch.flow|mode = re|+9)}
+> textDocument/completion {"textDocument": {"uri": "$URI(scratch.flow)"}, "position": $POS(scratch.flow|= cr|+4)}
+> textDocument/completion {"textDocument": {"uri": "$URI(scratch.flow)"}, "position": $POS(scratch.flow|= mi|+4)}
+> textDocument/completion {"textDocument": {"uri": "$URI(scratch.flow)"}, "position": $POS(scratch.flow|kpi.da|+6)}
+> textDocument/completion {"textDocument": {"uri": "$URI(scratch.flow)"}, "position": $POS(scratch.flow|${o}|+3)}
+> textDocument/completion {"textDocument": {"uri": "$URI(scratch.flow)"}, "position": $POS(scratch.flow|plain text|+5)}
+> textDocument/completion {"textDocument": {"uri": "$URI(scratch.flow)"}, "position": $POS(scratch.flow|expect un|+9)}
+> textDocument/completion {"textDocument": {"uri": "$URI(scratch.flow)"}, "position": $POS(scratch.flow|# a comment|+11)}
+> textDocument/completion {"textDocument": {"uri": "$URI(scratch.flow)"}, "position": {"line": 14, "character": 0}}
+> shutdown
+! exit
+=== expect
+{"id":1,"result":{"capabilities":{"completionProvider":{"resolveProvider":false,"triggerCharacters":["{",".","="]},"definitionProvider":true,"documentFormattingProvider":true,"documentSymbolProvider":true,"hoverProvider":true,"positionEncoding":"utf-16","referencesProvider":true,"renameProvider":true,"textDocumentSync":{"change":2,"openClose":true}},"serverInfo":{"name":"flowc","version":"0.1.0"}}}
+{"method":"textDocument/publishDiagnostics","params":{"diagnostics":[{"code":"E0101","message":"unknown severity `cr`\nhelp: a `severity` is one of `info`, `low`, `medium`, `high`, `critical`","range":{"end":{"character":42,"line":2},"start":{"character":40,"line":2}},"severity":1,"source":"flowc"},{"code":"E0101","message":"unknown stage `mi`\nhelp: a `stage` is one of `model`, `mirror`, `production`","range":{"end":{"character":17,"line":3},"start":{"character":15,"line":3}},"severity":1,"source":"flowc"},{"code":"E0103","message":"`mo` is not an attribute of a `task`\nhelp: a `task` has `writes`, `mode`, `sql`, `run`, `after`, `timeout`, `retry`, `publish`, `compare`, `idempotent`","range":{"end":{"character":6,"line":7},"start":{"character":4,"line":7}},"severity":1,"source":"flowc"},{"code":"E0002","message":"expected `=` after attribute name `mo`","range":{"end":{"character":6,"line":7},"start":{"character":6,"line":7}},"severity":1,"source":"flowc"},{"code":"E0101","message":"unknown write mode `re`\nhelp: a `write_mode` is one of `replace`, `append`, `none`","range":{"end":{"character":13,"line":8},"start":{"character":11,"line":8}},"severity":1,"source":"flowc"},{"code":"E0306","message":"workflow `kpi` has no task or source `da`","range":{"end":{"character":33,"line":9},"start":{"character":31,"line":9}},"severity":1,"source":"flowc"},{"code":"E0306","message":"`${o}` refers to no task, source or param\nhelp: did you mean `t`?","range":{"end":{"character":43,"line":9},"start":{"character":42,"line":9}},"severity":1,"source":"flowc"},{"code":"E0101","message":"unknown name `un`","range":{"end":{"character":13,"line":10},"start":{"character":11,"line":10}},"severity":1,"source":"flowc"}],"uri":"$ROOT/scratch.flow","version":1}}
+{"id":2,"result":{"isIncomplete":false,"items":[{"detail":"after: list<task> (optional, default [])","documentation":{"kind":"markdown","value":"Tasks that must finish first, without reading their output."},"insertText":"after = ","kind":10,"label":"after","sortText":"0_after"},{"detail":"compare: list<metric> (optional, default [])","documentation":{"kind":"markdown","value":"Metrics compared with the legacy table in `mirror` stage."},"insertText":"compare = ","kind":10,"label":"compare","sortText":"0_compare"},{"detail":"idempotent: bool (optional, default false (true for replace, overwrite_partition, merge))","documentation":{"kind":"markdown","value":"Running it twice is safe (needed to retry `mode = none` tasks)."},"insertText":"idempotent = ","kind":10,"label":"idempotent","sortText":"0_idempotent"},{"detail":"publish: bool (optional, default false)","documentation":{"kind":"markdown","value":"A production output others consume."},"insertText":"publish = ","kind":10,"label":"publish","sortText":"0_publish"},{"detail":"retry: retry_policy (optional, default the workflow's `retry`)","documentation":{"kind":"markdown","value":"How failed attempts are retried."},"insertText":"retry = ","kind":10,"label":"retry","sortText":"0_retry"},{"detail":"run: command (optional)","documentation":{"kind":"markdown","value":"A command to run instead of SQL: `command([\"argv\", ...])`."},"insertText":"run = ","kind":10,"label":"run","sortText":"0_run"},{"detail":"timeout: duration (optional, default the workflow's `timeout`)","documentation":{"kind":"markdown","value":"Longest one attempt may run."},"insertText":"timeout = ","kind":10,"label":"timeout","sortText":"0_timeout"},{"detail":"keyword","insertText":"expect ","kind":14,"label":"expect","sortText":"2_expect"}]}}
+{"id":3,"result":{"isIncomplete":false,"items":[{"detail":"write_mode","documentation":{"kind":"markdown","value":"Insert only (not idempotent)."},"kind":20,"label":"append","sortText":"0_append"},{"detail":"write_mode","documentation":{"kind":"markdown","value":"The SQL does its own writing (idempotent only when declared)."},"kind":20,"label":"none","sortText":"0_none"},{"detail":"write_mode","documentation":{"kind":"markdown","value":"Build the table, then swap it in (idempotent)."},"kind":20,"label":"replace","sortText":"0_replace"},{"detail":"extern fn merge(key: list<column>) -> write_mode","documentation":{"kind":"markdown","value":"Write mode: upsert on `key` (idempotent)."},"kind":3,"label":"merge","sortText":"1_merge"},{"detail":"extern fn overwrite_partition(col: column) -> write_mode","documentation":{"kind":"markdown","value":"Write mode: delete the rows whose `col` equals the run's value of the param\nof the same name, then insert (idempotent)."},"kind":3,"label":"overwrite_partition","sortText":"1_overwrite_partition"}]}}
+{"id":4,"result":{"isIncomplete":false,"items":[{"detail":"severity","documentation":{"kind":"markdown","value":"Highest severity."},"kind":20,"label":"critical","sortText":"0_critical"},{"detail":"severity","documentation":{"kind":"markdown","value":"Severity `high` (the default of `alert`)."},"kind":20,"label":"high","sortText":"0_high"},{"detail":"severity","documentation":{"kind":"markdown","value":"Lowest severity: for the record."},"kind":20,"label":"info","sortText":"0_info"},{"detail":"severity","documentation":{"kind":"markdown","value":"Severity `low`."},"kind":20,"label":"low","sortText":"0_low"},{"detail":"severity","documentation":{"kind":"markdown","value":"Severity `medium`."},"kind":20,"label":"medium","sortText":"0_medium"}]}}
+{"id":5,"result":{"isIncomplete":false,"items":[{"detail":"stage","documentation":{"kind":"markdown","value":"Runs beside the legacy job, writing to `<schema>__mirror`, and compares."},"kind":20,"label":"mirror","sortText":"0_mirror"},{"detail":"stage","documentation":{"kind":"markdown","value":"Not yet run for real: `flowc run` only outside production."},"kind":20,"label":"model","sortText":"0_model"},{"detail":"stage","documentation":{"kind":"markdown","value":"Writes for real; the cutover checklist must hold."},"kind":20,"label":"production","sortText":"0_production"}]}}
+{"id":6,"result":{"isIncomplete":false,"items":[{"detail":"task kpi.daily","kind":7,"label":"daily","sortText":"0_daily"},{"detail":"source kpi.orders","kind":8,"label":"orders","sortText":"0_orders"},{"detail":"task kpi.publish","kind":7,"label":"publish","sortText":"0_publish"}]}}
+{"id":7,"result":{"isIncomplete":false,"items":[{"detail":"task scratch.t","kind":7,"label":"t","sortText":"0_t"},{"detail":"keyword","kind":14,"label":"self","sortText":"2_self"},{"detail":"workflow","kind":9,"label":"kpi","sortText":"5_kpi"},{"detail":"workflow","kind":9,"label":"scratch","sortText":"5_scratch"}]}}
+{"id":8,"result":{"isIncomplete":false,"items":[]}}
+{"id":9,"result":{"isIncomplete":false,"items":[{"detail":"fn accepted_values(col: column, values: list<any>) -> expectation","documentation":{"kind":"markdown","value":"Fails when `col` holds a value outside `values` (nulls are allowed; add\n`not_null(col)` to forbid them)."},"kind":3,"label":"accepted_values","sortText":"0_accepted_values"},{"detail":"fn not_null(cols: column...) -> expectation","documentation":{"kind":"markdown","value":"Fails when any of `cols` is null in any row."},"kind":3,"label":"not_null","sortText":"0_not_null"},{"detail":"extern fn partition_exists(param: any) -> expectation","documentation":{"kind":"markdown","value":"Holds when the table has rows whose column named like the param equals\nthe param's value, as in `partition_exists(ds)`: the day's data has landed."},"kind":3,"label":"partition_exists","sortText":"0_partition_exists"},{"detail":"fn positive(col: column) -> expectation","documentation":{"kind":"markdown","value":"Revenue must be positive."},"kind":3,"label":"positive","sortText":"0_positive"},{"detail":"fn unique(cols: column...) -> expectation","documentation":{"kind":"markdown","value":"Fails when any combination of `cols` appears more than once."},"kind":3,"label":"unique","sortText":"0_unique"},{"detail":"extern fn avg(col: column) -> metric<float>","documentation":{"kind":"markdown","value":"Average of `col`."},"kind":3,"label":"avg","sortText":"1_avg"},{"detail":"extern fn distinct_count(col: column) -> metric<int>","documentation":{"kind":"markdown","value":"Distinct non-null values of `col`."},"kind":3,"label":"distinct_count","sortText":"1_distinct_count"},{"detail":"extern fn duplicate_count(cols: column...) -> metric<int>","documentation":{"kind":"markdown","value":"Rows beyond the first for each combination of `cols`: 0 when `cols` is a key."},"kind":3,"label":"duplicate_count","sortText":"1_duplicate_count"},{"detail":"extern fn freshness(col: column) -> metric<duration>","documentation":{"kind":"markdown","value":"How old the newest row is: now() minus max(`col`), a duration."},"kind":3,"label":"freshness","sortText":"1_freshness"},{"detail":"extern fn invalid_count(col: column, accepted: list<any>) -> metric<int>","documentation":{"kind":"markdown","value":"Rows whose `col` is not null and not one of `accepted`."},"kind":3,"label":"invalid_count","sortText":"1_invalid_count"},{"detail":"extern fn max(col: column) -> metric<any>","documentation":{"kind":"markdown","value":"Largest value of `col`; compares with a value of the column's type."},"kind":3,"label":"max","sortText":"1_max"},{"detail":"extern fn min(col: column) -> metric<any>","documentation":{"kind":"markdown","value":"Smallest value of `col`; compares with a value of the column's type."},"kind":3,"label":"min","sortText":"1_min"},{"detail":"extern fn null_count(cols: column...) -> metric<int>","documentation":{"kind":"markdown","value":"Rows in which any of `cols` is null."},"kind":3,"label":"null_count","sortText":"1_null_count"},{"detail":"extern fn null_rate(col: column) -> metric<percent>","documentation":{"kind":"markdown","value":"Share of rows in which `col` is null (0% for an empty table)."},"kind":3,"label":"null_rate","sortText":"1_null_rate"},{"detail":"extern fn row_count() -> metric<int>","documentation":{"kind":"markdown","value":"Rows in the checked table (in the run's partition when the task writes by partition)."},"kind":3,"label":"row_count","sortText":"1_row_count"},{"detail":"extern fn sql(query: sql) -> metric<any>","documentation":{"kind":"markdown","value":"The single value the query returns, as in\n`sql(\"select count(*) from ${self} where revenue < 0\") == 0`.\n`${self}` is the checked table; `${task}` and params work as in a task's SQL."},"kind":3,"label":"sql","sortText":"1_sql"},{"detail":"extern fn sum(col: column) -> metric<float>","documentation":{"kind":"markdown","value":"Sum of `col` (0 for an empty table)."},"kind":3,"label":"sum","sortText":"1_sum"},{"detail":"extern fn alert(route: route, severity: severity = high) -> alert","documentation":{"kind":"markdown","value":"Send an alert to `route` with `severity` (default `high`).\nSignature with defaults: `alert(route: route, severity: severity = high)`."},"kind":3,"label":"alert","sortText":"5_alert"},{"detail":"extern fn command(argv: list<string>, env: list<secret> = []) -> command","documentation":{"kind":"markdown","value":"A program and its arguments, run without a shell. As a task's `run` it is\nthe task (`${param}`, `${task}` and `${self}` work in the arguments); in a\nroute's `notify` it is a channel that receives the alert as JSON on stdin.\n`env` lists secrets passed to the process as environment variables\n(default none): `command([\"notify\"], env = [env(\"PAGER_TOKEN\")])`.\nSignature with defaults: `command(argv: list<string>, env: list<secret> = [])`."},"kind":3,"label":"command","sortText":"5_command"},{"detail":"extern fn cron(expr: string, tz: string = \"UTC\") -> cron","documentation":{"kind":"markdown","value":"A schedule: a 5-field cron expression (minute hour day-of-month month\nday-of-week, or `@daily` and friends) evaluated in time zone `tz`\n(an IANA name; default \"UTC\").\nSignature with defaults: `cron(expr: string, tz: string = \"UTC\")`."},"kind":3,"label":"cron","sortText":"5_cron"},{"detail":"extern fn env(name: string) -> secret","documentation":{"kind":"markdown","value":"The value of environment variable `name`, read at run time: a secret. It may\nflow only into a target's `dsn`, a `webhook` url or a `command`'s `env`."},"kind":3,"label":"env","sortText":"5_env"},{"detail":"extern fn exponential(initial: duration = 30s, max: duration = 10m) -> backoff","documentation":{"kind":"markdown","value":"Waits that double from `initial` (default 30s) up to `max` (default 10m).\nSignature with defaults: `exponential(initial: duration = 30s, max: duration = 10m)`."},"kind":3,"label":"exponential","sortText":"5_exponential"},{"detail":"extern fn file(path: string) -> sql","documentation":{"kind":"markdown","value":"The SQL in file `path`, relative to the directory of the .flow file.\n`${name}` inside the file works as in an inline SQL string."},"kind":3,"label":"file","sortText":"5_file"},{"detail":"extern fn fixed(delay: duration) -> backoff","documentation":{"kind":"markdown","value":"The same wait `delay` before every retry."},"kind":3,"label":"fixed","sortText":"5_fixed"},{"detail":"extern fn jsonl(path: string) -> channel","documentation":{"kind":"markdown","value":"An alert channel that appends one JSON line per alert to `path`."},"kind":3,"label":"jsonl","sortText":"5_jsonl"},{"detail":"extern fn logical_date() -> date","documentation":{"kind":"markdown","value":"The day a run is for: the scheduled day, or each day of a backfill.\nUsually the default of `param ds: date`."},"kind":3,"label":"logical_date","sortText":"5_logical_date"},{"detail":"extern fn merge(key: list<column>) -> write_mode","documentation":{"kind":"markdown","value":"Write mode: upsert on `key` (idempotent)."},"kind":3,"label":"merge","sortText":"5_merge"},{"detail":"extern fn overwrite_partition(col: column) -> write_mode","documentation":{"kind":"markdown","value":"Write mode: delete the rows whose `col` equals the run's value of the param\nof the same name, then insert (idempotent)."},"kind":3,"label":"overwrite_partition","sortText":"5_overwrite_partition"},{"detail":"extern fn retry(attempts: int, backoff: backoff = exponential(), on: retry_on = transient) -> retry_policy","documentation":{"kind":"markdown","value":"Retry a failed attempt up to `attempts` more times, waiting `backoff`\n(default `exponential()`) in between; `on` is `transient` (default:\nlost connections, serialization failures, deadlocks, timeouts) or `any`.\nSignature with defaults:\n`retry(attempts: int, backoff: backoff = exponential(), on: retry_on = transient)`."},"kind":3,"label":"retry","sortText":"5_retry"},{"detail":"extern fn stderr() -> channel","documentation":{"kind":"markdown","value":"An alert channel that prints alerts on the standard error of `flowc`."},"kind":3,"label":"stderr","sortText":"5_stderr"},{"detail":"extern fn webhook(url: secret) -> channel","documentation":{"kind":"markdown","value":"An alert channel that POSTs the alert as JSON to `url` (usually a secret:\n`webhook(env(\"HOOK_URL\"))`)."},"kind":3,"label":"webhook","sortText":"5_webhook"},{"detail":"task scratch.t","kind":7,"label":"t","sortText":"6_t"}]}}
+{"id":10,"result":{"isIncomplete":false,"items":[]}}
+{"id":11,"result":{"isIncomplete":false,"items":[{"detail":"keyword","kind":14,"label":"fn","sortText":"2_fn"},{"detail":"keyword","kind":14,"label":"legacy","sortText":"2_legacy"},{"detail":"keyword","kind":14,"label":"project","sortText":"2_project"},{"detail":"keyword","kind":14,"label":"route","sortText":"2_route"},{"detail":"keyword","kind":14,"label":"target","sortText":"2_target"},{"detail":"keyword","kind":14,"label":"workflow","sortText":"2_workflow"}]}}
+{"id":12,"result":null}
+exit code: 0

@@ -1,0 +1,83 @@
+// JSON-RPC classification, LSP params decoding (never throwing out), and
+// file URIs.
+#include "lsp/protocol/jsonrpc.h"
+#include "lsp/protocol/messages.h"
+#include "lsp/protocol/uri.h"
+
+#include <doctest/doctest.h>
+
+using namespace flowc::lsp;
+
+TEST_CASE("messages are classified by id, method and result") {
+  CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})").kind == Incoming::Kind::Request);
+  CHECK(parse_message(R"({"jsonrpc":"2.0","method":"initialized"})").kind == Incoming::Kind::Notification);
+  CHECK(parse_message(R"({"jsonrpc":"2.0","id":"a","result":null})").kind == Incoming::Kind::Response);
+  Incoming bad = parse_message("{oops");
+  CHECK(bad.kind == Incoming::Kind::Invalid);
+  CHECK(bad.error.code == ErrorCode::ParseError);
+  CHECK(bad.id.is_null());
+}
+
+TEST_CASE("JSON that is not JSON-RPC is an InvalidRequest, keeping a readable id") {
+  Incoming no_version = parse_message(R"({"id":4,"method":"x"})");
+  CHECK(no_version.error.code == ErrorCode::InvalidRequest);
+  CHECK(no_version.id == 4);
+  CHECK(parse_message("[]").error.code == ErrorCode::InvalidRequest);
+  CHECK(parse_message(R"({"jsonrpc":"2.0","id":true,"method":"x"})").error.code == ErrorCode::InvalidRequest);
+  CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})").error.code == ErrorCode::InvalidRequest);
+}
+
+TEST_CASE("error responses carry the code and a null id when unknown") {
+  Json j = Json::parse(make_error(nullptr, {ErrorCode::ParseError, "bad"}));
+  CHECK(j["id"].is_null());
+  CHECK(j["error"]["code"] == -32700);
+  CHECK(j["jsonrpc"] == "2.0");
+}
+
+TEST_CASE("decode reports a bad shape as a message instead of throwing") {
+  std::string error;
+  auto ok = proto::decode<proto::TextDocumentPositionParams>(
+      Json::parse(R"({"textDocument":{"uri":"file:///a.flow"},"position":{"line":3,"character":4}})"), error);
+  REQUIRE(ok.has_value());
+  CHECK(ok->position.line == 3);
+  CHECK_FALSE(proto::decode<proto::TextDocumentPositionParams>(Json::parse(R"({"textDocument":{}})"), error));
+  CHECK(error == "invalid params: missing field `uri`");
+  CHECK_FALSE(proto::decode<proto::TextDocumentPositionParams>(
+      Json::parse(R"({"textDocument":{"uri":"x"},"position":{"line":-1,"character":0}})"), error));
+  CHECK_FALSE(proto::decode<proto::RenameParams>(Json::parse("[1]"), error));
+  // Huge numbers clamp rather than overflow (positions clamp later anyway).
+  auto huge = proto::decode<proto::TextDocumentPositionParams>(
+      Json::parse(R"({"textDocument":{"uri":"x"},"position":{"line":1e300,"character":99999999999}})"), error);
+  REQUIRE(huge.has_value());
+  CHECK(huge->position.line == UINT32_MAX);
+  CHECK(huge->position.character == UINT32_MAX);
+}
+
+TEST_CASE("client capabilities are read from their nested places") {
+  std::string error;
+  auto p = proto::decode<proto::InitializeParams>(Json::parse(R"({
+    "capabilities": {
+      "general": {"positionEncodings": ["utf-8", "utf-16"]},
+      "textDocument": {"hover": {"contentFormat": ["markdown"]},
+                       "rename": {"prepareSupport": true},
+                       "documentSymbol": {"hierarchicalDocumentSymbolSupport": true}}}})"),
+                                                  error);
+  REQUIRE(p.has_value());
+  CHECK(p->capabilities.positionEncodings.front() == "utf-8");
+  CHECK(p->capabilities.hoverMarkdown);
+  CHECK(p->capabilities.prepareRename);
+  CHECK(p->capabilities.hierarchicalDocumentSymbols);
+  CHECK_FALSE(p->capabilities.codeActionLiterals);
+}
+
+TEST_CASE("file URIs round-trip with percent-encoding") {
+  CHECK(uri_to_path("file:///home/a%20b/x.flow") == "/home/a b/x.flow");
+  CHECK(uri_to_path("file://localhost/tmp/x.flow") == "/tmp/x.flow");
+  CHECK(uri_to_path("FILE:///tmp/%C3%A9.flow") == "/tmp/é.flow");
+  CHECK_FALSE(uri_to_path("untitled:Untitled-1").has_value());
+  CHECK_FALSE(uri_to_path("file://server/share/x.flow").has_value());
+  CHECK_FALSE(uri_to_path("file:///bad%2").has_value());
+  CHECK_FALSE(uri_to_path("file:///nul%00").has_value());
+  CHECK(path_to_uri("/home/a b/é.flow") == "file:///home/a%20b/%C3%A9.flow");
+  CHECK(uri_to_path(path_to_uri("/x/[y]#z.flow")) == "/x/[y]#z.flow");
+}

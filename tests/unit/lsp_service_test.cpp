@@ -1,0 +1,219 @@
+// The compiler service behind the language server, without JSON: documents
+// edited in UTF-16 positions, incremental re-checking, and the queries.
+#include "lsp/server/service.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "lsp/server/completion_context.h"
+
+using namespace flowc;
+using namespace flowc::lsp;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A temporary project directory, removed at the end of the test.
+struct TempProject {
+  fs::path root;
+  TempProject() {
+    root = fs::temp_directory_path() / ("flowc-lsp-unit-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::create_directories(root);
+    write("flow.project", "project p {\n  default_target = wh\n}\n");
+    write("targets.flow", "target wh {\n  dsn    = env(\"WH_DSN\")\n  schema = \"analytics\"\n}\n");
+    write("routes.flow", "route oncall {\n  owner  = \"o\"\n  notify = [stderr()]\n}\n");
+  }
+  ~TempProject() {
+    std::error_code ec;
+    fs::remove_all(root, ec);
+  }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(root / name) << text;
+    return (root / name).string();
+  }
+};
+
+const char* kWorkflow =
+    "workflow w {\n"                                  // 0
+    "  owner      = \"o\"\n"                          // 1
+    "  on_failure = alert(oncall)\n"                  // 2
+    "  source orders {\n"                             // 3
+    "    table = \"raw.orders\"\n"                    // 4
+    "    ready = row_count() > 0\n"                   // 5
+    "  }\n"                                           // 6
+    "  task t {\n"                                    // 7
+    "    writes  = \"out\"\n"                         // 8
+    "    mode    = replace\n"                         // 9
+    "    sql     = \"select 'é😀' from ${orders}\"\n"  // 10
+    "    publish = true\n"                            // 11
+    "  }\n"                                           // 12
+    "}\n";
+
+ServiceOptions options(ColumnUnit unit = ColumnUnit::Utf16) {
+  return ServiceOptions{unit, std::string(FLOWC_SOURCE_DIR) + "/stdlib/std"};
+}
+
+const FileDiagnostics* find(const std::vector<FileDiagnostics>& all, const std::string& path) {
+  for (const auto& f : all) {
+    if (f.path == path) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("an opened clean document is published once, empty") {
+  TempProject p;
+  std::string path = p.write("w.flow", kWorkflow);
+  Service s(options());
+  s.open(path, kWorkflow);
+  auto first = s.check();
+  const FileDiagnostics* mine = find(first, path);
+  REQUIRE(mine != nullptr);
+  CHECK(mine->diagnostics.empty());
+  CHECK(s.check().empty());  // nothing changed: nothing to publish
+}
+
+TEST_CASE("edits in UTF-16 positions after non-ASCII text land on the right bytes") {
+  TempProject p;
+  std::string path = p.write("w.flow", kWorkflow);
+  Service s(options());
+  s.open(path, kWorkflow);
+  s.check();
+  // Line 10: `    sql     = "select 'é😀' from ${orders}"`; `orders` inside
+  // ${} starts at UTF-16 column 35 (byte column 38).
+  TextRange orders{{10, 35}, {10, 41}};
+  REQUIRE(s.change(path, {TextChange{orders, "ordrs"}}));
+  auto diags = s.check();
+  const FileDiagnostics* mine = find(diags, path);
+  REQUIRE(mine != nullptr);
+  REQUIRE(mine->diagnostics.size() == 1);
+  CHECK(mine->diagnostics[0].code == "E0306");
+  CHECK(mine->diagnostics[0].range == TextRange{{10, 35}, {10, 40}});
+  // Undo: the diagnostics clear.
+  REQUIRE(s.change(path, {TextChange{TextRange{{10, 35}, {10, 40}}, "orders"}}));
+  mine = find(s.check(), path);
+  REQUIRE(mine != nullptr);
+  CHECK(mine->diagnostics.empty());
+}
+
+TEST_CASE("the same position in UTF-8 columns is a different number") {
+  TempProject p;
+  std::string path = p.write("w.flow", kWorkflow);
+  Service s(options(ColumnUnit::Utf8));
+  s.open(path, kWorkflow);
+  s.check();
+  auto defs = s.definition(path, {10, 41});  // inside `orders`, byte column
+  REQUIRE(defs.size() == 1);
+  CHECK(defs[0].path == path);
+  CHECK(defs[0].range == TextRange{{3, 9}, {3, 15}});
+}
+
+TEST_CASE("definition, references and hover follow the model") {
+  TempProject p;
+  std::string path = p.write("w.flow", kWorkflow);
+  Service s(options());
+  s.open(path, kWorkflow);
+  s.check();
+  auto defs = s.definition(path, {10, 39});
+  REQUIRE(defs.size() == 1);
+  CHECK(defs[0].range == TextRange{{3, 9}, {3, 15}});
+  auto refs = s.references(path, {3, 10}, /*include_declaration=*/true);
+  CHECK(refs.size() == 2);
+  CHECK(s.references(path, {3, 10}, false).size() == 1);
+  auto hover = s.hover(path, {7, 7});
+  REQUIRE(hover.has_value());
+  CHECK(hover->markdown.find("task w.t") != std::string::npos);
+  CHECK(hover->markdown.find("`analytics.out`") != std::string::npos);
+  // The stdlib: definition of `row_count` lands in stdlib/std.
+  auto stdlib = s.definition(path, {5, 13});
+  REQUIRE(stdlib.size() == 1);
+  CHECK(stdlib[0].path.find("stdlib/std/") != std::string::npos);
+}
+
+TEST_CASE("hover on env(\"X\") names the secret and never reads it") {
+  TempProject p;
+  std::string path = (p.root / "targets.flow").string();
+  ::setenv("WH_DSN", "postgres://user:hunter2@db/x", 1);
+  Service s(options());
+  std::string text = "target wh {\n  dsn    = env(\"WH_DSN\")\n  schema = \"analytics\"\n}\n";
+  s.open(path, text);
+  s.check();
+  auto hover = s.hover(path, {1, 17});
+  REQUIRE(hover.has_value());
+  CHECK(hover->markdown.find("secret WH_DSN") != std::string::npos);
+  CHECK(hover->markdown.find("hunter2") == std::string::npos);
+  auto target = s.hover(path, {0, 8});
+  REQUIRE(target.has_value());
+  CHECK(target->markdown.find("WH_DSN") != std::string::npos);
+  CHECK(target->markdown.find("hunter2") == std::string::npos);
+  ::unsetenv("WH_DSN");
+}
+
+TEST_CASE("rename edits every use and refuses stdlib names, keywords and bad identifiers") {
+  TempProject p;
+  std::string path = p.write("w.flow", kWorkflow);
+  Service s(options());
+  s.open(path, kWorkflow);
+  s.check();
+  RenameResult ok = s.rename(path, {3, 10}, "raw_orders");
+  CHECK(ok.error.empty());
+  REQUIRE(ok.edits.count(path) == 1);
+  CHECK(ok.edits[path].size() == 2);
+  CHECK(s.rename(path, {5, 13}, "rows").error.find("standard library") != std::string::npos);
+  CHECK(s.rename(path, {3, 10}, "task").error.find("keyword") != std::string::npos);
+  CHECK(s.rename(path, {3, 10}, "1x").error.find("not a valid name") != std::string::npos);
+  CHECK(s.rename(path, {3, 10}, "t").error.find("already declared") != std::string::npos);
+  CHECK(s.prepare_rename(path, {1, 3}).error.find("cannot be renamed") != std::string::npos);
+}
+
+TEST_CASE("a file that does not parse is not formatted") {
+  TempProject p;
+  std::string path = p.write("w.flow", kWorkflow);
+  Service s(options());
+  s.open(path, "workflow w {\n  owner = \n");
+  CHECK_FALSE(s.format(path).has_value());
+  s.change(path, {TextChange{std::nullopt, "route   r {\n owner = \"o\"\n  notify = [stderr()]\n}\n"}});
+  auto edits = s.format(path);
+  REQUIRE(edits.has_value());
+  CHECK_FALSE(edits->empty());
+}
+
+TEST_CASE("other files are not handled") {
+  Service s(options());
+  CHECK_FALSE(Service::handles("/tmp/readme.md"));
+  CHECK(Service::handles("/tmp/x/flow.project"));
+  s.open("/tmp/readme.md", "# hi");
+  CHECK(s.check().empty());
+  CHECK_FALSE(s.hover("/tmp/readme.md", {0, 0}).has_value());
+  CHECK(s.complete("/tmp/readme.md", {0, 0}).entries.empty());
+}
+
+TEST_CASE("completion context: where the cursor is") {
+  using Where = CompletionContext::Where;
+  auto at_end = [](std::string_view text) { return completion_context(text, static_cast<uint32_t>(text.size())); };
+  CHECK(at_end("").where == Where::TopLevel);
+  CHECK(at_end("workflow w {\n  task t {\n    wri").where == Where::Member);
+  CHECK(at_end("workflow w {\n  task t {\n    wri").blocks.back().keyword == "task");
+  CHECK(at_end("workflow w {\n  task t {\n    mode = re").attribute == "mode");
+  auto call = at_end("workflow w {\n  on_failure = alert(r, severity = ");
+  CHECK(call.where == Where::Value);
+  CHECK(call.call == "alert");
+  CHECK(call.named_arg == "severity");
+  CHECK(at_end("workflow w {\n  task t {\n    sql = \"select * from ${or").where == Where::Interpolation);
+  CHECK(at_end("workflow w {\n  task t {\n    sql = \"\"\"\n  select ${").where == Where::Interpolation);
+  CHECK(at_end("workflow w {\n  task t {\n    sql = \"select * from ").where == Where::None);
+  CHECK(at_end("workflow w {  # a comment").where == Where::None);
+  CHECK(at_end("workflow w {\n  task t {\n    expect ").where == Where::Expect);
+  CHECK(at_end("workflow w {\n  param ds: ").where == Where::Type);
+  auto qualified = at_end("workflow w {\n  task t {\n    after = [other.st");
+  CHECK(qualified.qualifier == "other");
+  CHECK(qualified.prefix == "st");
+}
