@@ -35,3 +35,14 @@ wait diagnostics a.flow
 > textDocument/documentSymbol {"textDocument": {"uri": "$URI(a.flow)"}}
 > shutdown
 ! exit
+=== expect
+{"id":1,"result":{"capabilities":{"completionProvider":{"resolveProvider":false,"triggerCharacters":["{",".","="]},"definitionProvider":true,"documentFormattingProvider":true,"documentSymbolProvider":true,"hoverProvider":true,"positionEncoding":"utf-16","referencesProvider":true,"renameProvider":true,"textDocumentSync":{"change":2,"openClose":true}},"serverInfo":{"name":"flowc","version":"0.1.0"}}}
+{"method":"textDocument/publishDiagnostics","params":{"diagnostics":[],"uri":"$ROOT/a.flow","version":1}}
+{"method":"textDocument/publishDiagnostics","params":{"diagnostics":[],"uri":"$ROOT/a.flow","version":2}}
+{"id":2,"result":[{"kind":24,"location":{"range":{"end":{"character":1,"line":4},"start":{"character":0,"line":1}},"uri":"$ROOT/a.flow"},"name":"team_call"}]}
+{"id":3,"result":{"contents":{"kind":"plaintext","value":"route team_call\n\nowner data-eng"},"range":{"end":{"character":15,"line":1},"start":{"character":6,"line":1}}}}
+{"method":"textDocument/publishDiagnostics","params":{"diagnostics":[{"code":"E0201","message":"`owner` expects `string`, found `int`","range":{"end":{"character":13,"line":2},"start":{"character":11,"line":2}},"severity":1,"source":"flowc"}],"uri":"$ROOT/a.flow","version":3}}
+{"method":"textDocument/publishDiagnostics","params":{"diagnostics":[],"uri":"$ROOT/a.flow","version":4}}
+{"id":4,"result":[{"kind":24,"location":{"range":{"end":{"character":1,"line":3},"start":{"character":0,"line":0}},"uri":"$ROOT/a.flow"},"name":"solo"}]}
+{"id":5,"result":null}
+exit code: 0

@@ -30,3 +30,14 @@ wait diagnostics a.flow
 > textDocument/documentSymbol {"textDocument": {"uri": "$URI(a.flow)"}}
 > shutdown
 ! exit
+=== expect
+{"id":1,"result":{"capabilities":{"completionProvider":{"resolveProvider":false,"triggerCharacters":["{",".","="]},"definitionProvider":true,"documentFormattingProvider":true,"documentSymbolProvider":true,"hoverProvider":true,"positionEncoding":"utf-16","referencesProvider":true,"renameProvider":true,"textDocumentSync":{"change":2,"openClose":true}},"serverInfo":{"name":"flowc","version":"0.1.0"}}}
+{"method":"textDocument/publishDiagnostics","params":{"diagnostics":[],"uri":"$ROOT/a.flow","version":1}}
+{"id":2,"result":null}
+{"id":3,"result":[]}
+{"method":"textDocument/publishDiagnostics","params":{"diagnostics":[],"uri":"$ROOT/a.flow","version":2}}
+{"id":4,"result":[{"kind":24,"location":{"range":{"end":{"character":1,"line":3},"start":{"character":0,"line":0}},"uri":"$ROOT/a.flow"},"name":"oncall"},{"kind":24,"location":{"range":{"end":{"character":1,"line":7},"start":{"character":0,"line":4}},"uri":"$ROOT/a.flow"},"name":"pager"}]}
+{"method":"textDocument/publishDiagnostics","params":{"diagnostics":[],"uri":"$ROOT/a.flow","version":3}}
+{"id":5,"result":[{"kind":24,"location":{"range":{"end":{"character":1,"line":3},"start":{"character":0,"line":0}},"uri":"$ROOT/a.flow"},"name":"alerts"},{"kind":24,"location":{"range":{"end":{"character":1,"line":7},"start":{"character":0,"line":4}},"uri":"$ROOT/a.flow"},"name":"pager"}]}
+{"id":6,"result":null}
+exit code: 0
