@@ -31,8 +31,9 @@ Attrs Checker::collect_attributes(const Scope& s, const syntax::Block& block) {
       if (specs[i].name == m.name.text) index = i;
     }
     if (index == specs.size()) {
-      Diagnostic& d = diags.report(DiagKind::BadAttribute, m.name.range,
-                                   "`" + std::string(m.name.text) + "` is not an attribute of " + a_or_an(kind_name));
+      Diagnostic& d =
+          diags.report(DiagKind::BadAttribute, m.name.range,
+                       "`" + std::string(m.name.text) + "` is not an attribute of " + a_or_an(kind_name));
       std::vector<std::string_view> names;
       std::string all;
       for (const AttributeSpec& spec : specs) {
@@ -59,10 +60,12 @@ Attrs Checker::collect_attributes(const Scope& s, const syntax::Block& block) {
   for (size_t i = 0; i < specs.size(); ++i) {
     if (!specs[i].required || attrs.members[i].valid() || broken(block.range)) continue;
     SourceRange at = block.name.range.valid() ? block.name.range : block.keyword_range;
-    Diagnostic& d = diags.report(DiagKind::BadAttribute, at,
-                                 std::string(kind_name) + " `" + std::string(block.name.text) +
-                                     "` is missing the required attribute `" + std::string(specs[i].name) + "`");
-    d.helps.push_back("add `" + std::string(specs[i].name) + " = ...` (" + model::type_name(specs[i].type) + ")");
+    Diagnostic& d =
+        diags.report(DiagKind::BadAttribute, at,
+                     std::string(kind_name) + " `" + std::string(block.name.text) +
+                         "` is missing the required attribute `" + std::string(specs[i].name) + "`");
+    d.helps.push_back("add `" + std::string(specs[i].name) + " = ...` (" + model::type_name(specs[i].type) +
+                      ")");
   }
   return attrs;
 }
@@ -70,7 +73,8 @@ Attrs Checker::collect_attributes(const Scope& s, const syntax::Block& block) {
 const syntax::Member* Checker::attr(const Scope& s, const Attrs& attrs, std::string_view name) const {
   std::span<const AttributeSpec> specs = attributes_of(attrs.kind);
   for (size_t i = 0; i < specs.size(); ++i) {
-    if (specs[i].name == name) return attrs.members[i].valid() ? &tree(s.tree).member(attrs.members[i]) : nullptr;
+    if (specs[i].name == name)
+      return attrs.members[i].valid() ? &tree(s.tree).member(attrs.members[i]) : nullptr;
   }
   return nullptr;
 }
@@ -90,7 +94,8 @@ void Checker::check_members(const Scope& s, const syntax::Block& block) {
   for (syntax::MemberId mid : block.members) {
     const syntax::Member& m = t.member(mid);
     if (m.kind == syntax::MemberKind::Param && !allows_params(block.kind)) {
-      diags.report(DiagKind::BadAttribute, m.range, "`param` is only allowed in a `workflow`, not in " + a_or_an(kind_name));
+      diags.report(DiagKind::BadAttribute, m.range,
+                   "`param` is only allowed in a `workflow`, not in " + a_or_an(kind_name));
     } else if (m.kind == syntax::MemberKind::Expect && !allows_expect(block.kind)) {
       diags.report(DiagKind::BadAttribute, m.range,
                    "`expect` is only allowed in a `source` or a `task`, not in " + a_or_an(kind_name));

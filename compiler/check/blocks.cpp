@@ -32,8 +32,10 @@ model::AlertSpec Checker::to_alert(TermId id) {
   std::span<const TermId> args = operands(id);
   if (t.kind != Kind::Call || t.text != "alert" || args.size() != 2) return alert;
   const model::Term& route = term(args[0]);
-  if (route.kind == Kind::Ref && route.symbol.valid()) alert.route = model::RouteId{model.symbol(route.symbol).entity};
-  if (term(args[1]).kind == Kind::Enum) alert.severity = static_cast<model::SeverityLevel>(term(args[1]).int_value);
+  if (route.kind == Kind::Ref && route.symbol.valid())
+    alert.route = model::RouteId{model.symbol(route.symbol).entity};
+  if (term(args[1]).kind == Kind::Enum)
+    alert.severity = static_cast<model::SeverityLevel>(term(args[1]).int_value);
   return alert;
 }
 
@@ -43,7 +45,8 @@ model::RetryPolicy Checker::to_retry(TermId id) {
   retry.range = t.range;
   std::span<const TermId> args = operands(id);
   if (t.kind != Kind::Call || t.text != "retry" || args.size() != 3) return retry;
-  if (term(args[0]).kind == Kind::Int) retry.attempts = static_cast<uint32_t>(std::max<int64_t>(0, term(args[0]).int_value));
+  if (term(args[0]).kind == Kind::Int)
+    retry.attempts = static_cast<uint32_t>(std::max<int64_t>(0, term(args[0]).int_value));
   const model::Term& backoff = term(args[1]);
   std::span<const TermId> b = operands(args[1]);
   if (backoff.kind == Kind::Call && backoff.text == "exponential" && b.size() == 2) {
@@ -102,7 +105,8 @@ void Checker::check_project() {
     TermId schema = attr_term(s, attrs, "state_schema");
     if (schema.valid() && term(schema).kind == Kind::String) model.project.state_schema = term(schema).text;
   }
-  if (!model.project.default_target.valid() && model.targets.size() == 1) model.project.default_target = model::TargetId{0};
+  if (!model.project.default_target.valid() && model.targets.size() == 1)
+    model.project.default_target = model::TargetId{0};
 }
 
 void Checker::check_target(uint32_t index) {
@@ -131,8 +135,10 @@ void Checker::check_target(uint32_t index) {
     if (env.kind != syntax::BlockKind::Environment || env.name.text.empty()) continue;
     auto [it, inserted] = seen.try_emplace(env.name.text, env.name.range);
     if (!inserted) {
-      diags.report(DiagKind::DuplicateName, env.name.range,
-                   "target `" + target.name + "` already has an environment `" + std::string(env.name.text) + "`")
+      diags
+          .report(
+              DiagKind::DuplicateName, env.name.range,
+              "target `" + target.name + "` already has an environment `" + std::string(env.name.text) + "`")
           .notes.push_back({it->second, "first defined here"});
       continue;
     }
@@ -164,7 +170,8 @@ void Checker::check_route(uint32_t index) {
   if (TermId notify = attr_term(s, attrs, "notify"); notify.valid() && term(notify).kind == Kind::List) {
     for (TermId channel : operands(notify)) model.routes[index].channels.push_back(to_channel(channel));
   }
-  if (TermId severity = attr_term(s, attrs, "min_severity"); severity.valid() && term(severity).kind == Kind::Enum) {
+  if (TermId severity = attr_term(s, attrs, "min_severity");
+      severity.valid() && term(severity).kind == Kind::Enum) {
     model.routes[index].min_severity = static_cast<model::SeverityLevel>(term(severity).int_value);
   }
   if (TermId repeat = attr_term(s, attrs, "repeat"); repeat.valid() && term(repeat).kind == Kind::Duration) {
@@ -178,7 +185,8 @@ void Checker::check_legacy(uint32_t index) {
   check_members(s, block);
   Attrs attrs = collect_attributes(s, block);
   LegacySite& site = legacy_sites[index];
-  if (TermId schedule = attr_term(s, attrs, "schedule"); schedule.valid() && term(schedule).kind == Kind::Call) {
+  if (TermId schedule = attr_term(s, attrs, "schedule");
+      schedule.valid() && term(schedule).kind == Kind::Call) {
     std::span<const TermId> args = operands(schedule);
     if (!args.empty()) model.legacies[index].schedule = string_value(args[0]);
   }
@@ -195,12 +203,15 @@ void Checker::check_legacy(uint32_t index) {
   legacy.consumers = string_list(consumers);
   // Written counts (even when invalid: that is already an error), but an
   // empty list says nothing.
-  auto given = [&](TermId t) { return t.valid() && !(term(t).kind == Kind::List && term(t).operand_count == 0); };
+  auto given = [&](TermId t) {
+    return t.valid() && !(term(t).kind == Kind::List && term(t).operand_count == 0);
+  };
   site.has_owner = attr(s, attrs, "owner") != nullptr;
   site.has_writes = given(writes);
   site.has_consumers = given(consumers);
   site.has_rollback = attr(s, attrs, "rollback") != nullptr;
-  if (TermId runtime = attr_term(s, attrs, "runtime"); runtime.valid() && term(runtime).kind == Kind::Duration) {
+  if (TermId runtime = attr_term(s, attrs, "runtime");
+      runtime.valid() && term(runtime).kind == Kind::Duration) {
     legacy.runtime_seconds = term(runtime).int_value;
   }
   legacy.symptoms = string_value(attr_term(s, attrs, "symptoms"));

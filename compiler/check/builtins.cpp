@@ -79,8 +79,9 @@ TermId Checker::bare_call(const Scope& s, FnInfo& fn, SourceRange range) {
   llvm::SmallVector<TermId, 4> args;
   for (size_t i = 0; i < fn.params.size(); ++i) {
     if (fn.params[i].builtin_default == nullptr) {
-      Diagnostic& d = sink(s).report(DiagKind::WrongArguments, range,
-                                     "`" + model.symbol(fn.symbol).name + "` is a function: call it with its arguments");
+      Diagnostic& d =
+          sink(s).report(DiagKind::WrongArguments, range,
+                         "`" + model.symbol(fn.symbol).name + "` is a function: call it with its arguments");
       add_signature_note(d, fn);
       return error_term(range);
     }
@@ -94,8 +95,10 @@ void Checker::check_cron(const Scope& s, TermId expr_term, TermId tz_term) {
   if (expr.kind == model::Term::Kind::String) {
     cron::CronError error;
     if (!cron::parse(expr.text, error)) {
-      SourceRange at = map_string_offset(expr.range, expr.text, error.begin, std::max(error.end, error.begin + 1));
-      Diagnostic& d = sink(s).report(DiagKind::InvalidSchedule, at, "invalid cron expression: " + error.message);
+      SourceRange at =
+          map_string_offset(expr.range, expr.text, error.begin, std::max(error.end, error.begin + 1));
+      Diagnostic& d =
+          sink(s).report(DiagKind::InvalidSchedule, at, "invalid cron expression: " + error.message);
       d.helps.push_back("five fields: minute hour day-of-month month day-of-week, as in `0 7 * * *`");
     }
   }
@@ -120,7 +123,8 @@ TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
   } else if (name == "env" && args.size() == 1) {
     const model::Term& a = arg(0);
     if (a.kind == model::Term::Kind::String && !is_identifier(a.text)) {
-      sink(s).report(DiagKind::WrongArguments, a.range, "`" + a.text + "` is not an environment variable name");
+      sink(s).report(DiagKind::WrongArguments, a.range,
+                     "`" + a.text + "` is not an environment variable name");
     } else if (a.kind != model::Term::Kind::String && a.kind != model::Term::Kind::Error) {
       sink(s).report(DiagKind::WrongArguments, a.range,
                      "`env` takes the variable's name as a literal string, as in `env(\"WAREHOUSE_DSN\")`");
@@ -129,15 +133,18 @@ TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
     const model::Term& a = arg(0);
     if (a.kind == model::Term::Kind::String) return load_sql_file(s, args[0]);
     if (a.kind != model::Term::Kind::Error) {
-      sink(s).report(DiagKind::WrongArguments, a.range, "`file` takes a literal path, as in `file(\"sql/x.sql\")`");
+      sink(s).report(DiagKind::WrongArguments, a.range,
+                     "`file` takes a literal path, as in `file(\"sql/x.sql\")`");
     }
     return error_term(term(call).range);
   } else if (name == "retry" && args.size() == 3) {
     const model::Term& on = arg(2);
     if (on.kind == model::Term::Kind::Enum && on.text == "any" && on.range.valid()) {
-      Diagnostic& d = sink(s).report(DiagKind::BroadRetry, on.range, "`retry(on = any)` retries every failure");
-      d.helps.push_back("a failing expectation or a SQL error will fail again; the default `on = transient` retries "
-                        "only lost connections, serialization failures, deadlocks and timeouts");
+      Diagnostic& d =
+          sink(s).report(DiagKind::BroadRetry, on.range, "`retry(on = any)` retries every failure");
+      d.helps.push_back(
+          "a failing expectation or a SQL error will fail again; the default `on = transient` retries "
+          "only lost connections, serialization failures, deadlocks and timeouts");
     }
   } else if (name == "merge" && args.size() == 1) {
     if (arg(0).kind == model::Term::Kind::List && arg(0).operand_count == 0) {
@@ -155,18 +162,20 @@ TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
     bool is_param = it != scope.end() && model.symbol(it->second).kind == model::SymbolKind::Param;
     if (col.kind == model::Term::Kind::Column && !is_param) {
       Diagnostic& d = sink(s).report(DiagKind::WrongArguments, col.range,
-                                     "workflow `" + model.workflows[s.workflow.index].name + "` has no param `" +
-                                         col.text + "` to give the partition's value");
-      d.helps.push_back("add `param " + col.text + ": date = logical_date`, or partition by a column named like a param");
+                                     "workflow `" + model.workflows[s.workflow.index].name +
+                                         "` has no param `" + col.text + "` to give the partition's value");
+      d.helps.push_back("add `param " + col.text +
+                        ": date = logical_date`, or partition by a column named like a param");
     }
   } else if (name == "partition_exists" && args.size() == 1) {
     const model::Term& a = arg(0);
     bool is_param = a.kind == model::Term::Kind::Ref && a.symbol.valid() &&
                     model.symbol(a.symbol).kind == model::SymbolKind::Param;
     if (!is_param && a.kind != model::Term::Kind::Error) {
-      sink(s).report(DiagKind::WrongArguments, a.range,
-                     "`partition_exists` takes a param, as in `partition_exists(ds)`: the partition column is "
-                     "named like the param");
+      sink(s).report(
+          DiagKind::WrongArguments, a.range,
+          "`partition_exists` takes a param, as in `partition_exists(ds)`: the partition column is "
+          "named like the param");
     }
   }
   return call;

@@ -16,9 +16,9 @@ struct BuiltinDefault {
   std::string_view fn;
   std::string_view param;
   Kind kind;
-  std::string_view text;  // as shown in signatures: "\"UTC\"", "high", "30s", "exponential()", "[]"
-  std::string_view value; // String: the text; Enum: the value name; Call: the fn name
-  int64_t seconds = 0;    // Duration
+  std::string_view text;   // as shown in signatures: "\"UTC\"", "high", "30s", "exponential()", "[]"
+  std::string_view value;  // String: the text; Enum: the value name; Call: the fn name
+  int64_t seconds = 0;     // Duration
 };
 
 /// The default of parameter `param` of extern fn `fn`, or nullptr when it is required.

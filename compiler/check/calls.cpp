@@ -33,7 +33,8 @@ TermId Checker::elaborate_call(const Scope& s, const syntax::Expr& call, Type ex
     std::vector<std::string_view> names;
     for (const FnInfo& f : fns) names.push_back(model.symbol(f.symbol).name);
     std::string_view near = closest_name(callee.text, names);
-    if (!near.empty()) d.fixits.push_back({callee.range, std::string(near), "did you mean `" + std::string(near) + "`?"});
+    if (!near.empty())
+      d.fixits.push_back({callee.range, std::string(near), "did you mean `" + std::string(near) + "`?"});
     return error_term(call.range);
   }
   reference(s, callee.range, fn->symbol);
@@ -47,7 +48,10 @@ TermId Checker::elaborate_call(const Scope& s, const syntax::Expr& call, Type ex
   bool ok = fn->signature_ok;
   bool too_many = false;
   for (size_t i = 1; i < call.operands.size(); ++i) {
-    if (!call.operands[i].valid()) { ok = false; continue; }
+    if (!call.operands[i].valid()) {
+      ok = false;
+      continue;
+    }
     const syntax::Expr& arg = t.expr(call.operands[i]);
     if (arg.kind == ExprKind::NamedArg) {
       named_seen = true;
@@ -61,15 +65,18 @@ TermId Checker::elaborate_call(const Scope& s, const syntax::Expr& call, Type ex
         std::vector<std::string_view> names;
         for (const ParamSig& p : fn->params) names.push_back(p.name);
         std::string_view near = closest_name(arg.text, names);
-        if (!near.empty()) d.fixits.push_back({arg.name_range, std::string(near), "did you mean `" + std::string(near) + "`?"});
+        if (!near.empty())
+          d.fixits.push_back(
+              {arg.name_range, std::string(near), "did you mean `" + std::string(near) + "`?"});
         add_signature_note(d, *fn);
         ok = false;
         continue;
       }
       reference(s, arg.name_range, fn->params[index].symbol);
       if (given[index]) {
-        Diagnostic& d = sink(s).report(DiagKind::WrongArguments, arg.name_range,
-                                       "the argument `" + std::string(arg.text) + "` of `" + name + "` is given twice");
+        Diagnostic& d =
+            sink(s).report(DiagKind::WrongArguments, arg.name_range,
+                           "the argument `" + std::string(arg.text) + "` of `" + name + "` is given twice");
         add_signature_note(d, *fn);
         ok = false;
         continue;
@@ -95,17 +102,19 @@ TermId Checker::elaborate_call(const Scope& s, const syntax::Expr& call, Type ex
   if (too_many) {
     size_t fixed = count;
     std::string most = std::to_string(fixed) + (fixed == 1 ? " argument" : " arguments");
-    Diagnostic& d = sink(s).report(DiagKind::WrongArguments, call.range,
-                                   "`" + name + "` takes " + (fixed == 0 ? "no arguments" : "at most " + most) +
-                                       " but " + std::to_string(positional_total) + " were given");
+    Diagnostic& d =
+        sink(s).report(DiagKind::WrongArguments, call.range,
+                       "`" + name + "` takes " + (fixed == 0 ? "no arguments" : "at most " + most) + " but " +
+                           std::to_string(positional_total) + " were given");
     add_signature_note(d, *fn);
     ok = false;
   }
   for (size_t p = 0; p < count; ++p) {
     const ParamSig& param = fn->params[p];
     if (given[p] || param.variadic || param.builtin_default != nullptr) continue;
-    Diagnostic& d = sink(s).report(DiagKind::WrongArguments, call.range,
-                                   "`" + name + "` is missing the argument `" + std::string(param.name) + "`");
+    Diagnostic& d =
+        sink(s).report(DiagKind::WrongArguments, call.range,
+                       "`" + name + "` is missing the argument `" + std::string(param.name) + "`");
     add_signature_note(d, *fn);
     ok = false;
   }
@@ -179,7 +188,16 @@ TermId Checker::call_function(const Scope& s, FnInfo& fn, SourceRange range, std
 }
 
 TermId Checker::expand(const Scope& s, const FnInfo& fn, SourceRange range, std::span<const TermId> args) {
-  if (fn.recursive || s.depth > 32) return error_term(range);
+  if (fn.recursive) return error_term(range);
+  // Non-recursive functions can still call each other so often that the
+  // expansion explodes (each calling the next twice): bound the work per call
+  // written in the source.
+  if (s.depth == 0) expansion_budget = kExpansionBudget;
+  if (expansion_budget == 0 || s.depth > 32) {
+    expansion_budget = 0;
+    return error_term(range);
+  }
+  --expansion_budget;
   const syntax::FnDecl& decl = tree(fn.tree).fn(fn.fn);
   if (!decl.body.valid() || args.size() != fn.params.size()) return error_term(range);
   llvm::StringMap<TermId> bindings;
@@ -191,6 +209,15 @@ TermId Checker::expand(const Scope& s, const FnInfo& fn, SourceRange range, std:
   inner.quiet = true;
   inner.depth = s.depth + 1;
   TermId body = elaborate(inner, decl.body, fn.result);
+  if (s.depth == 0) {
+    scratch.clear();  // diagnostics of the quiet expansion were reported at the declaration
+    if (expansion_budget == 0) {
+      sink(s).report(DiagKind::WrongArguments, range,
+                     "expanding `" + model.symbol(fn.symbol).name + "` here calls functions more than " +
+                         std::to_string(kExpansionBudget) + " times");
+      return error_term(range);
+    }
+  }
   // The expansion stands where the call was written, for later messages.
   return retarget(body, range);
 }

@@ -29,24 +29,24 @@ using model::WorkflowId;
 struct Scope {
   explicit Scope(uint32_t tree_index = 0, WorkflowId workflow_id = {}, TaskId node_id = {})
       : tree(tree_index), workflow(workflow_id), node(node_id) {}
-  uint32_t tree = 0;            // index into Checker::trees
-  WorkflowId workflow;          // invalid outside workflows
-  TaskId node;                  // the source or task being checked (`self`, dependencies)
+  uint32_t tree = 0;    // index into Checker::trees
+  WorkflowId workflow;  // invalid outside workflows
+  TaskId node;          // the source or task being checked (`self`, dependencies)
   const llvm::StringMap<TermId>* bindings = nullptr;  // fn parameters in a fn body
-  bool quiet = false;           // expanding an already-checked fn body: no diagnostics, no references
-  bool in_sql = false;          // resolving inside `${}` of SQL: unknown names are E0306
-  bool fn_body = false;         // checking a fn declaration: user fn calls are typed, not expanded
-  uint32_t depth = 0;           // fn expansion depth
+  bool quiet = false;    // expanding an already-checked fn body: no diagnostics, no references
+  bool in_sql = false;   // resolving inside `${}` of SQL: unknown names are E0306
+  bool fn_body = false;  // checking a fn declaration: user fn calls are typed, not expanded
+  uint32_t depth = 0;    // fn expansion depth
 };
 
 /// A parameter of a function, with its resolved type.
 struct ParamSig {
   std::string_view name;
-  Type type;                    // variadic: the element type
+  Type type;  // variadic: the element type
   bool variadic = false;
   const struct BuiltinDefault* builtin_default = nullptr;  // extern fns: the compiler's default
   SymbolId symbol;
-  TermId default_term;          // built on first use
+  TermId default_term;  // built on first use
 };
 
 /// A `fn` or `extern fn` declaration.
@@ -57,7 +57,7 @@ struct FnInfo {
   std::vector<ParamSig> params;
   Type result;
   bool is_extern = false;
-  bool recursive = false;       // part of a call cycle (reported once): never expanded
+  bool recursive = false;  // part of a call cycle (reported once): never expanded
   bool signature_ok = true;
 };
 
@@ -65,7 +65,7 @@ struct FnInfo {
 struct Edge {
   TaskId to;
   SourceRange range;
-  bool data = true;             // `${name}` (reads the table) or `after`
+  bool data = true;  // `${name}` (reads the table) or `after`
 };
 
 /// A block and the tree it lives in.
@@ -82,7 +82,8 @@ struct Attrs {
 
 /// Ranges the rules point at, kept while building the model.
 struct LegacySite {
-  bool has_owner = false, has_writes = false, has_consumers = false, has_rollback = false;  // written, even if invalid
+  bool has_owner = false, has_writes = false, has_consumers = false,
+       has_rollback = false;  // written, even if invalid
   SourceRange enabled;
   std::vector<SourceRange> writes;
   SourceRange rollback;
@@ -102,24 +103,26 @@ struct NodeSite {
 
 class Checker {
  public:
+  /// Collects the trees (stdlib first) and the positions of syntax errors already reported.
   Checker(const CheckInput& input, DiagnosticEngine& diagnostics);
   /// Runs every pass and returns the model.
   model::Model run();
+  /// Sizes the model's vectors from the trees, so they do not grow by doubling.
   void reserve();
 
   // --- state shared by the passes ---------------------------------------
   SourceManager& sources;
   DiagnosticEngine& diags;
-  DiagnosticEngine scratch;    // receives diagnostics of quiet scopes
+  DiagnosticEngine scratch;  // receives diagnostics of quiet scopes
   model::Model model;
   std::vector<const syntax::SyntaxTree*> trees;
   std::vector<bool> tree_in_stdlib;
-  llvm::StringMap<SymbolId> globals;           // top-level names and functions
+  llvm::StringMap<SymbolId> globals;  // top-level names and functions
   std::vector<llvm::StringMap<SymbolId>> workflow_scopes;
   std::vector<FnInfo> fns;
-  llvm::DenseMap<uint32_t, uint32_t> fn_of_symbol;   // symbol index -> fns index
+  llvm::DenseMap<uint32_t, uint32_t> fn_of_symbol;         // symbol index -> fns index
   std::array<std::vector<SymbolId>, 8> attribute_symbols;  // by block kind, by spec position
-  std::vector<SymbolId> enum_symbols;                        // by enum_values() position
+  std::vector<SymbolId> enum_symbols;                      // by enum_values() position
   std::vector<BlockSite> workflow_blocks, node_blocks, route_blocks, target_blocks, legacy_blocks;
   std::vector<WorkflowSite> workflow_sites;
   std::vector<NodeSite> node_sites;
@@ -134,45 +137,76 @@ class Checker {
   bool broken(SourceRange range) const;
 
   // --- helpers (checker.cpp) --------------------------------------------
+  /// The tree at `index` of `trees`.
   const syntax::SyntaxTree& tree(uint32_t index) const { return *trees[index]; }
+  /// Where diagnostics of scope `s` go: `scratch` for quiet expansions.
   DiagnosticEngine& sink(const Scope& s) { return s.quiet ? scratch : diags; }
+  /// The source text of `range`; empty when the range is invalid.
   std::string_view text_of(SourceRange range) const;
+  /// Appends a symbol and returns its id.
   SymbolId add_symbol(model::Symbol symbol);
+  /// Records a use of `symbol` at `range` (not in quiet scopes).
   void reference(const Scope& s, SourceRange range, SymbolId symbol);
+  /// Appends a term with its operands and returns its id.
   TermId add_term(model::Term term, std::span<const TermId> operands = {});
+  /// An Error term: already diagnosed, accepted everywhere.
   TermId error_term(SourceRange range);
+  /// The term `id`.
   const model::Term& term(TermId id) const { return model.terms[id.index]; }
+  /// The operands of term `id`.
   std::span<const TermId> operands(TermId id) const { return model.operands(id); }
+  /// The type of term `id` (the error type for an invalid id).
   Type type_of(TermId id) const { return id.valid() ? model.terms[id.index].type : Type{}; }
+  /// The function declared by `symbol`, or nullptr when it is not a function.
   FnInfo* function(SymbolId symbol);
+  /// A copy of term `id` (sharing its operands) placed at `range`.
   TermId retarget(TermId id, SourceRange range);
+  /// "fn name(param: type, ...) -> type", with the compiler's defaults.
   std::string signature_of(const FnInfo& fn) const;
 
   // --- declare.cpp: symbols, scopes, E0102, block placement ------------
+  /// Symbols for every attribute of every block kind and every enum value.
   void declare_builtins();
+  /// Declares the top-level blocks and functions of one tree.
   void declare_tree(uint32_t tree_index);
+  /// Declares one top-level block and its model entity (E0102, E0103 placement).
   void declare_block(uint32_t tree_index, syntax::BlockId id);
+  /// Declares a workflow's params, sources and tasks in its scope.
   void declare_workflow_members(uint32_t tree_index, syntax::BlockId id, WorkflowId workflow);
+  /// Declares a `fn` or `extern fn` with its resolved signature.
   void declare_fn(uint32_t tree_index, syntax::FnId id);
+  /// Adds a top-level name; false (after E0102) when it is taken.
   bool declare_global(SymbolId id, SourceRange at);
+  /// The type a TypeRef names; nullopt after reporting an unknown or malformed type.
   std::optional<Type> resolve_type(const Scope& s, syntax::TypeId id);
 
   // --- functions.cpp: fn bodies and recursion ---------------------------
+  /// Type-checks user `fn` bodies and reports recursive functions (E0301).
   void check_functions();
   std::vector<std::vector<std::pair<uint32_t, SourceRange>>> fn_calls;  // caller fn -> callee fn
   uint32_t checking_fn = UINT32_MAX;
 
   // --- elaborate.cpp: expressions ----------------------------------------
+  /// The term of expression `id`; `expected` resolves enum values and columns.
   TermId elaborate(const Scope& s, syntax::ExprId id, Type expected);
+  /// Resolves a plain name: fn parameters, enum values, columns, the workflow, top-level names.
   TermId resolve_name(const Scope& s, std::string_view name, SourceRange range, Type expected);
+  /// Resolves `workflow.task`.
   TermId resolve_member(const Scope& s, const syntax::Expr& expr, Type expected);
+  /// The task or source `name` of `workflow`, or an Error term after E0101/E0306.
   TermId qualified_node(const Scope& s, std::string_view workflow, SourceRange workflow_range,
                         std::string_view name, SourceRange name_range, SourceRange whole);
+  /// A Ref term to `symbol` with the symbol's type.
   TermId ref_term(SymbolId symbol, SourceRange range);
+  /// E0101 (E0306 inside SQL) with the closest visible name as a fix-it.
   void report_unknown_name(const Scope& s, std::string_view name, SourceRange range, Type expected);
+  /// The names a typo of a name of type `expected` may have meant.
   std::vector<std::string_view> visible_names(const Scope& s, Type expected) const;
+  /// `not`, `and`, `or` over bools and expectations.
   TermId elaborate_logic(const Scope& s, const syntax::Expr& expr);
+  /// Comparisons, `in` and `change` (compare.cpp).
   TermId elaborate_compare(const Scope& s, const syntax::Expr& expr);
+  /// A list literal; its element types must unify.
   TermId elaborate_list(const Scope& s, const syntax::Expr& expr, Type expected);
 
   // --- coerce.cpp: E0201 / E0203 with suggestions -----------------------
@@ -180,67 +214,113 @@ class Checker {
   /// naming `what`. Returns false after reporting.
   bool coerce(const Scope& s, TermId term, Type want, std::string_view what,
               DiagKind kind = DiagKind::TypeMismatch, const FnInfo* fn = nullptr);
+  /// Adds the literal of type `want` the user probably meant, as a fix-it.
   void suggest_literal(Diagnostic& d, TermId term, Type want);
 
   // --- calls.cpp: binding arguments, expanding fn ------------------------
+  /// A call: arguments bound and checked (E0202), then call_function.
   TermId elaborate_call(const Scope& s, const syntax::Expr& call, Type expected);
+  /// A Call term for an extern fn (after its builtin checks), or the expansion of a user fn.
   TermId call_function(const Scope& s, FnInfo& fn, SourceRange range, std::span<const TermId> args);
+  /// The body of user fn `fn` with its parameters bound to `args`.
   TermId expand(const Scope& s, const FnInfo& fn, SourceRange range, std::span<const TermId> args);
+  /// The compiler's default for parameter `param` of extern fn `fn`.
   TermId default_argument(const Scope& s, FnInfo& fn, size_t param);
+  /// A function named without `()`: a call with every default, or E0202.
   TermId bare_call(const Scope& s, FnInfo& fn, SourceRange range);
+  static constexpr uint32_t kExpansionBudget = 10000;
+  uint32_t expansion_budget = kExpansionBudget;  // fn expansions left for the current top-level call
+  /// Adds "the signature is `...`" to an E0202.
   void add_signature_note(Diagnostic& d, const FnInfo& fn) const;
 
   // --- builtins.cpp: what extern fns need beyond their signature --------
+  /// The checks of extern fn `fn` beyond its signature; may replace the call (file()).
   TermId apply_builtin(const Scope& s, const FnInfo& fn, TermId call);
+  /// E0204 for a bad cron expression or time zone.
   void check_cron(const Scope& s, TermId expr_term, TermId tz_term);
 
   // --- templates.cpp: `${}` strings and .sql files ----------------------
+  /// A string with `${}`: a Template term (SQL when `expected` is sql).
   TermId elaborate_template(const Scope& s, const syntax::Expr& expr, Type expected);
+  /// The Template term of `file(path)`, read relative to the .flow file.
   TermId load_sql_file(const Scope& s, TermId path_term);
+  /// Appends the piece a `${}` resolves to (table, param, self), recording dependencies.
   void add_template_part(const Scope& s, model::SqlTemplate& out, TermId value, SourceRange range);
+  /// Splits a .sql file into text and resolved `${name}` pieces.
   void scan_sql_file(const Scope& s, FileId file, model::SqlTemplate& out);
-  SourceRange map_string_offset(SourceRange part_range, std::string_view decoded, uint32_t begin, uint32_t end) const;
+  /// The source range of decoded bytes [begin, end) of a string literal; the whole literal when unsure.
+  SourceRange map_string_offset(SourceRange part_range, std::string_view decoded, uint32_t begin,
+                                uint32_t end) const;
 
   // --- attrs.cpp: attribute sets --------------------------------------------
+  /// The block's attributes by schema position (E0103 unknown or missing, E0102 twice).
   Attrs collect_attributes(const Scope& s, const syntax::Block& block);
+  /// The member setting attribute `name`, or nullptr.
   const syntax::Member* attr(const Scope& s, const Attrs& attrs, std::string_view name) const;
+  /// The checked value of attribute `name`; invalid when absent, Error when wrong.
   TermId attr_term(const Scope& s, const Attrs& attrs, std::string_view name);
+  /// E0103 for params, expectations and blocks where they are not allowed.
   void check_members(const Scope& s, const syntax::Block& block);
 
   // --- blocks.cpp: project, targets, routes, legacy jobs ----------------
+  /// The project block (or its defaults).
   void check_project();
+  /// Target `index` and its environments.
   void check_target(uint32_t index);
+  /// Route `index` and its channels.
   void check_route(uint32_t index);
+  /// Legacy job `index`.
   void check_legacy(uint32_t index);
+  /// The AlertSpec of an `alert(...)` term.
   model::AlertSpec to_alert(TermId term);
+  /// The RetryPolicy of a `retry(...)` term.
   model::RetryPolicy to_retry(TermId term);
+  /// The Channel of a `webhook/command/jsonl/stderr` term.
   model::Channel to_channel(TermId term);
+  /// The text of a String (or Template) term; empty otherwise.
   std::string string_value(TermId term) const;
+  /// The texts of a list of strings.
   std::vector<std::string> string_list(TermId term) const;
 
   // --- workflows.cpp / nodes.cpp: workflows, params, sources, tasks -----
+  /// Workflow `index`: attributes, params, then each node.
   void check_workflow(uint32_t index);
+  /// Source or task `index` and its expectations.
   void check_node(uint32_t index);
+  /// The `expect` lines of a source or task.
   void check_expectations(const Scope& s, const syntax::Block& block, model::Node& node);
+  /// The WriteMode of a `mode` term.
   model::WriteMode to_write_mode(TermId term) const;
+  /// The SqlTemplate of a String or Template term.
   model::SqlTemplate to_template(const Scope& s, TermId term) const;
+  /// A source's attributes.
   void check_source(const Scope& s, const Attrs& attrs, model::Node& node);
+  /// A task's attributes (tasks.cpp).
   void check_task(const Scope& s, const syntax::Block& block, const Attrs& attrs, model::Node& node);
 
   // --- graph.cpp: dependencies, cycles, writers, hidden reads, W0404 ----
+  /// Each node's deduplicated dependencies; E0306 for reads of tables nobody writes.
   void build_graph();
+  /// E0301 for each dependency cycle, once.
   void check_cycles();
+  /// E0302 for a table with two writers.
   void check_writers();
+  /// W0402 for tables named literally in SQL.
   void check_hidden_dependencies();
+  /// W0404 for outputs nothing reads.
   void check_unused_outputs();
+  /// "<target>:<schema>.<table>", lower-case: one key per physical table.
   std::string table_key(const model::Node& node) const;
+  /// "task" or "workflow.task".
   std::string node_label(TaskId id, bool qualified) const;
   std::vector<bool> node_read;
 
   // --- deadline.cpp: W0406 ------------------------------------------------
+  /// W0406 for deadlines the critical path cannot meet.
   void check_deadlines();
 
   // --- rules.cpp: E0303 E0304 E0305 E0307 W0401 W0405 --------------------
+  /// E0303, E0304, E0305, E0307, W0401, W0405.
   void check_rules();
 };
 

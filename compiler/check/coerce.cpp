@@ -8,7 +8,8 @@ namespace flowc::check {
 
 using Kind = model::Term::Kind;
 
-bool Checker::coerce(const Scope& s, TermId id, Type want, std::string_view what, DiagKind kind, const FnInfo* fn) {
+bool Checker::coerce(const Scope& s, TermId id, Type want, std::string_view what, DiagKind kind,
+                     const FnInfo* fn) {
   Type got = type_of(id);
   if (is_error(got) || is_error(want)) return true;
   const model::Term& t = term(id);
@@ -20,15 +21,17 @@ bool Checker::coerce(const Scope& s, TermId id, Type want, std::string_view what
     if (!ok) return false;
   }
   if (carries_secret(got) && !carries_secret(want)) {
-    Diagnostic& d = sink(s).report(DiagKind::SecretLeak, t.range, "a secret cannot flow into " + std::string(what));
-    d.helps.push_back("a secret may flow only into a target's `dsn`, a `webhook(...)` url or a `command`'s "
-                      "`env = [...]`; it is never written into SQL, messages or output");
+    Diagnostic& d =
+        sink(s).report(DiagKind::SecretLeak, t.range, "a secret cannot flow into " + std::string(what));
+    d.helps.push_back(
+        "a secret may flow only into a target's `dsn`, a `webhook(...)` url or a `command`'s "
+        "`env = [...]`; it is never written into SQL, messages or output");
     return false;
   }
   if (assignable(got, want)) return true;
-  Diagnostic& d = sink(s).report(kind, t.range,
-                                 std::string(what) + " expects `" + model::type_name(want) + "`, found `" +
-                                     model::type_name(got) + "`");
+  Diagnostic& d = sink(s).report(
+      kind, t.range,
+      std::string(what) + " expects `" + model::type_name(want) + "`, found `" + model::type_name(got) + "`");
   suggest_literal(d, id, want);
   if (fn != nullptr) add_signature_note(d, *fn);
   return false;
@@ -53,9 +56,7 @@ void Checker::suggest_literal(Diagnostic& d, TermId id, Type want) {
       case TypeKind::Route:
       case TypeKind::Target:
       case TypeKind::Legacy: fits = is_identifier(text) && globals.count(text); break;
-      case TypeKind::Cron:
-        literal = "cron(" + std::string(text_of(t.range)) + ")";
-        break;
+      case TypeKind::Cron: literal = "cron(" + std::string(text_of(t.range)) + ")"; break;
       default: fits = is_enum_kind(k) && find_enum_value(k, text) != nullptr; break;
     }
     if (fits) literal = std::string(text);

@@ -61,13 +61,15 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
       for (TermId item : operands(rhs)) {
         if (!comparable(want, type_of(item))) {
           sink(s).report(DiagKind::TypeMismatch, term(item).range,
-                         "cannot compare `" + model::type_name(left) + "` with `" + model::type_name(type_of(item)) + "`");
+                         "cannot compare `" + model::type_name(left) + "` with `" +
+                             model::type_name(type_of(item)) + "`");
         }
       }
     } else {
       rhs = elaborate(s, e.operands[1], want);
       if (!is_error(type_of(rhs))) {
-        sink(s).report(DiagKind::TypeMismatch, term(rhs).range, "`in` takes a range `a .. b` or a list `[a, b]`");
+        sink(s).report(DiagKind::TypeMismatch, term(rhs).range,
+                       "`in` takes a range `a .. b` or a list `[a, b]`");
       }
       return error_term(e.range);
     }
@@ -76,11 +78,14 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
     Type right = type_of(rhs);
     if (right.kind == TypeKind::Metric) {
       metric = true;
-      if (left.kind != TypeKind::Metric) want = value_type(right), right = left;
-      else right = value_type(right);
+      if (left.kind != TypeKind::Metric)
+        want = value_type(right), right = left;
+      else
+        right = value_type(right);
     }
     if (carries_secret(left) || carries_secret(right)) {
-      sink(s).report(DiagKind::SecretLeak, e.range, "a secret cannot be compared: its value must not decide anything");
+      sink(s).report(DiagKind::SecretLeak, e.range,
+                     "a secret cannot be compared: its value must not decide anything");
       return error_term(e.range);
     }
     if (!comparable(want, right)) {

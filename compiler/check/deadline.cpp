@@ -12,7 +12,7 @@ namespace flowc::check {
 
 void Checker::check_deadlines() {
   std::vector<int64_t> longest(model.nodes.size(), 0);
-  std::vector<int32_t> via(model.nodes.size(), -1);   // the dependency on the longest path
+  std::vector<int32_t> via(model.nodes.size(), -1);  // the dependency on the longest path
   std::vector<uint32_t> pending(model.nodes.size(), 0);
   for (uint32_t w = 0; w < model.workflows.size(); ++w) {
     const model::Workflow& wf = model.workflows[w];
@@ -22,10 +22,16 @@ void Checker::check_deadlines() {
     if (!spec || spec->hours.none() || spec->minutes.none()) continue;
     int64_t start = 0;
     for (int h = 0; h < 24; ++h) {
-      if (spec->hours.test(h)) { start = h * 3600; break; }
+      if (spec->hours.test(h)) {
+        start = h * 3600;
+        break;
+      }
     }
     for (int m = 0; m < 60; ++m) {
-      if (spec->minutes.test(m)) { start += m * 60; break; }
+      if (spec->minutes.test(m)) {
+        start += m * 60;
+        break;
+      }
     }
     // Longest path by timeouts over the workflow's own nodes (Kahn's order;
     // a workflow with a cycle was reported as E0301 and is skipped).
@@ -71,12 +77,13 @@ void Checker::check_deadlines() {
     std::string chain;
     for (uint32_t n : path) {
       if (model.nodes[n].kind == model::NodeKind::Source) continue;
-      chain += (chain.empty() ? "" : " -> ") + model.nodes[n].name + " (" + format_duration(model.nodes[n].timeout_seconds) + ")";
+      chain += (chain.empty() ? "" : " -> ") + model.nodes[n].name + " (" +
+               format_duration(model.nodes[n].timeout_seconds) + ")";
     }
     Diagnostic& d = diags.report(DiagKind::ImpossibleDeadline, workflow_sites[w].deadline,
-                                 "deadline " + format_time_of_day(*wf.deadline_seconds) + " cannot be met: the run starts at " +
-                                     format_time_of_day(start) + " and its critical path may take " +
-                                     format_duration(longest[last]));
+                                 "deadline " + format_time_of_day(*wf.deadline_seconds) +
+                                     " cannot be met: the run starts at " + format_time_of_day(start) +
+                                     " and its critical path may take " + format_duration(longest[last]));
     d.notes.push_back({SourceRange{}, "critical path: " + chain});
     d.helps.push_back("move the deadline to " + format_time_of_day(start + longest[last]) +
                       " or later, or shorten the timeouts on the critical path");

@@ -45,7 +45,8 @@ void Checker::declare_builtins() {
       sym.signature = sym.name + ": " + model::type_name(spec.type);
       sym.signature += spec.required ? " (required)" : std::string(" (optional");
       if (!spec.required) {
-        sym.signature += spec.default_text.empty() ? ")" : ", default " + std::string(spec.default_text) + ")";
+        sym.signature +=
+            spec.default_text.empty() ? ")" : ", default " + std::string(spec.default_text) + ")";
       }
       sym.doc = std::string(spec.doc);
       sym.in_stdlib = true;
@@ -87,7 +88,8 @@ bool Checker::declare_global(SymbolId id, SourceRange at) {
     d.notes.push_back({SourceRange{}, "`" + sym.name + "` is a standard library " +
                                           std::string(symbol_kind_word(first.kind))});
   } else {
-    d.notes.push_back({first.name_range, "first defined here as a " + std::string(symbol_kind_word(first.kind))});
+    d.notes.push_back(
+        {first.name_range, "first defined here as a " + std::string(symbol_kind_word(first.kind))});
   }
   return false;
 }
@@ -113,7 +115,8 @@ void Checker::declare_block(uint32_t tree_index, syntax::BlockId id) {
     sym.kind = model::SymbolKind::Project;
     if (project_block.tree != UINT32_MAX) {
       const syntax::Block& first = tree(project_block.tree).block(project_block.block);
-      Diagnostic& d = diags.report(DiagKind::DuplicateName, b.name.range, "a project has only one `project` block");
+      Diagnostic& d =
+          diags.report(DiagKind::DuplicateName, b.name.range, "a project has only one `project` block");
       d.notes.push_back({first.name.range, "the project is declared here"});
       return;
     }
@@ -191,7 +194,8 @@ void Checker::declare_workflow_members(uint32_t tree_index, syntax::BlockId id, 
     Diagnostic& d = diags.report(DiagKind::DuplicateName, at,
                                  "the name `" + sym.name + "` is already defined in workflow `" +
                                      model.workflows[wf.index].name + "`");
-    d.notes.push_back({first.name_range, "first defined here as a " + std::string(symbol_kind_word(first.kind))});
+    d.notes.push_back(
+        {first.name_range, "first defined here as a " + std::string(symbol_kind_word(first.kind))});
     return false;
   };
   for (syntax::MemberId mid : b.members) {
@@ -260,10 +264,11 @@ std::optional<Type> Checker::resolve_type(const Scope& s, syntax::TypeId id) {
   std::optional<TypeKind> kind = kind_from_name(ref.name.text);
   if (!kind) {
     static constexpr std::string_view kNames[] = {
-        "bool", "int", "float", "percent", "duration", "date", "time", "timestamp", "string", "column",
-        "table", "sql", "cron", "secret", "severity", "list", "metric", "expectation", "task", "source",
-        "route", "target", "legacy", "retry_policy", "write_mode", "command", "alert", "stage", "channel",
-        "backoff", "any", "retry_on", "workflow"};
+        "bool",      "int",     "float",        "percent",     "duration", "date",   "time",
+        "timestamp", "string",  "column",       "table",       "sql",      "cron",   "secret",
+        "severity",  "list",    "metric",       "expectation", "task",     "source", "route",
+        "target",    "legacy",  "retry_policy", "write_mode",  "command",  "alert",  "stage",
+        "channel",   "backoff", "any",          "retry_on",    "workflow"};
     std::vector<std::string_view> candidates(std::begin(kNames), std::end(kNames));
     Diagnostic& d = sink(s).report(DiagKind::UnknownName, ref.name.range,
                                    "unknown type `" + std::string(ref.name.text) + "`");
@@ -285,7 +290,8 @@ std::optional<Type> Checker::resolve_type(const Scope& s, syntax::TypeId id) {
     return Type{*kind, arg->kind};
   }
   if (ref.arg.valid()) {
-    sink(s).report(DiagKind::TypeMismatch, ref.range, "`" + std::string(ref.name.text) + "` takes no type argument");
+    sink(s).report(DiagKind::TypeMismatch, ref.range,
+                   "`" + std::string(ref.name.text) + "` takes no type argument");
     return std::nullopt;
   }
   return scalar(*kind);

@@ -45,13 +45,41 @@ TermId Checker::elaborate(const Scope& s, syntax::ExprId id, Type expected) {
   term.range = e.range;
   switch (e.kind) {
     case ExprKind::Error: return error_term(e.range);
-    case ExprKind::Int: term.kind = Kind::Int; term.type = scalar(TypeKind::Int); term.int_value = e.int_value; break;
-    case ExprKind::Float: term.kind = Kind::Float; term.type = scalar(TypeKind::Float); term.float_value = e.float_value; break;
-    case ExprKind::Percent: term.kind = Kind::Percent; term.type = scalar(TypeKind::Percent); term.float_value = e.float_value; break;
-    case ExprKind::Duration: term.kind = Kind::Duration; term.type = scalar(TypeKind::Duration); term.int_value = e.int_value; break;
-    case ExprKind::Date: term.kind = Kind::Date; term.type = scalar(TypeKind::Date); term.int_value = e.int_value; break;
-    case ExprKind::Time: term.kind = Kind::Time; term.type = scalar(TypeKind::Time); term.int_value = e.int_value; break;
-    case ExprKind::Bool: term.kind = Kind::Bool; term.type = scalar(TypeKind::Bool); term.int_value = e.int_value; break;
+    case ExprKind::Int:
+      term.kind = Kind::Int;
+      term.type = scalar(TypeKind::Int);
+      term.int_value = e.int_value;
+      break;
+    case ExprKind::Float:
+      term.kind = Kind::Float;
+      term.type = scalar(TypeKind::Float);
+      term.float_value = e.float_value;
+      break;
+    case ExprKind::Percent:
+      term.kind = Kind::Percent;
+      term.type = scalar(TypeKind::Percent);
+      term.float_value = e.float_value;
+      break;
+    case ExprKind::Duration:
+      term.kind = Kind::Duration;
+      term.type = scalar(TypeKind::Duration);
+      term.int_value = e.int_value;
+      break;
+    case ExprKind::Date:
+      term.kind = Kind::Date;
+      term.type = scalar(TypeKind::Date);
+      term.int_value = e.int_value;
+      break;
+    case ExprKind::Time:
+      term.kind = Kind::Time;
+      term.type = scalar(TypeKind::Time);
+      term.int_value = e.int_value;
+      break;
+    case ExprKind::Bool:
+      term.kind = Kind::Bool;
+      term.type = scalar(TypeKind::Bool);
+      term.int_value = e.int_value;
+      break;
     case ExprKind::String: {
       bool interpolated = false;
       for (uint32_t i = 0; i < e.part_count && e.first_part + i < t.string_parts.size(); ++i) {
@@ -68,7 +96,8 @@ TermId Checker::elaborate(const Scope& s, syntax::ExprId id, Type expected) {
     case ExprKind::Name: return resolve_name(s, e.text, e.range, expected);
     case ExprKind::Self:
       if (!s.node.valid() && !s.fn_body && !s.quiet) {
-        sink(s).report(DiagKind::BadSqlReference, e.range, "`self` is the table of the task it is written in, and there is no task here");
+        sink(s).report(DiagKind::BadSqlReference, e.range,
+                       "`self` is the table of the task it is written in, and there is no task here");
         return error_term(e.range);
       }
       term.kind = Kind::Self;
@@ -79,7 +108,8 @@ TermId Checker::elaborate(const Scope& s, syntax::ExprId id, Type expected) {
     case ExprKind::Member: return resolve_member(s, e, expected);
     case ExprKind::Call: return elaborate_call(s, e, expected);
     case ExprKind::NamedArg:
-      sink(s).report(DiagKind::WrongArguments, e.range, "a named argument `" + std::string(e.text) + " = ...` is only allowed inside a call");
+      sink(s).report(DiagKind::WrongArguments, e.range,
+                     "a named argument `" + std::string(e.text) + " = ...` is only allowed inside a call");
       return error_term(e.range);
     case ExprKind::Not:
     case ExprKind::And:
@@ -144,9 +174,10 @@ TermId Checker::resolve_name(const Scope& s, std::string_view name, SourceRange 
     auto it = scope.find(name);
     // A workflow's names shadow top-level ones, unless only the top-level
     // one has the expected type (`alert(oncall)` beside a task `oncall`).
-    bool prefer_global = global != globals.end() && !is_error(elem) && elem.kind != TypeKind::Any &&
-                         !assignable(model.symbol(it == scope.end() ? global->second : it->second).type, elem) &&
-                         assignable(model.symbol(global->second).type, elem);
+    bool prefer_global =
+        global != globals.end() && !is_error(elem) && elem.kind != TypeKind::Any &&
+        !assignable(model.symbol(it == scope.end() ? global->second : it->second).type, elem) &&
+        assignable(model.symbol(global->second).type, elem);
     if (it != scope.end() && !prefer_global) {
       reference(s, range, it->second);
       return ref_term(it->second, range);
@@ -190,7 +221,8 @@ std::vector<std::string_view> Checker::visible_names(const Scope& s, Type expect
       case TypeKind::Workflow: return sym.kind == model::SymbolKind::Workflow;
       case TypeKind::Task:
       case TypeKind::Source:
-      case TypeKind::Table: return sym.kind == model::SymbolKind::Task || sym.kind == model::SymbolKind::Source;
+      case TypeKind::Table:
+        return sym.kind == model::SymbolKind::Task || sym.kind == model::SymbolKind::Source;
       default: return true;
     }
   };
@@ -225,7 +257,8 @@ void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceR
   }
   Type elem = expected.kind == TypeKind::List ? scalar(expected.arg) : expected;
   if (elem.kind == TypeKind::String) {
-    d.fixits.push_back({range, "\"" + std::string(name) + "\"", "write `\"" + std::string(name) + "\"` for a string"});
+    d.fixits.push_back(
+        {range, "\"" + std::string(name) + "\"", "write `\"" + std::string(name) + "\"` for a string"});
   } else if (is_enum_kind(elem.kind)) {
     std::string list;
     for (std::string_view v : candidates) list += (list.empty() ? "`" : ", `") + std::string(v) + "`";
@@ -253,7 +286,8 @@ TermId Checker::qualified_node(const Scope& s, std::string_view workflow, Source
       SymbolId what = it != globals.end() ? it->second : workflow_scopes[s.workflow.index].lookup(workflow);
       reference(s, workflow_range, what);
       sink(s).report(DiagKind::TypeMismatch, whole,
-                     "`" + std::string(workflow) + "` is not a workflow: only `workflow.task` may be written with a `.`");
+                     "`" + std::string(workflow) +
+                         "` is not a workflow: only `workflow.task` may be written with a `.`");
       return error_term(whole);
     }
     Scope outer = s;
@@ -267,14 +301,18 @@ TermId Checker::qualified_node(const Scope& s, std::string_view workflow, Source
   const auto& scope = workflow_scopes[wf];
   auto member = scope.find(name);
   if (member == scope.end() || model.symbol(member->second).kind == model::SymbolKind::Param) {
-    std::string message = "workflow `" + std::string(workflow) + "` has no task or source `" + std::string(name) + "`";
-    Diagnostic& d = sink(s).report(s.in_sql ? DiagKind::BadSqlReference : DiagKind::UnknownName, name_range, message);
+    std::string message =
+        "workflow `" + std::string(workflow) + "` has no task or source `" + std::string(name) + "`";
+    Diagnostic& d =
+        sink(s).report(s.in_sql ? DiagKind::BadSqlReference : DiagKind::UnknownName, name_range, message);
     std::vector<std::string_view> candidates;
     for (const auto& entry : scope) {
-      if (model.symbol(entry.getValue()).kind != model::SymbolKind::Param) candidates.push_back(entry.getKey());
+      if (model.symbol(entry.getValue()).kind != model::SymbolKind::Param)
+        candidates.push_back(entry.getKey());
     }
     std::string_view near = closest_name(name, candidates);
-    if (!near.empty()) d.fixits.push_back({name_range, std::string(near), "did you mean `" + std::string(near) + "`?"});
+    if (!near.empty())
+      d.fixits.push_back({name_range, std::string(near), "did you mean `" + std::string(near) + "`?"});
     return error_term(whole);
   }
   reference(s, name_range, member->second);
@@ -319,10 +357,12 @@ TermId Checker::elaborate_logic(const Scope& s, const syntax::Expr& e) {
     if (ty.kind == TypeKind::Expectation) {
       expectation = true;
     } else if (ty.kind != TypeKind::Bool && !is_error(ty)) {
-      Diagnostic& d = sink(s).report(DiagKind::TypeMismatch, term(item).range,
-                                     "`" + std::string(op) + "` combines `bool` or `expectation` values, found `" +
-                                         model::type_name(ty) + "`");
-      if (ty.kind == TypeKind::Metric) d.helps.push_back("a metric is a number, not a condition: compare it, as in `row_count() > 0`");
+      Diagnostic& d =
+          sink(s).report(DiagKind::TypeMismatch, term(item).range,
+                         "`" + std::string(op) + "` combines `bool` or `expectation` values, found `" +
+                             model::type_name(ty) + "`");
+      if (ty.kind == TypeKind::Metric)
+        d.helps.push_back("a metric is a number, not a condition: compare it, as in `row_count() > 0`");
       failed = true;
     }
   }

@@ -20,8 +20,9 @@ void Checker::declare_fn(uint32_t tree_index, syntax::FnId id) {
   info.fn = id;
   info.is_extern = f.is_extern;
   if (f.is_extern && !in_stdlib) {
-    diags.report(DiagKind::UnknownName, f.name.range,
-                 "unknown extern function `" + std::string(f.name.text) + "`")
+    diags
+        .report(DiagKind::UnknownName, f.name.range,
+                "unknown extern function `" + std::string(f.name.text) + "`")
         .helps.push_back("only the standard library declares `extern fn`; write the body: `fn " +
                          std::string(f.name.text) + "(...) -> type = expression`");
     return;
@@ -35,7 +36,9 @@ void Checker::declare_fn(uint32_t tree_index, syntax::FnId id) {
     }
     auto [it, inserted] = seen.try_emplace(p.name.text, p.name.range);
     if (!inserted) {
-      diags.report(DiagKind::DuplicateName, p.name.range, "the parameter `" + std::string(p.name.text) + "` is already defined")
+      diags
+          .report(DiagKind::DuplicateName, p.name.range,
+                  "the parameter `" + std::string(p.name.text) + "` is already defined")
           .notes.push_back({it->second, "first defined here"});
       info.signature_ok = false;
       continue;
@@ -132,7 +135,8 @@ void Checker::check_functions() {
       size_t start = 0;
       while (stack[start].first != callee) ++start;
       std::string path;
-      for (size_t k = start; k < stack.size(); ++k) path += model.symbol(fns[stack[k].first].symbol).name + " -> ";
+      for (size_t k = start; k < stack.size(); ++k)
+        path += model.symbol(fns[stack[k].first].symbol).name + " -> ";
       path += model.symbol(fns[callee].symbol).name;
       const FnInfo& first = fns[callee];
       Diagnostic& d = diags.report(DiagKind::DependencyCycle, model.symbol(first.symbol).name_range,

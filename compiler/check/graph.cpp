@@ -32,13 +32,14 @@ void Checker::build_graph() {
       if (edge.data) {
         node_read[edge.to.index] = true;
         const model::Node& target = model.node(edge.to);
-        if (target.kind == model::NodeKind::Task && target.table.empty() && node_sites[edge.to.index].run.valid() &&
-            !broken(target.range)) {
-          Diagnostic& d = diags.report(DiagKind::BadSqlReference, edge.range,
-                                       "`${" + std::string(text_of(edge.range)) + "}` reads the table of task `" +
-                                           target.name + "`, which writes none");
-          d.helps.push_back("add `writes = \"schema.table\"` to `" + target.name +
-                            "`, or use `after = [" + target.name + "]` for order without data");
+        if (target.kind == model::NodeKind::Task && target.table.empty() &&
+            node_sites[edge.to.index].run.valid() && !broken(target.range)) {
+          Diagnostic& d =
+              diags.report(DiagKind::BadSqlReference, edge.range,
+                           "`${" + std::string(text_of(edge.range)) + "}` reads the table of task `" +
+                               target.name + "`, which writes none");
+          d.helps.push_back("add `writes = \"schema.table\"` to `" + target.name + "`, or use `after = [" +
+                            target.name + "]` for order without data");
         }
       }
       auto same = [&](const Edge& e) { return e.to == edge.to; };
@@ -97,8 +98,9 @@ void Checker::check_cycles() {
       std::string path;
       for (uint32_t c : cycle) path += node_label(TaskId{c}, qualified) + " -> ";
       path += node_label(TaskId{cycle[0]}, qualified);
-      Diagnostic& d = diags.report(DiagKind::DependencyCycle, model.symbol(model.nodes[cycle[0]].symbol).name_range,
-                                   "dependency cycle: `" + path + "`");
+      Diagnostic& d =
+          diags.report(DiagKind::DependencyCycle, model.symbol(model.nodes[cycle[0]].symbol).name_range,
+                       "dependency cycle: `" + path + "`");
       for (size_t k = 0; k < cycle.size(); ++k) {
         const Edge& edge = *cycle_edges[k];
         std::string from = node_label(TaskId{cycle[k]}, qualified);
@@ -124,7 +126,8 @@ void Checker::check_writers() {
     Diagnostic& d = diags.report(DiagKind::DuplicateWriter, node.table_range,
                                  "`" + node.table + "` is already written by task `" +
                                      node_label(TaskId{it->second}, qualified) + "`");
-    d.notes.push_back({first.table_range, "`" + node_label(TaskId{it->second}, qualified) + "` writes it here"});
+    d.notes.push_back(
+        {first.table_range, "`" + node_label(TaskId{it->second}, qualified) + "` writes it here"});
     d.helps.push_back("a table has one writer: read `${" + node_label(TaskId{it->second}, qualified) +
                       "}` instead, or write another table");
   }

@@ -39,7 +39,9 @@ void for_each_table_name(std::string_view sql, F&& table) {
       pos = close == std::string_view::npos ? sql.size() : close + 2;
     } else if (ident_start(c)) {
       size_t begin = pos;
-      while (pos < sql.size() && (ident_char(sql[pos]) || (sql[pos] == '.' && pos + 1 < sql.size() && ident_start(sql[pos + 1])))) ++pos;
+      while (pos < sql.size() &&
+             (ident_char(sql[pos]) || (sql[pos] == '.' && pos + 1 < sql.size() && ident_start(sql[pos + 1]))))
+        ++pos;
       std::string word = lower(sql.substr(begin, pos - begin));
       if (previous == "from" || previous == "join") table(begin, pos);
       previous = std::move(word);
@@ -82,8 +84,10 @@ void Checker::check_hidden_dependencies() {
         const model::Node& writer = model.nodes[it->second];
         node_read[it->second] = true;
         std::string name = part.text.substr(begin, end - begin);
-        std::string reference = "${" + node_label(TaskId{it->second}, !(writer.workflow == node.workflow)) + "}";
-        SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
+        std::string reference =
+            "${" + node_label(TaskId{it->second}, !(writer.workflow == node.workflow)) + "}";
+        SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
+                                           static_cast<uint32_t>(end));
         Diagnostic& d = diags.report(DiagKind::HiddenDependency, at,
                                      "`" + name + "` is written by task `" + writer.name +
                                          "`: naming it literally hides the dependency");
@@ -121,7 +125,8 @@ void Checker::check_unused_outputs() {
     Diagnostic& d = diags.report(DiagKind::UnusedOutput, model.symbol(node.symbol).name_range,
                                  "the output of task `" + node.name + "` (`" + node.table +
                                      "`) is read by nothing and is not published");
-    d.helps.push_back("read it with `${" + node.name + "}`, mark it `publish = true` if people or tools outside "
+    d.helps.push_back("read it with `${" + node.name +
+                      "}`, mark it `publish = true` if people or tools outside "
                       "this project use it, or remove the task");
   }
 }

@@ -41,13 +41,15 @@ void Checker::check_rules() {
 
     // E0305: someone answers for every workflow, and a scheduled one tells them when it fails.
     if (!site.has_owner && !wf_broken) {
-      Diagnostic& d = diags.report(DiagKind::MissingOwnership, name, "workflow `" + wf.name + "` has no `owner`");
+      Diagnostic& d =
+          diags.report(DiagKind::MissingOwnership, name, "workflow `" + wf.name + "` has no `owner`");
       d.helps.push_back("add `owner = \"team-name\"`: the team that answers when it fails");
     }
     bool reported_no_failure_route = false;
     if (!wf.schedule.empty() && !wf.on_failure && !site.on_failure.valid() && !wf_broken) {
-      Diagnostic& d = diags.report(DiagKind::MissingOwnership, name,
-                                   "workflow `" + wf.name + "` runs on a schedule but has no `on_failure` route");
+      Diagnostic& d =
+          diags.report(DiagKind::MissingOwnership, name,
+                       "workflow `" + wf.name + "` runs on a schedule but has no `on_failure` route");
       d.helps.push_back("add `on_failure = alert(route_name)`: nobody watches a scheduled run");
       reported_no_failure_route = true;
     }
@@ -56,13 +58,14 @@ void Checker::check_rules() {
     if (production && wf.replaces.valid() && model.legacies[wf.replaces.index].enabled) {
       const model::Legacy& legacy = model.legacies[wf.replaces.index];
       Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, site.replaces,
-                                   "workflow `" + wf.name + "` is in `production` but the legacy job `" + legacy.name +
-                                       "` it replaces is still enabled");
+                                   "workflow `" + wf.name + "` is in `production` but the legacy job `" +
+                                       legacy.name + "` it replaces is still enabled");
       SourceRange enabled = legacy_sites[wf.replaces.index].enabled;
       d.notes.push_back({enabled.valid() ? enabled : model.symbol(legacy.symbol).name_range,
                          "`" + legacy.name + "` is enabled here"});
-      d.helps.push_back("disable the job (remove its crontab line) and set `enabled = false`, or keep the workflow "
-                        "in `mirror` until then");
+      d.helps.push_back(
+          "disable the job (remove its crontab line) and set `enabled = false`, or keep the workflow "
+          "in `mirror` until then");
       legacy_reported[wf.replaces.index] = true;
     }
     if (production) {
@@ -79,8 +82,10 @@ void Checker::check_rules() {
             Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, node.table_range,
                                          "`" + node.table + "` is also written by the enabled legacy job `" +
                                              legacy.name + "`: both would run");
-            if (k < legacy_sites[l].writes.size()) d.notes.push_back({legacy_sites[l].writes[k], "`" + legacy.name + "` writes it here"});
-            d.helps.push_back("disable `" + legacy.name + "` (`enabled = false`) before this workflow goes to production");
+            if (k < legacy_sites[l].writes.size())
+              d.notes.push_back({legacy_sites[l].writes[k], "`" + legacy.name + "` writes it here"});
+            d.helps.push_back("disable `" + legacy.name +
+                              "` (`enabled = false`) before this workflow goes to production");
             legacy_reported[l] = true;
             break;
           }
@@ -99,8 +104,9 @@ void Checker::check_rules() {
         Diagnostic& d = diags.report(DiagKind::CutoverChecklist, model.symbol(node.symbol).name_range,
                                      "task `" + node.name + "` publishes `" + node.table +
                                          "` in production without an error-level expectation");
-        d.helps.push_back("add an `expect` without `else warn`, such as `expect row_count() > 0`, so a bad result is "
-                          "never published");
+        d.helps.push_back(
+            "add an `expect` without `else warn`, such as `expect row_count() > 0`, so a bad result is "
+            "never published");
       }
       if (wf.replaces.valid() && model.legacies[wf.replaces.index].rollback.empty()) {
         const model::Legacy& legacy = model.legacies[wf.replaces.index];
@@ -111,8 +117,9 @@ void Checker::check_rules() {
         d.helps.push_back("write in `rollback` how to bring the legacy job back if the cutover fails");
       }
       if (!wf.on_failure && !site.on_failure.valid() && !reported_no_failure_route) {
-        Diagnostic& d = diags.report(DiagKind::CutoverChecklist, name,
-                                     "workflow `" + wf.name + "` is in production without an `on_failure` route");
+        Diagnostic& d =
+            diags.report(DiagKind::CutoverChecklist, name,
+                         "workflow `" + wf.name + "` is in production without an `on_failure` route");
         d.helps.push_back("add `on_failure = alert(route_name)`");
       }
     }
@@ -121,12 +128,14 @@ void Checker::check_rules() {
     if (!wf.schedule.empty()) {
       for (TaskId id : wf.nodes) {
         const model::Node& node = model.node(id);
-        if (node.kind != model::NodeKind::Source || node.ready || !node_read[id.index] || broken(node.range)) continue;
+        if (node.kind != model::NodeKind::Source || node.ready || !node_read[id.index] || broken(node.range))
+          continue;
         Diagnostic& d = diags.report(DiagKind::NoReadiness, model.symbol(node.symbol).name_range,
-                                     "source `" + node.name + "` has no `ready` condition, but workflow `" + wf.name +
-                                         "` runs on a schedule");
-        d.helps.push_back("add `ready = ...` (for example `partition_exists(ds)` or `row_count() > 0`) instead of "
-                          "assuming the data has arrived by the scheduled time");
+                                     "source `" + node.name + "` has no `ready` condition, but workflow `" +
+                                         wf.name + "` runs on a schedule");
+        d.helps.push_back(
+            "add `ready = ...` (for example `partition_exists(ds)` or `row_count() > 0`) instead of "
+            "assuming the data has arrived by the scheduled time");
       }
     }
   }
@@ -138,8 +147,11 @@ void Checker::check_rules() {
     bool append = node.mode.kind == model::WriteModeKind::Append;
     if ((!append && node.idempotent) || broken(node.range)) continue;
     const NodeSite& site = node_sites[i];
-    SourceRange at = site.mode.valid() ? site.mode : site.run.valid() ? site.run : model.symbol(node.symbol).name_range;
-    std::string retries = std::to_string(node.retry->attempts) + (node.retry->attempts == 1 ? " retry" : " retries");
+    SourceRange at = site.mode.valid()  ? site.mode
+                     : site.run.valid() ? site.run
+                                        : model.symbol(node.symbol).name_range;
+    std::string retries =
+        std::to_string(node.retry->attempts) + (node.retry->attempts == 1 ? " retry" : " retries");
     Diagnostic& d = diags.report(DiagKind::RetryNotIdempotent, at,
                                  "task `" + node.name + "` retries (" + retries + ") but its write mode `" +
                                      std::string(mode_name(node.mode.kind)) + "` is not idempotent");
@@ -149,8 +161,9 @@ void Checker::check_rules() {
                                                   : "the workflow's retry policy applies to it"});
     }
     if (append) {
-      d.helps.push_back("a retried `append` inserts the rows again: use `replace`, `overwrite_partition(col)` or "
-                        "`merge(key = [...])`, or `retry = retry(0)`");
+      d.helps.push_back(
+          "a retried `append` inserts the rows again: use `replace`, `overwrite_partition(col)` or "
+          "`merge(key = [...])`, or `retry = retry(0)`");
     } else {
       d.helps.push_back("add `idempotent = true` if running it twice is safe, or set `retry = retry(0)`");
     }
@@ -169,10 +182,14 @@ void Checker::check_rules() {
     if (missing.empty() || broken(legacy.range)) continue;
     std::string list;
     for (size_t k = 0; k < missing.size(); ++k) {
-      list += (k == 0 ? "" : k + 1 == missing.size() ? " and " : ", ") + ("`" + std::string(missing[k]) + "`");
+      list += (k == 0                    ? ""
+               : k + 1 == missing.size() ? " and "
+                                         : ", ") +
+              ("`" + std::string(missing[k]) + "`");
     }
-    Diagnostic& d = diags.report(DiagKind::IncompleteLegacy, model.symbol(legacy.symbol).name_range,
-                                 "legacy job `" + legacy.name + "` lacks " + list + ", which the inventory needs");
+    Diagnostic& d =
+        diags.report(DiagKind::IncompleteLegacy, model.symbol(legacy.symbol).name_range,
+                     "legacy job `" + legacy.name + "` lacks " + list + ", which the inventory needs");
     d.helps.push_back("`flowc inventory` lists what is missing before the job can be migrated");
   }
 }

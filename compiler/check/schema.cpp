@@ -31,7 +31,8 @@ constexpr AttributeSpec kRoute[] = {
     {"notify", list_of(K::Channel), true, "",
      "Channels: `webhook(url)`, `command(argv)`, `jsonl(path)`, `stderr()`."},
     {"min_severity", scalar(K::Severity), false, "info", "Alerts below this severity are not sent."},
-    {"repeat", scalar(K::Duration), false, "0s (every time)", "The same alert is not sent again within this time."},
+    {"repeat", scalar(K::Duration), false, "0s (every time)",
+     "The same alert is not sent again within this time."},
 };
 
 constexpr AttributeSpec kLegacy[] = {
@@ -43,15 +44,18 @@ constexpr AttributeSpec kLegacy[] = {
     {"runtime", scalar(K::Duration), false, "", "How long it usually runs."},
     {"consumers", list_of(K::String), false, "[]", "Who uses its output (needed by the inventory)."},
     {"symptoms", scalar(K::String), false, "", "What people see when it fails."},
-    {"rollback", scalar(K::String), false, "", "How to go back to it after a cutover (needed by the inventory)."},
+    {"rollback", scalar(K::String), false, "",
+     "How to go back to it after a cutover (needed by the inventory)."},
     {"enabled", scalar(K::Bool), false, "true", "Whether it still runs; `false` once retired."},
 };
 
 constexpr AttributeSpec kWorkflow[] = {
     {"owner", scalar(K::String), false, "", "The team that answers for it (E0305 when missing)."},
     {"target", scalar(K::Target), false, "the project's `default_target`", "Where its tasks run."},
-    {"schedule", scalar(K::Cron), false, "unscheduled", "When runs start: `cron(\"0 7 * * *\", tz = \"Europe/Berlin\")`."},
-    {"deadline", scalar(K::Time), false, "", "Time of day (in the schedule's time zone) by which a run must end."},
+    {"schedule", scalar(K::Cron), false, "unscheduled",
+     "When runs start: `cron(\"0 7 * * *\", tz = \"Europe/Berlin\")`."},
+    {"deadline", scalar(K::Time), false, "",
+     "Time of day (in the schedule's time zone) by which a run must end."},
     {"concurrency", scalar(K::Int), false, "4", "Tasks run at once."},
     {"replaces", scalar(K::Legacy), false, "", "The legacy job this workflow migrates."},
     {"stage", scalar(K::Stage), false, "model", "`model`, `mirror` or `production`."},
@@ -64,17 +68,21 @@ constexpr AttributeSpec kWorkflow[] = {
 };
 
 constexpr AttributeSpec kSource[] = {
-    {"table", scalar(K::String), true, "", "The table it reads, `schema.name` or a name in the target's schema."},
-    {"ready", scalar(K::Expectation), false, "none (assumed ready)", "Condition over metrics that must hold before dependents start."},
+    {"table", scalar(K::String), true, "",
+     "The table it reads, `schema.name` or a name in the target's schema."},
+    {"ready", scalar(K::Expectation), false, "none (assumed ready)",
+     "Condition over metrics that must hold before dependents start."},
     {"wait", scalar(K::Duration), false, "1h", "How long to wait for `ready` before the run fails."},
     {"poll", scalar(K::Duration), false, "1m", "How often `ready` is checked while waiting."},
 };
 
 constexpr AttributeSpec kTask[] = {
-    {"writes", scalar(K::String), false, "required for SQL tasks unless `mode = none`", "The table it writes."},
+    {"writes", scalar(K::String), false, "required for SQL tasks unless `mode = none`",
+     "The table it writes."},
     {"mode", scalar(K::WriteMode), false, "replace (SQL), none (command)",
      "`replace`, `overwrite_partition(col)`, `merge(key = [...])`, `append` or `none`."},
-    {"sql", scalar(K::Sql), false, "", "The `select` (or, with `mode = none`, the statements); exactly one of `sql` and `run`."},
+    {"sql", scalar(K::Sql), false, "",
+     "The `select` (or, with `mode = none`, the statements); exactly one of `sql` and `run`."},
     {"run", scalar(K::Command), false, "", "A command to run instead of SQL: `command([\"argv\", ...])`."},
     {"after", list_of(K::Task), false, "[]", "Tasks that must finish first, without reading their output."},
     {"timeout", scalar(K::Duration), false, "the workflow's `timeout`", "Longest one attempt may run."},
@@ -97,7 +105,8 @@ constexpr EnumValueSpec kEnumValues[] = {
     {K::WriteMode, "replace", 0, "Build the table, then swap it in (idempotent)."},
     {K::WriteMode, "append", 3, "Insert only (not idempotent)."},
     {K::WriteMode, "none", 4, "The SQL does its own writing (idempotent only when declared)."},
-    {K::RetryOn, "transient", 0, "Retry only transient failures: lost connections, serialization failures, deadlocks, timeouts."},
+    {K::RetryOn, "transient", 0,
+     "Retry only transient failures: lost connections, serialization failures, deadlocks, timeouts."},
     {K::RetryOn, "any", 1, "Retry every failure (W0403)."},
 };
 

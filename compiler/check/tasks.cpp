@@ -31,8 +31,9 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
   const syntax::Member* run_member = attr(s, attrs, "run");
   SourceRange name_range = block.name.range;
   if (sql_member != nullptr && run_member != nullptr) {
-    Diagnostic& d = diags.report(DiagKind::BadAttribute, run_member->name.range,
-                                 "task `" + node.name + "` has both `sql` and `run`: a task has exactly one of them");
+    Diagnostic& d =
+        diags.report(DiagKind::BadAttribute, run_member->name.range,
+                     "task `" + node.name + "` has both `sql` and `run`: a task has exactly one of them");
     d.notes.push_back({sql_member->name.range, "`sql` is set here"});
   } else if (sql_member == nullptr && run_member == nullptr && !broken(block.range)) {
     Diagnostic& d = diags.report(DiagKind::BadAttribute, name_range,
@@ -56,8 +57,9 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
       node.mode.kind = model::WriteModeKind::None;
     }
   }
-  if (!command && sql_member != nullptr && node.table.empty() && node.mode.kind != model::WriteModeKind::None &&
-      attr(s, attrs, "writes") == nullptr && !broken(block.range)) {
+  if (!command && sql_member != nullptr && node.table.empty() &&
+      node.mode.kind != model::WriteModeKind::None && attr(s, attrs, "writes") == nullptr &&
+      !broken(block.range)) {
     Diagnostic& d = diags.report(DiagKind::BadAttribute, name_range,
                                  "task `" + node.name + "` is missing the required attribute `writes`");
     d.helps.push_back("a SQL task writes a table (`writes = \"schema.table\"`) unless its `mode` is `none`");
@@ -75,7 +77,8 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
       for (TermId arg : operands(args[0])) node.command.push_back(to_template(s, arg));
       for (TermId secret : operands(args[1])) {
         std::span<const TermId> name = operands(secret);
-        if (term(secret).kind == Kind::Call && name.size() == 1) node.command_env.push_back(term(name[0]).text);
+        if (term(secret).kind == Kind::Call && name.size() == 1)
+          node.command_env.push_back(term(name[0]).text);
       }
     }
   }
@@ -89,7 +92,8 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
     }
   }
   node.timeout_seconds = wf.timeout_seconds;
-  if (TermId timeout = attr_term(s, attrs, "timeout"); timeout.valid() && term(timeout).kind == Kind::Duration) {
+  if (TermId timeout = attr_term(s, attrs, "timeout");
+      timeout.valid() && term(timeout).kind == Kind::Duration) {
     node.timeout_seconds = term(timeout).int_value;
   }
   node.retry = wf.retry_policy;

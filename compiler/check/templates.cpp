@@ -50,8 +50,9 @@ void Checker::add_template_part(const Scope& s, model::SqlTemplate& out, TermId 
     Diagnostic& d = sink(s).report(DiagKind::SecretLeak, t.range,
                                    s.in_sql ? "a secret cannot be interpolated into SQL"
                                             : "a secret cannot be interpolated into a string");
-    d.helps.push_back("a secret may flow only into a target's `dsn`, a `webhook(...)` url or a `command`'s "
-                      "`env = [...]`");
+    d.helps.push_back(
+        "a secret may flow only into a target's `dsn`, a `webhook(...)` url or a `command`'s "
+        "`env = [...]`");
     return;
   }
   Part part;
@@ -84,8 +85,9 @@ void Checker::add_template_part(const Scope& s, model::SqlTemplate& out, TermId 
     const model::Node* node = s.node.valid() ? &model.nodes[s.node.index] : nullptr;
     if (node != nullptr && node->kind == model::NodeKind::Task && node->table.empty() && !s.quiet &&
         !broken(node->range)) {
-      Diagnostic& d = sink(s).report(DiagKind::BadSqlReference, t.range,
-                                     "`${self}` is the table task `" + node->name + "` writes, and it writes none");
+      Diagnostic& d =
+          sink(s).report(DiagKind::BadSqlReference, t.range,
+                         "`${self}` is the table task `" + node->name + "` writes, and it writes none");
       d.helps.push_back("add `writes = \"schema.table\"` to `" + node->name + "`");
       return;
     }
@@ -95,8 +97,9 @@ void Checker::add_template_part(const Scope& s, model::SqlTemplate& out, TermId 
   } else if (!s.in_sql && (t.kind == Kind::String || t.kind == Kind::Int)) {
     part.text = t.kind == Kind::String ? t.text : std::to_string(t.int_value);
   } else {
-    sink(s).report(DiagKind::BadSqlReference, t.range,
-                   "`${}` takes a task, a source, a param or `self`, found `" + model::type_name(t.type) + "`");
+    sink(s).report(
+        DiagKind::BadSqlReference, t.range,
+        "`${}` takes a task, a source, a param or `self`, found `" + model::type_name(t.type) + "`");
     return;
   }
   out.parts.push_back(std::move(part));
@@ -115,14 +118,16 @@ TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
     std::optional<std::string> text = read_file(resolved, error);
     if (!text) {
       Diagnostic& d = sink(s).report(DiagKind::UnknownName, at, "cannot read `" + path.text + "`: " + error);
-      d.helps.push_back("the path is relative to the directory of `" + fs::path(flow.path()).filename().string() + "`");
+      d.helps.push_back("the path is relative to the directory of `" +
+                        fs::path(flow.path()).filename().string() + "`");
       return error_term(at);
     }
     file = sources.add(resolved, std::move(*text));
   }
   uint32_t bad = 0;
   if (!is_valid_utf8(sources.buffer(*file).text(), bad)) {
-    sink(s).report(DiagKind::InvalidUtf8, SourceRange{*file, bad, bad + 1}, "`" + path.text + "` is not valid UTF-8 text");
+    sink(s).report(DiagKind::InvalidUtf8, SourceRange{*file, bad, bad + 1},
+                   "`" + path.text + "` is not valid UTF-8 text");
     return error_term(at);
   }
   model::SqlTemplate out;
@@ -170,7 +175,8 @@ void Checker::scan_sql_file(const Scope& s, FileId file, model::SqlTemplate& out
     flush(pos);
     size_t close = text.find_first_of("}\n", pos + 2);
     if (close == std::string_view::npos || text[close] != '}') {
-      sink(s).report(DiagKind::BadInterpolation, at(pos, pos + 2), "this `${` is not closed by `}` on its line");
+      sink(s).report(DiagKind::BadInterpolation, at(pos, pos + 2),
+                     "this `${` is not closed by `}` on its line");
       run_start = pos;
       run += text[pos++];
       continue;
@@ -186,10 +192,12 @@ void Checker::scan_sql_file(const Scope& s, FileId file, model::SqlTemplate& out
     std::string_view second = dot == std::string_view::npos ? std::string_view{} : inside.substr(dot + 1);
     SourceRange whole = at(pos, close + 1);
     if (inside.empty()) {
-      sink(s).report(DiagKind::BadInterpolation, whole, "empty `${}`: write a task, a source, a param or `self`");
+      sink(s).report(DiagKind::BadInterpolation, whole,
+                     "empty `${}`: write a task, a source, a param or `self`");
     } else if (!is_identifier(first) || (dot != std::string_view::npos && !is_identifier(second))) {
-      sink(s).report(DiagKind::BadSqlReference, at(b, e),
-                     "in a .sql file `${}` holds a name: a task, a source, a param, `workflow.task` or `self`");
+      sink(s).report(
+          DiagKind::BadSqlReference, at(b, e),
+          "in a .sql file `${}` holds a name: a task, a source, a param, `workflow.task` or `self`");
     } else {
       TermId value;
       if (dot == std::string_view::npos && first == "self") {
@@ -230,7 +238,8 @@ SourceRange Checker::map_string_offset(SourceRange literal, std::string_view dec
   size_t to = i;
   size_t limit = raw.size() - (quote > 0 && raw.size() >= 2 * quote ? quote : 0);
   if (j < std::min<size_t>(end, decoded.size()) || to > limit || from >= to) return literal;
-  return SourceRange{literal.file, literal.begin + static_cast<uint32_t>(from), literal.begin + static_cast<uint32_t>(to)};
+  return SourceRange{literal.file, literal.begin + static_cast<uint32_t>(from),
+                     literal.begin + static_cast<uint32_t>(to)};
 }
 
 }  // namespace flowc::check

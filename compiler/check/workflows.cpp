@@ -24,7 +24,8 @@ void Checker::check_workflow(uint32_t index) {
   if (TermId target = attr_term(s, attrs, "target"); target.valid() && term(target).kind == Kind::Ref) {
     wf.target = model::TargetId{model.symbol(term(target).symbol).entity};
   }
-  if (TermId schedule = attr_term(s, attrs, "schedule"); schedule.valid() && term(schedule).kind == Kind::Call) {
+  if (TermId schedule = attr_term(s, attrs, "schedule");
+      schedule.valid() && term(schedule).kind == Kind::Call) {
     std::span<const TermId> args = operands(schedule);
     if (args.size() == 2) {
       wf.schedule = string_value(args[0]);
@@ -32,7 +33,8 @@ void Checker::check_workflow(uint32_t index) {
     }
     site.schedule = value_range("schedule");
   }
-  if (TermId deadline = attr_term(s, attrs, "deadline"); deadline.valid() && term(deadline).kind == Kind::Time) {
+  if (TermId deadline = attr_term(s, attrs, "deadline");
+      deadline.valid() && term(deadline).kind == Kind::Time) {
     wf.deadline_seconds = term(deadline).int_value;
     site.deadline = term(deadline).range;
   }
@@ -44,7 +46,8 @@ void Checker::check_workflow(uint32_t index) {
       wf.concurrency = static_cast<uint32_t>(std::min<int64_t>(term(concurrency).int_value, UINT32_MAX));
     }
   }
-  if (TermId replaces = attr_term(s, attrs, "replaces"); replaces.valid() && term(replaces).kind == Kind::Ref) {
+  if (TermId replaces = attr_term(s, attrs, "replaces");
+      replaces.valid() && term(replaces).kind == Kind::Ref) {
     uint32_t legacy = model.symbol(term(replaces).symbol).entity;
     wf.replaces = model::LegacyId{legacy};
     site.replaces = term(replaces).range;
@@ -70,7 +73,8 @@ void Checker::check_workflow(uint32_t index) {
     site.retry_policy = to_retry(retry);
     site.retry = term(retry).range;
   }
-  if (TermId timeout = attr_term(s, attrs, "timeout"); timeout.valid() && term(timeout).kind == Kind::Duration) {
+  if (TermId timeout = attr_term(s, attrs, "timeout");
+      timeout.valid() && term(timeout).kind == Kind::Duration) {
     site.timeout_seconds = term(timeout).int_value;
   }
   for (model::Param& param : model.workflows[index].params) {
@@ -159,8 +163,9 @@ void Checker::check_expectations(const Scope& s, const syntax::Block& block, mod
       e.name = std::string(text_of(t.expr(m.value).range));
     }
     if (node.kind == model::NodeKind::Task && node.table.empty() && !reported_no_table) {
-      Diagnostic& d = diags.report(DiagKind::BadAttribute, m.range,
-                                   "`expect` checks the task's table, but task `" + node.name + "` has no `writes`");
+      Diagnostic& d =
+          diags.report(DiagKind::BadAttribute, m.range,
+                       "`expect` checks the task's table, but task `" + node.name + "` has no `writes`");
       d.helps.push_back("add `writes = \"schema.table\"`, or check the result inside the command");
       reported_no_table = true;
     }

@@ -173,8 +173,8 @@ void TreeBuilder::unclosed_block(uint32_t at) {
   if (Diagnostic* d = cascade ? nullptr
                               : emit(DiagKind::UnclosedBracket, token_at(spot).range,
                                      "expected `}` to close the `" + kind + "` block opened here")) {
-    d->notes.push_back(
-        {range(brace, brace + 1), "the `" + kind + "` block `" + std::string(missing.name.text) + "` opens here"});
+    d->notes.push_back({range(brace, brace + 1),
+                        "the `" + kind + "` block `" + std::string(missing.name.text) + "` opens here"});
   }
   close_block(b.range.end);
 }

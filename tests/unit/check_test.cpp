@@ -19,7 +19,9 @@ std::unique_ptr<project::Compilation> compile(Files files) {
   return project::compile_sources(std::move(files), std::string(FLOWC_SOURCE_DIR) + "/stdlib/std");
 }
 
-std::unique_ptr<project::Compilation> compile(std::string text) { return compile(Files{{"a.flow", std::move(text)}}); }
+std::unique_ptr<project::Compilation> compile(std::string text) {
+  return compile(Files{{"a.flow", std::move(text)}});
+}
 
 std::vector<std::string> codes(const project::Compilation& c) {
   std::vector<std::string> out;
@@ -169,7 +171,8 @@ TEST_CASE("symbols and references cover names, attributes and ${} in SQL") {
   CHECK(unique->in_stdlib);
   CHECK(unique->signature == "fn unique(cols: column...) -> expectation");
   CHECK(symbol(*c, "retry")->signature ==
-        "extern fn retry(attempts: int, backoff: backoff = exponential(), on: retry_on = transient) -> retry_policy");
+        "extern fn retry(attempts: int, backoff: backoff = exponential(), on: retry_on = transient) -> "
+        "retry_policy");
   size_t uses = 0;
   for (const model::Reference& r : c->model.references) {
     if (&c->model.symbol(r.symbol) == orders) {
@@ -453,8 +456,9 @@ workflow w {
 }
 
 TEST_CASE("the model links projects, targets, legacy jobs and workflows") {
-  auto c = compile(Files{{"flow.project", "project shop {\n  default_target = lake\n  state_schema = \"runs\"\n}\n"},
-                         {"a.flow", R"(
+  auto c = compile(
+      Files{{"flow.project", "project shop {\n  default_target = lake\n  state_schema = \"runs\"\n}\n"},
+            {"a.flow", R"(
 target warehouse {
   schema = "analytics"
   environment dev {}
@@ -541,4 +545,19 @@ workflow w {
     if (p.kind == model::TemplatePart::Kind::Text) joined += p.text;
   }
   CHECK(joined.find("'${literal}'") != std::string::npos);
+}
+
+TEST_CASE("an exploding (but not recursive) fn expansion is cut off with one error") {
+  std::string text;
+  text += "fn f0(c: column) -> expectation = unique(c)\n";
+  for (int i = 1; i <= 20; ++i) {
+    text += "fn f" + std::to_string(i) + "(c: column) -> expectation = f" + std::to_string(i - 1) +
+            "(c) and f" + std::to_string(i - 1) + "(c)\n";
+  }
+  text +=
+      "workflow w {\n  owner = \"x\"\n  task t {\n    writes = \"t\"\n    sql = \"select 1\"\n"
+      "    publish = true\n    expect f20(id)\n  }\n}\n";
+  auto c = compile(text);
+  CHECK(codes(*c) == std::vector<std::string>{"E0202"});
+  CHECK(c->model.terms.size() < 200000);
 }

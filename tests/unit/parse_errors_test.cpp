@@ -137,8 +137,8 @@ TEST_CASE("indentation tells which block lost its `}`") {
   CHECK(dump(p->tree) == "workflow w {!task t {a=int:1}}\nroute r {}");
 
   // A member indented like the task's keyword is where its `}` was expected.
-  auto q = parse_text(
-      "workflow w {\n  task a {\n    x = 1\n  task b {\n    y = 2\n  }\n  task c {\n  }\n}\n");
+  auto q =
+      parse_text("workflow w {\n  task a {\n    x = 1\n  task b {\n    y = 2\n  }\n  task c {\n  }\n}\n");
   const Diagnostic& e = only(*q);
   CHECK(e.message == "expected `}` to close the `task` block opened here");
   CHECK(q->at(e.range) == "task");
