@@ -5,14 +5,14 @@
 #   bench/check_bench.sh            # build, generate, measure, report
 #   RUNS=10 bench/check_bench.sh    # more runs per measurement (median reported)
 #
-# Env: RUNS (flowc runs per size, default 5), SNAKEMAKE_RUNS (default 3),
+# Env: RUNS (flowc runs per size, default 7), SNAKEMAKE_RUNS (default 3),
 # BUILD_DIR (default build-bench), KEEP_TMP=1 keeps the generated projects.
 # Writes bench/results/check-<date>.json; exits 1 when a target is missed.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-7}
 SNAKEMAKE_RUNS=${SNAKEMAKE_RUNS:-3}
 PYTHON=${PYTHON:-python3}
 BENCH=$ROOT/bench
@@ -43,13 +43,20 @@ for p in p10k p100k; do
   fi
 done
 
-echo "== measuring flowc check, 10k tasks ($RUNS runs)"
-"$PYTHON" "$BENCH/measure.py" --runs "$RUNS" --label flowc_check_10k -- "$FLOWC" check "$TMP/p10k" >"$TMP/f10.json"
-echo "== measuring flowc check, 100k tasks ($RUNS runs)"
-"$PYTHON" "$BENCH/measure.py" --runs "$RUNS" --label flowc_check_100k -- "$FLOWC" check "$TMP/p100k" >"$TMP/f100.json"
-echo "== measuring snakemake -n, 10k jobs ($SNAKEMAKE_RUNS runs)"
-"$PYTHON" "$BENCH/measure.py" --runs "$SNAKEMAKE_RUNS" --cwd "$TMP/s10k" --label snakemake_dry_run_10k -- \
-  snakemake -n --cores 1 --quiet >"$TMP/sm.json"
+# Interleaved: each round runs flowc on 10k, flowc on 100k and (for the first
+# SNAKEMAKE_RUNS rounds) snakemake, so all three see the same background load.
+echo "== measuring, interleaved: flowc check 10k and 100k ($RUNS runs each), snakemake -n 10k ($SNAKEMAKE_RUNS runs)"
+"$PYTHON" - "$TMP" "$FLOWC" "$RUNS" "$SNAKEMAKE_RUNS" >"$TMP/spec.json" <<'EOF'
+import json, sys
+tmp, flowc, runs, sm_runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+print(json.dumps([
+    {"label": "flowc_check_10k", "argv": [flowc, "check", tmp + "/p10k"], "runs": runs},
+    {"label": "flowc_check_100k", "argv": [flowc, "check", tmp + "/p100k"], "runs": runs},
+    {"label": "snakemake_dry_run_10k", "argv": ["snakemake", "-n", "--cores", "1", "--quiet"],
+     "runs": sm_runs, "cwd": tmp + "/s10k"},
+]))
+EOF
+"$PYTHON" "$BENCH/measure.py" --spec "$TMP/spec.json" >"$TMP/measured.json"
 
 # Where and with what the figures were taken.
 DATE=$(date +%Y-%m-%d)
@@ -79,5 +86,4 @@ json.dump(meta, open(out, "w"))
 EOF
 
 mkdir -p "$BENCH/results"
-"$PYTHON" "$BENCH/check_report.py" "$BENCH/results/check-$DATE.json" "$TMP/meta.json" \
-  "$TMP/f10.json" "$TMP/f100.json" "$TMP/sm.json"
+"$PYTHON" "$BENCH/check_report.py" "$BENCH/results/check-$DATE.json" "$TMP/meta.json" "$TMP/measured.json"

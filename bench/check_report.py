@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Summarise a check_bench.sh run: table, ratios, targets, and the JSON results file.
 
-    check_report.py OUT_JSON META_JSON FLOWC_10K FLOWC_100K SNAKEMAKE_10K
+    check_report.py OUT_JSON META_JSON MEASURED_JSON
 
-Each of the last three arguments is a file holding measure.py's JSON line.
+MEASURED_JSON is measure.py --spec output: results labelled flowc_check_10k,
+flowc_check_100k and snakemake_dry_run_10k.
 Targets are judged on the best (minimum) wall time of the runs, the figure
 least disturbed by other load on a shared machine; medians and CPU time
 (user + system) are reported beside it. Exits 0 when every target holds, 1 when one is missed (the results are
@@ -26,12 +27,13 @@ def load(path):
 
 
 def main(argv):
-    if len(argv) != 5:
+    if len(argv) != 3:
         sys.stderr.write(__doc__)
         return 2
-    out_path, meta_path, p10, p100, psm = argv
+    out_path, meta_path, measured_path = argv
     meta = load(meta_path)
-    f10, f100, sm = load(p10), load(p100), load(psm)
+    measured = {r["label"]: r for r in load(measured_path)}
+    f10, f100, sm = measured["flowc_check_10k"], measured["flowc_check_100k"], measured["snakemake_dry_run_10k"]
 
     scaling = f100["min_s"] / f10["min_s"]
     speedup = sm["min_s"] / f10["min_s"]

@@ -128,13 +128,15 @@ class Session {
   void request(const std::string& method, Json params) {
     int id = next_id_++;
     size_t before = transport_.out.size();
-    server_.handle({flowc::lsp::Frame::Kind::Message,
-                    Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}.dump(
-                        -1, ' ', false, Json::error_handler_t::replace)});
+    server_.handle(
+        {flowc::lsp::Frame::Kind::Message,
+         Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}.dump(
+             -1, ' ', false, Json::error_handler_t::replace)});
     // Diagnostics may be published first; the last message must answer this id.
     if (transport_.out.size() == before) fail("a request got no answer", method);
     Json reply = Json::parse(transport_.out.back(), nullptr, false);
-    if (reply.is_discarded() || reply.value("id", Json()) != id) fail("a request got the wrong answer", method);
+    if (reply.is_discarded() || reply.value("id", Json()) != id)
+      fail("a request got the wrong answer", method);
   }
 
   void raw(const flowc::lsp::Frame& frame) { server_.handle(frame); }
@@ -174,8 +176,9 @@ void play_operations(Session& s, Bytes& in) {
         break;
       }
       case 2:
-        s.notify("textDocument/didChange", {{"textDocument", {{"uri", kUri}, {"version", ++version}}},
-                                            {"contentChanges", {{{"text", std::string(kSeed) + in.text()}}}}});
+        s.notify("textDocument/didChange",
+                 {{"textDocument", {{"uri", kUri}, {"version", ++version}}},
+                  {"contentChanges", {{{"text", std::string(kSeed) + in.text()}}}}});
         break;
       case 3: s.request("textDocument/hover", at(in)); break;
       case 4: s.request("textDocument/definition", at(in)); break;

@@ -25,7 +25,8 @@ Incoming parse_message(std::string_view body) {
   }
   Json id = nullptr;
   if (auto it = j.find("id"); it != j.end()) {
-    if (!valid_id(*it) && !it->is_null()) return invalid(ErrorCode::InvalidRequest, "`id` must be a number or a string");
+    if (!valid_id(*it) && !it->is_null())
+      return invalid(ErrorCode::InvalidRequest, "`id` must be a number or a string");
     id = *it;
   }
   if (auto it = j.find("jsonrpc"); it == j.end() || *it != "2.0") {
@@ -39,7 +40,8 @@ Incoming parse_message(std::string_view body) {
       out.id = std::move(id);
       return out;
     }
-    return invalid(ErrorCode::InvalidRequest, "a message needs a `method` (or a `result` when it is a response)", id);
+    return invalid(ErrorCode::InvalidRequest,
+                   "a message needs a `method` (or a `result` when it is a response)", id);
   }
   if (!method->is_string()) return invalid(ErrorCode::InvalidRequest, "`method` must be a string", id);
   Incoming out;

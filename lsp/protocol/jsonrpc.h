@@ -38,9 +38,9 @@ struct Incoming {
     Response,      // id and result or error (answers a request the server sent)
     Invalid,       // not a JSON-RPC message: `error` says why; `id` is set when it could be read
   } kind = Kind::Invalid;
-  Json id;           // number or string; null when absent
+  Json id;  // number or string; null when absent
   std::string method;
-  Json params;       // object, array or null
+  Json params;  // object, array or null
   RpcError error;
 };
 

@@ -90,8 +90,10 @@ void from_json(const Json& j, TextDocumentIdentifier& out) { out.uri = string_fi
 void from_json(const Json& j, TextDocumentItem& out) {
   out.uri = string_field(j, "uri");
   out.text = string_field(j, "text");
-  if (const Json* v = optional_field(j, "languageId"); v && v->is_string()) out.languageId = v->get<std::string>();
-  if (const Json* v = optional_field(j, "version"); v && v->is_number_integer()) out.version = v->get<int64_t>();
+  if (const Json* v = optional_field(j, "languageId"); v && v->is_string())
+    out.languageId = v->get<std::string>();
+  if (const Json* v = optional_field(j, "version"); v && v->is_number_integer())
+    out.version = v->get<int64_t>();
 }
 
 void from_json(const Json& j, TextDocumentContentChangeEvent& out) {
@@ -103,18 +105,23 @@ void from_json(const Json& j, TextDocumentContentChangeEvent& out) {
   }
 }
 
-void from_json(const Json& j, DidOpenTextDocumentParams& out) { from_json(field(j, "textDocument"), out.textDocument); }
+void from_json(const Json& j, DidOpenTextDocumentParams& out) {
+  from_json(field(j, "textDocument"), out.textDocument);
+}
 
 void from_json(const Json& j, DidChangeTextDocumentParams& out) {
   const Json& doc = field(j, "textDocument");
   from_json(doc, out.textDocument);
-  if (const Json* v = optional_field(doc, "version"); v && v->is_number_integer()) out.version = v->get<int64_t>();
+  if (const Json* v = optional_field(doc, "version"); v && v->is_number_integer())
+    out.version = v->get<int64_t>();
   const Json& changes = field(j, "contentChanges");
   if (!changes.is_array()) throw DecodeError("`contentChanges` must be an array");
   for (const Json& c : changes) from_json(c, out.contentChanges.emplace_back());
 }
 
-void from_json(const Json& j, DidCloseTextDocumentParams& out) { from_json(field(j, "textDocument"), out.textDocument); }
+void from_json(const Json& j, DidCloseTextDocumentParams& out) {
+  from_json(field(j, "textDocument"), out.textDocument);
+}
 
 void from_json(const Json& j, TextDocumentPositionParams& out) {
   from_json(field(j, "textDocument"), out.textDocument);
@@ -133,7 +140,9 @@ void from_json(const Json& j, RenameParams& out) {
   out.newName = string_field(j, "newName");
 }
 
-void from_json(const Json& j, TextDocumentParams& out) { from_json(field(j, "textDocument"), out.textDocument); }
+void from_json(const Json& j, TextDocumentParams& out) {
+  from_json(field(j, "textDocument"), out.textDocument);
+}
 
 void from_json(const Json& j, CodeActionParams& out) {
   from_json(field(j, "textDocument"), out.textDocument);
@@ -162,12 +171,14 @@ void from_json(const Json& j, DidChangeWatchedFilesParams& out) {
 
 void from_json(const Json& j, CancelParams& out) {
   out.id = field(j, "id");
-  if (!out.id.is_number_integer() && !out.id.is_string()) throw DecodeError("`id` must be a number or a string");
+  if (!out.id.is_number_integer() && !out.id.is_string())
+    throw DecodeError("`id` must be a number or a string");
 }
 
 void from_json(const Json& j, InitializeParams& out) {
   if (!j.is_object()) throw DecodeError("expected an object");
-  if (const Json* root = optional_field(j, "rootUri"); root && root->is_string()) out.rootUri = root->get<std::string>();
+  if (const Json* root = optional_field(j, "rootUri"); root && root->is_string())
+    out.rootUri = root->get<std::string>();
   const Json* caps = optional_field(j, "capabilities");
   if (!caps) return;
   if (const Json* general = optional_field(*caps, "general")) {
@@ -179,8 +190,10 @@ void from_json(const Json& j, InitializeParams& out) {
   }
   ClientCapabilities& c = out.capabilities;
   c.hoverMarkdown = lists(*caps, {"textDocument", "hover", "contentFormat"}, "markdown");
-  c.completionMarkdown = lists(*caps, {"textDocument", "completion", "completionItem", "documentationFormat"}, "markdown");
-  c.hierarchicalDocumentSymbols = flag(*caps, {"textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"});
+  c.completionMarkdown =
+      lists(*caps, {"textDocument", "completion", "completionItem", "documentationFormat"}, "markdown");
+  c.hierarchicalDocumentSymbols =
+      flag(*caps, {"textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"});
   c.prepareRename = flag(*caps, {"textDocument", "rename", "prepareSupport"});
   c.codeActionLiterals = flag(*caps, {"textDocument", "codeAction", "codeActionLiteralSupport"});
   c.relatedInformation = flag(*caps, {"textDocument", "publishDiagnostics", "relatedInformation"});
@@ -198,7 +211,11 @@ void to_json(Json& j, const DiagnosticRelatedInformation& in) {
 }
 
 void to_json(Json& j, const Diagnostic& in) {
-  j = Json{{"range", in.range}, {"severity", in.severity}, {"code", in.code}, {"source", in.source}, {"message", in.message}};
+  j = Json{{"range", in.range},
+           {"severity", in.severity},
+           {"code", in.code},
+           {"source", in.source},
+           {"message", in.message}};
   if (!in.relatedInformation.empty()) j["relatedInformation"] = in.relatedInformation;
 }
 
@@ -219,7 +236,9 @@ void to_json(Json& j, const CompletionItem& in) {
   if (!in.sortText.empty()) j["sortText"] = in.sortText;
 }
 
-void to_json(Json& j, const CompletionList& in) { j = Json{{"isIncomplete", in.isIncomplete}, {"items", in.items}}; }
+void to_json(Json& j, const CompletionList& in) {
+  j = Json{{"isIncomplete", in.isIncomplete}, {"items", in.items}};
+}
 
 void to_json(Json& j, const DocumentSymbol& in) {
   j = Json{{"name", in.name}, {"kind", in.kind}, {"range", in.range}, {"selectionRange", in.selectionRange}};
@@ -244,6 +263,8 @@ void to_json(Json& j, const CodeAction& in) {
   if (in.isPreferred) j["isPreferred"] = true;
 }
 
-void to_json(Json& j, const PrepareRenameResult& in) { j = Json{{"range", in.range}, {"placeholder", in.placeholder}}; }
+void to_json(Json& j, const PrepareRenameResult& in) {
+  j = Json{{"range", in.range}, {"placeholder", in.placeholder}};
+}
 
 }  // namespace flowc::lsp::proto

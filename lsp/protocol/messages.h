@@ -5,8 +5,8 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <exception>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>

@@ -23,9 +23,10 @@ using EntryKind = CompletionEntry::Kind;
 constexpr size_t kMaxEntries = 200;
 
 constexpr std::string_view kTypeNames[] = {
-    "bool", "int", "float", "percent", "duration", "date", "time", "timestamp", "string", "column", "table",
-    "sql", "cron", "secret", "severity", "list", "metric", "expectation", "task", "source", "route", "target",
-    "legacy", "retry_policy", "write_mode", "command", "alert"};
+    "bool",      "int",    "float",        "percent",     "duration", "date",   "time",
+    "timestamp", "string", "column",       "table",       "sql",      "cron",   "secret",
+    "severity",  "list",   "metric",       "expectation", "task",     "source", "route",
+    "target",    "legacy", "retry_policy", "write_mode",  "command",  "alert"};
 
 EntryKind entry_kind(SymbolKind kind) {
   switch (kind) {
@@ -71,8 +72,9 @@ class Collector {
   /// Entries, deduplicated by label (first wins), filtered when too many.
   CompletionList finish() {
     CompletionList out;
-    std::stable_sort(entries_.begin(), entries_.end(),
-                     [](const CompletionEntry& a, const CompletionEntry& b) { return a.sort_key < b.sort_key; });
+    std::stable_sort(
+        entries_.begin(), entries_.end(),
+        [](const CompletionEntry& a, const CompletionEntry& b) { return a.sort_key < b.sort_key; });
     std::unordered_set<std::string> seen;
     for (CompletionEntry& e : entries_) {
       if (!seen.insert(e.label).second) continue;
@@ -80,7 +82,8 @@ class Collector {
     }
     if (out.entries.size() > kMaxEntries) {
       std::string prefix = lower(context_.prefix);
-      std::erase_if(out.entries, [&](const CompletionEntry& e) { return !lower(e.label).starts_with(prefix); });
+      std::erase_if(out.entries,
+                    [&](const CompletionEntry& e) { return !lower(e.label).starts_with(prefix); });
       if (out.entries.size() > kMaxEntries) out.entries.resize(kMaxEntries);
       out.incomplete = true;
     }
@@ -121,7 +124,8 @@ class Collector {
 model::WorkflowId enclosing_workflow(const model::Model& m, const CompletionContext& c) {
   if (c.blocks.empty() || c.blocks.front().keyword != "workflow") return {};
   for (const model::Workflow& wf : m.workflows) {
-    if (wf.name == c.blocks.front().name) return model::WorkflowId{static_cast<uint32_t>(&wf - m.workflows.data())};
+    if (wf.name == c.blocks.front().name)
+      return model::WorkflowId{static_cast<uint32_t>(&wf - m.workflows.data())};
   }
   return {};
 }
@@ -139,7 +143,8 @@ model::Type expected_type(const model::Model& m, const CompletionContext& c) {
   if (!c.call.empty() && !c.named_arg.empty()) {
     wanted = c.call + "." + c.named_arg;
     for (const model::Symbol& sym : m.symbols) {
-      if (sym.kind == SymbolKind::Param && !sym.workflow.valid() && sym.qualified_name == wanted) return sym.type;
+      if (sym.kind == SymbolKind::Param && !sym.workflow.valid() && sym.qualified_name == wanted)
+        return sym.type;
     }
     return {};
   }
@@ -152,8 +157,9 @@ model::Type expected_type(const model::Model& m, const CompletionContext& c) {
 }
 
 bool is_enum_type(const model::Model& m, TypeKind kind) {
-  return std::any_of(m.symbols.begin(), m.symbols.end(),
-                     [&](const model::Symbol& s) { return s.kind == SymbolKind::EnumValue && s.type.kind == kind; });
+  return std::any_of(m.symbols.begin(), m.symbols.end(), [&](const model::Symbol& s) {
+    return s.kind == SymbolKind::EnumValue && s.type.kind == kind;
+  });
 }
 
 SymbolKind entity_symbol_kind(TypeKind kind, bool& found) {
@@ -169,22 +175,27 @@ SymbolKind entity_symbol_kind(TypeKind kind, bool& found) {
   }
 }
 
-bool scoped_kind(SymbolKind k) { return k == SymbolKind::Task || k == SymbolKind::Source || k == SymbolKind::Param; }
+bool scoped_kind(SymbolKind k) {
+  return k == SymbolKind::Task || k == SymbolKind::Source || k == SymbolKind::Param;
+}
 bool global_kind(SymbolKind k) {
-  return k == SymbolKind::Workflow || k == SymbolKind::Target || k == SymbolKind::Route || k == SymbolKind::Legacy;
+  return k == SymbolKind::Workflow || k == SymbolKind::Target || k == SymbolKind::Route ||
+         k == SymbolKind::Legacy;
 }
 
 /// The attribute names already written in the innermost block around `offset`.
 std::vector<std::string_view> written_attributes(const syntax::SyntaxTree& tree, uint32_t offset) {
   const syntax::Block* inner = nullptr;
   for (const syntax::Block& b : tree.blocks) {
-    if (b.range.begin < offset && offset <= b.range.end && (!inner || b.range.begin >= inner->range.begin)) inner = &b;
+    if (b.range.begin < offset && offset <= b.range.end && (!inner || b.range.begin >= inner->range.begin))
+      inner = &b;
   }
   std::vector<std::string_view> out;
   if (!inner) return out;
   for (syntax::MemberId id : inner->members) {
     const syntax::Member& m = tree.member(id);
-    if (m.kind == syntax::MemberKind::Attribute && !(m.name.range.begin <= offset && offset <= m.name.range.end)) {
+    if (m.kind == syntax::MemberKind::Attribute &&
+        !(m.name.range.begin <= offset && offset <= m.name.range.end)) {
       out.push_back(m.name.text);
     }
   }
@@ -226,7 +237,8 @@ void scoped_names(const model::Model& m, model::WorkflowId wf, Collector& out, b
 void values(const model::Model& m, const CompletionContext& c, Collector& out) {
   model::WorkflowId wf = enclosing_workflow(m, c);
   model::Type expected = expected_type(m, c);
-  model::Type element = expected.kind == TypeKind::List ? model::Type{expected.arg, TypeKind::Error} : expected;
+  model::Type element =
+      expected.kind == TypeKind::List ? model::Type{expected.arg, TypeKind::Error} : expected;
   if (!c.qualifier.empty()) {
     scoped_names(m, workflow_named(m, c.qualifier), out, true, 0);
     return;
@@ -235,7 +247,8 @@ void values(const model::Model& m, const CompletionContext& c, Collector& out) {
     // Named arguments of the call being written.
     for (uint32_t i = 0; i < m.symbols.size(); ++i) {
       const model::Symbol& sym = m.symbols[i];
-      if (sym.kind == SymbolKind::Param && !sym.workflow.valid() && sym.qualified_name == c.call + "." + sym.name) {
+      if (sym.kind == SymbolKind::Param && !sym.workflow.valid() &&
+          sym.qualified_name == c.call + "." + sym.name) {
         out.symbol(model::SymbolId{i}, 3, sym.name + " = ");
       }
     }
@@ -261,7 +274,8 @@ void values(const model::Model& m, const CompletionContext& c, Collector& out) {
     if (in_scope) {
       out.symbol(model::SymbolId{i}, element.kind != TypeKind::Error && sym.type == element ? 0 : 4);
     } else if (sym.kind == SymbolKind::Function) {
-      out.symbol(model::SymbolId{i}, element.kind != TypeKind::Error && sym.type.kind == element.kind ? 1 : 5);
+      out.symbol(model::SymbolId{i},
+                 element.kind != TypeKind::Error && sym.type.kind == element.kind ? 1 : 5);
     }
   }
   if (element.kind == TypeKind::Bool || element.kind == TypeKind::Error) {
@@ -300,26 +314,17 @@ CompletionList complete_at(const FileView& view, uint32_t offset) {
   const model::Model& m = view.project->model();
   Collector out(m, c);
   switch (c.where) {
-    case Where::None:
-      break;
+    case Where::None: break;
     case Where::TopLevel:
       for (std::string_view k : {"workflow", "target", "route", "legacy", "project", "fn"}) out.keyword(k);
       break;
-    case Where::Member:
-      members(view, offset, c, out);
-      break;
-    case Where::Value:
-      values(m, c, out);
-      break;
-    case Where::Expect:
-      expectations(m, c, out);
-      break;
+    case Where::Member: members(view, offset, c, out); break;
+    case Where::Value: values(m, c, out); break;
+    case Where::Expect: expectations(m, c, out); break;
     case Where::Type:
       for (std::string_view t : kTypeNames) out.keyword(t);
       break;
-    case Where::Interpolation:
-      interpolation(m, c, out);
-      break;
+    case Where::Interpolation: interpolation(m, c, out); break;
   }
   return out.finish();
 }

@@ -9,8 +9,10 @@ bool ident_char(char c) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -154,8 +156,8 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
   if (!stack.empty() && stack.back().type != Frame::Type::Block) {
     const Frame& inner = stack.back();
     // The innermost call around the cursor, not crossing a block or interpolation.
-    for (auto it = stack.rbegin(); it != stack.rend() && it->type != Frame::Type::Block &&
-                                   it->type != Frame::Type::Interpolation;
+    for (auto it = stack.rbegin();
+         it != stack.rend() && it->type != Frame::Type::Block && it->type != Frame::Type::Interpolation;
          ++it) {
       if (it->type == Frame::Type::Paren) {
         out.call = it->callee;
@@ -165,8 +167,10 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
     std::string_view head = trim(text.substr(inner.statement, inner.open - inner.statement));
     if (head.starts_with("fn ") || head.starts_with("extern ")) {
       std::string_view segment = text.substr(inner.open, prefix_begin - inner.open);
-      segment = segment.substr(segment.find_last_of(",") == std::string_view::npos ? 0 : segment.find_last_of(",") + 1);
-      out.where = trim(segment).ends_with(":") ? CompletionContext::Where::Type : CompletionContext::Where::None;
+      segment = segment.substr(
+          segment.find_last_of(",") == std::string_view::npos ? 0 : segment.find_last_of(",") + 1);
+      out.where =
+          trim(segment).ends_with(":") ? CompletionContext::Where::Type : CompletionContext::Where::None;
       return out;
     }
     out.where = CompletionContext::Where::Value;

@@ -19,7 +19,8 @@ std::optional<std::vector<TextEditData>> format_file(const FileView& view, Colum
   while (prefix < limit && before[prefix] == formatted[prefix]) ++prefix;
   while (prefix > 0 && before[prefix - 1] != '\n') --prefix;
   size_t suffix = 0;
-  while (suffix < limit - prefix && before[before.size() - 1 - suffix] == formatted[formatted.size() - 1 - suffix]) {
+  while (suffix < limit - prefix &&
+         before[before.size() - 1 - suffix] == formatted[formatted.size() - 1 - suffix]) {
     ++suffix;
   }
   while (suffix > 0 && before[before.size() - suffix] != '\n') --suffix;

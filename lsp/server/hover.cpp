@@ -26,7 +26,8 @@ std::string_view stage_name(model::Stage stage) {
 std::string mode_text(const model::WriteMode& mode) {
   switch (mode.kind) {
     case model::WriteModeKind::Replace: return "replace";
-    case model::WriteModeKind::OverwritePartition: return "overwrite_partition(" + mode.partition_column + ")";
+    case model::WriteModeKind::OverwritePartition:
+      return "overwrite_partition(" + mode.partition_column + ")";
     case model::WriteModeKind::Merge: {
       std::string keys;
       for (const std::string& k : mode.merge_key) keys += (keys.empty() ? "" : ", ") + k;
@@ -92,9 +93,7 @@ void details(const model::Model& m, model::SymbolId id, std::string& out) {
   const model::Symbol& sym = m.symbol(id);
   switch (sym.kind) {
     case SymbolKind::Task:
-    case SymbolKind::Source:
-      node_details(m, id, out);
-      break;
+    case SymbolKind::Source: node_details(m, id, out); break;
     case SymbolKind::Workflow:
       if (owns(m.workflows, sym, id)) {
         const model::Workflow& wf = m.workflows[sym.entity];
@@ -108,7 +107,8 @@ void details(const model::Model& m, model::SymbolId id, std::string& out) {
       if (owns(m.targets, sym, id)) {
         const model::Target& t = m.targets[sym.entity];
         out += "schema " + code(t.schema);
-        if (!t.dsn_env.empty()) out += " · dsn: secret from environment variable " + code(t.dsn_env) + " (value never shown)";
+        if (!t.dsn_env.empty())
+          out += " · dsn: secret from environment variable " + code(t.dsn_env) + " (value never shown)";
         out += "\n\n";
       }
       break;
@@ -128,8 +128,7 @@ void details(const model::Model& m, model::SymbolId id, std::string& out) {
         out += "\n\n";
       }
       break;
-    default:
-      break;
+    default: break;
   }
 }
 
@@ -145,7 +144,8 @@ std::string header(const model::Symbol& sym) {
     case SymbolKind::Task: return "task " + sym.qualified_name;
     case SymbolKind::Param: return "param " + sym.qualified_name + ": " + model::type_name(sym.type);
     case SymbolKind::Function:
-      return sym.signature.empty() ? "fn " + sym.name + "(...) -> " + model::type_name(sym.type) : sym.signature;
+      return sym.signature.empty() ? "fn " + sym.name + "(...) -> " + model::type_name(sym.type)
+                                   : sym.signature;
     case SymbolKind::Attribute: {
       std::string kind = sym.qualified_name.substr(0, sym.qualified_name.find('.'));
       return "(" + kind + " attribute) " + (sym.signature.empty() ? sym.name : sym.signature);
@@ -176,7 +176,8 @@ std::optional<HoverInfo> secret_hover(const FileView& view, uint32_t offset, Col
     if (e.kind != syntax::ExprKind::Call || e.operands.size() != 2 || !contains(e.range, offset)) continue;
     const syntax::Expr& callee = tree.expr(e.operands[0]);
     const syntax::Expr& arg = tree.expr(e.operands[1]);
-    if (callee.kind != syntax::ExprKind::Name || callee.text != "env" || !contains(arg.range, offset)) continue;
+    if (callee.kind != syntax::ExprKind::Name || callee.text != "env" || !contains(arg.range, offset))
+      continue;
     std::optional<std::string> name = plain_string(tree, arg);
     if (!name) continue;
     HoverInfo info;
@@ -196,7 +197,8 @@ std::optional<model::SymbolId> attribute_symbol(const FileView& view, uint32_t o
     for (syntax::MemberId id : block.members) {
       const syntax::Member& m = tree.member(id);
       if (m.kind != syntax::MemberKind::Attribute || !contains(m.name.range, offset)) continue;
-      std::string qualified = std::string(syntax::block_kind_name(block.kind)) + "." + std::string(m.name.text);
+      std::string qualified =
+          std::string(syntax::block_kind_name(block.kind)) + "." + std::string(m.name.text);
       const auto& symbols = view.project->model().symbols;
       for (uint32_t i = 0; i < symbols.size(); ++i) {
         if (symbols[i].kind == SymbolKind::Attribute && symbols[i].qualified_name == qualified) {

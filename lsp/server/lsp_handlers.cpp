@@ -38,16 +38,16 @@ int completion_kind(CompletionEntry::Kind kind) {
 int symbol_kind(OutlineSymbol::Kind kind) {
   using K = OutlineSymbol::Kind;
   switch (kind) {
-    case K::Project: return 4;      // Package
-    case K::Target: return 23;      // Struct
-    case K::Environment: return 19; // Object
-    case K::Route: return 24;       // Event
-    case K::Legacy: return 5;       // Class
-    case K::Workflow: return 2;     // Module
-    case K::Source: return 11;      // Interface
-    case K::Task: return 12;        // Function
-    case K::Param: return 13;       // Variable
-    case K::Function: return 12;    // Function
+    case K::Project: return 4;       // Package
+    case K::Target: return 23;       // Struct
+    case K::Environment: return 19;  // Object
+    case K::Route: return 24;        // Event
+    case K::Legacy: return 5;        // Class
+    case K::Workflow: return 2;      // Module
+    case K::Source: return 11;       // Interface
+    case K::Task: return 12;         // Function
+    case K::Param: return 13;        // Variable
+    case K::Function: return 12;     // Function
   }
   return 12;
 }
@@ -146,7 +146,8 @@ Reply LspServer::initialize(const proto::InitializeParams& params) {
 void LspServer::initialized(const Json&) {
   if (!client_.watchedFilesRegistration) return;
   Json watchers = Json::array();
-  for (const char* glob : {"**/*.flow", "**/flow.project", "**/*.sql"}) watchers.push_back({{"globPattern", glob}});
+  for (const char* glob : {"**/*.flow", "**/flow.project", "**/*.sql"})
+    watchers.push_back({{"globPattern", glob}});
   Json registration = {{"id", "flowc-watched-files"},
                        {"method", "workspace/didChangeWatchedFiles"},
                        {"registerOptions", {{"watchers", watchers}}}};
@@ -194,7 +195,9 @@ void LspServer::did_change_watched_files(const proto::DidChangeWatchedFilesParam
   for (const proto::FileEvent& e : params.changes) {
     std::optional<std::string> path = uri_to_path(e.uri);
     if (!path) continue;
-    DiskChange change = e.type == 1 ? DiskChange::Created : e.type == 3 ? DiskChange::Deleted : DiskChange::Changed;
+    DiskChange change = e.type == 1   ? DiskChange::Created
+                        : e.type == 3 ? DiskChange::Deleted
+                                      : DiskChange::Changed;
     service_.disk_changed(Service::canonical_path(*path), change);
   }
   edited();
@@ -231,7 +234,8 @@ Reply LspServer::references(const proto::ReferenceParams& params) {
   std::optional<std::string> path = document_path(params.textDocument.uri);
   Json out = Json::array();
   if (!path) return out;
-  for (const FileLocation& loc : service_.references(*path, from_proto(params.position), params.includeDeclaration)) {
+  for (const FileLocation& loc :
+       service_.references(*path, from_proto(params.position), params.includeDeclaration)) {
     out.push_back(proto::Location{uri_for(loc.path), lsp::to_proto(loc.range)});
   }
   return out;
@@ -271,8 +275,9 @@ Reply LspServer::completion(const proto::TextDocumentPositionParams& params) {
     item.kind = completion_kind(e.kind);
     item.detail = e.detail;
     if (!e.documentation.empty()) {
-      item.documentation = client_.completionMarkdown ? proto::MarkupContent{"markdown", e.documentation}
-                                                      : proto::MarkupContent{"plaintext", plain_text(e.documentation)};
+      item.documentation = client_.completionMarkdown
+                               ? proto::MarkupContent{"markdown", e.documentation}
+                               : proto::MarkupContent{"plaintext", plain_text(e.documentation)};
     }
     item.insertText = e.insert_text;
     item.sortText = e.sort_key;
@@ -310,8 +315,9 @@ Reply LspServer::code_action(const proto::CodeActionParams& params) {
   std::optional<std::string> path = document_path(params.textDocument.uri);
   Json out = Json::array();
   if (!path) return out;
-  if (!params.only.empty() && std::none_of(params.only.begin(), params.only.end(),
-                                           [](const std::string& k) { return k == "quickfix" || k.starts_with("quickfix."); })) {
+  if (!params.only.empty() && std::none_of(params.only.begin(), params.only.end(), [](const std::string& k) {
+        return k == "quickfix" || k.starts_with("quickfix.");
+      })) {
     return out;
   }
   for (const QuickFix& fix : service_.quick_fixes(*path, from_proto(params.range))) {

@@ -9,7 +9,6 @@ namespace flowc::lsp {
 
 namespace {
 
-
 std::string id_key(const Json& id) { return id.dump(); }
 
 }  // namespace
@@ -39,7 +38,9 @@ void LspServer::on_notification(const std::string& method, void (LspServer::*fn)
 }
 
 LspServer::LspServer(Transport& transport, ServerOptions options)
-    : transport_(transport), options_(std::move(options)), service_(ServiceOptions{ColumnUnit::Utf16, options_.stdlib_dir}) {
+    : transport_(transport),
+      options_(std::move(options)),
+      service_(ServiceOptions{ColumnUnit::Utf16, options_.stdlib_dir, options_.read_disk}) {
   on_request("initialize", &LspServer::initialize, false);
   on_request("textDocument/hover", &LspServer::hover, true);
   on_request("textDocument/definition", &LspServer::definition, true);
@@ -81,7 +82,7 @@ int LspServer::run() {
     }
     ReadResult first = transport_.read(timeout);
     if (first.kind == ReadResult::Kind::Timeout) {
-      flush();
+      flush(/*quick_first=*/true);
       continue;
     }
     if (first.kind == ReadResult::Kind::Closed) {
@@ -147,13 +148,9 @@ void LspServer::dispatch(const Incoming& m) {
       log("bad message: " + m.error.message);
       send(make_error(m.id, m.error));
       return;
-    case Incoming::Kind::Response:
-      return;  // answers to our registerCapability request: nothing to do
-    case Incoming::Kind::Request:
-      dispatch_request(m);
-      return;
-    case Incoming::Kind::Notification:
-      break;
+    case Incoming::Kind::Response: return;  // answers to our registerCapability request: nothing to do
+    case Incoming::Kind::Request: dispatch_request(m); return;
+    case Incoming::Kind::Notification: break;
   }
   if (m.method == "exit") {
     exited_ = true;
@@ -226,16 +223,32 @@ void LspServer::edited() {
   pending_publish_ = true;
 }
 
-void LspServer::flush() {
+void LspServer::flush(bool quick_first) {
   if (!pending_publish_) return;
   pending_publish_ = false;
-  for (FileDiagnostics& file : service_.check()) {
-    proto::PublishDiagnosticsParams params;
-    params.uri = uri_for(file.path);
-    if (auto v = versions_.find(file.path); v != versions_.end()) params.version = v->second;
-    for (const EditorDiagnostic& d : file.diagnostics) params.diagnostics.push_back(to_proto(d));
-    send(make_notification("textDocument/publishDiagnostics", params));
+  Clock::time_point start = Clock::now();
+  auto publish = [&](const std::vector<FileDiagnostics>& files) {
+    for (const FileDiagnostics& file : files) {
+      proto::PublishDiagnosticsParams params;
+      params.uri = uri_for(file.path);
+      if (auto v = versions_.find(file.path); v != versions_.end()) params.version = v->second;
+      for (const EditorDiagnostic& d : file.diagnostics) params.diagnostics.push_back(to_proto(d));
+      send(make_notification("textDocument/publishDiagnostics", params));
+    }
+  };
+  // After a pause in typing, a large project answers first from a check of
+  // the edited file alone, then from the full re-check (published only where
+  // it differs). A request waiting for the model skips the quick step.
+  if (quick_first) publish(service_.quick_check());
+  std::vector<FileDiagnostics> changed = service_.check();
+  publish(changed);
+  if (options_.trace && !service_.check_report().empty()) {
+    for (const std::string& line : service_.check_report()) log(line);
+    auto ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    log("published " + std::to_string(changed.size()) + " file(s), " + std::to_string(ms) +
+        " ms after the check began");
   }
+  service_.release_memory();
 }
 
 }  // namespace flowc::lsp

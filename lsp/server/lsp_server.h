@@ -9,13 +9,12 @@
 // fast); edits arriving within `debounce_ms` of each other postpone the check
 // until the client has been quiet for `debounce_ms` (so typing is not
 // re-checked on every keystroke). The check re-parses the changed files,
-// re-checks their projects and publishes the diagnostics that changed. Requests that read the checked model (hover,
-// definition, references, rename, code actions) first run a pending check
-// and publish its diagnostics, so answers never mix old positions with new
-// text. Completion, outline and formatting answer from the current syntax
-// alone and leave the check to the timer, so typing stays fast. Everything
-// already received is read before acting, so `$/cancelRequest` reaches a
-// request still queued (it is answered with RequestCancelled).
+// re-checks their projects and publishes the diagnostics that changed. Requests that read the checked model
+// (hover, definition, references, rename, code actions) first run a pending check and publish its
+// diagnostics, so answers never mix old positions with new text. Completion, outline and formatting answer
+// from the current syntax alone and leave the check to the timer, so typing stays fast. Everything already
+// received is read before acting, so `$/cancelRequest` reaches a request still queued (it is answered with
+// RequestCancelled).
 #pragma once
 
 #include <chrono>
@@ -37,12 +36,14 @@ namespace flowc::lsp {
 struct ServerOptions {
   std::string stdlib_dir;  // empty: the default next to the binary
   int debounce_ms = 150;   // quiet time after an edit before re-checking
+  bool trace = false;      // log each check's timings to stderr
+  bool read_disk = true;   // false: only open documents (see ServiceOptions)
 };
 
 /// A handler's answer: a result or an error.
 struct Reply {
-  Reply(Json value) : result(std::move(value)) {}         // NOLINT: implicit by design
-  Reply(RpcError e) : error(std::move(e)) {}              // NOLINT
+  Reply(Json value) : result(std::move(value)) {}  // NOLINT: implicit by design
+  Reply(RpcError e) : error(std::move(e)) {}       // NOLINT
   Json result;
   std::optional<RpcError> error;
 };
@@ -57,8 +58,10 @@ class LspServer {
 
   /// Handles one frame without waiting (the fuzzer drives the server so).
   void handle(const Frame& frame);
-  /// Runs a pending check and publishes its diagnostics now.
-  void flush();
+  /// Runs a pending check and publishes its diagnostics now; with
+  /// `quick_first`, a large project's edited file is published first from
+  /// Service::quick_check().
+  void flush(bool quick_first = false);
   /// True once `exit` was received.
   [[nodiscard]] bool exited() const { return exited_; }
   [[nodiscard]] int exit_code() const { return shutdown_ ? 0 : 1; }
@@ -115,11 +118,11 @@ class LspServer {
   bool shutdown_ = false;
   bool exited_ = false;
   bool pending_publish_ = false;
-  Clock::time_point deadline_;                      // when the pending check runs
+  Clock::time_point deadline_;  // when the pending check runs
   Clock::time_point last_edit_;
-  std::set<std::string> cancelled_;                 // ids (dumped) cancelled while queued
-  std::map<std::string, std::string> open_uris_;    // path -> URI as the client wrote it
-  std::map<std::string, int64_t> versions_;         // path -> document version
+  std::set<std::string> cancelled_;               // ids (dumped) cancelled while queued
+  std::map<std::string, std::string> open_uris_;  // path -> URI as the client wrote it
+  std::map<std::string, int64_t> versions_;       // path -> document version
   int next_request_id_ = 1;
 };
 

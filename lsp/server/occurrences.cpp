@@ -11,22 +11,30 @@ void OccurrenceIndex::build(const model::Model& model, uint32_t file_count) {
     if (!range.valid() || range.file.index >= file_count || !symbol.valid()) return;
     by_file_[range.file.index].push_back({range.begin, range.end, symbol, declaration});
   };
-  for (uint32_t i = 0; i < model.symbols.size(); ++i) add(model.symbols[i].name_range, model::SymbolId{i}, true);
+  for (uint32_t i = 0; i < model.symbols.size(); ++i)
+    add(model.symbols[i].name_range, model::SymbolId{i}, true);
   for (uint32_t i = 0; i < model.references.size(); ++i) {
     const model::Reference& ref = model.references[i];
     add(ref.range, ref.symbol, false);
     if (ref.symbol.valid() && ref.symbol.index < uses_.size()) uses_[ref.symbol.index].push_back(i);
   }
-  for (auto& list : by_file_) {
+  sorted_.assign(file_count, false);
+}
+
+const std::vector<Occurrence>& OccurrenceIndex::sorted(FileId file) const {
+  std::vector<Occurrence>& list = by_file_[file.index];
+  if (!sorted_[file.index]) {
     std::sort(list.begin(), list.end(), [](const Occurrence& a, const Occurrence& b) {
       return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
     });
+    sorted_[file.index] = true;
   }
+  return list;
 }
 
 std::optional<Occurrence> OccurrenceIndex::at(FileId file, uint32_t offset) const {
   if (!file.valid() || file.index >= by_file_.size()) return std::nullopt;
-  const auto& list = by_file_[file.index];
+  const auto& list = sorted(file);
   // Candidates start at or before `offset`; scan back from the last of them.
   auto it = std::upper_bound(list.begin(), list.end(), offset,
                              [](uint32_t off, const Occurrence& o) { return off < o.begin; });

@@ -32,7 +32,12 @@ class OccurrenceIndex {
   [[nodiscard]] const std::vector<uint32_t>& uses_of(model::SymbolId symbol) const;
 
  private:
-  std::vector<std::vector<Occurrence>> by_file_;
+  /// Sorts a file's occurrences on first use: most files of a large project
+  /// are never queried between two checks.
+  const std::vector<Occurrence>& sorted(FileId file) const;
+
+  mutable std::vector<std::vector<Occurrence>> by_file_;
+  mutable std::vector<bool> sorted_;
   std::vector<std::vector<uint32_t>> uses_;
   std::vector<uint32_t> none_;
 };

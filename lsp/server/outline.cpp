@@ -36,8 +36,9 @@ class Builder {
     out.name = b.name.text.empty() ? "(unnamed " + std::string(syntax::block_kind_name(b.kind)) + ")"
                                    : std::string(b.name.text);
     out.detail = std::string(syntax::block_kind_name(b.kind));
-    set_ranges(out, b.range, b.name.range.valid() && b.name.range.end > b.name.range.begin ? b.name.range
-                                                                                             : b.keyword_range);
+    set_ranges(
+        out, b.range,
+        b.name.range.valid() && b.name.range.end > b.name.range.begin ? b.name.range : b.keyword_range);
     for (syntax::MemberId id : b.members) {
       const syntax::Member& m = tree_.member(id);
       if (m.kind == syntax::MemberKind::Block && m.block.valid()) {
@@ -62,9 +63,9 @@ class Builder {
     out.kind = Kind::Function;
     out.name = f.name.text.empty() ? "(unnamed fn)" : std::string(f.name.text);
     uint32_t end = f.result.valid() ? tree_.type(f.result).range.end : f.name.range.end;
-    out.detail = (f.is_extern ? "extern fn" : "fn") +
-                 (f.name.range.valid() && end > f.name.range.end ? text({f.name.range.file, f.name.range.end, end})
-                                                                 : std::string());
+    out.detail = (f.is_extern ? "extern fn" : "fn") + (f.name.range.valid() && end > f.name.range.end
+                                                           ? text({f.name.range.file, f.name.range.end, end})
+                                                           : std::string());
     set_ranges(out, f.range, f.name.range.valid() ? f.name.range : f.range);
     return out;
   }

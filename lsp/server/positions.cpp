@@ -29,7 +29,7 @@ uint32_t column_offset(std::string_view line, uint32_t column, ColumnUnit unit) 
   uint32_t units = 0;
   while (i < line.size()) {
     uint32_t len = std::min<uint32_t>(sequence_length(static_cast<unsigned char>(line[i])),
-                                       static_cast<uint32_t>(line.size()) - i);
+                                      static_cast<uint32_t>(line.size()) - i);
     uint32_t width = unit == ColumnUnit::Utf8 ? len : (len == 4 ? 2 : 1);
     if (units + width > column) break;
     units += width;
@@ -48,7 +48,8 @@ uint32_t offset_in_text(std::string_view text, TextPosition pos, ColumnUnit unit
     start = nl + 1;
   }
   size_t nl = text.find('\n', start);
-  std::string_view line = strip_terminator(text.substr(start, nl == std::string_view::npos ? nl : nl - start + 1));
+  std::string_view line =
+      strip_terminator(text.substr(start, nl == std::string_view::npos ? nl : nl - start + 1));
   return static_cast<uint32_t>(start) + column_offset(line, pos.column, unit);
 }
 

@@ -1,6 +1,8 @@
 #include "lsp/server/project_state.h"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 
 #include "compiler/check/check.h"
@@ -17,6 +19,12 @@ void parse_file(const SourceManager& sources, ProjectFile& file) {
   file.tree = std::make_unique<syntax::SyntaxTree>(syntax::parse(sources.buffer(file.id), file.id, engine));
   file.parse_diagnostics = engine.diagnostics();
   file.stale = false;
+  file.workflows.clear();
+  for (const syntax::Decl& decl : file.tree->decls) {
+    if (!decl.block.valid()) continue;
+    const syntax::Block& b = file.tree->block(decl.block);
+    if (b.kind == syntax::BlockKind::Workflow) file.workflows.emplace_back(b.name.text);
+  }
 }
 
 }  // namespace
@@ -54,9 +62,15 @@ void ProjectState::set_text(const std::string& path, std::string text) {
       file.id = sources_.add(path, std::move(text));
     }
     files_.emplace(path, std::move(file));
+    files_added_or_removed_ = true;
   } else if (sources_.buffer(it->second.id).text() != text) {
-    sources_.replace(it->second.id, std::move(text));
-    it->second.stale = true;
+    ProjectFile& file = it->second;
+    if (!file.changed_since_check) {
+      file.checked_text = std::string(sources_.buffer(file.id).text());
+      file.changed_since_check = true;
+    }
+    sources_.replace(file.id, std::move(text));
+    file.stale = true;
   } else {
     return;  // same text: nothing to re-check
   }
@@ -69,6 +83,7 @@ bool ProjectState::remove(const std::string& path) {
   // The model may still point into the buffer: empty it, do not drop it.
   sources_.replace(it->second.id, std::string());
   files_.erase(it);
+  files_added_or_removed_ = true;
   needs_check_ = true;
   return true;
 }
@@ -82,6 +97,7 @@ bool ProjectState::refresh_aux(const std::string& path, std::string text) {
   }
   sources_.replace(*id, std::move(text));
   needs_check_ = true;
+  files_added_or_removed_ = true;  // a quick check would not see the .sql change
   return true;
 }
 
@@ -103,14 +119,38 @@ const ProjectFile* ProjectState::file(FileId id) const {
   return nullptr;
 }
 
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// CPU time of this thread, in ms: unlike wall time, not inflated when the
+/// machine is busy.
+double thread_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+}  // namespace
+
 void ProjectState::parse_changed() {
   for (auto& [path, file] : files_) {
-    if (file.stale || !file.tree) parse_file(sources_, file);
+    if (file.stale || !file.tree) {
+      parse_file(sources_, file);
+      ++timing_.files_parsed;
+    }
   }
 }
 
 void ProjectState::check() {
+  timing_ = {};
+  double cpu_start = thread_cpu_ms();
+  auto start = std::chrono::steady_clock::now();
   parse_changed();
+  timing_.parse_ms = ms_since(start);
+  start = std::chrono::steady_clock::now();
   check::CheckInput input;
   input.sources = &sources_;
   for (const ProjectFile& f : stdlib_) input.stdlib.push_back(f.tree.get());
@@ -122,10 +162,20 @@ void ProjectState::check() {
   for (const auto& [path, f] : files_) {
     for (const Diagnostic& d : f.parse_diagnostics) engine.report(d.kind, d.range, d.message) = d;
   }
+  retired_ = std::move(model_);
   model_ = check::check(input, engine);
   engine.sort();
   diagnostics_ = engine.diagnostics();
+  timing_.check_ms = ms_since(start);
+  start = std::chrono::steady_clock::now();
   index_.build(model_, sources_.size());
+  timing_.index_ms = ms_since(start);
+  for (auto& [path, f] : files_) {
+    f.changed_since_check = false;
+    f.checked_text.reset();
+  }
+  files_added_or_removed_ = false;
+  timing_.cpu_ms = thread_cpu_ms() - cpu_start;
   needs_check_ = false;
   ++generation_;
 }

@@ -7,7 +7,9 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compiler/diagnostics/diagnostic.h"
@@ -24,8 +26,22 @@ struct ProjectFile {
   FileId id;
   std::unique_ptr<syntax::SyntaxTree> tree;  // heap-allocated: the checker keeps pointers
   std::vector<Diagnostic> parse_diagnostics;
-  bool stale = true;    // text changed since the last parse
+  bool stale = true;  // text changed since the last parse
   bool stdlib = false;
+  // Since the last full check: did the text change, and what was it then
+  // (kept from the first change on, to move old diagnostics past the edit).
+  bool changed_since_check = false;
+  std::optional<std::string> checked_text;
+  std::vector<std::string> workflows;  // names of the workflows the file declares
+};
+
+/// Where the time of the last check went, for FLOWC_LSP_TRACE.
+struct CheckTiming {
+  double parse_ms = 0;
+  double check_ms = 0;
+  double index_ms = 0;
+  double cpu_ms = 0;  // CPU time of the whole check (parse, check, index)
+  uint32_t files_parsed = 0;
 };
 
 class ProjectState {
@@ -55,6 +71,14 @@ class ProjectState {
   void parse_changed();
   /// Re-parses changed files and re-checks the project.
   void check();
+  /// When exactly one file changed since the last check (and nothing was
+  /// added or removed), checks that file together with only the files it
+  /// needs (those declaring no workflow, and those of the workflows it names)
+  /// and returns its diagnostics; the project-wide rules (E0302, E0303,
+  /// W0402, W0404) are taken from the last full check, moved past the edit.
+  /// A fast first answer for a large project: check() must still follow.
+  /// std::nullopt when not applicable. The model is not replaced.
+  std::optional<std::pair<FileId, std::vector<Diagnostic>>> quick_check();
 
   [[nodiscard]] const SourceManager& sources() const { return sources_; }
   [[nodiscard]] const model::Model& model() const { return model_; }
@@ -65,6 +89,11 @@ class ProjectState {
   [[nodiscard]] bool has_syntax_errors(const ProjectFile& file) const;
   /// The number of checks run so far (lets callers cache per check).
   [[nodiscard]] uint64_t generation() const { return generation_; }
+  /// Frees what the last check replaced (the previous model). Called once
+  /// its diagnostics are published, so freeing is not on the edit's latency.
+  void release_retired() { retired_ = model::Model(); }
+  /// Timings of the last check.
+  [[nodiscard]] const CheckTiming& timing() const { return timing_; }
 
  private:
   std::string root_;
@@ -72,10 +101,13 @@ class ProjectState {
   std::vector<ProjectFile> stdlib_;
   std::map<std::string, ProjectFile> files_;
   model::Model model_;
+  model::Model retired_;  // the previous model, freed by release_retired()
   OccurrenceIndex index_;
   std::vector<Diagnostic> diagnostics_;
   bool needs_check_ = true;
+  bool files_added_or_removed_ = true;  // since the last check
   uint64_t generation_ = 0;
+  CheckTiming timing_;
 };
 
 }  // namespace flowc::lsp

@@ -8,7 +8,7 @@ namespace flowc::lsp {
 
 Service::Service(ServiceOptions options) : options_(std::move(options)) {
   if (options_.stdlib_dir.empty()) options_.stdlib_dir = project::default_stdlib_dir();
-  workspace_ = std::make_unique<Workspace>(options_.stdlib_dir);
+  workspace_ = std::make_unique<Workspace>(options_.stdlib_dir, options_.read_disk);
 }
 
 Service::~Service() = default;
@@ -19,7 +19,9 @@ bool Service::handles(const std::string& path) {
 
 std::string Service::canonical_path(const std::string& path) { return normalize_path(path); }
 
-void Service::open(const std::string& path, std::string text) { workspace_->open(normalize_path(path), std::move(text)); }
+void Service::open(const std::string& path, std::string text) {
+  workspace_->open(normalize_path(path), std::move(text));
+}
 
 bool Service::change(const std::string& path, const std::vector<TextChange>& changes) {
   return workspace_->change(normalize_path(path), changes, options_.unit);
@@ -38,6 +40,14 @@ const std::string* Service::open_text(const std::string& path) const {
 bool Service::needs_check() const { return workspace_->needs_check(); }
 
 std::vector<FileDiagnostics> Service::check() { return workspace_->check(options_.unit); }
+
+std::vector<FileDiagnostics> Service::quick_check() {
+  return workspace_->quick_check(options_.unit, options_.quick_check_ms);
+}
+
+void Service::release_memory() { workspace_->release_retired(); }
+
+const std::vector<std::string>& Service::check_report() const { return workspace_->check_report(); }
 
 namespace {
 
@@ -67,9 +77,11 @@ std::vector<FileLocation> Service::definition(const std::string& path, TextPosit
   return a ? definition_at(a.view, a.offset, options_.unit) : std::vector<FileLocation>{};
 }
 
-std::vector<FileLocation> Service::references(const std::string& path, TextPosition pos, bool include_declaration) {
+std::vector<FileLocation> Service::references(const std::string& path, TextPosition pos,
+                                              bool include_declaration) {
   At a = at(*workspace_, path, pos, options_.unit);
-  return a ? references_at(a.view, a.offset, include_declaration, options_.unit) : std::vector<FileLocation>{};
+  return a ? references_at(a.view, a.offset, include_declaration, options_.unit)
+           : std::vector<FileLocation>{};
 }
 
 RenameTarget Service::prepare_rename(const std::string& path, TextPosition pos) {

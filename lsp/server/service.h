@@ -43,8 +43,8 @@ struct TextEditData {
 struct EditorDiagnostic {
   TextRange range;
   Severity severity = Severity::Error;
-  std::string code;     // "E0101"
-  std::string message;  // the compiler's message; `help:` lines appended
+  std::string code;                                         // "E0101"
+  std::string message;                                      // the compiler's message; `help:` lines appended
   std::vector<std::pair<FileLocation, std::string>> notes;  // located notes
   std::vector<std::string> unlocated_notes;
   friend bool operator==(const EditorDiagnostic&, const EditorDiagnostic&) = default;
@@ -64,7 +64,20 @@ struct HoverInfo {
 
 /// What a completion inserts.
 struct CompletionEntry {
-  enum class Kind { Attribute, Keyword, Function, Task, Source, Param, Workflow, Target, Route, Legacy, EnumValue, Snippet };
+  enum class Kind {
+    Attribute,
+    Keyword,
+    Function,
+    Task,
+    Source,
+    Param,
+    Workflow,
+    Target,
+    Route,
+    Legacy,
+    EnumValue,
+    Snippet
+  };
   std::string label;
   Kind kind = Kind::Keyword;
   std::string detail;         // type or signature
@@ -117,6 +130,12 @@ enum class DiskChange { Created, Changed, Deleted };
 struct ServiceOptions {
   ColumnUnit unit = ColumnUnit::Utf16;
   std::string stdlib_dir;  // empty: project::default_stdlib_dir()
+  // False: projects hold only open documents and nothing is read from disk
+  // but the standard library (the fuzzer: client-chosen paths stay virtual).
+  bool read_disk = true;
+  // quick_check() runs only for projects whose last full check took at
+  // least this much CPU time (ms); negative: never.
+  double quick_check_ms = 30;
 };
 
 class Workspace;
@@ -160,6 +179,15 @@ class Service {
   /// and of every document opened or edited since then (even when unchanged,
   /// so the editor sees diagnostics for its latest version).
   std::vector<FileDiagnostics> check();
+  /// Frees memory the last check() replaced; call after publishing, so the
+  /// freeing is not on the path from an edit to its diagnostics.
+  void release_memory();
+  /// For large projects (see ServiceOptions::quick_check_ms) where exactly
+  /// one file changed: that file's diagnostics from a check of only the
+  /// files it needs, to publish before check(), which must follow.
+  std::vector<FileDiagnostics> quick_check();
+  /// What the last check() did, one line per project re-checked (timings).
+  [[nodiscard]] const std::vector<std::string>& check_report() const;
 
   /// Hover for the name at `pos`; std::nullopt when there is none.
   std::optional<HoverInfo> hover(const std::string& path, TextPosition pos);

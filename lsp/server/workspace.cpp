@@ -1,6 +1,8 @@
 #include "lsp/server/workspace.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -41,7 +43,8 @@ std::string normalize_path(const std::string& path) {
   return strip_slash(absolute.lexically_normal().string());
 }
 
-Workspace::Workspace(std::string stdlib_dir) : stdlib_dir_(normalize_path(stdlib_dir)) {}
+Workspace::Workspace(std::string stdlib_dir, bool read_disk)
+    : stdlib_dir_(normalize_path(stdlib_dir)), read_disk_(read_disk) {}
 
 std::string Workspace::root_of(const std::string& path) const {
   fs::path dir = fs::path(path).parent_path();
@@ -55,6 +58,7 @@ std::string Workspace::root_of(const std::string& path) const {
 
 std::string Workspace::text_of(const std::string& path) const {
   if (auto it = open_.find(path); it != open_.end()) return it->second;
+  if (!read_disk_) return "";
   std::string error;
   return read_file(path, error).value_or(std::string());
 }
@@ -75,10 +79,11 @@ ProjectState* Workspace::project_for(const std::string& path) {
     // recursively; never walk the whole file system or home directory for a
     // stray file opened there.
     const char* home = std::getenv("HOME");
-    bool walk = fs::exists(fs::path(root) / "flow.project", ec) ||
-                (fs::path(root).has_relative_path() && !(home && normalize_path(home) == root));
-    for (const project::ProjectFiles& found : walk ? project::discover({root}, errors)
-                                                   : std::vector<project::ProjectFiles>{}) {
+    bool walk =
+        read_disk_ && (fs::exists(fs::path(root) / "flow.project", ec) ||
+                       (fs::path(root).has_relative_path() && !(home && normalize_path(home) == root)));
+    for (const project::ProjectFiles& found :
+         walk ? project::discover({root}, errors) : std::vector<project::ProjectFiles>{}) {
       if (normalize_path(found.root) != root) continue;
       for (const std::string& file : found.files) {
         std::string normal = normalize_path(file);
@@ -124,7 +129,7 @@ void Workspace::close(const std::string& path) {
   ProjectState* project = Service::handles(path) ? project_for(path) : nullptr;
   if (!project || project == stdlib_project_.get()) return;
   std::error_code ec;
-  if (fs::exists(path, ec)) {
+  if (read_disk_ && fs::exists(path, ec)) {
     project->set_text(path, text_of(path));
   } else {
     project->remove(path);  // an unsaved new file: gone with its editor
@@ -137,6 +142,7 @@ void Workspace::reload_projects() {
 }
 
 void Workspace::disk_changed(const std::string& path, DiskChange change) {
+  if (!read_disk_) return;
   fs::path p(path);
   if (p.filename() == "flow.project" && change != DiskChange::Changed) {
     reload_projects();  // project boundaries moved
@@ -166,7 +172,8 @@ const std::string* Workspace::open_text(const std::string& path) const {
 }
 
 bool Workspace::needs_check() const {
-  return std::any_of(projects_.begin(), projects_.end(), [](const auto& p) { return p.second->needs_check(); });
+  return std::any_of(projects_.begin(), projects_.end(),
+                     [](const auto& p) { return p.second->needs_check(); });
 }
 
 EditorDiagnostic to_editor(const Diagnostic& d, const SourceManager& sources, ColumnUnit unit) {
@@ -185,7 +192,8 @@ EditorDiagnostic to_editor(const Diagnostic& d, const SourceManager& sources, Co
   for (const DiagNote& note : d.notes) {
     if (note.range.valid() && note.range.file.index < sources.size()) {
       const SourceBuffer& buffer = sources.buffer(note.range.file);
-      out.notes.push_back({{buffer.path(), range_at(buffer, note.range.begin, note.range.end, unit)}, note.message});
+      out.notes.push_back(
+          {{buffer.path(), range_at(buffer, note.range.begin, note.range.end, unit)}, note.message});
     } else {
       out.unlocated_notes.push_back(note.message);
     }
@@ -194,9 +202,21 @@ EditorDiagnostic to_editor(const Diagnostic& d, const SourceManager& sources, Co
 }
 
 std::vector<FileDiagnostics> Workspace::check(ColumnUnit unit) {
-  bool changed = !must_publish_.empty() || published_generations_.size() != projects_.size() || unit != published_unit_;
+  report_ = std::move(quick_report_);  // what a quick check just before did comes first
+  quick_report_.clear();
+  bool changed =
+      !must_publish_.empty() || published_generations_.size() != projects_.size() || unit != published_unit_;
   for (auto& [root, project] : projects_) {
-    if (project->needs_check()) project->check();
+    if (project->needs_check()) {
+      project->check();
+      const CheckTiming& t = project->timing();
+      char line[512];
+      std::snprintf(
+          line, sizeof line,
+          "checked %s: parsed %u file(s) in %.1f ms, checked in %.1f ms, indexed in %.1f ms (%.1f ms CPU)",
+          root.c_str(), t.files_parsed, t.parse_ms, t.check_ms, t.index_ms, t.cpu_ms);
+      report_.emplace_back(line);
+    }
     auto it = published_generations_.find(root);
     changed = changed || it == published_generations_.end() || it->second != project->generation();
   }
@@ -240,8 +260,39 @@ std::vector<FileDiagnostics> Workspace::check(ColumnUnit unit) {
       ++it;
     }
   }
-  std::sort(out.begin(), out.end(), [](const FileDiagnostics& a, const FileDiagnostics& b) { return a.path < b.path; });
+  std::sort(out.begin(), out.end(),
+            [](const FileDiagnostics& a, const FileDiagnostics& b) { return a.path < b.path; });
   return out;
+}
+
+std::vector<FileDiagnostics> Workspace::quick_check(ColumnUnit unit, double threshold_ms) {
+  std::vector<FileDiagnostics> out;
+  quick_report_.clear();
+  if (threshold_ms < 0) return out;
+  for (auto& [root, project] : projects_) {
+    if (!project->needs_check() || project->timing().cpu_ms < threshold_ms) continue;
+    auto start = std::chrono::steady_clock::now();
+    auto quick = project->quick_check();
+    if (!quick) continue;
+    FileDiagnostics file;
+    file.path = project->sources().buffer(quick->first).path();
+    for (const Diagnostic& d : quick->second)
+      file.diagnostics.push_back(to_editor(d, project->sources(), unit));
+    published_[file.path] = file.diagnostics;
+    must_publish_.erase(file.path);
+    char line[512];
+    std::snprintf(
+        line, sizeof line, "quick check of %s: %.1f ms", file.path.c_str(),
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    quick_report_.emplace_back(line);
+    out.push_back(std::move(file));
+  }
+  return out;
+}
+
+void Workspace::release_retired() {
+  for (auto& [root, project] : projects_) project->release_retired();
+  if (stdlib_project_) stdlib_project_->release_retired();
 }
 
 FileView Workspace::view(const std::string& path, bool checked) {

@@ -23,7 +23,7 @@ struct FileView {
 
 class Workspace {
  public:
-  explicit Workspace(std::string stdlib_dir);
+  Workspace(std::string stdlib_dir, bool read_disk);
 
   void open(const std::string& path, std::string text);
   bool change(const std::string& path, const std::vector<TextChange>& changes, ColumnUnit unit);
@@ -34,6 +34,14 @@ class Workspace {
   [[nodiscard]] bool needs_check() const;
   /// Checks every changed project; the diagnostics that changed since last call.
   std::vector<FileDiagnostics> check(ColumnUnit unit);
+  /// The quick check (ProjectState::quick_check) of every project whose last
+  /// full check took at least `threshold_ms` of CPU; what it returns is
+  /// recorded as published. Call check() right after.
+  std::vector<FileDiagnostics> quick_check(ColumnUnit unit, double threshold_ms);
+  /// Frees the models the last check replaced.
+  void release_retired();
+  /// One line per project the last check() re-checked, with its timings.
+  [[nodiscard]] const std::vector<std::string>& check_report() const { return report_; }
 
   /// The file at `path` with its project checked (`checked`) or only
   /// re-parsed; an empty view when the path is not a handled file.
@@ -47,13 +55,16 @@ class Workspace {
   void reload_projects();
 
   std::string stdlib_dir_;
-  std::map<std::string, std::string> open_;                       // path -> text
-  std::map<std::string, std::unique_ptr<ProjectState>> projects_; // root -> project
-  std::unique_ptr<ProjectState> stdlib_project_;                  // serves stdlib files opened in the editor
+  bool read_disk_ = true;
+  std::map<std::string, std::string> open_;                        // path -> text
+  std::map<std::string, std::unique_ptr<ProjectState>> projects_;  // root -> project
+  std::unique_ptr<ProjectState> stdlib_project_;                   // serves stdlib files opened in the editor
   std::map<std::string, std::vector<EditorDiagnostic>> published_;
-  std::set<std::string> must_publish_;                            // opened, not yet published
-  std::map<std::string, uint64_t> published_generations_;         // root -> generation last published
+  std::set<std::string> must_publish_;                     // opened, not yet published
+  std::map<std::string, uint64_t> published_generations_;  // root -> generation last published
   ColumnUnit published_unit_ = ColumnUnit::Utf16;
+  std::vector<std::string> report_;
+  std::vector<std::string> quick_report_;
 };
 
 /// The editor form of `diagnostic` (positions in `unit`).

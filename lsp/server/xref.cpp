@@ -13,9 +13,9 @@ namespace {
 using model::SymbolKind;
 
 constexpr std::array<std::string_view, 24> kKeywords = {
-    "project", "target", "environment", "route", "legacy", "workflow", "source", "task",
-    "param",   "fn",     "extern",      "expect", "else",  "warn",     "fail",   "as",
-    "change",  "and",    "or",          "not",    "in",    "true",     "false",  "self"};
+    "project", "target", "environment", "route",  "legacy", "workflow", "source", "task",
+    "param",   "fn",     "extern",      "expect", "else",   "warn",     "fail",   "as",
+    "change",  "and",    "or",          "not",    "in",     "true",     "false",  "self"};
 
 /// The range of the name itself within a use: a qualified use such as
 /// `daily_kpi.orders` may be recorded as a whole. std::nullopt when the text
@@ -26,7 +26,8 @@ std::optional<SourceRange> name_part(const SourceManager& sources, SourceRange r
   if (range.end > text.size() || range.begin > range.end) return std::nullopt;
   std::string_view written = text.substr(range.begin, range.end - range.begin);
   if (written == name) return range;
-  if (written.size() > name.size() && written.ends_with(name) && written[written.size() - name.size() - 1] == '.') {
+  if (written.size() > name.size() && written.ends_with(name) &&
+      written[written.size() - name.size() - 1] == '.') {
     range.begin = range.end - static_cast<uint32_t>(name.size());
     return range;
   }
@@ -35,14 +36,18 @@ std::optional<SourceRange> name_part(const SourceManager& sources, SourceRange r
 
 /// Why `symbol` cannot be renamed, or "" when it can.
 std::string rename_refusal(const model::Symbol& sym) {
-  if (sym.kind == SymbolKind::Attribute) return "`" + sym.name + "` is an attribute name of the language and cannot be renamed";
-  if (sym.kind == SymbolKind::EnumValue) return "`" + sym.name + "` is a value of the language and cannot be renamed";
+  if (sym.kind == SymbolKind::Attribute)
+    return "`" + sym.name + "` is an attribute name of the language and cannot be renamed";
+  if (sym.kind == SymbolKind::EnumValue)
+    return "`" + sym.name + "` is a value of the language and cannot be renamed";
   if (sym.in_stdlib) return "`" + sym.name + "` is defined in the standard library and cannot be renamed";
   if (!sym.name_range.valid()) return "`" + sym.name + "` has no declaration to rename";
   return "";
 }
 
-bool scoped(SymbolKind kind) { return kind == SymbolKind::Source || kind == SymbolKind::Task || kind == SymbolKind::Param; }
+bool scoped(SymbolKind kind) {
+  return kind == SymbolKind::Source || kind == SymbolKind::Task || kind == SymbolKind::Param;
+}
 bool global(SymbolKind kind) {
   return kind == SymbolKind::Workflow || kind == SymbolKind::Target || kind == SymbolKind::Route ||
          kind == SymbolKind::Legacy || kind == SymbolKind::Function;
@@ -52,7 +57,8 @@ bool global(SymbolKind kind) {
 bool collides(const model::Model& m, const model::Symbol& sym, const std::string& name) {
   for (const model::Symbol& other : m.symbols) {
     if (other.name != name || &other == &sym) continue;
-    if (scoped(sym.kind) && scoped(other.kind) && sym.workflow.valid() && other.workflow == sym.workflow) return true;
+    if (scoped(sym.kind) && scoped(other.kind) && sym.workflow.valid() && other.workflow == sym.workflow)
+      return true;
     if (global(sym.kind) && global(other.kind)) return true;
     // fn parameters share a scope with their fn's other parameters.
     if (sym.kind == SymbolKind::Param && !sym.workflow.valid() && other.kind == SymbolKind::Param &&
@@ -170,12 +176,14 @@ RenameResult rename_at(const FileView& view, uint32_t offset, const std::string&
     if (!at) continue;
     std::vector<TextEditData>& edits = out.edits[at->path];
     TextEditData edit{at->range, new_name};
-    bool duplicate = std::any_of(edits.begin(), edits.end(), [&](const TextEditData& e) { return e.range == edit.range; });
+    bool duplicate =
+        std::any_of(edits.begin(), edits.end(), [&](const TextEditData& e) { return e.range == edit.range; });
     if (!duplicate) edits.push_back(std::move(edit));
   }
   for (auto& [path, edits] : out.edits) {
     std::sort(edits.begin(), edits.end(), [](const TextEditData& a, const TextEditData& b) {
-      return std::tie(a.range.start.line, a.range.start.column) < std::tie(b.range.start.line, b.range.start.column);
+      return std::tie(a.range.start.line, a.range.start.column) <
+             std::tie(b.range.start.line, b.range.start.column);
     });
   }
   return out;

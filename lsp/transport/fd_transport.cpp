@@ -1,7 +1,7 @@
-#include <cerrno>
-#include <chrono>
 #include <poll.h>
 #include <unistd.h>
+#include <cerrno>
+#include <chrono>
 
 #include "lsp/transport/transport.h"
 

@@ -167,7 +167,8 @@ std::optional<Frame> FrameDecoder::next() {
       if (!found) break;
     }
     if (garbage_ > 0) {
-      out = Frame{Frame::Kind::Error, "skipped " + std::to_string(garbage_) + " bytes that are not a message header"};
+      out = Frame{Frame::Kind::Error,
+                  "skipped " + std::to_string(garbage_) + " bytes that are not a message header"};
       garbage_ = 0;
       break;
     }
@@ -198,14 +199,15 @@ std::optional<Frame> FrameDecoder::next() {
     // appears inside it (the declared length was too large).
     // Resume where the last call stopped: a large body arrives in many reads.
     size_t from = std::max(body_begin, scanned_);
-    scanned_ = text.size() > kMaxHeaderBlock ? std::max(body_begin, text.size() - kMaxHeaderBlock) : body_begin;
+    scanned_ =
+        text.size() > kMaxHeaderBlock ? std::max(body_begin, text.size() - kMaxHeaderBlock) : body_begin;
     for (size_t at = find_nocase(text, kLengthHeader, from); at != std::string_view::npos;
          at = find_nocase(text, kLengthHeader, at + 1)) {
       if (complete_header_at(text, at)) {
         pos_ = at;
         scanned_ = 0;
-        out = Frame{Frame::Kind::Error, "message body shorter than its Content-Length (" +
-                                            std::to_string(*headers.length) + ")"};
+        out = Frame{Frame::Kind::Error,
+                    "message body shorter than its Content-Length (" + std::to_string(*headers.length) + ")"};
         break;
       }
     }

@@ -14,7 +14,7 @@ namespace flowc::lsp {
 /// the server answers with a Parse error (the message itself is lost).
 struct Frame {
   enum class Kind { Message, Error } kind = Kind::Message;
-  std::string body;   // Message: the JSON text; Error: what was wrong, for the log and the reply
+  std::string body;  // Message: the JSON text; Error: what was wrong, for the log and the reply
 };
 
 /// Splits a byte stream into frames and recovers from broken framing.

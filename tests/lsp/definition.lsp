@@ -98,8 +98,8 @@ wait diagnostics kpi.flow
 {"id":6,"result":[{"range":{"end":{"character":12,"line":14},"start":{"character":7,"line":14}},"uri":"$ROOT/kpi.flow"}]}
 {"id":7,"result":[{"range":{"end":{"character":12,"line":14},"start":{"character":7,"line":14}},"uri":"$ROOT/kpi.flow"}]}
 {"id":8,"result":[{"range":{"end":{"character":11,"line":1},"start":{"character":3,"line":1}},"uri":"$ROOT/helpers.flow"}]}
-{"id":9,"result":[{"range":{"end":{"character":26,"line":15},"start":{"character":10,"line":15}},"uri":"$STDLIB/predicates.flow"}]}
-{"id":10,"result":[{"range":{"end":{"character":15,"line":21},"start":{"character":10,"line":21}},"uri":"$STDLIB/config.flow"}]}
+{"id":9,"result":[{"text":"partition_exists","uri":"$STDLIB/predicates.flow"}]}
+{"id":10,"result":[{"text":"alert","uri":"$STDLIB/config.flow"}]}
 {"id":11,"result":[]}
 {"id":12,"result":[]}
 {"id":13,"result":[]}

@@ -28,7 +28,9 @@ project directory's URI; $TEXT(f) the file's text as a JSON string;
 $POS(f|needle) / $POS(f|needle|+k) the position of the first `needle` in f
 (plus k characters); $RANGE(f|needle) its range. The transcript has one line
 per message received, JSON with sorted keys, the project directory shown as
-$ROOT and the standard library as $STDLIB, then `exit code: N`. PARAMS may
+$ROOT and the standard library as $STDLIB, then `exit code: N`. What the
+standard library says is reduced to what does not change with its text (see
+Runner.stable): a location in it shows the name there instead of a range. PARAMS may
 span lines: a line starting with whitespace continues the previous step.
 Python 3 standard library only.
 """
@@ -326,10 +328,41 @@ class Runner:
         else:
             raise SessionError(f"unknown wait `{' '.join(args)}`")
 
+    def stable(self, value):
+        """Makes what the standard library says (it changes with its authors)
+        independent of its exact text: a location in it becomes the name found
+        there, completion docs become "…", and a stdlib function's hover keeps
+        its signature but not its doc comment."""
+        if isinstance(value, list):
+            return [self.stable(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out = {k: self.stable(v) for k, v in value.items()}
+        uri = out.get("uri")
+        if self.stdlib and isinstance(uri, str) and "range" in out and \
+                uri.startswith("file://" + urllib.parse.quote(self.stdlib)):
+            path = urllib.parse.unquote(uri[len("file://"):])
+            r = out.pop("range")
+            try:
+                line = open(path, encoding="utf-8").read().split("\n")[r["start"]["line"]]
+                out["text"] = line[r["start"]["character"]:r["end"]["character"]]
+            except (OSError, IndexError):
+                out["text"] = "?"
+        if "label" in out and isinstance(out.get("documentation"), dict):
+            out["documentation"] = dict(out["documentation"], value="…")
+        contents = out.get("contents")
+        if isinstance(contents, dict) and isinstance(contents.get("value"), str):
+            text = contents["value"]
+            mark = text.find("standard library\n\n---\n\n")
+            if mark >= 0:
+                contents["value"] = text[:mark] + "standard library\n\n---\n\n…"
+        return out
+
     def transcript(self, messages, code):
         root_uri = "file://" + urllib.parse.quote(self.root)
         lines = []
         for m in messages:
+            m = self.stable(m)
             if m.get("jsonrpc") != "2.0":
                 lines.append("!! missing jsonrpc 2.0")
             m = {k: v for k, v in m.items() if k != "jsonrpc"}

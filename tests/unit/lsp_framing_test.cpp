@@ -6,9 +6,9 @@
 
 #include <vector>
 
+using flowc::lsp::encode_frame;
 using flowc::lsp::Frame;
 using flowc::lsp::FrameDecoder;
-using flowc::lsp::encode_frame;
 
 namespace {
 
@@ -21,7 +21,9 @@ std::vector<Frame> decode_all(std::string_view input) {
   return out;
 }
 
-bool is_message(const Frame& f, std::string_view body) { return f.kind == Frame::Kind::Message && f.body == body; }
+bool is_message(const Frame& f, std::string_view body) {
+  return f.kind == Frame::Kind::Message && f.body == body;
+}
 bool is_error(const Frame& f) { return f.kind == Frame::Kind::Error; }
 
 }  // namespace
@@ -53,7 +55,8 @@ TEST_CASE("a message split byte by byte is decoded once complete") {
 }
 
 TEST_CASE("header names are case-insensitive and other headers are allowed") {
-  auto frames = decode_all("content-type: application/vscode-jsonrpc; charset=utf-8\r\nCONTENT-LENGTH: 2\r\n\r\n{}");
+  auto frames =
+      decode_all("content-type: application/vscode-jsonrpc; charset=utf-8\r\nCONTENT-LENGTH: 2\r\n\r\n{}");
   REQUIRE(frames.size() == 1);
   CHECK(is_message(frames[0], "{}"));
 }
@@ -117,7 +120,7 @@ TEST_CASE("a Content-Length too small yields the truncated body, then recovers")
   auto frames = decode_all("Content-Length: 5\r\n\r\n{\"id\":1}" + encode_frame("{\"id\":2}"));
   REQUIRE(frames.size() == 3);
   CHECK(is_message(frames[0], "{\"id\""));  // the JSON parser rejects it upstream
-  CHECK(is_error(frames[1]));                // the rest of the body is garbage
+  CHECK(is_error(frames[1]));               // the rest of the body is garbage
   CHECK(is_message(frames[2], "{\"id\":2}"));
 }
 

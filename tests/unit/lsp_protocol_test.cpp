@@ -9,7 +9,8 @@
 using namespace flowc::lsp;
 
 TEST_CASE("messages are classified by id, method and result") {
-  CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})").kind == Incoming::Kind::Request);
+  CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})").kind ==
+        Incoming::Kind::Request);
   CHECK(parse_message(R"({"jsonrpc":"2.0","method":"initialized"})").kind == Incoming::Kind::Notification);
   CHECK(parse_message(R"({"jsonrpc":"2.0","id":"a","result":null})").kind == Incoming::Kind::Response);
   Incoming bad = parse_message("{oops");
@@ -24,7 +25,8 @@ TEST_CASE("JSON that is not JSON-RPC is an InvalidRequest, keeping a readable id
   CHECK(no_version.id == 4);
   CHECK(parse_message("[]").error.code == ErrorCode::InvalidRequest);
   CHECK(parse_message(R"({"jsonrpc":"2.0","id":true,"method":"x"})").error.code == ErrorCode::InvalidRequest);
-  CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})").error.code == ErrorCode::InvalidRequest);
+  CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})").error.code ==
+        ErrorCode::InvalidRequest);
 }
 
 TEST_CASE("error responses carry the code and a null id when unknown") {
@@ -47,7 +49,8 @@ TEST_CASE("decode reports a bad shape as a message instead of throwing") {
   CHECK_FALSE(proto::decode<proto::RenameParams>(Json::parse("[1]"), error));
   // Huge numbers clamp rather than overflow (positions clamp later anyway).
   auto huge = proto::decode<proto::TextDocumentPositionParams>(
-      Json::parse(R"({"textDocument":{"uri":"x"},"position":{"line":1e300,"character":99999999999}})"), error);
+      Json::parse(R"({"textDocument":{"uri":"x"},"position":{"line":1e300,"character":99999999999}})"),
+      error);
   REQUIRE(huge.has_value());
   CHECK(huge->position.line == UINT32_MAX);
   CHECK(huge->position.character == UINT32_MAX);

@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 struct TempProject {
   fs::path root;
   TempProject() {
-    root = fs::temp_directory_path() / ("flowc-lsp-unit-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    root = fs::temp_directory_path() /
+           ("flowc-lsp-unit-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
     fs::create_directories(root);
     write("flow.project", "project p {\n  default_target = wh\n}\n");
     write("targets.flow", "target wh {\n  dsn    = env(\"WH_DSN\")\n  schema = \"analytics\"\n}\n");
@@ -198,7 +199,9 @@ TEST_CASE("other files are not handled") {
 
 TEST_CASE("completion context: where the cursor is") {
   using Where = CompletionContext::Where;
-  auto at_end = [](std::string_view text) { return completion_context(text, static_cast<uint32_t>(text.size())); };
+  auto at_end = [](std::string_view text) {
+    return completion_context(text, static_cast<uint32_t>(text.size()));
+  };
   CHECK(at_end("").where == Where::TopLevel);
   CHECK(at_end("workflow w {\n  task t {\n    wri").where == Where::Member);
   CHECK(at_end("workflow w {\n  task t {\n    wri").blocks.back().keyword == "task");
@@ -216,4 +219,62 @@ TEST_CASE("completion context: where the cursor is") {
   auto qualified = at_end("workflow w {\n  task t {\n    after = [other.st");
   CHECK(qualified.qualifier == "other");
   CHECK(qualified.prefix == "st");
+}
+
+TEST_CASE("the quick check of one edited file agrees with the full re-check") {
+  TempProject p;
+  // a.t is read by workflow b (not unused); a.lonely is read by nothing (W0404).
+  std::string a = p.write("a.flow",
+                          "workflow a {\n"
+                          "  owner      = \"o\"\n"
+                          "  on_failure = alert(oncall)\n"
+                          "  task t {\n"
+                          "    writes = \"t\"\n"
+                          "    mode   = replace\n"
+                          "    sql    = \"select 1\"\n"
+                          "  }\n"
+                          "  task lonely {\n"
+                          "    writes = \"lonely\"\n"
+                          "    mode   = replace\n"
+                          "    sql    = \"select 2\"\n"
+                          "  }\n"
+                          "}\n");
+  p.write("b.flow",
+          "workflow b {\n"
+          "  owner      = \"o\"\n"
+          "  on_failure = alert(oncall)\n"
+          "  task u {\n"
+          "    writes  = \"u\"\n"
+          "    mode    = replace\n"
+          "    sql     = \"select * from ${a.t}\"\n"
+          "    publish = true\n"
+          "  }\n"
+          "}\n");
+  ServiceOptions o = options();
+  o.quick_check_ms = 0;  // always, even for this small project
+  Service s(o);
+  std::string error;
+  s.open(a, read_file(a, error).value_or(""));
+  CHECK(s.quick_check().empty());  // nothing checked yet: no quick check
+  auto full = s.check();
+  const FileDiagnostics* before = find(full, a);
+  REQUIRE(before != nullptr);
+  REQUIRE(before->diagnostics.size() == 1);
+  CHECK(before->diagnostics[0].code == "W0404");
+  CHECK(before->diagnostics[0].range.start.line == 8);
+
+  // Insert a line at the top and break the owner: the quick check reports
+  // the new error and carries W0404 (project-wide) one line down.
+  REQUIRE(s.change(a, {TextChange{TextRange{{0, 0}, {0, 0}}, "## Doc.\n"},
+                       TextChange{TextRange{{2, 15}, {2, 18}}, "42"}}));
+  auto quick = s.quick_check();
+  REQUIRE(quick.size() == 1);
+  CHECK(quick[0].path == a);
+  REQUIRE(quick[0].diagnostics.size() == 2);
+  CHECK(quick[0].diagnostics[0].code == "E0201");
+  CHECK(quick[0].diagnostics[1].code == "W0404");
+  CHECK(quick[0].diagnostics[1].range.start.line == 9);
+  // The full check finds the same, so it publishes nothing more for a.flow.
+  auto after = s.check();
+  CHECK(find(after, a) == nullptr);
 }
