@@ -203,6 +203,9 @@ struct PrepareRenameResult {
   std::string placeholder;
 };
 
+/// Readers of the params above, found by nlohmann's ADL. They throw on a
+/// missing or mistyped field: call them only through decode(), which turns
+/// that into an error message.
 void from_json(const Json& j, Position& out);
 void from_json(const Json& j, Range& out);
 void from_json(const Json& j, TextDocumentIdentifier& out);
@@ -221,6 +224,8 @@ void from_json(const Json& j, DidChangeWatchedFilesParams& out);
 void from_json(const Json& j, CancelParams& out);
 void from_json(const Json& j, InitializeParams& out);
 
+/// Writers of the results above, in their LSP JSON form; empty optional
+/// fields are left out.
 void to_json(Json& j, const Position& in);
 void to_json(Json& j, const Range& in);
 void to_json(Json& j, const Location& in);

@@ -33,6 +33,7 @@
 
 namespace flowc::lsp {
 
+/// How `flowc lsp` runs (cli/lsp_command.cpp fills it from the environment).
 struct ServerOptions {
   std::string stdlib_dir;  // empty: the default next to the binary
   int debounce_ms = 150;   // quiet time after an edit before re-checking
@@ -48,8 +49,10 @@ struct Reply {
   std::optional<RpcError> error;
 };
 
+/// The protocol side of the language server; see the top of this file.
 class LspServer {
  public:
+  /// A server reading and writing `transport`, which must outlive it.
   LspServer(Transport& transport, ServerOptions options);
 
   /// Serves until `exit` or the end of input. Returns the exit code: 0 when
@@ -64,6 +67,7 @@ class LspServer {
   void flush(bool quick_first = false);
   /// True once `exit` was received.
   [[nodiscard]] bool exited() const { return exited_; }
+  /// The process exit code the LSP prescribes: 0 after `shutdown`, else 1.
   [[nodiscard]] int exit_code() const { return shutdown_ ? 0 : 1; }
 
  private:

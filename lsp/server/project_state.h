@@ -44,11 +44,14 @@ struct CheckTiming {
   uint32_t files_parsed = 0;
 };
 
+/// One project's sources, trees, model and diagnostics, kept between edits.
 class ProjectState {
  public:
-  /// Loads and parses the standard library from `stdlib_dir`.
+  /// Loads and parses the standard library from `stdlib_dir` (an unreadable
+  /// directory gives a project without it, whose names are then unknown).
   ProjectState(std::string root, const std::string& stdlib_dir);
 
+  /// The project directory.
   [[nodiscard]] const std::string& root() const { return root_; }
 
   /// Adds a project file or replaces its text (marks it for re-parsing).
@@ -61,6 +64,7 @@ class ProjectState {
 
   /// The project or stdlib file at `path`, or nullptr.
   [[nodiscard]] const ProjectFile* file(const std::string& path) const;
+  /// The project or stdlib file with buffer `id`, or nullptr (a `.sql` file).
   [[nodiscard]] const ProjectFile* file(FileId id) const;
   /// The project's files, sorted by path (stdlib excluded).
   [[nodiscard]] const std::map<std::string, ProjectFile>& files() const { return files_; }
@@ -80,8 +84,11 @@ class ProjectState {
   /// std::nullopt when not applicable. The model is not replaced.
   std::optional<std::pair<FileId, std::vector<Diagnostic>>> quick_check();
 
+  /// Every buffer: stdlib, project files, the `.sql` files the checker read.
   [[nodiscard]] const SourceManager& sources() const { return sources_; }
+  /// The model of the last check (empty before the first).
   [[nodiscard]] const model::Model& model() const { return model_; }
+  /// Where the last check's names occur.
   [[nodiscard]] const OccurrenceIndex& index() const { return index_; }
   /// Every diagnostic of the last check (parse and check), sorted like `flowc check`.
   [[nodiscard]] const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }

@@ -127,6 +127,7 @@ struct RenameResult {
 /// How a file changed on disk.
 enum class DiskChange { Created, Changed, Deleted };
 
+/// How the service reads positions and files.
 struct ServiceOptions {
   ColumnUnit unit = ColumnUnit::Utf16;
   std::string stdlib_dir;  // empty: project::default_stdlib_dir()
@@ -143,6 +144,7 @@ class Workspace;
 /// The language server's compiler service.
 class Service {
  public:
+  /// A service with no documents open yet; nothing is read until one opens.
   explicit Service(ServiceOptions options);
   ~Service();
   Service(const Service&) = delete;

@@ -21,16 +21,25 @@ struct FileView {
   const SourceBuffer* buffer = nullptr;
 };
 
+/// Documents, projects and published diagnostics; Service's state. The
+/// methods mirror Service's (paths here are already normalised).
 class Workspace {
  public:
+  /// `read_disk`: see ServiceOptions.
   Workspace(std::string stdlib_dir, bool read_disk);
 
+  /// Service::open.
   void open(const std::string& path, std::string text);
+  /// Service::change, positions counted in `unit`.
   bool change(const std::string& path, const std::vector<TextChange>& changes, ColumnUnit unit);
+  /// Service::close.
   void close(const std::string& path);
+  /// Service::disk_changed.
   void disk_changed(const std::string& path, DiskChange change);
+  /// Service::open_text.
   [[nodiscard]] const std::string* open_text(const std::string& path) const;
 
+  /// True when a project has changes not checked yet.
   [[nodiscard]] bool needs_check() const;
   /// Checks every changed project; the diagnostics that changed since last call.
   std::vector<FileDiagnostics> check(ColumnUnit unit);
