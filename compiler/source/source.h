@@ -99,6 +99,9 @@ class SourceManager {
 /// when it cannot be read.
 std::optional<std::string> read_file(const std::string& path, std::string& error);
 
+/// Appends the UTF-8 encoding of the Unicode scalar value `code_point`.
+void append_utf8(std::string& out, char32_t code_point);
+
 /// True when `text` is valid UTF-8; otherwise `bad_offset` is the first bad byte.
 bool is_valid_utf8(std::string_view text, uint32_t& bad_offset);
 

@@ -1,6 +1,8 @@
 #include "compiler/syntax/literal.h"
 
 #include <cstdlib>
+
+#include "compiler/source/source.h"
 #include <limits>
 
 namespace flowc::syntax {
@@ -218,24 +220,6 @@ NumberValue decode_number(std::string_view s) {
   return decode_decimal(s, s);
 }
 
-void append_utf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 bool decode_escape(std::string_view e, std::string& out, std::string& error) {
   if (e.size() == 2) {
     switch (e[1]) {
@@ -260,7 +244,7 @@ bool decode_escape(std::string_view e, std::string& out, std::string& error) {
       out += e;
       return false;
     }
-    append_utf8(cp, out);
+    append_utf8(out, cp);
     return true;
   }
   error = "unknown escape " + quoted(e) + " (valid escapes: `\\\"`, `\\\\`, `\\n`, `\\t`, `\\u{HEX}`)";

@@ -34,7 +34,4 @@ bool decode_escape(std::string_view escape, std::string& out, std::string& error
 /// Days from 1970-01-01 to the proleptic Gregorian date y-m-d.
 int64_t days_from_civil(int64_t year, unsigned month, unsigned day);
 
-/// Appends the UTF-8 encoding of a Unicode scalar value.
-void append_utf8(uint32_t code_point, std::string& out);
-
 }  // namespace flowc::syntax

@@ -36,3 +36,14 @@ TEST_CASE("UTF-8 validation finds the first bad byte") {
   CHECK(bad == 2);
   CHECK_FALSE(is_valid_utf8(std::string_view("\xc0\x80", 2), bad));  // overlong
 }
+
+TEST_CASE("append_utf8 encodes every length and round-trips through validation") {
+  std::string out;
+  append_utf8(out, U'a');
+  append_utf8(out, U'é');
+  append_utf8(out, U'€');
+  append_utf8(out, U'😀');
+  CHECK(out == "aé€😀");
+  uint32_t bad = 0;
+  CHECK(is_valid_utf8(out, bad));
+}
