@@ -39,6 +39,38 @@ struct InventoryOptions {
 };
 int run_inventory(const InventoryOptions& options);
 
+/// Selecting one run of one workflow: shared by plan, graph and run.
+struct PlanSelection {
+  std::string path = ".";
+  std::string workflow;  // may be omitted when the project has one workflow
+  std::string ds;        // YYYY-MM-DD; default: logical_date (yesterday, UTC)
+  std::string env;       // "" = production
+};
+
+struct PlanOptions {
+  PlanSelection selection;
+  std::string format = "human";  // human | json
+};
+int run_plan(const PlanOptions& options);
+
+struct GraphOptions {
+  PlanSelection selection;
+  std::string format = "dot";    // dot | mermaid | svg
+};
+int run_graph(const GraphOptions& options);
+
+struct RunOptions {
+  PlanSelection selection;
+  uint32_t concurrency = 0;      // 0 = the workflow's `concurrency`
+  bool dry_run = false;
+  std::string dsn;               // overrides every target's DSN
+  std::string state_dsn;         // the state database (default: the target's)
+};
+int run_run(const RunOptions& options);
+
+/// `flowc db stop`: stops the private cluster of the project at `path`.
+int run_db_stop(const std::string& path);
+
 /// `flowc lsp`: serves the Language Server Protocol on stdin/stdout until
 /// `exit`; returns 0 after a clean shutdown, 1 otherwise.
 int run_lsp();

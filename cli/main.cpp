@@ -46,6 +46,40 @@ int main(int argc, char** argv) {
 
   auto* lsp_cmd = app.add_subcommand("lsp", "the language server on stdin/stdout (LSP 3.17)");
 
+  auto add_selection = [](CLI::App* cmd, PlanSelection& selection, bool with_ds) {
+    cmd->add_option("path", selection.path, "the project (default: .)");
+    cmd->add_option("--workflow", selection.workflow, "the workflow (needed when the project has several)");
+    if (with_ds) {
+      cmd->add_option("--ds", selection.ds, "the logical date YYYY-MM-DD (default: yesterday)");
+      cmd->add_option("--env", selection.env, "the environment (default: production)");
+    }
+  };
+
+  PlanOptions plan;
+  auto* plan_cmd = app.add_subcommand("plan", "the execution plan exactly as the runtime will run it");
+  add_selection(plan_cmd, plan.selection, true);
+  plan_cmd->add_option("--format", plan.format, "human | json")->capture_default_str();
+
+  GraphOptions graph;
+  auto* graph_cmd = app.add_subcommand("graph", "the dependency graph of a workflow");
+  add_selection(graph_cmd, graph.selection, false);
+  graph_cmd->add_option("--format", graph.format, "dot | mermaid | svg (svg needs Graphviz `dot`)")
+      ->capture_default_str();
+
+  RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "compile, then execute one run of a workflow");
+  add_selection(run_cmd, run.selection, true);
+  run_cmd->add_option("--concurrency", run.concurrency, "tasks at once (default: the workflow's concurrency)");
+  run_cmd->add_flag("--dry-run", run.dry_run, "print the plan and what would run; touch nothing");
+  run_cmd->add_option("--dsn", run.dsn, "the database for every target (overrides env())");
+  run_cmd->add_option("--state-dsn", run.state_dsn, "the state database (default: $FLOW_STATE_DSN, else the target)");
+
+  std::string db_path = ".";
+  auto* db_cmd = app.add_subcommand("db", "the private local PostgreSQL cluster (.flow/pg)");
+  db_cmd->require_subcommand(1);
+  auto* db_stop_cmd = db_cmd->add_subcommand("stop", "stop the private local cluster");
+  db_stop_cmd->add_option("path", db_path, "the project (default: .)");
+
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string_view> names;
     for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
@@ -77,6 +111,10 @@ int main(int argc, char** argv) {
   if (lsp_cmd->parsed()) return run_lsp();
   if (fmt_cmd->parsed()) return run_fmt(fmt);
   if (doc_cmd->parsed()) return run_doc(doc);
+  if (plan_cmd->parsed()) return run_plan(plan);
+  if (graph_cmd->parsed()) return run_graph(graph);
+  if (run_cmd->parsed()) return run_run(run);
+  if (db_stop_cmd->parsed()) return run_db_stop(db_path);
   if (inventory_cmd->parsed()) {
     if (*import_opt) {
       // `inventory --import crontab FILE`: the positional went to `path`.

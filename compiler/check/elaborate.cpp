@@ -35,6 +35,19 @@ std::string_view noun_for(Type expected) {
   }
 }
 
+/// The term kind and type of a literal expression kind.
+std::pair<Kind, TypeKind> literal_kind(ExprKind kind) {
+  switch (kind) {
+    case ExprKind::Int: return {Kind::Int, TypeKind::Int};
+    case ExprKind::Float: return {Kind::Float, TypeKind::Float};
+    case ExprKind::Percent: return {Kind::Percent, TypeKind::Percent};
+    case ExprKind::Duration: return {Kind::Duration, TypeKind::Duration};
+    case ExprKind::Date: return {Kind::Date, TypeKind::Date};
+    case ExprKind::Time: return {Kind::Time, TypeKind::Time};
+    default: return {Kind::Bool, TypeKind::Bool};
+  }
+}
+
 }  // namespace
 
 TermId Checker::elaborate(const Scope& s, syntax::ExprId id, Type expected) {
@@ -46,40 +59,21 @@ TermId Checker::elaborate(const Scope& s, syntax::ExprId id, Type expected) {
   switch (e.kind) {
     case ExprKind::Error: return error_term(e.range);
     case ExprKind::Int:
-      term.kind = Kind::Int;
-      term.type = scalar(TypeKind::Int);
-      term.int_value = e.int_value;
-      break;
     case ExprKind::Float:
-      term.kind = Kind::Float;
-      term.type = scalar(TypeKind::Float);
-      term.float_value = e.float_value;
-      break;
     case ExprKind::Percent:
-      term.kind = Kind::Percent;
-      term.type = scalar(TypeKind::Percent);
+    case ExprKind::Duration:
+    case ExprKind::Date:
+    case ExprKind::Time:
+    case ExprKind::Bool: {
+      // Literals map one to one onto terms of their own type; the parser
+      // leaves the value field a literal does not use at zero.
+      auto [kind, type] = literal_kind(e.kind);
+      term.kind = kind;
+      term.type = scalar(type);
+      term.int_value = e.int_value;
       term.float_value = e.float_value;
       break;
-    case ExprKind::Duration:
-      term.kind = Kind::Duration;
-      term.type = scalar(TypeKind::Duration);
-      term.int_value = e.int_value;
-      break;
-    case ExprKind::Date:
-      term.kind = Kind::Date;
-      term.type = scalar(TypeKind::Date);
-      term.int_value = e.int_value;
-      break;
-    case ExprKind::Time:
-      term.kind = Kind::Time;
-      term.type = scalar(TypeKind::Time);
-      term.int_value = e.int_value;
-      break;
-    case ExprKind::Bool:
-      term.kind = Kind::Bool;
-      term.type = scalar(TypeKind::Bool);
-      term.int_value = e.int_value;
-      break;
+    }
     case ExprKind::String: {
       bool interpolated = false;
       for (uint32_t i = 0; i < e.part_count && e.first_part + i < t.string_parts.size(); ++i) {

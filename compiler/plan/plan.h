@@ -1,0 +1,273 @@
+// The execution plan: everything the runtime reads, and nothing else. One
+// Plan is one run of one workflow for one `ds` in one environment. It is
+// immutable once lowered, holds no syntax-tree or model ids, and round-trips
+// through JSON, so a plan printed by `flowc plan --format json` is exactly
+// what runs. It never holds a secret's value: only the names of the
+// environment variables that hold them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace flowc::plan {
+
+/// A physical table: schema and name, unquoted ("analytics", "revenue_daily").
+struct TableName {
+  std::string schema;
+  std::string name;
+  /// `"schema"."name"`, quoted for SQL text.
+  [[nodiscard]] std::string quoted() const;
+  /// `schema.name`, for people and for command arguments.
+  [[nodiscard]] std::string dotted() const;
+  friend bool operator==(const TableName&, const TableName&) = default;
+};
+
+/// A value bound to a `$n` placeholder; `$1` is `params[0]`.
+struct BoundParam {
+  std::string name;      // the workflow param ("ds")
+  std::string sql_type;  // the cast written in the text ("date", "bigint", "text")
+  std::string value;     // its text form ("2026-11-24")
+  friend bool operator==(const BoundParam&, const BoundParam&) = default;
+};
+
+/// One SQL statement, exactly as sent: `${}` already resolved to quoted table
+/// names, params as `$1::type` placeholders with their values beside them.
+struct Statement {
+  std::string sql;
+  std::vector<BoundParam> params;
+  friend bool operator==(const Statement&, const Statement&) = default;
+};
+
+/// Where a statement came from, for diagnostics (`check --db`) and humans.
+struct Origin {
+  std::string file;   // the .flow or .sql file
+  uint32_t line = 0;  // 1-based; 0 = unknown
+  uint32_t column = 0;
+  friend bool operator==(const Origin&, const Origin&) = default;
+};
+
+enum class ValueKind : uint8_t { Int, Float, Percent, Duration, Date, Time, Bool, Text, Any };
+
+/// A literal operand of a condition, in the units metrics are fetched in:
+/// durations in seconds, percents as written (5% = 5.0), dates as
+/// "YYYY-MM-DD" text in `text` and days since 1970-01-01 in `number`.
+struct Literal {
+  ValueKind kind = ValueKind::Int;
+  double number = 0;
+  std::string text;   // as written ("5%", "2h", "emea")
+  friend bool operator==(const Literal&, const Literal&) = default;
+};
+
+/// One aggregate computed by a MetricQuery; the query returns one row whose
+/// column i is metric i, as text (NULL when the table is empty for min/max).
+struct Metric {
+  std::string label;   // "row_count()", "null_rate(discount)"
+  ValueKind kind = ValueKind::Int;
+  friend bool operator==(const Metric&, const Metric&) = default;
+};
+
+/// Every metric on one table (and partition) in one `select`: one scan.
+struct MetricQuery {
+  TableName table;
+  std::string partition;   // "" = whole table; else the filter, e.g. `"ds" = $1::date`
+  Statement statement;     // select <m0>, <m1>, ... from <table> [where <partition>]
+  std::vector<Metric> metrics;
+  friend bool operator==(const MetricQuery&, const MetricQuery&) = default;
+};
+
+enum class CompareOp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge };
+
+/// A boolean condition over metrics; nodes live in one vector, operands by index.
+struct Condition {
+  enum class Kind : uint8_t {
+    Compare,  // metric op literals[0]
+    InRange,  // literals[0] <= metric <= literals[1]
+    InList,   // metric equals one of literals
+    Change,   // |metric - previous| / previous * 100 op literals[0] (a percent); passes with no history
+    And, Or, Not,  // over operands
+    Const,    // literals[0].number != 0
+  };
+  Kind kind = Kind::Const;
+  CompareOp op = CompareOp::Eq;
+  uint32_t metric = 0;             // index into the MetricQuery's metrics
+  std::vector<Literal> literals;
+  std::vector<uint32_t> operands;  // indexes into the owning vector of conditions
+  friend bool operator==(const Condition&, const Condition&) = default;
+};
+
+/// One `expect` statement.
+struct Check {
+  std::string name;          // the `as` label or the condition's source text
+  bool warn = false;         // `else warn`
+  uint32_t condition = 0;    // root, index into Task::conditions
+  Origin origin;
+  friend bool operator==(const Check&, const Check&) = default;
+};
+
+enum class WriteMode : uint8_t { Replace, OverwritePartition, Merge, Append, None };
+
+struct RetryPolicy {
+  uint32_t retries = 0;            // attempts after the first
+  bool exponential = true;
+  int64_t initial_seconds = 30;
+  int64_t max_seconds = 600;
+  bool on_any = false;             // retry every error, not only transient ones
+  friend bool operator==(const RetryPolicy&, const RetryPolicy&) = default;
+};
+
+/// A dependency on a task of another workflow: wait for its latest
+/// successful run for the same ds, at most `wait_seconds`.
+struct ExternalDependency {
+  std::string workflow;
+  std::string task;
+  int64_t wait_seconds = 3600;
+  int64_t poll_seconds = 60;
+  friend bool operator==(const ExternalDependency&, const ExternalDependency&) = default;
+};
+
+/// The readiness probe of a source: `metrics` evaluated every `poll_seconds`
+/// until `condition` holds or `wait_seconds` have passed since the run started.
+struct Readiness {
+  MetricQuery metrics;
+  std::vector<Condition> conditions;
+  uint32_t condition = 0;          // root
+  int64_t wait_seconds = 0;        // 0 = evaluate once
+  int64_t poll_seconds = 60;
+  std::string text;                // the `ready` expression as written
+  friend bool operator==(const Readiness&, const Readiness&) = default;
+};
+
+/// A mirror-parity comparison of one output with the legacy table it replaces.
+struct Parity {
+  TableName mirror;                // what this run wrote
+  TableName legacy;                // what the legacy job writes
+  std::string partition;           // "" = whole table; else a filter with $n params
+  std::vector<BoundParam> params;  // bound to the partition filter
+  std::vector<std::string> metric_sql;    // aggregate expressions, as in `compare`
+  std::vector<std::string> metric_labels; // "row_count()", "sum(revenue)"
+  std::vector<std::string> key;    // keyed diff (merge/overwrite_partition); empty = metrics only
+  double tolerance_percent = 0;    // relative difference allowed per metric
+  friend bool operator==(const Parity&, const Parity&) = default;
+};
+
+enum class TaskKind : uint8_t { Source, Sql, Command };
+
+struct Task {
+  std::string name;
+  TaskKind kind = TaskKind::Sql;
+  std::vector<uint32_t> deps;      // indexes into Plan::tasks (all earlier in the vector)
+  std::vector<ExternalDependency> external;
+  Origin origin;
+
+  // Sql tasks: `select` is the task's sql (for mode None: the statements it runs).
+  std::optional<TableName> output;
+  WriteMode mode = WriteMode::None;
+  std::string partition_column;    // OverwritePartition
+  std::vector<std::string> merge_key;  // Merge
+  Statement select;
+  Origin sql_origin;               // where the SQL text starts (.flow or .sql file)
+  bool publish = false;
+  bool idempotent = false;
+
+  // Command tasks: argv after `${}` resolution (params as text, tables dotted),
+  // and the names of the env(...) secrets passed through, never their values.
+  std::vector<std::string> argv;
+  std::vector<std::string> env_secrets;
+
+  // Expectations: one batched query (after the write, inside its transaction
+  // for Replace / OverwritePartition; for a source, once it is ready).
+  std::optional<MetricQuery> metrics;
+  std::vector<Condition> conditions;
+  std::vector<Check> checks;
+
+  std::optional<Readiness> readiness;  // sources only
+  std::optional<Parity> parity;        // mirror runs only
+
+  RetryPolicy retry;
+  int64_t timeout_seconds = 0;     // 0 = none
+  friend bool operator==(const Task&, const Task&) = default;
+};
+
+enum class Severity : uint8_t { Info, Low, Medium, High, Critical };
+enum class Stage : uint8_t { Model, Mirror, Production };
+
+struct Channel {
+  enum class Kind : uint8_t { Webhook, Command, Jsonl, Stderr } kind = Kind::Stderr;
+  // Webhook: {url} or, when the url is a secret, empty with `secret_env` set.
+  // Command: argv. Jsonl: {path}. Stderr: {}.
+  std::vector<std::string> args;
+  std::string secret_env;          // env var holding the webhook url
+  std::vector<std::string> env_secrets;  // Command: env vars passed through
+  friend bool operator==(const Channel&, const Channel&) = default;
+};
+
+struct Route {
+  std::string name;
+  std::string owner;
+  Severity min_severity = Severity::Info;
+  int64_t repeat_seconds = 0;
+  std::vector<Channel> channels;
+  friend bool operator==(const Route&, const Route&) = default;
+};
+
+/// `alert(route, severity = ...)`; `route` indexes Plan::routes.
+struct AlertSpec {
+  uint32_t route = 0;
+  Severity severity = Severity::High;
+  friend bool operator==(const AlertSpec&, const AlertSpec&) = default;
+};
+
+/// What a failure of one task makes stale: the answer to "which dashboards
+/// are affected", carried in every alert.
+struct Impact {
+  std::vector<std::string> tasks;
+  std::vector<std::string> tables;          // dotted physical names
+  std::vector<std::string> published;       // dotted names of publish = true outputs
+  std::vector<std::string> legacy_consumers;
+  friend bool operator==(const Impact&, const Impact&) = default;
+};
+
+struct LegacyJob {
+  std::string name;
+  std::string owner;
+  std::vector<std::string> writes;
+  std::vector<std::string> consumers;
+  std::string rollback;
+  bool enabled = true;
+  friend bool operator==(const LegacyJob&, const LegacyJob&) = default;
+};
+
+struct Plan {
+  std::string project;
+  std::string workflow;
+  std::string owner;
+  std::string ds;                  // YYYY-MM-DD
+  std::string env;                 // "" = production
+  Stage stage = Stage::Model;
+  std::string state_schema = "flow";
+  std::string target;              // the target's name
+  std::string target_dsn_env;      // env var holding the target DSN ("" = none)
+  std::string target_dsn;          // a DSN written in plain text ("" = none)
+  uint32_t concurrency = 4;
+  std::optional<int64_t> deadline_seconds;   // time of day, in `time_zone`
+  std::string time_zone = "UTC";
+  std::string schedule;            // cron text
+  std::vector<BoundParam> params;  // every workflow param with its value
+  std::vector<Task> tasks;         // topological order: deps come first
+  std::vector<Impact> impact;      // impact[i]: downstream of tasks[i]
+  std::vector<Route> routes;
+  std::optional<AlertSpec> on_failure, on_late, on_warning;
+  std::optional<LegacyJob> replaces;
+  uint32_t cutover_after = 3;
+  std::string hash;                // of the JSON form without this field
+  friend bool operator==(const Plan&, const Plan&) = default;
+};
+
+std::string_view to_string(WriteMode mode);
+std::string_view to_string(Severity severity);
+std::string_view to_string(Stage stage);
+std::string_view to_string(TaskKind kind);
+
+}  // namespace flowc::plan

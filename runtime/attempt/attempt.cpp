@@ -1,0 +1,29 @@
+#include "runtime/attempt/attempt.h"
+
+namespace flowc::runtime {
+
+std::string_view to_string(ErrorClass error_class) {
+  switch (error_class) {
+    case ErrorClass::None: return "";
+    case ErrorClass::Transient: return "transient";
+    case ErrorClass::Permanent: return "permanent";
+    case ErrorClass::Timeout: return "timeout";
+  }
+  return "";
+}
+
+ErrorClass classify_sqlstate(std::string_view sqlstate) {
+  if (sqlstate == "57014") return ErrorClass::Timeout;
+  if (sqlstate.starts_with("08") || sqlstate.starts_with("53")) return ErrorClass::Transient;
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") return ErrorClass::Transient;
+  if (sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") return ErrorClass::Transient;
+  return ErrorClass::Permanent;
+}
+
+ErrorClass classify_exit(int exit_code, int signal, bool timed_out) {
+  if (timed_out) return ErrorClass::Timeout;
+  if (signal == 0 && exit_code == 75) return ErrorClass::Transient;
+  return ErrorClass::Permanent;
+}
+
+}  // namespace flowc::runtime

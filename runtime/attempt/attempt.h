@@ -1,0 +1,101 @@
+// One attempt of one task: the contract between the executor (runtime/exec),
+// which claims task instances, holds their leases and records outcomes, and
+// the task runner (runtime/materialize), which performs the work of one
+// attempt against the target: a SQL write in one transaction with its
+// expectations, a command, or one readiness probe of a source.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/plan/plan.h"
+
+namespace pqxx {
+class connection;
+class transaction_base;
+}  // namespace pqxx
+
+namespace flowc::runtime {
+
+/// runtime.md: transient errors retry, permanent ones fail at once, timeouts
+/// are their own class (they retry like transient ones while attempts remain).
+enum class ErrorClass : uint8_t { None, Transient, Permanent, Timeout };
+std::string_view to_string(ErrorClass error_class);
+
+/// The class of a PostgreSQL SQLSTATE: `08xxx`, `40001`, `40P01`, `55P03`,
+/// `57P01`–`57P03` and `53xxx` are transient; `57014` (query cancelled, as by
+/// statement_timeout) is a timeout; everything else is permanent.
+ErrorClass classify_sqlstate(std::string_view sqlstate);
+
+/// The class of a command's exit: 75 (EX_TEMPFAIL) is transient, any other
+/// non-zero exit or signal is permanent; the runtime killing it on timeout is
+/// a timeout.
+ErrorClass classify_exit(int exit_code, int signal, bool timed_out);
+
+/// The value of one metric of one expectation, as recorded in the state database.
+struct ExpectationResult {
+  std::string check;       // plan::Check::name
+  bool warn = false;
+  std::string metric;      // label of the metric the check compares ("" for Const)
+  std::optional<std::string> value;  // as fetched; nullopt = NULL
+  bool passed = false;
+};
+
+struct AttemptContext {
+  const plan::Plan* plan = nullptr;
+  uint32_t task = 0;                 // index into plan->tasks
+  uint32_t attempt = 1;              // 1-based
+  int64_t run_id = 0;
+  std::string worker;                // "host:pid:executor"
+  std::string log_path;              // the attempt log; the runner writes it
+  std::string target_dsn;            // resolved; a secret: never print or log it
+  std::string project_dir;           // command tasks run here
+  /// The executor's own connection to the target (nullptr for command tasks).
+  pqxx::connection* target = nullptr;
+  /// Requested when the lease is lost (self-fencing) or the run is cancelled:
+  /// the runner cancels its statement or kills its process group and returns.
+  std::stop_token stop;
+  /// When the state database is the target database, the runner calls this
+  /// inside its write transaction just before COMMIT, so that the write and
+  /// the `succeeded` record commit together. It returns false when the lease
+  /// was lost (fenced): the runner then rolls back. Null when the state
+  /// database is elsewhere.
+  std::function<bool(pqxx::transaction_base&, const struct AttemptResult&)> record_success_in;
+  /// The value a metric had for this check in the previous successful run of
+  /// this task (for `change < P%`); nullopt when there is no history.
+  std::function<std::optional<double>(std::string_view check, std::string_view metric)> previous_value;
+};
+
+struct AttemptResult {
+  enum class Outcome : uint8_t {
+    Succeeded,
+    Failed,     // error_class says whether to retry
+    NotReady,   // a readiness probe that does not hold yet: poll again later
+  };
+  Outcome outcome = Outcome::Failed;
+  ErrorClass error_class = ErrorClass::Permanent;
+  std::string sqlstate;              // SQL failures
+  std::optional<int> exit_code;      // command tasks
+  std::string message;               // one line for people; never a secret
+  int64_t rows_written = -1;         // -1 = unknown / not applicable
+  std::vector<ExpectationResult> expectations;
+  bool expectation_failed = false;   // an error-level expectation failed (permanent)
+  bool warnings = false;             // a warn-level expectation failed
+  bool recorded_in_transaction = false;  // record_success_in committed with the write
+};
+
+/// Performs attempts. Implementations are stateless between calls and
+/// thread-safe: every executor calls the same runner with its own connection.
+class TaskRunner {
+ public:
+  virtual ~TaskRunner() = default;
+  virtual AttemptResult run(const AttemptContext& context) = 0;
+};
+
+}  // namespace flowc::runtime

@@ -1,0 +1,36 @@
+#include "runtime/events/events.h"
+
+#include <array>
+
+namespace flowc::runtime {
+namespace {
+
+constexpr std::array<std::string_view, 9> kTaskStates = {
+    "pending", "waiting", "ready", "running", "retry_wait", "succeeded", "failed", "upstream_failed", "timed_out",
+};
+constexpr std::array<std::string_view, 4> kRunStatuses = {"pending", "running", "succeeded", "failed"};
+
+}  // namespace
+
+std::string_view to_string(TaskState state) { return kTaskStates[static_cast<size_t>(state)]; }
+
+std::optional<TaskState> parse_task_state(std::string_view text) {
+  for (size_t i = 0; i < kTaskStates.size(); ++i)
+    if (kTaskStates[i] == text) return static_cast<TaskState>(i);
+  return std::nullopt;
+}
+
+bool is_final(TaskState state) {
+  return state == TaskState::Succeeded || state == TaskState::Failed || state == TaskState::UpstreamFailed ||
+         state == TaskState::TimedOut;
+}
+
+std::string_view to_string(RunStatus status) { return kRunStatuses[static_cast<size_t>(status)]; }
+
+std::optional<RunStatus> parse_run_status(std::string_view text) {
+  for (size_t i = 0; i < kRunStatuses.size(); ++i)
+    if (kRunStatuses[i] == text) return static_cast<RunStatus>(i);
+  return std::nullopt;
+}
+
+}  // namespace flowc::runtime

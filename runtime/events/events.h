@@ -1,0 +1,98 @@
+// What a run tells the outside world while it happens: task state changes
+// (for the operator view) and incidents (for alerts). The executor produces
+// them; runtime/alert and the CLI's operator view consume them.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/attempt/attempt.h"
+
+namespace flowc::runtime {
+
+/// runtime.md's task life cycle.
+enum class TaskState : uint8_t {
+  Pending, Waiting, Ready, Running, RetryWait, Succeeded, Failed, UpstreamFailed, TimedOut,
+};
+std::string_view to_string(TaskState state);
+std::optional<TaskState> parse_task_state(std::string_view text);
+/// Succeeded, Failed, UpstreamFailed, TimedOut.
+bool is_final(TaskState state);
+
+enum class RunStatus : uint8_t { Pending, Running, Succeeded, Failed };
+std::string_view to_string(RunStatus status);
+std::optional<RunStatus> parse_run_status(std::string_view text);
+
+using Clock = std::chrono::system_clock;
+
+struct TaskEvent {
+  int64_t run_id = 0;
+  uint32_t task = 0;        // index into the plan's tasks
+  TaskState state = TaskState::Pending;
+  uint32_t attempt = 0;
+  std::string message;      // error or "waiting for raw.orders to be ready"
+  std::string log_path;
+  Clock::time_point at;
+};
+
+struct RunSummary {
+  int64_t run_id = 0;
+  std::string workflow, ds, env;
+  RunStatus status = RunStatus::Failed;
+  Clock::time_point started, finished;
+  std::vector<TaskState> task_states;   // per plan task
+  std::vector<uint32_t> task_attempts;  // per plan task
+  std::vector<std::string> task_errors; // per plan task ("" when none)
+  uint32_t warnings = 0;
+  uint32_t alerts_sent = 0, alerts_suppressed = 0;
+};
+
+/// The operator view: plain lines or a live TTY table. Called from executor
+/// threads: implementations synchronise themselves.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void on_run_started(int64_t run_id, const plan::Plan& plan) {}
+  virtual void on_task(const TaskEvent& event) {}
+  virtual void on_run_finished(const RunSummary& summary) {}
+};
+
+/// One incident: a task failed after its last attempt (or a readiness or
+/// cross-workflow wait ran out), a warn-level expectation failed, the run is
+/// late, or mirror parity failed. Blocked tasks are never incidents of their
+/// own: they are the impact listed in the failed task's alert.
+struct Incident {
+  enum class Kind : uint8_t { Failure, Warning, Late, Parity } kind = Kind::Failure;
+  int64_t run_id = 0;
+  std::optional<uint32_t> task;      // index into the plan's tasks; none for Late/Parity
+  ErrorClass error_class = ErrorClass::None;
+  std::string sqlstate;
+  std::optional<int> exit_code;
+  std::string message;
+  uint32_t attempt = 0;
+  std::string log_path;
+  Clock::time_point started;         // of the task's last attempt (of the run for Late)
+  std::chrono::milliseconds duration{0};
+};
+
+/// Counts of what a sink did, for the run summary.
+struct AlertCounts {
+  uint32_t sent = 0;
+  uint32_t suppressed = 0;
+  uint32_t failed = 0;
+};
+
+/// Turns incidents into alerts (routes, channels, dedupe). Never throws and
+/// never changes the run's outcome. Called from executor threads.
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  virtual void raise(const plan::Plan& plan, const Incident& incident) = 0;
+  [[nodiscard]] virtual AlertCounts counts() const = 0;
+};
+
+}  // namespace flowc::runtime

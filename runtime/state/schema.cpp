@@ -1,0 +1,123 @@
+#include "runtime/state/schema.h"
+
+namespace flowc::runtime::state {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1,
+       "runs, task runs, attempts, expectation results, alerts",
+       {
+           R"(create table {schema}.runs (
+  id           bigserial primary key,
+  workflow     text not null,
+  ds           date not null,
+  env          text not null default '',
+  stage        text not null,                 -- model | mirror | production
+  trigger      text not null,                 -- schedule | manual | backfill | retry
+  status       text not null,                 -- pending | running | succeeded | failed
+  created_at   timestamptz not null default now(),
+  started_at   timestamptz,
+  finished_at  timestamptz,
+  deadline     timestamptz,
+  late_alerted boolean not null default false,
+  plan_hash    text not null,
+  plan         jsonb not null,                -- the plan that ran (flowc plan --format json)
+  parity       jsonb                          -- mirror runs: the parity report
+))",
+           // One scheduled run per (workflow, ds, env), even with two schedulers.
+           R"(create unique index runs_one_scheduled on {schema}.runs (workflow, ds, env) where trigger = 'schedule')",
+           R"(create index runs_by_workflow on {schema}.runs (workflow, ds desc, id desc))",
+           R"(create table {schema}.task_runs (
+  run_id        bigint not null references {schema}.runs (id) on delete cascade,
+  task          text not null,
+  task_index    integer not null,             -- position in the plan's tasks
+  state         text not null,                -- pending | waiting | ready | running | retry_wait | succeeded | failed | upstream_failed | timed_out
+  attempts      integer not null default 0,
+  max_attempts  integer not null,
+  lease_token   uuid,
+  lease_owner   text,
+  lease_until   timestamptz,
+  not_before    timestamptz,                  -- retry_wait / waiting: do not claim before
+  started_at    timestamptz,
+  finished_at   timestamptz,
+  rows_written  bigint,
+  error_class   text,
+  message       text,
+  primary key (run_id, task)
+))",
+           R"(create index task_runs_claimable on {schema}.task_runs (state, not_before) where state in ('ready', 'waiting', 'retry_wait'))",
+           R"(create table {schema}.attempts (
+  run_id       bigint not null,
+  task         text not null,
+  attempt      integer not null,
+  worker       text not null,
+  lease_token  uuid not null,
+  started_at   timestamptz not null default now(),
+  finished_at  timestamptz,
+  outcome      text,                          -- succeeded | failed | not_ready | fenced
+  sqlstate     text,
+  exit_code    integer,
+  error_class  text,                          -- transient | permanent | timeout
+  message      text,
+  rows_written bigint,
+  log_path     text not null,
+  primary key (run_id, task, attempt),
+  foreign key (run_id, task) references {schema}.task_runs (run_id, task) on delete cascade
+))",
+           R"(create table {schema}.expectation_results (
+  id          bigserial primary key,
+  run_id      bigint not null references {schema}.runs (id) on delete cascade,
+  task        text not null,
+  attempt     integer not null,
+  expectation text not null,
+  severity    text not null,                  -- error | warn
+  metric      text not null,
+  value       text,
+  passed      boolean not null,
+  recorded_at timestamptz not null default now()
+))",
+           R"(create index expectation_history on {schema}.expectation_results (task, expectation, metric, recorded_at desc))",
+           R"(create table {schema}.alerts (
+  id          bigserial primary key,
+  run_id      bigint references {schema}.runs (id) on delete cascade,
+  workflow    text not null,
+  task        text,
+  kind        text not null,                  -- failure | warning | late | parity
+  route       text not null,
+  channel     text not null,                  -- webhook | command | jsonl | stderr
+  severity    text not null,
+  dedup_key   text not null,                  -- route/workflow/task/error class
+  payload     jsonb not null,
+  status      text not null,                  -- delivered | suppressed | failed
+  error       text,
+  tries       integer not null default 0,
+  created_at  timestamptz not null default now()
+))",
+           R"(create index alerts_dedup on {schema}.alerts (dedup_key, created_at desc))",
+       }},
+  };
+  return all;
+}
+
+std::string with_schema(const std::string& statement, const std::string& schema) {
+  std::string quoted = "\"";
+  for (char c : schema) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  std::string out;
+  out.reserve(statement.size() + 16);
+  const std::string placeholder = "{schema}";
+  size_t at = 0;
+  while (true) {
+    size_t next = statement.find(placeholder, at);
+    out.append(statement, at, next == std::string::npos ? std::string::npos : next - at);
+    if (next == std::string::npos) break;
+    out += quoted;
+    at = next + placeholder.size();
+  }
+  return out;
+}
+
+}  // namespace flowc::runtime::state
