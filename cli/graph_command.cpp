@@ -1,11 +1,80 @@
+// `flowc graph`: the dependency graph of one workflow as dot, mermaid, or
+// svg (dot piped through Graphviz, which must be on PATH at run time).
+#include <unistd.h>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
 #include "cli/commands.h"
 #include "cli/load.h"
+#include "cli/plan_load.h"
+#include "compiler/plan/render.h"
+#include "runtime/process/process.h"
 
 namespace flowc::cli {
 
+namespace {
+
+/// True when an executable `program` is in one of PATH's directories.
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return false;
+  std::stringstream dirs(path);
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) continue;
+    std::filesystem::path candidate = std::filesystem::path(dir) / program;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int render_svg(const plan::Plan& plan) {
+  if (!on_path("dot")) {
+    print_error("--format svg needs Graphviz `dot` (Debian package graphviz)");
+    return kExitUsage;
+  }
+  std::ostringstream dot;
+  plan::render_dot(plan, dot);
+  runtime::ProcessOptions options;
+  options.argv = {"dot", "-Tsvg"};
+  options.env = runtime::current_environment();
+  options.stdin_data = dot.str();
+  options.timeout = std::chrono::seconds(60);
+  runtime::ProcessResult result = runtime::run_process(options);
+  if (!result.started) {
+    print_error("cannot run Graphviz `dot`: " + result.error);
+    return kExitUsage;
+  }
+  if (result.exit_code != 0) {
+    print_error("Graphviz `dot` failed: " + result.output);
+    return kExitUsage;
+  }
+  std::cout << result.output;
+  return kExitOk;
+}
+
+}  // namespace
+
 int run_graph(const GraphOptions& options) {
-  print_error("`flowc graph` is not built yet");
-  return kExitUsage;
+  if (options.format != "dot" && options.format != "mermaid" && options.format != "svg") {
+    print_error("unknown --format `" + options.format + "` (expected dot, mermaid or svg)");
+    return kExitUsage;
+  }
+  int exit_code = kExitOk;
+  std::optional<LoadedPlan> loaded = load_plan(options.selection, exit_code);
+  if (!loaded) return exit_code;
+  if (options.format == "svg") return render_svg(loaded->plan);
+  if (options.format == "dot") {
+    plan::render_dot(loaded->plan, std::cout);
+  } else {
+    plan::render_mermaid(loaded->plan, std::cout);
+  }
+  return kExitOk;
 }
 
 }  // namespace flowc::cli

@@ -1,0 +1,29 @@
+// Shared by `flowc plan`, `graph` and `run`: compile the project, pick the
+// workflow, validate --ds and --env, and lower it to the Plan that runs.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/commands.h"
+#include "compiler/plan/plan.h"
+
+namespace flowc::cli {
+
+/// A lowered plan and where its project lives.
+struct LoadedPlan {
+  plan::Plan plan;
+  std::string root;  // the project directory (relative paths in the plan are relative to it)
+};
+
+/// Compiles the project at `selection.path` and lowers the selected run.
+/// On failure prints what went wrong (diagnostics, or one `flowc: ...` line)
+/// and returns std::nullopt with `exit_code` set: 1 when the project has
+/// errors, 2 for a bad path, an unknown or missing --workflow, a bad --ds or
+/// --env. The default ds is logical_date for a run starting now: yesterday in UTC.
+std::optional<LoadedPlan> load_plan(const PlanSelection& selection, int& exit_code);
+
+/// Yesterday's date in UTC, YYYY-MM-DD.
+std::string default_ds();
+
+}  // namespace flowc::cli

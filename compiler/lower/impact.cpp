@@ -1,0 +1,139 @@
+// Impact (what a failure makes stale) and mirror parity: the two pieces of a
+// plan that look beyond one task, at the project's graph and legacy jobs.
+#include <algorithm>
+#include <cctype>
+
+#include "compiler/lower/context.h"
+#include "compiler/lower/metrics.h"
+
+namespace flowc::lower {
+
+namespace {
+
+std::string lowered(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+/// A legacy job's table name compared with task outputs: unqualified names
+/// are in the default target's schema (language.md §5.3); case-insensitive.
+std::string legacy_key(const Context& context, const std::string& table) {
+  const model::Model& model = context.model;
+  std::string schema = model.project.default_target.valid()
+                           ? model.targets[model.project.default_target.index].schema
+                           : "public";
+  plan::TableName name = split_table(table, schema);
+  return lowered(name.schema + "." + name.name);
+}
+
+std::string production_key(const Context& context, model::TaskId id) {
+  plan::TableName name = context.production(id);
+  return lowered(name.schema + "." + name.name);
+}
+
+template <typename T>
+void add_unique(std::vector<T>& out, const T& value) {
+  if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(value);
+}
+
+}  // namespace
+
+plan::Impact lower_impact(const Context& context, model::TaskId id, const std::vector<uint32_t>& plan_index) {
+  const model::Model& model = context.model;
+  // Everything reachable through the reversed dependency edges, in every workflow.
+  std::vector<bool> seen(model.nodes.size(), false);
+  std::vector<model::TaskId> stack{id};
+  seen[id.index] = true;
+  std::vector<model::TaskId> downstream;
+  while (!stack.empty()) {
+    model::TaskId at = stack.back();
+    stack.pop_back();
+    for (model::TaskId next : context.dependents[at.index]) {
+      if (seen[next.index]) continue;
+      seen[next.index] = true;
+      downstream.push_back(next);
+      stack.push_back(next);
+    }
+  }
+  // This workflow's tasks first in run order, then other workflows' in declaration order.
+  std::sort(downstream.begin(), downstream.end(), [&](model::TaskId a, model::TaskId b) {
+    bool a_other = model.node(a).workflow != context.workflow_id;
+    bool b_other = model.node(b).workflow != context.workflow_id;
+    if (a_other != b_other) return !a_other;
+    return a_other ? a.index < b.index : plan_index[a.index] < plan_index[b.index];
+  });
+
+  plan::Impact impact;
+  std::vector<std::string> production_tables;
+  // The failed task's own output is stale too; a source's table is not ours.
+  auto add_output = [&](model::TaskId node_id) {
+    const model::Node& node = model.node(node_id);
+    if (node.kind == model::NodeKind::Source || node.table.empty()) return;
+    plan::TableName table = context.physical(node_id);
+    // Another workflow still in mirror stage writes its mirror table, not the
+    // production one its readers see.
+    if (node.workflow != context.workflow_id && model.workflow(node.workflow).stage == model::Stage::Mirror) {
+      table.schema += "__mirror";
+    }
+    std::string dotted = table.dotted();
+    add_unique(impact.tables, dotted);
+    if (node.publish) add_unique(impact.published, dotted);
+    add_unique(production_tables, production_key(context, node_id));
+  };
+  add_output(id);
+  for (model::TaskId node_id : downstream) {
+    const model::Node& node = model.node(node_id);
+    std::string name = node.name;
+    if (node.workflow != context.workflow_id) name = model.workflow(node.workflow).name + "." + name;
+    add_unique(impact.tasks, name);
+    add_output(node_id);
+  }
+  // Whoever consumes a legacy job's tables consumes them whether the legacy
+  // job or this workflow writes them now.
+  for (const model::Legacy& legacy : model.legacies) {
+    bool overlaps = std::any_of(legacy.writes.begin(), legacy.writes.end(), [&](const std::string& table) {
+      return std::find(production_tables.begin(), production_tables.end(), legacy_key(context, table)) !=
+             production_tables.end();
+    });
+    if (!overlaps) continue;
+    for (const std::string& consumer : legacy.consumers) add_unique(impact.legacy_consumers, consumer);
+  }
+  return impact;
+}
+
+std::optional<plan::Parity> lower_parity(const Context& context, model::TaskId id) {
+  const model::Model& model = context.model;
+  const model::Node& node = model.node(id);
+  if (!context.mirror || !context.workflow.replaces.valid()) return std::nullopt;
+  if (node.kind == model::NodeKind::Source || node.table.empty()) return std::nullopt;
+  const model::Legacy& legacy = model.legacies[context.workflow.replaces.index];
+  std::string key = production_key(context, id);
+  auto match = std::find_if(legacy.writes.begin(), legacy.writes.end(),
+                            [&](const std::string& table) { return legacy_key(context, table) == key; });
+  if (match == legacy.writes.end()) return std::nullopt;
+
+  plan::Parity parity;
+  parity.mirror = context.physical(id);
+  parity.legacy = context.production(id);
+  ParamBinder binder(context);
+  for (const std::string& column : partition_columns(context, node.mode)) {
+    if (!parity.partition.empty()) parity.partition += " and ";
+    parity.partition += "\"" + column + "\" = " + binder.placeholder(column);
+  }
+  for (model::TermId term : node.compare_terms) {
+    if (!is_metric_call(model, term)) continue;
+    MetricSql metric = metric_sql(context, term, parity.mirror, binder);
+    parity.metric_sql.push_back(metric.sql);
+    parity.metric_labels.push_back(metric.label);
+  }
+  // Without `compare`, the row counts are still compared.
+  if (parity.metric_sql.empty()) {
+    parity.metric_sql.push_back("count(*)");
+    parity.metric_labels.push_back("row_count()");
+  }
+  if (node.mode.kind == model::WriteModeKind::Merge) parity.key = node.mode.merge_key;
+  parity.params = binder.params();
+  return parity;
+}
+
+}  // namespace flowc::lower

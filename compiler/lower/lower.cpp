@@ -1,0 +1,239 @@
+// lower(): the workflow-level pieces of a Plan (params, order, routes,
+// alerts, legacy job) and the assembly of tasks, impact and hash.
+#include "compiler/lower/lower.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compiler/lower/context.h"
+#include "compiler/lower/metrics.h"
+#include "compiler/plan/json.h"
+#include "compiler/plan/text.h"
+
+namespace flowc::lower {
+
+namespace {
+
+const std::string* given_value(const LowerOptions& options, const std::string& name) {
+  for (const auto& [key, value] : options.params) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+/// The value of each param for this run: `ds` and `logical_date` defaults
+/// from the options, a value given by name, else the default literal.
+std::vector<ParamValue> param_values(const model::Model& model, const model::Workflow& workflow,
+                                     const LowerOptions& options) {
+  std::vector<ParamValue> out;
+  for (const model::Param& param : workflow.params) {
+    ParamValue p;
+    p.name = param.name;
+    p.type = param.type.kind;
+    p.sql_type = sql_type_of(p.type);
+    if (param.name == "ds") {
+      p.value = options.ds;
+    } else if (const std::string* given = given_value(options, param.name)) {
+      p.value = *given;
+    } else if (param.default_term.valid()) {
+      const model::Term& t = model.term(param.default_term);
+      using Kind = model::Term::Kind;
+      switch (t.kind) {
+        case Kind::Call: p.value = t.text == "logical_date" ? options.ds : t.text; break;
+        case Kind::Bool: p.value = t.int_value != 0 ? "true" : "false"; break;
+        case Kind::Int: p.value = std::to_string(t.int_value); break;
+        case Kind::Float:
+        case Kind::Percent: p.value = fmt::format("{}", t.float_value); break;
+        case Kind::Duration: p.value = plan::duration_text(t.int_value); break;  // PostgreSQL reads `1h30m`
+        case Kind::Date: p.value = date_text(t.int_value); break;
+        case Kind::Time:
+          p.value =
+              fmt::format("{:02}:{:02}:{:02}", t.int_value / 3600, t.int_value / 60 % 60, t.int_value % 60);
+          break;
+        default: p.value = t.text; break;
+      }
+    }
+    p.text = p.value;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+/// Deps first; among tasks whose deps are all placed, the earliest declared.
+std::vector<model::TaskId> topological_order(const model::Model& model, const model::Workflow& workflow,
+                                             model::WorkflowId workflow_id) {
+  std::vector<model::TaskId> order;
+  std::vector<bool> placed(model.nodes.size(), false);
+  auto ready = [&](model::TaskId id) {
+    for (model::TaskId dep : model.node(id).deps) {
+      if (model.node(dep).workflow == workflow_id && !placed[dep.index]) return false;
+    }
+    return true;
+  };
+  while (order.size() < workflow.nodes.size()) {
+    bool progress = false;
+    for (model::TaskId id : workflow.nodes) {
+      if (placed[id.index] || !ready(id)) continue;
+      placed[id.index] = true;
+      order.push_back(id);
+      progress = true;
+      break;
+    }
+    if (progress) continue;
+    // A cycle (E0301) never reaches lowering; keep the rest in declaration order.
+    for (model::TaskId id : workflow.nodes) {
+      if (!placed[id.index]) order.push_back(id);
+      placed[id.index] = true;
+    }
+  }
+  return order;
+}
+
+plan::Severity severity(model::SeverityLevel level) { return static_cast<plan::Severity>(level); }
+
+plan::Route lower_route(const model::Route& route) {
+  plan::Route out;
+  out.name = route.name;
+  out.owner = route.owner;
+  out.min_severity = severity(route.min_severity);
+  out.repeat_seconds = route.repeat_seconds;
+  for (const model::Channel& channel : route.channels) {
+    plan::Channel c;
+    c.kind = static_cast<plan::Channel::Kind>(channel.kind);
+    // A secret url is kept only as the name of its variable ("env:NAME").
+    if (channel.kind == model::Channel::Kind::Webhook && !channel.args.empty() &&
+        channel.args[0].starts_with("env:")) {
+      c.secret_env = channel.args[0].substr(4);
+    } else {
+      c.args = channel.args;
+    }
+    c.env_secrets = channel.env;
+    out.channels.push_back(std::move(c));
+  }
+  return out;
+}
+
+void lower_alerts(const model::Model& model, const model::Workflow& workflow, plan::Plan& plan) {
+  auto lower_one = [&](const std::optional<model::AlertSpec>& spec) -> std::optional<plan::AlertSpec> {
+    if (!spec || !spec->route.valid()) return std::nullopt;
+    const model::Route& route = model.routes[spec->route.index];
+    auto it = std::find_if(plan.routes.begin(), plan.routes.end(),
+                           [&](const plan::Route& r) { return r.name == route.name; });
+    if (it == plan.routes.end()) {
+      plan.routes.push_back(lower_route(route));
+      it = plan.routes.end() - 1;
+    }
+    return plan::AlertSpec{static_cast<uint32_t>(it - plan.routes.begin()), severity(spec->severity)};
+  };
+  plan.on_failure = lower_one(workflow.on_failure);
+  plan.on_late = lower_one(workflow.on_late);
+  plan.on_warning = lower_one(workflow.on_warning);
+}
+
+}  // namespace
+
+bool is_valid_date(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  int year = std::stoi(text.substr(0, 4));
+  int month = std::stoi(text.substr(5, 2));
+  int day = std::stoi(text.substr(8, 2));
+  if (month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+std::string check_options(const model::Model& model, model::WorkflowId workflow_id,
+                          const LowerOptions& options) {
+  const model::Workflow& workflow = model.workflow(workflow_id);
+  if (!is_valid_date(options.ds)) {
+    return fmt::format("--ds `{}` is not a date: write YYYY-MM-DD, such as 2026-11-24", options.ds);
+  }
+  if (!options.env.empty()) {
+    const model::Target* target = workflow.target.valid() ? &model.targets[workflow.target.index] : nullptr;
+    std::vector<std::string> names;
+    if (target != nullptr) {
+      for (const model::Environment& e : target->environments) names.push_back(e.name);
+    }
+    if (std::find(names.begin(), names.end(), options.env) == names.end()) {
+      std::string target_name = target != nullptr ? target->name : "(none)";
+      if (names.empty()) {
+        return fmt::format("no environment `{}`: target `{}` declares no environments", options.env,
+                           target_name);
+      }
+      return fmt::format("no environment `{}` on target `{}` (it has: {})", options.env, target_name,
+                         fmt::join(names, ", "));
+    }
+  }
+  for (const model::Param& param : workflow.params) {
+    if (param.name == "ds" || param.default_term.valid() || given_value(options, param.name) != nullptr) {
+      continue;
+    }
+    return fmt::format("param `{}` of workflow `{}` has no default and no value was given", param.name,
+                       workflow.name);
+  }
+  return "";
+}
+
+plan::Plan lower(const model::Model& model, model::WorkflowId workflow_id, const LowerOptions& options,
+                 const SourceManager& sources) {
+  const model::Workflow& workflow = model.workflow(workflow_id);
+  Context context{model, workflow_id, workflow, options, sources, false, {}, 3600, 60, {}};
+  context.mirror = workflow.stage == model::Stage::Mirror;
+  context.params = param_values(model, workflow, options);
+  // The longest source wait bounds waits on other workflows (language.md §6).
+  int64_t longest_wait = 0;
+  for (model::TaskId id : workflow.nodes) {
+    const model::Node& node = model.node(id);
+    if (node.kind == model::NodeKind::Source) longest_wait = std::max(longest_wait, node.wait_seconds);
+  }
+  if (longest_wait > 0) context.external_wait_seconds = longest_wait;
+  context.dependents.resize(model.nodes.size());
+  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+    for (model::TaskId dep : model.nodes[i].deps) context.dependents[dep.index].push_back(model::TaskId{i});
+  }
+
+  plan::Plan plan;
+  plan.project = model.project.name;
+  plan.workflow = workflow.name;
+  plan.owner = workflow.owner;
+  plan.ds = options.ds;
+  plan.env = options.env;
+  plan.stage = static_cast<plan::Stage>(workflow.stage);
+  plan.state_schema = model.project.state_schema;
+  if (workflow.target.valid()) {
+    const model::Target& target = model.targets[workflow.target.index];
+    plan.target = target.name;
+    plan.target_dsn_env = target.dsn_env;
+    plan.target_dsn = target.dsn;
+  }
+  plan.concurrency = workflow.concurrency;
+  plan.deadline_seconds = workflow.deadline_seconds;
+  plan.time_zone = workflow.time_zone;
+  plan.schedule = workflow.schedule;
+  for (const ParamValue& p : context.params) plan.params.push_back({p.name, p.sql_type, p.value});
+
+  std::vector<model::TaskId> order = topological_order(model, workflow, workflow_id);
+  std::vector<uint32_t> plan_index(model.nodes.size(), UINT32_MAX);
+  for (uint32_t i = 0; i < order.size(); ++i) plan_index[order[i].index] = i;
+  for (model::TaskId id : order) {
+    plan.tasks.push_back(lower_task(context, id, plan_index));
+    plan.impact.push_back(lower_impact(context, id, plan_index));
+  }
+
+  lower_alerts(model, workflow, plan);
+  if (workflow.replaces.valid()) {
+    const model::Legacy& legacy = model.legacies[workflow.replaces.index];
+    plan.replaces = plan::LegacyJob{legacy.name,      legacy.owner,    legacy.writes,
+                                    legacy.consumers, legacy.rollback, legacy.enabled};
+  }
+  plan.cutover_after = workflow.cutover_after;
+  plan.hash = plan::plan_hash(plan);
+  return plan;
+}
+
+}  // namespace flowc::lower

@@ -1,0 +1,45 @@
+// Model -> Plan: one Plan per (workflow, ds, env), the exact thing the
+// runtime runs. A pure function of the checked model: physical table names
+// (environment suffix, mirror schemas), SQL with `${}` resolved to quoted
+// tables and `$n::type` bound parameters, one batched metric query per
+// table, condition trees, impact and mirror parity. See docs/architecture.md
+// ("Plans") for the decisions.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "compiler/model/model.h"
+#include "compiler/plan/plan.h"
+#include "compiler/source/source.h"
+
+namespace flowc::lower {
+
+/// What one run is for.
+struct LowerOptions {
+  std::string ds;   // YYYY-MM-DD: the value of `ds` and of every `logical_date` default
+  std::string env;  // "" = production; else an environment of the workflow's target
+  /// Values for params, by name, as text (they override defaults; a param
+  /// without a default needs one). `ds` is taken from `ds` above.
+  std::vector<std::pair<std::string, std::string>> params;
+  /// When set, plan::Origin files are written relative to this directory, so
+  /// a plan (and its hash) does not depend on where the project is checked out.
+  std::string root;
+};
+
+/// True when `text` is a real calendar date written YYYY-MM-DD.
+bool is_valid_date(const std::string& text);
+
+/// Checks `options` against the workflow: `ds` a real date, `env` one of the
+/// target's environments, every param without a default given a value.
+/// Returns "" when lowering may proceed, else one line saying what is wrong.
+std::string check_options(const model::Model& model, model::WorkflowId workflow, const LowerOptions& options);
+
+/// Lowers one workflow of an error-free model. `options` must pass
+/// check_options. `sources` turns source ranges into plan::Origin and gives
+/// the `ready` expressions as written. Never throws.
+plan::Plan lower(const model::Model& model, model::WorkflowId workflow, const LowerOptions& options,
+                 const SourceManager& sources);
+
+}  // namespace flowc::lower

@@ -1,0 +1,79 @@
+#include "compiler/plan/plan.h"
+
+namespace flowc::plan {
+
+namespace {
+
+/// PostgreSQL folds unquoted identifiers to lower case, so only names made of
+/// lower-case letters, digits and `_` (not starting with a digit) are safe bare.
+bool is_plain_identifier(std::string_view name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string bare_or_quoted(std::string_view name) {
+  return is_plain_identifier(name) ? std::string(name) : quote_identifier(name);
+}
+
+}  // namespace
+
+std::string TableName::quoted() const { return quote_identifier(schema) + "." + quote_identifier(name); }
+
+// Quoted only where PostgreSQL would need it (language.md §7.2), so command
+// arguments read `analytics.revenue_daily` yet stay valid SQL names.
+std::string TableName::dotted() const { return bare_or_quoted(schema) + "." + bare_or_quoted(name); }
+
+std::string_view to_string(WriteMode mode) {
+  switch (mode) {
+    case WriteMode::Replace: return "replace";
+    case WriteMode::OverwritePartition: return "overwrite_partition";
+    case WriteMode::Merge: return "merge";
+    case WriteMode::Append: return "append";
+    case WriteMode::None: return "none";
+  }
+  return "none";
+}
+
+std::string_view to_string(Severity severity) {
+  switch (severity) {
+    case Severity::Info: return "info";
+    case Severity::Low: return "low";
+    case Severity::Medium: return "medium";
+    case Severity::High: return "high";
+    case Severity::Critical: return "critical";
+  }
+  return "high";
+}
+
+std::string_view to_string(Stage stage) {
+  switch (stage) {
+    case Stage::Model: return "model";
+    case Stage::Mirror: return "mirror";
+    case Stage::Production: return "production";
+  }
+  return "model";
+}
+
+std::string_view to_string(TaskKind kind) {
+  switch (kind) {
+    case TaskKind::Source: return "source";
+    case TaskKind::Sql: return "sql";
+    case TaskKind::Command: return "command";
+  }
+  return "sql";
+}
+
+}  // namespace flowc::plan
