@@ -16,8 +16,12 @@
 
 #include "compiler/plan/plan.h"
 
+// libpqxx 6.4 declares `connection` as an alias of a template, so a plain
+// `class connection;` would conflict with <pqxx/pqxx>; this mirrors its form.
 namespace pqxx {
-class connection;
+class connect_direct;
+template <typename CONNECTPOLICY> class basic_connection_base;
+using connection = basic_connection_base<connect_direct>;
 class transaction_base;
 }  // namespace pqxx
 
@@ -88,6 +92,12 @@ struct AttemptResult {
   bool expectation_failed = false;   // an error-level expectation failed (permanent)
   bool warnings = false;             // a warn-level expectation failed
   bool recorded_in_transaction = false;  // record_success_in committed with the write
+  /// The target connection broke (SQLSTATE class 08): the executor must make
+  /// a new connection before it runs anything else on it.
+  bool reconnect = false;
+  /// The connection broke during COMMIT: the write may or may not have
+  /// committed; the executor reconciles from the recorded state before retrying.
+  bool outcome_unknown = false;
 };
 
 /// Performs attempts. Implementations are stateless between calls and

@@ -117,8 +117,14 @@ ProcessResult run_process(const ProcessOptions& options) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       wait_ms = static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(left, 1000)));
     }
+    if (options.stop.stop_possible()) wait_ms = wait_ms < 0 ? 100 : std::min(wait_ms, 100);
     int ready = ::poll(fds, n, wait_ms);
     if (ready < 0 && errno != EINTR) break;
+    if (options.stop.stop_requested()) {
+      result.cancelled = true;
+      reaped = kill_group(pid, status);
+      break;
+    }
     if (options.timeout && Clock::now() >= deadline) {
       result.timed_out = true;
       reaped = kill_group(pid, status);

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct ProcessOptions {
   std::string stdin_data;             // written to the child's stdin, then closed
   std::optional<std::chrono::milliseconds> timeout;
   size_t max_output = 16 * 1024 * 1024;  // bytes kept; the rest is counted and dropped
+  /// When requested, the process group is killed as on a timeout (checked at
+  /// least every 100 ms): a command task whose lease is lost or whose run is
+  /// cancelled.
+  std::stop_token stop;
 };
 
 struct ProcessResult {
@@ -28,6 +33,7 @@ struct ProcessResult {
   bool timed_out = false;  // the timeout fired and the group was killed
   std::string output;      // stdout and stderr, interleaved as written
   size_t dropped_output = 0;
+  bool cancelled = false;  // `stop` was requested and the group was killed
 };
 
 /// Runs the process to completion. Never throws; a program that cannot be

@@ -17,7 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path root_dir() {
-  static const fs::path root = [] {
+  // Never destroyed: the atexit handler below is registered while `root` is
+  // still being initialised, so it runs after a static's destructor would.
+  static const fs::path& root = *new fs::path([] {
     fs::path dir = fs::temp_directory_path() / ("flowc-test-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
@@ -29,7 +31,7 @@ fs::path root_dir() {
       fs::remove_all(root_dir(), ec);
     });
     return dir;
-  }();
+  }());
   return root;
 }
 

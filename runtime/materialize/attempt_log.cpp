@@ -1,0 +1,66 @@
+#include "runtime/materialize/attempt_log.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace flowc::runtime {
+
+namespace {
+
+std::string timestamp() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
+}
+
+}  // namespace
+
+AttemptLog::AttemptLog(const std::string& path) {
+  if (path.empty()) return;
+  std::error_code ec;
+  std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  out_.open(path, std::ios::app);
+}
+
+void AttemptLog::redact(std::string value) {
+  if (value.empty()) return;
+  secrets_.push_back(std::move(value));
+  // Longest first, so a secret containing another is replaced whole.
+  std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+}
+
+std::string AttemptLog::scrub(std::string_view text) const {
+  std::string out(text);
+  for (const std::string& secret : secrets_) {
+    for (size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3))
+      out.replace(at, secret.size(), "***");
+  }
+  return out;
+}
+
+void AttemptLog::line(std::string_view text) {
+  if (!out_.is_open()) return;
+  out_ << timestamp() << ' ' << scrub(text) << '\n';
+  out_.flush();
+}
+
+void AttemptLog::block(std::string_view title, std::string_view body) {
+  if (!out_.is_open()) return;
+  std::string text = scrub(body);
+  out_ << timestamp() << ' ' << scrub(title) << '\n';
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out_ << "    " << std::string_view(text).substr(start, end - start) << '\n';
+    start = end + 1;
+  }
+  out_.flush();
+}
+
+}  // namespace flowc::runtime

@@ -1,0 +1,122 @@
+// One attempt of a command task: argv without a shell, in the project
+// directory, with a clean environment (docs/tasks.md lists it), killed with
+// its whole process group on timeout or when the lease is lost.
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "runtime/materialize/sql_session.h"
+#include "runtime/process/process.h"
+
+namespace flowc::runtime::materialize_detail {
+
+namespace {
+
+/// The only names taken from the parent besides the task's secrets: enough
+/// to find programs and format dates the same way, nothing that leaks.
+constexpr const char* kInherited[] = {"PATH", "HOME", "LANG", "TZ"};
+
+/// argv for the log: each argument quoted when it needs it, so the log line
+/// can be pasted into a shell.
+std::string shell_words(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const std::string& a : argv) {
+    if (!out.empty()) out += ' ';
+    bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                   "-_./=:,+@%") == std::string::npos;
+    if (plain) {
+      out += a;
+      continue;
+    }
+    out += '\'';
+    for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
+}
+
+}  // namespace
+
+AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
+  const plan::Plan& plan = *context.plan;
+  const plan::Task& task = plan.tasks[context.task];
+  AttemptResult result;
+  result.outcome = AttemptResult::Outcome::Failed;
+  result.error_class = ErrorClass::Permanent;
+  // Whatever the command prints, these never reach the log or a message.
+  log.redact(context.target_dsn);
+
+  std::vector<std::string> env;
+  for (const char* name : kInherited)
+    if (const char* value = std::getenv(name)) env.push_back(fmt::format("{}={}", name, value));
+  env.push_back(fmt::format("FLOW_RUN_ID={}", context.run_id));
+  env.push_back("FLOW_WORKFLOW=" + plan.workflow);
+  env.push_back("FLOW_TASK=" + task.name);
+  env.push_back("FLOW_DS=" + plan.ds);
+  env.push_back("FLOW_ENV=" + (plan.env.empty() ? std::string("production") : plan.env));
+  env.push_back(fmt::format("FLOW_ATTEMPT={}", context.attempt));
+  bool wants_dsn = false;
+  for (const std::string& name : task.env_secrets) {
+    if (name == "FLOW_TARGET_DSN" || (!plan.target_dsn_env.empty() && name == plan.target_dsn_env)) wants_dsn = true;
+    if (name == "FLOW_TARGET_DSN") continue;  // comes from the resolved target, below
+    const char* value = std::getenv(name.c_str());
+    if (!value) {
+      result.message = fmt::format("the environment variable {} (a secret the command asks for) is not set", name);
+      log.line("error: " + result.message);
+      return result;
+    }
+    log.redact(value);
+    env.push_back(fmt::format("{}={}", name, value));
+  }
+  if (wants_dsn) {
+    if (context.target_dsn.empty()) {
+      result.message = "the command asks for the target DSN, but the run has none";
+      log.line("error: " + result.message);
+      return result;
+    }
+    env.push_back("FLOW_TARGET_DSN=" + context.target_dsn);
+  }
+
+  runtime::ProcessOptions options;
+  options.argv = task.argv;
+  options.env = std::move(env);
+  options.cwd = context.project_dir;
+  if (task.timeout_seconds > 0) options.timeout = std::chrono::seconds(task.timeout_seconds);
+  options.stop = context.stop;
+  log.line("command: " + shell_words(task.argv));
+  log.line("directory: " + (context.project_dir.empty() ? std::string("(inherited)") : context.project_dir));
+  std::string names;
+  for (const std::string& e : options.env) names += (names.empty() ? "" : " ") + e.substr(0, e.find('='));
+  log.line("environment: " + names);
+
+  auto start = std::chrono::steady_clock::now();
+  runtime::ProcessResult r = runtime::run_process(options);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  if (!r.started) {
+    result.message = log.scrub("cannot start: " + r.error);
+    log.line("error: " + result.message);
+    return result;
+  }
+  log.block(fmt::format("output ({} bytes{}):", r.output.size(),
+                        r.dropped_output ? fmt::format(", {} more dropped", r.dropped_output) : ""),
+            r.output);
+  result.exit_code = r.signal ? 128 + r.signal : r.exit_code;
+  log.line(fmt::format("finished in {} ms: {}", ms,
+                       r.signal ? fmt::format("killed by signal {}", r.signal) : fmt::format("exit {}", r.exit_code)));
+  if (r.cancelled) {
+    result.error_class = ErrorClass::Transient;  // killed by us on lease loss: another attempt may follow
+    result.message = "cancelled: the lease was lost or the run was cancelled";
+  } else if (r.timed_out || r.signal != 0 || r.exit_code != 0) {
+    result.error_class = classify_exit(r.exit_code, r.signal, r.timed_out);
+    result.message = r.timed_out ? fmt::format("timed out after {}s; its process group was killed", task.timeout_seconds)
+                     : r.signal  ? fmt::format("killed by signal {}", r.signal)
+                                 : fmt::format("exited with {}", r.exit_code);
+    if (result.error_class == ErrorClass::Transient) result.message += " (EX_TEMPFAIL: transient)";
+  } else {
+    result.outcome = AttemptResult::Outcome::Succeeded;
+    result.error_class = ErrorClass::None;
+  }
+  return result;
+}
+
+}  // namespace flowc::runtime::materialize_detail

@@ -1,0 +1,56 @@
+// `flowc check --db`: every SQL statement of a plan checked by PostgreSQL
+// itself (names, columns, types, syntax) without running it, in dependency
+// order, inside one transaction that is rolled back.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/plan/plan.h"
+
+// libpqxx 6.4 declares `connection` as an alias of a template (as attempt.h does).
+namespace pqxx {
+class connect_direct;
+template <typename CONNECTPOLICY> class basic_connection_base;
+using connection = basic_connection_base<connect_direct>;
+}  // namespace pqxx
+
+namespace flowc::runtime {
+
+/// One statement PostgreSQL rejected.
+struct PrepareProblem {
+  std::string task;          // plan::Task::name
+  /// Where the statement came from: the task's `sql` (Task::sql_origin) for
+  /// its select and output table, the task's origin for what its write mode
+  /// names (partition column, merge key), the failing check's origin for the
+  /// expectation query (the check whose metric holds the error position,
+  /// else the first check), the source's origin for its readiness probe.
+  plan::Origin origin;
+  /// Which statement: "select", "output table", "partition column",
+  /// "merge key", "expectations", "readiness", "output schema", "connection".
+  std::string statement;
+  std::string message;       // PostgreSQL's primary message: `column "nope" does not exist`
+  std::string sqlstate;      // "42703"
+  /// The error position inside the statement text (plan::Statement::sql),
+  /// when PostgreSQL gives one: 1-based line and column (in bytes), and the
+  /// 1-based byte offset.
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::optional<uint32_t> position;
+  std::string sql;           // the statement text
+};
+
+/// Checks every statement of `plan` against `connection`: creates the output
+/// and mirror/environment schemas as needed, PREPAREs each task's select,
+/// creates its output table from the select `with no data` (so downstream
+/// statements see its columns; an existing table is left as it is), then
+/// PREPAREs its expectation query and each source's readiness probe. All of
+/// it in one transaction that is rolled back, every prepared statement
+/// deallocated: nothing is left behind. A problem caused only by an upstream
+/// problem (its table could not be created) is not reported again. Never
+/// throws: a lost connection is reported as a problem of the task it hit.
+std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const plan::Plan& plan);
+
+}  // namespace flowc::runtime

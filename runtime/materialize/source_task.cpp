@@ -1,0 +1,55 @@
+// One attempt of a source: one readiness probe, then (once ready) the
+// source's expectations. The executor polls: NotReady means "ask again after
+// `poll`", and the `wait` bound is the executor's.
+#include <fmt/format.h>
+
+#include "runtime/materialize/sql_session.h"
+
+namespace flowc::runtime::materialize_detail {
+
+AttemptResult run_source(const AttemptContext& context, AttemptLog& log) {
+  const plan::Task& task = context.plan->tasks[context.task];
+  pqxx::connection& connection = *context.target;
+  NoticeLog notices(connection, log);
+  std::stop_callback cancel(context.stop, [&connection] {
+    try {
+      connection.cancel_query();
+    } catch (...) {
+    }
+  });
+  AttemptResult result;
+  try {
+    pqxx::work tx(connection, "flowc_source");
+    SqlSession s(tx, log, deadline_of(task), context.stop);
+    if (task.readiness) {
+      const plan::Readiness& ready = *task.readiness;
+      MetricRow row = s.fetch_metrics("readiness", ready.metrics);
+      Truth holds = evaluate_condition(ready.conditions, ready.condition, ready.metrics.metrics, row, "ready",
+                                       context.previous_value);
+      std::string values = describe_values(ready.conditions, ready.condition, ready.metrics.metrics, row);
+      log.line(fmt::format("ready = {}: {} -> {}", ready.text, values.empty() ? "no metric" : values,
+                           holds == Truth::True ? "holds" : "does not hold"));
+      if (holds != Truth::True) {
+        tx.abort();
+        result.outcome = AttemptResult::Outcome::NotReady;
+        result.error_class = ErrorClass::None;
+        result.message = fmt::format("not ready: {}{}{}", ready.text, values.empty() ? "" : " (", values);
+        if (!values.empty()) result.message += ")";
+        return result;
+      }
+    }
+    if (!run_expectations(s, task, context, result)) {
+      tx.abort();
+      return result;
+    }
+    commit_success(tx, context, result, log);
+  } catch (...) {
+    AttemptResult failed = failure_from_exception(context, log);
+    failed.expectations = std::move(result.expectations);
+    if (!connection.is_open()) failed.reconnect = true;
+    return failed;
+  }
+  return result;
+}
+
+}  // namespace flowc::runtime::materialize_detail

@@ -1,0 +1,228 @@
+#include "runtime/materialize/sql_session.h"
+
+#include <fmt/format.h>
+
+namespace flowc::runtime::materialize_detail {
+
+std::string quote_ident(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string quote_table(const plan::TableName& table) {
+  return table.schema.empty() ? quote_ident(table.name) : quote_ident(table.schema) + "." + quote_ident(table.name);
+}
+
+std::string strip_statement(std::string_view sql) {
+  while (!sql.empty() && (sql.back() == ';' || sql.back() == ' ' || sql.back() == '\n' || sql.back() == '\t' ||
+                          sql.back() == '\r'))
+    sql.remove_suffix(1);
+  return std::string(sql);
+}
+
+std::string first_line(std::string_view what) {
+  std::string_view line = what.substr(0, what.find('\n'));
+  for (std::string_view prefix : {"ERROR:  ", "FATAL:  "})
+    if (line.starts_with(prefix)) line.remove_prefix(prefix.size());
+  return std::string(line);
+}
+
+pqxx::result SqlSession::exec(std::string_view what, const std::string& sql,
+                              const std::vector<plan::BoundParam>& params) {
+  if (stop_.stop_requested()) throw StopRequested("stop requested");
+  if (deadline_) {
+    // The task's timeout bounds the whole attempt, not each statement: every
+    // statement may use only what is left.
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now()).count();
+    if (left <= 0) throw DeadlineExpired("deadline passed");
+    tx_.exec0(fmt::format("set local statement_timeout = {}", left));
+  }
+  std::string text = fmt::format("{}:", what);
+  log_.block(text, sql);
+  for (size_t i = 0; i < params.size(); ++i)
+    log_.line(fmt::format("  ${} ({} {}) = {}", i + 1, params[i].name, params[i].sql_type, params[i].value));
+  auto start = Clock::now();
+  pqxx::result r;
+  if (params.empty()) {
+    r = tx_.exec(sql);
+  } else {
+    std::vector<std::string> values;
+    values.reserve(params.size());
+    for (const plan::BoundParam& p : params) values.push_back(p.value);
+    r = tx_.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  log_.line(fmt::format("  done in {} ms: {} rows returned, {} rows affected", ms, r.size(), r.affected_rows()));
+  return r;
+}
+
+MetricRow SqlSession::fetch_metrics(std::string_view what, const plan::MetricQuery& query) {
+  pqxx::result r = exec(what, query.statement.sql, query.statement.params);
+  if (r.size() != 1 || r.columns() != query.metrics.size())
+    throw PlanProblem(fmt::format("{} returned {} rows of {} columns; expected one row of {}", what, r.size(),
+                                  r.columns(), query.metrics.size()));
+  MetricRow row;
+  for (pqxx::row::size_type i = 0; i < r[0].size(); ++i) {
+    if (r[0][i].is_null()) row.emplace_back(std::nullopt);
+    else row.emplace_back(r[0][i].c_str());
+  }
+  return row;
+}
+
+bool NoticeLog::operator()(const char message[]) noexcept {
+  try {
+    std::string_view m(message);
+    while (!m.empty() && m.back() == '\n') m.remove_suffix(1);
+    log_.line(fmt::format("notice: {}", m));
+  } catch (...) {
+  }
+  return true;
+}
+
+std::optional<Clock::time_point> deadline_of(const plan::Task& task) {
+  if (task.timeout_seconds <= 0) return std::nullopt;
+  return Clock::now() + std::chrono::seconds(task.timeout_seconds);
+}
+
+AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log) {
+  AttemptResult r;
+  r.outcome = AttemptResult::Outcome::Failed;
+  r.error_class = ErrorClass::Permanent;
+  std::string detail;
+  try {
+    throw;
+  } catch (const pqxx::in_doubt_error& e) {
+    r.error_class = ErrorClass::Transient;
+    r.sqlstate = "08007";  // transaction_resolution_unknown
+    r.reconnect = r.outcome_unknown = true;
+    r.message = "connection to the target lost during COMMIT: the outcome is unknown";
+    detail = e.what();
+  } catch (const pqxx::broken_connection& e) {
+    r.error_class = ErrorClass::Transient;
+    r.sqlstate = "08006";  // connection_failure
+    r.reconnect = true;
+    r.message = "connection to the target lost: " + first_line(e.what());
+    detail = e.what();
+  } catch (const pqxx::sql_error& e) {
+    r.sqlstate = e.sqlstate();
+    r.error_class = r.sqlstate.empty() ? ErrorClass::Permanent : classify_sqlstate(r.sqlstate);
+    r.message = first_line(e.what());
+    if (r.sqlstate.starts_with("08")) r.reconnect = true;
+    if (r.sqlstate == "57014" && context.stop.stop_requested()) {
+      // Cancelled by us because the lease was lost or the run cancelled, not
+      // by statement_timeout: another attempt may follow.
+      r.error_class = ErrorClass::Transient;
+      r.message = "cancelled: the lease was lost or the run was cancelled";
+    } else if (r.sqlstate == "57014") {
+      r.message = fmt::format("timed out after {}s: {}", context.plan->tasks[context.task].timeout_seconds, r.message);
+    }
+    detail = e.what();
+  } catch (const pqxx::transaction_rollback& e) {
+    // libpqxx 6.4 throws these for class 40 without keeping the SQLSTATE.
+    r.sqlstate = dynamic_cast<const pqxx::serialization_failure*>(&e)          ? "40001"
+                 : dynamic_cast<const pqxx::deadlock_detected*>(&e)            ? "40P01"
+                 : dynamic_cast<const pqxx::statement_completion_unknown*>(&e) ? "40003"
+                                                                               : "40000";
+    r.error_class = classify_sqlstate(r.sqlstate);
+    if (r.sqlstate == "40003" || r.sqlstate == "40000") r.error_class = ErrorClass::Transient;
+    r.message = first_line(e.what());
+    detail = e.what();
+  } catch (const DeadlineExpired&) {
+    r.error_class = ErrorClass::Timeout;
+    r.sqlstate = "57014";
+    r.message = fmt::format("timed out after {}s", context.plan->tasks[context.task].timeout_seconds);
+  } catch (const StopRequested&) {
+    r.error_class = ErrorClass::Transient;
+    r.message = "cancelled: the lease was lost or the run was cancelled";
+  } catch (const PlanProblem& e) {
+    r.message = e.what();
+  } catch (const pqxx::failure& e) {
+    r.message = first_line(e.what());
+    detail = e.what();
+  } catch (const std::exception& e) {
+    r.message = e.what();
+  } catch (...) {
+    r.message = "unknown error";
+  }
+  r.message = log.scrub(r.message);
+  log.line(fmt::format("error ({}{}{}): {}", to_string(r.error_class), r.sqlstate.empty() ? "" : ", SQLSTATE ",
+                       r.sqlstate, r.message));
+  if (!detail.empty() && detail.find('\n') != std::string::npos) log.block("server said:", detail);
+  return r;
+}
+
+bool run_expectations(SqlSession& session, const plan::Task& task, const AttemptContext& context,
+                      AttemptResult& result) {
+  if (!task.metrics || task.checks.empty()) return true;
+  MetricRow row = session.fetch_metrics("expectations", *task.metrics);
+  result.expectations = evaluate_checks(task.checks, task.conditions, task.metrics->metrics, row,
+                                        context.previous_value);
+  std::vector<std::string> errors, warnings;
+  for (size_t i = 0; i < task.checks.size(); ++i) {
+    const plan::Check& check = task.checks[i];
+    const ExpectationResult& r = result.expectations[i];
+    std::string values = describe_values(task.conditions, check.condition, task.metrics->metrics, row);
+    session.log().line(fmt::format("expect `{}`{}: {} -> {}", check.name, check.warn ? " (warn)" : "",
+                                   values.empty() ? "no metric" : values, r.passed ? "passed" : "FAILED"));
+    if (r.passed) continue;
+    std::string text = fmt::format("expectation `{}` failed{}{}", check.name, values.empty() ? "" : ": ", values);
+    (check.warn ? warnings : errors).push_back(std::move(text));
+  }
+  result.warnings = !warnings.empty();
+  auto summary = [](const std::vector<std::string>& list) {
+    return list.size() == 1 ? list[0] : fmt::format("{} (and {} more)", list[0], list.size() - 1);
+  };
+  if (!errors.empty()) {
+    result.outcome = AttemptResult::Outcome::Failed;
+    result.error_class = ErrorClass::Permanent;
+    result.expectation_failed = true;
+    result.message = summary(errors);
+    return false;
+  }
+  if (!warnings.empty()) result.message = "warning: " + summary(warnings);
+  return true;
+}
+
+void commit_success(pqxx::transaction_base& tx, const AttemptContext& context, AttemptResult& result,
+                    AttemptLog& log) {
+  result.outcome = AttemptResult::Outcome::Succeeded;
+  result.error_class = ErrorClass::None;
+  bool recording = static_cast<bool>(context.record_success_in);
+  if (recording && !context.record_success_in(tx, result)) {
+    tx.abort();
+    result.outcome = AttemptResult::Outcome::Failed;
+    result.error_class = ErrorClass::Transient;
+    result.message = "lease lost";
+    result.rows_written = -1;
+    log.line("lease lost before COMMIT: rolled back");
+    return;
+  }
+  tx.commit();
+  result.recorded_in_transaction = recording;
+  log.line(recording ? "committed (with the success record)" : "committed");
+}
+
+void ensure_schema(pqxx::connection_base& connection, const std::string& schema, AttemptLog& log) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      pqxx::work tx(connection, "flowc_schema");
+      tx.exec0("create schema if not exists " + quote_ident(schema));
+      tx.commit();
+      return;
+    } catch (const pqxx::sql_error& e) {
+      // A concurrent `create schema if not exists` of the same name loses
+      // with unique_violation; the schema exists now, so once more succeeds.
+      if (attempt == 0 && (e.sqlstate() == "23505" || e.sqlstate() == "42P06")) {
+        log.line("schema " + schema + " created concurrently; retrying");
+        continue;
+      }
+      throw;
+    }
+  }
+}
+
+}  // namespace flowc::runtime::materialize_detail

@@ -1,0 +1,120 @@
+// Internal to runtime/materialize: what the SQL-task, source and prepare code
+// share. A SqlSession sends the statements of one attempt inside its
+// transaction, logging each with its parameters and timing, and keeps the
+// attempt inside its deadline by setting `statement_timeout` to the time
+// left before every statement. pqxx exceptions pass through here and are
+// turned into AttemptResults by failure_from_exception, never beyond.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <pqxx/pqxx>
+#include <stdexcept>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/plan/plan.h"
+#include "runtime/attempt/attempt.h"
+#include "runtime/materialize/attempt_log.h"
+#include "runtime/materialize/expectations.h"
+
+namespace flowc::runtime::materialize_detail {
+
+using Clock = std::chrono::steady_clock;
+
+/// The attempt's deadline passed before a statement could start.
+struct DeadlineExpired : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// context.stop was requested between statements.
+struct StopRequested : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// A problem of the plan or the data found by the runner itself (not by
+/// PostgreSQL): always permanent.
+struct PlanProblem : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// `"name"` with embedded quotes doubled.
+std::string quote_ident(std::string_view name);
+
+/// `"schema"."name"`.
+std::string quote_table(const plan::TableName& table);
+
+/// A statement's text without trailing blanks and semicolons, so that it can
+/// be nested in a larger statement.
+std::string strip_statement(std::string_view sql);
+
+/// The first line of a PostgreSQL error without its `ERROR:  ` prefix.
+std::string first_line(std::string_view what);
+
+class SqlSession {
+ public:
+  SqlSession(pqxx::transaction_base& tx, AttemptLog& log, std::optional<Clock::time_point> deadline,
+             std::stop_token stop)
+      : tx_(tx), log_(log), deadline_(deadline), stop_(std::move(stop)) {}
+
+  /// Sends one statement with its parameters bound as text. Throws pqxx
+  /// errors, DeadlineExpired or StopRequested.
+  pqxx::result exec(std::string_view what, const std::string& sql, const std::vector<plan::BoundParam>& params = {});
+
+  /// Runs a MetricQuery: one row, one text value per metric. Throws like
+  /// exec, or PlanProblem when the row does not have one column per metric.
+  MetricRow fetch_metrics(std::string_view what, const plan::MetricQuery& query);
+
+  pqxx::transaction_base& tx() { return tx_; }
+  AttemptLog& log() { return log_; }
+
+ private:
+  pqxx::transaction_base& tx_;
+  AttemptLog& log_;
+  std::optional<Clock::time_point> deadline_;
+  std::stop_token stop_;
+};
+
+/// Writes PostgreSQL notices (RAISE NOTICE, "table does not exist, skipping")
+/// into the attempt log while it lives.
+class NoticeLog final : public pqxx::errorhandler {
+ public:
+  NoticeLog(pqxx::connection_base& connection, AttemptLog& log) : pqxx::errorhandler(connection), log_(log) {}
+  bool operator()(const char message[]) noexcept override;
+
+ private:
+  AttemptLog& log_;
+};
+
+/// The deadline of an attempt of `task` starting now (nullopt = no timeout).
+std::optional<Clock::time_point> deadline_of(const plan::Task& task);
+
+/// The failed AttemptResult for the exception being handled (call inside a
+/// catch block): SQLSTATE and its class, a broken connection (transient,
+/// `reconnect`), a connection lost in COMMIT (`outcome_unknown`), a passed
+/// deadline (timeout), a stop request (transient). Logs the error.
+AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log);
+
+/// Runs the task's expectations (its MetricQuery, then every check) into
+/// `result`, logging each value. Returns false when an error-level check
+/// failed (result then says Failed, permanent, with a message naming it).
+bool run_expectations(SqlSession& session, const plan::Task& task, const AttemptContext& context,
+                      AttemptResult& result);
+
+/// Marks `result` succeeded, calls record_success_in when set (a false
+/// return rolls back: Failed, "lease lost") and commits.
+void commit_success(pqxx::transaction_base& tx, const AttemptContext& context, AttemptResult& result,
+                    AttemptLog& log);
+
+/// Creates `schema` if it is missing, in its own short transaction (so two
+/// attempts racing to create it do not fail each other).
+void ensure_schema(pqxx::connection_base& connection, const std::string& schema, AttemptLog& log);
+
+/// The attempt kinds, each with its log open; they catch their own errors.
+AttemptResult run_sql_task(const AttemptContext& context, AttemptLog& log);
+AttemptResult run_source(const AttemptContext& context, AttemptLog& log);
+AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log);
+
+}  // namespace flowc::runtime::materialize_detail

@@ -1,0 +1,213 @@
+// One attempt of a SQL task: the write of its mode, its expectations and the
+// success record, all in one transaction on the target, so that an attempt
+// either leaves everything as one successful attempt would or changes
+// nothing. docs/tasks.md shows the exact statements.
+#include <fmt/format.h>
+
+#include "runtime/materialize/sql_session.h"
+
+namespace flowc::runtime::materialize_detail {
+
+namespace {
+
+using plan::BoundParam;
+using plan::Task;
+using plan::WriteMode;
+
+/// The first key of the two-key advisory locks on output tables ('flow').
+constexpr int32_t kLockSpace = 0x666c6f77;
+
+/// The staging table of a Replace task (plan.h's convention).
+plan::TableName staging_of(const plan::TableName& output) { return {output.schema, output.name + "__flow_new"}; }
+
+/// `name` + `suffix`, cut so the whole fits PostgreSQL's 63-byte identifiers.
+std::string identifier(const std::string& name, std::string_view suffix) {
+  size_t room = 63 - suffix.size();
+  return (name.size() > room ? name.substr(0, room) : name) + std::string(suffix);
+}
+
+std::string join_quoted(const std::vector<std::string>& names, std::string_view prefix = "") {
+  std::string out;
+  for (const std::string& n : names) {
+    if (!out.empty()) out += ", ";
+    out += std::string(prefix) + quote_ident(n);
+  }
+  return out;
+}
+
+/// The columns the select produces, by name: `limit 0` plans it and stops
+/// before reading a row.
+std::vector<std::string> select_columns(SqlSession& s, const std::string& select, const plan::Statement& statement) {
+  pqxx::result r =
+      s.exec("columns of the select", "select * from (\n" + select + "\n) as flow_select limit 0", statement.params);
+  std::vector<std::string> columns;
+  for (pqxx::row::size_type i = 0; i < r.columns(); ++i) columns.emplace_back(r.column_name(i));
+  return columns;
+}
+
+/// Creates the output from the select's shape when it does not exist yet.
+void create_if_missing(SqlSession& s, const std::string& target, const std::string& select,
+                       const plan::Statement& statement) {
+  s.exec("create the table if missing", "create table if not exists " + target + " as\n" + select + "\nwith no data",
+         statement.params);
+}
+
+/// The param that carries the partition value of overwrite_partition(col):
+/// the select's own param of that name, else the workflow param.
+std::optional<size_t> partition_param(const Task& task, const plan::Plan& plan, std::vector<BoundParam>& params) {
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i].name == task.partition_column) return i;
+  for (const BoundParam& p : plan.params)
+    if (p.name == task.partition_column) {
+      params.push_back(p);
+      return params.size() - 1;
+    }
+  return std::nullopt;
+}
+
+int64_t write_replace(SqlSession& s, const Task& task, const std::string& select) {
+  std::string staging = quote_table(staging_of(*task.output));
+  // Only a crash between a non-transactional step and its cleanup could leave
+  // one, but nothing must depend on that.
+  s.exec("drop a leftover staging table", "drop table if exists " + staging);
+  pqxx::result r = s.exec("build the new table", "create table " + staging + " as\n" + select, task.select.params);
+  return static_cast<int64_t>(r.affected_rows());
+}
+
+/// The swap, after the expectations passed on the staging table.
+void swap_replace(SqlSession& s, const Task& task) {
+  s.exec("drop the old table", "drop table if exists " + quote_table(*task.output));
+  s.exec("swap in the new table", "alter table " + quote_table(staging_of(*task.output)) + " rename to " +
+                                      quote_ident(task.output->name));
+}
+
+int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::Plan& plan, const std::string& select) {
+  std::vector<BoundParam> params = task.select.params;
+  std::optional<size_t> at = partition_param(task, plan, params);
+  if (!at)
+    throw PlanProblem(fmt::format("overwrite_partition({}): no param named `{}` carries the partition value",
+                                  task.partition_column, task.partition_column));
+  const BoundParam& p = params[*at];
+  std::string target = quote_table(*task.output);
+  std::string column = quote_ident(task.partition_column);
+  create_if_missing(s, target, select, task.select);
+  std::vector<std::string> columns = select_columns(s, select, task.select);
+  s.exec("delete the partition", fmt::format("delete from {} where {} = $1::{}", target, column, p.sql_type), {p});
+  // Rows outside the partition would survive the next attempt's delete and be
+  // written twice: count them in the same statement and refuse.
+  pqxx::result r = s.exec("insert the partition",
+                          fmt::format("with flow_inserted as (\n"
+                                      "  insert into {0} ({1})\n"
+                                      "  select {1} from (\n{2}\n) as flow_select\n"
+                                      "  returning {3}\n)\n"
+                                      "select count(*), count(*) filter (where {3} is distinct from ${4}::{5}) "
+                                      "from flow_inserted",
+                                      target, join_quoted(columns), select, column, *at + 1, p.sql_type),
+                          params);
+  int64_t stray = r[0][1].as<int64_t>();
+  if (stray > 0)
+    throw PlanProblem(fmt::format("overwrite_partition({}): the select produced {} rows outside {} = {}",
+                                  task.partition_column, stray, task.partition_column, p.value));
+  return r[0][0].as<int64_t>();
+}
+
+int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) {
+  if (task.merge_key.empty()) throw PlanProblem("merge: the key is empty");
+  std::string target = quote_table(*task.output);
+  create_if_missing(s, target, select, task.select);
+  // ON CONFLICT needs a unique index on exactly the key.
+  s.exec("ensure the key's unique index",
+         fmt::format("create unique index if not exists {} on {} ({})",
+                     quote_ident(identifier(task.output->name, "__flow_key")), target, join_quoted(task.merge_key)));
+  std::vector<std::string> columns = select_columns(s, select, task.select);
+  std::vector<std::string> updates;
+  for (const std::string& c : columns) {
+    bool key = false;
+    for (const std::string& k : task.merge_key) key = key || k == c;
+    if (!key) updates.push_back(fmt::format("{0} = excluded.{0}", quote_ident(c)));
+  }
+  std::string action = updates.empty() ? "do nothing" : "do update set " + fmt::format("{}", fmt::join(updates, ", "));
+  pqxx::result r = s.exec("upsert on the key",
+                          fmt::format("insert into {0} ({1})\nselect {1} from (\n{2}\n) as flow_select\n"
+                                      "on conflict ({3}) {4}",
+                                      target, join_quoted(columns), select, join_quoted(task.merge_key), action),
+                          task.select.params);
+  return static_cast<int64_t>(r.affected_rows());
+}
+
+int64_t write_append(SqlSession& s, const Task& task, const std::string& select) {
+  std::string target = quote_table(*task.output);
+  create_if_missing(s, target, select, task.select);
+  std::vector<std::string> columns = select_columns(s, select, task.select);
+  pqxx::result r = s.exec("append",
+                          fmt::format("insert into {0} ({1})\nselect {1} from (\n{2}\n) as flow_select", target,
+                                      join_quoted(columns), select),
+                          task.select.params);
+  return static_cast<int64_t>(r.affected_rows());
+}
+
+}  // namespace
+
+AttemptResult run_sql_task(const AttemptContext& context, AttemptLog& log) {
+  const plan::Plan& plan = *context.plan;
+  const Task& task = plan.tasks[context.task];
+  pqxx::connection& connection = *context.target;
+  NoticeLog notices(connection, log);
+  // Called from the executor's thread while ours waits in libpq: PQcancel is
+  // made for exactly that.
+  std::stop_callback cancel(context.stop, [&connection] {
+    try {
+      connection.cancel_query();
+    } catch (...) {
+    }
+  });
+  AttemptResult result;
+  try {
+    if (task.mode != WriteMode::None && !task.output) throw PlanProblem("the task has a write mode but no output table");
+    auto deadline = deadline_of(task);
+    if (task.output && !task.output->schema.empty()) ensure_schema(connection, task.output->schema, log);
+    pqxx::work tx(connection, "flowc_attempt");
+    SqlSession s(tx, log, deadline, context.stop);
+    if (task.output && task.mode != WriteMode::None) {
+      // Two attempts of one task can overlap only when a stale executor has
+      // not yet noticed its lost lease; they then take turns instead of
+      // failing on each other's staging table or key index.
+      s.exec("lock the output", fmt::format("select pg_advisory_xact_lock({}, hashtext($1::text))", kLockSpace),
+             {{"output", "text", quote_table(*task.output)}});
+    }
+    std::string select = strip_statement(task.select.sql);
+    switch (task.mode) {
+      case WriteMode::Replace: result.rows_written = write_replace(s, task, select); break;
+      case WriteMode::OverwritePartition: result.rows_written = write_overwrite_partition(s, task, plan, select); break;
+      case WriteMode::Merge: result.rows_written = write_merge(s, task, select); break;
+      case WriteMode::Append: result.rows_written = write_append(s, task, select); break;
+      case WriteMode::None: {
+        // The task's own statements, as written (several only without params:
+        // the extended protocol takes one statement).
+        pqxx::result r = s.exec("run the statements", task.select.sql, task.select.params);
+        result.rows_written = static_cast<int64_t>(r.affected_rows());
+        break;
+      }
+    }
+    log.line(fmt::format("rows written: {}", result.rows_written));
+    if (!run_expectations(s, task, context, result)) {
+      tx.abort();
+      result.rows_written = -1;  // rolled back: nothing stays written
+      log.line("an error-level expectation failed: rolled back");
+      return result;
+    }
+    if (task.mode == WriteMode::Replace) swap_replace(s, task);
+    commit_success(tx, context, result, log);
+  } catch (...) {
+    AttemptResult failed = failure_from_exception(context, log);
+    failed.expectations = std::move(result.expectations);
+    failed.rows_written = -1;  // nothing was written: the transaction rolled back
+    // However it failed (57P01 administrator shutdown, a FATAL), a dead
+    // connection cannot serve the next attempt.
+    if (!connection.is_open()) failed.reconnect = true;
+    return failed;
+  }
+  return result;
+}
+
+}  // namespace flowc::runtime::materialize_detail

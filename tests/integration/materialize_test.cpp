@@ -1,0 +1,532 @@
+// One attempt of a task against a real PostgreSQL: write modes and their
+// idempotency (also across a crash before COMMIT), expectations, error
+// classes, timeouts, cancellation, commands, readiness, the attempt log.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "runtime/materialize/expectations.h"
+#include "tests/integration/materialize_support.h"
+
+using namespace flowc;
+using namespace flowc::testing;
+using namespace std::chrono_literals;
+using plan::CompareOp;
+using plan::WriteMode;
+using runtime::AttemptResult;
+using runtime::ErrorClass;
+
+namespace {
+
+const plan::TableName kDaily{"analytics", "daily"};
+const char* kDailySelect = "select ds, order_id, region, amount * 2 as amount\nfrom \"raw\".\"orders\"\nwhere ds = $1::date;";
+
+/// Runs the attempt in a child process that is SIGKILLed just before COMMIT
+/// (from inside record_success_in): the write was sent, nothing committed.
+void crash_before_commit(Db& db, uint32_t task) {
+  runtime::AttemptContext c = db.context(task);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    pqxx::connection own(db.dsn);  // never the parent's connection
+    c.target = &own;
+    c.record_success_in = [](pqxx::transaction_base&, const AttemptResult&) {
+      ::raise(SIGKILL);
+      return false;
+    };
+    db.runner.run(c);
+    ::_exit(3);  // not reached
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+}
+
+}  // namespace
+
+TEST_CASE("replace: three attempts leave the table one attempt leaves") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  std::string expected = db.scalar(
+      "select md5(string_agg(t::text, ',' order by t::text)) from (select ds, order_id, region, amount * 2 as amount "
+      "from raw.orders where ds = '2026-11-24') t");
+  for (int i = 0; i < 3; ++i) {
+    AttemptResult r = db.run(t);
+    REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+    CHECK(r.error_class == ErrorClass::None);
+    CHECK(r.rows_written == 3);
+    CHECK(db.checksum("analytics.daily") == expected);
+  }
+  CHECK(db.checksum("analytics.daily__flow_new") == "missing");
+}
+
+TEST_CASE("replace: a leftover staging table is dropped first") {
+  Db db;
+  db.sql("create schema analytics; create table analytics.daily__flow_new (junk int); insert into "
+         "analytics.daily__flow_new values (1)");
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  AttemptResult r = db.run(t);
+  REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+  CHECK(db.scalar("select count(*) from analytics.daily") == "3");
+  CHECK(db.checksum("analytics.daily__flow_new") == "missing");
+}
+
+TEST_CASE("overwrite_partition: repeated attempts replace only the run's partition") {
+  Db db;
+  db.sql("create schema analytics; create table analytics.daily (ds date, order_id int, region text, amount numeric);"
+         "insert into analytics.daily values ('2026-11-23', 9, 'emea', 1), ('2026-11-24', 99, 'stale', 1)");
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::OverwritePartition, kDailySelect, {ds_param()}));
+  db.plan.tasks[t].partition_column = "ds";
+  std::string first;
+  for (int i = 0; i < 3; ++i) {
+    AttemptResult r = db.run(t);
+    REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+    CHECK(r.rows_written == 3);
+    if (i == 0) first = db.checksum("analytics.daily");
+    CHECK(db.checksum("analytics.daily") == first);
+  }
+  CHECK(db.scalar("select count(*) from analytics.daily where ds = '2026-11-24'") == "3");
+  CHECK(db.scalar("select count(*) from analytics.daily where region = 'stale'") == "0");
+  CHECK(db.scalar("select count(*) from analytics.daily where ds = '2026-11-23'") == "1");  // untouched
+}
+
+TEST_CASE("overwrite_partition: rows outside the partition are refused and rolled back") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::OverwritePartition,
+                               "select ds, order_id from raw.orders", {}));
+  db.plan.tasks[t].partition_column = "ds";  // the value comes from the workflow param
+  AttemptResult r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.message.find("2 rows outside ds = 2026-11-24") != std::string::npos);
+  CHECK(db.checksum("analytics.daily") == "missing");
+}
+
+TEST_CASE("merge: repeated attempts upsert on the key") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Merge,
+                               "select region, sum(amount) as total, count(*) as orders from raw.orders group by region"));
+  db.plan.tasks[t].merge_key = {"region"};
+  std::string first;
+  for (int i = 0; i < 3; ++i) {
+    AttemptResult r = db.run(t);
+    REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+    CHECK(r.rows_written == 3);
+    if (i == 0) first = db.checksum("analytics.daily");
+    CHECK(db.checksum("analytics.daily") == first);
+  }
+  db.sql("insert into raw.orders values ('2026-11-25', 6, 'emea', 100)");
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+  CHECK(db.scalar("select total from analytics.daily where region = 'emea'") == "190");
+  CHECK(db.scalar("select count(*) from analytics.daily") == "3");
+}
+
+TEST_CASE("append inserts, none runs the statements as written") {
+  Db db;
+  uint32_t a = db.add(sql_task("log", {"analytics", "log"}, WriteMode::Append,
+                               "select order_id from raw.orders where ds = $1::date", {ds_param()}));
+  REQUIRE(db.run(a).outcome == AttemptResult::Outcome::Succeeded);
+  REQUIRE(db.run(a).outcome == AttemptResult::Outcome::Succeeded);
+  CHECK(db.scalar("select count(*) from analytics.log") == "6");  // append is not idempotent
+
+  uint32_t n = db.add(sql_task("vacuum", {}, WriteMode::None, "create table raw.marker (x int); insert into raw.marker values (1)"));
+  db.plan.tasks[n].output.reset();
+  AttemptResult r = db.run(n);
+  REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+  CHECK(db.scalar("select count(*) from raw.marker") == "1");
+}
+
+TEST_CASE("a crash before COMMIT leaves nothing, and the rerun leaves one attempt's result") {
+  Db db;
+  db.sql("create schema analytics; create table analytics.daily (ds date, order_id int, region text, amount numeric);"
+         "insert into analytics.daily values ('2026-11-23', 9, 'emea', 1), ('2026-11-24', 99, 'stale', 1)");
+  SUBCASE("overwrite_partition") {
+    uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::OverwritePartition, kDailySelect, {ds_param()}));
+    db.plan.tasks[t].partition_column = "ds";
+    std::string before = db.checksum("analytics.daily");
+    crash_before_commit(db, t);
+    CHECK(db.last_log().find("insert the partition") != std::string::npos);  // the write was sent
+    CHECK(db.checksum("analytics.daily") == before);
+    REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+    std::string once = db.checksum("analytics.daily");
+    CHECK(db.scalar("select count(*) from analytics.daily where ds = '2026-11-24'") == "3");
+    crash_before_commit(db, t);
+    CHECK(db.checksum("analytics.daily") == once);
+    REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+    CHECK(db.checksum("analytics.daily") == once);
+  }
+  SUBCASE("replace") {
+    uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+    std::string before = db.checksum("analytics.daily");
+    crash_before_commit(db, t);
+    CHECK(db.last_log().find("swap in the new table") != std::string::npos);
+    CHECK(db.checksum("analytics.daily") == before);
+    CHECK(db.checksum("analytics.daily__flow_new") == "missing");
+    REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+    CHECK(db.scalar("select count(*) from analytics.daily") == "3");
+  }
+}
+
+TEST_CASE("an error-level expectation failure rolls the write back") {
+  Db db;
+  db.sql("create schema analytics; create table analytics.daily as select 1 as old");
+  std::string before = db.checksum("analytics.daily");
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  set_metrics(db.plan.tasks[t], {"analytics", "daily__flow_new"},
+              {{"row_count()", "count(*)"}, {"duplicate_count(region)", "count(*) - count(distinct region)"}});
+  add_check(db.plan.tasks[t], "row_count() > 0", false, compare(0, CompareOp::Gt, number(0)));
+  add_check(db.plan.tasks[t], "unique(region)", false, compare(1, CompareOp::Eq, number(0)));
+  AttemptResult r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.expectation_failed);
+  CHECK(r.message == "expectation `unique(region)` failed: duplicate_count(region) = 1");
+  REQUIRE(r.expectations.size() == 2);
+  CHECK(r.expectations[0].passed);
+  CHECK(r.expectations[0].value == std::optional<std::string>("3"));
+  CHECK_FALSE(r.expectations[1].passed);
+  CHECK(r.expectations[1].metric == "duplicate_count(region)");
+  CHECK(db.checksum("analytics.daily") == before);
+  CHECK(db.checksum("analytics.daily__flow_new") == "missing");
+  CHECK(db.last_log().find("duplicate_count(region) = 1 -> FAILED") != std::string::npos);
+}
+
+TEST_CASE("a warn-level expectation failure commits and is reported") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::OverwritePartition, kDailySelect, {ds_param()}));
+  db.plan.tasks[t].partition_column = "ds";
+  set_metrics(db.plan.tasks[t], kDaily, {{"row_count()", "count(*)"}}, "\"ds\" = $1::date", {ds_param()});
+  add_check(db.plan.tasks[t], "row_count() > 10", true, compare(0, CompareOp::Gt, number(10)));
+  AttemptResult r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  CHECK(r.warnings);
+  CHECK_FALSE(r.expectation_failed);
+  CHECK(r.message == "warning: expectation `row_count() > 10` failed: row_count() = 3");
+  CHECK(db.scalar("select count(*) from analytics.daily") == "3");
+}
+
+TEST_CASE("a NULL metric fails its check unless the condition holds without it") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, "select 1 as x where false"));
+  plan::Task& task = db.plan.tasks[t];
+  set_metrics(task, {"analytics", "daily__flow_new"}, {{"row_count()", "count(*)"}, {"max(x)", "max(x)"}});
+  add_check(task, "max(x) < 5", true, compare(1, CompareOp::Lt, number(5)));
+  // row_count() == 0 or max(x) < 5
+  task.conditions.push_back(compare(0, CompareOp::Eq, number(0)));
+  task.conditions.push_back(compare(1, CompareOp::Lt, number(5)));
+  plan::Condition either;
+  either.kind = plan::Condition::Kind::Or;
+  either.operands = {1, 2};
+  add_check(task, "empty or small", false, either);
+  AttemptResult r = db.run(t);
+  REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+  CHECK_FALSE(r.expectations[0].passed);
+  CHECK(r.expectations[0].value == std::nullopt);
+  CHECK(r.expectations[1].passed);
+}
+
+TEST_CASE("change < P% compares with the previous successful run") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  set_metrics(db.plan.tasks[t], {"analytics", "daily__flow_new"}, {{"row_count()", "count(*)"}});
+  plan::Condition change;
+  change.kind = plan::Condition::Kind::Change;
+  change.op = CompareOp::Lt;
+  change.literals = {number(30, plan::ValueKind::Percent)};
+  add_check(db.plan.tasks[t], "row_count() change < 30%", false, change);
+  runtime::AttemptContext c = db.context(t);
+
+  SUBCASE("no history passes") { CHECK(db.runner.run(c).outcome == AttemptResult::Outcome::Succeeded); }
+  SUBCASE("3 against 2 is a 50% change") {
+    c.previous_value = [](std::string_view check, std::string_view metric) -> std::optional<double> {
+      CHECK(check == "row_count() change < 30%");
+      CHECK(metric == "row_count()");
+      return 2.0;
+    };
+    AttemptResult r = db.runner.run(c);
+    CHECK(r.outcome == AttemptResult::Outcome::Failed);
+    CHECK(r.expectation_failed);
+  }
+  SUBCASE("3 against 2.5 is a 20% change") {
+    c.previous_value = [](std::string_view, std::string_view) -> std::optional<double> { return 2.5; };
+    CHECK(db.runner.run(c).outcome == AttemptResult::Outcome::Succeeded);
+  }
+}
+
+TEST_CASE("record_success_in commits with the write; false rolls the write back") {
+  Db db;
+  db.sql("create table raw.records (task text)");
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  runtime::AttemptContext c = db.context(t);
+  SUBCASE("true") {
+    c.record_success_in = [](pqxx::transaction_base& tx, const AttemptResult& r) {
+      CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+      CHECK(r.rows_written == 3);
+      tx.exec0("insert into raw.records values ('daily')");
+      return true;
+    };
+    AttemptResult r = db.runner.run(c);
+    CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+    CHECK(r.recorded_in_transaction);
+    CHECK(db.scalar("select count(*) from raw.records") == "1");
+    CHECK(db.scalar("select count(*) from analytics.daily") == "3");
+  }
+  SUBCASE("false") {
+    c.record_success_in = [](pqxx::transaction_base& tx, const AttemptResult&) {
+      tx.exec0("insert into raw.records values ('daily')");
+      return false;
+    };
+    AttemptResult r = db.runner.run(c);
+    CHECK(r.outcome == AttemptResult::Outcome::Failed);
+    CHECK(r.message == "lease lost");
+    CHECK_FALSE(r.recorded_in_transaction);
+    CHECK(db.scalar("select count(*) from raw.records") == "0");
+    CHECK(db.checksum("analytics.daily") == "missing");
+  }
+}
+
+TEST_CASE("SQL errors carry their SQLSTATE and class") {
+  Db db;
+  db.sql("create function raw.conflict() returns int language plpgsql as "
+         "$$ begin raise exception 'could not serialize' using errcode = '40001'; end $$");
+  uint32_t serial = db.add(sql_task("serial", kDaily, WriteMode::Replace, "select raw.conflict() as x"));
+  AttemptResult r = db.run(serial);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.sqlstate == "40001");
+  CHECK(r.error_class == ErrorClass::Transient);
+  CHECK(r.message == "could not serialize");
+
+  uint32_t missing = db.add(sql_task("missing", kDaily, WriteMode::Replace, "select * from raw.nope"));
+  r = db.run(missing);
+  CHECK(r.sqlstate == "42P01");
+  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.message == "relation \"raw.nope\" does not exist");
+  CHECK(db.last_log().find("SQLSTATE 42P01") != std::string::npos);
+}
+
+TEST_CASE("the task's timeout cancels the statement: class timeout") {
+  Db db;
+  uint32_t t = db.add(sql_task("slow", kDaily, WriteMode::Replace, "select true as x from pg_sleep(5)"));
+  db.plan.tasks[t].timeout_seconds = 1;
+  auto start = std::chrono::steady_clock::now();
+  AttemptResult r = db.run(t);
+  CHECK(std::chrono::steady_clock::now() - start < 4s);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.sqlstate == "57014");
+  CHECK(r.error_class == ErrorClass::Timeout);
+}
+
+TEST_CASE("a stop request cancels the running statement") {
+  Db db;
+  uint32_t t = db.add(sql_task("slow", kDaily, WriteMode::Replace, "select true as x from pg_sleep(20)"));
+  std::stop_source stop;
+  runtime::AttemptContext c = db.context(t);
+  c.stop = stop.get_token();
+  std::thread fence([&] {
+    std::this_thread::sleep_for(300ms);
+    stop.request_stop();
+  });
+  auto start = std::chrono::steady_clock::now();
+  AttemptResult r = db.runner.run(c);
+  fence.join();
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Transient);
+  CHECK(r.message.find("cancelled") != std::string::npos);
+  CHECK(db.checksum("analytics.daily") == "missing");
+}
+
+TEST_CASE("a connection killed mid-attempt is transient and asks for a new connection") {
+  Db db;
+  uint32_t t = db.add(sql_task("slow", kDaily, WriteMode::Replace, "select true as x from pg_sleep(20)"));
+  int backend = db.conn.backendpid();
+  std::thread killer([&] {
+    std::this_thread::sleep_for(300ms);
+    pqxx::connection admin(db.dsn);
+    pqxx::nontransaction tx(admin);
+    tx.exec("select pg_terminate_backend(" + std::to_string(backend) + ")");
+  });
+  AttemptResult r = db.run(t);
+  killer.join();
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Transient);
+  CHECK(r.reconnect);
+  CHECK_FALSE(r.outcome_unknown);
+}
+
+TEST_CASE("the attempt log holds the SQL, its parameters and row counts, never the DSN") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::OverwritePartition, kDailySelect, {ds_param()}));
+  db.plan.tasks[t].partition_column = "ds";
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+  std::string log = db.last_log();
+  CHECK(log.find("from \"raw\".\"orders\"") != std::string::npos);
+  CHECK(log.find("$1 (ds date) = 2026-11-24") != std::string::npos);
+  CHECK(log.find("rows written: 3") != std::string::npos);
+  CHECK(log.find("committed") != std::string::npos);
+  CHECK(log.find(db.dsn) == std::string::npos);
+}
+
+// ---- command tasks ----
+
+namespace {
+
+plan::Task command_task(std::vector<std::string> argv, int64_t timeout = 0) {
+  plan::Task t;
+  t.name = "export";
+  t.kind = plan::TaskKind::Command;
+  t.argv = std::move(argv);
+  t.timeout_seconds = timeout;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("command tasks: exit codes and their classes") {
+  Db db;
+  SUBCASE("exit 0 with the documented environment") {
+    uint32_t t = db.add(command_task({"sh", "-c", "echo ds=$FLOW_DS task=$FLOW_TASK run=$FLOW_RUN_ID attempt=$FLOW_ATTEMPT; pwd"}));
+    AttemptResult r = db.run(t);
+    CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+    CHECK(r.exit_code == 0);
+    std::string log = db.last_log();
+    CHECK(log.find("ds=2026-11-24 task=export run=42 attempt=1") != std::string::npos);
+    CHECK(log.find(db.logs) != std::string::npos);  // ran in the project directory
+  }
+  SUBCASE("exit 75 is transient") {
+    AttemptResult r = db.run(db.add(command_task({"sh", "-c", "exit 75"})));
+    CHECK(r.outcome == AttemptResult::Outcome::Failed);
+    CHECK(r.exit_code == 75);
+    CHECK(r.error_class == ErrorClass::Transient);
+  }
+  SUBCASE("exit 3 is permanent, and its output is in the log") {
+    AttemptResult r = db.run(db.add(command_task({"sh", "-c", "echo going wrong >&2; exit 3"})));
+    CHECK(r.exit_code == 3);
+    CHECK(r.error_class == ErrorClass::Permanent);
+    CHECK(r.message == "exited with 3");
+    CHECK(db.last_log().find("going wrong") != std::string::npos);
+  }
+  SUBCASE("a timeout kills the process group") {
+    auto start = std::chrono::steady_clock::now();
+    AttemptResult r = db.run(db.add(command_task({"sh", "-c", "sleep 30 & sleep 30"}, 1)));
+    CHECK(std::chrono::steady_clock::now() - start < 10s);
+    CHECK(r.error_class == ErrorClass::Timeout);
+  }
+  SUBCASE("a stop request kills it") {
+    uint32_t t = db.add(command_task({"sleep", "30"}));
+    std::stop_source stop;
+    runtime::AttemptContext c = db.context(t);
+    c.stop = stop.get_token();
+    std::thread fence([&] {
+      std::this_thread::sleep_for(200ms);
+      stop.request_stop();
+    });
+    AttemptResult r = db.runner.run(c);
+    fence.join();
+    CHECK(r.outcome == AttemptResult::Outcome::Failed);
+    CHECK(r.error_class == ErrorClass::Transient);
+  }
+  SUBCASE("a program that does not exist is permanent") {
+    AttemptResult r = db.run(db.add(command_task({"/nonexistent/flowc-export"})));
+    CHECK(r.error_class == ErrorClass::Permanent);
+    CHECK(r.message.find("cannot start") != std::string::npos);
+  }
+}
+
+TEST_CASE("command tasks: a secret reaches the command and never the log") {
+  Db db;
+  ::setenv("FLOWC_TEST_API_TOKEN", "s3cr3t-value-xyz", 1);
+  ::setenv("FLOWC_TEST_NOT_PASSED", "visible-only-if-leaked", 1);
+  plan::Task task = command_task({"sh", "-c", "echo token=$FLOWC_TEST_API_TOKEN other=$FLOWC_TEST_NOT_PASSED; "
+                                              "echo dsn=$FLOW_TARGET_DSN"});
+  task.env_secrets = {"FLOWC_TEST_API_TOKEN", "FLOW_TARGET_DSN"};
+  AttemptResult r = db.run(db.add(task));
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  std::string log = db.last_log();
+  CHECK(log.find("token=***") != std::string::npos);  // it was passed, and scrubbed
+  CHECK(log.find("s3cr3t-value-xyz") == std::string::npos);
+  CHECK(log.find("other=\n") != std::string::npos);  // not a secret of this task: not passed
+  CHECK(log.find("dsn=***") != std::string::npos);
+  CHECK(log.find(db.dsn) == std::string::npos);
+  ::unsetenv("FLOWC_TEST_API_TOKEN");
+  ::unsetenv("FLOWC_TEST_NOT_PASSED");
+}
+
+// ---- sources ----
+
+TEST_CASE("readiness: NotReady until the data arrives, then the source's expectations") {
+  Db db;
+  plan::Task source;
+  source.name = "orders";
+  source.kind = plan::TaskKind::Source;
+  plan::Readiness ready;
+  ready.text = "row_count() > 0";
+  ready.metrics.table = {"raw", "orders"};
+  ready.metrics.partition = "\"ds\" = $1::date";
+  ready.metrics.statement = {"select count(*) from \"raw\".\"orders\" where \"ds\" = $1::date",
+                             {ds_param("2026-11-25")}};
+  ready.metrics.metrics = {{"row_count()", plan::ValueKind::Int}};
+  ready.conditions = {compare(0, CompareOp::Gt, number(0))};
+  source.readiness = ready;
+  set_metrics(source, {"raw", "orders"}, {{"null_count(order_id)", "count(*) - count(order_id)"}});
+  add_check(source, "not_null(order_id)", false, compare(0, CompareOp::Eq, number(0)));
+  uint32_t t = db.add(source);
+
+  AttemptResult r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::NotReady);
+  CHECK(r.message == "not ready: row_count() > 0 (row_count() = 0)");
+  CHECK(r.expectations.empty());
+
+  db.sql("insert into raw.orders values ('2026-11-25', 7, 'emea', 70)");
+  r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  REQUIRE(r.expectations.size() == 1);
+  CHECK(r.expectations[0].passed);
+
+  db.sql("insert into raw.orders values ('2026-11-25', null, 'emea', 70)");
+  r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.expectation_failed);
+}
+
+// ---- the evaluator alone ----
+
+TEST_CASE("conditions compare by kind with SQL's three-valued logic") {
+  using runtime::Truth;
+  std::vector<plan::Metric> metrics = {{"max(day)", plan::ValueKind::Date},
+                                       {"null_rate(x)", plan::ValueKind::Percent},
+                                       {"freshness(t)", plan::ValueKind::Duration},
+                                       {"max(region)", plan::ValueKind::Text}};
+  runtime::MetricRow row = {"2026-11-24", "4.5", "01:30:00", "emea"};
+  auto eval = [&](const std::vector<plan::Condition>& c) {
+    return runtime::evaluate_condition(c, 0, metrics, row, "check", nullptr);
+  };
+  plan::Literal day{plan::ValueKind::Date, 20781, "2026-11-24"};  // days since 1970-01-01
+  CHECK(eval({compare(0, CompareOp::Eq, day)}) == Truth::True);
+  CHECK(eval({compare(1, CompareOp::Lt, number(5, plan::ValueKind::Percent))}) == Truth::True);
+  CHECK(eval({compare(2, CompareOp::Lt, {plan::ValueKind::Duration, 7200, "2h"})}) == Truth::True);
+  CHECK(eval({compare(2, CompareOp::Gt, {plan::ValueKind::Duration, 3600, "1h"})}) == Truth::True);
+  plan::Condition in_list;
+  in_list.kind = plan::Condition::Kind::InList;
+  in_list.metric = 3;
+  in_list.literals = {{plan::ValueKind::Text, 0, "amer"}, {plan::ValueKind::Text, 0, "emea"}};
+  CHECK(eval({in_list}) == Truth::True);
+  plan::Condition range;
+  range.kind = plan::Condition::Kind::InRange;
+  range.metric = 1;
+  range.literals = {number(1), number(4)};
+  CHECK(eval({range}) == Truth::False);
+
+  row[1] = std::nullopt;
+  CHECK(eval({compare(1, CompareOp::Lt, number(5))}) == Truth::Unknown);
+  plan::Condition negated;
+  negated.kind = plan::Condition::Kind::Not;
+  negated.operands = {1};
+  CHECK(eval({negated, compare(1, CompareOp::Lt, number(5))}) == Truth::Unknown);
+}

@@ -1,0 +1,160 @@
+// `flowc check --db`: PostgreSQL checks every statement of a plan, in
+// dependency order, and nothing is left behind.
+#include "runtime/materialize/prepare.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/integration/materialize_support.h"
+
+using namespace flowc;
+using namespace flowc::testing;
+using plan::CompareOp;
+using plan::WriteMode;
+
+namespace {
+
+/// stage (overwrite_partition) -> report (replace, reads stage), with an
+/// expectation on report and a source with a readiness probe.
+void good_plan(Db& db) {
+  plan::Task source;
+  source.name = "orders";
+  source.kind = plan::TaskKind::Source;
+  source.origin = {"wf.flow", 3, 3};
+  plan::Readiness ready;
+  ready.text = "row_count() > 0";
+  ready.metrics.table = {"raw", "orders"};
+  ready.metrics.statement = {"select count(*) from \"raw\".\"orders\" where \"ds\" = $1::date", {ds_param()}};
+  ready.metrics.metrics = {{"row_count()", plan::ValueKind::Int}};
+  ready.conditions = {compare(0, CompareOp::Gt, number(0))};
+  source.readiness = ready;
+  db.add(source);
+
+  plan::Task stage = sql_task("stage", {"staging", "orders"}, WriteMode::OverwritePartition,
+                              "select ds, order_id, region, amount\nfrom \"raw\".\"orders\"\nwhere ds = $1::date",
+                              {ds_param()});
+  stage.partition_column = "ds";
+  stage.deps = {0};
+  db.add(stage);
+
+  plan::Task report = sql_task("report", {"analytics", "report"}, WriteMode::Replace,
+                               "select region, sum(amount) as revenue\nfrom \"staging\".\"orders\"\ngroup by region");
+  report.deps = {1};
+  report.sql_origin = {"sql/report.sql", 1, 1};
+  set_metrics(report, {"analytics", "report__flow_new"},
+              {{"row_count()", "count(*)"}, {"null_count(revenue)", "count(*) - count(revenue)"}});
+  add_check(report, "row_count() > 0", false, compare(0, CompareOp::Gt, number(0)));
+  add_check(report, "not_null(revenue)", false, compare(1, CompareOp::Eq, number(0)));
+  report.checks[1].origin = {"wf.flow", 31, 5};
+  db.add(report);
+}
+
+std::string describe(const std::vector<runtime::PrepareProblem>& problems) {
+  std::string out;
+  for (const auto& p : problems)
+    out += p.task + " " + p.statement + ": " + p.message + " at " + std::to_string(p.line) + ":" +
+           std::to_string(p.column) + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a good plan has no problems and leaves nothing behind") {
+  Db db;
+  good_plan(db);
+  std::vector<runtime::PrepareProblem> problems = runtime::prepare_plan(db.conn, db.plan);
+  INFO(describe(problems));
+  CHECK(problems.empty());
+  CHECK(db.scalar("select count(*) from pg_namespace where nspname in ('staging', 'analytics')") == "0");
+  CHECK(db.scalar("select count(*) from pg_prepared_statements") == "0");
+  CHECK(db.scalar("select count(*) from pg_tables where schemaname not in ('pg_catalog', 'information_schema', 'raw')") ==
+        "0");
+}
+
+TEST_CASE("an unknown column is reported with its task, origin and position") {
+  Db db;
+  good_plan(db);
+  db.plan.tasks[2].select.sql = "select region, sum(amount) as revenue\nfrom \"staging\".\"orders\"\nwhere nope > 0\ngroup by region";
+  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].task == "report");
+  CHECK(problems[0].statement == "select");
+  CHECK(problems[0].origin == plan::Origin{"sql/report.sql", 1, 1});
+  CHECK(problems[0].sqlstate == "42703");
+  CHECK(problems[0].message == "column \"nope\" does not exist");
+  CHECK(problems[0].line == 3);
+  CHECK(problems[0].column == 7);
+  CHECK(problems[0].position == 69);
+  CHECK(db.scalar("select count(*) from pg_prepared_statements") == "0");
+}
+
+TEST_CASE("an unknown table is reported once, on the task that names it") {
+  Db db;
+  good_plan(db);
+  db.plan.tasks[1].select.sql = "select ds, order_id, region, amount from \"raw\".\"orderz\" where ds = $1::date";
+  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);  // report's select, which reads stage, is not blamed
+  CHECK(problems[0].task == "stage");
+  CHECK(problems[0].origin == plan::Origin{"wf.flow", 12, 5});
+  CHECK(problems[0].sqlstate == "42P01");
+  CHECK(problems[0].line == 1);
+  CHECK(problems[0].column == 42);  // at "raw"."orderz"
+}
+
+TEST_CASE("a bad metric is reported at the check that reads it") {
+  Db db;
+  good_plan(db);
+  plan::Task& report = db.plan.tasks[2];
+  report.metrics->statement.sql = "select count(*), count(*) - count(revenu) from \"analytics\".\"report__flow_new\"";
+  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].task == "report");
+  CHECK(problems[0].statement == "expectations");
+  CHECK(problems[0].sqlstate == "42703");
+  CHECK(problems[0].origin == plan::Origin{"wf.flow", 31, 5});  // not_null(revenue)
+}
+
+TEST_CASE("a readiness probe on a missing table is reported at the source") {
+  Db db;
+  good_plan(db);
+  db.plan.tasks[0].readiness->metrics.statement.sql = "select count(*) from \"raw\".\"missing\" where \"ds\" = $1::date";
+  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].task == "orders");
+  CHECK(problems[0].statement == "readiness");
+  CHECK(problems[0].origin == plan::Origin{"wf.flow", 3, 3});
+}
+
+TEST_CASE("a merge key the select does not produce is reported at the task") {
+  Db db;
+  good_plan(db);
+  plan::Task merge = sql_task("publish", {"dash", "kpi"}, WriteMode::Merge,
+                              "select region, sum(revenue) as revenue from \"analytics\".\"report\" group by region");
+  merge.merge_key = {"ds", "region"};
+  merge.deps = {2};
+  db.add(merge);
+  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].task == "publish");
+  CHECK(problems[0].statement == "merge key");
+  CHECK(problems[0].origin == plan::Origin{"wf.flow", 10, 3});
+  CHECK(problems[0].message == "column \"ds\" does not exist");
+}
+
+TEST_CASE("statements of `none` tasks are not prepared, and what reads their output is not blamed") {
+  Db db;
+  plan::Task none = sql_task("load", {"analytics", "loaded"}, WriteMode::None,
+                             "create table analytics.loaded as select 1 as x; analyze analytics.loaded");
+  db.add(none);
+  plan::Task after = sql_task("use", {"analytics", "used"}, WriteMode::Replace,
+                              "select x from \"analytics\".\"loaded\"");
+  after.deps = {0};
+  db.add(after);
+  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  INFO(describe(problems));
+  CHECK(problems.empty());
+}
