@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/check_db.h"
 #include "cli/commands.h"
 #include "cli/load.h"
 #include "cli/terminal.h"
@@ -46,12 +47,14 @@ int run_check(const CheckOptions& options) {
     print_error("unknown --format `" + options.format + "` (expected human, json, sarif or github)");
     return kExitUsage;
   }
-  if (!options.db.empty()) {
-    print_error("--db is not available yet: preparing SQL against a live database comes with the runtime");
-    return kExitUsage;
-  }
   bool environment_error = false;
   auto compilations = load_projects(options.paths, environment_error);
+  if (!options.db.empty()) {
+    // Only a project without errors has plans to prepare.
+    for (auto& c : compilations) {
+      if (c->diagnostics.error_count() == 0 && !check_against_database(*c, options.db)) return kExitUsage;
+    }
+  }
   size_t errors = 0;
   size_t warnings = 0;
   for (const auto& c : compilations) {

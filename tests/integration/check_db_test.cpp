@@ -1,0 +1,125 @@
+// `flowc check --db` against a real PostgreSQL: each tests/golden/check-db
+// case is a project (split by `# --- path` lines) plus the `# SETUP:` SQL
+// that makes its database, and its expected diagnostics as `# CHECK:` lines
+// (the exact human rendering). FLOWC_AUTOUPDATE=1 rewrites the expectations.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <pqxx/pqxx>
+#include <sstream>
+
+#include "runtime/process/process.h"
+#include "tests/support/pg_harness.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct DbCase {
+  std::vector<std::string> setup;                        // SQL statements
+  std::vector<std::pair<std::string, std::string>> files;  // path, text
+  std::vector<std::string> expected;                     // CHECK lines
+  std::string without_checks;                            // the file minus its CHECK lines
+};
+
+DbCase read_case(const fs::path& path) {
+  std::ifstream in(path);
+  DbCase c;
+  std::string* current = nullptr;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("# CHECK:")) {
+      std::string rest = line.substr(8);
+      if (rest.starts_with(" ")) rest.erase(0, 1);
+      c.expected.push_back(rest);
+      continue;
+    }
+    c.without_checks += line + "\n";
+    if (line.starts_with("# SETUP: ")) {
+      c.setup.push_back(line.substr(9));
+    } else if (line.starts_with("# --- ")) {
+      c.files.emplace_back(line.substr(6), "");
+      current = &c.files.back().second;
+    } else if (current != nullptr) {
+      *current += line + "\n";
+    }
+  }
+  while (c.without_checks.ends_with("\n\n")) c.without_checks.pop_back();
+  return c;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+/// Runs `flowc check --db` on the case's project; returns its stderr lines.
+std::vector<std::string> run_case(const DbCase& c, const std::string& name, int& exit_code) {
+  std::string dsn = flowc::testing::fresh_database("check_db");
+  {
+    pqxx::connection connection(dsn);
+    pqxx::work tx(connection);
+    for (const std::string& statement : c.setup) tx.exec0(statement);
+    tx.commit();
+  }
+  fs::path dir = flowc::testing::scratch_dir(name);
+  for (const auto& [path, text] : c.files) {
+    fs::create_directories((dir / path).parent_path());
+    std::ofstream(dir / path) << text;
+  }
+  flowc::runtime::ProcessOptions options;
+  options.argv = {FLOWC_BINARY, "check", "--db", dsn, "."};
+  options.env = {"PATH=/usr/bin:/bin", "NO_COLOR=1"};
+  options.cwd = dir.string();
+  flowc::runtime::ProcessResult result = flowc::runtime::run_process(options);
+  exit_code = result.exit_code;
+  return lines_of(result.output);
+}
+
+}  // namespace
+
+TEST_CASE("check --db: every golden case renders exactly its expected diagnostics") {
+  fs::path dir = fs::path(FLOWC_SOURCE_DIR) / "tests" / "golden" / "check-db";
+  bool autoupdate = std::getenv("FLOWC_AUTOUPDATE") != nullptr;
+  size_t cases = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::string name = entry.path().stem().string();
+    CAPTURE(name);
+    DbCase c = read_case(entry.path());
+    int exit_code = -1;
+    std::vector<std::string> actual = run_case(c, name, exit_code);
+    ++cases;
+    if (autoupdate) {
+      std::ofstream out(entry.path());
+      out << c.without_checks;
+      if (!actual.empty()) out << "\n";
+      for (const std::string& line : actual) out << "# CHECK: " << line << "\n";
+      continue;
+    }
+    CHECK(actual == c.expected);
+    if (name.starts_with("fail_")) {
+      CHECK(exit_code == 1);
+    } else {
+      CHECK(exit_code == 0);
+      CHECK(actual.empty());
+    }
+  }
+  CHECK(cases >= 3);
+}
+
+TEST_CASE("check --db: an unreachable database is an environment error (exit 2) that never shows a password") {
+  fs::path dir = fs::path(flowc::testing::scratch_dir("unreachable"));
+  std::ofstream(dir / "a.flow") << "workflow a {\n  owner = \"x\"\n}\n";
+  flowc::runtime::ProcessOptions options;
+  options.argv = {FLOWC_BINARY, "check", "--db", "host=/nonexistent-flowc port=1 password=s3cr3t-pw", "."};
+  options.env = {"PATH=/usr/bin:/bin"};
+  options.cwd = dir.string();
+  flowc::runtime::ProcessResult result = flowc::runtime::run_process(options);
+  CHECK(result.exit_code == 2);
+  CHECK(result.output.find("flowc: --db: cannot reach the database") != std::string::npos);
+  CHECK(result.output.find("s3cr3t-pw") == std::string::npos);
+}
