@@ -2,6 +2,9 @@
 BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 FUZZ_SECONDS ?= 600
+# Use ccache when the machine has it (CI does not need it).
+CCACHE := $(shell command -v ccache 2>/dev/null)
+CMAKE_LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE),)
 
 .PHONY: all deps build test demo bench fuzz golden-update format-check clean
 
@@ -11,7 +14,7 @@ deps:
 	@scripts/install-deps
 
 build: deps
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_LAUNCHER) >/dev/null
 	@cmake --build $(BUILD)
 
 test: build

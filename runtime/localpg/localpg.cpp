@@ -60,6 +60,21 @@ bool give_to_postgres(const fs::path& path, std::string& error) {
     error = "cannot hand " + path.string() + " to the postgres user";
     return false;
   }
+  // The server runs as `postgres` and must traverse every ancestor of its
+  // data directory (a clone under /root is 0700): grant search permission
+  // only (o+x, never read), and say so.
+  std::error_code ec;
+  for (fs::path p = path.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+    fs::perms perms = fs::status(p, ec).permissions();
+    if (ec || (perms & fs::perms::others_exec) != fs::perms::none) continue;
+    fs::permissions(p, fs::perms::others_exec, fs::perm_options::add, ec);
+    if (ec) {
+      error = "the postgres user cannot reach " + path.string() + ": cannot add o+x to " + p.string();
+      return false;
+    }
+    std::cerr << "flowc: added search permission (o+x) to " << p.string() << " so the postgres user can reach "
+              << path.string() << "\n";
+  }
   return true;
 }
 

@@ -1,0 +1,25 @@
+// The project's embedded default cluster (`.flow/pg`), as the commands that
+// need a database find it: `run` starts it when no DSN is given anywhere,
+// `db stop` stops it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace flowc::cli {
+
+/// The project directory of `path` (the nearest ancestor holding
+/// `flow.project`, else the directory itself). Prints the problem and
+/// returns false when `path` holds no project.
+bool project_root(const std::string& path, std::string& root);
+
+/// `<root>/.flow/pg`.
+std::string local_cluster_dir(const std::string& root);
+
+/// Starts (or reuses) the private cluster of the project at `root` and
+/// returns its DSN, saying so on stderr; prints the problem (naming the
+/// package to install when the server binaries are missing) and returns
+/// nullopt when it cannot.
+std::optional<std::string> start_local_cluster(const std::string& root);
+
+}  // namespace flowc::cli

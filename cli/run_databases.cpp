@@ -1,0 +1,51 @@
+#include "cli/run_databases.h"
+
+#include <cstdlib>
+
+#include "cli/load.h"
+#include "cli/local_cluster.h"
+
+namespace flowc::cli {
+namespace {
+
+std::string from_env(const std::string& name) {
+  if (name.empty()) return "";
+  const char* value = std::getenv(name.c_str());
+  return value != nullptr ? std::string(value) : std::string();
+}
+
+bool needs_target(const plan::Plan& plan) {
+  for (const plan::Task& task : plan.tasks)
+    if (task.kind != plan::TaskKind::Command) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunOptions& options,
+                                              const std::string& root) {
+  RunDatabases dbs;
+  dbs.target_dsn = options.dsn;
+  if (dbs.target_dsn.empty()) dbs.target_dsn = from_env(plan.target_dsn_env);
+  if (dbs.target_dsn.empty()) dbs.target_dsn = plan.target_dsn;
+  dbs.state_dsn = options.state_dsn;
+  if (dbs.state_dsn.empty()) dbs.state_dsn = from_env("FLOW_STATE_DSN");
+
+  if (dbs.target_dsn.empty() && dbs.state_dsn.empty()) {
+    std::optional<std::string> local = start_local_cluster(root);
+    if (!local) return std::nullopt;
+    dbs.target_dsn = dbs.state_dsn = *local;
+    dbs.embedded = true;
+    return dbs;
+  }
+  if (dbs.target_dsn.empty() && needs_target(plan)) {
+    std::string where = plan.target_dsn_env.empty() ? std::string("give it a `dsn`")
+                                                    : "set " + plan.target_dsn_env;
+    print_error("no DSN for target `" + plan.target + "`: " + where + ", or pass --dsn");
+    return std::nullopt;
+  }
+  if (dbs.state_dsn.empty()) dbs.state_dsn = dbs.target_dsn;
+  return dbs;
+}
+
+}  // namespace flowc::cli

@@ -1,0 +1,30 @@
+// Which databases a run uses (cli.md "Running and operating"): the target's
+// DSN from --dsn, else the environment variable its `env()` names, else a
+// DSN written in plain text; the state database from --state-dsn, else
+// FLOW_STATE_DSN, else the target; and with no DSN anywhere, the project's
+// private cluster in `.flow/pg`.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "cli/commands.h"
+#include "compiler/plan/plan.h"
+
+namespace flowc::cli {
+
+/// Resolved DSNs. Secrets: never printed.
+struct RunDatabases {
+  std::string target_dsn;
+  std::string state_dsn;
+  bool embedded = false;  // the private cluster
+};
+
+/// Resolves the DSNs of a run of `plan` (project at `root`), starting the
+/// private cluster when no DSN is given anywhere. Prints one clear line and
+/// returns std::nullopt when the target has no DSN but a state DSN was given,
+/// or when the private cluster cannot start.
+std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunOptions& options,
+                                              const std::string& root);
+
+}  // namespace flowc::cli
