@@ -95,6 +95,17 @@ const std::vector<Migration>& migrations() {
 ))",
            R"(create index alerts_dedup on {schema}.alerts (dedup_key, created_at desc))",
        }},
+      {2,
+       "task dependencies in the state database, so any executor can tell what is claimable",
+       {
+           // Indexes (task_index) of the task instances this one waits for: the
+           // claim statement and the promotion to `ready` read them, so a
+           // `flowc worker` needs no in-memory scheduler.
+           R"(alter table {schema}.task_runs add column deps integer[] not null default '{}')",
+           // Claims across runs (flowc worker) and expired leases.
+           R"(create index task_runs_running on {schema}.task_runs (lease_until) where state = 'running')",
+           R"(create index runs_in_progress on {schema}.runs (workflow, ds, env) where status in ('pending', 'running'))",
+       }},
   };
   return all;
 }

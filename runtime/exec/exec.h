@@ -1,0 +1,73 @@
+// Executing one run: a scheduler plus N in-process executors over the state
+// database (runtime.md: one execution model, one code path). The executors
+// claim ready task instances with leases, call the TaskRunner for each
+// attempt, and record outcomes fenced on the lease token; the scheduler
+// listens for the state schema's NOTIFY, falls back to polling, and ends the
+// run when every task instance is final.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <stop_token>
+#include <string>
+
+#include "compiler/plan/plan.h"
+#include "runtime/attempt/attempt.h"
+#include "runtime/events/events.h"
+
+namespace flowc::runtime::exec {
+
+/// Everything execute_run() needs. The pointers must outlive the call.
+struct RunRequest {
+  const plan::Plan* plan = nullptr;
+  /// The plan's JSON (compiler/plan/json.h), stored in runs.plan.
+  std::string plan_json = "{}";
+  /// The state database; its schema is plan->state_schema.
+  std::string state_dsn;
+  /// The resolved target DSN (a secret: never printed); "" = no target
+  /// connection is opened (command-only plans).
+  std::string target_dsn;
+  /// The state database is the target database: a SQL task's write and its
+  /// `succeeded` record commit in one transaction. Also assumed when
+  /// target_dsn == state_dsn.
+  bool state_is_target = false;
+  std::string trigger = "manual";      // manual | schedule | backfill | retry
+  std::string log_dir = ".flow/logs";  // attempt logs: <log_dir>/<run_id>/<task>.<attempt>.log
+  std::string project_dir = ".";       // command tasks run here
+  uint32_t concurrency = 0;            // executors; 0 = plan->concurrency
+  std::chrono::milliseconds lease{30000};  // renewed every lease/3
+  std::chrono::milliseconds poll{1000};    // the fallback when no NOTIFY arrives
+  /// How long a lost state database is retried before the run gives up.
+  std::chrono::milliseconds state_reconnect_timeout{60000};
+  std::string worker;                  // "" = "<host>:<pid>"; executors append ":<n>"
+  TaskRunner* runner = nullptr;        // required
+  RunObserver* observer = nullptr;     // optional
+  AlertSink* alerts = nullptr;         // optional
+  /// Cancels the run (Ctrl-C): running attempts are stopped and recorded as failed.
+  std::stop_token cancel;
+};
+
+/// How execute_run() ended.
+struct RunResult {
+  enum class Outcome : uint8_t {
+    Finished,  // the run ran to its end; summary.status says how it went
+    Refused,   // another run of (workflow, ds, env) is in progress; `message` says which
+    Error,     // the state database could not be used (or the request is invalid); `message` says why
+  };
+  Outcome outcome = Outcome::Error;
+  std::string message;                 // no "flowc: " prefix, no DSN
+  RunSummary summary;                  // Finished (and Error after the run was created)
+  uint64_t stale_writes = 0;           // fenced writes rejected (this process's executors lost a lease)
+};
+
+/// Creates the run (migrating the state schema first), holds the run lock for
+/// its whole duration, executes every task instance with up to `concurrency`
+/// at once, and records the run's final status. Never throws.
+RunResult execute_run(const RunRequest& request);
+
+/// cli.md's exit code for a run: 0 when it finished and succeeded, 1 when it
+/// finished and failed, 2 when it was refused (another run of the same
+/// workflow, ds and env is in progress) or the state database failed.
+int exit_code(const RunResult& result);
+
+}  // namespace flowc::runtime::exec

@@ -1,0 +1,301 @@
+// The scheduler side of a run: create it, hold its lock, start the
+// executors and the heartbeat, listen for the schema's NOTIFY (polling as the
+// fallback), and end the run when every task instance is final.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <memory>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "runtime/exec/exec.h"
+#include "runtime/exec/executor.h"
+#include "runtime/exec/heartbeat.h"
+#include "runtime/exec/run_shared.h"
+#include "runtime/state/store.h"
+
+namespace flowc::runtime::exec {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string_view stage_text(plan::Stage stage) {
+  switch (stage) {
+    case plan::Stage::Model: return "model";
+    case plan::Stage::Mirror: return "mirror";
+    case plan::Stage::Production: return "production";
+  }
+  return "model";
+}
+
+std::string default_worker() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return fmt::format("{}:{}", host[0] ? host : "localhost", ::getpid());
+}
+
+state::NewRun new_run(const RunRequest& request) {
+  const plan::Plan& plan = *request.plan;
+  state::NewRun run;
+  run.workflow = plan.workflow;
+  run.ds = plan.ds;
+  run.env = plan.env;
+  run.stage = std::string(stage_text(plan.stage));
+  run.trigger = request.trigger;
+  run.plan_hash = plan.hash;
+  run.plan_json = request.plan_json.empty() ? "{}" : request.plan_json;
+  for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
+    const plan::Task& task = plan.tasks[i];
+    run.tasks.push_back({task.name, i, task.deps, 1 + task.retry.retries});
+  }
+  return run;
+}
+
+// Reacts to the schema's channel ("<run id> <lease owner>"). A finish by
+// another process wakes an idle executor and makes the scheduler read the
+// run back. A finish by this process's own executors needs neither (the
+// executor claims on by itself), except for the last one: then the
+// scheduler reads the run back to end it. Each read is a round trip saved.
+class Wakeup : public pqxx::notification_receiver {
+ public:
+  Wakeup(pqxx::connection& connection, const std::string& channel, RunShared& shared, std::string own_prefix)
+      : pqxx::notification_receiver(connection, channel),
+        shared_(shared),
+        run_(std::to_string(shared.run_id) + " "),
+        own_prefix_(std::move(own_prefix)) {}
+  void operator()(const std::string& payload, int) override {
+    if (!payload.starts_with(run_)) return;  // another run in this state schema
+    std::string_view owner = std::string_view(payload).substr(run_.size());
+    if (owner.starts_with(own_prefix_)) {
+      if (shared_.all_settled()) relevant = true;
+      return;
+    }
+    relevant = true;
+    shared_.wake_one();
+  }
+  bool relevant = false;
+
+ private:
+  RunShared& shared_;
+  std::string run_;
+  std::string own_prefix_;
+};
+
+// The LISTEN session. Rebuilt after the database went away; the receiver is
+// destroyed before its connection.
+class Listener {
+ public:
+  /// Listens at once, so that nothing announced after the executors start is missed.
+  Listener(RunShared& shared, std::string channel, std::string own_prefix)
+      : shared_(shared), channel_(std::move(channel)), own_prefix_(std::move(own_prefix)) {
+    open();
+  }
+  ~Listener() { close(); }
+  /// Waits up to `timeout` for a notification that matters (polling when
+  /// not connected), or until this process has seen every task settle
+  /// (unless `use_settled` is false: that count once proved wrong).
+  void wait(milliseconds timeout, bool use_settled) {
+    if (!connection_) open();
+    if (!connection_) {
+      std::this_thread::sleep_for(std::min(timeout, milliseconds(200)));
+      return;
+    }
+    // Notifications of other runs in the schema do not end the wait.
+    const auto deadline = SteadyClock::now() + timeout;
+    receiver_->relevant = false;
+    try {
+      // Short slices: this process's last finish may be counted just after
+      // its NOTIFY arrived. Waiting on the socket costs no round trip.
+      while (!receiver_->relevant && !shared_.stopping() && !(use_settled && shared_.all_settled())) {
+        auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - SteadyClock::now()).count();
+        if (left <= 0) break;
+        left = std::min<int64_t>(left, 50000);
+        connection_->await_notification(static_cast<long>(left / 1000000), static_cast<long>(left % 1000000));
+      }
+    } catch (const std::exception&) {
+      close();
+    }
+  }
+
+ private:
+  void open() {
+    try {
+      connection_ = std::make_unique<pqxx::connection>(shared_.request.state_dsn);
+      receiver_ = std::make_unique<Wakeup>(*connection_, channel_, shared_, own_prefix_);
+    } catch (const std::exception&) {
+      close();
+    }
+  }
+  void close() {
+    receiver_.reset();
+    connection_.reset();
+  }
+  RunShared& shared_;
+  std::string channel_;
+  std::string own_prefix_;  // "<worker>:": the lease owners of this process's executors
+  std::unique_ptr<pqxx::connection> connection_;
+  std::unique_ptr<Wakeup> receiver_;
+};
+
+bool all_final(const std::vector<state::TaskRow>& rows) {
+  for (const state::TaskRow& row : rows)
+    if (!is_final(row.state)) return false;
+  return true;
+}
+
+RunSummary summarize(const RunShared& shared, const std::vector<state::TaskRow>& rows, RunStatus status) {
+  const plan::Plan& plan = shared.plan;
+  RunSummary summary;
+  summary.run_id = shared.run_id;
+  summary.workflow = plan.workflow;
+  summary.ds = plan.ds;
+  summary.env = plan.env;
+  summary.status = status;
+  summary.started = shared.started;
+  summary.finished = Clock::now();
+  summary.task_states.assign(plan.tasks.size(), TaskState::Pending);
+  summary.task_attempts.assign(plan.tasks.size(), 0);
+  summary.task_errors.assign(plan.tasks.size(), "");
+  for (const state::TaskRow& row : rows) {
+    if (row.index >= plan.tasks.size()) continue;
+    summary.task_states[row.index] = row.state;
+    summary.task_attempts[row.index] = row.attempts;
+    if (row.state != TaskState::Succeeded) summary.task_errors[row.index] = row.message;
+  }
+  return summary;
+}
+
+}  // namespace
+
+RunResult execute_run(const RunRequest& request) {
+  RunResult result;
+  if (!request.plan || !request.runner) {
+    result.message = "internal error: execute_run needs a plan and a task runner";
+    return result;
+  }
+  const plan::Plan& plan = *request.plan;
+  const std::string schema = plan.state_schema.empty() ? "flow" : plan.state_schema;
+  state::StateStore store(request.state_dsn, schema);
+  if (state::Status migrated = store.migrate(); !migrated) {
+    result.message = "the state database: " + migrated.error;
+    return result;
+  }
+  state::RunLock::Acquired lock = state::RunLock::acquire(request.state_dsn, schema, plan.workflow, plan.ds, plan.env);
+  if (!lock.status) {
+    result.message = "the state database: " + lock.status.error;
+    return result;
+  }
+  if (!lock.lock) {
+    result.outcome = RunResult::Outcome::Refused;
+    result.message = lock.refusal;
+    return result;
+  }
+  // A run of this key still marked running belongs to a process that is
+  // gone (we hold the lock): it will never finish, so it failed.
+  int64_t abandoned = 0;
+  if (state::Status status = store.abandon_runs(plan.workflow, plan.ds, plan.env, abandoned); !status) {
+    result.message = "the state database: " + status.error;
+    return result;
+  }
+  state::CreatedRun created = store.create_run(new_run(request));
+  if (!created.status) {
+    result.message = "creating the run: " + created.status.error;
+    return result;
+  }
+  if (created.duplicate_scheduled) {
+    result.outcome = RunResult::Outcome::Refused;
+    result.message = fmt::format("a scheduled run of {} for {} exists already (run {})", plan.workflow, plan.ds,
+                                 created.existing_run_id);
+    return result;
+  }
+
+  RunShared shared(request, created.run_id, Clock::now());
+  if (!request.log_dir.empty()) {
+    std::error_code ignored;  // the runner reports a log it cannot write
+    std::filesystem::create_directories(std::filesystem::path(request.log_dir) / std::to_string(created.run_id),
+                                        ignored);
+  }
+  if (request.observer) request.observer->on_run_started(created.run_id, plan);
+  std::stop_callback on_cancel(request.cancel, [&shared] { shared.stop("the run was cancelled"); });
+
+  const std::string worker = request.worker.empty() ? default_worker() : request.worker;
+  uint32_t executors = request.concurrency ? request.concurrency : plan.concurrency;
+  executors = std::max<uint32_t>(executors, 1);
+  Listener listener(shared, state::notify_channel(schema), worker + ":");
+  std::jthread heartbeat([&shared](std::stop_token stop) { run_heartbeat(shared, stop); });
+  std::vector<std::thread> threads;
+  for (uint32_t i = 0; i < executors; ++i)
+    threads.emplace_back([&shared, name = fmt::format("{}:{}", worker, i)] {
+      Executor executor(shared, name);
+      executor.run();
+    });
+
+  std::vector<state::TaskRow> rows;
+  auto state_lost_since = SteadyClock::time_point::max();
+  bool use_settled = true;
+  while (!shared.stopping()) {
+    state::TaskRows read = store.task_rows(created.run_id);
+    if (read.status) {
+      state_lost_since = SteadyClock::time_point::max();
+      rows = std::move(read.rows);
+      if (all_final(rows)) break;
+      // In-memory counts are a hint; should one be wrong, stop trusting it
+      // rather than read the run back in a loop.
+      if (shared.all_settled()) use_settled = false;
+    } else if (!read.status.connection_lost) {
+      shared.stop("reading the run's state: " + read.status.error);
+      break;
+    } else {
+      auto now = SteadyClock::now();
+      state_lost_since = std::min(state_lost_since, now);
+      if (now - state_lost_since > request.state_reconnect_timeout) {
+        shared.stop(read.status.error);
+        break;
+      }
+    }
+    listener.wait(request.poll, use_settled);
+  }
+  shared.stop();
+  for (std::thread& thread : threads) thread.join();
+  heartbeat.request_stop();
+  heartbeat.join();
+
+  // The final word is the database's: read it once more after the executors stopped.
+  state::TaskRows final_rows = store.task_rows(created.run_id);
+  if (final_rows.status) rows = std::move(final_rows.rows);
+  bool succeeded = !rows.empty() || plan.tasks.empty();
+  for (const state::TaskRow& row : rows) succeeded = succeeded && row.state == TaskState::Succeeded;
+  std::string fatal = shared.fatal_error();
+  if (!fatal.empty()) succeeded = false;
+  RunStatus status = succeeded ? RunStatus::Succeeded : RunStatus::Failed;
+  state::Status recorded = store.finish_run(created.run_id, status);
+
+  result.summary = summarize(shared, rows, status);
+  result.summary.warnings = shared.warnings;
+  if (request.alerts) {
+    AlertCounts counts = request.alerts->counts();
+    result.summary.alerts_sent = counts.sent;
+    result.summary.alerts_suppressed = counts.suppressed;
+  }
+  result.stale_writes = shared.stale_writes;
+  if (!fatal.empty() && fatal != "the run was cancelled") {
+    result.outcome = RunResult::Outcome::Error;
+    result.message = fmt::format("run {} stopped: {}", created.run_id, fatal);
+  } else if (!recorded) {
+    result.outcome = RunResult::Outcome::Error;
+    result.message = fmt::format("run {}: recording its final status: {}", created.run_id, recorded.error);
+  } else {
+    result.outcome = RunResult::Outcome::Finished;
+    result.message = fatal;
+  }
+  if (request.observer) request.observer->on_run_finished(result.summary);
+  return result;
+}
+
+int exit_code(const RunResult& result) {
+  if (result.outcome != RunResult::Outcome::Finished) return 2;
+  return result.summary.status == RunStatus::Succeeded ? 0 : 1;
+}
+
+}  // namespace flowc::runtime::exec

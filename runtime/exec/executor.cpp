@@ -1,0 +1,337 @@
+#include "runtime/exec/executor.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "runtime/exec/policy.h"
+
+namespace flowc::runtime::exec {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+Executor::Executor(RunShared& shared, std::string worker)
+    : shared_(shared),
+      worker_(std::move(worker)),
+      store_(shared.request.state_dsn, shared.plan.state_schema.empty() ? "flow" : shared.plan.state_schema),
+      random_state_(static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                    std::hash<std::string>{}(worker_)) {}
+
+Executor::~Executor() = default;
+
+double Executor::unit_random() {
+  // xorshift64: jitter needs spread, not quality.
+  random_state_ ^= random_state_ << 13;
+  random_state_ ^= random_state_ >> 7;
+  random_state_ ^= random_state_ << 17;
+  return static_cast<double>(random_state_ >> 11) / static_cast<double>(uint64_t{1} << 53);
+}
+
+void Executor::run() {
+  state::ClaimRequest request;
+  request.run_id = shared_.run_id;
+  request.owner = worker_;
+  request.lease = shared_.request.lease;
+  request.log_dir = shared_.request.log_dir;
+  while (!shared_.stopping()) {
+    uint64_t seen = shared_.generation();
+    state::ClaimOutcome claimed = store_.claim(request);
+    if (!claimed.status) {
+      if (claimed.status.connection_lost && reconnect_state(claimed.status)) continue;
+      if (!claimed.status.connection_lost) shared_.stop("claiming a task: " + claimed.status.error);
+      return;
+    }
+    if (!claimed.claim) {
+      shared_.wait_for_work(seen);
+      continue;
+    }
+    // More is claimable (a fan-out): let one more executor look; it does
+    // the same, so a fan-out spreads without empty claims.
+    if (claimed.claim->more) shared_.wake_one();
+    perform(*claimed.claim);
+  }
+}
+
+bool Executor::reconnect_state(const state::Status& lost) {
+  auto deadline = SteadyClock::now() + shared_.request.state_reconnect_timeout;
+  milliseconds pause(100);
+  std::string error = lost.error;
+  while (SteadyClock::now() < deadline) {
+    if (shared_.stopping()) return false;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, milliseconds(2000));
+    state::Status status = store_.connect();
+    if (status) return true;
+    error = status.error;
+  }
+  shared_.stop(error);
+  return false;
+}
+
+pqxx::connection* Executor::target_connection(std::string& error) {
+  if (target_ && target_->is_open()) return target_.get();
+  target_.reset();
+  try {
+    target_ = std::make_unique<pqxx::connection>(shared_.request.target_dsn);
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+    error = "cannot connect to the target database: " + what;
+    return nullptr;
+  }
+  return target_.get();
+}
+
+std::optional<AttemptResult> Executor::check_external(const plan::Task& task, seconds& wait, seconds& poll) {
+  for (const plan::ExternalDependency& dependency : task.external) {
+    bool succeeded = false;
+    state::Status status = store_.external_succeeded(dependency.workflow, dependency.task, shared_.plan.ds,
+                                                     shared_.plan.env, succeeded);
+    if (status && succeeded) continue;
+    // A state database hiccup counts as "not yet": the next probe retries it.
+    AttemptResult not_ready;
+    not_ready.outcome = AttemptResult::Outcome::NotReady;
+    not_ready.message = fmt::format("task {} of workflow {} has not succeeded for {}", dependency.task,
+                                    dependency.workflow, shared_.plan.ds);
+    wait = seconds(dependency.wait_seconds);
+    poll = seconds(dependency.poll_seconds);
+    return not_ready;
+  }
+  return std::nullopt;
+}
+
+AttemptResult Executor::attempt(const state::Claim& claim, const plan::Task& task, std::stop_token stop,
+                                std::optional<state::FinishOutcome>& recorded_in_target) {
+  AttemptContext context;
+  context.plan = &shared_.plan;
+  context.task = claim.task_index;
+  context.attempt = claim.attempt;
+  context.run_id = claim.run_id;
+  context.worker = worker_;
+  context.log_path = claim.log_path;
+  context.target_dsn = shared_.request.target_dsn;
+  context.project_dir = shared_.request.project_dir;
+  context.stop = stop;
+  if (task.kind != plan::TaskKind::Command && !shared_.request.target_dsn.empty()) {
+    std::string error;
+    context.target = target_connection(error);
+    if (!context.target) {
+      AttemptResult failed;
+      failed.error_class = ErrorClass::Transient;
+      failed.sqlstate = "08006";
+      failed.message = error;
+      return failed;
+    }
+  }
+  if (shared_.state_in_target && context.target && task.kind == plan::TaskKind::Sql) {
+    const std::string schema = store_.schema();
+    context.record_success_in = [this, &claim, &recorded_in_target, schema](pqxx::transaction_base& tx,
+                                                                            const AttemptResult& result) {
+      try {
+        recorded_in_target = state::record_finish_in(tx, schema, finish_for(claim, TaskState::Succeeded, result));
+        return recorded_in_target->applied;
+      } catch (const std::exception&) {
+        // The runner's transaction is aborted either way: it rolls back and
+        // reports the error; the attempt is then recorded after the fact.
+        recorded_in_target.reset();
+        return false;
+      }
+    };
+  }
+  const std::string workflow = shared_.plan.workflow;
+  context.previous_value = [this, &claim, &task, workflow](std::string_view check, std::string_view metric) {
+    state::PreviousValue previous =
+        store_.previous_value(claim.run_id, workflow, task.name, std::string(check), std::string(metric));
+    return previous.value;
+  };
+  try {
+    return shared_.request.runner->run(context);
+  } catch (const std::exception& e) {
+    AttemptResult failed;
+    failed.message = std::string("internal error in the task runner: ") + e.what();
+    return failed;
+  }
+}
+
+state::Finish Executor::finish_for(const state::Claim& claim, TaskState state, const AttemptResult& result) const {
+  state::Finish finish;
+  finish.run_id = claim.run_id;
+  finish.task = claim.task;
+  finish.token = claim.token;
+  finish.attempt = claim.attempt;
+  finish.state = state;
+  finish.outcome = result.outcome == AttemptResult::Outcome::Succeeded  ? "succeeded"
+                   : result.outcome == AttemptResult::Outcome::NotReady ? "not_ready"
+                                                                        : "failed";
+  if (result.outcome == AttemptResult::Outcome::Failed) {
+    finish.error_class = result.error_class;
+    finish.sqlstate = result.sqlstate;
+    finish.exit_code = result.exit_code;
+    finish.message = result.message;
+  }
+  finish.rows_written = result.rows_written;
+  finish.expectations = result.expectations;
+  return finish;
+}
+
+state::FinishOutcome Executor::record(const state::Finish& finish) {
+  while (true) {
+    state::FinishOutcome outcome = store_.finish(finish);
+    if (outcome.status) {
+      if (!outcome.applied) ++shared_.stale_writes;
+      return outcome;
+    }
+    if (!outcome.status.connection_lost) {
+      shared_.stop("recording task " + finish.task + ": " + outcome.status.error);
+      return outcome;
+    }
+    if (!reconnect_state(outcome.status)) return outcome;
+    // The statement may have committed before the connection dropped: read
+    // the recorded state back before writing anything again.
+    state::TaskRows rows = store_.task_rows(finish.run_id);
+    if (!rows.status) continue;
+    for (const state::TaskRow& row : rows.rows) {
+      if (row.task != finish.task) continue;
+      if (row.token != finish.token) {
+        ++shared_.stale_writes;
+        return {state::Status{}, false, {}, {}};
+      }
+      if (row.state != TaskState::Running) {
+        state::FinishOutcome landed{state::Status{}, true, {}, {}};
+        for (uint32_t d : finish.downstream)
+          if (d < rows.rows.size() && rows.rows[d].state == TaskState::UpstreamFailed) landed.blocked.push_back(d);
+        return landed;
+      }
+    }
+  }
+}
+
+void Executor::perform(const state::Claim& claim) {
+  if (claim.task_index >= shared_.plan.tasks.size()) {
+    shared_.stop(fmt::format("task {} (index {}) is not in the plan", claim.task, claim.task_index));
+    return;
+  }
+  const plan::Task& task = shared_.plan.tasks[claim.task_index];
+  const auto attempt_started = Clock::now();
+  if (claim.previous != TaskState::Waiting)
+    shared_.emit(claim.task_index, TaskState::Running, claim.attempt, "", claim.log_path);
+
+  std::stop_token stop = shared_.hold_lease(claim.token);
+  AttemptResult result;
+  std::optional<state::FinishOutcome> recorded_in_target;
+  seconds wait(0), poll(60);
+  if (task.readiness) {
+    wait = seconds(task.readiness->wait_seconds);
+    poll = seconds(task.readiness->poll_seconds);
+  }
+  if (claim.exhausted) {
+    result.error_class = ErrorClass::Transient;
+    result.message = fmt::format("the executor running attempt {} lost its lease and no attempts remain", claim.attempt);
+  } else if (auto not_ready = check_external(task, wait, poll)) {
+    result = *not_ready;
+  } else {
+    result = attempt(claim, task, stop, recorded_in_target);
+  }
+  shared_.release_lease(claim.token);
+  if (result.reconnect) target_.reset();
+
+  // A commit lost with the connection (outcome unknown) may have recorded the
+  // success with the write: the state database says which.
+  if (shared_.state_in_target && result.outcome == AttemptResult::Outcome::Failed && !claim.exhausted &&
+      (result.outcome_unknown || result.error_class == ErrorClass::Transient)) {
+    state::TaskRows rows = store_.task_rows(claim.run_id);
+    if (!rows.status && rows.status.connection_lost && reconnect_state(rows.status))
+      rows = store_.task_rows(claim.run_id);
+    for (const state::TaskRow& row : rows.rows) {
+      if (row.index == claim.task_index && row.token == claim.token && row.state == TaskState::Succeeded) {
+        result = AttemptResult{};
+        result.outcome = AttemptResult::Outcome::Succeeded;
+        result.recorded_in_transaction = true;
+        recorded_in_target = state::FinishOutcome{state::Status{}, true, {}, {}};
+      }
+    }
+  }
+
+  Decision decision;
+  auto since_start = std::chrono::duration_cast<milliseconds>(Clock::now() - shared_.started);
+  switch (result.outcome) {
+    case AttemptResult::Outcome::Succeeded:
+      decision.state = TaskState::Succeeded;
+      break;
+    case AttemptResult::Outcome::NotReady: {
+      std::string what = result.message;
+      if (task.readiness || what.empty()) what = "source " + task.name + " not ready";
+      decision = decide_not_ready(wait, poll, since_start, what);
+      if (task.readiness && !task.readiness->text.empty() && decision.final_failure())
+        decision.message += " (ready: " + task.readiness->text + ")";
+      break;
+    }
+    case AttemptResult::Outcome::Failed:
+      decision = decide_failure(task.retry, result, claim.attempt, claim.max_attempts, unit_random());
+      break;
+  }
+  if (shared_.stopping() && !decision.final_failure() && decision.state != TaskState::Succeeded) {
+    decision.state = TaskState::Failed;
+    decision.message = "the run was stopped" + (decision.message.empty() ? "" : ": " + decision.message);
+  }
+
+  state::FinishOutcome outcome;
+  if (result.outcome == AttemptResult::Outcome::Succeeded && result.recorded_in_transaction) {
+    outcome = recorded_in_target.value_or(state::FinishOutcome{state::Status{}, true, {}, {}});
+  } else {
+    state::Finish finish = finish_for(claim, decision.state, result);
+    finish.not_before = decision.not_before;
+    finish.error_class = decision.state == TaskState::Succeeded ? ErrorClass::None : decision.error_class;
+    finish.message = decision.message;
+    if (decision.final_failure()) {
+      finish.downstream = shared_.downstream[claim.task_index];
+      finish.blocked_message = "upstream " + task.name + " failed";
+    }
+    outcome = record(finish);
+  }
+  if (!outcome.status) return;  // the state database is gone: the run stops
+  // Fenced: another executor owns the task now and reports on it; this
+  // attempt's outcome is counted as a stale write, nothing else.
+  if (!outcome.applied) return;
+
+  if (decision.state != TaskState::Waiting || claim.previous != TaskState::Waiting)
+    shared_.emit(claim.task_index, decision.state, claim.attempt, decision.message, claim.log_path);
+  shared_.settled((decision.final_failure() || decision.state == TaskState::Succeeded ? 1 : 0) +
+                  outcome.blocked.size());
+  for (uint32_t blocked : outcome.blocked)
+    shared_.emit(blocked, TaskState::UpstreamFailed, 0, "upstream " + task.name + " failed", "");
+  for (uint32_t promoted : outcome.promoted) shared_.emit(promoted, TaskState::Ready, 0, "", "");
+  if (decision.state == TaskState::RetryWait || decision.state == TaskState::Waiting)
+    shared_.due_at(SteadyClock::now() + decision.not_before);
+
+  Incident incident;
+  incident.run_id = claim.run_id;
+  incident.task = claim.task_index;
+  incident.attempt = claim.attempt;
+  incident.log_path = claim.log_path;
+  incident.started = attempt_started;
+  incident.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - attempt_started);
+  // A cancelled or stopped run pages no one for the attempts it stopped.
+  if (decision.final_failure() && !shared_.stopping()) {
+    incident.kind = Incident::Kind::Failure;
+    incident.error_class = decision.error_class;
+    incident.sqlstate = result.sqlstate;
+    incident.exit_code = result.exit_code;
+    incident.message = decision.message;
+    shared_.raise(incident);
+  } else if (decision.state == TaskState::Succeeded && result.warnings) {
+    incident.kind = Incident::Kind::Warning;
+    // The runner's message names the values; without one, name the checks.
+    incident.message = result.message;
+    if (incident.message.empty())
+      for (const ExpectationResult& expectation : result.expectations)
+        if (expectation.warn && !expectation.passed)
+          incident.message += (incident.message.empty() ? "expectation failed: " : ", ") + expectation.check;
+    shared_.raise(incident);
+  }
+}
+
+}  // namespace flowc::runtime::exec

@@ -1,0 +1,42 @@
+#include "runtime/exec/heartbeat.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "runtime/state/store.h"
+
+namespace flowc::runtime::exec {
+namespace {
+
+// Sleeps `duration` or until `stop` is requested; false when stopped.
+bool nap(std::stop_token stop, std::chrono::milliseconds duration) {
+  std::mutex mutex;
+  std::condition_variable_any sleep;
+  std::unique_lock lock(mutex);
+  sleep.wait_for(lock, stop, duration, [] { return false; });
+  return !stop.stop_requested();
+}
+
+}  // namespace
+
+void run_heartbeat(RunShared& shared, std::stop_token stop) {
+  using std::chrono::milliseconds;
+  const milliseconds lease = shared.request.lease;
+  const milliseconds interval = std::max(lease / 3, milliseconds(10));
+  std::jthread watchdog([&shared, lease](std::stop_token watchdog_stop) {
+    const milliseconds check = std::max(lease / 6, milliseconds(5));
+    while (nap(watchdog_stop, check)) shared.stop_overdue(lease / 2);
+  });
+  state::StateStore store(shared.request.state_dsn,
+                          shared.plan.state_schema.empty() ? "flow" : shared.plan.state_schema);
+  while (nap(stop, interval)) {
+    std::vector<std::string> tokens = shared.held_tokens();
+    if (tokens.empty()) continue;
+    state::Renewed renewed = store.renew(tokens, lease);
+    // A failed renewal extends nothing: the watchdog fences if it lasts.
+    if (renewed.status) shared.renewed(tokens, renewed.tokens);
+  }
+}
+
+}  // namespace flowc::runtime::exec

@@ -1,0 +1,66 @@
+#include "runtime/exec/policy.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace flowc::runtime::exec {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+milliseconds retry_delay(const plan::RetryPolicy& policy, uint32_t failed_attempt, double unit_random) {
+  double initial = static_cast<double>(std::max<int64_t>(policy.initial_seconds, 0)) * 1000.0;
+  double cap = static_cast<double>(std::max<int64_t>(policy.max_seconds, 0)) * 1000.0;
+  double delay = initial;
+  if (policy.exponential && failed_attempt > 1)
+    delay = initial * std::pow(2.0, std::min<double>(failed_attempt - 1, 40));
+  if (cap > 0) delay = std::min(delay, cap);
+  double jitter = 0.75 + 0.25 * std::clamp(unit_random, 0.0, 1.0);
+  return milliseconds(static_cast<int64_t>(delay * jitter));
+}
+
+Decision decide_failure(const plan::RetryPolicy& retry, const AttemptResult& result, uint32_t attempt,
+                        uint32_t max_attempts, double unit_random) {
+  Decision decision;
+  decision.error_class = result.expectation_failed ? ErrorClass::Permanent : result.error_class;
+  if (decision.error_class == ErrorClass::None) decision.error_class = ErrorClass::Permanent;
+  decision.message = result.message;
+  bool retryable = !result.expectation_failed &&
+                   (retry.on_any || decision.error_class == ErrorClass::Transient ||
+                    decision.error_class == ErrorClass::Timeout);
+  if (retryable && attempt < max_attempts) {
+    decision.state = TaskState::RetryWait;
+    decision.not_before = retry_delay(retry, attempt, unit_random);
+    return decision;
+  }
+  decision.state = decision.error_class == ErrorClass::Timeout ? TaskState::TimedOut : TaskState::Failed;
+  if (retryable && max_attempts > 1)
+    decision.message += " (after " + std::to_string(attempt) + " attempts)";
+  return decision;
+}
+
+Decision decide_not_ready(seconds wait, seconds poll, milliseconds since_start, const std::string& what) {
+  Decision decision;
+  milliseconds remaining = std::chrono::duration_cast<milliseconds>(wait) - since_start;
+  if (remaining <= milliseconds(0)) {
+    decision.state = TaskState::Failed;
+    decision.error_class = ErrorClass::Timeout;
+    decision.message = what + " after " + format_duration(wait);
+    return decision;
+  }
+  decision.state = TaskState::Waiting;
+  decision.not_before = std::min<milliseconds>(std::max<milliseconds>(poll, milliseconds(1)), remaining);
+  decision.message = what;
+  return decision;
+}
+
+std::string format_duration(seconds duration) {
+  int64_t s = duration.count();
+  if (s < 60 || (s < 3600 && s % 60 != 0)) return std::to_string(s) + "s";
+  if (s < 3600) return std::to_string(s / 60) + "m";
+  std::string out = std::to_string(s / 3600) + "h";
+  if (s % 3600 >= 60) out += std::to_string((s % 3600) / 60) + "m";
+  return out;
+}
+
+}  // namespace flowc::runtime::exec

@@ -1,0 +1,47 @@
+// What happens after an attempt: retry, wait, or a final state. Pure
+// functions of the plan's policies, so they are tested without a database.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "compiler/plan/plan.h"
+#include "runtime/attempt/attempt.h"
+#include "runtime/events/events.h"
+
+namespace flowc::runtime::exec {
+
+/// The wait before the attempt after `failed_attempt` (1-based): `initial`
+/// (fixed) or `initial * 2^(failed_attempt-1)` (exponential), capped at
+/// `max_seconds`, then scaled by a jitter factor in [0.75, 1] from
+/// `unit_random` in [0, 1) so that retries of many tasks spread out.
+std::chrono::milliseconds retry_delay(const plan::RetryPolicy& policy, uint32_t failed_attempt, double unit_random);
+
+/// The next state of a task instance after one attempt.
+struct Decision {
+  TaskState state = TaskState::Failed;   // Succeeded, RetryWait, Waiting, Failed or TimedOut
+  std::chrono::milliseconds not_before{0};  // RetryWait / Waiting
+  ErrorClass error_class = ErrorClass::None;
+  std::string message;
+  /// A final failure: one incident, dependents blocked.
+  [[nodiscard]] bool final_failure() const { return state == TaskState::Failed || state == TaskState::TimedOut; }
+};
+
+/// After a failed attempt: transient and timeout errors retry while attempts
+/// remain, every error does with `retry.on_any`, except failed error-level
+/// expectations (bad data is permanent). A timeout that is not retried ends
+/// in TimedOut.
+Decision decide_failure(const plan::RetryPolicy& retry, const AttemptResult& result, uint32_t attempt,
+                        uint32_t max_attempts, double unit_random);
+
+/// After a wait condition did not hold (a readiness probe, or another
+/// workflow's task): wait `poll` more while `wait` since the run started has
+/// not elapsed (a probe is always made at the deadline), else fail with a
+/// timeout whose message is "<what> after <wait>".
+Decision decide_not_ready(std::chrono::seconds wait, std::chrono::seconds poll, std::chrono::milliseconds since_start,
+                          const std::string& what);
+
+/// "90s", "5m", "2h", "1h30m".
+std::string format_duration(std::chrono::seconds duration);
+
+}  // namespace flowc::runtime::exec

@@ -1,0 +1,187 @@
+#include "runtime/exec/run_shared.h"
+
+#include <algorithm>
+
+namespace flowc::runtime::exec {
+namespace {
+
+std::vector<std::vector<uint32_t>> downstream_of(const plan::Plan& plan) {
+  size_t n = plan.tasks.size();
+  std::vector<std::vector<uint32_t>> direct(n);
+  for (uint32_t i = 0; i < n; ++i)
+    for (uint32_t dep : plan.tasks[i].deps)
+      if (dep < n) direct[dep].push_back(i);
+  // Tasks are in topological order, so the dependents of i come after i:
+  // walking backwards, every dependent's closure is already known.
+  std::vector<std::vector<uint32_t>> all(n);
+  for (size_t i = n; i-- > 0;) {
+    std::set<uint32_t> closure;
+    for (uint32_t d : direct[i]) {
+      closure.insert(d);
+      closure.insert(all[d].begin(), all[d].end());
+    }
+    all[i].assign(closure.begin(), closure.end());
+  }
+  return all;
+}
+
+}  // namespace
+
+RunShared::RunShared(const RunRequest& request, int64_t run_id, Clock::time_point started)
+    : request(request),
+      plan(*request.plan),
+      run_id(run_id),
+      started(started),
+      state_in_target(request.state_is_target ||
+                      (!request.target_dsn.empty() && request.target_dsn == request.state_dsn)),
+      downstream(downstream_of(*request.plan)) {}
+
+uint64_t RunShared::generation() {
+  std::lock_guard lock(mutex_);
+  return generation_;
+}
+
+void RunShared::wake_one() {
+  {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+  }
+  wake_.notify_one();
+}
+
+void RunShared::wait_for_work(uint64_t seen) {
+  std::unique_lock lock(mutex_);
+  const auto poll_deadline = SteadyClock::now() + request.poll;
+  while (true) {
+    if (stopping_ || generation_ != seen) return;
+    auto now = SteadyClock::now();
+    // A due time that has passed is taken by one executor, not all of them.
+    if (!due_.empty() && *due_.begin() <= now) {
+      due_.erase(due_.begin());
+      return;
+    }
+    if (now >= poll_deadline) return;
+    auto deadline = poll_deadline;
+    if (!due_.empty()) deadline = std::min(deadline, *due_.begin());
+    // Woken early by due_at() (an earlier due time), wake_one() or stop():
+    // the loop re-evaluates.
+    wake_.wait_until(lock, deadline);
+  }
+}
+
+void RunShared::due_at(SteadyClock::time_point due) {
+  {
+    std::lock_guard lock(mutex_);
+    // A little late rather than early: the database's not_before is computed
+    // from its own clock at commit.
+    due_.insert(due + std::chrono::milliseconds(25));
+  }
+  // Idle executors re-arm their timers to the earlier due time.
+  wake_.notify_all();
+}
+
+// Stop callbacks (the runner's cancellation of a query, a kill of a process
+// group) run inside request_stop(): never under our mutex.
+static void request_all(const std::vector<std::stop_source>& sources) {
+  for (std::stop_source source : sources) source.request_stop();
+}
+
+void RunShared::stop(const std::string& fatal_error) {
+  std::vector<std::stop_source> to_stop;
+  {
+    std::lock_guard lock(mutex_);
+    if (!fatal_error.empty() && fatal_error_.empty()) fatal_error_ = fatal_error;
+    stopping_ = true;
+    for (auto& [token, lease] : leases_) to_stop.push_back(lease.stop);
+  }
+  request_all(to_stop);
+  wake_.notify_all();
+}
+
+std::string RunShared::fatal_error() {
+  std::lock_guard lock(mutex_);
+  return fatal_error_;
+}
+
+std::stop_token RunShared::hold_lease(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  Lease& lease = leases_[token];
+  lease.extended = SteadyClock::now();
+  if (stopping_) lease.stop.request_stop();
+  return lease.stop.get_token();
+}
+
+void RunShared::release_lease(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  leases_.erase(token);
+}
+
+bool RunShared::lease_lost(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  auto it = leases_.find(token);
+  return it != leases_.end() && it->second.lost;
+}
+
+std::vector<std::string> RunShared::held_tokens() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> tokens;
+  for (const auto& [token, lease] : leases_) tokens.push_back(token);
+  return tokens;
+}
+
+void RunShared::renewed(const std::vector<std::string>& asked, const std::vector<std::string>& renewed) {
+  std::vector<std::stop_source> to_stop;
+  {
+    std::lock_guard lock(mutex_);
+    auto now = SteadyClock::now();
+    for (const std::string& token : asked) {
+      auto it = leases_.find(token);
+      if (it == leases_.end()) continue;  // finished meanwhile
+      if (std::find(renewed.begin(), renewed.end(), token) != renewed.end()) {
+        it->second.extended = now;
+      } else {
+        // Reclaimed by another executor (or finished by this one just now):
+        // either way, stop doing work under it.
+        it->second.lost = true;
+        to_stop.push_back(it->second.stop);
+      }
+    }
+  }
+  request_all(to_stop);
+}
+
+void RunShared::stop_overdue(std::chrono::milliseconds limit) {
+  std::vector<std::stop_source> to_stop;
+  {
+    std::lock_guard lock(mutex_);
+    auto now = SteadyClock::now();
+    for (auto& [token, lease] : leases_) {
+      if (!lease.lost && now - lease.extended > limit) {
+        lease.lost = true;
+        to_stop.push_back(lease.stop);
+      }
+    }
+  }
+  request_all(to_stop);
+}
+
+void RunShared::emit(uint32_t task, TaskState state, uint32_t attempt, const std::string& message,
+                     const std::string& log_path) {
+  if (!request.observer) return;
+  TaskEvent event;
+  event.run_id = run_id;
+  event.task = task;
+  event.state = state;
+  event.attempt = attempt;
+  event.message = message;
+  event.log_path = log_path;
+  event.at = Clock::now();
+  request.observer->on_task(event);
+}
+
+void RunShared::raise(const Incident& incident) {
+  if (incident.kind == Incident::Kind::Warning) ++warnings;
+  if (request.alerts) request.alerts->raise(plan, incident);
+}
+
+}  // namespace flowc::runtime::exec

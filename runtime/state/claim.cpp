@@ -1,0 +1,227 @@
+// The executor's hot path: claim, finish, renew. Each is one statement in
+// autocommit (one round trip, one commit), so a task costs two commits of
+// bookkeeping: claim+start, and finish (with its NOTIFY and the promotion or
+// blocking of its dependents).
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "runtime/state/db_guard.h"
+#include "runtime/state/schema.h"
+#include "runtime/state/sql_text.h"
+#include "runtime/state/store.h"
+
+namespace flowc::runtime::state {
+namespace {
+
+using detail::guarded;
+
+// A claim takes the first claimable instance (see StateStore::claim) and
+// records the attempt it starts. A readiness re-probe (claimed from
+// `waiting`) keeps its attempt number and overwrites that attempt's row:
+// probes are not attempts. An expired lease is reclaimed: the lost attempt
+// is closed as `lost`; when it was the last one, nothing new starts and the
+// claimant records the failure (exhausted).
+constexpr const char* kClaimSql = R"(with candidate as (
+  select c.run_id, c.task, c.state as old_state, c.attempts as old_attempts
+  from {schema}.task_runs c
+  join {schema}.runs r on r.id = c.run_id and r.status = 'running'
+  where (nullif($1, '')::bigint is null or c.run_id = nullif($1, '')::bigint)
+    and ((c.state in ('ready', 'waiting', 'retry_wait') and (c.not_before is null or c.not_before <= now()))
+      or (c.state = 'pending' and not exists (
+            select 1 from {schema}.task_runs d
+            where d.run_id = c.run_id and d.task_index = any (c.deps) and d.state <> 'succeeded'))
+      or (c.state = 'running' and c.lease_until < now()))
+  order by c.run_id, c.task_index
+  limit 1
+  for update of c skip locked
+), claimed as (
+  update {schema}.task_runs t
+  set state = 'running',
+      attempts = t.attempts + case when k.old_state = 'waiting' and t.attempts > 0 then 0
+                                   when k.old_state = 'running' and t.attempts >= t.max_attempts then 0
+                                   else 1 end,
+      lease_token = gen_random_uuid(), lease_owner = $2,
+      lease_until = now() + $3::bigint * interval '1 millisecond',
+      not_before = null, started_at = coalesce(t.started_at, now())
+  from candidate k
+  where t.run_id = k.run_id and t.task = k.task
+  returning t.run_id, t.task, t.task_index, t.attempts, t.max_attempts, t.lease_token, k.old_state, k.old_attempts
+), lost as (
+  update {schema}.attempts a
+  set finished_at = now(), outcome = 'lost', error_class = 'transient',
+      message = 'the lease of ' || a.worker || ' expired before the attempt finished'
+  from claimed c
+  where c.old_state = 'running' and a.run_id = c.run_id and a.task = c.task
+    and a.attempt = c.old_attempts and a.finished_at is null
+  returning 1
+), started as (
+  insert into {schema}.attempts (run_id, task, attempt, worker, lease_token, log_path)
+  select c.run_id, c.task, c.attempts, $2, c.lease_token,
+         case when $4 = '' then '' else $4 || '/' || c.run_id || '/' || c.task || '.' || c.attempts || '.log' end
+  from claimed c
+  where c.attempts <> c.old_attempts or c.old_state = 'waiting'
+  on conflict (run_id, task, attempt) do update
+  set worker = excluded.worker, lease_token = excluded.lease_token, started_at = now(), finished_at = null,
+      outcome = null, sqlstate = null, exit_code = null, error_class = null, message = null,
+      rows_written = null, log_path = excluded.log_path
+  returning 1
+)
+select c.run_id, c.task, c.task_index, c.attempts, c.max_attempts, c.lease_token::text, c.old_state,
+       case when $4 = '' then '' else $4 || '/' || c.run_id || '/' || c.task || '.' || c.attempts || '.log' end,
+       (c.old_state = 'running' and c.attempts = c.old_attempts),
+       (select count(*) from lost) + (select count(*) from started),
+       exists (select 1 from {schema}.task_runs o
+               where (nullif($1, '')::bigint is null or o.run_id = c.run_id)
+                 and not (o.run_id = c.run_id and o.task = c.task)
+                 and (o.state = 'ready' or (o.state in ('retry_wait', 'waiting') and o.not_before <= now())))
+from claimed c)";
+
+// Fenced on the token and on the state (a reclaimed instance is `running`
+// under another token). Blocks the downstream of a final failure, promotes
+// dependents whose every dependency has now succeeded (the claim statement
+// covers the race of two upstreams finishing at once), and announces the
+// change on the schema's channel when it commits.
+constexpr const char* kFinishSql = R"(with fin as (
+  update {schema}.task_runs t
+  set state = $4,
+      lease_until = null,
+      not_before = case when $5 = '' then null else now() + $5::bigint * interval '1 millisecond' end,
+      finished_at = case when $4 in ('succeeded', 'failed', 'timed_out') then now() end,
+      rows_written = coalesce(nullif($11, '')::bigint, t.rows_written),
+      error_class = nullif($9, ''),
+      message = nullif($10, '')
+  where t.run_id = $1 and t.task = $2 and t.lease_token = $3::uuid and t.state = 'running'
+  returning t.run_id, t.task, t.task_index, t.lease_owner
+), att as (
+  update {schema}.attempts a
+  set finished_at = now(), outcome = $6, sqlstate = nullif($7, ''), exit_code = nullif($8, '')::integer,
+      error_class = nullif($9, ''), message = nullif($10, ''), rows_written = nullif($11, '')::bigint
+  from fin
+  where a.run_id = fin.run_id and a.task = fin.task and a.attempt = $16::integer
+  returning 1
+), expectations as (
+  insert into {schema}.expectation_results (run_id, task, attempt, expectation, severity, metric, value, passed)
+  select fin.run_id, fin.task, $16::integer, e.expectation, e.severity, e.metric, e.value, e.passed
+  from fin cross join jsonb_to_recordset($12::jsonb)
+    as e(expectation text, severity text, metric text, value text, passed boolean)
+  returning 1
+), blocked as (
+  update {schema}.task_runs b
+  set state = 'upstream_failed', finished_at = now(), message = $14
+  from fin
+  where $4 in ('failed', 'timed_out') and b.run_id = fin.run_id and b.task_index = any ($13::integer[])
+    and b.state in ('pending', 'ready', 'waiting', 'retry_wait')
+  returning b.task_index
+), promoted as (
+  update {schema}.task_runs p
+  set state = 'ready'
+  from fin
+  where $4 = 'succeeded' and p.run_id = fin.run_id and p.state = 'pending' and fin.task_index = any (p.deps)
+    and not exists (select 1 from {schema}.task_runs d
+                    where d.run_id = p.run_id and d.task_index = any (p.deps)
+                      and d.task_index <> fin.task_index and d.state <> 'succeeded')
+  returning p.task_index
+), notified as (
+  select pg_notify($15, fin.run_id::text || ' ' || coalesce(fin.lease_owner, '')) from fin
+)
+select (select count(*) from fin), (select count(*) from notified),
+       array(select task_index from blocked order by 1)::text,
+       array(select task_index from promoted order by 1)::text,
+       (select count(*) from att) + (select count(*) from expectations))";
+
+std::string expectations_json(const std::vector<ExpectationResult>& results) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const ExpectationResult& result : results) {
+    array.push_back({{"expectation", result.check},
+                     {"severity", result.warn ? "warn" : "error"},
+                     {"metric", result.metric},
+                     {"value", result.value ? nlohmann::json(*result.value) : nlohmann::json(nullptr)},
+                     {"passed", result.passed}});
+  }
+  return array.dump();
+}
+
+bool is_retryable_sqlstate(const std::string& sqlstate) { return sqlstate == "40P01" || sqlstate == "40001"; }
+
+}  // namespace
+
+FinishOutcome record_finish_in(pqxx::transaction_base& tx, const std::string& schema, const Finish& finish) {
+  FinishOutcome out;
+  pqxx::result r = tx.exec_params(
+      with_schema(kFinishSql, schema), finish.run_id, finish.task, finish.token, std::string(to_string(finish.state)),
+      finish.state == TaskState::RetryWait || finish.state == TaskState::Waiting
+          ? std::to_string(finish.not_before.count())
+          : std::string(),
+      finish.outcome, finish.sqlstate, finish.exit_code ? std::to_string(*finish.exit_code) : std::string(),
+      std::string(to_string(finish.error_class)), finish.message,
+      finish.rows_written >= 0 ? std::to_string(finish.rows_written) : std::string(),
+      expectations_json(finish.expectations), int_array(finish.downstream), finish.blocked_message,
+      notify_channel(schema), finish.attempt);
+  out.applied = r[0][0].as<int64_t>() > 0;
+  out.blocked = parse_int_array(r[0][2].as<std::string>());
+  out.promoted = parse_int_array(r[0][3].as<std::string>());
+  return out;
+}
+
+ClaimOutcome StateStore::claim(const ClaimRequest& request) {
+  ClaimOutcome out;
+  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(with_schema(kClaimSql, schema_),
+                                    request.run_id ? std::to_string(*request.run_id) : std::string(),
+                                    request.owner, static_cast<int64_t>(request.lease.count()), request.log_dir);
+    if (r.empty()) return;
+    Claim claim;
+    claim.run_id = r[0][0].as<int64_t>();
+    claim.task = r[0][1].as<std::string>();
+    claim.task_index = r[0][2].as<uint32_t>();
+    claim.attempt = r[0][3].as<uint32_t>();
+    claim.max_attempts = r[0][4].as<uint32_t>();
+    claim.token = r[0][5].as<std::string>();
+    claim.previous = parse_task_state(r[0][6].as<std::string>()).value_or(TaskState::Pending);
+    claim.log_path = r[0][7].as<std::string>();
+    claim.exhausted = r[0][8].as<bool>();
+    claim.more = r[0][10].as<bool>();
+    out.claim = std::move(claim);
+  });
+  return out;
+}
+
+FinishOutcome StateStore::finish(const Finish& finish) {
+  FinishOutcome out;
+  // A deadlock between two finishes blocking overlapping dependents is
+  // resolved by PostgreSQL aborting one statement: it is atomic, so retry it.
+  for (int tries = 0; tries < 5; ++tries) {
+    out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+      pqxx::nontransaction tx(c);
+      FinishOutcome recorded = record_finish_in(tx, schema_, finish);
+      out.applied = recorded.applied;
+      out.blocked = std::move(recorded.blocked);
+      out.promoted = std::move(recorded.promoted);
+    });
+    if (out.status || !is_retryable_sqlstate(out.status.sqlstate)) break;
+  }
+  if (out.status && !out.applied) ++stale_writes_;
+  return out;
+}
+
+Renewed StateStore::renew(const std::vector<std::string>& tokens, std::chrono::milliseconds lease) {
+  Renewed out;
+  if (tokens.empty()) return out;
+  std::string array = "{";
+  for (size_t i = 0; i < tokens.size(); ++i) array += (i ? "," : "") + tokens[i];
+  array += "}";
+  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(update {schema}.task_runs set lease_until = now() + $2::bigint * interval '1 millisecond'
+where lease_token = any ($1::uuid[]) and state = 'running'
+returning lease_token::text)",
+                    schema_),
+        array, static_cast<int64_t>(lease.count()));
+    for (const auto& row : r) out.tokens.push_back(row[0].as<std::string>());
+  });
+  return out;
+}
+
+}  // namespace flowc::runtime::state

@@ -1,0 +1,49 @@
+// Turning libpqxx exceptions into a Status at the edge of runtime/state.
+#pragma once
+
+#include <memory>
+#include <pqxx/pqxx>
+#include <string>
+
+#include "runtime/state/store.h"
+
+namespace flowc::runtime::state::detail {
+
+/// The first line of an exception's text (pqxx appends the query).
+std::string first_line(const char* what);
+
+/// Whether an SQL error means the session is gone (server shutdown, class 08).
+bool is_connection_sqlstate(const std::string& sqlstate);
+
+/// Runs `body(connection)`, connecting first when needed; any exception
+/// becomes a failed Status, and a broken connection is dropped so that the
+/// next call reconnects.
+template <class Body>
+Status guarded(std::unique_ptr<pqxx::connection>& connection, const std::string& dsn, Body&& body) {
+  Status status;
+  try {
+    if (!connection || !connection->is_open()) {
+      connection.reset();
+      connection = std::make_unique<pqxx::connection>(dsn);
+    }
+    body(*connection);
+  } catch (const pqxx::broken_connection& e) {
+    connection.reset();
+    status = {false, true, "", "lost the connection to the state database: " + first_line(e.what())};
+  } catch (const pqxx::in_doubt_error& e) {
+    connection.reset();
+    status = {false, true, "", "the state database's commit is in doubt: " + first_line(e.what())};
+  } catch (const pqxx::sql_error& e) {
+    bool lost = is_connection_sqlstate(e.sqlstate());
+    if (lost) connection.reset();
+    status = {false, lost, e.sqlstate(), first_line(e.what())};
+  } catch (const std::exception& e) {
+    // pqxx reports some breakages (e.g. a failed reactivation) as plain failures.
+    bool lost = connection && !connection->is_open();
+    if (lost) connection.reset();
+    status = {false, lost, "", first_line(e.what())};
+  }
+  return status;
+}
+
+}  // namespace flowc::runtime::state::detail

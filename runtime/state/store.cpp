@@ -1,0 +1,249 @@
+#include "runtime/state/store.h"
+
+#include <fmt/format.h>
+
+#include <pqxx/pqxx>
+
+#include "runtime/state/db_guard.h"
+#include "runtime/state/migrate.h"
+#include "runtime/state/schema.h"
+#include "runtime/state/sql_text.h"
+
+namespace flowc::runtime::state {
+
+namespace detail {
+
+std::string first_line(const char* what) {
+  std::string text = what ? what : "";
+  size_t end = text.find('\n');
+  if (end != std::string::npos) text.resize(end);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+bool is_connection_sqlstate(const std::string& sqlstate) {
+  return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
+}
+
+}  // namespace detail
+
+using detail::guarded;
+
+std::string notify_channel(const std::string& schema) {
+  // A plain lower-case identifier, so LISTEN and pg_notify() agree however
+  // the client quotes it.
+  std::string channel = "flowc_";
+  for (char c : schema) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a'), plain = true;
+    channel += plain ? c : '_';
+  }
+  return channel.substr(0, 63);
+}
+
+StateStore::StateStore(std::string dsn, std::string schema) : dsn_(std::move(dsn)), schema_(std::move(schema)) {}
+
+StateStore::~StateStore() = default;
+
+Status StateStore::connect() {
+  return guarded(connection_, dsn_, [](pqxx::connection&) {});
+}
+
+pqxx::connection* StateStore::connection() { return connection_.get(); }
+
+Status StateStore::migrate() {
+  std::string error;
+  Status status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    MigrateOutcome outcome = state::migrate(c, schema_);
+    if (!outcome.ok) error = outcome.error;
+  });
+  if (status && !error.empty()) status = {false, connection_ && !connection_->is_open(), "", error};
+  return status;
+}
+
+CreatedRun StateStore::create_run(const NewRun& run) {
+  CreatedRun created;
+  created.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(insert into {schema}.runs (workflow, ds, env, stage, trigger, status, started_at, deadline, plan_hash, plan)
+values ($1, $2::date, $3, $4, $5, $6, case when $6 = 'running' then now() end, nullif($7, '')::timestamptz, $8, $9::jsonb)
+on conflict (workflow, ds, env) where trigger = 'schedule' do nothing
+returning id)",
+                    schema_),
+        run.workflow, run.ds, run.env, run.stage, run.trigger, std::string(to_string(run.status)), run.deadline,
+        run.plan_hash, run.plan_json);
+    if (r.empty()) {
+      created.duplicate_scheduled = true;
+      pqxx::result existing = tx.exec_params(
+          with_schema("select id from {schema}.runs where workflow = $1 and ds = $2::date and env = $3 and trigger = 'schedule'",
+                      schema_),
+          run.workflow, run.ds, run.env);
+      if (!existing.empty()) created.existing_run_id = existing[0][0].as<int64_t>();
+      return;
+    }
+    created.run_id = r[0][0].as<int64_t>();
+    // One statement for all instances: a run of any size costs one round trip.
+    std::string names, indexes, deps, max_attempts;
+    for (const NewTask& task : run.tasks) {
+      std::string sep = names.empty() ? "" : ",";
+      names += sep + sql_array_element(task.name);
+      indexes += sep + std::to_string(task.index);
+      deps += sep + sql_array_element(int_array(task.deps));
+      max_attempts += sep + std::to_string(task.max_attempts);
+    }
+    tx.exec_params(with_schema(R"(insert into {schema}.task_runs (run_id, task, task_index, state, max_attempts, deps)
+select $1, t.name, t.idx, 'pending', t.max_attempts, t.deps::integer[]
+from unnest($2::text[], $3::integer[], $4::text[], $5::integer[]) as t(name, idx, deps, max_attempts))",
+                               schema_),
+                   created.run_id, "{" + names + "}", "{" + indexes + "}", "{" + deps + "}", "{" + max_attempts + "}");
+    tx.commit();
+  });
+  return created;
+}
+
+TaskRows StateStore::task_rows(int64_t run_id) {
+  TaskRows out;
+  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select task_index, task, state, attempts, coalesce(lease_token::text, ''),
+       coalesce(error_class, ''), coalesce(message, '')
+from {schema}.task_runs where run_id = $1 order by task_index)",
+                    schema_),
+        run_id);
+    for (const auto& row : r) {
+      TaskRow task;
+      task.index = row[0].as<uint32_t>();
+      task.task = row[1].as<std::string>();
+      task.state = parse_task_state(row[2].as<std::string>()).value_or(TaskState::Pending);
+      task.attempts = row[3].as<uint32_t>();
+      task.token = row[4].as<std::string>();
+      task.error_class = row[5].as<std::string>();
+      task.message = row[6].as<std::string>();
+      out.rows.push_back(std::move(task));
+    }
+  });
+  return out;
+}
+
+RunInfo StateStore::run_info(int64_t run_id) {
+  RunInfo info;
+  info.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select workflow, ds::text, env, status,
+       extract(epoch from coalesce(started_at, created_at))::float8
+from {schema}.runs where id = $1)",
+                    schema_),
+        run_id);
+    if (r.empty()) return;
+    info.found = true;
+    info.workflow = r[0][0].as<std::string>();
+    info.ds = r[0][1].as<std::string>();
+    info.env = r[0][2].as<std::string>();
+    info.state = r[0][3].as<std::string>();
+    auto seconds = std::chrono::duration<double>(r[0][4].as<double>());
+    info.started_at = std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(seconds));
+  });
+  return info;
+}
+
+Status StateStore::finish_run(int64_t run_id, RunStatus status) {
+  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_params(with_schema(R"(update {schema}.runs set status = $2, finished_at = now(),
+  started_at = coalesce(started_at, created_at) where id = $1)",
+                               schema_),
+                   run_id, std::string(to_string(status)));
+  });
+}
+
+Status StateStore::abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env,
+                                int64_t& count) {
+  count = 0;
+  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(update {schema}.runs set status = 'failed', finished_at = now()
+where workflow = $1 and ds = $2::date and env = $3 and status in ('pending', 'running') and trigger <> 'schedule'
+returning id)",
+                    schema_),
+        workflow, ds, env);
+    count = static_cast<int64_t>(r.size());
+  });
+}
+
+PreviousValue StateStore::previous_value(int64_t run_id, const std::string& workflow, const std::string& task,
+                                         const std::string& check, const std::string& metric) {
+  PreviousValue out;
+  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    // The latest value recorded in an earlier run in which the task succeeded.
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select e.value from {schema}.expectation_results e
+join {schema}.runs r on r.id = e.run_id
+join {schema}.task_runs t on t.run_id = e.run_id and t.task = e.task
+where r.workflow = $2 and e.task = $3 and e.expectation = $4 and e.metric = $5
+  and e.run_id <> $1 and t.state = 'succeeded' and e.value is not null
+order by e.recorded_at desc, e.id desc limit 1)",
+                    schema_),
+        run_id, workflow, task, check, metric);
+    if (r.empty()) return;
+    try {
+      out.value = std::stod(r[0][0].as<std::string>());
+    } catch (const std::exception&) {
+      // A non-numeric metric (a date as text) has no numeric history.
+    }
+  });
+  return out;
+}
+
+Status StateStore::external_succeeded(const std::string& workflow, const std::string& task, const std::string& ds,
+                                      const std::string& env, bool& succeeded) {
+  succeeded = false;
+  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select exists (select 1 from {schema}.task_runs t join {schema}.runs r on r.id = t.run_id
+where r.workflow = $1 and t.task = $2 and r.ds = $3::date and r.env = $4 and t.state = 'succeeded'))",
+                    schema_),
+        workflow, task, ds, env);
+    succeeded = r[0][0].as<bool>();
+  });
+}
+
+RunLock::RunLock(std::unique_ptr<pqxx::connection> connection) : connection_(std::move(connection)) {}
+
+RunLock::~RunLock() = default;  // closing the session releases the lock
+
+RunLock::Acquired RunLock::acquire(const std::string& dsn, const std::string& schema, const std::string& workflow,
+                                   const std::string& ds, const std::string& env) {
+  Acquired out;
+  std::unique_ptr<pqxx::connection> connection;
+  bool taken = false;
+  out.status = guarded(connection, dsn, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    std::string key = schema + "\x1f" + workflow + "\x1f" + ds + "\x1f" + env;
+    taken = tx.exec_params("select pg_try_advisory_lock(hashtextextended($1, 0))", key)[0][0].as<bool>();
+    if (taken) return;
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select id from {schema}.runs where workflow = $1 and ds = $2::date and env = $3
+  and status in ('pending', 'running') order by id desc limit 1)",
+                    schema),
+        workflow, ds, env);
+    if (!r.empty()) out.holder_run_id = r[0][0].as<int64_t>();
+  });
+  if (!out.status) return out;
+  if (taken) {
+    out.lock = std::unique_ptr<RunLock>(new RunLock(std::move(connection)));
+    return out;
+  }
+  out.refusal = fmt::format("a run of {} for {}{} is already in progress", workflow, ds,
+                            env.empty() ? "" : " in " + env);
+  if (out.holder_run_id != 0) out.refusal += fmt::format(" (run {})", out.holder_run_id);
+  return out;
+}
+
+}  // namespace flowc::runtime::state

@@ -1,0 +1,257 @@
+// The state database as the executor sees it: runs, task instances, claims
+// with leases, fenced state changes and the history `change` checks read.
+// Every state change an executor makes names the lease token of its claim
+// (`... where lease_token = $token`), so a stale executor's writes are
+// rejected and counted, never applied. Nothing here throws: pqxx exceptions
+// become a Status.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/attempt/attempt.h"
+#include "runtime/events/events.h"
+
+
+
+namespace flowc::runtime::state {
+
+/// The outcome of one operation on the state database.
+struct Status {
+  bool ok = true;
+  bool connection_lost = false;  // the connection broke (or never came up): reconnect, reconcile, retry
+  std::string sqlstate;          // of an SQL error
+  std::string error;             // one line, never a DSN
+  explicit operator bool() const { return ok; }
+};
+
+/// One task instance of a new run.
+struct NewTask {
+  std::string name;
+  uint32_t index = 0;               // position in the plan's tasks
+  std::vector<uint32_t> deps;       // indexes of the tasks it waits for
+  uint32_t max_attempts = 1;        // 1 + retry.retries
+};
+
+struct NewRun {
+  std::string workflow, ds, env;
+  std::string stage = "model";      // model | mirror | production
+  std::string trigger = "manual";   // schedule | manual | backfill | retry
+  RunStatus status = RunStatus::Running;  // `flowc run` starts it at once; the scheduler creates pending runs
+  std::string plan_hash;
+  std::string plan_json = "{}";
+  std::string deadline;             // timestamptz text; "" = none
+  std::vector<NewTask> tasks;
+};
+
+struct CreatedRun {
+  Status status;
+  int64_t run_id = 0;
+  /// A scheduled run of this (workflow, ds, env) exists already (runs_one_scheduled).
+  bool duplicate_scheduled = false;
+  int64_t existing_run_id = 0;
+};
+
+struct ClaimRequest {
+  /// Claim only this run's instances (flowc run); nullopt = any running run (flowc worker).
+  std::optional<int64_t> run_id;
+  std::string owner;                // "host:pid:executor"
+  std::chrono::milliseconds lease{30000};
+  std::string log_dir;              // attempt logs go to <log_dir>/<run_id>/<task>.<attempt>.log
+};
+
+/// A claimed task instance: the caller holds its lease until finish().
+struct Claim {
+  int64_t run_id = 0;
+  std::string task;
+  uint32_t task_index = 0;
+  uint32_t attempt = 0;             // this attempt's number (a readiness re-probe keeps the number)
+  uint32_t max_attempts = 1;
+  std::string token;                // the lease token: every write names it
+  std::string log_path;
+  TaskState previous = TaskState::Pending;  // the state it was claimed from
+  /// Reclaimed from an executor whose lease expired on its last attempt:
+  /// nothing may run; the claimant records the failure.
+  bool exhausted = false;
+  /// Other instances were claimable when this one was claimed (`ready`, or
+  /// past their not_before): worth waking another executor for.
+  bool more = false;
+};
+
+struct ClaimOutcome {
+  Status status;
+  std::optional<Claim> claim;       // nullopt: nothing claimable now
+};
+
+/// The end of an attempt (or of one readiness probe).
+struct Finish {
+  int64_t run_id = 0;
+  std::string task;
+  std::string token;
+  uint32_t attempt = 0;
+  /// Succeeded, Failed, TimedOut (final), RetryWait or Waiting (claimable again after `not_before`).
+  TaskState state = TaskState::Failed;
+  std::chrono::milliseconds not_before{0};  // RetryWait / Waiting: from now
+  std::string outcome = "failed";    // the attempt's outcome: succeeded | failed | not_ready | lost
+  ErrorClass error_class = ErrorClass::None;
+  std::string sqlstate;
+  std::optional<int> exit_code;
+  std::string message;
+  int64_t rows_written = -1;
+  std::vector<ExpectationResult> expectations;
+  /// Failed / TimedOut: every task downstream of this one, marked upstream_failed.
+  std::vector<uint32_t> downstream;
+  std::string blocked_message;       // their message ("upstream load_orders failed")
+};
+
+struct FinishOutcome {
+  Status status;
+  bool applied = false;              // false: the lease token was stale (fenced), nothing changed
+  std::vector<uint32_t> blocked;     // task indexes now upstream_failed
+  std::vector<uint32_t> promoted;    // task indexes now ready
+};
+
+/// One task instance as recorded.
+struct TaskRow {
+  uint32_t index = 0;
+  std::string task;
+  TaskState state = TaskState::Pending;
+  uint32_t attempts = 0;
+  std::string token;                 // last lease token ("" = never claimed)
+  std::string error_class;
+  std::string message;
+};
+
+struct TaskRows {
+  Status status;
+  std::vector<TaskRow> rows;         // by task index
+};
+
+struct Renewed {
+  Status status;
+  std::vector<std::string> tokens;   // the tokens still held (lease extended)
+};
+
+struct RunInfo {
+  Status status;
+  bool found = false;
+  std::string workflow, ds, env, state;
+  std::chrono::system_clock::time_point started_at;
+};
+
+struct PreviousValue {
+  Status status;
+  std::optional<double> value;
+};
+
+/// The NOTIFY channel of a state schema: every finished attempt is announced
+/// on it, in the transaction that records it, with the payload
+/// "<run id> <lease owner>" (the owner tells a process its own finishes).
+std::string notify_channel(const std::string& schema);
+
+/// Records `finish` inside a transaction the caller owns (the runner's write
+/// transaction when the state database is the target), fenced on the token.
+/// Returns the outcome; `applied` false when the lease was lost.
+FinishOutcome record_finish_in(pqxx::transaction_base& tx, const std::string& schema, const Finish& finish);
+
+/// One connection to the state database and the operations on it. Not
+/// thread-safe: one per thread. Reconnects on the next call after a lost
+/// connection.
+class StateStore {
+ public:
+  /// Does not connect yet: the first operation (or connect()) does.
+  StateStore(std::string dsn, std::string schema);
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  /// Opens the connection if it is not open; a lost one is replaced.
+  Status connect();
+  /// The open connection (for LISTEN), or nullptr.
+  pqxx::connection* connection();
+  [[nodiscard]] const std::string& schema() const { return schema_; }
+
+  /// migrate.h's migrate() on this connection.
+  Status migrate();
+
+  /// Inserts the run and all its task instances (state pending) in one transaction.
+  CreatedRun create_run(const NewRun& run);
+
+  /// Claims one claimable task instance with FOR UPDATE SKIP LOCKED, records
+  /// the attempt it starts, and returns it with a fresh lease token; one
+  /// statement, one commit. Claimable: pending with every dependency
+  /// succeeded, ready, waiting or retry_wait past not_before, or running with
+  /// an expired lease (reclaimed), in a run whose status is running.
+  ClaimOutcome claim(const ClaimRequest& request);
+
+  /// Records the end of an attempt, fenced on the token; one statement, one
+  /// commit, with the NOTIFY. A stale token changes nothing and is counted.
+  FinishOutcome finish(const Finish& finish);
+
+  /// Extends the leases of `tokens` by `lease`; returns those still held.
+  Renewed renew(const std::vector<std::string>& tokens, std::chrono::milliseconds lease);
+
+  /// Every task instance of a run.
+  TaskRows task_rows(int64_t run_id);
+
+  /// The run's workflow, ds, env, status and start.
+  RunInfo run_info(int64_t run_id);
+
+  /// Marks failed the runs of (workflow, ds, env) still recorded as running
+  /// by a `flowc run` that is gone (trigger other than schedule): call it
+  /// while holding that key's RunLock, which proves nobody runs them.
+  /// Returns how many there were in `count`.
+  Status abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env, int64_t& count);
+
+  /// Sets the run's final status and finished_at.
+  Status finish_run(int64_t run_id, RunStatus status);
+
+  /// The metric's value for `check` in the latest earlier run of `task` of
+  /// `workflow` that succeeded (for `change < P%`).
+  PreviousValue previous_value(int64_t run_id, const std::string& workflow, const std::string& task,
+                               const std::string& check, const std::string& metric);
+
+  /// Whether `task` of `workflow` has succeeded in some run for `ds` and `env`.
+  Status external_succeeded(const std::string& workflow, const std::string& task, const std::string& ds,
+                            const std::string& env, bool& succeeded);
+
+  /// How many fenced writes this store had rejected.
+  [[nodiscard]] uint64_t stale_writes() const { return stale_writes_; }
+  void count_stale_write() { ++stale_writes_; }
+
+ private:
+  std::string dsn_;
+  std::string schema_;
+  std::unique_ptr<pqxx::connection> connection_;
+  uint64_t stale_writes_ = 0;
+};
+
+/// The run advisory lock: held by a dedicated session for a whole run, so a
+/// second `flowc run` of the same (workflow, ds, env) refuses.
+class RunLock {
+ public:
+  struct Acquired {
+    Status status;
+    std::unique_ptr<RunLock> lock;   // null when refused or on error
+    std::string refusal;             // "a run of daily_kpi for 2026-11-24 is already in progress (run 12)"
+    int64_t holder_run_id = 0;       // 0 = unknown
+  };
+  /// Takes the lock with pg_try_advisory_lock on a key derived from
+  /// (schema, workflow, ds, env), on a new connection.
+  static Acquired acquire(const std::string& dsn, const std::string& schema, const std::string& workflow,
+                          const std::string& ds, const std::string& env);
+  ~RunLock();
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+
+ private:
+  explicit RunLock(std::unique_ptr<pqxx::connection> connection);
+  std::unique_ptr<pqxx::connection> connection_;
+};
+
+}  // namespace flowc::runtime::state

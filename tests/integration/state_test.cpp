@@ -1,0 +1,335 @@
+// The state database against a real PostgreSQL: migrations, runs, the run
+// lock, claims with leases, fencing.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
+#include <vector>
+
+#include "runtime/state/migrate.h"
+#include "runtime/state/schema.h"
+#include "runtime/state/store.h"
+#include "tests/support/pg_harness.h"
+
+namespace {
+
+using namespace flowc::runtime;
+using namespace flowc::runtime::state;
+using namespace std::chrono_literals;
+
+int last_version() { return migrations().back().version; }
+
+// A run of `workflow` whose task i depends on deps[i].
+NewRun make_run(const std::vector<std::vector<uint32_t>>& deps, std::string trigger = "manual",
+                std::string workflow = "daily_kpi", uint32_t max_attempts = 1) {
+  NewRun run;
+  run.workflow = workflow;
+  run.ds = "2026-11-24";
+  run.trigger = trigger;
+  run.plan_hash = "h";
+  for (uint32_t i = 0; i < deps.size(); ++i)
+    run.tasks.push_back({"t" + std::to_string(i), i, deps[i], max_attempts});
+  return run;
+}
+
+struct Db {
+  std::string dsn = flowc::testing::fresh_database("state");
+  StateStore store{dsn, "flow"};
+  Db() { REQUIRE(store.migrate()); }
+  int64_t run(const NewRun& r) {
+    CreatedRun created = store.create_run(r);
+    REQUIRE_MESSAGE(created.status.ok, created.status.error);
+    REQUIRE(created.run_id > 0);
+    return created.run_id;
+  }
+  std::string scalar(const std::string& sql) {
+    pqxx::connection c(dsn);
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec(sql);
+    return r[0][0].is_null() ? "<null>" : r[0][0].as<std::string>();
+  }
+};
+
+ClaimRequest request(int64_t run_id, std::string owner = "test:1:0", std::chrono::milliseconds lease = 30s) {
+  ClaimRequest r;
+  r.run_id = run_id;
+  r.owner = owner;
+  r.lease = lease;
+  r.log_dir = "/logs";
+  return r;
+}
+
+Finish finish_of(const Claim& claim, TaskState state) {
+  Finish f;
+  f.run_id = claim.run_id;
+  f.task = claim.task;
+  f.token = claim.token;
+  f.attempt = claim.attempt;
+  f.state = state;
+  f.outcome = state == TaskState::Succeeded ? "succeeded" : "failed";
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("migrations apply once and record their version and are idempotent") {
+  std::string dsn = flowc::testing::fresh_database("migrate");
+  pqxx::connection c(dsn);
+  MigrateOutcome first = migrate(c, "flow");
+  REQUIRE_MESSAGE(first.ok, first.error);
+  CHECK(first.applied == static_cast<int>(migrations().size()));
+  CHECK(first.version == last_version());
+  MigrateOutcome second = migrate(c, "flow");
+  REQUIRE(second.ok);
+  CHECK(second.applied == 0);
+  CHECK(second.version == last_version());
+  {
+    pqxx::nontransaction tx(c);
+    CHECK(tx.exec("select count(*) from flow.schema_version")[0][0].as<int>() == static_cast<int>(migrations().size()));
+    CHECK(tx.exec("select max(version) from flow.schema_version")[0][0].as<int>() == last_version());
+  }
+  // A schema name that needs quoting works the same.
+  MigrateOutcome odd = migrate(c, "Flow State");
+  CHECK_MESSAGE(odd.ok, odd.error);
+}
+
+TEST_CASE("concurrent migrations all succeed and apply each version once") {
+  std::string dsn = flowc::testing::fresh_database("migrate_concurrent");
+  std::vector<MigrateOutcome> outcomes(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < outcomes.size(); ++i)
+    threads.emplace_back([&, i] {
+      pqxx::connection c(dsn);
+      outcomes[i] = migrate(c, "flow");
+    });
+  for (auto& t : threads) t.join();
+  int applied = 0;
+  for (const auto& outcome : outcomes) {
+    CHECK_MESSAGE(outcome.ok, outcome.error);
+    CHECK(outcome.version == last_version());
+    applied += outcome.applied;
+  }
+  CHECK(applied == static_cast<int>(migrations().size()));
+}
+
+TEST_CASE("only one scheduled run per workflow and ds and env but manual runs may repeat") {
+  Db db;
+  int64_t first = db.run(make_run({{}}, "schedule"));
+  CreatedRun again = db.store.create_run(make_run({{}}, "schedule"));
+  REQUIRE(again.status.ok);
+  CHECK(again.duplicate_scheduled);
+  CHECK(again.existing_run_id == first);
+  CHECK(again.run_id == 0);
+  CHECK(db.run(make_run({{}}, "manual")) != first);
+  CHECK(db.run(make_run({{}}, "manual")) != first);
+  CHECK(db.scalar("select count(*) from flow.runs") == "3");
+}
+
+TEST_CASE("the run lock refuses a second run of the same workflow and ds and env") {
+  Db db;
+  RunLock::Acquired held = RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-24", "");
+  REQUIRE(held.status.ok);
+  REQUIRE(held.lock);
+  int64_t run = db.run(make_run({{}}));
+  RunLock::Acquired refused = RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-24", "");
+  REQUIRE(refused.status.ok);
+  CHECK_FALSE(refused.lock);
+  CHECK(refused.refusal ==
+        "a run of daily_kpi for 2026-11-24 is already in progress (run " + std::to_string(run) + ")");
+  // Another ds, env or state schema is another lock.
+  CHECK(RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-25", "").lock);
+  CHECK(RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-24", "staging").lock);
+  held.lock.reset();  // the session ends: the lock is released
+  CHECK(RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-24", "").lock);
+}
+
+TEST_CASE("claims follow dependencies and record the attempt with its log path") {
+  Db db;
+  int64_t run = db.run(make_run({{}, {0}, {0}, {1, 2}}));
+  ClaimOutcome a = db.store.claim(request(run));
+  REQUIRE_MESSAGE(a.status.ok, a.status.error);
+  REQUIRE(a.claim);
+  CHECK(a.claim->task == "t0");
+  CHECK(a.claim->attempt == 1);
+  CHECK(a.claim->log_path == "/logs/" + std::to_string(run) + "/t0.1.log");
+  CHECK_FALSE(db.store.claim(request(run)).claim);  // t1, t2 wait for t0
+  FinishOutcome done = db.store.finish(finish_of(*a.claim, TaskState::Succeeded));
+  REQUIRE(done.status.ok);
+  CHECK(done.applied);
+  CHECK(done.promoted == std::vector<uint32_t>{1, 2});
+  ClaimOutcome b = db.store.claim(request(run));
+  ClaimOutcome c = db.store.claim(request(run));
+  REQUIRE((b.claim && c.claim));
+  CHECK(b.claim->task == "t1");
+  CHECK(c.claim->task == "t2");
+  CHECK_FALSE(db.store.claim(request(run)).claim);
+  // The two upstreams of t3 finish; the second one promotes it.
+  CHECK(db.store.finish(finish_of(*b.claim, TaskState::Succeeded)).promoted.empty());
+  CHECK(db.store.finish(finish_of(*c.claim, TaskState::Succeeded)).promoted == std::vector<uint32_t>{3});
+  ClaimOutcome d = db.store.claim(request(run));
+  REQUIRE(d.claim);
+  CHECK(d.claim->task == "t3");
+  CHECK(db.scalar("select log_path from flow.attempts where task = 't3'") ==
+        "/logs/" + std::to_string(run) + "/t3.1.log");
+  CHECK(db.scalar("select string_agg(state, ',' order by task_index) from flow.task_runs") ==
+        "succeeded,succeeded,succeeded,running");
+}
+
+TEST_CASE("a final failure blocks everything downstream") {
+  Db db;
+  int64_t run = db.run(make_run({{}, {0}, {1}, {}}));
+  ClaimOutcome a = db.store.claim(request(run));
+  REQUIRE(a.claim);
+  Finish failed = finish_of(*a.claim, TaskState::Failed);
+  failed.downstream = {1, 2};
+  failed.blocked_message = "upstream t0 failed";
+  failed.error_class = ErrorClass::Permanent;
+  failed.message = "relation \"x\" does not exist";
+  FinishOutcome done = db.store.finish(failed);
+  CHECK(done.blocked == std::vector<uint32_t>{1, 2});
+  CHECK(db.scalar("select string_agg(state, ',' order by task_index) from flow.task_runs") ==
+        "failed,upstream_failed,upstream_failed,pending");
+  CHECK(db.scalar("select error_class || ': ' || message from flow.attempts where task = 't0'") ==
+        "permanent: relation \"x\" does not exist");
+  ClaimOutcome independent = db.store.claim(request(run));
+  REQUIRE(independent.claim);
+  CHECK(independent.claim->task == "t3");
+}
+
+TEST_CASE("fencing: a write with a stale token is rejected and counted") {
+  Db db;
+  int64_t run = db.run(make_run({{}}));
+  ClaimOutcome a = db.store.claim(request(run));
+  REQUIRE(a.claim);
+  Claim stale = *a.claim;
+  stale.token = "00000000-0000-0000-0000-000000000001";
+  FinishOutcome rejected = db.store.finish(finish_of(stale, TaskState::Succeeded));
+  REQUIRE(rejected.status.ok);
+  CHECK_FALSE(rejected.applied);
+  CHECK(db.store.stale_writes() == 1);
+  CHECK(db.scalar("select state from flow.task_runs") == "running");
+  CHECK(db.store.finish(finish_of(*a.claim, TaskState::Succeeded)).applied);
+  CHECK(db.store.stale_writes() == 1);
+  // A second finish with the (now finished) token is stale too.
+  CHECK_FALSE(db.store.finish(finish_of(*a.claim, TaskState::Failed)).applied);
+  CHECK(db.store.stale_writes() == 2);
+  CHECK(db.scalar("select state from flow.task_runs") == "succeeded");
+}
+
+TEST_CASE("an expired lease lets another executor reclaim and fences the old holder") {
+  Db db;
+  StateStore other(db.dsn, "flow");
+  int64_t run = db.run(make_run({{}}, "manual", "daily_kpi", 3));
+  ClaimOutcome a = db.store.claim(request(run, "host:1:0", 300ms));
+  REQUIRE(a.claim);
+  CHECK_FALSE(other.claim(request(run, "host:2:0")).claim);  // the lease is live
+  std::this_thread::sleep_for(700ms);
+  ClaimOutcome b = other.claim(request(run, "host:2:0"));
+  REQUIRE_MESSAGE(b.claim, b.status.error);
+  CHECK(b.claim->task == "t0");
+  CHECK(b.claim->attempt == 2);
+  CHECK(b.claim->previous == TaskState::Running);
+  CHECK_FALSE(b.claim->exhausted);
+  CHECK(b.claim->token != a.claim->token);
+  CHECK(db.scalar("select outcome from flow.attempts where attempt = 1") == "lost");
+  // Renewing the lost lease fails; the old holder's finish is rejected.
+  Renewed renewed = db.store.renew({a.claim->token}, 30s);
+  REQUIRE(renewed.status.ok);
+  CHECK(renewed.tokens.empty());
+  CHECK_FALSE(db.store.finish(finish_of(*a.claim, TaskState::Succeeded)).applied);
+  CHECK(db.store.stale_writes() == 1);
+  CHECK(other.renew({b.claim->token}, 30s).tokens == std::vector<std::string>{b.claim->token});
+  CHECK(other.finish(finish_of(*b.claim, TaskState::Succeeded)).applied);
+  CHECK(db.scalar("select lease_owner from flow.task_runs") == "host:2:0");
+}
+
+TEST_CASE("a lease that expires on the last attempt is reclaimed as exhausted") {
+  Db db;
+  int64_t run = db.run(make_run({{}}));
+  ClaimOutcome a = db.store.claim(request(run, "host:1:0", 200ms));
+  REQUIRE(a.claim);
+  std::this_thread::sleep_for(500ms);
+  ClaimOutcome b = db.store.claim(request(run, "host:2:0"));
+  REQUIRE(b.claim);
+  CHECK(b.claim->exhausted);
+  CHECK(b.claim->attempt == 1);
+  CHECK(db.scalar("select count(*) from flow.attempts") == "1");
+}
+
+TEST_CASE("retry_wait is claimable only after not_before and expectation results are recorded") {
+  Db db;
+  int64_t run = db.run(make_run({{}}, "manual", "daily_kpi", 2));
+  ClaimOutcome a = db.store.claim(request(run));
+  REQUIRE(a.claim);
+  Finish retry = finish_of(*a.claim, TaskState::RetryWait);
+  retry.not_before = 400ms;
+  retry.error_class = ErrorClass::Transient;
+  retry.expectations = {{"rows", false, "row_count()", "12", true}, {"nulls", true, "null_rate(x)", std::nullopt, false}};
+  REQUIRE(db.store.finish(retry).applied);
+  CHECK_FALSE(db.store.claim(request(run)).claim);
+  std::this_thread::sleep_for(600ms);
+  ClaimOutcome b = db.store.claim(request(run));
+  REQUIRE(b.claim);
+  CHECK(b.claim->attempt == 2);
+  CHECK(b.claim->previous == TaskState::RetryWait);
+  CHECK(db.scalar("select string_agg(expectation || '=' || coalesce(value, 'null') || ':' || severity, ',' order by id) "
+                  "from flow.expectation_results") == "rows=12:error,nulls=null:warn");
+}
+
+TEST_CASE("the previous value of a check comes from the latest earlier run in which the task succeeded") {
+  Db db;
+  auto run_with_value = [&](const std::string& value, TaskState end) {
+    int64_t run = db.run(make_run({{}}));
+    ClaimOutcome claimed = db.store.claim(request(run));
+    REQUIRE(claimed.claim);
+    Finish f = finish_of(*claimed.claim, end);
+    f.expectations = {{"stable", false, "row_count()", value, true}};
+    REQUIRE(db.store.finish(f).applied);
+    return run;
+  };
+  int64_t first = run_with_value("100", TaskState::Succeeded);
+  PreviousValue none = db.store.previous_value(first, "daily_kpi", "t0", "stable", "row_count()");
+  REQUIRE(none.status.ok);
+  CHECK_FALSE(none.value);  // its own run is not history
+  run_with_value("120", TaskState::Succeeded);
+  run_with_value("999", TaskState::Failed);  // a failed run is not a baseline
+  PreviousValue previous = db.store.previous_value(0, "daily_kpi", "t0", "stable", "row_count()");
+  REQUIRE(previous.value);
+  CHECK(*previous.value == doctest::Approx(120));
+  CHECK_FALSE(db.store.previous_value(0, "other_workflow", "t0", "stable", "row_count()").value);
+}
+
+TEST_CASE("a lost connection is reported as such and the store reconnects") {
+  Db db;
+  int64_t run = db.run(make_run({{}}));
+  {
+    pqxx::connection admin(db.dsn);
+    pqxx::nontransaction tx(admin);
+    tx.exec("select pg_terminate_backend(pid) from pg_stat_activity "
+            "where datname = current_database() and pid <> pg_backend_pid()");
+  }
+  TaskRows rows = db.store.task_rows(run);
+  CHECK_FALSE(rows.status.ok);
+  CHECK(rows.status.connection_lost);
+  TaskRows again = db.store.task_rows(run);
+  REQUIRE_MESSAGE(again.status.ok, again.status.error);
+  CHECK(again.rows.size() == 1);
+}
+
+TEST_CASE("runs left running by a process that is gone are marked failed") {
+  Db db;
+  int64_t crashed = db.run(make_run({{}}));
+  int64_t scheduled = db.run(make_run({{}}, "schedule"));
+  int64_t other_ds = db.run([] {
+    NewRun r = make_run({{}});
+    r.ds = "2026-11-25";
+    return r;
+  }());
+  int64_t count = 0;
+  REQUIRE(db.store.abandon_runs("daily_kpi", "2026-11-24", "", count));
+  CHECK(count == 1);
+  CHECK(db.scalar("select status from flow.runs where id = " + std::to_string(crashed)) == "failed");
+  CHECK(db.scalar("select status from flow.runs where id = " + std::to_string(scheduled)) == "running");
+  CHECK(db.scalar("select status from flow.runs where id = " + std::to_string(other_ds)) == "running");
+}
