@@ -1,0 +1,224 @@
+#include "runtime/alert/channels.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "compiler/plan/text.h"
+#include "runtime/alert/payload.h"
+#include "runtime/process/process.h"
+
+namespace flowc::runtime::alert {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+/// One try of a channel: ok, or an error and whether another try may help.
+struct Try {
+  bool ok = false;
+  bool retryable = true;
+  std::string error;
+};
+
+std::string env_value(const std::string& name) {
+  const char* value = name.empty() ? nullptr : std::getenv(name.c_str());
+  return value ? value : "";
+}
+
+/// Every secret value this channel may hold, to be cut out of error text.
+std::vector<std::string> secrets_of(const plan::Channel& channel) {
+  std::vector<std::string> out;
+  if (std::string url = env_value(channel.secret_env); !url.empty()) out.push_back(url);
+  for (const std::string& name : channel.env_secrets)
+    if (std::string value = env_value(name); value.size() >= 4) out.push_back(value);
+  return out;
+}
+
+std::string redact(std::string text, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets)
+    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
+      text.replace(at, secret.size(), "***");
+  return text;
+}
+
+std::string dump(const json& payload) { return payload.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+fs::path resolve(const std::string& path, const DeliveryOptions& options) {
+  fs::path p(path);
+  return p.is_relative() && !options.base_dir.empty() ? fs::path(options.base_dir) / p : p;
+}
+
+size_t discard_body(char*, size_t size, size_t count, void*) { return size * count; }
+
+Try post_webhook(const plan::Channel& channel, const std::string& body, const DeliveryOptions& options) {
+  std::string url = channel.secret_env.empty() ? (channel.args.empty() ? "" : channel.args[0])
+                                               : env_value(channel.secret_env);
+  if (url.empty()) {
+    return {false, false, channel.secret_env.empty() ? "no url" : channel.secret_env + " is not set"};
+  }
+  // libcurl's global setup is not thread-safe on every build; do it once.
+  static std::once_flag curl_ready;
+  std::call_once(curl_ready, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+
+  CURL* curl = curl_easy_init();
+  if (!curl) return {false, true, "cannot initialise libcurl"};
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "flowc-alert/1");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // called from executor threads
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.http_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_body);
+  CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+
+  // curl_easy_strerror, never the error buffer: the buffer names the url.
+  if (code != CURLE_OK) return {false, true, curl_easy_strerror(code)};
+  if (status >= 200 && status < 300) return {true, false, ""};
+  bool retryable = status >= 500 || status == 429 || status == 408;
+  return {false, retryable, fmt::format("HTTP {}", status)};
+}
+
+Try run_command(const plan::Channel& channel, const json& payload, const DeliveryOptions& options) {
+  if (channel.args.empty()) return {false, false, "no program"};
+  ProcessOptions process;
+  process.argv = channel.args;
+  // A clean environment, as for command tasks: what a program needs to run,
+  // the run's identity, and the secrets the channel names, nothing else.
+  for (const char* name : {"PATH", "HOME", "LANG", "LC_ALL", "TZ"})
+    if (const char* value = std::getenv(name)) process.env.push_back(fmt::format("{}={}", name, value));
+  auto text = [&](const char* key) {
+    const json& value = payload.contains(key) ? payload[key] : json();
+    return value.is_string() ? value.get<std::string>() : value.is_null() ? std::string() : value.dump();
+  };
+  process.env.push_back("FLOW_RUN_ID=" + text("run_id"));
+  process.env.push_back("FLOW_WORKFLOW=" + text("workflow"));
+  process.env.push_back("FLOW_DS=" + text("ds"));
+  process.env.push_back("FLOW_TASK=" + text("task"));
+  process.env.push_back("FLOW_ALERT_SEVERITY=" + text("severity"));
+  for (const std::string& name : channel.env_secrets)
+    if (const char* value = std::getenv(name.c_str())) process.env.push_back(name + "=" + value);
+  process.cwd = options.base_dir;
+  process.stdin_data = dump(payload) + "\n";
+  process.timeout = options.command_timeout;
+  process.max_output = 64 * 1024;
+
+  ProcessResult result = run_process(process);
+  if (!result.started) return {false, false, "cannot start: " + result.error};
+  if (result.timed_out) return {false, true, fmt::format("timed out after {} ms", options.command_timeout.count())};
+  if (result.signal != 0) return {false, true, fmt::format("killed by signal {}", result.signal)};
+  if (result.exit_code == 0) return {true, false, ""};
+  // The last line the program printed usually says why; secrets are cut later.
+  std::string output = result.output;
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
+  std::string last = output.substr(output.rfind('\n') == std::string::npos ? 0 : output.rfind('\n') + 1);
+  if (last.size() > 200) last = last.substr(0, 200) + "...";
+  return {false, true, fmt::format("exit {}{}", result.exit_code, last.empty() ? "" : ": " + last)};
+}
+
+Try append_jsonl(const plan::Channel& channel, const json& payload, const DeliveryOptions& options) {
+  if (channel.args.empty()) return {false, false, "no path"};
+  fs::path path = resolve(channel.args[0], options);
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  if (ec) return {false, true, fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message())};
+  // One write(2) with O_APPEND: lines from concurrent writers never interleave.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return {false, true, fmt::format("cannot open {}: {}", path.string(), std::strerror(errno))};
+  std::string line = dump(payload) + "\n";
+  ssize_t written = ::write(fd, line.data(), line.size());
+  int write_errno = errno;
+  ::close(fd);
+  if (written != static_cast<ssize_t>(line.size())) {
+    return {false, true, fmt::format("cannot write {}: {}", path.string(),
+                                     written < 0 ? std::strerror(write_errno) : "short write")};
+  }
+  return {true, false, ""};
+}
+
+Try print_block(const json& payload, const DeliveryOptions& options) {
+  std::FILE* out = options.err ? options.err : stderr;
+  std::string block = render_block(payload);
+  if (std::fwrite(block.data(), 1, block.size(), out) != block.size() || std::fflush(out) != 0)
+    return {false, true, "cannot write to stderr"};
+  return {true, false, ""};
+}
+
+Try try_once(const plan::Channel& channel, const json& payload, const std::string& body,
+             const DeliveryOptions& options) {
+  switch (channel.kind) {
+    case plan::Channel::Kind::Webhook: return post_webhook(channel, body, options);
+    case plan::Channel::Kind::Command: return run_command(channel, payload, options);
+    case plan::Channel::Kind::Jsonl: return append_jsonl(channel, payload, options);
+    case plan::Channel::Kind::Stderr: return print_block(payload, options);
+  }
+  return {false, false, "unknown channel"};
+}
+
+}  // namespace
+
+std::string describe(const plan::Channel& channel) {
+  std::string kind(plan::to_string(channel.kind));
+  switch (channel.kind) {
+    case plan::Channel::Kind::Webhook:
+      if (!channel.secret_env.empty()) return kind + " env(" + channel.secret_env + ")";
+      return channel.args.empty() ? kind : kind + " " + channel.args[0];
+    case plan::Channel::Kind::Command:
+    case plan::Channel::Kind::Jsonl: return channel.args.empty() ? kind : kind + " " + channel.args[0];
+    case plan::Channel::Kind::Stderr: return kind;
+  }
+  return kind;
+}
+
+Delivery deliver(const plan::Channel& channel, const json& payload, const DeliveryOptions& options) {
+  Delivery delivery;
+  try {
+    const std::string body = channel.kind == plan::Channel::Kind::Webhook ? dump(payload) : std::string();
+    std::chrono::milliseconds wait = options.backoff;
+    const uint32_t tries = std::max<uint32_t>(1, options.tries);
+    Try last;
+    while (delivery.tries < tries) {
+      if (delivery.tries > 0) {
+        std::this_thread::sleep_for(wait);
+        wait *= 2;
+      }
+      ++delivery.tries;
+      last = try_once(channel, payload, body, options);
+      if (last.ok || !last.retryable) break;
+    }
+    delivery.ok = last.ok;
+    if (!last.ok) {
+      delivery.error = redact(fmt::format("{}: {} ({} {})", describe(channel), last.error, delivery.tries,
+                                          delivery.tries == 1 ? "try" : "tries"),
+                              secrets_of(channel));
+    }
+  } catch (const std::exception& e) {
+    delivery.ok = false;
+    delivery.error = redact(describe(channel) + ": " + e.what(), secrets_of(channel));
+  } catch (...) {
+    delivery.ok = false;
+    delivery.error = describe(channel) + ": unknown error";
+  }
+  return delivery;
+}
+
+}  // namespace flowc::runtime::alert

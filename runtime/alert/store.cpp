@@ -1,0 +1,204 @@
+#include "runtime/alert/store.h"
+
+#include <cmath>
+#include <ctime>
+#include <optional>
+#include <stdexcept>
+
+#include <pqxx/pqxx>
+
+namespace flowc::runtime::alert {
+namespace {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+/// UTC text PostgreSQL reads as timestamptz, with microseconds.
+std::string timestamp_text(TimePoint at) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count();
+  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+  long fraction = static_cast<long>(micros % 1000000);
+  if (fraction < 0) {
+    fraction += 1000000;
+    --seconds;
+  }
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[48];
+  size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &tm);
+  std::snprintf(buffer + n, sizeof buffer - n, ".%06ld+00", fraction);
+  return buffer;
+}
+
+std::string quoted(const std::string& schema) {
+  std::string out = "\"";
+  for (char c : schema) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+/// The advisory lock id of a dedupe key: a stable 64-bit FNV-1a hash, so
+/// every process computes the same one without asking the server.
+int64_t lock_id(const std::string& key) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : key) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return static_cast<int64_t>(hash);
+}
+
+/// libpq's messages span lines ("...failed: ...\n\tIs the server running...");
+/// the sink prints them as one.
+std::string one_line(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\t' || c == '\r' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct AlertStore::Impl {
+  std::string dsn;
+  std::string table;
+  std::unique_ptr<pqxx::connection> connection;
+  // After a failed connect, executor threads are not made to wait for
+  // another one (libpq may wait long for a host that is down) for a while.
+  std::optional<std::chrono::steady_clock::time_point> failed_at;
+  std::string connect_error;
+
+  pqxx::connection& open() {
+    if (connection && connection->is_open()) return *connection;
+    connection.reset();
+    const auto now = std::chrono::steady_clock::now();
+    if (failed_at && now - *failed_at < std::chrono::seconds(30)) throw std::runtime_error(connect_error);
+    try {
+      connection = std::make_unique<pqxx::connection>(dsn);
+      // Another process holding a dedupe lock is delivering (bounded by the
+      // channels' own timeouts); never wait for it forever.
+      pqxx::nontransaction(*connection).exec("set lock_timeout = '180s'");
+      failed_at.reset();
+    } catch (const std::exception& e) {
+      connection.reset();
+      failed_at = now;
+      connect_error = e.what();
+      throw;
+    }
+    return *connection;
+  }
+
+  /// Runs `body`; any failure is reported in `error`, and a connection that
+  /// may be broken is dropped so the next call opens a fresh one.
+  template <typename Body>
+  bool guarded(std::string& error, Body&& body) {
+    try {
+      body(open());
+      return true;
+    } catch (const std::exception& e) {
+      error = e.what();
+    } catch (...) {
+      error = "unknown database error";
+    }
+    error = one_line(error);
+    connection.reset();
+    return false;
+  }
+};
+
+AlertStore::AlertStore(std::string dsn, std::string schema) : impl_(std::make_unique<Impl>()) {
+  impl_->dsn = std::move(dsn);
+  impl_->table = quoted(schema) + ".alerts";
+}
+
+AlertStore::~AlertStore() = default;
+
+bool AlertStore::lock(const std::string& dedup_key, std::string& error) {
+  return impl_->guarded(error, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_params("select pg_advisory_lock($1)", lock_id(dedup_key));
+  });
+}
+
+void AlertStore::unlock(const std::string& dedup_key) {
+  std::string ignored;
+  impl_->guarded(ignored, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_params("select pg_advisory_unlock($1)", lock_id(dedup_key));
+  });
+}
+
+std::optional<bool> AlertStore::delivered_since(const std::string& dedup_key, TimePoint since, std::string& error) {
+  bool found = false;
+  bool ok = impl_->guarded(error, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params("select 1 from " + impl_->table +
+                                        " where dedup_key = $1 and status = 'delivered'"
+                                        " and created_at > $2::timestamptz limit 1",
+                                    dedup_key, timestamp_text(since));
+    found = !r.empty();
+  });
+  if (!ok) return std::nullopt;
+  return found;
+}
+
+bool AlertStore::insert(const std::vector<AlertRecord>& rows, std::string& error) {
+  return impl_->guarded(error, [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    for (const AlertRecord& row : rows) {
+      auto null_if_empty = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+      tx.exec_params("insert into " + impl_->table +
+                         " (run_id, workflow, task, kind, route, channel, severity, dedup_key, payload,"
+                         " status, error, tries, created_at)"
+                         " values (nullif($1::bigint, 0), $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12,"
+                         " $13::timestamptz)",
+                     row.run_id, row.workflow, null_if_empty(row.task), row.kind, row.route, row.channel,
+                     row.severity, row.dedup_key, row.payload, row.status, null_if_empty(row.error),
+                     static_cast<int>(row.tries), timestamp_text(row.created_at));
+    }
+    tx.commit();
+  });
+}
+
+std::vector<AlertRecord> AlertStore::list(int64_t run_id, std::string& error) {
+  std::vector<AlertRecord> out;
+  impl_->guarded(error, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        "select coalesce(run_id, 0), workflow, coalesce(task, ''), kind, route, channel, severity, dedup_key,"
+        " payload::text, status, coalesce(error, ''), tries, extract(epoch from created_at)::float8 from " +
+            impl_->table + " where $1::bigint = 0 or run_id = $1::bigint order by created_at, id",
+        run_id);
+    for (const auto& row : r) {
+      AlertRecord record;
+      record.run_id = row[0].as<int64_t>();
+      record.workflow = row[1].as<std::string>();
+      record.task = row[2].as<std::string>();
+      record.kind = row[3].as<std::string>();
+      record.route = row[4].as<std::string>();
+      record.channel = row[5].as<std::string>();
+      record.severity = row[6].as<std::string>();
+      record.dedup_key = row[7].as<std::string>();
+      record.payload = row[8].as<std::string>();
+      record.status = row[9].as<std::string>();
+      record.error = row[10].as<std::string>();
+      record.tries = row[11].as<uint32_t>();
+      double epoch = row[12].as<double>();
+      record.created_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+          std::chrono::duration<double>(std::floor(epoch * 1e6) / 1e6)));
+      out.push_back(std::move(record));
+    }
+  });
+  return out;
+}
+
+}  // namespace flowc::runtime::alert

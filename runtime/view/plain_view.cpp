@@ -1,0 +1,87 @@
+#include "runtime/view/plain_view.h"
+
+#include <fmt/format.h>
+
+#include "runtime/view/text.h"
+
+namespace flowc::runtime::view {
+namespace {
+
+std::string with_log(std::string text, const std::string& log_path) {
+  if (!log_path.empty()) text += " (log " + log_path + ")";
+  return text;
+}
+
+}  // namespace
+
+PlainView::PlainView(std::ostream& out, std::function<Clock::time_point()> now)
+    : out_(out), now_(now ? std::move(now) : [] { return Clock::now(); }) {}
+
+void PlainView::write(Clock::time_point at, const std::string& text) {
+  if (at == Clock::time_point{}) at = now_();  // an event without a time
+  out_ << format_utc(at) << ' ' << text << '\n';
+  out_.flush();
+}
+
+std::string PlainView::task_name(uint32_t task) const {
+  return task < tasks_.size() ? tasks_[task] : fmt::format("task#{}", task);
+}
+
+void PlainView::on_run_started(int64_t run_id, const plan::Plan& plan) {
+  std::lock_guard lock(mutex_);
+  workflow_ = plan.workflow;
+  tasks_.clear();
+  for (const plan::Task& task : plan.tasks) tasks_.push_back(task.name);
+  last_.assign(tasks_.size(), Last{});
+  std::string env = plan.env.empty() ? "" : ", env " + plan.env;
+  write(now_(), fmt::format("{} run {} started (ds {}{}, {} {})", workflow_, run_id, plan.ds, env, tasks_.size(),
+                            tasks_.size() == 1 ? "task" : "tasks"));
+}
+
+void PlainView::on_task(const TaskEvent& event) {
+  std::lock_guard lock(mutex_);
+  if (event.task >= last_.size()) last_.resize(event.task + 1);
+  Last& last = last_[event.task];
+  const std::string message = first_line(event.message, 500);
+  // A readiness probe reports `waiting` at every poll; say it once.
+  if (event.state == last.state && message == last.message && event.state != TaskState::Running) return;
+  last.state = event.state;
+  last.message = message;
+
+  std::string what;
+  switch (event.state) {
+    case TaskState::Pending:
+    case TaskState::Ready: return;
+    case TaskState::Waiting: what = message.empty() ? "waiting" : "waiting: " + message; break;
+    case TaskState::Running:
+      last.running_since = event.at;
+      what = fmt::format("running (attempt {})", event.attempt);
+      break;
+    case TaskState::RetryWait:
+      what = with_log(fmt::format("attempt {} failed, will retry: {}", event.attempt, message), event.log_path);
+      break;
+    case TaskState::Succeeded: {
+      auto took = std::chrono::duration_cast<std::chrono::milliseconds>(event.at - last.running_since);
+      what = last.running_since == Clock::time_point{}
+                 ? fmt::format("succeeded (attempt {})", event.attempt)
+                 : fmt::format("succeeded (attempt {}, {})", event.attempt, format_duration(took));
+      break;
+    }
+    case TaskState::Failed: what = with_log("failed: " + message, event.log_path); break;
+    case TaskState::TimedOut: what = with_log("timed out: " + message, event.log_path); break;
+    case TaskState::UpstreamFailed:
+      what = message.empty() ? "upstream_failed" : "upstream_failed: " + message;
+      break;
+  }
+  write(event.at, workflow_ + " " + task_name(event.task) + " " + what);
+}
+
+void PlainView::on_run_finished(const RunSummary& summary) {
+  std::lock_guard lock(mutex_);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(summary.finished - summary.started);
+  Clock::time_point at = summary.finished == Clock::time_point{} ? now_() : summary.finished;
+  write(at, fmt::format("{} run {} {} in {}", summary.workflow.empty() ? workflow_ : summary.workflow,
+                        summary.run_id, to_string(summary.status), format_duration(took)));
+}
+
+}  // namespace flowc::runtime::view

@@ -1,0 +1,47 @@
+// The operator view when stderr is not a terminal (CI, cron, a pipe): one
+// timestamped line per thing that happened, greppable and stable.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "runtime/events/events.h"
+
+namespace flowc::runtime::view {
+
+/// Writes lines such as
+///   `2026-11-24T07:00:03Z daily_kpi stage_orders running (attempt 1)`
+///   `2026-11-24T07:00:09Z daily_kpi stage_orders failed: <message> (log <path>)`
+/// Pending and Ready changes are not printed, nor a task's repeated waiting
+/// message. Thread-safe: every line is written whole.
+class PlainView final : public RunObserver {
+ public:
+  /// `out` must outlive the view. `now` stamps the run's start and end lines
+  /// (task lines use their event's time); the system clock when empty.
+  explicit PlainView(std::ostream& out, std::function<Clock::time_point()> now = {});
+
+  void on_run_started(int64_t run_id, const plan::Plan& plan) override;
+  void on_task(const TaskEvent& event) override;
+  void on_run_finished(const RunSummary& summary) override;
+
+ private:
+  void write(Clock::time_point at, const std::string& text);
+  std::string task_name(uint32_t task) const;
+
+  std::ostream& out_;
+  std::function<Clock::time_point()> now_;
+  std::mutex mutex_;
+  std::string workflow_;
+  std::vector<std::string> tasks_;
+  struct Last {
+    TaskState state = TaskState::Pending;
+    std::string message;
+    Clock::time_point running_since;
+  };
+  std::vector<Last> last_;
+};
+
+}  // namespace flowc::runtime::view

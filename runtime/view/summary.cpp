@@ -1,0 +1,67 @@
+#include "runtime/view/summary.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "runtime/view/text.h"
+
+namespace flowc::runtime::view {
+namespace {
+
+std::string plural(uint32_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+std::string rstrip(std::string text) {
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostream& out) {
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(summary.finished - summary.started);
+  std::string workflow = summary.workflow.empty() ? plan.workflow : summary.workflow;
+  std::string ds = summary.ds.empty() ? plan.ds : summary.ds;
+  std::string env = summary.env.empty() ? "" : " env " + summary.env;
+  out << fmt::format("run {} {} ds {}{}: {} in {}\n", summary.run_id, workflow, ds, env, to_string(summary.status),
+                     format_duration(took));
+
+  const size_t n = plan.tasks.size();
+  if (n > 0) {
+    struct Row {
+      std::string task, state, attempts, error;
+    };
+    std::vector<Row> rows = {{"task", "state", "attempts", "error"}};
+    for (size_t i = 0; i < n; ++i) {
+      Row row;
+      row.task = plan.tasks[i].name;
+      row.state = i < summary.task_states.size() ? std::string(to_string(summary.task_states[i])) : "pending";
+      row.attempts = std::to_string(i < summary.task_attempts.size() ? summary.task_attempts[i] : 0);
+      row.error = i < summary.task_errors.size() ? first_line(summary.task_errors[i], 120) : "";
+      rows.push_back(std::move(row));
+    }
+    size_t task_width = 0, state_width = 0, attempts_width = 0;
+    for (const Row& row : rows) {
+      task_width = std::max(task_width, text_width(row.task));
+      state_width = std::max(state_width, row.state.size());
+      attempts_width = std::max(attempts_width, row.attempts.size());
+    }
+    out << '\n';
+    for (const Row& row : rows) {
+      out << rstrip("  " + pad(row.task, task_width) + "  " + pad(row.state, state_width) + "  " +
+                    pad(row.attempts, attempts_width) + "  " + row.error)
+          << '\n';
+    }
+    out << '\n';
+  }
+  out << fmt::format("{}; alerts: {} sent, {} suppressed\n", plural(summary.warnings, "warning", "warnings"),
+                     summary.alerts_sent, summary.alerts_suppressed);
+  out << fmt::format("details: flowc status {}\n", summary.run_id);
+  out.flush();
+}
+
+}  // namespace flowc::runtime::view
