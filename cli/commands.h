@@ -68,6 +68,29 @@ struct RunOptions {
 };
 int run_run(const RunOptions& options);
 
+/// `flowc history`: the runs in the state database, newest first.
+struct HistoryOptions {
+  std::string path = ".";        // the project (for its state schema and target)
+  std::string workflow;          // only this workflow's runs ("" = all)
+  std::string since = "24h";     // a duration: runs started this long ago or later
+  std::string format = "human";  // human | json
+  std::string state_dsn;         // default: $FLOW_STATE_DSN, else the target's, else .flow/pg
+};
+int run_history(const HistoryOptions& options);
+
+/// `flowc status RUN_ID`: one run in detail.
+struct StatusOptions {
+  std::string run_id;            // text: a non-number is reported as "no run X"
+  std::string path = ".";
+  std::string format = "human";  // human | json
+  std::string state_dsn;
+};
+int run_status(const StatusOptions& options);
+
+/// `flowc db start`: starts (or reuses) the private cluster of the project at
+/// `path` and prints its DSN on stdout (for psql and scripts).
+int run_db_start(const std::string& path);
+
 /// `flowc db stop`: stops the private cluster of the project at `path`.
 int run_db_stop(const std::string& path);
 

@@ -74,9 +74,31 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--dsn", run.dsn, "the database for every target (overrides env())");
   run_cmd->add_option("--state-dsn", run.state_dsn, "the state database (default: $FLOW_STATE_DSN, else the target)");
 
+  HistoryOptions history;
+  auto* history_cmd =
+      app.add_subcommand("history", "what ran: runs newest first, with status, duration and failed tasks");
+  history_cmd->add_option("path", history.path, "the project (default: .)");
+  history_cmd->add_option("--workflow", history.workflow, "only this workflow's runs");
+  history_cmd->add_option("--since", history.since, "how far back: 30m, 24h, 7d, 1h30m")
+      ->capture_default_str();
+  history_cmd->add_option("--format", history.format, "human | json")->capture_default_str();
+  history_cmd->add_option("--state-dsn", history.state_dsn,
+                          "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+
+  StatusOptions status;
+  auto* status_cmd =
+      app.add_subcommand("status", "one run: tasks, attempts, errors, expectations, alerts, logs");
+  status_cmd->add_option("run_id", status.run_id, "the run's id (from `flowc history`)")->required();
+  status_cmd->add_option("path", status.path, "the project (default: .)");
+  status_cmd->add_option("--format", status.format, "human | json")->capture_default_str();
+  status_cmd->add_option("--state-dsn", status.state_dsn,
+                         "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+
   std::string db_path = ".";
   auto* db_cmd = app.add_subcommand("db", "the private local PostgreSQL cluster (.flow/pg)");
   db_cmd->require_subcommand(1);
+  auto* db_start_cmd = db_cmd->add_subcommand("start", "start (or reuse) the private local cluster; prints its DSN");
+  db_start_cmd->add_option("path", db_path, "the project (default: .)");
   auto* db_stop_cmd = db_cmd->add_subcommand("stop", "stop the private local cluster");
   db_stop_cmd->add_option("path", db_path, "the project (default: .)");
 
@@ -114,6 +136,9 @@ int main(int argc, char** argv) {
   if (plan_cmd->parsed()) return run_plan(plan);
   if (graph_cmd->parsed()) return run_graph(graph);
   if (run_cmd->parsed()) return run_run(run);
+  if (history_cmd->parsed()) return run_history(history);
+  if (status_cmd->parsed()) return run_status(status);
+  if (db_start_cmd->parsed()) return run_db_start(db_path);
   if (db_stop_cmd->parsed()) return run_db_stop(db_path);
   if (inventory_cmd->parsed()) {
     if (*import_opt) {

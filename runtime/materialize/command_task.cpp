@@ -57,8 +57,14 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   env.push_back(fmt::format("FLOW_ATTEMPT={}", context.attempt));
   bool wants_dsn = false;
   for (const std::string& name : task.env_secrets) {
-    if (name == "FLOW_TARGET_DSN" || (!plan.target_dsn_env.empty() && name == plan.target_dsn_env)) wants_dsn = true;
-    if (name == "FLOW_TARGET_DSN") continue;  // comes from the resolved target, below
+    // The target's own DSN variable means the DSN the run resolved (--dsn,
+    // the variable, or the private cluster), passed under both names.
+    bool target_dsn = name == "FLOW_TARGET_DSN" || (!plan.target_dsn_env.empty() && name == plan.target_dsn_env);
+    if (target_dsn) {
+      wants_dsn = true;
+      if (name != "FLOW_TARGET_DSN" && !context.target_dsn.empty()) env.push_back(name + "=" + context.target_dsn);
+      continue;
+    }
     const char* value = std::getenv(name.c_str());
     if (!value) {
       result.message = fmt::format("the environment variable {} (a secret the command asks for) is not set", name);

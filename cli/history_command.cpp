@@ -1,0 +1,43 @@
+// `flowc history`: what ran, newest first (cli.md "Running and operating").
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/load.h"
+#include "cli/run_report.h"
+#include "cli/run_report_format.h"
+#include "cli/state_database.h"
+#include "cli/terminal.h"
+#include "compiler/check/literals.h"
+
+namespace flowc::cli {
+
+int run_history(const HistoryOptions& options) {
+  if (options.format != "human" && options.format != "json") {
+    print_error("unknown --format `" + options.format + "` (expected human or json)");
+    return kExitUsage;
+  }
+  std::optional<int64_t> since = check::parse_duration(options.since);
+  if (!since || *since <= 0) {
+    print_error("--since `" + options.since + "` is not a duration (write it like 30m, 24h, 7d or 1h30m)");
+    return kExitUsage;
+  }
+  std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn});
+  if (!db) return kExitUsage;
+
+  std::vector<RunRecord> runs;
+  ReadStatus status = read_history(*db, {options.workflow, std::chrono::seconds(*since)}, runs);
+  if (!status.ok) {
+    print_error(status.error);
+    return kExitUsage;
+  }
+  if (options.format == "json") {
+    std::cout << history_json(runs, options.since, options.workflow);
+  } else if (status.schema_missing) {
+    std::cout << "no runs yet\n";
+  } else {
+    std::cout << history_human(runs, options.since, use_color(stdout));
+  }
+  return kExitOk;
+}
+
+}  // namespace flowc::cli

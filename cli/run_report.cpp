@@ -1,0 +1,230 @@
+#include "cli/run_report.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <pqxx/pqxx>
+
+#include "runtime/state/schema.h"
+
+namespace flowc::cli {
+namespace {
+
+using runtime::state::with_schema;
+
+// Timestamps travel as epoch milliseconds: no time zone or text format of
+// the session can change what we print.
+std::string ms(std::string_view column) {
+  return fmt::format("(extract(epoch from {}) * 1000)::bigint", column);
+}
+
+/// The columns run_of() reads, for `{schema}.runs r`.
+std::string run_columns() {
+  return fmt::format(
+      "r.id, r.workflow, r.ds::text, r.env, r.stage, r.trigger, r.status, {}, {}, {}, {}, r.plan_hash, "
+      "r.parity::text, (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
+      " where t.run_id = r.id and t.state in ('failed', 'timed_out'))",
+      ms("r.created_at"), ms("r.started_at"), ms("r.finished_at"), ms("r.deadline"));
+}
+
+TimePoint at_ms(int64_t ms) {
+  return TimePoint{std::chrono::duration_cast<runtime::Clock::duration>(std::chrono::milliseconds(ms))};
+}
+
+std::optional<TimePoint> opt_time(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return at_ms(f.as<int64_t>());
+}
+
+template <class T>
+std::optional<T> opt(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return f.as<T>();
+}
+
+std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
+
+std::string first_line(const char* what) {
+  std::string s(what);
+  size_t end = s.find('\n');
+  return end == std::string::npos ? s : s.substr(0, end);
+}
+
+RunRecord run_of(const pqxx::row& row) {
+  RunRecord r;
+  r.id = row[0].as<int64_t>();
+  r.workflow = text(row[1]);
+  r.ds = text(row[2]);
+  r.env = text(row[3]);
+  r.stage = text(row[4]);
+  r.trigger = text(row[5]);
+  r.status = text(row[6]);
+  r.created = at_ms(row[7].as<int64_t>());
+  r.started = opt_time(row[8]);
+  r.finished = opt_time(row[9]);
+  r.deadline = opt_time(row[10]);
+  r.plan_hash = text(row[11]);
+  r.parity = opt<std::string>(row[12]);
+  std::string failed = text(row[13]);
+  for (size_t at = 0; at < failed.size();) {
+    size_t end = failed.find(' ', at);
+    if (end == std::string::npos) end = failed.size();
+    r.failed_tasks.push_back(failed.substr(at, end - at));
+    at = end + 1;
+  }
+  return r;
+}
+
+/// Whether the state schema has its `runs` table: a database nothing has
+/// run in yet has no schema at all.
+bool has_runs_table(pqxx::transaction_base& tx, const std::string& schema) {
+  return !tx.exec_params("select to_regclass($1::text)", with_schema("{schema}.runs", schema))[0][0]
+              .is_null();
+}
+
+/// Runs `body(tx)` in one read-only snapshot; pqxx exceptions become a
+/// ReadStatus, with the DSN's password masked should libpq echo it.
+template <class Body>
+ReadStatus guarded(const StateDatabase& db, Body&& body) {
+  ReadStatus status;
+  try {
+    pqxx::connection connection(db.dsn);
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
+    if (!has_runs_table(tx, db.schema)) {
+      status.schema_missing = true;
+      return status;
+    }
+    body(tx);
+  } catch (const pqxx::broken_connection& e) {
+    status = {false, false,
+              "cannot reach the state database: " + without_password(first_line(e.what()), db.dsn)};
+  } catch (const std::exception& e) {
+    status = {false, false,
+              "cannot read the state database: " + without_password(first_line(e.what()), db.dsn)};
+  }
+  return status;
+}
+
+void read_tasks(pqxx::transaction_base& tx, const std::string& schema, int64_t run_id, RunReport& out) {
+  std::string sql = fmt::format(
+      "select task, task_index, state, attempts, max_attempts, {}, {}, rows_written, error_class, message"
+      " from {{schema}}.task_runs where run_id = $1 order by task_index, task",
+      ms("started_at"), ms("finished_at"));
+  for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), run_id)) {
+    TaskRecord t;
+    t.task = text(row[0]);
+    t.index = row[1].as<uint32_t>();
+    t.state = text(row[2]);
+    t.attempts = row[3].as<uint32_t>();
+    t.max_attempts = row[4].as<uint32_t>();
+    t.started = opt_time(row[5]);
+    t.finished = opt_time(row[6]);
+    t.rows_written = opt<int64_t>(row[7]);
+    t.error_class = text(row[8]);
+    t.message = text(row[9]);
+    out.tasks.push_back(std::move(t));
+  }
+}
+
+void read_attempts(pqxx::transaction_base& tx, const std::string& schema, int64_t run_id, RunReport& out) {
+  std::map<std::string, size_t> task_at;
+  for (size_t i = 0; i < out.tasks.size(); ++i) task_at[out.tasks[i].task] = i;
+  std::string sql = fmt::format(
+      "select task, attempt, worker, {}, {}, outcome, sqlstate, exit_code, error_class, message, "
+      "rows_written,"
+      " log_path from {{schema}}.attempts where run_id = $1 order by task, attempt",
+      ms("started_at"), ms("finished_at"));
+  for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), run_id)) {
+    auto it = task_at.find(text(row[0]));
+    if (it == task_at.end()) continue;  // the foreign key makes this impossible
+    AttemptRecord a;
+    a.attempt = row[1].as<uint32_t>();
+    a.worker = text(row[2]);
+    a.started = at_ms(row[3].as<int64_t>());
+    a.finished = opt_time(row[4]);
+    a.outcome = text(row[5]);
+    a.sqlstate = text(row[6]);
+    a.exit_code = opt<int>(row[7]);
+    a.error_class = text(row[8]);
+    a.message = text(row[9]);
+    a.rows_written = opt<int64_t>(row[10]);
+    a.log_path = text(row[11]);
+    out.tasks[it->second].attempt_records.push_back(std::move(a));
+  }
+}
+
+void read_expectations(pqxx::transaction_base& tx, const std::string& schema, int64_t run_id,
+                       RunReport& out) {
+  const std::string sql =
+      "select e.task, e.attempt, e.expectation, e.severity, e.metric, e.value, e.passed"
+      " from {schema}.expectation_results e"
+      " left join {schema}.task_runs t on t.run_id = e.run_id and t.task = e.task"
+      " where e.run_id = $1 order by t.task_index nulls last, e.task, e.attempt, e.id";
+  for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), run_id)) {
+    ExpectationRecord e;
+    e.task = text(row[0]);
+    e.attempt = row[1].as<uint32_t>();
+    e.expectation = text(row[2]);
+    e.severity = text(row[3]);
+    e.metric = text(row[4]);
+    e.value = opt<std::string>(row[5]);
+    e.passed = row[6].as<bool>();
+    out.expectations.push_back(std::move(e));
+  }
+}
+
+void read_alerts(pqxx::transaction_base& tx, const std::string& schema, int64_t run_id, RunReport& out) {
+  std::string sql = fmt::format(
+      "select id, task, kind, route, channel, severity, status, error, tries, {}"
+      " from {{schema}}.alerts where run_id = $1 order by created_at, id",
+      ms("created_at"));
+  for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), run_id)) {
+    AlertRecord a;
+    a.id = row[0].as<int64_t>();
+    a.task = text(row[1]);
+    a.kind = text(row[2]);
+    a.route = text(row[3]);
+    a.channel = text(row[4]);
+    a.severity = text(row[5]);
+    a.status = text(row[6]);
+    a.error = text(row[7]);
+    a.tries = row[8].as<uint32_t>();
+    a.created = at_ms(row[9].as<int64_t>());
+    out.alerts.push_back(std::move(a));
+  }
+}
+
+}  // namespace
+
+ReadStatus read_history(const StateDatabase& db, const HistoryFilter& filter, std::vector<RunRecord>& runs) {
+  runs.clear();
+  return guarded(db, [&](pqxx::transaction_base& tx) {
+    std::string sql =
+        "select " + run_columns() +
+        " from {schema}.runs r"
+        " where ($1::text = '' or r.workflow = $1::text)"
+        "   and coalesce(r.started_at, r.created_at) >= now() - make_interval(secs => $2::float8)"
+        " order by coalesce(r.started_at, r.created_at) desc, r.id desc";
+    double since = static_cast<double>(filter.since.count());
+    for (const pqxx::row& row : tx.exec_params(with_schema(sql, db.schema), filter.workflow, since))
+      runs.push_back(run_of(row));
+  });
+}
+
+ReadStatus read_run(const StateDatabase& db, int64_t run_id, std::optional<RunReport>& report) {
+  report.reset();
+  return guarded(db, [&](pqxx::transaction_base& tx) {
+    std::string sql = "select " + run_columns() + " from {schema}.runs r where r.id = $1";
+    pqxx::result run = tx.exec_params(with_schema(sql, db.schema), run_id);
+    if (run.empty()) return;
+    RunReport out;
+    out.run = run_of(run[0]);
+    read_tasks(tx, db.schema, run_id, out);
+    read_attempts(tx, db.schema, run_id, out);
+    read_expectations(tx, db.schema, run_id, out);
+    read_alerts(tx, db.schema, run_id, out);
+    report = std::move(out);
+  });
+}
+
+}  // namespace flowc::cli

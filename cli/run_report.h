@@ -1,0 +1,102 @@
+// Reading run history from the state database (runtime/state/schema.cpp)
+// for `flowc history` and `flowc status`: plain structs out, SQL inside
+// run_report.cpp only, formatting in run_report_format.h. Nothing here
+// throws: database problems come back as a ReadStatus.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/state_database.h"
+#include "runtime/events/events.h"
+
+namespace flowc::cli {
+
+using TimePoint = runtime::Clock::time_point;
+
+/// One row of `runs`, with the names of its failed tasks.
+struct RunRecord {
+  int64_t id = 0;
+  std::string workflow, ds, env, stage, trigger, status;
+  TimePoint created;
+  std::optional<TimePoint> started, finished, deadline;
+  std::string plan_hash;
+  std::optional<std::string> parity;      // jsonb text, mirror runs
+  std::vector<std::string> failed_tasks;  // failed or timed out, in plan order
+};
+
+/// One row of `attempts`.
+struct AttemptRecord {
+  uint32_t attempt = 0;
+  std::string worker;
+  TimePoint started;
+  std::optional<TimePoint> finished;
+  std::string outcome;  // "" while it runs
+  std::string sqlstate;
+  std::optional<int> exit_code;
+  std::string error_class, message;
+  std::optional<int64_t> rows_written;
+  std::string log_path;
+};
+
+/// One row of `task_runs` and its attempts.
+struct TaskRecord {
+  std::string task;
+  uint32_t index = 0;
+  std::string state;
+  uint32_t attempts = 0, max_attempts = 0;
+  std::optional<TimePoint> started, finished;
+  std::optional<int64_t> rows_written;
+  std::string error_class, message;
+  std::vector<AttemptRecord> attempt_records;  // by attempt number
+};
+
+/// One row of `expectation_results`.
+struct ExpectationRecord {
+  std::string task;
+  uint32_t attempt = 0;
+  std::string expectation, severity, metric;
+  std::optional<std::string> value;
+  bool passed = false;
+};
+
+/// One row of `alerts`.
+struct AlertRecord {
+  int64_t id = 0;
+  std::string task, kind, route, channel, severity, status, error;
+  uint32_t tries = 0;
+  TimePoint created;
+};
+
+/// Everything the state database knows about one run.
+struct RunReport {
+  RunRecord run;
+  std::vector<TaskRecord> tasks;                // in plan order (task_index)
+  std::vector<ExpectationRecord> expectations;  // by task order, attempt, then as recorded
+  std::vector<AlertRecord> alerts;              // as raised
+};
+
+/// The outcome of a read. `schema_missing`: the state schema does not exist
+/// yet, so nothing has ever run there (not an error).
+struct ReadStatus {
+  bool ok = true;
+  bool schema_missing = false;
+  std::string error;  // one line, never the DSN's password
+};
+
+/// Which runs `history` lists.
+struct HistoryFilter {
+  std::string workflow;               // "" = every workflow
+  std::chrono::seconds since{86400};  // runs started (or created) this long ago or later
+};
+
+/// Runs matching `filter`, newest first (by start, else creation, then id).
+ReadStatus read_history(const StateDatabase& db, const HistoryFilter& filter, std::vector<RunRecord>& runs);
+
+/// The run `run_id`; `report` stays empty when there is no such run.
+ReadStatus read_run(const StateDatabase& db, int64_t run_id, std::optional<RunReport>& report);
+
+}  // namespace flowc::cli

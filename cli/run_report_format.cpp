@@ -1,0 +1,316 @@
+#include "cli/run_report_format.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "runtime/view/text.h"
+
+namespace flowc::cli {
+namespace {
+
+using json = nlohmann::ordered_json;  // keys in the order written: run first, then its parts
+using runtime::view::first_line;
+using runtime::view::format_duration;
+using runtime::view::format_utc;
+using runtime::view::pad;
+
+constexpr size_t kMessageWidth = 100;  // the full text is in --format json and the log
+
+// ---------------------------------------------------------------------------
+// Aligned tables.
+
+struct Cell {
+  std::string text;
+  const char* color = nullptr;  // an SGR code such as "31", or none
+};
+using Row = std::vector<Cell>;
+
+/// Columns padded to their widest cell (the last one is not, and no line
+/// ends in spaces); colour wraps the text, never the padding.
+std::string table(const std::vector<std::string>& header, const std::vector<Row>& rows, bool color) {
+  std::vector<size_t> widths(header.size(), 0);
+  for (size_t i = 0; i < header.size(); ++i) widths[i] = runtime::view::text_width(header[i]);
+  for (const Row& row : rows)
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i)
+      widths[i] = std::max(widths[i], runtime::view::text_width(row[i].text));
+  auto line = [&](const Row& row) {
+    std::string out = "  ";
+    std::string pending;  // padding, written only if something follows
+    for (size_t i = 0; i < row.size(); ++i) {
+      const Cell& cell = row[i];
+      if (!cell.text.empty()) {
+        out += pending;
+        pending.clear();
+        out += color && cell.color != nullptr ? fmt::format("\x1b[{}m{}\x1b[0m", cell.color, cell.text)
+                                              : cell.text;
+      }
+      if (i + 1 < row.size()) {
+        for (size_t n = runtime::view::text_width(cell.text); n < widths[i] + 2; ++n) pending += ' ';
+      }
+    }
+    return out + "\n";
+  };
+  Row head;
+  for (const std::string& h : header) head.push_back({h});
+  std::string out = line(head);
+  for (const Row& row : rows) out += line(row);
+  return out;
+}
+
+const char* color_of(const std::string& word) {
+  static const std::map<std::string, const char*, std::less<>> colors = {
+      {"succeeded", "32"}, {"delivered", "32"},       {"passed", "32"},    {"failed", "31"},
+      {"timed_out", "31"}, {"upstream_failed", "33"}, {"running", "33"},   {"retry_wait", "33"},
+      {"fenced", "33"},    {"not_ready", "33"},       {"suppressed", "2"},
+  };
+  auto it = colors.find(word);
+  return it == colors.end() ? nullptr : it->second;
+}
+
+// ---------------------------------------------------------------------------
+// Values.
+
+std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
+std::string env_name(const std::string& env) { return env.empty() ? "production" : env; }
+std::string when(const std::optional<TimePoint>& at) { return at ? format_utc(*at) : "-"; }
+
+std::optional<std::chrono::milliseconds> elapsed(const std::optional<TimePoint>& from,
+                                                 const std::optional<TimePoint>& to) {
+  if (!from || !to) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*to - *from);
+}
+std::string duration(const std::optional<TimePoint>& from, const std::optional<TimePoint>& to) {
+  auto d = elapsed(from, to);
+  return d ? format_duration(*d) : "-";
+}
+std::string number(const std::optional<int64_t>& n) { return n ? std::to_string(*n) : "-"; }
+std::string message(const std::string& text) { return first_line(text, kMessageWidth); }
+
+json time_json(const std::optional<TimePoint>& at) { return at ? json(format_utc(*at)) : json(nullptr); }
+json duration_json(const std::optional<TimePoint>& from, const std::optional<TimePoint>& to) {
+  auto d = elapsed(from, to);
+  return d ? json(d->count()) : json(nullptr);
+}
+template <class T>
+json opt_json(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+json text_json(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+json run_json(const RunRecord& r) {
+  return {{"id", r.id},
+          {"workflow", r.workflow},
+          {"ds", r.ds},
+          {"env", r.env},
+          {"stage", r.stage},
+          {"trigger", r.trigger},
+          {"status", r.status},
+          {"created", format_utc(r.created)},
+          {"started", time_json(r.started)},
+          {"finished", time_json(r.finished)},
+          {"deadline", time_json(r.deadline)},
+          {"duration_ms", duration_json(r.started, r.finished)},
+          {"plan_hash", r.plan_hash},
+          {"failed_tasks", r.failed_tasks}};
+}
+
+/// The parity report compactly: the jsonb text as PostgreSQL prints it has
+/// spaces after every `:` and `,`.
+json parity_json(const std::optional<std::string>& parity) {
+  if (!parity) return nullptr;
+  json parsed = json::parse(*parity, nullptr, false);
+  return parsed.is_discarded() ? json(*parity) : parsed;
+}
+
+}  // namespace
+
+std::string history_human(const std::vector<RunRecord>& runs, const std::string& since, bool color) {
+  if (runs.empty()) return "no runs in the last " + since + "\n";
+  std::vector<Row> rows;
+  std::vector<std::pair<std::string, size_t>> counts;  // by status, in order of first appearance
+  for (const RunRecord& r : runs) {
+    std::string failed;
+    for (const std::string& t : r.failed_tasks) failed += (failed.empty() ? "" : ", ") + t;
+    rows.push_back({{std::to_string(r.id)},
+                    {r.workflow},
+                    {r.ds},
+                    {env_name(r.env)},
+                    {r.stage},
+                    {r.trigger},
+                    {r.status, color_of(r.status)},
+                    {when(r.started)},
+                    {duration(r.started, r.finished)},
+                    {failed, "31"}});
+    auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == r.status; });
+    if (it == counts.end())
+      counts.push_back({r.status, 1});
+    else
+      ++it->second;
+  }
+  std::string out = table(
+      {"ID", "WORKFLOW", "DS", "ENV", "STAGE", "TRIGGER", "STATUS", "STARTED", "DURATION", "FAILED TASKS"},
+      rows, color);
+  std::string tally;
+  for (const auto& [status, n] : counts)
+    tally += fmt::format("{}{} {}", tally.empty() ? "" : ", ", n, status);
+  out +=
+      fmt::format("\n{} run{} in the last {}: {}\n", runs.size(), runs.size() == 1 ? "" : "s", since, tally);
+  return out;
+}
+
+std::string history_json(const std::vector<RunRecord>& runs, const std::string& since,
+                         const std::string& workflow) {
+  json list = json::array();
+  for (const RunRecord& r : runs) list.push_back(run_json(r));
+  json out = {{"since", since}, {"workflow", text_json(workflow)}, {"runs", list}};
+  return out.dump(2) + "\n";
+}
+
+std::string status_human(const RunReport& report, bool color) {
+  const RunRecord& r = report.run;
+  std::string out = fmt::format("run {}: workflow {}, ds {}, {}\n", r.id, r.workflow, r.ds, env_name(r.env));
+  auto field = [&](std::string_view key, const std::string& value, const char* c = nullptr) {
+    out += "  " + pad(key, 11) +
+           (color && c != nullptr ? fmt::format("\x1b[{}m{}\x1b[0m", c, value) : value) + "\n";
+  };
+  field("status", r.status, color_of(r.status));
+  field("stage", r.stage);
+  field("trigger", r.trigger);
+  field("started", when(r.started));
+  field("finished", when(r.finished));
+  field("duration", duration(r.started, r.finished));
+  if (r.deadline) field("deadline", format_utc(*r.deadline));
+  field("plan hash", r.plan_hash);
+
+  std::vector<Row> tasks, attempts;
+  for (const TaskRecord& t : report.tasks) {
+    tasks.push_back({{t.task},
+                     {t.state, color_of(t.state)},
+                     {fmt::format("{}/{}", t.attempts, t.max_attempts)},
+                     {duration(t.started, t.finished)},
+                     {number(t.rows_written)},
+                     {or_dash(t.error_class)},
+                     {message(t.message)}});
+    for (const AttemptRecord& a : t.attempt_records) {
+      std::string code = !a.sqlstate.empty() ? a.sqlstate
+                         : a.exit_code       ? "exit " + std::to_string(*a.exit_code)
+                                             : "-";
+      attempts.push_back(
+          {{t.task},
+           {std::to_string(a.attempt)},
+           {a.outcome.empty() ? "running" : a.outcome, color_of(a.outcome.empty() ? "running" : a.outcome)},
+           {format_utc(a.started)},
+           {duration(a.started, a.finished)},
+           {code},
+           {or_dash(a.error_class)},
+           {a.log_path},
+           {message(a.message)}});
+    }
+  }
+  out += fmt::format("\ntasks, in plan order ({}):\n", tasks.size());
+  out += table({"TASK", "STATE", "ATTEMPTS", "DURATION", "ROWS", "CLASS", "ERROR"}, tasks, color);
+  if (attempts.empty()) {
+    out += "\nattempts: none\n";
+  } else {
+    out += fmt::format("\nattempts ({}):\n", attempts.size());
+    out += table({"TASK", "#", "OUTCOME", "STARTED", "DURATION", "CODE", "CLASS", "LOG", "MESSAGE"}, attempts,
+                 color);
+  }
+
+  if (report.expectations.empty()) {
+    out += "\nexpectations: none\n";
+  } else {
+    std::vector<Row> rows;
+    for (const ExpectationRecord& e : report.expectations) {
+      const char* failed_color = e.severity == "error" ? "31" : "33";
+      rows.push_back({{e.task},
+                      {std::to_string(e.attempt)},
+                      {e.expectation},
+                      {e.severity},
+                      {e.metric},
+                      {e.value.value_or("null")},
+                      {e.passed ? "passed" : "failed", e.passed ? "32" : failed_color}});
+    }
+    out += fmt::format("\nexpectations ({}):\n", rows.size());
+    out += table({"TASK", "#", "CHECK", "SEVERITY", "METRIC", "VALUE", "RESULT"}, rows, color);
+  }
+
+  if (report.alerts.empty()) {
+    out += "\nalerts: none\n";
+  } else {
+    std::vector<Row> rows;
+    for (const AlertRecord& a : report.alerts)
+      rows.push_back({{a.kind},
+                      {or_dash(a.task)},
+                      {a.route},
+                      {a.channel},
+                      {a.severity},
+                      {a.status, color_of(a.status)},
+                      {message(a.error)}});
+    out += fmt::format("\nalerts ({}):\n", rows.size());
+    out += table({"KIND", "TASK", "ROUTE", "CHANNEL", "SEVERITY", "STATUS", "ERROR"}, rows, color);
+  }
+
+  if (r.parity) {
+    json parity = parity_json(r.parity);
+    out += "\nparity:\n  " + (parity.is_string() ? parity.get<std::string>() : parity.dump()) + "\n";
+  }
+  return out;
+}
+
+std::string status_json(const RunReport& report) {
+  json tasks = json::array(), attempts = json::array(), expectations = json::array(), alerts = json::array();
+  for (const TaskRecord& t : report.tasks) {
+    tasks.push_back({{"task", t.task},
+                     {"index", t.index},
+                     {"state", t.state},
+                     {"attempts", t.attempts},
+                     {"max_attempts", t.max_attempts},
+                     {"started", time_json(t.started)},
+                     {"finished", time_json(t.finished)},
+                     {"duration_ms", duration_json(t.started, t.finished)},
+                     {"rows_written", opt_json(t.rows_written)},
+                     {"error_class", text_json(t.error_class)},
+                     {"message", text_json(t.message)}});
+    for (const AttemptRecord& a : t.attempt_records)
+      attempts.push_back({{"task", t.task},
+                          {"attempt", a.attempt},
+                          {"worker", a.worker},
+                          {"outcome", text_json(a.outcome)},
+                          {"started", format_utc(a.started)},
+                          {"finished", time_json(a.finished)},
+                          {"duration_ms", duration_json(a.started, a.finished)},
+                          {"sqlstate", text_json(a.sqlstate)},
+                          {"exit_code", opt_json(a.exit_code)},
+                          {"error_class", text_json(a.error_class)},
+                          {"message", text_json(a.message)},
+                          {"rows_written", opt_json(a.rows_written)},
+                          {"log_path", a.log_path}});
+  }
+  for (const ExpectationRecord& e : report.expectations)
+    expectations.push_back({{"task", e.task},
+                            {"attempt", e.attempt},
+                            {"check", e.expectation},
+                            {"severity", e.severity},
+                            {"metric", e.metric},
+                            {"value", opt_json(e.value)},
+                            {"passed", e.passed}});
+  for (const AlertRecord& a : report.alerts)
+    alerts.push_back({{"id", a.id},
+                      {"kind", a.kind},
+                      {"task", text_json(a.task)},
+                      {"route", a.route},
+                      {"channel", a.channel},
+                      {"severity", a.severity},
+                      {"status", a.status},
+                      {"error", text_json(a.error)},
+                      {"tries", a.tries},
+                      {"created", format_utc(a.created)}});
+  json out = {{"run", run_json(report.run)},  {"tasks", tasks},   {"attempts", attempts},
+              {"expectations", expectations}, {"alerts", alerts}, {"parity", parity_json(report.run.parity)}};
+  return out.dump(2) + "\n";
+}
+
+}  // namespace flowc::cli

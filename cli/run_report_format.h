@@ -1,0 +1,29 @@
+// Rendering what run_report.h read: aligned tables for people, one JSON
+// object for programs. No SQL here, and no I/O: every function returns text.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/run_report.h"
+
+namespace flowc::cli {
+
+/// `flowc history` for people: one aligned row per run (newest first) and a
+/// count by status; `since` is the window as the user wrote it (`24h`).
+/// ANSI colour on the status words when `color`.
+std::string history_human(const std::vector<RunRecord>& runs, const std::string& since, bool color);
+
+/// `flowc history --format json`: `{"since", "workflow", "runs": [...]}`.
+std::string history_json(const std::vector<RunRecord>& runs, const std::string& since,
+                         const std::string& workflow);
+
+/// `flowc status` for people: the run's header, then tables of its tasks,
+/// attempts, expectation results and alerts, and its parity report.
+std::string status_human(const RunReport& report, bool color);
+
+/// `flowc status --format json`: `{"run", "tasks", "attempts",
+/// "expectations", "alerts", "parity"}`.
+std::string status_json(const RunReport& report);
+
+}  // namespace flowc::cli

@@ -1,0 +1,129 @@
+#include "cli/state_database.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "cli/load.h"
+#include "cli/local_cluster.h"
+#include "compiler/project/project.h"
+#include "runtime/localpg/localpg.h"
+
+namespace flowc::cli {
+namespace {
+
+std::string from_env(const std::string& name) {
+  if (name.empty()) return "";
+  const char* value = std::getenv(name.c_str());
+  return value != nullptr ? std::string(value) : std::string();
+}
+
+/// The target whose database holds the runs: the named workflow's, else the
+/// project's default, else the only workflow's; nullptr when none is clear.
+const model::Target* pick_target(const model::Model& model, const std::string& workflow) {
+  auto target_of = [&](model::TargetId id) -> const model::Target* {
+    return id.valid() && id.index < model.targets.size() ? &model.targets[id.index] : nullptr;
+  };
+  if (!workflow.empty()) {
+    for (const model::Workflow& w : model.workflows)
+      if (w.name == workflow) return target_of(w.target);
+  }
+  if (const model::Target* t = target_of(model.project.default_target)) return t;
+  if (model.workflows.size() == 1) return target_of(model.workflows.front().target);
+  return nullptr;
+}
+
+/// The passwords written in a DSN: `password=...` (key/value or URI query)
+/// and `user:password@` in a URI.
+std::vector<std::string> passwords_in(const std::string& dsn) {
+  std::vector<std::string> out;
+  for (size_t at = dsn.find("password="); at != std::string::npos; at = dsn.find("password=", at + 1)) {
+    size_t begin = at + 9;
+    bool quoted = begin < dsn.size() && dsn[begin] == '\'';
+    if (quoted) ++begin;
+    size_t end = begin;
+    while (end < dsn.size() && (quoted ? dsn[end] != '\'' : dsn[end] != ' ' && dsn[end] != '&')) ++end;
+    if (end > begin) out.push_back(dsn.substr(begin, end - begin));
+  }
+  if (size_t scheme = dsn.find("://"); scheme != std::string::npos) {
+    size_t begin = scheme + 3;
+    size_t end = dsn.find_first_of("/?", begin);
+    std::string authority = dsn.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+    size_t at = authority.rfind('@');
+    if (at != std::string::npos) {
+      size_t colon = authority.find(':');
+      if (colon < at && at > colon + 1) out.push_back(authority.substr(colon + 1, at - colon - 1));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string without_password(std::string message, const std::string& dsn) {
+  for (const std::string& password : passwords_in(dsn)) {
+    for (size_t at = message.find(password); at != std::string::npos; at = message.find(password, at + 3))
+      message.replace(at, password.size(), "***");
+  }
+  return message;
+}
+
+std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& request) {
+  StateDatabase db;
+  std::string dsn = request.state_dsn.empty() ? from_env("FLOW_STATE_DSN") : request.state_dsn;
+
+  // Compiled quietly: only the project block (schema) and the targets are
+  // read, and a project with errors in its tasks still names those. Problems
+  // finding the project matter only when no DSN was given.
+  std::vector<project::LoadError> errors;
+  std::vector<project::ProjectFiles> projects = project::discover({request.path}, errors);
+  std::unique_ptr<project::Compilation> compilation;
+  if (projects.size() == 1)
+    compilation = project::compile(projects.front(), project::default_stdlib_dir(), errors);
+  if (compilation) db.schema = compilation->model.project.state_schema;
+  if (!dsn.empty()) {
+    db.dsn = dsn;
+    return db;
+  }
+
+  if (!compilation) {
+    std::string why = projects.size() > 1
+                          ? "`" + request.path + "` holds " + std::to_string(projects.size()) + " projects"
+                      : errors.empty() ? request.path + ": no .flow project here"
+                                       : errors.front().path + ": " + errors.front().message;
+    print_error("no state database: pass --state-dsn or set FLOW_STATE_DSN (" + why + ")");
+    return std::nullopt;
+  }
+  const model::Target* target = pick_target(compilation->model, request.workflow);
+  if (target != nullptr) {
+    db.dsn = from_env(target->dsn_env);
+    if (db.dsn.empty()) db.dsn = target->dsn;
+    if (!db.dsn.empty()) return db;
+  }
+
+  std::filesystem::path cluster_dir =
+      std::filesystem::path(local_cluster_dir(compilation->root)).lexically_normal();
+  std::error_code ec;
+  if (std::filesystem::exists(cluster_dir / "PG_VERSION", ec)) {
+    std::string error;
+    std::optional<runtime::localpg::Cluster> cluster =
+        runtime::localpg::ensure_running(cluster_dir, true, error);
+    if (!cluster) {
+      print_error(error);
+      return std::nullopt;
+    }
+    db.dsn = cluster->dsn("postgres");
+    db.embedded = true;
+    return db;
+  }
+
+  std::string also = target != nullptr && !target->dsn_env.empty()
+                         ? " or " + target->dsn_env + " (the DSN of target `" + target->name + "`)"
+                         : std::string();
+  print_error("no state database: pass --state-dsn or set FLOW_STATE_DSN" + also +
+              "; there is no private cluster in " + cluster_dir.string() + " either");
+  return std::nullopt;
+}
+
+}  // namespace flowc::cli

@@ -1,0 +1,38 @@
+// Finding the state database to read, without running anything: `history`
+// and `status` today, `retry`, `ops` and `cutover` later. cli.md "Running
+// and operating": --state-dsn, else FLOW_STATE_DSN, else the DSN of the
+// project's target, else the project's private cluster in `.flow/pg` when
+// one was ever created (a cluster is never created just to be read).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace flowc::cli {
+
+/// Where run history lives. The DSN is a secret: never print it.
+struct StateDatabase {
+  std::string dsn;
+  std::string schema = "flow";  // the project's `state_schema`
+  bool embedded = false;        // the private cluster in `.flow/pg`
+};
+
+/// What the command line says about the state database.
+struct StateDatabaseRequest {
+  std::string path = ".";  // the project
+  std::string workflow;    // whose target to use ("" = the default target or the only workflow's)
+  std::string state_dsn;   // --state-dsn
+};
+
+/// Resolves the state database for `request`. The schema comes from the
+/// project at `request.path` when there is exactly one there, else "flow".
+/// Starts the project's private cluster when it exists but is stopped (saying
+/// so on stderr). When no database can be found, or the private cluster does
+/// not start, prints one `flowc: ...` line and returns std::nullopt (exit 2).
+std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& request);
+
+/// `message` with the password of `dsn` (key/value or URI form) replaced by
+/// `***`, for error text that might echo the connection string.
+std::string without_password(std::string message, const std::string& dsn);
+
+}  // namespace flowc::cli

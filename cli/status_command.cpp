@@ -1,0 +1,51 @@
+// `flowc status RUN_ID`: one run in detail (cli.md "Running and operating").
+#include <charconv>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/load.h"
+#include "cli/run_report.h"
+#include "cli/run_report_format.h"
+#include "cli/state_database.h"
+#include "cli/terminal.h"
+
+namespace flowc::cli {
+namespace {
+
+/// A run id as the database numbers them (a positive integer), else nullopt.
+std::optional<int64_t> parse_run_id(const std::string& text) {
+  int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+int run_status(const StatusOptions& options) {
+  if (options.format != "human" && options.format != "json") {
+    print_error("unknown --format `" + options.format + "` (expected human or json)");
+    return kExitUsage;
+  }
+  auto no_such_run = [&] {
+    print_error("no run " + options.run_id + " in the state database");
+    return kExitUsage;
+  };
+  // Not a number: no run can have that id, whatever the database holds.
+  std::optional<int64_t> run_id = parse_run_id(options.run_id);
+  if (!run_id) return no_such_run();
+
+  std::optional<StateDatabase> db = find_state_database({options.path, "", options.state_dsn});
+  if (!db) return kExitUsage;
+  std::optional<RunReport> report;
+  ReadStatus status = read_run(*db, *run_id, report);
+  if (!status.ok) {
+    print_error(status.error);
+    return kExitUsage;
+  }
+  if (!report) return no_such_run();
+  std::cout << (options.format == "json" ? status_json(*report) : status_human(*report, use_color(stdout)));
+  return kExitOk;
+}
+
+}  // namespace flowc::cli

@@ -1,0 +1,456 @@
+// `flowc history` and `flowc status` end to end: a migrated state database
+// seeded by SQL with fixed timestamps, the built binary run against it with
+// --state-dsn, and its exact output compared.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "cli/run_report_format.h"
+#include "cli/state_database.h"
+#include "runtime/process/process.h"
+#include "runtime/state/migrate.h"
+#include "tests/support/pg_harness.h"
+
+namespace {
+
+using nlohmann::json;
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+/// Runs the built flowc in `cwd` (default: an empty scratch directory, so no
+/// project is found) with a clean environment: no FLOW_STATE_DSN leaks in.
+Result run_flowc(std::vector<std::string> args, std::string cwd = "", std::vector<std::string> env = {}) {
+  flowc::runtime::ProcessOptions options;
+  options.argv = {FLOWC_BINARY};
+  options.argv.insert(options.argv.end(), args.begin(), args.end());
+  options.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"};
+  options.env.insert(options.env.end(), env.begin(), env.end());
+  options.cwd = cwd.empty() ? flowc::testing::scratch_dir("cwd") : cwd;
+  options.timeout = std::chrono::seconds(120);
+  flowc::runtime::ProcessResult r = flowc::runtime::run_process(options);
+  REQUIRE_MESSAGE(r.started, r.error);
+  return {r.exit_code, r.output};
+}
+
+void exec(const std::string& dsn, const std::string& sql) {
+  pqxx::connection c(dsn);
+  pqxx::nontransaction tx(c);
+  tx.exec(sql);
+}
+
+/// A fresh database with the state schema `schema` migrated into it.
+std::string state_database(const std::string& schema = "flow") {
+  std::string dsn = flowc::testing::fresh_database("history");
+  pqxx::connection c(dsn);
+  flowc::runtime::state::MigrateOutcome m = flowc::runtime::state::migrate(c, schema);
+  REQUIRE_MESSAGE(m.ok, m.error);
+  return dsn;
+}
+
+// Last night: a mirror run of daily_kpi that failed in stage_orders (one
+// transient, then one permanent error), blocking revenue_daily, with
+// expectation results, two alerts and a parity report; the night before, a
+// clean run; and today a finance run in progress and a pending backfill.
+constexpr const char* kSeed = R"sql(
+insert into flow.runs (id, workflow, ds, env, stage, trigger, status, created_at, started_at, finished_at, plan_hash, plan, parity) values
+ (1, 'daily_kpi', '2026-11-23', '', 'mirror', 'schedule', 'succeeded', '2026-11-24 07:00:00Z', '2026-11-24 07:00:03Z', '2026-11-24 07:01:15.4Z', 'aaaa1111bbbb2222', '{}', null),
+ (2, 'daily_kpi', '2026-11-24', '', 'mirror', 'schedule', 'failed', '2026-11-25 07:00:00Z', '2026-11-25 07:00:03Z', '2026-11-25 07:02:15Z', 'd6b097cd4265f1b6', '{}',
+     '{"staging.orders": {"legacy_rows": 1204, "mirror_rows": 1200, "missing_keys": 4}, "passed": false}'),
+ (3, 'finance_close', '2026-11-24', 'staging', 'model', 'manual', 'running', '2026-11-25 08:10:00Z', '2026-11-25 08:10:00.5Z', null, 'cccc3333dddd4444', '{}', null),
+ (4, 'daily_kpi', '2026-11-20', '', 'mirror', 'backfill', 'pending', '2026-11-25 09:00:00Z', null, null, 'd6b097cd4265f1b6', '{}', null);
+select setval(pg_get_serial_sequence('flow.runs', 'id'), 4);
+
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts, started_at, finished_at, rows_written, error_class, message) values
+ (1, 'orders',        0, 'succeeded', 1, 1, '2026-11-24 07:00:03Z', '2026-11-24 07:00:03.4Z', null, null, null),
+ (1, 'stage_orders',  1, 'succeeded', 1, 3, '2026-11-24 07:00:03.5Z', '2026-11-24 07:01:15Z', 1180, null, null),
+ (2, 'orders',        0, 'succeeded', 1, 1, '2026-11-25 07:00:03Z', '2026-11-25 07:00:03.4Z', null, null, null),
+ (2, 'stage_orders',  1, 'failed', 2, 3, '2026-11-25 07:00:03.5Z', '2026-11-25 07:01:08Z', null, 'permanent', 'relation "raw.orders_v2" does not exist'),
+ (2, 'customers',     2, 'succeeded', 1, 1, '2026-11-25 07:00:03.5Z', '2026-11-25 07:00:15.9Z', 1200, null, null),
+ (2, 'revenue_daily', 3, 'upstream_failed', 0, 3, null, null, null, null, null),
+ (2, 'export_csv',    4, 'timed_out', 1, 1, '2026-11-25 07:00:16Z', '2026-11-25 07:02:15Z', null, 'timeout', 'timed out after 2m'),
+ (3, 'ledger',        0, 'running', 1, 1, '2026-11-25 08:10:01Z', null, null, null, null),
+ (4, 'orders',        0, 'pending', 0, 1, null, null, null, null, null);
+
+insert into flow.attempts (run_id, task, attempt, worker, lease_token, started_at, finished_at, outcome, sqlstate, exit_code, error_class, message, rows_written, log_path) values
+ (2, 'orders', 1, 'host:1:0', gen_random_uuid(), '2026-11-25 07:00:03Z', '2026-11-25 07:00:03.4Z', 'succeeded', null, null, null, null, null, '.flow/logs/2/orders.1.log'),
+ (2, 'stage_orders', 1, 'host:1:1', gen_random_uuid(), '2026-11-25 07:00:03.5Z', '2026-11-25 07:00:04.7Z', 'failed', '08006', null, 'transient',
+     E'server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally', null, '.flow/logs/2/stage_orders.1.log'),
+ (2, 'stage_orders', 2, 'host:1:0', gen_random_uuid(), '2026-11-25 07:01:04.7Z', '2026-11-25 07:01:08Z', 'failed', '42P01', null, 'permanent',
+     'relation "raw.orders_v2" does not exist', null, '.flow/logs/2/stage_orders.2.log'),
+ (2, 'customers', 1, 'host:1:2', gen_random_uuid(), '2026-11-25 07:00:03.5Z', '2026-11-25 07:00:15.9Z', 'succeeded', null, null, null, null, 1200, '.flow/logs/2/customers.1.log'),
+ (2, 'export_csv', 1, 'host:1:3', gen_random_uuid(), '2026-11-25 07:00:16Z', '2026-11-25 07:02:15Z', 'failed', null, 143, 'timeout', 'timed out after 2m', null, '.flow/logs/2/export_csv.1.log'),
+ (3, 'ledger', 1, 'host:2:0', gen_random_uuid(), '2026-11-25 08:10:01Z', null, null, null, null, null, null, null, '.flow/logs/3/ledger.1.log');
+
+insert into flow.expectation_results (run_id, task, attempt, expectation, severity, metric, value, passed, recorded_at) values
+ (2, 'customers', 1, 'unique(customer_id)', 'error', 'duplicate_count(customer_id)', '0', true, '2026-11-25 07:00:15Z'),
+ (2, 'customers', 1, 'row_count > 1000', 'warn', 'row_count', '1200', true, '2026-11-25 07:00:15Z'),
+ (2, 'customers', 1, 'freshness(updated_at) < 1h', 'warn', 'freshness(updated_at)', '7260', false, '2026-11-25 07:00:15Z'),
+ (2, 'orders', 1, 'not_null(order_id)', 'error', 'null_count(order_id)', null, true, '2026-11-25 07:00:03Z');
+
+insert into flow.alerts (run_id, workflow, task, kind, route, channel, severity, dedup_key, payload, status, error, tries, created_at) values
+ (2, 'daily_kpi', 'customers', 'warning', 'analytics_oncall', 'webhook', 'low', 'k1', '{}', 'suppressed', null, 0, '2026-11-25 07:00:16Z'),
+ (2, 'daily_kpi', 'stage_orders', 'failure', 'analytics_oncall', 'webhook', 'high', 'k2', '{}', 'delivered', null, 1, '2026-11-25 07:01:09Z'),
+ (2, 'daily_kpi', 'stage_orders', 'failure', 'analytics_oncall', 'jsonl', 'high', 'k2', '{}', 'failed', 'cannot open /var/log/flow/alerts.jsonl: Permission denied', 3, '2026-11-25 07:01:09Z'),
+ (2, 'daily_kpi', null, 'parity', 'analytics_oncall', 'webhook', 'high', 'k3', '{}', 'delivered', null, 1, '2026-11-25 07:02:15Z');
+)sql";
+
+std::string seeded() {
+  std::string dsn = state_database();
+  exec(dsn, kSeed);
+  return dsn;
+}
+
+// Goldens read as the terminal shows them.
+// clang-format off
+constexpr const char* kHistory =
+    "  ID  WORKFLOW       DS          ENV         STAGE   TRIGGER   STATUS     STARTED               DURATION  FAILED TASKS\n"
+    "  4   daily_kpi      2026-11-20  production  mirror  backfill  pending    -                     -\n"
+    "  3   finance_close  2026-11-24  staging     model   manual    running    2026-11-25T08:10:00Z  -\n"
+    "  2   daily_kpi      2026-11-24  production  mirror  schedule  failed     2026-11-25T07:00:03Z  2m12s     stage_orders, export_csv\n"
+    "  1   daily_kpi      2026-11-23  production  mirror  schedule  succeeded  2026-11-24T07:00:03Z  1m12s\n"
+    "\n"
+    "4 runs in the last 3650d: 1 pending, 1 running, 1 failed, 1 succeeded\n";
+// clang-format on
+
+}  // namespace
+
+TEST_CASE("history: every run newest first, with status, start, duration and failed tasks") {
+  std::string dsn = seeded();
+  Result r = run_flowc({"history", "--since", "3650d", "--state-dsn", dsn});
+  CHECK(r.exit_code == 0);
+  CHECK(r.output == kHistory);
+}
+
+TEST_CASE("history --format json: one object with the runs and their failed tasks") {
+  std::string dsn = seeded();
+  Result r = run_flowc({"history", "--since", "3650d", "--format", "json", "--state-dsn", dsn});
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.output);
+  CHECK(j["since"] == "3650d");
+  CHECK(j["workflow"].is_null());
+  REQUIRE(j["runs"].size() == 4);
+  std::vector<int64_t> ids;
+  for (const json& run : j["runs"]) ids.push_back(run["id"].get<int64_t>());
+  CHECK(ids == std::vector<int64_t>{4, 3, 2, 1});
+  const json& failed = j["runs"][2];
+  CHECK(failed["workflow"] == "daily_kpi");
+  CHECK(failed["ds"] == "2026-11-24");
+  CHECK(failed["env"] == "");
+  CHECK(failed["stage"] == "mirror");
+  CHECK(failed["trigger"] == "schedule");
+  CHECK(failed["status"] == "failed");
+  CHECK(failed["started"] == "2026-11-25T07:00:03Z");
+  CHECK(failed["finished"] == "2026-11-25T07:02:15Z");
+  CHECK(failed["duration_ms"] == 132000);
+  CHECK(failed["failed_tasks"] == json::array({"stage_orders", "export_csv"}));
+  CHECK(j["runs"][0]["started"].is_null());
+  CHECK(j["runs"][1]["env"] == "staging");
+}
+
+TEST_CASE("status: the run's header, tasks in plan order, attempts, expectations, alerts and parity") {
+  std::string dsn = seeded();
+  Result r = run_flowc({"status", "2", "--state-dsn", dsn});
+  CHECK(r.exit_code == 0);
+  // clang-format off
+  CHECK(r.output ==
+        "run 2: workflow daily_kpi, ds 2026-11-24, production\n"
+        "  status     failed\n"
+        "  stage      mirror\n"
+        "  trigger    schedule\n"
+        "  started    2026-11-25T07:00:03Z\n"
+        "  finished   2026-11-25T07:02:15Z\n"
+        "  duration   2m12s\n"
+        "  plan hash  d6b097cd4265f1b6\n"
+        "\n"
+        "tasks, in plan order (5):\n"
+        "  TASK           STATE            ATTEMPTS  DURATION  ROWS  CLASS      ERROR\n"
+        "  orders         succeeded        1/1       0.4s      -     -\n"
+        "  stage_orders   failed           2/3       1m04s     -     permanent  relation \"raw.orders_v2\" does not exist\n"
+        "  customers      succeeded        1/1       12.4s     1200  -\n"
+        "  revenue_daily  upstream_failed  0/3       -         -     -\n"
+        "  export_csv     timed_out        1/1       1m59s     -     timeout    timed out after 2m\n"
+        "\n"
+        "attempts (5):\n"
+        "  TASK          #  OUTCOME    STARTED               DURATION  CODE      CLASS      LOG                              MESSAGE\n"
+        "  orders        1  succeeded  2026-11-25T07:00:03Z  0.4s      -         -          .flow/logs/2/orders.1.log\n"
+        "  stage_orders  1  failed     2026-11-25T07:00:03Z  1.2s      08006     transient  .flow/logs/2/stage_orders.1.log  server closed the connection unexpectedly\n"
+        "  stage_orders  2  failed     2026-11-25T07:01:04Z  3.3s      42P01     permanent  .flow/logs/2/stage_orders.2.log  relation \"raw.orders_v2\" does not exist\n"
+        "  customers     1  succeeded  2026-11-25T07:00:03Z  12.4s     -         -          .flow/logs/2/customers.1.log\n"
+        "  export_csv    1  failed     2026-11-25T07:00:16Z  1m59s     exit 143  timeout    .flow/logs/2/export_csv.1.log    timed out after 2m\n"
+        "\n"
+        "expectations (4):\n"
+        "  TASK       #  CHECK                       SEVERITY  METRIC                        VALUE  RESULT\n"
+        "  orders     1  not_null(order_id)          error     null_count(order_id)          null   passed\n"
+        "  customers  1  unique(customer_id)         error     duplicate_count(customer_id)  0      passed\n"
+        "  customers  1  row_count > 1000            warn      row_count                     1200   passed\n"
+        "  customers  1  freshness(updated_at) < 1h  warn      freshness(updated_at)         7260   failed\n"
+        "\n"
+        "alerts (4):\n"
+        "  KIND     TASK          ROUTE             CHANNEL  SEVERITY  STATUS      ERROR\n"
+        "  warning  customers     analytics_oncall  webhook  low       suppressed\n"
+        "  failure  stage_orders  analytics_oncall  webhook  high      delivered\n"
+        "  failure  stage_orders  analytics_oncall  jsonl    high      failed      cannot open /var/log/flow/alerts.jsonl: Permission denied\n"
+        "  parity   -             analytics_oncall  webhook  high      delivered\n"
+        "\n"
+        "parity:\n"
+        "  {\"passed\":false,\"staging.orders\":{\"legacy_rows\":1204,\"mirror_rows\":1200,\"missing_keys\":4}}\n");
+  // clang-format on
+}
+
+TEST_CASE("status: a pending run has no attempts, expectations or alerts yet") {
+  std::string dsn = seeded();
+  Result r = run_flowc({"status", "4", "--state-dsn", dsn});
+  CHECK(r.exit_code == 0);
+  // clang-format off
+  CHECK(r.output ==
+        "run 4: workflow daily_kpi, ds 2026-11-20, production\n"
+        "  status     pending\n"
+        "  stage      mirror\n"
+        "  trigger    backfill\n"
+        "  started    -\n"
+        "  finished   -\n"
+        "  duration   -\n"
+        "  plan hash  d6b097cd4265f1b6\n"
+        "\n"
+        "tasks, in plan order (1):\n"
+        "  TASK    STATE    ATTEMPTS  DURATION  ROWS  CLASS  ERROR\n"
+        "  orders  pending  0/1       -         -     -\n"
+        "\n"
+        "attempts: none\n"
+        "\n"
+        "expectations: none\n"
+        "\n"
+        "alerts: none\n");
+  // clang-format on
+}
+
+TEST_CASE("status --format json: one object with the run, tasks, attempts, expectations, alerts and parity") {
+  std::string dsn = seeded();
+  Result r = run_flowc({"status", "2", "--format", "json", "--state-dsn", dsn});
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.output);
+  CHECK(j["run"]["id"] == 2);
+  CHECK(j["run"]["status"] == "failed");
+  CHECK(j["run"]["plan_hash"] == "d6b097cd4265f1b6");
+  CHECK(j["run"]["duration_ms"] == 132000);
+  REQUIRE(j["tasks"].size() == 5);
+  std::vector<std::string> order;
+  for (const json& t : j["tasks"]) order.push_back(t["task"]);
+  CHECK(order ==
+        std::vector<std::string>{"orders", "stage_orders", "customers", "revenue_daily", "export_csv"});
+  const json& stage = j["tasks"][1];
+  CHECK(stage["state"] == "failed");
+  CHECK(stage["attempts"] == 2);
+  CHECK(stage["max_attempts"] == 3);
+  CHECK(stage["error_class"] == "permanent");
+  CHECK(stage["message"] == "relation \"raw.orders_v2\" does not exist");
+  CHECK(j["tasks"][2]["rows_written"] == 1200);
+  CHECK(j["tasks"][3]["started"].is_null());
+  REQUIRE(j["attempts"].size() == 5);
+  const json& first = j["attempts"][1];
+  CHECK(first["task"] == "stage_orders");
+  CHECK(first["attempt"] == 1);
+  CHECK(first["sqlstate"] == "08006");
+  CHECK(first["exit_code"].is_null());
+  CHECK(first["error_class"] == "transient");
+  // The whole message, not only the first line the table shows.
+  CHECK(first["message"] ==
+        "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally");
+  CHECK(first["log_path"] == ".flow/logs/2/stage_orders.1.log");
+  CHECK(first["duration_ms"] == 1200);
+  CHECK(j["attempts"][4]["exit_code"] == 143);
+  REQUIRE(j["expectations"].size() == 4);
+  CHECK(j["expectations"][3]["check"] == "freshness(updated_at) < 1h");
+  CHECK(j["expectations"][3]["passed"] == false);
+  CHECK(j["expectations"][0]["value"].is_null());
+  REQUIRE(j["alerts"].size() == 4);
+  CHECK(j["alerts"][2]["channel"] == "jsonl");
+  CHECK(j["alerts"][2]["status"] == "failed");
+  CHECK(j["alerts"][3]["task"].is_null());
+  CHECK(j["parity"]["staging.orders"]["missing_keys"] == 4);
+  CHECK(j["parity"]["passed"] == false);
+}
+
+TEST_CASE("history --since and --workflow choose the runs") {
+  std::string dsn = state_database();
+  exec(dsn, R"sql(
+insert into flow.runs (workflow, ds, stage, trigger, status, started_at, finished_at, plan_hash, plan) values
+ ('daily_kpi',     '2026-11-29', 'model', 'schedule', 'succeeded', now() - interval '2 hours',  now() - interval '1 hour', 'h', '{}'),
+ ('finance_close', '2026-11-29', 'model', 'schedule', 'failed',    now() - interval '5 hours',  now() - interval '4 hours', 'h', '{}'),
+ ('daily_kpi',     '2026-11-26', 'model', 'schedule', 'succeeded', now() - interval '3 days',   now() - interval '3 days', 'h', '{}'),
+ ('daily_kpi',     '2026-11-19', 'model', 'schedule', 'succeeded', now() - interval '10 days',  now() - interval '10 days', 'h', '{}');
+-- never started: its creation time counts
+insert into flow.runs (workflow, ds, stage, trigger, status, created_at, plan_hash, plan) values
+ ('daily_kpi', '2026-11-18', 'model', 'backfill', 'pending', now() - interval '20 days', 'h', '{}');
+)sql");
+  auto ids = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "history");
+    for (const char* a : {"--format", "json", "--state-dsn"}) args.push_back(a);
+    args.push_back(dsn);
+    Result r = run_flowc(args);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    json parsed = json::parse(r.output);
+    std::vector<int64_t> out;
+    for (const json& run : parsed["runs"]) out.push_back(run["id"].get<int64_t>());
+    return out;
+  };
+  CHECK(ids({}) == std::vector<int64_t>{1, 2});  // the default: 24h
+  CHECK(ids({"--since", "7d"}) == std::vector<int64_t>{1, 2, 3});
+  CHECK(ids({"--since", "3h"}) == std::vector<int64_t>{1});
+  CHECK(ids({"--since", "1h30m"}).empty());
+  CHECK(ids({"--since", "30d"}) == std::vector<int64_t>{1, 2, 3, 4, 5});
+  CHECK(ids({"--since", "7d", "--workflow", "daily_kpi"}) == std::vector<int64_t>{1, 3});
+  CHECK(ids({"--since", "7d", "--workflow", "finance_close"}) == std::vector<int64_t>{2});
+  CHECK(ids({"--workflow", "no_such_workflow"}).empty());
+
+  Result none = run_flowc({"history", "--since", "1h30m", "--state-dsn", dsn});
+  CHECK(none.exit_code == 0);
+  CHECK(none.output == "no runs in the last 1h30m\n");
+}
+
+TEST_CASE("a state database nothing has run in: history says so, status finds no run") {
+  std::string dsn = flowc::testing::fresh_database("empty");  // not migrated: no schema
+  Result history = run_flowc({"history", "--state-dsn", dsn});
+  CHECK(history.exit_code == 0);
+  CHECK(history.output == "no runs yet\n");
+  Result json_history = run_flowc({"history", "--format", "json", "--state-dsn", dsn});
+  REQUIRE(json_history.exit_code == 0);
+  CHECK(json::parse(json_history.output)["runs"] == json::array());
+  Result status = run_flowc({"status", "1", "--state-dsn", dsn});
+  CHECK(status.exit_code == 2);
+  CHECK(status.output == "flowc: no run 1 in the state database\n");
+}
+
+TEST_CASE("errors: one line, exit 2") {
+  std::string dsn = seeded();
+  Result unknown = run_flowc({"status", "42", "--state-dsn", dsn});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output == "flowc: no run 42 in the state database\n");
+
+  Result not_a_number = run_flowc({"status", "abc", "--state-dsn", dsn});
+  CHECK(not_a_number.exit_code == 2);
+  CHECK(not_a_number.output == "flowc: no run abc in the state database\n");
+
+  Result trailing = run_flowc({"status", "2x", "--state-dsn", dsn});
+  CHECK(trailing.exit_code == 2);
+  CHECK(trailing.output == "flowc: no run 2x in the state database\n");
+
+  for (std::string since : {"3x", "24", "h", "30m1h", "0h"}) {
+    CAPTURE(since);
+    Result bad = run_flowc({"history", "--since", since, "--state-dsn", dsn});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.output ==
+          "flowc: --since `" + since + "` is not a duration (write it like 30m, 24h, 7d or 1h30m)\n");
+  }
+
+  Result format = run_flowc({"status", "2", "--format", "yaml", "--state-dsn", dsn});
+  CHECK(format.exit_code == 2);
+  CHECK(format.output == "flowc: unknown --format `yaml` (expected human or json)\n");
+
+  // Nothing listens on port 1; the password never reaches the output.
+  std::string unreachable = "postgresql://flow:sekret@127.0.0.1:1/state";
+  const std::string refused =
+      "flowc: cannot reach the state database: connection to server at \"127.0.0.1\", port 1 failed: "
+      "Connection refused\n";
+  Result history = run_flowc({"history", "--state-dsn", unreachable});
+  CHECK(history.exit_code == 2);
+  CHECK(history.output == refused);
+  Result status = run_flowc({"status", "2", "--state-dsn", unreachable});
+  CHECK(status.exit_code == 2);
+  CHECK(status.output == refused);
+}
+
+TEST_CASE("the password of a DSN is masked in any text that echoes it") {
+  CHECK(flowc::cli::without_password("bad password sekret for x", "host=h password=sekret dbname=d") ==
+        "bad password *** for x");
+  CHECK(flowc::cli::without_password("at u:p4ss@h", "postgresql://u:p4ss@h:5432/d") == "at u:***@h");
+  CHECK(flowc::cli::without_password("'two words'", "host=h password='two words'") == "'***'");
+  CHECK(flowc::cli::without_password("no secret here", "host=h dbname=d") == "no secret here");
+}
+
+TEST_CASE("the state database is found from FLOW_STATE_DSN, the project's target, or its private cluster") {
+  // A project whose runs live in schema `ops` of its target's database.
+  std::string project = flowc::testing::scratch_dir("project");
+  std::ofstream(project + "/flow.project")
+      << "project p {\n  default_target = wh\n  state_schema   = \"ops\"\n}\n\n"
+         "target wh {\n  dsn = env(\"HIST_TEST_DSN\")\n}\n";
+  std::string dsn = state_database("ops");
+  exec(dsn, R"sql(
+insert into ops.runs (workflow, ds, stage, trigger, status, started_at, finished_at, plan_hash, plan) values
+ ('nightly', '2026-11-24', 'production', 'schedule', 'succeeded', '2026-11-25 03:00:00Z', '2026-11-25 03:00:42Z', 'h', '{}');
+)sql");
+  const std::string row =
+      "  ID  WORKFLOW  DS          ENV         STAGE       TRIGGER   STATUS     STARTED               "
+      "DURATION  FAILED TASKS\n"
+      "  1   nightly   2026-11-24  production  production  schedule  succeeded  2026-11-25T03:00:00Z  42.0s\n"
+      "\n"
+      "1 run in the last 3650d: 1 succeeded\n";
+
+  Result target = run_flowc({"history", "--since", "3650d"}, project, {"HIST_TEST_DSN=" + dsn});
+  CHECK(target.exit_code == 0);
+  CHECK(target.output == row);
+
+  // --state-dsn and FLOW_STATE_DSN name the database; the schema is still the project's.
+  Result flag = run_flowc({"history", "--since", "3650d", "--state-dsn", dsn}, project);
+  CHECK(flag.output == row);
+  Result env = run_flowc({"history", "--since", "3650d"}, project, {"FLOW_STATE_DSN=" + dsn});
+  CHECK(env.output == row);
+  Result path = run_flowc({"history", project, "--since", "3650d"}, "", {"FLOW_STATE_DSN=" + dsn});
+  CHECK(path.output == row);
+
+  Result nothing = run_flowc({"history"}, project);
+  CHECK(nothing.exit_code == 2);
+  CHECK(
+      nothing.output ==
+      "flowc: no state database: pass --state-dsn or set FLOW_STATE_DSN or HIST_TEST_DSN (the DSN of target "
+      "`wh`); there is no private cluster in .flow/pg either\n");
+
+  // The private cluster, when the project has one: here the test cluster
+  // itself stands in for `.flow/pg` (it runs, so nothing is started).
+  std::string embedded = flowc::testing::scratch_dir("embedded");
+  std::ofstream(embedded + "/flow.project") << "project e {\n  state_schema = \"embedded_history\"\n}\n";
+  std::filesystem::create_directories(embedded + "/.flow");
+  std::filesystem::create_directory_symlink(flowc::testing::test_cluster_dir(), embedded + "/.flow/pg");
+  std::string cluster_dsn = flowc::testing::fresh_database("unused");  // same cluster, other database
+  std::string postgres_dsn = cluster_dsn.substr(0, cluster_dsn.rfind("dbname=")) + "dbname=postgres";
+  {
+    pqxx::connection c(postgres_dsn);
+    auto m = flowc::runtime::state::migrate(c, "embedded_history");
+    REQUIRE_MESSAGE(m.ok, m.error);
+  }
+  exec(postgres_dsn, R"sql(
+insert into embedded_history.runs (workflow, ds, stage, trigger, status, started_at, finished_at, plan_hash, plan) values
+ ('local', '2026-11-24', 'model', 'manual', 'failed', '2026-11-25 03:00:00Z', '2026-11-25 03:00:01Z', 'h', '{}');
+)sql");
+  Result local = run_flowc({"status", "1"}, embedded);
+  CHECK(local.exit_code == 0);
+  CHECK(local.output.rfind("run 1: workflow local, ds 2026-11-24, production\n  status     failed\n", 0) ==
+        0);
+}
+
+TEST_CASE("colour only when asked for, on the status words, never in the padding") {
+  flowc::cli::RunRecord run;
+  run.id = 7;
+  run.workflow = "daily_kpi";
+  run.ds = "2026-11-24";
+  run.stage = "model";
+  run.trigger = "manual";
+  run.status = "failed";
+  run.failed_tasks = {"stage_orders"};
+  std::string plain = flowc::cli::history_human({run}, "24h", false);
+  CHECK(plain.find('\x1b') == std::string::npos);
+  std::string coloured = flowc::cli::history_human({run}, "24h", true);
+  CHECK(coloured.find("\x1b[31mfailed\x1b[0m  ") != std::string::npos);
+  CHECK(coloured.find("\x1b[31mstage_orders\x1b[0m\n") != std::string::npos);
+  for (const std::string& text : {plain, coloured}) {
+    CHECK(text.find(" \n") == std::string::npos);  // no line ends in spaces
+  }
+}

@@ -1,0 +1,183 @@
+// `flowc run` end to end: the built binary, a real PostgreSQL started by the
+// harness, real subprocesses. What a production schedule relies on: a run of
+// the example succeeds; secrets stay secret; a kill -9 mid-write and a rerun
+// leave the target as one successful attempt would; two runs of the same
+// (workflow, ds) never overlap; a bad database is a clear exit 2; a database
+// restart mid-run is retried.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/integration/run_support.h"
+
+namespace fs = std::filesystem;
+using namespace flowc::testing;
+
+namespace {
+
+/// A production workflow with one slow overwrite_partition task: its
+/// expectation sleeps `sleep_seconds` after the write, inside the
+/// transaction, so a kill or a restart lands between the write and COMMIT.
+std::vector<std::pair<std::string, std::string>> slow_project(int sleep_seconds, const std::string& retry = "") {
+  std::string flow = R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow slow {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+)FLOW" + retry + R"FLOW(
+  param ds: date = logical_date
+
+  task numbers {
+    writes  = "out.numbers"
+    mode    = overwrite_partition(ds)
+    sql     = "select ${ds} as ds, g as n, md5(g::text) as tag from generate_series(1, 500) as g"
+    publish = true
+    expect row_count() == 500
+    expect sql("select count(*) from pg_sleep(SLEEP)") == 1 as "slow check"
+  }
+}
+)FLOW";
+  flow.replace(flow.find("SLEEP"), 5, std::to_string(sleep_seconds));
+  return {{"slow.flow", flow}};
+}
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+std::string read_tree(const fs::path& dir) {
+  std::string all;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    std::ifstream in(it->path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    all += text.str();
+  }
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("run: the daily_kpi example succeeds on its demo data, and no secret appears anywhere") {
+  std::string dsn = fresh_database("run_example");
+  fs::path project = scratch_dir("daily_kpi");
+  fs::path example = fs::path(FLOWC_SOURCE_DIR) / "examples" / "daily_kpi";
+  for (const char* part : {"flow.project", "daily_kpi.flow", "legacy.flow", "routes.flow", "targets.flow", "sql",
+                           "scripts", "demo"})
+    fs::copy(example / part, project / part, fs::copy_options::recursive);
+  flowc::runtime::ProcessOptions psql;
+  psql.argv = {"psql", dsn, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "demo/load_demo_data.sql"};
+  psql.env = child_env({"PGOPTIONS=-c client_min_messages=warning"});
+  psql.cwd = project.string();
+  REQUIRE(flowc::runtime::run_process(psql).exit_code == 0);
+
+  const std::string dsn_secret = "flowc-dsn-secret-7f3a";
+  const std::string hook_secret = "flowc-hook-secret-91c2";
+  std::vector<std::string> env = {"WAREHOUSE_DSN=" + dsn + " password=" + dsn_secret,
+                                  "ANALYTICS_HOOK_URL=http://127.0.0.1:9/hook/" + hook_secret};
+  auto first = run_flowc(project.string(), {"run", "."}, env);
+  INFO(first.output);
+  CHECK(first.exit_code == 0);
+  CHECK(contains(first.output, "succeeded"));
+  CHECK(query_one(dsn, "select count(*) from dash__mirror.kpi_daily") == "3");
+  CHECK(query_one(dsn, "select status from flow.runs order by id desc limit 1") == "succeeded");
+
+  // A failing source: the failure alert goes to the (unreachable) secret webhook.
+  query_one(dsn, "drop table raw.customers cascade");
+  auto second = run_flowc(project.string(), {"run", "."}, env);
+  INFO(second.output);
+  CHECK(second.exit_code == 1);
+  CHECK(query_one(dsn, "select count(*) from flow.alerts where kind = 'failure'") != "0");
+  CHECK(query_one(dsn, "select state from flow.task_runs where run_id = 2 and task = 'dim_customers'") ==
+        "upstream_failed");
+
+  auto plan = run_flowc(project.string(), {"plan", ".", "--format", "json"}, env);
+  auto status = run_flowc(project.string(), {"status", "2", "."}, env);
+  flowc::runtime::ProcessOptions dump;
+  dump.argv = {"pg_dump", "--data-only", "--schema=flow", dsn};
+  dump.env = child_env();
+  std::string state = flowc::runtime::run_process(dump).output;
+  REQUIRE(contains(state, "dim_customers"));  // the dump holds the run history
+  for (const std::string& secret : {dsn_secret, hook_secret}) {
+    CAPTURE(secret);
+    CHECK_FALSE(contains(first.output + second.output, secret));
+    CHECK_FALSE(contains(read_tree(project / ".flow" / "logs"), secret));
+    CHECK_FALSE(contains(plan.output, secret));
+    CHECK_FALSE(contains(status.output, secret));
+    CHECK_FALSE(contains(state, secret));
+  }
+}
+
+TEST_CASE("run: kill -9 between the write and the commit, then a rerun, leaves the target as one run would") {
+  std::string reference_dsn = fresh_database("run_reference");
+  std::string reference = write_project("reference", slow_project(0));
+  REQUIRE(run_flowc(reference, {"run", ".", "--ds", "2026-11-24", "--dsn", reference_dsn}).exit_code == 0);
+  std::string expected = table_checksum(reference_dsn, "out.numbers");
+  REQUIRE(!expected.empty());
+
+  std::string dsn = fresh_database("run_killed");
+  std::string project = write_project("killed", slow_project(4));
+  Background killed = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  // Inside the write transaction, sleeping in the expectation: the write is done, COMMIT is not.
+  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+                   "1", 30));
+  ::kill(killed.pid, SIGKILL);
+  CHECK(killed.wait() == 128 + SIGKILL);
+  // Nothing half-written: the table was created in the rolled-back transaction.
+  CHECK(query_one(dsn, "select to_regclass('out.numbers') is null") == "t");
+
+  auto rerun = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(rerun.output);
+  CHECK(rerun.exit_code == 0);
+  CHECK(table_checksum(dsn, "out.numbers") == expected);
+  auto again = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  CHECK(again.exit_code == 0);
+  CHECK(table_checksum(dsn, "out.numbers") == expected);
+}
+
+TEST_CASE("run: a second run of the same workflow and ds refuses while the first is in progress") {
+  std::string dsn = fresh_database("run_twice");
+  std::string project = write_project("twice", slow_project(3));
+  Background first = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'running'", "1", 30));
+  auto second = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(second.output);
+  CHECK(second.exit_code == 2);
+  CHECK(contains(second.output, "already in progress"));
+  CHECK(first.wait() == 0);
+  auto other_day = run_flowc(project, {"run", ".", "--ds", "2026-11-25", "--dsn", dsn});
+  CHECK(other_day.exit_code == 0);  // another ds is another run
+}
+
+TEST_CASE("run: an unreachable database is one clear line and exit 2, without the password") {
+  std::string project = write_project("unreachable", slow_project(0));
+  auto r = run_flowc(project, {"run", ".", "--dsn", "host=/nonexistent-flowc port=1 password=pw-marker-55"});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.output, "flowc: "));
+  CHECK_FALSE(contains(r.output, "pw-marker-55"));
+}
+
+TEST_CASE("run: every connection killed mid-write, as by a database restart, is retried and the run succeeds") {
+  std::string dsn = fresh_database("run_restart");
+  std::string project =
+      write_project("restart", slow_project(3, "  retry      = retry(3, backoff = fixed(1s))\n"));
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+                   "1", 30));
+  // What a restart does to the run's sessions: every one of them is cut
+  // (target, state, executors, heartbeat), the write's among them.
+  query_one(dsn,
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+            "where datname = current_database() and pid <> pg_backend_pid()");
+  int code = run.wait();
+  INFO(run.output());
+  CHECK(code == 0);
+  CHECK(query_one(dsn, "select attempts from flow.task_runs where task = 'numbers'") == "2");
+  CHECK(query_one(dsn, "select count(*) from out.numbers") == "500");
+}
