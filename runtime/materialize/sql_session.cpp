@@ -88,6 +88,29 @@ std::optional<Clock::time_point> deadline_of(const plan::Task& task) {
   return Clock::now() + std::chrono::seconds(task.timeout_seconds);
 }
 
+/// libpqxx 6.4 drops the SQLSTATE of some of the exceptions it maps to its
+/// own classes (insufficient_privilege among them); the class still says
+/// which condition it was.
+std::string sqlstate_of_type(const pqxx::sql_error& e) {
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e)) return "42501";
+  if (dynamic_cast<const pqxx::undefined_table*>(&e)) return "42P01";
+  if (dynamic_cast<const pqxx::undefined_column*>(&e)) return "42703";
+  if (dynamic_cast<const pqxx::undefined_function*>(&e)) return "42883";
+  if (dynamic_cast<const pqxx::syntax_error*>(&e)) return "42601";
+  if (dynamic_cast<const pqxx::unique_violation*>(&e)) return "23505";
+  if (dynamic_cast<const pqxx::foreign_key_violation*>(&e)) return "23503";
+  if (dynamic_cast<const pqxx::not_null_violation*>(&e)) return "23502";
+  if (dynamic_cast<const pqxx::check_violation*>(&e)) return "23514";
+  if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e)) return "23000";
+  if (dynamic_cast<const pqxx::data_exception*>(&e)) return "22000";
+  if (dynamic_cast<const pqxx::disk_full*>(&e)) return "53100";
+  if (dynamic_cast<const pqxx::out_of_memory*>(&e)) return "53200";
+  if (dynamic_cast<const pqxx::too_many_connections*>(&e)) return "53300";
+  if (dynamic_cast<const pqxx::insufficient_resources*>(&e)) return "53000";
+  if (dynamic_cast<const pqxx::feature_not_supported*>(&e)) return "0A000";
+  return "";
+}
+
 AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log) {
   AttemptResult r;
   r.outcome = AttemptResult::Outcome::Failed;
@@ -108,7 +131,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
     r.message = "connection to the target lost: " + first_line(e.what());
     detail = e.what();
   } catch (const pqxx::sql_error& e) {
-    r.sqlstate = e.sqlstate();
+    r.sqlstate = e.sqlstate().empty() ? sqlstate_of_type(e) : e.sqlstate();
     r.error_class = r.sqlstate.empty() ? ErrorClass::Permanent : classify_sqlstate(r.sqlstate);
     r.message = first_line(e.what());
     if (r.sqlstate.starts_with("08")) r.reconnect = true;

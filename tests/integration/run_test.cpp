@@ -181,3 +181,79 @@ TEST_CASE("run: every connection killed mid-write, as by a database restart, is 
   CHECK(query_one(dsn, "select attempts from flow.task_runs where task = 'numbers'") == "2");
   CHECK(query_one(dsn, "select count(*) from out.numbers") == "500");
 }
+
+namespace {
+
+/// One production workflow with one replace task running `sql`, retrying
+/// twice after 1s.
+std::vector<std::pair<std::string, std::string>> one_task_project(const std::string& sql) {
+  return {{"w.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  retry      = retry(2, backoff = fixed(1s))
+
+  param ds: date = logical_date
+
+  task t {
+    writes  = "out.t"
+    mode    = replace
+    sql     = ")FLOW" + sql + R"FLOW("
+    publish = true
+    expect row_count() == 1
+  }
+}
+)FLOW"}};
+}
+
+}  // namespace
+
+TEST_CASE("run: SQLSTATE 40001 on the first call is retried and succeeds; 42P01 fails at once without a retry") {
+  std::string dsn = fresh_database("run_sqlstate");
+  query_one(dsn, R"SQL(create function flaky() returns int language plpgsql as $$
+    begin
+      if nextval('flaky_calls') = 1 then
+        raise exception 'could not serialize access' using errcode = '40001';
+      end if;
+      return 42;
+    end $$)SQL");
+  query_one(dsn, "create sequence flaky_calls");
+  std::string flaky = write_project("flaky", one_task_project("select flaky() as answer"));
+  auto retried = run_flowc(flaky, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(retried.output);
+  CHECK(retried.exit_code == 0);
+  CHECK(query_one(dsn, "select attempts from flow.task_runs where task = 't'") == "2");
+  CHECK(query_one(dsn, "select sqlstate || ' ' || error_class from flow.attempts where attempt = 1") ==
+        "40001 transient");
+  CHECK(query_one(dsn, "select answer from out.t") == "42");
+
+  std::string other = fresh_database("run_sqlstate_missing");
+  std::string missing = write_project("missing", one_task_project("select * from no_such_table"));
+  auto failed = run_flowc(missing, {"run", ".", "--ds", "2026-11-24", "--dsn", other});
+  INFO(failed.output);
+  CHECK(failed.exit_code == 1);
+  CHECK(query_one(other, "select attempts from flow.task_runs where task = 't'") == "1");
+  CHECK(query_one(other, "select sqlstate || ' ' || error_class from flow.attempts") == "42P01 permanent");
+  CHECK(contains(failed.output, "no_such_table"));
+}
+
+TEST_CASE("run: a target role without permissions fails the task clearly and writes nothing") {
+  std::string dsn = fresh_database("run_permissions");
+  query_one(dsn, "drop role if exists flowc_limited");
+  query_one(dsn, "create role flowc_limited login");
+  std::string limited = dsn;
+  limited.replace(limited.find("user="), limited.find(' ', limited.find("user=")) - limited.find("user="),
+                  "user=flowc_limited");
+  std::string project = write_project("permissions", one_task_project("select 1 as one"));
+  auto r = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", limited, "--state-dsn", dsn});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.output, "permission denied"));
+  CHECK(query_one(dsn, "select to_regclass('out.t') is null") == "t");
+  CHECK(query_one(dsn, "select sqlstate || ' ' || error_class from flow.attempts") == "42501 permanent");
+}
