@@ -26,11 +26,7 @@ constexpr const char* kClaimSql = R"(with candidate as (
   from {schema}.task_runs c
   join {schema}.runs r on r.id = c.run_id and r.status = 'running'
   where (nullif($1, '')::bigint is null or c.run_id = nullif($1, '')::bigint)
-    and ((c.state in ('ready', 'waiting', 'retry_wait') and (c.not_before is null or c.not_before <= now()))
-      or (c.state = 'pending' and not exists (
-            select 1 from {schema}.task_runs d
-            where d.run_id = c.run_id and d.task_index = any (c.deps) and d.state <> 'succeeded'))
-      or (c.state = 'running' and c.lease_until < now()))
+    and {claimable})
   order by c.run_id, c.task_index
   limit 1
   for update of c skip locked
@@ -73,8 +69,37 @@ select c.run_id, c.task, c.task_index, c.attempts, c.max_attempts, c.lease_token
        exists (select 1 from {schema}.task_runs o
                where (nullif($1, '')::bigint is null or o.run_id = c.run_id)
                  and not (o.run_id = c.run_id and o.task = c.task)
-                 and (o.state = 'ready' or (o.state in ('retry_wait', 'waiting') and o.not_before <= now())))
+                 and o.state in ('ready', 'waiting', 'retry_wait')
+                 and (o.state = 'ready' or o.not_before <= now())),
+       -- A claim need not survive a crash (a lost claim is claimable again,
+       -- and the attempt's own durable commit flushes the WAL before it), so
+       -- it does not wait for its WAL flush: the hand-off to a dependent
+       -- costs a round trip, not a disk sync.
+       set_config('synchronous_commit', 'off', true)
 from claimed c)";
+
+// What a claim may take. The fast form reads only the partial indexes of
+// claimable and running instances: a finish promotes the dependents whose
+// every dependency has succeeded to `ready`, so in the common case that is
+// all there is. The full form also takes a `pending` instance whose
+// dependencies have all succeeded: two upstreams finishing at the same time
+// each see the other unfinished and neither promotes; it costs a scan of the
+// run's pending instances, so it runs only when the fast form finds nothing.
+constexpr const char* kClaimableFast =
+    R"(((c.state in ('ready', 'waiting', 'retry_wait') and (c.not_before is null or c.not_before <= now()))
+      or (c.state = 'running' and c.lease_until < now()))";
+constexpr const char* kClaimableFull =
+    R"(((c.state in ('ready', 'waiting', 'retry_wait') and (c.not_before is null or c.not_before <= now()))
+      or (c.state = 'pending' and not exists (
+            select 1 from {schema}.task_runs d
+            where d.run_id = c.run_id and d.task_index = any (c.deps) and d.state <> 'succeeded'))
+      or (c.state = 'running' and c.lease_until < now()))";
+
+std::string claim_sql(bool full, const std::string& schema) {
+  std::string sql = kClaimSql;
+  sql.replace(sql.find("{claimable}"), 11, full ? kClaimableFull : kClaimableFast);
+  return with_schema(sql, schema);
+}
 
 // Fenced on the token and on the state (a reclaimed instance is `running`
 // under another token). Blocks the downstream of a final failure, promotes
@@ -167,9 +192,12 @@ ClaimOutcome StateStore::claim(const ClaimRequest& request) {
   ClaimOutcome out;
   out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec_params(with_schema(kClaimSql, schema_),
-                                    request.run_id ? std::to_string(*request.run_id) : std::string(),
-                                    request.owner, static_cast<int64_t>(request.lease.count()), request.log_dir);
+    pqxx::result r;
+    for (bool full : {false, true}) {
+      r = tx.exec_params(claim_sql(full, schema_), request.run_id ? std::to_string(*request.run_id) : std::string(),
+                         request.owner, static_cast<int64_t>(request.lease.count()), request.log_dir);
+      if (!r.empty()) break;
+    }
     if (r.empty()) return;
     Claim claim;
     claim.run_id = r[0][0].as<int64_t>();
