@@ -5,4 +5,5 @@ set -uo pipefail
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 status=0
 "$BENCH/check_bench.sh" || status=1
+"$BENCH/run_runtime.sh" || status=1
 exit $status
