@@ -303,7 +303,7 @@ TEST_CASE(
   CHECK(q.partition == "");
   CHECK(q.statement.sql ==
         "select\n"
-        "  count(*) - count(distinct row(\"id\")),\n"
+        "  count(*) - count(distinct \"id\") - (count(*) filter (where \"id\" is null) > 0)::int,\n"
         "  count(*),\n"
         "  (select count(*) from \"analytics__mirror\".\"summary__flow_new\" where amount < 0),\n"
         "  max(\"region\")::text,\n"
