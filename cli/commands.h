@@ -87,6 +87,59 @@ struct StatusOptions {
 };
 int run_status(const StatusOptions& options);
 
+/// `flowc impact NAME`: what lies downstream of a task, source or table.
+struct ImpactOptions {
+  std::string name;              // `task`, `workflow.task`, `workflow.source`, or a table
+  std::string path = ".";
+  std::string run_id;            // --run: mark what this run's failures made stale ("" = none)
+  std::string format = "human";  // human | json
+  std::string state_dsn;         // with --run
+};
+int run_impact(const ImpactOptions& options);
+
+/// `flowc retry RUN_ID`: reruns what failed in a run (or one task and its
+/// downstream) in the same run record, from the plan stored with the run.
+struct RetryOptions {
+  std::string run_id;            // text: a non-number is reported as "no run X"
+  std::string path = ".";        // the project (state database, logs, command tasks)
+  std::string task;              // "" = everything that did not succeed
+  std::string dsn;               // overrides the target's DSN
+  std::string state_dsn;
+};
+int run_retry(const RetryOptions& options);
+
+/// `flowc backfill`: one run per ds from `from` to `to`, oldest first.
+struct BackfillOptions {
+  PlanSelection selection;       // path, workflow, env (ds unused)
+  std::string from, to;          // YYYY-MM-DD, inclusive
+  uint32_t concurrency = 1;      // runs at once
+  bool force = false;            // rerun days whose latest run succeeded
+  std::string dsn;
+  std::string state_dsn;
+};
+int run_backfill(const BackfillOptions& options);
+
+/// `flowc cutover W [PATH]`: the cutover checklist of workflow W; exit 0
+/// only when every item holds.
+struct CutoverOptions {
+  std::string workflow;          // required
+  std::string path = ".";        // the project
+  std::string format = "human";  // human | json
+  std::string state_dsn;         // default: $FLOW_STATE_DSN, else the target's, else .flow/pg
+};
+int run_cutover(const CutoverOptions& options);
+
+/// `flowc ops`: on-time rate, failure rate, recurring failures, time to
+/// recovery, retries and alerts per workflow over a window.
+struct OpsOptions {
+  std::string path = ".";
+  std::string workflow;          // only this workflow ("" = all)
+  std::string since = "30d";     // a duration
+  std::string format = "human";  // human | json
+  std::string state_dsn;
+};
+int run_ops(const OpsOptions& options);
+
 /// `flowc db start`: starts (or reuses) the private cluster of the project at
 /// `path` and prints its DSN on stdout (for psql and scripts).
 int run_db_start(const std::string& path);

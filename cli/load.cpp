@@ -1,8 +1,15 @@
 #include "cli/load.h"
 
+#include <cstdlib>
 #include <iostream>
 
 namespace flowc::cli {
+
+std::string env_value(const std::string& name) {
+  if (name.empty()) return "";
+  const char* value = std::getenv(name.c_str());
+  return value != nullptr ? std::string(value) : std::string();
+}
 
 void print_error(const std::string& message) { std::cerr << "flowc: " << message << "\n"; }
 

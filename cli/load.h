@@ -15,6 +15,9 @@ namespace flowc::cli {
 std::vector<std::unique_ptr<project::Compilation>> load_projects(std::vector<std::string> paths,
                                                                  bool& environment_error);
 
+/// The value of environment variable `name`; "" when unset (or `name` is "").
+std::string env_value(const std::string& name);
+
 /// Prints `flowc: message` to stderr.
 void print_error(const std::string& message);
 

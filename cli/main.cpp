@@ -94,6 +94,58 @@ int main(int argc, char** argv) {
   status_cmd->add_option("--state-dsn", status.state_dsn,
                          "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
 
+  ImpactOptions impact;
+  auto* impact_cmd =
+      app.add_subcommand("impact", "everything downstream of a task, source or table, and the owners to tell");
+  impact_cmd->add_option("name", impact.name, "`task`, `workflow.task`, `workflow.source` or a table")->required();
+  impact_cmd->add_option("path", impact.path, "the project (default: .)");
+  impact_cmd->add_option("--run", impact.run_id, "also mark what this run's failures made stale");
+  impact_cmd->add_option("--format", impact.format, "human | json")->capture_default_str();
+  impact_cmd->add_option("--state-dsn", impact.state_dsn,
+                         "the state database, with --run (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+
+  RetryOptions retry;
+  auto* retry_cmd = app.add_subcommand(
+      "retry", "rerun what failed in a run (or --task T and its downstream), in the same run record");
+  retry_cmd->add_option("run_id", retry.run_id, "the run's id (from `flowc history`)")->required();
+  retry_cmd->add_option("path", retry.path, "the project (default: .)");
+  retry_cmd->add_option("--task", retry.task, "rerun this task (in any final state) and everything downstream");
+  retry_cmd->add_option("--dsn", retry.dsn, "the database for every target (overrides env())");
+  retry_cmd->add_option("--state-dsn", retry.state_dsn,
+                        "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+
+  BackfillOptions backfill;
+  auto* backfill_cmd = app.add_subcommand("backfill", "one run per ds from --from to --to, oldest first");
+  add_selection(backfill_cmd, backfill.selection, false);
+  backfill_cmd->add_option("--from", backfill.from, "the first ds, YYYY-MM-DD")->required();
+  backfill_cmd->add_option("--to", backfill.to, "the last ds, YYYY-MM-DD (inclusive)")->required();
+  backfill_cmd->add_option("--concurrency", backfill.concurrency, "runs at once (each with the workflow's own)")
+      ->capture_default_str();
+  backfill_cmd->add_flag("--force", backfill.force, "also rerun days whose latest run succeeded");
+  backfill_cmd->add_option("--env", backfill.selection.env, "the environment (default: production)");
+  backfill_cmd->add_option("--dsn", backfill.dsn, "the database for every target (overrides env())");
+  backfill_cmd->add_option("--state-dsn", backfill.state_dsn,
+                           "the state database (default: $FLOW_STATE_DSN, else the target)");
+
+  CutoverOptions cutover;
+  auto* cutover_cmd =
+      app.add_subcommand("cutover", "the cutover checklist of a mirror-stage workflow, each item ✓ or ✗ with why");
+  cutover_cmd->add_option("workflow", cutover.workflow, "the workflow")->required();
+  cutover_cmd->add_option("path", cutover.path, "the project (default: .)");
+  cutover_cmd->add_option("--format", cutover.format, "human | json")->capture_default_str();
+  cutover_cmd->add_option("--state-dsn", cutover.state_dsn,
+                          "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+
+  OpsOptions ops;
+  auto* ops_cmd = app.add_subcommand(
+      "ops", "per workflow: on-time rate, failure rate, recurring failures, time to recovery, retries, alerts");
+  ops_cmd->add_option("path", ops.path, "the project (default: .)");
+  ops_cmd->add_option("--workflow", ops.workflow, "only this workflow");
+  ops_cmd->add_option("--since", ops.since, "how far back: 7d, 30d, 24h")->capture_default_str();
+  ops_cmd->add_option("--format", ops.format, "human | json")->capture_default_str();
+  ops_cmd->add_option("--state-dsn", ops.state_dsn,
+                      "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+
   std::string db_path = ".";
   auto* db_cmd = app.add_subcommand("db", "the private local PostgreSQL cluster (.flow/pg)");
   db_cmd->require_subcommand(1);
@@ -138,6 +190,11 @@ int main(int argc, char** argv) {
   if (run_cmd->parsed()) return run_run(run);
   if (history_cmd->parsed()) return run_history(history);
   if (status_cmd->parsed()) return run_status(status);
+  if (retry_cmd->parsed()) return run_retry(retry);
+  if (backfill_cmd->parsed()) return run_backfill(backfill);
+  if (impact_cmd->parsed()) return run_impact(impact);
+  if (cutover_cmd->parsed()) return run_cutover(cutover);
+  if (ops_cmd->parsed()) return run_ops(ops);
   if (db_start_cmd->parsed()) return run_db_start(db_path);
   if (db_stop_cmd->parsed()) return run_db_stop(db_path);
   if (inventory_cmd->parsed()) {

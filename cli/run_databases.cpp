@@ -8,12 +8,6 @@
 namespace flowc::cli {
 namespace {
 
-std::string from_env(const std::string& name) {
-  if (name.empty()) return "";
-  const char* value = std::getenv(name.c_str());
-  return value != nullptr ? std::string(value) : std::string();
-}
-
 bool needs_target(const plan::Plan& plan) {
   for (const plan::Task& task : plan.tasks)
     if (task.kind != plan::TaskKind::Command) return true;
@@ -26,10 +20,10 @@ std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunO
                                               const std::string& root) {
   RunDatabases dbs;
   dbs.target_dsn = options.dsn;
-  if (dbs.target_dsn.empty()) dbs.target_dsn = from_env(plan.target_dsn_env);
+  if (dbs.target_dsn.empty()) dbs.target_dsn = env_value(plan.target_dsn_env);
   if (dbs.target_dsn.empty()) dbs.target_dsn = plan.target_dsn;
   dbs.state_dsn = options.state_dsn;
-  if (dbs.state_dsn.empty()) dbs.state_dsn = from_env("FLOW_STATE_DSN");
+  if (dbs.state_dsn.empty()) dbs.state_dsn = env_value("FLOW_STATE_DSN");
 
   if (dbs.target_dsn.empty() && dbs.state_dsn.empty()) {
     std::optional<std::string> local = start_local_cluster(root);

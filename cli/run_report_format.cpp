@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "runtime/parity/parity.h"
 #include "runtime/view/text.h"
 
 namespace flowc::cli {
@@ -254,8 +255,13 @@ std::string status_human(const RunReport& report, bool color) {
   }
 
   if (r.parity) {
-    json parity = parity_json(r.parity);
-    out += "\nparity:\n  " + (parity.is_string() ? parity.get<std::string>() : parity.dump()) + "\n";
+    // The stored report as the run printed it; JSON that is not a report, compactly.
+    if (std::optional<runtime::parity::ParityReport> report = runtime::parity::from_json(*r.parity)) {
+      out += "\n" + runtime::parity::render_human(*report, 0, color);
+    } else {
+      json parity = parity_json(r.parity);
+      out += "\nparity:\n  " + (parity.is_string() ? parity.get<std::string>() : parity.dump()) + "\n";
+    }
   }
   return out;
 }

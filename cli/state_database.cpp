@@ -13,12 +13,6 @@
 namespace flowc::cli {
 namespace {
 
-std::string from_env(const std::string& name) {
-  if (name.empty()) return "";
-  const char* value = std::getenv(name.c_str());
-  return value != nullptr ? std::string(value) : std::string();
-}
-
 /// The target whose database holds the runs: the named workflow's, else the
 /// project's default, else the only workflow's; nullptr when none is clear.
 const model::Target* pick_target(const model::Model& model, const std::string& workflow) {
@@ -71,7 +65,7 @@ std::string without_password(std::string message, const std::string& dsn) {
 
 std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& request) {
   StateDatabase db;
-  std::string dsn = request.state_dsn.empty() ? from_env("FLOW_STATE_DSN") : request.state_dsn;
+  std::string dsn = request.state_dsn.empty() ? env_value("FLOW_STATE_DSN") : request.state_dsn;
 
   // Compiled quietly: only the project block (schema) and the targets are
   // read, and a project with errors in its tasks still names those. Problems
@@ -97,7 +91,7 @@ std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& req
   }
   const model::Target* target = pick_target(compilation->model, request.workflow);
   if (target != nullptr) {
-    db.dsn = from_env(target->dsn_env);
+    db.dsn = env_value(target->dsn_env);
     if (db.dsn.empty()) db.dsn = target->dsn;
     if (!db.dsn.empty()) return db;
   }

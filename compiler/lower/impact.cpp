@@ -1,5 +1,7 @@
 // Impact (what a failure makes stale) and mirror parity: the two pieces of a
 // plan that look beyond one task, at the project's graph and legacy jobs.
+#include "compiler/lower/impact.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -15,22 +17,6 @@ std::string lowered(std::string text) {
   return text;
 }
 
-/// A legacy job's table name compared with task outputs: unqualified names
-/// are in the default target's schema (language.md §5.3); case-insensitive.
-std::string legacy_key(const Context& context, const std::string& table) {
-  const model::Model& model = context.model;
-  std::string schema = model.project.default_target.valid()
-                           ? model.targets[model.project.default_target.index].schema
-                           : "public";
-  plan::TableName name = split_table(table, schema);
-  return lowered(name.schema + "." + name.name);
-}
-
-std::string production_key(const Context& context, model::TaskId id) {
-  plan::TableName name = context.production(id);
-  return lowered(name.schema + "." + name.name);
-}
-
 template <typename T>
 void add_unique(std::vector<T>& out, const T& value) {
   if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(value);
@@ -38,23 +24,63 @@ void add_unique(std::vector<T>& out, const T& value) {
 
 }  // namespace
 
-plan::Impact lower_impact(const Context& context, model::TaskId id, const std::vector<uint32_t>& plan_index) {
-  const model::Model& model = context.model;
-  // Everything reachable through the reversed dependency edges, in every workflow.
-  std::vector<bool> seen(model.nodes.size(), false);
-  std::vector<model::TaskId> stack{id};
-  seen[id.index] = true;
-  std::vector<model::TaskId> downstream;
+Dependents node_dependents(const model::Model& model) {
+  Dependents dependents(model.nodes.size());
+  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+    for (model::TaskId dep : model.nodes[i].deps) dependents[dep.index].push_back(model::TaskId{i});
+  }
+  return dependents;
+}
+
+std::vector<model::TaskId> reachable_from(const Dependents& dependents,
+                                          std::span<const model::TaskId> starts) {
+  std::vector<bool> seen(dependents.size(), false);
+  std::vector<model::TaskId> stack(starts.begin(), starts.end());
+  std::vector<model::TaskId> out;
   while (!stack.empty()) {
     model::TaskId at = stack.back();
     stack.pop_back();
-    for (model::TaskId next : context.dependents[at.index]) {
+    for (model::TaskId next : dependents[at.index]) {
       if (seen[next.index]) continue;
       seen[next.index] = true;
-      downstream.push_back(next);
+      out.push_back(next);
       stack.push_back(next);
     }
   }
+  std::sort(out.begin(), out.end(), [](model::TaskId a, model::TaskId b) { return a.index < b.index; });
+  return out;
+}
+
+std::string table_key(std::string_view table, std::string_view default_schema) {
+  plan::TableName name = split_table(std::string(table), std::string(default_schema));
+  return lowered(name.schema + "." + name.name);
+}
+
+std::string node_table_key(const model::Model& model, model::TaskId id) {
+  const model::Node& node = model.node(id);
+  if (node.table.empty()) return "";
+  const model::Workflow& owner = model.workflow(node.workflow);
+  return table_key(node.table, owner.target.valid() ? model.targets[owner.target.index].schema : "public");
+}
+
+std::string legacy_table_key(const model::Model& model, std::string_view table) {
+  std::string schema = model.project.default_target.valid()
+                           ? model.targets[model.project.default_target.index].schema
+                           : "public";
+  return table_key(table, schema);
+}
+
+bool mentions_any(const model::Model& model, const std::vector<std::string>& tables,
+                  const std::vector<std::string>& keys) {
+  return std::any_of(tables.begin(), tables.end(), [&](const std::string& table) {
+    return std::find(keys.begin(), keys.end(), legacy_table_key(model, table)) != keys.end();
+  });
+}
+
+plan::Impact lower_impact(const Context& context, model::TaskId id, const std::vector<uint32_t>& plan_index) {
+  const model::Model& model = context.model;
+  // Everything reachable through the reversed dependency edges, in every workflow.
+  std::vector<model::TaskId> downstream = reachable_from(context.dependents, std::span(&id, 1));
   // This workflow's tasks first in run order, then other workflows' in declaration order.
   std::sort(downstream.begin(), downstream.end(), [&](model::TaskId a, model::TaskId b) {
     bool a_other = model.node(a).workflow != context.workflow_id;
@@ -78,7 +104,7 @@ plan::Impact lower_impact(const Context& context, model::TaskId id, const std::v
     std::string dotted = table.dotted();
     add_unique(impact.tables, dotted);
     if (node.publish) add_unique(impact.published, dotted);
-    add_unique(production_tables, production_key(context, node_id));
+    add_unique(production_tables, node_table_key(model, node_id));
   };
   add_output(id);
   for (model::TaskId node_id : downstream) {
@@ -91,11 +117,7 @@ plan::Impact lower_impact(const Context& context, model::TaskId id, const std::v
   // Whoever consumes a legacy job's tables consumes them whether the legacy
   // job or this workflow writes them now.
   for (const model::Legacy& legacy : model.legacies) {
-    bool overlaps = std::any_of(legacy.writes.begin(), legacy.writes.end(), [&](const std::string& table) {
-      return std::find(production_tables.begin(), production_tables.end(), legacy_key(context, table)) !=
-             production_tables.end();
-    });
-    if (!overlaps) continue;
+    if (!mentions_any(model, legacy.writes, production_tables)) continue;
     for (const std::string& consumer : legacy.consumers) add_unique(impact.legacy_consumers, consumer);
   }
   return impact;
@@ -107,10 +129,7 @@ std::optional<plan::Parity> lower_parity(const Context& context, model::TaskId i
   if (!context.mirror || !context.workflow.replaces.valid()) return std::nullopt;
   if (node.kind == model::NodeKind::Source || node.table.empty()) return std::nullopt;
   const model::Legacy& legacy = model.legacies[context.workflow.replaces.index];
-  std::string key = production_key(context, id);
-  auto match = std::find_if(legacy.writes.begin(), legacy.writes.end(),
-                            [&](const std::string& table) { return legacy_key(context, table) == key; });
-  if (match == legacy.writes.end()) return std::nullopt;
+  if (!mentions_any(model, legacy.writes, {node_table_key(model, id)})) return std::nullopt;
 
   plan::Parity parity;
   parity.mirror = context.physical(id);

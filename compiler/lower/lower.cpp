@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "compiler/lower/context.h"
+#include "compiler/lower/impact.h"
 #include "compiler/lower/metrics.h"
 #include "compiler/plan/json.h"
 #include "compiler/plan/text.h"
@@ -192,10 +193,7 @@ plan::Plan lower(const model::Model& model, model::WorkflowId workflow_id, const
     if (node.kind == model::NodeKind::Source) longest_wait = std::max(longest_wait, node.wait_seconds);
   }
   if (longest_wait > 0) context.external_wait_seconds = longest_wait;
-  context.dependents.resize(model.nodes.size());
-  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
-    for (model::TaskId dep : model.nodes[i].deps) context.dependents[dep.index].push_back(model::TaskId{i});
-  }
+  context.dependents = node_dependents(model);
 
   plan::Plan plan;
   plan.project = model.project.name;

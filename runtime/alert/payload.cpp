@@ -162,15 +162,6 @@ std::string dedup_key(const plan::Plan& plan, const plan::AlertSpec& spec, const
   return route + "/" + (run.workflow.empty() ? plan.workflow : run.workflow) + "/" + task + "/" + cls;
 }
 
-std::string format_utc(Clock::time_point at) {
-  std::time_t seconds = Clock::to_time_t(at);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 json build_payload(const plan::Plan& plan, const plan::AlertSpec& spec, const Incident& incident,
                    const RunIdentity& run) {
   const plan::Route* route = spec.route < plan.routes.size() ? &plan.routes[spec.route] : nullptr;

@@ -54,7 +54,6 @@ std::string slack_text(const nlohmann::ordered_json& payload);
 /// The multi-line block the stderr channel prints, from a payload.
 std::string render_block(const nlohmann::ordered_json& payload);
 
-/// `2026-11-24T07:00:03Z` (UTC, whole seconds).
-std::string format_utc(Clock::time_point at);
+using runtime::format_utc;  // events.h
 
 }  // namespace flowc::runtime::alert

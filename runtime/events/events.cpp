@@ -1,6 +1,7 @@
 #include "runtime/events/events.h"
 
 #include <array>
+#include <ctime>
 
 namespace flowc::runtime {
 namespace {
@@ -18,6 +19,15 @@ std::optional<TaskState> parse_task_state(std::string_view text) {
   for (size_t i = 0; i < kTaskStates.size(); ++i)
     if (kTaskStates[i] == text) return static_cast<TaskState>(i);
   return std::nullopt;
+}
+
+std::string format_utc(Clock::time_point at) {
+  std::time_t seconds = Clock::to_time_t(at);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
 }
 
 bool is_final(TaskState state) {

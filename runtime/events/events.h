@@ -29,6 +29,9 @@ std::optional<RunStatus> parse_run_status(std::string_view text);
 
 using Clock = std::chrono::system_clock;
 
+/// `2026-11-24T07:00:03Z`: how every runtime output (views, alerts, reports) writes a time.
+std::string format_utc(Clock::time_point at);
+
 struct TaskEvent {
   int64_t run_id = 0;
   uint32_t task = 0;        // index into the plan's tasks
@@ -49,6 +52,11 @@ struct RunSummary {
   std::vector<std::string> task_errors; // per plan task ("" when none)
   uint32_t warnings = 0;
   uint32_t alerts_sent = 0, alerts_suppressed = 0;
+  /// Mirror runs: whether every output matched its legacy table (nullopt:
+  /// not compared: another stage, or a task failed first).
+  std::optional<bool> parity_ok;
+  /// The parity report for people (runtime/parity's render_human); "" when not compared.
+  std::string parity_text;
 };
 
 /// The operator view: plain lines or a live TTY table. Called from executor

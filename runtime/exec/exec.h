@@ -65,6 +65,27 @@ struct RunResult {
 /// at once, and records the run's final status. Never throws.
 RunResult execute_run(const RunRequest& request);
 
+/// Which task instances of a run `flowc retry` runs again.
+struct RetrySelection {
+  int64_t run_id = 0;
+  /// "" = every instance that did not succeed (failed, timed_out, the
+  /// upstream_failed they blocked, and any a stopped run never finished);
+  /// else this task, in any state, and everything downstream of it.
+  std::string task;
+};
+
+/// Drives the existing run `selection.run_id` again, in the same run record,
+/// with the same executors and scheduler as execute_run(): the selected
+/// instances go back to pending with a fresh attempt budget (attempt numbers
+/// continue), succeeded upstream instances are never touched, the run goes
+/// back to running and ends with its new final status. `request.plan` must be
+/// the plan stored with the run (runs.plan); `request.trigger` is ignored
+/// (runs.trigger keeps how the run began; runs.retries counts retries).
+/// Refused while the run is in progress (its run lock is held), for a run
+/// that never started, for an unknown task, and for --task when an upstream
+/// of the task did not succeed. A retry raises no Late incident. Never throws.
+RunResult retry_run(const RunRequest& request, const RetrySelection& selection);
+
 /// cli.md's exit code for a run: 0 when it finished and succeeded, 1 when it
 /// finished and failed, 2 when it was refused (another run of the same
 /// workflow, ds and env is in progress) or the state database failed.

@@ -3,15 +3,19 @@
 // fallback), and end the run when every task instance is final.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <memory>
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "runtime/exec/deadline.h"
+#include "runtime/exec/drive.h"
 #include "runtime/exec/exec.h"
 #include "runtime/exec/executor.h"
 #include "runtime/exec/heartbeat.h"
+#include "runtime/exec/mirror_parity.h"
 #include "runtime/exec/run_shared.h"
 #include "runtime/state/store.h"
 
@@ -29,12 +33,6 @@ std::string_view stage_text(plan::Stage stage) {
   return "model";
 }
 
-std::string default_worker() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return fmt::format("{}:{}", host[0] ? host : "localhost", ::getpid());
-}
-
 state::NewRun new_run(const RunRequest& request) {
   const plan::Plan& plan = *request.plan;
   state::NewRun run;
@@ -45,6 +43,7 @@ state::NewRun new_run(const RunRequest& request) {
   run.trigger = request.trigger;
   run.plan_hash = plan.hash;
   run.plan_json = request.plan_json.empty() ? "{}" : request.plan_json;
+  if (std::optional<Clock::time_point> deadline = run_deadline(plan)) run.deadline = format_instant(*deadline);
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
     const plan::Task& task = plan.tasks[i];
     run.tasks.push_back({task.name, i, task.deps, 1 + task.retry.retries});
@@ -166,7 +165,56 @@ RunSummary summarize(const RunShared& shared, const std::vector<state::TaskRow>&
   return summary;
 }
 
+// The run's deadline, checked by the scheduler loop. The database decides
+// who alerts: mark_late() sets runs.late_alerted only if it was not set, so
+// two processes noticing the same late run raise one incident between them.
+class Lateness {
+ public:
+  Lateness(RunShared& shared, state::StateStore& store, const DriveOptions& options)
+      : shared_(shared), store_(store), deadline_(options.alert_late ? options.deadline : std::nullopt) {}
+
+  /// Raises the Late incident once the deadline has passed (at most once).
+  void check() {
+    if (!deadline_ || Clock::now() < *deadline_) return;
+    bool won = false;
+    state::Status status = store_.mark_late(shared_.run_id, won);
+    // A lost state database: try again at the next check.
+    if (!status) return;
+    Incident incident;
+    incident.kind = Incident::Kind::Late;
+    incident.run_id = shared_.run_id;
+    incident.started = shared_.started;
+    incident.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - shared_.started);
+    const plan::Plan& plan = shared_.plan;
+    std::string zone = plan.time_zone.empty() ? "UTC" : plan.time_zone;
+    int64_t at = plan.deadline_seconds.value_or(0);
+    incident.message = fmt::format("run {} of {} for {} is late: not finished by its deadline {:02}:{:02} {} ({})",
+                                   shared_.run_id, plan.workflow, plan.ds, at / 3600, (at / 60) % 60, zone,
+                                   format_instant(*deadline_));
+    deadline_.reset();
+    if (won) shared_.raise(incident);
+  }
+
+  /// How long the loop may wait: `poll`, or less when the deadline comes first.
+  [[nodiscard]] milliseconds until_due(milliseconds poll) const {
+    if (!deadline_) return poll;
+    auto left = std::chrono::duration_cast<milliseconds>(*deadline_ - Clock::now()) + milliseconds(5);
+    return std::clamp(left, milliseconds(5), poll);
+  }
+
+ private:
+  RunShared& shared_;
+  state::StateStore& store_;
+  std::optional<Clock::time_point> deadline_;  // reset once checked past due
+};
+
 }  // namespace
+
+std::string default_worker() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return fmt::format("{}:{}", host[0] ? host : "localhost", ::getpid());
+}
 
 RunResult execute_run(const RunRequest& request) {
   RunResult result;
@@ -209,15 +257,33 @@ RunResult execute_run(const RunRequest& request) {
                                  created.existing_run_id);
     return result;
   }
+  DriveOptions drive;
+  drive.run_id = created.run_id;
+  drive.deadline = run_deadline(plan);
+  // A backfill of last week is late by construction: only runs that stand
+  // for "today's data" page anyone about lateness.
+  drive.alert_late = request.trigger == "manual" || request.trigger == "schedule";
+  return drive_run(request, store, drive);
+}
 
-  RunShared shared(request, created.run_id, Clock::now());
+RunResult drive_run(const RunRequest& request, state::StateStore& store, const DriveOptions& options) {
+  RunResult result;
+  const plan::Plan& plan = *request.plan;
+  const std::string schema = store.schema();
+  const int64_t run_id = options.run_id;
+  RunShared shared(request, run_id, Clock::now());
   if (!request.log_dir.empty()) {
     std::error_code ignored;  // the runner reports a log it cannot write
-    std::filesystem::create_directories(std::filesystem::path(request.log_dir) / std::to_string(created.run_id),
-                                        ignored);
+    std::filesystem::create_directories(std::filesystem::path(request.log_dir) / std::to_string(run_id), ignored);
   }
-  if (request.observer) request.observer->on_run_started(created.run_id, plan);
+  if (request.observer) {
+    request.observer->on_run_started(run_id, plan);
+    for (const DriveOptions::Kept& kept : options.kept)
+      shared.emit(kept.index, kept.state, kept.attempts, kept.message, "");
+  }
+  shared.settled(options.kept.size());
   std::stop_callback on_cancel(request.cancel, [&shared] { shared.stop("the run was cancelled"); });
+  Lateness lateness(shared, store, options);
 
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;
   uint32_t executors = request.concurrency ? request.concurrency : plan.concurrency;
@@ -235,7 +301,7 @@ RunResult execute_run(const RunRequest& request) {
   auto state_lost_since = SteadyClock::time_point::max();
   bool use_settled = true;
   while (!shared.stopping()) {
-    state::TaskRows read = store.task_rows(created.run_id);
+    state::TaskRows read = store.task_rows(run_id);
     if (read.status) {
       state_lost_since = SteadyClock::time_point::max();
       rows = std::move(read.rows);
@@ -254,24 +320,40 @@ RunResult execute_run(const RunRequest& request) {
         break;
       }
     }
-    listener.wait(request.poll, use_settled);
+    // Waiting on readiness or a slow task, the clock still runs: wake up
+    // for the deadline too.
+    lateness.check();
+    listener.wait(lateness.until_due(request.poll), use_settled);
   }
   shared.stop();
   for (std::thread& thread : threads) thread.join();
   heartbeat.request_stop();
   heartbeat.join();
 
-  // The final word is the database's: read it once more after the executors stopped.
-  state::TaskRows final_rows = store.task_rows(created.run_id);
+  // ---- Every task instance is final (or the run stopped): the run's final
+  // status is computed here, from the database's word. Steps that judge the
+  // whole run (e.g. mirror parity) belong in this block, before finish_run.
+  state::TaskRows final_rows = store.task_rows(run_id);
   if (final_rows.status) rows = std::move(final_rows.rows);
   bool succeeded = !rows.empty() || plan.tasks.empty();
   for (const state::TaskRow& row : rows) succeeded = succeeded && row.state == TaskState::Succeeded;
   std::string fatal = shared.fatal_error();
   if (!fatal.empty()) succeeded = false;
+  // Mirror parity (mirror_parity.h): judged once every task succeeded; a mismatch fails the run.
+  std::optional<MirrorParity> parity;
+  if (succeeded && plan.stage == plan::Stage::Mirror) {
+    parity = check_mirror_parity(request, store, run_id, shared.started);
+    succeeded = parity->ok;
+  }
   RunStatus status = succeeded ? RunStatus::Succeeded : RunStatus::Failed;
-  state::Status recorded = store.finish_run(created.run_id, status);
+  // A run that ended after its deadline before the loop noticed is late too
+  // (once: mark_late is atomic). A cancelled run has an operator watching.
+  if (fatal != "the run was cancelled") lateness.check();
+  state::Status recorded = store.finish_run(run_id, status);
+  // ---- end of the run's final status.
 
   result.summary = summarize(shared, rows, status);
+  if (parity) result.summary.parity_ok = parity->ok, result.summary.parity_text = parity->text;
   result.summary.warnings = shared.warnings;
   if (request.alerts) {
     AlertCounts counts = request.alerts->counts();
@@ -281,10 +363,10 @@ RunResult execute_run(const RunRequest& request) {
   result.stale_writes = shared.stale_writes;
   if (!fatal.empty() && fatal != "the run was cancelled") {
     result.outcome = RunResult::Outcome::Error;
-    result.message = fmt::format("run {} stopped: {}", created.run_id, fatal);
+    result.message = fmt::format("run {} stopped: {}", run_id, fatal);
   } else if (!recorded) {
     result.outcome = RunResult::Outcome::Error;
-    result.message = fmt::format("run {}: recording its final status: {}", created.run_id, recorded.error);
+    result.message = fmt::format("run {}: recording its final status: {}", run_id, recorded.error);
   } else {
     result.outcome = RunResult::Outcome::Finished;
     result.message = fatal;

@@ -106,6 +106,16 @@ const std::vector<Migration>& migrations() {
            R"(create index task_runs_running on {schema}.task_runs (lease_until) where state = 'running')",
            R"(create index runs_in_progress on {schema}.runs (workflow, ds, env) where status in ('pending', 'running'))",
        }},
+      {3,
+       "retries of a run: how many, and when the latest began",
+       {
+           // `flowc retry` drives the same run record again: runs.trigger keeps
+           // how the run began; these say it was retried. Attempts started at
+           // or after retried_at belong to the latest retry (attempt numbers
+           // continue, so no attempt row is ever overwritten).
+           R"(alter table {schema}.runs add column retries integer not null default 0)",
+           R"(alter table {schema}.runs add column retried_at timestamptz)",
+       }},
   };
   return all;
 }

@@ -214,6 +214,14 @@ where r.workflow = $1 and t.task = $2 and r.ds = $3::date and r.env = $4 and t.s
   });
 }
 
+Status StateStore::record_parity(int64_t run_id, const std::string& report_json) {
+  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_params(with_schema("update {schema}.runs set parity = $2::jsonb where id = $1", schema_), run_id,
+                   report_json);
+  });
+}
+
 RunLock::RunLock(std::unique_ptr<pqxx::connection> connection) : connection_(std::move(connection)) {}
 
 RunLock::~RunLock() = default;  // closing the session releases the lock

@@ -149,6 +149,34 @@ struct PreviousValue {
   std::optional<double> value;
 };
 
+/// A run as recorded, with the plan it ran (`flowc retry` drives it again).
+struct StoredRun {
+  Status status;
+  bool found = false;
+  std::string workflow, ds, env, stage, trigger;
+  RunStatus run_status = RunStatus::Failed;
+  std::string plan_json;             // runs.plan
+  int retries = 0;                   // how many times `flowc retry` drove it again
+};
+
+/// One task instance to run again, and the attempts it may use from now on.
+struct RetryTask {
+  uint32_t index = 0;
+  uint32_t fresh_attempts = 1;       // 1 + retry.retries: a fresh budget
+};
+
+/// The latest run of one ds (for `flowc backfill`'s skip logic).
+struct LatestRun {
+  std::string ds;
+  int64_t run_id = 0;
+  RunStatus run_status = RunStatus::Failed;
+};
+
+struct LatestRuns {
+  Status status;
+  std::vector<LatestRun> runs;       // one per ds that has a run, oldest ds first
+};
+
 /// The NOTIFY channel of a state schema: every finished attempt is announced
 /// on it, in the transaction that records it, with the payload
 /// "<run id> <lease owner>" (the owner tells a process its own finishes).
@@ -219,6 +247,31 @@ class StateStore {
   /// Whether `task` of `workflow` has succeeded in some run for `ds` and `env`.
   Status external_succeeded(const std::string& workflow, const std::string& task, const std::string& ds,
                             const std::string& env, bool& succeeded);
+
+  /// The run with its stored plan; `found` false when there is no such run
+  /// (also when the state schema does not exist yet).
+  StoredRun stored_run(int64_t run_id);
+
+  /// Puts `tasks` of the run back to `pending` for a retry, in one
+  /// transaction: their attempt budgets become `attempts + fresh_attempts`
+  /// (attempt numbers continue), leases and errors are cleared, an attempt
+  /// left open by a process that died is closed as `lost`, and the run goes
+  /// back to `running` with `retries + 1`. Call it holding the run's RunLock.
+  Status reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks);
+
+  /// Sets runs.late_alerted if it was not set; `won` says whether this call
+  /// set it (`update ... where not late_alerted`): of two processes noticing
+  /// the same late run, exactly one wins and alerts.
+  Status mark_late(int64_t run_id, bool& won);
+
+  /// The latest run (highest id) of each ds from `from` to `to` (inclusive)
+  /// of (workflow, env).
+  LatestRuns latest_runs(const std::string& workflow, const std::string& env, const std::string& from,
+                         const std::string& to);
+
+  /// Stores a mirror run's parity report (runtime/parity's to_json) in
+  /// runs.parity; `report_json` must be a JSON document.
+  Status record_parity(int64_t run_id, const std::string& report_json);
 
   /// How many fenced writes this store had rejected.
   [[nodiscard]] uint64_t stale_writes() const { return stale_writes_; }

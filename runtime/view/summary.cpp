@@ -58,6 +58,8 @@ void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostre
     }
     out << '\n';
   }
+  // Mirror runs: the comparison with the legacy tables, after the tasks that produced them.
+  if (!summary.parity_text.empty()) out << summary.parity_text << '\n';
   out << fmt::format("{}; alerts: {} sent, {} suppressed\n", plural(summary.warnings, "warning", "warnings"),
                      summary.alerts_sent, summary.alerts_suppressed);
   out << fmt::format("details: flowc status {}\n", summary.run_id);

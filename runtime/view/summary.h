@@ -9,8 +9,9 @@
 namespace flowc::runtime::view {
 
 /// Prints the run's id, workflow, ds, status and duration, a row per task
-/// (state, attempts, first line of its error), warnings, alerts sent and
-/// suppressed, and the hint `details: flowc status <id>`. Task names come
+/// (state, attempts, first line of its error), a mirror run's parity report
+/// (RunSummary::parity_text), warnings, alerts sent and suppressed, and the
+/// hint `details: flowc status <id>`. Task names come
 /// from `plan`; the summary's per-task vectors are indexed like plan.tasks.
 void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostream& out);
 

@@ -6,15 +6,6 @@
 
 namespace flowc::runtime::view {
 
-std::string format_utc(Clock::time_point at) {
-  std::time_t seconds = Clock::to_time_t(at);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 std::string format_duration(std::chrono::milliseconds duration) {
   int64_t ms = std::max<int64_t>(0, duration.count());
   if (ms < 60'000) return fmt::format("{}.{}s", ms / 1000, (ms % 1000) / 100);

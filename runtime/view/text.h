@@ -9,8 +9,7 @@
 
 namespace flowc::runtime::view {
 
-/// `2026-11-24T07:00:03Z` (UTC, whole seconds).
-std::string format_utc(Clock::time_point at);
+using runtime::format_utc;  // events.h
 
 /// A duration for people: `0.4s`, `12.5s`, `1m05s`, `2h03m`.
 std::string format_duration(std::chrono::milliseconds duration);

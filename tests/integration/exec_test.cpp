@@ -737,7 +737,10 @@ TEST_CASE("bookkeeping: at most 2 commits and 4 round trips per task") {
                      << " finishes");
   CHECK(finishes == 30);                  // one statement and commit per finish
   CHECK(claims >= 30);                    // one statement and commit per claim + start ...
-  CHECK(claims <= 45);                    // ... plus a few that find nothing (executors going idle)
+  // ... plus a few that find nothing (executors going idle); an empty claim
+  // is two statements: the fast form over claimable instances, then the
+  // full form that also looks at pending ones.
+  CHECK(claims <= 60);
   CHECK(statements - fixed <= 4 * 30);    // issue 3's budget: 4 round trips per task
   CHECK(statements - claims - finishes <= fixed);  // the scheduler does not read per task
 }

@@ -1,0 +1,191 @@
+// `flowc backfill`: one run per ds from --from to --to, oldest first, up to
+// --concurrency runs at once, each an ordinary execute_run() with trigger
+// `backfill`. Restartable: a ds whose latest run succeeded is skipped (unless
+// --force); a run left `running` by a killed backfill is marked failed by the
+// next execute_run() of its ds (it holds the run lock), and the day runs again.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "cli/backfill_progress.h"
+#include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "cli/load.h"
+#include "cli/plan_load.h"
+#include "cli/run_databases.h"
+#include "cli/state_database.h"
+#include "compiler/plan/json.h"
+#include "runtime/alert/dispatcher.h"
+#include "runtime/exec/exec.h"
+#include "runtime/materialize/runner.h"
+#include "runtime/state/store.h"
+
+namespace flowc::cli {
+namespace {
+
+using std::chrono::sys_days;
+
+std::optional<sys_days> parse_day(const std::string& text) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  char tail = 0;
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+  if (!ymd.ok()) return std::nullopt;
+  return sys_days{ymd};
+}
+
+std::string day_text(sys_days day) {
+  std::chrono::year_month_day ymd{day};
+  return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
+}
+
+/// Why a run failed, in one line: its first failed task and that task's error.
+std::string failure_reason(const runtime::exec::RunResult& result, const plan::Plan& plan) {
+  using runtime::TaskState;
+  if (result.outcome != runtime::exec::RunResult::Outcome::Finished) return result.message;
+  const runtime::RunSummary& summary = result.summary;
+  for (size_t i = 0; i < summary.task_states.size() && i < plan.tasks.size(); ++i) {
+    TaskState state = summary.task_states[i];
+    if (state != TaskState::Failed && state != TaskState::TimedOut) continue;
+    std::string error = i < summary.task_errors.size() ? summary.task_errors[i] : "";
+    if (size_t nl = error.find('\n'); nl != std::string::npos) error.resize(nl);
+    return "task " + plan.tasks[i].name + (error.empty() ? " failed" : ": " + error);
+  }
+  return result.message.empty() ? "the run was stopped" : result.message;
+}
+
+}  // namespace
+
+int run_backfill(const BackfillOptions& options) {
+  std::optional<sys_days> from = parse_day(options.from);
+  std::optional<sys_days> to = parse_day(options.to);
+  if (!from || !to) {
+    const std::string& bad = !from ? options.from : options.to;
+    print_error(fmt::format("{} `{}` is not a date (expected YYYY-MM-DD)", !from ? "--from" : "--to", bad));
+    return kExitUsage;
+  }
+  if (*to < *from) {
+    print_error(fmt::format("--to {} is before --from {}: the range is backwards", options.to, options.from));
+    return kExitUsage;
+  }
+  std::vector<std::string> days;
+  for (sys_days day = *from; day <= *to; day += std::chrono::days{1}) days.push_back(day_text(day));
+
+  // The first day's plan checks the project, the workflow and the env once.
+  PlanSelection selection = options.selection;
+  selection.ds = days.front();
+  int exit_code = kExitOk;
+  std::optional<LoadedPlan> first = load_plan(selection, exit_code);
+  if (!first) return exit_code;
+  const plan::Plan& shape = first->plan;
+  if (shape.stage == plan::Stage::Model && shape.env.empty()) {
+    print_error("workflow `" + shape.workflow +
+                "` is in stage `model`: it may run only in a non-production environment (pass --env)");
+    return kExitUsage;
+  }
+  RunOptions run_options;
+  run_options.dsn = options.dsn;
+  run_options.state_dsn = options.state_dsn;
+  std::optional<RunDatabases> databases = resolve_databases(shape, run_options, first->root);
+  if (!databases) return kExitUsage;
+
+  // Which days are done already.
+  std::map<std::string, runtime::state::LatestRun> latest;
+  {
+    runtime::state::StateStore store(databases->state_dsn, shape.state_schema.empty() ? "flow" : shape.state_schema);
+    runtime::state::Status migrated = store.migrate();
+    runtime::state::LatestRuns runs = migrated ? store.latest_runs(shape.workflow, shape.env, days.front(), days.back())
+                                               : runtime::state::LatestRuns{migrated, {}};
+    if (!runs.status) {
+      print_error(without_password("the state database: " + runs.status.error, databases->state_dsn));
+      return kExitUsage;
+    }
+    for (runtime::state::LatestRun& run : runs.runs) latest[run.ds] = run;
+  }
+
+  // A plan per day to run, lowered up front (the compiler is not shared
+  // between threads).
+  std::vector<BackfillDay> plan_days(days.size());
+  std::vector<std::unique_ptr<plan::Plan>> plans(days.size());
+  for (size_t i = 0; i < days.size(); ++i) {
+    plan_days[i].ds = days[i];
+    auto found = latest.find(days[i]);
+    if (!options.force && found != latest.end() && found->second.run_status == runtime::RunStatus::Succeeded) {
+      plan_days[i].state = BackfillDay::State::Skipped;
+      plan_days[i].run_id = found->second.run_id;
+      continue;
+    }
+    if (i == 0) {
+      plans[i] = std::make_unique<plan::Plan>(first->plan);
+      continue;
+    }
+    selection.ds = days[i];
+    std::optional<LoadedPlan> loaded = load_plan(selection, exit_code);
+    if (!loaded) return exit_code;
+    plans[i] = std::make_unique<plan::Plan>(std::move(loaded->plan));
+  }
+
+  const char* term = std::getenv("TERM");
+  bool terminal = ::isatty(STDERR_FILENO) != 0 && term != nullptr && std::string_view(term) != "dumb";
+  BackfillProgress progress(std::cerr, terminal, shape.workflow, plan_days);
+  Interrupts interrupts;
+  const std::string root = first->root;
+  const uint32_t runs_at_once = std::max<uint32_t>(options.concurrency, 1);
+
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    while (!interrupts.fired()) {
+      size_t i = next++;
+      if (i >= days.size()) return;
+      if (!plans[i]) continue;  // skipped
+      const plan::Plan& plan = *plans[i];
+      runtime::PostgresTaskRunner runner;
+      runtime::alert::AlertSinkOptions alert_options;
+      alert_options.state_dsn = databases->state_dsn;
+      alert_options.state_schema = plan.state_schema;
+      alert_options.workflow = plan.workflow;
+      alert_options.ds = plan.ds;
+      alert_options.delivery.base_dir = root;
+      runtime::alert::AlertDispatcher alerts(std::move(alert_options));
+      BackfillDayObserver observer(progress, i);
+      runtime::exec::RunRequest request;
+      request.plan = &plan;
+      request.plan_json = plan::to_json(plan).dump();
+      request.state_dsn = databases->state_dsn;
+      request.target_dsn = databases->target_dsn;
+      request.state_is_target = databases->state_dsn == databases->target_dsn;
+      request.trigger = "backfill";
+      request.log_dir = (std::filesystem::path(root) / ".flow" / "logs").string();
+      request.project_dir = root;
+      request.runner = &runner;
+      request.observer = &observer;
+      request.alerts = &alerts;
+      request.cancel = interrupts.token();
+      progress.started(i);
+      runtime::exec::RunResult result = runtime::exec::execute_run(request);
+      bool succeeded = result.outcome == runtime::exec::RunResult::Outcome::Finished &&
+                       result.summary.status == runtime::RunStatus::Succeeded;
+      progress.finished(i, succeeded, result.summary.run_id,
+                        succeeded ? std::string() : without_password(failure_reason(result, plan), databases->state_dsn));
+    }
+  };
+  {
+    std::vector<std::jthread> workers;
+    for (uint32_t n = 0; n < std::min<size_t>(runs_at_once, days.size()); ++n) workers.emplace_back(worker);
+  }
+  progress.done();
+  bool clean = progress.print_summary(std::cout, options.from, options.to, interrupts.fired());
+  if (interrupts.fired()) std::cerr << "flowc: interrupted: running runs were stopped and recorded as failed\n";
+  return clean ? kExitOk : kExitFailed;
+}
+
+}  // namespace flowc::cli

@@ -1,0 +1,118 @@
+#include "cli/backfill_progress.h"
+
+#include <fmt/format.h>
+
+namespace flowc::cli {
+namespace {
+
+std::string seconds_text(std::chrono::steady_clock::duration d) {
+  auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  return s < 60 ? fmt::format("{}s", s) : fmt::format("{}m{:02}s", s / 60, s % 60);
+}
+
+}  // namespace
+
+BackfillProgress::BackfillProgress(std::ostream& out, bool terminal, std::string workflow,
+                                   std::vector<BackfillDay> days)
+    : out_(out),
+      terminal_(terminal),
+      workflow_(std::move(workflow)),
+      days_(std::move(days)),
+      began_(std::chrono::steady_clock::now()) {
+  std::lock_guard lock(mutex_);
+  if (terminal_) {
+    show("");
+    return;
+  }
+  for (const BackfillDay& day : days_)
+    if (day.state == BackfillDay::State::Skipped)
+      show(fmt::format("backfill {} {} skipped: run {} succeeded already", workflow_, day.ds, day.run_id));
+}
+
+std::string BackfillProgress::bar() const {
+  size_t done = 0, failed = 0, skipped = 0, running = 0;
+  for (const BackfillDay& day : days_) {
+    switch (day.state) {
+      case BackfillDay::State::Succeeded: ++done; break;
+      case BackfillDay::State::Failed: ++failed; break;
+      case BackfillDay::State::Skipped: ++skipped; break;
+      case BackfillDay::State::Running: ++running; break;
+      case BackfillDay::State::Waiting: break;
+    }
+  }
+  const size_t width = 30, total = days_.size();
+  size_t filled = total ? (done + failed + skipped) * width / total : width;
+  return fmt::format("backfill {} [{}{}] {}/{} days: {} done, {} failed, {} skipped, {} running ({})", workflow_,
+                     std::string(filled, '#'), std::string(width - filled, '.'), done + failed + skipped, total,
+                     done, failed, skipped, running, seconds_text(std::chrono::steady_clock::now() - began_));
+}
+
+void BackfillProgress::show(const std::string& line) {
+  if (terminal_) {
+    out_ << "\r\033[K" << bar() << std::flush;
+  } else if (!line.empty()) {
+    out_ << line << '\n' << std::flush;
+  }
+}
+
+void BackfillProgress::started(size_t day) {
+  std::lock_guard lock(mutex_);
+  days_[day].state = BackfillDay::State::Running;
+  days_[day].started = std::chrono::steady_clock::now();
+  show("");
+}
+
+void BackfillProgress::run_created(size_t day, int64_t run_id) {
+  std::lock_guard lock(mutex_);
+  days_[day].run_id = run_id;
+  show(fmt::format("backfill {} {} started: run {}", workflow_, days_[day].ds, run_id));
+}
+
+void BackfillProgress::finished(size_t day, bool succeeded, int64_t run_id, const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  BackfillDay& d = days_[day];
+  d.state = succeeded ? BackfillDay::State::Succeeded : BackfillDay::State::Failed;
+  if (run_id != 0) d.run_id = run_id;
+  d.reason = reason;
+  std::string took = seconds_text(std::chrono::steady_clock::now() - d.started);
+  std::string run = d.run_id != 0 ? fmt::format("run {}, ", d.run_id) : "";
+  show(succeeded ? fmt::format("backfill {} {} succeeded ({}{})", workflow_, d.ds, run, took)
+                 : fmt::format("backfill {} {} failed ({}{}): {}", workflow_, d.ds, run, took, reason));
+}
+
+void BackfillProgress::done() {
+  std::lock_guard lock(mutex_);
+  if (terminal_) out_ << "\r\033[K" << bar() << '\n' << std::flush;
+}
+
+bool BackfillProgress::print_summary(std::ostream& out, const std::string& from, const std::string& to,
+                                     bool interrupted) {
+  std::lock_guard lock(mutex_);
+  size_t done = 0, skipped = 0;
+  std::vector<const BackfillDay*> failed, not_run;
+  for (const BackfillDay& day : days_) {
+    switch (day.state) {
+      case BackfillDay::State::Succeeded: ++done; break;
+      case BackfillDay::State::Skipped: ++skipped; break;
+      case BackfillDay::State::Failed: failed.push_back(&day); break;
+      case BackfillDay::State::Running:
+      case BackfillDay::State::Waiting: not_run.push_back(&day); break;
+    }
+  }
+  out << fmt::format("backfill of {} from {} to {}: {} days, {} succeeded, {} failed, {} skipped{}\n", workflow_,
+                     from, to, days_.size(), done, failed.size(), skipped,
+                     not_run.empty() ? "" : fmt::format(", {} not run", not_run.size()));
+  for (const BackfillDay* day : failed)
+    out << fmt::format("  failed {}{}: {}\n", day->ds, day->run_id ? fmt::format(" (run {})", day->run_id) : "",
+                       day->reason);
+  if (!not_run.empty()) {
+    std::string list;
+    for (const BackfillDay* day : not_run) list += (list.empty() ? "" : ", ") + day->ds;
+    out << "  not run" << (interrupted ? " (interrupted)" : "") << ": " << list << "\n";
+  }
+  if (!failed.empty() || !not_run.empty())
+    out << "  run the same command again to retry these days (succeeded days are skipped)\n";
+  return failed.empty() && not_run.empty();
+}
+
+}  // namespace flowc::cli

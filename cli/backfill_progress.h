@@ -1,0 +1,63 @@
+// What `flowc backfill` shows while it works: a progress bar on a TTY (days
+// done / failed / skipped / running), one plain line per day otherwise; and
+// the summary at the end, listing the failed days.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "runtime/events/events.h"
+
+namespace flowc::cli {
+
+/// One ds of the backfill.
+struct BackfillDay {
+  enum class State : uint8_t { Waiting, Running, Succeeded, Failed, Skipped } state = State::Waiting;
+  std::string ds;
+  int64_t run_id = 0;       // the run (for skipped days: the latest run, which succeeded)
+  std::string reason;       // Failed: why, in one line
+  std::chrono::steady_clock::time_point started;
+};
+
+/// Thread-safe: the backfill's runs report from their own threads.
+class BackfillProgress {
+ public:
+  /// `out` must outlive the progress; `terminal` selects the bar.
+  BackfillProgress(std::ostream& out, bool terminal, std::string workflow, std::vector<BackfillDay> days);
+
+  void started(size_t day);
+  void run_created(size_t day, int64_t run_id);
+  void finished(size_t day, bool succeeded, int64_t run_id, const std::string& reason);
+  /// Ends the bar's line.
+  void done();
+  /// Prints the summary; true when every day succeeded or was skipped.
+  bool print_summary(std::ostream& out, const std::string& from, const std::string& to, bool interrupted);
+
+ private:
+  void show(const std::string& line);
+  std::string bar() const;
+
+  std::mutex mutex_;
+  std::ostream& out_;
+  bool terminal_;
+  std::string workflow_;
+  std::vector<BackfillDay> days_;
+  std::chrono::steady_clock::time_point began_;
+};
+
+/// Tells the progress which run a day's execute_run() created.
+class BackfillDayObserver final : public runtime::RunObserver {
+ public:
+  BackfillDayObserver(BackfillProgress& progress, size_t day) : progress_(progress), day_(day) {}
+  void on_run_started(int64_t run_id, const plan::Plan&) override { progress_.run_created(day_, run_id); }
+
+ private:
+  BackfillProgress& progress_;
+  size_t day_;
+};
+
+}  // namespace flowc::cli

@@ -1,0 +1,200 @@
+#include "cli/cutover_checklist.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "runtime/parity/parity.h"
+
+namespace flowc::cli {
+namespace {
+
+/// `a`, `a and b`, `a, b and c`.
+std::string and_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+  return out;
+}
+
+std::string plural(size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+/// Whether the `legacy NAME { ... }` block of the project writes `enabled`.
+bool writes_enabled(const std::vector<syntax::SyntaxTree>& trees, const std::string& legacy) {
+  for (const syntax::SyntaxTree& tree : trees)
+    for (const syntax::Block& block : tree.blocks) {
+      if (block.kind != syntax::BlockKind::Legacy || block.name.text != legacy) continue;
+      for (syntax::MemberId id : block.members) {
+        const syntax::Member& member = tree.member(id);
+        if (member.kind == syntax::MemberKind::Attribute && member.name.text == "enabled") return true;
+      }
+    }
+  return false;
+}
+
+/// The name a table will have in production: a mirror run's plan names its
+/// `<schema>__mirror` copy.
+std::string production_name(const plan::Plan& plan, const plan::TableName& table) {
+  plan::TableName out = table;
+  constexpr std::string_view suffix = "__mirror";
+  if (plan.stage == plan::Stage::Mirror && out.schema.ends_with(suffix))
+    out.schema.resize(out.schema.size() - suffix.size());
+  return out.dotted();
+}
+
+CutoverItem legacy_item(const model::Model& model, const model::Workflow& wf,
+                        const std::vector<syntax::SyntaxTree>& trees) {
+  CutoverItem item{"legacy job documented and disableable", false, ""};
+  if (!wf.replaces.valid()) {
+    item.reason = "workflow `" + wf.name + "` replaces no legacy job: add `replaces = <legacy job>`";
+    return item;
+  }
+  const model::Legacy& legacy = model.legacies[wf.replaces.index];
+  std::vector<std::string> missing;
+  if (legacy.owner.empty()) missing.push_back("`owner`");
+  if (legacy.schedule.empty()) missing.push_back("`schedule`");
+  if (legacy.command.empty()) missing.push_back("`command`");
+  if (legacy.writes.empty()) missing.push_back("`writes`");
+  if (legacy.consumers.empty()) missing.push_back("`consumers`");
+  bool disableable = writes_enabled(trees, legacy.name);
+  if (!disableable) missing.push_back("`enabled`");
+  if (!missing.empty()) {
+    item.reason = fmt::format("legacy job `{}` lacks {}", legacy.name, and_list(missing));
+    if (!disableable) item.reason += " (write `enabled = true`, so that the cutover sets it to false)";
+    return item;
+  }
+  item.ok = true;
+  item.reason = fmt::format("`{}`: owner {}, schedule `{}`, writes {}, {}; `enabled = {}`", legacy.name,
+                            legacy.owner, legacy.schedule, fmt::join(legacy.writes, ", "),
+                            plural(legacy.consumers.size(), "consumer", "consumers"), legacy.enabled);
+  return item;
+}
+
+CutoverItem expectations_item(const plan::Plan& plan) {
+  CutoverItem item{"error-level expectations on every published output", false, ""};
+  std::vector<std::string> guarded, unguarded;
+  for (const plan::Task& task : plan.tasks) {
+    if (!task.publish) continue;
+    std::string name =
+        "`" + task.name + "`" + (task.output ? " (" + production_name(plan, *task.output) + ")" : "");
+    bool error_level =
+        std::any_of(task.checks.begin(), task.checks.end(), [](const plan::Check& c) { return !c.warn; });
+    (error_level ? guarded : unguarded).push_back(name);
+  }
+  if (!unguarded.empty()) {
+    item.reason = and_list(unguarded) + (unguarded.size() == 1 ? " publishes" : " publish") +
+                  " without an error-level expectation: add an `expect` without `else warn`, such as "
+                  "`expect row_count() > 0`";
+    return item;
+  }
+  item.ok = true;
+  item.reason = guarded.empty() ? "the workflow publishes no output (`publish = true`)"
+                                : and_list(guarded) + " checked before publishing";
+  return item;
+}
+
+CutoverItem route_item(const plan::Plan& plan) {
+  CutoverItem item{"failure route with an owner", false, ""};
+  if (!plan.on_failure || plan.on_failure->route >= plan.routes.size()) {
+    item.reason = "no `on_failure` route: add `on_failure = alert(<route>)`";
+    return item;
+  }
+  const plan::Route& route = plan.routes[plan.on_failure->route];
+  if (route.owner.empty()) {
+    item.reason = "route `" + route.name + "` has no `owner`: nobody answers its alerts";
+    return item;
+  }
+  if (route.channels.empty()) {
+    item.reason = "route `" + route.name + "` has no channel in `notify`";
+    return item;
+  }
+  item.ok = true;
+  item.reason = fmt::format("`on_failure` alerts route `{}`, owned by {}", route.name, route.owner);
+  return item;
+}
+
+CutoverItem idempotence_item(const plan::Plan& plan) {
+  CutoverItem item{"every retrying task idempotent", false, ""};
+  std::vector<std::string> retrying, unsafe;
+  for (const plan::Task& task : plan.tasks) {
+    if (task.kind == plan::TaskKind::Source || task.retry.retries == 0) continue;
+    retrying.push_back(task.name);
+    // A retried append inserts its rows again, whatever the task declares (E0304).
+    if (!task.idempotent || task.mode == plan::WriteMode::Append) unsafe.push_back("`" + task.name + "`");
+  }
+  if (!unsafe.empty()) {
+    item.reason = and_list(unsafe) + (unsafe.size() == 1 ? " retries" : " retry") +
+                  " but may not run twice safely: use an idempotent write mode, declare `idempotent = true`, "
+                  "or `retry = retry(0)`";
+    return item;
+  }
+  item.ok = true;
+  item.reason = retrying.empty()
+                    ? "no task retries"
+                    : plural(retrying.size(), "retrying task, idempotent", "retrying tasks, all idempotent");
+  return item;
+}
+
+CutoverItem rollback_item(const model::Model& model, const model::Workflow& wf) {
+  CutoverItem item{"rollback written", false, ""};
+  if (!wf.replaces.valid()) {
+    item.reason = "no legacy job to roll back to (`replaces`)";
+    return item;
+  }
+  const model::Legacy& legacy = model.legacies[wf.replaces.index];
+  if (legacy.rollback.empty()) {
+    item.reason = "legacy job `" + legacy.name + "` has no `rollback`: write how to bring it back";
+    return item;
+  }
+  item.ok = true;
+  item.reason = "\"" + legacy.rollback + "\"";
+  return item;
+}
+
+}  // namespace
+
+std::vector<CutoverItem> static_items(const model::Model& model, model::WorkflowId workflow,
+                                      const std::vector<syntax::SyntaxTree>& trees, const plan::Plan& plan) {
+  const model::Workflow& wf = model.workflow(workflow);
+  return {legacy_item(model, wf, trees), expectations_item(plan), route_item(plan), idempotence_item(plan),
+          rollback_item(model, wf)};
+}
+
+CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
+  CutoverItem item{fmt::format("{} clean mirror runs", needed), false, ""};
+  // Clean: succeeded, and a parity report that passed (a run that failed
+  // parity is also recorded as failed; the report says why).
+  auto problem = [](const MirrorRun& run) -> std::string {
+    std::optional<runtime::parity::ParityReport> report;
+    if (run.parity) report = runtime::parity::from_json(*run.parity);
+    if (report && !report->ok) return "parity failed: " + report->mismatch_summary();
+    if (run.status != "succeeded") return run.status;
+    if (!report) return "no parity report";
+    return "";
+  };
+  size_t clean = 0;
+  for (; clean < runs.size() && clean < needed; ++clean) {
+    std::string why = problem(runs[clean]);
+    if (why.empty()) continue;
+    const MirrorRun& run = runs[clean];
+    item.reason = fmt::format("the mirror run for {} (run {}) is not clean: {}; {} since, {} needed", run.ds,
+                              run.id, why, plural(clean, "clean run", "clean runs"), needed);
+    return item;
+  }
+  if (clean < needed) {
+    item.reason = fmt::format("{} in the state database, {} needed: run {} more (`flowc run --ds ...`)",
+                              plural(clean, "clean mirror run", "clean mirror runs"), needed, needed - clean);
+    return item;
+  }
+  item.ok = true;
+  item.reason =
+      needed == 0 ? "none needed (`cutover_after = 0`)"
+                  : fmt::format("the latest {} by ds all succeeded with parity ({} .. {})",
+                                plural(needed, "mirror run", "mirror runs"), runs[needed - 1].ds, runs[0].ds);
+  return item;
+}
+
+}  // namespace flowc::cli

@@ -1,0 +1,45 @@
+// The cutover checklist of `flowc cutover W` (cli.md): what must hold before
+// a mirror-stage workflow replaces its legacy job in production. Pure
+// functions: the static items read the checked model and the lowered plan,
+// the runs item reads the mirror runs fetched from the state database.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/model/model.h"
+#include "compiler/plan/plan.h"
+#include "compiler/syntax/tree.h"
+
+namespace flowc::cli {
+
+/// One item of the checklist: ✓ or ✗ and why.
+struct CutoverItem {
+  std::string name;  // "legacy job documented and disableable"
+  bool ok = false;
+  std::string reason;  // one line: what holds, or what is missing and what to do
+};
+
+/// One mirror-stage run of the workflow as recorded (the latest of its ds).
+struct MirrorRun {
+  int64_t id = 0;
+  std::string ds;
+  std::string status;                 // succeeded | failed
+  std::optional<std::string> parity;  // runs.parity (JSON), when compared
+};
+
+/// The items read from the project: the legacy job documented and
+/// disableable, error-level expectations on every published output, a
+/// failure route with an owner, every retrying task idempotent, a rollback
+/// written. `trees` are the project's syntax trees (whether `enabled` is
+/// written at all is a fact of the text, not of the model's default).
+std::vector<CutoverItem> static_items(const model::Model& model, model::WorkflowId workflow,
+                                      const std::vector<syntax::SyntaxTree>& trees, const plan::Plan& plan);
+
+/// The runs item: the latest `needed` mirror runs by ds (`runs`, newest ds
+/// first, one per ds) all succeeded with parity passing.
+CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed);
+
+}  // namespace flowc::cli

@@ -1,0 +1,152 @@
+// `flowc cutover W [PATH]` (cli.md): the cutover checklist of one workflow,
+// each item ✓ or ✗ with why. The static items come from the checked project
+// (cutover_checklist.h), the clean mirror runs from the state database.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "cli/commands.h"
+#include "cli/cutover_checklist.h"
+#include "cli/load.h"
+#include "cli/plan_load.h"
+#include "cli/state_database.h"
+#include "cli/terminal.h"
+#include "compiler/diagnostics/render.h"
+#include "compiler/lower/lower.h"
+#include "runtime/state/schema.h"
+
+namespace flowc::cli {
+namespace {
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+/// The mirror-stage runs of `workflow` in production (env ""), the latest
+/// finished one of each ds, newest ds first. Sets `error` when the database
+/// cannot be read; a state schema that does not exist yet has no runs.
+std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::string& workflow,
+                                        std::string& error) {
+  std::vector<MirrorRun> runs;
+  try {
+    pqxx::connection connection(db.dsn);
+    pqxx::read_transaction tx(connection);
+    std::string runs_table = runtime::state::with_schema("{schema}.runs", db.schema);
+    if (tx.exec_params("select to_regclass($1) is null", runs_table)[0][0].as<bool>()) return runs;
+    pqxx::result r = tx.exec_params(
+        "select distinct on (ds) id, ds::text, status, parity::text from " + runs_table +
+            " where workflow = $1 and env = '' and stage = 'mirror' and status in ('succeeded', 'failed')"
+            " order by ds desc, id desc",
+        workflow);
+    for (const auto& row : r) {
+      MirrorRun run{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(), std::nullopt};
+      if (!row[3].is_null()) run.parity = row[3].as<std::string>();
+      runs.push_back(std::move(run));
+    }
+  } catch (const std::exception& e) {
+    error = "the state database: " + without_password(first_line(e.what()), db.dsn);
+  }
+  return runs;
+}
+
+std::string human(const plan::Plan& plan, const std::vector<CutoverItem>& items, bool color) {
+  auto mark = [&](bool ok) {
+    const char* symbol = ok ? "✓" : "✗";
+    return color ? fmt::format("\x1b[{}m{}\x1b[0m", ok ? "32" : "31", symbol) : std::string(symbol);
+  };
+  std::string out =
+      fmt::format("cutover checklist for workflow {} (stage {}{}):\n", plan.workflow,
+                  plan::to_string(plan.stage), plan.replaces ? ", replaces " + plan.replaces->name : "");
+  size_t failing = 0;
+  for (const CutoverItem& item : items) {
+    out += fmt::format("  {} {}: {}\n", mark(item.ok), item.name, item.reason);
+    failing += item.ok ? 0 : 1;
+  }
+  if (failing == 0) {
+    std::string legacy =
+        plan.replaces ? "disable `" + plan.replaces->name + "` (`enabled = false`), then " : "";
+    out += "\nready for cutover: " + legacy + "set `stage = production`\n";
+  } else {
+    out += fmt::format("\nnot ready for cutover: {} of {} items fail\n", failing, items.size());
+  }
+  return out;
+}
+
+std::string json_text(const plan::Plan& plan, const std::vector<CutoverItem>& items) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  bool ready = true;
+  for (const CutoverItem& item : items) {
+    list.push_back({{"item", item.name}, {"ok", item.ok}, {"reason", item.reason}});
+    ready = ready && item.ok;
+  }
+  nlohmann::ordered_json out = {
+      {"workflow", plan.workflow},
+      {"stage", plan::to_string(plan.stage)},
+      {"replaces", plan.replaces ? nlohmann::ordered_json(plan.replaces->name) : nullptr},
+      {"cutover_after", plan.cutover_after},
+      {"ready", ready},
+      {"items", list}};
+  return out.dump(2) + "\n";
+}
+
+}  // namespace
+
+int run_cutover(const CutoverOptions& options) {
+  if (options.format != "human" && options.format != "json") {
+    print_error("unknown --format `" + options.format + "` (expected human or json)");
+    return kExitUsage;
+  }
+  bool environment_error = false;
+  auto compilations = load_projects({options.path}, environment_error);
+  if (environment_error || compilations.empty()) return kExitUsage;
+  if (compilations.size() > 1) {
+    print_error("`" + options.path + "` holds " + std::to_string(compilations.size()) +
+                " projects; name one project directory");
+    return kExitUsage;
+  }
+  const project::Compilation& c = *compilations.front();
+  if (c.diagnostics.error_count() > 0) {
+    render_human(c.diagnostics.diagnostics(), c.sources, std::cerr, {use_color(stderr)});
+    return kExitFailed;
+  }
+  model::WorkflowId workflow;
+  std::vector<std::string_view> names;
+  for (uint32_t i = 0; i < c.model.workflows.size(); ++i) {
+    if (c.model.workflows[i].name == options.workflow) workflow = model::WorkflowId{i};
+    names.push_back(c.model.workflows[i].name);
+  }
+  if (!workflow.valid()) {
+    std::string_view near = closest_name(options.workflow, names);
+    print_error(fmt::format("no workflow `{}` in the project{}", options.workflow,
+                            near.empty() ? std::string() : fmt::format("; did you mean `{}`?", near)));
+    return kExitUsage;
+  }
+
+  // The plan of a production run for a typical day: what the runtime would
+  // run, so the items judge exactly that.
+  lower::LowerOptions lowering;
+  lowering.ds = default_ds();
+  lowering.root = c.root;
+  if (std::string problem = lower::check_options(c.model, workflow, lowering); !problem.empty()) {
+    print_error(problem);
+    return kExitUsage;
+  }
+  plan::Plan plan = lower::lower(c.model, workflow, lowering, c.sources);
+  std::vector<CutoverItem> items = static_items(c.model, workflow, c.trees, plan);
+
+  std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn});
+  if (!db) return kExitUsage;
+  std::string error;
+  std::vector<MirrorRun> runs = read_mirror_runs(*db, plan.workflow, error);
+  if (!error.empty()) {
+    print_error(error);
+    return kExitUsage;
+  }
+  items.push_back(runs_item(runs, plan.cutover_after));
+
+  std::cout << (options.format == "json" ? json_text(plan, items) : human(plan, items, use_color(stdout)));
+  bool ready = std::all_of(items.begin(), items.end(), [](const CutoverItem& item) { return item.ok; });
+  return ready ? kExitOk : kExitFailed;
+}
+
+}  // namespace flowc::cli

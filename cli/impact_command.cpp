@@ -1,0 +1,89 @@
+// `flowc impact NAME [PATH]`: everything downstream of a task, source or
+// table, and who to tell; with --run, what that run's failures made stale
+// (cli.md "Running and operating").
+#include <charconv>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/impact_format.h"
+#include "cli/impact_report.h"
+#include "cli/load.h"
+#include "cli/run_report.h"
+#include "cli/state_database.h"
+#include "cli/terminal.h"
+#include "compiler/diagnostics/render.h"
+
+namespace flowc::cli {
+namespace {
+
+/// A run id as the database numbers them (a positive integer), else nullopt.
+std::optional<int64_t> parse_run_id(const std::string& text) {
+  int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+/// The run's task states from the state database; exit code in `exit_code`
+/// when it cannot be read or does not exist.
+std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit_code) {
+  exit_code = kExitUsage;
+  auto no_such_run = [&]() -> std::optional<ImpactRun> {
+    print_error("no run " + options.run_id + " in the state database");
+    return std::nullopt;
+  };
+  std::optional<int64_t> run_id = parse_run_id(options.run_id);
+  if (!run_id) return no_such_run();
+  std::optional<StateDatabase> db = find_state_database({options.path, "", options.state_dsn});
+  if (!db) return std::nullopt;
+  std::optional<RunReport> report;
+  ReadStatus status = read_run(*db, *run_id, report);
+  if (!status.ok) {
+    print_error(status.error);
+    return std::nullopt;
+  }
+  if (!report) return no_such_run();
+  ImpactRun run{report->run.id, report->run.workflow, report->run.ds, report->run.status, {}};
+  for (const TaskRecord& t : report->tasks) run.task_states.emplace_back(t.task, t.state);
+  exit_code = kExitOk;
+  return run;
+}
+
+}  // namespace
+
+int run_impact(const ImpactOptions& options) {
+  if (options.format != "human" && options.format != "json") {
+    print_error("unknown --format `" + options.format + "` (expected human or json)");
+    return kExitUsage;
+  }
+  bool environment_error = false;
+  auto compilations = load_projects({options.path}, environment_error);
+  if (environment_error || compilations.empty()) return kExitUsage;
+  if (compilations.size() > 1) {
+    print_error("`" + options.path + "` holds " + std::to_string(compilations.size()) +
+                " projects; name one project directory");
+    return kExitUsage;
+  }
+  const project::Compilation& c = *compilations.front();
+  if (c.diagnostics.error_count() > 0) {
+    render_human(c.diagnostics.diagnostics(), c.sources, std::cerr, {use_color(stderr)});
+    return kExitFailed;
+  }
+  std::string error;
+  std::optional<ImpactSubject> subject = resolve_impact_subject(c.model, options.name, error);
+  if (!subject) {
+    print_error(error);
+    return kExitUsage;
+  }
+  std::optional<ImpactRun> run;
+  if (!options.run_id.empty()) {
+    int exit_code = kExitOk;
+    run = read_impact_run(options, exit_code);
+    if (!run) return exit_code;
+  }
+  ImpactReport report = compute_impact(c.model, *subject, run);
+  std::cout << (options.format == "json" ? impact_json(report) : impact_human(report));
+  return kExitOk;
+}
+
+}  // namespace flowc::cli

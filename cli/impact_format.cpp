@@ -1,0 +1,156 @@
+#include "cli/impact_format.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/text_table.h"
+
+namespace flowc::cli {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string kind_name(ImpactSubject::Kind kind) {
+  switch (kind) {
+    case ImpactSubject::Kind::Task: return "task";
+    case ImpactSubject::Kind::Source: return "source";
+    case ImpactSubject::Kind::Table: return "table";
+  }
+  return "task";
+}
+
+std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
+std::string joined(const std::vector<std::string>& items) {
+  return items.empty() ? "-" : fmt::format("{}", fmt::join(items, ", "));
+}
+
+/// A section: `title (n):` and its table, or `title: none`.
+std::string section(const std::string& title, size_t count, const std::string& body) {
+  if (count == 0) return fmt::format("\n{}: none\n", title);
+  return fmt::format("\n{} ({}):\n{}", title, count, body);
+}
+
+}  // namespace
+
+std::string impact_human(const ImpactReport& r) {
+  const bool with_run = r.run.has_value();
+  const std::string stale_head = with_run ? "STALE" : "";
+  auto stale = [&](bool s) { return with_run && s ? std::string("stale") : std::string(); };
+  auto head = [&](std::vector<std::string> h) {
+    if (with_run) h.push_back(stale_head);
+    return h;
+  };
+  auto row = [&](std::vector<std::string> cells, bool s) {
+    if (with_run) cells.push_back(stale(s));
+    return cells;
+  };
+
+  std::string out;
+  if (r.subject.kind == ImpactSubject::Kind::Table) {
+    std::vector<std::string> by;
+    if (!r.subject.written_by.empty()) by.push_back("written by " + joined(r.subject.written_by));
+    if (!r.subject.read_by.empty()) by.push_back("read by " + joined(r.subject.read_by));
+    out += fmt::format("impact of table {}{}\n", r.subject.name,
+                       by.empty() ? std::string() : fmt::format(" ({})", fmt::join(by, "; ")));
+  } else if (r.subject.table.empty()) {
+    out += fmt::format("impact of {} {}\n", kind_name(r.subject.kind), r.subject.name);
+  } else {
+    out += fmt::format("impact of {} {} ({})\n", kind_name(r.subject.kind), r.subject.name, r.subject.table);
+  }
+  if (with_run) {
+    out += fmt::format("run {}: workflow {}, ds {}, {}; failed or blocked: {}\n", r.run->id, r.run->workflow,
+                       r.run->ds, r.run->status, joined(r.run_failed));
+  }
+
+  std::vector<std::vector<std::string>> rows;
+  for (const ImpactTask& t : r.tasks) rows.push_back(row({t.name, or_dash(t.table)}, t.stale));
+  out += section("downstream tasks", r.tasks.size(), text_table(head({"TASK", "WRITES"}), rows));
+
+  rows.clear();
+  std::vector<std::vector<std::string>> published;
+  for (const ImpactTable& t : r.tables) {
+    rows.push_back(row({t.name, t.published ? "published" : ""}, t.stale));
+    if (t.published) published.push_back(row({t.name}, t.stale));
+  }
+  out += section("tables", r.tables.size(), text_table(head({"TABLE", "PUBLISHED"}), rows));
+  out += section("published outputs", published.size(), text_table(head({"TABLE"}), published));
+
+  rows.clear();
+  for (const ImpactLegacy& l : r.legacies) {
+    rows.push_back(row(
+        {l.enabled ? l.name : l.name + " (disabled)", or_dash(l.owner), joined(l.reads), joined(l.writes)},
+        l.stale));
+  }
+  out +=
+      section("legacy jobs", r.legacies.size(), text_table(head({"JOB", "OWNER", "READS", "WRITES"}), rows));
+
+  rows.clear();
+  for (const ImpactConsumer& c : r.consumers) rows.push_back(row({c.name, joined(c.via)}, c.stale));
+  out += section("legacy consumers", r.consumers.size(), text_table(head({"CONSUMER", "VIA"}), rows));
+
+  rows.clear();
+  for (const ImpactOwner& o : r.owners) rows.push_back(row({o.owner, joined(o.roles)}, o.stale));
+  out += section("owners to tell", r.owners.size(), text_table(head({"OWNER", "AS OWNER OF"}), rows));
+  return out;
+}
+
+std::string impact_json(const ImpactReport& r) {
+  const bool with_run = r.run.has_value();
+  auto item = [&](json j, bool stale) {
+    if (with_run) j["stale"] = stale;
+    return j;
+  };
+  json out;
+  out["subject"] = {{"kind", kind_name(r.subject.kind)},
+                    {"name", r.subject.name},
+                    {"table", r.subject.table.empty() ? json(nullptr) : json(r.subject.table)}};
+  if (r.subject.kind == ImpactSubject::Kind::Table) {
+    out["subject"]["written_by"] = r.subject.written_by;
+    out["subject"]["read_by"] = r.subject.read_by;
+  }
+  if (with_run) {
+    out["run"] = {{"id", r.run->id},
+                  {"workflow", r.run->workflow},
+                  {"ds", r.run->ds},
+                  {"status", r.run->status},
+                  {"failed_tasks", r.run_failed}};
+  } else {
+    out["run"] = nullptr;
+  }
+  out["tasks"] = json::array();
+  for (const ImpactTask& t : r.tasks) {
+    out["tasks"].push_back(item({{"name", t.name},
+                                 {"writes", t.table.empty() ? json(nullptr) : json(t.table)},
+                                 {"published", t.published}},
+                                t.stale));
+  }
+  out["tables"] = json::array();
+  out["published"] = json::array();
+  for (const ImpactTable& t : r.tables) {
+    out["tables"].push_back(item({{"name", t.name}, {"published", t.published}}, t.stale));
+    if (t.published) out["published"].push_back(item({{"name", t.name}}, t.stale));
+  }
+  out["legacy_jobs"] = json::array();
+  for (const ImpactLegacy& l : r.legacies) {
+    out["legacy_jobs"].push_back(item({{"name", l.name},
+                                       {"owner", l.owner},
+                                       {"enabled", l.enabled},
+                                       {"reads", l.reads},
+                                       {"writes", l.writes},
+                                       {"consumers", l.consumers}},
+                                      l.stale));
+  }
+  out["legacy_consumers"] = json::array();
+  for (const ImpactConsumer& c : r.consumers) {
+    out["legacy_consumers"].push_back(item({{"name", c.name}, {"via", c.via}}, c.stale));
+  }
+  out["owners"] = json::array();
+  for (const ImpactOwner& o : r.owners) {
+    out["owners"].push_back(item({{"owner", o.owner}, {"roles", o.roles}}, o.stale));
+  }
+  return out.dump(2) + "\n";
+}
+
+}  // namespace flowc::cli

@@ -1,0 +1,104 @@
+// `flowc impact`: what lies downstream of a task, source or table of the
+// project, and who to tell. Pure functions of the checked model (no I/O, no
+// database): the run's task states for `--run` come in as plain data. The
+// graph walk and table keys are compiler/lower/impact.h's, shared with the
+// per-task impact of plans. Formatting is in impact_format.h.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "compiler/model/model.h"
+
+namespace flowc::cli {
+
+/// What NAME named.
+struct ImpactSubject {
+  enum class Kind { Task, Source, Table } kind = Kind::Task;
+  std::string name;                              // "daily_kpi.stage_orders", or the table as given
+  std::string table;                             // the node's table (schema-qualified), or the table's key
+  std::vector<model::TaskId> starts;             // the nodes whose downstream is the subject's
+  std::vector<std::string> tables;               // table keys affected from the start
+  std::vector<std::string> written_by, read_by;  // tables: the tasks writing it, the sources reading it
+};
+
+/// Resolves NAME: `workflow.task` or `workflow.source`; a task or source
+/// name unique in the project; else a table (as written in `.flow`, or
+/// schema-qualified; case-insensitive) that a task writes, a source reads or
+/// a legacy job reads or writes. On failure returns std::nullopt and sets
+/// `error` to one line (with a did-you-mean when a name is close).
+std::optional<ImpactSubject> resolve_impact_subject(const model::Model& model, std::string_view name,
+                                                    std::string& error);
+
+/// A downstream task (sources are walked through, never listed).
+struct ImpactTask {
+  std::string name;   // workflow.task
+  std::string table;  // schema-qualified, "" for a command task without `writes`
+  bool published = false;
+  bool stale = false;  // --run only
+};
+
+/// A table written by the subject or a downstream task.
+struct ImpactTable {
+  std::string name;  // schema-qualified production name
+  bool published = false;
+  bool stale = false;
+};
+
+/// A legacy job that reads a downstream table (its own outputs then count as
+/// downstream too, when it is enabled), or writes one (its consumers read
+/// that table whoever writes it).
+struct ImpactLegacy {
+  std::string name, owner;
+  bool enabled = true;
+  std::vector<std::string> reads, writes;  // the downstream tables it reads / writes, as written
+  std::vector<std::string> consumers;
+  bool stale = false;
+};
+
+/// A legacy consumer and the legacy jobs it is reached through.
+struct ImpactConsumer {
+  std::string name;
+  std::vector<std::string> via;
+  bool stale = false;
+};
+
+/// Someone to tell, and why: "workflow daily_kpi", "route analytics_oncall"
+/// (the workflow's failure route), "legacy kpi_cron".
+struct ImpactOwner {
+  std::string owner;
+  std::vector<std::string> roles;
+  bool stale = false;
+};
+
+/// The run `--run` names: its workflow and each task's state.
+struct ImpactRun {
+  int64_t id = 0;
+  std::string workflow, ds, status;
+  std::vector<std::pair<std::string, std::string>> task_states;  // (task, state)
+};
+
+/// Everything downstream of a subject, in a stable order: tasks by workflow
+/// (the subject's first, then the others in declaration order) and
+/// declaration order within one; tables, consumers and owners deduplicated
+/// in order of first appearance; legacy jobs in declaration order.
+struct ImpactReport {
+  ImpactSubject subject;
+  std::vector<ImpactTask> tasks;
+  std::vector<ImpactTable> tables;
+  std::vector<ImpactLegacy> legacies;
+  std::vector<ImpactConsumer> consumers;
+  std::vector<ImpactOwner> owners;
+  std::optional<ImpactRun> run;         // set with --run
+  std::vector<std::string> run_failed;  // the run's failed, timed_out and upstream_failed tasks
+};
+
+/// The downstream of `subject`; with `run`, each item is marked stale when
+/// that run's failures reach it too.
+ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subject,
+                            const std::optional<ImpactRun>& run);
+
+}  // namespace flowc::cli

@@ -1,0 +1,146 @@
+// `flowc retry RUN_ID`: the run's stored plan (runs.plan, never a
+// recompiled one: the retry finishes what ran), its databases resolved as for
+// `flowc run`, and runtime::exec::retry_run() to drive the same run record.
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "cli/load.h"
+#include "cli/run_databases.h"
+#include "cli/state_database.h"
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/plan/json.h"
+#include "runtime/alert/dispatcher.h"
+#include "runtime/exec/exec.h"
+#include "runtime/materialize/runner.h"
+#include "runtime/state/store.h"
+#include "runtime/view/view.h"
+
+namespace flowc::cli {
+namespace {
+
+std::optional<int64_t> parse_run_id(const std::string& text) {
+  int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+/// The project directory: logs go to <root>/.flow/logs, command tasks run there.
+std::string project_root(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path.empty() ? "." : path, ec);
+  if (std::filesystem::is_regular_file(p, ec)) p = p.parent_path();
+  return p.lexically_normal().string();
+}
+
+bool has_env(const std::string& name) {
+  const char* value = name.empty() ? nullptr : std::getenv(name.c_str());
+  return value != nullptr && *value != '\0';
+}
+
+}  // namespace
+
+int run_retry(const RetryOptions& options) {
+  auto no_such_run = [&] {
+    print_error("no run " + options.run_id + " in the state database");
+    return kExitUsage;
+  };
+  std::optional<int64_t> run_id = parse_run_id(options.run_id);
+  if (!run_id) return no_such_run();
+  // As for `flowc run`: --state-dsn, else FLOW_STATE_DSN, else the target
+  // (which --dsn overrides), else the private cluster.
+  std::string state_dsn = options.state_dsn;
+  if (state_dsn.empty() && !has_env("FLOW_STATE_DSN")) state_dsn = options.dsn;
+  std::optional<StateDatabase> db = find_state_database({options.path, "", state_dsn});
+  if (!db) return kExitUsage;
+
+  runtime::state::StoredRun stored;
+  {
+    runtime::state::StateStore store(db->dsn, db->schema);
+    stored = store.stored_run(*run_id);
+  }
+  if (!stored.status) {
+    print_error(without_password("the state database: " + stored.status.error, db->dsn));
+    return kExitUsage;
+  }
+  if (!stored.found) return no_such_run();
+
+  std::string error;
+  std::optional<plan::Plan> plan;
+  try {
+    plan = plan::plan_from_json(nlohmann::json::parse(stored.plan_json), error);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!plan) {
+    print_error("run " + options.run_id + ": its stored plan cannot be read: " + error);
+    return kExitUsage;
+  }
+  if (!options.task.empty()) {
+    std::vector<std::string_view> names;
+    for (const plan::Task& task : plan->tasks) names.push_back(task.name);
+    if (std::find(names.begin(), names.end(), options.task) == names.end()) {
+      std::string_view near = closest_name(options.task, names);
+      print_error("no task `" + options.task + "` in run " + options.run_id + " (workflow " + plan->workflow + ")" +
+                  (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?"));
+      return kExitUsage;
+    }
+  }
+
+  const std::string root = project_root(options.path);
+  RunOptions databases_for;
+  databases_for.dsn = options.dsn;
+  databases_for.state_dsn = db->dsn;
+  // The private cluster holds both the runs and the tables of a project
+  // without DSNs, as for `flowc run`.
+  if (db->embedded && options.dsn.empty() && !has_env(plan->target_dsn_env) && plan->target_dsn.empty())
+    databases_for.dsn = db->dsn;
+  std::optional<RunDatabases> databases = resolve_databases(*plan, databases_for, root);
+  if (!databases) return kExitUsage;
+
+  const char* term = std::getenv("TERM");
+  bool terminal = ::isatty(STDERR_FILENO) != 0 && term != nullptr && std::string_view(term) != "dumb";
+  std::unique_ptr<runtime::RunObserver> observer =
+      runtime::view::make_view(std::cerr, terminal, runtime::view::live_options_for(STDERR_FILENO));
+  runtime::PostgresTaskRunner runner;
+  runtime::alert::AlertSinkOptions alert_options;
+  alert_options.state_dsn = databases->state_dsn;
+  alert_options.state_schema = plan->state_schema;
+  alert_options.workflow = plan->workflow;
+  alert_options.ds = plan->ds;
+  alert_options.delivery.base_dir = root;
+  runtime::alert::AlertDispatcher alerts(std::move(alert_options));
+
+  Interrupts interrupts;
+  runtime::exec::RunRequest request;
+  request.plan = &*plan;
+  request.plan_json = stored.plan_json;
+  request.state_dsn = databases->state_dsn;
+  request.target_dsn = databases->target_dsn;
+  request.state_is_target = databases->state_dsn == databases->target_dsn;
+  request.trigger = "retry";
+  request.log_dir = (std::filesystem::path(root) / ".flow" / "logs").string();
+  request.project_dir = root;
+  request.runner = &runner;
+  request.observer = observer.get();
+  request.alerts = &alerts;
+  request.cancel = interrupts.token();
+
+  runtime::exec::RunResult result = runtime::exec::retry_run(request, {*run_id, options.task});
+  if (result.outcome != runtime::exec::RunResult::Outcome::Finished) {
+    print_error(without_password(result.message, databases->state_dsn));
+    return kExitUsage;
+  }
+  runtime::view::print_summary(result.summary, *plan, std::cout);
+  if (interrupts.fired()) std::cerr << "flowc: interrupted: the retry was stopped and recorded as failed\n";
+  return result.summary.status == runtime::RunStatus::Succeeded ? kExitOk : kExitFailed;
+}
+
+}  // namespace flowc::cli

@@ -1,0 +1,43 @@
+// Private to runtime/exec: driving a run record that exists, shared by
+// execute_run() (a fresh run) and retry_run() (a run driven again), so both
+// use the same executors, scheduler loop and final-status code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/exec/exec.h"
+#include "runtime/state/store.h"
+
+namespace flowc::runtime::exec {
+
+/// What drive_run() needs besides the request.
+struct DriveOptions {
+  int64_t run_id = 0;
+  /// The run's deadline; checked while the run runs when `alert_late`.
+  std::optional<Clock::time_point> deadline;
+  bool alert_late = false;
+  /// Final task instances this drive leaves alone (a retry keeps the
+  /// succeeded upstream, and failed branches outside `--task`): announced
+  /// to the observer in their state at the start.
+  struct Kept {
+    uint32_t index = 0;
+    TaskState state = TaskState::Succeeded;
+    uint32_t attempts = 0;
+    std::string message;
+  };
+  std::vector<Kept> kept;
+};
+
+/// Starts the executors and the heartbeat for the run (its status must be
+/// `running` and its lock held by the caller), listens until every task
+/// instance is final, raises a Late incident once if the deadline passes,
+/// and records the run's final status. Never throws.
+RunResult drive_run(const RunRequest& request, state::StateStore& store, const DriveOptions& options);
+
+/// "<host>:<pid>".
+std::string default_worker();
+
+}  // namespace flowc::runtime::exec

@@ -1,0 +1,166 @@
+// `flowc retry`: the same run record driven again. Which instances run again
+// is decided here; running them is drive_run()'s job, exactly as for a fresh
+// run (one code path).
+#include <fmt/format.h>
+
+#include <set>
+
+#include "runtime/exec/drive.h"
+#include "runtime/exec/exec.h"
+#include "runtime/state/store.h"
+
+namespace flowc::runtime::exec {
+namespace {
+
+/// Every task that depends on `task`, directly or not (tasks are in
+/// topological order, so one forward pass finds them).
+std::set<uint32_t> downstream_of(const plan::Plan& plan, uint32_t task) {
+  std::set<uint32_t> out;
+  for (uint32_t i = task + 1; i < plan.tasks.size(); ++i)
+    for (uint32_t dep : plan.tasks[i].deps)
+      if (dep == task || out.contains(dep)) {
+        out.insert(i);
+        break;
+      }
+  return out;
+}
+
+/// Every task `task` depends on, directly or not.
+std::set<uint32_t> upstream_of(const plan::Plan& plan, uint32_t task) {
+  std::set<uint32_t> out;
+  std::vector<uint32_t> todo = {task};
+  while (!todo.empty()) {
+    uint32_t t = todo.back();
+    todo.pop_back();
+    for (uint32_t dep : plan.tasks[t].deps)
+      if (dep < plan.tasks.size() && out.insert(dep).second) todo.push_back(dep);
+  }
+  return out;
+}
+
+}  // namespace
+
+RunResult retry_run(const RunRequest& request, const RetrySelection& selection) {
+  RunResult result;
+  if (!request.plan || !request.runner) {
+    result.message = "internal error: retry_run needs a plan and a task runner";
+    return result;
+  }
+  const plan::Plan& plan = *request.plan;
+  const std::string schema = plan.state_schema.empty() ? "flow" : plan.state_schema;
+  const int64_t run_id = selection.run_id;
+  state::StateStore store(request.state_dsn, schema);
+  if (state::Status migrated = store.migrate(); !migrated) {
+    result.message = "the state database: " + migrated.error;
+    return result;
+  }
+  state::StoredRun stored = store.stored_run(run_id);
+  if (!stored.status) {
+    result.message = "the state database: " + stored.status.error;
+    return result;
+  }
+  if (!stored.found) {
+    result.outcome = RunResult::Outcome::Refused;
+    result.message = fmt::format("no run {} in the state database", run_id);
+    return result;
+  }
+  if (stored.workflow != plan.workflow || stored.ds != plan.ds || stored.env != plan.env) {
+    result.message = fmt::format("internal error: the plan given for run {} is not the run's", run_id);
+    return result;
+  }
+  // The run lock proves nobody drives the run (or another run of its key) now.
+  state::RunLock::Acquired lock = state::RunLock::acquire(request.state_dsn, schema, plan.workflow, plan.ds, plan.env);
+  if (!lock.status) {
+    result.message = "the state database: " + lock.status.error;
+    return result;
+  }
+  if (!lock.lock) {
+    result.outcome = RunResult::Outcome::Refused;
+    result.message = lock.holder_run_id == run_id || lock.holder_run_id == 0
+                         ? fmt::format("run {} is still in progress: retry it once it has ended", run_id)
+                         : fmt::format("{}: retry run {} once it has ended", lock.refusal, run_id);
+    return result;
+  }
+  if (stored.run_status == RunStatus::Pending) {
+    result.outcome = RunResult::Outcome::Refused;
+    result.message = fmt::format("run {} has not started yet: nothing to retry", run_id);
+    return result;
+  }
+  // Still `running` with the lock free: its process is gone. Mark it (and
+  // any other such run of the key) failed before driving it again.
+  int64_t abandoned = 0;
+  if (state::Status status = store.abandon_runs(plan.workflow, plan.ds, plan.env, abandoned); !status) {
+    result.message = "the state database: " + status.error;
+    return result;
+  }
+
+  state::TaskRows rows = store.task_rows(run_id);
+  if (!rows.status) {
+    result.message = "the state database: " + rows.status.error;
+    return result;
+  }
+  std::vector<const state::TaskRow*> by_index(plan.tasks.size(), nullptr);
+  for (const state::TaskRow& row : rows.rows)
+    if (row.index < plan.tasks.size()) by_index[row.index] = &row;
+
+  std::set<uint32_t> again;
+  if (selection.task.empty()) {
+    for (uint32_t i = 0; i < plan.tasks.size(); ++i)
+      if (!by_index[i] || by_index[i]->state != TaskState::Succeeded) again.insert(i);
+    if (again.empty()) {
+      result.outcome = RunResult::Outcome::Refused;
+      result.message = fmt::format(
+          "every task of run {} succeeded: nothing to retry (--task T reruns T and its downstream)", run_id);
+      return result;
+    }
+  } else {
+    uint32_t task = 0;
+    while (task < plan.tasks.size() && plan.tasks[task].name != selection.task) ++task;
+    if (task == plan.tasks.size()) {
+      result.outcome = RunResult::Outcome::Refused;
+      result.message = fmt::format("no task `{}` in run {}", selection.task, run_id);
+      return result;
+    }
+    // The task could never start: say so rather than leave it pending.
+    for (uint32_t up : upstream_of(plan, task)) {
+      if (by_index[up] && by_index[up]->state == TaskState::Succeeded) continue;
+      result.outcome = RunResult::Outcome::Refused;
+      result.message = fmt::format(
+          "task `{}` cannot run again alone: its upstream `{}` did not succeed (retry without --task, or with "
+          "--task {})",
+          selection.task, plan.tasks[up].name, plan.tasks[up].name);
+      return result;
+    }
+    again = downstream_of(plan, task);
+    again.insert(task);
+    // An instance left unfinished by a stopped run, outside the selection,
+    // might never become final (its upstream failed): the whole run first.
+    for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
+      if (again.contains(i) || (by_index[i] && is_final(by_index[i]->state))) continue;
+      result.outcome = RunResult::Outcome::Refused;
+      result.message = fmt::format("run {} stopped before task `{}` ended: retry the run without --task first",
+                                   run_id, plan.tasks[i].name);
+      return result;
+    }
+  }
+
+  std::vector<state::RetryTask> reset;
+  DriveOptions drive;
+  drive.run_id = run_id;
+  // A retry repairs a run after the fact: lateness was the original run's to report.
+  drive.alert_late = false;
+  for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
+    if (again.contains(i)) {
+      reset.push_back({i, 1 + plan.tasks[i].retry.retries});
+    } else if (by_index[i]) {
+      drive.kept.push_back({i, by_index[i]->state, by_index[i]->attempts, by_index[i]->message});
+    }
+  }
+  if (state::Status status = store.reset_for_retry(run_id, reset); !status) {
+    result.message = "the state database: " + status.error;
+    return result;
+  }
+  return drive_run(request, store, drive);
+}
+
+}  // namespace flowc::runtime::exec

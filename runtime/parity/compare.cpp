@@ -1,0 +1,280 @@
+// The queries of a parity check: column sets, the `compare` metrics on both
+// tables, and the keyed diff as one full join. Every query runs in a READ
+// ONLY transaction, so a comparison cannot write even by mistake.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <pqxx/pqxx>
+
+#include "runtime/parity/parity.h"
+
+namespace flowc::runtime::parity {
+namespace {
+
+std::string first_line(const std::string& text) {
+  std::string out = text.substr(0, text.find('\n'));
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+std::string quote_ident(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+/// The params a statement needs: $1 .. the highest $n in its text.
+/// PostgreSQL refuses a parameter it cannot type, and an unreferenced one
+/// has no type.
+std::vector<std::string> params_for(const std::string& sql, const std::vector<plan::BoundParam>& params) {
+  size_t highest = 0;
+  for (size_t at = sql.find('$'); at != std::string::npos; at = sql.find('$', at + 1)) {
+    size_t n = 0, end = at + 1;
+    while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9')
+      n = n * 10 + static_cast<size_t>(sql[end++] - '0');
+    highest = std::max(highest, n);
+  }
+  std::vector<std::string> values;
+  for (size_t i = 0; i < highest && i < params.size(); ++i) values.push_back(params[i].value);
+  return values;
+}
+
+/// The partition filter for people: `"ds" = $1::date` -> `ds = 2026-11-24`.
+std::string partition_text(const plan::Parity& parity) {
+  std::string text = parity.partition;
+  for (size_t i = parity.params.size(); i > 0; --i) {
+    const plan::BoundParam& p = parity.params[i - 1];
+    std::string placeholder = "$" + std::to_string(i) + "::" + p.sql_type;
+    for (size_t at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at))
+      text.replace(at, placeholder.size(), p.value), at += p.value.size();
+  }
+  std::erase(text, '"');
+  return text;
+}
+
+bool is_integer_type(pqxx::oid type) { return type == 20 || type == 21 || type == 23; }  // int8, int2, int4
+bool is_number_type(pqxx::oid type) {
+  return is_integer_type(type) || type == 700 || type == 701 || type == 1700;  // float4, float8, numeric
+}
+
+/// Whether two metric values agree within `tolerance` (relative).
+bool agree(const std::optional<std::string>& a, const std::optional<std::string>& b, double tolerance) {
+  if (!a || !b) return !a && !b;
+  if (*a == *b) return true;
+  if (tolerance <= 0) return false;
+  try {
+    double x = std::stod(*a), y = std::stod(*b);
+    double scale = std::max(std::fabs(x), std::fabs(y));
+    return scale == 0 || std::fabs(x - y) / scale <= tolerance;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+/// One table's comparison; throws pqxx errors to compare_table().
+class TableComparison {
+ public:
+  TableComparison(pqxx::connection& target, const plan::Parity& parity, TableParity& out)
+      : tx_(target), parity_(parity), out_(out) {}
+
+  void run() {
+    std::vector<std::string> mirror_columns = columns(parity_.mirror);
+    std::vector<std::string> legacy_columns = columns(parity_.legacy);
+    if (legacy_columns.empty()) return fail("legacy table " + parity_.legacy.dotted() + " does not exist");
+    if (mirror_columns.empty()) return fail("mirror table " + parity_.mirror.dotted() + " does not exist");
+    for (const std::string& c : legacy_columns)
+      if (std::find(mirror_columns.begin(), mirror_columns.end(), c) == mirror_columns.end())
+        out_.only_in_legacy.push_back(c);
+    for (const std::string& c : mirror_columns)
+      if (std::find(legacy_columns.begin(), legacy_columns.end(), c) == legacy_columns.end())
+        out_.only_in_mirror.push_back(c);
+    compare_metrics();
+    if (!parity_.key.empty()) compare_keys(mirror_columns);
+    out_.ok = out_.error.empty() && out_.only_in_legacy.empty() &&
+              std::all_of(out_.metrics.begin(), out_.metrics.end(), [](const auto& m) { return m.ok; }) &&
+              (!out_.keys || (out_.keys->missing == 0 && out_.keys->extra == 0 && out_.keys->different == 0));
+  }
+
+ private:
+  void fail(std::string error) {
+    out_.error = std::move(error);
+    out_.ok = false;
+  }
+
+  /// The table's columns in order; empty when it does not exist.
+  std::vector<std::string> columns(const plan::TableName& table) {
+    pqxx::result r = tx_.exec_params(
+        "select a.attname from pg_attribute a where a.attrelid = to_regclass($1) and a.attnum > 0 "
+        "and not a.attisdropped order by a.attnum",
+        table.quoted());
+    std::vector<std::string> out;
+    for (const auto& row : r) out.push_back(row[0].as<std::string>());
+    return out;
+  }
+
+  std::string where() const { return parity_.partition.empty() ? "" : " where " + parity_.partition; }
+
+  pqxx::result query(const std::string& sql) {
+    return tx_.exec_params(sql, pqxx::prepare::make_dynamic_params(params_for(sql, parity_.params)));
+  }
+
+  void compare_metrics() {
+    std::string list;
+    for (const std::string& m : parity_.metric_sql) list += (list.empty() ? "" : ", ") + m;
+    std::string mirror_sql = "select " + list + " from " + parity_.mirror.quoted() + where();
+    // A metric that names its own table (partition_exists, sql(...)) names
+    // the legacy one on the legacy side.
+    std::string legacy_list = list;
+    const std::string from = parity_.mirror.quoted(), to = parity_.legacy.quoted();
+    for (size_t at = legacy_list.find(from); at != std::string::npos;
+         at = legacy_list.find(from, at + to.size()))
+      legacy_list.replace(at, from.size(), to);
+    std::string legacy_sql = "select " + legacy_list + " from " + parity_.legacy.quoted() + where();
+    pqxx::result m = query(mirror_sql);
+    pqxx::result l = query(legacy_sql);
+    for (size_t i = 0; i < parity_.metric_sql.size(); ++i) {
+      MetricComparison c;
+      c.label = i < parity_.metric_labels.size() ? parity_.metric_labels[i] : parity_.metric_sql[i];
+      const auto col = static_cast<pqxx::row::size_type>(i);
+      if (!m[0][col].is_null()) c.mirror = m[0][col].c_str();
+      if (!l[0][col].is_null()) c.legacy = l[0][col].c_str();
+      bool integers = is_integer_type(m.column_type(col)) && is_integer_type(l.column_type(col));
+      bool numbers = is_number_type(m.column_type(col)) && is_number_type(l.column_type(col));
+      if (numbers && !integers)
+        c.tolerance =
+            parity_.tolerance_percent > 0 ? parity_.tolerance_percent / 100 : kDefaultRelativeTolerance;
+      c.ok = agree(c.mirror, c.legacy, c.tolerance);
+      out_.metrics.push_back(std::move(c));
+    }
+  }
+
+  void compare_keys(const std::vector<std::string>& mirror_columns) {
+    KeyDiff diff;
+    diff.key = parity_.key;
+    for (const std::string& k : parity_.key) {
+      bool in_both =
+          std::find(mirror_columns.begin(), mirror_columns.end(), k) != mirror_columns.end() &&
+          std::find(out_.only_in_legacy.begin(), out_.only_in_legacy.end(), k) == out_.only_in_legacy.end();
+      if (!in_both) return fail("key column " + k + " is not in both tables");
+    }
+    for (const std::string& c : mirror_columns)
+      if (std::find(out_.only_in_mirror.begin(), out_.only_in_mirror.end(), c) == out_.only_in_mirror.end() &&
+          std::find(diff.key.begin(), diff.key.end(), c) == diff.key.end())
+        diff.compared.push_back(c);
+
+    std::string join, keys, order, changed_m, changed_l;
+    for (size_t i = 0; i < diff.key.size(); ++i) {
+      std::string k = quote_ident(diff.key[i]);
+      join += fmt::format("{}m.{} = l.{}", i ? " and " : "", k, k);
+      keys += fmt::format(", coalesce(m.{0}, l.{0}) as k{1}", k, i);
+      order += fmt::format("{}k{}", i ? ", " : "", i);
+    }
+    for (size_t i = 0; i < diff.compared.size(); ++i) {
+      std::string c = quote_ident(diff.compared[i]);
+      changed_m += (i ? ", m." : "m.") + c;
+      changed_l += (i ? ", l." : "l.") + c;
+    }
+    std::string differs =
+        diff.compared.empty() ? "" : fmt::format(" or ({}) is distinct from ({})", changed_m, changed_l);
+    std::string key_out;
+    for (size_t i = 0; i < diff.key.size(); ++i) key_out += fmt::format(", k{}", i);
+    // A full join on the key: no row on one side is a missing or extra
+    // key; a row on both sides that differs anywhere is a different one.
+    std::string sql = fmt::format(
+        "select kind, n{0} from (select d.*, count(*) over (partition by kind) as n, "
+        "row_number() over (partition by kind order by {1}) as rn from ("
+        "select case when m.flowc__row is null then 'missing' when l.flowc__row is null then 'extra' "
+        "else 'different' end as kind{2} "
+        "from (select true as flowc__row, * from {3}{5}) m full join (select true as flowc__row, * from "
+        "{4}{5}) l "
+        "on {6} where m.flowc__row is null or l.flowc__row is null{7}) d) x where rn <= {8} order by kind, "
+        "rn",
+        key_out, order, keys, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), join, differs,
+        kSampleSize);
+    for (const auto& row : query(sql)) {
+      std::string kind = row[0].as<std::string>();
+      int64_t n = row[1].as<int64_t>();
+      KeyValues values;
+      for (size_t i = 0; i < diff.key.size(); ++i) {
+        const auto field = row[static_cast<pqxx::row::size_type>(2 + i)];
+        values.push_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
+      }
+      if (kind == "missing") diff.missing = n, diff.missing_sample.push_back(std::move(values));
+      if (kind == "extra") diff.extra = n, diff.extra_sample.push_back(std::move(values));
+      if (kind == "different") diff.different = n, diff.different_sample.push_back(std::move(values));
+    }
+    out_.keys = std::move(diff);
+  }
+
+  pqxx::read_transaction tx_;
+  const plan::Parity& parity_;
+  TableParity& out_;
+};
+
+TableParity describe(const plan::Task& task) {
+  TableParity out;
+  out.task = task.name;
+  out.mirror = task.parity->mirror.dotted();
+  out.legacy = task.parity->legacy.dotted();
+  out.partition = partition_text(*task.parity);
+  return out;
+}
+
+TableParity compare_table(pqxx::connection& target, const plan::Task& task) {
+  TableParity out = describe(task);
+  try {
+    TableComparison(target, *task.parity, out).run();
+  } catch (const std::exception& e) {
+    out = describe(task);  // nothing half-compared
+    out.error = "comparing " + out.mirror + " with " + out.legacy + ": " + first_line(e.what());
+  }
+  return out;
+}
+
+ParityReport start_report(const plan::Plan& plan) {
+  ParityReport report;
+  if (plan.replaces) report.legacy_job = plan.replaces->name;
+  return report;
+}
+
+void finish_report(ParityReport& report) {
+  report.ok =
+      std::all_of(report.tables.begin(), report.tables.end(), [](const TableParity& t) { return t.ok; });
+}
+
+}  // namespace
+
+ParityReport compare_with_legacy(pqxx::connection& target, const plan::Plan& plan) {
+  ParityReport report = start_report(plan);
+  for (const plan::Task& task : plan.tasks)
+    if (task.parity) report.tables.push_back(compare_table(target, task));
+  finish_report(report);
+  return report;
+}
+
+ParityReport compare_with_legacy(const std::string& dsn, const plan::Plan& plan) {
+  std::unique_ptr<pqxx::connection> target;
+  std::string error;
+  try {
+    target = std::make_unique<pqxx::connection>(dsn);
+  } catch (const std::exception& e) {
+    // libpq's message names the host, never the password.
+    error = "cannot connect to the target database: " + first_line(e.what());
+  }
+  if (target) return compare_with_legacy(*target, plan);
+  ParityReport report = start_report(plan);
+  for (const plan::Task& task : plan.tasks) {
+    if (!task.parity) continue;
+    report.tables.push_back(describe(task));
+    report.tables.back().error = error;
+  }
+  finish_report(report);
+  return report;
+}
+
+}  // namespace flowc::runtime::parity

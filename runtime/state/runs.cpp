@@ -1,0 +1,116 @@
+// Operations on whole runs beyond creating and finishing them: reading one
+// back with its plan, resetting task instances for `flowc retry`, the
+// once-only lateness flag, and the latest run per ds for `flowc backfill`.
+#include <pqxx/pqxx>
+
+#include "runtime/state/db_guard.h"
+#include "runtime/state/schema.h"
+#include "runtime/state/sql_text.h"
+#include "runtime/state/store.h"
+
+namespace flowc::runtime::state {
+
+using detail::guarded;
+
+StoredRun StateStore::stored_run(int64_t run_id) {
+  StoredRun out;
+  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    // No state schema yet means no runs: not an error.
+    if (!tx.exec_params("select to_regclass($1) is not null", with_schema("{schema}.runs", schema_))[0][0].as<bool>())
+      return;
+    // `retries` arrived with migration 3: read it only when it is there.
+    bool has_retries = tx.exec_params(
+        "select exists (select 1 from pg_attribute where attrelid = to_regclass($1) and attname = 'retries')",
+        with_schema("{schema}.runs", schema_))[0][0].as<bool>();
+    pqxx::result r = tx.exec_params(
+        with_schema(std::string(R"(select workflow, ds::text, env, stage, trigger, status, plan::text, )") +
+                        (has_retries ? "retries" : "0") + " from {schema}.runs where id = $1",
+                    schema_),
+        run_id);
+    if (r.empty()) return;
+    out.found = true;
+    out.workflow = r[0][0].as<std::string>();
+    out.ds = r[0][1].as<std::string>();
+    out.env = r[0][2].as<std::string>();
+    out.stage = r[0][3].as<std::string>();
+    out.trigger = r[0][4].as<std::string>();
+    out.run_status = parse_run_status(r[0][5].as<std::string>()).value_or(RunStatus::Failed);
+    out.plan_json = r[0][6].as<std::string>();
+    out.retries = r[0][7].as<int>();
+  });
+  return out;
+}
+
+Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks) {
+  std::string indexes, fresh;
+  for (const RetryTask& task : tasks) {
+    std::string sep = indexes.empty() ? "" : ",";
+    indexes += sep + std::to_string(task.index);
+    fresh += sep + std::to_string(task.fresh_attempts);
+  }
+  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    // An attempt a dead process left open never finishes: close it first,
+    // while the task instance still names the lease it ran under.
+    tx.exec_params(with_schema(R"(update {schema}.attempts a
+set finished_at = now(), outcome = 'lost', error_class = 'transient',
+    message = 'the process running the attempt ended before it finished'
+from {schema}.task_runs t
+where t.run_id = $1 and t.task_index = any ($2::integer[]) and a.run_id = t.run_id and a.task = t.task
+  and a.finished_at is null)",
+                               schema_),
+                   run_id, "{" + indexes + "}");
+    tx.exec_params(with_schema(R"(update {schema}.task_runs t
+set state = 'pending', max_attempts = t.attempts + f.fresh, lease_token = null, lease_owner = null,
+    lease_until = null, not_before = null, started_at = null, finished_at = null, rows_written = null,
+    error_class = null, message = null
+from unnest($2::integer[], $3::integer[]) as f(idx, fresh)
+where t.run_id = $1 and t.task_index = f.idx)",
+                               schema_),
+                   run_id, "{" + indexes + "}", "{" + fresh + "}");
+    tx.exec_params(with_schema(R"(update {schema}.runs
+set status = 'running', finished_at = null, retries = retries + 1, retried_at = now(),
+    started_at = coalesce(started_at, now())
+where id = $1)",
+                               schema_),
+                   run_id);
+    tx.commit();
+  });
+}
+
+Status StateStore::mark_late(int64_t run_id, bool& won) {
+  won = false;
+  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema("update {schema}.runs set late_alerted = true where id = $1 and not late_alerted returning id",
+                    schema_),
+        run_id);
+    won = !r.empty();
+  });
+}
+
+LatestRuns StateStore::latest_runs(const std::string& workflow, const std::string& env, const std::string& from,
+                                   const std::string& to) {
+  LatestRuns out;
+  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select distinct on (ds) ds::text, id, status from {schema}.runs
+where workflow = $1 and env = $2 and ds between $3::date and $4::date
+order by ds, id desc)",
+                    schema_),
+        workflow, env, from, to);
+    for (const auto& row : r) {
+      LatestRun run;
+      run.ds = row[0].as<std::string>();
+      run.run_id = row[1].as<int64_t>();
+      run.run_status = parse_run_status(row[2].as<std::string>()).value_or(RunStatus::Failed);
+      out.runs.push_back(std::move(run));
+    }
+  });
+  return out;
+}
+
+}  // namespace flowc::runtime::state

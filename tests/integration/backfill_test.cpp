@@ -1,0 +1,164 @@
+// `flowc backfill` end to end: the built binary against the test cluster.
+// One run per ds, oldest first, restartable: interrupted (Ctrl-C or kill -9)
+// and started again, every day's partition is written exactly once, the day
+// that fails is reported, succeeded days are skipped unless --force.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <csignal>
+
+#include "tests/integration/run_support.h"
+
+using namespace flowc::testing;
+
+namespace {
+
+/// part: 3 rows per ds (overwrite_partition), fails with 22012 on FAIL_DAY,
+/// sleeps `sleep` seconds inside its write transaction. count: appends one
+/// row per successful run to out.counter (the last task, state = target, so
+/// it commits with its `succeeded` record).
+std::vector<std::pair<std::string, std::string>> daily_project(const std::string& fail_day, int sleep) {
+  std::string flow = R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow b {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task part {
+    writes = "out.part"
+    mode   = overwrite_partition(ds)
+    sql    = "select ${ds} as ds, g / (case when ${ds} = date 'FAIL_DAY' then 0 else 1 end) as n from generate_series(1, 3) as g"
+    expect row_count() == 3
+    expect sql("select count(*) from pg_sleep(SLEEP)") == 1 as "slow check"
+  }
+
+  task count {
+    writes = "out.counter"
+    mode   = append
+    publish = true
+    sql    = "select ds, count(*) as n from ${part} where ds = ${ds} group by ds"
+    expect row_count() > 0
+  }
+}
+)FLOW";
+  flow.replace(flow.find("FAIL_DAY"), 8, fail_day);
+  flow.replace(flow.find("SLEEP"), 5, std::to_string(sleep));
+  return {{"b.flow", flow}};
+}
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+/// "ds=count" for every day of November 1..10 (0 when absent), from `sql`
+/// returning (ds, count) rows.
+std::string per_day(const std::string& dsn, const std::string& table) {
+  return query_one(dsn, "select string_agg(to_char(d, 'DD') || '=' || coalesce(c.n, 0), ',' order by d) "
+                        "from generate_series(date '2026-11-01', date '2026-11-10', interval '1 day') as d "
+                        "left join (select ds, count(*) as n from " +
+                            table + " group by ds) c on c.ds = d");
+}
+
+const std::string kExpectedParts = "01=3,02=3,03=3,04=0,05=3,06=3,07=3,08=3,09=3,10=3";
+const std::string kExpectedCounts = "01=1,02=1,03=1,04=0,05=1,06=1,07=1,08=1,09=1,10=1";
+
+void interrupted_then_restarted(int signal) {
+  std::string dsn = fresh_database(signal == SIGINT ? "backfill_sigint" : "backfill_sigkill");
+  std::string project = write_project("backfill", daily_project("2026-11-04", 1));
+  std::vector<std::string> args = {"backfill", ".",           "--workflow", "b",     "--from", "2026-11-01",
+                                   "--to",     "2026-11-10", "--concurrency", "2", "--dsn",  dsn};
+  Background first = start_flowc(project, args);
+  // Midway: some days are done, others running.
+  REQUIRE(wait_for(dsn, "select count(*) >= 3 from out.counter", "t", 60));
+  ::kill(first.pid, signal);
+  int code = first.wait();
+  INFO(first.output());
+  if (signal == SIGINT) {
+    CHECK(code == 1);
+    CHECK(contains(first.output(), "interrupted"));
+    CHECK(contains(first.output(), "not run"));
+    // Ctrl-C stopped the running runs and recorded them.
+    CHECK(query_one(dsn, "select count(*) from flow.runs where status = 'running'") == "0");
+  } else {
+    CHECK(code == 128 + SIGKILL);
+  }
+  std::string done_before = query_one(dsn, "select count(*) from flow.runs where status = 'succeeded'");
+  CHECK(done_before != "0");
+  CHECK(done_before != "9");
+
+  auto second = run_flowc(project, args);
+  INFO(second.output);
+  CHECK(second.exit_code == 1);
+  CHECK(contains(second.output, "skipped"));
+  CHECK(contains(second.output, "failed 2026-11-04"));
+  CHECK_FALSE(contains(second.output, "failed 2026-11-05"));
+  CHECK(per_day(dsn, "out.part") == kExpectedParts);
+  // Exactly once: the counter is written with the last task's `succeeded`
+  // record; a day that succeeded before the interruption was not rerun.
+  if (signal == SIGINT) CHECK(per_day(dsn, "out.counter") == kExpectedCounts);
+  // Every day but the 4th has exactly one succeeded run; none is left running.
+  CHECK(query_one(dsn, "select string_agg(to_char(ds, 'DD'), ',' order by ds) from flow.runs "
+                       "where status = 'succeeded'") == "01,02,03,05,06,07,08,09,10");
+  CHECK(query_one(dsn, "select count(*) from flow.runs where status = 'running'") == "0");
+  CHECK(query_one(dsn, "select count(*) from flow.runs where trigger <> 'backfill'") == "0");
+}
+
+}  // namespace
+
+TEST_CASE("backfill: 10 days, a failure on day 4, Ctrl-C midway, started again: each day written once") {
+  interrupted_then_restarted(SIGINT);
+}
+
+TEST_CASE("backfill: kill -9 midway, started again: abandoned runs are failed, their days rerun") {
+  interrupted_then_restarted(SIGKILL);
+}
+
+TEST_CASE("backfill: succeeded days are skipped; --force reruns them") {
+  std::string dsn = fresh_database("backfill_force");
+  std::string project = write_project("backfill_force", daily_project("2026-12-31", 0));
+  std::vector<std::string> args = {"backfill", ".", "--workflow", "b", "--from", "2026-11-01", "--to", "2026-11-03",
+                                   "--dsn", dsn};
+  auto first = run_flowc(project, args);
+  INFO(first.output);
+  CHECK(first.exit_code == 0);
+  CHECK(contains(first.output, "3 succeeded, 0 failed, 0 skipped"));
+  // Oldest first.
+  CHECK(query_one(dsn, "select string_agg(to_char(ds, 'DD'), ',' order by id) from flow.runs") == "01,02,03");
+
+  auto again = run_flowc(project, args);
+  INFO(again.output);
+  CHECK(again.exit_code == 0);
+  CHECK(contains(again.output, "0 succeeded, 0 failed, 3 skipped"));
+  CHECK(query_one(dsn, "select count(*) from out.counter") == "3");
+
+  args.push_back("--force");
+  auto forced = run_flowc(project, args);
+  INFO(forced.output);
+  CHECK(forced.exit_code == 0);
+  CHECK(contains(forced.output, "3 succeeded, 0 failed, 0 skipped"));
+  CHECK(query_one(dsn, "select count(*) from out.counter") == "6");
+  CHECK(query_one(dsn, "select count(*) from out.part") == "9");  // overwrite_partition: still 3 per day
+}
+
+TEST_CASE("backfill: a backwards range, a malformed date or an unknown workflow is one line and exit 2") {
+  std::string dsn = fresh_database("backfill_usage");
+  std::string project = write_project("backfill_usage", daily_project("2026-12-31", 0));
+  auto backwards = run_flowc(project, {"backfill", ".", "--workflow", "b", "--from", "2026-11-10", "--to",
+                                       "2026-11-01", "--dsn", dsn});
+  CHECK(backwards.exit_code == 2);
+  CHECK(contains(backwards.output, "flowc: --to 2026-11-01 is before --from 2026-11-10"));
+  auto malformed = run_flowc(project, {"backfill", ".", "--workflow", "b", "--from", "2026-02-30", "--to",
+                                       "2026-03-01", "--dsn", dsn});
+  CHECK(malformed.exit_code == 2);
+  CHECK(contains(malformed.output, "flowc: --from `2026-02-30` is not a date"));
+  auto unknown = run_flowc(project, {"backfill", ".", "--workflow", "nope", "--from", "2026-11-01", "--to",
+                                     "2026-11-02", "--dsn", dsn});
+  CHECK(unknown.exit_code == 2);
+  CHECK(contains(unknown.output, "no workflow `nope`"));
+  for (const auto* r : {&backwards, &malformed, &unknown}) CHECK(std::count(r->output.begin(), r->output.end(), '\n') == 1);
+  CHECK(query_one(dsn, "select to_regclass('flow.runs') is null") == "t");  // nothing ran
+}

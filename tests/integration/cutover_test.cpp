@@ -1,0 +1,263 @@
+// `flowc cutover W` (cli.md) end to end: the daily_kpi example fails the
+// runs item until `cutover_after` clean mirror runs exist, passes once they
+// do, and fails again after a run with a parity mismatch; each static item
+// is ✗ with its reason on a project that lacks it; an unknown workflow or no
+// state database is exit 2. Then the pure checklist functions on cases a
+// checked project cannot express (E0304 rejects a retrying task that is not
+// idempotent before cutover could).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/cutover_checklist.h"
+#include "tests/integration/run_support.h"
+
+namespace fs = std::filesystem;
+using namespace flowc::testing;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+/// The line of `output` for the checklist item whose name contains `item`.
+std::string item_line(const std::string& output, const std::string& item) {
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);)
+    if ((line.starts_with("  ✓ ") || line.starts_with("  ✗ ")) && contains(line, item)) return line;
+  return "";
+}
+
+/// The daily_kpi example in a scratch directory with its demo data in `dsn`.
+/// `publish_kpis` gets the error-level expectation the shipped example
+/// lacks, so that every static item holds and only the runs decide.
+std::string example_project(const std::string& dsn) {
+  fs::path project = scratch_dir("cutover_kpi");
+  fs::path example = fs::path(FLOWC_SOURCE_DIR) / "examples" / "daily_kpi";
+  for (const char* part : {"flow.project", "daily_kpi.flow", "legacy.flow", "routes.flow", "targets.flow",
+                           "sql", "scripts", "demo"})
+    fs::copy(example / part, project / part, fs::copy_options::recursive);
+  std::ifstream in(project / "daily_kpi.flow");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string flow = text.str();
+  const std::string anchor = "    compare = [row_count(), sum(revenue)]  # mirror parity metrics\n";
+  REQUIRE(contains(flow, anchor));
+  flow.replace(flow.find(anchor), anchor.size(), anchor + "    expect unique(ds, region)\n");
+  std::ofstream(project / "daily_kpi.flow") << flow;
+
+  flowc::runtime::ProcessOptions psql;
+  psql.argv = {"psql", dsn, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "demo/load_demo_data.sql"};
+  psql.env = child_env({"PGOPTIONS=-c client_min_messages=warning"});
+  psql.cwd = project.string();
+  REQUIRE(flowc::runtime::run_process(psql).exit_code == 0);
+  return project.string();
+}
+
+}  // namespace
+
+TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs exist, and after a mismatch") {
+  std::string dsn = fresh_database("cutover_runs");
+  std::string project = example_project(dsn);
+  std::vector<std::string> env = {"WAREHOUSE_DSN=" + dsn};
+  auto day = [&](int back) {
+    return query_one(dsn, "select (current_date - " + std::to_string(back) + ")::text");
+  };
+
+  auto before = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(before.output);
+  CHECK(before.exit_code == 1);
+  CHECK(item_line(before.output, "3 clean mirror runs") ==
+        "  ✗ 3 clean mirror runs: 0 clean mirror runs in the state database, 3 needed: run 3 more (`flowc "
+        "run --ds ...`)");
+  // Every static item holds on the example (with its publish expectation).
+  for (const char* item :
+       {"legacy job documented and disableable", "error-level expectations", "failure route with an owner",
+        "every retrying task idempotent", "rollback written"})
+    CHECK(item_line(before.output, item).starts_with("  ✓ "));
+  CHECK(contains(before.output, "not ready for cutover: 1 of 6 items fail"));
+
+  for (int back : {3, 2}) REQUIRE(run_flowc(project, {"run", ".", "--ds", day(back)}, env).exit_code == 0);
+  auto two = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(two.output);
+  CHECK(two.exit_code == 1);
+  CHECK(contains(item_line(two.output, "clean mirror runs"),
+                 "2 clean mirror runs in the state database, 3 needed: run 1 more"));
+
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", day(1)}, env).exit_code == 0);
+  auto three = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(three.output);
+  CHECK(three.exit_code == 0);
+  CHECK(item_line(three.output, "clean mirror runs") ==
+        "  ✓ 3 clean mirror runs: the latest 3 mirror runs by ds all succeeded with parity (" + day(3) +
+            " .. " + day(1) + ")");
+  CHECK(contains(three.output,
+                 "ready for cutover: disable `kpi_cron` (`enabled = false`), then set `stage = production`"));
+  auto json = run_flowc(project, {"cutover", "daily_kpi", ".", "--format", "json"}, env);
+  CHECK(json.exit_code == 0);
+  CHECK(contains(json.output, "\"ready\": true"));
+
+  // A newer day whose mirror run finds a difference breaks the streak ...
+  query_one(dsn, "update dash.kpi_daily set orders = orders + 1 where ds = current_date and region = 'amer'");
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", day(0)}, env).exit_code == 1);
+  auto broken = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(broken.output);
+  CHECK(broken.exit_code == 1);
+  CHECK(contains(item_line(broken.output, "clean mirror runs"),
+                 "the mirror run for " + day(0) +
+                     " (run 4) is not clean: parity failed: dash.kpi_daily: 1 different key (" + day(0) +
+                     ", amer); 0 clean runs since, 3 needed"));
+
+  // ... until that day's latest run is clean again.
+  query_one(dsn, "update dash.kpi_daily set orders = orders - 1 where ds = current_date and region = 'amer'");
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", day(0)}, env).exit_code == 0);
+  auto again = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(again.output);
+  CHECK(again.exit_code == 0);
+}
+
+namespace {
+
+const char* kIncompleteProject = R"FLOW(route r {
+  notify = [stderr()]
+}
+
+legacy old {
+  schedule = cron("0 7 * * *")
+  command  = "psql -f old.sql"
+  writes   = ["out.t"]
+}
+
+workflow w {
+  owner      = "team"
+  stage      = mirror
+  replaces   = old
+  on_failure = alert(r)
+
+  param ds: date = logical_date
+
+  task t {
+    writes  = "out.t"
+    mode    = replace
+    sql     = "select 1 as x"
+    publish = true
+    expect row_count() > 0 else warn
+  }
+}
+
+workflow v {
+  owner = "team"
+  stage = mirror
+
+  task u {
+    writes  = "out.u"
+    mode    = replace
+    sql     = "select 1 as x"
+    publish = true
+    expect row_count() > 0
+  }
+}
+)FLOW";
+
+}  // namespace
+
+TEST_CASE("cutover: each static item is ✗ with its reason on a project that lacks it") {
+  std::string dsn = fresh_database("cutover_static");
+  std::string project = write_project("cutover_static", {{"p.flow", kIncompleteProject}});
+
+  auto w = run_flowc(project, {"cutover", "w", ".", "--state-dsn", dsn});
+  INFO(w.output);
+  CHECK(w.exit_code == 1);
+  CHECK(
+      item_line(w.output, "legacy job") ==
+      "  ✗ legacy job documented and disableable: legacy job `old` lacks `owner`, `consumers` and `enabled` "
+      "(write `enabled = true`, so that the cutover sets it to false)");
+  CHECK(
+      item_line(w.output, "expectations") ==
+      "  ✗ error-level expectations on every published output: `t` (out.t) publishes without an error-level "
+      "expectation: add an `expect` without `else warn`, such as `expect row_count() > 0`");
+  CHECK(item_line(w.output, "failure route") ==
+        "  ✗ failure route with an owner: route `r` has no `owner`: nobody answers its alerts");
+  CHECK(item_line(w.output, "rollback") ==
+        "  ✗ rollback written: legacy job `old` has no `rollback`: write how to bring it back");
+  CHECK(item_line(w.output, "idempotent") == "  ✓ every retrying task idempotent: no task retries");
+  CHECK(contains(w.output, "not ready for cutover: 5 of 6 items fail"));
+
+  auto v = run_flowc(project, {"cutover", "v", ".", "--state-dsn", dsn});
+  INFO(v.output);
+  CHECK(v.exit_code == 1);
+  CHECK(item_line(v.output, "legacy job") ==
+        "  ✗ legacy job documented and disableable: workflow `v` replaces no legacy job: add `replaces = "
+        "<legacy job>`");
+  CHECK(item_line(v.output, "failure route") ==
+        "  ✗ failure route with an owner: no `on_failure` route: add `on_failure = alert(<route>)`");
+  CHECK(item_line(v.output, "rollback") ==
+        "  ✗ rollback written: no legacy job to roll back to (`replaces`)");
+  CHECK(item_line(v.output, "expectations").starts_with("  ✓ "));
+}
+
+TEST_CASE("cutover: an unknown workflow and a missing state database are exit 2 with one line") {
+  std::string project = write_project("cutover_usage", {{"p.flow", kIncompleteProject}});
+  auto unknown = run_flowc(project, {"cutover", "ww", ".", "--state-dsn", fresh_database("cutover_usage")});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output == "flowc: no workflow `ww` in the project; did you mean `w`?\n");
+
+  auto no_db = run_flowc(project, {"cutover", "w", "."});
+  INFO(no_db.output);
+  CHECK(no_db.exit_code == 2);
+  CHECK(contains(no_db.output, "flowc: no state database"));
+  CHECK_FALSE(contains(no_db.output, "✗"));
+
+  auto bad_format = run_flowc(project, {"cutover", "w", ".", "--format", "yaml"});
+  CHECK(bad_format.exit_code == 2);
+}
+
+TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are not clean") {
+  flowc::model::Model model;
+  model.workflows.push_back(flowc::model::Workflow{});
+  model.workflows[0].name = "w";
+  flowc::plan::Plan plan;
+  plan.workflow = "w";
+  flowc::plan::Task append;
+  append.name = "log_events";
+  append.mode = flowc::plan::WriteMode::Append;
+  append.idempotent = true;  // an append is never safe to retry, whatever it declares
+  append.retry.retries = 2;
+  flowc::plan::Task command;
+  command.name = "export";
+  command.kind = flowc::plan::TaskKind::Command;
+  command.retry.retries = 1;
+  plan.tasks = {append, command};
+  auto items = flowc::cli::static_items(model, flowc::model::WorkflowId{0}, {}, plan);
+  REQUIRE(items.size() == 5);
+  CHECK(items[3].name == "every retrying task idempotent");
+  CHECK_FALSE(items[3].ok);
+  CHECK(items[3].reason ==
+        "`log_events` and `export` retry but may not run twice safely: use an idempotent write mode, declare "
+        "`idempotent = true`, or `retry = retry(0)`");
+  plan.tasks[0].mode = flowc::plan::WriteMode::Merge;
+  plan.tasks[1].idempotent = true;
+  items = flowc::cli::static_items(model, flowc::model::WorkflowId{0}, {}, plan);
+  CHECK(items[3].ok);
+  CHECK(items[3].reason == "2 retrying tasks, all idempotent");
+
+  using flowc::cli::MirrorRun;
+  const std::string clean = R"({"legacy_job": "j", "ok": true, "tables": []})";
+  std::vector<MirrorRun> runs = {{9, "2026-11-29", "succeeded", clean},
+                                 {8, "2026-11-28", "failed", std::nullopt},
+                                 {7, "2026-11-27", "succeeded", clean}};
+  auto item = flowc::cli::runs_item(runs, 2);
+  CHECK_FALSE(item.ok);
+  CHECK(item.reason ==
+        "the mirror run for 2026-11-28 (run 8) is not clean: failed; 1 clean run since, 2 needed");
+  runs[1] = {8, "2026-11-28", "succeeded", std::nullopt};  // never compared
+  CHECK(flowc::cli::runs_item(runs, 2).reason ==
+        "the mirror run for 2026-11-28 (run 8) is not clean: no parity report; 1 clean run since, 2 needed");
+  CHECK(flowc::cli::runs_item(runs, 1).ok);
+  runs[1].parity = clean;
+  CHECK(flowc::cli::runs_item(runs, 3).ok);
+  CHECK_FALSE(flowc::cli::runs_item(runs, 4).ok);
+}

@@ -1,0 +1,443 @@
+// `flowc impact` end to end on the examples: the built binary on
+// examples/daily_kpi and examples/platform, its exact human output, its JSON
+// fields, and `--run` against a state database seeded by SQL.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "cli/impact_report.h"
+#include "compiler/project/project.h"
+#include "runtime/process/process.h"
+#include "runtime/state/migrate.h"
+#include "tests/support/pg_harness.h"
+
+namespace {
+
+using nlohmann::json;
+
+const std::string kDailyKpi = std::string(FLOWC_SOURCE_DIR) + "/examples/daily_kpi";
+const std::string kPlatform = std::string(FLOWC_SOURCE_DIR) + "/examples/platform";
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+/// Runs the built flowc in an empty scratch directory with a clean
+/// environment: no FLOW_STATE_DSN or WAREHOUSE_DSN leaks in.
+Result run_flowc(std::vector<std::string> args) {
+  flowc::runtime::ProcessOptions options;
+  options.argv = {FLOWC_BINARY};
+  options.argv.insert(options.argv.end(), args.begin(), args.end());
+  options.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"};
+  options.cwd = flowc::testing::scratch_dir("cwd");
+  options.timeout = std::chrono::seconds(120);
+  flowc::runtime::ProcessResult r = flowc::runtime::run_process(options);
+  REQUIRE_MESSAGE(r.started, r.error);
+  return {r.exit_code, r.output};
+}
+
+/// A fresh state database (schema `flow`) with `seed` run in it.
+std::string seeded(const std::string& seed) {
+  std::string dsn = flowc::testing::fresh_database("impact");
+  pqxx::connection c(dsn);
+  flowc::runtime::state::MigrateOutcome m = flowc::runtime::state::migrate(c, "flow");
+  REQUIRE_MESSAGE(m.ok, m.error);
+  pqxx::nontransaction tx(c);
+  tx.exec(seed);
+  return dsn;
+}
+
+std::vector<std::string> names(const json& items, const char* key = "name") {
+  std::vector<std::string> out;
+  for (const json& item : items) out.push_back(item[key].get<std::string>());
+  return out;
+}
+
+// Last night's ingest_events run: load_events succeeded, raw_events failed
+// its expectations. Everything reading raw_events, in every workflow, is
+// stale; audit_snapshot (after load_events only) and landing.events_json
+// are not.
+constexpr const char* kIngestRun = R"sql(
+insert into flow.runs (id, workflow, ds, env, stage, trigger, status, created_at, started_at, finished_at, plan_hash, plan) values
+ (7, 'ingest_events', '2026-11-24', '', 'production', 'schedule', 'failed', '2026-11-25 01:15:00Z', '2026-11-25 01:15:01Z', '2026-11-25 01:40:00Z', 'h', '{}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
+ (7, 'collector_batches', 0, 'succeeded', 1, 1),
+ (7, 'load_events',       1, 'succeeded', 1, 4),
+ (7, 'raw_events',        2, 'failed',    1, 4);
+)sql";
+
+// A project where downstream crosses workflows through a table (not a `${}`
+// reference) and through legacy jobs: `two.a_in` reads what `one.a` writes;
+// `cube_job` reads `out.a` and writes `bi.cube`, which `board_job` reads;
+// `old_job` also reads `out.a` but is disabled, so `nope_job` (reading its
+// output) is not reached. Both workflows have a task named `same`.
+const char* kGraph = R"(
+project graph { default_target = wh }
+target wh {
+  dsn    = env("WH_DSN")
+  schema = "analytics"
+}
+route pager {
+  owner  = "ops-team"
+  notify = [stderr()]
+}
+legacy cube_job {
+  owner     = "bi"
+  reads     = ["out.a"]
+  writes    = ["bi.cube"]
+  consumers = ["Cube"]
+}
+legacy board_job {
+  owner     = "finance"
+  reads     = ["bi.cube"]
+  consumers = ["Board deck"]
+}
+legacy old_job {
+  owner     = "old-team"
+  reads     = ["OUT.A"]
+  writes    = ["old.t"]
+  consumers = ["Old report"]
+  enabled   = false
+}
+legacy nope_job {
+  owner     = "nobody"
+  reads     = ["old.t"]
+  consumers = ["Never"]
+}
+workflow one {
+  owner      = "team-one"
+  on_failure = alert(pager)
+  task a {
+    writes = "out.a"
+    sql    = "select 1 as x"
+  }
+  task same {
+    writes = "out.same1"
+    sql    = "select 1 as x"
+  }
+}
+workflow two {
+  owner = "team-two"
+  source a_in { table = "out.a" }
+  task b {
+    writes = "b"
+    sql    = "select * from ${a_in}"
+  }
+  task same {
+    writes = "out.same2"
+    sql    = "select 1 as x"
+  }
+}
+)";
+
+std::unique_ptr<flowc::project::Compilation> compile_graph() {
+  auto c = flowc::project::compile_sources({{"graph.flow", kGraph}}, flowc::project::default_stdlib_dir());
+  REQUIRE(c->diagnostics.error_count() == 0);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "impact model: through a source reading the table, through enabled legacy jobs, not disabled ones") {
+  auto c = compile_graph();
+  std::string error;
+  std::optional<flowc::cli::ImpactSubject> subject =
+      flowc::cli::resolve_impact_subject(c->model, "one.a", error);
+  REQUIRE_MESSAGE(subject, error);
+  flowc::cli::ImpactReport r = flowc::cli::compute_impact(c->model, *subject, std::nullopt);
+  std::vector<std::string> tasks, tables, legacies, consumers, owners;
+  for (const auto& t : r.tasks) tasks.push_back(t.name);
+  for (const auto& t : r.tables) tables.push_back(t.name);
+  for (const auto& l : r.legacies) legacies.push_back(l.name);
+  for (const auto& x : r.consumers) consumers.push_back(x.name);
+  for (const auto& o : r.owners) owners.push_back(o.owner);
+  CHECK(tasks == std::vector<std::string>{"two.b"});
+  CHECK(tables == std::vector<std::string>{"out.a", "analytics.b"});
+  // board_job reads cube_job's output; old_job is listed (it reads out.a, in
+  // any case) but, disabled, produces nothing for nope_job to read.
+  CHECK(legacies == std::vector<std::string>{"cube_job", "board_job", "old_job"});
+  CHECK(consumers == std::vector<std::string>{"Cube", "Board deck", "Old report"});
+  CHECK(owners == std::vector<std::string>{"team-one", "ops-team", "team-two", "bi", "finance", "old-team"});
+  CHECK(r.legacies[1].reads == std::vector<std::string>{"bi.cube"});
+}
+
+TEST_CASE(
+    "impact model: a name two workflows use is ambiguous; a bare task name unique in the project is not") {
+  auto c = compile_graph();
+  std::string error;
+  CHECK_FALSE(flowc::cli::resolve_impact_subject(c->model, "same", error));
+  CHECK(error == "`same` names 2 tasks or sources; write one of one.same, two.same");
+  std::optional<flowc::cli::ImpactSubject> b = flowc::cli::resolve_impact_subject(c->model, "b", error);
+  REQUIRE(b);
+  CHECK(b->name == "two.b");
+  CHECK(b->kind == flowc::cli::ImpactSubject::Kind::Task);
+  // A table only legacy jobs know, written in another case.
+  std::optional<flowc::cli::ImpactSubject> cube =
+      flowc::cli::resolve_impact_subject(c->model, "BI.Cube", error);
+  REQUIRE(cube);
+  CHECK(cube->kind == flowc::cli::ImpactSubject::Kind::Table);
+  flowc::cli::ImpactReport r = flowc::cli::compute_impact(c->model, *cube, std::nullopt);
+  CHECK(r.tasks.empty());
+  REQUIRE(r.legacies.size() == 2);  // cube_job writes it, board_job reads it
+  CHECK(r.legacies[1].name == "board_job");
+}
+
+// clang-format off
+TEST_CASE("impact of a source: downstream tasks, tables, published outputs, the legacy job reading it, its consumers and owners") {
+  Result r = run_flowc({"impact", "daily_kpi.orders", kDailyKpi});
+  CHECK(r.exit_code == 0);
+  CHECK(r.output ==
+        "impact of source daily_kpi.orders (raw.orders)\n"
+        "\n"
+        "downstream tasks (4):\n"
+        "  TASK                       WRITES\n"
+        "  daily_kpi.stage_orders     staging.orders\n"
+        "  daily_kpi.revenue_daily    analytics.revenue_daily\n"
+        "  daily_kpi.publish_kpis     dash.kpi_daily\n"
+        "  daily_kpi.refresh_extract  -\n"
+        "\n"
+        "tables (3):\n"
+        "  TABLE                    PUBLISHED\n"
+        "  staging.orders\n"
+        "  analytics.revenue_daily\n"
+        "  dash.kpi_daily           published\n"
+        "\n"
+        "published outputs (1):\n"
+        "  TABLE\n"
+        "  dash.kpi_daily\n"
+        "\n"
+        "legacy jobs (1):\n"
+        "  JOB       OWNER          READS       WRITES\n"
+        "  kpi_cron  analytics-eng  raw.orders  dash.kpi_daily\n"
+        "\n"
+        "legacy consumers (2):\n"
+        "  CONSUMER                     VIA\n"
+        "  Executive KPI dashboard      kpi_cron\n"
+        "  Weekly business review deck  kpi_cron\n"
+        "\n"
+        "owners to tell (1):\n"
+        "  OWNER          AS OWNER OF\n"
+        "  analytics-eng  workflow daily_kpi, route analytics_oncall, legacy kpi_cron\n");
+}
+
+TEST_CASE("impact of a task across workflows: cross-workflow deps, legacy jobs and every owner, once each") {
+  Result r = run_flowc({"impact", "ingest_events.raw_events", kPlatform});
+  CHECK(r.exit_code == 0);
+  CHECK(r.output ==
+        "impact of task ingest_events.raw_events (events.raw_events)\n"
+        "\n"
+        "downstream tasks (6):\n"
+        "  TASK                                     WRITES\n"
+        "  finance_close.web_revenue                finance.web_revenue\n"
+        "  finance_close.reconciliation             finance.revenue_reconciliation\n"
+        "  marketing_attribution.touchpoints        marketing.touchpoints\n"
+        "  marketing_attribution.attribution_daily  marketing.attribution_daily\n"
+        "  sessionize.sessions                      analytics.sessions\n"
+        "  sessionize.engagement_daily              analytics.engagement_daily\n"
+        "\n"
+        "tables (7):\n"
+        "  TABLE                           PUBLISHED\n"
+        "  events.raw_events               published\n"
+        "  finance.web_revenue\n"
+        "  finance.revenue_reconciliation  published\n"
+        "  marketing.touchpoints\n"
+        "  marketing.attribution_daily     published\n"
+        "  analytics.sessions              published\n"
+        "  analytics.engagement_daily      published\n"
+        "\n"
+        "published outputs (5):\n"
+        "  TABLE\n"
+        "  events.raw_events\n"
+        "  finance.revenue_reconciliation\n"
+        "  marketing.attribution_daily\n"
+        "  analytics.sessions\n"
+        "  analytics.engagement_daily\n"
+        "\n"
+        "legacy jobs (2):\n"
+        "  JOB                       OWNER                READS                                  WRITES\n"
+        "  sessions_cron (disabled)  product-analytics    events.raw_events                      analytics.sessions\n"
+        "  attribution_cron          marketing-analytics  analytics.sessions, events.raw_events  marketing.attribution_daily\n"
+        "\n"
+        "legacy consumers (4):\n"
+        "  CONSUMER                      VIA\n"
+        "  Product engagement dashboard  sessions_cron\n"
+        "  Growth weekly review          sessions_cron\n"
+        "  Paid media ROAS dashboard     attribution_cron\n"
+        "  Budget allocation sheet       attribution_cron\n"
+        "\n"
+        "owners to tell (4):\n"
+        "  OWNER                AS OWNER OF\n"
+        "  data-platform        workflow ingest_events, route platform_oncall\n"
+        "  finance-data         workflow finance_close, route finance_data\n"
+        "  marketing-analytics  workflow marketing_attribution, legacy attribution_cron\n"
+        "  product-analytics    route growth_analytics, workflow sessionize, legacy sessions_cron\n");
+}
+
+TEST_CASE("impact of a table: what reads it downstream, not the task that writes it") {
+  Result r = run_flowc({"impact", "dash.kpi_daily", kDailyKpi});
+  CHECK(r.exit_code == 0);
+  CHECK(r.output ==
+        "impact of table dash.kpi_daily (written by daily_kpi.publish_kpis)\n"
+        "\n"
+        "downstream tasks (1):\n"
+        "  TASK                       WRITES\n"
+        "  daily_kpi.refresh_extract  -\n"
+        "\n"
+        "tables (1):\n"
+        "  TABLE           PUBLISHED\n"
+        "  dash.kpi_daily  published\n"
+        "\n"
+        "published outputs (1):\n"
+        "  TABLE\n"
+        "  dash.kpi_daily\n"
+        "\n"
+        "legacy jobs (1):\n"
+        "  JOB       OWNER          READS  WRITES\n"
+        "  kpi_cron  analytics-eng  -      dash.kpi_daily\n"
+        "\n"
+        "legacy consumers (2):\n"
+        "  CONSUMER                     VIA\n"
+        "  Executive KPI dashboard      kpi_cron\n"
+        "  Weekly business review deck  kpi_cron\n"
+        "\n"
+        "owners to tell (1):\n"
+        "  OWNER          AS OWNER OF\n"
+        "  analytics-eng  workflow daily_kpi, route analytics_oncall, legacy kpi_cron\n");
+}
+// clang-format on
+
+TEST_CASE(
+    "impact --format json: the subject, tasks, tables, published outputs, legacy jobs, consumers and "
+    "owners") {
+  // A table read by a source: raw.orders is daily_kpi.orders' table, and the
+  // legacy kpi_cron reads it too.
+  Result r = run_flowc({"impact", "raw.orders", kDailyKpi, "--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.output);
+  CHECK(j["subject"] == json({{"kind", "table"},
+                              {"name", "raw.orders"},
+                              {"table", "raw.orders"},
+                              {"written_by", json::array()},
+                              {"read_by", {"daily_kpi.orders"}}}));
+  CHECK(j["run"].is_null());
+  CHECK(names(j["tasks"]) == std::vector<std::string>{"daily_kpi.stage_orders", "daily_kpi.revenue_daily",
+                                                      "daily_kpi.publish_kpis", "daily_kpi.refresh_extract"});
+  CHECK(j["tasks"][2] ==
+        json({{"name", "daily_kpi.publish_kpis"}, {"writes", "dash.kpi_daily"}, {"published", true}}));
+  CHECK(j["tasks"][3]["writes"].is_null());
+  CHECK(names(j["tables"]) ==
+        std::vector<std::string>{"staging.orders", "analytics.revenue_daily", "dash.kpi_daily"});
+  CHECK(names(j["published"]) == std::vector<std::string>{"dash.kpi_daily"});
+  REQUIRE(j["legacy_jobs"].size() == 1);
+  CHECK(j["legacy_jobs"][0] ==
+        json({{"name", "kpi_cron"},
+              {"owner", "analytics-eng"},
+              {"enabled", true},
+              {"reads", {"raw.orders"}},
+              {"writes", {"dash.kpi_daily"}},
+              {"consumers", {"Executive KPI dashboard", "Weekly business review deck"}}}));
+  CHECK(j["legacy_consumers"][0] == json({{"name", "Executive KPI dashboard"}, {"via", {"kpi_cron"}}}));
+  CHECK(j["owners"] ==
+        json::array({{{"owner", "analytics-eng"},
+                      {"roles", {"workflow daily_kpi", "route analytics_oncall", "legacy kpi_cron"}}}}));
+  // No run, no `stale` anywhere.
+  CHECK_FALSE(j["tasks"][0].contains("stale"));
+}
+
+TEST_CASE("impact --run: exactly what the run's failures reach is stale, across workflows") {
+  std::string dsn = seeded(kIngestRun);
+  Result r =
+      run_flowc({"impact", "load_events", kPlatform, "--run", "7", "--state-dsn", dsn, "--format", "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  json j = json::parse(r.output);
+  CHECK(j["run"] == json({{"id", 7},
+                          {"workflow", "ingest_events"},
+                          {"ds", "2026-11-24"},
+                          {"status", "failed"},
+                          {"failed_tasks", {"raw_events"}}}));
+  std::vector<std::string> stale, fresh;
+  for (const json& t : j["tasks"]) (t["stale"].get<bool>() ? stale : fresh).push_back(t["name"]);
+  CHECK(stale == std::vector<std::string>{"ingest_events.raw_events", "finance_close.web_revenue",
+                                          "finance_close.reconciliation", "marketing_attribution.touchpoints",
+                                          "marketing_attribution.attribution_daily", "sessionize.sessions",
+                                          "sessionize.engagement_daily"});
+  // audit_snapshot runs after load_events, which succeeded.
+  CHECK(fresh == std::vector<std::string>{"finance_close.audit_snapshot"});
+  std::vector<std::string> fresh_tables;
+  for (const json& t : j["tables"])
+    if (!t["stale"].get<bool>()) fresh_tables.push_back(t["name"]);
+  CHECK(fresh_tables == std::vector<std::string>{"landing.events_json"});
+  for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == true);
+  for (const json& o : j["owners"]) CHECK(o["stale"] == true);
+}
+
+TEST_CASE("impact --run human: the run's failures and a STALE column") {
+  std::string dsn = seeded(kIngestRun);
+  Result r = run_flowc({"impact", "ingest_events.load_events", kPlatform, "--run", "7", "--state-dsn", dsn});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  // clang-format off
+  CHECK(r.output.starts_with(
+        "impact of task ingest_events.load_events (landing.events_json)\n"
+        "run 7: workflow ingest_events, ds 2026-11-24, failed; failed or blocked: raw_events\n"
+        "\n"
+        "downstream tasks (8):\n"
+        "  TASK                                     WRITES                          STALE\n"
+        "  ingest_events.raw_events                 events.raw_events               stale\n"
+        "  finance_close.audit_snapshot             -\n"
+        "  finance_close.web_revenue                finance.web_revenue             stale\n"));
+  // clang-format on
+}
+
+TEST_CASE("impact --run on a run of another workflow: only what that run reaches") {
+  // A failed finance_close run does not make sessions stale.
+  std::string dsn = seeded(R"sql(
+insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values
+ (3, 'finance_close', '2026-11-24', '', 'model', 'manual', 'failed', 'h', '{}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
+ (3, 'web_revenue', 0, 'timed_out', 1, 2), (3, 'reconciliation', 1, 'upstream_failed', 0, 2);
+)sql");
+  Result r = run_flowc({"impact", "ingest_events.raw_events", kPlatform, "--run", "3", "--state-dsn", dsn,
+                        "--format", "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  json j = json::parse(r.output);
+  std::vector<std::string> stale;
+  for (const json& t : j["tasks"])
+    if (t["stale"].get<bool>()) stale.push_back(t["name"]);
+  CHECK(stale == std::vector<std::string>{"finance_close.web_revenue", "finance_close.reconciliation"});
+  std::vector<std::string> stale_owners;
+  for (const json& o : j["owners"])
+    if (o["stale"].get<bool>()) stale_owners.push_back(o["owner"]);
+  CHECK(stale_owners == std::vector<std::string>{"finance-data"});
+  for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
+}
+
+TEST_CASE("impact: an unknown name says what is near and exits 2") {
+  Result r = run_flowc({"impact", "stage_ordrs", kDailyKpi});
+  CHECK(r.exit_code == 2);
+  CHECK(r.output ==
+        "flowc: no task, source or table `stage_ordrs` in the project; did you mean `stage_orders`?\n");
+  r = run_flowc({"impact", "nothing.like.it", kDailyKpi});
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == "flowc: no task, source or table `nothing.like.it` in the project\n");
+}
+
+TEST_CASE("impact --run: an unknown run exits 2 with one line") {
+  std::string dsn = seeded(kIngestRun);
+  Result r = run_flowc({"impact", "raw_events", kPlatform, "--run", "42", "--state-dsn", dsn});
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == "flowc: no run 42 in the state database\n");
+  r = run_flowc({"impact", "raw_events", kPlatform, "--run", "abc", "--state-dsn", dsn});
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == "flowc: no run abc in the state database\n");
+}
+
+TEST_CASE("impact: a bad --format exits 2") {
+  Result r = run_flowc({"impact", "raw_events", kPlatform, "--format", "xml"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == "flowc: unknown --format `xml` (expected human or json)\n");
+}

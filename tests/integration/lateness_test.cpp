@@ -1,0 +1,161 @@
+// Lateness end to end: runs.deadline is fixed when the run is created; a run
+// still running past it alerts `on_late` exactly once (the jsonl channel's
+// file has one line), while it runs; a run before its deadline does not; a
+// backfill never does. run_deadline() itself is checked on hand-made plans.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "compiler/plan/plan.h"
+#include "runtime/exec/deadline.h"
+#include "runtime/state/store.h"
+#include "tests/integration/run_support.h"
+
+using namespace flowc::testing;
+
+namespace {
+
+/// A production workflow scheduled at 07:00 Berlin with a 09:00 deadline;
+/// its one task sleeps `sleep` seconds inside its write transaction.
+std::vector<std::pair<std::string, std::string>> late_project(int sleep) {
+  std::string flow = R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [jsonl("alerts/late.jsonl")]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  schedule   = cron("0 7 * * *", tz = "Europe/Berlin")
+  deadline   = 09:00
+  on_failure = alert(oncall)
+  on_late    = alert(oncall, severity = medium)
+
+  param ds: date = logical_date
+
+  task t {
+    writes  = "out.t"
+    mode    = overwrite_partition(ds)
+    sql     = "select ${ds} as ds, 1 as n"
+    publish = true
+    expect row_count() == 1
+    expect sql("select count(*) from pg_sleep(SLEEP)") == 1 as "slow check"
+  }
+}
+)FLOW";
+  flow.replace(flow.find("SLEEP"), 5, std::to_string(sleep));
+  return {{"w.flow", flow}};
+}
+
+int lines_in(const std::string& path) {
+  std::ifstream in(path);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) n += line.empty() ? 0 : 1;
+  return n;
+}
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+std::string utc(flowc::runtime::Clock::time_point at) { return flowc::runtime::exec::format_instant(at); }
+
+}  // namespace
+
+TEST_CASE("lateness: a run past its deadline alerts on_late once, while it is still running") {
+  std::string dsn = fresh_database("late_past");
+  std::string project = write_project("late_past", late_project(4));
+  const std::string alerts = project + "/alerts/late.jsonl";
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-01", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+                   "1", 30));
+  // The alert arrives while the slow task still runs.
+  bool alerted = false;
+  for (int i = 0; i < 60 && !alerted; ++i) {
+    alerted = lines_in(alerts) >= 1;
+    if (!alerted) ::usleep(50 * 1000);
+  }
+  CHECK(alerted);
+  CHECK(query_one(dsn, "select status from flow.runs where id = 1") == "running");
+  int code = run.wait();
+  INFO(run.output());
+  CHECK(code == 0);
+  CHECK(lines_in(alerts) == 1);
+  std::ifstream in(alerts);
+  std::string line;
+  std::getline(in, line);
+  CHECK(contains(line, R"("kind":"late")"));
+  CHECK(contains(line, "2026-11-02T08:00:00Z"));
+  // 07:00 Berlin the day after ds is the fire time; 09:00 Berlin (CET) the deadline.
+  CHECK(query_one(dsn, "select to_char(deadline at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from flow.runs") ==
+        "2026-11-02 08:00");
+  CHECK(query_one(dsn, "select late_alerted from flow.runs") == "t");
+  CHECK(query_one(dsn, "select count(*) from flow.alerts where kind = 'late'") == "1");
+}
+
+TEST_CASE("lateness: a run before its deadline does not alert; nor does a backfill past it") {
+  std::string dsn = fresh_database("late_future");
+  std::string project = write_project("late_future", late_project(1));
+  const std::string alerts = project + "/alerts/late.jsonl";
+  auto future = run_flowc(project, {"run", ".", "--ds", "2030-06-01", "--dsn", dsn});
+  INFO(future.output);
+  CHECK(future.exit_code == 0);
+  CHECK(lines_in(alerts) == 0);
+  // Summer time: 09:00 CEST is 07:00 UTC.
+  CHECK(query_one(dsn, "select to_char(deadline at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from flow.runs") ==
+        "2030-06-02 07:00");
+  CHECK(query_one(dsn, "select late_alerted from flow.runs") == "f");
+
+  auto backfill = run_flowc(project, {"backfill", ".", "--from", "2026-11-01", "--to", "2026-11-02", "--dsn", dsn});
+  INFO(backfill.output);
+  CHECK(backfill.exit_code == 0);
+  CHECK(lines_in(alerts) == 0);
+  CHECK(query_one(dsn, "select count(*) from flow.runs where trigger = 'backfill' and deadline is not null") == "2");
+}
+
+TEST_CASE("lateness: the deadline is the first deadline time at or after the scheduled fire time") {
+  flowc::plan::Plan plan;
+  plan.ds = "2026-11-24";
+  plan.time_zone = "Europe/Berlin";
+  plan.schedule = "0 7 * * *";
+  plan.deadline_seconds = 9 * 3600;
+  CHECK(utc(*flowc::runtime::exec::run_deadline(plan)) == "2026-11-25T08:00:00Z");
+  // A deadline earlier in the day than the fire time is the next day's.
+  plan.deadline_seconds = 6 * 3600 + 30 * 60;
+  CHECK(utc(*flowc::runtime::exec::run_deadline(plan)) == "2026-11-26T05:30:00Z");
+  // Weekdays only: the run for a Friday fires on Monday.
+  plan.schedule = "0 6 * * 1-5";
+  plan.ds = "2026-11-27";  // a Friday; the next weekday fire after Saturday 00:00 is Monday 06:00
+  plan.deadline_seconds = 9 * 3600 + 30 * 60;
+  CHECK(utc(*flowc::runtime::exec::run_deadline(plan)) == "2026-11-30T08:30:00Z");
+  // Unscheduled: from ds + 1 day at 00:00 in the zone.
+  plan.schedule = "";
+  plan.ds = "2026-11-24";
+  plan.time_zone = "America/New_York";
+  plan.deadline_seconds = 3 * 3600;
+  CHECK(utc(*flowc::runtime::exec::run_deadline(plan)) == "2026-11-25T08:00:00Z");
+  // DST: 02:30 does not exist on 2026-03-29 in Berlin: the end of the gap.
+  plan.time_zone = "Europe/Berlin";
+  plan.ds = "2026-03-28";
+  plan.deadline_seconds = 2 * 3600 + 30 * 60;
+  CHECK(utc(*flowc::runtime::exec::run_deadline(plan)) == "2026-03-29T01:00:00Z");
+  plan.deadline_seconds.reset();
+  CHECK_FALSE(flowc::runtime::exec::run_deadline(plan).has_value());
+}
+
+TEST_CASE("lateness: of two processes marking the same run late, exactly one wins") {
+  std::string dsn = fresh_database("late_once");
+  flowc::runtime::state::StateStore first(dsn, "flow"), second(dsn, "flow");
+  REQUIRE(first.migrate());
+  flowc::runtime::state::NewRun run;
+  run.workflow = "w";
+  run.ds = "2026-11-01";
+  run.deadline = "2026-11-02T08:00:00Z";
+  flowc::runtime::state::CreatedRun created = first.create_run(run);
+  REQUIRE(created.status);
+  bool won_first = false, won_second = false, won_again = false;
+  REQUIRE(first.mark_late(created.run_id, won_first));
+  REQUIRE(second.mark_late(created.run_id, won_second));
+  REQUIRE(first.mark_late(created.run_id, won_again));
+  CHECK(won_first);
+  CHECK_FALSE(won_second);
+  CHECK_FALSE(won_again);
+}

@@ -1,0 +1,306 @@
+// `flowc ops`: the pure figures (time to recovery, alert counting, on-time
+// rate) on hand-made rows, then the built binary against a state database
+// seeded by SQL with fixed timestamps, its JSON compared with figures
+// computed by hand below and its exact human output.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "cli/ops_report.h"
+#include "runtime/process/process.h"
+#include "runtime/state/migrate.h"
+#include "tests/support/pg_harness.h"
+
+namespace {
+
+using flowc::cli::TimePoint;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+/// Runs the built flowc in an empty scratch directory with a clean environment.
+Result run_flowc(std::vector<std::string> args) {
+  flowc::runtime::ProcessOptions options;
+  options.argv = {FLOWC_BINARY};
+  options.argv.insert(options.argv.end(), args.begin(), args.end());
+  options.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"};
+  options.cwd = flowc::testing::scratch_dir("cwd");
+  options.timeout = std::chrono::seconds(120);
+  flowc::runtime::ProcessResult r = flowc::runtime::run_process(options);
+  REQUIRE_MESSAGE(r.started, r.error);
+  return {r.exit_code, r.output};
+}
+
+/// A fresh state database (schema `flow`) with `seed` run in it.
+std::string seeded(const std::string& seed) {
+  std::string dsn = flowc::testing::fresh_database("ops");
+  pqxx::connection c(dsn);
+  flowc::runtime::state::MigrateOutcome m = flowc::runtime::state::migrate(c, "flow");
+  REQUIRE_MESSAGE(m.ok, m.error);
+  pqxx::nontransaction tx(c);
+  tx.exec(seed);
+  return dsn;
+}
+
+TimePoint at(int64_t seconds) { return TimePoint{std::chrono::seconds(seconds)}; }
+
+// Two workflows in November 2026.
+//
+// daily_kpi, deadline 09:00 UTC the day after ds:
+//   run  status     finished          deadline          on time?
+//   1    succeeded  11-02 07:30       11-02 09:00       yes
+//   2    failed     11-03 07:20       11-03 09:00       yes (finished before it; the failure counts below)
+//   3    succeeded  11-04 09:45       11-04 09:00       no
+//   4    failed     11-05 08:10       11-05 09:00       yes
+//   5    succeeded  11-06 07:40       none              not counted
+//   6    running    -                 11-07 09:00       no (deadline passed unfinished)
+//   7    failed     11-08 07:25       11-08 09:00       yes
+//   runs 7: 3 succeeded, 3 failed, 1 unfinished
+//   on time 4 of 6 = 0.6667; failure rate 3 failed / 6 finished = 0.5
+//
+// Task runs (final attempt class; tries = attempts that reached an outcome):
+//   stage_orders: r1 S 11-02 07:20 (1 try)      r2 F 11-03 07:20 transient (3 tries)
+//                 r3 S 11-04 09:40 (2 tries)     r4 S 11-05 07:30 (1)   r5 S 11-06 07:10 (1)
+//                 r6 timed_out 11-07 07:30 timeout (2 tries)   r7 F 11-08 07:25 transient (2 tries)
+//   revenue_daily: r1 S 11-02 07:30, r3 S 11-04 09:45, r4 F 11-05 08:10 permanent, r5 S 11-06 07:40;
+//                  r2, r6, r7 upstream_failed (not failures of its own)
+//   orders (source): r1 one not_ready poll, then succeeded: 1 try
+//   recurring: stage_orders/transient x2 (r2, r7; last 11-08 07:25); stage_orders/timeout and
+//              revenue_daily/permanent once each: not recurring
+//   retries: r2 2 + r3 1 + r6 1 + r7 1 = 5
+//   recovery: stage_orders r2 11-03 07:20 -> r3 11-04 09:40 = 26h20m = 94800 s;
+//             r6 and r7 never recovered (2);
+//             revenue_daily r4 11-05 08:10 -> r5 11-06 07:40 = 23h30m = 84600 s
+//             mean (94800 + 84600) / 2 = 89700 s = 24h55m, 2 recoveries, 2 unrecovered
+//   alerts, one per (run, task, kind, dedup key), rows per channel:
+//     r2 failure stage_orders: delivered + failed -> sent
+//     r3 late: failed + failed                    -> failed
+//     r4 failure revenue_daily: delivered         -> sent
+//     r6 late: delivered                          -> sent
+//     r7 failure stage_orders: suppressed x2      -> suppressed
+//     = 3 sent, 1 suppressed, 1 failed (by rows it would be 3 delivered, 2 suppressed, 3 failed)
+//
+// finance_close, no deadline:
+//   r8 failed 11-10 06:30 (ledger permanent), r9 succeeded 11-10 08:00 (ledger)
+//   on time n/a; failure rate 1/2 = 0.5; recovery 1h30m = 5400 s, 1 recovery; retries 0; no alerts
+constexpr const char* kSeed = R"sql(
+insert into flow.runs (id, workflow, ds, stage, trigger, status, created_at, started_at, finished_at, deadline, plan_hash, plan) values
+ (1, 'daily_kpi', '2026-11-01', 'mirror', 'schedule', 'succeeded', '2026-11-02 07:00Z', '2026-11-02 07:00Z', '2026-11-02 07:30Z', '2026-11-02 09:00Z', 'h', '{}'),
+ (2, 'daily_kpi', '2026-11-02', 'mirror', 'schedule', 'failed',    '2026-11-03 07:00Z', '2026-11-03 07:00Z', '2026-11-03 07:20Z', '2026-11-03 09:00Z', 'h', '{}'),
+ (3, 'daily_kpi', '2026-11-03', 'mirror', 'schedule', 'succeeded', '2026-11-04 07:00Z', '2026-11-04 07:00Z', '2026-11-04 09:45Z', '2026-11-04 09:00Z', 'h', '{}'),
+ (4, 'daily_kpi', '2026-11-04', 'mirror', 'schedule', 'failed',    '2026-11-05 07:00Z', '2026-11-05 07:00Z', '2026-11-05 08:10Z', '2026-11-05 09:00Z', 'h', '{}'),
+ (5, 'daily_kpi', '2026-11-05', 'mirror', 'manual',   'succeeded', '2026-11-06 07:00Z', '2026-11-06 07:00Z', '2026-11-06 07:40Z', null,                 'h', '{}'),
+ (6, 'daily_kpi', '2026-11-06', 'mirror', 'schedule', 'running',   '2026-11-07 07:00Z', '2026-11-07 07:00Z', null,                 '2026-11-07 09:00Z', 'h', '{}'),
+ (7, 'daily_kpi', '2026-11-07', 'mirror', 'schedule', 'failed',    '2026-11-08 07:00Z', '2026-11-08 07:00Z', '2026-11-08 07:25Z', '2026-11-08 09:00Z', 'h', '{}'),
+ (8, 'finance_close', '2026-11-09', 'model', 'schedule', 'failed',    '2026-11-10 06:00Z', '2026-11-10 06:00Z', '2026-11-10 06:30Z', null, 'h', '{}'),
+ (9, 'finance_close', '2026-11-09', 'model', 'manual',   'succeeded', '2026-11-10 07:30Z', '2026-11-10 07:30Z', '2026-11-10 08:00Z', null, 'h', '{}');
+
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts, finished_at, error_class) values
+ (1, 'orders', 0, 'succeeded', 2, 1, '2026-11-02 07:05Z', null),
+ (1, 'stage_orders', 1, 'succeeded', 1, 3, '2026-11-02 07:20Z', null),
+ (1, 'revenue_daily', 2, 'succeeded', 1, 3, '2026-11-02 07:30Z', null),
+ (2, 'stage_orders', 1, 'failed', 3, 3, '2026-11-03 07:20Z', 'transient'),
+ (2, 'revenue_daily', 2, 'upstream_failed', 0, 3, null, null),
+ (3, 'stage_orders', 1, 'succeeded', 2, 3, '2026-11-04 09:40Z', null),
+ (3, 'revenue_daily', 2, 'succeeded', 1, 3, '2026-11-04 09:45Z', null),
+ (4, 'stage_orders', 1, 'succeeded', 1, 3, '2026-11-05 07:30Z', null),
+ (4, 'revenue_daily', 2, 'failed', 1, 3, '2026-11-05 08:10Z', 'permanent'),
+ (5, 'stage_orders', 1, 'succeeded', 1, 3, '2026-11-06 07:10Z', null),
+ (5, 'revenue_daily', 2, 'succeeded', 1, 3, '2026-11-06 07:40Z', null),
+ (6, 'stage_orders', 1, 'timed_out', 2, 3, '2026-11-07 07:30Z', 'timeout'),
+ (6, 'revenue_daily', 2, 'upstream_failed', 0, 3, null, null),
+ (7, 'stage_orders', 1, 'failed', 2, 3, '2026-11-08 07:25Z', 'transient'),
+ (7, 'revenue_daily', 2, 'upstream_failed', 0, 3, null, null),
+ (8, 'ledger', 0, 'failed', 1, 1, '2026-11-10 06:30Z', 'permanent'),
+ (9, 'ledger', 0, 'succeeded', 1, 1, '2026-11-10 08:00Z', null);
+
+insert into flow.attempts (run_id, task, attempt, worker, lease_token, started_at, finished_at, outcome, error_class, log_path) values
+ (1, 'orders', 1, 'w', gen_random_uuid(), '2026-11-02 07:00Z', '2026-11-02 07:00Z', 'not_ready', null, 'l'),
+ (1, 'orders', 2, 'w', gen_random_uuid(), '2026-11-02 07:05Z', '2026-11-02 07:05Z', 'succeeded', null, 'l'),
+ (1, 'stage_orders', 1, 'w', gen_random_uuid(), '2026-11-02 07:10Z', '2026-11-02 07:20Z', 'succeeded', null, 'l'),
+ (1, 'revenue_daily', 1, 'w', gen_random_uuid(), '2026-11-02 07:20Z', '2026-11-02 07:30Z', 'succeeded', null, 'l'),
+ (2, 'stage_orders', 1, 'w', gen_random_uuid(), '2026-11-03 07:00Z', '2026-11-03 07:01Z', 'failed', 'transient', 'l'),
+ (2, 'stage_orders', 2, 'w', gen_random_uuid(), '2026-11-03 07:05Z', '2026-11-03 07:06Z', 'failed', 'transient', 'l'),
+ (2, 'stage_orders', 3, 'w', gen_random_uuid(), '2026-11-03 07:15Z', '2026-11-03 07:20Z', 'failed', 'transient', 'l'),
+ (3, 'stage_orders', 1, 'w', gen_random_uuid(), '2026-11-04 07:00Z', '2026-11-04 07:01Z', 'failed', 'transient', 'l'),
+ (3, 'stage_orders', 2, 'w', gen_random_uuid(), '2026-11-04 09:30Z', '2026-11-04 09:40Z', 'succeeded', null, 'l'),
+ (3, 'revenue_daily', 1, 'w', gen_random_uuid(), '2026-11-04 09:40Z', '2026-11-04 09:45Z', 'succeeded', null, 'l'),
+ (4, 'stage_orders', 1, 'w', gen_random_uuid(), '2026-11-05 07:00Z', '2026-11-05 07:30Z', 'succeeded', null, 'l'),
+ (4, 'revenue_daily', 1, 'w', gen_random_uuid(), '2026-11-05 07:30Z', '2026-11-05 08:10Z', 'failed', 'permanent', 'l'),
+ (5, 'stage_orders', 1, 'w', gen_random_uuid(), '2026-11-06 07:00Z', '2026-11-06 07:10Z', 'succeeded', null, 'l'),
+ (5, 'revenue_daily', 1, 'w', gen_random_uuid(), '2026-11-06 07:10Z', '2026-11-06 07:40Z', 'succeeded', null, 'l'),
+ (6, 'stage_orders', 1, 'w', gen_random_uuid(), '2026-11-07 07:00Z', '2026-11-07 07:01Z', 'failed', 'transient', 'l'),
+ (6, 'stage_orders', 2, 'w', gen_random_uuid(), '2026-11-07 07:10Z', '2026-11-07 07:30Z', 'failed', 'timeout', 'l'),
+ (7, 'stage_orders', 1, 'w', gen_random_uuid(), '2026-11-08 07:00Z', '2026-11-08 07:01Z', 'failed', 'transient', 'l'),
+ (7, 'stage_orders', 2, 'w', gen_random_uuid(), '2026-11-08 07:20Z', '2026-11-08 07:25Z', 'failed', 'transient', 'l'),
+ (8, 'ledger', 1, 'w', gen_random_uuid(), '2026-11-10 06:00Z', '2026-11-10 06:30Z', 'failed', 'permanent', 'l'),
+ (9, 'ledger', 1, 'w', gen_random_uuid(), '2026-11-10 07:30Z', '2026-11-10 08:00Z', 'succeeded', null, 'l');
+
+insert into flow.alerts (run_id, workflow, task, kind, route, channel, severity, dedup_key, payload, status, tries, created_at) values
+ (2, 'daily_kpi', 'stage_orders', 'failure', 'analytics_oncall', 'webhook', 'high', 'a/daily_kpi/stage_orders/transient', '{}', 'delivered', 1, '2026-11-03 07:20Z'),
+ (2, 'daily_kpi', 'stage_orders', 'failure', 'analytics_oncall', 'jsonl', 'high', 'a/daily_kpi/stage_orders/transient', '{}', 'failed', 3, '2026-11-03 07:20Z'),
+ (3, 'daily_kpi', null, 'late', 'analytics_oncall', 'webhook', 'medium', 'a/daily_kpi/late', '{}', 'failed', 3, '2026-11-04 09:00Z'),
+ (3, 'daily_kpi', null, 'late', 'analytics_oncall', 'jsonl', 'medium', 'a/daily_kpi/late', '{}', 'failed', 3, '2026-11-04 09:00Z'),
+ (4, 'daily_kpi', 'revenue_daily', 'failure', 'analytics_oncall', 'webhook', 'high', 'a/daily_kpi/revenue_daily/permanent', '{}', 'delivered', 1, '2026-11-05 08:10Z'),
+ (6, 'daily_kpi', null, 'late', 'analytics_oncall', 'webhook', 'medium', 'a/daily_kpi/late', '{}', 'delivered', 1, '2026-11-07 09:00Z'),
+ (7, 'daily_kpi', 'stage_orders', 'failure', 'analytics_oncall', 'webhook', 'high', 'a/daily_kpi/stage_orders/transient', '{}', 'suppressed', 0, '2026-11-08 07:25Z'),
+ (7, 'daily_kpi', 'stage_orders', 'failure', 'analytics_oncall', 'jsonl', 'high', 'a/daily_kpi/stage_orders/transient', '{}', 'suppressed', 0, '2026-11-08 07:25Z');
+)sql";
+
+}  // namespace
+
+TEST_CASE("mean time to recovery: each failure to the next later success of the same task") {
+  using flowc::cli::TaskEnd;
+  // a: fails at 100 and 200, succeeds at 500 (both recover: 400 s and 300 s),
+  // fails at 900 (never recovers); b: fails at 50, succeeds at 50 (not
+  // later: no recovery) and at 80 (30 s). Given out of order.
+  flowc::cli::Recovery r = flowc::cli::mean_time_to_recovery({{"a", at(500), true},
+                                                              {"b", at(50), false},
+                                                              {"a", at(200), false},
+                                                              {"a", at(900), false},
+                                                              {"b", at(80), true},
+                                                              {"a", at(100), false},
+                                                              {"b", at(50), true}});
+  CHECK(r.recoveries == 3);
+  CHECK(r.unrecovered == 1);
+  REQUIRE(r.mean);
+  CHECK(r.mean->count() == (400 + 300 + 30) * 1000 / 3);
+  CHECK_FALSE(flowc::cli::mean_time_to_recovery({{"a", at(1), false}}).mean);
+}
+
+TEST_CASE("alerts count once per (run, task, kind, dedup key): sent when any channel delivered") {
+  using flowc::cli::OpsAlert;
+  flowc::cli::AlertCounts c = flowc::cli::count_alerts({
+      {"w", 1, "t", "failure", "k", "delivered"},
+      {"w", 1, "t", "failure", "k", "failed"},  // same alert, another channel
+      {"w", 2, "t", "failure", "k", "suppressed"},
+      {"w", 2, "t", "failure", "k", "suppressed"},
+      {"w", 3, "", "late", "l", "failed"},
+      {"w", 3, "", "late", "l", "suppressed"},  // neither delivered nor all suppressed
+  });
+  CHECK(c.sent == 1);
+  CHECK(c.suppressed == 1);
+  CHECK(c.failed == 1);
+}
+
+TEST_CASE("on time: a run still going before its deadline is not counted yet, one past it is late") {
+  flowc::cli::OpsData data;
+  data.runs = {{1, "w", "running", std::nullopt, at(1000)},
+               {2, "w", "running", std::nullopt, at(100)},
+               {3, "w", "succeeded", at(100), at(100)}};  // finished at the deadline: on time
+  std::vector<flowc::cli::WorkflowOps> ops = flowc::cli::compute_ops(data, at(500));
+  REQUIRE(ops.size() == 1);
+  CHECK(ops[0].runs == 3);
+  CHECK(ops[0].with_deadline == 2);
+  CHECK(ops[0].on_time == 1);
+}
+
+TEST_CASE("ops --format json: the figures computed by hand") {
+  std::string dsn = seeded(kSeed);
+  Result r = run_flowc({"ops", "--since", "3650d", "--format", "json", "--state-dsn", dsn});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  json j = json::parse(r.output);
+  CHECK(j["since"] == "3650d");
+  CHECK(j["workflow"].is_null());
+  REQUIRE(j["workflows"].size() == 2);
+  const json& kpi = j["workflows"][0];
+  CHECK(kpi["workflow"] == "daily_kpi");
+  CHECK(kpi["runs"] == 7);
+  CHECK(kpi["succeeded"] == 3);
+  CHECK(kpi["failed"] == 3);
+  CHECK(kpi["with_deadline"] == 6);
+  CHECK(kpi["on_time"] == 4);
+  CHECK(kpi["on_time_rate"].get<double>() == doctest::Approx(4.0 / 6.0));
+  CHECK(kpi["failure_rate"].get<double>() == doctest::Approx(0.5));
+  CHECK(kpi["recurring_failures"] == json::array({{{"task", "stage_orders"},
+                                                   {"error_class", "transient"},
+                                                   {"count", 2},
+                                                   {"last_seen", "2026-11-08T07:25:00Z"}}}));
+  CHECK(kpi["mean_time_to_recovery_ms"] == 89700 * 1000);
+  CHECK(kpi["recoveries"] == 2);
+  CHECK(kpi["unrecovered_failures"] == 2);
+  CHECK(kpi["retries"] == 5);
+  CHECK(kpi["alerts"] == json({{"sent", 3}, {"suppressed", 1}, {"failed", 1}}));
+
+  const json& finance = j["workflows"][1];
+  CHECK(finance["workflow"] == "finance_close");
+  CHECK(finance["runs"] == 2);
+  CHECK(finance["on_time_rate"].is_null());
+  CHECK(finance["failure_rate"].get<double>() == doctest::Approx(0.5));
+  CHECK(finance["mean_time_to_recovery_ms"] == 5400 * 1000);
+  CHECK(finance["recoveries"] == 1);
+  CHECK(finance["unrecovered_failures"] == 0);
+  CHECK(finance["recurring_failures"] == json::array());
+  CHECK(finance["retries"] == 0);
+  CHECK(finance["alerts"] == json({{"sent", 0}, {"suppressed", 0}, {"failed", 0}}));
+}
+
+TEST_CASE("ops: one block per workflow, exactly") {
+  std::string dsn = seeded(kSeed);
+  Result r = run_flowc({"ops", "--since", "3650d", "--state-dsn", dsn});
+  CHECK(r.exit_code == 0);
+  CHECK(r.output ==
+        "daily_kpi (last 3650d)\n"
+        "  runs              7 (3 succeeded, 3 failed, 1 unfinished)\n"
+        "  on time           4 of 6 (66.7%)\n"
+        "  failure rate      3 of 6 (50.0%)\n"
+        "  time to recovery  24h55m over 2 recoveries, 2 not recovered\n"
+        "  retries           5\n"
+        "  alerts            3 sent, 1 suppressed, 1 failed\n"
+        "  recurring failures (1):\n"
+        "    TASK          CLASS      COUNT  LAST SEEN\n"
+        "    stage_orders  transient  2      2026-11-08T07:25:00Z\n"
+        "\n"
+        "finance_close (last 3650d)\n"
+        "  runs              2 (1 succeeded, 1 failed, 0 unfinished)\n"
+        "  on time           n/a (no run with a deadline)\n"
+        "  failure rate      1 of 2 (50.0%)\n"
+        "  time to recovery  1h30m over 1 recovery\n"
+        "  retries           0\n"
+        "  alerts            0 sent, 0 suppressed, 0 failed\n"
+        "  recurring failures: none\n");
+}
+
+TEST_CASE("ops --workflow and --since: only that workflow, only the window") {
+  std::string dsn = seeded(kSeed);
+  Result r = run_flowc(
+      {"ops", "--since", "3650d", "--workflow", "finance_close", "--format", "json", "--state-dsn", dsn});
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.output);
+  CHECK(j["workflow"] == "finance_close");
+  REQUIRE(j["workflows"].size() == 1);
+  CHECK(j["workflows"][0]["runs"] == 2);
+
+  // Relative to now: one run 40 days ago (outside 30d), one yesterday.
+  std::string recent = seeded(R"sql(
+insert into flow.runs (id, workflow, ds, stage, trigger, status, created_at, started_at, finished_at, plan_hash, plan) values
+ (1, 'w', '2026-01-01', 'model', 'manual', 'failed', now() - interval '40 days', now() - interval '40 days', now() - interval '40 days', 'h', '{}'),
+ (2, 'w', '2026-01-02', 'model', 'manual', 'succeeded', now() - interval '1 day', now() - interval '1 day', now() - interval '1 day', 'h', '{}');
+)sql");
+  r = run_flowc({"ops", "--format", "json", "--state-dsn", recent});
+  REQUIRE(r.exit_code == 0);
+  j = json::parse(r.output);
+  REQUIRE(j["workflows"].size() == 1);
+  CHECK(j["workflows"][0]["runs"] == 1);
+  CHECK(j["workflows"][0]["failure_rate"] == 0.0);
+}
+
+TEST_CASE("ops: nothing in the window, no schema yet, a bad --since") {
+  std::string dsn = seeded("");
+  Result r = run_flowc({"ops", "--state-dsn", dsn});
+  CHECK(r.exit_code == 0);
+  CHECK(r.output == "no runs in the last 30d\n");
+  r = run_flowc({"ops", "--state-dsn", flowc::testing::fresh_database("ops_empty")});
+  CHECK(r.exit_code == 0);
+  CHECK(r.output == "no runs yet\n");
+  r = run_flowc({"ops", "--since", "3x", "--state-dsn", dsn});
+  CHECK(r.exit_code == 2);
+  CHECK(r.output == "flowc: --since `3x` is not a duration (write it like 30m, 24h, 7d or 1h30m)\n");
+}

@@ -1,0 +1,264 @@
+// Mirror parity (runtime/parity, runtime.md "Mirror runs") against a real
+// PostgreSQL: the daily_kpi example in mirror stage leaves production
+// untouched and reports parity on its demo data; a one-row difference in the
+// legacy table fails the run with the key named and a parity alert; a
+// missing legacy table is a clear mismatch. Then the comparison itself on
+// hand-made tables: missing, extra and different keys with capped samples,
+// tolerances, column sets, and the JSON round trip.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "compiler/plan/plan.h"
+#include "runtime/parity/parity.h"
+#include "tests/integration/run_support.h"
+
+namespace fs = std::filesystem;
+using namespace flowc::testing;
+namespace parity = flowc::runtime::parity;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+/// The daily_kpi example copied to a scratch directory, its demo data loaded
+/// into `dsn`.
+std::string example_project(const std::string& dsn, const std::string& name) {
+  fs::path project = scratch_dir(name);
+  fs::path example = fs::path(FLOWC_SOURCE_DIR) / "examples" / "daily_kpi";
+  for (const char* part : {"flow.project", "daily_kpi.flow", "legacy.flow", "routes.flow", "targets.flow",
+                           "sql", "scripts", "demo"})
+    fs::copy(example / part, project / part, fs::copy_options::recursive);
+  flowc::runtime::ProcessOptions psql;
+  psql.argv = {"psql", dsn, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "demo/load_demo_data.sql"};
+  psql.env = child_env({"PGOPTIONS=-c client_min_messages=warning"});
+  psql.cwd = project.string();
+  auto loaded = flowc::runtime::run_process(psql);
+  INFO(loaded.output);
+  REQUIRE(loaded.exit_code == 0);
+  return project.string();
+}
+
+/// Every production table the example reads or the legacy job writes.
+const std::vector<std::string> kProductionTables = {"raw.orders", "raw.customers", "dash.kpi_daily"};
+
+std::vector<std::string> checksums(const std::string& dsn) {
+  std::vector<std::string> out;
+  for (const std::string& table : kProductionTables) out.push_back(table_checksum(dsn, table));
+  return out;
+}
+
+/// A day inside the demo data (which follows the database's current_date).
+std::string demo_day(const std::string& dsn) { return query_one(dsn, "select (current_date - 1)::text"); }
+
+}  // namespace
+
+TEST_CASE(
+    "parity: a mirror run of daily_kpi on its demo data changes no production table and reports parity") {
+  std::string dsn = fresh_database("parity_clean");
+  std::string project = example_project(dsn, "parity_clean");
+  std::string ds = demo_day(dsn);
+  std::vector<std::string> before = checksums(dsn);
+  for (const std::string& sum : before) REQUIRE(!sum.empty());
+
+  auto run = run_flowc(project, {"run", ".", "--ds", ds}, {"WAREHOUSE_DSN=" + dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(checksums(dsn) == before);
+  // The production outputs of the workflow were never created: only their mirrors.
+  CHECK(query_one(dsn,
+                  "select to_regclass('analytics.revenue_daily') is null and to_regclass('staging.orders') "
+                  "is null") == "t");
+  CHECK(query_one(dsn, "select count(*) from dash__mirror.kpi_daily where ds = '" + ds + "'") == "3");
+
+  CHECK(query_one(dsn, "select status from flow.runs") == "succeeded");
+  CHECK(query_one(dsn, "select parity->>'ok' from flow.runs") == "true");
+  CHECK(query_one(dsn, "select parity->'tables'->0->'metrics'->0->>'legacy' from flow.runs") == "3");
+  CHECK(query_one(dsn, "select parity->'tables'->0->'keys'->>'different' from flow.runs") == "0");
+  // Every column of the legacy table is compared, none is missing.
+  CHECK(query_one(dsn, "select jsonb_array_length(parity->'tables'->0->'keys'->'compared') from flow.runs") ==
+        "5");
+  CHECK(query_one(dsn, "select jsonb_array_length(parity->'tables'->0->'only_in_legacy') from flow.runs") ==
+        "0");
+  CHECK(contains(run.output, "parity with legacy job kpi_cron: ok"));
+  CHECK(contains(run.output, "keys (ds, region): 0 missing, 0 extra, 0 different"));
+  CHECK(query_one(dsn, "select count(*) from flow.alerts where kind = 'parity'") == "0");
+}
+
+TEST_CASE(
+    "parity: one changed row in the legacy table fails the run, names the key and raises one parity alert") {
+  std::string dsn = fresh_database("parity_mismatch");
+  std::string project = example_project(dsn, "parity_mismatch");
+  std::string ds = demo_day(dsn);
+  REQUIRE(query_one(dsn, "with changed as (update dash.kpi_daily set revenue = revenue + 1 where ds = '" +
+                             ds + "' and region = 'emea' returning 1) select count(*) from changed") == "1");
+  std::vector<std::string> before = checksums(dsn);
+
+  auto run = run_flowc(project, {"run", ".", "--ds", ds}, {"WAREHOUSE_DSN=" + dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 1);
+  CHECK(checksums(dsn) == before);
+  CHECK(query_one(dsn, "select status from flow.runs") == "failed");
+  // Every task succeeded: the run failed on parity alone.
+  CHECK(query_one(dsn, "select count(*) from flow.task_runs where state <> 'succeeded'") == "0");
+  CHECK(query_one(dsn, "select parity->>'ok' from flow.runs") == "false");
+  auto keys = [&](const std::string& field) {
+    return query_one(dsn, "select parity->'tables'->0->'keys'->>'" + field + "' from flow.runs");
+  };
+  CHECK(keys("different") == "1");
+  CHECK(keys("missing") == "0");
+  CHECK(keys("extra") == "0");
+  CHECK(query_one(dsn, "select parity->'tables'->0->'keys'->'sample'->'different'->0 from flow.runs") ==
+        "[\"" + ds + "\", \"emea\"]");
+  CHECK(contains(run.output, "parity with legacy job kpi_cron: mismatch"));
+  CHECK(contains(run.output, "different: (" + ds + ", emea)"));
+  CHECK(contains(run.output, "sum(revenue)"));
+
+  // One incident, recorded once per channel of the route.
+  CHECK(query_one(dsn, "select count(*) from flow.alerts where kind = 'parity' and channel = 'webhook'") ==
+        "1");
+  CHECK(contains(query_one(dsn, "select payload->>'message' from flow.alerts where kind = 'parity' limit 1"),
+                 "1 different key (" + ds + ", emea)"));
+
+  // `flowc status` renders the stored report as the run printed it.
+  auto status = run_flowc(project, {"status", "1", "."}, {"WAREHOUSE_DSN=" + dsn});
+  INFO(status.output);
+  CHECK(status.exit_code == 0);
+  CHECK(contains(status.output, "keys (ds, region): 0 missing, 0 extra, 1 different"));
+  CHECK(contains(status.output, "different: (" + ds + ", emea)"));
+  CHECK_FALSE(contains(status.output, "\"tables\""));
+}
+
+TEST_CASE("parity: a legacy table that does not exist is a clear mismatch") {
+  std::string dsn = fresh_database("parity_missing");
+  std::string project = example_project(dsn, "parity_missing");
+  query_one(dsn, "drop table dash.kpi_daily");
+  auto run = run_flowc(project, {"run", ".", "--ds", demo_day(dsn)}, {"WAREHOUSE_DSN=" + dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 1);
+  CHECK(contains(run.output, "legacy table dash.kpi_daily does not exist"));
+  CHECK(query_one(dsn, "select parity->'tables'->0->>'error' from flow.runs") ==
+        "legacy table dash.kpi_daily does not exist");
+  CHECK(query_one(dsn, "select to_regclass('dash.kpi_daily') is null") == "t");  // nothing was created
+}
+
+namespace {
+
+/// A plan with one task comparing out__mirror.t with out.t, keyed on `id`
+/// for the partition `part = $1` (part = 1).
+flowc::plan::Plan keyed_plan() {
+  flowc::plan::Plan plan;
+  plan.workflow = "w";
+  plan.replaces = flowc::plan::LegacyJob{"old_job", "team", {"out.t"}, {}, "re-enable it", true};
+  flowc::plan::Task task;
+  task.name = "t";
+  flowc::plan::Parity p;
+  p.mirror = {"out__mirror", "t"};
+  p.legacy = {"out", "t"};
+  p.partition = "\"part\" = $1::int";
+  p.params = {{"part", "int", "1"}};
+  p.metric_sql = {"count(*)", "coalesce(sum(\"amount\"), 0)::float8", "max(\"label\")"};
+  p.metric_labels = {"row_count()", "sum(amount)", "max(label)"};
+  p.key = {"id"};
+  task.parity = p;
+  plan.tasks.push_back(task);
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("parity: keys missing, extra and different are counted, sampled up to 5, on the partition only") {
+  std::string dsn = fresh_database("parity_keys");
+  query_one(dsn, R"SQL(
+    create schema out; create schema out__mirror;
+    create table out.t (part int, id int, amount float8, label text, note text);
+    create table out__mirror.t (part int, id int, amount float8, label text, fresh text);
+    -- ids 1..20 in both; legacy also has 21..27 (missing); mirror also has 28..29 (extra)
+    insert into out.t select 1, g, g * 1.5, 'x' || g, 'n' from generate_series(1, 27) g;
+    insert into out__mirror.t select 1, g, g * 1.5, 'x' || g, 'f' from generate_series(1, 20) g;
+    insert into out__mirror.t select 1, g, g * 1.5, 'x' || g, 'f' from generate_series(28, 29) g;
+    -- 6 different rows, one of them only by a NULL
+    update out__mirror.t set label = 'changed' where id in (2, 4, 6, 8, 10);
+    update out__mirror.t set amount = null where id = 12;
+    -- other partitions are not compared
+    insert into out.t values (2, 1, 999, 'other', 'n');
+    select 1)SQL");
+  std::string before = table_checksum(dsn, "out.t") + table_checksum(dsn, "out__mirror.t");
+
+  pqxx::connection target(dsn);
+  parity::ParityReport report = parity::compare_with_legacy(target, keyed_plan());
+  CHECK(table_checksum(dsn, "out.t") + table_checksum(dsn, "out__mirror.t") == before);
+  REQUIRE(report.tables.size() == 1);
+  const parity::TableParity& t = report.tables[0];
+  CHECK_FALSE(report.ok);
+  CHECK_FALSE(t.ok);
+  CHECK(t.error == "");
+  CHECK(t.partition == "part = 1");
+  CHECK(report.legacy_job == "old_job");
+  REQUIRE(t.keys);
+  CHECK(t.keys->missing == 7);
+  CHECK(t.keys->extra == 2);
+  CHECK(t.keys->different == 6);
+  REQUIRE(t.keys->missing_sample.size() == 5);
+  CHECK(t.keys->missing_sample.front() == parity::KeyValues{"21"});
+  CHECK(t.keys->missing_sample.back() == parity::KeyValues{"25"});
+  CHECK(t.keys->extra_sample == std::vector<parity::KeyValues>{{"28"}, {"29"}});
+  CHECK(t.keys->different_sample.size() == 5);
+  CHECK(t.keys->compared == std::vector<std::string>{"part", "amount", "label"});
+  CHECK(t.only_in_legacy == std::vector<std::string>{"note"});
+  CHECK(t.only_in_mirror == std::vector<std::string>{"fresh"});
+  REQUIRE(t.metrics.size() == 3);
+  CHECK(t.metrics[0].mirror == "22");
+  CHECK(t.metrics[0].legacy == "27");
+  CHECK(t.metrics[0].tolerance == 0);  // counts are exact
+  CHECK(t.metrics[1].tolerance == parity::kDefaultRelativeTolerance);
+  CHECK_FALSE(t.metrics[1].ok);
+  CHECK(t.metrics[2].tolerance == 0);  // text is compared as text
+
+  std::string text = parity::render_human(report);
+  CHECK(contains(text, "keys (id): 7 missing, 2 extra, 6 different"));
+  CHECK(contains(text, "missing (in legacy only): (21) (22) (23) (24) (25) and 2 more"));
+  CHECK(contains(text, "extra (in mirror only): (28) (29)\n"));
+  CHECK(contains(text, "columns missing in the mirror: note"));
+  CHECK(contains(report.mismatch_summary(), "7 missing keys (21), ..."));
+
+  std::optional<parity::ParityReport> back = parity::from_json(parity::to_json(report));
+  REQUIRE(back);
+  CHECK(parity::render_human(*back) == text);
+  CHECK_FALSE(parity::from_json("{\"not\": \"a report\"}"));
+}
+
+TEST_CASE(
+    "parity: float metrics agree within the tolerance, identical tables match, a dead target is an error") {
+  std::string dsn = fresh_database("parity_tolerance");
+  query_one(dsn, R"SQL(
+    create schema out; create schema out__mirror;
+    create table out.t (part int, id int, amount float8, label text);
+    create table out__mirror.t (part int, id int, amount float8, label text);
+    insert into out.t select 1, g, 0.1, 'x' from generate_series(1, 1000) g;
+    insert into out__mirror.t select 1, g, 0.1, 'x' from generate_series(1000, 1, -1) g;
+    select 1)SQL");
+  flowc::plan::Plan plan = keyed_plan();
+  pqxx::connection target(dsn);
+  parity::ParityReport same = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(same));
+  CHECK(same.ok);
+  CHECK(same.mismatch_summary() == "");
+
+  // 1e-6 relative apart: beyond the default tolerance, within 0.001%.
+  query_one(dsn, "update out__mirror.t set amount = amount * (1 + 1e-6); select 1");
+  CHECK_FALSE(parity::compare_with_legacy(target, plan).tables[0].metrics[1].ok);
+  plan.tasks[0].parity->tolerance_percent = 0.001;
+  plan.tasks[0].parity->key.clear();  // metrics only: the rows differ, the sums agree
+  parity::ParityReport within = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(within));
+  CHECK(within.tables[0].metrics[1].ok);
+  CHECK(within.ok);
+
+  parity::ParityReport dead = parity::compare_with_legacy("host=/nonexistent-flowc port=1", plan);
+  CHECK_FALSE(dead.ok);
+  REQUIRE(dead.tables.size() == 1);
+  CHECK(contains(dead.tables[0].error, "cannot connect to the target database"));
+}

@@ -1,0 +1,181 @@
+// `flowc retry` end to end: the built binary against the test cluster. A
+// retry drives the same run record again from its stored plan: the selected
+// tasks rerun with attempt numbers continuing, succeeded upstream tasks are
+// never touched, and a run in progress is never retried.
+#include <doctest/doctest.h>
+
+#include "tests/integration/run_support.h"
+
+using namespace flowc::testing;
+
+namespace {
+
+/// extract -> transform -> load, plus an independent side task. transform
+/// divides by ctl.switch.v: 0 makes it fail (22012, permanent: no retry).
+/// `sleep` seconds of pg_sleep in load's expectation keep the run busy.
+std::vector<std::pair<std::string, std::string>> chain_project(int sleep = 0) {
+  std::string flow = R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task extract {
+    writes = "out.extract"
+    mode   = replace
+    sql    = "select ${ds} as ds, g as n from generate_series(1, 10) as g"
+  }
+
+  task transform {
+    writes = "out.transform"
+    mode   = replace
+    sql    = "select ds, n / (select v from ctl.switch) as n from ${extract}"
+  }
+
+  task load {
+    writes = "out.load"
+    mode   = replace
+    sql    = "select ds, sum(n) as total from ${transform} group by ds"
+    expect sql("select count(*) from pg_sleep(SLEEP)") == 1 as "slow check"
+  }
+
+  task side {
+    writes = "out.side"
+    mode   = replace
+    sql    = "select 1 as one"
+  }
+}
+)FLOW";
+  flow.replace(flow.find("SLEEP"), 5, std::to_string(sleep));
+  return {{"w.flow", flow}};
+}
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+std::string attempts_of(const std::string& dsn, const std::string& task, int run = 1) {
+  return query_one(dsn, "select attempts from flow.task_runs where run_id = " + std::to_string(run) + " and task = '" +
+                            task + "'");
+}
+
+std::string state_of(const std::string& dsn, const std::string& task, int run = 1) {
+  return query_one(dsn, "select state from flow.task_runs where run_id = " + std::to_string(run) + " and task = '" +
+                            task + "'");
+}
+
+}  // namespace
+
+TEST_CASE("retry: after the cause is fixed, the failed task and what it blocked rerun; the run ends succeeded") {
+  std::string dsn = fresh_database("retry_fixed");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
+  std::string project = write_project("retry_fixed", chain_project());
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output);
+  REQUIRE(run.exit_code == 1);
+  REQUIRE(state_of(dsn, "transform") == "failed");
+  REQUIRE(state_of(dsn, "load") == "upstream_failed");
+
+  // Not fixed yet: the retry fails again, attempt 2, and says so.
+  auto again = run_flowc(project, {"retry", "1", ".", "--dsn", dsn});
+  INFO(again.output);
+  CHECK(again.exit_code == 1);
+  CHECK(attempts_of(dsn, "transform") == "2");
+
+  query_one(dsn, "update ctl.switch set v = 1");
+  auto fixed = run_flowc(project, {"retry", "1", ".", "--dsn", dsn});
+  INFO(fixed.output);
+  CHECK(fixed.exit_code == 0);
+  CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");  // the same run record
+  CHECK(query_one(dsn, "select status || ' ' || trigger || ' ' || retries from flow.runs where id = 1") ==
+        "succeeded manual 2");
+  CHECK(state_of(dsn, "transform") == "succeeded");
+  CHECK(state_of(dsn, "load") == "succeeded");
+  // Attempt numbers continue, so no attempt's row or log is overwritten.
+  CHECK(attempts_of(dsn, "transform") == "3");
+  CHECK(query_one(dsn, "select string_agg(attempt || ':' || outcome, ',' order by attempt) from flow.attempts "
+                       "where task = 'transform'") == "1:failed,2:failed,3:succeeded");
+  CHECK(query_one(dsn, "select count(distinct log_path) from flow.attempts where task = 'transform'") == "3");
+  // Upstream and independent tasks that had succeeded never ran again.
+  CHECK(attempts_of(dsn, "extract") == "1");
+  CHECK(attempts_of(dsn, "side") == "1");
+  CHECK(query_one(dsn, "select total from out.load") == "55");
+
+  // Nothing left to retry.
+  auto nothing = run_flowc(project, {"retry", "1", ".", "--dsn", dsn});
+  CHECK(nothing.exit_code == 2);
+  CHECK(contains(nothing.output, "nothing to retry"));
+}
+
+TEST_CASE("retry --task: that task and its downstream rerun; upstream attempt counts are unchanged") {
+  std::string dsn = fresh_database("retry_task");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
+  std::string project = write_project("retry_task", chain_project());
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code == 0);
+  std::string before = query_one(dsn, "select string_agg(task || '=' || attempts, ',' order by task) from flow.task_runs");
+  REQUIRE(before == "extract=1,load=1,side=1,transform=1");
+
+  query_one(dsn, "update ctl.switch set v = 2");  // what transform computes changes: the rerun shows
+  auto r = run_flowc(project, {"retry", "1", ".", "--task", "transform", "--dsn", dsn});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(query_one(dsn, "select string_agg(task || '=' || attempts, ',' order by task) from flow.task_runs") ==
+        "extract=1,load=2,side=1,transform=2");
+  CHECK(query_one(dsn, "select total from out.load") == "25");  // sum(n / 2) for n in 1..10
+  CHECK(query_one(dsn, "select status from flow.runs where id = 1") == "succeeded");
+
+  // A typo is one line with a suggestion, and changes nothing.
+  auto typo = run_flowc(project, {"retry", "1", ".", "--task", "transfrom", "--dsn", dsn});
+  INFO(typo.output);
+  CHECK(typo.exit_code == 2);
+  CHECK(contains(typo.output, "did you mean `transform`?"));
+  CHECK(query_one(dsn, "select retries from flow.runs where id = 1") == "1");
+}
+
+TEST_CASE("retry: refused while the run is in progress; an unknown run id is exit 2") {
+  std::string dsn = fresh_database("retry_busy");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
+  std::string project = write_project("retry_busy", chain_project(3));
+  Background running = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+                   "1", 30));
+  auto refused = run_flowc(project, {"retry", "1", ".", "--task", "extract", "--dsn", dsn});
+  INFO(refused.output);
+  CHECK(refused.exit_code == 2);
+  CHECK(contains(refused.output, "flowc: run 1 is still in progress"));
+  CHECK(running.wait() == 0);
+  CHECK(attempts_of(dsn, "extract") == "1");
+
+  auto unknown = run_flowc(project, {"retry", "42", ".", "--dsn", dsn});
+  CHECK(unknown.exit_code == 2);
+  CHECK(contains(unknown.output, "flowc: no run 42 in the state database"));
+  auto not_a_number = run_flowc(project, {"retry", "x1", ".", "--dsn", dsn});
+  CHECK(not_a_number.exit_code == 2);
+}
+
+TEST_CASE("retry: a run whose process was killed is driven to its end; the lost attempt is closed") {
+  std::string dsn = fresh_database("retry_killed");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
+  std::string project = write_project("retry_killed", chain_project(4));
+  Background killed = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+                   "1", 30));
+  ::kill(killed.pid, SIGKILL);
+  killed.wait();
+  REQUIRE(query_one(dsn, "select status from flow.runs where id = 1") == "running");
+  // The sleeping write is the killed process's; it ends with its session.
+  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+                   "0", 30));
+
+  auto r = run_flowc(project, {"retry", "1", ".", "--dsn", dsn, "--state-dsn", dsn});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(query_one(dsn, "select status from flow.runs where id = 1") == "succeeded");
+  CHECK(attempts_of(dsn, "load") == "2");
+  CHECK(query_one(dsn, "select outcome from flow.attempts where task = 'load' and attempt = 1") == "lost");
+  CHECK(attempts_of(dsn, "extract") == "1");
+}
