@@ -349,12 +349,7 @@ MetricSql metric_sql(const Context& context, model::TermId call, const plan::Tab
 
 MetricBatch::MetricBatch(const Context& context, plan::TableName table,
                          const std::vector<std::string>& partition_columns)
-    : context_(context), table_(std::move(table)), binder_(context) {
-  for (const std::string& column : partition_columns) {
-    if (!partition_.empty()) partition_ += " and ";
-    partition_ += quote_column(column) + " = " + binder_.placeholder(column);
-  }
-}
+    : context_(context), table_(std::move(table)), binder_(context), partition_columns_(partition_columns) {}
 
 uint32_t MetricBatch::add(model::TermId call) {
   MetricSql metric = metric_sql(context_, call, table_, binder_);
@@ -368,7 +363,16 @@ uint32_t MetricBatch::add(model::TermId call) {
 plan::MetricQuery MetricBatch::finish() const {
   plan::MetricQuery query;
   query.table = table_;
-  query.partition = partition_;
+  // The partition's params are bound only when the filter is written (a
+  // query of subqueries alone has none): a bound but unused `$n` is an error.
+  ParamBinder binder = binder_;
+  std::string partition;
+  bool scans = std::any_of(entries_.begin(), entries_.end(), [](const MetricSql& m) { return m.aggregate; });
+  for (const std::string& column : scans ? partition_columns_ : std::vector<std::string>{}) {
+    if (!partition.empty()) partition += " and ";
+    partition += quote_column(column) + " = " + binder.placeholder(column);
+  }
+  query.partition = partition;
   std::string sql = "select\n";
   bool any_aggregate = false;
   for (size_t i = 0; i < entries_.size(); ++i) {
@@ -380,12 +384,12 @@ plan::MetricQuery MetricBatch::finish() const {
   // subqueries alone are evaluated once, without scanning.
   if (any_aggregate) {
     sql += "from " + table_.quoted();
-    if (!partition_.empty()) sql += "\nwhere " + partition_;
+    if (!partition.empty()) sql += "\nwhere " + partition;
   } else {
     sql.pop_back();
   }
   query.statement.sql = std::move(sql);
-  query.statement.params = binder_.params();
+  query.statement.params = binder.params();
   return query;
 }
 

@@ -49,7 +49,7 @@ class MetricBatch {
   const Context& context_;
   plan::TableName table_;
   ParamBinder binder_;
-  std::string partition_;
+  std::vector<std::string> partition_columns_;
   std::vector<MetricSql> entries_;
 };
 

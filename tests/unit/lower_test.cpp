@@ -702,3 +702,28 @@ TEST_CASE("graph: sources, tasks and other workflows' tasks drawn apart; every e
   CHECK(m.find("  kpis(\"kpis<br/>merge dash__mirror.kpis\"):::published\n") != std::string::npos);
   CHECK(m.find("  kpis --> export\n") != std::string::npos);
 }
+
+TEST_CASE("a partitioned task whose only metric is a sql() subquery binds no unused partition param") {
+  auto c = compile({{"w.flow", R"(
+workflow w {
+  owner = "data-eng"
+
+  param ds: date = logical_date
+
+  task daily {
+    writes  = "daily"
+    mode    = overwrite_partition(ds)
+    sql     = "select ${ds} as ds, 1 as n"
+    publish = true
+    expect sql("select count(*) from ${self} where n < 0") == 0 as "no negatives"
+  }
+}
+)"}});
+  plan::Plan p = lower::lower(c->model, model::WorkflowId{0}, {"2026-11-24", "", {}, ""}, c->sources);
+  const plan::MetricQuery& q = *task(p, "daily").metrics;
+  // Subqueries alone scan nothing, so there is no partition filter: and no
+  // `$1` bound without being used (PostgreSQL rejects that statement).
+  CHECK(q.partition == "");
+  CHECK(q.statement.params.empty());
+  CHECK(q.statement.sql == "select\n  (select count(*) from \"public\".\"daily\" where n < 0)");
+}
