@@ -52,6 +52,7 @@ struct RunSummary {
   std::vector<std::string> task_errors; // per plan task ("" when none)
   uint32_t warnings = 0;
   uint32_t alerts_sent = 0, alerts_suppressed = 0;
+  uint32_t alerts_failed = 0;           // no channel delivered them: recorded, see `flowc status`
   /// Mirror runs: whether every output matched its legacy table (nullopt:
   /// not compared: another stage, or a task failed first).
   std::optional<bool> parity_ok;

@@ -359,6 +359,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     AlertCounts counts = request.alerts->counts();
     result.summary.alerts_sent = counts.sent;
     result.summary.alerts_suppressed = counts.suppressed;
+    result.summary.alerts_failed = counts.failed;
   }
   result.stale_writes = shared.stale_writes;
   if (!fatal.empty() && fatal != "the run was cancelled") {

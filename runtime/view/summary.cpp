@@ -60,8 +60,12 @@ void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostre
   }
   // Mirror runs: the comparison with the legacy tables, after the tasks that produced them.
   if (!summary.parity_text.empty()) out << summary.parity_text << '\n';
-  out << fmt::format("{}; alerts: {} sent, {} suppressed\n", plural(summary.warnings, "warning", "warnings"),
-                     summary.alerts_sent, summary.alerts_suppressed);
+  // An alert no channel could deliver is said here, not only in the state
+  // database: the on-call did not hear about it.
+  std::string undelivered =
+      summary.alerts_failed == 0 ? "" : fmt::format(", {} not delivered (every channel failed)", summary.alerts_failed);
+  out << fmt::format("{}; alerts: {} sent, {} suppressed{}\n", plural(summary.warnings, "warning", "warnings"),
+                     summary.alerts_sent, summary.alerts_suppressed, undelivered);
   out << fmt::format("details: flowc status {}\n", summary.run_id);
   out.flush();
 }

@@ -259,3 +259,12 @@ TEST_CASE("make_view picks the live view for a terminal and plain lines otherwis
   CHECK(live_out.str().find("\x1b[J") != std::string::npos);
   CHECK(view::live_options_for(-1).columns == 100);  // not a terminal: the defaults
 }
+
+TEST_CASE("the summary says when an alert reached no channel") {
+  RunSummary s = failed_summary();
+  s.alerts_failed = 1;
+  std::ostringstream out;
+  view::print_summary(s, make_plan(), out);
+  CHECK(out.str().find("1 warning; alerts: 1 sent, 2 suppressed, 1 not delivered (every channel failed)\n") !=
+        std::string::npos);
+}
