@@ -257,3 +257,14 @@ TEST_CASE("run: a target role without permissions fails the task clearly and wri
   CHECK(query_one(dsn, "select to_regclass('out.t') is null") == "t");
   CHECK(query_one(dsn, "select sqlstate || ' ' || error_class from flow.attempts") == "42501 permanent");
 }
+
+TEST_CASE("history and ops: a --workflow that is not in the project is one clear line and exit 2") {
+  std::string dsn = fresh_database("run_unknown_workflow");
+  std::string project = write_project("unknown_workflow", slow_project(0));
+  for (const char* command : {"history", "ops"}) {
+    CAPTURE(command);
+    auto r = run_flowc(project, {command, ".", "--workflow", "slwo", "--state-dsn", dsn});
+    CHECK(r.exit_code == 2);
+    CHECK(r.output == "flowc: no workflow `slwo` in the project; did you mean `slow`?\n");
+  }
+}
