@@ -338,7 +338,11 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   bool succeeded = !rows.empty() || plan.tasks.empty();
   for (const state::TaskRow& row : rows) succeeded = succeeded && row.state == TaskState::Succeeded;
   std::string fatal = shared.fatal_error();
-  if (!fatal.empty()) succeeded = false;
+  // A cancellation that came after every task had succeeded (Ctrl-C between
+  // the last commit and this line) does not undo the run: the database says
+  // it is complete, and calling it failed would make a backfill run the day
+  // again. Any other fatal error (the state database lost) fails it.
+  if (!fatal.empty() && fatal != "the run was cancelled") succeeded = false;
   // Mirror parity (mirror_parity.h): judged once every task succeeded; a mismatch fails the run.
   std::optional<MirrorParity> parity;
   if (succeeded && plan.stage == plan::Stage::Mirror) {
