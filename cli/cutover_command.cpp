@@ -13,7 +13,6 @@
 #include "cli/plan_load.h"
 #include "cli/state_database.h"
 #include "cli/terminal.h"
-#include "compiler/diagnostics/render.h"
 #include "compiler/lower/lower.h"
 #include "runtime/state/schema.h"
 
@@ -92,35 +91,13 @@ std::string json_text(const plan::Plan& plan, const std::vector<CutoverItem>& it
 }  // namespace
 
 int run_cutover(const CutoverOptions& options) {
-  if (options.format != "human" && options.format != "json") {
-    print_error("unknown --format `" + options.format + "` (expected human or json)");
-    return kExitUsage;
-  }
-  bool environment_error = false;
-  auto compilations = load_projects({options.path}, environment_error);
-  if (environment_error || compilations.empty()) return kExitUsage;
-  if (compilations.size() > 1) {
-    print_error("`" + options.path + "` holds " + std::to_string(compilations.size()) +
-                " projects; name one project directory");
-    return kExitUsage;
-  }
-  const project::Compilation& c = *compilations.front();
-  if (c.diagnostics.error_count() > 0) {
-    render_human(c.diagnostics.diagnostics(), c.sources, std::cerr, {use_color(stderr)});
-    return kExitFailed;
-  }
-  model::WorkflowId workflow;
-  std::vector<std::string_view> names;
-  for (uint32_t i = 0; i < c.model.workflows.size(); ++i) {
-    if (c.model.workflows[i].name == options.workflow) workflow = model::WorkflowId{i};
-    names.push_back(c.model.workflows[i].name);
-  }
-  if (!workflow.valid()) {
-    std::string_view near = closest_name(options.workflow, names);
-    print_error(fmt::format("no workflow `{}` in the project{}", options.workflow,
-                            near.empty() ? std::string() : fmt::format("; did you mean `{}`?", near)));
-    return kExitUsage;
-  }
+  if (!is_human_or_json(options.format)) return kExitUsage;
+  int exit_code = kExitOk;
+  std::unique_ptr<project::Compilation> compilation = load_checked_project(options.path, exit_code);
+  if (!compilation) return exit_code;
+  const project::Compilation& c = *compilation;
+  model::WorkflowId workflow = pick_workflow(c.model, options.workflow);
+  if (!workflow.valid()) return kExitUsage;
 
   // The plan of a production run for a typical day: what the runtime would
   // run, so the items judge exactly that.

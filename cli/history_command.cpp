@@ -7,20 +7,13 @@
 #include "cli/run_report_format.h"
 #include "cli/state_database.h"
 #include "cli/terminal.h"
-#include "compiler/check/literals.h"
 
 namespace flowc::cli {
 
 int run_history(const HistoryOptions& options) {
-  if (options.format != "human" && options.format != "json") {
-    print_error("unknown --format `" + options.format + "` (expected human or json)");
-    return kExitUsage;
-  }
-  std::optional<int64_t> since = check::parse_duration(options.since);
-  if (!since || *since <= 0) {
-    print_error("--since `" + options.since + "` is not a duration (write it like 30m, 24h, 7d or 1h30m)");
-    return kExitUsage;
-  }
+  if (!is_human_or_json(options.format)) return kExitUsage;
+  std::optional<int64_t> since = parse_since(options.since);
+  if (!since) return kExitUsage;
   std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn});
   if (!db) return kExitUsage;
 

@@ -10,8 +10,6 @@
 #include "cli/load.h"
 #include "cli/run_report.h"
 #include "cli/state_database.h"
-#include "cli/terminal.h"
-#include "compiler/diagnostics/render.h"
 
 namespace flowc::cli {
 namespace {
@@ -52,23 +50,11 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
 }  // namespace
 
 int run_impact(const ImpactOptions& options) {
-  if (options.format != "human" && options.format != "json") {
-    print_error("unknown --format `" + options.format + "` (expected human or json)");
-    return kExitUsage;
-  }
-  bool environment_error = false;
-  auto compilations = load_projects({options.path}, environment_error);
-  if (environment_error || compilations.empty()) return kExitUsage;
-  if (compilations.size() > 1) {
-    print_error("`" + options.path + "` holds " + std::to_string(compilations.size()) +
-                " projects; name one project directory");
-    return kExitUsage;
-  }
-  const project::Compilation& c = *compilations.front();
-  if (c.diagnostics.error_count() > 0) {
-    render_human(c.diagnostics.diagnostics(), c.sources, std::cerr, {use_color(stderr)});
-    return kExitFailed;
-  }
+  if (!is_human_or_json(options.format)) return kExitUsage;
+  int exit_code = kExitOk;
+  std::unique_ptr<project::Compilation> compilation = load_checked_project(options.path, exit_code);
+  if (!compilation) return exit_code;
+  const project::Compilation& c = *compilation;
   std::string error;
   std::optional<ImpactSubject> subject = resolve_impact_subject(c.model, options.name, error);
   if (!subject) {

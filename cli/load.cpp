@@ -3,12 +3,77 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/commands.h"
+#include "cli/terminal.h"
+#include "compiler/check/literals.h"
+#include "compiler/diagnostics/render.h"
+
 namespace flowc::cli {
 
 std::string env_value(const std::string& name) {
   if (name.empty()) return "";
   const char* value = std::getenv(name.c_str());
   return value != nullptr ? std::string(value) : std::string();
+}
+
+std::unique_ptr<project::Compilation> load_checked_project(const std::string& path, int& exit_code) {
+  exit_code = kExitUsage;
+  bool environment_error = false;
+  auto compilations = load_projects({path}, environment_error);
+  if (environment_error || compilations.empty()) return nullptr;
+  if (compilations.size() > 1) {
+    print_error("`" + path + "` holds " + std::to_string(compilations.size()) + " projects; name one project directory");
+    return nullptr;
+  }
+  std::unique_ptr<project::Compilation> c = std::move(compilations.front());
+  if (c->diagnostics.error_count() > 0) {
+    render_human(c->diagnostics.diagnostics(), c->sources, std::cerr, {use_color(stderr)});
+    exit_code = kExitFailed;
+    return nullptr;
+  }
+  exit_code = kExitOk;
+  return c;
+}
+
+/// The selected workflow, or an invalid id after printing why (exit 2).
+model::WorkflowId pick_workflow(const model::Model& model, const std::string& name) {
+  if (name.empty()) {
+    if (model.workflows.size() == 1) return model::WorkflowId{0};
+    if (model.workflows.empty()) {
+      print_error("the project has no workflow");
+      return {};
+    }
+    std::vector<std::string> names;
+    for (const model::Workflow& w : model.workflows) names.push_back(w.name);
+    print_error(fmt::format("the project has {} workflows; choose one with --workflow ({})", names.size(),
+                            fmt::join(names, ", ")));
+    return {};
+  }
+  std::vector<std::string_view> names;
+  for (uint32_t i = 0; i < model.workflows.size(); ++i) {
+    if (model.workflows[i].name == name) return model::WorkflowId{i};
+    names.push_back(model.workflows[i].name);
+  }
+  std::string_view near = closest_name(name, names);
+  print_error(fmt::format("no workflow `{}` in the project{}", name,
+                          near.empty() ? std::string() : fmt::format("; did you mean `{}`?", near)));
+  return {};
+}
+
+bool is_human_or_json(const std::string& format) {
+  if (format == "human" || format == "json") return true;
+  print_error("unknown --format `" + format + "` (expected human or json)");
+  return false;
+}
+
+std::optional<int64_t> parse_since(const std::string& since) {
+  std::optional<int64_t> seconds = check::parse_duration(since);
+  if (seconds && *seconds > 0) return seconds;
+  print_error("--since `" + since + "` is not a duration (write it like 30m, 24h, 7d or 1h30m)");
+  return std::nullopt;
 }
 
 void print_error(const std::string& message) { std::cerr << "flowc: " << message << "\n"; }

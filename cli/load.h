@@ -2,7 +2,9 @@
 // line, reporting environment problems (exit 2) in one style.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,23 @@ std::vector<std::unique_ptr<project::Compilation>> load_projects(std::vector<std
 
 /// The value of environment variable `name`; "" when unset (or `name` is "").
 std::string env_value(const std::string& name);
+
+/// Compiles the one project at `path` for a command that needs it checked.
+/// Prints the problem and returns nullptr with `exit_code` set: 2 for a bad
+/// path or a path holding several projects, 1 (after its diagnostics) when
+/// the project has errors.
+std::unique_ptr<project::Compilation> load_checked_project(const std::string& path, int& exit_code);
+
+/// The workflow called `name` (or, when `name` is "", the project's only
+/// one), or an invalid id after printing why (with a did-you-mean).
+model::WorkflowId pick_workflow(const model::Model& model, const std::string& name);
+
+/// True for `human` and `json`; otherwise prints the error (exit 2).
+bool is_human_or_json(const std::string& format);
+
+/// `--since` (a duration like 30m, 24h, 7d) in seconds; prints the error and
+/// returns std::nullopt when it is not one (exit 2).
+std::optional<int64_t> parse_since(const std::string& since);
 
 /// Prints `flowc: message` to stderr.
 void print_error(const std::string& message);

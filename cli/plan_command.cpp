@@ -11,10 +11,7 @@
 namespace flowc::cli {
 
 int run_plan(const PlanOptions& options) {
-  if (options.format != "human" && options.format != "json") {
-    print_error("unknown --format `" + options.format + "` (expected human or json)");
-    return kExitUsage;
-  }
+  if (!is_human_or_json(options.format)) return kExitUsage;
   int exit_code = kExitOk;
   std::optional<LoadedPlan> loaded = load_plan(options.selection, exit_code);
   if (!loaded) return exit_code;

@@ -7,38 +7,12 @@
 #include <fmt/ranges.h>
 
 #include "cli/load.h"
-#include "cli/terminal.h"
-#include "compiler/diagnostics/render.h"
 #include "compiler/lower/lower.h"
 
 namespace flowc::cli {
 
 namespace {
 
-/// The selected workflow, or an invalid id after printing why (exit 2).
-model::WorkflowId pick_workflow(const model::Model& model, const std::string& name) {
-  if (name.empty()) {
-    if (model.workflows.size() == 1) return model::WorkflowId{0};
-    if (model.workflows.empty()) {
-      print_error("the project has no workflow");
-      return {};
-    }
-    std::vector<std::string> names;
-    for (const model::Workflow& w : model.workflows) names.push_back(w.name);
-    print_error(fmt::format("the project has {} workflows; choose one with --workflow ({})", names.size(),
-                            fmt::join(names, ", ")));
-    return {};
-  }
-  std::vector<std::string_view> names;
-  for (uint32_t i = 0; i < model.workflows.size(); ++i) {
-    if (model.workflows[i].name == name) return model::WorkflowId{i};
-    names.push_back(model.workflows[i].name);
-  }
-  std::string_view near = closest_name(name, names);
-  print_error(fmt::format("no workflow `{}` in the project{}", name,
-                          near.empty() ? std::string() : fmt::format("; did you mean `{}`?", near)));
-  return {};
-}
 
 }  // namespace
 
@@ -50,21 +24,10 @@ std::string default_ds() {
 }
 
 std::optional<LoadedPlan> load_plan(const PlanSelection& selection, int& exit_code) {
+  std::unique_ptr<project::Compilation> compilation = load_checked_project(selection.path, exit_code);
+  if (!compilation) return std::nullopt;
   exit_code = kExitUsage;
-  bool environment_error = false;
-  auto compilations = load_projects({selection.path}, environment_error);
-  if (environment_error || compilations.empty()) return std::nullopt;
-  if (compilations.size() > 1) {
-    print_error("`" + selection.path + "` holds " + std::to_string(compilations.size()) +
-                " projects; name one project directory");
-    return std::nullopt;
-  }
-  const project::Compilation& c = *compilations.front();
-  if (c.diagnostics.error_count() > 0) {
-    render_human(c.diagnostics.diagnostics(), c.sources, std::cerr, {use_color(stderr)});
-    exit_code = kExitFailed;
-    return std::nullopt;
-  }
+  const project::Compilation& c = *compilation;
   model::WorkflowId workflow = pick_workflow(c.model, selection.workflow);
   if (!workflow.valid()) return std::nullopt;
   lower::LowerOptions options;

@@ -79,16 +79,8 @@ std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& req
     compilation = project::compile(projects.front(), project::default_stdlib_dir(), errors);
   if (compilation) db.schema = compilation->model.project.state_schema;
   // A --workflow the project does not have is a typo, not an empty history.
-  if (compilation && !request.workflow.empty()) {
-    std::vector<std::string_view> names;
-    for (const model::Workflow& w : compilation->model.workflows) names.push_back(w.name);
-    if (std::find(names.begin(), names.end(), request.workflow) == names.end()) {
-      std::string_view near = closest_name(request.workflow, names);
-      print_error("no workflow `" + request.workflow + "` in the project" +
-                  (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?"));
-      return std::nullopt;
-    }
-  }
+  if (compilation && !request.workflow.empty() && !pick_workflow(compilation->model, request.workflow).valid())
+    return std::nullopt;
   if (!dsn.empty()) {
     db.dsn = dsn;
     return db;

@@ -23,10 +23,7 @@ std::optional<int64_t> parse_run_id(const std::string& text) {
 }  // namespace
 
 int run_status(const StatusOptions& options) {
-  if (options.format != "human" && options.format != "json") {
-    print_error("unknown --format `" + options.format + "` (expected human or json)");
-    return kExitUsage;
-  }
+  if (!is_human_or_json(options.format)) return kExitUsage;
   auto no_such_run = [&] {
     print_error("no run " + options.run_id + " in the state database");
     return kExitUsage;
