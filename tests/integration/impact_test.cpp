@@ -12,6 +12,7 @@
 #include "compiler/project/project.h"
 #include "runtime/process/process.h"
 #include "runtime/state/migrate.h"
+#include "tests/integration/run_support.h"
 #include "tests/support/pg_harness.h"
 
 namespace {
@@ -21,35 +22,13 @@ using nlohmann::json;
 const std::string kDailyKpi = std::string(FLOWC_SOURCE_DIR) + "/examples/daily_kpi";
 const std::string kPlatform = std::string(FLOWC_SOURCE_DIR) + "/examples/platform";
 
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-/// Runs the built flowc in an empty scratch directory with a clean
-/// environment: no FLOW_STATE_DSN or WAREHOUSE_DSN leaks in.
-Result run_flowc(std::vector<std::string> args) {
-  flowc::runtime::ProcessOptions options;
-  options.argv = {FLOWC_BINARY};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
-  options.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"};
-  options.cwd = flowc::testing::scratch_dir("cwd");
-  options.timeout = std::chrono::seconds(120);
-  flowc::runtime::ProcessResult r = flowc::runtime::run_process(options);
-  REQUIRE_MESSAGE(r.started, r.error);
-  return {r.exit_code, r.output};
+/// The built flowc in an empty scratch directory with a clean environment
+/// (no FLOW_STATE_DSN or WAREHOUSE_DSN leaks in).
+flowc::runtime::ProcessResult run_flowc(std::vector<std::string> args) {
+  return flowc::testing::run_flowc(flowc::testing::scratch_dir("cwd"), std::move(args));
 }
 
-/// A fresh state database (schema `flow`) with `seed` run in it.
-std::string seeded(const std::string& seed) {
-  std::string dsn = flowc::testing::fresh_database("impact");
-  pqxx::connection c(dsn);
-  flowc::runtime::state::MigrateOutcome m = flowc::runtime::state::migrate(c, "flow");
-  REQUIRE_MESSAGE(m.ok, m.error);
-  pqxx::nontransaction tx(c);
-  tx.exec(seed);
-  return dsn;
-}
+std::string seeded(const std::string& seed) { return flowc::testing::seeded_state_database("impact", seed); }
 
 std::vector<std::string> names(const json& items, const char* key = "name") {
   std::vector<std::string> out;
@@ -189,7 +168,7 @@ TEST_CASE(
 
 // clang-format off
 TEST_CASE("impact of a source: downstream tasks, tables, published outputs, the legacy job reading it, its consumers and owners") {
-  Result r = run_flowc({"impact", "daily_kpi.orders", kDailyKpi});
+  auto r = run_flowc({"impact", "daily_kpi.orders", kDailyKpi});
   CHECK(r.exit_code == 0);
   CHECK(r.output ==
         "impact of source daily_kpi.orders (raw.orders)\n"
@@ -226,7 +205,7 @@ TEST_CASE("impact of a source: downstream tasks, tables, published outputs, the 
 }
 
 TEST_CASE("impact of a task across workflows: cross-workflow deps, legacy jobs and every owner, once each") {
-  Result r = run_flowc({"impact", "ingest_events.raw_events", kPlatform});
+  auto r = run_flowc({"impact", "ingest_events.raw_events", kPlatform});
   CHECK(r.exit_code == 0);
   CHECK(r.output ==
         "impact of task ingest_events.raw_events (events.raw_events)\n"
@@ -279,7 +258,7 @@ TEST_CASE("impact of a task across workflows: cross-workflow deps, legacy jobs a
 }
 
 TEST_CASE("impact of a table: what reads it downstream, not the task that writes it") {
-  Result r = run_flowc({"impact", "dash.kpi_daily", kDailyKpi});
+  auto r = run_flowc({"impact", "dash.kpi_daily", kDailyKpi});
   CHECK(r.exit_code == 0);
   CHECK(r.output ==
         "impact of table dash.kpi_daily (written by daily_kpi.publish_kpis)\n"
@@ -316,7 +295,7 @@ TEST_CASE(
     "owners") {
   // A table read by a source: raw.orders is daily_kpi.orders' table, and the
   // legacy kpi_cron reads it too.
-  Result r = run_flowc({"impact", "raw.orders", kDailyKpi, "--format", "json"});
+  auto r = run_flowc({"impact", "raw.orders", kDailyKpi, "--format", "json"});
   REQUIRE(r.exit_code == 0);
   json j = json::parse(r.output);
   CHECK(j["subject"] == json({{"kind", "table"},
@@ -351,7 +330,7 @@ TEST_CASE(
 
 TEST_CASE("impact --run: exactly what the run's failures reach is stale, across workflows") {
   std::string dsn = seeded(kIngestRun);
-  Result r =
+  auto r =
       run_flowc({"impact", "load_events", kPlatform, "--run", "7", "--state-dsn", dsn, "--format", "json"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   json j = json::parse(r.output);
@@ -378,7 +357,7 @@ TEST_CASE("impact --run: exactly what the run's failures reach is stale, across 
 
 TEST_CASE("impact --run human: the run's failures and a STALE column") {
   std::string dsn = seeded(kIngestRun);
-  Result r = run_flowc({"impact", "ingest_events.load_events", kPlatform, "--run", "7", "--state-dsn", dsn});
+  auto r = run_flowc({"impact", "ingest_events.load_events", kPlatform, "--run", "7", "--state-dsn", dsn});
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   // clang-format off
   CHECK(r.output.starts_with(
@@ -401,7 +380,7 @@ insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash,
 insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
  (3, 'web_revenue', 0, 'timed_out', 1, 2), (3, 'reconciliation', 1, 'upstream_failed', 0, 2);
 )sql");
-  Result r = run_flowc({"impact", "ingest_events.raw_events", kPlatform, "--run", "3", "--state-dsn", dsn,
+  auto r = run_flowc({"impact", "ingest_events.raw_events", kPlatform, "--run", "3", "--state-dsn", dsn,
                         "--format", "json"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   json j = json::parse(r.output);
@@ -417,7 +396,7 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
 }
 
 TEST_CASE("impact: an unknown name says what is near and exits 2") {
-  Result r = run_flowc({"impact", "stage_ordrs", kDailyKpi});
+  auto r = run_flowc({"impact", "stage_ordrs", kDailyKpi});
   CHECK(r.exit_code == 2);
   CHECK(r.output ==
         "flowc: no task, source or table `stage_ordrs` in the project; did you mean `stage_orders`?\n");
@@ -428,7 +407,7 @@ TEST_CASE("impact: an unknown name says what is near and exits 2") {
 
 TEST_CASE("impact --run: an unknown run exits 2 with one line") {
   std::string dsn = seeded(kIngestRun);
-  Result r = run_flowc({"impact", "raw_events", kPlatform, "--run", "42", "--state-dsn", dsn});
+  auto r = run_flowc({"impact", "raw_events", kPlatform, "--run", "42", "--state-dsn", dsn});
   CHECK(r.exit_code == 2);
   CHECK(r.output == "flowc: no run 42 in the state database\n");
   r = run_flowc({"impact", "raw_events", kPlatform, "--run", "abc", "--state-dsn", dsn});
@@ -437,7 +416,7 @@ TEST_CASE("impact --run: an unknown run exits 2 with one line") {
 }
 
 TEST_CASE("impact: a bad --format exits 2") {
-  Result r = run_flowc({"impact", "raw_events", kPlatform, "--format", "xml"});
+  auto r = run_flowc({"impact", "raw_events", kPlatform, "--format", "xml"});
   CHECK(r.exit_code == 2);
   CHECK(r.output == "flowc: unknown --format `xml` (expected human or json)\n");
 }

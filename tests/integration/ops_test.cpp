@@ -12,6 +12,7 @@
 #include "cli/ops_report.h"
 #include "runtime/process/process.h"
 #include "runtime/state/migrate.h"
+#include "tests/integration/run_support.h"
 #include "tests/support/pg_harness.h"
 
 namespace {
@@ -20,34 +21,13 @@ using flowc::cli::TimePoint;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-/// Runs the built flowc in an empty scratch directory with a clean environment.
-Result run_flowc(std::vector<std::string> args) {
-  flowc::runtime::ProcessOptions options;
-  options.argv = {FLOWC_BINARY};
-  options.argv.insert(options.argv.end(), args.begin(), args.end());
-  options.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"};
-  options.cwd = flowc::testing::scratch_dir("cwd");
-  options.timeout = std::chrono::seconds(120);
-  flowc::runtime::ProcessResult r = flowc::runtime::run_process(options);
-  REQUIRE_MESSAGE(r.started, r.error);
-  return {r.exit_code, r.output};
+/// The built flowc in an empty scratch directory with a clean environment
+/// (no FLOW_STATE_DSN or WAREHOUSE_DSN leaks in).
+flowc::runtime::ProcessResult run_flowc(std::vector<std::string> args) {
+  return flowc::testing::run_flowc(flowc::testing::scratch_dir("cwd"), std::move(args));
 }
 
-/// A fresh state database (schema `flow`) with `seed` run in it.
-std::string seeded(const std::string& seed) {
-  std::string dsn = flowc::testing::fresh_database("ops");
-  pqxx::connection c(dsn);
-  flowc::runtime::state::MigrateOutcome m = flowc::runtime::state::migrate(c, "flow");
-  REQUIRE_MESSAGE(m.ok, m.error);
-  pqxx::nontransaction tx(c);
-  tx.exec(seed);
-  return dsn;
-}
+std::string seeded(const std::string& seed) { return flowc::testing::seeded_state_database("ops", seed); }
 
 TimePoint at(int64_t seconds) { return TimePoint{std::chrono::seconds(seconds)}; }
 
@@ -204,7 +184,7 @@ TEST_CASE("on time: a run still going before its deadline is not counted yet, on
 
 TEST_CASE("ops --format json: the figures computed by hand") {
   std::string dsn = seeded(kSeed);
-  Result r = run_flowc({"ops", "--since", "3650d", "--format", "json", "--state-dsn", dsn});
+  auto r = run_flowc({"ops", "--since", "3650d", "--format", "json", "--state-dsn", dsn});
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   json j = json::parse(r.output);
   CHECK(j["since"] == "3650d");
@@ -244,7 +224,7 @@ TEST_CASE("ops --format json: the figures computed by hand") {
 
 TEST_CASE("ops: one block per workflow, exactly") {
   std::string dsn = seeded(kSeed);
-  Result r = run_flowc({"ops", "--since", "3650d", "--state-dsn", dsn});
+  auto r = run_flowc({"ops", "--since", "3650d", "--state-dsn", dsn});
   CHECK(r.exit_code == 0);
   CHECK(r.output ==
         "daily_kpi (last 3650d)\n"
@@ -270,7 +250,7 @@ TEST_CASE("ops: one block per workflow, exactly") {
 
 TEST_CASE("ops --workflow and --since: only that workflow, only the window") {
   std::string dsn = seeded(kSeed);
-  Result r = run_flowc(
+  auto r = run_flowc(
       {"ops", "--since", "3650d", "--workflow", "finance_close", "--format", "json", "--state-dsn", dsn});
   REQUIRE(r.exit_code == 0);
   json j = json::parse(r.output);
@@ -294,7 +274,7 @@ insert into flow.runs (id, workflow, ds, stage, trigger, status, created_at, sta
 
 TEST_CASE("ops: nothing in the window, no schema yet, a bad --since") {
   std::string dsn = seeded("");
-  Result r = run_flowc({"ops", "--state-dsn", dsn});
+  auto r = run_flowc({"ops", "--state-dsn", dsn});
   CHECK(r.exit_code == 0);
   CHECK(r.output == "no runs in the last 30d\n");
   r = run_flowc({"ops", "--state-dsn", flowc::testing::fresh_database("ops_empty")});

@@ -12,10 +12,12 @@
 #include <fstream>
 #include <pqxx/pqxx>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "runtime/process/process.h"
+#include "runtime/state/migrate.h"
 #include "tests/support/pg_harness.h"
 
 extern char** environ;
@@ -114,6 +116,18 @@ inline bool wait_for(const std::string& dsn, const std::string& sql, const std::
     ::usleep(50 * 1000);
   }
   return false;
+}
+
+/// A fresh state database (schema `flow`, migrated) with the SQL `seed` run
+/// in it: a history to report on. Fails the test when it cannot be made.
+inline std::string seeded_state_database(std::string_view prefix, const std::string& seed) {
+  std::string dsn = fresh_database(prefix);
+  pqxx::connection c(dsn);
+  runtime::state::MigrateOutcome m = runtime::state::migrate(c, "flow");
+  if (!m.ok) throw std::runtime_error("migrating the state database: " + m.error);
+  pqxx::nontransaction tx(c);
+  tx.exec(seed);
+  return dsn;
 }
 
 /// A checksum of a whole table's rows, independent of their order.
