@@ -1,0 +1,298 @@
+// The execution model when things break, against a real PostgreSQL: the
+// state database as the target (write and success in one commit), unknown
+// commits, state database restarts, cancellation, leases that cannot be
+// renewed, the bookkeeping budget per task, and the retry/wait policy.
+#include <doctest/doctest.h>
+
+#include "tests/integration/exec_support.h"
+
+using namespace flowc::testing::exec_support;
+
+namespace {
+
+// A SQL task that writes one row into `out` on the target (= the state
+// database) and records its success inside the same transaction.
+AttemptResult write_and_record(const AttemptContext& context) {
+  pqxx::work tx(*context.target);
+  tx.exec("create table if not exists public.out (n integer)");
+  tx.exec("insert into public.out values (1)");
+  AttemptResult result = succeeded();
+  result.rows_written = 1;
+  if (!context.record_success_in || !context.record_success_in(tx, result)) {
+    tx.abort();
+    return failed(ErrorClass::Transient, "lease lost before commit");
+  }
+  tx.commit();
+  result.recorded_in_transaction = true;
+  return result;
+}
+
+plan::Plan sql_plan() {
+  plan::Plan p = make_plan({{"write", {}}, {"after", {0}}});
+  p.tasks[0].kind = plan::TaskKind::Sql;
+  p.tasks[0].retry.retries = 1;
+  p.tasks[0].retry.initial_seconds = 0;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("state database = target: the write and its success commit together") {
+  Harness h;
+  plan::Plan p = sql_plan();
+  h.runner.behaviour["write"] = [](const AttemptContext& context, int) { return write_and_record(context); };
+  exec::RunRequest request = h.request(p);
+  request.target_dsn = h.dsn;
+  exec::RunResult result = exec::execute_run(request);
+  REQUIRE_MESSAGE(result.outcome == exec::RunResult::Outcome::Finished, result.message);
+  CHECK(result.summary.status == RunStatus::Succeeded);
+  CHECK(h.scalar("select count(*) from public.out") == "1");
+  CHECK(h.scalar("select outcome || ':' || rows_written from flow.attempts where task = 'write'") == "succeeded:1");
+  CHECK(h.runner.calls_of("after").size() == 1);
+}
+
+TEST_CASE("state database = target: a fenced attempt rolls its write back (exactly once)") {
+  Harness h;
+  plan::Plan p = sql_plan();
+  std::string dsn = h.dsn;
+  h.runner.behaviour["write"] = [dsn](const AttemptContext& context, int call) {
+    if (call == 1) {
+      pqxx::connection c(dsn);
+      pqxx::nontransaction tx(c);
+      tx.exec("update flow.task_runs set lease_token = gen_random_uuid(), "
+              "lease_until = now() + interval '300 milliseconds' where task = 'write'");
+    }
+    return write_and_record(context);
+  };
+  exec::RunRequest request = h.request(p);
+  request.target_dsn = h.dsn;
+  request.poll = 200ms;
+  exec::RunResult result = exec::execute_run(request);
+  REQUIRE_MESSAGE(result.outcome == exec::RunResult::Outcome::Finished, result.message);
+  CHECK(result.summary.status == RunStatus::Succeeded);
+  CHECK(h.runner.calls_of("write").size() == 2);
+  CHECK(result.stale_writes == 1);
+  CHECK(h.scalar("select count(*) from public.out") == "1");
+}
+
+TEST_CASE("a commit whose outcome is unknown is reconciled from the recorded state") {
+  Harness h;
+  plan::Plan p = sql_plan();
+  h.runner.behaviour["write"] = [](const AttemptContext& context, int) {
+    AttemptResult committed = write_and_record(context);
+    REQUIRE(committed.recorded_in_transaction);
+    // The connection "dropped during COMMIT": the runner cannot know.
+    AttemptResult unknown = failed(ErrorClass::Transient, "server closed the connection unexpectedly");
+    unknown.sqlstate = "08006";
+    unknown.outcome_unknown = true;
+    unknown.reconnect = true;
+    return unknown;
+  };
+  exec::RunRequest request = h.request(p);
+  request.target_dsn = h.dsn;
+  exec::RunResult result = exec::execute_run(request);
+  REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
+  CHECK(result.summary.status == RunStatus::Succeeded);
+  CHECK(h.runner.calls_of("write").size() == 1);  // not retried: it had committed
+  CHECK(h.scalar("select count(*) from public.out") == "1");
+  CHECK(result.summary.task_attempts[0] == 1);
+}
+
+TEST_CASE("a state database restart mid-run: the executors reconnect and the run finishes") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
+  h.runner.behaviour["a"] = [](const AttemptContext&, int) {
+    std::string error;
+    REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
+    REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), false, error), error);
+    return succeeded();
+  };
+  exec::RunRequest request = h.request(p);
+  request.poll = 300ms;
+  exec::RunResult result = exec::execute_run(request);
+  REQUIRE_MESSAGE(result.outcome == exec::RunResult::Outcome::Finished, result.message);
+  CHECK(result.summary.status == RunStatus::Succeeded);
+  CHECK(h.runner.calls_of("a").size() == 1);
+  CHECK(h.runner.calls_of("b").size() == 1);
+  CHECK(h.scalar("select status from flow.runs") == "succeeded");
+}
+
+TEST_CASE("a state database that stays away ends the run with a clear error") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
+  h.runner.behaviour["a"] = [](const AttemptContext&, int) {
+    std::string error;
+    REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
+    return succeeded();
+  };
+  exec::RunRequest request = h.request(p);
+  request.poll = 300ms;
+  request.state_reconnect_timeout = 2s;
+  auto started = SteadyClock::now();
+  exec::RunResult result = exec::execute_run(request);
+  auto took = SteadyClock::now() - started;
+  std::string error;
+  REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), false, error), error);
+  CHECK(result.outcome == exec::RunResult::Outcome::Error);
+  CHECK(exec::exit_code(result) == 2);
+  CHECK(result.message.find("state database") != std::string::npos);
+  CHECK(result.message.find("run " + std::to_string(result.summary.run_id) + " stopped") == 0);
+  CHECK(took < 30s);
+  CHECK(h.runner.calls_of("b").empty());
+}
+
+TEST_CASE("bookkeeping: a long chain of no-op tasks runs without poll delays") {
+  Harness h;
+  std::vector<std::pair<std::string, std::vector<uint32_t>>> tasks;
+  for (uint32_t i = 0; i < 40; ++i)
+    tasks.push_back({"t" + std::to_string(i), i == 0 ? std::vector<uint32_t>{} : std::vector<uint32_t>{i - 1}});
+  plan::Plan p = make_plan(tasks);
+  h.runner.work = 0ms;
+  exec::RunRequest request = h.request(p);
+  request.poll = 5s;
+  auto started = SteadyClock::now();
+  exec::RunResult result = exec::execute_run(request);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
+  REQUIRE(result.summary.status == RunStatus::Succeeded);
+  MESSAGE("40-task chain: " << took.count() << " ms");
+  CHECK(took < 5s);  // one poll interval: every hand-off was immediate
+}
+
+TEST_CASE("bookkeeping: at most 2 commits and 4 round trips per task") {
+  Harness h;
+  std::vector<std::pair<std::string, std::vector<uint32_t>>> tasks;
+  for (uint32_t i = 0; i < 30; ++i)  // a chain of 10, then a fan-out of 20
+    tasks.push_back({"t" + std::to_string(i), i == 0 ? std::vector<uint32_t>{} : std::vector<uint32_t>{i < 10 ? i - 1 : 9}});
+  plan::Plan p = make_plan(tasks);
+  h.runner.work = 0ms;
+  exec::RunRequest request = h.request(p);
+  request.poll = 10s;  // no polling: every statement counted is bookkeeping
+  // The server logs every statement of this database (log_statement is per
+  // database): count them between two markers.
+  REQUIRE(state::StateStore(h.dsn, "flow").migrate());  // migrations are not per-task bookkeeping
+  {
+    pqxx::connection c(h.dsn);
+    pqxx::nontransaction tx(c);
+    tx.exec("alter database " + c.quote_name(c.dbname()) + " set log_statement = 'all'");
+  }
+  h.scalar("select 'flowc-marker-begin'");
+  REQUIRE(exec::execute_run(request).summary.status == RunStatus::Succeeded);
+  h.scalar("select 'flowc-marker-end'");
+  std::ifstream log(testing::test_cluster_dir() + "/server.log");
+  int statements = 0, claims = 0, finishes = 0;
+  bool inside = false;
+  for (std::string line; std::getline(log, line);) {
+    if (line.find("flowc-marker-begin") != std::string::npos) inside = true;
+    if (line.find("flowc-marker-end") != std::string::npos) break;
+    if (!inside || line.find("flowc-marker") != std::string::npos) continue;
+    if (line.find("LOG:  statement: ") == std::string::npos && line.find("LOG:  execute ") == std::string::npos)
+      continue;
+    ++statements;
+    claims += line.find("with candidate as") != std::string::npos;
+    finishes += line.find("with fin as") != std::string::npos;
+  }
+  // The fixed cost of a run: migrate check, lock, create, LISTEN, a few reads, final status.
+  const int fixed = 20;
+  MESSAGE(statements << " statements for " << tasks.size() << " tasks: " << claims << " claims, " << finishes
+                     << " finishes");
+  CHECK(finishes == 30);                  // one statement and commit per finish
+  CHECK(claims >= 30);                    // one statement and commit per claim + start ...
+  // ... plus a few that find nothing (executors going idle); an empty claim
+  // is two statements: the fast form over claimable instances, then the
+  // full form that also looks at pending ones.
+  CHECK(claims <= 60);
+  CHECK(statements - fixed <= 4 * 30);    // issue 3's budget: 4 round trips per task
+  CHECK(statements - claims - finishes <= fixed);  // the scheduler does not read per task
+}
+
+TEST_CASE("cancelling a run stops its attempts and fails the run") {
+  Harness h;
+  plan::Plan p = make_plan({{"slow", {}}, {"after", {0}}});
+  p.tasks[0].retry.retries = 3;
+  h.runner.behaviour["slow"] = [](const AttemptContext& context, int) {
+    auto deadline = SteadyClock::now() + 10s;
+    while (!context.stop.stop_requested() && SteadyClock::now() < deadline) std::this_thread::sleep_for(10ms);
+    return failed(ErrorClass::Transient, "cancelled");
+  };
+  std::stop_source cancel;
+  exec::RunRequest request = h.request(p);
+  request.cancel = cancel.get_token();
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(300ms);
+    cancel.request_stop();
+  });
+  auto started = SteadyClock::now();
+  exec::RunResult result = exec::execute_run(request);
+  canceller.join();
+  CHECK(SteadyClock::now() - started < 5s);
+  REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
+  CHECK(result.summary.status == RunStatus::Failed);
+  CHECK(result.message == "the run was cancelled");
+  CHECK(h.runner.calls_of("slow").size() == 1);  // not retried
+  CHECK(h.runner.calls_of("after").empty());
+  CHECK(h.scalar("select status from flow.runs") == "failed");
+}
+
+TEST_CASE("an executor that cannot renew its lease stops its attempt before the lease runs out") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}});
+  p.tasks[0].retry.retries = 1;
+  p.tasks[0].retry.initial_seconds = 0;
+  std::atomic<int64_t> stopped_after_ms{-1};
+  h.runner.behaviour["a"] = [&](const AttemptContext& context, int call) {
+    if (call > 1) return succeeded();
+    std::string error;
+    REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
+    auto down = SteadyClock::now();
+    while (!context.stop.stop_requested() && SteadyClock::now() - down < 10s) std::this_thread::sleep_for(5ms);
+    stopped_after_ms = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - down).count();
+    REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), false, error), error);
+    return failed(ErrorClass::Transient, "stopped: lease lost");
+  };
+  exec::RunRequest request = h.request(p);
+  request.lease = 1500ms;
+  request.poll = 200ms;
+  exec::RunResult result = exec::execute_run(request);
+  REQUIRE_MESSAGE(result.outcome == exec::RunResult::Outcome::Finished, result.message);
+  auto calls = h.runner.calls_of("a");
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[0].stop_requested);
+  CHECK(stopped_after_ms.load() >= 0);
+  CHECK(stopped_after_ms.load() < 1500);  // fenced within one lease of the last possible renewal
+  CHECK(result.summary.status == RunStatus::Succeeded);
+}
+
+TEST_CASE("what follows a failed attempt or a wait that has not held") {
+  plan::RetryPolicy retry;
+  retry.retries = 2;
+  retry.exponential = false;
+  retry.initial_seconds = 10;
+  auto after = [&](ErrorClass error_class, uint32_t attempt, bool bad_data = false) {
+    AttemptResult r = failed(error_class, "boom");
+    r.expectation_failed = bad_data;
+    return exec::decide_failure(retry, r, attempt, 1 + retry.retries, 0.0);
+  };
+  CHECK(after(ErrorClass::Transient, 1).state == TaskState::RetryWait);
+  CHECK(after(ErrorClass::Transient, 1).not_before == 7500ms);
+  CHECK(after(ErrorClass::Timeout, 2).state == TaskState::RetryWait);
+  CHECK(after(ErrorClass::Transient, 3).state == TaskState::Failed);
+  CHECK(after(ErrorClass::Transient, 3).message == "boom (after 3 attempts)");
+  CHECK(after(ErrorClass::Timeout, 3).state == TaskState::TimedOut);
+  CHECK(after(ErrorClass::Permanent, 1).state == TaskState::Failed);
+  CHECK(after(ErrorClass::Permanent, 1).message == "boom");
+  CHECK(after(ErrorClass::Transient, 1, true).state == TaskState::Failed);  // bad data never retries
+  retry.on_any = true;
+  CHECK(after(ErrorClass::Permanent, 1).state == TaskState::RetryWait);
+  CHECK(after(ErrorClass::Permanent, 1, true).state == TaskState::Failed);
+
+  using std::chrono::seconds;
+  exec::Decision waiting = exec::decide_not_ready(seconds(60), seconds(10), 55s, "source s not ready");
+  CHECK(waiting.state == TaskState::Waiting);
+  CHECK(waiting.not_before == 5s);  // a last probe at the deadline, not after it
+  exec::Decision late = exec::decide_not_ready(seconds(60), seconds(10), 60s, "source s not ready");
+  CHECK(late.state == TaskState::Failed);
+  CHECK(late.error_class == ErrorClass::Timeout);
+  CHECK(late.message == "source s not ready after 1m");
+  CHECK(exec::decide_not_ready(seconds(0), seconds(10), 0s, "x").final_failure());  // wait 0: probe once
+}
+

@@ -1,0 +1,250 @@
+// Lowering (compiler/lower), the plan around the SQL: external waits,
+// impact, parity, workflow settings and routes, no secret anywhere,
+// check_options, determinism, plain DSNs and the graph.
+#include "compiler/lower/lower.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/unit/lower_support.h"
+
+using namespace flowc;
+using namespace flowc::testing::lower_support;
+
+TEST_CASE("a dependency on another workflow's task is an external wait") {
+  Lowered l = lower_shop();
+  const plan::Task& staged = task(l.plan, "staged");
+  REQUIRE(staged.external.size() == 1);
+  CHECK(staged.external[0] == plan::ExternalDependency{"ingest", "events", 4 * 3600, 60});
+  CHECK(task(l.plan, "summary").external.empty());
+}
+
+TEST_CASE("impact: downstream tasks in and across workflows, tables, published outputs, legacy consumers") {
+  Lowered l = lower_shop();
+  const plan::Impact& staged = l.plan.impact[index_of(l.plan, "staged")];
+  CHECK(staged.tasks == std::vector<std::string>{"summary", "kpis", "export"});
+  CHECK(staged.tables == std::vector<std::string>{"staging__mirror.orders", "analytics__mirror.summary",
+                                                  "dash__mirror.kpis", "exports__mirror.kpis"});
+  CHECK(staged.published == std::vector<std::string>{"dash__mirror.kpis"});
+  // summary's production table is other_job's, kpis' is old_job's.
+  CHECK(staged.legacy_consumers == std::vector<std::string>{"KPI dashboard", "Finance sheet"});
+  const plan::Impact& exported = l.plan.impact[index_of(l.plan, "export")];
+  CHECK(exported.tasks.empty());
+  CHECK(exported.tables == std::vector<std::string>{"exports__mirror.kpis"});
+  CHECK(exported.legacy_consumers.empty());
+
+  Lowered ingest = lower_shop("ingest");
+  const plan::Impact& events = ingest.plan.impact[0];
+  CHECK(events.tasks == std::vector<std::string>{"shop.summary", "shop.staged", "shop.kpis", "shop.export"});
+  CHECK(events.tables.front() == "events.raw");
+}
+
+TEST_CASE("parity: mirror output against the legacy table, on the run's partition, keyed for merge") {
+  Lowered l = lower_shop();
+  const plan::Task& kpis = task(l.plan, "kpis");
+  REQUIRE(kpis.parity);
+  const plan::Parity& p = *kpis.parity;
+  CHECK(p.mirror == plan::TableName{"dash__mirror", "kpis"});
+  CHECK(p.legacy == plan::TableName{"dash", "kpis"});
+  CHECK(p.partition == "\"ds\" = $1::date");
+  CHECK(p.params == std::vector<plan::BoundParam>{ds_param});
+  CHECK(p.metric_sql == std::vector<std::string>{"count(*)", "coalesce(sum(\"revenue\"), 0)::float8"});
+  CHECK(p.metric_labels == std::vector<std::string>{"row_count()", "sum(revenue)"});
+  CHECK(p.key == std::vector<std::string>{"ds", "region"});
+  // other_job is not the replaced job: no parity for summary.
+  CHECK_FALSE(task(l.plan, "summary").parity);
+  CHECK_FALSE(lower_shop("ingest").plan.tasks[0].parity);
+}
+
+TEST_CASE("workflow settings, routes in use, alerts and the legacy job") {
+  Lowered l = lower_shop();
+  const plan::Plan& p = l.plan;
+  CHECK(p.project == "shop_project");
+  CHECK(p.workflow == "shop");
+  CHECK(p.owner == "data-eng");
+  CHECK(p.stage == plan::Stage::Mirror);
+  CHECK(p.target == "warehouse");
+  CHECK(p.target_dsn_env == "WAREHOUSE_DSN");
+  CHECK(p.ds == "2026-11-24");
+  REQUIRE(p.routes.size() == 1);  // `unused` is not in the plan
+  const plan::Route& r = p.routes[0];
+  CHECK(r.name == "oncall");
+  CHECK(r.owner == "data-eng");
+  CHECK(r.min_severity == plan::Severity::Low);
+  CHECK(r.repeat_seconds == 7200);
+  REQUIRE(r.channels.size() == 3);
+  CHECK(r.channels[0].kind == plan::Channel::Kind::Webhook);
+  CHECK(r.channels[0].args.empty());
+  CHECK(r.channels[0].secret_env == "ONCALL_HOOK_URL");
+  CHECK(r.channels[1].args == std::vector<std::string>{"page", "data"});
+  CHECK(r.channels[1].env_secrets == std::vector<std::string>{"PAGER_TOKEN"});
+  CHECK(r.channels[2].args == std::vector<std::string>{"alerts.jsonl"});
+  REQUIRE(p.on_failure);
+  CHECK(p.on_failure->severity == plan::Severity::Critical);
+  CHECK(p.on_warning->severity == plan::Severity::Low);
+  CHECK_FALSE(p.on_late);
+  REQUIRE(p.replaces);
+  CHECK(p.replaces->name == "old_job");
+  CHECK(p.replaces->consumers == std::vector<std::string>{"KPI dashboard"});
+  CHECK(p.hash == plan::plan_hash(p));
+  CHECK(p.hash.size() == 16);
+}
+
+TEST_CASE("no secret's value anywhere in the plan") {
+  // The compiler never reads them; make sure nothing does by accident.
+  ::setenv("ONCALL_HOOK_URL", "https://hooks.example/very-secret-token", 1);
+  ::setenv("WAREHOUSE_DSN", "postgres://admin:hunter2@db/warehouse", 1);
+  Lowered l = lower_shop();
+  std::string json = plan::to_json(l.plan).dump();
+  std::ostringstream human;
+  plan::render_human(l.plan, human);
+  for (const std::string& text : {json, human.str()}) {
+    CHECK(text.find("very-secret-token") == std::string::npos);
+    CHECK(text.find("hunter2") == std::string::npos);
+  }
+  CHECK(json.find("ONCALL_HOOK_URL") != std::string::npos);
+  CHECK(human.str().find("webhook env(ONCALL_HOOK_URL)") != std::string::npos);
+  ::unsetenv("ONCALL_HOOK_URL");
+  ::unsetenv("WAREHOUSE_DSN");
+}
+
+TEST_CASE("check_options: dates, environments, params without defaults") {
+  auto c = compile({{"targets.flow", kTargets}, {"ingest.flow", kIngest}, {"shop.flow", kShop}});
+  model::WorkflowId shop = workflow_named(c->model, "shop");
+  auto check = [&](std::string ds, std::string env) {
+    return lower::check_options(c->model, shop, lower::LowerOptions{std::move(ds), std::move(env), {}, ""});
+  };
+  CHECK(check("2026-11-24", "") == "");
+  CHECK(check("2028-02-29", "dev") == "");
+  CHECK(check("2026-02-29", "") == "--ds `2026-02-29` is not a date: write YYYY-MM-DD, such as 2026-11-24");
+  CHECK(check("2026-13-01", "") != "");
+  CHECK(check("26-11-24", "") != "");
+  CHECK(check("2026-11-24", "prod") == "no environment `prod` on target `warehouse` (it has: dev)");
+  CHECK(lower::is_valid_date("2000-02-29"));
+  CHECK_FALSE(lower::is_valid_date("1900-02-29"));
+  CHECK_FALSE(lower::is_valid_date("2026-04-31"));
+
+  auto needs = compile({{"a.flow", R"(
+target t {
+  schema = "s"
+}
+route r {
+  owner  = "o"
+  notify = [stderr()]
+}
+workflow w {
+  owner      = "o"
+  on_failure = alert(r)
+  param ds: date = logical_date
+  param region: string
+  task out {
+    writes  = "out"
+    sql     = "select ${region} as region"
+    publish = true
+  }
+}
+)"}});
+  lower::LowerOptions options{"2026-11-24", "", {}, ""};
+  CHECK(lower::check_options(needs->model, model::WorkflowId{0}, options) ==
+        "param `region` of workflow `w` has no default and no value was given");
+  options.params = {{"region", "emea"}};
+  CHECK(lower::check_options(needs->model, model::WorkflowId{0}, options) == "");
+  plan::Plan p = lower::lower(needs->model, model::WorkflowId{0}, options, needs->sources);
+  CHECK(p.tasks[0].select.sql == "select $1::text as region");
+  CHECK(p.tasks[0].select.params == std::vector<plan::BoundParam>{{"region", "text", "emea"}});
+}
+
+TEST_CASE("lowering is deterministic: the same input gives the same plan and hash") {
+  Lowered a = lower_shop();
+  Lowered b = lower_shop();
+  CHECK(a.plan == b.plan);
+  Lowered dev = lower_shop("shop", "dev");
+  CHECK(dev.plan.hash != a.plan.hash);
+}
+
+TEST_CASE("readiness written through a project fn keeps its text as written") {
+  auto c = compile({{"a.flow", R"(
+fn fresh(col: column, d: duration) -> expectation = freshness(col) < d
+
+target t {
+  schema = "s"
+}
+route r {
+  owner  = "o"
+  notify = [stderr()]
+}
+workflow w {
+  owner      = "o"
+  on_failure = alert(r)
+  source src {
+    table = "raw.src"
+    ready = fresh(loaded_at, 90m)
+  }
+  task out {
+    writes  = "out"
+    sql     = "select * from ${src}"
+    publish = true
+  }
+}
+)"}});
+  plan::Plan p = lower::lower(c->model, model::WorkflowId{0}, {"2026-01-31", "", {}, ""}, c->sources);
+  REQUIRE(p.tasks[0].readiness);
+  CHECK(p.tasks[0].readiness->text == "fresh(loaded_at, 90m)");  // as written
+  CHECK(p.tasks[0].readiness->conditions[0].literals[0].number == 5400);
+  CHECK(p.params.empty());
+  CHECK(p.ds == "2026-01-31");
+}
+
+TEST_CASE("a plain-text DSN is kept for the runtime but printed with its password masked") {
+  auto c = compile({{"a.flow", R"(
+target t {
+  dsn    = "postgres://etl:s3cret@db.internal/warehouse?password=s3cret&sslmode=require"
+  schema = "s"
+}
+route r {
+  owner  = "o"
+  notify = [stderr()]
+}
+workflow w {
+  owner      = "o"
+  on_failure = alert(r)
+  task out {
+    writes  = "out"
+    sql     = "select 1"
+    publish = true
+  }
+}
+)"}});
+  plan::Plan p = lower::lower(c->model, model::WorkflowId{0}, {"2026-01-31", "", {}, ""}, c->sources);
+  CHECK(p.target_dsn == "postgres://etl:s3cret@db.internal/warehouse?password=s3cret&sslmode=require");
+  std::ostringstream human;
+  plan::render_human(p, human);
+  CHECK(human.str().find("s3cret") == std::string::npos);
+  CHECK(human.str().find("dsn postgres://etl:***@db.internal/warehouse?password=***&sslmode=require") !=
+        std::string::npos);
+}
+
+TEST_CASE("graph: sources, tasks and other workflows' tasks drawn apart; every edge once") {
+  Lowered l = lower_shop();
+  std::ostringstream dot;
+  plan::render_dot(l.plan, dot);
+  std::string d = dot.str();
+  CHECK(d.find("\"orders\" [shape=cylinder") != std::string::npos);
+  CHECK(d.find("\"ingest.events\" [shape=box, style=dashed") != std::string::npos);
+  CHECK(d.find("\"ingest.events\" -> \"staged\" [style=dashed];") != std::string::npos);
+  CHECK(d.find("\"staged\" -> \"summary\";") != std::string::npos);
+  CHECK(d.find("label=\"kpis\\nmerge dash__mirror.kpis\"") != std::string::npos);
+  CHECK(d.find("penwidth=2.5, label=\"kpis") != std::string::npos);  // published
+  size_t edges = 0;
+  for (size_t at = d.find("->"); at != std::string::npos; at = d.find("->", at + 1)) ++edges;
+  CHECK(edges == 6);  // orders, customers, ingest.events -> staged; staged -> summary -> kpis -> export
+
+  std::ostringstream mermaid;
+  plan::render_mermaid(l.plan, mermaid);
+  std::string m = mermaid.str();
+  CHECK(m.rfind("flowchart LR\n", 0) == 0);
+  CHECK(m.find("  orders[(\"orders<br/>source raw.orders\")]:::source\n") != std::string::npos);
+  CHECK(m.find("  ext_ingest_events -.-> staged\n") != std::string::npos);
+  CHECK(m.find("  kpis(\"kpis<br/>merge dash__mirror.kpis\"):::published\n") != std::string::npos);
+  CHECK(m.find("  kpis --> export\n") != std::string::npos);
+}
+
