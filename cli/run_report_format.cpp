@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "cli/text_table.h"
 #include "runtime/parity/parity.h"
 #include "runtime/view/text.h"
 
@@ -22,43 +23,8 @@ constexpr size_t kMessageWidth = 100;  // the full text is in --format json and 
 // ---------------------------------------------------------------------------
 // Aligned tables.
 
-struct Cell {
-  std::string text;
-  const char* color = nullptr;  // an SGR code such as "31", or none
-};
+using Cell = TableCell;
 using Row = std::vector<Cell>;
-
-/// Columns padded to their widest cell (the last one is not, and no line
-/// ends in spaces); colour wraps the text, never the padding.
-std::string table(const std::vector<std::string>& header, const std::vector<Row>& rows, bool color) {
-  std::vector<size_t> widths(header.size(), 0);
-  for (size_t i = 0; i < header.size(); ++i) widths[i] = runtime::view::text_width(header[i]);
-  for (const Row& row : rows)
-    for (size_t i = 0; i < row.size() && i < widths.size(); ++i)
-      widths[i] = std::max(widths[i], runtime::view::text_width(row[i].text));
-  auto line = [&](const Row& row) {
-    std::string out = "  ";
-    std::string pending;  // padding, written only if something follows
-    for (size_t i = 0; i < row.size(); ++i) {
-      const Cell& cell = row[i];
-      if (!cell.text.empty()) {
-        out += pending;
-        pending.clear();
-        out += color && cell.color != nullptr ? fmt::format("\x1b[{}m{}\x1b[0m", cell.color, cell.text)
-                                              : cell.text;
-      }
-      if (i + 1 < row.size()) {
-        for (size_t n = runtime::view::text_width(cell.text); n < widths[i] + 2; ++n) pending += ' ';
-      }
-    }
-    return out + "\n";
-  };
-  Row head;
-  for (const std::string& h : header) head.push_back({h});
-  std::string out = line(head);
-  for (const Row& row : rows) out += line(row);
-  return out;
-}
 
 const char* color_of(const std::string& word) {
   static const std::map<std::string, const char*, std::less<>> colors = {
@@ -150,7 +116,7 @@ std::string history_human(const std::vector<RunRecord>& runs, const std::string&
     else
       ++it->second;
   }
-  std::string out = table(
+  std::string out = text_table(
       {"ID", "WORKFLOW", "DS", "ENV", "STAGE", "TRIGGER", "STATUS", "STARTED", "DURATION", "FAILED TASKS"},
       rows, color);
   std::string tally;
@@ -211,12 +177,12 @@ std::string status_human(const RunReport& report, bool color) {
     }
   }
   out += fmt::format("\ntasks, in plan order ({}):\n", tasks.size());
-  out += table({"TASK", "STATE", "ATTEMPTS", "DURATION", "ROWS", "CLASS", "ERROR"}, tasks, color);
+  out += text_table({"TASK", "STATE", "ATTEMPTS", "DURATION", "ROWS", "CLASS", "ERROR"}, tasks, color);
   if (attempts.empty()) {
     out += "\nattempts: none\n";
   } else {
     out += fmt::format("\nattempts ({}):\n", attempts.size());
-    out += table({"TASK", "#", "OUTCOME", "STARTED", "DURATION", "CODE", "CLASS", "LOG", "MESSAGE"}, attempts,
+    out += text_table({"TASK", "#", "OUTCOME", "STARTED", "DURATION", "CODE", "CLASS", "LOG", "MESSAGE"}, attempts,
                  color);
   }
 
@@ -235,7 +201,7 @@ std::string status_human(const RunReport& report, bool color) {
                       {e.passed ? "passed" : "failed", e.passed ? "32" : failed_color}});
     }
     out += fmt::format("\nexpectations ({}):\n", rows.size());
-    out += table({"TASK", "#", "CHECK", "SEVERITY", "METRIC", "VALUE", "RESULT"}, rows, color);
+    out += text_table({"TASK", "#", "CHECK", "SEVERITY", "METRIC", "VALUE", "RESULT"}, rows, color);
   }
 
   if (report.alerts.empty()) {
@@ -251,7 +217,7 @@ std::string status_human(const RunReport& report, bool color) {
                       {a.status, color_of(a.status)},
                       {message(a.error)}});
     out += fmt::format("\nalerts ({}):\n", rows.size());
-    out += table({"KIND", "TASK", "ROUTE", "CHANNEL", "SEVERITY", "STATUS", "ERROR"}, rows, color);
+    out += text_table({"KIND", "TASK", "ROUTE", "CHANNEL", "SEVERITY", "STATUS", "ERROR"}, rows, color);
   }
 
   if (r.parity) {
