@@ -7,30 +7,17 @@
 #include <pqxx/pqxx>
 #include <tuple>
 
+#include "cli/state_read.h"
 #include "runtime/state/schema.h"
 
 namespace flowc::cli {
 namespace {
 
 using runtime::state::with_schema;
-
-// Timestamps travel as epoch milliseconds, as in run_report.cpp.
-std::string ms(std::string_view column) {
-  return fmt::format("(extract(epoch from {}) * 1000)::bigint", column);
-}
-
-TimePoint at_ms(int64_t ms) {
-  return TimePoint{std::chrono::duration_cast<runtime::Clock::duration>(std::chrono::milliseconds(ms))};
-}
-std::optional<TimePoint> opt_time(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return at_ms(f.as<int64_t>());
-}
-std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
-std::string first_line(const char* what) {
-  std::string s(what);
-  return s.substr(0, s.find('\n'));
-}
+using state_read::at_ms;
+using state_read::ms;
+using state_read::opt_time;
+using state_read::text;
 
 // The window and workflow filter on `runs r`, parameters $1 and $2.
 constexpr const char* kRunWindow =
@@ -95,28 +82,13 @@ bool is_failure(const std::string& state) { return state == "failed" || state ==
 
 ReadStatus read_ops(const StateDatabase& db, const OpsFilter& filter, OpsData& data) {
   data = {};
-  ReadStatus status;
-  try {
-    pqxx::connection connection(db.dsn);
-    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
-    if (tx.exec_params("select to_regclass($1::text)", with_schema("{schema}.runs", db.schema))[0][0]
-            .is_null()) {
-      status.schema_missing = true;
-      return status;
-    }
+  ReadStatus status = state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
     double since = static_cast<double>(filter.since.count());
     read_runs(tx, db.schema, filter, since, data);
     read_task_runs(tx, db.schema, filter, since, data);
     read_alerts(tx, db.schema, filter, since, data);
-  } catch (const pqxx::broken_connection& e) {
-    data = {};
-    status = {false, false,
-              "cannot reach the state database: " + without_password(first_line(e.what()), db.dsn)};
-  } catch (const std::exception& e) {
-    data = {};
-    status = {false, false,
-              "cannot read the state database: " + without_password(first_line(e.what()), db.dsn)};
-  }
+  });
+  if (!status.ok) data = {};
   return status;
 }
 

@@ -5,18 +5,17 @@
 #include <map>
 #include <pqxx/pqxx>
 
+#include "cli/state_read.h"
 #include "runtime/state/schema.h"
 
 namespace flowc::cli {
 namespace {
 
 using runtime::state::with_schema;
-
-// Timestamps travel as epoch milliseconds: no time zone or text format of
-// the session can change what we print.
-std::string ms(std::string_view column) {
-  return fmt::format("(extract(epoch from {}) * 1000)::bigint", column);
-}
+using state_read::at_ms;
+using state_read::ms;
+using state_read::opt_time;
+using state_read::text;
 
 /// The columns run_of() reads, for `{schema}.runs r`.
 std::string run_columns() {
@@ -27,27 +26,10 @@ std::string run_columns() {
       ms("r.created_at"), ms("r.started_at"), ms("r.finished_at"), ms("r.deadline"));
 }
 
-TimePoint at_ms(int64_t ms) {
-  return TimePoint{std::chrono::duration_cast<runtime::Clock::duration>(std::chrono::milliseconds(ms))};
-}
-
-std::optional<TimePoint> opt_time(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return at_ms(f.as<int64_t>());
-}
-
 template <class T>
 std::optional<T> opt(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;
   return f.as<T>();
-}
-
-std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
-
-std::string first_line(const char* what) {
-  std::string s(what);
-  size_t end = s.find('\n');
-  return end == std::string::npos ? s : s.substr(0, end);
 }
 
 RunRecord run_of(const pqxx::row& row) {
@@ -75,35 +57,6 @@ RunRecord run_of(const pqxx::row& row) {
   return r;
 }
 
-/// Whether the state schema has its `runs` table: a database nothing has
-/// run in yet has no schema at all.
-bool has_runs_table(pqxx::transaction_base& tx, const std::string& schema) {
-  return !tx.exec_params("select to_regclass($1::text)", with_schema("{schema}.runs", schema))[0][0]
-              .is_null();
-}
-
-/// Runs `body(tx)` in one read-only snapshot; pqxx exceptions become a
-/// ReadStatus, with the DSN's password masked should libpq echo it.
-template <class Body>
-ReadStatus guarded(const StateDatabase& db, Body&& body) {
-  ReadStatus status;
-  try {
-    pqxx::connection connection(db.dsn);
-    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
-    if (!has_runs_table(tx, db.schema)) {
-      status.schema_missing = true;
-      return status;
-    }
-    body(tx);
-  } catch (const pqxx::broken_connection& e) {
-    status = {false, false,
-              "cannot reach the state database: " + without_password(first_line(e.what()), db.dsn)};
-  } catch (const std::exception& e) {
-    status = {false, false,
-              "cannot read the state database: " + without_password(first_line(e.what()), db.dsn)};
-  }
-  return status;
-}
 
 void read_tasks(pqxx::transaction_base& tx, const std::string& schema, int64_t run_id, RunReport& out) {
   std::string sql = fmt::format(
@@ -198,7 +151,7 @@ void read_alerts(pqxx::transaction_base& tx, const std::string& schema, int64_t 
 
 ReadStatus read_history(const StateDatabase& db, const HistoryFilter& filter, std::vector<RunRecord>& runs) {
   runs.clear();
-  return guarded(db, [&](pqxx::transaction_base& tx) {
+  return state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
     std::string sql =
         "select " + run_columns() +
         " from {schema}.runs r"
@@ -213,7 +166,7 @@ ReadStatus read_history(const StateDatabase& db, const HistoryFilter& filter, st
 
 ReadStatus read_run(const StateDatabase& db, int64_t run_id, std::optional<RunReport>& report) {
   report.reset();
-  return guarded(db, [&](pqxx::transaction_base& tx) {
+  return state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
     std::string sql = "select " + run_columns() + " from {schema}.runs r where r.id = $1";
     pqxx::result run = tx.exec_params(with_schema(sql, db.schema), run_id);
     if (run.empty()) return;

@@ -1,0 +1,67 @@
+// Reading the state database for the reports (`history`, `status`, `ops`,
+// `impact --run`): one read-only snapshot per command, timestamps as epoch
+// milliseconds, errors as one line without the DSN's password. Only the
+// report readers (run_report.cpp, ops_report.cpp) include it.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+
+#include "cli/run_report.h"
+#include "cli/state_database.h"
+#include "runtime/state/schema.h"
+
+namespace flowc::cli::state_read {
+
+/// `column` as epoch milliseconds: no time zone or text format of the
+/// session can change what is printed.
+inline std::string ms(std::string_view column) {
+  return fmt::format("(extract(epoch from {}) * 1000)::bigint", column);
+}
+
+inline TimePoint at_ms(int64_t ms) {
+  return TimePoint{std::chrono::duration_cast<runtime::Clock::duration>(std::chrono::milliseconds(ms))};
+}
+
+inline std::optional<TimePoint> opt_time(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return at_ms(f.as<int64_t>());
+}
+
+inline std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
+
+inline std::string first_line(const char* what) {
+  std::string s(what);
+  size_t end = s.find('\n');
+  return end == std::string::npos ? s : s.substr(0, end);
+}
+
+/// Runs `body(tx)` in one read-only snapshot. A database nothing has run in
+/// yet (no `runs` table) is `schema_missing`, not an error; pqxx exceptions
+/// become a ReadStatus, with the DSN's password masked should libpq echo it.
+template <class Body>
+ReadStatus read_snapshot(const StateDatabase& db, Body&& body) {
+  ReadStatus status;
+  try {
+    pqxx::connection connection(db.dsn);
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
+    if (tx.exec_params("select to_regclass($1::text)", runtime::state::with_schema("{schema}.runs", db.schema))[0][0]
+            .is_null()) {
+      status.schema_missing = true;
+      return status;
+    }
+    body(tx);
+  } catch (const pqxx::broken_connection& e) {
+    status = {false, false, "cannot reach the state database: " + without_password(first_line(e.what()), db.dsn)};
+  } catch (const std::exception& e) {
+    status = {false, false, "cannot read the state database: " + without_password(first_line(e.what()), db.dsn)};
+  }
+  return status;
+}
+
+}  // namespace flowc::cli::state_read
