@@ -282,7 +282,9 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
       shared.emit(kept.index, kept.state, kept.attempts, kept.message, "");
   }
   shared.settled(options.kept.size());
-  std::stop_callback on_cancel(request.cancel, [&shared] { shared.stop("the run was cancelled"); });
+  // A cancellation (Ctrl-C) stops the run without a fatal error: what it
+  // leaves unfinished fails the run; what had already finished stands.
+  std::stop_callback on_cancel(request.cancel, [&shared] { shared.stop(); });
   Lateness lateness(shared, store, options);
 
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;
@@ -338,11 +340,10 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   bool succeeded = !rows.empty() || plan.tasks.empty();
   for (const state::TaskRow& row : rows) succeeded = succeeded && row.state == TaskState::Succeeded;
   std::string fatal = shared.fatal_error();
-  // A cancellation that came after every task had succeeded (Ctrl-C between
-  // the last commit and this line) does not undo the run: the database says
-  // it is complete, and calling it failed would make a backfill run the day
-  // again. Any other fatal error (the state database lost) fails it.
-  if (!fatal.empty() && fatal != "the run was cancelled") succeeded = false;
+  // A fatal error (the state database lost) fails the run. A cancellation
+  // is not one: a Ctrl-C after every task succeeded does not undo the run
+  // (a backfill would run the day again).
+  if (!fatal.empty()) succeeded = false;
   // Mirror parity (mirror_parity.h): judged once every task succeeded; a mismatch fails the run.
   std::optional<MirrorParity> parity;
   if (succeeded && plan.stage == plan::Stage::Mirror) {
@@ -352,7 +353,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   RunStatus status = succeeded ? RunStatus::Succeeded : RunStatus::Failed;
   // A run that ended after its deadline before the loop noticed is late too
   // (once: mark_late is atomic). A cancelled run has an operator watching.
-  if (fatal != "the run was cancelled") lateness.check();
+  if (!request.cancel.stop_requested()) lateness.check();
   state::Status recorded = store.finish_run(run_id, status);
   // ---- end of the run's final status.
 
@@ -366,7 +367,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     result.summary.alerts_failed = counts.failed;
   }
   result.stale_writes = shared.stale_writes;
-  if (!fatal.empty() && fatal != "the run was cancelled") {
+  if (!fatal.empty()) {
     result.outcome = RunResult::Outcome::Error;
     result.message = fmt::format("run {} stopped: {}", run_id, fatal);
   } else if (!recorded) {
@@ -374,7 +375,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     result.message = fmt::format("run {}: recording its final status: {}", run_id, recorded.error);
   } else {
     result.outcome = RunResult::Outcome::Finished;
-    result.message = fatal;
+    if (request.cancel.stop_requested()) result.message = "the run was cancelled";
   }
   if (request.observer) request.observer->on_run_finished(result.summary);
   return result;
