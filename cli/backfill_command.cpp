@@ -17,6 +17,7 @@
 
 #include "cli/backfill_progress.h"
 #include "cli/commands.h"
+#include "cli/run_wiring.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
 #include "cli/plan_load.h"
@@ -149,23 +150,10 @@ int run_backfill(const BackfillOptions& options) {
       if (!plans[i]) continue;  // skipped
       const plan::Plan& plan = *plans[i];
       runtime::PostgresTaskRunner runner;
-      runtime::alert::AlertSinkOptions alert_options;
-      alert_options.state_dsn = databases->state_dsn;
-      alert_options.state_schema = plan.state_schema;
-      alert_options.workflow = plan.workflow;
-      alert_options.ds = plan.ds;
-      alert_options.delivery.base_dir = root;
-      runtime::alert::AlertDispatcher alerts(std::move(alert_options));
+      runtime::alert::AlertDispatcher alerts(alert_options(plan, *databases, root));
       BackfillDayObserver observer(progress, i);
-      runtime::exec::RunRequest request;
-      request.plan = &plan;
+      runtime::exec::RunRequest request = run_request(plan, *databases, root, "backfill");
       request.plan_json = plan::to_json(plan).dump();
-      request.state_dsn = databases->state_dsn;
-      request.target_dsn = databases->target_dsn;
-      request.state_is_target = databases->state_dsn == databases->target_dsn;
-      request.trigger = "backfill";
-      request.log_dir = (std::filesystem::path(root) / ".flow" / "logs").string();
-      request.project_dir = root;
       request.runner = &runner;
       request.observer = &observer;
       request.alerts = &alerts;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/run_wiring.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
 #include "cli/run_databases.h"
@@ -105,29 +106,13 @@ int run_retry(const RetryOptions& options) {
   std::optional<RunDatabases> databases = resolve_databases(*plan, databases_for, root);
   if (!databases) return kExitUsage;
 
-  const char* term = std::getenv("TERM");
-  bool terminal = ::isatty(STDERR_FILENO) != 0 && term != nullptr && std::string_view(term) != "dumb";
-  std::unique_ptr<runtime::RunObserver> observer =
-      runtime::view::make_view(std::cerr, terminal, runtime::view::live_options_for(STDERR_FILENO));
+  std::unique_ptr<runtime::RunObserver> observer = operator_view();
   runtime::PostgresTaskRunner runner;
-  runtime::alert::AlertSinkOptions alert_options;
-  alert_options.state_dsn = databases->state_dsn;
-  alert_options.state_schema = plan->state_schema;
-  alert_options.workflow = plan->workflow;
-  alert_options.ds = plan->ds;
-  alert_options.delivery.base_dir = root;
-  runtime::alert::AlertDispatcher alerts(std::move(alert_options));
+  runtime::alert::AlertDispatcher alerts(alert_options(*plan, *databases, root));
 
   Interrupts interrupts;
-  runtime::exec::RunRequest request;
-  request.plan = &*plan;
+  runtime::exec::RunRequest request = run_request(*plan, *databases, root, "retry");
   request.plan_json = stored.plan_json;
-  request.state_dsn = databases->state_dsn;
-  request.target_dsn = databases->target_dsn;
-  request.state_is_target = databases->state_dsn == databases->target_dsn;
-  request.trigger = "retry";
-  request.log_dir = (std::filesystem::path(root) / ".flow" / "logs").string();
-  request.project_dir = root;
   request.runner = &runner;
   request.observer = observer.get();
   request.alerts = &alerts;

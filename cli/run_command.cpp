@@ -1,69 +1,23 @@
 // `flowc run`: compile, lower, resolve the databases, then hand the plan to
 // the runtime with its runner, alerts and operator view. Wiring only.
-#include <unistd.h>
-
-#include <atomic>
-#include <csignal>
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <memory>
-#include <stop_token>
-#include <thread>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/load.h"
 #include "cli/local_cluster.h"
 #include "cli/plan_load.h"
 #include "cli/run_databases.h"
+#include "cli/run_wiring.h"
 #include "compiler/plan/json.h"
 #include "compiler/plan/render.h"
 #include "runtime/alert/dispatcher.h"
 #include "runtime/exec/exec.h"
 #include "runtime/materialize/runner.h"
-#include "runtime/view/view.h"
+#include "runtime/view/summary.h"
 
 namespace flowc::cli {
-namespace {
-
-/// Set by SIGINT/SIGTERM; a watcher thread turns it into a stop request
-/// (request_stop is not async-signal-safe, an atomic store is).
-std::atomic<bool> interrupted{false};
-
-extern "C" void on_interrupt(int) { interrupted.store(true); }
-
-/// Turns Ctrl-C into a cancellation of the run for as long as it lives.
-class InterruptWatch {
- public:
-  InterruptWatch() {
-    interrupted.store(false);
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
-    watcher_ = std::jthread([this](std::stop_token done) {
-      while (!done.stop_requested()) {
-        if (interrupted.load()) {
-          source_.request_stop();
-          return;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    });
-  }
-  ~InterruptWatch() {
-    watcher_.request_stop();
-    watcher_.join();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-  }
-  [[nodiscard]] std::stop_token token() const { return source_.get_token(); }
-  [[nodiscard]] bool fired() const { return source_.stop_requested(); }
-
- private:
-  std::stop_source source_;
-  std::jthread watcher_;
-};
-
-}  // namespace
 
 int run_run(const RunOptions& options) {
   int exit_code = kExitOk;
@@ -85,29 +39,13 @@ int run_run(const RunOptions& options) {
   std::optional<RunDatabases> databases = resolve_databases(plan, options, loaded->root);
   if (!databases) return kExitUsage;
 
-  const char* term = std::getenv("TERM");
-  bool terminal = ::isatty(STDERR_FILENO) != 0 && term != nullptr && std::string_view(term) != "dumb";
-  std::unique_ptr<runtime::RunObserver> observer =
-      runtime::view::make_view(std::cerr, terminal, runtime::view::live_options_for(STDERR_FILENO));
+  std::unique_ptr<runtime::RunObserver> observer = operator_view();
   runtime::PostgresTaskRunner runner;
-  runtime::alert::AlertSinkOptions alert_options;
-  alert_options.state_dsn = databases->state_dsn;
-  alert_options.state_schema = plan.state_schema;
-  alert_options.workflow = plan.workflow;
-  alert_options.ds = plan.ds;
-  alert_options.delivery.base_dir = loaded->root;
-  runtime::alert::AlertDispatcher alerts(std::move(alert_options));
+  runtime::alert::AlertDispatcher alerts(alert_options(plan, *databases, loaded->root));
 
-  InterruptWatch interrupt;
-  runtime::exec::RunRequest request;
-  request.plan = &plan;
+  Interrupts interrupt;
+  runtime::exec::RunRequest request = run_request(plan, *databases, loaded->root, "manual");
   request.plan_json = plan::to_json(plan).dump();
-  request.state_dsn = databases->state_dsn;
-  request.target_dsn = databases->target_dsn;
-  request.state_is_target = databases->state_dsn == databases->target_dsn;
-  request.trigger = "manual";
-  request.log_dir = (std::filesystem::path(loaded->root) / ".flow" / "logs").string();
-  request.project_dir = loaded->root;
   request.concurrency = options.concurrency;
   request.runner = &runner;
   request.observer = observer.get();

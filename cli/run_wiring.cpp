@@ -1,0 +1,44 @@
+#include "cli/run_wiring.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string_view>
+
+#include "runtime/view/view.h"
+
+namespace flowc::cli {
+
+runtime::exec::RunRequest run_request(const plan::Plan& plan, const RunDatabases& databases, const std::string& root,
+                                      std::string trigger) {
+  runtime::exec::RunRequest request;
+  request.plan = &plan;
+  request.state_dsn = databases.state_dsn;
+  request.target_dsn = databases.target_dsn;
+  request.state_is_target = databases.state_dsn == databases.target_dsn;
+  request.trigger = std::move(trigger);
+  request.log_dir = (std::filesystem::path(root) / ".flow" / "logs").string();
+  request.project_dir = root;
+  return request;
+}
+
+runtime::alert::AlertSinkOptions alert_options(const plan::Plan& plan, const RunDatabases& databases,
+                                               const std::string& root) {
+  runtime::alert::AlertSinkOptions options;
+  options.state_dsn = databases.state_dsn;
+  options.state_schema = plan.state_schema;
+  options.workflow = plan.workflow;
+  options.ds = plan.ds;
+  options.delivery.base_dir = root;
+  return options;
+}
+
+std::unique_ptr<runtime::RunObserver> operator_view() {
+  const char* term = std::getenv("TERM");
+  bool terminal = ::isatty(STDERR_FILENO) != 0 && term != nullptr && std::string_view(term) != "dumb";
+  return runtime::view::make_view(std::cerr, terminal, runtime::view::live_options_for(STDERR_FILENO));
+}
+
+}  // namespace flowc::cli

@@ -1,0 +1,31 @@
+// What every command that drives a run (`run`, `retry`, `backfill`) wires
+// the same way: the request's databases, logs and project directory, the
+// alert sink's options, and the operator view on stderr.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/run_databases.h"
+#include "compiler/plan/plan.h"
+#include "runtime/alert/dispatcher.h"
+#include "runtime/exec/exec.h"
+
+namespace flowc::cli {
+
+/// A request for a run of `plan` in the project at `root`: DSNs, the log
+/// directory `<root>/.flow/logs`, the project directory and `trigger` filled
+/// in; the caller adds the runner, observer, alerts, plan JSON and cancel token.
+runtime::exec::RunRequest run_request(const plan::Plan& plan, const RunDatabases& databases, const std::string& root,
+                                      std::string trigger);
+
+/// The alert sink's options for a run of `plan` (command channels and
+/// relative jsonl paths resolve in the project directory).
+runtime::alert::AlertSinkOptions alert_options(const plan::Plan& plan, const RunDatabases& databases,
+                                               const std::string& root);
+
+/// The live table when stderr is a terminal (and TERM is not `dumb`), plain
+/// timestamped lines otherwise; both on stderr.
+std::unique_ptr<runtime::RunObserver> operator_view();
+
+}  // namespace flowc::cli
