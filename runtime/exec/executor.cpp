@@ -13,6 +13,17 @@ namespace flowc::runtime::exec {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
+namespace {
+
+/// A finish known to have landed (`applied`) or to have been fenced, without its details.
+state::FinishOutcome recorded_as(bool applied) {
+  state::FinishOutcome outcome;
+  outcome.applied = applied;
+  return outcome;
+}
+
+}  // namespace
+
 Executor::Executor(RunShared& shared, std::string worker)
     : shared_(shared),
       worker_(std::move(worker)),
@@ -31,28 +42,42 @@ double Executor::unit_random() {
 }
 
 void Executor::run() {
+  const state::ClaimRequest request = claim_request();
+  // The claim a finish handed over: the next task of this executor. It is
+  // performed even when the run is stopping (it then fails as stopped), so
+  // no instance is left `running` under a lease nobody holds.
+  std::optional<state::Claim> next;
+  while (next || !shared_.stopping()) {
+    if (!next) {
+      uint64_t seen = shared_.generation();
+      state::ClaimOutcome claimed = store_.claim(request);
+      if (!claimed.status) {
+        if (claimed.status.connection_lost && reconnect_state(claimed.status)) continue;
+        if (!claimed.status.connection_lost) shared_.stop("claiming a task: " + claimed.status.error);
+        return;
+      }
+      if (!claimed.claim) {
+        shared_.wait_for_work(seen);
+        continue;
+      }
+      next = std::move(claimed.claim);
+    }
+    state::Claim claim = std::move(*next);
+    next.reset();
+    // More is claimable (a fan-out): let one more executor look; it does
+    // the same, so a fan-out spreads without empty claims.
+    if (claim.more) shared_.wake_one();
+    next = perform(claim);
+  }
+}
+
+state::ClaimRequest Executor::claim_request() const {
   state::ClaimRequest request;
   request.run_id = shared_.run_id;
   request.owner = worker_;
   request.lease = shared_.request.lease;
   request.log_dir = shared_.request.log_dir;
-  while (!shared_.stopping()) {
-    uint64_t seen = shared_.generation();
-    state::ClaimOutcome claimed = store_.claim(request);
-    if (!claimed.status) {
-      if (claimed.status.connection_lost && reconnect_state(claimed.status)) continue;
-      if (!claimed.status.connection_lost) shared_.stop("claiming a task: " + claimed.status.error);
-      return;
-    }
-    if (!claimed.claim) {
-      shared_.wait_for_work(seen);
-      continue;
-    }
-    // More is claimable (a fan-out): let one more executor look; it does
-    // the same, so a fan-out spreads without empty claims.
-    if (claimed.claim->more) shared_.wake_one();
-    perform(*claimed.claim);
-  }
+  return request;
 }
 
 bool Executor::reconnect_state(const state::Status& lost) {
@@ -197,10 +222,10 @@ state::FinishOutcome Executor::record(const state::Finish& finish) {
       if (row.task != finish.task) continue;
       if (row.token != finish.token) {
         ++shared_.stale_writes;
-        return {state::Status{}, false, {}, {}};
+        return recorded_as(false);
       }
       if (row.state != TaskState::Running) {
-        state::FinishOutcome landed{state::Status{}, true, {}, {}};
+        state::FinishOutcome landed = recorded_as(true);
         for (uint32_t d : finish.downstream)
           if (d < rows.rows.size() && rows.rows[d].state == TaskState::UpstreamFailed) landed.blocked.push_back(d);
         return landed;
@@ -209,10 +234,10 @@ state::FinishOutcome Executor::record(const state::Finish& finish) {
   }
 }
 
-void Executor::perform(const state::Claim& claim) {
+std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
   if (claim.task_index >= shared_.plan.tasks.size()) {
     shared_.stop(fmt::format("task {} (index {}) is not in the plan", claim.task, claim.task_index));
-    return;
+    return std::nullopt;
   }
   const plan::Task& task = shared_.plan.tasks[claim.task_index];
   const auto attempt_started = Clock::now();
@@ -250,7 +275,7 @@ void Executor::perform(const state::Claim& claim) {
         result = AttemptResult{};
         result.outcome = AttemptResult::Outcome::Succeeded;
         result.recorded_in_transaction = true;
-        recorded_in_target = state::FinishOutcome{state::Status{}, true, {}, {}};
+        recorded_in_target = recorded_as(true);
       }
     }
   }
@@ -280,7 +305,7 @@ void Executor::perform(const state::Claim& claim) {
 
   state::FinishOutcome outcome;
   if (result.outcome == AttemptResult::Outcome::Succeeded && result.recorded_in_transaction) {
-    outcome = recorded_in_target.value_or(state::FinishOutcome{state::Status{}, true, {}, {}});
+    outcome = recorded_in_target.value_or(recorded_as(true));
   } else {
     state::Finish finish = finish_for(claim, decision.state, result);
     finish.not_before = decision.not_before;
@@ -290,12 +315,17 @@ void Executor::perform(const state::Claim& claim) {
       finish.downstream = shared_.downstream[claim.task_index];
       finish.blocked_message = "upstream " + task.name + " failed";
     }
+    // Hand-off: this executor takes the first dependent its success makes
+    // ready, in the same statement. (Should that statement's reply be lost
+    // with the connection, the dependent it claimed waits for its lease to
+    // expire and is reclaimed, as any claim whose reply is lost.)
+    if (decision.state == TaskState::Succeeded && !shared_.stopping()) finish.claim_next = claim_request();
     outcome = record(finish);
   }
-  if (!outcome.status) return;  // the state database is gone: the run stops
+  if (!outcome.status) return std::nullopt;  // the state database is gone: the run stops
   // Fenced: another executor owns the task now and reports on it; this
   // attempt's outcome is counted as a stale write, nothing else.
-  if (!outcome.applied) return;
+  if (!outcome.applied) return std::nullopt;
 
   if (decision.state != TaskState::Waiting || claim.previous != TaskState::Waiting)
     shared_.emit(claim.task_index, decision.state, claim.attempt, decision.message, claim.log_path);
@@ -332,6 +362,7 @@ void Executor::perform(const state::Claim& claim) {
           incident.message += (incident.message.empty() ? "expectation failed: " : ", ") + expectation.check;
     shared_.raise(incident);
   }
+  return std::move(outcome.next);
 }
 
 }  // namespace flowc::runtime::exec

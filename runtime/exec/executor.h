@@ -23,7 +23,10 @@ class Executor {
   void run();
 
  private:
-  void perform(const state::Claim& claim);
+  /// Runs one attempt and records it; returns the dependent its finish
+  /// claimed (the hand-off), if any.
+  std::optional<state::Claim> perform(const state::Claim& claim);
+  [[nodiscard]] state::ClaimRequest claim_request() const;
   AttemptResult attempt(const state::Claim& claim, const plan::Task& task, std::stop_token stop,
                         std::optional<state::FinishOutcome>& recorded_in_target);
   std::optional<AttemptResult> check_external(const plan::Task& task, std::chrono::seconds& wait,

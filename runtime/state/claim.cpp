@@ -106,6 +106,13 @@ std::string claim_sql(bool full, const std::string& schema) {
 // dependents whose every dependency has now succeeded (the claim statement
 // covers the race of two upstreams finishing at once), and announces the
 // change on the schema's channel when it commits.
+//
+// The hand-off ($17 = the finishing executor, '' = none): the executor takes
+// the first dependent this finish promotes in the same statement, exactly as
+// a claim would (state `running`, a fresh lease token, its attempt row). A
+// chain then costs one statement and one commit per task, and no NOTIFY:
+// the statement announces only what it leaves for others to claim, or a
+// task that promoted nothing (so the scheduler sees the run's end).
 constexpr const char* kFinishSql = R"(with fin as (
   update {schema}.task_runs t
   set state = $4,
@@ -137,22 +144,50 @@ constexpr const char* kFinishSql = R"(with fin as (
   where $4 in ('failed', 'timed_out') and b.run_id = fin.run_id and b.task_index = any ($13::integer[])
     and b.state in ('pending', 'ready', 'waiting', 'retry_wait')
   returning b.task_index
-), promoted as (
-  update {schema}.task_runs p
-  set state = 'ready'
-  from fin
+), promotable as (
+  select p.run_id, p.task, p.task_index
+  from {schema}.task_runs p, fin
   where $4 = 'succeeded' and p.run_id = fin.run_id and p.state = 'pending' and fin.task_index = any (p.deps)
     and not exists (select 1 from {schema}.task_runs d
                     where d.run_id = p.run_id and d.task_index = any (p.deps)
                       and d.task_index <> fin.task_index and d.state <> 'succeeded')
-  returning p.task_index
+), handed as (
+  select min(task_index) as task_index from promotable where $17 <> ''
+), promoted as (
+  update {schema}.task_runs p
+  set state = case when p.task_index = h.task_index then 'running' else 'ready' end,
+      attempts = p.attempts + case when p.task_index = h.task_index then 1 else 0 end,
+      lease_token = case when p.task_index = h.task_index then gen_random_uuid() else p.lease_token end,
+      lease_owner = case when p.task_index = h.task_index then $17 else p.lease_owner end,
+      lease_until = case when p.task_index = h.task_index
+                         then now() + $18::bigint * interval '1 millisecond' else p.lease_until end,
+      started_at = case when p.task_index = h.task_index then coalesce(p.started_at, now()) else p.started_at end
+  from promotable k cross join handed h
+  where p.run_id = k.run_id and p.task = k.task and p.state = 'pending'
+  returning p.run_id, p.task, p.task_index, p.state, p.attempts, p.max_attempts, p.lease_token,
+            case when $19 = '' then '' else $19 || '/' || p.run_id || '/' || p.task || '.' || p.attempts || '.log' end
+              as log_path
+), next as (
+  select * from promoted where state = 'running'
+), next_attempt as (
+  insert into {schema}.attempts (run_id, task, attempt, worker, lease_token, log_path)
+  select n.run_id, n.task, n.attempts, $17, n.lease_token, n.log_path from next n
+  on conflict (run_id, task, attempt) do update
+  set worker = excluded.worker, lease_token = excluded.lease_token, started_at = now(), finished_at = null,
+      outcome = null, sqlstate = null, exit_code = null, error_class = null, message = null,
+      rows_written = null, log_path = excluded.log_path
+  returning 1
 ), notified as (
   select pg_notify($15, fin.run_id::text || ' ' || coalesce(fin.lease_owner, '')) from fin
+  where (select count(*) from promoted) > (select count(*) from next)
+     or (select count(*) from promoted) = 0
 )
 select (select count(*) from fin), (select count(*) from notified),
        array(select task_index from blocked order by 1)::text,
        array(select task_index from promoted order by 1)::text,
-       (select count(*) from att) + (select count(*) from expectations))";
+       (select count(*) from att) + (select count(*) from expectations) + (select count(*) from next_attempt),
+       n.task, n.task_index, n.attempts, n.max_attempts, n.lease_token::text, n.log_path
+from (select 1) one left join next n on true)";
 
 std::string expectations_json(const std::vector<ExpectationResult>& results) {
   nlohmann::json array = nlohmann::json::array();
@@ -168,34 +203,69 @@ std::string expectations_json(const std::vector<ExpectationResult>& results) {
 
 bool is_retryable_sqlstate(const std::string& sqlstate) { return sqlstate == "40P01" || sqlstate == "40001"; }
 
-}  // namespace
+// The parameters of kFinishSql, in order.
+pqxx::result exec_finish(pqxx::transaction_base& tx, const std::string& sql, const std::string& prepared,
+                         const std::string& schema, const Finish& finish) {
+  const bool waits = finish.state == TaskState::RetryWait || finish.state == TaskState::Waiting;
+  const ClaimRequest* next = finish.claim_next ? &*finish.claim_next : nullptr;
+  auto run = [&](auto&&... args) {
+    return prepared.empty() ? tx.exec_params(sql, args...) : tx.exec_prepared(prepared, args...);
+  };
+  return run(finish.run_id, finish.task, finish.token, std::string(to_string(finish.state)),
+             waits ? std::to_string(finish.not_before.count()) : std::string(), finish.outcome, finish.sqlstate,
+             finish.exit_code ? std::to_string(*finish.exit_code) : std::string(),
+             std::string(to_string(finish.error_class)), finish.message,
+             finish.rows_written >= 0 ? std::to_string(finish.rows_written) : std::string(),
+             expectations_json(finish.expectations), int_array(finish.downstream), finish.blocked_message,
+             notify_channel(schema), finish.attempt, next ? next->owner : std::string(),
+             static_cast<int64_t>(next ? next->lease.count() : 0), next ? next->log_dir : std::string());
+}
 
-FinishOutcome record_finish_in(pqxx::transaction_base& tx, const std::string& schema, const Finish& finish) {
+FinishOutcome finish_outcome(const pqxx::result& r) {
   FinishOutcome out;
-  pqxx::result r = tx.exec_params(
-      with_schema(kFinishSql, schema), finish.run_id, finish.task, finish.token, std::string(to_string(finish.state)),
-      finish.state == TaskState::RetryWait || finish.state == TaskState::Waiting
-          ? std::to_string(finish.not_before.count())
-          : std::string(),
-      finish.outcome, finish.sqlstate, finish.exit_code ? std::to_string(*finish.exit_code) : std::string(),
-      std::string(to_string(finish.error_class)), finish.message,
-      finish.rows_written >= 0 ? std::to_string(finish.rows_written) : std::string(),
-      expectations_json(finish.expectations), int_array(finish.downstream), finish.blocked_message,
-      notify_channel(schema), finish.attempt);
   out.applied = r[0][0].as<int64_t>() > 0;
   out.blocked = parse_int_array(r[0][2].as<std::string>());
   out.promoted = parse_int_array(r[0][3].as<std::string>());
+  if (!r[0][5].is_null()) {
+    Claim next;
+    next.run_id = 0;  // set by the caller: the finish's run
+    next.task = r[0][5].as<std::string>();
+    next.task_index = r[0][6].as<uint32_t>();
+    next.attempt = r[0][7].as<uint32_t>();
+    next.max_attempts = r[0][8].as<uint32_t>();
+    next.token = r[0][9].as<std::string>();
+    next.log_path = r[0][10].as<std::string>();
+    next.previous = TaskState::Pending;
+    next.more = out.promoted.size() > 1;
+    out.next = std::move(next);
+  }
+  return out;
+}
+
+}  // namespace
+
+FinishOutcome record_finish_in(pqxx::transaction_base& tx, const std::string& schema, const Finish& finish) {
+  FinishOutcome out = finish_outcome(exec_finish(tx, with_schema(kFinishSql, schema), "", schema, finish));
+  if (out.next) out.next->run_id = finish.run_id;
   return out;
 }
 
 ClaimOutcome StateStore::claim(const ClaimRequest& request) {
+  if (claim_fast_sql_.empty()) {
+    claim_fast_sql_ = claim_sql(false, schema_);
+    claim_full_sql_ = claim_sql(true, schema_);
+  }
   ClaimOutcome out;
   out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    // Registered once per connection (libpqxx prepares on first use and
+    // after a reconnect); a repeated prepare() of the same text is a lookup.
+    c.prepare("flowc_claim_fast", claim_fast_sql_);
+    c.prepare("flowc_claim_full", claim_full_sql_);
     pqxx::nontransaction tx(c);
     pqxx::result r;
-    for (bool full : {false, true}) {
-      r = tx.exec_params(claim_sql(full, schema_), request.run_id ? std::to_string(*request.run_id) : std::string(),
-                         request.owner, static_cast<int64_t>(request.lease.count()), request.log_dir);
+    for (const char* name : {"flowc_claim_fast", "flowc_claim_full"}) {
+      r = tx.exec_prepared(name, request.run_id ? std::to_string(*request.run_id) : std::string(), request.owner,
+                           static_cast<int64_t>(request.lease.count()), request.log_dir);
       if (!r.empty()) break;
     }
     if (r.empty()) return;
@@ -216,16 +286,20 @@ ClaimOutcome StateStore::claim(const ClaimRequest& request) {
 }
 
 FinishOutcome StateStore::finish(const Finish& finish) {
+  if (finish_sql_.empty()) finish_sql_ = with_schema(kFinishSql, schema_);
   FinishOutcome out;
   // A deadlock between two finishes blocking overlapping dependents is
   // resolved by PostgreSQL aborting one statement: it is atomic, so retry it.
   for (int tries = 0; tries < 5; ++tries) {
     out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+      c.prepare("flowc_finish", finish_sql_);
       pqxx::nontransaction tx(c);
-      FinishOutcome recorded = record_finish_in(tx, schema_, finish);
+      FinishOutcome recorded = finish_outcome(exec_finish(tx, finish_sql_, "flowc_finish", schema_, finish));
       out.applied = recorded.applied;
       out.blocked = std::move(recorded.blocked);
       out.promoted = std::move(recorded.promoted);
+      out.next = std::move(recorded.next);
+      if (out.next) out.next->run_id = finish.run_id;
     });
     if (out.status || !is_retryable_sqlstate(out.status.sqlstate)) break;
   }

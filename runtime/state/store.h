@@ -107,13 +107,19 @@ struct Finish {
   /// Failed / TimedOut: every task downstream of this one, marked upstream_failed.
   std::vector<uint32_t> downstream;
   std::string blocked_message;       // their message ("upstream load_orders failed")
+  /// Succeeded: the finishing executor claims the first dependent this
+  /// finish promotes, in the same statement (owner, lease and log_dir are
+  /// used; run_id is the finish's own). nullopt: promote only.
+  std::optional<ClaimRequest> claim_next;
 };
 
 struct FinishOutcome {
   Status status;
   bool applied = false;              // false: the lease token was stale (fenced), nothing changed
   std::vector<uint32_t> blocked;     // task indexes now upstream_failed
-  std::vector<uint32_t> promoted;    // task indexes now ready
+  std::vector<uint32_t> promoted;    // task indexes now ready (or claimed: `next`)
+  /// The dependent claimed by `claim_next`; `more` set when it promoted others too.
+  std::optional<Claim> next;
 };
 
 /// One task instance as recorded.
@@ -218,7 +224,9 @@ class StateStore {
   ClaimOutcome claim(const ClaimRequest& request);
 
   /// Records the end of an attempt, fenced on the token; one statement, one
-  /// commit, with the NOTIFY. A stale token changes nothing and is counted.
+  /// commit, with the NOTIFY when it leaves work for others (and the claim
+  /// of the next task when `finish.claim_next` asks for it). A stale token
+  /// changes nothing and is counted.
   FinishOutcome finish(const Finish& finish);
 
   /// Extends the leases of `tokens` by `lease`; returns those still held.
@@ -282,6 +290,9 @@ class StateStore {
   std::string schema_;
   std::unique_ptr<pqxx::connection> connection_;
   uint64_t stale_writes_ = 0;
+  // The hot statements' texts for this schema, built on first use; sent as
+  // prepared statements so the server parses them once per connection.
+  std::string claim_fast_sql_, claim_full_sql_, finish_sql_;
 };
 
 /// The run advisory lock: held by a dedicated session for a whole run, so a

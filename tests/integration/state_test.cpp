@@ -176,6 +176,66 @@ TEST_CASE("claims follow dependencies and record the attempt with its log path")
         "succeeded,succeeded,succeeded,running");
 }
 
+TEST_CASE("a finish hands its first promoted dependent to the finishing executor and announces only the rest") {
+  Db db;
+  // t0 fans out to t1 and t2; t2 is followed by t3 alone.
+  int64_t run = db.run(make_run({{}, {0}, {0}, {2}}));
+  pqxx::connection listening(db.dsn);
+  struct Counter : pqxx::notification_receiver {
+    using pqxx::notification_receiver::notification_receiver;
+    void operator()(const std::string&, int) override { ++count; }
+    int count = 0;
+  } announced(listening, notify_channel("flow"));
+  auto announcements = [&] {
+    announced.count = 0;
+    listening.await_notification(0, 300000);
+    while (listening.get_notifs() > 0) {
+    }
+    return announced.count;
+  };
+
+  ClaimOutcome a = db.store.claim(request(run, "host:1:0"));
+  REQUIRE(a.claim);
+  Finish fan_out = finish_of(*a.claim, TaskState::Succeeded);
+  fan_out.claim_next = request(run, "host:1:0");
+  FinishOutcome first = db.store.finish(fan_out);
+  REQUIRE_MESSAGE(first.status.ok, first.status.error);
+  CHECK(first.promoted == std::vector<uint32_t>{1, 2});
+  REQUIRE(first.next);
+  CHECK(first.next->task == "t1");
+  CHECK(first.next->run_id == run);
+  CHECK(first.next->attempt == 1);
+  CHECK(first.next->more);  // t2 was left ready for another executor
+  CHECK(first.next->log_path == "/logs/" + std::to_string(run) + "/t1.1.log");
+  CHECK(announcements() == 1);  // t2 is there for the taking
+  CHECK(db.scalar("select string_agg(state || ':' || coalesce(lease_owner, '-'), ',' order by task_index) "
+                  "from flow.task_runs") == "succeeded:host:1:0,running:host:1:0,ready:-,pending:-");
+  CHECK(db.scalar("select worker || ' ' || log_path from flow.attempts where task = 't1'") ==
+        "host:1:0 /logs/" + std::to_string(run) + "/t1.1.log");
+
+  // The handed-over claim is a claim like any other: its token fences.
+  ClaimOutcome b = db.store.claim(request(run, "host:2:0"));
+  REQUIRE(b.claim);
+  CHECK(b.claim->task == "t2");
+  Finish chain = finish_of(*b.claim, TaskState::Succeeded);
+  chain.claim_next = request(run, "host:2:0");
+  FinishOutcome second = db.store.finish(chain);
+  REQUIRE(second.next);
+  CHECK(second.next->task == "t3");
+  CHECK_FALSE(second.next->more);
+  CHECK(announcements() == 0);  // a chain hands over without a NOTIFY
+  CHECK(db.store.finish(finish_of(*first.next, TaskState::Succeeded)).applied);
+  Finish stale = finish_of(*second.next, TaskState::Succeeded);
+  stale.token = "00000000-0000-0000-0000-000000000002";
+  CHECK_FALSE(db.store.finish(stale).applied);
+  FinishOutcome last = db.store.finish(finish_of(*second.next, TaskState::Succeeded));
+  CHECK(last.applied);
+  CHECK_FALSE(last.next);
+  CHECK(announcements() == 2);  // leaves that promote nothing are announced (the scheduler sees the end)
+  CHECK(db.scalar("select string_agg(state, ',' order by task_index) from flow.task_runs") ==
+        "succeeded,succeeded,succeeded,succeeded");
+}
+
 TEST_CASE("a final failure blocks everything downstream") {
   Db db;
   int64_t run = db.run(make_run({{}, {0}, {1}, {}}));
