@@ -371,10 +371,11 @@ def dist_ms(values):
 
 
 def handoffs_from_state(env, run_id):
-    """attempts.started_at of task k (its claim statement's start) minus
-    attempts.finished_at of task k-1 (its finish statement's start), in ms:
-    microsecond timestamps, but both are `now()` of their statement, so this
-    includes the finish statement's own execution and commit."""
+    """attempts.started_at of task k minus attempts.finished_at of task k-1,
+    in ms (microsecond timestamps, both `now()` of their statement). Exactly
+    0 when the finish of k-1 claimed k itself (the hand-off: one statement);
+    otherwise the time from the start of the finish to the start of the
+    claim statement that took k."""
     rows = env.pg.psql(
         "with a as (select t.task_index, a.started_at, a.finished_at from flow.attempts a "
         "join flow.task_runs t on t.run_id = a.run_id and t.task = a.task where a.run_id = %d) "

@@ -199,6 +199,7 @@ state::Finish Executor::finish_for(const state::Claim& claim, TaskState state, c
   }
   finish.rows_written = result.rows_written;
   finish.expectations = result.expectations;
+  finish.dependents = shared_.dependents[claim.task_index];
   return finish;
 }
 

@@ -5,12 +5,17 @@
 namespace flowc::runtime::exec {
 namespace {
 
-std::vector<std::vector<uint32_t>> downstream_of(const plan::Plan& plan) {
+std::vector<std::vector<uint32_t>> dependents_of(const plan::Plan& plan) {
   size_t n = plan.tasks.size();
   std::vector<std::vector<uint32_t>> direct(n);
   for (uint32_t i = 0; i < n; ++i)
     for (uint32_t dep : plan.tasks[i].deps)
       if (dep < n) direct[dep].push_back(i);
+  return direct;
+}
+
+std::vector<std::vector<uint32_t>> downstream_of(const std::vector<std::vector<uint32_t>>& direct) {
+  size_t n = direct.size();
   // Tasks are in topological order, so the dependents of i come after i:
   // walking backwards, every dependent's closure is already known.
   std::vector<std::vector<uint32_t>> all(n);
@@ -34,7 +39,8 @@ RunShared::RunShared(const RunRequest& request, int64_t run_id, Clock::time_poin
       started(started),
       state_in_target(request.state_is_target ||
                       (!request.target_dsn.empty() && request.target_dsn == request.state_dsn)),
-      downstream(downstream_of(*request.plan)) {}
+      dependents(dependents_of(*request.plan)),
+      downstream(downstream_of(dependents)) {}
 
 uint64_t RunShared::generation() {
   std::lock_guard lock(mutex_);

@@ -29,6 +29,8 @@ class RunShared {
   const int64_t run_id;
   const Clock::time_point started;       // the run's start (readiness and external waits count from it)
   const bool state_in_target;
+  /// dependents[i]: the tasks that depend on task i directly.
+  const std::vector<std::vector<uint32_t>> dependents;
   /// downstream[i]: every task that depends on task i, directly or not.
   const std::vector<std::vector<uint32_t>> downstream;
 

@@ -105,7 +105,10 @@ std::string claim_sql(bool full, const std::string& schema) {
 // under another token). Blocks the downstream of a final failure, promotes
 // dependents whose every dependency has now succeeded (the claim statement
 // covers the race of two upstreams finishing at once), and announces the
-// change on the schema's channel when it commits.
+// change on the schema's channel when it commits. The dependents come from
+// the plan ($20), so they are found by index: searching the run's `deps`
+// arrays for the finished task would read every instance of the run on
+// every finish.
 //
 // The hand-off ($17 = the finishing executor, '' = none): the executor takes
 // the first dependent this finish promotes in the same statement, exactly as
@@ -147,7 +150,8 @@ constexpr const char* kFinishSql = R"(with fin as (
 ), promotable as (
   select p.run_id, p.task, p.task_index
   from {schema}.task_runs p, fin
-  where $4 = 'succeeded' and p.run_id = fin.run_id and p.state = 'pending' and fin.task_index = any (p.deps)
+  where $4 = 'succeeded' and p.run_id = fin.run_id and p.task_index = any ($20::integer[])
+    and p.state = 'pending' and fin.task_index = any (p.deps)
     and not exists (select 1 from {schema}.task_runs d
                     where d.run_id = p.run_id and d.task_index = any (p.deps)
                       and d.task_index <> fin.task_index and d.state <> 'succeeded')
@@ -218,7 +222,8 @@ pqxx::result exec_finish(pqxx::transaction_base& tx, const std::string& sql, con
              finish.rows_written >= 0 ? std::to_string(finish.rows_written) : std::string(),
              expectations_json(finish.expectations), int_array(finish.downstream), finish.blocked_message,
              notify_channel(schema), finish.attempt, next ? next->owner : std::string(),
-             static_cast<int64_t>(next ? next->lease.count() : 0), next ? next->log_dir : std::string());
+             static_cast<int64_t>(next ? next->lease.count() : 0), next ? next->log_dir : std::string(),
+             int_array(finish.dependents));
 }
 
 FinishOutcome finish_outcome(const pqxx::result& r) {

@@ -104,6 +104,9 @@ struct Finish {
   std::string message;
   int64_t rows_written = -1;
   std::vector<ExpectationResult> expectations;
+  /// Succeeded: the tasks that depend directly on this one (from the plan);
+  /// those whose every dependency has now succeeded become ready.
+  std::vector<uint32_t> dependents;
   /// Failed / TimedOut: every task downstream of this one, marked upstream_failed.
   std::vector<uint32_t> downstream;
   std::string blocked_message;       // their message ("upstream load_orders failed")

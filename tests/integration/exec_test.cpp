@@ -285,6 +285,7 @@ TEST_CASE("NOTIFY hands a dependent over well before the poll interval") {
       f.attempt = claim->attempt;
       f.state = TaskState::Succeeded;
       f.outcome = "succeeded";
+      f.dependents = {1};  // b, as the plan says
       bool applied = remote.finish(f).applied;
       finished_at_ns = SteadyClock::now().time_since_epoch().count();
       CHECK(applied);

@@ -60,8 +60,10 @@ ClaimRequest request(int64_t run_id, std::string owner = "test:1:0", std::chrono
   return r;
 }
 
-Finish finish_of(const Claim& claim, TaskState state) {
+// `dependents`: the tasks that depend directly on the claimed one (the plan's word).
+Finish finish_of(const Claim& claim, TaskState state, std::vector<uint32_t> dependents = {}) {
   Finish f;
+  f.dependents = std::move(dependents);
   f.run_id = claim.run_id;
   f.task = claim.task;
   f.token = claim.token;
@@ -154,7 +156,7 @@ TEST_CASE("claims follow dependencies and record the attempt with its log path")
   CHECK(a.claim->attempt == 1);
   CHECK(a.claim->log_path == "/logs/" + std::to_string(run) + "/t0.1.log");
   CHECK_FALSE(db.store.claim(request(run)).claim);  // t1, t2 wait for t0
-  FinishOutcome done = db.store.finish(finish_of(*a.claim, TaskState::Succeeded));
+  FinishOutcome done = db.store.finish(finish_of(*a.claim, TaskState::Succeeded, {1, 2}));
   REQUIRE(done.status.ok);
   CHECK(done.applied);
   CHECK(done.promoted == std::vector<uint32_t>{1, 2});
@@ -165,8 +167,8 @@ TEST_CASE("claims follow dependencies and record the attempt with its log path")
   CHECK(c.claim->task == "t2");
   CHECK_FALSE(db.store.claim(request(run)).claim);
   // The two upstreams of t3 finish; the second one promotes it.
-  CHECK(db.store.finish(finish_of(*b.claim, TaskState::Succeeded)).promoted.empty());
-  CHECK(db.store.finish(finish_of(*c.claim, TaskState::Succeeded)).promoted == std::vector<uint32_t>{3});
+  CHECK(db.store.finish(finish_of(*b.claim, TaskState::Succeeded, {3})).promoted.empty());
+  CHECK(db.store.finish(finish_of(*c.claim, TaskState::Succeeded, {3})).promoted == std::vector<uint32_t>{3});
   ClaimOutcome d = db.store.claim(request(run));
   REQUIRE(d.claim);
   CHECK(d.claim->task == "t3");
@@ -186,8 +188,13 @@ TEST_CASE("a finish hands its first promoted dependent to the finishing executor
     void operator()(const std::string&, int) override { ++count; }
     int count = 0;
   } announced(listening, notify_channel("flow"));
-  auto announcements = [&] {
+  // The announcements that arrive: waits for `expected` of them (delivery
+  // is asynchronous), then a little longer for any beyond.
+  auto announcements = [&](int expected) {
     announced.count = 0;
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (announced.count < expected && std::chrono::steady_clock::now() < deadline)
+      listening.await_notification(0, 100000);
     listening.await_notification(0, 300000);
     while (listening.get_notifs() > 0) {
     }
@@ -196,7 +203,7 @@ TEST_CASE("a finish hands its first promoted dependent to the finishing executor
 
   ClaimOutcome a = db.store.claim(request(run, "host:1:0"));
   REQUIRE(a.claim);
-  Finish fan_out = finish_of(*a.claim, TaskState::Succeeded);
+  Finish fan_out = finish_of(*a.claim, TaskState::Succeeded, {1, 2});
   fan_out.claim_next = request(run, "host:1:0");
   FinishOutcome first = db.store.finish(fan_out);
   REQUIRE_MESSAGE(first.status.ok, first.status.error);
@@ -207,7 +214,7 @@ TEST_CASE("a finish hands its first promoted dependent to the finishing executor
   CHECK(first.next->attempt == 1);
   CHECK(first.next->more);  // t2 was left ready for another executor
   CHECK(first.next->log_path == "/logs/" + std::to_string(run) + "/t1.1.log");
-  CHECK(announcements() == 1);  // t2 is there for the taking
+  CHECK(announcements(1) == 1);  // t2 is there for the taking
   CHECK(db.scalar("select string_agg(state || ':' || coalesce(lease_owner, '-'), ',' order by task_index) "
                   "from flow.task_runs") == "succeeded:host:1:0,running:host:1:0,ready:-,pending:-");
   CHECK(db.scalar("select worker || ' ' || log_path from flow.attempts where task = 't1'") ==
@@ -217,13 +224,13 @@ TEST_CASE("a finish hands its first promoted dependent to the finishing executor
   ClaimOutcome b = db.store.claim(request(run, "host:2:0"));
   REQUIRE(b.claim);
   CHECK(b.claim->task == "t2");
-  Finish chain = finish_of(*b.claim, TaskState::Succeeded);
+  Finish chain = finish_of(*b.claim, TaskState::Succeeded, {3});
   chain.claim_next = request(run, "host:2:0");
   FinishOutcome second = db.store.finish(chain);
   REQUIRE(second.next);
   CHECK(second.next->task == "t3");
   CHECK_FALSE(second.next->more);
-  CHECK(announcements() == 0);  // a chain hands over without a NOTIFY
+  CHECK(announcements(0) == 0);  // a chain hands over without a NOTIFY
   CHECK(db.store.finish(finish_of(*first.next, TaskState::Succeeded)).applied);
   Finish stale = finish_of(*second.next, TaskState::Succeeded);
   stale.token = "00000000-0000-0000-0000-000000000002";
@@ -231,7 +238,7 @@ TEST_CASE("a finish hands its first promoted dependent to the finishing executor
   FinishOutcome last = db.store.finish(finish_of(*second.next, TaskState::Succeeded));
   CHECK(last.applied);
   CHECK_FALSE(last.next);
-  CHECK(announcements() == 2);  // leaves that promote nothing are announced (the scheduler sees the end)
+  CHECK(announcements(2) == 2);  // leaves that promote nothing are announced (the scheduler sees the end)
   CHECK(db.scalar("select string_agg(state, ',' order by task_index) from flow.task_runs") ==
         "succeeded,succeeded,succeeded,succeeded");
 }
