@@ -99,8 +99,10 @@ returning id)",
       deps += sep + sql_array_element(int_array(task.deps));
       max_attempts += sep + std::to_string(task.max_attempts);
     }
+    // A task without dependencies is ready from the start: the claim's fast
+    // form (the partial index of claimable instances) finds it.
     tx.exec_params(with_schema(R"(insert into {schema}.task_runs (run_id, task, task_index, state, max_attempts, deps)
-select $1, t.name, t.idx, 'pending', t.max_attempts, t.deps::integer[]
+select $1, t.name, t.idx, case when t.deps = '{}' then 'ready' else 'pending' end, t.max_attempts, t.deps::integer[]
 from unnest($2::text[], $3::integer[], $4::text[], $5::integer[]) as t(name, idx, deps, max_attempts))",
                                schema_),
                    created.run_id, "{" + names + "}", "{" + indexes + "}", "{" + deps + "}", "{" + max_attempts + "}");

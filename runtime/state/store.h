@@ -216,7 +216,8 @@ class StateStore {
   /// migrate.h's migrate() on this connection.
   Status migrate();
 
-  /// Inserts the run and all its task instances (state pending) in one transaction.
+  /// Inserts the run and all its task instances in one transaction: `ready`
+  /// those without dependencies, `pending` the others.
   CreatedRun create_run(const NewRun& run);
 
   /// Claims one claimable task instance with FOR UPDATE SKIP LOCKED, records
@@ -296,6 +297,8 @@ class StateStore {
   // The hot statements' texts for this schema, built on first use; sent as
   // prepared statements so the server parses them once per connection.
   std::string claim_fast_sql_, claim_full_sql_, finish_sql_;
+  const pqxx::connection* generic_plans_on_ = nullptr;
+  void use_generic_plans(pqxx::connection& c, pqxx::transaction_base& tx);
 };
 
 /// The run advisory lock: held by a dedicated session for a whole run, so a

@@ -149,6 +149,9 @@ TEST_CASE("the run lock refuses a second run of the same workflow and ds and env
 TEST_CASE("claims follow dependencies and record the attempt with its log path") {
   Db db;
   int64_t run = db.run(make_run({{}, {0}, {0}, {1, 2}}));
+  // Tasks without dependencies start ready, the others pending.
+  CHECK(db.scalar("select string_agg(state, ',' order by task_index) from flow.task_runs") ==
+        "ready,pending,pending,pending");
   ClaimOutcome a = db.store.claim(request(run));
   REQUIRE_MESSAGE(a.status.ok, a.status.error);
   REQUIRE(a.claim);
@@ -256,7 +259,7 @@ TEST_CASE("a final failure blocks everything downstream") {
   FinishOutcome done = db.store.finish(failed);
   CHECK(done.blocked == std::vector<uint32_t>{1, 2});
   CHECK(db.scalar("select string_agg(state, ',' order by task_index) from flow.task_runs") ==
-        "failed,upstream_failed,upstream_failed,pending");
+        "failed,upstream_failed,upstream_failed,ready");
   CHECK(db.scalar("select error_class || ': ' || message from flow.attempts where task = 't0'") ==
         "permanent: relation \"x\" does not exist");
   ClaimOutcome independent = db.store.claim(request(run));
