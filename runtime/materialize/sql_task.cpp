@@ -4,6 +4,8 @@
 // nothing. docs/tasks.md shows the exact statements.
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "runtime/materialize/sql_session.h"
 
 namespace flowc::runtime::materialize_detail {
@@ -166,7 +168,15 @@ AttemptResult run_sql_task(const AttemptContext& context, AttemptLog& log) {
     if (task.mode != WriteMode::None && !task.output) throw PlanProblem("the task has a write mode but no output table");
     auto deadline = deadline_of(task);
     if (task.output && !task.output->schema.empty()) ensure_schema(connection, task.output->schema, log);
-    pqxx::work tx(connection, "flowc_attempt");
+    // A task that writes nothing, checks nothing and has no timeout is just
+    // its statements: sent in autocommit they still run as one transaction
+    // (a query string of several statements is one implicit transaction),
+    // in one round trip instead of BEGIN, the statements and COMMIT.
+    const bool bare = task.mode == WriteMode::None && task.checks.empty() && !deadline && !context.record_success_in;
+    std::optional<pqxx::work> in_transaction;
+    std::optional<pqxx::nontransaction> in_autocommit;
+    pqxx::transaction_base& tx = bare ? static_cast<pqxx::transaction_base&>(in_autocommit.emplace(connection))
+                                      : in_transaction.emplace(connection, "flowc_attempt");
     SqlSession s(tx, log, deadline, context.stop);
     if (task.output && task.mode != WriteMode::None) {
       // Two attempts of one task can overlap only when a stale executor has

@@ -140,6 +140,16 @@ TEST_CASE("append inserts, none runs the statements as written") {
   AttemptResult r = db.run(n);
   REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
   CHECK(db.scalar("select count(*) from raw.marker") == "1");
+
+  // Sent in one round trip without BEGIN, the statements are still one
+  // transaction: a failing last statement leaves nothing of the first.
+  uint32_t broken = db.add(sql_task("broken", {}, WriteMode::None,
+                                    "insert into raw.marker values (2); select 1 / 0"));
+  db.plan.tasks[broken].output.reset();
+  AttemptResult failed = db.run(broken);
+  CHECK(failed.outcome == AttemptResult::Outcome::Failed);
+  CHECK(failed.sqlstate == "22012");
+  CHECK(db.scalar("select count(*) from raw.marker") == "1");
 }
 
 TEST_CASE("a crash before COMMIT leaves nothing, and the rerun leaves one attempt's result") {
