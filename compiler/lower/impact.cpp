@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include "compiler/lower/context.h"
 #include "compiler/lower/metrics.h"
@@ -17,10 +18,19 @@ std::string lowered(std::string text) {
   return text;
 }
 
-template <typename T>
-void add_unique(std::vector<T>& out, const T& value) {
-  if (std::find(out.begin(), out.end(), value) == out.end()) out.push_back(value);
-}
+/// Appends each value to a list once, in first-seen order. A lookup in the
+/// list itself would make a long chain's impact lists cost O(n³) to build.
+class AppendOnce {
+ public:
+  explicit AppendOnce(std::vector<std::string>& out) : out_(out), seen_(out.begin(), out.end()) {}
+  void operator()(const std::string& value) {
+    if (seen_.insert(value).second) out_.push_back(value);
+  }
+
+ private:
+  std::vector<std::string>& out_;
+  std::unordered_set<std::string> seen_;
+};
 
 }  // namespace
 
@@ -91,6 +101,8 @@ plan::Impact lower_impact(const Context& context, model::TaskId id, const std::v
 
   plan::Impact impact;
   std::vector<std::string> production_tables;
+  AppendOnce add_table(impact.tables), add_published(impact.published), add_production(production_tables),
+      add_task(impact.tasks), add_consumer(impact.legacy_consumers);
   // The failed task's own output is stale too; a source's table is not ours.
   auto add_output = [&](model::TaskId node_id) {
     const model::Node& node = model.node(node_id);
@@ -102,23 +114,23 @@ plan::Impact lower_impact(const Context& context, model::TaskId id, const std::v
       table.schema += "__mirror";
     }
     std::string dotted = table.dotted();
-    add_unique(impact.tables, dotted);
-    if (node.publish) add_unique(impact.published, dotted);
-    add_unique(production_tables, node_table_key(model, node_id));
+    add_table(dotted);
+    if (node.publish) add_published(dotted);
+    add_production(node_table_key(model, node_id));
   };
   add_output(id);
   for (model::TaskId node_id : downstream) {
     const model::Node& node = model.node(node_id);
     std::string name = node.name;
     if (node.workflow != context.workflow_id) name = model.workflow(node.workflow).name + "." + name;
-    add_unique(impact.tasks, name);
+    add_task(name);
     add_output(node_id);
   }
   // Whoever consumes a legacy job's tables consumes them whether the legacy
   // job or this workflow writes them now.
   for (const model::Legacy& legacy : model.legacies) {
     if (!mentions_any(model, legacy.writes, production_tables)) continue;
-    for (const std::string& consumer : legacy.consumers) add_unique(impact.legacy_consumers, consumer);
+    for (const std::string& consumer : legacy.consumers) add_consumer(consumer);
   }
   return impact;
 }
