@@ -327,6 +327,9 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
   // Fenced: another executor owns the task now and reports on it; this
   // attempt's outcome is counted as a stale write, nothing else.
   if (!outcome.applied) return std::nullopt;
+  // The handed-over task's lease is renewed from now on: raising an
+  // incident below may wait on its channels for longer than a lease.
+  if (outcome.next) shared_.hold_lease(outcome.next->token);
 
   if (decision.state != TaskState::Waiting || claim.previous != TaskState::Waiting)
     shared_.emit(claim.task_index, decision.state, claim.attempt, decision.message, claim.log_path);

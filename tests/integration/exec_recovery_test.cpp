@@ -268,6 +268,29 @@ TEST_CASE("an executor that cannot renew its lease stops its attempt before the 
   CHECK(result.summary.status == RunStatus::Succeeded);
 }
 
+TEST_CASE("a task handed over by a finish keeps its lease while the finishing executor raises an incident") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
+  h.runner.behaviour["a"] = [](const AttemptContext&, int) {
+    AttemptResult r = succeeded();
+    r.warnings = true;  // a warn-level expectation failed: an incident after the finish
+    r.message = "expectation failed: rows";
+    return r;
+  };
+  h.alerts.delay = 1500ms;  // a slow channel: longer than the lease
+  exec::RunRequest request = h.request(p);
+  request.concurrency = 2;  // an idle executor that would reclaim b on an expired lease
+  request.lease = 600ms;
+  request.poll = 100ms;
+  exec::RunResult result = exec::execute_run(request);
+  REQUIRE_MESSAGE(result.outcome == exec::RunResult::Outcome::Finished, result.message);
+  CHECK(result.summary.status == RunStatus::Succeeded);
+  CHECK(h.runner.calls_of("b").size() == 1);
+  CHECK(result.stale_writes == 0);
+  CHECK(h.scalar("select count(*) from flow.attempts where task = 'b'") == "1");
+  CHECK(h.alerts.incidents().size() == 1);
+}
+
 TEST_CASE("what follows a failed attempt or a wait that has not held") {
   plan::RetryPolicy retry;
   retry.retries = 2;

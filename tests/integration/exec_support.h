@@ -129,7 +129,10 @@ class FakeRunner : public TaskRunner {
 
 class FakeAlerts : public AlertSink {
  public:
+  /// How long each raise() takes, like a channel that answers slowly.
+  std::chrono::milliseconds delay{0};
   void raise(const plan::Plan&, const Incident& incident) override {
+    std::this_thread::sleep_for(delay);
     std::lock_guard lock(mutex_);
     incidents_.push_back(incident);
   }
