@@ -71,6 +71,14 @@ void Executor::run() {
   }
 }
 
+std::optional<state::Claim> Executor::handed_over(int64_t run_id, const std::vector<uint32_t>& dependents) {
+  // A finish whose reply was lost may have claimed one of its dependents for
+  // this executor: take it up, or it would wait out its lease and then count
+  // as an attempt lost (failing a task that never ran, on its last attempt).
+  state::ClaimOutcome held = store_.held_by(run_id, worker_, dependents);
+  return held.status ? held.claim : std::nullopt;
+}
+
 state::ClaimRequest Executor::claim_request() const {
   state::ClaimRequest request;
   request.run_id = shared_.run_id;
@@ -156,7 +164,10 @@ AttemptResult Executor::attempt(const state::Claim& claim, const plan::Task& tas
     context.record_success_in = [this, &claim, &recorded_in_target, schema](pqxx::transaction_base& tx,
                                                                             const AttemptResult& result) {
       try {
-        recorded_in_target = state::record_finish_in(tx, schema, finish_for(claim, TaskState::Succeeded, result));
+        state::Finish finish = finish_for(claim, TaskState::Succeeded, result);
+        // The hand-off commits with the write, or not at all.
+        if (!shared_.stopping()) finish.claim_next = claim_request();
+        recorded_in_target = state::record_finish_in(tx, schema, finish);
         return recorded_in_target->applied;
       } catch (const std::exception&) {
         // The runner's transaction is aborted either way: it rolls back and
@@ -229,6 +240,7 @@ state::FinishOutcome Executor::record(const state::Finish& finish) {
         state::FinishOutcome landed = recorded_as(true);
         for (uint32_t d : finish.downstream)
           if (d < rows.rows.size() && rows.rows[d].state == TaskState::UpstreamFailed) landed.blocked.push_back(d);
+        if (finish.claim_next) landed.next = handed_over(finish.run_id, finish.dependents);
         return landed;
       }
     }
@@ -277,6 +289,7 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
         result.outcome = AttemptResult::Outcome::Succeeded;
         result.recorded_in_transaction = true;
         recorded_in_target = recorded_as(true);
+        recorded_in_target->next = handed_over(claim.run_id, shared_.dependents[claim.task_index]);
       }
     }
   }
@@ -317,9 +330,8 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
       finish.blocked_message = "upstream " + task.name + " failed";
     }
     // Hand-off: this executor takes the first dependent its success makes
-    // ready, in the same statement. (Should that statement's reply be lost
-    // with the connection, the dependent it claimed waits for its lease to
-    // expire and is reclaimed, as any claim whose reply is lost.)
+    // ready, in the same statement (record() takes it up from the database
+    // when the statement's reply is lost).
     if (decision.state == TaskState::Succeeded && !shared_.stopping()) finish.claim_next = claim_request();
     outcome = record(finish);
   }

@@ -325,6 +325,35 @@ FinishOutcome StateStore::finish(const Finish& finish) {
   return out;
 }
 
+ClaimOutcome StateStore::held_by(int64_t run_id, const std::string& owner, const std::vector<uint32_t>& among) {
+  ClaimOutcome out;
+  if (among.empty()) return out;
+  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select t.task, t.task_index, t.attempts, t.max_attempts, t.lease_token::text, coalesce(a.log_path, '')
+from {schema}.task_runs t
+left join {schema}.attempts a on a.run_id = t.run_id and a.task = t.task and a.attempt = t.attempts
+where t.run_id = $1 and t.task_index = any ($2::integer[]) and t.state = 'running' and t.lease_owner = $3
+order by t.task_index
+limit 1)",
+                    schema_),
+        run_id, int_array(among), owner);
+    if (r.empty()) return;
+    Claim claim;
+    claim.run_id = run_id;
+    claim.task = r[0][0].as<std::string>();
+    claim.task_index = r[0][1].as<uint32_t>();
+    claim.attempt = r[0][2].as<uint32_t>();
+    claim.max_attempts = r[0][3].as<uint32_t>();
+    claim.token = r[0][4].as<std::string>();
+    claim.log_path = r[0][5].as<std::string>();
+    claim.previous = TaskState::Pending;
+    out.claim = std::move(claim);
+  });
+  return out;
+}
+
 Renewed StateStore::renew(const std::vector<std::string>& tokens, std::chrono::milliseconds lease) {
   Renewed out;
   if (tokens.empty()) return out;

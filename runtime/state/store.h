@@ -233,6 +233,11 @@ class StateStore {
   /// changes nothing and is counted.
   FinishOutcome finish(const Finish& finish);
 
+  /// The instance among `among` (task indexes) that is `running` under a
+  /// lease of `owner`, as its Claim: the task a finish handed over when the
+  /// finish's reply was lost (the commit's outcome had to be read back).
+  ClaimOutcome held_by(int64_t run_id, const std::string& owner, const std::vector<uint32_t>& among);
+
   /// Extends the leases of `tokens` by `lease`; returns those still held.
   Renewed renew(const std::vector<std::string>& tokens, std::chrono::milliseconds lease);
 

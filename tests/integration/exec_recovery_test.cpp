@@ -49,6 +49,9 @@ TEST_CASE("state database = target: the write and its success commit together") 
   CHECK(h.scalar("select count(*) from public.out") == "1");
   CHECK(h.scalar("select outcome || ':' || rows_written from flow.attempts where task = 'write'") == "succeeded:1");
   CHECK(h.runner.calls_of("after").size() == 1);
+  // The success record in the write's transaction also handed `after` over.
+  CHECK(h.scalar("select count(*) from flow.attempts a, flow.attempts w "
+                 "where a.task = 'after' and w.task = 'write' and a.started_at = w.finished_at") == "1");
 }
 
 TEST_CASE("state database = target: a fenced attempt rolls its write back (exactly once)") {
@@ -95,6 +98,9 @@ TEST_CASE("a commit whose outcome is unknown is reconciled from the recorded sta
   CHECK(result.summary.status == RunStatus::Succeeded);
   CHECK(h.runner.calls_of("write").size() == 1);  // not retried: it had committed
   CHECK(h.scalar("select count(*) from public.out") == "1");
+  // The same commit had handed `after` over to this executor: it is taken
+  // up, not left to lose its lease (which, on its only attempt, would fail it).
+  CHECK(h.scalar("select string_agg(outcome, ',') from flow.attempts where task = 'after'") == "succeeded");
   CHECK(result.summary.task_attempts[0] == 1);
 }
 
