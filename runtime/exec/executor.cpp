@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <numeric>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -43,6 +44,8 @@ double Executor::unit_random() {
 
 void Executor::run() {
   const state::ClaimRequest request = claim_request();
+  std::vector<uint32_t> every_task(shared_.plan.tasks.size());
+  std::iota(every_task.begin(), every_task.end(), 0u);
   // The claim a finish handed over: the next task of this executor. It is
   // performed even when the run is stopping (it then fails as stopped), so
   // no instance is left `running` under a lease nobody holds.
@@ -52,7 +55,11 @@ void Executor::run() {
       uint64_t seen = shared_.generation();
       state::ClaimOutcome claimed = store_.claim(request);
       if (!claimed.status) {
-        if (claimed.status.connection_lost && reconnect_state(claimed.status)) continue;
+        if (claimed.status.connection_lost && reconnect_state(claimed.status)) {
+          // The claim may have committed before its reply was lost.
+          next = handed_over(shared_.run_id, every_task);
+          continue;
+        }
         if (!claimed.status.connection_lost) shared_.stop("claiming a task: " + claimed.status.error);
         return;
       }
@@ -71,11 +78,12 @@ void Executor::run() {
   }
 }
 
-std::optional<state::Claim> Executor::handed_over(int64_t run_id, const std::vector<uint32_t>& dependents) {
-  // A finish whose reply was lost may have claimed one of its dependents for
-  // this executor: take it up, or it would wait out its lease and then count
-  // as an attempt lost (failing a task that never ran, on its last attempt).
-  state::ClaimOutcome held = store_.held_by(run_id, worker_, dependents);
+std::optional<state::Claim> Executor::handed_over(int64_t run_id, const std::vector<uint32_t>& candidates) {
+  // A claim, or a finish handing a dependent over, whose reply was lost may
+  // have claimed a task for this executor: take it up, or it would wait out
+  // its lease and then count as an attempt lost (failing a task that never
+  // ran, when it was its last attempt).
+  state::ClaimOutcome held = store_.held_by(run_id, worker_, candidates);
   return held.status ? held.claim : std::nullopt;
 }
 

@@ -27,9 +27,9 @@ class Executor {
   /// claimed (the hand-off), if any.
   std::optional<state::Claim> perform(const state::Claim& claim);
   [[nodiscard]] state::ClaimRequest claim_request() const;
-  /// The dependent a finish claimed for this executor, when the finish's
-  /// outcome had to be read back.
-  std::optional<state::Claim> handed_over(int64_t run_id, const std::vector<uint32_t>& dependents);
+  /// The task among `candidates` a claim or finish took for this executor,
+  /// when that statement's reply was lost.
+  std::optional<state::Claim> handed_over(int64_t run_id, const std::vector<uint32_t>& candidates);
   AttemptResult attempt(const state::Claim& claim, const plan::Task& task, std::stop_token stop,
                         std::optional<state::FinishOutcome>& recorded_in_target);
   std::optional<AttemptResult> check_external(const plan::Task& task, std::chrono::seconds& wait,

@@ -246,6 +246,31 @@ TEST_CASE("a finish hands its first promoted dependent to the finishing executor
         "succeeded,succeeded,succeeded,succeeded");
 }
 
+TEST_CASE("held_by finds the instance a lost reply claimed for an owner, as its claim") {
+  Db db;
+  int64_t run = db.run(make_run({{}, {0}}));
+  ClaimOutcome a = db.store.claim(request(run, "host:1:0"));
+  REQUIRE(a.claim);
+  ClaimOutcome held = db.store.held_by(run, "host:1:0", {0, 1});
+  REQUIRE_MESSAGE(held.status.ok, held.status.error);
+  REQUIRE(held.claim);
+  CHECK(held.claim->task == "t0");
+  CHECK(held.claim->token == a.claim->token);
+  CHECK(held.claim->attempt == a.claim->attempt);
+  CHECK(held.claim->max_attempts == a.claim->max_attempts);
+  CHECK(held.claim->log_path == a.claim->log_path);
+  CHECK_FALSE(db.store.held_by(run, "host:2:0", {0, 1}).claim);  // another executor's
+  CHECK_FALSE(db.store.held_by(run, "host:1:0", {1}).claim);     // not among the candidates
+  Finish done = finish_of(*a.claim, TaskState::Succeeded, {1});
+  done.claim_next = request(run, "host:1:0");
+  FinishOutcome finished = db.store.finish(done);
+  REQUIRE(finished.next);
+  ClaimOutcome again = db.store.held_by(run, "host:1:0", {1});
+  REQUIRE(again.claim);
+  CHECK(again.claim->token == finished.next->token);
+  CHECK(again.claim->log_path == finished.next->log_path);
+}
+
 TEST_CASE("a final failure blocks everything downstream") {
   Db db;
   int64_t run = db.run(make_run({{}, {0}, {1}, {}}));
