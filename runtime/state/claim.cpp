@@ -1,7 +1,9 @@
 // The executor's hot path: claim, finish, renew. Each is one statement in
-// autocommit (one round trip, one commit), so a task costs two commits of
-// bookkeeping: claim+start, and finish (with its NOTIFY and the promotion or
-// blocking of its dependents).
+// autocommit (one round trip, one commit). A task costs two commits of
+// bookkeeping when it has to be claimed (claim+start, then finish) and one
+// when its upstream's finish handed it over (the finish promotes or blocks
+// the dependents, claims the first one for its executor, and announces what
+// it leaves to others).
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
