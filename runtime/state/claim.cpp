@@ -228,23 +228,30 @@ pqxx::result exec_finish(pqxx::transaction_base& tx, const std::string& sql, con
              int_array(finish.dependents));
 }
 
-FinishOutcome finish_outcome(const pqxx::result& r) {
+/// A task claimed without a claim statement (handed over by a finish, or
+/// found by held_by) from six columns starting at `at`: task, task_index,
+/// attempts, max_attempts, lease_token, log_path.
+Claim taken_over(const pqxx::row& row, int at, int64_t run_id) {
+  Claim claim;
+  claim.run_id = run_id;
+  claim.task = row[at].as<std::string>();
+  claim.task_index = row[at + 1].as<uint32_t>();
+  claim.attempt = row[at + 2].as<uint32_t>();
+  claim.max_attempts = row[at + 3].as<uint32_t>();
+  claim.token = row[at + 4].as<std::string>();
+  claim.log_path = row[at + 5].as<std::string>();
+  claim.previous = TaskState::Pending;
+  return claim;
+}
+
+FinishOutcome finish_outcome(const pqxx::result& r, int64_t run_id) {
   FinishOutcome out;
   out.applied = r[0][0].as<int64_t>() > 0;
   out.blocked = parse_int_array(r[0][2].as<std::string>());
   out.promoted = parse_int_array(r[0][3].as<std::string>());
   if (!r[0][5].is_null()) {
-    Claim next;
-    next.run_id = 0;  // set by the caller: the finish's run
-    next.task = r[0][5].as<std::string>();
-    next.task_index = r[0][6].as<uint32_t>();
-    next.attempt = r[0][7].as<uint32_t>();
-    next.max_attempts = r[0][8].as<uint32_t>();
-    next.token = r[0][9].as<std::string>();
-    next.log_path = r[0][10].as<std::string>();
-    next.previous = TaskState::Pending;
-    next.more = out.promoted.size() > 1;
-    out.next = std::move(next);
+    out.next = taken_over(r[0], 5, run_id);
+    out.next->more = out.promoted.size() > 1;
   }
   return out;
 }
@@ -252,9 +259,7 @@ FinishOutcome finish_outcome(const pqxx::result& r) {
 }  // namespace
 
 FinishOutcome record_finish_in(pqxx::transaction_base& tx, const std::string& schema, const Finish& finish) {
-  FinishOutcome out = finish_outcome(exec_finish(tx, with_schema(kFinishSql, schema), "", schema, finish));
-  if (out.next) out.next->run_id = finish.run_id;
-  return out;
+  return finish_outcome(exec_finish(tx, with_schema(kFinishSql, schema), "", schema, finish), finish.run_id);
 }
 
 void StateStore::use_generic_plans(pqxx::connection& c, pqxx::transaction_base& tx) {
@@ -314,12 +319,12 @@ FinishOutcome StateStore::finish(const Finish& finish) {
       c.prepare("flowc_finish", finish_sql_);
       pqxx::nontransaction tx(c);
       use_generic_plans(c, tx);
-      FinishOutcome recorded = finish_outcome(exec_finish(tx, finish_sql_, "flowc_finish", schema_, finish));
+      FinishOutcome recorded =
+          finish_outcome(exec_finish(tx, finish_sql_, "flowc_finish", schema_, finish), finish.run_id);
       out.applied = recorded.applied;
       out.blocked = std::move(recorded.blocked);
       out.promoted = std::move(recorded.promoted);
       out.next = std::move(recorded.next);
-      if (out.next) out.next->run_id = finish.run_id;
     });
     if (out.status || !is_retryable_sqlstate(out.status.sqlstate)) break;
   }
@@ -341,17 +346,7 @@ order by t.task_index
 limit 1)",
                     schema_),
         run_id, int_array(among), owner);
-    if (r.empty()) return;
-    Claim claim;
-    claim.run_id = run_id;
-    claim.task = r[0][0].as<std::string>();
-    claim.task_index = r[0][1].as<uint32_t>();
-    claim.attempt = r[0][2].as<uint32_t>();
-    claim.max_attempts = r[0][3].as<uint32_t>();
-    claim.token = r[0][4].as<std::string>();
-    claim.log_path = r[0][5].as<std::string>();
-    claim.previous = TaskState::Pending;
-    out.claim = std::move(claim);
+    if (!r.empty()) out.claim = taken_over(r[0], 0, run_id);
   });
   return out;
 }
