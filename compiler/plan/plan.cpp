@@ -67,6 +67,30 @@ std::string_view to_string(Stage stage) {
   return "model";
 }
 
+std::vector<std::vector<uint32_t>> direct_dependents(const Plan& plan) {
+  const size_t n = plan.tasks.size();
+  std::vector<std::vector<uint32_t>> direct(n);
+  for (uint32_t i = 0; i < n; ++i)
+    for (uint32_t dep : plan.tasks[i].deps)
+      if (dep < n) direct[dep].push_back(i);
+  return direct;
+}
+
+std::vector<uint32_t> downstream_of(const Plan& plan, uint32_t task) {
+  std::vector<bool> below(plan.tasks.size(), false);
+  std::vector<uint32_t> out;
+  for (uint32_t i = task + 1; i < plan.tasks.size(); ++i) {
+    for (uint32_t dep : plan.tasks[i].deps) {
+      if (dep == task || (dep < below.size() && below[dep])) {
+        below[i] = true;
+        out.push_back(i);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 std::string_view to_string(TaskKind kind) {
   switch (kind) {
     case TaskKind::Source: return "source";

@@ -265,6 +265,14 @@ struct Plan {
   friend bool operator==(const Plan&, const Plan&) = default;
 };
 
+/// direct_dependents(plan)[i]: the tasks that depend on tasks[i] directly,
+/// ascending (indexes into plan.tasks).
+std::vector<std::vector<uint32_t>> direct_dependents(const Plan& plan);
+
+/// Every task that depends on tasks[task], directly or not, ascending (one
+/// forward pass: tasks are in topological order).
+std::vector<uint32_t> downstream_of(const Plan& plan, uint32_t task);
+
 std::string_view to_string(WriteMode mode);
 std::string_view to_string(Severity severity);
 std::string_view to_string(Stage stage);

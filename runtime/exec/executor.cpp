@@ -334,7 +334,7 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
     finish.error_class = decision.state == TaskState::Succeeded ? ErrorClass::None : decision.error_class;
     finish.message = decision.message;
     if (decision.final_failure()) {
-      finish.downstream = shared_.downstream[claim.task_index];
+      finish.downstream = plan::downstream_of(shared_.plan, claim.task_index);
       finish.blocked_message = "upstream " + task.name + " failed";
     }
     // Hand-off: this executor takes the first dependent its success makes

@@ -12,19 +12,6 @@
 namespace flowc::runtime::exec {
 namespace {
 
-/// Every task that depends on `task`, directly or not (tasks are in
-/// topological order, so one forward pass finds them).
-std::set<uint32_t> downstream_of(const plan::Plan& plan, uint32_t task) {
-  std::set<uint32_t> out;
-  for (uint32_t i = task + 1; i < plan.tasks.size(); ++i)
-    for (uint32_t dep : plan.tasks[i].deps)
-      if (dep == task || out.contains(dep)) {
-        out.insert(i);
-        break;
-      }
-  return out;
-}
-
 /// Every task `task` depends on, directly or not.
 std::set<uint32_t> upstream_of(const plan::Plan& plan, uint32_t task) {
   std::set<uint32_t> out;
@@ -131,7 +118,7 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
           selection.task, plan.tasks[up].name, plan.tasks[up].name);
       return result;
     }
-    again = downstream_of(plan, task);
+    for (uint32_t below : plan::downstream_of(plan, task)) again.insert(below);
     again.insert(task);
     // An instance left unfinished by a stopped run, outside the selection,
     // might never become final (its upstream failed): the whole run first.

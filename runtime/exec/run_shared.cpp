@@ -3,34 +3,6 @@
 #include <algorithm>
 
 namespace flowc::runtime::exec {
-namespace {
-
-std::vector<std::vector<uint32_t>> dependents_of(const plan::Plan& plan) {
-  size_t n = plan.tasks.size();
-  std::vector<std::vector<uint32_t>> direct(n);
-  for (uint32_t i = 0; i < n; ++i)
-    for (uint32_t dep : plan.tasks[i].deps)
-      if (dep < n) direct[dep].push_back(i);
-  return direct;
-}
-
-std::vector<std::vector<uint32_t>> downstream_of(const std::vector<std::vector<uint32_t>>& direct) {
-  size_t n = direct.size();
-  // Tasks are in topological order, so the dependents of i come after i:
-  // walking backwards, every dependent's closure is already known.
-  std::vector<std::vector<uint32_t>> all(n);
-  for (size_t i = n; i-- > 0;) {
-    std::set<uint32_t> closure;
-    for (uint32_t d : direct[i]) {
-      closure.insert(d);
-      closure.insert(all[d].begin(), all[d].end());
-    }
-    all[i].assign(closure.begin(), closure.end());
-  }
-  return all;
-}
-
-}  // namespace
 
 RunShared::RunShared(const RunRequest& request, int64_t run_id, Clock::time_point started)
     : request(request),
@@ -39,8 +11,7 @@ RunShared::RunShared(const RunRequest& request, int64_t run_id, Clock::time_poin
       started(started),
       state_in_target(request.state_is_target ||
                       (!request.target_dsn.empty() && request.target_dsn == request.state_dsn)),
-      dependents(dependents_of(*request.plan)),
-      downstream(downstream_of(dependents)) {}
+      dependents(plan::direct_dependents(*request.plan)) {}
 
 uint64_t RunShared::generation() {
   std::lock_guard lock(mutex_);

@@ -29,10 +29,9 @@ class RunShared {
   const int64_t run_id;
   const Clock::time_point started;       // the run's start (readiness and external waits count from it)
   const bool state_in_target;
-  /// dependents[i]: the tasks that depend on task i directly.
+  /// dependents[i]: the tasks that depend on task i directly (every finish
+  /// names them; the full downstream is computed on a final failure only).
   const std::vector<std::vector<uint32_t>> dependents;
-  /// downstream[i]: every task that depends on task i, directly or not.
-  const std::vector<std::vector<uint32_t>> downstream;
 
   // --- waking idle executors -------------------------------------------
   /// The wake generation an executor saw before its last claim.

@@ -185,3 +185,18 @@ TEST_CASE("the hash covers every field but itself") {
   other.tasks[0].conditions[0].literals[0].number = 0.2;
   CHECK(plan::plan_hash(other) != hash);
 }
+
+TEST_CASE("direct dependents and the whole downstream of a task, by index") {
+  // 0 -> 1 -> 3, 0 -> 2 -> 3, 4 alone
+  flowc::plan::Plan p;
+  for (std::vector<uint32_t> deps : {std::vector<uint32_t>{}, {0}, {0}, {1, 2}, {}}) {
+    flowc::plan::Task t;
+    t.deps = deps;
+    p.tasks.push_back(t);
+  }
+  CHECK(flowc::plan::direct_dependents(p) ==
+        std::vector<std::vector<uint32_t>>{{1, 2}, {3}, {3}, {}, {}});
+  CHECK(flowc::plan::downstream_of(p, 0) == std::vector<uint32_t>{1, 2, 3});
+  CHECK(flowc::plan::downstream_of(p, 2) == std::vector<uint32_t>{3});
+  CHECK(flowc::plan::downstream_of(p, 4).empty());
+}
