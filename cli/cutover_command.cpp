@@ -14,12 +14,12 @@
 #include "cli/state_database.h"
 #include "cli/terminal.h"
 #include "compiler/lower/lower.h"
+#include "runtime/events/events.h"
 #include "runtime/state/schema.h"
 
 namespace flowc::cli {
 namespace {
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 /// The mirror-stage runs of `workflow` in production (env ""), the latest
 /// finished one of each ds, newest ds first. Sets `error` when the database
@@ -43,7 +43,7 @@ std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::stri
       runs.push_back(std::move(run));
     }
   } catch (const std::exception& e) {
-    error = "the state database: " + without_password(first_line(e.what()), db.dsn);
+    error = "the state database: " + without_password(runtime::first_line(e.what()), db.dsn);
   }
   return runs;
 }

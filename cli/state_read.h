@@ -18,6 +18,8 @@
 
 namespace flowc::cli::state_read {
 
+using runtime::first_line;  // events.h
+
 /// `column` as epoch milliseconds: no time zone or text format of the
 /// session can change what is printed.
 inline std::string ms(std::string_view column) {
@@ -34,12 +36,6 @@ inline std::optional<TimePoint> opt_time(const pqxx::field& f) {
 }
 
 inline std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
-
-inline std::string first_line(const char* what) {
-  std::string s(what);
-  size_t end = s.find('\n');
-  return end == std::string::npos ? s : s.substr(0, end);
-}
 
 /// Runs `body(tx)` in one read-only snapshot. A database nothing has run in
 /// yet (no `runs` table) is `schema_missing`, not an error; pqxx exceptions

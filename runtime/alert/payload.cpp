@@ -11,16 +11,6 @@ using json = nlohmann::ordered_json;
 
 json or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
-/// The first line of a message, cut to `limit` bytes (never inside a UTF-8
-/// sequence), so one huge SQL error does not flood a chat channel.
-std::string first_line(std::string_view text, size_t limit) {
-  std::string_view line = text.substr(0, text.find('\n'));
-  if (line.size() <= limit) return std::string(line);
-  size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(line.substr(0, cut)) + "...";
-}
-
 /// payload[key], or null when the key is missing (const operator[] would
 /// be undefined behaviour on a payload someone else built).
 const json& at(const json& payload, const char* key) {

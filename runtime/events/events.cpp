@@ -30,6 +30,30 @@ std::string format_utc(Clock::time_point at) {
   return buffer;
 }
 
+std::string first_line(std::string_view text) {
+  std::string_view line = text.substr(0, text.find('\n'));
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+  return std::string(line);
+}
+
+size_t text_width(std::string_view text) {
+  size_t n = 0;
+  for (char c : text)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+std::string first_line(std::string_view text, size_t limit) {
+  std::string line = first_line(text);
+  if (text_width(line) <= limit) return line;
+  size_t keep = limit > 3 ? limit - 3 : 0;
+  size_t bytes = 0;
+  for (size_t chars = 0; bytes < line.size(); ++bytes) {
+    if ((static_cast<unsigned char>(line[bytes]) & 0xC0) != 0x80 && chars++ == keep) break;
+  }
+  return line.substr(0, bytes) + "...";
+}
+
 bool is_final(TaskState state) {
   return state == TaskState::Succeeded || state == TaskState::Failed || state == TaskState::UpstreamFailed ||
          state == TaskState::TimedOut;

@@ -32,6 +32,17 @@ using Clock = std::chrono::system_clock;
 /// `2026-11-24T07:00:03Z`: how every runtime output (views, alerts, reports) writes a time.
 std::string format_utc(Clock::time_point at);
 
+/// The first line of a message (an exception's text, an error from the
+/// server), without trailing spaces or CR: how every runtime output quotes
+/// an error in one line.
+std::string first_line(std::string_view text);
+
+/// The same, at most `limit` characters (UTF-8 aware), with `...` when cut.
+std::string first_line(std::string_view text, size_t limit);
+
+/// Characters (code points) in UTF-8 text.
+size_t text_width(std::string_view text);
+
 struct TaskEvent {
   int64_t run_id = 0;
   uint32_t task = 0;        // index into the plan's tasks

@@ -10,7 +10,7 @@ namespace flowc::runtime {
 
 namespace {
 
-using materialize_detail::first_line;
+using materialize_detail::error_line;
 using materialize_detail::quote_ident;
 using materialize_detail::quote_table;
 using materialize_detail::strip_statement;
@@ -118,7 +118,7 @@ struct Checker {
       p.task = task.name;
       p.origin = origin;
       p.statement = std::string(kind);
-      p.message = first_line(e.what());
+      p.message = error_line(e.what());
       p.sqlstate = e.sqlstate();
       p.sql = text;
       if (auto lc = error_line_column(e.what(), sent); lc && lc->first > 1) {
@@ -262,7 +262,7 @@ std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const pla
     PrepareProblem p;
     p.task = current;
     p.statement = "connection";
-    p.message = first_line(e.what());
+    p.message = error_line(e.what());
     if (auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) p.sqlstate = sql->sqlstate();
     if (dynamic_cast<const pqxx::broken_connection*>(&e)) p.sqlstate = "08006";
     problems.push_back(std::move(p));

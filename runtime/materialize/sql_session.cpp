@@ -24,11 +24,11 @@ std::string strip_statement(std::string_view sql) {
   return std::string(sql);
 }
 
-std::string first_line(std::string_view what) {
-  std::string_view line = what.substr(0, what.find('\n'));
+std::string error_line(std::string_view what) {
+  std::string line = first_line(what);
   for (std::string_view prefix : {"ERROR:  ", "FATAL:  "})
-    if (line.starts_with(prefix)) line.remove_prefix(prefix.size());
-  return std::string(line);
+    if (line.starts_with(prefix)) return line.substr(prefix.size());
+  return line;
 }
 
 pqxx::result SqlSession::exec(std::string_view what, const std::string& sql,
@@ -128,12 +128,12 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
     r.error_class = ErrorClass::Transient;
     r.sqlstate = "08006";  // connection_failure
     r.reconnect = true;
-    r.message = "connection to the target lost: " + first_line(e.what());
+    r.message = "connection to the target lost: " + error_line(e.what());
     detail = e.what();
   } catch (const pqxx::sql_error& e) {
     r.sqlstate = e.sqlstate().empty() ? sqlstate_of_type(e) : e.sqlstate();
     r.error_class = r.sqlstate.empty() ? ErrorClass::Permanent : classify_sqlstate(r.sqlstate);
-    r.message = first_line(e.what());
+    r.message = error_line(e.what());
     if (r.sqlstate.starts_with("08")) r.reconnect = true;
     if (r.sqlstate == "57014" && context.stop.stop_requested()) {
       // Cancelled by us because the lease was lost or the run cancelled, not
@@ -152,7 +152,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
                                                                                : "40000";
     r.error_class = classify_sqlstate(r.sqlstate);
     if (r.sqlstate == "40003" || r.sqlstate == "40000") r.error_class = ErrorClass::Transient;
-    r.message = first_line(e.what());
+    r.message = error_line(e.what());
     detail = e.what();
   } catch (const DeadlineExpired&) {
     r.error_class = ErrorClass::Timeout;
@@ -164,7 +164,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
   } catch (const PlanProblem& e) {
     r.message = e.what();
   } catch (const pqxx::failure& e) {
-    r.message = first_line(e.what());
+    r.message = error_line(e.what());
     detail = e.what();
   } catch (const std::exception& e) {
     r.message = e.what();

@@ -17,6 +17,7 @@
 
 #include "compiler/plan/plan.h"
 #include "runtime/attempt/attempt.h"
+#include "runtime/events/events.h"
 #include "runtime/materialize/attempt_log.h"
 #include "runtime/materialize/expectations.h"
 
@@ -51,7 +52,7 @@ std::string quote_table(const plan::TableName& table);
 std::string strip_statement(std::string_view sql);
 
 /// The first line of a PostgreSQL error without its `ERROR:  ` prefix.
-std::string first_line(std::string_view what);
+std::string error_line(std::string_view what);
 
 class SqlSession {
  public:

@@ -8,16 +8,11 @@
 #include <memory>
 #include <pqxx/pqxx>
 
+#include "runtime/events/events.h"
 #include "runtime/parity/parity.h"
 
 namespace flowc::runtime::parity {
 namespace {
-
-std::string first_line(const std::string& text) {
-  std::string out = text.substr(0, text.find('\n'));
-  while (!out.empty() && (out.back() == ' ' || out.back() == '\r')) out.pop_back();
-  return out;
-}
 
 std::string quote_ident(const std::string& name) {
   std::string out = "\"";

@@ -9,9 +9,6 @@
 
 namespace flowc::runtime::state::detail {
 
-/// The first line of an exception's text (pqxx appends the query).
-std::string first_line(const char* what);
-
 /// Whether an SQL error means the session is gone (server shutdown, class 08).
 bool is_connection_sqlstate(const std::string& sqlstate);
 

@@ -20,14 +20,6 @@ constexpr size_t kAnalyzeAfterTasks = 100;
 
 namespace detail {
 
-std::string first_line(const char* what) {
-  std::string text = what ? what : "";
-  size_t end = text.find('\n');
-  if (end != std::string::npos) text.resize(end);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\r')) text.pop_back();
-  return text;
-}
-
 bool is_connection_sqlstate(const std::string& sqlstate) {
   return sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
 }

@@ -9,7 +9,9 @@
 
 namespace flowc::runtime::view {
 
-using runtime::format_utc;  // events.h
+using runtime::first_line;  // events.h
+using runtime::format_utc;
+using runtime::text_width;
 
 /// A duration for people: `0.4s`, `12.5s`, `1m05s`, `2h03m`.
 std::string format_duration(std::chrono::milliseconds duration);
@@ -18,14 +20,7 @@ std::string format_duration(std::chrono::milliseconds duration);
 /// `1m05s`, `2h03m`.
 std::string format_elapsed(std::chrono::milliseconds duration);
 
-/// The first line of a message, at most `limit` characters (UTF-8 aware),
-/// with `...` when cut.
-std::string first_line(std::string_view text, size_t limit);
-
 /// Text padded with spaces to `width` characters (UTF-8 aware).
 std::string pad(std::string_view text, size_t width);
-
-/// Characters (code points) in UTF-8 text.
-size_t text_width(std::string_view text);
 
 }  // namespace flowc::runtime::view

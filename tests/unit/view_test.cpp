@@ -84,6 +84,11 @@ TEST_CASE("durations and times read well") {
   CHECK(view::format_elapsed(12900ms) == "12s");
   CHECK(view::first_line("abcdef\nxyz", 5) == "ab...");
   CHECK(view::first_line("héllo wörld", 8) == "héllo...");
+  // The one first_line of the runtime (events.h): errors quoted in one line.
+  CHECK(runtime::first_line("ERROR:  relation \"x\" does not exist  \r\nLINE 1: select") ==
+        "ERROR:  relation \"x\" does not exist");
+  CHECK(runtime::first_line("no newline") == "no newline");
+  CHECK(runtime::first_line("ab  \r\ncd", 10) == "ab");
 }
 
 TEST_CASE("plain lines: one timestamped line per change") {
