@@ -14,14 +14,6 @@
 namespace flowc::cli {
 namespace {
 
-/// A run id as the database numbers them (a positive integer), else nullopt.
-std::optional<int64_t> parse_run_id(const std::string& text) {
-  int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 /// The run's task states from the state database; exit code in `exit_code`
 /// when it cannot be read or does not exist.
 std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit_code) {

@@ -1,5 +1,6 @@
 #include "cli/load.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <iostream>
 
@@ -67,6 +68,13 @@ bool is_human_or_json(const std::string& format) {
   if (format == "human" || format == "json") return true;
   print_error("unknown --format `" + format + "` (expected human or json)");
   return false;
+}
+
+std::optional<int64_t> parse_run_id(const std::string& text) {
+  int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 std::optional<int64_t> parse_since(const std::string& since) {

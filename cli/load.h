@@ -37,6 +37,10 @@ bool is_human_or_json(const std::string& format);
 /// returns std::nullopt when it is not one (exit 2).
 std::optional<int64_t> parse_since(const std::string& since);
 
+/// A run id as the state database numbers them (a positive integer), else
+/// std::nullopt.
+std::optional<int64_t> parse_run_id(const std::string& text);
+
 /// Prints `flowc: message` to stderr.
 void print_error(const std::string& message);
 

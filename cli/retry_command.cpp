@@ -26,13 +26,6 @@
 namespace flowc::cli {
 namespace {
 
-std::optional<int64_t> parse_run_id(const std::string& text) {
-  int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 /// The project directory: logs go to <root>/.flow/logs, command tasks run there.
 std::string project_root(const std::string& path) {
   std::error_code ec;

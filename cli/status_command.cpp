@@ -12,14 +12,6 @@
 namespace flowc::cli {
 namespace {
 
-/// A run id as the database numbers them (a positive integer), else nullopt.
-std::optional<int64_t> parse_run_id(const std::string& text) {
-  int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 }  // namespace
 
 int run_status(const StatusOptions& options) {
