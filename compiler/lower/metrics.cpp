@@ -30,15 +30,6 @@ constexpr std::array kMetricNames{"row_count",
                                   "sql",
                                   "partition_exists"};
 
-std::string quote_column(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 /// A literal from the .flow file as SQL: strings quoted with '' doubled.
 /// They are written by the project's authors, not supplied at run time.
 std::string sql_literal(const model::Term& t) {
@@ -84,7 +75,7 @@ std::string joined_columns(const std::vector<std::string>& cols, std::string_vie
   std::string out;
   for (size_t i = 0; i < cols.size(); ++i) {
     if (i > 0) out += separator;
-    out += quote_column(cols[i]);
+    out += plan::quote_identifier(cols[i]);
     out += suffix;
   }
   return out;
@@ -277,7 +268,7 @@ MetricSql metric_sql(const Context& context, model::TermId call, const plan::Tab
   const model::Term& t = model.term(call);
   auto ops = model.operands(call);
   std::vector<std::string> cols = ops.empty() ? std::vector<std::string>{} : columns(model, ops[0]);
-  std::string col = cols.empty() ? std::string() : quote_column(cols[0]);
+  std::string col = cols.empty() ? std::string() : plan::quote_identifier(cols[0]);
   MetricSql out;
   out.label = term_text(context, call);
   const std::string& name = t.text;
@@ -340,7 +331,7 @@ MetricSql metric_sql(const Context& context, model::TermId call, const plan::Tab
     out.aggregate = false;
   } else if (name == "partition_exists") {
     std::string param = ops.empty() ? std::string("ds") : model.term(ops[0]).text;
-    out.sql = "exists(select 1 from " + table.quoted() + " where " + quote_column(param) + " = " +
+    out.sql = "exists(select 1 from " + table.quoted() + " where " + plan::quote_identifier(param) + " = " +
               binder.placeholder(param) + ")::int";
     out.aggregate = false;
   }
@@ -370,7 +361,7 @@ plan::MetricQuery MetricBatch::finish() const {
   bool scans = std::any_of(entries_.begin(), entries_.end(), [](const MetricSql& m) { return m.aggregate; });
   for (const std::string& column : scans ? partition_columns_ : std::vector<std::string>{}) {
     if (!partition.empty()) partition += " and ";
-    partition += quote_column(column) + " = " + binder.placeholder(column);
+    partition += plan::quote_identifier(column) + " = " + binder.placeholder(column);
   }
   query.partition = partition;
   std::string sql = "select\n";

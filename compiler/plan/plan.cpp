@@ -15,6 +15,12 @@ bool is_plain_identifier(std::string_view name) {
   return true;
 }
 
+std::string bare_or_quoted(std::string_view name) {
+  return is_plain_identifier(name) ? std::string(name) : quote_identifier(name);
+}
+
+}  // namespace
+
 std::string quote_identifier(std::string_view name) {
   std::string out = "\"";
   for (char c : name) {
@@ -23,12 +29,6 @@ std::string quote_identifier(std::string_view name) {
   }
   return out + "\"";
 }
-
-std::string bare_or_quoted(std::string_view name) {
-  return is_plain_identifier(name) ? std::string(name) : quote_identifier(name);
-}
-
-}  // namespace
 
 std::string TableName::quoted() const { return quote_identifier(schema) + "." + quote_identifier(name); }
 

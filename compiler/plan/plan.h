@@ -13,6 +13,9 @@
 
 namespace flowc::plan {
 
+/// `"name"`, with embedded double quotes doubled: an identifier in SQL text.
+std::string quote_identifier(std::string_view name);
+
 /// A physical table: schema and name, unquoted ("analytics", "revenue_daily").
 struct TableName {
   std::string schema;

@@ -7,6 +7,8 @@
 
 #include <pqxx/pqxx>
 
+#include "compiler/plan/plan.h"
+
 namespace flowc::runtime::alert {
 namespace {
 
@@ -27,15 +29,6 @@ std::string timestamp_text(TimePoint at) {
   size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &tm);
   std::snprintf(buffer + n, sizeof buffer - n, ".%06ld+00", fraction);
   return buffer;
-}
-
-std::string quoted(const std::string& schema) {
-  std::string out = "\"";
-  for (char c : schema) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 /// The advisory lock id of a dedupe key: a stable 64-bit FNV-1a hash, so
@@ -117,7 +110,7 @@ struct AlertStore::Impl {
 
 AlertStore::AlertStore(std::string dsn, std::string schema) : impl_(std::make_unique<Impl>()) {
   impl_->dsn = std::move(dsn);
-  impl_->table = quoted(schema) + ".alerts";
+  impl_->table = plan::quote_identifier(schema) + ".alerts";
 }
 
 AlertStore::~AlertStore() = default;

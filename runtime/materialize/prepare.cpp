@@ -11,7 +11,6 @@ namespace flowc::runtime {
 namespace {
 
 using materialize_detail::error_line;
-using materialize_detail::quote_ident;
 using materialize_detail::quote_table;
 using materialize_detail::strip_statement;
 
@@ -192,10 +191,10 @@ struct Checker {
         if (!param && p.name == t.partition_column) param = &p;
       std::string type = param ? param->sql_type : "text";
       prepare(t, "partition column", t.origin,
-              fmt::format("delete from {} where {} = $1::{}", target, quote_ident(t.partition_column), type));
+              fmt::format("delete from {} where {} = $1::{}", target, plan::quote_identifier(t.partition_column), type));
     } else if (t.mode == plan::WriteMode::Merge) {
       std::string key;
-      for (const std::string& k : t.merge_key) key += (key.empty() ? "" : ", ") + quote_ident(k);
+      for (const std::string& k : t.merge_key) key += (key.empty() ? "" : ", ") + plan::quote_identifier(k);
       prepare(t, "merge key", t.origin, fmt::format("select {} from {}", key, target));
     }
   }
@@ -250,7 +249,7 @@ std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const pla
     std::set<std::string> schemas;
     for (const plan::Task& t : plan.tasks)
       if (t.output && !t.output->schema.empty() && schemas.insert(t.output->schema).second)
-        checker.send(t, "output schema", t.origin, "create schema if not exists " + quote_ident(t.output->schema), "");
+        checker.send(t, "output schema", t.origin, "create schema if not exists " + plan::quote_identifier(t.output->schema), "");
     for (const plan::Task& t : plan.tasks) {
       current = t.name;
       checker.task(t);

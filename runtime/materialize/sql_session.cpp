@@ -4,17 +4,8 @@
 
 namespace flowc::runtime::materialize_detail {
 
-std::string quote_ident(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string quote_table(const plan::TableName& table) {
-  return table.schema.empty() ? quote_ident(table.name) : quote_ident(table.schema) + "." + quote_ident(table.name);
+  return table.schema.empty() ? plan::quote_identifier(table.name) : table.quoted();
 }
 
 std::string strip_statement(std::string_view sql) {
@@ -233,7 +224,7 @@ void ensure_schema(pqxx::connection_base& connection, const std::string& schema,
   for (int attempt = 0;; ++attempt) {
     try {
       pqxx::work tx(connection, "flowc_schema");
-      tx.exec0("create schema if not exists " + quote_ident(schema));
+      tx.exec0("create schema if not exists " + plan::quote_identifier(schema));
       tx.commit();
       return;
     } catch (const pqxx::sql_error& e) {

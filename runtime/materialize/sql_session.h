@@ -41,10 +41,7 @@ struct PlanProblem : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// `"name"` with embedded quotes doubled.
-std::string quote_ident(std::string_view name);
-
-/// `"schema"."name"`.
+/// `"schema"."name"` (`"name"` without a schema).
 std::string quote_table(const plan::TableName& table);
 
 /// A statement's text without trailing blanks and semicolons, so that it can

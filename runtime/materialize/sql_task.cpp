@@ -32,7 +32,7 @@ std::string join_quoted(const std::vector<std::string>& names, std::string_view 
   std::string out;
   for (const std::string& n : names) {
     if (!out.empty()) out += ", ";
-    out += std::string(prefix) + quote_ident(n);
+    out += std::string(prefix) + plan::quote_identifier(n);
   }
   return out;
 }
@@ -80,7 +80,7 @@ int64_t write_replace(SqlSession& s, const Task& task, const std::string& select
 void swap_replace(SqlSession& s, const Task& task) {
   s.exec("drop the old table", "drop table if exists " + quote_table(*task.output));
   s.exec("swap in the new table", "alter table " + quote_table(staging_of(*task.output)) + " rename to " +
-                                      quote_ident(task.output->name));
+                                      plan::quote_identifier(task.output->name));
 }
 
 int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::Plan& plan, const std::string& select) {
@@ -91,7 +91,7 @@ int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::P
                                   task.partition_column, task.partition_column));
   const BoundParam& p = params[*at];
   std::string target = quote_table(*task.output);
-  std::string column = quote_ident(task.partition_column);
+  std::string column = plan::quote_identifier(task.partition_column);
   create_if_missing(s, target, select, task.select);
   std::vector<std::string> columns = select_columns(s, select, task.select);
   s.exec("delete the partition", fmt::format("delete from {} where {} = $1::{}", target, column, p.sql_type), {p});
@@ -120,13 +120,13 @@ int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) 
   // ON CONFLICT needs a unique index on exactly the key.
   s.exec("ensure the key's unique index",
          fmt::format("create unique index if not exists {} on {} ({})",
-                     quote_ident(identifier(task.output->name, "__flow_key")), target, join_quoted(task.merge_key)));
+                     plan::quote_identifier(identifier(task.output->name, "__flow_key")), target, join_quoted(task.merge_key)));
   std::vector<std::string> columns = select_columns(s, select, task.select);
   std::vector<std::string> updates;
   for (const std::string& c : columns) {
     bool key = false;
     for (const std::string& k : task.merge_key) key = key || k == c;
-    if (!key) updates.push_back(fmt::format("{0} = excluded.{0}", quote_ident(c)));
+    if (!key) updates.push_back(fmt::format("{0} = excluded.{0}", plan::quote_identifier(c)));
   }
   std::string action = updates.empty() ? "do nothing" : "do update set " + fmt::format("{}", fmt::join(updates, ", "));
   pqxx::result r = s.exec("upsert on the key",

@@ -14,15 +14,6 @@
 namespace flowc::runtime::parity {
 namespace {
 
-std::string quote_ident(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 /// The params a statement needs: $1 .. the highest $n in its text.
 /// PostgreSQL refuses a parameter it cannot type, and an unreferenced one
 /// has no type.
@@ -164,13 +155,13 @@ class TableComparison {
 
     std::string join, keys, order, changed_m, changed_l;
     for (size_t i = 0; i < diff.key.size(); ++i) {
-      std::string k = quote_ident(diff.key[i]);
+      std::string k = plan::quote_identifier(diff.key[i]);
       join += fmt::format("{}m.{} = l.{}", i ? " and " : "", k, k);
       keys += fmt::format(", coalesce(m.{0}, l.{0}) as k{1}", k, i);
       order += fmt::format("{}k{}", i ? ", " : "", i);
     }
     for (size_t i = 0; i < diff.compared.size(); ++i) {
-      std::string c = quote_ident(diff.compared[i]);
+      std::string c = plan::quote_identifier(diff.compared[i]);
       changed_m += (i ? ", m." : "m.") + c;
       changed_l += (i ? ", l." : "l.") + c;
     }

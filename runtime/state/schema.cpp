@@ -1,5 +1,7 @@
 #include "runtime/state/schema.h"
 
+#include "compiler/plan/plan.h"
+
 namespace flowc::runtime::state {
 
 const std::vector<Migration>& migrations() {
@@ -130,12 +132,7 @@ const std::vector<Migration>& migrations() {
 }
 
 std::string with_schema(const std::string& statement, const std::string& schema) {
-  std::string quoted = "\"";
-  for (char c : schema) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
+  const std::string quoted = plan::quote_identifier(schema);
   std::string out;
   out.reserve(statement.size() + 16);
   const std::string placeholder = "{schema}";
