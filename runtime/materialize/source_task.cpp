@@ -11,12 +11,7 @@ AttemptResult run_source(const AttemptContext& context, AttemptLog& log) {
   const plan::Task& task = context.plan->tasks[context.task];
   pqxx::connection& connection = *context.target;
   NoticeLog notices(connection, log);
-  std::stop_callback cancel(context.stop, [&connection] {
-    try {
-      connection.cancel_query();
-    } catch (...) {
-    }
-  });
+  CancelOnStop cancel(connection, context.stop);
   AttemptResult result;
   try {
     pqxx::work tx(connection, "flowc_source");

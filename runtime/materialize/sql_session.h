@@ -86,6 +86,26 @@ class NoticeLog final : public pqxx::errorhandler {
   AttemptLog& log_;
 };
 
+/// Cancels the query running on `connection` when `stop` is requested, while
+/// it lives. The request comes from the executor's thread while the attempt
+/// waits in libpq: PQcancel is made for exactly that.
+class CancelOnStop {
+ public:
+  CancelOnStop(pqxx::connection_base& connection, std::stop_token stop) : callback_(stop, Cancel{&connection}) {}
+
+ private:
+  struct Cancel {
+    pqxx::connection_base* connection;
+    void operator()() const noexcept {
+      try {
+        connection->cancel_query();
+      } catch (...) {
+      }
+    }
+  };
+  std::stop_callback<Cancel> callback_;
+};
+
 /// The deadline of an attempt of `task` starting now (nullopt = no timeout).
 std::optional<Clock::time_point> deadline_of(const plan::Task& task);
 

@@ -155,14 +155,7 @@ AttemptResult run_sql_task(const AttemptContext& context, AttemptLog& log) {
   const Task& task = plan.tasks[context.task];
   pqxx::connection& connection = *context.target;
   NoticeLog notices(connection, log);
-  // Called from the executor's thread while ours waits in libpq: PQcancel is
-  // made for exactly that.
-  std::stop_callback cancel(context.stop, [&connection] {
-    try {
-      connection.cancel_query();
-    } catch (...) {
-    }
-  });
+  CancelOnStop cancel(connection, context.stop);
   AttemptResult result;
   try {
     if (task.mode != WriteMode::None && !task.output) throw PlanProblem("the task has a write mode but no output table");
