@@ -37,6 +37,13 @@ struct DriveOptions {
 /// and records the run's final status. Never throws.
 RunResult drive_run(const RunRequest& request, state::StateStore& store, const DriveOptions& options);
 
+/// Migrates the state schema, takes the run lock of the plan's (workflow,
+/// ds, env) and, once held, marks failed the runs of that key a process that
+/// is gone left `running`. A state database error comes back as the run's
+/// result; a refusal leaves `lock.lock` null, for the caller to word.
+std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateStore& store,
+                                      state::RunLock::Acquired& lock);
+
 /// "<host>:<pid>".
 std::string default_worker();
 

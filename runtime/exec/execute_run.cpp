@@ -216,6 +216,26 @@ std::string default_worker() {
   return fmt::format("{}:{}", host[0] ? host : "localhost", ::getpid());
 }
 
+std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateStore& store,
+                                      state::RunLock::Acquired& lock) {
+  const plan::Plan& plan = *request.plan;
+  auto failed = [](const state::Status& status) {
+    RunResult result;
+    result.message = "the state database: " + status.error;
+    return result;
+  };
+  if (state::Status migrated = store.migrate(); !migrated) return failed(migrated);
+  lock = state::RunLock::acquire(request.state_dsn, store.schema(), plan.workflow, plan.ds, plan.env);
+  if (!lock.status) return failed(lock.status);
+  if (!lock.lock) return std::nullopt;
+  // A run of this key still marked running belongs to a process that is
+  // gone (we hold the lock): it will never finish, so it failed.
+  int64_t abandoned = 0;
+  if (state::Status status = store.abandon_runs(plan.workflow, plan.ds, plan.env, abandoned); !status)
+    return failed(status);
+  return std::nullopt;
+}
+
 RunResult execute_run(const RunRequest& request) {
   RunResult result;
   if (!request.plan || !request.runner) {
@@ -223,27 +243,12 @@ RunResult execute_run(const RunRequest& request) {
     return result;
   }
   const plan::Plan& plan = *request.plan;
-  const std::string schema = plan.state_schema.empty() ? "flow" : plan.state_schema;
-  state::StateStore store(request.state_dsn, schema);
-  if (state::Status migrated = store.migrate(); !migrated) {
-    result.message = "the state database: " + migrated.error;
-    return result;
-  }
-  state::RunLock::Acquired lock = state::RunLock::acquire(request.state_dsn, schema, plan.workflow, plan.ds, plan.env);
-  if (!lock.status) {
-    result.message = "the state database: " + lock.status.error;
-    return result;
-  }
+  state::StateStore store(request.state_dsn, plan.state_schema.empty() ? "flow" : plan.state_schema);
+  state::RunLock::Acquired lock;
+  if (std::optional<RunResult> failed = take_run_lock(request, store, lock)) return *failed;
   if (!lock.lock) {
     result.outcome = RunResult::Outcome::Refused;
     result.message = lock.refusal;
-    return result;
-  }
-  // A run of this key still marked running belongs to a process that is
-  // gone (we hold the lock): it will never finish, so it failed.
-  int64_t abandoned = 0;
-  if (state::Status status = store.abandon_runs(plan.workflow, plan.ds, plan.env, abandoned); !status) {
-    result.message = "the state database: " + status.error;
     return result;
   }
   state::CreatedRun created = store.create_run(new_run(request));

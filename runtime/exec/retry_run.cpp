@@ -37,8 +37,16 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   const std::string schema = plan.state_schema.empty() ? "flow" : plan.state_schema;
   const int64_t run_id = selection.run_id;
   state::StateStore store(request.state_dsn, schema);
-  if (state::Status migrated = store.migrate(); !migrated) {
-    result.message = "the state database: " + migrated.error;
+  // The run lock proves nobody drives the run (or another run of its key)
+  // now; one still `running` with the lock free was left by a process that
+  // is gone, and is marked failed before it is driven again.
+  state::RunLock::Acquired lock;
+  if (std::optional<RunResult> failed = take_run_lock(request, store, lock)) return *failed;
+  if (!lock.lock) {
+    result.outcome = RunResult::Outcome::Refused;
+    result.message = lock.holder_run_id == run_id || lock.holder_run_id == 0
+                         ? fmt::format("run {} is still in progress: retry it once it has ended", run_id)
+                         : fmt::format("{}: retry run {} once it has ended", lock.refusal, run_id);
     return result;
   }
   state::StoredRun stored = store.stored_run(run_id);
@@ -55,29 +63,9 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
     result.message = fmt::format("internal error: the plan given for run {} is not the run's", run_id);
     return result;
   }
-  // The run lock proves nobody drives the run (or another run of its key) now.
-  state::RunLock::Acquired lock = state::RunLock::acquire(request.state_dsn, schema, plan.workflow, plan.ds, plan.env);
-  if (!lock.status) {
-    result.message = "the state database: " + lock.status.error;
-    return result;
-  }
-  if (!lock.lock) {
-    result.outcome = RunResult::Outcome::Refused;
-    result.message = lock.holder_run_id == run_id || lock.holder_run_id == 0
-                         ? fmt::format("run {} is still in progress: retry it once it has ended", run_id)
-                         : fmt::format("{}: retry run {} once it has ended", lock.refusal, run_id);
-    return result;
-  }
   if (stored.run_status == RunStatus::Pending) {
     result.outcome = RunResult::Outcome::Refused;
     result.message = fmt::format("run {} has not started yet: nothing to retry", run_id);
-    return result;
-  }
-  // Still `running` with the lock free: its process is gone. Mark it (and
-  // any other such run of the key) failed before driving it again.
-  int64_t abandoned = 0;
-  if (state::Status status = store.abandon_runs(plan.workflow, plan.ds, plan.env, abandoned); !status) {
-    result.message = "the state database: " + status.error;
     return result;
   }
 
