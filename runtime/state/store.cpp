@@ -48,7 +48,6 @@ Status StateStore::connect() {
   return guarded(connection_, dsn_, [](pqxx::connection&) {});
 }
 
-pqxx::connection* StateStore::connection() { return connection_.get(); }
 
 Status StateStore::migrate() {
   std::string error;
@@ -134,29 +133,6 @@ from {schema}.task_runs where run_id = $1 order by task_index)",
     }
   });
   return out;
-}
-
-RunInfo StateStore::run_info(int64_t run_id) {
-  RunInfo info;
-  info.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
-    pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec_params(
-        with_schema(R"(select workflow, ds::text, env, status,
-       extract(epoch from coalesce(started_at, created_at))::float8
-from {schema}.runs where id = $1)",
-                    schema_),
-        run_id);
-    if (r.empty()) return;
-    info.found = true;
-    info.workflow = r[0][0].as<std::string>();
-    info.ds = r[0][1].as<std::string>();
-    info.env = r[0][2].as<std::string>();
-    info.state = r[0][3].as<std::string>();
-    auto seconds = std::chrono::duration<double>(r[0][4].as<double>());
-    info.started_at = std::chrono::system_clock::time_point(
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(seconds));
-  });
-  return info;
 }
 
 Status StateStore::finish_run(int64_t run_id, RunStatus status) {

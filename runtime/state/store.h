@@ -146,13 +146,6 @@ struct Renewed {
   std::vector<std::string> tokens;   // the tokens still held (lease extended)
 };
 
-struct RunInfo {
-  Status status;
-  bool found = false;
-  std::string workflow, ds, env, state;
-  std::chrono::system_clock::time_point started_at;
-};
-
 struct PreviousValue {
   Status status;
   std::optional<double> value;
@@ -209,8 +202,6 @@ class StateStore {
 
   /// Opens the connection if it is not open; a lost one is replaced.
   Status connect();
-  /// The open connection (for LISTEN), or nullptr.
-  pqxx::connection* connection();
   [[nodiscard]] const std::string& schema() const { return schema_; }
 
   /// migrate.h's migrate() on this connection.
@@ -243,9 +234,6 @@ class StateStore {
 
   /// Every task instance of a run.
   TaskRows task_rows(int64_t run_id);
-
-  /// The run's workflow, ds, env, status and start.
-  RunInfo run_info(int64_t run_id);
 
   /// Marks failed the runs of (workflow, ds, env) still recorded as running
   /// by a `flowc run` that is gone (trigger other than schedule): call it
@@ -292,7 +280,6 @@ class StateStore {
 
   /// How many fenced writes this store had rejected.
   [[nodiscard]] uint64_t stale_writes() const { return stale_writes_; }
-  void count_stale_write() { ++stale_writes_; }
 
  private:
   std::string dsn_;
