@@ -44,8 +44,6 @@ double Executor::unit_random() {
 
 void Executor::run() {
   const state::ClaimRequest request = claim_request();
-  std::vector<uint32_t> every_task(shared_.plan.tasks.size());
-  std::iota(every_task.begin(), every_task.end(), 0u);
   // The claim a finish handed over: the next task of this executor. It is
   // performed even when the run is stopping (it then fails as stopped), so
   // no instance is left `running` under a lease nobody holds.
@@ -57,6 +55,8 @@ void Executor::run() {
       if (!claimed.status) {
         if (claimed.status.connection_lost && reconnect_state(claimed.status)) {
           // The claim may have committed before its reply was lost.
+          std::vector<uint32_t> every_task(shared_.plan.tasks.size());
+          std::iota(every_task.begin(), every_task.end(), 0u);
           next = handed_over(shared_.run_id, every_task);
           continue;
         }

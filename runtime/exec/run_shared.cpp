@@ -93,12 +93,6 @@ void RunShared::release_lease(const std::string& token) {
   leases_.erase(token);
 }
 
-bool RunShared::lease_lost(const std::string& token) {
-  std::lock_guard lock(mutex_);
-  auto it = leases_.find(token);
-  return it != leases_.end() && it->second.lost;
-}
-
 std::vector<std::string> RunShared::held_tokens() {
   std::lock_guard lock(mutex_);
   std::vector<std::string> tokens;

@@ -60,8 +60,6 @@ class RunShared {
   /// Registers a claimed lease; the returned token stops the attempt.
   std::stop_token hold_lease(const std::string& token);
   void release_lease(const std::string& token);
-  /// Whether the lease was lost (renewal refused or overdue) while held.
-  bool lease_lost(const std::string& token);
   /// The tokens to renew now.
   std::vector<std::string> held_tokens();
   /// After a renewal: `renewed` are extended; the others were refused (fenced).
