@@ -49,21 +49,6 @@ std::string day_text(sys_days day) {
   return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
 }
 
-/// Why a run failed, in one line: its first failed task and that task's error.
-std::string failure_reason(const runtime::exec::RunResult& result, const plan::Plan& plan) {
-  using runtime::TaskState;
-  if (result.outcome != runtime::exec::RunResult::Outcome::Finished) return result.message;
-  const runtime::RunSummary& summary = result.summary;
-  for (size_t i = 0; i < summary.task_states.size() && i < plan.tasks.size(); ++i) {
-    TaskState state = summary.task_states[i];
-    if (state != TaskState::Failed && state != TaskState::TimedOut) continue;
-    std::string error = i < summary.task_errors.size() ? summary.task_errors[i] : "";
-    if (size_t nl = error.find('\n'); nl != std::string::npos) error.resize(nl);
-    return "task " + plan.tasks[i].name + (error.empty() ? " failed" : ": " + error);
-  }
-  return result.message.empty() ? "the run was stopped" : result.message;
-}
-
 }  // namespace
 
 int run_backfill(const BackfillOptions& options) {

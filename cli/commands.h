@@ -119,6 +119,20 @@ struct BackfillOptions {
 };
 int run_backfill(const BackfillOptions& options);
 
+/// `flowc schedule`: the long-running scheduler. For every workflow of the
+/// project with a `schedule`, the run its latest fire time stands for is
+/// created (trigger `schedule`) and driven like `flowc run`; at most one
+/// scheduled run per (workflow, ds, env) ever, even with two schedulers.
+struct ScheduleOptions {
+  std::string path = ".";        // the project (compiled again at every fire)
+  std::string env;               // "" = production
+  uint32_t concurrency = 0;      // executors per run; 0 = the workflow's `concurrency`
+  bool once = false;             // create and drive what is owed now, then exit
+  std::string dsn;
+  std::string state_dsn;
+};
+int run_schedule(const ScheduleOptions& options);
+
 /// `flowc cutover W [PATH]`: the cutover checklist of workflow W; exit 0
 /// only when every item holds.
 struct CutoverOptions {

@@ -127,6 +127,17 @@ int main(int argc, char** argv) {
   backfill_cmd->add_option("--state-dsn", backfill.state_dsn,
                            "the state database (default: $FLOW_STATE_DSN, else the target)");
 
+  ScheduleOptions schedule;
+  auto* schedule_cmd = app.add_subcommand(
+      "schedule", "the long-running scheduler: creates and drives the runs each workflow's `schedule` owes");
+  schedule_cmd->add_option("path", schedule.path, "the project (default: .)");
+  schedule_cmd->add_option("--env", schedule.env, "the environment (default: production)");
+  schedule_cmd->add_option("--concurrency", schedule.concurrency, "tasks at once per run (default: the workflow's)");
+  schedule_cmd->add_flag("--once", schedule.once, "create and drive the runs owed now, then exit");
+  schedule_cmd->add_option("--dsn", schedule.dsn, "the database for every target (overrides env())");
+  schedule_cmd->add_option("--state-dsn", schedule.state_dsn,
+                           "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+
   CutoverOptions cutover;
   auto* cutover_cmd =
       app.add_subcommand("cutover", "the cutover checklist of a mirror-stage workflow, each item ✓ or ✗ with why");
@@ -194,6 +205,7 @@ int main(int argc, char** argv) {
   if (backfill_cmd->parsed()) return run_backfill(backfill);
   if (impact_cmd->parsed()) return run_impact(impact);
   if (cutover_cmd->parsed()) return run_cutover(cutover);
+  if (schedule_cmd->parsed()) return run_schedule(schedule);
   if (ops_cmd->parsed()) return run_ops(ops);
   if (db_start_cmd->parsed()) return run_db_start(db_path);
   if (db_stop_cmd->parsed()) return run_db_stop(db_path);

@@ -35,6 +35,20 @@ runtime::alert::AlertSinkOptions alert_options(const plan::Plan& plan, const Run
   return options;
 }
 
+std::string failure_reason(const runtime::exec::RunResult& result, const plan::Plan& plan) {
+  using runtime::TaskState;
+  if (result.outcome != runtime::exec::RunResult::Outcome::Finished) return result.message;
+  const runtime::RunSummary& summary = result.summary;
+  for (size_t i = 0; i < summary.task_states.size() && i < plan.tasks.size(); ++i) {
+    TaskState state = summary.task_states[i];
+    if (state != TaskState::Failed && state != TaskState::TimedOut) continue;
+    std::string error = i < summary.task_errors.size() ? summary.task_errors[i] : "";
+    if (size_t nl = error.find('\n'); nl != std::string::npos) error.resize(nl);
+    return "task " + plan.tasks[i].name + (error.empty() ? " failed" : ": " + error);
+  }
+  return result.message.empty() ? "the run was stopped" : result.message;
+}
+
 std::unique_ptr<runtime::RunObserver> operator_view() {
   const char* term = std::getenv("TERM");
   bool terminal = ::isatty(STDERR_FILENO) != 0 && term != nullptr && std::string_view(term) != "dumb";

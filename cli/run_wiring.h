@@ -1,4 +1,4 @@
-// What every command that drives a run (`run`, `retry`, `backfill`) wires
+// What every command that drives a run (`run`, `retry`, `backfill`, `schedule`) wires
 // the same way: the request's databases, logs and project directory, the
 // alert sink's options, and the operator view on stderr.
 #pragma once
@@ -23,6 +23,10 @@ runtime::exec::RunRequest run_request(const plan::Plan& plan, const RunDatabases
 /// relative jsonl paths resolve in the project directory).
 runtime::alert::AlertSinkOptions alert_options(const plan::Plan& plan, const RunDatabases& databases,
                                                const std::string& root);
+
+/// Why a run did not succeed, in one line: its first failed task and that
+/// task's error, else why the run stopped.
+std::string failure_reason(const runtime::exec::RunResult& result, const plan::Plan& plan);
 
 /// The live table when stderr is a terminal (and TERM is not `dumb`), plain
 /// timestamped lines otherwise; both on stderr.

@@ -53,4 +53,14 @@ std::string closest_time_zone(std::string_view name);
 std::optional<std::chrono::sys_seconds> next_fire(const CronSpec& spec, std::string_view time_zone,
                                                   std::chrono::sys_seconds after);
 
+/// The last fire time at or before `at`, looking back at most `within`
+/// (nullopt when nothing fired in that window, or the zone is unknown). The
+/// search widens its window from an hour, so a frequent spec costs a few
+/// next_fire steps and a monthly one a month of them.
+std::optional<std::chrono::sys_seconds> latest_fire(const CronSpec& spec, std::string_view time_zone,
+                                                    std::chrono::sys_seconds at, std::chrono::seconds within);
+
+/// The calendar day `instant` falls on in `time_zone` (nullopt for an unknown zone).
+std::optional<std::chrono::sys_days> local_day(std::string_view time_zone, std::chrono::sys_seconds instant);
+
 }  // namespace flowc::cron

@@ -308,3 +308,32 @@ TEST_CASE("an unknown time zone has no next fire") {
   CHECK(!next_fire(must_parse("0 7 * * *"), "Europe/Berln", utc(2025, 1, 1)).has_value());
   CHECK(!next_fire(must_parse("0 7 * * *"), "", utc(2025, 1, 1)).has_value());
 }
+
+TEST_CASE("latest fire is at or before the given instant") {
+  auto latest = [](std::string_view expr, std::string_view tz, sys_seconds at, seconds within = days{366}) {
+    return show(latest_fire(must_parse(expr), tz, at, within));
+  };
+  CHECK(latest("0 7 * * *", "UTC", utc(2025, 1, 1, 7, 0, 0)) == "2025-01-01 07:00");
+  CHECK(latest("0 7 * * *", "UTC", utc(2025, 1, 1, 6, 59, 59)) == "2024-12-31 07:00");
+  CHECK(latest("* * * * *", "UTC", utc(2025, 1, 1, 7, 0, 30)) == "2025-01-01 07:00");
+  CHECK(latest("*/15 * * * *", "UTC", utc(2025, 1, 1, 7, 44)) == "2025-01-01 07:30");
+  CHECK(latest("0 0 1 * *", "UTC", utc(2025, 3, 31, 23, 0)) == "2025-03-01 00:00");
+  CHECK(latest("0 12 15 6 *", "UTC", utc(2025, 6, 1)) == "2024-06-15 12:00");
+  // 07:00 in Berlin is 06:00 UTC in winter.
+  CHECK(latest("0 7 * * *", "Europe/Berlin", utc(2025, 1, 10, 6, 30)) == "2025-01-10 06:00");
+  // Nothing inside the window, an impossible spec, an unknown zone.
+  CHECK(latest("0 7 * * *", "UTC", utc(2025, 1, 1, 6, 0), hours{12}) == "none");
+  CHECK(latest("0 0 30 2 *", "UTC", utc(2025, 6, 1)) == "none");
+  CHECK(latest("0 7 * * *", "Mars/Olympus", utc(2025, 6, 1)) == "none");
+}
+
+TEST_CASE("the local day of an instant depends on the zone") {
+  auto day_of = [](std::string_view tz, sys_seconds at) {
+    std::optional<sys_days> d = local_day(tz, at);
+    return d ? show(sys_seconds{*d}).substr(0, 10) : std::string("none");
+  };
+  CHECK(day_of("UTC", utc(2025, 1, 10, 23, 30)) == "2025-01-10");
+  CHECK(day_of("Europe/Berlin", utc(2025, 1, 10, 23, 30)) == "2025-01-11");
+  CHECK(day_of("America/New_York", utc(2025, 1, 11, 3, 0)) == "2025-01-10");
+  CHECK(day_of("Mars/Olympus", utc(2025, 1, 10)) == "none");
+}

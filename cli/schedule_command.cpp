@@ -1,0 +1,238 @@
+// `flowc schedule`: the long-running scheduler (cli.md). It wakes at every
+// fire time of the project's scheduled workflows, compiles the project again
+// (a merged change is what the next run runs), and hands each owed run to
+// execute_run() with trigger `schedule`, in a thread of its own. The state
+// database decides who runs it: the run lock and the one scheduled run per
+// (workflow, ds, env) turn a second scheduler's attempt into a refusal, which
+// is reported and is not a failure. `--once` makes one pass and waits for
+// its runs. Wiring only: what a schedule owes is runtime/exec/schedule.h.
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <fmt/format.h>
+#include <iostream>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <syncstream>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "cli/load.h"
+#include "cli/plan_load.h"
+#include "cli/run_databases.h"
+#include "cli/run_wiring.h"
+#include "cli/state_database.h"
+#include "compiler/plan/json.h"
+#include "runtime/alert/dispatcher.h"
+#include "runtime/exec/deadline.h"
+#include "runtime/exec/exec.h"
+#include "runtime/exec/schedule.h"
+#include "runtime/materialize/runner.h"
+#include "runtime/state/store.h"
+#include "runtime/view/view.h"
+
+namespace flowc::cli {
+namespace {
+
+using runtime::Clock;
+using runtime::exec::RunResult;
+
+struct ScheduledWorkflow {
+  std::string name;
+  std::string schedule;
+  std::string time_zone;
+  std::string handled;  // the last ds handed on (every fire of one day owes the same run)
+};
+
+/// The project's workflows with a schedule that may run in `env` (a `model`
+/// stage workflow only outside production; skipped with a note otherwise).
+std::vector<ScheduledWorkflow> scheduled_workflows(const model::Model& model, const std::string& env) {
+  std::vector<ScheduledWorkflow> out;
+  for (const model::Workflow& workflow : model.workflows) {
+    if (workflow.schedule.empty()) continue;
+    if (workflow.stage == model::Stage::Model && env.empty()) {
+      std::cerr << "flowc: workflow `" << workflow.name
+                << "` is in stage `model`: not scheduled in production (pass --env to schedule it elsewhere)\n";
+      continue;
+    }
+    out.push_back({workflow.name, workflow.schedule, workflow.time_zone.empty() ? "UTC" : workflow.time_zone, {}});
+  }
+  return out;
+}
+
+/// The runs being driven, one thread each, and how they ended. Result lines
+/// go to stdout, one write each.
+class Runs {
+ public:
+  explicit Runs(std::stop_token cancel) : cancel_(std::move(cancel)) {}
+
+  void report(const std::string& line, bool failed) {
+    std::lock_guard lock(mutex_);
+    std::cout << line << '\n' << std::flush;
+    failed_ = failed_ || failed;
+  }
+
+  /// Drives `plan` (owned from now on) in a thread of its own.
+  void start(std::unique_ptr<plan::Plan> plan, RunDatabases databases, std::string root, uint32_t concurrency) {
+    // Threads of finished runs are joined as new ones start, so the list
+    // holds the runs in progress and the few that ended since.
+    threads_.remove_if([](const Driving& driving) { return driving.done.load(); });
+    Driving& driving = threads_.emplace_back();
+    driving.thread = std::jthread([this, &driving, plan = std::move(plan), databases = std::move(databases),
+                                   root = std::move(root), concurrency] {
+      drive(*plan, databases, root, concurrency);
+      driving.done = true;
+    });
+  }
+
+  /// Waits for every run started so far.
+  void join() { threads_.clear(); }
+  [[nodiscard]] bool any_failed() const { return failed_; }
+
+ private:
+  void drive(const plan::Plan& plan, const RunDatabases& databases, const std::string& root, uint32_t concurrency) {
+    runtime::PostgresTaskRunner runner;
+    runtime::alert::AlertDispatcher alerts(alert_options(plan, databases, root));
+    // Several runs share stderr: each line is emitted whole.
+    std::osyncstream progress(std::cerr);
+    progress << std::emit_on_flush;
+    std::unique_ptr<runtime::RunObserver> view = runtime::view::make_view(progress, false);
+    runtime::exec::RunRequest request = run_request(plan, databases, root, "schedule");
+    request.plan_json = plan::to_json(plan).dump();
+    request.concurrency = concurrency;
+    request.runner = &runner;
+    request.observer = view.get();
+    request.alerts = &alerts;
+    request.cancel = cancel_;
+    RunResult result = runtime::exec::execute_run(request);
+    const std::string what = fmt::format("{} for {}", plan.workflow, plan.ds);
+    switch (result.outcome) {
+      case RunResult::Outcome::Refused:
+        // Another scheduler (or an operator's `flowc run`) has this run.
+        report(fmt::format("{}: not started here: {}", what, result.message), false);
+        return;
+      case RunResult::Outcome::Error:
+        report(fmt::format("{}: failed: {}", what, without_password(result.message, databases.state_dsn)), true);
+        return;
+      case RunResult::Outcome::Finished: break;
+    }
+    bool succeeded = result.summary.status == runtime::RunStatus::Succeeded;
+    report(fmt::format("run {} of {}: {}", result.summary.run_id, what,
+                       succeeded ? std::string("succeeded")
+                                 : "failed: " + without_password(failure_reason(result, plan), databases.state_dsn)),
+           !succeeded);
+  }
+
+  std::stop_token cancel_;
+  std::mutex mutex_;
+  bool failed_ = false;
+  struct Driving {
+    std::atomic<bool> done{false};
+    std::jthread thread;
+  };
+  std::list<Driving> threads_;
+};
+
+/// What start_owed() did with an owed run.
+enum class Owed : uint8_t {
+  Handled,      // started, or skipped because the day succeeded already
+  TryAgain,     // the project has errors or a database is away: the next wake tries again
+  BadCommand,   // the command line cannot work (e.g. an --env no target declares): exit 2
+};
+
+/// Creates and starts the run `workflow` owes for `due`, unless a run of
+/// that day already succeeded (by hand or by a backfill).
+Owed start_owed(const ScheduleOptions& options, const ScheduledWorkflow& workflow,
+                const runtime::exec::ScheduledRun& due, Runs& runs) {
+  const std::string what = fmt::format("{} for {}", workflow.name, due.ds);
+  int exit_code = kExitOk;
+  std::optional<LoadedPlan> loaded = load_plan(PlanSelection{options.path, workflow.name, due.ds, options.env}, exit_code);
+  if (!loaded) {
+    if (exit_code == kExitUsage) return Owed::BadCommand;  // load_plan said why
+    runs.report(what + ": not started: the project has errors (see above); trying again", true);
+    return Owed::TryAgain;
+  }
+  RunOptions run_options;
+  run_options.dsn = options.dsn;
+  run_options.state_dsn = options.state_dsn;
+  std::optional<RunDatabases> databases = resolve_databases(loaded->plan, run_options, loaded->root);
+  if (!databases) {
+    runs.report(what + ": not started: no database to run it in (see above); trying again", true);
+    return Owed::TryAgain;
+  }
+  const plan::Plan& plan = loaded->plan;
+  runtime::state::StateStore store(databases->state_dsn, plan.state_schema.empty() ? "flow" : plan.state_schema);
+  runtime::state::Status migrated = store.migrate();
+  runtime::state::LatestRuns latest =
+      migrated ? store.latest_runs(plan.workflow, plan.env, plan.ds, plan.ds) : runtime::state::LatestRuns{migrated, {}};
+  if (!latest.status) {
+    runs.report(what + ": not started: " +
+                    without_password("the state database: " + latest.status.error, databases->state_dsn) +
+                    "; trying again",
+                true);
+    return Owed::TryAgain;
+  }
+  if (!latest.runs.empty() && latest.runs.front().run_status == runtime::RunStatus::Succeeded) {
+    runs.report(fmt::format("{}: skipped: run {} succeeded already", what, latest.runs.front().run_id), false);
+    return Owed::Handled;
+  }
+  runs.start(std::make_unique<plan::Plan>(std::move(loaded->plan)), std::move(*databases), loaded->root,
+             options.concurrency);
+  return Owed::Handled;
+}
+
+/// Sleeps until `until` or until stopped; false when stopped.
+bool sleep_until(std::stop_token stop, Clock::time_point until) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mutex);
+  wake.wait_until(lock, stop, until, [] { return false; });
+  return !stop.stop_requested();
+}
+
+}  // namespace
+
+int run_schedule(const ScheduleOptions& options) {
+  int exit_code = kExitOk;
+  std::unique_ptr<project::Compilation> compilation = load_checked_project(options.path, exit_code);
+  if (!compilation) return exit_code;
+  std::vector<ScheduledWorkflow> workflows = scheduled_workflows(compilation->model, options.env);
+  compilation.reset();
+  if (workflows.empty()) {
+    print_error("no workflow in " + options.path + " has a `schedule` to run" +
+                (options.env.empty() ? "" : " in env " + options.env));
+    return kExitUsage;
+  }
+
+  Interrupts interrupts;
+  Runs runs(interrupts.token());
+  bool bad_command = false;
+  while (!interrupts.fired() && !bad_command) {
+    const Clock::time_point now = Clock::now();
+    for (ScheduledWorkflow& workflow : workflows) {
+      std::optional<runtime::exec::ScheduledRun> due =
+          runtime::exec::latest_scheduled_run(workflow.schedule, workflow.time_zone, now);
+      if (!due || workflow.handled == due->ds) continue;
+      Owed owed = start_owed(options, workflow, *due, runs);
+      if (owed == Owed::Handled) workflow.handled = due->ds;
+      bad_command = bad_command || owed == Owed::BadCommand;
+    }
+    if (options.once || bad_command) break;
+    // Wake at the next fire of any workflow; at least once a minute, so a
+    // clock that jumps is noticed.
+    Clock::time_point wake = now + std::chrono::minutes(1);
+    for (const ScheduledWorkflow& workflow : workflows)
+      if (auto next = runtime::exec::next_fire_after(workflow.schedule, workflow.time_zone, now))
+        wake = std::min(wake, *next);
+    if (!sleep_until(interrupts.token(), wake)) break;
+  }
+  runs.join();
+  if (interrupts.fired())
+    std::cerr << "flowc: interrupted: runs in progress were stopped and recorded as failed (`flowc retry` resumes one)\n";
+  if (bad_command) return kExitUsage;
+  return runs.any_failed() ? kExitFailed : kExitOk;
+}
+
+}  // namespace flowc::cli

@@ -1,0 +1,47 @@
+#include "runtime/exec/schedule.h"
+
+#include <fmt/format.h>
+
+#include "compiler/cron/cron.h"
+
+namespace flowc::runtime::exec {
+
+using std::chrono::sys_seconds;
+
+namespace {
+
+std::optional<cron::CronSpec> spec_of(const std::string& schedule) {
+  cron::CronError error;
+  return cron::parse(schedule, error);
+}
+
+std::string zone_or_utc(const std::string& time_zone) { return time_zone.empty() ? "UTC" : time_zone; }
+
+}  // namespace
+
+std::optional<ScheduledRun> latest_scheduled_run(const std::string& schedule, const std::string& time_zone,
+                                                 Clock::time_point now) {
+  std::optional<cron::CronSpec> spec = spec_of(schedule);
+  if (!spec) return std::nullopt;
+  const std::string zone = zone_or_utc(time_zone);
+  std::optional<sys_seconds> fire =
+      cron::latest_fire(*spec, zone, std::chrono::floor<std::chrono::seconds>(now), std::chrono::days{366});
+  if (!fire) return std::nullopt;
+  std::optional<std::chrono::sys_days> day = cron::local_day(zone, *fire);
+  if (!day) return std::nullopt;
+  std::chrono::year_month_day ds{*day - std::chrono::days{1}};
+  return ScheduledRun{Clock::time_point{*fire},
+                      fmt::format("{:04}-{:02}-{:02}", int(ds.year()), unsigned(ds.month()), unsigned(ds.day()))};
+}
+
+std::optional<Clock::time_point> next_fire_after(const std::string& schedule, const std::string& time_zone,
+                                                 Clock::time_point now) {
+  std::optional<cron::CronSpec> spec = spec_of(schedule);
+  if (!spec) return std::nullopt;
+  std::optional<sys_seconds> fire =
+      cron::next_fire(*spec, zone_or_utc(time_zone), std::chrono::floor<std::chrono::seconds>(now));
+  if (!fire) return std::nullopt;
+  return Clock::time_point{*fire};
+}
+
+}  // namespace flowc::runtime::exec

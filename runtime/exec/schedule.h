@@ -1,0 +1,31 @@
+// What a workflow's `schedule` owes at an instant (`flowc schedule`): the
+// run its latest fire time stands for. A fire on local day D runs ds = D - 1,
+// `logical_date`, the day the run covers: the inverse of deadline.h, which
+// finds a run's fire as the first one on or after local midnight of ds + 1.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "runtime/events/events.h"
+
+namespace flowc::runtime::exec {
+
+/// A run a schedule owes.
+struct ScheduledRun {
+  Clock::time_point fire;
+  std::string ds;  // YYYY-MM-DD
+};
+
+/// The run the latest fire of `schedule` (cron text) in `time_zone` at or
+/// before `now` stands for, looking back at most a year. Nullopt when none
+/// fired in that year, or the schedule or zone cannot be read (the compiler
+/// rejects those).
+std::optional<ScheduledRun> latest_scheduled_run(const std::string& schedule, const std::string& time_zone,
+                                                 Clock::time_point now);
+
+/// The first fire of `schedule` strictly after `now`; nullopt as above.
+std::optional<Clock::time_point> next_fire_after(const std::string& schedule, const std::string& time_zone,
+                                                 Clock::time_point now);
+
+}  // namespace flowc::runtime::exec

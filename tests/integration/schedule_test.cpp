@@ -1,0 +1,137 @@
+// `flowc schedule` end to end: the built binary against the test cluster.
+// Each workflow's latest fire owes one run (trigger `schedule`) of the day
+// before the fire; two schedulers create it once between them; a day that
+// succeeded is skipped; a failed scheduled run is not created again (retry
+// is `flowc retry`); SIGTERM stops a long-running scheduler cleanly.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <csignal>
+
+#include "tests/integration/run_support.h"
+
+using namespace flowc::testing;
+
+namespace {
+
+/// A workflow firing every minute whose one task sleeps `sleep` seconds,
+/// then exits with `exit_code`.
+std::vector<std::pair<std::string, std::string>> minutely_project(int sleep, int exit_code,
+                                                                  const std::string& stage = "production") {
+  std::string flow = R"FLOW(target warehouse {
+  environment staging { schema_suffix = "_stg" }
+}
+
+route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow minutely {
+  owner      = "data-eng"
+  stage      = STAGE
+  schedule   = cron("* * * * *")
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task work {
+    run = command(["sh", "-c", "sleep SLEEP; exit EXIT"])
+  }
+}
+)FLOW";
+  flow.replace(flow.find("STAGE"), 5, stage);
+  flow.replace(flow.find("SLEEP"), 5, std::to_string(sleep));
+  flow.replace(flow.find("EXIT"), 4, std::to_string(exit_code));
+  return {{"s.flow", flow}};
+}
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+size_t lines(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
+
+const std::string kYesterday = "select ((now() at time zone 'utc')::date - 1)::text";
+
+}  // namespace
+
+TEST_CASE("schedule --once: two schedulers at once create the owed run once between them") {
+  std::string dsn = fresh_database("schedule_twice");
+  std::string project = write_project("schedule_twice", minutely_project(1, 0));
+  std::vector<std::string> args = {"schedule", ".", "--once", "--dsn", dsn};
+  Background first = start_flowc(project, args);
+  Background second = start_flowc(project, args);
+  int first_code = first.wait();
+  int second_code = second.wait();
+  std::string both = first.output() + second.output();
+  INFO(both);
+  CHECK(first_code == 0);
+  CHECK(second_code == 0);
+  // One ran it; the other was refused by the run lock or the unique
+  // scheduled run, or came after it and skipped the day.
+  CHECK(contains(both, "run 1 of minutely for " + query_one(dsn, kYesterday) + ": succeeded"));
+  CHECK((contains(both, ": not started here: ") || contains(both, ": skipped: run 1 succeeded already")));
+  CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
+  CHECK(query_one(dsn, "select trigger || ' ' || status || ' ' || ds from flow.runs") ==
+        "schedule succeeded " + query_one(dsn, kYesterday));
+
+  auto again = run_flowc(project, args);
+  INFO(again.output);
+  CHECK(again.exit_code == 0);
+  CHECK(contains(again.output, "minutely for " + query_one(dsn, kYesterday) + ": skipped: run 1 succeeded already"));
+  CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
+}
+
+TEST_CASE("schedule --once: a failed scheduled run exits 1 and is never created again") {
+  std::string dsn = fresh_database("schedule_failed");
+  std::string project = write_project("schedule_failed", minutely_project(0, 3));
+  std::vector<std::string> args = {"schedule", ".", "--once", "--dsn", dsn};
+  auto first = run_flowc(project, args);
+  INFO(first.output);
+  CHECK(first.exit_code == 1);
+  CHECK(contains(first.output, "run 1 of minutely for " + query_one(dsn, kYesterday) + ": failed: task work"));
+  auto second = run_flowc(project, args);
+  INFO(second.output);
+  CHECK(second.exit_code == 0);
+  CHECK(contains(second.output, "not started here: a scheduled run of minutely for " +
+                                    query_one(dsn, kYesterday) + " exists already (run 1)"));
+  CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
+}
+
+TEST_CASE("schedule: a long-running scheduler drives the owed run and stops cleanly on SIGTERM") {
+  std::string dsn = fresh_database("schedule_daemon");
+  std::string project = write_project("schedule_daemon", minutely_project(0, 0));
+  Background scheduler = start_flowc(project, {"schedule", ".", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select status from flow.runs", "succeeded", 60));
+  ::kill(scheduler.pid, SIGTERM);
+  int code = scheduler.wait();
+  INFO(scheduler.output());
+  CHECK(code == 0);
+  CHECK(contains(scheduler.output(), "run 1 of minutely for " + query_one(dsn, kYesterday) + ": succeeded"));
+  CHECK(query_one(dsn, "select count(*) from flow.runs where trigger = 'schedule'") == "1");
+}
+
+TEST_CASE("schedule: nothing to schedule is one line and exit 2") {
+  std::string dsn = fresh_database("schedule_nothing");
+  std::string project = write_project("schedule_nothing", minutely_project(0, 0, "model"));
+  auto model = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(model.output);
+  CHECK(model.exit_code == 2);
+  CHECK(contains(model.output, "workflow `minutely` is in stage `model`: not scheduled in production"));
+  CHECK(contains(model.output, "flowc: no workflow in . has a `schedule` to run\n"));
+  CHECK(lines(model.output) == 2);
+  CHECK(query_one(dsn, "select to_regclass('flow.runs') is null") == "t");  // nothing ran
+
+  // An environment no target declares: one line, exit 2, nothing run.
+  auto unknown = run_flowc(project, {"schedule", ".", "--once", "--env", "nope", "--dsn", dsn});
+  INFO(unknown.output);
+  CHECK(unknown.exit_code == 2);
+  CHECK(contains(unknown.output, "flowc: no environment `nope`"));
+  CHECK(lines(unknown.output) == 1);
+  CHECK(query_one(dsn, "select to_regclass('flow.runs') is null") == "t");
+
+  // In a non-production environment the model-stage workflow is scheduled.
+  auto staging = run_flowc(project, {"schedule", ".", "--once", "--env", "staging", "--dsn", dsn});
+  INFO(staging.output);
+  CHECK(staging.exit_code == 0);
+  CHECK(query_one(dsn, "select env || ' ' || status from flow.runs") == "staging succeeded");
+}

@@ -1,0 +1,52 @@
+// What a schedule owes at an instant (runtime/exec/schedule.h): the latest
+// fire at or before it, and the ds that fire stands for (the local day
+// before the fire, in the schedule's zone).
+#include "runtime/exec/schedule.h"
+
+#include <doctest/doctest.h>
+
+#include "runtime/exec/deadline.h"
+
+using namespace flowc::runtime;
+using namespace flowc::runtime::exec;
+using namespace std::chrono;
+
+namespace {
+
+Clock::time_point utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
+  return Clock::time_point{sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi}};
+}
+
+std::string owed(const std::string& schedule, const std::string& zone, Clock::time_point now) {
+  std::optional<ScheduledRun> run = latest_scheduled_run(schedule, zone, now);
+  return run ? format_instant(run->fire) + " ds " + run->ds : "none";
+}
+
+}  // namespace
+
+TEST_CASE("a daily schedule owes yesterday's run from its fire time on") {
+  CHECK(owed("0 7 * * *", "UTC", utc(2026, 11, 30, 7, 0)) == "2026-11-30T07:00:00Z ds 2026-11-29");
+  CHECK(owed("0 7 * * *", "UTC", utc(2026, 11, 30, 23, 59)) == "2026-11-30T07:00:00Z ds 2026-11-29");
+  // Before today's fire, the run owed is the one of the day before.
+  CHECK(owed("0 7 * * *", "UTC", utc(2026, 11, 30, 6, 59)) == "2026-11-29T07:00:00Z ds 2026-11-28");
+}
+
+TEST_CASE("the ds is the local day before the fire, in the schedule's zone") {
+  // 00:30 in Berlin on 1 December is 23:30 UTC on 30 November.
+  CHECK(owed("30 0 * * *", "Europe/Berlin", utc(2026, 11, 30, 23, 45)) == "2026-11-30T23:30:00Z ds 2026-11-30");
+  CHECK(owed("30 0 * * *", "UTC", utc(2026, 11, 30, 23, 45)) == "2026-11-30T00:30:00Z ds 2026-11-29");
+}
+
+TEST_CASE("every fire of an hourly schedule on one day owes the same ds") {
+  CHECK(owed("@hourly", "UTC", utc(2026, 11, 30, 1, 10)) == "2026-11-30T01:00:00Z ds 2026-11-29");
+  CHECK(owed("@hourly", "UTC", utc(2026, 11, 30, 22, 10)) == "2026-11-30T22:00:00Z ds 2026-11-29");
+}
+
+TEST_CASE("the next fire is strictly after now, and a bad schedule or zone owes nothing") {
+  std::optional<Clock::time_point> next = next_fire_after("0 7 * * *", "UTC", utc(2026, 11, 30, 7, 0));
+  REQUIRE(next);
+  CHECK(format_instant(*next) == "2026-12-01T07:00:00Z");
+  CHECK(owed("not cron", "UTC", utc(2026, 11, 30)) == "none");
+  CHECK(owed("0 7 * * *", "Mars/Olympus", utc(2026, 11, 30)) == "none");
+  CHECK_FALSE(next_fire_after("0 0 30 2 *", "UTC", utc(2026, 11, 30)));
+}
