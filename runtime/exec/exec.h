@@ -35,6 +35,10 @@ struct RunRequest {
   std::string log_dir = ".flow/logs";  // attempt logs: <log_dir>/<run_id>/<task>.<attempt>.log
   std::string project_dir = ".";       // command tasks run here
   uint32_t concurrency = 0;            // executors; 0 = plan->concurrency
+  /// False: this process starts no executors; `flowc worker` processes
+  /// claim and run the tasks (the scheduler still creates, watches and ends
+  /// the run).
+  bool execute_locally = true;
   std::chrono::milliseconds lease{30000};  // renewed every lease/3
   std::chrono::milliseconds poll{1000};    // the fallback when no NOTIFY arrives
   /// How long a lost state database is retried before the run gives up.

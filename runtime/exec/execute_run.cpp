@@ -58,8 +58,10 @@ state::NewRun new_run(const RunRequest& request) {
 // scheduler reads the run back to end it. Each read is a round trip saved.
 class Wakeup : public pqxx::notification_receiver {
  public:
-  Wakeup(pqxx::connection& connection, const std::string& channel, RunShared& shared, std::string own_prefix)
+  Wakeup(pqxx::connection& connection, const std::string& channel, ExecutorPool& pool, RunShared& shared,
+         std::string own_prefix)
       : pqxx::notification_receiver(connection, channel),
+        pool_(pool),
         shared_(shared),
         run_(std::to_string(shared.run_id) + " "),
         own_prefix_(std::move(own_prefix)) {}
@@ -71,11 +73,12 @@ class Wakeup : public pqxx::notification_receiver {
       return;
     }
     relevant = true;
-    shared_.wake_one();
+    pool_.wake_one();
   }
   bool relevant = false;
 
  private:
+  ExecutorPool& pool_;
   RunShared& shared_;
   std::string run_;
   std::string own_prefix_;
@@ -86,8 +89,8 @@ class Wakeup : public pqxx::notification_receiver {
 class Listener {
  public:
   /// Listens at once, so that nothing announced after the executors start is missed.
-  Listener(RunShared& shared, std::string channel, std::string own_prefix)
-      : shared_(shared), channel_(std::move(channel)), own_prefix_(std::move(own_prefix)) {
+  Listener(ExecutorPool& pool, RunShared& shared, std::string channel, std::string own_prefix)
+      : pool_(pool), shared_(shared), channel_(std::move(channel)), own_prefix_(std::move(own_prefix)) {
     open();
   }
   ~Listener() { close(); }
@@ -106,7 +109,7 @@ class Listener {
     try {
       // Short slices: this process's last finish may be counted just after
       // its NOTIFY arrived. Waiting on the socket costs no round trip.
-      while (!receiver_->relevant && !shared_.stopping() && !(use_settled && shared_.all_settled())) {
+      while (!receiver_->relevant && !pool_.stopping() && !(use_settled && shared_.all_settled())) {
         auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - SteadyClock::now()).count();
         if (left <= 0) break;
         left = std::min<int64_t>(left, 50000);
@@ -120,8 +123,8 @@ class Listener {
  private:
   void open() {
     try {
-      connection_ = std::make_unique<pqxx::connection>(shared_.request.state_dsn);
-      receiver_ = std::make_unique<Wakeup>(*connection_, channel_, shared_, own_prefix_);
+      connection_ = std::make_unique<pqxx::connection>(pool_.settings.state_dsn);
+      receiver_ = std::make_unique<Wakeup>(*connection_, channel_, pool_, shared_, own_prefix_);
     } catch (const std::exception&) {
       close();
     }
@@ -130,6 +133,7 @@ class Listener {
     receiver_.reset();
     connection_.reset();
   }
+  ExecutorPool& pool_;
   RunShared& shared_;
   std::string channel_;
   std::string own_prefix_;  // "<worker>:": the lease owners of this process's executors
@@ -208,7 +212,33 @@ class Lateness {
   std::optional<Clock::time_point> deadline_;  // reset once checked past due
 };
 
+// The directory of a `flowc run` (or retry) pool: its one run.
+class OneRun final : public RunDirectory {
+ public:
+  explicit OneRun(std::shared_ptr<RunShared> run) : run_(std::move(run)) {}
+  std::shared_ptr<RunShared> find(int64_t run_id, std::string& error) override {
+    if (run_id == run_->run_id) return run_;
+    error = fmt::format("this process serves run {} only", run_->run_id);
+    return nullptr;
+  }
+
+ private:
+  std::shared_ptr<RunShared> run_;
+};
+
 }  // namespace
+
+PoolSettings pool_settings(const RunRequest& request, const std::string& schema, std::optional<int64_t> run_id) {
+  PoolSettings settings;
+  settings.state_dsn = request.state_dsn;
+  settings.schema = schema;
+  settings.run_id = run_id;
+  settings.lease = request.lease;
+  settings.poll = request.poll;
+  settings.state_reconnect_timeout = request.state_reconnect_timeout;
+  settings.log_dir = request.log_dir;
+  return settings;
+}
 
 std::string default_worker() {
   char host[256] = {};
@@ -276,7 +306,10 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   const plan::Plan& plan = *request.plan;
   const std::string schema = store.schema();
   const int64_t run_id = options.run_id;
-  RunShared shared(request, run_id, Clock::now());
+  auto run = std::make_shared<RunShared>(request, run_id, Clock::now());
+  RunShared& shared = *run;
+  OneRun directory(run);
+  ExecutorPool pool(pool_settings(request, schema, run_id), directory);
   if (!request.log_dir.empty()) {
     std::error_code ignored;  // the runner reports a log it cannot write
     std::filesystem::create_directories(std::filesystem::path(request.log_dir) / std::to_string(run_id), ignored);
@@ -289,25 +322,25 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   shared.settled(options.kept.size());
   // A cancellation (Ctrl-C) stops the run without a fatal error: what it
   // leaves unfinished fails the run; what had already finished stands.
-  std::stop_callback on_cancel(request.cancel, [&shared] { shared.stop(); });
+  std::stop_callback on_cancel(request.cancel, [&pool] { pool.stop(); });
   Lateness lateness(shared, store, options);
 
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;
   uint32_t executors = request.concurrency ? request.concurrency : plan.concurrency;
-  executors = std::max<uint32_t>(executors, 1);
-  Listener listener(shared, state::notify_channel(schema), worker + ":");
-  std::jthread heartbeat([&shared](std::stop_token stop) { run_heartbeat(shared, stop); });
+  executors = request.execute_locally ? std::max<uint32_t>(executors, 1) : 0;
+  Listener listener(pool, shared, state::notify_channel(schema), worker + ":");
+  std::jthread heartbeat([&pool](std::stop_token stop) { run_heartbeat(pool, stop); });
   std::vector<std::thread> threads;
   for (uint32_t i = 0; i < executors; ++i)
-    threads.emplace_back([&shared, name = fmt::format("{}:{}", worker, i)] {
-      Executor executor(shared, name);
+    threads.emplace_back([&pool, name = fmt::format("{}:{}", worker, i)] {
+      Executor executor(pool, name);
       executor.run();
     });
 
   std::vector<state::TaskRow> rows;
   auto state_lost_since = SteadyClock::time_point::max();
   bool use_settled = true;
-  while (!shared.stopping()) {
+  while (!pool.stopping()) {
     state::TaskRows read = store.task_rows(run_id);
     if (read.status) {
       state_lost_since = SteadyClock::time_point::max();
@@ -317,13 +350,13 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
       // rather than read the run back in a loop.
       if (shared.all_settled()) use_settled = false;
     } else if (!read.status.connection_lost) {
-      shared.stop("reading the run's state: " + read.status.error);
+      pool.stop("reading the run's state: " + read.status.error);
       break;
     } else {
       auto now = SteadyClock::now();
       state_lost_since = std::min(state_lost_since, now);
       if (now - state_lost_since > request.state_reconnect_timeout) {
-        shared.stop(read.status.error);
+        pool.stop(read.status.error);
         break;
       }
     }
@@ -332,7 +365,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     lateness.check();
     listener.wait(lateness.until_due(request.poll), use_settled);
   }
-  shared.stop();
+  pool.stop();
   for (std::thread& thread : threads) thread.join();
   heartbeat.request_stop();
   heartbeat.join();
@@ -344,7 +377,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   if (final_rows.status) rows = std::move(final_rows.rows);
   bool succeeded = !rows.empty() || plan.tasks.empty();
   for (const state::TaskRow& row : rows) succeeded = succeeded && row.state == TaskState::Succeeded;
-  std::string fatal = shared.fatal_error();
+  std::string fatal = pool.fatal_error();
   // A fatal error (the state database lost) fails the run. A cancellation
   // is not one: a Ctrl-C after every task succeeded does not undo the run
   // (a backfill would run the day again).
@@ -371,7 +404,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     result.summary.alerts_suppressed = counts.suppressed;
     result.summary.alerts_failed = counts.failed;
   }
-  result.stale_writes = shared.stale_writes;
+  result.stale_writes = pool.stale_writes;
   if (!fatal.empty()) {
     result.outcome = RunResult::Outcome::Error;
     result.message = fmt::format("run {} stopped: {}", run_id, fatal);

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <numeric>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -25,10 +24,10 @@ state::FinishOutcome recorded_as(bool applied) {
 
 }  // namespace
 
-Executor::Executor(RunShared& shared, std::string worker)
-    : shared_(shared),
+Executor::Executor(ExecutorPool& pool, std::string worker)
+    : pool_(pool),
       worker_(std::move(worker)),
-      store_(shared.request.state_dsn, shared.plan.state_schema.empty() ? "flow" : shared.plan.state_schema),
+      store_(pool.settings.state_dsn, pool.settings.schema),
       random_state_(static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
                     std::hash<std::string>{}(worker_)) {}
 
@@ -43,28 +42,28 @@ double Executor::unit_random() {
 }
 
 void Executor::run() {
-  const state::ClaimRequest request = claim_request();
+  const state::ClaimRequest request = claim_request(pool_.settings.run_id);
   // The claim a finish handed over: the next task of this executor. It is
-  // performed even when the run is stopping (it then fails as stopped), so
+  // performed even when the pool is stopping (it then fails as stopped), so
   // no instance is left `running` under a lease nobody holds.
   std::optional<state::Claim> next;
-  while (next || !shared_.stopping()) {
+  while (next || pool_.claiming()) {
     if (!next) {
-      uint64_t seen = shared_.generation();
+      uint64_t seen = pool_.generation();
       state::ClaimOutcome claimed = store_.claim(request);
       if (!claimed.status) {
         if (claimed.status.connection_lost && reconnect_state(claimed.status)) {
-          // The claim may have committed before its reply was lost.
-          std::vector<uint32_t> every_task(shared_.plan.tasks.size());
-          std::iota(every_task.begin(), every_task.end(), 0u);
-          next = handed_over(shared_.run_id, every_task);
+          // The claim may have committed before its reply was lost; this
+          // executor holds nothing else, so what runs under its name is that.
+          state::ClaimOutcome held = store_.held_by(worker_);
+          if (held.status) next = std::move(held.claim);
           continue;
         }
-        if (!claimed.status.connection_lost) shared_.stop("claiming a task: " + claimed.status.error);
+        if (!claimed.status.connection_lost) pool_.stop("claiming a task: " + claimed.status.error);
         return;
       }
       if (!claimed.claim) {
-        shared_.wait_for_work(seen);
+        pool_.wait_for_work(seen);
         continue;
       }
       next = std::move(claimed.claim);
@@ -73,9 +72,28 @@ void Executor::run() {
     next.reset();
     // More is claimable (a fan-out): let one more executor look; it does
     // the same, so a fan-out spreads without empty claims.
-    if (claim.more) shared_.wake_one();
-    next = perform(claim);
+    if (claim.more) pool_.wake_one();
+    std::string why;
+    std::shared_ptr<RunShared> run = pool_.runs.find(claim.run_id, why);
+    if (!run) {
+      refuse(claim, why);
+      continue;
+    }
+    next = perform(*run, claim);
   }
+}
+
+void Executor::refuse(const state::Claim& claim, const std::string& why) {
+  state::Finish finish;
+  finish.run_id = claim.run_id;
+  finish.task = claim.task;
+  finish.token = claim.token;
+  finish.attempt = claim.attempt;
+  finish.state = TaskState::Failed;
+  finish.outcome = "failed";
+  finish.error_class = ErrorClass::Permanent;
+  finish.message = fmt::format("{} cannot run tasks of run {}: {}", worker_, claim.run_id, why);
+  record(finish);
 }
 
 std::optional<state::Claim> Executor::handed_over(int64_t run_id, const std::vector<uint32_t>& candidates) {
@@ -87,36 +105,37 @@ std::optional<state::Claim> Executor::handed_over(int64_t run_id, const std::vec
   return held.status ? held.claim : std::nullopt;
 }
 
-state::ClaimRequest Executor::claim_request() const {
+state::ClaimRequest Executor::claim_request(std::optional<int64_t> run_id) const {
   state::ClaimRequest request;
-  request.run_id = shared_.run_id;
+  request.run_id = run_id;
   request.owner = worker_;
-  request.lease = shared_.request.lease;
-  request.log_dir = shared_.request.log_dir;
+  request.lease = pool_.settings.lease;
+  request.log_dir = pool_.settings.log_dir;
   return request;
 }
 
 bool Executor::reconnect_state(const state::Status& lost) {
-  auto deadline = SteadyClock::now() + shared_.request.state_reconnect_timeout;
+  auto deadline = SteadyClock::now() + pool_.settings.state_reconnect_timeout;
   milliseconds pause(100);
   std::string error = lost.error;
   while (SteadyClock::now() < deadline) {
-    if (shared_.stopping()) return false;
+    if (pool_.stopping()) return false;
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, milliseconds(2000));
     state::Status status = store_.connect();
     if (status) return true;
     error = status.error;
   }
-  shared_.stop(error);
+  pool_.stop(error);
   return false;
 }
 
-pqxx::connection* Executor::target_connection(std::string& error) {
-  if (target_ && target_->is_open()) return target_.get();
+pqxx::connection* Executor::target_connection(const std::string& dsn, std::string& error) {
+  if (target_ && target_->is_open() && target_dsn_ == dsn) return target_.get();
   target_.reset();
+  target_dsn_ = dsn;
   try {
-    target_ = std::make_unique<pqxx::connection>(shared_.request.target_dsn);
+    target_ = std::make_unique<pqxx::connection>(dsn);
   } catch (const std::exception& e) {
     std::string what = e.what();
     if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
@@ -126,17 +145,18 @@ pqxx::connection* Executor::target_connection(std::string& error) {
   return target_.get();
 }
 
-std::optional<AttemptResult> Executor::check_external(const plan::Task& task, seconds& wait, seconds& poll) {
+std::optional<AttemptResult> Executor::check_external(const RunShared& run, const plan::Task& task, seconds& wait,
+                                                      seconds& poll) {
   for (const plan::ExternalDependency& dependency : task.external) {
     bool succeeded = false;
-    state::Status status = store_.external_succeeded(dependency.workflow, dependency.task, shared_.plan.ds,
-                                                     shared_.plan.env, succeeded);
+    state::Status status =
+        store_.external_succeeded(dependency.workflow, dependency.task, run.plan.ds, run.plan.env, succeeded);
     if (status && succeeded) continue;
     // A state database hiccup counts as "not yet": the next probe retries it.
     AttemptResult not_ready;
     not_ready.outcome = AttemptResult::Outcome::NotReady;
     not_ready.message = fmt::format("task {} of workflow {} has not succeeded for {}", dependency.task,
-                                    dependency.workflow, shared_.plan.ds);
+                                    dependency.workflow, run.plan.ds);
     wait = seconds(dependency.wait_seconds);
     poll = seconds(dependency.poll_seconds);
     return not_ready;
@@ -144,21 +164,21 @@ std::optional<AttemptResult> Executor::check_external(const plan::Task& task, se
   return std::nullopt;
 }
 
-AttemptResult Executor::attempt(const state::Claim& claim, const plan::Task& task, std::stop_token stop,
-                                std::optional<state::FinishOutcome>& recorded_in_target) {
+AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const plan::Task& task,
+                                std::stop_token stop, std::optional<state::FinishOutcome>& recorded_in_target) {
   AttemptContext context;
-  context.plan = &shared_.plan;
+  context.plan = &run.plan;
   context.task = claim.task_index;
   context.attempt = claim.attempt;
   context.run_id = claim.run_id;
   context.worker = worker_;
   context.log_path = claim.log_path;
-  context.target_dsn = shared_.request.target_dsn;
-  context.project_dir = shared_.request.project_dir;
+  context.target_dsn = run.request.target_dsn;
+  context.project_dir = run.request.project_dir;
   context.stop = stop;
-  if (task.kind != plan::TaskKind::Command && !shared_.request.target_dsn.empty()) {
+  if (task.kind != plan::TaskKind::Command && !run.request.target_dsn.empty()) {
     std::string error;
-    context.target = target_connection(error);
+    context.target = target_connection(run.request.target_dsn, error);
     if (!context.target) {
       AttemptResult failed;
       failed.error_class = ErrorClass::Transient;
@@ -167,14 +187,14 @@ AttemptResult Executor::attempt(const state::Claim& claim, const plan::Task& tas
       return failed;
     }
   }
-  if (shared_.state_in_target && context.target && task.kind == plan::TaskKind::Sql) {
+  if (run.state_in_target && context.target && task.kind == plan::TaskKind::Sql) {
     const std::string schema = store_.schema();
-    context.record_success_in = [this, &claim, &recorded_in_target, schema](pqxx::transaction_base& tx,
-                                                                            const AttemptResult& result) {
+    context.record_success_in = [this, &run, &claim, &recorded_in_target, schema](pqxx::transaction_base& tx,
+                                                                                  const AttemptResult& result) {
       try {
-        state::Finish finish = finish_for(claim, TaskState::Succeeded, result);
+        state::Finish finish = finish_for(run, claim, TaskState::Succeeded, result);
         // The hand-off commits with the write, or not at all.
-        if (!shared_.stopping()) finish.claim_next = claim_request();
+        if (pool_.claiming()) finish.claim_next = claim_request(claim.run_id);
         recorded_in_target = state::record_finish_in(tx, schema, finish);
         return recorded_in_target->applied;
       } catch (const std::exception&) {
@@ -185,14 +205,14 @@ AttemptResult Executor::attempt(const state::Claim& claim, const plan::Task& tas
       }
     };
   }
-  const std::string workflow = shared_.plan.workflow;
+  const std::string workflow = run.plan.workflow;
   context.previous_value = [this, &claim, &task, workflow](std::string_view check, std::string_view metric) {
     state::PreviousValue previous =
         store_.previous_value(claim.run_id, workflow, task.name, std::string(check), std::string(metric));
     return previous.value;
   };
   try {
-    return shared_.request.runner->run(context);
+    return run.request.runner->run(context);
   } catch (const std::exception& e) {
     AttemptResult failed;
     failed.message = std::string("internal error in the task runner: ") + e.what();
@@ -200,7 +220,8 @@ AttemptResult Executor::attempt(const state::Claim& claim, const plan::Task& tas
   }
 }
 
-state::Finish Executor::finish_for(const state::Claim& claim, TaskState state, const AttemptResult& result) const {
+state::Finish Executor::finish_for(const RunShared& run, const state::Claim& claim, TaskState state,
+                                   const AttemptResult& result) const {
   state::Finish finish;
   finish.run_id = claim.run_id;
   finish.task = claim.task;
@@ -218,7 +239,7 @@ state::Finish Executor::finish_for(const state::Claim& claim, TaskState state, c
   }
   finish.rows_written = result.rows_written;
   finish.expectations = result.expectations;
-  finish.dependents = shared_.dependents[claim.task_index];
+  finish.dependents = run.dependents[claim.task_index];
   return finish;
 }
 
@@ -226,11 +247,11 @@ state::FinishOutcome Executor::record(const state::Finish& finish) {
   while (true) {
     state::FinishOutcome outcome = store_.finish(finish);
     if (outcome.status) {
-      if (!outcome.applied) ++shared_.stale_writes;
+      if (!outcome.applied) ++pool_.stale_writes;
       return outcome;
     }
     if (!outcome.status.connection_lost) {
-      shared_.stop("recording task " + finish.task + ": " + outcome.status.error);
+      pool_.stop("recording task " + finish.task + ": " + outcome.status.error);
       return outcome;
     }
     if (!reconnect_state(outcome.status)) return outcome;
@@ -241,7 +262,7 @@ state::FinishOutcome Executor::record(const state::Finish& finish) {
     for (const state::TaskRow& row : rows.rows) {
       if (row.task != finish.task) continue;
       if (row.token != finish.token) {
-        ++shared_.stale_writes;
+        ++pool_.stale_writes;
         return recorded_as(false);
       }
       if (row.state != TaskState::Running) {
@@ -255,17 +276,17 @@ state::FinishOutcome Executor::record(const state::Finish& finish) {
   }
 }
 
-std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
-  if (claim.task_index >= shared_.plan.tasks.size()) {
-    shared_.stop(fmt::format("task {} (index {}) is not in the plan", claim.task, claim.task_index));
+std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim& claim) {
+  if (claim.task_index >= run.plan.tasks.size()) {
+    refuse(claim, fmt::format("task {} (index {}) is not in the run's plan", claim.task, claim.task_index));
     return std::nullopt;
   }
-  const plan::Task& task = shared_.plan.tasks[claim.task_index];
+  const plan::Task& task = run.plan.tasks[claim.task_index];
   const auto attempt_started = Clock::now();
   if (claim.previous != TaskState::Waiting)
-    shared_.emit(claim.task_index, TaskState::Running, claim.attempt, "", claim.log_path);
+    run.emit(claim.task_index, TaskState::Running, claim.attempt, "", claim.log_path);
 
-  std::stop_token stop = shared_.hold_lease(claim.token);
+  std::stop_token stop = pool_.hold_lease(claim.token);
   AttemptResult result;
   std::optional<state::FinishOutcome> recorded_in_target;
   seconds wait(0), poll(60);
@@ -276,17 +297,17 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
   if (claim.exhausted) {
     result.error_class = ErrorClass::Transient;
     result.message = fmt::format("the executor running attempt {} lost its lease and no attempts remain", claim.attempt);
-  } else if (auto not_ready = check_external(task, wait, poll)) {
+  } else if (auto not_ready = check_external(run, task, wait, poll)) {
     result = *not_ready;
   } else {
-    result = attempt(claim, task, stop, recorded_in_target);
+    result = attempt(run, claim, task, stop, recorded_in_target);
   }
-  shared_.release_lease(claim.token);
+  pool_.release_lease(claim.token);
   if (result.reconnect) target_.reset();
 
   // A commit lost with the connection (outcome unknown) may have recorded the
   // success with the write: the state database says which.
-  if (shared_.state_in_target && result.outcome == AttemptResult::Outcome::Failed && !claim.exhausted &&
+  if (run.state_in_target && result.outcome == AttemptResult::Outcome::Failed && !claim.exhausted &&
       (result.outcome_unknown || result.error_class == ErrorClass::Transient)) {
     state::TaskRows rows = store_.task_rows(claim.run_id);
     if (!rows.status && rows.status.connection_lost && reconnect_state(rows.status))
@@ -297,13 +318,13 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
         result.outcome = AttemptResult::Outcome::Succeeded;
         result.recorded_in_transaction = true;
         recorded_in_target = recorded_as(true);
-        recorded_in_target->next = handed_over(claim.run_id, shared_.dependents[claim.task_index]);
+        recorded_in_target->next = handed_over(claim.run_id, run.dependents[claim.task_index]);
       }
     }
   }
 
   Decision decision;
-  auto since_start = std::chrono::duration_cast<milliseconds>(Clock::now() - shared_.started);
+  auto since_start = std::chrono::duration_cast<milliseconds>(Clock::now() - run.started);
   switch (result.outcome) {
     case AttemptResult::Outcome::Succeeded:
       decision.state = TaskState::Succeeded;
@@ -320,7 +341,7 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
       decision = decide_failure(task.retry, result, claim.attempt, claim.max_attempts, unit_random());
       break;
   }
-  if (shared_.stopping() && !decision.final_failure() && decision.state != TaskState::Succeeded) {
+  if (pool_.stopping() && !decision.final_failure() && decision.state != TaskState::Succeeded) {
     decision.state = TaskState::Failed;
     decision.message = "the run was stopped" + (decision.message.empty() ? "" : ": " + decision.message);
   }
@@ -329,18 +350,18 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
   if (result.outcome == AttemptResult::Outcome::Succeeded && result.recorded_in_transaction) {
     outcome = recorded_in_target.value_or(recorded_as(true));
   } else {
-    state::Finish finish = finish_for(claim, decision.state, result);
+    state::Finish finish = finish_for(run, claim, decision.state, result);
     finish.not_before = decision.not_before;
     finish.error_class = decision.state == TaskState::Succeeded ? ErrorClass::None : decision.error_class;
     finish.message = decision.message;
     if (decision.final_failure()) {
-      finish.downstream = plan::downstream_of(shared_.plan, claim.task_index);
+      finish.downstream = plan::downstream_of(run.plan, claim.task_index);
       finish.blocked_message = "upstream " + task.name + " failed";
     }
     // Hand-off: this executor takes the first dependent its success makes
     // ready, in the same statement (record() takes it up from the database
     // when the statement's reply is lost).
-    if (decision.state == TaskState::Succeeded && !shared_.stopping()) finish.claim_next = claim_request();
+    if (decision.state == TaskState::Succeeded && pool_.claiming()) finish.claim_next = claim_request(claim.run_id);
     outcome = record(finish);
   }
   if (!outcome.status) return std::nullopt;  // the state database is gone: the run stops
@@ -349,17 +370,17 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
   if (!outcome.applied) return std::nullopt;
   // The handed-over task's lease is renewed from now on: raising an
   // incident below may wait on its channels for longer than a lease.
-  if (outcome.next) shared_.hold_lease(outcome.next->token);
+  if (outcome.next) pool_.hold_lease(outcome.next->token);
 
   if (decision.state != TaskState::Waiting || claim.previous != TaskState::Waiting)
-    shared_.emit(claim.task_index, decision.state, claim.attempt, decision.message, claim.log_path);
-  shared_.settled((decision.final_failure() || decision.state == TaskState::Succeeded ? 1 : 0) +
+    run.emit(claim.task_index, decision.state, claim.attempt, decision.message, claim.log_path);
+  run.settled((decision.final_failure() || decision.state == TaskState::Succeeded ? 1 : 0) +
                   outcome.blocked.size());
   for (uint32_t blocked : outcome.blocked)
-    shared_.emit(blocked, TaskState::UpstreamFailed, 0, "upstream " + task.name + " failed", "");
-  for (uint32_t promoted : outcome.promoted) shared_.emit(promoted, TaskState::Ready, 0, "", "");
+    run.emit(blocked, TaskState::UpstreamFailed, 0, "upstream " + task.name + " failed", "");
+  for (uint32_t promoted : outcome.promoted) run.emit(promoted, TaskState::Ready, 0, "", "");
   if (decision.state == TaskState::RetryWait || decision.state == TaskState::Waiting)
-    shared_.due_at(SteadyClock::now() + decision.not_before);
+    pool_.due_at(SteadyClock::now() + decision.not_before);
 
   Incident incident;
   incident.run_id = claim.run_id;
@@ -369,13 +390,13 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
   incident.started = attempt_started;
   incident.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - attempt_started);
   // A cancelled or stopped run pages no one for the attempts it stopped.
-  if (decision.final_failure() && !shared_.stopping()) {
+  if (decision.final_failure() && !pool_.stopping()) {
     incident.kind = Incident::Kind::Failure;
     incident.error_class = decision.error_class;
     incident.sqlstate = result.sqlstate;
     incident.exit_code = result.exit_code;
     incident.message = decision.message;
-    shared_.raise(incident);
+    run.raise(incident);
   } else if (decision.state == TaskState::Succeeded && result.warnings) {
     incident.kind = Incident::Kind::Warning;
     // The runner's message names the values; without one, name the checks.
@@ -384,7 +405,7 @@ std::optional<state::Claim> Executor::perform(const state::Claim& claim) {
       for (const ExpectationResult& expectation : result.expectations)
         if (expectation.warn && !expectation.passed)
           incident.message += (incident.message.empty() ? "expectation failed: " : ", ") + expectation.check;
-    shared_.raise(incident);
+    run.raise(incident);
   }
   return std::move(outcome.next);
 }

@@ -20,22 +20,21 @@ bool nap(std::stop_token stop, std::chrono::milliseconds duration) {
 
 }  // namespace
 
-void run_heartbeat(RunShared& shared, std::stop_token stop) {
+void run_heartbeat(ExecutorPool& pool, std::stop_token stop) {
   using std::chrono::milliseconds;
-  const milliseconds lease = shared.request.lease;
+  const milliseconds lease = pool.settings.lease;
   const milliseconds interval = std::max(lease / 3, milliseconds(10));
-  std::jthread watchdog([&shared, lease](std::stop_token watchdog_stop) {
+  std::jthread watchdog([&pool, lease](std::stop_token watchdog_stop) {
     const milliseconds check = std::max(lease / 6, milliseconds(5));
-    while (nap(watchdog_stop, check)) shared.stop_overdue(lease / 2);
+    while (nap(watchdog_stop, check)) pool.stop_overdue(lease / 2);
   });
-  state::StateStore store(shared.request.state_dsn,
-                          shared.plan.state_schema.empty() ? "flow" : shared.plan.state_schema);
+  state::StateStore store(pool.settings.state_dsn, pool.settings.schema);
   while (nap(stop, interval)) {
-    std::vector<std::string> tokens = shared.held_tokens();
+    std::vector<std::string> tokens = pool.held_tokens();
     if (tokens.empty()) continue;
     state::Renewed renewed = store.renew(tokens, lease);
     // A failed renewal extends nothing: the watchdog fences if it lasts.
-    if (renewed.status) shared.renewed(tokens, renewed.tokens);
+    if (renewed.status) pool.renewed(tokens, renewed.tokens);
   }
 }
 

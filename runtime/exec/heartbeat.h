@@ -9,11 +9,11 @@
 
 #include <stop_token>
 
-#include "runtime/exec/run_shared.h"
+#include "runtime/exec/pool.h"
 
 namespace flowc::runtime::exec {
 
 /// Runs until `stop` is requested.
-void run_heartbeat(RunShared& shared, std::stop_token stop);
+void run_heartbeat(ExecutorPool& pool, std::stop_token stop);
 
 }  // namespace flowc::runtime::exec

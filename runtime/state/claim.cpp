@@ -351,6 +351,25 @@ limit 1)",
   return out;
 }
 
+ClaimOutcome StateStore::held_by(const std::string& owner) {
+  ClaimOutcome out;
+  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select t.task, t.task_index, t.attempts, t.max_attempts, t.lease_token::text, coalesce(a.log_path, ''),
+       t.run_id
+from {schema}.task_runs t
+left join {schema}.attempts a on a.run_id = t.run_id and a.task = t.task and a.attempt = t.attempts
+where t.state = 'running' and t.lease_owner = $1
+order by t.run_id, t.task_index
+limit 1)",
+                    schema_),
+        owner);
+    if (!r.empty()) out.claim = taken_over(r[0], 0, r[0][6].as<int64_t>());
+  });
+  return out;
+}
+
 Renewed StateStore::renew(const std::vector<std::string>& tokens, std::chrono::milliseconds lease) {
   Renewed out;
   if (tokens.empty()) return out;

@@ -229,6 +229,10 @@ class StateStore {
   /// finish's reply was lost (the commit's outcome had to be read back).
   ClaimOutcome held_by(int64_t run_id, const std::string& owner, const std::vector<uint32_t>& among);
 
+  /// Any instance of any run `running` under a lease of `owner`: what a
+  /// claim whose reply was lost took for an executor that holds nothing else.
+  ClaimOutcome held_by(const std::string& owner);
+
   /// Extends the leases of `tokens` by `lease`; returns those still held.
   Renewed renew(const std::vector<std::string>& tokens, std::chrono::milliseconds lease);
 
