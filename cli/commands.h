@@ -2,6 +2,7 @@
 // 1 the thing checked failed, 2 usage or environment error (cli.md).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,9 @@ int run_graph(const GraphOptions& options);
 
 struct RunOptions {
   PlanSelection selection;
-  uint32_t concurrency = 0;      // 0 = the workflow's `concurrency`
+  /// Tasks at once; unset = the workflow's `concurrency`; 0 = this process
+  /// runs no task (`flowc worker` processes do).
+  std::optional<uint32_t> concurrency;
   bool dry_run = false;
   std::string dsn;               // overrides every target's DSN
   std::string state_dsn;         // the state database (default: the target's)
@@ -126,12 +129,23 @@ int run_backfill(const BackfillOptions& options);
 struct ScheduleOptions {
   std::string path = ".";        // the project (compiled again at every fire)
   std::string env;               // "" = production
-  uint32_t concurrency = 0;      // executors per run; 0 = the workflow's `concurrency`
+  std::optional<uint32_t> concurrency;  // tasks at once per run, as for `flowc run`
   bool once = false;             // create and drive what is owed now, then exit
   std::string dsn;
   std::string state_dsn;
 };
 int run_schedule(const ScheduleOptions& options);
+
+/// `flowc worker`: executors that claim and run ready task instances of any
+/// running run in the state database, until SIGINT or SIGTERM (then the
+/// attempts in progress finish first).
+struct WorkerOptions {
+  std::string path = ".";        // the project: command tasks run here, logs go to its .flow/logs
+  uint32_t slots = 4;            // tasks at once
+  std::string dsn;               // overrides every target's DSN
+  std::string state_dsn;         // default: $FLOW_STATE_DSN, else the project's target, else .flow/pg
+};
+int run_worker(const WorkerOptions& options);
 
 /// `flowc cutover W [PATH]`: the cutover checklist of workflow W; exit 0
 /// only when every item holds.

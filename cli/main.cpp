@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "compile, then execute one run of a workflow");
   add_selection(run_cmd, run.selection, true);
-  run_cmd->add_option("--concurrency", run.concurrency, "tasks at once (default: the workflow's concurrency)");
+  run_cmd->add_option("--concurrency", run.concurrency,
+                      "tasks at once (default: the workflow's concurrency; 0: none here, `flowc worker` runs them)");
   run_cmd->add_flag("--dry-run", run.dry_run, "print the plan and what would run; touch nothing");
   run_cmd->add_option("--dsn", run.dsn, "the database for every target (overrides env())");
   run_cmd->add_option("--state-dsn", run.state_dsn, "the state database (default: $FLOW_STATE_DSN, else the target)");
@@ -132,7 +133,17 @@ int main(int argc, char** argv) {
       "schedule", "the long-running scheduler: creates and drives the runs each workflow's `schedule` owes");
   schedule_cmd->add_option("path", schedule.path, "the project (default: .)");
   schedule_cmd->add_option("--env", schedule.env, "the environment (default: production)");
-  schedule_cmd->add_option("--concurrency", schedule.concurrency, "tasks at once per run (default: the workflow's)");
+  schedule_cmd->add_option("--concurrency", schedule.concurrency,
+                           "tasks at once per run (default: the workflow's; 0: none here, `flowc worker` runs them)");
+
+  WorkerOptions worker;
+  auto* worker_cmd = app.add_subcommand(
+      "worker", "claim and run ready tasks of any running run in the state database, until SIGINT or SIGTERM");
+  worker_cmd->add_option("path", worker.path, "the project: command tasks run here, logs go to .flow/logs (default: .)");
+  worker_cmd->add_option("--slots", worker.slots, "tasks at once")->capture_default_str()->check(CLI::Range(1u, 1024u));
+  worker_cmd->add_option("--dsn", worker.dsn, "the database for every target (overrides env())");
+  worker_cmd->add_option("--state-dsn", worker.state_dsn,
+                         "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
   schedule_cmd->add_flag("--once", schedule.once, "create and drive the runs owed now, then exit");
   schedule_cmd->add_option("--dsn", schedule.dsn, "the database for every target (overrides env())");
   schedule_cmd->add_option("--state-dsn", schedule.state_dsn,
@@ -206,6 +217,7 @@ int main(int argc, char** argv) {
   if (impact_cmd->parsed()) return run_impact(impact);
   if (cutover_cmd->parsed()) return run_cutover(cutover);
   if (schedule_cmd->parsed()) return run_schedule(schedule);
+  if (worker_cmd->parsed()) return run_worker(worker);
   if (ops_cmd->parsed()) return run_ops(ops);
   if (db_start_cmd->parsed()) return run_db_start(db_path);
   if (db_stop_cmd->parsed()) return run_db_stop(db_path);

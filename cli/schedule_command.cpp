@@ -75,7 +75,8 @@ class Runs {
   }
 
   /// Drives `plan` (owned from now on) in a thread of its own.
-  void start(std::unique_ptr<plan::Plan> plan, RunDatabases databases, std::string root, uint32_t concurrency) {
+  void start(std::unique_ptr<plan::Plan> plan, RunDatabases databases, std::string root,
+             std::optional<uint32_t> concurrency) {
     // Threads of finished runs are joined as new ones start, so the list
     // holds the runs in progress and the few that ended since.
     threads_.remove_if([](const Driving& driving) { return driving.done.load(); });
@@ -92,7 +93,8 @@ class Runs {
   [[nodiscard]] bool any_failed() const { return failed_; }
 
  private:
-  void drive(const plan::Plan& plan, const RunDatabases& databases, const std::string& root, uint32_t concurrency) {
+  void drive(const plan::Plan& plan, const RunDatabases& databases, const std::string& root,
+             std::optional<uint32_t> concurrency) {
     runtime::PostgresTaskRunner runner;
     runtime::alert::AlertDispatcher alerts(alert_options(plan, databases, root));
     // Several runs share stderr: each line is emitted whole.
@@ -101,7 +103,8 @@ class Runs {
     std::unique_ptr<runtime::RunObserver> view = runtime::view::make_view(progress, false);
     runtime::exec::RunRequest request = run_request(plan, databases, root, "schedule");
     request.plan_json = plan::to_json(plan).dump();
-    request.concurrency = concurrency;
+    request.concurrency = concurrency.value_or(0);
+    request.execute_locally = concurrency != 0u;
     request.runner = &runner;
     request.observer = view.get();
     request.alerts = &alerts;

@@ -49,7 +49,5 @@ std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateSt
 /// `run_id`'s instances (nullopt: any running run's, for a worker).
 PoolSettings pool_settings(const RunRequest& request, const std::string& schema, std::optional<int64_t> run_id);
 
-/// "<host>:<pid>".
-std::string default_worker();
 
 }  // namespace flowc::runtime::exec

@@ -90,6 +90,10 @@ struct RetrySelection {
 /// of the task did not succeed. A retry raises no Late incident. Never throws.
 RunResult retry_run(const RunRequest& request, const RetrySelection& selection);
 
+/// "<host>:<pid>": how a process's executors are named (each appends ":<n>")
+/// in leases and attempts, unless the request names them.
+std::string default_worker();
+
 /// cli.md's exit code for a run: 0 when it finished and succeeded, 1 when it
 /// finished and failed, 2 when it was refused (another run of the same
 /// workflow, ds and env is in progress) or the state database failed.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <map>
 #include <memory>
 #include <pqxx/pqxx>
 #include <thread>
@@ -139,6 +140,29 @@ class Listener {
   std::string own_prefix_;  // "<worker>:": the lease owners of this process's executors
   std::unique_ptr<pqxx::connection> connection_;
   std::unique_ptr<Wakeup> receiver_;
+};
+
+// With no executors here (`--concurrency 0`), the operator view learns what
+// workers did from the rows the scheduler reads back anyway: each change of
+// state is announced once.
+class ForeignProgress {
+ public:
+  ForeignProgress(RunShared& shared, bool enabled) : shared_(shared), enabled_(enabled) {}
+  void saw(const std::vector<state::TaskRow>& rows) {
+    if (!enabled_) return;
+    for (const state::TaskRow& row : rows) {
+      if (row.index >= shared_.plan.tasks.size()) continue;
+      auto& last = seen_[row.index];
+      if (last == std::make_pair(row.state, row.attempts)) continue;
+      last = {row.state, row.attempts};
+      shared_.emit(row.index, row.state, row.attempts, is_final(row.state) ? row.message : "", "");
+    }
+  }
+
+ private:
+  RunShared& shared_;
+  bool enabled_;
+  std::map<uint32_t, std::pair<TaskState, uint32_t>> seen_;
 };
 
 bool all_final(const std::vector<state::TaskRow>& rows) {
@@ -338,6 +362,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     });
 
   std::vector<state::TaskRow> rows;
+  ForeignProgress foreign(shared, executors == 0);
   auto state_lost_since = SteadyClock::time_point::max();
   bool use_settled = true;
   while (!pool.stopping()) {
@@ -345,6 +370,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     if (read.status) {
       state_lost_since = SteadyClock::time_point::max();
       rows = std::move(read.rows);
+      foreign.saw(rows);
       if (all_final(rows)) break;
       // In-memory counts are a hint; should one be wrong, stop trusting it
       // rather than read the run back in a loop.

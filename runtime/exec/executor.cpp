@@ -93,6 +93,9 @@ void Executor::refuse(const state::Claim& claim, const std::string& why) {
   finish.outcome = "failed";
   finish.error_class = ErrorClass::Permanent;
   finish.message = fmt::format("{} cannot run tasks of run {}: {}", worker_, claim.run_id, why);
+  // Without the run's plan, its downstream comes from the recorded dependencies.
+  if (store_.downstream(claim.run_id, claim.task_index, finish.downstream))
+    finish.blocked_message = "upstream " + claim.task + " failed";
   record(finish);
 }
 

@@ -351,6 +351,23 @@ limit 1)",
   return out;
 }
 
+Status StateStore::downstream(int64_t run_id, uint32_t task_index, std::vector<uint32_t>& out) {
+  out.clear();
+  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(with recursive down(task_index) as (
+  select t.task_index from {schema}.task_runs t where t.run_id = $1 and $2::integer = any (t.deps)
+  union
+  select t.task_index from {schema}.task_runs t join down d on d.task_index = any (t.deps) where t.run_id = $1
+)
+select task_index from down order by 1)",
+                    schema_),
+        run_id, static_cast<int>(task_index));
+    for (const auto& row : r) out.push_back(row[0].as<uint32_t>());
+  });
+}
+
 ClaimOutcome StateStore::held_by(const std::string& owner) {
   ClaimOutcome out;
   out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {

@@ -25,7 +25,8 @@ StoredRun StateStore::stored_run(int64_t run_id) {
         with_schema("{schema}.runs", schema_))[0][0].as<bool>();
     pqxx::result r = tx.exec_params(
         with_schema(std::string(R"(select workflow, ds::text, env, stage, trigger, status, plan::text, )") +
-                        (has_retries ? "retries" : "0") + " from {schema}.runs where id = $1",
+                        (has_retries ? "retries" : "0") +
+                        ", (extract(epoch from coalesce(started_at, now())) * 1000)::bigint from {schema}.runs where id = $1",
                     schema_),
         run_id);
     if (r.empty()) return;
@@ -38,6 +39,7 @@ StoredRun StateStore::stored_run(int64_t run_id) {
     out.run_status = parse_run_status(r[0][5].as<std::string>()).value_or(RunStatus::Failed);
     out.plan_json = r[0][6].as<std::string>();
     out.retries = r[0][7].as<int>();
+    out.started = Clock::time_point{std::chrono::milliseconds(r[0][8].as<int64_t>())};
   });
   return out;
 }

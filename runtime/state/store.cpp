@@ -97,6 +97,10 @@ select $1, t.name, t.idx, case when t.deps = '{}' then 'ready' else 'pending' en
 from unnest($2::text[], $3::integer[], $4::text[], $5::integer[]) as t(name, idx, deps, max_attempts))",
                                schema_),
                    created.run_id, "{" + names + "}", "{" + indexes + "}", "{" + deps + "}", "{" + max_attempts + "}");
+    // Announced like a finish (with no lease owner), so idle `flowc worker`
+    // processes claim its first tasks now rather than at their next poll.
+    if (run.status == RunStatus::Running)
+      tx.exec_params("select pg_notify($1, $2)", notify_channel(schema_), std::to_string(created.run_id) + " ");
     tx.commit();
     // A large run can change what task_runs looks like faster than
     // autovacuum re-analyzes it (a minute), and the executors plan the claim

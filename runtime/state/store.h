@@ -159,6 +159,7 @@ struct StoredRun {
   RunStatus run_status = RunStatus::Failed;
   std::string plan_json;             // runs.plan
   int retries = 0;                   // how many times `flowc retry` drove it again
+  Clock::time_point started;         // runs.started_at (now, for a run not started)
 };
 
 /// One task instance to run again, and the attempts it may use from now on.
@@ -228,6 +229,11 @@ class StateStore {
   /// lease of `owner`, as its Claim: the task a finish handed over when the
   /// finish's reply was lost (the commit's outcome had to be read back).
   ClaimOutcome held_by(int64_t run_id, const std::string& owner, const std::vector<uint32_t>& among);
+
+  /// Everything downstream of task `task_index` in run `run_id`, from the
+  /// instances' recorded dependencies (for a failure recorded without the
+  /// run's plan at hand); `ok` false when the database could not say.
+  Status downstream(int64_t run_id, uint32_t task_index, std::vector<uint32_t>& out);
 
   /// Any instance of any run `running` under a lease of `owner`: what a
   /// claim whose reply was lost took for an executor that holds nothing else.

@@ -14,8 +14,8 @@ std::string with_log(std::string text, const std::string& log_path) {
 
 }  // namespace
 
-PlainView::PlainView(std::ostream& out, std::function<Clock::time_point()> now)
-    : out_(out), now_(now ? std::move(now) : [] { return Clock::now(); }) {}
+PlainView::PlainView(std::ostream& out, std::function<Clock::time_point()> now, bool for_worker)
+    : out_(out), now_(now ? std::move(now) : [] { return Clock::now(); }), for_worker_(for_worker) {}
 
 void PlainView::write(Clock::time_point at, const std::string& text) {
   if (at == Clock::time_point{}) at = now_();  // an event without a time
@@ -34,6 +34,11 @@ void PlainView::on_run_started(int64_t run_id, const plan::Plan& plan) {
   for (const plan::Task& task : plan.tasks) tasks_.push_back(task.name);
   last_.assign(tasks_.size(), Last{});
   std::string env = plan.env.empty() ? "" : ", env " + plan.env;
+  if (for_worker_) {
+    workflow_ = fmt::format("{} run {}", plan.workflow, run_id);
+    write(now_(), fmt::format("{} (ds {}{}): taking up its ready tasks", workflow_, plan.ds, env));
+    return;
+  }
   write(now_(), fmt::format("{} run {} started (ds {}{}, {} {})", workflow_, run_id, plan.ds, env, tasks_.size(),
                             tasks_.size() == 1 ? "task" : "tasks"));
 }

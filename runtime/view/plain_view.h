@@ -21,7 +21,11 @@ class PlainView final : public RunObserver {
  public:
   /// `out` must outlive the view. `now` stamps the run's start and end lines
   /// (task lines use their event's time); the system clock when empty.
-  explicit PlainView(std::ostream& out, std::function<Clock::time_point()> now = {});
+  /// `for_worker`: the view of one run's tasks in a `flowc worker`, whose
+  /// output interleaves runs: task lines name the run
+  /// (`daily_kpi run 12 stage_orders running (attempt 1)`) and the start
+  /// line says the worker took the run up, not that the run started.
+  explicit PlainView(std::ostream& out, std::function<Clock::time_point()> now = {}, bool for_worker = false);
 
   void on_run_started(int64_t run_id, const plan::Plan& plan) override;
   void on_task(const TaskEvent& event) override;
@@ -34,7 +38,8 @@ class PlainView final : public RunObserver {
   std::ostream& out_;
   std::function<Clock::time_point()> now_;
   std::mutex mutex_;
-  std::string workflow_;
+  bool for_worker_;
+  std::string workflow_;  // what starts each task line: the workflow, and the run for a worker
   std::vector<std::string> tasks_;
   struct Last {
     TaskState state = TaskState::Pending;

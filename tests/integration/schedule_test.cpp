@@ -135,3 +135,19 @@ TEST_CASE("schedule: nothing to schedule is one line and exit 2") {
   CHECK(staging.exit_code == 0);
   CHECK(query_one(dsn, "select env || ' ' || status from flow.runs") == "staging succeeded");
 }
+
+TEST_CASE("schedule --concurrency 0: the scheduler creates and ends the run, a worker executes it") {
+  std::string dsn = fresh_database("schedule_worker");
+  std::string project = write_project("schedule_worker", minutely_project(0, 0));
+  Background worker = start_flowc(project, {"worker", ".", "--dsn", dsn, "--state-dsn", dsn});
+  REQUIRE(wait_for(dsn, "select to_regclass('flow.runs') is not null", "t", 30));  // the worker migrated
+  auto scheduled = run_flowc(project, {"schedule", ".", "--once", "--concurrency", "0", "--dsn", dsn});
+  INFO(scheduled.output);
+  CHECK(scheduled.exit_code == 0);
+  CHECK(contains(scheduled.output, "run 1 of minutely for " + query_one(dsn, kYesterday) + ": succeeded"));
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+  INFO(worker.output());
+  CHECK(contains(worker.output(), "minutely run 1 work succeeded"));
+  CHECK(query_one(dsn, "select count(*) from flow.attempts where outcome = 'succeeded'") == "1");
+}

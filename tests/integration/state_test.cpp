@@ -271,6 +271,41 @@ TEST_CASE("held_by finds the instance a lost reply claimed for an owner, as its 
   CHECK(again.claim->log_path == finished.next->log_path);
 }
 
+TEST_CASE("held_by an owner alone finds its running instance in any run, with the run's id") {
+  Db db;
+  int64_t first = db.run(make_run({{}}));
+  int64_t second = db.run(make_run({{}}));
+  CHECK_FALSE(db.store.held_by("host:1:0").claim);
+  ClaimRequest any = request(first, "host:1:0");
+  any.run_id = std::nullopt;  // as a worker claims
+  ClaimOutcome a = db.store.claim(any);
+  REQUIRE(a.claim);
+  CHECK(a.claim->run_id == first);  // oldest run first
+  ClaimOutcome held = db.store.held_by("host:1:0");
+  REQUIRE_MESSAGE(held.status.ok, held.status.error);
+  REQUIRE(held.claim);
+  CHECK(held.claim->run_id == first);
+  CHECK(held.claim->token == a.claim->token);
+  CHECK(held.claim->log_path == a.claim->log_path);
+  CHECK_FALSE(db.store.held_by("host:2:0").claim);
+  ClaimOutcome b = db.store.claim(any);
+  REQUIRE(b.claim);
+  CHECK(b.claim->run_id == second);
+}
+
+TEST_CASE("the downstream of a task comes from the recorded dependencies") {
+  Db db;
+  // t0 -> t1 -> t3, t0 -> t2 -> t3, t4 alone.
+  int64_t run = db.run(make_run({{}, {0}, {0}, {1, 2}, {}}));
+  std::vector<uint32_t> down;
+  REQUIRE(db.store.downstream(run, 0, down));
+  CHECK(down == std::vector<uint32_t>{1, 2, 3});
+  REQUIRE(db.store.downstream(run, 2, down));
+  CHECK(down == std::vector<uint32_t>{3});
+  REQUIRE(db.store.downstream(run, 4, down));
+  CHECK(down.empty());
+}
+
 TEST_CASE("a final failure blocks everything downstream") {
   Db db;
   int64_t run = db.run(make_run({{}, {0}, {1}, {}}));

@@ -113,6 +113,19 @@ TEST_CASE("plain lines: one timestamped line per change") {
         "2026-11-24T07:01:05Z daily_kpi run 12 failed in 1m05s\n");
 }
 
+TEST_CASE("plain lines of a worker name the run, since its output interleaves runs") {
+  std::ostringstream out;
+  view::PlainView plain(out, [] { return kStart; }, true);
+  plan::Plan p = make_plan();
+  plain.on_run_started(12, p);
+  plain.on_task(event(0, TaskState::Running, 1, 2));
+  plain.on_task(event(0, TaskState::Succeeded, 1, 3));
+  CHECK(out.str() ==
+        "2026-11-24T07:00:00Z daily_kpi run 12 (ds 2026-11-24): taking up its ready tasks\n"
+        "2026-11-24T07:00:02Z daily_kpi run 12 extract_orders running (attempt 1)\n"
+        "2026-11-24T07:00:03Z daily_kpi run 12 extract_orders succeeded (attempt 1, 1.0s)\n");
+}
+
 TEST_CASE("the summary has status and a row per task and warnings and alerts and where to look next") {
   std::ostringstream out;
   view::print_summary(failed_summary(), make_plan(), out);

@@ -1,0 +1,107 @@
+// `flowc worker`: find the state database, bind each run the worker takes up
+// to this machine (the target's DSN from this machine's environment or
+// --dsn, the run's alert routes, a view on stderr), and hand over to
+// runtime/exec's serve(). Wiring only.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <syncstream>
+
+#include "cli/commands.h"
+#include "cli/interrupt.h"
+#include "cli/load.h"
+#include "cli/run_databases.h"
+#include "cli/run_wiring.h"
+#include "cli/state_database.h"
+#include "runtime/alert/dispatcher.h"
+#include "runtime/exec/exec.h"
+#include "runtime/exec/worker.h"
+#include "runtime/materialize/runner.h"
+#include "runtime/view/plain_view.h"
+
+namespace flowc::cli {
+namespace {
+
+/// One run on this worker: its alert sink and its lines on stderr, each
+/// emitted whole (the worker's runs share stderr).
+class CliBinding final : public runtime::exec::RunBinding {
+ public:
+  CliBinding(int64_t run_id, const plan::Plan& plan, const RunDatabases& databases, const std::string& root,
+             runtime::TaskRunner& runner)
+      : alerts_(alert_options(plan, databases, root)), progress_(std::cerr), view_(progress_, {}, true) {
+    progress_ << std::emit_on_flush;
+    request = run_request(plan, databases, root, "worker");
+    request.runner = &runner;
+    request.observer = &view_;
+    request.alerts = &alerts_;
+    view_.on_run_started(run_id, plan);
+  }
+
+ private:
+  runtime::alert::AlertDispatcher alerts_;
+  std::osyncstream progress_;
+  runtime::view::PlainView view_;
+};
+
+class CliBinder final : public runtime::exec::RunBinder {
+ public:
+  CliBinder(const WorkerOptions& options, StateDatabase state, std::string root)
+      : options_(options), state_(std::move(state)), root_(std::move(root)) {}
+
+  std::unique_ptr<runtime::exec::RunBinding> bind(int64_t run_id, const plan::Plan& plan,
+                                                  std::string& error) override {
+    RunOptions run_options;
+    // The private cluster is the target too when no DSN is given anywhere.
+    run_options.dsn = options_.dsn.empty() && state_.embedded ? state_.dsn : options_.dsn;
+    run_options.state_dsn = state_.dsn;
+    std::optional<RunDatabases> databases = resolve_databases(plan, run_options, root_);
+    if (!databases) {
+      error = "no DSN for target `" + plan.target + "` on this worker" +
+              (plan.target_dsn_env.empty() ? std::string(" (pass --dsn)") : " (set " + plan.target_dsn_env + " or pass --dsn)");
+      return nullptr;
+    }
+    return std::make_unique<CliBinding>(run_id, plan, *databases, root_, runner_);
+  }
+
+ private:
+  const WorkerOptions& options_;
+  StateDatabase state_;
+  std::string root_;
+  runtime::PostgresTaskRunner runner_;  // shared by every run: it keeps no state between attempts
+};
+
+}  // namespace
+
+int run_worker(const WorkerOptions& options) {
+  std::error_code error;
+  std::filesystem::path root = std::filesystem::absolute(options.path, error);
+  if (error || !std::filesystem::is_directory(root)) {
+    print_error(options.path + ": not a directory");
+    return kExitUsage;
+  }
+  std::optional<StateDatabase> state = find_state_database(StateDatabaseRequest{options.path, "", options.state_dsn});
+  if (!state) return kExitUsage;
+
+  CliBinder binder(options, *state, root.string());
+  Interrupts interrupts;
+  runtime::exec::WorkerRequest request;
+  request.state_dsn = state->dsn;
+  request.schema = state->schema;
+  request.slots = options.slots;
+  request.log_dir = (root / ".flow" / "logs").string();
+  request.worker = runtime::exec::default_worker();
+  request.binder = &binder;
+  request.drain = interrupts.token();
+  std::cerr << "flowc: worker " << request.worker << " with " << request.slots
+            << (request.slots == 1 ? " slot" : " slots")
+            << " is claiming tasks; SIGINT or SIGTERM lets the attempts in progress finish, then exits\n";
+  runtime::exec::WorkerResult result = runtime::exec::serve(request);
+  if (!result.ok) {
+    print_error(without_password(result.message, state->dsn));
+    return kExitUsage;
+  }
+  std::cerr << "flowc: worker " << request.worker << " stopped\n";
+  return kExitOk;
+}
+
+}  // namespace flowc::cli

@@ -1,0 +1,160 @@
+#include "runtime/exec/worker.h"
+
+#include <fmt/format.h>
+
+#include <list>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <pqxx/pqxx>
+#include <thread>
+#include <vector>
+
+#include "compiler/plan/json.h"
+#include "runtime/exec/drive.h"
+#include "runtime/exec/executor.h"
+#include "runtime/exec/heartbeat.h"
+#include "runtime/exec/pool.h"
+#include "runtime/exec/run_shared.h"
+#include "runtime/state/store.h"
+
+namespace flowc::runtime::exec {
+namespace {
+
+using std::chrono::milliseconds;
+
+// The runs a worker serves, found by id: the plan read from runs.plan and
+// bound to this machine the first time a task of the run is claimed, then
+// kept for the next claims. The least recently used runs beyond a few dozen
+// are forgotten (an attempt still running keeps its run alive).
+class StoredRuns final : public RunDirectory {
+ public:
+  explicit StoredRuns(const WorkerRequest& request)
+      : binder_(*request.binder), store_(request.state_dsn, request.schema) {}
+
+  std::shared_ptr<RunShared> find(int64_t run_id, std::string& error) override {
+    std::lock_guard lock(mutex_);
+    for (auto it = runs_.begin(); it != runs_.end(); ++it) {
+      if ((*it)->run->run_id != run_id) continue;
+      runs_.splice(runs_.begin(), runs_, it);  // most recently used first
+      return std::shared_ptr<RunShared>(runs_.front(), &*runs_.front()->run);
+    }
+    state::StoredRun stored = store_.stored_run(run_id);
+    if (!stored.status || !stored.found) {
+      error = stored.status ? "the run is not in the state database" : "reading its plan: " + stored.status.error;
+      return nullptr;
+    }
+    auto entry = std::make_shared<Entry>();
+    std::string why;
+    std::optional<plan::Plan> plan =
+        plan::plan_from_json(nlohmann::json::parse(stored.plan_json, nullptr, false), why);
+    if (!plan) {
+      error = "its stored plan cannot be read: " + why;
+      return nullptr;
+    }
+    entry->plan = std::move(*plan);
+    entry->binding = binder_.bind(run_id, entry->plan, error);
+    if (!entry->binding) return nullptr;
+    entry->binding->request.plan = &entry->plan;
+    entry->run.emplace(entry->binding->request, run_id, stored.started);
+    runs_.push_front(entry);
+    if (runs_.size() > kKept) runs_.pop_back();
+    return std::shared_ptr<RunShared>(entry, &*entry->run);
+  }
+
+ private:
+  static constexpr size_t kKept = 32;
+  struct Entry {
+    plan::Plan plan;
+    std::unique_ptr<RunBinding> binding;
+    std::optional<RunShared> run;  // refers to `plan` and `binding->request`
+  };
+  RunBinder& binder_;
+  std::mutex mutex_;
+  state::StateStore store_;  // used under mutex_
+  std::list<std::shared_ptr<Entry>> runs_;
+};
+
+// Wakes an idle executor for every finish or new run announced by another
+// process; this worker's own finishes hand work over by themselves.
+class Announcements : public pqxx::notification_receiver {
+ public:
+  Announcements(pqxx::connection& connection, const std::string& channel, ExecutorPool& pool, std::string own)
+      : pqxx::notification_receiver(connection, channel), pool_(pool), own_(std::move(own)) {}
+  void operator()(const std::string& payload, int) override {
+    std::string_view owner = std::string_view(payload).substr(std::min(payload.size(), payload.find(' ') + 1));
+    if (!owner.empty() && owner.starts_with(own_)) return;
+    pool_.wake_one();
+  }
+
+ private:
+  ExecutorPool& pool_;
+  std::string own_;
+};
+
+// Listens while the pool claims; polls (the executors' own fallback) while
+// the state database is away.
+void listen_while_claiming(ExecutorPool& pool, const std::string& channel, const std::string& own, milliseconds poll) {
+  std::unique_ptr<pqxx::connection> connection;
+  std::unique_ptr<Announcements> receiver;
+  while (pool.claiming()) {
+    try {
+      if (!connection) {
+        connection = std::make_unique<pqxx::connection>(pool.settings.state_dsn);
+        receiver = std::make_unique<Announcements>(*connection, channel, pool, own);
+      }
+      // Short slices: a drain is noticed within 50 ms.
+      connection->await_notification(0, 50000);
+    } catch (const std::exception&) {
+      receiver.reset();
+      connection.reset();
+      std::this_thread::sleep_for(std::min(poll, milliseconds(200)));
+    }
+  }
+  receiver.reset();
+}
+
+}  // namespace
+
+WorkerResult serve(const WorkerRequest& request) {
+  WorkerResult result;
+  if (!request.binder) {
+    result.message = "internal error: a worker needs a run binder";
+    return result;
+  }
+  state::StateStore store(request.state_dsn, request.schema);
+  if (state::Status migrated = store.migrate(); !migrated) {
+    result.message = "the state database: " + migrated.error;
+    return result;
+  }
+  StoredRuns runs(request);
+  PoolSettings settings;
+  settings.state_dsn = request.state_dsn;
+  settings.schema = request.schema;
+  settings.lease = request.lease;
+  settings.poll = request.poll;
+  settings.state_reconnect_timeout = request.state_reconnect_timeout;
+  settings.log_dir = request.log_dir;
+  ExecutorPool pool(settings, runs);  // run_id unset: any running run's instances
+  std::stop_callback on_drain(request.drain, [&pool] { pool.drain(); });
+
+  const std::string worker = request.worker.empty() ? default_worker() : request.worker;
+  std::jthread heartbeat([&pool](std::stop_token stop) { run_heartbeat(pool, stop); });
+  std::vector<std::thread> executors;
+  for (uint32_t i = 0; i < std::max<uint32_t>(request.slots, 1); ++i)
+    executors.emplace_back([&pool, name = fmt::format("{}:{}", worker, i)] {
+      Executor executor(pool, name);
+      executor.run();
+    });
+  listen_while_claiming(pool, state::notify_channel(request.schema), worker + ":", request.poll);
+  for (std::thread& executor : executors) executor.join();
+  heartbeat.request_stop();
+  heartbeat.join();
+
+  result.stale_writes = pool.stale_writes;
+  result.message = pool.fatal_error();
+  result.ok = result.message.empty();
+  return result;
+}
+
+}  // namespace flowc::runtime::exec

@@ -1,0 +1,65 @@
+// `flowc worker`: executors that claim ready task instances of any running
+// run in a state schema and execute them. The same Executor, claim, lease,
+// heartbeat and finish as `flowc run` (runtime.md: no second mechanism);
+// what differs is where a run comes from: its plan is read from runs.plan
+// the first time a task of it is claimed, and the caller binds it to this
+// machine (DSNs, alert routes, the view). The run's scheduler (`flowc run`
+// or `flowc schedule`) still creates, watches and ends the run.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <stop_token>
+#include <string>
+
+#include "compiler/plan/plan.h"
+#include "runtime/exec/exec.h"
+
+namespace flowc::runtime::exec {
+
+/// One run bound to this worker: `request` has the plan, the DSNs, the log
+/// and project directories, the runner, observer and alerts filled in. An
+/// implementation owns whatever those pointers point to.
+class RunBinding {
+ public:
+  virtual ~RunBinding() = default;
+  RunRequest request;
+};
+
+/// Binds runs to the worker's machine (the CLI: DSNs from its environment).
+class RunBinder {
+ public:
+  virtual ~RunBinder() = default;
+  /// A binding for run `run_id`, whose stored plan is `plan` (kept alive by
+  /// the worker as long as the binding); nullptr with `error` set when this
+  /// worker cannot run its tasks (e.g. no DSN for its target here).
+  virtual std::unique_ptr<RunBinding> bind(int64_t run_id, const plan::Plan& plan, std::string& error) = 0;
+};
+
+struct WorkerRequest {
+  std::string state_dsn;
+  std::string schema = "flow";
+  uint32_t slots = 4;                         // executors
+  std::chrono::milliseconds lease{30000};
+  std::chrono::milliseconds poll{1000};       // the fallback when no NOTIFY arrives
+  std::chrono::milliseconds state_reconnect_timeout{60000};
+  std::string log_dir = ".flow/logs";         // attempt logs of the tasks this worker runs
+  std::string worker;                         // "" = "<host>:<pid>"; executors append ":<n>"
+  RunBinder* binder = nullptr;                // required
+  /// SIGTERM: claim nothing new, finish the attempts in progress, return.
+  std::stop_token drain;
+};
+
+struct WorkerResult {
+  bool ok = false;
+  std::string message;       // why the worker stopped, when not ok (no DSN)
+  uint64_t stale_writes = 0;
+};
+
+/// Serves until `request.drain` is requested and the attempts in progress
+/// are recorded, or the state database is lost for longer than
+/// state_reconnect_timeout. Migrates the state schema first. Never throws.
+WorkerResult serve(const WorkerRequest& request);
+
+}  // namespace flowc::runtime::exec

@@ -1,0 +1,160 @@
+// `flowc worker` end to end: the built binary against the test cluster. A
+// run started with --concurrency 0 (no executors of its own) is executed by
+// workers, through the same claims, leases and finishes; two workers share
+// a run's tasks; SIGTERM lets the attempts in progress finish; a run a
+// worker cannot serve fails its task with a clear message and no secret.
+#include <doctest/doctest.h>
+
+#include <csignal>
+
+#include "tests/integration/run_support.h"
+
+using namespace flowc::testing;
+
+namespace {
+
+/// A fan-out of `width` command tasks sleeping `sleep` seconds, after one
+/// first task, and a SQL task at the end writing `out.done`.
+std::vector<std::pair<std::string, std::string>> fan_out_project(int width, const std::string& sleep) {
+  std::string flow = R"FLOW(target warehouse {
+  dsn = env("WORKER_TEST_DSN")
+}
+
+route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow fan {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task first {
+    run = command(["true"])
+  }
+)FLOW";
+  std::string after;
+  for (int i = 0; i < width; ++i) {
+    std::string name = "wide_" + std::to_string(i);
+    flow += "\n  task " + name + " {\n    after = [first]\n    run = command([\"sleep\", \"" + sleep + "\"])\n  }\n";
+    after += (after.empty() ? "" : ", ") + name;
+  }
+  flow += "\n  task last {\n    after = [" + after + R"(]
+    writes = "out.done"
+    mode   = overwrite_partition(ds)
+    sql    = "select ${ds} as ds, 1 as n"
+  }
+}
+)";
+  return {{"fan.flow", flow}};
+}
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+/// The state schema exists (the run that created it started).
+bool state_ready(const std::string& dsn) {
+  return wait_for(dsn, "select to_regclass('flow.runs') is not null", "t", 30);
+}
+
+}  // namespace
+
+TEST_CASE("worker: a run with --concurrency 0 is executed by two workers sharing its tasks") {
+  std::string dsn = fresh_database("worker_share");
+  std::string project = write_project("worker_share", fan_out_project(6, "0.5"));
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  // The schema exists before the workers start, as it does in production.
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);
+
+  Background a = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
+  Background b = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
+  ::usleep(500 * 1000);  // both listening
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.output, "this process runs no task"));
+  // Its view follows what the workers did, from the rows it reads back.
+  CHECK(contains(run.output, "fan last succeeded"));
+  CHECK(contains(run.output, "succeeded"));
+  // Every attempt ran on a worker; both workers took some.
+  const std::string run2 = "(select id from flow.runs where ds = '2026-11-02')";
+  CHECK(query_one(dsn, "select count(*) from flow.attempts where run_id = " + run2) == "8");
+  CHECK(query_one(dsn, "select count(*) from flow.attempts where outcome = 'succeeded' and run_id = " + run2) == "8");
+  CHECK(query_one(dsn, "select count(distinct regexp_replace(worker, ':[0-9]+$', '')) from flow.attempts "
+                       "where run_id = " + run2) == "2");
+  CHECK(query_one(dsn, "select count(*) from out.done where ds = '2026-11-02'") == "1");
+
+  ::kill(a.pid, SIGTERM);
+  ::kill(b.pid, SIGTERM);
+  CHECK(a.wait() == 0);
+  CHECK(b.wait() == 0);
+  INFO(a.output());
+  CHECK(contains(a.output(), "fan run "));  // its task lines name the run
+  CHECK(contains(a.output(), "stopped"));
+  CHECK_FALSE(contains(a.output() + b.output() + run.output, dsn));
+}
+
+TEST_CASE("worker: SIGTERM lets the attempt in progress finish and be recorded, then the worker exits 0") {
+  std::string dsn = fresh_database("worker_drain");
+  std::string project = write_project("worker_drain", fan_out_project(1, "2"));
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);
+
+  Background worker = start_flowc(project, {"worker", ".", "--slots", "1"}, env);
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
+  REQUIRE(wait_for(dsn, "select state from flow.task_runs t join flow.runs r on r.id = t.run_id "
+                        "where r.ds = '2026-11-02' and t.task = 'wide_0'", "running", 30));
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+  INFO(worker.output());
+  // The sleeping task finished under the draining worker; nothing new was claimed.
+  CHECK(query_one(dsn, "select t.state from flow.task_runs t join flow.runs r on r.id = t.run_id "
+                       "where r.ds = '2026-11-02' and t.task = 'wide_0'") == "succeeded");
+  CHECK(query_one(dsn, "select t.state from flow.task_runs t join flow.runs r on r.id = t.run_id "
+                       "where r.ds = '2026-11-02' and t.task = 'last'") == "ready");
+  // Another worker finishes the run.
+  Background second = start_flowc(project, {"worker", ".", "--slots", "1"}, env);
+  CHECK(run.wait() == 0);
+  ::kill(second.pid, SIGTERM);
+  CHECK(second.wait() == 0);
+  CHECK(query_one(dsn, "select status from flow.runs where ds = '2026-11-02'") == "succeeded");
+}
+
+TEST_CASE("worker: a run whose target has no DSN on the worker fails its task with a clear message") {
+  std::string dsn = fresh_database("worker_unbound");
+  std::string project = write_project("worker_unbound", fan_out_project(1, "0"));
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, {"WORKER_TEST_DSN=" + dsn}).exit_code == 0);
+  // This worker has the state database but not WORKER_TEST_DSN.
+  Background worker = start_flowc(project, {"worker", ".", "--state-dsn", dsn});
+  REQUIRE(state_ready(dsn));
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, {"WORKER_TEST_DSN=" + dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 1);
+  CHECK(query_one(dsn, "select t.state || ': ' || t.message from flow.task_runs t join flow.runs r on r.id = t.run_id "
+                       "where r.ds = '2026-11-02' and t.task = 'first'")
+            .find("failed: ") == 0);
+  std::string message = query_one(dsn, "select t.message from flow.task_runs t join flow.runs r on r.id = t.run_id "
+                                       "where r.ds = '2026-11-02' and t.task = 'first'");
+  CHECK(contains(message, "cannot run tasks of run "));
+  CHECK(contains(message, "no DSN for target `warehouse` on this worker (set WORKER_TEST_DSN or pass --dsn)"));
+  // Its downstream is blocked from the recorded dependencies: the run ends.
+  CHECK(query_one(dsn, "select string_agg(t.state, ',' order by t.task_index) from flow.task_runs t "
+                       "join flow.runs r on r.id = t.run_id where r.ds = '2026-11-02'") ==
+        "failed,upstream_failed,upstream_failed");
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+  CHECK_FALSE(contains(worker.output() + run.output, dsn));
+}
+
+TEST_CASE("worker: no state database is one line and exit 2, and a bad --slots is a usage error") {
+  std::string project = write_project("worker_usage", fan_out_project(1, "0"));
+  auto none = run_flowc(project, {"worker", "."});
+  INFO(none.output);
+  CHECK(none.exit_code == 2);
+  CHECK(std::count(none.output.begin(), none.output.end(), '\n') == 1);
+  auto slots = run_flowc(project, {"worker", ".", "--slots", "0"});
+  CHECK(slots.exit_code == 2);
+  CHECK(contains(slots.output, "--slots"));
+}
