@@ -85,10 +85,10 @@ int run_worker(const WorkerOptions& options) {
   CliBinder binder(options, *state, root.string());
   Interrupts interrupts;
   runtime::exec::WorkerRequest request;
-  request.state_dsn = state->dsn;
-  request.schema = state->schema;
+  request.pool.state_dsn = state->dsn;
+  request.pool.schema = state->schema;
+  request.pool.log_dir = (root / ".flow" / "logs").string();
   request.slots = options.slots;
-  request.log_dir = (root / ".flow" / "logs").string();
   request.worker = runtime::exec::default_worker();
   request.binder = &binder;
   request.drain = interrupts.token();

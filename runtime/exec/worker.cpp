@@ -30,7 +30,7 @@ using std::chrono::milliseconds;
 class StoredRuns final : public RunDirectory {
  public:
   explicit StoredRuns(const WorkerRequest& request)
-      : binder_(*request.binder), store_(request.state_dsn, request.schema) {}
+      : binder_(*request.binder), store_(request.pool.state_dsn, request.pool.schema) {}
 
   std::shared_ptr<RunShared> find(int64_t run_id, std::string& error) override {
     std::lock_guard lock(mutex_);
@@ -122,20 +122,15 @@ WorkerResult serve(const WorkerRequest& request) {
     result.message = "internal error: a worker needs a run binder";
     return result;
   }
-  state::StateStore store(request.state_dsn, request.schema);
+  state::StateStore store(request.pool.state_dsn, request.pool.schema);
   if (state::Status migrated = store.migrate(); !migrated) {
     result.message = "the state database: " + migrated.error;
     return result;
   }
   StoredRuns runs(request);
-  PoolSettings settings;
-  settings.state_dsn = request.state_dsn;
-  settings.schema = request.schema;
-  settings.lease = request.lease;
-  settings.poll = request.poll;
-  settings.state_reconnect_timeout = request.state_reconnect_timeout;
-  settings.log_dir = request.log_dir;
-  ExecutorPool pool(settings, runs);  // run_id unset: any running run's instances
+  PoolSettings settings = request.pool;
+  settings.run_id.reset();  // any running run's instances
+  ExecutorPool pool(settings, runs);
   std::stop_callback on_drain(request.drain, [&pool] { pool.drain(); });
 
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;
@@ -146,7 +141,7 @@ WorkerResult serve(const WorkerRequest& request) {
       Executor executor(pool, name);
       executor.run();
     });
-  listen_while_claiming(pool, state::notify_channel(request.schema), worker + ":", request.poll);
+  listen_while_claiming(pool, state::notify_channel(settings.schema), worker + ":", settings.poll);
   for (std::thread& executor : executors) executor.join();
   heartbeat.request_stop();
   heartbeat.join();

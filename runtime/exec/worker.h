@@ -15,6 +15,7 @@
 
 #include "compiler/plan/plan.h"
 #include "runtime/exec/exec.h"
+#include "runtime/exec/pool.h"
 
 namespace flowc::runtime::exec {
 
@@ -38,13 +39,10 @@ class RunBinder {
 };
 
 struct WorkerRequest {
-  std::string state_dsn;
-  std::string schema = "flow";
+  /// The state database, leases, polling and the log directory of the tasks
+  /// this worker runs; `run_id` is ignored (a worker claims any run's tasks).
+  PoolSettings pool;
   uint32_t slots = 4;                         // executors
-  std::chrono::milliseconds lease{30000};
-  std::chrono::milliseconds poll{1000};       // the fallback when no NOTIFY arrives
-  std::chrono::milliseconds state_reconnect_timeout{60000};
-  std::string log_dir = ".flow/logs";         // attempt logs of the tasks this worker runs
   std::string worker;                         // "" = "<host>:<pid>"; executors append ":<n>"
   RunBinder* binder = nullptr;                // required
   /// SIGTERM: claim nothing new, finish the attempts in progress, return.
