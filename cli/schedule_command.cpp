@@ -26,7 +26,6 @@
 #include "cli/state_database.h"
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
-#include "runtime/exec/deadline.h"
 #include "runtime/exec/exec.h"
 #include "runtime/exec/schedule.h"
 #include "runtime/materialize/runner.h"
