@@ -24,12 +24,16 @@ std::optional<ScheduledRun> latest_scheduled_run(const std::string& schedule, co
   std::optional<cron::CronSpec> spec = spec_of(schedule);
   if (!spec) return std::nullopt;
   const std::string zone = zone_or_utc(time_zone);
+  const std::chrono::days year{366};
   std::optional<sys_seconds> fire =
-      cron::latest_fire(*spec, zone, std::chrono::floor<std::chrono::seconds>(now), std::chrono::days{366});
+      cron::latest_fire(*spec, zone, std::chrono::floor<std::chrono::seconds>(now), year);
   if (!fire) return std::nullopt;
-  std::optional<std::chrono::sys_days> day = cron::local_day(zone, *fire);
+  // The interval this fire closes began at the previous fire.
+  std::optional<sys_seconds> began = cron::latest_fire(*spec, zone, *fire - std::chrono::seconds{1}, year);
+  if (!began) return std::nullopt;
+  std::optional<std::chrono::sys_days> day = cron::local_day(zone, *began);
   if (!day) return std::nullopt;
-  std::chrono::year_month_day ds{*day - std::chrono::days{1}};
+  std::chrono::year_month_day ds{*day};
   return ScheduledRun{Clock::time_point{*fire},
                       fmt::format("{:04}-{:02}-{:02}", int(ds.year()), unsigned(ds.month()), unsigned(ds.day()))};
 }

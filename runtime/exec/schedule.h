@@ -1,7 +1,11 @@
 // What a workflow's `schedule` owes at an instant (`flowc schedule`): the
-// run its latest fire time stands for. A fire on local day D runs ds = D - 1,
-// `logical_date`, the day the run covers: the inverse of deadline.h, which
-// finds a run's fire as the first one on or after local midnight of ds + 1.
+// run its latest fire time stands for. A fire closes the interval that began
+// at the previous fire; the run's ds is `logical_date`, the local date of
+// that start (docs/language.md §5.5): yesterday for a daily schedule, the
+// previous Monday for a weekly one, the first of last month for a monthly
+// one. For a schedule firing at most once a day this is the inverse of
+// deadline.h, which finds a run's fire as the first one on or after local
+// midnight of ds + 1.
 #pragma once
 
 #include <optional>
@@ -18,9 +22,9 @@ struct ScheduledRun {
 };
 
 /// The run the latest fire of `schedule` (cron text) in `time_zone` at or
-/// before `now` stands for, looking back at most a year. Nullopt when none
-/// fired in that year, or the schedule or zone cannot be read (the compiler
-/// rejects those).
+/// before `now` stands for, looking back at most a year for it and a year
+/// before it for the previous fire. Nullopt when there are no two such
+/// fires, or the schedule or zone cannot be read (the compiler rejects those).
 std::optional<ScheduledRun> latest_scheduled_run(const std::string& schedule, const std::string& time_zone,
                                                  Clock::time_point now);
 

@@ -1,6 +1,6 @@
 // `flowc schedule` end to end: the built binary against the test cluster.
-// Each workflow's latest fire owes one run (trigger `schedule`) of the day
-// before the fire; two schedulers create it once between them; a day that
+// Each workflow's latest fire owes one run (trigger `schedule`) of the
+// interval that fire closes; two schedulers create it once between them; a day that
 // succeeded is skipped; a failed scheduled run is not created again (retry
 // is `flowc retry`); SIGTERM stops a long-running scheduler cleanly.
 #include <doctest/doctest.h>
@@ -50,7 +50,10 @@ bool contains(const std::string& text, const std::string& needle) { return text.
 
 size_t lines(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
 
-const std::string kYesterday = "select ((now() at time zone 'utc')::date - 1)::text";
+/// The ds a minutely schedule owes now: the date of the previous minute's
+/// fire, where the interval the latest fire closes began (today, but for
+/// the first minute of a day).
+const std::string kOwedDs = "select ((now() at time zone 'utc') - interval '1 minute')::date::text";
 
 }  // namespace
 
@@ -68,16 +71,16 @@ TEST_CASE("schedule --once: two schedulers at once create the owed run once betw
   CHECK(second_code == 0);
   // One ran it; the other was refused by the run lock or the unique
   // scheduled run, or came after it and skipped the day.
-  CHECK(contains(both, "run 1 of minutely for " + query_one(dsn, kYesterday) + ": succeeded"));
+  CHECK(contains(both, "run 1 of minutely for " + query_one(dsn, kOwedDs) + ": succeeded"));
   CHECK((contains(both, ": not started here: ") || contains(both, ": skipped: run 1 succeeded already")));
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
   CHECK(query_one(dsn, "select trigger || ' ' || status || ' ' || ds from flow.runs") ==
-        "schedule succeeded " + query_one(dsn, kYesterday));
+        "schedule succeeded " + query_one(dsn, kOwedDs));
 
   auto again = run_flowc(project, args);
   INFO(again.output);
   CHECK(again.exit_code == 0);
-  CHECK(contains(again.output, "minutely for " + query_one(dsn, kYesterday) + ": skipped: run 1 succeeded already"));
+  CHECK(contains(again.output, "minutely for " + query_one(dsn, kOwedDs) + ": skipped: run 1 succeeded already"));
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
 }
 
@@ -88,12 +91,12 @@ TEST_CASE("schedule --once: a failed scheduled run exits 1 and is never created 
   auto first = run_flowc(project, args);
   INFO(first.output);
   CHECK(first.exit_code == 1);
-  CHECK(contains(first.output, "run 1 of minutely for " + query_one(dsn, kYesterday) + ": failed: task work"));
+  CHECK(contains(first.output, "run 1 of minutely for " + query_one(dsn, kOwedDs) + ": failed: task work"));
   auto second = run_flowc(project, args);
   INFO(second.output);
   CHECK(second.exit_code == 0);
   CHECK(contains(second.output, "not started here: a scheduled run of minutely for " +
-                                    query_one(dsn, kYesterday) + " exists already (run 1)"));
+                                    query_one(dsn, kOwedDs) + " exists already (run 1)"));
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
 }
 
@@ -106,7 +109,7 @@ TEST_CASE("schedule: a long-running scheduler drives the owed run and stops clea
   int code = scheduler.wait();
   INFO(scheduler.output());
   CHECK(code == 0);
-  CHECK(contains(scheduler.output(), "run 1 of minutely for " + query_one(dsn, kYesterday) + ": succeeded"));
+  CHECK(contains(scheduler.output(), "run 1 of minutely for " + query_one(dsn, kOwedDs) + ": succeeded"));
   CHECK(query_one(dsn, "select count(*) from flow.runs where trigger = 'schedule'") == "1");
 }
 
@@ -144,7 +147,7 @@ TEST_CASE("schedule --concurrency 0: the scheduler creates and ends the run, a w
   auto scheduled = run_flowc(project, {"schedule", ".", "--once", "--concurrency", "0", "--dsn", dsn});
   INFO(scheduled.output);
   CHECK(scheduled.exit_code == 0);
-  CHECK(contains(scheduled.output, "run 1 of minutely for " + query_one(dsn, kYesterday) + ": succeeded"));
+  CHECK(contains(scheduled.output, "run 1 of minutely for " + query_one(dsn, kOwedDs) + ": succeeded"));
   ::kill(worker.pid, SIGTERM);
   CHECK(worker.wait() == 0);
   INFO(worker.output());

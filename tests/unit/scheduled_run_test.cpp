@@ -1,6 +1,6 @@
 // What a schedule owes at an instant (runtime/exec/schedule.h): the latest
-// fire at or before it, and the ds that fire stands for (the local day
-// before the fire, in the schedule's zone).
+// fire at or before it, and the ds that fire stands for (the local date of
+// the previous fire, where the interval it closes began).
 #include "runtime/exec/schedule.h"
 
 #include <doctest/doctest.h>
@@ -37,9 +37,16 @@ TEST_CASE("the ds is the local day before the fire, in the schedule's zone") {
   CHECK(owed("30 0 * * *", "UTC", utc(2026, 11, 30, 23, 45)) == "2026-11-30T00:30:00Z ds 2026-11-29");
 }
 
-TEST_CASE("every fire of an hourly schedule on one day owes the same ds") {
-  CHECK(owed("@hourly", "UTC", utc(2026, 11, 30, 1, 10)) == "2026-11-30T01:00:00Z ds 2026-11-29");
-  CHECK(owed("@hourly", "UTC", utc(2026, 11, 30, 22, 10)) == "2026-11-30T22:00:00Z ds 2026-11-29");
+TEST_CASE("a weekly or monthly schedule owes the run of the interval that began at its previous fire") {
+  // Monday 30 November 07:00 closes the week that began on Monday the 23rd.
+  CHECK(owed("0 7 * * 1", "UTC", utc(2026, 11, 30, 8, 0)) == "2026-11-30T07:00:00Z ds 2026-11-23");
+  CHECK(owed("0 6 1 * *", "UTC", utc(2026, 12, 15)) == "2026-12-01T06:00:00Z ds 2026-11-01");
+}
+
+TEST_CASE("an hourly schedule owes the date its interval began in") {
+  CHECK(owed("@hourly", "UTC", utc(2026, 11, 30, 0, 10)) == "2026-11-30T00:00:00Z ds 2026-11-29");
+  CHECK(owed("@hourly", "UTC", utc(2026, 11, 30, 1, 10)) == "2026-11-30T01:00:00Z ds 2026-11-30");
+  CHECK(owed("@hourly", "UTC", utc(2026, 11, 30, 22, 10)) == "2026-11-30T22:00:00Z ds 2026-11-30");
 }
 
 TEST_CASE("the next fire is strictly after now, and a bad schedule or zone owes nothing") {
@@ -49,4 +56,21 @@ TEST_CASE("the next fire is strictly after now, and a bad schedule or zone owes 
   CHECK(owed("not cron", "UTC", utc(2026, 11, 30)) == "none");
   CHECK(owed("0 7 * * *", "Mars/Olympus", utc(2026, 11, 30)) == "none");
   CHECK_FALSE(next_fire_after("0 0 30 2 *", "UTC", utc(2026, 11, 30)));
+}
+
+TEST_CASE("a scheduled run's deadline counts from the fire that owed it") {
+  for (const char* schedule : {"0 7 * * *", "0 7 * * 1", "0 6 1 * *"}) {
+    CAPTURE(schedule);
+    std::optional<ScheduledRun> run = latest_scheduled_run(schedule, "Europe/Berlin", utc(2026, 12, 15, 12, 0));
+    REQUIRE(run);
+    flowc::plan::Plan plan;
+    plan.schedule = schedule;
+    plan.time_zone = "Europe/Berlin";
+    plan.ds = run->ds;
+    plan.deadline_seconds = 9 * 3600;  // 09:00, two or three hours after the fire
+    std::optional<Clock::time_point> deadline = run_deadline(plan);
+    REQUIRE(deadline);
+    CHECK(*deadline > run->fire);
+    CHECK(*deadline - run->fire <= hours{3});
+  }
 }
