@@ -44,6 +44,19 @@ class StoredRuns final : public RunDirectory {
       error = stored.status ? "the run is not in the state database" : "reading its plan: " + stored.status.error;
       return nullptr;
     }
+    // A run whose driving process is gone is never closed: running its
+    // tasks would only write for a run nobody watches.
+    bool driven = false;
+    if (state::Status status = store_.run_driven(run_id, driven); !status) {
+      error = "reading its run lock: " + status.error;
+      return nullptr;
+    }
+    if (!driven) {
+      error = fmt::format("no process drives the run any more (its `flowc run` or scheduler is gone); "
+                          "`flowc retry {}` finishes it",
+                          run_id);
+      return nullptr;
+    }
     auto entry = std::make_shared<Entry>();
     std::string why;
     std::optional<plan::Plan> plan =

@@ -44,6 +44,25 @@ StoredRun StateStore::stored_run(int64_t run_id) {
   return out;
 }
 
+Status StateStore::run_driven(int64_t run_id, bool& driven) {
+  driven = false;
+  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    // The run lock's key as RunLock::acquire computes it; pg_locks shows a
+    // bigint advisory key as its high (classid) and low (objid) halves.
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select exists (
+  select 1 from {schema}.runs r, pg_locks l
+  where r.id = $1 and l.locktype = 'advisory' and l.granted and l.objsubid = 1
+    and l.database = (select oid from pg_database where datname = current_database())
+    and ((l.classid::bigint << 32) | l.objid::bigint) =
+        hashtextextended($2 || chr(31) || r.workflow || chr(31) || to_char(r.ds, 'YYYY-MM-DD') || chr(31) || r.env, 0)))",
+                    schema_),
+        run_id, schema_);
+    driven = r[0][0].as<bool>();
+  });
+}
+
 Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks) {
   std::string indexes, fresh;
   for (const RetryTask& task : tasks) {

@@ -230,6 +230,11 @@ class StateStore {
   /// finish's reply was lost (the commit's outcome had to be read back).
   ClaimOutcome held_by(int64_t run_id, const std::string& owner, const std::vector<uint32_t>& among);
 
+  /// Whether a live process drives run `run_id` (`flowc run`, `retry`,
+  /// `backfill` or `schedule`): it holds the run lock of the run's
+  /// (workflow, ds, env). A worker serves only such runs.
+  Status run_driven(int64_t run_id, bool& driven);
+
   /// Everything downstream of task `task_index` in run `run_id`, from the
   /// instances' recorded dependencies (for a failure recorded without the
   /// run's plan at hand); `ok` false when the database could not say.

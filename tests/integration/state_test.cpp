@@ -146,6 +146,28 @@ TEST_CASE("the run lock refuses a second run of the same workflow and ds and env
   CHECK(RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-24", "").lock);
 }
 
+TEST_CASE("a run is driven while its run lock is held, whatever the holder") {
+  Db db;
+  int64_t run = db.run(make_run({{}}));
+  NewRun staging = make_run({{}});
+  staging.env = "staging";
+  int64_t other = db.run(staging);
+  bool driven = true;
+  REQUIRE(db.store.run_driven(run, driven));
+  CHECK_FALSE(driven);
+  RunLock::Acquired held = RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-24", "");
+  REQUIRE(held.lock);
+  REQUIRE(db.store.run_driven(run, driven));
+  CHECK(driven);
+  REQUIRE(db.store.run_driven(other, driven));
+  CHECK_FALSE(driven);  // another env, another lock
+  held.lock.reset();
+  REQUIRE(db.store.run_driven(run, driven));
+  CHECK_FALSE(driven);
+  REQUIRE(db.store.run_driven(999999, driven));
+  CHECK_FALSE(driven);
+}
+
 TEST_CASE("claims follow dependencies and record the attempt with its log path") {
   Db db;
   int64_t run = db.run(make_run({{}, {0}, {0}, {1, 2}}));

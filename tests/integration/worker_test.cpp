@@ -148,6 +148,29 @@ TEST_CASE("worker: a run whose target has no DSN on the worker fails its task wi
   CHECK_FALSE(contains(worker.output() + run.output, dsn));
 }
 
+TEST_CASE("worker: a run whose driving process is gone is not served") {
+  std::string dsn = fresh_database("worker_abandoned");
+  std::string project = write_project("worker_abandoned", fan_out_project(1, "0"));
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  // A run left `running` with ready tasks by a `flowc run` killed outright.
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
+  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'running'", "1", 30));
+  ::kill(run.pid, SIGKILL);
+  run.wait();
+  Background worker = start_flowc(project, {"worker", "."}, env);
+  REQUIRE(wait_for(dsn, "select state from flow.task_runs where task = 'first'", "failed", 30));
+  std::string message = query_one(dsn, "select message from flow.task_runs where task = 'first'");
+  CHECK(contains(message, "no process drives the run any more"));
+  CHECK(contains(message, "`flowc retry 1` finishes it"));
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+  // `flowc retry` drives it again (its tasks on its own executors).
+  auto retried = run_flowc(project, {"retry", "1"}, env);
+  INFO(retried.output);
+  CHECK(retried.exit_code == 0);
+  CHECK(query_one(dsn, "select status from flow.runs where id = 1") == "succeeded");
+}
+
 TEST_CASE("worker: no state database is one line and exit 2, and a bad --slots is a usage error") {
   std::string project = write_project("worker_usage", fan_out_project(1, "0"));
   auto none = run_flowc(project, {"worker", "."});
