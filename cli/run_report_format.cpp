@@ -172,6 +172,7 @@ std::string status_human(const RunReport& report, bool color) {
            {duration(a.started, a.finished)},
            {code},
            {or_dash(a.error_class)},
+           {or_dash(a.worker)},
            {a.log_path},
            {message(a.message)}});
     }
@@ -182,8 +183,10 @@ std::string status_human(const RunReport& report, bool color) {
     out += "\nattempts: none\n";
   } else {
     out += fmt::format("\nattempts ({}):\n", attempts.size());
-    out += text_table({"TASK", "#", "OUTCOME", "STARTED", "DURATION", "CODE", "CLASS", "LOG", "MESSAGE"}, attempts,
-                 color);
+    // WORKER says where: with `flowc worker` on several machines, the log
+    // is on the machine of the executor that ran the attempt.
+    out += text_table({"TASK", "#", "OUTCOME", "STARTED", "DURATION", "CODE", "CLASS", "WORKER", "LOG", "MESSAGE"},
+                      attempts, color);
   }
 
   if (report.expectations.empty()) {
