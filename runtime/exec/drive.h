@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "runtime/exec/exec.h"
-#include "runtime/exec/pool.h"
 #include "runtime/state/store.h"
 
 namespace flowc::runtime::exec {
@@ -44,10 +43,6 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
 /// result; a refusal leaves `lock.lock` null, for the caller to word.
 std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateStore& store,
                                       state::RunLock::Acquired& lock);
-
-/// The pool settings of `request` with the state `schema`, claiming only
-/// `run_id`'s instances (nullopt: any running run's, for a worker).
-PoolSettings pool_settings(const RunRequest& request, const std::string& schema, std::optional<int64_t> run_id);
 
 
 }  // namespace flowc::runtime::exec

@@ -236,6 +236,19 @@ class Lateness {
   std::optional<Clock::time_point> deadline_;  // reset once checked past due
 };
 
+// The pool of a run driven here: claiming only that run's instances.
+PoolSettings pool_settings(const RunRequest& request, const std::string& schema, int64_t run_id) {
+  PoolSettings settings;
+  settings.state_dsn = request.state_dsn;
+  settings.schema = schema;
+  settings.run_id = run_id;
+  settings.lease = request.lease;
+  settings.poll = request.poll;
+  settings.state_reconnect_timeout = request.state_reconnect_timeout;
+  settings.log_dir = request.log_dir;
+  return settings;
+}
+
 // The directory of a `flowc run` (or retry) pool: its one run.
 class OneRun final : public RunDirectory {
  public:
@@ -251,18 +264,6 @@ class OneRun final : public RunDirectory {
 };
 
 }  // namespace
-
-PoolSettings pool_settings(const RunRequest& request, const std::string& schema, std::optional<int64_t> run_id) {
-  PoolSettings settings;
-  settings.state_dsn = request.state_dsn;
-  settings.schema = schema;
-  settings.run_id = run_id;
-  settings.lease = request.lease;
-  settings.poll = request.poll;
-  settings.state_reconnect_timeout = request.state_reconnect_timeout;
-  settings.log_dir = request.log_dir;
-  return settings;
-}
 
 std::string default_worker() {
   char host[256] = {};
