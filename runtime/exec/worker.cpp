@@ -40,6 +40,8 @@ class StoredRuns final : public RunDirectory {
       return std::shared_ptr<RunShared>(runs_.front(), &*runs_.front()->run);
     }
     state::StoredRun stored = store_.stored_run(run_id);
+    // A connection the database dropped while idle: once more, on a new one.
+    if (!stored.status && stored.status.connection_lost && store_.connect()) stored = store_.stored_run(run_id);
     if (!stored.status || !stored.found) {
       error = stored.status ? "the run is not in the state database" : "reading its plan: " + stored.status.error;
       return nullptr;
