@@ -28,6 +28,7 @@ model::Model Checker::run() {
   check_hidden_dependencies();
   check_unused_outputs();
   check_deadlines();
+  check_schedules();
   check_rules();
   return std::move(model);
 }

@@ -319,6 +319,10 @@ class Checker {
   /// W0406 for deadlines the critical path cannot meet.
   void check_deadlines();
 
+  // --- schedule.cpp: W0407 ------------------------------------------------
+  /// W0407 for workflow schedules that fire more than once a day.
+  void check_schedules();
+
   // --- rules.cpp: E0303 E0304 E0305 E0307 W0401 W0405 --------------------
   /// E0303, E0304, E0305, E0307, W0401, W0405.
   void check_rules();

@@ -14,9 +14,10 @@ using namespace flowc::testing;
 
 namespace {
 
-/// A workflow firing every minute whose one task sleeps `sleep` seconds,
-/// then exits with `exit_code`.
-std::vector<std::pair<std::string, std::string>> minutely_project(int sleep, int exit_code,
+/// A workflow firing daily at midnight UTC (so it owes yesterday's run at
+/// any time of day) whose one task sleeps `sleep` seconds, then exits with
+/// `exit_code`.
+std::vector<std::pair<std::string, std::string>> daily_project(int sleep, int exit_code,
                                                                   const std::string& stage = "production") {
   std::string flow = R"FLOW(target warehouse {
   environment staging { schema_suffix = "_stg" }
@@ -27,10 +28,10 @@ route oncall {
   notify = [stderr()]
 }
 
-workflow minutely {
+workflow daily {
   owner      = "data-eng"
   stage      = STAGE
-  schedule   = cron("* * * * *")
+  schedule   = cron("0 0 * * *")
   on_failure = alert(oncall)
 
   param ds: date = logical_date
@@ -50,16 +51,15 @@ bool contains(const std::string& text, const std::string& needle) { return text.
 
 size_t lines(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
 
-/// The ds a minutely schedule owes now: the date of the previous minute's
-/// fire, where the interval the latest fire closes began (today, but for
-/// the first minute of a day).
-const std::string kOwedDs = "select ((now() at time zone 'utc') - interval '1 minute')::date::text";
+/// The ds the schedule owes now: yesterday (UTC), where the interval that
+/// today's midnight fire closes began.
+const std::string kOwedDs = "select ((now() at time zone 'utc')::date - 1)::text";
 
 }  // namespace
 
 TEST_CASE("schedule --once: two schedulers at once create the owed run once between them") {
   std::string dsn = fresh_database("schedule_twice");
-  std::string project = write_project("schedule_twice", minutely_project(1, 0));
+  std::string project = write_project("schedule_twice", daily_project(1, 0));
   std::vector<std::string> args = {"schedule", ".", "--once", "--dsn", dsn};
   Background first = start_flowc(project, args);
   Background second = start_flowc(project, args);
@@ -71,7 +71,7 @@ TEST_CASE("schedule --once: two schedulers at once create the owed run once betw
   CHECK(second_code == 0);
   // One ran it; the other was refused by the run lock or the unique
   // scheduled run, or came after it and skipped the day.
-  CHECK(contains(both, "run 1 of minutely for " + query_one(dsn, kOwedDs) + ": succeeded"));
+  CHECK(contains(both, "run 1 of daily for " + query_one(dsn, kOwedDs) + ": succeeded"));
   CHECK((contains(both, ": not started here: ") || contains(both, ": skipped: run 1 succeeded already")));
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
   CHECK(query_one(dsn, "select trigger || ' ' || status || ' ' || ds from flow.runs") ==
@@ -80,46 +80,46 @@ TEST_CASE("schedule --once: two schedulers at once create the owed run once betw
   auto again = run_flowc(project, args);
   INFO(again.output);
   CHECK(again.exit_code == 0);
-  CHECK(contains(again.output, "minutely for " + query_one(dsn, kOwedDs) + ": skipped: run 1 succeeded already"));
+  CHECK(contains(again.output, "daily for " + query_one(dsn, kOwedDs) + ": skipped: run 1 succeeded already"));
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
 }
 
 TEST_CASE("schedule --once: a failed scheduled run exits 1 and is never created again") {
   std::string dsn = fresh_database("schedule_failed");
-  std::string project = write_project("schedule_failed", minutely_project(0, 3));
+  std::string project = write_project("schedule_failed", daily_project(0, 3));
   std::vector<std::string> args = {"schedule", ".", "--once", "--dsn", dsn};
   auto first = run_flowc(project, args);
   INFO(first.output);
   CHECK(first.exit_code == 1);
-  CHECK(contains(first.output, "run 1 of minutely for " + query_one(dsn, kOwedDs) + ": failed: task work"));
+  CHECK(contains(first.output, "run 1 of daily for " + query_one(dsn, kOwedDs) + ": failed: task work"));
   auto second = run_flowc(project, args);
   INFO(second.output);
   CHECK(second.exit_code == 0);
-  CHECK(contains(second.output, "not started here: a scheduled run of minutely for " +
+  CHECK(contains(second.output, "not started here: a scheduled run of daily for " +
                                     query_one(dsn, kOwedDs) + " exists already (run 1)"));
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
 }
 
 TEST_CASE("schedule: a long-running scheduler drives the owed run and stops cleanly on SIGTERM") {
   std::string dsn = fresh_database("schedule_daemon");
-  std::string project = write_project("schedule_daemon", minutely_project(0, 0));
+  std::string project = write_project("schedule_daemon", daily_project(0, 0));
   Background scheduler = start_flowc(project, {"schedule", ".", "--dsn", dsn});
   REQUIRE(wait_for(dsn, "select status from flow.runs", "succeeded", 60));
   ::kill(scheduler.pid, SIGTERM);
   int code = scheduler.wait();
   INFO(scheduler.output());
   CHECK(code == 0);
-  CHECK(contains(scheduler.output(), "run 1 of minutely for " + query_one(dsn, kOwedDs) + ": succeeded"));
+  CHECK(contains(scheduler.output(), "run 1 of daily for " + query_one(dsn, kOwedDs) + ": succeeded"));
   CHECK(query_one(dsn, "select count(*) from flow.runs where trigger = 'schedule'") == "1");
 }
 
 TEST_CASE("schedule: nothing to schedule is one line and exit 2") {
   std::string dsn = fresh_database("schedule_nothing");
-  std::string project = write_project("schedule_nothing", minutely_project(0, 0, "model"));
+  std::string project = write_project("schedule_nothing", daily_project(0, 0, "model"));
   auto model = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
   INFO(model.output);
   CHECK(model.exit_code == 2);
-  CHECK(contains(model.output, "workflow `minutely` is in stage `model`: not scheduled in production"));
+  CHECK(contains(model.output, "workflow `daily` is in stage `model`: not scheduled in production"));
   CHECK(contains(model.output, "flowc: no workflow in . has a `schedule` to run\n"));
   CHECK(lines(model.output) == 2);
   CHECK(query_one(dsn, "select to_regclass('flow.runs') is null") == "t");  // nothing ran
@@ -141,16 +141,16 @@ TEST_CASE("schedule: nothing to schedule is one line and exit 2") {
 
 TEST_CASE("schedule --concurrency 0: the scheduler creates and ends the run, a worker executes it") {
   std::string dsn = fresh_database("schedule_worker");
-  std::string project = write_project("schedule_worker", minutely_project(0, 0));
+  std::string project = write_project("schedule_worker", daily_project(0, 0));
   Background worker = start_flowc(project, {"worker", ".", "--dsn", dsn, "--state-dsn", dsn});
   REQUIRE(wait_for(dsn, "select to_regclass('flow.runs') is not null", "t", 30));  // the worker migrated
   auto scheduled = run_flowc(project, {"schedule", ".", "--once", "--concurrency", "0", "--dsn", dsn});
   INFO(scheduled.output);
   CHECK(scheduled.exit_code == 0);
-  CHECK(contains(scheduled.output, "run 1 of minutely for " + query_one(dsn, kOwedDs) + ": succeeded"));
+  CHECK(contains(scheduled.output, "run 1 of daily for " + query_one(dsn, kOwedDs) + ": succeeded"));
   ::kill(worker.pid, SIGTERM);
   CHECK(worker.wait() == 0);
   INFO(worker.output());
-  CHECK(contains(worker.output(), "minutely run 1 work succeeded"));
+  CHECK(contains(worker.output(), "daily run 1 work succeeded"));
   CHECK(query_one(dsn, "select count(*) from flow.attempts where outcome = 'succeeded'") == "1");
 }
