@@ -9,11 +9,13 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <syncstream>
 #include <thread>
 
@@ -61,6 +63,12 @@ std::vector<ScheduledWorkflow> scheduled_workflows(const model::Model& model, co
   return out;
 }
 
+/// A scheduled run whose scheduler is gone, to be driven again in place.
+struct Adopted {
+  int64_t run_id = 0;
+  std::string plan_json;  // runs.plan: what ran, not a recompiled plan
+};
+
 /// The runs being driven, one thread each, and how they ended. Result lines
 /// go to stdout, one write each.
 class Runs {
@@ -73,16 +81,17 @@ class Runs {
     failed_ = failed_ || failed;
   }
 
-  /// Drives `plan` (owned from now on) in a thread of its own.
+  /// Drives `plan` (owned from now on) in a thread of its own: a new run,
+  /// or the `adopted` one.
   void start(std::unique_ptr<plan::Plan> plan, RunDatabases databases, std::string root,
-             std::optional<uint32_t> concurrency) {
+             std::optional<uint32_t> concurrency, std::optional<Adopted> adopted = std::nullopt) {
     // Threads of finished runs are joined as new ones start, so the list
     // holds the runs in progress and the few that ended since.
     threads_.remove_if([](const Driving& driving) { return driving.done.load(); });
     Driving& driving = threads_.emplace_back();
     driving.thread = std::jthread([this, &driving, plan = std::move(plan), databases = std::move(databases),
-                                   root = std::move(root), concurrency] {
-      drive(*plan, databases, root, concurrency);
+                                   root = std::move(root), concurrency, adopted = std::move(adopted)] {
+      drive(*plan, databases, root, concurrency, adopted);
       driving.done = true;
     });
   }
@@ -93,7 +102,7 @@ class Runs {
 
  private:
   void drive(const plan::Plan& plan, const RunDatabases& databases, const std::string& root,
-             std::optional<uint32_t> concurrency) {
+             std::optional<uint32_t> concurrency, const std::optional<Adopted>& adopted) {
     runtime::PostgresTaskRunner runner;
     runtime::alert::AlertDispatcher alerts(alert_options(plan, databases, root));
     // Several runs share stderr: each line is emitted whole.
@@ -101,15 +110,19 @@ class Runs {
     progress << std::emit_on_flush;
     std::unique_ptr<runtime::RunObserver> view = runtime::view::make_view(progress, false);
     runtime::exec::RunRequest request = run_request(plan, databases, root, "schedule");
-    request.plan_json = plan::to_json(plan).dump();
+    request.plan_json = adopted ? adopted->plan_json : plan::to_json(plan).dump();
     request.concurrency = concurrency.value_or(0);
     request.execute_locally = concurrency != 0u;
     request.runner = &runner;
     request.observer = view.get();
     request.alerts = &alerts;
     request.cancel = cancel_;
-    RunResult result = runtime::exec::execute_run(request);
-    const std::string what = fmt::format("{} for {}", plan.workflow, plan.ds);
+    // An adopted run is finished as `flowc retry RUN_ID` would: every
+    // instance that did not succeed runs again, in the same run record.
+    RunResult result = adopted ? runtime::exec::retry_run(request, {adopted->run_id, ""})
+                               : runtime::exec::execute_run(request);
+    const std::string what =
+        fmt::format("{} for {}{}", plan.workflow, plan.ds, adopted ? " (adopted: its scheduler was gone)" : "");
     switch (result.outcome) {
       case RunResult::Outcome::Refused:
         // Another scheduler (or an operator's `flowc run`) has this run.
@@ -144,8 +157,40 @@ enum class Owed : uint8_t {
   BadCommand,   // the command line cannot work (e.g. an --env no target declares): exit 2
 };
 
+/// The scheduled run `run_id`, recorded `running`: when no process drives
+/// it any more (a scheduler that crashed or was killed), this scheduler
+/// drives it again from its stored plan. Nullopt when it is not such a run
+/// (in progress elsewhere, or not a scheduled one): the caller goes on.
+std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, const std::string& what, int64_t run_id,
+                                       runtime::state::StateStore& store, Runs& runs) {
+  bool driven = true;
+  runtime::state::StoredRun stored;
+  if (runtime::state::Status status = store.run_driven(run_id, driven); status && !driven)
+    stored = store.stored_run(run_id);
+  if (!stored.found || stored.trigger != "schedule") return std::nullopt;
+  std::string error;
+  std::optional<plan::Plan> plan =
+      plan::plan_from_json(nlohmann::json::parse(stored.plan_json, nullptr, false), error);
+  if (!plan) {
+    runs.report(fmt::format("{}: failed: run {} has no driver and its stored plan cannot be read: {}", what, run_id,
+                            error),
+                true);
+    return Owed::Handled;
+  }
+  RunOptions run_options;
+  run_options.dsn = options.dsn;
+  run_options.state_dsn = options.state_dsn;
+  const std::string root = std::filesystem::absolute(options.path).lexically_normal().string();
+  std::optional<RunDatabases> databases = resolve_databases(*plan, run_options, root);
+  if (!databases) return Owed::TryAgain;
+  runs.start(std::make_unique<plan::Plan>(std::move(*plan)), std::move(*databases), root, options.concurrency,
+             Adopted{run_id, stored.plan_json});
+  return Owed::Handled;
+}
+
 /// Creates and starts the run `workflow` owes for `due`, unless a run of
-/// that day already succeeded (by hand or by a backfill).
+/// that day already succeeded (by hand or by a backfill), or adopts the
+/// day's scheduled run when its scheduler is gone.
 Owed start_owed(const ScheduleOptions& options, const ScheduledWorkflow& workflow,
                 const runtime::exec::ScheduledRun& due, Runs& runs) {
   const std::string what = fmt::format("{} for {}", workflow.name, due.ds);
@@ -180,6 +225,9 @@ Owed start_owed(const ScheduleOptions& options, const ScheduledWorkflow& workflo
     runs.report(fmt::format("{}: skipped: run {} succeeded already", what, latest.runs.front().run_id), false);
     return Owed::Handled;
   }
+  if (!latest.runs.empty() && latest.runs.front().run_status == runtime::RunStatus::Running)
+    if (std::optional<Owed> adopted = adopt_if_abandoned(options, what, latest.runs.front().run_id, store, runs))
+      return *adopted;
   runs.start(std::make_unique<plan::Plan>(std::move(loaded->plan)), std::move(*databases), loaded->root,
              options.concurrency);
   return Owed::Handled;

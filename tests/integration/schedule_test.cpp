@@ -154,3 +154,21 @@ TEST_CASE("schedule --concurrency 0: the scheduler creates and ends the run, a w
   CHECK(contains(worker.output(), "daily run 1 work succeeded"));
   CHECK(query_one(dsn, "select count(*) from flow.attempts where outcome = 'succeeded'") == "1");
 }
+
+TEST_CASE("schedule: a scheduled run whose scheduler was killed is adopted and finished in place") {
+  std::string dsn = fresh_database("schedule_adopt");
+  std::string project = write_project("schedule_adopt", daily_project(0, 0));
+  // A scheduler that creates the run, runs none of its tasks, and dies.
+  Background first = start_flowc(project, {"schedule", ".", "--once", "--concurrency", "0", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'running'", "1", 30));
+  ::kill(first.pid, SIGKILL);
+  first.wait();
+
+  auto second = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(second.output);
+  CHECK(second.exit_code == 0);
+  CHECK(contains(second.output, "run 1 of daily for " + query_one(dsn, kOwedDs) +
+                                    " (adopted: its scheduler was gone): succeeded"));
+  CHECK(query_one(dsn, "select count(*) || ' ' || min(trigger) || ' ' || min(status) from flow.runs") ==
+        "1 schedule succeeded");
+}

@@ -31,7 +31,7 @@ TEST_CASE("a daily schedule owes yesterday's run from its fire time on") {
   CHECK(owed("0 7 * * *", "UTC", utc(2026, 11, 30, 6, 59)) == "2026-11-29T07:00:00Z ds 2026-11-28");
 }
 
-TEST_CASE("the ds is the local day before the fire, in the schedule's zone") {
+TEST_CASE("the ds is a local date, in the schedule's zone") {
   // 00:30 in Berlin on 1 December is 23:30 UTC on 30 November.
   CHECK(owed("30 0 * * *", "Europe/Berlin", utc(2026, 11, 30, 23, 45)) == "2026-11-30T23:30:00Z ds 2026-11-30");
   CHECK(owed("30 0 * * *", "UTC", utc(2026, 11, 30, 23, 45)) == "2026-11-30T00:30:00Z ds 2026-11-29");
