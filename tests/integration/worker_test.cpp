@@ -63,14 +63,15 @@ bool state_ready(const std::string& dsn) {
 
 TEST_CASE("worker: a run with --concurrency 0 is executed by two workers sharing its tasks") {
   std::string dsn = fresh_database("worker_share");
-  std::string project = write_project("worker_share", fan_out_project(6, "0.5"));
+  std::string project = write_project("worker_share", fan_out_project(6, "1"));
   std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
   // The schema exists before the workers start, as it does in production.
   REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);
 
   Background a = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
   Background b = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
-  ::usleep(500 * 1000);  // both listening
+  // Both listening (each worker's LISTEN session), so both hear of the run.
+  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where datname = current_database() and query like 'LISTEN%'", "2", 30));
   auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
   INFO(run.output);
   CHECK(run.exit_code == 0);
