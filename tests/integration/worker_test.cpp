@@ -71,7 +71,10 @@ TEST_CASE("worker: a run with --concurrency 0 is executed by two workers sharing
   Background a = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
   Background b = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
   // Both listening (each worker's LISTEN session), so both hear of the run.
-  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where datname = current_database() and query like 'LISTEN%'", "2", 30));
+  REQUIRE(wait_for(dsn,
+                   "select count(*) from pg_stat_activity "
+                   "where datname = current_database() and query like 'LISTEN%'",
+                   "2", 30));
   auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
   INFO(run.output);
   CHECK(run.exit_code == 0);
