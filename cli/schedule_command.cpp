@@ -45,6 +45,10 @@ struct ScheduledWorkflow {
   std::string schedule;
   std::string time_zone;
   std::string handled;  // the last ds handed on (every fire of one day owes the same run)
+  // Where its runs are recorded, once a run was handed on: watched for a
+  // run another scheduler abandoned.
+  std::string state_dsn;
+  std::string state_schema;
 };
 
 /// The project's workflows with a schedule that may run in `env` (a `model`
@@ -191,8 +195,8 @@ std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, const std
 /// Creates and starts the run `workflow` owes for `due`, unless a run of
 /// that day already succeeded (by hand or by a backfill), or adopts the
 /// day's scheduled run when its scheduler is gone.
-Owed start_owed(const ScheduleOptions& options, const ScheduledWorkflow& workflow,
-                const runtime::exec::ScheduledRun& due, Runs& runs) {
+Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, const runtime::exec::ScheduledRun& due,
+                Runs& runs) {
   const std::string what = fmt::format("{} for {}", workflow.name, due.ds);
   int exit_code = kExitOk;
   std::optional<LoadedPlan> loaded = load_plan(PlanSelection{options.path, workflow.name, due.ds, options.env}, exit_code);
@@ -210,7 +214,9 @@ Owed start_owed(const ScheduleOptions& options, const ScheduledWorkflow& workflo
     return Owed::TryAgain;
   }
   const plan::Plan& plan = loaded->plan;
-  runtime::state::StateStore store(databases->state_dsn, plan.state_schema.empty() ? "flow" : plan.state_schema);
+  workflow.state_dsn = databases->state_dsn;
+  workflow.state_schema = plan.state_schema.empty() ? "flow" : plan.state_schema;
+  runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
   runtime::state::Status migrated = store.migrate();
   runtime::state::LatestRuns latest =
       migrated ? store.latest_runs(plan.workflow, plan.env, plan.ds, plan.ds) : runtime::state::LatestRuns{migrated, {}};
@@ -231,6 +237,19 @@ Owed start_owed(const ScheduleOptions& options, const ScheduledWorkflow& workflo
   runs.start(std::make_unique<plan::Plan>(std::move(loaded->plan)), std::move(*databases), loaded->root,
              options.concurrency);
   return Owed::Handled;
+}
+
+/// Between fires: the run of the ds `workflow` handed on last, when it is
+/// still `running` but no process drives it any more (the scheduler that
+/// started it died), is adopted here. A database hiccup waits for the next look.
+void watch_abandoned(const ScheduleOptions& options, const ScheduledWorkflow& workflow, Runs& runs) {
+  if (workflow.handled.empty() || workflow.state_dsn.empty()) return;
+  runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
+  runtime::state::LatestRuns latest =
+      store.latest_runs(workflow.name, options.env, workflow.handled, workflow.handled);
+  if (!latest.status || latest.runs.empty() || latest.runs.front().run_status != runtime::RunStatus::Running) return;
+  adopt_if_abandoned(options, fmt::format("{} for {}", workflow.name, workflow.handled), latest.runs.front().run_id,
+                     store, runs);
 }
 
 /// Sleeps until `until` or until stopped; false when stopped.
@@ -264,15 +283,19 @@ int run_schedule(const ScheduleOptions& options) {
     for (ScheduledWorkflow& workflow : workflows) {
       std::optional<runtime::exec::ScheduledRun> due =
           runtime::exec::latest_scheduled_run(workflow.schedule, workflow.time_zone, now);
-      if (!due || workflow.handled == due->ds) continue;
+      if (!due) continue;
+      if (workflow.handled == due->ds) {
+        if (!options.once) watch_abandoned(options, workflow, runs);
+        continue;
+      }
       Owed owed = start_owed(options, workflow, *due, runs);
       if (owed == Owed::Handled) workflow.handled = due->ds;
       bad_command = bad_command || owed == Owed::BadCommand;
     }
     if (options.once || bad_command) break;
-    // Wake at the next fire of any workflow; at least once a minute, so a
-    // clock that jumps is noticed.
-    Clock::time_point wake = now + std::chrono::minutes(1);
+    // Wake at the next fire of any workflow; at least every 15 seconds, to
+    // notice a clock that jumps and runs another scheduler abandoned.
+    Clock::time_point wake = now + std::chrono::seconds(15);
     for (const ScheduledWorkflow& workflow : workflows)
       if (auto next = runtime::exec::next_fire_after(workflow.schedule, workflow.time_zone, now))
         wake = std::min(wake, *next);

@@ -172,3 +172,24 @@ TEST_CASE("schedule: a scheduled run whose scheduler was killed is adopted and f
   CHECK(query_one(dsn, "select count(*) || ' ' || min(trigger) || ' ' || min(status) from flow.runs") ==
         "1 schedule succeeded");
 }
+
+TEST_CASE("schedule: a scheduler that stays up adopts the run of another one that died mid-run") {
+  std::string dsn = fresh_database("schedule_watch");
+  std::string project = write_project("schedule_watch", daily_project(0, 0));
+  // A creates the day's run and drives it, but runs no task itself.
+  Background a = start_flowc(project, {"schedule", ".", "--concurrency", "0", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'running'", "1", 30));
+  // B owes the same run; A has it.
+  Background b = start_flowc(project, {"schedule", ".", "--dsn", dsn});
+  for (int i = 0; i < 300 && !contains(b.output(), "not started here"); ++i) ::usleep(100 * 1000);
+  REQUIRE(contains(b.output(), "not started here"));
+  ::kill(a.pid, SIGKILL);
+  a.wait();
+  // B looks again within 15 seconds, finds the run without a driver, and finishes it.
+  CHECK(wait_for(dsn, "select status from flow.runs", "succeeded", 40));
+  ::kill(b.pid, SIGTERM);
+  CHECK(b.wait() == 0);
+  INFO(b.output());
+  CHECK(contains(b.output(), "(adopted: its scheduler was gone): succeeded"));
+  CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
+}
