@@ -92,9 +92,11 @@ int run_worker(const WorkerOptions& options) {
   request.worker = runtime::exec::default_worker();
   request.binder = &binder;
   request.drain = interrupts.token();
-  std::cerr << "flowc: worker " << request.worker << " with " << request.slots
-            << (request.slots == 1 ? " slot" : " slots")
-            << " is claiming tasks; SIGINT or SIGTERM lets the attempts in progress finish, then exits\n";
+  request.started = [&request] {
+    std::cerr << "flowc: worker " << request.worker << " with " << request.slots
+              << (request.slots == 1 ? " slot" : " slots")
+              << " is claiming tasks; SIGINT or SIGTERM lets the attempts in progress finish, then exits\n";
+  };
   runtime::exec::WorkerResult result = runtime::exec::serve(request);
   if (!result.ok) {
     print_error(without_password(result.message, state->dsn));

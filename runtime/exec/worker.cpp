@@ -149,6 +149,7 @@ WorkerResult serve(const WorkerRequest& request) {
   std::stop_callback on_drain(request.drain, [&pool] { pool.drain(); });
 
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;
+  if (request.started) request.started();
   std::jthread heartbeat([&pool](std::stop_token stop) { run_heartbeat(pool, stop); });
   std::vector<std::thread> executors;
   for (uint32_t i = 0; i < std::max<uint32_t>(request.slots, 1); ++i)

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -47,6 +48,9 @@ struct WorkerRequest {
   RunBinder* binder = nullptr;                // required
   /// SIGTERM: claim nothing new, finish the attempts in progress, return.
   std::stop_token drain;
+  /// Called once the state database answered and the executors start (the
+  /// CLI says so then, not before a database that may not be there).
+  std::function<void()> started;
 };
 
 struct WorkerResult {

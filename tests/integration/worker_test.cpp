@@ -181,6 +181,13 @@ TEST_CASE("worker: no state database is one line and exit 2, and a bad --slots i
   INFO(none.output);
   CHECK(none.exit_code == 2);
   CHECK(std::count(none.output.begin(), none.output.end(), '\n') == 1);
+  auto unreachable = run_flowc(project, {"worker", ".", "--state-dsn",
+                                        "host=/nonexistent port=1 user=x password=hunter2 dbname=y"});
+  INFO(unreachable.output);
+  CHECK(unreachable.exit_code == 2);
+  CHECK(std::count(unreachable.output.begin(), unreachable.output.end(), '\n') == 1);
+  CHECK(contains(unreachable.output, "flowc: the state database: "));
+  CHECK_FALSE(contains(unreachable.output, "hunter2"));
   auto slots = run_flowc(project, {"worker", ".", "--slots", "0"});
   CHECK(slots.exit_code == 2);
   CHECK(contains(slots.output, "--slots"));
