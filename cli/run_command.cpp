@@ -46,9 +46,8 @@ int run_run(const RunOptions& options) {
   Interrupts interrupt;
   runtime::exec::RunRequest request = run_request(plan, *databases, loaded->root, "manual");
   request.plan_json = plan::to_json(plan).dump();
-  request.concurrency = options.concurrency.value_or(0);
-  request.execute_locally = options.concurrency != 0u;
-  if (!request.execute_locally)
+  request.concurrency = options.concurrency;
+  if (request.concurrency == 0u)
     std::cerr << "flowc: --concurrency 0: this process runs no task; `flowc worker` processes run them\n";
   request.runner = &runner;
   request.observer = observer.get();

@@ -115,8 +115,7 @@ class Runs {
     std::unique_ptr<runtime::RunObserver> view = runtime::view::make_view(progress, false);
     runtime::exec::RunRequest request = run_request(plan, databases, root, "schedule");
     request.plan_json = adopted ? adopted->plan_json : plan::to_json(plan).dump();
-    request.concurrency = concurrency.value_or(0);
-    request.execute_locally = concurrency != 0u;
+    request.concurrency = concurrency;
     request.runner = &runner;
     request.observer = view.get();
     request.alerts = &alerts;

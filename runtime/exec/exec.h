@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -34,11 +35,10 @@ struct RunRequest {
   std::string trigger = "manual";      // manual | schedule | backfill | retry
   std::string log_dir = ".flow/logs";  // attempt logs: <log_dir>/<run_id>/<task>.<attempt>.log
   std::string project_dir = ".";       // command tasks run here
-  uint32_t concurrency = 0;            // executors; 0 = plan->concurrency
-  /// False: this process starts no executors; `flowc worker` processes
-  /// claim and run the tasks (the scheduler still creates, watches and ends
-  /// the run).
-  bool execute_locally = true;
+  /// Executors in this process; unset = plan->concurrency. 0: none, so
+  /// `flowc worker` processes claim and run the tasks (the scheduler still
+  /// creates, watches and ends the run).
+  std::optional<uint32_t> concurrency;
   std::chrono::milliseconds lease{30000};  // renewed every lease/3
   std::chrono::milliseconds poll{1000};    // the fallback when no NOTIFY arrives
   /// How long a lost state database is retried before the run gives up.

@@ -351,8 +351,8 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   Lateness lateness(shared, store, options);
 
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;
-  uint32_t executors = request.concurrency ? request.concurrency : plan.concurrency;
-  executors = request.execute_locally ? std::max<uint32_t>(executors, 1) : 0;
+  const uint32_t executors =
+      request.concurrency == 0u ? 0 : std::max<uint32_t>(request.concurrency.value_or(plan.concurrency), 1);
   Listener listener(pool, shared, state::notify_channel(schema), worker + ":");
   std::jthread heartbeat([&pool](std::stop_token stop) { run_heartbeat(pool, stop); });
   std::vector<std::thread> threads;
