@@ -73,11 +73,7 @@ int run_backfill(const BackfillOptions& options) {
   std::optional<LoadedPlan> first = load_plan(selection, exit_code);
   if (!first) return exit_code;
   const plan::Plan& shape = first->plan;
-  if (shape.stage == plan::Stage::Model && shape.env.empty()) {
-    print_error("workflow `" + shape.workflow +
-                "` is in stage `model`: it may run only in a non-production environment (pass --env)");
-    return kExitUsage;
-  }
+  if (!may_execute(shape)) return kExitUsage;
   RunOptions run_options;
   run_options.dsn = options.dsn;
   run_options.state_dsn = options.state_dsn;

@@ -11,10 +11,12 @@
 
 namespace flowc::cli {
 
-namespace {
-
-
-}  // namespace
+bool may_execute(const plan::Plan& plan) {
+  if (plan.stage != plan::Stage::Model || !plan.env.empty()) return true;
+  print_error("workflow `" + plan.workflow +
+              "` is in stage `model`: it may run only in a non-production environment (pass --env)");
+  return false;
+}
 
 std::string default_ds() {
   using namespace std::chrono;

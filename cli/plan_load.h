@@ -23,6 +23,10 @@ struct LoadedPlan {
 /// --env. The default ds is logical_date for a run starting now: yesterday in UTC.
 std::optional<LoadedPlan> load_plan(const PlanSelection& selection, int& exit_code);
 
+/// Whether `plan` may be executed: a workflow in stage `model` runs only in
+/// a non-production environment. Prints why not (exit 2).
+bool may_execute(const plan::Plan& plan);
+
 /// Yesterday's date in UTC, YYYY-MM-DD.
 std::string default_ds();
 

@@ -25,11 +25,7 @@ int run_run(const RunOptions& options) {
   if (!loaded) return exit_code;
   const plan::Plan& plan = loaded->plan;
 
-  if (plan.stage == plan::Stage::Model && plan.env.empty()) {
-    print_error("workflow `" + plan.workflow +
-                "` is in stage `model`: it may run only in a non-production environment (pass --env)");
-    return kExitUsage;
-  }
+  if (!may_execute(plan)) return kExitUsage;
   if (options.dry_run) {
     plan::render_human(plan, std::cout);
     std::cerr << "flowc: --dry-run: nothing was executed\n";

@@ -25,22 +25,13 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::string_view stage_text(plan::Stage stage) {
-  switch (stage) {
-    case plan::Stage::Model: return "model";
-    case plan::Stage::Mirror: return "mirror";
-    case plan::Stage::Production: return "production";
-  }
-  return "model";
-}
-
 state::NewRun new_run(const RunRequest& request) {
   const plan::Plan& plan = *request.plan;
   state::NewRun run;
   run.workflow = plan.workflow;
   run.ds = plan.ds;
   run.env = plan.env;
-  run.stage = std::string(stage_text(plan.stage));
+  run.stage = std::string(plan::to_string(plan.stage));
   run.trigger = request.trigger;
   run.plan_hash = plan.hash;
   run.plan_json = request.plan_json.empty() ? "{}" : request.plan_json;
