@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -85,6 +86,13 @@ std::optional<int64_t> parse_since(const std::string& since) {
 }
 
 void print_error(const std::string& message) { std::cerr << "flowc: " << message << "\n"; }
+
+std::string absolute_directory(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path.empty() ? "." : path, ec);
+  if (std::filesystem::is_regular_file(p, ec)) p = p.parent_path();
+  return p.lexically_normal().string();
+}
 
 std::vector<std::unique_ptr<project::Compilation>> load_projects(std::vector<std::string> paths,
                                                                  bool& environment_error) {

@@ -41,6 +41,11 @@ std::optional<int64_t> parse_since(const std::string& since);
 /// std::nullopt.
 std::optional<int64_t> parse_run_id(const std::string& text);
 
+/// The absolute, normalized directory `path` names (its parent when it is a
+/// file): where command tasks run and logs go for commands that work from a
+/// stored plan (`retry`, `worker`) and need no project there.
+std::string absolute_directory(const std::string& path);
+
 /// Prints `flowc: message` to stderr.
 void print_error(const std::string& message);
 

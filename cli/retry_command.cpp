@@ -26,14 +26,6 @@
 namespace flowc::cli {
 namespace {
 
-/// The project directory: logs go to <root>/.flow/logs, command tasks run there.
-std::string project_root(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::path p = std::filesystem::absolute(path.empty() ? "." : path, ec);
-  if (std::filesystem::is_regular_file(p, ec)) p = p.parent_path();
-  return p.lexically_normal().string();
-}
-
 bool has_env(const std::string& name) {
   const char* value = name.empty() ? nullptr : std::getenv(name.c_str());
   return value != nullptr && *value != '\0';
@@ -88,7 +80,7 @@ int run_retry(const RetryOptions& options) {
     }
   }
 
-  const std::string root = project_root(options.path);
+  const std::string root = absolute_directory(options.path);
   RunOptions databases_for;
   databases_for.dsn = options.dsn;
   databases_for.state_dsn = db->dsn;

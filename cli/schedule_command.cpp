@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
 #include <list>
@@ -49,6 +48,7 @@ struct ScheduledWorkflow {
   // run another scheduler abandoned.
   std::string state_dsn;
   std::string state_schema;
+  std::string root;  // the project directory the run was compiled in
 };
 
 /// The project's workflows with a schedule that may run in `env` (a `model`
@@ -164,8 +164,9 @@ enum class Owed : uint8_t {
 /// it any more (a scheduler that crashed or was killed), this scheduler
 /// drives it again from its stored plan. Nullopt when it is not such a run
 /// (in progress elsewhere, or not a scheduled one): the caller goes on.
-std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, const std::string& what, int64_t run_id,
-                                       runtime::state::StateStore& store, Runs& runs) {
+std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, const ScheduledWorkflow& workflow,
+                                       const std::string& what, int64_t run_id, runtime::state::StateStore& store,
+                                       Runs& runs) {
   bool driven = true;
   runtime::state::StoredRun stored;
   if (runtime::state::Status status = store.run_driven(run_id, driven); status && !driven)
@@ -183,10 +184,9 @@ std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, const std
   RunOptions run_options;
   run_options.dsn = options.dsn;
   run_options.state_dsn = options.state_dsn;
-  const std::string root = std::filesystem::absolute(options.path).lexically_normal().string();
-  std::optional<RunDatabases> databases = resolve_databases(*plan, run_options, root);
+  std::optional<RunDatabases> databases = resolve_databases(*plan, run_options, workflow.root);
   if (!databases) return Owed::TryAgain;
-  runs.start(std::make_unique<plan::Plan>(std::move(*plan)), std::move(*databases), root, options.concurrency,
+  runs.start(std::make_unique<plan::Plan>(std::move(*plan)), std::move(*databases), workflow.root, options.concurrency,
              Adopted{run_id, stored.plan_json});
   return Owed::Handled;
 }
@@ -215,6 +215,7 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
   const plan::Plan& plan = loaded->plan;
   workflow.state_dsn = databases->state_dsn;
   workflow.state_schema = plan.state_schema.empty() ? "flow" : plan.state_schema;
+  workflow.root = loaded->root;
   runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
   runtime::state::Status migrated = store.migrate();
   runtime::state::LatestRuns latest =
@@ -231,7 +232,8 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
     return Owed::Handled;
   }
   if (!latest.runs.empty() && latest.runs.front().run_status == runtime::RunStatus::Running)
-    if (std::optional<Owed> adopted = adopt_if_abandoned(options, what, latest.runs.front().run_id, store, runs))
+    if (std::optional<Owed> adopted =
+            adopt_if_abandoned(options, workflow, what, latest.runs.front().run_id, store, runs))
       return *adopted;
   runs.start(std::make_unique<plan::Plan>(std::move(loaded->plan)), std::move(*databases), loaded->root,
              options.concurrency);
@@ -247,8 +249,8 @@ void watch_abandoned(const ScheduleOptions& options, const ScheduledWorkflow& wo
   runtime::state::LatestRuns latest =
       store.latest_runs(workflow.name, options.env, workflow.handled, workflow.handled);
   if (!latest.status || latest.runs.empty() || latest.runs.front().run_status != runtime::RunStatus::Running) return;
-  adopt_if_abandoned(options, fmt::format("{} for {}", workflow.name, workflow.handled), latest.runs.front().run_id,
-                     store, runs);
+  adopt_if_abandoned(options, workflow, fmt::format("{} for {}", workflow.name, workflow.handled),
+                     latest.runs.front().run_id, store, runs);
 }
 
 /// Sleeps until `until` or until stopped; false when stopped.

@@ -73,9 +73,8 @@ class CliBinder final : public runtime::exec::RunBinder {
 }  // namespace
 
 int run_worker(const WorkerOptions& options) {
-  std::error_code error;
-  std::filesystem::path root = std::filesystem::absolute(options.path, error);
-  if (error || !std::filesystem::is_directory(root)) {
+  const std::filesystem::path root = absolute_directory(options.path);
+  if (std::error_code ec; !std::filesystem::is_directory(root, ec)) {
     print_error(options.path + ": not a directory");
     return kExitUsage;
   }
