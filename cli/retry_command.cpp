@@ -1,11 +1,9 @@
 // `flowc retry RUN_ID`: the run's stored plan (runs.plan, never a
 // recompiled one: the retry finishes what ran), its databases resolved as for
 // `flowc run`, and runtime::exec::retry_run() to drive the same run record.
-#include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 

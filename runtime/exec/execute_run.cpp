@@ -55,12 +55,11 @@ class Wakeup : public pqxx::notification_receiver {
       : pqxx::notification_receiver(connection, channel),
         pool_(pool),
         shared_(shared),
-        run_(std::to_string(shared.run_id) + " "),
         own_prefix_(std::move(own_prefix)) {}
   void operator()(const std::string& payload, int) override {
-    if (!payload.starts_with(run_)) return;  // another run in this state schema
-    std::string_view owner = std::string_view(payload).substr(run_.size());
-    if (owner.starts_with(own_prefix_)) {
+    std::optional<state::Announcement> announced = state::parse_announcement(payload);
+    if (!announced || announced->run_id != shared_.run_id) return;  // another run in this state schema
+    if (!announced->owner.empty() && announced->owner.starts_with(own_prefix_)) {
       if (shared_.all_settled()) relevant = true;
       return;
     }
@@ -72,7 +71,6 @@ class Wakeup : public pqxx::notification_receiver {
  private:
   ExecutorPool& pool_;
   RunShared& shared_;
-  std::string run_;
   std::string own_prefix_;
 };
 

@@ -97,8 +97,8 @@ class Announcements : public pqxx::notification_receiver {
   Announcements(pqxx::connection& connection, const std::string& channel, ExecutorPool& pool, std::string own)
       : pqxx::notification_receiver(connection, channel), pool_(pool), own_(std::move(own)) {}
   void operator()(const std::string& payload, int) override {
-    std::string_view owner = std::string_view(payload).substr(std::min(payload.size(), payload.find(' ') + 1));
-    if (!owner.empty() && owner.starts_with(own_)) return;
+    std::optional<state::Announcement> announced = state::parse_announcement(payload);
+    if (announced && !announced->owner.empty() && announced->owner.starts_with(own_)) return;
     pool_.wake_one();
   }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include <pqxx/pqxx>
 
 #include "runtime/state/db_guard.h"
@@ -27,6 +29,14 @@ bool is_connection_sqlstate(const std::string& sqlstate) {
 }  // namespace detail
 
 using detail::guarded;
+
+std::optional<Announcement> parse_announcement(std::string_view payload) {
+  Announcement out;
+  auto [end, error] = std::from_chars(payload.data(), payload.data() + payload.size(), out.run_id);
+  if (error != std::errc() || end == payload.data() + payload.size() || *end != ' ') return std::nullopt;
+  out.owner = payload.substr(static_cast<size_t>(end - payload.data()) + 1);
+  return out;
+}
 
 std::string notify_channel(const std::string& schema) {
   // A plain lower-case identifier, so LISTEN and pg_notify() agree however

@@ -182,8 +182,16 @@ struct LatestRuns {
 
 /// The NOTIFY channel of a state schema: every finished attempt is announced
 /// on it, in the transaction that records it, with the payload
-/// "<run id> <lease owner>" (the owner tells a process its own finishes).
+/// "<run id> <lease owner>" (the owner tells a process its own finishes);
+/// a new run is announced with no owner, "<run id> ".
 std::string notify_channel(const std::string& schema);
+
+/// A payload of that channel, read back; nullopt when it is not one.
+struct Announcement {
+  int64_t run_id = 0;
+  std::string_view owner;  // "" for a new run
+};
+std::optional<Announcement> parse_announcement(std::string_view payload);
 
 /// Records `finish` inside a transaction the caller owns (the runner's write
 /// transaction when the state database is the target), fenced on the token.

@@ -203,6 +203,20 @@ TEST_CASE("claims follow dependencies and record the attempt with its log path")
         "succeeded,succeeded,succeeded,running");
 }
 
+TEST_CASE("announcements read back: the run and the lease owner, none for a new run") {
+  std::optional<Announcement> finish = parse_announcement("12 host:1:0");
+  REQUIRE(finish);
+  CHECK(finish->run_id == 12);
+  CHECK(finish->owner == "host:1:0");
+  std::optional<Announcement> created = parse_announcement("7 ");
+  REQUIRE(created);
+  CHECK(created->run_id == 7);
+  CHECK(created->owner.empty());
+  CHECK_FALSE(parse_announcement(""));
+  CHECK_FALSE(parse_announcement("12"));
+  CHECK_FALSE(parse_announcement("x 12"));
+}
+
 TEST_CASE("a finish hands its first promoted dependent to the finishing executor and announces only the rest") {
   Db db;
   // t0 fans out to t1 and t2; t2 is followed by t3 alone.
