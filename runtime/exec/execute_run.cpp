@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
-#include <map>
 #include <memory>
 #include <pqxx/pqxx>
 #include <thread>
@@ -136,14 +135,15 @@ class Listener {
 // state is announced once.
 class ForeignProgress {
  public:
-  ForeignProgress(RunShared& shared, bool enabled) : shared_(shared), enabled_(enabled) {}
+  ForeignProgress(RunShared& shared, bool enabled)
+      : shared_(shared), enabled_(enabled), seen_(shared.plan.tasks.size()) {}
   void saw(const std::vector<state::TaskRow>& rows) {
     if (!enabled_) return;
     for (const state::TaskRow& row : rows) {
-      if (row.index >= shared_.plan.tasks.size()) continue;
-      auto& last = seen_[row.index];
+      if (row.index >= seen_.size()) continue;
+      std::optional<std::pair<TaskState, uint32_t>>& last = seen_[row.index];
       if (last == std::make_pair(row.state, row.attempts)) continue;
-      last = {row.state, row.attempts};
+      last.emplace(row.state, row.attempts);
       shared_.emit(row.index, row.state, row.attempts, is_final(row.state) ? row.message : "", "");
     }
   }
@@ -151,7 +151,7 @@ class ForeignProgress {
  private:
   RunShared& shared_;
   bool enabled_;
-  std::map<uint32_t, std::pair<TaskState, uint32_t>> seen_;
+  std::vector<std::optional<std::pair<TaskState, uint32_t>>> seen_;  // by task index: the state last announced
 };
 
 bool all_final(const std::vector<state::TaskRow>& rows) {

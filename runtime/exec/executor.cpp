@@ -84,15 +84,10 @@ void Executor::run() {
 }
 
 void Executor::refuse(const state::Claim& claim, const std::string& why) {
-  state::Finish finish;
-  finish.run_id = claim.run_id;
-  finish.task = claim.task;
-  finish.token = claim.token;
-  finish.attempt = claim.attempt;
-  finish.state = TaskState::Failed;
-  finish.outcome = "failed";
-  finish.error_class = ErrorClass::Permanent;
-  finish.message = fmt::format("{} cannot run tasks of run {}: {}", worker_, claim.run_id, why);
+  AttemptResult failed;
+  failed.error_class = ErrorClass::Permanent;
+  failed.message = fmt::format("{} cannot run tasks of run {}: {}", worker_, claim.run_id, why);
+  state::Finish finish = finish_for(claim, TaskState::Failed, failed, {});
   // Without the run's plan, its downstream comes from the recorded dependencies.
   if (store_.downstream(claim.run_id, claim.task_index, finish.downstream))
     finish.blocked_message = "upstream " + claim.task + " failed";
@@ -195,7 +190,8 @@ AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const
     context.record_success_in = [this, &run, &claim, &recorded_in_target, schema](pqxx::transaction_base& tx,
                                                                                   const AttemptResult& result) {
       try {
-        state::Finish finish = finish_for(run, claim, TaskState::Succeeded, result);
+        state::Finish finish =
+            finish_for(claim, TaskState::Succeeded, result, run.dependents[claim.task_index]);
         // The hand-off commits with the write, or not at all.
         if (pool_.claiming()) finish.claim_next = claim_request(claim.run_id);
         recorded_in_target = state::record_finish_in(tx, schema, finish);
@@ -223,8 +219,8 @@ AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const
   }
 }
 
-state::Finish Executor::finish_for(const RunShared& run, const state::Claim& claim, TaskState state,
-                                   const AttemptResult& result) const {
+state::Finish Executor::finish_for(const state::Claim& claim, TaskState state, const AttemptResult& result,
+                                   std::vector<uint32_t> dependents) {
   state::Finish finish;
   finish.run_id = claim.run_id;
   finish.task = claim.task;
@@ -242,7 +238,7 @@ state::Finish Executor::finish_for(const RunShared& run, const state::Claim& cla
   }
   finish.rows_written = result.rows_written;
   finish.expectations = result.expectations;
-  finish.dependents = run.dependents[claim.task_index];
+  finish.dependents = std::move(dependents);
   return finish;
 }
 
@@ -353,7 +349,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
   if (result.outcome == AttemptResult::Outcome::Succeeded && result.recorded_in_transaction) {
     outcome = recorded_in_target.value_or(recorded_as(true));
   } else {
-    state::Finish finish = finish_for(run, claim, decision.state, result);
+    state::Finish finish = finish_for(claim, decision.state, result, run.dependents[claim.task_index]);
     finish.not_before = decision.not_before;
     finish.error_class = decision.state == TaskState::Succeeded ? ErrorClass::None : decision.error_class;
     finish.message = decision.message;

@@ -38,8 +38,10 @@ class Executor {
                         std::optional<state::FinishOutcome>& recorded_in_target);
   std::optional<AttemptResult> check_external(const RunShared& run, const plan::Task& task, std::chrono::seconds& wait,
                                               std::chrono::seconds& poll);
-  state::Finish finish_for(const RunShared& run, const state::Claim& claim, TaskState state,
-                           const AttemptResult& result) const;
+  /// The finish recording `result` for `claim`; `dependents`: the task's
+  /// direct dependents, which a success promotes.
+  static state::Finish finish_for(const state::Claim& claim, TaskState state, const AttemptResult& result,
+                                  std::vector<uint32_t> dependents);
   /// Records `finish`, reconnecting while the state database is away and
   /// reading the recorded state back when a commit's outcome is unknown.
   state::FinishOutcome record(const state::Finish& finish);
