@@ -50,6 +50,18 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from runtime_common import *  # noqa: E402,F401,F403  (helpers, Env, log parsing)
 
+def warm_up(args, env, flowc, proj, ds, section, result, name, concurrency=None):
+    """One `flowc run` before the measured ones (migrations, caches); on
+    failure the section records why and False is returned."""
+    _, _, code, out = timed(flowc_run_argv(flowc, env, proj, ds.next(), concurrency), cwd=proj,
+                            log=os.path.join(env.tmp, "warmup.out"))
+    if code != 0:
+        section["error"] = "warm-up flowc run exited %d: %s" % (code, out[-2000:])
+        print("   " + section["error"])
+        result[section_name(args, name)] = section
+    return code == 0
+
+
 def bench_overhead(args, flowc, result):
     n = args.tasks
     print("== overhead and handoff: a chain of %d SQL tasks `select 1` (mode none), %d runs" % (n, args.runs))
@@ -74,12 +86,7 @@ def bench_overhead(args, flowc, result):
 
         psql_argv = env.pg.psql_argv(TARGET_DB) + ["-o", "/dev/null", "-f", baseline]
         # warm-up: migrations, caches
-        w, c, code, out = timed(flowc_run_argv(flowc, env, proj, ds.next()), cwd=proj,
-                                log=os.path.join(env.tmp, "warmup.out"))
-        if code != 0:
-            section["error"] = "warm-up flowc run exited %d: %s" % (code, out[-2000:])
-            print("   " + section["error"])
-            result[section_name(args, "overhead")] = section
+        if not warm_up(args, env, flowc, proj, ds, section, result, "overhead"):
             return False
         timed(psql_argv)
         maybe_state_index(args, env, section)
@@ -454,12 +461,7 @@ def bench_commands(args, flowc, result):
         section = {"tasks": layers * width, "layers": layers, "width": width, "concurrency": conc,
                    "runs": args.runs, "load_at_start": loadavg(),
                    "ninja_version": sh(ninja, "--version")}
-        w, c, code, out = timed(flowc_run_argv(flowc, env, proj, ds.next(), conc), cwd=proj,
-                                log=os.path.join(env.tmp, "warmup.out"))
-        if code != 0:
-            section["error"] = "warm-up flowc run exited %d: %s" % (code, out[-2000:])
-            print("   " + section["error"])
-            result[section_name(args, "commands")] = section
+        if not warm_up(args, env, flowc, proj, ds, section, result, "commands", conc):
             return False
         timed(ninja_argv)
         maybe_state_index(args, env, section)
