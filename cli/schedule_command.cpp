@@ -93,10 +93,18 @@ class Runs {
     // holds the runs in progress and the few that ended since.
     threads_.remove_if([](const Driving& driving) { return driving.done.load(); });
     Driving& driving = threads_.emplace_back();
+    driving.adopted_run = adopted ? adopted->run_id : 0;
     driving.thread = std::jthread([this, &driving, plan = std::move(plan), databases = std::move(databases),
                                    root = std::move(root), concurrency, adopted = std::move(adopted)] {
       drive(*plan, databases, root, concurrency, adopted);
       driving.done = true;
+    });
+  }
+
+  /// Whether this scheduler is driving run `run_id` as an adopted run.
+  [[nodiscard]] bool adopting(int64_t run_id) const {
+    return std::any_of(threads_.begin(), threads_.end(), [run_id](const Driving& driving) {
+      return driving.adopted_run == run_id && !driving.done.load();
     });
   }
 
@@ -148,6 +156,7 @@ class Runs {
   bool failed_ = false;
   struct Driving {
     std::atomic<bool> done{false};
+    int64_t adopted_run = 0;  // 0: a run this scheduler created
     std::jthread thread;
   };
   std::list<Driving> threads_;
@@ -240,17 +249,19 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
   return Owed::Handled;
 }
 
-/// Between fires: the run of the ds `workflow` handed on last, when it is
-/// still `running` but no process drives it any more (the scheduler that
-/// started it died), is adopted here. A database hiccup waits for the next look.
-void watch_abandoned(const ScheduleOptions& options, const ScheduledWorkflow& workflow, Runs& runs) {
-  if (workflow.handled.empty() || workflow.state_dsn.empty()) return;
+/// The scheduled runs of `workflow`, of any ds, recorded `running` that no
+/// process drives any more (the scheduler that started them died) are
+/// adopted here, except those this scheduler is adopting already. A
+/// database hiccup waits for the next look.
+void adopt_abandoned(const ScheduleOptions& options, const ScheduledWorkflow& workflow, Runs& runs) {
+  if (workflow.state_dsn.empty()) return;
   runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
-  runtime::state::LatestRuns latest =
-      store.latest_runs(workflow.name, options.env, workflow.handled, workflow.handled);
-  if (!latest.status || latest.runs.empty() || latest.runs.front().run_status != runtime::RunStatus::Running) return;
-  adopt_if_abandoned(options, workflow, fmt::format("{} for {}", workflow.name, workflow.handled),
-                     latest.runs.front().run_id, store, runs);
+  runtime::state::LatestRuns abandoned = store.abandoned_runs(workflow.name, options.env, "schedule");
+  if (!abandoned.status) return;
+  for (const runtime::state::LatestRun& run : abandoned.runs)
+    if (!runs.adopting(run.run_id))
+      adopt_if_abandoned(options, workflow, fmt::format("{} for {}", workflow.name, run.ds), run.run_id, store,
+                         runs);
 }
 
 /// Sleeps until `until` or until stopped; false when stopped.
@@ -285,13 +296,12 @@ int run_schedule(const ScheduleOptions& options) {
       std::optional<runtime::exec::ScheduledRun> due =
           runtime::exec::latest_scheduled_run(workflow.schedule, workflow.time_zone, now);
       if (!due) continue;
-      if (workflow.handled == due->ds) {
-        if (!options.once) watch_abandoned(options, workflow, runs);
-        continue;
+      if (workflow.handled != due->ds) {
+        Owed owed = start_owed(options, workflow, *due, runs);
+        if (owed == Owed::Handled) workflow.handled = due->ds;
+        bad_command = bad_command || owed == Owed::BadCommand;
       }
-      Owed owed = start_owed(options, workflow, *due, runs);
-      if (owed == Owed::Handled) workflow.handled = due->ds;
-      bad_command = bad_command || owed == Owed::BadCommand;
+      adopt_abandoned(options, workflow, runs);
     }
     if (options.once || bad_command) break;
     // Wake at the next fire of any workflow; at least every 15 seconds, to

@@ -1,6 +1,7 @@
 // Operations on whole runs beyond creating and finishing them: reading one
 // back with its plan, resetting task instances for `flowc retry`, the
-// once-only lateness flag, and the latest run per ds for `flowc backfill`.
+// once-only lateness flag, the latest run per ds for `flowc backfill`, and
+// whether a live process drives a run (its run lock, in pg_locks).
 #include <pqxx/pqxx>
 
 #include "runtime/state/db_guard.h"
@@ -44,23 +45,50 @@ StoredRun StateStore::stored_run(int64_t run_id) {
   return out;
 }
 
+namespace {
+
+/// SQL true when a live session holds the run lock of run `r` (a row of
+/// {schema}.runs), the schema's name being parameter `schema_param`: the
+/// lock's key as RunLock::acquire computes it; pg_locks shows a bigint
+/// advisory key as its high (classid) and low (objid) halves.
+std::string run_lock_held(const std::string& schema_param) {
+  return R"(exists (
+  select 1 from pg_locks l
+  where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+    and l.database = (select oid from pg_database where datname = current_database())
+    and ((l.classid::bigint << 32) | l.objid::bigint) =
+        hashtextextended()" +
+         schema_param + R"( || chr(31) || r.workflow || chr(31) || to_char(r.ds, 'YYYY-MM-DD') || chr(31) || r.env, 0)))";
+}
+
+}  // namespace
+
 Status StateStore::run_driven(int64_t run_id, bool& driven) {
   driven = false;
   return guarded(connection_, dsn_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    // The run lock's key as RunLock::acquire computes it; pg_locks shows a
-    // bigint advisory key as its high (classid) and low (objid) halves.
     pqxx::result r = tx.exec_params(
-        with_schema(R"(select exists (
-  select 1 from {schema}.runs r, pg_locks l
-  where r.id = $1 and l.locktype = 'advisory' and l.granted and l.objsubid = 1
-    and l.database = (select oid from pg_database where datname = current_database())
-    and ((l.classid::bigint << 32) | l.objid::bigint) =
-        hashtextextended($2 || chr(31) || r.workflow || chr(31) || to_char(r.ds, 'YYYY-MM-DD') || chr(31) || r.env, 0)))",
-                    schema_),
-        run_id, schema_);
-    driven = r[0][0].as<bool>();
+        with_schema("select " + run_lock_held("$2") + " from {schema}.runs r where r.id = $1", schema_), run_id,
+        schema_);
+    driven = !r.empty() && r[0][0].as<bool>();
   });
+}
+
+LatestRuns StateStore::abandoned_runs(const std::string& workflow, const std::string& env,
+                                      const std::string& trigger) {
+  LatestRuns out;
+  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select r.ds::text, r.id from {schema}.runs r
+where r.workflow = $1 and r.env = $2 and r.trigger = $3 and r.status = 'running' and not )" +
+                        run_lock_held("$4") + "\norder by r.ds, r.id",
+                    schema_),
+        workflow, env, trigger, schema_);
+    for (const auto& row : r)
+      out.runs.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), RunStatus::Running});
+  });
+  return out;
 }
 
 Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks) {

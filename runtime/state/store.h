@@ -168,7 +168,8 @@ struct RetryTask {
   uint32_t fresh_attempts = 1;       // 1 + retry.retries: a fresh budget
 };
 
-/// The latest run of one ds (for `flowc backfill`'s skip logic).
+/// A run of one ds: the latest of that ds for `flowc backfill`'s skip
+/// logic, or an abandoned one for the scheduler.
 struct LatestRun {
   std::string ds;
   int64_t run_id = 0;
@@ -242,6 +243,11 @@ class StateStore {
   /// `backfill` or `schedule`): it holds the run lock of the run's
   /// (workflow, ds, env). A worker serves only such runs.
   Status run_driven(int64_t run_id, bool& driven);
+
+  /// The runs of (workflow, env) with trigger `trigger` that are recorded
+  /// `running` but that no live process drives (their driver crashed or was
+  /// killed), oldest ds first: what a scheduler adopts.
+  LatestRuns abandoned_runs(const std::string& workflow, const std::string& env, const std::string& trigger);
 
   /// Everything downstream of task `task_index` in run `run_id`, from the
   /// instances' recorded dependencies (for a failure recorded without the

@@ -173,6 +173,27 @@ TEST_CASE("schedule: a scheduled run whose scheduler was killed is adopted and f
         "1 schedule succeeded");
 }
 
+TEST_CASE("schedule --once: an abandoned scheduled run of an older ds is adopted beside the owed one") {
+  std::string dsn = fresh_database("schedule_adopt_old");
+  std::string project = write_project("schedule_adopt_old", daily_project(0, 0));
+  // The run of three days ago, left `running` by a process that died: what a
+  // scheduler killed that day leaves (the trigger is set as it would have).
+  const std::string old_ds = query_one(dsn, "select ((now() at time zone 'utc')::date - 3)::text");
+  Background first = start_flowc(project, {"run", ".", "--ds", old_ds, "--concurrency", "0", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'running'", "1", 30));
+  ::kill(first.pid, SIGKILL);
+  first.wait();
+  query_one(dsn, "update flow.runs set trigger = 'schedule' returning id");
+
+  auto scheduler = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(scheduler.output);
+  CHECK(scheduler.exit_code == 0);
+  CHECK(contains(scheduler.output, "run 2 of daily for " + query_one(dsn, kOwedDs) + ": succeeded"));
+  CHECK(contains(scheduler.output, "run 1 of daily for " + old_ds + " (adopted: its scheduler was gone): succeeded"));
+  CHECK(query_one(dsn, "select string_agg(id || ' ' || trigger || ' ' || status, ', ' order by id) from flow.runs") ==
+        "1 schedule succeeded, 2 schedule succeeded");
+}
+
 TEST_CASE("schedule: a scheduler that stays up adopts the run of another one that died mid-run") {
   std::string dsn = fresh_database("schedule_watch");
   std::string project = write_project("schedule_watch", daily_project(0, 0));

@@ -168,6 +168,34 @@ TEST_CASE("a run is driven while its run lock is held, whatever the holder") {
   CHECK_FALSE(driven);
 }
 
+TEST_CASE("abandoned runs: scheduled runs of any ds recorded running whose run lock is free") {
+  Db db;
+  int64_t today = db.run(make_run({{}}, "schedule"));
+  NewRun older = make_run({{}}, "schedule");
+  older.ds = "2026-11-20";
+  int64_t old_run = db.run(older);
+  NewRun manual = make_run({{}});
+  manual.ds = "2026-11-21";
+  db.run(manual);  // not a scheduled run
+  NewRun staging = make_run({{}}, "schedule");
+  staging.env = "staging";
+  db.run(staging);  // another env
+  auto listed = [&] {
+    LatestRuns abandoned = db.store.abandoned_runs("daily_kpi", "", "schedule");
+    REQUIRE(abandoned.status);
+    std::string out;
+    for (const LatestRun& run : abandoned.runs) out += run.ds + "=" + std::to_string(run.run_id) + " ";
+    return out;
+  };
+  CHECK(listed() == "2026-11-20=" + std::to_string(old_run) + " 2026-11-24=" + std::to_string(today) + " ");
+  RunLock::Acquired held = RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-24", "");
+  REQUIRE(held.lock);
+  CHECK(listed() == "2026-11-20=" + std::to_string(old_run) + " ");  // today's has a driver
+  held.lock.reset();
+  db.scalar("update flow.runs set status = 'succeeded' where id = " + std::to_string(old_run) + " returning id");
+  CHECK(listed() == "2026-11-24=" + std::to_string(today) + " ");  // an ended run is nobody's to adopt
+}
+
 TEST_CASE("claims follow dependencies and record the attempt with its log path") {
   Db db;
   int64_t run = db.run(make_run({{}, {0}, {0}, {1, 2}}));
