@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <csignal>
 
 namespace flowc::cli {
@@ -18,13 +20,19 @@ Interrupts::Interrupts() {
   signalled.store(false);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  // A handler may not notify a condition variable, so the flag is looked
+  // at every 50 ms; the wait ends at once when the command is done, so
+  // that its exit does not wait out the slice.
   watcher_ = std::jthread([this](std::stop_token done) {
+    std::mutex mutex;
+    std::condition_variable_any slice;
+    std::unique_lock lock(mutex);
     while (!done.stop_requested()) {
       if (signalled.load()) {
         source_.request_stop();
         return;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      slice.wait_for(lock, done, std::chrono::milliseconds(50), [] { return false; });
     }
   });
 }
