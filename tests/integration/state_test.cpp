@@ -168,6 +168,27 @@ TEST_CASE("a run is driven while its run lock is held, whatever the holder") {
   CHECK_FALSE(driven);
 }
 
+TEST_CASE("a large run refreshes the statistics of task_runs only when they are missing or the table doubled") {
+  Db db;
+  auto analyzed = [&] {
+    return db.scalar("select analyze_count from pg_stat_user_tables where relid = 'flow.task_runs'::regclass");
+  };
+  int day = 10;
+  auto create = [&](size_t tasks) {
+    NewRun run = make_run(std::vector<std::vector<uint32_t>>(tasks));
+    run.ds = "2026-11-" + std::to_string(day++);
+    db.run(run);
+  };
+  create(1000);  // never analyzed
+  CHECK(analyzed() == "1");
+  create(300);  // 1,300 rows where the statistics saw 1,000
+  CHECK(analyzed() == "1");
+  create(1000);  // 2,300 rows: more than twice as many pages
+  CHECK(analyzed() == "2");
+  create(50);  // a small run never looks
+  CHECK(analyzed() == "2");
+}
+
 TEST_CASE("abandoned runs: scheduled runs of any ds recorded running whose run lock is free") {
   Db db;
   int64_t today = db.run(make_run({{}}, "schedule"));
