@@ -130,17 +130,19 @@ class Listener {
   std::unique_ptr<Wakeup> receiver_;
 };
 
-// With no executors here (`--concurrency 0`), the operator view learns what
-// workers did from the rows the scheduler reads back anyway: each change of
-// state is announced once.
+// Announces what other processes' executors (`flowc worker`s) did in this
+// run, from the rows the scheduler loop reads back: the attempts this
+// process's own executors claimed (their lease owner starts with
+// `own_prefix`) are theirs to announce. An unclaimed row that reached a
+// final state (upstream_failed) may be announced by both: RunShared keeps
+// the first.
 class ForeignProgress {
  public:
-  ForeignProgress(RunShared& shared, bool enabled)
-      : shared_(shared), enabled_(enabled), seen_(shared.plan.tasks.size()) {}
+  ForeignProgress(RunShared& shared, std::string own_prefix)
+      : shared_(shared), own_prefix_(std::move(own_prefix)), seen_(shared.plan.tasks.size()) {}
   void saw(const std::vector<state::TaskRow>& rows) {
-    if (!enabled_) return;
     for (const state::TaskRow& row : rows) {
-      if (row.index >= seen_.size()) continue;
+      if (row.index >= seen_.size() || (!row.owner.empty() && row.owner.starts_with(own_prefix_))) continue;
       std::optional<std::pair<TaskState, uint32_t>>& last = seen_[row.index];
       if (last == std::make_pair(row.state, row.attempts)) continue;
       last.emplace(row.state, row.attempts);
@@ -150,7 +152,7 @@ class ForeignProgress {
 
  private:
   RunShared& shared_;
-  bool enabled_;
+  std::string own_prefix_;
   std::vector<std::optional<std::pair<TaskState, uint32_t>>> seen_;  // by task index: the state last announced
 };
 
@@ -352,7 +354,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     });
 
   std::vector<state::TaskRow> rows;
-  ForeignProgress foreign(shared, executors == 0);
+  ForeignProgress foreign(shared, worker + ":");
   auto state_lost_since = SteadyClock::time_point::max();
   bool use_settled = true;
   while (!pool.stopping()) {

@@ -11,11 +11,16 @@ RunShared::RunShared(const RunRequest& request, int64_t run_id, Clock::time_poin
       started(started),
       state_in_target(request.state_is_target ||
                       (!request.target_dsn.empty() && request.target_dsn == request.state_dsn)),
-      dependents(plan::direct_dependents(*request.plan)) {}
+      dependents(plan::direct_dependents(*request.plan)),
+      final_announced_(std::make_unique<std::atomic<bool>[]>(plan.tasks.size())) {}
 
 void RunShared::emit(uint32_t task, TaskState state, uint32_t attempt, const std::string& message,
                      const std::string& log_path) {
   if (!request.observer) return;
+  if (task < plan.tasks.size()) {
+    std::atomic<bool>& announced = final_announced_[task];
+    if (is_final(state) ? announced.exchange(true) : announced.load()) return;
+  }
   TaskEvent event;
   event.run_id = run_id;
   event.task = task;

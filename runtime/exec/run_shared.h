@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ class RunShared {
   [[nodiscard]] bool all_settled() const { return settled_ >= plan.tasks.size(); }
 
   // --- events ------------------------------------------------------------
+  /// Tells the observer. A task's final state is told once, and nothing
+  /// after it: a task blocked by a failure may be announced both by the
+  /// executor that blocked it and by the scheduler reading the run back.
   void emit(uint32_t task, TaskState state, uint32_t attempt, const std::string& message,
             const std::string& log_path);
   void raise(const Incident& incident);
@@ -43,6 +47,7 @@ class RunShared {
 
  private:
   std::atomic<size_t> settled_{0};
+  std::unique_ptr<std::atomic<bool>[]> final_announced_;  // by task index
 };
 
 }  // namespace flowc::runtime::exec

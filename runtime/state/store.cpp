@@ -145,7 +145,7 @@ TaskRows StateStore::task_rows(int64_t run_id) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(select task_index, task, state, attempts, coalesce(lease_token::text, ''),
-       coalesce(error_class, ''), coalesce(message, '')
+       coalesce(error_class, ''), coalesce(message, ''), coalesce(lease_owner, '')
 from {schema}.task_runs where run_id = $1 order by task_index)",
                     schema_),
         run_id);
@@ -158,6 +158,7 @@ from {schema}.task_runs where run_id = $1 order by task_index)",
       task.token = row[4].as<std::string>();
       task.error_class = row[5].as<std::string>();
       task.message = row[6].as<std::string>();
+      task.owner = row[7].as<std::string>();
       out.rows.push_back(std::move(task));
     }
   });

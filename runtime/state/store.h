@@ -132,6 +132,7 @@ struct TaskRow {
   TaskState state = TaskState::Pending;
   uint32_t attempts = 0;
   std::string token;                 // last lease token ("" = never claimed)
+  std::string owner;                 // the executor of the last claim ("" = never claimed)
   std::string error_class;
   std::string message;
 };

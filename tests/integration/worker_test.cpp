@@ -100,6 +100,37 @@ TEST_CASE("worker: a run with --concurrency 0 is executed by two workers sharing
   CHECK_FALSE(contains(a.output() + b.output() + run.output, dsn));
 }
 
+TEST_CASE("worker: a run with an executor of its own also shows the tasks a worker ran, each once") {
+  std::string dsn = fresh_database("worker_mixed");
+  std::string project = write_project("worker_mixed", fan_out_project(4, "1"));
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);
+  Background worker = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
+  REQUIRE(wait_for(dsn,
+                   "select count(*) from pg_stat_activity "
+                   "where datname = current_database() and query like 'LISTEN%'",
+                   "1", 30));
+  // One executor here for four one-second tasks: the worker takes some.
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "1"}, env);
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  const std::string run2 = "(select id from flow.runs where ds = '2026-11-02')";
+  REQUIRE(query_one(dsn, "select count(distinct regexp_replace(worker, ':[0-9]+$', '')) from flow.attempts "
+                         "where run_id = " + run2) == "2");
+  auto count = [&](const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = run.output.find(needle); at != std::string::npos; at = run.output.find(needle, at + 1)) ++n;
+    return n;
+  };
+  for (const std::string task : {"first", "wide_0", "wide_1", "wide_2", "wide_3", "last"}) {
+    CAPTURE(task);
+    CHECK(count("fan " + task + " succeeded") == 1);
+    CHECK(count("fan " + task + " running") <= 1);
+  }
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+}
+
 TEST_CASE("worker: SIGTERM lets the attempt in progress finish and be recorded, then the worker exits 0") {
   std::string dsn = fresh_database("worker_drain");
   std::string project = write_project("worker_drain", fan_out_project(1, "2"));
