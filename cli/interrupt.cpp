@@ -2,8 +2,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
+
+#include "runtime/events/nap.h"
 #include <csignal>
 
 namespace flowc::cli {
@@ -24,16 +24,12 @@ Interrupts::Interrupts() {
   // at every 50 ms; the wait ends at once when the command is done, so
   // that its exit does not wait out the slice.
   watcher_ = std::jthread([this](std::stop_token done) {
-    std::mutex mutex;
-    std::condition_variable_any slice;
-    std::unique_lock lock(mutex);
-    while (!done.stop_requested()) {
+    do {
       if (signalled.load()) {
         source_.request_stop();
         return;
       }
-      slice.wait_for(lock, done, std::chrono::milliseconds(50), [] { return false; });
-    }
+    } while (runtime::nap(done, std::chrono::milliseconds(50)));
   });
 }
 

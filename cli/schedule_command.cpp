@@ -8,7 +8,6 @@
 // its runs. Wiring only: what a schedule owes is runtime/exec/schedule.h.
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <fmt/format.h>
 #include <iostream>
 #include <list>
@@ -28,6 +27,7 @@
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
 #include "runtime/exec/exec.h"
+#include "runtime/events/nap.h"
 #include "runtime/exec/schedule.h"
 #include "runtime/materialize/runner.h"
 #include "runtime/state/store.h"
@@ -264,15 +264,6 @@ void adopt_abandoned(const ScheduleOptions& options, const ScheduledWorkflow& wo
                          runs);
 }
 
-/// Sleeps until `until` or until stopped; false when stopped.
-bool sleep_until(std::stop_token stop, Clock::time_point until) {
-  std::mutex mutex;
-  std::condition_variable_any wake;
-  std::unique_lock lock(mutex);
-  wake.wait_until(lock, stop, until, [] { return false; });
-  return !stop.stop_requested();
-}
-
 }  // namespace
 
 int run_schedule(const ScheduleOptions& options) {
@@ -310,7 +301,7 @@ int run_schedule(const ScheduleOptions& options) {
     for (const ScheduledWorkflow& workflow : workflows)
       if (auto next = runtime::exec::next_fire_after(workflow.schedule, workflow.time_zone, now))
         wake = std::min(wake, *next);
-    if (!sleep_until(interrupts.token(), wake)) break;
+    if (!runtime::nap_until(interrupts.token(), wake)) break;
   }
   runs.join();
   if (interrupts.fired())

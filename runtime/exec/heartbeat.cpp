@@ -1,25 +1,11 @@
 #include "runtime/exec/heartbeat.h"
 
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
+#include "runtime/events/nap.h"
 #include "runtime/state/store.h"
 
 namespace flowc::runtime::exec {
-namespace {
-
-// Sleeps `duration` or until `stop` is requested; false when stopped.
-bool nap(std::stop_token stop, std::chrono::milliseconds duration) {
-  std::mutex mutex;
-  std::condition_variable_any sleep;
-  std::unique_lock lock(mutex);
-  sleep.wait_for(lock, stop, duration, [] { return false; });
-  return !stop.stop_requested();
-}
-
-}  // namespace
-
 void run_heartbeat(ExecutorPool& pool, std::stop_token stop) {
   using std::chrono::milliseconds;
   const milliseconds lease = pool.settings.lease;
