@@ -1,6 +1,8 @@
 // flowc: subcommand parsing and wiring only; every command lives in its own
 // file behind cli/commands.h.
 #include <CLI/CLI.hpp>
+#include <stdlib.h>
+
 #include <algorithm>
 #include <iostream>
 
@@ -10,11 +12,18 @@
 namespace {
 
 constexpr const char* kVersion = "flowc 0.1.0";
+/// Seconds libpq may take to connect, unless PGCONNECT_TIMEOUT or the DSN says.
+constexpr const char* kDefaultConnectTimeout = "10";
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace flowc::cli;
+  // A database that accepts the connection and never answers (a host gone
+  // behind a firewall, a hung server) would otherwise hold a run, a worker
+  // or a check forever: libpq's connect timeout is infinite by default.
+  // Set before any thread starts; a DSN's own connect_timeout still wins.
+  ::setenv("PGCONNECT_TIMEOUT", kDefaultConnectTimeout, /*overwrite=*/0);
   CLI::App app{"flowc: a typed, declarative workflow language for data teams", "flowc"};
   app.require_subcommand(1);
   app.set_version_flag("--version", kVersion);
