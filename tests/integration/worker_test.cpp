@@ -59,6 +59,21 @@ bool state_ready(const std::string& dsn) {
   return wait_for(dsn, "select to_regclass('flow.runs') is not null", "t", 30);
 }
 
+/// Whether `count` sessions of the test database are LISTENing: that many
+/// workers are up and hear of new runs.
+bool listening(const std::string& dsn, int count) {
+  return wait_for(dsn,
+                  "select count(*) from pg_stat_activity "
+                  "where datname = current_database() and query like 'LISTEN%'",
+                  std::to_string(count), 30);
+}
+
+/// How many workers (processes) ran attempts of the run of `ds`.
+std::string workers_of(const std::string& dsn, const std::string& ds) {
+  return query_one(dsn, "select count(distinct regexp_replace(a.worker, ':[0-9]+$', '')) from flow.attempts a "
+                        "join flow.runs r on r.id = a.run_id where r.ds = '" + ds + "'");
+}
+
 }  // namespace
 
 TEST_CASE("worker: a run with --concurrency 0 is executed by two workers sharing its tasks") {
@@ -70,11 +85,7 @@ TEST_CASE("worker: a run with --concurrency 0 is executed by two workers sharing
 
   Background a = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
   Background b = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
-  // Both listening (each worker's LISTEN session), so both hear of the run.
-  REQUIRE(wait_for(dsn,
-                   "select count(*) from pg_stat_activity "
-                   "where datname = current_database() and query like 'LISTEN%'",
-                   "2", 30));
+  REQUIRE(listening(dsn, 2));  // both hear of the run
   auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
   INFO(run.output);
   CHECK(run.exit_code == 0);
@@ -86,8 +97,7 @@ TEST_CASE("worker: a run with --concurrency 0 is executed by two workers sharing
   const std::string run2 = "(select id from flow.runs where ds = '2026-11-02')";
   CHECK(query_one(dsn, "select count(*) from flow.attempts where run_id = " + run2) == "8");
   CHECK(query_one(dsn, "select count(*) from flow.attempts where outcome = 'succeeded' and run_id = " + run2) == "8");
-  CHECK(query_one(dsn, "select count(distinct regexp_replace(worker, ':[0-9]+$', '')) from flow.attempts "
-                       "where run_id = " + run2) == "2");
+  CHECK(workers_of(dsn, "2026-11-02") == "2");
   CHECK(query_one(dsn, "select count(*) from out.done where ds = '2026-11-02'") == "1");
 
   ::kill(a.pid, SIGTERM);
@@ -106,17 +116,12 @@ TEST_CASE("worker: a run with an executor of its own also shows the tasks a work
   std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
   REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);
   Background worker = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
-  REQUIRE(wait_for(dsn,
-                   "select count(*) from pg_stat_activity "
-                   "where datname = current_database() and query like 'LISTEN%'",
-                   "1", 30));
+  REQUIRE(listening(dsn, 1));
   // One executor here for four one-second tasks: the worker takes some.
   auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "1"}, env);
   INFO(run.output);
   CHECK(run.exit_code == 0);
-  const std::string run2 = "(select id from flow.runs where ds = '2026-11-02')";
-  REQUIRE(query_one(dsn, "select count(distinct regexp_replace(worker, ':[0-9]+$', '')) from flow.attempts "
-                         "where run_id = " + run2) == "2");
+  REQUIRE(workers_of(dsn, "2026-11-02") == "2");  // this process and the worker
   auto count = [&](const std::string& needle) {
     size_t n = 0;
     for (size_t at = run.output.find(needle); at != std::string::npos; at = run.output.find(needle, at + 1)) ++n;
