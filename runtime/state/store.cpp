@@ -239,7 +239,18 @@ Status StateStore::record_parity(int64_t run_id, const std::string& report_json)
 
 RunLock::RunLock(std::unique_ptr<pqxx::connection> connection) : connection_(std::move(connection)) {}
 
-RunLock::~RunLock() = default;  // closing the session releases the lock
+RunLock::~RunLock() {
+  // Closing the session would release the lock too, but only once its
+  // backend has exited, a moment after the client is gone: a run started
+  // right after this one ended could be refused. Unlocking first makes the
+  // lock free when this returns. (Should the statement fail, the session's
+  // end still releases it.)
+  try {
+    if (connection_ && connection_->is_open())
+      pqxx::nontransaction(*connection_).exec("select pg_advisory_unlock_all()");
+  } catch (const std::exception&) {
+  }
+}
 
 RunLock::Acquired RunLock::acquire(const std::string& dsn, const std::string& schema, const std::string& workflow,
                                    const std::string& ds, const std::string& env) {
