@@ -20,20 +20,20 @@ TEST_CASE("a dependency on another workflow's task is an external wait") {
 
 TEST_CASE("impact: downstream tasks in and across workflows, tables, published outputs, legacy consumers") {
   Lowered l = lower_shop();
-  const plan::Impact& staged = l.plan.impact[index_of(l.plan, "staged")];
+  plan::Impact staged = plan::impact_of(l.plan, index_of(l.plan, "staged"));
   CHECK(staged.tasks == std::vector<std::string>{"summary", "kpis", "export"});
   CHECK(staged.tables == std::vector<std::string>{"staging__mirror.orders", "analytics__mirror.summary",
                                                   "dash__mirror.kpis", "exports__mirror.kpis"});
   CHECK(staged.published == std::vector<std::string>{"dash__mirror.kpis"});
   // summary's production table is other_job's, kpis' is old_job's.
   CHECK(staged.legacy_consumers == std::vector<std::string>{"KPI dashboard", "Finance sheet"});
-  const plan::Impact& exported = l.plan.impact[index_of(l.plan, "export")];
+  plan::Impact exported = plan::impact_of(l.plan, index_of(l.plan, "export"));
   CHECK(exported.tasks.empty());
   CHECK(exported.tables == std::vector<std::string>{"exports__mirror.kpis"});
   CHECK(exported.legacy_consumers.empty());
 
   Lowered ingest = lower_shop("ingest");
-  const plan::Impact& events = ingest.plan.impact[0];
+  plan::Impact events = plan::impact_of(ingest.plan, 0);
   CHECK(events.tasks == std::vector<std::string>{"shop.summary", "shop.staged", "shop.kpis", "shop.export"});
   CHECK(events.tables.front() == "events.raw");
 }

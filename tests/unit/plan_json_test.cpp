@@ -82,7 +82,8 @@ plan::Plan full_plan() {
   t.retry = {3, false, 10, 20, true};
   t.timeout_seconds = 99;
   p.tasks = {t, plan::Task{}};
-  p.impact = {{{"a"}, {"s.n"}, {"s.n"}, {"Dashboard"}}, {}};
+  p.impact_graph = {{{"t", "s.n", true, {0}, {1, 2}}, {}, {"other.task", "s__mirror.m", false, {}, {}}},
+                    {{"Dashboard", "Sheet"}}};
   p.routes = {{"r",
                "owner",
                plan::Severity::Medium,
