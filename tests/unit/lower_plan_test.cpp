@@ -38,6 +38,36 @@ TEST_CASE("impact: downstream tasks in and across workflows, tables, published o
   CHECK(events.tables.front() == "events.raw");
 }
 
+TEST_CASE("impact: a chain's plan grows linearly with its length, yet each task's impact is whole") {
+  // Lists per task would be quadratic: 2,000 tasks made about 50 MB of JSON.
+  constexpr int kTasks = 2000;
+  std::string chain = "workflow chain {\n  owner = \"data-eng\"\n  on_failure = alert(oncall)\n";
+  for (int k = 0; k < kTasks; ++k) {
+    chain += "  task t" + std::to_string(k) + " {\n    writes = \"t" + std::to_string(k) + "\"\n";
+    chain += k == 0 ? "    sql = \"select 1 as x\"\n"
+                    : "    sql = \"select * from ${t" + std::to_string(k - 1) + "}\"\n";
+    chain += "  }\n";
+  }
+  chain += "}\n";
+  auto c = compile({{"targets.flow", kTargets}, {"chain.flow", chain}});
+  lower::LowerOptions options;
+  options.ds = "2026-11-24";
+  plan::Plan p = lower::lower(c->model, workflow_named(c->model, "chain"), options, c->sources);
+  REQUIRE(p.tasks.size() == kTasks);
+  nlohmann::ordered_json json = plan::to_json(p);
+  CHECK(json.dump().size() < kTasks * 1000);
+  CHECK(json["impact"].dump().size() < kTasks * 150);
+
+  plan::Impact first = plan::impact_of(p, 0);
+  CHECK(first.tasks.size() == kTasks - 1);
+  CHECK(first.tasks.back() == "t1999");
+  CHECK(first.tables.size() == kTasks);
+  CHECK(first.tables.front() == "analytics.t0");
+  CHECK(first.legacy_consumers.empty());
+  CHECK(plan::impact_of(p, kTasks - 2) ==
+        plan::Impact{{"t1999"}, {"analytics.t1998", "analytics.t1999"}, {}, {}});
+}
+
 TEST_CASE("parity: mirror output against the legacy table, on the run's partition, keyed for merge") {
   Lowered l = lower_shop();
   const plan::Task& kpis = task(l.plan, "kpis");
