@@ -90,8 +90,9 @@ std::vector<std::string> partition_columns(const Context& context, const model::
 /// of node n of this workflow (UINT32_MAX for other workflows' nodes).
 plan::Task lower_task(const Context& context, model::TaskId id, const std::vector<uint32_t>& plan_index);
 
-/// What a failure of node `id` makes stale (plan.h Impact).
-plan::Impact lower_impact(const Context& context, model::TaskId id, const std::vector<uint32_t>& plan_index);
+/// The plan's ImpactGraph: `order` (this workflow's nodes in run order) and
+/// every node of another workflow they reach.
+plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<model::TaskId>& order);
 
 /// The mirror-parity comparison of node `id`'s output with the table of the
 /// replaced legacy job, when this is a mirror run and the legacy job writes it.

@@ -1,10 +1,11 @@
-// Impact (what a failure makes stale) and mirror parity: the two pieces of a
-// plan that look beyond one task, at the project's graph and legacy jobs.
+// The impact graph (what a failure makes stale) and mirror parity: the two
+// pieces of a plan that look beyond one task, at the project's graph and
+// legacy jobs.
 #include "compiler/lower/impact.h"
 
 #include <algorithm>
 #include <cctype>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "compiler/lower/context.h"
 #include "compiler/lower/metrics.h"
@@ -18,19 +19,31 @@ std::string lowered(std::string text) {
   return text;
 }
 
-/// Appends each value to a list once, in first-seen order. A lookup in the
-/// list itself would make a long chain's impact lists cost O(n³) to build.
-class AppendOnce {
- public:
-  explicit AppendOnce(std::vector<std::string>& out) : out_(out), seen_(out.begin(), out.end()) {}
-  void operator()(const std::string& value) {
-    if (seen_.insert(value).second) out_.push_back(value);
+/// The dotted table node `id` writes, as an Impact names it: its physical
+/// name; another workflow still in mirror stage writes its mirror table, not
+/// the production one its readers see.
+std::string impact_table(const Context& context, model::TaskId id) {
+  const model::Node& node = context.model.node(id);
+  plan::TableName table = context.physical(id);
+  if (node.workflow != context.workflow_id &&
+      context.model.workflow(node.workflow).stage == model::Stage::Mirror) {
+    table.schema += "__mirror";
   }
+  return table.dotted();
+}
 
- private:
-  std::vector<std::string>& out_;
-  std::unordered_set<std::string> seen_;
-};
+/// By production table key (table_key form): the legacy jobs writing it,
+/// ascending.
+std::unordered_map<std::string, std::vector<uint32_t>> legacy_writers(const model::Model& model) {
+  std::unordered_map<std::string, std::vector<uint32_t>> writers;
+  for (uint32_t job = 0; job < model.legacies.size(); ++job) {
+    for (const std::string& table : model.legacies[job].writes) {
+      std::vector<uint32_t>& jobs = writers[legacy_table_key(model, table)];
+      if (jobs.empty() || jobs.back() != job) jobs.push_back(job);
+    }
+  }
+  return writers;
+}
 
 }  // namespace
 
@@ -87,52 +100,54 @@ bool mentions_any(const model::Model& model, const std::vector<std::string>& tab
   });
 }
 
-plan::Impact lower_impact(const Context& context, model::TaskId id, const std::vector<uint32_t>& plan_index) {
+plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<model::TaskId>& order) {
   const model::Model& model = context.model;
-  // Everything reachable through the reversed dependency edges, in every workflow.
-  std::vector<model::TaskId> downstream = reachable_from(context.dependents, std::span(&id, 1));
-  // This workflow's tasks first in run order, then other workflows' in declaration order.
-  std::sort(downstream.begin(), downstream.end(), [&](model::TaskId a, model::TaskId b) {
-    bool a_other = model.node(a).workflow != context.workflow_id;
-    bool b_other = model.node(b).workflow != context.workflow_id;
-    if (a_other != b_other) return !a_other;
-    return a_other ? a.index < b.index : plan_index[a.index] < plan_index[b.index];
-  });
+  // This workflow's tasks in run order, then what they reach in other
+  // workflows (reachable_from lists it in node order).
+  std::vector<model::TaskId> members = order;
+  std::vector<uint32_t> node_index(model.nodes.size(), UINT32_MAX);
+  for (uint32_t i = 0; i < order.size(); ++i) node_index[order[i].index] = i;
+  for (model::TaskId id : reachable_from(context.dependents, order)) {
+    if (node_index[id.index] != UINT32_MAX) continue;
+    node_index[id.index] = static_cast<uint32_t>(members.size());
+    members.push_back(id);
+  }
 
-  plan::Impact impact;
-  std::vector<std::string> production_tables;
-  AppendOnce add_table(impact.tables), add_published(impact.published), add_production(production_tables),
-      add_task(impact.tasks), add_consumer(impact.legacy_consumers);
-  // The failed task's own output is stale too; a source's table is not ours.
-  auto add_output = [&](model::TaskId node_id) {
-    const model::Node& node = model.node(node_id);
-    if (node.kind == model::NodeKind::Source || node.table.empty()) return;
-    plan::TableName table = context.physical(node_id);
-    // Another workflow still in mirror stage writes its mirror table, not the
-    // production one its readers see.
-    if (node.workflow != context.workflow_id && model.workflow(node.workflow).stage == model::Stage::Mirror) {
-      table.schema += "__mirror";
+  std::unordered_map<std::string, std::vector<uint32_t>> writers = legacy_writers(model);
+  std::vector<bool> job_used(model.legacies.size(), false);
+  plan::ImpactGraph graph;
+  for (model::TaskId id : members) {
+    const model::Node& node = model.node(id);
+    plan::ImpactNode& out = graph.nodes.emplace_back();
+    out.name = node.workflow == context.workflow_id ? node.name
+                                                    : model.workflow(node.workflow).name + "." + node.name;
+    // A source's table is not ours to make stale.
+    if (node.kind != model::NodeKind::Source && !node.table.empty()) {
+      out.table = impact_table(context, id);
+      out.published = node.publish;
+      // Legacy jobs are matched on the production table, whatever this run writes.
+      if (auto it = writers.find(node_table_key(model, id)); it != writers.end()) out.legacy = it->second;
+      for (uint32_t job : out.legacy) job_used[job] = true;
     }
-    std::string dotted = table.dotted();
-    add_table(dotted);
-    if (node.publish) add_published(dotted);
-    add_production(node_table_key(model, node_id));
-  };
-  add_output(id);
-  for (model::TaskId node_id : downstream) {
-    const model::Node& node = model.node(node_id);
-    std::string name = node.name;
-    if (node.workflow != context.workflow_id) name = model.workflow(node.workflow).name + "." + name;
-    add_task(name);
-    add_output(node_id);
+    for (model::TaskId next : context.dependents[id.index]) {
+      if (node_index[next.index] != UINT32_MAX) out.dependents.push_back(node_index[next.index]);
+    }
+    std::sort(out.dependents.begin(), out.dependents.end());
+    out.dependents.erase(std::unique(out.dependents.begin(), out.dependents.end()), out.dependents.end());
   }
-  // Whoever consumes a legacy job's tables consumes them whether the legacy
-  // job or this workflow writes them now.
-  for (const model::Legacy& legacy : model.legacies) {
-    if (!mentions_any(model, legacy.writes, production_tables)) continue;
-    for (const std::string& consumer : legacy.consumers) add_consumer(consumer);
+
+  // Only the jobs some node writes for are kept; renumbering in declaration
+  // order keeps every node's list ascending.
+  std::vector<uint32_t> job_index(model.legacies.size(), UINT32_MAX);
+  for (uint32_t job = 0; job < model.legacies.size(); ++job) {
+    if (!job_used[job]) continue;
+    job_index[job] = static_cast<uint32_t>(graph.legacy_job_consumers.size());
+    graph.legacy_job_consumers.push_back(model.legacies[job].consumers);
   }
-  return impact;
+  for (plan::ImpactNode& node : graph.nodes) {
+    for (uint32_t& job : node.legacy) job = job_index[job];
+  }
+  return graph;
 }
 
 std::optional<plan::Parity> lower_parity(const Context& context, model::TaskId id) {

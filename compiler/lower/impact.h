@@ -1,5 +1,5 @@
 // What lies downstream of a node of the project: the pieces of impact that a
-// plan's per-task impact (lower_impact) and `flowc impact` share, so the two
+// plan's impact graph (lower_impact_graph) and `flowc impact` share, so the two
 // answer "what does this break" with the same graph and the same table names.
 // Pure functions of the checked model; they never throw.
 #pragma once

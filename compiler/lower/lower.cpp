@@ -218,10 +218,8 @@ plan::Plan lower(const model::Model& model, model::WorkflowId workflow_id, const
   std::vector<model::TaskId> order = topological_order(model, workflow, workflow_id);
   std::vector<uint32_t> plan_index(model.nodes.size(), UINT32_MAX);
   for (uint32_t i = 0; i < order.size(); ++i) plan_index[order[i].index] = i;
-  for (model::TaskId id : order) {
-    plan.tasks.push_back(lower_task(context, id, plan_index));
-    plan.impact.push_back(lower_impact(context, id, plan_index));
-  }
+  for (model::TaskId id : order) plan.tasks.push_back(lower_task(context, id, plan_index));
+  plan.impact_graph = lower_impact_graph(context, order);
 
   lower_alerts(model, workflow, plan);
   if (workflow.replaces.valid()) {

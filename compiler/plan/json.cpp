@@ -37,7 +37,8 @@ Json write(const Task&);
 Json write(const Channel&);
 Json write(const Route&);
 Json write(const AlertSpec&);
-Json write(const Impact&);
+Json write(const ImpactNode&);
+Json write(const ImpactGraph&);
 Json write(const LegacyJob&);
 
 Json write(const TableName& t) { return Json{{"schema", t.schema}, {"name", t.name}}; }
@@ -161,11 +162,16 @@ Json write(const Route& r) {
 
 Json write(const AlertSpec& a) { return Json{{"route", a.route}, {"severity", to_string(a.severity)}}; }
 
-Json write(const Impact& i) {
-  return Json{{"tasks", i.tasks},
-              {"tables", i.tables},
-              {"published", i.published},
-              {"legacy_consumers", i.legacy_consumers}};
+Json write(const ImpactNode& n) {
+  return Json{{"name", n.name},
+              {"table", n.table},
+              {"published", n.published},
+              {"legacy", n.legacy},
+              {"dependents", n.dependents}};
+}
+
+Json write(const ImpactGraph& g) {
+  return Json{{"nodes", write_all(g.nodes)}, {"legacy_job_consumers", g.legacy_job_consumers}};
 }
 
 Json write(const LegacyJob& l) {
@@ -190,7 +196,7 @@ Json write_without_hash(const Plan& p) {
            {"schedule", p.schedule},
            {"params", write_all(p.params)},
            {"tasks", write_all(p.tasks)},
-           {"impact", write_all(p.impact)},
+           {"impact", write(p.impact_graph)},
            {"routes", write_all(p.routes)},
            {"on_failure", write_optional(p.on_failure)},
            {"on_late", write_optional(p.on_late)},
@@ -224,7 +230,8 @@ void read(const nlohmann::json&, Task&);
 void read(const nlohmann::json&, Channel&);
 void read(const nlohmann::json&, Route&);
 void read(const nlohmann::json&, AlertSpec&);
-void read(const nlohmann::json&, Impact&);
+void read(const nlohmann::json&, ImpactNode&);
+void read(const nlohmann::json&, ImpactGraph&);
 void read(const nlohmann::json&, LegacyJob&);
 void read(const nlohmann::json&, Plan&);
 
@@ -392,11 +399,25 @@ void read(const nlohmann::json& j, AlertSpec& a) {
   a.severity = read_enum(j, "severity", severity_from);
 }
 
-void read(const nlohmann::json& j, Impact& i) {
-  i.tasks = get<std::vector<std::string>>(j, "tasks");
-  i.tables = get<std::vector<std::string>>(j, "tables");
-  i.published = get<std::vector<std::string>>(j, "published");
-  i.legacy_consumers = get<std::vector<std::string>>(j, "legacy_consumers");
+void read(const nlohmann::json& j, ImpactNode& n) {
+  n.name = get<std::string>(j, "name");
+  n.table = get<std::string>(j, "table");
+  n.published = get<bool>(j, "published");
+  n.legacy = get<std::vector<uint32_t>>(j, "legacy");
+  n.dependents = get<std::vector<uint32_t>>(j, "dependents");
+}
+
+void read(const nlohmann::json& j, ImpactGraph& g) {
+  // A plan stored (runs.plan) before the graph has `impact` as an array of
+  // per-task lists. It must still read, for `flowc retry`, workers and the
+  // scheduler: it reads as a plan without an impact graph, so its alerts
+  // list no impact.
+  if (j.is_array()) {
+    g = {};
+    return;
+  }
+  read_all(j, "nodes", g.nodes);
+  g.legacy_job_consumers = get<std::vector<std::vector<std::string>>>(j, "legacy_job_consumers");
 }
 
 void read(const nlohmann::json& j, LegacyJob& l) {
@@ -426,7 +447,7 @@ void read(const nlohmann::json& j, Plan& p) {
   p.schedule = get<std::string>(j, "schedule");
   read_all(j, "params", p.params);
   read_all(j, "tasks", p.tasks);
-  read_all(j, "impact", p.impact);
+  read(j.at("impact"), p.impact_graph);
   read_all(j, "routes", p.routes);
   read_optional(j, "on_failure", p.on_failure);
   read_optional(j, "on_late", p.on_late);

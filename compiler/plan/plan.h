@@ -223,13 +223,42 @@ struct AlertSpec {
 };
 
 /// What a failure of one task makes stale: the answer to "which dashboards
-/// are affected", carried in every alert.
+/// are affected", carried in every alert. Computed from the plan's
+/// ImpactGraph by impact_of().
 struct Impact {
   std::vector<std::string> tasks;
   std::vector<std::string> tables;          // dotted physical names
   std::vector<std::string> published;       // dotted names of publish = true outputs
   std::vector<std::string> legacy_consumers;
   friend bool operator==(const Impact&, const Impact&) = default;
+};
+
+/// A task that a failure can make stale: one of this plan's, or a task of
+/// another workflow downstream of them.
+struct ImpactNode {
+  std::string name;        // the task's name; "workflow.task" for another workflow's
+  std::string table;       // dotted physical output; "" for none (sources, commands without `writes`)
+  bool published = false;  // `publish = true` (only with a table)
+  /// The legacy jobs writing this node's production table: indexes into
+  /// ImpactGraph::legacy_job_consumers, ascending.
+  std::vector<uint32_t> legacy;
+  /// The nodes depending on this one directly, ascending.
+  std::vector<uint32_t> dependents;
+  friend bool operator==(const ImpactNode&, const ImpactNode&) = default;
+};
+
+/// Everything downstream of every task, in O(tasks + edges) rather than one
+/// list per task (a chain's lists are quadratic). impact_of() reads one
+/// task's Impact from it.
+struct ImpactGraph {
+  /// nodes[i] is tasks[i] for i < tasks.size(); then the tasks of other
+  /// workflows reachable from this plan's, in declaration order. So nodes in
+  /// ascending order are this workflow's in run order, then the others'.
+  std::vector<ImpactNode> nodes;
+  /// The consumers of each legacy job writing some node's production table,
+  /// one list a job, in declaration order.
+  std::vector<std::vector<std::string>> legacy_job_consumers;
+  friend bool operator==(const ImpactGraph&, const ImpactGraph&) = default;
 };
 
 struct LegacyJob {
@@ -259,7 +288,7 @@ struct Plan {
   std::string schedule;            // cron text
   std::vector<BoundParam> params;  // every workflow param with its value
   std::vector<Task> tasks;         // topological order: deps come first
-  std::vector<Impact> impact;      // impact[i]: downstream of tasks[i]
+  ImpactGraph impact_graph;        // no nodes: none (a plan stored before the graph)
   std::vector<Route> routes;
   std::optional<AlertSpec> on_failure, on_late, on_warning;
   std::optional<LegacyJob> replaces;
@@ -275,6 +304,14 @@ std::vector<std::vector<uint32_t>> direct_dependents(const Plan& plan);
 /// Every task that depends on tasks[task], directly or not, ascending (one
 /// forward pass: tasks are in topological order).
 std::vector<uint32_t> downstream_of(const Plan& plan, uint32_t task);
+
+/// What a failure of tasks[task] makes stale, from plan.impact_graph: the
+/// tasks reachable from it (this workflow's in run order, then other
+/// workflows' in declaration order); its own output and theirs, each once;
+/// the published ones among them; the consumers of the legacy jobs writing
+/// any of those tables, in declaration order, each once. Empty when the plan
+/// has no node for `task`. O(nodes + edges); never throws.
+Impact impact_of(const Plan& plan, uint32_t task);
 
 std::string_view to_string(WriteMode mode);
 std::string_view to_string(Severity severity);

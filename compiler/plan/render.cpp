@@ -216,14 +216,12 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
     policy += t.idempotent ? ", idempotent" : ", not idempotent";
     out << "   policy: " << policy << "\n";
   }
-  if (index < p.impact.size()) {
-    const Impact& i = p.impact[index];
-    if (!i.tasks.empty()) out << fmt::format("   on failure blocks: {}\n", fmt::join(i.tasks, ", "));
-    if (!i.tables.empty()) out << fmt::format("   stale tables: {}\n", fmt::join(i.tables, ", "));
-    if (!i.published.empty()) out << fmt::format("   published: {}\n", fmt::join(i.published, ", "));
-    if (!i.legacy_consumers.empty()) {
-      out << fmt::format("   consumers: {}\n", fmt::join(i.legacy_consumers, ", "));
-    }
+  const Impact i = impact_of(p, static_cast<uint32_t>(index));
+  if (!i.tasks.empty()) out << fmt::format("   on failure blocks: {}\n", fmt::join(i.tasks, ", "));
+  if (!i.tables.empty()) out << fmt::format("   stale tables: {}\n", fmt::join(i.tables, ", "));
+  if (!i.published.empty()) out << fmt::format("   published: {}\n", fmt::join(i.published, ", "));
+  if (!i.legacy_consumers.empty()) {
+    out << fmt::format("   consumers: {}\n", fmt::join(i.legacy_consumers, ", "));
   }
 }
 

@@ -37,22 +37,18 @@ std::string join(const json& list, size_t limit) {
   return out;
 }
 
-const plan::Impact* impact_of(const plan::Plan& plan, const Incident& incident) {
-  if (!incident.task || *incident.task >= plan.impact.size()) return nullptr;
-  return &plan.impact[*incident.task];
-}
-
 /// A late run or a failed parity check makes the workflow's published
 /// outputs stale as a whole; a failed task makes stale what is downstream.
 json impact_json(const plan::Plan& plan, const Incident& incident) {
   json out = {{"tasks", json::array()}, {"tables", json::array()}, {"published", json::array()},
               {"legacy_consumers", json::array()}};
-  if (const plan::Impact* impact = impact_of(plan, incident)) {
-    out["tasks"] = impact->tasks;
-    out["tables"] = impact->tables;
-    out["published"] = impact->published;
-    out["legacy_consumers"] = impact->legacy_consumers;
-  } else if (!incident.task) {
+  if (incident.task) {
+    plan::Impact impact = plan::impact_of(plan, *incident.task);
+    out["tasks"] = impact.tasks;
+    out["tables"] = impact.tables;
+    out["published"] = impact.published;
+    out["legacy_consumers"] = impact.legacy_consumers;
+  } else {
     for (const plan::Task& task : plan.tasks)
       if (task.publish && task.output) out["published"].push_back(task.output->dotted());
     if (plan.replaces) out["legacy_consumers"] = plan.replaces->consumers;

@@ -177,12 +177,12 @@ plan::Plan make_plan(std::vector<plan::Channel> channels, int64_t repeat_seconds
   p.tasks = {task("extract_orders", plan::TableName{"raw", "orders"}),
              task("stage_orders", plan::TableName{"staging", "orders"}),
              task("revenue_daily", plan::TableName{"analytics", "revenue_daily"}, true)};
-  p.impact.resize(3);
-  p.impact[1] = {{"revenue_daily"}, {"analytics.revenue_daily"}, {"analytics.revenue_daily"}, {"finance_dashboard"}};
-  p.impact[0] = {{"stage_orders", "revenue_daily"},
-                 {"staging.orders", "analytics.revenue_daily"},
-                 {"analytics.revenue_daily"},
-                 {"finance_dashboard"}};
+  // A chain; only revenue_daily's output is in the graph (the legacy job
+  // writes it), so a failure of stage_orders makes one table stale.
+  p.impact_graph.nodes = {{"extract_orders", "", false, {}, {1}},
+                          {"stage_orders", "", false, {}, {2}},
+                          {"revenue_daily", "analytics.revenue_daily", true, {0}, {}}};
+  p.impact_graph.legacy_job_consumers = {{"finance_dashboard"}};
   plan::Route route;
   route.name = "oncall";
   route.owner = "alice";

@@ -20,22 +20,52 @@ TEST_CASE("a dependency on another workflow's task is an external wait") {
 
 TEST_CASE("impact: downstream tasks in and across workflows, tables, published outputs, legacy consumers") {
   Lowered l = lower_shop();
-  const plan::Impact& staged = l.plan.impact[index_of(l.plan, "staged")];
+  plan::Impact staged = plan::impact_of(l.plan, index_of(l.plan, "staged"));
   CHECK(staged.tasks == std::vector<std::string>{"summary", "kpis", "export"});
   CHECK(staged.tables == std::vector<std::string>{"staging__mirror.orders", "analytics__mirror.summary",
                                                   "dash__mirror.kpis", "exports__mirror.kpis"});
   CHECK(staged.published == std::vector<std::string>{"dash__mirror.kpis"});
   // summary's production table is other_job's, kpis' is old_job's.
   CHECK(staged.legacy_consumers == std::vector<std::string>{"KPI dashboard", "Finance sheet"});
-  const plan::Impact& exported = l.plan.impact[index_of(l.plan, "export")];
+  plan::Impact exported = plan::impact_of(l.plan, index_of(l.plan, "export"));
   CHECK(exported.tasks.empty());
   CHECK(exported.tables == std::vector<std::string>{"exports__mirror.kpis"});
   CHECK(exported.legacy_consumers.empty());
 
   Lowered ingest = lower_shop("ingest");
-  const plan::Impact& events = ingest.plan.impact[0];
+  plan::Impact events = plan::impact_of(ingest.plan, 0);
   CHECK(events.tasks == std::vector<std::string>{"shop.summary", "shop.staged", "shop.kpis", "shop.export"});
   CHECK(events.tables.front() == "events.raw");
+}
+
+TEST_CASE("impact: a chain's plan grows linearly with its length, yet each task's impact is whole") {
+  // Lists per task would be quadratic: 2,000 tasks made about 50 MB of JSON.
+  constexpr int kTasks = 2000;
+  std::string chain = "workflow chain {\n  owner = \"data-eng\"\n  on_failure = alert(oncall)\n";
+  for (int k = 0; k < kTasks; ++k) {
+    chain += "  task t" + std::to_string(k) + " {\n    writes = \"t" + std::to_string(k) + "\"\n";
+    chain += k == 0 ? "    sql = \"select 1 as x\"\n"
+                    : "    sql = \"select * from ${t" + std::to_string(k - 1) + "}\"\n";
+    chain += "  }\n";
+  }
+  chain += "}\n";
+  auto c = compile({{"targets.flow", kTargets}, {"chain.flow", chain}});
+  lower::LowerOptions options;
+  options.ds = "2026-11-24";
+  plan::Plan p = lower::lower(c->model, workflow_named(c->model, "chain"), options, c->sources);
+  REQUIRE(p.tasks.size() == kTasks);
+  nlohmann::ordered_json json = plan::to_json(p);
+  CHECK(json.dump().size() < kTasks * 1000);
+  CHECK(json["impact"].dump().size() < kTasks * 150);
+
+  plan::Impact first = plan::impact_of(p, 0);
+  CHECK(first.tasks.size() == kTasks - 1);
+  CHECK(first.tasks.back() == "t1999");
+  CHECK(first.tables.size() == kTasks);
+  CHECK(first.tables.front() == "analytics.t0");
+  CHECK(first.legacy_consumers.empty());
+  CHECK(plan::impact_of(p, kTasks - 2) ==
+        plan::Impact{{"t1999"}, {"analytics.t1998", "analytics.t1999"}, {}, {}});
 }
 
 TEST_CASE("parity: mirror output against the legacy table, on the run's partition, keyed for merge") {

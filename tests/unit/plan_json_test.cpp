@@ -82,7 +82,8 @@ plan::Plan full_plan() {
   t.retry = {3, false, 10, 20, true};
   t.timeout_seconds = 99;
   p.tasks = {t, plan::Task{}};
-  p.impact = {{{"a"}, {"s.n"}, {"s.n"}, {"Dashboard"}}, {}};
+  p.impact_graph = {{{"t", "s.n", true, {0}, {1, 2}}, {}, {"other.task", "s__mirror.m", false, {}, {}}},
+                    {{"Dashboard", "Sheet"}}};
   p.routes = {{"r",
                "owner",
                plan::Severity::Medium,
@@ -139,6 +140,22 @@ TEST_CASE("every example workflow's plan round-trips exactly") {
   CHECK(plans >= 12);
 }
 
+TEST_CASE("a plan stored before the impact graph, with `impact` an array of lists, reads without one") {
+  nlohmann::json j = plan::to_json(full_plan());
+  j["impact"] = nlohmann::json::parse(
+      R"([{"tasks": ["a"], "tables": ["s.n"], "published": ["s.n"], "legacy_consumers": ["Dashboard"]},)"
+      R"( {"tasks": [], "tables": [], "published": [], "legacy_consumers": []}])");
+  std::string error;
+  std::optional<plan::Plan> old = plan::plan_from_json(nlohmann::json::parse(j.dump()), error);
+  INFO(error);
+  REQUIRE(old);
+  CHECK(old->impact_graph == plan::ImpactGraph{});
+  CHECK(plan::impact_of(*old, 0) == plan::Impact{});
+  plan::Plan expected = full_plan();
+  expected.impact_graph = {};
+  CHECK(*old == expected);  // everything else as stored, the hash included
+}
+
 TEST_CASE("the JSON form names enums and keeps secrets as names") {
   nlohmann::ordered_json j = plan::to_json(full_plan());
   CHECK(j["stage"] == "production");
@@ -149,6 +166,10 @@ TEST_CASE("the JSON form names enums and keeps secrets as names") {
   CHECK(j["routes"][0]["channels"][0]["secret_env"] == "HOOK");
   CHECK(j["on_late"].is_null());
   CHECK(j.back() == j["hash"]);  // the hash comes last
+  CHECK(j["impact"]["nodes"][2] ==
+        nlohmann::ordered_json::parse(R"({"name": "other.task", "table": "s__mirror.m", "published": false,)"
+                                      R"( "legacy": [], "dependents": []})"));
+  CHECK(j["impact"]["legacy_job_consumers"] == nlohmann::ordered_json::parse(R"([["Dashboard", "Sheet"]])"));
 }
 
 TEST_CASE("plan_from_json says what is wrong") {
@@ -183,6 +204,9 @@ TEST_CASE("the hash covers every field but itself") {
   CHECK(plan::plan_hash(other) != hash);
   other = p;
   other.tasks[0].conditions[0].literals[0].number = 0.2;
+  CHECK(plan::plan_hash(other) != hash);
+  other = p;
+  other.impact_graph.nodes[0].dependents.pop_back();
   CHECK(plan::plan_hash(other) != hash);
 }
 
