@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   // or a check forever: libpq's connect timeout is infinite by default.
   // Set before any thread starts; a DSN's own connect_timeout still wins.
   ::setenv("PGCONNECT_TIMEOUT", kDefaultConnectTimeout, /*overwrite=*/0);
+  // flowc's sessions name themselves in pg_stat_activity, so that an
+  // operator can tell whose locks and queries they are.
+  ::setenv("PGAPPNAME", "flowc", /*overwrite=*/0);
   CLI::App app{"flowc: a typed, declarative workflow language for data teams", "flowc"};
   app.require_subcommand(1);
   app.set_version_flag("--version", kVersion);

@@ -60,11 +60,11 @@ bool state_ready(const std::string& dsn) {
 }
 
 /// Whether `count` sessions of the test database are LISTENing: that many
-/// workers are up and hear of new runs.
+/// workers are up and hear of new runs. (flowc's sessions say who they are.)
 bool listening(const std::string& dsn, int count) {
   return wait_for(dsn,
-                  "select count(*) from pg_stat_activity "
-                  "where datname = current_database() and query like 'LISTEN%'",
+                  "select count(*) from pg_stat_activity where datname = current_database() "
+                  "and application_name = 'flowc' and query like 'LISTEN%'",
                   std::to_string(count), 30);
 }
 
