@@ -7,6 +7,7 @@
 #include "cli/load.h"
 #include "cli/plan_load.h"
 #include "compiler/lower/lower.h"
+#include "runtime/connect/connect.h"
 #include "runtime/materialize/prepare.h"
 
 namespace flowc::cli {
@@ -65,7 +66,7 @@ SourceRange locate(const project::Compilation& compilation, const runtime::Prepa
 bool check_against_database(project::Compilation& compilation, const std::string& dsn) {
   std::unique_ptr<pqxx::connection> connection;
   try {
-    connection = std::make_unique<pqxx::connection>(dsn);
+    connection = runtime::open_connection(dsn);
   } catch (const std::exception& e) {
     std::string message = e.what();
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();

@@ -14,6 +14,7 @@
 #include "cli/state_database.h"
 #include "cli/terminal.h"
 #include "compiler/lower/lower.h"
+#include "runtime/connect/connect.h"
 #include "runtime/events/events.h"
 #include "runtime/state/schema.h"
 
@@ -28,8 +29,8 @@ std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::stri
                                         std::string& error) {
   std::vector<MirrorRun> runs;
   try {
-    pqxx::connection connection(db.dsn);
-    pqxx::read_transaction tx(connection);
+    std::unique_ptr<pqxx::connection> connection = runtime::open_connection(db.dsn);
+    pqxx::read_transaction tx(*connection);
     std::string runs_table = runtime::state::with_schema("{schema}.runs", db.schema);
     if (tx.exec_params("select to_regclass($1) is null", runs_table)[0][0].as<bool>()) return runs;
     pqxx::result r = tx.exec_params(

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "cli/run_report.h"
 #include "cli/state_database.h"
+#include "runtime/connect/connect.h"
 #include "runtime/state/schema.h"
 
 namespace flowc::cli::state_read {
@@ -44,8 +46,8 @@ template <class Body>
 ReadStatus read_snapshot(const StateDatabase& db, Body&& body) {
   ReadStatus status;
   try {
-    pqxx::connection connection(db.dsn);
-    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection);
+    std::unique_ptr<pqxx::connection> connection = runtime::open_connection(db.dsn);
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(*connection);
     if (tx.exec_params("select to_regclass($1::text)", runtime::state::with_schema("{schema}.runs", db.schema))[0][0]
             .is_null()) {
       status.schema_missing = true;

@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "compiler/plan/plan.h"
+#include "runtime/connect/connect.h"
 
 namespace flowc::runtime::alert {
 namespace {
@@ -76,7 +77,7 @@ struct AlertStore::Impl {
     const auto now = std::chrono::steady_clock::now();
     if (failed_at && now - *failed_at < std::chrono::seconds(30)) throw std::runtime_error(connect_error);
     try {
-      connection = std::make_unique<pqxx::connection>(dsn);
+      connection = open_connection(dsn);
       // Another process holding a dedupe lock is delivering (bounded by the
       // channels' own timeouts); never wait for it forever.
       pqxx::nontransaction(*connection).exec("set lock_timeout = '180s'");

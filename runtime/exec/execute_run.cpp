@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "runtime/connect/connect.h"
 #include "runtime/exec/deadline.h"
 #include "runtime/exec/drive.h"
 #include "runtime/exec/exec.h"
@@ -112,7 +113,7 @@ class Listener {
  private:
   void open() {
     try {
-      connection_ = std::make_unique<pqxx::connection>(pool_.settings.state_dsn);
+      connection_ = open_connection(pool_.settings.state_dsn);
       receiver_ = std::make_unique<Wakeup>(*connection_, channel_, pool_, shared_, own_prefix_);
     } catch (const std::exception&) {
       close();

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "runtime/connect/connect.h"
 #include "runtime/exec/policy.h"
 
 namespace flowc::runtime::exec {
@@ -133,7 +134,7 @@ pqxx::connection* Executor::target_connection(const std::string& dsn, std::strin
   target_.reset();
   target_dsn_ = dsn;
   try {
-    target_ = std::make_unique<pqxx::connection>(dsn);
+    target_ = open_connection(dsn);
   } catch (const std::exception& e) {
     std::string what = e.what();
     if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/plan/json.h"
+#include "runtime/connect/connect.h"
 #include "runtime/exec/drive.h"
 #include "runtime/exec/executor.h"
 #include "runtime/exec/heartbeat.h"
@@ -115,7 +116,7 @@ void listen_while_claiming(ExecutorPool& pool, const std::string& channel, const
   while (pool.claiming()) {
     try {
       if (!connection) {
-        connection = std::make_unique<pqxx::connection>(pool.settings.state_dsn);
+        connection = open_connection(pool.settings.state_dsn);
         receiver = std::make_unique<Announcements>(*connection, channel, pool, own);
       }
       // Short slices: a drain is noticed within 50 ms.

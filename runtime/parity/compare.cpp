@@ -8,6 +8,7 @@
 #include <memory>
 #include <pqxx/pqxx>
 
+#include "runtime/connect/connect.h"
 #include "runtime/events/events.h"
 #include "runtime/parity/parity.h"
 
@@ -247,7 +248,7 @@ ParityReport compare_with_legacy(const std::string& dsn, const plan::Plan& plan)
   std::unique_ptr<pqxx::connection> target;
   std::string error;
   try {
-    target = std::make_unique<pqxx::connection>(dsn);
+    target = open_connection(dsn);
   } catch (const std::exception& e) {
     // libpq's message names the host, never the password.
     error = "cannot connect to the target database: " + first_line(e.what());

@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
+#include "runtime/connect/connect.h"
 #include "runtime/state/store.h"
 
 namespace flowc::runtime::state::detail {
@@ -21,7 +22,7 @@ Status guarded(std::unique_ptr<pqxx::connection>& connection, const std::string&
   try {
     if (!connection || !connection->is_open()) {
       connection.reset();
-      connection = std::make_unique<pqxx::connection>(dsn);
+      connection = open_connection(dsn);
     }
     body(*connection);
   } catch (const pqxx::broken_connection& e) {

@@ -1,0 +1,47 @@
+#include "runtime/connect/connect.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace flowc::runtime {
+
+namespace {
+
+constexpr int kIdleSeconds = 60;
+constexpr int kIntervalSeconds = 10;
+constexpr int kProbes = 6;
+constexpr unsigned kUnacknowledgedMs = 120'000;
+
+}  // namespace
+
+bool notice_dead_peer(int socket) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (socket < 0 || ::getsockname(socket, reinterpret_cast<sockaddr*>(&address), &length) != 0) return false;
+  if (address.ss_family != AF_INET && address.ss_family != AF_INET6) return false;
+  const int on = 1;
+  bool ok = ::setsockopt(socket, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) == 0;
+  ok = ::setsockopt(socket, IPPROTO_TCP, TCP_KEEPIDLE, &kIdleSeconds, sizeof kIdleSeconds) == 0 && ok;
+  ok = ::setsockopt(socket, IPPROTO_TCP, TCP_KEEPINTVL, &kIntervalSeconds, sizeof kIntervalSeconds) == 0 && ok;
+  ok = ::setsockopt(socket, IPPROTO_TCP, TCP_KEEPCNT, &kProbes, sizeof kProbes) == 0 && ok;
+  ok = ::setsockopt(socket, IPPROTO_TCP, TCP_USER_TIMEOUT, &kUnacknowledgedMs, sizeof kUnacknowledgedMs) == 0 && ok;
+  return ok;
+}
+
+bool sets_own_keepalives(const std::string& dsn) {
+  std::string lower(dsn);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return lower.find("keepalives") != std::string::npos || lower.find("tcp_user_timeout") != std::string::npos;
+}
+
+std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn) {
+  auto connection = std::make_unique<pqxx::connection>(dsn);
+  if (!sets_own_keepalives(dsn)) notice_dead_peer(connection->sock());
+  return connection;
+}
+
+}  // namespace flowc::runtime

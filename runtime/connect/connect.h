@@ -1,0 +1,33 @@
+// Opening a PostgreSQL connection that notices a dead peer. libpq waits on
+// a TCP socket as long as the operating system does: about two hours for a
+// server whose host vanished or a network that dropped (keepalives start
+// after 7,200 s idle), during which a task's statement_timeout, enforced by
+// that very server, cannot end it. Every connection flowc opens goes
+// through here, so a lost database fails the attempt (class 08, transient)
+// within about two minutes instead.
+#pragma once
+
+#include <memory>
+#include <pqxx/pqxx>
+#include <string>
+
+namespace flowc::runtime {
+
+/// Connects to `dsn` (throws what pqxx throws) and, unless the DSN sets its
+/// own `keepalives*` or `tcp_user_timeout`, tunes its TCP socket with
+/// notice_dead_peer().
+std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn);
+
+/// On a TCP socket: keepalive probes after 60 s of silence, every 10 s,
+/// given up after 6 unanswered; data unacknowledged for 120 s ends the
+/// connection too. A peer whose host is alive answers the probes, however
+/// long its query runs. True when every option was set; false, changing
+/// nothing, for a socket that is not TCP (a Unix socket's peer cannot
+/// vanish unnoticed).
+bool notice_dead_peer(int socket);
+
+/// Whether `dsn` chooses its own keepalive settings (then they are left as
+/// libpq applied them).
+bool sets_own_keepalives(const std::string& dsn);
+
+}  // namespace flowc::runtime

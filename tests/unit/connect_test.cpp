@@ -1,0 +1,67 @@
+// runtime/connect: a TCP connection to PostgreSQL notices a dead peer
+// within about two minutes (keepalives and a user timeout on its socket); a
+// Unix socket is left alone, and so is a DSN that chooses its own keepalives.
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "runtime/connect/connect.h"
+
+using flowc::runtime::notice_dead_peer;
+using flowc::runtime::sets_own_keepalives;
+
+namespace {
+
+int option(int socket, int level, int name) {
+  int value = -1;
+  socklen_t length = sizeof value;
+  REQUIRE(::getsockopt(socket, level, name, &value, &length) == 0);
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("a TCP socket gets keepalives after 60 s, every 10 s, 6 probes, and a 120 s user timeout") {
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(listener, 1) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  int client = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+
+  CHECK(option(client, SOL_SOCKET, SO_KEEPALIVE) == 0);  // the kernel's default: off
+  CHECK(notice_dead_peer(client));
+  CHECK(option(client, SOL_SOCKET, SO_KEEPALIVE) == 1);
+  CHECK(option(client, IPPROTO_TCP, TCP_KEEPIDLE) == 60);
+  CHECK(option(client, IPPROTO_TCP, TCP_KEEPINTVL) == 10);
+  CHECK(option(client, IPPROTO_TCP, TCP_KEEPCNT) == 6);
+  CHECK(option(client, IPPROTO_TCP, TCP_USER_TIMEOUT) == 120000);
+  ::close(client);
+  ::close(listener);
+}
+
+TEST_CASE("a Unix socket, or no socket, is left alone") {
+  int pair[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+  CHECK_FALSE(notice_dead_peer(pair[0]));
+  CHECK(option(pair[0], SOL_SOCKET, SO_KEEPALIVE) == 0);
+  ::close(pair[0]);
+  ::close(pair[1]);
+  CHECK_FALSE(notice_dead_peer(-1));
+}
+
+TEST_CASE("a DSN that sets its own keepalives or user timeout keeps them") {
+  CHECK(sets_own_keepalives("host=db keepalives_idle=5"));
+  CHECK(sets_own_keepalives("postgresql://db/x?keepalives=0"));
+  CHECK(sets_own_keepalives("host=db tcp_user_timeout=1000"));
+  CHECK_FALSE(sets_own_keepalives("host=db port=5432 dbname=x"));
+}
