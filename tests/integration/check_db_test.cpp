@@ -4,11 +4,6 @@
 // (the exact human rendering). FLOWC_AUTOUPDATE=1 rewrites the expectations.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -17,6 +12,7 @@
 #include <sstream>
 
 #include "runtime/process/process.h"
+#include "tests/support/loopback_listener.h"
 #include "tests/support/pg_harness.h"
 
 namespace fs = std::filesystem;
@@ -131,28 +127,17 @@ TEST_CASE("check --db: an unreachable database is an environment error (exit 2) 
 }
 
 TEST_CASE("check --db: a database that accepts the connection and never answers is given up after the connect timeout") {
-  // A listening socket nobody accepts from: the connection is made, the
-  // server's answer never comes (a hung server, a host behind a firewall).
-  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(listener >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  REQUIRE(::listen(listener, 4) == 0);
-  socklen_t length = sizeof address;
-  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-
+  // The connection is made; the server's answer never comes.
+  flowc::testing::LoopbackListener silent;
   fs::path dir = fs::path(flowc::testing::scratch_dir("silent"));
   std::ofstream(dir / "a.flow") << "workflow a {\n  owner = \"x\"\n}\n";
   flowc::runtime::ProcessOptions options;
   options.argv = {FLOWC_BINARY, "check", "--db",
-                  "host=127.0.0.1 port=" + std::to_string(ntohs(address.sin_port)) + " dbname=x password=s3cr3t-pw", "."};
+                  "host=127.0.0.1 port=" + std::to_string(silent.port()) + " dbname=x password=s3cr3t-pw", "."};
   options.env = {"PATH=/usr/bin:/bin"};  // no PGCONNECT_TIMEOUT: flowc's default applies
   options.cwd = dir.string();
   options.timeout = std::chrono::seconds(60);  // libpq's own default would wait forever
   flowc::runtime::ProcessResult result = flowc::runtime::run_process(options);
-  ::close(listener);
   INFO(result.output);
   CHECK_FALSE(result.timed_out);
   CHECK(result.exit_code == 2);

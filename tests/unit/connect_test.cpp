@@ -3,13 +3,12 @@
 // Unix socket is left alone, and so is a DSN that chooses its own keepalives.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "runtime/connect/connect.h"
+#include "tests/support/loopback_listener.h"
 
 using flowc::runtime::notice_dead_peer;
 using flowc::runtime::sets_own_keepalives;
@@ -26,17 +25,9 @@ int option(int socket, int level, int name) {
 }  // namespace
 
 TEST_CASE("a TCP socket gets keepalives after 60 s, every 10 s, 6 probes, and a 120 s user timeout") {
-  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(listener >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  REQUIRE(::listen(listener, 1) == 0);
-  socklen_t length = sizeof address;
-  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  int client = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  flowc::testing::LoopbackListener listener;
+  int client = listener.connect_client();
+  REQUIRE(client >= 0);
 
   CHECK(option(client, SOL_SOCKET, SO_KEEPALIVE) == 0);  // the kernel's default: off
   CHECK(notice_dead_peer(client));
@@ -46,7 +37,6 @@ TEST_CASE("a TCP socket gets keepalives after 60 s, every 10 s, 6 probes, and a 
   CHECK(option(client, IPPROTO_TCP, TCP_KEEPCNT) == 6);
   CHECK(option(client, IPPROTO_TCP, TCP_USER_TIMEOUT) == 120000);
   ::close(client);
-  ::close(listener);
 }
 
 TEST_CASE("a Unix socket, or no socket, is left alone") {
