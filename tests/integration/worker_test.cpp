@@ -2,7 +2,8 @@
 // run started with --concurrency 0 (no executors of its own) is executed by
 // workers, through the same claims, leases and finishes; two workers share
 // a run's tasks; SIGTERM lets the attempts in progress finish; a run a
-// worker cannot serve fails its task with a clear message and no secret.
+// worker cannot serve fails its task with a clear message and no secret; a
+// worker killed mid-attempt loses its lease, and another runs the task.
 #include <doctest/doctest.h>
 
 #include <csignal>
@@ -209,6 +210,63 @@ TEST_CASE("worker: a run whose driving process is gone is not served") {
   INFO(retried.output);
   CHECK(retried.exit_code == 0);
   CHECK(query_one(dsn, "select status from flow.runs where id = 1") == "succeeded");
+}
+
+TEST_CASE("worker: a worker killed mid-attempt loses its lease and another worker runs the task again") {
+  std::string dsn = fresh_database("worker_killed");
+  std::string project = write_project("worker_killed", {{"k.flow", R"FLOW(target warehouse {
+  dsn = env("WORKER_TEST_DSN")
+}
+
+route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow killed {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  param ds: date = logical_date
+
+  task slow {
+    run        = command(["sleep", "3"])
+    idempotent = true
+    retry      = retry(1, backoff = fixed(1s))
+  }
+}
+)FLOW"}});
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);
+  Background a = start_flowc(project, {"worker", ".", "--slots", "1"}, env);
+  Background b = start_flowc(project, {"worker", ".", "--slots", "1"}, env);
+  REQUIRE(listening(dsn, 2));
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
+  // The worker running the first attempt dies outright: no finish, no
+  // release, its lease simply stops being renewed.
+  const std::string holder_pid =
+      "select substring(worker from ':([0-9]+):[0-9]+$') from flow.attempts a join flow.runs r on r.id = a.run_id "
+      "where r.ds = '2026-11-02' and a.attempt = 1";
+  REQUIRE(wait_for(dsn, "select count(*) from (" + holder_pid + ") h", "1", 30));
+  const pid_t killed = static_cast<pid_t>(std::stol(query_one(dsn, holder_pid)));
+  REQUIRE((killed == a.pid || killed == b.pid));
+  Background& dead = killed == a.pid ? a : b;
+  Background& alive = killed == a.pid ? b : a;
+  const pid_t survivor = alive.pid;
+  ::kill(killed, SIGKILL);
+  dead.wait();
+  // Once the lease (30 s) has expired, the other worker reclaims the task
+  // and runs it again; the run succeeds.
+  CHECK(run.wait() == 0);
+  INFO(run.output());
+  CHECK(query_one(dsn, "select string_agg(a.attempt || ' ' || a.outcome, ', ' order by a.attempt) from flow.attempts a "
+                       "join flow.runs r on r.id = a.run_id where r.ds = '2026-11-02'") ==
+        "1 lost, 2 succeeded");
+  CHECK(query_one(dsn, "select substring(worker from ':([0-9]+):[0-9]+$') from flow.attempts a join flow.runs r "
+                       "on r.id = a.run_id where r.ds = '2026-11-02' and a.attempt = 2") ==
+        std::to_string(survivor));
+  ::kill(alive.pid, SIGTERM);
+  CHECK(alive.wait() == 0);
 }
 
 TEST_CASE("worker: no state database is one line and exit 2, and a bad --slots is a usage error") {
