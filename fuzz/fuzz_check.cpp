@@ -1,6 +1,8 @@
 // libFuzzer target over the whole front end: parse + check of an in-memory
-// project, every diagnostic renderer, and the formatter's idempotence on
-// error-free files.
+// project, every diagnostic renderer, the formatter's idempotence on
+// error-free files, and, for a project without errors, the lowering of every
+// workflow to its plan (production and each environment), the plan's JSON
+// round trip, its human and graph renderings and every task's impact.
 //
 // Input layout (so one input can be a multi-file project):
 //   [chunk0] { 0x01 PATH '\n' chunk }
@@ -14,10 +16,12 @@
 // Findings beyond sanitizer reports (each aborts with a message):
 // - a diagnostic range outside its file;
 // - format() of a file without syntax errors does not reparse cleanly, or is
-//   not a fixed point: format(parse(format(x))) != format(x).
+//   not a fixed point: format(parse(format(x))) != format(x);
+// - a plan whose JSON does not read back as the same plan.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -26,6 +30,9 @@
 
 #include "compiler/diagnostics/render.h"
 #include "compiler/format/format.h"
+#include "compiler/lower/lower.h"
+#include "compiler/plan/json.h"
+#include "compiler/plan/render.h"
 #include "compiler/project/project.h"
 #include "compiler/syntax/parse.h"
 
@@ -121,6 +128,41 @@ void check_format_idempotent(const flowc::syntax::SyntaxTree& tree, const flowc:
   if (twice != once) fail("format is not idempotent", once + "\n----- formatted again -----\n" + twice);
 }
 
+/// Lowers `workflow` for `env` and exercises everything that reads a plan.
+void check_plan(const flowc::project::Compilation& c, flowc::model::WorkflowId workflow, const std::string& env) {
+  flowc::lower::LowerOptions options;
+  options.ds = "2026-11-24";
+  options.env = env;
+  if (!flowc::lower::check_options(c.model, workflow, options).empty()) return;  // e.g. a param without a value
+  flowc::plan::Plan plan = flowc::lower::lower(c.model, workflow, options, c.sources);
+  std::string error;
+  std::optional<flowc::plan::Plan> back = flowc::plan::plan_from_json(flowc::plan::to_json(plan), error);
+  if (!back) fail("a plan's JSON does not read back", error);
+  if (!(*back == plan)) fail("a plan's JSON reads back as another plan", flowc::plan::to_json(plan).dump(1));
+  std::ostringstream out;
+  flowc::plan::render_human(plan, out);
+  flowc::plan::render_dot(plan, out);
+  flowc::plan::render_mermaid(plan, out);
+  for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
+    (void)flowc::plan::impact_of(plan, i);
+    (void)flowc::plan::downstream_of(plan, i);
+  }
+}
+
+/// Every workflow of an error-free project, in production and in each of
+/// its target's environments.
+void check_plans(const flowc::project::Compilation& c) {
+  if (c.diagnostics.error_count() > 0) return;
+  for (uint32_t w = 0; w < c.model.workflows.size(); ++w) {
+    flowc::model::WorkflowId id{w};
+    check_plan(c, id, "");
+    const flowc::model::Workflow& workflow = c.model.workflows[w];
+    if (!workflow.target.valid()) continue;
+    for (const auto& environment : c.model.targets[workflow.target.index].environments)
+      check_plan(c, id, environment.name);
+  }
+}
+
 const std::string& stdlib_dir() {
   static const std::string dir = FLOWC_FUZZ_STDLIB_DIR;
   return dir;
@@ -137,5 +179,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (has_syntax_error(compilation->diagnostics, tree.file)) continue;
     check_format_idempotent(tree, compilation->sources.buffer(tree.file));
   }
+  check_plans(*compilation);
   return 0;
 }
