@@ -12,14 +12,41 @@ RunShared::RunShared(const RunRequest& request, int64_t run_id, Clock::time_poin
       state_in_target(request.state_is_target ||
                       (!request.target_dsn.empty() && request.target_dsn == request.state_dsn)),
       dependents(plan::direct_dependents(*request.plan)),
-      final_announced_(std::make_unique<std::atomic<bool>[]>(plan.tasks.size())) {}
+      announced_(plan.tasks.size()) {}
+
+namespace {
+
+/// How far along its life a state is, for ordering announcements; an
+/// attempt's states (waiting, running, retry wait) are one step.
+uint8_t progress(TaskState state) {
+  switch (state) {
+    case TaskState::Pending: return 1;
+    case TaskState::Ready: return 2;
+    case TaskState::Waiting:
+    case TaskState::Running:
+    case TaskState::RetryWait: return 3;
+    case TaskState::Succeeded:
+    case TaskState::Failed:
+    case TaskState::UpstreamFailed:
+    case TaskState::TimedOut: return 4;
+  }
+  return 0;
+}
+
+}  // namespace
 
 void RunShared::emit(uint32_t task, TaskState state, uint32_t attempt, const std::string& message,
                      const std::string& log_path) {
   if (!request.observer) return;
-  if (task < plan.tasks.size()) {
-    std::atomic<bool>& announced = final_announced_[task];
-    if (is_final(state) ? announced.exchange(true) : announced.load()) return;
+  // The observer is told under the lock, so that it hears a task's states
+  // in the order they were let through.
+  std::lock_guard lock(announced_mutex_);
+  if (task < announced_.size()) {
+    Announced& last = announced_[task];
+    const uint8_t step = progress(state);
+    const bool behind = attempt < last.attempt || (attempt == last.attempt && step < last.step);
+    if (last.step == progress(TaskState::Succeeded) || behind) return;
+    last = {step, attempt};
   }
   TaskEvent event;
   event.run_id = run_id;

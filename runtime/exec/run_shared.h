@@ -6,7 +6,7 @@
 
 #include <atomic>
 #include <chrono>
-#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -37,9 +37,13 @@ class RunShared {
   [[nodiscard]] bool all_settled() const { return settled_ >= plan.tasks.size(); }
 
   // --- events ------------------------------------------------------------
-  /// Tells the observer. A task's final state is told once, and nothing
-  /// after it: a task blocked by a failure may be announced both by the
-  /// executor that blocked it and by the scheduler reading the run back.
+  /// Tells the observer, unless the task's announcements are past this one:
+  /// the same state may come from an executor and from the scheduler
+  /// reading the run back (a task a failure blocked, a worker's task), and
+  /// a row read a moment ago may be older than what an executor just said.
+  /// A task's final state is told once, and nothing after it; otherwise an
+  /// announcement of an earlier attempt, or of an earlier step of the same
+  /// attempt (ready after running), is dropped.
   void emit(uint32_t task, TaskState state, uint32_t attempt, const std::string& message,
             const std::string& log_path);
   void raise(const Incident& incident);
@@ -47,7 +51,12 @@ class RunShared {
 
  private:
   std::atomic<size_t> settled_{0};
-  std::unique_ptr<std::atomic<bool>[]> final_announced_;  // by task index
+  struct Announced {
+    uint8_t step = 0;      // progress() of the last state told; 0 = none yet
+    uint32_t attempt = 0;  // its attempt
+  };
+  std::mutex announced_mutex_;
+  std::vector<Announced> announced_;  // by task index
 };
 
 }  // namespace flowc::runtime::exec
