@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <syncstream>
 #include <thread>
 
@@ -49,6 +50,9 @@ struct ScheduledWorkflow {
   std::string state_dsn;
   std::string state_schema;
   std::string root;  // the project directory the run was compiled in
+  /// Abandoned runs whose stored plan cannot be read: reported once, not at
+  /// every wake (`flowc retry` cannot finish them either; they need a look).
+  std::set<int64_t> unreadable;
 };
 
 /// The project's workflows with a schedule that may run in `env` (a `model`
@@ -173,9 +177,10 @@ enum class Owed : uint8_t {
 /// it any more (a scheduler that crashed or was killed), this scheduler
 /// drives it again from its stored plan. Nullopt when it is not such a run
 /// (in progress elsewhere, or not a scheduled one): the caller goes on.
-std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, const ScheduledWorkflow& workflow,
+std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow,
                                        const std::string& what, int64_t run_id, runtime::state::StateStore& store,
                                        Runs& runs) {
+  if (workflow.unreadable.contains(run_id)) return Owed::Handled;
   bool driven = true;
   runtime::state::StoredRun stored;
   if (runtime::state::Status status = store.run_driven(run_id, driven); status && !driven)
@@ -188,6 +193,7 @@ std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, const Sch
     runs.report(fmt::format("{}: failed: run {} has no driver and its stored plan cannot be read: {}", what, run_id,
                             error),
                 true);
+    workflow.unreadable.insert(run_id);
     return Owed::Handled;
   }
   RunOptions run_options;
@@ -253,7 +259,7 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
 /// process drives any more (the scheduler that started them died) are
 /// adopted here, except those this scheduler is adopting already. A
 /// database hiccup waits for the next look.
-void adopt_abandoned(const ScheduleOptions& options, const ScheduledWorkflow& workflow, Runs& runs) {
+void adopt_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow, Runs& runs) {
   if (workflow.state_dsn.empty()) return;
   runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
   runtime::state::LatestRuns abandoned = store.abandoned_runs(workflow.name, options.env, "schedule");

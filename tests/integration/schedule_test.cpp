@@ -194,6 +194,30 @@ TEST_CASE("schedule --once: an abandoned scheduled run of an older ds is adopted
         "1 schedule succeeded, 2 schedule succeeded");
 }
 
+TEST_CASE("schedule: an abandoned run whose stored plan cannot be read is reported once, not at every wake") {
+  std::string dsn = fresh_database("schedule_unreadable");
+  std::string project = write_project("schedule_unreadable", daily_project(0, 0));
+  const std::string old_ds = query_one(dsn, "select ((now() at time zone 'utc')::date - 3)::text");
+  Background first = start_flowc(project, {"run", ".", "--ds", old_ds, "--concurrency", "0", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'running'", "1", 30));
+  ::kill(first.pid, SIGKILL);
+  first.wait();
+  query_one(dsn, "update flow.runs set trigger = 'schedule', plan = '{}' returning id");
+
+  // Two wakes at least (every 15 s): the first reports it, the second stays quiet.
+  Background scheduler = start_flowc(project, {"schedule", ".", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'succeeded'", "1", 30));  // today's owed run
+  ::sleep(17);
+  ::kill(scheduler.pid, SIGTERM);
+  CHECK(scheduler.wait() == 1);  // a run it could not finish is a failure
+  const std::string output = scheduler.output();
+  INFO(output);
+  const std::string line = "daily for " + old_ds + ": failed: run 1 has no driver and its stored plan cannot be read";
+  CHECK(output.find(line) != std::string::npos);
+  CHECK(output.find(line, output.find(line) + 1) == std::string::npos);
+  CHECK(query_one(dsn, "select status from flow.runs where id = 1") == "running");
+}
+
 TEST_CASE("schedule: a scheduler that stays up adopts the run of another one that died mid-run") {
   std::string dsn = fresh_database("schedule_watch");
   std::string project = write_project("schedule_watch", daily_project(0, 0));
