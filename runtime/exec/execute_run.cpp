@@ -134,9 +134,10 @@ class Listener {
 // Announces what other processes' executors (`flowc worker`s) did in this
 // run, from the rows the scheduler loop reads back: the attempts this
 // process's own executors claimed (their lease owner starts with
-// `own_prefix`) are theirs to announce. An unclaimed row that reached a
-// final state (upstream_failed) may be announced by both: RunShared keeps
-// the first.
+// `own_prefix`) are theirs to announce. An unclaimed row (ready, or
+// upstream_failed) may be announced by both, and a row may be older than
+// an executor's latest word: RunShared::emit lets a task's announcements
+// only move forward.
 class ForeignProgress {
  public:
   ForeignProgress(RunShared& shared, std::string own_prefix)
