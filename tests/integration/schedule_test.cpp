@@ -55,6 +55,20 @@ size_t lines(const std::string& text) { return static_cast<size_t>(std::count(te
 /// today's midnight fire closes began.
 const std::string kOwedDs = "select ((now() at time zone 'utc')::date - 1)::text";
 
+/// Leaves run 1, of three days ago, `running` with nobody driving it, as a
+/// scheduler killed that day would (its trigger set as that scheduler's
+/// would be), then applies `also` (SQL setting more of runs) to it.
+/// Returns its ds.
+std::string abandoned_old_run(const std::string& dsn, const std::string& project, const std::string& also = "") {
+  const std::string old_ds = query_one(dsn, "select ((now() at time zone 'utc')::date - 3)::text");
+  Background first = start_flowc(project, {"run", ".", "--ds", old_ds, "--concurrency", "0", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'running'", "1", 30));
+  ::kill(first.pid, SIGKILL);
+  first.wait();
+  query_one(dsn, "update flow.runs set trigger = 'schedule'" + also + " where id = 1 returning id");
+  return old_ds;
+}
+
 }  // namespace
 
 TEST_CASE("schedule --once: two schedulers at once create the owed run once between them") {
@@ -176,14 +190,7 @@ TEST_CASE("schedule: a scheduled run whose scheduler was killed is adopted and f
 TEST_CASE("schedule --once: an abandoned scheduled run of an older ds is adopted beside the owed one") {
   std::string dsn = fresh_database("schedule_adopt_old");
   std::string project = write_project("schedule_adopt_old", daily_project(0, 0));
-  // The run of three days ago, left `running` by a process that died: what a
-  // scheduler killed that day leaves (the trigger is set as it would have).
-  const std::string old_ds = query_one(dsn, "select ((now() at time zone 'utc')::date - 3)::text");
-  Background first = start_flowc(project, {"run", ".", "--ds", old_ds, "--concurrency", "0", "--dsn", dsn});
-  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'running'", "1", 30));
-  ::kill(first.pid, SIGKILL);
-  first.wait();
-  query_one(dsn, "update flow.runs set trigger = 'schedule' returning id");
+  const std::string old_ds = abandoned_old_run(dsn, project);
 
   auto scheduler = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
   INFO(scheduler.output);
@@ -197,12 +204,7 @@ TEST_CASE("schedule --once: an abandoned scheduled run of an older ds is adopted
 TEST_CASE("schedule: an abandoned run whose stored plan cannot be read is reported once, not at every wake") {
   std::string dsn = fresh_database("schedule_unreadable");
   std::string project = write_project("schedule_unreadable", daily_project(0, 0));
-  const std::string old_ds = query_one(dsn, "select ((now() at time zone 'utc')::date - 3)::text");
-  Background first = start_flowc(project, {"run", ".", "--ds", old_ds, "--concurrency", "0", "--dsn", dsn});
-  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'running'", "1", 30));
-  ::kill(first.pid, SIGKILL);
-  first.wait();
-  query_one(dsn, "update flow.runs set trigger = 'schedule', plan = '{}' returning id");
+  const std::string old_ds = abandoned_old_run(dsn, project, ", plan = '{}'");
 
   // Two wakes at least (every 15 s): the first reports it, the second stays quiet.
   Background scheduler = start_flowc(project, {"schedule", ".", "--dsn", dsn});
