@@ -15,7 +15,6 @@
 #include "runtime/exec/drive.h"
 #include "runtime/exec/exec.h"
 #include "runtime/exec/executor.h"
-#include "runtime/exec/heartbeat.h"
 #include "runtime/exec/mirror_parity.h"
 #include "runtime/exec/run_shared.h"
 #include "runtime/state/store.h"
@@ -347,13 +346,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   const uint32_t executors =
       request.concurrency == 0u ? 0 : std::max<uint32_t>(request.concurrency.value_or(plan.concurrency), 1);
   Listener listener(pool, shared, state::notify_channel(schema), worker + ":");
-  std::jthread heartbeat([&pool](std::stop_token stop) { run_heartbeat(pool, stop); });
-  std::vector<std::thread> threads;
-  for (uint32_t i = 0; i < executors; ++i)
-    threads.emplace_back([&pool, name = fmt::format("{}:{}", worker, i)] {
-      Executor executor(pool, name);
-      executor.run();
-    });
+  ExecutorThreads threads(pool, worker, executors);
 
   std::vector<state::TaskRow> rows;
   ForeignProgress foreign(shared, worker + ":");
@@ -386,9 +379,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     listener.wait(lateness.until_due(request.poll), use_settled);
   }
   pool.stop();
-  for (std::thread& thread : threads) thread.join();
-  heartbeat.request_stop();
-  heartbeat.join();
+  threads.join();
 
   // ---- Every task instance is final (or the run stopped): the run's final
   // status is computed here, from the database's word. Steps that judge the

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "runtime/connect/connect.h"
+#include "runtime/exec/heartbeat.h"
 #include "runtime/exec/policy.h"
 
 namespace flowc::runtime::exec {
@@ -408,6 +409,24 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
     run.raise(incident);
   }
   return std::move(outcome.next);
+}
+
+ExecutorThreads::ExecutorThreads(ExecutorPool& pool, const std::string& worker, uint32_t count)
+    : heartbeat_([&pool](std::stop_token stop) { run_heartbeat(pool, stop); }) {
+  for (uint32_t i = 0; i < count; ++i)
+    executors_.emplace_back([&pool, name = fmt::format("{}:{}", worker, i)] {
+      Executor executor(pool, name);
+      executor.run();
+    });
+}
+
+void ExecutorThreads::join() {
+  for (std::thread& executor : executors_)
+    if (executor.joinable()) executor.join();
+  if (heartbeat_.joinable()) {
+    heartbeat_.request_stop();
+    heartbeat_.join();
+  }
 }
 
 }  // namespace flowc::runtime::exec

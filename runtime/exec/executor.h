@@ -7,6 +7,8 @@
 
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "runtime/exec/pool.h"
 #include "runtime/exec/run_shared.h"
@@ -58,6 +60,24 @@ class Executor {
   std::unique_ptr<pqxx::connection> target_;
   std::string target_dsn_;  // what target_ is connected to (a worker serves runs of several targets)
   uint64_t random_state_;
+};
+
+/// The executors of one process, `count` threads named "<worker>:<n>",
+/// and the heartbeat of their leases: what `flowc run` and `flowc worker`
+/// both start. The executors return once the pool stops or drains.
+class ExecutorThreads {
+ public:
+  ExecutorThreads(ExecutorPool& pool, const std::string& worker, uint32_t count);
+  ~ExecutorThreads() { join(); }
+  ExecutorThreads(const ExecutorThreads&) = delete;
+  ExecutorThreads& operator=(const ExecutorThreads&) = delete;
+
+  /// Waits for the executors, then stops the heartbeat.
+  void join();
+
+ private:
+  std::jthread heartbeat_;
+  std::vector<std::thread> executors_;
 };
 
 }  // namespace flowc::runtime::exec

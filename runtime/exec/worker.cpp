@@ -14,7 +14,6 @@
 #include "runtime/connect/connect.h"
 #include "runtime/exec/drive.h"
 #include "runtime/exec/executor.h"
-#include "runtime/exec/heartbeat.h"
 #include "runtime/exec/pool.h"
 #include "runtime/exec/run_shared.h"
 #include "runtime/state/store.h"
@@ -151,17 +150,9 @@ WorkerResult serve(const WorkerRequest& request) {
 
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;
   if (request.started) request.started();
-  std::jthread heartbeat([&pool](std::stop_token stop) { run_heartbeat(pool, stop); });
-  std::vector<std::thread> executors;
-  for (uint32_t i = 0; i < std::max<uint32_t>(request.slots, 1); ++i)
-    executors.emplace_back([&pool, name = fmt::format("{}:{}", worker, i)] {
-      Executor executor(pool, name);
-      executor.run();
-    });
+  ExecutorThreads executors(pool, worker, std::max<uint32_t>(request.slots, 1));
   listen_while_claiming(pool, state::notify_channel(settings.schema), worker + ":", settings.poll);
-  for (std::thread& executor : executors) executor.join();
-  heartbeat.request_stop();
-  heartbeat.join();
+  executors.join();
 
   result.stale_writes = pool.stale_writes;
   result.message = pool.fatal_error();
