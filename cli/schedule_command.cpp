@@ -166,6 +166,16 @@ class Runs {
   std::list<Driving> threads_;
 };
 
+/// The databases of a run of `plan`, as `flowc run` would find them with
+/// the scheduler's --dsn and --state-dsn.
+std::optional<RunDatabases> databases_for(const plan::Plan& plan, const ScheduleOptions& options,
+                                          const std::string& root) {
+  RunOptions run_options;
+  run_options.dsn = options.dsn;
+  run_options.state_dsn = options.state_dsn;
+  return resolve_databases(plan, run_options, root);
+}
+
 /// What start_owed() did with an owed run.
 enum class Owed : uint8_t {
   Handled,      // started, or skipped because the day succeeded already
@@ -196,10 +206,7 @@ std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, Scheduled
     workflow.unreadable.insert(run_id);
     return Owed::Handled;
   }
-  RunOptions run_options;
-  run_options.dsn = options.dsn;
-  run_options.state_dsn = options.state_dsn;
-  std::optional<RunDatabases> databases = resolve_databases(*plan, run_options, workflow.root);
+  std::optional<RunDatabases> databases = databases_for(*plan, options, workflow.root);
   if (!databases) return Owed::TryAgain;
   runs.start(std::make_unique<plan::Plan>(std::move(*plan)), std::move(*databases), workflow.root, options.concurrency,
              Adopted{run_id, stored.plan_json});
@@ -219,10 +226,7 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
     runs.report(what + ": not started: the project has errors (see above); trying again", true);
     return Owed::TryAgain;
   }
-  RunOptions run_options;
-  run_options.dsn = options.dsn;
-  run_options.state_dsn = options.state_dsn;
-  std::optional<RunDatabases> databases = resolve_databases(loaded->plan, run_options, loaded->root);
+  std::optional<RunDatabases> databases = databases_for(loaded->plan, options, loaded->root);
   if (!databases) {
     runs.report(what + ": not started: no database to run it in (see above); trying again", true);
     return Owed::TryAgain;
