@@ -81,17 +81,17 @@ int run_backfill(const BackfillOptions& options) {
   if (!databases) return kExitUsage;
 
   // Which days are done already.
-  std::map<std::string, runtime::state::LatestRun> latest;
+  std::map<std::string, runtime::state::DayRun> latest;
   {
     runtime::state::StateStore store(databases->state_dsn, shape.state_schema.empty() ? "flow" : shape.state_schema);
     runtime::state::Status migrated = store.migrate();
-    runtime::state::LatestRuns runs = migrated ? store.latest_runs(shape.workflow, shape.env, days.front(), days.back())
-                                               : runtime::state::LatestRuns{migrated, {}};
+    runtime::state::DayRuns runs = migrated ? store.latest_runs(shape.workflow, shape.env, days.front(), days.back())
+                                               : runtime::state::DayRuns{migrated, {}};
     if (!runs.status) {
       print_error(without_password("the state database: " + runs.status.error, databases->state_dsn));
       return kExitUsage;
     }
-    for (runtime::state::LatestRun& run : runs.runs) latest[run.ds] = run;
+    for (runtime::state::DayRun& run : runs.runs) latest[run.ds] = run;
   }
 
   // A plan per day to run, lowered up front (the compiler is not shared

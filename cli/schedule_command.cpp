@@ -237,8 +237,8 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
   workflow.root = loaded->root;
   runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
   runtime::state::Status migrated = store.migrate();
-  runtime::state::LatestRuns latest =
-      migrated ? store.latest_runs(plan.workflow, plan.env, plan.ds, plan.ds) : runtime::state::LatestRuns{migrated, {}};
+  runtime::state::DayRuns latest =
+      migrated ? store.latest_runs(plan.workflow, plan.env, plan.ds, plan.ds) : runtime::state::DayRuns{migrated, {}};
   if (!latest.status) {
     runs.report(what + ": not started: " +
                     without_password("the state database: " + latest.status.error, databases->state_dsn) +
@@ -266,9 +266,9 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
 void adopt_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow, Runs& runs) {
   if (workflow.state_dsn.empty()) return;
   runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
-  runtime::state::LatestRuns abandoned = store.abandoned_runs(workflow.name, options.env, "schedule");
+  runtime::state::DayRuns abandoned = store.abandoned_runs(workflow.name, options.env, "schedule");
   if (!abandoned.status) return;
-  for (const runtime::state::LatestRun& run : abandoned.runs)
+  for (const runtime::state::DayRun& run : abandoned.runs)
     if (!runs.adopting(run.run_id))
       adopt_if_abandoned(options, workflow, fmt::format("{} for {}", workflow.name, run.ds), run.run_id, store,
                          runs);

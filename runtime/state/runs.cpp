@@ -74,9 +74,9 @@ Status StateStore::run_driven(int64_t run_id, bool& driven) {
   });
 }
 
-LatestRuns StateStore::abandoned_runs(const std::string& workflow, const std::string& env,
+DayRuns StateStore::abandoned_runs(const std::string& workflow, const std::string& env,
                                       const std::string& trigger) {
-  LatestRuns out;
+  DayRuns out;
   out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
@@ -140,9 +140,9 @@ Status StateStore::mark_late(int64_t run_id, bool& won) {
   });
 }
 
-LatestRuns StateStore::latest_runs(const std::string& workflow, const std::string& env, const std::string& from,
+DayRuns StateStore::latest_runs(const std::string& workflow, const std::string& env, const std::string& from,
                                    const std::string& to) {
-  LatestRuns out;
+  DayRuns out;
   out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
@@ -152,7 +152,7 @@ order by ds, id desc)",
                     schema_),
         workflow, env, from, to);
     for (const auto& row : r) {
-      LatestRun run;
+      DayRun run;
       run.ds = row[0].as<std::string>();
       run.run_id = row[1].as<int64_t>();
       run.run_status = parse_run_status(row[2].as<std::string>()).value_or(RunStatus::Failed);

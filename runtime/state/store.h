@@ -171,15 +171,15 @@ struct RetryTask {
 
 /// A run of one ds: the latest of that ds for `flowc backfill`'s skip
 /// logic, or an abandoned one for the scheduler.
-struct LatestRun {
+struct DayRun {
   std::string ds;
   int64_t run_id = 0;
   RunStatus run_status = RunStatus::Failed;
 };
 
-struct LatestRuns {
+struct DayRuns {
   Status status;
-  std::vector<LatestRun> runs;       // one per ds that has a run, oldest ds first
+  std::vector<DayRun> runs;  // oldest ds first
 };
 
 /// The NOTIFY channel of a state schema: every finished attempt is announced
@@ -248,7 +248,7 @@ class StateStore {
   /// The runs of (workflow, env) with trigger `trigger` that are recorded
   /// `running` but that no live process drives (their driver crashed or was
   /// killed), oldest ds first: what a scheduler adopts.
-  LatestRuns abandoned_runs(const std::string& workflow, const std::string& env, const std::string& trigger);
+  DayRuns abandoned_runs(const std::string& workflow, const std::string& env, const std::string& trigger);
 
   /// Everything downstream of task `task_index` in run `run_id`, from the
   /// instances' recorded dependencies (for a failure recorded without the
@@ -301,7 +301,7 @@ class StateStore {
 
   /// The latest run (highest id) of each ds from `from` to `to` (inclusive)
   /// of (workflow, env).
-  LatestRuns latest_runs(const std::string& workflow, const std::string& env, const std::string& from,
+  DayRuns latest_runs(const std::string& workflow, const std::string& env, const std::string& from,
                          const std::string& to);
 
   /// Stores a mirror run's parity report (runtime/parity's to_json) in

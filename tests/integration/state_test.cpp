@@ -202,10 +202,10 @@ TEST_CASE("abandoned runs: scheduled runs of any ds recorded running whose run l
   staging.env = "staging";
   db.run(staging);  // another env
   auto listed = [&] {
-    LatestRuns abandoned = db.store.abandoned_runs("daily_kpi", "", "schedule");
+    DayRuns abandoned = db.store.abandoned_runs("daily_kpi", "", "schedule");
     REQUIRE(abandoned.status);
     std::string out;
-    for (const LatestRun& run : abandoned.runs) out += run.ds + "=" + std::to_string(run.run_id) + " ";
+    for (const DayRun& run : abandoned.runs) out += run.ds + "=" + std::to_string(run.run_id) + " ";
     return out;
   };
   CHECK(listed() == "2026-11-20=" + std::to_string(old_run) + " 2026-11-24=" + std::to_string(today) + " ");
