@@ -7,15 +7,17 @@
 
 namespace flowc::runtime::materialize_detail {
 
-AttemptResult run_source(const AttemptContext& context, AttemptLog& log) {
-  const plan::Task& task = context.plan->tasks[context.task];
+namespace {
+
+/// The probe and the expectations (see on_target).
+AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
+                              std::optional<Clock::time_point> deadline, const QueryWatchdog& watchdog) {
   pqxx::connection& connection = *context.target;
-  NoticeLog notices(connection, log);
-  CancelOnStop cancel(connection, context.stop);
+  const plan::Task& task = context.plan->tasks[context.task];
   AttemptResult result;
   try {
     pqxx::work tx(connection, "flowc_source");
-    SqlSession s(tx, log, deadline_of(task), context.stop);
+    SqlSession s(tx, log, deadline, context.stop);
     if (task.readiness) {
       const plan::Readiness& ready = *task.readiness;
       MetricRow row = s.fetch_metrics("readiness", ready.metrics);
@@ -39,12 +41,20 @@ AttemptResult run_source(const AttemptContext& context, AttemptLog& log) {
     }
     commit_success(tx, context, result, log);
   } catch (...) {
-    AttemptResult failed = failure_from_exception(context, log);
+    AttemptResult failed = failure_from_exception(context, log, watchdog.cut());
     failed.expectations = std::move(result.expectations);
     if (!connection.is_open()) failed.reconnect = true;
     return failed;
   }
   return result;
+}
+
+}  // namespace
+
+AttemptResult run_source(const AttemptContext& context, AttemptLog& log) {
+  return on_target(context, log, [&](std::optional<Clock::time_point> deadline, const QueryWatchdog& watchdog) {
+    return probe_and_check(context, log, deadline, watchdog);
+  });
 }
 
 }  // namespace flowc::runtime::materialize_detail

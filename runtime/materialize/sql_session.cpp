@@ -102,7 +102,8 @@ std::string sqlstate_of_type(const pqxx::sql_error& e) {
   return "";
 }
 
-AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log) {
+AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log, ConnectionCut cut) {
+  const int64_t timeout_seconds = context.plan->tasks[context.task].timeout_seconds;
   AttemptResult r;
   r.outcome = AttemptResult::Outcome::Failed;
   r.error_class = ErrorClass::Permanent;
@@ -121,6 +122,20 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
     r.reconnect = true;
     r.message = "connection to the target lost: " + error_line(e.what());
     detail = e.what();
+    const auto grace = QueryWatchdog::kCancelGrace.count();
+    if (cut == ConnectionCut::Deadline) {
+      r.error_class = ErrorClass::Timeout;
+      r.sqlstate = "57014";
+      r.message = fmt::format(
+          "timed out after {}s: the server did not end the statement, nor answer a cancel within {}s; flowc "
+          "closed the connection",
+          timeout_seconds, grace);
+    } else if (cut == ConnectionCut::Stop) {
+      r.message = fmt::format(
+          "cancelled: the lease was lost or the run was cancelled; the server did not answer the cancel within "
+          "{}s, so flowc closed the connection",
+          grace);
+    }
   } catch (const pqxx::sql_error& e) {
     r.sqlstate = e.sqlstate().empty() ? sqlstate_of_type(e) : e.sqlstate();
     r.error_class = r.sqlstate.empty() ? ErrorClass::Permanent : classify_sqlstate(r.sqlstate);
@@ -132,7 +147,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
       r.error_class = ErrorClass::Transient;
       r.message = "cancelled: the lease was lost or the run was cancelled";
     } else if (r.sqlstate == "57014") {
-      r.message = fmt::format("timed out after {}s: {}", context.plan->tasks[context.task].timeout_seconds, r.message);
+      r.message = fmt::format("timed out after {}s: {}", timeout_seconds, r.message);
     }
     detail = e.what();
   } catch (const pqxx::transaction_rollback& e) {
@@ -148,7 +163,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
   } catch (const DeadlineExpired&) {
     r.error_class = ErrorClass::Timeout;
     r.sqlstate = "57014";
-    r.message = fmt::format("timed out after {}s", context.plan->tasks[context.task].timeout_seconds);
+    r.message = fmt::format("timed out after {}s", timeout_seconds);
   } catch (const StopRequested&) {
     r.error_class = ErrorClass::Transient;
     r.message = "cancelled: the lease was lost or the run was cancelled";

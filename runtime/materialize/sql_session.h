@@ -20,6 +20,7 @@
 #include "runtime/events/events.h"
 #include "runtime/materialize/attempt_log.h"
 #include "runtime/materialize/expectations.h"
+#include "runtime/materialize/query_watchdog.h"
 
 namespace flowc::runtime::materialize_detail {
 
@@ -86,34 +87,31 @@ class NoticeLog final : public pqxx::errorhandler {
   AttemptLog& log_;
 };
 
-/// Cancels the query running on `connection` when `stop` is requested, while
-/// it lives. The request comes from the executor's thread while the attempt
-/// waits in libpq: PQcancel is made for exactly that.
-class CancelOnStop {
- public:
-  CancelOnStop(pqxx::connection_base& connection, std::stop_token stop) : callback_(stop, Cancel{&connection}) {}
-
- private:
-  struct Cancel {
-    pqxx::connection_base* connection;
-    void operator()() const noexcept {
-      try {
-        connection->cancel_query();
-      } catch (...) {
-      }
-    }
-  };
-  std::stop_callback<Cancel> callback_;
-};
-
 /// The deadline of an attempt of `task` starting now (nullopt = no timeout).
 std::optional<Clock::time_point> deadline_of(const plan::Task& task);
+
+/// One attempt on context.target: `body(deadline, watchdog)` with the
+/// task's deadline, the server's notices in `log`, and a QueryWatchdog on
+/// the connection. A connection the watchdog closed, even after the last
+/// statement returned, is not used again (`reconnect`).
+template <class Body>
+AttemptResult on_target(const AttemptContext& context, AttemptLog& log, Body body) {
+  NoticeLog notices(*context.target, log);
+  std::optional<Clock::time_point> deadline = deadline_of(context.plan->tasks[context.task]);
+  QueryWatchdog watchdog(*context.target, context.stop, deadline);
+  AttemptResult result = body(deadline, watchdog);
+  if (watchdog.finish() != ConnectionCut::None) result.reconnect = true;
+  return result;
+}
 
 /// The failed AttemptResult for the exception being handled (call inside a
 /// catch block): SQLSTATE and its class, a broken connection (transient,
 /// `reconnect`), a connection lost in COMMIT (`outcome_unknown`), a passed
-/// deadline (timeout), a stop request (transient). Logs the error.
-AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log);
+/// deadline (timeout), a stop request (transient). `cut` says whether the
+/// QueryWatchdog closed the connection, and so why it was lost. Logs the
+/// error.
+AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log,
+                                     ConnectionCut cut = ConnectionCut::None);
 
 /// Runs the task's expectations (its MetricQuery, then every check) into
 /// `result`, logging each value. Returns false when an error-level check

@@ -148,18 +148,15 @@ int64_t write_append(SqlSession& s, const Task& task, const std::string& select)
   return static_cast<int64_t>(r.affected_rows());
 }
 
-}  // namespace
-
-AttemptResult run_sql_task(const AttemptContext& context, AttemptLog& log) {
+/// The attempt on the target (see on_target).
+AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
+                              std::optional<Clock::time_point> deadline, const QueryWatchdog& watchdog) {
   const plan::Plan& plan = *context.plan;
   const Task& task = plan.tasks[context.task];
   pqxx::connection& connection = *context.target;
-  NoticeLog notices(connection, log);
-  CancelOnStop cancel(connection, context.stop);
   AttemptResult result;
   try {
     if (task.mode != WriteMode::None && !task.output) throw PlanProblem("the task has a write mode but no output table");
-    auto deadline = deadline_of(task);
     if (task.output && !task.output->schema.empty()) ensure_schema(connection, task.output->schema, log);
     // A task that writes nothing, checks nothing and has no timeout is just
     // its statements: sent in autocommit they still run as one transaction
@@ -202,7 +199,7 @@ AttemptResult run_sql_task(const AttemptContext& context, AttemptLog& log) {
     if (task.mode == WriteMode::Replace) swap_replace(s, task);
     commit_success(tx, context, result, log);
   } catch (...) {
-    AttemptResult failed = failure_from_exception(context, log);
+    AttemptResult failed = failure_from_exception(context, log, watchdog.cut());
     failed.expectations = std::move(result.expectations);
     failed.rows_written = -1;  // nothing was written: the transaction rolled back
     // However it failed (57P01 administrator shutdown, a FATAL), a dead
@@ -211,6 +208,14 @@ AttemptResult run_sql_task(const AttemptContext& context, AttemptLog& log) {
     return failed;
   }
   return result;
+}
+
+}  // namespace
+
+AttemptResult run_sql_task(const AttemptContext& context, AttemptLog& log) {
+  return on_target(context, log, [&](std::optional<Clock::time_point> deadline, const QueryWatchdog& watchdog) {
+    return write_and_check(context, log, deadline, watchdog);
+  });
 }
 
 }  // namespace flowc::runtime::materialize_detail

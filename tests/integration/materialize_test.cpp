@@ -8,9 +8,11 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "runtime/materialize/expectations.h"
+#include "runtime/materialize/query_watchdog.h"
 #include "tests/integration/materialize_support.h"
 
 using namespace flowc;
@@ -48,6 +50,43 @@ void crash_before_commit(Db& db, uint32_t task) {
   CHECK(WTERMSIG(status) == SIGKILL);
 }
 
+
+/// SIGSTOPs the attempt's backend once it is running `select ... pg_sleep`:
+/// a wedged server, which answers neither statement_timeout nor a cancel
+/// (nor, on a live host, TCP keepalives). SIGCONT when it goes.
+class WedgedBackend {
+ public:
+  WedgedBackend(const std::string& dsn, int backend) : pid_(backend) {
+    thread_ = std::thread([this, dsn] {
+      pqxx::connection admin(dsn);
+      for (int i = 0; i < 500; ++i) {
+        pqxx::nontransaction tx(admin);
+        pqxx::result r = tx.exec("select 1 from pg_stat_activity where pid = " + std::to_string(pid_) +
+                                 " and state = 'active' and query like '%pg_sleep%'");
+        tx.commit();
+        if (!r.empty()) {
+          stopped_ = ::kill(pid_, SIGSTOP) == 0;
+          return;
+        }
+        std::this_thread::sleep_for(10ms);
+      }
+    });
+  }
+  ~WedgedBackend() {
+    if (thread_.joinable()) thread_.join();
+    if (stopped_) ::kill(pid_, SIGCONT);
+  }
+  /// Whether the backend was stopped (after the query started).
+  bool stopped() {
+    if (thread_.joinable()) thread_.join();
+    return stopped_;
+  }
+
+ private:
+  int pid_;
+  bool stopped_ = false;
+  std::thread thread_;
+};
 }  // namespace
 
 TEST_CASE("replace: three attempts leave the table one attempt leaves") {
@@ -368,6 +407,53 @@ TEST_CASE("a connection killed mid-attempt is transient and asks for a new conne
   CHECK(r.error_class == ErrorClass::Transient);
   CHECK(r.reconnect);
   CHECK_FALSE(r.outcome_unknown);
+}
+
+TEST_CASE("a wedged server past the task's timeout: cancelled, then its connection closed") {
+  Db db;
+  uint32_t t = db.add(sql_task("slow", kDaily, WriteMode::Replace, "select true as x from pg_sleep(30)"));
+  db.plan.tasks[t].timeout_seconds = 2;
+  std::future<AttemptResult> attempt;  // destroyed after the backend is continued
+  WedgedBackend wedged(db.dsn, db.conn.backendpid());
+  auto start = std::chrono::steady_clock::now();
+  attempt = std::async(std::launch::async, [&] { return db.run(t); });
+  // Without the watchdog the attempt waits as long as the backend is stopped.
+  REQUIRE(attempt.wait_for(40s) == std::future_status::ready);
+  auto took = std::chrono::steady_clock::now() - start;
+  AttemptResult r = attempt.get();
+  REQUIRE(wedged.stopped());
+  CHECK(took >= 2s + runtime::materialize_detail::QueryWatchdog::kCancelGrace);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Timeout);
+  CHECK(r.sqlstate == "57014");
+  CHECK(r.message ==
+        "timed out after 2s: the server did not end the statement, nor answer a cancel within 5s; flowc closed the "
+        "connection");
+  CHECK(r.reconnect);
+  CHECK(db.last_log().find("flowc closed the connection") != std::string::npos);
+}
+
+TEST_CASE("a wedged server when the lease is lost: the attempt ends within the grace") {
+  Db db;
+  uint32_t t = db.add(sql_task("slow", kDaily, WriteMode::Replace, "select true as x from pg_sleep(30)"));
+  std::stop_source stop;
+  runtime::AttemptContext c = db.context(t);
+  c.stop = stop.get_token();
+  std::future<AttemptResult> attempt;  // destroyed after the backend is continued
+  WedgedBackend wedged(db.dsn, db.conn.backendpid());
+  attempt = std::async(std::launch::async, [&] { return db.runner.run(c); });
+  REQUIRE(wedged.stopped());
+  auto stopped_at = std::chrono::steady_clock::now();
+  stop.request_stop();
+  REQUIRE(attempt.wait_for(40s) == std::future_status::ready);
+  CHECK(std::chrono::steady_clock::now() - stopped_at < 20s);
+  AttemptResult r = attempt.get();
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Transient);
+  CHECK(r.message ==
+        "cancelled: the lease was lost or the run was cancelled; the server did not answer the cancel within 5s, so "
+        "flowc closed the connection");
+  CHECK(r.reconnect);
 }
 
 TEST_CASE("the attempt log holds the SQL, its parameters and row counts, never the DSN") {
