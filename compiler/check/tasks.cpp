@@ -40,13 +40,20 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
                                  "task `" + node.name + "` is missing the required attribute `sql` or `run`");
     d.helps.push_back("add `sql = \"\"\"select ...\"\"\"` or `run = command([...])`");
   }
+  bool empty_writes = false;
   if (TermId writes = attr_term(s, attrs, "writes"); writes.valid() && term(writes).kind == Kind::String) {
     node.table = term(writes).text;
     node.table_range = term(writes).range;
     site.writes = term(writes).range;
+    if (node.table.find_first_not_of(" \t") == std::string::npos) {
+      empty_writes = true;
+      Diagnostic& d = diags.report(DiagKind::BadAttribute, term(writes).range,
+                                   "`writes` of task `" + node.name + "` names no table");
+      d.helps.push_back("write `writes = \"schema.table\"`, or drop it and say `mode = none`");
+    }
   }
   bool command = run_member != nullptr && sql_member == nullptr;
-  node.mode.kind = command || node.table.empty() ? model::WriteModeKind::None : model::WriteModeKind::Replace;
+  node.mode.kind = command ? model::WriteModeKind::None : model::WriteModeKind::Replace;
   if (TermId mode = attr_term(s, attrs, "mode"); mode.valid() && term(mode).kind != Kind::Error) {
     node.mode = to_write_mode(mode);
     site.mode = term(mode).range;
@@ -57,9 +64,8 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
       node.mode.kind = model::WriteModeKind::None;
     }
   }
-  if (!command && sql_member != nullptr && node.table.empty() &&
-      node.mode.kind != model::WriteModeKind::None && attr(s, attrs, "writes") == nullptr &&
-      !broken(block.range)) {
+  if (!command && sql_member != nullptr && node.table.empty() && !empty_writes &&
+      node.mode.kind != model::WriteModeKind::None && !broken(block.range)) {
     Diagnostic& d = diags.report(DiagKind::BadAttribute, name_range,
                                  "task `" + node.name + "` is missing the required attribute `writes`");
     d.helps.push_back("a SQL task writes a table (`writes = \"schema.table\"`) unless its `mode` is `none`");
