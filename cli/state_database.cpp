@@ -10,6 +10,7 @@
 #include "cli/local_cluster.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/project/project.h"
+#include "runtime/connect/secrets.h"
 #include "runtime/localpg/localpg.h"
 
 namespace flowc::cli {
@@ -30,39 +31,10 @@ const model::Target* pick_target(const model::Model& model, const std::string& w
   return nullptr;
 }
 
-/// The passwords written in a DSN: `password=...` (key/value or URI query)
-/// and `user:password@` in a URI.
-std::vector<std::string> passwords_in(const std::string& dsn) {
-  std::vector<std::string> out;
-  for (size_t at = dsn.find("password="); at != std::string::npos; at = dsn.find("password=", at + 1)) {
-    size_t begin = at + 9;
-    bool quoted = begin < dsn.size() && dsn[begin] == '\'';
-    if (quoted) ++begin;
-    size_t end = begin;
-    while (end < dsn.size() && (quoted ? dsn[end] != '\'' : dsn[end] != ' ' && dsn[end] != '&')) ++end;
-    if (end > begin) out.push_back(dsn.substr(begin, end - begin));
-  }
-  if (size_t scheme = dsn.find("://"); scheme != std::string::npos) {
-    size_t begin = scheme + 3;
-    size_t end = dsn.find_first_of("/?", begin);
-    std::string authority = dsn.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-    size_t at = authority.rfind('@');
-    if (at != std::string::npos) {
-      size_t colon = authority.find(':');
-      if (colon < at && at > colon + 1) out.push_back(authority.substr(colon + 1, at - colon - 1));
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string without_password(std::string message, const std::string& dsn) {
-  for (const std::string& password : passwords_in(dsn)) {
-    for (size_t at = message.find(password); at != std::string::npos; at = message.find(password, at + 3))
-      message.replace(at, password.size(), "***");
-  }
-  return message;
+  return runtime::without_passwords(std::move(message), dsn);
 }
 
 std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& request) {

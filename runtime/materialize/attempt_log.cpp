@@ -7,6 +7,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "runtime/connect/secrets.h"
+
 namespace flowc::runtime {
 
 namespace {
@@ -29,6 +31,7 @@ AttemptLog::AttemptLog(const std::string& path) {
 
 void AttemptLog::redact(std::string value) {
   if (value.empty()) return;
+  for (std::string& password : passwords_in(value)) secrets_.push_back(std::move(password));
   secrets_.push_back(std::move(value));
   // Longest first, so a secret containing another is replaced whole.
   std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });

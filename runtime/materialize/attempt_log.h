@@ -20,7 +20,9 @@ class AttemptLog {
   /// (the attempt itself must not fail for want of a log).
   explicit AttemptLog(const std::string& path);
 
-  /// Replaces every later occurrence of `value` (non-empty) with `***`.
+  /// Replaces every later occurrence of `value` (non-empty) with `***`, and
+  /// of its password when it is a connection string (libpq's keyword or URI
+  /// form).
   void redact(std::string value);
 
   /// One timestamped line.

@@ -554,6 +554,28 @@ TEST_CASE("command tasks: a secret reaches the command and never the log") {
   ::unsetenv("FLOWC_TEST_NOT_PASSED");
 }
 
+TEST_CASE("command tasks: the password of a DSN secret is scrubbed on its own too") {
+  Db db;
+  // URI form with a percent-encoded password, and keyword form.
+  ::setenv("FLOWC_TEST_URI_DSN", "postgresql://etl:S3cr%40tPa55@db.example:5432/wh", 1);
+  ::setenv("FLOWC_TEST_KW_DSN", "host=db.example user=etl password='Kw pa55word' dbname=wh", 1);
+  plan::Task task = command_task({"sh", "-c",
+                                  "echo uri=${FLOWC_TEST_URI_DSN#*:*:}; echo decoded=S3cr@tPa55; "
+                                  "echo kw=${FLOWC_TEST_KW_DSN#*password=}"});
+  task.env_secrets = {"FLOWC_TEST_URI_DSN", "FLOWC_TEST_KW_DSN"};
+  AttemptResult r = db.run(db.add(task));
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  std::string log = db.last_log();
+  CHECK(log.find("S3cr%40tPa55") == std::string::npos);
+  CHECK(log.find("S3cr@tPa55") == std::string::npos);  // as libpq decodes it
+  CHECK(log.find("Kw pa55word") == std::string::npos);
+  CHECK(log.find("uri=***@db.example:5432/wh") != std::string::npos);  // as written
+  CHECK(log.find("decoded=***") != std::string::npos);
+  CHECK(log.find("kw='***' dbname=wh") != std::string::npos);
+  ::unsetenv("FLOWC_TEST_URI_DSN");
+  ::unsetenv("FLOWC_TEST_KW_DSN");
+}
+
 // ---- sources ----
 
 TEST_CASE("readiness: NotReady until the data arrives, then the source's expectations") {

@@ -3,11 +3,15 @@
 // Unix socket is left alone, and so is a DSN that chooses its own keepalives.
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "runtime/connect/connect.h"
+#include "runtime/connect/secrets.h"
 #include "tests/support/loopback_listener.h"
 
 using flowc::runtime::notice_dead_peer;
@@ -54,4 +58,20 @@ TEST_CASE("a DSN that sets its own keepalives or user timeout keeps them") {
   CHECK(sets_own_keepalives("postgresql://db/x?keepalives=0"));
   CHECK(sets_own_keepalives("host=db tcp_user_timeout=1000"));
   CHECK_FALSE(sets_own_keepalives("host=db port=5432 dbname=x"));
+}
+
+TEST_CASE("passwords_in finds a DSN's password as written and as libpq reads it") {
+  using flowc::runtime::passwords_in;
+  using V = std::vector<std::string>;
+  CHECK(passwords_in("postgresql://etl:S3cr%40t@db:5432/wh") == V{"S3cr%40t", "S3cr@t"});
+  CHECK(passwords_in("host=db user=etl password='a b c' dbname=wh") == V{"a b c"});
+  CHECK(passwords_in("host=db password=plain dbname=wh") == V{"plain"});
+  CHECK(passwords_in("postgresql://u@h/x?password=q%7Ay&sslmode=require") == V{"q%7Ay", "qzy"});
+  // Malformed: libpq cannot parse them, and echoes them in its error.
+  CHECK(passwords_in("postgresql://u:SECRETPW@[::1") == V{"SECRETPW"});
+  CHECK(passwords_in("postgresql://u:SECRET%zzPW@127.0.0.1:1/x") == V{"SECRET%zzPW"});
+  CHECK(passwords_in("postgresql://u@h/x") == V{});
+  CHECK(passwords_in("host=/tmp dbname=x") == V{});
+  CHECK(flowc::runtime::without_passwords("invalid URI \"postgresql://u:SECRETPW@[::1\"", "postgresql://u:SECRETPW@[::1") ==
+        "invalid URI \"postgresql://u:***@[::1\"");
 }

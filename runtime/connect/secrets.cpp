@@ -1,0 +1,63 @@
+#include "runtime/connect/secrets.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <string_view>
+
+namespace flowc::runtime {
+namespace {
+
+/// The password as libpq reads it; empty when `dsn` does not parse.
+std::string parsed_password(const std::string& dsn) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(dsn.c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  if (options == nullptr) return "";
+  std::string password;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o)
+    if (std::string_view(o->keyword) == "password" && o->val != nullptr) password = o->val;
+  PQconninfoFree(options);
+  return password;
+}
+
+}  // namespace
+
+std::vector<std::string> passwords_in(const std::string& dsn) {
+  std::vector<std::string> out;
+  for (size_t at = dsn.find("password="); at != std::string::npos; at = dsn.find("password=", at + 1)) {
+    size_t begin = at + 9;
+    bool quoted = begin < dsn.size() && dsn[begin] == '\'';
+    if (quoted) ++begin;
+    size_t end = begin;
+    while (end < dsn.size() && (quoted ? dsn[end] != '\'' : dsn[end] != ' ' && dsn[end] != '&')) ++end;
+    if (end > begin) out.push_back(dsn.substr(begin, end - begin));
+  }
+  if (size_t scheme = dsn.find("://"); scheme != std::string::npos) {
+    size_t begin = scheme + 3;
+    size_t end = dsn.find_first_of("/?", begin);
+    std::string authority = dsn.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+    size_t at = authority.rfind('@');
+    if (at != std::string::npos) {
+      size_t colon = authority.find(':');
+      if (colon < at && at > colon + 1) out.push_back(authority.substr(colon + 1, at - colon - 1));
+    }
+  }
+  if (dsn.find('=') != std::string::npos || dsn.find("://") != std::string::npos) {
+    std::string parsed = parsed_password(dsn);
+    if (!parsed.empty() && std::find(out.begin(), out.end(), parsed) == out.end()) out.push_back(parsed);
+  }
+  // Longest first, so that a password containing another is replaced whole.
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  return out;
+}
+
+std::string without_passwords(std::string text, const std::string& dsn) {
+  for (const std::string& password : passwords_in(dsn)) {
+    for (size_t at = text.find(password); at != std::string::npos; at = text.find(password, at + 3))
+      text.replace(at, password.size(), "***");
+  }
+  return text;
+}
+
+}  // namespace flowc::runtime

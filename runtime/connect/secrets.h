@@ -1,0 +1,20 @@
+// The passwords a connection string carries, for hiding them in anything
+// printed or logged: libpq echoes the whole DSN in some errors ("invalid
+// URI ..."), and a command given a DSN may print its parts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace flowc::runtime {
+
+/// Every form of the password in `dsn`: as written (`password=...` in
+/// key/value form or a URI's query, `user:password@` in a URI), and as
+/// libpq reads it (percent-decoded, unquoted). Also for a DSN libpq cannot
+/// parse. Empty when `dsn` has none.
+std::vector<std::string> passwords_in(const std::string& dsn);
+
+/// `text` with every password of `dsn` replaced by `***`.
+std::string without_passwords(std::string text, const std::string& dsn);
+
+}  // namespace flowc::runtime
