@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "runtime/connect/secrets.h"
+
 namespace flowc::runtime {
 
 namespace {
@@ -39,7 +41,13 @@ bool sets_own_keepalives(const std::string& dsn) {
 }
 
 std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn) {
-  auto connection = std::make_unique<pqxx::connection>(dsn);
+  std::unique_ptr<pqxx::connection> connection;
+  try {
+    connection = std::make_unique<pqxx::connection>(dsn);
+  } catch (const pqxx::broken_connection& e) {
+    // libpq quotes a DSN it cannot parse, password and all.
+    throw pqxx::broken_connection(without_passwords(e.what(), dsn));
+  }
   if (!sets_own_keepalives(dsn)) notice_dead_peer(connection->sock());
   return connection;
 }

@@ -13,8 +13,9 @@
 
 namespace flowc::runtime {
 
-/// Connects to `dsn` (throws what pqxx throws) and, unless the DSN sets its
-/// own `keepalives*` or `tcp_user_timeout`, tunes its TCP socket with
+/// Connects to `dsn` (throws what pqxx throws, with the DSN's password
+/// replaced by `***` in the message) and, unless the DSN sets its own
+/// `keepalives*` or `tcp_user_timeout`, tunes its TCP socket with
 /// notice_dead_peer().
 std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn);
 
