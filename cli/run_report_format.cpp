@@ -30,7 +30,8 @@ const char* color_of(const std::string& word) {
   static const std::map<std::string, const char*, std::less<>> colors = {
       {"succeeded", "32"}, {"delivered", "32"},       {"passed", "32"},    {"failed", "31"},
       {"timed_out", "31"}, {"upstream_failed", "33"}, {"running", "33"},   {"retry_wait", "33"},
-      {"fenced", "33"},    {"not_ready", "33"},       {"suppressed", "2"},
+      {"fenced", "33"},    {"not_ready", "33"},       {"suppressed", "2"},     {"not_run", "2"},
+      {"not_retried", "2"},
   };
   auto it = colors.find(word);
   return it == colors.end() ? nullptr : it->second;
@@ -40,6 +41,18 @@ const char* color_of(const std::string& word) {
 // Values.
 
 std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
+
+/// A task's state as `status` shows it. An instance that a finished run
+/// left waiting its turn (the run was stopped by Ctrl-C, or superseded when
+/// its driver was gone) keeps its stored state; what it means then is said
+/// instead. (`running` stays: a worker may still finish it.)
+std::string shown_state(const RunRecord& run, const TaskRecord& task) {
+  bool run_finished = run.status == "succeeded" || run.status == "failed";
+  if (!run_finished) return task.state;
+  if (task.state == "pending" || task.state == "ready" || task.state == "waiting") return "not_run";
+  if (task.state == "retry_wait") return "not_retried";
+  return task.state;
+}
 std::string env_name(const std::string& env) { return env.empty() ? "production" : env; }
 std::string when(const std::optional<TimePoint>& at) { return at ? format_utc(*at) : "-"; }
 
@@ -153,8 +166,9 @@ std::string status_human(const RunReport& report, bool color) {
 
   std::vector<Row> tasks, attempts;
   for (const TaskRecord& t : report.tasks) {
+    std::string state = shown_state(r, t);
     tasks.push_back({{t.task},
-                     {t.state, color_of(t.state)},
+                     {state, color_of(state)},
                      {fmt::format("{}/{}", t.attempts, t.max_attempts)},
                      {duration(t.started, t.finished)},
                      {number(t.rows_written)},

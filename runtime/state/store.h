@@ -267,8 +267,11 @@ class StateStore {
 
   /// Marks failed the runs of (workflow, ds, env) still recorded as running
   /// by a `flowc run` that is gone (trigger other than schedule): call it
-  /// while holding that key's RunLock, which proves nobody runs them.
-  /// Returns how many there were in `count`.
+  /// while holding that key's RunLock, which proves nobody runs them. Their
+  /// open attempts are closed as `lost` and their `running` instances
+  /// failed, leases cleared; instances that never started keep their state
+  /// (`flowc status` shows them as not run). Returns how many runs there
+  /// were in `count`.
   Status abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env, int64_t& count);
 
   /// Sets the run's final status and finished_at.

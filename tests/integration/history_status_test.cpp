@@ -232,6 +232,28 @@ TEST_CASE("status: a pending run has no attempts, expectations or alerts yet") {
   // clang-format on
 }
 
+TEST_CASE("status: a stopped run's tasks that had not finished say not_run or not_retried") {
+  std::string dsn = seeded();
+  exec(dsn, R"sql(
+insert into flow.runs (id, workflow, ds, env, stage, trigger, status, created_at, started_at, finished_at, plan_hash, plan) values
+ (5, 'daily_kpi', '2026-11-21', '', 'mirror', 'manual', 'failed', '2026-11-25 10:00:00Z', '2026-11-25 10:00:00Z', '2026-11-25 10:00:30Z', 'd6b097cd4265f1b6', '{}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts, started_at, finished_at, rows_written, error_class, message) values
+ (5, 'orders',        0, 'waiting', 0, 1, null, null, null, null, null),
+ (5, 'stage_orders',  1, 'retry_wait', 1, 3, '2026-11-25 10:00:01Z', null, null, 'transient', 'could not serialize access'),
+ (5, 'revenue_daily', 2, 'pending', 0, 3, null, null, null, null, null);
+)sql");
+  Result r = run_flowc({"status", "5", "--state-dsn", dsn});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("  TASK           STATE        ATTEMPTS  DURATION  ROWS  CLASS      ERROR\n"
+                      "  orders         not_run      0/1       -         -     -\n"
+                      "  stage_orders   not_retried  1/3       -         -     transient  could not serialize access\n"
+                      "  revenue_daily  not_run      0/3       -         -     -\n") != std::string::npos);
+  // The stored state is what JSON gives.
+  Result j = run_flowc({"status", "5", "--state-dsn", dsn, "--format", "json"});
+  CHECK(json::parse(j.output)["tasks"][0]["state"] == "waiting");
+}
+
 TEST_CASE("status --format json: one object with the run, tasks, attempts, expectations, alerts and parity") {
   std::string dsn = seeded();
   Result r = run_flowc({"status", "2", "--format", "json", "--state-dsn", dsn});

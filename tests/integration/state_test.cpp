@@ -534,7 +534,9 @@ TEST_CASE("a lost connection is reported as such and the store reconnects") {
 
 TEST_CASE("runs left running by a process that is gone are marked failed") {
   Db db;
-  int64_t crashed = db.run(make_run({{}}));
+  int64_t crashed = db.run(make_run({{}, {0}}));
+  ClaimOutcome held = db.store.claim(request(crashed));  // t0 running under a lease, its attempt open
+  REQUIRE(held.claim);
   int64_t scheduled = db.run(make_run({{}}, "schedule"));
   int64_t other_ds = db.run([] {
     NewRun r = make_run({{}});
@@ -545,6 +547,13 @@ TEST_CASE("runs left running by a process that is gone are marked failed") {
   REQUIRE(db.store.abandon_runs("daily_kpi", "2026-11-24", "", count));
   CHECK(count == 1);
   CHECK(db.scalar("select status from flow.runs where id = " + std::to_string(crashed)) == "failed");
+  std::string of_crashed = " where run_id = " + std::to_string(crashed);
+  CHECK(db.scalar("select string_agg(task || ' ' || state || ' ' || (lease_token is null)::text, ', ' order by task) "
+                  "from flow.task_runs" + of_crashed) == "t0 failed true, t1 pending true");
+  CHECK(db.scalar("select outcome || ' ' || (finished_at is not null)::text from flow.attempts" + of_crashed) ==
+        "lost true");
+  // The executor that held it is fenced: its finish is refused.
+  CHECK_FALSE(db.store.finish(finish_of(*held.claim, TaskState::Succeeded)).applied);
   CHECK(db.scalar("select status from flow.runs where id = " + std::to_string(scheduled)) == "running");
   CHECK(db.scalar("select status from flow.runs where id = " + std::to_string(other_ds)) == "running");
 }
