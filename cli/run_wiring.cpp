@@ -19,8 +19,15 @@ runtime::exec::RunRequest run_request(const plan::Plan& plan, const RunDatabases
   request.target_dsn = databases.target_dsn;
   request.state_is_target = databases.state_dsn == databases.target_dsn;
   request.trigger = std::move(trigger);
-  request.log_dir = (std::filesystem::path(root) / ".flow" / "logs").string();
-  request.project_dir = root;
+  // Absolute, so that the log path stored with each attempt, shown by
+  // `flowc status` and sent in alerts, means the same file wherever it is
+  // read from (with the attempt's worker naming the machine).
+  std::error_code error;
+  std::filesystem::path project = std::filesystem::absolute(root, error).lexically_normal();
+  if (error) project = root;
+  if (project.has_relative_path() && project.filename().empty()) project = project.parent_path();
+  request.log_dir = (project / ".flow" / "logs").string();
+  request.project_dir = project.string();
   return request;
 }
 

@@ -14,8 +14,8 @@
 namespace flowc::cli {
 
 /// A request for a run of `plan` in the project at `root`: DSNs, the log
-/// directory `<root>/.flow/logs`, the project directory and `trigger` filled
-/// in; the caller adds the runner, observer, alerts, plan JSON and cancel token.
+/// directory `<root>/.flow/logs` and the project directory (both absolute)
+/// and `trigger` filled in; the caller adds the runner, observer, alerts, plan JSON and cancel token.
 runtime::exec::RunRequest run_request(const plan::Plan& plan, const RunDatabases& databases, const std::string& root,
                                       std::string trigger);
 

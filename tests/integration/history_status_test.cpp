@@ -80,14 +80,14 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
  (4, 'orders',        0, 'pending', 0, 1, null, null, null, null, null);
 
 insert into flow.attempts (run_id, task, attempt, worker, lease_token, started_at, finished_at, outcome, sqlstate, exit_code, error_class, message, rows_written, log_path) values
- (2, 'orders', 1, 'host:1:0', gen_random_uuid(), '2026-11-25 07:00:03Z', '2026-11-25 07:00:03.4Z', 'succeeded', null, null, null, null, null, '.flow/logs/2/orders.1.log'),
+ (2, 'orders', 1, 'host:1:0', gen_random_uuid(), '2026-11-25 07:00:03Z', '2026-11-25 07:00:03.4Z', 'succeeded', null, null, null, null, null, '/srv/etl/.flow/logs/2/orders.1.log'),
  (2, 'stage_orders', 1, 'host:1:1', gen_random_uuid(), '2026-11-25 07:00:03.5Z', '2026-11-25 07:00:04.7Z', 'failed', '08006', null, 'transient',
-     E'server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally', null, '.flow/logs/2/stage_orders.1.log'),
+     E'server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally', null, '/srv/etl/.flow/logs/2/stage_orders.1.log'),
  (2, 'stage_orders', 2, 'host:1:0', gen_random_uuid(), '2026-11-25 07:01:04.7Z', '2026-11-25 07:01:08Z', 'failed', '42P01', null, 'permanent',
-     'relation "raw.orders_v2" does not exist', null, '.flow/logs/2/stage_orders.2.log'),
- (2, 'customers', 1, 'host:1:2', gen_random_uuid(), '2026-11-25 07:00:03.5Z', '2026-11-25 07:00:15.9Z', 'succeeded', null, null, null, null, 1200, '.flow/logs/2/customers.1.log'),
- (2, 'export_csv', 1, 'host:1:3', gen_random_uuid(), '2026-11-25 07:00:16Z', '2026-11-25 07:02:15Z', 'failed', null, 143, 'timeout', 'timed out after 2m', null, '.flow/logs/2/export_csv.1.log'),
- (3, 'ledger', 1, 'host:2:0', gen_random_uuid(), '2026-11-25 08:10:01Z', null, null, null, null, null, null, null, '.flow/logs/3/ledger.1.log');
+     'relation "raw.orders_v2" does not exist', null, '/srv/etl/.flow/logs/2/stage_orders.2.log'),
+ (2, 'customers', 1, 'host:1:2', gen_random_uuid(), '2026-11-25 07:00:03.5Z', '2026-11-25 07:00:15.9Z', 'succeeded', null, null, null, null, 1200, '/srv/etl/.flow/logs/2/customers.1.log'),
+ (2, 'export_csv', 1, 'host:1:3', gen_random_uuid(), '2026-11-25 07:00:16Z', '2026-11-25 07:02:15Z', 'failed', null, 143, 'timeout', 'timed out after 2m', null, '/srv/etl/.flow/logs/2/export_csv.1.log'),
+ (3, 'ledger', 1, 'host:2:0', gen_random_uuid(), '2026-11-25 08:10:01Z', null, null, null, null, null, null, null, '/srv/etl/.flow/logs/3/ledger.1.log');
 
 insert into flow.expectation_results (run_id, task, attempt, expectation, severity, metric, value, passed, recorded_at) values
  (2, 'customers', 1, 'unique(customer_id)', 'error', 'duplicate_count(customer_id)', '0', true, '2026-11-25 07:00:15Z'),
@@ -179,12 +179,12 @@ TEST_CASE("status: the run's header, tasks in plan order, attempts, expectations
         "  export_csv     timed_out        1/1       1m59s     -     timeout    timed out after 2m\n"
         "\n"
         "attempts (5):\n"
-        "  TASK          #  OUTCOME    STARTED               DURATION  CODE      CLASS      WORKER    LOG                              MESSAGE\n"
-        "  orders        1  succeeded  2026-11-25T07:00:03Z  0.4s      -         -          host:1:0  .flow/logs/2/orders.1.log\n"
-        "  stage_orders  1  failed     2026-11-25T07:00:03Z  1.2s      08006     transient  host:1:1  .flow/logs/2/stage_orders.1.log  server closed the connection unexpectedly\n"
-        "  stage_orders  2  failed     2026-11-25T07:01:04Z  3.3s      42P01     permanent  host:1:0  .flow/logs/2/stage_orders.2.log  relation \"raw.orders_v2\" does not exist\n"
-        "  customers     1  succeeded  2026-11-25T07:00:03Z  12.4s     -         -          host:1:2  .flow/logs/2/customers.1.log\n"
-        "  export_csv    1  failed     2026-11-25T07:00:16Z  1m59s     exit 143  timeout    host:1:3  .flow/logs/2/export_csv.1.log    timed out after 2m\n"
+        "  TASK          #  OUTCOME    STARTED               DURATION  CODE      CLASS      WORKER    LOG                                       MESSAGE\n"
+        "  orders        1  succeeded  2026-11-25T07:00:03Z  0.4s      -         -          host:1:0  /srv/etl/.flow/logs/2/orders.1.log\n"
+        "  stage_orders  1  failed     2026-11-25T07:00:03Z  1.2s      08006     transient  host:1:1  /srv/etl/.flow/logs/2/stage_orders.1.log  server closed the connection unexpectedly\n"
+        "  stage_orders  2  failed     2026-11-25T07:01:04Z  3.3s      42P01     permanent  host:1:0  /srv/etl/.flow/logs/2/stage_orders.2.log  relation \"raw.orders_v2\" does not exist\n"
+        "  customers     1  succeeded  2026-11-25T07:00:03Z  12.4s     -         -          host:1:2  /srv/etl/.flow/logs/2/customers.1.log\n"
+        "  export_csv    1  failed     2026-11-25T07:00:16Z  1m59s     exit 143  timeout    host:1:3  /srv/etl/.flow/logs/2/export_csv.1.log    timed out after 2m\n"
         "\n"
         "expectations (4):\n"
         "  TASK       #  CHECK                       SEVERITY  METRIC                        VALUE  RESULT\n"
@@ -286,7 +286,7 @@ TEST_CASE("status --format json: one object with the run, tasks, attempts, expec
   // The whole message, not only the first line the table shows.
   CHECK(first["message"] ==
         "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally");
-  CHECK(first["log_path"] == ".flow/logs/2/stage_orders.1.log");
+  CHECK(first["log_path"] == "/srv/etl/.flow/logs/2/stage_orders.1.log");
   CHECK(first["duration_ms"] == 1200);
   CHECK(j["attempts"][4]["exit_code"] == 143);
   REQUIRE(j["expectations"].size() == 4);

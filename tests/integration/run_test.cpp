@@ -86,6 +86,10 @@ TEST_CASE("run: the daily_kpi example succeeds on its demo data, and no secret a
   CHECK(contains(first.output, "succeeded"));
   CHECK(query_one(dsn, "select count(*) from dash__mirror.kpi_daily") == "3");
   CHECK(query_one(dsn, "select status from flow.runs order by id desc limit 1") == "succeeded");
+  // Started as `flowc run .`, the logs' paths are stored absolute: they mean
+  // the same file wherever `status` or an alert is read.
+  std::string log_dir = (fs::canonical(project) / ".flow" / "logs" / "1").string() + "/";
+  CHECK(query_one(dsn, "select count(*) from flow.attempts where log_path not like '" + log_dir + "%'") == "0");
 
   // A failing source: the failure alert goes to the (unreachable) secret webhook.
   query_one(dsn, "drop table raw.customers cascade");
