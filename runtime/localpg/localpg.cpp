@@ -108,7 +108,7 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, bool announce
   std::optional<std::string> bin = find_server_bin(error);
   if (!bin) return std::nullopt;
   std::error_code ec;
-  fs::path dir = fs::absolute(dir_text, ec);
+  fs::path dir = fs::absolute(dir_text, ec).lexically_normal();
   Cluster cluster{dir.string(), superuser(), kPort};
   if (!fs::exists(dir / "PG_VERSION", ec)) {
     fs::create_directories(dir, ec);
@@ -146,7 +146,7 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, bool announce
 
 bool stop(const std::string& dir_text, std::string& error) {
   std::error_code ec;
-  fs::path dir = fs::absolute(dir_text, ec);
+  fs::path dir = fs::absolute(dir_text, ec).lexically_normal();
   if (!fs::exists(dir / "PG_VERSION", ec)) return true;  // nothing was ever created
   std::optional<std::string> bin = find_server_bin(error);
   if (!bin) return false;
