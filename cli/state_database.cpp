@@ -40,6 +40,7 @@ std::string without_password(std::string message, const std::string& dsn) {
 std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& request) {
   StateDatabase db;
   std::string dsn = request.state_dsn.empty() ? env_value("FLOW_STATE_DSN") : request.state_dsn;
+  if (dsn.empty()) dsn = request.target_dsn;
 
   // Compiled quietly: only the project block (schema) and the targets are
   // read, and a project with errors in its tasks still names those. Problems

@@ -22,6 +22,7 @@ struct StateDatabaseRequest {
   std::string path = ".";  // the project
   std::string workflow;    // whose target to use ("" = the default target or the only workflow's)
   std::string state_dsn;   // --state-dsn
+  std::string target_dsn;  // --dsn: the targets' database, so the state's when nothing else names one
 };
 
 /// Resolves the state database for `request`. The schema comes from the

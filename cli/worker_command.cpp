@@ -78,7 +78,8 @@ int run_worker(const WorkerOptions& options) {
     print_error(options.path + ": not a directory");
     return kExitUsage;
   }
-  std::optional<StateDatabase> state = find_state_database(StateDatabaseRequest{options.path, "", options.state_dsn});
+  std::optional<StateDatabase> state =
+      find_state_database(StateDatabaseRequest{options.path, "", options.state_dsn, options.dsn});
   if (!state) return kExitUsage;
 
   CliBinder binder(options, *state, root.string());

@@ -155,8 +155,9 @@ TEST_CASE("worker: SIGTERM lets the attempt in progress finish and be recorded, 
                        "where r.ds = '2026-11-02' and t.task = 'wide_0'") == "succeeded");
   CHECK(query_one(dsn, "select t.state from flow.task_runs t join flow.runs r on r.id = t.run_id "
                        "where r.ds = '2026-11-02' and t.task = 'last'") == "ready");
-  // Another worker finishes the run.
-  Background second = start_flowc(project, {"worker", ".", "--slots", "1"}, env);
+  // Another worker finishes the run: given only --dsn, it finds the state
+  // database there too (as flowc run does).
+  Background second = start_flowc(project, {"worker", ".", "--slots", "1", "--dsn", dsn}, {});
   CHECK(run.wait() == 0);
   ::kill(second.pid, SIGTERM);
   CHECK(second.wait() == 0);
