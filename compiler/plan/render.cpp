@@ -47,23 +47,6 @@ void print_statement(std::ostream& out, const std::string& sql, const std::vecto
   }
 }
 
-/// A DSN written in plain text, with any password in it masked: the human
-/// form is pasted into tickets and chats.
-std::string masked_dsn(std::string dsn) {
-  size_t scheme = dsn.find("://");
-  size_t at = dsn.find('@');
-  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
-    size_t colon = dsn.find(':', scheme + 3);
-    if (colon != std::string::npos && colon < at) dsn.replace(colon + 1, at - colon - 1, "***");
-  }
-  for (size_t pos = dsn.find("password="); pos != std::string::npos; pos = dsn.find("password=", pos + 1)) {
-    size_t start = pos + 9;
-    size_t end = dsn.find_first_of(" &", start);
-    dsn.replace(start, (end == std::string::npos ? dsn.size() : end) - start, "***");
-  }
-  return dsn;
-}
-
 std::string time_of_day(int64_t seconds) {
   if (seconds % 60 == 0) return fmt::format("{:02}:{:02}", seconds / 3600, seconds / 60 % 60);
   return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
@@ -123,7 +106,8 @@ void print_header(const Plan& p, std::ostream& out) {
   if (p.stage == Stage::Model) stage += ": runs only with --env";
   row("stage", stage);
   std::string dsn = !p.target_dsn_env.empty() ? "dsn from env(" + p.target_dsn_env + ")"
-                    : !p.target_dsn.empty()   ? "dsn " + masked_dsn(p.target_dsn)
+                    // A plain DSN has no password: `flowc check` refuses one (E0203).
+                    : !p.target_dsn.empty()   ? "dsn " + p.target_dsn
                                               : "no dsn: --dsn or the private local cluster";
   row("target", fmt::format("{} ({})", p.target, dsn));
   row("owner", p.owner);

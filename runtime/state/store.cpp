@@ -179,37 +179,34 @@ Status StateStore::abandon_runs(const std::string& workflow, const std::string& 
                                 int64_t& count) {
   count = 0;
   return guarded(connection_, dsn_, [&](pqxx::connection& c) {
-    pqxx::work tx(c);
-    pqxx::result r = tx.exec_params(
-        with_schema(R"(update {schema}.runs set status = 'failed', finished_at = now()
-where workflow = $1 and ds = $2::date and env = $3 and status in ('pending', 'running') and trigger <> 'schedule'
-returning id)",
-                    schema_),
-        workflow, ds, env);
+    pqxx::nontransaction tx(c);
+    // One statement, so one commit and one round trip, as before there were
+    // attempts to close: the driver is gone, so the attempts it left open
+    // never finish (closed as `lost`, as a retry closes them), and their
+    // instances are failed with their leases taken back, so that nothing
+    // stays `running` under a failed run and an executor still holding one
+    // is fenced.
+    pqxx::result r = tx.exec_params(with_schema(R"(with abandoned as (
+  update {schema}.runs set status = 'failed', finished_at = now()
+  where workflow = $1 and ds = $2::date and env = $3 and status in ('pending', 'running') and trigger <> 'schedule'
+  returning id
+), lost as (
+  update {schema}.attempts a
+  set finished_at = now(), outcome = 'lost', error_class = 'transient',
+      message = 'the process running the attempt ended before it finished'
+  from {schema}.task_runs t
+  where t.run_id in (select id from abandoned) and t.state = 'running' and a.run_id = t.run_id and a.task = t.task
+    and a.finished_at is null
+), stopped as (
+  update {schema}.task_runs
+  set state = 'failed', finished_at = now(), lease_token = null, lease_owner = null, lease_until = null,
+      error_class = 'transient', message = 'the process running the run ended before this task finished'
+  where run_id in (select id from abandoned) and state = 'running'
+)
+select id from abandoned)",
+                                                schema_),
+                                    workflow, ds, env);
     count = static_cast<int64_t>(r.size());
-    if (r.empty()) return;
-    std::string ids = "{";
-    for (size_t i = 0; i < r.size(); ++i) ids += (i ? "," : "") + r[i][0].as<std::string>();
-    ids += "}";
-    // Its driver is gone: the attempts it left open never finish (closed as
-    // `lost`, as a retry closes them), and their instances are failed with
-    // their leases taken back, so that nothing stays `running` under a
-    // failed run and an executor still holding one is fenced.
-    tx.exec_params(with_schema(R"(update {schema}.attempts a
-set finished_at = now(), outcome = 'lost', error_class = 'transient',
-    message = 'the process running the attempt ended before it finished'
-from {schema}.task_runs t
-where t.run_id = any ($1::bigint[]) and t.state = 'running' and a.run_id = t.run_id and a.task = t.task
-  and a.finished_at is null)",
-                               schema_),
-                   ids);
-    tx.exec_params(with_schema(R"(update {schema}.task_runs
-set state = 'failed', finished_at = now(), lease_token = null, lease_owner = null, lease_until = null,
-    error_class = 'transient', message = 'the process running the run ended before this task finished'
-where run_id = any ($1::bigint[]) and state = 'running')",
-                               schema_),
-                   ids);
-    tx.commit();
   });
 }
 

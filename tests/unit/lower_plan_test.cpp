@@ -224,10 +224,10 @@ workflow w {
   CHECK(p.ds == "2026-01-31");
 }
 
-TEST_CASE("a plain-text DSN is kept for the runtime but printed with its password masked") {
-  auto c = compile({{"a.flow", R"(
+TEST_CASE("a plain-text DSN is kept for the runtime and printed; one with a password does not compile") {
+  const char* flow = R"(
 target t {
-  dsn    = "postgres://etl:s3cret@db.internal/warehouse?password=s3cret&sslmode=require"
+  dsn    = "DSN"
   schema = "s"
 }
 route r {
@@ -243,14 +243,23 @@ workflow w {
     publish = true
   }
 }
-)"}});
+)";
+  auto with_dsn = [&](const std::string& dsn) {
+    std::string text = flow;
+    text.replace(text.find("DSN"), 3, dsn);
+    return text;
+  };
+  auto c = compile({{"a.flow", with_dsn("host=/var/run/postgresql dbname=warehouse sslmode=disable")}});
   plan::Plan p = lower::lower(c->model, model::WorkflowId{0}, {"2026-01-31", "", {}, ""}, c->sources);
-  CHECK(p.target_dsn == "postgres://etl:s3cret@db.internal/warehouse?password=s3cret&sslmode=require");
+  CHECK(p.target_dsn == "host=/var/run/postgresql dbname=warehouse sslmode=disable");
   std::ostringstream human;
   plan::render_human(p, human);
-  CHECK(human.str().find("s3cret") == std::string::npos);
-  CHECK(human.str().find("dsn postgres://etl:***@db.internal/warehouse?password=***&sslmode=require") !=
-        std::string::npos);
+  CHECK(human.str().find("dsn host=/var/run/postgresql dbname=warehouse sslmode=disable") != std::string::npos);
+  for (const char* secret : {"postgres://etl:s3cret@db.internal/warehouse", "host=db password=s3cret"}) {
+    CAPTURE(secret);
+    auto refused = project::compile_sources({{"a.flow", with_dsn(secret)}}, project::default_stdlib_dir());
+    CHECK(refused->diagnostics.error_count() == 1);
+  }
 }
 
 TEST_CASE("graph: sources, tasks and other workflows' tasks drawn apart; every edge once") {
