@@ -390,6 +390,12 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
   incident.log_path = claim.log_path;
   incident.started = attempt_started;
   incident.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - attempt_started);
+  if (result.outcome == AttemptResult::Outcome::NotReady) {
+    // A readiness wait is one wait across its probes, bounded from the run's
+    // start (decide_not_ready): that is what the page reports, not the last probe.
+    incident.started = run.started;
+    incident.duration = since_start;
+  }
   // A cancelled or stopped run pages no one for the attempts it stopped.
   if (decision.final_failure() && !pool_.stopping()) {
     incident.kind = Incident::Kind::Failure;

@@ -180,6 +180,7 @@ TEST_CASE("a source that never gets ready fails its dependents with one incident
   REQUIRE(incidents.size() == 1);
   CHECK(incidents[0].task == 0u);
   CHECK(incidents[0].error_class == ErrorClass::Timeout);
+  CHECK(incidents[0].duration >= 2s);  // the whole wait, not its last probe
   CHECK(h.scalar("select error_class from flow.task_runs where task = 'orders'") == "timeout");
   bool waited = false;
   for (const TaskEvent& e : h.observer.events()) waited = waited || (e.task == 0 && e.state == TaskState::Waiting);
