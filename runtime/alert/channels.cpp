@@ -121,6 +121,9 @@ Try run_command(const plan::Channel& channel, const json& payload, const Deliver
   process.stdin_data = dump(payload) + "\n";
   process.timeout = options.command_timeout;
   process.max_output = 64 * 1024;
+  // A notifier that backgrounds its real work (`curl ... &`) is ended with
+  // it, rather than left to pile up one per alert.
+  process.kill_group_on_exit = true;
 
   ProcessResult result = run_process(process);
   if (!result.started) return {false, false, "cannot start: " + result.error};

@@ -27,11 +27,14 @@ std::vector<std::string> as_server_user(std::vector<std::string> argv) {
   return argv;
 }
 
-ProcessResult run(std::vector<std::string> argv, std::chrono::seconds timeout) {
+/// `leaves_server` for `pg_ctl start`, whose point is the postmaster it
+/// leaves running: nothing of its process group is killed when it exits.
+ProcessResult run(std::vector<std::string> argv, std::chrono::seconds timeout, bool leaves_server = false) {
   ProcessOptions options;
   options.argv = as_server_user(std::move(argv));
   options.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", "TZ=UTC"};
   options.timeout = timeout;
+  options.kill_group_on_exit = !leaves_server;
   return run_process(options);
 }
 
@@ -136,7 +139,7 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, bool announce
   if (announce) std::cerr << "flowc: starting the private PostgreSQL cluster in " << dir.string() << "\n";
   ProcessResult start = run({*bin + "/pg_ctl", "start", "-w", "-t", "60", "-D", dir.string(), "-l",
                              (dir / "server.log").string()},
-                            std::chrono::seconds(90));
+                            std::chrono::seconds(90), /*leaves_server=*/true);
   if (!start.started || start.exit_code != 0) {
     error = "cannot start the private cluster: " + failure_text(start) + " (see " + (dir / "server.log").string() + ")";
     return std::nullopt;

@@ -19,6 +19,10 @@ std::string timestamp() {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms);
 }
 
+/// A line of output longer than this is written in pieces, so memory stays
+/// bounded and `tail -f` shows a long progress line without a newline.
+constexpr size_t kLongLine = 64 * 1024;
+
 }  // namespace
 
 AttemptLog::AttemptLog(const std::string& path) {
@@ -61,6 +65,56 @@ void AttemptLog::block(std::string_view title, std::string_view body) {
     size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
     out_ << "    " << std::string_view(text).substr(start, end - start) << '\n';
+    start = end + 1;
+  }
+  out_.flush();
+}
+
+void AttemptLog::output(std::string_view chunk) {
+  pending_output_.append(chunk);
+  size_t last_newline = pending_output_.rfind('\n');
+  size_t cut = last_newline == std::string::npos ? 0 : last_newline + 1;
+  if (pending_output_.size() - cut > kLongLine) cut = pending_output_.size();
+  cut = secret_free_cut(pending_output_, cut);
+  if (cut == 0) return;
+  write_output(std::string_view(pending_output_).substr(0, cut));
+  pending_output_.erase(0, cut);
+}
+
+void AttemptLog::end_output() {
+  if (pending_output_.empty()) return;
+  write_output(pending_output_);
+  pending_output_.clear();
+}
+
+size_t AttemptLog::secret_free_cut(std::string_view text, size_t cut) const {
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const std::string& secret : secrets_) {
+      // Only a value starting within secret.size() - 1 bytes before the cut
+      // can cross it; past the end of `text`, a prefix of it may continue.
+      for (size_t at = cut >= secret.size() ? cut - secret.size() + 1 : 0; at < cut; ++at) {
+        size_t n = std::min(secret.size(), text.size() - at);
+        if (text.compare(at, n, secret, 0, n) == 0) {
+          cut = at;
+          moved = true;
+          break;
+        }
+      }
+    }
+  }
+  return cut;
+}
+
+void AttemptLog::write_output(std::string_view text) {
+  if (!out_.is_open()) return;
+  std::string scrubbed = scrub(text);
+  std::string stamp = timestamp();
+  size_t start = 0;
+  while (start < scrubbed.size()) {
+    size_t end = scrubbed.find('\n', start);
+    if (end == std::string::npos) end = scrubbed.size();
+    out_ << stamp << " | " << std::string_view(scrubbed).substr(start, end - start) << '\n';
     start = end + 1;
   }
   out_.flush();

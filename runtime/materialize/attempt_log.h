@@ -31,12 +31,30 @@ class AttemptLog {
   /// A timestamped title and a multi-line body, each body line indented.
   void block(std::string_view title, std::string_view body);
 
+  /// A program's output as it arrives, in chunks that may split lines (and
+  /// secrets) anywhere. Each line is written as soon as it is whole, as one
+  /// timestamped line `| text`; a partial last line waits for the rest, or
+  /// is written in pieces once it passes 64 KiB. Text that may be the start
+  /// of a redacted value also waits, so a secret split across chunks (or
+  /// across lines) is still replaced whole.
+  void output(std::string_view chunk);
+
+  /// Writes what `output` still holds: the last line when it had no newline.
+  void end_output();
+
   /// `text` with every redacted value replaced by `***`.
   [[nodiscard]] std::string scrub(std::string_view text) const;
 
  private:
+  /// The largest cut <= `cut` such that no redacted value that occurs in
+  /// `text`, or may continue past its end, starts before the cut and ends
+  /// after it.
+  [[nodiscard]] size_t secret_free_cut(std::string_view text, size_t cut) const;
+  void write_output(std::string_view text);
+
   std::ofstream out_;
   std::vector<std::string> secrets_;
+  std::string pending_output_;  // output not yet written, see `output`
 };
 
 }  // namespace flowc::runtime

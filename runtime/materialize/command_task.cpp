@@ -1,6 +1,7 @@
 // One attempt of a command task: argv without a shell, in the project
-// directory, with a clean environment (docs/tasks.md lists it), killed with
-// its whole process group on timeout or when the lease is lost.
+// directory, with a clean environment (docs/tasks.md lists it), its output
+// streamed into the attempt log; its whole process group is killed on
+// timeout, when the lease is lost, and when the command exits.
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -89,6 +90,16 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   options.cwd = context.project_dir;
   if (task.timeout_seconds > 0) options.timeout = std::chrono::seconds(task.timeout_seconds);
   options.stop = context.stop;
+  // Into the log as it comes, so `tail -f` follows a long command and a
+  // crash of flowc leaves the output up to it.
+  size_t output_bytes = 0;
+  options.on_output = [&](std::string_view chunk) {
+    output_bytes += chunk.size();
+    log.output(chunk);
+  };
+  // The attempt owns nothing once its command exited: a background child
+  // left running would run beside the next attempt of the task.
+  options.kill_group_on_exit = true;
   log.line("command: " + shell_words(task.argv));
   log.line("directory: " + (context.project_dir.empty() ? std::string("(inherited)") : context.project_dir));
   std::string names;
@@ -98,14 +109,17 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   auto start = std::chrono::steady_clock::now();
   runtime::ProcessResult r = runtime::run_process(options);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  log.end_output();
   if (!r.started) {
     result.message = log.scrub("cannot start: " + r.error);
     log.line("error: " + result.message);
     return result;
   }
-  log.block(fmt::format("output ({} bytes{}):", r.output.size(),
-                        r.dropped_output ? fmt::format(", {} more dropped", r.dropped_output) : ""),
-            r.output);
+  log.line(fmt::format("output: {} bytes{}", output_bytes,
+                       r.dropped_output ? fmt::format(", {} more dropped (only the first {} are kept)", r.dropped_output,
+                                                      options.max_output)
+                                        : ""));
+  if (r.killed_leftovers) log.line("the command exited, but processes it started still ran: its process group was killed");
   result.exit_code = r.signal ? 128 + r.signal : r.exit_code;
   log.line(fmt::format("finished in {} ms: {}", ms,
                        r.signal ? fmt::format("killed by signal {}", r.signal) : fmt::format("exit {}", r.exit_code)));

@@ -4,11 +4,16 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 extern char** environ;
 
@@ -18,24 +23,93 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// A grace of 2 s between TERM and KILL, checked every 50 ms.
+constexpr int kGraceChecks = 40;
+constexpr useconds_t kGraceCheck = 50'000;
+/// After the main process is gone the pipe is read until it closes, or is
+/// silent this long, or for this long at most: what the group wrote before
+/// it ended is kept, and a process outside the group (a daemon that called
+/// setsid) cannot hold the run open by keeping the pipe.
+constexpr int kDrainSilenceMs = 100;
+constexpr auto kDrainLimit = std::chrono::seconds(2);
+
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
 }
 
-/// Kills the child's process group: TERM, a grace period, then KILL.
-/// Returns true with `status` set when the child was reaped here.
-bool kill_group(pid_t pid, int& status) {
+/// Whether a process of group `pgid` still runs. Zombies do not count: where
+/// PID 1 does not reap orphans (many containers) they stay in the group.
+bool group_running(pid_t pgid) {
+  if (::kill(-pgid, 0) != 0) return false;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string stat;
+    std::getline(in, stat);
+    // "pid (comm) state ppid pgrp ...", and comm may hold spaces and ')'.
+    size_t comm_end = stat.rfind(')');
+    if (comm_end == std::string::npos) continue;
+    std::istringstream fields(stat.substr(comm_end + 1));
+    char state = 0;
+    long ppid = 0, pgrp = 0;
+    if (fields >> state >> ppid >> pgrp && pgrp == pgid && state != 'Z' && state != 'X') return true;
+  }
+  return static_cast<bool>(ec);  // without /proc, assume it runs: the grace then ends in KILL
+}
+
+/// Reaps the main process if it has exited (or, with `block`, when it does).
+void reap(pid_t pid, bool block, bool& reaped, int& status) {
+  while (!reaped) {
+    pid_t got = ::waitpid(pid, &status, block ? 0 : WNOHANG);
+    if (got == pid) reaped = true;
+    if (got >= 0 || errno != EINTR) return;
+  }
+}
+
+/// Ends the process group: TERM, a grace for the main process (unless
+/// already reaped) and the rest of the group to go, then KILL. The main
+/// process is reaped when it returns.
+void terminate_group(pid_t pid, bool& reaped, int& status) {
   ::kill(-pid, SIGTERM);
-  for (int i = 0; i < 20; ++i) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      ::kill(-pid, SIGKILL);  // stragglers of the group
-      return true;
-    }
-    ::usleep(100'000);
+  for (int i = 0; i < kGraceChecks; ++i) {
+    reap(pid, false, reaped, status);
+    if (reaped && !group_running(pid)) return;
+    ::usleep(kGraceCheck);
   }
   ::kill(-pid, SIGKILL);
-  return false;
+  reap(pid, true, reaped, status);
+}
+
+/// Keeps or hands over one chunk of output, within options.max_output.
+void deliver(const ProcessOptions& options, std::string_view chunk, size_t& delivered, ProcessResult& result) {
+  size_t keep = std::min(options.max_output - std::min(options.max_output, delivered), chunk.size());
+  delivered += keep;
+  result.dropped_output += chunk.size() - keep;
+  if (keep == 0) return;
+  if (options.on_output) options.on_output(chunk.substr(0, keep));
+  else result.output.append(chunk.substr(0, keep));
+}
+
+/// Reads what the pipe holds once the main process is gone (see kDrainLimit).
+void drain(int& out, const ProcessOptions& options, size_t& delivered, ProcessResult& result) {
+  char buffer[65536];
+  Clock::time_point until = Clock::now() + kDrainLimit;
+  while (out >= 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    if (left <= 0) break;
+    pollfd fd{out, POLLIN, 0};
+    int ready = ::poll(&fd, 1, static_cast<int>(std::min<int64_t>(left, kDrainSilenceMs)));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) break;
+    ssize_t got = ::read(out, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    deliver(options, std::string_view(buffer, static_cast<size_t>(got)), delivered, result);
+  }
+  close_fd(out);
 }
 
 }  // namespace
@@ -66,7 +140,8 @@ ProcessResult run_process(const ProcessOptions& options) {
   if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  // Its own process group, so a timeout kills everything it started.
+  // Its own process group, so a timeout, a stop or (kill_group_on_exit) the
+  // main process's exit kills everything it started.
   posix_spawnattr_setpgroup(&attr, 0);
   sigset_t default_signals;
   sigemptyset(&default_signals);
@@ -103,56 +178,63 @@ ProcessResult run_process(const ProcessOptions& options) {
   size_t written = 0;
   if (options.stdin_data.empty()) close_fd(in_pipe[1]);
   else ::fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+  // Readable when the main process exits, so the wait ends then and not when
+  // the pipe closes (a background child may hold it for hours). Without it
+  // (a kernel before 5.3) poll wakes every 10 ms to ask.
+  // (glibc 2.36's <sys/pidfd.h> lacks extern "C", hence the raw syscall.)
+  int exited_fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   Clock::time_point deadline = options.timeout ? Clock::now() + *options.timeout : Clock::time_point::max();
   char buffer[65536];
+  size_t delivered = 0;
   int status = 0;
   bool reaped = false;
-  while (out_pipe[0] >= 0) {
-    pollfd fds[2];
+  while (!reaped) {
+    pollfd fds[3];
     int n = 0;
-    fds[n++] = {out_pipe[0], POLLIN, 0};
-    if (in_pipe[1] >= 0) fds[n++] = {in_pipe[1], POLLOUT, 0};
+    int out_at = -1, in_at = -1;
+    if (out_pipe[0] >= 0) fds[out_at = n++] = {out_pipe[0], POLLIN, 0};
+    if (in_pipe[1] >= 0) fds[in_at = n++] = {in_pipe[1], POLLOUT, 0};
+    if (exited_fd >= 0) fds[n++] = {exited_fd, POLLIN, 0};
     int wait_ms = -1;
     if (options.timeout) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       wait_ms = static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(left, 1000)));
     }
     if (options.stop.stop_possible()) wait_ms = wait_ms < 0 ? 100 : std::min(wait_ms, 100);
+    if (exited_fd < 0) wait_ms = wait_ms < 0 ? 10 : std::min(wait_ms, 10);
     int ready = ::poll(fds, n, wait_ms);
     if (ready < 0 && errno != EINTR) break;
     if (options.stop.stop_requested()) {
       result.cancelled = true;
-      reaped = kill_group(pid, status);
+      terminate_group(pid, reaped, status);
       break;
     }
     if (options.timeout && Clock::now() >= deadline) {
       result.timed_out = true;
-      reaped = kill_group(pid, status);
+      terminate_group(pid, reaped, status);
       break;
     }
-    if (ready <= 0) continue;
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+    if (ready > 0 && out_at >= 0 && (fds[out_at].revents & (POLLIN | POLLHUP | POLLERR))) {
       ssize_t got = ::read(out_pipe[0], buffer, sizeof buffer);
-      if (got <= 0) {
-        close_fd(out_pipe[0]);
-      } else {
-        size_t room = options.max_output > result.output.size() ? options.max_output - result.output.size() : 0;
-        size_t keep = std::min(room, static_cast<size_t>(got));
-        result.output.append(buffer, keep);
-        result.dropped_output += static_cast<size_t>(got) - keep;
-      }
+      if (got == 0 || (got < 0 && errno != EINTR)) close_fd(out_pipe[0]);
+      if (got > 0) deliver(options, std::string_view(buffer, static_cast<size_t>(got)), delivered, result);
     }
-    if (n == 2 && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+    if (ready > 0 && in_at >= 0 && (fds[in_at].revents & (POLLOUT | POLLERR | POLLHUP))) {
       ssize_t put = ::write(in_pipe[1], options.stdin_data.data() + written, options.stdin_data.size() - written);
       if (put > 0) written += static_cast<size_t>(put);
       if (put < 0 && errno != EAGAIN) close_fd(in_pipe[1]);
       if (written == options.stdin_data.size()) close_fd(in_pipe[1]);
     }
+    reap(pid, false, reaped, status);
   }
+  close_fd(exited_fd);
   close_fd(in_pipe[1]);
-  close_fd(out_pipe[0]);
-  while (!reaped && ::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  reap(pid, true, reaped, status);  // waits only after poll itself failed
+  if (!result.timed_out && !result.cancelled && options.kill_group_on_exit && group_running(pid)) {
+    result.killed_leftovers = true;
+    terminate_group(pid, reaped, status);
   }
+  drain(out_pipe[0], options, delivered, result);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
   return result;

@@ -1,13 +1,15 @@
 // Subprocesses without a shell: argv, an explicit environment, combined
-// stdout+stderr captured, stdin fed, a timeout that kills the whole process
-// group. Used by command tasks, command alert channels and the embedded
-// PostgreSQL cluster.
+// stdout+stderr captured or streamed, stdin fed, a timeout that kills the
+// whole process group. Used by command tasks, command alert channels, the
+// embedded PostgreSQL cluster and `flowc graph --format svg`.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace flowc::runtime {
@@ -18,7 +20,17 @@ struct ProcessOptions {
   std::string cwd;                    // empty: inherit
   std::string stdin_data;             // written to the child's stdin, then closed
   std::optional<std::chrono::milliseconds> timeout;
-  size_t max_output = 16 * 1024 * 1024;  // bytes kept; the rest is counted and dropped
+  size_t max_output = 16 * 1024 * 1024;  // bytes kept (or handed to on_output); the rest is counted and dropped
+  /// When set, output goes here as it is read (on the calling thread, in
+  /// order, in chunks that split lines anywhere) instead of into
+  /// ProcessResult::output. It must not throw.
+  std::function<void(std::string_view)> on_output;
+  /// The run ends when the main process exits, whatever else still holds
+  /// the output pipe. When true, whatever is left of its process group is
+  /// then killed as on a timeout (TERM, 2 s grace, KILL), so nothing it
+  /// started outlives it. False only for a program whose point is to leave
+  /// something running (`pg_ctl start`).
+  bool kill_group_on_exit = true;
   /// When requested, the process group is killed as on a timeout (checked at
   /// least every 100 ms): a command task whose lease is lost or whose run is
   /// cancelled.
@@ -28,16 +40,22 @@ struct ProcessOptions {
 struct ProcessResult {
   bool started = false;
   std::string error;       // why it could not start (strerror), when !started
-  int exit_code = -1;      // when it exited
-  int signal = 0;          // when a signal ended it
+  int exit_code = -1;      // when the main process exited
+  int signal = 0;          // when a signal ended the main process
   bool timed_out = false;  // the timeout fired and the group was killed
-  std::string output;      // stdout and stderr, interleaved as written
-  size_t dropped_output = 0;
   bool cancelled = false;  // `stop` was requested and the group was killed
+  /// The main process exited while others of its group still ran, and
+  /// those were killed (kill_group_on_exit).
+  bool killed_leftovers = false;
+  std::string output;      // stdout and stderr, interleaved as written; empty with on_output
+  size_t dropped_output = 0;
 };
 
-/// Runs the process to completion. Never throws; a program that cannot be
-/// started is reported in `error` with started = false.
+/// Runs the process until its main process exits (or the timeout or `stop`
+/// kills its group), then collects the output already written: the pipe is
+/// read until it closes, or stays silent for 100 ms, for at most 2 s more.
+/// Never throws; a program that cannot be started is reported in `error`
+/// with started = false.
 ProcessResult run_process(const ProcessOptions& options);
 
 /// The current process's environment as KEY=VALUE entries.

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -574,6 +575,53 @@ TEST_CASE("command tasks: the password of a DSN secret is scrubbed on its own to
   CHECK(log.find("kw='***' dbname=wh") != std::string::npos);
   ::unsetenv("FLOWC_TEST_URI_DSN");
   ::unsetenv("FLOWC_TEST_KW_DSN");
+}
+
+TEST_CASE("command tasks: the attempt log holds the output while the command still runs") {
+  Db db;
+  // The command goes on only once its first line is in the log (it runs in
+  // the log directory); were the output written at the end, it would wait
+  // until the task's timeout.
+  uint32_t t = db.add(command_task(
+      {"sh", "-c", "echo first-line; while [ ! -e go-on ]; do sleep 0.05; done; echo second-line"}, 30));
+  runtime::AttemptContext c = db.context(t);
+  auto attempt = std::async(std::launch::async, [&] { return db.runner.run(c); });
+  bool seen = false;
+  for (int i = 0; i < 200 && !seen; ++i) {
+    seen = db.last_log().find("| first-line\n") != std::string::npos;
+    if (!seen) std::this_thread::sleep_for(50ms);
+  }
+  CHECK(seen);
+  CHECK(db.last_log().find("| second-line") == std::string::npos);  // the command line names it too
+  std::ofstream(db.logs + "/go-on").put('x');
+  AttemptResult r = attempt.get();
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  CHECK(db.last_log().find("| second-line\n") != std::string::npos);
+}
+
+TEST_CASE("command tasks: a secret written in two pieces never reaches the log") {
+  Db db;
+  ::setenv("FLOWC_TEST_SPLIT_SECRET", "abcdef", 1);
+  plan::Task task = command_task({"sh", "-c", "printf 'abc'; sleep 0.2; printf 'def\\n'; printf 'abc'"});
+  task.env_secrets = {"FLOWC_TEST_SPLIT_SECRET"};
+  AttemptResult r = db.run(db.add(task));
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  std::string log = db.last_log();
+  CHECK(log.find("abcdef") == std::string::npos);
+  CHECK(log.find("| ***\n") != std::string::npos);
+  CHECK(log.find("| abc\n") != std::string::npos);  // a last line without a newline is written too
+  ::unsetenv("FLOWC_TEST_SPLIT_SECRET");
+}
+
+TEST_CASE("command tasks: the attempt ends when the command exits; what it left running is killed") {
+  Db db;
+  auto start = std::chrono::steady_clock::now();
+  AttemptResult r = db.run(db.add(command_task({"sh", "-c", "sleep 30 & echo main-done; exit 0"}, 20)));
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  std::string log = db.last_log();
+  CHECK(log.find("| main-done") != std::string::npos);
+  CHECK(log.find("its process group was killed") != std::string::npos);
 }
 
 // ---- sources ----
