@@ -20,6 +20,10 @@ void Checker::check_workflow(uint32_t index) {
   model::Workflow& wf = model.workflows[index];
   wf.owner = string_value(attr_term(s, attrs, "owner"));
   site.has_owner = attr(s, attrs, "owner") != nullptr;
+  if (TermId owner = attr_term(s, attrs, "owner"); owner.valid() && term(owner).kind == Kind::String &&
+                                                    wf.owner.find_first_not_of(" \t\n\r") == std::string::npos) {
+    site.blank_owner = term(owner).range;
+  }
   wf.target = model.project.default_target;
   if (TermId target = attr_term(s, attrs, "target"); target.valid() && term(target).kind == Kind::Ref) {
     wf.target = model::TargetId{model.symbol(term(target).symbol).entity};
