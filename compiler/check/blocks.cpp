@@ -203,6 +203,7 @@ void Checker::check_route(uint32_t index) {
   route.owner = string_value(attr_term(s, attrs, "owner"));
   if (TermId notify = attr_term(s, attrs, "notify"); notify.valid() && term(notify).kind == Kind::List) {
     for (TermId channel : operands(notify)) model.routes[index].channels.push_back(to_channel(channel));
+    if (operands(notify).empty()) route_empty_notify[index] = term(notify).range;
   }
   if (TermId severity = attr_term(s, attrs, "min_severity");
       severity.valid() && term(severity).kind == Kind::Enum) {

@@ -90,6 +90,7 @@ struct LegacySite {
 };
 struct WorkflowSite {
   bool has_owner = false;  // written, even if its value is invalid
+  SourceRange blank_owner;  // `owner = ""` or only blanks: the string (E0305)
   SourceRange schedule, deadline, replaces, on_failure, retry;
   std::optional<model::RetryPolicy> retry_policy;  // default of its tasks
   int64_t timeout_seconds = 0;                     // default of its tasks
@@ -127,6 +128,9 @@ class Checker {
   std::vector<WorkflowSite> workflow_sites;
   std::vector<NodeSite> node_sites;
   std::vector<LegacySite> legacy_sites;
+  /// By route: its `notify = []` when the list is written empty (the route
+  /// tells nobody), else an invalid range.
+  std::vector<SourceRange> route_empty_notify;
   BlockSite project_block;
 
   // Syntax errors already reported by the parser, by file: rules that ask

@@ -160,6 +160,7 @@ void Checker::declare_block(uint32_t tree_index, syntax::BlockId id) {
     route.symbol = symbol;
     route.name = name;
     route_blocks.push_back(site);
+    route_empty_notify.emplace_back();
   } else if (b.kind == BlockKind::Legacy) {
     model::Legacy& legacy = model.legacies.emplace_back();
     legacy.symbol = symbol;

@@ -44,6 +44,10 @@ void Checker::check_rules() {
       Diagnostic& d =
           diags.report(DiagKind::MissingOwnership, name, "workflow `" + wf.name + "` has no `owner`");
       d.helps.push_back("add `owner = \"team-name\"`: the team that answers when it fails");
+    } else if (site.blank_owner.valid() && !wf_broken) {
+      Diagnostic& d = diags.report(DiagKind::MissingOwnership, site.blank_owner,
+                                   "workflow `" + wf.name + "` has an empty `owner`");
+      d.helps.push_back("name the team that answers when it fails: `owner = \"team-name\"`");
     }
     bool reported_no_failure_route = false;
     if (!wf.schedule.empty() && !wf.on_failure && !site.on_failure.valid() && !wf_broken) {
@@ -51,6 +55,16 @@ void Checker::check_rules() {
           diags.report(DiagKind::MissingOwnership, name,
                        "workflow `" + wf.name + "` runs on a schedule but has no `on_failure` route");
       d.helps.push_back("add `on_failure = alert(route_name)`: nobody watches a scheduled run");
+      reported_no_failure_route = true;
+    } else if (!wf.schedule.empty() && wf.on_failure && wf.on_failure->route.valid() && !wf_broken &&
+               route_empty_notify[wf.on_failure->route.index].valid()) {
+      // A route that notifies nobody is no route: the failure still tells nobody.
+      const model::Route& route = model.routes[wf.on_failure->route.index];
+      Diagnostic& d = diags.report(DiagKind::MissingOwnership, site.on_failure,
+                                   "workflow `" + wf.name + "` runs on a schedule but its `on_failure` route `" +
+                                       route.name + "` notifies nobody");
+      d.notes.push_back({route_empty_notify[wf.on_failure->route.index], "`" + route.name + "` has no channels"});
+      d.helps.push_back("give the route a channel: `notify = [stderr()]`, `webhook(url)`, `command([...])` or `jsonl(path)`");
       reported_no_failure_route = true;
     }
 

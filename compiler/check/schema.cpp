@@ -50,7 +50,7 @@ constexpr AttributeSpec kLegacy[] = {
 };
 
 constexpr AttributeSpec kWorkflow[] = {
-    {"owner", scalar(K::String), false, "", "The team that answers for it (E0305 when missing)."},
+    {"owner", scalar(K::String), false, "", "The team that answers for it (E0305 when missing or blank)."},
     {"target", scalar(K::Target), false, "the project's `default_target`", "Where its tasks run."},
     {"schedule", scalar(K::Cron), false, "unscheduled",
      "When runs start: `cron(\"0 7 * * *\", tz = \"Europe/Berlin\")`."},

@@ -18,8 +18,13 @@ void Checker::check_workflow(uint32_t index) {
     return m != nullptr && m->value.valid() ? tree(s.tree).expr(m->value).range : SourceRange{};
   };
   model::Workflow& wf = model.workflows[index];
-  wf.owner = string_value(attr_term(s, attrs, "owner"));
+  TermId owner = attr_term(s, attrs, "owner");  // elaborated once: it reports
+  wf.owner = string_value(owner);
   site.has_owner = attr(s, attrs, "owner") != nullptr;
+  if (owner.valid() && term(owner).kind == Kind::String &&
+      wf.owner.find_first_not_of(" \t\n\r") == std::string::npos) {
+    site.blank_owner = term(owner).range;
+  }
   wf.target = model.project.default_target;
   if (TermId target = attr_term(s, attrs, "target"); target.valid() && term(target).kind == Kind::Ref) {
     wf.target = model::TargetId{model.symbol(term(target).symbol).entity};

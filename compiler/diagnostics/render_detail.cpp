@@ -71,6 +71,11 @@ uint32_t decode(std::string_view text, size_t i, char32_t& cp) {
   return len;
 }
 
+bool is_control(char32_t cp) { return cp < 0x20 || cp == 0x7F; }
+
+// U+2400..U+241F stand for the C0 controls, U+2421 for DEL.
+char32_t control_picture(char32_t cp) { return cp == 0x7F ? 0x2421 : 0x2400 + cp; }
+
 constexpr uint32_t kTabWidth = 4;  // rustc's choice: a tab is always 4 spaces
 
 }  // namespace
@@ -96,9 +101,9 @@ DisplayLine layout_line(std::string_view line) {
     } else if (cp == '\t') {
       width = kTabWidth;
       out.text.append(kTabWidth, ' ');
-    } else if (cp < 0x20 || cp == 0x7F) {
+    } else if (is_control(cp)) {
       // A raw control character would move the terminal's cursor.
-      append_utf8(out.text, cp == 0x7F ? 0x2421 : 0x2400 + cp);
+      append_utf8(out.text, control_picture(cp));
     } else {
       width = code_point_width(cp);
       out.text.append(line.substr(i, len));
@@ -108,6 +113,30 @@ DisplayLine layout_line(std::string_view line) {
     i += len;
   }
   out.column_of[line.size()] = column;
+  return out;
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp = 0;
+    uint32_t len = decode(text, i, cp);
+    if (len == 0) {
+      len = 1;
+      append_utf8(out, 0xFFFD);
+    } else if (cp == '\n' || cp == '\t') {
+      out += static_cast<char>(cp);
+    } else if (is_control(cp)) {
+      append_utf8(out, control_picture(cp));
+    } else if (cp >= 0x80 && cp <= 0x9F) {
+      append_utf8(out, 0xFFFD);  // C1 controls: U+009B is a CSI to some terminals
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
+  }
   return out;
 }
 

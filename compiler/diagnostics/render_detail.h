@@ -44,6 +44,12 @@ struct DisplayLine {
 /// Lays out `line` (one line, terminator already removed) for display.
 DisplayLine layout_line(std::string_view line);
 
+/// `text` (a message, note or help) safe to print on a terminal: control
+/// characters other than line feed and tab as Unicode control pictures (as
+/// in layout_line), C1 controls and malformed UTF-8 as U+FFFD. Messages quote
+/// source text, and a raw escape sequence from it would drive the terminal.
+std::string printable(std::string_view text);
+
 /// Display width of one code point: 0, 1 or 2 columns.
 uint32_t code_point_width(char32_t cp);
 

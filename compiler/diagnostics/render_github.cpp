@@ -61,7 +61,7 @@ void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManag
   for (const Diagnostic& d : diagnostics) {
     std::string properties;
     if (std::optional<Located> where = render_detail::locate(d.range, sources)) {
-      properties = fmt::format("file={},line={}", escape(where->buffer->path(), true), where->start.line);
+      properties = fmt::format("file={},line={}", escape(render_detail::printable(where->buffer->path()), true), where->start.line);
       if (where->start.line == where->finish.line) {
         properties += fmt::format(",col={},endLine={},endColumn={}", where->start_utf16, where->finish.line,
                                   where->finish_utf16);
@@ -83,7 +83,8 @@ void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManag
     for (const FixIt& fix : d.fixits) {
       if (!fix.title.empty()) message += "\nhelp: " + fix.title;
     }
-    out << "::" << command_of(d.severity) << ' ' << properties << "::" << escape(message, false) << '\n';
+    out << "::" << command_of(d.severity) << ' ' << properties
+        << "::" << escape(render_detail::printable(message), false) << '\n';
   }
 }
 

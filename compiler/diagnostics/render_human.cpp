@@ -46,6 +46,7 @@ namespace flowc {
 namespace {
 
 using render_detail::Located;
+using render_detail::printable;
 
 enum class Tone { Error, Warning, Note, Gutter, Strong };
 
@@ -155,22 +156,22 @@ class HumanWriter {
 
     Tone tone = tone_of(d.severity);
     out_ << paint(fmt::format("{}[{}]", severity_name(d.severity), d.code()), tone)
-         << paint(fmt::format(": {}", d.message), Tone::Strong) << '\n';
+         << paint(fmt::format(": {}", printable(d.message)), Tone::Strong) << '\n';
     if (primary) snippet(*primary, tone);
 
-    std::vector<std::pair<std::string_view, std::string_view>> trailer;
+    std::vector<std::pair<std::string_view, std::string>> trailer;
     trailer.reserve(plain_notes.size() + d.helps.size() + d.fixits.size());
-    for (const DiagNote* note : plain_notes) trailer.emplace_back("note", note->message);
-    for (const std::string& help : d.helps) trailer.emplace_back("help", help);
+    for (const DiagNote* note : plain_notes) trailer.emplace_back("note", printable(note->message));
+    for (const std::string& help : d.helps) trailer.emplace_back("help", printable(help));
     for (const FixIt& fix : d.fixits) {
-      if (!fix.title.empty()) trailer.emplace_back("help", fix.title);
+      if (!fix.title.empty()) trailer.emplace_back("help", printable(fix.title));
     }
     // rustc separates the snippet from whatever follows it with an empty gutter.
     if (!trailer.empty() || (primary && !located_notes.empty())) empty_gutter();
     for (const auto& [label, message] : trailer) equals_line(label, message);
 
     for (const auto& [note, where] : located_notes) {
-      out_ << paint("note", Tone::Note) << ": " << note->message << '\n';
+      out_ << paint("note", Tone::Note) << ": " << printable(note->message) << '\n';
       snippet(where, Tone::Note);
     }
     out_ << '\n';
@@ -217,7 +218,7 @@ class HumanWriter {
   }
 
   void snippet(const Located& where, Tone caret_tone) {
-    out_ << pad(width_) << paint("-->", Tone::Gutter) << ' ' << where.buffer->path() << ':'
+    out_ << pad(width_) << paint("-->", Tone::Gutter) << ' ' << printable(where.buffer->path()) << ':'
          << where.start.line << ':' << where.start.column << '\n';
     empty_gutter();
     for (const Row& row : rows_of(where)) {

@@ -72,7 +72,40 @@ ExprId TreeBuilder::add_expr(ExprKind kind, uint32_t begin, uint32_t end) {
   Expr& e = tree_.exprs.emplace_back();
   e.kind = kind;
   e.range = range(begin, end);
-  return ExprId{static_cast<uint32_t>(tree_.exprs.size() - 1)};
+  auto index = static_cast<uint32_t>(tree_.exprs.size() - 1);
+  if (expr_depth_.size() <= index) expr_depth_.resize(tree_.exprs.capacity());
+  expr_depth_[index] = 1;
+  return ExprId{index};
+}
+
+void TreeBuilder::deepen(ExprId id, uint32_t at) {
+  const Expr& e = tree_.exprs[id.index];
+  uint32_t deepest = 0;
+  for (ExprId operand : e.operands) deepest = std::max(deepest, expr_depth_[operand.index]);
+  for (uint32_t i = 0; i < e.part_count; ++i) {
+    const StringPart& part = tree_.string_parts[e.first_part + i];
+    if (part.is_interpolation) deepest = std::max(deepest, expr_depth_[part.expr.index]);
+  }
+  expr_depth_[id.index] = deepest + 1;
+  if (deepest + 1 <= kMaxExprDepth || too_deep_) return;
+  too_deep_ = true;
+  emit(DiagKind::ExpectedSyntax, token_at(at).range,
+       "expression is too deep: more than " + std::to_string(kMaxExprDepth) +
+           " levels of operators (`or`, `and`, `.`, calls) and brackets");
+}
+
+uint32_t TreeBuilder::next_token(uint32_t at) const {
+  while (at < text_.size()) {
+    char c = text_[at];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++at;
+    } else if (c == '#') {
+      while (at < text_.size() && text_[at] != '\n') ++at;
+    } else {
+      break;
+    }
+  }
+  return at;
 }
 
 ExprId TreeBuilder::pop_value() {
@@ -134,6 +167,7 @@ void TreeBuilder::close_list(uint32_t end) {
   ExprId id = add_expr(ExprKind::List, open.at, end);
   tree_.exprs[id.index].operands.assign(values_.begin() + open.value_mark, values_.end());
   values_.resize(open.value_mark);
+  deepen(id, open.at);
   push_value(id);
 }
 
@@ -147,6 +181,7 @@ void TreeBuilder::close_paren(uint32_t end) {
   ExprId inner = pop_value();
   ExprId id = add_expr(ExprKind::Paren, open.at, end);
   tree_.exprs[id.index].operands.push_back(inner);
+  deepen(id, open.at);
   push_value(id);
 }
 
@@ -167,6 +202,7 @@ void TreeBuilder::close_call(uint32_t end) {
   ExprId id = add_expr(ExprKind::Call, tree_.exprs[callee.index].range.begin, end);
   tree_.exprs[id.index].operands.assign(values_.begin() + callee_index, values_.end());
   values_.resize(callee_index);
+  deepen(id, open.at);
   push_value(id);
 }
 
@@ -180,6 +216,7 @@ void TreeBuilder::named_arg(uint32_t begin) {
   e.text = name;
   e.name_range = range(begin, begin + static_cast<uint32_t>(name.size()));
   e.operands.push_back(value);
+  deepen(id, begin);
   push_value(id);
 }
 
@@ -190,6 +227,7 @@ void TreeBuilder::member_access(uint32_t dot, uint32_t end) {
   e.text = slice(dot + 1, end);
   e.name_range = range(dot + 1, end);
   e.operands.push_back(object);
+  deepen(id, dot);
   push_value(id);
 }
 
@@ -198,6 +236,7 @@ void TreeBuilder::binary(ExprKind kind) {
   ExprId left = pop_value();
   ExprId id = add_expr(kind, tree_.exprs[left.index].range.begin, tree_.exprs[right.index].range.end);
   tree_.exprs[id.index].operands = {left, right};
+  deepen(id, next_token(tree_.exprs[left.index].range.end));
   push_value(id);
 }
 
@@ -224,6 +263,7 @@ void TreeBuilder::unary_not(uint32_t begin) {
   ExprId operand = pop_value();
   ExprId id = add_expr(ExprKind::Not, begin, tree_.exprs[operand.index].range.end);
   tree_.exprs[id.index].operands.push_back(operand);
+  deepen(id, begin);
   push_value(id);
 }
 
@@ -300,6 +340,7 @@ void TreeBuilder::end_string(uint32_t end) {
     tree_.string_parts.push_back(std::move(part));
   }
   e.part_count = static_cast<uint32_t>(tree_.string_parts.size()) - e.first_part;
+  deepen(id, open.begin);
   push_value(id);
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "compiler/diagnostics/diagnostic.h"
@@ -25,6 +26,11 @@ namespace flowc::syntax {
 /// Brackets, blocks, `${}`, type arguments and `not` nested deeper than this
 /// are reported (E0002) instead of overflowing the stack.
 inline constexpr uint32_t kMaxNesting = 200;
+
+/// An expression tree deeper than this (a chain such as `a or b or ...` nests
+/// one level per operator) is reported (E0002): every later phase walks
+/// expressions recursively, and a bound here keeps them all within the stack.
+inline constexpr uint32_t kMaxExprDepth = 1000;
 
 class TreeBuilder {
  public:
@@ -124,6 +130,10 @@ class TreeBuilder {
 
   uint32_t depth = 0;  // current nesting, checked against kMaxNesting
 
+  /// True once an expression grew deeper than kMaxExprDepth (reported);
+  /// clears the flag. The parser's control then abandons the member.
+  bool take_too_deep() { return std::exchange(too_deep_, false); }
+
  private:
   struct OpenBracket {
     char kind;            // ( [ { < or $ for `${`
@@ -162,6 +172,13 @@ class TreeBuilder {
   std::string_view slice(uint32_t begin, uint32_t end) const { return text_.substr(begin, end - begin); }
   std::string_view identifier_at(uint32_t begin) const;
   ExprId add_expr(ExprKind kind, uint32_t begin, uint32_t end);
+  /// Records the depth of the composite expression `id` (one more than its
+  /// deepest operand or interpolation); past kMaxExprDepth, reports it at the
+  /// token at `at` (its operator or opening bracket) and sets too_deep_.
+  void deepen(ExprId id, uint32_t at);
+  /// The offset of the first token at or after `at` (blanks, newlines and
+  /// comments skipped).
+  uint32_t next_token(uint32_t at) const;
   ExprId pop_value();
   TypeId pop_type();
   void push_value(ExprId id) { values_.push_back(id); }
@@ -184,6 +201,8 @@ class TreeBuilder {
   SyntaxTree& tree_;
 
   std::vector<ExprId> values_;
+  std::vector<uint32_t> expr_depth_;  // by expression index; leaves are 1
+  bool too_deep_ = false;
   std::vector<OpenBracket> brackets_;
   std::vector<CompareOp> ops_;
   std::vector<OpenString> strings_;

@@ -3,6 +3,8 @@
 // lines and declarations are transactional.
 #pragma once
 
+#include <utility>
+
 #include "compiler/syntax/builder.h"
 #include "grammar/errors.h"
 #include "grammar/flow_grammar.h"
@@ -22,6 +24,16 @@ struct BaseControl : pegtl::normal<Rule> {
                   "every must<> target needs an entry in grammar/errors.h");
     b.report_error(g::error_point<Rule>, b.offset(in.current()));
     throw g::SyntaxAbort{};
+  }
+
+  /// Runs the rule's action; an expression it made too deep (reported by the
+  /// builder) abandons the member like a syntax error.
+  template <template <typename...> class Action, typename Iterator, typename ParseInput>
+  static auto apply(const Iterator& begin, const ParseInput& in, TreeBuilder& b)
+      -> decltype(Action<Rule>::apply(std::declval<const typename ParseInput::action_t&>(), b)) {
+    const typename ParseInput::action_t action_input(begin, in);
+    Action<Rule>::apply(action_input, b);
+    if (b.take_too_deep()) throw g::SyntaxAbort{};
   }
 };
 

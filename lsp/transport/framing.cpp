@@ -19,7 +19,8 @@ char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned 
 size_t find_nocase(std::string_view hay, std::string_view needle, size_t from) {
   if (needle.size() > hay.size()) return std::string_view::npos;
   for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    size_t k = 0;
+    if (lower(hay[i]) != needle[0]) continue;  // the common case, kept cheap: bodies are scanned too
+    size_t k = 1;
     while (k < needle.size() && lower(hay[i + k]) == needle[k]) ++k;
     if (k == needle.size()) return i;
   }
@@ -189,28 +190,40 @@ std::optional<Frame> FrameDecoder::next() {
       out = Frame{Frame::Kind::Error, headers.error};
       break;
     }
-    if (text.size() - body_begin >= *headers.length) {
-      out = Frame{Frame::Kind::Message, std::string(text.substr(body_begin, *headers.length))};
-      pos_ = body_begin + *headers.length;
-      scanned_ = 0;
-      break;
-    }
-    // Incomplete body: wait, unless a whole new message header already
-    // appears inside it (the declared length was too large).
-    // Resume where the last call stopped: a large body arrives in many reads.
+    // A complete new message header inside the body means the declared
+    // length was too large: the body ends there, whether or not all of its
+    // declared bytes have arrived (they would swallow the next message).
+    // Searching resumes where the last call stopped: a large body arrives in
+    // many reads.
+    size_t body_end = body_begin + *headers.length;
+    bool complete = text.size() >= body_end;
     size_t from = std::max(body_begin, scanned_);
-    scanned_ =
-        text.size() > kMaxHeaderBlock ? std::max(body_begin, text.size() - kMaxHeaderBlock) : body_begin;
-    for (size_t at = find_nocase(text, kLengthHeader, from); at != std::string_view::npos;
+    size_t limit = complete ? body_end : text.size();
+    bool cut = false;
+    for (size_t at = find_nocase(text, kLengthHeader, from); at != std::string_view::npos && at < limit;
          at = find_nocase(text, kLengthHeader, at + 1)) {
       if (complete_header_at(text, at)) {
         pos_ = at;
-        scanned_ = 0;
-        out = Frame{Frame::Kind::Error,
-                    "message body shorter than its Content-Length (" + std::to_string(*headers.length) + ")"};
+        cut = true;
         break;
       }
     }
+    if (cut) {
+      scanned_ = 0;
+      out = Frame{Frame::Kind::Error,
+                  "message body shorter than its Content-Length (" + std::to_string(*headers.length) + ")"};
+      break;
+    }
+    if (complete) {
+      out = Frame{Frame::Kind::Message, std::string(text.substr(body_begin, *headers.length))};
+      pos_ = body_end;
+      scanned_ = 0;
+      break;
+    }
+    // Incomplete: wait for more. A header may still be arriving in the last
+    // kMaxHeaderBlock bytes, so those are searched again next time.
+    scanned_ =
+        text.size() > kMaxHeaderBlock ? std::max(body_begin, text.size() - kMaxHeaderBlock) : body_begin;
     break;
   }
   compact();

@@ -25,10 +25,14 @@ struct Frame {
 /// - a header block without a valid Content-Length yields an Error frame and
 ///   the decoder skips to the next `Content-Length:` header;
 /// - a Content-Length larger than kMaxBody yields an Error frame, then the same;
-/// - when a body is still incomplete but a complete new header block already
-///   appears inside it (the Content-Length was too large), the truncated body
-///   yields an Error frame and decoding resumes at that header. Raw CR LF
-///   CR LF cannot occur inside a JSON string, so this never splits a body.
+/// - when a complete new header block appears inside a body (the
+///   Content-Length was too large), the truncated body yields an Error frame
+///   and decoding resumes at that header. This holds whether the body is still
+///   incomplete or its declared length has already arrived (taking in the next
+///   message's header and part of its body): the header needs only to start
+///   inside the body and to have arrived whole. A raw line feed cannot occur
+///   inside a JSON string, and `Content-Length:` cannot occur outside one, so
+///   this never splits a valid body.
 /// A Content-Length that is too small leaves a truncated body (reported by the
 /// JSON parser upstream) followed by garbage, which the first rule skips.
 class FrameDecoder {

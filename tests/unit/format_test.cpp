@@ -366,6 +366,19 @@ TEST_CASE("format never crashes on trees with syntax errors") {
   }
 }
 
+TEST_CASE("a chain of 20,000 operators is a syntax error, not a stack overflow") {
+  // Deeper than the parser allows (1,000 levels): the attribute is dropped,
+  // so the formatter never walks the chain.
+  for (std::string_view link : {" or ", " and ", "."}) {
+    CAPTURE(link);
+    std::string chain = "a";
+    for (int i = 0; i < 20000; ++i) chain.append(link).append(link == "." ? "b" : "row_count() > 0");
+    bool ok = true;
+    std::string out = fmt("workflow w {\n  source s {\n    ready = " + chain + "\n  }\n}\n", &ok);
+    CHECK_FALSE(ok);
+  }
+}
+
 TEST_CASE("every flow example in docs/formatting.md is already canonical") {
   // A snippet that is not a whole file (members only) is checked inside a
   // wrapping block, one level deeper.

@@ -116,6 +116,32 @@ TEST_CASE("a Content-Length too large does not swallow the next message") {
   CHECK(is_message(frames[1], "{\"id\":2}"));
 }
 
+TEST_CASE("a Content-Length too large whose bytes have all arrived does not swallow the next message") {
+  // The declared length covers the next message's header and the start of
+  // its body: the header inside the body ends the body there.
+  std::string next = encode_frame("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"flow/next\"}");
+  std::string first = "{\"id\":1}";
+  for (size_t extra : {size_t{3}, size_t{20}, size_t{40}}) {
+    CAPTURE(extra);
+    std::string input = "Content-Length: " + std::to_string(first.size() + extra) + "\r\n\r\n" + first + next;
+    auto frames = decode_all(input);
+    REQUIRE(frames.size() == 2);
+    CHECK(is_error(frames[0]));
+    CHECK(is_message(frames[1], next.substr(next.find('{'))));
+    // The same when the next message arrives in a later read.
+    FrameDecoder d;
+    d.feed(input.substr(0, input.size() - next.size()));
+    CHECK_FALSE(d.next().has_value());
+    d.feed(next);
+    auto a = d.next();
+    auto b = d.next();
+    REQUIRE(a.has_value());
+    REQUIRE(b.has_value());
+    CHECK(is_error(*a));
+    CHECK(is_message(*b, next.substr(next.find('{'))));
+  }
+}
+
 TEST_CASE("a Content-Length too small yields the truncated body, then recovers") {
   auto frames = decode_all("Content-Length: 5\r\n\r\n{\"id\":1}" + encode_frame("{\"id\":2}"));
   REQUIRE(frames.size() == 3);

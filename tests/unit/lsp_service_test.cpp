@@ -187,6 +187,41 @@ TEST_CASE("a file that does not parse is not formatted") {
   CHECK_FALSE(edits->empty());
 }
 
+TEST_CASE("a chain of 20,000 operators is one E0002, and every query on it answers") {
+  // The server runs every request on one thread; a chain this long used to
+  // overflow its stack in the checker, the formatter and the tree walkers.
+  TempProject p;
+  std::string chain = "row_count() > 0";
+  for (int i = 0; i < 20000; ++i) chain += " or row_count() > 0";
+  std::string text = "workflow w {\n  owner = \"o\"\n  source s {\n    table = \"x\"\n    ready = " + chain +
+                     "\n  }\n}\n";
+  std::string path = p.write("w.flow", text);
+  Service s(options());
+  s.open(path, text);
+  auto all = s.check();
+  const FileDiagnostics* mine = find(all, path);
+  REQUIRE(mine != nullptr);
+  REQUIRE(mine->diagnostics.size() == 1);
+  CHECK(mine->diagnostics[0].code == "E0002");
+  CHECK(mine->diagnostics[0].message.find("expression is too deep") != std::string::npos);
+  for (uint32_t column : {4u, 12u, 20u, 5000u, 100000u}) {
+    TextPosition at{4, column};
+    (void)s.hover(path, at);
+    (void)s.definition(path, at);
+    (void)s.references(path, at, true);
+    (void)s.complete(path, at);
+    (void)s.quick_fixes(path, TextRange{at, at});
+  }
+  CHECK_FALSE(s.outline(path).empty());
+  CHECK_FALSE(s.format(path).has_value());  // a syntax error: not formatted
+  // Typing one more operator keeps the server alive too.
+  s.change(path, {TextChange{TextRange{{4, 12}, {4, 12}}, "row_count() > 0 or "}});
+  auto again = s.check();
+  const FileDiagnostics* edited = find(again, path);
+  REQUIRE(edited != nullptr);
+  CHECK(edited->diagnostics.size() == 1);
+}
+
 TEST_CASE("other files are not handled") {
   Service s(options());
   CHECK_FALSE(Service::handles("/tmp/readme.md"));

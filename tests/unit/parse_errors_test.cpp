@@ -278,6 +278,48 @@ TEST_CASE("nesting 10,000 deep is one E0002, not a stack overflow") {
   CHECK(codes(*b) == std::vector<std::string>{"E0002"});
 }
 
+TEST_CASE("a chain of 20,000 operators is one E0002 at the operator past the limit, not a stack overflow") {
+  // Left-associative chains nest one level per operator without brackets.
+  const int n = 20000;
+  auto chain = [&](std::string_view first, std::string_view link) {
+    std::string s(first);
+    for (int i = 1; i < n; ++i) s.append(link).append(first);
+    return s;
+  };
+  const std::vector<std::string> values = {
+      chain("row_count() > 0", " or "),
+      chain("a", " and "),
+      "(" + chain("a", "\n      or ") + ")",  // newlines inside brackets
+      "a" + chain("", ".b"),
+      "f" + chain("", "()"),
+      "\"${" + chain("a", " or ") + "}\"",
+  };
+  for (const std::string& v : values) {
+    auto p = parse_text("workflow w {\n  x = " + v + "\n  y = 1\n}\n");
+    const Diagnostic& d = only(*p);
+    CHECK(d.code() == "E0002");
+    CHECK(d.message ==
+          "expression is too deep: more than 1000 levels of operators (`or`, `and`, `.`, calls) and brackets");
+    CHECK(dump(p->tree) == "workflow w {x=<error>; y=int:1}");
+  }
+  // The caret is on the operator that went past the limit.
+  auto p = parse_text("workflow w {\n  x = " + chain("a", " or ") + "\n}\n");
+  const Diagnostic& d = only(*p);
+  CHECK(p->at(d.range) == "or");
+  // Brackets and chains add up: 150 levels of brackets around chains of 10.
+  std::string nested = "a";
+  for (int i = 0; i < 150; ++i) nested = "(" + nested + " or a or a or a or a or a or a or a or a or a)";
+  auto q = parse_text("workflow w {\n  x = " + nested + "\n}\n");
+  CHECK(codes(*q) == std::vector<std::string>{"E0002"});
+}
+
+TEST_CASE("a chain of 900 operators parses") {
+  std::string s = "a";
+  for (int i = 0; i < 900; ++i) s += " or a";
+  auto p = parse_text("workflow w {\n  x = " + s + "\n}\n");
+  CHECK(p->diagnostics.diagnostics().empty());
+}
+
 TEST_CASE("nesting within the limit parses") {
   auto p = parse_text("workflow w {\n  x = " + std::string(150, '(') + "a" + std::string(150, ')') + "\n}\n");
   CHECK(p->diagnostics.diagnostics().empty());

@@ -307,3 +307,23 @@ TEST_CASE("human: control characters and bad UTF-8 are shown as symbols") {
   Diagnostic d = make(DiagKind::InvalidUtf8, SourceRange{f, 2, 3}, "bad byte");
   CHECK(human({d}, sources).find("1 | a\u2401\uFFFD z\n  |   ^\n") != std::string::npos);
 }
+
+TEST_CASE("human: control characters in messages, notes and helps are shown as symbols, not sent") {
+  // Messages quote source text (a time zone, an invalid character); an escape
+  // sequence in it must not reach the terminal. Line feeds and tabs stay.
+  SourceManager sources;
+  FileId f = sources.add("c.flow", "x = 1\n");
+  Diagnostic d = make(DiagKind::InvalidSchedule, find(sources, f, "x"), "unknown time zone `\x1b[2J\x07\x7f`");
+  d.notes.push_back(DiagNote{SourceRange{}, "plain \x1b]0;title\x07"});
+  d.notes.push_back(DiagNote{find(sources, f, "1"), "located \r\x1b[31m"});
+  d.helps.push_back("two\nlines\x1b");
+  std::string out = human({d}, sources);
+  CHECK(out.find('\x1b') == std::string::npos);
+  CHECK(out.find('\x07') == std::string::npos);
+  CHECK(out.find('\r') == std::string::npos);
+  CHECK(out.find("unknown time zone `\u241B[2J\u2407\u2421`") != std::string::npos);
+  CHECK(out.find("= note: plain \u241B]0;title\u2407") != std::string::npos);
+  CHECK(out.find("note: located \u240D\u241B[31m") != std::string::npos);
+  CHECK(out.find("= help: two\n") != std::string::npos);
+  CHECK(out.find("lines\u241B") != std::string::npos);
+}
