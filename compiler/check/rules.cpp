@@ -32,6 +32,7 @@ std::string qualified_lower(std::string table, std::string_view schema) {
 
 void Checker::check_rules() {
   std::vector<bool> legacy_reported(model.legacies.size(), false);
+  std::vector<bool> cross_reported(model.nodes.size(), false);  // W0401 for another workflow's source: once
   for (uint32_t w = 0; w < model.workflows.size(); ++w) {
     const model::Workflow& wf = model.workflows[w];
     const WorkflowSite& site = workflow_sites[w];
@@ -138,8 +139,30 @@ void Checker::check_rules() {
       }
     }
 
-    // W0401: a scheduled workflow assumes its sources are there on time.
+    // W0401: a scheduled workflow assumes its sources are there on time,
+    // also another workflow's that it reads (that one's run checks no more).
     if (!wf.schedule.empty()) {
+      for (TaskId id : wf.nodes) {
+        for (TaskId dep : model.node(id).deps) {
+          const model::Node& source = model.node(dep);
+          if (source.workflow.index == w || source.kind != model::NodeKind::Source || source.ready ||
+              cross_reported[dep.index] || broken(source.range))
+            continue;
+          // Its own workflow, scheduled and reading it, reports it below.
+          if (!model.workflows[source.workflow.index].schedule.empty() && node_read[dep.index]) continue;
+          cross_reported[dep.index] = true;
+          const std::string& owner = model.workflows[source.workflow.index].name;
+          Diagnostic& d = diags.report(DiagKind::NoReadiness, model.symbol(source.symbol).name_range,
+                                       "source `" + source.name + "` of workflow `" + owner +
+                                           "` has no `ready` condition, but the scheduled workflow `" + wf.name +
+                                           "` reads it");
+          d.notes.push_back({model.symbol(model.node(id).symbol).name_range,
+                             "`" + wf.name + "." + model.node(id).name + "` reads it"});
+          d.helps.push_back(
+              "add `ready = ...` (for example `partition_exists(ds)` or `row_count() > 0`) instead of "
+              "assuming the data has arrived by the scheduled time");
+        }
+      }
       for (TaskId id : wf.nodes) {
         const model::Node& node = model.node(id);
         if (node.kind != model::NodeKind::Source || node.ready || !node_read[id.index] || broken(node.range))
