@@ -1,5 +1,6 @@
 #include "cli/load.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -102,7 +103,14 @@ std::vector<std::unique_ptr<project::Compilation>> load_projects(std::vector<std
   std::vector<std::unique_ptr<project::Compilation>> compilations;
   std::string stdlib = project::default_stdlib_dir();
   for (const project::ProjectFiles& files : projects) compilations.push_back(project::compile(files, stdlib, errors));
-  for (const project::LoadError& e : errors) print_error(e.path + ": " + e.message);
+  // Each project reports a missing standard library: once is enough.
+  std::vector<project::LoadError> reported;
+  for (const project::LoadError& e : errors) {
+    auto same = [&](const project::LoadError& r) { return r.path == e.path && r.message == e.message; };
+    if (std::any_of(reported.begin(), reported.end(), same)) continue;
+    print_error(e.path + ": " + e.message);
+    reported.push_back(e);
+  }
   environment_error = !errors.empty();
   return compilations;
 }

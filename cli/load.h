@@ -13,7 +13,9 @@
 namespace flowc::cli {
 
 /// Compiles every project under `paths` (default "."). Environment problems
-/// are printed to stderr as `flowc: PATH: message` and set `environment_error`.
+/// (a path that does not exist or cannot be read, a missing standard library)
+/// are printed to stderr as `flowc: PATH: message` and set `environment_error`;
+/// the compilations are then incomplete and their diagnostics not to be shown.
 std::vector<std::unique_ptr<project::Compilation>> load_projects(std::vector<std::string> paths,
                                                                  bool& environment_error);
 
