@@ -19,15 +19,21 @@ bool is_connection_sqlstate(const std::string& sqlstate);
 template <class Body>
 Status guarded(std::unique_ptr<pqxx::connection>& connection, const std::string& dsn, Body&& body) {
   Status status;
+  bool connecting = false;
   try {
     if (!connection || !connection->is_open()) {
       connection.reset();
+      connecting = true;
       connection = open_connection(dsn);
+      connecting = false;
     }
     body(*connection);
   } catch (const pqxx::broken_connection& e) {
     connection.reset();
-    status = {false, true, "", "lost the connection to the state database: " + first_line(e.what())};
+    // Not "lost" when there was no connection to lose.
+    status = {false, true, "",
+              (connecting ? "cannot reach the state database: " : "lost the connection to the state database: ") +
+                  first_line(e.what())};
   } catch (const pqxx::in_doubt_error& e) {
     connection.reset();
     status = {false, true, "", "the state database's commit is in doubt: " + first_line(e.what())};
