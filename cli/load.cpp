@@ -81,6 +81,12 @@ std::optional<int64_t> parse_run_id(const std::string& text) {
 
 std::optional<int64_t> parse_since(const std::string& since) {
   std::optional<int64_t> seconds = check::parse_duration(since);
+  if (seconds && *seconds > kMaxSinceSeconds) {
+    // Checked here: PostgreSQL would say "timestamp out of range", which
+    // reads like a problem of the database.
+    print_error("--since `" + since + "` is too far back (at most 36500d, 100 years)");
+    return std::nullopt;
+  }
   if (seconds && *seconds > 0) return seconds;
   print_error("--since `" + since + "` is not a duration (write it like 30m, 24h, 7d or 1h30m)");
   return std::nullopt;
