@@ -88,7 +88,7 @@ int run_backfill(const BackfillOptions& options) {
     runtime::state::DayRuns runs = migrated ? store.latest_runs(shape.workflow, shape.env, days.front(), days.back())
                                                : runtime::state::DayRuns{migrated, {}};
     if (!runs.status) {
-      print_error(without_password("the state database: " + runs.status.error, databases->state_dsn));
+      print_error(without_password(runs.status.described(), databases->state_dsn));
       return kExitUsage;
     }
     for (runtime::state::DayRun& run : runs.runs) latest[run.ds] = run;

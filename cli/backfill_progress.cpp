@@ -99,8 +99,8 @@ bool BackfillProgress::print_summary(std::ostream& out, const std::string& from,
       case BackfillDay::State::Waiting: not_run.push_back(&day); break;
     }
   }
-  out << fmt::format("backfill of {} from {} to {}: {} days, {} succeeded, {} failed, {} skipped{}\n", workflow_,
-                     from, to, days_.size(), done, failed.size(), skipped,
+  out << fmt::format("backfill of {} from {} to {}: {} {}, {} succeeded, {} failed, {} skipped{}\n", workflow_,
+                     from, to, days_.size(), days_.size() == 1 ? "day" : "days", done, failed.size(), skipped,
                      not_run.empty() ? "" : fmt::format(", {} not run", not_run.size()));
   for (const BackfillDay* day : failed)
     out << fmt::format("  failed {}{}: {}\n", day->ds, day->run_id ? fmt::format(" (run {})", day->run_id) : "",

@@ -49,6 +49,8 @@ int run_check(const CheckOptions& options) {
   }
   bool environment_error = false;
   auto compilations = load_projects(options.paths, environment_error);
+  // Files that were not read leave bogus errors (unknown names) behind.
+  if (environment_error) return kExitUsage;
   if (!options.db.empty()) {
     // Only a project without errors has plans to prepare.
     for (auto& c : compilations) {
@@ -72,7 +74,6 @@ int run_check(const CheckOptions& options) {
       }
     }
   }
-  if (environment_error) return kExitUsage;
   if (errors > 0 || (options.strict && warnings > 0)) return kExitFailed;
   return kExitOk;
 }

@@ -8,6 +8,7 @@
 #include "cli/plan_load.h"
 #include "compiler/lower/lower.h"
 #include "runtime/connect/connect.h"
+#include "runtime/events/events.h"
 #include "runtime/materialize/prepare.h"
 
 namespace flowc::cli {
@@ -68,8 +69,8 @@ bool check_against_database(project::Compilation& compilation, const std::string
   try {
     connection = runtime::open_connection(dsn);
   } catch (const std::exception& e) {
-    std::string message = e.what();
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    // libpq's first line says why; the second is a hint (`Is the server running ...`).
+    std::string message = runtime::first_line(e.what());
     print_error("--db: cannot reach the database: " + message);
     return false;
   }

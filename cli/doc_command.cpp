@@ -51,8 +51,8 @@ int run_doc(const DocOptions& options) {
   if (!projects.empty()) {
     c = project::compile(projects.front(), project::default_stdlib_dir(), errors);
   } else if (std::filesystem::is_directory(options.path)) {
-    c = project::compile_sources({}, project::default_stdlib_dir());  // outside a project: the stdlib alone
-    errors.clear();
+    errors.clear();  // outside a project: the stdlib alone
+    c = project::compile(project::ProjectFiles{options.path, {}}, project::default_stdlib_dir(), errors);
   }
   if (!errors.empty() || !c) {
     for (const project::LoadError& e : errors) print_error(e.path + ": " + e.message);

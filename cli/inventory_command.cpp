@@ -1,4 +1,10 @@
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/load.h"
@@ -9,9 +15,36 @@ namespace flowc::cli {
 
 namespace {
 
+/// The crontab's text: `-` is stdin; a pipe (`/dev/stdin`, `<(crontab -l)`)
+/// is read like a file, a directory or a device is refused.
+std::optional<std::string> read_crontab(const std::string& path, std::string& error) {
+  struct stat st {};
+  if (path != "-" && ::stat(path.c_str(), &st) != 0) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  if (path != "-" && !S_ISFIFO(st.st_mode)) return read_file(path, error);
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      error = std::strerror(errno);
+      return std::nullopt;
+    }
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    error = std::strerror(errno);
+    return std::nullopt;
+  }
+  return std::move(text).str();
+}
+
 int import_crontab(const InventoryOptions& options) {
   std::string error;
-  std::optional<std::string> text = read_file(options.import_file, error);
+  std::optional<std::string> text = read_crontab(options.import_file, error);
   if (!text) {
     print_error(options.import_file + ": " + error);
     return kExitUsage;
@@ -29,7 +62,11 @@ int import_crontab(const InventoryOptions& options) {
     print_error(options.import_file + ": no cron jobs found");
     return kExitFailed;
   }
-  std::cout << cron::legacy_blocks(crontab, options.import_file);
+  // A pipe's path (/dev/fd/63) means nothing in a rollback note.
+  struct stat st {};
+  bool regular = ::stat(options.import_file.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  std::cout << cron::legacy_blocks(crontab, regular ? options.import_file : "-") << std::flush;
+  if (!std::cout) return kExitUsage;  // main() says why the blocks were not written
   std::cerr << "imported " << crontab.jobs.size() << (crontab.jobs.size() == 1 ? " job" : " jobs")
             << "; fill in the TODO fields, then run `flowc inventory`\n";
   return kExitOk;

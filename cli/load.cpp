@@ -1,5 +1,6 @@
 #include "cli/load.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -80,6 +81,12 @@ std::optional<int64_t> parse_run_id(const std::string& text) {
 
 std::optional<int64_t> parse_since(const std::string& since) {
   std::optional<int64_t> seconds = check::parse_duration(since);
+  if (seconds && *seconds > kMaxSinceSeconds) {
+    // Checked here: PostgreSQL would say "timestamp out of range", which
+    // reads like a problem of the database.
+    print_error("--since `" + since + "` is too far back (at most 36500d, 100 years)");
+    return std::nullopt;
+  }
   if (seconds && *seconds > 0) return seconds;
   print_error("--since `" + since + "` is not a duration (write it like 30m, 24h, 7d or 1h30m)");
   return std::nullopt;
@@ -102,7 +109,14 @@ std::vector<std::unique_ptr<project::Compilation>> load_projects(std::vector<std
   std::vector<std::unique_ptr<project::Compilation>> compilations;
   std::string stdlib = project::default_stdlib_dir();
   for (const project::ProjectFiles& files : projects) compilations.push_back(project::compile(files, stdlib, errors));
-  for (const project::LoadError& e : errors) print_error(e.path + ": " + e.message);
+  // Each project reports a missing standard library: once is enough.
+  std::vector<project::LoadError> reported;
+  for (const project::LoadError& e : errors) {
+    auto same = [&](const project::LoadError& r) { return r.path == e.path && r.message == e.message; };
+    if (std::any_of(reported.begin(), reported.end(), same)) continue;
+    print_error(e.path + ": " + e.message);
+    reported.push_back(e);
+  }
   environment_error = !errors.empty();
   return compilations;
 }

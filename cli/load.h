@@ -13,7 +13,9 @@
 namespace flowc::cli {
 
 /// Compiles every project under `paths` (default "."). Environment problems
-/// are printed to stderr as `flowc: PATH: message` and set `environment_error`.
+/// (a path that does not exist or cannot be read, a missing standard library)
+/// are printed to stderr as `flowc: PATH: message` and set `environment_error`;
+/// the compilations are then incomplete and their diagnostics not to be shown.
 std::vector<std::unique_ptr<project::Compilation>> load_projects(std::vector<std::string> paths,
                                                                  bool& environment_error);
 
@@ -33,8 +35,11 @@ model::WorkflowId pick_workflow(const model::Model& model, const std::string& na
 /// True for `human` and `json`; otherwise prints the error (exit 2).
 bool is_human_or_json(const std::string& format);
 
-/// `--since` (a duration like 30m, 24h, 7d) in seconds; prints the error and
-/// returns std::nullopt when it is not one (exit 2).
+/// The longest `--since`: 100 years.
+inline constexpr int64_t kMaxSinceSeconds = int64_t{36500} * 86400;
+
+/// `--since` (a duration like 30m, 24h, 7d, at most 100 years) in seconds;
+/// prints the error and returns std::nullopt when it is not one (exit 2).
 std::optional<int64_t> parse_since(const std::string& since);
 
 /// A run id as the state database numbers them (a positive integer), else

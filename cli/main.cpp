@@ -2,12 +2,16 @@
 // file behind cli/commands.h.
 #include <CLI/CLI.hpp>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <iostream>
 
+#include "cli/checked_output.h"
 #include "cli/commands.h"
 #include "compiler/diagnostics/diagnostic.h"
+#include "compiler/lower/lower.h"
 
 namespace {
 
@@ -15,9 +19,26 @@ constexpr const char* kVersion = "flowc 0.1.0";
 /// Seconds libpq may take to connect, unless PGCONNECT_TIMEOUT or the DSN says.
 constexpr const char* kDefaultConnectTimeout = "10";
 
-}  // namespace
+/// For an option whose absence means a default: given empty (`--env ""`, a
+/// variable that was not set) it would silently mean that default.
+const CLI::Validator kNotEmpty(
+    [](std::string& value) {
+      return value.empty() ? std::string("must not be empty (leave the option out for the default)") : std::string();
+    },
+    "", "not empty");
 
-int main(int argc, char** argv) {
+/// A logical date: YYYY-MM-DD, a real day of the years 0001 to 9999 (there
+/// is no year 0; PostgreSQL rejects it).
+const CLI::Validator kDate(
+    [](std::string& value) {
+      return flowc::lower::is_valid_date(value)
+                 ? std::string()
+                 : "not a date: \"" + value + "\" (write YYYY-MM-DD, years 0001 to 9999)";
+    },
+    "", "date");
+
+/// Parses the command line and runs the command; its exit code.
+int run_command(int argc, char** argv) {
   using namespace flowc::cli;
   // A database that accepts the connection and never answers (a host gone
   // behind a firewall, a hung server) would otherwise hold a run, a worker
@@ -36,7 +57,7 @@ int main(int argc, char** argv) {
   check_cmd->add_option("paths", check.paths, "files or directories (default: .)");
   check_cmd->add_flag("--strict", check.strict, "warnings fail the check too");
   check_cmd->add_option("--format", check.format, "human | json | sarif | github")->capture_default_str();
-  check_cmd->add_option("--db", check.db, "also prepare every SQL statement against this database");
+  check_cmd->add_option("--db", check.db, "also prepare every SQL statement against this database")->check(kNotEmpty);
 
   FmtOptions fmt;
   auto* fmt_cmd = app.add_subcommand("fmt", "format .flow files canonically (in place)");
@@ -50,20 +71,22 @@ int main(int argc, char** argv) {
 
   InventoryOptions inventory;
   auto* inventory_cmd = app.add_subcommand("inventory", "the migration inventory of the project's legacy jobs");
-  inventory_cmd->add_option("path", inventory.path, "the project (default: .)");
-  inventory_cmd->add_option("--format", inventory.format, "human | json | markdown")->capture_default_str();
+  auto* inventory_path_opt = inventory_cmd->add_option("path", inventory.path, "the project (default: .)");
+  auto* inventory_format_opt =
+      inventory_cmd->add_option("--format", inventory.format, "human | json | markdown")->capture_default_str();
   auto* import_opt = inventory_cmd->add_option("--import", inventory.import_kind,
-                                               "turn a crontab into `legacy` blocks: --import crontab FILE");
-  inventory_cmd->add_option("file", inventory.import_file, "the crontab file (with --import)");
+                                               "turn a crontab into `legacy` blocks: --import crontab FILE (- for stdin)");
+  auto* inventory_extra_opt = inventory_cmd->add_option("file", inventory.import_file, "the crontab file (with --import)");
 
   auto* lsp_cmd = app.add_subcommand("lsp", "the language server on stdin/stdout (LSP 3.17)");
 
   auto add_selection = [](CLI::App* cmd, PlanSelection& selection, bool with_ds) {
     cmd->add_option("path", selection.path, "the project (default: .)");
-    cmd->add_option("--workflow", selection.workflow, "the workflow (needed when the project has several)");
+    cmd->add_option("--workflow", selection.workflow, "the workflow (needed when the project has several)")
+        ->check(kNotEmpty);
     if (with_ds) {
-      cmd->add_option("--ds", selection.ds, "the logical date YYYY-MM-DD (default: yesterday)");
-      cmd->add_option("--env", selection.env, "the environment (default: production)");
+      cmd->add_option("--ds", selection.ds, "the logical date YYYY-MM-DD (default: yesterday)")->check(kDate);
+      cmd->add_option("--env", selection.env, "the environment (default: production)")->check(kNotEmpty);
     }
   };
 
@@ -84,19 +107,19 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--concurrency", run.concurrency,
                       "tasks at once (default: the workflow's concurrency; 0: none here, `flowc worker` runs them)");
   run_cmd->add_flag("--dry-run", run.dry_run, "print the plan and what would run; touch nothing");
-  run_cmd->add_option("--dsn", run.dsn, "the database for every target (overrides env())");
-  run_cmd->add_option("--state-dsn", run.state_dsn, "the state database (default: $FLOW_STATE_DSN, else the target)");
+  run_cmd->add_option("--dsn", run.dsn, "the database for every target (overrides env())")->check(kNotEmpty);
+  run_cmd->add_option("--state-dsn", run.state_dsn, "the state database (default: $FLOW_STATE_DSN, else the target)")->check(kNotEmpty);
 
   HistoryOptions history;
   auto* history_cmd =
       app.add_subcommand("history", "what ran: runs newest first, with status, duration and failed tasks");
   history_cmd->add_option("path", history.path, "the project (default: .)");
-  history_cmd->add_option("--workflow", history.workflow, "only this workflow's runs");
+  history_cmd->add_option("--workflow", history.workflow, "only this workflow's runs")->check(kNotEmpty);
   history_cmd->add_option("--since", history.since, "how far back: 30m, 24h, 7d, 1h30m")
       ->capture_default_str();
   history_cmd->add_option("--format", history.format, "human | json")->capture_default_str();
   history_cmd->add_option("--state-dsn", history.state_dsn,
-                          "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+                          "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
 
   StatusOptions status;
   auto* status_cmd =
@@ -105,46 +128,48 @@ int main(int argc, char** argv) {
   status_cmd->add_option("path", status.path, "the project (default: .)");
   status_cmd->add_option("--format", status.format, "human | json")->capture_default_str();
   status_cmd->add_option("--state-dsn", status.state_dsn,
-                         "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+                         "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
 
   ImpactOptions impact;
   auto* impact_cmd =
       app.add_subcommand("impact", "everything downstream of a task, source or table, and the owners to tell");
   impact_cmd->add_option("name", impact.name, "`task`, `workflow.task`, `workflow.source` or a table")->required();
   impact_cmd->add_option("path", impact.path, "the project (default: .)");
-  impact_cmd->add_option("--run", impact.run_id, "also mark what this run's failures made stale");
+  impact_cmd->add_option("--run", impact.run_id, "also mark what this run's failures made stale")->check(kNotEmpty);
   impact_cmd->add_option("--format", impact.format, "human | json")->capture_default_str();
   impact_cmd->add_option("--state-dsn", impact.state_dsn,
-                         "the state database, with --run (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+                         "the state database, with --run (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
 
   RetryOptions retry;
   auto* retry_cmd = app.add_subcommand(
       "retry", "rerun what failed in a run (or --task T and its downstream), in the same run record");
   retry_cmd->add_option("run_id", retry.run_id, "the run's id (from `flowc history`)")->required();
   retry_cmd->add_option("path", retry.path, "the project (default: .)");
-  retry_cmd->add_option("--task", retry.task, "rerun this task (in any final state) and everything downstream");
-  retry_cmd->add_option("--dsn", retry.dsn, "the database for every target (overrides env())");
+  retry_cmd->add_option("--task", retry.task, "rerun this task (in any final state) and everything downstream")
+      ->check(kNotEmpty);
+  retry_cmd->add_option("--dsn", retry.dsn, "the database for every target (overrides env())")->check(kNotEmpty);
   retry_cmd->add_option("--state-dsn", retry.state_dsn,
-                        "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+                        "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
 
   BackfillOptions backfill;
   auto* backfill_cmd = app.add_subcommand("backfill", "one run per ds from --from to --to, oldest first");
   add_selection(backfill_cmd, backfill.selection, false);
-  backfill_cmd->add_option("--from", backfill.from, "the first ds, YYYY-MM-DD")->required();
-  backfill_cmd->add_option("--to", backfill.to, "the last ds, YYYY-MM-DD (inclusive)")->required();
+  backfill_cmd->add_option("--from", backfill.from, "the first ds, YYYY-MM-DD")->required()->check(kDate);
+  backfill_cmd->add_option("--to", backfill.to, "the last ds, YYYY-MM-DD (inclusive)")->required()->check(kDate);
   backfill_cmd->add_option("--concurrency", backfill.concurrency, "runs at once (each with the workflow's own)")
       ->capture_default_str();
   backfill_cmd->add_flag("--force", backfill.force, "also rerun days whose latest run succeeded");
-  backfill_cmd->add_option("--env", backfill.selection.env, "the environment (default: production)");
-  backfill_cmd->add_option("--dsn", backfill.dsn, "the database for every target (overrides env())");
+  backfill_cmd->add_option("--env", backfill.selection.env, "the environment (default: production)")
+      ->check(kNotEmpty);
+  backfill_cmd->add_option("--dsn", backfill.dsn, "the database for every target (overrides env())")->check(kNotEmpty);
   backfill_cmd->add_option("--state-dsn", backfill.state_dsn,
-                           "the state database (default: $FLOW_STATE_DSN, else the target)");
+                           "the state database (default: $FLOW_STATE_DSN, else the target)")->check(kNotEmpty);
 
   ScheduleOptions schedule;
   auto* schedule_cmd = app.add_subcommand(
       "schedule", "the long-running scheduler: creates and drives the runs each workflow's `schedule` owes");
   schedule_cmd->add_option("path", schedule.path, "the project (default: .)");
-  schedule_cmd->add_option("--env", schedule.env, "the environment (default: production)");
+  schedule_cmd->add_option("--env", schedule.env, "the environment (default: production)")->check(kNotEmpty);
   schedule_cmd->add_option("--concurrency", schedule.concurrency,
                            "tasks at once per run (default: the workflow's; 0: none here, `flowc worker` runs them)");
 
@@ -153,13 +178,13 @@ int main(int argc, char** argv) {
       "worker", "claim and run ready tasks of any running run in the state database, until SIGINT or SIGTERM");
   worker_cmd->add_option("path", worker.path, "the project: command tasks run here, logs go to .flow/logs (default: .)");
   worker_cmd->add_option("--slots", worker.slots, "tasks at once")->capture_default_str()->check(CLI::Range(1u, 1024u));
-  worker_cmd->add_option("--dsn", worker.dsn, "the database for every target (overrides env())");
+  worker_cmd->add_option("--dsn", worker.dsn, "the database for every target (overrides env())")->check(kNotEmpty);
   worker_cmd->add_option("--state-dsn", worker.state_dsn,
-                         "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+                         "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
   schedule_cmd->add_flag("--once", schedule.once, "create and drive the runs owed now, then exit");
-  schedule_cmd->add_option("--dsn", schedule.dsn, "the database for every target (overrides env())");
+  schedule_cmd->add_option("--dsn", schedule.dsn, "the database for every target (overrides env())")->check(kNotEmpty);
   schedule_cmd->add_option("--state-dsn", schedule.state_dsn,
-                           "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+                           "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
 
   CutoverOptions cutover;
   auto* cutover_cmd =
@@ -168,17 +193,17 @@ int main(int argc, char** argv) {
   cutover_cmd->add_option("path", cutover.path, "the project (default: .)");
   cutover_cmd->add_option("--format", cutover.format, "human | json")->capture_default_str();
   cutover_cmd->add_option("--state-dsn", cutover.state_dsn,
-                          "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+                          "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
 
   OpsOptions ops;
   auto* ops_cmd = app.add_subcommand(
       "ops", "per workflow: on-time rate, failure rate, recurring failures, time to recovery, retries, alerts");
   ops_cmd->add_option("path", ops.path, "the project (default: .)");
-  ops_cmd->add_option("--workflow", ops.workflow, "only this workflow");
+  ops_cmd->add_option("--workflow", ops.workflow, "only this workflow")->check(kNotEmpty);
   ops_cmd->add_option("--since", ops.since, "how far back: 7d, 30d, 24h")->capture_default_str();
   ops_cmd->add_option("--format", ops.format, "human | json")->capture_default_str();
   ops_cmd->add_option("--state-dsn", ops.state_dsn,
-                      "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)");
+                      "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
 
   std::string db_path = ".";
   auto* db_cmd = app.add_subcommand("db", "the private local PostgreSQL cluster (.flow/pg)");
@@ -188,18 +213,21 @@ int main(int argc, char** argv) {
   auto* db_stop_cmd = db_cmd->add_subcommand("stop", "stop the private local cluster");
   db_stop_cmd->add_option("path", db_path, "the project (default: .)");
 
-  if (argc > 1 && argv[1][0] != '-') {
+  // An unknown command (or `db` command) named as such, with a did-you-mean,
+  // rather than CLI11's "The following arguments were not expected".
+  auto unknown_command = [](const CLI::App& parent, std::string_view given, const std::string& prefix) {
     std::vector<std::string_view> names;
-    for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
-    std::string_view given = argv[1];
-    if (std::find(names.begin(), names.end(), given) == names.end()) {
-      std::string_view near = flowc::closest_name(given, names);
-      std::cerr << "flowc: unknown command `" << given << "`"
-                << (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?") << "\n"
-                << "(run `flowc --help` for the list of commands)\n";
-      return kExitUsage;
-    }
-  }
+    for (const CLI::App* sub : parent.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), given) != names.end()) return false;
+    std::string_view near = flowc::closest_name(given, names);
+    std::cerr << "flowc: unknown command `" << given << "`"
+              << (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?") << "\n"
+              << "(run `flowc " << prefix << "--help` for the list of commands)\n";
+    return true;
+  };
+  if (argc > 1 && argv[1][0] != '-' && unknown_command(app, argv[1], "")) return kExitUsage;
+  if (argc > 2 && std::string_view(argv[1]) == "db" && argv[2][0] != '-' && unknown_command(*db_cmd, argv[2], "db "))
+    return kExitUsage;
 
   try {
     app.parse(argc, argv);
@@ -209,6 +237,10 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::ValidationError& e) {
+    // A bad value (`--ds: not a date: ...`) says all there is to say: one line.
+    std::cerr << "flowc: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     // CLI11's own exit codes are 100-127; cli.md says usage errors exit 2.
     std::cerr << "flowc: " << e.what() << "\n(run `flowc --help` or `flowc COMMAND --help`)\n";
@@ -234,15 +266,42 @@ int main(int argc, char** argv) {
   if (db_start_cmd->parsed()) return run_db_start(db_path);
   if (db_stop_cmd->parsed()) return run_db_stop(db_path);
   if (inventory_cmd->parsed()) {
+    // One positional at most: the project, or with --import the crontab
+    // (CLI11 hands a second one to `file`).
+    if (*inventory_extra_opt) {
+      std::cerr << "flowc: inventory: unexpected argument `" << inventory.import_file << "`\n";
+      return kExitUsage;
+    }
     if (*import_opt) {
-      // `inventory --import crontab FILE`: the positional went to `path`.
-      if (inventory.import_file.empty() && inventory.path != ".") inventory.import_file = inventory.path;
-      if (inventory.import_file.empty()) {
-        std::cerr << "flowc: --import crontab needs a FILE\n";
+      if (*inventory_format_opt) {
+        std::cerr << "flowc: --format is for the inventory; --import writes `legacy` blocks (.flow text)\n";
         return kExitUsage;
       }
+      if (!*inventory_path_opt) {
+        std::cerr << "flowc: --import crontab needs a FILE (- for stdin)\n";
+        return kExitUsage;
+      }
+      inventory.import_file = inventory.path;
     }
     return run_inventory(inventory);
   }
   return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace flowc::cli;
+  // Every command's result goes through std::cout; a write that failed (a
+  // full disk, a closed pipe) must not end in exit 0 with the result lost.
+  CheckedOutput out(STDOUT_FILENO, ::isatty(STDOUT_FILENO) == 1);
+  std::streambuf* previous = std::cout.rdbuf(&out);
+  int exit_code = run_command(argc, argv);
+  std::cout.flush();
+  std::cout.rdbuf(previous);
+  if (out.error() != 0) {
+    std::cerr << "flowc: cannot write the output: " << std::strerror(out.error()) << "\n";
+    return kExitUsage;
+  }
+  return exit_code;
 }

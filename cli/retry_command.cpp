@@ -51,7 +51,7 @@ int run_retry(const RetryOptions& options) {
     stored = store.stored_run(*run_id);
   }
   if (!stored.status) {
-    print_error(without_password("the state database: " + stored.status.error, db->dsn));
+    print_error(without_password(stored.status.described(), db->dsn));
     return kExitUsage;
   }
   if (!stored.found) return no_such_run();

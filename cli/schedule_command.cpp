@@ -181,6 +181,7 @@ enum class Owed : uint8_t {
   Handled,      // started, or skipped because the day succeeded already
   TryAgain,     // the project has errors or a database is away: the next wake tries again
   BadCommand,   // the command line cannot work (e.g. an --env no target declares): exit 2
+  Unreachable,  // --once: no database to run in, or the state database cannot be reached: exit 2
 };
 
 /// The scheduled run `run_id`, recorded `running`: when no process drives
@@ -228,6 +229,7 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
   }
   std::optional<RunDatabases> databases = databases_for(loaded->plan, options, loaded->root);
   if (!databases) {
+    if (options.once) return Owed::Unreachable;  // resolve_databases() said why
     runs.report(what + ": not started: no database to run it in (see above); trying again", true);
     return Owed::TryAgain;
   }
@@ -240,8 +242,13 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
   runtime::state::DayRuns latest =
       migrated ? store.latest_runs(plan.workflow, plan.env, plan.ds, plan.ds) : runtime::state::DayRuns{migrated, {}};
   if (!latest.status) {
+    if (options.once) {
+      // No next wake to try again at: an environment error (cli.md), on stderr.
+      print_error(what + ": not started: " + without_password(latest.status.described(), databases->state_dsn));
+      return Owed::Unreachable;
+    }
     runs.report(what + ": not started: " +
-                    without_password("the state database: " + latest.status.error, databases->state_dsn) +
+                    without_password(latest.status.described(), databases->state_dsn) +
                     "; trying again",
                 true);
     return Owed::TryAgain;
@@ -291,6 +298,7 @@ int run_schedule(const ScheduleOptions& options) {
   Interrupts interrupts;
   Runs runs(interrupts.token());
   bool bad_command = false;
+  bool unreachable = false;
   while (!interrupts.fired() && !bad_command) {
     const Clock::time_point now = Clock::now();
     for (ScheduledWorkflow& workflow : workflows) {
@@ -301,6 +309,7 @@ int run_schedule(const ScheduleOptions& options) {
         Owed owed = start_owed(options, workflow, *due, runs);
         if (owed == Owed::Handled) workflow.handled = due->ds;
         bad_command = bad_command || owed == Owed::BadCommand;
+        unreachable = unreachable || owed == Owed::Unreachable;
       }
       adopt_abandoned(options, workflow, runs);
     }
@@ -316,7 +325,7 @@ int run_schedule(const ScheduleOptions& options) {
   runs.join();
   if (interrupts.fired())
     std::cerr << "flowc: interrupted: runs in progress were stopped and recorded as failed (`flowc retry` resumes one)\n";
-  if (bad_command) return kExitUsage;
+  if (bad_command || unreachable) return kExitUsage;
   return runs.any_failed() ? kExitFailed : kExitOk;
 }
 

@@ -75,7 +75,8 @@ class CliBinder final : public runtime::exec::RunBinder {
 int run_worker(const WorkerOptions& options) {
   const std::filesystem::path root = absolute_directory(options.path);
   if (std::error_code ec; !std::filesystem::is_directory(root, ec)) {
-    print_error(options.path + ": not a directory");
+    print_error(options.path + (std::filesystem::exists(options.path, ec) ? ": not a directory"
+                                                                          : ": no such file or directory"));
     return kExitUsage;
   }
   std::optional<StateDatabase> state =

@@ -4,6 +4,7 @@
 // returned (best effort) so the LSP can answer queries.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "compiler/diagnostics/diagnostic.h"
@@ -13,10 +14,21 @@
 
 namespace flowc::check {
 
+/// A file that `file("...")` names which exists but cannot be read
+/// (permissions, an I/O error): a problem of the machine, not of the source.
+struct UnreadableFile {
+  std::string path;     // as resolved: relative to the naming .flow file's directory
+  std::string message;  // strerror text, e.g. "Permission denied"
+};
+
 struct CheckInput {
   SourceManager* sources = nullptr;  // the checker adds the .sql files that file("...") names
   std::vector<const syntax::SyntaxTree*> stdlib;   // stdlib/std/*.flow
   std::vector<const syntax::SyntaxTree*> project;  // the project's files, flow.project included
+  /// When set, a named file that exists but cannot be read is appended here
+  /// (an environment error for the caller; the term is an error, silently).
+  /// When null it is reported as E0101 like a file that does not exist.
+  std::vector<UnreadableFile>* unreadable = nullptr;
 };
 
 /// Resolves, type-checks and applies §5 to the project.

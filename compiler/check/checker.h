@@ -114,6 +114,7 @@ class Checker {
   // --- state shared by the passes ---------------------------------------
   SourceManager& sources;
   DiagnosticEngine& diags;
+  std::vector<UnreadableFile>* unreadable;  // CheckInput::unreadable
   DiagnosticEngine scratch;  // receives diagnostics of quiet scopes
   model::Model model;
   std::vector<const syntax::SyntaxTree*> trees;

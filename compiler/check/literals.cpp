@@ -48,7 +48,9 @@ std::optional<int64_t> parse_duration(std::string_view text) {
     if (!read_number(text, pos, value) || pos >= text.size()) return std::nullopt;
     size_t unit = kUnits.find(text[pos]);
     if (unit == std::string_view::npos || unit < next_unit) return std::nullopt;
-    total += value * kSeconds[unit];
+    int64_t seconds = 0;
+    if (__builtin_mul_overflow(value, kSeconds[unit], &seconds) || __builtin_add_overflow(total, seconds, &total))
+      return std::nullopt;  // beyond int64 seconds: no duration anyone means
     next_unit = unit + 1;
     ++pos;
   }

@@ -117,6 +117,13 @@ TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
     std::string error;
     std::optional<std::string> text = read_file(resolved, error);
     if (!text) {
+      std::error_code ec;
+      fs::file_status status = fs::status(resolved, ec);
+      if (unreadable != nullptr && fs::exists(status) && !fs::is_directory(status)) {
+        // There but unreadable: the machine's problem (exit 2), not the source's.
+        unreadable->push_back({resolved, error});
+        return error_term(at);
+      }
       Diagnostic& d = sink(s).report(DiagKind::UnknownName, at, "cannot read `" + path.text + "`: " + error);
       d.helps.push_back("the path is relative to the directory of `" +
                         fs::path(flow.path()).filename().string() + "`");

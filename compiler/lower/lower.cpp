@@ -142,7 +142,8 @@ bool is_valid_date(const std::string& text) {
   int year = std::stoi(text.substr(0, 4));
   int month = std::stoi(text.substr(5, 2));
   int day = std::stoi(text.substr(8, 2));
-  if (month < 1 || month > 12 || day < 1) return false;
+  // Year 0 does not exist (1 BC precedes AD 1): PostgreSQL rejects 0000-01-01.
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);

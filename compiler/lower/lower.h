@@ -28,7 +28,8 @@ struct LowerOptions {
   std::string root;
 };
 
-/// True when `text` is a real calendar date written YYYY-MM-DD.
+/// True when `text` is a real calendar date written YYYY-MM-DD, of the years
+/// 0001 to 9999 (there is no year 0).
 bool is_valid_date(const std::string& text);
 
 /// Checks `options` against the workflow: `ds` a real date, `env` one of the

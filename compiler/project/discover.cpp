@@ -27,28 +27,48 @@ std::optional<fs::path> project_root_above(fs::path dir) {
   }
 }
 
-/// Every .flow file below `root`, not descending into skipped directories or
-/// into nested projects (directories with their own flow.project).
-void collect(const fs::path& root, std::vector<std::string>& out, std::vector<LoadError>& errors) {
+bool is_flow_name(const fs::path& p) { return p.extension() == ".flow" || p.filename() == "flow.project"; }
+
+}  // namespace
+
+bool is_flow_source(const std::string& path) { return is_flow_name(fs::path(path)); }
+
+namespace {
+
+/// Every .flow file below `dir`, not descending into skipped directories
+/// (nor, with `stop_at_projects`, into nested projects: directories with their
+/// own flow.project). A directory that cannot be listed is an error, never
+/// skipped: its files would be missing from the project without a word.
+void walk(const fs::path& dir, bool stop_at_projects, std::vector<std::string>& out, std::vector<LoadError>& errors) {
   std::error_code ec;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+  fs::directory_iterator it(dir, ec);
   if (ec) {
-    errors.push_back({root.string(), ec.message()});
+    errors.push_back({dir.lexically_normal().string(), ec.message()});
     return;
   }
-  for (auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
-    if (ec) {
-      errors.push_back({it->path().string(), ec.message()});
-      break;
-    }
+  std::vector<fs::path> subdirectories;
+  for (fs::directory_iterator end; it != end; it.increment(ec)) {
     const fs::path& p = it->path();
-    if (it->is_directory(ec)) {
-      if (skipped_directory(p) || fs::exists(p / "flow.project", ec)) it.disable_recursion_pending();
+    std::error_code type_ec;
+    if (it->is_directory(type_ec)) {
+      // A link to a directory is not followed (it may loop), as before.
+      if (!skipped_directory(p) && !it->is_symlink(type_ec)) subdirectories.push_back(p);
       continue;
     }
-    std::string name = p.filename().string();
-    if (p.extension() == ".flow" || name == "flow.project") out.push_back(p.lexically_normal().string());
+    if (is_flow_name(p)) out.push_back(p.lexically_normal().string());
   }
+  if (ec) errors.push_back({dir.lexically_normal().string(), ec.message()});
+  std::sort(subdirectories.begin(), subdirectories.end());
+  for (const fs::path& sub : subdirectories) {
+    std::error_code exists_ec;
+    if (stop_at_projects && fs::exists(sub / "flow.project", exists_ec)) continue;
+    walk(sub, stop_at_projects, out, errors);
+  }
+}
+
+/// Every .flow file of the project at `root`.
+void collect(const fs::path& root, std::vector<std::string>& out, std::vector<LoadError>& errors) {
+  walk(root, true, out, errors);
 }
 
 }  // namespace
@@ -77,23 +97,19 @@ std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::v
       continue;
     }
     if (!fs::is_directory(status)) {
+      if (!is_flow_name(path)) {
+        errors.push_back({given, "not a .flow file"});
+        continue;
+      }
       fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
       extra[add_root(root_of(dir, dir))].push_back(path.lexically_normal().string());
       continue;
     }
     // Every .flow file below the directory, grouped by its project root.
     std::vector<std::string> found;
-    std::error_code walk_ec;
-    for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, walk_ec), end;
-         !walk_ec && it != end; it.increment(walk_ec)) {
-      if (it->is_directory(walk_ec)) {
-        if (skipped_directory(it->path())) it.disable_recursion_pending();
-        continue;
-      }
-      if (it->path().extension() == ".flow" || it->path().filename() == "flow.project") {
-        found.push_back(it->path().string());
-      }
-    }
+    size_t errors_before = errors.size();
+    walk(path, false, found, errors);
+    if (errors.size() > errors_before) continue;  // reported: the directory cannot be read
     if (found.empty()) {
       errors.push_back({given, "no .flow files found in this directory"});
       continue;
@@ -103,7 +119,13 @@ std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::v
   std::vector<ProjectFiles> projects;
   for (const std::string& root : roots) {
     std::vector<std::string> files;
-    collect(root, files, errors);
+    std::vector<LoadError> walk_errors;
+    collect(root, files, walk_errors);
+    // A directory the first walk reported already is reported once.
+    for (LoadError& e : walk_errors) {
+      auto same = [&](const LoadError& seen) { return seen.path == e.path && seen.message == e.message; };
+      if (std::none_of(errors.begin(), errors.end(), same)) errors.push_back(std::move(e));
+    }
     for (const std::string& f : extra[root]) files.push_back(f);
     std::sort(files.begin(), files.end());
     files.erase(std::unique(files.begin(), files.end()), files.end());

@@ -23,6 +23,9 @@ struct LoadError {
   std::string message;
 };
 
+/// Whether `path` names a flowc source by its name: `*.flow` or `flow.project`.
+bool is_flow_source(const std::string& path);
+
 /// The files of one project found on disk.
 struct ProjectFiles {
   std::string root;                // the project directory
@@ -33,7 +36,9 @@ struct ProjectFiles {
 /// projects. A file belongs to the project rooted at the nearest ancestor
 /// directory holding `flow.project`, or else at the directory given on the
 /// command line (or the file's own directory). Hidden directories and `build`
-/// directories are skipped. Problems are appended to `errors`.
+/// directories are skipped. Problems are appended to `errors`: a path that
+/// does not exist, a file that is not a flowc source, a directory that cannot
+/// be listed (never skipped), a directory without .flow files.
 std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::vector<LoadError>& errors);
 
 /// One compiled project: sources, trees, diagnostics and the checked model.
@@ -56,8 +61,11 @@ std::string default_stdlib_dir();
 std::unique_ptr<Compilation> compile_sources(std::vector<std::pair<std::string, std::string>> files,
                                              const std::string& stdlib_dir);
 
-/// Reads the files of `project` and compiles them. Unreadable files are
-/// appended to `errors` (and the compilation goes on without them).
+/// Reads the files of `project` and compiles them. What cannot be read is
+/// appended to `errors` (and the compilation goes on without it): a project
+/// file, the standard library (a directory that cannot be listed or holds no
+/// .flow file, or one of its files), and a file `file("...")` names that
+/// exists but cannot be read (one that does not exist stays E0101).
 std::unique_ptr<Compilation> compile(const ProjectFiles& project, const std::string& stdlib_dir,
                                      std::vector<LoadError>& errors);
 

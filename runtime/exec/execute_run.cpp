@@ -268,7 +268,7 @@ std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateSt
   const plan::Plan& plan = *request.plan;
   auto failed = [](const state::Status& status) {
     RunResult result;
-    result.message = "the state database: " + status.error;
+    result.message = status.described();
     return result;
   };
   if (state::Status migrated = store.migrate(); !migrated) return failed(migrated);

@@ -51,7 +51,7 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   }
   state::StoredRun stored = store.stored_run(run_id);
   if (!stored.status) {
-    result.message = "the state database: " + stored.status.error;
+    result.message = stored.status.described();
     return result;
   }
   if (!stored.found) {
@@ -71,7 +71,7 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
 
   state::TaskRows rows = store.task_rows(run_id);
   if (!rows.status) {
-    result.message = "the state database: " + rows.status.error;
+    result.message = rows.status.described();
     return result;
   }
   std::vector<const state::TaskRow*> by_index(plan.tasks.size(), nullptr);
@@ -132,7 +132,7 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
     }
   }
   if (state::Status status = store.reset_for_retry(run_id, reset); !status) {
-    result.message = "the state database: " + status.error;
+    result.message = status.described();
     return result;
   }
   return drive_run(request, store, drive);

@@ -139,7 +139,7 @@ WorkerResult serve(const WorkerRequest& request) {
   }
   state::StateStore store(request.pool.state_dsn, request.pool.schema);
   if (state::Status migrated = store.migrate(); !migrated) {
-    result.message = "the state database: " + migrated.error;
+    result.message = migrated.described();
     return result;
   }
   StoredRuns runs(request);

@@ -30,6 +30,7 @@ Status guarded(std::unique_ptr<pqxx::connection>& connection, const std::string&
     body(*connection);
   } catch (const pqxx::broken_connection& e) {
     connection.reset();
+    // Not "lost" when there was no connection to lose.
     status = {false, true, "",
               (connecting ? "cannot reach the state database: " : "lost the connection to the state database: ") +
                   first_line(e.what())};

@@ -28,6 +28,13 @@ struct Status {
   std::string sqlstate;          // of an SQL error
   std::string error;             // one line, never a DSN
   explicit operator bool() const { return ok; }
+
+  /// `error` for a message that stands alone: "the state database: " first,
+  /// unless it names the state database already ("cannot reach the state
+  /// database: ...").
+  [[nodiscard]] std::string described() const {
+    return error.find("state database") != std::string::npos ? error : "the state database: " + error;
+  }
 };
 
 /// One task instance of a new run.

@@ -154,7 +154,7 @@ TEST_CASE("backfill: a backwards range, a malformed date or an unknown workflow 
   auto malformed = run_flowc(project, {"backfill", ".", "--workflow", "b", "--from", "2026-02-30", "--to",
                                        "2026-03-01", "--dsn", dsn});
   CHECK(malformed.exit_code == 2);
-  CHECK(contains(malformed.output, "flowc: --from `2026-02-30` is not a date"));
+  CHECK(contains(malformed.output, "flowc: --from: not a date: \"2026-02-30\""));
   auto unknown = run_flowc(project, {"backfill", ".", "--workflow", "nope", "--from", "2026-11-01", "--to",
                                      "2026-11-02", "--dsn", dsn});
   CHECK(unknown.exit_code == 2);

@@ -281,7 +281,7 @@ TEST_CASE("worker: no state database is one line and exit 2, and a bad --slots i
   INFO(unreachable.output);
   CHECK(unreachable.exit_code == 2);
   CHECK(std::count(unreachable.output.begin(), unreachable.output.end(), '\n') == 1);
-  CHECK(contains(unreachable.output, "flowc: the state database: "));
+  CHECK(contains(unreachable.output, "flowc: cannot reach the state database: "));
   CHECK_FALSE(contains(unreachable.output, "hunter2"));
   auto slots = run_flowc(project, {"worker", ".", "--slots", "0"});
   CHECK(slots.exit_code == 2);

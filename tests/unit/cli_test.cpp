@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -27,17 +28,27 @@ std::string slurp(const fs::path& path) {
   return s.str();
 }
 
+/// How flowc is started: `before` goes in front of the command (variables,
+/// setpriv), `stdin` is what it reads (a shell redirect or pipe source), and
+/// stdout goes to `stdout_to` instead of the captured file when set.
+struct Launch {
+  std::string before;
+  std::string stdin_redirect = "</dev/null";
+  std::string stdout_to;
+};
+
 /// Runs `flowc ARGS` with stdin from /dev/null and a 60 s limit (a hang fails
 /// the test instead of blocking the suite).
-Result flowc(const std::string& args) {
+Result flowc(const std::string& args, const Launch& launch = {}) {
   static int counter = 0;
   fs::path dir = fs::temp_directory_path() / ("flowc-cli-test-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   fs::path out = dir / ("out" + std::to_string(counter));
   fs::path err = dir / ("err" + std::to_string(counter++));
-  std::string command = "timeout 60 " + std::string(FLOWC_BINARY) + " " + args + " </dev/null >" + out.string() +
+  std::string command = launch.before + " timeout 60 " + std::string(FLOWC_BINARY) + " " + args + " " +
+                        launch.stdin_redirect + " >" + (launch.stdout_to.empty() ? out.string() : launch.stdout_to) +
                         " 2>" + err.string();
-  int status = std::system(command.c_str());
+  int status = std::system(("bash -c '" + command + "'").c_str());
   Result r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = slurp(out);
@@ -45,10 +56,28 @@ Result flowc(const std::string& args) {
   return r;
 }
 
+/// Permissions are ignored for root: as root, flowc runs as `nobody` for the
+/// tests of unreadable files. Empty (and the test skipped) when root cannot
+/// drop its privileges.
+std::optional<Launch> unprivileged() {
+  if (::geteuid() != 0) return Launch{};
+  if (std::system("setpriv --reuid=nobody --regid=nogroup --clear-groups true >/dev/null 2>&1") != 0)
+    return std::nullopt;
+  return Launch{"setpriv --reuid=nobody --regid=nogroup --clear-groups"};
+}
+
+
 fs::path scratch(const std::string& name) {
   fs::path dir = fs::temp_directory_path() / ("flowc-cli-" + std::to_string(::getpid())) / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
+  return dir;
+}
+
+/// A copy of examples/daily_kpi that `nobody` can read.
+fs::path copy_example(const std::string& name) {
+  fs::path dir = scratch(name);
+  fs::copy(fs::path(FLOWC_SOURCE_DIR) / "examples" / "daily_kpi", dir, fs::copy_options::recursive);
   return dir;
 }
 
@@ -147,3 +176,194 @@ TEST_CASE("doc shows a stdlib function's signature and doc comment") {
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("did you mean `row_count`?") != std::string::npos);
 }
+
+TEST_CASE("a result that cannot be written is exit 2 with one line, whatever the command") {
+  fs::path project = copy_example("full");
+  const std::string crontab = (project / "legacy" / "crontab").string();
+  for (const std::string& args :
+       {"inventory --import crontab " + crontab, "inventory " + project.string(), "plan " + project.string(),
+        "check --format json " + project.string(), "graph " + project.string(), std::string("doc row_count")}) {
+    CAPTURE(args);
+    Result r = flowc(args, Launch{.stdout_to = "/dev/full"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "flowc: cannot write the output: No space left on device\n");
+  }
+}
+
+TEST_CASE("an unreadable directory below a project is exit 2, never skipped") {
+  std::optional<Launch> as_user = unprivileged();
+  if (!as_user) return;  // root that cannot drop privileges: permissions cannot be tested
+  fs::path project = copy_example("unreadable-dir");
+  fs::create_directories(project / "more");
+  write(project / "more" / "extra.flow", "route extra {\n  owner  = \"x\"\n  notify = [stderr()]\n}\n");
+  fs::permissions(project / "more", fs::perms::none);
+  const std::string line = "flowc: " + (project / "more").string() + ": Permission denied\n";
+  Result check = flowc("check " + project.string(), *as_user);
+  CHECK(check.exit_code == 2);
+  CHECK(check.err == line);
+  Result fmt = flowc("fmt --check " + project.string(), *as_user);
+  CHECK(fmt.exit_code == 2);
+  CHECK(fmt.err == line);
+  fs::permissions(project / "more", fs::perms::owner_all);
+}
+
+TEST_CASE("a directory that cannot be listed is Permission denied, not empty") {
+  std::optional<Launch> as_user = unprivileged();
+  if (!as_user) return;
+  fs::path dir = copy_example("unlistable");
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+  Result r = flowc("check " + dir.string(), *as_user);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "flowc: " + dir.string() + ": Permission denied\n");
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);
+}
+
+TEST_CASE("an unreadable .flow file is one line, with no errors from its absence") {
+  std::optional<Launch> as_user = unprivileged();
+  if (!as_user) return;
+  fs::path project = copy_example("unreadable-flow");
+  fs::permissions(project / "routes.flow", fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  Result r = flowc("check " + project.string(), *as_user);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "flowc: " + (project / "routes.flow").string() + ": Permission denied\n");
+}
+
+TEST_CASE("an unreadable .sql file is an environment error; a missing one stays E0101") {
+  std::optional<Launch> as_user = unprivileged();
+  if (!as_user) return;
+  fs::path project = copy_example("unreadable-sql");
+  fs::path sql = project / "sql" / "revenue_daily.sql";
+  fs::permissions(sql, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  Result r = flowc("check " + project.string(), *as_user);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "flowc: " + sql.string() + ": Permission denied\n");
+  CHECK(flowc("plan " + project.string(), *as_user).exit_code == 2);
+
+  fs::remove(sql);
+  Result missing = flowc("check " + project.string(), *as_user);
+  CHECK(missing.exit_code == 1);
+  CHECK(count(missing.err, "error[E0101]: cannot read `sql/revenue_daily.sql`") == 1);
+}
+
+TEST_CASE("a missing standard library is exit 2 naming its directory") {
+  fs::path project = copy_example("no-stdlib");
+  Result r = flowc("check " + project.string(), Launch{.before = "FLOWC_STDLIB=/nonexistent"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "flowc: /nonexistent: cannot read the standard library: No such file or directory (FLOWC_STDLIB names its "
+        "directory)\n");
+  fs::path empty = scratch("empty-stdlib");
+  Result e = flowc("plan " + project.string(), Launch{.before = "FLOWC_STDLIB=" + empty.string()});
+  CHECK(e.exit_code == 2);
+  CHECK(count(e.err, "\n") == 1);
+  CHECK(e.err.find("no .flow files") != std::string::npos);
+}
+
+TEST_CASE("check and fmt take a file only when it is a .flow file") {
+  fs::path dir = copy_example("not-flow");
+  write(dir / "notes.txt", "hi\n");
+  for (const std::string command : {"check ", "fmt ", "fmt --check "}) {
+    CAPTURE(command);
+    Result r = flowc(command + (dir / "notes.txt").string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "flowc: " + (dir / "notes.txt").string() + ": not a .flow file\n");
+  }
+  CHECK(flowc("check /etc/passwd").err == "flowc: /etc/passwd: not a .flow file\n");
+  CHECK(flowc("check " + (dir / "daily_kpi.flow").string()).exit_code == 0);
+}
+
+TEST_CASE("an empty flag value is a usage error, not the default") {
+  std::string project = copy_example("empty-flags").string();
+  Result ds = flowc("plan " + project + " --ds \"\"");
+  CHECK(ds.exit_code == 2);
+  CHECK(ds.err == "flowc: --ds: not a date: \"\" (write YYYY-MM-DD, years 0001 to 9999)\n");
+  CHECK(flowc("plan " + project + " --ds 0000-01-01").exit_code == 2);  // there is no year 0
+  CHECK(flowc("plan " + project + " --ds 2026-02-29").exit_code == 2);
+  CHECK(flowc("plan " + project + " --ds 9999-12-31").exit_code == 0);
+  CHECK(flowc("plan " + project + " --ds 0001-01-01").exit_code == 0);
+  for (const std::string flag : {"--env", "--workflow"}) {
+    CAPTURE(flag);
+    Result r = flowc("plan " + project + " " + flag + " \"\"");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("flowc: " + flag + ": must not be empty") == 0);
+  }
+  CHECK(flowc("backfill " + project + " --from \"\" --to 2026-01-01").exit_code == 2);
+  CHECK(flowc("run " + project + " --state-dsn \"\"").exit_code == 2);
+}
+
+TEST_CASE("fmt keeps a file's permissions") {
+  fs::path dir = scratch("fmt-mode");
+  write(dir / "r.flow", "route   r {\n owner=\"x\"\n  notify = [stderr()]\n}\n");
+  fs::permissions(dir / "r.flow", fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read,
+                  fs::perm_options::replace);
+  REQUIRE(flowc("fmt " + dir.string()).exit_code == 0);
+  CHECK(fs::status(dir / "r.flow").permissions() ==
+        (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read));
+  CHECK(flowc("fmt --check " + dir.string()).exit_code == 0);
+}
+
+TEST_CASE("inventory: one positional argument; --import reads a pipe or stdin and takes no --format") {
+  fs::path project = copy_example("inventory-args");
+  const std::string crontab = (project / "legacy" / "crontab").string();
+  Result format = flowc("inventory --import crontab " + crontab + " --format json");
+  CHECK(format.exit_code == 2);
+  CHECK(format.out.empty());
+  Result extra = flowc("inventory " + project.string() + " extra");
+  CHECK(extra.exit_code == 2);
+  CHECK(extra.err == "flowc: inventory: unexpected argument `extra`\n");
+  Result import_extra = flowc("inventory --import crontab " + crontab + " extra");
+  CHECK(import_extra.exit_code == 2);
+  CHECK(import_extra.err == "flowc: inventory: unexpected argument `extra`\n");
+
+  Result from_file = flowc("inventory --import crontab " + crontab);
+  REQUIRE(from_file.exit_code == 0);
+  Result dash = flowc("inventory --import crontab -", Launch{.stdin_redirect = "<" + crontab});
+  CHECK(dash.exit_code == 0);
+  CHECK(dash.out.find("legacy refresh_kpi {") != std::string::npos);
+  Result pipe = flowc("inventory --import crontab /dev/stdin", Launch{.before = "cat " + crontab + " |", .stdin_redirect = ""});
+  CHECK(pipe.exit_code == 0);
+  CHECK(pipe.out == dash.out);
+  Result substitution = flowc("inventory --import crontab <(cat " + crontab + ")", Launch{.stdin_redirect = ""});
+  CHECK(substitution.exit_code == 0);
+  CHECK(substitution.out == dash.out);
+  CHECK(flowc("inventory --import crontab " + project.string()).err.find("is a directory") != std::string::npos);
+}
+
+TEST_CASE("messages name the actual problem") {
+  Result db = flowc("db bogus");
+  CHECK(db.exit_code == 2);
+  CHECK(db.err.find("flowc: unknown command `bogus`") == 0);
+  Result worker = flowc("worker /definitely/not/here");
+  CHECK(worker.exit_code == 2);
+  CHECK(worker.err == "flowc: /definitely/not/here: no such file or directory\n");
+
+  // Checked before any database is asked (this one cannot be reached).
+  const std::string nowhere = "postgresql://u@127.0.0.1:1/x";
+  Result since = flowc("history --since 99999999999d --state-dsn " + nowhere);
+  CHECK(since.exit_code == 2);
+  CHECK(since.err == "flowc: --since `99999999999d` is too far back (at most 36500d, 100 years)\n");
+  CHECK(flowc("ops --since 999999999999999999d --state-dsn " + nowhere).exit_code == 2);
+
+  std::string project = copy_example("messages").string();
+  Result check_db = flowc("check " + project + " --db " + nowhere);
+  CHECK(check_db.exit_code == 2);
+  CHECK(count(check_db.err, "\n") == 1);
+  CHECK(check_db.err.find("flowc: --db: cannot reach the database: ") == 0);
+
+  Result run = flowc("run " + project + " --dsn " + nowhere);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("cannot reach the state database") != std::string::npos);
+  CHECK(run.err.find("lost the connection") == std::string::npos);
+  CHECK(run.err.find("the state database: cannot reach") == std::string::npos);  // said once
+}
+
+TEST_CASE("schedule --once that cannot reach the state database is exit 2, on stderr") {
+  std::string project = copy_example("schedule-once").string();
+  Result r = flowc("schedule " + project + " --once --dsn postgresql://u@127.0.0.1:1/x");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("cannot reach the state database") != std::string::npos);
+  CHECK(r.err.find("trying again") == std::string::npos);
+}
+

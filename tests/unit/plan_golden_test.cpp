@@ -100,7 +100,7 @@ TEST_CASE("flowc plan: usage errors are one line and exit 2") {
 
   out = run_flowc("plan examples/daily_kpi --ds 2026-02-29", true);
   CHECK(out.exit_code == 2);
-  CHECK(out.text == "flowc: --ds `2026-02-29` is not a date: write YYYY-MM-DD, such as 2026-11-24\n");
+  CHECK(out.text == "flowc: --ds: not a date: \"2026-02-29\" (write YYYY-MM-DD, years 0001 to 9999)\n");
 
   out = run_flowc("plan examples/daily_kpi --env prod", true);
   CHECK(out.exit_code == 2);
