@@ -112,7 +112,7 @@ int run_cutover(const CutoverOptions& options) {
   plan::Plan plan = lower::lower(c.model, workflow, lowering, c.sources);
   std::vector<CutoverItem> items = static_items(c.model, workflow, c.trees, plan);
 
-  std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn});
+  std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn, ""});
   if (!db) return kExitUsage;
   std::string error;
   std::vector<MirrorRun> runs = read_mirror_runs(*db, plan.workflow, error);

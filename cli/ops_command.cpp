@@ -14,7 +14,7 @@ int run_ops(const OpsOptions& options) {
   if (!is_human_or_json(options.format)) return kExitUsage;
   std::optional<int64_t> since = parse_since(options.since);
   if (!since) return kExitUsage;
-  std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn});
+  std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn, ""});
   if (!db) return kExitUsage;
 
   OpsData data;

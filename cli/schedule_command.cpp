@@ -66,7 +66,11 @@ std::vector<ScheduledWorkflow> scheduled_workflows(const model::Model& model, co
                 << "` is in stage `model`: not scheduled in production (pass --env to schedule it elsewhere)\n";
       continue;
     }
-    out.push_back({workflow.name, workflow.schedule, workflow.time_zone.empty() ? "UTC" : workflow.time_zone, {}});
+    ScheduledWorkflow scheduled;
+    scheduled.name = workflow.name;
+    scheduled.schedule = workflow.schedule;
+    scheduled.time_zone = workflow.time_zone.empty() ? "UTC" : workflow.time_zone;
+    out.push_back(std::move(scheduled));
   }
   return out;
 }

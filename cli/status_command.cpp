@@ -24,7 +24,7 @@ int run_status(const StatusOptions& options) {
   std::optional<int64_t> run_id = parse_run_id(options.run_id);
   if (!run_id) return no_such_run();
 
-  std::optional<StateDatabase> db = find_state_database({options.path, "", options.state_dsn});
+  std::optional<StateDatabase> db = find_state_database({options.path, "", options.state_dsn, ""});
   if (!db) return kExitUsage;
   std::optional<RunReport> report;
   ReadStatus status = read_run(*db, *run_id, report);
