@@ -206,10 +206,10 @@ AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const
       }
     };
   }
-  const std::string workflow = run.plan.workflow;
-  context.previous_value = [this, &claim, &task, workflow](std::string_view check, std::string_view metric) {
+  const std::string workflow = run.plan.workflow, env = run.plan.env;
+  context.previous_value = [this, &claim, &task, workflow, env](std::string_view check, std::string_view metric) {
     state::PreviousValue previous =
-        store_.previous_value(claim.run_id, workflow, task.name, std::string(check), std::string(metric));
+        store_.previous_value(claim.run_id, workflow, env, task.name, std::string(check), std::string(metric));
     return previous.value;
   };
   try {

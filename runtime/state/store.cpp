@@ -210,8 +210,9 @@ select id from abandoned)",
   });
 }
 
-PreviousValue StateStore::previous_value(int64_t run_id, const std::string& workflow, const std::string& task,
-                                         const std::string& check, const std::string& metric) {
+PreviousValue StateStore::previous_value(int64_t run_id, const std::string& workflow, const std::string& env,
+                                         const std::string& task, const std::string& check,
+                                         const std::string& metric) {
   PreviousValue out;
   out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
@@ -220,11 +221,11 @@ PreviousValue StateStore::previous_value(int64_t run_id, const std::string& work
         with_schema(R"(select e.value from {schema}.expectation_results e
 join {schema}.runs r on r.id = e.run_id
 join {schema}.task_runs t on t.run_id = e.run_id and t.task = e.task
-where r.workflow = $2 and e.task = $3 and e.expectation = $4 and e.metric = $5
+where r.workflow = $2 and r.env = $6 and e.task = $3 and e.expectation = $4 and e.metric = $5
   and e.run_id <> $1 and t.state = 'succeeded' and e.value is not null
 order by e.recorded_at desc, e.id desc limit 1)",
                     schema_),
-        run_id, workflow, task, check, metric);
+        run_id, workflow, task, check, metric, env);
     if (r.empty()) return;
     try {
       out.value = std::stod(r[0][0].as<std::string>());

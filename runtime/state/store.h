@@ -285,9 +285,10 @@ class StateStore {
   Status finish_run(int64_t run_id, RunStatus status);
 
   /// The metric's value for `check` in the latest earlier run of `task` of
-  /// `workflow` that succeeded (for `change < P%`).
-  PreviousValue previous_value(int64_t run_id, const std::string& workflow, const std::string& task,
-                               const std::string& check, const std::string& metric);
+  /// `workflow` in environment `env` ("" = production) that succeeded (for
+  /// `change < P%`): another environment's tables are other data.
+  PreviousValue previous_value(int64_t run_id, const std::string& workflow, const std::string& env,
+                               const std::string& task, const std::string& check, const std::string& metric);
 
   /// Whether `task` of `workflow` has succeeded in some run for `ds` and `env`.
   Status external_succeeded(const std::string& workflow, const std::string& task, const std::string& ds,

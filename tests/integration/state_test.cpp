@@ -504,15 +504,16 @@ TEST_CASE("the previous value of a check comes from the latest earlier run in wh
     return run;
   };
   int64_t first = run_with_value("100", TaskState::Succeeded);
-  PreviousValue none = db.store.previous_value(first, "daily_kpi", "t0", "stable", "row_count()");
+  PreviousValue none = db.store.previous_value(first, "daily_kpi", "", "t0", "stable", "row_count()");
   REQUIRE(none.status.ok);
   CHECK_FALSE(none.value);  // its own run is not history
   run_with_value("120", TaskState::Succeeded);
   run_with_value("999", TaskState::Failed);  // a failed run is not a baseline
-  PreviousValue previous = db.store.previous_value(0, "daily_kpi", "t0", "stable", "row_count()");
+  PreviousValue previous = db.store.previous_value(0, "daily_kpi", "", "t0", "stable", "row_count()");
   REQUIRE(previous.value);
   CHECK(*previous.value == doctest::Approx(120));
-  CHECK_FALSE(db.store.previous_value(0, "other_workflow", "t0", "stable", "row_count()").value);
+  CHECK_FALSE(db.store.previous_value(0, "other_workflow", "", "t0", "stable", "row_count()").value);
+  CHECK_FALSE(db.store.previous_value(0, "daily_kpi", "dev", "t0", "stable", "row_count()").value);
 }
 
 TEST_CASE("a lost connection is reported as such and the store reconnects") {

@@ -1,0 +1,142 @@
+// Expectations end to end (`flowc run` against a real PostgreSQL): the
+// history `change < P%` compares with, and what an error-level failure
+// leaves behind in each write mode (language.md §10.1, §10.2).
+#include <doctest/doctest.h>
+
+#include "tests/integration/run_support.h"
+
+using namespace flowc::testing;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+/// A model-stage workflow writing `rows` rows per run, with a `change` check
+/// on the row count, runnable in the environments dev and stg.
+std::vector<std::pair<std::string, std::string>> change_project(int rows) {
+  std::string flow = R"FLOW(target wh {
+  schema = "app"
+  environment dev { schema_suffix = "_dev" }
+  environment stg { schema_suffix = "_stg" }
+}
+
+workflow counts {
+  owner  = "data-eng"
+  target = wh
+  stage  = model
+  param ds: date = logical_date
+
+  task numbers {
+    writes = "numbers"
+    mode   = overwrite_partition(ds)
+    sql    = "select ${ds} as ds, g as n from generate_series(1, ROWS) as g"
+    expect row_count() change < 50% as "rows stable"
+  }
+}
+)FLOW";
+  flow.replace(flow.find("ROWS"), 4, std::to_string(rows));
+  return {{"counts.flow", flow}};
+}
+
+}  // namespace
+
+TEST_CASE("expectations: `change` compares with the history of the run's own environment") {
+  std::string dsn = fresh_database("expect_change_env");
+  std::string small = write_project("expect_change_env_small", change_project(3));
+  std::string large = write_project("expect_change_env_large", change_project(10));
+
+  auto dev = run_flowc(small, {"run", ".", "--ds", "2026-11-01", "--env", "dev", "--dsn", dsn});
+  INFO(dev.output);
+  REQUIRE(dev.exit_code == 0);
+  // The first run in stg has no history there: it passes and sets the
+  // baseline, whatever dev recorded (other tables, other data).
+  auto stg = run_flowc(large, {"run", ".", "--ds", "2026-11-01", "--env", "stg", "--dsn", dsn});
+  INFO(stg.output);
+  CHECK(stg.exit_code == 0);
+  CHECK(query_one(dsn, "select count(*) from app_stg.numbers") == "10");
+  // In dev, the history is dev's own: 3 -> 10 is a change of 233%.
+  auto dev_again = run_flowc(large, {"run", ".", "--ds", "2026-11-02", "--env", "dev", "--dsn", dsn});
+  INFO(dev_again.output);
+  CHECK(dev_again.exit_code == 1);
+  CHECK(contains(dev_again.output, "expectation `rows stable` failed: row_count() = 10"));
+}
+
+TEST_CASE("expectations: an error-level failure rolls back the write of every SQL mode; merge checks its partition") {
+  std::string dsn = fresh_database("expect_rollback");
+  std::string project = write_project("expect_rollback", {{"modes.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow modes {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  param ds: date = logical_date
+
+  task t_replace {
+    writes  = "out.t_replace"
+    mode    = replace
+    sql     = "select ${ds} as ds, g as k from generate_series(1, 3) as g"
+    publish = true
+    expect row_count() < 3
+  }
+  task t_part {
+    writes  = "out.t_part"
+    mode    = overwrite_partition(ds)
+    sql     = "select ${ds} as ds, g as k from generate_series(1, 3) as g"
+    publish = true
+    expect row_count() < 3
+  }
+  task t_merge {
+    writes  = "out.t_merge"
+    mode    = merge(key = [ds, k])
+    sql     = "select ${ds} as ds, g as k from generate_series(1, 3) as g"
+    publish = true
+    expect row_count() == 3 as "the partition only"
+    expect max(k) < 3
+  }
+  task t_append {
+    writes  = "out.t_append"
+    mode    = append
+    sql     = "select ${ds} as ds, g as k from generate_series(1, 3) as g"
+    retry   = retry(0)
+    publish = true
+    expect row_count() < 6
+  }
+  task t_none {
+    writes  = "out.t_none"
+    mode    = none
+    sql     = "insert into ${self} select ${ds}, 9"
+    retry   = retry(0)
+    publish = true
+    expect row_count() < 4
+  }
+}
+)FLOW"}});
+  query_one(dsn, R"(create schema out;
+create table out.t_replace as select '2026-11-01'::date as ds, g as k from generate_series(1, 3) as g;
+create table out.t_part as select * from out.t_replace;
+create table out.t_merge as select * from out.t_replace;
+alter table out.t_merge add primary key (ds, k);
+create table out.t_append as select * from out.t_replace;
+create table out.t_none as select * from out.t_replace;
+select 1)");
+  const std::vector<std::string> tables = {"out.t_replace", "out.t_part", "out.t_merge", "out.t_append", "out.t_none"};
+  std::vector<std::string> before;
+  for (const std::string& t : tables) before.push_back(table_checksum(dsn, t));
+
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--dsn", dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 1);
+  for (size_t i = 0; i < tables.size(); ++i) {
+    INFO(tables[i]);
+    CHECK(table_checksum(dsn, tables[i]) == before[i]);
+    CHECK(query_one(dsn, "select state from flow.task_runs where task = '" + tables[i].substr(4) + "'") ==
+          "failed");
+  }
+  // merge(key = [ds, k]) checks the run's partition (3 rows), not the table (6).
+  CHECK(query_one(dsn, "select passed::text || ' ' || value from flow.expectation_results "
+                       "where expectation = 'the partition only'") == "true 3");
+  CHECK(contains(run.output, "expectation `max(k) < 3` failed: max(k) = 3"));
+}
