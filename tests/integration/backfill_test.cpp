@@ -165,7 +165,11 @@ TEST_CASE("backfill: a backwards range, a malformed date or an unknown workflow 
   CHECK(contains(too_long.output,
                  "flowc: --from 0001-01-01 --to 9999-12-31 is 3652059 days: a backfill covers at most 36525 days "
                  "(100 years)"));
-  for (const auto* r : {&backwards, &malformed, &unknown, &too_long}) CHECK(std::count(r->output.begin(), r->output.end(), '\n') == 1);
+  auto too_many = run_flowc(project, {"backfill", ".", "--workflow", "b", "--from", "2026-11-01", "--to",
+                                      "2026-11-02", "--concurrency", "5000", "--dsn", dsn});
+  CHECK(too_many.exit_code == 2);
+  CHECK(contains(too_many.output, "--concurrency"));
+  for (const auto* r : {&backwards, &malformed, &unknown, &too_long, &too_many}) CHECK(std::count(r->output.begin(), r->output.end(), '\n') == 1);
   CHECK(query_one(dsn, "select to_regclass('flow.runs') is null") == "t");  // nothing ran
 }
 
