@@ -23,6 +23,7 @@
 #include "cli/plan_load.h"
 #include "cli/run_databases.h"
 #include "cli/state_database.h"
+#include "compiler/lower/lower.h"
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
 #include "runtime/exec/exec.h"
@@ -33,6 +34,9 @@ namespace flowc::cli {
 namespace {
 
 using std::chrono::sys_days;
+
+/// The most days one backfill covers: 100 years, leap days included.
+constexpr int64_t kMaxBackfillDays = 36525;
 
 std::optional<sys_days> parse_day(const std::string& text) {
   int y = 0;
@@ -63,15 +67,40 @@ int run_backfill(const BackfillOptions& options) {
     print_error(fmt::format("--to {} is before --from {}: the range is backwards", options.to, options.from));
     return kExitUsage;
   }
+  // A bound before anything is allocated or compiled per day: a typo such as
+  // --from 0026-11-01 would otherwise lower millions of plans before the first
+  // run starts (and hold them all).
+  const auto span = (*to - *from).count() + 1;
+  if (span > kMaxBackfillDays) {
+    print_error(fmt::format("--from {} --to {} is {} days: a backfill covers at most {} days (100 years)",
+                            options.from, options.to, span, kMaxBackfillDays));
+    return kExitUsage;
+  }
   std::vector<std::string> days;
   for (sys_days day = *from; day <= *to; day += std::chrono::days{1}) days.push_back(day_text(day));
 
-  // The first day's plan checks the project, the workflow and the env once.
+  // The project is compiled once; the first day's plan checks the workflow
+  // and the env, and each later day is lowered from the same compilation
+  // when a runner takes it up, so a long range neither waits for nor holds
+  // a plan per day before the first run starts.
   PlanSelection selection = options.selection;
   selection.ds = days.front();
   int exit_code = kExitOk;
   std::optional<LoadedPlan> first = load_plan(selection, exit_code);
   if (!first) return exit_code;
+  std::unique_ptr<project::Compilation> compilation = load_checked_project(selection.path, exit_code);
+  if (!compilation) return exit_code;
+  const model::WorkflowId workflow_id = pick_workflow(compilation->model, first->plan.workflow);
+  if (!workflow_id.valid()) return kExitUsage;
+  std::mutex lowering;  // the compiler is not shared between threads
+  auto plan_of = [&](const std::string& ds) {
+    lower::LowerOptions lower_options;
+    lower_options.ds = ds;
+    lower_options.env = selection.env;
+    lower_options.root = compilation->root;
+    std::lock_guard lock(lowering);
+    return lower::lower(compilation->model, workflow_id, lower_options, compilation->sources);
+  };
   const plan::Plan& shape = first->plan;
   if (!may_execute(shape)) return kExitUsage;
   RunOptions run_options;
@@ -94,26 +123,15 @@ int run_backfill(const BackfillOptions& options) {
     for (runtime::state::DayRun& run : runs.runs) latest[run.ds] = run;
   }
 
-  // A plan per day to run, lowered up front (the compiler is not shared
-  // between threads).
+  // The days to run; skipped ones are known from the state database now.
   std::vector<BackfillDay> plan_days(days.size());
-  std::vector<std::unique_ptr<plan::Plan>> plans(days.size());
   for (size_t i = 0; i < days.size(); ++i) {
     plan_days[i].ds = days[i];
     auto found = latest.find(days[i]);
     if (!options.force && found != latest.end() && found->second.run_status == runtime::RunStatus::Succeeded) {
       plan_days[i].state = BackfillDay::State::Skipped;
       plan_days[i].run_id = found->second.run_id;
-      continue;
     }
-    if (i == 0) {
-      plans[i] = std::make_unique<plan::Plan>(first->plan);
-      continue;
-    }
-    selection.ds = days[i];
-    std::optional<LoadedPlan> loaded = load_plan(selection, exit_code);
-    if (!loaded) return exit_code;
-    plans[i] = std::make_unique<plan::Plan>(std::move(loaded->plan));
   }
 
   const char* term = std::getenv("TERM");
@@ -128,8 +146,8 @@ int run_backfill(const BackfillOptions& options) {
     while (!interrupts.fired()) {
       size_t i = next++;
       if (i >= days.size()) return;
-      if (!plans[i]) continue;  // skipped
-      const plan::Plan& plan = *plans[i];
+      if (plan_days[i].state == BackfillDay::State::Skipped) continue;
+      const plan::Plan plan = i == 0 ? first->plan : plan_of(days[i]);
       runtime::PostgresTaskRunner runner;
       runtime::alert::AlertDispatcher alerts(alert_options(plan, *databases, root));
       BackfillDayObserver observer(progress, i);

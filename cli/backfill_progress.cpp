@@ -89,14 +89,16 @@ bool BackfillProgress::print_summary(std::ostream& out, const std::string& from,
                                      bool interrupted) {
   std::lock_guard lock(mutex_);
   size_t done = 0, skipped = 0;
-  std::vector<const BackfillDay*> failed, not_run;
-  for (const BackfillDay& day : days_) {
+  std::vector<const BackfillDay*> failed;
+  std::vector<size_t> not_run;  // indexes into days_, consecutive days in order
+  for (size_t i = 0; i < days_.size(); ++i) {
+    const BackfillDay& day = days_[i];
     switch (day.state) {
       case BackfillDay::State::Succeeded: ++done; break;
       case BackfillDay::State::Skipped: ++skipped; break;
       case BackfillDay::State::Failed: failed.push_back(&day); break;
       case BackfillDay::State::Running:
-      case BackfillDay::State::Waiting: not_run.push_back(&day); break;
+      case BackfillDay::State::Waiting: not_run.push_back(i); break;
     }
   }
   out << fmt::format("backfill of {} from {} to {}: {} {}, {} succeeded, {} failed, {} skipped{}\n", workflow_,
@@ -106,8 +108,23 @@ bool BackfillProgress::print_summary(std::ostream& out, const std::string& from,
     out << fmt::format("  failed {}{}: {}\n", day->ds, day->run_id ? fmt::format(" (run {})", day->run_id) : "",
                        day->reason);
   if (!not_run.empty()) {
+    // Three or more consecutive days are one span: an interrupted backfill
+    // of years is one line, not thousands of dates.
     std::string list;
-    for (const BackfillDay* day : not_run) list += (list.empty() ? "" : ", ") + day->ds;
+    for (size_t at = 0; at < not_run.size();) {
+      size_t end = at;
+      while (end + 1 < not_run.size() && not_run[end + 1] == not_run[end] + 1) ++end;
+      const std::string& first = days_[not_run[at]].ds;
+      const std::string& last = days_[not_run[end]].ds;
+      if (!list.empty()) list += ", ";
+      if (end - at >= 2) {
+        list += fmt::format("{} to {} ({} days)", first, last, end - at + 1);
+      } else {
+        list += first;
+        if (end != at) list += ", " + last;
+      }
+      at = end + 1;
+    }
     out << "  not run" << (interrupted ? " (interrupted)" : "") << ": " << list << "\n";
   }
   if (!failed.empty() || !not_run.empty())

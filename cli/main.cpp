@@ -156,8 +156,10 @@ int run_command(int argc, char** argv) {
   add_selection(backfill_cmd, backfill.selection, false);
   backfill_cmd->add_option("--from", backfill.from, "the first ds, YYYY-MM-DD")->required()->check(kDate);
   backfill_cmd->add_option("--to", backfill.to, "the last ds, YYYY-MM-DD (inclusive)")->required()->check(kDate);
-  backfill_cmd->add_option("--concurrency", backfill.concurrency, "runs at once (each with the workflow's own)")
-      ->capture_default_str();
+  // Each run holds its own connections: a bound like worker --slots.
+  backfill_cmd->add_option("--concurrency", backfill.concurrency, "runs at once, 1 to 1024 (each with the workflow's own)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1024u));
   backfill_cmd->add_flag("--force", backfill.force, "also rerun days whose latest run succeeded");
   backfill_cmd->add_option("--env", backfill.selection.env, "the environment (default: production)")
       ->check(kNotEmpty);

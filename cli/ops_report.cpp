@@ -163,7 +163,11 @@ std::vector<WorkflowOps> compute_ops(const OpsData& data, TimePoint now) {
     if (t.finished && (t.state == "succeeded" || is_failure(t.state))) {
       ends[t.workflow].push_back({t.task, *t.finished, t.state == "succeeded"});
     }
-    if (!is_failure(t.state) || t.final_outcome != "failed") continue;
+    // A readiness wait that ran out fails the task on a `not_ready` probe
+    // (class timeout): a source late day after day is a recurring failure too.
+    bool failed_attempt = t.final_outcome == "failed" ||
+                          (t.final_outcome == "not_ready" && !t.final_error_class.empty());
+    if (!is_failure(t.state) || !failed_attempt) continue;
     TimePoint seen = t.final_finished ? *t.final_finished : t.finished.value_or(TimePoint{});
     std::vector<RecurringFailure>& list = failures[{t.workflow, t.task}];
     auto it = std::find_if(list.begin(), list.end(),

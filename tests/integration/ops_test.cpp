@@ -182,6 +182,22 @@ TEST_CASE("on time: a run still going before its deadline is not counted yet, on
   CHECK(ops[0].on_time == 1);
 }
 
+TEST_CASE("recurring failures: a source whose readiness wait ran out, day after day") {
+  flowc::cli::OpsData data;
+  data.runs = {{1, "w", "failed", at(100), std::nullopt}, {2, "w", "failed", at(200), std::nullopt}};
+  // The failing attempt is the last readiness probe: outcome not_ready, class timeout.
+  data.task_runs = {{1, "w", "orders", "failed", at(100), "not_ready", "timeout", at(100), 0},
+                    {2, "w", "orders", "failed", at(200), "not_ready", "timeout", at(200), 0}};
+  std::vector<flowc::cli::WorkflowOps> ops = flowc::cli::compute_ops(data, at(500));
+  REQUIRE(ops.size() == 1);
+  REQUIRE(ops[0].recurring.size() == 1);
+  CHECK(ops[0].recurring[0].task == "orders");
+  CHECK(ops[0].recurring[0].error_class == "timeout");
+  CHECK(ops[0].recurring[0].count == 2);
+  CHECK(ops[0].recurring[0].last_seen == at(200));
+  CHECK(ops[0].recovery.unrecovered == 2);
+}
+
 TEST_CASE("ops --format json: the figures computed by hand") {
   std::string dsn = seeded(kSeed);
   auto r = run_flowc({"ops", "--since", "3650d", "--format", "json", "--state-dsn", dsn});

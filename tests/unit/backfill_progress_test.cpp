@@ -23,3 +23,18 @@ TEST_CASE("the backfill summary counts several days as days") {
   progress.print_summary(out, "2026-11-01", "2026-11-02", false);
   CHECK(out.str().find(": 2 days, 0 succeeded") != std::string::npos);
 }
+
+TEST_CASE("days an interruption left out: three or more consecutive days are one span") {
+  std::ostringstream out;
+  std::vector<BackfillDay> days;
+  for (int d = 1; d <= 9; ++d) days.push_back(BackfillDay{.ds = "2026-11-0" + std::to_string(d)});
+  BackfillProgress progress(out, false, "w", days);
+  for (size_t i : {0U, 3U, 5U}) {
+    progress.started(i);
+    progress.finished(i, true, static_cast<int64_t>(i) + 1, "");
+  }
+  // Not run: 02,03 (two), 05 (one), 07..09 (three).
+  CHECK_FALSE(progress.print_summary(out, "2026-11-01", "2026-11-09", true));
+  CHECK(out.str().find("  not run (interrupted): 2026-11-02, 2026-11-03, 2026-11-05, 2026-11-07 to 2026-11-09 (3 days)\n") !=
+        std::string::npos);
+}
