@@ -2,15 +2,27 @@
 #include <doctest/doctest.h>
 
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli/backfill_progress.h"
 
 using flowc::cli::BackfillDay;
 using flowc::cli::BackfillProgress;
 
+namespace {
+
+BackfillDay day(std::string ds) {
+  BackfillDay d;
+  d.ds = std::move(ds);
+  return d;
+}
+
+}  // namespace
+
 TEST_CASE("the backfill summary counts one day as a day") {
   std::ostringstream out;
-  BackfillProgress progress(out, false, "w", {BackfillDay{.ds = "2026-11-01"}});
+  BackfillProgress progress(out, false, "w", {day("2026-11-01")});
   progress.started(0);
   progress.finished(0, true, 7, "");
   CHECK(progress.print_summary(out, "2026-11-01", "2026-11-01", false));
@@ -19,7 +31,7 @@ TEST_CASE("the backfill summary counts one day as a day") {
 
 TEST_CASE("the backfill summary counts several days as days") {
   std::ostringstream out;
-  BackfillProgress progress(out, false, "w", {BackfillDay{.ds = "2026-11-01"}, BackfillDay{.ds = "2026-11-02"}});
+  BackfillProgress progress(out, false, "w", {day("2026-11-01"), day("2026-11-02")});
   progress.print_summary(out, "2026-11-01", "2026-11-02", false);
   CHECK(out.str().find(": 2 days, 0 succeeded") != std::string::npos);
 }
@@ -27,7 +39,7 @@ TEST_CASE("the backfill summary counts several days as days") {
 TEST_CASE("days an interruption left out: three or more consecutive days are one span") {
   std::ostringstream out;
   std::vector<BackfillDay> days;
-  for (int d = 1; d <= 9; ++d) days.push_back(BackfillDay{.ds = "2026-11-0" + std::to_string(d)});
+  for (int d = 1; d <= 9; ++d) days.push_back(day("2026-11-0" + std::to_string(d)));
   BackfillProgress progress(out, false, "w", days);
   for (size_t i : {0U, 3U, 5U}) {
     progress.started(i);
