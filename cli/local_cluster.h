@@ -16,6 +16,12 @@ bool project_root(const std::string& path, std::string& root);
 /// `<root>/.flow/pg`.
 std::string local_cluster_dir(const std::string& root);
 
+/// The command that stops the private cluster of the project at `root`, as
+/// typed from the current directory: `flowc db stop` when the project is the
+/// current directory, else `flowc db stop PATH` (relative when the project is
+/// below the current directory, shell-quoted when it needs it).
+std::string db_stop_command(const std::string& root);
+
 /// Starts (or reuses) the private cluster of the project at `root` and
 /// returns its DSN, saying so on stderr; prints the problem (naming the
 /// package to install when the server binaries are missing) and returns

@@ -7,8 +7,8 @@
 // placeholder of the right type and a `# TODO:` note, not as live
 // placeholders: `owner = "TODO"` or `writes = []` would satisfy W0405 and the
 // inventory would stop reporting the job as incomplete. Commented out, the
-// output checks clean except for one W0405 per job, which keeps reminding the
-// user until each field is filled in and uncommented.
+// output checks clean except for one W0405 per job (owner, writes, consumers,
+// rollback), and `flowc inventory` lists every field still missing.
 #include <algorithm>
 #include <set>
 
@@ -146,7 +146,7 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
   };
   size_t width = 0;
   for (const Todo& todo : todos) width = std::max(width, todo.attribute.size());
-  out += "  # uncomment each field below once it is filled in (W0405 lists the ones still missing)\n";
+  out += "  # uncomment each field below once it is filled in (`flowc inventory` lists the ones still missing)\n";
   for (const Todo& todo : todos) {
     out += "  # " + todo.attribute + std::string(width - todo.attribute.size() + 2, ' ') + "# TODO: " + todo.hint +
            "\n";

@@ -456,6 +456,20 @@ insert into embedded_history.runs (workflow, ds, stage, trigger, status, started
   CHECK(local.exit_code == 0);
   CHECK(local.output.rfind("run 1: workflow local, ds 2026-11-24, production\n  status     failed\n", 0) ==
         0);
+
+  // The hint to stop the cluster is a command that works from where the
+  // user stands: `flowc db stop` alone would look for `./.flow/pg`.
+  Result here = run_flowc({"db", "start"}, embedded);
+  CHECK(here.exit_code == 0);
+  CHECK(here.output.find("(stop it with `flowc db stop`)\n") != std::string::npos);
+  std::filesystem::path parent = std::filesystem::path(embedded).parent_path();
+  std::string name = std::filesystem::path(embedded).filename().string();
+  Result below = run_flowc({"db", "start", name}, parent.string());
+  CHECK(below.exit_code == 0);
+  CHECK(below.output.find("(stop it with `flowc db stop " + name + "`)\n") != std::string::npos);
+  Result elsewhere = run_flowc({"db", "start", embedded});
+  CHECK(elsewhere.exit_code == 0);
+  CHECK(elsewhere.output.find("(stop it with `flowc db stop " + embedded + "`)\n") != std::string::npos);
 }
 
 TEST_CASE("colour only when asked for, on the status words, never in the padding") {

@@ -74,10 +74,16 @@ fs::path scratch(const std::string& name) {
   return dir;
 }
 
-/// A copy of examples/daily_kpi that `nobody` can read.
+/// A copy of examples/daily_kpi that `nobody` can read: its files, not the
+/// `.flow` that `make demo` leaves there (a running cluster's socket cannot
+/// be copied).
 fs::path copy_example(const std::string& name) {
   fs::path dir = scratch(name);
-  fs::copy(fs::path(FLOWC_SOURCE_DIR) / "examples" / "daily_kpi", dir, fs::copy_options::recursive);
+  fs::create_directories(dir);
+  for (const fs::directory_entry& entry : fs::directory_iterator(fs::path(FLOWC_SOURCE_DIR) / "examples" / "daily_kpi")) {
+    if (entry.path().filename() == ".flow") continue;
+    fs::copy(entry.path(), dir / entry.path().filename(), fs::copy_options::recursive);
+  }
   return dir;
 }
 
