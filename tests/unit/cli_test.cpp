@@ -32,9 +32,9 @@ std::string slurp(const fs::path& path) {
 /// setpriv), `stdin` is what it reads (a shell redirect or pipe source), and
 /// stdout goes to `stdout_to` instead of the captured file when set.
 struct Launch {
-  std::string before;
+  std::string before{};
   std::string stdin_redirect = "</dev/null";
-  std::string stdout_to;
+  std::string stdout_to{};
 };
 
 /// Runs `flowc ARGS` with stdin from /dev/null and a 60 s limit (a hang fails
