@@ -190,7 +190,18 @@ void Checker::check_target(uint32_t index) {
     out.name = std::string(env.name.text);
     out.schema_suffix = "_" + out.name;
     TermId suffix = attr_term(s, env_attrs, "schema_suffix");
-    if (suffix.valid() && term(suffix).kind == Kind::String) out.schema_suffix = term(suffix).text;
+    if (suffix.valid() && term(suffix).kind == Kind::String) {
+      out.schema_suffix = term(suffix).text;
+      // An environment exists to keep its runs off the production tables;
+      // without a suffix its runs (model-stage ones included) write them.
+      if (out.schema_suffix.find_first_not_of(" \t") == std::string::npos) {
+        Diagnostic& d = diags.report(DiagKind::BadAttribute, term(suffix).range,
+                                     "`schema_suffix` of environment `" + out.name +
+                                         "` is empty: runs with --env " + out.name +
+                                         " would write the production tables");
+        d.helps.push_back("write a suffix such as `\"_" + out.name + "\"`, or drop the attribute for that default");
+      }
+    }
   }
 }
 
