@@ -86,10 +86,10 @@ int run_backfill(const BackfillOptions& options) {
   PlanSelection selection = options.selection;
   selection.ds = days.front();
   int exit_code = kExitOk;
-  std::optional<LoadedPlan> first = load_plan(selection, exit_code);
-  if (!first) return exit_code;
   std::unique_ptr<project::Compilation> compilation = load_checked_project(selection.path, exit_code);
   if (!compilation) return exit_code;
+  std::optional<LoadedPlan> first = lower_selected(*compilation, selection, exit_code);
+  if (!first) return exit_code;
   const model::WorkflowId workflow_id = pick_workflow(compilation->model, first->plan.workflow);
   if (!workflow_id.valid()) return kExitUsage;
   std::mutex lowering;  // the compiler is not shared between threads

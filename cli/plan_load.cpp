@@ -28,8 +28,12 @@ std::string default_ds() {
 std::optional<LoadedPlan> load_plan(const PlanSelection& selection, int& exit_code) {
   std::unique_ptr<project::Compilation> compilation = load_checked_project(selection.path, exit_code);
   if (!compilation) return std::nullopt;
+  return lower_selected(*compilation, selection, exit_code);
+}
+
+std::optional<LoadedPlan> lower_selected(const project::Compilation& c, const PlanSelection& selection,
+                                         int& exit_code) {
   exit_code = kExitUsage;
-  const project::Compilation& c = *compilation;
   model::WorkflowId workflow = pick_workflow(c.model, selection.workflow);
   if (!workflow.valid()) return std::nullopt;
   lower::LowerOptions options;

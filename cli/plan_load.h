@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "compiler/plan/plan.h"
+#include "compiler/project/project.h"
 
 namespace flowc::cli {
 
@@ -22,6 +23,11 @@ struct LoadedPlan {
 /// errors, 2 for a bad path, an unknown or missing --workflow, a bad --ds or
 /// --env. The default ds is logical_date for a run starting now: yesterday in UTC.
 std::optional<LoadedPlan> load_plan(const PlanSelection& selection, int& exit_code);
+
+/// The same, from a project already compiled without errors: for
+/// `backfill`, which lowers one plan per day from one compilation.
+std::optional<LoadedPlan> lower_selected(const project::Compilation& compilation, const PlanSelection& selection,
+                                         int& exit_code);
 
 /// Whether `plan` may be executed: a workflow in stage `model` runs only in
 /// a non-production environment. Prints why not (exit 2).
