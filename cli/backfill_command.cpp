@@ -26,6 +26,7 @@
 #include "compiler/lower/lower.h"
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
+#include "runtime/connect/secrets.h"
 #include "runtime/exec/exec.h"
 #include "runtime/materialize/runner.h"
 #include "runtime/state/store.h"
@@ -117,7 +118,7 @@ int run_backfill(const BackfillOptions& options) {
     runtime::state::DayRuns runs = migrated ? store.latest_runs(shape.workflow, shape.env, days.front(), days.back())
                                                : runtime::state::DayRuns{migrated, {}};
     if (!runs.status) {
-      print_error(without_password(runs.status.described(), databases->state_dsn));
+      print_error(runtime::without_passwords(runs.status.described(), databases->state_dsn));
       return kExitUsage;
     }
     for (runtime::state::DayRun& run : runs.runs) latest[run.ds] = run;
@@ -162,7 +163,7 @@ int run_backfill(const BackfillOptions& options) {
       bool succeeded = result.outcome == runtime::exec::RunResult::Outcome::Finished &&
                        result.summary.status == runtime::RunStatus::Succeeded;
       progress.finished(i, succeeded, result.summary.run_id,
-                        succeeded ? std::string() : without_password(failure_reason(result, plan), databases->state_dsn));
+                        succeeded ? std::string() : runtime::without_passwords(failure_reason(result, plan), databases->state_dsn));
     }
   };
   {

@@ -15,6 +15,7 @@
 #include "cli/terminal.h"
 #include "compiler/lower/lower.h"
 #include "runtime/connect/connect.h"
+#include "runtime/connect/secrets.h"
 #include "runtime/events/events.h"
 #include "runtime/state/schema.h"
 
@@ -44,7 +45,7 @@ std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::stri
       runs.push_back(std::move(run));
     }
   } catch (const std::exception& e) {
-    error = "the state database: " + without_password(runtime::first_line(e.what()), db.dsn);
+    error = "the state database: " + runtime::without_passwords(runtime::first_line(e.what()), db.dsn);
   }
   return runs;
 }

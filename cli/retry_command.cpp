@@ -16,6 +16,7 @@
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
+#include "runtime/connect/secrets.h"
 #include "runtime/exec/exec.h"
 #include "runtime/materialize/runner.h"
 #include "runtime/state/store.h"
@@ -51,7 +52,7 @@ int run_retry(const RetryOptions& options) {
     stored = store.stored_run(*run_id);
   }
   if (!stored.status) {
-    print_error(without_password(stored.status.described(), db->dsn));
+    print_error(runtime::without_passwords(stored.status.described(), db->dsn));
     return kExitUsage;
   }
   if (!stored.found) return no_such_run();
@@ -103,7 +104,7 @@ int run_retry(const RetryOptions& options) {
 
   runtime::exec::RunResult result = runtime::exec::retry_run(request, {*run_id, options.task});
   if (result.outcome != runtime::exec::RunResult::Outcome::Finished) {
-    print_error(without_password(result.message, databases->state_dsn));
+    print_error(runtime::without_passwords(result.message, databases->state_dsn));
     return kExitUsage;
   }
   runtime::view::print_summary(result.summary, *plan, std::cout);

@@ -27,6 +27,7 @@
 #include "cli/state_database.h"
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
+#include "runtime/connect/secrets.h"
 #include "runtime/exec/exec.h"
 #include "runtime/events/nap.h"
 #include "runtime/exec/schedule.h"
@@ -148,14 +149,14 @@ class Runs {
         report(fmt::format("{}: not started here: {}", what, result.message), false);
         return;
       case RunResult::Outcome::Error:
-        report(fmt::format("{}: failed: {}", what, without_password(result.message, databases.state_dsn)), true);
+        report(fmt::format("{}: failed: {}", what, runtime::without_passwords(result.message, databases.state_dsn)), true);
         return;
       case RunResult::Outcome::Finished: break;
     }
     bool succeeded = result.summary.status == runtime::RunStatus::Succeeded;
     report(fmt::format("run {} of {}: {}", result.summary.run_id, what,
                        succeeded ? std::string("succeeded")
-                                 : "failed: " + without_password(failure_reason(result, plan), databases.state_dsn)),
+                                 : "failed: " + runtime::without_passwords(failure_reason(result, plan), databases.state_dsn)),
            !succeeded);
   }
 
@@ -248,11 +249,11 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
   if (!latest.status) {
     if (options.once) {
       // No next wake to try again at: an environment error (cli.md), on stderr.
-      print_error(what + ": not started: " + without_password(latest.status.described(), databases->state_dsn));
+      print_error(what + ": not started: " + runtime::without_passwords(latest.status.described(), databases->state_dsn));
       return Owed::Unreachable;
     }
     runs.report(what + ": not started: " +
-                    without_password(latest.status.described(), databases->state_dsn) +
+                    runtime::without_passwords(latest.status.described(), databases->state_dsn) +
                     "; trying again",
                 true);
     return Owed::TryAgain;

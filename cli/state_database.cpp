@@ -10,7 +10,6 @@
 #include "cli/local_cluster.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/project/project.h"
-#include "runtime/connect/secrets.h"
 #include "runtime/localpg/localpg.h"
 
 namespace flowc::cli {
@@ -32,10 +31,6 @@ const model::Target* pick_target(const model::Model& model, const std::string& w
 }
 
 }  // namespace
-
-std::string without_password(std::string message, const std::string& dsn) {
-  return runtime::without_passwords(std::move(message), dsn);
-}
 
 std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& request) {
   StateDatabase db;

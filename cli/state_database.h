@@ -32,8 +32,4 @@ struct StateDatabaseRequest {
 /// not start, prints one `flowc: ...` line and returns std::nullopt (exit 2).
 std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& request);
 
-/// `message` with the password of `dsn` (key/value or URI form) replaced by
-/// `***`, for error text that might echo the connection string.
-std::string without_password(std::string message, const std::string& dsn);
-
 }  // namespace flowc::cli

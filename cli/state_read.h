@@ -16,6 +16,7 @@
 #include "cli/run_report.h"
 #include "cli/state_database.h"
 #include "runtime/connect/connect.h"
+#include "runtime/connect/secrets.h"
 #include "runtime/state/schema.h"
 
 namespace flowc::cli::state_read {
@@ -55,9 +56,9 @@ ReadStatus read_snapshot(const StateDatabase& db, Body&& body) {
     }
     body(tx);
   } catch (const pqxx::broken_connection& e) {
-    status = {false, false, "cannot reach the state database: " + without_password(first_line(e.what()), db.dsn)};
+    status = {false, false, "cannot reach the state database: " + runtime::without_passwords(first_line(e.what()), db.dsn)};
   } catch (const std::exception& e) {
-    status = {false, false, "cannot read the state database: " + without_password(first_line(e.what()), db.dsn)};
+    status = {false, false, "cannot read the state database: " + runtime::without_passwords(first_line(e.what()), db.dsn)};
   }
   return status;
 }

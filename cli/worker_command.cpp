@@ -14,6 +14,7 @@
 #include "cli/run_wiring.h"
 #include "cli/state_database.h"
 #include "runtime/alert/dispatcher.h"
+#include "runtime/connect/secrets.h"
 #include "runtime/exec/exec.h"
 #include "runtime/exec/worker.h"
 #include "runtime/materialize/runner.h"
@@ -100,7 +101,7 @@ int run_worker(const WorkerOptions& options) {
   };
   runtime::exec::WorkerResult result = runtime::exec::serve(request);
   if (!result.ok) {
-    print_error(without_password(result.message, state->dsn));
+    print_error(runtime::without_passwords(result.message, state->dsn));
     return kExitUsage;
   }
   std::cerr << "flowc: worker " << request.worker << " stopped\n";

@@ -12,6 +12,7 @@
 
 #include "cli/run_report_format.h"
 #include "cli/state_database.h"
+#include "runtime/connect/secrets.h"
 #include "runtime/process/process.h"
 #include "runtime/state/migrate.h"
 #include "tests/support/pg_harness.h"
@@ -391,11 +392,11 @@ TEST_CASE("errors: one line, exit 2") {
 }
 
 TEST_CASE("the password of a DSN is masked in any text that echoes it") {
-  CHECK(flowc::cli::without_password("bad password sekret for x", "host=h password=sekret dbname=d") ==
+  CHECK(flowc::runtime::without_passwords("bad password sekret for x", "host=h password=sekret dbname=d") ==
         "bad password *** for x");
-  CHECK(flowc::cli::without_password("at u:p4ss@h", "postgresql://u:p4ss@h:5432/d") == "at u:***@h");
-  CHECK(flowc::cli::without_password("'two words'", "host=h password='two words'") == "'***'");
-  CHECK(flowc::cli::without_password("no secret here", "host=h dbname=d") == "no secret here");
+  CHECK(flowc::runtime::without_passwords("at u:p4ss@h", "postgresql://u:p4ss@h:5432/d") == "at u:***@h");
+  CHECK(flowc::runtime::without_passwords("'two words'", "host=h password='two words'") == "'***'");
+  CHECK(flowc::runtime::without_passwords("no secret here", "host=h dbname=d") == "no secret here");
 }
 
 TEST_CASE("the state database is found from FLOW_STATE_DSN, the project's target, or its private cluster") {
