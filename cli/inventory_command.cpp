@@ -4,7 +4,6 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/load.h"
@@ -32,14 +31,7 @@ std::optional<std::string> read_crontab(const std::string& path, std::string& er
       return std::nullopt;
     }
   }
-  std::istream& in = path == "-" ? std::cin : file;
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    error = std::strerror(errno);
-    return std::nullopt;
-  }
-  return std::move(text).str();
+  return read_stream(path == "-" ? std::cin : file, error);
 }
 
 int import_crontab(const InventoryOptions& options) {

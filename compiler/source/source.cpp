@@ -121,6 +121,10 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
     error = std::strerror(errno);
     return std::nullopt;
   }
+  return read_stream(in, error);
+}
+
+std::optional<std::string> read_stream(std::istream& in, std::string& error) {
   std::ostringstream out;
   out << in.rdbuf();
   if (in.bad()) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,6 +99,10 @@ class SourceManager {
 /// Reads a whole file. Returns std::nullopt and sets `error` (strerror text)
 /// when it cannot be read.
 std::optional<std::string> read_file(const std::string& path, std::string& error);
+
+/// Reads `in` to its end (a file read_file opened, or a pipe such as stdin).
+/// Returns std::nullopt and sets `error` when the read failed.
+std::optional<std::string> read_stream(std::istream& in, std::string& error);
 
 /// Appends the UTF-8 encoding of the Unicode scalar value `code_point`.
 void append_utf8(std::string& out, char32_t code_point);
