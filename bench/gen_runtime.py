@@ -41,8 +41,8 @@ target warehouse {
   dsn    = env("WAREHOUSE_DSN")
   schema = "bench"
   # The workflows stay in stage `model`, which runs only outside production:
-  # the benchmarks run with `--env bench`, on the same schema.
-  environment bench { schema_suffix = "" }
+  # the benchmarks run with `--env bench`, on schema `bench_bench`.
+  environment bench { schema_suffix = "_bench" }
 }
 
 route ops {
