@@ -5,10 +5,12 @@
 #include <optional>
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <pqxx/pqxx>
 
 #include "compiler/plan/plan.h"
 #include "runtime/connect/connect.h"
+#include "runtime/connect/statement_watchdog.h"
 
 namespace flowc::runtime::alert {
 namespace {
@@ -60,12 +62,20 @@ std::string one_line(const std::string& text) {
   return out;
 }
 
+/// How long a delivery waits for another process's dedupe lock on the same
+/// alert (it is delivering, bounded by the channels' own timeouts); inside
+/// AlertStore::kStatementLimit.
+constexpr std::chrono::seconds kLockTimeout{180};
+static_assert(kLockTimeout < AlertStore::kStatementLimit);
+
 }  // namespace
 
 struct AlertStore::Impl {
+  explicit Impl(std::chrono::milliseconds statement_limit) : watchdog(statement_limit) {}
   std::string dsn;
   std::string table;
   std::unique_ptr<pqxx::connection> connection;
+  StatementWatchdog watchdog;  // after connection: it stops watching before the connection goes
   // After a failed connect, executor threads are not made to wait for
   // another one (libpq may wait long for a host that is down) for a while.
   std::optional<std::chrono::steady_clock::time_point> failed_at;
@@ -80,7 +90,7 @@ struct AlertStore::Impl {
       connection = open_connection(dsn);
       // Another process holding a dedupe lock is delivering (bounded by the
       // channels' own timeouts); never wait for it forever.
-      pqxx::nontransaction(*connection).exec("set lock_timeout = '180s'");
+      pqxx::nontransaction(*connection).exec(fmt::format("set lock_timeout = '{}s'", kLockTimeout.count()));
       failed_at.reset();
     } catch (const std::exception& e) {
       connection.reset();
@@ -95,21 +105,31 @@ struct AlertStore::Impl {
   /// may be broken is dropped so the next call opens a fresh one.
   template <typename Body>
   bool guarded(std::string& error, Body&& body) {
+    auto action = StatementWatchdog::Action::None;
     try {
-      body(open());
+      pqxx::connection& c = open();
+      StatementWatchdog::Watch watch = watchdog.watch(c);
+      try {
+        body(c);
+      } catch (...) {
+        action = watch.action();
+        throw;
+      }
       return true;
     } catch (const std::exception& e) {
       error = e.what();
     } catch (...) {
       error = "unknown database error";
     }
-    error = one_line(error);
+    error = action != StatementWatchdog::Action::None ? watchdog.explain(action, "the state database")
+                                                      : one_line(error);
     connection.reset();
     return false;
   }
 };
 
-AlertStore::AlertStore(std::string dsn, std::string schema) : impl_(std::make_unique<Impl>()) {
+AlertStore::AlertStore(std::string dsn, std::string schema, std::chrono::milliseconds statement_limit)
+    : impl_(std::make_unique<Impl>(statement_limit)) {
   impl_->dsn = std::move(dsn);
   impl_->table = plan::quote_identifier(schema) + ".alerts";
 }

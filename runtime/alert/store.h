@@ -36,8 +36,13 @@ struct AlertRecord {
 /// reopened on the next call.
 class AlertStore {
  public:
+  /// How long one operation may wait for the server before it is cancelled
+  /// (and, unanswered 5 s later, its connection closed): the dedupe lock
+  /// may wait its whole 180 s lock_timeout, and a minute more.
+  static constexpr std::chrono::seconds kStatementLimit{240};
+
   /// Connects lazily, on first use.
-  AlertStore(std::string dsn, std::string schema);
+  AlertStore(std::string dsn, std::string schema, std::chrono::milliseconds statement_limit = kStatementLimit);
   ~AlertStore();
   AlertStore(const AlertStore&) = delete;
   AlertStore& operator=(const AlertStore&) = delete;

@@ -279,7 +279,7 @@ ClaimOutcome StateStore::claim(const ClaimRequest& request) {
     claim_full_sql_ = claim_sql(true, schema_);
   }
   ClaimOutcome out;
-  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     // Registered once per connection (libpqxx prepares on first use and
     // after a reconnect); a repeated prepare() of the same text is a lookup.
     c.prepare("flowc_claim_fast", claim_fast_sql_);
@@ -315,7 +315,7 @@ FinishOutcome StateStore::finish(const Finish& finish) {
   // A deadlock between two finishes blocking overlapping dependents is
   // resolved by PostgreSQL aborting one statement: it is atomic, so retry it.
   for (int tries = 0; tries < 5; ++tries) {
-    out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+    out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
       c.prepare("flowc_finish", finish_sql_);
       pqxx::nontransaction tx(c);
       use_generic_plans(c, tx);
@@ -335,7 +335,7 @@ FinishOutcome StateStore::finish(const Finish& finish) {
 ClaimOutcome StateStore::held_by(int64_t run_id, const std::string& owner, const std::vector<uint32_t>& among) {
   ClaimOutcome out;
   if (among.empty()) return out;
-  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(select t.task, t.task_index, t.attempts, t.max_attempts, t.lease_token::text, coalesce(a.log_path, '')
@@ -353,7 +353,7 @@ limit 1)",
 
 Status StateStore::downstream(int64_t run_id, uint32_t task_index, std::vector<uint32_t>& out) {
   out.clear();
-  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(with recursive down(task_index) as (
@@ -370,7 +370,7 @@ select task_index from down order by 1)",
 
 ClaimOutcome StateStore::held_by(const std::string& owner) {
   ClaimOutcome out;
-  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(select t.task, t.task_index, t.attempts, t.max_attempts, t.lease_token::text, coalesce(a.log_path, ''),
@@ -393,7 +393,7 @@ Renewed StateStore::renew(const std::vector<std::string>& tokens, std::chrono::m
   std::string array = "{";
   for (size_t i = 0; i < tokens.size(); ++i) array += (i ? "," : "") + tokens[i];
   array += "}";
-  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(update {schema}.task_runs set lease_until = now() + $2::bigint * interval '1 millisecond'

@@ -15,7 +15,7 @@ using detail::guarded;
 
 StoredRun StateStore::stored_run(int64_t run_id) {
   StoredRun out;
-  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     // No state schema yet means no runs: not an error.
     if (!tx.exec_params("select to_regclass($1) is not null", with_schema("{schema}.runs", schema_))[0][0].as<bool>())
@@ -65,7 +65,7 @@ std::string run_lock_held(const std::string& schema_param) {
 
 Status StateStore::run_driven(int64_t run_id, bool& driven) {
   driven = false;
-  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema("select " + run_lock_held("$2") + " from {schema}.runs r where r.id = $1", schema_), run_id,
@@ -77,7 +77,7 @@ Status StateStore::run_driven(int64_t run_id, bool& driven) {
 DayRuns StateStore::abandoned_runs(const std::string& workflow, const std::string& env,
                                       const std::string& trigger) {
   DayRuns out;
-  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(select r.ds::text, r.id from {schema}.runs r
@@ -98,7 +98,7 @@ Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>&
     indexes += sep + std::to_string(task.index);
     fresh += sep + std::to_string(task.fresh_attempts);
   }
-  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::work tx(c);
     // An attempt a dead process left open never finishes: close it first,
     // while the task instance still names the lease it ran under.
@@ -130,7 +130,7 @@ where id = $1)",
 
 Status StateStore::mark_late(int64_t run_id, bool& won) {
   won = false;
-  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema("update {schema}.runs set late_alerted = true where id = $1 and not late_alerted returning id",
@@ -143,7 +143,7 @@ Status StateStore::mark_late(int64_t run_id, bool& won) {
 DayRuns StateStore::latest_runs(const std::string& workflow, const std::string& env, const std::string& from,
                                    const std::string& to) {
   DayRuns out;
-  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(select distinct on (ds) ds::text, id, status from {schema}.runs

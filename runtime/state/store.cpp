@@ -50,18 +50,19 @@ std::string notify_channel(const std::string& schema) {
   return channel.substr(0, 63);
 }
 
-StateStore::StateStore(std::string dsn, std::string schema) : dsn_(std::move(dsn)), schema_(std::move(schema)) {}
+StateStore::StateStore(std::string dsn, std::string schema, std::chrono::milliseconds statement_limit)
+    : dsn_(std::move(dsn)), schema_(std::move(schema)), watchdog_(statement_limit) {}
 
 StateStore::~StateStore() = default;
 
 Status StateStore::connect() {
-  return guarded(connection_, dsn_, [](pqxx::connection&) {});
+  return guarded(connection_, dsn_, watchdog_, [](pqxx::connection&) {});
 }
 
 
 Status StateStore::migrate() {
   std::string error;
-  Status status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  Status status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     MigrateOutcome outcome = state::migrate(c, schema_);
     if (!outcome.ok) error = outcome.error;
   });
@@ -71,7 +72,7 @@ Status StateStore::migrate() {
 
 CreatedRun StateStore::create_run(const NewRun& run) {
   CreatedRun created;
-  created.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  created.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::work tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(insert into {schema}.runs (workflow, ds, env, stage, trigger, status, started_at, deadline, plan_hash, plan)
@@ -141,7 +142,7 @@ from pg_class c where c.oid = to_regclass($1))",
 
 TaskRows StateStore::task_rows(int64_t run_id) {
   TaskRows out;
-  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(select task_index, task, state, attempts, coalesce(lease_token::text, ''),
@@ -166,7 +167,7 @@ from {schema}.task_runs where run_id = $1 order by task_index)",
 }
 
 Status StateStore::finish_run(int64_t run_id, RunStatus status) {
-  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     tx.exec_params(with_schema(R"(update {schema}.runs set status = $2, finished_at = now(),
   started_at = coalesce(started_at, created_at) where id = $1)",
@@ -178,7 +179,7 @@ Status StateStore::finish_run(int64_t run_id, RunStatus status) {
 Status StateStore::abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env,
                                 int64_t& count) {
   count = 0;
-  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     // One statement, so one commit and one round trip, as before there were
     // attempts to close: the driver is gone, so the attempts it left open
@@ -214,7 +215,7 @@ PreviousValue StateStore::previous_value(int64_t run_id, const std::string& work
                                          const std::string& task, const std::string& check,
                                          const std::string& metric) {
   PreviousValue out;
-  out.status = guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     // The latest value recorded in an earlier run in which the task succeeded.
     pqxx::result r = tx.exec_params(
@@ -239,7 +240,7 @@ order by e.recorded_at desc, e.id desc limit 1)",
 Status StateStore::external_succeeded(const std::string& workflow, const std::string& task, const std::string& ds,
                                       const std::string& env, bool& succeeded) {
   succeeded = false;
-  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(select exists (select 1 from {schema}.task_runs t join {schema}.runs r on r.id = t.run_id
@@ -251,7 +252,7 @@ where r.workflow = $1 and t.task = $2 and r.ds = $3::date and r.env = $4 and t.s
 }
 
 Status StateStore::record_parity(int64_t run_id, const std::string& report_json) {
-  return guarded(connection_, dsn_, [&](pqxx::connection& c) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     tx.exec_params(with_schema("update {schema}.runs set parity = $2::jsonb where id = $1", schema_), run_id,
                    report_json);
@@ -277,8 +278,9 @@ RunLock::Acquired RunLock::acquire(const std::string& dsn, const std::string& sc
                                    const std::string& ds, const std::string& env) {
   Acquired out;
   std::unique_ptr<pqxx::connection> connection;
+  StatementWatchdog watchdog(StateStore::kStatementLimit);  // after connection: it goes first
   bool taken = false;
-  out.status = guarded(connection, dsn, [&](pqxx::connection& c) {
+  out.status = guarded(connection, dsn, watchdog, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     std::string key = schema + "\x1f" + workflow + "\x1f" + ds + "\x1f" + env;
     taken = tx.exec_params("select pg_try_advisory_lock(hashtextextended($1, 0))", key)[0][0].as<bool>();

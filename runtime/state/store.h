@@ -15,9 +15,8 @@
 #include <vector>
 
 #include "runtime/attempt/attempt.h"
+#include "runtime/connect/statement_watchdog.h"
 #include "runtime/events/events.h"
-
-
 
 namespace flowc::runtime::state {
 
@@ -212,8 +211,14 @@ FinishOutcome record_finish_in(pqxx::transaction_base& tx, const std::string& sc
 /// connection.
 class StateStore {
  public:
+  /// How long one operation may wait for the server's answer before it is
+  /// cancelled (and, unanswered 5 s later, its connection closed: a lost
+  /// connection). Bookkeeping takes milliseconds; a server that has not
+  /// answered in a minute is wedged, and a run's Ctrl-C waits for it.
+  static constexpr std::chrono::seconds kStatementLimit{60};
+
   /// Does not connect yet: the first operation (or connect()) does.
-  StateStore(std::string dsn, std::string schema);
+  StateStore(std::string dsn, std::string schema, std::chrono::milliseconds statement_limit = kStatementLimit);
   ~StateStore();
   StateStore(const StateStore&) = delete;
   StateStore& operator=(const StateStore&) = delete;
@@ -326,6 +331,7 @@ class StateStore {
   std::string dsn_;
   std::string schema_;
   std::unique_ptr<pqxx::connection> connection_;
+  StatementWatchdog watchdog_;  // after connection_: it stops watching before the connection goes
   uint64_t stale_writes_ = 0;
   // The hot statements' texts for this schema, built on first use; sent as
   // prepared statements so the server parses them once per connection.

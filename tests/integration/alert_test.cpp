@@ -22,8 +22,10 @@
 #include <pqxx/pqxx>
 
 #include "runtime/alert/dispatcher.h"
+#include "runtime/alert/store.h"
 #include "runtime/state/migrate.h"
 #include "tests/support/pg_harness.h"
+#include "tests/support/stopped_backend.h"
 
 using namespace flowc;
 using namespace flowc::runtime;
@@ -628,4 +630,20 @@ TEST_CASE("raises from many threads at once are all handled") {
   CHECK(std::count(lines.begin(), lines.end(), '\n') == 20);  // repeat = 0: no dedupe
   CHECK(f.sink->counts().sent == 20);
   CHECK(f.db.query("select count(*) from flow.alerts where status = 'delivered'") == "20\n");
+}
+
+TEST_CASE("a wedged state server: the alert store's statement is cancelled at its limit and its connection closed") {
+  StateDb db;
+  alert::AlertStore store(db.dsn, "flow", std::chrono::seconds(1));
+  std::string error;
+  REQUIRE_MESSAGE(store.delivered_since("k", std::chrono::system_clock::now(), error).has_value(), error);
+  {
+    testing::StoppedBackend stopped(db.dsn);
+    CHECK_FALSE(store.delivered_since("k", std::chrono::system_clock::now(), error).has_value());
+  }
+  CHECK(error == "the state database did not answer within 1s, nor a cancel within 5s: flowc closed the connection");
+  error.clear();
+  // The next call opens a new connection.
+  CHECK(store.delivered_since("k", std::chrono::system_clock::now(), error) == std::optional<bool>(false));
+  CHECK(error.empty());
 }

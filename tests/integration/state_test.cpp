@@ -11,6 +11,7 @@
 #include "runtime/state/schema.h"
 #include "runtime/state/store.h"
 #include "tests/support/pg_harness.h"
+#include "tests/support/stopped_backend.h"
 
 namespace {
 
@@ -35,8 +36,11 @@ NewRun make_run(const std::vector<std::vector<uint32_t>>& deps, std::string trig
 
 struct Db {
   std::string dsn = flowc::testing::fresh_database("state");
-  StateStore store{dsn, "flow"};
-  Db() { REQUIRE(store.migrate()); }
+  StateStore store;
+  explicit Db(std::chrono::milliseconds statement_limit = StateStore::kStatementLimit)
+      : store(dsn, "flow", statement_limit) {
+    REQUIRE(store.migrate());
+  }
   int64_t run(const NewRun& r) {
     CreatedRun created = store.create_run(r);
     REQUIRE_MESSAGE(created.status.ok, created.status.error);
@@ -531,6 +535,62 @@ TEST_CASE("a lost connection is reported as such and the store reconnects") {
   TaskRows again = db.store.task_rows(run);
   REQUIRE_MESSAGE(again.status.ok, again.status.error);
   CHECK(again.rows.size() == 1);
+}
+
+TEST_CASE("a wedged state server: the operation is cancelled at the limit, its connection closed after the grace") {
+  Db db(1s);
+  int64_t run = db.run(make_run({{}}));
+  TaskRows rows;
+  std::chrono::steady_clock::duration took{};
+  {
+    flowc::testing::StoppedBackend stopped(db.dsn);
+    auto start = std::chrono::steady_clock::now();
+    rows = db.store.task_rows(run);
+    took = std::chrono::steady_clock::now() - start;
+  }
+  CHECK_FALSE(rows.status.ok);
+  CHECK(rows.status.connection_lost);
+  CHECK(rows.status.error ==
+        "the state database did not answer within 1s, nor a cancel within 5s: flowc closed the connection");
+  CHECK(took >= 1s + StatementWatchdog::kCancelGrace);
+  CHECK(took < 1s + StatementWatchdog::kCancelGrace + 10s);
+  // The next operation reconnects.
+  TaskRows again = db.store.task_rows(run);
+  REQUIRE_MESSAGE(again.status.ok, again.status.error);
+  CHECK(again.rows.size() == 1);
+}
+
+TEST_CASE("a state statement the server can cancel ends at the limit and the store goes on") {
+  Db db(1s);
+  int64_t run = db.run(make_run({{}}));
+  ClaimOutcome claimed = db.store.claim(request(run));
+  REQUIRE(claimed.claim);
+  pqxx::connection other(db.dsn);
+  pqxx::work holder(other);
+  holder.exec("select * from flow.task_runs for update");
+  FinishOutcome blocked = db.store.finish(finish_of(*claimed.claim, TaskState::Succeeded));
+  CHECK_FALSE(blocked.status.ok);
+  CHECK_FALSE(blocked.status.connection_lost);
+  CHECK(blocked.status.sqlstate == "57014");
+  CHECK(blocked.status.error == "the state database did not answer within 1s: flowc cancelled the statement");
+  holder.abort();
+  FinishOutcome finished = db.store.finish(finish_of(*claimed.claim, TaskState::Succeeded));
+  REQUIRE_MESSAGE(finished.status.ok, finished.status.error);
+  CHECK(finished.applied);
+}
+
+TEST_CASE("the limit is per operation: operations that answer are never cancelled however long the store lives") {
+  Db db(1s);
+  int64_t run = db.run(make_run({{}}));
+  auto start = std::chrono::steady_clock::now();
+  int operations = 0;
+  while (std::chrono::steady_clock::now() - start < 3s) {
+    TaskRows rows = db.store.task_rows(run);
+    REQUIRE_MESSAGE(rows.status.ok, rows.status.error);
+    ++operations;
+    std::this_thread::sleep_for(200ms);
+  }
+  CHECK(operations >= 10);
 }
 
 TEST_CASE("runs left running by a process that is gone are marked failed") {
