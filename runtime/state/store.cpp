@@ -62,7 +62,10 @@ Status StateStore::connect() {
 
 Status StateStore::migrate() {
   std::string error;
-  Status status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+  // A migration may rewrite or index the history tables, which can take
+  // longer than bookkeeping's limit on a large state database.
+  StatementWatchdog patient(kMigrationLimit);
+  Status status = guarded(connection_, dsn_, patient, [&](pqxx::connection& c) {
     MigrateOutcome outcome = state::migrate(c, schema_);
     if (!outcome.ok) error = outcome.error;
   });

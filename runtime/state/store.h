@@ -216,6 +216,8 @@ class StateStore {
   /// connection). Bookkeeping takes milliseconds; a server that has not
   /// answered in a minute is wedged, and a run's Ctrl-C waits for it.
   static constexpr std::chrono::seconds kStatementLimit{60};
+  /// The same for migrate().
+  static constexpr std::chrono::hours kMigrationLimit{1};
 
   /// Does not connect yet: the first operation (or connect()) does.
   StateStore(std::string dsn, std::string schema, std::chrono::milliseconds statement_limit = kStatementLimit);
