@@ -7,10 +7,9 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <memory>
-#include <pqxx/pqxx>
 #include <thread>
 
-#include "runtime/connect/connect.h"
+#include "runtime/exec/announcements.h"
 #include "runtime/exec/deadline.h"
 #include "runtime/exec/drive.h"
 #include "runtime/exec/exec.h"
@@ -41,94 +40,6 @@ state::NewRun new_run(const RunRequest& request) {
   }
   return run;
 }
-
-// Reacts to the schema's channel ("<run id> <lease owner>"). A finish by
-// another process wakes an idle executor and makes the scheduler read the
-// run back. A finish by this process's own executors needs neither (the
-// executor claims on by itself), except for the last one: then the
-// scheduler reads the run back to end it. Each read is a round trip saved.
-class Wakeup : public pqxx::notification_receiver {
- public:
-  Wakeup(pqxx::connection& connection, const std::string& channel, ExecutorPool& pool, RunShared& shared,
-         std::string own_prefix)
-      : pqxx::notification_receiver(connection, channel),
-        pool_(pool),
-        shared_(shared),
-        own_prefix_(std::move(own_prefix)) {}
-  void operator()(const std::string& payload, int) override {
-    std::optional<state::Announcement> announced = state::parse_announcement(payload);
-    if (!announced || announced->run_id != shared_.run_id) return;  // another run in this state schema
-    if (!announced->owner.empty() && announced->owner.starts_with(own_prefix_)) {
-      if (shared_.all_settled()) relevant = true;
-      return;
-    }
-    relevant = true;
-    pool_.wake_one();
-  }
-  bool relevant = false;
-
- private:
-  ExecutorPool& pool_;
-  RunShared& shared_;
-  std::string own_prefix_;
-};
-
-// The LISTEN session. Rebuilt after the database went away; the receiver is
-// destroyed before its connection.
-class Listener {
- public:
-  /// Listens at once, so that nothing announced after the executors start is missed.
-  Listener(ExecutorPool& pool, RunShared& shared, std::string channel, std::string own_prefix)
-      : pool_(pool), shared_(shared), channel_(std::move(channel)), own_prefix_(std::move(own_prefix)) {
-    open();
-  }
-  ~Listener() { close(); }
-  /// Waits up to `timeout` for a notification that matters (polling when
-  /// not connected), or until this process has seen every task settle
-  /// (unless `use_settled` is false: that count once proved wrong).
-  void wait(milliseconds timeout, bool use_settled) {
-    if (!connection_) open();
-    if (!connection_) {
-      std::this_thread::sleep_for(std::min(timeout, milliseconds(200)));
-      return;
-    }
-    // Notifications of other runs in the schema do not end the wait.
-    const auto deadline = SteadyClock::now() + timeout;
-    receiver_->relevant = false;
-    try {
-      // Short slices: this process's last finish may be counted just after
-      // its NOTIFY arrived. Waiting on the socket costs no round trip.
-      while (!receiver_->relevant && !pool_.stopping() && !(use_settled && shared_.all_settled())) {
-        auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline - SteadyClock::now()).count();
-        if (left <= 0) break;
-        left = std::min<int64_t>(left, 50000);
-        connection_->await_notification(static_cast<long>(left / 1000000), static_cast<long>(left % 1000000));
-      }
-    } catch (const std::exception&) {
-      close();
-    }
-  }
-
- private:
-  void open() {
-    try {
-      connection_ = open_connection(pool_.settings.state_dsn);
-      receiver_ = std::make_unique<Wakeup>(*connection_, channel_, pool_, shared_, own_prefix_);
-    } catch (const std::exception&) {
-      close();
-    }
-  }
-  void close() {
-    receiver_.reset();
-    connection_.reset();
-  }
-  ExecutorPool& pool_;
-  RunShared& shared_;
-  std::string channel_;
-  std::string own_prefix_;  // "<worker>:": the lease owners of this process's executors
-  std::unique_ptr<pqxx::connection> connection_;
-  std::unique_ptr<Wakeup> receiver_;
-};
 
 // Announces what other processes' executors (`flowc worker`s) did in this
 // run, from the rows the scheduler loop reads back: the attempts this
@@ -345,11 +256,25 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;
   const uint32_t executors =
       request.concurrency == 0u ? 0 : std::max<uint32_t>(request.concurrency.value_or(plan.concurrency), 1);
-  Listener listener(pool, shared, state::notify_channel(schema), worker + ":");
+  const std::string own_prefix = worker + ":";  // the lease owners of this process's executors
+  // A finish by another process wakes an idle executor and makes the loop
+  // below read the run back. A finish by this process's own executors needs
+  // neither (the executor claims on by itself), except for the last one:
+  // then the loop reads the run back to end it. Each read is a round trip
+  // saved.
+  Announcements announcements(pool.settings.state_dsn, state::notify_channel(schema),
+                              [&](const std::optional<state::Announcement>& announced) {
+                                // Another run in this state schema, or not an announcement.
+                                if (!announced || announced->run_id != run_id) return false;
+                                if (!announced->owner.empty() && announced->owner.starts_with(own_prefix))
+                                  return shared.all_settled();
+                                pool.wake_one();
+                                return true;
+                              });
   ExecutorThreads threads(pool, worker, executors);
 
   std::vector<state::TaskRow> rows;
-  ForeignProgress foreign(shared, worker + ":");
+  ForeignProgress foreign(shared, own_prefix);
   auto state_lost_since = SteadyClock::time_point::max();
   bool use_settled = true;
   while (!pool.stopping()) {
@@ -376,7 +301,9 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     // Waiting on readiness or a slow task, the clock still runs: wake up
     // for the deadline too.
     lateness.check();
-    listener.wait(lateness.until_due(request.poll), use_settled);
+    // Not past this process's last finish (unless that count proved wrong).
+    announcements.wait(lateness.until_due(request.poll),
+                       [&] { return pool.stopping() || (use_settled && shared.all_settled()); });
   }
   pool.stop();
   threads.join();

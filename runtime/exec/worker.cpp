@@ -6,12 +6,11 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <pqxx/pqxx>
 #include <thread>
 #include <vector>
 
 #include "compiler/plan/json.h"
-#include "runtime/connect/connect.h"
+#include "runtime/exec/announcements.h"
 #include "runtime/exec/drive.h"
 #include "runtime/exec/executor.h"
 #include "runtime/exec/pool.h"
@@ -90,45 +89,6 @@ class StoredRuns final : public RunDirectory {
   std::list<std::shared_ptr<Entry>> runs_;
 };
 
-// Wakes an idle executor for every finish or new run announced by another
-// process; this worker's own finishes hand work over by themselves.
-class Announcements : public pqxx::notification_receiver {
- public:
-  Announcements(pqxx::connection& connection, const std::string& channel, ExecutorPool& pool, std::string own)
-      : pqxx::notification_receiver(connection, channel), pool_(pool), own_(std::move(own)) {}
-  void operator()(const std::string& payload, int) override {
-    std::optional<state::Announcement> announced = state::parse_announcement(payload);
-    if (announced && !announced->owner.empty() && announced->owner.starts_with(own_)) return;
-    pool_.wake_one();
-  }
-
- private:
-  ExecutorPool& pool_;
-  std::string own_;
-};
-
-// Listens while the pool claims; polls (the executors' own fallback) while
-// the state database is away.
-void listen_while_claiming(ExecutorPool& pool, const std::string& channel, const std::string& own, milliseconds poll) {
-  std::unique_ptr<pqxx::connection> connection;
-  std::unique_ptr<Announcements> receiver;
-  while (pool.claiming()) {
-    try {
-      if (!connection) {
-        connection = open_connection(pool.settings.state_dsn);
-        receiver = std::make_unique<Announcements>(*connection, channel, pool, own);
-      }
-      // Short slices: a drain is noticed within 50 ms.
-      connection->await_notification(0, 50000);
-    } catch (const std::exception&) {
-      receiver.reset();
-      connection.reset();
-      std::this_thread::sleep_for(std::min(poll, milliseconds(200)));
-    }
-  }
-  receiver.reset();
-}
-
 }  // namespace
 
 WorkerResult serve(const WorkerRequest& request) {
@@ -151,7 +111,19 @@ WorkerResult serve(const WorkerRequest& request) {
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;
   if (request.started) request.started();
   ExecutorThreads executors(pool, worker, std::max<uint32_t>(request.slots, 1));
-  listen_while_claiming(pool, state::notify_channel(settings.schema), worker + ":", settings.poll);
+  // Every finish or new run announced by another process wakes an idle
+  // executor; this worker's own finishes hand work over by themselves.
+  const std::string own_prefix = worker + ":";
+  Announcements announcements(settings.state_dsn, state::notify_channel(settings.schema),
+                              [&](const std::optional<state::Announcement>& announced) {
+                                if (announced && !announced->owner.empty() &&
+                                    announced->owner.starts_with(own_prefix))
+                                  return false;
+                                pool.wake_one();
+                                return false;
+                              });
+  // A drain is noticed within 50 ms.
+  while (pool.claiming()) announcements.wait(settings.poll, [&] { return !pool.claiming(); });
   executors.join();
 
   result.stale_writes = pool.stale_writes;
