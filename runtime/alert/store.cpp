@@ -90,7 +90,10 @@ struct AlertStore::Impl {
       connection = open_connection(dsn);
       // Another process holding a dedupe lock is delivering (bounded by the
       // channels' own timeouts); never wait for it forever.
-      pqxx::nontransaction(*connection).exec(fmt::format("set lock_timeout = '{}s'", kLockTimeout.count()));
+      {
+        StatementWatchdog::Watch watch = watchdog.watch(*connection);
+        pqxx::nontransaction(*connection).exec(fmt::format("set lock_timeout = '{}s'", kLockTimeout.count()));
+      }
       failed_at.reset();
     } catch (const std::exception& e) {
       connection.reset();
