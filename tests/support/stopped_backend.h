@@ -8,8 +8,10 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <pqxx/pqxx>
 #include <string>
+#include <thread>
 
 namespace flowc::testing {
 
@@ -19,10 +21,18 @@ class StoppedBackend {
   /// connection this opens to find it.
   explicit StoppedBackend(const std::string& dsn) {
     pqxx::connection admin(dsn);
-    pqxx::nontransaction tx(admin);
-    pqxx::result r = tx.exec(
-        "select pid from pg_stat_activity where datname = current_database() "
-        "and pid <> pg_backend_pid() and backend_type = 'client backend'");
+    // A session closed just before may still be on its way out: its
+    // backend leaves pg_stat_activity when its process has exited.
+    pqxx::result r;
+    for (int tries = 0; tries < 100; ++tries) {
+      pqxx::nontransaction tx(admin);
+      r = tx.exec(
+          "select pid from pg_stat_activity where datname = current_database() "
+          "and pid <> pg_backend_pid() and backend_type = 'client backend'");
+      tx.commit();
+      if (r.size() == 1) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     REQUIRE(r.size() == 1);
     pid_ = r[0][0].as<int>();
     REQUIRE(::kill(pid_, SIGSTOP) == 0);
