@@ -61,6 +61,10 @@ void Announcements::open() {
 }
 
 void Announcements::close() {
+  // Disconnected first: a receiver going away on an open connection sends
+  // UNLISTEN and waits for the answer, for ever when the server is wedged.
+  // A closed session listens no more anyway.
+  if (connection_) connection_->disconnect();
   receiver_.reset();
   connection_.reset();
 }
