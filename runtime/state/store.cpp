@@ -270,9 +270,14 @@ RunLock::~RunLock() {
   // right after this one ended could be refused. Unlocking first makes the
   // lock free when this returns. (Should the statement fail, the session's
   // end still releases it.)
+  // A server that does not answer gets 5 s (and 5 s more for the cancel):
+  // the lock then goes with the session, as it would have anyway.
   try {
-    if (connection_ && connection_->is_open())
+    if (connection_ && connection_->is_open()) {
+      StatementWatchdog watchdog(std::chrono::seconds(5));
+      StatementWatchdog::Watch watch = watchdog.watch(*connection_);
       pqxx::nontransaction(*connection_).exec("select pg_advisory_unlock_all()");
+    }
   } catch (const std::exception&) {
   }
 }
