@@ -52,4 +52,6 @@ std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn) {
   return connection;
 }
 
+void cut_connection(pqxx::connection_base& connection) { ::shutdown(connection.sock(), SHUT_RDWR); }
+
 }  // namespace flowc::runtime

@@ -27,6 +27,15 @@ std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn);
 /// vanish unnoticed).
 bool notice_dead_peer(int socket);
 
+/// Ends libpq's wait on `connection` from another thread, for a server
+/// that answers neither a statement nor a cancel: shuts its socket down
+/// (not close: the descriptor stays libpq's, so it cannot be reused under
+/// it). libpq's wait ends with end-of-file and it reports a lost
+/// connection; the server rolls back when its backend wakes to the closed
+/// socket. The watchdogs' last resort (StatementWatchdog, materialize's
+/// QueryWatchdog).
+void cut_connection(pqxx::connection_base& connection);
+
 /// Whether `dsn` chooses its own keepalive settings (then they are left as
 /// libpq applied them).
 bool sets_own_keepalives(const std::string& dsn);

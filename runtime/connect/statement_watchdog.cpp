@@ -1,10 +1,10 @@
 #include "runtime/connect/statement_watchdog.h"
 
-#include <sys/socket.h>
+#include <fmt/format.h>
 
 #include <system_error>
 
-#include <fmt/format.h>
+#include "runtime/connect/connect.h"
 
 namespace flowc::runtime {
 
@@ -87,10 +87,7 @@ void StatementWatchdog::run(std::stop_token stop) {
                                         [&] { return connection_ == nullptr || generation_ != generation; });
     if (ended || stop.stop_requested()) continue;
     action_ = Action::Closed;
-    // shutdown, not close: the descriptor stays libpq's, so it cannot be
-    // reused under it; libpq's wait ends with end-of-file and it reports a
-    // lost connection.
-    ::shutdown(connection_->sock(), SHUT_RDWR);
+    cut_connection(*connection_);
   }
 }
 

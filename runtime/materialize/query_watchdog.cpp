@@ -1,8 +1,8 @@
 #include "runtime/materialize/query_watchdog.h"
 
-#include <sys/socket.h>
-
 #include <system_error>
+
+#include "runtime/connect/connect.h"
 
 namespace flowc::runtime::materialize_detail {
 
@@ -74,10 +74,7 @@ void QueryWatchdog::watch(std::stop_token done) {
   // socket is left alone.
   if (done.stop_requested() || finished_) return;
   cut_.store(why);
-  // shutdown, not close: the descriptor stays libpq's, so it cannot be
-  // reused under it; libpq's wait ends with end-of-file and it reports a
-  // lost connection.
-  ::shutdown(connection_.sock(), SHUT_RDWR);
+  cut_connection(connection_);
 }
 
 }  // namespace flowc::runtime::materialize_detail

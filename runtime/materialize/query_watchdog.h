@@ -20,6 +20,8 @@
 #include <stop_token>
 #include <thread>
 
+#include "runtime/connect/statement_watchdog.h"
+
 namespace flowc::runtime::materialize_detail {
 
 /// Why the watchdog closed an attempt's connection.
@@ -34,7 +36,7 @@ class QueryWatchdog {
   static constexpr std::chrono::seconds kDeadlineMargin{1};
   /// How long a cancelled statement may take to end before its connection
   /// is closed. Well inside the lease's self-fencing margin (lease / 2).
-  static constexpr std::chrono::seconds kCancelGrace{5};
+  static constexpr std::chrono::seconds kCancelGrace = StatementWatchdog::kCancelGrace;
 
   /// Watches `connection` while it lives: from `deadline` (when set) and
   /// from a request on `stop`. Its thread starts only when there is a
