@@ -110,14 +110,7 @@ struct AlertStore::Impl {
   bool guarded(std::string& error, Body&& body) {
     auto action = StatementWatchdog::Action::None;
     try {
-      pqxx::connection& c = open();
-      StatementWatchdog::Watch watch = watchdog.watch(c);
-      try {
-        body(c);
-      } catch (...) {
-        action = watch.action();
-        throw;
-      }
+      watchdog.run(open(), action, body);
       return true;
     } catch (const std::exception& e) {
       error = e.what();

@@ -60,8 +60,6 @@ class StatementWatchdog {
   StatementWatchdog(const StatementWatchdog&) = delete;
   StatementWatchdog& operator=(const StatementWatchdog&) = delete;
 
-  [[nodiscard]] std::chrono::milliseconds limit() const { return limit_; }
-
   /// Why a statement failed that the watchdog acted on, for a message:
   /// "<server> did not answer within 60s: flowc cancelled the statement".
   [[nodiscard]] std::string explain(Action action, std::string_view server) const;
@@ -70,6 +68,20 @@ class StatementWatchdog {
   /// Watch at a time: the connection must outlive it. Starts the thread on
   /// first use; without one to be had, nothing is watched.
   [[nodiscard]] Watch watch(pqxx::connection_base& connection);
+
+  /// Runs `body(connection)` under a Watch. Should it throw, `acted` says
+  /// what the watchdog had done, read before the Watch ends (so that the
+  /// caller's handler may drop the connection), and the exception goes on.
+  template <class Connection, class Body>
+  void run(Connection& connection, Action& acted, Body&& body) {
+    Watch watched = watch(connection);
+    try {
+      body(connection);
+    } catch (...) {
+      acted = watched.action();
+      throw;
+    }
+  }
 
  private:
   void end(uint64_t generation);

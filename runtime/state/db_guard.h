@@ -23,6 +23,10 @@ Status guarded(std::unique_ptr<pqxx::connection>& connection, const std::string&
   Status status;
   bool connecting = false;
   auto action = StatementWatchdog::Action::None;
+  // A failure the watchdog caused says so instead of what libpq saw.
+  auto explained = [&](std::string error) {
+    return action == StatementWatchdog::Action::None ? error : watchdog.explain(action, "the state database");
+  };
   try {
     if (!connection || !connection->is_open()) {
       connection.reset();
@@ -30,39 +34,26 @@ Status guarded(std::unique_ptr<pqxx::connection>& connection, const std::string&
       connection = open_connection(dsn);
       connecting = false;
     }
-    // Ends (stops watching) before a handler below drops the connection.
-    StatementWatchdog::Watch watch = watchdog.watch(*connection);
-    try {
-      body(*connection);
-    } catch (...) {
-      action = watch.action();
-      throw;
-    }
+    watchdog.run(*connection, action, body);
   } catch (const pqxx::broken_connection& e) {
     connection.reset();
     // Not "lost" when there was no connection to lose.
     status = {false, true, "",
-              action != StatementWatchdog::Action::None
-                  ? watchdog.explain(action, "the state database")
-                  : (connecting ? "cannot reach the state database: "
-                                : "lost the connection to the state database: ") +
-                        first_line(e.what())};
+              explained((connecting ? "cannot reach the state database: "
+                                    : "lost the connection to the state database: ") +
+                        first_line(e.what()))};
   } catch (const pqxx::in_doubt_error& e) {
     connection.reset();
     status = {false, true, "", "the state database's commit is in doubt: " + first_line(e.what())};
   } catch (const pqxx::sql_error& e) {
     bool lost = is_connection_sqlstate(e.sqlstate());
     if (lost) connection.reset();
-    status = {false, lost, e.sqlstate(),
-              action != StatementWatchdog::Action::None ? watchdog.explain(action, "the state database")
-                                                        : first_line(e.what())};
+    status = {false, lost, e.sqlstate(), explained(first_line(e.what()))};
   } catch (const std::exception& e) {
     // pqxx reports some breakages (e.g. a failed reactivation) as plain failures.
     bool lost = connection && !connection->is_open();
     if (lost) connection.reset();
-    status = {false, lost, "",
-              action != StatementWatchdog::Action::None ? watchdog.explain(action, "the state database")
-                                                        : first_line(e.what())};
+    status = {false, lost, "", explained(first_line(e.what()))};
   }
   return status;
 }
