@@ -116,11 +116,9 @@ WorkerResult serve(const WorkerRequest& request) {
   const std::string own_prefix = worker + ":";
   Announcements announcements(settings.state_dsn, state::notify_channel(settings.schema),
                               [&](const std::optional<state::Announcement>& announced) {
-                                if (announced && !announced->owner.empty() &&
-                                    announced->owner.starts_with(own_prefix))
-                                  return false;
-                                pool.wake_one();
-                                return false;
+                                if (!announced || announced->owner.empty() || !announced->owner.starts_with(own_prefix))
+                                  pool.wake_one();
+                                return false;  // the loop below waits on until the drain
                               });
   // A drain is noticed within 50 ms.
   while (pool.claiming()) announcements.wait(settings.poll, [&] { return !pool.claiming(); });
