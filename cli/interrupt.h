@@ -1,6 +1,8 @@
 // Ctrl-C (SIGINT) and SIGTERM as a std::stop_token, for the commands that
-// drive runs (`retry`, `backfill`): the runs are stopped and recorded as
-// failed instead of the process dying mid-write.
+// drive runs (`run`, `retry`, `backfill`, `schedule`, `worker`): the runs
+// are stopped and recorded instead of the process dying mid-write. A second
+// signal is the operator saying not to wait for that: the process exits at
+// once, as after a crash, which the runtime is built to recover from.
 #pragma once
 
 #include <stop_token>
@@ -9,8 +11,10 @@
 namespace flowc::cli {
 
 /// Installs the handlers for as long as it lives (one at a time per
-/// process); a watcher thread turns the signal into a stop request, because
-/// request_stop() is not async-signal-safe and an atomic store is.
+/// process); a watcher thread turns the first signal into a stop request,
+/// because request_stop() is not async-signal-safe and an atomic store is.
+/// On the second it kills the commands' process groups and the process
+/// dies of that signal.
 class Interrupts {
  public:
   Interrupts();

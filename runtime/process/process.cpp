@@ -38,10 +38,18 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
-/// Whether a process of group `pgid` still runs. Zombies do not count: where
-/// PID 1 does not reap orphans (many containers) they stay in the group.
-bool group_running(pid_t pgid) {
-  if (::kill(-pgid, 0) != 0) return false;
+/// One line of /proc/PID/stat, the fields flowc reads.
+struct ProcessStat {
+  pid_t pid = 0;
+  char state = 0;
+  pid_t ppid = 0;
+  pid_t pgrp = 0;
+};
+
+/// Calls `visit` for every process in /proc until it returns true; returns
+/// false when /proc cannot be read.
+template <typename Visit>
+bool visit_processes(Visit visit) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string name = entry.path().filename().string();
@@ -53,11 +61,27 @@ bool group_running(pid_t pgid) {
     size_t comm_end = stat.rfind(')');
     if (comm_end == std::string::npos) continue;
     std::istringstream fields(stat.substr(comm_end + 1));
-    char state = 0;
+    ProcessStat process;
     long ppid = 0, pgrp = 0;
-    if (fields >> state >> ppid >> pgrp && pgrp == pgid && state != 'Z' && state != 'X') return true;
+    if (!(fields >> process.state >> ppid >> pgrp)) continue;
+    process.pid = static_cast<pid_t>(std::stol(name));
+    process.ppid = static_cast<pid_t>(ppid);
+    process.pgrp = static_cast<pid_t>(pgrp);
+    if (visit(process)) break;
   }
-  return static_cast<bool>(ec);  // without /proc, assume it runs: the grace then ends in KILL
+  return !ec;
+}
+
+/// Whether a process of group `pgid` still runs. Zombies do not count: where
+/// PID 1 does not reap orphans (many containers) they stay in the group.
+bool group_running(pid_t pgid) {
+  if (::kill(-pgid, 0) != 0) return false;
+  bool running = false;
+  bool readable = visit_processes([&](const ProcessStat& p) {
+    running = p.pgrp == pgid && p.state != 'Z' && p.state != 'X';
+    return running;
+  });
+  return running || !readable;  // without /proc, assume it runs: the grace then ends in KILL
 }
 
 /// Reaps the main process if it has exited (or, with `block`, when it does).
@@ -113,6 +137,18 @@ void drain(int& out, const ProcessOptions& options, size_t& delivered, ProcessRe
 }
 
 }  // namespace
+
+int kill_child_groups() {
+  const pid_t self = ::getpid();
+  std::vector<pid_t> leaders;
+  visit_processes([&](const ProcessStat& p) {
+    if (p.ppid == self && p.pgrp == p.pid) leaders.push_back(p.pid);
+    return false;
+  });
+  int killed = 0;
+  for (pid_t leader : leaders) killed += ::kill(-leader, SIGKILL) == 0 ? 1 : 0;
+  return killed;
+}
 
 std::vector<std::string> current_environment() {
   std::vector<std::string> env;

@@ -58,6 +58,14 @@ struct ProcessResult {
 /// with started = false.
 ProcessResult run_process(const ProcessOptions& options);
 
+/// Kills (KILL) the process group of every child of this process that leads
+/// one: the commands run_process started, with what they started in their
+/// groups. For an exit that cannot wait for run_process to end them (a
+/// second Ctrl-C): they are in groups of their own, so the terminal's
+/// Ctrl-C never reaches them, and without this they would outlive flowc.
+/// Returns how many groups it killed.
+int kill_child_groups();
+
 /// The current process's environment as KEY=VALUE entries.
 std::vector<std::string> current_environment();
 

@@ -118,6 +118,25 @@ inline bool wait_for(const std::string& dsn, const std::string& sql, const std::
   return false;
 }
 
+/// Polls for `path` to exist until `seconds` pass.
+inline bool wait_for_file(const std::filesystem::path& path, int seconds) {
+  for (int i = 0; i < seconds * 50; ++i) {
+    if (std::filesystem::exists(path)) return true;
+    ::usleep(20 * 1000);
+  }
+  return false;
+}
+
+/// Whether `pid` runs. A zombie does not: where PID 1 does not reap orphans
+/// (as in many containers) a killed orphan stays one.
+inline bool process_running(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat) || stat.rfind(')') == std::string::npos) return false;
+  size_t state = stat.rfind(')') + 2;
+  return state < stat.size() && stat[state] != 'Z' && stat[state] != 'X';
+}
+
 /// A fresh state database (schema `flow`, migrated) with the SQL `seed` run
 /// in it: a history to report on. Fails the test when it cannot be made.
 inline std::string seeded_state_database(std::string_view prefix, const std::string& seed) {

@@ -158,6 +158,53 @@ TEST_CASE("run: a second run of the same workflow and ds refuses while the first
   CHECK(other_day.exit_code == 0);  // another ds is another run
 }
 
+TEST_CASE("run: a second Ctrl-C exits at once, kills the running command's group, and retry finishes the run") {
+  std::string dsn = fresh_database("run_second_interrupt");
+  fs::path dir = write_project("second_interrupt", {});
+  // The command ignores the TERM that the first Ctrl-C's stop sends its
+  // group (it notes it got one), so the stop would wait out its 2 s grace;
+  // on the rerun (`again` exists) it succeeds at once.
+  std::string script = "cd '" + dir.string() + "'; test -e again && exit 0; echo $$ > command.pid; "
+                       "trap 'echo > got_term' TERM; while :; do sleep 0.1; done";
+  std::ofstream(dir / "hold.flow") << R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow hold {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  param ds: date = logical_date
+
+  task stubborn {
+    run = command(["sh", "-c", ")FLOW" + script + R"FLOW("])
+  }
+}
+)FLOW";
+  std::string project = dir.string();
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output());
+  REQUIRE(wait_for_file(dir / "command.pid", 30));
+  ::kill(run.pid, SIGINT);
+  REQUIRE(wait_for_file(dir / "got_term", 10));  // the first Ctrl-C is stopping the run
+  ::kill(run.pid, SIGINT);
+  int code = run.wait();
+  CHECK(code == 128 + SIGINT);  // died of the signal, as a shell loop around it expects
+  CHECK(contains(run.output(), "flowc: interrupted again: exiting at once (killed 1 running command); what was "
+                               "not recorded is finished by `flowc retry` or the scheduler, as after a crash\n"));
+  pid_t command = 0;
+  std::ifstream(dir / "command.pid") >> command;
+  CHECK_FALSE(process_running(command));  // killed with flowc, not left behind
+
+  std::string run_id = query_one(dsn, "select max(id) from flow.runs");
+  std::ofstream(dir / "again") << "";
+  auto retry = run_flowc(project, {"retry", run_id, ".", "--dsn", dsn});
+  INFO(retry.output);
+  CHECK(retry.exit_code == 0);
+  CHECK(query_one(dsn, "select status from flow.runs where id = " + run_id) == "succeeded");
+}
+
 TEST_CASE("run: an unreachable database is one clear line and exit 2, without the password") {
   std::string project = write_project("unreachable", slow_project(0));
   // Reachable nowhere, and DSNs libpq cannot parse (it quotes those whole).

@@ -1,6 +1,8 @@
 #include "runtime/process/process.h"
 
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <doctest/doctest.h>
@@ -10,7 +12,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+extern char** environ;
 
 using namespace flowc::runtime;
 using namespace std::chrono_literals;
@@ -171,4 +176,39 @@ TEST_CASE("max_output bounds what on_output gets; the rest is counted") {
   ProcessResult r = run_process(o);
   CHECK(handed == 1000);
   CHECK(r.dropped_output == 99000);
+}
+
+TEST_CASE("kill_child_groups kills the groups of the children that lead one, and no other child") {
+  std::filesystem::path pids = std::filesystem::temp_directory_path() / ("flowc-kill-groups-" + std::to_string(::getpid()));
+  std::filesystem::remove(pids);
+  // A command as run_process starts it (its own group) that has started a
+  // process of its own in that group.
+  ProcessResult command;
+  std::thread runner([&] {
+    ProcessOptions o;
+    o.argv = {"sh", "-c", "sleep 30 & echo $! > " + pids.string() + ".tmp; mv " + pids.string() + ".tmp " +
+                              pids.string() + "; wait"};
+    o.env = {"PATH=/usr/bin:/bin"};
+    command = run_process(o);
+  });
+  // A child in this process's own group, which is not a command's.
+  pid_t same_group = -1;
+  char sleep_arg[] = "sleep", thirty[] = "30";
+  char* argv[] = {sleep_arg, thirty, nullptr};
+  REQUIRE(::posix_spawnp(&same_group, "sleep", nullptr, nullptr, argv, environ) == 0);
+
+  for (int i = 0; i < 500 && !std::filesystem::exists(pids); ++i) std::this_thread::sleep_for(10ms);
+  REQUIRE(std::filesystem::exists(pids));
+  std::ifstream in(pids);
+  pid_t grandchild = 0;
+  in >> grandchild;
+
+  CHECK(kill_child_groups() == 1);
+  runner.join();
+  CHECK(command.signal == SIGKILL);
+  CHECK_FALSE(running(grandchild));
+  CHECK(running(same_group));
+  ::kill(same_group, SIGKILL);
+  ::waitpid(same_group, nullptr, 0);
+  std::filesystem::remove(pids);
 }
