@@ -19,6 +19,7 @@
 #include "runtime/process/process.h"
 #include "runtime/state/migrate.h"
 #include "tests/support/pg_harness.h"
+#include "tests/support/process_state.h"
 
 extern char** environ;
 
@@ -125,16 +126,6 @@ inline bool wait_for_file(const std::filesystem::path& path, int seconds) {
     ::usleep(20 * 1000);
   }
   return false;
-}
-
-/// Whether `pid` runs. A zombie does not: where PID 1 does not reap orphans
-/// (as in many containers) a killed orphan stays one.
-inline bool process_running(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat;
-  if (!std::getline(in, stat) || stat.rfind(')') == std::string::npos) return false;
-  size_t state = stat.rfind(')') + 2;
-  return state < stat.size() && stat[state] != 'Z' && stat[state] != 'X';
 }
 
 /// A fresh state database (schema `flow`, migrated) with the SQL `seed` run

@@ -1,4 +1,5 @@
 #include "runtime/process/process.h"
+#include "tests/support/process_state.h"
 
 #include <signal.h>
 #include <spawn.h>
@@ -18,19 +19,10 @@
 extern char** environ;
 
 using namespace flowc::runtime;
+using flowc::testing::process_running;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// Whether `pid` runs. A zombie does not: where PID 1 does not reap orphans
-/// (as in many containers) a killed orphan stays one.
-bool running(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat;
-  if (!std::getline(in, stat) || stat.rfind(')') == std::string::npos) return false;
-  char state = stat[stat.rfind(')') + 2];
-  return state != 'Z' && state != 'X';
-}
 
 /// The pid a command printed on its first line ("$!").
 pid_t first_line_pid(const std::string& output) { return static_cast<pid_t>(std::stol(output)); }
@@ -108,7 +100,7 @@ TEST_CASE("what the main process leaves running is killed when it exits") {
   CHECK(r.exit_code == 3);  // the main process's status, not the killed child's
   CHECK(r.killed_leftovers);
   pid_t child = first_line_pid(r.output);
-  CHECK_FALSE(running(child));
+  CHECK_FALSE(process_running(child));
 }
 
 TEST_CASE("nothing is reported killed when nothing was left") {
@@ -129,7 +121,7 @@ TEST_CASE("with kill_group_on_exit off, a daemon it leaves is left alone") {
   CHECK(r.exit_code == 0);
   CHECK_FALSE(r.killed_leftovers);
   pid_t daemon = first_line_pid(r.output);
-  CHECK(running(daemon));
+  CHECK(process_running(daemon));
   ::kill(daemon, SIGKILL);
 }
 
@@ -206,8 +198,8 @@ TEST_CASE("kill_child_groups kills the groups of the children that lead one, and
   CHECK(kill_child_groups() == 1);
   runner.join();
   CHECK(command.signal == SIGKILL);
-  CHECK_FALSE(running(grandchild));
-  CHECK(running(same_group));
+  CHECK_FALSE(process_running(grandchild));
+  CHECK(process_running(same_group));
   ::kill(same_group, SIGKILL);
   ::waitpid(same_group, nullptr, 0);
   std::filesystem::remove(pids);
