@@ -1,29 +1,13 @@
 // The project, targets, routes and legacy jobs: attributes checked against
 // their schemas and turned into the model's values.
 #include "compiler/check/checker.h"
+#include "compiler/dsn/written_passwords.h"
 
 namespace flowc::check {
 
 using Kind = model::Term::Kind;
 
 namespace {
-
-/// Whether a DSN written in plain text carries a password (`password=...`,
-/// or `user:password@` in a URI): a plain DSN is for a database without
-/// one, and the file is committed, plans print it and runs store it.
-bool writes_a_password(std::string_view dsn) {
-  for (size_t at = dsn.find("password="); at != std::string_view::npos; at = dsn.find("password=", at + 1)) {
-    size_t value = at + 9;
-    if (value < dsn.size() && dsn[value] != ' ' && dsn[value] != '&') return true;
-  }
-  size_t scheme = dsn.find("://");
-  if (scheme == std::string_view::npos) return false;
-  std::string_view authority = dsn.substr(scheme + 3);
-  authority = authority.substr(0, authority.find_first_of("/?"));
-  size_t at = authority.rfind('@');
-  size_t colon = authority.find(':');
-  return at != std::string_view::npos && colon < at && colon + 1 < at;
-}
 
 /// `warehouse` -> `WAREHOUSE`, for the suggested variable name.
 std::string upper_snake(std::string_view name) {
@@ -150,7 +134,9 @@ void Checker::check_target(uint32_t index) {
       target.dsn_env = term(args[0]).text;
     } else {
       target.dsn = string_value(dsn);
-      if (writes_a_password(target.dsn)) {
+      // A plain DSN is for a database without a password: the file is
+      // committed, plans print it and runs store it.
+      if (!flowc::dsn::written_passwords(target.dsn).empty()) {
         Diagnostic& d = diags.report(DiagKind::SecretLeak, term(dsn).range,
                                      "the DSN of target `" + target.name + "` has a password written in the file");
         d.helps.push_back("take the DSN from the environment: `dsn = env(\"" + upper_snake(target.name) +

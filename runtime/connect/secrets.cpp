@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include "compiler/dsn/written_passwords.h"
+
 #include <algorithm>
 #include <string_view>
 
@@ -24,25 +26,7 @@ std::string parsed_password(const std::string& dsn) {
 }  // namespace
 
 std::vector<std::string> passwords_in(const std::string& dsn) {
-  std::vector<std::string> out;
-  for (size_t at = dsn.find("password="); at != std::string::npos; at = dsn.find("password=", at + 1)) {
-    size_t begin = at + 9;
-    bool quoted = begin < dsn.size() && dsn[begin] == '\'';
-    if (quoted) ++begin;
-    size_t end = begin;
-    while (end < dsn.size() && (quoted ? dsn[end] != '\'' : dsn[end] != ' ' && dsn[end] != '&')) ++end;
-    if (end > begin) out.push_back(dsn.substr(begin, end - begin));
-  }
-  if (size_t scheme = dsn.find("://"); scheme != std::string::npos) {
-    size_t begin = scheme + 3;
-    size_t end = dsn.find_first_of("/?", begin);
-    std::string authority = dsn.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
-    size_t at = authority.rfind('@');
-    if (at != std::string::npos) {
-      size_t colon = authority.find(':');
-      if (colon < at && at > colon + 1) out.push_back(authority.substr(colon + 1, at - colon - 1));
-    }
-  }
+  std::vector<std::string> out = flowc::dsn::written_passwords(dsn);
   if (dsn.find('=') != std::string::npos || dsn.find("://") != std::string::npos) {
     std::string parsed = parsed_password(dsn);
     if (!parsed.empty() && std::find(out.begin(), out.end(), parsed) == out.end()) out.push_back(parsed);

@@ -1,0 +1,29 @@
+// The one reading of a DSN's written passwords, shared by `flowc check`
+// (E0203) and the runtime's masking: the two can no longer disagree on
+// what counts as a password.
+#include "compiler/dsn/written_passwords.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using flowc::dsn::written_passwords;
+using V = std::vector<std::string>;
+
+TEST_CASE("written_passwords reads key/value, quoted, URI userinfo and URI query passwords as written") {
+  CHECK(written_passwords("host=db password=plain dbname=wh") == V{"plain"});
+  CHECK(written_passwords("host=db password='a b c' dbname=wh") == V{"a b c"});
+  CHECK(written_passwords("postgresql://etl:S3cr%40t@db:5432/wh") == V{"S3cr%40t"});
+  CHECK(written_passwords("postgresql://u@h/x?sslmode=require&password=q%7Ay") == V{"q%7Ay"});
+  CHECK(written_passwords("postgresql://u:SECRETPW@[::1") == V{"SECRETPW"});  // does not parse
+}
+
+TEST_CASE("written_passwords finds none where none is written, nor an empty one") {
+  CHECK(written_passwords("host=/tmp dbname=x") == V{});
+  CHECK(written_passwords("postgresql://u@h/x") == V{});
+  CHECK(written_passwords("postgresql://h:5432/x") == V{});  // a port is not a password
+  CHECK(written_passwords("host=db password= dbname=x") == V{});
+  CHECK(written_passwords("host=db password='' dbname=x") == V{});
+  CHECK(written_passwords("postgresql://u:@h/x") == V{});
+}
