@@ -37,6 +37,18 @@ const CLI::Validator kDate(
     },
     "", "date");
 
+/// `--dsn`, for the commands that run tasks: one database for every target.
+void add_dsn_option(CLI::App* cmd, std::string& dsn) {
+  cmd->add_option("--dsn", dsn, "the database for every target (overrides env())")->check(kNotEmpty);
+}
+
+/// `--state-dsn`, for every command that reads or writes run history.
+void add_state_dsn_option(CLI::App* cmd, std::string& state_dsn, const std::string& when = "") {
+  cmd->add_option("--state-dsn", state_dsn,
+                  "the state database" + when + " (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")
+      ->check(kNotEmpty);
+}
+
 /// Parses the command line and runs the command; its exit code.
 int run_command(int argc, char** argv) {
   using namespace flowc::cli;
@@ -107,8 +119,8 @@ int run_command(int argc, char** argv) {
   run_cmd->add_option("--concurrency", run.concurrency,
                       "tasks at once (default: the workflow's concurrency; 0: none here, `flowc worker` runs them)");
   run_cmd->add_flag("--dry-run", run.dry_run, "print the plan and what would run; touch nothing");
-  run_cmd->add_option("--dsn", run.dsn, "the database for every target (overrides env())")->check(kNotEmpty);
-  run_cmd->add_option("--state-dsn", run.state_dsn, "the state database (default: $FLOW_STATE_DSN, else the target)")->check(kNotEmpty);
+  add_dsn_option(run_cmd, run.dsn);
+  add_state_dsn_option(run_cmd, run.state_dsn);
 
   HistoryOptions history;
   auto* history_cmd =
@@ -118,8 +130,7 @@ int run_command(int argc, char** argv) {
   history_cmd->add_option("--since", history.since, "how far back: 30m, 24h, 7d, 1h30m")
       ->capture_default_str();
   history_cmd->add_option("--format", history.format, "human | json")->capture_default_str();
-  history_cmd->add_option("--state-dsn", history.state_dsn,
-                          "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
+  add_state_dsn_option(history_cmd, history.state_dsn);
 
   StatusOptions status;
   auto* status_cmd =
@@ -127,8 +138,7 @@ int run_command(int argc, char** argv) {
   status_cmd->add_option("run_id", status.run_id, "the run's id (from `flowc history`)")->required();
   status_cmd->add_option("path", status.path, "the project (default: .)");
   status_cmd->add_option("--format", status.format, "human | json")->capture_default_str();
-  status_cmd->add_option("--state-dsn", status.state_dsn,
-                         "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
+  add_state_dsn_option(status_cmd, status.state_dsn);
 
   ImpactOptions impact;
   auto* impact_cmd =
@@ -137,8 +147,7 @@ int run_command(int argc, char** argv) {
   impact_cmd->add_option("path", impact.path, "the project (default: .)");
   impact_cmd->add_option("--run", impact.run_id, "also mark what this run's failures made stale")->check(kNotEmpty);
   impact_cmd->add_option("--format", impact.format, "human | json")->capture_default_str();
-  impact_cmd->add_option("--state-dsn", impact.state_dsn,
-                         "the state database, with --run (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
+  add_state_dsn_option(impact_cmd, impact.state_dsn, ", with --run");
 
   RetryOptions retry;
   auto* retry_cmd = app.add_subcommand(
@@ -147,9 +156,8 @@ int run_command(int argc, char** argv) {
   retry_cmd->add_option("path", retry.path, "the project (default: .)");
   retry_cmd->add_option("--task", retry.task, "rerun this task (in any final state) and everything downstream")
       ->check(kNotEmpty);
-  retry_cmd->add_option("--dsn", retry.dsn, "the database for every target (overrides env())")->check(kNotEmpty);
-  retry_cmd->add_option("--state-dsn", retry.state_dsn,
-                        "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
+  add_dsn_option(retry_cmd, retry.dsn);
+  add_state_dsn_option(retry_cmd, retry.state_dsn);
 
   BackfillOptions backfill;
   auto* backfill_cmd = app.add_subcommand("backfill", "one run per ds from --from to --to, oldest first");
@@ -163,9 +171,8 @@ int run_command(int argc, char** argv) {
   backfill_cmd->add_flag("--force", backfill.force, "also rerun days whose latest run succeeded");
   backfill_cmd->add_option("--env", backfill.selection.env, "the environment (default: production)")
       ->check(kNotEmpty);
-  backfill_cmd->add_option("--dsn", backfill.dsn, "the database for every target (overrides env())")->check(kNotEmpty);
-  backfill_cmd->add_option("--state-dsn", backfill.state_dsn,
-                           "the state database (default: $FLOW_STATE_DSN, else the target)")->check(kNotEmpty);
+  add_dsn_option(backfill_cmd, backfill.dsn);
+  add_state_dsn_option(backfill_cmd, backfill.state_dsn);
 
   ScheduleOptions schedule;
   auto* schedule_cmd = app.add_subcommand(
@@ -180,13 +187,11 @@ int run_command(int argc, char** argv) {
       "worker", "claim and run ready tasks of any running run in the state database, until SIGINT or SIGTERM");
   worker_cmd->add_option("path", worker.path, "the project: command tasks run here, logs go to .flow/logs (default: .)");
   worker_cmd->add_option("--slots", worker.slots, "tasks at once")->capture_default_str()->check(CLI::Range(1u, 1024u));
-  worker_cmd->add_option("--dsn", worker.dsn, "the database for every target (overrides env())")->check(kNotEmpty);
-  worker_cmd->add_option("--state-dsn", worker.state_dsn,
-                         "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
+  add_dsn_option(worker_cmd, worker.dsn);
+  add_state_dsn_option(worker_cmd, worker.state_dsn);
   schedule_cmd->add_flag("--once", schedule.once, "create and drive the runs owed now, then exit");
-  schedule_cmd->add_option("--dsn", schedule.dsn, "the database for every target (overrides env())")->check(kNotEmpty);
-  schedule_cmd->add_option("--state-dsn", schedule.state_dsn,
-                           "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
+  add_dsn_option(schedule_cmd, schedule.dsn);
+  add_state_dsn_option(schedule_cmd, schedule.state_dsn);
 
   CutoverOptions cutover;
   auto* cutover_cmd =
@@ -194,8 +199,7 @@ int run_command(int argc, char** argv) {
   cutover_cmd->add_option("workflow", cutover.workflow, "the workflow")->required();
   cutover_cmd->add_option("path", cutover.path, "the project (default: .)");
   cutover_cmd->add_option("--format", cutover.format, "human | json")->capture_default_str();
-  cutover_cmd->add_option("--state-dsn", cutover.state_dsn,
-                          "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
+  add_state_dsn_option(cutover_cmd, cutover.state_dsn);
 
   OpsOptions ops;
   auto* ops_cmd = app.add_subcommand(
@@ -204,8 +208,7 @@ int run_command(int argc, char** argv) {
   ops_cmd->add_option("--workflow", ops.workflow, "only this workflow")->check(kNotEmpty);
   ops_cmd->add_option("--since", ops.since, "how far back: 7d, 30d, 24h")->capture_default_str();
   ops_cmd->add_option("--format", ops.format, "human | json")->capture_default_str();
-  ops_cmd->add_option("--state-dsn", ops.state_dsn,
-                      "the state database (default: $FLOW_STATE_DSN, else the target, else .flow/pg)")->check(kNotEmpty);
+  add_state_dsn_option(ops_cmd, ops.state_dsn);
 
   std::string db_path = ".";
   auto* db_cmd = app.add_subcommand("db", "the private local PostgreSQL cluster (.flow/pg)");
