@@ -24,6 +24,7 @@
 #include "cli/run_databases.h"
 #include "cli/state_database.h"
 #include "compiler/lower/lower.h"
+#include "compiler/plan/ds.h"
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
 #include "runtime/connect/secrets.h"
@@ -39,46 +40,27 @@ using std::chrono::sys_days;
 /// The most days one backfill covers: 100 years, leap days included.
 constexpr int64_t kMaxBackfillDays = 36525;
 
-std::optional<sys_days> parse_day(const std::string& text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!ymd.ok()) return std::nullopt;
-  return sys_days{ymd};
-}
-
-std::string day_text(sys_days day) {
-  std::chrono::year_month_day ymd{day};
-  return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
-}
-
 }  // namespace
 
 int run_backfill(const BackfillOptions& options) {
-  std::optional<sys_days> from = parse_day(options.from);
-  std::optional<sys_days> to = parse_day(options.to);
-  if (!from || !to) {
-    const std::string& bad = !from ? options.from : options.to;
-    print_error(fmt::format("{} `{}` is not a date (expected YYYY-MM-DD)", !from ? "--from" : "--to", bad));
-    return kExitUsage;
-  }
-  if (*to < *from) {
+  // The flags' date check has passed both.
+  const sys_days from = plan::parse_ds(options.from).value();
+  const sys_days to = plan::parse_ds(options.to).value();
+  if (to < from) {
     print_error(fmt::format("--to {} is before --from {}: the range is backwards", options.to, options.from));
     return kExitUsage;
   }
   // A bound before anything is allocated or compiled per day: a typo such as
   // --from 0026-11-01 would otherwise lower millions of plans before the first
   // run starts (and hold them all).
-  const auto span = (*to - *from).count() + 1;
+  const auto span = (to - from).count() + 1;
   if (span > kMaxBackfillDays) {
     print_error(fmt::format("--from {} --to {} is {} days: a backfill covers at most {} days (100 years)",
                             options.from, options.to, span, kMaxBackfillDays));
     return kExitUsage;
   }
   std::vector<std::string> days;
-  for (sys_days day = *from; day <= *to; day += std::chrono::days{1}) days.push_back(day_text(day));
+  for (sys_days day = from; day <= to; day += std::chrono::days{1}) days.push_back(plan::ds_text(day));
 
   // The project is compiled once; the first day's plan checks the workflow
   // and the env, and each later day is lowered from the same compilation

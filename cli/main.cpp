@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/lower/lower.h"
+#include "compiler/plan/ds.h"
 
 namespace {
 
@@ -31,7 +32,7 @@ const CLI::Validator kNotEmpty(
 /// is no year 0; PostgreSQL rejects it).
 const CLI::Validator kDate(
     [](std::string& value) {
-      return flowc::lower::is_valid_date(value)
+      return flowc::plan::parse_ds(value)
                  ? std::string()
                  : "not a date: \"" + value + "\" (write YYYY-MM-DD, years 0001 to 9999)";
     },

@@ -8,6 +8,7 @@
 
 #include "cli/load.h"
 #include "compiler/lower/lower.h"
+#include "compiler/plan/ds.h"
 
 namespace flowc::cli {
 
@@ -21,8 +22,7 @@ bool may_execute(const plan::Plan& plan) {
 std::string default_ds() {
   using namespace std::chrono;
   auto yesterday = floor<days>(system_clock::now()) - days{1};
-  year_month_day ymd{yesterday};
-  return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
+  return plan::ds_text(yesterday);
 }
 
 std::optional<LoadedPlan> load_plan(const PlanSelection& selection, int& exit_code) {

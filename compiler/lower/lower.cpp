@@ -9,6 +9,7 @@
 #include "compiler/lower/context.h"
 #include "compiler/lower/impact.h"
 #include "compiler/lower/metrics.h"
+#include "compiler/plan/ds.h"
 #include "compiler/plan/json.h"
 #include "compiler/plan/text.h"
 
@@ -134,25 +135,10 @@ void lower_alerts(const model::Model& model, const model::Workflow& workflow, pl
 
 }  // namespace
 
-bool is_valid_date(const std::string& text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (text[i] < '0' || text[i] > '9') return false;
-  }
-  int year = std::stoi(text.substr(0, 4));
-  int month = std::stoi(text.substr(5, 2));
-  int day = std::stoi(text.substr(8, 2));
-  // Year 0 does not exist (1 BC precedes AD 1): PostgreSQL rejects 0000-01-01.
-  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-}
-
 std::string check_options(const model::Model& model, model::WorkflowId workflow_id,
                           const LowerOptions& options) {
   const model::Workflow& workflow = model.workflow(workflow_id);
-  if (!is_valid_date(options.ds)) {
+  if (!plan::parse_ds(options.ds)) {
     return fmt::format("--ds `{}` is not a date: write YYYY-MM-DD, such as 2026-11-24", options.ds);
   }
   if (!options.env.empty()) {

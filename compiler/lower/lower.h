@@ -28,10 +28,6 @@ struct LowerOptions {
   std::string root;
 };
 
-/// True when `text` is a real calendar date written YYYY-MM-DD, of the years
-/// 0001 to 9999 (there is no year 0).
-bool is_valid_date(const std::string& text);
-
 /// Checks `options` against the workflow: `ds` a real date, `env` one of the
 /// target's environments, every param without a default given a value.
 /// Returns "" when lowering may proceed, else one line saying what is wrong.

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "compiler/lower/context.h"
+#include "compiler/plan/ds.h"
 
 namespace flowc::lower {
 
@@ -42,20 +43,7 @@ std::string sql_type_of(model::TypeKind type) {
   }
 }
 
-// Howard Hinnant's civil_from_days: exact for every date the language can write.
-std::string date_text(int64_t days) {
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
-}
+std::string date_text(int64_t days) { return plan::ds_text(std::chrono::sys_days{std::chrono::days{days}}); }
 
 const ParamValue* Context::param(std::string_view name) const {
   for (const ParamValue& p : params) {

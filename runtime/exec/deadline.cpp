@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
-
 #include "compiler/cron/cron.h"
+#include "compiler/plan/ds.h"
 
 namespace flowc::runtime::exec {
 namespace {
@@ -14,16 +13,6 @@ using std::chrono::hours;
 using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::sys_seconds;
-
-std::optional<std::chrono::year_month_day> parse_date(const std::string& text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return std::nullopt;
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!ymd.ok()) return std::nullopt;
-  return ymd;
-}
 
 /// A spec that fires once a day at hh:mm.
 cron::CronSpec daily_at(int64_t hour, int64_t minute) {
@@ -59,10 +48,10 @@ std::optional<Clock::time_point> run_deadline(const plan::Plan& plan) {
   if (!plan.deadline_seconds) return std::nullopt;
   int64_t time_of_day = *plan.deadline_seconds;
   if (time_of_day < 0 || time_of_day >= 24 * 3600) return std::nullopt;
-  std::optional<std::chrono::year_month_day> ds = parse_date(plan.ds);
+  std::optional<sys_days> ds = plan::parse_ds(plan.ds);
   if (!ds) return std::nullopt;
   const std::string zone = plan.time_zone.empty() ? "UTC" : plan.time_zone;
-  std::optional<sys_seconds> day_after = local_midnight(sys_days{*ds} + days{1}, zone);
+  std::optional<sys_seconds> day_after = local_midnight(*ds + days{1}, zone);
   if (!day_after) return std::nullopt;
 
   sys_seconds fire = *day_after;

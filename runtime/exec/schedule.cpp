@@ -1,8 +1,7 @@
 #include "runtime/exec/schedule.h"
 
-#include <fmt/format.h>
-
 #include "compiler/cron/cron.h"
+#include "compiler/plan/ds.h"
 
 namespace flowc::runtime::exec {
 
@@ -33,9 +32,7 @@ std::optional<ScheduledRun> latest_scheduled_run(const std::string& schedule, co
   if (!began) return std::nullopt;
   std::optional<std::chrono::sys_days> day = cron::local_day(zone, *began);
   if (!day) return std::nullopt;
-  std::chrono::year_month_day ds{*day};
-  return ScheduledRun{Clock::time_point{*fire},
-                      fmt::format("{:04}-{:02}-{:02}", int(ds.year()), unsigned(ds.month()), unsigned(ds.day()))};
+  return ScheduledRun{Clock::time_point{*fire}, plan::ds_text(*day)};
 }
 
 std::optional<Clock::time_point> next_fire_after(const std::string& schedule, const std::string& time_zone,
