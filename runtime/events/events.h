@@ -78,6 +78,10 @@ class RunObserver {
   virtual ~RunObserver() = default;
   virtual void on_run_started(int64_t run_id, const plan::Plan& plan) {}
   virtual void on_task(const TaskEvent& event) {}
+  /// The run was asked to stop (Ctrl-C, SIGTERM): the attempts in progress
+  /// are being cancelled and recorded, which may take a while. Called once,
+  /// on the thread that asked.
+  virtual void on_run_stopping() {}
   virtual void on_run_finished(const RunSummary& summary) {}
 };
 

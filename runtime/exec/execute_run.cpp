@@ -250,7 +250,10 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   shared.settled(options.kept.size());
   // A cancellation (Ctrl-C) stops the run without a fatal error: what it
   // leaves unfinished fails the run; what had already finished stands.
-  std::stop_callback on_cancel(request.cancel, [&pool] { pool.stop(); });
+  std::stop_callback on_cancel(request.cancel, [&pool, &request] {
+    pool.stop();
+    if (request.observer) request.observer->on_run_stopping();
+  });
   Lateness lateness(shared, store, options);
 
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;

@@ -97,6 +97,12 @@ void LiveView::on_task(const TaskEvent& event) {
   }
 }
 
+void LiveView::on_run_stopping() {
+  std::lock_guard lock(mutex_);
+  stop_requested_ = true;
+  if (!finished_) draw_locked();
+}
+
 void LiveView::on_run_finished(const RunSummary& summary) {
   stop_ticker();
   std::lock_guard lock(mutex_);
@@ -137,7 +143,9 @@ std::vector<std::string> LiveView::frame_locked(bool color) const {
   const size_t columns = std::max<size_t>(options_.columns, 20);
   std::vector<std::string> lines;
 
-  std::string status = finished_ ? std::string(to_string(status_)) : "running";
+  std::string status = finished_          ? std::string(to_string(status_))
+                       : stop_requested_ ? "stopping: recording the attempts (interrupt again to exit at once)"
+                                         : "running";
   lines.push_back(cut(fmt::format("{} run {} ds {}  {}  {}", workflow_, run_id_, ds_, status,
                                   elapsed(run_started_, now)),
                       columns - 1));

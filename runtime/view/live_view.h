@@ -38,6 +38,7 @@ class LiveView final : public RunObserver {
 
   void on_run_started(int64_t run_id, const plan::Plan& plan) override;
   void on_task(const TaskEvent& event) override;
+  void on_run_stopping() override;
   void on_run_finished(const RunSummary& summary) override;
 
   /// The lines of the frame as it would be drawn now, without colour.
@@ -66,6 +67,7 @@ class LiveView final : public RunObserver {
   bool stopping_ = false;
   bool dirty_ = false;
   bool finished_ = false;
+  bool stop_requested_ = false;  // on_run_stopping: the header says so until the end
   size_t drawn_lines_ = 0;
   Clock::time_point last_draw_;
   int64_t run_id_ = 0;

@@ -33,6 +33,7 @@ std::string PlainView::task_name(uint32_t task) const {
 void PlainView::on_run_started(int64_t run_id, const plan::Plan& plan) {
   std::lock_guard lock(mutex_);
   workflow_ = plan.workflow;
+  run_id_ = run_id;
   tasks_.clear();
   for (const plan::Task& task : plan.tasks) tasks_.push_back(task.name);
   last_.assign(tasks_.size(), Last{});
@@ -82,6 +83,14 @@ void PlainView::on_task(const TaskEvent& event) {
       break;
   }
   write(event.at, workflow_ + " " + task_name(event.task) + " " + what);
+}
+
+void PlainView::on_run_stopping() {
+  std::lock_guard lock(mutex_);
+  const std::string run = for_worker_ ? workflow_ : fmt::format("{} run {}", workflow_, run_id_);
+  write(now_(), fmt::format("{} stopping: cancelling the attempts in progress and recording them as failed "
+                            "(interrupt again to exit at once)",
+                            run));
 }
 
 void PlainView::on_run_finished(const RunSummary& summary) {

@@ -29,6 +29,7 @@ class PlainView final : public RunObserver {
 
   void on_run_started(int64_t run_id, const plan::Plan& plan) override;
   void on_task(const TaskEvent& event) override;
+  void on_run_stopping() override;
   void on_run_finished(const RunSummary& summary) override;
 
  private:
@@ -41,6 +42,7 @@ class PlainView final : public RunObserver {
   bool for_worker_;
   std::string workflow_;  // what starts each task line: the workflow, and the run for a worker
   std::vector<std::string> tasks_;
+  int64_t run_id_ = 0;
   struct Last {
     TaskState state = TaskState::Pending;
     std::string message;

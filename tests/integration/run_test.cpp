@@ -191,6 +191,8 @@ workflow hold {
   ::kill(run.pid, SIGINT);
   int code = run.wait();
   CHECK(code == 128 + SIGINT);  // died of the signal, as a shell loop around it expects
+  CHECK(contains(run.output(), " stopping: cancelling the attempts in progress and recording them as failed "
+                               "(interrupt again to exit at once)\n"));  // what the first one said
   CHECK(contains(run.output(), "flowc: interrupted again: exiting at once (killed 1 running command); what was "
                                "not recorded is finished by `flowc retry` or the scheduler, as after a crash\n"));
   pid_t command = 0;

@@ -286,3 +286,34 @@ TEST_CASE("the summary says when an alert reached no channel") {
   CHECK(out.str().find("1 warning; alerts: 1 sent, 2 suppressed, 1 not delivered (every channel failed)\n") !=
         std::string::npos);
 }
+
+TEST_CASE("a run asked to stop says so, and how not to wait for it, in both views") {
+  ::setenv("NO_COLOR", "1", 1);
+  std::ostringstream plain_out;
+  view::PlainView plain(plain_out, [] { return kStart + 5s; });
+  plan::Plan p = make_plan();
+  plain.on_run_started(12, p);
+  plain.on_run_stopping();
+  CHECK(plain_out.str() ==
+        "2026-11-24T07:00:05Z daily_kpi run 12 started (ds 2026-11-24, 3 tasks)\n"
+        "2026-11-24T07:00:05Z daily_kpi run 12 stopping: cancelling the attempts in progress and recording them "
+        "as failed (interrupt again to exit at once)\n");
+
+  std::ostringstream live_out;
+  Clock::time_point now = kStart;
+  view::LiveViewOptions options;
+  options.min_interval = 0ms;
+  options.ticker = false;
+  options.columns = 200;
+  options.now = [&] { return now; };
+  view::LiveView live(live_out, options);
+  live.on_run_started(12, p);
+  now = kStart + 7s;
+  live.on_run_stopping();
+  CHECK(live.frame().front() ==
+        "daily_kpi run 12 ds 2026-11-24  stopping: recording the attempts (interrupt again to exit at once)  7s");
+  CHECK(live_out.str().find("stopping: recording the attempts") != std::string::npos);  // drawn at once
+  live.on_run_finished(failed_summary());
+  CHECK(live.frame().front() == "daily_kpi run 12 ds 2026-11-24  failed  1m05s");
+  ::unsetenv("NO_COLOR");
+}
