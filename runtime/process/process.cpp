@@ -146,7 +146,12 @@ int kill_child_groups() {
     return false;
   });
   int killed = 0;
-  for (pid_t leader : leaders) killed += ::kill(-leader, SIGKILL) == 0 ? 1 : 0;
+  for (pid_t leader : leaders) {
+    // A command that has just exited (a zombie not yet reaped) may have left
+    // processes in its group: they are killed, but it is not counted.
+    bool live = group_running(leader);
+    if (::kill(-leader, SIGKILL) == 0 && live) ++killed;
+  }
   return killed;
 }
 

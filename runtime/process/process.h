@@ -63,7 +63,7 @@ ProcessResult run_process(const ProcessOptions& options);
 /// groups. For an exit that cannot wait for run_process to end them (a
 /// second Ctrl-C): they are in groups of their own, so the terminal's
 /// Ctrl-C never reaches them, and without this they would outlive flowc.
-/// Returns how many groups it killed.
+/// Returns how many of those groups had a process that was not a zombie.
 int kill_child_groups();
 
 /// The current process's environment as KEY=VALUE entries.
