@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <stop_token>
 #include <syncstream>
 
 #include "cli/commands.h"
@@ -99,6 +100,12 @@ int run_worker(const WorkerOptions& options) {
               << (request.slots == 1 ? " slot" : " slots")
               << " is claiming tasks; SIGINT or SIGTERM lets the attempts in progress finish, then exits\n";
   };
+  // Said at once: the attempts in progress may take long to finish.
+  std::stop_callback on_drain(request.drain, [&request] {
+    std::cerr << "flowc: worker " << request.worker
+              << " stopping: claiming nothing more, letting the attempts in progress finish "
+                 "(interrupt again to exit at once)\n";
+  });
   runtime::exec::WorkerResult result = runtime::exec::serve(request);
   if (!result.ok) {
     print_error(runtime::without_passwords(result.message, state->dsn));

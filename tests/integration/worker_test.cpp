@@ -150,6 +150,8 @@ TEST_CASE("worker: SIGTERM lets the attempt in progress finish and be recorded, 
   ::kill(worker.pid, SIGTERM);
   CHECK(worker.wait() == 0);
   INFO(worker.output());
+  CHECK(worker.output().find(" stopping: claiming nothing more, letting the attempts in progress finish "
+                             "(interrupt again to exit at once)\n") != std::string::npos);
   // The sleeping task finished under the draining worker; nothing new was claimed.
   CHECK(query_one(dsn, "select t.state from flow.task_runs t join flow.runs r on r.id = t.run_id "
                        "where r.ds = '2026-11-02' and t.task = 'wide_0'") == "succeeded");
