@@ -121,6 +121,7 @@ int run_backfill(const BackfillOptions& options) {
   bool terminal = ::isatty(STDERR_FILENO) != 0 && term != nullptr && std::string_view(term) != "dumb";
   BackfillProgress progress(std::cerr, terminal, shape.workflow, plan_days);
   Interrupts interrupts;
+  std::stop_callback on_interrupt(interrupts.token(), [&progress] { progress.stopping(); });
   const std::string root = first->root;
   const uint32_t runs_at_once = std::max<uint32_t>(options.concurrency, 1);
 

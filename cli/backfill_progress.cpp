@@ -80,6 +80,16 @@ void BackfillProgress::finished(size_t day, bool succeeded, int64_t run_id, cons
                  : fmt::format("backfill {} {} failed ({}{}): {}", workflow_, d.ds, run, took, reason));
 }
 
+void BackfillProgress::stopping() {
+  std::lock_guard lock(mutex_);
+  const std::string line = fmt::format(
+      "backfill {} stopping: cancelling the runs in progress and recording them as failed; no new day starts "
+      "(interrupt again to exit at once)",
+      workflow_);
+  if (terminal_) out_ << "\r\033[K" << line << '\n';  // above the bar, which is drawn again below it
+  show(line);
+}
+
 void BackfillProgress::done() {
   std::lock_guard lock(mutex_);
   if (terminal_) out_ << "\r\033[K" << bar() << '\n' << std::flush;

@@ -32,6 +32,8 @@ class BackfillProgress {
   void started(size_t day);
   void run_created(size_t day, int64_t run_id);
   void finished(size_t day, bool succeeded, int64_t run_id, const std::string& reason);
+  /// Says, at once, that an interrupt is stopping the backfill.
+  void stopping();
   /// Ends the bar's line.
   void done();
   /// Prints the summary; true when every day succeeded or was skipped.

@@ -80,6 +80,8 @@ void interrupted_then_restarted(int signal) {
   if (signal == SIGINT) {
     CHECK(code == 1);
     CHECK(contains(first.output(), "interrupted"));
+    CHECK(contains(first.output(), "backfill b stopping: cancelling the runs in progress and recording them as "
+                                   "failed; no new day starts (interrupt again to exit at once)\n"));
     CHECK(contains(first.output(), "not run"));
     // Ctrl-C stopped the running runs and recorded them.
     CHECK(query_one(dsn, "select count(*) from flow.runs where status = 'running'") == "0");
