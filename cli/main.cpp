@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/lower/lower.h"
+#include "compiler/model/model.h"
 #include "compiler/plan/ds.h"
 
 namespace {
@@ -118,7 +119,8 @@ int run_command(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "compile, then execute one run of a workflow");
   add_selection(run_cmd, run.selection, true);
   run_cmd->add_option("--concurrency", run.concurrency,
-                      "tasks at once (default: the workflow's concurrency; 0: none here, `flowc worker` runs them)");
+                      "tasks at once, 0 to 1024 (default: the workflow's concurrency; 0: none here, `flowc worker` runs them)")
+      ->check(CLI::Range(0u, flowc::model::kMaxConcurrency));
   run_cmd->add_flag("--dry-run", run.dry_run, "print the plan and what would run; touch nothing");
   add_dsn_option(run_cmd, run.dsn);
   add_state_dsn_option(run_cmd, run.state_dsn);
@@ -181,13 +183,16 @@ int run_command(int argc, char** argv) {
   schedule_cmd->add_option("path", schedule.path, "the project (default: .)");
   schedule_cmd->add_option("--env", schedule.env, "the environment (default: production)")->check(kNotEmpty);
   schedule_cmd->add_option("--concurrency", schedule.concurrency,
-                           "tasks at once per run (default: the workflow's; 0: none here, `flowc worker` runs them)");
+                           "tasks at once per run, 0 to 1024 (default: the workflow's; 0: none here, `flowc worker` runs them)")
+      ->check(CLI::Range(0u, flowc::model::kMaxConcurrency));
 
   WorkerOptions worker;
   auto* worker_cmd = app.add_subcommand(
       "worker", "claim and run ready tasks of any running run in the state database, until SIGINT or SIGTERM");
   worker_cmd->add_option("path", worker.path, "the project: command tasks run here, logs go to .flow/logs (default: .)");
-  worker_cmd->add_option("--slots", worker.slots, "tasks at once")->capture_default_str()->check(CLI::Range(1u, 1024u));
+  worker_cmd->add_option("--slots", worker.slots, "tasks at once, 1 to 1024")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, flowc::model::kMaxConcurrency));
   add_dsn_option(worker_cmd, worker.dsn);
   add_state_dsn_option(worker_cmd, worker.state_dsn);
   schedule_cmd->add_flag("--once", schedule.once, "create and drive the runs owed now, then exit");
@@ -302,7 +307,15 @@ int main(int argc, char** argv) {
   // full disk, a closed pipe) must not end in exit 0 with the result lost.
   CheckedOutput out(STDOUT_FILENO, ::isatty(STDOUT_FILENO) == 1);
   std::streambuf* previous = std::cout.rdbuf(&out);
-  int exit_code = run_command(argc, argv);
+  int exit_code = kExitUsage;
+  try {
+    exit_code = run_command(argc, argv);
+  } catch (const std::exception& e) {
+    // Every command reports its own failures; what reaches here is the
+    // system refusing a resource (a thread, memory). One line and exit 2
+    // instead of an abort; a run left behind is finished by `flowc retry`.
+    std::cerr << "flowc: " << e.what() << "\n";
+  }
   std::cout.flush();
   std::cout.rdbuf(previous);
   if (out.error() != 0) {

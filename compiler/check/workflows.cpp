@@ -45,10 +45,15 @@ void Checker::check_workflow(uint32_t index) {
   }
   if (TermId concurrency = attr_term(s, attrs, "concurrency");
       concurrency.valid() && term(concurrency).kind == Kind::Int) {
-    if (term(concurrency).int_value < 1) {
-      diags.report(DiagKind::TypeMismatch, term(concurrency).range, "`concurrency` must be at least 1");
+    // Each task at once is an executor with its own thread and connections
+    // (a PostgreSQL server allows 100 by default): the bound that `worker
+    // --slots` and `run --concurrency` have too.
+    if (term(concurrency).int_value < 1 || term(concurrency).int_value > model::kMaxConcurrency) {
+      diags.report(DiagKind::TypeMismatch, term(concurrency).range,
+                   "`concurrency` must be from 1 to " + std::to_string(model::kMaxConcurrency) +
+                       ": each task at once is an executor with its own database connections");
     } else {
-      wf.concurrency = static_cast<uint32_t>(std::min<int64_t>(term(concurrency).int_value, UINT32_MAX));
+      wf.concurrency = static_cast<uint32_t>(term(concurrency).int_value);
     }
   }
   if (TermId replaces = attr_term(s, attrs, "replaces");

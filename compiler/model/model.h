@@ -201,6 +201,10 @@ struct Param {
   TermId default_term;                // the default, resolved (invalid: none)
 };
 
+/// The most tasks of one run at once, and the most slots of a worker: each
+/// is an executor with its own thread and database connections.
+constexpr uint32_t kMaxConcurrency = 1024;
+
 struct Workflow {
   SymbolId symbol;
   std::string name;

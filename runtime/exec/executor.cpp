@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <pqxx/pqxx>
+#include <system_error>
 #include <thread>
 
 #include "runtime/connect/connect.h"
@@ -419,11 +420,23 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
 
 ExecutorThreads::ExecutorThreads(ExecutorPool& pool, const std::string& worker, uint32_t count)
     : heartbeat_([&pool](std::stop_token stop) { run_heartbeat(pool, stop); }) {
-  for (uint32_t i = 0; i < count; ++i)
-    executors_.emplace_back([&pool, name = fmt::format("{}:{}", worker, i)] {
-      Executor executor(pool, name);
-      executor.run();
-    });
+  executors_.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    try {
+      executors_.emplace_back([&pool, name = fmt::format("{}:{}", worker, i)] {
+        Executor executor(pool, name);
+        executor.run();
+      });
+    } catch (const std::system_error&) {
+      // The system will not start another thread (a limit on processes or
+      // memory). The run goes on with the executors it has; with none, the
+      // caller says why (a std::thread left joinable would abort instead).
+      if (!executors_.empty()) break;
+      heartbeat_.request_stop();
+      heartbeat_.join();
+      throw;
+    }
+  }
 }
 
 void ExecutorThreads::join() {

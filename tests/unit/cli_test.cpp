@@ -373,3 +373,18 @@ TEST_CASE("schedule --once that cannot reach the state database is exit 2, on st
   CHECK(r.err.find("trying again") == std::string::npos);
 }
 
+
+TEST_CASE("tasks at once are bounded on every command, as in the language: one line and exit 2") {
+  std::string project = copy_example("concurrency").string();
+  Result run = flowc("run " + project + " --dry-run --concurrency 1025");
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "flowc: --concurrency: Value 1025 not in range 0 to 1024\n");
+  CHECK(flowc("run " + project + " --dry-run --concurrency 1024").exit_code == 0);
+  CHECK(flowc("run " + project + " --dry-run --concurrency 0").exit_code == 0);
+  Result schedule = flowc("schedule " + project + " --once --concurrency 5000");
+  CHECK(schedule.exit_code == 2);
+  CHECK(schedule.err == "flowc: --concurrency: Value 5000 not in range 0 to 1024\n");
+  Result worker = flowc("worker " + project + " --slots 1025");
+  CHECK(worker.exit_code == 2);
+  CHECK(worker.err == "flowc: --slots: Value 1025 not in range 1 to 1024\n");
+}
