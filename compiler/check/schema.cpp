@@ -56,7 +56,7 @@ constexpr AttributeSpec kWorkflow[] = {
      "When runs start: `cron(\"0 7 * * *\", tz = \"Europe/Berlin\")`."},
     {"deadline", scalar(K::Time), false, "",
      "Time of day (in the schedule's time zone) by which a run must end."},
-    {"concurrency", scalar(K::Int), false, "4", "Tasks run at once."},
+    {"concurrency", scalar(K::Int), false, "4", "Tasks run at once, 1 to 1024."},
     {"replaces", scalar(K::Legacy), false, "", "The legacy job this workflow migrates."},
     {"stage", scalar(K::Stage), false, "model", "`model`, `mirror` or `production`."},
     {"cutover_after", scalar(K::Int), false, "3", "Clean mirror runs needed before production."},
