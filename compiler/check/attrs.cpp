@@ -88,6 +88,13 @@ TermId Checker::attr_term(const Scope& s, const Attrs& attrs, std::string_view n
   return value;
 }
 
+std::optional<int64_t> Checker::within(TermId id, int64_t low, int64_t high, const std::string& rule) {
+  const int64_t value = term(id).int_value;
+  if (value >= low && value <= high) return value;
+  diags.report(DiagKind::TypeMismatch, term(id).range, rule);
+  return std::nullopt;
+}
+
 void Checker::check_members(const Scope& s, const syntax::Block& block) {
   const syntax::SyntaxTree& t = tree(s.tree);
   std::string_view kind_name = syntax::block_kind_name(block.kind);

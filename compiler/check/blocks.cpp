@@ -57,8 +57,13 @@ model::RetryPolicy Checker::to_retry(TermId id) {
   retry.range = t.range;
   std::span<const TermId> args = operands(id);
   if (t.kind != Kind::Call || t.text != "retry" || args.size() != 3) return retry;
+  // A retry loop is bounded: a mistyped count must not become a billion
+  // attempts against the database.
   if (term(args[0]).kind == Kind::Int)
-    retry.attempts = static_cast<uint32_t>(std::max<int64_t>(0, term(args[0]).int_value));
+    retry.attempts = static_cast<uint32_t>(
+        within(args[0], 0, model::kMaxRetries,
+               "`retry` allows at most " + std::to_string(model::kMaxRetries) + " retries after the first attempt")
+            .value_or(0));
   const model::Term& backoff = term(args[1]);
   std::span<const TermId> b = operands(args[1]);
   if (backoff.kind == Kind::Call && backoff.text == "exponential" && b.size() == 2) {

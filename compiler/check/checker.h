@@ -20,6 +20,10 @@
 
 namespace flowc::check {
 
+/// E0201 for a workflow's or a task's `timeout` of 0s, which would read as
+/// "no time at all" but, as 0 is the model's "none", run without a limit.
+inline constexpr const char* kTimeoutRule = "`timeout` must be at least 1s (leave it out for no limit)";
+
 using model::SymbolId;
 using model::TaskId;
 using model::TermId;
@@ -266,6 +270,9 @@ class Checker {
   TermId attr_term(const Scope& s, const Attrs& attrs, std::string_view name);
   /// E0103 for params, expectations and blocks where they are not allowed.
   void check_members(const Scope& s, const syntax::Block& block);
+  /// The value of Int or Duration term `id` when it lies in [low, high];
+  /// else E0201 at it saying `rule`, and nullopt.
+  std::optional<int64_t> within(TermId id, int64_t low, int64_t high, const std::string& rule);
 
   // --- blocks.cpp: project, targets, routes, legacy jobs ----------------
   /// The project block (or its defaults).

@@ -73,7 +73,7 @@ constexpr AttributeSpec kSource[] = {
     {"ready", scalar(K::Expectation), false, "none (assumed ready)",
      "Condition over metrics that must hold before dependents start."},
     {"wait", scalar(K::Duration), false, "1h", "How long to wait for `ready` before the run fails."},
-    {"poll", scalar(K::Duration), false, "1m", "How often `ready` is checked while waiting."},
+    {"poll", scalar(K::Duration), false, "1m", "How often `ready` is checked while waiting (at least 1s)."},
 };
 
 constexpr AttributeSpec kTask[] = {

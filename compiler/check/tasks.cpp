@@ -100,7 +100,7 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
   node.timeout_seconds = wf.timeout_seconds;
   if (TermId timeout = attr_term(s, attrs, "timeout");
       timeout.valid() && term(timeout).kind == Kind::Duration) {
-    node.timeout_seconds = term(timeout).int_value;
+    node.timeout_seconds = within(timeout, 1, INT64_MAX, kTimeoutRule).value_or(node.timeout_seconds);
   }
   node.retry = wf.retry_policy;
   if (TermId retry = attr_term(s, attrs, "retry"); retry.valid() && term(retry).kind == Kind::Call) {

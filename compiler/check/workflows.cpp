@@ -48,13 +48,10 @@ void Checker::check_workflow(uint32_t index) {
     // Each task at once is an executor with its own thread and connections
     // (a PostgreSQL server allows 100 by default): the bound that `worker
     // --slots` and `run --concurrency` have too.
-    if (term(concurrency).int_value < 1 || term(concurrency).int_value > model::kMaxConcurrency) {
-      diags.report(DiagKind::TypeMismatch, term(concurrency).range,
-                   "`concurrency` must be from 1 to " + std::to_string(model::kMaxConcurrency) +
-                       ": each task at once is an executor with its own database connections");
-    } else {
-      wf.concurrency = static_cast<uint32_t>(term(concurrency).int_value);
-    }
+    if (auto n = within(concurrency, 1, model::kMaxConcurrency,
+                        "`concurrency` must be from 1 to " + std::to_string(model::kMaxConcurrency) +
+                            ": each task at once is an executor with its own database connections"))
+      wf.concurrency = static_cast<uint32_t>(*n);
   }
   if (TermId replaces = attr_term(s, attrs, "replaces");
       replaces.valid() && term(replaces).kind == Kind::Ref) {
@@ -85,7 +82,7 @@ void Checker::check_workflow(uint32_t index) {
   }
   if (TermId timeout = attr_term(s, attrs, "timeout");
       timeout.valid() && term(timeout).kind == Kind::Duration) {
-    site.timeout_seconds = term(timeout).int_value;
+    site.timeout_seconds = within(timeout, 1, INT64_MAX, kTimeoutRule).value_or(0);
   }
   for (model::Param& param : model.workflows[index].params) {
     if (!param.default_value) continue;
@@ -140,7 +137,9 @@ void Checker::check_source(const Scope& s, const Attrs& attrs, model::Node& node
     node.wait_seconds = term(wait).int_value;
   }
   if (TermId poll = attr_term(s, attrs, "poll"); poll.valid() && term(poll).kind == Kind::Duration) {
-    node.poll_seconds = term(poll).int_value;
+    node.poll_seconds = within(poll, 1, INT64_MAX,
+                               "`poll` must be at least 1s: each poll is a query against the source's database")
+                            .value_or(node.poll_seconds);
   }
 }
 

@@ -204,6 +204,8 @@ struct Param {
 /// The most tasks of one run at once, and the most slots of a worker: each
 /// is an executor with its own thread and database connections.
 constexpr uint32_t kMaxConcurrency = 1024;
+/// The most retries a `retry(...)` policy may ask for.
+constexpr uint32_t kMaxRetries = 100;
 
 struct Workflow {
   SymbolId symbol;
