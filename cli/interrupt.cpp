@@ -33,7 +33,8 @@ extern "C" void on_signal(int signal) {
 [[noreturn]] void exit_at_once(int signal) {
   int groups = runtime::kill_child_groups();
   std::string line = "flowc: interrupted again: exiting at once";
-  if (groups > 0) line += " (killed " + std::to_string(groups) + (groups == 1 ? " running command" : " running commands") + ")";
+  if (groups > 0)
+    line += " (killed " + std::to_string(groups) + (groups == 1 ? " running command)" : " running commands)");
   line += "; what was not recorded is finished by `flowc retry` or the scheduler, as after a crash\n";
   [[maybe_unused]] ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
   std::signal(signal, SIG_DFL);

@@ -118,8 +118,9 @@ int run_command(int argc, char** argv) {
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "compile, then execute one run of a workflow");
   add_selection(run_cmd, run.selection, true);
-  run_cmd->add_option("--concurrency", run.concurrency,
-                      "tasks at once, 0 to 1024 (default: the workflow's concurrency; 0: none here, `flowc worker` runs them)")
+  run_cmd->add_option(
+             "--concurrency", run.concurrency,
+             "tasks at once, 0 to 1024 (default: the workflow's concurrency; 0: none here, `flowc worker` runs them)")
       ->check(CLI::Range(0u, flowc::model::kMaxConcurrency));
   run_cmd->add_flag("--dry-run", run.dry_run, "print the plan and what would run; touch nothing");
   add_dsn_option(run_cmd, run.dsn);
@@ -182,8 +183,9 @@ int run_command(int argc, char** argv) {
       "schedule", "the long-running scheduler: creates and drives the runs each workflow's `schedule` owes");
   schedule_cmd->add_option("path", schedule.path, "the project (default: .)");
   schedule_cmd->add_option("--env", schedule.env, "the environment (default: production)")->check(kNotEmpty);
-  schedule_cmd->add_option("--concurrency", schedule.concurrency,
-                           "tasks at once per run, 0 to 1024 (default: the workflow's; 0: none here, `flowc worker` runs them)")
+  schedule_cmd->add_option(
+                  "--concurrency", schedule.concurrency,
+                  "tasks at once per run, 0 to 1024 (default: the workflow's; 0: none here, `flowc worker` runs them)")
       ->check(CLI::Range(0u, flowc::model::kMaxConcurrency));
 
   WorkerOptions worker;
