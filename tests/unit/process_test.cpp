@@ -171,7 +171,8 @@ TEST_CASE("max_output bounds what on_output gets; the rest is counted") {
 }
 
 TEST_CASE("kill_child_groups kills the groups of the children that lead one, and no other child") {
-  std::filesystem::path pids = std::filesystem::temp_directory_path() / ("flowc-kill-groups-" + std::to_string(::getpid()));
+  std::filesystem::path pids =
+      std::filesystem::temp_directory_path() / ("flowc-kill-groups-" + std::to_string(::getpid()));
   std::filesystem::remove(pids);
   // A command as run_process starts it (its own group) that has started a
   // process of its own in that group.
