@@ -3,6 +3,8 @@
 // valid, `env` names a variable, `file` reads a .sql file, ...).
 #include "compiler/check/builtins.h"
 
+#include <cctype>
+
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 #include "compiler/cron/cron.h"
@@ -149,6 +151,21 @@ TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
   } else if (name == "merge" && args.size() == 1) {
     if (arg(0).kind == model::Term::Kind::List && arg(0).operand_count == 0) {
       sink(s).report(DiagKind::WrongArguments, term(call).range, "`merge` needs at least one key column");
+    }
+  } else if (name == "webhook" && args.size() == 1 && arg(0).kind == model::Term::Kind::String) {
+    // The URL is not quoted back: an incoming-webhook URL is half a secret.
+    std::string url = arg(0).text;
+    for (size_t i = 0; i < url.size() && i < 8; ++i) url[i] = static_cast<char>(std::tolower(url[i]));
+    size_t scheme = url.starts_with("https://") ? 8 : url.starts_with("http://") ? 7 : 0;
+    if (scheme == 0 || url.size() == scheme || url[scheme] == '/') {
+      sink(s).report(DiagKind::WrongArguments, arg(0).range,
+                     "`webhook` needs an http:// or https:// URL with a host, as in "
+                     "`webhook(\"https://hooks.example.com/flowc\")`");
+    }
+  } else if (name == "jsonl" && args.size() == 1 && arg(0).kind == model::Term::Kind::String) {
+    if (arg(0).text.find_first_not_of(" \t") == std::string::npos) {
+      sink(s).report(DiagKind::WrongArguments, arg(0).range,
+                     "`jsonl` needs the file to append to, as in `jsonl(\".flow/alerts.jsonl\")`");
     }
   } else if (name == "command" && !args.empty()) {
     if (arg(0).kind == model::Term::Kind::List && arg(0).operand_count == 0) {

@@ -1,6 +1,8 @@
 // Tasks: exactly one of `sql` and `run`, the table they write and how
 // (`mode`), explicit order (`after`), and the effective retry, timeout and
 // idempotence (the task's own, or the workflow's defaults).
+#include <algorithm>
+
 #include "compiler/check/checker.h"
 
 namespace flowc::check {
@@ -73,6 +75,17 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
   if (sql_member != nullptr) {
     if (TermId sql = attr_term(s, attrs, "sql"); sql.valid() && term(sql).kind != Kind::Error) {
       node.sql = to_template(s, sql);
+      // Nothing to run: PostgreSQL would fail every attempt with a syntax
+      // error "at end of input", or (mode none) run nothing and succeed.
+      const std::vector<model::TemplatePart>& parts = node.sql->parts;
+      bool blank = std::all_of(parts.begin(), parts.end(), [](const model::TemplatePart& p) {
+        return p.kind == model::TemplatePart::Kind::Text && p.text.find_first_not_of(" \t\r\n") == std::string::npos;
+      });
+      if (blank) {
+        Diagnostic& d = diags.report(DiagKind::BadAttribute, term(sql).range,
+                                     "`sql` of task `" + node.name + "` is empty");
+        d.helps.push_back("write the select the task runs, as in `sql = \"select ... from ${source}\"`");
+      }
     }
   }
   if (run_member != nullptr) {
