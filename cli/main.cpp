@@ -14,6 +14,9 @@
 #include "compiler/lower/lower.h"
 #include "compiler/model/model.h"
 #include "compiler/plan/ds.h"
+#include "runtime/connect/secrets.h"
+
+extern char** environ;
 
 namespace {
 
@@ -316,7 +319,20 @@ int main(int argc, char** argv) {
     // Every command reports its own failures; what reaches here is the
     // system refusing a resource (a thread, memory). One line and exit 2
     // instead of an abort; a run left behind is finished by `flowc retry`.
-    std::cerr << "flowc: " << e.what() << "\n";
+    // Whatever it quotes, no password of a DSN given on the command line
+    // or in the environment (where env() reads them) is printed.
+    std::string message = e.what();
+    for (int i = 1; i < argc; ++i) message = flowc::runtime::without_passwords(message, argv[i]);
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+      std::string_view variable(*entry);
+      std::string value(variable.substr(variable.find('=') + 1));
+      message = flowc::runtime::without_passwords(message, value);
+      if (variable.starts_with("PGPASSWORD=") && !value.empty()) {
+        for (size_t at = message.find(value); at != std::string::npos; at = message.find(value, at + 3))
+          message.replace(at, value.size(), "***");
+      }
+    }
+    std::cerr << "flowc: " << message << "\n";
   }
   std::cout.flush();
   std::cout.rdbuf(previous);
