@@ -337,6 +337,8 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
       decision = decide_not_ready(wait, poll, since_start, what);
       if (task.readiness && !task.readiness->text.empty() && decision.final_failure())
         decision.message += " (ready: " + task.readiness->text + ")";
+      // A table that does not exist yet says so, while waiting and at the end.
+      if (task.readiness && !result.sqlstate.empty()) decision.message += ": " + result.message;
       break;
     }
     case AttemptResult::Outcome::Failed:

@@ -20,7 +20,26 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
     SqlSession s(tx, log, deadline, context.stop);
     if (task.readiness) {
       const plan::Readiness& ready = *task.readiness;
-      MetricRow row = s.fetch_metrics("readiness", ready.metrics);
+      MetricRow row;
+      try {
+        row = s.fetch_metrics("readiness", ready.metrics);
+      } catch (const pqxx::sql_error& e) {
+        // A table that does not exist (its schema neither, which reads the
+        // same) has not landed yet: the upstream that creates it may not
+        // have run. That is not ready, as an empty table is, and the wait
+        // bounds it; a mistyped name shows in the waiting message, and
+        // `flowc check --db` finds it before merge.
+        const std::string state = sqlstate_of(e);
+        if (state != "42P01") throw;
+        tx.abort();
+        const std::string reason = error_line(e.what());
+        log.line(fmt::format("ready = {}: {} -> does not hold", ready.text, reason));
+        result.outcome = AttemptResult::Outcome::NotReady;
+        result.error_class = ErrorClass::None;
+        result.sqlstate = state;  // the executor adds the reason to its waiting and timeout messages
+        result.message = reason;
+        return result;
+      }
       Truth holds = evaluate_condition(ready.conditions, ready.condition, ready.metrics.metrics, row, "ready",
                                        context.previous_value);
       std::string values = describe_values(ready.conditions, ready.condition, ready.metrics.metrics, row);

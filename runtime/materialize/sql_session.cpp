@@ -79,6 +79,8 @@ std::optional<Clock::time_point> deadline_of(const plan::Task& task) {
   return Clock::now() + std::chrono::seconds(task.timeout_seconds);
 }
 
+namespace {
+
 /// libpqxx 6.4 drops the SQLSTATE of some of the exceptions it maps to its
 /// own classes (insufficient_privilege among them); the class still says
 /// which condition it was.
@@ -101,6 +103,10 @@ std::string sqlstate_of_type(const pqxx::sql_error& e) {
   if (dynamic_cast<const pqxx::feature_not_supported*>(&e)) return "0A000";
   return "";
 }
+
+}  // namespace
+
+std::string sqlstate_of(const pqxx::sql_error& e) { return e.sqlstate().empty() ? sqlstate_of_type(e) : e.sqlstate(); }
 
 AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log, ConnectionCut cut) {
   const int64_t timeout_seconds = context.plan->tasks[context.task].timeout_seconds;
@@ -137,7 +143,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
           grace);
     }
   } catch (const pqxx::sql_error& e) {
-    r.sqlstate = e.sqlstate().empty() ? sqlstate_of_type(e) : e.sqlstate();
+    r.sqlstate = sqlstate_of(e);
     r.error_class = r.sqlstate.empty() ? ErrorClass::Permanent : classify_sqlstate(r.sqlstate);
     r.message = error_line(e.what());
     if (r.sqlstate.starts_with("08")) r.reconnect = true;

@@ -52,6 +52,10 @@ std::string strip_statement(std::string_view sql);
 /// The first line of a PostgreSQL error without its `ERROR:  ` prefix.
 std::string error_line(std::string_view what);
 
+/// The SQLSTATE of `e`, also where libpqxx 6.4 dropped it (its exception
+/// class still says which condition it was); "" when unknown.
+std::string sqlstate_of(const pqxx::sql_error& e);
+
 class SqlSession {
  public:
   SqlSession(pqxx::transaction_base& tx, AttemptLog& log, std::optional<Clock::time_point> deadline,

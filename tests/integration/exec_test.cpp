@@ -187,6 +187,32 @@ TEST_CASE("a source that never gets ready fails its dependents with one incident
   CHECK(waited);
 }
 
+TEST_CASE("a source whose table has not landed says so while it waits and when the wait runs out") {
+  Harness h;
+  plan::Plan p = make_plan({{"orders", {}}, {"load", {0}}});
+  p.tasks[0].kind = plan::TaskKind::Source;
+  p.tasks[0].readiness = plan::Readiness{};
+  p.tasks[0].readiness->wait_seconds = 2;
+  p.tasks[0].readiness->poll_seconds = 1;
+  p.tasks[0].readiness->text = "row_count() > 0";
+  h.runner.behaviour["orders"] = [](const AttemptContext&, int) {
+    AttemptResult r = not_ready();
+    r.sqlstate = "42P01";
+    r.message = "relation \"raw.orders\" does not exist";
+    return r;
+  };
+  exec::RunResult result = h.run(p);
+  REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
+  CHECK(result.summary.task_states == states({TaskState::Failed, TaskState::UpstreamFailed}));
+  CHECK(result.summary.task_errors[0] ==
+        "source orders not ready after 2s (ready: row_count() > 0): relation \"raw.orders\" does not exist");
+  bool said_why = false;
+  for (const TaskEvent& e : h.observer.events())
+    said_why = said_why || (e.task == 0 && e.state == TaskState::Waiting &&
+                            e.message == "source orders not ready: relation \"raw.orders\" does not exist");
+  CHECK(said_why);
+}
+
 TEST_CASE("a source that becomes ready lets its dependents run") {
   Harness h;
   plan::Plan p = make_plan({{"orders", {}}, {"load", {0}}});

@@ -661,6 +661,50 @@ TEST_CASE("readiness: NotReady until the data arrives, then the source's expecta
   CHECK(r.expectation_failed);
 }
 
+TEST_CASE("readiness: a table or schema that does not exist yet is not ready, until it lands") {
+  Db db;
+  auto landing_source = [&](const std::string& schema, const std::string& table) {
+    plan::Task source;
+    source.name = "landing_" + schema;
+    source.kind = plan::TaskKind::Source;
+    plan::Readiness ready;
+    ready.text = "row_count() > 0";
+    ready.metrics.table = {schema, table};
+    ready.metrics.statement = {"select count(*) from \"" + schema + "\".\"" + table + "\"", {}};
+    ready.metrics.metrics = {{"row_count()", plan::ValueKind::Int}};
+    ready.conditions = {compare(0, CompareOp::Gt, number(0))};
+    source.readiness = ready;
+    return db.add(source);
+  };
+  uint32_t missing_table = landing_source("raw", "landing");
+  uint32_t missing_schema = landing_source("landing_zone", "orders");
+
+  AttemptResult r = db.run(missing_table);
+  CHECK(r.outcome == AttemptResult::Outcome::NotReady);
+  CHECK(r.sqlstate == "42P01");
+  CHECK(r.message == "relation \"raw.landing\" does not exist");
+  CHECK(db.last_log().find("ready = row_count() > 0: relation \"raw.landing\" does not exist -> does not hold") !=
+        std::string::npos);
+  r = db.run(missing_schema);
+  CHECK(r.outcome == AttemptResult::Outcome::NotReady);
+  CHECK(r.message == "relation \"landing_zone.orders\" does not exist");  // its schema is missing too
+
+  db.sql("create table raw.landing (n int); insert into raw.landing values (1)");
+  CHECK(db.run(missing_table).outcome == AttemptResult::Outcome::Succeeded);
+  db.sql("create schema landing_zone; create table landing_zone.orders (n int)");
+  r = db.run(missing_schema);
+  CHECK(r.outcome == AttemptResult::Outcome::NotReady);  // there, but empty
+  CHECK(r.sqlstate.empty());
+
+  // Any other error of the probe is not "not ready": a column that does not exist fails at once.
+  plan::Task& broken = db.plan.tasks[missing_table];
+  broken.readiness->metrics.statement.sql = "select count(no_such_column) from \"raw\".\"landing\"";
+  r = db.run(missing_table);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.sqlstate == "42703");
+  db.sql("drop table raw.landing; drop schema landing_zone cascade");
+}
+
 // ---- the evaluator alone ----
 
 TEST_CASE("conditions compare by kind with SQL's three-valued logic") {
