@@ -91,8 +91,11 @@ TEST_CASE("run: the daily_kpi example succeeds on its demo data, and no secret a
   std::string log_dir = (fs::canonical(project) / ".flow" / "logs" / "1").string() + "/";
   CHECK(query_one(dsn, "select count(*) from flow.attempts where log_path not like '" + log_dir + "%'") == "0");
 
-  // A failing source: the failure alert goes to the (unreachable) secret webhook.
-  query_one(dsn, "drop table raw.customers cascade");
+  // A failing source (its probe fails with division by zero; a table that
+  // is merely missing would be waited for): the failure alert goes to the
+  // (unreachable) secret webhook.
+  query_one(dsn, "drop table raw.customers cascade; create view raw.customers as select g as customer_id "
+                 "from generate_series(1, 2) as g where 1 / (g - 1) >= 0");
   auto second = run_flowc(project.string(), {"run", "."}, env);
   INFO(second.output);
   CHECK(second.exit_code == 1);
