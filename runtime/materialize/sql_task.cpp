@@ -202,6 +202,12 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
     AttemptResult failed = failure_from_exception(context, log, watchdog.cut());
     failed.expectations = std::move(result.expectations);
     failed.rows_written = -1;  // nothing was written: the transaction rolled back
+    // PostgreSQL's words ("ON CONFLICT DO UPDATE command cannot affect row a
+    // second time") do not say which rows: the select's.
+    if (task.mode == WriteMode::Merge && failed.sqlstate == "21000")
+      failed.message += fmt::format(" (merge({}): the select returns some key more than once; a merge takes one "
+                                    "row per key)",
+                                    fmt::join(task.merge_key, ", "));
     // However it failed (57P01 administrator shutdown, a FATAL), a dead
     // connection cannot serve the next attempt.
     if (!connection.is_open()) failed.reconnect = true;

@@ -167,6 +167,24 @@ TEST_CASE("merge: repeated attempts upsert on the key") {
   CHECK(db.scalar("select count(*) from analytics.daily") == "3");
 }
 
+TEST_CASE("merge: a select with a key twice fails at once, saying so, and leaves the target as it was") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Merge,
+                               "select region, sum(amount) as total from raw.orders group by region"));
+  db.plan.tasks[t].merge_key = {"region"};
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+  std::string before = db.checksum("analytics.daily");
+  db.plan.tasks[t].select.sql = "select region, amount as total from raw.orders";  // a region per order
+  AttemptResult r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.sqlstate == "21000");
+  CHECK(r.message ==
+        "ON CONFLICT DO UPDATE command cannot affect row a second time (merge(region): the select returns some key "
+        "more than once; a merge takes one row per key)");
+  CHECK(db.checksum("analytics.daily") == before);
+}
+
 TEST_CASE("append inserts, none runs the statements as written") {
   Db db;
   uint32_t a = db.add(sql_task("log", {"analytics", "log"}, WriteMode::Append,
