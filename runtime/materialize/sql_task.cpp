@@ -76,11 +76,54 @@ int64_t write_replace(SqlSession& s, const Task& task, const std::string& select
   return static_cast<int64_t>(r.affected_rows());
 }
 
-/// The swap, after the expectations passed on the staging table.
+/// What the swap must know of the table it replaces, in one round trip: the
+/// views that depend on it, whether the staging table has its columns (names
+/// and types, in order), and the grants to carry over (as GRANT statements
+/// on the name, which the new table takes). No row when there is no table.
+constexpr const char* kOldTableSql = R"(select
+  (select string_agg(distinct w.ev_class::regclass::text, ', ')
+     from pg_depend d join pg_rewrite w on w.oid = d.objid
+    where d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass
+      and d.refobjid = t.oid and w.ev_class <> t.oid),
+  (select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum)
+     from pg_attribute a where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped)
+    is not distinct from
+  (select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum)
+     from pg_attribute a where a.attrelid = to_regclass($2::text) and a.attnum > 0 and not a.attisdropped),
+  (select string_agg(format('grant %s on table %s to %s%s', x.privilege_type, $1::text,
+                            case when x.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(x.grantee)) end,
+                            case when x.is_grantable then ' with grant option' else '' end), '; ')
+     from aclexplode(t.relacl) as x where x.grantee <> t.relowner)
+from pg_class t where t.oid = to_regclass($1::text))";
+
+/// The swap, after the expectations passed on the staging table: the new
+/// table takes the old one's name and its grants (a reporting role's SELECT
+/// on a published table must survive the nightly run). Views on the old
+/// table would go with it, so when there are any it is filled in place
+/// instead (truncate and insert, in this transaction), which keeps the
+/// views, its grants and its indexes, as long as the select still has the
+/// table's columns.
 void swap_replace(SqlSession& s, const Task& task) {
-  s.exec("drop the old table", "drop table if exists " + quote_table(*task.output));
-  s.exec("swap in the new table", "alter table " + quote_table(staging_of(*task.output)) + " rename to " +
-                                      plan::quote_identifier(task.output->name));
+  const std::string target = quote_table(*task.output);
+  const std::string staging = quote_table(staging_of(*task.output));
+  pqxx::result old = s.exec("what the old table has", kOldTableSql,
+                            {{"table", "text", target}, {"staging", "text", staging}});
+  const bool exists = !old.empty();
+  const std::string views = exists && !old[0][0].is_null() ? old[0][0].c_str() : "";
+  if (!views.empty()) {
+    if (!old[0][1].as<bool>())
+      throw PlanProblem(fmt::format("{} cannot be replaced: {} {} on it, and the select's columns are not the "
+                                    "table's; keep the columns, or change those views first",
+                                    target, views, views.find(',') == std::string::npos ? "depends" : "depend"));
+    s.exec("empty the table in place (views depend on it)", "truncate " + target);
+    s.exec("fill it from the new table", "insert into " + target + " select * from " + staging);
+    s.exec("drop the new table", "drop table " + staging);
+    return;
+  }
+  const std::string grants = exists && !old[0][2].is_null() ? old[0][2].c_str() : "";
+  s.exec("drop the old table", "drop table if exists " + target);
+  s.exec("swap in the new table", "alter table " + staging + " rename to " + plan::quote_identifier(task.output->name));
+  if (!grants.empty()) s.exec("grant what the old table granted", grants);
 }
 
 int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::Plan& plan, const std::string& select) {

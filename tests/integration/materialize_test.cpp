@@ -117,6 +117,46 @@ TEST_CASE("replace: a leftover staging table is dropped first") {
   CHECK(db.checksum("analytics.daily__flow_new") == "missing");
 }
 
+TEST_CASE("replace: the table keeps its grants, and with views on it is filled in place") {
+  Db db;
+  const std::string role = "flowc_reader_" + std::to_string(::getpid());
+  db.sql("create role " + role);
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+  db.sql("grant select on analytics.daily to " + role);
+  // Swapped in: a new table, granted what the old one was.
+  std::string oid = db.scalar("select 'analytics.daily'::regclass::oid");
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+  CHECK(db.scalar("select 'analytics.daily'::regclass::oid") != oid);
+  CHECK(db.scalar("select has_table_privilege('" + role + "', 'analytics.daily', 'select')") == "t");
+  CHECK(db.scalar("select has_table_privilege('" + role + "', 'analytics.daily', 'insert')") == "f");
+
+  // A view on it: the same table, filled in place; the view and the grant stay.
+  db.sql("create view analytics.daily_emea as select * from analytics.daily where region = 'emea'");
+  db.sql("insert into raw.orders values ('2026-11-24', 6, 'emea', 100)");
+  oid = db.scalar("select 'analytics.daily'::regclass::oid");
+  AttemptResult r = db.run(t);
+  REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+  CHECK(db.scalar("select 'analytics.daily'::regclass::oid") == oid);
+  CHECK(db.scalar("select count(*) from analytics.daily") == "4");
+  CHECK(db.scalar("select count(*) from analytics.daily_emea where order_id = 6") == "1");
+  CHECK(db.scalar("select has_table_privilege('" + role + "', 'analytics.daily', 'select')") == "t");
+  CHECK(db.checksum("analytics.daily__flow_new") == "missing");
+  CHECK(db.last_log().find("empty the table in place (views depend on it)") != std::string::npos);
+
+  // A view on it and other columns: refused, nothing changed.
+  std::string before = db.checksum("analytics.daily");
+  db.plan.tasks[t].select.sql = "select ds, order_id from raw.orders where ds = $1::date";
+  r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.message ==
+        "\"analytics\".\"daily\" cannot be replaced: analytics.daily_emea depends on it, and the select's columns "
+        "are not the table's; keep the columns, or change those views first");
+  CHECK(db.checksum("analytics.daily") == before);
+  db.sql("drop view analytics.daily_emea; drop table analytics.daily; drop role " + role);
+}
+
 TEST_CASE("overwrite_partition: repeated attempts replace only the run's partition") {
   Db db;
   db.sql("create schema analytics; create table analytics.daily (ds date, order_id int, region text, amount numeric);"
