@@ -78,8 +78,9 @@ int64_t write_replace(SqlSession& s, const Task& task, const std::string& select
 
 /// What the swap must know of the table it replaces, in one round trip: the
 /// views that depend on it, whether the staging table has its columns (names
-/// and types, in order), and the grants to carry over (as GRANT statements
-/// on the name, which the new table takes). No row when there is no table.
+/// and types, in order), the grants to carry over, and its comments,
+/// constraints and indexes (each as statements on the name, which the new
+/// table takes). No row when there is no table.
 constexpr const char* kOldTableSql = R"(select
   (select string_agg(distinct w.ev_class::regclass::text, ', ')
      from pg_depend d join pg_rewrite w on w.oid = d.objid
@@ -93,16 +94,32 @@ constexpr const char* kOldTableSql = R"(select
   (select string_agg(format('grant %s on table %s to %s%s', x.privilege_type, $1::text,
                             case when x.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(x.grantee)) end,
                             case when x.is_grantable then ' with grant option' else '' end), '; ')
-     from aclexplode(t.relacl) as x where x.grantee <> t.relowner)
+     from aclexplode(t.relacl) as x where x.grantee <> t.relowner),
+  (select string_agg(carried.statement, '; ') from (
+     select format('comment on table %s is %L', $1::text, obj_description(t.oid, 'pg_class')) as statement
+      where obj_description(t.oid, 'pg_class') is not null
+     union all
+     select format('comment on column %s.%I is %L', $1::text, a.attname, col_description(t.oid, a.attnum))
+       from pg_attribute a
+      where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped and col_description(t.oid, a.attnum) is not null
+     union all
+     select format('alter table %s add constraint %I %s', $1::text, c.conname, pg_get_constraintdef(c.oid))
+       from pg_constraint c where c.conrelid = t.oid and c.contype in ('p', 'u', 'c', 'f', 'x')
+     union all
+     select pg_get_indexdef(i.indexrelid)
+       from pg_index i
+      where i.indrelid = t.oid and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+   ) as carried)
 from pg_class t where t.oid = to_regclass($1::text))";
 
 /// The swap, after the expectations passed on the staging table: the new
 /// table takes the old one's name and its grants (a reporting role's SELECT
-/// on a published table must survive the nightly run). Views on the old
-/// table would go with it, so when there are any it is filled in place
-/// instead (truncate and insert, in this transaction), which keeps the
-/// views, its grants and its indexes, as long as the select still has the
-/// table's columns.
+/// on a published table must survive the nightly run) and, when it has the
+/// same columns, the comments, constraints and indexes people gave the old
+/// one. Views on the old table would go with it, so when there are any it
+/// is filled in place instead (truncate and insert, in this transaction),
+/// which keeps all of that, as long as the select still has the table's
+/// columns.
 void swap_replace(SqlSession& s, const Task& task) {
   const std::string target = quote_table(*task.output);
   const std::string staging = quote_table(staging_of(*task.output));
@@ -121,9 +138,13 @@ void swap_replace(SqlSession& s, const Task& task) {
     return;
   }
   const std::string grants = exists && !old[0][2].is_null() ? old[0][2].c_str() : "";
+  // With other columns the table is a new one: what was declared on the old
+  // columns may not apply to it.
+  const std::string carried = exists && old[0][1].as<bool>() && !old[0][3].is_null() ? old[0][3].c_str() : "";
   s.exec("drop the old table", "drop table if exists " + target);
   s.exec("swap in the new table", "alter table " + staging + " rename to " + plan::quote_identifier(task.output->name));
   if (!grants.empty()) s.exec("grant what the old table granted", grants);
+  if (!carried.empty()) s.exec("give it the old table's comments, constraints and indexes", carried);
 }
 
 int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::Plan& plan, const std::string& select) {

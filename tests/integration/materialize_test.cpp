@@ -131,6 +131,19 @@ TEST_CASE("replace: the table keeps its grants, and with views on it is filled i
   CHECK(db.scalar("select has_table_privilege('" + role + "', 'analytics.daily', 'select')") == "t");
   CHECK(db.scalar("select has_table_privilege('" + role + "', 'analytics.daily', 'insert')") == "f");
 
+  // With the same columns, what people declared on it is carried over too.
+  db.sql("comment on table analytics.daily is 'orders per day'; comment on column analytics.daily.region is "
+         "'sales region'; alter table analytics.daily add constraint daily_pk primary key (order_id); "
+         "create index daily_region on analytics.daily (region)");
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+  CHECK(db.scalar("select obj_description('analytics.daily'::regclass, 'pg_class')") == "orders per day");
+  CHECK(db.scalar("select col_description('analytics.daily'::regclass, 3)") == "sales region");
+  CHECK(db.scalar("select count(*) from pg_constraint where conrelid = 'analytics.daily'::regclass and "
+                  "conname = 'daily_pk' and contype = 'p'") == "1");
+  CHECK(db.scalar("select count(*) from pg_indexes where schemaname = 'analytics' and tablename = 'daily' and "
+                  "indexname = 'daily_region'") == "1");
+  CHECK(db.scalar("select has_table_privilege('" + role + "', 'analytics.daily', 'select')") == "t");
+
   // A view on it: the same table, filled in place; the view and the grant stay.
   db.sql("create view analytics.daily_emea as select * from analytics.daily where region = 'emea'");
   db.sql("insert into raw.orders values ('2026-11-24', 6, 'emea', 100)");
@@ -154,7 +167,17 @@ TEST_CASE("replace: the table keeps its grants, and with views on it is filled i
         "\"analytics\".\"daily\" cannot be replaced: analytics.daily_emea depends on it, and the select's columns "
         "are not the table's; keep the columns, or change those views first");
   CHECK(db.checksum("analytics.daily") == before);
-  db.sql("drop view analytics.daily_emea; drop table analytics.daily; drop role " + role);
+
+  // Without the view, other columns make a new table: it keeps the grants,
+  // not what was declared on the old columns.
+  db.sql("drop view analytics.daily_emea");
+  r = db.run(t);
+  REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+  CHECK(db.scalar("select count(*) from information_schema.columns where table_schema = 'analytics' and "
+                  "table_name = 'daily'") == "2");
+  CHECK(db.scalar("select has_table_privilege('" + role + "', 'analytics.daily', 'select')") == "t");
+  CHECK(db.scalar("select count(*) from pg_indexes where schemaname = 'analytics' and tablename = 'daily'") == "0");
+  db.sql("drop table analytics.daily; drop role " + role);
 }
 
 TEST_CASE("overwrite_partition: repeated attempts replace only the run's partition") {
