@@ -79,8 +79,8 @@ int64_t write_replace(SqlSession& s, const Task& task, const std::string& select
 /// What the swap must know of the table it replaces, in one round trip: the
 /// views that depend on it, whether the staging table has its columns (names
 /// and types, in order), the grants to carry over, and its comments,
-/// constraints and indexes (each as statements on the name, which the new
-/// table takes). No row when there is no table.
+/// constraints (NOT NULL included) and indexes (each as statements on the
+/// name, which the new table takes). No row when there is no table.
 constexpr const char* kOldTableSql = R"(select
   (select string_agg(distinct w.ev_class::regclass::text, ', ')
      from pg_depend d join pg_rewrite w on w.oid = d.objid
@@ -102,6 +102,9 @@ constexpr const char* kOldTableSql = R"(select
      select format('comment on column %s.%I is %L', $1::text, a.attname, col_description(t.oid, a.attnum))
        from pg_attribute a
       where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped and col_description(t.oid, a.attnum) is not null
+     union all
+     select format('alter table %s alter column %I set not null', $1::text, a.attname)
+       from pg_attribute a where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped and a.attnotnull
      union all
      select format('alter table %s add constraint %I %s', $1::text, c.conname, pg_get_constraintdef(c.oid))
        from pg_constraint c where c.conrelid = t.oid and c.contype in ('p', 'u', 'c', 'f', 'x')

@@ -134,7 +134,8 @@ TEST_CASE("replace: the table keeps its grants, and with views on it is filled i
   // With the same columns, what people declared on it is carried over too.
   db.sql("comment on table analytics.daily is 'orders per day'; comment on column analytics.daily.region is "
          "'sales region'; alter table analytics.daily add constraint daily_pk primary key (order_id); "
-         "create index daily_region on analytics.daily (region)");
+         "create index daily_region on analytics.daily (region); "
+         "alter table analytics.daily alter column region set not null");
   REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
   CHECK(db.scalar("select obj_description('analytics.daily'::regclass, 'pg_class')") == "orders per day");
   CHECK(db.scalar("select col_description('analytics.daily'::regclass, 3)") == "sales region");
@@ -142,6 +143,8 @@ TEST_CASE("replace: the table keeps its grants, and with views on it is filled i
                   "conname = 'daily_pk' and contype = 'p'") == "1");
   CHECK(db.scalar("select count(*) from pg_indexes where schemaname = 'analytics' and tablename = 'daily' and "
                   "indexname = 'daily_region'") == "1");
+  CHECK(db.scalar("select attnotnull from pg_attribute where attrelid = 'analytics.daily'::regclass and "
+                  "attname = 'region'") == "t");
   CHECK(db.scalar("select has_table_privilege('" + role + "', 'analytics.daily', 'select')") == "t");
 
   // A view on it: the same table, filled in place; the view and the grant stay.
