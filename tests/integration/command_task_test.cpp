@@ -1,0 +1,169 @@
+// One attempt of a command task through the runner (a real subprocess):
+// exit codes and their classes, secrets kept out of the attempt log, the
+// log while the command runs, and what a command leaves running.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "tests/integration/materialize_support.h"
+
+using namespace flowc;
+using namespace flowc::testing;
+using namespace std::chrono_literals;
+using runtime::AttemptResult;
+using runtime::ErrorClass;
+
+namespace {
+
+plan::Task command_task(std::vector<std::string> argv, int64_t timeout = 0) {
+  plan::Task t;
+  t.name = "export";
+  t.kind = plan::TaskKind::Command;
+  t.argv = std::move(argv);
+  t.timeout_seconds = timeout;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("command tasks: exit codes and their classes") {
+  Db db;
+  SUBCASE("exit 0 with the documented environment") {
+    uint32_t t = db.add(command_task({"sh", "-c", "echo ds=$FLOW_DS task=$FLOW_TASK run=$FLOW_RUN_ID attempt=$FLOW_ATTEMPT; pwd"}));
+    AttemptResult r = db.run(t);
+    CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+    CHECK(r.exit_code == 0);
+    std::string log = db.last_log();
+    CHECK(log.find("ds=2026-11-24 task=export run=42 attempt=1") != std::string::npos);
+    CHECK(log.find(db.logs) != std::string::npos);  // ran in the project directory
+  }
+  SUBCASE("exit 75 is transient") {
+    AttemptResult r = db.run(db.add(command_task({"sh", "-c", "exit 75"})));
+    CHECK(r.outcome == AttemptResult::Outcome::Failed);
+    CHECK(r.exit_code == 75);
+    CHECK(r.error_class == ErrorClass::Transient);
+  }
+  SUBCASE("exit 3 is permanent, and its output is in the log") {
+    AttemptResult r = db.run(db.add(command_task({"sh", "-c", "echo going wrong >&2; exit 3"})));
+    CHECK(r.exit_code == 3);
+    CHECK(r.error_class == ErrorClass::Permanent);
+    CHECK(r.message == "exited with 3");
+    CHECK(db.last_log().find("going wrong") != std::string::npos);
+  }
+  SUBCASE("a timeout kills the process group") {
+    auto start = std::chrono::steady_clock::now();
+    AttemptResult r = db.run(db.add(command_task({"sh", "-c", "sleep 30 & sleep 30"}, 1)));
+    CHECK(std::chrono::steady_clock::now() - start < 10s);
+    CHECK(r.error_class == ErrorClass::Timeout);
+  }
+  SUBCASE("a stop request kills it") {
+    uint32_t t = db.add(command_task({"sleep", "30"}));
+    std::stop_source stop;
+    runtime::AttemptContext c = db.context(t);
+    c.stop = stop.get_token();
+    std::thread fence([&] {
+      std::this_thread::sleep_for(200ms);
+      stop.request_stop();
+    });
+    AttemptResult r = db.runner.run(c);
+    fence.join();
+    CHECK(r.outcome == AttemptResult::Outcome::Failed);
+    CHECK(r.error_class == ErrorClass::Transient);
+  }
+  SUBCASE("a program that does not exist is permanent") {
+    AttemptResult r = db.run(db.add(command_task({"/nonexistent/flowc-export"})));
+    CHECK(r.error_class == ErrorClass::Permanent);
+    CHECK(r.message.find("cannot start") != std::string::npos);
+  }
+}
+
+TEST_CASE("command tasks: a secret reaches the command and never the log") {
+  Db db;
+  ::setenv("FLOWC_TEST_API_TOKEN", "s3cr3t-value-xyz", 1);
+  ::setenv("FLOWC_TEST_NOT_PASSED", "visible-only-if-leaked", 1);
+  plan::Task task = command_task({"sh", "-c", "echo token=$FLOWC_TEST_API_TOKEN other=$FLOWC_TEST_NOT_PASSED; "
+                                              "echo dsn=$FLOW_TARGET_DSN"});
+  task.env_secrets = {"FLOWC_TEST_API_TOKEN", "FLOW_TARGET_DSN"};
+  AttemptResult r = db.run(db.add(task));
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  std::string log = db.last_log();
+  CHECK(log.find("token=***") != std::string::npos);  // it was passed, and scrubbed
+  CHECK(log.find("s3cr3t-value-xyz") == std::string::npos);
+  CHECK(log.find("other=\n") != std::string::npos);  // not a secret of this task: not passed
+  CHECK(log.find("dsn=***") != std::string::npos);
+  CHECK(log.find(db.dsn) == std::string::npos);
+  ::unsetenv("FLOWC_TEST_API_TOKEN");
+  ::unsetenv("FLOWC_TEST_NOT_PASSED");
+}
+
+TEST_CASE("command tasks: the password of a DSN secret is scrubbed on its own too") {
+  Db db;
+  // URI form with a percent-encoded password, and keyword form.
+  ::setenv("FLOWC_TEST_URI_DSN", "postgresql://etl:S3cr%40tPa55@db.example:5432/wh", 1);
+  ::setenv("FLOWC_TEST_KW_DSN", "host=db.example user=etl password='Kw pa55word' dbname=wh", 1);
+  plan::Task task = command_task({"sh", "-c",
+                                  "echo uri=${FLOWC_TEST_URI_DSN#*:*:}; echo decoded=S3cr@tPa55; "
+                                  "echo kw=${FLOWC_TEST_KW_DSN#*password=}"});
+  task.env_secrets = {"FLOWC_TEST_URI_DSN", "FLOWC_TEST_KW_DSN"};
+  AttemptResult r = db.run(db.add(task));
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  std::string log = db.last_log();
+  CHECK(log.find("S3cr%40tPa55") == std::string::npos);
+  CHECK(log.find("S3cr@tPa55") == std::string::npos);  // as libpq decodes it
+  CHECK(log.find("Kw pa55word") == std::string::npos);
+  CHECK(log.find("uri=***@db.example:5432/wh") != std::string::npos);  // as written
+  CHECK(log.find("decoded=***") != std::string::npos);
+  CHECK(log.find("kw='***' dbname=wh") != std::string::npos);
+  ::unsetenv("FLOWC_TEST_URI_DSN");
+  ::unsetenv("FLOWC_TEST_KW_DSN");
+}
+
+TEST_CASE("command tasks: the attempt log holds the output while the command still runs") {
+  Db db;
+  // The command goes on only once its first line is in the log (it runs in
+  // the log directory); were the output written at the end, it would wait
+  // until the task's timeout.
+  uint32_t t = db.add(command_task(
+      {"sh", "-c", "echo first-line; while [ ! -e go-on ]; do sleep 0.05; done; echo second-line"}, 30));
+  runtime::AttemptContext c = db.context(t);
+  auto attempt = std::async(std::launch::async, [&] { return db.runner.run(c); });
+  bool seen = false;
+  for (int i = 0; i < 200 && !seen; ++i) {
+    seen = db.last_log().find("| first-line\n") != std::string::npos;
+    if (!seen) std::this_thread::sleep_for(50ms);
+  }
+  CHECK(seen);
+  CHECK(db.last_log().find("| second-line") == std::string::npos);  // the command line names it too
+  std::ofstream(db.logs + "/go-on").put('x');
+  AttemptResult r = attempt.get();
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  CHECK(db.last_log().find("| second-line\n") != std::string::npos);
+}
+
+TEST_CASE("command tasks: a secret written in two pieces never reaches the log") {
+  Db db;
+  ::setenv("FLOWC_TEST_SPLIT_SECRET", "abcdef", 1);
+  plan::Task task = command_task({"sh", "-c", "printf 'abc'; sleep 0.2; printf 'def\\n'; printf 'abc'"});
+  task.env_secrets = {"FLOWC_TEST_SPLIT_SECRET"};
+  AttemptResult r = db.run(db.add(task));
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  std::string log = db.last_log();
+  CHECK(log.find("abcdef") == std::string::npos);
+  CHECK(log.find("| ***\n") != std::string::npos);
+  CHECK(log.find("| abc\n") != std::string::npos);  // a last line without a newline is written too
+  ::unsetenv("FLOWC_TEST_SPLIT_SECRET");
+}
+
+TEST_CASE("command tasks: the attempt ends when the command exits; what it left running is killed") {
+  Db db;
+  auto start = std::chrono::steady_clock::now();
+  AttemptResult r = db.run(db.add(command_task({"sh", "-c", "sleep 30 & echo main-done; exit 0"}, 20)));
+  CHECK(std::chrono::steady_clock::now() - start < 10s);
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  std::string log = db.last_log();
+  CHECK(log.find("| main-done") != std::string::npos);
+  CHECK(log.find("its process group was killed") != std::string::npos);
+}
