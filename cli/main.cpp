@@ -321,18 +321,18 @@ int main(int argc, char** argv) {
     // instead of an abort; a run left behind is finished by `flowc retry`.
     // Whatever it quotes, no password of a DSN given on the command line
     // or in the environment (where env() reads them) is printed.
-    std::string message = e.what();
-    for (int i = 1; i < argc; ++i) message = flowc::runtime::without_passwords(message, argv[i]);
+    std::vector<std::string> secrets;
+    auto add_passwords = [&](const std::string& dsn) {
+      for (std::string& password : flowc::runtime::passwords_in(dsn)) secrets.push_back(std::move(password));
+    };
+    for (int i = 1; i < argc; ++i) add_passwords(argv[i]);
     for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
       std::string_view variable(*entry);
       std::string value(variable.substr(variable.find('=') + 1));
-      message = flowc::runtime::without_passwords(message, value);
-      if (variable.starts_with("PGPASSWORD=") && !value.empty()) {
-        for (size_t at = message.find(value); at != std::string::npos; at = message.find(value, at + 3))
-          message.replace(at, value.size(), "***");
-      }
+      add_passwords(value);
+      if (variable.starts_with("PGPASSWORD=")) secrets.push_back(value);
     }
-    std::cerr << "flowc: " << message << "\n";
+    std::cerr << "flowc: " << flowc::runtime::without_secrets(e.what(), std::move(secrets)) << "\n";
   }
   std::cout.flush();
   std::cout.rdbuf(previous);

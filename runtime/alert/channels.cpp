@@ -16,6 +16,7 @@
 
 #include "compiler/plan/text.h"
 #include "runtime/alert/payload.h"
+#include "runtime/connect/secrets.h"
 #include "runtime/process/process.h"
 
 namespace flowc::runtime::alert {
@@ -43,13 +44,6 @@ std::vector<std::string> secrets_of(const plan::Channel& channel) {
   for (const std::string& name : channel.env_secrets)
     if (std::string value = env_value(name); value.size() >= 4) out.push_back(value);
   return out;
-}
-
-std::string redact(std::string text, const std::vector<std::string>& secrets) {
-  for (const std::string& secret : secrets)
-    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
-      text.replace(at, secret.size(), "***");
-  return text;
 }
 
 std::string dump(const json& payload) { return payload.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -210,13 +204,13 @@ Delivery deliver(const plan::Channel& channel, const json& payload, const Delive
     }
     delivery.ok = last.ok;
     if (!last.ok) {
-      delivery.error = redact(fmt::format("{}: {} ({} {})", describe(channel), last.error, delivery.tries,
-                                          delivery.tries == 1 ? "try" : "tries"),
-                              secrets_of(channel));
+      delivery.error = without_secrets(fmt::format("{}: {} ({} {})", describe(channel), last.error,
+                                                   delivery.tries, delivery.tries == 1 ? "try" : "tries"),
+                                       secrets_of(channel));
     }
   } catch (const std::exception& e) {
     delivery.ok = false;
-    delivery.error = redact(describe(channel) + ": " + e.what(), secrets_of(channel));
+    delivery.error = without_secrets(describe(channel) + ": " + e.what(), secrets_of(channel));
   } catch (...) {
     delivery.ok = false;
     delivery.error = describe(channel) + ": unknown error";

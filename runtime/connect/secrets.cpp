@@ -37,9 +37,17 @@ std::vector<std::string> passwords_in(const std::string& dsn) {
 }
 
 std::string without_passwords(std::string text, const std::string& dsn) {
-  for (const std::string& password : passwords_in(dsn)) {
-    for (size_t at = text.find(password); at != std::string::npos; at = text.find(password, at + 3))
-      text.replace(at, password.size(), "***");
+  return without_secrets(std::move(text), passwords_in(dsn));
+}
+
+std::string without_secrets(std::string text, std::vector<std::string> secrets) {
+  std::sort(secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    // On past the `***` just written: a secret that is part of it ("*")
+    // would otherwise be found there again, and again.
+    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
+      text.replace(at, secret.size(), "***");
   }
   return text;
 }

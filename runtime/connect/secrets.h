@@ -17,4 +17,10 @@ std::vector<std::string> passwords_in(const std::string& dsn);
 /// `text` with every password of `dsn` replaced by `***`.
 std::string without_passwords(std::string text, const std::string& dsn);
 
+/// `text` with every occurrence of each of `secrets` replaced by `***`,
+/// longest first, so that a secret containing another is replaced whole.
+/// Empty secrets are skipped. The one masking of the runtime: messages,
+/// attempt logs and alert channels' errors all go through it.
+std::string without_secrets(std::string text, std::vector<std::string> secrets);
+
 }  // namespace flowc::runtime

@@ -1,6 +1,5 @@
 #include "runtime/materialize/attempt_log.h"
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -37,18 +36,9 @@ void AttemptLog::redact(std::string value) {
   if (value.empty()) return;
   for (std::string& password : passwords_in(value)) secrets_.push_back(std::move(password));
   secrets_.push_back(std::move(value));
-  // Longest first, so a secret containing another is replaced whole.
-  std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
 }
 
-std::string AttemptLog::scrub(std::string_view text) const {
-  std::string out(text);
-  for (const std::string& secret : secrets_) {
-    for (size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3))
-      out.replace(at, secret.size(), "***");
-  }
-  return out;
-}
+std::string AttemptLog::scrub(std::string_view text) const { return without_secrets(std::string(text), secrets_); }
 
 void AttemptLog::line(std::string_view text) {
   if (!out_.is_open()) return;

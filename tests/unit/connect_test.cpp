@@ -75,3 +75,11 @@ TEST_CASE("passwords_in finds a DSN's password as written and as libpq reads it"
   CHECK(flowc::runtime::without_passwords("invalid URI \"postgresql://u:SECRETPW@[::1\"", "postgresql://u:SECRETPW@[::1") ==
         "invalid URI \"postgresql://u:***@[::1\"");
 }
+
+TEST_CASE("without_secrets masks the longest first, skips empty secrets, and ends on a secret inside ***") {
+  using flowc::runtime::without_secrets;
+  CHECK(without_secrets("token abc and abcdef", {"abc", "abcdef"}) == "token *** and ***");
+  CHECK(without_secrets("nothing here", {"", "zzz"}) == "nothing here");
+  CHECK(without_secrets("a*b", {"*"}) == "a***b");  // the alert channels' copy looped forever here
+  CHECK(without_secrets("s3cr3t s3cr3t", {"s3cr3t"}) == "*** ***");
+}
