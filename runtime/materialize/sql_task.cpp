@@ -126,12 +126,18 @@ from pg_class t where t.oid = to_regclass($1::text))";
 void swap_replace(SqlSession& s, const Task& task) {
   const std::string target = quote_table(*task.output);
   const std::string staging = quote_table(staging_of(*task.output));
+  const std::string name = plan::quote_identifier(task.output->name);
   pqxx::result old = s.exec("what the old table has", kOldTableSql,
                             {{"table", "text", target}, {"staging", "text", staging}});
-  const bool exists = !old.empty();
-  const std::string views = exists && !old[0][0].is_null() ? old[0][0].c_str() : "";
+  if (old.empty()) {
+    s.exec("swap in the new table", "alter table " + staging + " rename to " + name);
+    return;
+  }
+  auto text = [&](int column) { return old[0][column].is_null() ? std::string() : old[0][column].c_str(); };
+  const std::string views = text(0), grants = text(2), declared = text(3);
+  const bool same_columns = old[0][1].as<bool>();
   if (!views.empty()) {
-    if (!old[0][1].as<bool>())
+    if (!same_columns)
       throw PlanProblem(fmt::format("{} cannot be replaced: {} {} on it, and the select's columns are not the "
                                     "table's; keep the columns, or change those views first",
                                     target, views, views.find(',') == std::string::npos ? "depends" : "depend"));
@@ -140,14 +146,12 @@ void swap_replace(SqlSession& s, const Task& task) {
     s.exec("drop the new table", "drop table " + staging);
     return;
   }
-  const std::string grants = exists && !old[0][2].is_null() ? old[0][2].c_str() : "";
+  s.exec("drop the old table", "drop table " + target);
+  s.exec("swap in the new table", "alter table " + staging + " rename to " + name);
+  if (!grants.empty()) s.exec("grant what the old table granted", grants);
   // With other columns the table is a new one: what was declared on the old
   // columns may not apply to it.
-  const std::string carried = exists && old[0][1].as<bool>() && !old[0][3].is_null() ? old[0][3].c_str() : "";
-  s.exec("drop the old table", "drop table if exists " + target);
-  s.exec("swap in the new table", "alter table " + staging + " rename to " + plan::quote_identifier(task.output->name));
-  if (!grants.empty()) s.exec("grant what the old table granted", grants);
-  if (!carried.empty()) s.exec("give it the old table's comments, constraints and indexes", carried);
+  if (same_columns && !declared.empty()) s.exec("give it the old table's comments, constraints and indexes", declared);
 }
 
 int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::Plan& plan, const std::string& select) {
