@@ -83,9 +83,8 @@ void BackfillProgress::finished(size_t day, bool succeeded, int64_t run_id, cons
 void BackfillProgress::stopping() {
   std::lock_guard lock(mutex_);
   const std::string line = fmt::format(
-      "backfill {} stopping: cancelling the runs in progress and recording them as failed; no new day starts "
-      "(interrupt again to exit at once)",
-      workflow_);
+      "backfill {} stopping: cancelling the runs in progress and recording them as failed; no new day starts {}",
+      workflow_, runtime::kInterruptAgain);
   if (terminal_) out_ << "\r\033[K" << line << '\n';  // above the bar, which is drawn again below it
   show(line);
 }

@@ -104,7 +104,7 @@ int run_worker(const WorkerOptions& options) {
   std::stop_callback on_drain(request.drain, [&request] {
     std::cerr << "flowc: worker " << request.worker
               << " stopping: claiming nothing more, letting the attempts in progress finish "
-                 "(interrupt again to exit at once)\n";
+              << runtime::kInterruptAgain << "\n";
   });
   runtime::exec::WorkerResult result = runtime::exec::serve(request);
   if (!result.ok) {

@@ -71,6 +71,10 @@ struct RunSummary {
   std::string parity_text;
 };
 
+/// What every "stopping" notice ends with: a second interrupt does not wait
+/// (cli.md, "Interrupting").
+inline constexpr std::string_view kInterruptAgain = "(interrupt again to exit at once)";
+
 /// The operator view: plain lines or a live TTY table. Called from executor
 /// threads: implementations synchronise themselves.
 class RunObserver {

@@ -144,7 +144,7 @@ std::vector<std::string> LiveView::frame_locked(bool color) const {
   std::vector<std::string> lines;
 
   std::string status = finished_          ? std::string(to_string(status_))
-                       : stop_requested_ ? "stopping: recording the attempts (interrupt again to exit at once)"
+                       : stop_requested_ ? fmt::format("stopping: recording the attempts {}", kInterruptAgain)
                                          : "running";
   lines.push_back(cut(fmt::format("{} run {} ds {}  {}  {}", workflow_, run_id_, ds_, status,
                                   elapsed(run_started_, now)),

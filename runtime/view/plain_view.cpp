@@ -88,9 +88,8 @@ void PlainView::on_task(const TaskEvent& event) {
 void PlainView::on_run_stopping() {
   std::lock_guard lock(mutex_);
   const std::string run = for_worker_ ? workflow_ : fmt::format("{} run {}", workflow_, run_id_);
-  write(now_(), fmt::format("{} stopping: cancelling the attempts in progress and recording them as failed "
-                            "(interrupt again to exit at once)",
-                            run));
+  write(now_(), fmt::format("{} stopping: cancelling the attempts in progress and recording them as failed {}",
+                            run, kInterruptAgain));
 }
 
 void PlainView::on_run_finished(const RunSummary& summary) {
