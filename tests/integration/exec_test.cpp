@@ -9,6 +9,20 @@
 
 using namespace flowc::testing::exec_support;
 
+namespace {
+
+/// Makes task 0 of `p` a source that waits on `ready = row_count() > 0`:
+/// probed every second, for `wait_seconds` from the run's start.
+void make_waiting_source(plan::Plan& p, int64_t wait_seconds) {
+  p.tasks[0].kind = plan::TaskKind::Source;
+  p.tasks[0].readiness = plan::Readiness{};
+  p.tasks[0].readiness->wait_seconds = wait_seconds;
+  p.tasks[0].readiness->poll_seconds = 1;
+  p.tasks[0].readiness->text = "row_count() > 0";
+}
+
+}  // namespace
+
 TEST_CASE("a chain and a diamond run in dependency order and the run succeeds") {
   Harness h;
   // a -> b -> c, and a -> {d, e} -> f
@@ -159,11 +173,7 @@ TEST_CASE("transient errors retry with backoff and permanent ones do not") {
 TEST_CASE("a source that never gets ready fails its dependents with one incident") {
   Harness h;
   plan::Plan p = make_plan({{"orders", {}}, {"load", {0}}, {"report", {1}}, {"other", {}}});
-  p.tasks[0].kind = plan::TaskKind::Source;
-  p.tasks[0].readiness = plan::Readiness{};
-  p.tasks[0].readiness->wait_seconds = 2;
-  p.tasks[0].readiness->poll_seconds = 1;
-  p.tasks[0].readiness->text = "row_count() > 0";
+  make_waiting_source(p, 2);
   h.runner.behaviour["orders"] = [](const AttemptContext&, int) { return not_ready(); };
   exec::RunResult result = h.run(p);
   REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
@@ -190,11 +200,7 @@ TEST_CASE("a source that never gets ready fails its dependents with one incident
 TEST_CASE("a source whose table has not landed says so while it waits and when the wait runs out") {
   Harness h;
   plan::Plan p = make_plan({{"orders", {}}, {"load", {0}}});
-  p.tasks[0].kind = plan::TaskKind::Source;
-  p.tasks[0].readiness = plan::Readiness{};
-  p.tasks[0].readiness->wait_seconds = 2;
-  p.tasks[0].readiness->poll_seconds = 1;
-  p.tasks[0].readiness->text = "row_count() > 0";
+  make_waiting_source(p, 2);
   h.runner.behaviour["orders"] = [](const AttemptContext&, int) {
     AttemptResult r = not_ready();
     r.sqlstate = "42P01";
@@ -216,10 +222,7 @@ TEST_CASE("a source whose table has not landed says so while it waits and when t
 TEST_CASE("a source that becomes ready lets its dependents run") {
   Harness h;
   plan::Plan p = make_plan({{"orders", {}}, {"load", {0}}});
-  p.tasks[0].kind = plan::TaskKind::Source;
-  p.tasks[0].readiness = plan::Readiness{};
-  p.tasks[0].readiness->wait_seconds = 30;
-  p.tasks[0].readiness->poll_seconds = 1;
+  make_waiting_source(p, 30);
   h.runner.behaviour["orders"] = [](const AttemptContext&, int call) { return call < 2 ? not_ready() : succeeded(); };
   exec::RunResult result = h.run(p);
   REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
