@@ -332,7 +332,7 @@ int main(int argc, char** argv) {
       add_passwords(value);
       if (variable.starts_with("PGPASSWORD=")) secrets.push_back(value);
     }
-    std::cerr << "flowc: " << flowc::runtime::without_secrets(e.what(), std::move(secrets)) << "\n";
+    std::cerr << "flowc: " << flowc::runtime::without_secrets(e.what(), secrets) << "\n";
   }
   std::cout.flush();
   std::cout.rdbuf(previous);

@@ -40,8 +40,13 @@ std::string without_passwords(std::string text, const std::string& dsn) {
   return without_secrets(std::move(text), passwords_in(dsn));
 }
 
-std::string without_secrets(std::string text, std::vector<std::string> secrets) {
-  std::sort(secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+std::string without_secrets(std::string text, const std::vector<std::string>& secrets) {
+  auto longer = [](const std::string& a, const std::string& b) { return a.size() > b.size(); };
+  if (!std::is_sorted(secrets.begin(), secrets.end(), longer)) {
+    std::vector<std::string> sorted = secrets;
+    std::sort(sorted.begin(), sorted.end(), longer);
+    return without_secrets(std::move(text), sorted);
+  }
   for (const std::string& secret : secrets) {
     if (secret.empty()) continue;
     // On past the `***` just written: a secret that is part of it ("*")

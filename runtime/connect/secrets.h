@@ -20,7 +20,10 @@ std::string without_passwords(std::string text, const std::string& dsn);
 /// `text` with every occurrence of each of `secrets` replaced by `***`,
 /// longest first, so that a secret containing another is replaced whole.
 /// Empty secrets are skipped. The one masking of the runtime: messages,
-/// attempt logs and alert channels' errors all go through it.
-std::string without_secrets(std::string text, std::vector<std::string> secrets);
+/// attempt logs and alert channels' errors all go through it. Secrets given
+/// longest first already (as passwords_in() returns them, and the attempt
+/// log keeps them) are used as they are, without a copy: it runs for every
+/// line of an attempt log.
+std::string without_secrets(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace flowc::runtime

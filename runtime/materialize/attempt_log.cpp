@@ -1,5 +1,6 @@
 #include "runtime/materialize/attempt_log.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -36,6 +37,8 @@ void AttemptLog::redact(std::string value) {
   if (value.empty()) return;
   for (std::string& password : passwords_in(value)) secrets_.push_back(std::move(password));
   secrets_.push_back(std::move(value));
+  // Longest first, as without_secrets() takes them without a copy.
+  std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
 }
 
 std::string AttemptLog::scrub(std::string_view text) const { return without_secrets(std::string(text), secrets_); }
