@@ -95,24 +95,30 @@ constexpr const char* kOldTableSql = R"(select
                             case when x.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(x.grantee)) end,
                             case when x.is_grantable then ' with grant option' else '' end), '; ')
      from aclexplode(t.relacl) as x where x.grantee <> t.relowner),
-  (select string_agg(carried.statement, '; ') from (
-     select format('comment on table %s is %L', $1::text, obj_description(t.oid, 'pg_class')) as statement
+  (select string_agg(carried.statement, '; ' order by carried.late) from (
+     select format('comment on table %s is %L', $1::text, obj_description(t.oid, 'pg_class')) as statement,
+            false as late
       where obj_description(t.oid, 'pg_class') is not null
      union all
-     select format('comment on column %s.%I is %L', $1::text, a.attname, col_description(t.oid, a.attnum))
+     select format('comment on column %s.%I is %L', $1::text, a.attname, col_description(t.oid, a.attnum)), false
        from pg_attribute a
       where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped and col_description(t.oid, a.attnum) is not null
      union all
-     select format('alter table %s alter column %I set not null', $1::text, a.attname)
+     select format('alter table %s alter column %I set not null', $1::text, a.attname), false
        from pg_attribute a where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped and a.attnotnull
      union all
-     select format('alter table %s add constraint %I %s', $1::text, c.conname, pg_get_constraintdef(c.oid))
+     select format('alter table %s add constraint %I %s', $1::text, c.conname, pg_get_constraintdef(c.oid)),
+            c.contype = 'f' -- after the keys and indexes it may reference
        from pg_constraint c where c.conrelid = t.oid and c.contype in ('p', 'u', 'c', 'f', 'x')
      union all
-     select pg_get_indexdef(i.indexrelid)
+     select pg_get_indexdef(i.indexrelid), false
        from pg_index i
-      where i.indrelid = t.oid and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
-   ) as carried)
+      where i.indrelid = t.oid -- but not the indexes of the keys above (a foreign key names the index it uses too)
+        and not exists (select 1 from pg_constraint c
+                         where c.conindid = i.indexrelid and c.conrelid = t.oid and c.contype in ('p', 'u', 'x'))
+   ) as carried),
+  (select string_agg(distinct c.conrelid::regclass::text, ', ')
+     from pg_constraint c where c.contype = 'f' and c.confrelid = t.oid and c.conrelid <> t.oid)
 from pg_class t where t.oid = to_regclass($1::text))";
 
 /// The swap, after the expectations passed on the staging table: the new
@@ -134,8 +140,15 @@ void swap_replace(SqlSession& s, const Task& task) {
     return;
   }
   auto text = [&](int column) { return old[0][column].is_null() ? std::string() : old[0][column].c_str(); };
-  const std::string views = text(0), grants = text(2), declared = text(3);
+  const std::string views = text(0), grants = text(2), declared = text(3), referencing = text(4);
   const bool same_columns = old[0][1].as<bool>();
+  // Neither way of replacing suits a table other tables' foreign keys point
+  // at: the drop fails (2BP01), and emptying it fails too or, with
+  // `on delete cascade`, empties those tables as well.
+  if (!referencing.empty())
+    throw PlanProblem(fmt::format("{} cannot be replaced: the foreign keys of {} reference it; write it with "
+                                  "merge(key), or drop those foreign keys",
+                                  target, referencing));
   if (!views.empty()) {
     if (!same_columns)
       throw PlanProblem(fmt::format("{} cannot be replaced: {} {} on it, and the select's columns are not the "

@@ -184,6 +184,38 @@ TEST_CASE("replace: the table keeps its grants, and with views on it is filled i
   db.sql("drop table analytics.daily; drop role " + role);
 }
 
+TEST_CASE("replace: a table other tables' foreign keys reference is refused, nothing changed") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+  db.sql("alter table analytics.daily add primary key (order_id); create table analytics.refunds (order_id int "
+         "references analytics.daily on delete cascade); insert into analytics.refunds values (3)");
+  const std::string before = db.checksum("analytics.daily");
+  AttemptResult r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.message == "\"analytics\".\"daily\" cannot be replaced: the foreign keys of analytics.refunds reference "
+                     "it; write it with merge(key), or drop those foreign keys");
+  CHECK(db.checksum("analytics.daily") == before);
+  CHECK(db.scalar("select count(*) from analytics.refunds") == "1");
+  CHECK(db.checksum("analytics.daily__flow_new") == "missing");
+
+  // A foreign key of the table on itself goes with the table and comes back,
+  // after the unique index it references.
+  db.sql("drop table analytics.refunds; alter table analytics.daily drop constraint daily_pkey; create unique index "
+         "daily_order_id on analytics.daily (order_id); alter table analytics.daily add column parent int "
+         "references analytics.daily (order_id)");
+  db.plan.tasks[t].select.sql =
+      "select ds, order_id, region, amount * 2 as amount, null::int as parent from raw.orders where ds = $1::date";
+  r = db.run(t);
+  REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+  CHECK(db.scalar("select count(*) from pg_constraint where conrelid = 'analytics.daily'::regclass and contype = "
+                  "'f'") == "1");
+  CHECK(db.scalar("select count(*) from pg_indexes where schemaname = 'analytics' and tablename = 'daily' and "
+                  "indexname = 'daily_order_id'") == "1");
+  db.sql("drop table analytics.daily");
+}
+
 TEST_CASE("overwrite_partition: repeated attempts replace only the run's partition") {
   Db db;
   db.sql("create schema analytics; create table analytics.daily (ds date, order_id int, region text, amount numeric);"
