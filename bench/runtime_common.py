@@ -372,7 +372,7 @@ def dist_ms(values):
 
 def handoffs_from_state(env, run_id):
     """attempts.started_at of task k minus attempts.finished_at of task k-1,
-    in ms (microsecond timestamps, both `now()` of their statement). Exactly
+    in ms (microsecond timestamps, each its statement's one clock reading). Exactly
     0 when the finish of k-1 claimed k itself (the hand-off: one statement);
     otherwise the time from the start of the finish to the start of the
     claim statement that took k."""

@@ -118,12 +118,20 @@ std::string claim_sql(bool full, const std::string& schema) {
 // chain then costs one statement and one commit per task, and no NOTIFY:
 // the statement announces only what it leaves for others to claim, or a
 // task that promoted nothing (so the scheduler sees the run's end).
-constexpr const char* kFinishSql = R"(with fin as (
+//
+// Its times are the clock's when it runs, read once (`clock`), not now():
+// when the state database is the target, it runs in the attempt's write
+// transaction, whose now() is when the attempt began. The attempt would end
+// when it started, the next task would start then, and its lease would be
+// shortened by the whole write.
+constexpr const char* kFinishSql = R"(with clock as (
+  select clock_timestamp() as at
+), fin as (
   update {schema}.task_runs t
   set state = $4,
       lease_until = null,
-      not_before = case when $5 = '' then null else now() + $5::bigint * interval '1 millisecond' end,
-      finished_at = case when $4 in ('succeeded', 'failed', 'timed_out') then now() end,
+      not_before = case when $5 = '' then null else (select at from clock) + $5::bigint * interval '1 millisecond' end,
+      finished_at = case when $4 in ('succeeded', 'failed', 'timed_out') then (select at from clock) end,
       rows_written = coalesce(nullif($11, '')::bigint, t.rows_written),
       error_class = nullif($9, ''),
       message = nullif($10, '')
@@ -131,7 +139,7 @@ constexpr const char* kFinishSql = R"(with fin as (
   returning t.run_id, t.task, t.task_index, t.lease_owner
 ), att as (
   update {schema}.attempts a
-  set finished_at = now(), outcome = $6, sqlstate = nullif($7, ''), exit_code = nullif($8, '')::integer,
+  set finished_at = (select at from clock), outcome = $6, sqlstate = nullif($7, ''), exit_code = nullif($8, '')::integer,
       error_class = nullif($9, ''), message = nullif($10, ''), rows_written = nullif($11, '')::bigint
   from fin
   where a.run_id = fin.run_id and a.task = fin.task and a.attempt = $16::integer
@@ -144,7 +152,7 @@ constexpr const char* kFinishSql = R"(with fin as (
   returning 1
 ), blocked as (
   update {schema}.task_runs b
-  set state = 'upstream_failed', finished_at = now(), message = $14
+  set state = 'upstream_failed', finished_at = (select at from clock), message = $14
   from fin
   where $4 in ('failed', 'timed_out') and b.run_id = fin.run_id and b.task_index = any ($13::integer[])
     and b.state in ('pending', 'ready', 'waiting', 'retry_wait')
@@ -166,8 +174,8 @@ constexpr const char* kFinishSql = R"(with fin as (
       lease_token = case when p.task_index = h.task_index then gen_random_uuid() else p.lease_token end,
       lease_owner = case when p.task_index = h.task_index then $17 else p.lease_owner end,
       lease_until = case when p.task_index = h.task_index
-                         then now() + $18::bigint * interval '1 millisecond' else p.lease_until end,
-      started_at = case when p.task_index = h.task_index then coalesce(p.started_at, now()) else p.started_at end
+                         then (select at from clock) + $18::bigint * interval '1 millisecond' else p.lease_until end,
+      started_at = case when p.task_index = h.task_index then coalesce(p.started_at, (select at from clock)) else p.started_at end
   from promotable k cross join handed h
   where p.run_id = k.run_id and p.task = k.task and p.state = 'pending'
   returning p.run_id, p.task, p.task_index, p.state, p.attempts, p.max_attempts, p.lease_token,
@@ -176,10 +184,10 @@ constexpr const char* kFinishSql = R"(with fin as (
 ), next as (
   select * from promoted where state = 'running'
 ), next_attempt as (
-  insert into {schema}.attempts (run_id, task, attempt, worker, lease_token, log_path)
-  select n.run_id, n.task, n.attempts, $17, n.lease_token, n.log_path from next n
+  insert into {schema}.attempts (run_id, task, attempt, worker, lease_token, log_path, started_at)
+  select n.run_id, n.task, n.attempts, $17, n.lease_token, n.log_path, (select at from clock) from next n
   on conflict (run_id, task, attempt) do update
-  set worker = excluded.worker, lease_token = excluded.lease_token, started_at = now(), finished_at = null,
+  set worker = excluded.worker, lease_token = excluded.lease_token, started_at = (select at from clock), finished_at = null,
       outcome = null, sqlstate = null, exit_code = null, error_class = null, message = null,
       rows_written = null, log_path = excluded.log_path
   returning 1

@@ -11,11 +11,13 @@ using namespace flowc::testing::exec_support;
 namespace {
 
 // A SQL task that writes one row into `out` on the target (= the state
-// database) and records its success inside the same transaction.
-AttemptResult write_and_record(const AttemptContext& context) {
+// database) and records its success inside the same transaction, after
+// `write_seconds` of writing.
+AttemptResult write_and_record(const AttemptContext& context, double write_seconds = 0) {
   pqxx::work tx(*context.target);
   tx.exec("create table if not exists public.out (n integer)");
   tx.exec("insert into public.out values (1)");
+  if (write_seconds > 0) tx.exec("select pg_sleep(" + std::to_string(write_seconds) + ")");
   AttemptResult result = succeeded();
   result.rows_written = 1;
   if (!context.record_success_in || !context.record_success_in(tx, result)) {
@@ -40,7 +42,7 @@ plan::Plan sql_plan() {
 TEST_CASE("state database = target: the write and its success commit together") {
   Harness h;
   plan::Plan p = sql_plan();
-  h.runner.behaviour["write"] = [](const AttemptContext& context, int) { return write_and_record(context); };
+  h.runner.behaviour["write"] = [](const AttemptContext& context, int) { return write_and_record(context, 0.5); };
   exec::RunRequest request = h.request(p);
   request.target_dsn = h.dsn;
   exec::RunResult result = exec::execute_run(request);
@@ -52,6 +54,14 @@ TEST_CASE("state database = target: the write and its success commit together") 
   // The success record in the write's transaction also handed `after` over.
   CHECK(h.scalar("select count(*) from flow.attempts a, flow.attempts w "
                  "where a.task = 'after' and w.task = 'write' and a.started_at = w.finished_at") == "1");
+  // At the time it committed, not when the write's transaction began: the
+  // write took its half second, and `after` started after it.
+  CHECK(h.scalar("select bool_and(finished_at - started_at >= interval '0.5 s') from flow.attempts "
+                 "where task = 'write'") == "t");
+  CHECK(h.scalar("select bool_and(finished_at - started_at >= interval '0.5 s') from flow.task_runs "
+                 "where task = 'write'") == "t");
+  CHECK(h.scalar("select bool_and(finished_at - started_at < interval '0.5 s') from flow.attempts "
+                 "where task = 'after'") == "t");
 }
 
 TEST_CASE("state database = target: a fenced attempt rolls its write back (exactly once)") {
@@ -195,7 +205,7 @@ TEST_CASE("bookkeeping: at most 2 commits and 4 round trips per task, and a fini
       continue;
     ++statements;
     claims += line.find("with candidate as") != std::string::npos;
-    finishes += line.find("with fin as") != std::string::npos;
+    finishes += line.find("with clock as (") != std::string::npos;  // the first line of the finish
   }
   // The fixed cost of a run: migrate check, lock, create, LISTEN, a few reads, final status.
   const int fixed = 20;
@@ -203,7 +213,7 @@ TEST_CASE("bookkeeping: at most 2 commits and 4 round trips per task, and a fini
                      << " finishes");
   CHECK(finishes == 30);                  // one statement and commit per finish
   // t1 .. t10 are handed over inside their upstream's finish (the claim's
-  // now() is the finish's); the 19 other dependents of t9 need claims.
+  // start is the finish's one clock reading); the 19 other dependents of t9 need claims.
   CHECK(h.scalar("select count(*) from flow.attempts d join flow.task_runs dt on dt.run_id = d.run_id and dt.task = d.task "
                  "join flow.task_runs ut on ut.run_id = dt.run_id and ut.task_index = any (dt.deps) "
                  "join flow.attempts u on u.run_id = ut.run_id and u.task = ut.task "
