@@ -10,7 +10,8 @@
 
 namespace flowc::dsn {
 
-/// Every non-empty password written in `dsn`: each `password=` value (in
+/// Every non-empty password written in `dsn`: each `password=` value (blanks
+/// around the `=` allowed, as libpq does; in
 /// key/value form, quoted or not, or in a URI's query) and the password of
 /// a URI's `user:password@`, as written (not percent-decoded or unquoted).
 /// Also for a DSN that does not parse.

@@ -19,11 +19,21 @@ TEST_CASE("written_passwords reads key/value, quoted, URI userinfo and URI query
   CHECK(written_passwords("postgresql://u:SECRETPW@[::1") == V{"SECRETPW"});  // does not parse
 }
 
+TEST_CASE("written_passwords reads them as libpq does: blanks around the =, escapes, a value after blanks") {
+  CHECK(written_passwords("host=db user=x password = LEAKPW") == V{"LEAKPW"});
+  CHECK(written_passwords("host=db password=\t'it''s'") == V{"it"});
+  CHECK(written_passwords("host=db password='it\\'s' dbname=x") == V{"it\\'s"});
+  CHECK(written_passwords("host=db password=a\\ b dbname=x") == V{"a\\ b"});
+  // libpq skips the blanks after `=`: this password is "dbname=x".
+  CHECK(written_passwords("host=db password= dbname=x") == V{"dbname=x"});
+  CHECK(written_passwords("user=password dbname=x") == V{});
+}
+
 TEST_CASE("written_passwords finds none where none is written, nor an empty one") {
   CHECK(written_passwords("host=/tmp dbname=x") == V{});
   CHECK(written_passwords("postgresql://u@h/x") == V{});
   CHECK(written_passwords("postgresql://h:5432/x") == V{});  // a port is not a password
-  CHECK(written_passwords("host=db password= dbname=x") == V{});
+  CHECK(written_passwords("host=db password=") == V{});
   CHECK(written_passwords("host=db password='' dbname=x") == V{});
   CHECK(written_passwords("postgresql://u:@h/x") == V{});
 }
