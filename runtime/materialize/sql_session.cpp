@@ -122,6 +122,14 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
     r.reconnect = r.outcome_unknown = true;
     r.message = "connection to the target lost during COMMIT: the outcome is unknown";
     detail = e.what();
+  } catch (const pqxx::too_many_connections& e) {
+    // libpqxx 6.4 makes 53300 a broken connection; the server said it, and
+    // it is class 53 (transient) like the rest of its class.
+    r.error_class = ErrorClass::Transient;
+    r.sqlstate = "53300";
+    r.reconnect = true;
+    r.message = error_line(e.what());
+    detail = e.what();
   } catch (const pqxx::broken_connection& e) {
     r.error_class = ErrorClass::Transient;
     r.sqlstate = "08006";  // connection_failure
@@ -157,13 +165,15 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
     }
     detail = e.what();
   } catch (const pqxx::transaction_rollback& e) {
-    // libpqxx 6.4 throws these for class 40 without keeping the SQLSTATE.
+    // libpqxx 6.4 throws these for class 40 without keeping the SQLSTATE:
+    // the type says which; any other code of the class is recorded as the
+    // class (40000). Only 40001 and 40P01 are transient (runtime.md): a
+    // deferred constraint failing at COMMIT (40002) fails the same way again.
     r.sqlstate = dynamic_cast<const pqxx::serialization_failure*>(&e)          ? "40001"
                  : dynamic_cast<const pqxx::deadlock_detected*>(&e)            ? "40P01"
                  : dynamic_cast<const pqxx::statement_completion_unknown*>(&e) ? "40003"
                                                                                : "40000";
     r.error_class = classify_sqlstate(r.sqlstate);
-    if (r.sqlstate == "40003" || r.sqlstate == "40000") r.error_class = ErrorClass::Transient;
     r.message = error_line(e.what());
     detail = e.what();
   } catch (const DeadlineExpired&) {

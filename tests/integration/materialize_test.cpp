@@ -12,6 +12,7 @@
 #include <fstream>
 #include <future>
 #include <thread>
+#include <tuple>
 
 #include "runtime/materialize/expectations.h"
 #include "runtime/materialize/query_watchdog.h"
@@ -475,6 +476,24 @@ TEST_CASE("SQL errors carry their SQLSTATE and class") {
   CHECK(r.error_class == ErrorClass::Permanent);
   CHECK(r.message == "relation \"raw.nope\" does not exist");
   CHECK(db.last_log().find("SQLSTATE 42P01") != std::string::npos);
+
+  // Codes libpqxx 6.4 throws without their SQLSTATE: named by their type,
+  // classed as runtime.md's list says (of class 40 only 40001 and 40P01 retry).
+  db.sql("create function raw.raise(code text) returns int language plpgsql as "
+         "$$ begin raise exception 'raised %', code using errcode = code; end $$");
+  for (auto [code, recorded, error_class] : {std::tuple{"40P01", "40P01", ErrorClass::Transient},
+                                             std::tuple{"40003", "40003", ErrorClass::Permanent},
+                                             std::tuple{"40002", "40002", ErrorClass::Permanent},
+                                             std::tuple{"53300", "53300", ErrorClass::Transient}}) {
+    INFO("raised ", code);
+    uint32_t t = db.add(sql_task(std::string("raise_") + code, kDaily, WriteMode::Replace,
+                                 std::string("select raw.raise('") + code + "') as x"));
+    r = db.run(t);
+    CHECK(r.outcome == AttemptResult::Outcome::Failed);
+    CHECK(r.sqlstate == std::string(recorded));
+    CHECK(r.error_class == error_class);
+    CHECK(r.message == std::string("raised ") + code);
+  }
 }
 
 TEST_CASE("the task's timeout cancels the statement: class timeout") {
