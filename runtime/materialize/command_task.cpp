@@ -56,6 +56,11 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   env.push_back("FLOW_DS=" + plan.ds);
   env.push_back("FLOW_ENV=" + (plan.env.empty() ? std::string("production") : plan.env));
   env.push_back(fmt::format("FLOW_ATTEMPT={}", context.attempt));
+  env.push_back("FLOW_STAGE=" + std::string(plan::to_string(plan.stage)));
+  // Where the command loads its `writes`, after the environment and mirror
+  // mapping: in a mirror run, the mirror table. flowc cannot redirect what a
+  // command writes itself, so this is how it stays off production tables.
+  if (task.output) env.push_back("FLOW_OUTPUT=" + quote_table(*task.output));
   bool wants_dsn = false;
   for (const std::string& name : task.env_secrets) {
     // The target's own DSN variable means the DSN the run resolved (--dsn,

@@ -239,6 +239,12 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
   const Task& task = plan.tasks[context.task];
   pqxx::connection& connection = *context.target;
   AttemptResult result;
+  // A mirror run never writes a production table (runtime.md). The write
+  // modes write the mirror table the plan names; a `none` task's statements
+  // write what they name, which flowc cannot redirect, so they run in a
+  // read-only transaction. Its success is then recorded by the executor
+  // after it, not in it (the finish writes the state tables).
+  const bool read_only = task.mode == WriteMode::None && plan.stage == plan::Stage::Mirror;
   try {
     if (task.mode != WriteMode::None && !task.output) throw PlanProblem("the task has a write mode but no output table");
     if (task.output && !task.output->schema.empty()) ensure_schema(connection, task.output->schema, log);
@@ -246,12 +252,14 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
     // its statements: sent in autocommit they still run as one transaction
     // (a query string of several statements is one implicit transaction),
     // in one round trip instead of BEGIN, the statements and COMMIT.
-    const bool bare = task.mode == WriteMode::None && task.checks.empty() && !deadline && !context.record_success_in;
+    const bool bare = task.mode == WriteMode::None && task.checks.empty() && !deadline && !context.record_success_in &&
+                      !read_only;
     std::optional<pqxx::work> in_transaction;
     std::optional<pqxx::nontransaction> in_autocommit;
     pqxx::transaction_base& tx = bare ? static_cast<pqxx::transaction_base&>(in_autocommit.emplace(connection))
                                       : in_transaction.emplace(connection, "flowc_attempt");
     SqlSession s(tx, log, deadline, context.stop);
+    if (read_only) s.exec("a mirror run: the statements may not write", "set transaction read only");
     if (task.output && task.mode != WriteMode::None) {
       // Two attempts of one task can overlap only when a stale executor has
       // not yet noticed its lost lease; they then take turns instead of
@@ -281,7 +289,13 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
       return result;
     }
     if (task.mode == WriteMode::Replace) swap_replace(s, task);
-    commit_success(tx, context, result, log);
+    if (read_only) {
+      AttemptContext recorded_after = context;
+      recorded_after.record_success_in = nullptr;
+      commit_success(tx, recorded_after, result, log);
+    } else {
+      commit_success(tx, context, result, log);
+    }
   } catch (...) {
     AttemptResult failed = failure_from_exception(context, log, watchdog.cut());
     failed.expectations = std::move(result.expectations);
@@ -292,6 +306,9 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
       failed.message += fmt::format(" (merge({}): the select returns some key more than once; a merge takes one "
                                     "row per key)",
                                     fmt::join(task.merge_key, ", "));
+    if (read_only && failed.sqlstate == "25006")
+      failed.message += " (a mirror run keeps a `mode = none` task read-only: flowc cannot send the tables its "
+                        "statements name to the mirror schemas; give the task `writes` and a write mode)";
     // However it failed (57P01 administrator shutdown, a FATAL), a dead
     // connection cannot serve the next attempt.
     if (!connection.is_open()) failed.reconnect = true;

@@ -3,7 +3,9 @@
 // log while the command runs, and what a command leaves running.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -39,6 +41,29 @@ TEST_CASE("command tasks: exit codes and their classes") {
     std::string log = db.last_log();
     CHECK(log.find("ds=2026-11-24 task=export run=42 attempt=1") != std::string::npos);
     CHECK(log.find(db.logs) != std::string::npos);  // ran in the project directory
+  }
+  SUBCASE("the environment is exactly the documented one; in a mirror run it names the mirror table") {
+    ::setenv("FLOWC_TEST_LEAK", "1", 1);
+    ::setenv("PGPASSWORD", "hunter2", 1);
+    db.plan.stage = plan::Stage::Mirror;
+    uint32_t t = db.add(command_task({"sh", "-c", "env | cut -d= -f1 | sort | tr '\\n' ' '; echo; "
+                                                  "echo stage=$FLOW_STAGE output=$FLOW_OUTPUT env=$FLOW_ENV"}));
+    db.plan.tasks[t].output = plan::TableName{"dash__mirror", "kpi_daily"};
+    AttemptResult r = db.run(t);
+    ::unsetenv("FLOWC_TEST_LEAK");
+    ::unsetenv("PGPASSWORD");
+    REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+    std::string log = db.last_log();
+    // sh adds PWD; the rest is what flowc passed.
+    std::vector<std::string> names = {"FLOW_ATTEMPT", "FLOW_DS", "FLOW_ENV",    "FLOW_OUTPUT",   "FLOW_RUN_ID",
+                                      "FLOW_STAGE",   "FLOW_TASK", "FLOW_WORKFLOW", "PWD"};
+    for (const char* name : {"HOME", "LANG", "PATH", "TZ"})
+      if (std::getenv(name)) names.emplace_back(name);
+    std::sort(names.begin(), names.end());
+    std::string expected;
+    for (const std::string& name : names) expected += name + " ";
+    CHECK_MESSAGE(log.find(expected + "\n") != std::string::npos, log);
+    CHECK(log.find("stage=mirror output=\"dash__mirror\".\"kpi_daily\" env=production") != std::string::npos);
   }
   SUBCASE("exit 75 is transient") {
     AttemptResult r = db.run(db.add(command_task({"sh", "-c", "exit 75"})));

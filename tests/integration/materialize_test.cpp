@@ -310,6 +310,43 @@ TEST_CASE("append inserts, none runs the statements as written") {
   CHECK(db.scalar("select count(*) from raw.marker") == "1");
 }
 
+TEST_CASE("in a mirror run a none task's statements may not write, and its success is recorded after it") {
+  Db db;
+  db.plan.stage = plan::Stage::Mirror;
+  uint32_t writing = db.add(sql_task("direct", {}, WriteMode::None,
+                                     "insert into raw.orders values ('2026-11-24', 9, 'emea', 1)"));
+  db.plan.tasks[writing].output.reset();
+  runtime::AttemptContext c = db.context(writing);
+  bool recorded_in = false;
+  c.record_success_in = [&](pqxx::transaction_base&, const AttemptResult&) { return recorded_in = true; };
+  AttemptResult r = db.runner.run(c);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.sqlstate == "25006");
+  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.message ==
+        "cannot execute INSERT in a read-only transaction (a mirror run keeps a `mode = none` task read-only: "
+        "flowc cannot send the tables its statements name to the mirror schemas; give the task `writes` and a "
+        "write mode)");
+  CHECK(db.scalar("select count(*) from raw.orders") == "5");
+
+  // Reading is what it may do; the executor records it (the state tables
+  // are written, which a read-only transaction could not).
+  uint32_t reading = db.add(sql_task("look", {}, WriteMode::None, "select count(*) from raw.orders"));
+  db.plan.tasks[reading].output.reset();
+  c = db.context(reading);
+  c.record_success_in = [&](pqxx::transaction_base&, const AttemptResult&) { return recorded_in = true; };
+  r = db.runner.run(c);
+  REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+  CHECK_FALSE(r.recorded_in_transaction);
+  CHECK_FALSE(recorded_in);
+
+  // Outside a mirror run the same statements write.
+  db.plan.stage = plan::Stage::Production;
+  r = db.run(writing);
+  REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+  CHECK(db.scalar("select count(*) from raw.orders") == "6");
+}
+
 TEST_CASE("a crash before COMMIT leaves nothing, and the rerun leaves one attempt's result") {
   Db db;
   db.sql("create schema analytics; create table analytics.daily (ds date, order_id int, region text, amount numeric);"
