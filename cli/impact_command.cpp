@@ -33,7 +33,8 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
     return std::nullopt;
   }
   if (!report) return no_such_run();
-  ImpactRun run{report->run.id, report->run.workflow, report->run.ds, report->run.status, {}};
+  ImpactRun run{report->run.id, report->run.workflow, report->run.ds, report->run.status, {},
+                report->run.stage == "mirror"};
   for (const TaskRecord& t : report->tasks) run.task_states.emplace_back(t.task, t.state);
   exit_code = kExitOk;
   return run;

@@ -62,6 +62,9 @@ std::string impact_human(const ImpactReport& r) {
   if (with_run) {
     out += fmt::format("run {}: workflow {}, ds {}, {}; failed or blocked: {}\n", r.run->id, r.run->workflow,
                        r.run->ds, r.run->status, joined(r.run_failed));
+    if (r.run->mirror)
+      out += "a mirror run: only the mirror tables of those tasks are stale; the production tables and their "
+             "consumers are still the legacy job's\n";
   }
 
   std::vector<std::vector<std::string>> rows;
@@ -115,6 +118,7 @@ std::string impact_json(const ImpactReport& r) {
                   {"workflow", r.run->workflow},
                   {"ds", r.run->ds},
                   {"status", r.run->status},
+                  {"mirror", r.run->mirror},
                   {"failed_tasks", r.run_failed}};
   } else {
     out["run"] = nullptr;

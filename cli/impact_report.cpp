@@ -230,7 +230,7 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
         if (node.kind == model::NodeKind::Task) tables.push_back(lower::node_table_key(model, TaskId{i}));
       }
     }
-    stale = closure(model, dependents, failed, tables);
+    if (!run->mirror) stale = closure(model, dependents, failed, tables);
     for (TaskId id : failed) stale.nodes[id.index] = true;
   }
 

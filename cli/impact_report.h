@@ -79,6 +79,10 @@ struct ImpactRun {
   int64_t id = 0;
   std::string workflow, ds, status;
   std::vector<std::pair<std::string, std::string>> task_states;  // (task, state)
+  /// A mirror run writes only mirror tables: its failures make stale its own
+  /// failed and blocked tasks' mirror outputs, no production table, and no
+  /// legacy consumer (the legacy job still serves them).
+  bool mirror = false;
 };
 
 /// Everything downstream of a subject, in a stable order: tasks by workflow

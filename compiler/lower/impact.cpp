@@ -104,10 +104,15 @@ plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<m
   const model::Model& model = context.model;
   // This workflow's tasks in run order, then what they reach in other
   // workflows (reachable_from lists it in node order).
+  //
+  // A mirror run writes only mirror tables (language.md §14): other
+  // workflows read the production tables, which the legacy job still
+  // writes, and its consumers are served by it. So what its failure makes
+  // stale is its own tasks and their mirror tables, nothing published.
   std::vector<model::TaskId> members = order;
   std::vector<uint32_t> node_index(model.nodes.size(), UINT32_MAX);
   for (uint32_t i = 0; i < order.size(); ++i) node_index[order[i].index] = i;
-  for (model::TaskId id : reachable_from(context.dependents, order)) {
+  for (model::TaskId id : context.mirror ? std::vector<model::TaskId>() : reachable_from(context.dependents, order)) {
     if (node_index[id.index] != UINT32_MAX) continue;
     node_index[id.index] = static_cast<uint32_t>(members.size());
     members.push_back(id);
@@ -124,10 +129,17 @@ plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<m
     // A source's table is not ours to make stale.
     if (node.kind != model::NodeKind::Source && !node.table.empty()) {
       out.table = impact_table(context, id);
-      out.published = node.publish;
-      // Legacy jobs are matched on the production table, whatever this run writes.
-      if (auto it = writers.find(node_table_key(model, id)); it != writers.end()) out.legacy = it->second;
-      for (uint32_t job : out.legacy) job_used[job] = true;
+      // A mirror table is not the published one, and no legacy consumer
+      // reads it: the legacy job still writes theirs.
+      const bool mirror = node.workflow == context.workflow_id
+                              ? context.mirror
+                              : model.workflow(node.workflow).stage == model::Stage::Mirror;
+      if (!mirror) {
+        out.published = node.publish;
+        // Legacy jobs are matched on the production table.
+        if (auto it = writers.find(node_table_key(model, id)); it != writers.end()) out.legacy = it->second;
+        for (uint32_t job : out.legacy) job_used[job] = true;
+      }
     }
     for (model::TaskId next : context.dependents[id.index]) {
       if (node_index[next.index] != UINT32_MAX) out.dependents.push_back(node_index[next.index]);

@@ -39,6 +39,8 @@ std::string join(const json& list, size_t limit) {
 
 /// A late run or a failed parity check makes the workflow's published
 /// outputs stale as a whole; a failed task makes stale what is downstream.
+/// A mirror run's are its mirror tables, which nobody consumes yet: the
+/// legacy job still serves the published tables' readers.
 json impact_json(const plan::Plan& plan, const Incident& incident) {
   json out = {{"tasks", json::array()}, {"tables", json::array()}, {"published", json::array()},
               {"legacy_consumers", json::array()}};
@@ -48,6 +50,9 @@ json impact_json(const plan::Plan& plan, const Incident& incident) {
     out["tables"] = impact.tables;
     out["published"] = impact.published;
     out["legacy_consumers"] = impact.legacy_consumers;
+  } else if (plan.stage == plan::Stage::Mirror) {
+    for (const plan::Task& task : plan.tasks)
+      if (task.output && task.kind != plan::TaskKind::Source) out["tables"].push_back(task.output->dotted());
   } else {
     for (const plan::Task& task : plan.tasks)
       if (task.publish && task.output) out["published"].push_back(task.output->dotted());

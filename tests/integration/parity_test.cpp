@@ -121,6 +121,13 @@ TEST_CASE(
         "1");
   CHECK(contains(query_one(dsn, "select payload->>'message' from flow.alerts where kind = 'parity' limit 1"),
                  "1 different key (" + ds + ", emea)"));
+  // The mirror tables are stale, not what the legacy job still serves.
+  auto impact = [&](const std::string& field) {
+    return query_one(dsn, "select payload->'impact'->>'" + field + "' from flow.alerts where kind = 'parity' limit 1");
+  };
+  CHECK(impact("published") == "[]");
+  CHECK(impact("legacy_consumers") == "[]");
+  CHECK(contains(impact("tables"), "__mirror."));
 
   // `flowc status` renders the stored report as the run printed it.
   auto status = run_flowc(project, {"status", "1", "."}, {"WAREHOUSE_DSN=" + dsn});

@@ -24,9 +24,10 @@ TEST_CASE("impact: downstream tasks in and across workflows, tables, published o
   CHECK(staged.tasks == std::vector<std::string>{"summary", "kpis", "export"});
   CHECK(staged.tables == std::vector<std::string>{"staging__mirror.orders", "analytics__mirror.summary",
                                                   "dash__mirror.kpis", "exports__mirror.kpis"});
-  CHECK(staged.published == std::vector<std::string>{"dash__mirror.kpis"});
-  // summary's production table is other_job's, kpis' is old_job's.
-  CHECK(staged.legacy_consumers == std::vector<std::string>{"KPI dashboard", "Finance sheet"});
+  // A mirror run writes only mirror tables: none is the published one, and
+  // the legacy jobs still serve their consumers.
+  CHECK(staged.published.empty());
+  CHECK(staged.legacy_consumers.empty());
   plan::Impact exported = plan::impact_of(l.plan, index_of(l.plan, "export"));
   CHECK(exported.tasks.empty());
   CHECK(exported.tables == std::vector<std::string>{"exports__mirror.kpis"});
@@ -36,6 +37,24 @@ TEST_CASE("impact: downstream tasks in and across workflows, tables, published o
   plan::Impact events = plan::impact_of(ingest.plan, 0);
   CHECK(events.tasks == std::vector<std::string>{"shop.summary", "shop.staged", "shop.kpis", "shop.export"});
   CHECK(events.tables.front() == "events.raw");
+  CHECK(events.published.empty());  // shop, in mirror stage, publishes nothing yet
+  CHECK(events.legacy_consumers.empty());
+
+  // Writing its own tables (here in stage model), the same workflow's
+  // failure reaches the published table and the consumers of the legacy
+  // jobs that wrote its tables before.
+  std::string modelled = kShop;
+  modelled.replace(modelled.find("stage      = mirror"), 19, "stage      = model");
+  auto c = compile({{"targets.flow", kTargets}, {"ingest.flow", kIngest}, {"shop.flow", modelled}});
+  lower::LowerOptions options;
+  options.ds = "2026-11-24";
+  plan::Plan p = lower::lower(c->model, workflow_named(c->model, "shop"), options, c->sources);
+  plan::Impact live = plan::impact_of(p, index_of(p, "staged"));
+  CHECK(live.tables ==
+        std::vector<std::string>{"staging.orders", "analytics.summary", "dash.kpis", "exports.kpis"});
+  CHECK(live.published == std::vector<std::string>{"dash.kpis"});
+  // summary's production table is other_job's, kpis' is old_job's.
+  CHECK(live.legacy_consumers == std::vector<std::string>{"KPI dashboard", "Finance sheet"});
 }
 
 TEST_CASE("impact: a chain's plan grows linearly with its length, yet each task's impact is whole") {
