@@ -141,9 +141,10 @@ void Checker::check_target(uint32_t index) {
       target.dsn = string_value(dsn);
       // A plain DSN is for a database without a password: the file is
       // committed, plans print it and runs store it.
-      if (!flowc::dsn::written_passwords(target.dsn).empty()) {
+      if (std::vector<std::string> passwords = flowc::dsn::written_passwords(target.dsn); !passwords.empty()) {
         Diagnostic& d = diags.report(DiagKind::SecretLeak, term(dsn).range,
                                      "the DSN of target `" + target.name + "` has a password written in the file");
+        d.hidden = std::move(passwords);
         d.helps.push_back("take the DSN from the environment: `dsn = env(\"" + upper_snake(target.name) +
                           "_DSN\")`");
       }

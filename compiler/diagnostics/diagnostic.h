@@ -57,6 +57,9 @@ struct Diagnostic {
   std::vector<DiagNote> notes;
   std::vector<std::string> helps;
   std::vector<FixIt> fixits;
+  /// Text the source lines of a snippet show as `*`s: a password written in
+  /// the file, which the diagnostic about it must not print again (CI logs).
+  std::vector<std::string> hidden;
 
   [[nodiscard]] std::string_view code() const { return info(kind).code; }
 };

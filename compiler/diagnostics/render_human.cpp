@@ -154,6 +154,7 @@ class HumanWriter {
     for (const auto& [note, where] : located_notes) largest = std::max(largest, last_line_shown(where));
     width_ = digits(largest);
 
+    hidden_ = &d.hidden;
     Tone tone = tone_of(d.severity);
     out_ << paint(fmt::format("{}[{}]", severity_name(d.severity), d.code()), tone)
          << paint(fmt::format(": {}", printable(d.message)), Tone::Strong) << '\n';
@@ -217,6 +218,18 @@ class HumanWriter {
     }
   }
 
+  /// The line with each hidden text's bytes replaced by `*` one for one, so
+  /// the columns of the underline stay where they were.
+  std::string without_hidden(std::string_view line) const {
+    std::string out(line);
+    for (const std::string& text : *hidden_) {
+      if (text.empty()) continue;
+      for (size_t at = out.find(text); at != std::string::npos; at = out.find(text, at + text.size()))
+        out.replace(at, text.size(), std::string(text.size(), '*'));
+    }
+    return out;
+  }
+
   void snippet(const Located& where, Tone caret_tone) {
     out_ << pad(width_) << paint("-->", Tone::Gutter) << ' ' << printable(where.buffer->path()) << ':'
          << where.start.line << ':' << where.start.column << '\n';
@@ -226,7 +239,8 @@ class HumanWriter {
         out_ << paint("...", Tone::Gutter) << '\n';
         continue;
       }
-      render_detail::DisplayLine display = render_detail::layout_line(where.buffer->line_text(row.line));
+      std::string line = without_hidden(where.buffer->line_text(row.line));
+      render_detail::DisplayLine display = render_detail::layout_line(line);
       std::string_view text = trim_right(display.text);
       out_ << paint(fmt::format("{:>{}} |", row.line, width_), Tone::Gutter);
       if (!text.empty()) out_ << ' ' << text;
@@ -244,6 +258,7 @@ class HumanWriter {
   const SourceManager& sources_;
   bool color_;
   size_t width_ = 1;
+  const std::vector<std::string>* hidden_ = nullptr;  // the diagnostic's, while it renders
 };
 
 }  // namespace
