@@ -95,6 +95,25 @@ std::optional<int64_t> Checker::within(TermId id, int64_t low, int64_t high, con
   return std::nullopt;
 }
 
+bool Checker::table_name(TermId id, std::string_view attribute) {
+  const std::string& text = term(id).text;
+  if (text.find_first_not_of(" \t") == std::string::npos) return true;  // "names no table", said by the caller
+  // flowc quotes the parts itself where PostgreSQL needs it; quotes, blanks
+  // at the ends or a third part would become part of a name.
+  size_t dot = text.find('.');
+  bool blank_ends = false;
+  for (std::string_view part : {std::string_view(text).substr(0, dot),
+                                dot == std::string::npos ? std::string_view("x") : std::string_view(text).substr(dot + 1)})
+    blank_ends = blank_ends || part.empty() || part.front() == ' ' || part.back() == ' ' || part.front() == '\t' ||
+                 part.back() == '\t';
+  const bool quoted = text.find('"') != std::string::npos;
+  if (!quoted && !blank_ends && (dot == std::string::npos || text.find('.', dot + 1) == std::string::npos)) return true;
+  Diagnostic& d = diags.report(DiagKind::TypeMismatch, term(id).range,
+                               "`" + std::string(attribute) + "` expects a table name, `table` or `schema.table`");
+  if (quoted) d.helps.push_back("write it without quotes: flowc quotes a name where PostgreSQL needs it");
+  return false;
+}
+
 void Checker::check_members(const Scope& s, const syntax::Block& block) {
   const syntax::SyntaxTree& t = tree(s.tree);
   std::string_view kind_name = syntax::block_kind_name(block.kind);

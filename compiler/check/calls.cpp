@@ -125,10 +125,19 @@ TermId Checker::elaborate_call(const Scope& s, const syntax::Expr& call, Type ex
     std::string what = "the argument `" + std::string(param.name) + "` of `" + name + "`";
     if (param.variadic) {
       Type list = list_of(param.type.kind);
+      // `unique()` would check nothing (and lower to `count(distinct row())`).
+      auto at_least_one = [&](SourceRange where) {
+        Diagnostic& d = sink(s).report(DiagKind::WrongArguments, where,
+                                       "`" + name + "` needs at least one `" + std::string(param.name) + "`");
+        add_signature_note(d, *fn);
+        ok = false;
+      };
+      if (slots[p].empty()) at_least_one(call.range);
       if (slots[p].size() == 1) {
         TermId only = elaborate(s, slots[p][0], param.type);
         if (type_of(only).kind == TypeKind::List) {
           if (!coerce(s, only, list, what, DiagKind::WrongArguments, fn)) ok = false;
+          if (term(only).kind == Kind::List && operands(only).empty()) at_least_one(term(only).range);
           args.push_back(only);
           continue;
         }

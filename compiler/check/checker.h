@@ -208,13 +208,18 @@ class Checker {
   /// A Ref term to `symbol` with the symbol's type.
   TermId ref_term(SymbolId symbol, SourceRange range);
   /// E0101 (E0306 inside SQL) with the closest visible name as a fix-it.
-  void report_unknown_name(const Scope& s, std::string_view name, SourceRange range, Type expected);
+  void report_unknown_name(const Scope& s, std::string_view name, SourceRange range, Type expected,
+                           DiagKind kind = DiagKind::UnknownName);
   /// The names a typo of a name of type `expected` may have meant.
   std::vector<std::string_view> visible_names(const Scope& s, Type expected) const;
   /// `not`, `and`, `or` over bools and expectations.
   TermId elaborate_logic(const Scope& s, const syntax::Expr& expr);
   /// Comparisons, `in` and `change` (compare.cpp).
   TermId elaborate_compare(const Scope& s, const syntax::Expr& expr);
+  /// Whether `value` may be an operand of comparison `e`, whose metric side
+  /// is `metric` (invalid when none yet): never a secret (E0203), nor a
+  /// second metric (E0201). Reports why not.
+  bool compared_value(const Scope& s, const syntax::Expr& e, TermId value, TermId metric);
   /// A list literal; its element types must unify.
   TermId elaborate_list(const Scope& s, const syntax::Expr& expr, Type expected);
 
@@ -255,6 +260,8 @@ class Checker {
   TermId load_sql_file(const Scope& s, TermId path_term);
   /// Appends the piece a `${}` resolves to (table, param, self), recording dependencies.
   void add_template_part(const Scope& s, model::SqlTemplate& out, TermId value, SourceRange range);
+  /// Whether Ref term `ref` is a parameter of the function whose body `s` checks.
+  bool fn_parameter(const Scope& s, const model::Term& ref) const;
   /// Splits a .sql file into text and resolved `${name}` pieces.
   void scan_sql_file(const Scope& s, FileId file, model::SqlTemplate& out);
   /// The source range of decoded bytes [begin, end) of a string literal; the whole literal when unsure.
@@ -273,6 +280,10 @@ class Checker {
   /// The value of Int or Duration term `id` when it lies in [low, high];
   /// else E0201 at it saying `rule`, and nullopt.
   std::optional<int64_t> within(TermId id, int64_t low, int64_t high, const std::string& rule);
+  /// Whether String term `id` (attribute `attribute`) is a table name,
+  /// `table` or `schema.table`, unquoted; else E0201 at it. A blank one is
+  /// left to the caller.
+  bool table_name(TermId id, std::string_view attribute);
 
   // --- blocks.cpp: project, targets, routes, legacy jobs ----------------
   /// The project block (or its defaults).

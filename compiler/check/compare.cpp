@@ -18,6 +18,23 @@ Type value_type(Type t) {
 
 }  // namespace
 
+bool Checker::compared_value(const Scope& s, const syntax::Expr& e, TermId value, TermId metric) {
+  Type type = type_of(value);
+  if (carries_secret(type)) {
+    sink(s).report(DiagKind::SecretLeak, e.range, "a secret cannot be compared: its value must not decide anything");
+    return false;
+  }
+  // Checks compare one metric with values: the metrics are computed in one
+  // query, but a check reads one of them.
+  if (type.kind == TypeKind::Metric && metric.valid() && metric != value) {
+    Diagnostic& d = sink(s).report(DiagKind::TypeMismatch, term(value).range,
+                                   "a metric is compared with a value, not with another metric");
+    d.helps.push_back("compute both in one metric: `sql(\"select ... from ${self}\") > 0`");
+    return false;
+  }
+  return true;
+}
+
 TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
   if (e.operands.size() < 2) return error_term(e.range);
   TermId lhs = elaborate(s, e.operands[0], scalar(TypeKind::Any));
@@ -25,6 +42,7 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
   bool metric = left.kind == TypeKind::Metric;
   Type want = value_type(left);
   TermId rhs;
+  if (!compared_value(s, e, lhs, TermId{})) return error_term(e.range);
 
   if (e.kind == ExprKind::Change) {
     if (!metric && !is_error(left)) {
@@ -40,6 +58,7 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
     if (right.kind == ExprKind::Range && right.operands.size() == 2) {
       TermId lo = elaborate(s, right.operands[0], want);
       TermId hi = elaborate(s, right.operands[1], want);
+      if (!compared_value(s, e, lo, lhs) || !compared_value(s, e, hi, lhs)) return error_term(e.range);
       std::optional<Type> bounds = unify(type_of(lo), type_of(hi));
       for (TermId bound : {lo, hi}) {
         if (!comparable(want, type_of(bound))) {
@@ -58,6 +77,8 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
       rhs = add_term(std::move(range), pair);
     } else if (right.kind == ExprKind::List) {
       rhs = elaborate(s, e.operands[1], list_of(want.kind));
+      for (TermId item : operands(rhs))
+        if (!compared_value(s, e, item, lhs)) return error_term(e.range);
       for (TermId item : operands(rhs)) {
         if (!comparable(want, type_of(item))) {
           sink(s).report(DiagKind::TypeMismatch, term(item).range,
@@ -75,18 +96,11 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
     }
   } else {
     rhs = elaborate(s, e.operands[1], want);
+    if (!compared_value(s, e, rhs, metric ? lhs : TermId{})) return error_term(e.range);
     Type right = type_of(rhs);
     if (right.kind == TypeKind::Metric) {
       metric = true;
-      if (left.kind != TypeKind::Metric)
-        want = value_type(right), right = left;
-      else
-        right = value_type(right);
-    }
-    if (carries_secret(left) || carries_secret(right)) {
-      sink(s).report(DiagKind::SecretLeak, e.range,
-                     "a secret cannot be compared: its value must not decide anything");
-      return error_term(e.range);
+      want = value_type(right), right = left;
     }
     if (!comparable(want, right)) {
       TermId culprit = left.kind == TypeKind::Metric || !metric ? rhs : lhs;
@@ -97,6 +111,9 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
       return error_term(e.range);
     }
   }
+  // An operand already reported makes the comparison an error too: typed
+  // `bool`, it would be reported again where an expectation is expected.
+  if (is_error(type_of(lhs)) || is_error(type_of(rhs))) return error_term(e.range);
   model::Term t;
   t.kind = e.kind == ExprKind::Change ? Kind::Change : e.kind == ExprKind::In ? Kind::In : Kind::Compare;
   t.op = e.op;

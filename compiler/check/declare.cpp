@@ -204,6 +204,14 @@ void Checker::declare_workflow_members(uint32_t tree_index, syntax::BlockId id, 
     if (m.kind == syntax::MemberKind::Param) {
       if (m.name.text.empty()) continue;
       std::optional<Type> type = resolve_type(scope, m.type);
+      if (type && !is_param_value(*type)) {
+        // A param is bound into SQL as one value of a PostgreSQL type, or
+        // given to a command as one argument.
+        diags.report(DiagKind::TypeMismatch, m.type.valid() ? t.type(m.type).range : m.range,
+                     "a param is a value: `bool`, `int`, `float`, `percent`, `duration`, `date`, `time`, "
+                     "`timestamp`, `string` or `secret`, not `" + model::type_name(*type) + "`");
+        type = Type{};
+      }
       model::Symbol sym;
       sym.kind = model::SymbolKind::Param;
       sym.name = std::string(m.name.text);

@@ -236,13 +236,13 @@ std::vector<std::string_view> Checker::visible_names(const Scope& s, Type expect
   return names;
 }
 
-void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceRange range, Type expected) {
+void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceRange range, Type expected,
+                                  DiagKind kind) {
   std::string quoted = "`" + std::string(name) + "`";
   Diagnostic& d = s.in_sql
                       ? sink(s).report(DiagKind::BadSqlReference, range,
                                        "`${" + std::string(name) + "}` refers to no task, source or param")
-                      : sink(s).report(DiagKind::UnknownName, range,
-                                       "unknown " + std::string(noun_for(expected)) + " " + quoted);
+                      : sink(s).report(kind, range, "unknown " + std::string(noun_for(expected)) + " " + quoted);
   std::vector<std::string_view> candidates = visible_names(s, expected);
   std::string_view near = closest_name(name, candidates);
   if (!near.empty()) {
@@ -279,15 +279,17 @@ TermId Checker::qualified_node(const Scope& s, std::string_view workflow, Source
     if (it != globals.end() || (s.workflow.valid() && workflow_scopes[s.workflow.index].count(workflow))) {
       SymbolId what = it != globals.end() ? it->second : workflow_scopes[s.workflow.index].lookup(workflow);
       reference(s, workflow_range, what);
-      sink(s).report(DiagKind::TypeMismatch, whole,
+      sink(s).report(s.in_sql ? DiagKind::BadSqlReference : DiagKind::TypeMismatch, whole,
                      "`" + std::string(workflow) +
                          "` is not a workflow: only `workflow.task` may be written with a `.`");
       return error_term(whole);
     }
+    // Named among the workflows, reported as what it is in SQL: E0306.
     Scope outer = s;
     outer.workflow = WorkflowId{};
     outer.in_sql = false;
-    report_unknown_name(outer, workflow, workflow_range, scalar(TypeKind::Workflow));
+    report_unknown_name(outer, workflow, workflow_range, scalar(TypeKind::Workflow),
+                        s.in_sql ? DiagKind::BadSqlReference : DiagKind::UnknownName);
     return error_term(whole);
   }
   reference(s, workflow_range, it->second);

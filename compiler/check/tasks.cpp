@@ -42,13 +42,19 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
                                  "task `" + node.name + "` is missing the required attribute `sql` or `run`");
     d.helps.push_back("add `sql = \"\"\"select ...\"\"\"` or `run = command([...])`");
   }
-  bool empty_writes = false;
-  if (TermId writes = attr_term(s, attrs, "writes"); writes.valid() && term(writes).kind == Kind::String) {
+  // A `writes` already reported (of the wrong type, a secret, blank or not a
+  // table name) is not reported again as missing.
+  bool bad_writes = false;
+  if (TermId writes = attr_term(s, attrs, "writes"); writes.valid() && term(writes).kind != Kind::String) {
+    bad_writes = true;
+  } else if (writes.valid() && !table_name(writes, "writes")) {
+    bad_writes = true;
+  } else if (writes.valid()) {
     node.table = term(writes).text;
     node.table_range = term(writes).range;
     site.writes = term(writes).range;
     if (node.table.find_first_not_of(" \t") == std::string::npos) {
-      empty_writes = true;
+      bad_writes = true;
       Diagnostic& d = diags.report(DiagKind::BadAttribute, term(writes).range,
                                    "`writes` of task `" + node.name + "` names no table");
       d.helps.push_back("write `writes = \"schema.table\"`, or drop it and say `mode = none`");
@@ -66,7 +72,7 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
       node.mode.kind = model::WriteModeKind::None;
     }
   }
-  if (!command && sql_member != nullptr && node.table.empty() && !empty_writes &&
+  if (!command && sql_member != nullptr && node.table.empty() && !bad_writes &&
       node.mode.kind != model::WriteModeKind::None && !broken(block.range)) {
     Diagnostic& d = diags.report(DiagKind::BadAttribute, name_range,
                                  "task `" + node.name + "` is missing the required attribute `writes`");
@@ -95,8 +101,16 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
     if (run.valid() && term(run).kind == Kind::Call && args.size() == 2) {
       for (TermId arg : operands(args[0])) node.command.push_back(to_template(s, arg));
       for (TermId secret : operands(args[1])) {
-        std::span<const TermId> name = operands(secret);
-        if (term(secret).kind == Kind::Call && name.size() == 1)
+        // `env("NAME")`, or a secret param whose value is one.
+        TermId value = secret;
+        if (const model::Term& ref = term(secret); ref.kind == Kind::Ref && ref.symbol.valid()) {
+          const model::Symbol& sym = model.symbol(ref.symbol);
+          if (sym.kind == model::SymbolKind::Param && sym.workflow.valid())
+            value = model.workflows[sym.workflow.index].params[sym.entity].default_term;
+        }
+        if (!value.valid()) continue;
+        std::span<const TermId> name = operands(value);
+        if (term(value).kind == Kind::Call && term(value).text == "env" && name.size() == 1)
           node.command_env.push_back(term(name[0]).text);
       }
     }

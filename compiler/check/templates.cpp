@@ -43,6 +43,12 @@ TermId Checker::elaborate_template(const Scope& s, const syntax::Expr& e, Type e
   return add_term(std::move(term));
 }
 
+bool Checker::fn_parameter(const Scope& s, const model::Term& ref) const {
+  if (!s.fn_body || s.bindings == nullptr) return false;
+  auto it = s.bindings->find(model.symbol(ref.symbol).name);
+  return it != s.bindings->end() && term(it->second).kind == Kind::Ref && term(it->second).symbol == ref.symbol;
+}
+
 void Checker::add_template_part(const Scope& s, model::SqlTemplate& out, TermId value, SourceRange range) {
   const model::Term& t = term(value);
   if (t.kind == Kind::Error) return;
@@ -70,6 +76,15 @@ void Checker::add_template_part(const Scope& s, model::SqlTemplate& out, TermId 
       part.kind = Part::Kind::Table;
       part.node = node;
       if (s.node.valid()) node_sites[s.node.index].edges.push_back({node, t.range, true});
+    } else if (sym.kind == model::SymbolKind::Param && fn_parameter(s, t) && t.type.kind != TypeKind::Column) {
+      // The body is expanded where the function is called: a `column`
+      // argument becomes a quoted identifier, any other value would be
+      // spliced into the SQL text, which values never are.
+      sink(s).report(DiagKind::BadSqlReference, t.range,
+                     "`${" + sym.name + "}` is a `" + model::type_name(t.type) +
+                         "` parameter of the function: in SQL, `${}` takes a task, a source, a workflow param, "
+                         "`self` or a `column` parameter");
+      return;
     } else if (sym.kind == model::SymbolKind::Param) {
       part.kind = Part::Kind::Param;
       part.text = sym.name;

@@ -105,6 +105,17 @@ bool comparable(Type a, Type b) {
   return numeric(a.kind) && numeric(b.kind);
 }
 
+bool is_param_value(Type t) {
+  switch (t.kind) {
+    case TypeKind::Error: case TypeKind::Bool: case TypeKind::Int: case TypeKind::Float: case TypeKind::Percent:
+    case TypeKind::Duration: case TypeKind::Date: case TypeKind::Time: case TypeKind::Timestamp:
+    case TypeKind::String: case TypeKind::Secret:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool carries_secret(Type t) {
   return t.kind == TypeKind::Secret || (takes_argument(t.kind) && t.arg == TypeKind::Secret);
 }

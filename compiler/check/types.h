@@ -41,5 +41,8 @@ std::optional<Type> unify(Type a, Type b);
 bool comparable(Type a, Type b);
 /// True when the value's type is, or holds, a secret.
 bool carries_secret(Type t);
+/// True for the types a workflow param may have: one value, bound into SQL
+/// or given to a command (or a secret).
+bool is_param_value(Type t);
 
 }  // namespace flowc::check

@@ -123,7 +123,8 @@ void Checker::check_node(uint32_t index) {
 }
 
 void Checker::check_source(const Scope& s, const Attrs& attrs, model::Node& node) {
-  if (TermId table = attr_term(s, attrs, "table"); table.valid() && term(table).kind == Kind::String) {
+  if (TermId table = attr_term(s, attrs, "table");
+      table.valid() && term(table).kind == Kind::String && table_name(table, "table")) {
     node.table = term(table).text;
     node.table_range = term(table).range;
   }
@@ -168,6 +169,16 @@ void Checker::check_expectations(const Scope& s, const syntax::Block& block, mod
       TermId label = elaborate(s, m.label, scalar(TypeKind::String));
       coerce(s, label, scalar(TypeKind::String), "the `as` label");
       e.name = string_value(label);
+      // The label names the expectation in every run's results, and
+      // `change < P%` finds the previous run's value by it: it cannot vary.
+      if (term(label).kind == Kind::Template) {
+        for (const model::TemplatePart& part : model.templates[static_cast<size_t>(term(label).int_value)].parts) {
+          if (part.kind == model::TemplatePart::Kind::Text) continue;
+          diags.report(DiagKind::TypeMismatch, part.range,
+                       "an `as` label is a name, the same in every run: it cannot interpolate `${}`");
+          break;
+        }
+      }
     } else if (m.value.valid()) {
       e.name = std::string(text_of(t.expr(m.value).range));
     }

@@ -24,12 +24,28 @@ const std::string* given_value(const LowerOptions& options, const std::string& n
   return nullptr;
 }
 
+/// A string default with `${}`: its text, with the values of the params
+/// declared before it.
+std::string default_text(const model::SqlTemplate& text, const std::vector<ParamValue>& earlier) {
+  std::string out;
+  for (const model::TemplatePart& part : text.parts) {
+    if (part.kind == model::TemplatePart::Kind::Text) out += part.text;
+    if (part.kind != model::TemplatePart::Kind::Param) continue;
+    for (const ParamValue& value : earlier)
+      if (value.name == part.text) out += value.text;
+  }
+  return out;
+}
+
 /// The value of each param for this run: `ds` and `logical_date` defaults
-/// from the options, a value given by name, else the default literal.
+/// from the options, a value given by name, else the default literal. A
+/// secret param is not among them: it is never bound (E0203), only passed
+/// to a command's environment by name.
 std::vector<ParamValue> param_values(const model::Model& model, const model::Workflow& workflow,
                                      const LowerOptions& options) {
   std::vector<ParamValue> out;
   for (const model::Param& param : workflow.params) {
+    if (param.type.kind == model::TypeKind::Secret) continue;
     ParamValue p;
     p.name = param.name;
     p.type = param.type.kind;
@@ -52,6 +68,10 @@ std::vector<ParamValue> param_values(const model::Model& model, const model::Wor
         case Kind::Time:
           p.value =
               fmt::format("{:02}:{:02}:{:02}", t.int_value / 3600, t.int_value / 60 % 60, t.int_value % 60);
+          break;
+        case Kind::Template:
+          if (t.int_value >= 0 && static_cast<size_t>(t.int_value) < model.templates.size())
+            p.value = default_text(model.templates[t.int_value], out);
           break;
         default: p.value = t.text; break;
       }

@@ -88,6 +88,32 @@ TEST_CASE("write modes, retry and timeout") {
   CHECK(task(l.plan, "orders").retry.retries == 0);  // sources do not retry
 }
 
+TEST_CASE("a string param's default interpolates the params before it; a secret param is passed by name") {
+  const char* kFlow = R"(
+workflow w {
+  owner = "data-eng"
+  param ds: date = logical_date
+  param region: string = "emea"
+  param label: string = "${region}-${ds}-${"x"}"
+  param token: secret = env("EXPORT_TOKEN")
+  task export {
+    run = command(["export", "${label}"], env = [token, env("OTHER")])
+  }
+}
+)";
+  auto c = compile({{"targets.flow", kTargets}, {"w.flow", kFlow}});
+  lower::LowerOptions options;
+  options.ds = "2026-11-24";
+  plan::Plan p = lower::lower(c->model, workflow_named(c->model, "w"), options, c->sources);
+  const plan::Task& e = task(p, "export");
+  CHECK(e.argv == std::vector<std::string>{"export", "emea-2026-11-24-x"});
+  CHECK(e.env_secrets == std::vector<std::string>{"EXPORT_TOKEN", "OTHER"});
+  // Never bound, so not among the plan's params ("env" was bound as text).
+  std::vector<std::string> names;
+  for (const plan::BoundParam& param : p.params) names.push_back(param.name);
+  CHECK(names == std::vector<std::string>{"ds", "region", "label"});
+}
+
 TEST_CASE("command tasks: params as text, tables dotted, secret names only") {
   Lowered l = lower_shop();
   const plan::Task& e = task(l.plan, "export");
