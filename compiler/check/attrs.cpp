@@ -3,6 +3,7 @@
 // (E0201); required attributes must be present (E0103 at the block's name).
 // Params, expectations and nested blocks are only allowed where §3 puts them.
 #include "compiler/check/checker.h"
+#include "compiler/check/literals.h"
 
 namespace flowc::check {
 
@@ -97,7 +98,7 @@ std::optional<int64_t> Checker::within(TermId id, int64_t low, int64_t high, con
 
 bool Checker::table_name(TermId id, std::string_view attribute) {
   const std::string& text = term(id).text;
-  if (text.find_first_not_of(" \t") == std::string::npos) return true;  // "names no table", said by the caller
+  if (is_blank(text)) return true;  // "names no table", said by the caller
   // flowc quotes the parts itself where PostgreSQL needs it; quotes, blanks
   // at the ends or a third part would become part of a name.
   size_t dot = text.find('.');

@@ -1,6 +1,7 @@
 // The project, targets, routes and legacy jobs: attributes checked against
 // their schemas and turned into the model's values.
 #include "compiler/check/checker.h"
+#include "compiler/check/literals.h"
 #include "compiler/dsn/written_passwords.h"
 
 namespace flowc::check {
@@ -186,7 +187,7 @@ void Checker::check_target(uint32_t index) {
       out.schema_suffix = term(suffix).text;
       // An environment exists to keep its runs off the production tables;
       // without a suffix its runs (model-stage ones included) write them.
-      if (out.schema_suffix.find_first_not_of(" \t") == std::string::npos) {
+      if (is_blank(out.schema_suffix)) {
         Diagnostic& d = diags.report(DiagKind::BadAttribute, term(suffix).range,
                                      "`schema_suffix` of environment `" + out.name +
                                          "` is empty: runs with --env " + out.name +
@@ -230,7 +231,8 @@ void Checker::check_legacy(uint32_t index) {
   }
   model::Legacy& legacy = model.legacies[index];
   legacy.command = string_value(attr_term(s, attrs, "command"));
-  legacy.owner = string_value(attr_term(s, attrs, "owner"));
+  TermId owner = attr_term(s, attrs, "owner");
+  legacy.owner = string_value(owner);
   legacy.reads = string_list(attr_term(s, attrs, "reads"));
   TermId writes = attr_term(s, attrs, "writes");
   legacy.writes = string_list(writes);
@@ -244,16 +246,22 @@ void Checker::check_legacy(uint32_t index) {
   auto given = [&](TermId t) {
     return t.valid() && !(term(t).kind == Kind::List && term(t).operand_count == 0);
   };
-  site.has_owner = attr(s, attrs, "owner") != nullptr;
+  // A blank owner or rollback says nothing either (the inventory shows `-`).
+  auto says = [&](TermId t) {
+    return t.valid() && !((term(t).kind == Kind::String || term(t).kind == Kind::Template) &&
+                          is_blank(string_value(t)));
+  };
+  TermId rollback = attr_term(s, attrs, "rollback");
+  site.has_owner = says(owner);
   site.has_writes = given(writes);
   site.has_consumers = given(consumers);
-  site.has_rollback = attr(s, attrs, "rollback") != nullptr;
+  site.has_rollback = says(rollback);
   if (TermId runtime = attr_term(s, attrs, "runtime");
       runtime.valid() && term(runtime).kind == Kind::Duration) {
     legacy.runtime_seconds = term(runtime).int_value;
   }
   legacy.symptoms = string_value(attr_term(s, attrs, "symptoms"));
-  legacy.rollback = string_value(attr_term(s, attrs, "rollback"));
+  legacy.rollback = string_value(rollback);
   if (TermId enabled = attr_term(s, attrs, "enabled"); enabled.valid() && term(enabled).kind == Kind::Bool) {
     legacy.enabled = term(enabled).int_value != 0;
     site.enabled = attr(s, attrs, "enabled")->range;

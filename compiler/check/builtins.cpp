@@ -163,7 +163,7 @@ TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
                      "`webhook(\"https://hooks.example.com/flowc\")`");
     }
   } else if (name == "jsonl" && args.size() == 1 && arg(0).kind == model::Term::Kind::String) {
-    if (arg(0).text.find_first_not_of(" \t") == std::string::npos) {
+    if (is_blank(arg(0).text)) {
       sink(s).report(DiagKind::WrongArguments, arg(0).range,
                      "`jsonl` needs the file to append to, as in `jsonl(\".flow/alerts.jsonl\")`");
     }

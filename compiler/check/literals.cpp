@@ -126,4 +126,6 @@ std::string format_time_of_day(int64_t seconds) {
   return out;
 }
 
+bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
 }  // namespace flowc::check

@@ -25,6 +25,9 @@ bool is_float(std::string_view text);
 bool is_percent(std::string_view text);
 /// True for `[A-Za-z_][A-Za-z0-9_]*`.
 bool is_identifier(std::string_view text);
+/// True when `text` is empty or only blanks (spaces, tabs, newlines): a
+/// string that says nothing, for an attribute that must say something.
+bool is_blank(std::string_view text);
 
 /// The canonical duration literal: 5400 -> "1h30m", 0 -> "0s".
 std::string format_duration(int64_t seconds);

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "compiler/check/checker.h"
+#include "compiler/check/literals.h"
 
 namespace flowc::check {
 
@@ -123,7 +124,7 @@ void Checker::check_rules() {
             "add an `expect` without `else warn`, such as `expect row_count() > 0`, so a bad result is "
             "never published");
       }
-      if (wf.replaces.valid() && model.legacies[wf.replaces.index].rollback.empty()) {
+      if (wf.replaces.valid() && is_blank(model.legacies[wf.replaces.index].rollback)) {
         const model::Legacy& legacy = model.legacies[wf.replaces.index];
         Diagnostic& d = diags.report(DiagKind::CutoverChecklist, site.replaces,
                                      "workflow `" + wf.name + "` replaces `" + legacy.name +

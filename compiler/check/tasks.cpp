@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "compiler/check/checker.h"
+#include "compiler/check/literals.h"
 
 namespace flowc::check {
 
@@ -53,7 +54,7 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
     node.table = term(writes).text;
     node.table_range = term(writes).range;
     site.writes = term(writes).range;
-    if (node.table.find_first_not_of(" \t") == std::string::npos) {
+    if (is_blank(node.table)) {
       bad_writes = true;
       Diagnostic& d = diags.report(DiagKind::BadAttribute, term(writes).range,
                                    "`writes` of task `" + node.name + "` names no table");
@@ -85,7 +86,7 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
       // error "at end of input", or (mode none) run nothing and succeed.
       const std::vector<model::TemplatePart>& parts = node.sql->parts;
       bool blank = std::all_of(parts.begin(), parts.end(), [](const model::TemplatePart& p) {
-        return p.kind == model::TemplatePart::Kind::Text && p.text.find_first_not_of(" \t\r\n") == std::string::npos;
+        return p.kind == model::TemplatePart::Kind::Text && is_blank(p.text);
       });
       if (blank) {
         Diagnostic& d = diags.report(DiagKind::BadAttribute, term(sql).range,

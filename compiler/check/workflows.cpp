@@ -2,6 +2,7 @@
 // retry and timeout of their tasks, ...), params, and then each source and
 // task in declaration order.
 #include "compiler/check/checker.h"
+#include "compiler/check/literals.h"
 
 namespace flowc::check {
 
@@ -22,12 +23,20 @@ void Checker::check_workflow(uint32_t index) {
   wf.owner = string_value(owner);
   site.has_owner = attr(s, attrs, "owner") != nullptr;
   if (owner.valid() && term(owner).kind == Kind::String &&
-      wf.owner.find_first_not_of(" \t\n\r") == std::string::npos) {
+      is_blank(wf.owner)) {
     site.blank_owner = term(owner).range;
   }
   wf.target = model.project.default_target;
   if (TermId target = attr_term(s, attrs, "target"); target.valid() && term(target).kind == Kind::Ref) {
     wf.target = model::TargetId{model.symbol(term(target).symbol).entity};
+  } else if (!target.valid() && !wf.target.valid() && model.targets.size() > 1) {
+    // With no target at all a run uses the private cluster; with several,
+    // which one is meant is a guess flowc does not make.
+    const std::string first = model.targets[0].name;
+    Diagnostic& d = diags.report(DiagKind::BadAttribute, block.name.range,
+                                 "workflow `" + wf.name + "` has no `target`, and the project has " +
+                                     std::to_string(model.targets.size()) + " targets and no `default_target`");
+    d.helps.push_back("add `target = " + first + "`, or `default_target = " + first + "` to the `project` block");
   }
   if (TermId schedule = attr_term(s, attrs, "schedule");
       schedule.valid() && term(schedule).kind == Kind::Call) {

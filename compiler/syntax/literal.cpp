@@ -89,6 +89,10 @@ NumberValue decode_time(std::string_view s) {
   };
   if (hh.empty() || hh.size() > 2 || mm.size() != 2 || !all_digits(hh) || !all_digits(mm)) return bad();
   if (c2 != std::string_view::npos && (ss.size() != 2 || !all_digits(ss))) return bad();
+  // One way to write each time: `fmt` and `plan` write two digits.
+  if (hh.size() == 1)
+    return malformed("malformed time " + quoted(s) + ": write times of day as `HH:MM` or `HH:MM:SS` (`0" +
+                     std::string(s) + "`)");
   int h = std::atoi(std::string(hh).c_str());
   int m = (mm[0] - '0') * 10 + (mm[1] - '0');
   int sec = ss.empty() ? 0 : (ss[0] - '0') * 10 + (ss[1] - '0');
@@ -113,6 +117,7 @@ NumberValue decode_date(std::string_view s) {
   int64_t y = std::atoi(std::string(s.substr(0, 4)).c_str());
   unsigned m = static_cast<unsigned>((s[5] - '0') * 10 + (s[6] - '0'));
   unsigned d = static_cast<unsigned>((s[8] - '0') * 10 + (s[9] - '0'));
+  if (y < 1) return malformed("invalid date " + quoted(s) + ": the year must be 0001 to 9999");
   if (m < 1 || m > 12) return malformed("invalid date " + quoted(s) + ": the month must be 01 to 12");
   unsigned last = days_in_month(y, m);
   if (d < 1 || d > last) {
