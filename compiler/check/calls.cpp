@@ -201,8 +201,10 @@ TermId Checker::expand(const Scope& s, const FnInfo& fn, SourceRange range, std:
   // Non-recursive functions can still call each other so often that the
   // expansion explodes (each calling the next twice): bound the work per call
   // written in the source.
-  if (s.depth == 0) expansion_budget = kExpansionBudget;
-  if (expansion_budget == 0 || s.depth > 32) {
+  if (s.depth == 0) expansion_budget = kExpansionBudget, expansion_too_deep = false;
+  // ... and how deep they nest (each level is a level of the checker's stack).
+  if (s.depth > kMaxExpansionDepth) expansion_too_deep = true;
+  if (expansion_budget == 0 || expansion_too_deep) {
     expansion_budget = 0;
     return error_term(range);
   }
@@ -222,8 +224,11 @@ TermId Checker::expand(const Scope& s, const FnInfo& fn, SourceRange range, std:
     scratch.clear();  // diagnostics of the quiet expansion were reported at the declaration
     if (expansion_budget == 0) {
       sink(s).report(DiagKind::WrongArguments, range,
-                     "expanding `" + model.symbol(fn.symbol).name + "` here calls functions more than " +
-                         std::to_string(kExpansionBudget) + " times");
+                     "expanding `" + model.symbol(fn.symbol).name + "` here " +
+                         (expansion_too_deep ? "nests function calls more than " +
+                                                   std::to_string(kMaxExpansionDepth) + " deep"
+                                             : "calls functions more than " + std::to_string(kExpansionBudget) +
+                                                   " times"));
       return error_term(range);
     }
   }

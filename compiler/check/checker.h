@@ -243,7 +243,9 @@ class Checker {
   /// A function named without `()`: a call with every default, or E0202.
   TermId bare_call(const Scope& s, FnInfo& fn, SourceRange range);
   static constexpr uint32_t kExpansionBudget = 10000;
+  static constexpr uint32_t kMaxExpansionDepth = 32;
   uint32_t expansion_budget = kExpansionBudget;  // fn expansions left for the current top-level call
+  bool expansion_too_deep = false;               // the current top-level call nests beyond kMaxExpansionDepth
   /// Adds "the signature is `...`" to an E0202.
   void add_signature_note(Diagnostic& d, const FnInfo& fn) const;
 
