@@ -19,15 +19,27 @@ std::string lower(std::string_view text) {
 bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
 
-// Calls `table(begin, end)` for every name that follows `from` or `join` in
-// SQL text, skipping string literals, quoted identifiers and comments.
+bool ends_from_list(std::string_view word) {
+  for (std::string_view keyword : {"where", "group", "order", "having", "limit", "offset", "on", "using", "union",
+                                   "except", "intersect", "window", "returning", "set", "values", "select", "fetch",
+                                   "for"})
+    if (word == keyword) return true;
+  return false;
+}
+
+// Calls `table(begin, end, name)` for every table name in SQL text: the name
+// after `from` or `join`, and each after a comma in a `from` list (`from a,
+// b x`). A name is parts joined by `.`, each plain (lower-cased, as
+// PostgreSQL folds it) or double-quoted (as written, quotes removed). String
+// literals and comments are skipped.
 template <typename F>
 void for_each_table_name(std::string_view sql, F&& table) {
   size_t pos = 0;
-  std::string previous;
+  std::string previous;       // the last word, lower-cased; "," after a comma in a from list
+  bool in_from_list = false;  // between `from` and what ends its list
   while (pos < sql.size()) {
     char c = sql[pos];
-    if (c == '\'' || c == '"') {
+    if (c == '\'') {
       size_t close = sql.find(c, pos + 1);
       pos = close == std::string_view::npos ? sql.size() : close + 1;
       previous.clear();
@@ -37,16 +49,40 @@ void for_each_table_name(std::string_view sql, F&& table) {
     } else if (sql.compare(pos, 2, "/*") == 0) {
       size_t close = sql.find("*/", pos + 2);
       pos = close == std::string_view::npos ? sql.size() : close + 2;
-    } else if (ident_start(c)) {
+    } else if (ident_start(c) || c == '"') {
       size_t begin = pos;
-      while (pos < sql.size() &&
-             (ident_char(sql[pos]) || (sql[pos] == '.' && pos + 1 < sql.size() && ident_start(sql[pos + 1]))))
-        ++pos;
-      std::string word = lower(sql.substr(begin, pos - begin));
-      if (previous == "from" || previous == "join") table(begin, pos);
-      previous = std::move(word);
+      std::string name;
+      bool quoted = false;
+      for (;;) {
+        if (pos < sql.size() && sql[pos] == '"') {
+          size_t close = sql.find('"', pos + 1);
+          if (close == std::string_view::npos) close = sql.size();
+          name += sql.substr(pos + 1, close - pos - 1);
+          pos = std::min(close + 1, sql.size());
+          quoted = true;
+        } else {
+          size_t part = pos;
+          while (pos < sql.size() && ident_char(sql[pos])) ++pos;
+          name += lower(sql.substr(part, pos - part));
+        }
+        if (pos + 1 < sql.size() && sql[pos] == '.' && (ident_start(sql[pos + 1]) || sql[pos + 1] == '"')) {
+          name += '.';
+          ++pos;
+          continue;
+        }
+        break;
+      }
+      if (previous == "from" || previous == "join" || (in_from_list && previous == ",")) table(begin, pos, name);
+      if (!quoted && name == "from") in_from_list = true;
+      if (!quoted && ends_from_list(name)) in_from_list = false;
+      previous = quoted ? std::string("\"") : std::move(name);
     } else {
-      if (!std::isspace(static_cast<unsigned char>(c))) previous.clear();
+      if (c == ',') {
+        previous = ",";
+      } else if (!std::isspace(static_cast<unsigned char>(c))) {
+        previous.clear();
+        if (c == '(' || c == ')' || c == ';') in_from_list = false;
+      }
       ++pos;
     }
   }
@@ -78,8 +114,8 @@ void Checker::check_hidden_dependencies() {
     std::string prefix = std::to_string(model.workflow(node.workflow).target.index) + ":";
     for (const model::TemplatePart& part : node.sql->parts) {
       if (part.kind != model::TemplatePart::Kind::Text) continue;
-      for_each_table_name(part.text, [&](size_t begin, size_t end) {
-        auto it = written.find(prefix + lower(std::string_view(part.text).substr(begin, end - begin)));
+      for_each_table_name(part.text, [&](size_t begin, size_t end, const std::string& table) {
+        auto it = written.find(prefix + lower(table));
         if (it == written.end() || it->second == i) return;
         const model::Node& writer = model.nodes[it->second];
         node_read[it->second] = true;
