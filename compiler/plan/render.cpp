@@ -94,7 +94,9 @@ void print_metric_query(std::ostream& out, const MetricQuery& q, std::string_vie
 }
 
 void print_header(const Plan& p, std::ostream& out) {
-  out << fmt::format("plan: workflow {} of project {}, ds {}, {}\n", p.workflow, p.project, p.ds,
+  // A project without a `project` block has no name.
+  out << fmt::format("plan: workflow {}{}, ds {}, {}\n", p.workflow,
+                     p.project.empty() ? std::string() : " of project " + p.project, p.ds,
                      p.env.empty() ? "production" : "environment " + p.env);
   auto row = [&](std::string_view key, const std::string& value) {
     if (!value.empty()) out << fmt::format("  {:<12} {}\n", key, value);

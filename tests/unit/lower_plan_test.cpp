@@ -271,6 +271,8 @@ workflow w {
   std::ostringstream human;
   plan::render_human(p, human);
   CHECK(human.str().find("dsn host=/var/run/postgresql dbname=warehouse sslmode=disable") != std::string::npos);
+  // No `project` block: no project name ("of project ," before).
+  CHECK(human.str().starts_with("plan: workflow w, ds 2026-01-31, production\n"));
   for (const char* secret : {"postgres://etl:s3cret@db.internal/warehouse", "host=db password=s3cret"}) {
     CAPTURE(secret);
     auto refused = project::compile_sources({{"a.flow", with_dsn(secret)}}, project::default_stdlib_dir());
