@@ -25,9 +25,9 @@ Decision decide_failure(const plan::RetryPolicy& retry, const AttemptResult& res
   decision.error_class = result.expectation_failed ? ErrorClass::Permanent : result.error_class;
   if (decision.error_class == ErrorClass::None) decision.error_class = ErrorClass::Permanent;
   decision.message = result.message;
-  bool retryable = !result.expectation_failed &&
-                   (retry.on_any || decision.error_class == ErrorClass::Transient ||
-                    decision.error_class == ErrorClass::Timeout);
+  // runtime.md: only transient errors retry by default; a timeout is its
+  // own class, retried with `retry(on = any)`.
+  bool retryable = !result.expectation_failed && (retry.on_any || decision.error_class == ErrorClass::Transient);
   if (retryable && attempt < max_attempts) {
     decision.state = TaskState::RetryWait;
     decision.not_before = retry_delay(retry, attempt, unit_random);

@@ -319,15 +319,18 @@ TEST_CASE("what follows a failed attempt or a wait that has not held") {
   };
   CHECK(after(ErrorClass::Transient, 1).state == TaskState::RetryWait);
   CHECK(after(ErrorClass::Transient, 1).not_before == 7500ms);
-  CHECK(after(ErrorClass::Timeout, 2).state == TaskState::RetryWait);
   CHECK(after(ErrorClass::Transient, 3).state == TaskState::Failed);
   CHECK(after(ErrorClass::Transient, 3).message == "boom (after 3 attempts)");
-  CHECK(after(ErrorClass::Timeout, 3).state == TaskState::TimedOut);
+  // Only transient errors retry by default (runtime.md): a timeout ends the task.
+  CHECK(after(ErrorClass::Timeout, 1).state == TaskState::TimedOut);
+  CHECK(after(ErrorClass::Timeout, 1).message == "boom");
   CHECK(after(ErrorClass::Permanent, 1).state == TaskState::Failed);
   CHECK(after(ErrorClass::Permanent, 1).message == "boom");
   CHECK(after(ErrorClass::Transient, 1, true).state == TaskState::Failed);  // bad data never retries
   retry.on_any = true;
   CHECK(after(ErrorClass::Permanent, 1).state == TaskState::RetryWait);
+  CHECK(after(ErrorClass::Timeout, 2).state == TaskState::RetryWait);
+  CHECK(after(ErrorClass::Timeout, 3).state == TaskState::TimedOut);
   CHECK(after(ErrorClass::Permanent, 1, true).state == TaskState::Failed);
 
   using std::chrono::seconds;
