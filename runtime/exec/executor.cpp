@@ -350,6 +350,11 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
     decision.message = "the run was stopped" + (decision.message.empty() ? "" : ": " + decision.message);
   }
 
+  // What the tasks a final failure blocks say: a readiness timeout by name
+  // (runtime.md: the dependents fail with a readiness timeout).
+  const std::string blocked_message = result.outcome == AttemptResult::Outcome::NotReady
+                                          ? "readiness timeout: " + decision.message
+                                          : "upstream " + task.name + " failed";
   state::FinishOutcome outcome;
   if (result.outcome == AttemptResult::Outcome::Succeeded && result.recorded_in_transaction) {
     outcome = recorded_in_target.value_or(recorded_as(true));
@@ -360,7 +365,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
     finish.message = decision.message;
     if (decision.final_failure()) {
       finish.downstream = plan::downstream_of(run.plan, claim.task_index);
-      finish.blocked_message = "upstream " + task.name + " failed";
+      finish.blocked_message = blocked_message;
     }
     // Hand-off: this executor takes the first dependent its success makes
     // ready, in the same statement (record() takes it up from the database
@@ -381,7 +386,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
   run.settled((decision.final_failure() || decision.state == TaskState::Succeeded ? 1 : 0) +
                   outcome.blocked.size());
   for (uint32_t blocked : outcome.blocked)
-    run.emit(blocked, TaskState::UpstreamFailed, 0, "upstream " + task.name + " failed", "");
+    run.emit(blocked, TaskState::UpstreamFailed, 0, blocked_message, "");
   for (uint32_t promoted : outcome.promoted) run.emit(promoted, TaskState::Ready, 0, "", "");
   if (decision.state == TaskState::RetryWait || decision.state == TaskState::Waiting)
     pool_.due_at(SteadyClock::now() + decision.not_before);

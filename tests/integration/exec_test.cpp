@@ -181,6 +181,11 @@ TEST_CASE("a source that never gets ready fails its dependents with one incident
   CHECK(result.summary.task_states ==
         states({TaskState::Failed, TaskState::UpstreamFailed, TaskState::UpstreamFailed, TaskState::Succeeded}));
   CHECK(result.summary.task_errors[0] == "source orders not ready after 2s (ready: row_count() > 0)");
+  // The dependents fail with a readiness timeout (runtime.md), and say so.
+  CHECK(result.summary.task_errors[1] ==
+        "readiness timeout: source orders not ready after 2s (ready: row_count() > 0)");
+  CHECK(h.scalar("select message from flow.task_runs where task = 'report'") ==
+        "readiness timeout: source orders not ready after 2s (ready: row_count() > 0)");
   auto probes = h.runner.calls_of("orders");
   CHECK(probes.size() >= 2);
   CHECK(probes.size() <= 4);
