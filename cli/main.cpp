@@ -1,6 +1,7 @@
 // flowc: subcommand parsing and wiring only; every command lives in its own
 // file behind cli/commands.h.
 #include <CLI/CLI.hpp>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -308,6 +309,11 @@ int run_command(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace flowc::cli;
+  // A write to a pipe whose reader has gone (a child such as Graphviz `dot`
+  // or an alert command that exits without reading its stdin, a client of
+  // `flowc lsp`) fails with EPIPE, which the writer reports, instead of
+  // killing flowc without a word. Children get SIGPIPE back (run_process).
+  ::signal(SIGPIPE, SIG_IGN);
   // Every command's result goes through std::cout; a write that failed (a
   // full disk, a closed pipe) must not end in exit 0 with the result lost.
   CheckedOutput out(STDOUT_FILENO, ::isatty(STDOUT_FILENO) == 1);
