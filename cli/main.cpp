@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <iostream>
 
@@ -315,7 +316,7 @@ int main(int argc, char** argv) {
   // killing flowc without a word. Children get SIGPIPE back (run_process).
   ::signal(SIGPIPE, SIG_IGN);
   // Every command's result goes through std::cout; a write that failed (a
-  // full disk, a closed pipe) must not end in exit 0 with the result lost.
+  // full disk, a closed descriptor) must not end in exit 0 with the result lost.
   CheckedOutput out(STDOUT_FILENO, ::isatty(STDOUT_FILENO) == 1);
   std::streambuf* previous = std::cout.rdbuf(&out);
   int exit_code = kExitUsage;
@@ -342,7 +343,9 @@ int main(int argc, char** argv) {
   }
   std::cout.flush();
   std::cout.rdbuf(previous);
-  if (out.error() != 0) {
+  // A reader that has gone (`flowc plan | head`) took what it wanted: the
+  // rest is dropped without a word, and the exit code is the command's own.
+  if (out.error() != 0 && out.error() != EPIPE) {
     std::cerr << "flowc: cannot write the output: " << std::strerror(out.error()) << "\n";
     return kExitUsage;
   }

@@ -196,6 +196,32 @@ TEST_CASE("a result that cannot be written is exit 2 with one line, whatever the
   }
 }
 
+TEST_CASE("a reader that has gone is no error: no line, the command's own exit code") {
+  fs::path project = copy_example("reader-gone");
+  // A pipe whose read end is closed before flowc starts: every write to it fails.
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  ::close(fds[0]);
+  const Launch gone{.stdout_to = "&" + std::to_string(fds[1])};
+  for (const std::string& args : {"plan " + project.string() + " --format json",
+                                  "check --format json " + project.string(), std::string("doc row_count")}) {
+    CAPTURE(args);
+    Result r = flowc(args, gone);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+  }
+  write(project / "broken.flow", "workflow broken {\n  owner = 42\n}\n");
+  Result failed = flowc("check --format json " + project.string(), gone);
+  CHECK(failed.exit_code == 1);
+  CHECK(failed.err.empty());
+  ::close(fds[1]);
+
+  fs::remove(project / "broken.flow");
+  Result closed = flowc("plan " + project.string(), Launch{.stdout_to = "&-"});
+  CHECK(closed.exit_code == 2);
+  CHECK(closed.err == "flowc: cannot write the output: Bad file descriptor\n");
+}
+
 TEST_CASE("an unreadable directory below a project is exit 2, never skipped") {
   std::optional<Launch> as_user = unprivileged();
   if (!as_user) return;  // root that cannot drop privileges: permissions cannot be tested
