@@ -390,6 +390,28 @@ TEST_CASE("messages name the actual problem") {
   CHECK(run.err.find("the state database: cannot reach") == std::string::npos);  // said once
 }
 
+TEST_CASE("a project path that cannot be read is one line and exit 2, with or without --state-dsn") {
+  const std::string nowhere = " --state-dsn postgresql://u@127.0.0.1:1/x";  // never asked
+  for (const std::string command : {"history /definitely/not/here", "status 1 /definitely/not/here",
+                                    "ops /definitely/not/here"}) {
+    for (const std::string& dsn : {std::string(), nowhere}) {
+      CAPTURE(command + dsn);
+      Result r = flowc(command + dsn);
+      CHECK(r.exit_code == 2);
+      CHECK(r.err == "flowc: /definitely/not/here: no such file or directory\n");
+    }
+  }
+  std::optional<Launch> as_user = unprivileged();
+  if (!as_user) return;
+  fs::path dir = copy_example("unlistable-history");
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+  Result r = flowc("history " + dir.string() + nowhere, *as_user);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "flowc: " + dir.string() + ": Permission denied\n");
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);
+}
+
 TEST_CASE("schedule --once that cannot reach the state database is exit 2, on stderr") {
   std::string project = copy_example("schedule-once").string();
   Result r = flowc("schedule " + project + " --once --dsn postgresql://u@127.0.0.1:1/x");
