@@ -239,8 +239,8 @@ int run_command(int argc, char** argv) {
     if (std::find(names.begin(), names.end(), given) != names.end()) return false;
     std::string_view near = flowc::closest_name(given, names);
     std::cerr << "flowc: unknown command `" << given << "`"
-              << (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?") << "\n"
-              << "(run `flowc " << prefix << "--help` for the list of commands)\n";
+              << (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?")
+              << " (run `flowc " << prefix << "--help` for the list of commands)\n";
     return true;
   };
   if (argc > 1 && argv[1][0] != '-' && unknown_command(app, argv[1], "")) return kExitUsage;
@@ -260,8 +260,14 @@ int run_command(int argc, char** argv) {
     std::cerr << "flowc: " << e.what() << "\n";
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
-    // CLI11's own exit codes are 100-127; cli.md says usage errors exit 2.
-    std::cerr << "flowc: " << e.what() << "\n(run `flowc --help` or `flowc COMMAND --help`)\n";
+    // CLI11's own exit codes are 100-127; cli.md says usage errors exit 2,
+    // in one line, here with the help of the command that was being parsed.
+    std::string command = "flowc";
+    for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+      at = at->get_subcommands().front();
+      command += " " + at->get_name();
+    }
+    std::cerr << "flowc: " << e.what() << " (run `" << command << " --help`)\n";
     return kExitUsage;
   }
 

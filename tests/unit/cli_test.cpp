@@ -10,6 +10,8 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -105,6 +107,30 @@ TEST_CASE("no command and an unknown command are usage errors with a hint") {
   Result r = flowc("chekc");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("unknown command `chekc`; did you mean `check`?") != std::string::npos);
+}
+
+TEST_CASE("every usage error the parser finds is one line naming the help to read") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "flowc: A subcommand is required (run `flowc --help`)\n"},
+      {"db", "flowc: A subcommand is required (run `flowc db --help`)\n"},
+      {"check --frobnicate",
+       "flowc: The following argument was not expected: --frobnicate (run `flowc check --help`)\n"},
+      {"backfill /tmp", "flowc: --from is required (run `flowc backfill --help`)\n"},
+      {"plan --format json --format human /tmp",
+       "flowc: --format: At Most 1 required but received 2 (run `flowc plan --help`)\n"},
+      {"plan --ds", "flowc: --ds: 1 required TEXT missing (run `flowc plan --help`)\n"},
+      {"db stop --x", "flowc: The following argument was not expected: --x (run `flowc db stop --help`)\n"},
+      {"chekc",
+       "flowc: unknown command `chekc`; did you mean `check`? "
+       "(run `flowc --help` for the list of commands)\n"},
+      {"db bogus", "flowc: unknown command `bogus` (run `flowc db --help` for the list of commands)\n"},
+  };
+  for (const auto& [args, line] : cases) {
+    CAPTURE(args);
+    Result r = flowc(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == line);
+  }
 }
 
 TEST_CASE("a mistyped flag is a usage error, not a crash") {
