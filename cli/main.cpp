@@ -44,6 +44,20 @@ const CLI::Validator kDate(
     },
     "", "date");
 
+/// `--env`, for the commands that plan or run: a target's environment, or
+/// `production`, the default environment named as history and FLOW_ENV name
+/// it (no suffix: the plan's env is "").
+void add_env_option(CLI::App* cmd, std::string& env) {
+  const CLI::Validator environment(
+      [](std::string& value) {
+        std::string empty = kNotEmpty(value);
+        if (value == "production") value.clear();
+        return empty;
+      },
+      "", "environment");
+  cmd->add_option("--env", env, "the environment (default: production)")->transform(environment);
+}
+
 /// `--dsn`, for the commands that run tasks: one database for every target.
 void add_dsn_option(CLI::App* cmd, std::string& dsn) {
   cmd->add_option("--dsn", dsn, "the database for every target (overrides env())")->check(kNotEmpty);
@@ -105,7 +119,7 @@ int run_command(int argc, char** argv) {
         ->check(kNotEmpty);
     if (with_ds) {
       cmd->add_option("--ds", selection.ds, "the logical date YYYY-MM-DD (default: yesterday)")->check(kDate);
-      cmd->add_option("--env", selection.env, "the environment (default: production)")->check(kNotEmpty);
+      add_env_option(cmd, selection.env);
     }
   };
 
@@ -178,8 +192,7 @@ int run_command(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1u, 1024u));
   backfill_cmd->add_flag("--force", backfill.force, "also rerun days whose latest run succeeded");
-  backfill_cmd->add_option("--env", backfill.selection.env, "the environment (default: production)")
-      ->check(kNotEmpty);
+  add_env_option(backfill_cmd, backfill.selection.env);
   add_dsn_option(backfill_cmd, backfill.dsn);
   add_state_dsn_option(backfill_cmd, backfill.state_dsn);
 
@@ -187,7 +200,7 @@ int run_command(int argc, char** argv) {
   auto* schedule_cmd = app.add_subcommand(
       "schedule", "the long-running scheduler: creates and drives the runs each workflow's `schedule` owes");
   schedule_cmd->add_option("path", schedule.path, "the project (default: .)");
-  schedule_cmd->add_option("--env", schedule.env, "the environment (default: production)")->check(kNotEmpty);
+  add_env_option(schedule_cmd, schedule.env);
   schedule_cmd->add_option(
                   "--concurrency", schedule.concurrency,
                   "tasks at once per run, 0 to 1024 (default: the workflow's; 0: none here, `flowc worker` runs them)")

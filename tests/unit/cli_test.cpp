@@ -350,6 +350,21 @@ TEST_CASE("an empty flag value is a usage error, not the default") {
   CHECK(flowc("run " + project + " --state-dsn \"\"").exit_code == 2);
 }
 
+TEST_CASE("--env production is the default environment, as history and FLOW_ENV name it") {
+  std::string project = copy_example("env-production").string();
+  for (const std::string command : {"plan ", "run --dry-run "}) {
+    CAPTURE(command);
+    Result named = flowc(command + project + " --ds 2026-01-01 --env production");
+    Result left_out = flowc(command + project + " --ds 2026-01-01");
+    CHECK(named.exit_code == 0);
+    CHECK(named.err == left_out.err);
+    CHECK(named.out == left_out.out);
+    CHECK(named.out.find("ds 2026-01-01, production\n") != std::string::npos);
+  }
+  Result staging = flowc("plan " + project + " --ds 2026-01-01 --env staging");
+  CHECK(staging.out.find("ds 2026-01-01, environment staging\n") != std::string::npos);
+}
+
 TEST_CASE("fmt keeps a file's permissions") {
   fs::path dir = scratch("fmt-mode");
   write(dir / "r.flow", "route   r {\n owner=\"x\"\n  notify = [stderr()]\n}\n");
