@@ -26,13 +26,19 @@ constexpr const char* kVersion = "flowc 0.1.0";
 /// Seconds libpq may take to connect, unless PGCONNECT_TIMEOUT or the DSN says.
 constexpr const char* kDefaultConnectTimeout = "10";
 
-/// For an option whose absence means a default: given empty (`--env ""`, a
-/// variable that was not set) it would silently mean that default.
-const CLI::Validator kNotEmpty(
-    [](std::string& value) {
-      return value.empty() ? std::string("must not be empty (leave the option out for the default)") : std::string();
-    },
-    "", "not empty");
+/// A value that must not be empty: given empty (`--env ""`, a variable that
+/// was not set) it would silently mean what leaving the option out means.
+/// `instead` says what to write.
+CLI::Validator not_empty(const std::string& instead) {
+  return CLI::Validator(
+      [instead](std::string& value) {
+        return value.empty() ? "must not be empty (" + instead + ")" : std::string();
+      },
+      "", "not empty");
+}
+
+/// For an option whose absence means a default.
+const CLI::Validator kNotEmpty = not_empty("leave the option out for the default");
 
 /// A logical date: YYYY-MM-DD, a real day of the years 0001 to 9999 (there
 /// is no year 0; PostgreSQL rejects it).
@@ -107,8 +113,11 @@ int run_command(int argc, char** argv) {
   auto* inventory_path_opt = inventory_cmd->add_option("path", inventory.path, "the project (default: .)");
   auto* inventory_format_opt =
       inventory_cmd->add_option("--format", inventory.format, "human | json | markdown")->capture_default_str();
-  auto* import_opt = inventory_cmd->add_option("--import", inventory.import_kind,
-                                               "turn a crontab into `legacy` blocks: --import crontab FILE (- for stdin)");
+  auto* import_opt =
+      inventory_cmd
+          ->add_option("--import", inventory.import_kind,
+                       "turn a crontab into `legacy` blocks: --import crontab FILE (- for stdin)")
+          ->check(not_empty("write --import crontab FILE"));
   auto* inventory_extra_opt = inventory_cmd->add_option("file", inventory.import_file, "the crontab file (with --import)");
 
   auto* lsp_cmd = app.add_subcommand("lsp", "the language server on stdin/stdout (LSP 3.17)");

@@ -346,6 +346,10 @@ TEST_CASE("an empty flag value is a usage error, not the default") {
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("flowc: " + flag + ": must not be empty") == 0);
   }
+  Result import = flowc("inventory --import \"\" " + project);
+  CHECK(import.exit_code == 2);
+  CHECK(import.err == "flowc: --import: must not be empty (write --import crontab FILE)\n");
+  CHECK(import.out.empty());
   CHECK(flowc("backfill " + project + " --from \"\" --to 2026-01-01").exit_code == 2);
   CHECK(flowc("run " + project + " --state-dsn \"\"").exit_code == 2);
 }
