@@ -14,7 +14,6 @@
 #include "cli/local_cluster.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/project/project.h"
-#include "runtime/localpg/localpg.h"
 
 namespace flowc::cli {
 namespace {
@@ -95,14 +94,9 @@ std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& req
       std::filesystem::path(local_cluster_dir(compilation->root)).lexically_normal();
   std::error_code ec;
   if (std::filesystem::exists(cluster_dir / "PG_VERSION", ec)) {
-    std::string error;
-    std::optional<runtime::localpg::Cluster> cluster =
-        runtime::localpg::ensure_running(cluster_dir, true, error);
-    if (!cluster) {
-      print_error(error);
-      return std::nullopt;
-    }
-    db.dsn = cluster->dsn("postgres");
+    std::optional<std::string> cluster = start_local_cluster(compilation->root, request.when_running);
+    if (!cluster) return std::nullopt;
+    db.dsn = *cluster;
     db.embedded = true;
     return db;
   }
