@@ -147,7 +147,8 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
   return cluster;
 }
 
-bool stop(const std::string& dir_text, std::string& error) {
+bool stop(const std::string& dir_text, std::string& error, bool* was_running) {
+  if (was_running != nullptr) *was_running = false;
   std::error_code ec;
   fs::path dir = fs::absolute(dir_text, ec).lexically_normal();
   if (!fs::exists(dir / "PG_VERSION", ec)) return true;  // nothing was ever created
@@ -155,6 +156,7 @@ bool stop(const std::string& dir_text, std::string& error) {
   if (!bin) return false;
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
   if (status.started && status.exit_code != 0) return true;  // not running
+  if (was_running != nullptr) *was_running = true;
   ProcessResult r = run({*bin + "/pg_ctl", "stop", "-w", "-m", "fast", "-D", dir.string()}, std::chrono::seconds(90));
   if (!r.started || r.exit_code != 0) {
     error = "pg_ctl stop failed: " + failure_text(r);

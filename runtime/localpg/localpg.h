@@ -36,8 +36,9 @@ struct Cluster {
 /// with `error` set when it cannot.
 std::optional<Cluster> ensure_running(const std::string& dir, std::string& error);
 
-/// Stops the cluster in `dir` if it runs. Returns false with `error` set when
-/// it cannot; stopping a cluster that does not run is success.
-bool stop(const std::string& dir, std::string& error);
+/// Stops the cluster in `dir` if it runs; `was_running`, when given, says
+/// whether it did. Returns false with `error` set when it cannot; stopping a
+/// cluster that does not run is success.
+bool stop(const std::string& dir, std::string& error, bool* was_running = nullptr);
 
 }  // namespace flowc::runtime::localpg

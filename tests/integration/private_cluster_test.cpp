@@ -102,7 +102,13 @@ TEST_CASE("private cluster: one line with its stop command, from what starts it 
   CHECK(count(history.output, "PostgreSQL") == 0);
 
   // Stopped: whatever starts it says so, with the command that stops it.
-  REQUIRE(run_flowc(project, {"db", "stop"}).exit_code == 0);
+  auto stopped = run_flowc(project, {"db", "stop"});
+  CHECK(stopped.exit_code == 0);
+  CHECK(stopped.output == "flowc: stopped the private PostgreSQL cluster in ./.flow/pg\n");
+  auto again = run_flowc(project, {"db", "stop"});
+  CHECK(again.exit_code == 0);
+  CHECK(again.output ==
+        "flowc: the private PostgreSQL cluster in ./.flow/pg is not running: nothing to stop\n");
   history = run_flowc(project, {"history"});
   CHECK(history.exit_code == 0);
   CHECK(starts_with(history.output, "flowc: started the" + where));
