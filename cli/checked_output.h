@@ -1,6 +1,7 @@
 // Standard output that remembers why a write failed (a full disk, a closed
-// pipe), so that `flowc` can exit 2 instead of claiming success when its
-// result never arrived (cli.md "Output streams").
+// descriptor, a pipe whose reader has gone), so that `flowc` can exit 2
+// instead of claiming success when its result never arrived (cli.md "A
+// result that cannot be written is an error").
 #pragma once
 
 #include <array>

@@ -27,11 +27,15 @@ int run_db_stop(const std::string& path) {
     return kExitOk;
   }
   std::string error;
-  if (!runtime::localpg::stop(dir, error)) {
+  bool was_running = false;
+  if (!runtime::localpg::stop(dir, error, &was_running)) {
     print_error(error);
     return kExitUsage;
   }
-  std::cerr << "flowc: stopped the private PostgreSQL cluster in " << dir << "\n";
+  if (was_running)
+    std::cerr << "flowc: stopped the private PostgreSQL cluster in " << dir << "\n";
+  else
+    std::cerr << "flowc: the private PostgreSQL cluster in " << dir << " is not running: nothing to stop\n";
   return kExitOk;
 }
 

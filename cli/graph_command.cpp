@@ -1,6 +1,9 @@
 // `flowc graph`: the dependency graph of one workflow as dot, mermaid, or
 // svg (dot piped through Graphviz, which must be on PATH at run time).
 #include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -50,8 +53,18 @@ int render_svg(const plan::Plan& plan) {
     print_error("cannot run Graphviz `dot`: " + result.error);
     return kExitUsage;
   }
-  if (result.exit_code != 0) {
-    print_error("Graphviz `dot` failed: " + result.output);
+  // A `dot` that failed without reading its input (flowc's writes then met
+  // a closed pipe) is told apart by its exit status, and so is one that
+  // exited 0 without an SVG.
+  if (result.timed_out || result.exit_code != 0 || result.output.empty()) {
+    std::string why = result.timed_out     ? "timed out after 60 s"
+                      : result.signal != 0 ? "killed by signal " + std::to_string(result.signal)
+                      : result.exit_code != 0 ? "exit code " + std::to_string(result.exit_code)
+                                              : "it printed nothing";
+    std::string said = result.exit_code != 0 ? result.output : std::string();
+    while (!said.empty() && std::isspace(static_cast<unsigned char>(said.back()))) said.pop_back();
+    std::replace(said.begin(), said.end(), '\n', ' ');  // one line
+    print_error("Graphviz `dot` failed (" + why + ")" + (said.empty() ? "" : ": " + said));
     return kExitUsage;
   }
   std::cout << result.output;

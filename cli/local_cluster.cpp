@@ -1,5 +1,6 @@
 #include "cli/local_cluster.h"
 
+#include <atomic>
 #include <cctype>
 #include <filesystem>
 #include <iostream>
@@ -55,15 +56,24 @@ std::string db_stop_command(const std::string& root) {
   return "flowc db stop " + path;
 }
 
-std::optional<std::string> start_local_cluster(const std::string& root) {
+std::optional<std::string> start_local_cluster(const std::string& root, WhenRunning when_running) {
+  using runtime::localpg::Found;
   std::string error;
   std::optional<runtime::localpg::Cluster> cluster =
-      runtime::localpg::ensure_running(local_cluster_dir(root), true, error);
+      runtime::localpg::ensure_running(local_cluster_dir(root), error);
   if (!cluster) {
     print_error(error);
     return std::nullopt;
   }
-  std::cerr << "flowc: using the private PostgreSQL cluster in " << cluster->dir << " (stop it with `" << db_stop_command(root) << "`)\n";
+  static std::atomic<bool> said{false};
+  if (cluster->found != Found::Running || (when_running == WhenRunning::Say && !said.load())) {
+    said.store(true);
+    const char* what = cluster->found == Found::Missing   ? "created and started a"
+                       : cluster->found == Found::Stopped ? "started the"
+                                                          : "using the";
+    std::cerr << "flowc: " << what << " private PostgreSQL cluster in " << cluster->dir << " (stop it with `"
+              << db_stop_command(root) << "`)\n";
+  }
   return cluster->dsn("postgres");
 }
 

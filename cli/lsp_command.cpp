@@ -2,7 +2,6 @@
 // stdout; logs go to stderr.
 #include <malloc.h>
 #include <unistd.h>
-#include <csignal>
 #include <cstdlib>
 #include <string_view>
 
@@ -13,9 +12,6 @@
 namespace flowc::cli {
 
 int run_lsp() {
-  // A client that goes away must end the server through a failed write, not
-  // kill it with SIGPIPE.
-  std::signal(SIGPIPE, SIG_IGN);
   // The server re-checks a project after every pause in typing, building and
   // dropping a model of the same size each time. By default glibc hands large
   // blocks back to the kernel and faults them in again on the next check

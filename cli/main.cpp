@@ -1,10 +1,12 @@
 // flowc: subcommand parsing and wiring only; every command lives in its own
 // file behind cli/commands.h.
 #include <CLI/CLI.hpp>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <iostream>
 
@@ -24,13 +26,19 @@ constexpr const char* kVersion = "flowc 0.1.0";
 /// Seconds libpq may take to connect, unless PGCONNECT_TIMEOUT or the DSN says.
 constexpr const char* kDefaultConnectTimeout = "10";
 
-/// For an option whose absence means a default: given empty (`--env ""`, a
-/// variable that was not set) it would silently mean that default.
-const CLI::Validator kNotEmpty(
-    [](std::string& value) {
-      return value.empty() ? std::string("must not be empty (leave the option out for the default)") : std::string();
-    },
-    "", "not empty");
+/// A value that must not be empty: given empty (`--env ""`, a variable that
+/// was not set) it would silently mean what leaving the option out means.
+/// `instead` says what to write.
+CLI::Validator not_empty(const std::string& instead) {
+  return CLI::Validator(
+      [instead](std::string& value) {
+        return value.empty() ? "must not be empty (" + instead + ")" : std::string();
+      },
+      "", "not empty");
+}
+
+/// For an option whose absence means a default.
+const CLI::Validator kNotEmpty = not_empty("leave the option out for the default");
 
 /// A logical date: YYYY-MM-DD, a real day of the years 0001 to 9999 (there
 /// is no year 0; PostgreSQL rejects it).
@@ -41,6 +49,20 @@ const CLI::Validator kDate(
                  : "not a date: \"" + value + "\" (write YYYY-MM-DD, years 0001 to 9999)";
     },
     "", "date");
+
+/// `--env`, for the commands that plan or run: a target's environment, or
+/// `production`, the default environment named as history and FLOW_ENV name
+/// it (no suffix: the plan's env is "").
+void add_env_option(CLI::App* cmd, std::string& env) {
+  const CLI::Validator environment(
+      [](std::string& value) {
+        std::string empty = kNotEmpty(value);
+        if (value == "production") value.clear();
+        return empty;
+      },
+      "", "environment");
+  cmd->add_option("--env", env, "the environment (default: production)")->transform(environment);
+}
 
 /// `--dsn`, for the commands that run tasks: one database for every target.
 void add_dsn_option(CLI::App* cmd, std::string& dsn) {
@@ -91,8 +113,11 @@ int run_command(int argc, char** argv) {
   auto* inventory_path_opt = inventory_cmd->add_option("path", inventory.path, "the project (default: .)");
   auto* inventory_format_opt =
       inventory_cmd->add_option("--format", inventory.format, "human | json | markdown")->capture_default_str();
-  auto* import_opt = inventory_cmd->add_option("--import", inventory.import_kind,
-                                               "turn a crontab into `legacy` blocks: --import crontab FILE (- for stdin)");
+  auto* import_opt =
+      inventory_cmd
+          ->add_option("--import", inventory.import_kind,
+                       "turn a crontab into `legacy` blocks: --import crontab FILE (- for stdin)")
+          ->check(not_empty("write --import crontab FILE"));
   auto* inventory_extra_opt = inventory_cmd->add_option("file", inventory.import_file, "the crontab file (with --import)");
 
   auto* lsp_cmd = app.add_subcommand("lsp", "the language server on stdin/stdout (LSP 3.17)");
@@ -103,7 +128,7 @@ int run_command(int argc, char** argv) {
         ->check(kNotEmpty);
     if (with_ds) {
       cmd->add_option("--ds", selection.ds, "the logical date YYYY-MM-DD (default: yesterday)")->check(kDate);
-      cmd->add_option("--env", selection.env, "the environment (default: production)")->check(kNotEmpty);
+      add_env_option(cmd, selection.env);
     }
   };
 
@@ -176,8 +201,7 @@ int run_command(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1u, 1024u));
   backfill_cmd->add_flag("--force", backfill.force, "also rerun days whose latest run succeeded");
-  backfill_cmd->add_option("--env", backfill.selection.env, "the environment (default: production)")
-      ->check(kNotEmpty);
+  add_env_option(backfill_cmd, backfill.selection.env);
   add_dsn_option(backfill_cmd, backfill.dsn);
   add_state_dsn_option(backfill_cmd, backfill.state_dsn);
 
@@ -185,7 +209,7 @@ int run_command(int argc, char** argv) {
   auto* schedule_cmd = app.add_subcommand(
       "schedule", "the long-running scheduler: creates and drives the runs each workflow's `schedule` owes");
   schedule_cmd->add_option("path", schedule.path, "the project (default: .)");
-  schedule_cmd->add_option("--env", schedule.env, "the environment (default: production)")->check(kNotEmpty);
+  add_env_option(schedule_cmd, schedule.env);
   schedule_cmd->add_option(
                   "--concurrency", schedule.concurrency,
                   "tasks at once per run, 0 to 1024 (default: the workflow's; 0: none here, `flowc worker` runs them)")
@@ -237,8 +261,8 @@ int run_command(int argc, char** argv) {
     if (std::find(names.begin(), names.end(), given) != names.end()) return false;
     std::string_view near = flowc::closest_name(given, names);
     std::cerr << "flowc: unknown command `" << given << "`"
-              << (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?") << "\n"
-              << "(run `flowc " << prefix << "--help` for the list of commands)\n";
+              << (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?")
+              << " (run `flowc " << prefix << "--help` for the list of commands)\n";
     return true;
   };
   if (argc > 1 && argv[1][0] != '-' && unknown_command(app, argv[1], "")) return kExitUsage;
@@ -258,8 +282,14 @@ int run_command(int argc, char** argv) {
     std::cerr << "flowc: " << e.what() << "\n";
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
-    // CLI11's own exit codes are 100-127; cli.md says usage errors exit 2.
-    std::cerr << "flowc: " << e.what() << "\n(run `flowc --help` or `flowc COMMAND --help`)\n";
+    // CLI11's own exit codes are 100-127; cli.md says usage errors exit 2,
+    // in one line, here with the help of the command that was being parsed.
+    std::string command = "flowc";
+    for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+      at = at->get_subcommands().front();
+      command += " " + at->get_name();
+    }
+    std::cerr << "flowc: " << e.what() << " (run `" << command << " --help`)\n";
     return kExitUsage;
   }
 
@@ -308,8 +338,13 @@ int run_command(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace flowc::cli;
+  // A write to a pipe whose reader has gone (a child such as Graphviz `dot`
+  // or an alert command that exits without reading its stdin, a client of
+  // `flowc lsp`) fails with EPIPE, which the writer reports, instead of
+  // killing flowc without a word. Children get SIGPIPE back (run_process).
+  ::signal(SIGPIPE, SIG_IGN);
   // Every command's result goes through std::cout; a write that failed (a
-  // full disk, a closed pipe) must not end in exit 0 with the result lost.
+  // full disk, a closed descriptor) must not end in exit 0 with the result lost.
   CheckedOutput out(STDOUT_FILENO, ::isatty(STDOUT_FILENO) == 1);
   std::streambuf* previous = std::cout.rdbuf(&out);
   int exit_code = kExitUsage;
@@ -336,7 +371,9 @@ int main(int argc, char** argv) {
   }
   std::cout.flush();
   std::cout.rdbuf(previous);
-  if (out.error() != 0) {
+  // A reader that has gone (`flowc plan | head`) took what it wanted: the
+  // rest is dropped without a word, and the exit code is the command's own.
+  if (out.error() != 0 && out.error() != EPIPE) {
     std::cerr << "flowc: cannot write the output: " << std::strerror(out.error()) << "\n";
     return kExitUsage;
   }

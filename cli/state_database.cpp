@@ -1,7 +1,11 @@
 #include "cli/state_database.h"
 
-#include <cstdlib>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -10,7 +14,6 @@
 #include "cli/local_cluster.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/project/project.h"
-#include "runtime/localpg/localpg.h"
 
 namespace flowc::cli {
 namespace {
@@ -30,9 +33,27 @@ const model::Target* pick_target(const model::Model& model, const std::string& w
   return nullptr;
 }
 
+/// Why the project path cannot be read, in discover()'s words; "" when it
+/// can. Said before any DSN is used: a mistyped PATH must not quietly mean
+/// the default schema (cli.md "What cannot be read").
+std::string unreadable(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) return "no such file or directory";
+  if (std::filesystem::is_directory(status)) {
+    std::filesystem::directory_iterator listing(path, ec);
+    return ec ? ec.message() : "";
+  }
+  return ::access(path.c_str(), R_OK) == 0 ? "" : std::strerror(errno);
+}
+
 }  // namespace
 
 std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& request) {
+  if (std::string why = unreadable(request.path); !why.empty()) {
+    print_error(request.path + ": " + why);
+    return std::nullopt;
+  }
   StateDatabase db;
   std::string dsn = request.state_dsn.empty() ? env_value("FLOW_STATE_DSN") : request.state_dsn;
   if (dsn.empty()) dsn = request.target_dsn;
@@ -73,14 +94,9 @@ std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& req
       std::filesystem::path(local_cluster_dir(compilation->root)).lexically_normal();
   std::error_code ec;
   if (std::filesystem::exists(cluster_dir / "PG_VERSION", ec)) {
-    std::string error;
-    std::optional<runtime::localpg::Cluster> cluster =
-        runtime::localpg::ensure_running(cluster_dir, true, error);
-    if (!cluster) {
-      print_error(error);
-      return std::nullopt;
-    }
-    db.dsn = cluster->dsn("postgres");
+    std::optional<std::string> cluster = start_local_cluster(compilation->root, request.when_running);
+    if (!cluster) return std::nullopt;
+    db.dsn = *cluster;
     db.embedded = true;
     return db;
   }

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "cli/local_cluster.h"
+
 namespace flowc::cli {
 
 /// Where run history lives. The DSN is a secret: never print it.
@@ -23,12 +25,13 @@ struct StateDatabaseRequest {
   std::string workflow;    // whose target to use ("" = the default target or the only workflow's)
   std::string state_dsn;   // --state-dsn
   std::string target_dsn;  // --dsn: the targets' database, so the state's when nothing else names one
+  WhenRunning when_running = WhenRunning::Quiet;  // Say for the commands that run tasks
 };
 
 /// Resolves the state database for `request`. The schema comes from the
 /// project at `request.path` when there is exactly one there, else "flow".
-/// Starts the project's private cluster when it exists but is stopped (saying
-/// so on stderr). When no database can be found, or the private cluster does
+/// Uses the project's private cluster when it exists, started if it is
+/// stopped (start_local_cluster() says so). When no database can be found, or the private cluster does
 /// not start, prints one `flowc: ...` line and returns std::nullopt (exit 2).
 std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& request);
 

@@ -82,7 +82,7 @@ int run_worker(const WorkerOptions& options) {
     return kExitUsage;
   }
   std::optional<StateDatabase> state =
-      find_state_database(StateDatabaseRequest{options.path, "", options.state_dsn, options.dsn});
+      find_state_database({options.path, "", options.state_dsn, options.dsn, WhenRunning::Say});
   if (!state) return kExitUsage;
 
   CliBinder binder(options, *state, root.string());

@@ -54,6 +54,39 @@ std::optional<CrontabVariable> parse_assignment(std::string_view line) {
   return CrontabVariable{0, std::string(name), std::string(value)};
 }
 
+/// Splits a job's text as cron does before running it (cronie's
+/// child_process): the command ends at the first unescaped `%`, where `\%`
+/// stands for `%`; the rest is written to the command's stdin, each
+/// unescaped `%` a newline and `\%` again a `%`.
+void split_input(std::string_view text, CrontabJob& job) {
+  bool escaped = false;
+  size_t at = 0;
+  for (; at < text.size(); ++at) {
+    char c = text[at];
+    if (escaped) {
+      if (c == '%') job.command.back() = c;  // the backslash goes
+      else job.command += c;
+      escaped = false;
+    } else if (c == '%') {
+      break;
+    } else {
+      job.command += c;
+      escaped = c == '\\';
+    }
+  }
+  job.command = std::string(trim(job.command));
+  if (at == text.size()) return;
+  job.input.emplace();
+  escaped = false;
+  for (char c : text.substr(at + 1)) {
+    if (escaped && c != '%') *job.input += '\\';
+    if (!escaped && c == '%') c = '\n';
+    escaped = c == '\\';
+    if (!escaped) *job.input += c;
+  }
+  if (escaped) *job.input += '\\';
+}
+
 /// The outcome of reading one line as a job.
 struct JobLine {
   std::optional<CrontabJob> job;
@@ -89,12 +122,13 @@ JobLine parse_job(std::string_view line) {
       return out;
     }
   }
-  std::string_view command = trim(line.substr(pos));
-  if (command.empty()) {
-    out.problem = "job `" + schedule + "` has no command";
+  CrontabJob job{0, std::move(schedule), {}, {}, {}};
+  split_input(trim(line.substr(pos)), job);
+  if (job.command.empty()) {
+    out.problem = "job `" + job.schedule + "` has no command";
     return out;
   }
-  out.job = CrontabJob{0, std::move(schedule), std::string(command), {}};
+  out.job = std::move(job);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,9 +14,12 @@ namespace flowc::cron {
 struct CrontabJob {
   uint32_t line = 0;       // 1-based line in the crontab
   std::string schedule;    // the 5 fields or the @macro, as written (fields joined by one space)
-  std::string command;     // the rest of the line, trailing blanks removed
+  std::string command;     // what cron runs: the rest of the line up to its first unescaped `%`,
+                           // `\%` read as `%`, trailing blanks removed
   std::string comment;     // a `#` comment directly above the job, if any: its
                            // lines without the `#`, joined by "\n"
+  std::optional<std::string> input;  // after an unescaped `%`: what cron writes to the command's
+                                     // stdin (each further unescaped `%` a newline, `\%` a `%`)
 };
 
 /// An environment assignment (`NAME=value`, spaces around `=` allowed,

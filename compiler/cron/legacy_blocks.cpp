@@ -21,7 +21,7 @@ namespace {
 
 /// The body of a `.flow` string literal: `"` and `\` escaped, `${` written
 /// `$${` (so the shell's `${VAR}` is not an interpolation), control
-/// characters as `\t` or `\u{..}`.
+/// characters as `\t`, `\n` or `\u{..}`.
 std::string escape(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
@@ -35,6 +35,8 @@ std::string escape(std::string_view text) {
       out += "$$";
     } else if (c == '\t') {
       out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
     } else if (byte < 0x20 || byte == 0x7f) {
       out += "\\u{";
       if (byte >= 16) out += kHex[byte >> 4];
@@ -45,14 +47,6 @@ std::string escape(std::string_view text) {
     }
   }
   return out;
-}
-
-/// True when cron would split the command at a `%` (an unescaped one).
-bool has_stdin_marker(std::string_view command) {
-  for (size_t i = 0; i < command.size(); ++i) {
-    if (command[i] == '%' && (i == 0 || command[i - 1] != '\\')) return true;
-  }
-  return false;
 }
 
 /// Variables whose values are plain configuration and safe to print; any
@@ -119,8 +113,10 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
   out += "  command  = \"" + escape(job.command) + "\"\n";
   out += "  enabled  = true\n";
 
-  if (has_stdin_marker(job.command)) {
-    out += "  # note: cron turns an unescaped `%` into a newline; the text after the first is the job's stdin\n";
+  if (job.input) {
+    // A command task has no stdin: the migration must put this text elsewhere.
+    out += "  # TODO: cron fed the rest of the line, after an unescaped `%`, to the command's stdin: \"" +
+           escape(*job.input) + "\"\n";
   }
   std::string shown;
   for (const auto& [variable, value] : env) {

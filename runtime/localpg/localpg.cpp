@@ -107,7 +107,7 @@ std::optional<std::string> find_server_bin(std::string& error) {
   return candidates.back().string();
 }
 
-std::optional<Cluster> ensure_running(const std::string& dir_text, bool announce, std::string& error) {
+std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& error) {
   std::optional<std::string> bin = find_server_bin(error);
   if (!bin) return std::nullopt;
   std::error_code ec;
@@ -121,7 +121,7 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, bool announce
     }
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     if (!give_to_postgres(dir, error)) return std::nullopt;
-    if (announce) std::cerr << "flowc: no DSN given: creating a private PostgreSQL cluster in " << dir.string() << "\n";
+    cluster.found = Found::Missing;
     ProcessResult r = run({*bin + "/initdb", "-D", dir.string(), "-U", cluster.user, "--auth=trust",
                            "--encoding=UTF8", "--locale=C", "--no-sync"},
                           std::chrono::seconds(120));
@@ -136,7 +136,7 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, bool announce
   }
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
   if (status.started && status.exit_code == 0) return cluster;
-  if (announce) std::cerr << "flowc: starting the private PostgreSQL cluster in " << dir.string() << "\n";
+  if (cluster.found == Found::Running) cluster.found = Found::Stopped;
   ProcessResult start = run({*bin + "/pg_ctl", "start", "-w", "-t", "60", "-D", dir.string(), "-l",
                              (dir / "server.log").string()},
                             std::chrono::seconds(90), /*leaves_server=*/true);
@@ -147,7 +147,8 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, bool announce
   return cluster;
 }
 
-bool stop(const std::string& dir_text, std::string& error) {
+bool stop(const std::string& dir_text, std::string& error, bool* was_running) {
+  if (was_running != nullptr) *was_running = false;
   std::error_code ec;
   fs::path dir = fs::absolute(dir_text, ec).lexically_normal();
   if (!fs::exists(dir / "PG_VERSION", ec)) return true;  // nothing was ever created
@@ -155,6 +156,7 @@ bool stop(const std::string& dir_text, std::string& error) {
   if (!bin) return false;
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
   if (status.started && status.exit_code != 0) return true;  // not running
+  if (was_running != nullptr) *was_running = true;
   ProcessResult r = run({*bin + "/pg_ctl", "stop", "-w", "-m", "fast", "-D", dir.string()}, std::chrono::seconds(90));
   if (!r.started || r.exit_code != 0) {
     error = "pg_ctl stop failed: " + failure_text(r);

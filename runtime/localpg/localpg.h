@@ -4,6 +4,7 @@
 // root (where initdb refuses to run: the server then runs as `postgres`).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -14,21 +15,30 @@ namespace flowc::runtime::localpg {
 /// package to install.
 std::optional<std::string> find_server_bin(std::string& error);
 
+/// What ensure_running() found in the directory.
+enum class Found : uint8_t {
+  Running,  // a running cluster: reused
+  Stopped,  // a stopped one: started
+  Missing,  // none: created, then started
+};
+
 struct Cluster {
   std::string dir;     // the data directory (also the socket directory)
   std::string user;    // the superuser initdb created
   int port = 5432;     // names the socket file; nothing listens on TCP
+  Found found = Found::Running;
   /// A libpq connection string for `database`.
   [[nodiscard]] std::string dsn(const std::string& database = "postgres") const;
 };
 
-/// Makes sure a cluster exists in `dir` and is running, and returns it. Says
-/// what it does on stderr when `announce` is set (cli.md: the embedded
-/// default says so). Returns nullopt with `error` set when it cannot.
-std::optional<Cluster> ensure_running(const std::string& dir, bool announce, std::string& error);
+/// Makes sure a cluster exists in `dir` and is running, and returns it with
+/// what it found there (saying so is the caller's business). Returns nullopt
+/// with `error` set when it cannot.
+std::optional<Cluster> ensure_running(const std::string& dir, std::string& error);
 
-/// Stops the cluster in `dir` if it runs. Returns false with `error` set when
-/// it cannot; stopping a cluster that does not run is success.
-bool stop(const std::string& dir, std::string& error);
+/// Stops the cluster in `dir` if it runs; `was_running`, when given, says
+/// whether it did. Returns false with `error` set when it cannot; stopping a
+/// cluster that does not run is success.
+bool stop(const std::string& dir, std::string& error, bool* was_running = nullptr);
 
 }  // namespace flowc::runtime::localpg

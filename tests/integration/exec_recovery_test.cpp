@@ -120,7 +120,7 @@ TEST_CASE("a state database restart mid-run: the executors reconnect and the run
   h.runner.behaviour["a"] = [](const AttemptContext&, int) {
     std::string error;
     REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
-    REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), false, error), error);
+    REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
     return succeeded();
   };
   exec::RunRequest request = h.request(p);
@@ -148,7 +148,7 @@ TEST_CASE("a state database that stays away ends the run with a clear error") {
   exec::RunResult result = exec::execute_run(request);
   auto took = SteadyClock::now() - started;
   std::string error;
-  REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), false, error), error);
+  REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
   CHECK(result.outcome == exec::RunResult::Outcome::Error);
   CHECK(exec::exit_code(result) == 2);
   CHECK(result.message.find("state database") != std::string::npos);
@@ -268,7 +268,7 @@ TEST_CASE("an executor that cannot renew its lease stops its attempt before the 
     auto down = SteadyClock::now();
     while (!context.stop.stop_requested() && SteadyClock::now() - down < 10s) std::this_thread::sleep_for(5ms);
     stopped_after_ms = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - down).count();
-    REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), false, error), error);
+    REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
     return failed(ErrorClass::Transient, "stopped: lease lost");
   };
   exec::RunRequest request = h.request(p);

@@ -428,6 +428,14 @@ insert into ops.runs (workflow, ds, stage, trigger, status, started_at, finished
   CHECK(env.output == row);
   Result path = run_flowc({"history", project, "--since", "3650d"}, "", {"FLOW_STATE_DSN=" + dsn});
   CHECK(path.output == row);
+  // A PATH that is not there is a typo, not the history in the default schema.
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"history", project + "/nope"},
+                                               std::vector<std::string>{"status", "1", project + "/nope"},
+                                               std::vector<std::string>{"ops", project + "/nope"}}) {
+    Result typo = run_flowc(args, "", {"FLOW_STATE_DSN=" + dsn});
+    CHECK(typo.exit_code == 2);
+    CHECK(typo.output == "flowc: " + project + "/nope: no such file or directory\n");
+  }
 
   Result nothing = run_flowc({"history"}, project);
   CHECK(nothing.exit_code == 2);

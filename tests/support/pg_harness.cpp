@@ -46,7 +46,7 @@ const Harness& harness() {
   std::call_once(once, [] {
     h.dir = (root_dir() / "pg").string();
     std::string error;
-    auto cluster = runtime::localpg::ensure_running(h.dir, false, error);
+    auto cluster = runtime::localpg::ensure_running(h.dir, error);
     if (!cluster) throw std::runtime_error("test PostgreSQL cluster: " + error);
     h.cluster = *cluster;
   });

@@ -10,6 +10,8 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -107,6 +109,30 @@ TEST_CASE("no command and an unknown command are usage errors with a hint") {
   CHECK(r.err.find("unknown command `chekc`; did you mean `check`?") != std::string::npos);
 }
 
+TEST_CASE("every usage error the parser finds is one line naming the help to read") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "flowc: A subcommand is required (run `flowc --help`)\n"},
+      {"db", "flowc: A subcommand is required (run `flowc db --help`)\n"},
+      {"check --frobnicate",
+       "flowc: The following argument was not expected: --frobnicate (run `flowc check --help`)\n"},
+      {"backfill /tmp", "flowc: --from is required (run `flowc backfill --help`)\n"},
+      {"plan --format json --format human /tmp",
+       "flowc: --format: At Most 1 required but received 2 (run `flowc plan --help`)\n"},
+      {"plan --ds", "flowc: --ds: 1 required TEXT missing (run `flowc plan --help`)\n"},
+      {"db stop --x", "flowc: The following argument was not expected: --x (run `flowc db stop --help`)\n"},
+      {"chekc",
+       "flowc: unknown command `chekc`; did you mean `check`? "
+       "(run `flowc --help` for the list of commands)\n"},
+      {"db bogus", "flowc: unknown command `bogus` (run `flowc db --help` for the list of commands)\n"},
+  };
+  for (const auto& [args, line] : cases) {
+    CAPTURE(args);
+    Result r = flowc(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == line);
+  }
+}
+
 TEST_CASE("a mistyped flag is a usage error, not a crash") {
   Result r = flowc("check --strcit");
   CHECK(r.exit_code == 2);
@@ -194,6 +220,32 @@ TEST_CASE("a result that cannot be written is exit 2 with one line, whatever the
     CHECK(r.exit_code == 2);
     CHECK(r.err == "flowc: cannot write the output: No space left on device\n");
   }
+}
+
+TEST_CASE("a reader that has gone is no error: no line, the command's own exit code") {
+  fs::path project = copy_example("reader-gone");
+  // A pipe whose read end is closed before flowc starts: every write to it fails.
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  ::close(fds[0]);
+  const Launch gone{.stdout_to = "&" + std::to_string(fds[1])};
+  for (const std::string& args : {"plan " + project.string() + " --format json",
+                                  "check --format json " + project.string(), std::string("doc row_count")}) {
+    CAPTURE(args);
+    Result r = flowc(args, gone);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+  }
+  write(project / "broken.flow", "workflow broken {\n  owner = 42\n}\n");
+  Result failed = flowc("check --format json " + project.string(), gone);
+  CHECK(failed.exit_code == 1);
+  CHECK(failed.err.empty());
+  ::close(fds[1]);
+
+  fs::remove(project / "broken.flow");
+  Result closed = flowc("plan " + project.string(), Launch{.stdout_to = "&-"});
+  CHECK(closed.exit_code == 2);
+  CHECK(closed.err == "flowc: cannot write the output: Bad file descriptor\n");
 }
 
 TEST_CASE("an unreadable directory below a project is exit 2, never skipped") {
@@ -294,8 +346,27 @@ TEST_CASE("an empty flag value is a usage error, not the default") {
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("flowc: " + flag + ": must not be empty") == 0);
   }
+  Result import = flowc("inventory --import \"\" " + project);
+  CHECK(import.exit_code == 2);
+  CHECK(import.err == "flowc: --import: must not be empty (write --import crontab FILE)\n");
+  CHECK(import.out.empty());
   CHECK(flowc("backfill " + project + " --from \"\" --to 2026-01-01").exit_code == 2);
   CHECK(flowc("run " + project + " --state-dsn \"\"").exit_code == 2);
+}
+
+TEST_CASE("--env production is the default environment, as history and FLOW_ENV name it") {
+  std::string project = copy_example("env-production").string();
+  for (const std::string command : {"plan ", "run --dry-run "}) {
+    CAPTURE(command);
+    Result named = flowc(command + project + " --ds 2026-01-01 --env production");
+    Result left_out = flowc(command + project + " --ds 2026-01-01");
+    CHECK(named.exit_code == 0);
+    CHECK(named.err == left_out.err);
+    CHECK(named.out == left_out.out);
+    CHECK(named.out.find("ds 2026-01-01, production\n") != std::string::npos);
+  }
+  Result staging = flowc("plan " + project + " --ds 2026-01-01 --env staging");
+  CHECK(staging.out.find("ds 2026-01-01, environment staging\n") != std::string::npos);
 }
 
 TEST_CASE("fmt keeps a file's permissions") {
@@ -362,6 +433,28 @@ TEST_CASE("messages name the actual problem") {
   CHECK(run.err.find("cannot reach the state database") != std::string::npos);
   CHECK(run.err.find("lost the connection") == std::string::npos);
   CHECK(run.err.find("the state database: cannot reach") == std::string::npos);  // said once
+}
+
+TEST_CASE("a project path that cannot be read is one line and exit 2, with or without --state-dsn") {
+  const std::string nowhere = " --state-dsn postgresql://u@127.0.0.1:1/x";  // never asked
+  for (const std::string command : {"history /definitely/not/here", "status 1 /definitely/not/here",
+                                    "ops /definitely/not/here"}) {
+    for (const std::string& dsn : {std::string(), nowhere}) {
+      CAPTURE(command + dsn);
+      Result r = flowc(command + dsn);
+      CHECK(r.exit_code == 2);
+      CHECK(r.err == "flowc: /definitely/not/here: no such file or directory\n");
+    }
+  }
+  std::optional<Launch> as_user = unprivileged();
+  if (!as_user) return;
+  fs::path dir = copy_example("unlistable-history");
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+  Result r = flowc("history " + dir.string() + nowhere, *as_user);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "flowc: " + dir.string() + ": Permission denied\n");
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);
 }
 
 TEST_CASE("schedule --once that cannot reach the state database is exit 2, on stderr") {

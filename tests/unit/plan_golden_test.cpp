@@ -141,3 +141,29 @@ TEST_CASE("flowc graph --format svg draws with Graphviz when it is installed") {
   CHECK(out.text.find("<svg") != std::string::npos);
   CHECK(out.text.find("publish_kpis") != std::string::npos);
 }
+
+TEST_CASE("flowc graph --format svg: a `dot` that fails without reading its input is one line and exit 2") {
+  // More dot text than a pipe holds (64 KiB), so flowc is still writing when
+  // the fake `dot` has gone.
+  fs::path dir = fs::temp_directory_path() / "flowc_graph_dot_fails";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "bin");
+  std::ofstream(dir / "flow.project") << "project big {\n}\n";
+  std::ofstream flow(dir / "big.flow");
+  flow << "target wh {\n  dsn = env(\"WH_DSN\")\n}\n\nworkflow big {\n  owner  = \"x\"\n  target = wh\n";
+  for (int i = 0; i < 1500; ++i)
+    flow << "\n  task t" << i << " {\n    writes  = \"s.t" << i << "\"\n    mode    = replace\n"
+         << "    sql     = \"select 1\"\n    publish = true\n  }\n";
+  flow << "}\n";
+  flow.close();
+  for (const std::string code : {"127", "1"}) {
+    CAPTURE(code);
+    std::ofstream(dir / "bin" / "dot") << "#!/bin/sh\nexit " << code << "\n";
+    fs::permissions(dir / "bin" / "dot", fs::perms::owner_all);
+    Output out = run_flowc("graph '" + dir.string() + "' --format svg", true,
+                           "PATH='" + (dir / "bin").string() + "':$PATH");
+    CHECK(out.exit_code == 2);
+    CHECK(out.text == "flowc: Graphviz `dot` failed (exit code " + code + ")\n");
+  }
+  fs::remove_all(dir);
+}

@@ -1,0 +1,120 @@
+// The private cluster (`.flow/pg`) as the commands meet it, with a cluster of
+// its own: whatever starts it, and every command that runs tasks on it,
+// says so once, in one line with the command that stops it (cli.md "db start
+// and db stop").
+#include <doctest/doctest.h>
+
+#include <csignal>
+
+#include "tests/integration/run_support.h"
+
+using namespace flowc::testing;
+
+namespace {
+
+/// Two workflows owing yesterday's run (midnight UTC) whose one task does nothing.
+const std::vector<std::pair<std::string, std::string>> kProject = {{"p.flow", R"FLOW(target warehouse {
+}
+
+route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow daily {
+  owner      = "data-eng"
+  stage      = production
+  schedule   = cron("0 0 * * *")
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task work {
+    run = command(["true"])
+  }
+}
+
+workflow other {
+  owner      = "data-eng"
+  stage      = production
+  schedule   = cron("0 0 * * *")
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task work {
+    run = command(["true"])
+  }
+}
+)FLOW"}};
+
+size_t count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
+/// Stops the project's cluster however the test ends.
+struct StopsCluster {
+  std::string project;
+  ~StopsCluster() { run_flowc(project, {"db", "stop"}); }
+};
+
+/// `flowc worker` in `project` until it claims, then SIGINT: what it printed.
+std::string worker_output(const std::string& project) {
+  Background worker = start_flowc(project, {"worker"});
+  for (int i = 0; i < 600 && worker.output().find("is claiming tasks") == std::string::npos; ++i)
+    ::usleep(50 * 1000);
+  ::kill(worker.pid, SIGINT);
+  CHECK(worker.wait() == 0);
+  return worker.output();
+}
+
+}  // namespace
+
+TEST_CASE("private cluster: one line with its stop command, from what starts it or runs tasks on it") {
+  std::string project = write_project("private_cluster", kProject);
+  StopsCluster stops{project};
+  const std::string where =
+      " private PostgreSQL cluster in " + project + "/.flow/pg (stop it with `flowc db stop`)\n";
+
+  auto created = run_flowc(project, {"db", "start"});
+  REQUIRE(created.exit_code == 0);
+  CHECK(starts_with(created.output, "flowc: created and started a" + where));
+  CHECK(count(created.output, "PostgreSQL") == 1);
+
+  // Running: the commands that run tasks say they use it; history reads quietly.
+  auto schedule = run_flowc(project, {"schedule", "--once"});
+  CHECK(schedule.exit_code == 0);
+  CHECK(starts_with(schedule.output, "flowc: using the" + where));
+  CHECK(count(schedule.output, "PostgreSQL") == 1);
+  auto run = run_flowc(project, {"run", "--workflow", "daily"});
+  CHECK(run.exit_code == 0);
+  CHECK(starts_with(run.output, "flowc: using the" + where));
+  CHECK(count(run.output, "PostgreSQL") == 1);
+  std::string worker = worker_output(project);
+  CHECK(starts_with(worker, "flowc: using the" + where));
+  CHECK(count(worker, "PostgreSQL") == 1);
+  auto history = run_flowc(project, {"history"});
+  CHECK(history.exit_code == 0);
+  CHECK(count(history.output, "PostgreSQL") == 0);
+
+  // Stopped: whatever starts it says so, with the command that stops it.
+  auto stopped = run_flowc(project, {"db", "stop"});
+  CHECK(stopped.exit_code == 0);
+  CHECK(stopped.output == "flowc: stopped the private PostgreSQL cluster in ./.flow/pg\n");
+  auto again = run_flowc(project, {"db", "stop"});
+  CHECK(again.exit_code == 0);
+  CHECK(again.output ==
+        "flowc: the private PostgreSQL cluster in ./.flow/pg is not running: nothing to stop\n");
+  history = run_flowc(project, {"history"});
+  CHECK(history.exit_code == 0);
+  CHECK(starts_with(history.output, "flowc: started the" + where));
+  CHECK(count(history.output, "PostgreSQL") == 1);
+  REQUIRE(run_flowc(project, {"db", "stop"}).exit_code == 0);
+  worker = worker_output(project);
+  CHECK(starts_with(worker, "flowc: started the" + where));
+  CHECK(count(worker, "PostgreSQL") == 1);
+}
