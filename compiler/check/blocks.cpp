@@ -169,6 +169,14 @@ void Checker::check_target(uint32_t index) {
           .notes.push_back({it->second, "first defined here"});
       continue;
     }
+    // `--env production` names the default environment (no suffix), so a
+    // block of that name could never be used.
+    if (env.name.text == "production") {
+      diags.report(DiagKind::DuplicateName, env.name.range,
+                   "`production` is the name of the default environment (the production schemas): an "
+                   "`environment` block cannot take it");
+      continue;
+    }
     check_members(s, env);
     Attrs env_attrs = collect_attributes(s, env);
     model::Symbol sym;
