@@ -82,7 +82,11 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   if (selection.task.empty()) {
     for (uint32_t i = 0; i < plan.tasks.size(); ++i)
       if (!by_index[i] || by_index[i]->state != TaskState::Succeeded) again.insert(i);
-    if (again.empty()) {
+    // A mirror run whose tasks all succeeded failed on parity: its retry
+    // compares again (the legacy table, or what fed it, may have been put
+    // right), re-running no task.
+    const bool parity_only = plan.stage == plan::Stage::Mirror && stored.run_status == RunStatus::Failed;
+    if (again.empty() && !parity_only) {
       result.outcome = RunResult::Outcome::Refused;
       result.message = fmt::format(
           "every task of run {} succeeded: nothing to retry (--task T reruns T and its downstream)", run_id);

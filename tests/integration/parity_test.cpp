@@ -136,6 +136,17 @@ TEST_CASE(
   CHECK(contains(status.output, "keys (ds, region): 0 missing, 0 extra, 1 different"));
   CHECK(contains(status.output, "different: (" + ds + ", emea)"));
   CHECK_FALSE(contains(status.output, "\"tables\""));
+
+  // Once the legacy table is put right, `flowc retry` compares again,
+  // re-running no task, and the run succeeds.
+  query_one(dsn, "update dash.kpi_daily set revenue = revenue - 1 where ds = '" + ds + "' and region = 'emea'");
+  std::string attempts = query_one(dsn, "select count(*) from flow.attempts");
+  auto retry = run_flowc(project, {"retry", "1", "."}, {"WAREHOUSE_DSN=" + dsn});
+  INFO(retry.output);
+  CHECK(retry.exit_code == 0);
+  CHECK(contains(retry.output, "parity with legacy job kpi_cron: ok"));
+  CHECK(query_one(dsn, "select status || ' ' || (parity->>'ok') from flow.runs") == "succeeded true");
+  CHECK(query_one(dsn, "select count(*) from flow.attempts") == attempts);
 }
 
 TEST_CASE("parity: a legacy table that does not exist is a clear mismatch") {
