@@ -150,7 +150,11 @@ std::string dedup_key(const plan::Plan& plan, const plan::AlertSpec& spec, const
   std::string cls = incident.kind == Incident::Kind::Failure && incident.error_class != ErrorClass::None
                         ? std::string(runtime::to_string(incident.error_class))
                         : std::string(to_string(incident.kind));
-  return route + "/" + (run.workflow.empty() ? plan.workflow : run.workflow) + "/" + task + "/" + cls;
+  // A `--env dev` run is another instance of the workflow: its failure must
+  // not hide the production run's page (both may share a state database).
+  std::string workflow = run.workflow.empty() ? plan.workflow : run.workflow;
+  if (!plan.env.empty()) workflow += "@" + plan.env;
+  return route + "/" + workflow + "/" + task + "/" + cls;
 }
 
 json build_payload(const plan::Plan& plan, const plan::AlertSpec& spec, const Incident& incident,

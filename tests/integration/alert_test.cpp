@@ -280,7 +280,7 @@ TEST_CASE("an incident's route follows its kind and severity below the route's m
   CHECK_FALSE(alert::select_alert(p, i));  // a route that does not exist
 }
 
-TEST_CASE("the dedupe key is route/workflow/task/error class") {
+TEST_CASE("the dedupe key is route/workflow/task/error class, the workflow with its environment") {
   plan::Plan p = make_plan({});
   CHECK(alert::dedup_key(p, *p.on_failure, failure(1)) == "oncall/daily_kpi/stage_orders/permanent");
   CHECK(alert::dedup_key(p, *p.on_failure, failure(1, 1, ErrorClass::Timeout)) ==
@@ -288,6 +288,9 @@ TEST_CASE("the dedupe key is route/workflow/task/error class") {
   Incident late;
   late.kind = Incident::Kind::Late;
   CHECK(alert::dedup_key(p, *p.on_failure, late) == "oncall/daily_kpi//late");
+  // A named environment's run is another instance: it cannot hide production's page.
+  p.env = "dev";
+  CHECK(alert::dedup_key(p, *p.on_failure, failure(1)) == "oncall/daily_kpi@dev/stage_orders/permanent");
 }
 
 TEST_CASE("the payload carries every field of runtime.md and a Slack text") {
