@@ -171,6 +171,8 @@ json build_payload(const plan::Plan& plan, const plan::AlertSpec& spec, const In
       {"severity", std::string(plan::to_string(spec.severity))},
       {"route", route ? json(route->name) : json(nullptr)},
       {"owner", or_null(owner)},
+      // Who owns the workflow (the data), beside who is paged for it.
+      {"workflow_owner", or_null(plan.owner)},
       {"message", incident.message},
       {"error_class", or_null(std::string(runtime::to_string(incident.error_class)))},
       {"sqlstate", or_null(incident.sqlstate)},

@@ -303,6 +303,7 @@ TEST_CASE("the payload carries every field of runtime.md and a Slack text") {
   CHECK(payload["severity"] == "high");
   CHECK(payload["route"] == "oncall");
   CHECK(payload["owner"] == "alice");
+  CHECK(payload["workflow_owner"] == "data-eng");
   CHECK(payload["message"] == "relation \"raw.orders\" does not exist");
   CHECK(payload["error_class"] == "permanent");
   CHECK(payload["sqlstate"] == "42P01");
