@@ -65,6 +65,10 @@ std::optional<std::string> start_local_cluster(const std::string& root, WhenRunn
     print_error(error);
     return std::nullopt;
   }
+  // Once per process, like the stderr it is written to: `schedule`, `worker`
+  // and `retry` resolve their databases more than once (per run, and for the
+  // state database), and the line would repeat. The one flag of the process
+  // rather than a parameter through every command's database lookup.
   static std::atomic<bool> said{false};
   if (cluster->found != Found::Running || (when_running == WhenRunning::Say && !said.load())) {
     said.store(true);
