@@ -201,7 +201,10 @@ TermId Checker::expand(const Scope& s, const FnInfo& fn, SourceRange range, std:
   // Non-recursive functions can still call each other so often that the
   // expansion explodes (each calling the next twice): bound the work per call
   // written in the source.
-  if (s.depth == 0) expansion_budget = kExpansionBudget, expansion_too_deep = false;
+  if (s.depth == 0) {
+    expansion_budget = kExpansionBudget;
+    expansion_too_deep = false;
+  }
   // ... and how deep they nest (each level is a level of the checker's stack).
   if (s.depth > kMaxExpansionDepth) expansion_too_deep = true;
   if (expansion_budget == 0 || expansion_too_deep) {

@@ -58,7 +58,9 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
     if (right.kind == ExprKind::Range && right.operands.size() == 2) {
       TermId lo = elaborate(s, right.operands[0], want);
       TermId hi = elaborate(s, right.operands[1], want);
-      if (!compared_value(s, e, lo, lhs) || !compared_value(s, e, hi, lhs)) return error_term(e.range);
+      TermId metric_side = metric ? lhs : TermId{};
+      if (!compared_value(s, e, lo, metric_side) || !compared_value(s, e, hi, metric_side))
+        return error_term(e.range);
       std::optional<Type> bounds = unify(type_of(lo), type_of(hi));
       for (TermId bound : {lo, hi}) {
         if (!comparable(want, type_of(bound))) {
@@ -78,7 +80,7 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
     } else if (right.kind == ExprKind::List) {
       rhs = elaborate(s, e.operands[1], list_of(want.kind));
       for (TermId item : operands(rhs))
-        if (!compared_value(s, e, item, lhs)) return error_term(e.range);
+        if (!compared_value(s, e, item, metric ? lhs : TermId{})) return error_term(e.range);
       for (TermId item : operands(rhs)) {
         if (!comparable(want, type_of(item))) {
           sink(s).report(DiagKind::TypeMismatch, term(item).range,
