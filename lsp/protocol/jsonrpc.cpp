@@ -44,6 +44,10 @@ Incoming parse_message(std::string_view body) {
                    "a message needs a `method` (or a `result` when it is a response)", id);
   }
   if (!method->is_string()) return invalid(ErrorCode::InvalidRequest, "`method` must be a string", id);
+  // LSP's request ids are integers or strings; a `null` one would be answered
+  // like the parse errors whose id is unknown, and the client could not tell.
+  if (j.contains("id") && id.is_null())
+    return invalid(ErrorCode::InvalidRequest, "`id` must be a number or a string");
   Incoming out;
   out.method = method->get<std::string>();
   if (auto it = j.find("params"); it != j.end()) {

@@ -252,7 +252,7 @@ Reply LspServer::prepare_rename(const proto::TextDocumentPositionParams& params)
 
 Reply LspServer::rename(const proto::RenameParams& params) {
   std::optional<std::string> path = document_path(params.textDocument.uri);
-  if (!path) return RpcError{ErrorCode::RequestFailed, "only names in `.flow` files can be renamed"};
+  if (!path) return Json(nullptr);  // a document the server ignores: no change, as every request there answers
   RenameResult result = service_.rename(*path, from_proto(params.position), params.newName);
   if (!result.error.empty()) return RpcError{ErrorCode::RequestFailed, result.error};
   proto::WorkspaceEdit edit;

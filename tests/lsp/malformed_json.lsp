@@ -19,6 +19,9 @@ body '{"jsonrpc": "2.0", "id": 8, "method": 12}'
 wait messages 1
 body '{"jsonrpc": "2.0", "id": {"x": 1}, "method": "shutdown"}'
 wait messages 1
+# A request's id is an integer or a string: null is not.
+body '{"jsonrpc": "2.0", "id": null, "method": "textDocument/hover"}'
+wait messages 1
 body '""'
 wait messages 1
 # Invalid UTF-8 inside a string is not JSON either.
@@ -33,6 +36,7 @@ wait messages 1
 {"error":{"code":-32600,"message":"batch messages are not supported"},"id":null}
 {"error":{"code":-32600,"message":"`jsonrpc` must be \"2.0\""},"id":7}
 {"error":{"code":-32600,"message":"`method` must be a string"},"id":8}
+{"error":{"code":-32600,"message":"`id` must be a number or a string"},"id":null}
 {"error":{"code":-32600,"message":"`id` must be a number or a string"},"id":null}
 {"error":{"code":-32600,"message":"a message must be a JSON object"},"id":null}
 {"error":{"code":-32700,"message":"the message is not valid JSON"},"id":null}

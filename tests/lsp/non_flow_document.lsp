@@ -20,6 +20,8 @@ project shop {
 > textDocument/codeAction {"textDocument": {"uri": "$URI(notes.md)"}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}}, "context": {"diagnostics": []}}
 > textDocument/prepareRename {"textDocument": {"uri": "$URI(notes.md)"}, "position": {"line": 0, "character": 3}}
 > textDocument/hover {"textDocument": {"uri": "untitled:Untitled-1"}, "position": {"line": 0, "character": 3}}
+> textDocument/rename {"textDocument": {"uri": "$URI(notes.md)"}, "position": {"line": 0, "character": 3}, "newName": "x"}
+> textDocument/rename {"textDocument": {"uri": "untitled:Untitled-1"}, "position": {"line": 0, "character": 3}, "newName": "x"}
 > shutdown
 ! exit
 === expect
@@ -34,4 +36,6 @@ project shop {
 {"id":9,"result":null}
 {"id":10,"result":null}
 {"id":11,"result":null}
+{"id":12,"result":null}
+{"id":13,"result":null}
 exit code: 0

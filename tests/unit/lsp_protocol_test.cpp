@@ -25,6 +25,10 @@ TEST_CASE("JSON that is not JSON-RPC is an InvalidRequest, keeping a readable id
   CHECK(no_version.id == 4);
   CHECK(parse_message("[]").error.code == ErrorCode::InvalidRequest);
   CHECK(parse_message(R"({"jsonrpc":"2.0","id":true,"method":"x"})").error.code == ErrorCode::InvalidRequest);
+  // A request's id is an integer or a string (LSP 3.17); `null` is not.
+  Incoming null_id = parse_message(R"({"jsonrpc":"2.0","id":null,"method":"textDocument/hover"})");
+  CHECK(null_id.kind == Incoming::Kind::Invalid);
+  CHECK(null_id.error.code == ErrorCode::InvalidRequest);
   CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})").error.code ==
         ErrorCode::InvalidRequest);
 }
