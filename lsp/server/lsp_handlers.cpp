@@ -98,6 +98,13 @@ std::optional<std::string> LspServer::document_path(const std::string& uri) cons
   return Service::canonical_path(*path);
 }
 
+std::optional<std::string> LspServer::synced_path(const std::string& uri) const {
+  if (std::optional<std::string> path = document_path(uri)) return path;
+  std::optional<std::string> path = uri_to_path(uri);
+  if (!path || !path->ends_with(".sql")) return std::nullopt;
+  return Service::canonical_path(*path);
+}
+
 std::string LspServer::uri_for(const std::string& path) const {
   auto it = open_uris_.find(path);
   return it != open_uris_.end() ? it->second : path_to_uri(path);
@@ -156,7 +163,7 @@ void LspServer::initialized(const Json&) {
 }
 
 void LspServer::did_open(const proto::DidOpenTextDocumentParams& params) {
-  std::optional<std::string> path = document_path(params.textDocument.uri);
+  std::optional<std::string> path = synced_path(params.textDocument.uri);
   if (!path) return;
   open_uris_[*path] = params.textDocument.uri;
   versions_[*path] = params.textDocument.version;
@@ -165,7 +172,7 @@ void LspServer::did_open(const proto::DidOpenTextDocumentParams& params) {
 }
 
 void LspServer::did_change(const proto::DidChangeTextDocumentParams& params) {
-  std::optional<std::string> path = document_path(params.textDocument.uri);
+  std::optional<std::string> path = synced_path(params.textDocument.uri);
   if (!path) return;
   std::vector<TextChange> changes;
   for (const auto& c : params.contentChanges) {
@@ -183,7 +190,7 @@ void LspServer::did_change(const proto::DidChangeTextDocumentParams& params) {
 }
 
 void LspServer::did_close(const proto::DidCloseTextDocumentParams& params) {
-  std::optional<std::string> path = document_path(params.textDocument.uri);
+  std::optional<std::string> path = synced_path(params.textDocument.uri);
   if (!path) return;
   service_.close(*path);
   open_uris_.erase(*path);

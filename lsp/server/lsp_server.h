@@ -108,6 +108,10 @@ class LspServer {
 
   /// The path of a handled document URI (`.flow` file), else std::nullopt.
   std::optional<std::string> document_path(const std::string& uri) const;
+  /// document_path(), or the path of a `.sql` document: the server keeps the
+  /// editor's text of those (what `file("...")` reads, and what a rename
+  /// edits) but answers no request on them.
+  std::optional<std::string> synced_path(const std::string& uri) const;
   /// The URI to send for `path`: the client's own spelling for open documents.
   std::string uri_for(const std::string& path) const;
   proto::Diagnostic to_proto(const EditorDiagnostic& d) const;

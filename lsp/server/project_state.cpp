@@ -101,6 +101,15 @@ bool ProjectState::refresh_aux(const std::string& path, std::string text) {
   return true;
 }
 
+void ProjectState::set_aux(const std::string& path, std::string text) {
+  if (files_.count(path)) return;
+  if (!refresh_aux(path, text)) {
+    sources_.add(path, std::move(text));
+    needs_check_ = true;
+    files_added_or_removed_ = true;
+  }
+}
+
 const ProjectFile* ProjectState::file(const std::string& path) const {
   if (auto it = files_.find(path); it != files_.end()) return &it->second;
   for (const ProjectFile& f : stdlib_) {

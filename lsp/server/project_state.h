@@ -61,6 +61,10 @@ class ProjectState {
   /// Replaces a non-`.flow` file the checker loaded (a `.sql` file) with new
   /// text. Returns false when the project never loaded it.
   bool refresh_aux(const std::string& path, std::string text);
+  /// The text of a non-`.flow` file open in the editor (a `.sql` file under
+  /// the project): loaded even before the checker asks for it, so that its
+  /// `file("...")` reads the editor's text, not the disk's.
+  void set_aux(const std::string& path, std::string text);
 
   /// The project or stdlib file at `path`, or nullptr.
   [[nodiscard]] const ProjectFile* file(const std::string& path) const;

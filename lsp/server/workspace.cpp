@@ -90,14 +90,31 @@ ProjectState* Workspace::project_for(const std::string& path) {
         project->set_text(normal, text_of(normal));
       }
     }
+    // `.sql` files already open in the editor: their text, not the disk's.
+    for (const auto& [open_path, text] : open_)
+      if (!Service::handles(open_path) && root_of(open_path) == root) project->set_aux(open_path, text);
     it = projects_.emplace(root, std::move(project)).first;
   }
   if (!it->second->file(path)) it->second->set_text(path, text_of(path));
   return it->second.get();
 }
 
+void Workspace::aux_changed(const std::string& path) {
+  const std::string text = text_of(path);
+  const std::string root = root_of(path);
+  for (auto& [project_root, project] : projects_) {
+    // Its own project loads it now; others only if they already read it.
+    if (project_root == root && open_.count(path)) {
+      project->set_aux(path, text);
+    } else {
+      project->refresh_aux(path, text);
+    }
+  }
+}
+
 void Workspace::open(const std::string& path, std::string text) {
   open_[path] = std::move(text);
+  if (!Service::handles(path)) return aux_changed(path);
   must_publish_.insert(path);
   ProjectState* project = project_for(path);
   if (project && project != stdlib_project_.get()) project->set_text(path, open_[path]);
@@ -117,6 +134,10 @@ bool Workspace::change(const std::string& path, const std::vector<TextChange>& c
     if (end < begin) std::swap(begin, end);
     text.replace(begin, end - begin, change.text);
   }
+  if (!Service::handles(path)) {
+    aux_changed(path);
+    return true;
+  }
   ProjectState* project = project_for(path);
   if (project && project != stdlib_project_.get()) project->set_text(path, text);
   must_publish_.insert(path);  // every edited version hears back, even when nothing changed
@@ -125,6 +146,7 @@ bool Workspace::change(const std::string& path, const std::vector<TextChange>& c
 
 void Workspace::close(const std::string& path) {
   if (!open_.erase(path)) return;
+  if (!Service::handles(path)) return aux_changed(path);  // the disk's text again
   must_publish_.erase(path);
   ProjectState* project = Service::handles(path) ? project_for(path) : nullptr;
   if (!project || project == stdlib_project_.get()) return;
@@ -161,6 +183,7 @@ void Workspace::disk_changed(const std::string& path, DiskChange change) {
     return;
   }
   // Other files (`.sql`) matter to the projects whose `file("...")` loaded them.
+  if (open_.count(path)) return;  // the editor's text wins
   std::string error;
   std::string text = read_file(path, error).value_or(std::string());
   for (auto& [root, project] : projects_) project->refresh_aux(path, text);

@@ -60,6 +60,9 @@ class Workspace {
 
  private:
   std::string root_of(const std::string& path) const;
+  /// Gives every project the current text of aux file `path` (a `.sql`
+  /// file): the editor's while it is open, else the disk's.
+  void aux_changed(const std::string& path);
   std::string text_of(const std::string& path) const;
   void reload_projects();
 
