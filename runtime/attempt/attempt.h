@@ -51,6 +51,10 @@ struct ExpectationResult {
   bool passed = false;
 };
 
+/// Records an attempt's success inside its write transaction (see
+/// AttemptContext::record_success_in).
+using RecordSuccess = std::function<bool(pqxx::transaction_base&, const struct AttemptResult&)>;
+
 struct AttemptContext {
   const plan::Plan* plan = nullptr;
   uint32_t task = 0;                 // index into plan->tasks
@@ -70,7 +74,7 @@ struct AttemptContext {
   /// the `succeeded` record commit together. It returns false when the lease
   /// was lost (fenced): the runner then rolls back. Null when the state
   /// database is elsewhere.
-  std::function<bool(pqxx::transaction_base&, const struct AttemptResult&)> record_success_in;
+  RecordSuccess record_success_in;
   /// The value a metric had for this check in the previous successful run of
   /// this task (for `change < P%`); nullopt when there is no history.
   std::function<std::optional<double>(std::string_view check, std::string_view metric)> previous_value;

@@ -351,10 +351,12 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
   }
 
   // What the tasks a final failure blocks say: a readiness timeout by name
-  // (runtime.md: the dependents fail with a readiness timeout).
-  const std::string blocked_message = result.outcome == AttemptResult::Outcome::NotReady
-                                          ? "readiness timeout: " + decision.message
-                                          : "upstream " + task.name + " failed";
+  // (runtime.md: the dependents fail with a readiness timeout). Only a final
+  // failure blocks any: a finish of every other kind builds no message.
+  std::string blocked_message;
+  if (decision.final_failure())
+    blocked_message = result.outcome == AttemptResult::Outcome::NotReady ? "readiness timeout: " + decision.message
+                                                                         : "upstream " + task.name + " failed";
   state::FinishOutcome outcome;
   if (result.outcome == AttemptResult::Outcome::Succeeded && result.recorded_in_transaction) {
     outcome = recorded_in_target.value_or(recorded_as(true));

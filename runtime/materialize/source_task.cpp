@@ -58,7 +58,7 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
       tx.abort();
       return result;
     }
-    commit_success(tx, context, result, log);
+    commit_success(tx, context.record_success_in, result, log);
   } catch (...) {
     AttemptResult failed = failure_from_exception(context, log, watchdog.cut());
     failed.expectations = std::move(result.expectations);

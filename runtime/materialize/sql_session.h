@@ -123,9 +123,10 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
 bool run_expectations(SqlSession& session, const plan::Task& task, const AttemptContext& context,
                       AttemptResult& result);
 
-/// Marks `result` succeeded, calls record_success_in when set (a false
-/// return rolls back: Failed, "lease lost") and commits.
-void commit_success(pqxx::transaction_base& tx, const AttemptContext& context, AttemptResult& result,
+/// Marks `result` succeeded, calls `record` when set (the context's
+/// record_success_in; a false return rolls back: Failed, "lease lost") and
+/// commits.
+void commit_success(pqxx::transaction_base& tx, const RecordSuccess& record, AttemptResult& result,
                     AttemptLog& log);
 
 /// Creates `schema` if it is missing, in its own short transaction (so two

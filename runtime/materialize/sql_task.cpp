@@ -289,13 +289,8 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
       return result;
     }
     if (task.mode == WriteMode::Replace) swap_replace(s, task);
-    if (read_only) {
-      AttemptContext recorded_after = context;
-      recorded_after.record_success_in = nullptr;
-      commit_success(tx, recorded_after, result, log);
-    } else {
-      commit_success(tx, context, result, log);
-    }
+    static const RecordSuccess kRecordedAfter;  // by the executor, after this transaction
+    commit_success(tx, read_only ? kRecordedAfter : context.record_success_in, result, log);
   } catch (...) {
     AttemptResult failed = failure_from_exception(context, log, watchdog.cut());
     failed.expectations = std::move(result.expectations);
