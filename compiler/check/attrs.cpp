@@ -100,15 +100,18 @@ bool Checker::table_name(TermId id, std::string_view attribute) {
   const std::string& text = term(id).text;
   if (is_blank(text)) return true;  // "names no table", said by the caller
   // flowc quotes the parts itself where PostgreSQL needs it; quotes, blanks
-  // at the ends or a third part would become part of a name.
-  size_t dot = text.find('.');
-  bool blank_ends = false;
-  for (std::string_view part : {std::string_view(text).substr(0, dot),
-                                dot == std::string::npos ? std::string_view("x") : std::string_view(text).substr(dot + 1)})
-    blank_ends = blank_ends || part.empty() || part.front() == ' ' || part.back() == ' ' || part.front() == '\t' ||
-                 part.back() == '\t';
-  const bool quoted = text.find('"') != std::string::npos;
-  if (!quoted && !blank_ends && (dot == std::string::npos || text.find('.', dot + 1) == std::string::npos)) return true;
+  // at the ends of a part or a third part would become part of a name.
+  auto part_ok = [](std::string_view part) {
+    return !part.empty() && !is_blank(part.substr(0, 1)) && !is_blank(part.substr(part.size() - 1));
+  };
+  const std::string_view name = text;
+  const size_t dot = name.find('.');
+  const bool quoted = name.find('"') != std::string_view::npos;
+  const bool parts_ok = dot == std::string_view::npos
+                            ? part_ok(name)
+                            : part_ok(name.substr(0, dot)) && part_ok(name.substr(dot + 1)) &&
+                                  name.find('.', dot + 1) == std::string_view::npos;
+  if (!quoted && parts_ok) return true;
   Diagnostic& d = diags.report(DiagKind::TypeMismatch, term(id).range,
                                "`" + std::string(attribute) + "` expects a table name, `table` or `schema.table`");
   if (quoted) d.helps.push_back("write it without quotes: flowc quotes a name where PostgreSQL needs it");
