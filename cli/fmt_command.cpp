@@ -11,9 +11,11 @@
 #include "cli/load.h"
 #include "cli/terminal.h"
 #include "compiler/diagnostics/render.h"
+#include "compiler/dsn/written_passwords.h"
 #include "compiler/format/format.h"
 #include "compiler/syntax/parse.h"
 #include "compiler/textdiff/diff.h"
+#include "runtime/connect/secrets.h"
 
 namespace flowc::cli {
 
@@ -57,6 +59,21 @@ bool write_atomically(const std::string& given, const std::string& text, std::st
     return false;
   }
   return true;
+}
+
+/// The passwords the file spells out in its strings and comments. A diff
+/// shows lines of the file, and nothing secret is ever printed: a DSN with
+/// a written password (E0203 for `check`) is shown with `***` instead.
+std::vector<std::string> written_secrets(const syntax::SyntaxTree& tree, const SourceBuffer& buffer) {
+  std::vector<std::string> secrets;
+  auto add = [&](std::string_view text) {
+    for (std::string& password : dsn::written_passwords(text)) secrets.push_back(std::move(password));
+  };
+  for (const syntax::StringPart& part : tree.string_parts)
+    if (!part.is_interpolation) add(part.text);
+  for (const syntax::Comment& comment : tree.comments)
+    add(std::string_view(buffer.text()).substr(comment.range.begin, comment.range.end - comment.range.begin));
+  return secrets;
 }
 
 }  // namespace
@@ -111,7 +128,8 @@ int run_fmt(const FmtOptions& options) {
     if (formatted == buffer.text()) continue;
     ++would_change;
     if (options.check) {
-      std::cout << textdiff::unified_diff(path, buffer.text(), formatted);
+      std::cout << runtime::without_secrets(textdiff::unified_diff(path, buffer.text(), formatted),
+                                            written_secrets(tree, buffer));
       continue;
     }
     if (!write_atomically(path, formatted, error)) {
