@@ -232,6 +232,38 @@ int64_t write_append(SqlSession& s, const Task& task, const std::string& select)
   return static_cast<int64_t>(r.affected_rows());
 }
 
+/// A mirror run's `none` statements stay read-only to their end, whatever
+/// they say: the transaction takes its snapshot before them (so a `set
+/// transaction read write` among them is refused) and the session's default
+/// is read-only while they run (so a `commit` among them does not open a
+/// writable transaction for the rest). The default is reset when the
+/// attempt ends; a connection on which that fails is closed, so no later
+/// task inherits it.
+class ReadOnlyStatements {
+ public:
+  ReadOnlyStatements(pqxx::connection& connection, bool active) : connection_(connection), active_(active) {}
+  ReadOnlyStatements(const ReadOnlyStatements&) = delete;
+  ReadOnlyStatements& operator=(const ReadOnlyStatements&) = delete;
+  ~ReadOnlyStatements() {
+    if (!active_ || !connection_.is_open()) return;
+    try {
+      pqxx::nontransaction(connection_).exec("reset default_transaction_read_only");
+    } catch (...) {
+      connection_.disconnect();
+    }
+  }
+
+  void begin(SqlSession& s) const {
+    if (active_)
+      s.exec("a mirror run: the statements may not write",
+             "set transaction read only; set default_transaction_read_only = on; select 1");
+  }
+
+ private:
+  pqxx::connection& connection_;
+  bool active_;
+};
+
 /// The attempt on the target (see on_target).
 AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
                               std::optional<Clock::time_point> deadline, const QueryWatchdog& watchdog) {
@@ -254,12 +286,13 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
     // in one round trip instead of BEGIN, the statements and COMMIT.
     const bool bare = task.mode == WriteMode::None && task.checks.empty() && !deadline && !context.record_success_in &&
                       !read_only;
+    const ReadOnlyStatements read_only_statements(connection, read_only);  // outlives the transaction
     std::optional<pqxx::work> in_transaction;
     std::optional<pqxx::nontransaction> in_autocommit;
     pqxx::transaction_base& tx = bare ? static_cast<pqxx::transaction_base&>(in_autocommit.emplace(connection))
                                       : in_transaction.emplace(connection, "flowc_attempt");
     SqlSession s(tx, log, deadline, context.stop);
-    if (read_only) s.exec("a mirror run: the statements may not write", "set transaction read only");
+    read_only_statements.begin(s);
     if (task.output && task.mode != WriteMode::None) {
       // Two attempts of one task can overlap only when a stale executor has
       // not yet noticed its lost lease; they then take turns instead of

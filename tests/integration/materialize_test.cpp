@@ -329,6 +329,17 @@ TEST_CASE("in a mirror run a none task's statements may not write, and its succe
         "write mode)");
   CHECK(db.scalar("select count(*) from raw.orders") == "5");
 
+  // Nor after ending the transaction, or asking for a writable one.
+  for (const char* escape : {"commit; insert into raw.orders values ('2026-11-24', 9, 'emea', 1)",
+                             "set transaction read write; insert into raw.orders values ('2026-11-24', 9, 'emea', 1)",
+                             "begin read write; insert into raw.orders values ('2026-11-24', 9, 'emea', 1)"}) {
+    uint32_t n = db.add(sql_task("escape", {}, WriteMode::None, escape));
+    db.plan.tasks[n].output.reset();
+    AttemptResult e = db.run(n);
+    CHECK_MESSAGE(e.outcome == AttemptResult::Outcome::Failed, escape);
+    CHECK(db.scalar("select count(*) from raw.orders") == "5");
+  }
+
   // Reading is what it may do; the executor records it (the state tables
   // are written, which a read-only transaction could not).
   uint32_t reading = db.add(sql_task("look", {}, WriteMode::None, "select count(*) from raw.orders"));
