@@ -190,6 +190,7 @@ std::optional<plan::Parity> lower_parity(const Context& context, model::TaskId i
     parity.metric_labels.push_back("row_count()");
   }
   if (node.mode.kind == model::WriteModeKind::Merge) parity.key = node.mode.merge_key;
+  parity.compare_rows = node.mode.kind == model::WriteModeKind::OverwritePartition;
   parity.params = binder.params();
   return parity;
 }

@@ -112,6 +112,7 @@ Json write(const Parity& p) {
               {"metric_sql", p.metric_sql},
               {"metric_labels", p.metric_labels},
               {"key", p.key},
+              {"compare_rows", p.compare_rows},
               {"tolerance_percent", p.tolerance_percent}};
 }
 
@@ -351,6 +352,7 @@ void read(const nlohmann::json& j, Parity& p) {
   p.metric_sql = get<std::vector<std::string>>(j, "metric_sql");
   p.metric_labels = get<std::vector<std::string>>(j, "metric_labels");
   p.key = get<std::vector<std::string>>(j, "key");
+  p.compare_rows = j.value("compare_rows", false);  // absent in plans stored before it
   p.tolerance_percent = get<double>(j, "tolerance_percent");
 }
 

@@ -150,7 +150,8 @@ struct Parity {
   std::vector<BoundParam> params;  // bound to the partition filter
   std::vector<std::string> metric_sql;    // aggregate expressions, as in `compare`
   std::vector<std::string> metric_labels; // "row_count()", "sum(revenue)"
-  std::vector<std::string> key;    // keyed diff (merge/overwrite_partition); empty = metrics only
+  std::vector<std::string> key;    // keyed diff (merge); empty = no key
+  bool compare_rows = false;       // overwrite_partition: the partition's rows, as multisets (no key)
   double tolerance_percent = 0;    // relative difference allowed per metric
   friend bool operator==(const Parity&, const Parity&) = default;
 };

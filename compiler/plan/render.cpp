@@ -189,7 +189,9 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
                        par.partition.empty() ? std::string(", whole tables") : ", where " + par.partition);
     out << fmt::format(
         "     compare {}{}\n", fmt::join(par.metric_labels, ", "),
-        par.key.empty() ? std::string() : fmt::format("; keyed diff on ({})", fmt::join(par.key, ", ")));
+        !par.key.empty()   ? fmt::format("; keyed diff on ({})", fmt::join(par.key, ", "))
+        : par.compare_rows ? std::string("; row diff (no key)")
+                           : std::string());
     for (size_t i = 0; i < par.params.size(); ++i) {
       out << fmt::format("     -- ${} = {} ({}, param {})\n", i + 1, sql_quote(par.params[i].value),
                          par.params[i].sql_type, par.params[i].name);

@@ -82,6 +82,7 @@ class TableComparison {
         out_.only_in_mirror.push_back(c);
     compare_metrics();
     if (!parity_.key.empty()) compare_keys(mirror_columns);
+    else if (parity_.compare_rows) compare_rows(mirror_columns);
     out_.ok = out_.error.empty() && out_.only_in_legacy.empty() &&
               std::all_of(out_.metrics.begin(), out_.metrics.end(), [](const auto& m) { return m.ok; }) &&
               (!out_.keys || (out_.keys->missing == 0 && out_.keys->extra == 0 && out_.keys->different == 0));
@@ -93,15 +94,41 @@ class TableComparison {
     out_.ok = false;
   }
 
-  /// The table's columns in order; empty when it does not exist.
+  /// The table's columns in order; empty when it does not exist. Float
+  /// columns (real, double precision) are noted: they are compared within
+  /// the tolerance, not bit for bit.
   std::vector<std::string> columns(const plan::TableName& table) {
     pqxx::result r = tx_.exec_params(
-        "select a.attname from pg_attribute a where a.attrelid = to_regclass($1) and a.attnum > 0 "
-        "and not a.attisdropped order by a.attnum",
+        "select a.attname, a.atttypid in (700, 701) from pg_attribute a where a.attrelid = to_regclass($1) "
+        "and a.attnum > 0 and not a.attisdropped order by a.attnum",
         table.quoted());
     std::vector<std::string> out;
-    for (const auto& row : r) out.push_back(row[0].as<std::string>());
+    for (const auto& row : r) {
+      out.push_back(row[0].as<std::string>());
+      if (row[1].as<bool>()) floats_.push_back(out.back());
+    }
     return out;
+  }
+
+  bool is_float(const std::string& column) const {
+    return std::find(floats_.begin(), floats_.end(), column) != floats_.end();
+  }
+
+  /// The relative difference a float may have: the plan's, or the default.
+  double tolerance() const {
+    return parity_.tolerance_percent > 0 ? parity_.tolerance_percent / 100 : kDefaultRelativeTolerance;
+  }
+
+  /// Whether `column` differs between the rows `m` and `l` of the key diff:
+  /// `is distinct from`, and for a float (on either side) by more than the
+  /// tolerance, relative to the larger value.
+  std::string differs(const std::string& column) const {
+    std::string c = plan::quote_identifier(column);
+    if (!is_float(column)) return fmt::format("m.{0} is distinct from l.{0}", c);
+    return fmt::format(
+        "(m.{0}::float8 is distinct from l.{0}::float8 and ((m.{0} is null) <> (l.{0} is null) or "
+        "not abs(m.{0}::float8 - l.{0}::float8) <= {1} * greatest(abs(m.{0}::float8), abs(l.{0}::float8))))",
+        c, tolerance());
   }
 
   std::string where() const { return parity_.partition.empty() ? "" : " where " + parity_.partition; }
@@ -132,9 +159,7 @@ class TableComparison {
       if (!l[0][col].is_null()) c.legacy = l[0][col].c_str();
       bool integers = is_integer_type(m.column_type(col)) && is_integer_type(l.column_type(col));
       bool numbers = is_number_type(m.column_type(col)) && is_number_type(l.column_type(col));
-      if (numbers && !integers)
-        c.tolerance =
-            parity_.tolerance_percent > 0 ? parity_.tolerance_percent / 100 : kDefaultRelativeTolerance;
+      if (numbers && !integers) c.tolerance = tolerance();
       c.ok = agree(c.mirror, c.legacy, c.tolerance);
       out_.metrics.push_back(std::move(c));
     }
@@ -154,20 +179,14 @@ class TableComparison {
           std::find(diff.key.begin(), diff.key.end(), c) == diff.key.end())
         diff.compared.push_back(c);
 
-    std::string join, keys, order, changed_m, changed_l;
+    std::string join, keys, order, changed;
     for (size_t i = 0; i < diff.key.size(); ++i) {
       std::string k = plan::quote_identifier(diff.key[i]);
       join += fmt::format("{}m.{} = l.{}", i ? " and " : "", k, k);
       keys += fmt::format(", coalesce(m.{0}, l.{0}) as k{1}", k, i);
       order += fmt::format("{}k{}", i ? ", " : "", i);
     }
-    for (size_t i = 0; i < diff.compared.size(); ++i) {
-      std::string c = plan::quote_identifier(diff.compared[i]);
-      changed_m += (i ? ", m." : "m.") + c;
-      changed_l += (i ? ", l." : "l.") + c;
-    }
-    std::string differs =
-        diff.compared.empty() ? "" : fmt::format(" or ({}) is distinct from ({})", changed_m, changed_l);
+    for (const std::string& c : diff.compared) changed += " or " + differs(c);
     std::string key_out;
     for (size_t i = 0; i < diff.key.size(); ++i) key_out += fmt::format(", k{}", i);
     // A full join on the key: no row on one side is a missing or extra
@@ -181,9 +200,52 @@ class TableComparison {
         "{4}{5}) l "
         "on {6} where m.flowc__row is null or l.flowc__row is null{7}) d) x where rn <= {8} order by kind, "
         "rn",
-        key_out, order, keys, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), join, differs,
+        key_out, order, keys, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), join, changed,
         kSampleSize);
-    for (const auto& row : query(sql)) {
+    read_diff(query(sql), diff);
+    out_.keys = std::move(diff);
+  }
+
+  /// An output without a key (`overwrite_partition`): the partition's rows,
+  /// on the columns both tables have, compared as multisets. A row of
+  /// legacy that the mirror lacks is missing, one of the mirror's that
+  /// legacy lacks is extra (a changed row is one of each). Floats are
+  /// compared as text rounded to the tolerance's significant digits
+  /// (`extra_float_digits`), as a set operation cannot take a tolerance.
+  void compare_rows(const std::vector<std::string>& mirror_columns) {
+    KeyDiff diff;
+    diff.rows = true;
+    std::string list, order;
+    for (const std::string& c : mirror_columns) {
+      if (std::find(out_.only_in_mirror.begin(), out_.only_in_mirror.end(), c) != out_.only_in_mirror.end())
+        continue;
+      std::string q = plan::quote_identifier(c);
+      list += fmt::format("{}{}", list.empty() ? "" : ", ", is_float(c) ? q + "::float8::text" : q);
+      order += fmt::format("{}c{}", order.empty() ? "" : ", ", diff.key.size());
+      diff.key.push_back(c);
+    }
+    if (diff.key.empty()) return fail("the tables have no column in common");
+    int digits = std::clamp(static_cast<int>(std::lround(-std::log10(tolerance()))), 1, 15);
+    tx_.exec(fmt::format("set local extra_float_digits = {}", digits - 15));
+    std::string named;
+    for (size_t i = 0; i < diff.key.size(); ++i) named += fmt::format(", c{}", i);
+    std::string sql = fmt::format(
+        "select kind, n{0} from (select d.*, count(*) over (partition by kind) as n, "
+        "row_number() over (partition by kind order by {1}) as rn from ("
+        "(select 'missing' as kind, * from (select {2} from {4}{5} except all select {2} from {3}{5}) r({6}))"
+        " union all "
+        "(select 'extra' as kind, * from (select {2} from {3}{5} except all select {2} from {4}{5}) r({6}))"
+        ") d) x where rn <= {7} order by kind, rn",
+        named, order, list, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), named.substr(2),
+        kSampleSize);
+    read_diff(query(sql), diff);
+    tx_.exec("set local extra_float_digits = 1");  // the default, for anything after
+    out_.keys = std::move(diff);
+  }
+
+  /// Counts and samples of a diff query's rows: kind, count, the values.
+  static void read_diff(const pqxx::result& rows, KeyDiff& diff) {
+    for (const auto& row : rows) {
       std::string kind = row[0].as<std::string>();
       int64_t n = row[1].as<int64_t>();
       KeyValues values;
@@ -195,12 +257,12 @@ class TableComparison {
       if (kind == "extra") diff.extra = n, diff.extra_sample.push_back(std::move(values));
       if (kind == "different") diff.different = n, diff.different_sample.push_back(std::move(values));
     }
-    out_.keys = std::move(diff);
   }
 
   pqxx::read_transaction tx_;
   const plan::Parity& parity_;
   TableParity& out_;
+  std::vector<std::string> floats_;  // float columns of either table
 };
 
 TableParity describe(const plan::Task& task) {

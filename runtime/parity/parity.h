@@ -37,13 +37,16 @@ struct MetricComparison {
 /// A key's values in key-column order, as text (nullopt = NULL).
 using KeyValues = std::vector<std::optional<std::string>>;
 
-/// The key-level diff of a keyed mode (`merge(key = [...])`).
+/// The key-level diff of a keyed mode (`merge(key = [...])`), or the row
+/// diff of an output without a key (`overwrite_partition`): then `rows` is
+/// set, `key` lists the columns compared and a sample is a whole row.
 struct KeyDiff {
-  std::vector<std::string> key;       // the key columns
+  bool rows = false;
+  std::vector<std::string> key;       // the key columns (rows: every column compared)
   std::vector<std::string> compared;  // the other columns present in both tables
   int64_t missing = 0;                // in legacy, not in mirror
   int64_t extra = 0;                  // in mirror, not in legacy
-  int64_t different = 0;              // in both, some compared column `is distinct from`
+  int64_t different = 0;              // in both, some compared column differs (never for rows)
   /// Up to kSampleSize keys of each kind, in key order.
   std::vector<KeyValues> missing_sample, extra_sample, different_sample;
 };

@@ -20,8 +20,8 @@ std::string key_text(const KeyValues& key) {
   return "(" + out + ")";
 }
 
-std::string count_text(int64_t n, std::string_view what) {
-  return fmt::format("{} {} key{}", n, what, n == 1 ? "" : "s");
+std::string count_text(int64_t n, std::string_view what, bool rows) {
+  return fmt::format("{} {} {}{}", n, what, rows ? "row" : "key", n == 1 ? "" : "s");
 }
 
 std::string tolerance_text(double tolerance) {
@@ -79,7 +79,7 @@ std::vector<std::string> problems(const TableParity& t) {
   if (t.keys) {
     auto add = [&](int64_t n, std::string_view what, const std::vector<KeyValues>& sample) {
       if (n == 0) return;
-      std::string text = count_text(n, what);
+      std::string text = count_text(n, what, t.keys->rows);
       if (!sample.empty()) text += " " + key_text(sample.front()) + (n > 1 ? ", ..." : "");
       out.push_back(text);
     };
@@ -118,7 +118,8 @@ std::string to_json(const ParityReport& report) {
                          {"ok", m.ok}});
     json keys = nullptr;
     if (t.keys)
-      keys = {{"key", t.keys->key},
+      keys = {{"rows", t.keys->rows},
+              {"key", t.keys->key},
               {"compared", t.keys->compared},
               {"missing", t.keys->missing},
               {"extra", t.keys->extra},
@@ -173,6 +174,7 @@ std::optional<ParityReport> from_json(const std::string& text) {
     if (t.contains("keys") && t["keys"].is_object()) {
       const json& k = t["keys"];
       KeyDiff diff;
+      diff.rows = k.value("rows", false);
       diff.key = strings_from(k.value("key", json()));
       diff.compared = strings_from(k.value("compared", json()));
       diff.missing = k.value("missing", int64_t{0});
@@ -231,8 +233,12 @@ std::string render_human(const ParityReport& report, int indent, bool color) {
     }
     if (t.keys) {
       const KeyDiff& k = *t.keys;
-      out += fmt::format("{}    keys ({}): {} missing, {} extra, {} different\n", pad, fmt::join(k.key, ", "),
-                         k.missing, k.extra, k.different);
+      if (k.rows)
+        out += fmt::format("{}    rows ({}): {} missing, {} extra\n", pad, fmt::join(k.key, ", "), k.missing,
+                           k.extra);
+      else
+        out += fmt::format("{}    keys ({}): {} missing, {} extra, {} different\n", pad,
+                           fmt::join(k.key, ", "), k.missing, k.extra, k.different);
       auto sample = [&](std::string_view what, int64_t n, const std::vector<KeyValues>& keys) {
         if (keys.empty()) return;
         std::vector<std::string> texts;

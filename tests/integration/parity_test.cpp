@@ -280,3 +280,75 @@ TEST_CASE(
   REQUIRE(dead.tables.size() == 1);
   CHECK(contains(dead.tables[0].error, "cannot connect to the target database"));
 }
+
+TEST_CASE("parity: an overwrite_partition output compares the partition's rows, floats within the tolerance") {
+  std::string dsn = fresh_database("parity_rows");
+  query_one(dsn, R"SQL(
+    create schema out; create schema out__mirror;
+    create table out.t (part int, store text, amount numeric(12, 2), share float8);
+    create table out__mirror.t (part int, store text, amount numeric, share float8);
+    -- the same rows, the sums equal: s0 +5 and s1 -5, s2 renamed sX in the mirror
+    insert into out.t values (1, 's0', 100.00, 0.3), (1, 's1', 200.00, 0.3), (1, 's2', 300.00, 0.4),
+                             (1, 's3', 400.00, 0.3), (1, 's3', 400.00, 0.3), (2, 'other', 1, 1);
+    insert into out__mirror.t values (1, 's0', 105, 0.1::float8 + 0.2::float8), (1, 's1', 195, 0.3),
+                                     (1, 'sX', 300, 0.4), (1, 's3', 400.0, 0.3), (1, 's3', 400, 0.3);
+    select 1)SQL");
+  flowc::plan::Plan plan = keyed_plan();
+  flowc::plan::Parity& p = *plan.tasks[0].parity;
+  p.key.clear();
+  p.compare_rows = true;
+  p.metric_sql = {"count(*)", "sum(\"amount\")"};
+  p.metric_labels = {"row_count()", "sum(amount)"};
+  pqxx::connection target(dsn);
+  parity::ParityReport report = parity::compare_with_legacy(target, plan);
+  std::string text = parity::render_human(report);
+  INFO(text);
+  REQUIRE(report.tables.size() == 1);
+  const parity::TableParity& t = report.tables[0];
+  CHECK(t.metrics[0].ok);  // the metrics cannot see it
+  CHECK(t.metrics[1].ok);
+  CHECK_FALSE(t.ok);
+  REQUIRE(t.keys);
+  CHECK(t.keys->rows);
+  CHECK(t.keys->key == std::vector<std::string>{"part", "store", "amount", "share"});
+  CHECK(t.keys->missing == 3);  // 0.1 + 0.2 is 0.3 here, 400.00 is 400, the duplicate row counts once each
+  CHECK(t.keys->extra == 3);
+  CHECK(t.keys->missing_sample.front() == parity::KeyValues{"1", "s0", "100.00", "0.3"});
+  CHECK(contains(text, "rows (part, store, amount, share): 3 missing, 3 extra\n"));
+  CHECK(contains(report.mismatch_summary(), "3 missing rows (1, s0, 100.00, 0.3), ..."));
+  std::optional<parity::ParityReport> back = parity::from_json(parity::to_json(report));
+  REQUIRE(back);
+  CHECK(parity::render_human(*back) == text);
+
+  // Put right, the rows match; one duplicate fewer is one missing row.
+  query_one(dsn, "update out__mirror.t set amount = 100, store = 's0' where store = 's0';"
+                 "update out__mirror.t set amount = 200 where store = 's1';"
+                 "update out__mirror.t set store = 's2' where store = 'sX'; select 1");
+  CHECK(parity::compare_with_legacy(target, plan).ok);
+  query_one(dsn, "delete from out__mirror.t where ctid = (select min(ctid) from out__mirror.t where store = 's3')");
+  parity::ParityReport one = parity::compare_with_legacy(target, plan);
+  REQUIRE(one.tables[0].keys);
+  CHECK(one.tables[0].keys->missing == 1);
+  CHECK(one.tables[0].keys->extra == 0);
+}
+
+TEST_CASE("parity: a keyed diff compares float columns within the tolerance") {
+  std::string dsn = fresh_database("parity_key_floats");
+  query_one(dsn, R"SQL(
+    create schema out; create schema out__mirror;
+    create table out.t (part int, id int, amount float8, label text);
+    create table out__mirror.t (part int, id int, amount float8, label text);
+    insert into out.t values (1, 1, 0.3, 'a'), (1, 2, 1e6, 'b'), (1, 3, 'Infinity', 'c'), (1, 4, null, 'd');
+    insert into out__mirror.t values (1, 1, 0.1::float8 + 0.2::float8, 'a'), (1, 2, 1e6 + 0.5, 'b'),
+                                     (1, 3, 'Infinity', 'c'), (1, 4, null, 'd');
+    select 1)SQL");
+  flowc::plan::Plan plan = keyed_plan();
+  pqxx::connection target(dsn);
+  parity::ParityReport report = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(report));
+  REQUIRE(report.tables[0].keys);
+  CHECK(report.tables[0].keys->different == 1);  // 1e6 + 0.5 is 5e-7 apart; 0.1 + 0.2 is not
+  CHECK(report.tables[0].keys->different_sample == std::vector<parity::KeyValues>{{"2"}});
+  plan.tasks[0].parity->tolerance_percent = 0.0001;  // 1e-6
+  CHECK(parity::compare_with_legacy(target, plan).tables[0].keys->different == 0);
+}
