@@ -52,6 +52,21 @@ std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn) {
   return connection;
 }
 
+bool still_connected(pqxx::connection_base& connection) {
+  if (!connection.is_open()) return false;
+  try {
+    // The first read takes the server's FATAL message (which libpq files as
+    // a notice on an idle connection), the second meets the end of the
+    // connection and marks it bad. On a live connection each is one recv()
+    // that finds nothing.
+    connection.get_notifs();
+    connection.get_notifs();
+  } catch (const std::exception&) {
+    return false;
+  }
+  return connection.is_open();
+}
+
 void cut_connection(pqxx::connection_base& connection) { ::shutdown(connection.sock(), SHUT_RDWR); }
 
 }  // namespace flowc::runtime

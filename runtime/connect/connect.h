@@ -36,6 +36,14 @@ bool notice_dead_peer(int socket);
 /// QueryWatchdog).
 void cut_connection(pqxx::connection_base& connection);
 
+/// Whether `connection` still reaches its server, without waiting: a server
+/// that restarted or ended the backend (`pg_terminate_backend`) has sent
+/// its goodbye to an idle connection, which libpq notices only when it next
+/// reads. This reads what is waiting (never blocking), so an executor opens
+/// a new connection before an attempt instead of failing the attempt on
+/// the old one.
+bool still_connected(pqxx::connection_base& connection);
+
 /// Whether `dsn` chooses its own keepalive settings (then they are left as
 /// libpq applied them).
 bool sets_own_keepalives(const std::string& dsn);

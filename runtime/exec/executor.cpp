@@ -132,7 +132,7 @@ bool Executor::reconnect_state(const state::Status& lost) {
 }
 
 pqxx::connection* Executor::target_connection(const std::string& dsn, std::string& error) {
-  if (target_ && target_->is_open() && target_dsn_ == dsn) return target_.get();
+  if (target_ && target_dsn_ == dsn && still_connected(*target_)) return target_.get();
   target_.reset();
   target_dsn_ = dsn;
   try {

@@ -133,6 +133,40 @@ TEST_CASE("a state database restart mid-run: the executors reconnect and the run
   CHECK(h.scalar("select status from flow.runs") == "succeeded");
 }
 
+TEST_CASE("a target connection the server ended while idle is replaced before the next attempt") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
+  p.concurrency = 1;  // b runs on a's executor, after a, on its connection
+  for (plan::Task& t : p.tasks) t.kind = plan::TaskKind::Sql;
+  int ended = 0;
+  h.runner.behaviour["a"] = [&](const AttemptContext& context, int) {
+    ended = context.target->backendpid();
+    pqxx::connection admin(h.dsn);
+    pqxx::nontransaction tx(admin);
+    tx.exec("select pg_terminate_backend(" + std::to_string(ended) + ")");
+    while (tx.exec("select 1 from pg_stat_activity where pid = " + std::to_string(ended)).size() > 0)
+      std::this_thread::sleep_for(10ms);
+    return succeeded();
+  };
+  int used = 0;
+  h.runner.behaviour["b"] = [&](const AttemptContext& context, int) {
+    try {
+      used = context.target->backendpid();
+      pqxx::nontransaction(*context.target).exec("select 1");
+      return succeeded();
+    } catch (const std::exception& e) {
+      return failed(ErrorClass::Transient, e.what());
+    }
+  };
+  exec::RunRequest request = h.request(p);
+  request.target_dsn = h.dsn;
+  exec::RunResult result = exec::execute_run(request);
+  REQUIRE_MESSAGE(result.outcome == exec::RunResult::Outcome::Finished, result.message);
+  CHECK(result.summary.status == RunStatus::Succeeded);
+  CHECK(h.runner.calls_of("b").size() == 1);  // no attempt spent on the dead connection
+  CHECK(used != ended);
+}
+
 TEST_CASE("a state database that stays away ends the run with a clear error") {
   Harness h;
   plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
