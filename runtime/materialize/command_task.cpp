@@ -50,11 +50,12 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   std::vector<std::string> env;
   for (const char* name : kInherited)
     if (const char* value = std::getenv(name)) env.push_back(fmt::format("{}={}", name, value));
-  env.push_back(fmt::format("FLOW_RUN_ID={}", context.run_id));
-  env.push_back("FLOW_WORKFLOW=" + plan.workflow);
-  env.push_back("FLOW_TASK=" + task.name);
-  env.push_back("FLOW_DS=" + plan.ds);
-  env.push_back("FLOW_ENV=" + (plan.env.empty() ? std::string("production") : plan.env));
+  // Which task instance the command is: also how the next attempt finds
+  // what an earlier one left running when its flowc died (below).
+  const std::vector<std::string> identity = {
+      fmt::format("FLOW_RUN_ID={}", context.run_id), "FLOW_WORKFLOW=" + plan.workflow, "FLOW_TASK=" + task.name,
+      "FLOW_DS=" + plan.ds, "FLOW_ENV=" + (plan.env.empty() ? std::string("production") : plan.env)};
+  env.insert(env.end(), identity.begin(), identity.end());
   env.push_back(fmt::format("FLOW_ATTEMPT={}", context.attempt));
   env.push_back("FLOW_STAGE=" + std::string(plan::to_string(plan.stage)));
   // Where the command loads its `writes`, after the environment and mirror
@@ -110,6 +111,15 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   std::string names;
   for (const std::string& e : options.env) names += (names.empty() ? "" : " ") + e.substr(0, e.find('='));
   log.line("environment: " + names);
+
+  // A flowc killed with -9 (or a machine's worker lost) leaves its command
+  // running in its own process group; on this machine, the next attempt
+  // ends it first, so the two never run side by side.
+  if (context.attempt > 1)
+    if (int killed = runtime::kill_orphaned_groups(identity))
+      log.line(fmt::format("killed {} process group{} left running by an earlier attempt of this task (its flowc "
+                           "was gone)",
+                           killed, killed == 1 ? "" : "s"));
 
   auto start = std::chrono::steady_clock::now();
   runtime::ProcessResult r = runtime::run_process(options);

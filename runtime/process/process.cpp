@@ -155,6 +155,58 @@ int kill_child_groups() {
   return killed;
 }
 
+namespace {
+
+/// The executable of process `pid`, without the " (deleted)" of a binary
+/// replaced since it started; "" when it cannot be read.
+std::string executable_of(pid_t pid) {
+  std::error_code ec;
+  std::string path = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec).string();
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (path.ends_with(kDeleted)) path.resize(path.size() - kDeleted.size());
+  return ec ? "" : path;
+}
+
+/// Whether process `pid`'s environment holds every entry of `identity`.
+bool environment_holds(pid_t pid, const std::vector<std::string>& identity) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string environ_text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (environ_text.empty()) return false;
+  for (const std::string& entry : identity) {
+    std::string needle = entry + '\0';
+    size_t at = environ_text.find(needle);
+    while (at != std::string::npos && at != 0 && environ_text[at - 1] != '\0') at = environ_text.find(needle, at + 1);
+    if (at == std::string::npos) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int kill_orphaned_groups(const std::vector<std::string>& identity) {
+  const pid_t self = ::getpid();
+  const pid_t own_group = ::getpgrp();
+  const std::string flowc = executable_of(self);
+  std::vector<ProcessStat> all;
+  visit_processes([&](const ProcessStat& p) {
+    all.push_back(p);
+    return false;
+  });
+  std::vector<pid_t> groups;
+  for (const ProcessStat& p : all)
+    if (p.pid != self && p.pgrp != own_group && p.pgrp > 1 && p.state != 'Z' &&
+        std::find(groups.begin(), groups.end(), p.pgrp) == groups.end() && environment_holds(p.pid, identity))
+      groups.push_back(p.pgrp);
+  int killed = 0;
+  for (pid_t group : groups) {
+    bool managed = std::any_of(all.begin(), all.end(), [&](const ProcessStat& p) {
+      return p.pgrp == group && p.ppid > 1 && !flowc.empty() && executable_of(p.ppid) == flowc;
+    });
+    if (!managed && ::kill(-group, SIGKILL) == 0) ++killed;
+  }
+  return killed;
+}
+
 std::vector<std::string> current_environment() {
   std::vector<std::string> env;
   for (char** e = environ; e && *e; ++e) env.emplace_back(*e);

@@ -66,6 +66,16 @@ ProcessResult run_process(const ProcessOptions& options);
 /// Returns how many of those groups had a process that was not a zombie.
 int kill_child_groups();
 
+/// Kills (KILL) every process group left behind by a flowc that is gone: a
+/// group with a process whose environment holds every entry of `identity`
+/// (KEY=VALUE) and none of whose processes is the child of a running flowc
+/// (this binary). A command's processes outlive a flowc killed with -9 (they
+/// are in a group of their own); the next attempt of the same task ends
+/// them before it starts, so they never run beside it. A command that a
+/// live flowc runs (another project's run with the same identity, a fenced
+/// worker) is left to that flowc. Returns how many groups were killed.
+int kill_orphaned_groups(const std::vector<std::string>& identity);
+
 /// The current process's environment as KEY=VALUE entries.
 std::vector<std::string> current_environment();
 

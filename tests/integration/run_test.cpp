@@ -210,6 +210,56 @@ workflow hold {
   CHECK(query_one(dsn, "select status from flow.runs where id = " + run_id) == "succeeded");
 }
 
+TEST_CASE("run: after kill -9, the retry ends what the lost attempt left running before it starts") {
+  std::string dsn = fresh_database("run_orphan_command");
+  fs::path dir = write_project("orphan_command", {});
+  // The command's group: the shell and a child loop, which outlive a flowc
+  // killed with -9. On the retry (`again` exists) it succeeds at once.
+  std::string script = "cd '" + dir.string() + "'; test -e again && exit 0; echo $$ > command.pid; "
+                       "sh -c 'echo $$ > child.pid; while :; do sleep 0.1; done' & wait";
+  std::ofstream(dir / "orphan.flow") << R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow orphan {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  param ds: date = logical_date
+
+  task long_load {
+    run        = command(["sh", "-c", ")FLOW" + script + R"FLOW("])
+    idempotent = true
+  }
+}
+)FLOW";
+  std::string project = dir.string();
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output());
+  REQUIRE(wait_for_file(dir / "child.pid", 30));
+  ::kill(run.pid, SIGKILL);
+  CHECK(run.wait() == 128 + SIGKILL);
+  pid_t command = 0, child = 0;
+  std::ifstream(dir / "command.pid") >> command;
+  std::ifstream(dir / "child.pid") >> child;
+  REQUIRE(process_running(command));  // left behind by the crash
+  REQUIRE(process_running(child));
+
+  std::string run_id = query_one(dsn, "select max(id) from flow.runs");
+  std::ofstream(dir / "again") << "";
+  auto retry = run_flowc(project, {"retry", run_id, ".", "--dsn", dsn});
+  INFO(retry.output);
+  CHECK(retry.exit_code == 0);
+  CHECK_FALSE(process_running(command));
+  CHECK_FALSE(process_running(child));
+  std::string log = query_one(dsn, "select log_path from flow.attempts where task = 'long_load' and attempt = 2");
+  std::ifstream in(fs::path(log).is_absolute() ? fs::path(log) : dir / log);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(contains(text, "killed 1 process group left running by an earlier attempt of this task (its flowc was "
+                       "gone)\n"));
+}
+
 TEST_CASE("run: an unreachable database is one clear line and exit 2, without the password") {
   std::string project = write_project("unreachable", slow_project(0));
   // Reachable nowhere, and DSNs libpq cannot parse (it quotes those whole).
