@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/load.h"
+#include "compiler/diagnostics/render.h"
 
 namespace flowc::cli {
 
@@ -26,9 +27,11 @@ std::string_view kind_word(model::SymbolKind kind) {
   return "name";
 }
 
+// Everything printed passes printable(): doc comments and file names are
+// source text, and a raw escape sequence in them would drive the terminal.
 void print_symbol(const project::Compilation& c, const model::Symbol& s) {
   if (!s.signature.empty()) {
-    std::cout << s.signature << "\n";
+    std::cout << printable(s.signature) << "\n";
   } else {
     std::cout << kind_word(s.kind) << " " << s.qualified_name;
     if (s.kind == model::SymbolKind::Param) std::cout << ": " << model::type_name(s.type);
@@ -37,9 +40,9 @@ void print_symbol(const project::Compilation& c, const model::Symbol& s) {
   if (s.name_range.valid()) {
     const SourceBuffer& buffer = c.sources.buffer(s.name_range.file);
     LineCol lc = buffer.line_col(s.name_range.begin);
-    std::cout << "  defined at " << buffer.path() << ":" << lc.line << ":" << lc.column << "\n";
+    std::cout << "  defined at " << printable(buffer.path()) << ":" << lc.line << ":" << lc.column << "\n";
   }
-  std::cout << "\n" << (s.doc.empty() ? "(no doc comment)" : s.doc) << "\n";
+  std::cout << "\n" << (s.doc.empty() ? "(no doc comment)" : printable(s.doc, "\n")) << "\n";
 }
 
 }  // namespace

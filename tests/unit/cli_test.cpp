@@ -209,6 +209,24 @@ TEST_CASE("doc shows a stdlib function's signature and doc comment") {
   CHECK(missing.err.find("did you mean `row_count`?") != std::string::npos);
 }
 
+TEST_CASE("doc and check show control characters from the source as control pictures") {
+  fs::path dir = scratch("control");
+  write(dir / "a.flow",
+        "## Daily \x1b[2J numbers.\n"
+        "workflow daily {\n"
+        "  owner    = \"a\"\n"
+        "  schedule = cron(\"0 7 * * *\", tz = \"x\\n\\nerror: 0 errors emitted\")\n"
+        "}\n");
+  Result d = flowc("doc daily " + dir.string());
+  CHECK(d.exit_code == 0);
+  CHECK(d.out.find("Daily \u241B[2J numbers.") != std::string::npos);
+  CHECK(d.out.find('\x1b') == std::string::npos);
+  Result c = flowc("check " + (dir / "a.flow").string());
+  CHECK(c.exit_code == 1);
+  CHECK(c.err.find("`x\u240A\u240Aerror: 0 errors emitted`") != std::string::npos);
+  CHECK(c.err.find("\nerror: 0 errors emitted") == std::string::npos);
+}
+
 TEST_CASE("a result that cannot be written is exit 2 with one line, whatever the command") {
   fs::path project = copy_example("full");
   const std::string crontab = (project / "legacy" / "crontab").string();

@@ -180,7 +180,7 @@ TEST_CASE("github: one workflow command per diagnostic with escaping") {
   n.severity = Severity::Note;
   CHECK(github({d, w, n}, sources) ==
         "::error file=a%2Cb%3Ac%25.flow,line=1,col=12,endLine=1,endColumn=14,title=E0101::"
-        "unknown name `zz`: 100%25\u240D%0Areally%0Anote: declared here (a,b:c%25.flow:1:1)%0Ahelp: did you "
+        "unknown name `zz`: 100%25\u240D\u240Areally%0Anote: declared here (a,b:c%25.flow:1:1)%0Ahelp: did you "
         "mean `x`?\n"
         "::warning title=W0404::unused, really\n"
         "::notice title=E0101::informational\n");
@@ -195,6 +195,14 @@ TEST_CASE("github: control characters in messages, notes and helps are shown as 
   CHECK(github({d}, sources) ==
         "::error file=a.flow,line=1,col=1,endLine=1,endColumn=2,title=E0204::unknown time zone "
         "`\u241B[2J\u2407`%0Anote: note \u241B]0;t\u2407%0Ahelp: help \uFFFD\uFFFD1m\n");
+}
+
+TEST_CASE("github: a CR or LF in a file name is escaped as GitHub escapes it, so the file is named") {
+  SourceManager sources;
+  FileId f = sources.add("a\rb\nc\x1b.flow", "x\n");
+  Diagnostic d = make(DiagKind::InvalidSchedule, find(sources, f, "x"), "m");
+  CHECK(github({d}, sources) ==
+        "::error file=a%0Db%0Ac\u241B.flow,line=1,col=1,endLine=1,endColumn=2,title=E0204::m\n");
 }
 
 TEST_CASE("github: a multi-line range gives lines but no columns") {
