@@ -136,7 +136,8 @@ TEST_CASE("sarif: a 2.1.0 log with every rule, results, related locations and fi
   CHECK(driver["rules"][r["ruleIndex"].get<size_t>()]["id"] == "E0101");
   CHECK(r["level"] == "error");
   CHECK(r["message"]["text"] ==
-        "unknown name `zz`\nnote: names are global\nhelp: did you mean `x`?\nhelp: replace with `x`");
+        "unknown name `zz`\nnote: similar here (dir with space/\u00e9.flow:2:1)\nnote: names are global\n"
+        "help: did you mean `x`?\nhelp: replace with `x`");
   const nlohmann::json& loc = r["locations"][0]["physicalLocation"];
   CHECK(loc["artifactLocation"]["uri"] == "dir%20with%20space/%C3%A9.flow");
   CHECK(loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%");
