@@ -237,6 +237,30 @@ TEST_CASE("doc and check show control characters from the source as control pict
   CHECK(c.err.find("\nerror: 0 errors emitted") == std::string::npos);
 }
 
+TEST_CASE("doc: a plain name finds declarations, a function parameter only by its qualified name") {
+  std::string outside = scratch("doc-params").string();
+  Result plain = flowc("doc severity " + outside);
+  CHECK(plain.exit_code == 2);
+  CHECK(plain.out.empty());
+  CHECK(plain.err ==
+        "flowc: no declaration named `severity`; it is a parameter of `alert` "
+        "(`flowc doc alert.severity` shows it)\n");
+  Result qualified = flowc("doc alert.severity " + outside);
+  CHECK(qualified.exit_code == 0);
+  CHECK(qualified.out.starts_with("param alert.severity: severity\n"));
+}
+
+TEST_CASE("doc: a qualified name is only suggested a close member of its own workflow") {
+  fs::path project = copy_example("doc-suggest");
+  Result far = flowc("doc daily_kpi.zzzz " + project.string());
+  CHECK(far.exit_code == 2);
+  CHECK(far.err == "flowc: no declaration named `daily_kpi.zzzz`\n");
+  Result near = flowc("doc daily_kpi.orderz " + project.string());
+  CHECK(near.err == "flowc: no declaration named `daily_kpi.orderz`; did you mean `daily_kpi.orders`?\n");
+  Result workflow = flowc("doc daly_kpi.orders " + project.string());
+  CHECK(workflow.err == "flowc: no declaration named `daly_kpi.orders`; did you mean `daily_kpi.orders`?\n");
+}
+
 TEST_CASE("a result that cannot be written is exit 2 with one line, whatever the command") {
   fs::path project = copy_example("full");
   const std::string crontab = (project / "legacy" / "crontab").string();
