@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/load.h"
+#include "compiler/diagnostics/render.h"
 
 namespace flowc::cli {
 
@@ -26,9 +27,11 @@ std::string_view kind_word(model::SymbolKind kind) {
   return "name";
 }
 
+// Everything printed passes printable(): doc comments and file names are
+// source text, and a raw escape sequence in them would drive the terminal.
 void print_symbol(const project::Compilation& c, const model::Symbol& s) {
   if (!s.signature.empty()) {
-    std::cout << s.signature << "\n";
+    std::cout << printable(s.signature) << "\n";
   } else {
     std::cout << kind_word(s.kind) << " " << s.qualified_name;
     if (s.kind == model::SymbolKind::Param) std::cout << ": " << model::type_name(s.type);
@@ -37,9 +40,56 @@ void print_symbol(const project::Compilation& c, const model::Symbol& s) {
   if (s.name_range.valid()) {
     const SourceBuffer& buffer = c.sources.buffer(s.name_range.file);
     LineCol lc = buffer.line_col(s.name_range.begin);
-    std::cout << "  defined at " << buffer.path() << ":" << lc.line << ":" << lc.column << "\n";
+    std::cout << "  defined at " << printable(buffer.path()) << ":" << lc.line << ":" << lc.column << "\n";
   }
-  std::cout << "\n" << (s.doc.empty() ? "(no doc comment)" : s.doc) << "\n";
+  std::cout << "\n" << (s.doc.empty() ? "(no doc comment)" : printable(s.doc, "\n")) << "\n";
+}
+
+/// A function's parameter: `flowc doc` shows it only when asked for by its
+/// qualified name (`alert.severity`), not for a plain name (`severity`),
+/// where the declarations of that name are what the user means.
+bool is_function_parameter(const model::Symbol& s) {
+  return s.kind == model::SymbolKind::Param && !s.workflow.valid();
+}
+
+/// What a plain NAME finds: declarations of that name, not attributes or
+/// function parameters.
+bool found_by_plain_name(const model::Symbol& s) {
+  return s.kind != model::SymbolKind::Attribute && !is_function_parameter(s);
+}
+
+/// A close name to suggest for `name`, or "". A qualified name is only
+/// compared with the members of its own qualifier (a typo in the member of
+/// `daily_kpi.orderz`), or, when that qualifier names nothing, the same
+/// member of a close qualifier (`daly_kpi.orders`): comparing whole names
+/// would call any short member of the right workflow close.
+std::string suggestion(const std::vector<model::Symbol>& symbols, std::string_view name) {
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos) {
+    std::vector<std::string_view> names;
+    for (const model::Symbol& s : symbols)
+      if (found_by_plain_name(s)) names.push_back(s.name);
+    return std::string(closest_name(name, names));
+  }
+  std::string_view qualifier = name.substr(0, dot);
+  std::string_view member = name.substr(dot + 1);
+  std::vector<std::string_view> members;
+  std::vector<std::string_view> qualifiers;
+  for (const model::Symbol& s : symbols) {
+    std::string_view qualified = s.qualified_name;
+    size_t at = qualified.rfind('.');
+    if (at == std::string_view::npos) continue;
+    if (qualified.substr(0, at) == qualifier)
+      members.push_back(qualified.substr(at + 1));
+    else if (qualified.substr(at + 1) == member)
+      qualifiers.push_back(qualified.substr(0, at));
+  }
+  if (!members.empty()) {
+    std::string_view near = closest_name(member, members);
+    return near.empty() ? std::string() : std::string(qualifier) + "." + std::string(near);
+  }
+  std::string_view near = closest_name(qualifier, qualifiers);
+  return near.empty() ? std::string() : std::string(near) + "." + std::string(member);
 }
 
 }  // namespace
@@ -64,15 +114,30 @@ int run_doc(const DocOptions& options) {
   }
   if (matches.empty()) {
     for (const model::Symbol& s : c->model.symbols) {
-      if (s.name == options.name && s.kind != model::SymbolKind::Attribute) matches.push_back(&s);
+      if (s.name == options.name && found_by_plain_name(s)) matches.push_back(&s);
     }
   }
   if (matches.empty()) {
-    std::vector<std::string_view> names;
-    for (const model::Symbol& s : c->model.symbols) names.push_back(s.qualified_name);
-    std::string_view near = closest_name(options.name, names);
-    print_error("no declaration named `" + options.name + "`" +
-                (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?"));
+    // A plain name that only function parameters have: say where to look.
+    std::vector<std::string_view> functions;
+    for (const model::Symbol& s : c->model.symbols) {
+      std::string_view qualified = s.qualified_name;
+      if (s.name == options.name && is_function_parameter(s))
+        functions.push_back(qualified.substr(0, qualified.rfind('.')));
+    }
+    if (!functions.empty()) {
+      std::string list;
+      for (std::string_view function : functions)
+        list += (list.empty() ? "`" : ", `") + std::string(function) + "`";
+      std::string command = "flowc doc " + (functions.size() == 1 ? std::string(functions[0]) : "FUNCTION") +
+                            "." + options.name;
+      print_error("no declaration named `" + options.name + "`; it is a parameter of " + list + " (`" +
+                  command + "` shows it)");
+      return kExitUsage;
+    }
+    std::string near = suggestion(c->model.symbols, options.name);
+    print_error("no declaration named `" + printable(options.name) + "`" +
+                (near.empty() ? std::string() : "; did you mean `" + near + "`?"));
     return kExitUsage;
   }
   for (size_t i = 0; i < matches.size(); ++i) {

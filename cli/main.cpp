@@ -76,6 +76,20 @@ void add_state_dsn_option(CLI::App* cmd, std::string& state_dsn, const std::stri
       ->check(kNotEmpty);
 }
 
+/// cli.md: a flag given twice is a usage error, as an option given twice is
+/// (CLI11's default for options). CLI11 lets a flag repeat (it keeps the
+/// last), so every on/off flag of `app` and its commands is set to refuse
+/// that here, once, after all of them are declared. `--help` and `--version`
+/// stay as CLI11 has them.
+void refuse_repeated_flags(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    bool on_off = option->get_expected_max() == 0;
+    if (on_off && option != app.get_help_ptr() && option != app.get_version_ptr())
+      option->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+  }
+  for (CLI::App* command : app.get_subcommands({})) refuse_repeated_flags(*command);
+}
+
 /// Parses the command line and runs the command; its exit code.
 int run_command(int argc, char** argv) {
   using namespace flowc::cli;
@@ -269,6 +283,7 @@ int run_command(int argc, char** argv) {
   if (argc > 2 && std::string_view(argv[1]) == "db" && argv[2][0] != '-' && unknown_command(*db_cmd, argv[2], "db "))
     return kExitUsage;
 
+  refuse_repeated_flags(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

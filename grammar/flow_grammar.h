@@ -300,7 +300,8 @@ struct fn_param_name : pegtl::identifier {};  // keywords allowed: `alert(route:
 struct fn_param_colon : one<':'> {};
 struct fn_param_type : type_ref {};
 struct variadic : string<'.', '.', '.'> {};
-struct fn_param : seq<fn_param_name, sp, must<fn_param_colon>, sp, must<fn_param_type>, opt<sp, variadic>> {};
+// Inside `()` a line break is whitespace (language.md §2), around `:` too.
+struct fn_param : seq<fn_param_name, spn, must<fn_param_colon>, spn, must<fn_param_type>, opt<spn, variadic>> {};
 struct fn_params : seq<spn, opt<pegtl::list<fn_param, comma>, opt<comma>>, spn> {};
 struct fn_close : one<')'> {};
 struct fn_arrow : string<'-', '>'> {};

@@ -34,6 +34,14 @@ void render_sarif(const std::vector<Diagnostic>& diagnostics, const SourceManage
 /// `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=E0101::msg` per diagnostic.
 void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out);
 
+/// `text` (a message, note, help, file name or doc comment) safe to print on
+/// a terminal: control characters as Unicode control pictures (as in the
+/// source lines of render_human), C1 controls and malformed UTF-8 as U+FFFD.
+/// Messages quote source text: a raw escape sequence from it would drive the
+/// terminal, a raw line break would make fake output lines. Control
+/// characters in `kept` (a doc comment's line feeds) pass unchanged.
+std::string printable(std::string_view text, std::string_view kept = {});
+
 /// Dispatches on `format`.
 void render(DiagnosticFormat format, const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
             std::ostream& out, const RenderOptions& options = {});

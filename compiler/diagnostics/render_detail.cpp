@@ -20,6 +20,11 @@ std::optional<Located> locate(const SourceRange& range, const SourceManager& sou
   return located;
 }
 
+std::string where_text(const Located& where) {
+  return where.buffer->path() + ":" + std::to_string(where.start.line) + ":" +
+         std::to_string(where.start.column);
+}
+
 namespace {
 
 // Width 0: combining marks, zero-width spaces and joiners, variation selectors.
@@ -116,7 +121,14 @@ DisplayLine layout_line(std::string_view line) {
   return out;
 }
 
-std::string printable(std::string_view text) {
+}  // namespace flowc::render_detail
+
+namespace flowc {
+
+std::string printable(std::string_view text, std::string_view kept) {
+  using render_detail::control_picture;
+  using render_detail::decode;
+  using render_detail::is_control;
   std::string out;
   out.reserve(text.size());
   size_t i = 0;
@@ -126,9 +138,7 @@ std::string printable(std::string_view text) {
     if (len == 0) {
       len = 1;
       append_utf8(out, 0xFFFD);
-    } else if (cp == '\n' || cp == '\t') {
-      out += static_cast<char>(cp);
-    } else if (is_control(cp)) {
+    } else if (is_control(cp) && kept.find(static_cast<char>(cp)) == std::string_view::npos) {
       append_utf8(out, control_picture(cp));
     } else if (cp >= 0x80 && cp <= 0x9F) {
       append_utf8(out, 0xFFFD);  // C1 controls: U+009B is a CSI to some terminals
@@ -140,4 +150,4 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-}  // namespace flowc::render_detail
+}  // namespace flowc

@@ -30,6 +30,10 @@ struct Located {
 /// manager does not hold.
 std::optional<Located> locate(const SourceRange& range, const SourceManager& sources);
 
+/// `file:line:column` of the start of `where`: a located note's place in a
+/// one-text message (github, sarif), `note: first defined here (a.flow:3:10)`.
+std::string where_text(const Located& where);
+
 /// One source line as the terminal shows it: tabs expanded to 4 spaces,
 /// control characters as Unicode control pictures, malformed UTF-8 as U+FFFD,
 /// wide (East Asian, emoji) characters two columns, combining marks zero.
@@ -43,12 +47,6 @@ struct DisplayLine {
 
 /// Lays out `line` (one line, terminator already removed) for display.
 DisplayLine layout_line(std::string_view line);
-
-/// `text` (a message, note or help) safe to print on a terminal: control
-/// characters other than line feed and tab as Unicode control pictures (as
-/// in layout_line), C1 controls and malformed UTF-8 as U+FFFD. Messages quote
-/// source text, and a raw escape sequence from it would drive the terminal.
-std::string printable(std::string_view text);
 
 /// Display width of one code point: 0, 1 or 2 columns.
 uint32_t code_point_width(char32_t cp);

@@ -50,10 +50,6 @@ const char* command_of(Severity severity) {
   return "error";
 }
 
-std::string where_text(const Located& where) {
-  return fmt::format("{}:{}:{}", where.buffer->path(), where.start.line, where.start.column);
-}
-
 }  // namespace
 
 void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
@@ -61,7 +57,11 @@ void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManag
   for (const Diagnostic& d : diagnostics) {
     std::string properties;
     if (std::optional<Located> where = render_detail::locate(d.range, sources)) {
-      properties = fmt::format("file={},line={}", escape(render_detail::printable(where->buffer->path()), true), where->start.line);
+      // GitHub's escaping carries CR and LF, so the file property names the
+      // real file; other control characters, which it has no escape for, are
+      // shown as control pictures.
+      properties = fmt::format("file={},line={}", escape(printable(where->buffer->path(), "\r\n"), true),
+                               where->start.line);
       if (where->start.line == where->finish.line) {
         properties += fmt::format(",col={},endLine={},endColumn={}", where->start_utf16, where->finish.line,
                                   where->finish_utf16);
@@ -72,19 +72,20 @@ void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManag
     }
     properties += "title=" + escape(d.code(), true);
 
-    std::string message = d.message;
+    // Each part printable on its own (a line break it quotes is `␊`); the
+    // parts are then one line each.
+    std::string message = printable(d.message);
     for (const DiagNote& note : d.notes) {
-      message += "\nnote: " + note.message;
+      message += "\nnote: " + printable(note.message);
       if (std::optional<Located> where = render_detail::locate(note.range, sources)) {
-        message += " (" + where_text(*where) + ")";
+        message += " (" + printable(render_detail::where_text(*where)) + ")";
       }
     }
-    for (const std::string& help : d.helps) message += "\nhelp: " + help;
+    for (const std::string& help : d.helps) message += "\nhelp: " + printable(help);
     for (const FixIt& fix : d.fixits) {
-      if (!fix.title.empty()) message += "\nhelp: " + fix.title;
+      if (!fix.title.empty()) message += "\nhelp: " + printable(fix.title);
     }
-    out << "::" << command_of(d.severity) << ' ' << properties
-        << "::" << escape(render_detail::printable(message), false) << '\n';
+    out << "::" << command_of(d.severity) << ' ' << properties << "::" << escape(message, false) << '\n';
   }
 }
 

@@ -46,7 +46,6 @@ namespace flowc {
 namespace {
 
 using render_detail::Located;
-using render_detail::printable;
 
 enum class Tone { Error, Warning, Note, Gutter, Strong };
 
@@ -201,21 +200,12 @@ class HumanWriter {
 
   void empty_gutter() { out_ << pad(width_ + 1) << paint("|", Tone::Gutter) << '\n'; }
 
-  // `= note: message`; continuation lines of a multi-line message line up
-  // under the first.
+  // `= note: message` (printable: one line, whatever the message quotes).
   void equals_line(std::string_view label, std::string_view message) {
     out_ << pad(width_ + 1) << paint("=", Tone::Gutter) << ' ' << paint(label, Tone::Strong) << ':';
-    size_t indent = width_ + 1 + 2 + label.size() + 2;
-    bool first = true;
-    while (true) {
-      size_t newline = message.find('\n');
-      std::string_view piece = trim_right(message.substr(0, newline));
-      if (!piece.empty()) out_ << (first ? std::string(" ") : pad(indent)) << piece;
-      out_ << '\n';
-      first = false;
-      if (newline == std::string_view::npos) break;
-      message.remove_prefix(newline + 1);
-    }
+    std::string_view text = trim_right(message);
+    if (!text.empty()) out_ << ' ' << text;
+    out_ << '\n';
   }
 
   /// The line with each hidden text's bytes replaced by `*` one for one, so

@@ -102,6 +102,8 @@ Json result(const Diagnostic& d, const SourceManager& sources) {
       location["physicalLocation"] = physical_location(*where);
       location["message"] = Json{{"text", note.message}};
       related.push_back(std::move(location));
+      // Viewers show relatedLocations apart, or not at all: the text says it too.
+      text += "\nnote: " + note.message + " (" + render_detail::where_text(*where) + ")";
     } else {
       text += "\nnote: " + note.message;
     }

@@ -240,8 +240,17 @@ DocId Builder::fn(const syntax::FnDecl& f) {
   uint32_t close = source_.find_token(from, f.range.end, ')').value_or(from);
   DocId params = sequence("(", ")", open, close, ranges, [&](size_t i) {
     const syntax::FnParam& p = f.params[i];
-    return docs_.concat({docs_.text(std::string(p.name.text) + ": "), type(p.type),
-                         docs_.text(p.variadic ? "..." : "")});
+    // A comment inside the parameter (`col: # the key` before a line break)
+    // cannot stay there on one line: it goes above the parameter.
+    std::vector<DocId> parts;
+    for (uint32_t c : comments_.take(p.range.begin, p.range.end)) {
+      parts.push_back(docs_.text(comments_.text(c)));
+      parts.push_back(docs_.hard_line());
+    }
+    parts.push_back(docs_.text(std::string(p.name.text) + ": "));
+    parts.push_back(type(p.type));
+    parts.push_back(docs_.text(p.variadic ? "..." : ""));
+    return docs_.concat(std::move(parts));
   });
   std::vector<DocId> parts{docs_.text(head), params, docs_.text(" -> "), type(f.result)};
   if (valid(f.body)) {

@@ -9,14 +9,17 @@ namespace flowc::textdiff {
 
 namespace {
 
+/// The lines of `text`, each with its '\n'. The terminator is kept so that
+/// a last line without one differs from the same line with one: a missing
+/// final newline is a change the diff must show.
 std::vector<std::string_view> lines_of(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
+    end = end == std::string_view::npos ? text.size() : end + 1;
     lines.push_back(text.substr(start, end - start));
-    start = end + 1;
+    start = end;
   }
   return lines;
 }
@@ -108,7 +111,7 @@ std::string unified_diff(std::string_view path, std::string_view before, std::st
       std::string_view line = edits[i].op == Op::Add ? b[edits[i].b] : a[edits[i].a];
       out += static_cast<char>(edits[i].op);
       out += line;
-      out += '\n';
+      if (!line.ends_with('\n')) out += "\n\\ No newline at end of file\n";  // as diff(1) marks it
     }
     k = end;
   }

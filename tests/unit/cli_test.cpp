@@ -119,6 +119,16 @@ TEST_CASE("every usage error the parser finds is one line naming the help to rea
       {"plan --format json --format human /tmp",
        "flowc: --format: At Most 1 required but received 2 (run `flowc plan --help`)\n"},
       {"plan --ds", "flowc: --ds: 1 required TEXT missing (run `flowc plan --help`)\n"},
+      {"check --strict --strict /tmp",
+       "flowc: --strict: At Most 1 required but received 2 (run `flowc check --help`)\n"},
+      {"fmt --check --check /tmp",
+       "flowc: --check: At Most 1 required but received 2 (run `flowc fmt --help`)\n"},
+      {"run --dry-run --dry-run /tmp",
+       "flowc: --dry-run: At Most 1 required but received 2 (run `flowc run --help`)\n"},
+      {"backfill --force --force /tmp",
+       "flowc: --force: At Most 1 required but received 2 (run `flowc backfill --help`)\n"},
+      {"schedule --once --once /tmp",
+       "flowc: --once: At Most 1 required but received 2 (run `flowc schedule --help`)\n"},
       {"db stop --x", "flowc: The following argument was not expected: --x (run `flowc db stop --help`)\n"},
       {"chekc",
        "flowc: unknown command `chekc`; did you mean `check`? "
@@ -207,6 +217,48 @@ TEST_CASE("doc shows a stdlib function's signature and doc comment") {
   Result missing = flowc("doc row_cuont " + outside);
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("did you mean `row_count`?") != std::string::npos);
+}
+
+TEST_CASE("doc and check show control characters from the source as control pictures") {
+  fs::path dir = scratch("control");
+  write(dir / "a.flow",
+        "## Daily \x1b[2J numbers.\n"
+        "workflow daily {\n"
+        "  owner    = \"a\"\n"
+        "  schedule = cron(\"0 7 * * *\", tz = \"x\\n\\nerror: 0 errors emitted\")\n"
+        "}\n");
+  Result d = flowc("doc daily " + dir.string());
+  CHECK(d.exit_code == 0);
+  CHECK(d.out.find("Daily \u241B[2J numbers.") != std::string::npos);
+  CHECK(d.out.find('\x1b') == std::string::npos);
+  Result c = flowc("check " + (dir / "a.flow").string());
+  CHECK(c.exit_code == 1);
+  CHECK(c.err.find("`x\u240A\u240Aerror: 0 errors emitted`") != std::string::npos);
+  CHECK(c.err.find("\nerror: 0 errors emitted") == std::string::npos);
+}
+
+TEST_CASE("doc: a plain name finds declarations, a function parameter only by its qualified name") {
+  std::string outside = scratch("doc-params").string();
+  Result plain = flowc("doc severity " + outside);
+  CHECK(plain.exit_code == 2);
+  CHECK(plain.out.empty());
+  CHECK(plain.err ==
+        "flowc: no declaration named `severity`; it is a parameter of `alert` "
+        "(`flowc doc alert.severity` shows it)\n");
+  Result qualified = flowc("doc alert.severity " + outside);
+  CHECK(qualified.exit_code == 0);
+  CHECK(qualified.out.starts_with("param alert.severity: severity\n"));
+}
+
+TEST_CASE("doc: a qualified name is only suggested a close member of its own workflow") {
+  fs::path project = copy_example("doc-suggest");
+  Result far = flowc("doc daily_kpi.zzzz " + project.string());
+  CHECK(far.exit_code == 2);
+  CHECK(far.err == "flowc: no declaration named `daily_kpi.zzzz`\n");
+  Result near = flowc("doc daily_kpi.orderz " + project.string());
+  CHECK(near.err == "flowc: no declaration named `daily_kpi.orderz`; did you mean `daily_kpi.orders`?\n");
+  Result workflow = flowc("doc daly_kpi.orders " + project.string());
+  CHECK(workflow.err == "flowc: no declaration named `daly_kpi.orders`; did you mean `daily_kpi.orders`?\n");
 }
 
 TEST_CASE("a result that cannot be written is exit 2 with one line, whatever the command") {

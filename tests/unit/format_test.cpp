@@ -18,6 +18,7 @@
 #include "compiler/format/text_block.h"
 #include "compiler/source/source.h"
 #include "compiler/syntax/parse.h"
+#include "compiler/textdiff/diff.h"
 
 using namespace flowc;
 namespace fs = std::filesystem;
@@ -419,6 +420,26 @@ TEST_CASE("every flow example in docs/formatting.md is already canonical") {
     REQUIRE(ok);
     CHECK(out == wrapped);
   }
+}
+
+TEST_CASE("the fmt --check example in docs/cli.md is the diff fmt prints") {
+  // The example's old lines (context and `-`) are the file it was made from.
+  std::string doc = read(source_dir() / "docs/cli.md");
+  const std::string start = "$ flowc fmt --check examples/daily_kpi\n";
+  size_t from = doc.find(start);
+  REQUIRE(from != std::string::npos);
+  from += start.size();
+  size_t to = doc.find("1 file needs formatting", from);
+  REQUIRE(to != std::string::npos);
+  std::string shown = doc.substr(from, to - from);
+  std::string before;
+  std::istringstream lines(shown);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.starts_with(" ") || (line.starts_with("-") && !line.starts_with("---")))
+      before += line.substr(1) + "\n";
+  }
+  CHECK(flowc::textdiff::unified_diff("examples/daily_kpi/routes.flow", before, fmt(before)) == shown);
 }
 
 TEST_CASE("mutated files: never a crash; when still valid, idempotent with the same meaning") {

@@ -343,6 +343,18 @@ TEST_CASE("the whole language.md example parses the same with CRLF line ends") {
   CHECK(dos->at(dos->tree.comments[1].range) == "# daily");  // no `\r`
 }
 
+TEST_CASE("fn parameters: a line break or a comment around `:` and before `...` is whitespace") {
+  auto p = parse_text(
+      "fn f(col:\n  column) -> expectation = unique(col)\n"
+      "fn g(col\n : column) -> expectation = unique(col)\n"
+      "fn h(col: # the key\n  column\n  ...) -> expectation = unique(col)\n");
+  CHECK(p->diagnostics.diagnostics().empty());
+  CHECK(dump(p->tree) ==
+        "fn f(col:column)->expectation=(call unique col)\n"
+        "fn g(col:column)->expectation=(call unique col)\n"
+        "fn h(col:column...)->expectation=(call unique col)");
+}
+
 TEST_CASE("doc comments: `##` lines directly above a block, fn or param") {
   auto p = parse_text(
       "# not a doc comment\n"

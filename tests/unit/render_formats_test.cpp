@@ -136,7 +136,8 @@ TEST_CASE("sarif: a 2.1.0 log with every rule, results, related locations and fi
   CHECK(driver["rules"][r["ruleIndex"].get<size_t>()]["id"] == "E0101");
   CHECK(r["level"] == "error");
   CHECK(r["message"]["text"] ==
-        "unknown name `zz`\nnote: names are global\nhelp: did you mean `x`?\nhelp: replace with `x`");
+        "unknown name `zz`\nnote: similar here (dir with space/\u00e9.flow:2:1)\nnote: names are global\n"
+        "help: did you mean `x`?\nhelp: replace with `x`");
   const nlohmann::json& loc = r["locations"][0]["physicalLocation"];
   CHECK(loc["artifactLocation"]["uri"] == "dir%20with%20space/%C3%A9.flow");
   CHECK(loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%");
@@ -180,7 +181,7 @@ TEST_CASE("github: one workflow command per diagnostic with escaping") {
   n.severity = Severity::Note;
   CHECK(github({d, w, n}, sources) ==
         "::error file=a%2Cb%3Ac%25.flow,line=1,col=12,endLine=1,endColumn=14,title=E0101::"
-        "unknown name `zz`: 100%25\u240D%0Areally%0Anote: declared here (a,b:c%25.flow:1:1)%0Ahelp: did you "
+        "unknown name `zz`: 100%25\u240D\u240Areally%0Anote: declared here (a,b:c%25.flow:1:1)%0Ahelp: did you "
         "mean `x`?\n"
         "::warning title=W0404::unused, really\n"
         "::notice title=E0101::informational\n");
@@ -195,6 +196,14 @@ TEST_CASE("github: control characters in messages, notes and helps are shown as 
   CHECK(github({d}, sources) ==
         "::error file=a.flow,line=1,col=1,endLine=1,endColumn=2,title=E0204::unknown time zone "
         "`\u241B[2J\u2407`%0Anote: note \u241B]0;t\u2407%0Ahelp: help \uFFFD\uFFFD1m\n");
+}
+
+TEST_CASE("github: a CR or LF in a file name is escaped as GitHub escapes it, so the file is named") {
+  SourceManager sources;
+  FileId f = sources.add("a\rb\nc\x1b.flow", "x\n");
+  Diagnostic d = make(DiagKind::InvalidSchedule, find(sources, f, "x"), "m");
+  CHECK(github({d}, sources) ==
+        "::error file=a%0Db%0Ac\u241B.flow,line=1,col=1,endLine=1,endColumn=2,title=E0204::m\n");
 }
 
 TEST_CASE("github: a multi-line range gives lines but no columns") {

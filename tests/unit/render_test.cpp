@@ -265,19 +265,6 @@ TEST_CASE("human: summary counts errors and warnings; nothing for no diagnostics
   CHECK(human({w, w}, sources).ends_with("\n\nwarning: 2 warnings emitted\n"));
 }
 
-TEST_CASE("human: a multi-line help or note lines up under its first line") {
-  SourceManager sources;
-  Diagnostic d = make(DiagKind::DependencyCycle, SourceRange{}, "dependency cycle");
-  d.notes.push_back(DiagNote{SourceRange{}, "a -> b\nb -> a"});
-  CHECK(human({d}, sources) ==
-        "error[E0301]: dependency cycle\n"
-        "  |\n"
-        "  = note: a -> b\n"
-        "          b -> a\n"
-        "\n"
-        "error: 1 error emitted\n");
-}
-
 TEST_CASE("human: colour only when asked, rustc's palette") {
   SourceManager sources;
   FileId f = sources.add("a.flow", "x = y\n");
@@ -310,13 +297,14 @@ TEST_CASE("human: control characters and bad UTF-8 are shown as symbols") {
 
 TEST_CASE("human: control characters in messages, notes and helps are shown as symbols, not sent") {
   // Messages quote source text (a time zone, an invalid character); an escape
-  // sequence in it must not reach the terminal. Line feeds and tabs stay.
+  // sequence in it must not reach the terminal, nor a line break that would
+  // make a fake line of output.
   SourceManager sources;
   FileId f = sources.add("c.flow", "x = 1\n");
   Diagnostic d = make(DiagKind::InvalidSchedule, find(sources, f, "x"), "unknown time zone `\x1b[2J\x07\x7f`");
   d.notes.push_back(DiagNote{SourceRange{}, "plain \x1b]0;title\x07"});
   d.notes.push_back(DiagNote{find(sources, f, "1"), "located \r\x1b[31m"});
-  d.helps.push_back("two\nlines\x1b");
+  d.helps.push_back("two\nlines\x1b\t");
   std::string out = human({d}, sources);
   CHECK(out.find('\x1b') == std::string::npos);
   CHECK(out.find('\x07') == std::string::npos);
@@ -324,6 +312,20 @@ TEST_CASE("human: control characters in messages, notes and helps are shown as s
   CHECK(out.find("unknown time zone `\u241B[2J\u2407\u2421`") != std::string::npos);
   CHECK(out.find("= note: plain \u241B]0;title\u2407") != std::string::npos);
   CHECK(out.find("note: located \u240D\u241B[31m") != std::string::npos);
-  CHECK(out.find("= help: two\n") != std::string::npos);
-  CHECK(out.find("lines\u241B") != std::string::npos);
+  CHECK(out.find("= help: two\u240Alines\u241B\u2409\n") != std::string::npos);
+}
+
+TEST_CASE("human: a line break quoted from a string cannot make a fake line") {
+  SourceManager sources;
+  FileId f = sources.add("new\nline.flow", "x = 1\n");
+  Diagnostic d = make(DiagKind::InvalidSchedule, find(sources, f, "x"),
+                      "unknown time zone `x\n\nerror: 0 errors emitted\r`");
+  CHECK(human({d}, sources) ==
+        "error[E0204]: unknown time zone `x\u240A\u240Aerror: 0 errors emitted\u240D`\n"
+        " --> new\u240Aline.flow:1:1\n"
+        "  |\n"
+        "1 | x = 1\n"
+        "  | ^\n"
+        "\n"
+        "error: 1 error emitted\n");
 }

@@ -24,3 +24,12 @@ TEST_CASE("distant changes are separate hunks") {
   CHECK(diff.find("@@ -1,5 +1,5 @@") != std::string::npos);
   CHECK(diff.find("@@ -16,5 +16,5 @@") != std::string::npos);
 }
+
+TEST_CASE("a missing final newline is a hunk marked as diff(1) marks it") {
+  CHECK(unified_diff("a.flow", "a\nb\nc", "a\nb\nc\n") ==
+        "--- a.flow\n+++ a.flow (formatted)\n"
+        "@@ -1,3 +1,3 @@\n a\n b\n-c\n\\ No newline at end of file\n+c\n");
+  CHECK(unified_diff("a.flow", "# c", "# c\n") ==
+        "--- a.flow\n+++ a.flow (formatted)\n"
+        "@@ -1,1 +1,1 @@\n-# c\n\\ No newline at end of file\n+# c\n");
+}
