@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "compiler/inventory/inventory.h"
 #include "runtime/parity/parity.h"
 
 namespace flowc::cli {
@@ -22,19 +23,6 @@ std::string plural(size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-/// Whether the `legacy NAME { ... }` block of the project writes `enabled`.
-bool writes_enabled(const std::vector<syntax::SyntaxTree>& trees, const std::string& legacy) {
-  for (const syntax::SyntaxTree& tree : trees)
-    for (const syntax::Block& block : tree.blocks) {
-      if (block.kind != syntax::BlockKind::Legacy || block.name.text != legacy) continue;
-      for (syntax::MemberId id : block.members) {
-        const syntax::Member& member = tree.member(id);
-        if (member.kind == syntax::MemberKind::Attribute && member.name.text == "enabled") return true;
-      }
-    }
-  return false;
-}
-
 /// The name a table will have in production: a mirror run's plan names its
 /// `<schema>__mirror` copy.
 std::string production_name(const plan::Plan& plan, const plan::TableName& table) {
@@ -45,25 +33,21 @@ std::string production_name(const plan::Plan& plan, const plan::TableName& table
   return out.dotted();
 }
 
-CutoverItem legacy_item(const model::Model& model, const model::Workflow& wf,
-                        const std::vector<syntax::SyntaxTree>& trees) {
+CutoverItem legacy_item(const model::Model& model, const model::Workflow& wf) {
   CutoverItem item{"legacy job documented and disableable", false, ""};
   if (!wf.replaces.valid()) {
     item.reason = "workflow `" + wf.name + "` replaces no legacy job: add `replaces = <legacy job>`";
     return item;
   }
   const model::Legacy& legacy = model.legacies[wf.replaces.index];
+  // What the inventory lists as missing, so the two never disagree; the
+  // rollback has an item of its own.
   std::vector<std::string> missing;
-  if (legacy.owner.empty()) missing.push_back("`owner`");
-  if (legacy.schedule.empty()) missing.push_back("`schedule`");
-  if (legacy.command.empty()) missing.push_back("`command`");
-  if (legacy.writes.empty()) missing.push_back("`writes`");
-  if (legacy.consumers.empty()) missing.push_back("`consumers`");
-  bool disableable = writes_enabled(trees, legacy.name);
-  if (!disableable) missing.push_back("`enabled`");
+  for (const std::string& field : inventory::missing_fields(legacy))
+    if (field != "rollback") missing.push_back("`" + field + "`");
   if (!missing.empty()) {
     item.reason = fmt::format("legacy job `{}` lacks {}", legacy.name, and_list(missing));
-    if (!disableable) item.reason += " (write `enabled = true`, so that the cutover sets it to false)";
+    if (!legacy.enabled_written) item.reason += " (write `enabled = true`, so that the cutover sets it to false)";
     return item;
   }
   item.ok = true;
@@ -157,9 +141,9 @@ CutoverItem rollback_item(const model::Model& model, const model::Workflow& wf) 
 }  // namespace
 
 std::vector<CutoverItem> static_items(const model::Model& model, model::WorkflowId workflow,
-                                      const std::vector<syntax::SyntaxTree>& trees, const plan::Plan& plan) {
+                                      const plan::Plan& plan) {
   const model::Workflow& wf = model.workflow(workflow);
-  return {legacy_item(model, wf, trees), expectations_item(plan), route_item(plan), idempotence_item(plan),
+  return {legacy_item(model, wf), expectations_item(plan), route_item(plan), idempotence_item(plan),
           rollback_item(model, wf)};
 }
 

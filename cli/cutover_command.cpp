@@ -111,7 +111,7 @@ int run_cutover(const CutoverOptions& options) {
     return kExitUsage;
   }
   plan::Plan plan = lower::lower(c.model, workflow, lowering, c.sources);
-  std::vector<CutoverItem> items = static_items(c.model, workflow, c.trees, plan);
+  std::vector<CutoverItem> items = static_items(c.model, workflow, plan);
 
   std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn, ""});
   if (!db) return kExitUsage;

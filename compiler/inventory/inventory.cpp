@@ -41,6 +41,24 @@ std::string next_step(const Entry& e) {
 
 }  // namespace
 
+std::vector<std::string> missing_fields(const model::Legacy& legacy) {
+  std::vector<std::string> missing;
+  auto need = [&](bool present, const char* field) {
+    if (!present) missing.emplace_back(field);
+  };
+  need(!legacy.schedule.empty(), "schedule");
+  need(!legacy.command.empty(), "command");
+  need(!legacy.owner.empty(), "owner");
+  need(!legacy.reads.empty(), "reads");
+  need(!legacy.writes.empty(), "writes");
+  need(legacy.runtime_seconds.has_value(), "runtime");
+  need(!legacy.consumers.empty(), "consumers");
+  need(!legacy.symptoms.empty(), "symptoms");
+  need(!legacy.rollback.empty(), "rollback");
+  need(legacy.enabled_written, "enabled");
+  return missing;
+}
+
 std::vector<Entry> build(const model::Model& model) {
   std::vector<Entry> entries;
   for (const model::Legacy& legacy : model.legacies) {
@@ -51,18 +69,7 @@ std::vector<Entry> build(const model::Model& model) {
       e.replaced_by = w.name;
       e.stage = stage_name(w.stage);
     }
-    auto need = [&](bool present, const char* field) {
-      if (!present) e.missing.emplace_back(field);
-    };
-    need(!legacy.schedule.empty(), "schedule");
-    need(!legacy.command.empty(), "command");
-    need(!legacy.owner.empty(), "owner");
-    need(!legacy.reads.empty(), "reads");
-    need(!legacy.writes.empty(), "writes");
-    need(legacy.runtime_seconds.has_value(), "runtime");
-    need(!legacy.consumers.empty(), "consumers");
-    need(!legacy.symptoms.empty(), "symptoms");
-    need(!legacy.rollback.empty(), "rollback");
+    e.missing = missing_fields(legacy);
     e.next_step = next_step(e);
     entries.push_back(std::move(e));
   }

@@ -173,8 +173,8 @@ TEST_CASE("cutover: each static item is ✗ with its reason on a project that la
   CHECK(w.exit_code == 1);
   CHECK(
       item_line(w.output, "legacy job") ==
-      "  ✗ legacy job documented and disableable: legacy job `old` lacks `owner`, `consumers` and `enabled` "
-      "(write `enabled = true`, so that the cutover sets it to false)");
+      "  ✗ legacy job documented and disableable: legacy job `old` lacks `owner`, `reads`, `runtime`, "
+      "`consumers`, `symptoms` and `enabled` (write `enabled = true`, so that the cutover sets it to false)");
   CHECK(
       item_line(w.output, "expectations") ==
       "  ✗ error-level expectations on every published output: `t` (out.t) publishes without an error-level "
@@ -231,7 +231,7 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
   command.kind = flowc::plan::TaskKind::Command;
   command.retry.retries = 1;
   plan.tasks = {append, command};
-  auto items = flowc::cli::static_items(model, flowc::model::WorkflowId{0}, {}, plan);
+  auto items = flowc::cli::static_items(model, flowc::model::WorkflowId{0}, plan);
   REQUIRE(items.size() == 5);
   CHECK(items[3].name == "every retrying task idempotent");
   CHECK_FALSE(items[3].ok);
@@ -240,7 +240,7 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
         "`idempotent = true`, or `retry = retry(0)`");
   plan.tasks[0].mode = flowc::plan::WriteMode::Merge;
   plan.tasks[1].idempotent = true;
-  items = flowc::cli::static_items(model, flowc::model::WorkflowId{0}, {}, plan);
+  items = flowc::cli::static_items(model, flowc::model::WorkflowId{0}, plan);
   CHECK(items[3].ok);
   CHECK(items[3].reason == "2 retrying tasks, all idempotent");
 

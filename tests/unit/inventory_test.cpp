@@ -1,0 +1,79 @@
+// `flowc inventory` (cli.md): what it lists as missing and the next step it
+// gives, agreeing with `flowc cutover`.
+#include "compiler/inventory/inventory.h"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+
+#include "cli/cutover_checklist.h"
+#include "compiler/project/project.h"
+
+using namespace flowc;
+
+namespace {
+
+/// A legacy job with every inventory field but `enabled`, replaced by a
+/// workflow at `stage`; `extra` is added to the legacy block.
+std::string project_text(const std::string& stage, const std::string& extra) {
+  return R"(legacy old {
+  schedule  = cron("0 7 * * *")
+  command   = "psql -f old.sql"
+  owner     = "team"
+  reads     = ["raw.orders"]
+  writes    = ["dash.kpi"]
+  runtime   = 5m
+  consumers = ["dashboard"]
+  symptoms  = "stale numbers"
+  rollback  = "re-enable the crontab line"
+)" + extra + R"(}
+
+route r {
+  owner  = "team"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "team"
+  replaces   = old
+  stage      = )" + stage + R"(
+  on_failure = alert(r)
+
+  task t {
+    writes  = "dash.kpi"
+    sql     = "select 1 as x"
+    publish = true
+    expect row_count() > 0
+  }
+}
+)";
+}
+
+std::unique_ptr<project::Compilation> compile(const std::string& text) {
+  return project::compile_sources({{"p.flow", text}}, std::string(FLOWC_SOURCE_DIR) + "/stdlib/std");
+}
+
+bool contains(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("inventory and cutover apply one rule: a job without `enabled` is not ready for either") {
+  auto c = compile(project_text("mirror", ""));
+  std::vector<inventory::Entry> entries = inventory::build(c->model);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].missing == std::vector<std::string>{"enabled"});
+  CHECK(entries[0].next_step == "fill in enabled in the inventory");
+  auto items = cli::static_items(c->model, model::WorkflowId{0}, plan::Plan{});
+  CHECK_FALSE(items[0].ok);
+  CHECK(items[0].reason ==
+        "legacy job `old` lacks `enabled` (write `enabled = true`, so that the cutover sets it to false)");
+
+  auto with_enabled = compile(project_text("mirror", "  enabled   = true\n"));
+  entries = inventory::build(with_enabled->model);
+  CHECK(entries[0].missing.empty());
+  CHECK(entries[0].next_step == "run `flowc cutover w` until every item holds");
+  CHECK(cli::static_items(with_enabled->model, model::WorkflowId{0}, plan::Plan{})[0].ok);
+}
