@@ -31,11 +31,14 @@ std::string duration_text(std::optional<int64_t> seconds) {
 }
 
 std::string next_step(const Entry& e) {
+  // Both would write the same tables (E0303): that comes before any paperwork.
+  if (e.stage == "production" && e.legacy->enabled)
+    return "disable `" + e.legacy->name + "` (`enabled = false`): `" + e.replaced_by +
+           "` already writes its tables in production";
   if (!e.missing.empty()) return fmt::format("fill in {} in the inventory", fmt::join(e.missing, ", "));
   if (e.replaced_by.empty()) return "write a workflow with `replaces = " + e.legacy->name + "` at stage model";
   if (e.stage == "model") return "move `" + e.replaced_by + "` to stage mirror and compare outputs";
   if (e.stage == "mirror") return "run `flowc cutover " + e.replaced_by + "` until every item holds";
-  if (e.legacy->enabled) return "disable the legacy job: production already writes its tables";
   return "done: migrated to production";
 }
 

@@ -77,3 +77,15 @@ TEST_CASE("inventory and cutover apply one rule: a job without `enabled` is not 
   CHECK(entries[0].next_step == "run `flowc cutover w` until every item holds");
   CHECK(cli::static_items(with_enabled->model, model::WorkflowId{0}, plan::Plan{})[0].ok);
 }
+
+TEST_CASE("inventory: a production workflow beside an enabled legacy job says to disable it first") {
+  // E0303: both write dash.kpi. Fields still missing come after that.
+  std::string text = project_text("production", "  enabled   = true\n");
+  text.replace(text.find("  runtime   = 5m\n"), 16, "");
+  auto c = compile(text);
+  std::vector<inventory::Entry> entries = inventory::build(c->model);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].missing == std::vector<std::string>{"runtime"});
+  CHECK(entries[0].next_step ==
+        "disable `old` (`enabled = false`): `w` already writes its tables in production");
+}
