@@ -1,10 +1,12 @@
 // `flowc inventory` (cli.md): what it lists as missing and the next step it
-// gives, agreeing with `flowc cutover`.
+// gives, agreeing with `flowc cutover`; its human, markdown and JSON forms
+// on values that could break them (line breaks, backticks, `|`).
 #include "compiler/inventory/inventory.h"
 
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "cli/cutover_checklist.h"
@@ -88,4 +90,37 @@ TEST_CASE("inventory: a production workflow beside an enabled legacy job says to
   CHECK(entries[0].missing == std::vector<std::string>{"runtime"});
   CHECK(entries[0].next_step ==
         "disable `old` (`enabled = false`): `w` already writes its tables in production");
+}
+
+TEST_CASE("inventory --format markdown: a command with backticks and pipes stays one code span") {
+  auto c = compile(R"(legacy old {
+  schedule = cron("0 7 * * *")
+  command  = "echo `date` | tee a|b"
+}
+
+legacy ticks {
+  command = "`whoami`"
+}
+)");
+  std::ostringstream out;
+  inventory::render_markdown(inventory::build(c->model), out);
+  CHECK(contains(out.str(), "| old | `0 7 * * *` | ``echo `date` \\| tee a\\|b`` | — |"));
+  CHECK(contains(out.str(), "| ticks | — | `` `whoami` `` | — |"));
+}
+
+TEST_CASE("inventory: a line break in a value continues in the value column") {
+  auto c = compile(R"(legacy old {
+  schedule = cron("0 7 * * *")
+  symptoms = "the dashboard is stale\nthe deck is empty"
+}
+)");
+  std::ostringstream out;
+  inventory::render_human(inventory::build(c->model), out);
+  CHECK(contains(out.str(),
+                 "  symptoms     the dashboard is stale\n"
+                 "               the deck is empty\n"
+                 "  rollback     -\n"));
+  std::ostringstream markdown;
+  inventory::render_markdown(inventory::build(c->model), markdown);
+  CHECK(contains(markdown.str(), "| the dashboard is stale the deck is empty |"));
 }
