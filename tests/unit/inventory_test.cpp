@@ -92,6 +92,17 @@ TEST_CASE("inventory: a production workflow beside an enabled legacy job says to
         "disable `old` (`enabled = false`): `w` already writes its tables in production");
 }
 
+TEST_CASE("inventory --format json: no replacing workflow is null, not a string") {
+  auto c = compile(R"(legacy old {
+  schedule = cron("0 7 * * *")
+}
+)");
+  std::ostringstream out;
+  inventory::render_json(inventory::build(c->model), out);
+  CHECK(contains(out.str(), "\"replaced_by\": null,\n    \"stage\": null,\n"));
+  CHECK(contains(out.str(), "\"runtime_seconds\": null,\n"));
+}
+
 TEST_CASE("inventory --format markdown: a command with backticks and pipes stays one code span") {
   auto c = compile(R"(legacy old {
   schedule = cron("0 7 * * *")
