@@ -30,14 +30,16 @@ struct MirrorRun {
 };
 
 /// The items read from the project: the legacy job documented (nothing
-/// missing in the inventory) and disableable, error-level expectations on
-/// every published output, a failure route with an owner, every retrying
-/// task idempotent, a rollback written.
+/// missing in the inventory) and disableable, every table it writes written
+/// by the workflow, error-level expectations on every published output, a
+/// failure route with an owner, every retrying task idempotent, a rollback
+/// written.
 std::vector<CutoverItem> static_items(const model::Model& model, model::WorkflowId workflow,
                                       const plan::Plan& plan);
 
 /// The runs item: the latest `needed` mirror runs by ds (`runs`, newest ds
-/// first, one per ds) all succeeded with parity passing.
+/// first, one per ds) all succeeded with parity passing on at least one
+/// table.
 CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed);
 
 }  // namespace flowc::cli
