@@ -129,6 +129,9 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
   auto again = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
   INFO(again.output);
   CHECK(again.exit_code == 0);
+  // The example's export of a mirror run leaves production's file alone.
+  CHECK(fs::exists(fs::path(project) / "exports" / "mirror" / ("kpi_daily_" + day(0) + ".csv")));
+  CHECK_FALSE(fs::exists(fs::path(project) / "exports" / ("kpi_daily_" + day(0) + ".csv")));
 
   // The cutover made: the checklist says so instead of what to do next.
   set_line(project + "/legacy.flow", "  enabled   = true\n", "  enabled   = false\n");
@@ -138,6 +141,8 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
   CHECK(done.exit_code == 0);
   CHECK(contains(done.output, "\ncutover done: `daily_kpi` runs in production and `kpi_cron` is disabled\n"));
   CHECK_FALSE(contains(done.output, "ready for cutover"));
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", day(0)}, env).exit_code == 0);
+  CHECK(fs::exists(fs::path(project) / "exports" / ("kpi_daily_" + day(0) + ".csv")));
 }
 
 namespace {
