@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "compiler/inventory/inventory.h"
+#include "compiler/lower/impact.h"
 #include "runtime/parity/parity.h"
 
 namespace flowc::cli {
@@ -22,19 +24,6 @@ std::string plural(size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-/// Whether the `legacy NAME { ... }` block of the project writes `enabled`.
-bool writes_enabled(const std::vector<syntax::SyntaxTree>& trees, const std::string& legacy) {
-  for (const syntax::SyntaxTree& tree : trees)
-    for (const syntax::Block& block : tree.blocks) {
-      if (block.kind != syntax::BlockKind::Legacy || block.name.text != legacy) continue;
-      for (syntax::MemberId id : block.members) {
-        const syntax::Member& member = tree.member(id);
-        if (member.kind == syntax::MemberKind::Attribute && member.name.text == "enabled") return true;
-      }
-    }
-  return false;
-}
-
 /// The name a table will have in production: a mirror run's plan names its
 /// `<schema>__mirror` copy.
 std::string production_name(const plan::Plan& plan, const plan::TableName& table) {
@@ -45,25 +34,21 @@ std::string production_name(const plan::Plan& plan, const plan::TableName& table
   return out.dotted();
 }
 
-CutoverItem legacy_item(const model::Model& model, const model::Workflow& wf,
-                        const std::vector<syntax::SyntaxTree>& trees) {
+CutoverItem legacy_item(const model::Model& model, const model::Workflow& wf) {
   CutoverItem item{"legacy job documented and disableable", false, ""};
   if (!wf.replaces.valid()) {
     item.reason = "workflow `" + wf.name + "` replaces no legacy job: add `replaces = <legacy job>`";
     return item;
   }
   const model::Legacy& legacy = model.legacies[wf.replaces.index];
+  // What the inventory lists as missing, so the two never disagree; the
+  // rollback has an item of its own.
   std::vector<std::string> missing;
-  if (legacy.owner.empty()) missing.push_back("`owner`");
-  if (legacy.schedule.empty()) missing.push_back("`schedule`");
-  if (legacy.command.empty()) missing.push_back("`command`");
-  if (legacy.writes.empty()) missing.push_back("`writes`");
-  if (legacy.consumers.empty()) missing.push_back("`consumers`");
-  bool disableable = writes_enabled(trees, legacy.name);
-  if (!disableable) missing.push_back("`enabled`");
+  for (const std::string& field : inventory::missing_fields(legacy))
+    if (field != "rollback") missing.push_back("`" + field + "`");
   if (!missing.empty()) {
     item.reason = fmt::format("legacy job `{}` lacks {}", legacy.name, and_list(missing));
-    if (!disableable) item.reason += " (write `enabled = true`, so that the cutover sets it to false)";
+    if (!legacy.enabled_written) item.reason += " (write `enabled = true`, so that the cutover sets it to false)";
     return item;
   }
   item.ok = true;
@@ -138,6 +123,38 @@ CutoverItem idempotence_item(const plan::Plan& plan) {
   return item;
 }
 
+/// After the cutover the workflow is all that refreshes the legacy job's
+/// tables: one it does not write would silently go stale.
+CutoverItem writes_item(const model::Model& model, const model::Workflow& wf) {
+  CutoverItem item{"every table the legacy job writes is written by the workflow", false, ""};
+  if (!wf.replaces.valid()) {
+    item.reason = "no legacy job (`replaces`)";
+    return item;
+  }
+  const model::Legacy& legacy = model.legacies[wf.replaces.index];
+  if (legacy.writes.empty()) {
+    item.reason = "legacy job `" + legacy.name + "` has no `writes`: list the tables it writes";
+    return item;
+  }
+  std::vector<std::string> orphaned, covered;
+  for (const std::string& table : legacy.writes) {
+    auto writer = std::find_if(wf.nodes.begin(), wf.nodes.end(), [&](model::TaskId id) {
+      return model.node(id).kind != model::NodeKind::Source &&
+             lower::mentions_any(model, {table}, {lower::node_table_key(model, id)});
+    });
+    if (writer == wf.nodes.end()) orphaned.push_back(table);
+    else covered.push_back(fmt::format("{} by `{}`", table, model.node(*writer).name));
+  }
+  if (!orphaned.empty()) {
+    item.reason = fmt::format("no task of `{}` writes {}: after the cutover nothing would refresh {}",
+                              wf.name, and_list(orphaned), orphaned.size() == 1 ? "it" : "them");
+    return item;
+  }
+  item.ok = true;
+  item.reason = and_list(covered);
+  return item;
+}
+
 CutoverItem rollback_item(const model::Model& model, const model::Workflow& wf) {
   CutoverItem item{"rollback written", false, ""};
   if (!wf.replaces.valid()) {
@@ -157,22 +174,25 @@ CutoverItem rollback_item(const model::Model& model, const model::Workflow& wf) 
 }  // namespace
 
 std::vector<CutoverItem> static_items(const model::Model& model, model::WorkflowId workflow,
-                                      const std::vector<syntax::SyntaxTree>& trees, const plan::Plan& plan) {
+                                      const plan::Plan& plan) {
   const model::Workflow& wf = model.workflow(workflow);
-  return {legacy_item(model, wf, trees), expectations_item(plan), route_item(plan), idempotence_item(plan),
-          rollback_item(model, wf)};
+  return {legacy_item(model, wf), writes_item(model, wf), expectations_item(plan),
+          route_item(plan),       idempotence_item(plan),   rollback_item(model, wf)};
 }
 
 CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
   CutoverItem item{fmt::format("{} clean mirror runs", needed), false, ""};
   // Clean: succeeded, and a parity report that passed (a run that failed
-  // parity is also recorded as failed; the report says why).
+  // parity is also recorded as failed; the report says why) on at least one
+  // table: a run that compared nothing proves nothing about the outputs.
   auto problem = [](const MirrorRun& run) -> std::string {
     std::optional<runtime::parity::ParityReport> report;
     if (run.parity) report = runtime::parity::from_json(*run.parity);
     if (report && !report->ok) return "parity failed: " + report->mismatch_summary();
     if (run.status != "succeeded") return run.status;
     if (!report) return "no parity report";
+    if (report->tables.empty())
+      return "nothing compared (no output of the run is a table that `" + report->legacy_job + "` writes)";
     return "";
   };
   size_t clean = 0;

@@ -11,7 +11,6 @@
 
 #include "compiler/model/model.h"
 #include "compiler/plan/plan.h"
-#include "compiler/syntax/tree.h"
 
 namespace flowc::cli {
 
@@ -30,16 +29,17 @@ struct MirrorRun {
   std::optional<std::string> parity;  // runs.parity (JSON), when compared
 };
 
-/// The items read from the project: the legacy job documented and
-/// disableable, error-level expectations on every published output, a
+/// The items read from the project: the legacy job documented (nothing
+/// missing in the inventory) and disableable, every table it writes written
+/// by the workflow, error-level expectations on every published output, a
 /// failure route with an owner, every retrying task idempotent, a rollback
-/// written. `trees` are the project's syntax trees (whether `enabled` is
-/// written at all is a fact of the text, not of the model's default).
+/// written.
 std::vector<CutoverItem> static_items(const model::Model& model, model::WorkflowId workflow,
-                                      const std::vector<syntax::SyntaxTree>& trees, const plan::Plan& plan);
+                                      const plan::Plan& plan);
 
 /// The runs item: the latest `needed` mirror runs by ds (`runs`, newest ds
-/// first, one per ds) all succeeded with parity passing.
+/// first, one per ds) all succeeded with parity passing on at least one
+/// table.
 CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed);
 
 }  // namespace flowc::cli

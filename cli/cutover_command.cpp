@@ -63,7 +63,12 @@ std::string human(const plan::Plan& plan, const std::vector<CutoverItem>& items,
     out += fmt::format("  {} {}: {}\n", mark(item.ok), item.name, item.reason);
     failing += item.ok ? 0 : 1;
   }
-  if (failing == 0) {
+  if (plan.stage == plan::Stage::Production) {
+    // The project checked, so a legacy job it replaces is disabled (E0303).
+    std::string legacy = plan.replaces ? " and `" + plan.replaces->name + "` is disabled" : "";
+    out += fmt::format("\ncutover done: `{}` runs in production{}", plan.workflow, legacy);
+    out += failing == 0 ? "\n" : fmt::format(" ({} of {} items fail)\n", failing, items.size());
+  } else if (failing == 0) {
     std::string legacy =
         plan.replaces ? "disable `" + plan.replaces->name + "` (`enabled = false`), then " : "";
     out += "\nready for cutover: " + legacy + "set `stage = production`\n";
@@ -111,7 +116,7 @@ int run_cutover(const CutoverOptions& options) {
     return kExitUsage;
   }
   plan::Plan plan = lower::lower(c.model, workflow, lowering, c.sources);
-  std::vector<CutoverItem> items = static_items(c.model, workflow, c.trees, plan);
+  std::vector<CutoverItem> items = static_items(c.model, workflow, plan);
 
   std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn, ""});
   if (!db) return kExitUsage;

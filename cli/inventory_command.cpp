@@ -54,10 +54,18 @@ int import_crontab(const InventoryOptions& options) {
     print_error(options.import_file + ": no cron jobs found");
     return kExitFailed;
   }
+  // The names a job may not take are the language's own: the standard
+  // library checked alone gives them.
+  std::vector<project::LoadError> load_errors;
+  std::unique_ptr<project::Compilation> language =
+      project::compile(project::ProjectFiles{".", {}}, project::default_stdlib_dir(), load_errors);
+  for (const project::LoadError& e : load_errors) print_error(e.path + ": " + e.message);
+  if (!load_errors.empty()) return kExitUsage;
+  auto reserved = [&](std::string_view name) { return check::is_language_name(language->model, name); };
   // A pipe's path (/dev/fd/63) means nothing in a rollback note.
   struct stat st {};
   bool regular = ::stat(options.import_file.c_str(), &st) == 0 && S_ISREG(st.st_mode);
-  std::cout << cron::legacy_blocks(crontab, regular ? options.import_file : "-") << std::flush;
+  std::cout << cron::legacy_blocks(crontab, regular ? options.import_file : "-", reserved) << std::flush;
   if (!std::cout) return kExitUsage;  // main() says why the blocks were not written
   std::cerr << "imported " << crontab.jobs.size() << (crontab.jobs.size() == 1 ? " job" : " jobs")
             << "; fill in the TODO fields, then run `flowc inventory`\n";

@@ -272,6 +272,7 @@ void Checker::check_legacy(uint32_t index) {
   legacy.rollback = string_value(rollback);
   if (TermId enabled = attr_term(s, attrs, "enabled"); enabled.valid() && term(enabled).kind == Kind::Bool) {
     legacy.enabled = term(enabled).int_value != 0;
+    legacy.enabled_written = true;
     site.enabled = attr(s, attrs, "enabled")->range;
   }
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/diagnostics/diagnostic.h"
@@ -33,5 +34,11 @@ struct CheckInput {
 
 /// Resolves, type-checks and applies §5 to the project.
 model::Model check(const CheckInput& input, DiagnosticEngine& diagnostics);
+
+/// Whether a top-level declaration may not be called `name`: a keyword, a
+/// standard-library function (E0102), or an enum value (a reference by that
+/// name would read as the value). `model` is any model checked with the
+/// standard library; only its standard-library symbols are read.
+bool is_language_name(const model::Model& model, std::string_view name);
 
 }  // namespace flowc::check

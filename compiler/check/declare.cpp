@@ -3,9 +3,12 @@
 // tasks and params are scoped to their workflow. Duplicates are E0102 with a
 // note at the first definition; the duplicate itself is then skipped so its
 // contents cause no cascade.
+#include <algorithm>
 #include <string>
 
+#include "compiler/check/check.h"
 #include "compiler/check/checker.h"
+#include "compiler/syntax/parse.h"
 
 namespace flowc::check {
 
@@ -32,6 +35,14 @@ std::string_view symbol_kind_word(model::SymbolKind kind) {
 }
 
 }  // namespace
+
+bool is_language_name(const model::Model& model, std::string_view name) {
+  if (syntax::is_keyword(name)) return true;
+  return std::any_of(model.symbols.begin(), model.symbols.end(), [&](const model::Symbol& sym) {
+    return sym.in_stdlib && sym.name == name &&
+           (sym.kind == model::SymbolKind::Function || sym.kind == model::SymbolKind::EnumValue);
+  });
+}
 
 void Checker::declare_builtins() {
   for (uint32_t k = 0; k < attribute_symbols.size(); ++k) {

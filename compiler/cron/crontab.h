@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/cron/job_name.h"
+
 namespace flowc::cron {
 
 /// One job line of a crontab.
@@ -51,13 +53,16 @@ struct Crontab {
 Crontab parse_crontab(std::string_view text);
 
 /// The `.flow` text of one `legacy` block per job: schedule and command filled
-/// in, a name derived from the command (unique within the output), and every
+/// in, a name derived from the command (unique within the output, never one
+/// `reserved` holds), and every
 /// field the inventory still needs (owner, reads, writes, runtime, consumers,
 /// symptoms, rollback) present with a `# TODO` comment. The output checks
 /// clean with `flowc check` (W0405 aside) and is already formatted. A
-/// `CRON_TZ=Zone` line above a job becomes `cron("...", tz = "Zone")`.
+/// `CRON_TZ=Zone` line above a job becomes `cron("...", tz = "Zone")`. A job
+/// that repeats an earlier line (same schedule, time zone, command and stdin)
+/// gets a `# TODO:` naming that line: cron runs it twice.
 /// `source_name` (the crontab's path, or "" / "-" for stdin) appears only in
 /// the suggested rollback. Deterministic: no dates, no host names.
-std::string legacy_blocks(const Crontab& crontab, std::string_view source_name);
+std::string legacy_blocks(const Crontab& crontab, std::string_view source_name, const IsReservedName& reserved);
 
 }  // namespace flowc::cron

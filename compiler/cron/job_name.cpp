@@ -13,17 +13,6 @@ namespace {
 
 using Words = std::vector<std::string>;
 
-/// Keywords (language.md §2) and names the standard library and enum values
-/// already use: a legacy job with one of these names would clash or confuse.
-constexpr std::array<std::string_view, 56> kReserved = {
-    "project", "target", "environment", "route", "legacy", "workflow", "source", "task", "param", "fn",
-    "extern", "expect", "else", "warn", "fail", "as", "change", "and", "or", "not", "in", "true", "false",
-    "self",
-    // standard library functions and enum values of language.md
-    "cron", "env", "file", "command", "webhook", "jsonl", "stderr", "alert", "retry", "exponential",
-    "row_count", "freshness", "sql", "unique", "not_null", "min", "max", "sum", "avg", "merge", "replace",
-    "append", "none", "model", "mirror", "production", "info", "low", "medium", "high", "critical", "any"};
-
 constexpr std::array<std::string_view, 17> kScriptExtensions = {
     "sql", "py", "sh", "bash", "zsh", "ksh", "pl", "pm", "rb", "js", "mjs", "ts", "php", "r", "jar", "lua", "awk"};
 
@@ -253,9 +242,9 @@ std::string sanitize(std::string_view raw) {
 
 }  // namespace
 
-std::string job_name(std::string_view command) {
+std::string job_name(std::string_view command, const IsReservedName& reserved) {
   std::string name = sanitize(raw_name_of(command, 0));
-  if (contains(kReserved, name)) name += "_job";
+  if (reserved(name)) name += "_job";
   return name;
 }
 

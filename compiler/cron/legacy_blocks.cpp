@@ -10,6 +10,7 @@
 // output checks clean except for one W0405 per job (owner, writes, consumers,
 // rollback), and `flowc inventory` lists every field still missing.
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "compiler/cron/cron.h"
@@ -84,13 +85,25 @@ std::string unique_name(const std::string& name, std::set<std::string>& used) {
   return candidate;
 }
 
+/// An earlier job of the crontab that the job repeats.
+struct Repeated {
+  uint32_t line = 0;
+  std::string name;
+};
+
+/// Whether two jobs run the same thing at the same times: cron runs both.
+bool same_run(const Crontab& crontab, const CrontabJob& a, const CrontabJob& b) {
+  return a.schedule == b.schedule && a.command == b.command && a.input == b.input &&
+         lookup(environment_at(crontab, a.line), "CRON_TZ") == lookup(environment_at(crontab, b.line), "CRON_TZ");
+}
+
 struct Todo {
   std::string attribute;  // `owner     = "team"`
   std::string hint;       // what to fill in
 };
 
 void print_block(const Crontab& crontab, const CrontabJob& job, const std::string& name,
-                 std::string_view source_name, std::string& out) {
+                 const std::optional<Repeated>& repeats, std::string_view source_name, std::string& out) {
   const auto env = environment_at(crontab, job.line);
 
   if (!job.comment.empty()) {
@@ -117,6 +130,11 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
     // A command task has no stdin: the migration must put this text elsewhere.
     out += "  # TODO: cron fed the rest of the line, after an unescaped `%`, to the command's stdin: \"" +
            escape(*job.input) + "\"\n";
+  }
+  if (repeats) {
+    // Most likely a line pasted twice; the import keeps both, as cron runs both.
+    out += "  # TODO: the same command as line " + std::to_string(repeats->line) + " (`" + repeats->name +
+           "`), on the same schedule: cron runs it twice; confirm this duplicate schedule, or delete one line\n";
   }
   std::string shown;
   for (const auto& [variable, value] : env) {
@@ -152,12 +170,19 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
 
 }  // namespace
 
-std::string legacy_blocks(const Crontab& crontab, std::string_view source_name) {
+std::string legacy_blocks(const Crontab& crontab, std::string_view source_name, const IsReservedName& reserved) {
   std::string out;
   std::set<std::string> used;
-  for (const CrontabJob& job : crontab.jobs) {
+  std::vector<std::string> names;  // by job
+  for (size_t i = 0; i < crontab.jobs.size(); ++i) {
+    const CrontabJob& job = crontab.jobs[i];
+    names.push_back(unique_name(job_name(job.command, reserved), used));
+    std::optional<Repeated> repeats;
+    for (size_t earlier = 0; earlier < i && !repeats; ++earlier) {
+      if (same_run(crontab, crontab.jobs[earlier], job)) repeats = Repeated{crontab.jobs[earlier].line, names[earlier]};
+    }
     if (!out.empty()) out += '\n';
-    print_block(crontab, job, unique_name(job_name(job.command), used), source_name, out);
+    print_block(crontab, job, names.back(), repeats, source_name, out);
   }
   return out;
 }

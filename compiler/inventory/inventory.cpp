@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace flowc::inventory {
 
 namespace {
@@ -31,15 +33,52 @@ std::string duration_text(std::optional<int64_t> seconds) {
 }
 
 std::string next_step(const Entry& e) {
+  // Both would write the same tables (E0303): that comes before any paperwork.
+  if (e.stage == "production" && e.legacy->enabled)
+    return "disable `" + e.legacy->name + "` (`enabled = false`): `" + e.replaced_by +
+           "` already writes its tables in production";
   if (!e.missing.empty()) return fmt::format("fill in {} in the inventory", fmt::join(e.missing, ", "));
   if (e.replaced_by.empty()) return "write a workflow with `replaces = " + e.legacy->name + "` at stage model";
   if (e.stage == "model") return "move `" + e.replaced_by + "` to stage mirror and compare outputs";
   if (e.stage == "mirror") return "run `flowc cutover " + e.replaced_by + "` until every item holds";
-  if (e.legacy->enabled) return "disable the legacy job: production already writes its tables";
   return "done: migrated to production";
 }
 
+/// `text` as a CommonMark code span: fenced by one backtick more than its
+/// longest run of backticks (a single one would end the span early), with
+/// a space inside each fence when a backtick or space would touch it (one
+/// such space on each side is stripped when the span is read).
+std::string code_span(const std::string& text) {
+  size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  std::string fence(longest + 1, '`');
+  bool pad = text.front() == '`' || text.back() == '`' || (text.front() == ' ' && text.back() == ' ');
+  std::string space = pad ? " " : "";
+  return fence + space + text + space + fence;
+}
+
 }  // namespace
+
+std::vector<std::string> missing_fields(const model::Legacy& legacy) {
+  std::vector<std::string> missing;
+  auto need = [&](bool present, const char* field) {
+    if (!present) missing.emplace_back(field);
+  };
+  need(!legacy.schedule.empty(), "schedule");
+  need(!legacy.command.empty(), "command");
+  need(!legacy.owner.empty(), "owner");
+  need(!legacy.reads.empty(), "reads");
+  need(!legacy.writes.empty(), "writes");
+  need(legacy.runtime_seconds.has_value(), "runtime");
+  need(!legacy.consumers.empty(), "consumers");
+  need(!legacy.symptoms.empty(), "symptoms");
+  need(!legacy.rollback.empty(), "rollback");
+  need(legacy.enabled_written, "enabled");
+  return missing;
+}
 
 std::vector<Entry> build(const model::Model& model) {
   std::vector<Entry> entries;
@@ -51,18 +90,7 @@ std::vector<Entry> build(const model::Model& model) {
       e.replaced_by = w.name;
       e.stage = stage_name(w.stage);
     }
-    auto need = [&](bool present, const char* field) {
-      if (!present) e.missing.emplace_back(field);
-    };
-    need(!legacy.schedule.empty(), "schedule");
-    need(!legacy.command.empty(), "command");
-    need(!legacy.owner.empty(), "owner");
-    need(!legacy.reads.empty(), "reads");
-    need(!legacy.writes.empty(), "writes");
-    need(legacy.runtime_seconds.has_value(), "runtime");
-    need(!legacy.consumers.empty(), "consumers");
-    need(!legacy.symptoms.empty(), "symptoms");
-    need(!legacy.rollback.empty(), "rollback");
+    e.missing = missing_fields(legacy);
     e.next_step = next_step(e);
     entries.push_back(std::move(e));
   }
@@ -78,24 +106,31 @@ void render_human(const std::vector<Entry>& entries, std::ostream& out) {
   auto list = [](const std::vector<std::string>& v) {
     return v.empty() ? std::string("-") : fmt::format("{}", fmt::join(v, ", "));
   };
+  // A value's own line breaks continue in the value column, so that the
+  // labels stay one column and the next field is not read as part of it.
+  auto field = [&](std::string_view label, const std::string& value) {
+    std::string text;
+    for (char c : value) text += c == '\n' ? std::string("\n") + std::string(15, ' ') : std::string(1, c);
+    out << fmt::format("  {:<13}{}\n", label, text);
+  };
   for (size_t i = 0; i < entries.size(); ++i) {
     const Entry& e = entries[i];
     const model::Legacy& l = *e.legacy;
     if (i) out << "\n";
     out << fmt::format("legacy {}{}\n", l.name, l.enabled ? "" : " (disabled)");
-    out << fmt::format("  schedule     {}\n", or_dash(l.schedule));
-    out << fmt::format("  command      {}\n", or_dash(l.command));
-    out << fmt::format("  owner        {}\n", or_dash(l.owner));
-    out << fmt::format("  reads        {}\n", list(l.reads));
-    out << fmt::format("  writes       {}\n", list(l.writes));
-    out << fmt::format("  runtime      {}\n", or_dash(duration_text(l.runtime_seconds)));
-    out << fmt::format("  consumers    {}\n", list(l.consumers));
-    out << fmt::format("  symptoms     {}\n", or_dash(l.symptoms));
-    out << fmt::format("  rollback     {}\n", or_dash(l.rollback));
-    out << fmt::format("  replaced by  {}\n",
-                       e.replaced_by.empty() ? std::string("-") : fmt::format("{} (stage {})", e.replaced_by, e.stage));
-    out << fmt::format("  missing      {}\n", list(e.missing));
-    out << fmt::format("  next step    {}\n", e.next_step);
+    field("schedule", or_dash(l.schedule));
+    field("command", or_dash(l.command));
+    field("owner", or_dash(l.owner));
+    field("reads", list(l.reads));
+    field("writes", list(l.writes));
+    field("runtime", or_dash(duration_text(l.runtime_seconds)));
+    field("consumers", list(l.consumers));
+    field("symptoms", or_dash(l.symptoms));
+    field("rollback", or_dash(l.rollback));
+    field("replaced by",
+          e.replaced_by.empty() ? std::string("-") : fmt::format("{} (stage {})", e.replaced_by, e.stage));
+    field("missing", list(e.missing));
+    field("next step", e.next_step);
   }
 }
 
@@ -135,13 +170,14 @@ void render_markdown(const std::vector<Entry>& entries, std::ostream& out) {
     return escaped.empty() ? std::string("—") : escaped;
   };
   auto list = [&](const std::vector<std::string>& v) { return cell(fmt::format("{}", fmt::join(v, ", "))); };
+  auto code = [&](const std::string& s) { return s.empty() ? cell(s) : cell(code_span(s)); };
   out << "| job | schedule | command | owner | reads | writes | runtime | consumers | symptoms | rollback | "
          "replaced by | stage | missing |\n";
   out << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const Entry& e : entries) {
     const model::Legacy& l = *e.legacy;
-    out << fmt::format("| {}{} | `{}` | `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(l.name),
-                       l.enabled ? "" : " (disabled)", cell(l.schedule), cell(l.command), cell(l.owner), list(l.reads),
+    out << fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(l.name),
+                       l.enabled ? "" : " (disabled)", code(l.schedule), code(l.command), cell(l.owner), list(l.reads),
                        list(l.writes), cell(duration_text(l.runtime_seconds)), list(l.consumers), cell(l.symptoms),
                        cell(l.rollback), cell(e.replaced_by), cell(e.stage), list(e.missing));
   }

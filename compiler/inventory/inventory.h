@@ -15,9 +15,16 @@ struct Entry {
   const model::Legacy* legacy = nullptr;
   std::string replaced_by;           // workflow name, or "" when none yet
   std::string stage;                 // "model" | "mirror" | "production" | "" (not replaced)
-  std::vector<std::string> missing;  // inventory fields still empty, in a fixed order
+  std::vector<std::string> missing;  // missing_fields()
   std::string next_step;             // one sentence: what to do next with this job
 };
+
+/// The fields `legacy` still lacks before it can be migrated, in a fixed
+/// order: schedule, command, owner, reads, writes, runtime, consumers,
+/// symptoms, rollback, and `enabled` when the block does not write it (the
+/// cutover switches the job off by setting it to false). The one rule of
+/// "documented" that the inventory and `flowc cutover` both apply.
+std::vector<std::string> missing_fields(const model::Legacy& legacy);
 
 /// The inventory of `model`, legacy jobs in declaration order.
 std::vector<Entry> build(const model::Model& model);

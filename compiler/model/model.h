@@ -267,6 +267,7 @@ struct Legacy {
   std::optional<int64_t> runtime_seconds;
   std::string symptoms, rollback;
   bool enabled = true;
+  bool enabled_written = false;       // the block says `enabled = ...`: the cutover can switch it off
   WorkflowId replaced_by;             // the workflow whose `replaces` names it
   SourceRange range;
 };

@@ -66,4 +66,11 @@ SyntaxTree parse(const SourceBuffer& buffer, FileId file, DiagnosticEngine& diag
   return tree;
 }
 
+bool is_keyword(std::string_view word) {
+  // The grammar's own `keyword` rule, so this list cannot drift from what
+  // the parser refuses as a name. Plain rules throw nothing.
+  pegtl::memory_input<> input(word.data(), word.size(), "");
+  return pegtl::parse<pegtl::seq<g::keyword, pegtl::eof>>(input);
+}
+
 }  // namespace flowc::syntax

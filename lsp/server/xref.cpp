@@ -2,8 +2,8 @@
 // the cursor (OccurrenceIndex) and follow the model's references, across
 // files (`.sql` files included) and into the standard library.
 #include <algorithm>
-#include <array>
 
+#include "compiler/syntax/parse.h"
 #include "lsp/server/features.h"
 
 namespace flowc::lsp {
@@ -11,11 +11,6 @@ namespace flowc::lsp {
 namespace {
 
 using model::SymbolKind;
-
-constexpr std::array<std::string_view, 24> kKeywords = {
-    "project", "target", "environment", "route",  "legacy", "workflow", "source", "task",
-    "param",   "fn",     "extern",      "expect", "else",   "warn",     "fail",   "as",
-    "change",  "and",    "or",          "not",    "in",     "true",     "false",  "self"};
 
 /// The range of the name itself within a use: a qualified use such as
 /// `daily_kpi.orders` may be recorded as a whole. std::nullopt when the text
@@ -74,7 +69,7 @@ bool collides(const model::Model& m, const model::Symbol& sym, const std::string
 }  // namespace
 
 bool is_keyword(std::string_view word) {
-  return std::find(kKeywords.begin(), kKeywords.end(), word) != kKeywords.end();
+  return syntax::is_keyword(word);
 }
 
 bool is_identifier(std::string_view word) {

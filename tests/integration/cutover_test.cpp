@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/cutover_checklist.h"
+#include "runtime/parity/parity.h"
 #include "tests/integration/run_support.h"
 
 namespace fs = std::filesystem;
@@ -57,6 +58,17 @@ std::string example_project(const std::string& dsn) {
   return project.string();
 }
 
+/// Replaces the first `from` in the file at `path` with `to`.
+void set_line(const std::string& path, const std::string& from, const std::string& to) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string content = text.str();
+  REQUIRE(contains(content, from));
+  content.replace(content.find(from), from.size(), to);
+  std::ofstream(path) << content;
+}
+
 }  // namespace
 
 TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs exist, and after a mismatch") {
@@ -75,10 +87,10 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
         "run --ds ...`)");
   // Every static item holds on the example (with its publish expectation).
   for (const char* item :
-       {"legacy job documented and disableable", "error-level expectations", "failure route with an owner",
-        "every retrying task idempotent", "rollback written"})
+       {"legacy job documented and disableable", "every table the legacy job writes", "error-level expectations",
+        "failure route with an owner", "every retrying task idempotent", "rollback written"})
     CHECK(item_line(before.output, item).starts_with("  ✓ "));
-  CHECK(contains(before.output, "not ready for cutover: 1 of 6 items fail"));
+  CHECK(contains(before.output, "not ready for cutover: 1 of 7 items fail"));
 
   for (int back : {3, 2}) REQUIRE(run_flowc(project, {"run", ".", "--ds", day(back)}, env).exit_code == 0);
   auto two = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
@@ -117,6 +129,20 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
   auto again = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
   INFO(again.output);
   CHECK(again.exit_code == 0);
+  // The example's export of a mirror run leaves production's file alone.
+  CHECK(fs::exists(fs::path(project) / "exports" / "mirror" / ("kpi_daily_" + day(0) + ".csv")));
+  CHECK_FALSE(fs::exists(fs::path(project) / "exports" / ("kpi_daily_" + day(0) + ".csv")));
+
+  // The cutover made: the checklist says so instead of what to do next.
+  set_line(project + "/legacy.flow", "  enabled   = true\n", "  enabled   = false\n");
+  set_line(project + "/daily_kpi.flow", "  stage         = mirror  ", "  stage         = production");
+  auto done = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(done.output);
+  CHECK(done.exit_code == 0);
+  CHECK(contains(done.output, "\ncutover done: `daily_kpi` runs in production and `kpi_cron` is disabled\n"));
+  CHECK_FALSE(contains(done.output, "ready for cutover"));
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", day(0)}, env).exit_code == 0);
+  CHECK(fs::exists(fs::path(project) / "exports" / ("kpi_daily_" + day(0) + ".csv")));
 }
 
 namespace {
@@ -173,8 +199,8 @@ TEST_CASE("cutover: each static item is ✗ with its reason on a project that la
   CHECK(w.exit_code == 1);
   CHECK(
       item_line(w.output, "legacy job") ==
-      "  ✗ legacy job documented and disableable: legacy job `old` lacks `owner`, `consumers` and `enabled` "
-      "(write `enabled = true`, so that the cutover sets it to false)");
+      "  ✗ legacy job documented and disableable: legacy job `old` lacks `owner`, `reads`, `runtime`, "
+      "`consumers`, `symptoms` and `enabled` (write `enabled = true`, so that the cutover sets it to false)");
   CHECK(
       item_line(w.output, "expectations") ==
       "  ✗ error-level expectations on every published output: `t` (out.t) publishes without an error-level "
@@ -184,7 +210,7 @@ TEST_CASE("cutover: each static item is ✗ with its reason on a project that la
   CHECK(item_line(w.output, "rollback") ==
         "  ✗ rollback written: legacy job `old` has no `rollback`: write how to bring it back");
   CHECK(item_line(w.output, "idempotent") == "  ✓ every retrying task idempotent: no task retries");
-  CHECK(contains(w.output, "not ready for cutover: 5 of 6 items fail"));
+  CHECK(contains(w.output, "not ready for cutover: 5 of 7 items fail"));
 
   auto v = run_flowc(project, {"cutover", "v", ".", "--state-dsn", dsn});
   INFO(v.output);
@@ -231,21 +257,28 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
   command.kind = flowc::plan::TaskKind::Command;
   command.retry.retries = 1;
   plan.tasks = {append, command};
-  auto items = flowc::cli::static_items(model, flowc::model::WorkflowId{0}, {}, plan);
-  REQUIRE(items.size() == 5);
-  CHECK(items[3].name == "every retrying task idempotent");
-  CHECK_FALSE(items[3].ok);
-  CHECK(items[3].reason ==
+  auto items = flowc::cli::static_items(model, flowc::model::WorkflowId{0}, plan);
+  REQUIRE(items.size() == 6);
+  CHECK(items[4].name == "every retrying task idempotent");
+  CHECK_FALSE(items[4].ok);
+  CHECK(items[4].reason ==
         "`log_events` and `export` retry but may not run twice safely: use an idempotent write mode, declare "
         "`idempotent = true`, or `retry = retry(0)`");
   plan.tasks[0].mode = flowc::plan::WriteMode::Merge;
   plan.tasks[1].idempotent = true;
-  items = flowc::cli::static_items(model, flowc::model::WorkflowId{0}, {}, plan);
-  CHECK(items[3].ok);
-  CHECK(items[3].reason == "2 retrying tasks, all idempotent");
+  items = flowc::cli::static_items(model, flowc::model::WorkflowId{0}, plan);
+  CHECK(items[4].ok);
+  CHECK(items[4].reason == "2 retrying tasks, all idempotent");
 
   using flowc::cli::MirrorRun;
-  const std::string clean = R"({"legacy_job": "j", "ok": true, "tables": []})";
+  flowc::runtime::parity::ParityReport compared{"j", true, {}};
+  flowc::runtime::parity::TableParity table;
+  table.task = "t";
+  table.mirror = "s__mirror.t";
+  table.legacy = "s.t";
+  table.ok = true;
+  compared.tables.push_back(table);
+  const std::string clean = flowc::runtime::parity::to_json(compared);
   std::vector<MirrorRun> runs = {{9, "2026-11-29", "succeeded", clean},
                                  {8, "2026-11-28", "failed", std::nullopt},
                                  {7, "2026-11-27", "succeeded", clean}};
@@ -260,4 +293,30 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
   runs[1].parity = clean;
   CHECK(flowc::cli::runs_item(runs, 3).ok);
   CHECK_FALSE(flowc::cli::runs_item(runs, 4).ok);
+
+  // A run that compared no table (the legacy job's `writes` names no output
+  // of the workflow) is not clean, though it succeeded with parity "ok".
+  runs[1].parity = R"({"legacy_job": "j", "ok": true, "tables": []})";
+  CHECK(flowc::cli::runs_item(runs, 2).reason ==
+        "the mirror run for 2026-11-28 (run 8) is not clean: nothing compared (no output of the run is a table "
+        "that `j` writes); 1 clean run since, 2 needed");
+}
+
+TEST_CASE("cutover: a table the legacy job writes and no task of the workflow writes is named") {
+  std::string text = kIncompleteProject;
+  const std::string writes = "  writes   = [\"out.t\"]\n";
+  REQUIRE(contains(text, writes));
+  text.replace(text.find(writes), writes.size(), "  writes   = [\"OUT.T\", \"out.totals\", \"dash.kpi\"]\n");
+  std::string project = write_project("cutover_writes", {{"p.flow", text}});
+  auto w = run_flowc(project, {"cutover", "w", ".", "--state-dsn", fresh_database("cutover_writes")});
+  INFO(w.output);
+  CHECK(w.exit_code == 1);
+  CHECK(item_line(w.output, "every table the legacy job writes") ==
+        "  ✗ every table the legacy job writes is written by the workflow: no task of `w` writes out.totals and "
+        "dash.kpi: after the cutover nothing would refresh them");
+
+  std::string original = write_project("cutover_writes_ok", {{"p.flow", kIncompleteProject}});
+  auto ok = run_flowc(original, {"cutover", "w", ".", "--state-dsn", fresh_database("cutover_writes_ok")});
+  CHECK(item_line(ok.output, "every table the legacy job writes") ==
+        "  ✓ every table the legacy job writes is written by the workflow: out.t by `t`");
 }

@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "compiler/cron/job_name.h"
@@ -22,11 +24,19 @@ std::string read_data(const std::string& relative) {
   return ss.str();
 }
 
+/// The names a job may not take, as `flowc inventory --import` gets them:
+/// from the standard library checked alone.
+bool reserved(std::string_view name) {
+  static const std::unique_ptr<project::Compilation> language =
+      project::compile_sources({}, std::string(FLOWC_SOURCE_DIR) + "/stdlib/std");
+  return check::is_language_name(language->model, name);
+}
+
 /// The one block legacy_blocks prints for a one-line crontab.
 std::string block_for(std::string_view line) {
   Crontab crontab = parse_crontab(line);
   REQUIRE(crontab.jobs.size() == 1);
-  return legacy_blocks(crontab, "jobs.crontab");
+  return legacy_blocks(crontab, "jobs.crontab", reserved);
 }
 
 bool contains(const std::string& haystack, std::string_view needle) {
@@ -185,42 +195,42 @@ TEST_CASE("an unknown CRON_TZ is a problem with a suggestion") {
   REQUIRE(c.problems.size() == 1);
   CHECK(c.problems[0].line == 1);
   CHECK(c.problems[0].message == "unknown time zone `Europe/Berln` in CRON_TZ (did you mean `Europe/Berlin`?)");
-  CHECK(contains(legacy_blocks(c, "x"), "schedule = cron(\"0 7 * * *\")\n"));
+  CHECK(contains(legacy_blocks(c, "x", reserved), "schedule = cron(\"0 7 * * *\")\n"));
 }
 
 TEST_CASE("a valid CRON_TZ becomes the schedule's time zone for the jobs below it") {
   Crontab c = parse_crontab("0 6 * * * /before.sh\nCRON_TZ=Europe/Berlin\n0 7 * * * /after.sh\n");
-  std::string out = legacy_blocks(c, "x");
+  std::string out = legacy_blocks(c, "x", reserved);
   CHECK(contains(out, "schedule = cron(\"0 6 * * *\")\n"));
   CHECK(contains(out, "schedule = cron(\"0 7 * * *\", tz = \"Europe/Berlin\")\n"));
 }
 
 TEST_CASE("job names come from the script or program the command runs") {
-  CHECK(job_name("psql -f /opt/jobs/refresh_kpi.sql") == "refresh_kpi");
-  CHECK(job_name("/usr/local/bin/backup.sh --full") == "backup");
-  CHECK(job_name("cd /opt/etl && python3 load_orders.py --incremental") == "load_orders");
-  CHECK(job_name("python3 -m etl.jobs.sync_crm") == "sync_crm");
-  CHECK(job_name("/usr/bin/php /var/www/artisan schedule:run") == "artisan");
-  CHECK(job_name("sleep 30; /opt/jobs/Nightly-Rollup.sh > /dev/null 2>&1") == "nightly_rollup");
-  CHECK(job_name("PGOPTIONS='-c x=1' nice -n 10 timeout 2h /opt/jobs/vacuum.sh") == "vacuum");
-  CHECK(job_name("flock -n /tmp/sales.lock /opt/jobs/sales-report.py --format pdf") == "sales_report");
-  CHECK(job_name("flock /tmp/l -c '/opt/jobs/inner.sh'") == "inner");
-  CHECK(job_name("bash -c \"cd /srv && ./deploy_site.sh\"") == "deploy_site");
-  CHECK(job_name("java -jar /opt/etl/ETL-Loader.jar") == "etl_loader");
-  CHECK(job_name(">>/var/log/x.log 2>&1 /opt/jobs/quiet.sh") == "quiet");
-  CHECK(job_name("/opt/jobs/export_invoices.sh %$(date +\\%Y-\\%m)%") == "export_invoices");
-  CHECK(job_name("curl -fsS https://hc-ping.com/abc") == "curl");
-  CHECK(job_name("find /var/tmp -mtime +7 -delete") == "find");
+  CHECK(job_name("psql -f /opt/jobs/refresh_kpi.sql", reserved) == "refresh_kpi");
+  CHECK(job_name("/usr/local/bin/backup.sh --full", reserved) == "backup");
+  CHECK(job_name("cd /opt/etl && python3 load_orders.py --incremental", reserved) == "load_orders");
+  CHECK(job_name("python3 -m etl.jobs.sync_crm", reserved) == "sync_crm");
+  CHECK(job_name("/usr/bin/php /var/www/artisan schedule:run", reserved) == "artisan");
+  CHECK(job_name("sleep 30; /opt/jobs/Nightly-Rollup.sh > /dev/null 2>&1", reserved) == "nightly_rollup");
+  CHECK(job_name("PGOPTIONS='-c x=1' nice -n 10 timeout 2h /opt/jobs/vacuum.sh", reserved) == "vacuum");
+  CHECK(job_name("flock -n /tmp/sales.lock /opt/jobs/sales-report.py --format pdf", reserved) == "sales_report");
+  CHECK(job_name("flock /tmp/l -c '/opt/jobs/inner.sh'", reserved) == "inner");
+  CHECK(job_name("bash -c \"cd /srv && ./deploy_site.sh\"", reserved) == "deploy_site");
+  CHECK(job_name("java -jar /opt/etl/ETL-Loader.jar", reserved) == "etl_loader");
+  CHECK(job_name(">>/var/log/x.log 2>&1 /opt/jobs/quiet.sh", reserved) == "quiet");
+  CHECK(job_name("/opt/jobs/export_invoices.sh %$(date +\\%Y-\\%m)%", reserved) == "export_invoices");
+  CHECK(job_name("curl -fsS https://hc-ping.com/abc", reserved) == "curl");
+  CHECK(job_name("find /var/tmp -mtime +7 -delete", reserved) == "find");
 }
 
 TEST_CASE("job names are valid identifiers and never keywords") {
-  CHECK(job_name("/opt/2fa-rotate.sh") == "job_2fa_rotate");
-  CHECK(job_name("/opt/source.sh") == "source_job");
-  CHECK(job_name("/opt/task.py") == "task_job");
-  CHECK(job_name("psql -f merge.sql") == "merge_job");
-  CHECK(job_name("'  '") == "job");
-  CHECK(job_name("/opt/Über-Sync.sh") == "ber_sync");
-  std::string long_name = job_name("/opt/" + std::string(100, 'a') + ".sh");
+  CHECK(job_name("/opt/2fa-rotate.sh", reserved) == "job_2fa_rotate");
+  CHECK(job_name("/opt/source.sh", reserved) == "source_job");
+  CHECK(job_name("/opt/task.py", reserved) == "task_job");
+  CHECK(job_name("psql -f merge.sql", reserved) == "merge_job");
+  CHECK(job_name("'  '", reserved) == "job");
+  CHECK(job_name("/opt/Über-Sync.sh", reserved) == "ber_sync");
+  std::string long_name = job_name("/opt/" + std::string(100, 'a') + ".sh", reserved);
   CHECK(long_name == std::string(40, 'a'));
 }
 
@@ -229,7 +239,7 @@ TEST_CASE("names are unique within the output") {
       "0 1 * * * /opt/backup.sh --db a\n"
       "0 2 * * * /opt/backup.sh --db b\n"
       "0 3 * * * /srv/backup.py\n");
-  std::string out = legacy_blocks(c, "x");
+  std::string out = legacy_blocks(c, "x", reserved);
   CHECK(contains(out, "legacy backup {\n"));
   CHECK(contains(out, "legacy backup_2 {\n"));
   CHECK(contains(out, "legacy backup_3 {\n"));
@@ -280,18 +290,18 @@ TEST_CASE("the hint sends the user to what lists every missing field") {
 }
 
 TEST_CASE("variables that may hold secrets are named, not printed") {
-  std::string out = legacy_blocks(parse_crontab("PGPASSWORD=hunter2\nSHELL=/bin/bash\n0 1 * * * /x.sh\n"), "x");
+  std::string out = legacy_blocks(parse_crontab("PGPASSWORD=hunter2\nSHELL=/bin/bash\n0 1 * * * /x.sh\n"), "x", reserved);
   CHECK(contains(out, "# note: the crontab sets PGPASSWORD, SHELL=/bin/bash for this job\n"));
   CHECK(!contains(out, "hunter2"));
 }
 
 TEST_CASE("the output is deterministic and has no header") {
   std::string text = read_data("etl-01.crontab");
-  std::string a = legacy_blocks(parse_crontab(text), "etl-01.crontab");
-  std::string b = legacy_blocks(parse_crontab(text), "etl-01.crontab");
+  std::string a = legacy_blocks(parse_crontab(text), "etl-01.crontab", reserved);
+  std::string b = legacy_blocks(parse_crontab(text), "etl-01.crontab", reserved);
   CHECK(a == b);
   CHECK(a.rfind("## ", 0) == 0);  // starts with the first job's doc comment
-  CHECK(legacy_blocks(Crontab{}, "x").empty());
+  CHECK(legacy_blocks(Crontab{}, "x", reserved).empty());
 }
 
 TEST_CASE("the sample crontab etl-01 imports exactly as expected") {
@@ -306,11 +316,11 @@ TEST_CASE("the sample crontab etl-01 imports exactly as expected") {
   CHECK(c.problems[2].message == "expected a job, an environment assignment or a comment");
   // The expected text was reviewed by hand; on an intended change, regenerate
   // it with `flowc inventory --import crontab` and review the diff.
-  CHECK(legacy_blocks(c, "etl-01.crontab") == read_data("etl-01.flow"));
+  CHECK(legacy_blocks(c, "etl-01.crontab", reserved) == read_data("etl-01.flow"));
 }
 
 TEST_CASE("the imported blocks parse, are already formatted and check with only W0405") {
-  std::string text = legacy_blocks(parse_crontab(read_data("etl-01.crontab")), "etl-01.crontab");
+  std::string text = legacy_blocks(parse_crontab(read_data("etl-01.crontab")), "etl-01.crontab", reserved);
   auto compilation = project::compile_sources({{"legacy.flow", text}}, std::string(FLOWC_SOURCE_DIR) + "/stdlib/std");
   REQUIRE(compilation->trees.size() == 1);
   FileId file = *compilation->sources.find("legacy.flow");
@@ -325,4 +335,55 @@ TEST_CASE("the imported blocks parse, are already formatted and check with only 
   }
   CHECK(incomplete == 8);  // one per job: owner, writes, consumers and rollback are still TODO
   CHECK(format::format(compilation->trees[0], compilation->sources.buffer(file)) == text);
+}
+
+TEST_CASE("a job named after any name of the language still checks with only W0405") {
+  // Every standard-library function and enum value, and some keywords: the
+  // names come from the stdlib itself, so a new stdlib function is covered.
+  static const std::unique_ptr<project::Compilation> language =
+      project::compile_sources({}, std::string(FLOWC_SOURCE_DIR) + "/stdlib/std");
+  std::vector<std::string> names = {"task", "legacy", "true", "self", "in"};
+  for (const model::Symbol& sym : language->model.symbols) {
+    if (sym.in_stdlib && (sym.kind == model::SymbolKind::Function || sym.kind == model::SymbolKind::EnumValue))
+      names.push_back(sym.name);
+  }
+  for (const char* name : {"logical_date", "null_rate", "null_count", "fixed", "partition_exists",
+                           "overwrite_partition", "accepted_values", "invalid_count", "distinct_count",
+                           "duplicate_count"}) {
+    CHECK(std::find(names.begin(), names.end(), name) != names.end());
+  }
+  std::string crontab;
+  for (const std::string& name : names) crontab += "0 1 * * * /opt/" + name + ".sh\n";
+  std::string text = legacy_blocks(parse_crontab(crontab), "x", reserved);
+  CHECK(contains(text, "legacy logical_date_job {\n"));
+  CHECK(contains(text, "legacy task_job {\n"));
+  auto compilation = project::compile_sources({{"legacy.flow", text}}, std::string(FLOWC_SOURCE_DIR) + "/stdlib/std");
+  FileId file = *compilation->sources.find("legacy.flow");
+  for (const Diagnostic& d : compilation->diagnostics.diagnostics()) {
+    if (!(d.range.file == file)) continue;
+    CAPTURE(d.message);
+    CHECK(d.code() == "W0405");
+  }
+}
+
+TEST_CASE("a line repeated in the crontab is imported twice, with a TODO naming the first") {
+  std::string out = legacy_blocks(parse_crontab("0 5 * * * /opt/load_orders.py\n"
+                                                "0 5 * * * /opt/load_orders.py\n"
+                                                "0 6 * * * /opt/load_orders.py\n"
+                                                "0 5 * * * /opt/load_orders.py\n"),
+                                  "x", reserved);
+  const std::string todo =
+      "  # TODO: the same command as line 1 (`load_orders`), on the same schedule: cron runs it twice; "
+      "confirm this duplicate schedule, or delete one line\n";
+  CHECK(contains(out, "legacy load_orders_2 {\n  schedule = cron(\"0 5 * * *\")\n"
+                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" + todo));
+  // Another schedule is another job; the fourth line repeats the first too.
+  CHECK(contains(out, "legacy load_orders_3 {\n  schedule = cron(\"0 6 * * *\")\n"
+                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n  # uncomment"));
+  CHECK(contains(out, "legacy load_orders_4 {\n  schedule = cron(\"0 5 * * *\")\n"
+                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" + todo));
+  // A different time zone is not a repeat.
+  std::string zones = legacy_blocks(
+      parse_crontab("0 5 * * * /opt/a.sh\nCRON_TZ=Europe/Berlin\n0 5 * * * /opt/a.sh\n"), "x", reserved);
+  CHECK(!contains(zones, "TODO: the same command"));
 }

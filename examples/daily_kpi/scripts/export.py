@@ -5,6 +5,12 @@ Run by the `refresh_extract` task of daily_kpi.flow:
 
     python3 scripts/export.py --date 2026-11-24 [--table dash.kpi_daily] [--out-dir exports]
 
+A mirror run (FLOW_STAGE=mirror, set by the runtime: docs/tasks.md) writes
+to <out-dir>/mirror/ instead: until the cutover, <out-dir>/kpi_daily_<date>.csv
+is the legacy job's file, which the BI extract reads, and a mirror run must
+not replace it. (The task has no `writes`, so there is no FLOW_OUTPUT to
+follow.)
+
 The connection string is read from the environment (FLOW_TARGET_DSN, set by
 the runtime, else WAREHOUSE_DSN, else libpq's own PG* variables); it is never
 printed. The file is written to a temporary name and renamed, so a retry
@@ -35,7 +41,8 @@ def parse_args(argv):
     parser.add_argument("--table", default="dash.kpi_daily",
                         help="the KPI table to read (default dash.kpi_daily)")
     parser.add_argument("--out-dir", default="exports",
-                        help="directory for kpi_daily_<date>.csv (default exports)")
+                        help="directory for kpi_daily_<date>.csv (default exports; "
+                             "a mirror run writes to its mirror/ subdirectory)")
     args = parser.parse_args(argv)
     if not TABLE_NAME.match(args.table):
         parser.error(f"--table must be a plain [schema.]table name, not {args.table!r}")
@@ -68,6 +75,13 @@ def export(args):
     return 0, result.stdout
 
 
+def output_path(out_dir, date, stage):
+    """The CSV's path; a mirror run's goes to <out_dir>/mirror/, beside production's."""
+    if stage == "mirror":
+        out_dir = os.path.join(out_dir, "mirror")
+    return os.path.join(out_dir, f"kpi_daily_{date.isoformat()}.csv")
+
+
 def write_atomically(path, text):
     directory = os.path.dirname(path) or "."
     os.makedirs(directory, exist_ok=True)
@@ -90,7 +104,7 @@ def main(argv):
     if rows == 0:
         sys.stderr.write(f"export: {args.table} has no rows for {args.date}\n")
         return 1
-    path = os.path.join(args.out_dir, f"kpi_daily_{args.date.isoformat()}.csv")
+    path = output_path(args.out_dir, args.date, os.environ.get("FLOW_STAGE"))
     write_atomically(path, csv_text)
     print(f"export: wrote {rows} rows for {args.date} to {path}")
     return 0

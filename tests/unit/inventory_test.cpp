@@ -1,0 +1,137 @@
+// `flowc inventory` (cli.md): what it lists as missing and the next step it
+// gives, agreeing with `flowc cutover`; its human, markdown and JSON forms
+// on values that could break them (line breaks, backticks, `|`).
+#include "compiler/inventory/inventory.h"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "cli/cutover_checklist.h"
+#include "compiler/project/project.h"
+
+using namespace flowc;
+
+namespace {
+
+/// A legacy job with every inventory field but `enabled`, replaced by a
+/// workflow at `stage`; `extra` is added to the legacy block.
+std::string project_text(const std::string& stage, const std::string& extra) {
+  return R"(legacy old {
+  schedule  = cron("0 7 * * *")
+  command   = "psql -f old.sql"
+  owner     = "team"
+  reads     = ["raw.orders"]
+  writes    = ["dash.kpi"]
+  runtime   = 5m
+  consumers = ["dashboard"]
+  symptoms  = "stale numbers"
+  rollback  = "re-enable the crontab line"
+)" + extra + R"(}
+
+route r {
+  owner  = "team"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "team"
+  replaces   = old
+  stage      = )" + stage + R"(
+  on_failure = alert(r)
+
+  task t {
+    writes  = "dash.kpi"
+    sql     = "select 1 as x"
+    publish = true
+    expect row_count() > 0
+  }
+}
+)";
+}
+
+std::unique_ptr<project::Compilation> compile(const std::string& text) {
+  return project::compile_sources({{"p.flow", text}}, std::string(FLOWC_SOURCE_DIR) + "/stdlib/std");
+}
+
+bool contains(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("inventory and cutover apply one rule: a job without `enabled` is not ready for either") {
+  auto c = compile(project_text("mirror", ""));
+  std::vector<inventory::Entry> entries = inventory::build(c->model);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].missing == std::vector<std::string>{"enabled"});
+  CHECK(entries[0].next_step == "fill in enabled in the inventory");
+  auto items = cli::static_items(c->model, model::WorkflowId{0}, plan::Plan{});
+  CHECK_FALSE(items[0].ok);
+  CHECK(items[0].reason ==
+        "legacy job `old` lacks `enabled` (write `enabled = true`, so that the cutover sets it to false)");
+
+  auto with_enabled = compile(project_text("mirror", "  enabled   = true\n"));
+  entries = inventory::build(with_enabled->model);
+  CHECK(entries[0].missing.empty());
+  CHECK(entries[0].next_step == "run `flowc cutover w` until every item holds");
+  CHECK(cli::static_items(with_enabled->model, model::WorkflowId{0}, plan::Plan{})[0].ok);
+}
+
+TEST_CASE("inventory: a production workflow beside an enabled legacy job says to disable it first") {
+  // E0303: both write dash.kpi. Fields still missing come after that.
+  std::string text = project_text("production", "  enabled   = true\n");
+  text.replace(text.find("  runtime   = 5m\n"), 16, "");
+  auto c = compile(text);
+  std::vector<inventory::Entry> entries = inventory::build(c->model);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].missing == std::vector<std::string>{"runtime"});
+  CHECK(entries[0].next_step ==
+        "disable `old` (`enabled = false`): `w` already writes its tables in production");
+}
+
+TEST_CASE("inventory --format json: no replacing workflow is null, not a string") {
+  auto c = compile(R"(legacy old {
+  schedule = cron("0 7 * * *")
+}
+)");
+  std::ostringstream out;
+  inventory::render_json(inventory::build(c->model), out);
+  CHECK(contains(out.str(), "\"replaced_by\": null,\n    \"stage\": null,\n"));
+  CHECK(contains(out.str(), "\"runtime_seconds\": null,\n"));
+}
+
+TEST_CASE("inventory --format markdown: a command with backticks and pipes stays one code span") {
+  auto c = compile(R"(legacy old {
+  schedule = cron("0 7 * * *")
+  command  = "echo `date` | tee a|b"
+}
+
+legacy ticks {
+  command = "`whoami`"
+}
+)");
+  std::ostringstream out;
+  inventory::render_markdown(inventory::build(c->model), out);
+  CHECK(contains(out.str(), "| old | `0 7 * * *` | ``echo `date` \\| tee a\\|b`` | — |"));
+  CHECK(contains(out.str(), "| ticks | — | `` `whoami` `` | — |"));
+}
+
+TEST_CASE("inventory: a line break in a value continues in the value column") {
+  auto c = compile(R"(legacy old {
+  schedule = cron("0 7 * * *")
+  symptoms = "the dashboard is stale\nthe deck is empty"
+}
+)");
+  std::ostringstream out;
+  inventory::render_human(inventory::build(c->model), out);
+  CHECK(contains(out.str(),
+                 "  symptoms     the dashboard is stale\n"
+                 "               the deck is empty\n"
+                 "  rollback     -\n"));
+  std::ostringstream markdown;
+  inventory::render_markdown(inventory::build(c->model), markdown);
+  CHECK(contains(markdown.str(), "| the dashboard is stale the deck is empty |"));
+}
