@@ -5,7 +5,7 @@ namespace flowc::model {
 namespace {
 std::string_view kind_name(TypeKind kind) {
   switch (kind) {
-    case TypeKind::Error: return "{error}";
+    case TypeKind::Error: return "unknown";
     case TypeKind::Bool: return "bool";
     case TypeKind::Int: return "int";
     case TypeKind::Float: return "float";
@@ -46,7 +46,9 @@ std::string_view kind_name(TypeKind kind) {
 
 std::string type_name(Type type) {
   std::string name(kind_name(type.kind));
-  if (type.kind == TypeKind::List || type.kind == TypeKind::Metric) {
+  // An open argument (the element of `[]`, a metric of any value type) is
+  // left out: `list`, `metric`.
+  if ((type.kind == TypeKind::List || type.kind == TypeKind::Metric) && type.arg != TypeKind::Error) {
     name += "<";
     name += kind_name(type.arg);
     name += ">";

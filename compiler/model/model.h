@@ -43,7 +43,8 @@ struct Type {
   friend bool operator==(const Type&, const Type&) = default;
 };
 
-/// "list<column>", "duration", ...
+/// "list<column>", "duration", ...; an open argument is left out (`metric`),
+/// and the error type (already diagnosed, never meant for a message) is "unknown".
 std::string type_name(Type type);
 
 enum class SymbolKind : uint8_t {
