@@ -3,7 +3,6 @@
 // ownership (E0305), the production cutover checklist (E0307), sources
 // without readiness (W0401) and incomplete legacy inventory (W0405).
 #include <algorithm>
-#include <cctype>
 
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
@@ -21,12 +20,6 @@ std::string_view mode_name(model::WriteModeKind kind) {
     case model::WriteModeKind::None: return "none";
   }
   return "none";
-}
-
-std::string qualified_lower(std::string table, std::string_view schema) {
-  if (table.find('.') == std::string::npos) table = std::string(schema) + "." + table;
-  std::transform(table.begin(), table.end(), table.begin(), [](unsigned char c) { return std::tolower(c); });
-  return table;
 }
 
 }  // namespace
@@ -85,16 +78,15 @@ void Checker::check_rules() {
       legacy_reported[wf.replaces.index] = true;
     }
     if (production) {
-      std::string default_schema = wf.target.valid() ? model.targets[wf.target.index].schema : "public";
       for (TaskId id : wf.nodes) {
         const model::Node& node = model.node(id);
         if (node.kind != model::NodeKind::Task || node.table.empty()) continue;
-        std::string table = qualified_lower(node.table, default_schema);
+        std::string table = node_table(node);
         for (uint32_t l = 0; l < model.legacies.size(); ++l) {
           const model::Legacy& legacy = model.legacies[l];
           if (!legacy.enabled || legacy_reported[l]) continue;
           for (size_t k = 0; k < legacy.writes.size(); ++k) {
-            if (qualified_lower(legacy.writes[k], default_schema) != table) continue;
+            if (legacy_table(legacy.writes[k]) != table) continue;
             Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, node.table_range,
                                          "`" + node.table + "` is also written by the enabled legacy job `" +
                                              legacy.name + "`: both would run");

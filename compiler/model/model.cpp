@@ -1,5 +1,7 @@
 #include "compiler/model/model.h"
 
+#include <cctype>
+
 namespace flowc::model {
 
 namespace {
@@ -54,6 +56,14 @@ std::string type_name(Type type) {
     name += ">";
   }
   return name;
+}
+
+std::string table_key(std::string_view table, std::string_view default_schema) {
+  std::string key = table.find('.') == std::string_view::npos
+                        ? std::string(default_schema) + "." + std::string(table)
+                        : std::string(table);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
 }
 
 }  // namespace flowc::model
