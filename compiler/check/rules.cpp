@@ -63,6 +63,19 @@ void Checker::check_rules() {
       reported_no_failure_route = true;
     }
 
+    // E0303: a legacy job is taken over by one workflow; a second one would
+    // schedule the same work again (and compare with it, and retire it).
+    if (wf.replaces.valid() && model.legacies[wf.replaces.index].replaced_by != WorkflowId{w}) {
+      const model::Legacy& legacy = model.legacies[wf.replaces.index];
+      const std::string& first = model.workflow(legacy.replaced_by).name;
+      Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, site.replaces,
+                                   "the legacy job `" + legacy.name + "` is already replaced by workflow `" +
+                                       first + "`: a legacy job is replaced by one workflow");
+      d.notes.push_back({workflow_sites[legacy.replaced_by.index].replaces, "`" + first + "` replaces it here"});
+      d.helps.push_back("keep `replaces` in one of them; if `" + legacy.name +
+                        "` is really several jobs, give each its own `legacy` block");
+    }
+
     // E0303: a production workflow and an enabled legacy job would both run.
     if (production && wf.replaces.valid() && model.legacies[wf.replaces.index].enabled) {
       const model::Legacy& legacy = model.legacies[wf.replaces.index];
