@@ -359,8 +359,8 @@ class Checker {
   /// W0407 for workflow schedules that fire more than once a day.
   void check_schedules();
 
-  // --- rules.cpp: E0303 E0304 E0305 E0307 W0401 W0405 --------------------
-  /// E0303, E0304, E0305, E0307, W0401, W0405.
+  // --- rules.cpp: E0303 E0304 E0305 E0307 W0401 W0405 W0408 --------------
+  /// E0303, E0304, E0305, E0307, W0401, W0405, W0408.
   void check_rules();
 };
 

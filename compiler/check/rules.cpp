@@ -1,7 +1,8 @@
 // Project rules of language.md §5 that read the finished model: duplicate
 // schedules with legacy jobs (E0303), retries without idempotence (E0304),
 // ownership (E0305), the production cutover checklist (E0307), sources
-// without readiness (W0401) and incomplete legacy inventory (W0405).
+// without readiness (W0401), incomplete legacy inventory (W0405) and legacy
+// jobs that write the same table (W0408).
 #include <algorithm>
 
 #include "compiler/check/checker.h"
@@ -234,6 +235,26 @@ void Checker::check_rules() {
         diags.report(DiagKind::IncompleteLegacy, model.symbol(legacy.symbol).name_range,
                      "legacy job `" + legacy.name + "` lacks " + list + ", which the inventory needs");
     d.helps.push_back("`flowc inventory` lists what is missing before the job can be migrated");
+  }
+
+  // W0408: two jobs that run today write one table: whichever runs last
+  // wins, and a workflow replacing one of them still races the other.
+  llvm::StringMap<std::pair<uint32_t, size_t>> first_writer;  // table -> (legacy job, its `writes` index)
+  for (uint32_t l = 0; l < model.legacies.size(); ++l) {
+    const model::Legacy& legacy = model.legacies[l];
+    if (!legacy.enabled) continue;
+    for (size_t k = 0; k < legacy.writes.size(); ++k) {
+      auto [it, inserted] = first_writer.try_emplace(legacy_table(legacy.writes[k]), l, k);
+      if (inserted || it->second.first == l) continue;  // one job naming a table twice is one schedule
+      const auto [first, first_k] = it->second;
+      const std::string& first_name = model.legacies[first].name;
+      Diagnostic& d = diags.report(DiagKind::DuplicateLegacyWriter, legacy_sites[l].writes[k],
+                                   "`" + legacy.writes[k] + "` is also written by the enabled legacy job `" +
+                                       first_name + "`: two schedules write it today");
+      d.notes.push_back({legacy_sites[first].writes[first_k], "`" + first_name + "` writes it here"});
+      d.helps.push_back("if one of them no longer runs, set its `enabled = false`; if both do, decide which "
+                        "one owns the table before either is migrated");
+    }
   }
 }
 
