@@ -172,11 +172,13 @@ std::optional<plan::Parity> lower_parity(const Context& context, model::TaskId i
     MetricSql metric = metric_sql(context, term, parity.mirror, binder);
     parity.metric_sql.push_back(metric.sql);
     parity.metric_labels.push_back(metric.label);
+    parity.metric_origins.push_back(context.origin(model.term(term).range));
   }
   // Without `compare`, the row counts are still compared.
   if (parity.metric_sql.empty()) {
     parity.metric_sql.push_back("count(*)");
     parity.metric_labels.push_back("row_count()");
+    parity.metric_origins.push_back(context.origin(node.range));
   }
   if (node.mode.kind == model::WriteModeKind::Merge) parity.key = node.mode.merge_key;
   parity.params = binder.params();

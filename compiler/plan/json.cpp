@@ -112,7 +112,8 @@ Json write(const Parity& p) {
               {"metric_sql", p.metric_sql},
               {"metric_labels", p.metric_labels},
               {"key", p.key},
-              {"tolerance_percent", p.tolerance_percent}};
+              {"tolerance_percent", p.tolerance_percent},
+              {"metric_origins", write_all(p.metric_origins)}};
 }
 
 template <typename T>
@@ -352,6 +353,8 @@ void read(const nlohmann::json& j, Parity& p) {
   p.metric_labels = get<std::vector<std::string>>(j, "metric_labels");
   p.key = get<std::vector<std::string>>(j, "key");
   p.tolerance_percent = get<double>(j, "tolerance_percent");
+  // Plans stored by an older flowc (a queued or retried run) have none.
+  if (j.contains("metric_origins")) read_all(j, "metric_origins", p.metric_origins);
 }
 
 void read(const nlohmann::json& j, Task& t) {
