@@ -166,7 +166,7 @@ std::optional<ImpactSubject> resolve_impact_subject(const model::Model& model, s
   for (uint32_t i = 0; i < model.nodes.size(); ++i) {
     const model::Node& node = model.nodes[i];
     bool same = !node.table.empty() && (lower::node_table_key(model, TaskId{i}) == key ||
-                                        lower::table_key(node.table, "") == lower::table_key(name, ""));
+                                        model::table_key(node.table, "") == model::table_key(name, ""));
     if (!same) continue;
     known = true;
     if (s.table.empty()) s.table = qualified_table(model, TaskId{i});

@@ -31,6 +31,22 @@ std::string Checker::string_value(TermId id) const {
   return out;
 }
 
+std::vector<std::string> Checker::legacy_tables(TermId id, std::string_view attribute,
+                                                std::vector<SourceRange>& ranges) {
+  std::vector<std::string> tables;
+  if (!id.valid() || term(id).kind != Kind::List) return tables;
+  // Compared with the tasks' tables (E0303, W0404, parity), so spelled as
+  // tasks spell them: a quoted or padded name would silently match nothing.
+  // `reads` may also name files, by a path with a `/`.
+  for (TermId item : operands(id)) {
+    bool file = attribute == "reads" && term(item).text.find('/') != std::string::npos;
+    if (term(item).kind == Kind::String && !file && !table_name(item, attribute)) continue;
+    tables.push_back(string_value(item));
+    ranges.push_back(term(item).range);
+  }
+  return tables;
+}
+
 std::vector<std::string> Checker::string_list(TermId id) const {
   std::vector<std::string> out;
   if (!id.valid() || term(id).kind != Kind::List) return out;
@@ -241,12 +257,10 @@ void Checker::check_legacy(uint32_t index) {
   legacy.command = string_value(attr_term(s, attrs, "command"));
   TermId owner = attr_term(s, attrs, "owner");
   legacy.owner = string_value(owner);
-  legacy.reads = string_list(attr_term(s, attrs, "reads"));
+  std::vector<SourceRange> read_ranges;
+  legacy.reads = legacy_tables(attr_term(s, attrs, "reads"), "reads", read_ranges);
   TermId writes = attr_term(s, attrs, "writes");
-  legacy.writes = string_list(writes);
-  if (writes.valid() && term(writes).kind == Kind::List) {
-    for (TermId item : operands(writes)) site.writes.push_back(term(item).range);
-  }
+  legacy.writes = legacy_tables(writes, "writes", site.writes);
   TermId consumers = attr_term(s, attrs, "consumers");
   legacy.consumers = string_list(consumers);
   // Written counts (even when invalid: that is already an error), but an

@@ -89,7 +89,7 @@ struct LegacySite {
   bool has_owner = false, has_writes = false, has_consumers = false,
        has_rollback = false;  // written, even if invalid
   SourceRange enabled;
-  std::vector<SourceRange> writes;
+  std::vector<SourceRange> writes;  // of Legacy::writes, index by index
   SourceRange rollback;
 };
 struct WorkflowSite {
@@ -306,6 +306,11 @@ class Checker {
   std::string string_value(TermId term) const;
   /// The texts of a list of strings.
   std::vector<std::string> string_list(TermId term) const;
+  /// The table names of a legacy job's `reads` or `writes` list `term`, each
+  /// checked by table_name() (E0201) and left out when it is not one (a path
+  /// with a `/` in `reads` is a file, kept unchecked); their ranges are
+  /// appended to `ranges`, index by index.
+  std::vector<std::string> legacy_tables(TermId term, std::string_view attribute, std::vector<SourceRange>& ranges);
 
   // --- workflows.cpp / nodes.cpp: workflows, params, sources, tasks -----
   /// Workflow `index`: attributes, params, then each node.
@@ -336,6 +341,12 @@ class Checker {
   void check_unused_outputs();
   /// "<target>:<schema>.<table>", lower-case: one key per physical table.
   std::string table_key(const model::Node& node) const;
+  /// The model::table_key of the table `node` writes or reads, in its
+  /// workflow's target schema (no target: legacy jobs name none).
+  std::string node_table(const model::Node& node) const;
+  /// The model::table_key of a table named in a legacy job's `reads` or
+  /// `writes`: an unqualified name is in the default target's schema.
+  std::string legacy_table(std::string_view table) const;
   /// "task" or "workflow.task".
   std::string node_label(TaskId id, bool qualified) const;
   std::vector<bool> node_read;
@@ -348,8 +359,8 @@ class Checker {
   /// W0407 for workflow schedules that fire more than once a day.
   void check_schedules();
 
-  // --- rules.cpp: E0303 E0304 E0305 E0307 W0401 W0405 --------------------
-  /// E0303, E0304, E0305, E0307, W0401, W0405.
+  // --- rules.cpp: E0303 E0304 E0305 E0307 W0401 W0405 W0408 --------------
+  /// E0303, E0304, E0305, E0307, W0401, W0405, W0408.
   void check_rules();
 };
 

@@ -8,6 +8,19 @@ namespace flowc::check {
 
 using Kind = model::Term::Kind;
 
+namespace {
+
+/// What a place of type `want` takes, for "... expects X": the type in
+/// backticks, or in words for a metric of any value type (the element of
+/// `compare`), whose open argument has no name a user would know.
+std::string expected_text(Type want) {
+  if (want.kind == TypeKind::Metric && want.arg == TypeKind::Error)
+    return "a metric (`row_count()`, `sum(col)`, ...)";
+  return "`" + model::type_name(want) + "`";
+}
+
+}  // namespace
+
 bool Checker::coerce(const Scope& s, TermId id, Type want, std::string_view what, DiagKind kind,
                      const FnInfo* fn) {
   Type got = type_of(id);
@@ -31,7 +44,9 @@ bool Checker::coerce(const Scope& s, TermId id, Type want, std::string_view what
   if (assignable(got, want)) return true;
   Diagnostic& d = sink(s).report(
       kind, t.range,
-      std::string(what) + " expects `" + model::type_name(want) + "`, found `" + model::type_name(got) + "`");
+      std::string(what) + " expects " + expected_text(want) + ", found `" + model::type_name(got) + "`");
+  if (want.kind == TypeKind::Metric && got.kind == TypeKind::Expectation)
+    d.helps.push_back("an expectation passes or fails, it has no value to compare: put it in an `expect` line");
   suggest_literal(d, id, want);
   if (fn != nullptr) add_signature_note(d, *fn);
   return false;

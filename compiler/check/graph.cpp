@@ -9,12 +9,17 @@
 namespace flowc::check {
 
 std::string Checker::table_key(const model::Node& node) const {
+  return std::to_string(model.workflow(node.workflow).target.index) + ":" + node_table(node);
+}
+
+std::string Checker::node_table(const model::Node& node) const {
   const model::Workflow& wf = model.workflow(node.workflow);
-  std::string schema = wf.target.valid() ? model.targets[wf.target.index].schema : "public";
-  std::string table = node.table;
-  if (table.find('.') == std::string::npos) table = schema + "." + table;
-  std::transform(table.begin(), table.end(), table.begin(), [](unsigned char c) { return std::tolower(c); });
-  return std::to_string(wf.target.index) + ":" + table;
+  return model::table_key(node.table, wf.target.valid() ? model.targets[wf.target.index].schema : "public");
+}
+
+std::string Checker::legacy_table(std::string_view table) const {
+  const model::TargetId target = model.project.default_target;
+  return model::table_key(table, target.valid() ? model.targets[target.index].schema : "public");
 }
 
 std::string Checker::node_label(TaskId id, bool qualified) const {

@@ -145,13 +145,8 @@ void Checker::check_unused_outputs() {
     if (node.kind == model::NodeKind::Source && !node.table.empty()) read_tables[table_key(node)] = true;
   }
   for (const model::Legacy& legacy : model.legacies) {
-    for (const std::string& table : legacy.reads) {
-      std::string schema = model.project.default_target.valid()
-                               ? model.targets[model.project.default_target.index].schema
-                               : "public";
-      std::string key = lower(table.find('.') == std::string::npos ? schema + "." + table : table);
-      read_tables[std::to_string(model.project.default_target.index) + ":" + key] = true;
-    }
+    for (const std::string& table : legacy.reads)
+      read_tables[std::to_string(model.project.default_target.index) + ":" + legacy_table(table)] = true;
   }
   for (uint32_t i = 0; i < model.nodes.size(); ++i) {
     const model::Node& node = model.nodes[i];

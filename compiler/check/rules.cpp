@@ -1,9 +1,9 @@
 // Project rules of language.md §5 that read the finished model: duplicate
 // schedules with legacy jobs (E0303), retries without idempotence (E0304),
 // ownership (E0305), the production cutover checklist (E0307), sources
-// without readiness (W0401) and incomplete legacy inventory (W0405).
+// without readiness (W0401), incomplete legacy inventory (W0405) and legacy
+// jobs that write the same table (W0408).
 #include <algorithm>
-#include <cctype>
 
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
@@ -21,12 +21,6 @@ std::string_view mode_name(model::WriteModeKind kind) {
     case model::WriteModeKind::None: return "none";
   }
   return "none";
-}
-
-std::string qualified_lower(std::string table, std::string_view schema) {
-  if (table.find('.') == std::string::npos) table = std::string(schema) + "." + table;
-  std::transform(table.begin(), table.end(), table.begin(), [](unsigned char c) { return std::tolower(c); });
-  return table;
 }
 
 }  // namespace
@@ -70,6 +64,19 @@ void Checker::check_rules() {
       reported_no_failure_route = true;
     }
 
+    // E0303: a legacy job is taken over by one workflow; a second one would
+    // schedule the same work again (and compare with it, and retire it).
+    if (wf.replaces.valid() && model.legacies[wf.replaces.index].replaced_by != WorkflowId{w}) {
+      const model::Legacy& legacy = model.legacies[wf.replaces.index];
+      const std::string& first = model.workflow(legacy.replaced_by).name;
+      Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, site.replaces,
+                                   "the legacy job `" + legacy.name + "` is already replaced by workflow `" +
+                                       first + "`: a legacy job is replaced by one workflow");
+      d.notes.push_back({workflow_sites[legacy.replaced_by.index].replaces, "`" + first + "` replaces it here"});
+      d.helps.push_back("keep `replaces` in one of them; if `" + legacy.name +
+                        "` is really several jobs, give each its own `legacy` block");
+    }
+
     // E0303: a production workflow and an enabled legacy job would both run.
     if (production && wf.replaces.valid() && model.legacies[wf.replaces.index].enabled) {
       const model::Legacy& legacy = model.legacies[wf.replaces.index];
@@ -85,16 +92,15 @@ void Checker::check_rules() {
       legacy_reported[wf.replaces.index] = true;
     }
     if (production) {
-      std::string default_schema = wf.target.valid() ? model.targets[wf.target.index].schema : "public";
       for (TaskId id : wf.nodes) {
         const model::Node& node = model.node(id);
         if (node.kind != model::NodeKind::Task || node.table.empty()) continue;
-        std::string table = qualified_lower(node.table, default_schema);
+        std::string table = node_table(node);
         for (uint32_t l = 0; l < model.legacies.size(); ++l) {
           const model::Legacy& legacy = model.legacies[l];
           if (!legacy.enabled || legacy_reported[l]) continue;
           for (size_t k = 0; k < legacy.writes.size(); ++k) {
-            if (qualified_lower(legacy.writes[k], default_schema) != table) continue;
+            if (legacy_table(legacy.writes[k]) != table) continue;
             Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, node.table_range,
                                          "`" + node.table + "` is also written by the enabled legacy job `" +
                                              legacy.name + "`: both would run");
@@ -229,6 +235,26 @@ void Checker::check_rules() {
         diags.report(DiagKind::IncompleteLegacy, model.symbol(legacy.symbol).name_range,
                      "legacy job `" + legacy.name + "` lacks " + list + ", which the inventory needs");
     d.helps.push_back("`flowc inventory` lists what is missing before the job can be migrated");
+  }
+
+  // W0408: two jobs that run today write one table: whichever runs last
+  // wins, and a workflow replacing one of them still races the other.
+  llvm::StringMap<std::pair<uint32_t, size_t>> first_writer;  // table -> (legacy job, its `writes` index)
+  for (uint32_t l = 0; l < model.legacies.size(); ++l) {
+    const model::Legacy& legacy = model.legacies[l];
+    if (!legacy.enabled) continue;
+    for (size_t k = 0; k < legacy.writes.size(); ++k) {
+      auto [it, inserted] = first_writer.try_emplace(legacy_table(legacy.writes[k]), l, k);
+      if (inserted || it->second.first == l) continue;  // one job naming a table twice is one schedule
+      const auto [first, first_k] = it->second;
+      const std::string& first_name = model.legacies[first].name;
+      Diagnostic& d = diags.report(DiagKind::DuplicateLegacyWriter, legacy_sites[l].writes[k],
+                                   "`" + legacy.writes[k] + "` is also written by the enabled legacy job `" +
+                                       first_name + "`: two schedules write it today");
+      d.notes.push_back({legacy_sites[first].writes[first_k], "`" + first_name + "` writes it here"});
+      d.helps.push_back("if one of them no longer runs, set its `enabled = false`; if both do, decide which "
+                        "one owns the table before either is migrated");
+    }
   }
 }
 

@@ -4,7 +4,6 @@
 #include "compiler/lower/impact.h"
 
 #include <algorithm>
-#include <cctype>
 #include <unordered_map>
 
 #include "compiler/lower/context.h"
@@ -13,11 +12,6 @@
 namespace flowc::lower {
 
 namespace {
-
-std::string lowered(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 /// The dotted table node `id` writes, as an Impact names it: its physical
 /// name; another workflow still in mirror stage writes its mirror table, not
@@ -32,7 +26,7 @@ std::string impact_table(const Context& context, model::TaskId id) {
   return table.dotted();
 }
 
-/// By production table key (table_key form): the legacy jobs writing it,
+/// By production table key (model::table_key form): the legacy jobs writing it,
 /// ascending.
 std::unordered_map<std::string, std::vector<uint32_t>> legacy_writers(const model::Model& model) {
   std::unordered_map<std::string, std::vector<uint32_t>> writers;
@@ -74,23 +68,18 @@ std::vector<model::TaskId> reachable_from(const Dependents& dependents,
   return out;
 }
 
-std::string table_key(std::string_view table, std::string_view default_schema) {
-  plan::TableName name = split_table(std::string(table), std::string(default_schema));
-  return lowered(name.schema + "." + name.name);
-}
-
 std::string node_table_key(const model::Model& model, model::TaskId id) {
   const model::Node& node = model.node(id);
   if (node.table.empty()) return "";
   const model::Workflow& owner = model.workflow(node.workflow);
-  return table_key(node.table, owner.target.valid() ? model.targets[owner.target.index].schema : "public");
+  return model::table_key(node.table, owner.target.valid() ? model.targets[owner.target.index].schema : "public");
 }
 
 std::string legacy_table_key(const model::Model& model, std::string_view table) {
   std::string schema = model.project.default_target.valid()
                            ? model.targets[model.project.default_target.index].schema
                            : "public";
-  return table_key(table, schema);
+  return model::table_key(table, schema);
 }
 
 bool mentions_any(const model::Model& model, const std::vector<std::string>& tables,
@@ -183,11 +172,13 @@ std::optional<plan::Parity> lower_parity(const Context& context, model::TaskId i
     MetricSql metric = metric_sql(context, term, parity.mirror, binder);
     parity.metric_sql.push_back(metric.sql);
     parity.metric_labels.push_back(metric.label);
+    parity.metric_origins.push_back(context.origin(model.term(term).range));
   }
   // Without `compare`, the row counts are still compared.
   if (parity.metric_sql.empty()) {
     parity.metric_sql.push_back("count(*)");
     parity.metric_labels.push_back("row_count()");
+    parity.metric_origins.push_back(context.origin(node.range));
   }
   if (node.mode.kind == model::WriteModeKind::Merge) parity.key = node.mode.merge_key;
   parity.compare_rows = node.mode.kind == model::WriteModeKind::OverwritePartition;

@@ -26,10 +26,6 @@ Dependents node_dependents(const model::Model& model);
 std::vector<model::TaskId> reachable_from(const Dependents& dependents,
                                           std::span<const model::TaskId> starts);
 
-/// How tables are compared across tasks, sources and legacy jobs: lower-case
-/// "schema.name", an unqualified name in `default_schema`.
-std::string table_key(std::string_view table, std::string_view default_schema);
-
 /// The key of the table node `id` writes (a task) or reads (a source), as
 /// written in `.flow`, unqualified names in its workflow's target schema;
 /// "" when it has none (a command task without `writes`).
@@ -40,7 +36,7 @@ std::string node_table_key(const model::Model& model, model::TaskId id);
 std::string legacy_table_key(const model::Model& model, std::string_view table);
 
 /// Whether any table of `tables` (legacy `reads`/`writes` as written) has
-/// one of `keys` (table_key form).
+/// one of `keys` (model::table_key form).
 bool mentions_any(const model::Model& model, const std::vector<std::string>& tables,
                   const std::vector<std::string>& keys);
 

@@ -1,11 +1,13 @@
 #include "compiler/model/model.h"
 
+#include <cctype>
+
 namespace flowc::model {
 
 namespace {
 std::string_view kind_name(TypeKind kind) {
   switch (kind) {
-    case TypeKind::Error: return "{error}";
+    case TypeKind::Error: return "unknown";
     case TypeKind::Bool: return "bool";
     case TypeKind::Int: return "int";
     case TypeKind::Float: return "float";
@@ -46,12 +48,22 @@ std::string_view kind_name(TypeKind kind) {
 
 std::string type_name(Type type) {
   std::string name(kind_name(type.kind));
-  if (type.kind == TypeKind::List || type.kind == TypeKind::Metric) {
+  // An open argument (the element of `[]`, a metric of any value type) is
+  // left out: `list`, `metric`.
+  if ((type.kind == TypeKind::List || type.kind == TypeKind::Metric) && type.arg != TypeKind::Error) {
     name += "<";
     name += kind_name(type.arg);
     name += ">";
   }
   return name;
+}
+
+std::string table_key(std::string_view table, std::string_view default_schema) {
+  std::string key = table.find('.') == std::string_view::npos
+                        ? std::string(default_schema) + "." + std::string(table)
+                        : std::string(table);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
 }
 
 }  // namespace flowc::model

@@ -43,8 +43,14 @@ struct Type {
   friend bool operator==(const Type&, const Type&) = default;
 };
 
-/// "list<column>", "duration", ...
+/// "list<column>", "duration", ...; an open argument is left out (`metric`),
+/// and the error type (already diagnosed, never meant for a message) is "unknown".
 std::string type_name(Type type);
+
+/// How tables are compared across tasks, sources and legacy jobs (E0302,
+/// E0303, W0404, impact, mirror parity): lower-case "schema.name", an
+/// unqualified `table` in `default_schema`.
+std::string table_key(std::string_view table, std::string_view default_schema);
 
 enum class SymbolKind : uint8_t {
   Project, Target, Environment, Route, Legacy, Workflow, Source, Task, Param, Function, Attribute, EnumValue,

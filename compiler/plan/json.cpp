@@ -113,7 +113,8 @@ Json write(const Parity& p) {
               {"metric_labels", p.metric_labels},
               {"key", p.key},
               {"compare_rows", p.compare_rows},
-              {"tolerance_percent", p.tolerance_percent}};
+              {"tolerance_percent", p.tolerance_percent},
+              {"metric_origins", write_all(p.metric_origins)}};
 }
 
 template <typename T>
@@ -354,6 +355,8 @@ void read(const nlohmann::json& j, Parity& p) {
   p.key = get<std::vector<std::string>>(j, "key");
   p.compare_rows = j.value("compare_rows", false);  // absent in plans stored before it
   p.tolerance_percent = get<double>(j, "tolerance_percent");
+  // Plans stored by an older flowc (a queued or retried run) have none.
+  if (j.contains("metric_origins")) read_all(j, "metric_origins", p.metric_origins);
 }
 
 void read(const nlohmann::json& j, Task& t) {

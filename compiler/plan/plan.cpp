@@ -91,6 +91,18 @@ std::vector<uint32_t> downstream_of(const Plan& plan, uint32_t task) {
   return out;
 }
 
+std::string parity_query(const Parity& parity, std::span<const std::string> metric_sql, ParitySide side) {
+  std::string list;
+  for (const std::string& m : metric_sql) list += (list.empty() ? "" : ", ") + m;
+  const std::string mirror = parity.mirror.quoted(), legacy = parity.legacy.quoted();
+  if (side == ParitySide::Legacy) {
+    for (size_t at = list.find(mirror); at != std::string::npos; at = list.find(mirror, at + legacy.size()))
+      list.replace(at, mirror.size(), legacy);
+  }
+  return "select " + list + " from " + (side == ParitySide::Legacy ? legacy : mirror) +
+         (parity.partition.empty() ? "" : " where " + parity.partition);
+}
+
 std::string_view to_string(TaskKind kind) {
   switch (kind) {
     case TaskKind::Source: return "source";

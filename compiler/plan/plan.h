@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -153,6 +154,9 @@ struct Parity {
   std::vector<std::string> key;    // keyed diff (merge); empty = no key
   bool compare_rows = false;       // overwrite_partition: the partition's rows, as multisets (no key)
   double tolerance_percent = 0;    // relative difference allowed per metric
+  /// By metric_sql: where the metric is written (its `compare` element; the
+  /// task for the row count compared without `compare`).
+  std::vector<Origin> metric_origins;
   friend bool operator==(const Parity&, const Parity&) = default;
 };
 
@@ -313,6 +317,15 @@ std::vector<uint32_t> downstream_of(const Plan& plan, uint32_t task);
 /// any of those tables, in declaration order, each once. Empty when the plan
 /// has no node for `task`. O(nodes + edges); never throws.
 Impact impact_of(const Plan& plan, uint32_t task);
+
+/// The two tables a Parity compares.
+enum class ParitySide : uint8_t { Mirror, Legacy };
+
+/// The query of `metric_sql` (some of parity.metric_sql) on one side:
+/// `select m0, m1, ... from <table>[ where <partition>]`. On the legacy side
+/// a metric that names the mirror table itself (partition_exists,
+/// sql(...)) names the legacy table.
+std::string parity_query(const Parity& parity, std::span<const std::string> metric_sql, ParitySide side);
 
 std::string_view to_string(WriteMode mode);
 std::string_view to_string(Severity severity);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <span>
 
 #include "runtime/materialize/sql_session.h"
 
@@ -207,6 +208,26 @@ struct Checker {
       problems.back().origin = expectation_origin(task, p);
   }
 
+  /// Each `compare` metric of a mirror parity, as the run queries it after
+  /// writing: on the mirror table (created above from the task's select),
+  /// then on the legacy table. One problem per metric, at its `compare`
+  /// element; a legacy table that does not exist is said once.
+  void parity(const plan::Task& t) {
+    const plan::Parity& p = *t.parity;
+    for (size_t i = 0; i < p.metric_sql.size(); ++i) {
+      const plan::Origin& origin = i < p.metric_origins.size() ? p.metric_origins[i] : t.origin;
+      std::span<const std::string> metric(&p.metric_sql[i], 1);
+      if (!prepare(t, "`compare` metric on the mirror table " + p.mirror.dotted(), origin,
+                   plan::parity_query(p, metric, plan::ParitySide::Mirror)))
+        continue;
+      PrepareProblem problem;
+      if (!prepare(t, "`compare` metric on the legacy table " + p.legacy.dotted(), origin,
+                   plan::parity_query(p, metric, plan::ParitySide::Legacy), &problem) &&
+          problem.sqlstate == "42P01")
+        return;
+    }
+  }
+
   void task(const plan::Task& t) {
     switch (t.kind) {
       case plan::TaskKind::Command: return;
@@ -232,6 +253,7 @@ struct Checker {
         create_output(t, *t.output);
         if (missing.count(quote_table(*t.output))) return;
         write_mode(t);
+        if (t.parity) parity(t);
         break;
     }
     if (t.metrics) metrics(t, *t.metrics, "expectations", t.checks.empty() ? t.origin : t.checks[0].origin);

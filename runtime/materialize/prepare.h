@@ -24,12 +24,14 @@ struct PrepareProblem {
   std::string task;          // plan::Task::name
   /// Where the statement came from: the task's `sql` (Task::sql_origin) for
   /// its select and output table, the task's origin for what its write mode
-  /// names (partition column, merge key), the failing check's origin for the
-  /// expectation query (the check whose metric holds the error position,
-  /// else the first check), the source's origin for its readiness probe.
+  /// names (partition column, merge key), the `compare` element for a parity
+  /// metric, the failing check's origin for the expectation query (the
+  /// check whose metric holds the error position, else the first check),
+  /// the source's origin for its readiness probe.
   plan::Origin origin;
   /// Which statement: "select", "output table", "partition column",
-  /// "merge key", "expectations", "readiness", "output schema", "connection".
+  /// "merge key", "`compare` metric on the mirror|legacy table <name>",
+  /// "expectations", "readiness", "output schema", "connection".
   std::string statement;
   std::string message;       // PostgreSQL's primary message: `column "nope" does not exist`
   std::string sqlstate;      // "42703"
@@ -46,7 +48,8 @@ struct PrepareProblem {
 /// and mirror/environment schemas as needed, PREPAREs each task's select,
 /// creates its output table from the select `with no data` (so downstream
 /// statements see its columns; an existing table is left as it is), then
-/// PREPAREs its expectation query and each source's readiness probe. All of
+/// PREPAREs its mirror parity's `compare` metrics on the mirror and the
+/// legacy table, its expectation query and each source's readiness probe. All of
 /// it in one transaction that is rolled back, every prepared statement
 /// deallocated: nothing is left behind. A problem caused only by an upstream
 /// problem (its table could not be created) is not reported again. Never

@@ -138,19 +138,8 @@ class TableComparison {
   }
 
   void compare_metrics() {
-    std::string list;
-    for (const std::string& m : parity_.metric_sql) list += (list.empty() ? "" : ", ") + m;
-    std::string mirror_sql = "select " + list + " from " + parity_.mirror.quoted() + where();
-    // A metric that names its own table (partition_exists, sql(...)) names
-    // the legacy one on the legacy side.
-    std::string legacy_list = list;
-    const std::string from = parity_.mirror.quoted(), to = parity_.legacy.quoted();
-    for (size_t at = legacy_list.find(from); at != std::string::npos;
-         at = legacy_list.find(from, at + to.size()))
-      legacy_list.replace(at, from.size(), to);
-    std::string legacy_sql = "select " + legacy_list + " from " + parity_.legacy.quoted() + where();
-    pqxx::result m = query(mirror_sql);
-    pqxx::result l = query(legacy_sql);
+    pqxx::result m = query(plan::parity_query(parity_, parity_.metric_sql, plan::ParitySide::Mirror));
+    pqxx::result l = query(plan::parity_query(parity_, parity_.metric_sql, plan::ParitySide::Legacy));
     for (size_t i = 0; i < parity_.metric_sql.size(); ++i) {
       MetricComparison c;
       c.label = i < parity_.metric_labels.size() ? parity_.metric_labels[i] : parity_.metric_sql[i];

@@ -455,6 +455,44 @@ workflow w {
   CHECK(codes(*c) == std::vector<std::string>{"E0306"});
 }
 
+TEST_CASE("E0303: an unqualified legacy table is in the default target's schema, as mirror parity has it") {
+  // The workflow's target has another schema: `orders_daily` there is not
+  // the legacy job's table, `lake.orders_daily` is.
+  auto c = compile(Files{{"flow.project", "project shop {\n  default_target = lake\n}\n"}, {"a.flow", R"(
+target warehouse { schema = "analytics" }
+target lake { schema = "lake" }
+route oncall { notify = [stderr()] }
+legacy old_job {
+  owner = "x"
+  writes = ["orders_daily"]
+  consumers = ["y"]
+  rollback = "z"
+}
+workflow daily {
+  owner = "x"
+  target = warehouse
+  stage = production
+  on_failure = alert(oncall)
+  task own {
+    writes = "orders_daily"
+    sql = "select 1"
+    publish = true
+    expect row_count() > 0
+  }
+  task legacy_one {
+    writes = "LAKE.orders_daily"
+    sql = "select 1"
+    publish = true
+    expect row_count() > 0
+  }
+}
+)"}});
+  CHECK(codes(*c) == std::vector<std::string>{"E0303"});
+  const Diagnostic* d = find(*c, "E0303");
+  REQUIRE(d != nullptr);
+  CHECK(text(*c, d->range) == "\"LAKE.orders_daily\"");
+}
+
 TEST_CASE("the model links projects, targets, legacy jobs and workflows") {
   auto c = compile(
       Files{{"flow.project", "project shop {\n  default_target = lake\n  state_schema = \"runs\"\n}\n"},

@@ -99,9 +99,31 @@ TEST_CASE("parity: mirror output against the legacy table, on the run's partitio
   CHECK(p.metric_sql == std::vector<std::string>{"count(*)", "coalesce(sum(\"revenue\"), 0)::float8"});
   CHECK(p.metric_labels == std::vector<std::string>{"row_count()", "sum(revenue)"});
   CHECK(p.key == std::vector<std::string>{"ds", "region"});
+  // `check --db` reports a metric the database rejects at its `compare` element.
+  REQUIRE(p.metric_origins.size() == 2);
+  CHECK(p.metric_origins[0].line > 0);
+  CHECK(p.metric_origins[1].line == p.metric_origins[0].line);
+  CHECK(p.metric_origins[0].column == 16);
+  CHECK(p.metric_origins[1].column == 29);
   // other_job is not the replaced job: no parity for summary.
   CHECK_FALSE(task(l.plan, "summary").parity);
   CHECK_FALSE(lower_shop("ingest").plan.tasks[0].parity);
+}
+
+TEST_CASE("parity queries: the metrics on each table, where a metric naming the mirror table names the legacy one") {
+  plan::Parity p;
+  p.mirror = {"dash__mirror", "kpis"};
+  p.legacy = {"dash", "kpis"};
+  p.partition = "\"ds\" = $1::date";
+  std::vector<std::string> metrics = {"count(*)", "(select count(*) from \"dash__mirror\".\"kpis\")"};
+  CHECK(plan::parity_query(p, metrics, plan::ParitySide::Mirror) ==
+        "select count(*), (select count(*) from \"dash__mirror\".\"kpis\") from \"dash__mirror\".\"kpis\" "
+        "where \"ds\" = $1::date");
+  CHECK(plan::parity_query(p, metrics, plan::ParitySide::Legacy) ==
+        "select count(*), (select count(*) from \"dash\".\"kpis\") from \"dash\".\"kpis\" where \"ds\" = $1::date");
+  p.partition.clear();
+  CHECK(plan::parity_query(p, std::span(metrics).first(1), plan::ParitySide::Legacy) ==
+        "select count(*) from \"dash\".\"kpis\"");
 }
 
 TEST_CASE("workflow settings, routes in use, alerts and the legacy job") {

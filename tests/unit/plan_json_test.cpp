@@ -79,7 +79,8 @@ plan::Plan full_plan() {
                           {"row_count()"},
                           {"ds"},
                           true,
-                          0.5};
+                          0.5,
+                          {{"a.flow", 7, 16}}};
   t.retry = {3, false, 10, 20, true};
   t.timeout_seconds = 99;
   p.tasks = {t, plan::Task{}};
@@ -155,6 +156,18 @@ TEST_CASE("a plan stored before the impact graph, with `impact` an array of list
   plan::Plan expected = full_plan();
   expected.impact_graph = {};
   CHECK(*old == expected);  // everything else as stored, the hash included
+}
+
+TEST_CASE("a plan stored before parity metric origins reads without them") {
+  nlohmann::json j = plan::to_json(full_plan());
+  j["tasks"][0]["parity"].erase("metric_origins");
+  std::string error;
+  std::optional<plan::Plan> old = plan::plan_from_json(nlohmann::json::parse(j.dump()), error);
+  INFO(error);
+  REQUIRE(old);
+  plan::Plan expected = full_plan();
+  expected.tasks[0].parity->metric_origins.clear();
+  CHECK(*old == expected);
 }
 
 TEST_CASE("the JSON form names enums and keeps secrets as names") {
