@@ -33,9 +33,25 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
     return std::nullopt;
   }
   if (!report) return no_such_run();
-  ImpactRun run{report->run.id, report->run.workflow, report->run.ds, report->run.status, {},
-                report->run.stage == "mirror"};
+  ImpactRun run{report->run.id,
+                report->run.workflow,
+                report->run.ds,
+                report->run.status,
+                {},
+                report->run.stage == "mirror",
+                std::nullopt};
   for (const TaskRecord& t : report->tasks) run.task_states.emplace_back(t.task, t.state);
+  std::optional<RunReport> later;
+  status = read_later_run(*db, report->run, later);
+  if (!status.ok) {
+    print_error(status.error);
+    return std::nullopt;
+  }
+  if (later) {
+    run.superseded_by = ImpactRun::Later{later->run.id, later->run.status, {}};
+    for (const TaskRecord& t : later->tasks)
+      if (t.state == "succeeded") run.superseded_by->succeeded.push_back(t.task);
+  }
   exit_code = kExitOk;
   return run;
 }

@@ -60,8 +60,16 @@ std::string impact_human(const ImpactReport& r) {
     out += fmt::format("impact of {} {} ({})\n", kind_name(r.subject.kind), r.subject.name, r.subject.table);
   }
   if (with_run) {
-    out += fmt::format("run {}: workflow {}, ds {}, {}; failed or blocked: {}\n", r.run->id, r.run->workflow,
-                       r.run->ds, r.run->status, joined(r.run_failed));
+    out +=
+        fmt::format("run {}: workflow {}, ds {}, {}; failed: {}; blocked: {}\n", r.run->id, r.run->workflow,
+                    r.run->ds, r.run->status, joined(r.run_failed), joined(r.run_blocked));
+    if (const auto& later = r.run->superseded_by; later && r.run_rebuilt.empty()) {
+      out += fmt::format("a later run of the same ds, run {} ({}), rebuilt none of them\n", later->id,
+                         later->status);
+    } else if (later) {
+      out += fmt::format("superseded by run {} ({}) of the same ds: rebuilt since, no longer stale: {}\n",
+                         later->id, later->status, joined(r.run_rebuilt));
+    }
     if (r.run->mirror)
       out += "a mirror run: only the mirror tables of those tasks are stale; the production tables and their "
              "consumers are still the legacy job's\n";
@@ -119,7 +127,10 @@ std::string impact_json(const ImpactReport& r) {
                   {"ds", r.run->ds},
                   {"status", r.run->status},
                   {"mirror", r.run->mirror},
-                  {"failed_tasks", r.run_failed}};
+                  {"failed_tasks", r.run_failed},
+                  {"blocked_tasks", r.run_blocked},
+                  {"superseded_by", r.run->superseded_by ? json(r.run->superseded_by->id) : json(nullptr)},
+                  {"rebuilt_tasks", r.run_rebuilt}};
   } else {
     out["run"] = nullptr;
   }

@@ -210,8 +210,9 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
   lower::Dependents dependents = lower::node_dependents(model);
   Closure down = closure(model, dependents, subject.starts, subject.tables);
 
-  // What the run's failures reach: its failed, timed out and blocked tasks,
-  // their tables, and everything downstream of those.
+  // What the run's failures reach: its failed, timed out and blocked tasks
+  // that no later run of its ds has rebuilt, their tables, and everything
+  // downstream of those.
   Closure stale{
       std::vector<bool>(model.nodes.size(), false), {}, std::vector<bool>(model.legacies.size(), false)};
   ImpactReport report;
@@ -221,8 +222,17 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
     std::vector<TaskId> failed;
     std::vector<std::string> tables;
     for (const auto& [task, state] : run->task_states) {
-      if (state != "failed" && state != "timed_out" && state != "upstream_failed") continue;
-      report.run_failed.push_back(task);
+      if (state == "failed" || state == "timed_out") {
+        report.run_failed.push_back(task);
+      } else if (state == "upstream_failed") {
+        report.run_blocked.push_back(task);
+      } else {
+        continue;
+      }
+      if (run->superseded_by && contains(run->superseded_by->succeeded, task)) {
+        report.run_rebuilt.push_back(task);
+        continue;
+      }
       for (uint32_t i = 0; i < model.nodes.size(); ++i) {
         const model::Node& node = model.nodes[i];
         if (node.name != task || model.workflow(node.workflow).name != run->workflow) continue;

@@ -83,6 +83,14 @@ struct ImpactRun {
   /// failed and blocked tasks' mirror outputs, no production table, and no
   /// legacy consumer (the legacy job still serves them).
   bool mirror = false;
+  /// The latest later run of the same workflow, ds, env and stage, if any:
+  /// the tasks it succeeded rebuilt their outputs, which are no longer stale.
+  struct Later {
+    int64_t id = 0;
+    std::string status;
+    std::vector<std::string> succeeded;  // its succeeded tasks
+  };
+  std::optional<Later> superseded_by;
 };
 
 /// Everything downstream of a subject, in a stable order: tasks by workflow
@@ -96,8 +104,10 @@ struct ImpactReport {
   std::vector<ImpactLegacy> legacies;
   std::vector<ImpactConsumer> consumers;
   std::vector<ImpactOwner> owners;
-  std::optional<ImpactRun> run;         // set with --run
-  std::vector<std::string> run_failed;  // the run's failed, timed_out and upstream_failed tasks
+  std::optional<ImpactRun> run;          // set with --run
+  std::vector<std::string> run_failed;   // the run's failed and timed_out tasks
+  std::vector<std::string> run_blocked;  // its upstream_failed tasks
+  std::vector<std::string> run_rebuilt;  // of both, those a later run has succeeded since: not stale
 };
 
 /// The downstream of `subject`; with `run`, each item is marked stale when

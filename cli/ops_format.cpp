@@ -36,10 +36,19 @@ std::string ops_human(const std::vector<WorkflowOps>& workflows, const std::stri
   for (const WorkflowOps& w : workflows) {
     if (!out.empty()) out += "\n";
     out += fmt::format("{} (last {})\n", w.workflow, since);
-    out += fmt::format("  runs              {} ({} succeeded, {} failed, {} unfinished)\n", w.runs,
-                       w.succeeded, w.failed, w.runs - w.succeeded - w.failed);
-    out +=
-        fmt::format("  on time           {}\n", ratio(w.on_time, w.with_deadline, "no run with a deadline"));
+    std::string fixed =
+        w.failed_then_fixed_by_retry == 0
+            ? ""
+            : fmt::format("; {} failed {} fixed by a retry since", w.failed_then_fixed_by_retry,
+                          w.failed_then_fixed_by_retry == 1 ? "run" : "runs");
+    out += fmt::format("  runs              {} ({} succeeded, {} failed, {} unfinished){}\n", w.runs,
+                       w.succeeded, w.failed, w.runs - w.succeeded - w.failed, fixed);
+    std::string backfills = w.backfill_runs_not_counted == 0
+                                ? ""
+                                : fmt::format("; {} backfill {} not counted", w.backfill_runs_not_counted,
+                                              w.backfill_runs_not_counted == 1 ? "run" : "runs");
+    out += fmt::format("  on time           {}{}\n",
+                       ratio(w.on_time, w.with_deadline, "no run with a deadline"), backfills);
     out +=
         fmt::format("  failure rate      {}\n", ratio(w.failed, w.succeeded + w.failed, "no finished run"));
     std::string recovery =
@@ -92,8 +101,10 @@ std::string ops_json(const std::vector<WorkflowOps>& workflows, const std::strin
          {"runs", w.runs},
          {"succeeded", w.succeeded},
          {"failed", w.failed},
+         {"failed_then_fixed_by_retry", w.failed_then_fixed_by_retry},
          {"with_deadline", w.with_deadline},
          {"on_time", w.on_time},
+         {"backfill_runs_not_counted", w.backfill_runs_not_counted},
          {"on_time_rate", rate_json(w.on_time, w.with_deadline)},
          {"failure_rate", rate_json(w.failed, w.succeeded + w.failed)},
          {"recurring_failures", recurring},

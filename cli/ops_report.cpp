@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <pqxx/pqxx>
+#include <set>
 #include <tuple>
 
 #include "cli/state_read.h"
@@ -26,57 +27,92 @@ constexpr const char* kRunWindow =
 
 void read_runs(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f, double since,
                OpsData& out) {
-  std::string sql =
-      fmt::format("select r.id, r.workflow, r.status, {}, {} from {{schema}}.runs r where {} order by r.id",
-                  ms("r.finished_at"), ms("r.deadline"), kRunWindow);
+  std::string sql = fmt::format(
+      "select r.id, r.workflow, r.status, r.trigger, {}, {} from {{schema}}.runs r where {} order by r.id",
+      ms("r.finished_at"), ms("r.deadline"), kRunWindow);
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
     out.runs.push_back(
-        {row[0].as<int64_t>(), text(row[1]), text(row[2]), opt_time(row[3]), opt_time(row[4])});
+        {row[0].as<int64_t>(), text(row[1]), text(row[2]), text(row[3]), opt_time(row[4]), opt_time(row[5])});
   }
 }
 
 void read_task_runs(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f, double since,
                     OpsData& out) {
-  // The final attempt is the one with the highest number; readiness polls
-  // (not_ready) and fenced attempts did not run to an outcome: no retry.
+  // Readiness polls (not_ready) and fenced attempts did not run to an
+  // outcome: no retry.
   std::string sql = fmt::format(
-      "select t.run_id, r.workflow, t.task, t.state, {}, last.outcome, last.error_class, {},"
+      "select t.run_id, r.workflow, t.task,"
       " (select count(*) from {{schema}}.attempts a where a.run_id = t.run_id and a.task = t.task"
       "   and a.outcome in ('succeeded', 'failed'))"
       " from {{schema}}.task_runs t join {{schema}}.runs r on r.id = t.run_id"
-      " left join lateral (select a.outcome, a.error_class, a.finished_at from {{schema}}.attempts a"
-      "   where a.run_id = t.run_id and a.task = t.task order by a.attempt desc limit 1) last on true"
       " where {} order by t.run_id, t.task_index, t.task",
-      ms("t.finished_at"), ms("last.finished_at"), kRunWindow);
+      kRunWindow);
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
-    OpsTaskRun t;
-    t.run_id = row[0].as<int64_t>();
-    t.workflow = text(row[1]);
-    t.task = text(row[2]);
-    t.state = text(row[3]);
-    t.finished = opt_time(row[4]);
-    t.final_outcome = text(row[5]);
-    t.final_error_class = text(row[6]);
-    t.final_finished = opt_time(row[7]);
-    t.tries = row[8].as<uint32_t>();
-    out.task_runs.push_back(std::move(t));
+    out.task_runs.push_back({row[0].as<int64_t>(), text(row[1]), text(row[2]), row[3].as<uint32_t>()});
+  }
+}
+
+void read_task_ends(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f, double since,
+                    OpsData& out) {
+  // A state schema older than migration 5 has no retry starts: each task
+  // run then has one execution, ended by its last attempt.
+  bool has_retry_starts = tx.exec_params(
+                                "select exists (select 1 from pg_attribute where attrelid = to_regclass($1)"
+                                " and attname = 'retry_started_at')",
+                                with_schema("{schema}.runs", schema))[0][0]
+                              .as<bool>();
+  const char* retry_starts = has_retry_starts ? "r.retry_started_at" : "'{}'::timestamptz[]";
+  // Execution n of a task run = its attempts started at or after the start
+  // of retry n (0 = before any retry); its last attempt says how it ended.
+  // The run's latest execution has ended only when its task run is final;
+  // an earlier one ended when the retry after it began. An attempt that
+  // ran to no outcome (a readiness poll, a fenced attempt) ends nothing.
+  std::string sql = fmt::format(
+      "with attempt as ("
+      "  select a.run_id, r.workflow, a.task, r.ds::text as ds, r.env, a.attempt, a.outcome, a.error_class,"
+      "   a.finished_at, cardinality({0}) as latest,"
+      "   (select count(*) from unnest({0}) s where s <= a.started_at) as execution"
+      "  from {{schema}}.attempts a join {{schema}}.runs r on r.id = a.run_id where {1}"
+      "), last as ("
+      "  select distinct on (run_id, task, execution) * from attempt order by run_id, task, execution, "
+      "attempt desc"
+      ")"
+      " select l.run_id, l.workflow, l.task, l.ds, l.env, {2}, l.outcome = 'succeeded', l.error_class"
+      " from last l join {{schema}}.task_runs t on t.run_id = l.run_id and t.task = l.task"
+      " where l.finished_at is not null"
+      "   and (l.outcome in ('succeeded', 'failed', 'lost') or (l.outcome = 'not_ready' and l.error_class is "
+      "not null))"
+      "   and (l.execution < l.latest or t.state in ('succeeded', 'failed', 'timed_out'))"
+      " order by l.finished_at, l.run_id, l.task",
+      retry_starts, kRunWindow, ms("l.finished_at"));
+  for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
+    TaskEnd e;
+    e.run_id = row[0].as<int64_t>();
+    e.workflow = text(row[1]);
+    e.task = text(row[2]);
+    e.ds = text(row[3]);
+    e.env = text(row[4]);
+    e.finished = at_ms(row[5].as<int64_t>());
+    e.succeeded = row[6].as<bool>();
+    if (!e.succeeded) e.error_class = text(row[7]);
+    out.ends.push_back(std::move(e));
   }
 }
 
 void read_alerts(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f, double since,
                  OpsData& out) {
-  const std::string sql =
-      "select workflow, run_id, task, kind, dedup_key, status from {schema}.alerts"
+  const std::string sql = fmt::format(
+      "select workflow, run_id, task, kind, dedup_key, status, {} from {{schema}}.alerts"
       " where ($1::text = '' or workflow = $1::text)"
-      "   and created_at >= now() - make_interval(secs => $2::float8) order by id";
+      "   and created_at >= now() - make_interval(secs => $2::float8) order by id",
+      ms("created_at"));
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
     std::optional<int64_t> run;
     if (!row[1].is_null()) run = row[1].as<int64_t>();
-    out.alerts.push_back({text(row[0]), run, text(row[2]), text(row[3]), text(row[4]), text(row[5])});
+    out.alerts.push_back({text(row[0]), run, text(row[2]), text(row[3]), text(row[4]), text(row[5]),
+                          at_ms(row[6].as<int64_t>())});
   }
 }
-
-bool is_failure(const std::string& state) { return state == "failed" || state == "timed_out"; }
 
 }  // namespace
 
@@ -86,6 +122,7 @@ ReadStatus read_ops(const StateDatabase& db, const OpsFilter& filter, OpsData& d
     double since = static_cast<double>(filter.since.count());
     read_runs(tx, db.schema, filter, since, data);
     read_task_runs(tx, db.schema, filter, since, data);
+    read_task_ends(tx, db.schema, filter, since, data);
     read_alerts(tx, db.schema, filter, since, data);
   });
   if (!status.ok) data = {};
@@ -93,8 +130,12 @@ ReadStatus read_ops(const StateDatabase& db, const OpsFilter& filter, OpsData& d
 }
 
 Recovery mean_time_to_recovery(std::vector<TaskEnd> ends) {
-  std::stable_sort(ends.begin(), ends.end(), [](const TaskEnd& a, const TaskEnd& b) {
-    return std::tie(a.task, a.finished) < std::tie(b.task, b.finished);
+  // By what was rebuilt (task, ds, env), then in time: a failure's recovery
+  // is the first success after it in the same group.
+  auto key = [](const TaskEnd& e) { return std::tie(e.task, e.ds, e.env); };
+  std::stable_sort(ends.begin(), ends.end(), [&](const TaskEnd& a, const TaskEnd& b) {
+    if (key(a) != key(b)) return key(a) < key(b);
+    return a.finished < b.finished;
   });
   Recovery out;
   std::chrono::milliseconds total{0};
@@ -102,9 +143,9 @@ Recovery mean_time_to_recovery(std::vector<TaskEnd> ends) {
     if (ends[i].succeeded) continue;
     auto next =
         std::find_if(ends.begin() + static_cast<std::ptrdiff_t>(i) + 1, ends.end(), [&](const TaskEnd& e) {
-          return e.task == ends[i].task && e.succeeded && e.finished > ends[i].finished;
+          return key(e) == key(ends[i]) && e.succeeded && e.finished > ends[i].finished;
         });
-    if (next == ends.end() || next->task != ends[i].task) {
+    if (next == ends.end()) {
       ++out.unrecovered;
       continue;
     }
@@ -116,11 +157,10 @@ Recovery mean_time_to_recovery(std::vector<TaskEnd> ends) {
 }
 
 AlertCounts count_alerts(const std::vector<OpsAlert>& alerts) {
-  // (run, task, kind, dedup key) -> (any delivered, all suppressed)
-  std::map<std::tuple<std::optional<int64_t>, std::string, std::string, std::string>, std::pair<bool, bool>>
-      by_alert;
+  // (dedup key, created at) -> (any delivered, all suppressed)
+  std::map<std::pair<std::string, TimePoint>, std::pair<bool, bool>> by_alert;
   for (const OpsAlert& a : alerts) {
-    auto [it, added] = by_alert.try_emplace({a.run_id, a.task, a.kind, a.dedup_key}, false, true);
+    auto [it, added] = by_alert.try_emplace({a.dedup_key, a.created}, false, true);
     it->second.first = it->second.first || a.status == "delivered";
     it->second.second = it->second.second && a.status == "suppressed";
   }
@@ -144,37 +184,46 @@ std::vector<WorkflowOps> compute_ops(const OpsData& data, TimePoint now) {
     w.workflow = name;
     return w;
   };
+  std::map<std::string, std::vector<TaskEnd>> ends;  // by workflow
+  std::set<int64_t> runs_with_failure;
+  std::map<std::pair<std::string, std::string>, std::vector<RecurringFailure>>
+      failures;  // by (workflow, task)
+  for (const TaskEnd& e : data.ends) {
+    ends[e.workflow].push_back(e);
+    if (e.succeeded) continue;
+    runs_with_failure.insert(e.run_id);
+    std::vector<RecurringFailure>& list = failures[{e.workflow, e.task}];
+    auto it = std::find_if(list.begin(), list.end(),
+                           [&](const RecurringFailure& f) { return f.error_class == e.error_class; });
+    if (it == list.end()) it = list.insert(list.end(), {e.task, e.error_class, 0, e.finished});
+    ++it->count;
+    it->last_seen = std::max(it->last_seen, e.finished);
+  }
   for (const OpsRun& r : data.runs) {
     WorkflowOps& w = of(r.workflow);
     ++w.runs;
-    if (r.status == "succeeded") ++w.succeeded;
-    if (r.status == "failed") ++w.failed;
+    // A failure stays one after a retry fixed it: the history does not change.
+    if (r.status == "failed" || runs_with_failure.contains(r.id)) {
+      ++w.failed;
+      if (r.status == "succeeded") ++w.failed_then_fixed_by_retry;
+    } else if (r.status == "succeeded") {
+      ++w.succeeded;
+    }
+    if (!r.deadline) continue;
+    // A backfill runs after its deadline by construction (runtime.md: it
+    // never raises on_late): not a missed deadline.
+    if (r.trigger == "backfill") {
+      ++w.backfill_runs_not_counted;
+      continue;
+    }
     // A run still going before its deadline may yet make it: not counted.
-    if (r.deadline && (r.finished || now > *r.deadline)) {
+    if (r.finished || now > *r.deadline) {
       ++w.with_deadline;
       if (r.finished && *r.finished <= *r.deadline) ++w.on_time;
     }
   }
-  std::map<std::string, std::vector<TaskEnd>> ends;
-  std::map<std::pair<std::string, std::string>, std::vector<RecurringFailure>> failures;  // by workflow
   for (const OpsTaskRun& t : data.task_runs) {
-    WorkflowOps& w = of(t.workflow);
-    if (t.tries > 1) w.retries += t.tries - 1;
-    if (t.finished && (t.state == "succeeded" || is_failure(t.state))) {
-      ends[t.workflow].push_back({t.task, *t.finished, t.state == "succeeded"});
-    }
-    // A readiness wait that ran out fails the task on a `not_ready` probe
-    // (class timeout): a source late day after day is a recurring failure too.
-    bool failed_attempt = t.final_outcome == "failed" ||
-                          (t.final_outcome == "not_ready" && !t.final_error_class.empty());
-    if (!is_failure(t.state) || !failed_attempt) continue;
-    TimePoint seen = t.final_finished ? *t.final_finished : t.finished.value_or(TimePoint{});
-    std::vector<RecurringFailure>& list = failures[{t.workflow, t.task}];
-    auto it = std::find_if(list.begin(), list.end(),
-                           [&](const RecurringFailure& f) { return f.error_class == t.final_error_class; });
-    if (it == list.end()) it = list.insert(list.end(), {t.task, t.final_error_class, 0, seen});
-    ++it->count;
-    it->last_seen = std::max(it->last_seen, seen);
+    if (t.tries > 1) of(t.workflow).retries += t.tries - 1;
   }
   for (const auto& [key, list] : failures) {
     for (const RecurringFailure& f : list) {

@@ -18,18 +18,26 @@ namespace flowc::cli {
 /// One run in the window.
 struct OpsRun {
   int64_t id = 0;
-  std::string workflow, status;
+  std::string workflow, status, trigger;
   std::optional<TimePoint> finished, deadline;
 };
 
-/// One task run of a run in the window, with its final attempt.
+/// One task run of a run in the window: how many attempts ran to an outcome.
 struct OpsTaskRun {
   int64_t run_id = 0;
-  std::string workflow, task, state;
-  std::optional<TimePoint> finished;
-  std::string final_outcome, final_error_class;  // the last attempt's ("" without attempts)
-  std::optional<TimePoint> final_finished;
+  std::string workflow, task;
   uint32_t tries = 0;  // attempts that ran to an outcome (succeeded or failed)
+};
+
+/// How one execution of a task run ended: the run's first execution, or one
+/// `flowc retry` of it, each ended by its last attempt. Read from the
+/// attempts, so a failure a retry later fixed stays a failure.
+struct TaskEnd {
+  int64_t run_id = 0;
+  std::string workflow, task, ds, env;
+  TimePoint finished;
+  bool succeeded = false;   // else failed (timed out, lost, or a readiness wait that ran out)
+  std::string error_class;  // of the failed attempt ("" when it succeeded)
 };
 
 /// One row of `alerts` (one per channel) raised in the window.
@@ -37,12 +45,14 @@ struct OpsAlert {
   std::string workflow;
   std::optional<int64_t> run_id;
   std::string task, kind, dedup_key, status;
+  TimePoint created;
 };
 
 /// What read_ops() read.
 struct OpsData {
   std::vector<OpsRun> runs;
   std::vector<OpsTaskRun> task_runs;
+  std::vector<TaskEnd> ends;
   std::vector<OpsAlert> alerts;
 };
 
@@ -52,39 +62,32 @@ struct OpsFilter {
   std::chrono::seconds since{30 * 86400};
 };
 
-/// Reads the runs, task runs and alerts of the window. Never throws.
+/// Reads the runs, task runs, task ends and alerts of the window. Never throws.
 ReadStatus read_ops(const StateDatabase& db, const OpsFilter& filter, OpsData& data);
 
-/// A task failing the same way again: (task, error class) of the final
-/// attempts of failed or timed-out task runs, seen at least twice.
+/// A task failing the same way again: (task, error class) of failed task
+/// ends, seen at least twice.
 struct RecurringFailure {
   std::string task, error_class;
   uint32_t count = 0;
   TimePoint last_seen;
 };
 
-/// A task run's end as mean time to recovery sees it.
-struct TaskEnd {
-  std::string task;
-  TimePoint finished;
-  bool succeeded = false;  // else failed or timed out
-};
-
-/// Mean time to recovery: each failure's finish to the next success of the
-/// same task finished after it (in any later run); failures with no later
-/// success are counted, not averaged.
+/// Mean time to recovery: each failed end to the first later success of the
+/// same task for the same ds and env (a retry of the run, or a later run of
+/// that ds); failures with no such success are counted, not averaged.
 struct Recovery {
   std::optional<std::chrono::milliseconds> mean;  // none without any recovery
   uint32_t recoveries = 0;
   uint32_t unrecovered = 0;
 };
 
-/// Recovery over `ends` (any order).
+/// Recovery over one workflow's `ends` (any order).
 Recovery mean_time_to_recovery(std::vector<TaskEnd> ends);
 
-/// Alerts counted once per alert: rows with the same (run, task, kind,
-/// dedup key) are one alert sent to several channels. An alert is `sent`
-/// when any channel delivered it, `suppressed` when every row was
+/// Alerts counted once per alert, as alerts.md defines one: the rows with
+/// the same dedup key and creation time (one per channel). An alert is
+/// `sent` when any channel delivered it, `suppressed` when every row was
 /// suppressed (deduplicated), `failed` otherwise.
 struct AlertCounts {
   uint32_t sent = 0, suppressed = 0, failed = 0;
@@ -96,8 +99,12 @@ AlertCounts count_alerts(const std::vector<OpsAlert>& alerts);
 /// One workflow's figures over the window.
 struct WorkflowOps {
   std::string workflow;
-  uint32_t runs = 0, succeeded = 0, failed = 0;  // failed + succeeded = finished
-  uint32_t with_deadline = 0, on_time = 0;       // runs with a deadline that finished (or passed it)
+  uint32_t runs = 0;
+  uint32_t failed = 0;                      // failed at least once: a failed task end, or the run's status
+  uint32_t failed_then_fixed_by_retry = 0;  // of those, succeeded since by a retry
+  uint32_t succeeded = 0;                   // succeeded without ever failing
+  uint32_t with_deadline = 0, on_time = 0;  // non-backfill runs with a deadline that finished (or passed it)
+  uint32_t backfill_runs_not_counted = 0;   // backfill runs with a deadline: late by construction, left out
   std::vector<RecurringFailure> recurring;       // most frequent first
   Recovery recovery;
   uint32_t retries = 0;  // attempts beyond the first, over all task runs

@@ -147,6 +147,20 @@ void read_alerts(pqxx::transaction_base& tx, const std::string& schema, int64_t 
   }
 }
 
+/// Everything about run `run_id`, or nothing when there is no such run.
+std::optional<RunReport> run_in(pqxx::transaction_base& tx, const std::string& schema, int64_t run_id) {
+  std::string sql = "select " + run_columns() + " from {schema}.runs r where r.id = $1";
+  pqxx::result run = tx.exec_params(with_schema(sql, schema), run_id);
+  if (run.empty()) return std::nullopt;
+  RunReport out;
+  out.run = run_of(run[0]);
+  read_tasks(tx, schema, run_id, out);
+  read_attempts(tx, schema, run_id, out);
+  read_expectations(tx, schema, run_id, out);
+  read_alerts(tx, schema, run_id, out);
+  return out;
+}
+
 }  // namespace
 
 ReadStatus read_history(const StateDatabase& db, const HistoryFilter& filter, std::vector<RunRecord>& runs) {
@@ -166,17 +180,20 @@ ReadStatus read_history(const StateDatabase& db, const HistoryFilter& filter, st
 
 ReadStatus read_run(const StateDatabase& db, int64_t run_id, std::optional<RunReport>& report) {
   report.reset();
+  return state_read::read_snapshot(
+      db, [&](pqxx::transaction_base& tx) { report = run_in(tx, db.schema, run_id); });
+}
+
+ReadStatus read_later_run(const StateDatabase& db, const RunRecord& run, std::optional<RunReport>& later) {
+  later.reset();
   return state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
-    std::string sql = "select " + run_columns() + " from {schema}.runs r where r.id = $1";
-    pqxx::result run = tx.exec_params(with_schema(sql, db.schema), run_id);
-    if (run.empty()) return;
-    RunReport out;
-    out.run = run_of(run[0]);
-    read_tasks(tx, db.schema, run_id, out);
-    read_attempts(tx, db.schema, run_id, out);
-    read_expectations(tx, db.schema, run_id, out);
-    read_alerts(tx, db.schema, run_id, out);
-    report = std::move(out);
+    pqxx::result r = tx.exec_params(
+        with_schema(
+            "select id from {schema}.runs where workflow = $1 and ds = $2::date and env = $3 and stage = $4"
+            " and id > $5 order by id desc limit 1",
+            db.schema),
+        run.workflow, run.ds, run.env, run.stage, run.id);
+    if (!r.empty()) later = run_in(tx, db.schema, r[0][0].as<int64_t>());
   });
 }
 

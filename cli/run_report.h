@@ -99,4 +99,9 @@ ReadStatus read_history(const StateDatabase& db, const HistoryFilter& filter, st
 /// The run `run_id`; `report` stays empty when there is no such run.
 ReadStatus read_run(const StateDatabase& db, int64_t run_id, std::optional<RunReport>& report);
 
+/// The latest run after `run` (a higher id) of its workflow, ds, env and
+/// stage: what has rebuilt its outputs since. `later` stays empty when
+/// there is none.
+ReadStatus read_later_run(const StateDatabase& db, const RunRecord& run, std::optional<RunReport>& later);
+
 }  // namespace flowc::cli

@@ -57,7 +57,10 @@ struct RunSummary {
   int64_t run_id = 0;
   std::string workflow, ds, env;
   RunStatus status = RunStatus::Failed;
-  Clock::time_point started, finished;
+  Clock::time_point started, finished;  // this drive of the run: the run, or one retry of it
+  /// A retry: when the run first started (runs.started_at). A run's
+  /// duration is always first start to last finish (`history`, `status`).
+  std::optional<Clock::time_point> first_started;
   std::vector<TaskState> task_states;   // per plan task
   std::vector<uint32_t> task_attempts;  // per plan task
   std::vector<std::string> task_errors; // per plan task ("" when none)

@@ -29,6 +29,8 @@ struct DriveOptions {
     std::string message;
   };
   std::vector<Kept> kept;
+  /// A retry: when the run first started, for the summary (RunSummary::first_started).
+  std::optional<Clock::time_point> first_started;
 };
 
 /// Starts the executors and the heartbeat for the run (its status must be

@@ -128,6 +128,7 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   drive.run_id = run_id;
   // A retry repairs a run after the fact: lateness was the original run's to report.
   drive.alert_late = false;
+  drive.first_started = stored.started;
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
     if (again.contains(i)) {
       reset.push_back({i, 1 + plan.tasks[i].retry.retries});

@@ -127,6 +127,17 @@ const std::vector<Migration>& migrations() {
            // bench/, 0.25 ms with it).
            R"(create index task_runs_by_index on {schema}.task_runs (run_id, task_index))",
        }},
+      {5,
+       "when each retry of a run began, so the failures a retry later fixed stay in the history",
+       {
+           // retried_at keeps only the latest retry. `flowc ops` splits a
+           // task run's attempts into the first execution and one per retry
+           // (attempts started at or after a retry's start are that retry's):
+           // each execution ended once, failed or succeeded. Runs retried
+           // before this migration keep only their latest retry.
+           R"(alter table {schema}.runs add column retry_started_at timestamptz[] not null default '{}')",
+           R"(update {schema}.runs set retry_started_at = array[retried_at] where retried_at is not null)",
+       }},
   };
   return all;
 }

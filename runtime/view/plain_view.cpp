@@ -94,10 +94,9 @@ void PlainView::on_run_stopping() {
 
 void PlainView::on_run_finished(const RunSummary& summary) {
   std::lock_guard lock(mutex_);
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(summary.finished - summary.started);
   Clock::time_point at = summary.finished == Clock::time_point{} ? now_() : summary.finished;
-  write(at, fmt::format("{} run {} {} in {}", summary.workflow.empty() ? workflow_ : summary.workflow,
-                        summary.run_id, to_string(summary.status), format_duration(took)));
+  write(at, fmt::format("{} run {} {}{}", summary.workflow.empty() ? workflow_ : summary.workflow,
+                        summary.run_id, to_string(summary.status), run_took(summary)));
 }
 
 }  // namespace flowc::runtime::view

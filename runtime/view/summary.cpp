@@ -23,12 +23,11 @@ std::string rstrip(std::string text) {
 }  // namespace
 
 void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostream& out) {
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(summary.finished - summary.started);
   std::string workflow = summary.workflow.empty() ? plan.workflow : summary.workflow;
   std::string ds = summary.ds.empty() ? plan.ds : summary.ds;
   std::string env = summary.env.empty() ? "" : " env " + summary.env;
-  out << fmt::format("run {} {} ds {}{}: {} in {}\n", summary.run_id, workflow, ds, env, to_string(summary.status),
-                     format_duration(took));
+  out << fmt::format("run {} {} ds {}{}: {}{}\n", summary.run_id, workflow, ds, env,
+                     to_string(summary.status), run_took(summary));
 
   const size_t n = plan.tasks.size();
   if (n > 0) {

@@ -7,11 +7,25 @@
 namespace flowc::runtime::view {
 
 std::string format_duration(std::chrono::milliseconds duration) {
+  // Rounded to the nearest unit shown (5577 ms is 5.6s, 92 ms 0.1s), so a
+  // duration reads the same whichever command prints it.
   int64_t ms = std::max<int64_t>(0, duration.count());
-  if (ms < 60'000) return fmt::format("{}.{}s", ms / 1000, (ms % 1000) / 100);
-  int64_t seconds = ms / 1000;
+  int64_t tenths = (ms + 50) / 100;
+  if (tenths < 600) return fmt::format("{}.{}s", tenths / 10, tenths % 10);
+  int64_t seconds = (ms + 500) / 1000;
   if (seconds < 3600) return fmt::format("{}m{:02}s", seconds / 60, seconds % 60);
-  return fmt::format("{}h{:02}m", seconds / 3600, (seconds % 3600) / 60);
+  int64_t minutes = (ms + 30'000) / 60'000;
+  return fmt::format("{}h{:02}m", minutes / 60, minutes % 60);
+}
+
+std::string run_took(const RunSummary& summary) {
+  auto between = [](Clock::time_point from, Clock::time_point to) {
+    return format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(to - from));
+  };
+  if (!summary.first_started) return " in " + between(summary.started, summary.finished);
+  return fmt::format("; retry took {}, run {} since its first start",
+                     between(summary.started, summary.finished),
+                     between(*summary.first_started, summary.finished));
 }
 
 std::string format_elapsed(std::chrono::milliseconds duration) {

@@ -174,7 +174,7 @@ TEST_CASE("status: the run's header, tasks in plan order, attempts, expectations
         "tasks, in plan order (5):\n"
         "  TASK           STATE            ATTEMPTS  DURATION  ROWS  CLASS      ERROR\n"
         "  orders         succeeded        1/1       0.4s      -     -\n"
-        "  stage_orders   failed           2/3       1m04s     -     permanent  relation \"raw.orders_v2\" does not exist\n"
+        "  stage_orders   failed           2/3       1m05s     -     permanent  relation \"raw.orders_v2\" does not exist\n"
         "  customers      succeeded        1/1       12.4s     1200  -\n"
         "  revenue_daily  upstream_failed  0/3       -         -     -\n"
         "  export_csv     timed_out        1/1       1m59s     -     timeout    timed out after 2m\n"

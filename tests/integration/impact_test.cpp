@@ -339,7 +339,10 @@ TEST_CASE("impact --run: exactly what the run's failures reach is stale, across 
                           {"ds", "2026-11-24"},
                           {"status", "failed"},
                           {"mirror", false},
-                          {"failed_tasks", {"raw_events"}}}));
+                          {"failed_tasks", {"raw_events"}},
+                          {"blocked_tasks", json::array()},
+                          {"superseded_by", nullptr},
+                          {"rebuilt_tasks", json::array()}}));
   std::vector<std::string> stale, fresh;
   for (const json& t : j["tasks"]) (t["stale"].get<bool>() ? stale : fresh).push_back(t["name"]);
   CHECK(stale == std::vector<std::string>{"ingest_events.raw_events", "finance_close.web_revenue",
@@ -363,7 +366,7 @@ TEST_CASE("impact --run human: the run's failures and a STALE column") {
   // clang-format off
   CHECK(r.output.starts_with(
         "impact of task ingest_events.load_events (landing.events_json)\n"
-        "run 7: workflow ingest_events, ds 2026-11-24, failed; failed or blocked: raw_events\n"
+        "run 7: workflow ingest_events, ds 2026-11-24, failed; failed: raw_events; blocked: -\n"
         "\n"
         "downstream tasks (8):\n"
         "  TASK                                     WRITES                          STALE\n"
@@ -425,10 +428,57 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
 
   auto human = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn});
   REQUIRE_MESSAGE(human.exit_code == 0, human.output);
-  CHECK(human.output.find("run 5: workflow daily_kpi, ds 2026-11-24, failed; failed or blocked: stage_orders, "
+  CHECK(j["run"]["failed_tasks"] == json({"stage_orders"}));
+  CHECK(j["run"]["blocked_tasks"] == json({"revenue_daily", "publish_kpis", "refresh_extract"}));
+  CHECK(human.output.find(
+            "run 5: workflow daily_kpi, ds 2026-11-24, failed; failed: stage_orders; blocked: "
+            "revenue_daily, publish_kpis, refresh_extract\n"
+            "a mirror run: only the mirror tables of those tasks are stale; the production tables "
+            "and their consumers are still the legacy job's\n") != std::string::npos);
+}
+
+TEST_CASE("impact --run of a run a later run of its ds rebuilt: superseded, its rebuilt outputs not stale") {
+  // Run 5 failed in stage_orders and blocked the rest; run 6 (a manual run
+  // of the same ds) rebuilt stage_orders and revenue_daily, then failed in
+  // publish_kpis: only publish_kpis and what follows it are still stale.
+  std::string dsn = seeded(R"sql(
+insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values
+ (5, 'daily_kpi', '2026-11-24', '', 'production', 'schedule', 'failed', 'h', '{}'),
+ (6, 'daily_kpi', '2026-11-24', '', 'production', 'manual', 'failed', 'h', '{}'),
+ (7, 'daily_kpi', '2026-11-24', 'dev', 'production', 'manual', 'succeeded', 'h', '{}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
+ (5, 'orders', 0, 'succeeded', 1, 1), (5, 'stage_orders', 2, 'failed', 3, 3),
+ (5, 'revenue_daily', 4, 'upstream_failed', 0, 3), (5, 'publish_kpis', 5, 'upstream_failed', 0, 3),
+ (5, 'refresh_extract', 6, 'upstream_failed', 0, 3),
+ (6, 'orders', 0, 'succeeded', 1, 1), (6, 'stage_orders', 2, 'succeeded', 1, 3),
+ (6, 'revenue_daily', 4, 'succeeded', 1, 3), (6, 'publish_kpis', 5, 'failed', 1, 3),
+ (6, 'refresh_extract', 6, 'upstream_failed', 0, 3),
+ (7, 'publish_kpis', 5, 'succeeded', 1, 3);
+)sql");
+  // Run 7 is another environment: it rebuilt nothing of run 5's.
+  auto r = run_flowc(
+      {"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn, "--format", "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  json j = json::parse(r.output);
+  CHECK(j["run"]["superseded_by"] == 6);
+  CHECK(j["run"]["rebuilt_tasks"] == json({"stage_orders", "revenue_daily"}));
+  std::vector<std::string> stale;
+  for (const json& t : j["tasks"])
+    if (t["stale"].get<bool>()) stale.push_back(t["name"]);
+  CHECK(stale == std::vector<std::string>{"daily_kpi.publish_kpis", "daily_kpi.refresh_extract"});
+  for (const json& t : j["tables"]) CHECK_MESSAGE(t["stale"] == (t["name"] == "dash.kpi_daily"), t.dump());
+
+  auto human = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn});
+  REQUIRE_MESSAGE(human.exit_code == 0, human.output);
+  CHECK(human.output.find("run 5: workflow daily_kpi, ds 2026-11-24, failed; failed: stage_orders; blocked: "
                           "revenue_daily, publish_kpis, refresh_extract\n"
-                          "a mirror run: only the mirror tables of those tasks are stale; the production tables "
-                          "and their consumers are still the legacy job's\n") != std::string::npos);
+                          "superseded by run 6 (failed) of the same ds: rebuilt since, no longer stale: "
+                          "stage_orders, revenue_daily\n") != std::string::npos);
+  // The latest run of the ds is superseded by nothing.
+  r = run_flowc(
+      {"impact", "daily_kpi.orders", kDailyKpi, "--run", "6", "--state-dsn", dsn, "--format", "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  CHECK(json::parse(r.output)["run"]["superseded_by"].is_null());
 }
 
 TEST_CASE("impact: an unknown name says what is near and exits 2") {

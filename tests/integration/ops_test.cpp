@@ -39,13 +39,14 @@ TimePoint at(int64_t seconds) { return TimePoint{std::chrono::seconds(seconds)};
 //   2    failed     11-03 07:20       11-03 09:00       yes (finished before it; the failure counts below)
 //   3    succeeded  11-04 09:45       11-04 09:00       no
 //   4    failed     11-05 08:10       11-05 09:00       yes
-//   5    succeeded  11-06 07:40       none              not counted
+//   5    succeeded  11-06 07:40       none              not counted (a manual rerun of ds 11-04)
 //   6    running    -                 11-07 09:00       no (deadline passed unfinished)
 //   7    failed     11-08 07:25       11-08 09:00       yes
-//   runs 7: 3 succeeded, 3 failed, 1 unfinished
-//   on time 4 of 6 = 0.6667; failure rate 3 failed / 6 finished = 0.5
+//   runs 7: 3 succeeded, 4 failed (run 6 is still running, but its stage_orders timed out), 0 unfinished
+//   on time 4 of 6 = 0.6667; failure rate 4 failed / 7 = 0.5714
 //
-// Task runs (final attempt class; tries = attempts that reached an outcome):
+// Task runs (no run was retried: each task run ended once, by its last
+// attempt; its class; tries = attempts that reached an outcome):
 //   stage_orders: r1 S 11-02 07:20 (1 try)      r2 F 11-03 07:20 transient (3 tries)
 //                 r3 S 11-04 09:40 (2 tries)     r4 S 11-05 07:30 (1)   r5 S 11-06 07:10 (1)
 //                 r6 timed_out 11-07 07:30 timeout (2 tries)   r7 F 11-08 07:25 transient (2 tries)
@@ -55,11 +56,10 @@ TimePoint at(int64_t seconds) { return TimePoint{std::chrono::seconds(seconds)};
 //   recurring: stage_orders/transient x2 (r2, r7; last 11-08 07:25); stage_orders/timeout and
 //              revenue_daily/permanent once each: not recurring
 //   retries: r2 2 + r3 1 + r6 1 + r7 1 = 5
-//   recovery: stage_orders r2 11-03 07:20 -> r3 11-04 09:40 = 26h20m = 94800 s;
-//             r6 and r7 never recovered (2);
-//             revenue_daily r4 11-05 08:10 -> r5 11-06 07:40 = 23h30m = 84600 s
-//             mean (94800 + 84600) / 2 = 89700 s = 24h55m, 2 recoveries, 2 unrecovered
-//   alerts, one per (run, task, kind, dedup key), rows per channel:
+//   recovery (the same task succeeding for the same ds): stage_orders r2 (ds 11-02), r6, r7 never
+//             recovered (r3 succeeded for another ds); revenue_daily r4 (ds 11-04) 11-05 08:10 ->
+//             r5 (ds 11-04) 11-06 07:40 = 23h30m = 84600 s: 1 recovery, 3 unrecovered
+//   alerts, one per (dedup key, created at), rows per channel:
 //     r2 failure stage_orders: delivered + failed -> sent
 //     r3 late: failed + failed                    -> failed
 //     r4 failure revenue_daily: delivered         -> sent
@@ -76,7 +76,7 @@ insert into flow.runs (id, workflow, ds, stage, trigger, status, created_at, sta
  (2, 'daily_kpi', '2026-11-02', 'mirror', 'schedule', 'failed',    '2026-11-03 07:00Z', '2026-11-03 07:00Z', '2026-11-03 07:20Z', '2026-11-03 09:00Z', 'h', '{}'),
  (3, 'daily_kpi', '2026-11-03', 'mirror', 'schedule', 'succeeded', '2026-11-04 07:00Z', '2026-11-04 07:00Z', '2026-11-04 09:45Z', '2026-11-04 09:00Z', 'h', '{}'),
  (4, 'daily_kpi', '2026-11-04', 'mirror', 'schedule', 'failed',    '2026-11-05 07:00Z', '2026-11-05 07:00Z', '2026-11-05 08:10Z', '2026-11-05 09:00Z', 'h', '{}'),
- (5, 'daily_kpi', '2026-11-05', 'mirror', 'manual',   'succeeded', '2026-11-06 07:00Z', '2026-11-06 07:00Z', '2026-11-06 07:40Z', null,                 'h', '{}'),
+ (5, 'daily_kpi', '2026-11-04', 'mirror', 'manual',   'succeeded', '2026-11-06 07:00Z', '2026-11-06 07:00Z', '2026-11-06 07:40Z', null,                 'h', '{}'),
  (6, 'daily_kpi', '2026-11-06', 'mirror', 'schedule', 'running',   '2026-11-07 07:00Z', '2026-11-07 07:00Z', null,                 '2026-11-07 09:00Z', 'h', '{}'),
  (7, 'daily_kpi', '2026-11-07', 'mirror', 'schedule', 'failed',    '2026-11-08 07:00Z', '2026-11-08 07:00Z', '2026-11-08 07:25Z', '2026-11-08 09:00Z', 'h', '{}'),
  (8, 'finance_close', '2026-11-09', 'model', 'schedule', 'failed',    '2026-11-10 06:00Z', '2026-11-10 06:00Z', '2026-11-10 06:30Z', null, 'h', '{}'),
@@ -134,36 +134,41 @@ insert into flow.alerts (run_id, workflow, task, kind, route, channel, severity,
  (7, 'daily_kpi', 'stage_orders', 'failure', 'analytics_oncall', 'jsonl', 'high', 'a/daily_kpi/stage_orders/transient', '{}', 'suppressed', 0, '2026-11-08 07:25Z');
 )sql";
 
-}  // namespace
-
-TEST_CASE("mean time to recovery: each failure to the next later success of the same task") {
-  using flowc::cli::TaskEnd;
-  // a: fails at 100 and 200, succeeds at 500 (both recover: 400 s and 300 s),
-  // fails at 900 (never recovers); b: fails at 50, succeeds at 50 (not
-  // later: no recovery) and at 80 (30 s). Given out of order.
-  flowc::cli::Recovery r = flowc::cli::mean_time_to_recovery({{"a", at(500), true},
-                                                              {"b", at(50), false},
-                                                              {"a", at(200), false},
-                                                              {"a", at(900), false},
-                                                              {"b", at(80), true},
-                                                              {"a", at(100), false},
-                                                              {"b", at(50), true}});
-  CHECK(r.recoveries == 3);
-  CHECK(r.unrecovered == 1);
-  REQUIRE(r.mean);
-  CHECK(r.mean->count() == (400 + 300 + 30) * 1000 / 3);
-  CHECK_FALSE(flowc::cli::mean_time_to_recovery({{"a", at(1), false}}).mean);
+/// A task run's end for task `task` of ds `ds` at `seconds`.
+flowc::cli::TaskEnd task_end(const std::string& task, const std::string& ds, int64_t seconds,
+                             bool succeeded) {
+  return {1, "w", task, ds, "", at(seconds), succeeded, succeeded ? "" : "permanent"};
 }
 
-TEST_CASE("alerts count once per (run, task, kind, dedup key): sent when any channel delivered") {
+}  // namespace
+
+TEST_CASE("mean time to recovery: each failure to the next later success of the same task and ds") {
+  // a/d1: fails at 100 and 200, succeeds at 500 (both recover: 400 s and
+  // 300 s), fails at 900 (never recovers); b/d1: fails at 50, succeeds at 50
+  // (not later: no recovery) and at 80 (30 s); a/d2 fails at 600: a/d1's
+  // success is not its recovery, nor is a success in another env. Given out of order.
+  flowc::cli::TaskEnd other_env = task_end("a", "d2", 700, true);
+  other_env.env = "dev";
+  flowc::cli::Recovery r = flowc::cli::mean_time_to_recovery(
+      {task_end("a", "d1", 500, true), task_end("b", "d1", 50, false), task_end("a", "d1", 200, false),
+       task_end("a", "d2", 600, false), task_end("a", "d1", 900, false), task_end("b", "d1", 80, true),
+       task_end("a", "d1", 100, false), task_end("b", "d1", 50, true), other_env});
+  CHECK(r.recoveries == 3);
+  CHECK(r.unrecovered == 2);
+  REQUIRE(r.mean);
+  CHECK(r.mean->count() == (400 + 300 + 30) * 1000 / 3);
+  CHECK_FALSE(flowc::cli::mean_time_to_recovery({task_end("a", "d1", 1, false)}).mean);
+}
+
+TEST_CASE("alerts count once per (dedup key, created at): sent when any channel delivered") {
   using flowc::cli::OpsAlert;
   flowc::cli::AlertCounts c = flowc::cli::count_alerts({
-      {"w", 1, "t", "failure", "k", "delivered"},
-      {"w", 1, "t", "failure", "k", "failed"},  // same alert, another channel
-      {"w", 2, "t", "failure", "k", "suppressed"},
-      {"w", 2, "t", "failure", "k", "suppressed"},
-      {"w", 3, "", "late", "l", "failed"},
-      {"w", 3, "", "late", "l", "suppressed"},  // neither delivered nor all suppressed
+      {"w", 1, "t", "failure", "k", "delivered", at(10)},
+      {"w", 1, "t", "failure", "k", "failed", at(10)},      // same alert, another channel
+      {"w", 1, "t", "failure", "k", "suppressed", at(20)},  // a retry failing again: a new, suppressed alert
+      {"w", 1, "t", "failure", "k", "suppressed", at(20)},
+      {"w", 3, "", "late", "l", "failed", at(30)},
+      {"w", 3, "", "late", "l", "suppressed", at(30)},  // neither delivered nor all suppressed
   });
   CHECK(c.sent == 1);
   CHECK(c.suppressed == 1);
@@ -172,22 +177,25 @@ TEST_CASE("alerts count once per (run, task, kind, dedup key): sent when any cha
 
 TEST_CASE("on time: a run still going before its deadline is not counted yet, one past it is late") {
   flowc::cli::OpsData data;
-  data.runs = {{1, "w", "running", std::nullopt, at(1000)},
-               {2, "w", "running", std::nullopt, at(100)},
-               {3, "w", "succeeded", at(100), at(100)}};  // finished at the deadline: on time
+  data.runs = {{1, "w", "running", "schedule", std::nullopt, at(1000)},
+               {2, "w", "running", "schedule", std::nullopt, at(100)},
+               {3, "w", "succeeded", "schedule", at(100), at(100)},   // finished at the deadline: on time
+               {4, "w", "succeeded", "backfill", at(900), at(100)}};  // late by construction: left out
   std::vector<flowc::cli::WorkflowOps> ops = flowc::cli::compute_ops(data, at(500));
   REQUIRE(ops.size() == 1);
-  CHECK(ops[0].runs == 3);
+  CHECK(ops[0].runs == 4);
   CHECK(ops[0].with_deadline == 2);
   CHECK(ops[0].on_time == 1);
+  CHECK(ops[0].backfill_runs_not_counted == 1);
 }
 
 TEST_CASE("recurring failures: a source whose readiness wait ran out, day after day") {
   flowc::cli::OpsData data;
-  data.runs = {{1, "w", "failed", at(100), std::nullopt}, {2, "w", "failed", at(200), std::nullopt}};
-  // The failing attempt is the last readiness probe: outcome not_ready, class timeout.
-  data.task_runs = {{1, "w", "orders", "failed", at(100), "not_ready", "timeout", at(100), 0},
-                    {2, "w", "orders", "failed", at(200), "not_ready", "timeout", at(200), 0}};
+  data.runs = {{1, "w", "failed", "schedule", at(100), std::nullopt},
+               {2, "w", "failed", "schedule", at(200), std::nullopt}};
+  // The failing attempt is the last readiness probe (outcome not_ready, class timeout), read as a failed end.
+  data.ends = {{1, "w", "orders", "d1", "", at(100), false, "timeout"},
+               {2, "w", "orders", "d2", "", at(200), false, "timeout"}};
   std::vector<flowc::cli::WorkflowOps> ops = flowc::cli::compute_ops(data, at(500));
   REQUIRE(ops.size() == 1);
   REQUIRE(ops[0].recurring.size() == 1);
@@ -210,18 +218,20 @@ TEST_CASE("ops --format json: the figures computed by hand") {
   CHECK(kpi["workflow"] == "daily_kpi");
   CHECK(kpi["runs"] == 7);
   CHECK(kpi["succeeded"] == 3);
-  CHECK(kpi["failed"] == 3);
+  CHECK(kpi["failed"] == 4);
+  CHECK(kpi["failed_then_fixed_by_retry"] == 0);
   CHECK(kpi["with_deadline"] == 6);
   CHECK(kpi["on_time"] == 4);
+  CHECK(kpi["backfill_runs_not_counted"] == 0);
   CHECK(kpi["on_time_rate"].get<double>() == doctest::Approx(4.0 / 6.0));
-  CHECK(kpi["failure_rate"].get<double>() == doctest::Approx(0.5));
+  CHECK(kpi["failure_rate"].get<double>() == doctest::Approx(4.0 / 7.0));
   CHECK(kpi["recurring_failures"] == json::array({{{"task", "stage_orders"},
                                                    {"error_class", "transient"},
                                                    {"count", 2},
                                                    {"last_seen", "2026-11-08T07:25:00Z"}}}));
-  CHECK(kpi["mean_time_to_recovery_ms"] == 89700 * 1000);
-  CHECK(kpi["recoveries"] == 2);
-  CHECK(kpi["unrecovered_failures"] == 2);
+  CHECK(kpi["mean_time_to_recovery_ms"] == 84600 * 1000);
+  CHECK(kpi["recoveries"] == 1);
+  CHECK(kpi["unrecovered_failures"] == 3);
   CHECK(kpi["retries"] == 5);
   CHECK(kpi["alerts"] == json({{"sent", 3}, {"suppressed", 1}, {"failed", 1}}));
 
@@ -244,10 +254,10 @@ TEST_CASE("ops: one block per workflow, exactly") {
   CHECK(r.exit_code == 0);
   CHECK(r.output ==
         "daily_kpi (last 3650d)\n"
-        "  runs              7 (3 succeeded, 3 failed, 1 unfinished)\n"
+        "  runs              7 (3 succeeded, 4 failed, 0 unfinished)\n"
         "  on time           4 of 6 (66.7%)\n"
-        "  failure rate      3 of 6 (50.0%)\n"
-        "  time to recovery  24h55m over 2 recoveries, 2 not recovered\n"
+        "  failure rate      4 of 7 (57.1%)\n"
+        "  time to recovery  23h30m over 1 recovery, 3 not recovered\n"
         "  retries           5\n"
         "  alerts            3 sent, 1 suppressed, 1 failed\n"
         "  recurring failures (1):\n"
@@ -262,6 +272,126 @@ TEST_CASE("ops: one block per workflow, exactly") {
         "  retries           0\n"
         "  alerts            0 sent, 0 suppressed, 0 failed\n"
         "  recurring failures: none\n");
+}
+
+// What a retry, another ds and a backfill must not change.
+//
+// p: run 2 (ds 03-01) succeeded. Run 3 (ds 03-02): u failed (division by
+// zero, permanent) at 03-03 07:00:05 and alerted; the data was fixed and
+// `flowc retry 3` (03-03 07:20) succeeded at 07:20:01. The run now says
+// succeeded, but it failed once: 1 failed run of 2 (fixed by a retry since),
+// one recovery of 19m56s.
+//
+// q: run 17 (ds 01-23): d timed out at 01-24 07:10 (alert delivered), its
+// first retry timed out again at 01-25 08:10 (the same failure alerting
+// again: a new alert, suppressed on both channels), its second retry
+// succeeded at 09:05. Run 18 (ds 01-24): d timed out at 01-25 07:10 (alert
+// delivered) and was never rebuilt. Backfill runs 19 (ds 01-10, d failed
+// at 01-26 06:00:00.000) and 20 (ds 01-11, d succeeded 43 ms later): run 20
+// rebuilt another day, so run 19 is not recovered.
+//   runs 4: 1 succeeded (20), 3 failed (17 fixed by a retry since, 18, 19)
+//   on time: 17 finished 01-25 09:05 after its deadline 01-24 09:00, 18
+//     on time; 19 and 20 are backfills, not counted: 1 of 2
+//   recovery: 17's failures at 01-24 07:10 and 01-25 08:10 -> 01-25 09:05:
+//     93300 s and 3300 s, mean 48300 s = 13h25m; 18 and 19 not recovered
+//   recurring: d/timeout 3 times (17 twice, 18), last 01-25 08:10
+//   retries: run 17's d ran 3 attempts: 2
+//   alerts: 17's first (2 channels) sent, 17's retry suppressed, 18 sent
+constexpr const char* kRetried = R"sql(
+insert into flow.runs (id, workflow, ds, stage, trigger, status, created_at, started_at, finished_at, deadline, retries, retried_at, retry_started_at, plan_hash, plan) values
+ (2, 'p', '2026-03-01', 'model', 'schedule', 'succeeded', '2026-03-02 07:00Z', '2026-03-02 07:00Z', '2026-03-02 07:01Z', null, 0, null, '{}', 'h', '{}'),
+ (3, 'p', '2026-03-02', 'model', 'manual', 'succeeded', '2026-03-03 07:00Z', '2026-03-03 07:00Z', '2026-03-03 07:20:01Z', null, 1, '2026-03-03 07:20Z', '{2026-03-03 07:20Z}', 'h', '{}'),
+ (17, 'q', '2026-01-23', 'model', 'schedule', 'succeeded', '2026-01-24 07:00Z', '2026-01-24 07:00Z', '2026-01-25 09:05Z', '2026-01-24 09:00Z', 2, '2026-01-25 09:00Z', '{2026-01-25 08:00Z, 2026-01-25 09:00Z}', 'h', '{}'),
+ (18, 'q', '2026-01-24', 'model', 'schedule', 'failed', '2026-01-25 07:00Z', '2026-01-25 07:00Z', '2026-01-25 07:10Z', '2026-01-25 09:00Z', 0, null, '{}', 'h', '{}'),
+ (19, 'q', '2026-01-10', 'model', 'backfill', 'failed', '2026-01-26 05:59Z', '2026-01-26 05:59Z', '2026-01-26 06:00Z', '2026-01-11 09:00Z', 0, null, '{}', 'h', '{}'),
+ (20, 'q', '2026-01-11', 'model', 'backfill', 'succeeded', '2026-01-26 05:59Z', '2026-01-26 05:59Z', '2026-01-26 06:00:00.043Z', '2026-01-12 09:00Z', 0, null, '{}', 'h', '{}');
+
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts, finished_at, error_class) values
+ (2, 'u', 0, 'succeeded', 1, 1, '2026-03-02 07:01Z', null),
+ (3, 'u', 0, 'succeeded', 2, 2, '2026-03-03 07:20:01Z', null),
+ (17, 'd', 0, 'succeeded', 3, 3, '2026-01-25 09:05Z', null),
+ (18, 'd', 0, 'timed_out', 1, 1, '2026-01-25 07:10Z', 'timeout'),
+ (19, 'd', 0, 'failed', 1, 1, '2026-01-26 06:00Z', 'permanent'),
+ (20, 'd', 0, 'succeeded', 1, 1, '2026-01-26 06:00:00.043Z', null);
+
+insert into flow.attempts (run_id, task, attempt, worker, lease_token, started_at, finished_at, outcome, error_class, log_path) values
+ (2, 'u', 1, 'w', gen_random_uuid(), '2026-03-02 07:00Z', '2026-03-02 07:01Z', 'succeeded', null, 'l'),
+ (3, 'u', 1, 'w', gen_random_uuid(), '2026-03-03 07:00Z', '2026-03-03 07:00:05Z', 'failed', 'permanent', 'l'),
+ (3, 'u', 2, 'w', gen_random_uuid(), '2026-03-03 07:20Z', '2026-03-03 07:20:01Z', 'succeeded', null, 'l'),
+ (17, 'd', 1, 'w', gen_random_uuid(), '2026-01-24 07:00Z', '2026-01-24 07:10Z', 'failed', 'timeout', 'l'),
+ (17, 'd', 2, 'w', gen_random_uuid(), '2026-01-25 08:00Z', '2026-01-25 08:10Z', 'failed', 'timeout', 'l'),
+ (17, 'd', 3, 'w', gen_random_uuid(), '2026-01-25 09:00Z', '2026-01-25 09:05Z', 'succeeded', null, 'l'),
+ (18, 'd', 1, 'w', gen_random_uuid(), '2026-01-25 07:00Z', '2026-01-25 07:10Z', 'failed', 'timeout', 'l'),
+ (19, 'd', 1, 'w', gen_random_uuid(), '2026-01-26 05:59Z', '2026-01-26 06:00Z', 'failed', 'permanent', 'l'),
+ (20, 'd', 1, 'w', gen_random_uuid(), '2026-01-26 05:59Z', '2026-01-26 06:00:00.043Z', 'succeeded', null, 'l');
+
+insert into flow.alerts (run_id, workflow, task, kind, route, channel, severity, dedup_key, payload, status, tries, created_at) values
+ (3, 'p', 'u', 'failure', 'oncall', 'stderr', 'high', 'oncall/p/u/permanent', '{}', 'delivered', 1, '2026-03-03 07:00:05Z'),
+ (17, 'q', 'd', 'failure', 'oncall', 'webhook', 'high', 'oncall/q/d/timeout', '{}', 'delivered', 1, '2026-01-24 07:10Z'),
+ (17, 'q', 'd', 'failure', 'oncall', 'jsonl', 'high', 'oncall/q/d/timeout', '{}', 'delivered', 1, '2026-01-24 07:10Z'),
+ (18, 'q', 'd', 'failure', 'oncall', 'webhook', 'high', 'oncall/q/d/timeout', '{}', 'delivered', 1, '2026-01-25 07:10Z'),
+ (18, 'q', 'd', 'failure', 'oncall', 'jsonl', 'high', 'oncall/q/d/timeout', '{}', 'delivered', 1, '2026-01-25 07:10Z'),
+ (17, 'q', 'd', 'failure', 'oncall', 'webhook', 'high', 'oncall/q/d/timeout', '{}', 'suppressed', 0, '2026-01-25 08:10Z'),
+ (17, 'q', 'd', 'failure', 'oncall', 'jsonl', 'high', 'oncall/q/d/timeout', '{}', 'suppressed', 0, '2026-01-25 08:10Z');
+)sql";
+
+TEST_CASE("ops: a failure a retry fixed stays a failure, recovery is per ds, backfills are not late") {
+  std::string dsn = seeded(kRetried);
+  auto r = run_flowc({"ops", "--since", "3650d", "--format", "json", "--state-dsn", dsn});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  json j = json::parse(r.output);
+  REQUIRE(j["workflows"].size() == 2);
+  const json& p = j["workflows"][0];
+  CHECK(p["runs"] == 2);
+  CHECK(p["succeeded"] == 1);
+  CHECK(p["failed"] == 1);
+  CHECK(p["failed_then_fixed_by_retry"] == 1);
+  CHECK(p["failure_rate"].get<double>() == doctest::Approx(0.5));
+  CHECK(p["mean_time_to_recovery_ms"] == (19 * 60 + 56) * 1000);
+  CHECK(p["recoveries"] == 1);
+  CHECK(p["unrecovered_failures"] == 0);
+  CHECK(p["alerts"] == json({{"sent", 1}, {"suppressed", 0}, {"failed", 0}}));
+
+  const json& q = j["workflows"][1];
+  CHECK(q["runs"] == 4);
+  CHECK(q["succeeded"] == 1);
+  CHECK(q["failed"] == 3);
+  CHECK(q["failed_then_fixed_by_retry"] == 1);
+  CHECK(q["with_deadline"] == 2);
+  CHECK(q["on_time"] == 1);
+  CHECK(q["backfill_runs_not_counted"] == 2);
+  CHECK(q["mean_time_to_recovery_ms"] == 48300 * 1000);
+  CHECK(q["recoveries"] == 2);
+  CHECK(q["unrecovered_failures"] == 2);
+  CHECK(q["recurring_failures"] == json::array({{{"task", "d"},
+                                                 {"error_class", "timeout"},
+                                                 {"count", 3},
+                                                 {"last_seen", "2026-01-25T08:10:00Z"}}}));
+  CHECK(q["retries"] == 2);
+  CHECK(q["alerts"] == json({{"sent", 2}, {"suppressed", 1}, {"failed", 0}}));
+
+  r = run_flowc({"ops", "--since", "3650d", "--state-dsn", dsn});
+  CHECK(r.exit_code == 0);
+  CHECK(r.output ==
+        "p (last 3650d)\n"
+        "  runs              2 (1 succeeded, 1 failed, 0 unfinished); 1 failed run fixed by a retry since\n"
+        "  on time           n/a (no run with a deadline)\n"
+        "  failure rate      1 of 2 (50.0%)\n"
+        "  time to recovery  19m56s over 1 recovery\n"
+        "  retries           1\n"
+        "  alerts            1 sent, 0 suppressed, 0 failed\n"
+        "  recurring failures: none\n"
+        "\n"
+        "q (last 3650d)\n"
+        "  runs              4 (1 succeeded, 3 failed, 0 unfinished); 1 failed run fixed by a retry since\n"
+        "  on time           1 of 2 (50.0%); 2 backfill runs not counted\n"
+        "  failure rate      3 of 4 (75.0%)\n"
+        "  time to recovery  13h25m over 2 recoveries, 2 not recovered\n"
+        "  retries           2\n"
+        "  alerts            2 sent, 1 suppressed, 0 failed\n"
+        "  recurring failures (1):\n"
+        "    TASK  CLASS    COUNT  LAST SEEN\n"
+        "    d     timeout  3      2026-01-25T08:10:00Z\n");
 }
 
 TEST_CASE("ops --workflow and --since: only that workflow, only the window") {

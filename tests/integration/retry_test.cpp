@@ -4,6 +4,8 @@
 // never touched, and a run in progress is never retried.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/integration/run_support.h"
 
 using namespace flowc::testing;
@@ -104,6 +106,26 @@ TEST_CASE("retry: after the cause is fixed, the failed task and what it blocked 
   CHECK(attempts_of(dsn, "extract") == "1");
   CHECK(attempts_of(dsn, "side") == "1");
   CHECK(query_one(dsn, "select total from out.load") == "55");
+
+  // The summary says what the retry took and what the run took since it
+  // first started (what `history` and `status` call its duration).
+  CHECK(contains(fixed.output, "run 1 w ds 2026-11-24: succeeded; retry took "));
+  CHECK(contains(fixed.output, " since its first start\n"));
+  CHECK(query_one(dsn, "select cardinality(retry_started_at) from flow.runs where id = 1") == "2");
+
+  // ops keeps what happened: the run failed (twice) before a retry fixed it.
+  auto ops = run_flowc(project, {"ops", "--format", "json", "--state-dsn", dsn});
+  INFO(ops.output);
+  REQUIRE(ops.exit_code == 0);
+  nlohmann::json w = nlohmann::json::parse(ops.output)["workflows"][0];
+  CHECK(w["failed"] == 1);
+  CHECK(w["failed_then_fixed_by_retry"] == 1);
+  CHECK(w["succeeded"] == 0);
+  CHECK(w["recoveries"] == 2);
+  CHECK(w["unrecovered_failures"] == 0);
+  CHECK(w["recurring_failures"][0]["task"] == "transform");
+  CHECK(w["recurring_failures"][0]["error_class"] == "permanent");
+  CHECK(w["recurring_failures"][0]["count"] == 2);
 
   // Nothing left to retry.
   auto nothing = run_flowc(project, {"retry", "1", ".", "--dsn", dsn});

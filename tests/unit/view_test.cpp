@@ -81,6 +81,14 @@ TEST_CASE("durations and times read well") {
   CHECK(view::format_duration(12500ms) == "12.5s");
   CHECK(view::format_duration(65s) == "1m05s");
   CHECK(view::format_duration(7380s) == "2h03m");
+  // Rounded, not truncated: the same run reads the same everywhere.
+  CHECK(view::format_duration(5577ms) == "5.6s");
+  CHECK(view::format_duration(92ms) == "0.1s");
+  CHECK(view::format_duration(3572ms) == "3.6s");
+  CHECK(view::format_duration(49ms) == "0.0s");
+  CHECK(view::format_duration(59'960ms) == "1m00s");
+  CHECK(view::format_duration(3'599'600ms) == "1h00m");
+  CHECK(view::format_duration(5'429'999ms) == "1h30m");
   CHECK(view::format_elapsed(12900ms) == "12s");
   CHECK(view::first_line("abcdef\nxyz", 5) == "ab...");
   CHECK(view::first_line("héllo wörld", 8) == "héllo...");
@@ -164,6 +172,18 @@ TEST_CASE("the summary of a clean run in an environment") {
         "\n"
         "0 warnings; alerts: 0 sent, 0 suppressed\n"
         "details: flowc status 12\n");
+}
+
+TEST_CASE("a retry's summary says what the retry took and the run's duration since its first start") {
+  RunSummary s = failed_summary();
+  s.status = RunStatus::Succeeded;
+  s.first_started = kStart - 5277ms;  // the run began 5.3s before this retry
+  s.finished = kStart + 300ms;
+  std::ostringstream out;
+  view::print_summary(s, make_plan(), out);
+  CHECK(out.str().substr(0, out.str().find('\n')) ==
+        "run 12 daily_kpi ds 2026-11-24: succeeded; retry took 0.3s, run 5.6s since its first start");
+  CHECK(view::run_took(s) == "; retry took 0.3s, run 5.6s since its first start");
 }
 
 TEST_CASE("the live view redraws in place and ends on the final state") {
