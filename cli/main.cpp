@@ -81,6 +81,15 @@ void add_state_dsn_option(CLI::App* cmd, std::string& state_dsn, const std::stri
 /// last), so every on/off flag of `app` and its commands is set to refuse
 /// that here, once, after all of them are declared. `--help` and `--version`
 /// stay as CLI11 has them.
+/// CLI11's words for an option given twice ("--strict: At Most 1 required
+/// but received 2"), said plainly: "--strict given 2 times; give it once".
+std::string usage_message(std::string message) {
+  const std::string at_most = ": At Most 1 required but received ";
+  if (size_t at = message.find(at_most); at != std::string::npos)
+    return message.substr(0, at) + " given " + message.substr(at + at_most.size()) + " times; give it once";
+  return message;
+}
+
 void refuse_repeated_flags(CLI::App& app) {
   for (CLI::Option* option : app.get_options()) {
     bool on_off = option->get_expected_max() == 0;
@@ -304,7 +313,7 @@ int run_command(int argc, char** argv) {
       at = at->get_subcommands().front();
       command += " " + at->get_name();
     }
-    std::cerr << "flowc: " << e.what() << " (run `" << command << " --help`)\n";
+    std::cerr << "flowc: " << usage_message(e.what()) << " (run `" << command << " --help`)\n";
     return kExitUsage;
   }
 
