@@ -180,18 +180,13 @@ class TableComparison {
     for (size_t i = 0; i < diff.key.size(); ++i) key_out += fmt::format(", k{}", i);
     // A full join on the key: no row on one side is a missing or extra
     // key; a row on both sides that differs anywhere is a different one.
-    std::string sql = fmt::format(
-        "select kind, n{0} from (select d.*, count(*) over (partition by kind) as n, "
-        "row_number() over (partition by kind order by {1}) as rn from ("
+    std::string rows = fmt::format(
         "select case when m.flowc__row is null then 'missing' when l.flowc__row is null then 'extra' "
-        "else 'different' end as kind{2} "
-        "from (select true as flowc__row, * from {3}{5}) m full join (select true as flowc__row, * from "
-        "{4}{5}) l "
-        "on {6} where m.flowc__row is null or l.flowc__row is null{7}) d) x where rn <= {8} order by kind, "
-        "rn",
-        key_out, order, keys, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), join, changed,
-        kSampleSize);
-    read_diff(query(sql), diff);
+        "else 'different' end as kind{0} "
+        "from (select true as flowc__row, * from {1}{3}) m full join (select true as flowc__row, * from "
+        "{2}{3}) l on {4} where m.flowc__row is null or l.flowc__row is null{5}",
+        keys, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), join, changed);
+    read_diff(query(sampled(rows, key_out, order)), diff);
     out_.keys = std::move(diff);
   }
 
@@ -218,18 +213,25 @@ class TableComparison {
     tx_.exec(fmt::format("set local extra_float_digits = {}", digits - 15));
     std::string named;
     for (size_t i = 0; i < diff.key.size(); ++i) named += fmt::format(", c{}", i);
-    std::string sql = fmt::format(
-        "select kind, n{0} from (select d.*, count(*) over (partition by kind) as n, "
-        "row_number() over (partition by kind order by {1}) as rn from ("
-        "(select 'missing' as kind, * from (select {2} from {4}{5} except all select {2} from {3}{5}) r({6}))"
+    std::string rows = fmt::format(
+        "(select 'missing' as kind, * from (select {0} from {2}{3} except all select {0} from {1}{3}) r({4}))"
         " union all "
-        "(select 'extra' as kind, * from (select {2} from {3}{5} except all select {2} from {4}{5}) r({6}))"
-        ") d) x where rn <= {7} order by kind, rn",
-        named, order, list, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), named.substr(2),
-        kSampleSize);
-    read_diff(query(sql), diff);
+        "(select 'extra' as kind, * from (select {0} from {1}{3} except all select {0} from {2}{3}) r({4}))",
+        list, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), named.substr(2));
+    read_diff(query(sampled(rows, named, order)), diff);
     tx_.exec("set local extra_float_digits = 1");  // the default, for anything after
     out_.keys = std::move(diff);
+  }
+
+  /// The diff `rows` (a kind, then the values) as the report needs them:
+  /// each kind's count and its first kSampleSize rows in `order`, selecting
+  /// kind, the count, then `values` (", k0, k1").
+  static std::string sampled(const std::string& rows, const std::string& values, const std::string& order) {
+    return fmt::format(
+        "select kind, n{0} from (select d.*, count(*) over (partition by kind) as n, "
+        "row_number() over (partition by kind order by {1}) as rn from ({2}) d) x where rn <= {3} "
+        "order by kind, rn",
+        values, order, rows, kSampleSize);
   }
 
   /// Counts and samples of a diff query's rows: kind, count, the values.
