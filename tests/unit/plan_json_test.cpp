@@ -78,6 +78,7 @@ plan::Plan full_plan() {
                           {"count(*)"},
                           {"row_count()"},
                           {"ds"},
+                          false,
                           0.5};
   t.retry = {3, false, 10, 20, true};
   t.timeout_seconds = 99;
