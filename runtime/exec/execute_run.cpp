@@ -175,7 +175,7 @@ std::string default_worker() {
 }
 
 std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateStore& store,
-                                      state::RunLock::Acquired& lock) {
+                                      state::RunLock::Acquired& lock, int64_t retried_run_id) {
   const plan::Plan& plan = *request.plan;
   auto failed = [](const state::Status& status) {
     RunResult result;
@@ -189,7 +189,7 @@ std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateSt
   // A run of this key still marked running belongs to a process that is
   // gone (we hold the lock): it will never finish, so it failed.
   int64_t abandoned = 0;
-  if (state::Status status = store.abandon_runs(plan.workflow, plan.ds, plan.env, abandoned); !status)
+  if (state::Status status = store.abandon_runs(plan.workflow, plan.ds, plan.env, retried_run_id, abandoned); !status)
     return failed(status);
   return std::nullopt;
 }

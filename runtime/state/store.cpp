@@ -180,7 +180,7 @@ Status StateStore::finish_run(int64_t run_id, RunStatus status) {
 }
 
 Status StateStore::abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env,
-                                int64_t& count) {
+                                int64_t kept_run_id, int64_t& count) {
   count = 0;
   return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
@@ -193,6 +193,7 @@ Status StateStore::abandon_runs(const std::string& workflow, const std::string& 
     pqxx::result r = tx.exec_params(with_schema(R"(with abandoned as (
   update {schema}.runs set status = 'failed', finished_at = now()
   where workflow = $1 and ds = $2::date and env = $3 and status in ('pending', 'running') and trigger <> 'schedule'
+    and id <> $4
   returning id
 ), lost as (
   update {schema}.attempts a
@@ -209,7 +210,7 @@ Status StateStore::abandon_runs(const std::string& workflow, const std::string& 
 )
 select id from abandoned)",
                                                 schema_),
-                                    workflow, ds, env);
+                                    workflow, ds, env, kept_run_id);
     count = static_cast<int64_t>(r.size());
   });
 }

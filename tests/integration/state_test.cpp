@@ -605,7 +605,7 @@ TEST_CASE("runs left running by a process that is gone are marked failed") {
     return r;
   }());
   int64_t count = 0;
-  REQUIRE(db.store.abandon_runs("daily_kpi", "2026-11-24", "", count));
+  REQUIRE(db.store.abandon_runs("daily_kpi", "2026-11-24", "", 0, count));
   CHECK(count == 1);
   CHECK(db.scalar("select status from flow.runs where id = " + std::to_string(crashed)) == "failed");
   std::string of_crashed = " where run_id = " + std::to_string(crashed);
