@@ -251,7 +251,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   // A cancellation (Ctrl-C) stops the run without a fatal error: what it
   // leaves unfinished fails the run; what had already finished stands.
   std::stop_callback on_cancel(request.cancel, [&pool, &request] {
-    pool.stop();
+    pool.interrupt();
     if (request.observer) request.observer->on_run_stopping();
   });
   Lateness lateness(shared, store, options);
