@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "runtime/state/db_guard.h"
 #include "runtime/state/migrate.h"
@@ -294,12 +295,18 @@ RunLock::Acquired RunLock::acquire(const std::string& dsn, const std::string& sc
     std::string key = schema + "\x1f" + workflow + "\x1f" + ds + "\x1f" + env;
     taken = tx.exec_params("select pg_try_advisory_lock(hashtextextended($1, 0))", key)[0][0].as<bool>();
     if (taken) return;
-    pqxx::result r = tx.exec_params(
-        with_schema(R"(select id from {schema}.runs where workflow = $1 and ds = $2::date and env = $3
+    // The holder records its run just after taking the lock (a retry sets
+    // its run back to running): a refusal in that instant waits a moment
+    // for it, to name the run.
+    for (int tries = 0; tries < 40 && out.holder_run_id == 0; ++tries) {
+      if (tries > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      pqxx::result r = tx.exec_params(
+          with_schema(R"(select id from {schema}.runs where workflow = $1 and ds = $2::date and env = $3
   and status in ('pending', 'running') order by id desc limit 1)",
-                    schema),
-        workflow, ds, env);
-    if (!r.empty()) out.holder_run_id = r[0][0].as<int64_t>();
+                      schema),
+          workflow, ds, env);
+      if (!r.empty()) out.holder_run_id = r[0][0].as<int64_t>();
+    }
   });
   if (!out.status) return out;
   if (taken) {
