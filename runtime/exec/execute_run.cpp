@@ -337,7 +337,11 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   // ---- end of the run's final status.
 
   result.summary = summarize(shared, rows, status);
-  if (parity) result.summary.parity_ok = parity->ok, result.summary.parity_text = parity->text;
+  if (parity) {
+    result.summary.parity_ok = parity->ok;
+    result.summary.parity_text = parity->text;
+    result.summary.parity_mismatch = parity->mismatch;
+  }
   result.summary.warnings = shared.warnings;
   if (request.alerts) {
     AlertCounts counts = request.alerts->counts();

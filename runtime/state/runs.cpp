@@ -45,12 +45,8 @@ StoredRun StateStore::stored_run(int64_t run_id) {
   return out;
 }
 
-namespace {
-
-/// SQL true when a live session holds the run lock of run `r` (a row of
-/// {schema}.runs), the schema's name being parameter `schema_param`: the
-/// lock's key as RunLock::acquire computes it; pg_locks shows a bigint
-/// advisory key as its high (classid) and low (objid) halves.
+// The lock's key as RunLock::acquire computes it; pg_locks shows a bigint
+// advisory key as its high (classid) and low (objid) halves.
 std::string run_lock_held(const std::string& schema_param) {
   return R"(exists (
   select 1 from pg_locks l
@@ -60,8 +56,6 @@ std::string run_lock_held(const std::string& schema_param) {
         hashtextextended()" +
          schema_param + R"( || chr(31) || r.workflow || chr(31) || to_char(r.ds, 'YYYY-MM-DD') || chr(31) || r.env, 0)))";
 }
-
-}  // namespace
 
 Status StateStore::run_driven(int64_t run_id, bool& driven) {
   driven = false;

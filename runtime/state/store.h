@@ -349,6 +349,11 @@ class StateStore {
   void use_generic_plans(pqxx::connection& c, pqxx::transaction_base& tx);
 };
 
+/// SQL true when a live session holds the run lock of run `r` (a row of
+/// {schema}.runs aliased `r`), the schema's name being the parameter
+/// `schema_param` ("$2"): false for a run whose driving process is gone.
+std::string run_lock_held(const std::string& schema_param);
+
 /// The run advisory lock: held by a dedicated session for a whole run, so a
 /// second `flowc run` of the same (workflow, ds, env) refuses.
 class RunLock {
