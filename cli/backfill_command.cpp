@@ -143,10 +143,14 @@ int run_backfill(const BackfillOptions& options) {
       request.cancel = interrupts.token();
       progress.started(i);
       runtime::exec::RunResult result = runtime::exec::execute_run(request);
-      bool succeeded = result.outcome == runtime::exec::RunResult::Outcome::Finished &&
-                       result.summary.status == runtime::RunStatus::Succeeded;
-      progress.finished(i, succeeded, result.summary.run_id,
-                        succeeded ? std::string() : runtime::without_passwords(failure_reason(result, plan), databases->state_dsn));
+      // A day another run of holds was not run, as `flowc run` refuses it.
+      BackfillDay::State state = result.outcome == runtime::exec::RunResult::Outcome::Refused ? BackfillDay::State::Refused
+                                 : runtime::exec::exit_code(result) == 0                   ? BackfillDay::State::Succeeded
+                                                                                           : BackfillDay::State::Failed;
+      progress.finished(i, state, result.summary.run_id,
+                        state == BackfillDay::State::Succeeded
+                            ? std::string()
+                            : runtime::without_passwords(failure_reason(result, plan), databases->state_dsn));
     }
   };
   {
@@ -154,9 +158,12 @@ int run_backfill(const BackfillOptions& options) {
     for (uint32_t n = 0; n < std::min<size_t>(runs_at_once, days.size()); ++n) workers.emplace_back(worker);
   }
   progress.done();
-  bool clean = progress.print_summary(std::cout, options.from, options.to, interrupts.fired());
+  BackfillDay::State worst = progress.print_summary(std::cout, options.from, options.to, interrupts.fired());
   if (interrupts.fired()) std::cerr << "flowc: interrupted: running runs were stopped and recorded as failed\n";
-  return clean ? kExitOk : kExitFailed;
+  // A refused day is exit 2, as for `flowc run`, unless a day failed.
+  return worst == BackfillDay::State::Failed    ? kExitFailed
+         : worst == BackfillDay::State::Refused ? kExitUsage
+                                                : kExitOk;
 }
 
 }  // namespace flowc::cli

@@ -35,6 +35,7 @@ std::string BackfillProgress::bar() const {
     switch (day.state) {
       case BackfillDay::State::Succeeded: ++done; break;
       case BackfillDay::State::Failed: ++failed; break;
+      case BackfillDay::State::Refused:
       case BackfillDay::State::Skipped: ++skipped; break;
       case BackfillDay::State::Running: ++running; break;
       case BackfillDay::State::Waiting: break;
@@ -68,16 +69,21 @@ void BackfillProgress::run_created(size_t day, int64_t run_id) {
   show(fmt::format("backfill {} {} started: run {}", workflow_, days_[day].ds, run_id));
 }
 
-void BackfillProgress::finished(size_t day, bool succeeded, int64_t run_id, const std::string& reason) {
+void BackfillProgress::finished(size_t day, BackfillDay::State state, int64_t run_id, const std::string& reason) {
   std::lock_guard lock(mutex_);
   BackfillDay& d = days_[day];
-  d.state = succeeded ? BackfillDay::State::Succeeded : BackfillDay::State::Failed;
+  d.state = state;
   if (run_id != 0) d.run_id = run_id;
   d.reason = reason;
   std::string took = seconds_text(std::chrono::steady_clock::now() - d.started);
   std::string run = d.run_id != 0 ? fmt::format("run {}, ", d.run_id) : "";
-  show(succeeded ? fmt::format("backfill {} {} succeeded ({}{})", workflow_, d.ds, run, took)
-                 : fmt::format("backfill {} {} failed ({}{}): {}", workflow_, d.ds, run, took, reason));
+  switch (state) {
+    case BackfillDay::State::Succeeded:
+      show(fmt::format("backfill {} {} succeeded ({}{})", workflow_, d.ds, run, took));
+      break;
+    case BackfillDay::State::Refused: show(fmt::format("backfill {} {} refused: {}", workflow_, d.ds, reason)); break;
+    default: show(fmt::format("backfill {} {} failed ({}{}): {}", workflow_, d.ds, run, took, reason)); break;
+  }
 }
 
 void BackfillProgress::stopping() {
@@ -94,11 +100,11 @@ void BackfillProgress::done() {
   if (terminal_) out_ << "\r\033[K" << bar() << '\n' << std::flush;
 }
 
-bool BackfillProgress::print_summary(std::ostream& out, const std::string& from, const std::string& to,
-                                     bool interrupted) {
+BackfillDay::State BackfillProgress::print_summary(std::ostream& out, const std::string& from,
+                                                   const std::string& to, bool interrupted) {
   std::lock_guard lock(mutex_);
   size_t done = 0, skipped = 0;
-  std::vector<const BackfillDay*> failed;
+  std::vector<const BackfillDay*> failed, refused;
   std::vector<size_t> not_run;  // indexes into days_, consecutive days in order
   for (size_t i = 0; i < days_.size(); ++i) {
     const BackfillDay& day = days_[i];
@@ -106,16 +112,19 @@ bool BackfillProgress::print_summary(std::ostream& out, const std::string& from,
       case BackfillDay::State::Succeeded: ++done; break;
       case BackfillDay::State::Skipped: ++skipped; break;
       case BackfillDay::State::Failed: failed.push_back(&day); break;
+      case BackfillDay::State::Refused: refused.push_back(&day); break;
       case BackfillDay::State::Running:
       case BackfillDay::State::Waiting: not_run.push_back(i); break;
     }
   }
-  out << fmt::format("backfill of {} from {} to {}: {} {}, {} succeeded, {} failed, {} skipped{}\n", workflow_,
+  out << fmt::format("backfill of {} from {} to {}: {} {}, {} succeeded, {} failed, {} skipped{}{}\n", workflow_,
                      from, to, days_.size(), days_.size() == 1 ? "day" : "days", done, failed.size(), skipped,
+                     refused.empty() ? "" : fmt::format(", {} refused", refused.size()),
                      not_run.empty() ? "" : fmt::format(", {} not run", not_run.size()));
   for (const BackfillDay* day : failed)
     out << fmt::format("  failed {}{}: {}\n", day->ds, day->run_id ? fmt::format(" (run {})", day->run_id) : "",
                        day->reason);
+  for (const BackfillDay* day : refused) out << fmt::format("  refused {}: {}\n", day->ds, day->reason);
   if (!not_run.empty()) {
     // Three or more consecutive days are one span: an interrupted backfill
     // of years is one line, not thousands of dates.
@@ -136,9 +145,10 @@ bool BackfillProgress::print_summary(std::ostream& out, const std::string& from,
     }
     out << "  not run" << (interrupted ? " (interrupted)" : "") << ": " << list << "\n";
   }
-  if (!failed.empty() || !not_run.empty())
+  if (!failed.empty() || !refused.empty() || !not_run.empty())
     out << "  run the same command again to retry these days (succeeded days are skipped)\n";
-  return failed.empty() && not_run.empty();
+  if (!failed.empty() || !not_run.empty()) return BackfillDay::State::Failed;
+  return refused.empty() ? BackfillDay::State::Succeeded : BackfillDay::State::Refused;
 }
 
 }  // namespace flowc::cli

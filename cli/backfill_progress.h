@@ -1,6 +1,6 @@
 // What `flowc backfill` shows while it works: a progress bar on a TTY (days
 // done / failed / skipped / running), one plain line per day otherwise; and
-// the summary at the end, listing the failed days.
+// the summary at the end, listing the failed and refused days.
 #pragma once
 
 #include <chrono>
@@ -16,10 +16,12 @@ namespace flowc::cli {
 
 /// One ds of the backfill.
 struct BackfillDay {
-  enum class State : uint8_t { Waiting, Running, Succeeded, Failed, Skipped } state = State::Waiting;
+  /// Refused: another run of the day was in progress (as `flowc run`
+  /// refuses it); its day was not run.
+  enum class State : uint8_t { Waiting, Running, Succeeded, Failed, Refused, Skipped } state = State::Waiting;
   std::string ds;
   int64_t run_id = 0;       // the run (for skipped days: the latest run, which succeeded)
-  std::string reason;       // Failed: why, in one line
+  std::string reason;       // Failed, Refused: why, in one line
   std::chrono::steady_clock::time_point started;
 };
 
@@ -31,13 +33,17 @@ class BackfillProgress {
 
   void started(size_t day);
   void run_created(size_t day, int64_t run_id);
-  void finished(size_t day, bool succeeded, int64_t run_id, const std::string& reason);
+  /// `state` is Succeeded, Failed or Refused.
+  void finished(size_t day, BackfillDay::State state, int64_t run_id, const std::string& reason);
   /// Says, at once, that an interrupt is stopping the backfill.
   void stopping();
   /// Ends the bar's line.
   void done();
-  /// Prints the summary; true when every day succeeded or was skipped.
-  bool print_summary(std::ostream& out, const std::string& from, const std::string& to, bool interrupted);
+  /// Prints the summary; returns the worst day's state: Failed when a day
+  /// failed or was not run, else Refused when one was refused, else
+  /// Succeeded (every day succeeded or was skipped).
+  BackfillDay::State print_summary(std::ostream& out, const std::string& from, const std::string& to,
+                                   bool interrupted);
 
  private:
   void show(const std::string& line);

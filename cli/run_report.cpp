@@ -7,6 +7,7 @@
 
 #include "cli/state_read.h"
 #include "runtime/state/schema.h"
+#include "runtime/state/store.h"
 
 namespace flowc::cli {
 namespace {
@@ -17,13 +18,15 @@ using state_read::ms;
 using state_read::opt_time;
 using state_read::text;
 
-/// The columns run_of() reads, for `{schema}.runs r`.
-std::string run_columns() {
+/// The columns run_of() reads, for `{schema}.runs r` of the state schema
+/// `schema` (its name, unquoted).
+std::string run_columns(pqxx::transaction_base& tx, const std::string& schema) {
   return fmt::format(
       "r.id, r.workflow, r.ds::text, r.env, r.stage, r.trigger, r.status, {}, {}, {}, {}, r.plan_hash, "
       "r.parity::text, (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
-      " where t.run_id = r.id and t.state in ('failed', 'timed_out'))",
-      ms("r.created_at"), ms("r.started_at"), ms("r.finished_at"), ms("r.deadline"));
+      " where t.run_id = r.id and t.state in ('failed', 'timed_out')), r.status = 'running' and not {}",
+      ms("r.created_at"), ms("r.started_at"), ms("r.finished_at"), ms("r.deadline"),
+      runtime::state::run_lock_held(tx.quote(schema)));
 }
 
 template <class T>
@@ -54,6 +57,7 @@ RunRecord run_of(const pqxx::row& row) {
     r.failed_tasks.push_back(failed.substr(at, end - at));
     at = end + 1;
   }
+  r.process_gone = row[14].as<bool>();
   return r;
 }
 
@@ -149,7 +153,7 @@ void read_alerts(pqxx::transaction_base& tx, const std::string& schema, int64_t 
 
 /// Everything about run `run_id`, or nothing when there is no such run.
 std::optional<RunReport> run_in(pqxx::transaction_base& tx, const std::string& schema, int64_t run_id) {
-  std::string sql = "select " + run_columns() + " from {schema}.runs r where r.id = $1";
+  std::string sql = "select " + run_columns(tx, schema) + " from {schema}.runs r where r.id = $1";
   pqxx::result run = tx.exec_params(with_schema(sql, schema), run_id);
   if (run.empty()) return std::nullopt;
   RunReport out;
@@ -167,7 +171,7 @@ ReadStatus read_history(const StateDatabase& db, const HistoryFilter& filter, st
   runs.clear();
   return state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
     std::string sql =
-        "select " + run_columns() +
+        "select " + run_columns(tx, db.schema) +
         " from {schema}.runs r"
         " where ($1::text = '' or r.workflow = $1::text)"
         "   and coalesce(r.started_at, r.created_at) >= now() - make_interval(secs => $2::float8)"

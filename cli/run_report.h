@@ -26,6 +26,10 @@ struct RunRecord {
   std::string plan_hash;
   std::optional<std::string> parity;      // jsonb text, mirror runs
   std::vector<std::string> failed_tasks;  // failed or timed out, in plan order
+  /// Recorded `running`, but nobody holds its run lock: the process that
+  /// drove it is gone, and it ends only when `flowc retry` (or, for a
+  /// scheduled run, a scheduler) drives it again.
+  bool process_gone = false;
 };
 
 /// One row of `attempts`.

@@ -79,6 +79,19 @@ json opt_json(const std::optional<T>& value) {
 }
 json text_json(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
+/// What `history` and `status` say of a run whose driving process is gone.
+std::string process_gone_note(const RunRecord& r) {
+  return fmt::format("its process is gone: `flowc retry {}` finishes it", r.id);
+}
+
+/// A mirror run's stored parity report that failed, in one line
+/// (ParityReport::mismatch_summary); "" when it held or there is none.
+std::string parity_mismatch(const RunRecord& r) {
+  if (!r.parity) return "";
+  std::optional<runtime::parity::ParityReport> report = runtime::parity::from_json(*r.parity);
+  return report && !report->ok ? report->mismatch_summary() : "";
+}
+
 json run_json(const RunRecord& r) {
   return {{"id", r.id},
           {"workflow", r.workflow},
@@ -93,7 +106,9 @@ json run_json(const RunRecord& r) {
           {"deadline", time_json(r.deadline)},
           {"duration_ms", duration_json(r.started, r.finished)},
           {"plan_hash", r.plan_hash},
-          {"failed_tasks", r.failed_tasks}};
+          {"failed_tasks", r.failed_tasks},
+          {"process_gone", r.process_gone},
+          {"parity_mismatch", text_json(parity_mismatch(r))}};
 }
 
 /// The parity report compactly: the jsonb text as PostgreSQL prints it has
@@ -113,6 +128,9 @@ std::string history_human(const std::vector<RunRecord>& runs, const std::string&
   for (const RunRecord& r : runs) {
     std::string failed;
     for (const std::string& t : r.failed_tasks) failed += (failed.empty() ? "" : ", ") + t;
+    // A mirror run fails with every task succeeded when its parity did not hold.
+    if (std::string mismatch = parity_mismatch(r); failed.empty() && !mismatch.empty())
+      failed = message("parity mismatch: " + mismatch);
     rows.push_back({{std::to_string(r.id)},
                     {r.workflow},
                     {r.ds},
@@ -137,6 +155,8 @@ std::string history_human(const std::vector<RunRecord>& runs, const std::string&
     tally += fmt::format("{}{} {}", tally.empty() ? "" : ", ", n, status);
   out +=
       fmt::format("\n{} run{} in the last {}: {}\n", runs.size(), runs.size() == 1 ? "" : "s", since, tally);
+  for (const RunRecord& r : runs)
+    if (r.process_gone) out += fmt::format("run {} is recorded running, but {}\n", r.id, process_gone_note(r));
   return out;
 }
 
@@ -156,6 +176,7 @@ std::string status_human(const RunReport& report, bool color) {
            (color && c != nullptr ? fmt::format("\x1b[{}m{}\x1b[0m", c, value) : value) + "\n";
   };
   field("status", r.status, color_of(r.status));
+  if (r.process_gone) field("", process_gone_note(r));
   field("stage", r.stage);
   field("trigger", r.trigger);
   field("started", when(r.started));

@@ -53,6 +53,7 @@ std::string failure_reason(const runtime::exec::RunResult& result, const plan::P
     if (size_t nl = error.find('\n'); nl != std::string::npos) error.resize(nl);
     return "task " + plan.tasks[i].name + (error.empty() ? " failed" : ": " + error);
   }
+  if (summary.parity_ok == false) return "parity mismatch: " + summary.parity_mismatch;
   return result.message.empty() ? "the run was stopped" : result.message;
 }
 

@@ -25,7 +25,8 @@ runtime::alert::AlertSinkOptions alert_options(const plan::Plan& plan, const Run
                                                const std::string& root);
 
 /// Why a run did not succeed, in one line: its first failed task and that
-/// task's error, else why the run stopped.
+/// task's error, else a mirror run's `parity mismatch: <summary>`, else why
+/// the run stopped.
 std::string failure_reason(const runtime::exec::RunResult& result, const plan::Plan& plan);
 
 /// The live table when stderr is a terminal (and TERM is not `dumb`), plain

@@ -72,6 +72,9 @@ struct RunSummary {
   std::optional<bool> parity_ok;
   /// The parity report for people (runtime/parity's render_human); "" when not compared.
   std::string parity_text;
+  /// What did not match, in one line (ParityReport::mismatch_summary, or
+  /// why the report could not be stored); "" when parity held.
+  std::string parity_mismatch;
 };
 
 /// What every "stopping" notice ends with: a second interrupt does not wait

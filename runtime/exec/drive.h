@@ -41,10 +41,11 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
 
 /// Migrates the state schema, takes the run lock of the plan's (workflow,
 /// ds, env) and, once held, marks failed the runs of that key a process that
-/// is gone left `running`. A state database error comes back as the run's
-/// result; a refusal leaves `lock.lock` null, for the caller to word.
+/// is gone left `running`, except `retried_run_id` (a retry's own run; 0 =
+/// none). A state database error comes back as the run's result; a refusal
+/// leaves `lock.lock` null, for the caller to word.
 std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateStore& store,
-                                      state::RunLock::Acquired& lock);
+                                      state::RunLock::Acquired& lock, int64_t retried_run_id = 0);
 
 
 }  // namespace flowc::runtime::exec

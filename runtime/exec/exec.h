@@ -85,9 +85,14 @@ struct RetrySelection {
 /// back to running and ends with its new final status. `request.plan` must be
 /// the plan stored with the run (runs.plan); `request.trigger` is ignored
 /// (runs.trigger keeps how the run began; runs.retries counts retries).
-/// Refused while the run is in progress (its run lock is held), for a run
-/// that never started, for an unknown task, and for --task when an upstream
-/// of the task did not succeed. A retry raises no Late incident. Never throws.
+/// An instance a live process is running (its lease is live: a worker
+/// whose driver died) is waited for, never taken over. A run whose every
+/// task succeeded while the run did not (its driver died after the last
+/// task, or a mirror run's parity failed) has its final status recorded
+/// again, re-running no task. Refused while the run is in progress (its run
+/// lock is held), for a run that succeeded, for a run that never started,
+/// for an unknown task, and for --task when an upstream of the task did not
+/// succeed. A retry raises no Late incident. Never throws.
 RunResult retry_run(const RunRequest& request, const RetrySelection& selection);
 
 /// "<host>:<pid>": how a process's executors are named (each appends ":<n>")

@@ -175,7 +175,7 @@ std::string default_worker() {
 }
 
 std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateStore& store,
-                                      state::RunLock::Acquired& lock) {
+                                      state::RunLock::Acquired& lock, int64_t retried_run_id) {
   const plan::Plan& plan = *request.plan;
   auto failed = [](const state::Status& status) {
     RunResult result;
@@ -189,7 +189,7 @@ std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateSt
   // A run of this key still marked running belongs to a process that is
   // gone (we hold the lock): it will never finish, so it failed.
   int64_t abandoned = 0;
-  if (state::Status status = store.abandon_runs(plan.workflow, plan.ds, plan.env, abandoned); !status)
+  if (state::Status status = store.abandon_runs(plan.workflow, plan.ds, plan.env, retried_run_id, abandoned); !status)
     return failed(status);
   return std::nullopt;
 }
@@ -251,7 +251,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   // A cancellation (Ctrl-C) stops the run without a fatal error: what it
   // leaves unfinished fails the run; what had already finished stands.
   std::stop_callback on_cancel(request.cancel, [&pool, &request] {
-    pool.stop();
+    pool.interrupt();
     if (request.observer) request.observer->on_run_stopping();
   });
   Lateness lateness(shared, store, options);
@@ -338,7 +338,11 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
 
   result.summary = summarize(shared, rows, status);
   result.summary.first_started = options.first_started;
-  if (parity) result.summary.parity_ok = parity->ok, result.summary.parity_text = parity->text;
+  if (parity) {
+    result.summary.parity_ok = parity->ok;
+    result.summary.parity_text = parity->text;
+    result.summary.parity_mismatch = parity->mismatch;
+  }
   result.summary.warnings = shared.warnings;
   if (request.alerts) {
     AlertCounts counts = request.alerts->counts();

@@ -347,7 +347,10 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
   }
   if (pool_.stopping() && !decision.final_failure() && decision.state != TaskState::Succeeded) {
     decision.state = TaskState::Failed;
-    decision.message = "the run was stopped" + (decision.message.empty() ? "" : ": " + decision.message);
+    // The runner saw only that its attempt was cancelled; the pool knows why.
+    std::string why = pool_.stop_reason();
+    if (why.empty()) why = decision.message;
+    decision.message = "the run was stopped" + (why.empty() ? "" : ": " + why);
   }
 
   // What the tasks a final failure blocks say: a readiness timeout by name

@@ -13,11 +13,13 @@ MirrorParity check_mirror_parity(const RunRequest& request, state::StateStore& s
   MirrorParity out;
   out.ok = report.ok;
   out.text = parity::render_human(report);
+  out.mismatch = report.mismatch_summary();
   // Cutover counts clean mirror runs by this record: a report that is not
   // stored cannot count, so the run does not pass either.
   if (state::Status stored = store.record_parity(run_id, parity::to_json(report)); !stored) {
     out.ok = false;
     out.text += "the parity report could not be stored: " + stored.error + "\n";
+    out.mismatch = out.mismatch.empty() ? "the parity report could not be stored: " + stored.error : out.mismatch;
   }
   if (!report.ok && request.alerts) {
     Incident incident;

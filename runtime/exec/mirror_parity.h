@@ -15,6 +15,7 @@ namespace flowc::runtime::exec {
 struct MirrorParity {
   bool ok = false;
   std::string text;  // runtime/parity's render_human, for the run summary
+  std::string mismatch;  // one line: what did not match; "" when ok
 };
 
 /// Compares the run's outputs with the legacy tables on the target

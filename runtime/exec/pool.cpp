@@ -66,6 +66,20 @@ void ExecutorPool::stop(const std::string& fatal_error) {
   wake_.notify_all();
 }
 
+void ExecutorPool::interrupt() {
+  {
+    std::lock_guard lock(mutex_);
+    interrupted_ = true;
+  }
+  stop();
+}
+
+std::string ExecutorPool::stop_reason() {
+  std::lock_guard lock(mutex_);
+  if (!fatal_error_.empty()) return fatal_error_;
+  return interrupted_ ? "interrupted (SIGINT or SIGTERM)" : "";
+}
+
 void ExecutorPool::drain() {
   draining_ = true;
   wake_.notify_all();

@@ -67,7 +67,13 @@ class ExecutorPool {
   /// Stops every attempt in progress (they are recorded as stopped) and
   /// every executor.
   void stop(const std::string& fatal_error = "");
+  /// stop() for the operator's interrupt (SIGINT or SIGTERM to a driving
+  /// process): the attempts it stops are recorded as interrupted.
+  void interrupt();
   [[nodiscard]] bool stopping() const { return stopping_; }
+  /// Why the pool stopped its attempts, for their record: the fatal error,
+  /// else the interrupt; "" when neither (not stopping, or a plain stop).
+  std::string stop_reason();
   /// No new claims and no hand-offs; attempts in progress finish normally.
   void drain();
   /// Whether executors may take new work (neither stopping nor draining).
@@ -101,6 +107,7 @@ class ExecutorPool {
   std::multiset<SteadyClock::time_point> due_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> draining_{false};
+  bool interrupted_ = false;  // under mutex_
   std::string fatal_error_;
   std::map<std::string, Lease> leases_;
 };

@@ -38,10 +38,11 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   const int64_t run_id = selection.run_id;
   state::StateStore store(request.state_dsn, schema);
   // The run lock proves nobody drives the run (or another run of its key)
-  // now; one still `running` with the lock free was left by a process that
-  // is gone, and is marked failed before it is driven again.
+  // now; another run of its key still `running` with the lock free was left
+  // by a process that is gone, and is marked failed. This one is driven
+  // again as it stands: a worker may still be running one of its tasks.
   state::RunLock::Acquired lock;
-  if (std::optional<RunResult> failed = take_run_lock(request, store, lock)) return *failed;
+  if (std::optional<RunResult> failed = take_run_lock(request, store, lock, run_id)) return *failed;
   if (!lock.lock) {
     result.outcome = RunResult::Outcome::Refused;
     result.message = lock.holder_run_id == run_id || lock.holder_run_id == 0
@@ -82,11 +83,12 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   if (selection.task.empty()) {
     for (uint32_t i = 0; i < plan.tasks.size(); ++i)
       if (!by_index[i] || by_index[i]->state != TaskState::Succeeded) again.insert(i);
-    // A mirror run whose tasks all succeeded failed on parity: its retry
-    // compares again (the legacy table, or what fed it, may have been put
-    // right), re-running no task.
-    const bool parity_only = plan.stage == plan::Stage::Mirror && stored.run_status == RunStatus::Failed;
-    if (again.empty() && !parity_only) {
+    // A run whose tasks all succeeded but that did not (a mirror run failed
+    // on parity, or its driver died after the last task) is driven again
+    // re-running no task: drive_run() records its final status as at any
+    // run's end (a mirror run compares again: the legacy table, or what fed
+    // it, may have been put right).
+    if (again.empty() && stored.run_status == RunStatus::Succeeded) {
       result.outcome = RunResult::Outcome::Refused;
       result.message = fmt::format(
           "every task of run {} succeeded: nothing to retry (--task T reruns T and its downstream)", run_id);
@@ -131,7 +133,8 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   drive.first_started = stored.started;
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
     if (again.contains(i)) {
-      reset.push_back({i, 1 + plan.tasks[i].retry.retries});
+      const bool succeeded = by_index[i] && by_index[i]->state == TaskState::Succeeded;
+      reset.push_back({i, 1 + plan.tasks[i].retry.retries, succeeded});
     } else if (by_index[i]) {
       drive.kept.push_back({i, by_index[i]->state, by_index[i]->attempts, by_index[i]->message});
     }

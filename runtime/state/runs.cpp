@@ -45,12 +45,8 @@ StoredRun StateStore::stored_run(int64_t run_id) {
   return out;
 }
 
-namespace {
-
-/// SQL true when a live session holds the run lock of run `r` (a row of
-/// {schema}.runs), the schema's name being parameter `schema_param`: the
-/// lock's key as RunLock::acquire computes it; pg_locks shows a bigint
-/// advisory key as its high (classid) and low (objid) halves.
+// The lock's key as RunLock::acquire computes it; pg_locks shows a bigint
+// advisory key as its high (classid) and low (objid) halves.
 std::string run_lock_held(const std::string& schema_param) {
   return R"(exists (
   select 1 from pg_locks l
@@ -60,8 +56,6 @@ std::string run_lock_held(const std::string& schema_param) {
         hashtextextended()" +
          schema_param + R"( || chr(31) || r.workflow || chr(31) || to_char(r.ds, 'YYYY-MM-DD') || chr(31) || r.env, 0)))";
 }
-
-}  // namespace
 
 Status StateStore::run_driven(int64_t run_id, bool& driven) {
   driven = false;
@@ -92,28 +86,46 @@ where r.workflow = $1 and r.env = $2 and r.trigger = $3 and r.status = 'running'
 }
 
 Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks) {
-  std::string indexes, fresh;
+  std::string indexes, fresh, rerun;
   for (const RetryTask& task : tasks) {
     std::string sep = indexes.empty() ? "" : ",";
     indexes += sep + std::to_string(task.index);
     fresh += sep + std::to_string(task.fresh_attempts);
+    rerun += sep + (task.rerun_succeeded ? "t" : "f");
   }
+  // Which chosen instances go back to pending, judged inside the
+  // transaction (the caller read them a moment ago): never one a live
+  // process holds (its lease is live: the retry waits for it, as the run
+  // would), nor one that succeeded since it was read.
+  const std::string chosen = R"(from {schema}.task_runs t, unnest($2::integer[], $3::boolean[]) as f(idx, rerun)
+where t.run_id = $1 and t.task_index = f.idx
+  and not (t.state = 'running' and t.lease_until > now()) and (t.state <> 'succeeded' or f.rerun))";
   return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::work tx(c);
-    // An attempt a dead process left open never finishes: close it first,
-    // while the task instance still names the lease it ran under.
+    // A finish in flight commits before this or waits for it: what the
+    // statements below see stays true until the commit.
+    tx.exec_params(with_schema("select 1 from {schema}.task_runs where run_id = $1 order by task_index for update",
+                               schema_),
+                   run_id);
+    // An attempt whose lease expired never finishes: close it first, while
+    // the task instance still names the lease it ran under.
     tx.exec_params(with_schema(R"(update {schema}.attempts a
 set finished_at = now(), outcome = 'lost', error_class = 'transient',
-    message = 'the process running the attempt ended before it finished'
-from {schema}.task_runs t
-where t.run_id = $1 and t.task_index = any ($2::integer[]) and a.run_id = t.run_id and a.task = t.task
-  and a.finished_at is null)",
+    message = 'the lease of ' || a.worker || ' expired before the attempt finished'
+)" + chosen + R"(
+  and a.run_id = t.run_id and a.task = t.task and a.finished_at is null)",
                                schema_),
-                   run_id, "{" + indexes + "}");
-    tx.exec_params(with_schema(R"(update {schema}.task_runs t
-set state = 'pending', max_attempts = t.attempts + f.fresh, lease_token = null, lease_owner = null,
+                   run_id, "{" + indexes + "}", "{" + rerun + "}");
+    tx.exec_params(with_schema(R"(update {schema}.task_runs r
+set state = 'pending', lease_token = null, lease_owner = null,
     lease_until = null, not_before = null, started_at = null, finished_at = null, rows_written = null,
     error_class = null, message = null
+)" + chosen + R"(
+  and r.run_id = t.run_id and r.task = t.task)",
+                               schema_),
+                   run_id, "{" + indexes + "}", "{" + rerun + "}");
+    tx.exec_params(with_schema(R"(update {schema}.task_runs t
+set max_attempts = t.attempts + f.fresh
 from unnest($2::integer[], $3::integer[]) as f(idx, fresh)
 where t.run_id = $1 and t.task_index = f.idx)",
                                schema_),

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include <pqxx/pqxx>
+#include <thread>
 
 #include "runtime/state/db_guard.h"
 #include "runtime/state/migrate.h"
@@ -180,7 +181,7 @@ Status StateStore::finish_run(int64_t run_id, RunStatus status) {
 }
 
 Status StateStore::abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env,
-                                int64_t& count) {
+                                int64_t kept_run_id, int64_t& count) {
   count = 0;
   return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
@@ -193,6 +194,7 @@ Status StateStore::abandon_runs(const std::string& workflow, const std::string& 
     pqxx::result r = tx.exec_params(with_schema(R"(with abandoned as (
   update {schema}.runs set status = 'failed', finished_at = now()
   where workflow = $1 and ds = $2::date and env = $3 and status in ('pending', 'running') and trigger <> 'schedule'
+    and id <> $4
   returning id
 ), lost as (
   update {schema}.attempts a
@@ -209,7 +211,7 @@ Status StateStore::abandon_runs(const std::string& workflow, const std::string& 
 )
 select id from abandoned)",
                                                 schema_),
-                                    workflow, ds, env);
+                                    workflow, ds, env, kept_run_id);
     count = static_cast<int64_t>(r.size());
   });
 }
@@ -293,12 +295,18 @@ RunLock::Acquired RunLock::acquire(const std::string& dsn, const std::string& sc
     std::string key = schema + "\x1f" + workflow + "\x1f" + ds + "\x1f" + env;
     taken = tx.exec_params("select pg_try_advisory_lock(hashtextextended($1, 0))", key)[0][0].as<bool>();
     if (taken) return;
-    pqxx::result r = tx.exec_params(
-        with_schema(R"(select id from {schema}.runs where workflow = $1 and ds = $2::date and env = $3
+    // The holder records its run just after taking the lock (a retry sets
+    // its run back to running): a refusal in that instant waits a moment
+    // for it, to name the run.
+    for (int tries = 0; tries < 40 && out.holder_run_id == 0; ++tries) {
+      if (tries > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      pqxx::result r = tx.exec_params(
+          with_schema(R"(select id from {schema}.runs where workflow = $1 and ds = $2::date and env = $3
   and status in ('pending', 'running') order by id desc limit 1)",
-                    schema),
-        workflow, ds, env);
-    if (!r.empty()) out.holder_run_id = r[0][0].as<int64_t>();
+                      schema),
+          workflow, ds, env);
+      if (!r.empty()) out.holder_run_id = r[0][0].as<int64_t>();
+    }
   });
   if (!out.status) return out;
   if (taken) {

@@ -173,6 +173,9 @@ struct StoredRun {
 struct RetryTask {
   uint32_t index = 0;
   uint32_t fresh_attempts = 1;       // 1 + retry.retries: a fresh budget
+  /// Chosen while it had succeeded (`--task`): reset even so. Otherwise an
+  /// instance that succeeded since it was read is kept.
+  bool rerun_succeeded = false;
 };
 
 /// A run of one ds: the latest of that ds for `flowc backfill`'s skip
@@ -280,13 +283,15 @@ class StateStore {
   TaskRows task_rows(int64_t run_id);
 
   /// Marks failed the runs of (workflow, ds, env) still recorded as running
-  /// by a `flowc run` that is gone (trigger other than schedule): call it
-  /// while holding that key's RunLock, which proves nobody runs them. Their
-  /// open attempts are closed as `lost` and their `running` instances
-  /// failed, leases cleared; instances that never started keep their state
-  /// (`flowc status` shows them as not run). Returns how many runs there
-  /// were in `count`.
-  Status abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env, int64_t& count);
+  /// by a `flowc run` that is gone (trigger other than schedule), except
+  /// `kept_run_id` (the run a retry drives again: its instances are the
+  /// retry's to judge; 0 = none): call it while holding that key's RunLock,
+  /// which proves nobody runs them. Their open attempts are closed as `lost`
+  /// and their `running` instances failed, leases cleared; instances that
+  /// never started keep their state (`flowc status` shows them as not run).
+  /// Returns how many runs there were in `count`.
+  Status abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env,
+                      int64_t kept_run_id, int64_t& count);
 
   /// Sets the run's final status and finished_at.
   Status finish_run(int64_t run_id, RunStatus status);
@@ -308,8 +313,10 @@ class StateStore {
   /// Puts `tasks` of the run back to `pending` for a retry, in one
   /// transaction: their attempt budgets become `attempts + fresh_attempts`
   /// (attempt numbers continue), leases and errors are cleared, an attempt
-  /// left open by a process that died is closed as `lost`, and the run goes
-  /// back to `running` with `retries + 1`. Call it holding the run's RunLock.
+  /// whose lease expired is closed as `lost`, and the run goes back to
+  /// `running` with `retries + 1`. An instance running under a live lease
+  /// (a live worker's) keeps its attempt and lease, with the fresh budget:
+  /// the retry waits for it. Call it holding the run's RunLock.
   Status reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks);
 
   /// Sets runs.late_alerted if it was not set; `won` says whether this call
@@ -341,6 +348,11 @@ class StateStore {
   const pqxx::connection* generic_plans_on_ = nullptr;
   void use_generic_plans(pqxx::connection& c, pqxx::transaction_base& tx);
 };
+
+/// SQL true when a live session holds the run lock of run `r` (a row of
+/// {schema}.runs aliased `r`), the schema's name being the parameter
+/// `schema_param` ("$2"): false for a run whose driving process is gone.
+std::string run_lock_held(const std::string& schema_param);
 
 /// The run advisory lock: held by a dedicated session for a whole run, so a
 /// second `flowc run` of the same (workflow, ds, env) refuses.

@@ -146,6 +146,22 @@ TEST_CASE("backfill: succeeded days are skipped; --force reruns them") {
   CHECK(query_one(dsn, "select count(*) from out.part") == "9");  // overwrite_partition: still 3 per day
 }
 
+TEST_CASE("backfill: a day whose run is in progress elsewhere is refused with that reason, exit 2") {
+  std::string dsn = fresh_database("backfill_refused");
+  std::string project = write_project("backfill_refused", daily_project("2026-12-31", 4));
+  Background running = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+                   "1", 30));
+  auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "b", "--from", "2026-11-02", "--to", "2026-11-02",
+                                      "--dsn", dsn});
+  INFO(backfill.output);
+  CHECK(backfill.exit_code == 2);
+  CHECK(contains(backfill.output, "1 day, 0 succeeded, 0 failed, 0 skipped, 1 refused\n"));
+  CHECK(contains(backfill.output, "  refused 2026-11-02: a run of b for 2026-11-02 is already in progress (run 1)\n"));
+  CHECK_FALSE(contains(backfill.output, "failed 2026-11-02"));
+  CHECK(running.wait() == 0);
+}
+
 TEST_CASE("backfill: a backwards range, a malformed date or an unknown workflow is one line and exit 2") {
   std::string dsn = fresh_database("backfill_usage");
   std::string project = write_project("backfill_usage", daily_project("2026-12-31", 0));

@@ -261,7 +261,7 @@ TEST_CASE("bookkeeping: at most 2 commits and 4 round trips per task, and a fini
   CHECK(statements - claims - finishes <= fixed);  // the scheduler does not read per task
 }
 
-TEST_CASE("cancelling a run stops its attempts and fails the run") {
+TEST_CASE("cancelling a run stops its attempts, records them as interrupted and fails the run") {
   Harness h;
   plan::Plan p = make_plan({{"slow", {}}, {"after", {0}}});
   p.tasks[0].retry.retries = 3;
@@ -287,6 +287,11 @@ TEST_CASE("cancelling a run stops its attempts and fails the run") {
   CHECK(h.runner.calls_of("slow").size() == 1);  // not retried
   CHECK(h.runner.calls_of("after").empty());
   CHECK(h.scalar("select status from flow.runs") == "failed");
+  // The record says it was the interrupt, not a lost lease.
+  CHECK(h.scalar("select message from flow.task_runs where task = 'slow'") ==
+        "the run was stopped: interrupted (SIGINT or SIGTERM)");
+  CHECK(h.scalar("select message from flow.attempts where task = 'slow'") ==
+        "the run was stopped: interrupted (SIGINT or SIGTERM)");
 }
 
 TEST_CASE("an executor that cannot renew its lease stops its attempt before the lease runs out") {

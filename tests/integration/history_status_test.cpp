@@ -118,7 +118,8 @@ constexpr const char* kHistory =
     "  2   daily_kpi      2026-11-24  production  mirror  schedule  failed     2026-11-25T07:00:03Z  2m12s     stage_orders, export_csv\n"
     "  1   daily_kpi      2026-11-23  production  mirror  schedule  succeeded  2026-11-24T07:00:03Z  1m12s\n"
     "\n"
-    "4 runs in the last 3650d: 1 pending, 1 running, 1 failed, 1 succeeded\n";
+    "4 runs in the last 3650d: 1 pending, 1 running, 1 failed, 1 succeeded\n"
+    "run 3 is recorded running, but its process is gone: `flowc retry 3` finishes it\n";
 // clang-format on
 
 }  // namespace

@@ -136,6 +136,18 @@ TEST_CASE(
   CHECK(contains(status.output, "keys (ds, region): 0 missing, 0 extra, 1 different"));
   CHECK(contains(status.output, "different: (" + ds + ", emea)"));
   CHECK_FALSE(contains(status.output, "\"tables\""));
+  // history's FAILED TASKS and a backfill's reason name the mismatch, not a stop.
+  const std::string mismatch = "parity mismatch: dash.kpi_daily: sum(revenue) ";
+  auto history = run_flowc(project, {"history", "."}, {"WAREHOUSE_DSN=" + dsn});
+  INFO(history.output);
+  CHECK(contains(history.output, mismatch));
+  auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "daily_kpi", "--from", ds, "--to", ds},
+                            {"WAREHOUSE_DSN=" + dsn});
+  INFO(backfill.output);
+  CHECK(backfill.exit_code == 1);
+  CHECK(contains(backfill.output, "failed " + ds + " (run 2): " + mismatch));
+  CHECK(contains(backfill.output, "1 different key (" + ds + ", emea)\n"));
+  CHECK_FALSE(contains(backfill.output, "the run was stopped"));
 
   // Once the legacy table is put right, `flowc retry` compares again,
   // re-running no task, and the run succeeds.
@@ -145,7 +157,7 @@ TEST_CASE(
   INFO(retry.output);
   CHECK(retry.exit_code == 0);
   CHECK(contains(retry.output, "parity with legacy job kpi_cron: ok"));
-  CHECK(query_one(dsn, "select status || ' ' || (parity->>'ok') from flow.runs") == "succeeded true");
+  CHECK(query_one(dsn, "select status || ' ' || (parity->>'ok') from flow.runs where id = 1") == "succeeded true");
   CHECK(query_one(dsn, "select count(*) from flow.attempts") == attempts);
 }
 

@@ -192,6 +192,15 @@ TEST_CASE("retry: a run whose process was killed is driven to its end; the lost 
   // The sleeping write is the killed process's; it ends with its session.
   REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
                    "0", 30));
+  // history and status say that nobody drives it, and what finishes it.
+  auto history = run_flowc(project, {"history", ".", "--state-dsn", dsn});
+  INFO(history.output);
+  CHECK(contains(history.output, "run 1 is recorded running, but its process is gone: `flowc retry 1` finishes it\n"));
+  auto status = run_flowc(project, {"status", "1", ".", "--state-dsn", dsn});
+  INFO(status.output);
+  CHECK(contains(status.output, "its process is gone: `flowc retry 1` finishes it\n"));
+  auto json = run_flowc(project, {"status", "1", ".", "--state-dsn", dsn, "--format", "json"});
+  CHECK(contains(json.output, "\"process_gone\": true"));
 
   auto r = run_flowc(project, {"retry", "1", ".", "--dsn", dsn, "--state-dsn", dsn});
   INFO(r.output);
@@ -200,4 +209,6 @@ TEST_CASE("retry: a run whose process was killed is driven to its end; the lost 
   CHECK(attempts_of(dsn, "load") == "2");
   CHECK(query_one(dsn, "select outcome from flow.attempts where task = 'load' and attempt = 1") == "lost");
   CHECK(attempts_of(dsn, "extract") == "1");
+  auto after = run_flowc(project, {"status", "1", ".", "--state-dsn", dsn, "--format", "json"});
+  CHECK(contains(after.output, "\"process_gone\": false"));
 }

@@ -240,3 +240,27 @@ TEST_CASE("schedule: a scheduler that stays up adopts the run of another one tha
   CHECK(contains(b.output(), "(adopted: its scheduler was gone): succeeded"));
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
 }
+
+TEST_CASE("schedule: an adopted run whose tasks a worker finished after its scheduler died is recorded succeeded") {
+  std::string dsn = fresh_database("schedule_adopt_done");
+  std::string project = write_project("schedule_adopt_done", daily_project(2, 0));
+  Background worker = start_flowc(project, {"worker", ".", "--dsn", dsn, "--state-dsn", dsn});
+  REQUIRE(wait_for(dsn, "select to_regclass('flow.runs') is not null", "t", 30));  // the worker migrated
+  // The scheduler dies while the worker runs the task; the worker finishes it.
+  Background first = start_flowc(project, {"schedule", ".", "--once", "--concurrency", "0", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where state = 'running'", "1", 30));
+  ::kill(first.pid, SIGKILL);
+  first.wait();
+  REQUIRE(wait_for(dsn, "select state from flow.task_runs", "succeeded", 30));
+  REQUIRE(query_one(dsn, "select status from flow.runs") == "running");
+
+  auto second = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(second.output);
+  CHECK(second.exit_code == 0);
+  CHECK(contains(second.output, "run 1 of daily for " + query_one(dsn, kOwedDs) +
+                                    " (adopted: its scheduler was gone): succeeded"));
+  CHECK(query_one(dsn, "select status from flow.runs where id = 1") == "succeeded");
+  CHECK(query_one(dsn, "select count(*) from flow.attempts") == "1");
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+}

@@ -150,6 +150,24 @@ TEST_CASE("the run lock refuses a second run of the same workflow and ds and env
   CHECK(RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-24", "").lock);
 }
 
+TEST_CASE("a refusal in the instant the holder has the lock but not yet its run still names the run") {
+  Db db;
+  RunLock::Acquired held = RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-24", "");
+  REQUIRE(held.lock);
+  // The holder records its run a moment after taking the lock.
+  int64_t run = 0;
+  std::thread holder([&] {
+    std::this_thread::sleep_for(300ms);
+    run = db.run(make_run({{}}));
+  });
+  RunLock::Acquired refused = RunLock::acquire(db.dsn, "flow", "daily_kpi", "2026-11-24", "");
+  holder.join();
+  REQUIRE(refused.status.ok);
+  CHECK_FALSE(refused.lock);
+  CHECK(refused.refusal ==
+        "a run of daily_kpi for 2026-11-24 is already in progress (run " + std::to_string(run) + ")");
+}
+
 TEST_CASE("a run is driven while its run lock is held, whatever the holder") {
   Db db;
   int64_t run = db.run(make_run({{}}));
@@ -605,7 +623,7 @@ TEST_CASE("runs left running by a process that is gone are marked failed") {
     return r;
   }());
   int64_t count = 0;
-  REQUIRE(db.store.abandon_runs("daily_kpi", "2026-11-24", "", count));
+  REQUIRE(db.store.abandon_runs("daily_kpi", "2026-11-24", "", 0, count));
   CHECK(count == 1);
   CHECK(db.scalar("select status from flow.runs where id = " + std::to_string(crashed)) == "failed");
   std::string of_crashed = " where run_id = " + std::to_string(crashed);

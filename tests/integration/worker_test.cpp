@@ -272,6 +272,57 @@ workflow killed {
   CHECK(alive.wait() == 0);
 }
 
+TEST_CASE("worker: a killed driver's run whose tasks a worker finished is recorded succeeded by retry") {
+  std::string dsn = fresh_database("worker_driver_gone");
+  std::string project = write_project("worker_driver_gone", fan_out_project(1, "2"));
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);  // the schema exists
+  Background worker = start_flowc(project, {"worker", ".", "--slots", "4"}, env);
+  REQUIRE(listening(dsn, 1));
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
+  REQUIRE(wait_for(dsn, "select state from flow.task_runs where run_id = 2 and task = 'wide_0'", "running", 30));
+  ::kill(run.pid, SIGKILL);
+  run.wait();
+  // The worker, serving the run already, runs its tasks to the end.
+  REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where run_id = 2 and state = 'succeeded'", "3", 30));
+  REQUIRE(query_one(dsn, "select status from flow.runs where id = 2") == "running");
+
+  auto retried = run_flowc(project, {"retry", "2"}, env);
+  INFO(retried.output);
+  CHECK(retried.exit_code == 0);
+  CHECK(query_one(dsn, "select status from flow.runs where id = 2") == "succeeded");
+  CHECK(query_one(dsn, "select count(*) from flow.attempts where run_id = 2") == "3");
+  auto again = run_flowc(project, {"retry", "2"}, env);
+  CHECK(again.exit_code == 2);
+  CHECK(contains(again.output, "every task of run 2 succeeded: nothing to retry"));
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+}
+
+TEST_CASE("worker: retry of a killed driver's run waits for the attempt a live worker is running") {
+  std::string dsn = fresh_database("worker_retry_live");
+  std::string project = write_project("worker_retry_live", fan_out_project(1, "4"));
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);  // the schema exists
+  Background worker = start_flowc(project, {"worker", ".", "--slots", "1"}, env);
+  REQUIRE(listening(dsn, 1));
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
+  REQUIRE(wait_for(dsn, "select state from flow.task_runs where run_id = 2 and task = 'wide_0'", "running", 30));
+  ::kill(run.pid, SIGKILL);
+  run.wait();
+
+  // wide_0's lease is live (its worker renews it): the retry leaves the
+  // attempt to its worker and waits for it.
+  auto retried = run_flowc(project, {"retry", "2"}, env);
+  INFO(retried.output);
+  CHECK(retried.exit_code == 0);
+  CHECK(query_one(dsn, "select status from flow.runs where id = 2") == "succeeded");
+  CHECK(query_one(dsn, "select string_agg(attempt || ' ' || outcome, ', ' order by attempt) from flow.attempts "
+                       "where run_id = 2 and task = 'wide_0'") == "1 succeeded");
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+}
+
 TEST_CASE("worker: no state database is one line and exit 2, and a bad --slots is a usage error") {
   std::string project = write_project("worker_usage", fan_out_project(1, "0"));
   auto none = run_flowc(project, {"worker", "."});

@@ -24,8 +24,8 @@ TEST_CASE("the backfill summary counts one day as a day") {
   std::ostringstream out;
   BackfillProgress progress(out, false, "w", {day("2026-11-01")});
   progress.started(0);
-  progress.finished(0, true, 7, "");
-  CHECK(progress.print_summary(out, "2026-11-01", "2026-11-01", false));
+  progress.finished(0, BackfillDay::State::Succeeded, 7, "");
+  CHECK(progress.print_summary(out, "2026-11-01", "2026-11-01", false) == BackfillDay::State::Succeeded);
   CHECK(out.str().find("from 2026-11-01 to 2026-11-01: 1 day, 1 succeeded") != std::string::npos);
 }
 
@@ -43,10 +43,27 @@ TEST_CASE("days an interruption left out: three or more consecutive days are one
   BackfillProgress progress(out, false, "w", days);
   for (size_t i : {0U, 3U, 5U}) {
     progress.started(i);
-    progress.finished(i, true, static_cast<int64_t>(i) + 1, "");
+    progress.finished(i, BackfillDay::State::Succeeded, static_cast<int64_t>(i) + 1, "");
   }
   // Not run: 02,03 (two), 05 (one), 07..09 (three).
-  CHECK_FALSE(progress.print_summary(out, "2026-11-01", "2026-11-09", true));
+  CHECK(progress.print_summary(out, "2026-11-01", "2026-11-09", true) == BackfillDay::State::Failed);
   CHECK(out.str().find("  not run (interrupted): 2026-11-02, 2026-11-03, 2026-11-05, 2026-11-07 to 2026-11-09 (3 days)\n") !=
         std::string::npos);
+}
+
+TEST_CASE("a day another run held is refused with that reason, not failed") {
+  std::ostringstream out;
+  BackfillProgress progress(out, false, "w", {day("2026-11-01"), day("2026-11-02")});
+  progress.started(0);
+  progress.finished(0, BackfillDay::State::Succeeded, 7, "");
+  progress.started(1);
+  progress.finished(1, BackfillDay::State::Refused, 0, "a run of w for 2026-11-02 is already in progress (run 5)");
+  CHECK(progress.print_summary(out, "2026-11-01", "2026-11-02", false) == BackfillDay::State::Refused);
+  const std::string text = out.str();
+  CHECK(text.find("backfill w 2026-11-02 refused: a run of w for 2026-11-02 is already in progress (run 5)\n") !=
+        std::string::npos);
+  CHECK(text.find(": 2 days, 1 succeeded, 0 failed, 0 skipped, 1 refused\n") != std::string::npos);
+  CHECK(text.find("  refused 2026-11-02: a run of w for 2026-11-02 is already in progress (run 5)\n") !=
+        std::string::npos);
+  CHECK(text.find("failed 2026-11-02") == std::string::npos);
 }
