@@ -99,6 +99,12 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection);
 /// in leases and attempts, unless the request names them.
 std::string default_worker();
 
+/// Whether the executor named `worker` (default_worker()'s name, or one of
+/// its executors: `host:pid:n`) is known to be gone: it ran on this machine
+/// and its process no longer exists. False for another machine's, or when
+/// it cannot be told: then its lease is waited out.
+bool worker_gone(const std::string& worker);
+
 /// cli.md's exit code for a run: 0 when it finished and succeeded, 1 when it
 /// finished and failed, 2 when it was refused (another run of the same
 /// workflow, ds and env is in progress) or the state database failed.

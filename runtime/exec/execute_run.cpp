@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <filesystem>
 #include <fmt/format.h>
 #include <memory>
@@ -172,6 +175,19 @@ std::string default_worker() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
   return fmt::format("{}:{}", host[0] ? host : "localhost", ::getpid());
+}
+
+bool worker_gone(const std::string& worker) {
+  // "host:pid", and an executor of it "host:pid:n".
+  const std::string self = default_worker();
+  const std::string host = self.substr(0, self.find(':') + 1);
+  if (!worker.starts_with(host)) return false;  // another machine's, or not named by flowc
+  const char* begin = worker.data() + host.size();
+  const char* end = worker.data() + worker.size();
+  pid_t pid = 0;
+  auto [stop, ec] = std::from_chars(begin, end, pid);
+  if (ec != std::errc() || (stop != end && *stop != ':') || pid <= 0) return false;
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
 }
 
 std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateStore& store,

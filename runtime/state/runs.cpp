@@ -85,7 +85,8 @@ where r.workflow = $1 and r.env = $2 and r.trigger = $3 and r.status = 'running'
   return out;
 }
 
-Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks) {
+Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks,
+                                   const std::vector<std::string>& gone_holders) {
   std::string indexes, fresh, rerun;
   for (const RetryTask& task : tasks) {
     std::string sep = indexes.empty() ? "" : ",";
@@ -96,10 +97,15 @@ Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>&
   // Which chosen instances go back to pending, judged inside the
   // transaction (the caller read them a moment ago): never one a live
   // process holds (its lease is live: the retry waits for it, as the run
-  // would), nor one that succeeded since it was read.
+  // would; unless the caller saw its holder is gone), nor one that
+  // succeeded since it was read.
   const std::string chosen = R"(from {schema}.task_runs t, unnest($2::integer[], $3::boolean[]) as f(idx, rerun)
 where t.run_id = $1 and t.task_index = f.idx
-  and not (t.state = 'running' and t.lease_until > now()) and (t.state <> 'succeeded' or f.rerun))";
+  and not (t.state = 'running' and t.lease_until > now() and t.lease_owner <> all ($4::text[]))
+  and (t.state <> 'succeeded' or f.rerun))";
+  std::string gone = "{";
+  for (const std::string& holder : gone_holders) gone += (gone.size() > 1 ? "," : "") + sql_array_element(holder);
+  gone += "}";
   return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::work tx(c);
     // A finish in flight commits before this or waits for it: what the
@@ -111,11 +117,12 @@ where t.run_id = $1 and t.task_index = f.idx
     // the task instance still names the lease it ran under.
     tx.exec_params(with_schema(R"(update {schema}.attempts a
 set finished_at = now(), outcome = 'lost', error_class = 'transient',
-    message = 'the lease of ' || a.worker || ' expired before the attempt finished'
+    message = case when a.worker = any ($4::text[]) then 'the process ' || a.worker || ' ended before the attempt finished'
+                   else 'the lease of ' || a.worker || ' expired before the attempt finished' end
 )" + chosen + R"(
   and a.run_id = t.run_id and a.task = t.task and a.finished_at is null)",
                                schema_),
-                   run_id, "{" + indexes + "}", "{" + rerun + "}");
+                   run_id, "{" + indexes + "}", "{" + rerun + "}", gone);
     tx.exec_params(with_schema(R"(update {schema}.task_runs r
 set state = 'pending', lease_token = null, lease_owner = null,
     lease_until = null, not_before = null, started_at = null, finished_at = null, rows_written = null,
@@ -123,7 +130,7 @@ set state = 'pending', lease_token = null, lease_owner = null,
 )" + chosen + R"(
   and r.run_id = t.run_id and r.task = t.task)",
                                schema_),
-                   run_id, "{" + indexes + "}", "{" + rerun + "}");
+                   run_id, "{" + indexes + "}", "{" + rerun + "}", gone);
     tx.exec_params(with_schema(R"(update {schema}.task_runs t
 set max_attempts = t.attempts + f.fresh
 from unnest($2::integer[], $3::integer[]) as f(idx, fresh)

@@ -316,8 +316,11 @@ class StateStore {
   /// whose lease expired is closed as `lost`, and the run goes back to
   /// `running` with `retries + 1`. An instance running under a live lease
   /// (a live worker's) keeps its attempt and lease, with the fresh budget:
-  /// the retry waits for it. Call it holding the run's RunLock.
-  Status reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks);
+  /// the retry waits for it; unless its holder is one of `gone_holders`
+  /// (executor names the caller saw are no longer running), whose attempts
+  /// are closed as `lost` at once. Call it holding the run's RunLock.
+  Status reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks,
+                         const std::vector<std::string>& gone_holders = {});
 
   /// Sets runs.late_alerted if it was not set; `won` says whether this call
   /// set it (`update ... where not late_alerted`): of two processes noticing

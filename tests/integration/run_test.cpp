@@ -253,6 +253,11 @@ workflow orphan {
   CHECK(retry.exit_code == 0);
   CHECK_FALSE(process_running(command));
   CHECK_FALSE(process_running(child));
+  // The killed flowc ran on this machine and is gone: its attempt was taken
+  // up at once, not after its lease ran out.
+  CHECK(query_one(dsn, "select message from flow.attempts where task = 'long_load' and attempt = 1") ==
+        "the process " + query_one(dsn, "select worker from flow.attempts where task = 'long_load' and attempt = 1") +
+            " ended before the attempt finished");
   std::string log = query_one(dsn, "select log_path from flow.attempts where task = 'long_load' and attempt = 2");
   std::ifstream in(fs::path(log).is_absolute() ? fs::path(log) : dir / log);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
