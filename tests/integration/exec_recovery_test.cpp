@@ -265,7 +265,11 @@ TEST_CASE("cancelling a run stops its attempts, records them as interrupted and 
   Harness h;
   plan::Plan p = make_plan({{"slow", {}}, {"after", {0}}});
   p.tasks[0].retry.retries = 3;
-  h.runner.behaviour["slow"] = [](const AttemptContext& context, int) {
+  // Cancelled once `slow` runs (not after a fixed delay: on a loaded
+  // machine the run may not have started it yet).
+  std::atomic<bool> running{false};
+  h.runner.behaviour["slow"] = [&](const AttemptContext& context, int) {
+    running = true;
     auto deadline = SteadyClock::now() + 10s;
     while (!context.stop.stop_requested() && SteadyClock::now() < deadline) std::this_thread::sleep_for(10ms);
     return failed(ErrorClass::Transient, "cancelled");
@@ -273,14 +277,16 @@ TEST_CASE("cancelling a run stops its attempts, records them as interrupted and 
   std::stop_source cancel;
   exec::RunRequest request = h.request(p);
   request.cancel = cancel.get_token();
+  SteadyClock::time_point cancelled_at;
   std::thread canceller([&] {
-    std::this_thread::sleep_for(300ms);
+    auto give_up = SteadyClock::now() + 30s;
+    while (!running && SteadyClock::now() < give_up) std::this_thread::sleep_for(10ms);
+    cancelled_at = SteadyClock::now();
     cancel.request_stop();
   });
-  auto started = SteadyClock::now();
   exec::RunResult result = exec::execute_run(request);
   canceller.join();
-  CHECK(SteadyClock::now() - started < 5s);
+  CHECK(SteadyClock::now() - cancelled_at < 5s);  // the attempt stopped, not waited out
   REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
   CHECK(result.summary.status == RunStatus::Failed);
   CHECK(result.message == "the run was cancelled");
