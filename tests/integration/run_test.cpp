@@ -61,6 +61,29 @@ std::string read_tree(const fs::path& dir) {
   return all;
 }
 
+/// A production workflow `workflow` whose one task `task` runs `sh -c
+/// script` (the script is written into a string: no `"` in it), with the
+/// task's other attribute lines `extra`.
+std::string one_command_workflow(const std::string& workflow, const std::string& task, const std::string& script,
+                                 const std::string& extra = "") {
+  return R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow )FLOW" + workflow + R"FLOW( {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  param ds: date = logical_date
+
+  task )FLOW" + task + R"FLOW( {
+    run        = command(["sh", "-c", ")FLOW" + script + R"FLOW("])
+)FLOW" + extra + R"FLOW(  }
+}
+)FLOW";
+}
+
 }  // namespace
 
 TEST_CASE("run: the daily_kpi example succeeds on its demo data, and no secret appears anywhere") {
@@ -169,22 +192,7 @@ TEST_CASE("run: a second Ctrl-C exits at once, kills the running command's group
   // on the rerun (`again` exists) it succeeds at once.
   std::string script = "cd '" + dir.string() + "'; test -e again && exit 0; echo $$ > command.pid; "
                        "trap 'echo > got_term' TERM; while :; do sleep 0.1; done";
-  std::ofstream(dir / "hold.flow") << R"FLOW(route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow hold {
-  owner      = "data-eng"
-  stage      = production
-  on_failure = alert(oncall)
-  param ds: date = logical_date
-
-  task stubborn {
-    run = command(["sh", "-c", ")FLOW" + script + R"FLOW("])
-  }
-}
-)FLOW";
+  std::ofstream(dir / "hold.flow") << one_command_workflow("hold", "stubborn", script);
   std::string project = dir.string();
   Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
   INFO(run.output());
@@ -217,23 +225,7 @@ TEST_CASE("run: after kill -9, the retry ends what the lost attempt left running
   // killed with -9. On the retry (`again` exists) it succeeds at once.
   std::string script = "cd '" + dir.string() + "'; test -e again && exit 0; echo $$ > command.pid; "
                        "sh -c 'echo $$ > child.pid; while :; do sleep 0.1; done' & wait";
-  std::ofstream(dir / "orphan.flow") << R"FLOW(route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow orphan {
-  owner      = "data-eng"
-  stage      = production
-  on_failure = alert(oncall)
-  param ds: date = logical_date
-
-  task long_load {
-    run        = command(["sh", "-c", ")FLOW" + script + R"FLOW("])
-    idempotent = true
-  }
-}
-)FLOW";
+  std::ofstream(dir / "orphan.flow") << one_command_workflow("orphan", "long_load", script, "    idempotent = true\n");
   std::string project = dir.string();
   Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
   INFO(run.output());
