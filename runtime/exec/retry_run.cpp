@@ -143,9 +143,10 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   // run` killed with -9) will not renew its lease: its attempts are taken
   // up now, not after the lease runs out.
   std::vector<std::string> gone;
-  for (const state::RetryTask& t : reset)
-    if (const state::TaskRow* row = by_index[t.index]; row && row->state == TaskState::Running && worker_gone(row->owner))
-      gone.push_back(row->owner);
+  for (const state::RetryTask& t : reset) {
+    const state::TaskRow* row = by_index[t.index];
+    if (row && row->state == TaskState::Running && worker_gone(row->owner)) gone.push_back(row->owner);
+  }
   if (state::Status status = store.reset_for_retry(run_id, reset, gone); !status) {
     result.message = status.described();
     return result;
