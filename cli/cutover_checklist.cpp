@@ -171,6 +171,17 @@ CutoverItem rollback_item(const model::Model& model, const model::Workflow& wf) 
   return item;
 }
 
+/// What of a task decides the table it writes, as `changed_since` names it;
+/// "" when `a` and `b` agree on all of it.
+std::string task_difference(const plan::Task& a, const plan::Task& b) {
+  if (a.kind != b.kind || a.output != b.output || a.mode != b.mode || a.partition_column != b.partition_column ||
+      a.merge_key != b.merge_key)
+    return "its output or write mode";
+  if (a.select != b.select) return "its SQL";
+  if (a.argv != b.argv || a.env_secrets != b.env_secrets) return "its command";
+  return "";
+}
+
 }  // namespace
 
 std::vector<CutoverItem> static_items(const model::Model& model, model::WorkflowId workflow,
@@ -178,6 +189,23 @@ std::vector<CutoverItem> static_items(const model::Model& model, model::Workflow
   const model::Workflow& wf = model.workflow(workflow);
   return {legacy_item(model, wf), writes_item(model, wf), expectations_item(plan),
           route_item(plan),       idempotence_item(plan),   rollback_item(model, wf)};
+}
+
+std::string changed_since(const plan::Plan& ran, const plan::Plan& now) {
+  auto find = [](const plan::Plan& plan, const std::string& name) -> const plan::Task* {
+    for (const plan::Task& t : plan.tasks)
+      if (t.name == name) return &t;
+    return nullptr;
+  };
+  for (const plan::Task& task : now.tasks) {
+    const plan::Task* before = find(ran, task.name);
+    if (!before) return fmt::format("task `{}` is new since", task.name);
+    if (std::string what = task_difference(*before, task); !what.empty())
+      return fmt::format("task `{}` changed since ({})", task.name, what);
+  }
+  for (const plan::Task& task : ran.tasks)
+    if (!find(now, task.name)) return fmt::format("task `{}` was removed since", task.name);
+  return "";
 }
 
 CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
@@ -193,6 +221,7 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
     if (!report) return "no parity report";
     if (report->tables.empty())
       return "nothing compared (no output of the run is a table that `" + report->legacy_job + "` writes)";
+    if (!run.changed.empty()) return "it ran an earlier version of the workflow: " + run.changed;
     return "";
   };
   size_t clean = 0;

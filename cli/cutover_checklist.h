@@ -27,6 +27,10 @@ struct MirrorRun {
   std::string ds;
   std::string status;                 // succeeded | failed
   std::optional<std::string> parity;  // runs.parity (JSON), when compared
+  std::optional<std::string> plan;    // runs.plan (JSON): read for the runs the item judges
+  /// Why the run ran something other than the workflow now runs for its ds
+  /// (changed_since); "" = the same, or not compared.
+  std::string changed;
 };
 
 /// The items read from the project: the legacy job documented (nothing
@@ -39,7 +43,15 @@ std::vector<CutoverItem> static_items(const model::Model& model, model::Workflow
 
 /// The runs item: the latest `needed` mirror runs by ds (`runs`, newest ds
 /// first, one per ds) all succeeded with parity passing on at least one
-/// table.
+/// table, and each ran what the workflow runs now (`MirrorRun::changed`
+/// empty): a run of an earlier version proves nothing about this one.
 CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed);
+
+/// "" when `ran` runs what `now` runs; else why not, naming the first task
+/// that differs: "task `t` changed since (its SQL)", "task `t` is new since",
+/// "task `t` was removed since". Both plans are of one ds, so the values of
+/// params must agree too; source positions are not compared (a comment or a
+/// moved line changes nothing that runs).
+std::string changed_since(const plan::Plan& ran, const plan::Plan& now);
 
 }  // namespace flowc::cli

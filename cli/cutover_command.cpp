@@ -14,6 +14,7 @@
 #include "cli/state_database.h"
 #include "cli/terminal.h"
 #include "compiler/lower/lower.h"
+#include "compiler/plan/json.h"
 #include "runtime/connect/connect.h"
 #include "runtime/connect/secrets.h"
 #include "runtime/events/events.h"
@@ -24,9 +25,10 @@ namespace {
 
 
 /// The mirror-stage runs of `workflow` in production (env ""), the latest
-/// finished one of each ds, newest ds first. Sets `error` when the database
-/// cannot be read; a state schema that does not exist yet has no runs.
-std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::string& workflow,
+/// finished one of each ds, newest ds first, with the plans of the newest
+/// `with_plan`. Sets `error` when the database cannot be read; a state schema
+/// that does not exist yet has no runs.
+std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::string& workflow, uint32_t with_plan,
                                         std::string& error) {
   std::vector<MirrorRun> runs;
   try {
@@ -35,13 +37,19 @@ std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::stri
     std::string runs_table = runtime::state::with_schema("{schema}.runs", db.schema);
     if (tx.exec_params("select to_regclass($1) is null", runs_table)[0][0].as<bool>()) return runs;
     pqxx::result r = tx.exec_params(
-        "select distinct on (ds) id, ds::text, status, parity::text from " + runs_table +
+        "select l.id, l.ds::text, l.status, l.parity::text, case when l.newest <= $2 then r.plan::text end"
+        " from (select id, ds, status, parity, row_number() over (order by ds desc) as newest from"
+        " (select distinct on (ds) id, ds, status, parity from " + runs_table +
             " where workflow = $1 and env = '' and stage = 'mirror' and status in ('succeeded', 'failed')"
-            " order by ds desc, id desc",
-        workflow);
+            " order by ds desc, id desc) d) l join " + runs_table + " r on r.id = l.id order by l.ds desc",
+        workflow, with_plan);
     for (const auto& row : r) {
-      MirrorRun run{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(), std::nullopt};
+      MirrorRun run;
+      run.id = row[0].as<int64_t>();
+      run.ds = row[1].as<std::string>();
+      run.status = row[2].as<std::string>();
       if (!row[3].is_null()) run.parity = row[3].as<std::string>();
+      if (!row[4].is_null()) run.plan = row[4].as<std::string>();
       runs.push_back(std::move(run));
     }
   } catch (const std::exception& e) {
@@ -121,10 +129,24 @@ int run_cutover(const CutoverOptions& options) {
   std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn, ""});
   if (!db) return kExitUsage;
   std::string error;
-  std::vector<MirrorRun> runs = read_mirror_runs(*db, plan.workflow, error);
+  std::vector<MirrorRun> runs = read_mirror_runs(*db, plan.workflow, plan.cutover_after, error);
   if (!error.empty()) {
     print_error(error);
     return kExitUsage;
+  }
+  // Each judged run against what the workflow runs now for its ds. After
+  // the cutover the plan writes production tables, so nothing is compared.
+  if (plan.stage == plan::Stage::Mirror) {
+    for (MirrorRun& run : runs) {
+      if (!run.plan) continue;
+      std::string unreadable;
+      std::optional<plan::Plan> ran =
+          plan::plan_from_json(nlohmann::json::parse(*run.plan, nullptr, false), unreadable);
+      lower::LowerOptions for_day = lowering;
+      for_day.ds = run.ds;
+      if (!ran || !lower::check_options(c.model, workflow, for_day).empty()) continue;
+      run.changed = changed_since(*ran, lower::lower(c.model, workflow, for_day, c.sources));
+    }
   }
   items.push_back(runs_item(runs, plan.cutover_after));
 

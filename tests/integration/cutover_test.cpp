@@ -112,6 +112,21 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
   CHECK(json.exit_code == 0);
   CHECK(contains(json.output, "\"ready\": true"));
 
+  // A comment moves every line below it: nothing that runs changed.
+  set_line(project + "/daily_kpi.flow", "workflow daily_kpi {\n", "# reviewed\nworkflow daily_kpi {\n");
+  CHECK(run_flowc(project, {"cutover", "daily_kpi", "."}, env).exit_code == 0);
+  // Changed SQL: the runs made before it prove nothing about it.
+  set_line(project + "/sql/revenue_daily.sql", "select", "select distinct");
+  auto changed = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(changed.output);
+  CHECK(changed.exit_code == 1);
+  CHECK(item_line(changed.output, "clean mirror runs") ==
+        "  ✗ 3 clean mirror runs: the mirror run for " + day(1) +
+            " (run 3) is not clean: it ran an earlier version of the workflow: task `revenue_daily` changed "
+            "since (its SQL); 0 clean runs since, 3 needed");
+  set_line(project + "/sql/revenue_daily.sql", "select distinct", "select");
+  CHECK(run_flowc(project, {"cutover", "daily_kpi", "."}, env).exit_code == 0);
+
   // A newer day whose mirror run finds a difference breaks the streak ...
   query_one(dsn, "update dash.kpi_daily set orders = orders + 1 where ds = current_date and region = 'amer'");
   REQUIRE(run_flowc(project, {"run", ".", "--ds", day(0)}, env).exit_code == 1);
@@ -279,20 +294,35 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
   table.ok = true;
   compared.tables.push_back(table);
   const std::string clean = flowc::runtime::parity::to_json(compared);
-  std::vector<MirrorRun> runs = {{9, "2026-11-29", "succeeded", clean},
-                                 {8, "2026-11-28", "failed", std::nullopt},
-                                 {7, "2026-11-27", "succeeded", clean}};
+  auto mirror_run = [](int64_t id, std::string ds, std::string status, std::optional<std::string> parity) {
+    MirrorRun run;
+    run.id = id;
+    run.ds = std::move(ds);
+    run.status = std::move(status);
+    run.parity = std::move(parity);
+    return run;
+  };
+  std::vector<MirrorRun> runs = {mirror_run(9, "2026-11-29", "succeeded", clean),
+                                 mirror_run(8, "2026-11-28", "failed", std::nullopt),
+                                 mirror_run(7, "2026-11-27", "succeeded", clean)};
   auto item = flowc::cli::runs_item(runs, 2);
   CHECK_FALSE(item.ok);
   CHECK(item.reason ==
         "the mirror run for 2026-11-28 (run 8) is not clean: failed; 1 clean run since, 2 needed");
-  runs[1] = {8, "2026-11-28", "succeeded", std::nullopt};  // never compared
+  runs[1] = mirror_run(8, "2026-11-28", "succeeded", std::nullopt);  // never compared
   CHECK(flowc::cli::runs_item(runs, 2).reason ==
         "the mirror run for 2026-11-28 (run 8) is not clean: no parity report; 1 clean run since, 2 needed");
   CHECK(flowc::cli::runs_item(runs, 1).ok);
   runs[1].parity = clean;
   CHECK(flowc::cli::runs_item(runs, 3).ok);
   CHECK_FALSE(flowc::cli::runs_item(runs, 4).ok);
+
+  // A run of an earlier version of the workflow is not clean.
+  runs[1].changed = "task `t` changed since (its SQL)";
+  CHECK(flowc::cli::runs_item(runs, 2).reason ==
+        "the mirror run for 2026-11-28 (run 8) is not clean: it ran an earlier version of the workflow: task `t` "
+        "changed since (its SQL); 1 clean run since, 2 needed");
+  runs[1].changed.clear();
 
   // A run that compared no table (the legacy job's `writes` names no output
   // of the workflow) is not clean, though it succeeded with parity "ok".
@@ -319,4 +349,36 @@ TEST_CASE("cutover: a table the legacy job writes and no task of the workflow wr
   auto ok = run_flowc(original, {"cutover", "w", ".", "--state-dsn", fresh_database("cutover_writes_ok")});
   CHECK(item_line(ok.output, "every table the legacy job writes") ==
         "  ✓ every table the legacy job writes is written by the workflow: out.t by `t`");
+}
+
+TEST_CASE("cutover: changed_since names the first task whose SQL, command, output or mode changed") {
+  using flowc::plan::Plan;
+  using flowc::plan::Task;
+  Plan ran;
+  Task sql;
+  sql.name = "daily";
+  sql.output = flowc::plan::TableName{"mart__mirror", "daily"};
+  sql.select = {"select * from raw.t where ds = $1::date", {{"ds", "date", "2026-11-28"}}};
+  sql.origin = {"w.flow", 10, 3};
+  Task command;
+  command.name = "export";
+  command.kind = flowc::plan::TaskKind::Command;
+  command.argv = {"./export.sh", "2026-11-28"};
+  ran.tasks = {sql, command};
+
+  Plan now = ran;
+  now.tasks[0].origin.line = 11;  // a comment above it
+  CHECK(flowc::cli::changed_since(ran, now) == "");
+  now.tasks[0].select.params[0].value = "2026-11-29";  // what a param's new default does
+  CHECK(flowc::cli::changed_since(ran, now) == "task `daily` changed since (its SQL)");
+  now = ran;
+  now.tasks[0].mode = flowc::plan::WriteMode::Append;
+  CHECK(flowc::cli::changed_since(ran, now) == "task `daily` changed since (its output or write mode)");
+  now = ran;
+  now.tasks[1].argv.push_back("--gzip");
+  CHECK(flowc::cli::changed_since(ran, now) == "task `export` changed since (its command)");
+  now = ran;
+  now.tasks.pop_back();
+  CHECK(flowc::cli::changed_since(ran, now) == "task `export` was removed since");
+  CHECK(flowc::cli::changed_since(now, ran) == "task `export` is new since");
 }
