@@ -255,6 +255,9 @@ SourceRange Checker::map_string_offset(SourceRange literal, std::string_view dec
     }
   };
   advance_to(begin);
+  // Skipped source characters (indentation) before decoded[begin] belong
+  // before the range, not in it.
+  while (j < decoded.size() && i < raw.size() && raw[i] != decoded[j]) ++i;
   size_t from = i;
   advance_to(end);
   size_t to = i;
