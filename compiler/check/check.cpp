@@ -27,6 +27,7 @@ model::Model Checker::run() {
   check_writers();
   check_hidden_dependencies();
   check_unused_outputs();
+  check_query_writes();
   check_deadlines();
   check_schedules();
   check_rules();

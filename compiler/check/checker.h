@@ -339,6 +339,8 @@ class Checker {
   void check_hidden_dependencies();
   /// W0404 for outputs nothing reads.
   void check_unused_outputs();
+  /// E0308 for a write inside the query of a task with a write mode (query_writes.cpp).
+  void check_query_writes();
   /// "<target>:<schema>.<table>", lower-case: one key per physical table.
   std::string table_key(const model::Node& node) const;
   /// The model::table_key of the table `node` writes or reads, in its

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "compiler/check/checker.h"
+#include "compiler/check/sql_words.h"
 
 namespace flowc::check {
 
@@ -16,9 +17,6 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
-
 bool ends_from_list(std::string_view word) {
   for (std::string_view keyword : {"where", "group", "order", "having", "limit", "offset", "on", "using", "union",
                                    "except", "intersect", "window", "returning", "set", "values", "select", "fetch",
@@ -29,63 +27,24 @@ bool ends_from_list(std::string_view word) {
 
 // Calls `table(begin, end, name)` for every table name in SQL text: the name
 // after `from` or `join`, and each after a comma in a `from` list (`from a,
-// b x`). A name is parts joined by `.`, each plain (lower-cased, as
-// PostgreSQL folds it) or double-quoted (as written, quotes removed). String
-// literals and comments are skipped.
+// b x`).
 template <typename F>
 void for_each_table_name(std::string_view sql, F&& table) {
-  size_t pos = 0;
   std::string previous;       // the last word, lower-cased; "," after a comma in a from list
   bool in_from_list = false;  // between `from` and what ends its list
-  while (pos < sql.size()) {
-    char c = sql[pos];
-    if (c == '\'') {
-      size_t close = sql.find(c, pos + 1);
-      pos = close == std::string_view::npos ? sql.size() : close + 1;
-      previous.clear();
-    } else if (sql.compare(pos, 2, "--") == 0) {
-      size_t eol = sql.find('\n', pos);
-      pos = eol == std::string_view::npos ? sql.size() : eol;
-    } else if (sql.compare(pos, 2, "/*") == 0) {
-      size_t close = sql.find("*/", pos + 2);
-      pos = close == std::string_view::npos ? sql.size() : close + 2;
-    } else if (ident_start(c) || c == '"') {
-      size_t begin = pos;
-      std::string name;
-      bool quoted = false;
-      for (;;) {
-        if (pos < sql.size() && sql[pos] == '"') {
-          size_t close = sql.find('"', pos + 1);
-          if (close == std::string_view::npos) close = sql.size();
-          name += sql.substr(pos + 1, close - pos - 1);
-          pos = std::min(close + 1, sql.size());
-          quoted = true;
-        } else {
-          size_t part = pos;
-          while (pos < sql.size() && ident_char(sql[pos])) ++pos;
-          name += lower(sql.substr(part, pos - part));
-        }
-        if (pos + 1 < sql.size() && sql[pos] == '.' && (ident_start(sql[pos + 1]) || sql[pos + 1] == '"')) {
-          name += '.';
-          ++pos;
-          continue;
-        }
-        break;
-      }
-      if (previous == "from" || previous == "join" || (in_from_list && previous == ",")) table(begin, pos, name);
-      if (!quoted && name == "from") in_from_list = true;
-      if (!quoted && ends_from_list(name)) in_from_list = false;
-      previous = quoted ? std::string("\"") : std::move(name);
+  for_each_sql_word(sql, [&](const SqlWord& w) {
+    if (w.name) {
+      if (previous == "from" || previous == "join" || (in_from_list && previous == ",")) table(w.begin, w.end, w.text);
+      if (!w.quoted && w.text == "from") in_from_list = true;
+      if (!w.quoted && ends_from_list(w.text)) in_from_list = false;
+      previous = w.quoted ? std::string("\"") : w.text;
+    } else if (w.text == ",") {
+      previous = ",";
     } else {
-      if (c == ',') {
-        previous = ",";
-      } else if (!std::isspace(static_cast<unsigned char>(c))) {
-        previous.clear();
-        if (c == '(' || c == ')' || c == ';') in_from_list = false;
-      }
-      ++pos;
+      previous.clear();
+      if (w.text == "(" || w.text == ")" || w.text == ";") in_from_list = false;
     }
-  }
+  });
 }
 
 }  // namespace
