@@ -46,6 +46,7 @@ struct PlanSelection {
   std::string workflow;  // may be omitted when the project has one workflow
   std::string ds;        // YYYY-MM-DD; default: logical_date (yesterday, UTC)
   std::string env;       // "" = production
+  std::vector<std::string> params;  // `--param NAME=VALUE`, as given
 };
 
 struct PlanOptions {

@@ -144,6 +144,12 @@ int run_cutover(const CutoverOptions& options) {
           plan::plan_from_json(nlohmann::json::parse(*run.plan, nullptr, false), unreadable);
       lower::LowerOptions for_day = lowering;
       for_day.ds = run.ds;
+      // A param without a default had its value given (--param): the run's.
+      for (const model::Param& param : c.model.workflow(workflow).params) {
+        if (param.default_term.valid() || param.name == "ds") continue;
+        for (const plan::BoundParam& value : ran ? ran->params : std::vector<plan::BoundParam>{})
+          if (value.name == param.name) for_day.params.emplace_back(value.name, value.value);
+      }
       if (!ran || !lower::check_options(c.model, workflow, for_day).empty()) continue;
       run.changed = changed_since(*ran, lower::lower(c.model, workflow, for_day, c.sources));
     }

@@ -64,6 +64,18 @@ void add_env_option(CLI::App* cmd, std::string& env) {
   cmd->add_option("--env", env, "the environment (default: production)")->transform(environment);
 }
 
+/// `--param NAME=VALUE`, for the commands that plan or run: a workflow
+/// param's value (any number of them; lowering checks names and values).
+void add_param_option(CLI::App* cmd, std::vector<std::string>& params) {
+  const CLI::Validator name_value(
+      [](std::string& value) {
+        size_t eq = value.find('=');
+        return eq == std::string::npos || eq == 0 ? "write NAME=VALUE, such as --param region=emea" : std::string();
+      },
+      "", "NAME=VALUE");
+  cmd->add_option("--param", params, "a param's value, NAME=VALUE (repeat for several)")->check(name_value);
+}
+
 /// `--dsn`, for the commands that run tasks: one database for every target.
 void add_dsn_option(CLI::App* cmd, std::string& dsn) {
   cmd->add_option("--dsn", dsn, "the database for every target (overrides env())")->check(kNotEmpty);
@@ -152,6 +164,7 @@ int run_command(int argc, char** argv) {
     if (with_ds) {
       cmd->add_option("--ds", selection.ds, "the logical date YYYY-MM-DD (default: yesterday)")->check(kDate);
       add_env_option(cmd, selection.env);
+      add_param_option(cmd, selection.params);
     }
   };
 
@@ -225,6 +238,7 @@ int run_command(int argc, char** argv) {
       ->check(CLI::Range(1u, 1024u));
   backfill_cmd->add_flag("--force", backfill.force, "also rerun days whose latest run succeeded");
   add_env_option(backfill_cmd, backfill.selection.env);
+  add_param_option(backfill_cmd, backfill.selection.params);
   add_dsn_option(backfill_cmd, backfill.dsn);
   add_state_dsn_option(backfill_cmd, backfill.state_dsn);
 

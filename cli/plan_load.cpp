@@ -25,6 +25,15 @@ std::string default_ds() {
   return plan::ds_text(yesterday);
 }
 
+std::vector<std::pair<std::string, std::string>> given_params(const PlanSelection& selection) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& given : selection.params) {
+    size_t eq = given.find('=');
+    out.emplace_back(given.substr(0, eq), eq == std::string::npos ? "" : given.substr(eq + 1));
+  }
+  return out;
+}
+
 std::optional<LoadedPlan> load_plan(const PlanSelection& selection, int& exit_code) {
   std::unique_ptr<project::Compilation> compilation = load_checked_project(selection.path, exit_code);
   if (!compilation) return std::nullopt;
@@ -39,6 +48,7 @@ std::optional<LoadedPlan> lower_selected(const project::Compilation& c, const Pl
   lower::LowerOptions options;
   options.ds = selection.ds.empty() ? default_ds() : selection.ds;
   options.env = selection.env;
+  options.params = given_params(selection);
   options.root = c.root;
   std::string problem = lower::check_options(c.model, workflow, options);
   if (!problem.empty()) {

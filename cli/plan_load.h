@@ -4,6 +4,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/commands.h"
 #include "compiler/plan/plan.h"
@@ -20,8 +22,9 @@ struct LoadedPlan {
 /// Compiles the project at `selection.path` and lowers the selected run.
 /// On failure prints what went wrong (diagnostics, or one `flowc: ...` line)
 /// and returns std::nullopt with `exit_code` set: 1 when the project has
-/// errors, 2 for a bad path, an unknown or missing --workflow, a bad --ds or
-/// --env. The default ds is logical_date for a run starting now: yesterday in UTC.
+/// errors, 2 for a bad path, an unknown or missing --workflow, a bad --ds,
+/// --env or --param. The default ds is logical_date for a run starting now:
+/// yesterday in UTC.
 std::optional<LoadedPlan> load_plan(const PlanSelection& selection, int& exit_code);
 
 /// The same, from a project already compiled without errors: for
@@ -32,6 +35,9 @@ std::optional<LoadedPlan> lower_selected(const project::Compilation& compilation
 /// Whether `plan` may be executed: a workflow in stage `model` runs only in
 /// a non-production environment. Prints why not (exit 2).
 bool may_execute(const plan::Plan& plan);
+
+/// `selection.params` (`NAME=VALUE`) as (name, value) for LowerOptions::params.
+std::vector<std::pair<std::string, std::string>> given_params(const PlanSelection& selection);
 
 /// Yesterday's date in UTC, YYYY-MM-DD.
 std::string default_ds();

@@ -3,8 +3,11 @@
 #include "compiler/lower/lower.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 
 #include "compiler/lower/context.h"
 #include "compiler/lower/impact.h"
@@ -12,6 +15,7 @@
 #include "compiler/plan/ds.h"
 #include "compiler/plan/json.h"
 #include "compiler/plan/text.h"
+#include "compiler/syntax/literal.h"
 
 namespace flowc::lower {
 
@@ -22,6 +26,87 @@ const std::string* given_value(const LowerOptions& options, const std::string& n
     if (key == name) return &value;
   }
   return nullptr;
+}
+
+/// `07:00:00` for seconds since midnight.
+std::string time_text(int64_t seconds) {
+  return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+}
+
+/// The value a param of `type` binds for `text` given on the command line,
+/// spelled as its literal would be in a `.flow` file (`5%`, `1h30m`,
+/// `2026-11-24`); nullopt when it is not one. A timestamp is a date and a
+/// time (`2026-11-24T07:00` or with a blank), with an optional offset; none
+/// means UTC.
+std::optional<std::string> given_param_value(model::TypeKind type, std::string_view text) {
+  using model::TypeKind;
+  using syntax::ExprKind;
+  if (type == TypeKind::String) return std::string(text);
+  if (type == TypeKind::Bool) {
+    if (text == "true" || text == "false") return std::string(text);
+    return std::nullopt;
+  }
+  if (type == TypeKind::Timestamp) {
+    size_t split = text.find_first_of("T ");
+    if (split == std::string_view::npos) return std::nullopt;
+    std::string_view time = text.substr(split + 1);
+    size_t offset = time.find_first_of("Z+-");
+    std::string_view zone = offset == std::string_view::npos ? "" : time.substr(offset);
+    time = time.substr(0, offset == std::string_view::npos ? time.size() : offset);
+    if (text.empty() || text[0] == '-' || syntax::decode_number(text.substr(0, split)).kind != ExprKind::Date ||
+        time.empty() || syntax::decode_number(time).kind != ExprKind::Time)
+      return std::nullopt;
+    bool zone_ok = zone.empty() || zone == "Z" ||
+                   (zone.size() >= 3 && std::isdigit(static_cast<unsigned char>(zone[1])) &&
+                    std::isdigit(static_cast<unsigned char>(zone[2])) &&
+                    zone.find_first_not_of("0123456789:", 1) == std::string_view::npos);
+    if (!zone_ok) return std::nullopt;
+    return std::string(text) + (zone.empty() ? "+00" : "");
+  }
+  bool negative = text.starts_with("-") && (type == TypeKind::Int || type == TypeKind::Float);
+  std::string_view body = negative ? text.substr(1) : text;
+  if (body.empty() || !std::isdigit(static_cast<unsigned char>(body[0]))) return std::nullopt;
+  syntax::NumberValue v = syntax::decode_number(body);
+  std::string sign = negative ? "-" : "";
+  switch (type) {
+    case TypeKind::Int:
+      if (v.kind == ExprKind::Int) return sign + std::to_string(v.int_value);
+      break;
+    case TypeKind::Float:
+      if (v.kind == ExprKind::Float) return sign + fmt::format("{}", v.float_value);
+      if (v.kind == ExprKind::Int) return sign + std::to_string(v.int_value);
+      break;
+    case TypeKind::Percent:
+      if (v.kind == ExprKind::Percent) return fmt::format("{}", v.float_value);
+      break;
+    case TypeKind::Duration:
+      if (v.kind == ExprKind::Duration) return plan::duration_text(v.int_value);
+      break;
+    case TypeKind::Date:
+      if (v.kind == ExprKind::Date) return date_text(v.int_value);
+      break;
+    case TypeKind::Time:
+      if (v.kind == ExprKind::Time) return time_text(v.int_value);
+      break;
+    default: break;
+  }
+  return std::nullopt;
+}
+
+/// How a value of `type` is written, for a message about one that is not.
+std::string_view spelling_of(model::TypeKind type) {
+  using model::TypeKind;
+  switch (type) {
+    case TypeKind::Bool: return "true or false";
+    case TypeKind::Int: return "a whole number such as 42";
+    case TypeKind::Float: return "a number such as 0.25";
+    case TypeKind::Percent: return "a percentage such as 5%";
+    case TypeKind::Duration: return "a duration such as 1h30m";
+    case TypeKind::Date: return "a date such as 2026-11-24";
+    case TypeKind::Time: return "a time of day such as 07:00";
+    case TypeKind::Timestamp: return "a date and time such as 2026-11-24T07:00 (UTC unless an offset follows)";
+    default: return "text";
+  }
 }
 
 /// A string default with `${}`: its text, with the values of the params
@@ -53,7 +138,7 @@ std::vector<ParamValue> param_values(const model::Model& model, const model::Wor
     if (param.name == "ds") {
       p.value = options.ds;
     } else if (const std::string* given = given_value(options, param.name)) {
-      p.value = *given;
+      p.value = given_param_value(p.type, *given).value_or(*given);  // check_options refused the others
     } else if (param.default_term.valid()) {
       const model::Term& t = model.term(param.default_term);
       using Kind = model::Term::Kind;
@@ -65,10 +150,7 @@ std::vector<ParamValue> param_values(const model::Model& model, const model::Wor
         case Kind::Percent: p.value = fmt::format("{}", t.float_value); break;
         case Kind::Duration: p.value = plan::duration_text(t.int_value); break;  // PostgreSQL reads `1h30m`
         case Kind::Date: p.value = date_text(t.int_value); break;
-        case Kind::Time:
-          p.value =
-              fmt::format("{:02}:{:02}:{:02}", t.int_value / 3600, t.int_value / 60 % 60, t.int_value % 60);
-          break;
+        case Kind::Time: p.value = time_text(t.int_value); break;
         case Kind::Template:
           if (t.int_value >= 0 && static_cast<size_t>(t.int_value) < model.templates.size())
             p.value = default_text(model.templates[t.int_value], out);
@@ -177,12 +259,31 @@ std::string check_options(const model::Model& model, model::WorkflowId workflow_
                          fmt::join(names, ", "));
     }
   }
+  for (const auto& [name, text] : options.params) {
+    auto param = std::find_if(workflow.params.begin(), workflow.params.end(),
+                              [&](const model::Param& p) { return p.name == name; });
+    if (param == workflow.params.end()) {
+      std::vector<std::string> names;
+      for (const model::Param& p : workflow.params)
+        if (p.name != "ds" && p.type.kind != model::TypeKind::Secret) names.push_back(p.name);
+      return fmt::format("--param {}: workflow `{}` has no param `{}`{}", name, workflow.name, name,
+                         names.empty() ? std::string(" (it has none to give)")
+                                       : fmt::format(" (it has: {})", fmt::join(names, ", ")));
+    }
+    if (name == "ds") return "--param ds: give the logical date with --ds";
+    if (given_value(options, name) != &text)
+      return fmt::format("--param {} given more than once: give it once", name);
+    if (param->type.kind == model::TypeKind::Secret)
+      return fmt::format("--param {}: a secret param comes from its env(...), never from the command line", name);
+    if (!given_param_value(param->type.kind, text))
+      return fmt::format("--param {}: `{}` is not {}", name, text, spelling_of(param->type.kind));
+  }
   for (const model::Param& param : workflow.params) {
     if (param.name == "ds" || param.default_term.valid() || given_value(options, param.name) != nullptr) {
       continue;
     }
-    return fmt::format("param `{}` of workflow `{}` has no default and no value was given", param.name,
-                       workflow.name);
+    return fmt::format("param `{}` of workflow `{}` has no default: give its value with --param {}=VALUE",
+                       param.name, workflow.name, param.name);
   }
   return "";
 }

@@ -20,8 +20,11 @@ namespace flowc::lower {
 struct LowerOptions {
   std::string ds;   // YYYY-MM-DD: the value of `ds` and of every `logical_date` default
   std::string env;  // "" = production; else an environment of the workflow's target
-  /// Values for params, by name, as text (they override defaults; a param
-  /// without a default needs one). `ds` is taken from `ds` above.
+  /// Values for params, by name, as given on the command line (`--param
+  /// NAME=VALUE`) and spelled as the param's literal would be (`5%`,
+  /// `1h30m`); they override defaults, and a param without a default needs
+  /// one. `ds` is taken from `ds` above; check_options refuses an unknown
+  /// name, `ds`, a secret and a value that is not of the param's type.
   std::vector<std::pair<std::string, std::string>> params;
   /// When set, plan::Origin files are written relative to this directory, so
   /// a plan (and its hash) does not depend on where the project is checked out.

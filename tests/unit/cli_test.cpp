@@ -545,3 +545,46 @@ TEST_CASE("tasks at once are bounded on every command, as in the language: one l
   CHECK(worker.exit_code == 2);
   CHECK(worker.err == "flowc: --slots: Value 1025 not in range 1 to 1024\n");
 }
+
+TEST_CASE("--param gives a param its value in plan, and a bad one is one line and exit 2") {
+  fs::path dir = scratch("param");
+  write(dir / "w.flow", R"(route r {
+  owner  = "o"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "o"
+  on_failure = alert(r)
+
+  param ds: date = logical_date
+  param region: string
+  param lag: duration = 1h
+
+  task out {
+    writes  = "out"
+    sql     = "select ${region} as region, ${lag} as lag"
+    publish = true
+  }
+}
+)");
+  Result missing = flowc("plan " + dir.string() + " --ds 2026-11-24");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err == "flowc: param `region` of workflow `w` has no default: give its value with --param region=VALUE\n");
+  Result given = flowc("plan " + dir.string() + " --ds 2026-11-24 --param region=emea --param lag=90m --format json");
+  INFO(given.err);
+  CHECK(given.exit_code == 0);
+  CHECK(given.out.find("\"name\": \"region\",\n      \"sql_type\": \"text\",\n      \"value\": \"emea\"") !=
+        std::string::npos);
+  CHECK(given.out.find("\"name\": \"lag\",\n      \"sql_type\": \"interval\",\n      \"value\": \"1h30m\"") !=
+        std::string::npos);
+  Result shape = flowc("plan " + dir.string() + " --param region");
+  CHECK(shape.exit_code == 2);
+  CHECK(shape.err.find("write NAME=VALUE, such as --param region=emea") != std::string::npos);
+  Result twice = flowc("plan " + dir.string() + " --param region=a --param region=b");
+  CHECK(twice.exit_code == 2);
+  CHECK(twice.err == "flowc: --param region given more than once: give it once\n");
+  Result typed = flowc("plan " + dir.string() + " --param region=a --param lag=soon");
+  CHECK(typed.exit_code == 2);
+  CHECK(typed.err == "flowc: --param lag: `soon` is not a duration such as 1h30m\n");
+}

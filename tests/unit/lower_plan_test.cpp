@@ -213,12 +213,79 @@ workflow w {
 )"}});
   lower::LowerOptions options{"2026-11-24", "", {}, ""};
   CHECK(lower::check_options(needs->model, model::WorkflowId{0}, options) ==
-        "param `region` of workflow `w` has no default and no value was given");
+        "param `region` of workflow `w` has no default: give its value with --param region=VALUE");
+  options.params = {{"regoin", "emea"}};
+  CHECK(lower::check_options(needs->model, model::WorkflowId{0}, options) ==
+        "--param regoin: workflow `w` has no param `regoin` (it has: region)");
+  options.params = {{"ds", "2026-11-25"}};
+  CHECK(lower::check_options(needs->model, model::WorkflowId{0}, options) ==
+        "--param ds: give the logical date with --ds");
   options.params = {{"region", "emea"}};
   CHECK(lower::check_options(needs->model, model::WorkflowId{0}, options) == "");
   plan::Plan p = lower::lower(needs->model, model::WorkflowId{0}, options, needs->sources);
   CHECK(p.tasks[0].select.sql == "select $1::text as region");
   CHECK(p.tasks[0].select.params == std::vector<plan::BoundParam>{{"region", "text", "emea"}});
+}
+
+TEST_CASE("--param values: each type spelled as its literal, bound as the type's SQL value") {
+  auto c = compile({{"a.flow", R"(
+target t {
+  schema = "s"
+}
+route r {
+  owner  = "o"
+  notify = [stderr()]
+}
+workflow w {
+  owner      = "o"
+  on_failure = alert(r)
+  param ds: date = logical_date
+  param n: int = 1
+  param f: float = 0.5
+  param share: percent = 5%
+  param lag: duration = 1h
+  param day: date = 2026-01-01
+  param at: time = 07:00
+  param since: timestamp
+  param on: bool = false
+  param token: secret = env("TOKEN")
+  task out {
+    writes  = "out"
+    sql     = "select ${n}, ${f}, ${share}, ${lag}, ${day}, ${at}, ${since}, ${on}"
+    publish = true
+  }
+}
+)"}});
+  REQUIRE(c);
+  lower::LowerOptions options{"2026-11-24", "", {}, ""};
+  auto problem = [&](std::vector<std::pair<std::string, std::string>> params) {
+    options.params = std::move(params);
+    options.params.emplace_back("since", "2026-11-24T07:00");
+    return lower::check_options(c->model, model::WorkflowId{0}, options);
+  };
+  CHECK(problem({}) == "");
+  CHECK(problem({{"n", "1.5"}}) == "--param n: `1.5` is not a whole number such as 42");
+  CHECK(problem({{"share", "0.05"}}) == "--param share: `0.05` is not a percentage such as 5%");
+  CHECK(problem({{"lag", "90"}}) == "--param lag: `90` is not a duration such as 1h30m");
+  CHECK(problem({{"day", "2026-02-30"}}) == "--param day: `2026-02-30` is not a date such as 2026-11-24");
+  CHECK(problem({{"at", "25:00"}}) == "--param at: `25:00` is not a time of day such as 07:00");
+  CHECK(problem({{"on", "yes"}}) == "--param on: `yes` is not true or false");
+  CHECK(problem({{"since", "2026-11-24"}}) ==
+        "--param since: `2026-11-24` is not a date and time such as 2026-11-24T07:00 (UTC unless an offset follows)");
+  CHECK(problem({{"token", "x"}}) ==
+        "--param token: a secret param comes from its env(...), never from the command line");
+
+  options.params = {{"n", "-1_000"}, {"f", "2"},   {"share", "12.5%"},          {"lag", "1h30m"},
+                    {"day", "2026-02-28"}, {"at", "23:59:30"}, {"since", "2026-11-24 07:00+01:00"}, {"on", "true"}};
+  REQUIRE(lower::check_options(c->model, model::WorkflowId{0}, options) == "");
+  plan::Plan p = lower::lower(c->model, model::WorkflowId{0}, options, c->sources);
+  std::vector<std::string> values;
+  for (const plan::BoundParam& b : p.tasks[0].select.params) values.push_back(b.value);
+  CHECK(values == std::vector<std::string>{"-1000", "2", "12.5", "1h30m", "2026-02-28", "23:59:30",
+                                           "2026-11-24 07:00+01:00", "true"});
+  options.params = {{"since", "2026-11-24T07:00"}};
+  p = lower::lower(c->model, model::WorkflowId{0}, options, c->sources);
+  CHECK(p.tasks[0].select.params[6].value == "2026-11-24T07:00+00");  // no offset: UTC
 }
 
 TEST_CASE("lowering is deterministic: the same input gives the same plan and hash") {
