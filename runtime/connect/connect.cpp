@@ -42,6 +42,8 @@ bool sets_own_keepalives(const std::string& dsn) {
 
 std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn) {
   std::unique_ptr<pqxx::connection> connection;
+  // libpq would split a misspelt DSN inside its password and quote the rest.
+  if (std::string misread = misread_dsn(dsn); !misread.empty()) throw pqxx::broken_connection(misread);
   try {
     connection = std::make_unique<pqxx::connection>(dsn);
   } catch (const pqxx::broken_connection& e) {

@@ -23,7 +23,44 @@ std::string parsed_password(const std::string& dsn) {
   return password;
 }
 
+constexpr std::string_view kNotShown = " (the connection string is not shown: it may hold a password)";
+
 }  // namespace
+
+std::string misread_dsn(const std::string& dsn) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(dsn.c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  if (options != nullptr) PQconninfoFree(options);
+  const size_t scheme = dsn.find("://");
+  const bool uri = scheme != std::string::npos && (dsn.starts_with("postgresql://") || dsn.starts_with("postgres://"));
+  if (uri) {
+    std::string_view rest = std::string_view(dsn).substr(scheme + 3);
+    size_t authority_end = rest.find_first_of("/?");
+    std::string_view authority = rest.substr(0, authority_end);
+    std::string_view after = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
+    std::string_view path = after.substr(0, after.find('?'));
+    std::string_view query = after.substr(std::min(after.size(), path.size()));
+    if (rest.find_first_of(" \t\n") != std::string_view::npos)
+      return "the connection string has a blank: in a URI write it as %20" + std::string(kNotShown);
+    if (std::count(authority.begin(), authority.end(), '@') > 1 || path.find('@') != std::string_view::npos ||
+        query.find('@') != std::string_view::npos)
+      return "the connection string has an `@` where libpq does not expect one: in a URI's user name or password "
+             "write `@` as %40, `/` as %2F, `?` as %3F and `&` as %26" + std::string(kNotShown);
+    for (size_t at = 0; at < query.size();) {
+      size_t end = std::min(query.find('&', at + 1), query.size());
+      std::string_view segment = query.substr(at + 1, end - at - 1);
+      if (!segment.empty() && segment.find('=') == std::string_view::npos)
+        return "the connection string's query has a part without `=`: in a value write `&` as %26" +
+               std::string(kNotShown);
+      at = end;
+    }
+  }
+  if (options == nullptr)
+    return std::string("the connection string cannot be parsed: write key=value pairs (a value with blanks or ") +
+           "quotes in single quotes, `\\'` for a quote) or a postgresql:// URI" + std::string(kNotShown);
+  return "";
+}
 
 std::vector<std::string> passwords_in(const std::string& dsn) {
   std::vector<std::string> out = flowc::dsn::written_passwords(dsn);

@@ -14,6 +14,13 @@ namespace flowc::runtime {
 /// parse. Empty when `dsn` has none.
 std::vector<std::string> passwords_in(const std::string& dsn);
 
+/// Why libpq would not read `dsn` as its writer meant it, in words that
+/// quote none of it; "" when it reads as written. A DSN libpq cannot parse,
+/// or a URI whose password holds an unencoded `@`, `/`, `?`, `&` or blank,
+/// is split by libpq at that character, and its errors then print the rest
+/// of the password as a host, port or key, where no masking can know it.
+std::string misread_dsn(const std::string& dsn);
+
 /// `text` with every password of `dsn` replaced by `***`.
 std::string without_passwords(std::string text, const std::string& dsn);
 

@@ -83,3 +83,32 @@ TEST_CASE("without_secrets masks the longest first, skips empty secrets, and end
   CHECK(without_secrets("a*b", {"*"}) == "a***b");  // the alert channels' copy looped forever here
   CHECK(without_secrets("s3cr3t s3cr3t", {"s3cr3t"}) == "*** ***");
 }
+
+TEST_CASE("a DSN libpq would split inside its password is refused before connecting, quoting none of it") {
+  // Each is a password with a character libpq ends a part at: connecting
+  // would print the rest of it as a host name, a port or a key.
+  for (const std::string dsn : {"postgresql://postgres:Tr0ub@dor_pp66@db.example.invalid/prod",
+                                "postgresql://u:pa/ss_qq77@h/db", "postgresql://u@h/db?password=pa&ss_ww33",
+                                "postgresql://u:pa ss_zz44@h/db", "host=/tmp password=Pass Word_kk11"}) {
+    INFO(dsn);
+    std::string misread = flowc::runtime::misread_dsn(dsn);
+    CHECK_FALSE(misread.empty());
+    std::string message;
+    try {
+      flowc::runtime::open_connection(dsn);
+    } catch (const std::exception& e) {
+      message = e.what();
+    }
+    CHECK(message == misread);
+    for (const char* fragment : {"Tr0ub", "dor_pp66", "ss_qq77", "ss_ww33", "ss_zz44", "Pass", "Word_kk11"})
+      CHECK(message.find(fragment) == std::string::npos);
+  }
+  CHECK(flowc::runtime::misread_dsn("postgresql://postgres:Tr0ub@dor_pp66@db/prod") ==
+        "the connection string has an `@` where libpq does not expect one: in a URI's user name or password write "
+        "`@` as %40, `/` as %2F, `?` as %3F and `&` as %26 (the connection string is not shown: it may hold a "
+        "password)");
+  // Written as meant: read as written.
+  for (const std::string dsn : {"postgresql://etl:S3cr%40t%2Fx@db:5432/wh?sslmode=require&password=a%26b",
+                                "host=db user=etl password='a b c' dbname=wh", "host=/tmp dbname=x", ""})
+    CHECK(flowc::runtime::misread_dsn(dsn) == "");
+}
