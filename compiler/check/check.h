@@ -30,6 +30,9 @@ struct CheckInput {
   /// (an environment error for the caller; the term is an error, silently).
   /// When null it is reported as E0101 like a file that does not exist.
   std::vector<UnreadableFile>* unreadable = nullptr;
+  /// The project directory: `file("...")` may not name a file outside it
+  /// (nor an absolute path). "" = no bound but the absolute paths.
+  std::string root;
 };
 
 /// Resolves, type-checks and applies §5 to the project.

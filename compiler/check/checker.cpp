@@ -8,7 +8,7 @@
 namespace flowc::check {
 
 Checker::Checker(const CheckInput& input, DiagnosticEngine& diagnostics)
-    : sources(*input.sources), diags(diagnostics), unreadable(input.unreadable) {
+    : sources(*input.sources), diags(diagnostics), unreadable(input.unreadable), project_root(input.root) {
   for (const syntax::SyntaxTree* t : input.stdlib) {
     if (t == nullptr) continue;
     trees.push_back(t);

@@ -119,6 +119,7 @@ class Checker {
   SourceManager& sources;
   DiagnosticEngine& diags;
   std::vector<UnreadableFile>* unreadable;  // CheckInput::unreadable
+  std::string project_root;                 // CheckInput::root
   DiagnosticEngine scratch;  // receives diagnostics of quiet scopes
   model::Model model;
   std::vector<const syntax::SyntaxTree*> trees;

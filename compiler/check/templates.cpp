@@ -127,6 +127,24 @@ TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
   const SourceBuffer& flow = sources.buffer(tree(s.tree).file);
   fs::path base = fs::path(flow.path()).parent_path();
   std::string resolved = (base / fs::path(path.text)).lexically_normal().string();
+  // The SQL of a project is in the project: `flowc plan` prints what it
+  // names, so `/proc/self/environ` or `../../etc/...` would print what is
+  // not the project's (the environment holds the secrets env() reads).
+  std::string outside;
+  if (fs::path(path.text).is_absolute()) {
+    outside = "`" + path.text + "` is an absolute path";
+  } else if (!project_root.empty()) {
+    std::error_code ec;
+    fs::path root = fs::absolute(project_root, ec).lexically_normal();
+    fs::path inside = fs::absolute(resolved, ec).lexically_normal().lexically_relative(root);
+    if (inside.empty() || *inside.begin() == "..") outside = "`" + path.text + "` is outside the project";
+  }
+  if (!outside.empty()) {
+    Diagnostic& d = sink(s).report(DiagKind::WrongArguments, at, outside);
+    d.helps.push_back("`file` names a file of the project, by a path relative to the directory of `" +
+                      fs::path(flow.path()).filename().string() + "`");
+    return error_term(at);
+  }
   std::optional<FileId> file = sources.find(resolved);
   if (!file) {
     std::string error;

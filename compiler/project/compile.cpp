@@ -66,16 +66,20 @@ void run_checker(Compilation& c, std::vector<check::UnreadableFile>* unreadable)
   check::CheckInput input;
   input.sources = &c.sources;
   input.unreadable = unreadable;
+  input.root = c.root;
   for (const auto& tree : c.stdlib_trees) input.stdlib.push_back(&tree);
   for (const auto& tree : c.trees) input.project.push_back(&tree);
   c.model = check::check(input, c.diagnostics);
   c.diagnostics.sort();
 }
 
-/// compile_sources(), reporting what cannot be read into `errors` when set.
+/// compile_sources(), reporting what cannot be read into `errors` when set,
+/// for the project at `root` ("" = none known).
 std::unique_ptr<Compilation> compile_files(std::vector<std::pair<std::string, std::string>> files,
-                                           const std::string& stdlib_dir, std::vector<LoadError>* errors) {
+                                           const std::string& stdlib_dir, std::vector<LoadError>* errors,
+                                           const std::string& root) {
   auto c = std::make_unique<Compilation>();
+  c->root = root;
   load_stdlib(*c, stdlib_dir, errors);
   std::vector<FileId> flow_files;
   for (auto& [path, text] : files) {
@@ -97,7 +101,7 @@ std::unique_ptr<Compilation> compile_files(std::vector<std::pair<std::string, st
 
 std::unique_ptr<Compilation> compile_sources(std::vector<std::pair<std::string, std::string>> files,
                                              const std::string& stdlib_dir) {
-  return compile_files(std::move(files), stdlib_dir, nullptr);
+  return compile_files(std::move(files), stdlib_dir, nullptr, "");
 }
 
 std::unique_ptr<Compilation> compile(const ProjectFiles& project, const std::string& stdlib_dir,
@@ -112,9 +116,7 @@ std::unique_ptr<Compilation> compile(const ProjectFiles& project, const std::str
     }
     files.emplace_back(path, std::move(*text));
   }
-  auto c = compile_files(std::move(files), stdlib_dir, &errors);
-  c->root = project.root;
-  return c;
+  return compile_files(std::move(files), stdlib_dir, &errors, project.root);
 }
 
 }  // namespace flowc::project

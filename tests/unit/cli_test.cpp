@@ -588,3 +588,41 @@ workflow w {
   CHECK(typed.exit_code == 2);
   CHECK(typed.err == "flowc: --param lag: `soon` is not a duration such as 1h30m\n");
 }
+
+TEST_CASE("file(...) names a file of the project: an absolute path or one outside it is E0202") {
+  fs::path dir = scratch("file_bound");
+  fs::create_directories(dir / "sql");
+  fs::create_directories(dir / "flows");
+  write(dir / "flow.project", "project p {\n}\n");
+  write(dir / "sql" / "c.sql", "select 1 as x\n");
+  write(dir / "flows" / "w.flow", R"(workflow w {
+  owner = "o"
+
+  task a {
+    writes  = "a"
+    publish = true
+    sql     = file("/proc/self/environ")
+  }
+
+  task b {
+    writes  = "b"
+    publish = true
+    sql     = file("../../etc/passwd")
+  }
+
+  task c {
+    writes  = "c"
+    publish = true
+    sql     = file("../sql/c.sql")
+  }
+}
+)");
+  Result r = flowc("check " + dir.string() + " --format github");
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("line=7,col=20,endLine=7,endColumn=40,title=E0202::`/proc/self/environ` is an absolute path") !=
+        std::string::npos);
+  CHECK(r.out.find("line=13,col=20,endLine=13,endColumn=38,title=E0202::`../../etc/passwd` is outside the project") !=
+        std::string::npos);
+  CHECK(r.out.find("line=19") == std::string::npos);  // ../sql/c.sql is inside
+  CHECK(r.out.find("environ") == r.out.rfind("environ"));  // named once, never read
+}
