@@ -304,8 +304,17 @@ void TreeBuilder::append_raw(uint32_t begin, uint32_t end) {
 void TreeBuilder::append_escape(uint32_t begin, uint32_t end) {
   std::string decoded;
   std::string error;
-  if (!decode_escape(slice(begin, end), decoded, error))
-    emit(DiagKind::InvalidEscape, range(begin, end), error);
+  std::string_view spelling = slice(begin, end);
+  if (!decode_escape(spelling, decoded, error)) {
+    Diagnostic* d = emit(DiagKind::InvalidEscape, range(begin, end), error);
+    // An unknown escape is most often a backslash meant as itself (a regex's
+    // `\d`): the fix doubles it. A `\u` is more likely a `\u{HEX}` gone wrong,
+    // which the message lists.
+    if (d != nullptr && spelling.size() >= 2 && spelling[1] != 'u') {
+      std::string literal = "\\" + std::string(spelling);
+      d->fixits.push_back({range(begin, end), literal, "write `" + literal + "`"});
+    }
+  }
   append_decoded(decoded, begin, end);
 }
 
