@@ -141,7 +141,18 @@ void TreeBuilder::comment(uint32_t begin, uint32_t end) {
 void TreeBuilder::number(uint32_t begin, uint32_t end) {
   std::string_view spelling = slice(begin, end);
   NumberValue v = decode_number(spelling);
-  if (v.kind == ExprKind::Error) emit(DiagKind::MalformedLiteral, range(begin, end), v.error);
+  if (size_t blank = spelling.find_first_of(" \t"); blank != std::string_view::npos) {
+    // `5 %`: one mistake, the space, with the literal meant as the fix.
+    v.kind = ExprKind::Error;
+    Diagnostic* d =
+        emit(DiagKind::MalformedLiteral, range(begin, end),
+             "malformed percent `" + std::string(spelling) + "`: no space between a number and its `%`");
+    std::string tight = std::string(spelling.substr(0, blank)) + "%";
+    if (d != nullptr && decode_number(tight).kind == ExprKind::Percent)
+      d->fixits.push_back({range(begin, end), tight, "write `" + tight + "`"});
+  } else if (v.kind == ExprKind::Error) {
+    emit(DiagKind::MalformedLiteral, range(begin, end), v.error);
+  }
   ExprId id = add_expr(v.kind, begin, end);
   Expr& e = tree_.exprs[id.index];
   e.text = spelling;
