@@ -153,7 +153,10 @@ struct name : seq<not_at<keyword>, pegtl::identifier> {};
 
 // One token for every literal that starts with a digit; the builder classifies
 // it (int, float, percent, duration, date, time) and reports E0005 if malformed.
-struct number : seq<pegtl::digit, star<sor<pegtl::identifier_other, one<'%'>, seq<one<'.', ':', '-'>, pegtl::digit>>>> {};
+// A `%` after blanks belongs to it too (`5 %`: nothing else may follow a
+// number there), so that the spacing is the one mistake reported.
+struct spaced_percent : seq<plus<one<' ', '\t'>>, one<'%'>> {};
+struct number : seq<pegtl::digit, star<sor<pegtl::identifier_other, one<'%'>, seq<one<'.', ':', '-'>, pegtl::digit>>>, opt<spaced_percent>> {};
 
 // ---- Strings and text blocks --------------------------------------------------
 

@@ -12,8 +12,7 @@ using syntax::BlockKind;
 namespace {
 
 std::string a_or_an(std::string_view word) {
-  bool vowel = !word.empty() && std::string_view("aeiou").find(word[0]) != std::string_view::npos;
-  return std::string(vowel ? "an `" : "a `") + std::string(word) + "`";
+  return std::string(article(word)) + " `" + std::string(word) + "`";
 }
 
 }  // namespace
@@ -134,8 +133,8 @@ void Checker::check_members(const Scope& s, const syntax::Block& block) {
       if (may_contain(block.kind, inner.kind)) continue;
       std::string inner_name(syntax::block_kind_name(inner.kind));
       std::string message = is_top_level(inner.kind)
-                                ? "a `" + inner_name + "` block must be at the top level of a file"
-                                : "a `" + inner_name + "` block must be inside a `" +
+                                ? a_or_an(inner_name) + " block must be at the top level of a file"
+                                : a_or_an(inner_name) + " block must be inside a `" +
                                       std::string(expected_parent(inner.kind)) + "`";
       diags.report(DiagKind::BadAttribute, inner.keyword_range, message);
     }

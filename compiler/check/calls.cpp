@@ -23,9 +23,10 @@ TermId Checker::elaborate_call(const Scope& s, const syntax::Expr& call, Type ex
   if (fn == nullptr) {
     if (it != globals.end()) {
       reference(s, callee.range, it->second);
+      std::string type = model::type_name(model.symbol(it->second).type);
       sink(s).report(DiagKind::WrongArguments, callee.range,
-                     "`" + std::string(callee.text) + "` is a " +
-                         model::type_name(model.symbol(it->second).type) + ", not a function");
+                     "`" + std::string(callee.text) + "` is " + std::string(article(type)) + " " + type +
+                         ", not a function");
       return error_term(call.range);
     }
     Diagnostic& d = sink(s).report(DiagKind::UnknownName, callee.range,

@@ -99,8 +99,9 @@ bool Checker::declare_global(SymbolId id, SourceRange at) {
     d.notes.push_back({SourceRange{}, "`" + sym.name + "` is a standard library " +
                                           std::string(symbol_kind_word(first.kind))});
   } else {
+    std::string_view kind = symbol_kind_word(first.kind);
     d.notes.push_back(
-        {first.name_range, "first defined here as a " + std::string(symbol_kind_word(first.kind))});
+        {first.name_range, "first defined here as " + std::string(article(kind)) + " " + std::string(kind)});
   }
   return false;
 }
@@ -109,8 +110,9 @@ void Checker::declare_block(uint32_t tree_index, syntax::BlockId id) {
   const syntax::SyntaxTree& t = tree(tree_index);
   const syntax::Block& b = t.block(id);
   if (!is_top_level(b.kind)) {
+    std::string_view kind = block_kind_name(b.kind);
     diags.report(DiagKind::BadAttribute, b.keyword_range,
-                 "a `" + std::string(block_kind_name(b.kind)) + "` block must be inside a `" +
+                 std::string(article(kind)) + " `" + std::string(kind) + "` block must be inside a `" +
                      std::string(expected_parent(b.kind)) + "`");
     return;
   }
@@ -206,8 +208,9 @@ void Checker::declare_workflow_members(uint32_t tree_index, syntax::BlockId id, 
     Diagnostic& d = diags.report(DiagKind::DuplicateName, at,
                                  "the name `" + sym.name + "` is already defined in workflow `" +
                                      model.workflows[wf.index].name + "`");
+    std::string_view kind = symbol_kind_word(first.kind);
     d.notes.push_back(
-        {first.name_range, "first defined here as a " + std::string(symbol_kind_word(first.kind))});
+        {first.name_range, "first defined here as " + std::string(article(kind)) + " " + std::string(kind)});
     return false;
   };
   for (syntax::MemberId mid : b.members) {

@@ -256,7 +256,8 @@ void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceR
   } else if (is_enum_kind(elem.kind)) {
     std::string list;
     for (std::string_view v : candidates) list += (list.empty() ? "`" : ", `") + std::string(v) + "`";
-    d.helps.push_back("a `" + model::type_name(elem) + "` is one of " + list);
+    std::string type = model::type_name(elem);
+    d.helps.push_back(std::string(article(type)) + " `" + type + "` is one of " + list);
   }
 }
 

@@ -80,17 +80,20 @@ void Checker::add_template_part(const Scope& s, model::SqlTemplate& out, TermId 
       // The body is expanded where the function is called: a `column`
       // argument becomes a quoted identifier, any other value would be
       // spliced into the SQL text, which values never are.
-      sink(s).report(DiagKind::BadSqlReference, t.range,
-                     "`${" + sym.name + "}` is a `" + model::type_name(t.type) +
-                         "` parameter of the function: in SQL, `${}` takes a task, a source, a workflow param, "
-                         "`self` or a `column` parameter");
+      std::string type = model::type_name(t.type);
+      sink(s).report(
+          DiagKind::BadSqlReference, t.range,
+          "`${" + sym.name + "}` is " + std::string(article(type)) + " `" + type +
+              "` parameter of the function: in SQL, `${}` takes a task, a source, a workflow param, "
+              "`self` or a `column` parameter");
       return;
     } else if (sym.kind == model::SymbolKind::Param) {
       part.kind = Part::Kind::Param;
       part.text = sym.name;
     } else {
+      std::string type = model::type_name(sym.type);
       sink(s).report(DiagKind::BadSqlReference, t.range,
-                     "`${" + sym.name + "}` is a " + model::type_name(sym.type) +
+                     "`${" + sym.name + "}` is " + std::string(article(type)) + " " + type +
                          ": `${}` takes a task, a source, a param or `self`");
       return;
     }

@@ -87,4 +87,9 @@ std::string_view closest_name(std::string_view name, const std::vector<std::stri
   return best_distance <= limit ? best : std::string_view{};
 }
 
+std::string_view article(std::string_view word) {
+  bool vowel = !word.empty() && std::string_view("aeiouAEIOU").find(word.front()) != std::string_view::npos;
+  return vowel ? "an" : "a";
+}
+
 }  // namespace flowc

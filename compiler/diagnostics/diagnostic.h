@@ -86,5 +86,8 @@ class DiagnosticEngine {
 size_t edit_distance(std::string_view a, std::string_view b);
 /// The candidate closest to `name` if it is near enough to be a likely typo.
 std::string_view closest_name(std::string_view name, const std::vector<std::string_view>& candidates);
+/// The indefinite article of a word a message names: "an" before a vowel
+/// letter (an `int`, an `environment`), else "a" (a `route`).
+std::string_view article(std::string_view word);
 
 }  // namespace flowc

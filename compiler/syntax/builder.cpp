@@ -141,7 +141,18 @@ void TreeBuilder::comment(uint32_t begin, uint32_t end) {
 void TreeBuilder::number(uint32_t begin, uint32_t end) {
   std::string_view spelling = slice(begin, end);
   NumberValue v = decode_number(spelling);
-  if (v.kind == ExprKind::Error) emit(DiagKind::MalformedLiteral, range(begin, end), v.error);
+  if (size_t blank = spelling.find_first_of(" \t"); blank != std::string_view::npos) {
+    // `5 %`: one mistake, the space, with the literal meant as the fix.
+    v.kind = ExprKind::Error;
+    Diagnostic* d =
+        emit(DiagKind::MalformedLiteral, range(begin, end),
+             "malformed percent `" + std::string(spelling) + "`: no space between a number and its `%`");
+    std::string tight = std::string(spelling.substr(0, blank)) + "%";
+    if (d != nullptr && decode_number(tight).kind == ExprKind::Percent)
+      d->fixits.push_back({range(begin, end), tight, "write `" + tight + "`"});
+  } else if (v.kind == ExprKind::Error) {
+    emit(DiagKind::MalformedLiteral, range(begin, end), v.error);
+  }
   ExprId id = add_expr(v.kind, begin, end);
   Expr& e = tree_.exprs[id.index];
   e.text = spelling;
@@ -304,8 +315,17 @@ void TreeBuilder::append_raw(uint32_t begin, uint32_t end) {
 void TreeBuilder::append_escape(uint32_t begin, uint32_t end) {
   std::string decoded;
   std::string error;
-  if (!decode_escape(slice(begin, end), decoded, error))
-    emit(DiagKind::InvalidEscape, range(begin, end), error);
+  std::string_view spelling = slice(begin, end);
+  if (!decode_escape(spelling, decoded, error)) {
+    Diagnostic* d = emit(DiagKind::InvalidEscape, range(begin, end), error);
+    // An unknown escape is most often a backslash meant as itself (a regex's
+    // `\d`): the fix doubles it. A `\u` is more likely a `\u{HEX}` gone wrong,
+    // which the message lists.
+    if (d != nullptr && spelling.size() >= 2 && spelling[1] != 'u') {
+      std::string literal = "\\" + std::string(spelling);
+      d->fixits.push_back({range(begin, end), literal, "write `" + literal + "`"});
+    }
+  }
   append_decoded(decoded, begin, end);
 }
 

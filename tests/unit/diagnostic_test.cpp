@@ -22,6 +22,15 @@ TEST_CASE("closest name suggests near typos only") {
   CHECK(closest_name("stage_orders", names).empty());  // the name itself is no suggestion
 }
 
+TEST_CASE("a message's article follows the word it names") {
+  CHECK(article("int") == "an");
+  CHECK(article("environment") == "an");
+  CHECK(article("any") == "an");
+  CHECK(article("route") == "a");
+  CHECK(article("string") == "a");
+  CHECK(article("") == "a");
+}
+
 TEST_CASE("the engine counts by severity and sorts by position") {
   DiagnosticEngine engine;
   FileId f{0};

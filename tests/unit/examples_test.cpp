@@ -1,8 +1,10 @@
-// The example projects are what users copy: they must check clean under
-// --strict and already be in canonical format.
+// The example projects, and the README's showcase workflow, are what users copy:
+// they must check clean under --strict and already be in canonical format.
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "compiler/diagnostics/render.h"
@@ -36,4 +38,27 @@ TEST_CASE("every example checks clean, warnings included, and is formatted") {
     }
   }
   CHECK(projects_seen >= 3);
+}
+
+TEST_CASE("the README's showcase workflow checks clean once the route it alerts is declared") {
+  std::ifstream in(fs::path(FLOWC_SOURCE_DIR) / "README.md");
+  std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t begin = readme.find("```flow\n");
+  REQUIRE(begin != std::string::npos);
+  begin += 8;
+  size_t end = readme.find("```", begin);
+  REQUIRE(end != std::string::npos);
+  std::string workflow = readme.substr(begin, end - begin);
+  CHECK(workflow.find("workflow daily_kpi") != std::string::npos);
+  auto c = project::compile_sources(
+      {{"README.flow", workflow}, {"routes.flow", "route analytics_oncall {\n  notify = [stderr()]\n}\n"}},
+      project::default_stdlib_dir());
+  std::ostringstream rendered;
+  render_human(c->diagnostics.diagnostics(), c->sources, rendered);
+  CHECK_MESSAGE(c->diagnostics.diagnostics().empty(), rendered.str());
+  for (const syntax::SyntaxTree& tree : c->trees) {
+    const SourceBuffer& buffer = c->sources.buffer(tree.file);
+    CAPTURE(buffer.path());
+    CHECK(format::format(tree, buffer) == buffer.text());
+  }
 }

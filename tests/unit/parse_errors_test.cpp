@@ -10,6 +10,7 @@
 #include "tests/unit/parse_dump.h"
 
 using flowc::Diagnostic;
+using flowc::FixIt;
 using flowc::test::dump;
 using flowc::test::parse_text;
 using flowc::test::Parsed;
@@ -192,6 +193,15 @@ TEST_CASE("string errors: unterminated (E0003), bad escapes (E0004), bad interpo
         "unknown escape `\\q` (valid escapes: `\\\"`, `\\\\`, `\\n`, `\\t`, `\\u{HEX}`)");
   CHECK(esc->diagnostics.diagnostics()[1].message ==
         "invalid escape `\\u{D800}`: not a Unicode scalar value");
+  // An unknown escape's fix doubles the backslash (a regex's `\d`); a bad
+  // `\u{...}` gets none: its backslash was meant as an escape.
+  REQUIRE(esc->diagnostics.diagnostics()[0].fixits.size() == 1);
+  const FixIt& doubled = esc->diagnostics.diagnostics()[0].fixits[0];
+  CHECK(esc->at(doubled.range) == "\\q");
+  CHECK(doubled.replacement == "\\\\q");
+  CHECK(doubled.title == "write `\\\\q`");
+  CHECK(esc->diagnostics.diagnostics()[1].fixits.empty());
+  CHECK(esc->diagnostics.diagnostics()[2].fixits.empty());
 
   auto empty = parse_text("workflow w {\n  a = \"x ${} y\"\n}\n");
   CHECK(only(*empty).code() == "E0008");
