@@ -254,6 +254,9 @@ class Checker {
   TermId apply_builtin(const Scope& s, const FnInfo& fn, TermId call);
   /// E0204 for a bad cron expression or time zone.
   void check_cron(const Scope& s, TermId expr_term, TermId tz_term);
+  /// E0202 for a literal `webhook` URL libcurl cannot post to (no http(s)
+  /// host, a blank, a port out of range); E0203 for a password written in it.
+  void check_webhook_url(const Scope& s, const model::Term& url);
 
   // --- templates.cpp: `${}` strings and .sql files ----------------------
   /// A string with `${}`: a Template term (SQL when `expected` is sql).
