@@ -261,6 +261,10 @@ class Checker {
   // --- templates.cpp: `${}` strings and .sql files ----------------------
   /// A string with `${}`: a Template term (SQL when `expected` is sql).
   TermId elaborate_template(const Scope& s, const syntax::Expr& expr, Type expected);
+  /// E0306 for a param's `${}` inside a comment, a string literal or a
+  /// quoted name of SQL text: it would be sent as `$n` where the server
+  /// sees no parameter.
+  void check_params_in_sql_text(const Scope& s, const model::SqlTemplate& sql);
   /// The Template term of `file(path)`, read relative to the .flow file.
   TermId load_sql_file(const Scope& s, TermId path_term);
   /// Appends the piece a `${}` resolves to (table, param, self), recording dependencies.
