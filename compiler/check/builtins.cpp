@@ -3,6 +3,7 @@
 // valid, `env` names a variable, `file` reads a .sql file, ...).
 #include "compiler/check/builtins.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "compiler/check/checker.h"
@@ -24,6 +25,29 @@ constexpr BuiltinDefault kDefaults[] = {
     {"exponential", "max", D::Duration, "10m", "", 600},
     {"command", "env", D::EmptyList, "[]", ""},
 };
+
+/// The authority of an http(s) URL, split as libcurl reads it.
+struct UrlAuthority {
+  std::string_view password;  // of `user:password@`; empty when none is written
+  std::string_view host;
+  std::string_view port;  // after the host's `:`; empty when none is written
+};
+
+UrlAuthority split_authority(std::string_view authority) {
+  UrlAuthority out;
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    if (size_t colon = userinfo.find(':'); colon != std::string_view::npos) out.password = userinfo.substr(colon + 1);
+    authority.remove_prefix(at + 1);
+  }
+  // An IPv6 literal (`[::1]:8080`) has colons of its own.
+  size_t host_end = authority.starts_with('[') ? authority.find(']') : 0;
+  host_end = host_end == std::string_view::npos ? authority.size() : host_end;
+  size_t colon = authority.find(':', host_end);
+  out.host = authority.substr(0, colon);
+  if (colon != std::string_view::npos) out.port = authority.substr(colon + 1);
+  return out;
+}
 
 }  // namespace
 
@@ -123,6 +147,52 @@ void Checker::check_cron(const Scope& s, TermId expr_term, TermId tz_term) {
   }
 }
 
+void Checker::check_webhook_url(const Scope& s, const model::Term& arg) {
+  // The URL is not quoted back: an incoming-webhook URL is half a secret.
+  std::string_view url = arg.text;
+  auto lower_starts = [&](std::string_view prefix) {
+    if (url.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+    return true;
+  };
+  size_t scheme = lower_starts("https://") ? 8 : lower_starts("http://") ? 7 : 0;
+  std::string_view rest = url.substr(scheme);
+  UrlAuthority authority = split_authority(rest.substr(0, rest.find_first_of("/?#")));
+  if (!authority.password.empty()) {
+    // A plain URL is for a hook without credentials: the file is committed,
+    // plans print the URL and runs store it.
+    Diagnostic& d = sink(s).report(DiagKind::SecretLeak, arg.range,
+                                   "the `webhook` URL has a password written in the file");
+    d.hidden.emplace_back(authority.password);
+    d.helps.push_back("take the URL from the environment: `webhook(env(\"ONCALL_HOOK_URL\"))`");
+  }
+  if (scheme == 0 || authority.host.empty()) {
+    sink(s).report(DiagKind::WrongArguments, arg.range,
+                   "`webhook` needs an http:// or https:// URL with a host, as in "
+                   "`webhook(\"https://hooks.example.com/flowc\")`");
+    return;
+  }
+  bool blank = std::any_of(url.begin(), url.end(), [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c));
+  });
+  if (blank) {
+    Diagnostic& d =
+        sink(s).report(DiagKind::WrongArguments, arg.range, "a `webhook` URL cannot contain a blank");
+    d.helps.push_back("remove it, or write it as `%20` in the path");
+    return;
+  }
+  bool digits = !authority.port.empty() && authority.port.size() <= 5 &&
+                std::all_of(authority.port.begin(), authority.port.end(),
+                            [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  int port = digits ? std::stoi(std::string(authority.port)) : 0;
+  if (!authority.port.empty() && (port < 1 || port > 65535)) {
+    Diagnostic& d = sink(s).report(DiagKind::WrongArguments, arg.range,
+                                   "the port of a `webhook` URL must be a number from 1 to 65535");
+    d.helps.push_back("leave the port out for the scheme's own (80 for http, 443 for https)");
+  }
+}
+
 TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
   const std::string& name = model.symbol(fn.symbol).name;
   std::span<const TermId> args = operands(call);
@@ -160,23 +230,31 @@ TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
       sink(s).report(DiagKind::WrongArguments, term(call).range, "`merge` needs at least one key column");
     }
   } else if (name == "webhook" && args.size() == 1 && arg(0).kind == model::Term::Kind::String) {
-    // The URL is not quoted back: an incoming-webhook URL is half a secret.
-    std::string url = arg(0).text;
-    for (size_t i = 0; i < url.size() && i < 8; ++i) url[i] = static_cast<char>(std::tolower(url[i]));
-    size_t scheme = url.starts_with("https://") ? 8 : url.starts_with("http://") ? 7 : 0;
-    if (scheme == 0 || url.size() == scheme || url[scheme] == '/') {
-      sink(s).report(DiagKind::WrongArguments, arg(0).range,
-                     "`webhook` needs an http:// or https:// URL with a host, as in "
-                     "`webhook(\"https://hooks.example.com/flowc\")`");
-    }
+    check_webhook_url(s, arg(0));
   } else if (name == "jsonl" && args.size() == 1 && arg(0).kind == model::Term::Kind::String) {
-    if (is_blank(arg(0).text)) {
-      sink(s).report(DiagKind::WrongArguments, arg(0).range,
+    const model::Term& path = arg(0);
+    std::string last = path.text.substr(path.text.find_last_of('/') + 1);
+    if (is_blank(path.text)) {
+      sink(s).report(DiagKind::WrongArguments, path.range,
                      "`jsonl` needs the file to append to, as in `jsonl(\".flow/alerts.jsonl\")`");
+    } else if (last.empty() || last == "." || last == "..") {
+      Diagnostic& d = sink(s).report(DiagKind::WrongArguments, path.range,
+                                     "`jsonl` appends to a file, and `" + path.text + "` names a directory");
+      d.helps.push_back("name the file in it, as in `jsonl(\"" +
+                        (last.empty() ? path.text : path.text + "/") + "alerts.jsonl\")`");
     }
   } else if (name == "command" && !args.empty()) {
     if (arg(0).kind == model::Term::Kind::List && arg(0).operand_count == 0) {
       sink(s).report(DiagKind::WrongArguments, arg(0).range, "`command` needs the program to run");
+    } else if (arg(0).kind == model::Term::Kind::List) {
+      // The program is looked up as written: an empty name is no program.
+      const model::Term& program = term(operands(args[0])[0]);
+      if (program.kind == model::Term::Kind::String && is_blank(program.text)) {
+        Diagnostic& d = sink(s).report(DiagKind::WrongArguments, program.range,
+                                       "the program of a `command` (its first element) is empty");
+        d.helps.push_back("name the program first, then its arguments, as in `command([\"notify-oncall\", "
+                          "\"analytics\"])`");
+      }
     }
   } else if (name == "overwrite_partition" && args.size() == 1 && s.workflow.valid() && !s.quiet) {
     // The partition's value for a run comes from the param of the same name.

@@ -255,10 +255,17 @@ class Checker {
   TermId apply_builtin(const Scope& s, const FnInfo& fn, TermId call);
   /// E0204 for a bad cron expression or time zone.
   void check_cron(const Scope& s, TermId expr_term, TermId tz_term);
+  /// E0202 for a literal `webhook` URL libcurl cannot post to (no http(s)
+  /// host, a blank, a port out of range); E0203 for a password written in it.
+  void check_webhook_url(const Scope& s, const model::Term& url);
 
   // --- templates.cpp: `${}` strings and .sql files ----------------------
   /// A string with `${}`: a Template term (SQL when `expected` is sql).
   TermId elaborate_template(const Scope& s, const syntax::Expr& expr, Type expected);
+  /// E0306 for a param's `${}` inside a comment, a string literal or a
+  /// quoted name of SQL text: it would be sent as `$n` where the server
+  /// sees no parameter.
+  void check_params_in_sql_text(const Scope& s, const model::SqlTemplate& sql);
   /// The Template term of `file(path)`, read relative to the .flow file.
   TermId load_sql_file(const Scope& s, TermId path_term);
   /// Appends the piece a `${}` resolves to (table, param, self), recording dependencies.

@@ -1,6 +1,7 @@
 // A lexer just deep enough for the checker's looks into SQL text (W0402's
-// table names, E0308's writes): names and punctuation, with string literals
-// and comments skipped. Not a parser: what it finds is what the words say.
+// table names, E0308's writes, E0306's `${}` in comments and strings): names
+// and punctuation, with string literals and comments skipped. Not a parser:
+// what it finds is what the words say.
 #pragma once
 
 #include <algorithm>
@@ -9,6 +10,143 @@
 #include <string_view>
 
 namespace flowc::check {
+
+/// A stretch of SQL text that runs on to a closing mark, perhaps past the
+/// end of one piece of a template: a comment, a string literal, a quoted name.
+struct SqlSpan {
+  enum class Kind : uint8_t {
+    Code,           // inside none
+    LineComment,    // `--` to the end of the line
+    BlockComment,   // `/* */`, nested as PostgreSQL nests them
+    String,         // `'...'` (`''` inside is a quote)
+    EscapeString,   // `E'...'` (a backslash escapes the next character)
+    DollarString,   // `$$...$$` or `$tag$...$tag$`
+    QuotedName,     // `"..."`
+  };
+  Kind kind = Kind::Code;
+  int depth = 0;    // BlockComment: how many are open
+  std::string tag;  // DollarString: its `$tag$`, as written
+
+  [[nodiscard]] bool comment() const { return kind == Kind::LineComment || kind == Kind::BlockComment; }
+  [[nodiscard]] bool string() const {
+    return kind == Kind::String || kind == Kind::EscapeString || kind == Kind::DollarString;
+  }
+};
+
+namespace sql_detail {
+
+inline bool ident_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
+inline bool ident_char(char c) {
+  return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '$';
+}
+
+}  // namespace sql_detail
+
+/// The span that opens at `sql[pos]` (Code when none does), and in
+/// `length` how many characters its opening mark takes.
+inline SqlSpan sql_span_opening_at(std::string_view sql, size_t pos, size_t& length) {
+  using K = SqlSpan::Kind;
+  std::string_view rest = sql.substr(pos);
+  bool word_start = pos == 0 || !sql_detail::ident_char(sql[pos - 1]);
+  SqlSpan open;
+  auto opens = [&](K kind, size_t mark) {
+    open.kind = kind;
+    open.depth = kind == K::BlockComment ? 1 : 0;
+    length = mark;
+  };
+  if (rest.starts_with("--")) opens(K::LineComment, 2);
+  else if (rest.starts_with("/*")) opens(K::BlockComment, 2);
+  else if (rest.starts_with('\'')) opens(K::String, 1);
+  else if (rest.starts_with('"')) opens(K::QuotedName, 1);
+  else if (word_start && rest.size() >= 2 && (rest[0] == 'e' || rest[0] == 'E') && rest[1] == '\'')
+    opens(K::EscapeString, 2);
+  if (open.kind != K::Code) return open;
+  if (word_start && rest.starts_with('$')) {
+    // `$$` or `$tag$`; `$1` is a positional parameter, not a quote.
+    size_t end = 1;
+    if (end < rest.size() && sql_detail::ident_start(rest[end]))
+      while (end < rest.size() && sql_detail::ident_char(rest[end]) && rest[end] != '$') ++end;
+    if (end < rest.size() && rest[end] == '$') {
+      length = end + 1;
+      return {K::DollarString, 0, std::string(rest.substr(0, end + 1))};
+    }
+  }
+  length = 0;
+  return {};
+}
+
+/// Reads `open`'s text on from `sql[pos]`: the offset just after its closing
+/// mark, or npos when it runs on past the end of `sql` (`open` then says
+/// what is still open: a nested comment's depth changes).
+inline size_t sql_span_end(std::string_view sql, size_t pos, SqlSpan& open) {
+  using K = SqlSpan::Kind;
+  switch (open.kind) {
+    case K::Code: return pos;
+    case K::LineComment: {
+      size_t eol = sql.find('\n', pos);
+      return eol;  // the line break is code again
+    }
+    case K::BlockComment:
+      while (pos < sql.size()) {
+        if (sql.compare(pos, 2, "/*") == 0) {
+          ++open.depth;
+          pos += 2;
+        } else if (sql.compare(pos, 2, "*/") == 0) {
+          pos += 2;
+          if (--open.depth == 0) return pos;
+        } else {
+          ++pos;
+        }
+      }
+      return std::string_view::npos;
+    case K::String:
+    case K::QuotedName: {
+      // A doubled quote inside is one quote: reading it as a close and a
+      // new open comes to the same.
+      size_t close = sql.find(open.kind == K::String ? '\'' : '"', pos);
+      return close == std::string_view::npos ? close : close + 1;
+    }
+    case K::EscapeString:
+      for (; pos < sql.size(); ++pos) {
+        if (sql[pos] == '\\') ++pos;
+        else if (sql[pos] == '\'') return pos + 1;
+      }
+      return std::string_view::npos;
+    case K::DollarString: {
+      size_t close = sql.find(open.tag, pos);
+      return close == std::string_view::npos ? close : close + open.tag.size();
+    }
+  }
+  return pos;
+}
+
+/// The span the end of `sql` is inside of, when its start is inside `from`:
+/// pieces of one template read in turn carry it from each to the next.
+inline SqlSpan sql_span_after(std::string_view sql, SqlSpan from = {}) {
+  size_t pos = 0;
+  while (pos < sql.size()) {
+    if (from.kind != SqlSpan::Kind::Code) {
+      pos = sql_span_end(sql, pos, from);
+      if (pos == std::string_view::npos) return from;
+      from = {};
+      continue;
+    }
+    size_t length = 0;
+    SqlSpan open = sql_span_opening_at(sql, pos, length);
+    if (open.kind != SqlSpan::Kind::Code) {
+      from = std::move(open);
+      pos += length;
+    } else if (sql_detail::ident_start(sql[pos])) {
+      // A name may hold `$` and `e'`-like letters: read it whole.
+      while (pos < sql.size() && sql_detail::ident_char(sql[pos])) ++pos;
+    } else {
+      ++pos;
+    }
+  }
+  return from;
+}
 
 struct SqlWord {
   size_t begin = 0, end = 0;  // offsets into the text
@@ -21,25 +159,22 @@ struct SqlWord {
 };
 
 /// Calls `word(w)` for every name and every other non-blank character of
-/// `sql`, in order; comments (`--`, `/* */`) are skipped.
+/// `sql`, in order; comments (`--`, `/* */`) are skipped, and a string
+/// literal (`'...'`, `E'...'`, `$$...$$`) is one word `'`.
 template <typename F>
 void for_each_sql_word(std::string_view sql, F&& word) {
-  auto ident_start = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; };
-  auto ident_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+  using sql_detail::ident_char;
+  using sql_detail::ident_start;
   size_t pos = 0;
   while (pos < sql.size()) {
     char c = sql[pos];
-    if (c == '\'') {
-      size_t close = sql.find(c, pos + 1);
-      size_t end = close == std::string_view::npos ? sql.size() : close + 1;
-      word(SqlWord{pos, end, "'", false, false});
+    size_t length = 0;
+    SqlSpan open = sql_span_opening_at(sql, pos, length);
+    if (open.comment() || open.string()) {
+      size_t end = sql_span_end(sql, pos + length, open);
+      end = end == std::string_view::npos ? sql.size() : end;
+      if (open.string()) word(SqlWord{pos, end, "'", false, false});
       pos = end;
-    } else if (sql.compare(pos, 2, "--") == 0) {
-      size_t eol = sql.find('\n', pos);
-      pos = eol == std::string_view::npos ? sql.size() : eol;
-    } else if (sql.compare(pos, 2, "/*") == 0) {
-      size_t close = sql.find("*/", pos + 2);
-      pos = close == std::string_view::npos ? sql.size() : close + 2;
     } else if (ident_start(c) || c == '"') {
       SqlWord w{pos, pos, "", true, false};
       for (;;) {

@@ -7,6 +7,7 @@
 
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
+#include "compiler/check/sql_words.h"
 
 namespace flowc::check {
 
@@ -34,6 +35,7 @@ TermId Checker::elaborate_template(const Scope& s, const syntax::Expr& e, Type e
     TermId value = elaborate(inner, part.expr, scalar(TypeKind::Any));
     add_template_part(inner, out, value, part.range);
   }
+  if (sql) check_params_in_sql_text(inner, out);
   model::Term term;
   term.kind = Kind::Template;
   term.type = scalar(sql ? TypeKind::Sql : TypeKind::String);
@@ -123,6 +125,37 @@ void Checker::add_template_part(const Scope& s, model::SqlTemplate& out, TermId 
   out.parts.push_back(std::move(part));
 }
 
+void Checker::check_params_in_sql_text(const Scope& s, const model::SqlTemplate& sql) {
+  // In a `fn` body a param part is a `column` parameter, which becomes a
+  // quoted name wherever it stands.
+  if (s.fn_body) return;
+  SqlSpan span;
+  for (const Part& part : sql.parts) {
+    if (part.kind == Part::Kind::Text) {
+      span = sql_span_after(part.text, std::move(span));
+      continue;
+    }
+    if (part.kind != Part::Kind::Param || span.kind == SqlSpan::Kind::Code) continue;
+    std::string written = "${" + part.text + "}";
+    Diagnostic* d = nullptr;
+    std::string in;
+    if (span.comment()) {
+      d = &sink(s).report(DiagKind::BadSqlReference, part.range,
+                          "`" + written + "` in a SQL comment would be bound as a parameter the statement does "
+                          "not use");
+      in = "the comment";
+    } else {
+      bool name = span.kind == SqlSpan::Kind::QuotedName;
+      d = &sink(s).report(DiagKind::BadSqlReference, part.range,
+                          "`" + written + "` in a " + (name ? "quoted name" : "SQL string literal") +
+                              " is the text `$1`, not the value");
+      d->helps.push_back("write `" + written + "` outside the quotes (it is bound as a typed value)");
+      in = name ? "the name" : "the string";
+    }
+    d->helps.push_back("to keep the text `" + written + "` in " + in + ", write `$" + written + "`");
+  }
+}
+
 TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
   const model::Term& path = term(path_term);
   SourceRange at = path.range;
@@ -179,6 +212,7 @@ TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
   Scope inner = s;
   inner.in_sql = true;
   scan_sql_file(inner, *file, out);
+  check_params_in_sql_text(inner, out);
   model::Term t;
   t.kind = Kind::Template;
   t.type = scalar(TypeKind::Sql);

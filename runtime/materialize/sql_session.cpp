@@ -108,7 +108,8 @@ std::string sqlstate_of_type(const pqxx::sql_error& e) {
 
 std::string sqlstate_of(const pqxx::sql_error& e) { return e.sqlstate().empty() ? sqlstate_of_type(e) : e.sqlstate(); }
 
-AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log, ConnectionCut cut) {
+AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log, ConnectionCut cut,
+                                     bool connection_open) {
   const int64_t timeout_seconds = context.plan->tasks[context.task].timeout_seconds;
   AttemptResult r;
   r.outcome = AttemptResult::Outcome::Failed;
@@ -131,11 +132,22 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
     r.message = error_line(e.what());
     detail = e.what();
   } catch (const pqxx::broken_connection& e) {
-    r.error_class = ErrorClass::Transient;
-    r.sqlstate = "08006";  // connection_failure
-    r.reconnect = true;
-    r.message = "connection to the target lost: " + error_line(e.what());
     detail = e.what();
+    if (connection_open && cut == ConnectionCut::None) {
+      // libpqxx 6.4 throws broken_connection for every SQLSTATE of class 08
+      // the server sends, and drops the code. With the connection still
+      // open, the server reported an error and the session goes on: most
+      // likely 08P01, a protocol violation (`bind message supplies 1
+      // parameters, but prepared statement "" requires 0`), which the same
+      // statement repeats on every attempt. The class is all that is known.
+      r.sqlstate = "08000";
+      r.message = error_line(e.what());
+    } else {
+      r.error_class = ErrorClass::Transient;
+      r.sqlstate = "08006";  // connection_failure
+      r.reconnect = true;
+      r.message = "connection to the target lost: " + error_line(e.what());
+    }
     const auto grace = QueryWatchdog::kCancelGrace.count();
     if (cut == ConnectionCut::Deadline) {
       r.error_class = ErrorClass::Timeout;

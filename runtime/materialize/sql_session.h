@@ -112,10 +112,13 @@ AttemptResult on_target(const AttemptContext& context, AttemptLog& log, Body bod
 /// catch block): SQLSTATE and its class, a broken connection (transient,
 /// `reconnect`), a connection lost in COMMIT (`outcome_unknown`), a passed
 /// deadline (timeout), a stop request (transient). `cut` says whether the
-/// QueryWatchdog closed the connection, and so why it was lost. Logs the
+/// QueryWatchdog closed the connection, and so why it was lost;
+/// `connection_open` whether the connection still works after the error (a
+/// class 08 error the server sent on a working connection is not a lost
+/// connection: permanent, SQLSTATE recorded as its class, 08000). Logs the
 /// error.
 AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log,
-                                     ConnectionCut cut = ConnectionCut::None);
+                                     ConnectionCut cut = ConnectionCut::None, bool connection_open = false);
 
 /// Runs the task's expectations (its MetricQuery, then every check) into
 /// `result`, logging each value. Returns false when an error-level check

@@ -544,6 +544,31 @@ TEST_CASE("SQL errors carry their SQLSTATE and class") {
   }
 }
 
+TEST_CASE("a class 08 error the server sends on a working connection is permanent, not a lost connection") {
+  Db db;
+  // A parameter bound that the statement does not use (its `$1` is in a
+  // comment): the server answers 08P01, which libpqxx 6.4 throws as a broken
+  // connection without the code, and the session goes on.
+  uint32_t unused = db.add(sql_task("unused", kDaily, WriteMode::None, "select 1 as x -- day $1::date", {ds_param()}));
+  AttemptResult r = db.run(unused);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.sqlstate == "08000");
+  CHECK_FALSE(r.reconnect);
+  CHECK(r.message == "bind message supplies 1 parameters, but prepared statement \"\" requires 0");
+  CHECK(db.conn.is_open());
+
+  db.sql("create function raw.raise(code text) returns int language plpgsql as "
+         "$$ begin raise exception 'raised %', code using errcode = code; end $$");
+  uint32_t raised = db.add(sql_task("raised", kDaily, WriteMode::Replace, "select raw.raise('08P01') as x"));
+  r = db.run(raised);
+  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.sqlstate == "08000");
+  CHECK_FALSE(r.reconnect);
+  CHECK(r.message == "raised 08P01");
+  CHECK(db.last_log().find("error (permanent, SQLSTATE 08000): raised 08P01") != std::string::npos);
+}
+
 TEST_CASE("the task's timeout cancels the statement: class timeout") {
   Db db;
   uint32_t t = db.add(sql_task("slow", kDaily, WriteMode::Replace, "select true as x from pg_sleep(5)"));

@@ -1,13 +1,15 @@
 // The checker's building blocks that need no parser: literal spellings,
-// type rules, attribute schemas and their documentation.
+// type rules, attribute schemas and their documentation, the SQL lexer.
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "compiler/check/literals.h"
 #include "compiler/check/schema.h"
+#include "compiler/check/sql_words.h"
 #include "compiler/check/types.h"
 
 using namespace flowc;
@@ -97,4 +99,41 @@ TEST_CASE("docs/stdlib.md documents every attribute of every block kind") {
             std::string::npos);
     }
   }
+}
+
+TEST_CASE("the SQL lexer knows which comment or string a piece of text ends inside") {
+  using flowc::check::sql_span_after;
+  using K = flowc::check::SqlSpan::Kind;
+  CHECK(sql_span_after("select 1 as x").kind == K::Code);
+  CHECK(sql_span_after("select 1 -- the day is ").kind == K::LineComment);
+  CHECK(sql_span_after("-- a comment\nwhere ds = ").kind == K::Code);
+  CHECK(sql_span_after("/* outer /* inner */ still ").kind == K::BlockComment);
+  CHECK(sql_span_after("/* outer /* inner */ done */ x = ").kind == K::Code);
+  CHECK(sql_span_after("select 'it''s ").kind == K::String);
+  CHECK(sql_span_after("select 'it''s' || ").kind == K::Code);
+  CHECK(sql_span_after("select E'it\\'s ").kind == K::EscapeString);
+  CHECK(sql_span_after("select e'a\\\\' || ").kind == K::Code);
+  CHECK(sql_span_after("select $$a ").kind == K::DollarString);
+  CHECK(sql_span_after("select $fn$ a $$ b ").kind == K::DollarString);
+  CHECK(sql_span_after("select $fn$ a $fn$ || ").kind == K::Code);
+  CHECK(sql_span_after("select 1 as \"odd--name").kind == K::QuotedName);
+  CHECK(sql_span_after("select \"a--b\" from t where x = ").kind == K::Code);
+  // `$1` is a parameter, `a$b` a name, `type'x'` a typed literal: no quote opens.
+  CHECK(sql_span_after("select $1, a$b$, some'x' || ").kind == K::Code);
+  CHECK(sql_span_after("select e$x$ from t where ").kind == K::Code);
+  // A span carries over from one piece of a template to the next.
+  flowc::check::SqlSpan open = sql_span_after("select $q$ a ");
+  CHECK(sql_span_after(" b $q$ || ", open).kind == K::Code);
+  CHECK(sql_span_after(" b $$ still ", open).kind == K::DollarString);
+  flowc::check::SqlSpan comment = sql_span_after("/* a /* b ");
+  CHECK(sql_span_after(" */ c ", comment).kind == K::BlockComment);
+  CHECK(sql_span_after(" */ c */ d ", comment).kind == K::Code);
+}
+
+TEST_CASE("SQL words skip dollar-quoted strings and nested comments") {
+  std::vector<std::string> words;
+  flowc::check::for_each_sql_word("select $$ insert $$, /* a /* delete */ b */ e'x\\'y' from t", [&](const auto& w) {
+    words.push_back(w.text);
+  });
+  CHECK(words == std::vector<std::string>{"select", "'", ",", "'", "from", "t"});
 }
