@@ -545,3 +545,22 @@ TEST_CASE("tasks at once are bounded on every command, as in the language: one l
   CHECK(worker.exit_code == 2);
   CHECK(worker.err == "flowc: --slots: Value 1025 not in range 1 to 1024\n");
 }
+
+TEST_CASE("a folder holding several projects: plan, db start and db stop refuse alike, exit 2") {
+  fs::path dir = scratch("several");
+  for (const char* name : {"one", "two"}) {
+    fs::create_directories(dir / name);
+    write(dir / name / "flow.project", std::string("project ") + name + " {\n}\n");
+    write(dir / name / "w.flow", "workflow w {\n  owner = \"o\"\n}\n");
+  }
+  std::string expected = "flowc: `" + dir.string() + "` holds 2 projects; name one project directory\n";
+  for (const char* command : {"plan", "db start", "db stop"}) {
+    CAPTURE(command);
+    Result r = flowc(std::string(command) + " " + dir.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == expected);
+    CHECK(r.out.empty());
+  }
+  CHECK_FALSE(fs::exists(dir / ".flow"));
+  CHECK_FALSE(fs::exists(dir / "one" / ".flow"));
+}
