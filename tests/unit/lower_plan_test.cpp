@@ -367,3 +367,19 @@ TEST_CASE("graph: Mermaid node ids are never a keyword and never collide, the na
   }
 }
 
+
+TEST_CASE("plan: a command's arguments are one shell command line, quoted where they need it") {
+  std::string flow = R"(
+workflow w {
+  owner = "o"
+  task load {
+    run = command(["echo", "O'Brien \"q\" \\ back", "a b", "", "plain-1.0"])
+  }
+}
+)";
+  auto c = compile({{"a.flow", flow}});
+  plan::Plan p = lower::lower(c->model, model::WorkflowId{0}, {"2026-01-31", "", {}, ""}, c->sources);
+  std::ostringstream human;
+  plan::render_human(p, human);
+  CHECK(human.str().find("   run: echo 'O'\\''Brien \"q\" \\ back' 'a b' '' plain-1.0\n") != std::string::npos);
+}
