@@ -564,3 +564,10 @@ TEST_CASE("a folder holding several projects: plan, db start and db stop refuse 
   CHECK_FALSE(fs::exists(dir / ".flow"));
   CHECK_FALSE(fs::exists(dir / "one" / ".flow"));
 }
+
+TEST_CASE("schedule --env that no target declares is said once, however many workflows are scheduled") {
+  // examples/platform schedules two workflows on one target.
+  Result r = flowc("schedule " + std::string(FLOWC_SOURCE_DIR) + "/examples/platform --env nope");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "flowc: no environment `nope` on target `warehouse` (it has: dev, staging)\n");
+}
