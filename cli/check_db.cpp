@@ -29,36 +29,129 @@ std::optional<FileId> find_buffer(const project::Compilation& compilation, const
 
 bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
-/// The (possibly qualified) name PostgreSQL's error position points at, its
-/// quotes removed: `amount_x`, `raw.order` for `"raw"."order"`.
-std::string word_at(const std::string& sql, uint32_t position) {
-  if (position == 0 || position > sql.size()) return "";
-  std::string name;
-  for (size_t at = position - 1; at < sql.size() && (is_word(sql[at]) || sql[at] == '.' || sql[at] == '"'); ++at)
-    if (sql[at] != '"') name += sql[at];
-  while (name.ends_with(".")) name.pop_back();
+/// The (possibly qualified) name PostgreSQL's error position points at: as
+/// written in the SQL (`"raw"."order"`) and with its quotes removed
+/// (`raw.order`). A quoted part may hold anything (`"Raw Data"."My Tbl"`).
+struct NameAt {
+  std::string written;
+  std::string unquoted;
+};
+
+NameAt name_at(const std::string& sql, uint32_t position) {
+  NameAt name;
+  if (position == 0 || position > sql.size()) return name;
+  size_t at = position - 1;
+  const size_t begin = at;
+  while (at < sql.size()) {
+    if (sql[at] == '"') {
+      size_t i = at + 1;
+      for (; i < sql.size(); ++i) {
+        if (sql[i] != '"') {
+          name.unquoted += sql[i];
+        } else if (i + 1 < sql.size() && sql[i + 1] == '"') {
+          name.unquoted += '"';
+          ++i;
+        } else {
+          break;
+        }
+      }
+      if (i >= sql.size()) {  // not closed: keep what was read
+        at = i;
+        break;
+      }
+      at = i + 1;
+    } else if (is_word(sql[at]) || sql[at] == '.') {
+      name.unquoted += sql[at++];
+    } else {
+      break;
+    }
+  }
+  name.written = sql.substr(begin, at - begin);
+  while (name.written.ends_with(".")) name.written.pop_back();
+  while (name.unquoted.ends_with(".")) name.unquoted.pop_back();
   return name;
 }
 
-/// Where the rejected text is in the source: the first whole-word occurrence
-/// of the identifier at the error position, searched from the statement's
+/// The first whole-word occurrence of `word` in `text` at or after `from`.
+std::optional<size_t> find_word(std::string_view text, const std::string& word, size_t from) {
+  if (word.empty()) return std::nullopt;
+  for (size_t at = text.find(word, from); at != std::string_view::npos; at = text.find(word, at + 1)) {
+    bool starts = at == 0 || !is_word(text[at - 1]) || !is_word(word.front());
+    bool ends = at + word.size() >= text.size() || !is_word(text[at + word.size()]) || !is_word(word.back());
+    if (starts && ends) return at;
+  }
+  return std::nullopt;
+}
+
+/// The table a `${}` part resolved to in `plan`, dotted (`raw.orders`): a
+/// task's or source's output, `self` the problem task's; a node of another
+/// workflow as its `table` is written.
+std::string resolved_table(const model::Model& model, const plan::Plan& plan, const model::TemplatePart& part,
+                           const std::string& self) {
+  std::string name = self;
+  if (part.kind == model::TemplatePart::Kind::Table) {
+    if (part.node.index >= model.nodes.size()) return "";
+    name = model.nodes[part.node.index].name;
+  } else if (part.kind != model::TemplatePart::Kind::Self) {
+    return "";
+  }
+  for (const plan::Task& t : plan.tasks)
+    if (t.name == name) return t.output ? t.output->dotted() : "";
+  return part.kind == model::TemplatePart::Kind::Table ? model.nodes[part.node.index].table : "";
+}
+
+/// The `${}` that resolved to the relation PostgreSQL did not find: among
+/// the templates written in the task (or in a `.sql` file), the first one
+/// at or after `from` in `file`.
+std::optional<SourceRange> interpolation_of(const project::Compilation& compilation, const plan::Plan& plan,
+                                            const runtime::PrepareProblem& problem, FileId file, uint32_t from,
+                                            const std::string& table) {
+  const model::Model& model = compilation.model;
+  std::optional<SourceRange> task_range;
+  for (const model::Node& node : model.nodes)
+    if (node.name == problem.task && node.workflow.index < model.workflows.size() &&
+        model.workflows[node.workflow.index].name == plan.workflow)
+      task_range = node.range;
+  std::optional<SourceRange> best;
+  for (const model::SqlTemplate& sql : model.templates) {
+    if (!(sql.file == file)) continue;
+    bool inside = !task_range || !(task_range->file == file) ||
+                  (sql.range.begin >= task_range->begin && sql.range.end <= task_range->end);
+    if (!inside) continue;
+    for (const model::TemplatePart& part : sql.parts) {
+      if (part.range.begin < from || (best && best->begin <= part.range.begin)) continue;
+      if (resolved_table(model, plan, part, problem.task) == table) best = part.range;
+    }
+  }
+  return best;
+}
+
+/// Where the rejected text is in the source, searched from the statement's
 /// origin on (the SQL sent differs from the source only where `${}` was
-/// resolved); else the origin itself.
-SourceRange locate(const project::Compilation& compilation, const runtime::PrepareProblem& problem) {
+/// resolved): the first whole-word occurrence of the name at the error
+/// position, as written or unquoted, or, for a relation that does not
+/// exist, the `${}` that resolved to it, whichever comes first; else the
+/// origin itself.
+SourceRange locate(const project::Compilation& compilation, const plan::Plan& plan,
+                   const runtime::PrepareProblem& problem) {
   std::optional<FileId> file = find_buffer(compilation, problem.origin.file);
   if (!file) return {};
   const SourceBuffer& buffer = compilation.sources.buffer(*file);
   uint32_t from = buffer.offset_of_utf8(problem.origin.line == 0 ? 0 : problem.origin.line - 1,
                                         problem.origin.column == 0 ? 0 : problem.origin.column - 1);
-  std::string word = problem.position ? word_at(problem.sql, *problem.position) : "";
+  NameAt name = problem.position ? name_at(problem.sql, *problem.position) : NameAt{};
   std::string_view text = buffer.text();
-  if (!word.empty()) {
-    for (size_t at = text.find(word, from); at != std::string_view::npos; at = text.find(word, at + 1)) {
-      bool starts = at == 0 || !is_word(text[at - 1]);
-      bool ends = at + word.size() >= text.size() || !is_word(text[at + word.size()]);
-      if (starts && ends) return {*file, static_cast<uint32_t>(at), static_cast<uint32_t>(at + word.size())};
-    }
-  }
+  std::optional<SourceRange> best;
+  auto consider = [&](SourceRange range) {
+    if (!best || range.begin < best->begin) best = range;
+  };
+  for (const std::string& word : {name.written, name.unquoted})
+    if (std::optional<size_t> at = find_word(text, word, from))
+      consider({*file, static_cast<uint32_t>(*at), static_cast<uint32_t>(*at + word.size())});
+  if (problem.sqlstate == "42P01" && !name.unquoted.empty())
+    if (std::optional<SourceRange> part = interpolation_of(compilation, plan, problem, *file, from, name.unquoted))
+      consider(*part);
+  if (best) return *best;
   return {*file, from, from + 1};
 }
 
@@ -83,7 +176,13 @@ bool check_against_database(project::Compilation& compilation, const std::string
     if (!lower::check_options(model, workflow, options).empty()) continue;  // e.g. a param without a value
     plan::Plan plan = lower::lower(model, workflow, options, compilation.sources);
     for (const runtime::PrepareProblem& problem : runtime::prepare_plan(*connection, plan)) {
-      SourceRange range = locate(compilation, problem);
+      if (problem.gave_up) {
+        // The database is busy, not the plan wrong: an environment error.
+        print_error("--db: gave up on the " + problem.statement + " of `" + plan.workflow + "." + problem.task +
+                    "`: " + problem.message);
+        return false;
+      }
+      SourceRange range = locate(compilation, plan, problem);
       Diagnostic& d = compilation.diagnostics.report(
           DiagKind::DatabaseRejects, range,
           "the database rejects the " + problem.statement + " of `" + plan.workflow + "." + problem.task +

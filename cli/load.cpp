@@ -22,13 +22,17 @@ std::string env_value(const std::string& name) {
   return value != nullptr ? std::string(value) : std::string();
 }
 
+void print_several_projects(const std::string& path, size_t count) {
+  print_error("`" + path + "` holds " + std::to_string(count) + " projects; name one project directory");
+}
+
 std::unique_ptr<project::Compilation> load_checked_project(const std::string& path, int& exit_code) {
   exit_code = kExitUsage;
   bool environment_error = false;
   auto compilations = load_projects({path}, environment_error);
   if (environment_error || compilations.empty()) return nullptr;
   if (compilations.size() > 1) {
-    print_error("`" + path + "` holds " + std::to_string(compilations.size()) + " projects; name one project directory");
+    print_several_projects(path, compilations.size());
     return nullptr;
   }
   std::unique_ptr<project::Compilation> c = std::move(compilations.front());

@@ -28,6 +28,10 @@ std::string env_value(const std::string& name);
 /// the project has errors.
 std::unique_ptr<project::Compilation> load_checked_project(const std::string& path, int& exit_code);
 
+/// Prints that `path` holds `count` projects where a command needs one
+/// (exit 2 follows): the one message of every such command.
+void print_several_projects(const std::string& path, size_t count);
+
 /// The workflow called `name` (or, when `name` is "", the project's only
 /// one), or an invalid id after printing why (with a did-you-mean).
 model::WorkflowId pick_workflow(const model::Model& model, const std::string& name);

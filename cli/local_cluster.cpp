@@ -20,6 +20,10 @@ bool project_root(const std::string& path, std::string& root) {
     if (errors.empty()) print_error(path + ": no .flow project here");
     return false;
   }
+  if (projects.size() > 1) {
+    print_several_projects(path, projects.size());
+    return false;
+  }
   root = projects.front().root;
   return true;
 }

@@ -11,7 +11,7 @@ namespace flowc::cli {
 
 /// The project directory of `path` (the nearest ancestor holding
 /// `flow.project`, else the directory itself). Prints the problem and
-/// returns false when `path` holds no project.
+/// returns false when `path` holds no project, or several.
 bool project_root(const std::string& path, std::string& root);
 
 /// `<root>/.flow/pg`.

@@ -120,6 +120,9 @@ class Runs {
   /// Waits for every run started so far.
   void join() { threads_.clear(); }
   [[nodiscard]] bool any_failed() const { return failed_; }
+  /// Whether a run was still going when the stop came (and so was stopped
+  /// and recorded as failed). Read after join().
+  [[nodiscard]] bool any_stopped() const { return stopped_; }
 
  private:
   void drive(const plan::Plan& plan, const RunDatabases& databases, const std::string& root,
@@ -141,6 +144,9 @@ class Runs {
     // instance that did not succeed runs again, in the same run record.
     RunResult result = adopted ? runtime::exec::retry_run(request, {adopted->run_id, ""})
                                : runtime::exec::execute_run(request);
+    if (cancel_.stop_requested() && result.outcome == RunResult::Outcome::Finished &&
+        result.summary.status != runtime::RunStatus::Succeeded)
+      stopped_ = true;
     const std::string what =
         fmt::format("{} for {}{}", plan.workflow, plan.ds, adopted ? " (adopted: its scheduler was gone)" : "");
     switch (result.outcome) {
@@ -163,6 +169,7 @@ class Runs {
   std::stop_token cancel_;
   std::mutex mutex_;
   bool failed_ = false;
+  std::atomic<bool> stopped_{false};
   struct Driving {
     std::atomic<bool> done{false};
     int64_t adopted_run = 0;  // 0: a run this scheduler created
@@ -313,8 +320,10 @@ int run_schedule(const ScheduleOptions& options) {
       if (workflow.handled != due->ds) {
         Owed owed = start_owed(options, workflow, *due, runs);
         if (owed == Owed::Handled) workflow.handled = due->ds;
-        bad_command = bad_command || owed == Owed::BadCommand;
         unreachable = unreachable || owed == Owed::Unreachable;
+        // An --env no target declares is said once, not once per workflow.
+        bad_command = owed == Owed::BadCommand;
+        if (bad_command) break;
       }
       adopt_abandoned(options, workflow, runs);
     }
@@ -328,8 +337,10 @@ int run_schedule(const ScheduleOptions& options) {
     if (!runtime::nap_until(interrupts.token(), wake)) break;
   }
   runs.join();
-  if (interrupts.fired())
+  if (interrupts.fired() && runs.any_stopped())
     std::cerr << "flowc: interrupted: runs in progress were stopped and recorded as failed (`flowc retry` resumes one)\n";
+  else if (interrupts.fired())
+    std::cerr << "flowc: interrupted: no run was in progress\n";
   if (bad_command || unreachable) return kExitUsage;
   return runs.any_failed() ? kExitFailed : kExitOk;
 }

@@ -3,6 +3,7 @@
 // other workflows dashed with dashed edges: the cross-workflow waits.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "compiler/plan/render.h"
@@ -24,17 +25,21 @@ std::string dot_quote(const std::string& text) {
   return out + "\"";
 }
 
-/// Mermaid ids are identifiers; other workflows' tasks get a prefix and
-/// their dot replaced, so they cannot collide with this workflow's names.
-std::string mermaid_id(const std::string& name, bool external) {
-  std::string out = external ? "ext_" : "";
-  for (char c : name) out += c == '.' ? '_' : c;
-  return out;
-}
-
+/// Text inside a quoted Mermaid label: `"` and the characters Mermaid or
+/// its HTML labels would read (`#` starts an entity code, `<`, `>`, `&`) as
+/// entity codes, so any name shows as written.
 std::string mermaid_text(const std::string& text) {
   std::string out;
-  for (char c : text) out += c == '"' ? std::string("#quot;") : std::string(1, c);
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "#quot;"; break;
+      case '#': out += "#35;"; break;
+      case '<': out += "#lt;"; break;
+      case '>': out += "#gt;"; break;
+      case '&': out += "#amp;"; break;
+      default: out += c;
+    }
+  }
   return out;
 }
 
@@ -93,33 +98,39 @@ void render_dot(const Plan& plan, std::ostream& out) {
 }
 
 void render_mermaid(const Plan& plan, std::ostream& out) {
+  // Node ids are `n0`, `n1`, ...: a name as an id could be a Mermaid keyword
+  // (`end`, `style`, `graph`) or collide with another once made an
+  // identifier; the names are the quoted labels.
   out << "flowchart LR\n";
-  for (const std::string& name : external_names(plan)) {
-    out << fmt::format("  {}[\"{}<br/>(other workflow)\"]:::external\n", mermaid_id(name, true),
-                       mermaid_text(name));
+  std::vector<std::string> externals = external_names(plan);
+  auto external_id = [&](const std::string& name) {
+    size_t i = std::find(externals.begin(), externals.end(), name) - externals.begin();
+    return fmt::format("n{}", i);
+  };
+  auto task_id = [&](size_t index) { return fmt::format("n{}", externals.size() + index); };
+  for (const std::string& name : externals) {
+    out << fmt::format("  {}[\"{}<br/>(other workflow)\"]:::external\n", external_id(name), mermaid_text(name));
   }
-  for (const Task& t : plan.tasks) {
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    const Task& t = plan.tasks[i];
     std::string label = mermaid_text(t.name) + "<br/>" + kind_word(t);
     if (t.output) label += " " + mermaid_text(t.output->dotted());
-    std::string id = mermaid_id(t.name, false);
     std::string cls = t.kind == TaskKind::Source    ? "source"
                       : t.kind == TaskKind::Command ? "command"
                                                     : "task";
     if (t.kind == TaskKind::Source) {
-      out << fmt::format("  {}[(\"{}\")]:::{}\n", id, label, cls);
+      out << fmt::format("  {}[(\"{}\")]:::{}\n", task_id(i), label, cls);
     } else {
-      out << fmt::format("  {}(\"{}\"):::{}\n", id, label, t.publish ? "published" : cls);
+      out << fmt::format("  {}(\"{}\"):::{}\n", task_id(i), label, t.publish ? "published" : cls);
     }
   }
-  for (const Task& t : plan.tasks) {
+  for (size_t i = 0; i < plan.tasks.size(); ++i) {
+    const Task& t = plan.tasks[i];
     for (const ExternalDependency& e : t.external) {
-      out << fmt::format("  {} -.-> {}\n", mermaid_id(e.workflow + "." + e.task, true),
-                         mermaid_id(t.name, false));
+      out << fmt::format("  {} -.-> {}\n", external_id(e.workflow + "." + e.task), task_id(i));
     }
     for (uint32_t d : t.deps) {
-      if (d < plan.tasks.size()) {
-        out << fmt::format("  {} --> {}\n", mermaid_id(plan.tasks[d].name, false), mermaid_id(t.name, false));
-      }
+      if (d < plan.tasks.size()) out << fmt::format("  {} --> {}\n", task_id(d), task_id(i));
     }
   }
   out << "  classDef source fill:#e8f0fe,stroke:#4a6fa5\n";

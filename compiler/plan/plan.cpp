@@ -30,6 +30,23 @@ std::string quote_identifier(std::string_view name) {
   return out + "\"";
 }
 
+std::string shell_words(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const std::string& a : argv) {
+    if (!out.empty()) out += ' ';
+    bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                   "-_./=:,+@%") == std::string::npos;
+    if (plain) {
+      out += a;
+      continue;
+    }
+    out += '\'';
+    for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
+}
+
 std::string TableName::quoted() const { return quote_identifier(schema) + "." + quote_identifier(name); }
 
 // Quoted only where PostgreSQL would need it (language.md §7.2), so command

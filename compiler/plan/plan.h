@@ -17,6 +17,11 @@ namespace flowc::plan {
 /// `"name"`, with embedded double quotes doubled: an identifier in SQL text.
 std::string quote_identifier(std::string_view name);
 
+/// A command's argv as one shell command line: each argument that needs it
+/// in single quotes (`'a b'`, `'O'\''Brien'`), so it reads unambiguously and
+/// can be pasted into a shell (`flowc plan`, the attempt log).
+std::string shell_words(const std::vector<std::string>& argv);
+
 /// A physical table: schema and name, unquoted ("analytics", "revenue_daily").
 struct TableName {
   std::string schema;

@@ -77,7 +77,7 @@ std::string channel_text(const Channel& c) {
       out += " " + (c.secret_env.empty() ? (c.args.empty() ? std::string() : c.args[0])
                                          : "env(" + c.secret_env + ")");
       break;
-    case Channel::Kind::Command: out += fmt::format(" [{}]", fmt::join(c.args, ", ")); break;
+    case Channel::Kind::Command: out += " " + shell_words(c.args); break;
     case Channel::Kind::Jsonl: out += " " + (c.args.empty() ? std::string() : c.args[0]); break;
     case Channel::Kind::Stderr: break;
   }
@@ -179,7 +179,7 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
     print_statement(out, t.select.sql, t.select.params, "     ");
   }
   if (t.kind == TaskKind::Command) {
-    out << fmt::format("   run: [{}]\n", fmt::join(t.argv, ", "));
+    out << fmt::format("   run: {}\n", shell_words(t.argv));
     if (!t.env_secrets.empty()) out << fmt::format("   env: {}\n", fmt::join(t.env_secrets, ", "));
   }
   print_checks(t, out);

@@ -17,25 +17,6 @@ namespace {
 /// to find programs and format dates the same way, nothing that leaks.
 constexpr const char* kInherited[] = {"PATH", "HOME", "LANG", "TZ"};
 
-/// argv for the log: each argument quoted when it needs it, so the log line
-/// can be pasted into a shell.
-std::string shell_words(const std::vector<std::string>& argv) {
-  std::string out;
-  for (const std::string& a : argv) {
-    if (!out.empty()) out += ' ';
-    bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                                   "-_./=:,+@%") == std::string::npos;
-    if (plain) {
-      out += a;
-      continue;
-    }
-    out += '\'';
-    for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += '\'';
-  }
-  return out;
-}
-
 }  // namespace
 
 AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
@@ -106,7 +87,7 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   // The attempt owns nothing once its command exited: a background child
   // left running would run beside the next attempt of the task.
   options.kill_group_on_exit = true;
-  log.line("command: " + shell_words(task.argv));
+  log.line("command: " + plan::shell_words(task.argv));
   log.line("directory: " + (context.project_dir.empty() ? std::string("(inherited)") : context.project_dir));
   std::string names;
   for (const std::string& e : options.env) names += (names.empty() ? "" : " ") + e.substr(0, e.find('='));

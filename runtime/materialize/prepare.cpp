@@ -85,6 +85,12 @@ std::optional<size_t> select_item_at(std::string_view sql, size_t offset) {
   return item;
 }
 
+/// A statement ran out of its lock_timeout or statement_timeout: the check
+/// ends there (every later statement would wait as long).
+struct GaveUp {
+  PrepareProblem problem;
+};
+
 struct Checker {
   pqxx::work& tx;
   const plan::Plan& plan;
@@ -111,6 +117,7 @@ struct Checker {
       sub.commit();
       return true;
     } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() == "55P03" || e.sqlstate() == "57014") throw GaveUp{gave_up(task, kind, origin, e, text)};
       if (e.sqlstate() == "42P01")
         for (const std::string& table : missing)
           if (text.find(table) != std::string::npos) return false;
@@ -135,6 +142,34 @@ struct Checker {
       if (out) *out = p;
       problems.push_back(std::move(p));
       return false;
+    }
+  }
+
+  /// What a statement that waited too long is said to be.
+  PrepareProblem gave_up(const plan::Task& task, std::string_view kind, const plan::Origin& origin,
+                         const pqxx::sql_error& e, const std::string& text) {
+    PrepareProblem p;
+    p.task = task.name;
+    p.origin = origin;
+    p.statement = std::string(kind);
+    p.sqlstate = e.sqlstate();
+    p.sql = text;
+    p.gave_up = true;
+    // `canceling statement due to lock timeout` says neither how long nor why.
+    if (e.sqlstate() == "55P03") {
+      p.message = fmt::format("waited {} (lock_timeout) for a lock that another session holds on a table it uses",
+                              setting("lock_timeout"));
+    } else {
+      p.message = fmt::format("still running after {} (statement_timeout)", setting("statement_timeout"));
+    }
+    return p;
+  }
+
+  std::string setting(const std::string& name) {
+    try {
+      return tx.exec1("select current_setting(" + tx.quote(name) + ")")[0].as<std::string>();
+    } catch (const std::exception&) {
+      return name;
     }
   }
 
@@ -230,7 +265,11 @@ struct Checker {
 
   void task(const plan::Task& t) {
     switch (t.kind) {
-      case plan::TaskKind::Command: return;
+      case plan::TaskKind::Command:
+        // A command's output exists only once it has run: what reads it is
+        // not blamed for its absence.
+        if (t.output) missing.insert(quote_table(*t.output));
+        return;
       case plan::TaskKind::Source:
         if (t.readiness) metrics(t, t.readiness->metrics, "readiness", t.origin);
         break;
@@ -262,19 +301,31 @@ struct Checker {
 
 }  // namespace
 
-std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const plan::Plan& plan) {
+std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const plan::Plan& plan,
+                                         const PrepareLimits& limits) {
   std::vector<PrepareProblem> problems;
   std::string current;
   try {
     pqxx::work tx(connection, "flowc_check");
+    // For this transaction only; a limit the session has already is kept.
+    for (const auto& [name, limit] : {std::pair{"lock_timeout", limits.lock_timeout},
+                                      std::pair{"statement_timeout", limits.statement_timeout}}) {
+      if (tx.exec1(fmt::format("select current_setting('{}') = '0'", name))[0].as<bool>())
+        tx.exec0(fmt::format("set local {} = {}", name, limit.count()));
+    }
     Checker checker{tx, plan, {}, {}, 0};
-    std::set<std::string> schemas;
-    for (const plan::Task& t : plan.tasks)
-      if (t.output && !t.output->schema.empty() && schemas.insert(t.output->schema).second)
-        checker.send(t, "output schema", t.origin, "create schema if not exists " + plan::quote_identifier(t.output->schema), "");
-    for (const plan::Task& t : plan.tasks) {
-      current = t.name;
-      checker.task(t);
+    try {
+      std::set<std::string> schemas;
+      for (const plan::Task& t : plan.tasks)
+        if (t.output && !t.output->schema.empty() && schemas.insert(t.output->schema).second)
+          checker.send(t, "output schema", t.origin,
+                       "create schema if not exists " + plan::quote_identifier(t.output->schema), "");
+      for (const plan::Task& t : plan.tasks) {
+        current = t.name;
+        checker.task(t);
+      }
+    } catch (GaveUp& gave_up) {
+      checker.problems.push_back(std::move(gave_up.problem));
     }
     problems = std::move(checker.problems);
     tx.abort();

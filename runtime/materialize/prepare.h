@@ -3,6 +3,7 @@
 // order, inside one transaction that is rolled back.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +43,19 @@ struct PrepareProblem {
   uint32_t column = 0;
   std::optional<uint32_t> position;
   std::string sql;           // the statement text
+  /// The statement waited too long (`lock_timeout`: another session holds a
+  /// lock on a table it uses; or `statement_timeout`): the database was
+  /// busy, the plan may be fine. Always the last problem: checking stops.
+  bool gave_up = false;
+};
+
+/// How long a statement of prepare_plan() may wait, unless the session
+/// sets its own (PGOPTIONS, the role's or the database's settings): a
+/// table locked by another session (a running `replace`, an `alter
+/// table`) would otherwise make the check wait for as long as it is held.
+struct PrepareLimits {
+  std::chrono::milliseconds lock_timeout{std::chrono::seconds(30)};
+  std::chrono::milliseconds statement_timeout{std::chrono::minutes(5)};
 };
 
 /// Checks every statement of `plan` against `connection`: creates the output
@@ -52,8 +66,11 @@ struct PrepareProblem {
 /// legacy table, its expectation query and each source's readiness probe. All of
 /// it in one transaction that is rolled back, every prepared statement
 /// deallocated: nothing is left behind. A problem caused only by an upstream
-/// problem (its table could not be created) is not reported again. Never
-/// throws: a lost connection is reported as a problem of the task it hit.
-std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const plan::Plan& plan);
+/// problem (its table could not be created) is not reported again. A
+/// statement that exceeds `limits` ends the check with a problem marked
+/// `gave_up`. Never throws: a lost connection is reported as a problem of
+/// the task it hit.
+std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const plan::Plan& plan,
+                                         const PrepareLimits& limits = {});
 
 }  // namespace flowc::runtime

@@ -150,3 +150,33 @@ TEST_CASE("check --db: a database that accepts the connection and never answers 
   CHECK(result.output.find("timeout expired") != std::string::npos);
   CHECK(result.output.find("s3cr3t-pw") == std::string::npos);
 }
+
+TEST_CASE("check --db: a table another session keeps locked is given up after the lock_timeout, exit 2, in one line") {
+  std::string dsn = flowc::testing::fresh_database("check_db_lock");
+  pqxx::connection holder(dsn);
+  {
+    pqxx::work tx(holder);
+    tx.exec0("create schema raw");
+    tx.exec0("create table raw.orders (ds date, amount numeric)");
+    tx.commit();
+  }
+  pqxx::work lock(holder);
+  lock.exec0("lock table raw.orders in access exclusive mode");
+  fs::path dir = fs::path(flowc::testing::scratch_dir("locked"));
+  std::ofstream(dir / "a.flow") << "workflow a {\n  owner = \"x\"\n  source orders {\n    table = \"raw.orders\"\n"
+                                   "  }\n  task total {\n    writes = \"total\"\n    mode   = replace\n"
+                                   "    sql    = \"select sum(amount) as amount from ${orders}\"\n  }\n}\n";
+  flowc::runtime::ProcessOptions options;
+  options.argv = {FLOWC_BINARY, "check", "--db", dsn, "."};
+  // A short limit of the session's own, which flowc keeps (its default is 30 s).
+  options.env = {"PATH=/usr/bin:/bin", "NO_COLOR=1", "PGOPTIONS=-c lock_timeout=300"};
+  options.cwd = dir.string();
+  options.timeout = std::chrono::seconds(60);
+  flowc::runtime::ProcessResult result = flowc::runtime::run_process(options);
+  INFO(result.output);
+  CHECK_FALSE(result.timed_out);
+  CHECK(result.exit_code == 2);
+  CHECK(lines_of(result.output) ==
+        std::vector<std::string>{"flowc: --db: gave up on the select of `a.total`: waited 300ms (lock_timeout) for a "
+                                 "lock that another session holds on a table it uses"});
+}

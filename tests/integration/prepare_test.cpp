@@ -158,3 +158,39 @@ TEST_CASE("statements of `none` tasks are not prepared, and what reads their out
   INFO(describe(problems));
   CHECK(problems.empty());
 }
+
+TEST_CASE("a command task's output does not exist before it runs, and what reads it is not blamed") {
+  Db db;
+  plan::Task load;
+  load.name = "load";
+  load.kind = plan::TaskKind::Command;
+  load.output = plan::TableName{"landing", "stuff"};
+  load.argv = {"./load.sh"};
+  load.origin = {"wf.flow", 3, 3};
+  db.add(load);
+  plan::Task after = sql_task("use", {"analytics", "used"}, WriteMode::Replace,
+                              "select x from \"landing\".\"stuff\"");
+  after.deps = {0};
+  db.add(after);
+  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  INFO(describe(problems));
+  CHECK(problems.empty());
+}
+
+TEST_CASE("a statement waiting for a lock another session holds ends the check after the lock_timeout") {
+  Db db;
+  good_plan(db);
+  pqxx::connection holder(db.dsn);
+  pqxx::work lock(holder);
+  lock.exec0("lock table raw.orders in access exclusive mode");
+  runtime::PrepareLimits limits;
+  limits.lock_timeout = std::chrono::milliseconds(200);
+  auto problems = runtime::prepare_plan(db.conn, db.plan, limits);
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].gave_up);
+  CHECK(problems[0].task == "orders");
+  CHECK(problems[0].statement == "readiness");
+  CHECK(problems[0].sqlstate == "55P03");
+  CHECK(problems[0].message == "waited 200ms (lock_timeout) for a lock that another session holds on a table it uses");
+}

@@ -125,6 +125,23 @@ TEST_CASE("schedule: a long-running scheduler drives the owed run and stops clea
   CHECK(code == 0);
   CHECK(contains(scheduler.output(), "run 1 of daily for " + query_one(dsn, kOwedDs) + ": succeeded"));
   CHECK(query_one(dsn, "select count(*) from flow.runs where trigger = 'schedule'") == "1");
+  // Nothing was running when the signal came: nothing was stopped.
+  CHECK(contains(scheduler.output(), "flowc: interrupted: no run was in progress\n"));
+  CHECK_FALSE(contains(scheduler.output(), "were stopped"));
+}
+
+TEST_CASE("schedule: SIGTERM during a run stops it, records it failed and says so") {
+  std::string dsn = fresh_database("schedule_stop_running");
+  std::string project = write_project("schedule_stop_running", daily_project(60, 0));
+  Background scheduler = start_flowc(project, {"schedule", ".", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where state = 'running'", "1", 60));
+  ::kill(scheduler.pid, SIGTERM);
+  scheduler.wait();
+  INFO(scheduler.output());
+  CHECK(contains(scheduler.output(),
+                 "flowc: interrupted: runs in progress were stopped and recorded as failed (`flowc retry` resumes one)\n"));
+  CHECK_FALSE(contains(scheduler.output(), "no run was in progress"));
+  CHECK(query_one(dsn, "select status from flow.runs") == "failed");
 }
 
 TEST_CASE("schedule: nothing to schedule is one line and exit 2") {

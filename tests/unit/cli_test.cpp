@@ -625,4 +625,29 @@ TEST_CASE("file(...) names a file of the project: an absolute path or one outsid
         std::string::npos);
   CHECK(r.out.find("line=19") == std::string::npos);  // ../sql/c.sql is inside
   CHECK(r.out.find("environ") == r.out.rfind("environ"));  // named once, never read
+
+TEST_CASE("a folder holding several projects: plan, db start and db stop refuse alike, exit 2") {
+  fs::path dir = scratch("several");
+  for (const char* name : {"one", "two"}) {
+    fs::create_directories(dir / name);
+    write(dir / name / "flow.project", std::string("project ") + name + " {\n}\n");
+    write(dir / name / "w.flow", "workflow w {\n  owner = \"o\"\n}\n");
+  }
+  std::string expected = "flowc: `" + dir.string() + "` holds 2 projects; name one project directory\n";
+  for (const char* command : {"plan", "db start", "db stop"}) {
+    CAPTURE(command);
+    Result r = flowc(std::string(command) + " " + dir.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == expected);
+    CHECK(r.out.empty());
+  }
+  CHECK_FALSE(fs::exists(dir / ".flow"));
+  CHECK_FALSE(fs::exists(dir / "one" / ".flow"));
+}
+
+TEST_CASE("schedule --env that no target declares is said once, however many workflows are scheduled") {
+  // examples/platform schedules two workflows on one target.
+  Result r = flowc("schedule " + std::string(FLOWC_SOURCE_DIR) + "/examples/platform --env nope");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "flowc: no environment `nope` on target `warehouse` (it has: dev, staging)\n");
 }

@@ -388,9 +388,65 @@ TEST_CASE("graph: sources, tasks and other workflows' tasks drawn apart; every e
   plan::render_mermaid(l.plan, mermaid);
   std::string m = mermaid.str();
   CHECK(m.rfind("flowchart LR\n", 0) == 0);
-  CHECK(m.find("  orders[(\"orders<br/>source raw.orders\")]:::source\n") != std::string::npos);
-  CHECK(m.find("  ext_ingest_events -.-> staged\n") != std::string::npos);
-  CHECK(m.find("  kpis(\"kpis<br/>merge dash__mirror.kpis\"):::published\n") != std::string::npos);
-  CHECK(m.find("  kpis --> export\n") != std::string::npos);
+  // Ids in order: the other workflows' tasks, then the plan's tasks.
+  CHECK(m.find("  n0[\"ingest.events<br/>(other workflow)\"]:::external\n") != std::string::npos);
+  CHECK(m.find("  n1[(\"orders<br/>source raw.orders\")]:::source\n") != std::string::npos);
+  CHECK(m.find("  n0 -.-> n3\n") != std::string::npos);  // ingest.events -> staged
+  CHECK(m.find("  n5(\"kpis<br/>merge dash__mirror.kpis\"):::published\n") != std::string::npos);
+  CHECK(m.find("  n5 --> n6\n") != std::string::npos);  // kpis -> export
 }
 
+TEST_CASE("graph: Mermaid node ids are never a keyword and never collide, the names are escaped labels") {
+  plan::Plan p;
+  p.workflow = "w";
+  for (const char* name : {"end", "style", "class", "click", "graph", "subgraph", "linkStyle", "classDef", "call",
+                           "href", "ext_p_q_r"}) {
+    plan::Task t;
+    t.name = name;
+    t.kind = plan::TaskKind::Sql;
+    t.mode = plan::WriteMode::Replace;
+    t.output = plan::TableName{"odd", "a\"b#c<d>&e"};
+    p.tasks.push_back(t);
+  }
+  p.tasks[0].external = {{"p", "q_r"}, {"p_q", "r"}};
+  p.tasks[1].deps = {0};
+  std::ostringstream out;
+  plan::render_mermaid(p, out);
+  std::string m = out.str();
+  INFO(m);
+  CHECK(m.find("  n0[\"p.q_r<br/>(other workflow)\"]:::external\n") != std::string::npos);
+  CHECK(m.find("  n1[\"p_q.r<br/>(other workflow)\"]:::external\n") != std::string::npos);
+  // The table is dotted as for people (quoted where SQL would need it), then escaped.
+  CHECK(m.find("  n2(\"end<br/>replace odd.#quot;a#quot;#quot;b#35;c#lt;d#gt;#amp;e#quot;\"):::task\n") !=
+        std::string::npos);
+  CHECK(m.find("  n12(\"ext_p_q_r<br/>replace") != std::string::npos);
+  CHECK(m.find("  n0 -.-> n2\n") != std::string::npos);
+  CHECK(m.find("  n1 -.-> n2\n") != std::string::npos);
+  CHECK(m.find("  n2 --> n3\n") != std::string::npos);
+  // Every line but the header and the class definitions starts with an id.
+  std::istringstream lines(m);
+  std::string line;
+  std::getline(lines, line);
+  CHECK(line == "flowchart LR");
+  while (std::getline(lines, line)) {
+    CAPTURE(line);
+    CHECK((line.starts_with("  n") || line.starts_with("  classDef ")));
+  }
+}
+
+
+TEST_CASE("plan: a command's arguments are one shell command line, quoted where they need it") {
+  std::string flow = R"(
+workflow w {
+  owner = "o"
+  task load {
+    run = command(["echo", "O'Brien \"q\" \\ back", "a b", "", "plain-1.0"])
+  }
+}
+)";
+  auto c = compile({{"a.flow", flow}});
+  plan::Plan p = lower::lower(c->model, model::WorkflowId{0}, {"2026-01-31", "", {}, ""}, c->sources);
+  std::ostringstream human;
+  plan::render_human(p, human);
+  CHECK(human.str().find("   run: echo 'O'\\''Brien \"q\" \\ back' 'a b' '' plain-1.0\n") != std::string::npos);
+}
