@@ -382,6 +382,10 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
       }
       break;
   }
+  // A run being stopped pages no one for the attempts it stopped; a task
+  // that failed on its own is paged even when its failure cannot be
+  // recorded (the state database is gone: alerts.md).
+  const bool failed_on_its_own = decision.final_failure() && !pool_.stopping();
   if (pool_.stopping() && !decision.final_failure() && decision.state != TaskState::Succeeded) {
     decision.state = TaskState::Failed;
     // The runner saw only that its attempt was cancelled; the pool knows why.
@@ -417,7 +421,31 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
     if (decision.state == TaskState::Succeeded && pool_.claiming()) finish.claim_next = claim_request(claim.run_id);
     outcome = record(finish);
   }
-  if (!outcome.status) return std::nullopt;  // the state database is gone: the run stops
+  Incident incident;
+  incident.run_id = claim.run_id;
+  incident.task = claim.task_index;
+  incident.attempt = claim.attempt;
+  incident.log_path = claim.log_path;
+  incident.started = attempt_started;
+  incident.duration = std::chrono::duration_cast<milliseconds>(attempt_ended - attempt_started);
+  if (result.outcome == AttemptResult::Outcome::NotReady) {
+    // A readiness wait is one wait across its probes, bounded from the run's
+    // start (decide_not_ready): that is what the page reports, not the last probe.
+    incident.started = run.started;
+    incident.duration = since_start;
+  }
+  if (failed_on_its_own) {
+    incident.kind = Incident::Kind::Failure;
+    incident.error_class = decision.error_class;
+    incident.sqlstate = result.sqlstate;
+    incident.exit_code = result.exit_code;
+    incident.message = decision.message;
+  }
+  if (!outcome.status) {
+    // The state database is gone: the run stops, but the failure happened.
+    if (failed_on_its_own) run.raise(incident);
+    return std::nullopt;
+  }
   // Fenced: another executor owns the task now and reports on it; this
   // attempt's outcome is counted as a stale write, nothing else.
   if (!outcome.applied) return std::nullopt;
@@ -435,26 +463,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   if (decision.state == TaskState::RetryWait || decision.state == TaskState::Waiting)
     pool_.due_at(SteadyClock::now() + decision.not_before);
 
-  Incident incident;
-  incident.run_id = claim.run_id;
-  incident.task = claim.task_index;
-  incident.attempt = claim.attempt;
-  incident.log_path = claim.log_path;
-  incident.started = attempt_started;
-  incident.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - attempt_started);
-  if (result.outcome == AttemptResult::Outcome::NotReady) {
-    // A readiness wait is one wait across its probes, bounded from the run's
-    // start (decide_not_ready): that is what the page reports, not the last probe.
-    incident.started = run.started;
-    incident.duration = since_start;
-  }
-  // A cancelled or stopped run pages no one for the attempts it stopped.
-  if (decision.final_failure() && !pool_.stopping()) {
-    incident.kind = Incident::Kind::Failure;
-    incident.error_class = decision.error_class;
-    incident.sqlstate = result.sqlstate;
-    incident.exit_code = result.exit_code;
-    incident.message = decision.message;
+  if (failed_on_its_own) {
     run.raise(incident);
   } else if (decision.state == TaskState::Succeeded && result.warnings) {
     incident.kind = Incident::Kind::Warning;

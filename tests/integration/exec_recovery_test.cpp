@@ -191,6 +191,39 @@ TEST_CASE("a state database that stays away ends the run with a clear error") {
   CHECK(h.runner.calls_of("b").empty());
 }
 
+TEST_CASE("a task that fails while the state database is away is paged, and so is the run's stop") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
+  h.runner.behaviour["a"] = [](const AttemptContext&, int) {
+    std::string error;
+    REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
+    AttemptResult r = failed(ErrorClass::Permanent, "exit 3");
+    r.exit_code = 3;
+    return r;
+  };
+  exec::RunRequest request = h.request(p);
+  request.poll = 300ms;
+  request.state_reconnect_timeout = 2s;
+  exec::RunResult result = exec::execute_run(request);
+  std::string error;
+  REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
+  CHECK(result.outcome == exec::RunResult::Outcome::Error);
+  // The failure could not be recorded, yet it happened: one incident for it,
+  // then one for the run that stopped (no task).
+  auto incidents = h.alerts.incidents();
+  REQUIRE(incidents.size() == 2);
+  CHECK(incidents[0].kind == Incident::Kind::Failure);
+  CHECK(incidents[0].task == std::optional<uint32_t>(0));
+  CHECK(incidents[0].message == "exit 3");
+  CHECK(incidents[0].exit_code == std::optional<int>(3));
+  CHECK(incidents[0].error_class == ErrorClass::Permanent);
+  CHECK(incidents[1].kind == Incident::Kind::Failure);
+  CHECK_FALSE(incidents[1].task);
+  CHECK(incidents[1].message == result.message);
+  CHECK(incidents[1].message.find("state database") != std::string::npos);
+  CHECK(h.runner.calls_of("b").empty());
+}
+
 TEST_CASE("bookkeeping: a long chain of no-op tasks runs without poll delays") {
   Harness h;
   std::vector<std::pair<std::string, std::vector<uint32_t>>> tasks;
