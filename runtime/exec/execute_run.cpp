@@ -359,6 +359,19 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     result.summary.parity_text = parity->text;
     result.summary.parity_mismatch = parity->mismatch;
   }
+  // A run stopped because its state database is gone ended without its
+  // failures recorded (they were paged as they happened): the stop itself
+  // is paged too, once, as a failure of the workflow (no task).
+  if (!fatal.empty()) {
+    Incident stopped;
+    stopped.kind = Incident::Kind::Failure;
+    stopped.run_id = run_id;
+    stopped.error_class = ErrorClass::Transient;
+    stopped.message = fmt::format("run {} stopped: {}", run_id, fatal);
+    stopped.started = shared.started;
+    stopped.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - shared.started);
+    shared.raise(stopped);
+  }
   result.summary.warnings = shared.warnings;
   if (request.alerts) {
     AlertCounts counts = request.alerts->counts();

@@ -82,7 +82,7 @@ void Executor::run() {
       refuse(claim, why);
       continue;
     }
-    next = perform(*run, claim);
+    next = perform(*run, std::move(claim));
   }
 }
 
@@ -91,6 +91,7 @@ void Executor::refuse(const state::Claim& claim, const std::string& why) {
   failed.error_class = ErrorClass::Permanent;
   failed.message = fmt::format("{} cannot run tasks of run {}: {}", worker_, claim.run_id, why);
   state::Finish finish = finish_for(claim, TaskState::Failed, failed, {});
+  if (claim.reclaimed) finish.attempt = 0;  // the lost attempt's row stays `lost`
   // Without the run's plan, its downstream comes from the recorded dependencies.
   if (store_.downstream(claim.run_id, claim.task_index, finish.downstream))
     finish.blocked_message = "upstream " + claim.task + " failed";
@@ -278,14 +279,45 @@ state::FinishOutcome Executor::record(const state::Finish& finish) {
   }
 }
 
-std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim& claim) {
+bool Executor::restart(state::Claim& claim, bool free) {
+  while (true) {
+    state::ClaimOutcome started = store_.restart(claim, worker_, pool_.settings.log_dir, free);
+    if (started.status) {
+      if (!started.claim) {
+        ++pool_.stale_writes;
+        return false;
+      }
+      claim = std::move(*started.claim);
+      return true;
+    }
+    if (!started.status.connection_lost) {
+      pool_.stop("reclaiming task " + claim.task + ": " + started.status.error);
+      return false;
+    }
+    if (!reconnect_state(started.status)) return false;
+  }
+}
+
+std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim) {
   if (claim.task_index >= run.plan.tasks.size()) {
     refuse(claim, fmt::format("task {} (index {}) is not in the run's plan", claim.task, claim.task_index));
     return std::nullopt;
   }
   const plan::Task& task = run.plan.tasks[claim.task_index];
+  // An attempt whose executor died (its lease expired): run the task again
+  // when that is safe, else record why not (runtime.md: reclaimed attempts).
+  std::string lost_for_good;
+  if (claim.reclaimed) {
+    ReclaimDecision reclaim =
+        decide_reclaim(task, run.state_in_target, claim.lost, claim.attempt, claim.max_attempts);
+    if (reclaim.action == ReclaimDecision::Action::Fail) {
+      lost_for_good = reclaim.message;
+    } else if (!restart(claim, reclaim.action == ReclaimDecision::Action::RunFree)) {
+      return std::nullopt;
+    }
+  }
   const auto attempt_started = Clock::now();
-  if (claim.previous != TaskState::Waiting)
+  if (claim.previous != TaskState::Waiting && lost_for_good.empty())
     run.emit(claim.task_index, TaskState::Running, claim.attempt, "", claim.log_path);
 
   std::stop_token stop = pool_.hold_lease(claim.token);
@@ -296,20 +328,21 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
     wait = seconds(task.readiness->wait_seconds);
     poll = seconds(task.readiness->poll_seconds);
   }
-  if (claim.exhausted) {
+  if (!lost_for_good.empty()) {
     result.error_class = ErrorClass::Transient;
-    result.message = fmt::format("the executor running attempt {} lost its lease and no attempts remain", claim.attempt);
+    result.message = lost_for_good;
   } else if (auto not_ready = check_external(run, task, wait, poll)) {
     result = *not_ready;
   } else {
     result = attempt(run, claim, task, stop, recorded_in_target);
   }
   pool_.release_lease(claim.token);
+  const auto attempt_ended = Clock::now();
   if (result.reconnect) target_.reset();
 
   // A commit lost with the connection (outcome unknown) may have recorded the
   // success with the write: the state database says which.
-  if (run.state_in_target && result.outcome == AttemptResult::Outcome::Failed && !claim.exhausted &&
+  if (run.state_in_target && result.outcome == AttemptResult::Outcome::Failed && lost_for_good.empty() &&
       (result.outcome_unknown || result.error_class == ErrorClass::Transient)) {
     state::TaskRows rows = store_.task_rows(claim.run_id);
     if (!rows.status && rows.status.connection_lost && reconnect_state(rows.status))
@@ -343,8 +376,16 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
     }
     case AttemptResult::Outcome::Failed:
       decision = decide_failure(task.retry, result, claim.attempt, claim.max_attempts, unit_random());
+      if (!lost_for_good.empty()) {
+        decision.state = TaskState::Failed;
+        decision.message = lost_for_good;
+      }
       break;
   }
+  // A run being stopped pages no one for the attempts it stopped; a task
+  // that failed on its own is paged even when its failure cannot be
+  // recorded (the state database is gone: alerts.md).
+  const bool failed_on_its_own = decision.final_failure() && !pool_.stopping();
   if (pool_.stopping() && !decision.final_failure() && decision.state != TaskState::Succeeded) {
     decision.state = TaskState::Failed;
     // The runner saw only that its attempt was cancelled; the pool knows why.
@@ -366,6 +407,8 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
   } else {
     state::Finish finish = finish_for(claim, decision.state, result, run.dependents[claim.task_index]);
     finish.not_before = decision.not_before;
+    // The lost attempt's row keeps its outcome (`lost`); the instance says why it failed.
+    if (!lost_for_good.empty()) finish.attempt = 0;
     finish.error_class = decision.state == TaskState::Succeeded ? ErrorClass::None : decision.error_class;
     finish.message = decision.message;
     if (decision.final_failure()) {
@@ -378,7 +421,31 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
     if (decision.state == TaskState::Succeeded && pool_.claiming()) finish.claim_next = claim_request(claim.run_id);
     outcome = record(finish);
   }
-  if (!outcome.status) return std::nullopt;  // the state database is gone: the run stops
+  Incident incident;
+  incident.run_id = claim.run_id;
+  incident.task = claim.task_index;
+  incident.attempt = claim.attempt;
+  incident.log_path = claim.log_path;
+  incident.started = attempt_started;
+  incident.duration = std::chrono::duration_cast<milliseconds>(attempt_ended - attempt_started);
+  if (result.outcome == AttemptResult::Outcome::NotReady) {
+    // A readiness wait is one wait across its probes, bounded from the run's
+    // start (decide_not_ready): that is what the page reports, not the last probe.
+    incident.started = run.started;
+    incident.duration = since_start;
+  }
+  if (failed_on_its_own) {
+    incident.kind = Incident::Kind::Failure;
+    incident.error_class = decision.error_class;
+    incident.sqlstate = result.sqlstate;
+    incident.exit_code = result.exit_code;
+    incident.message = decision.message;
+  }
+  if (!outcome.status) {
+    // The state database is gone: the run stops, but the failure happened.
+    if (failed_on_its_own) run.raise(incident);
+    return std::nullopt;
+  }
   // Fenced: another executor owns the task now and reports on it; this
   // attempt's outcome is counted as a stale write, nothing else.
   if (!outcome.applied) return std::nullopt;
@@ -396,26 +463,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, const state::Claim
   if (decision.state == TaskState::RetryWait || decision.state == TaskState::Waiting)
     pool_.due_at(SteadyClock::now() + decision.not_before);
 
-  Incident incident;
-  incident.run_id = claim.run_id;
-  incident.task = claim.task_index;
-  incident.attempt = claim.attempt;
-  incident.log_path = claim.log_path;
-  incident.started = attempt_started;
-  incident.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - attempt_started);
-  if (result.outcome == AttemptResult::Outcome::NotReady) {
-    // A readiness wait is one wait across its probes, bounded from the run's
-    // start (decide_not_ready): that is what the page reports, not the last probe.
-    incident.started = run.started;
-    incident.duration = since_start;
-  }
-  // A cancelled or stopped run pages no one for the attempts it stopped.
-  if (decision.final_failure() && !pool_.stopping()) {
-    incident.kind = Incident::Kind::Failure;
-    incident.error_class = decision.error_class;
-    incident.sqlstate = result.sqlstate;
-    incident.exit_code = result.exit_code;
-    incident.message = decision.message;
+  if (failed_on_its_own) {
     run.raise(incident);
   } else if (decision.state == TaskState::Succeeded && result.warnings) {
     incident.kind = Incident::Kind::Warning;

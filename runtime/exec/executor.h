@@ -29,7 +29,11 @@ class Executor {
  private:
   /// Runs one attempt of `run` and records it; returns the dependent its
   /// finish claimed (the hand-off), if any.
-  std::optional<state::Claim> perform(RunShared& run, const state::Claim& claim);
+  std::optional<state::Claim> perform(RunShared& run, state::Claim claim);
+  /// Starts the attempt after a reclaimed (lost) one (`free`: it does not
+  /// count against the retries) and updates `claim` to it; false when the
+  /// lease is gone or the state database is (the pool then stops).
+  bool restart(state::Claim& claim, bool free);
   /// Records a claim of a run this executor cannot serve as failed, saying why.
   void refuse(const state::Claim& claim, const std::string& why);
   [[nodiscard]] state::ClaimRequest claim_request(std::optional<int64_t> run_id) const;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 namespace flowc::runtime::exec {
 
 using std::chrono::milliseconds;
@@ -51,6 +53,36 @@ Decision decide_not_ready(seconds wait, seconds poll, milliseconds since_start, 
   decision.state = TaskState::Waiting;
   decision.not_before = std::min<milliseconds>(std::max<milliseconds>(poll, milliseconds(1)), remaining);
   decision.message = what;
+  return decision;
+}
+
+ReclaimDecision decide_reclaim(const plan::Task& task, bool state_in_target, uint32_t lost, uint32_t attempt,
+                               uint32_t max_attempts) {
+  using Action = ReclaimDecision::Action;
+  const bool safe = task.idempotent || task.kind == plan::TaskKind::Source ||
+                    (task.kind == plan::TaskKind::Sql && state_in_target);
+  ReclaimDecision decision;
+  if (safe && lost < kMaxLostAttempts) {
+    decision.action = Action::RunFree;
+    return decision;
+  }
+  if (attempt < max_attempts) {
+    decision.action = Action::RunSpending;
+    return decision;
+  }
+  decision.action = Action::Fail;
+  const std::string died = fmt::format("the executor running attempt {} died mid-attempt (its lease expired)", attempt);
+  if (safe) {
+    decision.message = fmt::format("{}: {} attempts of this task were lost with their executors, so flowc does not "
+                                   "run it again by itself (`flowc retry` does)",
+                                   died, lost);
+  } else if (task.kind == plan::TaskKind::Command) {
+    decision.message = died + ": the command may have run partly and the task is not idempotent, so flowc does "
+                              "not run it again by itself (`flowc retry` does)";
+  } else {
+    decision.message = died + ": its write may have committed without its success being recorded and the task is "
+                              "not idempotent, so flowc does not run it again by itself (`flowc retry` does)";
+  }
   return decision;
 }
 

@@ -41,6 +41,33 @@ Decision decide_failure(const plan::RetryPolicy& retry, const AttemptResult& res
 Decision decide_not_ready(std::chrono::seconds wait, std::chrono::seconds poll, std::chrono::milliseconds since_start,
                           const std::string& what);
 
+/// How many attempts of one task instance may be lost (their executor died,
+/// its lease expired) before flowc stops re-running it by itself.
+inline constexpr uint32_t kMaxLostAttempts = 3;
+
+/// What the executor that reclaims an expired lease does with the task.
+struct ReclaimDecision {
+  enum class Action : uint8_t {
+    RunFree,      // run it again; the lost attempt does not count against the retries
+    RunSpending,  // run it again as a retry (the lost attempt counts)
+    Fail,         // record the final failure `message`; nothing runs
+  };
+  Action action = Action::Fail;
+  std::string message;
+};
+
+/// After an attempt was lost (the `lost`-th of this instance since its
+/// latest retry, attempt `attempt` of `max_attempts`). Re-running is safe
+/// when the task is idempotent, or is SQL whose success is recorded in its
+/// write's transaction (`state_in_target`): a dead executor's transaction
+/// committed nothing. Such a task runs again for free up to
+/// kMaxLostAttempts lost attempts. Otherwise (a command that may have run
+/// partly, a SQL write that may have committed unrecorded, or the bound
+/// reached) it runs again only as a retry while retries remain, else fails
+/// saying why.
+ReclaimDecision decide_reclaim(const plan::Task& task, bool state_in_target, uint32_t lost, uint32_t attempt,
+                               uint32_t max_attempts);
+
 /// "90s", "5m", "2h", "1h30m".
 std::string format_duration(std::chrono::seconds duration);
 

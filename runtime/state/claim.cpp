@@ -4,6 +4,8 @@
 // when its upstream's finish handed it over (the finish promotes or blocks
 // the dependents, claims the first one for its executor, and announces what
 // it leaves to others).
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -21,8 +23,8 @@ using detail::guarded;
 // records the attempt it starts. A readiness re-probe (claimed from
 // `waiting`) keeps its attempt number and overwrites that attempt's row:
 // probes are not attempts. An expired lease is reclaimed: the lost attempt
-// is closed as `lost`; when it was the last one, nothing new starts and the
-// claimant records the failure (exhausted).
+// is closed as `lost` and nothing new starts; the claimant, who has the
+// task's plan, decides whether it runs again (restart) or fails.
 constexpr const char* kClaimSql = R"(with candidate as (
   select c.run_id, c.task, c.state as old_state, c.attempts as old_attempts
   from {schema}.task_runs c
@@ -36,7 +38,7 @@ constexpr const char* kClaimSql = R"(with candidate as (
   update {schema}.task_runs t
   set state = 'running',
       attempts = t.attempts + case when k.old_state = 'waiting' and t.attempts > 0 then 0
-                                   when k.old_state = 'running' and t.attempts >= t.max_attempts then 0
+                                   when k.old_state = 'running' then 0
                                    else 1 end,
       lease_token = gen_random_uuid(), lease_owner = $2,
       lease_until = now() + $3::bigint * interval '1 millisecond',
@@ -66,7 +68,7 @@ constexpr const char* kClaimSql = R"(with candidate as (
 )
 select c.run_id, c.task, c.task_index, c.attempts, c.max_attempts, c.lease_token::text, c.old_state,
        case when $4 = '' then '' else $4 || '/' || c.run_id || '/' || c.task || '.' || c.attempts || '.log' end,
-       (c.old_state = 'running' and c.attempts = c.old_attempts),
+       c.old_state = 'running',
        (select count(*) from lost) + (select count(*) from started),
        exists (select 1 from {schema}.task_runs o
                where (nullif($1, '')::bigint is null or o.run_id = c.run_id)
@@ -77,8 +79,37 @@ select c.run_id, c.task, c.task_index, c.attempts, c.max_attempts, c.lease_token
        -- and the attempt's own durable commit flushes the WAL before it), so
        -- it does not wait for its WAL flush: the hand-off to a dependent
        -- costs a round trip, not a disk sync.
-       set_config('synchronous_commit', 'off', true)
+       set_config('synchronous_commit', 'off', true),
+       -- Reclaimed: the attempts lost since the latest retry, this one
+       -- included (the statement's snapshot does not see `lost` yet).
+       case when c.old_state = 'running' then (select count(*) from lost) + (
+         select count(*) from {schema}.attempts a join {schema}.runs r on r.id = a.run_id
+         where a.run_id = c.run_id and a.task = c.task and a.outcome = 'lost'
+           and a.started_at >= coalesce(r.retried_at, '-infinity')) else 0 end
 from claimed c)";
+
+// restart(): the attempt after a lost one, under the reclaimed lease. The
+// second branch answers a repeat whose first try committed (its reply lost).
+constexpr const char* kRestartSql = R"(with up as (
+  update {schema}.task_runs t
+  set attempts = t.attempts + 1, max_attempts = t.max_attempts + $5::integer
+  where t.run_id = $1 and t.task = $2 and t.lease_token = $3::uuid and t.state = 'running'
+    and t.attempts = $4::integer
+  returning t.run_id, t.task, t.attempts, t.max_attempts, t.lease_token
+), started as (
+  insert into {schema}.attempts (run_id, task, attempt, worker, lease_token, log_path)
+  select u.run_id, u.task, u.attempts, $6, u.lease_token, $7 from up u
+  on conflict (run_id, task, attempt) do update
+  set worker = excluded.worker, lease_token = excluded.lease_token, started_at = now(), finished_at = null,
+      outcome = null, sqlstate = null, exit_code = null, error_class = null, message = null,
+      rows_written = null, log_path = excluded.log_path
+  returning 1
+)
+select attempts, max_attempts, (select count(*) from started) from up
+union all
+select t.attempts, t.max_attempts, 0 from {schema}.task_runs t
+where not exists (select 1 from up) and t.run_id = $1 and t.task = $2 and t.lease_token = $3::uuid
+  and t.state = 'running' and t.attempts = $4::integer + 1)";
 
 // What a claim may take. The fast form reads only the partial indexes of
 // claimable and running instances: a finish promotes the dependents whose
@@ -310,8 +341,9 @@ ClaimOutcome StateStore::claim(const ClaimRequest& request) {
     claim.token = r[0][5].as<std::string>();
     claim.previous = parse_task_state(r[0][6].as<std::string>()).value_or(TaskState::Pending);
     claim.log_path = r[0][7].as<std::string>();
-    claim.exhausted = r[0][8].as<bool>();
+    claim.reclaimed = r[0][8].as<bool>();
     claim.more = r[0][10].as<bool>();
+    claim.lost = r[0][12].as<uint32_t>();
     out.claim = std::move(claim);
   });
   return out;
@@ -337,6 +369,28 @@ FinishOutcome StateStore::finish(const Finish& finish) {
     if (out.status || !is_retryable_sqlstate(out.status.sqlstate)) break;
   }
   if (out.status && !out.applied) ++stale_writes_;
+  return out;
+}
+
+ClaimOutcome StateStore::restart(const Claim& reclaimed, const std::string& owner, const std::string& log_dir,
+                                 bool free) {
+  ClaimOutcome out;
+  const uint32_t next = reclaimed.attempt + 1;
+  const std::string log_path =
+      log_dir.empty() ? std::string() : fmt::format("{}/{}/{}.{}.log", log_dir, reclaimed.run_id, reclaimed.task, next);
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(with_schema(kRestartSql, schema_), reclaimed.run_id, reclaimed.task,
+                                    reclaimed.token, static_cast<int>(reclaimed.attempt), free ? 1 : 0, owner,
+                                    log_path);
+    if (r.empty()) return;
+    Claim claim = reclaimed;
+    claim.reclaimed = false;
+    claim.attempt = r[0][0].as<uint32_t>();
+    claim.max_attempts = r[0][1].as<uint32_t>();
+    claim.log_path = log_path;
+    out.claim = std::move(claim);
+  });
   return out;
 }
 
@@ -382,7 +436,10 @@ ClaimOutcome StateStore::held_by(const std::string& owner) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(select t.task, t.task_index, t.attempts, t.max_attempts, t.lease_token::text, coalesce(a.log_path, ''),
-       t.run_id
+       t.run_id, coalesce(a.outcome = 'lost', false),
+       (select count(*) from {schema}.attempts l join {schema}.runs r on r.id = l.run_id
+        where l.run_id = t.run_id and l.task = t.task and l.outcome = 'lost'
+          and l.started_at >= coalesce(r.retried_at, '-infinity'))
 from {schema}.task_runs t
 left join {schema}.attempts a on a.run_id = t.run_id and a.task = t.task and a.attempt = t.attempts
 where t.state = 'running' and t.lease_owner = $1
@@ -390,7 +447,13 @@ order by t.run_id, t.task_index
 limit 1)",
                     schema_),
         owner);
-    if (!r.empty()) out.claim = taken_over(r[0], 0, r[0][6].as<int64_t>());
+    if (r.empty()) return;
+    out.claim = taken_over(r[0], 0, r[0][6].as<int64_t>());
+    // A reclaim whose reply was lost: the lost attempt is closed and nothing
+    // has started yet.
+    out.claim->reclaimed = r[0][7].as<bool>();
+    out.claim->lost = r[0][8].as<uint32_t>();
+    if (out.claim->reclaimed) out.claim->previous = TaskState::Running;
   });
   return out;
 }

@@ -81,9 +81,14 @@ struct Claim {
   std::string token;                // the lease token: every write names it
   std::string log_path;
   TaskState previous = TaskState::Pending;  // the state it was claimed from
-  /// Reclaimed from an executor whose lease expired on its last attempt:
-  /// nothing may run; the claimant records the failure.
-  bool exhausted = false;
+  /// Reclaimed from an executor whose lease expired (`attempt` is the lost
+  /// attempt, already closed as `lost`): nothing has started. The claimant
+  /// either starts the next attempt (StateStore::restart) or records the
+  /// final failure.
+  bool reclaimed = false;
+  /// reclaimed: how many attempts of this instance were lost since its
+  /// latest retry, this one included.
+  uint32_t lost = 0;
   /// Other instances were claimable when this one was claimed (`ready`, or
   /// past their not_before): worth waking another executor for.
   bool more = false;
@@ -243,8 +248,17 @@ class StateStore {
   /// the attempt it starts, and returns it with a fresh lease token; one
   /// statement, one commit. Claimable: pending with every dependency
   /// succeeded, ready, waiting or retry_wait past not_before, or running with
-  /// an expired lease (reclaimed), in a run whose status is running.
+  /// an expired lease (reclaimed: the lost attempt is closed and nothing
+  /// starts, see Claim::reclaimed), in a run whose status is running.
   ClaimOutcome claim(const ClaimRequest& request);
+
+  /// Starts the attempt after the lost one of a `reclaimed` claim, under the
+  /// same lease: the next attempt number, its attempt row (owner, log path),
+  /// and one more allowed attempt when `free` (the lost one does not count
+  /// against the retries). Returns the claim of the started attempt;
+  /// nullopt when the lease is no longer held. Safe to repeat after a lost
+  /// reply: an attempt already started is returned as it is.
+  ClaimOutcome restart(const Claim& reclaimed, const std::string& owner, const std::string& log_dir, bool free);
 
   /// Records the end of an attempt, fenced on the token; one statement, one
   /// commit, with the NOTIFY when it leaves work for others (and the claim

@@ -191,6 +191,39 @@ TEST_CASE("a state database that stays away ends the run with a clear error") {
   CHECK(h.runner.calls_of("b").empty());
 }
 
+TEST_CASE("a task that fails while the state database is away is paged, and so is the run's stop") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
+  h.runner.behaviour["a"] = [](const AttemptContext&, int) {
+    std::string error;
+    REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
+    AttemptResult r = failed(ErrorClass::Permanent, "exit 3");
+    r.exit_code = 3;
+    return r;
+  };
+  exec::RunRequest request = h.request(p);
+  request.poll = 300ms;
+  request.state_reconnect_timeout = 2s;
+  exec::RunResult result = exec::execute_run(request);
+  std::string error;
+  REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
+  CHECK(result.outcome == exec::RunResult::Outcome::Error);
+  // The failure could not be recorded, yet it happened: one incident for it,
+  // then one for the run that stopped (no task).
+  auto incidents = h.alerts.incidents();
+  REQUIRE(incidents.size() == 2);
+  CHECK(incidents[0].kind == Incident::Kind::Failure);
+  CHECK(incidents[0].task == std::optional<uint32_t>(0));
+  CHECK(incidents[0].message == "exit 3");
+  CHECK(incidents[0].exit_code == std::optional<int>(3));
+  CHECK(incidents[0].error_class == ErrorClass::Permanent);
+  CHECK(incidents[1].kind == Incident::Kind::Failure);
+  CHECK_FALSE(incidents[1].task);
+  CHECK(incidents[1].message == result.message);
+  CHECK(incidents[1].message.find("state database") != std::string::npos);
+  CHECK(h.runner.calls_of("b").empty());
+}
+
 TEST_CASE("bookkeeping: a long chain of no-op tasks runs without poll delays") {
   Harness h;
   std::vector<std::pair<std::string, std::vector<uint32_t>>> tasks;
@@ -389,3 +422,35 @@ TEST_CASE("what follows a failed attempt or a wait that has not held") {
   CHECK(exec::decide_not_ready(seconds(0), seconds(10), 0s, "x").final_failure());  // wait 0: probe once
 }
 
+
+TEST_CASE("what the executor that reclaims a lost attempt does with the task") {
+  using Action = exec::ReclaimDecision::Action;
+  plan::Task sql;
+  sql.kind = plan::TaskKind::Sql;
+  plan::Task command;
+  command.kind = plan::TaskKind::Command;
+  plan::Task idempotent_command = command;
+  idempotent_command.idempotent = true;
+  // SQL recorded in its write's transaction committed nothing: run it again,
+  // without spending a retry, up to the bound of lost attempts.
+  CHECK(exec::decide_reclaim(sql, true, 1, 1, 1).action == Action::RunFree);
+  CHECK(exec::decide_reclaim(sql, true, 2, 2, 2).action == Action::RunFree);
+  exec::ReclaimDecision bound = exec::decide_reclaim(sql, true, 3, 3, 3);
+  CHECK(bound.action == Action::Fail);
+  CHECK(bound.message == "the executor running attempt 3 died mid-attempt (its lease expired): 3 attempts of this "
+                         "task were lost with their executors, so flowc does not run it again by itself (`flowc "
+                         "retry` does)");
+  CHECK(exec::decide_reclaim(sql, true, 3, 3, 4).action == Action::RunSpending);  // past the bound, retries spend
+  CHECK(exec::decide_reclaim(idempotent_command, false, 1, 1, 1).action == Action::RunFree);
+  // A command that may have run partly runs again only as a retry.
+  CHECK(exec::decide_reclaim(command, true, 1, 1, 2).action == Action::RunSpending);
+  exec::ReclaimDecision partly = exec::decide_reclaim(command, true, 1, 1, 1);
+  CHECK(partly.action == Action::Fail);
+  CHECK(partly.message == "the executor running attempt 1 died mid-attempt (its lease expired): the command may "
+                          "have run partly and the task is not idempotent, so flowc does not run it again by "
+                          "itself (`flowc retry` does)");
+  // A SQL write whose success is recorded elsewhere may have committed.
+  CHECK(exec::decide_reclaim(sql, false, 1, 1, 1).action == Action::Fail);
+  sql.idempotent = true;
+  CHECK(exec::decide_reclaim(sql, false, 1, 1, 1).action == Action::RunFree);
+}

@@ -8,7 +8,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
+#include "runtime/localpg/localpg.h"
 #include "tests/integration/run_support.h"
 
 namespace fs = std::filesystem;
@@ -374,4 +376,63 @@ TEST_CASE("history and ops: a --workflow that is not in the project is one clear
     CHECK(r.exit_code == 2);
     CHECK(r.output == "flowc: no workflow `slwo` in the project; did you mean `slow`?\n");
   }
+}
+
+TEST_CASE("run: a task that fails while the state database is stopped is alerted, and so is the run's stop") {
+  std::string target = fresh_database("state_away_target");
+  // The state database on a server of its own, stopped mid-run.
+  const std::string state_dir = scratch_dir("state_away") + "/pg";
+  std::string error;
+  std::optional<flowc::runtime::localpg::Cluster> state_cluster =
+      flowc::runtime::localpg::ensure_running(state_dir, error);
+  REQUIRE_MESSAGE(state_cluster, error);
+  const std::string state = state_cluster->dsn("postgres");
+  const std::string jsonl = scratch_dir("state_away_alerts") + "/alerts.jsonl";
+  std::string project = write_project("state_away", {{"s.flow", R"FLOW(target warehouse {
+  dsn = env("STATE_AWAY_DSN")
+}
+
+route oncall {
+  owner  = "data-eng"
+  notify = [jsonl(")FLOW" + jsonl + R"FLOW("), stderr()]
+}
+
+workflow away {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  param ds: date = logical_date
+
+  task long {
+    run = command(["sh", "-c", "sleep 6; exit 3"])
+  }
+
+  task after {
+    after = [long]
+    run   = command(["true"])
+  }
+}
+)FLOW"}});
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--state-dsn", state},
+                               {"STATE_AWAY_DSN=" + target});
+  REQUIRE(wait_for(state, "select count(*) from flow.attempts where task = 'long'", "1", 30));
+  REQUIRE_MESSAGE(flowc::runtime::localpg::stop(state_dir, error), error);
+  // The executor gives up on the state database after 60 s.
+  const int exit_code = run.wait();
+  const std::string output = run.output();
+  INFO(output);
+  CHECK(exit_code == 2);
+  CHECK(output.find("alerts are delivered but not recorded or deduplicated: state database") != std::string::npos);
+  std::ifstream in(jsonl);
+  std::vector<nlohmann::json> alerts;
+  for (std::string line; std::getline(in, line);) alerts.push_back(nlohmann::json::parse(line));
+  REQUIRE(alerts.size() == 2);
+  CHECK(alerts[0]["kind"] == "failure");
+  CHECK(alerts[0]["task"] == "long");
+  CHECK(alerts[0]["exit_code"] == 3);
+  CHECK(alerts[0]["impact"]["tasks"] == nlohmann::json::array({"after"}));
+  CHECK(alerts[1]["kind"] == "failure");
+  CHECK(alerts[1]["task"].is_null());
+  CHECK(alerts[1]["message"].get<std::string>().starts_with("run 1 stopped: "));
+  CHECK(output.find(alerts[1]["message"].get<std::string>()) != std::string::npos);
 }

@@ -462,14 +462,21 @@ TEST_CASE("an expired lease lets another executor reclaim and fences the old hol
   REQUIRE(a.claim);
   CHECK_FALSE(other.claim(request(run, "host:2:0")).claim);  // the lease is live
   std::this_thread::sleep_for(700ms);
-  ClaimOutcome b = other.claim(request(run, "host:2:0"));
-  REQUIRE_MESSAGE(b.claim, b.status.error);
-  CHECK(b.claim->task == "t0");
-  CHECK(b.claim->attempt == 2);
-  CHECK(b.claim->previous == TaskState::Running);
-  CHECK_FALSE(b.claim->exhausted);
-  CHECK(b.claim->token != a.claim->token);
+  ClaimOutcome reclaimed = other.claim(request(run, "host:2:0"));
+  REQUIRE_MESSAGE(reclaimed.claim, reclaimed.status.error);
+  CHECK(reclaimed.claim->task == "t0");
+  CHECK(reclaimed.claim->reclaimed);
+  CHECK(reclaimed.claim->lost == 1);
+  CHECK(reclaimed.claim->attempt == 1);
+  CHECK(reclaimed.claim->previous == TaskState::Running);
+  CHECK(reclaimed.claim->token != a.claim->token);
   CHECK(db.scalar("select outcome from flow.attempts where attempt = 1") == "lost");
+  // The claimant starts the next attempt, counted against the retries here.
+  ClaimOutcome b = other.restart(*reclaimed.claim, "host:2:0", "", false);
+  REQUIRE_MESSAGE(b.claim, b.status.error);
+  CHECK(b.claim->attempt == 2);
+  CHECK(b.claim->max_attempts == 3);
+  CHECK_FALSE(b.claim->reclaimed);
   // Renewing the lost lease fails; the old holder's finish is rejected.
   Renewed renewed = db.store.renew({a.claim->token}, 30s);
   REQUIRE(renewed.status.ok);
@@ -481,17 +488,46 @@ TEST_CASE("an expired lease lets another executor reclaim and fences the old hol
   CHECK(db.scalar("select lease_owner from flow.task_runs") == "host:2:0");
 }
 
-TEST_CASE("a lease that expires on the last attempt is reclaimed as exhausted") {
+TEST_CASE("a lease that expires on the last attempt is reclaimed, and a free restart keeps the retries") {
   Db db;
   int64_t run = db.run(make_run({{}}));
   ClaimOutcome a = db.store.claim(request(run, "host:1:0", 200ms));
   REQUIRE(a.claim);
   std::this_thread::sleep_for(500ms);
-  ClaimOutcome b = db.store.claim(request(run, "host:2:0"));
+  ClaimOutcome b = db.store.claim(request(run, "host:2:0", 200ms));
   REQUIRE(b.claim);
-  CHECK(b.claim->exhausted);
+  CHECK(b.claim->reclaimed);
   CHECK(b.claim->attempt == 1);
+  CHECK(b.claim->lost == 1);
   CHECK(db.scalar("select count(*) from flow.attempts") == "1");
+  ClaimOutcome c = db.store.restart(*b.claim, "host:2:0", "/logs", true);
+  REQUIRE(c.claim);
+  CHECK(c.claim->attempt == 2);
+  CHECK(c.claim->max_attempts == 2);
+  CHECK(c.claim->log_path == "/logs/" + std::to_string(run) + "/t0.2.log");
+  // A repeat (its first reply lost) returns the attempt already started.
+  ClaimOutcome again = db.store.restart(*b.claim, "host:2:0", "/logs", true);
+  REQUIRE(again.claim);
+  CHECK(again.claim->attempt == 2);
+  CHECK(db.scalar("select string_agg(attempt || ' ' || coalesce(outcome, 'open') || ' ' || worker, ', ' "
+                  "order by attempt) from flow.attempts") == "1 lost host:1:0, 2 open host:2:0");
+  CHECK(db.scalar("select attempts || '/' || max_attempts from flow.task_runs") == "2/2");
+  // Lost again: the count goes on (held_by finds a reclaim whose reply was lost).
+  std::this_thread::sleep_for(500ms);
+  ClaimOutcome d = db.store.claim(request(run, "host:3:0"));
+  REQUIRE(d.claim);
+  CHECK(d.claim->reclaimed);
+  CHECK(d.claim->attempt == 2);
+  CHECK(d.claim->lost == 2);
+  ClaimOutcome held = db.store.held_by("host:3:0");
+  REQUIRE(held.claim);
+  CHECK(held.claim->reclaimed);
+  CHECK(held.claim->lost == 2);
+  CHECK(held.claim->attempt == 2);
+  // Another lease holds it now: the old claim cannot restart it.
+  ClaimOutcome fenced = db.store.restart(*b.claim, "host:2:0", "", true);
+  REQUIRE(fenced.status.ok);
+  CHECK_FALSE(fenced.claim);
 }
 
 TEST_CASE("retry_wait is claimable only after not_before and expectation results are recorded") {

@@ -272,6 +272,116 @@ workflow killed {
   CHECK(alive.wait() == 0);
 }
 
+namespace {
+
+/// A project whose task `slow` (`slow_task`: its body) runs for a few
+/// seconds, with no retries, before a task `after`.
+std::string lost_lease_project(const std::string& name, const std::string& slow_task) {
+  return write_project(name, {{"k.flow", R"FLOW(target warehouse {
+  dsn = env("WORKER_TEST_DSN")
+}
+
+route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow killed {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  param ds: date = logical_date
+
+  task slow {
+)FLOW" + slow_task + R"FLOW(
+  }
+
+  task after {
+    after = [slow]
+    run   = command(["true"])
+  }
+}
+)FLOW"}});
+}
+
+struct KilledHolder {
+  int exit_code = -1;
+  std::string output;
+  pid_t survivor = -1;
+};
+
+/// Runs ds 2026-11-02 of the project on two workers (state database = target)
+/// and SIGKILLs the worker running the first attempt of `slow`; returns once
+/// the run ended (the lease, 30 s, has to expire first).
+KilledHolder kill_holder_of_slow(const std::string& dsn, const std::string& project) {
+  KilledHolder out;
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);
+  Background a = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
+  Background b = start_flowc(project, {"worker", ".", "--slots", "2"}, env);
+  REQUIRE(listening(dsn, 2));
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
+  const std::string holder_pid =
+      "select substring(worker from ':([0-9]+):[0-9]+$') from flow.attempts a join flow.runs r on r.id = a.run_id "
+      "where r.ds = '2026-11-02' and a.task = 'slow' and a.attempt = 1";
+  REQUIRE(wait_for(dsn, "select count(*) from (" + holder_pid + ") h", "1", 30));
+  const pid_t killed = static_cast<pid_t>(std::stol(query_one(dsn, holder_pid)));
+  REQUIRE((killed == a.pid || killed == b.pid));
+  Background& dead = killed == a.pid ? a : b;
+  Background& alive = killed == a.pid ? b : a;
+  out.survivor = alive.pid;
+  ::kill(killed, SIGKILL);
+  dead.wait();
+  out.exit_code = run.wait();
+  out.output = run.output();
+  ::kill(alive.pid, SIGTERM);
+  CHECK(alive.wait() == 0);
+  return out;
+}
+
+std::string attempts_of_slow(const std::string& dsn) {
+  return query_one(dsn, "select string_agg(a.attempt || ' ' || a.outcome, ', ' order by a.attempt) "
+                        "from flow.attempts a join flow.runs r on r.id = a.run_id "
+                        "where r.ds = '2026-11-02' and a.task = 'slow'");
+}
+
+}  // namespace
+
+TEST_CASE("worker: a SQL task without retries whose worker was killed is run again by another worker") {
+  std::string dsn = fresh_database("worker_killed_sql");
+  // Not idempotent (mode none), but its success is recorded in its own
+  // transaction: the dead worker's attempt committed nothing.
+  std::string project = lost_lease_project("worker_killed_sql", R"X(    mode = none
+    sql  = "select pg_sleep(4)")X");
+  KilledHolder killed = kill_holder_of_slow(dsn, project);
+  INFO(killed.output);
+  CHECK(killed.exit_code == 0);
+  CHECK(attempts_of_slow(dsn) == "1 lost, 2 succeeded");
+  // The lost attempt did not spend a retry: one allowed attempt, plus the lost one.
+  CHECK(query_one(dsn, "select t.attempts || '/' || t.max_attempts || ' ' || t.state from flow.task_runs t "
+                       "join flow.runs r on r.id = t.run_id where r.ds = '2026-11-02' and t.task = 'slow'") ==
+        "2/2 succeeded");
+  CHECK(query_one(dsn, "select substring(worker from ':([0-9]+):[0-9]+$') from flow.attempts a join flow.runs r "
+                       "on r.id = a.run_id where r.ds = '2026-11-02' and a.task = 'slow' and a.attempt = 2") ==
+        std::to_string(killed.survivor));
+}
+
+TEST_CASE("worker: a command task that is not idempotent whose worker was killed fails saying it may have run partly") {
+  std::string dsn = fresh_database("worker_killed_command");
+  std::string project = lost_lease_project("worker_killed_command", R"X(    run = command(["sh", "-c", "sleep 4"]))X");
+  KilledHolder killed = kill_holder_of_slow(dsn, project);
+  INFO(killed.output);
+  CHECK(killed.exit_code == 1);
+  const std::string message =
+      "the executor running attempt 1 died mid-attempt (its lease expired): the command may have run partly and "
+      "the task is not idempotent, so flowc does not run it again by itself (`flowc retry` does)";
+  CHECK(contains(killed.output, message));
+  CHECK(attempts_of_slow(dsn) == "1 lost");
+  CHECK(query_one(dsn, "select string_agg(t.task || ' ' || t.state || ': ' || t.message, '; ' order by t.task) "
+                       "from flow.task_runs t join flow.runs r on r.id = t.run_id where r.ds = '2026-11-02'") ==
+        "after upstream_failed: upstream slow failed; slow failed: " + message);
+}
+
 TEST_CASE("worker: a killed driver's run whose tasks a worker finished is recorded succeeded by retry") {
   std::string dsn = fresh_database("worker_driver_gone");
   std::string project = write_project("worker_driver_gone", fan_out_project(1, "2"));
