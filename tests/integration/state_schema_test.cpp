@@ -145,3 +145,19 @@ TEST_CASE("a state database nothing ran in is still `no runs yet`") {
   CHECK_MESSAGE(run.exit_code == 0, run.output);
 }
 
+TEST_CASE("retry of a run whose stored plan is not a plan: which run, and that this flowc cannot retry it") {
+  auto [project, dsn] = project_with_a_run("garbage_plan");
+  exec(dsn, "update flow.task_runs set state = 'failed' where run_id = 1");
+  exec(dsn, "update flow.runs set status = 'failed', plan = '{\"tasks\": 3}' where id = 1");
+  auto r = run_flowc(project, {"retry", "1", "--dsn", dsn});
+  CHECK(r.exit_code == 2);
+  CHECK(r.output ==
+        "flowc: run 1: its stored plan (runs.plan) cannot be read (not a flowc plan: no field `project`): this "
+        "flowc cannot retry it\n");
+  exec(dsn, "update flow.runs set plan = '[1, 2]' where id = 1");
+  r = run_flowc(project, {"retry", "1", "--dsn", dsn});
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("json.exception") == std::string::npos);
+  CHECK(r.output.starts_with("flowc: run 1: its stored plan (runs.plan) cannot be read ("));
+  CHECK(r.output.ends_with("): this flowc cannot retry it\n"));
+}
