@@ -314,6 +314,13 @@ TEST_CASE("an unreadable directory below a project is exit 2, never skipped") {
   Result fmt = flowc("fmt --check " + project.string(), *as_user);
   CHECK(fmt.exit_code == 2);
   CHECK(fmt.err == line);
+  // `doc` too: the name asked for may be declared in the files it hides.
+  for (const std::string name : {"extra", "daily_kpi", "no_such_name"}) {
+    Result doc = flowc("doc " + name + " " + project.string(), *as_user);
+    CHECK(doc.exit_code == 2);
+    CHECK(doc.out.empty());
+    CHECK(doc.err == line);
+  }
   fs::permissions(project / "more", fs::perms::owner_all);
 }
 
