@@ -18,6 +18,7 @@
 #include "runtime/connect/connect.h"
 #include "runtime/connect/secrets.h"
 #include "runtime/events/events.h"
+#include "runtime/state/migrate.h"
 #include "runtime/state/schema.h"
 
 namespace flowc::cli {
@@ -26,8 +27,9 @@ namespace {
 
 /// The mirror-stage runs of `workflow` in production (env ""), the latest
 /// finished one of each ds, newest ds first, with the plans of the newest
-/// `with_plan`. Sets `error` when the database cannot be read; a state schema
-/// that does not exist yet has no runs.
+/// `with_plan`. Sets `error` when the database cannot be read or its schema
+/// is newer than this flowc or damaged; a state schema that does not exist
+/// yet has no runs.
 std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::string& workflow, uint32_t with_plan,
                                         std::string& error) {
   std::vector<MirrorRun> runs;
@@ -35,7 +37,12 @@ std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::stri
     std::unique_ptr<pqxx::connection> connection = runtime::open_connection(db.dsn);
     pqxx::read_transaction tx(*connection);
     std::string runs_table = runtime::state::with_schema("{schema}.runs", db.schema);
-    if (tx.exec_params("select to_regclass($1) is null", runs_table)[0][0].as<bool>()) return runs;
+    runtime::state::SchemaState schema = runtime::state::inspect_schema(tx, db.schema);
+    if (schema.refused()) {
+      error = schema.problem;
+      return runs;
+    }
+    if (schema.kind == runtime::state::SchemaState::Kind::Absent) return runs;
     pqxx::result r = tx.exec_params(
         "select l.id, l.ds::text, l.status, l.parity::text, case when l.newest <= $2 then r.plan::text end"
         " from (select id, ds, status, parity, row_number() over (order by ds desc) as newest from"

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -100,8 +101,13 @@ int run_doc(const DocOptions& options) {
   std::unique_ptr<project::Compilation> c;
   if (!projects.empty()) {
     c = project::compile(projects.front(), project::default_stdlib_dir(), errors);
-  } else if (std::filesystem::is_directory(options.path)) {
-    errors.clear();  // outside a project: the stdlib alone
+  } else if (std::filesystem::is_directory(options.path) &&
+             std::all_of(errors.begin(), errors.end(),
+                         [](const project::LoadError& e) { return e.no_sources; })) {
+    // Outside a project: the stdlib alone. A directory that cannot be
+    // listed is reported instead, as by every command (cli.md "What cannot
+    // be read"): the name may be declared in the files it hides.
+    errors.clear();
     c = project::compile(project::ProjectFiles{options.path, {}}, project::default_stdlib_dir(), errors);
   }
   if (!errors.empty() || !c) {

@@ -50,6 +50,25 @@ const CLI::Validator kDate(
     },
     "", "date");
 
+/// A whole number from `min` to `max` (a count of tasks or runs), in decimal
+/// digits only: CLI11 would read `0x10` as 16 and `010` as 8, and call `1e3`
+/// or `abc` a value "not in range". Leading zeros are dropped, so `010` is 10.
+CLI::Validator whole_number(uint32_t min, uint32_t max) {
+  return CLI::Validator(
+      [min, max](std::string& value) {
+        const std::string range = std::to_string(min) + " to " + std::to_string(max);
+        bool digits = !value.empty() &&
+                      std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits) return "not a whole number: \"" + value + "\" (write one from " + range + ")";
+        value.erase(0, std::min(value.find_first_not_of('0'), value.size() - 1));
+        // More digits than the largest bound has is out of range whatever they say.
+        bool in_range = value.size() <= std::to_string(max).size() && std::stoul(value) >= min &&
+                        std::stoul(value) <= max;
+        return in_range ? std::string() : value + " is not in the range " + range;
+      },
+      "", "whole number");
+}
+
 /// `--env`, for the commands that plan or run: a target's environment, or
 /// `production`, the default environment named as history and FLOW_ENV name
 /// it (no suffix: the plan's env is "").
@@ -100,6 +119,24 @@ std::string usage_message(std::string message) {
   if (size_t at = message.find(at_most); at != std::string::npos)
     return message.substr(0, at) + " given " + message.substr(at + at_most.size()) + " times; give it once";
   return message;
+}
+
+/// CLI11 2.1 lists the arguments it did not expect last first
+/// (`extra3 extra2 extra1`): its message, with them in the order given, read
+/// from what the parsed commands left over. `message` when there are none.
+std::string in_given_order(const CLI::App& app, const std::string& message) {
+  std::vector<std::string> extras;
+  for (const CLI::App* at = &app; at != nullptr;) {
+    std::vector<std::string> left = at->remaining(false);
+    extras.insert(extras.end(), left.begin(), left.end());
+    std::vector<CLI::App*> parsed = at->get_subcommands();
+    at = parsed.empty() ? nullptr : parsed.front();
+  }
+  if (extras.empty()) return message;
+  std::string out = extras.size() > 1 ? "The following arguments were not expected:"
+                                      : "The following argument was not expected:";
+  for (const std::string& extra : extras) out += " " + extra;
+  return out;
 }
 
 void refuse_repeated_flags(CLI::App& app) {
@@ -185,7 +222,7 @@ int run_command(int argc, char** argv) {
   run_cmd->add_option(
              "--concurrency", run.concurrency,
              "tasks at once, 0 to 1024 (default: the workflow's concurrency; 0: none here, `flowc worker` runs them)")
-      ->check(CLI::Range(0u, flowc::model::kMaxConcurrency));
+      ->transform(whole_number(0, flowc::model::kMaxConcurrency));
   run_cmd->add_flag("--dry-run", run.dry_run, "print the plan and what would run; touch nothing");
   add_dsn_option(run_cmd, run.dsn);
   add_state_dsn_option(run_cmd, run.state_dsn);
@@ -235,7 +272,7 @@ int run_command(int argc, char** argv) {
   // Each run holds its own connections: a bound like worker --slots.
   backfill_cmd->add_option("--concurrency", backfill.concurrency, "runs at once, 1 to 1024 (each with the workflow's own)")
       ->capture_default_str()
-      ->check(CLI::Range(1u, 1024u));
+      ->transform(whole_number(1, 1024));
   backfill_cmd->add_flag("--force", backfill.force, "also rerun days whose latest run succeeded");
   add_env_option(backfill_cmd, backfill.selection.env);
   add_param_option(backfill_cmd, backfill.selection.params);
@@ -250,7 +287,7 @@ int run_command(int argc, char** argv) {
   schedule_cmd->add_option(
                   "--concurrency", schedule.concurrency,
                   "tasks at once per run, 0 to 1024 (default: the workflow's; 0: none here, `flowc worker` runs them)")
-      ->check(CLI::Range(0u, flowc::model::kMaxConcurrency));
+      ->transform(whole_number(0, flowc::model::kMaxConcurrency));
 
   WorkerOptions worker;
   auto* worker_cmd = app.add_subcommand(
@@ -258,7 +295,7 @@ int run_command(int argc, char** argv) {
   worker_cmd->add_option("path", worker.path, "the project: command tasks run here, logs go to .flow/logs (default: .)");
   worker_cmd->add_option("--slots", worker.slots, "tasks at once, 1 to 1024")
       ->capture_default_str()
-      ->check(CLI::Range(1u, flowc::model::kMaxConcurrency));
+      ->transform(whole_number(1, flowc::model::kMaxConcurrency));
   add_dsn_option(worker_cmd, worker.dsn);
   add_state_dsn_option(worker_cmd, worker.state_dsn);
   schedule_cmd->add_flag("--once", schedule.once, "create and drive the runs owed now, then exit");
@@ -327,7 +364,9 @@ int run_command(int argc, char** argv) {
       at = at->get_subcommands().front();
       command += " " + at->get_name();
     }
-    std::cerr << "flowc: " << usage_message(e.what()) << " (run `" << command << " --help`)\n";
+    std::string message = e.what();
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) message = in_given_order(app, message);
+    std::cerr << "flowc: " << usage_message(message) << " (run `" << command << " --help`)\n";
     return kExitUsage;
   }
 

@@ -58,14 +58,11 @@ int run_retry(const RetryOptions& options) {
   if (!stored.found) return no_such_run();
 
   std::string error;
-  std::optional<plan::Plan> plan;
-  try {
-    plan = plan::plan_from_json(nlohmann::json::parse(stored.plan_json), error);
-  } catch (const std::exception& e) {
-    error = e.what();
-  }
+  std::optional<plan::Plan> plan =
+      plan::plan_from_json(nlohmann::json::parse(stored.plan_json, nullptr, false), error);
   if (!plan) {
-    print_error("run " + options.run_id + ": its stored plan cannot be read: " + error);
+    print_error("run " + options.run_id + ": its stored plan (runs.plan) cannot be read (" + error +
+                "): this flowc cannot retry it");
     return kExitUsage;
   }
   if (!options.task.empty()) {

@@ -192,7 +192,7 @@ std::optional<RunDatabases> databases_for(const plan::Plan& plan, const Schedule
 enum class Owed : uint8_t {
   Handled,      // started, or skipped because the day succeeded already
   TryAgain,     // the project has errors or a database is away: the next wake tries again
-  BadCommand,   // the command line cannot work (e.g. an --env no target declares): exit 2
+  BadCommand,   // the command line cannot work (an --env no target declares, a state schema it refuses): exit 2
   Unreachable,  // --once: no database to run in, or the state database cannot be reached: exit 2
 };
 
@@ -254,10 +254,12 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
   runtime::state::DayRuns latest =
       migrated ? store.latest_runs(plan.workflow, plan.env, plan.ds, plan.ds) : runtime::state::DayRuns{migrated, {}};
   if (!latest.status) {
-    if (options.once) {
-      // No next wake to try again at: an environment error (cli.md), on stderr.
+    if (options.once || latest.status.schema_refused) {
+      // No next wake to try again at, or none that could help (a state
+      // schema newer than this flowc, or damaged): an environment error
+      // (cli.md), on stderr.
       print_error(what + ": not started: " + runtime::without_passwords(latest.status.described(), databases->state_dsn));
-      return Owed::Unreachable;
+      return options.once ? Owed::Unreachable : Owed::BadCommand;
     }
     runs.report(what + ": not started: " +
                     runtime::without_passwords(latest.status.described(), databases->state_dsn) +

@@ -17,6 +17,7 @@
 #include "cli/state_database.h"
 #include "runtime/connect/connect.h"
 #include "runtime/connect/secrets.h"
+#include "runtime/state/migrate.h"
 #include "runtime/state/schema.h"
 
 namespace flowc::cli::state_read {
@@ -41,7 +42,8 @@ inline std::optional<TimePoint> opt_time(const pqxx::field& f) {
 inline std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
 
 /// Runs `body(tx)` in one read-only snapshot. A database nothing has run in
-/// yet (no `runs` table) is `schema_missing`, not an error; pqxx exceptions
+/// yet (no state schema) is `schema_missing`, not an error; a schema newer
+/// than this flowc, or damaged, is (migrate.h: inspect_schema); pqxx exceptions
 /// become a ReadStatus, with the DSN's password masked should libpq echo it.
 template <class Body>
 ReadStatus read_snapshot(const StateDatabase& db, Body&& body) {
@@ -49,8 +51,9 @@ ReadStatus read_snapshot(const StateDatabase& db, Body&& body) {
   try {
     std::unique_ptr<pqxx::connection> connection = runtime::open_connection(db.dsn);
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(*connection);
-    if (tx.exec_params("select to_regclass($1::text)", runtime::state::with_schema("{schema}.runs", db.schema))[0][0]
-            .is_null()) {
+    runtime::state::SchemaState schema = runtime::state::inspect_schema(tx, db.schema);
+    if (schema.refused()) return {false, false, schema.problem};
+    if (schema.kind == runtime::state::SchemaState::Kind::Absent) {
       status.schema_missing = true;
       return status;
     }

@@ -127,10 +127,9 @@ void Checker::check_cron(const Scope& s, TermId expr_term, TermId tz_term) {
       Diagnostic& d =
           sink(s).report(DiagKind::InvalidSchedule, at, "invalid cron expression: " + error.message);
       d.helps.push_back("five fields: minute hour day-of-month month day-of-week, as in `0 7 * * *`");
-    } else if (!cron::next_fire(*spec, "UTC", std::chrono::sys_days{std::chrono::year{2000} / 1 / 1})) {
+    } else if (cron::never_fires(*spec)) {
       // Well formed, yet no day matches (`0 7 30 2 *`): a schedule that never
-      // starts a run, silently. Five years from a leap year's start see
-      // every month-day there is.
+      // starts a run, silently.
       sink(s).report(DiagKind::InvalidSchedule, expr.range,
                      "cron expression `" + expr.text + "` never fires: none of its months has that day");
     }

@@ -53,6 +53,11 @@ std::string closest_time_zone(std::string_view name);
 std::optional<std::chrono::sys_seconds> next_fire(const CronSpec& spec, std::string_view time_zone,
                                                   std::chrono::sys_seconds after);
 
+/// Whether a well-formed spec never fires, in any year or time zone: no
+/// month it names has the day it names (`0 7 30 2 *`). What `flowc check`
+/// reports as E0204, and what the crontab importer comments out.
+bool never_fires(const CronSpec& spec);
+
 /// The last fire time at or before `at`, looking back at most `within`
 /// (nullopt when nothing fired in that window, or the zone is unknown). The
 /// search widens its window from an hour, so a frequent spec costs a few

@@ -123,6 +123,7 @@ JobLine parse_job(std::string_view line) {
     }
   }
   CrontabJob job{0, std::move(schedule), {}, {}, {}};
+  job.never_fires = never_fires(*parse(job.schedule, error));
   split_input(trim(line.substr(pos)), job);
   if (job.command.empty()) {
     out.problem = "job `" + job.schedule + "` has no command";
@@ -212,6 +213,11 @@ Crontab parse_crontab(std::string_view text) {
     // Trailing decoration lines ("# ----" under the text) say nothing.
     while (!comment.empty() && is_decoration(comment.back())) comment.pop_back();
     job.job->line = line_number;
+    if (job.job->never_fires) {
+      out.problems.push_back({line_number, "schedule `" + job.job->schedule +
+                                               "` never fires (none of its months has that day): imported with "
+                                               "the schedule commented out"});
+    }
     for (size_t i = 0; i < comment.size(); ++i) {
       if (i > 0) job.job->comment += '\n';
       job.job->comment += comment[i];

@@ -22,6 +22,7 @@ struct CrontabJob {
                            // lines without the `#`, joined by "\n"
   std::optional<std::string> input;  // after an unescaped `%`: what cron writes to the command's
                                      // stdin (each further unescaped `%` a newline, `\%` a `%`)
+  bool never_fires = false;          // a well-formed schedule naming no day that exists (`0 0 31 2 *`)
 };
 
 /// An environment assignment (`NAME=value`, spaces around `=` allowed,
@@ -47,9 +48,11 @@ struct Crontab {
 /// Parses crontab text. Environment lines (NAME=value) are collected in
 /// `environment`, comments are kept only as the comment of the job directly
 /// below; `@reboot` jobs are reported as problems (they have no schedule), and
-/// so is every job whose schedule does not parse. User crontabs only: a
-/// system crontab's user field (/etc/crontab, /etc/cron.d) is not recognised
-/// and would be read as the first word of the command. Never fails.
+/// so is every job whose schedule does not parse. A job whose schedule never
+/// fires is kept (cron has the line) and reported as a problem too. User
+/// crontabs only: a system crontab's user field (/etc/crontab, /etc/cron.d)
+/// is not recognised and would be read as the first word of the command.
+/// Never fails.
 Crontab parse_crontab(std::string_view text);
 
 /// The `.flow` text of one `legacy` block per job: schedule and command filled
@@ -60,7 +63,9 @@ Crontab parse_crontab(std::string_view text);
 /// clean with `flowc check` (W0405 aside) and is already formatted. A
 /// `CRON_TZ=Zone` line above a job becomes `cron("...", tz = "Zone")`. A job
 /// that repeats an earlier line (same schedule, time zone, command and stdin)
-/// gets a `# TODO:` naming that line: cron runs it twice.
+/// gets a `# TODO:` naming that line: cron runs it twice. A schedule that
+/// never fires, which `flowc check` rejects (E0204), is written commented
+/// out under a `# TODO:`.
 /// `source_name` (the crontab's path, or "" / "-" for stdin) appears only in
 /// the suggested rollback. Deterministic: no dates, no host names.
 std::string legacy_blocks(const Crontab& crontab, std::string_view source_name, const IsReservedName& reserved);

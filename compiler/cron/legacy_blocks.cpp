@@ -122,9 +122,20 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
     tz_argument = ", tz = \"" + escape(tz) + "\"";
   }
   out += "legacy " + name + " {\n";
-  out += "  schedule = cron(\"" + escape(job.schedule) + "\"" + tz_argument + ")\n";
-  out += "  command  = \"" + escape(job.command) + "\"\n";
-  out += "  enabled  = true\n";
+  const std::string schedule = "schedule = cron(\"" + escape(job.schedule) + "\"" + tz_argument + ")\n";
+  if (job.never_fires) {
+    // `flowc check` rejects it (E0204): commented out, the block still
+    // checks, and the inventory lists the schedule as missing.
+    out += "  # TODO: this schedule never fires (none of its months has that day), so cron never runs the job: "
+           "correct it, then uncomment it\n";
+    out += "  # " + schedule;
+    out += "  command = \"" + escape(job.command) + "\"\n";
+    out += "  enabled = true\n";
+  } else {
+    out += "  " + schedule;
+    out += "  command  = \"" + escape(job.command) + "\"\n";
+    out += "  enabled  = true\n";
+  }
 
   if (job.input) {
     // A command task has no stdin: the migration must put this text elsewhere.

@@ -75,4 +75,9 @@ std::optional<sys_seconds> next_fire(const CronSpec& spec, std::string_view time
   return std::nullopt;
 }
 
+bool never_fires(const CronSpec& spec) {
+  // Five years from a leap year's start see every month-day there is.
+  return !next_fire(spec, "UTC", std::chrono::sys_days{std::chrono::year{2000} / 1 / 1});
+}
+
 }  // namespace flowc::cron

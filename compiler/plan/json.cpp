@@ -470,7 +470,32 @@ Json to_json(const Plan& plan) {
   return out;
 }
 
+namespace {
+
+/// What a JSON library exception met while reading a plan says, in our
+/// words: its messages (`[json.exception.out_of_range.403] key 'project' not
+/// found`) are not for users.
+std::string plain_reason(const nlohmann::json::exception& e) {
+  constexpr int kKeyNotFound = 403;
+  if (e.id == kKeyNotFound) {
+    std::string_view what = e.what();
+    size_t open = what.find('\'');
+    size_t close = open == std::string_view::npos ? open : what.find('\'', open + 1);
+    if (close != std::string_view::npos)
+      return fmt::format("no field `{}`", what.substr(open + 1, close - open - 1));
+    return "a field is missing";
+  }
+  if (dynamic_cast<const nlohmann::json::type_error*>(&e) != nullptr) return "a field has the wrong type";
+  return "a field has a value out of range";
+}
+
+}  // namespace
+
 std::optional<Plan> plan_from_json(const nlohmann::json& json, std::string& error) {
+  if (json.is_discarded()) {
+    error = "not JSON";
+    return std::nullopt;
+  }
   Plan plan;
   try {
     read(json, plan);
@@ -478,7 +503,7 @@ std::optional<Plan> plan_from_json(const nlohmann::json& json, std::string& erro
     error = e.what();
     return std::nullopt;
   } catch (const nlohmann::json::exception& e) {
-    error = std::string("not a flowc plan: ") + e.what();
+    error = "not a flowc plan: " + plain_reason(e);
     return std::nullopt;
   }
   return plan;

@@ -16,7 +16,9 @@ namespace flowc::plan {
 nlohmann::ordered_json to_json(const Plan& plan);
 
 /// Reads a plan written by to_json. Returns std::nullopt and sets `error`
-/// (naming the offending field) when the document is not such a plan.
+/// (naming the offending field when it can, never in the JSON library's
+/// words) when the document is not such a plan, or is a discarded value (a
+/// `parse(text, nullptr, false)` of text that is not JSON).
 std::optional<Plan> plan_from_json(const nlohmann::json& json, std::string& error);
 
 /// A stable hex hash (FNV-1a 64) of the JSON form without the `hash` field:

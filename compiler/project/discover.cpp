@@ -111,7 +111,7 @@ std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::v
     walk(path, false, found, errors);
     if (errors.size() > errors_before) continue;  // reported: the directory cannot be read
     if (found.empty()) {
-      errors.push_back({given, "no .flow files found in this directory"});
+      errors.push_back({given, "no .flow files found in this directory", /*no_sources=*/true});
       continue;
     }
     for (const std::string& file : found) add_root(root_of(fs::path(file).parent_path(), path));

@@ -21,6 +21,9 @@ namespace flowc::project {
 struct LoadError {
   std::string path;
   std::string message;
+  /// A directory that was read and holds no `.flow` files (nothing in it
+  /// failed to read): where `flowc doc` falls back to the stdlib alone.
+  bool no_sources = false;
 };
 
 /// Whether `path` names a flowc source by its name: `*.flow` or `flow.project`.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "compiler/dsn/quote.h"
 #include "runtime/process/process.h"
 
 namespace flowc::runtime::localpg {
@@ -17,6 +18,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kPort = 5432;
+
+/// The longest path a Unix socket may have: sun_path holds 108 bytes with
+/// the final NUL (PostgreSQL refuses a longer one).
+constexpr size_t kMaxSocketPath = 107;
 
 /// As root, commands run as the `postgres` user (initdb refuses root).
 bool running_as_root() { return ::geteuid() == 0; }
@@ -29,8 +34,11 @@ std::vector<std::string> as_server_user(std::vector<std::string> argv) {
 
 /// `leaves_server` for `pg_ctl start`, whose point is the postmaster it
 /// leaves running: nothing of its process group is killed when it exits.
-ProcessResult run(std::vector<std::string> argv, std::chrono::seconds timeout, bool leaves_server = false) {
+/// `cwd`: the directory it runs in ("" = this process's).
+ProcessResult run(std::vector<std::string> argv, std::chrono::seconds timeout, bool leaves_server = false,
+                  const std::string& cwd = "") {
   ProcessOptions options;
+  options.cwd = cwd;
   options.argv = as_server_user(std::move(argv));
   options.env = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", "TZ=UTC"};
   options.timeout = timeout;
@@ -81,10 +89,57 @@ bool give_to_postgres(const fs::path& path, std::string& error) {
   return true;
 }
 
+/// `text` as a postgresql.conf string: in single quotes, a quote doubled and
+/// a backslash escaped (the file's parser reads `\b` as a backspace).
+std::string conf_string(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    if (c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+/// `dir` as one element of a directory list (unix_socket_directories): in
+/// double quotes, a double quote doubled, so that nothing in the path is
+/// read as the list's syntax.
+std::string list_element(std::string_view dir) {
+  std::string out = "\"";
+  for (char c : dir) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+/// The cluster's socket file, `<dir>/.s.PGSQL.<port>`.
+std::string socket_path(const fs::path& dir, int port) {
+  return (dir / (".s.PGSQL." + std::to_string(port))).string();
+}
+
+/// The last `count` non-blank lines of `path` from byte `from` on, each
+/// indented by two blanks; "" when there are none.
+std::string log_tail(const fs::path& path, std::streamoff from, size_t count) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  in.seekg(from);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (!line.empty()) lines.push_back(line);
+  }
+  std::string out;
+  for (size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i)
+    out += "\n  " + lines[i];
+  return out;
+}
+
 }  // namespace
 
 std::string Cluster::dsn(const std::string& database) const {
-  return "host=" + dir + " port=" + std::to_string(port) + " user=" + user + " dbname=" + database;
+  return "host=" + dsn::quote_value(dir) + " port=" + std::to_string(port) +
+         " user=" + dsn::quote_value(user) + " dbname=" + dsn::quote_value(database);
 }
 
 std::optional<std::string> find_server_bin(std::string& error) {
@@ -113,6 +168,22 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
   std::error_code ec;
   fs::path dir = fs::absolute(dir_text, ec).lexically_normal();
   Cluster cluster{dir.string(), superuser(), kPort};
+  // Said before anything is created: the server would start, fail to make
+  // its socket and leave only its log to say why.
+  if (std::string socket = socket_path(dir, kPort); socket.size() > kMaxSocketPath) {
+    error = "the private cluster's socket path " + socket + " is " + std::to_string(socket.size()) +
+            " bytes, over the " + std::to_string(kMaxSocketPath) +
+            " a Unix socket path may have: move the project to a shorter path, or give a DSN "
+            "(--dsn, --state-dsn or FLOW_STATE_DSN)";
+    return std::nullopt;
+  }
+  // libpq reads a comma in `host` as a list of hosts, and has no escape for it.
+  if (cluster.dir.find(',') != std::string::npos) {
+    error = "the private cluster's directory " + cluster.dir +
+            " has a comma, which libpq reads as a list of hosts: move the project to a path without one, or "
+            "give a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)";
+    return std::nullopt;
+  }
   if (!fs::exists(dir / "PG_VERSION", ec)) {
     fs::create_directories(dir, ec);
     if (ec) {
@@ -131,17 +202,30 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
     }
     // Unix socket in the cluster directory only; nothing on TCP.
     std::ofstream conf(dir / "postgresql.conf", std::ios::app);
-    conf << "\n# flowc embedded cluster\nlisten_addresses = ''\nunix_socket_directories = '" << dir.string()
-         << "'\nport = " << kPort << "\nfsync = on\nmax_connections = 100\n";
+    conf << "\n# flowc embedded cluster\nlisten_addresses = ''\nunix_socket_directories = "
+         << conf_string(list_element(dir.string())) << "\nport = " << kPort
+         << "\nfsync = on\nmax_connections = 100\n";
   }
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
   if (status.started && status.exit_code == 0) return cluster;
   if (cluster.found == Found::Running) cluster.found = Found::Stopped;
-  ProcessResult start = run({*bin + "/pg_ctl", "start", "-w", "-t", "60", "-D", dir.string(), "-l",
-                             (dir / "server.log").string()},
-                            std::chrono::seconds(90), /*leaves_server=*/true);
+  const fs::path log = dir / "server.log";
+  // pg_ctl appends to the log: what this start adds is the server's reason.
+  std::streamoff log_before = static_cast<std::streamoff>(fs::file_size(log, ec));
+  if (ec) log_before = 0;
+  // pg_ctl starts the server through `sh -c` with the paths in double
+  // quotes, where a `"`, `$` or backquote of the project's path would be
+  // shell syntax: it is given paths relative to the cluster's parent
+  // directory, which it runs in (the server makes them absolute itself).
+  const std::string here = "./" + dir.filename().string();
+  ProcessResult start = run({*bin + "/pg_ctl", "start", "-w", "-t", "60", "-D", here, "-l", here + "/server.log"},
+                            std::chrono::seconds(90), /*leaves_server=*/true, dir.parent_path().string());
   if (!start.started || start.exit_code != 0) {
-    error = "cannot start the private cluster: " + failure_text(start) + " (see " + (dir / "server.log").string() + ")";
+    std::string said = log_tail(log, log_before, 5);
+    error = said.empty()
+                ? "cannot start the private cluster: " + failure_text(start) + " (see " + log.string() + ")"
+                : "cannot start the private cluster in " + dir.string() + "; the server's log (" +
+                      log.string() + ") ends:" + said;
     return std::nullopt;
   }
   return cluster;

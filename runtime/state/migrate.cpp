@@ -1,6 +1,8 @@
 #include "runtime/state/migrate.h"
 
+#include <iterator>
 #include <pqxx/pqxx>
+#include <vector>
 
 #include "runtime/state/schema.h"
 
@@ -17,7 +19,54 @@ int current_version(pqxx::transaction_base& tx, const std::string& schema) {
   return r[0][0].as<int>();
 }
 
+/// The tables of migration 1, which every later version keeps.
+constexpr const char* kTables[] = {"runs", "task_runs", "attempts", "expectation_results", "alerts"};
+
 }  // namespace
+
+int latest_version() { return migrations().back().version; }
+
+SchemaState inspect_schema(pqxx::transaction_base& tx, const std::string& schema) {
+  auto name = [&](const std::string& table) { return with_schema("{schema}." + table, schema); };
+  auto shown = [&](const std::string& table) { return schema + "." + table; };  // as messages name it
+  pqxx::row found = tx.exec_params1(
+      "select to_regclass($1) is not null, to_regclass($2) is not null, to_regclass($3) is not null,"
+      " to_regclass($4) is not null, to_regclass($5) is not null, to_regclass($6) is not null",
+      name("schema_version"), name(kTables[0]), name(kTables[1]), name(kTables[2]), name(kTables[3]),
+      name(kTables[4]));
+  std::vector<std::string> absent;
+  bool any_table = false;
+  for (size_t i = 0; i < std::size(kTables); ++i) {
+    if (found[static_cast<int>(i) + 1].as<bool>())
+      any_table = true;
+    else
+      absent.push_back(shown(kTables[i]));
+  }
+  SchemaState state;
+  const std::string which = "the state database's schema \"" + schema + "\"";
+  if (found[0].as<bool>()) state.version = current_version(tx, schema);
+  if (state.version > latest_version()) {
+    state.kind = SchemaState::Kind::Newer;
+    state.problem = which + " is at version " + std::to_string(state.version) +
+                    "; the newest this flowc knows is " + std::to_string(latest_version()) +
+                    ": upgrade flowc";
+  } else if (state.version == 0 && any_table) {
+    state.kind = SchemaState::Kind::Damaged;
+    state.problem = which + " is damaged: it has flowc's tables but no version (" + shown("schema_version") +
+                    (found[0].as<bool>() ? " is empty)" : " is missing)");
+  } else if (state.version > 0 && !absent.empty()) {
+    state.kind = SchemaState::Kind::Damaged;
+    std::string list;
+    for (const std::string& table : absent) list += (list.empty() ? "" : ", ") + table;
+    state.problem =
+        which + " is damaged: it is at version " + std::to_string(state.version) + " but has no " + list;
+  } else {
+    // A schema_version without a version and without tables is a first
+    // migration that did not finish: nothing ran either.
+    state.kind = any_table ? SchemaState::Kind::Usable : SchemaState::Kind::Absent;
+  }
+  return state;
+}
 
 MigrateOutcome migrate(pqxx::connection& connection, const std::string& schema) {
   MigrateOutcome outcome;
@@ -26,14 +75,17 @@ MigrateOutcome migrate(pqxx::connection& connection, const std::string& schema) 
     // so no CREATE privilege on the database).
     {
       pqxx::nontransaction tx(connection);
-      pqxx::result exists = tx.exec_params("select to_regclass($1) is not null",
-                                           with_schema("{schema}.schema_version", schema));
-      if (exists[0][0].as<bool>()) {
-        outcome.version = current_version(tx, schema);
-        if (outcome.version >= migrations().back().version) {
-          outcome.ok = true;
-          return outcome;
-        }
+      SchemaState state = inspect_schema(tx, schema);
+      if (state.refused()) {
+        outcome.version = state.version;
+        outcome.error = state.problem;
+        outcome.refused = true;
+        return outcome;
+      }
+      outcome.version = state.version;
+      if (state.kind == SchemaState::Kind::Usable && state.version >= latest_version()) {
+        outcome.ok = true;
+        return outcome;
       }
     }
     {

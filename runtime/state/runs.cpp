@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "runtime/state/db_guard.h"
+#include "runtime/state/migrate.h"
 #include "runtime/state/schema.h"
 #include "runtime/state/sql_text.h"
 #include "runtime/state/store.h"
@@ -15,11 +16,17 @@ using detail::guarded;
 
 StoredRun StateStore::stored_run(int64_t run_id) {
   StoredRun out;
+  std::string refusal;
   out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    // No state schema yet means no runs: not an error.
-    if (!tx.exec_params("select to_regclass($1) is not null", with_schema("{schema}.runs", schema_))[0][0].as<bool>())
+    // No state schema yet means no runs: not an error. A newer or damaged
+    // one is (migrate.h: inspect_schema).
+    SchemaState schema_state = inspect_schema(tx, schema_);
+    if (schema_state.refused()) {
+      refusal = schema_state.problem;
       return;
+    }
+    if (schema_state.kind == SchemaState::Kind::Absent) return;
     // `retries` arrived with migration 3: read it only when it is there.
     bool has_retries = tx.exec_params(
         "select exists (select 1 from pg_attribute where attrelid = to_regclass($1) and attname = 'retries')",
@@ -42,6 +49,7 @@ StoredRun StateStore::stored_run(int64_t run_id) {
     out.retries = r[0][7].as<int>();
     out.started = Clock::time_point{std::chrono::milliseconds(r[0][8].as<int64_t>())};
   });
+  if (out.status && !refusal.empty()) out.status = {false, false, "", refusal, /*schema_refused=*/true};
   return out;
 }
 

@@ -63,14 +63,16 @@ Status StateStore::connect() {
 
 Status StateStore::migrate() {
   std::string error;
+  bool refused = false;
   // A migration may rewrite or index the history tables, which can take
   // longer than bookkeeping's limit on a large state database.
   StatementWatchdog patient(kMigrationLimit);
   Status status = guarded(connection_, dsn_, patient, [&](pqxx::connection& c) {
     MigrateOutcome outcome = state::migrate(c, schema_);
     if (!outcome.ok) error = outcome.error;
+    refused = outcome.refused;
   });
-  if (status && !error.empty()) status = {false, connection_ && !connection_->is_open(), "", error};
+  if (status && !error.empty()) status = {false, connection_ && !connection_->is_open(), "", error, refused};
   return status;
 }
 

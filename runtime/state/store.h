@@ -26,6 +26,9 @@ struct Status {
   bool connection_lost = false;  // the connection broke (or never came up): reconnect, reconcile, retry
   std::string sqlstate;          // of an SQL error
   std::string error;             // one line, never a DSN
+  /// The state schema is newer than this flowc or damaged (migrate.h:
+  /// inspect_schema): trying again cannot help.
+  bool schema_refused = false;
   explicit operator bool() const { return ok; }
 
   /// `error` for a message that stands alone: "the state database: " first,
@@ -321,7 +324,8 @@ class StateStore {
                             const std::string& env, bool& succeeded);
 
   /// The run with its stored plan; `found` false when there is no such run
-  /// (also when the state schema does not exist yet).
+  /// (also when the state schema does not exist yet); a failed status with
+  /// inspect_schema()'s problem for a newer or damaged one.
   StoredRun stored_run(int64_t run_id);
 
   /// Puts `tasks` of the run back to `pending` for a retry, in one

@@ -4,7 +4,11 @@
 // and db stop").
 #include <doctest/doctest.h>
 
+#include <pwd.h>
+
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 
 #include "tests/integration/run_support.h"
 
@@ -117,4 +121,53 @@ TEST_CASE("private cluster: one line with its stop command, from what starts it 
   worker = worker_output(project);
   CHECK(starts_with(worker, "flowc: started the" + where));
   CHECK(count(worker, "PostgreSQL") == 1);
+}
+
+TEST_CASE("private cluster: a project path with a blank, a quote, a backslash and non-ASCII letters") {
+  namespace fs = std::filesystem;
+  fs::path parent = fs::path(write_project("private_cluster_odd", {})) / "sp ace q'uote back\\slash é";
+  fs::create_directories(parent / "p");
+  for (const auto& [path, text] : kProject) std::ofstream(parent / "p" / path) << text;
+  const std::string project = (parent / "p").string();
+  StopsCluster stops{project};
+
+  // From above the project: its path is an argument, and the stop command quotes it.
+  auto started = run_flowc(parent.parent_path().string(), {"run", parent.filename().string() + "/p", "--workflow",
+                                                           "daily", "--ds", "2026-11-01"});
+  CHECK_MESSAGE(started.exit_code == 0, started.output);
+  CHECK(starts_with(started.output, "flowc: created and started a private PostgreSQL cluster in " + project +
+                                        "/.flow/pg (stop it with `flowc db stop 'sp ace q'\\''uote back\\slash "
+                                        "é/p'`)\n"));
+
+  // `db start` prints a DSN that libpq reads as the one cluster.
+  auto dsn = run_flowc(project, {"db", "start"});
+  REQUIRE(dsn.exit_code == 0);
+  const std::string printed = dsn.output.substr(dsn.output.find('\n') + 1);
+  const std::string user = ::geteuid() == 0 ? "postgres" : ::getpwuid(::geteuid())->pw_name;
+  // Quoted as libpq reads it: `\'` and `\\` inside single quotes.
+  const std::string host = parent.parent_path().string() + "/sp ace q\\'uote back\\\\slash é/p/.flow/pg";
+  CHECK(printed == "host='" + host + "' port=5432 user='" + user + "' dbname='postgres'\n");
+  CHECK(query_one(printed.substr(0, printed.size() - 1), "select count(*) from flow.runs where status = 'succeeded'") ==
+        "1");
+
+  auto history = run_flowc(project, {"history"});
+  CHECK(history.exit_code == 0);
+  CHECK(history.output.find("daily") != std::string::npos);
+}
+
+TEST_CASE("private cluster: a project too deep for a Unix socket is one clear line before anything starts") {
+  namespace fs = std::filesystem;
+  fs::path deep = write_project("private_cluster_deep", {});
+  while (deep.string().size() < 110) deep /= "a-rather-long-directory-name";
+  fs::create_directories(deep);
+  for (const auto& [path, text] : kProject) std::ofstream(deep / path) << text;
+  const std::string socket = (deep / ".flow" / "pg" / ".s.PGSQL.5432").string();
+
+  auto run = run_flowc(deep.string(), {"run", "--workflow", "daily", "--ds", "2026-11-01"});
+  CHECK(run.exit_code == 2);
+  CHECK(run.output == "flowc: the private cluster's socket path " + socket + " is " +
+                          std::to_string(socket.size()) +
+                          " bytes, over the 107 a Unix socket path may have: move the project to a shorter path, "
+                          "or give a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)\n");
+  CHECK_FALSE(fs::exists(deep / ".flow" / "pg"));
 }

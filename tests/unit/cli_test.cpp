@@ -314,6 +314,13 @@ TEST_CASE("an unreadable directory below a project is exit 2, never skipped") {
   Result fmt = flowc("fmt --check " + project.string(), *as_user);
   CHECK(fmt.exit_code == 2);
   CHECK(fmt.err == line);
+  // `doc` too: the name asked for may be declared in the files it hides.
+  for (const std::string name : {"extra", "daily_kpi", "no_such_name"}) {
+    Result doc = flowc("doc " + name + " " + project.string(), *as_user);
+    CHECK(doc.exit_code == 2);
+    CHECK(doc.out.empty());
+    CHECK(doc.err == line);
+  }
   fs::permissions(project / "more", fs::perms::owner_all);
 }
 
@@ -535,15 +542,53 @@ TEST_CASE("tasks at once are bounded on every command, as in the language: one l
   std::string project = copy_example("concurrency").string();
   Result run = flowc("run " + project + " --dry-run --concurrency 1025");
   CHECK(run.exit_code == 2);
-  CHECK(run.err == "flowc: --concurrency: Value 1025 not in range 0 to 1024\n");
+  CHECK(run.err == "flowc: --concurrency: 1025 is not in the range 0 to 1024\n");
   CHECK(flowc("run " + project + " --dry-run --concurrency 1024").exit_code == 0);
   CHECK(flowc("run " + project + " --dry-run --concurrency 0").exit_code == 0);
   Result schedule = flowc("schedule " + project + " --once --concurrency 5000");
   CHECK(schedule.exit_code == 2);
-  CHECK(schedule.err == "flowc: --concurrency: Value 5000 not in range 0 to 1024\n");
+  CHECK(schedule.err == "flowc: --concurrency: 5000 is not in the range 0 to 1024\n");
   Result worker = flowc("worker " + project + " --slots 1025");
   CHECK(worker.exit_code == 2);
-  CHECK(worker.err == "flowc: --slots: Value 1025 not in range 1 to 1024\n");
+  CHECK(worker.err == "flowc: --slots: 1025 is not in the range 1 to 1024\n");
+  Result backfill = flowc("backfill " + project + " --from 2026-11-01 --to 2026-11-02 --concurrency 0");
+  CHECK(backfill.exit_code == 2);
+  CHECK(backfill.err == "flowc: --concurrency: 0 is not in the range 1 to 1024\n");
+}
+
+TEST_CASE("a count of tasks or runs is a whole number in decimal digits, nothing else") {
+  std::string project = copy_example("whole-numbers").string();
+  // Not numbers at all, or numbers in other notations: CLI11 alone read
+  // 0x10 as 16 and 010 as 8, and called 1e3 "not in range".
+  for (std::string value : {"1e3", "abc", "0x10", "-1", "+4", "1.0", "4 ", "99999999999999999999"}) {
+    CAPTURE(value);
+    Result r = flowc("run " + project + " --dry-run --concurrency \"" + value + "\"");
+    CHECK(r.exit_code == 2);
+    bool digits = value.find_first_not_of("0123456789") == std::string::npos;
+    CHECK(r.err == (digits ? "flowc: --concurrency: " + value + " is not in the range 0 to 1024\n"
+                           : "flowc: --concurrency: not a whole number: \"" + value +
+                                 "\" (write one from 0 to 1024)\n"));
+  }
+  Result worker = flowc("worker " + project + " --slots 0x10");
+  CHECK(worker.exit_code == 2);
+  CHECK(worker.err == "flowc: --slots: not a whole number: \"0x10\" (write one from 1 to 1024)\n");
+  // Leading zeros are decimal, never octal: 09 is nine, and 02000 two
+  // thousand (octal, 1024, would pass).
+  CHECK(flowc("run " + project + " --dry-run --concurrency 09").exit_code == 0);
+  CHECK(flowc("run " + project + " --dry-run --concurrency 0000").exit_code == 0);
+  Result octal = flowc("run " + project + " --dry-run --concurrency 02000");
+  CHECK(octal.exit_code == 2);
+  CHECK(octal.err == "flowc: --concurrency: 2000 is not in the range 0 to 1024\n");
+}
+
+TEST_CASE("unexpected arguments are listed in the order given") {
+  Result r = flowc("history . extra1 extra2 extra3");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "flowc: The following arguments were not expected: extra1 extra2 extra3 (run `flowc history --help`)\n");
+  Result one = flowc("check --frobnicate");
+  CHECK(one.exit_code == 2);
+  CHECK(one.err == "flowc: The following argument was not expected: --frobnicate (run `flowc check --help`)\n");
 }
 
 TEST_CASE("--param gives a param its value in plan, and a bad one is one line and exit 2") {

@@ -129,8 +129,8 @@ TEST_CASE("problems are reported with their line numbers") {
       "@daily\n"
       "this is not cron\n"
       "0 0 30 feb * /z.sh\n");
-  CHECK(c.jobs.size() == 2);  // line 1 and line 9 (valid syntax, never fires)
-  REQUIRE(c.problems.size() == 7);
+  CHECK(c.jobs.size() == 2);  // line 1 and line 9 (valid syntax, never fires: imported, and said)
+  REQUIRE(c.problems.size() == 8);
   CHECK(c.problems[0].line == 2);
   CHECK(c.problems[0].message == "`@reboot` runs once when the machine starts and has no schedule: migrate it by hand");
   CHECK(c.problems[1].line == 3);
@@ -147,6 +147,10 @@ TEST_CASE("problems are reported with their line numbers") {
   CHECK(c.problems[5].message == "job `@daily` has no command");
   CHECK(c.problems[6].line == 8);
   CHECK(c.problems[6].message == "expected a job, an environment assignment or a comment");
+  CHECK(c.problems[7].line == 9);
+  CHECK(c.problems[7].message ==
+        "schedule `0 0 30 feb *` never fires (none of its months has that day): imported with the schedule "
+        "commented out");
 }
 
 TEST_CASE("a system-crontab user field is not recognised: it stays in the command") {
@@ -386,4 +390,42 @@ TEST_CASE("a line repeated in the crontab is imported twice, with a TODO naming 
   std::string zones = legacy_blocks(
       parse_crontab("0 5 * * * /opt/a.sh\nCRON_TZ=Europe/Berlin\n0 5 * * * /opt/a.sh\n"), "x", reserved);
   CHECK(!contains(zones, "TODO: the same command"));
+}
+
+TEST_CASE("a schedule that never fires is imported commented out under a TODO, and the block still checks") {
+  Crontab c = parse_crontab("0 0 31 2 * /opt/feb.sh\n15 6 30 2 * /opt/feb.sh\n0 7 * * * /opt/daily.sh\n");
+  REQUIRE(c.jobs.size() == 3);
+  CHECK(c.jobs[0].never_fires);
+  CHECK(c.jobs[1].never_fires);
+  CHECK_FALSE(c.jobs[2].never_fires);
+  REQUIRE(c.problems.size() == 2);
+  CHECK(c.problems[0].line == 1);
+  CHECK(c.problems[0].message ==
+        "schedule `0 0 31 2 *` never fires (none of its months has that day): imported with the schedule commented "
+        "out");
+  CHECK(c.problems[1].line == 2);
+
+  std::string text = legacy_blocks(c, "x", reserved);
+  CHECK(contains(text, "legacy feb {\n"
+                       "  # TODO: this schedule never fires (none of its months has that day), so cron never runs "
+                       "the job: correct it, then uncomment it\n"
+                       "  # schedule = cron(\"0 0 31 2 *\")\n"
+                       "  command = \"/opt/feb.sh\"\n"
+                       "  enabled = true\n"));
+  CHECK(contains(text, "  # schedule = cron(\"15 6 30 2 *\")\n  command = \"/opt/feb.sh\"\n"));
+  CHECK(contains(text, "legacy daily {\n  schedule = cron(\"0 7 * * *\")\n  command  = \"/opt/daily.sh\"\n"));
+
+  // cli.md: the import checks clean apart from W0405, and is already formatted.
+  auto compilation = project::compile_sources({{"legacy.flow", text}}, std::string(FLOWC_SOURCE_DIR) + "/stdlib/std");
+  REQUIRE(compilation->trees.size() == 1);
+  FileId file = *compilation->sources.find("legacy.flow");
+  size_t incomplete = 0;
+  for (const Diagnostic& d : compilation->diagnostics.diagnostics()) {
+    if (!(d.range.file == file)) continue;
+    CAPTURE(d.message);
+    CHECK(d.code() == "W0405");
+    incomplete += 1;
+  }
+  CHECK(incomplete == 3);
+  CHECK(format::format(compilation->trees[0], compilation->sources.buffer(file)) == text);
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "runtime/process/process.h"
 
@@ -44,4 +45,111 @@ TEST_CASE("a private cluster is created once, reused, answers on its socket and 
   CHECK(localpg::stop(pg, error));
   CHECK(localpg::stop(pg, error));         // stopping twice is fine
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+/// `SELECT 40 + 2` through psql with `dsn`: "42\n" when the cluster answers.
+std::string answer(const std::string& dsn) {
+  ProcessOptions psql;
+  psql.argv = {"psql", dsn, "-XAtc", "select 40 + 2"};
+  psql.env = {"PATH=/usr/bin:/bin"};
+  return run_process(psql).output;
+}
+
+/// A new directory under the temporary directory, reachable by the
+/// postgres user (as root the server runs as `postgres`).
+std::filesystem::path scratch(const std::string& name) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, std::filesystem::perms::all);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("a private cluster in a path with a blank, quotes, a backslash, a `$` and non-ASCII letters") {
+  std::string error;
+  if (!localpg::find_server_bin(error)) {
+    MESSAGE("skipped: " << error);
+    return;
+  }
+  std::filesystem::path root = scratch("flowc-localpg-odd");
+  // Each is syntax somewhere: libpq's DSN (blank, quote, backslash),
+  // postgresql.conf (quote, backslash), the socket directory list (`"`),
+  // the shell pg_ctl starts the server with (`"`, `$`).
+  std::filesystem::path odd = root / "sp ace q'uote \"dq\" back\\slash $HOME é";
+  std::filesystem::create_directories(odd);
+  std::string pg = (odd / "pg").string();
+
+  auto cluster = localpg::ensure_running(pg, error);
+  REQUIRE_MESSAGE(cluster, error);
+  CHECK(cluster->dir == pg);
+  CHECK(cluster->dsn("postgres").starts_with("host='" + root.string() +
+                                             "/sp ace q\\'uote \"dq\" back\\\\slash $HOME é/pg' port=5432 user="));
+  CHECK(answer(cluster->dsn()) == "42\n");
+  CHECK(localpg::stop(pg, error));
+  auto restarted = localpg::ensure_running(pg, error);  // the written configuration reads back
+  REQUIRE_MESSAGE(restarted, error);
+  CHECK(restarted->found == localpg::Found::Stopped);
+  CHECK(answer(restarted->dsn()) == "42\n");
+  CHECK(localpg::stop(pg, error));
+
+  // A comma cannot be written in libpq's `host`: refused before anything is created.
+  std::filesystem::path comma = root / "a,b" / "pg";
+  CHECK_FALSE(localpg::ensure_running(comma.string(), error));
+  CHECK(error == "the private cluster's directory " + comma.string() +
+                     " has a comma, which libpq reads as a list of hosts: move the project to a path without "
+                     "one, or give a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)");
+  CHECK_FALSE(std::filesystem::exists(comma));
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("a socket path over the Unix limit is refused before anything is created; one at the limit works") {
+  std::string error;
+  if (!localpg::find_server_bin(error)) {
+    MESSAGE("skipped: " << error);
+    return;
+  }
+  std::filesystem::path root = scratch("flowc-localpg-long");
+  const std::string socket = "/pg/.s.PGSQL.5432";
+  // A directory name that makes `<root>/<name>/pg/.s.PGSQL.5432` exactly `size` bytes.
+  auto pg_at = [&](size_t size) {
+    return root / std::string(size - root.string().size() - 1 - socket.size(), 'x') / "pg";
+  };
+
+  std::filesystem::path too_long = pg_at(108);
+  CHECK_FALSE(localpg::ensure_running(too_long.string(), error));
+  CHECK(error == "the private cluster's socket path " + too_long.string() + "/.s.PGSQL.5432 is 108 bytes, over the "
+                 "107 a Unix socket path may have: move the project to a shorter path, or give a DSN (--dsn, "
+                 "--state-dsn or FLOW_STATE_DSN)");
+  CHECK_FALSE(std::filesystem::exists(too_long));
+
+  std::filesystem::path at_limit = pg_at(107);
+  auto cluster = localpg::ensure_running(at_limit.string(), error);
+  REQUIRE_MESSAGE(cluster, error);
+  CHECK(answer(cluster->dsn()) == "42\n");
+  CHECK(localpg::stop(at_limit.string(), error));
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("a server that does not start: the error ends with what its log says") {
+  std::string error;
+  if (!localpg::find_server_bin(error)) {
+    MESSAGE("skipped: " << error);
+    return;
+  }
+  std::filesystem::path root = scratch("flowc-localpg-broken");
+  std::string pg = (root / "pg").string();
+  REQUIRE_MESSAGE(localpg::ensure_running(pg, error), error);
+  REQUIRE(localpg::stop(pg, error));
+  std::ofstream(root / "pg" / "postgresql.conf", std::ios::app) << "no_such_setting = 1\n";
+
+  CHECK_FALSE(localpg::ensure_running(pg, error));
+  CHECK(error.starts_with("cannot start the private cluster in " + pg + "; the server's log (" + pg +
+                          "/server.log) ends:\n  "));
+  CHECK(error.find("unrecognized configuration parameter \"no_such_setting\"") != std::string::npos);
+  CHECK(error.find("Examine the log output") == std::string::npos);
+  std::filesystem::remove_all(root);
 }

@@ -1,12 +1,16 @@
 // The one reading of a DSN's written passwords, shared by `flowc check`
 // (E0203) and the runtime's masking: the two can no longer disagree on
-// what counts as a password.
+// what counts as a password. And quote_value, the one way flowc writes a
+// value into a DSN it builds.
 #include "compiler/dsn/written_passwords.h"
 
 #include <doctest/doctest.h>
+#include <libpq-fe.h>
 
 #include <string>
 #include <vector>
+
+#include "compiler/dsn/quote.h"
 
 using flowc::dsn::written_passwords;
 using V = std::vector<std::string>;
@@ -36,4 +40,25 @@ TEST_CASE("written_passwords finds none where none is written, nor an empty one"
   CHECK(written_passwords("host=db password=") == V{});
   CHECK(written_passwords("host=db password='' dbname=x") == V{});
   CHECK(written_passwords("postgresql://u:@h/x") == V{});
+}
+
+TEST_CASE("quote_value writes a value libpq reads back whole, blanks, quotes and backslashes included") {
+  using flowc::dsn::quote_value;
+  CHECK(quote_value("/tmp/x/.flow/pg") == "'/tmp/x/.flow/pg'");
+  CHECK(quote_value("") == "''");
+  CHECK(quote_value("/tmp/sp ace/p") == "'/tmp/sp ace/p'");
+  CHECK(quote_value("q'uote\\back") == "'q\\'uote\\\\back'");
+  CHECK(quote_value("a=b é") == "'a=b é'");
+  for (std::string value : {"/tmp/sp ace/p", "q'uote\\back", "it''s", "\\'", "a=b c=d", "", "é ü"}) {
+    CAPTURE(value);
+    std::string dsn = "host=" + quote_value(value) + " dbname=x";
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(dsn.c_str(), &error);
+    REQUIRE_MESSAGE(options != nullptr, (error ? error : ""));
+    for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+      if (std::string(o->keyword) == "host") CHECK(std::string(o->val ? o->val : "") == value);
+      if (std::string(o->keyword) == "dbname") CHECK(std::string(o->val ? o->val : "") == "x");
+    }
+    PQconninfoFree(options);
+  }
 }
