@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -111,6 +112,11 @@ Try run_command(const plan::Channel& channel, const json& payload, const Deliver
   process.env.push_back("FLOW_ALERT_SEVERITY=" + text("severity"));
   for (const std::string& name : channel.env_secrets)
     if (const char* value = std::getenv(name.c_str())) process.env.push_back(name + "=" + value);
+  // What it starts inherits this mark, which finds it again after a
+  // `setsid` took it out of the process group (kill_orphaned_groups below).
+  static std::atomic<uint64_t> deliveries{0};
+  const std::string mark = fmt::format("FLOW_ALERT_DELIVERY={}-{}", ::getpid(), ++deliveries);
+  process.env.push_back(mark);
   process.cwd = options.base_dir;
   process.stdin_data = dump(payload) + "\n";
   process.timeout = options.command_timeout;
@@ -120,6 +126,9 @@ Try run_command(const plan::Channel& channel, const json& payload, const Deliver
   process.kill_group_on_exit = true;
 
   ProcessResult result = run_process(process);
+  // Its group is gone by now (kill_group_on_exit, or the timeout); what
+  // left the group but still holds the mark, with its own group, goes too.
+  if (result.started) kill_orphaned_groups({mark});
   if (!result.started) return {false, false, "cannot start: " + result.error};
   if (result.timed_out) return {false, true, fmt::format("timed out after {} ms", options.command_timeout.count())};
   if (result.signal != 0) return {false, true, fmt::format("killed by signal {}", result.signal)};
