@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include "compiler/plan/text.h"
 #include "runtime/exec/alert_queue.h"
 #include "runtime/exec/announcements.h"
 #include "runtime/exec/deadline.h"
@@ -122,9 +123,9 @@ class Lateness {
     incident.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - shared_.started);
     const plan::Plan& plan = shared_.plan;
     std::string zone = plan.time_zone.empty() ? "UTC" : plan.time_zone;
-    int64_t at = plan.deadline_seconds.value_or(0);
-    incident.message = fmt::format("run {} of {} for {} is late: not finished by its deadline {:02}:{:02} {} ({})",
-                                   shared_.run_id, plan.workflow, plan.ds, at / 3600, (at / 60) % 60, zone,
+    incident.message = fmt::format("run {} of {} for {} is late: not finished by its deadline {} {} ({})",
+                                   shared_.run_id, plan.workflow, plan.ds,
+                                   plan::time_of_day_text(plan.deadline_seconds.value_or(0)), zone,
                                    format_instant(*deadline_));
     deadline_.reset();
     if (won) shared_.raise(incident);

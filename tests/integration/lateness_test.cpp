@@ -209,3 +209,31 @@ workflow w {
   // The failure's alert was still delivered, before flowc exited.
   CHECK(query_one(dsn, "select string_agg(kind || ' ' || status, ',') from flow.alerts") == "failure delivered");
 }
+
+TEST_CASE("lateness: a deadline with seconds is shown with them") {
+  std::string flow = R"FLOW(route late {
+  notify = [jsonl("alerts/late.jsonl")]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  deadline   = 10:44:35
+  on_failure = alert(late)
+  on_late    = alert(late)
+
+  task t {
+    run = command(["true"])
+  }
+}
+)FLOW";
+  std::string dsn = fresh_database("late_seconds");
+  std::string project = write_project("late_seconds", {{"w.flow", flow}});
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-01", "--dsn", dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  std::ifstream in(project + "/alerts/late.jsonl");
+  std::string line;
+  std::getline(in, line);
+  CHECK(contains(line, "not finished by its deadline 10:44:35 UTC (2026-11-02T10:44:35Z)"));
+}
