@@ -539,6 +539,28 @@ TEST_CASE("a command channel that fails is recorded with its exit and last line"
   CHECK(f.sink->counts().failed == 1);
 }
 
+TEST_CASE("errors no retry can fix are tried once and the failure says why") {
+  Fixture f;
+  ::setenv("FLOWC_ALERT_TEST_FTP_HOOK", "ftp://127.0.0.1/x", 1);
+  ::setenv("FLOWC_ALERT_TEST_FILE_HOOK", "file:///etc/hostname", 1);
+  plan::Channel ftp;
+  ftp.kind = plan::Channel::Kind::Webhook;
+  ftp.secret_env = "FLOWC_ALERT_TEST_FTP_HOOK";
+  plan::Channel file = ftp;
+  file.secret_env = "FLOWC_ALERT_TEST_FILE_HOOK";
+  plan::Plan p = make_plan({ftp, file, webhook("http://[zz/hook"), channel(plan::Channel::Kind::Jsonl, {f.dir})});
+  f.sink->raise(p, failure(f.db.run_id));
+  CHECK(f.db.query("select tries, error from flow.alerts order by id") ==
+        "1|webhook env(FLOWC_ALERT_TEST_FTP_HOOK): Unsupported protocol (1 try, not retried: only http and https "
+        "urls are sent)\n"
+        "1|webhook env(FLOWC_ALERT_TEST_FILE_HOOK): Unsupported protocol (1 try, not retried: only http and https "
+        "urls are sent)\n"
+        "1|webhook http://[zz/hook: URL using bad/illegal format or missing URL (1 try, not retried: the url is "
+        "malformed)\n"
+        "1|jsonl " + f.dir + ": cannot open " + f.dir + ": Is a directory (1 try, not retried: another try cannot "
+        "help)\n");
+}
+
 TEST_CASE("what a command channel leaves running is killed, even in a session of its own") {
   Fixture f;
   // `setsid` takes the sleep out of the command's process group; the pause
