@@ -36,67 +36,6 @@ std::string qualified_table(const model::Model& model, TaskId id) {
   return (w.target.valid() ? model.targets[w.target.index].schema : "public") + "." + node.table;
 }
 
-/// What a set of failures or a subject reaches: nodes (by index), table keys
-/// in order of first appearance, legacy jobs (by index).
-struct Closure {
-  std::vector<bool> nodes;
-  std::vector<std::string> tables;
-  std::vector<bool> legacies;
-};
-
-/// The dependency graph's downstream of `starts`, widened through tables:
-/// a source reading a downstream table is downstream (with everything after
-/// it), and so is an enabled legacy job reading one, whose own outputs then
-/// are downstream tables. A legacy job writing a downstream table is listed
-/// (its consumers read that table) without widening further.
-Closure closure(const model::Model& model, const lower::Dependents& dependents,
-                const std::vector<TaskId>& starts, const std::vector<std::string>& tables) {
-  Closure c{
-      std::vector<bool>(model.nodes.size(), false), {}, std::vector<bool>(model.legacies.size(), false)};
-  std::vector<bool> widened(model.legacies.size(), false);
-  bool changed = false;
-  auto add_table = [&](const std::string& key) {
-    if (key.empty() || contains(c.tables, key)) return;
-    c.tables.push_back(key);
-    changed = true;
-  };
-  auto visit = [&](const std::vector<TaskId>& from) {
-    for (TaskId id : lower::reachable_from(dependents, from)) {
-      if (c.nodes[id.index]) continue;
-      c.nodes[id.index] = true;
-      changed = true;
-      if (model.node(id).kind == model::NodeKind::Task) add_table(lower::node_table_key(model, id));
-    }
-  };
-  for (const std::string& t : tables) add_table(t);
-  visit(starts);
-  do {
-    changed = false;
-    for (uint32_t i = 0; i < model.nodes.size(); ++i) {
-      const model::Node& node = model.nodes[i];
-      if (c.nodes[i] || node.kind != model::NodeKind::Source) continue;
-      if (!contains(c.tables, lower::node_table_key(model, TaskId{i}))) continue;
-      c.nodes[i] = true;
-      changed = true;
-      visit({TaskId{i}});
-    }
-    for (size_t l = 0; l < model.legacies.size(); ++l) {
-      const model::Legacy& legacy = model.legacies[l];
-      bool reads = lower::mentions_any(model, legacy.reads, c.tables);
-      if (!c.legacies[l] && (reads || lower::mentions_any(model, legacy.writes, c.tables))) {
-        c.legacies[l] = true;
-        changed = true;
-      }
-      if (reads && legacy.enabled && !widened[l]) {
-        widened[l] = true;
-        changed = true;
-        for (const std::string& t : legacy.writes) add_table(lower::legacy_table_key(model, t));
-      }
-    }
-  } while (changed);
-  return c;
-}
-
 /// The workflows in report order: those of `first` (in order), then the
 /// rest in declaration order.
 std::vector<uint32_t> workflow_rank(const model::Model& model, const std::vector<TaskId>& first) {
@@ -208,12 +147,13 @@ std::optional<ImpactSubject> resolve_impact_subject(const model::Model& model, s
 ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subject,
                             const std::optional<ImpactRun>& run) {
   lower::Dependents dependents = lower::node_dependents(model);
-  Closure down = closure(model, dependents, subject.starts, subject.tables);
+  const lower::TableReaders readers(model);
+  lower::Downstream down = lower::downstream_of(model, dependents, readers, subject.starts, subject.tables);
 
   // What the run's failures reach: its failed, timed out and blocked tasks
   // that no later run of its ds has rebuilt, their tables, and everything
   // downstream of those.
-  Closure stale{
+  lower::Downstream stale{
       std::vector<bool>(model.nodes.size(), false), {}, std::vector<bool>(model.legacies.size(), false)};
   ImpactReport report;
   report.subject = subject;
@@ -240,7 +180,7 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
         if (node.kind == model::NodeKind::Task) tables.push_back(lower::node_table_key(model, TaskId{i}));
       }
     }
-    if (!run->mirror) stale = closure(model, dependents, failed, tables);
+    if (!run->mirror) stale = lower::downstream_of(model, dependents, readers, failed, tables);
     for (TaskId id : failed) stale.nodes[id.index] = true;
   }
 

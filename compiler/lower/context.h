@@ -91,7 +91,8 @@ std::vector<std::string> partition_columns(const Context& context, const model::
 plan::Task lower_task(const Context& context, model::TaskId id, const std::vector<uint32_t>& plan_index);
 
 /// The plan's ImpactGraph: `order` (this workflow's nodes in run order) and
-/// every node of another workflow they reach.
+/// every node of another workflow they reach, by downstream_of()'s rule
+/// (impact.h), one step per node.
 plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<model::TaskId>& order);
 
 /// The mirror-parity comparison of node `id`'s output with the table of the

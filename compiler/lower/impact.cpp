@@ -4,7 +4,9 @@
 #include "compiler/lower/impact.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "compiler/lower/context.h"
 #include "compiler/lower/metrics.h"
@@ -24,19 +26,6 @@ std::string impact_table(const Context& context, model::TaskId id) {
     table.schema += "__mirror";
   }
   return table.dotted();
-}
-
-/// By production table key (model::table_key form): the legacy jobs writing it,
-/// ascending.
-std::unordered_map<std::string, std::vector<uint32_t>> legacy_writers(const model::Model& model) {
-  std::unordered_map<std::string, std::vector<uint32_t>> writers;
-  for (uint32_t job = 0; job < model.legacies.size(); ++job) {
-    for (const std::string& table : model.legacies[job].writes) {
-      std::vector<uint32_t>& jobs = writers[legacy_table_key(model, table)];
-      if (jobs.empty() || jobs.back() != job) jobs.push_back(job);
-    }
-  }
-  return writers;
 }
 
 }  // namespace
@@ -89,10 +78,125 @@ bool mentions_any(const model::Model& model, const std::vector<std::string>& tab
   });
 }
 
+TableReaders::TableReaders(const model::Model& model)
+    : reads_(model.legacies.size()), writes_(model.legacies.size()), enabled_(model.legacies.size()) {
+  for (uint32_t job = 0; job < model.legacies.size(); ++job) {
+    const model::Legacy& legacy = model.legacies[job];
+    for (const std::string& table : legacy.reads) reads_[job].push_back(legacy_table_key(model, table));
+    for (const std::string& table : legacy.writes) writes_[job].push_back(legacy_table_key(model, table));
+    enabled_[job] = legacy.enabled;
+  }
+  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+    if (model.nodes[i].kind == model::NodeKind::Source && !model.nodes[i].table.empty())
+      sources_[node_table_key(model, model::TaskId{i})].push_back(model::TaskId{i});
+  }
+}
+
+void TableReaders::widen(std::vector<std::string>& tables, std::vector<bool>& legacies) const {
+  std::unordered_set<std::string> known(tables.begin(), tables.end());
+  auto mentions = [&](const std::vector<std::string>& keys) {
+    return std::any_of(keys.begin(), keys.end(), [&](const std::string& key) { return known.contains(key); });
+  };
+  std::vector<bool> widened(reads_.size(), false);
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (uint32_t job = 0; job < reads_.size(); ++job) {
+      const bool reads = mentions(reads_[job]);
+      if (reads || mentions(writes_[job])) legacies[job] = true;
+      if (!reads || !enabled_[job] || widened[job]) continue;
+      widened[job] = true;
+      for (const std::string& key : writes_[job]) {
+        if (known.insert(key).second) {
+          tables.push_back(key);
+          changed = true;
+        }
+      }
+    }
+  }
+}
+
+const std::vector<model::TaskId>& TableReaders::sources_reading(const std::string& key) const {
+  static const std::vector<model::TaskId> kNone;
+  auto it = sources_.find(key);
+  return it == sources_.end() ? kNone : it->second;
+}
+
+Downstream downstream_of(const model::Model& model, const Dependents& dependents, const TableReaders& readers,
+                         std::span<const model::TaskId> starts, const std::vector<std::string>& tables) {
+  Downstream down{std::vector<bool>(model.nodes.size(), false), {}, std::vector<bool>(model.legacies.size(), false)};
+  auto add_table = [&](const std::string& key) {
+    if (!key.empty() && std::find(down.tables.begin(), down.tables.end(), key) == down.tables.end())
+      down.tables.push_back(key);
+  };
+  auto visit = [&](std::span<const model::TaskId> from) {
+    for (model::TaskId id : reachable_from(dependents, from)) {
+      if (down.nodes[id.index]) continue;
+      down.nodes[id.index] = true;
+      if (model.node(id).kind == model::NodeKind::Task) add_table(node_table_key(model, id));
+    }
+  };
+  for (const std::string& key : tables) add_table(key);
+  visit(starts);
+  // Until no table is new: widen through legacy jobs, then walk on from
+  // the sources reading each new table (which may add tables again).
+  for (size_t walked = 0;;) {
+    readers.widen(down.tables, down.legacies);
+    if (walked == down.tables.size()) break;
+    for (; walked < down.tables.size(); ++walked) {
+      for (model::TaskId source : readers.sources_reading(down.tables[walked])) {
+        if (down.nodes[source.index]) continue;
+        down.nodes[source.index] = true;
+        visit(std::span<const model::TaskId>(&source, 1));
+      }
+    }
+  }
+  return down;
+}
+
 plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<model::TaskId>& order) {
   const model::Model& model = context.model;
+  const TableReaders readers(model);
+  // A mirror table is not the published one, and no legacy job or source
+  // reads it: the legacy job still writes theirs.
+  auto writes_mirror = [&](model::TaskId id) {
+    const model::Node& node = model.node(id);
+    return node.workflow == context.workflow_id ? context.mirror
+                                                : model.workflow(node.workflow).stage == model::Stage::Mirror;
+  };
+  // downstream_of()'s rule, one node at a time: what a node reaches directly
+  // (its dependents, and through its table: the dependents of each source
+  // reading it or a table an enabled legacy job reading it writes) and the
+  // legacy jobs its table reaches. The union along the graph is the rule's
+  // closure, as every step of the rule follows from one table or one node.
+  struct Step {
+    std::vector<model::TaskId> next;
+    std::vector<uint32_t> legacy;  // project legacy job indexes, ascending
+  };
+  std::vector<std::optional<Step>> steps(model.nodes.size());
+  auto step = [&](model::TaskId id) -> const Step& {
+    std::optional<Step>& out = steps[id.index];
+    if (out) return *out;
+    out.emplace();
+    out->next = context.dependents[id.index];
+    const model::Node& node = model.node(id);
+    if (node.kind == model::NodeKind::Source || node.table.empty() || writes_mirror(id)) return *out;
+    // Legacy jobs and sources are matched on the production table.
+    std::vector<std::string> tables{node_table_key(model, id)};
+    std::vector<bool> jobs(model.legacies.size(), false);
+    readers.widen(tables, jobs);
+    for (uint32_t job = 0; job < jobs.size(); ++job)
+      if (jobs[job]) out->legacy.push_back(job);
+    for (const std::string& table : tables) {
+      for (model::TaskId source : readers.sources_reading(table)) {
+        const std::vector<model::TaskId>& after = context.dependents[source.index];
+        out->next.insert(out->next.end(), after.begin(), after.end());
+      }
+    }
+    return *out;
+  };
+
   // This workflow's tasks in run order, then what they reach in other
-  // workflows (reachable_from lists it in node order).
+  // workflows, in node order.
   //
   // A mirror run writes only mirror tables (language.md §14): other
   // workflows read the production tables, which the legacy job still
@@ -101,43 +205,48 @@ plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<m
   std::vector<model::TaskId> members = order;
   std::vector<uint32_t> node_index(model.nodes.size(), UINT32_MAX);
   for (uint32_t i = 0; i < order.size(); ++i) node_index[order[i].index] = i;
-  for (model::TaskId id : context.mirror ? std::vector<model::TaskId>() : reachable_from(context.dependents, order)) {
-    if (node_index[id.index] != UINT32_MAX) continue;
-    node_index[id.index] = static_cast<uint32_t>(members.size());
-    members.push_back(id);
+  if (!context.mirror) {
+    std::vector<model::TaskId> stack = order, others;
+    while (!stack.empty()) {
+      model::TaskId at = stack.back();
+      stack.pop_back();
+      for (model::TaskId next : step(at).next) {
+        if (node_index[next.index] != UINT32_MAX) continue;
+        node_index[next.index] = 0;  // seen; numbered below
+        others.push_back(next);
+        stack.push_back(next);
+      }
+    }
+    std::sort(others.begin(), others.end(), [](model::TaskId a, model::TaskId b) { return a.index < b.index; });
+    for (model::TaskId id : others) {
+      node_index[id.index] = static_cast<uint32_t>(members.size());
+      members.push_back(id);
+    }
   }
 
-  std::unordered_map<std::string, std::vector<uint32_t>> writers = legacy_writers(model);
   std::vector<bool> job_used(model.legacies.size(), false);
   plan::ImpactGraph graph;
   for (model::TaskId id : members) {
     const model::Node& node = model.node(id);
+    const Step& reach = step(id);
     plan::ImpactNode& out = graph.nodes.emplace_back();
     out.name = node.workflow == context.workflow_id ? node.name
                                                     : model.workflow(node.workflow).name + "." + node.name;
     // A source's table is not ours to make stale.
     if (node.kind != model::NodeKind::Source && !node.table.empty()) {
       out.table = impact_table(context, id);
-      // A mirror table is not the published one, and no legacy consumer
-      // reads it: the legacy job still writes theirs.
-      const bool mirror = node.workflow == context.workflow_id
-                              ? context.mirror
-                              : model.workflow(node.workflow).stage == model::Stage::Mirror;
-      if (!mirror) {
-        out.published = node.publish;
-        // Legacy jobs are matched on the production table.
-        if (auto it = writers.find(node_table_key(model, id)); it != writers.end()) out.legacy = it->second;
-        for (uint32_t job : out.legacy) job_used[job] = true;
-      }
+      if (!writes_mirror(id)) out.published = node.publish;
     }
-    for (model::TaskId next : context.dependents[id.index]) {
+    out.legacy = reach.legacy;
+    for (uint32_t job : out.legacy) job_used[job] = true;
+    for (model::TaskId next : reach.next) {
       if (node_index[next.index] != UINT32_MAX) out.dependents.push_back(node_index[next.index]);
     }
     std::sort(out.dependents.begin(), out.dependents.end());
     out.dependents.erase(std::unique(out.dependents.begin(), out.dependents.end()), out.dependents.end());
   }
 
-  // Only the jobs some node writes for are kept; renumbering in declaration
+  // Only the jobs some node reaches are kept; renumbering in declaration
   // order keeps every node's list ascending.
   std::vector<uint32_t> job_index(model.legacies.size(), UINT32_MAX);
   for (uint32_t job = 0; job < model.legacies.size(); ++job) {

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/model/model.h"
@@ -39,5 +40,45 @@ std::string legacy_table_key(const model::Model& model, std::string_view table);
 /// one of `keys` (model::table_key form).
 bool mentions_any(const model::Model& model, const std::vector<std::string>& tables,
                   const std::vector<std::string>& keys);
+
+/// The project's tables as legacy jobs and sources read and write them,
+/// keyed as model::table_key: the half of the impact rule that goes through
+/// tables rather than dependency edges.
+class TableReaders {
+ public:
+  explicit TableReaders(const model::Model& model);
+
+  /// Widens `tables` (keys) in place through legacy jobs: an enabled job
+  /// that reads one of them makes the tables it writes stale too, and so on.
+  /// Sets legacies[j] (one entry per legacy job) for every job that reads
+  /// or writes one of them: its consumers are affected.
+  void widen(std::vector<std::string>& tables, std::vector<bool>& legacies) const;
+  /// The sources reading the table `key`, in node order.
+  [[nodiscard]] const std::vector<model::TaskId>& sources_reading(const std::string& key) const;
+
+ private:
+  std::vector<std::vector<std::string>> reads_, writes_;  // by legacy job: keys
+  std::vector<bool> enabled_;                             // by legacy job
+  std::unordered_map<std::string, std::vector<model::TaskId>> sources_;
+};
+
+/// What a set of failures or a subject reaches: nodes (by index), table
+/// keys in order of first appearance, legacy jobs (by index).
+struct Downstream {
+  std::vector<bool> nodes;
+  std::vector<std::string> tables;
+  std::vector<bool> legacies;
+};
+
+/// The one rule of "what does this make stale", for `flowc impact` and a
+/// plan's impact graph: the dependency graph's downstream of `starts`
+/// (each task's table with it), widened through tables: a source reading a
+/// downstream table is downstream (with everything after it), and so is an
+/// enabled legacy job reading one, whose own outputs then are downstream
+/// tables (TableReaders::widen). A legacy job reading or writing a
+/// downstream table is reached (its consumers read that table). `tables`:
+/// the starts' own table keys, stale from the start.
+Downstream downstream_of(const model::Model& model, const Dependents& dependents, const TableReaders& readers,
+                         std::span<const model::TaskId> starts, const std::vector<std::string>& tables);
 
 }  // namespace flowc::lower

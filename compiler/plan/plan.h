@@ -249,10 +249,14 @@ struct ImpactNode {
   std::string name;        // the task's name; "workflow.task" for another workflow's
   std::string table;       // dotted physical output; "" for none (sources, commands without `writes`)
   bool published = false;  // `publish = true` (only with a table)
-  /// The legacy jobs writing this node's production table: indexes into
-  /// ImpactGraph::legacy_job_consumers, ascending.
+  /// The legacy jobs reading or writing this node's production table, or a
+  /// table that an enabled legacy job reading it writes (and so on):
+  /// indexes into ImpactGraph::legacy_job_consumers, ascending.
   std::vector<uint32_t> legacy;
-  /// The nodes depending on this one directly, ascending.
+  /// The nodes this one makes stale directly, ascending: those depending on
+  /// it, and the dependents of every source reading its production table or
+  /// a table a legacy job makes of it (lower::downstream_of's rule, which
+  /// `flowc impact` follows too).
   std::vector<uint32_t> dependents;
   friend bool operator==(const ImpactNode&, const ImpactNode&) = default;
 };
@@ -265,8 +269,8 @@ struct ImpactGraph {
   /// workflows reachable from this plan's, in declaration order. So nodes in
   /// ascending order are this workflow's in run order, then the others'.
   std::vector<ImpactNode> nodes;
-  /// The consumers of each legacy job writing some node's production table,
-  /// one list a job, in declaration order.
+  /// The consumers of each legacy job some node reaches, one list a job, in
+  /// declaration order.
   std::vector<std::vector<std::string>> legacy_job_consumers;
   friend bool operator==(const ImpactGraph&, const ImpactGraph&) = default;
 };
@@ -318,8 +322,8 @@ std::vector<uint32_t> downstream_of(const Plan& plan, uint32_t task);
 /// What a failure of tasks[task] makes stale, from plan.impact_graph: the
 /// tasks reachable from it (this workflow's in run order, then other
 /// workflows' in declaration order); its own output and theirs, each once;
-/// the published ones among them; the consumers of the legacy jobs writing
-/// any of those tables, in declaration order, each once. Empty when the plan
+/// the published ones among them; the consumers of the legacy jobs those
+/// nodes reach (ImpactNode::legacy), in declaration order, each once. Empty when the plan
 /// has no node for `task`. O(nodes + edges); never throws.
 Impact impact_of(const Plan& plan, uint32_t task);
 

@@ -47,11 +47,6 @@ void print_statement(std::ostream& out, const std::string& sql, const std::vecto
   }
 }
 
-std::string time_of_day(int64_t seconds) {
-  if (seconds % 60 == 0) return fmt::format("{:02}:{:02}", seconds / 3600, seconds / 60 % 60);
-  return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
-}
-
 std::string retry_text(const RetryPolicy& r) {
   if (r.retries == 0) return "no retries";
   std::string backoff = r.exponential
@@ -115,7 +110,7 @@ void print_header(const Plan& p, std::ostream& out) {
   row("owner", p.owner);
   if (!p.schedule.empty()) row("schedule", fmt::format("cron \"{}\" in {}", p.schedule, p.time_zone));
   if (p.deadline_seconds) {
-    row("deadline", fmt::format("{} {}", time_of_day(*p.deadline_seconds), p.time_zone));
+    row("deadline", fmt::format("{} {}", time_of_day_text(*p.deadline_seconds), p.time_zone));
   }
   row("concurrency", std::to_string(p.concurrency));
   if (p.replaces) {

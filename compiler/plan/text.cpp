@@ -1,5 +1,7 @@
 #include "compiler/plan/text.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <string>
 #include <utility>
@@ -70,6 +72,11 @@ std::string duration_text(int64_t seconds) {
     }
   }
   return out.empty() ? "0s" : out;
+}
+
+std::string time_of_day_text(int64_t seconds) {
+  if (seconds % 60 == 0) return fmt::format("{:02}:{:02}", seconds / 3600, seconds / 60 % 60);
+  return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
 }
 
 }  // namespace flowc::plan

@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -27,10 +29,22 @@ using json = nlohmann::ordered_json;
 
 /// One try of a channel: ok, or an error and whether another try may help.
 struct Try {
+  Try() = default;
+  Try(bool ok, bool retryable, std::string error, std::string not_retried = "")
+      : ok(ok), retryable(retryable), error(std::move(error)), not_retried(std::move(not_retried)) {}
   bool ok = false;
   bool retryable = true;
   std::string error;
+  /// Why it is not retried, when the error alone does not say (recorded as
+  /// `(1 try, not retried: <why>)`).
+  std::string not_retried;
 };
+
+/// Whether a file error stays as it is however often it is tried.
+bool hopeless(int error) {
+  return error == EISDIR || error == ENOTDIR || error == EACCES || error == EPERM || error == EROFS ||
+         error == ENAMETOOLONG || error == ELOOP || error == EEXIST;
+}
 
 std::string env_value(const std::string& name) {
   const char* value = name.empty() ? nullptr : std::getenv(name.c_str());
@@ -86,6 +100,9 @@ Try post_webhook(const plan::Channel& channel, const std::string& body, const De
   curl_easy_cleanup(curl);
 
   // curl_easy_strerror, never the error buffer: the buffer names the url.
+  if (code == CURLE_URL_MALFORMAT) return {false, false, curl_easy_strerror(code), "the url is malformed"};
+  if (code == CURLE_UNSUPPORTED_PROTOCOL)
+    return {false, false, curl_easy_strerror(code), "only http and https urls are sent"};
   if (code != CURLE_OK) return {false, true, curl_easy_strerror(code)};
   if (status >= 200 && status < 300) return {true, false, ""};
   bool retryable = status >= 500 || status == 429 || status == 408;
@@ -111,6 +128,11 @@ Try run_command(const plan::Channel& channel, const json& payload, const Deliver
   process.env.push_back("FLOW_ALERT_SEVERITY=" + text("severity"));
   for (const std::string& name : channel.env_secrets)
     if (const char* value = std::getenv(name.c_str())) process.env.push_back(name + "=" + value);
+  // What it starts inherits this mark, which finds it again after a
+  // `setsid` took it out of the process group (kill_orphaned_groups below).
+  static std::atomic<uint64_t> deliveries{0};
+  const std::string mark = fmt::format("FLOW_ALERT_DELIVERY={}-{}", ::getpid(), ++deliveries);
+  process.env.push_back(mark);
   process.cwd = options.base_dir;
   process.stdin_data = dump(payload) + "\n";
   process.timeout = options.command_timeout;
@@ -120,6 +142,9 @@ Try run_command(const plan::Channel& channel, const json& payload, const Deliver
   process.kill_group_on_exit = true;
 
   ProcessResult result = run_process(process);
+  // Its group is gone by now (kill_group_on_exit, or the timeout); what
+  // left the group but still holds the mark, with its own group, goes too.
+  if (result.started) kill_orphaned_groups({mark});
   if (!result.started) return {false, false, "cannot start: " + result.error};
   if (result.timed_out) return {false, true, fmt::format("timed out after {} ms", options.command_timeout.count())};
   if (result.signal != 0) return {false, true, fmt::format("killed by signal {}", result.signal)};
@@ -137,10 +162,19 @@ Try append_jsonl(const plan::Channel& channel, const json& payload, const Delive
   fs::path path = resolve(channel.args[0], options);
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  if (ec) return {false, true, fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message())};
+  if (ec) {
+    const bool again = !hopeless(ec.value());
+    return {false, again, fmt::format("cannot create {}: {}", path.parent_path().string(), ec.message()),
+            again ? "" : "another try cannot help"};
+  }
   // One write(2) with O_APPEND: lines from concurrent writers never interleave.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return {false, true, fmt::format("cannot open {}: {}", path.string(), std::strerror(errno))};
+  if (fd < 0) {
+    const int open_errno = errno;
+    const bool again = !hopeless(open_errno);
+    return {false, again, fmt::format("cannot open {}: {}", path.string(), std::strerror(open_errno)),
+            again ? "" : "another try cannot help"};
+  }
   std::string line = dump(payload) + "\n";
   ssize_t written = ::write(fd, line.data(), line.size());
   int write_errno = errno;
@@ -204,9 +238,11 @@ Delivery deliver(const plan::Channel& channel, const json& payload, const Delive
     }
     delivery.ok = last.ok;
     if (!last.ok) {
-      delivery.error = without_secrets(fmt::format("{}: {} ({} {})", describe(channel), last.error,
-                                                   delivery.tries, delivery.tries == 1 ? "try" : "tries"),
-                                       secrets_of(channel));
+      delivery.error = without_secrets(
+          fmt::format("{}: {} ({} {}{})", describe(channel), last.error, delivery.tries,
+                      delivery.tries == 1 ? "try" : "tries",
+                      last.not_retried.empty() ? "" : ", not retried: " + last.not_retried),
+          secrets_of(channel));
     }
   } catch (const std::exception& e) {
     delivery.ok = false;

@@ -12,6 +12,8 @@
 #include <memory>
 #include <thread>
 
+#include "compiler/plan/text.h"
+#include "runtime/exec/alert_queue.h"
 #include "runtime/exec/announcements.h"
 #include "runtime/exec/deadline.h"
 #include "runtime/exec/drive.h"
@@ -121,9 +123,9 @@ class Lateness {
     incident.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - shared_.started);
     const plan::Plan& plan = shared_.plan;
     std::string zone = plan.time_zone.empty() ? "UTC" : plan.time_zone;
-    int64_t at = plan.deadline_seconds.value_or(0);
-    incident.message = fmt::format("run {} of {} for {} is late: not finished by its deadline {:02}:{:02} {} ({})",
-                                   shared_.run_id, plan.workflow, plan.ds, at / 3600, (at / 60) % 60, zone,
+    incident.message = fmt::format("run {} of {} for {} is late: not finished by its deadline {} {} ({})",
+                                   shared_.run_id, plan.workflow, plan.ds,
+                                   plan::time_of_day_text(plan.deadline_seconds.value_or(0)), zone,
                                    format_instant(*deadline_));
     deadline_.reset();
     if (won) shared_.raise(incident);
@@ -250,7 +252,11 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   const plan::Plan& plan = *request.plan;
   const std::string schema = store.schema();
   const int64_t run_id = options.run_id;
-  auto run = std::make_shared<RunShared>(request, run_id, Clock::now());
+  // The run's alerts are delivered beside it: a channel that hangs delays
+  // neither a task nor the run's end (its finish, status, lateness).
+  std::optional<AlertQueue> alerts;
+  if (request.alerts) alerts.emplace(*request.alerts);
+  auto run = std::make_shared<RunShared>(request, run_id, Clock::now(), alerts ? &*alerts : nullptr);
   RunShared& shared = *run;
   OneRun directory(run);
   ExecutorPool pool(pool_settings(request, schema, run_id), directory);
@@ -342,7 +348,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   // Mirror parity (mirror_parity.h): judged once every task succeeded; a mismatch fails the run.
   std::optional<MirrorParity> parity;
   if (succeeded && plan.stage == plan::Stage::Mirror) {
-    parity = check_mirror_parity(request, store, run_id, shared.started);
+    parity = check_mirror_parity(shared, store);
     succeeded = parity->ok;
   }
   RunStatus status = succeeded ? RunStatus::Succeeded : RunStatus::Failed;
@@ -354,6 +360,10 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
 
   result.summary = summarize(shared, rows, status);
   result.summary.first_started = options.first_started;
+  // The run has ended; its alerts may still be on their way. The process
+  // waits for them (each channel's tries are bounded), so none is lost and
+  // the summary counts them all.
+  if (alerts) alerts->drain();
   if (parity) {
     result.summary.parity_ok = parity->ok;
     result.summary.parity_text = parity->text;

@@ -6,9 +6,11 @@
 
 namespace flowc::runtime::exec {
 
-MirrorParity check_mirror_parity(const RunRequest& request, state::StateStore& store, int64_t run_id,
-                                 Clock::time_point run_started) {
-  const plan::Plan& plan = *request.plan;
+MirrorParity check_mirror_parity(RunShared& run, state::StateStore& store) {
+  const RunRequest& request = run.request;
+  const plan::Plan& plan = run.plan;
+  const int64_t run_id = run.run_id;
+  const Clock::time_point run_started = run.started;
   parity::ParityReport report = parity::compare_with_legacy(request.target_dsn, plan);
   MirrorParity out;
   out.ok = report.ok;
@@ -21,14 +23,14 @@ MirrorParity check_mirror_parity(const RunRequest& request, state::StateStore& s
     out.text += "the parity report could not be stored: " + stored.error + "\n";
     out.mismatch = out.mismatch.empty() ? "the parity report could not be stored: " + stored.error : out.mismatch;
   }
-  if (!report.ok && request.alerts) {
+  if (!report.ok) {
     Incident incident;
     incident.kind = Incident::Kind::Parity;
     incident.run_id = run_id;
     incident.started = run_started;
     incident.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - run_started);
     incident.message = fmt::format("mirror parity failed: {}", report.mismatch_summary());
-    request.alerts->raise(plan, incident);
+    run.raise(incident);
   }
   return out;
 }

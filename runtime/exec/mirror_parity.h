@@ -7,6 +7,7 @@
 #include <string>
 
 #include "runtime/exec/exec.h"
+#include "runtime/exec/run_shared.h"
 #include "runtime/state/store.h"
 
 namespace flowc::runtime::exec {
@@ -20,10 +21,9 @@ struct MirrorParity {
 
 /// Compares the run's outputs with the legacy tables on the target
 /// (runtime/parity), stores the report in runs.parity, and on a mismatch
-/// raises one Incident of kind Parity. Call it once every task instance
-/// succeeded, before the run's status is recorded; a mismatch (or a report
-/// that could not be stored) fails the run. Never throws.
-MirrorParity check_mirror_parity(const RunRequest& request, state::StateStore& store, int64_t run_id,
-                                 Clock::time_point run_started);
+/// raises one Incident of kind Parity through `run`. Call it once every
+/// task instance succeeded, before the run's status is recorded; a mismatch
+/// (or a report that could not be stored) fails the run. Never throws.
+MirrorParity check_mirror_parity(RunShared& run, state::StateStore& store);
 
 }  // namespace flowc::runtime::exec

@@ -4,7 +4,7 @@
 
 namespace flowc::runtime::exec {
 
-RunShared::RunShared(const RunRequest& request, int64_t run_id, Clock::time_point started)
+RunShared::RunShared(const RunRequest& request, int64_t run_id, Clock::time_point started, AlertSink* alerts)
     : request(request),
       plan(*request.plan),
       run_id(run_id),
@@ -12,6 +12,7 @@ RunShared::RunShared(const RunRequest& request, int64_t run_id, Clock::time_poin
       state_in_target(request.state_is_target ||
                       (!request.target_dsn.empty() && request.target_dsn == request.state_dsn)),
       dependents(plan::direct_dependents(*request.plan)),
+      alerts_(alerts ? alerts : request.alerts),
       announced_(plan.tasks.size()) {}
 
 namespace {
@@ -61,7 +62,7 @@ void RunShared::emit(uint32_t task, TaskState state, uint32_t attempt, const std
 
 void RunShared::raise(const Incident& incident) {
   if (incident.kind == Incident::Kind::Warning) ++warnings;
-  if (request.alerts) request.alerts->raise(plan, incident);
+  if (alerts_) alerts_->raise(plan, incident);
 }
 
 }  // namespace flowc::runtime::exec

@@ -18,7 +18,8 @@ namespace flowc::runtime::exec {
 
 class RunShared {
  public:
-  RunShared(const RunRequest& request, int64_t run_id, Clock::time_point started);
+  /// `alerts`: where raise() sends incidents; null = request.alerts.
+  RunShared(const RunRequest& request, int64_t run_id, Clock::time_point started, AlertSink* alerts = nullptr);
 
   const RunRequest& request;
   const plan::Plan& plan;
@@ -46,10 +47,12 @@ class RunShared {
   /// attempt (ready after running), is dropped.
   void emit(uint32_t task, TaskState state, uint32_t attempt, const std::string& message,
             const std::string& log_path);
+  /// Hands the incident to the run's alert sink (counting warnings).
   void raise(const Incident& incident);
   std::atomic<uint32_t> warnings{0};
 
  private:
+  AlertSink* alerts_;
   std::atomic<size_t> settled_{0};
   struct Announced {
     uint8_t step = 0;      // progress() of the last state told; 0 = none yet

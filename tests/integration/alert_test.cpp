@@ -539,6 +539,54 @@ TEST_CASE("a command channel that fails is recorded with its exit and last line"
   CHECK(f.sink->counts().failed == 1);
 }
 
+TEST_CASE("errors no retry can fix are tried once and the failure says why") {
+  Fixture f;
+  ::setenv("FLOWC_ALERT_TEST_FTP_HOOK", "ftp://127.0.0.1/x", 1);
+  ::setenv("FLOWC_ALERT_TEST_FILE_HOOK", "file:///etc/hostname", 1);
+  plan::Channel ftp;
+  ftp.kind = plan::Channel::Kind::Webhook;
+  ftp.secret_env = "FLOWC_ALERT_TEST_FTP_HOOK";
+  plan::Channel file = ftp;
+  file.secret_env = "FLOWC_ALERT_TEST_FILE_HOOK";
+  plan::Plan p = make_plan({ftp, file, webhook("http://[zz/hook"), channel(plan::Channel::Kind::Jsonl, {f.dir})});
+  f.sink->raise(p, failure(f.db.run_id));
+  CHECK(f.db.query("select tries, error from flow.alerts order by id") ==
+        "1|webhook env(FLOWC_ALERT_TEST_FTP_HOOK): Unsupported protocol (1 try, not retried: only http and https "
+        "urls are sent)\n"
+        "1|webhook env(FLOWC_ALERT_TEST_FILE_HOOK): Unsupported protocol (1 try, not retried: only http and https "
+        "urls are sent)\n"
+        "1|webhook http://[zz/hook: URL using bad/illegal format or missing URL (1 try, not retried: the url is "
+        "malformed)\n"
+        "1|jsonl " + f.dir + ": cannot open " + f.dir + ": Is a directory (1 try, not retried: another try cannot "
+        "help)\n");
+}
+
+TEST_CASE("what a command channel leaves running is killed, even in a session of its own") {
+  Fixture f;
+  // `setsid` takes the sleep out of the command's process group; the pause
+  // lets it get there before the command exits.
+  plan::Plan p = make_plan({channel(plan::Channel::Kind::Command,
+                                    {"sh", "-c", "setsid sleep 7781 >/dev/null 2>&1 </dev/null & sleep 0.3; exit 0"})});
+  f.sink->raise(p, failure(f.db.run_id));
+  CHECK(f.db.query("select status from flow.alerts") == "delivered\n");
+  auto sleeping = [] {
+    int found = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      std::string stat = read_file(entry.path().string() + "/stat");
+      if (stat.empty() || stat.find(") Z ") != std::string::npos) continue;  // gone, or a zombie
+      std::string cmdline = read_file(entry.path().string() + "/cmdline");
+      if (cmdline == std::string("sleep\0" "7781\0", 11)) ++found;
+    }
+    return found;
+  };
+  int left = sleeping();
+  for (int i = 0; i < 20 && left > 0; ++i) {
+    std::this_thread::sleep_for(50ms);
+    left = sleeping();
+  }
+  CHECK(left == 0);
+}
+
 TEST_CASE("severity below the route's min_severity is recorded but not sent and no route sends nothing") {
   Fixture f;
   TestServer server;

@@ -3,12 +3,15 @@
 // fields, and `--run` against a state database seeded by SQL.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
 #include "cli/impact_report.h"
+#include "compiler/lower/lower.h"
+#include "compiler/plan/plan.h"
 #include "compiler/project/project.h"
 #include "runtime/process/process.h"
 #include "runtime/state/migrate.h"
@@ -164,6 +167,92 @@ TEST_CASE(
   CHECK(r.tasks.empty());
   REQUIRE(r.legacies.size() == 2);  // cube_job writes it, board_job reads it
   CHECK(r.legacies[1].name == "board_job");
+}
+
+namespace {
+
+// A legacy job reading a table downstream of the failing task, inside one
+// workflow (the audit's case): its consumers are stale as well.
+const char* kReader = R"(
+project reader { default_target = wh }
+target wh {
+  dsn    = env("WH_DSN")
+  schema = "analytics"
+}
+legacy reader_job {
+  owner     = "finance"
+  reads     = ["analytics.mid_t"]
+  consumers = ["CFO report"]
+}
+workflow w {
+  owner = "team-w"
+  task base {
+    writes = "base_t"
+    sql    = "select 1 as x"
+  }
+  task mid {
+    writes = "mid_t"
+    sql    = "select * from ${base}"
+  }
+  task top {
+    writes = "top_t"
+    sql    = "select * from ${mid}"
+  }
+}
+)";
+
+/// For every task of every workflow: the impact its plan carries (what an
+/// alert says) and what `flowc impact` reports name the same tasks and the
+/// same legacy consumers, in the same order. Returns the plan's impact of
+/// `workflow.task`, for the caller's own checks.
+flowc::plan::Impact check_plan_agrees(const flowc::project::Compilation& c, const std::string& workflow,
+                                      const std::string& task) {
+  flowc::plan::Impact asked;
+  for (uint32_t w = 0; w < c.model.workflows.size(); ++w) {
+    flowc::lower::LowerOptions options;
+    options.ds = "2026-11-24";
+    flowc::plan::Plan plan = flowc::lower::lower(c.model, flowc::model::WorkflowId{w}, options, c.sources);
+    for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
+      if (plan.tasks[i].kind == flowc::plan::TaskKind::Source) continue;
+      const std::string name = plan.workflow + "." + plan.tasks[i].name;
+      std::string error;
+      std::optional<flowc::cli::ImpactSubject> subject = flowc::cli::resolve_impact_subject(c.model, name, error);
+      REQUIRE_MESSAGE(subject, error);
+      flowc::cli::ImpactReport report = flowc::cli::compute_impact(c.model, *subject, std::nullopt);
+      flowc::plan::Impact impact = flowc::plan::impact_of(plan, i);
+      std::vector<std::string> plan_tasks, report_tasks, consumers;
+      for (const std::string& t : impact.tasks)
+        plan_tasks.push_back(t.find('.') == std::string::npos ? plan.workflow + "." + t : t);
+      for (const auto& t : report.tasks) report_tasks.push_back(t.name);
+      for (const auto& x : report.consumers) consumers.push_back(x.name);
+      std::sort(plan_tasks.begin(), plan_tasks.end());
+      std::sort(report_tasks.begin(), report_tasks.end());
+      INFO(name);
+      CHECK(plan_tasks == report_tasks);
+      CHECK(impact.legacy_consumers == consumers);
+      if (plan.workflow == workflow && plan.tasks[i].name == task) asked = impact;
+    }
+  }
+  return asked;
+}
+
+}  // namespace
+
+TEST_CASE("impact in the plan (an alert's) and flowc impact follow one rule: through sources and legacy readers") {
+  auto reader = flowc::project::compile_sources({{"reader.flow", kReader}}, flowc::project::default_stdlib_dir());
+  REQUIRE(reader->diagnostics.error_count() == 0);
+  flowc::plan::Impact base = check_plan_agrees(*reader, "w", "base");
+  CHECK(base.tasks == std::vector<std::string>{"mid", "top"});
+  CHECK(base.legacy_consumers == std::vector<std::string>{"CFO report"});
+  CHECK(check_plan_agrees(*reader, "w", "top").legacy_consumers.empty());
+
+  // Across workflows through a source reading the table, and through an
+  // enabled legacy job's output; not through a disabled one's.
+  auto graph = compile_graph();
+  flowc::plan::Impact a = check_plan_agrees(*graph, "one", "a");
+  CHECK(a.tasks == std::vector<std::string>{"two.b"});
+  CHECK(a.tables == std::vector<std::string>{"out.a", "analytics.b"});
+  CHECK(a.legacy_consumers == std::vector<std::string>{"Cube", "Board deck", "Old report"});
 }
 
 // clang-format off

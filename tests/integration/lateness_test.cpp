@@ -4,6 +4,9 @@
 // backfill never does. run_deadline() itself is checked on hand-made plans.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
+#include <chrono>
 #include <fstream>
 
 #include "compiler/plan/plan.h"
@@ -158,4 +161,79 @@ TEST_CASE("lateness: of two processes marking the same run late, exactly one win
   CHECK(won_first);
   CHECK_FALSE(won_second);
   CHECK_FALSE(won_again);
+}
+
+TEST_CASE("lateness: a hanging alert channel does not hold up the run's end: finished before its deadline, not late") {
+  // The deadline a few seconds from now, to the second: today at that time
+  // of day (UTC) is the deadline of the run for yesterday.
+  using namespace std::chrono;
+  const auto deadline = ceil<seconds>(system_clock::now()) + seconds(4);
+  const auto day = floor<days>(deadline);
+  const int64_t at = duration_cast<seconds>(deadline - day).count();
+  const std::string ds = utc(day - days(1)).substr(0, 10);
+  const std::string time = fmt::format("{:02}:{:02}:{:02}", at / 3600, at / 60 % 60, at % 60);
+  std::string flow = R"FLOW(route pager {
+  notify = [command(["sh", "-c", "cat >/dev/null; sleep 8"])]
+}
+
+route late {
+  notify = [jsonl("alerts/late.jsonl")]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  deadline   = TIME
+  on_failure = alert(pager)
+  on_late    = alert(late)
+
+  task t {
+    run = command(["sh", "-c", "exit 3"])
+  }
+}
+)FLOW";
+  flow.replace(flow.find("TIME"), 4, time);
+  std::string dsn = fresh_database("late_hang");
+  std::string project = write_project("late_hang", {{"w.flow", flow}});
+  auto run = run_flowc(project, {"run", ".", "--ds", ds, "--dsn", dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 1);
+  CHECK(query_one(dsn, "select to_char(deadline at time zone 'UTC', 'HH24:MI:SS') from flow.runs") == time);
+  // Recorded when the task failed, well before the deadline, though the
+  // process waited for the channel (8 s) before it exited.
+  CHECK(query_one(dsn, "select status from flow.runs") == "failed");
+  CHECK(query_one(dsn, "select finished_at < deadline from flow.runs") == "t");
+  CHECK(query_one(dsn, "select late_alerted from flow.runs") == "f");
+  CHECK(lines_in(project + "/alerts/late.jsonl") == 0);
+  CHECK(query_one(dsn, "select now() > deadline from flow.runs") == "t");
+  // The failure's alert was still delivered, before flowc exited.
+  CHECK(query_one(dsn, "select string_agg(kind || ' ' || status, ',') from flow.alerts") == "failure delivered");
+}
+
+TEST_CASE("lateness: a deadline with seconds is shown with them") {
+  std::string flow = R"FLOW(route late {
+  notify = [jsonl("alerts/late.jsonl")]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  deadline   = 10:44:35
+  on_failure = alert(late)
+  on_late    = alert(late)
+
+  task t {
+    run = command(["true"])
+  }
+}
+)FLOW";
+  std::string dsn = fresh_database("late_seconds");
+  std::string project = write_project("late_seconds", {{"w.flow", flow}});
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-01", "--dsn", dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  std::ifstream in(project + "/alerts/late.jsonl");
+  std::string line;
+  std::getline(in, line);
+  CHECK(contains(line, "not finished by its deadline 10:44:35 UTC (2026-11-02T10:44:35Z)"));
 }
