@@ -201,7 +201,16 @@ TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
     file = sources.add(resolved, std::move(*text));
   }
   uint32_t bad = 0;
-  if (!is_valid_utf8(sources.buffer(*file).text(), bad)) {
+  std::string_view sql = sources.buffer(*file).text();
+  bool valid = is_valid_utf8(sql, bad);
+  // PostgreSQL cannot store or run text with a NUL in it, UTF-8 or not.
+  if (size_t nul = sql.find('\0'); nul != std::string_view::npos && (valid || nul < bad)) {
+    auto offset = static_cast<uint32_t>(nul);
+    sink(s).report(DiagKind::InvalidUtf8, SourceRange{*file, offset, offset + 1},
+                   "`" + path.text + "` contains a NUL byte: it looks like a binary file, not SQL text");
+    return error_term(at);
+  }
+  if (!valid) {
     sink(s).report(DiagKind::InvalidUtf8, SourceRange{*file, bad, bad + 1},
                    "`" + path.text + "` is not valid UTF-8 text");
     return error_term(at);

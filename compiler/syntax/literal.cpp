@@ -249,6 +249,12 @@ bool decode_escape(std::string_view e, std::string& out, std::string& error) {
       out += e;
       return false;
     }
+    if (cp == 0) {
+      // Strings end up in PostgreSQL (SQL, run records, alerts), which cannot store a NUL.
+      error = "invalid escape " + quoted(e) + ": a string cannot hold a NUL character";
+      out += e;
+      return false;
+    }
     append_utf8(out, cp);
     return true;
   }

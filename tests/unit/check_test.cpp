@@ -369,6 +369,27 @@ workflow w {
   CHECK(text(*c, d->range) == "\"sql/missing.sql\"");
 }
 
+TEST_CASE("a .sql file with a NUL byte is E0006 at the byte, as a .flow file is (PostgreSQL cannot take it)") {
+  auto c = compile(Files{{"a.flow", R"(
+workflow w {
+  owner = "x"
+  task t {
+    writes = "t"
+    sql = file("sql/t.sql")
+    publish = true
+  }
+}
+)"},
+                         {"sql/t.sql", std::string("select 1\n-- a\0b\n", 16)}});
+  CHECK(codes(*c) == std::vector<std::string>{"E0006"});
+  const Diagnostic* d = find(*c, "E0006");
+  REQUIRE(d);
+  CHECK(c->sources.buffer(d->range.file).path() == "sql/t.sql");
+  CHECK(d->range.begin == 13);
+  CHECK(d->range.end == 14);
+  CHECK(d->message == "`sql/t.sql` contains a NUL byte: it looks like a binary file, not SQL text");
+}
+
 TEST_CASE("a recursive fn is an error, reported once") {
   auto c = compile(R"(
 fn a(x: column) -> expectation = b(x)

@@ -202,6 +202,11 @@ TEST_CASE("string errors: unterminated (E0003), bad escapes (E0004), bad interpo
   CHECK(doubled.title == "write `\\\\q`");
   CHECK(esc->diagnostics.diagnostics()[1].fixits.empty());
   CHECK(esc->diagnostics.diagnostics()[2].fixits.empty());
+  auto nul = parse_text("workflow w {\n  a = \"x\\u{0}y \\u{000000}\"\n}\n");
+  CHECK(codes(*nul) == std::vector<std::string>{"E0004", "E0004"});
+  CHECK(nul->at(nul->diagnostics.diagnostics()[0].range) == "\\u{0}");
+  CHECK(nul->diagnostics.diagnostics()[0].message ==
+        "invalid escape `\\u{0}`: a string cannot hold a NUL character");
 
   auto empty = parse_text("workflow w {\n  a = \"x ${} y\"\n}\n");
   CHECK(only(*empty).code() == "E0008");
