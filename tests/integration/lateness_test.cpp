@@ -164,16 +164,18 @@ TEST_CASE("lateness: of two processes marking the same run late, exactly one win
 }
 
 TEST_CASE("lateness: a hanging alert channel does not hold up the run's end: finished before its deadline, not late") {
-  // The deadline a few seconds from now, to the second: today at that time
-  // of day (UTC) is the deadline of the run for yesterday.
+  std::string dsn = fresh_database("late_hang");
+  // The deadline a few seconds from now (room for flowc to start on a busy
+  // machine), to the second: today at that time of day (UTC) is the
+  // deadline of the run for yesterday. The channel hangs until it is past.
   using namespace std::chrono;
-  const auto deadline = ceil<seconds>(system_clock::now()) + seconds(4);
+  const auto deadline = ceil<seconds>(system_clock::now()) + seconds(10);
   const auto day = floor<days>(deadline);
   const int64_t at = duration_cast<seconds>(deadline - day).count();
   const std::string ds = utc(day - days(1)).substr(0, 10);
   const std::string time = fmt::format("{:02}:{:02}:{:02}", at / 3600, at / 60 % 60, at % 60);
   std::string flow = R"FLOW(route pager {
-  notify = [command(["sh", "-c", "cat >/dev/null; sleep 8"])]
+  notify = [command(["sh", "-c", "cat >/dev/null; while [ $(date +%s) -lt UNTIL ]; do sleep 0.2; done"])]
 }
 
 route late {
@@ -193,14 +195,15 @@ workflow w {
 }
 )FLOW";
   flow.replace(flow.find("TIME"), 4, time);
-  std::string dsn = fresh_database("late_hang");
+  const int64_t until = duration_cast<seconds>(deadline.time_since_epoch()).count() + 2;
+  flow.replace(flow.find("UNTIL"), 5, std::to_string(until));
   std::string project = write_project("late_hang", {{"w.flow", flow}});
   auto run = run_flowc(project, {"run", ".", "--ds", ds, "--dsn", dsn});
   INFO(run.output);
   CHECK(run.exit_code == 1);
   CHECK(query_one(dsn, "select to_char(deadline at time zone 'UTC', 'HH24:MI:SS') from flow.runs") == time);
-  // Recorded when the task failed, well before the deadline, though the
-  // process waited for the channel (8 s) before it exited.
+  // Recorded when the task failed, before the deadline, though the process
+  // waited for the channel (until past the deadline) before it exited.
   CHECK(query_one(dsn, "select status from flow.runs") == "failed");
   CHECK(query_one(dsn, "select finished_at < deadline from flow.runs") == "t");
   CHECK(query_one(dsn, "select late_alerted from flow.runs") == "f");
