@@ -87,6 +87,8 @@ int run_backfill(const BackfillOptions& options) {
   };
   const plan::Plan& shape = first->plan;
   if (!may_execute(shape)) return kExitUsage;
+  // Once for every day, before any run is created.
+  if (!attempt_logs_writable(first->root)) return kExitUsage;
   RunOptions run_options;
   run_options.dsn = options.dsn;
   run_options.state_dsn = options.state_dsn;

@@ -86,6 +86,13 @@ void BackfillProgress::finished(size_t day, BackfillDay::State state, int64_t ru
   }
 }
 
+void BackfillProgress::notice(size_t day, const std::string& text) {
+  std::lock_guard lock(mutex_);
+  const std::string line = fmt::format("backfill {} {}: {}", workflow_, days_[day].ds, text);
+  if (terminal_) out_ << "\r\033[K" << line << '\n';  // above the bar, which is drawn again below it
+  show(line);
+}
+
 void BackfillProgress::stopping() {
   std::lock_guard lock(mutex_);
   const std::string line = fmt::format(

@@ -35,6 +35,9 @@ class BackfillProgress {
   void run_created(size_t day, int64_t run_id);
   /// `state` is Succeeded, Failed or Refused.
   void finished(size_t day, BackfillDay::State state, int64_t run_id, const std::string& reason);
+  /// A run's notice (RunObserver::on_notice), as a line naming the day
+  /// (above the bar on a terminal).
+  void notice(size_t day, const std::string& text);
   /// Says, at once, that an interrupt is stopping the backfill.
   void stopping();
   /// Ends the bar's line.
@@ -62,6 +65,7 @@ class BackfillDayObserver final : public runtime::RunObserver {
  public:
   BackfillDayObserver(BackfillProgress& progress, size_t day) : progress_(progress), day_(day) {}
   void on_run_started(int64_t run_id, const plan::Plan&) override { progress_.run_created(day_, run_id); }
+  void on_notice(const std::string& text) override { progress_.notice(day_, text); }
 
  private:
   BackfillProgress& progress_;

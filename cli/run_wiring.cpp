@@ -7,9 +7,26 @@
 #include <iostream>
 #include <string_view>
 
+#include "cli/load.h"
+#include "runtime/exec/log_dir.h"
 #include "runtime/view/view.h"
 
 namespace flowc::cli {
+
+namespace {
+
+/// The project directory, absolute, so that the log path stored with each
+/// attempt, shown by `flowc status` and sent in alerts, means the same file
+/// wherever it is read from (with the attempt's worker naming the machine).
+std::filesystem::path absolute_project(const std::string& root) {
+  std::error_code error;
+  std::filesystem::path project = std::filesystem::absolute(root, error).lexically_normal();
+  if (error) project = root;
+  if (project.has_relative_path() && project.filename().empty()) project = project.parent_path();
+  return project;
+}
+
+}  // namespace
 
 runtime::exec::RunRequest run_request(const plan::Plan& plan, const RunDatabases& databases, const std::string& root,
                                       std::string trigger) {
@@ -19,16 +36,20 @@ runtime::exec::RunRequest run_request(const plan::Plan& plan, const RunDatabases
   request.target_dsn = databases.target_dsn;
   request.state_is_target = databases.state_dsn == databases.target_dsn;
   request.trigger = std::move(trigger);
-  // Absolute, so that the log path stored with each attempt, shown by
-  // `flowc status` and sent in alerts, means the same file wherever it is
-  // read from (with the attempt's worker naming the machine).
-  std::error_code error;
-  std::filesystem::path project = std::filesystem::absolute(root, error).lexically_normal();
-  if (error) project = root;
-  if (project.has_relative_path() && project.filename().empty()) project = project.parent_path();
+  std::filesystem::path project = absolute_project(root);
   request.log_dir = (project / ".flow" / "logs").string();
   request.project_dir = project.string();
   return request;
+}
+
+std::string attempt_log_problem(const std::string& root) {
+  return runtime::exec::log_dir_problem((absolute_project(root) / ".flow" / "logs").string());
+}
+
+bool attempt_logs_writable(const std::string& root) {
+  std::string problem = attempt_log_problem(root);
+  if (!problem.empty()) print_error(problem);
+  return problem.empty();
 }
 
 runtime::alert::AlertSinkOptions alert_options(const plan::Plan& plan, const RunDatabases& databases,

@@ -19,6 +19,15 @@ namespace flowc::cli {
 runtime::exec::RunRequest run_request(const plan::Plan& plan, const RunDatabases& databases, const std::string& root,
                                       std::string trigger);
 
+/// Whether this process can write attempt logs in the project at `root`
+/// (`<root>/.flow/logs`, made if needed); when it cannot, says why on
+/// stderr (`flowc: the attempt log directory ... cannot be written: ...`):
+/// an environment error (exit 2), checked before any run is created.
+bool attempt_logs_writable(const std::string& root);
+
+/// The same check, returning why not ("" when they can be written).
+std::string attempt_log_problem(const std::string& root);
+
 /// The alert sink's options for a run of `plan` (command channels and
 /// relative jsonl paths resolve in the project directory).
 runtime::alert::AlertSinkOptions alert_options(const plan::Plan& plan, const RunDatabases& databases,

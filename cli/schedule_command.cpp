@@ -245,6 +245,17 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
     runs.report(what + ": not started: no database to run it in (see above); trying again", true);
     return Owed::TryAgain;
   }
+  // Checked before the run is created, as `flowc run` does: the directory
+  // may be put right before the next wake.
+  if (std::string problem = options.concurrency == 0u ? "" : attempt_log_problem(loaded->root);
+      !problem.empty()) {
+    if (options.once) {
+      print_error(what + ": not started: " + problem);
+      return Owed::Unreachable;
+    }
+    runs.report(what + ": not started: " + problem + "; trying again", true);
+    return Owed::TryAgain;
+  }
   const plan::Plan& plan = loaded->plan;
   workflow.state_dsn = databases->state_dsn;
   workflow.state_schema = plan.state_schema.empty() ? "flow" : plan.state_schema;

@@ -66,6 +66,11 @@ struct AttemptContext {
   std::string project_dir;           // command tasks run here
   /// The executor's own connection to the target (nullptr for command tasks).
   pqxx::connection* target = nullptr;
+  /// When `target` is null: makes (or reuses) the executor's connection to
+  /// the target, or returns nullptr with `error` set (one line, no secret).
+  /// The runner calls it once its log is open, so that a connection that
+  /// fails is in the attempt's log. Null when there is no target.
+  std::function<pqxx::connection*(std::string& error)> connect_target;
   /// Requested when the lease is lost (self-fencing) or the run is cancelled:
   /// the runner cancels its statement or kills its process group and returns.
   std::stop_token stop;
@@ -102,6 +107,10 @@ struct AttemptResult {
   /// The connection broke during COMMIT: the write may or may not have
   /// committed; the executor reconciles from the recorded state before retrying.
   bool outcome_unknown = false;
+  /// Why the attempt's log is missing or incomplete (it could not be
+  /// opened or written: a full disk), naming its path; "" when it was
+  /// written whole. The executor records it with the attempt and says so.
+  std::string log_error;
 };
 
 /// Performs attempts. Implementations are stateless between calls and

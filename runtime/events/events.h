@@ -92,6 +92,10 @@ class RunObserver {
   /// are being cancelled and recorded, which may take a while. Called once,
   /// on the thread that asked.
   virtual void on_run_stopping() {}
+  /// Something the operator must know that is not a task's state, one line
+  /// starting with the task's name: an attempt whose log could not be
+  /// written (`orders attempt 1: its log could not be written: cannot write ...`).
+  virtual void on_notice(const std::string& text) {}
   virtual void on_run_finished(const RunSummary& summary) {}
 };
 

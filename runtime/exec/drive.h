@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/exec/exec.h"
+#include "runtime/exec/run_shared.h"
 #include "runtime/state/store.h"
 
 namespace flowc::runtime::exec {
@@ -38,6 +39,16 @@ struct DriveOptions {
 /// instance is final, raises a Late incident once if the deadline passes,
 /// and records the run's final status. Never throws.
 RunResult drive_run(const RunRequest& request, state::StateStore& store, const DriveOptions& options);
+
+/// Why this process cannot write the run's attempt logs (log_dir.h's
+/// log_dir_problem), or "": checked before a run is created or taken up.
+/// "" when it runs no task (concurrency 0) or has no log directory.
+std::string log_dir_problem(const RunRequest& request);
+
+/// Sets `run.log_dir` to the run's own attempt log directory under
+/// `run.request.log_dir` (log_dir.h), made if needed, or `run.log_problem`
+/// to why there is none. Call it before any executor sees the run.
+void find_log_dir(RunShared& run, state::StateStore& store);
 
 /// Migrates the state schema, takes the run lock of the plan's (workflow,
 /// ds, env) and, once held, marks failed the runs of that key a process that

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <charconv>
 #include <csignal>
-#include <filesystem>
 #include <fmt/format.h>
 #include <memory>
 #include <thread>
@@ -19,6 +18,7 @@
 #include "runtime/exec/drive.h"
 #include "runtime/exec/exec.h"
 #include "runtime/exec/executor.h"
+#include "runtime/exec/log_dir.h"
 #include "runtime/exec/mirror_parity.h"
 #include "runtime/exec/run_shared.h"
 #include "runtime/state/store.h"
@@ -157,6 +157,29 @@ PoolSettings pool_settings(const RunRequest& request, const std::string& schema,
   return settings;
 }
 
+}  // namespace
+
+std::string log_dir_problem(const RunRequest& request) {
+  // A process that runs no task writes no log.
+  if (request.log_dir.empty() || request.concurrency == 0u) return "";
+  return log_dir_problem(request.log_dir);
+}
+
+void find_log_dir(RunShared& run, state::StateStore& store) {
+  std::string identity;
+  state::Status status = store.run_identity(run.run_id, identity);
+  if (!status || identity.empty()) {
+    run.log_problem = "reading the run's identity for its log directory: " +
+                      (status ? "the run is not in the state database" : status.error);
+    return;
+  }
+  RunLogDir dir = run_log_dir(run.request.log_dir, run.run_id, identity);
+  run.log_dir = dir.path;
+  run.log_problem = dir.error;
+}
+
+namespace {
+
 // The directory of a `flowc run` (or retry) pool: its one run.
 class OneRun final : public RunDirectory {
  public:
@@ -219,6 +242,10 @@ RunResult execute_run(const RunRequest& request) {
     return result;
   }
   const plan::Plan& plan = *request.plan;
+  if (std::string problem = log_dir_problem(request); !problem.empty()) {
+    result.message = problem;
+    return result;
+  }
   state::StateStore store(request.state_dsn, plan.state_schema.empty() ? "flow" : plan.state_schema);
   state::RunLock::Acquired lock;
   if (std::optional<RunResult> failed = take_run_lock(request, store, lock)) return *failed;
@@ -260,10 +287,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   RunShared& shared = *run;
   OneRun directory(run);
   ExecutorPool pool(pool_settings(request, schema, run_id), directory);
-  if (!request.log_dir.empty()) {
-    std::error_code ignored;  // the runner reports a log it cannot write
-    std::filesystem::create_directories(std::filesystem::path(request.log_dir) / std::to_string(run_id), ignored);
-  }
+  if (!request.log_dir.empty() && request.concurrency != 0u) find_log_dir(shared, store);
   if (request.observer) {
     request.observer->on_run_started(run_id, plan);
     for (const DriveOptions::Kept& kept : options.kept)

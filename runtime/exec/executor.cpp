@@ -1,3 +1,4 @@
+#include "runtime/exec/log_dir.h"
 #include "runtime/exec/executor.h"
 
 #include <fmt/format.h>
@@ -87,6 +88,10 @@ void Executor::run() {
 }
 
 void Executor::refuse(const state::Claim& claim, const std::string& why) {
+  // Nothing runs, so no log is written: the attempt records none (the path
+  // the claim computed may even be another run's).
+  if (!claim.exhausted && !claim.log_path.empty())
+    store_.set_log_path(claim.run_id, claim.task, claim.attempt, claim.token, "");
   AttemptResult failed;
   failed.error_class = ErrorClass::Permanent;
   failed.message = fmt::format("{} cannot run tasks of run {}: {}", worker_, claim.run_id, why);
@@ -166,30 +171,27 @@ std::optional<AttemptResult> Executor::check_external(const RunShared& run, cons
   return std::nullopt;
 }
 
-AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const plan::Task& task,
-                                std::stop_token stop, std::optional<state::FinishOutcome>& recorded_in_target) {
+AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const std::string& log_path,
+                                const plan::Task& task, std::stop_token stop,
+                                std::optional<state::FinishOutcome>& recorded_in_target) {
   AttemptContext context;
   context.plan = &run.plan;
   context.task = claim.task_index;
   context.attempt = claim.attempt;
   context.run_id = claim.run_id;
   context.worker = worker_;
-  context.log_path = claim.log_path;
+  context.log_path = log_path;
   context.target_dsn = run.request.target_dsn;
   context.project_dir = run.request.project_dir;
   context.stop = stop;
-  if (task.kind != plan::TaskKind::Command && !run.request.target_dsn.empty()) {
-    std::string error;
-    context.target = target_connection(run.request.target_dsn, error);
-    if (!context.target) {
-      AttemptResult failed;
-      failed.error_class = ErrorClass::Transient;
-      failed.sqlstate = "08006";
-      failed.message = error;
-      return failed;
-    }
-  }
-  if (run.state_in_target && context.target && task.kind == plan::TaskKind::Sql) {
+  const bool has_target = task.kind != plan::TaskKind::Command && !run.request.target_dsn.empty();
+  // The runner connects once the attempt's log is open, so a connection
+  // that fails is written in the log whose path is recorded.
+  if (has_target)
+    context.connect_target = [this, dsn = run.request.target_dsn](std::string& error) {
+      return target_connection(dsn, error);
+    };
+  if (run.state_in_target && has_target && task.kind == plan::TaskKind::Sql) {
     const std::string schema = store_.schema();
     context.record_success_in = [this, &run, &claim, &recorded_in_target, schema](pqxx::transaction_base& tx,
                                                                                   const AttemptResult& result) {
@@ -279,6 +281,23 @@ state::FinishOutcome Executor::record(const state::Finish& finish) {
   }
 }
 
+std::string Executor::log_path_for(const RunShared& run, const state::Claim& claim) {
+  if (claim.log_path.empty() && run.log_dir.empty()) return "";
+  std::string path = run.log_dir.empty() ? "" : attempt_log_path(run.log_dir, claim.task, claim.attempt);
+  // In the common case the claim's path is the run's directory already: no
+  // round trip. A failure here leaves the claim's path recorded; the
+  // attempt's own finish is fenced the same way.
+  if (path != claim.log_path) store_.set_log_path(claim.run_id, claim.task, claim.attempt, claim.token, path);
+  return path;
+}
+
+void Executor::report_log_problem(RunShared& run, const state::Claim& claim, const std::string& problem) {
+  const std::string text = "its log could not be written: " + problem;
+  state::Status noted = store_.note_log_problem(claim.run_id, claim.task, claim.attempt, claim.token, text);
+  run.notice(fmt::format("{} attempt {}: {}{}", claim.task, claim.attempt, text,
+                         noted ? "" : " (not recorded: " + noted.error + ")"));
+}
+
 bool Executor::restart(state::Claim& claim, bool free) {
   while (true) {
     state::ClaimOutcome started = store_.restart(claim, worker_, pool_.settings.log_dir, free);
@@ -317,8 +336,10 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
     }
   }
   const auto attempt_started = Clock::now();
+  const std::string log_path =
+      claim.exhausted || !lost_for_good.empty() ? claim.log_path : log_path_for(run, claim);
   if (claim.previous != TaskState::Waiting && lost_for_good.empty())
-    run.emit(claim.task_index, TaskState::Running, claim.attempt, "", claim.log_path);
+    run.emit(claim.task_index, TaskState::Running, claim.attempt, "", log_path);
 
   std::stop_token stop = pool_.hold_lease(claim.token);
   AttemptResult result;
@@ -334,7 +355,9 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   } else if (auto not_ready = check_external(run, task, wait, poll)) {
     result = *not_ready;
   } else {
-    result = attempt(run, claim, task, stop, recorded_in_target);
+    result = attempt(run, claim, log_path, task, stop, recorded_in_target);
+    // A run without a log directory (it could not be made) writes none.
+    if (result.log_error.empty() && log_path.empty()) result.log_error = run.log_problem;
   }
   pool_.release_lease(claim.token);
   const auto attempt_ended = Clock::now();
@@ -425,7 +448,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   incident.run_id = claim.run_id;
   incident.task = claim.task_index;
   incident.attempt = claim.attempt;
-  incident.log_path = claim.log_path;
+  incident.log_path = log_path;
   incident.started = attempt_started;
   incident.duration = std::chrono::duration_cast<milliseconds>(attempt_ended - attempt_started);
   if (result.outcome == AttemptResult::Outcome::NotReady) {
@@ -453,8 +476,9 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   // incident below may wait on its channels for longer than a lease.
   if (outcome.next) pool_.hold_lease(outcome.next->token);
 
+  if (!result.log_error.empty()) report_log_problem(run, claim, result.log_error);
   if (decision.state != TaskState::Waiting || claim.previous != TaskState::Waiting)
-    run.emit(claim.task_index, decision.state, claim.attempt, decision.message, claim.log_path);
+    run.emit(claim.task_index, decision.state, claim.attempt, decision.message, log_path);
   run.settled((decision.final_failure() || decision.state == TaskState::Succeeded ? 1 : 0) +
                   outcome.blocked.size());
   for (uint32_t blocked : outcome.blocked)

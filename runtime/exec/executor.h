@@ -40,8 +40,17 @@ class Executor {
   /// The task among `candidates` a finish took for this executor, when that
   /// statement's reply was lost.
   std::optional<state::Claim> handed_over(int64_t run_id, const std::vector<uint32_t>& candidates);
-  AttemptResult attempt(RunShared& run, const state::Claim& claim, const plan::Task& task, std::stop_token stop,
+  AttemptResult attempt(RunShared& run, const state::Claim& claim, const std::string& log_path,
+                        const plan::Task& task, std::stop_token stop,
                         std::optional<state::FinishOutcome>& recorded_in_target);
+  /// Where the attempt of `claim` writes its log: in the run's own log
+  /// directory (RunShared::log_dir), "" when it has none. The claim
+  /// recorded `<log_dir>/<run_id>/...`; a different path is recorded
+  /// instead (fenced on the claim's token).
+  std::string log_path_for(const RunShared& run, const state::Claim& claim);
+  /// After the finish of `claim`: `problem` (why its log is missing or
+  /// incomplete) is added to the attempt's record and told to the observer.
+  void report_log_problem(RunShared& run, const state::Claim& claim, const std::string& problem);
   std::optional<AttemptResult> check_external(const RunShared& run, const plan::Task& task, std::chrono::seconds& wait,
                                               std::chrono::seconds& poll);
   /// The finish recording `result` for `claim`; `dependents`: the task's

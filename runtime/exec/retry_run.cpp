@@ -36,6 +36,10 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   const plan::Plan& plan = *request.plan;
   const std::string schema = plan.state_schema.empty() ? "flow" : plan.state_schema;
   const int64_t run_id = selection.run_id;
+  if (std::string problem = log_dir_problem(request); !problem.empty()) {
+    result.message = problem;
+    return result;
+  }
   state::StateStore store(request.state_dsn, schema);
   // The run lock proves nobody drives the run (or another run of its key)
   // now; another run of its key still `running` with the lock free was left

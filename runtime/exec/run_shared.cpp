@@ -60,6 +60,10 @@ void RunShared::emit(uint32_t task, TaskState state, uint32_t attempt, const std
   request.observer->on_task(event);
 }
 
+void RunShared::notice(const std::string& text) {
+  if (request.observer) request.observer->on_notice(text);
+}
+
 void RunShared::raise(const Incident& incident) {
   if (incident.kind == Incident::Kind::Warning) ++warnings;
   if (alerts_) alerts_->raise(plan, incident);

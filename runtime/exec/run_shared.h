@@ -29,6 +29,12 @@ class RunShared {
   /// dependents[i]: the tasks that depend on task i directly (every finish
   /// names them; the full downstream is computed on a final failure only).
   const std::vector<std::vector<uint32_t>> dependents;
+  /// This run's attempt log directory on this machine (log_dir.h's
+  /// run_log_dir); set before any executor sees the run. "" when the request
+  /// has no log directory, or when it could not be made: then `log_problem`
+  /// says why, and each attempt is recorded without a log, saying so.
+  std::string log_dir;
+  std::string log_problem;
 
   // --- completion ------------------------------------------------------
   /// `count` task instances reached a final state (recorded by this process).
@@ -49,6 +55,8 @@ class RunShared {
             const std::string& log_path);
   /// Hands the incident to the run's alert sink (counting warnings).
   void raise(const Incident& incident);
+  /// Tells the observer `text` (RunObserver::on_notice).
+  void notice(const std::string& text);
   std::atomic<uint32_t> warnings{0};
 
  private:

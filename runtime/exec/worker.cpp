@@ -13,6 +13,7 @@
 #include "runtime/exec/announcements.h"
 #include "runtime/exec/drive.h"
 #include "runtime/exec/executor.h"
+#include "runtime/exec/log_dir.h"
 #include "runtime/exec/pool.h"
 #include "runtime/exec/run_shared.h"
 #include "runtime/state/store.h"
@@ -29,7 +30,9 @@ using std::chrono::milliseconds;
 class StoredRuns final : public RunDirectory {
  public:
   explicit StoredRuns(const WorkerRequest& request)
-      : binder_(*request.binder), store_(request.pool.state_dsn, request.pool.schema) {}
+      : binder_(*request.binder),
+        store_(request.pool.state_dsn, request.pool.schema),
+        log_dir_(request.pool.log_dir) {}
 
   std::shared_ptr<RunShared> find(int64_t run_id, std::string& error) override {
     std::lock_guard lock(mutex_);
@@ -70,7 +73,9 @@ class StoredRuns final : public RunDirectory {
     entry->binding = binder_.bind(run_id, entry->plan, error);
     if (!entry->binding) return nullptr;
     entry->binding->request.plan = &entry->plan;
+    entry->binding->request.log_dir = log_dir_;
     entry->run.emplace(entry->binding->request, run_id, stored.started);
+    if (!log_dir_.empty()) find_log_dir(*entry->run, store_);
     runs_.push_front(entry);
     if (runs_.size() > kKept) runs_.pop_back();
     return std::shared_ptr<RunShared>(entry, &*entry->run);
@@ -86,6 +91,7 @@ class StoredRuns final : public RunDirectory {
   RunBinder& binder_;
   std::mutex mutex_;
   state::StateStore store_;  // used under mutex_
+  std::string log_dir_;      // the worker's: its runs' attempt logs go under it
   std::list<std::shared_ptr<Entry>> runs_;
 };
 
@@ -96,6 +102,12 @@ WorkerResult serve(const WorkerRequest& request) {
   if (!request.binder) {
     result.message = "internal error: a worker needs a run binder";
     return result;
+  }
+  if (!request.pool.log_dir.empty()) {
+    if (std::string problem = log_dir_problem(request.pool.log_dir); !problem.empty()) {
+      result.message = problem;
+      return result;
+    }
   }
   state::StateStore store(request.pool.state_dsn, request.pool.schema);
   if (state::Status migrated = store.migrate(); !migrated) {

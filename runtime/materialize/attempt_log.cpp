@@ -1,7 +1,12 @@
 #include "runtime/materialize/attempt_log.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 
 #include <fmt/chrono.h>
@@ -25,12 +30,31 @@ constexpr size_t kLongLine = 64 * 1024;
 
 }  // namespace
 
-AttemptLog::AttemptLog(const std::string& path) {
+AttemptLog::AttemptLog(const std::string& path) : path_(path) {
   if (path.empty()) return;
   std::error_code ec;
   std::filesystem::path p(path);
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-  out_.open(path, std::ios::app);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) error_ = fmt::format("cannot open {}: {}", path, std::strerror(errno));
+}
+
+AttemptLog::~AttemptLog() {
+  if (open()) ::close(fd_);
+}
+
+void AttemptLog::write(std::string_view text) {
+  while (open() && !text.empty()) {
+    ssize_t n = ::write(fd_, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error_ = fmt::format("cannot write {}: {}", path_, std::strerror(errno));
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+    text.remove_prefix(static_cast<size_t>(n));
+  }
 }
 
 void AttemptLog::redact(std::string value) {
@@ -44,23 +68,22 @@ void AttemptLog::redact(std::string value) {
 std::string AttemptLog::scrub(std::string_view text) const { return without_secrets(std::string(text), secrets_); }
 
 void AttemptLog::line(std::string_view text) {
-  if (!out_.is_open()) return;
-  out_ << timestamp() << ' ' << scrub(text) << '\n';
-  out_.flush();
+  if (!open()) return;
+  write(timestamp() + ' ' + scrub(text) + '\n');
 }
 
 void AttemptLog::block(std::string_view title, std::string_view body) {
-  if (!out_.is_open()) return;
+  if (!open()) return;
   std::string text = scrub(body);
-  out_ << timestamp() << ' ' << scrub(title) << '\n';
+  std::string out = timestamp() + ' ' + scrub(title) + '\n';
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
-    out_ << "    " << std::string_view(text).substr(start, end - start) << '\n';
+    out.append("    ").append(std::string_view(text).substr(start, end - start)).append("\n");
     start = end + 1;
   }
-  out_.flush();
+  write(out);
 }
 
 void AttemptLog::output(std::string_view chunk) {
@@ -100,17 +123,21 @@ size_t AttemptLog::secret_free_cut(std::string_view text, size_t cut) const {
 }
 
 void AttemptLog::write_output(std::string_view text) {
-  if (!out_.is_open()) return;
+  if (!open()) return;
   std::string scrubbed = scrub(text);
   std::string stamp = timestamp();
+  std::string out;
   size_t start = 0;
   while (start < scrubbed.size()) {
     size_t end = scrubbed.find('\n', start);
     if (end == std::string::npos) end = scrubbed.size();
-    out_ << stamp << " | " << std::string_view(scrubbed).substr(start, end - start) << '\n';
+    out.append(stamp)
+        .append(" | ")
+        .append(std::string_view(scrubbed).substr(start, end - start))
+        .append("\n");
     start = end + 1;
   }
-  out_.flush();
+  write(out);
 }
 
 }  // namespace flowc::runtime

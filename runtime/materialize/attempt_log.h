@@ -3,10 +3,10 @@
 // holds the SQL sent with its parameters, notices, row counts, timings,
 // expectation values, command output and the error; secret values given to
 // `redact` are replaced by `***` in everything written, and the runner never
-// hands it the DSN.
+// hands it the DSN. A log that cannot be written says why (`error()`): the
+// runner reports it with the attempt, never silently.
 #pragma once
 
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +16,19 @@ namespace flowc::runtime {
 class AttemptLog {
  public:
   /// Opens `path` for appending, creating its parent directories. An empty
-  /// path, or one that cannot be opened, gives a log that writes nothing
-  /// (the attempt itself must not fail for want of a log).
+  /// path gives a log that writes nothing. One that cannot be opened writes
+  /// nothing either, and `error()` says why: the attempt itself must not
+  /// fail for want of a log.
   explicit AttemptLog(const std::string& path);
+  ~AttemptLog();
+  AttemptLog(const AttemptLog&) = delete;
+  AttemptLog& operator=(const AttemptLog&) = delete;
+
+  /// Why the log is missing or incomplete, in one line naming its path
+  /// (`cannot write /p/.flow/logs/4/t.1.log: No space left on device`); ""
+  /// while everything was written. After the first failure nothing more is
+  /// written.
+  [[nodiscard]] const std::string& error() const { return error_; }
 
   /// Replaces every later occurrence of `value` (non-empty) with `***`, and
   /// of its password when it is a connection string (libpq's keyword or URI
@@ -51,8 +61,13 @@ class AttemptLog {
   /// after it.
   [[nodiscard]] size_t secret_free_cut(std::string_view text, size_t cut) const;
   void write_output(std::string_view text);
+  /// Writes `text` whole, or records the error and closes the file.
+  void write(std::string_view text);
+  [[nodiscard]] bool open() const { return fd_ >= 0; }
 
-  std::ofstream out_;
+  std::string path_;
+  int fd_ = -1;
+  std::string error_;
   std::vector<std::string> secrets_;
   std::string pending_output_;  // output not yet written, see `output`
 };

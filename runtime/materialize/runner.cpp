@@ -53,6 +53,21 @@ AttemptResult perform(const AttemptContext& context, AttemptLog& log) {
       return r;
     }
     if (task.kind == plan::TaskKind::Command) return materialize_detail::run_command_task(context, log);
+    if (!context.target && context.connect_target) {
+      // Connected here, with the log open: a connection that fails is in it.
+      AttemptContext connected = context;
+      std::string error;
+      connected.target = context.connect_target(error);
+      if (!connected.target) {
+        AttemptResult r =
+            refuse(log, error.empty() ? "cannot connect to the target database" : log.scrub(error));
+        r.error_class = ErrorClass::Transient;
+        r.sqlstate = "08006";
+        return r;
+      }
+      return task.kind == plan::TaskKind::Source ? materialize_detail::run_source(connected, log)
+                                                 : materialize_detail::run_sql_task(connected, log);
+    }
     if (!context.target) return refuse(log, "no connection to the target");
     if (task.kind == plan::TaskKind::Source) return materialize_detail::run_source(context, log);
     return materialize_detail::run_sql_task(context, log);
@@ -75,6 +90,7 @@ AttemptResult PostgresTaskRunner::run(const AttemptContext& context) {
   std::string detail = result.error_class == ErrorClass::None ? "" : fmt::format(" ({})", to_string(result.error_class));
   log.line(fmt::format("outcome: {}{} in {} ms{}{}", outcome_name(result.outcome), detail, ms,
                        result.message.empty() ? "" : ": ", result.message));
+  result.log_error = log.error();
   return result;
 }
 

@@ -14,8 +14,11 @@ namespace flowc::runtime {
 class PostgresTaskRunner final : public TaskRunner {
  public:
   /// Performs attempt `context.attempt` of `context.plan->tasks[context.task]`
-  /// and writes its log to `context.log_path`. SQL tasks and sources need
-  /// `context.target`; command tasks ignore it.
+  /// and writes its log to `context.log_path` (AttemptResult::log_error says
+  /// when it could not). SQL tasks and sources need `context.target`, or
+  /// `context.connect_target` to make it once the log is open (a failed
+  /// connection is a transient failure, SQLSTATE 08006, written in the
+  /// log); command tasks ignore both.
   AttemptResult run(const AttemptContext& context) override;
 };
 

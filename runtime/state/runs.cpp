@@ -1,7 +1,8 @@
 // Operations on whole runs beyond creating and finishing them: reading one
 // back with its plan, resetting task instances for `flowc retry`, the
-// once-only lateness flag, the latest run per ds for `flowc backfill`, and
-// whether a live process drives a run (its run lock, in pg_locks).
+// once-only lateness flag, the latest run per ds for `flowc backfill`,
+// whether a live process drives a run (its run lock, in pg_locks), and the
+// run's identity and its attempts' log paths (where its logs went).
 #include <pqxx/pqxx>
 
 #include "runtime/state/db_guard.h"
@@ -63,6 +64,49 @@ std::string run_lock_held(const std::string& schema_param) {
     and ((l.classid::bigint << 32) | l.objid::bigint) =
         hashtextextended()" +
          schema_param + R"( || chr(31) || r.workflow || chr(31) || to_char(r.ds, 'YYYY-MM-DD') || chr(31) || r.env, 0)))";
+}
+
+Status StateStore::run_identity(int64_t run_id, std::string& identity) {
+  identity.clear();
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    // Times in UTC to the microsecond, whatever the session's time zone.
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select format(
+  'run %s of %s for %s%s, created %s, in state schema %s of database %s created %s',
+  r.id, r.workflow, to_char(r.ds, 'YYYY-MM-DD'),
+  case when r.env = '' then '' else ' (env ' || r.env || ')' end,
+  to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), $2::text, current_database(),
+  (select to_char(min(v.applied_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+   from {schema}.schema_version v))
+from {schema}.runs r where r.id = $1)",
+                    schema_),
+        run_id, schema_);
+    if (!r.empty()) identity = r[0][0].as<std::string>();
+  });
+}
+
+Status StateStore::set_log_path(int64_t run_id, const std::string& task, uint32_t attempt,
+                                const std::string& token, const std::string& log_path) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_params(with_schema(R"(update {schema}.attempts set log_path = $5
+where run_id = $1 and task = $2 and attempt = $3 and lease_token = $4::uuid)",
+                               schema_),
+                   run_id, task, static_cast<int>(attempt), token, log_path);
+  });
+}
+
+Status StateStore::note_log_problem(int64_t run_id, const std::string& task, uint32_t attempt,
+                                    const std::string& token, const std::string& problem) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_params(with_schema(R"(update {schema}.attempts
+set message = case when coalesce(message, '') = '' then $5 else message || '; ' || $5 end
+where run_id = $1 and task = $2 and attempt = $3 and lease_token = $4::uuid)",
+                               schema_),
+                   run_id, task, static_cast<int>(attempt), token, problem);
+  });
 }
 
 Status StateStore::run_driven(int64_t run_id, bool& driven) {

@@ -328,6 +328,24 @@ class StateStore {
   /// inspect_schema()'s problem for a newer or damaged one.
   StoredRun stored_run(int64_t run_id);
 
+  /// The run's identity as one line, for the marker of its log directory
+  /// (exec/log_dir.h): its id, workflow and ds, when it was created, and the
+  /// state schema and database it is recorded in, with when that schema was
+  /// created. Run ids restart in every state database; this does not.
+  /// `identity` is "" when there is no such run.
+  Status run_identity(int64_t run_id, std::string& identity);
+
+  /// Sets the log path of attempt `attempt` of `task` (the claim computed
+  /// `<log_dir>/<run_id>/...`; the run's logs went to another directory, or
+  /// to none), fenced on the attempt's lease token.
+  Status set_log_path(int64_t run_id, const std::string& task, uint32_t attempt, const std::string& token,
+                      const std::string& log_path);
+
+  /// Adds `problem` (why the attempt's log is missing or incomplete) to the
+  /// attempt's recorded message, after its finish; fenced on its lease token.
+  Status note_log_problem(int64_t run_id, const std::string& task, uint32_t attempt, const std::string& token,
+                          const std::string& problem);
+
   /// Puts `tasks` of the run back to `pending` for a retry, in one
   /// transaction: their attempt budgets become `attempts + fresh_attempts`
   /// (attempt numbers continue), leases and errors are cleared, an attempt

@@ -103,6 +103,17 @@ void LiveView::on_run_stopping() {
   if (!finished_) draw_locked();
 }
 
+void LiveView::on_notice(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  constexpr size_t kNoticesShown = 3;
+  notices_.push_back(first_line(text, 1000));
+  if (notices_.size() > kNoticesShown) {
+    notices_.erase(notices_.begin());
+    ++notices_dropped_;
+  }
+  if (!finished_) draw_locked();
+}
+
 void LiveView::on_run_finished(const RunSummary& summary) {
   stop_ticker();
   std::lock_guard lock(mutex_);
@@ -199,6 +210,10 @@ std::vector<std::string> LiveView::frame_locked(bool color) const {
     lines.push_back(prefix + cell + rest);
   }
   if (hidden > 0) lines.push_back(fmt::format("  + {} more", hidden));
+  if (notices_dropped_ > 0)
+    lines.push_back(fmt::format("note: {} earlier {} not shown (the attempts' records keep them)",
+                                notices_dropped_, notices_dropped_ == 1 ? "note" : "notes"));
+  for (const std::string& notice : notices_) lines.push_back(cut("note: " + notice, columns - 1));
   return lines;
 }
 

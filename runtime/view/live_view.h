@@ -39,6 +39,8 @@ class LiveView final : public RunObserver {
   void on_run_started(int64_t run_id, const plan::Plan& plan) override;
   void on_task(const TaskEvent& event) override;
   void on_run_stopping() override;
+  /// Shown under the table (the latest few), and kept in the last frame.
+  void on_notice(const std::string& text) override;
   void on_run_finished(const RunSummary& summary) override;
 
   /// The lines of the frame as it would be drawn now, without colour.
@@ -75,6 +77,8 @@ class LiveView final : public RunObserver {
   RunStatus status_ = RunStatus::Running;
   Clock::time_point run_started_, run_finished_;
   std::vector<Row> rows_;
+  std::vector<std::string> notices_;  // the latest few, oldest first
+  size_t notices_dropped_ = 0;        // older ones no longer shown
 };
 
 }  // namespace flowc::runtime::view

@@ -92,6 +92,11 @@ void PlainView::on_run_stopping() {
                             run, kInterruptAgain));
 }
 
+void PlainView::on_notice(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  write(now_(), workflow_ + " " + first_line(text, 1000));
+}
+
 void PlainView::on_run_finished(const RunSummary& summary) {
   std::lock_guard lock(mutex_);
   Clock::time_point at = summary.finished == Clock::time_point{} ? now_() : summary.finished;

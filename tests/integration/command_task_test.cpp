@@ -105,6 +105,19 @@ TEST_CASE("command tasks: exit codes and their classes") {
   }
 }
 
+TEST_CASE("command tasks: a log that fills the disk is reported with the attempt, which still succeeds") {
+  Db db;
+  uint32_t t = db.add(command_task({"sh", "-c", "echo some output"}));
+  runtime::AttemptContext context = db.context(t);
+  context.log_path = "/dev/full";  // every write fails with ENOSPC
+  AttemptResult r = db.runner.run(context);
+  CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  CHECK(r.log_error == "cannot write /dev/full: No space left on device");
+
+  AttemptResult fine = db.run(db.add(command_task({"true"})));
+  CHECK(fine.log_error.empty());
+}
+
 TEST_CASE("command tasks: a secret reaches the command and never the log") {
   Db db;
   ::setenv("FLOWC_TEST_API_TOKEN", "s3cr3t-value-xyz", 1);

@@ -82,7 +82,14 @@ class FakeRunner : public TaskRunner {
   std::map<std::string, Behaviour> behaviour;
   std::chrono::milliseconds work{20};
 
-  AttemptResult run(const AttemptContext& context) override {
+  AttemptResult run(const AttemptContext& given) override {
+    // Connected as the real runner connects: on demand.
+    AttemptContext context = given;
+    if (!context.target && context.connect_target) {
+      std::string error;
+      context.target = context.connect_target(error);
+      if (!context.target) return failed(ErrorClass::Transient, error);
+    }
     const std::string& name = context.plan->tasks[context.task].name;
     int call;
     {
@@ -160,16 +167,25 @@ class FakeObserver : public RunObserver {
     std::lock_guard lock(mutex_);
     events_.push_back(event);
   }
+  void on_notice(const std::string& text) override {
+    std::lock_guard lock(mutex_);
+    notices_.push_back(text);
+  }
   void on_run_finished(const RunSummary&) override { finished_ = true; }
   std::vector<TaskEvent> events() {
     std::lock_guard lock(mutex_);
     return events_;
+  }
+  std::vector<std::string> notices() {
+    std::lock_guard lock(mutex_);
+    return notices_;
   }
   std::atomic<bool> finished_{false};
 
  private:
   std::mutex mutex_;
   std::vector<TaskEvent> events_;
+  std::vector<std::string> notices_;
 };
 
 struct Harness {

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <mutex>
 
 #include "tests/integration/exec_support.h"
 
@@ -426,3 +428,83 @@ TEST_CASE("retry delays are fixed or exponential and capped with bounded jitter"
   CHECK(exec::format_duration(std::chrono::seconds(300)) == "5m");
 }
 
+TEST_CASE("runs of two state databases with the same id never share a log directory, nor do their retries") {
+  Harness one, two;
+  two.logs = one.logs;  // one project, two state databases: both runs are run 1
+  plan::Plan p = make_plan({{"a", {}}});
+  std::vector<std::string> paths;
+  std::mutex mutex;
+  auto record_path = [&](const AttemptContext& context, int) {
+    std::lock_guard lock(mutex);
+    paths.push_back(context.log_path);
+    return paths.size() == 2 ? failed(ErrorClass::Permanent, "boom") : succeeded();
+  };
+  one.runner.behaviour["a"] = record_path;
+  two.runner.behaviour["a"] = record_path;
+  exec::RunResult first = one.run(p);
+  exec::RunResult second = two.run(p);
+  REQUIRE(first.summary.run_id == 1);
+  REQUIRE(second.summary.run_id == 1);
+  CHECK(second.summary.status == RunStatus::Failed);
+  exec::RunResult retried = exec::retry_run(two.request(p), {1, ""});
+  REQUIRE_MESSAGE(retried.outcome == exec::RunResult::Outcome::Finished, retried.message);
+  CHECK(retried.summary.status == RunStatus::Succeeded);
+  // Again run 1 of the first database: its own directory.
+  exec::RunResult again = exec::retry_run(one.request(p), {1, "a"});
+  REQUIRE_MESSAGE(again.outcome == exec::RunResult::Outcome::Finished, again.message);
+
+  CHECK(paths == std::vector<std::string>{one.logs + "/1/a.1.log", one.logs + "/1-2/a.1.log",
+                                          one.logs + "/1-2/a.2.log", one.logs + "/1/a.2.log"});
+  // What the state databases record is where the logs went.
+  CHECK(one.scalar("select string_agg(log_path, ' ' order by attempt) from flow.attempts") ==
+        one.logs + "/1/a.1.log " + one.logs + "/1/a.2.log");
+  CHECK(two.scalar("select string_agg(log_path, ' ' order by attempt) from flow.attempts") ==
+        one.logs + "/1-2/a.1.log " + one.logs + "/1-2/a.2.log");
+}
+
+TEST_CASE("an attempt whose log could not be written says so in its record and to the operator") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}, {"b", {}}});
+  h.runner.behaviour["a"] = [](const AttemptContext& context, int) {
+    AttemptResult r = succeeded();
+    r.log_error = "cannot write " + context.log_path + ": No space left on device";
+    return r;
+  };
+  h.runner.behaviour["b"] = [](const AttemptContext& context, int) {
+    AttemptResult r = failed(ErrorClass::Permanent, "boom");
+    r.log_error = "cannot write " + context.log_path + ": No space left on device";
+    return r;
+  };
+  exec::RunResult result = h.run(p);
+  REQUIRE_MESSAGE(result.outcome == exec::RunResult::Outcome::Finished, result.message);
+  CHECK(result.summary.task_states == std::vector<TaskState>{TaskState::Succeeded, TaskState::Failed});
+  const std::string a_log = h.logs + "/1/a.1.log", b_log = h.logs + "/1/b.1.log";
+  CHECK(h.scalar("select message from flow.attempts where task = 'a'") ==
+        "its log could not be written: cannot write " + a_log + ": No space left on device");
+  CHECK(h.scalar("select message from flow.attempts where task = 'b'") ==
+        "boom; its log could not be written: cannot write " + b_log + ": No space left on device");
+  // The task's own message (and its alert) stays the error.
+  CHECK(h.scalar("select message from flow.task_runs where task = 'b'") == "boom");
+  std::vector<std::string> notices = h.observer.notices();
+  std::sort(notices.begin(), notices.end());
+  CHECK(notices == std::vector<std::string>{"a attempt 1: its log could not be written: cannot write " +
+                                                a_log + ": No space left on device",
+                                            "b attempt 1: its log could not be written: cannot write " +
+                                                b_log + ": No space left on device"});
+}
+
+TEST_CASE("a log directory that cannot be made refuses the run before it is created") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}});
+  std::ofstream(h.logs + "/file") << "in the way\n";
+  exec::RunRequest request = h.request(p);
+  request.log_dir = h.logs + "/file/logs";
+  exec::RunResult result = exec::execute_run(request);
+  CHECK(result.outcome == exec::RunResult::Outcome::Error);
+  CHECK(exec::exit_code(result) == 2);
+  CHECK(result.message ==
+        "the attempt log directory " + h.logs + "/file/logs cannot be created: Not a directory");
+  CHECK(h.runner.calls().empty());
+  // Refused before the state schema was even touched.
+  CHECK(h.scalar("select count(*) from pg_namespace where nspname = 'flow'") == "0");
+}

@@ -678,3 +678,34 @@ TEST_CASE("the attempt log holds the SQL, its parameters and row counts, never t
   CHECK(log.find("committed") != std::string::npos);
   CHECK(log.find(db.dsn) == std::string::npos);
 }
+
+TEST_CASE("the target is connected once the log is open: a failed connection is written in the log") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::OverwritePartition, kDailySelect, {ds_param()}));
+  db.plan.tasks[t].partition_column = "ds";
+  runtime::AttemptContext context = db.context(t);
+  context.target = nullptr;
+  int calls = 0;
+  context.connect_target = [&calls](std::string& error) -> pqxx::connection* {
+    ++calls;
+    error = "cannot connect to the target database: FATAL:  password authentication failed for user \"etl\"";
+    return nullptr;
+  };
+  AttemptResult r = db.runner.run(context);
+  CHECK(calls == 1);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Transient);
+  CHECK(r.sqlstate == "08006");
+  CHECK(r.message ==
+        "cannot connect to the target database: FATAL:  password authentication failed for user \"etl\"");
+  std::string log = db.last_log();
+  REQUIRE(log.find("error: cannot connect to the target database: FATAL:") != std::string::npos);
+  CHECK(log.find("attempt 1 of sql task `daily`") < log.find("error: cannot connect to the target database"));
+  CHECK(log.find("outcome: failed (transient)") != std::string::npos);
+
+  // Connected on demand, the attempt runs as with a connection given.
+  context = db.context(t);
+  context.target = nullptr;
+  context.connect_target = [&db](std::string&) -> pqxx::connection* { return &db.conn; };
+  CHECK(db.runner.run(context).outcome == AttemptResult::Outcome::Succeeded);
+}

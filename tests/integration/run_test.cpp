@@ -436,3 +436,135 @@ workflow away {
   CHECK(alerts[1]["message"].get<std::string>().starts_with("run 1 stopped: "));
   CHECK(output.find(alerts[1]["message"].get<std::string>()) != std::string::npos);
 }
+
+namespace {
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+size_t count_of(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("run: run 1 of another state database writes its logs in a directory of its own") {
+  std::string project =
+      write_project("two_states", {{"w.flow", one_command_workflow("w", "t", "echo from-$FLOW_RUN_ID")}});
+  std::string first_state = fresh_database("run_logs_first"),
+              second_state = fresh_database("run_logs_second");
+  auto first = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", first_state});
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  auto second = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", second_state});
+  INFO(second.output);
+  REQUIRE(second.exit_code == 0);
+  const std::string logs = (fs::canonical(project) / ".flow" / "logs").string();
+  CHECK(query_one(first_state, "select run_id || ' ' || log_path from flow.attempts") ==
+        "1 " + logs + "/1/t.1.log");
+  CHECK(query_one(second_state, "select run_id || ' ' || log_path from flow.attempts") ==
+        "1 " + logs + "/1-2/t.1.log");
+  // Each file holds one attempt: its header once, its output once.
+  for (const std::string& log : {logs + "/1/t.1.log", logs + "/1-2/t.1.log"}) {
+    CAPTURE(log);
+    std::string text = read_text(log);
+    CHECK(count_of(text, "attempt 1 of command task `t`") == 1);
+    CHECK(count_of(text, "| from-1") == 1);
+  }
+  // The first state database's run again (a retry of it): its own directory still.
+  auto retried = run_flowc(project, {"retry", "1", ".", "--task", "t", "--dsn", first_state});
+  INFO(retried.output);
+  CHECK(retried.exit_code == 0);
+  CHECK(query_one(first_state, "select log_path from flow.attempts where attempt = 2") ==
+        logs + "/1/t.2.log");
+}
+
+TEST_CASE("run: an attempt that cannot connect to the target writes the error in the log its record names") {
+  std::string state = fresh_database("run_no_target");
+  std::string project = write_project("no_target", one_task_project("select 1 as one"));
+  std::string target = state;
+  target.replace(target.find("user="), target.find(' ', target.find("user=")) - target.find("user="),
+                 "user=flowc_no_such_role");
+  auto r = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", target, "--state-dsn", state});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(query_one(state, "select count(*) from flow.attempts") == "3");  // transient: retried twice
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    CAPTURE(attempt);
+    std::string path =
+        query_one(state, "select log_path from flow.attempts where attempt = " + std::to_string(attempt));
+    REQUIRE(fs::exists(path));
+    std::string log = read_text(path);
+    CHECK(contains(log, "error: cannot connect to the target database: "));
+    CHECK(contains(log, "flowc_no_such_role"));
+    CHECK(contains(log, "outcome: failed (transient)"));
+  }
+  CHECK(query_one(state, "select sqlstate || ' ' || error_class from flow.attempts where attempt = 1") ==
+        "08006 transient");
+}
+
+TEST_CASE(
+    "run, backfill, retry and worker refuse a project whose attempt logs cannot be written, naming why") {
+  std::string dsn = fresh_database("run_logs_unwritable");
+  std::string project =
+      write_project("logs_unwritable", {{"w.flow", one_command_workflow("w", "t", "true")},
+                                        {".flow/logs", "a file where the directory should be\n"}});
+  const std::string logs = (fs::canonical(project) / ".flow" / "logs").string();
+  const std::string expected = "flowc: the attempt log directory " + logs + " cannot be created: ";
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"run", ".", "--ds", "2026-11-24", "--dsn", dsn},
+        {"backfill", ".", "--workflow", "w", "--from", "2026-11-20", "--to", "2026-11-22", "--dsn", dsn},
+        {"worker", ".", "--dsn", dsn}}) {
+    CAPTURE(args[0]);
+    auto r = run_flowc(project, args);
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.output, expected));
+    CHECK(count_of(r.output, "\n") == 1);
+  }
+  CHECK(query_one(dsn, "select count(*) from pg_tables where schemaname = 'flow' and tablename = 'runs'") ==
+        "0");
+
+  // A run that failed while the logs could be written, retried once they cannot.
+  fs::remove(logs);
+  auto ran = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  REQUIRE(ran.exit_code == 0);
+  fs::remove_all(logs);
+  std::ofstream(logs) << "in the way again\n";
+  auto retried = run_flowc(project, {"retry", "1", ".", "--task", "t", "--dsn", dsn});
+  CHECK(retried.exit_code == 2);
+  CHECK(contains(retried.output, expected));
+  CHECK(query_one(dsn, "select count(*) from flow.attempts") == "1");
+}
+
+TEST_CASE("run and retry refuse a project whose path is not UTF-8 before creating or touching a run") {
+  std::string dsn = fresh_database("run_not_utf8");
+  fs::path parent = scratch_dir("not_utf8");
+  fs::path project = parent / "utf8dir";
+  fs::create_directories(project);
+  std::ofstream(project / "w.flow") << one_command_workflow("w", "t", "true");
+  auto ran = run_flowc(project.string(), {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  REQUIRE(ran.exit_code == 0);
+
+  fs::path renamed = parent / (std::string("nonutf\xff") + "dir");
+  fs::rename(project, renamed);
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"run", ".", "--ds", "2026-11-25", "--dsn", dsn},
+        {"retry", "1", ".", "--task", "t", "--dsn", dsn}}) {
+    CAPTURE(args[0]);
+    auto r = run_flowc(renamed.string(), args);
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.output,
+                   "/nonutf\\xffdir/.flow/logs is not a UTF-8 path: the state database (PostgreSQL) "
+                   "cannot store the paths of the logs; rename the directory\n"));
+    CHECK_FALSE(contains(r.output, "\xff"));
+  }
+  CHECK(query_one(dsn, "select count(*) || ' ' || max(status) from flow.runs") == "1 succeeded");
+  CHECK(query_one(dsn, "select count(*) from flow.attempts") == "1");
+}

@@ -281,3 +281,19 @@ TEST_CASE("schedule: an adopted run whose tasks a worker finished after its sche
   ::kill(worker.pid, SIGTERM);
   CHECK(worker.wait() == 0);
 }
+
+TEST_CASE("schedule --once: attempt logs that cannot be written start no run, one line and exit 2") {
+  std::string dsn = fresh_database("schedule_logs");
+  auto files = daily_project(0, 0);
+  files.emplace_back(".flow/logs", "a file where the directory should be\n");
+  std::string project = write_project("schedule_logs", files);
+  auto r = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.output, "flowc: daily for "));
+  CHECK(contains(r.output, ": not started: the attempt log directory "));
+  CHECK(contains(r.output, "/.flow/logs cannot be created: "));
+  CHECK(lines(r.output) == 1);
+  CHECK(query_one(dsn, "select count(*) from pg_tables where schemaname = 'flow' and tablename = 'runs'") ==
+        "0");
+}

@@ -80,3 +80,30 @@ TEST_CASE("a very long line is written in pieces, never splitting a secret") {
   CHECK(text.find("***") != std::string::npos);
   CHECK(text.find("0123") == std::string::npos);
 }
+
+TEST_CASE("a log that cannot be written says why, naming its path; one that can says nothing") {
+  LogFile file;
+  {
+    AttemptLog log(file.path);
+    log.line("fine");
+    CHECK(log.error().empty());
+  }
+  CHECK(file.text() == "fine\n");
+
+  // A full disk: every write fails with ENOSPC.
+  AttemptLog full("/dev/full");
+  CHECK(full.error().empty());  // opening works
+  full.line("lost");
+  CHECK(full.error() == "cannot write /dev/full: No space left on device");
+  full.block("lost too", "body");
+  CHECK(full.error() == "cannot write /dev/full: No space left on device");
+
+  // A parent that is a file: the log cannot be created at all.
+  AttemptLog nowhere(file.path + "/under-a-file.log");
+  nowhere.line("lost");
+  CHECK(nowhere.error() == "cannot open " + file.path + "/under-a-file.log: Not a directory");
+
+  AttemptLog none("");
+  none.line("nothing to write to");
+  CHECK(none.error().empty());
+}

@@ -337,3 +337,38 @@ TEST_CASE("a run asked to stop says so, and how not to wait for it, in both view
   CHECK(live.frame().front() == "daily_kpi run 12 ds 2026-11-24  failed  1m05s");
   ::unsetenv("NO_COLOR");
 }
+
+TEST_CASE("a notice (a log that could not be written) is a line of its own, under the live table") {
+  ::setenv("NO_COLOR", "1", 1);
+  const std::string notice =
+      "extract_orders attempt 1: its log could not be written: cannot write "
+      "/srv/etl/.flow/logs/12/extract_orders.1.log: "
+      "No space left on device";
+  std::ostringstream plain_out;
+  view::PlainView plain(plain_out, [] { return kStart + 5s; });
+  plan::Plan p = make_plan();
+  plain.on_run_started(12, p);
+  plain.on_notice(notice);
+  CHECK(plain_out.str() ==
+        "2026-11-24T07:00:05Z daily_kpi run 12 started (ds 2026-11-24, 3 tasks)\n"
+        "2026-11-24T07:00:05Z daily_kpi " +
+            notice + "\n");
+
+  std::ostringstream live_out;
+  view::LiveViewOptions options;
+  options.min_interval = 0ms;
+  options.ticker = false;
+  options.columns = 200;
+  options.now = [] { return kStart; };
+  view::LiveView live(live_out, options);
+  live.on_run_started(12, p);
+  for (int i = 0; i < 4; ++i) live.on_notice(notice + " " + std::to_string(i));
+  std::vector<std::string> frame = live.frame();
+  REQUIRE(frame.size() == 9);
+  CHECK(frame[5] == "note: 1 earlier note not shown (the attempts' records keep them)");
+  CHECK(frame[6] == "note: " + notice + " 1");
+  CHECK(frame[8] == "note: " + notice + " 3");
+  live.on_run_finished(failed_summary());
+  CHECK(live.frame().back() == "note: " + notice + " 3");  // kept in the last frame
+  ::unsetenv("NO_COLOR");
+}

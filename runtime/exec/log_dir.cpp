@@ -1,0 +1,188 @@
+#include "runtime/exec/log_dir.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace flowc::runtime::exec {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The offset of the first byte of `text` that is not part of valid UTF-8
+/// (as PostgreSQL's UTF8 encoding accepts it: no overlong forms, no
+/// surrogates, nothing above U+10FFFF), or npos.
+size_t invalid_utf8_at(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char c = byte(i);
+    size_t length = c < 0x80             ? 1
+                    : (c & 0xE0) == 0xC0 ? 2
+                    : (c & 0xF0) == 0xE0 ? 3
+                    : (c & 0xF8) == 0xF0 ? 4
+                                         : 0;
+    if (length == 0 || i + length > text.size() || c == 0xC0 || c == 0xC1 || c > 0xF4) return i;
+    for (size_t k = 1; k < length; ++k)
+      if ((byte(i + k) & 0xC0) != 0x80) return i;
+    if (length == 3 && ((c == 0xE0 && byte(i + 1) < 0xA0) || (c == 0xED && byte(i + 1) >= 0xA0))) return i;
+    if (length == 4 && ((c == 0xF0 && byte(i + 1) < 0x90) || (c == 0xF4 && byte(i + 1) >= 0x90))) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+/// `path` with each byte that is not valid UTF-8 written `\xNN`, so that a
+/// message quoting it is text.
+std::string printable(std::string_view path) {
+  std::string out;
+  while (!path.empty()) {
+    size_t bad = invalid_utf8_at(path);
+    if (bad == std::string_view::npos) bad = path.size();
+    out.append(path.substr(0, bad));
+    if (bad < path.size()) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(path[bad++]));
+    path.remove_prefix(bad);
+  }
+  return out;
+}
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+/// The first line of `file`; "" when it cannot be read.
+std::string first_line_of(const fs::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+/// Writes `text` to a new file `path`; "" or why not.
+std::string write_new_file(const fs::path& path, std::string_view text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return errno_text(errno);
+  std::string error;
+  while (!text.empty()) {
+    ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = errno_text(errno);
+      break;
+    }
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+  if (::close(fd) != 0 && error.empty()) error = errno_text(errno);
+  return error;
+}
+
+enum class Made : uint8_t { Yes, Taken, Error };
+
+/// Makes `dir` with its marker naming `identity`: under a temporary name in
+/// `log_dir`, then renamed, so it never exists without its marker. Taken:
+/// `dir` appeared meanwhile (another process made it).
+Made make_with_marker(const fs::path& log_dir, const fs::path& dir, const std::string& identity,
+                      std::string& error) {
+  static std::atomic<uint64_t> made{0};
+  fs::path temporary = log_dir / fmt::format(".{}.{}-{}.tmp", dir.filename().string(), ::getpid(), made++);
+  if (::mkdir(temporary.c_str(), 0777) != 0) {
+    error = fmt::format("cannot create {}: {}", printable(temporary.string()), errno_text(errno));
+    return Made::Error;
+  }
+  std::string written = write_new_file(temporary / kRunMarker, identity + "\n");
+  int renamed = written.empty() ? ::rename(temporary.c_str(), dir.c_str()) : -1;
+  int rename_error = errno;
+  if (renamed == 0) return Made::Yes;
+  std::error_code ignored;
+  fs::remove_all(temporary, ignored);
+  if (!written.empty()) {
+    error = fmt::format("cannot write {}: {}", printable((temporary / kRunMarker).string()), written);
+    return Made::Error;
+  }
+  if (rename_error == EEXIST || rename_error == ENOTEMPTY) return Made::Taken;
+  error = fmt::format("cannot create {}: {}", printable(dir.string()), errno_text(rename_error));
+  return Made::Error;
+}
+
+}  // namespace
+
+std::string log_dir_problem(const std::string& log_dir) {
+  const std::string shown = printable(log_dir);
+  if (invalid_utf8_at(log_dir) != std::string_view::npos)
+    return fmt::format(
+        "the attempt log directory {} is not a UTF-8 path: the state database (PostgreSQL) cannot store "
+        "the paths of the logs; rename the directory",
+        shown);
+  std::error_code ec;
+  fs::create_directories(log_dir, ec);
+  if (ec) return fmt::format("the attempt log directory {} cannot be created: {}", shown, ec.message());
+  if (!fs::is_directory(log_dir, ec))
+    return fmt::format("the attempt log directory {} cannot be created: it is not a directory", shown);
+  std::string probe = (fs::path(log_dir) / ".flowc-write-check-XXXXXX").string();
+  int fd = ::mkstemp(probe.data());
+  if (fd < 0)
+    return fmt::format("the attempt log directory {} cannot be written: {}", shown, errno_text(errno));
+  // A byte written tells a full disk from a writable one.
+  ssize_t n = 0;
+  do n = ::write(fd, "\n", 1);
+  while (n < 0 && errno == EINTR);
+  int write_error = n == 1 ? 0 : errno;
+  ::close(fd);
+  ::unlink(probe.c_str());
+  if (write_error != 0)
+    return fmt::format("the attempt log directory {} cannot be written: {}", shown, errno_text(write_error));
+  return "";
+}
+
+RunLogDir run_log_dir(const std::string& log_dir, int64_t run_id, const std::string& run_identity) {
+  RunLogDir out;
+  // The marker's first line is the identity.
+  std::string identity = run_identity;
+  for (char& c : identity)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::error_code ec;
+  fs::create_directories(log_dir, ec);
+  if (ec) {
+    out.error =
+        fmt::format("the attempt log directory {} cannot be created: {}", printable(log_dir), ec.message());
+    return out;
+  }
+  // Far more than any project sees: one more per state database used with it.
+  constexpr int kNames = 1000;
+  for (int n = 1; n <= kNames; ++n) {
+    fs::path dir = fs::path(log_dir) / (n == 1 ? std::to_string(run_id) : fmt::format("{}-{}", run_id, n));
+    // Once more when another process made the directory meanwhile: it may be this run's.
+    for (int look = 0; look < 2; ++look) {
+      if (fs::exists(fs::symlink_status(dir, ec))) {
+        if (fs::is_directory(dir, ec) && first_line_of(dir / kRunMarker) == identity) {
+          out.path = dir.string();
+          return out;
+        }
+        break;  // another run's: the next name
+      }
+      switch (make_with_marker(log_dir, dir, identity, out.error)) {
+        case Made::Yes: out.path = dir.string(); return out;
+        case Made::Error: return out;
+        case Made::Taken: continue;
+      }
+    }
+  }
+  out.error = fmt::format("no free directory for the logs of run {} in {} ({} names tried)", run_id,
+                          printable(log_dir), kNames);
+  return out;
+}
+
+std::string attempt_log_path(const std::string& run_dir, const std::string& task, uint32_t attempt) {
+  return (fs::path(run_dir) / fmt::format("{}.{}.log", task, attempt)).string();
+}
+
+}  // namespace flowc::runtime::exec
