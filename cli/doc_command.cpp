@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/load.h"
+#include "compiler/check/types.h"
 #include "compiler/diagnostics/render.h"
 
 namespace flowc::cli {
@@ -46,6 +47,20 @@ void print_symbol(const project::Compilation& c, const model::Symbol& s) {
   std::cout << "\n" << (s.doc.empty() ? "(no doc comment)" : printable(s.doc, "\n")) << "\n";
 }
 
+/// A type of the language (`severity`, `route`): built into the compiler, so
+/// it has no symbol and no place of definition.
+void print_type(const check::TypeSpec& type) {
+  std::cout << "type " << type.name << (check::takes_argument(type.kind) ? "<T>" : "") << "\n";
+  std::cout << "\n" << type.doc << "\n";
+}
+
+/// The type named `name`, or nullptr.
+const check::TypeSpec* find_type(std::string_view name) {
+  for (const check::TypeSpec& type : check::type_specs())
+    if (type.name == name) return &type;
+  return nullptr;
+}
+
 /// A function's parameter: `flowc doc` shows it only when asked for by its
 /// qualified name (`alert.severity`), not for a plain name (`severity`),
 /// where the declarations of that name are what the user means.
@@ -70,6 +85,7 @@ std::string suggestion(const std::vector<model::Symbol>& symbols, std::string_vi
     std::vector<std::string_view> names;
     for (const model::Symbol& s : symbols)
       if (found_by_plain_name(s)) names.push_back(s.name);
+    for (const check::TypeSpec& type : check::type_specs()) names.push_back(type.name);
     return std::string(closest_name(name, names));
   }
   std::string_view qualifier = name.substr(0, dot);
@@ -123,7 +139,9 @@ int run_doc(const DocOptions& options) {
       if (s.name == options.name && found_by_plain_name(s)) matches.push_back(&s);
     }
   }
-  if (matches.empty()) {
+  // A type name is a plain name too (`severity`, also a parameter of `alert`).
+  const check::TypeSpec* type = find_type(options.name);
+  if (matches.empty() && type == nullptr) {
     // A plain name that only function parameters have: say where to look.
     std::vector<std::string_view> functions;
     for (const model::Symbol& s : c->model.symbols) {
@@ -146,8 +164,9 @@ int run_doc(const DocOptions& options) {
                 (near.empty() ? std::string() : "; did you mean `" + near + "`?"));
     return kExitUsage;
   }
+  if (type != nullptr) print_type(*type);
   for (size_t i = 0; i < matches.size(); ++i) {
-    if (i) std::cout << "\n";
+    if (i || type != nullptr) std::cout << "\n";
     print_symbol(*c, *matches[i]);
   }
   return kExitOk;

@@ -1,47 +1,102 @@
 #include "compiler/check/types.h"
 
-#include <array>
-#include <utility>
-
 namespace flowc::check {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, TypeKind>, 33> kTypeNames = {{
-    {"bool", TypeKind::Bool},
-    {"int", TypeKind::Int},
-    {"float", TypeKind::Float},
-    {"percent", TypeKind::Percent},
-    {"duration", TypeKind::Duration},
-    {"date", TypeKind::Date},
-    {"time", TypeKind::Time},
-    {"timestamp", TypeKind::Timestamp},
-    {"string", TypeKind::String},
-    {"column", TypeKind::Column},
-    {"table", TypeKind::Table},
-    {"sql", TypeKind::Sql},
-    {"cron", TypeKind::Cron},
-    {"secret", TypeKind::Secret},
-    {"severity", TypeKind::Severity},
-    {"list", TypeKind::List},
-    {"metric", TypeKind::Metric},
-    {"expectation", TypeKind::Expectation},
-    {"task", TypeKind::Task},
-    {"source", TypeKind::Source},
-    {"route", TypeKind::Route},
-    {"target", TypeKind::Target},
-    {"legacy", TypeKind::Legacy},
-    {"retry_policy", TypeKind::RetryPolicy},
-    {"write_mode", TypeKind::WriteMode},
-    {"command", TypeKind::Command},
-    {"alert", TypeKind::Alert},
-    {"stage", TypeKind::Stage},
-    {"channel", TypeKind::Channel},
-    {"backoff", TypeKind::Backoff},
-    {"any", TypeKind::Any},
-    {"retry_on", TypeKind::RetryOn},
-    {"workflow", TypeKind::Workflow},
-}};
+// Every type name of language.md §12, with the doc comment `flowc doc NAME`
+// prints (the types have no declaration in the standard library's files).
+constexpr TypeSpec kTypes[] = {
+    {"bool", TypeKind::Bool, "`true` or `false`."},
+    {"int", TypeKind::Int, "A whole number: `42`, `1_000_000`."},
+    {"float", TypeKind::Float,
+     "A number with a fraction: `0.25`. An `int` is accepted where a `float` is\n"
+     "expected."},
+    {"percent", TypeKind::Percent, "A share: `5%`, `0.5%` (no space before the `%`)."},
+    {"duration", TypeKind::Duration,
+     "A length of time: `30s`, `5m`, `2h`, `1d`, `1h30m` (units `d h m s`, in that\n"
+     "order, each at most once)."},
+    {"date", TypeKind::Date,
+     "A day: `2026-11-24`. A run is for one day, its\n"
+     "`param ds: date = logical_date`."},
+    {"time", TypeKind::Time, "A time of day: `07:00`, `23:59:30` (a workflow's `deadline`)."},
+    {"timestamp", TypeKind::Timestamp,
+     "A point in time: a param's type only, its value given on the command line."},
+    {"string", TypeKind::String, "Text: `\"...\"` on one line, or a `\"\"\"...\"\"\"` text block."},
+    {"column", TypeKind::Column,
+     "A column of the checked table, named by a plain identifier in a metric's\n"
+     "argument: `unique(order_id)`."},
+    {"table", TypeKind::Table, "A table: a task or a source stands for the table it writes or reads."},
+    {"sql", TypeKind::Sql,
+     "SQL text: a string, a text block or `file(\"path\")`, in which `${name}` names a\n"
+     "task, a source or a param."},
+    {"cron", TypeKind::Cron, "A schedule: `cron(\"0 7 * * *\", tz = \"Europe/Berlin\")`."},
+    {"secret", TypeKind::Secret,
+     "A value read from the environment at run time, `env(\"NAME\")`, and never shown.\n"
+     "It may flow only into a target's `dsn`, a `webhook` url or a `command`'s `env`\n"
+     "(E0203 elsewhere)."},
+    {"severity", TypeKind::Severity,
+     "How urgent an alert is: `info` < `low` < `medium` < `high` < `critical`. The\n"
+     "`severity` of `alert(route, severity = high)` (default `high`), and a route's\n"
+     "`min_severity`."},
+    {"list", TypeKind::List,
+     "`list<T>`: `[a, b, ...]`, values of one type `T` (a trailing comma is\n"
+     "allowed)."},
+    {"metric", TypeKind::Metric,
+     "`metric<T>`: a number computed from the checked table (`row_count()`,\n"
+     "`null_rate(col)`) whose value is a `T`; compared with a `T`, it makes an\n"
+     "`expectation`."},
+    {"expectation", TypeKind::Expectation,
+     "A condition a run checks: a comparison of a metric (`row_count() > 0`), a\n"
+     "predicate (`unique(id)`), or their `and`, `or` and `not`. What `expect` and\n"
+     "`ready` take."},
+    {"task", TypeKind::Task,
+     "A task by name (`stage_orders`, or `workflow.task` in another workflow). A\n"
+     "source is accepted where a task is expected, as in `after`."},
+    {"source", TypeKind::Source, "A source of a workflow, by name."},
+    {"route", TypeKind::Route,
+     "A route by name: a `route NAME { ... }` block, where alerts go (its `notify`\n"
+     "channels, `owner`, `min_severity` and `repeat`). `alert(route)` sends to it."},
+    {"target", TypeKind::Target,
+     "A database by name: a `target NAME { ... }` block (`dsn`, `schema`,\n"
+     "environments)."},
+    {"legacy", TypeKind::Legacy,
+     "A legacy job by name: a `legacy NAME { ... }` block, a job that runs outside\n"
+     "flowc today (what a workflow `replaces`)."},
+    {"retry_policy", TypeKind::RetryPolicy,
+     "How failed attempts are retried:\n"
+     "`retry(2, backoff = exponential(30s), on = transient)`, the `retry` of a\n"
+     "workflow or task."},
+    {"write_mode", TypeKind::WriteMode,
+     "How a SQL task writes its table, its `mode`: `replace` (the default),\n"
+     "`overwrite_partition(col)`, `merge(key = [...])`, `append` or `none`."},
+    {"command", TypeKind::Command,
+     "A program and its arguments, run without a shell:\n"
+     "`command([\"argv\", ...], env = [...])`. A task's `run`, and a `channel`."},
+    {"alert", TypeKind::Alert,
+     "An alert to send: `alert(route, severity = ...)`, the value of `on_failure`,\n"
+     "`on_late` and `on_warning`."},
+    {"stage", TypeKind::Stage,
+     "How far a workflow's migration has come, its `stage`: `model` (not yet run for\n"
+     "real), `mirror` (runs beside the legacy job, writing `<schema>__mirror`\n"
+     "tables, and compares) or `production`."},
+    {"channel", TypeKind::Channel,
+     "Where a route sends alerts, an element of its `notify`: `webhook(url)`,\n"
+     "`command(argv)`, `jsonl(path)` or `stderr()`."},
+    {"backoff", TypeKind::Backoff,
+     "The wait between retries, the `backoff` of `retry(...)`:\n"
+     "`exponential(initial, max = ...)` (the default) or `fixed(delay)`."},
+    {"any", TypeKind::Any,
+     "Any value but a secret: in the standard library's signatures only\n"
+     "(`min(col) -> metric<any>`)."},
+    {"retry_on", TypeKind::RetryOn,
+     "Which failures `retry(...)` retries, its `on`: `transient` (the default: lost\n"
+     "connections, serialization failures, deadlocks, timeouts) or `any` (every\n"
+     "failure; W0403)."},
+    {"workflow", TypeKind::Workflow,
+     "A workflow by name, as in `workflow.task`: in the standard library's\n"
+     "signatures only."},
+};
 
 // Assignability between argument-less kinds.
 bool kind_assignable(TypeKind from, TypeKind to) {
@@ -64,9 +119,11 @@ bool kind_assignable(TypeKind from, TypeKind to) {
 
 }  // namespace
 
+std::span<const TypeSpec> type_specs() { return kTypes; }
+
 std::optional<TypeKind> kind_from_name(std::string_view name) {
-  for (const auto& [text, kind] : kTypeNames) {
-    if (text == name) return kind;
+  for (const TypeSpec& spec : kTypes) {
+    if (spec.name == name) return spec.kind;
   }
   return std::nullopt;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "compiler/model/model.h"
@@ -22,6 +23,15 @@ constexpr Type metric_of(TypeKind arg) { return Type{TypeKind::Metric, arg}; }
 /// True for the error type (already diagnosed: compatible with everything).
 constexpr bool is_error(Type t) { return t.kind == TypeKind::Error; }
 
+/// A type name of the language and its documentation.
+struct TypeSpec {
+  std::string_view name;  // as written in a param or signature ("retry_policy", "list")
+  TypeKind kind;
+  std::string_view doc;  // what `flowc doc NAME` prints
+};
+
+/// Every type name, in the order of language.md §12.
+std::span<const TypeSpec> type_specs();
 /// The kind named `name` ("int", "retry_policy", "list"), or nullopt.
 std::optional<TypeKind> kind_from_name(std::string_view name);
 /// True for list and metric, which take an argument.

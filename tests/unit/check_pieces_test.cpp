@@ -80,6 +80,24 @@ TEST_CASE("attribute schemas hold the sets of language.md section 3") {
   CHECK(find_any_enum_value("any")->type == TypeKind::RetryOn);
 }
 
+TEST_CASE("every type has a name and a doc, and an enum type's doc names each of its values") {
+  for (int k = static_cast<int>(TypeKind::Bool); k <= static_cast<int>(TypeKind::Workflow); ++k) {
+    auto kind = static_cast<TypeKind>(k);
+    CAPTURE(model::type_name(scalar(kind)));
+    const TypeSpec* spec = nullptr;
+    for (const TypeSpec& s : type_specs())
+      if (s.kind == kind) spec = &s;
+    REQUIRE(spec != nullptr);
+    CHECK(spec->name == model::type_name(scalar(kind)));
+    CHECK(kind_from_name(spec->name) == kind);
+    CHECK(spec->doc.ends_with("."));
+    for (const EnumValueSpec& value : enum_values()) {
+      if (value.type == kind)
+        CHECK(spec->doc.find("`" + std::string(value.name) + "`") != std::string_view::npos);
+    }
+  }
+}
+
 TEST_CASE("docs/stdlib.md documents every attribute of every block kind") {
   std::ifstream in(std::string(FLOWC_SOURCE_DIR) + "/docs/stdlib.md");
   REQUIRE(in);

@@ -239,15 +239,32 @@ TEST_CASE("doc and check show control characters from the source as control pict
 
 TEST_CASE("doc: a plain name finds declarations, a function parameter only by its qualified name") {
   std::string outside = scratch("doc-params").string();
-  Result plain = flowc("doc severity " + outside);
+  Result plain = flowc("doc tz " + outside);
   CHECK(plain.exit_code == 2);
   CHECK(plain.out.empty());
   CHECK(plain.err ==
-        "flowc: no declaration named `severity`; it is a parameter of `alert` "
-        "(`flowc doc alert.severity` shows it)\n");
+        "flowc: no declaration named `tz`; it is a parameter of `cron` (`flowc doc cron.tz` shows it)\n");
   Result qualified = flowc("doc alert.severity " + outside);
   CHECK(qualified.exit_code == 0);
   CHECK(qualified.out.starts_with("param alert.severity: severity\n"));
+}
+
+TEST_CASE("doc: the types of the standard library's signatures have their doc, parameters' names or not") {
+  std::string outside = scratch("doc-types").string();
+  for (const char* name :
+       {"severity", "stage", "write_mode", "retry_on", "channel", "backoff", "route", "date"}) {
+    CAPTURE(name);
+    Result r = flowc(std::string("doc ") + name + " " + outside);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.starts_with(std::string("type ") + name + "\n\n"));
+    CHECK(r.out.size() > std::string("type ").size() + std::string(name).size() + 20);
+  }
+  Result severity = flowc("doc severity " + outside);
+  CHECK(severity.out.find("`info` < `low` < `medium` < `high` < `critical`") != std::string::npos);
+  CHECK(flowc("doc list " + outside).out.starts_with("type list<T>\n"));
+  Result typo = flowc("doc severty " + outside);
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err == "flowc: no declaration named `severty`; did you mean `severity`?\n");
 }
 
 TEST_CASE("doc: a qualified name is only suggested a close member of its own workflow") {
