@@ -90,7 +90,7 @@ void Executor::run() {
 void Executor::refuse(const state::Claim& claim, const std::string& why) {
   // Nothing runs, so no log is written: the attempt records none (the path
   // the claim computed may even be another run's).
-  if (!claim.exhausted && !claim.log_path.empty())
+  if (!claim.reclaimed && !claim.log_path.empty())
     store_.set_log_path(claim.run_id, claim.task, claim.attempt, claim.token, "");
   AttemptResult failed;
   failed.error_class = ErrorClass::Permanent;
@@ -337,7 +337,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   }
   const auto attempt_started = Clock::now();
   const std::string log_path =
-      claim.exhausted || !lost_for_good.empty() ? claim.log_path : log_path_for(run, claim);
+      !lost_for_good.empty() ? claim.log_path : log_path_for(run, claim);
   if (claim.previous != TaskState::Waiting && lost_for_good.empty())
     run.emit(claim.task_index, TaskState::Running, claim.attempt, "", log_path);
 
