@@ -687,6 +687,7 @@ TEST_CASE("file(...) names a file of the project: an absolute path or one outsid
         std::string::npos);
   CHECK(r.out.find("line=19") == std::string::npos);  // ../sql/c.sql is inside
   CHECK(r.out.find("environ") == r.out.rfind("environ"));  // named once, never read
+}
 
 TEST_CASE("a folder holding several projects: plan, db start and db stop refuse alike, exit 2") {
   fs::path dir = scratch("several");
