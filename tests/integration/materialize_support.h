@@ -142,4 +142,10 @@ struct Db {
   }
 };
 
+/// The output table most attempt tests write.
+inline const plan::TableName kDaily{"analytics", "daily"};
+/// A select of one day of raw.orders for it.
+inline const char* kDailySelect =
+    "select ds, order_id, region, amount * 2 as amount\nfrom \"raw\".\"orders\"\nwhere ds = $1::date;";
+
 }  // namespace flowc::testing

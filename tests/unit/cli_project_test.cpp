@@ -1,0 +1,181 @@
+// The flowc binary as a user meets it, choosing what to plan or run: counts
+// of tasks and runs, arguments, --param, the files a project may name, a
+// folder of several projects, environments.
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/unit/cli_support.h"
+
+namespace fs = std::filesystem;
+using namespace cli_testing;
+
+TEST_CASE("tasks at once are bounded on every command, as in the language: one line and exit 2") {
+  std::string project = copy_example("concurrency").string();
+  Result run = flowc("run " + project + " --dry-run --concurrency 1025");
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "flowc: --concurrency: 1025 is not in the range 0 to 1024\n");
+  CHECK(flowc("run " + project + " --dry-run --concurrency 1024").exit_code == 0);
+  CHECK(flowc("run " + project + " --dry-run --concurrency 0").exit_code == 0);
+  Result schedule = flowc("schedule " + project + " --once --concurrency 5000");
+  CHECK(schedule.exit_code == 2);
+  CHECK(schedule.err == "flowc: --concurrency: 5000 is not in the range 0 to 1024\n");
+  Result worker = flowc("worker " + project + " --slots 1025");
+  CHECK(worker.exit_code == 2);
+  CHECK(worker.err == "flowc: --slots: 1025 is not in the range 1 to 1024\n");
+  Result backfill = flowc("backfill " + project + " --from 2026-11-01 --to 2026-11-02 --concurrency 0");
+  CHECK(backfill.exit_code == 2);
+  CHECK(backfill.err == "flowc: --concurrency: 0 is not in the range 1 to 1024\n");
+}
+
+TEST_CASE("a count of tasks or runs is a whole number in decimal digits, nothing else") {
+  std::string project = copy_example("whole-numbers").string();
+  // Not numbers at all, or numbers in other notations: CLI11 alone read
+  // 0x10 as 16 and 010 as 8, and called 1e3 "not in range".
+  for (std::string value : {"1e3", "abc", "0x10", "-1", "+4", "1.0", "4 ", "99999999999999999999"}) {
+    CAPTURE(value);
+    Result r = flowc("run " + project + " --dry-run --concurrency \"" + value + "\"");
+    CHECK(r.exit_code == 2);
+    bool digits = value.find_first_not_of("0123456789") == std::string::npos;
+    CHECK(r.err == (digits ? "flowc: --concurrency: " + value + " is not in the range 0 to 1024\n"
+                           : "flowc: --concurrency: not a whole number: \"" + value +
+                                 "\" (write one from 0 to 1024)\n"));
+  }
+  Result worker = flowc("worker " + project + " --slots 0x10");
+  CHECK(worker.exit_code == 2);
+  CHECK(worker.err == "flowc: --slots: not a whole number: \"0x10\" (write one from 1 to 1024)\n");
+  // Leading zeros are decimal, never octal: 09 is nine, and 02000 two
+  // thousand (octal, 1024, would pass).
+  CHECK(flowc("run " + project + " --dry-run --concurrency 09").exit_code == 0);
+  CHECK(flowc("run " + project + " --dry-run --concurrency 0000").exit_code == 0);
+  Result octal = flowc("run " + project + " --dry-run --concurrency 02000");
+  CHECK(octal.exit_code == 2);
+  CHECK(octal.err == "flowc: --concurrency: 2000 is not in the range 0 to 1024\n");
+}
+
+TEST_CASE("unexpected arguments are listed in the order given") {
+  Result r = flowc("history . extra1 extra2 extra3");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "flowc: The following arguments were not expected: extra1 extra2 extra3 (run `flowc history --help`)\n");
+  Result one = flowc("check --frobnicate");
+  CHECK(one.exit_code == 2);
+  CHECK(one.err == "flowc: The following argument was not expected: --frobnicate (run `flowc check --help`)\n");
+}
+
+TEST_CASE("--param gives a param its value in plan, and a bad one is one line and exit 2") {
+  fs::path dir = scratch("param");
+  write(dir / "w.flow", R"(route r {
+  owner  = "o"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "o"
+  on_failure = alert(r)
+
+  param ds: date = logical_date
+  param region: string
+  param lag: duration = 1h
+
+  task out {
+    writes  = "out"
+    sql     = "select ${region} as region, ${lag} as lag"
+    publish = true
+  }
+}
+)");
+  Result missing = flowc("plan " + dir.string() + " --ds 2026-11-24");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err == "flowc: param `region` of workflow `w` has no default: give its value with --param region=VALUE\n");
+  Result given = flowc("plan " + dir.string() + " --ds 2026-11-24 --param region=emea --param lag=90m --format json");
+  INFO(given.err);
+  CHECK(given.exit_code == 0);
+  CHECK(given.out.find("\"name\": \"region\",\n      \"sql_type\": \"text\",\n      \"value\": \"emea\"") !=
+        std::string::npos);
+  CHECK(given.out.find("\"name\": \"lag\",\n      \"sql_type\": \"interval\",\n      \"value\": \"1h30m\"") !=
+        std::string::npos);
+  Result shape = flowc("plan " + dir.string() + " --param region");
+  CHECK(shape.exit_code == 2);
+  CHECK(shape.err.find("write NAME=VALUE, such as --param region=emea") != std::string::npos);
+  Result twice = flowc("plan " + dir.string() + " --param region=a --param region=b");
+  CHECK(twice.exit_code == 2);
+  CHECK(twice.err == "flowc: --param region given more than once: give it once\n");
+  Result typed = flowc("plan " + dir.string() + " --param region=a --param lag=soon");
+  CHECK(typed.exit_code == 2);
+  CHECK(typed.err == "flowc: --param lag: `soon` is not a duration such as 1h30m\n");
+}
+
+TEST_CASE("file(...) names a file of the project: an absolute path or one outside it is E0202") {
+  fs::path dir = scratch("file_bound");
+  fs::create_directories(dir / "sql");
+  fs::create_directories(dir / "flows");
+  write(dir / "flow.project", "project p {\n}\n");
+  write(dir / "sql" / "c.sql", "select 1 as x\n");
+  write(dir / "flows" / "w.flow", R"(workflow w {
+  owner = "o"
+
+  task a {
+    writes  = "a"
+    publish = true
+    sql     = file("/proc/self/environ")
+  }
+
+  task b {
+    writes  = "b"
+    publish = true
+    sql     = file("../../etc/passwd")
+  }
+
+  task c {
+    writes  = "c"
+    publish = true
+    sql     = file("../sql/c.sql")
+  }
+}
+)");
+  Result r = flowc("check " + dir.string() + " --format github");
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("line=7,col=20,endLine=7,endColumn=40,title=E0202::`/proc/self/environ` is an absolute path") !=
+        std::string::npos);
+  CHECK(r.out.find("line=13,col=20,endLine=13,endColumn=38,title=E0202::`../../etc/passwd` is outside the project") !=
+        std::string::npos);
+  CHECK(r.out.find("line=19") == std::string::npos);  // ../sql/c.sql is inside
+  CHECK(r.out.find("environ") == r.out.rfind("environ"));  // named once, never read
+}
+
+TEST_CASE("a folder holding several projects: plan, db start and db stop refuse alike, exit 2") {
+  fs::path dir = scratch("several");
+  for (const char* name : {"one", "two"}) {
+    fs::create_directories(dir / name);
+    write(dir / name / "flow.project", std::string("project ") + name + " {\n}\n");
+    write(dir / name / "w.flow", "workflow w {\n  owner = \"o\"\n}\n");
+  }
+  std::string expected = "flowc: `" + dir.string() + "` holds 2 projects; name one project directory\n";
+  for (const char* command : {"plan", "db start", "db stop"}) {
+    CAPTURE(command);
+    Result r = flowc(std::string(command) + " " + dir.string());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == expected);
+    CHECK(r.out.empty());
+  }
+  CHECK_FALSE(fs::exists(dir / ".flow"));
+  CHECK_FALSE(fs::exists(dir / "one" / ".flow"));
+}
+
+TEST_CASE("schedule --env that no target declares is said once, however many workflows are scheduled") {
+  // examples/platform schedules two workflows on one target.
+  Result r = flowc("schedule " + std::string(FLOWC_SOURCE_DIR) + "/examples/platform --env nope");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "flowc: no environment `nope` on target `warehouse` (it has: dev, staging)\n");
+}
