@@ -21,7 +21,8 @@ constexpr TypeSpec kTypes[] = {
      "`param ds: date = logical_date`."},
     {"time", TypeKind::Time, "A time of day: `07:00`, `23:59:30` (a workflow's `deadline`)."},
     {"timestamp", TypeKind::Timestamp,
-     "A point in time: a param's type only, its value given on the command line."},
+     "A point in time: a param's type only, its value given on the command line\n"
+     "(`--param at=2026-11-24T07:00`, UTC unless an offset follows)."},
     {"string", TypeKind::String, "Text: `\"...\"` on one line, or a `\"\"\"...\"\"\"` text block."},
     {"column", TypeKind::Column,
      "A column of the checked table, named by a plain identifier in a metric's\n"
