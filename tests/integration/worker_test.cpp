@@ -14,10 +14,9 @@ using namespace flowc::testing;
 
 namespace {
 
-/// A fan-out of `width` command tasks sleeping `sleep` seconds, after one
-/// first task, and a SQL task at the end writing `out.done`.
-std::vector<std::pair<std::string, std::string>> fan_out_project(int width, const std::string& sleep) {
-  std::string flow = R"FLOW(target warehouse {
+/// What every project of these tests starts with: the target, whose DSN
+/// the tests give, and the failure route.
+const std::string kTargetAndRoute = R"FLOW(target warehouse {
   dsn = env("WORKER_TEST_DSN")
 }
 
@@ -26,7 +25,12 @@ route oncall {
   notify = [stderr()]
 }
 
-workflow fan {
+)FLOW";
+
+/// A fan-out of `width` command tasks sleeping `sleep` seconds, after one
+/// first task, and a SQL task at the end writing `out.done`.
+std::vector<std::pair<std::string, std::string>> fan_out_project(int width, const std::string& sleep) {
+  std::string flow = kTargetAndRoute + R"FLOW(workflow fan {
   owner      = "data-eng"
   stage      = production
   on_failure = alert(oncall)
@@ -217,16 +221,7 @@ TEST_CASE("worker: a run whose driving process is gone is not served") {
 
 TEST_CASE("worker: a worker killed mid-attempt loses its lease and another worker runs the task again") {
   std::string dsn = fresh_database("worker_killed");
-  std::string project = write_project("worker_killed", {{"k.flow", R"FLOW(target warehouse {
-  dsn = env("WORKER_TEST_DSN")
-}
-
-route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow killed {
+  std::string project = write_project("worker_killed", {{"k.flow", kTargetAndRoute + R"FLOW(workflow killed {
   owner      = "data-eng"
   stage      = production
   on_failure = alert(oncall)
@@ -277,16 +272,7 @@ namespace {
 /// A project whose task `slow` (`slow_task`: its body) runs for a few
 /// seconds, with no retries, before a task `after`.
 std::string lost_lease_project(const std::string& name, const std::string& slow_task) {
-  return write_project(name, {{"k.flow", R"FLOW(target warehouse {
-  dsn = env("WORKER_TEST_DSN")
-}
-
-route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow killed {
+  return write_project(name, {{"k.flow", kTargetAndRoute + R"FLOW(workflow killed {
   owner      = "data-eng"
   stage      = production
   on_failure = alert(oncall)

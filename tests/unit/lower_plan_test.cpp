@@ -191,19 +191,7 @@ TEST_CASE("check_options: dates, environments, params without defaults") {
   CHECK(check("26-11-24", "") != "");
   CHECK(check("2026-11-24", "prod") == "no environment `prod` on target `warehouse` (it has: dev)");
 
-  auto needs = compile({{"a.flow", R"(
-target t {
-  schema = "s"
-}
-route r {
-  owner  = "o"
-  notify = [stderr()]
-}
-workflow w {
-  owner      = "o"
-  on_failure = alert(r)
-  param ds: date = logical_date
-  param region: string
+  auto needs = compile({{"a.flow", kOneWorkflow + R"(  param region: string
   task out {
     writes  = "out"
     sql     = "select ${region} as region"
@@ -228,19 +216,7 @@ workflow w {
 }
 
 TEST_CASE("--param values: each type spelled as its literal, bound as the type's SQL value") {
-  auto c = compile({{"a.flow", R"(
-target t {
-  schema = "s"
-}
-route r {
-  owner  = "o"
-  notify = [stderr()]
-}
-workflow w {
-  owner      = "o"
-  on_failure = alert(r)
-  param ds: date = logical_date
-  param n: int = 1
+  auto c = compile({{"a.flow", kOneWorkflow + R"(  param n: int = 1
   param f: float = 0.5
   param share: percent = 5%
   param lag: duration = 1h

@@ -20,6 +20,23 @@ namespace flowc::testing::lower_support {
 
 using Files = std::vector<std::pair<std::string, std::string>>;
 
+/// The start of a project of one workflow `w` (owner `o`, target `t` with
+/// schema `s`, `on_failure` to route `r`, `param ds`): a test appends the
+/// workflow's other members and its closing brace.
+inline const std::string kOneWorkflow = R"(
+target t {
+  schema = "s"
+}
+route r {
+  owner  = "o"
+  notify = [stderr()]
+}
+workflow w {
+  owner      = "o"
+  on_failure = alert(r)
+  param ds: date = logical_date
+)";
+
 // Two workflows sharing a warehouse: `shop` (mirror stage, replacing a legacy
 // job) and `ingest`, which `shop` waits on.
 inline const char* kTargets = R"(

@@ -265,19 +265,7 @@ TEST_CASE("sources: whole-table expectations and a readiness probe") {
 }
 
 TEST_CASE("a readiness probe of subqueries only does not scan the table") {
-  auto c = compile({{"a.flow", R"(
-target t {
-  schema = "s"
-}
-route r {
-  owner  = "o"
-  notify = [stderr()]
-}
-workflow w {
-  owner      = "o"
-  on_failure = alert(r)
-  param ds: date = logical_date
-  source src {
+  auto c = compile({{"a.flow", kOneWorkflow + R"(  source src {
     table = "raw.src"
     ready = partition_exists(ds)
   }
