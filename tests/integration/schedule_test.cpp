@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 
 #include "tests/integration/run_support.h"
 
@@ -266,6 +267,15 @@ TEST_CASE("schedule: an adopted run whose tasks a worker finished after its sche
   // The scheduler dies while the worker runs the task; the worker finishes it.
   Background first = start_flowc(project, {"schedule", ".", "--once", "--concurrency", "0", "--dsn", dsn});
   REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where state = 'running'", "1", 30));
+  // Killed between the worker's claim and its taking the task up (it opens
+  // the attempt's log), the scheduler would leave a run nobody drives, whose
+  // task the worker refuses (docs/cli.md, "Only runs something drives").
+  std::string log;
+  for (int i = 0; i < 300 && !(std::filesystem::path(log).is_absolute() && std::filesystem::exists(log)); ++i) {
+    ::usleep(100 * 1000);
+    log = query_one(dsn, "select log_path from flow.attempts");
+  }
+  REQUIRE(std::filesystem::exists(log));
   ::kill(first.pid, SIGKILL);
   first.wait();
   REQUIRE(wait_for(dsn, "select state from flow.task_runs", "succeeded", 30));
