@@ -28,6 +28,7 @@ constexpr BuiltinDefault kDefaults[] = {
 
 /// The authority of an http(s) URL, split as libcurl reads it.
 struct UrlAuthority {
+  std::string_view userinfo;  // before the `@`; empty when none is written
   std::string_view password;  // of `user:password@`; empty when none is written
   std::string_view host;
   std::string_view port;  // after the host's `:`; empty when none is written
@@ -36,8 +37,9 @@ struct UrlAuthority {
 UrlAuthority split_authority(std::string_view authority) {
   UrlAuthority out;
   if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
-    std::string_view userinfo = authority.substr(0, at);
-    if (size_t colon = userinfo.find(':'); colon != std::string_view::npos) out.password = userinfo.substr(colon + 1);
+    out.userinfo = authority.substr(0, at);
+    if (size_t colon = out.userinfo.find(':'); colon != std::string_view::npos)
+      out.password = out.userinfo.substr(colon + 1);
     authority.remove_prefix(at + 1);
   }
   // An IPv6 literal (`[::1]:8080`) has colons of its own.
@@ -164,6 +166,14 @@ void Checker::check_webhook_url(const Scope& s, const model::Term& arg) {
     Diagnostic& d = sink(s).report(DiagKind::SecretLeak, arg.range,
                                    "the `webhook` URL has a password written in the file");
     d.hidden.emplace_back(authority.password);
+    d.helps.push_back("take the URL from the environment: `webhook(env(\"ONCALL_HOOK_URL\"))`");
+  } else if (!authority.userinfo.empty() && authority.userinfo != ":") {
+    // `https://TOKEN@host/`: libcurl sends the user name as basic
+    // authentication, and hooks that take a token that way take it there.
+    Diagnostic& d = sink(s).report(DiagKind::SecretLeak, arg.range,
+                                   "the `webhook` URL has a user name written in the file, which is sent as a "
+                                   "credential");
+    d.hidden.emplace_back(authority.userinfo);
     d.helps.push_back("take the URL from the environment: `webhook(env(\"ONCALL_HOOK_URL\"))`");
   }
   if (scheme == 0 || authority.host.empty()) {
