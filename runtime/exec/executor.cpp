@@ -336,23 +336,29 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
     }
   }
   const auto attempt_started = Clock::now();
-  const std::string log_path =
-      !lost_for_good.empty() ? claim.log_path : log_path_for(run, claim);
-  if (claim.previous != TaskState::Waiting && lost_for_good.empty())
-    run.emit(claim.task_index, TaskState::Running, claim.attempt, "", log_path);
-
   std::stop_token stop = pool_.hold_lease(claim.token);
-  AttemptResult result;
-  std::optional<state::FinishOutcome> recorded_in_target;
   seconds wait(0), poll(60);
   if (task.readiness) {
     wait = seconds(task.readiness->wait_seconds);
     poll = seconds(task.readiness->poll_seconds);
   }
+  // Another workflow's task not succeeded yet: nothing runs and no log is
+  // written, so the attempt records none (the claim computed one).
+  std::optional<AttemptResult> not_ready;
+  if (lost_for_good.empty()) not_ready = check_external(run, task, wait, poll);
+  if (not_ready && !claim.log_path.empty())
+    store_.set_log_path(claim.run_id, claim.task, claim.attempt, claim.token, "");
+  const std::string log_path =
+      !lost_for_good.empty() ? claim.log_path : not_ready ? "" : log_path_for(run, claim);
+  if (claim.previous != TaskState::Waiting && lost_for_good.empty())
+    run.emit(claim.task_index, TaskState::Running, claim.attempt, "", log_path);
+
+  AttemptResult result;
+  std::optional<state::FinishOutcome> recorded_in_target;
   if (!lost_for_good.empty()) {
     result.error_class = ErrorClass::Transient;
     result.message = lost_for_good;
-  } else if (auto not_ready = check_external(run, task, wait, poll)) {
+  } else if (not_ready) {
     result = *not_ready;
   } else {
     result = attempt(run, claim, log_path, task, stop, recorded_in_target);

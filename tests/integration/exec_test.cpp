@@ -249,6 +249,9 @@ TEST_CASE("a cross-workflow dependency that never succeeds fails clearly") {
         "task publish of workflow orders_etl has not succeeded for 2026-11-24 after 1s");
   CHECK(h.runner.calls_of("load").empty());
   CHECK(h.alerts.incidents().size() == 1);
+  // Nothing ran, so no attempt names a log (none was written).
+  CHECK(h.scalar("select count(*) from flow.attempts where task = 'load'") != "0");
+  CHECK(h.scalar("select count(*) from flow.attempts where task = 'load' and log_path <> ''") == "0");
 
   // Once orders_etl.publish has succeeded for that ds, the dependency holds.
   plan::Plan upstream = make_plan({{"publish", {}}}, "orders_etl");
