@@ -128,11 +128,21 @@ Downstream downstream_of(const model::Model& model, const Dependents& dependents
     if (!key.empty() && std::find(down.tables.begin(), down.tables.end(), key) == down.tables.end())
       down.tables.push_back(key);
   };
+  // A workflow in mirror stage, other than the starts', writes its mirror
+  // table, which no source or legacy job reads (the legacy job still writes
+  // the production one): the walk does not go on through it. The starts'
+  // own workflows are followed as they will be in production.
+  std::vector<bool> starts_workflow(model.workflows.size(), false);
+  for (model::TaskId id : starts) starts_workflow[model.node(id).workflow.index] = true;
+  auto writes_mirror = [&](model::TaskId id) {
+    const model::WorkflowId workflow = model.node(id).workflow;
+    return !starts_workflow[workflow.index] && model.workflow(workflow).stage == model::Stage::Mirror;
+  };
   auto visit = [&](std::span<const model::TaskId> from) {
     for (model::TaskId id : reachable_from(dependents, from)) {
       if (down.nodes[id.index]) continue;
       down.nodes[id.index] = true;
-      if (model.node(id).kind == model::NodeKind::Task) add_table(node_table_key(model, id));
+      if (model.node(id).kind == model::NodeKind::Task && !writes_mirror(id)) add_table(node_table_key(model, id));
     }
   };
   for (const std::string& key : tables) add_table(key);

@@ -76,8 +76,10 @@ struct Downstream {
 /// downstream table is downstream (with everything after it), and so is an
 /// enabled legacy job reading one, whose own outputs then are downstream
 /// tables (TableReaders::widen). A legacy job reading or writing a
-/// downstream table is reached (its consumers read that table). `tables`:
-/// the starts' own table keys, stale from the start.
+/// downstream table is reached (its consumers read that table). A task of
+/// another workflow than the starts' that is in mirror stage is downstream,
+/// but not through its table (it writes its mirror table, which nothing
+/// reads). `tables`: the starts' own table keys, stale from the start.
 Downstream downstream_of(const model::Model& model, const Dependents& dependents, const TableReaders& readers,
                          std::span<const model::TaskId> starts, const std::vector<std::string>& tables);
 

@@ -209,6 +209,10 @@ flowc::plan::Impact check_plan_agrees(const flowc::project::Compilation& c, cons
                                       const std::string& task) {
   flowc::plan::Impact asked;
   for (uint32_t w = 0; w < c.model.workflows.size(); ++w) {
+    // A mirror-stage workflow's plan is a mirror run's (its failures make
+    // only its mirror tables stale); `flowc impact` of its tasks says what
+    // they feed once in production.
+    if (c.model.workflows[w].stage == flowc::model::Stage::Mirror) continue;
     flowc::lower::LowerOptions options;
     options.ds = "2026-11-24";
     flowc::plan::Plan plan = flowc::lower::lower(c.model, flowc::model::WorkflowId{w}, options, c.sources);
@@ -236,6 +240,52 @@ flowc::plan::Impact check_plan_agrees(const flowc::project::Compilation& c, cons
   return asked;
 }
 
+// A production workflow feeding one in mirror stage: the mirror one writes
+// `analytics__mirror.v_t`, so the readers of the production `v_t` (a source
+// in a third workflow, a legacy job) are not downstream of `up`'s failures.
+const char* kIntoMirror = R"(
+project into_mirror { default_target = wh }
+target wh {
+  dsn    = env("WH_DSN")
+  schema = "analytics"
+}
+legacy old_v {
+  owner     = "team-m"
+  writes    = ["analytics.v_t"]
+  consumers = ["V dashboard"]
+  enabled   = true
+}
+legacy v_reader {
+  owner     = "finance"
+  reads     = ["analytics.v_t"]
+  consumers = ["CFO report"]
+}
+workflow up {
+  owner = "team-up"
+  task a {
+    writes = "a_t"
+    sql    = "select 1 as x"
+  }
+}
+workflow mir {
+  owner    = "team-m"
+  replaces = old_v
+  stage    = mirror
+  task v {
+    writes = "v_t"
+    sql    = "select * from ${up.a}"
+  }
+}
+workflow later {
+  owner = "team-l"
+  source v_in { table = "analytics.v_t" }
+  task l {
+    writes = "l_t"
+    sql    = "select * from ${v_in}"
+  }
+}
+)";
+
 }  // namespace
 
 TEST_CASE("impact in the plan (an alert's) and flowc impact follow one rule: through sources and legacy readers") {
@@ -253,6 +303,16 @@ TEST_CASE("impact in the plan (an alert's) and flowc impact follow one rule: thr
   CHECK(a.tasks == std::vector<std::string>{"two.b"});
   CHECK(a.tables == std::vector<std::string>{"out.a", "analytics.b"});
   CHECK(a.legacy_consumers == std::vector<std::string>{"Cube", "Board deck", "Old report"});
+
+  // Not through the table of another workflow in mirror stage (its mirror
+  // table is read by nothing); its own task and mirror table are stale.
+  auto into_mirror =
+      flowc::project::compile_sources({{"m.flow", kIntoMirror}}, flowc::project::default_stdlib_dir());
+  REQUIRE(into_mirror->diagnostics.error_count() == 0);
+  flowc::plan::Impact up = check_plan_agrees(*into_mirror, "up", "a");
+  CHECK(up.tasks == std::vector<std::string>{"mir.v"});
+  CHECK(up.tables == std::vector<std::string>{"analytics.a_t", "analytics__mirror.v_t"});
+  CHECK(up.legacy_consumers.empty());
 }
 
 // clang-format off
@@ -443,7 +503,10 @@ TEST_CASE("impact --run: exactly what the run's failures reach is stale, across 
   std::vector<std::string> fresh_tables;
   for (const json& t : j["tables"])
     if (!t["stale"].get<bool>()) fresh_tables.push_back(t["name"]);
-  CHECK(fresh_tables == std::vector<std::string>{"landing.events_json"});
+  // marketing_attribution is in mirror stage: its touchpoints task writes
+  // the mirror table; the production marketing.touchpoints is not stale.
+  // marketing.attribution_daily is, through the legacy job reading events.
+  CHECK(fresh_tables == std::vector<std::string>{"landing.events_json", "marketing.touchpoints"});
   for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == true);
   for (const json& o : j["owners"]) CHECK(o["stale"] == true);
 }
