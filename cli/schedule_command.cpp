@@ -142,7 +142,7 @@ class Runs {
     request.cancel = cancel_;
     // An adopted run is finished as `flowc retry RUN_ID` would: every
     // instance that did not succeed runs again, in the same run record.
-    RunResult result = adopted ? runtime::exec::retry_run(request, {adopted->run_id, ""})
+    RunResult result = adopted ? runtime::exec::retry_run(request, {adopted->run_id, "", /*adopting=*/true})
                                : runtime::exec::execute_run(request);
     if (cancel_.stop_requested() && result.outcome == RunResult::Outcome::Finished &&
         result.summary.status != runtime::RunStatus::Succeeded)
@@ -233,7 +233,7 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
                 Runs& runs) {
   const std::string what = fmt::format("{} for {}", workflow.name, due.ds);
   int exit_code = kExitOk;
-  std::optional<LoadedPlan> loaded = load_plan(PlanSelection{options.path, workflow.name, due.ds, options.env}, exit_code);
+  std::optional<LoadedPlan> loaded = load_plan(PlanSelection{options.path, workflow.name, due.ds, options.env, {}}, exit_code);
   if (!loaded) {
     if (exit_code == kExitUsage) return Owed::BadCommand;  // load_plan said why
     runs.report(what + ": not started: the project has errors (see above); trying again", true);

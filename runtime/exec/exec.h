@@ -76,6 +76,13 @@ struct RetrySelection {
   /// upstream_failed they blocked, and any a stopped run never finished);
   /// else this task, in any state, and everything downstream of it.
   std::string task;
+  /// A run taken up by a scheduler because its driver died, not a retry
+  /// someone asked for: an attempt still running of a task that is not
+  /// safe to repeat (policy.h's safe_to_repeat) keeps its attempt budget and
+  /// is left to the reclaim rule (decide_reclaim: it fails saying it may
+  /// have run partly, unless retries remain), its lease ended at once when
+  /// its holder is gone; `flowc retry` runs it again.
+  bool adopting = false;
 };
 
 /// Drives the existing run `selection.run_id` again, in the same run record,

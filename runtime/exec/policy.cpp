@@ -56,11 +56,15 @@ Decision decide_not_ready(seconds wait, seconds poll, milliseconds since_start, 
   return decision;
 }
 
+bool safe_to_repeat(const plan::Task& task, bool state_in_target) {
+  return task.idempotent || task.kind == plan::TaskKind::Source ||
+         (task.kind == plan::TaskKind::Sql && state_in_target);
+}
+
 ReclaimDecision decide_reclaim(const plan::Task& task, bool state_in_target, uint32_t lost, uint32_t attempt,
                                uint32_t max_attempts) {
   using Action = ReclaimDecision::Action;
-  const bool safe = task.idempotent || task.kind == plan::TaskKind::Source ||
-                    (task.kind == plan::TaskKind::Sql && state_in_target);
+  const bool safe = safe_to_repeat(task, state_in_target);
   ReclaimDecision decision;
   if (safe && lost < kMaxLostAttempts) {
     decision.action = Action::RunFree;

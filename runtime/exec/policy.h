@@ -56,6 +56,12 @@ struct ReclaimDecision {
   std::string message;
 };
 
+/// Whether an attempt of `task` that was lost may simply run again: the
+/// task is idempotent, a source (a probe), or SQL whose success is recorded
+/// in its write's transaction (`state_in_target`: a dead executor's
+/// transaction committed nothing).
+bool safe_to_repeat(const plan::Task& task, bool state_in_target);
+
 /// After an attempt was lost (the `lost`-th of this instance since its
 /// latest retry, attempt `attempt` of `max_attempts`). Re-running is safe
 /// when the task is idempotent, or is SQL whose success is recorded in its

@@ -7,6 +7,8 @@
 
 #include "runtime/exec/drive.h"
 #include "runtime/exec/exec.h"
+#include "runtime/exec/policy.h"
+#include "runtime/exec/run_shared.h"
 #include "runtime/state/store.h"
 
 namespace flowc::runtime::exec {
@@ -130,6 +132,9 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   }
 
   std::vector<state::RetryTask> reset;
+  // An adopted run's attempt that may have run partly is the reclaim
+  // rule's to judge, as if the run's own executors had found it lost.
+  std::vector<std::string> gone_unsafe;
   DriveOptions drive;
   drive.run_id = run_id;
   // A retry repairs a run after the fact: lateness was the original run's to report.
@@ -137,6 +142,12 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   drive.first_started = stored.started;
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
     if (again.contains(i)) {
+      const state::TaskRow* row = by_index[i];
+      if (selection.adopting && row && row->state == TaskState::Running &&
+          !safe_to_repeat(plan.tasks[i], state_in_target(request))) {
+        if (worker_gone(row->owner)) gone_unsafe.push_back(row->owner);
+        continue;
+      }
       const bool succeeded = by_index[i] && by_index[i]->state == TaskState::Succeeded;
       reset.push_back({i, 1 + plan.tasks[i].retry.retries, succeeded});
     } else if (by_index[i]) {
@@ -154,6 +165,12 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   if (state::Status status = store.reset_for_retry(run_id, reset, gone); !status) {
     result.message = status.described();
     return result;
+  }
+  if (!gone_unsafe.empty()) {
+    if (state::Status status = store.end_leases(run_id, gone_unsafe); !status) {
+      result.message = status.described();
+      return result;
+    }
   }
   return drive_run(request, store, drive);
 }

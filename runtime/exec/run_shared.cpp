@@ -4,13 +4,16 @@
 
 namespace flowc::runtime::exec {
 
+bool state_in_target(const RunRequest& request) {
+  return request.state_is_target || (!request.target_dsn.empty() && request.target_dsn == request.state_dsn);
+}
+
 RunShared::RunShared(const RunRequest& request, int64_t run_id, Clock::time_point started, AlertSink* alerts)
     : request(request),
       plan(*request.plan),
       run_id(run_id),
       started(started),
-      state_in_target(request.state_is_target ||
-                      (!request.target_dsn.empty() && request.target_dsn == request.state_dsn)),
+      state_in_target(exec::state_in_target(request)),
       dependents(plan::direct_dependents(*request.plan)),
       alerts_(alerts ? alerts : request.alerts),
       announced_(plan.tasks.size()) {}

@@ -16,6 +16,10 @@
 
 namespace flowc::runtime::exec {
 
+/// Whether a SQL task's success is recorded in its write's transaction: the
+/// state database is the target database.
+bool state_in_target(const RunRequest& request);
+
 class RunShared {
  public:
   /// `alerts`: where raise() sends incidents; null = request.alerts.

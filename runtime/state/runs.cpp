@@ -155,9 +155,7 @@ Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>&
 where t.run_id = $1 and t.task_index = f.idx
   and not (t.state = 'running' and t.lease_until > now() and t.lease_owner <> all ($4::text[]))
   and (t.state <> 'succeeded' or f.rerun))";
-  std::string gone = "{";
-  for (const std::string& holder : gone_holders) gone += (gone.size() > 1 ? "," : "") + sql_array_element(holder);
-  gone += "}";
+  const std::string gone = text_array(gone_holders);
   return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::work tx(c);
     // A finish in flight commits before this or waits for it: what the
@@ -197,6 +195,17 @@ where id = $1)",
                                schema_),
                    run_id);
     tx.commit();
+  });
+}
+
+Status StateStore::end_leases(int64_t run_id, const std::vector<std::string>& holders) {
+  const std::string owners = text_array(holders);
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_params(with_schema(R"(update {schema}.task_runs set lease_until = now()
+where run_id = $1 and state = 'running' and lease_owner = any ($2::text[]) and lease_until > now())",
+                               schema_),
+                   run_id, owners);
   });
 }
 

@@ -12,6 +12,15 @@ std::string sql_array_element(std::string_view text) {
   return out;
 }
 
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += sql_array_element(values[i]);
+  }
+  return out + "}";
+}
+
 std::string int_array(const std::vector<uint32_t>& values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {

@@ -12,6 +12,9 @@ namespace flowc::runtime::state {
 /// `"text"` quoted as an element of an array literal.
 std::string sql_array_element(std::string_view text);
 
+/// `{"a","b"}`: a text[] literal.
+std::string text_array(const std::vector<std::string>& values);
+
 /// `{1,2,3}`.
 std::string int_array(const std::vector<uint32_t>& values);
 

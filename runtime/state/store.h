@@ -358,6 +358,11 @@ class StateStore {
   Status reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks,
                          const std::vector<std::string>& gone_holders = {});
 
+  /// Ends now the leases that `holders` (executors the caller saw are gone)
+  /// hold on instances of run `run_id`, so that an executor reclaims their
+  /// attempts at once, by the reclaim rule, instead of after the lease.
+  Status end_leases(int64_t run_id, const std::vector<std::string>& holders);
+
   /// Sets runs.late_alerted if it was not set; `won` says whether this call
   /// set it (`update ... where not late_alerted`): of two processes noticing
   /// the same late run, exactly one wins and alerts.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 
 #include "tests/integration/run_support.h"
 
@@ -290,6 +291,34 @@ TEST_CASE("schedule: an adopted run whose tasks a worker finished after its sche
   CHECK(query_one(dsn, "select count(*) from flow.attempts") == "1");
   ::kill(worker.pid, SIGTERM);
   CHECK(worker.wait() == 0);
+}
+
+TEST_CASE("schedule: an adopted run does not run again by itself a command that may have run partly") {
+  std::string dsn = fresh_database("schedule_adopt_unsafe");
+  auto files = daily_project(0, 0);
+  // Not idempotent (the default for a command): each start appends a line.
+  files[0].second.replace(files[0].second.find("sleep 0; exit 0"), 15, "echo ran >> ran.txt; sleep 20");
+  std::string project = write_project("schedule_adopt_unsafe", files);
+  Background first = start_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where state = 'running'", "1", 30));
+  for (int i = 0; i < 300 && !std::filesystem::exists(project + "/ran.txt"); ++i) ::usleep(100 * 1000);
+  ::kill(first.pid, SIGKILL);
+  first.wait();
+
+  // The adopting scheduler finds the attempt lost with its process: the
+  // reclaim rule fails it (one attempt, no retries) instead of a fresh start.
+  auto second = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(second.output);
+  CHECK(second.exit_code == 1);
+  CHECK(contains(second.output, "run 1 of daily for " + query_one(dsn, kOwedDs) +
+                                    " (adopted: its scheduler was gone): failed"));
+  CHECK(contains(query_one(dsn, "select message from flow.task_runs"),
+                 "the command may have run partly and the task is not idempotent, so flowc does not run it again "
+                 "by itself (`flowc retry` does)"));
+  CHECK(query_one(dsn, "select string_agg(attempt || ' ' || outcome, ', ') from flow.attempts") == "1 lost");
+  std::ifstream ran(project + "/ran.txt");
+  std::string text((std::istreambuf_iterator<char>(ran)), std::istreambuf_iterator<char>());
+  CHECK(text == "ran\n");
 }
 
 TEST_CASE("schedule --once: attempt logs that cannot be written start no run, one line and exit 2") {
