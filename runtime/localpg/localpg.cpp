@@ -1,9 +1,13 @@
 #include "runtime/localpg/localpg.h"
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -135,6 +139,49 @@ std::string log_tail(const fs::path& path, std::streamoff from, size_t count) {
   return out;
 }
 
+/// An exclusive flock on `<dir>.lock`, held for as long as it lives: two
+/// flowc processes starting or stopping the same cluster take turns, so the
+/// second finds what the first made (initdb and `pg_ctl start` each fail
+/// when run twice at once). Beside the cluster directory, not in it: initdb
+/// wants that empty. flock rather than fcntl: it excludes another lock of
+/// the same process too (two threads), and the kernel drops it with the
+/// process however that ends.
+class ClusterLock {
+ public:
+  explicit ClusterLock(const fs::path& dir) : path_(dir.string() + ".lock") {
+    std::error_code ec;
+    fs::create_directories(dir.parent_path(), ec);
+    // Read-only is enough for flock, so a lock file root created does not
+    // lock out a user; close-on-exec, or the server pg_ctl leaves running
+    // would hold the lock forever.
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      error_ = "cannot open the private cluster's lock file " + path_ + ": " + std::strerror(errno);
+      return;
+    }
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno == EINTR) continue;
+      error_ = "cannot lock " + path_ + ": " + std::strerror(errno);
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+  }
+  ~ClusterLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  ClusterLock(const ClusterLock&) = delete;
+  ClusterLock& operator=(const ClusterLock&) = delete;
+
+  /// "" once the lock is held; else why it is not.
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+ private:
+  std::string path_;
+  std::string error_;
+  int fd_ = -1;
+};
+
 }  // namespace
 
 std::string Cluster::dsn(const std::string& database) const {
@@ -182,6 +229,11 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
     error = "the private cluster's directory " + cluster.dir +
             " has a comma, which libpq reads as a list of hosts: move the project to a path without one, or "
             "give a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)";
+    return std::nullopt;
+  }
+  ClusterLock lock(dir);
+  if (!lock.error().empty()) {
+    error = lock.error();
     return std::nullopt;
   }
   if (!fs::exists(dir / "PG_VERSION", ec)) {
@@ -238,6 +290,11 @@ bool stop(const std::string& dir_text, std::string& error, bool* was_running) {
   if (!fs::exists(dir / "PG_VERSION", ec)) return true;  // nothing was ever created
   std::optional<std::string> bin = find_server_bin(error);
   if (!bin) return false;
+  ClusterLock lock(dir);
+  if (!lock.error().empty()) {
+    error = lock.error();
+    return false;
+  }
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
   if (status.started && status.exit_code != 0) return true;  // not running
   if (was_running != nullptr) *was_running = true;

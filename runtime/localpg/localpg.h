@@ -33,12 +33,15 @@ struct Cluster {
 
 /// Makes sure a cluster exists in `dir` and is running, and returns it with
 /// what it found there (saying so is the caller's business). Returns nullopt
-/// with `error` set when it cannot.
+/// with `error` set when it cannot. Processes (and threads) calling it or
+/// stop() for the same `dir` take turns, holding an exclusive flock on
+/// `<dir>.lock` (created if missing): of two starting a new cluster at once,
+/// one creates and starts it and the other then finds it running.
 std::optional<Cluster> ensure_running(const std::string& dir, std::string& error);
 
 /// Stops the cluster in `dir` if it runs; `was_running`, when given, says
 /// whether it did. Returns false with `error` set when it cannot; stopping a
-/// cluster that does not run is success.
+/// cluster that does not run is success. Takes turns with ensure_running().
 bool stop(const std::string& dir, std::string& error, bool* was_running = nullptr);
 
 }  // namespace flowc::runtime::localpg
