@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "compiler/dsn/quote.h"
 #include "runtime/process/process.h"
@@ -182,6 +184,48 @@ class ClusterLock {
   int fd_ = -1;
 };
 
+/// Why the server's lock file `file` in `dir` (postmaster.pid, or the
+/// socket's `.s.PGSQL.<port>.lock`) is stale though the PID on its first line
+/// is a live process: after a reboot or a crash the system gives that PID to
+/// another process, which pg_ctl then takes for the server (any process it
+/// may signal), and the server refuses to start while it lives. "" when the
+/// process may be this cluster's server, or when that cannot be told (no
+/// /proc, not ours to read): the lock file of a live server is never removed.
+std::string stale_lock_file(const fs::path& dir, const fs::path& file) {
+  std::ifstream in(file);
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0) return "";
+  // No such process: the server sees to that lock file itself.
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return "";
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::ifstream cmdline_file(proc + "/cmdline", std::ios::binary);
+  const std::string cmdline(std::istreambuf_iterator<char>(cmdline_file), {});
+  if (cmdline.empty()) return "";  // gone meanwhile, a zombie, or not ours to read
+  std::string program = cmdline.substr(0, cmdline.find('\0'));
+  program = program.substr(program.rfind('/') + 1);
+  if (program != "postgres" && program != "postmaster")
+    return "its PID " + std::to_string(pid) + " is `" + program + "`, not a PostgreSQL server";
+  // The server works in its data directory (it changes to it as it starts).
+  std::error_code ec;
+  const bool here = fs::equivalent(proc + "/cwd", dir, ec);
+  if (ec || here) return "";
+  return "its PID " + std::to_string(pid) + " is the PostgreSQL server of another data directory";
+}
+
+/// Removes the stale lock file `file` (`why`: stale_lock_file()'s reason)
+/// and notes it in `notes`; false with `error` set when it cannot.
+bool remove_stale(const fs::path& file, const std::string& why, std::vector<std::string>& notes,
+                  std::string& error) {
+  std::error_code ec;
+  fs::remove(file, ec);
+  if (ec) {
+    error = "cannot remove the stale " + file.string() + " (" + why + "): " + ec.message();
+    return false;
+  }
+  notes.push_back("removed the stale " + file.string() + ": " + why);
+  return true;
+}
+
 }  // namespace
 
 std::string Cluster::dsn(const std::string& database) const {
@@ -214,7 +258,10 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
   if (!bin) return std::nullopt;
   std::error_code ec;
   fs::path dir = fs::absolute(dir_text, ec).lexically_normal();
-  Cluster cluster{dir.string(), superuser(), kPort};
+  Cluster cluster;
+  cluster.dir = dir.string();
+  cluster.user = superuser();
+  cluster.port = kPort;
   // Said before anything is created: the server would start, fail to make
   // its socket and leave only its log to say why.
   if (std::string socket = socket_path(dir, kPort); socket.size() > kMaxSocketPath) {
@@ -259,8 +306,18 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
          << "\nfsync = on\nmax_connections = 100\n";
   }
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
-  if (status.started && status.exit_code == 0) return cluster;
+  if (status.started && status.exit_code == 0) {
+    const fs::path pid_file = dir / "postmaster.pid";
+    const std::string stale = stale_lock_file(dir, pid_file);
+    if (stale.empty()) return cluster;
+    if (!remove_stale(pid_file, stale, cluster.notes, error)) return std::nullopt;
+  }
   if (cluster.found == Found::Running) cluster.found = Found::Stopped;
+  // What a crash leaves beside a stale postmaster.pid, naming the same PID.
+  const fs::path socket_lock = socket_path(dir, kPort) + ".lock";
+  if (const std::string stale = stale_lock_file(dir, socket_lock); !stale.empty()) {
+    if (!remove_stale(socket_lock, stale, cluster.notes, error)) return std::nullopt;
+  }
   const fs::path log = dir / "server.log";
   // pg_ctl appends to the log: what this start adds is the server's reason.
   std::streamoff log_before = static_cast<std::streamoff>(fs::file_size(log, ec));
@@ -297,6 +354,9 @@ bool stop(const std::string& dir_text, std::string& error, bool* was_running) {
   }
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
   if (status.started && status.exit_code != 0) return true;  // not running
+  // A stale postmaster.pid: `pg_ctl stop` would signal whatever process has
+  // its PID now. Left for ensure_running() to remove and say so.
+  if (!stale_lock_file(dir, dir / "postmaster.pid").empty()) return true;
   if (was_running != nullptr) *was_running = true;
   ProcessResult r = run({*bin + "/pg_ctl", "stop", "-w", "-m", "fast", "-D", dir.string()}, std::chrono::seconds(90));
   if (!r.started || r.exit_code != 0) {
