@@ -69,6 +69,7 @@ std::optional<std::string> start_local_cluster(const std::string& root, WhenRunn
     print_error(error);
     return std::nullopt;
   }
+  for (const std::string& note : cluster->notes) std::cerr << "flowc: " << note << "\n";
   // Once per process, like the stderr it is written to: `schedule`, `worker`
   // and `retry` resolve their databases more than once (per run, and for the
   // state database), and the line would repeat. The one flag of the process

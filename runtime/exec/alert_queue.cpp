@@ -12,7 +12,8 @@ AlertQueue::~AlertQueue() {
   }
 }
 
-void AlertQueue::raise(const plan::Plan& plan, const Incident& incident) {
+void AlertQueue::raise(AlertSink& sink, const plan::Plan& plan, const Incident& incident,
+                       std::shared_ptr<const void> keep) {
   {
     std::lock_guard lock(mutex_);
     if (!thread_.joinable()) {
@@ -23,12 +24,12 @@ void AlertQueue::raise(const plan::Plan& plan, const Incident& incident) {
       }
     }
     if (thread_.joinable()) {
-      queue_.emplace_back(&plan, incident);
+      queue_.push_back({&sink, &plan, incident, std::move(keep)});
       changed_.notify_all();
       return;
     }
   }
-  sink_.raise(plan, incident);
+  sink.raise(plan, incident);
 }
 
 void AlertQueue::drain() {
@@ -41,16 +42,19 @@ void AlertQueue::deliver(std::stop_token stop) {
   while (true) {
     changed_.wait(lock, stop, [this] { return !queue_.empty(); });
     if (queue_.empty()) return;  // stopped, with nothing left
-    auto [plan, incident] = std::move(queue_.front());
+    Queued next = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
     try {
-      sink_.raise(*plan, incident);
+      next.sink->raise(*next.plan, next.incident);
     } catch (...) {
       // AlertSink's contract says it never throws; the queue must not stop
       // on one that does.
     }
+    // What `keep` owns (a run the worker forgot) may be destroyed here: not
+    // under the lock, and before drain() says everything was delivered.
+    next.keep.reset();
     lock.lock();
     busy_ = false;
     changed_.notify_all();

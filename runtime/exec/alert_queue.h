@@ -1,46 +1,73 @@
-// A run's alerts delivered beside the run, not in its way: incidents are
-// queued and handed to the real AlertSink in order by one thread, so a slow
-// or hanging channel delays neither the executors nor the run's end
-// (runtime.md "Alerts": a failing channel never changes the run's outcome).
+// Alerts delivered beside the work, not in its way: incidents are queued and
+// handed to their AlertSink in order by one thread, so a slow or hanging
+// channel delays neither the executors nor a run's end (runtime.md "Alerts":
+// a failing channel never changes the run's outcome). A `flowc run` has one
+// queue for its run; a `flowc worker` one for all the runs it serves.
 #pragma once
 
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
-#include <utility>
 
 #include "runtime/events/events.h"
 
 namespace flowc::runtime::exec {
 
-class AlertQueue final : public AlertSink {
+class AlertQueue {
  public:
-  /// `sink` must outlive the queue.
-  explicit AlertQueue(AlertSink& sink) : sink_(sink) {}
+  AlertQueue() = default;
   /// Drains (every queued incident is delivered first).
-  ~AlertQueue() override;
+  ~AlertQueue();
   AlertQueue(const AlertQueue&) = delete;
   AlertQueue& operator=(const AlertQueue&) = delete;
 
-  /// Queues the incident and returns at once; `plan` must outlive the
-  /// queue. When no thread can be started, delivers it here instead.
-  void raise(const plan::Plan& plan, const Incident& incident) override;
-  /// The sink's counts: complete once drain() returned.
-  [[nodiscard]] AlertCounts counts() const override { return sink_.counts(); }
-  /// Waits until the sink has handled every incident queued so far. As
-  /// bounded as the sink's deliveries are (each channel's tries and timeouts).
+  /// Queues the incident for `sink` and returns at once. `keep` is held
+  /// until the incident was handed to `sink`: it owns `sink` and `plan` when
+  /// they may not outlive the queue (a worker forgets runs whose alerts are
+  /// still on their way); null when they do. When no thread can be started,
+  /// delivers it here instead.
+  void raise(AlertSink& sink, const plan::Plan& plan, const Incident& incident,
+             std::shared_ptr<const void> keep = nullptr);
+  /// Waits until every incident queued so far has been handed to its sink.
+  /// As bounded as the sinks' deliveries are (each channel's tries and timeouts).
   void drain();
 
  private:
+  struct Queued {
+    AlertSink* sink;
+    const plan::Plan* plan;
+    Incident incident;
+    std::shared_ptr<const void> keep;
+  };
   void deliver(std::stop_token stop);
 
-  AlertSink& sink_;
   std::mutex mutex_;
   std::condition_variable_any changed_;
-  std::deque<std::pair<const plan::Plan*, Incident>> queue_;
-  bool busy_ = false;  // the thread is handing an incident to the sink
+  std::deque<Queued> queue_;
+  bool busy_ = false;    // the thread is handing an incident to a sink
   std::jthread thread_;  // started with the first incident
+};
+
+/// An AlertSink whose incidents go to `sink` through `queue`: what a run's
+/// executors raise to. `owner`, when set, is what keeps `sink` and the run's
+/// plan alive; each queued incident holds it until delivered.
+class QueuedAlerts final : public AlertSink {
+ public:
+  /// `queue` and `sink` must outlive this.
+  QueuedAlerts(AlertQueue& queue, AlertSink& sink, std::weak_ptr<const void> owner = {})
+      : queue_(queue), sink_(sink), owner_(std::move(owner)) {}
+  void raise(const plan::Plan& plan, const Incident& incident) override {
+    queue_.raise(sink_, plan, incident, owner_.lock());
+  }
+  /// The sink's counts: complete once the queue drained.
+  [[nodiscard]] AlertCounts counts() const override { return sink_.counts(); }
+
+ private:
+  AlertQueue& queue_;
+  AlertSink& sink_;
+  std::weak_ptr<const void> owner_;
 };
 
 }  // namespace flowc::runtime::exec

@@ -281,8 +281,9 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   const int64_t run_id = options.run_id;
   // The run's alerts are delivered beside it: a channel that hangs delays
   // neither a task nor the run's end (its finish, status, lateness).
-  std::optional<AlertQueue> alerts;
-  if (request.alerts) alerts.emplace(*request.alerts);
+  AlertQueue queue;
+  std::optional<QueuedAlerts> alerts;
+  if (request.alerts) alerts.emplace(queue, *request.alerts);
   auto run = std::make_shared<RunShared>(request, run_id, Clock::now(), alerts ? &*alerts : nullptr);
   RunShared& shared = *run;
   OneRun directory(run);
@@ -387,7 +388,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   // The run has ended; its alerts may still be on their way. The process
   // waits for them (each channel's tries are bounded), so none is lost and
   // the summary counts them all.
-  if (alerts) alerts->drain();
+  queue.drain();
   if (parity) {
     result.summary.parity_ok = parity->ok;
     result.summary.parity_text = parity->text;

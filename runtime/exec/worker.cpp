@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "compiler/plan/json.h"
+#include "runtime/exec/alert_queue.h"
 #include "runtime/exec/announcements.h"
 #include "runtime/exec/drive.h"
 #include "runtime/exec/executor.h"
@@ -26,11 +27,14 @@ using std::chrono::milliseconds;
 // The runs a worker serves, found by id: the plan read from runs.plan and
 // bound to this machine the first time a task of the run is claimed, then
 // kept for the next claims. The least recently used runs beyond a few dozen
-// are forgotten (an attempt still running keeps its run alive).
+// are forgotten (an attempt still running, or an alert of the run still
+// queued, keeps its run alive).
 class StoredRuns final : public RunDirectory {
  public:
-  explicit StoredRuns(const WorkerRequest& request)
+  /// `alerts` delivers every run's incidents; it must outlive this.
+  StoredRuns(const WorkerRequest& request, AlertQueue& alerts)
       : binder_(*request.binder),
+        alerts_(alerts),
         store_(request.pool.state_dsn, request.pool.schema),
         log_dir_(request.pool.log_dir) {}
 
@@ -74,7 +78,12 @@ class StoredRuns final : public RunDirectory {
     if (!entry->binding) return nullptr;
     entry->binding->request.plan = &entry->plan;
     entry->binding->request.log_dir = log_dir_;
-    entry->run.emplace(entry->binding->request, run_id, stored.started);
+    // The executor that raises an incident goes on to its next task; the
+    // queued incident keeps the entry, so the run may be forgotten meanwhile.
+    if (AlertSink* sink = entry->binding->request.alerts)
+      entry->alerts.emplace(alerts_, *sink, std::weak_ptr<const void>(entry));
+    entry->run.emplace(entry->binding->request, run_id, stored.started,
+                       entry->alerts ? &*entry->alerts : nullptr);
     if (!log_dir_.empty()) find_log_dir(*entry->run, store_);
     runs_.push_front(entry);
     if (runs_.size() > kKept) runs_.pop_back();
@@ -86,9 +95,11 @@ class StoredRuns final : public RunDirectory {
   struct Entry {
     plan::Plan plan;
     std::unique_ptr<RunBinding> binding;
-    std::optional<RunShared> run;  // refers to `plan` and `binding->request`
+    std::optional<QueuedAlerts> alerts;  // to `binding->request.alerts`, through the worker's queue
+    std::optional<RunShared> run;        // refers to `plan`, `binding->request` and `alerts`
   };
   RunBinder& binder_;
+  AlertQueue& alerts_;
   std::mutex mutex_;
   state::StateStore store_;  // used under mutex_
   std::string log_dir_;      // the worker's: its runs' attempt logs go under it
@@ -114,7 +125,9 @@ WorkerResult serve(const WorkerRequest& request) {
     result.message = migrated.described();
     return result;
   }
-  StoredRuns runs(request);
+  // One queue for every run served: the runs raise into it, so it outlives them.
+  AlertQueue alerts;
+  StoredRuns runs(request, alerts);
   PoolSettings settings = request.pool;
   settings.run_id.reset();  // any running run's instances
   ExecutorPool pool(settings, runs);
@@ -135,6 +148,10 @@ WorkerResult serve(const WorkerRequest& request) {
   // A drain is noticed within 50 ms.
   while (pool.claiming()) announcements.wait(settings.poll, [&] { return !pool.claiming(); });
   executors.join();
+  // The attempts are recorded; their alerts may still be on their way. The
+  // worker waits for them (each channel's tries are bounded), so none is
+  // lost by exiting.
+  alerts.drain();
 
   result.stale_writes = pool.stale_writes;
   result.message = pool.fatal_error();

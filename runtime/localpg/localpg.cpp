@@ -1,12 +1,18 @@
 #include "runtime/localpg/localpg.h"
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "compiler/dsn/quote.h"
 #include "runtime/process/process.h"
@@ -135,6 +141,91 @@ std::string log_tail(const fs::path& path, std::streamoff from, size_t count) {
   return out;
 }
 
+/// An exclusive flock on `<dir>.lock`, held for as long as it lives: two
+/// flowc processes starting or stopping the same cluster take turns, so the
+/// second finds what the first made (initdb and `pg_ctl start` each fail
+/// when run twice at once). Beside the cluster directory, not in it: initdb
+/// wants that empty. flock rather than fcntl: it excludes another lock of
+/// the same process too (two threads), and the kernel drops it with the
+/// process however that ends.
+class ClusterLock {
+ public:
+  explicit ClusterLock(const fs::path& dir) : path_(dir.string() + ".lock") {
+    std::error_code ec;
+    fs::create_directories(dir.parent_path(), ec);
+    // Read-only is enough for flock, so a lock file root created does not
+    // lock out a user; close-on-exec, or the server pg_ctl leaves running
+    // would hold the lock forever.
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      error_ = "cannot open the private cluster's lock file " + path_ + ": " + std::strerror(errno);
+      return;
+    }
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno == EINTR) continue;
+      error_ = "cannot lock " + path_ + ": " + std::strerror(errno);
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+  }
+  ~ClusterLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  ClusterLock(const ClusterLock&) = delete;
+  ClusterLock& operator=(const ClusterLock&) = delete;
+
+  /// "" once the lock is held; else why it is not.
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+ private:
+  std::string path_;
+  std::string error_;
+  int fd_ = -1;
+};
+
+/// Why the server's lock file `file` in `dir` (postmaster.pid, or the
+/// socket's `.s.PGSQL.<port>.lock`) is stale though the PID on its first line
+/// is a live process: after a reboot or a crash the system gives that PID to
+/// another process, which pg_ctl then takes for the server (any process it
+/// may signal), and the server refuses to start while it lives. "" when the
+/// process may be this cluster's server, or when that cannot be told (no
+/// /proc, not ours to read): the lock file of a live server is never removed.
+std::string stale_lock_file(const fs::path& dir, const fs::path& file) {
+  std::ifstream in(file);
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0) return "";
+  // No such process: the server sees to that lock file itself.
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return "";
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::ifstream cmdline_file(proc + "/cmdline", std::ios::binary);
+  const std::string cmdline(std::istreambuf_iterator<char>(cmdline_file), {});
+  if (cmdline.empty()) return "";  // gone meanwhile, a zombie, or not ours to read
+  std::string program = cmdline.substr(0, cmdline.find('\0'));
+  program = program.substr(program.rfind('/') + 1);
+  if (program != "postgres" && program != "postmaster")
+    return "its PID " + std::to_string(pid) + " is `" + program + "`, not a PostgreSQL server";
+  // The server works in its data directory (it changes to it as it starts).
+  std::error_code ec;
+  const bool here = fs::equivalent(proc + "/cwd", dir, ec);
+  if (ec || here) return "";
+  return "its PID " + std::to_string(pid) + " is the PostgreSQL server of another data directory";
+}
+
+/// Removes the stale lock file `file` (`why`: stale_lock_file()'s reason)
+/// and notes it in `notes`; false with `error` set when it cannot.
+bool remove_stale(const fs::path& file, const std::string& why, std::vector<std::string>& notes,
+                  std::string& error) {
+  std::error_code ec;
+  fs::remove(file, ec);
+  if (ec) {
+    error = "cannot remove the stale " + file.string() + " (" + why + "): " + ec.message();
+    return false;
+  }
+  notes.push_back("removed the stale " + file.string() + ": " + why);
+  return true;
+}
+
 }  // namespace
 
 std::string Cluster::dsn(const std::string& database) const {
@@ -167,7 +258,10 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
   if (!bin) return std::nullopt;
   std::error_code ec;
   fs::path dir = fs::absolute(dir_text, ec).lexically_normal();
-  Cluster cluster{dir.string(), superuser(), kPort};
+  Cluster cluster;
+  cluster.dir = dir.string();
+  cluster.user = superuser();
+  cluster.port = kPort;
   // Said before anything is created: the server would start, fail to make
   // its socket and leave only its log to say why.
   if (std::string socket = socket_path(dir, kPort); socket.size() > kMaxSocketPath) {
@@ -182,6 +276,11 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
     error = "the private cluster's directory " + cluster.dir +
             " has a comma, which libpq reads as a list of hosts: move the project to a path without one, or "
             "give a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)";
+    return std::nullopt;
+  }
+  ClusterLock lock(dir);
+  if (!lock.error().empty()) {
+    error = lock.error();
     return std::nullopt;
   }
   if (!fs::exists(dir / "PG_VERSION", ec)) {
@@ -207,8 +306,18 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
          << "\nfsync = on\nmax_connections = 100\n";
   }
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
-  if (status.started && status.exit_code == 0) return cluster;
+  if (status.started && status.exit_code == 0) {
+    const fs::path pid_file = dir / "postmaster.pid";
+    const std::string stale = stale_lock_file(dir, pid_file);
+    if (stale.empty()) return cluster;
+    if (!remove_stale(pid_file, stale, cluster.notes, error)) return std::nullopt;
+  }
   if (cluster.found == Found::Running) cluster.found = Found::Stopped;
+  // What a crash leaves beside a stale postmaster.pid, naming the same PID.
+  const fs::path socket_lock = socket_path(dir, kPort) + ".lock";
+  if (const std::string stale = stale_lock_file(dir, socket_lock); !stale.empty()) {
+    if (!remove_stale(socket_lock, stale, cluster.notes, error)) return std::nullopt;
+  }
   const fs::path log = dir / "server.log";
   // pg_ctl appends to the log: what this start adds is the server's reason.
   std::streamoff log_before = static_cast<std::streamoff>(fs::file_size(log, ec));
@@ -238,8 +347,16 @@ bool stop(const std::string& dir_text, std::string& error, bool* was_running) {
   if (!fs::exists(dir / "PG_VERSION", ec)) return true;  // nothing was ever created
   std::optional<std::string> bin = find_server_bin(error);
   if (!bin) return false;
+  ClusterLock lock(dir);
+  if (!lock.error().empty()) {
+    error = lock.error();
+    return false;
+  }
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
   if (status.started && status.exit_code != 0) return true;  // not running
+  // A stale postmaster.pid: `pg_ctl stop` would signal whatever process has
+  // its PID now. Left for ensure_running() to remove and say so.
+  if (!stale_lock_file(dir, dir / "postmaster.pid").empty()) return true;
   if (was_running != nullptr) *was_running = true;
   ProcessResult r = run({*bin + "/pg_ctl", "stop", "-w", "-m", "fast", "-D", dir.string()}, std::chrono::seconds(90));
   if (!r.started || r.exit_code != 0) {

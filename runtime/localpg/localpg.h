@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace flowc::runtime::localpg {
 
@@ -27,18 +28,29 @@ struct Cluster {
   std::string user;    // the superuser initdb created
   int port = 5432;     // names the socket file; nothing listens on TCP
   Found found = Found::Running;
+  /// What ensure_running() repaired on the way, one sentence each, for the
+  /// caller to say: `removed the stale <dir>/postmaster.pid: its PID 4242 is
+  /// `sleep`, not a PostgreSQL server`.
+  std::vector<std::string> notes;
   /// A libpq connection string for `database`.
   [[nodiscard]] std::string dsn(const std::string& database = "postgres") const;
 };
 
 /// Makes sure a cluster exists in `dir` and is running, and returns it with
 /// what it found there (saying so is the caller's business). Returns nullopt
-/// with `error` set when it cannot.
+/// with `error` set when it cannot. Processes (and threads) calling it or
+/// stop() for the same `dir` take turns, holding an exclusive flock on
+/// `<dir>.lock` (created if missing): of two starting a new cluster at once,
+/// one creates and starts it and the other then finds it running. A stale
+/// postmaster.pid (its PID now another process's, not this cluster's
+/// server) is removed, with the socket's lock file naming such a PID, and
+/// the server started; never the pid file of a live server.
 std::optional<Cluster> ensure_running(const std::string& dir, std::string& error);
 
 /// Stops the cluster in `dir` if it runs; `was_running`, when given, says
 /// whether it did. Returns false with `error` set when it cannot; stopping a
-/// cluster that does not run is success.
+/// cluster that does not run is success. Takes turns with ensure_running().
+/// A stale postmaster.pid counts as not running: its PID is not signalled.
 bool stop(const std::string& dir, std::string& error, bool* was_running = nullptr);
 
 }  // namespace flowc::runtime::localpg

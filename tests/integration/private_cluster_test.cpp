@@ -1,7 +1,7 @@
 // The private cluster (`.flow/pg`) as the commands meet it, with a cluster of
 // its own: whatever starts it, and every command that runs tasks on it,
 // says so once, in one line with the command that stops it (cli.md "db start
-// and db stop").
+// and db stop"); two processes starting a new one at once share it.
 #include <doctest/doctest.h>
 
 #include <pwd.h>
@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "tests/integration/run_support.h"
 
@@ -121,6 +122,38 @@ TEST_CASE("private cluster: one line with its stop command, from what starts it 
   worker = worker_output(project);
   CHECK(starts_with(worker, "flowc: started the" + where));
   CHECK(count(worker, "PostgreSQL") == 1);
+}
+
+TEST_CASE("private cluster: two processes starting it for the first time at once both use the one cluster") {
+  namespace fs = std::filesystem;
+  std::string project = write_project("private_cluster_race", kProject);
+  StopsCluster stops{project};
+  // Started together, both find no cluster: without turns, both would run
+  // initdb in the same directory (or both `pg_ctl start`), and one would fail.
+  Background a = start_flowc(project, {"db", "start"});
+  Background b = start_flowc(project, {"db", "start"});
+  CHECK(a.wait() == 0);
+  CHECK(b.wait() == 0);
+  const std::string both = a.output() + b.output();
+  INFO(both);
+  const std::string where =
+      " private PostgreSQL cluster in " + project + "/.flow/pg (stop it with `flowc db stop`)\n";
+  // One made it; the other waited its turn and found it running.
+  CHECK(count(both, "flowc: created and started a" + where) == 1);
+  CHECK(count(both, "flowc: using the" + where) == 1);
+  CHECK(count(both, "PostgreSQL") == 2);
+  // Both print the DSN of the one cluster, which answers.
+  auto dsn_of = [](const std::string& output) {
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);)
+      if (starts_with(line, "host=")) return line;
+    return std::string();
+  };
+  const std::string dsn = dsn_of(a.output());
+  REQUIRE(!dsn.empty());
+  CHECK(dsn_of(b.output()) == dsn);
+  CHECK(query_one(dsn, "select 40 + 2") == "42");
+  CHECK(fs::exists(fs::path(project) / ".flow" / "pg.lock"));
 }
 
 TEST_CASE("private cluster: a project path with a blank, a quote, a backslash and non-ASCII letters") {

@@ -3,10 +3,14 @@
 // workers, through the same claims, leases and finishes; two workers share
 // a run's tasks; SIGTERM lets the attempts in progress finish; a run a
 // worker cannot serve fails its task with a clear message and no secret; a
-// worker killed mid-attempt loses its lease, and another runs the task.
+// worker killed mid-attempt loses its lease, and another runs the task; a
+// hanging alert channel does not hold up the worker's next task, and the
+// worker delivers that alert before it exits.
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 
 #include "tests/integration/run_support.h"
 
@@ -417,6 +421,63 @@ TEST_CASE("worker: retry of a killed driver's run waits for the attempt a live w
                        "where run_id = 2 and task = 'wide_0'") == "1 succeeded");
   ::kill(worker.pid, SIGTERM);
   CHECK(worker.wait() == 0);
+}
+
+TEST_CASE("worker: a hanging alert channel does not delay the next task, and is delivered before exit") {
+  std::string dsn = fresh_database("worker_alert_hang");
+  // The pager's command hangs for 6 s, then writes when it ended (epoch
+  // seconds, the clock the state database's timestamps are on too).
+  std::string project = write_project("worker_alert_hang", {{"h.flow", R"FLOW(target warehouse {
+  dsn = env("WORKER_TEST_DSN")
+}
+
+route pager {
+  owner  = "data-eng"
+  notify = [command(["sh", "-c", "cat >/dev/null; sleep 6; date +%s.%N > alert_ended"])]
+}
+
+workflow hang {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(pager)
+  param ds: date = logical_date
+
+  task fails {
+    run = command(["sh", "-c", "exit 3"])
+  }
+
+  task next {
+    run = command(["true"])
+  }
+}
+)FLOW"}});
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  // One slot: the executor that raised the alert is the one that runs `next`.
+  Background worker = start_flowc(project, {"worker", ".", "--slots", "1"}, env);
+  REQUIRE(listening(dsn, 1));
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
+  INFO(run.output);
+  CHECK(run.exit_code == 1);
+  // Claims go by task index: `fails` first, then `next`.
+  const std::string attempts =
+      "select string_agg(task || ' ' || outcome, ', ' order by started_at) from flow.attempts";
+  REQUIRE(query_one(dsn, attempts) == "fails failed, next succeeded");
+  // SIGTERM: the worker waits for the alert still on its way, then exits.
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+  INFO(worker.output());
+  const std::filesystem::path ended = std::filesystem::path(project) / "alert_ended";
+  REQUIRE(std::filesystem::exists(ended));
+  std::ifstream in(ended);
+  std::string epoch;
+  in >> epoch;
+  REQUIRE(!epoch.empty());
+  // `next` started while the channel still hung, not after it.
+  const std::string before =
+      "select started_at < to_timestamp(" + epoch + ") from flow.attempts where task = 'next'";
+  CHECK(query_one(dsn, before) == "t");
+  CHECK(query_one(dsn, "select string_agg(kind || ' ' || channel || ' ' || status, ',') from flow.alerts") ==
+        "failure command delivered");
 }
 
 TEST_CASE("worker: no state database is one line and exit 2, and a bad --slots is a usage error") {

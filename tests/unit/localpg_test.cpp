@@ -2,10 +2,14 @@
 #include "runtime/localpg/localpg.h"
 
 #include <doctest/doctest.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "runtime/process/process.h"
 
@@ -151,5 +155,98 @@ TEST_CASE("a server that does not start: the error ends with what its log says")
                           "/server.log) ends:\n  "));
   CHECK(error.find("unrecognized configuration parameter \"no_such_setting\"") != std::string::npos);
   CHECK(error.find("Examine the log output") == std::string::npos);
+  std::filesystem::remove_all(root);
+}
+
+namespace {
+
+/// A `sleep 60` child: a live process that is no server. As root it runs as
+/// `postgres`, the server's user, as the process that took a server's PID
+/// would have to for pg_ctl to take it for the server.
+pid_t start_sleeper() {
+  const passwd* server_user = ::geteuid() == 0 ? ::getpwnam("postgres") : nullptr;
+  const uid_t uid = server_user ? server_user->pw_uid : ::geteuid();
+  const gid_t gid = server_user ? server_user->pw_gid : ::getegid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (server_user && (::setgid(gid) != 0 || ::setuid(uid) != 0)) ::_exit(127);
+    ::execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+/// Whether child `pid` is still running (not exited, not killed).
+bool still_running(pid_t pid) { return ::waitpid(pid, nullptr, WNOHANG) == 0; }
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// `text` with its first line (the PID of a server's lock file) replaced by `pid`.
+std::string with_pid(const std::string& text, pid_t pid) {
+  return std::to_string(pid) + text.substr(text.find('\n'));
+}
+
+}  // namespace
+
+TEST_CASE("a stale postmaster.pid naming a live process: removed, said, the server started, none signalled") {
+  std::string error;
+  if (!localpg::find_server_bin(error)) {
+    MESSAGE("skipped: " << error);
+    return;
+  }
+  std::filesystem::path root = scratch("flowc-localpg-stale");
+  const std::filesystem::path pg = root / "pg";
+  REQUIRE_MESSAGE(localpg::ensure_running(pg.string(), error), error);
+  // What a crash leaves: the server's lock files, as they were while it ran.
+  const std::filesystem::path pid_file = pg / "postmaster.pid";
+  const std::filesystem::path socket_lock = pg / ".s.PGSQL.5432.lock";
+  const std::string pid_text = read_text(pid_file);
+  const std::string socket_text = read_text(socket_lock);
+  REQUIRE(!pid_text.empty());
+  REQUIRE(!socket_text.empty());
+  REQUIRE(localpg::stop(pg.string(), error));
+
+  // After a reboot, their PID belongs to another process of the server's user.
+  const pid_t sleeper = start_sleeper();
+  REQUIRE(sleeper > 0);
+  auto write_stale = [&] {
+    std::ofstream(pid_file) << with_pid(pid_text, sleeper);
+    std::ofstream(socket_lock) << with_pid(socket_text, sleeper);
+  };
+  write_stale();
+
+  // pg_ctl says "running"; flowc sees a `sleep`, removes both and starts the server.
+  auto cluster = localpg::ensure_running(pg.string(), error);
+  REQUIRE_MESSAGE(cluster, error);
+  CHECK(cluster->found == localpg::Found::Stopped);
+  const std::string why = ": its PID " + std::to_string(sleeper) + " is `sleep`, not a PostgreSQL server";
+  CHECK(cluster->notes == std::vector<std::string>{"removed the stale " + pid_file.string() + why,
+                                                   "removed the stale " + socket_lock.string() + why});
+  CHECK(answer(cluster->dsn()) == "42\n");
+  CHECK(still_running(sleeper));
+
+  // The pid file of the live server is kept: reused, nothing removed.
+  auto again = localpg::ensure_running(pg.string(), error);
+  REQUIRE_MESSAGE(again, error);
+  CHECK(again->found == localpg::Found::Running);
+  CHECK(again->notes.empty());
+  CHECK(answer(again->dsn()) == "42\n");
+  REQUIRE(localpg::stop(pg.string(), error));
+
+  // Stopping signals no one: `pg_ctl stop` would send the sleeper SIGTERM.
+  write_stale();
+  bool was_running = true;
+  CHECK_MESSAGE(localpg::stop(pg.string(), error, &was_running), error);
+  CHECK_FALSE(was_running);
+  ::usleep(200 * 1000);  // for a signal, had one been sent, to have taken effect
+  CHECK(still_running(sleeper));
+
+  ::kill(sleeper, SIGKILL);
+  ::waitpid(sleeper, nullptr, 0);
   std::filesystem::remove_all(root);
 }
