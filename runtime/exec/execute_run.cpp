@@ -385,10 +385,6 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
 
   result.summary = summarize(shared, rows, status);
   result.summary.first_started = options.first_started;
-  // The run has ended; its alerts may still be on their way. The process
-  // waits for them (each channel's tries are bounded), so none is lost and
-  // the summary counts them all.
-  queue.drain();
   if (parity) {
     result.summary.parity_ok = parity->ok;
     result.summary.parity_text = parity->text;
@@ -407,6 +403,10 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     stopped.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - shared.started);
     shared.raise(stopped);
   }
+  // The run has ended; its alerts (the stop's included) may still be on
+  // their way. The process waits for them (each channel's tries are
+  // bounded), so none is lost and the summary counts them all.
+  queue.drain();
   result.summary.warnings = shared.warnings;
   if (request.alerts) {
     AlertCounts counts = request.alerts->counts();
