@@ -253,6 +253,53 @@ std::optional<std::string> find_server_bin(std::string& error) {
   return candidates.back().string();
 }
 
+namespace {
+
+/// Makes a new cluster at `dir` (absent or empty): initdb into `<dir>.new`,
+/// configured, then renamed into place. An initdb killed half-way leaves
+/// only `<dir>.new`, which the next start (holding the cluster lock) removes
+/// and makes again; `dir` is a whole cluster or none.
+bool create_cluster(const std::string& bin, const fs::path& dir, const std::string& user, std::string& error) {
+  std::error_code ec;
+  const fs::path building = dir.string() + ".new";
+  fs::remove_all(building, ec);
+  fs::create_directories(building, ec);
+  if (ec) {
+    error = "cannot create " + building.string() + ": " + ec.message();
+    return false;
+  }
+  fs::permissions(building, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (!give_to_postgres(building, error)) return false;
+  ProcessResult r = run({bin + "/initdb", "-D", building.string(), "-U", user, "--auth=trust", "--encoding=UTF8",
+                         "--locale=C", "--no-sync"},
+                        std::chrono::seconds(120));
+  if (!r.started || r.exit_code != 0) {
+    error = "initdb failed: " + failure_text(r);
+    return false;
+  }
+  {
+    // Unix socket in the cluster directory only; nothing on TCP. The path
+    // is the one the cluster will have.
+    std::ofstream conf(building / "postgresql.conf", std::ios::app);
+    conf << "\n# flowc embedded cluster\nlisten_addresses = ''\nunix_socket_directories = "
+         << conf_string(list_element(dir.string())) << "\nport = " << kPort
+         << "\nfsync = on\nmax_connections = 100\n";
+    if (!conf.flush()) {
+      error = "cannot write " + (building / "postgresql.conf").string();
+      return false;
+    }
+  }
+  fs::remove(dir, ec);  // empty, or absent
+  fs::rename(building, dir, ec);
+  if (ec) {
+    error = "cannot rename " + building.string() + " to " + dir.string() + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& error) {
   std::optional<std::string> bin = find_server_bin(error);
   if (!bin) return std::nullopt;
@@ -284,26 +331,13 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
     return std::nullopt;
   }
   if (!fs::exists(dir / "PG_VERSION", ec)) {
-    fs::create_directories(dir, ec);
-    if (ec) {
-      error = "cannot create " + dir.string() + ": " + ec.message();
+    if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+      error = dir.string() + " is not empty and holds no PostgreSQL cluster (no PG_VERSION): move it away, or give "
+                             "a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)";
       return std::nullopt;
     }
-    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-    if (!give_to_postgres(dir, error)) return std::nullopt;
     cluster.found = Found::Missing;
-    ProcessResult r = run({*bin + "/initdb", "-D", dir.string(), "-U", cluster.user, "--auth=trust",
-                           "--encoding=UTF8", "--locale=C", "--no-sync"},
-                          std::chrono::seconds(120));
-    if (!r.started || r.exit_code != 0) {
-      error = "initdb failed: " + failure_text(r);
-      return std::nullopt;
-    }
-    // Unix socket in the cluster directory only; nothing on TCP.
-    std::ofstream conf(dir / "postgresql.conf", std::ios::app);
-    conf << "\n# flowc embedded cluster\nlisten_addresses = ''\nunix_socket_directories = "
-         << conf_string(list_element(dir.string())) << "\nport = " << kPort
-         << "\nfsync = on\nmax_connections = 100\n";
+    if (!create_cluster(*bin, dir, cluster.user, error)) return std::nullopt;
   }
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
   if (status.started && status.exit_code == 0) {

@@ -138,6 +138,44 @@ TEST_CASE("a socket path over the Unix limit is refused before anything is creat
   std::filesystem::remove_all(root);
 }
 
+TEST_CASE("an initdb killed half-way leaves no cluster behind: the next start makes a whole one") {
+  std::string error;
+  if (!localpg::find_server_bin(error)) {
+    MESSAGE("skipped: " << error);
+    return;
+  }
+  std::filesystem::path root = scratch("flowc-localpg-half");
+  std::string pg = (root / "pg").string();
+  // An initdb that has written PG_VERSION when it is killed.
+  std::filesystem::path fake = root / "fakebin";
+  std::filesystem::create_directories(fake);
+  std::ofstream(fake / "initdb") << "#!/bin/sh\nmkdir -p \"$2\" && echo 15 > \"$2/PG_VERSION\" && kill -9 $$\n";
+  std::filesystem::permissions(fake, std::filesystem::perms::all);
+  std::filesystem::permissions(fake / "initdb", std::filesystem::perms::all);
+  ::setenv("FLOWC_PG_BIN", fake.c_str(), 1);
+  CHECK_FALSE(localpg::ensure_running(pg, error));
+  ::unsetenv("FLOWC_PG_BIN");
+  CHECK(error.starts_with("initdb failed: "));
+  CHECK_FALSE(std::filesystem::exists(root / "pg"));
+
+  auto cluster = localpg::ensure_running(pg, error);
+  REQUIRE_MESSAGE(cluster, error);
+  CHECK(cluster->found == localpg::Found::Missing);
+  CHECK(answer(cluster->dsn()) == "42\n");
+  CHECK_FALSE(std::filesystem::exists(root / "pg.new"));
+  REQUIRE(localpg::stop(pg, error));
+
+  // A directory with something else in it is not taken for a cluster, nor emptied.
+  std::filesystem::create_directories(root / "other");
+  std::ofstream(root / "other" / "notes.txt") << "mine\n";
+  CHECK_FALSE(localpg::ensure_running((root / "other").string(), error));
+  CHECK(error == (root / "other").string() +
+                     " is not empty and holds no PostgreSQL cluster (no PG_VERSION): move it away, or give a DSN "
+                     "(--dsn, --state-dsn or FLOW_STATE_DSN)");
+  CHECK(std::filesystem::exists(root / "other" / "notes.txt"));
+  std::filesystem::remove_all(root);
+}
+
 TEST_CASE("a server that does not start: the error ends with what its log says") {
   std::string error;
   if (!localpg::find_server_bin(error)) {
