@@ -107,10 +107,15 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection);
 std::string default_worker();
 
 /// Whether the executor named `worker` (default_worker()'s name, or one of
-/// its executors: `host:pid:n`) is known to be gone: it ran on this machine
-/// and its process no longer exists. False for another machine's, or when
-/// it cannot be told: then its lease is waited out.
-bool worker_gone(const std::string& worker);
+/// its executors: `host:pid:n`), whose lease was recorded with the machine
+/// key `machine` (state::TaskRow::machine), is known to be gone: `machine`
+/// is this process's state::machine_key() (the same boot of the same
+/// machine, the same PID namespace), `host` is this host name, and no
+/// process `pid` exists. False for another machine's or container's (the
+/// host name alone does not tell them apart), for a lease recorded without
+/// a key (before migration 6, or by a process that could not read one), and
+/// whenever it cannot be told: then its lease is waited out.
+bool worker_gone(const std::string& worker, const std::string& machine);
 
 /// cli.md's exit code for a run: 0 when it finished and succeeded, 1 when it
 /// finished and failed, 2 when it was refused (another run of the same

@@ -21,6 +21,7 @@
 #include "runtime/exec/log_dir.h"
 #include "runtime/exec/mirror_parity.h"
 #include "runtime/exec/run_shared.h"
+#include "runtime/state/machine_key.h"
 #include "runtime/state/store.h"
 
 namespace flowc::runtime::exec {
@@ -202,7 +203,11 @@ std::string default_worker() {
   return fmt::format("{}:{}", host[0] ? host : "localhost", ::getpid());
 }
 
-bool worker_gone(const std::string& worker) {
+bool worker_gone(const std::string& worker, const std::string& machine) {
+  // A PID names a process only on its machine, in its PID namespace: the
+  // same host name is no proof of that (containers given one --hostname,
+  // VMs all called localhost).
+  if (machine.empty() || machine != state::machine_key()) return false;
   // "host:pid", and an executor of it "host:pid:n".
   const std::string self = default_worker();
   const std::string host = self.substr(0, self.find(':') + 1);

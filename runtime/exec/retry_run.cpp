@@ -145,7 +145,7 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
       const state::TaskRow* row = by_index[i];
       if (selection.adopting && row && row->state == TaskState::Running &&
           !safe_to_repeat(plan.tasks[i], state_in_target(request))) {
-        if (worker_gone(row->owner)) gone_unsafe.push_back(row->owner);
+        if (worker_gone(row->owner, row->machine)) gone_unsafe.push_back(row->owner);
         continue;
       }
       const bool succeeded = by_index[i] && by_index[i]->state == TaskState::Succeeded;
@@ -154,13 +154,15 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
       drive.kept.push_back({i, by_index[i]->state, by_index[i]->attempts, by_index[i]->message});
     }
   }
-  // A process of this machine that ran an attempt and is gone (a `flowc
-  // run` killed with -9) will not renew its lease: its attempts are taken
-  // up now, not after the lease runs out.
+  // A process of this machine (and PID namespace: the lease records both)
+  // that ran an attempt and is gone (a `flowc run` killed with -9) will not
+  // renew its lease: its attempts are taken up now, not after the lease
+  // runs out.
   std::vector<std::string> gone;
   for (const state::RetryTask& t : reset) {
     const state::TaskRow* row = by_index[t.index];
-    if (row && row->state == TaskState::Running && worker_gone(row->owner)) gone.push_back(row->owner);
+    if (row && row->state == TaskState::Running && worker_gone(row->owner, row->machine))
+      gone.push_back(row->owner);
   }
   if (state::Status status = store.reset_for_retry(run_id, reset, gone); !status) {
     result.message = status.described();

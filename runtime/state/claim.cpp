@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 
 #include "runtime/state/db_guard.h"
+#include "runtime/state/machine_key.h"
 #include "runtime/state/schema.h"
 #include "runtime/state/sql_text.h"
 #include "runtime/state/store.h"
@@ -24,7 +25,9 @@ using detail::guarded;
 // `waiting`) keeps its attempt number and overwrites that attempt's row:
 // probes are not attempts. An expired lease is reclaimed: the lost attempt
 // is closed as `lost` and nothing new starts; the claimant, who has the
-// task's plan, decides whether it runs again (restart) or fails.
+// task's plan, decides whether it runs again (restart) or fails. The lease
+// records the claimant's machine key ($5, state/machine_key.h): only a
+// process of that machine can tell whether the owner `host:pid:n` is gone.
 constexpr const char* kClaimSql = R"(with candidate as (
   select c.run_id, c.task, c.state as old_state, c.attempts as old_attempts
   from {schema}.task_runs c
@@ -40,7 +43,7 @@ constexpr const char* kClaimSql = R"(with candidate as (
       attempts = t.attempts + case when k.old_state = 'waiting' and t.attempts > 0 then 0
                                    when k.old_state = 'running' then 0
                                    else 1 end,
-      lease_token = gen_random_uuid(), lease_owner = $2,
+      lease_token = gen_random_uuid(), lease_owner = $2, lease_machine = nullif($5, ''),
       lease_until = now() + $3::bigint * interval '1 millisecond',
       not_before = null, started_at = coalesce(t.started_at, now())
   from candidate k
@@ -88,7 +91,8 @@ select c.run_id, c.task, c.task_index, c.attempts, c.max_attempts, c.lease_token
            and a.started_at >= coalesce(r.retried_at, '-infinity')) else 0 end
 from claimed c)";
 
-// restart(): the attempt after a lost one, under the reclaimed lease. The
+// restart(): the attempt after a lost one, under the reclaimed lease (its
+// owner and machine stay as the claim recorded them: the claimant's). The
 // second branch answers a repeat whose first try committed (its reply lost).
 constexpr const char* kRestartSql = R"(with up as (
   update {schema}.task_runs t
@@ -145,7 +149,8 @@ std::string claim_sql(bool full, const std::string& schema) {
 //
 // The hand-off ($17 = the finishing executor, '' = none): the executor takes
 // the first dependent this finish promotes in the same statement, exactly as
-// a claim would (state `running`, a fresh lease token, its attempt row). A
+// a claim would (state `running`, a fresh lease token and this process's
+// machine key ($21), its attempt row). A
 // chain then costs one statement and one commit per task, and no NOTIFY:
 // the statement announces only what it leaves for others to claim, or a
 // task that promoted nothing (so the scheduler sees the run's end).
@@ -204,6 +209,7 @@ constexpr const char* kFinishSql = R"(with clock as (
       attempts = p.attempts + case when p.task_index = h.task_index then 1 else 0 end,
       lease_token = case when p.task_index = h.task_index then gen_random_uuid() else p.lease_token end,
       lease_owner = case when p.task_index = h.task_index then $17 else p.lease_owner end,
+      lease_machine = case when p.task_index = h.task_index then nullif($21, '') else p.lease_machine end,
       lease_until = case when p.task_index = h.task_index
                          then (select at from clock) + $18::bigint * interval '1 millisecond' else p.lease_until end,
       started_at = case when p.task_index = h.task_index then coalesce(p.started_at, (select at from clock)) else p.started_at end
@@ -264,7 +270,7 @@ pqxx::result exec_finish(pqxx::transaction_base& tx, const std::string& sql, con
              expectations_json(finish.expectations), int_array(finish.downstream), finish.blocked_message,
              notify_channel(schema), finish.attempt, next ? next->owner : std::string(),
              static_cast<int64_t>(next ? next->lease.count() : 0), next ? next->log_dir : std::string(),
-             int_array(finish.dependents));
+             int_array(finish.dependents), machine_key());
 }
 
 /// A task claimed without a claim statement (handed over by a finish, or
@@ -328,7 +334,7 @@ ClaimOutcome StateStore::claim(const ClaimRequest& request) {
     pqxx::result r;
     for (const char* name : {"flowc_claim_fast", "flowc_claim_full"}) {
       r = tx.exec_prepared(name, request.run_id ? std::to_string(*request.run_id) : std::string(), request.owner,
-                           static_cast<int64_t>(request.lease.count()), request.log_dir);
+                           static_cast<int64_t>(request.lease.count()), request.log_dir, machine_key());
       if (!r.empty()) break;
     }
     if (r.empty()) return;
@@ -404,10 +410,11 @@ ClaimOutcome StateStore::held_by(int64_t run_id, const std::string& owner, const
 from {schema}.task_runs t
 left join {schema}.attempts a on a.run_id = t.run_id and a.task = t.task and a.attempt = t.attempts
 where t.run_id = $1 and t.task_index = any ($2::integer[]) and t.state = 'running' and t.lease_owner = $3
+  and t.lease_machine is not distinct from nullif($4, '')
 order by t.task_index
 limit 1)",
                     schema_),
-        run_id, int_array(among), owner);
+        run_id, int_array(among), owner, machine_key());
     if (!r.empty()) out.claim = taken_over(r[0], 0, run_id);
   });
   return out;
@@ -442,11 +449,11 @@ ClaimOutcome StateStore::held_by(const std::string& owner) {
           and l.started_at >= coalesce(r.retried_at, '-infinity'))
 from {schema}.task_runs t
 left join {schema}.attempts a on a.run_id = t.run_id and a.task = t.task and a.attempt = t.attempts
-where t.state = 'running' and t.lease_owner = $1
+where t.state = 'running' and t.lease_owner = $1 and t.lease_machine is not distinct from nullif($2, '')
 order by t.run_id, t.task_index
 limit 1)",
                     schema_),
-        owner);
+        owner, machine_key());
     if (r.empty()) return;
     out.claim = taken_over(r[0], 0, r[0][6].as<int64_t>());
     // A reclaim whose reply was lost: the lost attempt is closed and nothing

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "runtime/state/db_guard.h"
+#include "runtime/state/machine_key.h"
 #include "runtime/state/migrate.h"
 #include "runtime/state/schema.h"
 #include "runtime/state/sql_text.h"
@@ -146,6 +147,11 @@ Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>&
     fresh += sep + std::to_string(task.fresh_attempts);
     rerun += sep + (task.rerun_succeeded ? "t" : "f");
   }
+  // A holder the caller saw is gone is one of this machine's processes
+  // (exec::worker_gone): the same name recorded by another machine (or
+  // before leases recorded one) is another process.
+  const std::string gone_holder =
+      "coalesce(t.lease_owner = any ($4::text[]) and t.lease_machine = nullif($5, ''), false)";
   // Which chosen instances go back to pending, judged inside the
   // transaction (the caller read them a moment ago): never one a live
   // process holds (its lease is live: the retry waits for it, as the run
@@ -153,7 +159,8 @@ Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>&
   // succeeded since it was read.
   const std::string chosen = R"(from {schema}.task_runs t, unnest($2::integer[], $3::boolean[]) as f(idx, rerun)
 where t.run_id = $1 and t.task_index = f.idx
-  and not (t.state = 'running' and t.lease_until > now() and t.lease_owner <> all ($4::text[]))
+  and not (t.state = 'running' and t.lease_until > now() and not )" +
+                             gone_holder + R"()
   and (t.state <> 'succeeded' or f.rerun))";
   const std::string gone = text_array(gone_holders);
   return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
@@ -167,20 +174,21 @@ where t.run_id = $1 and t.task_index = f.idx
     // the task instance still names the lease it ran under.
     tx.exec_params(with_schema(R"(update {schema}.attempts a
 set finished_at = now(), outcome = 'lost', error_class = 'transient',
-    message = case when a.worker = any ($4::text[]) then 'the process ' || a.worker || ' ended before the attempt finished'
+    message = case when )" + gone_holder + R"(
+                   then 'the process ' || a.worker || ' ended before the attempt finished'
                    else 'the lease of ' || a.worker || ' expired before the attempt finished' end
 )" + chosen + R"(
   and a.run_id = t.run_id and a.task = t.task and a.finished_at is null)",
                                schema_),
-                   run_id, "{" + indexes + "}", "{" + rerun + "}", gone);
+                   run_id, "{" + indexes + "}", "{" + rerun + "}", gone, machine_key());
     tx.exec_params(with_schema(R"(update {schema}.task_runs r
-set state = 'pending', lease_token = null, lease_owner = null,
+set state = 'pending', lease_token = null, lease_owner = null, lease_machine = null,
     lease_until = null, not_before = null, started_at = null, finished_at = null, rows_written = null,
     error_class = null, message = null
 )" + chosen + R"(
   and r.run_id = t.run_id and r.task = t.task)",
                                schema_),
-                   run_id, "{" + indexes + "}", "{" + rerun + "}", gone);
+                   run_id, "{" + indexes + "}", "{" + rerun + "}", gone, machine_key());
     tx.exec_params(with_schema(R"(update {schema}.task_runs t
 set max_attempts = t.attempts + f.fresh
 from unnest($2::integer[], $3::integer[]) as f(idx, fresh)
@@ -202,10 +210,13 @@ Status StateStore::end_leases(int64_t run_id, const std::vector<std::string>& ho
   const std::string owners = text_array(holders);
   return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
+    // Only this machine's holders: the same name recorded by another
+    // machine is another process.
     tx.exec_params(with_schema(R"(update {schema}.task_runs set lease_until = now()
-where run_id = $1 and state = 'running' and lease_owner = any ($2::text[]) and lease_until > now())",
+where run_id = $1 and state = 'running' and lease_owner = any ($2::text[]) and lease_machine = nullif($3, '')
+  and lease_until > now())",
                                schema_),
-                   run_id, owners);
+                   run_id, owners, machine_key());
   });
 }
 

@@ -138,6 +138,17 @@ const std::vector<Migration>& migrations() {
            R"(alter table {schema}.runs add column retry_started_at timestamptz[] not null default '{}')",
            R"(update {schema}.runs set retry_started_at = array[retried_at] where retried_at is not null)",
        }},
+      {6,
+       "the machine and PID namespace of each lease's holder: only they can tell the holder is gone",
+       {
+           // A lease owner is named `host:pid:n`; a host name does not tell
+           // machines apart, nor a PID containers. `flowc retry` and a
+           // scheduler's adoption take up at once the lease of a holder that
+           // is gone (exec::worker_gone) only when it was recorded with this
+           // process's key (state/machine_key.h). Leases taken before this
+           // migration have none: they are waited out.
+           R"(alter table {schema}.task_runs add column lease_machine text)",
+       }},
   };
   return all;
 }

@@ -152,7 +152,8 @@ TaskRows StateStore::task_rows(int64_t run_id) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(R"(select task_index, task, state, attempts, coalesce(lease_token::text, ''),
-       coalesce(error_class, ''), coalesce(message, ''), coalesce(lease_owner, '')
+       coalesce(error_class, ''), coalesce(message, ''), coalesce(lease_owner, ''),
+       coalesce(lease_machine, '')
 from {schema}.task_runs where run_id = $1 order by task_index)",
                     schema_),
         run_id);
@@ -166,6 +167,7 @@ from {schema}.task_runs where run_id = $1 order by task_index)",
       task.error_class = row[5].as<std::string>();
       task.message = row[6].as<std::string>();
       task.owner = row[7].as<std::string>();
+      task.machine = row[8].as<std::string>();
       out.rows.push_back(std::move(task));
     }
   });
@@ -207,8 +209,9 @@ Status StateStore::abandon_runs(const std::string& workflow, const std::string& 
     and a.finished_at is null
 ), stopped as (
   update {schema}.task_runs
-  set state = 'failed', finished_at = now(), lease_token = null, lease_owner = null, lease_until = null,
-      error_class = 'transient', message = 'the process running the run ended before this task finished'
+  set state = 'failed', finished_at = now(), lease_token = null, lease_owner = null, lease_machine = null,
+      lease_until = null, error_class = 'transient',
+      message = 'the process running the run ended before this task finished'
   where run_id in (select id from abandoned) and state = 'running'
 )
 select id from abandoned)",

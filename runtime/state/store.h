@@ -17,6 +17,7 @@
 #include "runtime/attempt/attempt.h"
 #include "runtime/connect/statement_watchdog.h"
 #include "runtime/events/events.h"
+#include "runtime/state/machine_key.h"
 
 namespace flowc::runtime::state {
 
@@ -147,6 +148,10 @@ struct TaskRow {
   uint32_t attempts = 0;
   std::string token;                 // last lease token ("" = never claimed)
   std::string owner;                 // the executor of the last claim ("" = never claimed)
+  /// The machine key (machine_key.h) of the process that made the last
+  /// claim; "" when it could not read one, or for a claim made before the
+  /// state schema recorded it (migration 6).
+  std::string machine;
   std::string error_class;
   std::string message;
 };
@@ -252,7 +257,9 @@ class StateStore {
   /// statement, one commit. Claimable: pending with every dependency
   /// succeeded, ready, waiting or retry_wait past not_before, or running with
   /// an expired lease (reclaimed: the lost attempt is closed and nothing
-  /// starts, see Claim::reclaimed), in a run whose status is running.
+  /// starts, see Claim::reclaimed), in a run whose status is running. The
+  /// lease records this process's machine_key() with the owner (as does a
+  /// finish's hand-off claim).
   ClaimOutcome claim(const ClaimRequest& request);
 
   /// Starts the attempt after the lost one of a `reclaimed` claim, under the
@@ -270,8 +277,10 @@ class StateStore {
   FinishOutcome finish(const Finish& finish);
 
   /// The instance among `among` (task indexes) that is `running` under a
-  /// lease of `owner`, as its Claim: the task a finish handed over when the
-  /// finish's reply was lost (the commit's outcome had to be read back).
+  /// lease of `owner` recorded by this machine (machine_key(): another
+  /// machine's executor may bear the same name), as its Claim: the task a
+  /// finish handed over when the finish's reply was lost (the commit's
+  /// outcome had to be read back).
   ClaimOutcome held_by(int64_t run_id, const std::string& owner, const std::vector<uint32_t>& among);
 
   /// Whether a live process drives run `run_id` (`flowc run`, `retry`,
@@ -289,8 +298,9 @@ class StateStore {
   /// run's plan at hand); `ok` false when the database could not say.
   Status downstream(int64_t run_id, uint32_t task_index, std::vector<uint32_t>& out);
 
-  /// Any instance of any run `running` under a lease of `owner`: what a
-  /// claim whose reply was lost took for an executor that holds nothing else.
+  /// Any instance of any run `running` under a lease of `owner` recorded by
+  /// this machine: what a claim whose reply was lost took for an executor
+  /// that holds nothing else.
   ClaimOutcome held_by(const std::string& owner);
 
   /// Extends the leases of `tokens` by `lease`; returns those still held.
@@ -353,13 +363,15 @@ class StateStore {
   /// `running` with `retries + 1`. An instance running under a live lease
   /// (a live worker's) keeps its attempt and lease, with the fresh budget:
   /// the retry waits for it; unless its holder is one of `gone_holders`
-  /// (executor names the caller saw are no longer running), whose attempts
-  /// are closed as `lost` at once. Call it holding the run's RunLock.
+  /// (executor names the caller saw are no longer running on this machine)
+  /// and the lease was recorded by this machine (machine_key()), whose
+  /// attempts are closed as `lost` at once. Call it holding the run's RunLock.
   Status reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks,
                          const std::vector<std::string>& gone_holders = {});
 
-  /// Ends now the leases that `holders` (executors the caller saw are gone)
-  /// hold on instances of run `run_id`, so that an executor reclaims their
+  /// Ends now the leases that `holders` (executors of this machine the
+  /// caller saw are gone) hold on instances of run `run_id`, when recorded
+  /// by this machine (machine_key()), so that an executor reclaims their
   /// attempts at once, by the reclaim rule, instead of after the lease.
   Status end_leases(int64_t run_id, const std::vector<std::string>& holders);
 

@@ -208,7 +208,51 @@ TEST_CASE("retry: a run whose process was killed is driven to its end; the lost 
   CHECK(query_one(dsn, "select status from flow.runs where id = 1") == "succeeded");
   CHECK(attempts_of(dsn, "load") == "2");
   CHECK(query_one(dsn, "select outcome from flow.attempts where task = 'load' and attempt = 1") == "lost");
+  // Its holder ran on this machine and is gone: taken up at once, not
+  // after its lease ran out.
+  const std::string worker =
+      query_one(dsn, "select worker from flow.attempts where task = 'load' and attempt = 1");
+  CHECK(query_one(dsn, "select message from flow.attempts where task = 'load' and attempt = 1") ==
+        "the process " + worker + " ended before the attempt finished");
   CHECK(attempts_of(dsn, "extract") == "1");
   auto after = run_flowc(project, {"status", "1", ".", "--state-dsn", dsn, "--format", "json"});
   CHECK(contains(after.output, "\"process_gone\": false"));
+}
+
+TEST_CASE("retry: a lease of this host name recorded by another machine is waited out, not taken at once") {
+  std::string dsn = fresh_database("retry_other_machine");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
+  std::string project = write_project("retry_other_machine", chain_project(4));
+  Background killed = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  const std::string sleeping =
+      "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()";
+  REQUIRE(wait_for(dsn, sleeping, "1", 30));
+  ::kill(killed.pid, SIGKILL);
+  killed.wait();
+  REQUIRE(wait_for(dsn, sleeping, "0", 30));
+  // As a container started with this host name (its own PID namespace) or
+  // a VM of the same name would record it: the owner `host:pid:n` names
+  // this host and a PID that does not exist here, but the PID is another
+  // machine's, whose process may well be running. The lease is shortened
+  // so that the test need not wait it out for 30 s.
+  const std::string other_machine = "00000000-0000-0000-0000-000000000000/pid:[4026531836]";
+  std::string lease_end =
+      query_one(dsn, "update flow.task_runs set lease_machine = '" + other_machine +
+                         "', lease_until = now() + interval '5 seconds' "
+                         "where task = 'load' and state = 'running' returning lease_until");
+  REQUIRE_FALSE(lease_end.empty());
+
+  auto r = run_flowc(project, {"retry", "1", ".", "--dsn", dsn, "--state-dsn", dsn});
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(query_one(dsn, "select status from flow.runs where id = 1") == "succeeded");
+  // The retry waited for the lease to run out: the executor that reclaimed
+  // it closed the attempt, not the retry's reset.
+  const std::string worker =
+      query_one(dsn, "select worker from flow.attempts where task = 'load' and attempt = 1");
+  CHECK(query_one(dsn, "select message from flow.attempts where task = 'load' and attempt = 1") ==
+        "the lease of " + worker + " expired before the attempt finished");
+  CHECK(query_one(dsn, "select finished_at >= '" + lease_end +
+                           "'::timestamptz from flow.attempts where task = 'load' and attempt = 1") == "t");
+  CHECK(attempts_of(dsn, "load") == "2");
 }
