@@ -4,21 +4,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
+
+#include "runtime/process/process.h"
 
 namespace flowc::cli {
 
 bool CheckedOutput::drain() {
-  const char* at = pbase();
-  const char* end = pptr();
-  while (error_ == 0 && at < end) {
-    ssize_t written = ::write(fd_, at, static_cast<size_t>(end - at));
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) {
-      error_ = written < 0 ? errno : EIO;
-      break;
-    }
-    at += written;
-  }
+  if (error_ == 0) error_ = runtime::write_all(fd_, std::string_view(pbase(), static_cast<size_t>(pptr() - pbase())));
   setp(buffer_.data(), buffer_.data() + buffer_.size());  // what failed is dropped
   return error_ == 0;
 }

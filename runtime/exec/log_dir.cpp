@@ -15,32 +15,19 @@
 
 #include <fmt/format.h>
 
+#include "compiler/source/source.h"
+#include "runtime/process/process.h"
+
 namespace flowc::runtime::exec {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// The offset of the first byte of `text` that is not part of valid UTF-8
-/// (as PostgreSQL's UTF8 encoding accepts it: no overlong forms, no
-/// surrogates, nothing above U+10FFFF), or npos.
+/// The offset of the first byte of `text` that is not valid UTF-8 (as
+/// PostgreSQL's UTF8 encoding accepts it), or npos.
 size_t invalid_utf8_at(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char c = byte(i);
-    size_t length = c < 0x80             ? 1
-                    : (c & 0xE0) == 0xC0 ? 2
-                    : (c & 0xF0) == 0xE0 ? 3
-                    : (c & 0xF8) == 0xF0 ? 4
-                                         : 0;
-    if (length == 0 || i + length > text.size() || c == 0xC0 || c == 0xC1 || c > 0xF4) return i;
-    for (size_t k = 1; k < length; ++k)
-      if ((byte(i + k) & 0xC0) != 0x80) return i;
-    if (length == 3 && ((c == 0xE0 && byte(i + 1) < 0xA0) || (c == 0xED && byte(i + 1) >= 0xA0))) return i;
-    if (length == 4 && ((c == 0xF0 && byte(i + 1) < 0x90) || (c == 0xF4 && byte(i + 1) >= 0x90))) return i;
-    i += length;
-  }
-  return std::string_view::npos;
+  uint32_t bad = 0;
+  return is_valid_utf8(text, bad) ? std::string_view::npos : bad;
 }
 
 /// `path` with each byte that is not valid UTF-8 written `\xNN`, so that a
@@ -71,18 +58,9 @@ std::string first_line_of(const fs::path& file) {
 std::string write_new_file(const fs::path& path, std::string_view text) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return errno_text(errno);
-  std::string error;
-  while (!text.empty()) {
-    ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error = errno_text(errno);
-      break;
-    }
-    text.remove_prefix(static_cast<size_t>(n));
-  }
-  if (::close(fd) != 0 && error.empty()) error = errno_text(errno);
-  return error;
+  int error = write_all(fd, text);
+  if (::close(fd) != 0 && error == 0) error = errno;
+  return error == 0 ? "" : errno_text(error);
 }
 
 enum class Made : uint8_t { Yes, Taken, Error };
@@ -132,10 +110,7 @@ std::string log_dir_problem(const std::string& log_dir) {
   if (fd < 0)
     return fmt::format("the attempt log directory {} cannot be written: {}", shown, errno_text(errno));
   // A byte written tells a full disk from a writable one.
-  ssize_t n = 0;
-  do n = ::write(fd, "\n", 1);
-  while (n < 0 && errno == EINTR);
-  int write_error = n == 1 ? 0 : errno;
+  int write_error = write_all(fd, "\n");
   ::close(fd);
   ::unlink(probe.c_str());
   if (write_error != 0)

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "runtime/connect/secrets.h"
+#include "runtime/process/process.h"
 
 namespace flowc::runtime {
 
@@ -44,16 +45,11 @@ AttemptLog::~AttemptLog() {
 }
 
 void AttemptLog::write(std::string_view text) {
-  while (open() && !text.empty()) {
-    ssize_t n = ::write(fd_, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error_ = fmt::format("cannot write {}: {}", path_, std::strerror(errno));
-      ::close(fd_);
-      fd_ = -1;
-      return;
-    }
-    text.remove_prefix(static_cast<size_t>(n));
+  if (!open()) return;
+  if (int error = write_all(fd_, text); error != 0) {
+    error_ = fmt::format("cannot write {}: {}", path_, std::strerror(error));
+    ::close(fd_);
+    fd_ = -1;
   }
 }
 

@@ -333,4 +333,14 @@ ProcessResult run_process(const ProcessOptions& options) {
   return result;
 }
 
+int write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+  return 0;
+}
+
 }  // namespace flowc::runtime

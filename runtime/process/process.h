@@ -76,6 +76,11 @@ int kill_child_groups();
 /// worker) is left to that flowc. Returns how many groups were killed.
 int kill_orphaned_groups(const std::vector<std::string>& identity);
 
+/// Writes all of `text` to `fd`, again after an interrupted or partial
+/// write. Returns 0, or the errno of the write that failed (EIO for one that
+/// wrote nothing).
+int write_all(int fd, std::string_view text);
+
 /// The current process's environment as KEY=VALUE entries.
 std::vector<std::string> current_environment();
 
