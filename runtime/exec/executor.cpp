@@ -1,4 +1,3 @@
-#include "runtime/exec/log_dir.h"
 #include "runtime/exec/executor.h"
 
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 
 #include "runtime/connect/connect.h"
 #include "runtime/exec/heartbeat.h"
+#include "runtime/exec/log_dir.h"
 #include "runtime/exec/policy.h"
 
 namespace flowc::runtime::exec {
@@ -90,8 +90,7 @@ void Executor::run() {
 void Executor::refuse(const state::Claim& claim, const std::string& why) {
   // Nothing runs, so no log is written: the attempt records none (the path
   // the claim computed may even be another run's).
-  if (!claim.reclaimed && !claim.log_path.empty())
-    store_.set_log_path(claim.run_id, claim.task, claim.attempt, claim.token, "");
+  if (!claim.reclaimed) record_log_path(claim, "");
   AttemptResult failed;
   failed.error_class = ErrorClass::Permanent;
   failed.message = fmt::format("{} cannot run tasks of run {}: {}", worker_, claim.run_id, why);
@@ -282,13 +281,16 @@ state::FinishOutcome Executor::record(const state::Finish& finish) {
 }
 
 std::string Executor::log_path_for(const RunShared& run, const state::Claim& claim) {
-  if (claim.log_path.empty() && run.log_dir.empty()) return "";
   std::string path = run.log_dir.empty() ? "" : attempt_log_path(run.log_dir, claim.task, claim.attempt);
+  record_log_path(claim, path);
+  return path;
+}
+
+void Executor::record_log_path(const state::Claim& claim, const std::string& path) {
   // In the common case the claim's path is the run's directory already: no
   // round trip. A failure here leaves the claim's path recorded; the
   // attempt's own finish is fenced the same way.
   if (path != claim.log_path) store_.set_log_path(claim.run_id, claim.task, claim.attempt, claim.token, path);
-  return path;
 }
 
 void Executor::report_log_problem(RunShared& run, const state::Claim& claim, const std::string& problem) {
@@ -346,8 +348,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   // written, so the attempt records none (the claim computed one).
   std::optional<AttemptResult> not_ready;
   if (lost_for_good.empty()) not_ready = check_external(run, task, wait, poll);
-  if (not_ready && !claim.log_path.empty())
-    store_.set_log_path(claim.run_id, claim.task, claim.attempt, claim.token, "");
+  if (not_ready) record_log_path(claim, "");
   const std::string log_path =
       !lost_for_good.empty() ? claim.log_path : not_ready ? "" : log_path_for(run, claim);
   if (claim.previous != TaskState::Waiting && lost_for_good.empty())

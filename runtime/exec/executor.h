@@ -48,6 +48,9 @@ class Executor {
   /// recorded `<log_dir>/<run_id>/...`; a different path is recorded
   /// instead (fenced on the claim's token).
   std::string log_path_for(const RunShared& run, const state::Claim& claim);
+  /// Records `path` as the log of the attempt of `claim` when the claim
+  /// recorded another (fenced on its token); "" for an attempt that writes none.
+  void record_log_path(const state::Claim& claim, const std::string& path);
   /// After the finish of `claim`: `problem` (why its log is missing or
   /// incomplete) is added to the attempt's record and told to the observer.
   void report_log_problem(RunShared& run, const state::Claim& claim, const std::string& problem);
