@@ -132,37 +132,31 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   }
 
   std::vector<state::RetryTask> reset;
-  // An adopted run's attempt that may have run partly is the reclaim
-  // rule's to judge, as if the run's own executors had found it lost.
-  std::vector<std::string> gone_unsafe;
+  // A process of this machine (and PID namespace: the lease records both)
+  // that ran an attempt and is gone (a `flowc run` killed with -9) will not
+  // renew its lease: its attempts are taken up now, not after the lease
+  // runs out. In an adopted run, one that may have run partly is the
+  // reclaim rule's to judge, as if the run's own executors had found it lost.
+  std::vector<std::string> gone, gone_unsafe;
   DriveOptions drive;
   drive.run_id = run_id;
   // A retry repairs a run after the fact: lateness was the original run's to report.
   drive.alert_late = false;
   drive.first_started = stored.started;
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
+    const state::TaskRow* row = by_index[i];
     if (again.contains(i)) {
-      const state::TaskRow* row = by_index[i];
-      if (selection.adopting && row && row->state == TaskState::Running &&
-          !safe_to_repeat(plan.tasks[i], state_in_target(request))) {
-        if (worker_gone(row->owner, row->machine)) gone_unsafe.push_back(row->owner);
+      const bool running = row && row->state == TaskState::Running;
+      const bool holder_gone = running && worker_gone(row->owner, row->machine);
+      if (selection.adopting && running && !safe_to_repeat(plan.tasks[i], state_in_target(request))) {
+        if (holder_gone) gone_unsafe.push_back(row->owner);
         continue;
       }
-      const bool succeeded = by_index[i] && by_index[i]->state == TaskState::Succeeded;
-      reset.push_back({i, 1 + plan.tasks[i].retry.retries, succeeded});
-    } else if (by_index[i]) {
-      drive.kept.push_back({i, by_index[i]->state, by_index[i]->attempts, by_index[i]->message});
+      if (holder_gone) gone.push_back(row->owner);
+      reset.push_back({i, 1 + plan.tasks[i].retry.retries, row && row->state == TaskState::Succeeded});
+    } else if (row) {
+      drive.kept.push_back({i, row->state, row->attempts, row->message});
     }
-  }
-  // A process of this machine (and PID namespace: the lease records both)
-  // that ran an attempt and is gone (a `flowc run` killed with -9) will not
-  // renew its lease: its attempts are taken up now, not after the lease
-  // runs out.
-  std::vector<std::string> gone;
-  for (const state::RetryTask& t : reset) {
-    const state::TaskRow* row = by_index[t.index];
-    if (row && row->state == TaskState::Running && worker_gone(row->owner, row->machine))
-      gone.push_back(row->owner);
   }
   if (state::Status status = store.reset_for_retry(run_id, reset, gone); !status) {
     result.message = status.described();
