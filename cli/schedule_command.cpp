@@ -324,7 +324,7 @@ int run_schedule(const ScheduleOptions& options) {
   Runs runs(interrupts.token());
   bool bad_command = false;
   bool unreachable = false;
-  while (!interrupts.fired() && !bad_command) {
+  while (!interrupts.fired()) {
     const Clock::time_point now = Clock::now();
     for (ScheduledWorkflow& workflow : workflows) {
       std::optional<runtime::exec::ScheduledRun> due =
@@ -335,8 +335,10 @@ int run_schedule(const ScheduleOptions& options) {
         if (owed == Owed::Handled) workflow.handled = due->ds;
         unreachable = unreachable || owed == Owed::Unreachable;
         // An --env no target declares is said once, not once per workflow.
-        bad_command = owed == Owed::BadCommand;
-        if (bad_command) break;
+        if (owed == Owed::BadCommand) {
+          bad_command = true;
+          break;
+        }
       }
       adopt_abandoned(options, workflow, runs);
     }
