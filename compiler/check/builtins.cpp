@@ -160,20 +160,17 @@ void Checker::check_webhook_url(const Scope& s, const model::Term& arg) {
   size_t scheme = lower_starts("https://") ? 8 : lower_starts("http://") ? 7 : 0;
   std::string_view rest = url.substr(scheme);
   UrlAuthority authority = split_authority(rest.substr(0, rest.find_first_of("/?#")));
-  if (!authority.password.empty()) {
-    // A plain URL is for a hook without credentials: the file is committed,
-    // plans print the URL and runs store it.
-    Diagnostic& d = sink(s).report(DiagKind::SecretLeak, arg.range,
-                                   "the `webhook` URL has a password written in the file");
-    d.hidden.emplace_back(authority.password);
-    d.helps.push_back("take the URL from the environment: `webhook(env(\"ONCALL_HOOK_URL\"))`");
-  } else if (!authority.userinfo.empty() && authority.userinfo != ":") {
-    // `https://TOKEN@host/`: libcurl sends the user name as basic
-    // authentication, and hooks that take a token that way take it there.
-    Diagnostic& d = sink(s).report(DiagKind::SecretLeak, arg.range,
-                                   "the `webhook` URL has a user name written in the file, which is sent as a "
-                                   "credential");
-    d.hidden.emplace_back(authority.userinfo);
+  // A plain URL is for a hook without credentials: the file is committed,
+  // plans print the URL and runs store it. A user name alone is one too
+  // (`https://TOKEN@host/`): libcurl sends it as basic authentication, and
+  // hooks that take a token that way take it there.
+  const bool password = !authority.password.empty();
+  if (password || (!authority.userinfo.empty() && authority.userinfo != ":")) {
+    Diagnostic& d = sink(s).report(
+        DiagKind::SecretLeak, arg.range,
+        password ? "the `webhook` URL has a password written in the file"
+                 : "the `webhook` URL has a user name written in the file, which is sent as a credential");
+    d.hidden.emplace_back(password ? authority.password : authority.userinfo);
     d.helps.push_back("take the URL from the environment: `webhook(env(\"ONCALL_HOOK_URL\"))`");
   }
   if (scheme == 0 || authority.host.empty()) {
