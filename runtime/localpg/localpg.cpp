@@ -29,6 +29,9 @@ constexpr int kPort = 5432;
 /// the final NUL (PostgreSQL refuses a longer one).
 constexpr size_t kMaxSocketPath = 107;
 
+/// How each refusal of a project path ends: what the user may do instead.
+constexpr const char* kOrGiveDsn = ", or give a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)";
+
 /// As root, commands run as the `postgres` user (initdb refuses root).
 bool running_as_root() { return ::geteuid() == 0; }
 
@@ -314,15 +317,14 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
   if (std::string socket = socket_path(dir, kPort); socket.size() > kMaxSocketPath) {
     error = "the private cluster's socket path " + socket + " is " + std::to_string(socket.size()) +
             " bytes, over the " + std::to_string(kMaxSocketPath) +
-            " a Unix socket path may have: move the project to a shorter path, or give a DSN "
-            "(--dsn, --state-dsn or FLOW_STATE_DSN)";
+            " a Unix socket path may have: move the project to a shorter path" + kOrGiveDsn;
     return std::nullopt;
   }
   // libpq reads a comma in `host` as a list of hosts, and has no escape for it.
   if (cluster.dir.find(',') != std::string::npos) {
     error = "the private cluster's directory " + cluster.dir +
-            " has a comma, which libpq reads as a list of hosts: move the project to a path without one, or "
-            "give a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)";
+            " has a comma, which libpq reads as a list of hosts: move the project to a path without one" +
+            kOrGiveDsn;
     return std::nullopt;
   }
   ClusterLock lock(dir);
@@ -332,8 +334,8 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
   }
   if (!fs::exists(dir / "PG_VERSION", ec)) {
     if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
-      error = dir.string() + " is not empty and holds no PostgreSQL cluster (no PG_VERSION): move it away, or give "
-                             "a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)";
+      error = dir.string() + " is not empty and holds no PostgreSQL cluster (no PG_VERSION): move it away" +
+              kOrGiveDsn;
       return std::nullopt;
     }
     cluster.found = Found::Missing;
