@@ -15,14 +15,19 @@ namespace flowc::lower {
 
 namespace {
 
+/// Whether node `id`'s workflow is in mirror stage: it writes
+/// `<schema>__mirror`, which nothing but its own tasks reads.
+bool in_mirror_stage(const model::Model& model, model::TaskId id) {
+  return model.workflow(model.node(id).workflow).stage == model::Stage::Mirror;
+}
+
 /// The dotted table node `id` writes, as an Impact names it: its physical
 /// name; another workflow still in mirror stage writes its mirror table, not
 /// the production one its readers see.
 std::string impact_table(const Context& context, model::TaskId id) {
   const model::Node& node = context.model.node(id);
   plan::TableName table = context.physical(id);
-  if (node.workflow != context.workflow_id &&
-      context.model.workflow(node.workflow).stage == model::Stage::Mirror) {
+  if (node.workflow != context.workflow_id && in_mirror_stage(context.model, id)) {
     table.schema += "__mirror";
   }
   return table.dotted();
@@ -135,8 +140,7 @@ Downstream downstream_of(const model::Model& model, const Dependents& dependents
   std::vector<bool> starts_workflow(model.workflows.size(), false);
   for (model::TaskId id : starts) starts_workflow[model.node(id).workflow.index] = true;
   auto writes_mirror = [&](model::TaskId id) {
-    const model::WorkflowId workflow = model.node(id).workflow;
-    return !starts_workflow[workflow.index] && model.workflow(workflow).stage == model::Stage::Mirror;
+    return !starts_workflow[model.node(id).workflow.index] && in_mirror_stage(model, id);
   };
   auto visit = [&](std::span<const model::TaskId> from) {
     for (model::TaskId id : reachable_from(dependents, from)) {
@@ -169,9 +173,7 @@ plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<m
   // A mirror table is not the published one, and no legacy job or source
   // reads it: the legacy job still writes theirs.
   auto writes_mirror = [&](model::TaskId id) {
-    const model::Node& node = model.node(id);
-    return node.workflow == context.workflow_id ? context.mirror
-                                                : model.workflow(node.workflow).stage == model::Stage::Mirror;
+    return model.node(id).workflow == context.workflow_id ? context.mirror : in_mirror_stage(model, id);
   };
   // downstream_of()'s rule, one node at a time: what a node reaches directly
   // (its dependents, and through its table: the dependents of each source
