@@ -160,10 +160,18 @@ PoolSettings pool_settings(const RunRequest& request, const std::string& schema,
 
 }  // namespace
 
+namespace {
+
+/// Whether this process writes attempt logs: it has a log directory and
+/// runs tasks (concurrency 0 leaves them all to workers).
+bool writes_attempt_logs(const RunRequest& request) {
+  return !request.log_dir.empty() && request.concurrency != 0u;
+}
+
+}  // namespace
+
 std::string log_dir_problem(const RunRequest& request) {
-  // A process that runs no task writes no log.
-  if (request.log_dir.empty() || request.concurrency == 0u) return "";
-  return log_dir_problem(request.log_dir);
+  return writes_attempt_logs(request) ? log_dir_problem(request.log_dir) : "";
 }
 
 void find_log_dir(RunShared& run, state::StateStore& store) {
@@ -293,7 +301,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   RunShared& shared = *run;
   OneRun directory(run);
   ExecutorPool pool(pool_settings(request, schema, run_id), directory);
-  if (!request.log_dir.empty() && request.concurrency != 0u) find_log_dir(shared, store);
+  if (writes_attempt_logs(request)) find_log_dir(shared, store);
   if (request.observer) {
     request.observer->on_run_started(run_id, plan);
     for (const DriveOptions::Kept& kept : options.kept)
