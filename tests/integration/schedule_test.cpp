@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <csignal>
-#include <filesystem>
 #include <fstream>
 
 #include "tests/integration/run_support.h"
@@ -271,12 +270,7 @@ TEST_CASE("schedule: an adopted run whose tasks a worker finished after its sche
   // Killed between the worker's claim and its taking the task up (it opens
   // the attempt's log), the scheduler would leave a run nobody drives, whose
   // task the worker refuses (docs/cli.md, "Only runs something drives").
-  std::string log;
-  for (int i = 0; i < 300 && !(std::filesystem::path(log).is_absolute() && std::filesystem::exists(log)); ++i) {
-    ::usleep(100 * 1000);
-    log = query_one(dsn, "select log_path from flow.attempts");
-  }
-  REQUIRE(std::filesystem::exists(log));
+  REQUIRE(wait_for_file(query_one(dsn, "select log_path from flow.attempts"), 30));
   ::kill(first.pid, SIGKILL);
   first.wait();
   REQUIRE(wait_for(dsn, "select state from flow.task_runs", "succeeded", 30));
@@ -301,7 +295,7 @@ TEST_CASE("schedule: an adopted run does not run again by itself a command that 
   std::string project = write_project("schedule_adopt_unsafe", files);
   Background first = start_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
   REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where state = 'running'", "1", 30));
-  for (int i = 0; i < 300 && !std::filesystem::exists(project + "/ran.txt"); ++i) ::usleep(100 * 1000);
+  REQUIRE(wait_for_file(project + "/ran.txt", 30));
   ::kill(first.pid, SIGKILL);
   first.wait();
 
