@@ -18,27 +18,7 @@ using namespace flowc::testing;
 namespace {
 
 /// Two workflows owing yesterday's run (midnight UTC) whose one task does nothing.
-const std::vector<std::pair<std::string, std::string>> kProject = {{"p.flow", R"FLOW(target warehouse {
-}
-
-route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow daily {
-  owner      = "data-eng"
-  stage      = production
-  schedule   = cron("0 0 * * *")
-  on_failure = alert(oncall)
-
-  param ds: date = logical_date
-
-  task work {
-    run = command(["true"])
-  }
-}
-
+const std::vector<std::pair<std::string, std::string>> kProject = {{"p.flow", std::string(kDailyTrue) + R"FLOW(
 workflow other {
   owner      = "data-eng"
   stage      = production

@@ -119,6 +119,30 @@ inline bool wait_for(const std::string& dsn, const std::string& sql, const std::
   return false;
 }
 
+/// A project whose one workflow, `daily`, is scheduled at midnight UTC, runs
+/// `true` in its one task `work` and alerts route `oncall` on stderr.
+inline constexpr const char* kDailyTrue = R"FLOW(target warehouse {
+}
+
+route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow daily {
+  owner      = "data-eng"
+  stage      = production
+  schedule   = cron("0 0 * * *")
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task work {
+    run = command(["true"])
+  }
+}
+)FLOW";
+
 /// Polls for `path` to exist until `seconds` pass.
 inline bool wait_for_file(const std::filesystem::path& path, int seconds) {
   for (int i = 0; i < seconds * 50; ++i) {

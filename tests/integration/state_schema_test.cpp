@@ -12,27 +12,7 @@ using namespace flowc::testing;
 
 namespace {
 
-const std::vector<std::pair<std::string, std::string>> kProject = {{"p.flow", R"FLOW(target warehouse {
-}
-
-route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow daily {
-  owner      = "data-eng"
-  stage      = production
-  schedule   = cron("0 0 * * *")
-  on_failure = alert(oncall)
-
-  param ds: date = logical_date
-
-  task work {
-    run = command(["true"])
-  }
-}
-)FLOW"}};
+const std::vector<std::pair<std::string, std::string>> kProject = {{"p.flow", kDailyTrue}};
 
 /// A project whose one run (run 1, ds 2026-11-01) succeeded in a fresh
 /// state database (also its target): the project and the database.
