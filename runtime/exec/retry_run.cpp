@@ -1,6 +1,7 @@
 // `flowc retry`: the same run record driven again. Which instances run again
-// is decided here; running them is drive_run()'s job, exactly as for a fresh
-// run (one code path).
+// is choose_retry()'s decision (retry_choice.h, shared with the dry run);
+// resetting them is done here, and running them is drive_run()'s job,
+// exactly as for a fresh run (one code path).
 #include <fmt/format.h>
 
 #include <set>
@@ -8,26 +9,11 @@
 #include "runtime/exec/drive.h"
 #include "runtime/exec/exec.h"
 #include "runtime/exec/policy.h"
+#include "runtime/exec/retry_choice.h"
 #include "runtime/exec/run_shared.h"
 #include "runtime/state/store.h"
 
 namespace flowc::runtime::exec {
-namespace {
-
-/// Every task `task` depends on, directly or not.
-std::set<uint32_t> upstream_of(const plan::Plan& plan, uint32_t task) {
-  std::set<uint32_t> out;
-  std::vector<uint32_t> todo = {task};
-  while (!todo.empty()) {
-    uint32_t t = todo.back();
-    todo.pop_back();
-    for (uint32_t dep : plan.tasks[t].deps)
-      if (dep < plan.tasks.size() && out.insert(dep).second) todo.push_back(dep);
-  }
-  return out;
-}
-
-}  // namespace
 
 RunResult retry_run(const RunRequest& request, const RetrySelection& selection) {
   RunResult result;
@@ -70,66 +56,19 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
     result.message = fmt::format("internal error: the plan given for run {} is not the run's", run_id);
     return result;
   }
-  if (stored.run_status == RunStatus::Pending) {
-    result.outcome = RunResult::Outcome::Refused;
-    result.message = fmt::format("run {} has not started yet: nothing to retry", run_id);
-    return result;
-  }
-
   state::TaskRows rows = store.task_rows(run_id);
   if (!rows.status) {
     result.message = rows.status.described();
     return result;
   }
-  std::vector<const state::TaskRow*> by_index(plan.tasks.size(), nullptr);
-  for (const state::TaskRow& row : rows.rows)
-    if (row.index < plan.tasks.size()) by_index[row.index] = &row;
-
-  std::set<uint32_t> again;
-  if (selection.task.empty()) {
-    for (uint32_t i = 0; i < plan.tasks.size(); ++i)
-      if (!by_index[i] || by_index[i]->state != TaskState::Succeeded) again.insert(i);
-    // A run whose tasks all succeeded but that did not (a mirror run failed
-    // on parity, or its driver died after the last task) is driven again
-    // re-running no task: drive_run() records its final status as at any
-    // run's end (a mirror run compares again: the legacy table, or what fed
-    // it, may have been put right).
-    if (again.empty() && stored.run_status == RunStatus::Succeeded) {
-      result.outcome = RunResult::Outcome::Refused;
-      result.message = fmt::format(
-          "every task of run {} succeeded: nothing to retry (--task T reruns T and its downstream)", run_id);
-      return result;
-    }
-  } else {
-    uint32_t task = 0;
-    while (task < plan.tasks.size() && plan.tasks[task].name != selection.task) ++task;
-    if (task == plan.tasks.size()) {
-      result.outcome = RunResult::Outcome::Refused;
-      result.message = fmt::format("no task `{}` in run {}", selection.task, run_id);
-      return result;
-    }
-    // The task could never start: say so rather than leave it pending.
-    for (uint32_t up : upstream_of(plan, task)) {
-      if (by_index[up] && by_index[up]->state == TaskState::Succeeded) continue;
-      result.outcome = RunResult::Outcome::Refused;
-      result.message = fmt::format(
-          "task `{}` cannot run again alone: its upstream `{}` did not succeed (retry without --task, or with "
-          "--task {})",
-          selection.task, plan.tasks[up].name, plan.tasks[up].name);
-      return result;
-    }
-    for (uint32_t below : plan::downstream_of(plan, task)) again.insert(below);
-    again.insert(task);
-    // An instance left unfinished by a stopped run, outside the selection,
-    // might never become final (its upstream failed): the whole run first.
-    for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
-      if (again.contains(i) || (by_index[i] && is_final(by_index[i]->state))) continue;
-      result.outcome = RunResult::Outcome::Refused;
-      result.message = fmt::format("run {} stopped before task `{}` ended: retry the run without --task first",
-                                   run_id, plan.tasks[i].name);
-      return result;
-    }
+  const std::vector<const state::TaskRow*> by_index = rows_by_task(plan, rows);
+  const RetryChoice choice = choose_retry(plan, stored, by_index, selection);
+  if (!choice.refusal.empty()) {
+    result.outcome = RunResult::Outcome::Refused;
+    result.message = choice.refusal;
+    return result;
   }
+  const std::set<uint32_t>& again = choice.again;
 
   std::vector<state::RetryTask> reset;
   // A process of this machine (and PID namespace: the lease records both)
