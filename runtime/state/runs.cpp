@@ -2,7 +2,8 @@
 // back with its plan, resetting task instances for `flowc retry`, the
 // once-only lateness flag, the latest run per ds for `flowc backfill`,
 // whether a live process drives a run (its run lock, in pg_locks), and the
-// run's identity and its attempts' log paths (where its logs went).
+// run's identity and its attempts' log paths (where its logs went), and how
+// its attempts ended (what a dry run of `flowc retry` judges).
 #include <pqxx/pqxx>
 
 #include "runtime/state/db_guard.h"
@@ -29,6 +30,7 @@ StoredRun StateStore::stored_run(int64_t run_id) {
       return;
     }
     if (schema_state.kind == SchemaState::Kind::Absent) return;
+    out.schema_version = schema_state.version;
     // `retries` arrived with migration 3: read it only when it is there.
     bool has_retries = tx.exec_params(
         "select exists (select 1 from pg_attribute where attrelid = to_regclass($1) and attname = 'retries')",
@@ -65,6 +67,28 @@ std::string run_lock_held(const std::string& schema_param) {
     and ((l.classid::bigint << 32) | l.objid::bigint) =
         hashtextextended()" +
          schema_param + R"( || chr(31) || r.workflow || chr(31) || to_char(r.ds, 'YYYY-MM-DD') || chr(31) || r.env, 0)))";
+}
+
+AttemptEnds StateStore::attempt_ends(int64_t run_id) {
+  AttemptEnds out;
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        with_schema(R"(select task, attempt, coalesce(outcome, ''), exit_code, coalesce(error_class, '')
+from {schema}.attempts where run_id = $1 order by task, attempt)",
+                    schema_),
+        run_id);
+    for (const auto& row : r) {
+      AttemptEnd end;
+      end.task = row[0].as<std::string>();
+      end.attempt = row[1].as<uint32_t>();
+      end.outcome = row[2].as<std::string>();
+      if (!row[3].is_null()) end.exit_code = row[3].as<int>();
+      end.error_class = row[4].as<std::string>();
+      out.ends.push_back(std::move(end));
+    }
+  });
+  return out;
 }
 
 Status StateStore::run_identity(int64_t run_id, std::string& identity) {

@@ -166,6 +166,20 @@ struct Renewed {
   std::vector<std::string> tokens;   // the tokens still held (lease extended)
 };
 
+/// How one attempt ended, as judging a rerun of its task needs it.
+struct AttemptEnd {
+  std::string task;
+  uint32_t attempt = 0;
+  std::string outcome;               // succeeded | failed | not_ready | lost; "" while it runs
+  std::optional<int> exit_code;      // a command's exit code (128 + signal when killed)
+  std::string error_class;           // transient | permanent | timeout; "" on success
+};
+
+struct AttemptEnds {
+  Status status;
+  std::vector<AttemptEnd> ends;      // by task, then attempt
+};
+
 struct PreviousValue {
   Status status;
   std::optional<double> value;
@@ -180,6 +194,7 @@ struct StoredRun {
   std::string plan_json;             // runs.plan
   int retries = 0;                   // how many times `flowc retry` drove it again
   Clock::time_point started;         // runs.started_at (now, for a run not started)
+  int schema_version = 0;            // the state schema's (migrate.h), as found
 };
 
 /// One task instance to run again, and the attempts it may use from now on.
@@ -308,6 +323,10 @@ class StateStore {
 
   /// Every task instance of a run.
   TaskRows task_rows(int64_t run_id);
+
+  /// How every attempt of a run ended (a readiness probe's re-probes are
+  /// one attempt).
+  AttemptEnds attempt_ends(int64_t run_id);
 
   /// Marks failed the runs of (workflow, ds, env) still recorded as running
   /// by a `flowc run` that is gone (trigger other than schedule), except
