@@ -42,18 +42,6 @@ const char* color_of(const std::string& word) {
 
 std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
 
-/// A task's state as `status` shows it. An instance that a finished run
-/// left waiting its turn (the run was stopped by Ctrl-C, or superseded when
-/// its driver was gone) keeps its stored state; what it means then is said
-/// instead. (`running` stays: a worker may still finish it.)
-std::string shown_state(const RunRecord& run, const TaskRecord& task) {
-  bool run_finished = run.status == "succeeded" || run.status == "failed";
-  if (!run_finished) return task.state;
-  if (task.state == "pending" || task.state == "ready" || task.state == "waiting") return "not_run";
-  if (task.state == "retry_wait") return "not_retried";
-  return task.state;
-}
-std::string env_name(const std::string& env) { return env.empty() ? "production" : env; }
 std::string when(const std::optional<TimePoint>& at) { return at ? format_utc(*at) : "-"; }
 
 std::optional<std::chrono::milliseconds> elapsed(const std::optional<TimePoint>& from,
@@ -121,6 +109,16 @@ json parity_json(const std::optional<std::string>& parity) {
 
 }  // namespace
 
+std::string shown_state(std::string_view run_status, std::string_view task_state) {
+  bool run_finished = run_status == "succeeded" || run_status == "failed";
+  if (!run_finished) return std::string(task_state);
+  if (task_state == "pending" || task_state == "ready" || task_state == "waiting") return "not_run";
+  if (task_state == "retry_wait") return "not_retried";
+  return std::string(task_state);
+}
+
+std::string env_name(const std::string& env) { return env.empty() ? "production" : env; }
+
 std::string history_human(const std::vector<RunRecord>& runs, const std::string& since, bool color) {
   if (runs.empty()) return "no runs in the last " + since + "\n";
   std::vector<Row> rows;
@@ -187,7 +185,7 @@ std::string status_human(const RunReport& report, bool color) {
 
   std::vector<Row> tasks, attempts;
   for (const TaskRecord& t : report.tasks) {
-    std::string state = shown_state(r, t);
+    std::string state = shown_state(r.status, t.state);
     tasks.push_back({{t.task},
                      {state, color_of(state)},
                      {fmt::format("{}/{}", t.attempts, t.max_attempts)},

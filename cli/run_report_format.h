@@ -3,11 +3,22 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/run_report.h"
 
 namespace flowc::cli {
+
+/// A task's state as the reports show it. An instance that a finished run
+/// left waiting its turn (the run was stopped by Ctrl-C, or superseded when
+/// its driver was gone) keeps its stored state; what it means then is said
+/// instead: `not_run` (pending, ready, waiting) or `not_retried`
+/// (retry_wait). (`running` stays: a worker may still finish it.)
+std::string shown_state(std::string_view run_status, std::string_view task_state);
+
+/// How the reports name an environment: "" is `production`.
+std::string env_name(const std::string& env);
 
 /// `flowc history` for people: one aligned row per run (newest first) and a
 /// count by status; `since` is the window as the user wrote it (`24h`).
