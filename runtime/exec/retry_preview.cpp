@@ -1,0 +1,179 @@
+// The dry run of `flowc retry` (retry_preview.h): the retry's own choice of
+// what runs again, and a verdict per task on whether running it again can
+// repeat an effect.
+#include "runtime/exec/retry_preview.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+
+#include "runtime/exec/retry_choice.h"
+#include "runtime/exec/run_shared.h"
+#include "runtime/state/migrate.h"
+
+namespace flowc::runtime::exec {
+namespace {
+
+/// Why an idempotent task leaves its target as one successful attempt would.
+std::string why_idempotent(const plan::Task& task) {
+  constexpr std::string_view as_once = "so it ends as one successful attempt leaves it";
+  if (task.kind == plan::TaskKind::Command) return "a command declared idempotent";
+  switch (task.mode) {
+    case plan::WriteMode::Replace: return fmt::format("mode replace: the table is built anew and swapped in, {}", as_once);
+    case plan::WriteMode::OverwritePartition:
+      return fmt::format("mode overwrite_partition: its partition is replaced, {}", as_once);
+    case plan::WriteMode::Merge:
+      return fmt::format("mode merge on ({}): rows are matched by key, {}", fmt::join(task.merge_key, ", "), as_once);
+    case plan::WriteMode::Append:
+    case plan::WriteMode::None: break;
+  }
+  return "mode none, declared idempotent";
+}
+
+/// What repeats when a task that is not idempotent runs again after a success.
+std::string what_repeats(const plan::Task& task) {
+  if (task.kind == plan::TaskKind::Command) return "a command not declared idempotent";
+  if (task.mode == plan::WriteMode::Append) return "mode append";
+  return "mode none, not declared idempotent";
+}
+
+std::string how_it_ended(const state::AttemptEnd& end) {
+  if (end.outcome == "lost" || end.outcome.empty())
+    return fmt::format("attempt {} was lost with its process", end.attempt);
+  if (end.error_class == "timeout") return fmt::format("attempt {} was stopped at its timeout", end.attempt);
+  if (end.exit_code) return fmt::format("attempt {} exited with code {}", end.attempt, *end.exit_code);
+  return fmt::format("attempt {} failed", end.attempt);
+}
+
+RetryPreview refused(std::string why) {
+  RetryPreview preview;
+  preview.outcome = RunResult::Outcome::Refused;
+  preview.message = std::move(why);
+  return preview;
+}
+
+}  // namespace
+
+RepeatVerdict judge_repeat(const plan::Task& task, TaskState state, const std::vector<state::AttemptEnd>& all_ends,
+                           bool state_in_target) {
+  if (task.kind == plan::TaskKind::Source) return {true, "a readiness check: it only reads"};
+  // An attempt that found another workflow's task not ready ran nothing.
+  std::vector<state::AttemptEnd> ends;
+  std::copy_if(all_ends.begin(), all_ends.end(), std::back_inserter(ends),
+               [](const state::AttemptEnd& end) { return end.outcome != "not_ready"; });
+  auto succeeded = std::find_if(ends.rbegin(), ends.rend(), [](const auto& end) { return end.outcome == "succeeded"; });
+  if (ends.empty() && state != TaskState::Succeeded) return {true, "has not run yet"};
+  if (task.idempotent) return {true, why_idempotent(task)};
+  if (succeeded != ends.rend() || state == TaskState::Succeeded) {
+    const std::string attempt = succeeded != ends.rend() ? fmt::format("attempt {}", succeeded->attempt) : "it";
+    if (task.kind == plan::TaskKind::Command)
+      return {false, fmt::format("{}, and {} succeeded: it runs a second time", what_repeats(task), attempt)};
+    if (task.mode == plan::WriteMode::Append)
+      return {false, fmt::format("mode append, and {} succeeded: its rows are appended a second time", attempt)};
+    return {false, fmt::format("{}, and {} succeeded: its statements run a second time", what_repeats(task), attempt)};
+  }
+  if (task.kind == plan::TaskKind::Command)
+    return {false, fmt::format("{}: {}, and may have done part of its work", what_repeats(task), how_it_ended(ends.back()))};
+  auto lost = std::find_if(ends.begin(), ends.end(),
+                           [](const auto& end) { return end.outcome == "lost" || end.outcome.empty(); });
+  if (lost != ends.end() && !state_in_target)
+    return {false, fmt::format("{}, and attempt {} was lost with its process: its write may have committed without "
+                               "its success being recorded (the state database is not the target)",
+                               what_repeats(task), lost->attempt)};
+  return {true, "SQL in one transaction per attempt: its failed attempts were rolled back"};
+}
+
+bool RetryPreview::safe() const {
+  return std::all_of(steps.begin(), steps.end(),
+                     [](const RetryStep& step) { return step.action != RetryStep::Action::Run || step.verdict.safe; });
+}
+
+size_t RetryPreview::count(RetryStep::Action action) const {
+  return static_cast<size_t>(
+      std::count_if(steps.begin(), steps.end(), [&](const RetryStep& step) { return step.action == action; }));
+}
+
+RetryPreview preview_retry(const RunRequest& request, const RetrySelection& selection) {
+  RetryPreview preview;
+  if (!request.plan) {
+    preview.message = "internal error: preview_retry needs the run's plan";
+    return preview;
+  }
+  const plan::Plan& plan = *request.plan;
+  const int64_t run_id = selection.run_id;
+  state::StateStore store(request.state_dsn, plan.state_schema.empty() ? "flow" : plan.state_schema);
+  state::StoredRun stored = store.stored_run(run_id);
+  if (!stored.status) {
+    preview.message = stored.status.described();
+    return preview;
+  }
+  if (!stored.found) return refused(fmt::format("no run {} in the state database", run_id));
+  if (stored.workflow != plan.workflow || stored.ds != plan.ds || stored.env != plan.env) {
+    preview.message = fmt::format("internal error: the plan given for run {} is not the run's", run_id);
+    return preview;
+  }
+  // The retry would upgrade the schema first; a dry run writes nothing, and
+  // reads only what this flowc's schema holds.
+  if (stored.schema_version < state::latest_version())
+    return refused(fmt::format("the state schema is at version {}, older than this flowc's {}: `flowc retry` "
+                               "upgrades it before it runs, and its dry run writes nothing",
+                               stored.schema_version, state::latest_version()));
+  // Read from pg_locks, not taken: a dry run must not refuse a real run.
+  bool driven = false;
+  if (state::Status status = store.run_driven(run_id, driven); !status) {
+    preview.message = status.described();
+    return preview;
+  }
+  if (driven)
+    return refused(stored.run_status == RunStatus::Running
+                       ? fmt::format("run {} is still in progress: retry it once it has ended", run_id)
+                       : fmt::format("a run of {} for {} is in progress: retry run {} once it has ended",
+                                     plan.workflow, plan.ds, run_id));
+  state::TaskRows rows = store.task_rows(run_id);
+  if (!rows.status) {
+    preview.message = rows.status.described();
+    return preview;
+  }
+  state::AttemptEnds ends = store.attempt_ends(run_id);
+  if (!ends.status) {
+    preview.message = ends.status.described();
+    return preview;
+  }
+  const std::vector<const state::TaskRow*> by_task = rows_by_task(plan, rows);
+  const RetryChoice choice = choose_retry(plan, stored, by_task, selection);
+  if (!choice.refusal.empty()) return refused(choice.refusal);
+
+  preview.outcome = RunResult::Outcome::Finished;
+  preview.run_status = stored.run_status;
+  preview.stage = stored.stage;
+  for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
+    const state::TaskRow* row = by_task[i];
+    RetryStep step;
+    step.index = i;
+    if (row) {
+      step.state = row->state;
+      step.attempts = row->attempts;
+    }
+    if (!choice.again.contains(i)) {
+      step.action = RetryStep::Action::Keep;
+      step.verdict.why = row && row->state == TaskState::Succeeded
+                             ? "succeeded: kept as it is"
+                             : fmt::format("not downstream of `{}`: kept as it is", selection.task);
+    } else if (row && row->state == TaskState::Running && !worker_gone(row->owner, row->machine)) {
+      step.action = RetryStep::Action::Wait;
+      step.verdict.why = fmt::format("attempt {} is running in {}: the retry waits for it and never takes it over",
+                                     row->attempts, row->owner);
+    } else {
+      step.action = RetryStep::Action::Run;
+      std::vector<state::AttemptEnd> own;
+      for (const state::AttemptEnd& end : ends.ends)
+        if (end.task == plan.tasks[i].name) own.push_back(end);
+      step.verdict = judge_repeat(plan.tasks[i], row ? row->state : TaskState::Pending, own, state_in_target(request));
+    }
+    preview.steps.push_back(std::move(step));
+  }
+  return preview;
+}
+
+}  // namespace flowc::runtime::exec
