@@ -109,6 +109,8 @@ struct RetryOptions {
   std::string task;              // "" = everything that did not succeed
   std::string dsn;               // overrides the target's DSN
   std::string state_dsn;
+  bool dry_run = false;          // say what would run again and whether that is safe; run nothing
+  std::string format = "human";  // of the dry run: human | json
 };
 int run_retry(const RetryOptions& options);
 

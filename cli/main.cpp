@@ -261,6 +261,11 @@ int run_command(int argc, char** argv) {
   retry_cmd->add_option("path", retry.path, "the project (default: .)");
   retry_cmd->add_option("--task", retry.task, "rerun this task (in any final state) and everything downstream")
       ->check(kNotEmpty);
+  auto* retry_dry_run = retry_cmd->add_flag(
+      "--dry-run", retry.dry_run, "say what would run again and whether repeating it is safe; run nothing");
+  retry_cmd->add_option("--format", retry.format, "of --dry-run: human | json")
+      ->capture_default_str()
+      ->needs(retry_dry_run);
   add_dsn_option(retry_cmd, retry.dsn);
   add_state_dsn_option(retry_cmd, retry.state_dsn);
 

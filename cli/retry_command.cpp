@@ -1,6 +1,8 @@
 // `flowc retry RUN_ID`: the run's stored plan (runs.plan, never a
 // recompiled one: the retry finishes what ran), its databases resolved as for
-// `flowc run`, and runtime::exec::retry_run() to drive the same run record.
+// `flowc run`, and runtime::exec::retry_run() to drive the same run record;
+// with --dry-run, runtime::exec::preview_retry() to say what that would run
+// again and whether repeating it is safe.
 
 #include <charconv>
 #include <cstdlib>
@@ -11,13 +13,16 @@
 #include "cli/run_wiring.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
+#include "cli/retry_preview_format.h"
 #include "cli/run_databases.h"
 #include "cli/state_database.h"
+#include "cli/terminal.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
 #include "runtime/connect/secrets.h"
 #include "runtime/exec/exec.h"
+#include "runtime/exec/retry_preview.h"
 #include "runtime/materialize/runner.h"
 #include "runtime/state/store.h"
 #include "runtime/view/view.h"
@@ -30,9 +35,25 @@ bool has_env(const std::string& name) {
   return value != nullptr && *value != '\0';
 }
 
+/// --dry-run: what the retry would do, and whether it is safe; exit 0 when
+/// every task it runs again is safe to repeat, 1 when one is not.
+int print_retry_preview(const RetryOptions& options, int64_t run_id, const plan::Plan& plan,
+                        const RunDatabases& databases, const std::string& root) {
+  runtime::exec::RunRequest request = run_request(plan, databases, root, "retry");
+  runtime::exec::RetryPreview preview = runtime::exec::preview_retry(request, {run_id, options.task});
+  if (preview.outcome != runtime::exec::RunResult::Outcome::Finished) {
+    print_error(runtime::without_passwords(preview.message, databases.state_dsn));
+    return kExitUsage;
+  }
+  std::cout << (options.format == "json" ? retry_preview_json(preview, plan, run_id, options.task)
+                                         : retry_preview_human(preview, plan, run_id, options.task, use_color(stdout)));
+  return preview.safe() ? kExitOk : kExitFailed;
+}
+
 }  // namespace
 
 int run_retry(const RetryOptions& options) {
+  if (options.dry_run && !is_human_or_json(options.format)) return kExitUsage;
   auto no_such_run = [&] {
     print_error("no run " + options.run_id + " in the state database");
     return kExitUsage;
@@ -86,6 +107,8 @@ int run_retry(const RetryOptions& options) {
     databases_for.dsn = db->dsn;
   std::optional<RunDatabases> databases = resolve_databases(*plan, databases_for, root);
   if (!databases) return kExitUsage;
+
+  if (options.dry_run) return print_retry_preview(options, *run_id, *plan, *databases, root);
 
   std::unique_ptr<runtime::RunObserver> observer = operator_view();
   runtime::PostgresTaskRunner runner;

@@ -1,0 +1,210 @@
+// `flowc retry RUN_ID --dry-run` end to end: the built binary against the
+// test cluster. The dry run says what the retry would run again and keep,
+// and whether each task it runs is safe to repeat; it runs nothing and
+// writes nothing, and refuses what the retry refuses.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/run_support.h"
+
+using namespace flowc::testing;
+
+namespace {
+
+/// extract (replace) feeds history (append), transform (append; divides by
+/// ctl.switch.v, so 0 makes it fail) and notify (a command that exits 3);
+/// load (replace) reads transform.
+std::vector<std::pair<std::string, std::string>> mixed_project() {
+  return {{"w.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task extract {
+    writes = "out.extract"
+    mode   = replace
+    sql    = "select ${ds} as ds, g as n from generate_series(1, 10) as g"
+  }
+
+  task history {
+    writes = "out.history"
+    mode   = append
+    sql    = "select ds, count(*) as n from ${extract} group by ds"
+  }
+
+  task transform {
+    writes = "out.transform"
+    mode   = append
+    sql    = "select ds, n / (select v from ctl.switch) as n from ${extract}"
+  }
+
+  task load {
+    writes = "out.load"
+    mode   = replace
+    sql    = "select ds, sum(n) as total from ${transform} group by ds"
+  }
+
+  task notify {
+    after = [extract]
+    run   = command(["sh", "-c", "exit 3"])
+  }
+}
+)FLOW"}};
+}
+
+/// Everything the state schema records of run 1, to show a dry run changed nothing.
+std::string state_dump(const std::string& dsn) {
+  return query_one(dsn, R"(select concat_ws(' | ',
+  (select status || ' ' || retries || ' ' || coalesce(retried_at::text, '-') from flow.runs where id = 1),
+  (select string_agg(task || '=' || state || '/' || attempts || '/' || coalesce(lease_token::text, '-'), ','
+                     order by task) from flow.task_runs),
+  (select count(*) from flow.attempts), (select count(*) from flow.alerts)))");
+}
+
+}  // namespace
+
+TEST_CASE("retry --dry-run: what would rerun and what stays, each rerun judged safe or not, nothing written") {
+  std::string dsn = fresh_database("dry_run_mixed");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
+  std::string project = write_project("dry_run_mixed", mixed_project());
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output);
+  REQUIRE(run.exit_code == 1);
+  const std::string before = state_dump(dsn);
+
+  auto dry = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
+  INFO(dry.output);
+  // A command that ran and is not idempotent may repeat part of its work: exit 1.
+  CHECK(dry.exit_code == 1);
+  CHECK(dry.output ==
+        "run 1: workflow w, ds 2026-11-24, production, stage production: failed\n"
+        "`flowc retry 1` would run 3 of 5 tasks again, each with a fresh attempt budget\n"
+        "\n"
+        "  TASK       STATE            ATTEMPTS  RETRY  SAFE  WHY\n"
+        "  extract    succeeded        1         keep   -     succeeded: kept as it is\n"
+        "  history    succeeded        1         keep   -     succeeded: kept as it is\n"
+        "  transform  failed           1         run    yes   SQL in one transaction per attempt: its failed "
+        "attempts were rolled back\n"
+        "  load       upstream_failed  0         run    yes   has not run yet\n"
+        "  notify     failed           1         run    no    a command not declared idempotent: attempt 1 exited "
+        "with code 3, and may have done part of its work\n"
+        "\n"
+        "not safe as it stands: 1 task can repeat an effect of an earlier attempt (SAFE no); see what they did "
+        "(`flowc status 1` shows their logs) and put their targets right first\n");
+  CHECK(state_dump(dsn) == before);
+
+  // --task on a succeeded append: its rows would be appended a second time.
+  auto append = run_flowc(project, {"retry", "1", ".", "--task", "history", "--dry-run", "--format", "json",
+                                    "--dsn", dsn});
+  INFO(append.output);
+  CHECK(append.exit_code == 1);
+  nlohmann::json j = nlohmann::json::parse(append.output);
+  CHECK(j["run"] == 1);
+  CHECK(j["workflow"] == "w");
+  CHECK(j["ds"] == "2026-11-24");
+  CHECK(j["env"] == "");
+  CHECK(j["status"] == "failed");
+  CHECK(j["task"] == "history");
+  CHECK(j["safe"] == false);
+  REQUIRE(j["tasks"].size() == 5);
+  CHECK(j["tasks"][0]["task"] == "extract");
+  CHECK(j["tasks"][0]["action"] == "keep");
+  CHECK(j["tasks"][0]["safe"].is_null());
+  CHECK(j["tasks"][1]["task"] == "history");
+  CHECK(j["tasks"][1]["state"] == "succeeded");
+  CHECK(j["tasks"][1]["attempts"] == 1);
+  CHECK(j["tasks"][1]["action"] == "run");
+  CHECK(j["tasks"][1]["safe"] == false);
+  CHECK(j["tasks"][1]["why"] == "mode append, and attempt 1 succeeded: its rows are appended a second time");
+  CHECK(j["tasks"][2]["action"] == "keep");
+  CHECK(j["tasks"][2]["why"] == "not downstream of `history`: kept as it is");
+  CHECK(state_dump(dsn) == before);
+
+  // Once the cause is fixed, retrying only the SQL branch is safe: exit 0,
+  // and the retry then does exactly what the dry run said.
+  query_one(dsn, "update ctl.switch set v = 1");
+  auto branch = run_flowc(project, {"retry", "1", ".", "--task", "transform", "--dry-run", "--dsn", dsn});
+  INFO(branch.output);
+  CHECK(branch.exit_code == 0);
+  CHECK(branch.output.find("`flowc retry 1 --task transform` would run 2 of 5 tasks again") != std::string::npos);
+  CHECK(branch.output.find("\nsafe to retry: no task it runs again can repeat an effect of an earlier attempt\n") !=
+        std::string::npos);
+  auto retried = run_flowc(project, {"retry", "1", ".", "--task", "transform", "--dsn", dsn});
+  INFO(retried.output);
+  CHECK(retried.exit_code == 1);  // notify still fails: it was outside --task, and stays failed
+  CHECK(query_one(dsn, "select string_agg(task || '=' || attempts, ',' order by task) from flow.task_runs") ==
+        "extract=1,history=1,load=1,notify=1,transform=2");
+  CHECK(query_one(dsn, "select count(*) from out.transform") == "10");  // the failed attempt appended nothing
+}
+
+TEST_CASE("retry --dry-run: refuses as the retry refuses, and --format needs --dry-run") {
+  std::string dsn = fresh_database("dry_run_refused");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
+  std::string project = write_project("dry_run_refused", mixed_project());
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output);
+  REQUIRE(run.exit_code == 1);  // notify exits 3
+
+  auto unknown = run_flowc(project, {"retry", "42", ".", "--dry-run", "--dsn", dsn});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.output == "flowc: no run 42 in the state database\n");
+
+  auto upstream = run_flowc(project, {"retry", "1", ".", "--task", "load", "--dry-run", "--dsn", dsn});
+  CHECK(upstream.exit_code == 0);  // load's upstream transform succeeded: replace is safe
+  CHECK(upstream.output.find("  load       succeeded  1         run    yes   mode replace: the table is built "
+                             "anew and swapped in, so it ends as one successful attempt leaves it\n") !=
+        std::string::npos);
+
+  auto format = run_flowc(project, {"retry", "1", ".", "--format", "json", "--dsn", dsn});
+  CHECK(format.exit_code == 2);
+  CHECK(format.output.find("--format requires --dry-run") != std::string::npos);
+  auto bad_format = run_flowc(project, {"retry", "1", ".", "--dry-run", "--format", "yaml", "--dsn", dsn});
+  CHECK(bad_format.exit_code == 2);
+
+  query_one(dsn, "update flow.task_runs set state = 'succeeded' where task = 'notify'");
+  query_one(dsn, "update flow.runs set status = 'succeeded' where id = 1");
+  auto nothing = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
+  CHECK(nothing.exit_code == 2);
+  CHECK(nothing.output ==
+        "flowc: every task of run 1 succeeded: nothing to retry (--task T reruns T and its downstream)\n");
+}
+
+TEST_CASE("retry --dry-run: a run in progress is refused, and the dry run does not hold it up") {
+  std::string dsn = fresh_database("dry_run_busy");
+  std::string project = write_project("dry_run_busy", {{"w.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  task slow {
+    writes  = "out.slow"
+    mode    = replace
+    publish = true
+    sql     = "select 1 as one from pg_sleep(3)"
+    expect row_count() > 0
+  }
+}
+)FLOW"}});
+  Background running = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+                   "1", 30));
+  auto busy = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
+  INFO(busy.output);
+  CHECK(busy.exit_code == 2);
+  CHECK(busy.output == "flowc: run 1 is still in progress: retry it once it has ended\n");
+  CHECK(running.wait() == 0);
+  CHECK(query_one(dsn, "select status || ' ' || retries from flow.runs where id = 1") == "succeeded 0");
+}
