@@ -365,8 +365,9 @@ class Checker {
   /// W0406 for deadlines the critical path cannot meet.
   void check_deadlines();
 
-  // --- schedule.cpp: W0407 ------------------------------------------------
-  /// W0407 for workflow schedules that fire more than once a day.
+  // --- schedule.cpp: W0407, E0309 ------------------------------------------
+  /// W0407 for workflow schedules that fire more than once a day; E0309 for
+  /// a scheduled workflow's param without a default.
   void check_schedules();
 
   // --- rules.cpp: E0303 E0304 E0305 E0307 W0401 W0405 W0408 --------------

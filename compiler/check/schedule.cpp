@@ -1,8 +1,12 @@
+// What a workflow's `schedule` promises and cannot keep.
 // W0407: a workflow schedule that fires more than once a day. A run is one
 // (workflow, ds, env) and `ds` is a date, so whatever the schedule says a
 // workflow runs once a day: `flowc schedule` starts the run of day D at D's
 // second fire, when the first interval that began on D closes, and the other
 // fires start nothing. Said at the schedule, before anyone relies on it.
+// E0309: a scheduled workflow's param without a default. `flowc schedule`
+// has no value to give it (`--param` is for runs started by hand), so every
+// fire would fail to start its run, and no run means no failure alert.
 #include <fmt/format.h>
 
 #include "compiler/check/checker.h"
@@ -30,6 +34,19 @@ void Checker::check_schedules() {
   for (uint32_t w = 0; w < model.workflows.size(); ++w) {
     const model::Workflow& wf = model.workflows[w];
     if (wf.schedule.empty() || !workflow_sites[w].schedule.valid()) continue;
+    for (const model::Param& param : wf.params) {
+      // `ds` is the schedule's own (the fire's day); a secret comes from its env().
+      if (param.default_value || param.name == "ds" || param.type.kind == model::TypeKind::Secret) continue;
+      Diagnostic& d = diags.report(
+          DiagKind::ScheduledParamNoDefault, model.symbol(param.symbol).name_range,
+          fmt::format("param `{}` has no default, but workflow `{}` is scheduled: `flowc schedule` has no value to "
+                      "give it",
+                      param.name, wf.name));
+      d.notes.push_back({workflow_sites[w].schedule, "the workflow is scheduled here"});
+      d.helps.push_back(fmt::format("give it a default (`param {}: {} = ...`), or remove the `schedule` and run the "
+                                    "workflow with `flowc run --param {}=VALUE`",
+                                    param.name, model::type_name(param.type), param.name));
+    }
     cron::CronError error;
     std::optional<cron::CronSpec> spec = cron::parse(wf.schedule, error);
     if (!spec) continue;
