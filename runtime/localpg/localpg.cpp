@@ -237,10 +237,10 @@ class ClusterLock {
       const auto now = std::chrono::steady_clock::now();
       if (now >= give_up) {
         const long holder = flock_holder(fd_);
+        const std::string who = holder > 0 ? " (PID " + std::to_string(holder) + ")" : "";
         error_ = "gave up after " + duration_text(wait.limit) + " waiting for " + path_ + ": another flowc process" +
-                 (holder > 0 ? " (PID " + std::to_string(holder) + ")" : std::string()) +
-                 " holds it, starting or stopping the private cluster; if it hangs (suspended with Ctrl-Z?), "
-                 "resume or end it";
+                 who + " holds it, starting or stopping the private cluster; if it hangs (suspended with "
+                 "Ctrl-Z?), resume or end it";
         return false;
       }
       if (!nap_until(wait.cancel, std::min(now + kPoll, give_up))) {

@@ -340,8 +340,8 @@ class CapturedStderr {
 };
 
 std::string waiting_line(const std::filesystem::path& lock) {
-  return "flowc: waiting for another flowc that is starting or stopping the private cluster (" + lock.string() +
-         ")\n";
+  return "flowc: waiting for another flowc that is starting or stopping the private cluster (" +
+         lock.string() + ")\n";
 }
 
 using Clock = std::chrono::steady_clock;
@@ -351,7 +351,7 @@ constexpr auto kPromptly = std::chrono::seconds(10);
 
 }  // namespace
 
-TEST_CASE("another process holding the cluster lock: ensure_running says it waits, then gives up at its limit") {
+TEST_CASE("another process holding the cluster lock: ensure_running says it waits, gives up at its limit") {
   std::string error;
   if (!localpg::find_server_bin(error)) {
     MESSAGE("skipped: " << error);
@@ -442,8 +442,8 @@ TEST_CASE("a stop request ends the wait for the cluster lock at once") {
   }
   CHECK(Clock::now() - began < kPromptly);
   CHECK_FALSE(cluster);
-  CHECK(error == "interrupted while waiting for another flowc that is starting or stopping the private cluster (" +
-                     lock.string() + ")");
+  CHECK(error == "interrupted while waiting for another flowc that is starting or stopping the private "
+                 "cluster (" + lock.string() + ")");
   CHECK_FALSE(std::filesystem::exists(pg));
 
   end(holder);
