@@ -60,11 +60,12 @@ std::string db_stop_command(const std::string& root) {
   return "flowc db stop " + path;
 }
 
-std::optional<std::string> start_local_cluster(const std::string& root, WhenRunning when_running) {
+std::optional<std::string> start_local_cluster(const std::string& root, WhenRunning when_running,
+                                               std::stop_token cancel) {
   using runtime::localpg::Found;
   std::string error;
   std::optional<runtime::localpg::Cluster> cluster =
-      runtime::localpg::ensure_running(local_cluster_dir(root), error);
+      runtime::localpg::ensure_running(local_cluster_dir(root), error, {.cancel = std::move(cancel)});
   if (!cluster) {
     print_error(error);
     return std::nullopt;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <string>
 
 namespace flowc::cli {
@@ -34,8 +35,11 @@ enum class WhenRunning : uint8_t { Say, Quiet };
 /// it, once per process: a later reuse is not said again (a scheduler that
 /// plans many runs), a later start is. Prints the problem (naming the package
 /// to install when the server binaries are missing) and returns nullopt when
-/// it cannot.
+/// it cannot. While another flowc has the cluster's lock it says so and
+/// waits (localpg::kLockWaitLimit at most); `cancel` (the command's Ctrl-C,
+/// where it handles SIGINT) ends that wait.
 std::optional<std::string> start_local_cluster(const std::string& root,
-                                               WhenRunning when_running = WhenRunning::Say);
+                                               WhenRunning when_running = WhenRunning::Say,
+                                               std::stop_token cancel = {});
 
 }  // namespace flowc::cli

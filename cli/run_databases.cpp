@@ -17,7 +17,7 @@ bool needs_target(const plan::Plan& plan) {
 }  // namespace
 
 std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunOptions& options,
-                                              const std::string& root) {
+                                              const std::string& root, std::stop_token cancel) {
   RunDatabases dbs;
   dbs.target_dsn = options.dsn;
   if (dbs.target_dsn.empty()) dbs.target_dsn = env_value(plan.target_dsn_env);
@@ -26,7 +26,7 @@ std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunO
   if (dbs.state_dsn.empty()) dbs.state_dsn = env_value("FLOW_STATE_DSN");
 
   if (dbs.target_dsn.empty() && dbs.state_dsn.empty()) {
-    std::optional<std::string> local = start_local_cluster(root);
+    std::optional<std::string> local = start_local_cluster(root, WhenRunning::Say, std::move(cancel));
     if (!local) return std::nullopt;
     dbs.target_dsn = dbs.state_dsn = *local;
     dbs.embedded = true;

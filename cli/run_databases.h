@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <stop_token>
 #include <string>
 
 #include "cli/commands.h"
@@ -23,8 +24,9 @@ struct RunDatabases {
 /// Resolves the DSNs of a run of `plan` (project at `root`), starting the
 /// private cluster when no DSN is given anywhere. Prints one clear line and
 /// returns std::nullopt when the target has no DSN but a state DSN was given,
-/// or when the private cluster cannot start.
+/// or when the private cluster cannot start. `cancel` ends a wait for the
+/// private cluster's lock (start_local_cluster()).
 std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunOptions& options,
-                                              const std::string& root);
+                                              const std::string& root, std::stop_token cancel = {});
 
 }  // namespace flowc::cli

@@ -120,6 +120,8 @@ class Runs {
   /// Waits for every run started so far.
   void join() { threads_.clear(); }
   [[nodiscard]] bool any_failed() const { return failed_; }
+  /// Requested at Ctrl-C: it stops the runs, and a wait to start the next.
+  [[nodiscard]] const std::stop_token& cancel() const { return cancel_; }
   /// Whether a run was still going when the stop came (and so was stopped
   /// and recorded as failed). Read after join().
   [[nodiscard]] bool any_stopped() const { return stopped_; }
@@ -179,13 +181,14 @@ class Runs {
 };
 
 /// The databases of a run of `plan`, as `flowc run` would find them with
-/// the scheduler's --dsn and --state-dsn.
+/// the scheduler's --dsn and --state-dsn. The scheduler handles Ctrl-C
+/// itself: `cancel` ends a wait for the private cluster's lock.
 std::optional<RunDatabases> databases_for(const plan::Plan& plan, const ScheduleOptions& options,
-                                          const std::string& root) {
+                                          const std::string& root, std::stop_token cancel) {
   RunOptions run_options;
   run_options.dsn = options.dsn;
   run_options.state_dsn = options.state_dsn;
-  return resolve_databases(plan, run_options, root);
+  return resolve_databases(plan, run_options, root, std::move(cancel));
 }
 
 /// What start_owed() did with an owed run.
@@ -219,7 +222,7 @@ std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, Scheduled
     workflow.unreadable.insert(run_id);
     return Owed::Handled;
   }
-  std::optional<RunDatabases> databases = databases_for(*plan, options, workflow.root);
+  std::optional<RunDatabases> databases = databases_for(*plan, options, workflow.root, runs.cancel());
   if (!databases) return Owed::TryAgain;
   runs.start(std::make_unique<plan::Plan>(std::move(*plan)), std::move(*databases), workflow.root, options.concurrency,
              Adopted{run_id, stored.plan_json});
@@ -239,8 +242,10 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
     runs.report(what + ": not started: the project has errors (see above); trying again", true);
     return Owed::TryAgain;
   }
-  std::optional<RunDatabases> databases = databases_for(loaded->plan, options, loaded->root);
+  std::optional<RunDatabases> databases = databases_for(loaded->plan, options, loaded->root, runs.cancel());
   if (!databases) {
+    // Ctrl-C during a wait for the private cluster's lock: said already, and nothing is tried again.
+    if (runs.cancel().stop_requested()) return Owed::TryAgain;
     if (options.once) return Owed::Unreachable;  // resolve_databases() said why
     runs.report(what + ": not started: no database to run it in (see above); trying again", true);
     return Owed::TryAgain;
@@ -327,6 +332,7 @@ int run_schedule(const ScheduleOptions& options) {
   while (!interrupts.fired()) {
     const Clock::time_point now = Clock::now();
     for (ScheduledWorkflow& workflow : workflows) {
+      if (interrupts.fired()) break;  // during a wait for the private cluster: not one wait per workflow
       std::optional<runtime::exec::ScheduledRun> due =
           runtime::exec::latest_scheduled_run(workflow.schedule, workflow.time_zone, now);
       if (!due) continue;

@@ -4,17 +4,22 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 #include "compiler/dsn/quote.h"
+#include "runtime/events/nap.h"
 #include "runtime/process/process.h"
 
 namespace flowc::runtime::localpg {
@@ -144,16 +149,47 @@ std::string log_tail(const fs::path& path, std::streamoff from, size_t count) {
   return out;
 }
 
+/// The PID of the process holding an exclusive flock on the open file `fd`,
+/// as /proc/locks tells it; 0 when it cannot be told (no /proc, or let go
+/// meanwhile). Lines of waiters (`->`) are not holders.
+long flock_holder(int fd) {
+  struct stat file {};
+  if (::fstat(fd, &file) != 0) return 0;
+  // "1: FLOCK  ADVISORY  WRITE 4242 08:01:1234 0 EOF": the device in hex.
+  char device[32];
+  std::snprintf(device, sizeof device, "%02x:%02x:", major(file.st_dev), minor(file.st_dev));
+  const std::string inode = device + std::to_string(file.st_ino);
+  std::ifstream locks("/proc/locks");
+  for (std::string line; std::getline(locks, line);) {
+    std::istringstream fields(line);
+    std::string number, kind, mode, access, where;
+    long pid = 0;
+    if (fields >> number >> kind >> mode >> access >> pid >> where && kind == "FLOCK" && access == "WRITE" &&
+        where == inode)
+      return pid;
+  }
+  return 0;
+}
+
+/// "300 s" for whole seconds, else "250 ms".
+std::string duration_text(std::chrono::milliseconds duration) {
+  if (duration.count() % 1000 == 0) return std::to_string(duration.count() / 1000) + " s";
+  return std::to_string(duration.count()) + " ms";
+}
+
 /// An exclusive flock on `<dir>.lock`, held for as long as it lives: two
 /// flowc processes starting or stopping the same cluster take turns, so the
 /// second finds what the first made (initdb and `pg_ctl start` each fail
 /// when run twice at once). Beside the cluster directory, not in it: initdb
 /// wants that empty. flock rather than fcntl: it excludes another lock of
 /// the same process too (two threads), and the kernel drops it with the
-/// process however that ends.
+/// process however that ends. The wait is polled rather than a blocking
+/// flock: a holder that hangs (suspended with Ctrl-Z, stuck) would hold up
+/// every other command silently and for ever, and a blocking flock sees
+/// neither a limit nor a stop request (flowc's SIGINT handler restarts it).
 class ClusterLock {
  public:
-  explicit ClusterLock(const fs::path& dir) : path_(dir.string() + ".lock") {
+  ClusterLock(const fs::path& dir, const LockWait& wait) : path_(dir.string() + ".lock") {
     std::error_code ec;
     fs::create_directories(dir.parent_path(), ec);
     // Read-only is enough for flock, so a lock file root created does not
@@ -164,12 +200,9 @@ class ClusterLock {
       error_ = "cannot open the private cluster's lock file " + path_ + ": " + std::strerror(errno);
       return;
     }
-    while (::flock(fd_, LOCK_EX) != 0) {
-      if (errno == EINTR) continue;
-      error_ = "cannot lock " + path_ + ": " + std::strerror(errno);
+    if (!take(wait)) {
       ::close(fd_);
       fd_ = -1;
-      return;
     }
   }
   ~ClusterLock() {
@@ -182,6 +215,43 @@ class ClusterLock {
   [[nodiscard]] const std::string& error() const { return error_; }
 
  private:
+  /// Takes the lock, saying once that it waits when another process has
+  /// it; false with error_ set when it cannot, or waited as long as `wait`
+  /// lets it.
+  bool take(const LockWait& wait) {
+    // Often enough that the turn passes on promptly, seldom enough to cost nothing.
+    constexpr std::chrono::milliseconds kPoll{50};
+    const auto give_up = std::chrono::steady_clock::now() + wait.limit;
+    bool said = false;
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EINTR) continue;
+      if (errno != EWOULDBLOCK) {
+        error_ = "cannot lock " + path_ + ": " + std::strerror(errno);
+        return false;
+      }
+      if (!said) {
+        std::cerr << "flowc: waiting for another flowc that is starting or stopping the private cluster ("
+                  << path_ << ")\n";
+        said = true;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= give_up) {
+        const long holder = flock_holder(fd_);
+        const std::string who = holder > 0 ? " (PID " + std::to_string(holder) + ")" : "";
+        error_ = "gave up after " + duration_text(wait.limit) + " waiting for " + path_ + ": another flowc process" +
+                 who + " holds it, starting or stopping the private cluster; if it hangs (suspended with "
+                 "Ctrl-Z?), resume or end it";
+        return false;
+      }
+      if (!nap_until(wait.cancel, std::min(now + kPoll, give_up))) {
+        error_ = "interrupted while waiting for another flowc that is starting or stopping the private "
+                 "cluster (" + path_ + ")";
+        return false;
+      }
+    }
+    return true;
+  }
+
   std::string path_;
   std::string error_;
   int fd_ = -1;
@@ -303,7 +373,7 @@ bool create_cluster(const std::string& bin, const fs::path& dir, const std::stri
 
 }  // namespace
 
-std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& error) {
+std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& error, const LockWait& wait) {
   std::optional<std::string> bin = find_server_bin(error);
   if (!bin) return std::nullopt;
   std::error_code ec;
@@ -327,7 +397,7 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
             kOrGiveDsn;
     return std::nullopt;
   }
-  ClusterLock lock(dir);
+  ClusterLock lock(dir, wait);
   if (!lock.error().empty()) {
     error = lock.error();
     return std::nullopt;
@@ -376,14 +446,14 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
   return cluster;
 }
 
-bool stop(const std::string& dir_text, std::string& error, bool* was_running) {
+bool stop(const std::string& dir_text, std::string& error, bool* was_running, const LockWait& wait) {
   if (was_running != nullptr) *was_running = false;
   std::error_code ec;
   fs::path dir = fs::absolute(dir_text, ec).lexically_normal();
   if (!fs::exists(dir / "PG_VERSION", ec)) return true;  // nothing was ever created
   std::optional<std::string> bin = find_server_bin(error);
   if (!bin) return false;
-  ClusterLock lock(dir);
+  ClusterLock lock(dir, wait);
   if (!lock.error().empty()) {
     error = lock.error();
     return false;

@@ -4,8 +4,10 @@
 // root (where initdb refuses to run: the server then runs as `postgres`).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -36,21 +38,38 @@ struct Cluster {
   [[nodiscard]] std::string dsn(const std::string& database = "postgres") const;
 };
 
+/// How long ensure_running() and stop() wait for their turn by default: longer
+/// than a holder legitimately takes. The longest turn is a first start:
+/// `pg_ctl status` (30 s at most), initdb (120 s) and `pg_ctl start` (90 s),
+/// 240 s in all; a holder past 300 s is stuck or suspended (Ctrl-Z).
+inline constexpr std::chrono::seconds kLockWaitLimit{300};
+
+/// How to wait while another process holds `<dir>.lock`.
+struct LockWait {
+  std::chrono::milliseconds limit = kLockWaitLimit;  // then the call fails, naming the lock file
+  /// A stop request ends the wait at once, the call failing: the caller's
+  /// Ctrl-C where it handles SIGINT itself (where it does not, the process
+  /// dies of it and the kernel drops its place in the queue).
+  std::stop_token cancel{};
+};
+
 /// Makes sure a cluster exists in `dir` and is running, and returns it with
 /// what it found there (saying so is the caller's business). Returns nullopt
 /// with `error` set when it cannot. Processes (and threads) calling it or
 /// stop() for the same `dir` take turns, holding an exclusive flock on
 /// `<dir>.lock` (created if missing): of two starting a new cluster at once,
-/// one creates and starts it and the other then finds it running. A stale
+/// one creates and starts it and the other then finds it running. When the
+/// lock is taken, says so once on stderr and waits as `wait` says. A stale
 /// postmaster.pid (its PID now another process's, not this cluster's
 /// server) is removed, with the socket's lock file naming such a PID, and
 /// the server started; never the pid file of a live server.
-std::optional<Cluster> ensure_running(const std::string& dir, std::string& error);
+std::optional<Cluster> ensure_running(const std::string& dir, std::string& error, const LockWait& wait = {});
 
 /// Stops the cluster in `dir` if it runs; `was_running`, when given, says
 /// whether it did. Returns false with `error` set when it cannot; stopping a
-/// cluster that does not run is success. Takes turns with ensure_running().
+/// cluster that does not run is success. Takes turns with ensure_running(),
+/// waiting as `wait` says.
 /// A stale postmaster.pid counts as not running: its PID is not signalled.
-bool stop(const std::string& dir, std::string& error, bool* was_running = nullptr);
+bool stop(const std::string& dir, std::string& error, bool* was_running = nullptr, const LockWait& wait = {});
 
 }  // namespace flowc::runtime::localpg

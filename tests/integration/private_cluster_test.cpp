@@ -4,7 +4,9 @@
 // and db stop"); two processes starting a new one at once share it.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
 
 #include <csignal>
 #include <filesystem>
@@ -56,6 +58,47 @@ std::string worker_output(const std::string& project) {
   CHECK(worker.wait() == 0);
   return worker.output();
 }
+
+/// Polls until `background`'s output holds `text` or `seconds` pass.
+bool wait_for_output(const Background& background, const std::string& text, int seconds) {
+  for (int i = 0; i < seconds * 20 && background.output().find(text) == std::string::npos; ++i)
+    ::usleep(50 * 1000);
+  return background.output().find(text) != std::string::npos;
+}
+
+/// `background`'s exit code (128 + signal) when it ends within `seconds`;
+/// else it is killed and -1 returned.
+int ends_within(Background& background, int seconds) {
+  for (int i = 0; i < seconds * 20; ++i) {
+    int status = 0;
+    if (::waitpid(background.pid, &status, WNOHANG) == background.pid) {
+      background.pid = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    ::usleep(50 * 1000);
+  }
+  ::kill(background.pid, SIGKILL);
+  background.wait();
+  return -1;
+}
+
+/// The cluster's lock held as another flowc starting the cluster holds it,
+/// for as long as it lives (a second open file: flock excludes it from the
+/// flowc this test starts).
+struct HeldClusterLock {
+  explicit HeldClusterLock(const std::filesystem::path& path) {
+    std::filesystem::create_directories(path.parent_path());
+    fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    held = fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+  }
+  ~HeldClusterLock() {
+    if (fd >= 0) ::close(fd);
+  }
+  HeldClusterLock(const HeldClusterLock&) = delete;
+  HeldClusterLock& operator=(const HeldClusterLock&) = delete;
+  int fd = -1;
+  bool held = false;
+};
 
 }  // namespace
 
@@ -183,4 +226,33 @@ TEST_CASE("private cluster: a project too deep for a Unix socket is one clear li
                           " bytes, over the 107 a Unix socket path may have: move the project to a shorter path, "
                           "or give a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)\n");
   CHECK_FALSE(fs::exists(deep / ".flow" / "pg"));
+}
+
+TEST_CASE("private cluster: a command waiting for another flowc's turn says so once, and Ctrl-C ends the wait") {
+  namespace fs = std::filesystem;
+  std::string project = write_project("private_cluster_turn", kProject);
+  const fs::path lock = fs::path(project) / ".flow" / "pg.lock";
+  HeldClusterLock other(lock);
+  REQUIRE(other.held);
+  const std::string waiting =
+      "flowc: waiting for another flowc that is starting or stopping the private cluster (" + lock.string() + ")\n";
+
+  // The scheduler handles Ctrl-C itself: it ends the wait, says so, and
+  // does not wait again for the next workflow.
+  Background schedule = start_flowc(project, {"schedule"});
+  CHECK(wait_for_output(schedule, waiting, 20));
+  ::kill(schedule.pid, SIGINT);
+  CHECK(ends_within(schedule, 10) == 0);
+  CHECK(schedule.output() == waiting +
+                                 "flowc: interrupted while waiting for another flowc that is starting or stopping "
+                                 "the private cluster (" + lock.string() + ")\n"
+                                 "flowc: interrupted: no run was in progress\n");
+
+  // `flowc run` finds its databases before it handles Ctrl-C: it dies of it.
+  Background run = start_flowc(project, {"run", "--workflow", "daily"});
+  CHECK(wait_for_output(run, waiting, 20));
+  ::kill(run.pid, SIGINT);
+  CHECK(ends_within(run, 10) == 128 + SIGINT);
+  CHECK(run.output() == waiting);
+  CHECK_FALSE(fs::exists(fs::path(project) / ".flow" / "pg"));  // nothing made without the lock
 }

@@ -2,14 +2,20 @@
 #include "runtime/localpg/localpg.h"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
+#include <stop_token>
+#include <thread>
 
 #include "runtime/process/process.h"
 
@@ -286,5 +292,190 @@ TEST_CASE("a stale postmaster.pid naming a live process: removed, said, the serv
 
   ::kill(sleeper, SIGKILL);
   ::waitpid(sleeper, nullptr, 0);
+  std::filesystem::remove_all(root);
+}
+
+namespace {
+
+/// A child process holding an exclusive flock on `path`, as another flowc
+/// starting the cluster would, until it is killed or `seconds` pass (so that
+/// a flowc that waits without limit is not held up for ever); -1 when it
+/// cannot. Returns once the child holds the lock.
+pid_t hold_lock(const std::filesystem::path& path, unsigned seconds) {
+  int ready[2];
+  if (::pipe(ready) != 0) return -1;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(ready[0]);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CREAT, 0644);
+    if (fd < 0 || ::flock(fd, LOCK_EX) != 0) ::_exit(127);
+    if (::write(ready[1], "x", 1) != 1) ::_exit(127);
+    ::sleep(seconds);
+    ::_exit(0);
+  }
+  ::close(ready[1]);
+  char byte = 0;
+  const bool holds = pid > 0 && ::read(ready[0], &byte, 1) == 1;
+  ::close(ready[0]);
+  return holds ? pid : -1;
+}
+
+void end(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+}
+
+/// What is written to std::cerr while it lives.
+class CapturedStderr {
+ public:
+  CapturedStderr() : saved_(std::cerr.rdbuf(text_.rdbuf())) {}
+  ~CapturedStderr() { std::cerr.rdbuf(saved_); }
+  CapturedStderr(const CapturedStderr&) = delete;
+  CapturedStderr& operator=(const CapturedStderr&) = delete;
+  [[nodiscard]] std::string text() const { return text_.str(); }
+
+ private:
+  std::ostringstream text_;
+  std::streambuf* saved_;
+};
+
+std::string waiting_line(const std::filesystem::path& lock) {
+  return "flowc: waiting for another flowc that is starting or stopping the private cluster (" +
+         lock.string() + ")\n";
+}
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+/// Far over what the waits below take, far under the 20 s the holders hold.
+constexpr auto kPromptly = std::chrono::seconds(10);
+
+}  // namespace
+
+TEST_CASE("another process holding the cluster lock: ensure_running says it waits, gives up at its limit") {
+  std::string error;
+  if (!localpg::find_server_bin(error)) {
+    MESSAGE("skipped: " << error);
+    return;
+  }
+  std::filesystem::path root = scratch("flowc-localpg-lock-limit");
+  const std::filesystem::path pg = root / "pg";
+  const std::filesystem::path lock = root / "pg.lock";
+  const pid_t holder = hold_lock(lock, 20);
+  REQUIRE(holder > 0);
+
+  const Clock::time_point began = Clock::now();
+  std::optional<localpg::Cluster> cluster;
+  std::string said;
+  {
+    CapturedStderr captured;
+    cluster = localpg::ensure_running(pg.string(), error, {.limit = milliseconds(300)});
+    said = captured.text();
+  }
+  CHECK(Clock::now() - began < kPromptly);
+  CHECK_FALSE(cluster);
+  CHECK(error == "gave up after 300 ms waiting for " + lock.string() + ": another flowc process (PID " +
+                     std::to_string(holder) +
+                     ") holds it, starting or stopping the private cluster; if it hangs (suspended with "
+                     "Ctrl-Z?), resume or end it");
+  CHECK(said == waiting_line(lock));
+  CHECK_FALSE(std::filesystem::exists(pg));  // nothing made without the lock
+
+  end(holder);
+  if (cluster) localpg::stop(pg.string(), error);
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("another process holding the cluster lock: stop gives up at its limit too") {
+  std::string error;
+  if (!localpg::find_server_bin(error)) {
+    MESSAGE("skipped: " << error);
+    return;
+  }
+  std::filesystem::path root = scratch("flowc-localpg-lock-stop");
+  const std::filesystem::path pg = root / "pg";
+  std::filesystem::create_directories(pg);
+  std::ofstream(pg / "PG_VERSION") << "15\n";  // what stop() looks for before it takes the lock
+  const std::filesystem::path lock = root / "pg.lock";
+  const pid_t holder = hold_lock(lock, 20);
+  REQUIRE(holder > 0);
+
+  const Clock::time_point began = Clock::now();
+  bool stopped = true;
+  std::string said;
+  {
+    CapturedStderr captured;
+    stopped = localpg::stop(pg.string(), error, nullptr, {.limit = milliseconds(200)});
+    said = captured.text();
+  }
+  CHECK(Clock::now() - began < kPromptly);
+  CHECK_FALSE(stopped);
+  CHECK(error.starts_with("gave up after 200 ms waiting for " + lock.string() + ": another flowc process"));
+  CHECK(said == waiting_line(lock));
+
+  end(holder);
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("a stop request ends the wait for the cluster lock at once") {
+  std::string error;
+  if (!localpg::find_server_bin(error)) {
+    MESSAGE("skipped: " << error);
+    return;
+  }
+  std::filesystem::path root = scratch("flowc-localpg-lock-cancel");
+  const std::filesystem::path pg = root / "pg";
+  const std::filesystem::path lock = root / "pg.lock";
+  const pid_t holder = hold_lock(lock, 20);
+  REQUIRE(holder > 0);
+
+  // What flowc's Interrupts does at Ctrl-C, while the default limit is far off.
+  std::stop_source interrupt;
+  std::jthread ctrl_c([&interrupt] {
+    std::this_thread::sleep_for(milliseconds(200));
+    interrupt.request_stop();
+  });
+  const Clock::time_point began = Clock::now();
+  std::optional<localpg::Cluster> cluster;
+  {
+    CapturedStderr captured;
+    cluster = localpg::ensure_running(pg.string(), error, {.cancel = interrupt.get_token()});
+  }
+  CHECK(Clock::now() - began < kPromptly);
+  CHECK_FALSE(cluster);
+  CHECK(error == "interrupted while waiting for another flowc that is starting or stopping the private "
+                 "cluster (" + lock.string() + ")");
+  CHECK_FALSE(std::filesystem::exists(pg));
+
+  end(holder);
+  if (cluster) localpg::stop(pg.string(), error);
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("the wait for the cluster lock is said once and ends when the holder lets go: the cluster starts") {
+  std::string error;
+  if (!localpg::find_server_bin(error)) {
+    MESSAGE("skipped: " << error);
+    return;
+  }
+  std::filesystem::path root = scratch("flowc-localpg-lock-turn");
+  const std::filesystem::path pg = root / "pg";
+  const std::filesystem::path lock = root / "pg.lock";
+  const pid_t holder = hold_lock(lock, 1);  // exits after a second, which drops its lock
+  REQUIRE(holder > 0);
+
+  std::optional<localpg::Cluster> cluster;
+  std::string said;
+  {
+    CapturedStderr captured;
+    cluster = localpg::ensure_running(pg.string(), error);
+    said = captured.text();
+  }
+  REQUIRE_MESSAGE(cluster, error);
+  CHECK(cluster->found == localpg::Found::Missing);
+  CHECK(said == waiting_line(lock));  // once, not once per look at the lock
+  CHECK(answer(cluster->dsn()) == "42\n");
+
+  ::waitpid(holder, nullptr, 0);
+  CHECK(localpg::stop(pg.string(), error));
   std::filesystem::remove_all(root);
 }
