@@ -119,7 +119,7 @@ TEST_CASE("backfill: kill -9 midway, started again: abandoned runs are failed, t
   interrupted_then_restarted(SIGKILL);
 }
 
-TEST_CASE("backfill: succeeded days are skipped; --force reruns them") {
+TEST_CASE("backfill: succeeded days are skipped, --force reruns them") {
   std::string dsn = fresh_database("backfill_force");
   std::string project = write_project("backfill_force", daily_project("2026-12-31", 0));
   std::vector<std::string> args = {"backfill", ".", "--workflow", "b", "--from", "2026-11-01", "--to", "2026-11-03",

@@ -195,7 +195,7 @@ TEST_CASE("command tasks: a secret written in two pieces never reaches the log")
   ::unsetenv("FLOWC_TEST_SPLIT_SECRET");
 }
 
-TEST_CASE("command tasks: the attempt ends when the command exits; what it left running is killed") {
+TEST_CASE("command tasks: the attempt ends when the command exits, what it left running is killed") {
   Db db;
   auto start = std::chrono::steady_clock::now();
   AttemptResult r = db.run(db.add(command_task({"sh", "-c", "sleep 30 & echo main-done; exit 0"}, 20)));

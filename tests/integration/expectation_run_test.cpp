@@ -61,7 +61,7 @@ TEST_CASE("expectations: `change` compares with the history of the run's own env
   CHECK(contains(dev_again.output, "expectation `rows stable` failed: row_count() = 10"));
 }
 
-TEST_CASE("expectations: an error-level failure rolls back the write of every SQL mode; merge checks its partition") {
+TEST_CASE("expectations: an error-level failure rolls back the write of every SQL mode, merge checks its partition") {
   std::string dsn = fresh_database("expect_rollback");
   std::string project = write_project("expect_rollback", {{"modes.flow", R"FLOW(route oncall {
   owner  = "data-eng"

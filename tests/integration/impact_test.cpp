@@ -149,7 +149,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "impact model: a name two workflows use is ambiguous; a bare task name unique in the project is not") {
+    "impact model: a name two workflows use is ambiguous, a bare task name unique in the project is not") {
   auto c = compile_graph();
   std::string error;
   CHECK_FALSE(flowc::cli::resolve_impact_subject(c->model, "same", error));

@@ -94,7 +94,7 @@ TEST_CASE("lateness: a run past its deadline alerts on_late once, while it is st
   CHECK(query_one(dsn, "select count(*) from flow.alerts where kind = 'late'") == "1");
 }
 
-TEST_CASE("lateness: a run before its deadline does not alert; nor does a backfill past it") {
+TEST_CASE("lateness: a run before its deadline does not alert, nor does a backfill past it") {
   std::string dsn = fresh_database("late_future");
   std::string project = write_project("late_future", late_project(1));
   const std::string alerts = project + "/alerts/late.jsonl";

@@ -437,7 +437,7 @@ TEST_CASE("change < P% compares with the previous successful run") {
   }
 }
 
-TEST_CASE("record_success_in commits with the write; false rolls the write back") {
+TEST_CASE("record_success_in commits with the write, false rolls the write back") {
   Db db;
   db.sql("create table raw.records (task text)");
   uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));

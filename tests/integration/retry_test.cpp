@@ -72,7 +72,7 @@ std::string state_of(const std::string& dsn, const std::string& task, int run = 
 
 }  // namespace
 
-TEST_CASE("retry: after the cause is fixed, the failed task and what it blocked rerun; the run ends succeeded") {
+TEST_CASE("retry: after the cause is fixed, the failed task and what it blocked rerun, the run ends succeeded") {
   std::string dsn = fresh_database("retry_fixed");
   query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
   std::string project = write_project("retry_fixed", chain_project());
@@ -133,7 +133,7 @@ TEST_CASE("retry: after the cause is fixed, the failed task and what it blocked 
   CHECK(contains(nothing.output, "nothing to retry"));
 }
 
-TEST_CASE("retry --task: that task and its downstream rerun; upstream attempt counts are unchanged") {
+TEST_CASE("retry --task: that task and its downstream rerun, upstream attempt counts are unchanged") {
   std::string dsn = fresh_database("retry_task");
   query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
   std::string project = write_project("retry_task", chain_project());
@@ -158,7 +158,7 @@ TEST_CASE("retry --task: that task and its downstream rerun; upstream attempt co
   CHECK(query_one(dsn, "select retries from flow.runs where id = 1") == "1");
 }
 
-TEST_CASE("retry: refused while the run is in progress; an unknown run id is exit 2") {
+TEST_CASE("retry: refused while the run is in progress, an unknown run id is exit 2") {
   std::string dsn = fresh_database("retry_busy");
   query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
   std::string project = write_project("retry_busy", chain_project(3));
@@ -179,7 +179,7 @@ TEST_CASE("retry: refused while the run is in progress; an unknown run id is exi
   CHECK(not_a_number.exit_code == 2);
 }
 
-TEST_CASE("retry: a run whose process was killed is driven to its end; the lost attempt is closed") {
+TEST_CASE("retry: a run whose process was killed is driven to its end, the lost attempt is closed") {
   std::string dsn = fresh_database("retry_killed");
   query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
   std::string project = write_project("retry_killed", chain_project(4));

@@ -322,7 +322,7 @@ workflow w {
 
 }  // namespace
 
-TEST_CASE("run: SQLSTATE 40001 on the first call is retried and succeeds; 42P01 fails at once without a retry") {
+TEST_CASE("run: SQLSTATE 40001 on the first call is retried and succeeds, 42P01 fails at once without a retry") {
   std::string dsn = fresh_database("run_sqlstate");
   query_one(dsn, R"SQL(create function flaky() returns int language plpgsql as $$
     begin

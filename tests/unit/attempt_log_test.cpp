@@ -81,7 +81,7 @@ TEST_CASE("a very long line is written in pieces, never splitting a secret") {
   CHECK(text.find("0123") == std::string::npos);
 }
 
-TEST_CASE("a log that cannot be written says why, naming its path; one that can says nothing") {
+TEST_CASE("a log that cannot be written says why, naming its path, one that can says nothing") {
   LogFile file;
   {
     AttemptLog log(file.path);

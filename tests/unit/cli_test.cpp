@@ -279,7 +279,7 @@ TEST_CASE("an unreadable .flow file is one line, with no errors from its absence
   CHECK(r.err == "flowc: " + (project / "routes.flow").string() + ": Permission denied\n");
 }
 
-TEST_CASE("an unreadable .sql file is an environment error; a missing one stays E0101") {
+TEST_CASE("an unreadable .sql file is an environment error, a missing one stays E0101") {
   std::optional<Launch> as_user = unprivileged();
   if (!as_user) return;
   fs::path project = copy_example("unreadable-sql");
@@ -384,7 +384,7 @@ TEST_CASE("fmt keeps a file's permissions") {
   CHECK(flowc("fmt --check " + dir.string()).exit_code == 0);
 }
 
-TEST_CASE("inventory: one positional argument; --import reads a pipe or stdin and takes no --format") {
+TEST_CASE("inventory: one positional argument, --import reads a pipe or stdin and takes no --format") {
   fs::path project = copy_example("inventory-args");
   const std::string crontab = (project / "legacy" / "crontab").string();
   Result format = flowc("inventory --import crontab " + crontab + " --format json");

@@ -255,7 +255,7 @@ TEST_CASE("commands are escaped for a .flow string") {
   CHECK(contains(block_for("0 1 * * * printf 'a\tb'"), R"(command  = "printf 'a\tb'")"));
 }
 
-TEST_CASE("a job's stdin is a TODO; `\\%` is written `%`") {
+TEST_CASE("a job's stdin is a TODO, `\\%` is written `%`") {
   std::string out = block_for("0 6 1 * * /opt/export.sh %2026%");
   CHECK(contains(out,
                  "  command  = \"/opt/export.sh\"\n  enabled  = true\n"

@@ -442,7 +442,7 @@ TEST_CASE("the fmt --check example in docs/cli.md is the diff fmt prints") {
   CHECK(flowc::textdiff::unified_diff("examples/daily_kpi/routes.flow", before, fmt(before)) == shown);
 }
 
-TEST_CASE("mutated files: never a crash; when still valid, idempotent with the same meaning") {
+TEST_CASE("mutated files: never a crash, when still valid, idempotent with the same meaning") {
   // Deterministic mutations of real files: whitespace, newlines (ordinary
   // whitespace inside brackets), comments and random characters.
   // FLOWC_FMT_MUTATIONS raises the rounds per file for a longer local search.

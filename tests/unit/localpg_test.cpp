@@ -116,7 +116,7 @@ TEST_CASE("a private cluster in a path with a blank, quotes, a backslash, a `$` 
   std::filesystem::remove_all(root);
 }
 
-TEST_CASE("a socket path over the Unix limit is refused before anything is created; one at the limit works") {
+TEST_CASE("a socket path over the Unix limit is refused before anything is created, one at the limit works") {
   std::string error;
   if (!localpg::find_server_bin(error)) {
     MESSAGE("skipped: " << error);

@@ -305,7 +305,7 @@ workflow w {
   CHECK(p.ds == "2026-01-31");
 }
 
-TEST_CASE("a plain-text DSN is kept for the runtime and printed; one with a password does not compile") {
+TEST_CASE("a plain-text DSN is kept for the runtime and printed, one with a password does not compile") {
   const char* flow = R"(
 target t {
   dsn    = "DSN"
@@ -345,7 +345,7 @@ workflow w {
   }
 }
 
-TEST_CASE("graph: sources, tasks and other workflows' tasks drawn apart; every edge once") {
+TEST_CASE("graph: sources, tasks and other workflows' tasks drawn apart, every edge once") {
   Lowered l = lower_shop();
   std::ostringstream dot;
   plan::render_dot(l.plan, dot);

@@ -88,7 +88,7 @@ TEST_CASE("write modes, retry and timeout") {
   CHECK(task(l.plan, "orders").retry.retries == 0);  // sources do not retry
 }
 
-TEST_CASE("a string param's default interpolates the params before it; a secret param is passed by name") {
+TEST_CASE("a string param's default interpolates the params before it, a secret param is passed by name") {
   const char* kFlow = R"(
 workflow w {
   owner = "data-eng"
@@ -160,7 +160,7 @@ TEST_CASE(
   CHECK(summary.checks[0].origin.line == 33);
 }
 
-TEST_CASE("metric SQL of every metric; partition filter for overwrite_partition") {
+TEST_CASE("metric SQL of every metric, partition filter for overwrite_partition") {
   Lowered l = lower_shop();
   const plan::Task& staged = task(l.plan, "staged");
   REQUIRE(staged.metrics);

@@ -67,7 +67,7 @@ TEST_CASE("bare line feeds end headers too") {
   CHECK(is_message(frames[0], "{}"));
 }
 
-TEST_CASE("a header block without Content-Length is an error; the next message is read") {
+TEST_CASE("a header block without Content-Length is an error, the next message is read") {
   auto frames = decode_all("Content-Type: x\r\n\r\n{\"lost\":true}" + encode_frame("{}"));
   REQUIRE(frames.size() == 2);
   CHECK(is_error(frames[0]));

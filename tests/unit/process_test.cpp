@@ -158,7 +158,7 @@ TEST_CASE("on_output gets the output in order while the command runs") {
   CHECK(r.output.empty());  // handed over, not kept twice
 }
 
-TEST_CASE("max_output bounds what on_output gets; the rest is counted") {
+TEST_CASE("max_output bounds what on_output gets, the rest is counted") {
   ProcessOptions o;
   o.argv = {"head", "-c", "100000", "/dev/zero"};
   o.env = {"PATH=/usr/bin:/bin"};

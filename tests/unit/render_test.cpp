@@ -252,7 +252,7 @@ TEST_CASE("human: a diagnostic without a file prints its header and its trailer 
   CHECK(human({unknown_file}, sources) == "error[E0006]: gone\n\nerror: 1 error emitted\n");
 }
 
-TEST_CASE("human: summary counts errors and warnings; nothing for no diagnostics") {
+TEST_CASE("human: summary counts errors and warnings, nothing for no diagnostics") {
   SourceManager sources;
   FileId f = sources.add("a.flow", "x\n");
   Diagnostic e = make(DiagKind::UnknownName, SourceRange{f, 0, 1}, "e");
