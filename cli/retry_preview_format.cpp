@@ -42,21 +42,23 @@ std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& p
   for (const RetryStep& step : preview.steps) {
     const bool runs = step.action == RetryStep::Action::Run;
     if (runs && !step.verdict.safe) ++unsafe;
-    rows.push_back({{plan.tasks[step.index].name},
-                    {state_name(preview, step)},
-                    {std::to_string(step.attempts)},
-                    {std::string(action_name(step.action))},
-                    runs ? TableCell(step.verdict.safe ? "yes" : "no", step.verdict.safe ? "32" : "31") : TableCell("-"),
-                    {step.verdict.why}});
+    rows.push_back(
+        {{plan.tasks[step.index].name},
+         {state_name(preview, step)},
+         {std::to_string(step.attempts)},
+         {std::string(action_name(step.action))},
+         runs ? TableCell(step.verdict.safe ? "yes" : "no", step.verdict.safe ? "32" : "31") : TableCell("-"),
+         {step.verdict.why}});
   }
   const std::string command =
       fmt::format("flowc retry {}{}", run_id, task.empty() ? std::string() : " --task " + task);
-  std::string out = fmt::format("run {}: workflow {}, ds {}, {}, stage {}: {}\n", run_id, plan.workflow, plan.ds,
-                                env_name(plan.env), preview.stage, to_string(preview.run_status));
+  std::string out = fmt::format("run {}: workflow {}, ds {}, {}, stage {}: {}\n", run_id, plan.workflow,
+                                plan.ds, env_name(plan.env), preview.stage, to_string(preview.run_status));
   if (run == 0 && wait == 0) {
-    out += fmt::format("`{}` would run no task: every task succeeded, and the run's final status is recorded "
-                       "again (a mirror run compares its parity again)\n",
-                       command);
+    out += fmt::format(
+        "`{}` would run no task: every task succeeded, and the run's final status is recorded "
+        "again (a mirror run compares its parity again)\n",
+        command);
   } else if (run == 0) {
     out += fmt::format("`{}` would run no task again, and wait for {} running now\n", command, tasks(wait));
   } else {
@@ -69,9 +71,10 @@ std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& p
   if (unsafe == 0)
     out += "safe to retry: no task it runs again can repeat an effect of an earlier attempt\n";
   else
-    out += fmt::format("not safe as it stands: {} can repeat an effect of an earlier attempt (SAFE no); see "
-                       "what they did (`flowc status {}` shows their logs) and put their targets right first\n",
-                       tasks(unsafe), run_id);
+    out += fmt::format(
+        "not safe as it stands: {} can repeat an effect of an earlier attempt (SAFE no); see "
+        "what they did (`flowc status {}` shows their logs) and put their targets right first\n",
+        tasks(unsafe), run_id);
   return out;
 }
 

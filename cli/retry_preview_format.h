@@ -13,13 +13,13 @@ namespace flowc::cli {
 /// The run's header, what the retry would run again and keep, a table of
 /// every task (state, attempts, the retry's action, whether it is safe to
 /// repeat, why), and the verdict. `task` is --task ("" = none).
-std::string retry_preview_human(const runtime::exec::RetryPreview& preview, const plan::Plan& plan, int64_t run_id,
-                                const std::string& task, bool color);
+std::string retry_preview_human(const runtime::exec::RetryPreview& preview, const plan::Plan& plan,
+                                int64_t run_id, const std::string& task, bool color);
 
 /// `{"run", "workflow", "ds", "env", "stage", "status", "task", "safe",
 /// "tasks": [{"task", "state", "attempts", "action", "safe", "why"}]}`;
 /// `safe` of a task is null unless it runs again.
-std::string retry_preview_json(const runtime::exec::RetryPreview& preview, const plan::Plan& plan, int64_t run_id,
-                               const std::string& task);
+std::string retry_preview_json(const runtime::exec::RetryPreview& preview, const plan::Plan& plan,
+                               int64_t run_id, const std::string& task);
 
 }  // namespace flowc::cli

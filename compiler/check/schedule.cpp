@@ -39,13 +39,15 @@ void Checker::check_schedules() {
       if (param.default_value || param.name == "ds" || param.type.kind == model::TypeKind::Secret) continue;
       Diagnostic& d = diags.report(
           DiagKind::ScheduledParamNoDefault, model.symbol(param.symbol).name_range,
-          fmt::format("param `{}` has no default, but workflow `{}` is scheduled: `flowc schedule` has no value to "
-                      "give it",
-                      param.name, wf.name));
+          fmt::format(
+              "param `{}` has no default, but workflow `{}` is scheduled: `flowc schedule` has no value to "
+              "give it",
+              param.name, wf.name));
       d.notes.push_back({workflow_sites[w].schedule, "the workflow is scheduled here"});
-      d.helps.push_back(fmt::format("give it a default (`param {}: {} = ...`), or remove the `schedule` and run the "
-                                    "workflow with `flowc run --param {}=VALUE`",
-                                    param.name, model::type_name(param.type), param.name));
+      d.helps.push_back(
+          fmt::format("give it a default (`param {}: {} = ...`), or remove the `schedule` and run the "
+                      "workflow with `flowc run --param {}=VALUE`",
+                      param.name, model::type_name(param.type), param.name));
     }
     cron::CronError error;
     std::optional<cron::CronSpec> spec = cron::parse(wf.schedule, error);

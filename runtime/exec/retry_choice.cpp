@@ -55,7 +55,8 @@ RetryChoice choose_retry(const plan::Plan& plan, const state::StoredRun& stored,
   }
   uint32_t task = 0;
   while (task < plan.tasks.size() && plan.tasks[task].name != selection.task) ++task;
-  if (task == plan.tasks.size()) return refused(fmt::format("no task `{}` in run {}", selection.task, run_id));
+  if (task == plan.tasks.size())
+    return refused(fmt::format("no task `{}` in run {}", selection.task, run_id));
   // The task could never start: say so rather than leave it pending.
   for (uint32_t up : upstream_of(plan, task)) {
     if (by_task[up] && by_task[up]->state == TaskState::Succeeded) continue;
@@ -70,8 +71,8 @@ RetryChoice choose_retry(const plan::Plan& plan, const state::StoredRun& stored,
   // might never become final (its upstream failed): the whole run first.
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
     if (choice.again.contains(i) || (by_task[i] && is_final(by_task[i]->state))) continue;
-    return refused(fmt::format("run {} stopped before task `{}` ended: retry the run without --task first", run_id,
-                               plan.tasks[i].name));
+    return refused(fmt::format("run {} stopped before task `{}` ended: retry the run without --task first",
+                               run_id, plan.tasks[i].name));
   }
   return choice;
 }

@@ -20,11 +20,13 @@ std::string why_idempotent(const plan::Task& task) {
   constexpr std::string_view as_once = "so it ends as one successful attempt leaves it";
   if (task.kind == plan::TaskKind::Command) return "a command declared idempotent";
   switch (task.mode) {
-    case plan::WriteMode::Replace: return fmt::format("mode replace: the table is built anew and swapped in, {}", as_once);
+    case plan::WriteMode::Replace:
+      return fmt::format("mode replace: the table is built anew and swapped in, {}", as_once);
     case plan::WriteMode::OverwritePartition:
       return fmt::format("mode overwrite_partition: its partition is replaced, {}", as_once);
     case plan::WriteMode::Merge:
-      return fmt::format("mode merge on ({}): rows are matched by key, {}", fmt::join(task.merge_key, ", "), as_once);
+      return fmt::format("mode merge on ({}): rows are matched by key, {}", fmt::join(task.merge_key, ", "),
+                         as_once);
     case plan::WriteMode::Append:
     case plan::WriteMode::None: break;
   }
@@ -55,43 +57,50 @@ RetryPreview refused(std::string why) {
 
 }  // namespace
 
-RepeatVerdict judge_repeat(const plan::Task& task, TaskState state, const std::vector<state::AttemptEnd>& all_ends,
-                           bool state_in_target) {
+RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
+                           const std::vector<state::AttemptEnd>& all_ends, bool state_in_target) {
   if (task.kind == plan::TaskKind::Source) return {true, "a readiness check: it only reads"};
   // An attempt that found another workflow's task not ready ran nothing.
   std::vector<state::AttemptEnd> ends;
   std::copy_if(all_ends.begin(), all_ends.end(), std::back_inserter(ends),
                [](const state::AttemptEnd& end) { return end.outcome != "not_ready"; });
-  auto succeeded = std::find_if(ends.rbegin(), ends.rend(), [](const auto& end) { return end.outcome == "succeeded"; });
+  auto succeeded =
+      std::find_if(ends.rbegin(), ends.rend(), [](const auto& end) { return end.outcome == "succeeded"; });
   if (ends.empty() && state != TaskState::Succeeded) return {true, "has not run yet"};
   if (task.idempotent) return {true, why_idempotent(task)};
   if (succeeded != ends.rend() || state == TaskState::Succeeded) {
-    const std::string attempt = succeeded != ends.rend() ? fmt::format("attempt {}", succeeded->attempt) : "it";
+    const std::string attempt =
+        succeeded != ends.rend() ? fmt::format("attempt {}", succeeded->attempt) : "it";
     if (task.kind == plan::TaskKind::Command)
       return {false, fmt::format("{}, and {} succeeded: it runs a second time", what_repeats(task), attempt)};
     if (task.mode == plan::WriteMode::Append)
-      return {false, fmt::format("mode append, and {} succeeded: its rows are appended a second time", attempt)};
-    return {false, fmt::format("{}, and {} succeeded: its statements run a second time", what_repeats(task), attempt)};
+      return {false,
+              fmt::format("mode append, and {} succeeded: its rows are appended a second time", attempt)};
+    return {false, fmt::format("{}, and {} succeeded: its statements run a second time", what_repeats(task),
+                               attempt)};
   }
   if (task.kind == plan::TaskKind::Command)
-    return {false, fmt::format("{}: {}, and may have done part of its work", what_repeats(task), how_it_ended(ends.back()))};
+    return {false, fmt::format("{}: {}, and may have done part of its work", what_repeats(task),
+                               how_it_ended(ends.back()))};
   auto lost = std::find_if(ends.begin(), ends.end(),
                            [](const auto& end) { return end.outcome == "lost" || end.outcome.empty(); });
   if (lost != ends.end() && !state_in_target)
-    return {false, fmt::format("{}, and attempt {} was lost with its process: its write may have committed without "
-                               "its success being recorded (the state database is not the target)",
-                               what_repeats(task), lost->attempt)};
+    return {false,
+            fmt::format("{}, and attempt {} was lost with its process: its write may have committed without "
+                        "its success being recorded (the state database is not the target)",
+                        what_repeats(task), lost->attempt)};
   return {true, "SQL in one transaction per attempt: its failed attempts were rolled back"};
 }
 
 bool RetryPreview::safe() const {
-  return std::all_of(steps.begin(), steps.end(),
-                     [](const RetryStep& step) { return step.action != RetryStep::Action::Run || step.verdict.safe; });
+  return std::all_of(steps.begin(), steps.end(), [](const RetryStep& step) {
+    return step.action != RetryStep::Action::Run || step.verdict.safe;
+  });
 }
 
 size_t RetryPreview::count(RetryStep::Action action) const {
-  return static_cast<size_t>(
-      std::count_if(steps.begin(), steps.end(), [&](const RetryStep& step) { return step.action == action; }));
+  return static_cast<size_t>(std::count_if(steps.begin(), steps.end(),
+                                           [&](const RetryStep& step) { return step.action == action; }));
 }
 
 RetryPreview preview_retry(const RunRequest& request, const RetrySelection& selection) {
@@ -116,9 +125,10 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
   // The retry would upgrade the schema first; a dry run writes nothing, and
   // reads only what this flowc's schema holds.
   if (stored.schema_version < state::latest_version())
-    return refused(fmt::format("the state schema is at version {}, older than this flowc's {}: `flowc retry` "
-                               "upgrades it before it runs, and its dry run writes nothing",
-                               stored.schema_version, state::latest_version()));
+    return refused(
+        fmt::format("the state schema is at version {}, older than this flowc's {}: `flowc retry` "
+                    "upgrades it before it runs, and its dry run writes nothing",
+                    stored.schema_version, state::latest_version()));
   // Read from pg_locks, not taken: a dry run must not refuse a real run.
   bool driven = false;
   if (state::Status status = store.run_driven(run_id, driven); !status) {
@@ -162,14 +172,16 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
                              : fmt::format("not downstream of `{}`: kept as it is", selection.task);
     } else if (row && row->state == TaskState::Running && !worker_gone(row->owner, row->machine)) {
       step.action = RetryStep::Action::Wait;
-      step.verdict.why = fmt::format("attempt {} is running in {}: the retry waits for it and never takes it over",
-                                     row->attempts, row->owner);
+      step.verdict.why =
+          fmt::format("attempt {} is running in {}: the retry waits for it and never takes it over",
+                      row->attempts, row->owner);
     } else {
       step.action = RetryStep::Action::Run;
       std::vector<state::AttemptEnd> own;
       for (const state::AttemptEnd& end : ends.ends)
         if (end.task == plan.tasks[i].name) own.push_back(end);
-      step.verdict = judge_repeat(plan.tasks[i], row ? row->state : TaskState::Pending, own, state_in_target(request));
+      step.verdict =
+          judge_repeat(plan.tasks[i], row ? row->state : TaskState::Pending, own, state_in_target(request));
     }
     preview.steps.push_back(std::move(step));
   }

@@ -33,8 +33,8 @@ struct RepeatVerdict {
 /// have done part of its work), SQL that is not idempotent with an attempt
 /// lost while the state database is not the target (`state_in_target`: its
 /// write may have committed without its success being recorded).
-RepeatVerdict judge_repeat(const plan::Task& task, TaskState state, const std::vector<state::AttemptEnd>& ends,
-                           bool state_in_target);
+RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
+                           const std::vector<state::AttemptEnd>& ends, bool state_in_target);
 
 /// One task of the run, as the retry would treat it.
 struct RetryStep {
@@ -43,11 +43,11 @@ struct RetryStep {
     Run,   // runs again with a fresh attempt budget
     Wait,  // a live process runs its attempt: the retry waits for it
   };
-  uint32_t index = 0;                // the plan's task
-  std::optional<TaskState> state;    // as recorded (nullopt: the run has no row for it)
-  uint32_t attempts = 0;             // made so far
+  uint32_t index = 0;              // the plan's task
+  std::optional<TaskState> state;  // as recorded (nullopt: the run has no row for it)
+  uint32_t attempts = 0;           // made so far
   Action action = Action::Keep;
-  RepeatVerdict verdict;             // Run: judge_repeat(); Keep and Wait: safe, and why
+  RepeatVerdict verdict;  // Run: judge_repeat(); Keep and Wait: safe, and why
 };
 
 struct RetryPreview {
@@ -57,8 +57,8 @@ struct RetryPreview {
   RunResult::Outcome outcome = RunResult::Outcome::Error;
   std::string message;
   RunStatus run_status = RunStatus::Failed;
-  std::string stage;                 // the run's stage (model, mirror, production)
-  std::vector<RetryStep> steps;      // in plan order
+  std::string stage;             // the run's stage (model, mirror, production)
+  std::vector<RetryStep> steps;  // in plan order
   /// Every task that would run again may safely repeat.
   [[nodiscard]] bool safe() const;
   /// How many steps take `action`.

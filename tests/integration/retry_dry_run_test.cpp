@@ -71,7 +71,8 @@ std::string state_dump(const std::string& dsn) {
 
 }  // namespace
 
-TEST_CASE("retry --dry-run: what would rerun and what stays, each rerun judged safe or not, nothing written") {
+TEST_CASE(
+    "retry --dry-run: what would rerun and what stays, each rerun judged safe or not, nothing written") {
   std::string dsn = fresh_database("dry_run_mixed");
   query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
   std::string project = write_project("dry_run_mixed", mixed_project());
@@ -84,26 +85,27 @@ TEST_CASE("retry --dry-run: what would rerun and what stays, each rerun judged s
   INFO(dry.output);
   // A command that ran and is not idempotent may repeat part of its work: exit 1.
   CHECK(dry.exit_code == 1);
-  CHECK(dry.output ==
-        "run 1: workflow w, ds 2026-11-24, production, stage production: failed\n"
-        "`flowc retry 1` would run 3 of 5 tasks again, each with a fresh attempt budget\n"
-        "\n"
-        "  TASK       STATE            ATTEMPTS  RETRY  SAFE  WHY\n"
-        "  extract    succeeded        1         keep   -     succeeded: kept as it is\n"
-        "  history    succeeded        1         keep   -     succeeded: kept as it is\n"
-        "  transform  failed           1         run    yes   SQL in one transaction per attempt: its failed "
-        "attempts were rolled back\n"
-        "  load       upstream_failed  0         run    yes   has not run yet\n"
-        "  notify     failed           1         run    no    a command not declared idempotent: attempt 1 exited "
-        "with code 3, and may have done part of its work\n"
-        "\n"
-        "not safe as it stands: 1 task can repeat an effect of an earlier attempt (SAFE no); see what they did "
-        "(`flowc status 1` shows their logs) and put their targets right first\n");
+  CHECK(
+      dry.output ==
+      "run 1: workflow w, ds 2026-11-24, production, stage production: failed\n"
+      "`flowc retry 1` would run 3 of 5 tasks again, each with a fresh attempt budget\n"
+      "\n"
+      "  TASK       STATE            ATTEMPTS  RETRY  SAFE  WHY\n"
+      "  extract    succeeded        1         keep   -     succeeded: kept as it is\n"
+      "  history    succeeded        1         keep   -     succeeded: kept as it is\n"
+      "  transform  failed           1         run    yes   SQL in one transaction per attempt: its failed "
+      "attempts were rolled back\n"
+      "  load       upstream_failed  0         run    yes   has not run yet\n"
+      "  notify     failed           1         run    no    a command not declared idempotent: attempt 1 "
+      "exited with code 3, and may have done part of its work\n"
+      "\n"
+      "not safe as it stands: 1 task can repeat an effect of an earlier attempt (SAFE no); see what they did "
+      "(`flowc status 1` shows their logs) and put their targets right first\n");
   CHECK(state_dump(dsn) == before);
 
   // --task on a succeeded append: its rows would be appended a second time.
-  auto append = run_flowc(project, {"retry", "1", ".", "--task", "history", "--dry-run", "--format", "json",
-                                    "--dsn", dsn});
+  auto append = run_flowc(
+      project, {"retry", "1", ".", "--task", "history", "--dry-run", "--format", "json", "--dsn", dsn});
   INFO(append.output);
   CHECK(append.exit_code == 1);
   nlohmann::json j = nlohmann::json::parse(append.output);
@@ -134,8 +136,10 @@ TEST_CASE("retry --dry-run: what would rerun and what stays, each rerun judged s
   auto branch = run_flowc(project, {"retry", "1", ".", "--task", "transform", "--dry-run", "--dsn", dsn});
   INFO(branch.output);
   CHECK(branch.exit_code == 0);
-  CHECK(branch.output.find("`flowc retry 1 --task transform` would run 2 of 5 tasks again") != std::string::npos);
-  CHECK(branch.output.find("\nsafe to retry: no task it runs again can repeat an effect of an earlier attempt\n") !=
+  CHECK(branch.output.find("`flowc retry 1 --task transform` would run 2 of 5 tasks again") !=
+        std::string::npos);
+  CHECK(branch.output.find(
+            "\nsafe to retry: no task it runs again can repeat an effect of an earlier attempt\n") !=
         std::string::npos);
   auto retried = run_flowc(project, {"retry", "1", ".", "--task", "transform", "--dsn", dsn});
   INFO(retried.output);
@@ -159,9 +163,9 @@ TEST_CASE("retry --dry-run: refuses as the retry refuses, and --format needs --d
 
   auto upstream = run_flowc(project, {"retry", "1", ".", "--task", "load", "--dry-run", "--dsn", dsn});
   CHECK(upstream.exit_code == 0);  // load's upstream transform succeeded: replace is safe
-  CHECK(upstream.output.find("  load       succeeded  1         run    yes   mode replace: the table is built "
-                             "anew and swapped in, so it ends as one successful attempt leaves it\n") !=
-        std::string::npos);
+  CHECK(upstream.output.find(
+            "  load       succeeded  1         run    yes   mode replace: the table is built "
+            "anew and swapped in, so it ends as one successful attempt leaves it\n") != std::string::npos);
 
   auto format = run_flowc(project, {"retry", "1", ".", "--format", "json", "--dsn", dsn});
   CHECK(format.exit_code == 2);
@@ -199,8 +203,9 @@ workflow w {
 }
 )FLOW"}});
   Background running = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
-  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
-                   "1", 30));
+  REQUIRE(wait_for(
+      dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+      "1", 30));
   auto busy = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
   INFO(busy.output);
   CHECK(busy.exit_code == 2);

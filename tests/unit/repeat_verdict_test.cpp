@@ -57,18 +57,23 @@ TEST_CASE("a readiness check only reads") {
 
 TEST_CASE("idempotent tasks end as one successful attempt leaves them, even after a success") {
   const std::vector<AttemptEnd> succeeded = {ended(1, "succeeded")};
-  CHECK(judge_repeat(sql_task(plan::WriteMode::Replace, true), TaskState::Succeeded, succeeded, false).why ==
-        "mode replace: the table is built anew and swapped in, so it ends as one successful attempt leaves it");
-  CHECK(judge_repeat(sql_task(plan::WriteMode::OverwritePartition, true), TaskState::Succeeded, succeeded, false)
-            .why == "mode overwrite_partition: its partition is replaced, so it ends as one successful attempt "
-                    "leaves it");
+  CHECK(
+      judge_repeat(sql_task(plan::WriteMode::Replace, true), TaskState::Succeeded, succeeded, false).why ==
+      "mode replace: the table is built anew and swapped in, so it ends as one successful attempt leaves it");
+  CHECK(judge_repeat(sql_task(plan::WriteMode::OverwritePartition, true), TaskState::Succeeded, succeeded,
+                     false)
+            .why ==
+        "mode overwrite_partition: its partition is replaced, so it ends as one successful attempt "
+        "leaves it");
   plan::Task merge = sql_task(plan::WriteMode::Merge, true);
   merge.merge_key = {"ds", "region"};
-  CHECK(judge_repeat(merge, TaskState::Succeeded, succeeded, false).why ==
-        "mode merge on (ds, region): rows are matched by key, so it ends as one successful attempt leaves it");
+  CHECK(
+      judge_repeat(merge, TaskState::Succeeded, succeeded, false).why ==
+      "mode merge on (ds, region): rows are matched by key, so it ends as one successful attempt leaves it");
   CHECK(judge_repeat(sql_task(plan::WriteMode::None, true), TaskState::Succeeded, succeeded, false).why ==
         "mode none, declared idempotent");
-  auto command = judge_repeat(command_task(true), TaskState::Failed, {ended(1, "failed", "permanent", 3)}, false);
+  auto command =
+      judge_repeat(command_task(true), TaskState::Failed, {ended(1, "failed", "permanent", 3)}, false);
   CHECK(command.safe);
   CHECK(command.why == "a command declared idempotent");
 }
@@ -80,7 +85,8 @@ TEST_CASE("a task that is not idempotent and succeeded repeats its effect") {
   CHECK(append.why == "mode append, and attempt 2 succeeded: its rows are appended a second time");
   auto none = judge_repeat(sql_task(plan::WriteMode::None, false), TaskState::Succeeded, ends, true);
   CHECK_FALSE(none.safe);
-  CHECK(none.why == "mode none, not declared idempotent, and attempt 2 succeeded: its statements run a second time");
+  CHECK(none.why ==
+        "mode none, not declared idempotent, and attempt 2 succeeded: its statements run a second time");
   auto command = judge_repeat(command_task(false), TaskState::Succeeded, ends, true);
   CHECK_FALSE(command.safe);
   CHECK(command.why == "a command not declared idempotent, and attempt 2 succeeded: it runs a second time");
@@ -92,18 +98,22 @@ TEST_CASE("a task that is not idempotent and succeeded repeats its effect") {
 }
 
 TEST_CASE("a command that is not idempotent and ran may have done part of its work") {
-  auto exited = judge_repeat(command_task(false), TaskState::Failed, {ended(1, "failed", "permanent", 3)}, true);
+  auto exited =
+      judge_repeat(command_task(false), TaskState::Failed, {ended(1, "failed", "permanent", 3)}, true);
   CHECK_FALSE(exited.safe);
-  CHECK(exited.why == "a command not declared idempotent: attempt 1 exited with code 3, and may have done part of "
-                      "its work");
+  CHECK(exited.why ==
+        "a command not declared idempotent: attempt 1 exited with code 3, and may have done part of "
+        "its work");
   auto timed_out =
       judge_repeat(command_task(false), TaskState::TimedOut, {ended(1, "failed", "timeout", 143)}, true);
-  CHECK(timed_out.why == "a command not declared idempotent: attempt 1 was stopped at its timeout, and may have "
-                         "done part of its work");
+  CHECK(timed_out.why ==
+        "a command not declared idempotent: attempt 1 was stopped at its timeout, and may have "
+        "done part of its work");
   auto lost = judge_repeat(command_task(false), TaskState::Running, {ended(1, "")}, true);
   CHECK_FALSE(lost.safe);
-  CHECK(lost.why == "a command not declared idempotent: attempt 1 was lost with its process, and may have done "
-                    "part of its work");
+  CHECK(lost.why ==
+        "a command not declared idempotent: attempt 1 was lost with its process, and may have done "
+        "part of its work");
 }
 
 TEST_CASE("failed SQL attempts were rolled back, unless one was lost while the state lives elsewhere") {
@@ -117,6 +127,7 @@ TEST_CASE("failed SQL attempts were rolled back, unless one was lost while the s
   CHECK(judge_repeat(sql_task(plan::WriteMode::Append, false), TaskState::Failed, lost, true).safe);
   auto elsewhere = judge_repeat(sql_task(plan::WriteMode::Append, false), TaskState::Failed, lost, false);
   CHECK_FALSE(elsewhere.safe);
-  CHECK(elsewhere.why == "mode append, and attempt 1 was lost with its process: its write may have committed "
-                         "without its success being recorded (the state database is not the target)");
+  CHECK(elsewhere.why ==
+        "mode append, and attempt 1 was lost with its process: its write may have committed "
+        "without its success being recorded (the state database is not the target)");
 }
