@@ -173,7 +173,15 @@ TEST_CASE("retry --dry-run: refuses as the retry refuses, and --format needs --d
   auto bad_format = run_flowc(project, {"retry", "1", ".", "--dry-run", "--format", "yaml", "--dsn", dsn});
   CHECK(bad_format.exit_code == 2);
 
+  // Every task succeeded but the run did not (its driver died after the
+  // last task, or a mirror run's parity failed): the retry runs no task.
   query_one(dsn, "update flow.task_runs set state = 'succeeded' where task = 'notify'");
+  auto none = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
+  INFO(none.output);
+  CHECK(none.exit_code == 0);
+  CHECK(none.output.find("\n`flowc retry 1` would run no task: every task succeeded, and the run's final status "
+                         "is recorded again (a mirror run compares its parity again)\n") != std::string::npos);
+
   query_one(dsn, "update flow.runs set status = 'succeeded' where id = 1");
   auto nothing = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
   CHECK(nothing.exit_code == 2);
