@@ -66,6 +66,10 @@ void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostre
   out << fmt::format("{}; alerts: {} sent, {} suppressed{}\n", plural(summary.warnings, "warning", "warnings"),
                      summary.alerts_sent, summary.alerts_suppressed, undelivered);
   out << fmt::format("details: flowc status {}\n", summary.run_id);
+  // The next question after a failure: can it be retried safely?
+  if (summary.status == RunStatus::Failed)
+    out << fmt::format("retry: flowc retry {} --dry-run says what would run again and whether that is safe\n",
+                       summary.run_id);
   out.flush();
 }
 

@@ -146,7 +146,8 @@ TEST_CASE("the summary has status and a row per task and warnings and alerts and
         "  revenue_daily   upstream_failed  0\n"
         "\n"
         "1 warning; alerts: 1 sent, 2 suppressed\n"
-        "details: flowc status 12\n");
+        "details: flowc status 12\n"
+        "retry: flowc retry 12 --dry-run says what would run again and whether that is safe\n");
 }
 
 TEST_CASE("the summary of a clean run in an environment") {
