@@ -349,6 +349,22 @@ using std::chrono::milliseconds;
 /// Far over what the waits below take, far under the 20 s the holders hold.
 constexpr auto kPromptly = std::chrono::seconds(10);
 
+/// A scratch cluster directory `pg` whose lock file `lock` a child process
+/// holds (hold_lock()) for `seconds`; the child is ended and the scratch
+/// directory removed at the end of the test.
+struct HeldLock {
+  std::filesystem::path root, pg, lock;
+  pid_t holder = -1;
+  HeldLock(const std::string& name, unsigned seconds)
+      : root(scratch(name)), pg(root / "pg"), lock(root / "pg.lock"), holder(hold_lock(lock, seconds)) {}
+  ~HeldLock() {
+    if (holder > 0) end(holder);
+    std::filesystem::remove_all(root);
+  }
+  HeldLock(const HeldLock&) = delete;
+  HeldLock& operator=(const HeldLock&) = delete;
+};
+
 }  // namespace
 
 TEST_CASE("another process holding the cluster lock: ensure_running says it waits, gives up at its limit") {
@@ -357,11 +373,10 @@ TEST_CASE("another process holding the cluster lock: ensure_running says it wait
     MESSAGE("skipped: " << error);
     return;
   }
-  std::filesystem::path root = scratch("flowc-localpg-lock-limit");
-  const std::filesystem::path pg = root / "pg";
-  const std::filesystem::path lock = root / "pg.lock";
-  const pid_t holder = hold_lock(lock, 20);
-  REQUIRE(holder > 0);
+  const HeldLock held("flowc-localpg-lock-limit", 20);
+  REQUIRE(held.holder > 0);
+  const std::filesystem::path& pg = held.pg;
+  const std::filesystem::path& lock = held.lock;
 
   const Clock::time_point began = Clock::now();
   std::optional<localpg::Cluster> cluster;
@@ -374,15 +389,12 @@ TEST_CASE("another process holding the cluster lock: ensure_running says it wait
   CHECK(Clock::now() - began < kPromptly);
   CHECK_FALSE(cluster);
   CHECK(error == "gave up after 300 ms waiting for " + lock.string() + ": another flowc process (PID " +
-                     std::to_string(holder) +
+                     std::to_string(held.holder) +
                      ") holds it, starting or stopping the private cluster; if it hangs (suspended with "
                      "Ctrl-Z?), resume or end it");
   CHECK(said == waiting_line(lock));
   CHECK_FALSE(std::filesystem::exists(pg));  // nothing made without the lock
-
-  end(holder);
   if (cluster) localpg::stop(pg.string(), error);
-  std::filesystem::remove_all(root);
 }
 
 TEST_CASE("another process holding the cluster lock: stop gives up at its limit too") {
@@ -391,13 +403,12 @@ TEST_CASE("another process holding the cluster lock: stop gives up at its limit 
     MESSAGE("skipped: " << error);
     return;
   }
-  std::filesystem::path root = scratch("flowc-localpg-lock-stop");
-  const std::filesystem::path pg = root / "pg";
+  const HeldLock held("flowc-localpg-lock-stop", 20);
+  REQUIRE(held.holder > 0);
+  const std::filesystem::path& pg = held.pg;
+  const std::filesystem::path& lock = held.lock;
   std::filesystem::create_directories(pg);
   std::ofstream(pg / "PG_VERSION") << "15\n";  // what stop() looks for before it takes the lock
-  const std::filesystem::path lock = root / "pg.lock";
-  const pid_t holder = hold_lock(lock, 20);
-  REQUIRE(holder > 0);
 
   const Clock::time_point began = Clock::now();
   bool stopped = true;
@@ -411,9 +422,6 @@ TEST_CASE("another process holding the cluster lock: stop gives up at its limit 
   CHECK_FALSE(stopped);
   CHECK(error.starts_with("gave up after 200 ms waiting for " + lock.string() + ": another flowc process"));
   CHECK(said == waiting_line(lock));
-
-  end(holder);
-  std::filesystem::remove_all(root);
 }
 
 TEST_CASE("a stop request ends the wait for the cluster lock at once") {
@@ -422,11 +430,10 @@ TEST_CASE("a stop request ends the wait for the cluster lock at once") {
     MESSAGE("skipped: " << error);
     return;
   }
-  std::filesystem::path root = scratch("flowc-localpg-lock-cancel");
-  const std::filesystem::path pg = root / "pg";
-  const std::filesystem::path lock = root / "pg.lock";
-  const pid_t holder = hold_lock(lock, 20);
-  REQUIRE(holder > 0);
+  const HeldLock held("flowc-localpg-lock-cancel", 20);
+  REQUIRE(held.holder > 0);
+  const std::filesystem::path& pg = held.pg;
+  const std::filesystem::path& lock = held.lock;
 
   // What flowc's Interrupts does at Ctrl-C, while the default limit is far off.
   std::stop_source interrupt;
@@ -445,10 +452,7 @@ TEST_CASE("a stop request ends the wait for the cluster lock at once") {
   CHECK(error == "interrupted while waiting for another flowc that is starting or stopping the private "
                  "cluster (" + lock.string() + ")");
   CHECK_FALSE(std::filesystem::exists(pg));
-
-  end(holder);
   if (cluster) localpg::stop(pg.string(), error);
-  std::filesystem::remove_all(root);
 }
 
 TEST_CASE("the wait for the cluster lock is said once and ends when the holder lets go: the cluster starts") {
@@ -457,11 +461,10 @@ TEST_CASE("the wait for the cluster lock is said once and ends when the holder l
     MESSAGE("skipped: " << error);
     return;
   }
-  std::filesystem::path root = scratch("flowc-localpg-lock-turn");
-  const std::filesystem::path pg = root / "pg";
-  const std::filesystem::path lock = root / "pg.lock";
-  const pid_t holder = hold_lock(lock, 1);  // exits after a second, which drops its lock
-  REQUIRE(holder > 0);
+  HeldLock held("flowc-localpg-lock-turn", 1);  // the holder exits after a second, which drops its lock
+  REQUIRE(held.holder > 0);
+  const std::filesystem::path& pg = held.pg;
+  const std::filesystem::path& lock = held.lock;
 
   std::optional<localpg::Cluster> cluster;
   std::string said;
@@ -475,7 +478,7 @@ TEST_CASE("the wait for the cluster lock is said once and ends when the holder l
   CHECK(said == waiting_line(lock));  // once, not once per look at the lock
   CHECK(answer(cluster->dsn()) == "42\n");
 
-  ::waitpid(holder, nullptr, 0);
+  ::waitpid(held.holder, nullptr, 0);
+  held.holder = -1;
   CHECK(localpg::stop(pg.string(), error));
-  std::filesystem::remove_all(root);
 }
