@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string_view>
+#include <unordered_map>
 
 #include "runtime/exec/retry_choice.h"
 #include "runtime/exec/run_shared.h"
@@ -154,6 +156,9 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
   const RetryChoice choice = choose_retry(plan, stored, by_task, selection);
   if (!choice.refusal.empty()) return refused(choice.refusal);
 
+  std::unordered_map<std::string_view, std::vector<state::AttemptEnd>> ends_of;  // by task name
+  for (const state::AttemptEnd& end : ends.ends) ends_of[end.task].push_back(end);
+
   preview.outcome = RunResult::Outcome::Finished;
   preview.run_status = stored.run_status;
   preview.stage = stored.stage;
@@ -170,18 +175,17 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
       step.verdict.why = row && row->state == TaskState::Succeeded
                              ? "succeeded: kept as it is"
                              : fmt::format("not downstream of `{}`: kept as it is", selection.task);
-    } else if (row && row->state == TaskState::Running && !worker_gone(row->owner, row->machine)) {
+    } else if (row && row->lease_live && !worker_gone(row->owner, row->machine)) {
+      // What reset_for_retry() leaves to its holder; an expired lease, or a
+      // holder of this machine that is gone, is taken up: its attempt is lost.
       step.action = RetryStep::Action::Wait;
       step.verdict.why =
           fmt::format("attempt {} is running in {}: the retry waits for it and never takes it over",
                       row->attempts, row->owner);
     } else {
       step.action = RetryStep::Action::Run;
-      std::vector<state::AttemptEnd> own;
-      for (const state::AttemptEnd& end : ends.ends)
-        if (end.task == plan.tasks[i].name) own.push_back(end);
-      step.verdict =
-          judge_repeat(plan.tasks[i], row ? row->state : TaskState::Pending, own, state_in_target(request));
+      step.verdict = judge_repeat(plan.tasks[i], row ? row->state : TaskState::Pending,
+                                  ends_of[plan.tasks[i].name], state_in_target(request));
     }
     preview.steps.push_back(std::move(step));
   }

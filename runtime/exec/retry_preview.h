@@ -25,7 +25,8 @@ struct RepeatVerdict {
 
 /// The verdict for running `task` again, its instance in `state` after the
 /// attempts `ends` (this instance's, in order; one still running counts as
-/// lost: a retry runs it again only when its process is gone). Safe: a
+/// lost: a retry runs it again only when its process is gone or its lease
+/// expired). Safe: a
 /// readiness check, an idempotent task, a task that has not run, SQL whose
 /// attempts all failed (one transaction each, rolled back). Not safe: a task
 /// that is not idempotent and succeeded (`append` appends again, mode `none`
@@ -41,7 +42,7 @@ struct RetryStep {
   enum class Action : uint8_t {
     Keep,  // left as it is (succeeded upstream, or outside --task)
     Run,   // runs again with a fresh attempt budget
-    Wait,  // a live process runs its attempt: the retry waits for it
+    Wait,  // a live lease's holder runs its attempt: the retry waits for it
   };
   uint32_t index = 0;              // the plan's task
   std::optional<TaskState> state;  // as recorded (nullopt: the run has no row for it)

@@ -153,7 +153,7 @@ TaskRows StateStore::task_rows(int64_t run_id) {
     pqxx::result r = tx.exec_params(
         with_schema(R"(select task_index, task, state, attempts, coalesce(lease_token::text, ''),
        coalesce(error_class, ''), coalesce(message, ''), coalesce(lease_owner, ''),
-       coalesce(lease_machine, '')
+       coalesce(lease_machine, ''), coalesce(state = 'running' and lease_until > now(), false)
 from {schema}.task_runs where run_id = $1 order by task_index)",
                     schema_),
         run_id);
@@ -168,6 +168,7 @@ from {schema}.task_runs where run_id = $1 order by task_index)",
       task.message = row[6].as<std::string>();
       task.owner = row[7].as<std::string>();
       task.machine = row[8].as<std::string>();
+      task.lease_live = row[9].as<bool>();
       out.rows.push_back(std::move(task));
     }
   });

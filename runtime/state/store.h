@@ -17,7 +17,6 @@
 #include "runtime/attempt/attempt.h"
 #include "runtime/connect/statement_watchdog.h"
 #include "runtime/events/events.h"
-#include "runtime/state/machine_key.h"
 
 namespace flowc::runtime::state {
 
@@ -152,6 +151,9 @@ struct TaskRow {
   /// claim; "" when it could not read one, or for a claim made before the
   /// state schema recorded it (migration 6).
   std::string machine;
+  /// Running under a lease that has not expired: reset_for_retry() leaves
+  /// such an instance to its holder unless the holder is gone.
+  bool lease_live = false;
   std::string error_class;
   std::string message;
 };

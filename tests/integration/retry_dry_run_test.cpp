@@ -221,3 +221,30 @@ workflow w {
   CHECK(running.wait() == 0);
   CHECK(query_one(dsn, "select status || ' ' || retries from flow.runs where id = 1") == "succeeded 0");
 }
+
+TEST_CASE("retry --dry-run: an attempt under a live lease is waited for, one whose lease expired runs again") {
+  std::string dsn = fresh_database("dry_run_lease");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
+  std::string project = write_project("dry_run_lease", mixed_project());
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output);
+  REQUIRE(run.exit_code == 1);
+  // transform's attempt 2 held by a worker of another machine, as its lease records.
+  query_one(dsn, R"(insert into flow.attempts (run_id, task, attempt, worker, lease_token, log_path)
+values (1, 'transform', 2, 'elsewhere:1:0', gen_random_uuid(), '');
+update flow.task_runs set state = 'running', attempts = 2, lease_token = gen_random_uuid(),
+  lease_owner = 'elsewhere:1:0', lease_machine = 'another-boot/pid:[1]', lease_until = now() + interval '1 hour'
+where run_id = 1 and task = 'transform')");
+
+  auto live = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
+  INFO(live.output);
+  CHECK(live.output.find("  transform  running          2         wait   -     attempt 2 is running in "
+                         "elsewhere:1:0: the retry waits for it and never takes it over\n") != std::string::npos);
+
+  query_one(dsn, "update flow.task_runs set lease_until = now() - interval '1 minute' where task = 'transform'");
+  auto expired = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
+  INFO(expired.output);
+  // Taken up as lost: its transaction, like the failed one's, committed nothing.
+  CHECK(expired.output.find("  transform  running          2         run    yes   SQL in one transaction per "
+                            "attempt: its failed attempts were rolled back\n") != std::string::npos);
+}
