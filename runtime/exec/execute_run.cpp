@@ -158,10 +158,6 @@ PoolSettings pool_settings(const RunRequest& request, const std::string& schema,
   return settings;
 }
 
-}  // namespace
-
-namespace {
-
 /// Whether this process writes attempt logs: it has a log directory and
 /// runs tasks (concurrency 0 leaves them all to workers).
 bool writes_attempt_logs(const RunRequest& request) {
