@@ -6,27 +6,31 @@ namespace flowc::runtime::exec {
 
 AlertQueue::~AlertQueue() {
   drain();
-  if (thread_.joinable()) {
-    thread_.request_stop();
-    thread_.join();
+  std::vector<std::jthread> ended;
+  {
+    std::lock_guard lock(mutex_);
+    ended.swap(ended_);
   }
+  // Joined here (jthread's destructor): no lane's thread outlives the queue.
 }
 
 void AlertQueue::raise(AlertSink& sink, const plan::Plan& plan, const Incident& incident,
                        std::shared_ptr<const void> keep) {
+  std::vector<std::jthread> ended;  // joined when this returns, outside the lock
   {
     std::lock_guard lock(mutex_);
-    if (!thread_.joinable()) {
-      try {
-        thread_ = std::jthread([this](std::stop_token stop) { deliver(stop); });
-      } catch (const std::system_error&) {
-        // No thread to spare: delivered here, as slowly as the channels are.
-      }
-    }
-    if (thread_.joinable()) {
-      queue_.push_back({&sink, &plan, incident, std::move(keep)});
-      changed_.notify_all();
+    ended.swap(ended_);
+    auto [lane, created] = lanes_.try_emplace(&sink);
+    lane->second.queued.push_back({&sink, &plan, incident, std::move(keep)});
+    if (!created) return;  // its thread takes it in turn
+    try {
+      lane->second.thread = std::jthread([this, key = &sink] { deliver(key); });
       return;
+    } catch (const std::system_error&) {
+      // No thread to spare: delivered here, as slowly as the channels are,
+      // still holding what keeps the sink and the plan alive.
+      keep = std::move(lane->second.queued.back().keep);
+      lanes_.erase(lane);
     }
   }
   sink.raise(plan, incident);
@@ -34,30 +38,34 @@ void AlertQueue::raise(AlertSink& sink, const plan::Plan& plan, const Incident& 
 
 void AlertQueue::drain() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return queue_.empty() && !busy_; });
+  lanes_ended_.wait(lock, [this] { return lanes_.empty(); });
 }
 
-void AlertQueue::deliver(std::stop_token stop) {
+void AlertQueue::deliver(const AlertSink* key) {
   std::unique_lock lock(mutex_);
   while (true) {
-    changed_.wait(lock, stop, [this] { return !queue_.empty(); });
-    if (queue_.empty()) return;  // stopped, with nothing left
-    Queued next = std::move(queue_.front());
-    queue_.pop_front();
-    busy_ = true;
+    auto lane = lanes_.find(key);  // there until this thread ends it
+    if (lane->second.queued.empty()) {
+      ended_.push_back(std::move(lane->second.thread));
+      lanes_.erase(lane);
+      lanes_ended_.notify_all();
+      return;
+    }
+    Queued next = std::move(lane->second.queued.front());
+    lane->second.queued.pop_front();
     lock.unlock();
     try {
       next.sink->raise(*next.plan, next.incident);
     } catch (...) {
-      // AlertSink's contract says it never throws; the queue must not stop
-      // on one that does.
+      // AlertSink's contract says it never throws; a lane must not stop on
+      // one that does.
     }
     // What `keep` owns (a run the worker forgot) may be destroyed here: not
-    // under the lock, and before drain() says everything was delivered.
+    // under the lock, and before drain() says everything was delivered. Its
+    // sink's address may then be taken by a new run's: that run's incidents
+    // join this lane, which delivers them in order all the same.
     next.keep.reset();
     lock.lock();
-    busy_ = false;
-    changed_.notify_all();
   }
 }
 

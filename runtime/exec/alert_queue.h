@@ -1,15 +1,20 @@
 // Alerts delivered beside the work, not in its way: incidents are queued and
-// handed to their AlertSink in order by one thread, so a slow or hanging
-// channel delays neither the executors nor a run's end (runtime.md "Alerts":
-// a failing channel never changes the run's outcome). A `flowc run` has one
-// queue for its run; a `flowc worker` one for all the runs it serves.
+// handed to their AlertSink by threads of the queue's own, so a slow or
+// hanging channel delays neither the executors nor a run's end (runtime.md
+// "Alerts": a failing channel never changes the run's outcome). Each sink (a
+// run's alert dispatcher) has a lane: its incidents are delivered in the
+// order raised, one at a time, and a channel hanging in one run's lane
+// delays no other run's alerts. A `flowc run` has one lane; a `flowc worker`
+// one per run whose alerts are on their way.
 #pragma once
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "runtime/events/events.h"
 
@@ -23,11 +28,11 @@ class AlertQueue {
   AlertQueue(const AlertQueue&) = delete;
   AlertQueue& operator=(const AlertQueue&) = delete;
 
-  /// Queues the incident for `sink` and returns at once. `keep` is held
-  /// until the incident was handed to `sink`: it owns `sink` and `plan` when
-  /// they may not outlive the queue (a worker forgets runs whose alerts are
-  /// still on their way); null when they do. When no thread can be started,
-  /// delivers it here instead.
+  /// Queues the incident in `sink`'s lane and returns at once. `keep` is
+  /// held until the incident was handed to `sink`: it owns `sink` and `plan`
+  /// when they may not outlive the queue (a worker forgets runs whose alerts
+  /// are still on their way); null when they do. When no thread can be
+  /// started for a new lane, delivers it here instead.
   void raise(AlertSink& sink, const plan::Plan& plan, const Incident& incident,
              std::shared_ptr<const void> keep = nullptr);
   /// Waits until every incident queued so far has been handed to its sink.
@@ -41,13 +46,18 @@ class AlertQueue {
     Incident incident;
     std::shared_ptr<const void> keep;
   };
-  void deliver(std::stop_token stop);
+  /// A sink's incidents on their way, and the thread delivering them. A lane
+  /// exists while its thread runs; the thread ends it when it finds it empty.
+  struct Lane {
+    std::deque<Queued> queued;
+    std::jthread thread;
+  };
+  void deliver(const AlertSink* lane);
 
   std::mutex mutex_;
-  std::condition_variable_any changed_;
-  std::deque<Queued> queue_;
-  bool busy_ = false;    // the thread is handing an incident to a sink
-  std::jthread thread_;  // started with the first incident
+  std::condition_variable lanes_ended_;
+  std::map<const AlertSink*, Lane> lanes_;
+  std::vector<std::jthread> ended_;  // threads of ended lanes, joined by the next raise or the destructor
 };
 
 /// An AlertSink whose incidents go to `sink` through `queue`: what a run's

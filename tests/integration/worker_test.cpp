@@ -4,8 +4,8 @@
 // a run's tasks; SIGTERM lets the attempts in progress finish; a run a
 // worker cannot serve fails its task with a clear message and no secret; a
 // worker killed mid-attempt loses its lease, and another runs the task; a
-// hanging alert channel does not hold up the worker's next task, and the
-// worker delivers that alert before it exits.
+// hanging alert channel does not hold up the worker's next task, nor
+// another run's alerts, and the worker delivers that alert before it exits.
 #include <doctest/doctest.h>
 
 #include <csignal>
@@ -478,6 +478,73 @@ workflow hang {
   CHECK(query_one(dsn, before) == "t");
   CHECK(query_one(dsn, "select string_agg(kind || ' ' || channel || ' ' || status, ',') from flow.alerts") ==
         "failure command delivered");
+}
+
+TEST_CASE("worker: a channel hanging for one run does not delay another run's alert") {
+  std::string dsn = fresh_database("worker_alert_lanes");
+  // Two workflows failing to two routes: `slow`'s command hangs for 8 s,
+  // `quick`'s returns at once; each writes when it ended (epoch seconds).
+  std::string project = write_project("worker_alert_lanes", {{"l.flow", R"FLOW(target warehouse {
+  dsn = env("WORKER_TEST_DSN")
+}
+
+route slow_pager {
+  owner  = "data-eng"
+  notify = [command(["sh", "-c", "cat >/dev/null; sleep 8; date +%s.%N > slow_ended"])]
+}
+
+route quick_pager {
+  owner  = "data-eng"
+  notify = [command(["sh", "-c", "cat >/dev/null; date +%s.%N > quick_ended"])]
+}
+
+workflow slow {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(slow_pager)
+  param ds: date = logical_date
+
+  task fails {
+    run = command(["sh", "-c", "exit 3"])
+  }
+}
+
+workflow quick {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(quick_pager)
+  param ds: date = logical_date
+
+  task fails {
+    run = command(["sh", "-c", "exit 3"])
+  }
+}
+)FLOW"}});
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  Background worker = start_flowc(project, {"worker", ".", "--slots", "1"}, env);
+  REQUIRE(listening(dsn, 1));
+  // `slow` fails first: its alert hangs in the worker while `quick` runs and fails.
+  for (const char* workflow : {"slow", "quick"}) {
+    auto run = run_flowc(project, {"run", ".", "--workflow", workflow, "--ds", "2026-11-02", "--concurrency", "0"}, env);
+    INFO(run.output);
+    CHECK(run.exit_code == 1);
+  }
+  const std::filesystem::path dir(project);
+  REQUIRE(wait_for_file(dir / "quick_ended", 30));
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+  INFO(worker.output());
+  REQUIRE(std::filesystem::exists(dir / "slow_ended"));
+  auto epoch = [](const std::filesystem::path& file) {
+    std::ifstream in(file);
+    double seconds = 0;
+    in >> seconds;
+    return seconds;
+  };
+  // With one lane for the whole worker, `quick`'s page waited for `slow`'s to end.
+  CHECK(epoch(dir / "quick_ended") < epoch(dir / "slow_ended"));
+  CHECK(query_one(dsn, "select string_agg(route || ' ' || status, ', ' order by route) from flow.alerts") ==
+        "quick_pager delivered, slow_pager delivered");
 }
 
 TEST_CASE("worker: no state database is one line and exit 2, and a bad --slots is a usage error") {
