@@ -260,8 +260,11 @@ std::string check_options(const model::Model& model, model::WorkflowId workflow_
     }
   }
   for (const auto& [name, text] : options.params) {
+    // `given` and not `name` in the lambda: clang 14 (the fuzz build) cannot
+    // capture a structured binding.
+    const std::string& given = name;
     auto param = std::find_if(workflow.params.begin(), workflow.params.end(),
-                              [&](const model::Param& p) { return p.name == name; });
+                              [&](const model::Param& p) { return p.name == given; });
     if (param == workflow.params.end()) {
       std::vector<std::string> names;
       for (const model::Param& p : workflow.params)
