@@ -28,6 +28,7 @@ model::Model Checker::run() {
   check_hidden_dependencies();
   check_unused_outputs();
   check_query_writes();
+  check_single_statements();
   check_deadlines();
   check_schedules();
   check_rules();

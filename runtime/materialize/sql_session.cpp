@@ -22,8 +22,7 @@ std::string error_line(std::string_view what) {
   return line;
 }
 
-pqxx::result SqlSession::exec(std::string_view what, const std::string& sql,
-                              const std::vector<plan::BoundParam>& params) {
+void SqlSession::before(std::string_view what, const std::string& sql, const std::vector<plan::BoundParam>& params) {
   if (stop_.stop_requested()) throw StopRequested("stop requested");
   if (deadline_) {
     // The task's timeout bounds the whole attempt, not each statement: every
@@ -36,18 +35,31 @@ pqxx::result SqlSession::exec(std::string_view what, const std::string& sql,
   log_.block(text, sql);
   for (size_t i = 0; i < params.size(); ++i)
     log_.line(fmt::format("  ${} ({} {}) = {}", i + 1, params[i].name, params[i].sql_type, params[i].value));
-  auto start = Clock::now();
-  pqxx::result r;
-  if (params.empty()) {
-    r = tx_.exec(sql);
-  } else {
-    std::vector<std::string> values;
-    values.reserve(params.size());
-    for (const plan::BoundParam& p : params) values.push_back(p.value);
-    r = tx_.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
-  }
+}
+
+void SqlSession::after(Clock::time_point start, const pqxx::result& r) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
   log_.line(fmt::format("  done in {} ms: {} rows returned, {} rows affected", ms, r.size(), r.affected_rows()));
+}
+
+pqxx::result SqlSession::exec(std::string_view what, const std::string& sql,
+                              const std::vector<plan::BoundParam>& params) {
+  before(what, sql, params);
+  auto start = Clock::now();
+  std::vector<std::string> values;
+  values.reserve(params.size());
+  for (const plan::BoundParam& p : params) values.push_back(p.value);
+  // Also without parameters: the extended protocol is what takes one statement only.
+  pqxx::result r = tx_.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
+  after(start, r);
+  return r;
+}
+
+pqxx::result SqlSession::exec_script(std::string_view what, const std::string& sql) {
+  before(what, sql, {});
+  auto start = Clock::now();
+  pqxx::result r = tx_.exec(sql);
+  after(start, r);
   return r;
 }
 

@@ -62,9 +62,15 @@ class SqlSession {
              std::stop_token stop)
       : tx_(tx), log_(log), deadline_(deadline), stop_(std::move(stop)) {}
 
-  /// Sends one statement with its parameters bound as text. Throws pqxx
-  /// errors, DeadlineExpired or StopRequested.
+  /// Sends one statement with its parameters bound as text, in the extended
+  /// protocol: PostgreSQL refuses a second statement in `sql` (a `;` in a
+  /// task's select cannot run a statement of its own). Throws pqxx errors,
+  /// DeadlineExpired or StopRequested.
   pqxx::result exec(std::string_view what, const std::string& sql, const std::vector<plan::BoundParam>& params = {});
+  /// Sends `sql`, which may hold several statements, as one query string (no
+  /// parameters). Only for statements meant to run as written: a `none`
+  /// task's own, and flowc's. Throws like exec.
+  pqxx::result exec_script(std::string_view what, const std::string& sql);
 
   /// Runs a MetricQuery: one row, one text value per metric. Throws like
   /// exec, or PlanProblem when the row does not have one column per metric.
@@ -74,6 +80,11 @@ class SqlSession {
   AttemptLog& log() { return log_; }
 
  private:
+  /// Stops, sets the statement's timeout and logs it: what every statement does first.
+  void before(std::string_view what, const std::string& sql, const std::vector<plan::BoundParam>& params);
+  /// Logs how the statement went.
+  void after(Clock::time_point start, const pqxx::result& r);
+
   pqxx::transaction_base& tx_;
   AttemptLog& log_;
   std::optional<Clock::time_point> deadline_;

@@ -161,10 +161,10 @@ void swap_replace(SqlSession& s, const Task& task) {
   }
   s.exec("drop the old table", "drop table " + target);
   s.exec("swap in the new table", "alter table " + staging + " rename to " + name);
-  if (!grants.empty()) s.exec("grant what the old table granted", grants);
+  if (!grants.empty()) s.exec_script("grant what the old table granted", grants);
   // With other columns the table is a new one: what was declared on the old
   // columns may not apply to it.
-  if (same_columns && !declared.empty()) s.exec("give it the old table's comments, constraints and indexes", declared);
+  if (same_columns && !declared.empty()) s.exec_script("give it the old table's comments, constraints and indexes", declared);
 }
 
 int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::Plan& plan, const std::string& select) {
@@ -255,7 +255,7 @@ class ReadOnlyStatements {
 
   void begin(SqlSession& s) const {
     if (active_)
-      s.exec("a mirror run: the statements may not write",
+      s.exec_script("a mirror run: the statements may not write",
              "set transaction read only; set default_transaction_read_only = on; select 1");
   }
 
@@ -309,7 +309,8 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
       case WriteMode::None: {
         // The task's own statements, as written (several only without params:
         // the extended protocol takes one statement).
-        pqxx::result r = s.exec("run the statements", task.select.sql, task.select.params);
+        pqxx::result r = task.select.params.empty() ? s.exec_script("run the statements", task.select.sql)
+                                                    : s.exec("run the statements", task.select.sql, task.select.params);
         result.rows_written = static_cast<int64_t>(r.affected_rows());
         break;
       }

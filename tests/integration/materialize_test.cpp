@@ -272,6 +272,26 @@ TEST_CASE("append inserts, none runs the statements as written") {
   CHECK(db.scalar("select count(*) from raw.marker") == "1");
 }
 
+TEST_CASE("a second statement in the select of a write mode is refused by PostgreSQL, and runs nothing") {
+  // flowc check reports it (E0310); a plan made otherwise must not run it
+  // either: the select is sent so that PostgreSQL takes one statement only.
+  for (WriteMode mode : {WriteMode::Replace, WriteMode::OverwritePartition, WriteMode::Merge, WriteMode::Append}) {
+    CAPTURE(static_cast<int>(mode));
+    Db db;
+    db.sql("create table raw.victim (x int)");
+    uint32_t t = db.add(sql_task("t", {"analytics", "t"}, mode,
+                                 "select date '2026-11-24' as ds, 1 as id; drop table raw.victim"));
+    db.plan.tasks[t].partition_column = "ds";
+    db.plan.tasks[t].merge_key = {"id"};
+    AttemptResult r = db.run(t);
+    CHECK(r.outcome == AttemptResult::Outcome::Failed);
+    CHECK(r.error_class == ErrorClass::Permanent);
+    INFO(r.message);  // `replace`: "cannot insert multiple commands ...", the others: a syntax error at `;`
+    CHECK(r.sqlstate == "42601");
+    CHECK(db.scalar("select to_regclass('raw.victim') is not null") == "t");
+  }
+}
+
 TEST_CASE("in a mirror run a none task's statements may not write, and its success is recorded after it") {
   Db db;
   db.plan.stage = plan::Stage::Mirror;

@@ -1,0 +1,112 @@
+// E0310: a query flowc runs as one statement has a second one after a `;`.
+// A write-mode task's select is wrapped in the write flowc owns (`create
+// table ... as`, `insert ... select`), and a `sql()` metric in the metrics'
+// `select`: a statement after a `;` would run on its own, outside every
+// guarantee of the mode. In a mirror run a `; drop table` there would drop a
+// production table. (The runtime sends these queries so that PostgreSQL
+// refuses a second statement too; this says so before any run.)
+#include <set>
+#include <utility>
+
+#include "compiler/check/checker.h"
+#include "compiler/check/sql_words.h"
+
+namespace flowc::check {
+
+namespace {
+
+using Part = model::TemplatePart;
+
+/// A query's text pieces joined, each `${}` standing as `0`, and where each
+/// piece starts in the joined text.
+struct JoinedQuery {
+  std::string text;
+  struct Piece {
+    size_t begin;
+    std::string_view written;  // the decoded text of a Text piece; empty for a `${}`
+    SourceRange range;
+  };
+  std::vector<Piece> pieces;
+
+  void add(std::string_view written, SourceRange range, bool interpolation) {
+    pieces.push_back({text.size(), interpolation ? std::string_view() : written, range});
+    text += interpolation ? std::string_view("0") : written;
+  }
+};
+
+/// The first word of a second statement in `sql`: one that follows a `;`.
+std::optional<SqlWord> second_statement(std::string_view sql) {
+  std::optional<SqlWord> second;
+  bool ended = false;
+  for_each_sql_word(sql, [&](const SqlWord& w) {
+    if (second) return;
+    if (!w.name && w.text == ";")
+      ended = true;
+    else if (ended)
+      second = w;
+  });
+  return second;
+}
+
+}  // namespace
+
+void Checker::check_single_statements() {
+  auto check = [&](const JoinedQuery& query, const std::string& whose, const std::string& why,
+                   const std::string& help) {
+    std::optional<SqlWord> word = second_statement(query.text);
+    if (!word) return;
+    const JoinedQuery::Piece* piece = &query.pieces.front();
+    for (const JoinedQuery::Piece& p : query.pieces)
+      if (p.begin <= word->begin) piece = &p;
+    SourceRange at =
+        piece->written.empty()
+            ? piece->range
+            : map_string_offset(
+                  piece->range, piece->written, static_cast<uint32_t>(word->begin - piece->begin),
+                  static_cast<uint32_t>(std::min(word->end, piece->begin + piece->written.size()) -
+                                        piece->begin));
+    std::string shown = word->name ? word->text : query.text.substr(word->begin, 1);
+    Diagnostic& d = diags.report(
+        DiagKind::SeveralStatements, at,
+        "the query of " + whose + " has a second statement (`" + shown + "`, after a `;`): " + why);
+    d.helps.push_back(help);
+  };
+  auto joined = [](const model::SqlTemplate& sql) {
+    JoinedQuery query;
+    for (const Part& part : sql.parts) query.add(part.text, part.range, part.kind != Part::Kind::Text);
+    return query;
+  };
+  for (const model::Node& node : model.nodes) {
+    if (node.kind != model::NodeKind::Task || !node.sql || node.mode.kind == model::WriteModeKind::None)
+      continue;
+    if (node.sql->parts.empty()) continue;
+    check(joined(*node.sql), "task `" + node.name + "`",
+          "a task with a write mode runs one query, and flowc writes its rows",
+          "remove the `;` and what follows it; statements of your own go in a task with `mode = none`");
+  }
+  // A `fn` expanded at several places repeats its query: said once, where written.
+  std::set<std::pair<uint32_t, uint32_t>> seen;
+  for (size_t i = 0; i < model.terms.size(); ++i) {
+    const model::Term& call = model.terms[i];
+    if (call.kind != model::Term::Kind::Call || call.text != "sql") continue;
+    auto ops = model.operands(TermId{static_cast<uint32_t>(i)});
+    if (ops.empty()) continue;
+    const model::Term& arg = model.term(ops[0]);
+    JoinedQuery query;
+    if (arg.kind == model::Term::Kind::Template && arg.int_value >= 0 &&
+        static_cast<size_t>(arg.int_value) < model.templates.size()) {
+      query = joined(model.templates[arg.int_value]);
+    } else if (arg.kind == model::Term::Kind::String) {
+      query.add(arg.text, arg.range, false);
+    } else {
+      continue;
+    }
+    if (query.pieces.empty() ||
+        !seen.insert({query.pieces[0].range.file.index, query.pieces[0].range.begin}).second)
+      continue;
+    check(query, "`sql(...)`", "a metric is one query returning one value",
+          "remove the `;` and what follows it");
+  }
+}
+
+}  // namespace flowc::check
