@@ -183,4 +183,19 @@ bool is_valid_utf8(std::string_view text, uint32_t& bad_offset) {
   return true;
 }
 
+std::string escape_invalid_utf8(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  while (!text.empty()) {
+    uint32_t bad = 0;
+    size_t good = is_valid_utf8(text, bad) ? text.size() : bad;
+    out.append(text.substr(0, good));
+    if (good == text.size()) break;
+    const auto byte = static_cast<unsigned char>(text[good]);
+    out += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xF]};
+    text.remove_prefix(good + 1);
+  }
+  return out;
+}
+
 }  // namespace flowc

@@ -110,4 +110,9 @@ void append_utf8(std::string& out, char32_t code_point);
 /// True when `text` is valid UTF-8; otherwise `bad_offset` is the first bad byte.
 bool is_valid_utf8(std::string_view text, uint32_t& bad_offset);
 
+/// `text` with each byte that is not valid UTF-8 written `\xNN`: text that
+/// came from outside (a path, a program's output) made fit for a message and
+/// for PostgreSQL, whose UTF8 encoding refuses the bytes themselves.
+std::string escape_invalid_utf8(std::string_view text);
+
 }  // namespace flowc

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "compiler/plan/text.h"
+#include "compiler/source/source.h"
 #include "runtime/alert/payload.h"
 #include "runtime/connect/secrets.h"
 #include "runtime/process/process.h"
@@ -154,6 +155,8 @@ Try run_command(const plan::Channel& channel, const json& payload, const Deliver
   while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
   std::string last = output.substr(output.rfind('\n') == std::string::npos ? 0 : output.rfind('\n') + 1);
   if (last.size() > 200) last = last.substr(0, 200) + "...";
+  // A program may print anything; the error is stored (PostgreSQL takes UTF-8 only) and printed.
+  last = escape_invalid_utf8(last);
   return {false, true, fmt::format("exit {}{}", result.exit_code, last.empty() ? "" : ": " + last)};
 }
 

@@ -37,7 +37,7 @@ void AlertDispatcher::report_store_error(const std::string& error) {
   if (store_error_reported_) return;
   store_error_reported_ = true;
   std::FILE* err = options_.delivery.err ? options_.delivery.err : stderr;
-  fmt::print(err, "flowc: alerts are delivered but not recorded or deduplicated: state database: {}\n", error);
+  fmt::print(err, "flowc: alerts are sent to their channels but not recorded or deduplicated: state database: {}\n", error);
   std::fflush(err);
 }
 

@@ -30,20 +30,6 @@ size_t invalid_utf8_at(std::string_view text) {
   return is_valid_utf8(text, bad) ? std::string_view::npos : bad;
 }
 
-/// `path` with each byte that is not valid UTF-8 written `\xNN`, so that a
-/// message quoting it is text.
-std::string printable(std::string_view path) {
-  std::string out;
-  while (!path.empty()) {
-    size_t bad = invalid_utf8_at(path);
-    if (bad == std::string_view::npos) bad = path.size();
-    out.append(path.substr(0, bad));
-    if (bad < path.size()) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(path[bad++]));
-    path.remove_prefix(bad);
-  }
-  return out;
-}
-
 std::string errno_text(int error) { return std::strerror(error); }
 
 /// The first line of `file`; "" when it cannot be read.
@@ -73,7 +59,7 @@ Made make_with_marker(const fs::path& log_dir, const fs::path& dir, const std::s
   static std::atomic<uint64_t> made{0};
   fs::path temporary = log_dir / fmt::format(".{}.{}-{}.tmp", dir.filename().string(), ::getpid(), made++);
   if (::mkdir(temporary.c_str(), 0777) != 0) {
-    error = fmt::format("cannot create {}: {}", printable(temporary.string()), errno_text(errno));
+    error = fmt::format("cannot create {}: {}", escape_invalid_utf8(temporary.string()), errno_text(errno));
     return Made::Error;
   }
   std::string written = write_new_file(temporary / kRunMarker, identity + "\n");
@@ -83,18 +69,18 @@ Made make_with_marker(const fs::path& log_dir, const fs::path& dir, const std::s
   std::error_code ignored;
   fs::remove_all(temporary, ignored);
   if (!written.empty()) {
-    error = fmt::format("cannot write {}: {}", printable((temporary / kRunMarker).string()), written);
+    error = fmt::format("cannot write {}: {}", escape_invalid_utf8((temporary / kRunMarker).string()), written);
     return Made::Error;
   }
   if (rename_error == EEXIST || rename_error == ENOTEMPTY) return Made::Taken;
-  error = fmt::format("cannot create {}: {}", printable(dir.string()), errno_text(rename_error));
+  error = fmt::format("cannot create {}: {}", escape_invalid_utf8(dir.string()), errno_text(rename_error));
   return Made::Error;
 }
 
 }  // namespace
 
 std::string log_dir_problem(const std::string& log_dir) {
-  const std::string shown = printable(log_dir);
+  const std::string shown = escape_invalid_utf8(log_dir);
   if (invalid_utf8_at(log_dir) != std::string_view::npos)
     return fmt::format(
         "the attempt log directory {} is not a UTF-8 path: the state database (PostgreSQL) cannot store "
@@ -128,7 +114,7 @@ RunLogDir run_log_dir(const std::string& log_dir, int64_t run_id, const std::str
   fs::create_directories(log_dir, ec);
   if (ec) {
     out.error =
-        fmt::format("the attempt log directory {} cannot be created: {}", printable(log_dir), ec.message());
+        fmt::format("the attempt log directory {} cannot be created: {}", escape_invalid_utf8(log_dir), ec.message());
     return out;
   }
   // Far more than any project sees: one more per state database used with it.
@@ -152,7 +138,7 @@ RunLogDir run_log_dir(const std::string& log_dir, int64_t run_id, const std::str
     }
   }
   out.error = fmt::format("no free directory for the logs of run {} in {} ({} names tried)", run_id,
-                          printable(log_dir), kNames);
+                          escape_invalid_utf8(log_dir), kNames);
   return out;
 }
 

@@ -159,6 +159,15 @@ TEST_CASE("a command channel that fails is recorded with its exit and last line"
   CHECK(f.sink->counts().failed == 1);
 }
 
+TEST_CASE("a command channel printing bytes that are not UTF-8 is recorded, each bad byte written as a hex escape") {
+  Fixture f;
+  plan::Plan p = make_plan({channel(plan::Channel::Kind::Command, {"sh", "-c", "cat >/dev/null; printf 'bad \\377\\376 end\\n'; exit 1"})});
+  f.sink->raise(p, failure(f.db.run_id));
+  // PostgreSQL refused the bytes themselves: the row was lost, and so was the dedupe.
+  CHECK(f.db.query("select status, error from flow.alerts") == "failed|command sh: exit 1: bad \\xff\\xfe end (3 tries)\n");
+  CHECK(f.sink->counts().failed == 1);
+}
+
 TEST_CASE("errors no retry can fix are tried once and the failure says why") {
   Fixture f;
   ::setenv("FLOWC_ALERT_TEST_FTP_HOOK", "ftp://127.0.0.1/x", 1);
@@ -284,7 +293,7 @@ TEST_CASE("without a state database the alert is still delivered and the problem
   CHECK(std::count(lines.begin(), lines.end(), '\n') == 2);
   CHECK(sink.counts().sent == 2);
   std::string printed = read_file(err_path);
-  CHECK(printed.starts_with("flowc: alerts are delivered but not recorded or deduplicated: state database: "));
+  CHECK(printed.starts_with("flowc: alerts are sent to their channels but not recorded or deduplicated: state database: "));
   CHECK(std::count(printed.begin(), printed.end(), '\n') == 1);
 }
 

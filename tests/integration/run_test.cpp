@@ -422,7 +422,7 @@ workflow away {
   const std::string output = run.output();
   INFO(output);
   CHECK(exit_code == 2);
-  CHECK(output.find("alerts are delivered but not recorded or deduplicated: state database") != std::string::npos);
+  CHECK(output.find("alerts are sent to their channels but not recorded or deduplicated: state database") != std::string::npos);
   std::ifstream in(jsonl);
   std::vector<nlohmann::json> alerts;
   for (std::string line; std::getline(in, line);) alerts.push_back(nlohmann::json::parse(line));
