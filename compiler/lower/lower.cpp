@@ -13,6 +13,7 @@
 #include "compiler/lower/impact.h"
 #include "compiler/lower/metrics.h"
 #include "compiler/plan/ds.h"
+#include "compiler/source/source.h"
 #include "compiler/plan/json.h"
 #include "compiler/plan/text.h"
 #include "compiler/syntax/literal.h"
@@ -31,6 +32,19 @@ const std::string* given_value(const LowerOptions& options, const std::string& n
 /// `07:00:00` for seconds since midnight.
 std::string time_text(int64_t seconds) {
   return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+}
+
+/// Whether `hh`, `hhmm` or `hh:mm` is a UTC offset PostgreSQL takes (at most 15:59).
+bool valid_offset(std::string_view offset) {
+  auto digits = [](std::string_view two) {
+    return two.size() == 2 && std::isdigit(static_cast<unsigned char>(two[0])) &&
+           std::isdigit(static_cast<unsigned char>(two[1]));
+  };
+  std::string_view minutes = offset.size() > 2 ? offset.substr(offset[2] == ':' ? 3 : 2) : "00";
+  if (!digits(offset.substr(0, 2)) || !digits(minutes) ||
+      (offset.size() > 2 && offset.size() != (offset[2] == ':' ? 5u : 4u)))
+    return false;
+  return std::stoi(std::string(offset.substr(0, 2))) <= 15 && std::stoi(std::string(minutes)) <= 59;
 }
 
 /// The value a param of `type` binds for `text` given on the command line,
@@ -56,11 +70,7 @@ std::optional<std::string> given_param_value(model::TypeKind type, std::string_v
     if (text.empty() || text[0] == '-' || syntax::decode_number(text.substr(0, split)).kind != ExprKind::Date ||
         time.empty() || syntax::decode_number(time).kind != ExprKind::Time)
       return std::nullopt;
-    bool zone_ok = zone.empty() || zone == "Z" ||
-                   (zone.size() >= 3 && std::isdigit(static_cast<unsigned char>(zone[1])) &&
-                    std::isdigit(static_cast<unsigned char>(zone[2])) &&
-                    zone.find_first_not_of("0123456789:", 1) == std::string_view::npos);
-    if (!zone_ok) return std::nullopt;
+    if (!zone.empty() && zone != "Z" && !valid_offset(zone.substr(1))) return std::nullopt;
     return std::string(text) + (zone.empty() ? "+00" : "");
   }
   bool negative = text.starts_with("-") && (type == TypeKind::Int || type == TypeKind::Float);
@@ -269,7 +279,8 @@ std::string check_options(const model::Model& model, model::WorkflowId workflow_
       std::vector<std::string> names;
       for (const model::Param& p : workflow.params)
         if (p.name != "ds" && p.type.kind != model::TypeKind::Secret) names.push_back(p.name);
-      return fmt::format("--param {}: workflow `{}` has no param `{}`{}", name, workflow.name, name,
+      return fmt::format("--param {}: workflow `{}` has no param `{}`{}", escape_invalid_utf8(name), workflow.name,
+                         escape_invalid_utf8(name),
                          names.empty() ? std::string(" (it has none to give)")
                                        : fmt::format(" (it has: {})", fmt::join(names, ", ")));
     }
@@ -278,6 +289,9 @@ std::string check_options(const model::Model& model, model::WorkflowId workflow_
       return fmt::format("--param {} given more than once: give it once", name);
     if (param->type.kind == model::TypeKind::Secret)
       return fmt::format("--param {}: a secret param comes from its env(...), never from the command line", name);
+    uint32_t bad = 0;
+    if (!is_valid_utf8(text, bad))
+      return fmt::format("--param {}: `{}` is not UTF-8 text (byte {})", name, escape_invalid_utf8(text), bad + 1);
     if (!given_param_value(param->type.kind, text))
       return fmt::format("--param {}: `{}` is not {}", name, text, spelling_of(param->type.kind));
   }

@@ -225,9 +225,10 @@ TEST_CASE("--param values: each type spelled as its literal, bound as the type's
   param since: timestamp
   param on: bool = false
   param token: secret = env("TOKEN")
+  param label: string = "x"
   task out {
     writes  = "out"
-    sql     = "select ${n}, ${f}, ${share}, ${lag}, ${day}, ${at}, ${since}, ${on}"
+    sql     = "select ${n}, ${f}, ${share}, ${lag}, ${day}, ${at}, ${since}, ${on}, ${label}"
     publish = true
   }
 }
@@ -248,6 +249,13 @@ TEST_CASE("--param values: each type spelled as its literal, bound as the type's
   CHECK(problem({{"on", "yes"}}) == "--param on: `yes` is not true or false");
   CHECK(problem({{"since", "2026-11-24"}}) ==
         "--param since: `2026-11-24` is not a date and time such as 2026-11-24T07:00 (UTC unless an offset follows)");
+  // PostgreSQL takes offsets up to 15:59, and text in UTF-8 only.
+  CHECK(problem({{"since", "2026-11-24T07:00+99:00"}}) ==
+        "--param since: `2026-11-24T07:00+99:00` is not a date and time such as 2026-11-24T07:00 (UTC unless an offset follows)");
+  CHECK(problem({{"since", "2026-11-24T07:00+05:30:00"}}).starts_with("--param since: "));
+  options.params = {{"since", "2026-11-24T07:00-0930"}};
+  CHECK(lower::check_options(c->model, model::WorkflowId{0}, options) == "");
+  CHECK(problem({{"label", "a\xff"}}) == "--param label: `a\\xff` is not UTF-8 text (byte 2)");
   CHECK(problem({{"token", "x"}}) ==
         "--param token: a secret param comes from its env(...), never from the command line");
 
@@ -258,7 +266,7 @@ TEST_CASE("--param values: each type spelled as its literal, bound as the type's
   std::vector<std::string> values;
   for (const plan::BoundParam& b : p.tasks[0].select.params) values.push_back(b.value);
   CHECK(values == std::vector<std::string>{"-1000", "2", "12.5", "1h30m", "2026-02-28", "23:59:30",
-                                           "2026-11-24 07:00+01:00", "true"});
+                                           "2026-11-24 07:00+01:00", "true", "x"});
   options.params = {{"since", "2026-11-24T07:00"}};
   p = lower::lower(c->model, model::WorkflowId{0}, options, c->sources);
   CHECK(p.tasks[0].select.params[6].value == "2026-11-24T07:00+00");  // no offset: UTC
