@@ -137,7 +137,23 @@ void Checker::check_project() {
       model.project.default_target = model::TargetId{model.symbol(term(target).symbol).entity};
     }
     TermId schema = attr_term(s, attrs, "state_schema");
-    if (schema.valid() && term(schema).kind == Kind::String) model.project.state_schema = term(schema).text;
+    if (schema.valid() && term(schema).kind == Kind::String) {
+      const std::string& name = term(schema).text;
+      // Run history must land where `history` and `status` read it, in a
+      // schema PostgreSQL lets flowc create.
+      std::string problem;
+      if (is_blank(name)) problem = "`state_schema` is empty: run history needs a schema of its own";
+      else if (name.starts_with("pg_") || name == "information_schema")
+        problem = "`state_schema` `" + name + "` is PostgreSQL's: " +
+                  (name == "information_schema" ? "it is a system schema"
+                                                : "it reserves names starting with `pg_` for its own schemas");
+      if (problem.empty()) {
+        model.project.state_schema = name;
+      } else {
+        Diagnostic& d = diags.report(DiagKind::BadAttribute, term(schema).range, problem);
+        d.helps.push_back("name a schema of your own such as `\"flow\"`, or drop the attribute for that default");
+      }
+    }
   }
   if (!model.project.default_target.valid() && model.targets.size() == 1)
     model.project.default_target = model::TargetId{0};
