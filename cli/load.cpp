@@ -92,6 +92,10 @@ std::optional<int64_t> parse_since(const std::string& since) {
     return std::nullopt;
   }
   if (seconds && *seconds > 0) return seconds;
+  if (seconds) {
+    print_error("--since `" + since + "` is an empty window: give a duration longer than 0s");
+    return std::nullopt;
+  }
   print_error("--since `" + since + "` is not a duration (write it like 30m, 24h, 7d or 1h30m)");
   return std::nullopt;
 }

@@ -40,6 +40,10 @@ CLI::Validator not_empty(const std::string& instead) {
 /// For an option whose absence means a default.
 const CLI::Validator kNotEmpty = not_empty("leave the option out for the default");
 
+/// For a required argument: "" names nothing (`flowc cutover ""` would
+/// otherwise check the default workflow).
+const CLI::Validator kNamesSomething = not_empty("give a value");
+
 /// A logical date: YYYY-MM-DD, a real day of the years 0001 to 9999 (there
 /// is no year 0; PostgreSQL rejects it).
 const CLI::Validator kDate(
@@ -177,7 +181,7 @@ int run_command(int argc, char** argv) {
 
   DocOptions doc;
   auto* doc_cmd = app.add_subcommand("doc", "show the doc comment and signature of a stdlib or project name");
-  doc_cmd->add_option("name", doc.name, "a name (`unique`, `daily_kpi`, `daily_kpi.orders`)")->required();
+  doc_cmd->add_option("name", doc.name, "a name (`unique`, `daily_kpi`, `daily_kpi.orders`)")->required()->check(kNamesSomething);
   doc_cmd->add_option("path", doc.path, "the project (default: .)");
 
   InventoryOptions inventory;
@@ -240,7 +244,7 @@ int run_command(int argc, char** argv) {
   StatusOptions status;
   auto* status_cmd =
       app.add_subcommand("status", "one run: tasks, attempts, errors, expectations, alerts, logs");
-  status_cmd->add_option("run_id", status.run_id, "the run's id (from `flowc history`)")->required();
+  status_cmd->add_option("run_id", status.run_id, "the run's id (from `flowc history`)")->required()->check(kNamesSomething);
   status_cmd->add_option("path", status.path, "the project (default: .)");
   status_cmd->add_option("--format", status.format, "human | json")->capture_default_str();
   add_state_dsn_option(status_cmd, status.state_dsn);
@@ -248,7 +252,7 @@ int run_command(int argc, char** argv) {
   ImpactOptions impact;
   auto* impact_cmd =
       app.add_subcommand("impact", "everything downstream of a task, source or table, and the owners to tell");
-  impact_cmd->add_option("name", impact.name, "`task`, `workflow.task`, `workflow.source` or a table")->required();
+  impact_cmd->add_option("name", impact.name, "`task`, `workflow.task`, `workflow.source` or a table")->required()->check(kNamesSomething);
   impact_cmd->add_option("path", impact.path, "the project (default: .)");
   impact_cmd->add_option("--run", impact.run_id, "also mark what this run's failures made stale")->check(kNotEmpty);
   impact_cmd->add_option("--format", impact.format, "human | json")->capture_default_str();
@@ -257,7 +261,7 @@ int run_command(int argc, char** argv) {
   RetryOptions retry;
   auto* retry_cmd = app.add_subcommand(
       "retry", "rerun what failed in a run (or --task T and its downstream), in the same run record");
-  retry_cmd->add_option("run_id", retry.run_id, "the run's id (from `flowc history`)")->required();
+  retry_cmd->add_option("run_id", retry.run_id, "the run's id (from `flowc history`)")->required()->check(kNamesSomething);
   retry_cmd->add_option("path", retry.path, "the project (default: .)");
   retry_cmd->add_option("--task", retry.task, "rerun this task (in any final state) and everything downstream")
       ->check(kNotEmpty);
@@ -310,7 +314,7 @@ int run_command(int argc, char** argv) {
   CutoverOptions cutover;
   auto* cutover_cmd =
       app.add_subcommand("cutover", "the cutover checklist of a mirror-stage workflow, each item ✓ or ✗ with why");
-  cutover_cmd->add_option("workflow", cutover.workflow, "the workflow")->required();
+  cutover_cmd->add_option("workflow", cutover.workflow, "the workflow")->required()->check(kNamesSomething);
   cutover_cmd->add_option("path", cutover.path, "the project (default: .)");
   cutover_cmd->add_option("--format", cutover.format, "human | json")->capture_default_str();
   add_state_dsn_option(cutover_cmd, cutover.state_dsn);
@@ -397,7 +401,8 @@ int run_command(int argc, char** argv) {
     // One positional at most: the project, or with --import the crontab
     // (CLI11 hands a second one to `file`).
     if (*inventory_extra_opt) {
-      std::cerr << "flowc: inventory: unexpected argument `" << inventory.import_file << "`\n";
+      std::cerr << "flowc: The following argument was not expected: " << inventory.import_file
+                << " (run `flowc inventory --help`)\n";
       return kExitUsage;
     }
     if (*import_opt) {

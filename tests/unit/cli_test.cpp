@@ -344,6 +344,14 @@ TEST_CASE("an empty flag value is a usage error, not the default") {
   CHECK(import.out.empty());
   CHECK(flowc("backfill " + project + " --from \"\" --to 2026-01-01").exit_code == 2);
   CHECK(flowc("run " + project + " --state-dsn \"\"").exit_code == 2);
+  // A required argument that is "" names nothing: `cutover ""` checked the default workflow.
+  for (const std::string command : {"cutover \"\" ", "status \"\" ", "retry \"\" ", "impact \"\" ", "doc \"\" "}) {
+    CAPTURE(command);
+    Result r = flowc(command + project);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.ends_with(": must not be empty (give a value)\n"));
+    CHECK(r.out.empty());
+  }
 }
 
 TEST_CASE("--env production is the default environment, as history and FLOW_ENV name it") {
@@ -392,10 +400,11 @@ TEST_CASE("inventory: one positional argument, --import reads a pipe or stdin an
   CHECK(format.out.empty());
   Result extra = flowc("inventory " + project.string() + " extra");
   CHECK(extra.exit_code == 2);
-  CHECK(extra.err == "flowc: inventory: unexpected argument `extra`\n");
+  CHECK(extra.err == "flowc: The following argument was not expected: extra (run `flowc inventory --help`)\n");
   Result import_extra = flowc("inventory --import crontab " + crontab + " extra");
   CHECK(import_extra.exit_code == 2);
-  CHECK(import_extra.err == "flowc: inventory: unexpected argument `extra`\n");
+  CHECK(import_extra.err ==
+        "flowc: The following argument was not expected: extra (run `flowc inventory --help`)\n");
 
   Result from_file = flowc("inventory --import crontab " + crontab);
   REQUIRE(from_file.exit_code == 0);
