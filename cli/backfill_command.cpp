@@ -80,7 +80,7 @@ int run_backfill(const BackfillOptions& options) {
     lower::LowerOptions lower_options;
     lower_options.ds = ds;
     lower_options.env = selection.env;
-    lower_options.params = given_params(selection);
+    lower_options.params = given_params(selection.params);
     lower_options.root = compilation->root;
     std::lock_guard lock(lowering);
     return lower::lower(compilation->model, workflow_id, lower_options, compilation->sources);

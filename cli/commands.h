@@ -157,6 +157,7 @@ struct CutoverOptions {
   std::string path = ".";        // the project
   std::string format = "human";  // human | json
   std::string state_dsn;         // default: $FLOW_STATE_DSN, else the target's, else .flow/pg
+  std::vector<std::string> params;  // --param NAME=VALUE: for params without a default
 };
 int run_cutover(const CutoverOptions& options);
 

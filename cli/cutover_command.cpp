@@ -125,6 +125,7 @@ int run_cutover(const CutoverOptions& options) {
   // run, so the items judge exactly that.
   lower::LowerOptions lowering;
   lowering.ds = default_ds();
+  lowering.params = given_params(options.params);
   lowering.root = c.root;
   if (std::string problem = lower::check_options(c.model, workflow, lowering); !problem.empty()) {
     print_error(problem);

@@ -205,8 +205,9 @@ int run_command(int argc, char** argv) {
     if (with_ds) {
       cmd->add_option("--ds", selection.ds, "the logical date YYYY-MM-DD (default: yesterday)")->check(kDate);
       add_env_option(cmd, selection.env);
-      add_param_option(cmd, selection.params);
     }
+    // Also for `graph`: lowering needs a value for a param without a default.
+    add_param_option(cmd, selection.params);
   };
 
   PlanOptions plan;
@@ -284,7 +285,6 @@ int run_command(int argc, char** argv) {
       ->transform(whole_number(1, 1024));
   backfill_cmd->add_flag("--force", backfill.force, "also rerun days whose latest run succeeded");
   add_env_option(backfill_cmd, backfill.selection.env);
-  add_param_option(backfill_cmd, backfill.selection.params);
   add_dsn_option(backfill_cmd, backfill.dsn);
   add_state_dsn_option(backfill_cmd, backfill.state_dsn);
 
@@ -318,6 +318,7 @@ int run_command(int argc, char** argv) {
   cutover_cmd->add_option("path", cutover.path, "the project (default: .)");
   cutover_cmd->add_option("--format", cutover.format, "human | json")->capture_default_str();
   add_state_dsn_option(cutover_cmd, cutover.state_dsn);
+  add_param_option(cutover_cmd, cutover.params);
 
   OpsOptions ops;
   auto* ops_cmd = app.add_subcommand(

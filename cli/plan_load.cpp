@@ -25,9 +25,9 @@ std::string default_ds() {
   return plan::ds_text(yesterday);
 }
 
-std::vector<std::pair<std::string, std::string>> given_params(const PlanSelection& selection) {
+std::vector<std::pair<std::string, std::string>> given_params(const std::vector<std::string>& params) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const std::string& given : selection.params) {
+  for (const std::string& given : params) {
     size_t eq = given.find('=');
     out.emplace_back(given.substr(0, eq), eq == std::string::npos ? "" : given.substr(eq + 1));
   }
@@ -48,7 +48,7 @@ std::optional<LoadedPlan> lower_selected(const project::Compilation& c, const Pl
   lower::LowerOptions options;
   options.ds = selection.ds.empty() ? default_ds() : selection.ds;
   options.env = selection.env;
-  options.params = given_params(selection);
+  options.params = given_params(selection.params);
   options.root = c.root;
   std::string problem = lower::check_options(c.model, workflow, options);
   if (!problem.empty()) {

@@ -36,8 +36,8 @@ std::optional<LoadedPlan> lower_selected(const project::Compilation& compilation
 /// a non-production environment. Prints why not (exit 2).
 bool may_execute(const plan::Plan& plan);
 
-/// `selection.params` (`NAME=VALUE`) as (name, value) for LowerOptions::params.
-std::vector<std::pair<std::string, std::string>> given_params(const PlanSelection& selection);
+/// `--param` values (`NAME=VALUE`) as (name, value) for LowerOptions::params.
+std::vector<std::pair<std::string, std::string>> given_params(const std::vector<std::string>& params);
 
 /// Yesterday's date in UTC, YYYY-MM-DD.
 std::string default_ds();

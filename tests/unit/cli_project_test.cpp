@@ -114,6 +114,20 @@ workflow w {
   Result typed = flowc("plan " + dir.string() + " --param region=a --param lag=soon");
   CHECK(typed.exit_code == 2);
   CHECK(typed.err == "flowc: --param lag: `soon` is not a duration such as 1h30m\n");
+  // graph and cutover lower the plan too: they take the --param the message asks for.
+  Result graph = flowc("graph " + dir.string());
+  CHECK(graph.exit_code == 2);
+  CHECK(graph.err == "flowc: param `region` of workflow `w` has no default: give its value with --param region=VALUE\n");
+  Result graphed = flowc("graph " + dir.string() + " --param region=emea");
+  CHECK(graphed.exit_code == 0);
+  CHECK(graphed.out.starts_with("digraph \"w\" {"));
+  Result cutover = flowc("cutover w " + dir.string() + " --state-dsn host=/nonexistent");
+  CHECK(cutover.exit_code == 2);
+  CHECK(cutover.err == "flowc: param `region` of workflow `w` has no default: give its value with --param region=VALUE\n");
+  Result cutover_given = flowc("cutover w " + dir.string() + " --param region=emea --state-dsn host=/nonexistent");
+  CHECK(cutover_given.exit_code == 2);
+  CHECK(cutover_given.err.find("param `region`") == std::string::npos);  // past the plan, to the state database
+  CHECK(cutover_given.err.find("state database") != std::string::npos);
 }
 
 TEST_CASE("file(...) names a file of the project: an absolute path or one outside it is E0202") {
