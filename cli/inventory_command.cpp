@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/load.h"
@@ -96,9 +97,14 @@ int run_inventory(const InventoryOptions& options) {
       failed = true;
     }
     std::vector<inventory::Entry> entries = inventory::build(c->model);
-    if (options.format == "json") inventory::render_json(entries, std::cout);
-    else if (options.format == "markdown") inventory::render_markdown(entries, std::cout);
-    else inventory::render_human(entries, std::cout);
+    if (options.format == "json") {
+      inventory::render_json(entries, std::cout);
+      continue;
+    }
+    std::ostringstream text;
+    if (options.format == "markdown") inventory::render_markdown(entries, text);
+    else inventory::render_human(entries, text);
+    print_human(text.str());
   }
   return failed ? kExitFailed : kExitOk;
 }

@@ -102,6 +102,8 @@ std::optional<int64_t> parse_since(const std::string& since) {
 
 void print_error(const std::string& message) { std::cerr << "flowc: " << message << "\n"; }
 
+void print_human(const std::string& text) { std::cout << printable(text, "\n\t"); }
+
 std::string absolute_directory(const std::string& path) {
   std::error_code ec;
   std::filesystem::path p = std::filesystem::absolute(path.empty() ? "." : path, ec);

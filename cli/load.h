@@ -58,4 +58,9 @@ std::string absolute_directory(const std::string& path);
 /// Prints `flowc: message` to stderr.
 void print_error(const std::string& message);
 
+/// Prints a human rendering of what users wrote (a plan, an inventory) to
+/// stdout with its control characters shown as symbols, never sent: a
+/// string may hold any of them (`"\u{1b}[2J"`), and `--param` values too.
+void print_human(const std::string& text);
+
 }  // namespace flowc::cli

@@ -1,6 +1,7 @@
 // `flowc plan`: the execution plan exactly as the runtime will run it,
 // for people (human) or for tools (json, the form the runtime stores).
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/load.h"
@@ -18,7 +19,9 @@ int run_plan(const PlanOptions& options) {
   if (options.format == "json") {
     std::cout << plan::to_json(loaded->plan).dump(2) << "\n";
   } else {
-    plan::render_human(loaded->plan, std::cout);
+    std::ostringstream text;
+    plan::render_human(loaded->plan, text);
+    print_human(text.str());
   }
   return kExitOk;
 }

@@ -81,6 +81,10 @@ bool is_control(char32_t cp) { return cp < 0x20 || cp == 0x7F; }
 // U+2400..U+241F stand for the C0 controls, U+2421 for DEL.
 char32_t control_picture(char32_t cp) { return cp == 0x7F ? 0x2421 : 0x2400 + cp; }
 
+// The C1 controls, U+0080..U+009F: U+009B is a CSI to some terminals, so
+// each is shown as U+FFFD.
+bool is_c1_control(char32_t cp) { return cp >= 0x80 && cp <= 0x9F; }
+
 constexpr uint32_t kTabWidth = 4;  // rustc's choice: a tab is always 4 spaces
 
 }  // namespace
@@ -109,6 +113,8 @@ DisplayLine layout_line(std::string_view line) {
     } else if (is_control(cp)) {
       // A raw control character would move the terminal's cursor.
       append_utf8(out.text, control_picture(cp));
+    } else if (is_c1_control(cp)) {
+      append_utf8(out.text, 0xFFFD);
     } else {
       width = code_point_width(cp);
       out.text.append(line.substr(i, len));
@@ -128,6 +134,7 @@ namespace flowc {
 std::string printable(std::string_view text, std::string_view kept) {
   using render_detail::control_picture;
   using render_detail::decode;
+  using render_detail::is_c1_control;
   using render_detail::is_control;
   std::string out;
   out.reserve(text.size());
@@ -140,8 +147,8 @@ std::string printable(std::string_view text, std::string_view kept) {
       append_utf8(out, 0xFFFD);
     } else if (is_control(cp) && kept.find(static_cast<char>(cp)) == std::string_view::npos) {
       append_utf8(out, control_picture(cp));
-    } else if (cp >= 0x80 && cp <= 0x9F) {
-      append_utf8(out, 0xFFFD);  // C1 controls: U+009B is a CSI to some terminals
+    } else if (is_c1_control(cp)) {
+      append_utf8(out, 0xFFFD);
     } else {
       out.append(text.substr(i, len));
     }

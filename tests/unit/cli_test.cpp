@@ -153,6 +153,41 @@ TEST_CASE("doc and check show control characters from the source as control pict
   CHECK(c.err.find("\nerror: 0 errors emitted") == std::string::npos);
 }
 
+TEST_CASE("plan and inventory show control characters from strings and --param as symbols") {
+  fs::path dir = scratch("control-strings");
+  write(dir / "a.flow", R"(legacy old_job {
+  owner    = "a"
+  symptoms = "\u{1b}[2J\u{7}\u{9b}x"
+}
+
+workflow daily {
+  owner = "a"
+  param label: string = "\u{1b}[31m"
+  task out {
+    writes  = "out"
+    sql     = "select ${label} as label"
+    publish = true
+  }
+}
+)");
+  for (const std::string format : {"human", "markdown"}) {
+    CAPTURE(format);
+    Result i = flowc("inventory " + dir.string() + " --format " + format);
+    CHECK(i.exit_code == 0);
+    CHECK(i.out.find('\x1b') == std::string::npos);
+    CHECK(i.out.find("\u009b") == std::string::npos);
+    CHECK(i.out.find("\u241B[2J\u2407\uFFFDx") != std::string::npos);
+  }
+  Result p = flowc("plan " + dir.string() + " --ds 2026-11-24");
+  CHECK(p.exit_code == 0);
+  CHECK(p.out.find('\x1b') == std::string::npos);
+  CHECK(p.out.find("label = '\u241B[31m' (text)") != std::string::npos);
+  Result given = flowc("plan " + dir.string() + " --ds 2026-11-24 --param \"label=$(printf \"\\033]0;title\\007\")\"");
+  CHECK(given.exit_code == 0);
+  CHECK(given.out.find('\x1b') == std::string::npos);
+  CHECK(given.out.find("label = '\u241B]0;title\u2407' (text)") != std::string::npos);
+}
+
 TEST_CASE("doc: a plain name finds declarations, a function parameter only by its qualified name") {
   std::string outside = scratch("doc-params").string();
   Result plain = flowc("doc tz " + outside);

@@ -295,6 +295,17 @@ TEST_CASE("human: control characters and bad UTF-8 are shown as symbols") {
   CHECK(human({d}, sources).find("1 | a\u2401\uFFFD z\n  |   ^\n") != std::string::npos);
 }
 
+TEST_CASE("human: C1 controls in a source line are shown as the replacement character, each one column") {
+  // U+009B is a CSI to some terminals: `\u009b31m` would turn the output red.
+  SourceManager sources;
+  FileId f = sources.add("c.flow", std::string("a \u009b31m \u0085 z\n"));
+  Diagnostic d = make(DiagKind::InvalidCharacter, find(sources, f, "z"), "bad");
+  std::string out = human({d}, sources);
+  CHECK(out.find("\u009b") == std::string::npos);
+  CHECK(out.find("\u0085") == std::string::npos);
+  CHECK(out.find("1 | a \uFFFD31m \uFFFD z\n  |          ^\n") != std::string::npos);
+}
+
 TEST_CASE("human: control characters in messages, notes and helps are shown as symbols, not sent") {
   // Messages quote source text (a time zone, an invalid character); an escape
   // sequence in it must not reach the terminal, nor a line break that would
