@@ -12,6 +12,7 @@
 #include "cli/load.h"
 #include "cli/plan_load.h"
 #include "cli/state_database.h"
+#include "cli/state_read.h"
 #include "cli/terminal.h"
 #include "compiler/lower/lower.h"
 #include "compiler/plan/json.h"
@@ -33,16 +34,8 @@ namespace {
 std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::string& workflow, uint32_t with_plan,
                                         std::string& error) {
   std::vector<MirrorRun> runs;
-  try {
-    std::unique_ptr<pqxx::connection> connection = runtime::open_connection(db.dsn);
-    pqxx::read_transaction tx(*connection);
+  ReadStatus status = state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
     std::string runs_table = runtime::state::with_schema("{schema}.runs", db.schema);
-    runtime::state::SchemaState schema = runtime::state::inspect_schema(tx, db.schema);
-    if (schema.refused()) {
-      error = schema.problem;
-      return runs;
-    }
-    if (schema.kind == runtime::state::SchemaState::Kind::Absent) return runs;
     pqxx::result r = tx.exec_params(
         "select l.id, l.ds::text, l.status, l.parity::text, case when l.newest <= $2 then r.plan::text end"
         " from (select id, ds, status, parity, row_number() over (order by ds desc) as newest from"
@@ -59,9 +52,8 @@ std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::stri
       if (!row[4].is_null()) run.plan = row[4].as<std::string>();
       runs.push_back(std::move(run));
     }
-  } catch (const std::exception& e) {
-    error = "the state database: " + runtime::without_passwords(runtime::first_line(e.what()), db.dsn);
-  }
+  });
+  if (!status.ok) error = status.error;
   return runs;
 }
 

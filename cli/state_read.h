@@ -1,7 +1,7 @@
 // Reading the state database for the reports (`history`, `status`, `ops`,
-// `impact --run`): one read-only snapshot per command, timestamps as epoch
+// `impact --run`, `cutover`): one read-only snapshot per command, timestamps as epoch
 // milliseconds, errors as one line without the DSN's password. Only the
-// report readers (run_report.cpp, ops_report.cpp) include it.
+// report readers (run_report.cpp, ops_report.cpp, cutover_command.cpp) include it.
 #pragma once
 
 #include <fmt/format.h>
