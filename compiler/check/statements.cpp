@@ -1,10 +1,13 @@
 // E0310: a query flowc runs as one statement has a second one after a `;`.
+// (A `none` task's statements run as written, several of them, unless they
+// bind a param: then the extended protocol takes one statement, as below.)
 // A write-mode task's select is wrapped in the write flowc owns (`create
 // table ... as`, `insert ... select`), and a `sql()` metric in the metrics'
 // `select`: a statement after a `;` would run on its own, outside every
 // guarantee of the mode. In a mirror run a `; drop table` there would drop a
 // production table. (The runtime sends these queries so that PostgreSQL
 // refuses a second statement too; this says so before any run.)
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -77,12 +80,22 @@ void Checker::check_single_statements() {
     return query;
   };
   for (const model::Node& node : model.nodes) {
-    if (node.kind != model::NodeKind::Task || !node.sql || node.mode.kind == model::WriteModeKind::None)
+    if (node.kind != model::NodeKind::Task || !node.sql || node.sql->parts.empty()) continue;
+    if (node.mode.kind != model::WriteModeKind::None) {
+      check(joined(*node.sql), "task `" + node.name + "`",
+            "a task with a write mode runs one query, and flowc writes its rows",
+            "remove the `;` and what follows it; statements of your own go in a task with `mode = none`");
       continue;
-    if (node.sql->parts.empty()) continue;
+    }
+    // `none` runs its statements as written, but a param travels as a bound
+    // parameter, and PostgreSQL binds parameters to one statement only.
+    auto param = std::find_if(node.sql->parts.begin(), node.sql->parts.end(),
+                              [](const Part& part) { return part.kind == Part::Kind::Param; });
+    if (param == node.sql->parts.end()) continue;
     check(joined(*node.sql), "task `" + node.name + "`",
-          "a task with a write mode runs one query, and flowc writes its rows",
-          "remove the `;` and what follows it; statements of your own go in a task with `mode = none`");
+          "its SQL binds `${" + param->text + "}`, and PostgreSQL binds parameters to one statement only",
+          "give each statement a task of its own, ordered with `after`, or make them one statement "
+          "(`with gone as (delete ...) insert ...`)");
   }
   // A `fn` expanded at several places repeats its query: said once, where written.
   std::set<std::pair<uint32_t, uint32_t>> seen;
