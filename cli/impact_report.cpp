@@ -199,7 +199,12 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
     std::string key = lower::node_table_key(model, id);
     if (node.kind != model::NodeKind::Task || key.empty() || contains(table_keys, key)) return;
     table_keys.push_back(key);
-    report.tables.push_back({qualified_table(model, id), node.publish, contains(stale.tables, key)});
+    std::string table = qualified_table(model, id);
+    report.tables.push_back({table, node.publish, contains(stale.tables, key)});
+    // A mirror run wrote `<schema>__mirror.<table>`: that one is what its
+    // failed and blocked tasks left stale.
+    if (run && run->mirror && stale.nodes[id.index] && table.find('.') != std::string::npos)
+      report.tables.push_back({table.insert(table.find('.'), "__mirror"), node.publish, true});
   };
   for (TaskId id : subject.starts) add_table(id);
   for (TaskId id : listed) {

@@ -43,7 +43,7 @@ struct ImpactTask {
 
 /// A table written by the subject or a downstream task.
 struct ImpactTable {
-  std::string name;  // schema-qualified production name
+  std::string name;  // schema-qualified production name; for a mirror run's stale table, its mirror name
   bool published = false;
   bool stale = false;
 };
