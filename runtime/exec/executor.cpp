@@ -416,7 +416,10 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   // that failed on its own is paged even when its failure cannot be
   // recorded (the state database is gone: alerts.md).
   const bool failed_on_its_own = decision.final_failure() && !pool_.stopping();
-  if (pool_.stopping() && !decision.final_failure() && decision.state != TaskState::Succeeded) {
+  // Stopped by the stop, on its last attempt or not: the interrupt, not a lost lease.
+  const bool cancelled_by_stop = result.outcome == AttemptResult::Outcome::Failed && stop.stop_requested();
+  if (pool_.stopping() && (!decision.final_failure() || cancelled_by_stop) &&
+      decision.state != TaskState::Succeeded) {
     decision.state = TaskState::Failed;
     // The runner saw only that its attempt was cancelled; the pool knows why.
     std::string why = pool_.stop_reason();

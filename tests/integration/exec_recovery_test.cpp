@@ -295,9 +295,12 @@ TEST_CASE("bookkeeping: at most 2 commits and 4 round trips per task, and a fini
 }
 
 TEST_CASE("cancelling a run stops its attempts, records them as interrupted and fails the run") {
+  // With attempts left, and on its last one (said as a lost lease before).
+  for (uint32_t retries : {3u, 0u}) {
+  CAPTURE(retries);
   Harness h;
   plan::Plan p = make_plan({{"slow", {}}, {"after", {0}}});
-  p.tasks[0].retry.retries = 3;
+  p.tasks[0].retry.retries = retries;
   // Cancelled once `slow` runs (not after a fixed delay: on a loaded
   // machine the run may not have started it yet).
   std::atomic<bool> running{false};
@@ -331,6 +334,7 @@ TEST_CASE("cancelling a run stops its attempts, records them as interrupted and 
         "the run was stopped: interrupted (SIGINT or SIGTERM)");
   CHECK(h.scalar("select message from flow.attempts where task = 'slow'") ==
         "the run was stopped: interrupted (SIGINT or SIGTERM)");
+  }
 }
 
 TEST_CASE("an executor that cannot renew its lease stops its attempt before the lease runs out") {
