@@ -297,43 +297,44 @@ TEST_CASE("bookkeeping: at most 2 commits and 4 round trips per task, and a fini
 TEST_CASE("cancelling a run stops its attempts, records them as interrupted and fails the run") {
   // With attempts left, and on its last one (said as a lost lease before).
   for (uint32_t retries : {3u, 0u}) {
-  CAPTURE(retries);
-  Harness h;
-  plan::Plan p = make_plan({{"slow", {}}, {"after", {0}}});
-  p.tasks[0].retry.retries = retries;
-  // Cancelled once `slow` runs (not after a fixed delay: on a loaded
-  // machine the run may not have started it yet).
-  std::atomic<bool> running{false};
-  h.runner.behaviour["slow"] = [&](const AttemptContext& context, int) {
-    running = true;
-    auto deadline = SteadyClock::now() + 10s;
-    while (!context.stop.stop_requested() && SteadyClock::now() < deadline) std::this_thread::sleep_for(10ms);
-    return failed(ErrorClass::Transient, "cancelled");
-  };
-  std::stop_source cancel;
-  exec::RunRequest request = h.request(p);
-  request.cancel = cancel.get_token();
-  SteadyClock::time_point cancelled_at;
-  std::thread canceller([&] {
-    auto give_up = SteadyClock::now() + 30s;
-    while (!running && SteadyClock::now() < give_up) std::this_thread::sleep_for(10ms);
-    cancelled_at = SteadyClock::now();
-    cancel.request_stop();
-  });
-  exec::RunResult result = exec::execute_run(request);
-  canceller.join();
-  CHECK(SteadyClock::now() - cancelled_at < 5s);  // the attempt stopped, not waited out
-  REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
-  CHECK(result.summary.status == RunStatus::Failed);
-  CHECK(result.message == "the run was cancelled");
-  CHECK(h.runner.calls_of("slow").size() == 1);  // not retried
-  CHECK(h.runner.calls_of("after").empty());
-  CHECK(h.scalar("select status from flow.runs") == "failed");
-  // The record says it was the interrupt, not a lost lease.
-  CHECK(h.scalar("select message from flow.task_runs where task = 'slow'") ==
-        "the run was stopped: interrupted (SIGINT or SIGTERM)");
-  CHECK(h.scalar("select message from flow.attempts where task = 'slow'") ==
-        "the run was stopped: interrupted (SIGINT or SIGTERM)");
+    CAPTURE(retries);
+    Harness h;
+    plan::Plan p = make_plan({{"slow", {}}, {"after", {0}}});
+    p.tasks[0].retry.retries = retries;
+    // Cancelled once `slow` runs (not after a fixed delay: on a loaded
+    // machine the run may not have started it yet).
+    std::atomic<bool> running{false};
+    h.runner.behaviour["slow"] = [&](const AttemptContext& context, int) {
+      running = true;
+      auto deadline = SteadyClock::now() + 10s;
+      while (!context.stop.stop_requested() && SteadyClock::now() < deadline)
+        std::this_thread::sleep_for(10ms);
+      return failed(ErrorClass::Transient, "cancelled");
+    };
+    std::stop_source cancel;
+    exec::RunRequest request = h.request(p);
+    request.cancel = cancel.get_token();
+    SteadyClock::time_point cancelled_at;
+    std::thread canceller([&] {
+      auto give_up = SteadyClock::now() + 30s;
+      while (!running && SteadyClock::now() < give_up) std::this_thread::sleep_for(10ms);
+      cancelled_at = SteadyClock::now();
+      cancel.request_stop();
+    });
+    exec::RunResult result = exec::execute_run(request);
+    canceller.join();
+    CHECK(SteadyClock::now() - cancelled_at < 5s);  // the attempt stopped, not waited out
+    REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
+    CHECK(result.summary.status == RunStatus::Failed);
+    CHECK(result.message == "the run was cancelled");
+    CHECK(h.runner.calls_of("slow").size() == 1);  // not retried
+    CHECK(h.runner.calls_of("after").empty());
+    CHECK(h.scalar("select status from flow.runs") == "failed");
+    // The record says it was the interrupt, not a lost lease.
+    CHECK(h.scalar("select message from flow.task_runs where task = 'slow'") ==
+          "the run was stopped: interrupted (SIGINT or SIGTERM)");
+    CHECK(h.scalar("select message from flow.attempts where task = 'slow'") ==
+          "the run was stopped: interrupted (SIGINT or SIGTERM)");
   }
 }
 
