@@ -6,9 +6,11 @@
 // attempt, and in a mirror run it changes production tables), and
 // PostgreSQL has no way to let a transaction write one table only.
 #include "compiler/check/checker.h"
-#include "compiler/check/sql_words.h"
+#include "compiler/sql/sql_words.h"
 
 namespace flowc::check {
+
+using namespace flowc::sql;  // the SQL lexer (sql_words.h)
 
 namespace {
 

@@ -5,9 +5,11 @@
 #include <cctype>
 
 #include "compiler/check/checker.h"
-#include "compiler/check/sql_words.h"
+#include "compiler/sql/sql_words.h"
 
 namespace flowc::check {
+
+using namespace flowc::sql;  // the SQL lexer (sql_words.h)
 
 namespace {
 

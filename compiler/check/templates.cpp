@@ -7,9 +7,11 @@
 
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
-#include "compiler/check/sql_words.h"
+#include "compiler/sql/sql_words.h"
 
 namespace flowc::check {
+
+using namespace flowc::sql;  // the SQL lexer (sql_words.h)
 
 using Kind = model::Term::Kind;
 using Part = model::TemplatePart;

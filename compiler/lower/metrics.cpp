@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "compiler/plan/text.h"
+#include "compiler/sql/sql_words.h"
 
 namespace flowc::lower {
 
@@ -322,10 +323,9 @@ MetricSql metric_sql(const Context& context, model::TermId call, const plan::Tab
     std::string text = query.kind == Kind::Template && index < model.templates.size()
                            ? resolve_sql(context, model.templates[index], binder, table)
                            : query.text;
-    // Trailing blanks and `;` would end the subquery early.
-    while (!text.empty() && (std::isspace(static_cast<unsigned char>(text.back())) || text.back() == ';')) {
-      text.pop_back();
-    }
+    // A `;` or a comment after the query would end the subquery early.
+    text = std::string(sql::without_statement_end(text));
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
     out.sql = "(" + text + ")";
     out.kind = plan::ValueKind::Any;
     out.aggregate = false;

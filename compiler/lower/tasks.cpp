@@ -4,6 +4,7 @@
 
 #include "compiler/lower/context.h"
 #include "compiler/lower/metrics.h"
+#include "compiler/sql/sql_words.h"
 
 namespace flowc::lower {
 
@@ -109,6 +110,11 @@ plan::Task lower_task(const Context& context, model::TaskId id, const std::vecto
   if (node.sql) {
     ParamBinder binder(context);
     task.select.sql = resolve_sql(context, *node.sql, binder, self);
+    // The runtime nests a write mode's select in its write (`insert ...
+    // select * from (<select>)`, `create table ... as <select> with no
+    // data`): a `;` and a comment after it would break that. A `none`
+    // task's statements are sent as written.
+    if (task.mode != plan::WriteMode::None) task.select.sql = std::string(sql::without_statement_end(task.select.sql));
     task.select.params = binder.params();
     task.sql_origin = context.origin(node.sql->range);
   }

@@ -9,7 +9,7 @@
 
 #include "compiler/check/literals.h"
 #include "compiler/check/schema.h"
-#include "compiler/check/sql_words.h"
+#include "compiler/sql/sql_words.h"
 #include "compiler/check/types.h"
 
 using namespace flowc;
@@ -120,8 +120,8 @@ TEST_CASE("docs/stdlib.md documents every attribute of every block kind") {
 }
 
 TEST_CASE("the SQL lexer knows which comment or string a piece of text ends inside") {
-  using flowc::check::sql_span_after;
-  using K = flowc::check::SqlSpan::Kind;
+  using flowc::sql::sql_span_after;
+  using K = flowc::sql::SqlSpan::Kind;
   CHECK(sql_span_after("select 1 as x").kind == K::Code);
   CHECK(sql_span_after("select 1 -- the day is ").kind == K::LineComment);
   CHECK(sql_span_after("-- a comment\nwhere ds = ").kind == K::Code);
@@ -140,17 +140,31 @@ TEST_CASE("the SQL lexer knows which comment or string a piece of text ends insi
   CHECK(sql_span_after("select $1, a$b$, some'x' || ").kind == K::Code);
   CHECK(sql_span_after("select e$x$ from t where ").kind == K::Code);
   // A span carries over from one piece of a template to the next.
-  flowc::check::SqlSpan open = sql_span_after("select $q$ a ");
+  flowc::sql::SqlSpan open = sql_span_after("select $q$ a ");
   CHECK(sql_span_after(" b $q$ || ", open).kind == K::Code);
   CHECK(sql_span_after(" b $$ still ", open).kind == K::DollarString);
-  flowc::check::SqlSpan comment = sql_span_after("/* a /* b ");
+  flowc::sql::SqlSpan comment = sql_span_after("/* a /* b ");
   CHECK(sql_span_after(" */ c ", comment).kind == K::BlockComment);
   CHECK(sql_span_after(" */ c */ d ", comment).kind == K::Code);
 }
 
+TEST_CASE("a statement's end: its last `;`s and the comments after them, never a `;` inside a string") {
+  using flowc::sql::without_statement_end;
+  CHECK(without_statement_end("select 1") == "select 1");
+  CHECK(without_statement_end("select 1\n  ") == "select 1\n  ");  // only blanks: as written
+  CHECK(without_statement_end("select 1;") == "select 1");
+  CHECK(without_statement_end("select 1 ;;\n-- the end\n") == "select 1");
+  CHECK(without_statement_end("select 1 /* one */") == "select 1");
+  CHECK(without_statement_end("select 1 -- x;") == "select 1");
+  CHECK(without_statement_end("select ';' as s; /* ; */") == "select ';' as s");
+  CHECK(without_statement_end("select $$;$$") == "select $$;$$");
+  CHECK(without_statement_end("select 1; select 2;") == "select 1; select 2");  // E0310's to report
+  CHECK(without_statement_end("-- nothing") == "");
+}
+
 TEST_CASE("SQL words skip dollar-quoted strings and nested comments") {
   std::vector<std::string> words;
-  flowc::check::for_each_sql_word("select $$ insert $$, /* a /* delete */ b */ e'x\\'y' from t", [&](const auto& w) {
+  flowc::sql::for_each_sql_word("select $$ insert $$, /* a /* delete */ b */ e'x\\'y' from t", [&](const auto& w) {
     words.push_back(w.text);
   });
   CHECK(words == std::vector<std::string>{"select", "'", ",", "'", "from", "t"});

@@ -272,6 +272,33 @@ TEST_CASE("--param values: each type spelled as its literal, bound as the type's
   CHECK(p.tasks[0].select.params[6].value == "2026-11-24T07:00+00");  // no offset: UTC
 }
 
+TEST_CASE("a `;` and comments after a query are cut: the runtime nests it in its write and its metrics") {
+  auto c = compile({{"a.flow", kOneWorkflow + R"(  task out {
+    writes  = "out"
+    mode    = overwrite_partition(ds)
+    sql     = """
+      select ${ds} as ds, 1 as n; -- one row
+      -- the end
+    """
+    publish = true
+    expect sql("select count(*) from ${self}; /* all */") > 0
+  }
+  task cleanup {
+    mode       = none
+    idempotent = true
+    after      = [out]
+    sql        = "analyze s.out; -- kept as written"
+  }
+}
+)"}});
+  REQUIRE(c);
+  plan::Plan p = lower::lower(c->model, model::WorkflowId{0}, {"2026-11-24", "", {}, ""}, c->sources);
+  CHECK(p.tasks[0].select.sql == "select $1::date as ds, 1 as n");
+  REQUIRE(p.tasks[0].metrics);
+  CHECK(p.tasks[0].metrics->statement.sql.find("(select count(*) from \"s\".\"out\")") != std::string::npos);
+  CHECK(p.tasks[1].select.sql == "analyze s.out; -- kept as written");
+}
+
 TEST_CASE("lowering is deterministic: the same input gives the same plan and hash") {
   Lowered a = lower_shop();
   Lowered b = lower_shop();

@@ -1,7 +1,8 @@
-// A lexer just deep enough for the checker's looks into SQL text (W0402's
-// table names, E0308's writes, E0306's `${}` in comments and strings): names
-// and punctuation, with string literals and comments skipped. Not a parser:
-// what it finds is what the words say.
+// A lexer just deep enough for the looks into SQL text: the checker's
+// (W0402's table names, E0308's writes, E0306's `${}` in comments and
+// strings, E0310's second statements) and lowering's (where a statement
+// ends): names and punctuation, with string literals and comments skipped.
+// Not a parser: what it finds is what the words say.
 #pragma once
 
 #include <algorithm>
@@ -9,19 +10,19 @@
 #include <string>
 #include <string_view>
 
-namespace flowc::check {
+namespace flowc::sql {
 
 /// A stretch of SQL text that runs on to a closing mark, perhaps past the
 /// end of one piece of a template: a comment, a string literal, a quoted name.
 struct SqlSpan {
   enum class Kind : uint8_t {
-    Code,           // inside none
-    LineComment,    // `--` to the end of the line
-    BlockComment,   // `/* */`, nested as PostgreSQL nests them
-    String,         // `'...'` (`''` inside is a quote)
-    EscapeString,   // `E'...'` (a backslash escapes the next character)
-    DollarString,   // `$$...$$` or `$tag$...$tag$`
-    QuotedName,     // `"..."`
+    Code,          // inside none
+    LineComment,   // `--` to the end of the line
+    BlockComment,  // `/* */`, nested as PostgreSQL nests them
+    String,        // `'...'` (`''` inside is a quote)
+    EscapeString,  // `E'...'` (a backslash escapes the next character)
+    DollarString,  // `$$...$$` or `$tag$...$tag$`
+    QuotedName,    // `"..."`
   };
   Kind kind = Kind::Code;
   int depth = 0;    // BlockComment: how many are open
@@ -56,10 +57,14 @@ inline SqlSpan sql_span_opening_at(std::string_view sql, size_t pos, size_t& len
     open.depth = kind == K::BlockComment ? 1 : 0;
     length = mark;
   };
-  if (rest.starts_with("--")) opens(K::LineComment, 2);
-  else if (rest.starts_with("/*")) opens(K::BlockComment, 2);
-  else if (rest.starts_with('\'')) opens(K::String, 1);
-  else if (rest.starts_with('"')) opens(K::QuotedName, 1);
+  if (rest.starts_with("--"))
+    opens(K::LineComment, 2);
+  else if (rest.starts_with("/*"))
+    opens(K::BlockComment, 2);
+  else if (rest.starts_with('\''))
+    opens(K::String, 1);
+  else if (rest.starts_with('"'))
+    opens(K::QuotedName, 1);
   else if (word_start && rest.size() >= 2 && (rest[0] == 'e' || rest[0] == 'E') && rest[1] == '\'')
     opens(K::EscapeString, 2);
   if (open.kind != K::Code) return open;
@@ -110,8 +115,10 @@ inline size_t sql_span_end(std::string_view sql, size_t pos, SqlSpan& open) {
     }
     case K::EscapeString:
       for (; pos < sql.size(); ++pos) {
-        if (sql[pos] == '\\') ++pos;
-        else if (sql[pos] == '\'') return pos + 1;
+        if (sql[pos] == '\\')
+          ++pos;
+        else if (sql[pos] == '\'')
+          return pos + 1;
       }
       return std::string_view::npos;
     case K::DollarString: {
@@ -202,10 +209,26 @@ void for_each_sql_word(std::string_view sql, F&& word) {
       w.end = pos;
       word(w);
     } else {
-      if (!std::isspace(static_cast<unsigned char>(c))) word(SqlWord{pos, pos + 1, std::string(1, c), false, false});
+      if (!std::isspace(static_cast<unsigned char>(c)))
+        word(SqlWord{pos, pos + 1, std::string(1, c), false, false});
       ++pos;
     }
   }
 }
 
-}  // namespace flowc::check
+/// `sql` without what follows its last word when that is only `;`s, blanks
+/// and comments (`select 1; -- done`), so that the statement can be nested
+/// in another (`insert ... select * from (<sql>)`) or followed by more
+/// (`... with no data`); unchanged when only blanks follow.
+inline std::string_view without_statement_end(std::string_view sql) {
+  size_t end = 0;  // just after the last word that is not `;`
+  for_each_sql_word(sql, [&](const SqlWord& w) {
+    if (w.name || w.text != ";") end = w.end;
+  });
+  std::string_view rest = sql.substr(end);
+  bool blank = std::all_of(rest.begin(), rest.end(),
+                           [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+  return blank ? sql : sql.substr(0, end);
+}
+
+}  // namespace flowc::sql
