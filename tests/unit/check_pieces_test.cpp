@@ -148,7 +148,7 @@ TEST_CASE("the SQL lexer knows which comment or string a piece of text ends insi
   CHECK(sql_span_after(" */ c */ d ", comment).kind == K::Code);
 }
 
-TEST_CASE("a statement's end: its last `;`s and the comments after them, never a `;` inside a string") {
+TEST_CASE("a statement's end: its last semicolons and the comments after them, never one inside a string") {
   using flowc::sql::without_statement_end;
   CHECK(without_statement_end("select 1") == "select 1");
   CHECK(without_statement_end("select 1\n  ") == "select 1\n  ");  // only blanks: as written

@@ -272,7 +272,7 @@ TEST_CASE("--param values: each type spelled as its literal, bound as the type's
   CHECK(p.tasks[0].select.params[6].value == "2026-11-24T07:00+00");  // no offset: UTC
 }
 
-TEST_CASE("a `;` and comments after a query are cut: the runtime nests it in its write and its metrics") {
+TEST_CASE("a semicolon and comments after a query are cut: the runtime nests it in its write and its metrics") {
   auto c = compile({{"a.flow", kOneWorkflow + R"(  task out {
     writes  = "out"
     mode    = overwrite_partition(ds)
