@@ -21,7 +21,7 @@ void AlertQueue::raise(AlertSink& sink, const plan::Plan& plan, const Incident& 
     std::lock_guard lock(mutex_);
     ended.swap(ended_);
     auto [lane, created] = lanes_.try_emplace(&sink);
-    lane->second.queued.push_back({&sink, &plan, incident, std::move(keep)});
+    lane->second.queued.push_back({&plan, incident, std::move(keep)});
     if (!created) return;  // its thread takes it in turn
     try {
       lane->second.thread = std::jthread([this, key = &sink] { deliver(key); });
@@ -41,10 +41,10 @@ void AlertQueue::drain() {
   lanes_ended_.wait(lock, [this] { return lanes_.empty(); });
 }
 
-void AlertQueue::deliver(const AlertSink* key) {
+void AlertQueue::deliver(AlertSink* sink) {
   std::unique_lock lock(mutex_);
   while (true) {
-    auto lane = lanes_.find(key);  // there until this thread ends it
+    auto lane = lanes_.find(sink);  // there until this thread ends it
     if (lane->second.queued.empty()) {
       ended_.push_back(std::move(lane->second.thread));
       lanes_.erase(lane);
@@ -55,7 +55,7 @@ void AlertQueue::deliver(const AlertSink* key) {
     lane->second.queued.pop_front();
     lock.unlock();
     try {
-      next.sink->raise(*next.plan, next.incident);
+      sink->raise(*next.plan, next.incident);
     } catch (...) {
       // AlertSink's contract says it never throws; a lane must not stop on
       // one that does.

@@ -41,7 +41,6 @@ class AlertQueue {
 
  private:
   struct Queued {
-    AlertSink* sink;
     const plan::Plan* plan;
     Incident incident;
     std::shared_ptr<const void> keep;
@@ -52,11 +51,11 @@ class AlertQueue {
     std::deque<Queued> queued;
     std::jthread thread;
   };
-  void deliver(const AlertSink* lane);
+  void deliver(AlertSink* sink);
 
   std::mutex mutex_;
   std::condition_variable lanes_ended_;
-  std::map<const AlertSink*, Lane> lanes_;
+  std::map<AlertSink*, Lane> lanes_;  // by the sink its incidents go to
   std::vector<std::jthread> ended_;  // threads of ended lanes, joined by the next raise or the destructor
 };
 
