@@ -13,9 +13,9 @@
 #include "compiler/lower/impact.h"
 #include "compiler/lower/metrics.h"
 #include "compiler/plan/ds.h"
-#include "compiler/source/source.h"
 #include "compiler/plan/json.h"
 #include "compiler/plan/text.h"
+#include "compiler/source/source.h"
 #include "compiler/syntax/literal.h"
 
 namespace flowc::lower {
@@ -36,15 +36,17 @@ std::string time_text(int64_t seconds) {
 
 /// Whether `hh`, `hhmm` or `hh:mm` is a UTC offset PostgreSQL takes (at most 15:59).
 bool valid_offset(std::string_view offset) {
-  auto digits = [](std::string_view two) {
-    return two.size() == 2 && std::isdigit(static_cast<unsigned char>(two[0])) &&
-           std::isdigit(static_cast<unsigned char>(two[1]));
+  // Two digits' value, or -1 when `two` is not two digits.
+  auto number = [](std::string_view two) {
+    bool digits = two.size() == 2 && std::isdigit(static_cast<unsigned char>(two[0])) &&
+                  std::isdigit(static_cast<unsigned char>(two[1]));
+    return digits ? (two[0] - '0') * 10 + (two[1] - '0') : -1;
   };
-  std::string_view minutes = offset.size() > 2 ? offset.substr(offset[2] == ':' ? 3 : 2) : "00";
-  if (!digits(offset.substr(0, 2)) || !digits(minutes) ||
-      (offset.size() > 2 && offset.size() != (offset[2] == ':' ? 5u : 4u)))
-    return false;
-  return std::stoi(std::string(offset.substr(0, 2))) <= 15 && std::stoi(std::string(minutes)) <= 59;
+  const bool colon = offset.size() > 2 && offset[2] == ':';
+  if (offset.size() != 2 && offset.size() != (colon ? 5u : 4u)) return false;
+  const int hours = number(offset.substr(0, 2));
+  const int minutes = offset.size() == 2 ? 0 : number(offset.substr(colon ? 3 : 2));
+  return hours >= 0 && hours <= 15 && minutes >= 0 && minutes <= 59;
 }
 
 /// The value a param of `type` binds for `text` given on the command line,
