@@ -56,7 +56,7 @@ class AlertQueue {
   std::mutex mutex_;
   std::condition_variable lanes_ended_;
   std::map<AlertSink*, Lane> lanes_;  // by the sink its incidents go to
-  std::vector<std::jthread> ended_;  // threads of ended lanes, joined by the next raise or the destructor
+  std::vector<std::jthread> ended_;   // threads of ended lanes, joined by the next raise or the destructor
 };
 
 /// An AlertSink whose incidents go to `sink` through `queue`: what a run's
