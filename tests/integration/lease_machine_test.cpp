@@ -168,7 +168,7 @@ TEST_CASE("a gone holder's name on another machine's live lease: a reset keeps i
                             "coalesce((lease_until > now())::text, '-') from flow.task_runs";
   // Another machine's executor with the same name, or one recorded before
   // leases had a machine: the caller's "gone" is about its own machine's.
-  for (const std::string machine : {"'" + kOtherMachine + "'", std::string("null")}) {
+  for (const std::string& machine : {"'" + kOtherMachine + "'", std::string("null")}) {
     CAPTURE(machine);
     db.exec("update flow.task_runs set lease_machine = " + machine);
     REQUIRE(db.store.end_leases(run, {"host:1:0"}));
