@@ -54,6 +54,17 @@ std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn) {
   return connection;
 }
 
+void notice_dead_client(pqxx::connection_base& connection) {
+  if (connection.server_version() < 140000) return;
+  try {
+    pqxx::nontransaction tx(connection);
+    tx.exec("select set_config('client_connection_check_interval', '2s', false) "
+            "where current_setting('client_connection_check_interval') = '0'");
+  } catch (const pqxx::sql_error&) {
+    // A pooler or server that refuses the setting: statements end as before.
+  }
+}
+
 bool still_connected(pqxx::connection_base& connection) {
   if (!connection.is_open()) return false;
   try {

@@ -19,6 +19,16 @@ namespace flowc::runtime {
 /// notice_dead_peer().
 std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn);
 
+/// Asks the server to check every 2 s, while a statement runs, that the
+/// client is still there (`client_connection_check_interval`, PostgreSQL
+/// 14 and later), unless the session already has its own interval. A flowc
+/// killed mid-statement (`kill -9`, a lost machine) otherwise leaves its
+/// statement running, and holding its locks, until the statement ends by
+/// itself: a retry or another run waits behind it. Servers without the
+/// setting are left as they are. Used for the sessions that run tasks'
+/// statements, which may be long; flowc's own statements are short.
+void notice_dead_client(pqxx::connection_base& connection);
+
 /// On a TCP socket: keepalive probes after 60 s of silence, every 10 s,
 /// given up after 6 unanswered; data unacknowledged for 120 s ends the
 /// connection too. A peer whose host is alive answers the probes, however

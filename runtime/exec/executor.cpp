@@ -142,6 +142,7 @@ pqxx::connection* Executor::target_connection(const std::string& dsn, std::strin
   target_dsn_ = dsn;
   try {
     target_ = open_connection(dsn);
+    notice_dead_client(*target_);
   } catch (const std::exception& e) {
     std::string what = e.what();
     if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);

@@ -172,6 +172,21 @@ TEST_CASE("run: kill -9 between the write and the commit, then a rerun, leaves t
   CHECK(table_checksum(dsn, "out.numbers") == expected);
 }
 
+TEST_CASE("run: kill -9 mid-statement, the server ends the orphaned statement within seconds") {
+  std::string dsn = fresh_database("run_orphan_statement");
+  std::string project = write_project("orphan_statement", slow_project(120));
+  Background killed = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  const std::string sleeping =
+      "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid() "
+      "and datname = current_database()";
+  REQUIRE(wait_for(dsn, sleeping, "1", 30));
+  ::kill(killed.pid, SIGKILL);
+  CHECK(killed.wait() == 128 + SIGKILL);
+  // Not after its 120 s: the locks of the write it was in are released, so
+  // a retry or another run does not wait behind a dead flowc's statement.
+  CHECK(wait_for(dsn, sleeping, "0", 15));
+}
+
 TEST_CASE("run: a second run of the same workflow and ds refuses while the first is in progress") {
   std::string dsn = fresh_database("run_twice");
   std::string project = write_project("twice", slow_project(3));
