@@ -109,14 +109,6 @@ json parity_json(const std::optional<std::string>& parity) {
 
 }  // namespace
 
-std::string shown_state(std::string_view run_status, std::string_view task_state) {
-  bool run_finished = run_status == "succeeded" || run_status == "failed";
-  if (!run_finished) return std::string(task_state);
-  if (task_state == "pending" || task_state == "ready" || task_state == "waiting") return "not_run";
-  if (task_state == "retry_wait") return "not_retried";
-  return std::string(task_state);
-}
-
 std::string env_name(const std::string& env) { return env.empty() ? "production" : env; }
 
 std::string history_human(const std::vector<RunRecord>& runs, const std::string& since, bool color) {

@@ -7,15 +7,12 @@
 #include <vector>
 
 #include "cli/run_report.h"
+#include "runtime/view/summary.h"
 
 namespace flowc::cli {
 
-/// A task's state as the reports show it. An instance that a finished run
-/// left waiting its turn (the run was stopped by Ctrl-C, or superseded when
-/// its driver was gone) keeps its stored state; what it means then is said
-/// instead: `not_run` (pending, ready, waiting) or `not_retried`
-/// (retry_wait). (`running` stays: a worker may still finish it.)
-std::string shown_state(std::string_view run_status, std::string_view task_state);
+/// A task's state as the reports show it (runtime/view/summary.h).
+using runtime::view::shown_state;
 
 /// How the reports name an environment: "" is `production`.
 std::string env_name(const std::string& env);

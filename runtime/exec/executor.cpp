@@ -419,8 +419,9 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   const bool failed_on_its_own = decision.final_failure() && !pool_.stopping();
   // Stopped by the stop, on its last attempt or not: the interrupt, not a lost lease.
   const bool cancelled_by_stop = result.outcome == AttemptResult::Outcome::Failed && stop.stop_requested();
-  if (pool_.stopping() && (!decision.final_failure() || cancelled_by_stop) &&
-      decision.state != TaskState::Succeeded) {
+  const bool failed_by_stop = pool_.stopping() && (!decision.final_failure() || cancelled_by_stop) &&
+                              decision.state != TaskState::Succeeded;
+  if (failed_by_stop) {
     decision.state = TaskState::Failed;
     // The runner saw only that its attempt was cancelled; the pool knows why.
     std::string why = pool_.stop_reason();
@@ -430,9 +431,12 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
 
   // What the tasks a final failure blocks say: a readiness timeout by name
   // (runtime.md: the dependents fail with a readiness timeout). Only a final
-  // failure blocks any: a finish of every other kind builds no message.
+  // failure of the task's own blocks any: the tasks a stop kept from
+  // starting stay as they were (`not_run` in status, cli.md), not
+  // `upstream_failed` as if this task's data had failed them.
+  const bool blocks_downstream = decision.final_failure() && !failed_by_stop;
   std::string blocked_message;
-  if (decision.final_failure())
+  if (blocks_downstream)
     blocked_message = result.outcome == AttemptResult::Outcome::NotReady ? "readiness timeout: " + decision.message
                                                                          : "upstream " + task.name + " failed";
   state::FinishOutcome outcome;
@@ -445,7 +449,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
     if (!lost_for_good.empty()) finish.attempt = 0;
     finish.error_class = decision.state == TaskState::Succeeded ? ErrorClass::None : decision.error_class;
     finish.message = decision.message;
-    if (decision.final_failure()) {
+    if (blocks_downstream) {
       finish.downstream = plan::downstream_of(run.plan, claim.task_index);
       finish.blocked_message = blocked_message;
     }

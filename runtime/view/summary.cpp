@@ -22,6 +22,14 @@ std::string rstrip(std::string text) {
 
 }  // namespace
 
+std::string shown_state(std::string_view run_status, std::string_view task_state) {
+  bool run_finished = run_status == "succeeded" || run_status == "failed";
+  if (!run_finished) return std::string(task_state);
+  if (task_state == "pending" || task_state == "ready" || task_state == "waiting") return "not_run";
+  if (task_state == "retry_wait") return "not_retried";
+  return std::string(task_state);
+}
+
 void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostream& out) {
   std::string workflow = summary.workflow.empty() ? plan.workflow : summary.workflow;
   std::string ds = summary.ds.empty() ? plan.ds : summary.ds;
@@ -38,7 +46,8 @@ void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostre
     for (size_t i = 0; i < n; ++i) {
       Row row;
       row.task = plan.tasks[i].name;
-      row.state = i < summary.task_states.size() ? std::string(to_string(summary.task_states[i])) : "pending";
+      row.state = shown_state(to_string(summary.status),
+                              i < summary.task_states.size() ? to_string(summary.task_states[i]) : "pending");
       row.attempts = std::to_string(i < summary.task_attempts.size() ? summary.task_attempts[i] : 0);
       row.error = i < summary.task_errors.size() ? first_line(summary.task_errors[i], 120) : "";
       rows.push_back(std::move(row));

@@ -3,10 +3,20 @@
 #pragma once
 
 #include <ostream>
+#include <string>
+#include <string_view>
 
 #include "runtime/events/events.h"
 
 namespace flowc::runtime::view {
+
+/// A task's state as flowc shows it, in the run's summary and in every
+/// report. An instance that a finished run left waiting its turn (the run
+/// was stopped by Ctrl-C, or superseded when its driver was gone) keeps its
+/// stored state; what it means then is said instead: `not_run` (pending,
+/// ready, waiting) or `not_retried` (retry_wait). (`running` stays: a
+/// worker may still finish it.)
+std::string shown_state(std::string_view run_status, std::string_view task_state);
 
 /// Prints the run's id, workflow, ds, status and duration, a row per task
 /// (state, attempts, first line of its error), a mirror run's parity report

@@ -235,6 +235,26 @@ TEST_CASE("run: a second Ctrl-C exits at once, kills the running command's group
   CHECK(query_one(dsn, "select status from flow.runs where id = " + run_id) == "succeeded");
 }
 
+TEST_CASE("run: SIGTERM fails the attempt it stops, and the tasks it kept from starting stay not_run") {
+  std::string dsn = fresh_database("run_stopped_downstream");
+  fs::path dir = write_project("stopped_downstream", {});
+  std::string flow = one_command_workflow("stopped", "long", "echo $$ > '" + dir.string() + "/long.pid'; sleep 30");
+  flow.replace(flow.rfind("}\n"), 2, "\n  task after {\n    after = [long]\n    run   = command([\"true\"])\n  }\n}\n");
+  std::ofstream(dir / "stopped.flow") << flow;
+  Background run = start_flowc(dir.string(), {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output());
+  REQUIRE(wait_for_file(dir / "long.pid", 30));
+  ::kill(run.pid, SIGTERM);
+  run.wait();
+  CHECK(query_one(dsn, "select state || ': ' || message from flow.task_runs where task = 'long'")
+            .starts_with("failed: the run was stopped"));
+  // Not upstream_failed: `long` did not fail on its own, the operator stopped it.
+  CHECK(query_one(dsn, "select state from flow.task_runs where task = 'after'") == "pending");
+  auto status = run_flowc(dir.string(), {"status", "1", "--state-dsn", dsn});
+  INFO(status.output);
+  CHECK(contains(status.output, "  after  not_run "));
+}
+
 TEST_CASE("run: after kill -9, the retry ends what the lost attempt left running before it starts") {
   std::string dsn = fresh_database("run_orphan_command");
   fs::path dir = write_project("orphan_command", {});
