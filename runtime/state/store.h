@@ -402,9 +402,10 @@ class StateStore {
   Status mark_late(int64_t run_id, bool& won);
 
   /// The latest run (highest id) of each ds from `from` to `to` (inclusive)
-  /// of (workflow, env).
-  DayRuns latest_runs(const std::string& workflow, const std::string& env, const std::string& from,
-                         const std::string& to);
+  /// of (workflow, env) at `stage`: a mirror run wrote only the mirror
+  /// tables, so it does not do a production run's day (nor the reverse).
+  DayRuns latest_runs(const std::string& workflow, const std::string& env, const std::string& stage,
+                      const std::string& from, const std::string& to);
 
   /// Stores a mirror run's parity report (runtime/parity's to_json) in
   /// runs.parity; `report_json` must be a JSON document.

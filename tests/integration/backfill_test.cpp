@@ -137,12 +137,21 @@ TEST_CASE("backfill: succeeded days are skipped, --force reruns them") {
   CHECK(contains(again.output, "0 succeeded, 0 failed, 3 skipped"));
   CHECK(query_one(dsn, "select count(*) from out.counter") == "3");
 
+  // A mirror run of a day wrote only the mirror tables: after the cutover to
+  // production, that day is not done.
+  query_one(dsn, "update flow.runs set stage = 'mirror' where ds = '2026-11-02'");
+  auto after_cutover = run_flowc(project, args);
+  INFO(after_cutover.output);
+  CHECK(after_cutover.exit_code == 0);
+  CHECK(contains(after_cutover.output, "1 succeeded, 0 failed, 2 skipped"));
+  CHECK(query_one(dsn, "select count(*) from out.counter") == "4");
+
   args.push_back("--force");
   auto forced = run_flowc(project, args);
   INFO(forced.output);
   CHECK(forced.exit_code == 0);
   CHECK(contains(forced.output, "3 succeeded, 0 failed, 0 skipped"));
-  CHECK(query_one(dsn, "select count(*) from out.counter") == "6");
+  CHECK(query_one(dsn, "select count(*) from out.counter") == "7");
   CHECK(query_one(dsn, "select count(*) from out.part") == "9");  // overwrite_partition: still 3 per day
 }
 
