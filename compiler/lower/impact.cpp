@@ -302,7 +302,12 @@ std::optional<plan::Parity> lower_parity(const Context& context, model::TaskId i
     parity.metric_origins.push_back(context.origin(node.range));
   }
   if (node.mode.kind == model::WriteModeKind::Merge) parity.key = node.mode.merge_key;
-  parity.compare_rows = node.mode.kind == model::WriteModeKind::OverwritePartition;
+  // Outputs without a key whose whole content is the run's: the partition,
+  // or the table a `replace` rebuilds (a dimension, a snapshot). An `append`
+  // table holds earlier runs too, which the legacy table has from before
+  // the mirror began: only its metrics are compared.
+  parity.compare_rows = node.mode.kind == model::WriteModeKind::OverwritePartition ||
+                        node.mode.kind == model::WriteModeKind::Replace;
   parity.params = binder.params();
   return parity;
 }

@@ -105,9 +105,27 @@ TEST_CASE("parity: mirror output against the legacy table, on the run's partitio
   CHECK(p.metric_origins[1].line == p.metric_origins[0].line);
   CHECK(p.metric_origins[0].column == 16);
   CHECK(p.metric_origins[1].column == 29);
+  CHECK_FALSE(p.compare_rows);  // keyed
   // other_job is not the replaced job: no parity for summary.
   CHECK_FALSE(task(l.plan, "summary").parity);
   CHECK_FALSE(lower_shop("ingest").plan.tasks[0].parity);
+}
+
+TEST_CASE("parity: a replace output compares the whole table's rows, an append output its metrics only") {
+  for (const auto& [mode, rows] : {std::pair{"replace", true}, std::pair{"append\n    retry   = retry(0)", false}}) {
+    CAPTURE(mode);
+    std::string shop = kShop;
+    shop.replace(shop.find("merge(key = [ds, region])"), 25, mode);
+    auto c = compile({{"targets.flow", kTargets}, {"ingest.flow", kIngest}, {"shop.flow", shop}});
+    lower::LowerOptions options;
+    options.ds = "2026-11-24";
+    plan::Plan p = lower::lower(c->model, workflow_named(c->model, "shop"), options, c->sources);
+    const plan::Task& kpis = task(p, "kpis");
+    REQUIRE(kpis.parity);
+    CHECK(kpis.parity->compare_rows == rows);
+    CHECK(kpis.parity->key.empty());
+    CHECK(kpis.parity->partition.empty());  // the whole table
+  }
 }
 
 TEST_CASE("parity queries: the metrics on each table, where a metric naming the mirror table names the legacy one") {
