@@ -208,6 +208,21 @@ std::string changed_since(const plan::Plan& ran, const plan::Plan& now) {
   return "";
 }
 
+namespace {
+
+/// Whether every table of the report was empty on both sides, as far as its
+/// `row_count()` says (a table compared without it counts as not empty).
+bool compared_only_empty_tables(const runtime::parity::ParityReport& report) {
+  for (const runtime::parity::TableParity& table : report.tables) {
+    auto count = std::find_if(table.metrics.begin(), table.metrics.end(),
+                              [](const runtime::parity::MetricComparison& m) { return m.label == "row_count()"; });
+    if (count == table.metrics.end() || count->mirror != "0" || count->legacy != "0") return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
   CutoverItem item{fmt::format("{} clean mirror runs", needed), false, ""};
   // Clean: succeeded, and a parity report that passed (a run that failed
@@ -221,6 +236,8 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
     if (!report) return "no parity report";
     if (report->tables.empty())
       return "nothing compared (no output of the run is a table that `" + report->legacy_job + "` writes)";
+    if (compared_only_empty_tables(*report))
+      return "it compared only empty tables (0 rows on both sides): run a day that has data";
     if (!run.changed.empty()) return "it ran an earlier version of the workflow: " + run.changed;
     return "";
   };
@@ -237,6 +254,17 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
     item.reason = fmt::format("{} in the state database, {} needed: run {} more (`flowc run --ds ...`)",
                               plural(clean, "clean mirror run", "clean mirror runs"), needed, needed - clean);
     return item;
+  }
+  // The runs are judged by ds, but the newest run is the latest word on the
+  // workflow as it is: an older day run again and failing parity is not
+  // hidden by three clean newer days.
+  auto newest = std::max_element(runs.begin(), runs.end(),
+                                 [](const MirrorRun& a, const MirrorRun& b) { return a.id < b.id; });
+  if (newest != runs.end() && newest - runs.begin() >= static_cast<std::ptrdiff_t>(needed)) {
+    if (std::string why = problem(*newest); !why.empty()) {
+      item.reason = fmt::format("the newest mirror run, run {} for {}, is not clean: {}", newest->id, newest->ds, why);
+      return item;
+    }
   }
   item.ok = true;
   item.reason =

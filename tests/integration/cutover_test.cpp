@@ -330,6 +330,27 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
   CHECK(flowc::cli::runs_item(runs, 2).reason ==
         "the mirror run for 2026-11-28 (run 8) is not clean: nothing compared (no output of the run is a table "
         "that `j` writes); 1 clean run since, 2 needed");
+
+  // Nor is one that compared only empty tables: a day without data proves nothing.
+  flowc::runtime::parity::ParityReport empty = compared;
+  empty.tables[0].metrics.push_back({"row_count()", "0", "0", 0, true});
+  runs[1].parity = flowc::runtime::parity::to_json(empty);
+  CHECK(flowc::cli::runs_item(runs, 2).reason ==
+        "the mirror run for 2026-11-28 (run 8) is not clean: it compared only empty tables (0 rows on both "
+        "sides): run a day that has data; 1 clean run since, 2 needed");
+  empty.tables[0].metrics[0].legacy = "3";  // a legacy table with rows the mirror lacks
+  empty.tables[0].metrics[0].ok = false;
+  empty.ok = empty.tables[0].ok = false;
+  runs[1].parity = flowc::runtime::parity::to_json(empty);
+  CHECK_FALSE(flowc::cli::runs_item(runs, 2).ok);
+  runs[1].parity = clean;
+
+  // The newest run, of an older day, failing parity is not hidden by newer days.
+  runs.push_back(mirror_run(12, "2026-11-20", "failed", std::nullopt));
+  CHECK(flowc::cli::runs_item(runs, 3).reason == "the newest mirror run, run 12 for 2026-11-20, is not clean: failed");
+  runs.back().parity = clean;
+  runs.back().status = "succeeded";
+  CHECK(flowc::cli::runs_item(runs, 3).ok);
 }
 
 TEST_CASE("cutover: a table the legacy job writes and no task of the workflow writes is named") {
