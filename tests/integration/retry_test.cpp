@@ -133,6 +133,31 @@ TEST_CASE("retry: after the cause is fixed, the failed task and what it blocked 
   CHECK(contains(nothing.output, "nothing to retry"));
 }
 
+TEST_CASE("retry: a production run of a workflow the project has moved back to mirror is refused") {
+  std::string dsn = fresh_database("retry_rolled_back");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
+  std::string project = write_project("retry_rolled_back", chain_project());
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code == 1);
+  query_one(dsn, "update ctl.switch set v = 1");
+  // The rollback: the workflow is back in mirror (its legacy job enabled).
+  std::string flow = chain_project()[0].second;
+  flow.replace(flow.find("stage      = production"), 23, "stage      = mirror");
+  std::ofstream(std::filesystem::path(project) / "w.flow") << flow;
+  for (bool dry_run : {true, false}) {
+    std::vector<std::string> args = {"retry", "1", ".", "--dsn", dsn};
+    if (dry_run) args.push_back("--dry-run");
+    auto refused = run_flowc(project, args);
+    INFO(refused.output);
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.output ==
+          "flowc: run 1 ran workflow w in production, and the project now has it at stage mirror: a retry would "
+          "write its production tables; run the day at its current stage instead (`flowc run --workflow w --ds "
+          "2026-11-24`)\n");
+  }
+  CHECK(state_of(dsn, "transform") == "failed");
+  CHECK(query_one(dsn, "select to_regclass('out.load') is null") == "t");
+}
+
 TEST_CASE("retry --task: that task and its downstream rerun, upstream attempt counts are unchanged") {
   std::string dsn = fresh_database("retry_task");
   query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
