@@ -40,6 +40,7 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
                 {},
                 report->run.stage == "mirror",
                 std::nullopt};
+  run.ended = report->run.status == "succeeded" || report->run.status == "failed" || report->run.process_gone;
   for (const TaskRecord& t : report->tasks) run.task_states.emplace_back(t.task, t.state);
   std::optional<RunReport> later;
   status = read_later_run(*db, report->run, later);

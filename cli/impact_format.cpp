@@ -61,8 +61,10 @@ std::string impact_human(const ImpactReport& r) {
   }
   if (with_run) {
     out +=
-        fmt::format("run {}: workflow {}, ds {}, {}; failed: {}; blocked: {}\n", r.run->id, r.run->workflow,
-                    r.run->ds, r.run->status, joined(r.run_failed), joined(r.run_blocked));
+        fmt::format("run {}: workflow {}, ds {}, {}{}; failed: {}; blocked: {}{}\n", r.run->id, r.run->workflow,
+                    r.run->ds, r.run->status, r.run->ended && r.run->status == "running" ? " (its process is gone)" : "",
+                    joined(r.run_failed), joined(r.run_blocked),
+                    r.run_not_run.empty() ? "" : "; not run: " + joined(r.run_not_run));
     if (const auto& later = r.run->superseded_by; later && r.run_rebuilt.empty()) {
       out += fmt::format("a later run of the same ds, run {} ({}), rebuilt none of them\n", later->id,
                          later->status);
@@ -129,6 +131,7 @@ std::string impact_json(const ImpactReport& r) {
                   {"mirror", r.run->mirror},
                   {"failed_tasks", r.run_failed},
                   {"blocked_tasks", r.run_blocked},
+                  {"not_run_tasks", r.run_not_run},
                   {"superseded_by", r.run->superseded_by ? json(r.run->superseded_by->id) : json(nullptr)},
                   {"rebuilt_tasks", r.run_rebuilt}};
   } else {

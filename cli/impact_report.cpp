@@ -151,7 +151,8 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
   lower::Downstream down = lower::downstream_of(model, dependents, readers, subject.starts, subject.tables);
 
   // What the run's failures reach: its failed, timed out and blocked tasks
-  // that no later run of its ds has rebuilt, their tables, and everything
+  // (and, of a run that ended, those it never ran to an end) that no later
+  // run of its ds has rebuilt, their tables, and everything
   // downstream of those.
   lower::Downstream stale{
       std::vector<bool>(model.nodes.size(), false), {}, std::vector<bool>(model.legacies.size(), false)};
@@ -166,6 +167,9 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
         report.run_failed.push_back(task);
       } else if (state == "upstream_failed") {
         report.run_blocked.push_back(task);
+      } else if (run->ended && (state == "pending" || state == "ready" || state == "waiting" ||
+                                state == "retry_wait" || state == "running")) {
+        report.run_not_run.push_back(task);
       } else {
         continue;
       }

@@ -91,6 +91,9 @@ struct ImpactRun {
     std::vector<std::string> succeeded;  // its succeeded tasks
   };
   std::optional<Later> superseded_by;
+  /// The run will not go on: it finished, or the process driving it is gone
+  /// (killed). Its tasks that never ran to an end built nothing either.
+  bool ended = false;
 };
 
 /// Everything downstream of a subject, in a stable order: tasks by workflow
@@ -107,7 +110,11 @@ struct ImpactReport {
   std::optional<ImpactRun> run;          // set with --run
   std::vector<std::string> run_failed;   // the run's failed and timed_out tasks
   std::vector<std::string> run_blocked;  // its upstream_failed tasks
-  std::vector<std::string> run_rebuilt;  // of both, those a later run has succeeded since: not stale
+  /// Of a run that ended (ImpactRun::ended), the tasks it never ran to an
+  /// end (stopped by Ctrl-C, or its process killed): their outputs are as
+  /// stale as a failed task's.
+  std::vector<std::string> run_not_run;
+  std::vector<std::string> run_rebuilt;  // of all three, those a later run has succeeded since: not stale
 };
 
 /// The downstream of `subject`; with `run`, each item is marked stale when

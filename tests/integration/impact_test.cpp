@@ -490,6 +490,7 @@ TEST_CASE("impact --run: exactly what the run's failures reach is stale, across 
                           {"mirror", false},
                           {"failed_tasks", {"raw_events"}},
                           {"blocked_tasks", json::array()},
+                          {"not_run_tasks", json::array()},
                           {"superseded_by", nullptr},
                           {"rebuilt_tasks", json::array()}}));
   std::vector<std::string> stale, fresh;
@@ -526,6 +527,24 @@ TEST_CASE("impact --run human: the run's failures and a STALE column") {
         "  finance_close.audit_snapshot             -\n"
         "  finance_close.web_revenue                finance.web_revenue             stale\n"));
   // clang-format on
+}
+
+TEST_CASE("impact --run of a stopped run: the tasks it never ran are not run, and what they feed is stale") {
+  // Stopped (Ctrl-C) before raw_events started: the run failed with no
+  // failed task, and raw_events' table was not built for its ds.
+  std::string seed = kIngestRun;
+  seed.replace(seed.find("'failed',    1, 4"), 16, "'pending',   0, 4");
+  std::string dsn = seeded(seed);
+  auto r = run_flowc({"impact", "ingest_events.load_events", kPlatform, "--run", "7", "--state-dsn", dsn});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  CHECK(r.output.starts_with(
+      "impact of task ingest_events.load_events (landing.events_json)\n"
+      "run 7: workflow ingest_events, ds 2026-11-24, failed; failed: -; blocked: -; not run: raw_events\n"));
+  CHECK(r.output.find("  ingest_events.raw_events                 events.raw_events               stale\n") !=
+        std::string::npos);
+  auto j = json::parse(
+      run_flowc({"impact", "load_events", kPlatform, "--run", "7", "--state-dsn", dsn, "--format", "json"}).output);
+  CHECK(j["run"]["not_run_tasks"] == json({"raw_events"}));
 }
 
 TEST_CASE("impact --run on a run of another workflow: only what that run reaches") {
