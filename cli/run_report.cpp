@@ -24,9 +24,11 @@ std::string run_columns(pqxx::transaction_base& tx, const std::string& schema) {
   return fmt::format(
       "r.id, r.workflow, r.ds::text, r.env, r.stage, r.trigger, r.status, {}, {}, {}, {}, r.plan_hash, "
       "r.parity::text, (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
-      " where t.run_id = r.id and t.state in ('failed', 'timed_out')), r.status = 'running' and not {}",
+      " where t.run_id = r.id and t.state in ('failed', 'timed_out')), r.status = 'running' and not {}, r.retries, {},"
+      " (select count(*) from {{schema}}.task_runs t where t.run_id = r.id"
+      " and t.state not in ('succeeded', 'failed', 'timed_out', 'upstream_failed'))",
       ms("r.created_at"), ms("r.started_at"), ms("r.finished_at"), ms("r.deadline"),
-      runtime::state::run_lock_held(tx.quote(schema)));
+      runtime::state::run_lock_held(tx.quote(schema)), ms("r.retried_at"));
 }
 
 template <class T>
@@ -58,6 +60,9 @@ RunRecord run_of(const pqxx::row& row) {
     at = end + 1;
   }
   r.process_gone = row[14].as<bool>();
+  r.retries = row[15].as<uint32_t>();
+  r.retried = opt_time(row[16]);
+  r.unfinished = row[17].as<uint32_t>();
   return r;
 }
 

@@ -30,6 +30,12 @@ struct RunRecord {
   /// drove it is gone, and it ends only when `flowc retry` (or, for a
   /// scheduled run, a scheduler) drives it again.
   bool process_gone = false;
+  /// How many times `flowc retry` drove it again, and when the last began.
+  uint32_t retries = 0;
+  std::optional<TimePoint> retried;
+  /// Its tasks that have not ended (neither succeeded nor failed nor
+  /// blocked): in a finished run, those a stop kept from running.
+  uint32_t unfinished = 0;
 };
 
 /// One row of `attempts`.

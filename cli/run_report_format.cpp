@@ -96,7 +96,23 @@ json run_json(const RunRecord& r) {
           {"plan_hash", r.plan_hash},
           {"failed_tasks", r.failed_tasks},
           {"process_gone", r.process_gone},
+          {"retries", r.retries},
           {"parity_mismatch", text_json(parity_mismatch(r))}};
+}
+
+/// A finished run's status with the retries that drove it again:
+/// "succeeded (1 retry)", so a run repaired by hand does not read as one
+/// that went well.
+std::string status_with_retries(const RunRecord& r) {
+  if (r.retries == 0) return r.status;
+  return fmt::format("{} ({} {})", r.status, r.retries, r.retries == 1 ? "retry" : "retries");
+}
+
+/// What a failed run without a failed task says instead (a mirror run's
+/// parity aside): it was stopped before some tasks ran. "" otherwise.
+std::string stopped_note(const RunRecord& r) {
+  if (r.status != "failed" || !r.failed_tasks.empty() || r.unfinished == 0) return "";
+  return fmt::format("stopped before {} ran", r.unfinished == 1 ? "1 task" : std::to_string(r.unfinished) + " tasks");
 }
 
 /// The parity report compactly: the jsonb text as PostgreSQL prints it has
@@ -121,13 +137,14 @@ std::string history_human(const std::vector<RunRecord>& runs, const std::string&
     // A mirror run fails with every task succeeded when its parity did not hold.
     if (std::string mismatch = parity_mismatch(r); failed.empty() && !mismatch.empty())
       failed = message("parity mismatch: " + mismatch);
+    if (failed.empty()) failed = stopped_note(r);
     rows.push_back({{std::to_string(r.id)},
                     {r.workflow},
                     {r.ds},
                     {env_name(r.env)},
                     {r.stage},
                     {r.trigger},
-                    {r.status, color_of(r.status)},
+                    {status_with_retries(r), color_of(r.status)},
                     {when(r.started)},
                     {duration(r.started, r.finished)},
                     {failed, "31"}});
@@ -167,6 +184,10 @@ std::string status_human(const RunReport& report, bool color) {
   };
   field("status", r.status, color_of(r.status));
   if (r.process_gone) field("", process_gone_note(r));
+  if (std::string stopped = stopped_note(r); !stopped.empty())
+    field("", stopped + fmt::format(" (`flowc retry {}` runs them)", r.id));
+  if (r.retries > 0)
+    field("retries", fmt::format("{} (`flowc retry`), the last started {}", r.retries, when(r.retried)));
   field("stage", r.stage);
   field("trigger", r.trigger);
   field("started", when(r.started));
