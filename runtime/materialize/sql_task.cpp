@@ -213,12 +213,25 @@ int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) 
     if (!key) updates.push_back(fmt::format("{0} = excluded.{0}", plan::quote_identifier(c)));
   }
   std::string action = updates.empty() ? "do nothing" : "do update set " + fmt::format("{}", fmt::join(updates, ", "));
+  // A NULL in the key matches no row, not even the one the last attempt
+  // inserted: every rerun would add the row again. Counted in the same
+  // statement, and refused (the transaction rolls back).
+  std::vector<std::string> null_tests;
+  for (const std::string& k : task.merge_key) null_tests.push_back(plan::quote_identifier(k) + " is null");
   pqxx::result r = s.exec("upsert on the key",
-                          fmt::format("insert into {0} ({1})\nselect {1} from (\n{2}\n) as flow_select\n"
-                                      "on conflict ({3}) {4}",
-                                      target, join_quoted(columns), select, join_quoted(task.merge_key), action),
+                          fmt::format("with upserted as (\ninsert into {0} ({1})\nselect {1} from (\n{2}\n) as flow_select\n"
+                                      "on conflict ({3}) {4}\nreturning {3}\n)\n"
+                                      "select count(*), count(*) filter (where {5}) from upserted",
+                                      target, join_quoted(columns), select, join_quoted(task.merge_key), action,
+                                      fmt::join(null_tests, " or ")),
                           task.select.params);
-  return static_cast<int64_t>(r.affected_rows());
+  if (const auto null_keys = r[0][1].as<int64_t>(); null_keys > 0)
+    throw PlanProblem(fmt::format("merge({0}): the select returns {1} with a NULL in the key, which matches no "
+                                  "row, so each rerun would add {2} again: give the key a value (coalesce) or "
+                                  "leave such rows out",
+                                  fmt::join(task.merge_key, ", "), null_keys == 1 ? "1 row" : std::to_string(null_keys) + " rows",
+                                  null_keys == 1 ? "it" : "them"));
+  return r[0][0].as<int64_t>();
 }
 
 int64_t write_append(SqlSession& s, const Task& task, const std::string& select) {

@@ -247,6 +247,24 @@ TEST_CASE("merge: a select with a key twice fails at once, saying so, and leaves
   CHECK(db.checksum("analytics.daily") == before);
 }
 
+TEST_CASE("merge: a NULL in the key is refused, as a rerun would add its row again, and nothing is written") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Merge,
+                               "select region, sum(amount) as total from raw.orders group by region"));
+  db.plan.tasks[t].merge_key = {"region"};
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+  std::string before = db.checksum("analytics.daily");
+  db.plan.tasks[t].select.sql =
+      "select region, sum(amount) as total from raw.orders group by region union all select null, 1";
+  AttemptResult r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.message ==
+        "merge(region): the select returns 1 row with a NULL in the key, which matches no row, so each rerun "
+        "would add it again: give the key a value (coalesce) or leave such rows out");
+  CHECK(db.checksum("analytics.daily") == before);
+}
+
 TEST_CASE("append inserts, none runs the statements as written") {
   Db db;
   uint32_t a = db.add(sql_task("log", {"analytics", "log"}, WriteMode::Append,
