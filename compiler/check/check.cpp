@@ -29,6 +29,7 @@ model::Model Checker::run() {
   check_unused_outputs();
   check_query_writes();
   check_single_statements();
+  check_mirror_transactions();
   check_deadlines();
   check_schedules();
   check_rules();

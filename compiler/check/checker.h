@@ -351,6 +351,7 @@ class Checker {
   void check_query_writes();
   /// E0310 for a second statement after a `;` in a query flowc runs as one (statements.cpp).
   void check_single_statements();
+  void check_mirror_transactions();
   /// "<target>:<schema>.<table>", lower-case: one key per physical table.
   std::string table_key(const model::Node& node) const;
   /// The model::table_key of the table `node` writes or reads, in its

@@ -1,4 +1,6 @@
 // E0310: a query flowc runs as one statement has a second one after a `;`.
+// E0311: a mirror run's `none` task ends the read-only transaction its
+// statements run in.
 // (A `none` task's statements run as written, several of them, unless they
 // bind a param: then the extended protocol takes one statement, as below.)
 // A write-mode task's select is wrapped in the write flowc owns (`create
@@ -39,6 +41,30 @@ struct JoinedQuery {
   }
 };
 
+JoinedQuery joined_query(const model::SqlTemplate& sql) {
+  JoinedQuery query;
+  for (const Part& part : sql.parts) query.add(part.text, part.range, part.kind != Part::Kind::Text);
+  return query;
+}
+
+/// The piece of `query` that holds its offset `at`.
+const JoinedQuery::Piece& piece_at(const JoinedQuery& query, size_t at) {
+  const JoinedQuery::Piece* piece = &query.pieces.front();
+  for (const JoinedQuery::Piece& p : query.pieces)
+    if (p.begin <= at) piece = &p;
+  return *piece;
+}
+
+/// Where `word` of `query` was written: `map` is the checker's
+/// map_string_offset, from a string's decoded text to its source.
+template <class Map>
+SourceRange word_range(const JoinedQuery& query, const SqlWord& word, Map&& map) {
+  const JoinedQuery::Piece& piece = piece_at(query, word.begin);
+  if (piece.written.empty()) return piece.range;  // a `${}`
+  return map(piece.range, piece.written, static_cast<uint32_t>(word.begin - piece.begin),
+             static_cast<uint32_t>(std::min(word.end, piece.begin + piece.written.size()) - piece.begin));
+}
+
 /// The first word of a second statement in `sql`: one that follows a `;`.
 std::optional<SqlWord> second_statement(std::string_view sql) {
   std::optional<SqlWord> second;
@@ -53,38 +79,79 @@ std::optional<SqlWord> second_statement(std::string_view sql) {
   return second;
 }
 
+/// The first word of a statement in `sql` that ends the transaction it runs
+/// in: `commit`, `end`, `abort`, `rollback` (not `rollback to` a
+/// savepoint), `prepare transaction`.
+std::optional<SqlWord> transaction_end(std::string_view sql) {
+  std::optional<SqlWord> found, first;
+  size_t words = 0;  // of the current statement
+  auto judge = [&](const SqlWord* second) {
+    if (!first || found) return;
+    const std::string& w = first->text;
+    std::string next = second && second->name && !second->quoted ? second->text : "";
+    if (w == "commit" || w == "end" || w == "abort" || (w == "rollback" && next != "to") ||
+        (w == "prepare" && next == "transaction"))
+      found = first;
+  };
+  for_each_sql_word(sql, [&](const SqlWord& w) {
+    if (!w.name && w.text == ";") {
+      if (words == 1) judge(nullptr);
+      first.reset();
+      words = 0;
+      return;
+    }
+    if (words == 0 && w.name && !w.quoted) first = w;
+    if (words == 1) judge(&w);
+    ++words;
+  });
+  if (words == 1) judge(nullptr);
+  return found;
+}
+
 }  // namespace
 
+void Checker::check_mirror_transactions() {
+  auto mapper = [this](SourceRange range, std::string_view written, uint32_t begin, uint32_t end) {
+    return map_string_offset(range, written, begin, end);
+  };
+  for (const model::Node& node : model.nodes) {
+    if (node.kind != model::NodeKind::Task || !node.sql || node.sql->parts.empty() ||
+        node.mode.kind != model::WriteModeKind::None)
+      continue;
+    if (model.workflow(node.workflow).stage != model::Stage::Mirror) continue;
+    JoinedQuery query = joined_query(*node.sql);
+    std::optional<SqlWord> word = transaction_end(query.text);
+    if (!word) continue;
+    Diagnostic& d = diags.report(
+        DiagKind::MirrorTransactionEnd, word_range(query, *word, mapper),
+        "task `" + node.name + "` ends its transaction (`" + word->text +
+            "`): a mirror run keeps a `mode = none` task's statements read-only in one transaction, and what "
+            "followed would run outside it, able to write production tables");
+    d.helps.push_back(
+        "remove it: flowc commits the task's statements when they end; statements that write need `writes` "
+        "and a write mode, which a mirror run sends to the mirror schemas");
+  }
+}
+
 void Checker::check_single_statements() {
+  auto mapper = [this](SourceRange range, std::string_view written, uint32_t begin, uint32_t end) {
+    return map_string_offset(range, written, begin, end);
+  };
   auto check = [&](const JoinedQuery& query, const std::string& whose, const std::string& why,
                    const std::string& help) {
     std::optional<SqlWord> word = second_statement(query.text);
     if (!word) return;
-    const JoinedQuery::Piece* piece = &query.pieces.front();
-    for (const JoinedQuery::Piece& p : query.pieces)
-      if (p.begin <= word->begin) piece = &p;
-    SourceRange at =
-        piece->written.empty()
-            ? piece->range
-            : map_string_offset(
-                  piece->range, piece->written, static_cast<uint32_t>(word->begin - piece->begin),
-                  static_cast<uint32_t>(std::min(word->end, piece->begin + piece->written.size()) -
-                                        piece->begin));
+    SourceRange at = word_range(query, *word, mapper);
     std::string shown = word->name ? word->text : query.text.substr(word->begin, 1);
     Diagnostic& d = diags.report(
         DiagKind::SeveralStatements, at,
         "the query of " + whose + " has a second statement (`" + shown + "`, after a `;`): " + why);
     d.helps.push_back(help);
   };
-  auto joined = [](const model::SqlTemplate& sql) {
-    JoinedQuery query;
-    for (const Part& part : sql.parts) query.add(part.text, part.range, part.kind != Part::Kind::Text);
-    return query;
-  };
   for (const model::Node& node : model.nodes) {
     if (node.kind != model::NodeKind::Task || !node.sql || node.sql->parts.empty()) continue;
     if (node.mode.kind != model::WriteModeKind::None) {
-      check(joined(*node.sql), "task `" + node.name + "`",
+      check(joined_query(*node.sql), "task `" + node.name + "`",
             "a task with a write mode runs one query, and flowc writes its rows",
             "remove the `;` and what follows it; statements of your own go in a task with `mode = none`");
       continue;
@@ -94,7 +161,7 @@ void Checker::check_single_statements() {
     auto param = std::find_if(node.sql->parts.begin(), node.sql->parts.end(),
                               [](const Part& part) { return part.kind == Part::Kind::Param; });
     if (param == node.sql->parts.end()) continue;
-    check(joined(*node.sql), "task `" + node.name + "`",
+    check(joined_query(*node.sql), "task `" + node.name + "`",
           "its SQL binds `${" + param->text + "}`, and PostgreSQL binds parameters to one statement only",
           "give each statement a task of its own, ordered with `after`, or make them one statement "
           "(`with gone as (delete ...) insert ...`)");
@@ -110,7 +177,7 @@ void Checker::check_single_statements() {
     JoinedQuery query;
     if (arg.kind == model::Term::Kind::Template && arg.int_value >= 0 &&
         static_cast<size_t>(arg.int_value) < model.templates.size()) {
-      query = joined(model.templates[arg.int_value]);
+      query = joined_query(model.templates[arg.int_value]);
     } else if (arg.kind == model::Term::Kind::String) {
       query.add(arg.text, arg.range, false);
     } else {
