@@ -151,12 +151,7 @@ Try run_command(const plan::Channel& channel, const json& payload, const Deliver
   if (result.signal != 0) return {false, true, fmt::format("killed by signal {}", result.signal)};
   if (result.exit_code == 0) return {true, false, ""};
   // The last line the program printed usually says why; secrets are cut later.
-  std::string output = result.output;
-  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
-  std::string last = output.substr(output.rfind('\n') == std::string::npos ? 0 : output.rfind('\n') + 1);
-  if (last.size() > 200) last = last.substr(0, 200) + "...";
-  // A program may print anything; the error is stored (PostgreSQL takes UTF-8 only) and printed.
-  last = escape_invalid_utf8(last);
+  std::string last = last_output_line(result.output);
   return {false, true, fmt::format("exit {}{}", result.exit_code, last.empty() ? "" : ": " + last)};
 }
 

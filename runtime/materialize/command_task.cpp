@@ -80,9 +80,12 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   // Into the log as it comes, so `tail -f` follows a long command and a
   // crash of flowc leaves the output up to it.
   size_t output_bytes = 0;
+  std::string tail;  // the output's end: its last line says why a command failed
   options.on_output = [&](std::string_view chunk) {
     output_bytes += chunk.size();
     log.output(chunk);
+    tail.append(chunk);
+    if (tail.size() > 8192) tail.erase(0, tail.size() - 4096);
   };
   // The attempt owns nothing once its command exited: a background child
   // left running would run beside the next attempt of the task.
@@ -128,6 +131,9 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
                      : r.signal  ? fmt::format("killed by signal {}", r.signal)
                                  : fmt::format("exited with {}", r.exit_code);
     if (result.error_class == ErrorClass::Transient) result.message += " (EX_TEMPFAIL: transient)";
+    // What it said last, masked as the log is: the page says why without a second step.
+    if (std::string last = runtime::last_output_line(tail); !last.empty() && !r.timed_out)
+      result.message += ": " + log.scrub(last);
   } else {
     result.outcome = AttemptResult::Outcome::Succeeded;
     result.error_class = ErrorClass::None;

@@ -1,5 +1,7 @@
 #include "runtime/process/process.h"
 
+#include "compiler/source/source.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -341,6 +343,16 @@ int write_all(int fd, std::string_view text) {
     text.remove_prefix(static_cast<size_t>(n));
   }
   return 0;
+}
+
+std::string last_output_line(std::string_view output, size_t max) {
+  auto blank = [](char c) { return c == '\n' || c == '\r' || c == ' ' || c == '\t'; };
+  while (!output.empty() && blank(output.back())) output.remove_suffix(1);
+  size_t newline = output.rfind('\n');
+  std::string_view last = newline == std::string_view::npos ? output : output.substr(newline + 1);
+  std::string cut(last.substr(0, max));
+  if (last.size() > max) cut += "...";
+  return escape_invalid_utf8(cut);
 }
 
 }  // namespace flowc::runtime

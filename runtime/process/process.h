@@ -51,6 +51,12 @@ struct ProcessResult {
   size_t dropped_output = 0;
 };
 
+/// The last line of a program's output that is not blank, which usually
+/// says why it failed: at most `max` bytes of it ("..." after them), bytes
+/// that are not UTF-8 written `\xNN` (it goes into the state database,
+/// which takes UTF-8 only). "" when there is none.
+std::string last_output_line(std::string_view output, size_t max = 200);
+
 /// Runs the process until its main process exits (or the timeout or `stop`
 /// kills its group), then collects the output already written: the pipe is
 /// read until it closes, or stays silent for 100 ms, for at most 2 s more.

@@ -71,12 +71,13 @@ TEST_CASE("command tasks: exit codes and their classes") {
     CHECK(r.exit_code == 75);
     CHECK(r.error_class == ErrorClass::Transient);
   }
-  SUBCASE("exit 3 is permanent, and its output is in the log") {
-    AttemptResult r = db.run(db.add(command_task({"sh", "-c", "echo going wrong >&2; exit 3"})));
+  SUBCASE("exit 3 is permanent, its output is in the log, and its last line in the message") {
+    AttemptResult r =
+        db.run(db.add(command_task({"sh", "-c", "echo starting; echo the server refused the upload >&2; echo; exit 3"})));
     CHECK(r.exit_code == 3);
     CHECK(r.error_class == ErrorClass::Permanent);
-    CHECK(r.message == "exited with 3");
-    CHECK(db.last_log().find("going wrong") != std::string::npos);
+    CHECK(r.message == "exited with 3: the server refused the upload");
+    CHECK(db.last_log().find("starting") != std::string::npos);
   }
   SUBCASE("a timeout kills the process group") {
     auto start = std::chrono::steady_clock::now();
@@ -133,6 +134,10 @@ TEST_CASE("command tasks: a secret reaches the command and never the log") {
   CHECK(log.find("other=\n") != std::string::npos);  // not a secret of this task: not passed
   CHECK(log.find("dsn=***") != std::string::npos);
   CHECK(log.find(db.dsn) == std::string::npos);
+  // Failing with the secret on its last line: the message says the line, masked.
+  task.argv = {"sh", "-c", "echo cannot log in with $FLOWC_TEST_API_TOKEN; exit 1"};
+  AttemptResult failed = db.run(db.add(task));
+  CHECK(failed.message == "exited with 1: cannot log in with ***");
   ::unsetenv("FLOWC_TEST_API_TOKEN");
   ::unsetenv("FLOWC_TEST_NOT_PASSED");
 }
