@@ -52,8 +52,8 @@ CutoverItem legacy_item(const model::Model& model, const model::Workflow& wf) {
     return item;
   }
   item.ok = true;
-  item.reason = fmt::format("`{}`: owner {}, schedule `{}`, writes {}, {}; `enabled = {}`", legacy.name,
-                            legacy.owner, legacy.schedule, fmt::join(legacy.writes, ", "),
+  item.reason = fmt::format("`{}`: owner {}, schedule `{}`{}, writes {}, {}; `enabled = {}`", legacy.name,
+                            legacy.owner, legacy.schedule, inventory::zone_suffix(legacy), fmt::join(legacy.writes, ", "),
                             plural(legacy.consumers.size(), "consumer", "consumers"), legacy.enabled);
   return item;
 }
@@ -239,6 +239,8 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
     if (compared_only_empty_tables(*report))
       return "it compared only empty tables (0 rows on both sides): run a day that has data";
     if (!run.changed.empty()) return "it ran an earlier version of the workflow: " + run.changed;
+    if (!run.not_compared.empty())
+      return "it did not compare " + run.not_compared + ", which `" + report->legacy_job + "` writes";
     return "";
   };
   size_t clean = 0;

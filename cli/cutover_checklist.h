@@ -31,6 +31,10 @@ struct MirrorRun {
   /// Why the run ran something other than the workflow now runs for its ds
   /// (changed_since); "" = the same, or not compared.
   std::string changed;
+  /// The legacy tables the workflow compares now that the run's parity
+  /// report does not have (the legacy job's `writes` grew since), joined
+  /// with ", "; "" = none, or not compared.
+  std::string not_compared;
 };
 
 /// The items read from the project: the legacy job documented (nothing

@@ -2,7 +2,9 @@
 // each item ✓ or ✗ with why. The static items come from the checked project
 // (cutover_checklist.h), the clean mirror runs from the state database.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -19,6 +21,7 @@
 #include "runtime/connect/connect.h"
 #include "runtime/connect/secrets.h"
 #include "runtime/events/events.h"
+#include "runtime/parity/parity.h"
 #include "runtime/state/migrate.h"
 #include "runtime/state/schema.h"
 
@@ -137,6 +140,23 @@ int run_cutover(const CutoverOptions& options) {
   // Each judged run against what the workflow runs now for its ds. After
   // the cutover the plan writes production tables, so nothing is compared.
   if (plan.stage == plan::Stage::Mirror) {
+    // What a clean run must have compared: every table of the legacy job
+    // the workflow writes now (its `writes` may have grown since).
+    std::vector<std::string> compared_now;
+    for (const plan::Task& task : plan.tasks)
+      if (task.parity) compared_now.push_back(task.parity->legacy.dotted());
+    for (MirrorRun& run : runs) {
+      std::optional<runtime::parity::ParityReport> report =
+          run.parity ? runtime::parity::from_json(*run.parity) : std::nullopt;
+      if (report) {
+        std::vector<std::string> missing;
+        for (const std::string& table : compared_now)
+          if (std::none_of(report->tables.begin(), report->tables.end(),
+                           [&](const runtime::parity::TableParity& t) { return t.legacy == table; }))
+            missing.push_back(table);
+        run.not_compared = fmt::format("{}", fmt::join(missing, ", "));
+      }
+    }
     for (MirrorRun& run : runs) {
       if (!run.plan) continue;
       std::string unreadable;

@@ -268,6 +268,7 @@ void Checker::check_legacy(uint32_t index) {
       schedule.valid() && term(schedule).kind == Kind::Call) {
     std::span<const TermId> args = operands(schedule);
     if (!args.empty()) model.legacies[index].schedule = string_value(args[0]);
+    if (args.size() >= 2) model.legacies[index].time_zone = string_value(args[1]);
   }
   model::Legacy& legacy = model.legacies[index];
   legacy.command = string_value(attr_term(s, attrs, "command"));

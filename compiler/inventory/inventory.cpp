@@ -62,6 +62,10 @@ std::string code_span(const std::string& text) {
 
 }  // namespace
 
+std::string zone_suffix(const model::Legacy& legacy) {
+  return legacy.time_zone.empty() || legacy.time_zone == "UTC" ? "" : " (" + legacy.time_zone + ")";
+}
+
 std::vector<std::string> missing_fields(const model::Legacy& legacy) {
   std::vector<std::string> missing;
   auto need = [&](bool present, const char* field) {
@@ -118,7 +122,7 @@ void render_human(const std::vector<Entry>& entries, std::ostream& out) {
     const model::Legacy& l = *e.legacy;
     if (i) out << "\n";
     out << fmt::format("legacy {}{}\n", l.name, l.enabled ? "" : " (disabled)");
-    field("schedule", or_dash(l.schedule));
+    field("schedule", l.schedule.empty() ? "-" : l.schedule + zone_suffix(l));
     field("command", or_dash(l.command));
     field("owner", or_dash(l.owner));
     field("reads", list(l.reads));
@@ -142,6 +146,7 @@ void render_json(const std::vector<Entry>& entries, std::ostream& out) {
     j["name"] = l.name;
     j["enabled"] = l.enabled;
     j["schedule"] = l.schedule;
+    j["time_zone"] = l.time_zone.empty() ? nullptr : nlohmann::ordered_json(l.time_zone);
     j["command"] = l.command;
     j["owner"] = l.owner;
     j["reads"] = l.reads;
@@ -177,7 +182,7 @@ void render_markdown(const std::vector<Entry>& entries, std::ostream& out) {
   for (const Entry& e : entries) {
     const model::Legacy& l = *e.legacy;
     out << fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(l.name),
-                       l.enabled ? "" : " (disabled)", code(l.schedule), code(l.command), cell(l.owner), list(l.reads),
+                       l.enabled ? "" : " (disabled)", code(l.schedule) + zone_suffix(l), code(l.command), cell(l.owner), list(l.reads),
                        list(l.writes), cell(duration_text(l.runtime_seconds)), list(l.consumers), cell(l.symptoms),
                        cell(l.rollback), cell(e.replaced_by), cell(e.stage), list(e.missing));
   }

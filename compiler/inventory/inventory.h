@@ -26,6 +26,10 @@ struct Entry {
 /// "documented" that the inventory and `flowc cutover` both apply.
 std::vector<std::string> missing_fields(const model::Legacy& legacy);
 
+/// What follows the job's cron text where people read it: its time zone
+/// when that is not UTC (" (Europe/Paris)"), else "".
+std::string zone_suffix(const model::Legacy& legacy);
+
 /// The inventory of `model`, legacy jobs in declaration order.
 std::vector<Entry> build(const model::Model& model);
 

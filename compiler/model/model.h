@@ -267,6 +267,7 @@ struct Legacy {
   SymbolId symbol;
   std::string name;
   std::string schedule;
+  std::string time_zone;  // of `schedule`: "UTC" unless `tz = ...`; "" when unscheduled
   std::string command;
   std::string owner;
   std::vector<std::string> reads, writes, consumers;

@@ -345,6 +345,14 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
   CHECK_FALSE(flowc::cli::runs_item(runs, 2).ok);
   runs[1].parity = clean;
 
+  // A run that did not compare a table the legacy job writes now (its
+  // `writes` grew since) proves nothing about that table.
+  runs[1].not_compared = "rpt.region_totals";
+  CHECK(flowc::cli::runs_item(runs, 2).reason ==
+        "the mirror run for 2026-11-28 (run 8) is not clean: it did not compare rpt.region_totals, which `j` "
+        "writes; 1 clean run since, 2 needed");
+  runs[1].not_compared.clear();
+
   // The newest run, of an older day, failing parity is not hidden by newer days.
   runs.push_back(mirror_run(12, "2026-11-20", "failed", std::nullopt));
   CHECK(flowc::cli::runs_item(runs, 3).reason == "the newest mirror run, run 12 for 2026-11-20, is not clean: failed");

@@ -103,6 +103,28 @@ TEST_CASE("inventory --format json: no replacing workflow is null, not a string"
   CHECK(contains(out.str(), "\"runtime_seconds\": null,\n"));
 }
 
+TEST_CASE("inventory: a schedule's time zone is shown with it in every form, UTC's is not") {
+  auto c = compile(R"(legacy paris {
+  schedule = cron("0 6 * * *", tz = "Europe/Paris")
+}
+
+legacy utc {
+  schedule = cron("0 7 * * *")
+}
+)");
+  std::vector<inventory::Entry> entries = inventory::build(c->model);
+  std::ostringstream human, json, markdown;
+  inventory::render_human(entries, human);
+  inventory::render_json(entries, json);
+  inventory::render_markdown(entries, markdown);
+  CHECK(contains(human.str(), "  schedule     0 6 * * * (Europe/Paris)\n"));
+  CHECK(contains(human.str(), "  schedule     0 7 * * *\n"));
+  CHECK(contains(json.str(), "\"schedule\": \"0 6 * * *\",\n    \"time_zone\": \"Europe/Paris\",\n"));
+  CHECK(contains(json.str(), "\"schedule\": \"0 7 * * *\",\n    \"time_zone\": \"UTC\",\n"));
+  CHECK(contains(markdown.str(), "| paris | `0 6 * * *` (Europe/Paris) | "));
+  CHECK(contains(markdown.str(), "| utc | `0 7 * * *` | "));
+}
+
 TEST_CASE("inventory --format markdown: a command with backticks and pipes stays one code span") {
   auto c = compile(R"(legacy old {
   schedule = cron("0 7 * * *")
