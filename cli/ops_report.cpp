@@ -38,12 +38,13 @@ void read_runs(pqxx::transaction_base& tx, const std::string& schema, const OpsF
 
 void read_task_runs(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f, double since,
                     OpsData& out) {
-  // Readiness polls (not_ready) and fenced attempts did not run to an
-  // outcome: no retry.
+  // The tries: attempts that ran to an outcome, or were lost (their
+  // process killed mid-attempt: the next one is a retry of it). Readiness
+  // polls (not_ready) and fenced attempts are not tries.
   std::string sql = fmt::format(
       "select t.run_id, r.workflow, t.task,"
-      " (select count(*) from {{schema}}.attempts a where a.run_id = t.run_id and a.task = t.task"
-      "   and a.outcome in ('succeeded', 'failed'))"
+      " (select greatest(count(*) - 1, 0) from {{schema}}.attempts a where a.run_id = t.run_id and a.task = t.task"
+      "   and a.outcome in ('succeeded', 'failed', 'lost'))"
       " from {{schema}}.task_runs t join {{schema}}.runs r on r.id = t.run_id"
       " where {} order by t.run_id, t.task_index, t.task",
       kRunWindow);
@@ -223,7 +224,7 @@ std::vector<WorkflowOps> compute_ops(const OpsData& data, TimePoint now) {
     }
   }
   for (const OpsTaskRun& t : data.task_runs) {
-    if (t.tries > 1) of(t.workflow).retries += t.tries - 1;
+    of(t.workflow).retries += t.retries;
   }
   for (const auto& [key, list] : failures) {
     for (const RecurringFailure& f : list) {

@@ -26,7 +26,7 @@ struct OpsRun {
 struct OpsTaskRun {
   int64_t run_id = 0;
   std::string workflow, task;
-  uint32_t tries = 0;  // attempts that ran to an outcome (succeeded or failed)
+  uint32_t retries = 0;  // tries beyond the first: attempts that succeeded, failed or were lost
 };
 
 /// How one execution of a task run ended: the run's first execution, or one

@@ -276,7 +276,8 @@ TEST_CASE("ops: one block per workflow, exactly") {
 
 // What a retry, another ds and a backfill must not change.
 //
-// p: run 2 (ds 03-01) succeeded. Run 3 (ds 03-02): u failed (division by
+// p: run 2 (ds 03-01) succeeded, on its second attempt: the first was lost
+// (its flowc killed), so the second is a retry of it. Run 3 (ds 03-02): u failed (division by
 // zero, permanent) at 03-03 07:00:05 and alerted; the data was fixed and
 // `flowc retry 3` (03-03 07:20) succeeded at 07:20:01. The run now says
 // succeeded, but it failed once: 1 failed run of 2 (fixed by a retry since),
@@ -315,7 +316,8 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
  (20, 'd', 0, 'succeeded', 1, 1, '2026-01-26 06:00:00.043Z', null);
 
 insert into flow.attempts (run_id, task, attempt, worker, lease_token, started_at, finished_at, outcome, error_class, log_path) values
- (2, 'u', 1, 'w', gen_random_uuid(), '2026-03-02 07:00Z', '2026-03-02 07:01Z', 'succeeded', null, 'l'),
+ (2, 'u', 1, 'w', gen_random_uuid(), '2026-03-02 06:50Z', '2026-03-02 06:55Z', 'lost', null, 'l'),
+ (2, 'u', 2, 'w', gen_random_uuid(), '2026-03-02 07:00Z', '2026-03-02 07:01Z', 'succeeded', null, 'l'),
  (3, 'u', 1, 'w', gen_random_uuid(), '2026-03-03 07:00Z', '2026-03-03 07:00:05Z', 'failed', 'permanent', 'l'),
  (3, 'u', 2, 'w', gen_random_uuid(), '2026-03-03 07:20Z', '2026-03-03 07:20:01Z', 'succeeded', null, 'l'),
  (17, 'd', 1, 'w', gen_random_uuid(), '2026-01-24 07:00Z', '2026-01-24 07:10Z', 'failed', 'timeout', 'l'),
@@ -378,7 +380,7 @@ TEST_CASE("ops: a failure a retry fixed stays a failure, recovery is per ds, bac
         "  on time           n/a (no run with a deadline)\n"
         "  failure rate      1 of 2 (50.0%)\n"
         "  time to recovery  19m56s over 1 recovery\n"
-        "  retries           1\n"
+        "  retries           2\n"
         "  alerts            1 sent, 0 suppressed, 0 failed\n"
         "  recurring failures: none\n"
         "\n"
