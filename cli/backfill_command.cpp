@@ -100,9 +100,10 @@ int run_backfill(const BackfillOptions& options) {
   {
     runtime::state::StateStore store(databases->state_dsn, shape.state_schema.empty() ? "flow" : shape.state_schema);
     runtime::state::Status migrated = store.migrate();
-    runtime::state::DayRuns runs = migrated ? store.latest_runs(shape.workflow, shape.env, std::string(plan::to_string(shape.stage)),
-                                                              days.front(), days.back())
-                                               : runtime::state::DayRuns{migrated, {}};
+    runtime::state::DayRuns runs =
+        migrated ? store.latest_runs(shape.workflow, shape.env, std::string(plan::to_string(shape.stage)),
+                                     days.front(), days.back())
+                 : runtime::state::DayRuns{migrated, {}};
     if (!runs.status) {
       print_error(runtime::without_passwords(runs.status.described(), databases->state_dsn));
       return kExitUsage;

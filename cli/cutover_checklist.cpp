@@ -52,9 +52,10 @@ CutoverItem legacy_item(const model::Model& model, const model::Workflow& wf) {
     return item;
   }
   item.ok = true;
-  item.reason = fmt::format("`{}`: owner {}, schedule `{}`{}, writes {}, {}; `enabled = {}`", legacy.name,
-                            legacy.owner, legacy.schedule, inventory::zone_suffix(legacy), fmt::join(legacy.writes, ", "),
-                            plural(legacy.consumers.size(), "consumer", "consumers"), legacy.enabled);
+  item.reason =
+      fmt::format("`{}`: owner {}, schedule `{}`{}, writes {}, {}; `enabled = {}`", legacy.name, legacy.owner,
+                  legacy.schedule, inventory::zone_suffix(legacy), fmt::join(legacy.writes, ", "),
+                  plural(legacy.consumers.size(), "consumer", "consumers"), legacy.enabled);
   return item;
 }
 
@@ -214,8 +215,9 @@ namespace {
 /// `row_count()` says (a table compared without it counts as not empty).
 bool compared_only_empty_tables(const runtime::parity::ParityReport& report) {
   for (const runtime::parity::TableParity& table : report.tables) {
-    auto count = std::find_if(table.metrics.begin(), table.metrics.end(),
-                              [](const runtime::parity::MetricComparison& m) { return m.label == "row_count()"; });
+    auto count =
+        std::find_if(table.metrics.begin(), table.metrics.end(),
+                     [](const runtime::parity::MetricComparison& m) { return m.label == "row_count()"; });
     if (count == table.metrics.end() || count->mirror != "0" || count->legacy != "0") return false;
   }
   return true;
@@ -264,7 +266,8 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
                                  [](const MirrorRun& a, const MirrorRun& b) { return a.id < b.id; });
   if (newest != runs.end() && newest - runs.begin() >= static_cast<std::ptrdiff_t>(needed)) {
     if (std::string why = problem(*newest); !why.empty()) {
-      item.reason = fmt::format("the newest mirror run, run {} for {}, is not clean: {}", newest->id, newest->ds, why);
+      item.reason =
+          fmt::format("the newest mirror run, run {} for {}, is not clean: {}", newest->id, newest->ds, why);
       return item;
     }
   }

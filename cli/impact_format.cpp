@@ -60,11 +60,11 @@ std::string impact_human(const ImpactReport& r) {
     out += fmt::format("impact of {} {} ({})\n", kind_name(r.subject.kind), r.subject.name, r.subject.table);
   }
   if (with_run) {
-    out +=
-        fmt::format("run {}: workflow {}, ds {}, {}{}; failed: {}; blocked: {}{}\n", r.run->id, r.run->workflow,
-                    r.run->ds, r.run->status, r.run->ended && r.run->status == "running" ? " (its process is gone)" : "",
-                    joined(r.run_failed), joined(r.run_blocked),
-                    r.run_not_run.empty() ? "" : "; not run: " + joined(r.run_not_run));
+    out += fmt::format("run {}: workflow {}, ds {}, {}{}; failed: {}; blocked: {}{}\n", r.run->id,
+                       r.run->workflow, r.run->ds, r.run->status,
+                       r.run->ended && r.run->status == "running" ? " (its process is gone)" : "",
+                       joined(r.run_failed), joined(r.run_blocked),
+                       r.run_not_run.empty() ? "" : "; not run: " + joined(r.run_not_run));
     if (const auto& later = r.run->superseded_by; later && r.run_rebuilt.empty()) {
       out += fmt::format("a later run of the same ds, run {} ({}), rebuilt none of them\n", later->id,
                          later->status);

@@ -43,8 +43,8 @@ void read_task_runs(pqxx::transaction_base& tx, const std::string& schema, const
   // polls (not_ready) and fenced attempts are not tries.
   std::string sql = fmt::format(
       "select t.run_id, r.workflow, t.task,"
-      " (select greatest(count(*) - 1, 0) from {{schema}}.attempts a where a.run_id = t.run_id and a.task = t.task"
-      "   and a.outcome in ('succeeded', 'failed', 'lost'))"
+      " (select greatest(count(*) - 1, 0) from {{schema}}.attempts a"
+      "   where a.run_id = t.run_id and a.task = t.task and a.outcome in ('succeeded', 'failed', 'lost'))"
       " from {{schema}}.task_runs t join {{schema}}.runs r on r.id = t.run_id"
       " where {} order by t.run_id, t.task_index, t.task",
       kRunWindow);

@@ -12,11 +12,11 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "cli/run_wiring.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
 #include "cli/retry_preview_format.h"
 #include "cli/run_databases.h"
+#include "cli/run_wiring.h"
 #include "cli/state_database.h"
 #include "cli/terminal.h"
 #include "compiler/diagnostics/diagnostic.h"
@@ -61,7 +61,8 @@ std::optional<plan::Stage> current_stage(const std::string& root, const std::str
   std::vector<project::LoadError> ignored;
   std::vector<project::ProjectFiles> projects = project::discover({root}, ignored);
   if (projects.size() != 1) return std::nullopt;
-  std::unique_ptr<project::Compilation> c = project::compile(projects.front(), project::default_stdlib_dir(), ignored);
+  std::unique_ptr<project::Compilation> c =
+      project::compile(projects.front(), project::default_stdlib_dir(), ignored);
   for (const model::Workflow& w : c->model.workflows)
     if (w.name == workflow) return static_cast<plan::Stage>(w.stage);
   return std::nullopt;
@@ -79,7 +80,8 @@ bool may_retry_at_current_stage(const plan::Plan& plan, const std::string& run_i
       "run {} ran workflow {} in production, and the project now has it at stage {}: a retry would write its "
       "production tables{}; run the day at its current stage instead (`flowc run --workflow {} --ds {}`)",
       run_id, plan.workflow, plan::to_string(*now),
-      plan.replaces ? ", which the legacy job `" + plan.replaces->name + "` writes again after a rollback" : "",
+      plan.replaces ? ", which the legacy job `" + plan.replaces->name + "` writes again after a rollback"
+                    : "",
       plan.workflow, plan.ds));
   return false;
 }

@@ -24,7 +24,8 @@ std::string run_columns(pqxx::transaction_base& tx, const std::string& schema) {
   return fmt::format(
       "r.id, r.workflow, r.ds::text, r.env, r.stage, r.trigger, r.status, {}, {}, {}, {}, r.plan_hash, "
       "r.parity::text, (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
-      " where t.run_id = r.id and t.state in ('failed', 'timed_out')), r.status = 'running' and not {}, r.retries, {},"
+      " where t.run_id = r.id and t.state in ('failed', 'timed_out')), r.status = 'running' and not {}, "
+      "r.retries, {},"
       " (select count(*) from {{schema}}.task_runs t where t.run_id = r.id"
       " and t.state not in ('succeeded', 'failed', 'timed_out', 'upstream_failed'))",
       ms("r.created_at"), ms("r.started_at"), ms("r.finished_at"), ms("r.deadline"),

@@ -112,7 +112,8 @@ std::string status_with_retries(const RunRecord& r) {
 /// parity aside): it was stopped before some tasks ran. "" otherwise.
 std::string stopped_note(const RunRecord& r) {
   if (r.status != "failed" || !r.failed_tasks.empty() || r.unfinished == 0) return "";
-  return fmt::format("stopped before {} ran", r.unfinished == 1 ? "1 task" : std::to_string(r.unfinished) + " tasks");
+  return fmt::format("stopped before {} ran",
+                     r.unfinished == 1 ? "1 task" : std::to_string(r.unfinished) + " tasks");
 }
 
 /// The parity report compactly: the jsonb text as PostgreSQL prints it has

@@ -268,7 +268,9 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
   runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
   runtime::state::Status migrated = store.migrate();
   runtime::state::DayRuns latest =
-      migrated ? store.latest_runs(plan.workflow, plan.env, std::string(plan::to_string(plan.stage)), plan.ds, plan.ds) : runtime::state::DayRuns{migrated, {}};
+      migrated ? store.latest_runs(plan.workflow, plan.env, std::string(plan::to_string(plan.stage)), plan.ds,
+                                   plan.ds)
+               : runtime::state::DayRuns{migrated, {}};
   if (!latest.status) {
     if (options.once || latest.status.schema_refused) {
       // No next wake to try again at, or none that could help (a state

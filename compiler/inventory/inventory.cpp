@@ -182,9 +182,10 @@ void render_markdown(const std::vector<Entry>& entries, std::ostream& out) {
   for (const Entry& e : entries) {
     const model::Legacy& l = *e.legacy;
     out << fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(l.name),
-                       l.enabled ? "" : " (disabled)", code(l.schedule) + zone_suffix(l), code(l.command), cell(l.owner), list(l.reads),
-                       list(l.writes), cell(duration_text(l.runtime_seconds)), list(l.consumers), cell(l.symptoms),
-                       cell(l.rollback), cell(e.replaced_by), cell(e.stage), list(e.missing));
+                       l.enabled ? "" : " (disabled)", code(l.schedule) + zone_suffix(l), code(l.command),
+                       cell(l.owner), list(l.reads), list(l.writes), cell(duration_text(l.runtime_seconds)),
+                       list(l.consumers), cell(l.symptoms), cell(l.rollback), cell(e.replaced_by),
+                       cell(e.stage), list(e.missing));
   }
 }
 

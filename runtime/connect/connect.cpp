@@ -58,8 +58,9 @@ void notice_dead_client(pqxx::connection_base& connection) {
   if (connection.server_version() < 140000) return;
   try {
     pqxx::nontransaction tx(connection);
-    tx.exec("select set_config('client_connection_check_interval', '2s', false) "
-            "where current_setting('client_connection_check_interval') = '0'");
+    tx.exec(
+        "select set_config('client_connection_check_interval', '2s', false) "
+        "where current_setting('client_connection_check_interval') = '0'");
   } catch (const pqxx::sql_error&) {
     // A pooler or server that refuses the setting: statements end as before.
   }

@@ -218,19 +218,21 @@ int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) 
   // statement, and refused (the transaction rolls back).
   std::vector<std::string> null_tests;
   for (const std::string& k : task.merge_key) null_tests.push_back(plan::quote_identifier(k) + " is null");
-  pqxx::result r = s.exec("upsert on the key",
-                          fmt::format("with upserted as (\ninsert into {0} ({1})\nselect {1} from (\n{2}\n) as flow_select\n"
-                                      "on conflict ({3}) {4}\nreturning {3}\n)\n"
-                                      "select count(*), count(*) filter (where {5}) from upserted",
-                                      target, join_quoted(columns), select, join_quoted(task.merge_key), action,
-                                      fmt::join(null_tests, " or ")),
-                          task.select.params);
+  pqxx::result r = s.exec(
+      "upsert on the key",
+      fmt::format("with upserted as (\ninsert into {0} ({1})\nselect {1} from (\n{2}\n) as flow_select\n"
+                  "on conflict ({3}) {4}\nreturning {3}\n)\n"
+                  "select count(*), count(*) filter (where {5}) from upserted",
+                  target, join_quoted(columns), select, join_quoted(task.merge_key), action,
+                  fmt::join(null_tests, " or ")),
+      task.select.params);
   if (const auto null_keys = r[0][1].as<int64_t>(); null_keys > 0)
-    throw PlanProblem(fmt::format("merge({0}): the select returns {1} with a NULL in the key, which matches no "
-                                  "row, so each rerun would add {2} again: give the key a value (coalesce) or "
-                                  "leave such rows out",
-                                  fmt::join(task.merge_key, ", "), null_keys == 1 ? "1 row" : std::to_string(null_keys) + " rows",
-                                  null_keys == 1 ? "it" : "them"));
+    throw PlanProblem(fmt::format(
+        "merge({0}): the select returns {1} with a NULL in the key, which matches no "
+        "row, so each rerun would add {2} again: give the key a value (coalesce) or "
+        "leave such rows out",
+        fmt::join(task.merge_key, ", "), null_keys == 1 ? "1 row" : std::to_string(null_keys) + " rows",
+        null_keys == 1 ? "it" : "them"));
   return r[0][0].as<int64_t>();
 }
 

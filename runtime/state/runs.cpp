@@ -257,16 +257,16 @@ Status StateStore::mark_late(int64_t run_id, bool& won) {
 }
 
 DayRuns StateStore::latest_runs(const std::string& workflow, const std::string& env, const std::string& stage,
-                                   const std::string& from, const std::string& to) {
+                                const std::string& from, const std::string& to) {
   DayRuns out;
   out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec_params(
-        with_schema(R"(select distinct on (ds) ds::text, id, status from {schema}.runs
+    pqxx::result r =
+        tx.exec_params(with_schema(R"(select distinct on (ds) ds::text, id, status from {schema}.runs
 where workflow = $1 and env = $2 and stage = $5 and ds between $3::date and $4::date
 order by ds, id desc)",
-                    schema_),
-        workflow, env, from, to, stage);
+                                   schema_),
+                       workflow, env, from, to, stage);
     for (const auto& row : r) {
       DayRun run;
       run.ds = row[0].as<std::string>();

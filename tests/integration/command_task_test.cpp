@@ -72,8 +72,8 @@ TEST_CASE("command tasks: exit codes and their classes") {
     CHECK(r.error_class == ErrorClass::Transient);
   }
   SUBCASE("exit 3 is permanent, its output is in the log, and its last line in the message") {
-    AttemptResult r =
-        db.run(db.add(command_task({"sh", "-c", "echo starting; echo the server refused the upload >&2; echo; exit 3"})));
+    AttemptResult r = db.run(db.add(
+        command_task({"sh", "-c", "echo starting; echo the server refused the upload >&2; echo; exit 3"})));
     CHECK(r.exit_code == 3);
     CHECK(r.error_class == ErrorClass::Permanent);
     CHECK(r.message == "exited with 3: the server refused the upload");

@@ -355,7 +355,8 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
 
   // The newest run, of an older day, failing parity is not hidden by newer days.
   runs.push_back(mirror_run(12, "2026-11-20", "failed", std::nullopt));
-  CHECK(flowc::cli::runs_item(runs, 3).reason == "the newest mirror run, run 12 for 2026-11-20, is not clean: failed");
+  CHECK(flowc::cli::runs_item(runs, 3).reason ==
+        "the newest mirror run, run 12 for 2026-11-20, is not clean: failed");
   runs.back().parity = clean;
   runs.back().status = "succeeded";
   CHECK(flowc::cli::runs_item(runs, 3).ok);

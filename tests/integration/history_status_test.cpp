@@ -256,10 +256,12 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   CHECK(json::parse(j.output)["tasks"][0]["state"] == "waiting");
   // Failed with no failed task: the header and history say it was stopped.
   CHECK(r.output.find("  status     failed\n"
-                      "             stopped before 3 tasks ran (`flowc retry 5` runs them)\n") != std::string::npos);
+                      "             stopped before 3 tasks ran (`flowc retry 5` runs them)\n") !=
+        std::string::npos);
   Result h = run_flowc({"history", "--since", "3650d", "--state-dsn", dsn});
   INFO(h.output);
-  CHECK(h.output.find("failed     2026-11-25T10:00:00Z  30.0s     stopped before 3 tasks ran\n") != std::string::npos);
+  CHECK(h.output.find("failed     2026-11-25T10:00:00Z  30.0s     stopped before 3 tasks ran\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("history and status: a run a retry repaired says so, not only that it succeeded") {
@@ -267,13 +269,15 @@ TEST_CASE("history and status: a run a retry repaired says so, not only that it 
   exec(dsn, "update flow.runs set retries = 1, retried_at = '2026-11-25 09:00:00Z' where id = 1");
   Result h = run_flowc({"history", "--since", "3650d", "--state-dsn", dsn});
   INFO(h.output);
-  CHECK(h.output.find("  1   daily_kpi      2026-11-23  production  mirror  schedule  succeeded (1 retry)  ") !=
-        std::string::npos);
-  CHECK(json::parse(run_flowc({"history", "--since", "3650d", "--state-dsn", dsn, "--format", "json"}).output)
-            ["runs"][3]["retries"] == 1);
+  CHECK(
+      h.output.find("  1   daily_kpi      2026-11-23  production  mirror  schedule  succeeded (1 retry)  ") !=
+      std::string::npos);
+  CHECK(json::parse(run_flowc({"history", "--since", "3650d", "--state-dsn", dsn, "--format", "json"})
+                        .output)["runs"][3]["retries"] == 1);
   Result r = run_flowc({"status", "1", "--state-dsn", dsn});
   INFO(r.output);
-  CHECK(r.output.find("  retries    1 (`flowc retry`), the last started 2026-11-25T09:00:00Z\n") != std::string::npos);
+  CHECK(r.output.find("  retries    1 (`flowc retry`), the last started 2026-11-25T09:00:00Z\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("status --format json: one object with the run, tasks, attempts, expectations, alerts and parity") {

@@ -543,7 +543,8 @@ TEST_CASE("impact --run of a stopped run: the tasks it never ran are not run, an
   CHECK(r.output.find("  ingest_events.raw_events                 events.raw_events               stale\n") !=
         std::string::npos);
   auto j = json::parse(
-      run_flowc({"impact", "load_events", kPlatform, "--run", "7", "--state-dsn", dsn, "--format", "json"}).output);
+      run_flowc({"impact", "load_events", kPlatform, "--run", "7", "--state-dsn", dsn, "--format", "json"})
+          .output);
   CHECK(j["run"]["not_run_tasks"] == json({"raw_events"}));
 }
 

@@ -149,10 +149,12 @@ TEST_CASE("retry: a production run of a workflow the project has moved back to m
     auto refused = run_flowc(project, args);
     INFO(refused.output);
     CHECK(refused.exit_code == 2);
-    CHECK(refused.output ==
-          "flowc: run 1 ran workflow w in production, and the project now has it at stage mirror: a retry would "
-          "write its production tables; run the day at its current stage instead (`flowc run --workflow w --ds "
-          "2026-11-24`)\n");
+    CHECK(
+        refused.output ==
+        "flowc: run 1 ran workflow w in production, and the project now has it at stage mirror: a retry "
+        "would "
+        "write its production tables; run the day at its current stage instead (`flowc run --workflow w --ds "
+        "2026-11-24`)\n");
   }
   CHECK(state_of(dsn, "transform") == "failed");
   CHECK(query_one(dsn, "select to_regclass('out.load') is null") == "t");

@@ -238,8 +238,10 @@ TEST_CASE("run: a second Ctrl-C exits at once, kills the running command's group
 TEST_CASE("run: SIGTERM fails the attempt it stops, and the tasks it kept from starting stay not_run") {
   std::string dsn = fresh_database("run_stopped_downstream");
   fs::path dir = write_project("stopped_downstream", {});
-  std::string flow = one_command_workflow("stopped", "long", "echo $$ > '" + dir.string() + "/long.pid'; sleep 30");
-  flow.replace(flow.rfind("}\n"), 2, "\n  task after {\n    after = [long]\n    run   = command([\"true\"])\n  }\n}\n");
+  std::string flow =
+      one_command_workflow("stopped", "long", "echo $$ > '" + dir.string() + "/long.pid'; sleep 30");
+  flow.replace(flow.rfind("}\n"), 2,
+               "\n  task after {\n    after = [long]\n    run   = command([\"true\"])\n  }\n}\n");
   std::ofstream(dir / "stopped.flow") << flow;
   Background run = start_flowc(dir.string(), {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
   INFO(run.output());

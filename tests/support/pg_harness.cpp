@@ -54,7 +54,8 @@ void copy_template(const std::string& template_dir, const std::string& dir) {
   // The server reads the last of two settings.
   std::ofstream conf(fs::path(dir) / "postgresql.conf", std::ios::app);
   conf << "\nunix_socket_directories = '" << dir << "'\n";
-  if (!conf.flush()) throw std::runtime_error("test PostgreSQL cluster: cannot write " + dir + "/postgresql.conf");
+  if (!conf.flush())
+    throw std::runtime_error("test PostgreSQL cluster: cannot write " + dir + "/postgresql.conf");
 }
 
 struct Harness {

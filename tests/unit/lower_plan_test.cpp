@@ -112,7 +112,8 @@ TEST_CASE("parity: mirror output against the legacy table, on the run's partitio
 }
 
 TEST_CASE("parity: a replace output compares the whole table's rows, an append output its metrics only") {
-  for (const auto& [mode, rows] : {std::pair{"replace", true}, std::pair{"append\n    retry   = retry(0)", false}}) {
+  for (const auto& [mode, rows] :
+       {std::pair{"replace", true}, std::pair{"append\n    retry   = retry(0)", false}}) {
     CAPTURE(mode);
     std::string shop = kShop;
     shop.replace(shop.find("merge(key = [ds, region])"), 25, mode);
