@@ -7,7 +7,6 @@
 
 #include "compiler/inventory/inventory.h"
 #include "compiler/lower/impact.h"
-#include "runtime/parity/parity.h"
 
 namespace flowc::cli {
 namespace {
@@ -231,8 +230,7 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
   // parity is also recorded as failed; the report says why) on at least one
   // table: a run that compared nothing proves nothing about the outputs.
   auto problem = [](const MirrorRun& run) -> std::string {
-    std::optional<runtime::parity::ParityReport> report;
-    if (run.parity) report = runtime::parity::from_json(*run.parity);
+    const std::optional<runtime::parity::ParityReport>& report = run.parity;
     if (report && !report->ok) return "parity failed: " + report->mismatch_summary();
     if (run.status != "succeeded") return run.status;
     if (!report) return "no parity report";

@@ -11,6 +11,7 @@
 
 #include "compiler/model/model.h"
 #include "compiler/plan/plan.h"
+#include "runtime/parity/parity.h"
 
 namespace flowc::cli {
 
@@ -26,7 +27,9 @@ struct MirrorRun {
   int64_t id = 0;
   std::string ds;
   std::string status;                 // succeeded | failed
-  std::optional<std::string> parity;  // runs.parity (JSON), when compared
+  /// runs.parity, read once; nullopt when the run compared nothing (or
+  /// its report cannot be read).
+  std::optional<runtime::parity::ParityReport> parity;
   std::optional<std::string> plan;    // runs.plan (JSON): read for the runs the item judges
   /// Why the run ran something other than the workflow now runs for its ds
   /// (changed_since); "" = the same, or not compared.

@@ -51,7 +51,7 @@ std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::stri
       run.id = row[0].as<int64_t>();
       run.ds = row[1].as<std::string>();
       run.status = row[2].as<std::string>();
-      if (!row[3].is_null()) run.parity = row[3].as<std::string>();
+      if (!row[3].is_null()) run.parity = runtime::parity::from_json(row[3].as<std::string>());
       if (!row[4].is_null()) run.plan = row[4].as<std::string>();
       runs.push_back(std::move(run));
     }
@@ -146,12 +146,10 @@ int run_cutover(const CutoverOptions& options) {
     for (const plan::Task& task : plan.tasks)
       if (task.parity) compared_now.push_back(task.parity->legacy.dotted());
     for (MirrorRun& run : runs) {
-      std::optional<runtime::parity::ParityReport> report =
-          run.parity ? runtime::parity::from_json(*run.parity) : std::nullopt;
-      if (report) {
+      if (run.parity) {
         std::vector<std::string> missing;
         for (const std::string& table : compared_now)
-          if (std::none_of(report->tables.begin(), report->tables.end(),
+          if (std::none_of(run.parity->tables.begin(), run.parity->tables.end(),
                            [&](const runtime::parity::TableParity& t) { return t.legacy == table; }))
             missing.push_back(table);
         run.not_compared = fmt::format("{}", fmt::join(missing, ", "));

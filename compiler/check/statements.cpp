@@ -55,14 +55,14 @@ const JoinedQuery::Piece& piece_at(const JoinedQuery& query, size_t at) {
   return *piece;
 }
 
-/// Where `word` of `query` was written: `map` is the checker's
-/// map_string_offset, from a string's decoded text to its source.
-template <class Map>
-SourceRange word_range(const JoinedQuery& query, const SqlWord& word, Map&& map) {
+/// Where `word` of `query` was written (the checker maps a string's decoded
+/// text to its source).
+SourceRange word_range(const Checker& checker, const JoinedQuery& query, const SqlWord& word) {
   const JoinedQuery::Piece& piece = piece_at(query, word.begin);
   if (piece.written.empty()) return piece.range;  // a `${}`
-  return map(piece.range, piece.written, static_cast<uint32_t>(word.begin - piece.begin),
-             static_cast<uint32_t>(std::min(word.end, piece.begin + piece.written.size()) - piece.begin));
+  return checker.map_string_offset(
+      piece.range, piece.written, static_cast<uint32_t>(word.begin - piece.begin),
+      static_cast<uint32_t>(std::min(word.end, piece.begin + piece.written.size()) - piece.begin));
 }
 
 /// The first word of a second statement in `sql`: one that follows a `;`.
@@ -111,9 +111,6 @@ std::optional<SqlWord> transaction_end(std::string_view sql) {
 }  // namespace
 
 void Checker::check_mirror_transactions() {
-  auto mapper = [this](SourceRange range, std::string_view written, uint32_t begin, uint32_t end) {
-    return map_string_offset(range, written, begin, end);
-  };
   for (const model::Node& node : model.nodes) {
     if (node.kind != model::NodeKind::Task || !node.sql || node.sql->parts.empty() ||
         node.mode.kind != model::WriteModeKind::None)
@@ -123,7 +120,7 @@ void Checker::check_mirror_transactions() {
     std::optional<SqlWord> word = transaction_end(query.text);
     if (!word) continue;
     Diagnostic& d = diags.report(
-        DiagKind::MirrorTransactionEnd, word_range(query, *word, mapper),
+        DiagKind::MirrorTransactionEnd, word_range(*this, query, *word),
         "task `" + node.name + "` ends its transaction (`" + word->text +
             "`): a mirror run keeps a `mode = none` task's statements read-only in one transaction, and what "
             "followed would run outside it, able to write production tables");
@@ -134,14 +131,11 @@ void Checker::check_mirror_transactions() {
 }
 
 void Checker::check_single_statements() {
-  auto mapper = [this](SourceRange range, std::string_view written, uint32_t begin, uint32_t end) {
-    return map_string_offset(range, written, begin, end);
-  };
   auto check = [&](const JoinedQuery& query, const std::string& whose, const std::string& why,
                    const std::string& help) {
     std::optional<SqlWord> word = second_statement(query.text);
     if (!word) return;
-    SourceRange at = word_range(query, *word, mapper);
+    SourceRange at = word_range(*this, query, *word);
     std::string shown = word->name ? word->text : query.text.substr(word->begin, 1);
     Diagnostic& d = diags.report(
         DiagKind::SeveralStatements, at,

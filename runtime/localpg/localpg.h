@@ -72,4 +72,9 @@ std::optional<Cluster> ensure_running(const std::string& dir, std::string& error
 /// A stale postmaster.pid counts as not running: its PID is not signalled.
 bool stop(const std::string& dir, std::string& error, bool* was_running = nullptr, const LockWait& wait = {});
 
+/// The postgresql.conf line that puts a cluster's Unix socket in `dir` and
+/// nowhere else (`unix_socket_directories = ...`, no newline), quoted so
+/// that nothing in the path is read as the file's or the list's syntax.
+std::string socket_directory_setting(const std::string& dir);
+
 }  // namespace flowc::runtime::localpg

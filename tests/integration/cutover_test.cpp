@@ -293,8 +293,9 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
   table.legacy = "s.t";
   table.ok = true;
   compared.tables.push_back(table);
-  const std::string clean = flowc::runtime::parity::to_json(compared);
-  auto mirror_run = [](int64_t id, std::string ds, std::string status, std::optional<std::string> parity) {
+  const flowc::runtime::parity::ParityReport& clean = compared;
+  auto mirror_run = [](int64_t id, std::string ds, std::string status,
+                       std::optional<flowc::runtime::parity::ParityReport> parity) {
     MirrorRun run;
     run.id = id;
     run.ds = std::move(ds);
@@ -326,7 +327,7 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
 
   // A run that compared no table (the legacy job's `writes` names no output
   // of the workflow) is not clean, though it succeeded with parity "ok".
-  runs[1].parity = R"({"legacy_job": "j", "ok": true, "tables": []})";
+  runs[1].parity = flowc::runtime::parity::ParityReport{"j", true, {}};
   CHECK(flowc::cli::runs_item(runs, 2).reason ==
         "the mirror run for 2026-11-28 (run 8) is not clean: nothing compared (no output of the run is a table "
         "that `j` writes); 1 clean run since, 2 needed");
@@ -334,14 +335,14 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
   // Nor is one that compared only empty tables: a day without data proves nothing.
   flowc::runtime::parity::ParityReport empty = compared;
   empty.tables[0].metrics.push_back({"row_count()", "0", "0", 0, true});
-  runs[1].parity = flowc::runtime::parity::to_json(empty);
+  runs[1].parity = empty;
   CHECK(flowc::cli::runs_item(runs, 2).reason ==
         "the mirror run for 2026-11-28 (run 8) is not clean: it compared only empty tables (0 rows on both "
         "sides): run a day that has data; 1 clean run since, 2 needed");
   empty.tables[0].metrics[0].legacy = "3";  // a legacy table with rows the mirror lacks
   empty.tables[0].metrics[0].ok = false;
   empty.ok = empty.tables[0].ok = false;
-  runs[1].parity = flowc::runtime::parity::to_json(empty);
+  runs[1].parity = empty;
   CHECK_FALSE(flowc::cli::runs_item(runs, 2).ok);
   runs[1].parity = clean;
 

@@ -53,7 +53,7 @@ void copy_template(const std::string& template_dir, const std::string& dir) {
                              (r.started ? r.output : r.error));
   // The server reads the last of two settings.
   std::ofstream conf(fs::path(dir) / "postgresql.conf", std::ios::app);
-  conf << "\nunix_socket_directories = '" << dir << "'\n";
+  conf << "\n" << runtime::localpg::socket_directory_setting(dir) << "\n";
   if (!conf.flush())
     throw std::runtime_error("test PostgreSQL cluster: cannot write " + dir + "/postgresql.conf");
 }
