@@ -335,6 +335,8 @@ class Checker {
   void check_source(const Scope& s, const Attrs& attrs, model::Node& node);
   /// A task's attributes (tasks.cpp).
   void check_task(const Scope& s, const syntax::Block& block, const Attrs& attrs, model::Node& node);
+  /// `compare_ignore`: column names, none blank or of the merge key (E0103).
+  void check_compare_ignore(const Scope& s, const Attrs& attrs, model::Node& node);
 
   // --- graph.cpp: dependencies, cycles, writers, hidden reads, W0404 ----
   /// Each node's deduplicated dependencies; E0306 for reads of tables nobody writes.

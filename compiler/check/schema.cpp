@@ -89,6 +89,8 @@ constexpr AttributeSpec kTask[] = {
     {"retry", scalar(K::RetryPolicy), false, "the workflow's `retry`", "How failed attempts are retried."},
     {"publish", scalar(K::Bool), false, "false", "A production output others consume."},
     {"compare", list_of(K::Metric), false, "[]", "Metrics compared with the legacy table in `mirror` stage."},
+    {"compare_ignore", list_of(K::String), false, "[]",
+     "Columns the mirror's row and key diffs leave out: a load time, a batch id."},
     {"idempotent", scalar(K::Bool), false, "false (true for replace, overwrite_partition, merge)",
      "Running it twice is safe (needed to retry `mode = none` tasks)."},
 };

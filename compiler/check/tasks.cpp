@@ -160,6 +160,28 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
       if (e.kind == syntax::ExprKind::List) node.compare = e.operands;
     }
   }
+  check_compare_ignore(s, attrs, node);
+}
+
+void Checker::check_compare_ignore(const Scope& s, const Attrs& attrs, model::Node& node) {
+  TermId list = attr_term(s, attrs, "compare_ignore");
+  if (!list.valid() || term(list).kind != Kind::List) return;
+  for (TermId item : operands(list)) {
+    const model::Term& column = term(item);
+    if (column.kind != Kind::String) continue;  // E0201, reported where the list is typed
+    const auto& key = node.mode.merge_key;
+    if (is_blank(column.text)) {
+      diags.report(DiagKind::BadAttribute, column.range,
+                   "`compare_ignore` of task `" + node.name + "` has an element that names no column");
+    } else if (std::find(key.begin(), key.end(), column.text) != key.end()) {
+      Diagnostic& d = diags.report(DiagKind::BadAttribute, column.range,
+                                   "`compare_ignore` of task `" + node.name + "` names `" + column.text +
+                                       "`, a column of its merge key: the key diff matches rows by it");
+      d.helps.push_back("remove it; a key column cannot be left out of the comparison");
+    } else {
+      node.compare_ignore.push_back(column.text);
+    }
+  }
 }
 
 }  // namespace flowc::check

@@ -308,6 +308,7 @@ std::optional<plan::Parity> lower_parity(const Context& context, model::TaskId i
   // the mirror began: only its metrics are compared.
   parity.compare_rows = node.mode.kind == model::WriteModeKind::OverwritePartition ||
                         node.mode.kind == model::WriteModeKind::Replace;
+  parity.ignore = node.compare_ignore;
   parity.params = binder.params();
   return parity;
 }

@@ -105,7 +105,7 @@ Json write(const Readiness& r) {
 }
 
 Json write(const Parity& p) {
-  return Json{{"mirror", write(p.mirror)},
+  Json out{{"mirror", write(p.mirror)},
               {"legacy", write(p.legacy)},
               {"partition", p.partition},
               {"params", write_all(p.params)},
@@ -115,6 +115,9 @@ Json write(const Parity& p) {
               {"compare_rows", p.compare_rows},
               {"tolerance_percent", p.tolerance_percent},
               {"metric_origins", write_all(p.metric_origins)}};
+  // Only when set: a plan without it hashes as it did before it existed.
+  if (!p.ignore.empty()) out["ignore"] = p.ignore;
+  return out;
 }
 
 template <typename T>
@@ -354,6 +357,7 @@ void read(const nlohmann::json& j, Parity& p) {
   p.metric_labels = get<std::vector<std::string>>(j, "metric_labels");
   p.key = get<std::vector<std::string>>(j, "key");
   p.compare_rows = j.value("compare_rows", false);  // absent in plans stored before it
+  if (j.contains("ignore")) p.ignore = get<std::vector<std::string>>(j, "ignore");  // likewise
   p.tolerance_percent = get<double>(j, "tolerance_percent");
   // Plans stored by an older flowc (a queued or retried run) have none.
   if (j.contains("metric_origins")) read_all(j, "metric_origins", p.metric_origins);

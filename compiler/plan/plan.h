@@ -158,6 +158,9 @@ struct Parity {
   std::vector<std::string> metric_labels; // "row_count()", "sum(revenue)"
   std::vector<std::string> key;    // keyed diff (merge); empty = no key
   bool compare_rows = false;       // overwrite_partition: the partition's rows, as multisets (no key)
+  /// Columns left out of the key and row diffs (`compare_ignore`: a load
+  /// time, a batch id), as written.
+  std::vector<std::string> ignore;
   double tolerance_percent = 0;    // relative difference allowed per metric
   /// By metric_sql: where the metric is written (its `compare` element; the
   /// task for the row count compared without `compare`).

@@ -44,6 +44,10 @@ std::string partition_text(const plan::Parity& parity) {
   return text;
 }
 
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
 bool is_integer_type(pqxx::oid type) { return type == 20 || type == 21 || type == 23; }  // int8, int2, int4
 bool is_number_type(pqxx::oid type) {
   return is_integer_type(type) || type == 700 || type == 701 || type == 1700;  // float4, float8, numeric
@@ -80,6 +84,10 @@ class TableComparison {
     for (const std::string& c : mirror_columns)
       if (std::find(legacy_columns.begin(), legacy_columns.end(), c) == legacy_columns.end())
         out_.only_in_mirror.push_back(c);
+    out_.ignored = parity_.ignore;
+    for (const std::string& c : parity_.ignore)
+      if (!contains(mirror_columns, c) && !contains(legacy_columns, c))
+        fail("`compare_ignore` names column " + c + ", which neither table has");
     compare_metrics();
     if (!parity_.key.empty()) compare_keys(mirror_columns);
     else if (parity_.compare_rows) compare_rows(mirror_columns);
@@ -164,8 +172,7 @@ class TableComparison {
       if (!in_both) return fail("key column " + k + " is not in both tables");
     }
     for (const std::string& c : mirror_columns)
-      if (std::find(out_.only_in_mirror.begin(), out_.only_in_mirror.end(), c) == out_.only_in_mirror.end() &&
-          std::find(diff.key.begin(), diff.key.end(), c) == diff.key.end())
+      if (!contains(out_.only_in_mirror, c) && !contains(diff.key, c) && !contains(parity_.ignore, c))
         diff.compared.push_back(c);
 
     std::string join, keys, order, changed;
@@ -187,7 +194,26 @@ class TableComparison {
         "{2}{3}) l on {4} where m.flowc__row is null or l.flowc__row is null{5}",
         keys, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), join, changed);
     read_diff(query(sampled(rows, key_out, order)), diff);
+    if (diff.different > 0) {
+      // Of the keys in both tables, in how many each column differs.
+      std::string names;
+      for (const std::string& c : diff.compared)
+        names += fmt::format("{}case when {} then {} end", names.empty() ? "" : ", ", differs(c), tx_.quote(c));
+      read_columns(query(fmt::format(
+                       "select c, count(*) from (select unnest(array[{0}]) as c from (select * from {1}{3}) m "
+                       "join (select * from {2}{3}) l on {4}) d where c is not null group by c",
+                       names, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), join)),
+                   diff);
+    }
     out_.keys = std::move(diff);
+  }
+
+  /// The rows of a (column, count) query, most often first.
+  static void read_columns(const pqxx::result& rows, KeyDiff& diff) {
+    for (const auto& row : rows)
+      if (int64_t n = row[1].as<int64_t>(); n > 0) diff.columns.push_back({row[0].as<std::string>(), n});
+    std::stable_sort(diff.columns.begin(), diff.columns.end(),
+                     [](const ColumnDifference& a, const ColumnDifference& b) { return a.count > b.count; });
   }
 
   /// An output without a key (`overwrite_partition`): the partition's rows,
@@ -200,11 +226,12 @@ class TableComparison {
     KeyDiff diff;
     diff.rows = true;
     std::string list, order;
+    std::vector<std::string> values;  // each compared column as the row diff reads it
     for (const std::string& c : mirror_columns) {
-      if (std::find(out_.only_in_mirror.begin(), out_.only_in_mirror.end(), c) != out_.only_in_mirror.end())
-        continue;
+      if (contains(out_.only_in_mirror, c) || contains(parity_.ignore, c)) continue;
       std::string q = plan::quote_identifier(c);
-      list += fmt::format("{}{}", list.empty() ? "" : ", ", is_float(c) ? q + "::float8::text" : q);
+      values.push_back(is_float(c) ? q + "::float8::text" : q);
+      list += fmt::format("{}{}", list.empty() ? "" : ", ", values.back());
       order += fmt::format("{}c{}", order.empty() ? "" : ", ", diff.key.size());
       diff.key.push_back(c);
     }
@@ -219,6 +246,19 @@ class TableComparison {
         "(select 'extra' as kind, * from (select {0} from {1}{3} except all select {0} from {2}{3}) r({4}))",
         list, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), named.substr(2));
     read_diff(query(sampled(rows, named, order)), diff);
+    if (diff.missing + diff.extra > 0) {
+      // Each column on its own, as a multiset: how many of its values one
+      // side has and the other lacks.
+      std::string parts;
+      for (size_t i = 0; i < values.size(); ++i)
+        parts += fmt::format(
+            "{0}select {1}, greatest((select count(*) from (select {2} from {3}{5} except all select {2} "
+            "from {4}{5}) d), (select count(*) from (select {2} from {4}{5} except all select {2} from "
+            "{3}{5}) d))",
+            i ? " union all " : "", tx_.quote(diff.key[i]), values[i], parity_.mirror.quoted(),
+            parity_.legacy.quoted(), where());
+      read_columns(query(parts), diff);
+    }
     tx_.exec("set local extra_float_digits = 1");  // the default, for anything after
     out_.keys = std::move(diff);
   }

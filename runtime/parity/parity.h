@@ -37,6 +37,15 @@ struct MetricComparison {
 /// A key's values in key-column order, as text (nullopt = NULL).
 using KeyValues = std::vector<std::optional<std::string>>;
 
+/// A compared column whose values differ, and how often: in how many keys
+/// (keyed diff), or how many of its values one side has and the other
+/// lacks, the larger side's count (row diff, the column on its own).
+struct ColumnDifference {
+  std::string column;
+  int64_t count = 0;
+  friend bool operator==(const ColumnDifference&, const ColumnDifference&) = default;
+};
+
 /// The key-level diff of a keyed mode (`merge(key = [...])`), or the row
 /// diff of an output without a key (`overwrite_partition`): then `rows` is
 /// set, `key` lists the columns compared and a sample is a whole row.
@@ -49,6 +58,10 @@ struct KeyDiff {
   int64_t different = 0;              // in both, some compared column differs (never for rows)
   /// Up to kSampleSize keys of each kind, in key order.
   std::vector<KeyValues> missing_sample, extra_sample, different_sample;
+  /// The compared columns that differ, most often first (read only when
+  /// something differs): which column a difference is in, so that a load
+  /// time differing everywhere is seen as that.
+  std::vector<ColumnDifference> columns;
 };
 
 /// How many keys of each kind a report lists.
@@ -69,6 +82,8 @@ struct TableParity {
   /// Column sets: a column consumers read from the legacy table that the
   /// mirror lacks is a mismatch; a new column in the mirror is only noted.
   std::vector<std::string> only_in_legacy, only_in_mirror;
+  /// The plan's `compare_ignore`: columns the key and row diffs left out.
+  std::vector<std::string> ignored;
 };
 
 /// The parity of one mirror run.

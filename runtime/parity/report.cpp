@@ -28,6 +28,22 @@ std::string tolerance_text(double tolerance) {
   return tolerance <= 0 ? "exact" : fmt::format("{:g} rel", tolerance);
 }
 
+/// "loaded_at, amount": the columns of a diff that differ, most often first.
+std::string columns_text(const std::vector<ColumnDifference>& columns) {
+  std::vector<std::string> names;
+  for (const ColumnDifference& c : columns) names.push_back(c.column);
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+/// A column that differs in every different key or row of `k`, of two or
+/// more: a load time or a batch id, as likely as a wrong value.
+const ColumnDifference* everywhere(const KeyDiff& k) {
+  int64_t all = k.rows ? std::max(k.missing, k.extra) : k.different;
+  for (const ColumnDifference& c : k.columns)
+    if (all >= 2 && c.count >= all) return &c;
+  return nullptr;
+}
+
 json optional_text(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
 std::optional<std::string> text_of(const json& v) {
   return v.is_string() ? std::optional<std::string>(v.get<std::string>()) : std::nullopt;
@@ -52,6 +68,21 @@ std::vector<KeyValues> keys_from(const json& list) {
       for (const json& v : key) values.push_back(text_of(v));
     out.push_back(std::move(values));
   }
+  return out;
+}
+
+json columns_json(const std::vector<ColumnDifference>& columns) {
+  json out = json::array();
+  for (const ColumnDifference& c : columns) out.push_back({{"column", c.column}, {"count", c.count}});
+  return out;
+}
+
+std::vector<ColumnDifference> columns_from(const json& list) {
+  std::vector<ColumnDifference> out;
+  if (list.is_array())
+    for (const json& c : list)
+      if (c.is_object() && c.contains("column") && c["column"].is_string())
+        out.push_back({c["column"].get<std::string>(), c.value("count", int64_t{0})});
   return out;
 }
 
@@ -86,6 +117,7 @@ std::vector<std::string> problems(const TableParity& t) {
     add(t.keys->missing, "missing", t.keys->missing_sample);
     add(t.keys->extra, "extra", t.keys->extra_sample);
     add(t.keys->different, "different", t.keys->different_sample);
+    if (!t.keys->columns.empty()) out.push_back("differing in " + columns_text(t.keys->columns));
   }
   if (!t.only_in_legacy.empty())
     out.push_back(fmt::format("column{} missing in the mirror: {}", t.only_in_legacy.size() == 1 ? "" : "s",
@@ -127,7 +159,8 @@ std::string to_json(const ParityReport& report) {
               {"sample",
                {{"missing", keys_json(t.keys->missing_sample)},
                 {"extra", keys_json(t.keys->extra_sample)},
-                {"different", keys_json(t.keys->different_sample)}}}};
+                {"different", keys_json(t.keys->different_sample)}}},
+              {"columns", columns_json(t.keys->columns)}};
     tables.push_back({{"task", t.task},
                       {"mirror", t.mirror},
                       {"legacy", t.legacy},
@@ -137,7 +170,8 @@ std::string to_json(const ParityReport& report) {
                       {"metrics", metrics},
                       {"keys", keys},
                       {"only_in_legacy", t.only_in_legacy},
-                      {"only_in_mirror", t.only_in_mirror}});
+                      {"only_in_mirror", t.only_in_mirror},
+                      {"ignored", t.ignored}});
   }
   json out = {{"legacy_job", report.legacy_job}, {"ok", report.ok}, {"tables", tables}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -186,10 +220,12 @@ std::optional<ParityReport> from_json(const std::string& text) {
         diff.extra_sample = keys_from(sample.value("extra", json()));
         diff.different_sample = keys_from(sample.value("different", json()));
       }
+      diff.columns = columns_from(k.value("columns", json()));  // absent in reports stored before it
       table.keys = std::move(diff);
     }
     table.only_in_legacy = strings_from(t.value("only_in_legacy", json()));
     table.only_in_mirror = strings_from(t.value("only_in_mirror", json()));
+    table.ignored = strings_from(t.value("ignored", json()));
     report.tables.push_back(std::move(table));
   }
   return report;
@@ -250,12 +286,26 @@ std::string render_human(const ParityReport& report, int indent, bool color) {
       sample("missing (in legacy only)", k.missing, k.missing_sample);
       sample("extra (in mirror only)", k.extra, k.extra_sample);
       sample("different", k.different, k.different_sample);
+      if (!k.columns.empty()) {
+        std::vector<std::string> texts;
+        for (const ColumnDifference& c : k.columns)
+          texts.push_back(fmt::format("{} ({} {}{})", c.column, c.count, k.rows ? "value" : "key",
+                                      c.count == 1 ? "" : "s"));
+        out += fmt::format("{}    columns that differ: {}\n", pad, fmt::join(texts, ", "));
+        if (const ColumnDifference* c = everywhere(k))
+          out += fmt::format(
+              "{}      {} differs wherever anything does: if it is a load time or a batch id, leave it out "
+              "with `compare_ignore = [\"{}\"]`\n",
+              pad, c->column, c->column);
+      }
     }
     if (!t.only_in_legacy.empty())
       out += fmt::format("{}    columns missing in the mirror: {}\n", pad, fmt::join(t.only_in_legacy, ", "));
     if (!t.only_in_mirror.empty())
       out += fmt::format("{}    new columns in the mirror (not compared): {}\n", pad,
                          fmt::join(t.only_in_mirror, ", "));
+    if (!t.ignored.empty())
+      out += fmt::format("{}    left out of the diff (compare_ignore): {}\n", pad, fmt::join(t.ignored, ", "));
   }
   return out;
 }

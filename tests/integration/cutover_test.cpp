@@ -136,7 +136,7 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
   CHECK(contains(item_line(broken.output, "clean mirror runs"),
                  "the mirror run for " + day(0) +
                      " (run 4) is not clean: parity failed: dash.kpi_daily: 1 different key (" + day(0) +
-                     ", amer); 0 clean runs since, 3 needed"));
+                     ", amer), differing in orders; 0 clean runs since, 3 needed"));
 
   // ... until that day's latest run is clean again.
   query_one(dsn, "update dash.kpi_daily set orders = orders - 1 where ds = current_date and region = 'amer'");

@@ -146,7 +146,7 @@ TEST_CASE(
   INFO(backfill.output);
   CHECK(backfill.exit_code == 1);
   CHECK(contains(backfill.output, "failed " + ds + " (run 2): " + mismatch));
-  CHECK(contains(backfill.output, "1 different key (" + ds + ", emea)\n"));
+  CHECK(contains(backfill.output, "1 different key (" + ds + ", emea), differing in revenue\n"));
   CHECK_FALSE(contains(backfill.output, "the run was stopped"));
 
   // Once the legacy table is put right, `flowc retry` compares again,
@@ -363,4 +363,65 @@ TEST_CASE("parity: a keyed diff compares float columns within the tolerance") {
   CHECK(report.tables[0].keys->different_sample == std::vector<parity::KeyValues>{{"2"}});
   plan.tasks[0].parity->tolerance_percent = 0.0001;  // 1e-6
   CHECK(parity::compare_with_legacy(target, plan).tables[0].keys->different == 0);
+}
+
+TEST_CASE("parity: the columns that differ are named, and compare_ignore leaves a load time out of the diff") {
+  std::string dsn = fresh_database("parity_ignore");
+  query_one(dsn, R"SQL(
+    create schema out; create schema out__mirror;
+    create table out.t (part int, id int, amount float8, label text, loaded_at timestamptz);
+    create table out__mirror.t (part int, id int, amount float8, label text, loaded_at timestamptz);
+    -- the same rows, loaded an hour apart; one label differs too
+    insert into out.t select 1, g, g, 'x', '2026-11-24 06:00+00' from generate_series(1, 10) g;
+    insert into out__mirror.t select 1, g, g, case when g = 3 then 'y' else 'x' end, '2026-11-24 07:00+00'
+      from generate_series(1, 10) g;
+    select 1)SQL");
+  flowc::plan::Plan plan = keyed_plan();
+  pqxx::connection target(dsn);
+
+  // Keyed: every key differs, in loaded_at; key 3 in label too.
+  parity::ParityReport keyed = parity::compare_with_legacy(target, plan);
+  std::string text = parity::render_human(keyed);
+  INFO(text);
+  REQUIRE(keyed.tables[0].keys);
+  CHECK(keyed.tables[0].keys->different == 10);
+  CHECK(keyed.tables[0].keys->columns ==
+        std::vector<parity::ColumnDifference>{{"loaded_at", 10}, {"label", 1}});
+  CHECK(contains(text, "columns that differ: loaded_at (10 keys), label (1 key)\n"));
+  CHECK(contains(text, "loaded_at differs wherever anything does: if it is a load time or a batch id, leave it "
+                       "out with `compare_ignore = [\"loaded_at\"]`"));
+  CHECK(contains(keyed.mismatch_summary(), "differing in loaded_at, label"));
+  std::optional<parity::ParityReport> back = parity::from_json(parity::to_json(keyed));
+  REQUIRE(back);
+  CHECK(parity::render_human(*back) == text);
+
+  // Left out, only the label's key differs; then nothing.
+  plan.tasks[0].parity->ignore = {"loaded_at"};
+  parity::ParityReport ignored = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(ignored));
+  CHECK(ignored.tables[0].keys->different == 1);
+  CHECK(ignored.tables[0].keys->compared == std::vector<std::string>{"part", "amount", "label"});
+  CHECK(ignored.tables[0].ignored == std::vector<std::string>{"loaded_at"});
+  CHECK(contains(parity::render_human(ignored), "left out of the diff (compare_ignore): loaded_at\n"));
+  query_one(dsn, "update out__mirror.t set label = 'x'; select 1");
+  CHECK(parity::compare_with_legacy(target, plan).ok);
+
+  // The row diff (no key) the same way: each column on its own.
+  plan.tasks[0].parity->key.clear();
+  plan.tasks[0].parity->compare_rows = true;
+  plan.tasks[0].parity->ignore.clear();
+  parity::ParityReport rows = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(rows));
+  REQUIRE(rows.tables[0].keys);
+  CHECK(rows.tables[0].keys->missing == 10);
+  CHECK(rows.tables[0].keys->columns == std::vector<parity::ColumnDifference>{{"loaded_at", 10}});
+  CHECK(contains(parity::render_human(rows), "columns that differ: loaded_at (10 values)\n"));
+  plan.tasks[0].parity->ignore = {"loaded_at"};
+  CHECK(parity::compare_with_legacy(target, plan).ok);
+
+  // A name neither table has is a mismatch, not a silent no-op.
+  plan.tasks[0].parity->ignore = {"loded_at"};
+  parity::ParityReport typo = parity::compare_with_legacy(target, plan);
+  CHECK_FALSE(typo.ok);
+  CHECK(typo.tables[0].error == "`compare_ignore` names column loded_at, which neither table has");
 }

@@ -129,6 +129,22 @@ TEST_CASE("parity: a replace output compares the whole table's rows, an append o
   }
 }
 
+TEST_CASE("parity: compare_ignore reaches the plan, and its JSON only when set") {
+  std::string shop = kShop;
+  shop.replace(shop.find("compare = [row_count(), sum(revenue)]"), 37,
+               "compare = [row_count(), sum(revenue)]\n    compare_ignore = [\"loaded_at\"]");
+  auto c = compile({{"targets.flow", kTargets}, {"ingest.flow", kIngest}, {"shop.flow", shop}});
+  lower::LowerOptions options;
+  options.ds = "2026-11-24";
+  plan::Plan p = lower::lower(c->model, workflow_named(c->model, "shop"), options, c->sources);
+  REQUIRE(task(p, "kpis").parity);
+  CHECK(task(p, "kpis").parity->ignore == std::vector<std::string>{"loaded_at"});
+  nlohmann::ordered_json json = plan::to_json(p);
+  std::string text = json.dump();
+  CHECK(text.find("\"ignore\":[\"loaded_at\"]") != std::string::npos);
+  CHECK(plan::to_json(lower_shop().plan).dump().find("\"ignore\"") == std::string::npos);
+}
+
 TEST_CASE("parity queries: the metrics on each table, where a metric naming the mirror table names the legacy one") {
   plan::Parity p;
   p.mirror = {"dash__mirror", "kpis"};

@@ -79,6 +79,7 @@ plan::Plan full_plan() {
                           {"row_count()"},
                           {"ds"},
                           true,
+                          {"loaded_at"},
                           0.5,
                           {{"a.flow", 7, 16}}};
   t.retry = {3, false, 10, 20, true};
