@@ -147,7 +147,13 @@ void Checker::check_project() {
         problem = "`state_schema` `" + name + "` is PostgreSQL's: " +
                   (name == "information_schema" ? "it is a system schema"
                                                 : "it reserves names starting with `pg_` for its own schemas");
-      if (problem.empty()) {
+      if (problem.empty() && name.size() > 63) {
+        // Cut to 63 bytes, the history would be in another schema than `history` reads.
+        Diagnostic& d = diags.report(DiagKind::NameTooLong, term(schema).range,
+                                     "`state_schema` `" + name + "` is " + std::to_string(name.size()) +
+                                         " bytes: PostgreSQL cuts names to 63");
+        d.helps.push_back("use a schema name of at most 63 bytes");
+      } else if (problem.empty()) {
         model.project.state_schema = name;
       } else {
         Diagnostic& d = diags.report(DiagKind::BadAttribute, term(schema).range, problem);

@@ -354,6 +354,9 @@ class Checker {
   /// E0310 for a second statement after a `;` in a query flowc runs as one (statements.cpp).
   void check_single_statements();
   void check_mirror_transactions();
+  /// E0312: a table or schema name longer than PostgreSQL's 63 bytes, as
+  /// written or once a suffix is added (environment, `__mirror`, staging).
+  void check_name_lengths();
   /// "<target>:<schema>.<table>", lower-case: one key per physical table.
   std::string table_key(const model::Node& node) const;
   /// The model::table_key of the table `node` writes or reads, in its

@@ -620,3 +620,38 @@ TEST_CASE("an exploding (but not recursive) fn expansion is cut off with one err
   CHECK(codes(*c) == std::vector<std::string>{"E0202"});
   CHECK(c->model.terms.size() < 200000);
 }
+
+TEST_CASE("E0312: a 63-byte schema a mirror run would cut back to the production schema, said once") {
+  const std::string schema(63, 's');
+  auto c = compile(R"(
+legacy old_job {
+  owner     = "x"
+  writes    = [")" + schema + R"(.t"]
+  consumers = ["a dashboard"]
+  rollback  = "re-enable it"
+}
+workflow w {
+  owner    = "x"
+  replaces = old_job
+  stage    = mirror
+  task t {
+    writes  = ")" + schema + R"(.t"
+    mode    = append
+    sql     = "select 1 as n"
+    publish = true
+  }
+  task u {
+    writes  = ")" + schema + R"(.u"
+    mode    = append
+    sql     = "select 1 as n"
+    publish = true
+  }
+}
+)");
+  CHECK(codes(*c) == std::vector<std::string>{"E0312"});
+  const Diagnostic* d = find(*c, "E0312");
+  REQUIRE(d != nullptr);
+  CHECK(d->message == "schema `" + schema + "__mirror` (in a mirror run) is 71 bytes: PostgreSQL cuts names to 63, " +
+                          "so the run would write schema `" + schema + "`, the production one");
+  CHECK(text(*c, d->range) == "\"" + schema + ".t\"");
+}
