@@ -35,11 +35,24 @@ bool is_flow_source(const std::string& path) { return is_flow_name(fs::path(path
 
 namespace {
 
+/// Whether `path`, a link, leads outside directory `top`: what a project's
+/// files name is the project's (`flowc check` prints lines of them, and a
+/// link to /proc/self/environ would print the environment's secrets).
+bool links_outside(const fs::path& path, const fs::path& top) {
+  std::error_code ec;
+  fs::path target = fs::weakly_canonical(path, ec);
+  if (ec) return true;
+  fs::path inside = target.lexically_relative(fs::weakly_canonical(top, ec));
+  return ec || inside.empty() || *inside.begin() == "..";
+}
+
 /// Every .flow file below `dir`, not descending into skipped directories
 /// (nor, with `stop_at_projects`, into nested projects: directories with their
 /// own flow.project). A directory that cannot be listed is an error, never
-/// skipped: its files would be missing from the project without a word.
-void walk(const fs::path& dir, bool stop_at_projects, std::vector<std::string>& out, std::vector<LoadError>& errors) {
+/// skipped: its files would be missing from the project without a word. So
+/// is a link to a file outside `top`, the project's root (empty: not checked).
+void walk(const fs::path& dir, const fs::path& top, bool stop_at_projects, std::vector<std::string>& out,
+          std::vector<LoadError>& errors) {
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
   if (ec) {
@@ -55,20 +68,24 @@ void walk(const fs::path& dir, bool stop_at_projects, std::vector<std::string>& 
       if (!skipped_directory(p) && !it->is_symlink(type_ec)) subdirectories.push_back(p);
       continue;
     }
-    if (is_flow_name(p)) out.push_back(p.lexically_normal().string());
+    if (!is_flow_name(p)) continue;
+    if (!top.empty() && it->is_symlink(type_ec) && links_outside(p, top))
+      errors.push_back({p.lexically_normal().string(), "a link to a file outside the project"});
+    else
+      out.push_back(p.lexically_normal().string());
   }
   if (ec) errors.push_back({dir.lexically_normal().string(), ec.message()});
   std::sort(subdirectories.begin(), subdirectories.end());
   for (const fs::path& sub : subdirectories) {
     std::error_code exists_ec;
     if (stop_at_projects && fs::exists(sub / "flow.project", exists_ec)) continue;
-    walk(sub, stop_at_projects, out, errors);
+    walk(sub, top, stop_at_projects, out, errors);
   }
 }
 
 /// Every .flow file of the project at `root`.
 void collect(const fs::path& root, std::vector<std::string>& out, std::vector<LoadError>& errors) {
-  walk(root, true, out, errors);
+  walk(root, root, true, out, errors);
 }
 
 }  // namespace
@@ -108,7 +125,7 @@ std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::v
     // Every .flow file below the directory, grouped by its project root.
     std::vector<std::string> found;
     size_t errors_before = errors.size();
-    walk(path, false, found, errors);
+    walk(path, {}, false, found, errors);  // finds the roots; their own walks check links
     if (errors.size() > errors_before) continue;  // reported: the directory cannot be read
     if (found.empty()) {
       errors.push_back({given, "no .flow files found in this directory", /*no_sources=*/true});

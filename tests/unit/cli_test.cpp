@@ -88,6 +88,34 @@ TEST_CASE("a .flow path that is not a regular file is reported, never read") {
   CHECK(r.err.find("pipe.flow: not a regular file") != std::string::npos);
 }
 
+TEST_CASE("a link to a file outside the project, .flow or file(), is refused and never printed") {
+  // /proc/self/environ holds every environment variable, secrets included:
+  // through a link, `check` would echo its lines and `plan` its text.
+  fs::path dir = scratch("links");
+  write(dir / "flow.project", "project p {}\n");
+  write(dir / "w.flow", "workflow w {\n  owner = \"x\"\n  task t {\n    writes  = \"t\"\n"
+                        "    sql     = file(\"sql/q.sql\")\n    publish = true\n  }\n}\n");
+  fs::create_directories(dir / "sql");
+  fs::create_symlink("/proc/self/environ", dir / "sql" / "q.sql");
+  Result r = flowc("check " + dir.string(), Launch{"FLOWC_TEST_SECRET=hunter2-secret"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("`sql/q.sql` is a link to a file outside the project") != std::string::npos);
+  CHECK(r.err.find("hunter2-secret") == std::string::npos);
+  CHECK(r.out.find("hunter2-secret") == std::string::npos);
+
+  // A link inside the project is the project's.
+  fs::remove(dir / "sql" / "q.sql");
+  write(dir / "sql" / "real.sql", "select 1 as n\n");
+  fs::create_symlink("real.sql", dir / "sql" / "q.sql");
+  CHECK(flowc("check " + dir.string()).exit_code == 0);
+
+  fs::create_symlink("/proc/self/environ", dir / "evil.flow");
+  Result flow = flowc("check " + dir.string(), Launch{"FLOWC_TEST_SECRET=hunter2-secret"});
+  CHECK(flow.exit_code == 2);
+  CHECK(flow.err.find("evil.flow: a link to a file outside the project") != std::string::npos);
+  CHECK(flow.err.find("hunter2-secret") == std::string::npos);
+}
+
 TEST_CASE("malformed UTF-8 and binary files are one clear diagnostic each") {
   fs::path dir = scratch("utf8");
   write(dir / "bad.flow", std::string("workflow w {\n  owner = \"caf\xe9\"\n}\n"));
