@@ -3,6 +3,7 @@
 // URI ..."), and a command given a DSN may print its parts.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,15 @@ std::vector<std::string> passwords_in(const std::string& dsn);
 /// of the password as a host, port or key, where no masking can know it.
 std::string misread_dsn(const std::string& dsn);
 
-/// `text` with every password of `dsn` replaced by `***`.
+/// Passwords shorter than this (in bytes) are not masked where they occur
+/// but make without_passwords() withhold the whole text.
+inline constexpr size_t kShortPassword = 8;
+inline constexpr const char* kWithheldMessage =
+    "(the message is withheld: the connection string's password is shorter than 8 characters and occurs in "
+    "it, so masking it would spell it out; check the host, port, user and database of the connection string)";
+
+/// `text` with every password of `dsn` replaced by `***`; kWithheldMessage
+/// when a password shorter than kShortPassword occurs in it.
 std::string without_passwords(std::string text, const std::string& dsn);
 
 /// `text` with every occurrence of each of `secrets` replaced by `***`,

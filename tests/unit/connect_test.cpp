@@ -76,6 +76,19 @@ TEST_CASE("passwords_in finds a DSN's password as written and as libpq reads it"
         "invalid URI \"postgresql://u:***@[::1\"");
 }
 
+TEST_CASE("a short DSN password in a message withholds the message instead of spelling the password out") {
+  using flowc::runtime::without_passwords;
+  // Masked where they occur, `on` would read `c***necti***` and `0` `127.***.***.1`.
+  CHECK(without_passwords("connection to server at \"127.0.0.1\", port 1 failed: Connection refused",
+                          "host=127.0.0.1 port=1 password=on") == flowc::runtime::kWithheldMessage);
+  CHECK(without_passwords("connection to server at \"127.0.0.1\" failed", "host=127.0.0.1 password=0") ==
+        flowc::runtime::kWithheldMessage);
+  // Not in the text: the text as it is; a long password is masked where it is.
+  CHECK(without_passwords("Connection refused", "host=h password=zq") == "Connection refused");
+  CHECK(without_passwords("bad uri postgresql://u:LongSecret9@h", "postgresql://u:LongSecret9@h") ==
+        "bad uri postgresql://u:***@h");
+}
+
 TEST_CASE("without_secrets masks the longest first, skips empty secrets, and ends on a secret inside ***") {
   using flowc::runtime::without_secrets;
   CHECK(without_secrets("token abc and abcdef", {"abc", "abcdef"}) == "token *** and ***");
