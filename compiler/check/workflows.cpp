@@ -134,8 +134,15 @@ void Checker::check_node(uint32_t index) {
 void Checker::check_source(const Scope& s, const Attrs& attrs, model::Node& node) {
   if (TermId table = attr_term(s, attrs, "table");
       table.valid() && term(table).kind == Kind::String && table_name(table, "table")) {
-    node.table = term(table).text;
-    node.table_range = term(table).range;
+    if (is_blank(term(table).text)) {
+      // Every read of it would be `select ... from "public".""`, failing at run time.
+      Diagnostic& d = diags.report(DiagKind::BadAttribute, term(table).range,
+                                   "`table` of source `" + node.name + "` names no table");
+      d.helps.push_back("write the table it reads: `table = \"schema.table\"`");
+    } else {
+      node.table = term(table).text;
+      node.table_range = term(table).range;
+    }
   }
   if (const syntax::Member* ready = attr(s, attrs, "ready")) {
     node.ready = ready->value;
