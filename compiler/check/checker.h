@@ -354,6 +354,9 @@ class Checker {
   /// E0310 for a second statement after a `;` in a query flowc runs as one (statements.cpp).
   void check_single_statements();
   void check_mirror_transactions();
+  /// E0306: a param default's `${}` that is not a param declared before it
+  /// (lowering works the defaults out in declaration order).
+  void check_default_interpolations(const model::Workflow& wf, const model::Param& param);
   /// E0312: a table or schema name longer than PostgreSQL's 63 bytes, as
   /// written or once a suffix is added (environment, `__mirror`, staging).
   void check_name_lengths();

@@ -98,8 +98,36 @@ void Checker::check_workflow(uint32_t index) {
     TermId value = elaborate(s, *param.default_value, param.type);
     std::string what = "the default of `" + param.name + "`";
     param.default_term = coerce(s, value, param.type, what) ? value : error_term(term(value).range);
+    check_default_interpolations(model.workflows[index], param);
   }
   for (TaskId node : model.workflows[index].nodes) check_node(node.index);
+}
+
+void Checker::check_default_interpolations(const model::Workflow& wf, const model::Param& param) {
+  if (!param.default_term.valid() || term(param.default_term).kind != Kind::Template) return;
+  const model::Term& t = term(param.default_term);
+  if (t.int_value < 0 || static_cast<size_t>(t.int_value) >= model.templates.size()) return;
+  // A default is worked out in declaration order, from the params before it.
+  auto position = [&](const std::string& name) {
+    for (size_t i = 0; i < wf.params.size(); ++i)
+      if (wf.params[i].name == name) return i;
+    return wf.params.size();
+  };
+  size_t own = position(param.name);
+  for (const model::TemplatePart& part : model.templates[static_cast<size_t>(t.int_value)].parts) {
+    using PartKind = model::TemplatePart::Kind;
+    if (part.kind == PartKind::Text) continue;
+    std::string name = part.kind == PartKind::Param ? part.text
+                       : part.kind == PartKind::Self ? "self"
+                                                     : model.node(part.node).name;
+    std::string why = part.kind != PartKind::Param ? "a task or source is not a value a default can hold"
+                      : name == param.name       ? "a default cannot hold itself"
+                                                 : "it is declared after `" + param.name + "`";
+    if (part.kind == PartKind::Param && position(name) < own) continue;
+    Diagnostic& d = diags.report(DiagKind::BadSqlReference, part.range,
+                                 "the default of `" + param.name + "` interpolates `${" + name + "}`: " + why);
+    d.helps.push_back("a param's default may interpolate only the params declared before it");
+  }
 }
 
 model::SqlTemplate Checker::to_template(const Scope& s, TermId id) const {
