@@ -28,11 +28,12 @@ constexpr const char* kRunWindow =
 void read_runs(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f, double since,
                OpsData& out) {
   std::string sql = fmt::format(
-      "select r.id, r.workflow, r.status, r.trigger, {}, {} from {{schema}}.runs r where {} order by r.id",
+      "select r.id, r.workflow, r.status, r.trigger, {}, {}, r.failed_before from {{schema}}.runs r where {} "
+      "order by r.id",
       ms("r.finished_at"), ms("r.deadline"), kRunWindow);
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
-    out.runs.push_back(
-        {row[0].as<int64_t>(), text(row[1]), text(row[2]), text(row[3]), opt_time(row[4]), opt_time(row[5])});
+    out.runs.push_back({row[0].as<int64_t>(), text(row[1]), text(row[2]), text(row[3]), opt_time(row[4]),
+                        opt_time(row[5]), row[6].as<int64_t>()});
   }
 }
 
@@ -203,8 +204,9 @@ std::vector<WorkflowOps> compute_ops(const OpsData& data, TimePoint now) {
   for (const OpsRun& r : data.runs) {
     WorkflowOps& w = of(r.workflow);
     ++w.runs;
-    // A failure stays one after a retry fixed it: the history does not change.
-    if (r.status == "failed" || runs_with_failure.contains(r.id)) {
+    // A failure stays one after a retry fixed it: the history does not
+    // change. A failure no task shows (parity) is in failed_before.
+    if (r.status == "failed" || runs_with_failure.contains(r.id) || r.failed_before > 0) {
       ++w.failed;
       if (r.status == "succeeded") ++w.failed_then_fixed_by_retry;
     } else if (r.status == "succeeded") {

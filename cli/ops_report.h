@@ -20,6 +20,7 @@ struct OpsRun {
   int64_t id = 0;
   std::string workflow, status, trigger;
   std::optional<TimePoint> finished, deadline;
+  int64_t failed_before = 0;  // executions that ended failed before a retry (runs.failed_before)
 };
 
 /// One task run of a run in the window: how many attempts ran to an outcome.

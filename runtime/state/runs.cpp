@@ -221,7 +221,7 @@ where t.run_id = $1 and t.task_index = f.idx)",
                    run_id, "{" + indexes + "}", "{" + fresh + "}");
     tx.exec_params(with_schema(R"(update {schema}.runs
 set status = 'running', finished_at = null, retries = retries + 1, retried_at = now(),
-    retry_started_at = retry_started_at || now(),
+    retry_started_at = retry_started_at || now(), failed_before = failed_before + (status = 'failed')::int,
     started_at = coalesce(started_at, now())
 where id = $1)",
                                schema_),

@@ -149,6 +149,16 @@ const std::vector<Migration>& migrations() {
            // migration have none: they are waited out.
            R"(alter table {schema}.task_runs add column lease_machine text)",
        }},
+      {7,
+       "how many times a run had failed when it was retried, for failures no task shows",
+       {
+           // A mirror run that failed parity, or whose driver died after its
+           // last task, has no failed attempt: once a retry makes it
+           // succeed, nothing else says it failed. `flowc ops` counts it a
+           // failure fixed by a retry. Runs retried before this migration
+           // count by their attempts alone.
+           R"(alter table {schema}.runs add column failed_before integer not null default 0)",
+       }},
   };
   return all;
 }

@@ -159,6 +159,12 @@ TEST_CASE(
   CHECK(contains(retry.output, "parity with legacy job kpi_cron: ok"));
   CHECK(query_one(dsn, "select status || ' ' || (parity->>'ok') from flow.runs where id = 1") == "succeeded true");
   CHECK(query_one(dsn, "select count(*) from flow.attempts") == attempts);
+
+  // No task failed, yet the run did: `ops` counts it a failure a retry fixed.
+  CHECK(query_one(dsn, "select failed_before from flow.runs where id = 1") == "1");
+  auto ops = run_flowc(project, {"ops", ".", "--workflow", "daily_kpi"}, {"WAREHOUSE_DSN=" + dsn});
+  INFO(ops.output);
+  CHECK(contains(ops.output, "1 failed run fixed by a retry since"));
 }
 
 TEST_CASE("parity: a legacy table that does not exist is a clear mismatch") {
