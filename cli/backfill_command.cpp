@@ -132,10 +132,22 @@ int run_backfill(const BackfillOptions& options) {
 
   std::atomic<size_t> next{0};
   auto worker = [&] {
+    runtime::state::StateStore store(databases->state_dsn, shape.state_schema.empty() ? "flow" : shape.state_schema);
     while (!interrupts.fired()) {
       size_t i = next++;
       if (i >= days.size()) return;
       if (plan_days[i].state == BackfillDay::State::Skipped) continue;
+      // Read again as the day starts: another run of it (by hand, the
+      // scheduler) may have succeeded since the backfill began, and running
+      // the day again would repeat what its non-idempotent tasks did.
+      if (!options.force) {
+        runtime::state::DayRuns now = store.latest_runs(shape.workflow, shape.env,
+                                                        std::string(plan::to_string(shape.stage)), days[i], days[i]);
+        if (now.status && !now.runs.empty() && now.runs.front().run_status == runtime::RunStatus::Succeeded) {
+          progress.finished(i, BackfillDay::State::Skipped, now.runs.front().run_id, "");
+          continue;
+        }
+      }
       const plan::Plan plan = i == 0 ? first->plan : plan_of(days[i]);
       runtime::PostgresTaskRunner runner;
       runtime::alert::AlertDispatcher alerts(alert_options(plan, *databases, root));

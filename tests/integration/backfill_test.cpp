@@ -171,6 +171,29 @@ TEST_CASE("backfill: a day whose run is in progress elsewhere is refused with th
   CHECK(running.wait() == 0);
 }
 
+TEST_CASE("backfill: a day that succeeded by another run while the backfill ran is skipped, not run again") {
+  std::string dsn = fresh_database("backfill_recheck");
+  // Day 01 takes 6 s in the backfill; the other run of day 02, started
+  // first, takes 2 s: it has succeeded by the time the backfill reaches 02.
+  auto files = daily_project("2026-12-31", 0);
+  std::string& flow = files[0].second;
+  flow.replace(flow.find("pg_sleep(0)"), 11, "pg_sleep(case when ${ds} = date '2026-11-01' then 6 else 2 end)");
+  std::string project = write_project("backfill_recheck", files);
+  Background other = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+                   "1", 30));
+  auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "b", "--from", "2026-11-01", "--to", "2026-11-02",
+                                      "--dsn", dsn});
+  INFO(backfill.output);
+  CHECK(other.wait() == 0);
+  CHECK(backfill.exit_code == 0);
+  CHECK(contains(backfill.output, "backfill b 2026-11-02 skipped: run 1 succeeded since the backfill began"));
+  CHECK(contains(backfill.output, "2 days, 1 succeeded, 0 failed, 1 skipped"));
+  // Day 02's append ran once, by the other run.
+  CHECK(query_one(dsn, "select count(*) from out.counter where ds = '2026-11-02'") == "1");
+  CHECK(query_one(dsn, "select count(*) from flow.runs") == "2");
+}
+
 TEST_CASE("backfill: a backwards range, a malformed date or an unknown workflow is one line and exit 2") {
   std::string dsn = fresh_database("backfill_usage");
   std::string project = write_project("backfill_usage", daily_project("2026-12-31", 0));
