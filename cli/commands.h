@@ -29,6 +29,7 @@ int run_fmt(const FmtOptions& options);
 struct DocOptions {
   std::string name;
   std::string path = ".";
+  bool path_given = false;  // else the current directory, a project only with flow.project at or above it
 };
 int run_doc(const DocOptions& options);
 

@@ -113,7 +113,12 @@ std::string suggestion(const std::vector<model::Symbol>& symbols, std::string_vi
 
 int run_doc(const DocOptions& options) {
   std::vector<project::LoadError> errors;
-  std::vector<project::ProjectFiles> projects = project::discover({options.path}, errors);
+  // Run anywhere (a home directory, /tmp) without PATH, `doc` is a stdlib
+  // lookup: walking the tree below for .flow files would read strangers'.
+  bool project = options.path_given || project::inside_project(options.path);
+  std::vector<project::ProjectFiles> projects =
+      project ? project::discover({options.path}, errors) : std::vector<project::ProjectFiles>{};
+  if (!project) errors.push_back({options.path, "", /*no_sources=*/true});
   std::unique_ptr<project::Compilation> c;
   if (!projects.empty()) {
     c = project::compile(projects.front(), project::default_stdlib_dir(), errors);

@@ -182,7 +182,7 @@ int run_command(int argc, char** argv) {
   DocOptions doc;
   auto* doc_cmd = app.add_subcommand("doc", "show the doc comment and signature of a stdlib or project name");
   doc_cmd->add_option("name", doc.name, "a name (`unique`, `daily_kpi`, `daily_kpi.orders`)")->required()->check(kNamesSomething);
-  doc_cmd->add_option("path", doc.path, "the project (default: .)");
+  auto* doc_path_opt = doc_cmd->add_option("path", doc.path, "the project (default: .)");
 
   InventoryOptions inventory;
   auto* inventory_cmd = app.add_subcommand("inventory", "the migration inventory of the project's legacy jobs");
@@ -383,7 +383,10 @@ int run_command(int argc, char** argv) {
   if (check_cmd->parsed()) return run_check(check);
   if (lsp_cmd->parsed()) return run_lsp();
   if (fmt_cmd->parsed()) return run_fmt(fmt);
-  if (doc_cmd->parsed()) return run_doc(doc);
+  if (doc_cmd->parsed()) {
+    doc.path_given = doc_path_opt->count() > 0;
+    return run_doc(doc);
+  }
   if (plan_cmd->parsed()) return run_plan(plan);
   if (graph_cmd->parsed()) return run_graph(graph);
   if (run_cmd->parsed()) return run_run(run);

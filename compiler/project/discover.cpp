@@ -33,6 +33,11 @@ bool is_flow_name(const fs::path& p) { return p.extension() == ".flow" || p.file
 
 bool is_flow_source(const std::string& path) { return is_flow_name(fs::path(path)); }
 
+bool inside_project(const std::string& dir) {
+  std::error_code ec;
+  return project_root_above(fs::absolute(dir, ec)).has_value();
+}
+
 namespace {
 
 /// Whether `path`, a link, leads outside directory `top`: what a project's

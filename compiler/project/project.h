@@ -29,6 +29,9 @@ struct LoadError {
 /// Whether `path` names a flowc source by its name: `*.flow` or `flow.project`.
 bool is_flow_source(const std::string& path);
 
+/// Whether `dir` or a directory above it holds `flow.project`.
+bool inside_project(const std::string& dir);
+
 /// The files of one project found on disk.
 struct ProjectFiles {
   std::string root;                // the project directory

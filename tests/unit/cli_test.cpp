@@ -163,6 +163,24 @@ TEST_CASE("doc shows a stdlib function's signature and doc comment") {
   CHECK(missing.err.find("did you mean `row_count`?") != std::string::npos);
 }
 
+TEST_CASE("doc without PATH outside a project looks in the stdlib only, never in the tree below") {
+  // Run from a home directory or /tmp, walking below would read strangers'
+  // files (and a FIFO among them would stop it).
+  fs::path dir = scratch("doc-anywhere");
+  fs::create_directories(dir / "sub");
+  REQUIRE(::mkfifo((dir / "sub" / "pipe.flow").c_str(), 0600) == 0);
+  write(dir / "sub" / "z.flow", "workflow zz {\n  owner = \"x\"\n}\n");
+  Result stdlib = flowc("doc unique", Launch{"cd " + dir.string() + " &&"});
+  CHECK(stdlib.exit_code == 0);
+  CHECK(stdlib.out.find("fn unique(cols: column...) -> expectation") != std::string::npos);
+  Result other = flowc("doc zz", Launch{"cd " + dir.string() + " &&"});
+  CHECK(other.exit_code == 2);
+  CHECK(other.err.find("no declaration named `zz`") != std::string::npos);
+  // Given as PATH, the directory is the project, as for every command.
+  fs::remove(dir / "sub" / "pipe.flow");
+  CHECK(flowc("doc zz " + (dir / "sub").string()).exit_code == 0);
+}
+
 TEST_CASE("doc and check show control characters from the source as control pictures") {
   fs::path dir = scratch("control");
   write(dir / "a.flow",
