@@ -194,6 +194,9 @@ class TreeBuilder {
   std::string fill(const char* message) const;
   /// Records a diagnostic unless one was already reported at the same offset.
   Diagnostic* emit(DiagKind kind, SourceRange where, std::string message);
+  /// A help naming flowc's spelling when the error is at `&&`, `||`, `<>`,
+  /// `!` or a comparing `=`.
+  void add_operator_help(Diagnostic& d, std::string_view found) const;
 
   std::string_view text_;
   FileId file_;
