@@ -67,6 +67,9 @@ struct RunSummary {
   uint32_t warnings = 0;
   uint32_t alerts_sent = 0, alerts_suppressed = 0;
   uint32_t alerts_failed = 0;           // no channel delivered them: recorded, see `flowc status`
+  /// `--concurrency 0`: `flowc worker`s ran every task, and raised its
+  /// tasks' alerts, which the counts above (this process's) do not hold.
+  bool tasks_ran_elsewhere = false;
   /// Mirror runs: whether every output matched its legacy table (nullopt:
   /// not compared: another stage, or a task failed first).
   std::optional<bool> parity_ok;

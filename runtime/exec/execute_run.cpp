@@ -417,6 +417,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   // bounded), so none is lost and the summary counts them all.
   queue.drain();
   result.summary.warnings = shared.warnings;
+  result.summary.tasks_ran_elsewhere = executors == 0;
   if (request.alerts) {
     AlertCounts counts = request.alerts->counts();
     result.summary.alerts_sent = counts.sent;
