@@ -1,5 +1,6 @@
 #include "runtime/materialize/expectations.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -133,6 +134,14 @@ bool apply(CompareOp op, int order) {
 
 Truth truth(bool b) { return b ? Truth::True : Truth::False; }
 
+/// The value `change` compares, in the metric's units; nullopt when it is
+/// not a number (a text, a date written as text).
+std::optional<double> change_number(const std::string& value, ValueKind kind) {
+  return kind == ValueKind::Duration ? parse_duration(value)
+         : kind == ValueKind::Date   ? parse_date(value)
+                                     : parse_number(value);
+}
+
 struct Evaluator {
   const std::vector<Condition>& conditions;
   const std::vector<plan::Metric>& metrics;
@@ -157,9 +166,7 @@ struct Evaluator {
     const std::string* v = value(c.metric);
     if (!v || c.literals.empty()) return Truth::Unknown;
     ValueKind kind = metrics[c.metric].kind;
-    std::optional<double> now = kind == ValueKind::Duration ? parse_duration(*v)
-                                : kind == ValueKind::Date   ? parse_date(*v)
-                                                            : parse_number(*v);
+    std::optional<double> now = change_number(*v, kind);
     if (!now) return Truth::Unknown;
     std::optional<double> before = previous ? previous(check, metrics[c.metric].label) : std::nullopt;
     if (!before) return Truth::True;  // no history: nothing to compare with
@@ -220,6 +227,15 @@ struct Evaluator {
     return Truth::Unknown;
   }
 };
+
+/// Metrics a `change` condition of the tree reads.
+void collect_change_metrics(const std::vector<Condition>& conditions, uint32_t index, int depth,
+                            std::vector<uint32_t>& out) {
+  if (index >= conditions.size() || depth > 64) return;
+  const Condition& c = conditions[index];
+  if (c.kind == Condition::Kind::Change) out.push_back(c.metric);
+  for (uint32_t o : c.operands) collect_change_metrics(conditions, o, depth + 1, out);
+}
 
 /// Metrics read by a condition tree, in reading order, without repeats.
 void collect_metrics(const std::vector<Condition>& conditions, uint32_t index, int depth,
@@ -323,11 +339,18 @@ std::string describe_values(const std::vector<plan::Condition>& conditions, uint
                             const std::vector<plan::Metric>& metrics, const MetricRow& row) {
   std::vector<uint32_t> read;
   collect_metrics(conditions, root, 0, read);
+  std::vector<uint32_t> changing;
+  collect_change_metrics(conditions, root, 0, changing);
   std::string out;
   for (uint32_t m : read) {
     if (m >= metrics.size()) continue;
     if (!out.empty()) out += ", ";
-    out += metrics[m].label + " = " + (m < row.size() && row[m] ? *row[m] : std::string("NULL"));
+    const bool present = m < row.size() && row[m];
+    out += metrics[m].label + " = " + (present ? *row[m] : std::string("NULL"));
+    // A date or a text has no relative change: say why it can never pass.
+    if (present && std::find(changing.begin(), changing.end(), m) != changing.end() &&
+        !change_number(*row[m], metrics[m].kind))
+      out += " (not a number: `change` compares numbers and durations)";
   }
   return out;
 }

@@ -475,6 +475,21 @@ TEST_CASE("change < P% compares with the previous successful run") {
   }
 }
 
+TEST_CASE("change < P% on a metric that is not a number fails saying so, history or not") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  set_metrics(db.plan.tasks[t], {"analytics", "daily__flow_new"}, {{"max(ds)", "max(\"ds\")::text"}});
+  plan::Condition change;
+  change.kind = plan::Condition::Kind::Change;
+  change.op = CompareOp::Lt;
+  change.literals = {number(10, plan::ValueKind::Percent)};
+  add_check(db.plan.tasks[t], "max(ds) change < 10%", false, change);
+  AttemptResult r = db.runner.run(db.context(t));
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.message.find("max(ds) = 2026-11-24 (not a number: `change` compares numbers and durations)") !=
+        std::string::npos);
+}
+
 TEST_CASE("record_success_in commits with the write, false rolls the write back") {
   Db db;
   db.sql("create table raw.records (task text)");

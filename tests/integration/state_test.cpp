@@ -574,6 +574,21 @@ TEST_CASE("the previous value of a check comes from the latest earlier run in wh
   CHECK_FALSE(db.store.previous_value(0, "daily_kpi", "dev", "t0", "stable", "row_count()").value);
 }
 
+TEST_CASE("the previous value of a check is found when its label's blanks changed (flowc fmt)") {
+  Db db;
+  int64_t run = db.run(make_run({{}}));
+  ClaimOutcome claimed = db.store.claim(request(run));
+  REQUIRE(claimed.claim);
+  Finish f = finish_of(*claimed.claim, TaskState::Succeeded);
+  f.expectations = {{"sum( revenue )  change < 1%", true, "sum( revenue )", "150", true}};
+  REQUIRE(db.store.finish(f).applied);
+  PreviousValue previous =
+      db.store.previous_value(0, "daily_kpi", "", "t0", "sum(revenue) change < 1%", "sum(revenue)");
+  REQUIRE(previous.value);
+  CHECK(*previous.value == doctest::Approx(150));
+  CHECK_FALSE(db.store.previous_value(0, "daily_kpi", "", "t0", "sum(cost) change < 1%", "sum(cost)").value);
+}
+
 TEST_CASE("a lost connection is reported as such and the store reconnects") {
   Db db;
   int64_t run = db.run(make_run({{}}));
