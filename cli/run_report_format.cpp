@@ -108,10 +108,11 @@ std::string status_with_retries(const RunRecord& r) {
   return fmt::format("{} ({} {})", r.status, r.retries, r.retries == 1 ? "retry" : "retries");
 }
 
-/// What a failed run without a failed task says instead (a mirror run's
-/// parity aside): it was stopped before some tasks ran. "" otherwise.
+/// What a failed run with tasks that never ran says: it was stopped before
+/// they ran (the attempt the stop cancelled failed, or none was running).
+/// "" otherwise. History shows it only when no task failed.
 std::string stopped_note(const RunRecord& r) {
-  if (r.status != "failed" || !r.failed_tasks.empty() || r.unfinished == 0) return "";
+  if (r.status != "failed" || r.unfinished == 0) return "";
   return fmt::format("stopped before {} ran",
                      r.unfinished == 1 ? "1 task" : std::to_string(r.unfinished) + " tasks");
 }

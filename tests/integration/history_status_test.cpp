@@ -262,6 +262,21 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   INFO(h.output);
   CHECK(h.output.find("failed     2026-11-25T10:00:00Z  30.0s     stopped before 3 tasks ran\n") !=
         std::string::npos);
+
+  // The attempt the stop cancelled failed: status still says what never ran;
+  // history's column names the failed task.
+  exec(dsn, R"sql(
+insert into flow.runs (id, workflow, ds, env, stage, trigger, status, created_at, started_at, finished_at, plan_hash, plan) values
+ (6, 'daily_kpi', '2026-11-22', '', 'mirror', 'manual', 'failed', '2026-11-25 11:00:00Z', '2026-11-25 11:00:00Z', '2026-11-25 11:00:30Z', 'd6b097cd4265f1b6', '{}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts, started_at, finished_at, rows_written, error_class, message) values
+ (6, 'orders',        0, 'failed', 1, 1, '2026-11-25 11:00:01Z', '2026-11-25 11:00:29Z', null, 'transient', 'the run was stopped'),
+ (6, 'stage_orders',  1, 'pending', 0, 3, null, null, null, null, null),
+ (6, 'revenue_daily', 2, 'pending', 0, 3, null, null, null, null, null);
+)sql");
+  Result six = run_flowc({"status", "6", "--state-dsn", dsn});
+  INFO(six.output);
+  CHECK(six.output.find("  status     failed\n"
+                        "             stopped before 2 tasks ran (`flowc retry 6` runs them)\n") != std::string::npos);
 }
 
 TEST_CASE("history and status: a run a retry repaired says so, not only that it succeeded") {
@@ -423,9 +438,9 @@ TEST_CASE("errors: one line, exit 2") {
 }
 
 TEST_CASE("the password of a DSN is masked in any text that echoes it") {
-  CHECK(flowc::runtime::without_passwords("bad password sekret for x", "host=h password=sekret dbname=d") ==
+  CHECK(flowc::runtime::without_passwords("bad password sekret-42 for x", "host=h password=sekret-42 dbname=d") ==
         "bad password *** for x");
-  CHECK(flowc::runtime::without_passwords("at u:p4ss@h", "postgresql://u:p4ss@h:5432/d") == "at u:***@h");
+  CHECK(flowc::runtime::without_passwords("at u:p4ssw0rd@h", "postgresql://u:p4ssw0rd@h:5432/d") == "at u:***@h");
   CHECK(flowc::runtime::without_passwords("'two words'", "host=h password='two words'") == "'***'");
   CHECK(flowc::runtime::without_passwords("no secret here", "host=h dbname=d") == "no secret here");
 }
