@@ -47,7 +47,9 @@ int import_crontab(const InventoryOptions& options) {
     print_error(options.import_file + ": not a text file (invalid UTF-8 at byte " + std::to_string(bad) + ")");
     return kExitUsage;
   }
-  cron::Crontab crontab = cron::parse_crontab(*text);
+  cron::Crontab crontab = cron::parse_crontab(
+      *text, options.import_kind == "system-crontab" ? cron::CrontabKind::System
+                                                     : cron::crontab_kind_of(options.import_file));
   for (const cron::CrontabProblem& p : crontab.problems) {
     std::cerr << "warning: " << options.import_file << ":" << p.line << ": " << p.message << "\n";
   }
@@ -77,8 +79,8 @@ int import_crontab(const InventoryOptions& options) {
 
 int run_inventory(const InventoryOptions& options) {
   if (!options.import_kind.empty()) {
-    if (options.import_kind != "crontab") {
-      print_error("unknown --import kind `" + options.import_kind + "` (expected crontab)");
+    if (options.import_kind != "crontab" && options.import_kind != "system-crontab") {
+      print_error("unknown --import kind `" + options.import_kind + "` (expected crontab or system-crontab)");
       return kExitUsage;
     }
     return import_crontab(options);

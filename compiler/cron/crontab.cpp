@@ -3,6 +3,7 @@
 #include "compiler/cron/crontab.h"
 
 #include <cctype>
+#include <filesystem>
 #include <optional>
 
 #include "compiler/cron/cron.h"
@@ -94,7 +95,7 @@ struct JobLine {
 };
 
 /// Reads `line` (trimmed, starting with a digit, `*` or `@`) as a job.
-JobLine parse_job(std::string_view line) {
+JobLine parse_job(std::string_view line, CrontabKind kind) {
   JobLine out;
   CronError error;
   size_t pos = 0;
@@ -122,8 +123,16 @@ JobLine parse_job(std::string_view line) {
       return out;
     }
   }
-  CrontabJob job{0, std::move(schedule), {}, {}, {}};
+  CrontabJob job;
+  job.schedule = std::move(schedule);
   job.never_fires = never_fires(*parse(job.schedule, error));
+  if (kind == CrontabKind::System) {
+    job.user = std::string(next_word(line, pos));
+    if (job.user.empty()) {
+      out.problem = "job `" + job.schedule + "` has no user (a system crontab names one after the schedule)";
+      return out;
+    }
+  }
   split_input(trim(line.substr(pos)), job);
   if (job.command.empty()) {
     out.problem = "job `" + job.schedule + "` has no command";
@@ -137,12 +146,12 @@ bool starts_job(char c) { return (c >= '0' && c <= '9') || c == '*' || c == '@';
 
 /// Comment text that must not become a job's doc comment: a commented-out
 /// job, and the column header of Debian's crontab template.
-bool is_code_comment(std::string_view text) {
-  if (!text.empty() && starts_job(text[0]) && parse_job(text).job) return true;
+bool is_code_comment(std::string_view text, CrontabKind kind) {
+  if (!text.empty() && starts_job(text[0]) && parse_job(text, kind).job) return true;
   std::string words;
   size_t pos = 0;
   for (std::string_view w = next_word(text, pos); !w.empty(); w = next_word(text, pos)) words += std::string(w) + " ";
-  return words == "m h dom mon dow command ";
+  return words == "m h dom mon dow command " || words == "m h dom mon dow user command ";
 }
 
 /// A comment line's text: without the leading `#`s and blanks.
@@ -161,7 +170,12 @@ bool is_decoration(std::string_view text) {
 
 }  // namespace
 
-Crontab parse_crontab(std::string_view text) {
+CrontabKind crontab_kind_of(std::string_view path) {
+  std::string normal = std::filesystem::path(path).lexically_normal().string();
+  return normal == "/etc/crontab" || normal.starts_with("/etc/cron.d/") ? CrontabKind::System : CrontabKind::User;
+}
+
+Crontab parse_crontab(std::string_view text, CrontabKind kind) {
   Crontab out;
   std::vector<std::string_view> pending_comment;  // comment lines directly above
   uint32_t line_number = 0;
@@ -179,7 +193,7 @@ Crontab parse_crontab(std::string_view text) {
     }
     if (line[0] == '#') {
       std::string_view comment = comment_text(line);
-      if (is_code_comment(comment)) {
+      if (is_code_comment(comment, kind)) {
         pending_comment.clear();
       } else if (!pending_comment.empty() || !is_decoration(comment)) {
         pending_comment.push_back(comment);
@@ -205,7 +219,7 @@ Crontab parse_crontab(std::string_view text) {
       }
       continue;
     }
-    JobLine job = parse_job(line);
+    JobLine job = parse_job(line, kind);
     if (!job.job) {
       out.problems.push_back({line_number, std::move(job.problem)});
       continue;

@@ -23,7 +23,16 @@ struct CrontabJob {
   std::optional<std::string> input;  // after an unescaped `%`: what cron writes to the command's
                                      // stdin (each further unescaped `%` a newline, `\%` a `%`)
   bool never_fires = false;          // a well-formed schedule naming no day that exists (`0 0 31 2 *`)
+  std::string user;                  // a system crontab's user field: who cron runs it as ("" = a user crontab)
 };
+
+/// A user's crontab (`crontab -l`), or a system one (/etc/crontab,
+/// /etc/cron.d/*), whose jobs name the user to run as after the schedule.
+enum class CrontabKind : uint8_t { User, System };
+
+/// The kind of crontab at `path`: System for /etc/crontab and the files of
+/// /etc/cron.d, User otherwise.
+CrontabKind crontab_kind_of(std::string_view path);
 
 /// An environment assignment (`NAME=value`, spaces around `=` allowed,
 /// quotes around the value removed). In cron it applies to the jobs below it.
@@ -49,11 +58,10 @@ struct Crontab {
 /// `environment`, comments are kept only as the comment of the job directly
 /// below; `@reboot` jobs are reported as problems (they have no schedule), and
 /// so is every job whose schedule does not parse. A job whose schedule never
-/// fires is kept (cron has the line) and reported as a problem too. User
-/// crontabs only: a system crontab's user field (/etc/crontab, /etc/cron.d)
-/// is not recognised and would be read as the first word of the command.
-/// Never fails.
-Crontab parse_crontab(std::string_view text);
+/// fires is kept (cron has the line) and reported as a problem too. In a
+/// system crontab the word after the schedule is the user (`CrontabJob::user`),
+/// not part of the command. Never fails.
+Crontab parse_crontab(std::string_view text, CrontabKind kind = CrontabKind::User);
 
 /// The `.flow` text of one `legacy` block per job: schedule and command filled
 /// in, a name derived from the command (unique within the output, never one

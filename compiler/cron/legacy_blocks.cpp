@@ -137,6 +137,11 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
     out += "  enabled  = true\n";
   }
 
+  if (!job.user.empty()) {
+    // A command task runs as flowc's user: the migration must see to it.
+    out += "  # TODO: cron runs it as user `" + job.user +
+           "` (a system crontab's user field): run the task where that user's rights are\n";
+  }
   if (job.input) {
     // A command task has no stdin: the migration must put this text elsewhere.
     out += "  # TODO: cron fed the rest of the line, after an unescaped `%`, to the command's stdin: \"" +

@@ -153,10 +153,37 @@ TEST_CASE("problems are reported with their line numbers") {
         "commented out");
 }
 
-TEST_CASE("a system-crontab user field is not recognised: it stays in the command") {
+TEST_CASE("a user crontab has no user field: the word after the schedule is the command's") {
   Crontab c = parse_crontab("17 * * * * root cd / && run-parts --report /etc/cron.hourly\n");
   REQUIRE(c.jobs.size() == 1);
   CHECK(c.jobs[0].command == "root cd / && run-parts --report /etc/cron.hourly");
+  CHECK(c.jobs[0].user == "");
+}
+
+TEST_CASE("a system crontab's user field is the job's user, not part of its command") {
+  CHECK(flowc::cron::crontab_kind_of("/etc/crontab") == flowc::cron::CrontabKind::System);
+  CHECK(flowc::cron::crontab_kind_of("/etc/cron.d/etl") == flowc::cron::CrontabKind::System);
+  CHECK(flowc::cron::crontab_kind_of("/etc//cron.d/./etl") == flowc::cron::CrontabKind::System);
+  CHECK(flowc::cron::crontab_kind_of("/home/me/crontab") == flowc::cron::CrontabKind::User);
+  const std::string text =
+      "# m h dom mon dow user command\n"
+      "17 *\t* * *\troot    cd / && run-parts --report /etc/cron.hourly\n"
+      "@daily etl /opt/etl/load.sh\n"
+      "30 2 * * *\n";
+  Crontab c = parse_crontab(text, flowc::cron::CrontabKind::System);
+  REQUIRE(c.jobs.size() == 2);
+  CHECK(c.jobs[0].user == "root");
+  CHECK(c.jobs[0].command == "cd / && run-parts --report /etc/cron.hourly");
+  CHECK(c.jobs[0].comment == "");  // the template's header is not a doc comment
+  CHECK(c.jobs[1].user == "etl");
+  CHECK(c.jobs[1].command == "/opt/etl/load.sh");
+  REQUIRE(c.problems.size() == 1);
+  CHECK(c.problems[0].line == 4);
+  std::string blocks = legacy_blocks(c, "/etc/cron.d/etl", [](std::string_view) { return false; });
+  CHECK(blocks.find("  command  = \"/opt/etl/load.sh\"\n"
+                    "  enabled  = true\n"
+                    "  # TODO: cron runs it as user `etl` (a system crontab's user field): run the task where "
+                    "that user's rights are\n") != std::string::npos);
 }
 
 TEST_CASE("the comment directly above a job is its comment") {
