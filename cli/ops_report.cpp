@@ -72,6 +72,7 @@ void read_task_ends(pqxx::transaction_base& tx, const std::string& schema, const
   std::string sql = fmt::format(
       "with attempt as ("
       "  select a.run_id, r.workflow, a.task, r.ds::text as ds, r.env, a.attempt, a.outcome, a.error_class,"
+      "   a.message,"
       "   a.finished_at, cardinality({0}) as latest,"
       "   (select count(*) from unnest({0}) s where s <= a.started_at) as execution"
       "  from {{schema}}.attempts a join {{schema}}.runs r on r.id = a.run_id where {1}"
@@ -79,7 +80,8 @@ void read_task_ends(pqxx::transaction_base& tx, const std::string& schema, const
       "  select distinct on (run_id, task, execution) * from attempt order by run_id, task, execution, "
       "attempt desc"
       ")"
-      " select l.run_id, l.workflow, l.task, l.ds, l.env, {2}, l.outcome = 'succeeded', l.error_class"
+      " select l.run_id, l.workflow, l.task, l.ds, l.env, {2}, l.outcome = 'succeeded', l.error_class,"
+      "  coalesce(l.message like 'the run was stopped%', false)"
       " from last l join {{schema}}.task_runs t on t.run_id = l.run_id and t.task = l.task"
       " where l.finished_at is not null"
       "   and (l.outcome in ('succeeded', 'failed', 'lost') or (l.outcome = 'not_ready' and l.error_class is "
@@ -88,6 +90,9 @@ void read_task_ends(pqxx::transaction_base& tx, const std::string& schema, const
       " order by l.finished_at, l.run_id, l.task",
       retry_starts, kRunWindow, ms("l.finished_at"));
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
+    // An attempt an operator's stop cancelled (Ctrl-C, SIGTERM) is not a
+    // failure of the task: no recurring failure, nothing to recover from.
+    if (row[8].as<bool>()) continue;
     TaskEnd e;
     e.run_id = row[0].as<int64_t>();
     e.workflow = text(row[1]);

@@ -248,6 +248,27 @@ TEST_CASE("ops --format json: the figures computed by hand") {
   CHECK(finance["alerts"] == json({{"sent", 0}, {"suppressed", 0}, {"failed", 0}}));
 }
 
+TEST_CASE("ops: attempts an operator's stop cancelled are no recurring failure and nothing to recover from") {
+  // Two nights stopped by hand (SIGTERM) mid-task: the runs failed, the task did not.
+  std::string dsn = seeded(R"sql(
+insert into flow.runs (id, workflow, ds, stage, trigger, status, created_at, started_at, finished_at, deadline, plan_hash, plan) values
+ (1, 's', '2026-02-01', 'model', 'schedule', 'failed', '2026-02-02 07:00Z', '2026-02-02 07:00Z', '2026-02-02 07:05Z', null, 'h', '{}'),
+ (2, 's', '2026-02-02', 'model', 'schedule', 'failed', '2026-02-03 07:00Z', '2026-02-03 07:00Z', '2026-02-03 07:05Z', null, 'h', '{}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts, finished_at, error_class, message) values
+ (1, 'load', 0, 'failed', 1, 3, '2026-02-02 07:05Z', 'transient', 'the run was stopped: interrupted (SIGTERM)'),
+ (2, 'load', 0, 'failed', 1, 3, '2026-02-03 07:05Z', 'transient', 'the run was stopped: interrupted (SIGTERM)');
+insert into flow.attempts (run_id, task, attempt, worker, lease_token, started_at, finished_at, outcome, error_class, message, log_path) values
+ (1, 'load', 1, 'w', gen_random_uuid(), '2026-02-02 07:00Z', '2026-02-02 07:05Z', 'failed', 'transient', 'the run was stopped: interrupted (SIGTERM)', 'l'),
+ (2, 'load', 1, 'w', gen_random_uuid(), '2026-02-03 07:00Z', '2026-02-03 07:05Z', 'failed', 'transient', 'the run was stopped: interrupted (SIGTERM)', 'l');
+)sql");
+  auto r = run_flowc({"ops", "--since", "3650d", "--format", "json", "--state-dsn", dsn});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  const json s = json::parse(r.output)["workflows"][0];
+  CHECK(s["failed"] == 2);  // the runs did fail
+  CHECK(s["recurring_failures"] == json::array());
+  CHECK(s["unrecovered_failures"] == 0);
+}
+
 TEST_CASE("ops: one block per workflow, exactly") {
   std::string dsn = seeded(kSeed);
   auto r = run_flowc({"ops", "--since", "3650d", "--state-dsn", dsn});
