@@ -22,8 +22,9 @@ using detail::guarded;
 
 // A claim takes the first claimable instance (see StateStore::claim) and
 // records the attempt it starts. A readiness re-probe (claimed from
-// `waiting`) keeps its attempt number and overwrites that attempt's row:
-// probes are not attempts. An expired lease is reclaimed: the lost attempt
+// `waiting`) keeps its attempt number and overwrites that attempt's row,
+// all but its start: probes are not attempts, and the attempt (the wait)
+// began at the first probe. An expired lease is reclaimed: the lost attempt
 // is closed as `lost` and nothing new starts; the claimant, who has the
 // task's plan, decides whether it runs again (restart) or fails. The lease
 // records the claimant's machine key ($5, state/machine_key.h): only a
@@ -58,13 +59,14 @@ constexpr const char* kClaimSql = R"(with candidate as (
     and a.attempt = c.old_attempts and a.finished_at is null
   returning 1
 ), started as (
-  insert into {schema}.attempts (run_id, task, attempt, worker, lease_token, log_path)
+  insert into {schema}.attempts as prior (run_id, task, attempt, worker, lease_token, log_path)
   select c.run_id, c.task, c.attempts, $2, c.lease_token,
          case when $4 = '' then '' else $4 || '/' || c.run_id || '/' || c.task || '.' || c.attempts || '.log' end
   from claimed c
   where c.attempts <> c.old_attempts or c.old_state = 'waiting'
   on conflict (run_id, task, attempt) do update
-  set worker = excluded.worker, lease_token = excluded.lease_token, started_at = now(), finished_at = null,
+  set worker = excluded.worker, lease_token = excluded.lease_token,
+      started_at = case when prior.outcome = 'not_ready' then prior.started_at else now() end, finished_at = null,
       outcome = null, sqlstate = null, exit_code = null, error_class = null, message = null,
       rows_written = null, log_path = excluded.log_path
   returning 1
@@ -101,10 +103,11 @@ constexpr const char* kRestartSql = R"(with up as (
     and t.attempts = $4::integer
   returning t.run_id, t.task, t.attempts, t.max_attempts, t.lease_token
 ), started as (
-  insert into {schema}.attempts (run_id, task, attempt, worker, lease_token, log_path)
+  insert into {schema}.attempts as prior (run_id, task, attempt, worker, lease_token, log_path)
   select u.run_id, u.task, u.attempts, $6, u.lease_token, $7 from up u
   on conflict (run_id, task, attempt) do update
-  set worker = excluded.worker, lease_token = excluded.lease_token, started_at = now(), finished_at = null,
+  set worker = excluded.worker, lease_token = excluded.lease_token,
+      started_at = case when prior.outcome = 'not_ready' then prior.started_at else now() end, finished_at = null,
       outcome = null, sqlstate = null, exit_code = null, error_class = null, message = null,
       rows_written = null, log_path = excluded.log_path
   returning 1
@@ -221,10 +224,12 @@ constexpr const char* kFinishSql = R"(with clock as (
 ), next as (
   select * from promoted where state = 'running'
 ), next_attempt as (
-  insert into {schema}.attempts (run_id, task, attempt, worker, lease_token, log_path, started_at)
+  insert into {schema}.attempts as prior (run_id, task, attempt, worker, lease_token, log_path, started_at)
   select n.run_id, n.task, n.attempts, $17, n.lease_token, n.log_path, (select at from clock) from next n
   on conflict (run_id, task, attempt) do update
-  set worker = excluded.worker, lease_token = excluded.lease_token, started_at = (select at from clock), finished_at = null,
+  set worker = excluded.worker, lease_token = excluded.lease_token,
+      started_at = case when prior.outcome = 'not_ready' then prior.started_at else (select at from clock) end,
+      finished_at = null,
       outcome = null, sqlstate = null, exit_code = null, error_class = null, message = null,
       rows_written = null, log_path = excluded.log_path
   returning 1

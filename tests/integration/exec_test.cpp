@@ -199,6 +199,10 @@ TEST_CASE("a source that never gets ready fails its dependents with one incident
   CHECK(incidents[0].error_class == ErrorClass::Timeout);
   CHECK(incidents[0].duration >= 2s);  // the whole wait, not its last probe
   CHECK(h.scalar("select error_class from flow.task_runs where task = 'orders'") == "timeout");
+  // Its one attempt row spans the wait too: `status` shows it from the first probe.
+  CHECK(h.scalar("select count(*) from flow.attempts where task = 'orders'") == "1");
+  CHECK(h.scalar("select extract(epoch from finished_at - started_at) >= 1.5 from flow.attempts "
+                 "where task = 'orders'") == "t");
   bool waited = false;
   for (const TaskEvent& e : h.observer.events()) waited = waited || (e.task == 0 && e.state == TaskState::Waiting);
   CHECK(waited);
