@@ -357,6 +357,9 @@ class Checker {
   /// E0306: a param default's `${}` that is not a param declared before it
   /// (lowering works the defaults out in declaration order).
   void check_default_interpolations(const model::Workflow& wf, const model::Param& param);
+  /// E0303 for a table a production `mode = none` task's SQL writes that an
+  /// enabled legacy job writes too (none_writes.cpp).
+  void check_none_writes(const model::Workflow& wf, std::vector<bool>& legacy_reported);
   /// E0312: a table or schema name longer than PostgreSQL's 63 bytes, as
   /// written or once a suffix is added (environment, `__mirror`, staging).
   void check_name_lengths();

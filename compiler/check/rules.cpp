@@ -113,6 +113,7 @@ void Checker::check_rules() {
           }
         }
       }
+      check_none_writes(wf, legacy_reported);
     }
 
     // E0307: the cutover checklist.

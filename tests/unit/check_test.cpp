@@ -655,3 +655,46 @@ workflow w {
                           "so the run would write schema `" + schema + "`, the production one");
   CHECK(text(*c, d->range) == "\"" + schema + ".t\"");
 }
+
+TEST_CASE("E0303: a production none task's insert, update, delete, merge or truncate of an enabled job's table") {
+  auto with_sql = [](const std::string& sql) {
+    return compile(R"(
+route r {
+  owner  = "x"
+  notify = [stderr()]
+}
+legacy job {
+  owner     = "x"
+  writes    = ["web.sessions"]
+  consumers = ["a dashboard"]
+  rollback  = "re-enable it"
+}
+workflow w {
+  owner      = "x"
+  stage      = production
+  on_failure = alert(r)
+  task t {
+    mode       = none
+    idempotent = true
+    sql        = """
+)" + sql + R"(
+    """
+  }
+}
+)");
+  };
+  for (const char* sql : {"insert into web.sessions select 1", "update web.sessions set n = 1",
+                          "delete from WEB.sessions", "merge into web.sessions s using x on true when matched then delete",
+                          "truncate table only web.sessions", "truncate web.sessions"}) {
+    auto c = with_sql(sql);
+    std::string got;
+    for (const std::string& code : codes(*c)) got += code + " ";
+    CHECK_MESSAGE(got == "E0303 ", sql, ": ", got);
+  }
+  // Reads, and `update` that is not a statement's, are no writes of it.
+  for (const char* sql : {"select * from web.sessions for update",
+                          "insert into web.other select * from web.sessions on conflict (id) do update set n = 1",
+                          "delete from web.other using web.sessions s"}) {
+    CHECK_MESSAGE(codes(*with_sql(sql)).empty(), sql);
+  }
+}
