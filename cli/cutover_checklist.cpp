@@ -132,6 +132,11 @@ CutoverItem writes_item(const model::Model& model, const model::Workflow& wf) {
     return item;
   }
   const model::Legacy& legacy = model.legacies[wf.replaces.index];
+  if (legacy.writes.empty() && legacy.writes_written) {
+    item.ok = true;
+    item.reason = "legacy job `" + legacy.name + "` writes no table (`writes = []`)";
+    return item;
+  }
   if (legacy.writes.empty()) {
     item.reason = "legacy job `" + legacy.name + "` has no `writes`: list the tables it writes";
     return item;
@@ -224,15 +229,18 @@ bool compared_only_empty_tables(const runtime::parity::ParityReport& report) {
 
 }  // namespace
 
-CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed) {
+CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed, bool legacy_writes_nothing) {
   CutoverItem item{fmt::format("{} clean mirror runs", needed), false, ""};
   // Clean: succeeded, and a parity report that passed (a run that failed
   // parity is also recorded as failed; the report says why) on at least one
   // table: a run that compared nothing proves nothing about the outputs.
-  auto problem = [](const MirrorRun& run) -> std::string {
+  // A legacy job that writes no table (`writes = []`: a mail job) has
+  // nothing to compare: its runs are clean when they succeeded.
+  auto problem = [legacy_writes_nothing](const MirrorRun& run) -> std::string {
     const std::optional<runtime::parity::ParityReport>& report = run.parity;
     if (report && !report->ok) return "parity failed: " + report->mismatch_summary();
     if (run.status != "succeeded") return run.status;
+    if (legacy_writes_nothing) return !run.changed.empty() ? "it ran an earlier version of the workflow: " + run.changed : "";
     if (!report) return "no parity report";
     if (report->tables.empty())
       return "nothing compared (no output of the run is a table that `" + report->legacy_job + "` writes)";

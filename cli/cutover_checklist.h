@@ -51,8 +51,10 @@ std::vector<CutoverItem> static_items(const model::Model& model, model::Workflow
 /// The runs item: the latest `needed` mirror runs by ds (`runs`, newest ds
 /// first, one per ds) all succeeded with parity passing on at least one
 /// table, and each ran what the workflow runs now (`MirrorRun::changed`
-/// empty): a run of an earlier version proves nothing about this one.
-CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed);
+/// empty): a run of an earlier version proves nothing about this one. With
+/// `legacy_writes_nothing` (the job says `writes = []`) there is nothing to
+/// compare: a run is clean when it succeeded.
+CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed, bool legacy_writes_nothing = false);
 
 /// "" when `ran` runs what `now` runs; else why not, naming the first task
 /// that differs: "task `t` changed since (its SQL)", "task `t` is new since",

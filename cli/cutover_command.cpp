@@ -172,7 +172,10 @@ int run_cutover(const CutoverOptions& options) {
       run.changed = changed_since(*ran, lower::lower(c.model, workflow, for_day, c.sources));
     }
   }
-  items.push_back(runs_item(runs, plan.cutover_after));
+  const model::Workflow& wf = c.model.workflow(workflow);
+  const bool writes_nothing = wf.replaces.valid() && c.model.legacies[wf.replaces.index].writes_written &&
+                              c.model.legacies[wf.replaces.index].writes.empty();
+  items.push_back(runs_item(runs, plan.cutover_after, writes_nothing));
 
   std::cout << (options.format == "json" ? json_text(plan, items) : human(plan, items, use_color(stdout)));
   bool ready = std::all_of(items.begin(), items.end(), [](const CutoverItem& item) { return item.ok; });

@@ -297,8 +297,10 @@ void Checker::check_legacy(uint32_t index) {
                           is_blank(string_value(t)));
   };
   TermId rollback = attr_term(s, attrs, "rollback");
+  legacy.reads_written = attr_term(s, attrs, "reads").valid();
+  legacy.writes_written = writes.valid();
   site.has_owner = says(owner);
-  site.has_writes = given(writes);
+  site.has_writes = writes.valid();  // `writes = []`: it writes no table, and says so
   site.has_consumers = given(consumers);
   site.has_rollback = says(rollback);
   if (TermId runtime = attr_term(s, attrs, "runtime");

@@ -74,8 +74,8 @@ std::vector<std::string> missing_fields(const model::Legacy& legacy) {
   need(!legacy.schedule.empty(), "schedule");
   need(!legacy.command.empty(), "command");
   need(!legacy.owner.empty(), "owner");
-  need(!legacy.reads.empty(), "reads");
-  need(!legacy.writes.empty(), "writes");
+  need(legacy.reads_written, "reads");
+  need(legacy.writes_written, "writes");
   need(legacy.runtime_seconds.has_value(), "runtime");
   need(!legacy.consumers.empty(), "consumers");
   need(!legacy.symptoms.empty(), "symptoms");
@@ -107,8 +107,8 @@ void render_human(const std::vector<Entry>& entries, std::ostream& out) {
     return;
   }
   auto or_dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
-  auto list = [](const std::vector<std::string>& v) {
-    return v.empty() ? std::string("-") : fmt::format("{}", fmt::join(v, ", "));
+  auto list = [](const std::vector<std::string>& v, bool written = false) {
+    return v.empty() ? std::string(written ? "none" : "-") : fmt::format("{}", fmt::join(v, ", "));
   };
   // A value's own line breaks continue in the value column, so that the
   // labels stay one column and the next field is not read as part of it.
@@ -125,8 +125,8 @@ void render_human(const std::vector<Entry>& entries, std::ostream& out) {
     field("schedule", l.schedule.empty() ? "-" : l.schedule + zone_suffix(l));
     field("command", or_dash(l.command));
     field("owner", or_dash(l.owner));
-    field("reads", list(l.reads));
-    field("writes", list(l.writes));
+    field("reads", list(l.reads, l.reads_written));
+    field("writes", list(l.writes, l.writes_written));
     field("runtime", or_dash(duration_text(l.runtime_seconds)));
     field("consumers", list(l.consumers));
     field("symptoms", or_dash(l.symptoms));

@@ -276,6 +276,9 @@ struct Legacy {
   std::string symptoms, rollback;
   bool enabled = true;
   bool enabled_written = false;       // the block says `enabled = ...`: the cutover can switch it off
+  /// The block says `reads = [...]` / `writes = [...]`, an empty list
+  /// included: `writes = []` is a job that writes no table (a mail job).
+  bool reads_written = false, writes_written = false;
   WorkflowId replaced_by;             // the workflow whose `replaces` names it
   SourceRange range;
 };

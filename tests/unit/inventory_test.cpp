@@ -80,6 +80,39 @@ TEST_CASE("inventory and cutover apply one rule: a job without `enabled` is not 
   CHECK(cli::static_items(with_enabled->model, model::WorkflowId{0}, plan::Plan{})[0].ok);
 }
 
+TEST_CASE("inventory and cutover: a job that writes no table says `writes = []`, and is complete") {
+  // A mail job: it reads the warehouse and sends a report.
+  std::string text = project_text("mirror", "  enabled   = true\n");
+  const std::string listed = "  writes    = [\"dash.kpi\"]\n";
+  text.replace(text.find(listed), listed.size(), "  writes    = []\n");
+  auto c = compile(text);
+  REQUIRE(c->diagnostics.diagnostics().empty());  // no W0405: `writes = []` says it
+  std::vector<inventory::Entry> entries = inventory::build(c->model);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].missing.empty());
+  std::ostringstream human;
+  inventory::render_human(entries, human);
+  CHECK(contains(human.str(), "  writes       none\n"));
+  auto items = cli::static_items(c->model, model::WorkflowId{0}, plan::Plan{});
+  CHECK(items[1].ok);
+  CHECK(items[1].reason == "legacy job `old` writes no table (`writes = []`)");
+
+  // Nothing to compare: its mirror runs are clean when they succeeded.
+  cli::MirrorRun succeeded;
+  succeeded.id = 2;
+  succeeded.ds = "2026-11-24";
+  succeeded.status = "succeeded";
+  succeeded.parity = runtime::parity::ParityReport{"old", true, {}};
+  cli::MirrorRun failed = succeeded;
+  failed.id = 1;
+  failed.ds = "2026-11-23";
+  failed.status = "failed";
+  CHECK(cli::runs_item({succeeded}, 1, true).ok);
+  CHECK_FALSE(cli::runs_item({succeeded}, 1, false).ok);
+  CHECK(cli::runs_item({succeeded, failed}, 2, true).reason ==
+        "the mirror run for 2026-11-23 (run 1) is not clean: failed; 1 clean run since, 2 needed");
+}
+
 TEST_CASE("inventory: a production workflow beside an enabled legacy job says to disable it first") {
   // E0303: both write dash.kpi. Fields still missing come after that.
   std::string text = project_text("production", "  enabled   = true\n");
