@@ -31,20 +31,23 @@ namespace {
 
 /// The mirror-stage runs of `workflow` in production (env ""), the latest
 /// finished one of each ds, newest ds first, with the plans of the newest
-/// `with_plan`. Sets `error` when the database cannot be read or its schema
-/// is newer than this flowc or damaged; a state schema that does not exist
-/// yet has no runs.
+/// `with_plan`; `by_ds` false (a workflow without a `ds` param, whose runs
+/// are not of a day): every finished run, newest first. Sets `error` when
+/// the database cannot be read or its schema is newer than this flowc or
+/// damaged; a state schema that does not exist yet has no runs.
 std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::string& workflow, uint32_t with_plan,
-                                        std::string& error) {
+                                        bool by_ds, std::string& error) {
   std::vector<MirrorRun> runs;
   ReadStatus status = state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
     std::string runs_table = runtime::state::with_schema("{schema}.runs", db.schema);
+    const std::string key = by_ds ? "ds" : "id";
     pqxx::result r = tx.exec_params(
         "select l.id, l.ds::text, l.status, l.parity::text, case when l.newest <= $2 then r.plan::text end"
-        " from (select id, ds, status, parity, row_number() over (order by ds desc) as newest from"
-        " (select distinct on (ds) id, ds, status, parity from " + runs_table +
+        " from (select id, ds, status, parity, row_number() over (order by " + key + " desc) as newest from"
+        " (select distinct on (" + key + ") id, ds, status, parity from " + runs_table +
             " where workflow = $1 and env = '' and stage = 'mirror' and status in ('succeeded', 'failed')"
-            " order by ds desc, id desc) d) l join " + runs_table + " r on r.id = l.id order by l.ds desc",
+            " order by " + key + " desc, id desc) d) l join " + runs_table + " r on r.id = l.id order by l." +
+            key + " desc",
         workflow, with_plan);
     for (const auto& row : r) {
       MirrorRun run;
@@ -132,7 +135,11 @@ int run_cutover(const CutoverOptions& options) {
   std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn, ""});
   if (!db) return kExitUsage;
   std::string error;
-  std::vector<MirrorRun> runs = read_mirror_runs(*db, plan.workflow, plan.cutover_after, error);
+  // A workflow without a `ds` param runs unpartitioned: its runs are not
+  // of a day (their ds is only the `--ds` they were given), so each counts.
+  const model::Workflow& wf = c.model.workflow(workflow);
+  const bool by_ds = std::any_of(wf.params.begin(), wf.params.end(), [](const model::Param& p) { return p.name == "ds"; });
+  std::vector<MirrorRun> runs = read_mirror_runs(*db, plan.workflow, plan.cutover_after, by_ds, error);
   if (!error.empty()) {
     print_error(error);
     return kExitUsage;
@@ -172,7 +179,6 @@ int run_cutover(const CutoverOptions& options) {
       run.changed = changed_since(*ran, lower::lower(c.model, workflow, for_day, c.sources));
     }
   }
-  const model::Workflow& wf = c.model.workflow(workflow);
   const bool writes_nothing = wf.replaces.valid() && c.model.legacies[wf.replaces.index].writes_written &&
                               c.model.legacies[wf.replaces.index].writes.empty();
   items.push_back(runs_item(runs, plan.cutover_after, writes_nothing));

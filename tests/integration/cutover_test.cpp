@@ -413,3 +413,42 @@ TEST_CASE("cutover: changed_since names the first task whose SQL, command, outpu
   CHECK(flowc::cli::changed_since(ran, now) == "task `export` was removed since");
   CHECK(flowc::cli::changed_since(now, ran) == "task `export` is new since");
 }
+
+TEST_CASE("cutover: a workflow without a ds param counts each mirror run, not one per --ds") {
+  // Unpartitioned: the whole dimension is rebuilt each run. The runs all
+  // carry the same (default) ds, and each is a run to count.
+  std::string dsn = fresh_database("cutover_no_ds");
+  query_one(dsn, "create schema dim; create table dim.regions as select 'emea' as region, 1 as n; select 1");
+  std::string project = write_project("cutover_no_ds", {{"p.flow", R"FLOW(legacy regions_cron {
+  owner     = "data-eng"
+  writes    = ["dim.regions"]
+  consumers = ["Sales dashboard"]
+  rollback  = "re-enable the crontab line"
+  enabled   = true
+}
+
+route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow regions {
+  owner      = "data-eng"
+  replaces   = regions_cron
+  stage      = mirror
+  on_failure = alert(oncall)
+
+  task regions {
+    writes  = "dim.regions"
+    sql     = "select 'emea' as region, 1 as n"
+    publish = true
+    expect row_count() > 0
+  }
+}
+)FLOW"}});
+  std::vector<std::string> env = {"FLOW_STATE_DSN=" + dsn, "WAREHOUSE_DSN=" + dsn};
+  for (int i = 0; i < 3; ++i) REQUIRE(run_flowc(project, {"run", ".", "--dsn", dsn}, env).exit_code == 0);
+  auto cutover = run_flowc(project, {"cutover", "regions", ".", "--state-dsn", dsn}, env);
+  INFO(cutover.output);
+  CHECK(item_line(cutover.output, "clean mirror runs").starts_with("  ✓ 3 clean mirror runs"));
+}
