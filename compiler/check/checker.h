@@ -9,6 +9,7 @@
 #include <llvm/ADT/StringMap.h>
 
 #include <array>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,12 +18,20 @@
 #include "compiler/check/check.h"
 #include "compiler/check/schema.h"
 #include "compiler/check/types.h"
+#include "compiler/cron/cron.h"
 
 namespace flowc::check {
 
 /// E0201 for a workflow's or a task's `timeout` of 0s, which would read as
 /// "no time at all" but, as 0 is the model's "none", run without a limit.
 inline constexpr const char* kTimeoutRule = "`timeout` must be at least 1s (leave it out for no limit)";
+
+/// The first `count` times of day (seconds since midnight) `spec` fires at.
+std::vector<int64_t> first_fires(const cron::CronSpec& spec, size_t count);
+/// When `flowc schedule` starts a day's run (seconds since midnight): the
+/// day's second fire for a schedule that fires more than once a day (the
+/// first interval of the day closes then: W0407), else its one fire.
+std::optional<int64_t> daily_run_start(const cron::CronSpec& spec);
 
 using model::SymbolId;
 using model::TaskId;

@@ -1,5 +1,6 @@
 // W0406: a `deadline` that the schedule cannot meet. The run starts at the
-// schedule's first time of day; in the worst case each task on the longest
+// schedule's time of day (the second fire of a schedule that fires more
+// than once a day, as W0407 says); in the worst case each task on the longest
 // path of the workflow's graph uses its whole timeout. If the start plus that
 // path ends after the deadline, the deadline is impossible to rely on.
 #include <algorithm>
@@ -19,20 +20,9 @@ void Checker::check_deadlines() {
     if (wf.schedule.empty() || !wf.deadline_seconds || !workflow_sites[w].deadline.valid()) continue;
     cron::CronError error;
     std::optional<cron::CronSpec> spec = cron::parse(wf.schedule, error);
-    if (!spec || spec->hours.none() || spec->minutes.none()) continue;
-    int64_t start = 0;
-    for (int h = 0; h < 24; ++h) {
-      if (spec->hours.test(h)) {
-        start = h * 3600;
-        break;
-      }
-    }
-    for (int m = 0; m < 60; ++m) {
-      if (spec->minutes.test(m)) {
-        start += m * 60;
-        break;
-      }
-    }
+    std::optional<int64_t> first = spec ? daily_run_start(*spec) : std::nullopt;
+    if (!first) continue;
+    const int64_t start = *first;
     // Longest path by timeouts over the workflow's own nodes (Kahn's order;
     // a workflow with a cycle was reported as E0301 and is skipped).
     std::vector<uint32_t> order;

@@ -15,9 +15,6 @@
 
 namespace flowc::check {
 
-namespace {
-
-/// The first `count` times of day (seconds since midnight) `spec` fires at.
 std::vector<int64_t> first_fires(const cron::CronSpec& spec, size_t count) {
   std::vector<int64_t> out;
   for (int h = 0; h < 24 && out.size() < count; ++h) {
@@ -27,6 +24,14 @@ std::vector<int64_t> first_fires(const cron::CronSpec& spec, size_t count) {
   }
   return out;
 }
+
+std::optional<int64_t> daily_run_start(const cron::CronSpec& spec) {
+  std::vector<int64_t> fires = first_fires(spec, 2);
+  if (fires.empty()) return std::nullopt;
+  return fires.back();  // the second fire when there are two (W0407), else the one
+}
+
+namespace {
 
 }  // namespace
 

@@ -698,3 +698,31 @@ workflow w {
     CHECK_MESSAGE(codes(*with_sql(sql)).empty(), sql);
   }
 }
+
+TEST_CASE("W0406 and W0407 agree on when a schedule that fires twice a day starts the day's run") {
+  auto c = compile(R"(
+route r {
+  owner  = "x"
+  notify = [stderr()]
+}
+workflow w {
+  owner      = "x"
+  on_failure = alert(r)
+  schedule   = cron("0 7,19 * * *")
+  deadline   = 20:00
+  timeout    = 2h
+  task t {
+    writes  = "t"
+    sql     = "select 1 as n"
+    publish = true
+  }
+}
+)");
+  const Diagnostic* late = find(*c, "W0406");
+  REQUIRE(late != nullptr);
+  CHECK(late->message == "deadline 20:00 cannot be met: the run starts at 19:00 and its critical path may take 2h");
+  const Diagnostic* twice = find(*c, "W0407");
+  REQUIRE(twice != nullptr);
+  REQUIRE(twice->notes.size() == 1);
+  CHECK(twice->notes[0].message.find("at its fire at 19:00") != std::string::npos);
+}
