@@ -132,7 +132,8 @@ int run_backfill(const BackfillOptions& options) {
 
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    runtime::state::StateStore store(databases->state_dsn, shape.state_schema.empty() ? "flow" : shape.state_schema);
+    runtime::state::StateStore store(databases->state_dsn,
+                                     shape.state_schema.empty() ? "flow" : shape.state_schema);
     while (!interrupts.fired()) {
       size_t i = next++;
       if (i >= days.size()) return;
@@ -141,8 +142,8 @@ int run_backfill(const BackfillOptions& options) {
       // scheduler) may have succeeded since the backfill began, and running
       // the day again would repeat what its non-idempotent tasks did.
       if (!options.force) {
-        runtime::state::DayRuns now = store.latest_runs(shape.workflow, shape.env,
-                                                        std::string(plan::to_string(shape.stage)), days[i], days[i]);
+        runtime::state::DayRuns now = store.latest_runs(
+            shape.workflow, shape.env, std::string(plan::to_string(shape.stage)), days[i], days[i]);
         if (now.status && !now.runs.empty() && now.runs.front().run_status == runtime::RunStatus::Succeeded) {
           progress.finished(i, BackfillDay::State::Skipped, now.runs.front().run_id, "");
           continue;

@@ -83,7 +83,8 @@ void BackfillProgress::finished(size_t day, BackfillDay::State state, int64_t ru
       break;
     case BackfillDay::State::Refused: show(fmt::format("backfill {} {} refused: {}", workflow_, d.ds, reason)); break;
     case BackfillDay::State::Skipped:
-      show(fmt::format("backfill {} {} skipped: run {} succeeded since the backfill began", workflow_, d.ds, d.run_id));
+      show(fmt::format("backfill {} {} skipped: run {} succeeded since the backfill began", workflow_, d.ds,
+                       d.run_id));
       break;
     default: show(fmt::format("backfill {} {} failed ({}{}): {}", workflow_, d.ds, run, took, reason)); break;
   }

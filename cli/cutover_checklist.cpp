@@ -240,7 +240,8 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed, bool 
     const std::optional<runtime::parity::ParityReport>& report = run.parity;
     if (report && !report->ok) return "parity failed: " + report->mismatch_summary();
     if (run.status != "succeeded") return run.status;
-    if (legacy_writes_nothing) return !run.changed.empty() ? "it ran an earlier version of the workflow: " + run.changed : "";
+    if (legacy_writes_nothing)
+      return !run.changed.empty() ? "it ran an earlier version of the workflow: " + run.changed : "";
     if (!report) return "no parity report";
     if (report->tables.empty())
       return "nothing compared (no output of the run is a table that `" + report->legacy_job + "` writes)";

@@ -54,7 +54,8 @@ std::vector<CutoverItem> static_items(const model::Model& model, model::Workflow
 /// empty): a run of an earlier version proves nothing about this one. With
 /// `legacy_writes_nothing` (the job says `writes = []`) there is nothing to
 /// compare: a run is clean when it succeeded.
-CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed, bool legacy_writes_nothing = false);
+CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed,
+                      bool legacy_writes_nothing = false);
 
 /// "" when `ran` runs what `now` runs; else why not, naming the first task
 /// that differs: "task `t` changed since (its SQL)", "task `t` is new since",

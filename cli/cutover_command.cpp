@@ -28,26 +28,25 @@
 namespace flowc::cli {
 namespace {
 
-
 /// The mirror-stage runs of `workflow` in production (env ""), the latest
 /// finished one of each ds, newest ds first, with the plans of the newest
 /// `with_plan`; `by_ds` false (a workflow without a `ds` param, whose runs
 /// are not of a day): every finished run, newest first. Sets `error` when
 /// the database cannot be read or its schema is newer than this flowc or
 /// damaged; a state schema that does not exist yet has no runs.
-std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::string& workflow, uint32_t with_plan,
-                                        bool by_ds, std::string& error) {
+std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::string& workflow,
+                                        uint32_t with_plan, bool by_ds, std::string& error) {
   std::vector<MirrorRun> runs;
   ReadStatus status = state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
     std::string runs_table = runtime::state::with_schema("{schema}.runs", db.schema);
-    const std::string key = by_ds ? "ds" : "id";
+    const char* key = by_ds ? "ds" : "id";
     pqxx::result r = tx.exec_params(
-        "select l.id, l.ds::text, l.status, l.parity::text, case when l.newest <= $2 then r.plan::text end"
-        " from (select id, ds, status, parity, row_number() over (order by " + key + " desc) as newest from"
-        " (select distinct on (" + key + ") id, ds, status, parity from " + runs_table +
-            " where workflow = $1 and env = '' and stage = 'mirror' and status in ('succeeded', 'failed')"
-            " order by " + key + " desc, id desc) d) l join " + runs_table + " r on r.id = l.id order by l." +
-            key + " desc",
+        fmt::format("select l.id, l.ds::text, l.status, l.parity::text, case when l.newest <= $2 then r.plan::text "
+                    "end from (select id, ds, status, parity, row_number() over (order by {0} desc) as newest "
+                    "from (select distinct on ({0}) id, ds, status, parity from {1} where workflow = $1 and env = "
+                    "'' and stage = 'mirror' and status in ('succeeded', 'failed') order by {0} desc, id desc) d) l "
+                    "join {1} r on r.id = l.id order by l.{0} desc",
+                    key, runs_table),
         workflow, with_plan);
     for (const auto& row : r) {
       MirrorRun run;
@@ -138,7 +137,8 @@ int run_cutover(const CutoverOptions& options) {
   // A workflow without a `ds` param runs unpartitioned: its runs are not
   // of a day (their ds is only the `--ds` they were given), so each counts.
   const model::Workflow& wf = c.model.workflow(workflow);
-  const bool by_ds = std::any_of(wf.params.begin(), wf.params.end(), [](const model::Param& p) { return p.name == "ds"; });
+  const bool by_ds =
+      std::any_of(wf.params.begin(), wf.params.end(), [](const model::Param& p) { return p.name == "ds"; });
   std::vector<MirrorRun> runs = read_mirror_runs(*db, plan.workflow, plan.cutover_after, by_ds, error);
   if (!error.empty()) {
     print_error(error);

@@ -47,9 +47,9 @@ int import_crontab(const InventoryOptions& options) {
     print_error(options.import_file + ": not a text file (invalid UTF-8 at byte " + std::to_string(bad) + ")");
     return kExitUsage;
   }
-  cron::Crontab crontab = cron::parse_crontab(
-      *text, options.import_kind == "system-crontab" ? cron::CrontabKind::System
-                                                     : cron::crontab_kind_of(options.import_file));
+  cron::Crontab crontab = cron::parse_crontab(*text, options.import_kind == "system-crontab"
+                                                         ? cron::CrontabKind::System
+                                                         : cron::crontab_kind_of(options.import_file));
   for (const cron::CrontabProblem& p : crontab.problems) {
     std::cerr << "warning: " << options.import_file << ":" << p.line << ": " << p.message << "\n";
   }

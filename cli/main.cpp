@@ -191,9 +191,10 @@ int run_command(int argc, char** argv) {
       inventory_cmd->add_option("--format", inventory.format, "human | json | markdown")->capture_default_str();
   auto* import_opt =
       inventory_cmd
-          ->add_option("--import", inventory.import_kind,
-                       "turn a crontab into `legacy` blocks: --import crontab FILE (- for stdin); "
-                       "system-crontab for one with a user field (found by itself in /etc/crontab, /etc/cron.d)")
+          ->add_option(
+              "--import", inventory.import_kind,
+              "turn a crontab into `legacy` blocks: --import crontab FILE (- for stdin); "
+              "system-crontab for one with a user field (found by itself in /etc/crontab, /etc/cron.d)")
           ->check(not_empty("write --import crontab FILE"));
   auto* inventory_extra_opt = inventory_cmd->add_option("file", inventory.import_file, "the crontab file (with --import)");
 

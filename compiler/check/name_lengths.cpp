@@ -49,7 +49,8 @@ void Checker::check_name_lengths() {
     const model::Workflow& wf = model.workflow(node.workflow);
     const model::Target* target = wf.target.valid() ? &model.targets[wf.target.index] : nullptr;
     size_t dot = node.table.find('.');
-    std::string schema = dot == std::string::npos ? (target ? target->schema : "public") : node.table.substr(0, dot);
+    std::string schema =
+        dot == std::string::npos ? (target ? target->schema : "public") : node.table.substr(0, dot);
     std::string name = dot == std::string::npos ? node.table : node.table.substr(dot + 1);
     const bool source = node.kind == model::NodeKind::Source;
     const bool replace = !source && node.mode.kind == model::WriteModeKind::Replace;
@@ -66,17 +67,17 @@ void Checker::check_name_lengths() {
       d.helps.push_back("use a name of at most " + std::to_string(room) + " bytes");
     }
     // Sources are read where they are, in production.
-    for (const SchemaVariant& v : schema_variants(schema, source ? nullptr : target,
-                                                  !source && wf.stage == model::Stage::Mirror)) {
+    for (const SchemaVariant& v :
+         schema_variants(schema, source ? nullptr : target, !source && wf.stage == model::Stage::Mirror)) {
       if (v.schema.size() <= kMaxIdentifier) continue;
       if (!reported.insert(v.schema).second) break;
       std::string cut = v.schema.substr(0, kMaxIdentifier);
-      Diagnostic& d = diags.report(
-          DiagKind::NameTooLong, node.table_range,
-          "schema `" + v.schema + "`" + (v.when.empty() ? "" : " (" + v.when + ")") + " is " +
-              std::to_string(v.schema.size()) + " bytes: PostgreSQL cuts names to 63, so the run would " +
-              (source ? "read" : "write") + " schema `" + cut + "`" +
-              (cut == schema ? ", the production one" : ""));
+      Diagnostic& d = diags.report(DiagKind::NameTooLong, node.table_range,
+                                   "schema `" + v.schema + "`" + (v.when.empty() ? "" : " (" + v.when + ")") +
+                                       " is " + std::to_string(v.schema.size()) +
+                                       " bytes: PostgreSQL cuts names to 63, so the run would " +
+                                       (source ? "read" : "write") + " schema `" + cut + "`" +
+                                       (cut == schema ? ", the production one" : ""));
       d.helps.push_back("use a schema name of at most " +
                         std::to_string(kMaxIdentifier - (v.schema.size() - schema.size())) + " bytes" +
                         (v.when.empty() ? "" : " (room for the suffix)"));

@@ -23,9 +23,9 @@ void for_each_written_table(std::string_view sql, F&& table) {
       const std::string& p = previous;
       std::string verb = p == "into" && (before == "insert" || before == "merge") ? before + " into"
                          : p == "update" && before != "do" && before != "for" && before != "key" ? "update"
-                         : p == "from" && before == "delete"                                     ? "delete from"
-                         : p == "truncate" || (p == "table" && before == "truncate")            ? "truncate"
-                                                                                                 : "";
+                         : p == "from" && before == "delete"                         ? "delete from"
+                         : p == "truncate" || (p == "table" && before == "truncate") ? "truncate"
+                                                                                     : "";
       // `only` (no inheritance) stands between the verb and the table.
       if (!verb.empty() && w.text == "only" && !w.quoted) return;
       if (!verb.empty() && !(w.text == "table" && p == "truncate")) table(w.begin, w.end, w.text, verb);
@@ -43,33 +43,34 @@ void for_each_written_table(std::string_view sql, F&& table) {
 void Checker::check_none_writes(const model::Workflow& wf, std::vector<bool>& legacy_reported) {
   for (TaskId id : wf.nodes) {
     const model::Node& node = model.node(id);
-    if (node.kind != model::NodeKind::Task || !node.sql || node.mode.kind != model::WriteModeKind::None) continue;
+    if (node.kind != model::NodeKind::Task || !node.sql || node.mode.kind != model::WriteModeKind::None)
+      continue;
     const std::string schema = wf.target.valid() ? model.targets[wf.target.index].schema : "public";
     for (const model::TemplatePart& part : node.sql->parts) {
       if (part.kind != model::TemplatePart::Kind::Text) continue;
-      for_each_written_table(part.text, [&](size_t begin, size_t end, const std::string& name,
-                                            const std::string& verb) {
-        const std::string table = model::table_key(name, schema);
-        for (uint32_t l = 0; l < model.legacies.size(); ++l) {
-          const model::Legacy& legacy = model.legacies[l];
-          if (!legacy.enabled || legacy_reported[l]) continue;
-          for (size_t k = 0; k < legacy.writes.size(); ++k) {
-            if (legacy_table(legacy.writes[k]) != table) continue;
-            SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
-                                               static_cast<uint32_t>(end));
-            Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, at,
-                                         "task `" + node.name + "` writes `" + name + "` (`" + verb +
-                                             "`), which the enabled legacy job `" + legacy.name +
-                                             "` also writes: both would run");
-            if (k < legacy_sites[l].writes.size())
-              d.notes.push_back({legacy_sites[l].writes[k], "`" + legacy.name + "` writes it here"});
-            d.helps.push_back("disable `" + legacy.name +
-                              "` (`enabled = false`) before this workflow goes to production");
-            legacy_reported[l] = true;
-            break;
-          }
-        }
-      });
+      for_each_written_table(
+          part.text, [&](size_t begin, size_t end, const std::string& name, const std::string& verb) {
+            const std::string table = model::table_key(name, schema);
+            for (uint32_t l = 0; l < model.legacies.size(); ++l) {
+              const model::Legacy& legacy = model.legacies[l];
+              if (!legacy.enabled || legacy_reported[l]) continue;
+              for (size_t k = 0; k < legacy.writes.size(); ++k) {
+                if (legacy_table(legacy.writes[k]) != table) continue;
+                SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
+                                                   static_cast<uint32_t>(end));
+                Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, at,
+                                             "task `" + node.name + "` writes `" + name + "` (`" + verb +
+                                                 "`), which the enabled legacy job `" + legacy.name +
+                                                 "` also writes: both would run");
+                if (k < legacy_sites[l].writes.size())
+                  d.notes.push_back({legacy_sites[l].writes[k], "`" + legacy.name + "` writes it here"});
+                d.helps.push_back("disable `" + legacy.name +
+                                  "` (`enabled = false`) before this workflow goes to production");
+                legacy_reported[l] = true;
+                break;
+              }
+            }
+          });
     }
   }
 }

@@ -100,17 +100,21 @@ void Checker::check_hidden_dependencies() {
   // the writer, so the reader may run first and read yesterday's rows.
   for (uint32_t i = 0; i < model.nodes.size(); ++i) {
     const model::Node& source = model.nodes[i];
-    if (source.kind != model::NodeKind::Source || source.table.empty() || !source.table_range.valid()) continue;
+    if (source.kind != model::NodeKind::Source || source.table.empty() || !source.table_range.valid())
+      continue;
     std::string prefix = std::to_string(model.workflow(source.workflow).target.index) + ":";
     auto it = written.find(prefix + lower(source.table));
     if (it == written.end()) continue;
     const model::Node& writer = model.nodes[it->second];
     node_read[it->second] = true;
-    std::string reference = "${" + node_label(TaskId{it->second}, !(writer.workflow == source.workflow)) + "}";
-    Diagnostic& d = diags.report(DiagKind::HiddenDependency, source.table_range,
-                                 "source `" + source.name + "` reads `" + source.table + "`, which task `" +
-                                     writer.name + "` writes: reading it through a source hides the dependency");
-    d.helps.push_back("read `" + reference + "` where `${" + source.name + "}` stands, and remove the source");
+    std::string reference =
+        "${" + node_label(TaskId{it->second}, !(writer.workflow == source.workflow)) + "}";
+    Diagnostic& d =
+        diags.report(DiagKind::HiddenDependency, source.table_range,
+                     "source `" + source.name + "` reads `" + source.table + "`, which task `" + writer.name +
+                         "` writes: reading it through a source hides the dependency");
+    d.helps.push_back("read `" + reference + "` where `${" + source.name +
+                      "}` stands, and remove the source");
   }
 }
 

@@ -31,9 +31,7 @@ std::optional<int64_t> daily_run_start(const cron::CronSpec& spec) {
   return fires.back();  // the second fire when there are two (W0407), else the one
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 void Checker::check_schedules() {
   for (uint32_t w = 0; w < model.workflows.size(); ++w) {

@@ -117,15 +117,16 @@ void Checker::check_default_interpolations(const model::Workflow& wf, const mode
   for (const model::TemplatePart& part : model.templates[static_cast<size_t>(t.int_value)].parts) {
     using PartKind = model::TemplatePart::Kind;
     if (part.kind == PartKind::Text) continue;
-    std::string name = part.kind == PartKind::Param ? part.text
+    std::string name = part.kind == PartKind::Param  ? part.text
                        : part.kind == PartKind::Self ? "self"
                                                      : model.node(part.node).name;
     std::string why = part.kind != PartKind::Param ? "a task or source is not a value a default can hold"
-                      : name == param.name       ? "a default cannot hold itself"
-                                                 : "it is declared after `" + param.name + "`";
+                      : name == param.name         ? "a default cannot hold itself"
+                                                   : "it is declared after `" + param.name + "`";
     if (part.kind == PartKind::Param && position(name) < own) continue;
-    Diagnostic& d = diags.report(DiagKind::BadSqlReference, part.range,
-                                 "the default of `" + param.name + "` interpolates `${" + name + "}`: " + why);
+    Diagnostic& d =
+        diags.report(DiagKind::BadSqlReference, part.range,
+                     "the default of `" + param.name + "` interpolates `${" + name + "}`: " + why);
     d.helps.push_back("a param's default may interpolate only the params declared before it");
   }
 }

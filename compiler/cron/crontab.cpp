@@ -172,7 +172,8 @@ bool is_decoration(std::string_view text) {
 
 CrontabKind crontab_kind_of(std::string_view path) {
   std::string normal = std::filesystem::path(path).lexically_normal().string();
-  return normal == "/etc/crontab" || normal.starts_with("/etc/cron.d/") ? CrontabKind::System : CrontabKind::User;
+  return normal == "/etc/crontab" || normal.starts_with("/etc/cron.d/") ? CrontabKind::System
+                                                                        : CrontabKind::User;
 }
 
 Crontab parse_crontab(std::string_view text, CrontabKind kind) {

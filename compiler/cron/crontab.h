@@ -23,7 +23,7 @@ struct CrontabJob {
   std::optional<std::string> input;  // after an unescaped `%`: what cron writes to the command's
                                      // stdin (each further unescaped `%` a newline, `\%` a `%`)
   bool never_fires = false;          // a well-formed schedule naming no day that exists (`0 0 31 2 *`)
-  std::string user;                  // a system crontab's user field: who cron runs it as ("" = a user crontab)
+  std::string user;  // a system crontab's user field: who cron runs it as ("" = a user crontab)
 };
 
 /// A user's crontab (`crontab -l`), or a system one (/etc/crontab,

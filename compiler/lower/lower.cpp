@@ -264,9 +264,10 @@ std::string check_options(const model::Model& model, model::WorkflowId workflow_
     if (std::find(names.begin(), names.end(), options.env) == names.end()) {
       std::string target_name = target != nullptr ? target->name : "(none)";
       if (names.empty()) {
-        return fmt::format("no environment `{}`: target `{}` declares no environments (only production, "
-                           "the default)",
-                           options.env, target_name);
+        return fmt::format(
+            "no environment `{}`: target `{}` declares no environments (only production, "
+            "the default)",
+            options.env, target_name);
       }
       return fmt::format("no environment `{}` on target `{}` (it has: {}, and production, the default)",
                          options.env, target_name, fmt::join(names, ", "));

@@ -189,7 +189,7 @@ struct Node {
   bool idempotent = false;            // effective: write mode idempotent, or declared
   std::vector<syntax::ExprId> compare;// mirror parity metrics
   std::vector<TermId> compare_terms;  // the same metrics, resolved
-  std::vector<std::string> compare_ignore; // columns mirror parity's key and row diffs leave out
+  std::vector<std::string> compare_ignore;  // columns mirror parity's key and row diffs leave out
   std::vector<std::string> command_env; // command tasks: names of env(...) secrets passed to the process
   // Sources only.
   std::optional<syntax::ExprId> ready;

@@ -106,15 +106,15 @@ Json write(const Readiness& r) {
 
 Json write(const Parity& p) {
   Json out{{"mirror", write(p.mirror)},
-              {"legacy", write(p.legacy)},
-              {"partition", p.partition},
-              {"params", write_all(p.params)},
-              {"metric_sql", p.metric_sql},
-              {"metric_labels", p.metric_labels},
-              {"key", p.key},
-              {"compare_rows", p.compare_rows},
-              {"tolerance_percent", p.tolerance_percent},
-              {"metric_origins", write_all(p.metric_origins)}};
+           {"legacy", write(p.legacy)},
+           {"partition", p.partition},
+           {"params", write_all(p.params)},
+           {"metric_sql", p.metric_sql},
+           {"metric_labels", p.metric_labels},
+           {"key", p.key},
+           {"compare_rows", p.compare_rows},
+           {"tolerance_percent", p.tolerance_percent},
+           {"metric_origins", write_all(p.metric_origins)}};
   // Only when set: a plan without it hashes as it did before it existed.
   if (!p.ignore.empty()) out["ignore"] = p.ignore;
   return out;

@@ -182,14 +182,13 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
     const Parity& par = *t.parity;
     out << fmt::format("   parity: {} against legacy {}{}\n", par.mirror.dotted(), par.legacy.dotted(),
                        par.partition.empty() ? std::string(", whole tables") : ", where " + par.partition);
-    out << fmt::format(
-        "     compare {}{}{}\n", fmt::join(par.metric_labels, ", "),
-        !par.key.empty()   ? fmt::format("; keyed diff on ({})", fmt::join(par.key, ", "))
-        : par.compare_rows ? std::string("; row diff (no key)")
-                           : std::string(),
-        par.ignore.empty() || (par.key.empty() && !par.compare_rows)
-            ? std::string()
-            : fmt::format(", ignoring {}", fmt::join(par.ignore, ", ")));
+    out << fmt::format("     compare {}{}{}\n", fmt::join(par.metric_labels, ", "),
+                       !par.key.empty()   ? fmt::format("; keyed diff on ({})", fmt::join(par.key, ", "))
+                       : par.compare_rows ? std::string("; row diff (no key)")
+                                          : std::string(),
+                       par.ignore.empty() || (par.key.empty() && !par.compare_rows)
+                           ? std::string()
+                           : fmt::format(", ignoring {}", fmt::join(par.ignore, ", ")));
     for (size_t i = 0; i < par.params.size(); ++i) {
       out << fmt::format("     -- ${} = {} ({}, param {})\n", i + 1, sql_quote(par.params[i].value),
                          par.params[i].sql_type, par.params[i].name);

@@ -130,7 +130,7 @@ std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::v
     // Every .flow file below the directory, grouped by its project root.
     std::vector<std::string> found;
     size_t errors_before = errors.size();
-    walk(path, {}, false, found, errors);  // finds the roots; their own walks check links
+    walk(path, {}, false, found, errors);         // finds the roots; their own walks check links
     if (errors.size() > errors_before) continue;  // reported: the directory cannot be read
     if (found.empty()) {
       errors.push_back({given, "no .flow files found in this directory", /*no_sources=*/true});

@@ -173,9 +173,10 @@ void TreeBuilder::report_junk(uint32_t begin, uint32_t end) {
   std::string what = last_member_kind_ == nullptr ? "this line" : last_member_kind_;
   if (size_t hole = what.find("{}"); hole != std::string::npos) what.replace(hole, 2, last_member_name_);
   std::string message = "expected a newline after " + what;
-  Diagnostic* d = found.invalid ? emit(DiagKind::InvalidCharacter, found.range,
-                                       message + ", found invalid character `" + std::string(found.text) + "`")
-                                 : emit(DiagKind::ExpectedSyntax, found.range, std::move(message));
+  Diagnostic* d = found.invalid
+                      ? emit(DiagKind::InvalidCharacter, found.range,
+                             message + ", found invalid character `" + std::string(found.text) + "`")
+                      : emit(DiagKind::ExpectedSyntax, found.range, std::move(message));
   if (d != nullptr) add_operator_help(*d, found.text);
 }
 
@@ -183,14 +184,17 @@ void TreeBuilder::add_operator_help(Diagnostic& d, std::string_view found) const
   // Operators of SQL and C that a data engineer writes by habit.
   std::string_view rest = text_.substr(static_cast<size_t>(d.range.begin));
   // `<>` is reported at its `>`, as what follows `<`.
-  if (found == ">" && d.range.begin > 0 && text_[d.range.begin - 1] == '<') rest = text_.substr(d.range.begin - 1);
-  const char* help = rest.starts_with("&&") || found == "&" ? "write `and` (flowc's conjunction)"
-                     : rest.starts_with("||") || found == "|" ? "write `or` (flowc's disjunction)"
-                     : rest.starts_with("<>")                ? "write `!=` for \"not equal\""
+  if (found == ">" && d.range.begin > 0 && text_[d.range.begin - 1] == '<')
+    rest = text_.substr(d.range.begin - 1);
+  const char* help = rest.starts_with("&&") || found == "&"    ? "write `and` (flowc's conjunction)"
+                     : rest.starts_with("||") || found == "|"  ? "write `or` (flowc's disjunction)"
+                     : rest.starts_with("<>")                  ? "write `!=` for \"not equal\""
                      : found == "!" && !rest.starts_with("!=") ? "write `not` (flowc's negation)"
-                     : found == "=" && !rest.starts_with("==") ? "compare with `==`; a single `=` sets an attribute"
-                                                               : nullptr;
-  if (help != nullptr && std::find(d.helps.begin(), d.helps.end(), help) == d.helps.end()) d.helps.push_back(help);
+                     : found == "=" && !rest.starts_with("==")
+                         ? "compare with `==`; a single `=` sets an attribute"
+                         : nullptr;
+  if (help != nullptr && std::find(d.helps.begin(), d.helps.end(), help) == d.helps.end())
+    d.helps.push_back(help);
 }
 
 }  // namespace flowc::syntax

@@ -354,8 +354,8 @@ bool create_cluster(const std::string& bin, const fs::path& dir, const std::stri
     // Unix socket in the cluster directory only; nothing on TCP. The path
     // is the one the cluster will have.
     std::ofstream conf(building / "postgresql.conf", std::ios::app);
-    conf << "\n# flowc embedded cluster\nlisten_addresses = ''\n" << socket_directory_setting(dir.string())
-         << "\nport = " << kPort
+    conf << "\n# flowc embedded cluster\nlisten_addresses = ''\n"
+         << socket_directory_setting(dir.string()) << "\nport = " << kPort
          << "\nfsync = on\nmax_connections = 100\n";
     if (!conf.flush()) {
       error = "cannot write " + (building / "postgresql.conf").string();

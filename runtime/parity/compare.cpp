@@ -198,12 +198,14 @@ class TableComparison {
       // Of the keys in both tables, in how many each column differs.
       std::string names;
       for (const std::string& c : diff.compared)
-        names += fmt::format("{}case when {} then {} end", names.empty() ? "" : ", ", differs(c), tx_.quote(c));
-      read_columns(query(fmt::format(
-                       "select c, count(*) from (select unnest(array[{0}]) as c from (select * from {1}{3}) m "
-                       "join (select * from {2}{3}) l on {4}) d where c is not null group by c",
-                       names, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), join)),
-                   diff);
+        names +=
+            fmt::format("{}case when {} then {} end", names.empty() ? "" : ", ", differs(c), tx_.quote(c));
+      read_columns(
+          query(fmt::format(
+              "select c, count(*) from (select unnest(array[{0}]) as c from (select * from {1}{3}) m "
+              "join (select * from {2}{3}) l on {4}) d where c is not null group by c",
+              names, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), join)),
+          diff);
     }
     out_.keys = std::move(diff);
   }

@@ -305,7 +305,8 @@ std::string render_human(const ParityReport& report, int indent, bool color) {
       out += fmt::format("{}    new columns in the mirror (not compared): {}\n", pad,
                          fmt::join(t.only_in_mirror, ", "));
     if (!t.ignored.empty())
-      out += fmt::format("{}    left out of the diff (compare_ignore): {}\n", pad, fmt::join(t.ignored, ", "));
+      out +=
+          fmt::format("{}    left out of the diff (compare_ignore): {}\n", pad, fmt::join(t.ignored, ", "));
   }
   return out;
 }

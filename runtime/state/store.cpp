@@ -231,8 +231,7 @@ PreviousValue StateStore::previous_value(int64_t run_id, const std::string& work
     // The latest value recorded in an earlier run in which the task
     // succeeded. A label without `as` is the condition's source text:
     // `flowc fmt` (or a hand) changing its blanks must not lose the history.
-    pqxx::result r = tx.exec_params(
-        with_schema(R"(select e.value from {schema}.expectation_results e
+    pqxx::result r = tx.exec_params(with_schema(R"(select e.value from {schema}.expectation_results e
 join {schema}.runs r on r.id = e.run_id
 join {schema}.task_runs t on t.run_id = e.run_id and t.task = e.task
 where r.workflow = $2 and r.env = $6 and e.task = $3
@@ -240,8 +239,8 @@ where r.workflow = $2 and r.env = $6 and e.task = $3
   and (e.metric = $5 or regexp_replace(e.metric, '\s', '', 'g') = regexp_replace($5, '\s', '', 'g'))
   and e.run_id <> $1 and t.state = 'succeeded' and e.value is not null
 order by e.recorded_at desc, e.id desc limit 1)",
-                    schema_),
-        run_id, workflow, task, check, metric, env);
+                                                schema_),
+                                    run_id, workflow, task, check, metric, env);
     if (r.empty()) return;
     try {
       out.value = std::stod(r[0][0].as<std::string>());

@@ -75,12 +75,14 @@ void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostre
   // Workers deliver the alerts of the tasks they run, maybe after this
   // summary: they are in the state database, not in these counts.
   std::string elsewhere = summary.tasks_ran_elsewhere
-                              ? fmt::format(" by this process; its tasks' alerts are the workers' (`flowc status {}` "
-                                            "lists them)",
-                                            summary.run_id)
+                              ? fmt::format(
+                                    " by this process; its tasks' alerts are the workers' (`flowc status {}` "
+                                    "lists them)",
+                                    summary.run_id)
                               : "";
-  out << fmt::format("{}; alerts: {} sent, {} suppressed{}{}\n", plural(summary.warnings, "warning", "warnings"),
-                     summary.alerts_sent, summary.alerts_suppressed, undelivered, elsewhere);
+  out << fmt::format("{}; alerts: {} sent, {} suppressed{}{}\n",
+                     plural(summary.warnings, "warning", "warnings"), summary.alerts_sent,
+                     summary.alerts_suppressed, undelivered, elsewhere);
   out << fmt::format("details: flowc status {}\n", summary.run_id);
   // The next question after a failure: can it be retried safely?
   if (summary.status == RunStatus::Failed)

@@ -177,13 +177,15 @@ TEST_CASE("backfill: a day that succeeded by another run while the backfill ran 
   // first, takes 2 s: it has succeeded by the time the backfill reaches 02.
   auto files = daily_project("2026-12-31", 0);
   std::string& flow = files[0].second;
-  flow.replace(flow.find("pg_sleep(0)"), 11, "pg_sleep(case when ${ds} = date '2026-11-01' then 6 else 2 end)");
+  flow.replace(flow.find("pg_sleep(0)"), 11,
+               "pg_sleep(case when ${ds} = date '2026-11-01' then 6 else 2 end)");
   std::string project = write_project("backfill_recheck", files);
   Background other = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--dsn", dsn});
-  REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
-                   "1", 30));
-  auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "b", "--from", "2026-11-01", "--to", "2026-11-02",
-                                      "--dsn", dsn});
+  REQUIRE(wait_for(
+      dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
+      "1", 30));
+  auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "b", "--from", "2026-11-01", "--to",
+                                      "2026-11-02", "--dsn", dsn});
   INFO(backfill.output);
   CHECK(other.wait() == 0);
   CHECK(backfill.exit_code == 0);

@@ -276,7 +276,8 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   Result six = run_flowc({"status", "6", "--state-dsn", dsn});
   INFO(six.output);
   CHECK(six.output.find("  status     failed\n"
-                        "             stopped before 2 tasks ran (`flowc retry 6` runs them)\n") != std::string::npos);
+                        "             stopped before 2 tasks ran (`flowc retry 6` runs them)\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("history and status: a run a retry repaired says so, not only that it succeeded") {
@@ -438,9 +439,10 @@ TEST_CASE("errors: one line, exit 2") {
 }
 
 TEST_CASE("the password of a DSN is masked in any text that echoes it") {
-  CHECK(flowc::runtime::without_passwords("bad password sekret-42 for x", "host=h password=sekret-42 dbname=d") ==
-        "bad password *** for x");
-  CHECK(flowc::runtime::without_passwords("at u:p4ssw0rd@h", "postgresql://u:p4ssw0rd@h:5432/d") == "at u:***@h");
+  CHECK(flowc::runtime::without_passwords("bad password sekret-42 for x",
+                                          "host=h password=sekret-42 dbname=d") == "bad password *** for x");
+  CHECK(flowc::runtime::without_passwords("at u:p4ssw0rd@h", "postgresql://u:p4ssw0rd@h:5432/d") ==
+        "at u:***@h");
   CHECK(flowc::runtime::without_passwords("'two words'", "host=h password='two words'") == "'***'");
   CHECK(flowc::runtime::without_passwords("no secret here", "host=h dbname=d") == "no secret here");
 }

@@ -371,7 +371,8 @@ TEST_CASE("parity: a keyed diff compares float columns within the tolerance") {
   CHECK(parity::compare_with_legacy(target, plan).tables[0].keys->different == 0);
 }
 
-TEST_CASE("parity: the columns that differ are named, and compare_ignore leaves a load time out of the diff") {
+TEST_CASE(
+    "parity: the columns that differ are named, and compare_ignore leaves a load time out of the diff") {
   std::string dsn = fresh_database("parity_ignore");
   query_one(dsn, R"SQL(
     create schema out; create schema out__mirror;
@@ -394,8 +395,9 @@ TEST_CASE("parity: the columns that differ are named, and compare_ignore leaves 
   CHECK(keyed.tables[0].keys->columns ==
         std::vector<parity::ColumnDifference>{{"loaded_at", 10}, {"label", 1}});
   CHECK(contains(text, "columns that differ: loaded_at (10 keys), label (1 key)\n"));
-  CHECK(contains(text, "loaded_at differs wherever anything does: if it is a load time or a batch id, leave it "
-                       "out with `compare_ignore = [\"loaded_at\"]`"));
+  CHECK(contains(text,
+                 "loaded_at differs wherever anything does: if it is a load time or a batch id, leave it "
+                 "out with `compare_ignore = [\"loaded_at\"]`"));
   CHECK(contains(keyed.mismatch_summary(), "differing in loaded_at, label"));
   std::optional<parity::ParityReport> back = parity::from_json(parity::to_json(keyed));
   REQUIRE(back);

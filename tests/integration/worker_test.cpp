@@ -100,8 +100,9 @@ TEST_CASE("worker: a run with --concurrency 0 is executed by two workers sharing
   CHECK(run.exit_code == 0);
   CHECK(contains(run.output, "this process runs no task"));
   // The workers raise its tasks' alerts; the counts are this process's.
-  CHECK(contains(run.output, "alerts: 0 sent, 0 suppressed by this process; its tasks' alerts are the workers' "
-                             "(`flowc status 2` lists them)\n"));
+  CHECK(contains(run.output,
+                 "alerts: 0 sent, 0 suppressed by this process; its tasks' alerts are the workers' "
+                 "(`flowc status 2` lists them)\n"));
   // Its view follows what the workers did, from the rows it reads back.
   CHECK(contains(run.output, "fan last succeeded"));
   CHECK(contains(run.output, "succeeded"));

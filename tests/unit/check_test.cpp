@@ -626,7 +626,8 @@ TEST_CASE("E0312: a 63-byte schema a mirror run would cut back to the production
   auto c = compile(R"(
 legacy old_job {
   owner     = "x"
-  writes    = [")" + schema + R"(.t"]
+  writes    = [")" +
+                   schema + R"(.t"]
   consumers = ["a dashboard"]
   rollback  = "re-enable it"
 }
@@ -635,13 +636,15 @@ workflow w {
   replaces = old_job
   stage    = mirror
   task t {
-    writes  = ")" + schema + R"(.t"
+    writes  = ")" + schema +
+                   R"(.t"
     mode    = append
     sql     = "select 1 as n"
     publish = true
   }
   task u {
-    writes  = ")" + schema + R"(.u"
+    writes  = ")" + schema +
+                   R"(.u"
     mode    = append
     sql     = "select 1 as n"
     publish = true
@@ -651,12 +654,14 @@ workflow w {
   CHECK(codes(*c) == std::vector<std::string>{"E0312"});
   const Diagnostic* d = find(*c, "E0312");
   REQUIRE(d != nullptr);
-  CHECK(d->message == "schema `" + schema + "__mirror` (in a mirror run) is 71 bytes: PostgreSQL cuts names to 63, " +
+  CHECK(d->message == "schema `" + schema +
+                          "__mirror` (in a mirror run) is 71 bytes: PostgreSQL cuts names to 63, " +
                           "so the run would write schema `" + schema + "`, the production one");
   CHECK(text(*c, d->range) == "\"" + schema + ".t\"");
 }
 
-TEST_CASE("E0303: a production none task's insert, update, delete, merge or truncate of an enabled job's table") {
+TEST_CASE(
+    "E0303: a production none task's insert, update, delete, merge or truncate of an enabled job's table") {
   auto with_sql = [](const std::string& sql) {
     return compile(R"(
 route r {
@@ -683,18 +688,20 @@ workflow w {
 }
 )");
   };
-  for (const char* sql : {"insert into web.sessions select 1", "update web.sessions set n = 1",
-                          "delete from WEB.sessions", "merge into web.sessions s using x on true when matched then delete",
-                          "truncate table only web.sessions", "truncate web.sessions"}) {
+  for (const char* sql :
+       {"insert into web.sessions select 1", "update web.sessions set n = 1", "delete from WEB.sessions",
+        "merge into web.sessions s using x on true when matched then delete",
+        "truncate table only web.sessions", "truncate web.sessions"}) {
     auto c = with_sql(sql);
     std::string got;
     for (const std::string& code : codes(*c)) got += code + " ";
     CHECK_MESSAGE(got == "E0303 ", sql, ": ", got);
   }
   // Reads, and `update` that is not a statement's, are no writes of it.
-  for (const char* sql : {"select * from web.sessions for update",
-                          "insert into web.other select * from web.sessions on conflict (id) do update set n = 1",
-                          "delete from web.other using web.sessions s"}) {
+  for (const char* sql :
+       {"select * from web.sessions for update",
+        "insert into web.other select * from web.sessions on conflict (id) do update set n = 1",
+        "delete from web.other using web.sessions s"}) {
     CHECK_MESSAGE(codes(*with_sql(sql)).empty(), sql);
   }
 }
@@ -720,7 +727,8 @@ workflow w {
 )");
   const Diagnostic* late = find(*c, "W0406");
   REQUIRE(late != nullptr);
-  CHECK(late->message == "deadline 20:00 cannot be met: the run starts at 19:00 and its critical path may take 2h");
+  CHECK(late->message ==
+        "deadline 20:00 cannot be met: the run starts at 19:00 and its critical path may take 2h");
   const Diagnostic* twice = find(*c, "W0407");
   REQUIRE(twice != nullptr);
   REQUIRE(twice->notes.size() == 1);

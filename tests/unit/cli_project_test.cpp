@@ -191,5 +191,7 @@ TEST_CASE("schedule --env that no target declares is said once, however many wor
   // examples/platform schedules two workflows on one target.
   Result r = flowc("schedule " + std::string(FLOWC_SOURCE_DIR) + "/examples/platform --env nope");
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "flowc: no environment `nope` on target `warehouse` (it has: dev, staging, and production, the default)\n");
+  CHECK(r.err ==
+        "flowc: no environment `nope` on target `warehouse` (it has: dev, staging, and production, the "
+        "default)\n");
 }

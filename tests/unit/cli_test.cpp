@@ -93,8 +93,9 @@ TEST_CASE("a link to a file outside the project, .flow or file(), is refused and
   // through a link, `check` would echo its lines and `plan` its text.
   fs::path dir = scratch("links");
   write(dir / "flow.project", "project p {}\n");
-  write(dir / "w.flow", "workflow w {\n  owner = \"x\"\n  task t {\n    writes  = \"t\"\n"
-                        "    sql     = file(\"sql/q.sql\")\n    publish = true\n  }\n}\n");
+  write(dir / "w.flow",
+        "workflow w {\n  owner = \"x\"\n  task t {\n    writes  = \"t\"\n"
+        "    sql     = file(\"sql/q.sql\")\n    publish = true\n  }\n}\n");
   fs::create_directories(dir / "sql");
   fs::create_symlink("/proc/self/environ", dir / "sql" / "q.sql");
   Result r = flowc("check " + dir.string(), Launch{"FLOWC_TEST_SECRET=hunter2-secret"});

@@ -180,10 +180,11 @@ TEST_CASE("a system crontab's user field is the job's user, not part of its comm
   REQUIRE(c.problems.size() == 1);
   CHECK(c.problems[0].line == 4);
   std::string blocks = legacy_blocks(c, "/etc/cron.d/etl", [](std::string_view) { return false; });
-  CHECK(blocks.find("  command  = \"/opt/etl/load.sh\"\n"
-                    "  enabled  = true\n"
-                    "  # TODO: cron runs it as user `etl` (a system crontab's user field): run the task where "
-                    "that user's rights are\n") != std::string::npos);
+  CHECK(
+      blocks.find("  command  = \"/opt/etl/load.sh\"\n"
+                  "  enabled  = true\n"
+                  "  # TODO: cron runs it as user `etl` (a system crontab's user field): run the task where "
+                  "that user's rights are\n") != std::string::npos);
 }
 
 TEST_CASE("the comment directly above a job is its comment") {

@@ -224,7 +224,8 @@ TEST_CASE("check_options: dates, environments, params without defaults") {
   CHECK(check("2026-02-29", "") == "--ds `2026-02-29` is not a date: write YYYY-MM-DD, such as 2026-11-24");
   CHECK(check("2026-13-01", "") != "");
   CHECK(check("26-11-24", "") != "");
-  CHECK(check("2026-11-24", "prod") == "no environment `prod` on target `warehouse` (it has: dev, and production, the default)");
+  CHECK(check("2026-11-24", "prod") ==
+        "no environment `prod` on target `warehouse` (it has: dev, and production, the default)");
 
   auto needs = compile({{"a.flow", kOneWorkflow + R"(  param region: string
   task out {

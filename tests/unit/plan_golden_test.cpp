@@ -104,7 +104,9 @@ TEST_CASE("flowc plan: usage errors are one line and exit 2") {
 
   out = run_flowc("plan examples/daily_kpi --env prod", true);
   CHECK(out.exit_code == 2);
-  CHECK(out.text == "flowc: no environment `prod` on target `warehouse` (it has: dev, staging, and production, the default)\n");
+  CHECK(out.text ==
+        "flowc: no environment `prod` on target `warehouse` (it has: dev, staging, and production, the "
+        "default)\n");
 
   out = run_flowc("plan examples/daily_kpi --format yaml", true);
   CHECK(out.exit_code == 2);
