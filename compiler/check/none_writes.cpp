@@ -40,6 +40,14 @@ void for_each_written_table(std::string_view sql, F&& table) {
 
 }  // namespace
 
+void Checker::report_legacy_writer(SourceRange at, std::string message, uint32_t legacy, size_t write) {
+  const model::Legacy& job = model.legacies[legacy];
+  Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, at, std::move(message));
+  if (write < legacy_sites[legacy].writes.size())
+    d.notes.push_back({legacy_sites[legacy].writes[write], "`" + job.name + "` writes it here"});
+  d.helps.push_back("disable `" + job.name + "` (`enabled = false`) before this workflow goes to production");
+}
+
 void Checker::check_none_writes(const model::Workflow& wf, std::vector<bool>& legacy_reported) {
   for (TaskId id : wf.nodes) {
     const model::Node& node = model.node(id);
@@ -58,14 +66,11 @@ void Checker::check_none_writes(const model::Workflow& wf, std::vector<bool>& le
                 if (legacy_table(legacy.writes[k]) != table) continue;
                 SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
                                                    static_cast<uint32_t>(end));
-                Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, at,
-                                             "task `" + node.name + "` writes `" + name + "` (`" + verb +
-                                                 "`), which the enabled legacy job `" + legacy.name +
-                                                 "` also writes: both would run");
-                if (k < legacy_sites[l].writes.size())
-                  d.notes.push_back({legacy_sites[l].writes[k], "`" + legacy.name + "` writes it here"});
-                d.helps.push_back("disable `" + legacy.name +
-                                  "` (`enabled = false`) before this workflow goes to production");
+                report_legacy_writer(at,
+                                     "task `" + node.name + "` writes `" + name + "` (`" + verb +
+                                         "`), which the enabled legacy job `" + legacy.name +
+                                         "` also writes: both would run",
+                                     l, k);
                 legacy_reported[l] = true;
                 break;
               }

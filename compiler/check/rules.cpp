@@ -101,13 +101,10 @@ void Checker::check_rules() {
           if (!legacy.enabled || legacy_reported[l]) continue;
           for (size_t k = 0; k < legacy.writes.size(); ++k) {
             if (legacy_table(legacy.writes[k]) != table) continue;
-            Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, node.table_range,
-                                         "`" + node.table + "` is also written by the enabled legacy job `" +
-                                             legacy.name + "`: both would run");
-            if (k < legacy_sites[l].writes.size())
-              d.notes.push_back({legacy_sites[l].writes[k], "`" + legacy.name + "` writes it here"});
-            d.helps.push_back("disable `" + legacy.name +
-                              "` (`enabled = false`) before this workflow goes to production");
+            report_legacy_writer(node.table_range,
+                                 "`" + node.table + "` is also written by the enabled legacy job `" + legacy.name +
+                                     "`: both would run",
+                                 l, k);
             legacy_reported[l] = true;
             break;
           }
