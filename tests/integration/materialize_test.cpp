@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <chrono>
 #include <fstream>
@@ -447,15 +448,25 @@ TEST_CASE("a NULL metric fails its check unless the condition holds without it")
   CHECK(r.expectations[1].passed);
 }
 
-TEST_CASE("change < P% compares with the previous successful run") {
-  Db db;
-  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
-  set_metrics(db.plan.tasks[t], {"analytics", "daily__flow_new"}, {{"row_count()", "count(*)"}});
+namespace {
+
+/// The task's one metric (label, SQL) and the check `<label> change < P%` on it.
+void add_change_check(plan::Task& task, std::pair<std::string, std::string> metric, double percent) {
+  std::string name = fmt::format("{} change < {}%", metric.first, percent);
+  set_metrics(task, {"analytics", "daily__flow_new"}, {std::move(metric)});
   plan::Condition change;
   change.kind = plan::Condition::Kind::Change;
   change.op = CompareOp::Lt;
-  change.literals = {number(30, plan::ValueKind::Percent)};
-  add_check(db.plan.tasks[t], "row_count() change < 30%", false, change);
+  change.literals = {number(percent, plan::ValueKind::Percent)};
+  add_check(task, name, false, change);
+}
+
+}  // namespace
+
+TEST_CASE("change < P% compares with the previous successful run") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  add_change_check(db.plan.tasks[t], {"row_count()", "count(*)"}, 30);
   runtime::AttemptContext c = db.context(t);
 
   SUBCASE("no history passes") { CHECK(db.runner.run(c).outcome == AttemptResult::Outcome::Succeeded); }
@@ -478,12 +489,7 @@ TEST_CASE("change < P% compares with the previous successful run") {
 TEST_CASE("change < P% on a metric that is not a number fails saying so, history or not") {
   Db db;
   uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
-  set_metrics(db.plan.tasks[t], {"analytics", "daily__flow_new"}, {{"max(ds)", "max(\"ds\")::text"}});
-  plan::Condition change;
-  change.kind = plan::Condition::Kind::Change;
-  change.op = CompareOp::Lt;
-  change.literals = {number(10, plan::ValueKind::Percent)};
-  add_check(db.plan.tasks[t], "max(ds) change < 10%", false, change);
+  add_change_check(db.plan.tasks[t], {"max(ds)", "max(\"ds\")::text"}, 10);
   AttemptResult r = db.runner.run(db.context(t));
   CHECK(r.outcome == AttemptResult::Outcome::Failed);
   CHECK(r.message.find("max(ds) = 2026-11-24 (not a number: `change` compares numbers and durations)") !=
