@@ -1,5 +1,7 @@
 // The project, targets, routes and legacy jobs: attributes checked against
 // their schemas and turned into the model's values.
+#include <fmt/format.h>
+
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 #include "compiler/dsn/written_passwords.h"
@@ -87,6 +89,18 @@ model::RetryPolicy Checker::to_retry(TermId id) {
     retry.exponential = true;
     retry.initial_seconds = term(b[0]).int_value;
     retry.max_seconds = term(b[1]).int_value;
+    // The delay is min(initial * 2^k, max): a `max` below `initial` makes
+    // every wait `max`, which is `fixed(max)` written as something else.
+    // A `max` left at its default has no place of its own: point at the call.
+    const bool max_written = term(b[1]).range.valid();
+    if (retry.max_seconds < retry.initial_seconds)
+      diags.report(DiagKind::TypeMismatch, max_written ? term(b[1]).range : backoff.range,
+                   fmt::format("`max` ({}{}) is shorter than `initial` ({}): every retry would wait {}; write "
+                               "`fixed({})`, or a `max` of at least {}",
+                               format_duration(retry.max_seconds), max_written ? "" : ", the default",
+                               format_duration(retry.initial_seconds),
+                               format_duration(retry.max_seconds), format_duration(retry.max_seconds),
+                               format_duration(retry.initial_seconds)));
   } else if (backoff.kind == Kind::Call && backoff.text == "fixed" && b.size() == 1) {
     retry.exponential = false;
     retry.initial_seconds = retry.max_seconds = term(b[0]).int_value;

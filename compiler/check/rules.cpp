@@ -10,21 +10,6 @@
 
 namespace flowc::check {
 
-namespace {
-
-std::string_view mode_name(model::WriteModeKind kind) {
-  switch (kind) {
-    case model::WriteModeKind::Replace: return "replace";
-    case model::WriteModeKind::OverwritePartition: return "overwrite_partition";
-    case model::WriteModeKind::Merge: return "merge";
-    case model::WriteModeKind::Append: return "append";
-    case model::WriteModeKind::None: return "none";
-  }
-  return "none";
-}
-
-}  // namespace
-
 void Checker::check_rules() {
   std::vector<bool> legacy_reported(model.legacies.size(), false);
   std::vector<bool> cross_reported(model.nodes.size(), false);  // W0401 for another workflow's source: once
@@ -196,7 +181,7 @@ void Checker::check_rules() {
         std::to_string(node.retry->attempts) + (node.retry->attempts == 1 ? " retry" : " retries");
     Diagnostic& d = diags.report(DiagKind::RetryNotIdempotent, at,
                                  "task `" + node.name + "` retries (" + retries + ") but its write mode `" +
-                                     std::string(mode_name(node.mode.kind)) + "` is not idempotent");
+                                     std::string(model::mode_name(node.mode.kind)) + "` is not idempotent");
     SourceRange retry_at = site.own_retry ? site.retry : workflow_sites[node.workflow.index].retry;
     if (retry_at.valid()) {
       d.notes.push_back({retry_at, site.own_retry ? "the retry policy is set here"

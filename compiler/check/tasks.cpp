@@ -145,6 +145,7 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
   if (TermId idem = attr_term(s, attrs, "idempotent"); idem.valid() && term(idem).kind == Kind::Bool) {
     declared_idempotent = term(idem).int_value != 0;
   }
+  check_idempotent_for_mode(s, attrs, node.mode.kind);
   switch (node.mode.kind) {
     case model::WriteModeKind::Replace:
     case model::WriteModeKind::OverwritePartition:
@@ -181,6 +182,27 @@ void Checker::check_compare_ignore(const Scope& s, const Attrs& attrs, model::No
     } else {
       node.compare_ignore.push_back(column.text);
     }
+  }
+}
+
+// `idempotent` is a promise about SQL flowc does not write (`mode = none`).
+// For the other modes flowc writes the statement, and the mode alone says
+// whether a second run is safe: a promise against it is a mistake.
+void Checker::check_idempotent_for_mode(const Scope& s, const Attrs& attrs, model::WriteModeKind mode) {
+  TermId idem = attr_term(s, attrs, "idempotent");
+  if (!idem.valid() || term(idem).kind != Kind::Bool || mode == model::WriteModeKind::None) return;
+  const bool promised = term(idem).int_value != 0;
+  const std::string name(model::mode_name(mode));
+  if (mode == model::WriteModeKind::Append && promised) {
+    Diagnostic& d = diags.report(DiagKind::BadAttribute, term(idem).range,
+                                 "`idempotent = true` does not make `mode = append` safe to run twice: a "
+                                 "second run inserts its rows again");
+    d.helps.push_back("use `overwrite_partition(col)` or `merge(key = [...])`, or remove `idempotent`");
+  } else if (mode != model::WriteModeKind::Append && !promised) {
+    Diagnostic& d = diags.report(DiagKind::BadAttribute, term(idem).range,
+                                 "`mode = " + name +
+                                     "` is idempotent whatever `idempotent` says: flowc writes its statement");
+    d.helps.push_back("remove `idempotent = false`; to keep the task from running again, set `retry = retry(0)`");
   }
 }
 

@@ -66,4 +66,15 @@ std::string table_key(std::string_view table, std::string_view default_schema) {
   return key;
 }
 
+std::string_view mode_name(WriteModeKind kind) {
+  switch (kind) {
+    case WriteModeKind::Replace: return "replace";
+    case WriteModeKind::OverwritePartition: return "overwrite_partition";
+    case WriteModeKind::Merge: return "merge";
+    case WriteModeKind::Append: return "append";
+    case WriteModeKind::None: return "none";
+  }
+  return "none";
+}
+
 }  // namespace flowc::model

@@ -82,6 +82,8 @@ struct Reference {
 
 enum class Stage : uint8_t { Model, Mirror, Production };
 enum class WriteModeKind : uint8_t { Replace, OverwritePartition, Merge, Append, None };
+/// The mode as written in `.flow`: "replace", "overwrite_partition", ...
+std::string_view mode_name(WriteModeKind kind);
 enum class SeverityLevel : uint8_t { Info, Low, Medium, High, Critical };
 
 struct WriteMode {
