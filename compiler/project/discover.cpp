@@ -38,18 +38,15 @@ bool inside_project(const std::string& dir) {
   return project_root_above(fs::absolute(dir, ec)).has_value();
 }
 
-namespace {
-
-/// Whether `path`, a link, leads outside directory `top`: what a project's
-/// files name is the project's (`flowc check` prints lines of them, and a
-/// link to /proc/self/environ would print the environment's secrets).
-bool links_outside(const fs::path& path, const fs::path& top) {
+bool links_outside(const std::string& path, const std::string& top) {
   std::error_code ec;
   fs::path target = fs::weakly_canonical(path, ec);
   if (ec) return true;
   fs::path inside = target.lexically_relative(fs::weakly_canonical(top, ec));
   return ec || inside.empty() || *inside.begin() == "..";
 }
+
+namespace {
 
 /// Every .flow file below `dir`, not descending into skipped directories
 /// (nor, with `stop_at_projects`, into nested projects: directories with their
@@ -74,7 +71,7 @@ void walk(const fs::path& dir, const fs::path& top, bool stop_at_projects, std::
       continue;
     }
     if (!is_flow_name(p)) continue;
-    if (!top.empty() && it->is_symlink(type_ec) && links_outside(p, top))
+    if (!top.empty() && it->is_symlink(type_ec) && links_outside(p.string(), top.string()))
       errors.push_back({p.lexically_normal().string(), "a link to a file outside the project"});
     else
       out.push_back(p.lexically_normal().string());

@@ -162,6 +162,7 @@ void ProjectState::check() {
   start = std::chrono::steady_clock::now();
   check::CheckInput input;
   input.sources = &sources_;
+  input.root = root_;  // `file("...")` may not leave the project, as in `flowc check`
   for (const ProjectFile& f : stdlib_) input.stdlib.push_back(f.tree.get());
   for (const auto& [path, f] : files_) input.project.push_back(f.tree.get());
   DiagnosticEngine engine;

@@ -77,6 +77,7 @@ std::optional<std::pair<FileId, std::vector<Diagnostic>>> ProjectState::quick_ch
   }
   check::CheckInput input;
   input.sources = &sources_;
+  input.root = root_;  // `file("...")` may not leave the project, as in `flowc check`
   for (const ProjectFile& f : stdlib_) input.stdlib.push_back(f.tree.get());
   for (const auto& [path, f] : files_) {
     bool needed = &f == edited || f.workflows.empty() ||

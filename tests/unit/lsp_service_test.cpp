@@ -313,3 +313,59 @@ TEST_CASE("the quick check of one edited file agrees with the full re-check") {
   auto after = s.check();
   CHECK(find(after, a) == nullptr);
 }
+
+TEST_CASE("the editor reads no file outside the project: file() and .flow links are refused as by flowc check") {
+  TempProject p;
+  const fs::path outside = p.root.string() + "-outside";
+  fs::create_directories(outside);
+  std::ofstream(outside / "creds.sql") << "select '${TOPSECRET}'\n";
+  std::ofstream(outside / "other.flow") << "workflow leaked {\n  owner = ${TOPSECRET}\n}\n";
+  fs::create_directories(p.root / "sql");
+  fs::create_symlink(outside / "creds.sql", p.root / "sql" / "q.sql");
+  const std::string relative = "../" + outside.filename().string() + "/creds.sql";
+  std::string path = p.write("w.flow",
+                             "workflow w {\n"
+                             "  owner      = \"o\"\n"
+                             "  on_failure = alert(oncall)\n"
+                             "  task a {\n"
+                             "    writes  = \"a\"\n"
+                             "    publish = true\n"
+                             "    sql     = file(\"" + relative + "\")\n"
+                             "  }\n"
+                             "  task b {\n"
+                             "    writes  = \"b\"\n"
+                             "    publish = true\n"
+                             "    sql     = file(\"sql/q.sql\")\n"
+                             "  }\n"
+                             "}\n");
+  ServiceOptions o = options();
+  o.quick_check_ms = 0;
+  Service s(o);
+  std::string error;
+  s.open(path, read_file(path, error).value_or(""));
+  auto published = s.check();
+  const FileDiagnostics* mine = find(published, path);
+  REQUIRE(mine != nullptr);
+  REQUIRE(mine->diagnostics.size() == 2);
+  CHECK(mine->diagnostics[0].code == "E0202");
+  CHECK(mine->diagnostics[0].message.starts_with("`" + relative + "` is outside the project\n"));
+  CHECK(mine->diagnostics[1].code == "E0202");
+  CHECK(mine->diagnostics[1].message.starts_with("`sql/q.sql` is a link to a file outside the project\n"));
+  for (const FileDiagnostics& f : published) CHECK(f.path == path);  // nothing about the outside file
+
+  // The quick check of an edit reads them no more than the full check.
+  REQUIRE(s.change(path, {TextChange{TextRange{{0, 0}, {0, 0}}, "## Doc.\n"}}));
+  for (const FileDiagnostics& f : s.quick_check()) {
+    CHECK(f.path == path);
+    for (const EditorDiagnostic& d : f.diagnostics) CHECK(d.code == "E0202");
+  }
+
+  // A .flow link out of the project, created while the editor runs, is not read.
+  fs::create_symlink(outside / "other.flow", p.root / "leak.flow");
+  s.disk_changed((p.root / "leak.flow").string(), DiskChange::Created);
+  for (const FileDiagnostics& f : s.check()) {
+    CHECK(f.path != (p.root / "leak.flow").string());
+    CHECK(f.path != (outside / "other.flow").string());
+  }
+  fs::remove_all(outside);
+}
