@@ -28,7 +28,7 @@ std::vector<std::string> split_lines(std::string_view text) {
   while (true) {
     size_t nl = text.find('\n', start);
     std::string_view line = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // as the parser reads it
     lines.emplace_back(line);
     if (nl == std::string_view::npos) break;
     start = nl + 1;

@@ -303,10 +303,16 @@ void TreeBuilder::append_raw(uint32_t begin, uint32_t end) {
     append_decoded(raw, begin, end);
     return;
   }
-  std::string lf;  // CRLF line ends read as LF
+  // CRLF line ends read as LF, and so is a stray CR before one (`\r\r\n`,
+  // from a file converted twice): `flowc fmt` writes LF line ends, and a CR
+  // kept at the end of a line would read as a CRLF line end after it.
+  std::string lf;
   lf.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
+    if (raw[i] == '\r') {
+      const size_t after = raw.find_first_not_of('\r', i);
+      if (after != std::string_view::npos && raw[after] == '\n') continue;
+    }
     lf += raw[i];
   }
   append_decoded(lf, begin, end);

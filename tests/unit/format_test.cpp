@@ -291,6 +291,19 @@ TEST_CASE("CRLF input gives LF output, the same as LF input") {
   CHECK(out == fmt(lf));
 }
 
+TEST_CASE("a stray CR before a CRLF line end in a text block reads as a line end, before and after fmt") {
+  // `\r\r\n`: a file whose line ends were converted twice.
+  const std::string text = "workflow w {\r\n  sql = \"\"\"\r\n    select 1\r\r\n      , 2\r\n  \"\"\"\r\n}\r\n";
+  auto original = parse_text("t.flow", text);
+  REQUIRE(original->errors == 0);
+  const std::string once = format::format(original->tree, original->sources.buffer(original->file));
+  CHECK(once == "workflow w {\n  sql = \"\"\"\n    select 1\n      , 2\n  \"\"\"\n}\n");
+  auto reparsed = parse_text("t.flow", once);
+  CHECK(tree_text(original->tree, original->sources.buffer(original->file)) ==
+        tree_text(reparsed->tree, reparsed->sources.buffer(reparsed->file)));
+  CHECK(format::format(reparsed->tree, reparsed->sources.buffer(reparsed->file)) == once);
+}
+
 TEST_CASE("output has no trailing whitespace and ends with exactly one newline") {
   std::string out = fmt("\n\n  workflow   w{  \n owner=\"x\"    \n\n\n\n  timeout  =  5m   \n}   \n\n\n\n");
   CHECK(out == "workflow w {\n  owner = \"x\"\n\n  timeout = 5m\n}\n");
