@@ -2,10 +2,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/load.h"
@@ -25,6 +26,8 @@ namespace {
 /// never leaves a half-written source file. The file keeps its permissions
 /// (and its owner and group, when this process may set them: as root).
 /// A symbolic link is followed: the file it names is rewritten, the link stays.
+/// A file this process may not write is refused, although the rename needs
+/// only the directory: read-only means "do not rewrite me".
 bool write_atomically(const std::string& given, const std::string& text, std::string& error) {
   std::error_code resolve_ec;
   std::filesystem::path resolved = std::filesystem::canonical(given, resolve_ec);
@@ -34,45 +37,86 @@ bool write_atomically(const std::string& given, const std::string& text, std::st
     error = std::strerror(errno);
     return false;
   }
-  std::string temporary = path + ".flowc-fmt.tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      error = "cannot write " + temporary;
-      std::error_code ec;
-      std::filesystem::remove(temporary, ec);
-      return false;
-    }
+  if (::access(path.c_str(), W_OK) != 0) {
+    error = "cannot write it: " + std::string(std::strerror(errno));
+    return false;
   }
+  // A fresh name (O_EXCL, never a link someone left in its place), created
+  // 0600 and given the file's mode before any of the text is in it.
+  const std::filesystem::path target(path);
+  std::string temporary =
+      (target.parent_path() / ("." + target.filename().string() + ".flowc-fmt-XXXXXX")).string();
+  int fd = ::mkstemp(temporary.data());
+  if (fd < 0) {
+    error = "cannot create a temporary file beside it: " + std::string(std::strerror(errno));
+    return false;
+  }
+  auto fail = [&](const std::string& what) {
+    error = what + ": " + std::strerror(errno);
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    return false;
+  };
   // Owner first: chown may clear set-id bits that chmod then restores.
-  if (::chown(temporary.c_str(), original.st_uid, original.st_gid) != 0 && errno != EPERM) {
-    error = std::strerror(errno);
+  if (::fchown(fd, original.st_uid, original.st_gid) != 0 && errno != EPERM) return fail("cannot set its owner");
+  if (::fchmod(fd, original.st_mode & 07777) != 0) return fail("cannot set its permissions");
+  for (size_t written = 0; written < text.size();) {
+    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail("cannot write " + temporary);
+    written += static_cast<size_t>(n);
   }
-  if (error.empty() && ::chmod(temporary.c_str(), original.st_mode & 07777) != 0) error = std::strerror(errno);
-  std::error_code ec;
-  if (error.empty()) std::filesystem::rename(temporary, path, ec);
-  if (!error.empty() || ec) {
-    if (error.empty()) error = ec.message();
-    std::filesystem::remove(temporary, ec);
+  if (::fsync(fd) != 0) return fail("cannot write " + temporary);
+  if (::close(fd) != 0) {
+    error = "cannot write " + temporary + ": " + std::strerror(errno);
+    ::unlink(temporary.c_str());
+    return false;
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    error = std::strerror(errno);
+    ::unlink(temporary.c_str());
     return false;
   }
   return true;
 }
 
-/// The passwords the file spells out in its strings and comments. A diff
-/// shows lines of the file, and nothing secret is ever printed: a DSN with
-/// a written password (E0203 for `check`) is shown with `***` instead.
+/// The user part of each `http(s)://user@host` in `text`: a webhook's token
+/// (E0203 for `check`, as a DSN's password is).
+std::vector<std::string> url_tokens(std::string_view text) {
+  std::vector<std::string> tokens;
+  for (size_t at = text.find("://"); at != std::string_view::npos; at = text.find("://", at + 3)) {
+    const size_t scheme = text.find_last_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+.-", at - 1);
+    const std::string_view name = text.substr(scheme == std::string_view::npos ? 0 : scheme + 1, at - (scheme == std::string_view::npos ? 0 : scheme + 1));
+    if (name != "http" && name != "https") continue;
+    const std::string_view rest = text.substr(at + 3);
+    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#\"' \t\n"));
+    const size_t user_end = authority.rfind('@');
+    if (user_end == std::string_view::npos || user_end == 0) continue;
+    const std::string_view user = authority.substr(0, user_end);
+    if (user.find(':') == std::string_view::npos) tokens.emplace_back(user);  // user:password: a password
+  }
+  return tokens;
+}
+
+/// The passwords and tokens the file spells out in its strings and comments.
+/// A diff shows lines of the file, and nothing secret is ever printed: a DSN
+/// with a written password (E0203 for `check`) is shown with `***` instead.
+/// Each string is read twice: decoded, and as written (an escape or a `${}`
+/// inside a password makes the written form differ from the decoded one).
 std::vector<std::string> written_secrets(const syntax::SyntaxTree& tree, const SourceBuffer& buffer) {
   std::vector<std::string> secrets;
   auto add = [&](std::string_view text) {
     for (std::string& password : dsn::written_passwords(text)) secrets.push_back(std::move(password));
+    for (std::string& token : url_tokens(text)) secrets.push_back(std::move(token));
+  };
+  auto written = [&](SourceRange range) {
+    return std::string_view(buffer.text()).substr(range.begin, range.end - range.begin);
   };
   for (const syntax::StringPart& part : tree.string_parts)
     if (!part.is_interpolation) add(part.text);
-  for (const syntax::Comment& comment : tree.comments)
-    add(std::string_view(buffer.text()).substr(comment.range.begin, comment.range.end - comment.range.begin));
+  for (const syntax::Expr& e : tree.exprs)
+    if (e.kind == syntax::ExprKind::String) add(written(e.range));
+  for (const syntax::Comment& comment : tree.comments) add(written(comment.range));
   return secrets;
 }
 
@@ -97,9 +141,12 @@ int run_fmt(const FmtOptions& options) {
   // Everything is read before anything is written: a file or directory
   // that cannot be read stops `fmt` (exit 2) with nothing changed.
   SourceManager sources;
+  std::set<std::string> seen;  // each file once, however it is spelled or reached
   for (const project::ProjectFiles& p : projects) {
     for (const std::string& path : p.files) {
-      if (sources.find(path)) continue;  // named alone and inside a directory
+      std::error_code ec;
+      const std::filesystem::path real = std::filesystem::weakly_canonical(path, ec);
+      if (!seen.insert(ec ? path : real.string()).second) continue;
       std::string error;
       std::optional<std::string> text = read_file(path, error);
       if (text) sources.add(path, std::move(*text));
