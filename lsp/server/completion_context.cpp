@@ -1,5 +1,9 @@
 #include "lsp/server/completion_context.h"
 
+#include <algorithm>
+#include <iterator>
+#include <vector>
+
 namespace flowc::lsp {
 
 namespace {
@@ -52,6 +56,19 @@ struct Frame {
 
 enum class Mode { Code, Comment, String, TextBlock };
 
+/// Whether the character at `i`, read as code, ends the string of an open
+/// `${` (the innermost one, above any brackets opened inside it); if so,
+/// pops it and the brackets above it.
+bool ends_open_interpolation(std::vector<Frame>& stack, std::string_view text, size_t i) {
+  auto open = std::find_if(stack.rbegin(), stack.rend(), [](const Frame& f) {
+    return f.type == Frame::Type::Interpolation || f.type == Frame::Type::Block;
+  });
+  if (open == stack.rend() || open->type != Frame::Type::Interpolation) return false;
+  const bool ends = open->text_block ? text.substr(i, 3) == "\"\"\"" : text[i] == '"' || text[i] == '\n';
+  if (ends) stack.erase(std::next(open).base(), stack.end());
+  return ends;
+}
+
 }  // namespace
 
 CompletionContext completion_context(std::string_view text, uint32_t offset) {
@@ -94,7 +111,13 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
         }
         break;
       case Mode::Code:
-        if (c == '#') {
+        if (ends_open_interpolation(stack, text, i)) {
+          // An unclosed `${` ends with its string, as the compiler reads it
+          // (E0008): a one-line string at its `"` or its line's end, a
+          // text block at its `"""`.
+          if (text[i] == '"' && text.substr(i, 3) == "\"\"\"") i += 2;
+          if (text[i] == '\n' && at_statement_level()) statement = i + 1;
+        } else if (c == '#') {
           mode = Mode::Comment;
         } else if (c == '"') {
           if (text.substr(i, 3) == "\"\"\"") {

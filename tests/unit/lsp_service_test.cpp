@@ -248,6 +248,11 @@ TEST_CASE("completion context: where the cursor is") {
   CHECK(at_end("workflow w {\n  task t {\n    sql = \"select * from ${or").where == Where::Interpolation);
   CHECK(at_end("workflow w {\n  task t {\n    sql = \"\"\"\n  select ${").where == Where::Interpolation);
   CHECK(at_end("workflow w {\n  task t {\n    sql = \"select * from ").where == Where::None);
+  // An unclosed `${` ends with its string: the next line is a member again.
+  CHECK(at_end("workflow w {\n  task t {\n    sql = \"select ${\"\n    ").where == Where::Member);
+  CHECK(at_end("workflow w {\n  task t {\n    sql = \"select ${a(\n    ").where == Where::Member);
+  CHECK(at_end("workflow w {\n  task t {\n    sql = \"select ${a\"\n    expect ").where == Where::Expect);
+  CHECK(at_end("workflow w {\n  task t {\n    sql = \"\"\"\n  select '${a\n  \"\"\"\n    ").where == Where::Member);
   CHECK(at_end("workflow w {  # a comment").where == Where::None);
   CHECK(at_end("workflow w {\n  task t {\n    expect ").where == Where::Expect);
   CHECK(at_end("workflow w {\n  param ds: ").where == Where::Type);
