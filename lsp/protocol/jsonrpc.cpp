@@ -14,10 +14,61 @@ Incoming invalid(ErrorCode code, std::string message, Json id = nullptr) {
 
 bool valid_id(const Json& id) { return id.is_number_integer() || id.is_string(); }
 
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// The code unit of a `\uXXXX` at `at`, or -1.
+int escaped_unit(std::string_view body, size_t at) {
+  if (at + 6 > body.size() || body[at] != '\\' || body[at + 1] != 'u') return -1;
+  int unit = 0;
+  for (size_t k = at + 2; k < at + 6; ++k) {
+    const int digit = hex_digit(body[k]);
+    if (digit < 0) return -1;
+    unit = unit * 16 + digit;
+  }
+  return unit;
+}
+
+/// `body` with each `\uXXXX` that is half of a UTF-16 pair, alone, turned
+/// into `\ufffd`. JSON's grammar allows them, and a JavaScript client sends
+/// one for a buffer holding a broken pair; the JSON library refuses them,
+/// and dropping the message would leave the document out of step.
+std::string without_lone_surrogates(std::string_view body) {
+  std::string out;
+  out.reserve(body.size());
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] != '\\' || i + 1 >= body.size()) {
+      out += body[i];
+      continue;
+    }
+    const int unit = escaped_unit(body, i);
+    const bool high = unit >= 0xD800 && unit <= 0xDBFF;
+    const bool low = unit >= 0xDC00 && unit <= 0xDFFF;
+    const int next = high ? escaped_unit(body, i + 6) : -1;
+    if (high && next >= 0xDC00 && next <= 0xDFFF) {
+      out.append(body.substr(i, 12));
+      i += 11;
+    } else if (high || low) {
+      out += "\\ufffd";
+      i += 5;
+    } else {
+      out.append(body.substr(i, 2));  // any other escape, `\\` included
+      ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Incoming parse_message(std::string_view body) {
   Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() && body.find("\\u") != std::string_view::npos)
+    j = Json::parse(without_lone_surrogates(body), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return invalid(ErrorCode::ParseError, "the message is not valid JSON");
   if (!j.is_object()) {
     return invalid(ErrorCode::InvalidRequest,
@@ -25,6 +76,8 @@ Incoming parse_message(std::string_view body) {
   }
   Json id = nullptr;
   if (auto it = j.find("id"); it != j.end()) {
+    if (it->is_number() && !valid_id(*it))
+      return invalid(ErrorCode::InvalidRequest, "`id` must be an integer of at most 64 bits, or a string");
     if (!valid_id(*it) && !it->is_null())
       return invalid(ErrorCode::InvalidRequest, "`id` must be a number or a string");
     id = *it;

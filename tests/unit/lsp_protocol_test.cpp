@@ -33,6 +33,26 @@ TEST_CASE("JSON that is not JSON-RPC is an InvalidRequest, keeping a readable id
         ErrorCode::InvalidRequest);
 }
 
+TEST_CASE("a lone UTF-16 surrogate escape is read as U+FFFD, and a pair or an escaped backslash is kept") {
+  Incoming lone = parse_message(
+      R"({"jsonrpc":"2.0","method":"x","params":{"a":"# \ud800 lone","b":"\udc00","c":"\ud83d\ude00","d":"\\ud800"}})");
+  REQUIRE(lone.kind == Incoming::Kind::Notification);
+  CHECK(lone.params["a"] == "# \xef\xbf\xbd lone");
+  CHECK(lone.params["b"] == "\xef\xbf\xbd");
+  CHECK(lone.params["c"] == "\xf0\x9f\x98\x80");  // U+1F600
+  CHECK(lone.params["d"] == "\\ud800");          // a backslash, then text
+  CHECK(parse_message(R"({"jsonrpc":"2.0","method":"x","params":{"a":"\ud800)").error.code ==
+        ErrorCode::ParseError);
+}
+
+TEST_CASE("an id that is a number but not a 64-bit integer says so") {
+  Incoming big = parse_message(R"({"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"x"})");
+  CHECK(big.error.code == ErrorCode::InvalidRequest);
+  CHECK(big.error.message == "`id` must be an integer of at most 64 bits, or a string");
+  CHECK(parse_message(R"({"jsonrpc":"2.0","id":1.5,"method":"x"})").error.message ==
+        "`id` must be an integer of at most 64 bits, or a string");
+}
+
 TEST_CASE("error responses carry the code and a null id when unknown") {
   Json j = Json::parse(make_error(nullptr, {ErrorCode::ParseError, "bad"}));
   CHECK(j["id"].is_null());
@@ -51,6 +71,9 @@ TEST_CASE("decode reports a bad shape as a message instead of throwing") {
   CHECK_FALSE(proto::decode<proto::TextDocumentPositionParams>(
       Json::parse(R"({"textDocument":{"uri":"x"},"position":{"line":-1,"character":0}})"), error));
   CHECK_FALSE(proto::decode<proto::RenameParams>(Json::parse("[1]"), error));
+  CHECK_FALSE(proto::decode<proto::TextDocumentPositionParams>(
+      Json::parse(R"({"textDocument":{"uri":"x"},"position":{"line":1.5,"character":2}})"), error));
+  CHECK(error == "invalid params: `line` must be a whole number");
   // Huge numbers clamp rather than overflow (positions clamp later anyway).
   auto huge = proto::decode<proto::TextDocumentPositionParams>(
       Json::parse(R"({"textDocument":{"uri":"x"},"position":{"line":1e300,"character":99999999999}})"),
