@@ -16,12 +16,16 @@ bool needs_target(const plan::Plan& plan) {
 
 }  // namespace
 
+std::string target_dsn_of(const plan::Plan& plan, const RunOptions& options) {
+  if (!options.dsn.empty()) return options.dsn;
+  std::string from_env = env_value(plan.target_dsn_env);
+  return from_env.empty() ? plan.target_dsn : from_env;
+}
+
 std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunOptions& options,
                                               const std::string& root, std::stop_token cancel) {
   RunDatabases dbs;
-  dbs.target_dsn = options.dsn;
-  if (dbs.target_dsn.empty()) dbs.target_dsn = env_value(plan.target_dsn_env);
-  if (dbs.target_dsn.empty()) dbs.target_dsn = plan.target_dsn;
+  dbs.target_dsn = target_dsn_of(plan, options);
   dbs.state_dsn = options.state_dsn;
   if (dbs.state_dsn.empty()) dbs.state_dsn = env_value("FLOW_STATE_DSN");
 

@@ -21,6 +21,10 @@ struct RunDatabases {
   bool embedded = false;  // the private cluster
 };
 
+/// The target's DSN: `--dsn`, else the target's `env(...)` variable, else its
+/// written `dsn`; "" when none is given.
+std::string target_dsn_of(const plan::Plan& plan, const RunOptions& options);
+
 /// Resolves the DSNs of a run of `plan` (project at `root`), starting the
 /// private cluster when no DSN is given anywhere. Prints one clear line and
 /// returns std::nullopt when the target has no DSN but a state DSN was given,

@@ -51,18 +51,25 @@ class CliBinder final : public runtime::exec::RunBinder {
       : options_(options), state_(std::move(state)), root_(std::move(root)) {}
 
   std::unique_ptr<runtime::exec::RunBinding> bind(int64_t run_id, const plan::Plan& plan,
-                                                  std::string& error) override {
+                                                  std::string& /*error: binding always succeeds*/) override {
     RunOptions run_options;
     // The private cluster is the target too when no DSN is given anywhere.
     run_options.dsn = options_.dsn.empty() && state_.embedded ? state_.dsn : options_.dsn;
     run_options.state_dsn = state_.dsn;
-    std::optional<RunDatabases> databases = resolve_databases(plan, run_options, root_);
-    if (!databases) {
-      error = "no DSN for target `" + plan.target + "` on this worker" +
-              (plan.target_dsn_env.empty() ? std::string(" (pass --dsn)") : " (set " + plan.target_dsn_env + " or pass --dsn)");
-      return nullptr;
-    }
-    return std::make_unique<CliBinding>(run_id, plan, *databases, root_, runner_);
+    // Without the target's DSN here, the run is still bound: its command
+    // tasks need none, and its SQL tasks fail with the reason through the
+    // one failure path, so their owner is alerted and their log says why.
+    RunDatabases databases;
+    databases.state_dsn = state_.dsn;
+    databases.target_dsn = target_dsn_of(plan, run_options);
+    std::string no_target;
+    if (databases.target_dsn.empty())
+      no_target = "no DSN for target `" + plan.target + "` on this worker" +
+                  (plan.target_dsn_env.empty() ? std::string(" (pass --dsn)")
+                                               : " (set " + plan.target_dsn_env + " or pass --dsn)");
+    auto binding = std::make_unique<CliBinding>(run_id, plan, databases, root_, runner_);
+    binding->request.no_target_reason = no_target;
+    return binding;
   }
 
  private:

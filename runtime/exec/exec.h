@@ -28,6 +28,10 @@ struct RunRequest {
   /// The resolved target DSN (a secret: never printed); "" = no target
   /// connection is opened (command-only plans).
   std::string target_dsn;
+  /// Why target_dsn is "" while the plan has tasks that need it (a worker
+  /// without the target's DSN): their attempts fail with it, as any failed
+  /// attempt does (logged, alerted, dependents blocked).
+  std::string no_target_reason;
   /// The state database is the target database: a SQL task's write and its
   /// `succeeded` record commit in one transaction. Also assumed when
   /// target_dsn == state_dsn.

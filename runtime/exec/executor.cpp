@@ -183,6 +183,7 @@ AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const
   context.log_path = log_path;
   context.target_dsn = run.request.target_dsn;
   context.project_dir = run.request.project_dir;
+  context.no_target_reason = run.request.no_target_reason;
   context.stop = stop;
   const bool has_target = task.kind != plan::TaskKind::Command && !run.request.target_dsn.empty();
   // The runner connects once the attempt's log is open, so a connection

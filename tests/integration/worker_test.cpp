@@ -1,8 +1,9 @@
 // `flowc worker` end to end: the built binary against the test cluster. A
 // run started with --concurrency 0 (no executors of its own) is executed by
 // workers, through the same claims, leases and finishes; two workers share
-// a run's tasks; SIGTERM lets the attempts in progress finish; a run a
-// worker cannot serve fails its task with a clear message and no secret; a
+// a run's tasks; SIGTERM lets the attempts in progress finish; a worker
+// without a run's target DSN fails its SQL task with a clear message, an
+// alert and no secret; a
 // worker killed mid-attempt loses its lease, and another runs the task; a
 // hanging alert channel does not hold up the worker's next task, nor
 // another run's alerts, and the worker delivers that alert before it exits.
@@ -178,7 +179,7 @@ TEST_CASE("worker: SIGTERM lets the attempt in progress finish and be recorded, 
   CHECK(query_one(dsn, "select status from flow.runs where ds = '2026-11-02'") == "succeeded");
 }
 
-TEST_CASE("worker: a run whose target has no DSN on the worker fails its task with a clear message") {
+TEST_CASE("worker: a run whose target has no DSN on the worker fails its SQL task with a clear message, and alerts") {
   std::string dsn = fresh_database("worker_unbound");
   std::string project = write_project("worker_unbound", fan_out_project(1, "0"));
   REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, {"WORKER_TEST_DSN=" + dsn}).exit_code == 0);
@@ -188,19 +189,20 @@ TEST_CASE("worker: a run whose target has no DSN on the worker fails its task wi
   auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, {"WORKER_TEST_DSN=" + dsn});
   INFO(run.output);
   CHECK(run.exit_code == 1);
-  CHECK(query_one(dsn, "select t.state || ': ' || t.message from flow.task_runs t join flow.runs r on r.id = t.run_id "
-                       "where r.ds = '2026-11-02' and t.task = 'first'")
-            .find("failed: ") == 0);
-  std::string message = query_one(dsn, "select t.message from flow.task_runs t join flow.runs r on r.id = t.run_id "
-                                       "where r.ds = '2026-11-02' and t.task = 'first'");
-  CHECK(contains(message, "cannot run tasks of run "));
-  CHECK(contains(message, "no DSN for target `warehouse` on this worker (set WORKER_TEST_DSN or pass --dsn)"));
-  // Its downstream is blocked from the recorded dependencies: the run ends.
+  // The command tasks need no target and run; the SQL task fails.
   CHECK(query_one(dsn, "select string_agg(t.state, ',' order by t.task_index) from flow.task_runs t "
                        "join flow.runs r on r.id = t.run_id where r.ds = '2026-11-02'") ==
-        "failed,upstream_failed,upstream_failed");
+        "succeeded,succeeded,failed");
+  std::string message = query_one(dsn, "select t.message from flow.task_runs t join flow.runs r on r.id = t.run_id "
+                                       "where r.ds = '2026-11-02' and t.task = 'last'");
+  CHECK(contains(message, "no DSN for target `warehouse` on this worker (set WORKER_TEST_DSN or pass --dsn)"));
+  // Its owner hears of it, as of any failed task: the route's channel, recorded.
+  CHECK(query_one(dsn, "select string_agg(a.kind || ' ' || a.task || ' ' || a.status, ',') from flow.alerts a "
+                       "join flow.runs r on r.id = a.run_id where r.ds = '2026-11-02'") ==
+        "failure last delivered");
   ::kill(worker.pid, SIGTERM);
   CHECK(worker.wait() == 0);
+  CHECK(contains(worker.output(), "no DSN for target `warehouse` on this worker"));
   CHECK_FALSE(contains(worker.output() + run.output, dsn));
 }
 
