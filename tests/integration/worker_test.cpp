@@ -3,8 +3,8 @@
 // workers, through the same claims, leases and finishes; two workers share
 // a run's tasks; SIGTERM lets the attempts in progress finish; a worker
 // without a run's target DSN fails its SQL task with a clear message, an
-// alert and no secret; a
-// worker killed mid-attempt loses its lease, and another runs the task; a
+// alert and no secret; a worker killed mid-attempt loses its lease, and
+// another runs the task; a
 // hanging alert channel does not hold up the worker's next task, nor
 // another run's alerts, and the worker delivers that alert before it exits.
 #include <doctest/doctest.h>
