@@ -87,10 +87,11 @@ workflow w {
   param ds: date = logical_date
   param region: string
   param lag: duration = 1h
+  param offset: int = 0
 
   task out {
     writes  = "out"
-    sql     = "select ${region} as region, ${lag} as lag"
+    sql     = "select ${region} as region, ${lag} as lag, ${offset} as day_offset"
     publish = true
   }
 }
@@ -105,6 +106,13 @@ workflow w {
         std::string::npos);
   CHECK(given.out.find("\"name\": \"lag\",\n      \"sql_type\": \"interval\",\n      \"value\": \"1h30m\"") !=
         std::string::npos);
+  // A value given for one run may be negative, though no literal of the language is.
+  Result negative = flowc("plan " + dir.string() + " --ds 2026-11-24 --param region=emea --param offset=-5 --format json");
+  CHECK(negative.exit_code == 0);
+  CHECK(negative.out.find("\"name\": \"offset\",\n      \"sql_type\": \"bigint\",\n      \"value\": \"-5\"") !=
+        std::string::npos);
+  CHECK(flowc("plan " + dir.string() + " --param region=emea --param lag=-5m").err ==
+        "flowc: --param lag: `-5m` is not a duration such as 1h30m\n");
   Result shape = flowc("plan " + dir.string() + " --param region");
   CHECK(shape.exit_code == 2);
   CHECK(shape.err.find("write NAME=VALUE, such as --param region=emea") != std::string::npos);
