@@ -153,10 +153,11 @@ struct name : seq<not_at<keyword>, pegtl::identifier> {};
 
 // One token for every literal that starts with a digit; the builder classifies
 // it (int, float, percent, duration, date, time) and reports E0005 if malformed.
-// A `%` after blanks belongs to it too (`5 %`: nothing else may follow a
-// number there), so that the spacing is the one mistake reported.
-struct spaced_percent : seq<plus<one<' ', '\t'>>, one<'%'>> {};
-struct number : seq<pegtl::digit, star<sor<pegtl::identifier_other, one<'%'>, seq<one<'.', ':', '-'>, pegtl::digit>>>, opt<spaced_percent>> {};
+// A `%` or a duration unit after blanks belongs to it too (`5 %`, `30 m`:
+// nothing else may follow a number there; `else` and `as` are longer than
+// one letter), so that the spacing is the one mistake reported.
+struct spaced_unit : seq<plus<one<' ', '\t'>>, sor<one<'%'>, seq<one<'s', 'm', 'h', 'd'>, not_at<pegtl::identifier_other>>>> {};
+struct number : seq<pegtl::digit, star<sor<pegtl::identifier_other, one<'%'>, seq<one<'.', ':', '-'>, pegtl::digit>>>, opt<spaced_unit>> {};
 
 // ---- Strings and text blocks --------------------------------------------------
 

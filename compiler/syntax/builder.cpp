@@ -142,13 +142,15 @@ void TreeBuilder::number(uint32_t begin, uint32_t end) {
   std::string_view spelling = slice(begin, end);
   NumberValue v = decode_number(spelling);
   if (size_t blank = spelling.find_first_of(" \t"); blank != std::string_view::npos) {
-    // `5 %`: one mistake, the space, with the literal meant as the fix.
+    // `5 %`, `30 m`: one mistake, the space, with the literal meant as the fix.
     v.kind = ExprKind::Error;
-    Diagnostic* d =
-        emit(DiagKind::MalformedLiteral, range(begin, end),
-             "malformed percent `" + std::string(spelling) + "`: no space between a number and its `%`");
-    std::string tight = std::string(spelling.substr(0, blank)) + "%";
-    if (d != nullptr && decode_number(tight).kind == ExprKind::Percent)
+    const char unit = spelling.back();
+    const bool percent = unit == '%';
+    Diagnostic* d = emit(DiagKind::MalformedLiteral, range(begin, end),
+                         std::string(percent ? "malformed percent `" : "malformed duration `") +
+                             std::string(spelling) + "`: no space between a number and its `" + unit + "`");
+    std::string tight = std::string(spelling.substr(0, blank)) + unit;
+    if (d != nullptr && decode_number(tight).kind == (percent ? ExprKind::Percent : ExprKind::Duration))
       d->fixits.push_back({range(begin, end), tight, "write `" + tight + "`"});
   } else if (v.kind == ExprKind::Error) {
     emit(DiagKind::MalformedLiteral, range(begin, end), v.error);
