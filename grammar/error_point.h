@@ -17,6 +17,8 @@ enum class ErrorFlavor : uint8_t {
                   // token starts a new line; otherwise E0002 with `message`
   Unterminated,   // an unclosed string or text block (E0003), ranged from its quote
   Interpolation,  // inside `${...}` (E0008); a `}` right away means it is empty
+  AttributeEq,    // after an attribute's name: a name that is a keyword misspelt
+                  // (`tsk out {`, `expct x`) gets the keyword as a fix-it
 };
 
 /// What to say when a `must<>` fails. Placeholders filled by the reporter:

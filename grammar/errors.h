@@ -22,7 +22,7 @@ template <> inline constexpr ErrorPoint error_point<decl> = {kSyntax, F::Start, 
 template <> inline constexpr ErrorPoint error_point<member> = {kSyntax, F::Start, "expected an attribute (`name = value`), a block, `param` or `expect`"};
 template <> inline constexpr ErrorPoint error_point<block_name> = {kSyntax, F::Plain, "expected a name after `{kw}`"};
 template <> inline constexpr ErrorPoint error_point<block_brace> = {kSyntax, F::Plain, "expected `{` after `{kw} {name}`"};
-template <> inline constexpr ErrorPoint error_point<attr_eq> = {kSyntax, F::Plain, "expected `=` after attribute name `{name}`"};
+template <> inline constexpr ErrorPoint error_point<attr_eq> = {kSyntax, F::AttributeEq, "expected `=` after attribute name `{name}`"};
 template <> inline constexpr ErrorPoint error_point<attr_value> = {kSyntax, F::Plain, "expected a value after `{name} =`"};
 template <> inline constexpr ErrorPoint error_point<param_name> = {kSyntax, F::Plain, "expected a parameter name after `param`"};
 template <> inline constexpr ErrorPoint error_point<param_colon> = {kSyntax, F::Plain, "expected `:` and a type after parameter name `{name}`"};

@@ -31,6 +31,9 @@ Attrs Checker::collect_attributes(const Scope& s, const syntax::Block& block) {
       if (specs[i].name == m.name.text) index = i;
     }
     if (index == specs.size()) {
+      // A member that did not parse has its syntax error (with the keyword
+      // it misspells: `tsk out {`); it is not also an unknown attribute.
+      if (m.recovered) continue;
       Diagnostic& d =
           diags.report(DiagKind::BadAttribute, m.name.range,
                        "`" + std::string(m.name.text) + "` is not an attribute of " + a_or_an(kind_name));

@@ -255,6 +255,7 @@ void TreeBuilder::recovered_member(uint32_t begin, uint32_t end) {
   m.name = head.name;
   m.range = range(head.begin, end);
   m.value = add_expr(ExprKind::Error, head.begin, end);
+  m.recovered = true;
   attach_member(std::move(m));
 }
 

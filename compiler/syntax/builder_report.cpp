@@ -113,13 +113,23 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
   std::string message = fill(point.message);
   SourceRange where = found.range;
   DiagNote note;
+  FixIt keyword;  // a misspelt keyword, written right
+  auto misspelt = [&](std::string_view word, SourceRange at, const std::vector<std::string_view>& keywords) {
+    std::string_view near = closest_name(word, keywords);
+    if (!near.empty()) keyword = {at, std::string(near), "did you mean `" + std::string(near) + "`?"};
+  };
   switch (point.flavor) {
     case ErrorFlavor::Plain: break;
     case ErrorFlavor::Start:
       if (found.closer) {
         kind = DiagKind::UnexpectedClose;
         message = "unexpected `" + std::string(found.text) + "`: it closes nothing";
+      } else if (brackets_.empty()) {  // a declaration
+        misspelt(found.text, found.range, {"workflow", "target", "route", "legacy", "project", "extern"});
       }
+      break;
+    case ErrorFlavor::AttributeEq:
+      misspelt(ctx_name_, pending_member_.name.range, {"task", "source", "environment", "param", "expect"});
       break;
     case ErrorFlavor::Close: {
       if (brackets_.empty()) break;
@@ -152,6 +162,7 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
   }
   if (Diagnostic* d = emit(kind, where, std::move(message))) {
     if (note.range.valid()) d->notes.push_back(std::move(note));
+    if (keyword.range.valid()) d->fixits.push_back(std::move(keyword));
     add_operator_help(*d, found.text);
   }
 }

@@ -110,6 +110,7 @@ struct Member {
   SourceRange severity_range;                         // Expect: the `warn`/`fail` word, if written
   ExprId label;              // Expect: the `as "..."` string, optional
   std::string doc;           // Param: its doc comment
+  bool recovered = false;    // it did not parse (its syntax error is reported); value is an Error
 };
 
 struct Block {
