@@ -152,6 +152,7 @@ class Checker {
   // for something missing skip blocks the parser could not read whole.
   llvm::DenseMap<uint32_t, std::vector<uint32_t>> syntax_errors;
   bool any_syntax_error = false;
+  bool any_sql_file_unread = false;  // a `file("...")` not read: what its SQL reads is unknown
   /// True when the parser reported an error inside `range`.
   bool broken(SourceRange range) const;
 
@@ -277,6 +278,7 @@ class Checker {
   void check_params_in_sql_text(const Scope& s, const model::SqlTemplate& sql);
   /// The Template term of `file(path)`, read relative to the .flow file.
   TermId load_sql_file(const Scope& s, TermId path_term);
+  TermId unread_sql_file(SourceRange at);  // an error term; W0404 is not reported
   /// Appends the piece a `${}` resolves to (table, param, self), recording dependencies.
   void add_template_part(const Scope& s, model::SqlTemplate& out, TermId value, SourceRange range);
   /// Whether Ref term `ref` is a parameter of the function whose body `s` checks.

@@ -119,8 +119,9 @@ void Checker::check_hidden_dependencies() {
 }
 
 void Checker::check_unused_outputs() {
-  // A reader the parser could not read whole may be the missing reader.
-  if (any_syntax_error) return;
+  // A reader the parser could not read whole, or whose SQL file could not
+  // be read, may be the missing reader.
+  if (any_syntax_error || any_sql_file_unread) return;
   llvm::StringMap<bool> read_tables;  // tables that sources and legacy jobs read
   for (const model::Node& node : model.nodes) {
     if (node.kind == model::NodeKind::Source && !node.table.empty()) read_tables[table_key(node)] = true;

@@ -158,6 +158,11 @@ void Checker::check_params_in_sql_text(const Scope& s, const model::SqlTemplate&
   }
 }
 
+TermId Checker::unread_sql_file(SourceRange at) {
+  any_sql_file_unread = true;
+  return error_term(at);
+}
+
 TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
   const model::Term& path = term(path_term);
   SourceRange at = path.range;
@@ -188,7 +193,7 @@ TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
     Diagnostic& d = sink(s).report(DiagKind::WrongArguments, at, outside);
     d.helps.push_back("`file` names a file of the project, by a path relative to the directory of `" +
                       fs::path(flow.path()).filename().string() + "`");
-    return error_term(at);
+    return unread_sql_file(at);
   }
   std::optional<FileId> file = sources.find(resolved);
   if (!file) {
@@ -200,12 +205,12 @@ TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
       if (unreadable != nullptr && fs::exists(status) && !fs::is_directory(status)) {
         // There but unreadable: the machine's problem (exit 2), not the source's.
         unreadable->push_back({resolved, error});
-        return error_term(at);
+        return unread_sql_file(at);
       }
       Diagnostic& d = sink(s).report(DiagKind::UnknownName, at, "cannot read `" + path.text + "`: " + error);
       d.helps.push_back("the path is relative to the directory of `" +
                         fs::path(flow.path()).filename().string() + "`");
-      return error_term(at);
+      return unread_sql_file(at);
     }
     file = sources.add(resolved, std::move(*text));
   }
@@ -217,12 +222,12 @@ TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
     auto offset = static_cast<uint32_t>(nul);
     sink(s).report(DiagKind::InvalidUtf8, SourceRange{*file, offset, offset + 1},
                    "`" + path.text + "` contains a NUL byte: it looks like a binary file, not SQL text");
-    return error_term(at);
+    return unread_sql_file(at);
   }
   if (!valid) {
     sink(s).report(DiagKind::InvalidUtf8, SourceRange{*file, bad, bad + 1},
                    "`" + path.text + "` is not valid UTF-8 text");
-    return error_term(at);
+    return unread_sql_file(at);
   }
   model::SqlTemplate out;
   out.file = *file;
