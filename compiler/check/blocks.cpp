@@ -5,6 +5,7 @@
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 #include "compiler/dsn/written_passwords.h"
+#include "compiler/spelling/spelling.h"
 
 namespace flowc::check {
 
@@ -97,10 +98,10 @@ model::RetryPolicy Checker::to_retry(TermId id) {
       diags.report(DiagKind::TypeMismatch, max_written ? term(b[1]).range : backoff.range,
                    fmt::format("`max` ({}{}) is shorter than `initial` ({}): every retry would wait {}; write "
                                "`fixed({})`, or a `max` of at least {}",
-                               format_duration(retry.max_seconds), max_written ? "" : ", the default",
-                               format_duration(retry.initial_seconds),
-                               format_duration(retry.max_seconds), format_duration(retry.max_seconds),
-                               format_duration(retry.initial_seconds)));
+                               spelling::duration_text(retry.max_seconds), max_written ? "" : ", the default",
+                               spelling::duration_text(retry.initial_seconds),
+                               spelling::duration_text(retry.max_seconds), spelling::duration_text(retry.max_seconds),
+                               spelling::duration_text(retry.initial_seconds)));
   } else if (backoff.kind == Kind::Call && backoff.text == "fixed" && b.size() == 1) {
     retry.exponential = false;
     retry.initial_seconds = retry.max_seconds = term(b[0]).int_value;

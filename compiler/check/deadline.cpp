@@ -8,6 +8,7 @@
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 #include "compiler/cron/cron.h"
+#include "compiler/spelling/spelling.h"
 
 namespace flowc::check {
 
@@ -68,12 +69,12 @@ void Checker::check_deadlines() {
     for (uint32_t n : path) {
       if (model.nodes[n].kind == model::NodeKind::Source) continue;
       chain += (chain.empty() ? "" : " -> ") + model.nodes[n].name + " (" +
-               format_duration(model.nodes[n].timeout_seconds) + ")";
+               spelling::duration_text(model.nodes[n].timeout_seconds) + ")";
     }
     Diagnostic& d = diags.report(DiagKind::ImpossibleDeadline, workflow_sites[w].deadline,
                                  "deadline " + format_time_of_day(*wf.deadline_seconds) +
                                      " cannot be met: the run starts at " + format_time_of_day(start) +
-                                     " and its critical path may take " + format_duration(longest[last]));
+                                     " and its critical path may take " + spelling::duration_text(longest[last]));
     d.notes.push_back({SourceRange{}, "critical path: " + chain});
     d.helps.push_back("move the deadline to " + format_time_of_day(start + longest[last]) +
                       " or later, or shorten the timeouts on the critical path");

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "compiler/spelling/spelling.h"
+
 namespace flowc::check {
 
 namespace {
@@ -102,26 +104,9 @@ bool is_identifier(std::string_view text) {
   return true;
 }
 
-std::string format_duration(int64_t seconds) {
-  if (seconds <= 0) return "0s";
-  std::string out;
-  static constexpr std::pair<int64_t, char> kUnits[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
-  for (auto [size, unit] : kUnits) {
-    if (seconds >= size) {
-      out += std::to_string(seconds / size);
-      out += unit;
-      seconds %= size;
-    }
-  }
-  return out;
-}
-
 std::string format_time_of_day(int64_t seconds) {
-  int64_t days = seconds / 86400;
-  seconds %= 86400;
-  auto pad = [](int64_t v) { return (v < 10 ? "0" : "") + std::to_string(v); };
-  std::string out = pad(seconds / 3600) + ":" + pad(seconds / 60 % 60);
-  if (seconds % 60 != 0) out += ":" + pad(seconds % 60);
+  const int64_t days = seconds / 86400;
+  std::string out = spelling::time_of_day_text(seconds % 86400);
   if (days > 0) out += " (+" + std::to_string(days) + "d)";
   return out;
 }

@@ -29,10 +29,9 @@ bool is_identifier(std::string_view text);
 /// string that says nothing, for an attribute that must say something.
 bool is_blank(std::string_view text);
 
-/// The canonical duration literal: 5400 -> "1h30m", 0 -> "0s".
-std::string format_duration(int64_t seconds);
-/// The time-of-day literal: 32400 -> "09:00", 32430 -> "09:00:30"; values of a
-/// day or more wrap and are marked "(+1d)".
+/// The time-of-day literal (spelling::time_of_day_text) of a time that may
+/// run past midnight: values of a day or more wrap and are marked "(+1d)".
+/// Durations: spelling::duration_text.
 std::string format_time_of_day(int64_t seconds);
 
 /// `text` trimmed of surrounding spaces.

@@ -1,4 +1,5 @@
 #include "compiler/inventory/inventory.h"
+#include "compiler/spelling/spelling.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -20,16 +21,7 @@ std::string_view stage_name(model::Stage stage) {
 }
 
 std::string duration_text(std::optional<int64_t> seconds) {
-  if (!seconds) return "";
-  int64_t s = *seconds;
-  std::string out;
-  for (auto [unit, size] : {std::pair{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}) {
-    if (s >= size) {
-      out += fmt::format("{}{}", s / size, unit);
-      s %= size;
-    }
-  }
-  return out.empty() ? "0s" : out;
+  return seconds ? spelling::duration_text(*seconds) : "";
 }
 
 std::string next_step(const Entry& e) {

@@ -17,6 +17,7 @@
 #include "compiler/plan/text.h"
 #include "compiler/source/source.h"
 #include "compiler/syntax/literal.h"
+#include "compiler/spelling/spelling.h"
 
 namespace flowc::lower {
 
@@ -92,7 +93,7 @@ std::optional<std::string> given_param_value(model::TypeKind type, std::string_v
       if (v.kind == ExprKind::Percent) return fmt::format("{}", v.float_value);
       break;
     case TypeKind::Duration:
-      if (v.kind == ExprKind::Duration) return plan::duration_text(v.int_value);
+      if (v.kind == ExprKind::Duration) return spelling::duration_text(v.int_value);
       break;
     case TypeKind::Date:
       if (v.kind == ExprKind::Date) return date_text(v.int_value);
@@ -160,7 +161,7 @@ std::vector<ParamValue> param_values(const model::Model& model, const model::Wor
         case Kind::Int: p.value = std::to_string(t.int_value); break;
         case Kind::Float:
         case Kind::Percent: p.value = fmt::format("{}", t.float_value); break;
-        case Kind::Duration: p.value = plan::duration_text(t.int_value); break;  // PostgreSQL reads `1h30m`
+        case Kind::Duration: p.value = spelling::duration_text(t.int_value); break;  // PostgreSQL reads `1h30m`
         case Kind::Date: p.value = date_text(t.int_value); break;
         case Kind::Time: p.value = time_text(t.int_value); break;
         case Kind::Template:

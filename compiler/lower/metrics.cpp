@@ -10,6 +10,7 @@
 
 #include "compiler/plan/text.h"
 #include "compiler/sql/sql_words.h"
+#include "compiler/spelling/spelling.h"
 
 namespace flowc::lower {
 
@@ -205,7 +206,7 @@ std::string term_text(const Context& context, model::TermId id) {
     case Kind::Int: return std::to_string(t.int_value);
     case Kind::Float: return fmt::format("{}", t.float_value);
     case Kind::Percent: return fmt::format("{}%", t.float_value);
-    case Kind::Duration: return plan::duration_text(t.int_value);
+    case Kind::Duration: return spelling::duration_text(t.int_value);
     case Kind::Date: return date_text(t.int_value);
     case Kind::Time: return time_text(t.int_value);
     case Kind::String: return "\"" + t.text + "\"";

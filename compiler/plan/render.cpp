@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "compiler/plan/text.h"
+#include "compiler/spelling/spelling.h"
 
 namespace flowc::plan {
 
@@ -50,9 +51,9 @@ void print_statement(std::ostream& out, const std::string& sql, const std::vecto
 std::string retry_text(const RetryPolicy& r) {
   if (r.retries == 0) return "no retries";
   std::string backoff = r.exponential
-                            ? fmt::format("exponential {} up to {}", duration_text(r.initial_seconds),
-                                          duration_text(r.max_seconds))
-                            : fmt::format("fixed {}", duration_text(r.initial_seconds));
+                            ? fmt::format("exponential {} up to {}", spelling::duration_text(r.initial_seconds),
+                                          spelling::duration_text(r.max_seconds))
+                            : fmt::format("fixed {}", spelling::duration_text(r.initial_seconds));
   return fmt::format("{} {} ({}, on {} errors)", r.retries, r.retries == 1 ? "retry" : "retries", backoff,
                      r.on_any ? "all" : "transient");
 }
@@ -110,7 +111,7 @@ void print_header(const Plan& p, std::ostream& out) {
   row("owner", p.owner);
   if (!p.schedule.empty()) row("schedule", fmt::format("cron \"{}\" in {}", p.schedule, p.time_zone));
   if (p.deadline_seconds) {
-    row("deadline", fmt::format("{} {}", time_of_day_text(*p.deadline_seconds), p.time_zone));
+    row("deadline", fmt::format("{} {}", spelling::time_of_day_text(*p.deadline_seconds), p.time_zone));
   }
   row("concurrency", std::to_string(p.concurrency));
   if (p.replaces) {
@@ -159,13 +160,13 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
   for (uint32_t d : t.deps) after.push_back(p.tasks[d].name);
   for (const ExternalDependency& e : t.external) {
     after.push_back(fmt::format("{}.{} (other workflow: wait up to {}, poll {})", e.workflow, e.task,
-                                duration_text(e.wait_seconds), duration_text(e.poll_seconds)));
+                                spelling::duration_text(e.wait_seconds), spelling::duration_text(e.poll_seconds)));
   }
   if (!after.empty()) out << fmt::format("   after: {}\n", fmt::join(after, ", "));
   if (t.readiness) {
     const Readiness& r = *t.readiness;
     out << fmt::format("   ready when {} (poll every {}, give up after {})\n", r.text,
-                       duration_text(r.poll_seconds), duration_text(r.wait_seconds));
+                       spelling::duration_text(r.poll_seconds), spelling::duration_text(r.wait_seconds));
     out << fmt::format("     [{}]\n", condition_text(r.conditions, r.condition, r.metrics.metrics));
     print_metric_query(out, r.metrics, "     ");
   }
@@ -196,7 +197,7 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
   }
   if (t.kind != TaskKind::Source) {
     std::string policy = retry_text(t.retry);
-    policy += t.timeout_seconds > 0 ? ", timeout " + duration_text(t.timeout_seconds) : ", no timeout";
+    policy += t.timeout_seconds > 0 ? ", timeout " + spelling::duration_text(t.timeout_seconds) : ", no timeout";
     if (t.publish) policy += ", published";
     policy += t.idempotent ? ", idempotent" : ", not idempotent";
     out << "   policy: " << policy << "\n";
@@ -226,7 +227,7 @@ void print_alerts(const Plan& p, std::ostream& out) {
   for (const Route& r : p.routes) {
     out << fmt::format("  route {}: owner {}, min severity {}, repeat {}\n", r.name,
                        r.owner.empty() ? "-" : r.owner, to_string(r.min_severity),
-                       duration_text(r.repeat_seconds));
+                       spelling::duration_text(r.repeat_seconds));
     for (const Channel& c : r.channels) out << "    " << channel_text(c) << "\n";
   }
 }

@@ -62,21 +62,4 @@ std::optional<Severity> severity_from(std::string_view name) { return value_of<S
 std::optional<Stage> stage_from(std::string_view name) { return value_of<Stage>(kStages, name); }
 std::optional<TaskKind> task_kind_from(std::string_view name) { return value_of<TaskKind>(kTaskKinds, name); }
 
-std::string duration_text(int64_t seconds) {
-  std::string out;
-  for (auto [unit, size] :
-       {std::pair{'d', int64_t{86400}}, {'h', int64_t{3600}}, {'m', int64_t{60}}, {'s', int64_t{1}}}) {
-    if (seconds >= size) {
-      out += std::to_string(seconds / size) + unit;
-      seconds %= size;
-    }
-  }
-  return out.empty() ? "0s" : out;
-}
-
-std::string time_of_day_text(int64_t seconds) {
-  if (seconds % 60 == 0) return fmt::format("{:02}:{:02}", seconds / 3600, seconds / 60 % 60);
-  return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
-}
-
 }  // namespace flowc::plan

@@ -28,10 +28,5 @@ std::optional<Severity> severity_from(std::string_view name);
 std::optional<Stage> stage_from(std::string_view name);
 std::optional<TaskKind> task_kind_from(std::string_view name);
 
-/// Seconds as a `.flow` duration literal: 5400 -> "1h30m", 0 -> "0s".
-std::string duration_text(int64_t seconds);
-/// Seconds since midnight as a `.flow` time of day: 34200 -> "09:30",
-/// 38675 -> "10:44:35" (seconds only when there are some).
-std::string time_of_day_text(int64_t seconds);
 
 }  // namespace flowc::plan

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "compiler/plan/text.h"
+#include "compiler/spelling/spelling.h"
 #include "runtime/exec/alert_queue.h"
 #include "runtime/exec/announcements.h"
 #include "runtime/exec/deadline.h"
@@ -126,7 +127,7 @@ class Lateness {
     std::string zone = plan.time_zone.empty() ? "UTC" : plan.time_zone;
     incident.message = fmt::format("run {} of {} for {} is late: not finished by its deadline {} {} ({})",
                                    shared_.run_id, plan.workflow, plan.ds,
-                                   plan::time_of_day_text(plan.deadline_seconds.value_or(0)), zone,
+                                   spelling::time_of_day_text(plan.deadline_seconds.value_or(0)), zone,
                                    format_instant(*deadline_));
     deadline_.reset();
     if (won) shared_.raise(incident);

@@ -11,6 +11,7 @@
 #include "compiler/check/schema.h"
 #include "compiler/sql/sql_words.h"
 #include "compiler/check/types.h"
+#include "compiler/spelling/spelling.h"
 
 using namespace flowc;
 using namespace flowc::check;
@@ -24,8 +25,8 @@ TEST_CASE("durations parse with descending units") {
   CHECK_FALSE(parse_duration("20"));
   CHECK_FALSE(parse_duration("m"));
   CHECK_FALSE(parse_duration("20 m"));
-  CHECK(format_duration(5400) == "1h30m");
-  CHECK(format_duration(0) == "0s");
+  CHECK(spelling::duration_text(5400) == "1h30m");
+  CHECK(spelling::duration_text(0) == "0s");
 }
 
 TEST_CASE("times, dates and numbers are recognised as their literals") {

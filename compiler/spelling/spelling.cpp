@@ -1,0 +1,26 @@
+#include "compiler/spelling/spelling.h"
+
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace flowc::spelling {
+
+std::string duration_text(int64_t seconds) {
+  std::string out;
+  for (auto [unit, size] :
+       {std::pair{'d', int64_t{86400}}, {'h', int64_t{3600}}, {'m', int64_t{60}}, {'s', int64_t{1}}}) {
+    if (seconds >= size) {
+      out += std::to_string(seconds / size) + unit;
+      seconds %= size;
+    }
+  }
+  return out.empty() ? "0s" : out;
+}
+
+std::string time_of_day_text(int64_t seconds) {
+  if (seconds % 60 == 0) return fmt::format("{:02}:{:02}", seconds / 3600, seconds / 60 % 60);
+  return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+}
+
+}  // namespace flowc::spelling
