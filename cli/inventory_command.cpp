@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -9,6 +10,8 @@
 #include "cli/commands.h"
 #include "cli/load.h"
 #include "compiler/cron/crontab.h"
+#include "compiler/cron/withhold.h"
+#include "compiler/diagnostics/render.h"
 #include "compiler/inventory/inventory.h"
 
 namespace flowc::cli {
@@ -47,11 +50,21 @@ int import_crontab(const InventoryOptions& options) {
     print_error(options.import_file + ": not a text file (invalid UTF-8 at byte " + std::to_string(bad) + ")");
     return kExitUsage;
   }
+  // cron reads a NUL as the end of its line's text; a `.flow` string cannot
+  // hold one (E0004): removed, with the line said.
+  for (size_t nul = text->find('\0'); nul != std::string::npos; nul = text->find('\0', nul)) {
+    const auto line = 1 + std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    std::cerr << "warning: " << printable(options.import_file) << ":" << line
+              << ": a NUL byte, removed (a .flow string cannot hold one)\n";
+    text->erase(nul, 1);
+  }
   cron::Crontab crontab = cron::parse_crontab(*text, options.import_kind == "system-crontab"
                                                          ? cron::CrontabKind::System
                                                          : cron::crontab_kind_of(options.import_file));
   for (const cron::CrontabProblem& p : crontab.problems) {
-    std::cerr << "warning: " << options.import_file << ":" << p.line << ": " << p.message << "\n";
+    bool withheld = false;  // a warning quotes the line: its secrets stay out of logs
+    std::cerr << "warning: " << printable(options.import_file) << ":" << p.line << ": "
+              << printable(cron::withhold_secrets(p.message, withheld)) << "\n";
   }
   if (crontab.jobs.empty()) {
     print_error(options.import_file + ": no cron jobs found");

@@ -171,7 +171,10 @@ bool is_decoration(std::string_view text) {
 }  // namespace
 
 CrontabKind crontab_kind_of(std::string_view path) {
-  std::string normal = std::filesystem::path(path).lexically_normal().string();
+  // Named from anywhere (`cd /etc/cron.d && ... e2scrub_all`, or a link).
+  std::error_code ec;
+  std::filesystem::path real = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+  std::string normal = (ec ? std::filesystem::path(path) : real).lexically_normal().string();
   return normal == "/etc/crontab" || normal.starts_with("/etc/cron.d/") ? CrontabKind::System
                                                                         : CrontabKind::User;
 }

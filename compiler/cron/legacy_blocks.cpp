@@ -10,19 +10,22 @@
 // output checks clean except for one W0405 per job (owner, writes, consumers,
 // rollback), and `flowc inventory` lists every field still missing.
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 
 #include "compiler/cron/cron.h"
 #include "compiler/cron/crontab.h"
 #include "compiler/cron/job_name.h"
+#include "compiler/cron/withhold.h"
+#include "compiler/diagnostics/render.h"
 
 namespace flowc::cron {
 namespace {
 
 /// The body of a `.flow` string literal: `"` and `\` escaped, `${` written
 /// `$${` (so the shell's `${VAR}` is not an interpolation), control
-/// characters as `\t`, `\n` or `\u{..}`.
+/// characters (C0, DEL and C1) as `\t`, `\n` or `\u{..}`.
 std::string escape(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
@@ -38,7 +41,10 @@ std::string escape(std::string_view text) {
       out += "\\t";
     } else if (c == '\n') {
       out += "\\n";
-    } else if (byte < 0x20 || byte == 0x7f) {
+    } else if (byte < 0x20 || byte == 0x7f ||
+               (byte == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0)) {
+      // C0 and DEL, and C1 (U+0080..U+009F, two bytes): none reaches a terminal raw.
+      if (byte == 0xc2) byte = static_cast<unsigned char>(text[++i]);
       out += "\\u{";
       if (byte >= 16) out += kHex[byte >> 4];
       out += kHex[byte & 15];
@@ -77,10 +83,13 @@ std::string lookup(const std::vector<std::pair<std::string, std::string>>& env, 
   return {};
 }
 
-/// A name not used yet: `name`, else `name_2`, `name_3`, ...
-std::string unique_name(const std::string& name, std::set<std::string>& used) {
+/// A name not used yet: `name`, else `name_2`, `name_3`, ... `next` holds
+/// each base name's next number, so 10,000 `psql` jobs do not count up
+/// from 2 each time.
+std::string unique_name(const std::string& name, std::set<std::string>& used, std::map<std::string, int>& next) {
   std::string candidate = name;
-  for (int n = 2; used.count(candidate) != 0; ++n) candidate = name + "_" + std::to_string(n);
+  int& n = next.try_emplace(name, 2).first->second;
+  while (used.count(candidate) != 0) candidate = name + "_" + std::to_string(n++);
   used.insert(candidate);
   return candidate;
 }
@@ -91,10 +100,13 @@ struct Repeated {
   std::string name;
 };
 
-/// Whether two jobs run the same thing at the same times: cron runs both.
-bool same_run(const Crontab& crontab, const CrontabJob& a, const CrontabJob& b) {
-  return a.schedule == b.schedule && a.command == b.command && a.input == b.input &&
-         lookup(environment_at(crontab, a.line), "CRON_TZ") == lookup(environment_at(crontab, b.line), "CRON_TZ");
+/// What makes two jobs the same run (cron runs both): schedule, time zone,
+/// command and stdin, each as written.
+std::string run_key(const Crontab& crontab, const CrontabJob& job) {
+  const std::string tz = lookup(environment_at(crontab, job.line), "CRON_TZ");
+  std::string key = job.schedule + '\0' + tz + '\0' + job.command + '\0';
+  if (job.input) key += "\1" + *job.input;
+  return key;
 }
 
 struct Todo {
@@ -105,22 +117,33 @@ struct Todo {
 void print_block(const Crontab& crontab, const CrontabJob& job, const std::string& name,
                  const std::optional<Repeated>& repeats, std::string_view source_name, std::string& out) {
   const auto env = environment_at(crontab, job.line);
+  bool withheld = false;  // a secret of the line replaced by `***`
 
   if (!job.comment.empty()) {
+    // A comment is copied as written, but for its secrets and its control
+    // characters (shown as control pictures: the output goes to a terminal).
+    const std::string comment = printable(withhold_secrets(job.comment, withheld), "\n");
     size_t start = 0;
-    while (start <= job.comment.size()) {
-      size_t end = job.comment.find('\n', start);
-      if (end == std::string::npos) end = job.comment.size();
-      std::string_view text = std::string_view(job.comment).substr(start, end - start);
+    while (start <= comment.size()) {
+      size_t end = comment.find('\n', start);
+      if (end == std::string::npos) end = comment.size();
+      std::string_view text = std::string_view(comment).substr(start, end - start);
       out += text.empty() ? "##\n" : "## " + std::string(text) + "\n";
       start = end + 1;
     }
   }
+  const std::string command = withhold_secrets(job.command, withheld);
+  std::optional<std::string> input;
+  if (job.input && asks_for_secret(job.command)) {
+    input = "***";  // the password the command reads from stdin
+    withheld = true;
+  } else if (job.input) {
+    input = withhold_secrets(*job.input, withheld);
+  }
 
   std::string tz_argument;
-  if (std::string tz = lookup(env, "CRON_TZ"); !tz.empty() && is_valid_time_zone(tz)) {
-    tz_argument = ", tz = \"" + escape(tz) + "\"";
-  }
+  const std::string tz = lookup(env, "CRON_TZ");
+  if (!tz.empty() && is_valid_time_zone(tz)) tz_argument = ", tz = \"" + escape(tz) + "\"";
   out += "legacy " + name + " {\n";
   const std::string schedule = "schedule = cron(\"" + escape(job.schedule) + "\"" + tz_argument + ")\n";
   if (job.never_fires) {
@@ -129,23 +152,37 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
     out += "  # TODO: this schedule never fires (none of its months has that day), so cron never runs the job: "
            "correct it, then uncomment it\n";
     out += "  # " + schedule;
-    out += "  command = \"" + escape(job.command) + "\"\n";
+    out += "  command = \"" + escape(command) + "\"\n";
     out += "  enabled = true\n";
   } else {
     out += "  " + schedule;
-    out += "  command  = \"" + escape(job.command) + "\"\n";
+    out += "  command  = \"" + escape(command) + "\"\n";
     out += "  enabled  = true\n";
   }
 
+  if (tz.empty()) {
+    // cron reads the fields in the host's zone; flowc in UTC unless told.
+    out += "  # TODO: cron ran this in its host's local time zone (the crontab sets no CRON_TZ): add "
+           "`tz = \"Region/City\"` to the cron(...) above, unless the host runs in UTC\n";
+  } else if (tz_argument.empty()) {
+    const std::string suggestion = closest_time_zone(tz);
+    out += "  # TODO: CRON_TZ `" + printable(withhold_secrets(tz, withheld)) +
+           "` is not a time zone this machine knows, so the schedule above is read in UTC: add `tz = \"" +
+           (suggestion.empty() ? std::string("Region/City") : suggestion) + "\"` to the cron(...)\n";
+  }
+  if (withheld) {
+    out += "  # TODO: a secret written in the crontab line was withheld (`***`): have the task read it from "
+           "its environment (command(..., env = [env(\"NAME\")])), never from the .flow file\n";
+  }
   if (!job.user.empty()) {
     // A command task runs as flowc's user: the migration must see to it.
     out += "  # TODO: cron runs it as user `" + job.user +
            "` (a system crontab's user field): run the task where that user's rights are\n";
   }
-  if (job.input) {
+  if (input) {
     // A command task has no stdin: the migration must put this text elsewhere.
     out += "  # TODO: cron fed the rest of the line, after an unescaped `%`, to the command's stdin: \"" +
-           escape(*job.input) + "\"\n";
+           escape(*input) + "\"\n";
   }
   if (repeats) {
     // Most likely a line pasted twice; the import keeps both, as cron runs both.
@@ -189,16 +226,15 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
 std::string legacy_blocks(const Crontab& crontab, std::string_view source_name, const IsReservedName& reserved) {
   std::string out;
   std::set<std::string> used;
-  std::vector<std::string> names;  // by job
-  for (size_t i = 0; i < crontab.jobs.size(); ++i) {
-    const CrontabJob& job = crontab.jobs[i];
-    names.push_back(unique_name(job_name(job.command, reserved), used));
+  std::map<std::string, int> next_number;
+  std::map<std::string, Repeated> first_run;  // by run_key
+  for (const CrontabJob& job : crontab.jobs) {
+    const std::string name = unique_name(job_name(job.command, reserved), used, next_number);
     std::optional<Repeated> repeats;
-    for (size_t earlier = 0; earlier < i && !repeats; ++earlier) {
-      if (same_run(crontab, crontab.jobs[earlier], job)) repeats = Repeated{crontab.jobs[earlier].line, names[earlier]};
-    }
+    auto [first, inserted] = first_run.try_emplace(run_key(crontab, job), Repeated{job.line, name});
+    if (!inserted) repeats = first->second;
     if (!out.empty()) out += '\n';
-    print_block(crontab, job, names.back(), repeats, source_name, out);
+    print_block(crontab, job, name, repeats, source_name, out);
   }
   return out;
 }

@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -41,6 +44,17 @@ std::string block_for(std::string_view line) {
 
 bool contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
+}
+
+/// The TODO of a block whose crontab sets no CRON_TZ.
+const std::string kLocalZoneTodo =
+    "  # TODO: cron ran this in its host's local time zone (the crontab sets no CRON_TZ): add "
+    "`tz = \"Region/City\"` to the cron(...) above, unless the host runs in UTC\n";
+
+size_t count_of(const std::string& haystack, std::string_view needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+  return n;
 }
 
 }  // namespace
@@ -182,7 +196,8 @@ TEST_CASE("a system crontab's user field is the job's user, not part of its comm
   std::string blocks = legacy_blocks(c, "/etc/cron.d/etl", [](std::string_view) { return false; });
   CHECK(
       blocks.find("  command  = \"/opt/etl/load.sh\"\n"
-                  "  enabled  = true\n"
+                  "  enabled  = true\n" +
+                  kLocalZoneTodo +
                   "  # TODO: cron runs it as user `etl` (a system crontab's user field): run the task where "
                   "that user's rights are\n") != std::string::npos);
 }
@@ -286,7 +301,7 @@ TEST_CASE("commands are escaped for a .flow string") {
 TEST_CASE("a job's stdin is a TODO, `\\%` is written `%`") {
   std::string out = block_for("0 6 1 * * /opt/export.sh %2026%");
   CHECK(contains(out,
-                 "  command  = \"/opt/export.sh\"\n  enabled  = true\n"
+                 "  command  = \"/opt/export.sh\"\n  enabled  = true\n" + kLocalZoneTodo +
                  "  # TODO: cron fed the rest of the line, after an unescaped `%`, to the command's stdin: "
                  "\"2026\\n\"\n"));
   std::string escaped = block_for("0 6 1 * * date +\\%F");
@@ -301,7 +316,8 @@ TEST_CASE("the comment becomes a doc comment and the block has every inventory f
         "legacy refresh_kpi {\n"
         "  schedule = cron(\"0 7 * * *\")\n"
         "  command  = \"psql -f /opt/jobs/refresh_kpi.sql\"\n"
-        "  enabled  = true\n"
+        "  enabled  = true\n" +
+        kLocalZoneTodo +
         "  # uncomment each field below once it is filled in (`flowc inventory` lists the ones still missing)\n"
         "  # owner     = \"team\"                              # TODO: the owning team\n"
         "  # reads     = [\"schema.table\"]                    # TODO: the tables it reads\n"
@@ -408,12 +424,12 @@ TEST_CASE("a line repeated in the crontab is imported twice, with a TODO naming 
       "  # TODO: the same command as line 1 (`load_orders`), on the same schedule: cron runs it twice; "
       "confirm this duplicate schedule, or delete one line\n";
   CHECK(contains(out, "legacy load_orders_2 {\n  schedule = cron(\"0 5 * * *\")\n"
-                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" + todo));
+                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" + kLocalZoneTodo + todo));
   // Another schedule is another job; the fourth line repeats the first too.
   CHECK(contains(out, "legacy load_orders_3 {\n  schedule = cron(\"0 6 * * *\")\n"
-                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n  # uncomment"));
+                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" + kLocalZoneTodo + "  # uncomment"));
   CHECK(contains(out, "legacy load_orders_4 {\n  schedule = cron(\"0 5 * * *\")\n"
-                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" + todo));
+                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" + kLocalZoneTodo + todo));
   // A different time zone is not a repeat.
   std::string zones = legacy_blocks(
       parse_crontab("0 5 * * * /opt/a.sh\nCRON_TZ=Europe/Berlin\n0 5 * * * /opt/a.sh\n"), "x", reserved);
@@ -456,4 +472,77 @@ TEST_CASE("a schedule that never fires is imported commented out under a TODO, a
   }
   CHECK(incomplete == 3);
   CHECK(format::format(compilation->trees[0], compilation->sources.buffer(file)) == text);
+}
+
+TEST_CASE("secrets written in a job's line are withheld, with a TODO saying so") {
+  const std::string text =
+      "# connect with postgresql://etl:LeakMe4@db/wh\n"
+      "25 2 * * * PGPASSWORD=Sup3rS3cret psql -h db -U etl -c \"select 1\"\n"
+      "30 2 * * * psql \"postgresql://etl:Pa55w0rdX@db.internal:5432/wh\" -f /opt/sql/nightly.sql\n"
+      "35 2 * * * mysql -uroot -pMyPassZZ -e \"optimize table t\"\n"
+      "40 2 * * * curl -u admin:CurlPassQQ https://api.example.com/trigger\n"
+      "45 2 * * * /opt/load.sh --api-token=TokenYY1 --password 'Two words' batch_size=1\n"
+      "50 2 * * * mysql -u etl -p%SecretStdin%\n";
+  const std::string out = legacy_blocks(parse_crontab(text), "x", reserved);
+  for (const char* secret : {"LeakMe4", "Sup3rS3cret", "Pa55w0rdX", "MyPassZZ", "CurlPassQQ", "TokenYY1", "Two words"})
+    CHECK_MESSAGE(!contains(out, secret), secret);
+  CHECK(contains(out, "## connect with postgresql://etl:***@db/wh\n"));
+  CHECK(contains(out, "command  = \"PGPASSWORD=*** psql -h db -U etl -c \\\"select 1\\\"\"\n"));
+  CHECK(contains(out, "command  = \"psql \\\"postgresql://etl:***@db.internal:5432/wh\\\" -f /opt/sql/nightly.sql\"\n"));
+  CHECK(contains(out, "command  = \"mysql -uroot -p*** -e \\\"optimize table t\\\"\"\n"));
+  CHECK(contains(out, "command  = \"curl -u admin:*** https://api.example.com/trigger\"\n"));
+  // A value that is no secret keeps every occurrence, `1` included.
+  CHECK(contains(out, "command  = \"/opt/load.sh --api-token=*** --password '***' batch_size=1\"\n"));
+  CHECK(count_of(out, "# TODO: a secret written in the crontab line was withheld (`***`)") == 6);
+  // `-p` with nothing after it reads the password from stdin: cron's `%` text.
+  CHECK(!contains(out, "SecretStdin"));
+  CHECK(contains(out, "to the command's stdin: \"***\"\n"));
+}
+
+TEST_CASE("without CRON_TZ a block says cron ran in the host's zone, and an unknown CRON_TZ says it was not used") {
+  const std::string local = block_for("0 7 * * * /opt/x.sh");
+  CHECK(contains(local, "  schedule = cron(\"0 7 * * *\")\n"));
+  CHECK(contains(local,
+                 "  # TODO: cron ran this in its host's local time zone (the crontab sets no CRON_TZ): add "
+                 "`tz = \"Region/City\"` to the cron(...) above, unless the host runs in UTC\n"));
+  const std::string typo = legacy_blocks(parse_crontab("CRON_TZ=America/New_Yrok\n0 2 * * * /opt/typo.sh\n"), "x", reserved);
+  CHECK(contains(typo, "  schedule = cron(\"0 2 * * *\")\n"));
+  CHECK(contains(typo,
+                 "  # TODO: CRON_TZ `America/New_Yrok` is not a time zone this machine knows, so the schedule above "
+                 "is read in UTC: add `tz = \"America/New_York\"` to the cron(...)\n"));
+  const std::string zoned = legacy_blocks(parse_crontab("CRON_TZ=Europe/Berlin\n0 2 * * * /opt/z.sh\n"), "x", reserved);
+  CHECK(contains(zoned, "cron(\"0 2 * * *\", tz = \"Europe/Berlin\")"));
+  CHECK(!contains(zoned, "time zone"));
+}
+
+TEST_CASE("control characters from the crontab never reach the output raw") {
+  const std::string out =
+      legacy_blocks(parse_crontab("# title \x1b]0;pwned\x07 here\n0 1 * * * /opt/a.sh \xc2\x9b" "31m\n"), "x", reserved);
+  CHECK(!contains(out, "\x1b"));
+  CHECK(!contains(out, "\x07"));
+  CHECK(!contains(out, "\xc2\x9b"));
+  CHECK(contains(out, "## title \xe2\x90\x9b]0;pwned\xe2\x90\x87 here\n"));  // control pictures
+  CHECK(contains(out, "command  = \"/opt/a.sh \\u{9b}31m\"\n"));
+}
+
+TEST_CASE("a crontab reached through a link or a relative path into /etc/cron.d is a system crontab") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("flowc-crontab-kind-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::error_code ec;
+  fs::create_directory_symlink("/etc/cron.d", dir / "system", ec);
+  REQUIRE_FALSE(ec);
+  CHECK(crontab_kind_of((dir / "system" / "e2scrub_all").string()) == CrontabKind::System);
+  CHECK(crontab_kind_of((dir / "e2scrub_all").string()) == CrontabKind::User);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("ten thousand jobs of one program get names psql, psql_2, ... in order") {
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += "0 1 * * * psql -c \"select " + std::to_string(i) + "\"\n";
+  const std::string out = legacy_blocks(parse_crontab(text), "x", reserved);
+  CHECK(contains(out, "legacy psql {\n"));
+  CHECK(contains(out, "legacy psql_2 {\n"));
+  CHECK(contains(out, "legacy psql_10000 {\n"));
+  CHECK(!contains(out, "legacy psql_10001 {\n"));
 }

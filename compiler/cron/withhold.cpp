@@ -1,0 +1,115 @@
+#include "compiler/cron/withhold.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include "compiler/dsn/written_passwords.h"
+
+namespace flowc::cron {
+namespace {
+
+/// Whether a variable or option name says its value is a secret.
+bool secret_name(std::string_view name) {
+  std::string upper;
+  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::string_view word : {"PASS", "PWD", "SECRET", "TOKEN", "KEY", "AUTH", "CRED"})
+    if (upper.find(word) != std::string::npos) return true;
+  return false;
+}
+
+/// A shell word starting at `at`: up to a blank outside quotes, quotes kept.
+std::string_view word_at(std::string_view text, size_t at) {
+  size_t end = at;
+  char quote = 0;
+  for (; end < text.size(); ++end) {
+    const char c = text[end];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == ' ' || c == '\t' || c == ';' || c == '&' || c == '|') {
+      break;
+    }
+  }
+  return text.substr(at, end - at);
+}
+
+/// A value without the quotes around it.
+std::string_view unquoted(std::string_view value) {
+  if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') && value.back() == value.front())
+    return value.substr(1, value.size() - 2);
+  return value;
+}
+
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+
+}  // namespace
+
+std::string withhold_secrets(std::string_view text, bool& withheld) {
+  const bool mysql = text.find("mysql") != std::string_view::npos || text.find("mariadb") != std::string_view::npos;
+  std::vector<std::string_view> words;
+  for (size_t at = 0; at < text.size();) {
+    if (text[at] == ' ' || text[at] == '\t' || text[at] == ';' || text[at] == '&' || text[at] == '|') {
+      ++at;
+      continue;
+    }
+    std::string_view word = word_at(text, at);
+    words.push_back(word);
+    at += std::max<size_t>(word.size(), 1);
+  }
+  // Each secret a word holds, where it stands (a short value such as `1`
+  // must not be replaced wherever else it occurs).
+  std::vector<std::string_view> spans;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string_view word = words[i];
+    const std::string_view next = i + 1 < words.size() ? words[i + 1] : std::string_view();
+    const size_t eq = word.find('=');
+    const std::string_view name = word.substr(0, eq);
+    const bool named = eq != std::string_view::npos && !name.empty() &&
+                       std::all_of(name.begin(), name.end(), is_name_char);
+    if (named && secret_name(name)) {
+      spans.push_back(unquoted(word.substr(eq + 1)));  // PGPASSWORD=x, --password=x
+    } else if (word.starts_with("--") && eq == std::string_view::npos && secret_name(word) && !next.empty() &&
+               !next.starts_with("-")) {
+      spans.push_back(unquoted(next));  // --password x
+    } else if ((word == "-u" || word == "--user") && next.find(':') != std::string_view::npos) {
+      const std::string_view pair = unquoted(next);
+      spans.push_back(pair.substr(pair.find(':') + 1));  // curl -u user:password
+    } else if (mysql && word.size() > 2 && word.starts_with("-p")) {
+      spans.push_back(unquoted(word.substr(2)));  // mysql -pPASSWORD
+    }
+  }
+  std::sort(spans.begin(), spans.end(), [](std::string_view a, std::string_view b) { return a.data() > b.data(); });
+  std::string out(text);
+  size_t applied = text.size();  // the start of the last span replaced
+  for (std::string_view span : spans) {  // from the end, so earlier offsets stay valid
+    const auto at = static_cast<size_t>(span.data() - text.data());
+    if (span.empty() || at + span.size() > applied) continue;  // inside one replaced already
+    out.replace(at, span.size(), "***");
+    applied = at;
+    withheld = true;
+  }
+  // A DSN's password, wherever it occurs (as the runtime masks it).
+  std::vector<std::string> passwords = dsn::written_passwords(out);
+  std::sort(passwords.begin(), passwords.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const std::string& password : passwords) {
+    if (password.empty() || password == "***") continue;
+    for (size_t at = out.find(password); at != std::string::npos; at = out.find(password, at + 3)) {
+      out.replace(at, password.size(), "***");
+      withheld = true;
+    }
+  }
+  return out;
+}
+
+bool asks_for_secret(std::string_view command) {
+  while (!command.empty() && (command.back() == ' ' || command.back() == '\t')) command.remove_suffix(1);
+  const size_t blank = command.find_last_of(" \t");
+  const std::string_view last = blank == std::string_view::npos ? command : command.substr(blank + 1);
+  const bool mysql = command.find("mysql") != std::string_view::npos || command.find("mariadb") != std::string_view::npos;
+  return (mysql && last == "-p") || (last.starts_with("--") && secret_name(last));
+}
+
+}  // namespace flowc::cron
