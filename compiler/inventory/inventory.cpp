@@ -134,19 +134,25 @@ void render_json(const std::vector<Entry>& entries, std::ostream& out) {
   nlohmann::ordered_json array = nlohmann::ordered_json::array();
   for (const Entry& e : entries) {
     const model::Legacy& l = *e.legacy;
+    // A field not known yet is null, so that it is never mistaken for one
+    // known to be empty (`writes = []`: the job writes no table).
+    auto text = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); };
+    auto list = [](const std::vector<std::string>& v, bool written) {
+      return v.empty() && !written ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v);
+    };
     nlohmann::ordered_json j;
     j["name"] = l.name;
     j["enabled"] = l.enabled;
-    j["schedule"] = l.schedule;
-    j["time_zone"] = l.time_zone.empty() ? nullptr : nlohmann::ordered_json(l.time_zone);
-    j["command"] = l.command;
-    j["owner"] = l.owner;
-    j["reads"] = l.reads;
-    j["writes"] = l.writes;
+    j["schedule"] = text(l.schedule);
+    j["time_zone"] = text(l.time_zone);
+    j["command"] = text(l.command);
+    j["owner"] = text(l.owner);
+    j["reads"] = list(l.reads, l.reads_written);
+    j["writes"] = list(l.writes, l.writes_written);
     j["runtime_seconds"] = l.runtime_seconds ? nlohmann::ordered_json(*l.runtime_seconds) : nullptr;
-    j["consumers"] = l.consumers;
-    j["symptoms"] = l.symptoms;
-    j["rollback"] = l.rollback;
+    j["consumers"] = list(l.consumers, false);
+    j["symptoms"] = text(l.symptoms);
+    j["rollback"] = text(l.rollback);
     j["replaced_by"] = e.replaced_by.empty() ? nullptr : nlohmann::ordered_json(e.replaced_by);
     j["stage"] = e.stage.empty() ? nullptr : nlohmann::ordered_json(e.stage);
     j["missing"] = e.missing;
@@ -166,7 +172,10 @@ void render_markdown(const std::vector<Entry>& entries, std::ostream& out) {
     }
     return escaped.empty() ? std::string("—") : escaped;
   };
-  auto list = [&](const std::vector<std::string>& v) { return cell(fmt::format("{}", fmt::join(v, ", "))); };
+  // `none`: known to be empty (`writes = []`); `—`: not known yet.
+  auto list = [&](const std::vector<std::string>& v, bool written = false) {
+    return v.empty() && written ? std::string("none") : cell(fmt::format("{}", fmt::join(v, ", ")));
+  };
   auto code = [&](const std::string& s) { return s.empty() ? cell(s) : cell(code_span(s)); };
   out << "| job | schedule | command | owner | reads | writes | runtime | consumers | symptoms | rollback | "
          "replaced by | stage | missing |\n";
@@ -175,7 +184,7 @@ void render_markdown(const std::vector<Entry>& entries, std::ostream& out) {
     const model::Legacy& l = *e.legacy;
     out << fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(l.name),
                        l.enabled ? "" : " (disabled)", code(l.schedule) + zone_suffix(l), code(l.command),
-                       cell(l.owner), list(l.reads), list(l.writes), cell(duration_text(l.runtime_seconds)),
+                       cell(l.owner), list(l.reads, l.reads_written), list(l.writes, l.writes_written), cell(duration_text(l.runtime_seconds)),
                        list(l.consumers), cell(l.symptoms), cell(l.rollback), cell(e.replaced_by),
                        cell(e.stage), list(e.missing));
   }

@@ -93,6 +93,11 @@ TEST_CASE("inventory and cutover: a job that writes no table says `writes = []`,
   std::ostringstream human;
   inventory::render_human(entries, human);
   CHECK(contains(human.str(), "  writes       none\n"));
+  std::ostringstream json, markdown;
+  inventory::render_json(entries, json);
+  inventory::render_markdown(entries, markdown);
+  CHECK(contains(json.str(), "\"writes\": [],\n"));
+  CHECK(contains(markdown.str(), " | none | 5m | "));
   auto items = cli::static_items(c->model, model::WorkflowId{0}, plan::Plan{});
   CHECK(items[1].ok);
   CHECK(items[1].reason == "legacy job `old` writes no table (`writes = []`)");
@@ -125,7 +130,7 @@ TEST_CASE("inventory: a production workflow beside an enabled legacy job says to
         "disable `old` (`enabled = false`): `w` already writes its tables in production");
 }
 
-TEST_CASE("inventory --format json: no replacing workflow is null, not a string") {
+TEST_CASE("inventory --format json: no replacing workflow and fields not written are null, not strings or lists") {
   auto c = compile(R"(legacy old {
   schedule = cron("0 7 * * *")
 }
@@ -134,6 +139,9 @@ TEST_CASE("inventory --format json: no replacing workflow is null, not a string"
   inventory::render_json(inventory::build(c->model), out);
   CHECK(contains(out.str(), "\"replaced_by\": null,\n    \"stage\": null,\n"));
   CHECK(contains(out.str(), "\"runtime_seconds\": null,\n"));
+  // A field not written is null, never "" or [] (which say "known to be empty").
+  CHECK(contains(out.str(), "\"command\": null,\n    \"owner\": null,\n    \"reads\": null,\n    \"writes\": null,\n"));
+  CHECK(contains(out.str(), "\"consumers\": null,\n    \"symptoms\": null,\n    \"rollback\": null,\n"));
 }
 
 TEST_CASE("inventory: a schedule's time zone is shown with it in every form, UTC's is not") {
