@@ -47,7 +47,12 @@ int import_crontab(const InventoryOptions& options) {
   }
   uint32_t bad = 0;
   if (!is_valid_utf8(*text, bad)) {
-    print_error(options.import_file + ": not a text file (invalid UTF-8 at byte " + std::to_string(bad) + ")");
+    // Where, as an editor shows it: line and column (1-based, in bytes).
+    const auto line = 1 + std::count(text->begin(), text->begin() + bad, '\n');
+    const size_t line_start = text->rfind('\n', bad == 0 ? 0 : bad - 1);
+    const size_t column = bad - (line_start == std::string::npos || bad == 0 ? 0 : line_start + 1) + 1;
+    print_error(printable(options.import_file) + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                ": not a text file (invalid UTF-8 here; save it as UTF-8)");
     return kExitUsage;
   }
   // cron reads a NUL as the end of its line's text; a `.flow` string cannot

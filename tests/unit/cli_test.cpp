@@ -479,6 +479,14 @@ TEST_CASE("inventory: one positional argument, --import reads a pipe or stdin an
   CHECK(flowc("inventory --import crontab " + project.string()).err.find("is a directory") != std::string::npos);
 }
 
+TEST_CASE("inventory --import of a crontab that is not UTF-8 says where, by line and column") {
+  fs::path dir = scratch("import-latin1");
+  write(dir / "crontab", "0 1 * * * /opt/a.sh\n# T\xe4glich Sicherung\n");
+  Result r = flowc("inventory --import crontab " + (dir / "crontab").string());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "flowc: " + (dir / "crontab").string() + ":2:4: not a text file (invalid UTF-8 here; save it as UTF-8)\n");
+}
+
 TEST_CASE("messages name the actual problem") {
   Result db = flowc("db bogus");
   CHECK(db.exit_code == 2);
