@@ -39,7 +39,9 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
                 report->run.status,
                 {},
                 report->run.stage == "mirror",
+                {},
                 std::nullopt};
+  run.env = report->run.env == "production" ? "" : report->run.env;
   run.ended = report->run.status == "succeeded" || report->run.status == "failed" || report->run.process_gone;
   for (const TaskRecord& t : report->tasks) run.task_states.emplace_back(t.task, t.state);
   std::optional<RunReport> later;

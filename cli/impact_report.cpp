@@ -36,6 +36,20 @@ std::string qualified_table(const model::Model& model, TaskId id) {
   return (w.target.valid() ? model.targets[w.target.index].schema : "public") + "." + node.table;
 }
 
+/// What a side run (mirror, or in a named environment) added to the schema
+/// of the tables it wrote: the environment's suffix, then `__mirror`; ""
+/// for a production run.
+std::string side_schema_suffix(const model::Model& model, const ImpactRun& run, const model::Node& node) {
+  std::string suffix;
+  if (!run.env.empty()) {
+    const model::Workflow& w = model.workflow(node.workflow);
+    if (w.target.valid())
+      for (const model::Environment& e : model.targets[w.target.index].environments)
+        if (e.name == run.env) suffix = e.schema_suffix;
+  }
+  return run.mirror ? suffix + "__mirror" : suffix;
+}
+
 /// The workflows in report order: those of `first` (in order), then the
 /// rest in declaration order.
 std::vector<uint32_t> workflow_rank(const model::Model& model, const std::vector<TaskId>& first) {
@@ -184,7 +198,7 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
         if (node.kind == model::NodeKind::Task) tables.push_back(lower::node_table_key(model, TaskId{i}));
       }
     }
-    if (!run->mirror) stale = lower::downstream_of(model, dependents, readers, failed, tables);
+    if (!run->mirror && run->env.empty()) stale = lower::downstream_of(model, dependents, readers, failed, tables);
     for (TaskId id : failed) stale.nodes[id.index] = true;
   }
 
@@ -205,10 +219,12 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
     table_keys.push_back(key);
     std::string table = qualified_table(model, id);
     report.tables.push_back({table, node.publish, contains(stale.tables, key)});
-    // A mirror run wrote `<schema>__mirror.<table>`: that one is what its
-    // failed and blocked tasks left stale.
-    if (run && run->mirror && stale.nodes[id.index] && table.find('.') != std::string::npos)
-      report.tables.push_back({table.insert(table.find('.'), "__mirror"), node.publish, true});
+    // A mirror run wrote `<schema>__mirror.<table>`, a run in an environment
+    // `<schema><suffix>.<table>`: that one is what its failed and blocked
+    // tasks left stale.
+    const std::string side = run ? side_schema_suffix(model, *run, node) : "";
+    if (!side.empty() && stale.nodes[id.index] && table.find('.') != std::string::npos)
+      report.tables.push_back({table.insert(table.find('.'), side), node.publish, true});
   };
   for (TaskId id : subject.starts) add_table(id);
   for (TaskId id : listed) {

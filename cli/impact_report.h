@@ -83,6 +83,11 @@ struct ImpactRun {
   /// failed and blocked tasks' mirror outputs, no production table, and no
   /// legacy consumer (the legacy job still serves them).
   bool mirror = false;
+  /// The run's environment, "" for production. A run in another one wrote
+  /// that environment's tables (`<schema><suffix>.<table>`): as for a
+  /// mirror run, only its own failed and blocked tasks' tables there are
+  /// stale, and no production table, legacy job or consumer.
+  std::string env;
   /// The latest later run of the same workflow, ds, env and stage, if any:
   /// the tasks it succeeded rebuilt their outputs, which are no longer stale.
   struct Later {

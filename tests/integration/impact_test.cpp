@@ -487,6 +487,7 @@ TEST_CASE("impact --run: exactly what the run's failures reach is stale, across 
                           {"workflow", "ingest_events"},
                           {"ds", "2026-11-24"},
                           {"status", "failed"},
+                          {"env", "production"},
                           {"mirror", false},
                           {"failed_tasks", {"raw_events"}},
                           {"blocked_tasks", json::array()},
@@ -569,52 +570,6 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
     if (o["stale"].get<bool>()) stale_owners.push_back(o["owner"]);
   CHECK(stale_owners == std::vector<std::string>{"finance-data"});
   for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
-}
-
-TEST_CASE("impact --run of a mirror run: its failed tasks and their mirror tables, no production table, no legacy consumer") {
-  // daily_kpi is in mirror stage: stage_orders failed and blocked the rest
-  // of its branch, but only their mirror tables are stale; the legacy job
-  // still writes dash.kpi_daily for its dashboards.
-  std::string dsn = seeded(R"sql(
-insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values
- (5, 'daily_kpi', '2026-11-24', '', 'mirror', 'schedule', 'failed', 'h', '{}');
-insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
- (5, 'orders', 0, 'succeeded', 1, 1), (5, 'stage_orders', 2, 'failed', 3, 3),
- (5, 'revenue_daily', 4, 'upstream_failed', 0, 3), (5, 'publish_kpis', 5, 'upstream_failed', 0, 3),
- (5, 'refresh_extract', 6, 'upstream_failed', 0, 3);
-)sql");
-  auto r = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn, "--format",
-                      "json"});
-  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  json j = json::parse(r.output);
-  CHECK(j["run"]["mirror"] == true);
-  std::vector<std::string> stale;
-  for (const json& t : j["tasks"])
-    if (t["stale"].get<bool>()) stale.push_back(t["name"]);
-  CHECK(stale == std::vector<std::string>{"daily_kpi.stage_orders", "daily_kpi.revenue_daily",
-                                          "daily_kpi.publish_kpis", "daily_kpi.refresh_extract"});
-  // The production tables are not stale; the mirror tables of the failed and blocked tasks are.
-  std::vector<std::string> stale_tables;
-  for (const json& t : j["tables"]) {
-    const std::string name = t["name"];
-    CHECK(t["stale"] == (name.find("__mirror.") != std::string::npos));
-    if (t["stale"].get<bool>()) stale_tables.push_back(name);
-  }
-  CHECK(stale_tables == std::vector<std::string>{"staging__mirror.orders", "analytics__mirror.revenue_daily",
-                                                 "dash__mirror.kpi_daily"});
-  for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
-  REQUIRE_FALSE(j["legacy_consumers"].empty());
-  for (const json& c : j["legacy_consumers"]) CHECK(c["stale"] == false);
-
-  auto human = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn});
-  REQUIRE_MESSAGE(human.exit_code == 0, human.output);
-  CHECK(j["run"]["failed_tasks"] == json({"stage_orders"}));
-  CHECK(j["run"]["blocked_tasks"] == json({"revenue_daily", "publish_kpis", "refresh_extract"}));
-  CHECK(human.output.find(
-            "run 5: workflow daily_kpi, ds 2026-11-24, failed; failed: stage_orders; blocked: "
-            "revenue_daily, publish_kpis, refresh_extract\n"
-            "a mirror run: only the mirror tables of those tasks are stale; the production tables "
-            "and their consumers are still the legacy job's\n") != std::string::npos);
 }
 
 TEST_CASE("impact --run of a run a later run of its ds rebuilt: superseded, its rebuilt outputs not stale") {

@@ -1,0 +1,109 @@
+// `flowc impact --run` of a side run, one that wrote tables other than the
+// production ones: a mirror run (`<schema>__mirror`) and a run in a named
+// environment (`<schema><suffix>`). Only their own failed and blocked tasks'
+// tables there are stale; no production table, legacy job or consumer is.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/integration/run_support.h"
+
+namespace {
+
+using nlohmann::json;
+
+const std::string kDailyKpi = std::string(FLOWC_SOURCE_DIR) + "/examples/daily_kpi";
+
+flowc::runtime::ProcessResult run_flowc(std::vector<std::string> args) {
+  return flowc::testing::run_flowc(flowc::testing::scratch_dir("cwd"), std::move(args));
+}
+
+std::string seeded(const std::string& seed) { return flowc::testing::seeded_state_database("impact_side", seed); }
+
+}  // namespace
+
+TEST_CASE("impact --run of a mirror run: its failed tasks and their mirror tables, no production table, no legacy consumer") {
+  // daily_kpi is in mirror stage: stage_orders failed and blocked the rest
+  // of its branch, but only their mirror tables are stale; the legacy job
+  // still writes dash.kpi_daily for its dashboards.
+  std::string dsn = seeded(R"sql(
+insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values
+ (5, 'daily_kpi', '2026-11-24', '', 'mirror', 'schedule', 'failed', 'h', '{}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
+ (5, 'orders', 0, 'succeeded', 1, 1), (5, 'stage_orders', 2, 'failed', 3, 3),
+ (5, 'revenue_daily', 4, 'upstream_failed', 0, 3), (5, 'publish_kpis', 5, 'upstream_failed', 0, 3),
+ (5, 'refresh_extract', 6, 'upstream_failed', 0, 3);
+)sql");
+  auto r = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn, "--format",
+                      "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  json j = json::parse(r.output);
+  CHECK(j["run"]["mirror"] == true);
+  std::vector<std::string> stale;
+  for (const json& t : j["tasks"])
+    if (t["stale"].get<bool>()) stale.push_back(t["name"]);
+  CHECK(stale == std::vector<std::string>{"daily_kpi.stage_orders", "daily_kpi.revenue_daily",
+                                          "daily_kpi.publish_kpis", "daily_kpi.refresh_extract"});
+  // The production tables are not stale; the mirror tables of the failed and blocked tasks are.
+  std::vector<std::string> stale_tables;
+  for (const json& t : j["tables"]) {
+    const std::string name = t["name"];
+    CHECK(t["stale"] == (name.find("__mirror.") != std::string::npos));
+    if (t["stale"].get<bool>()) stale_tables.push_back(name);
+  }
+  CHECK(stale_tables == std::vector<std::string>{"staging__mirror.orders", "analytics__mirror.revenue_daily",
+                                                 "dash__mirror.kpi_daily"});
+  for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
+  REQUIRE_FALSE(j["legacy_consumers"].empty());
+  for (const json& c : j["legacy_consumers"]) CHECK(c["stale"] == false);
+
+  auto human = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn});
+  REQUIRE_MESSAGE(human.exit_code == 0, human.output);
+  CHECK(j["run"]["failed_tasks"] == json({"stage_orders"}));
+  CHECK(j["run"]["blocked_tasks"] == json({"revenue_daily", "publish_kpis", "refresh_extract"}));
+  CHECK(human.output.find(
+            "run 5: workflow daily_kpi, ds 2026-11-24, failed; failed: stage_orders; blocked: "
+            "revenue_daily, publish_kpis, refresh_extract\n"
+            "a mirror run: only the mirror tables of those tasks are stale; the production tables "
+            "and their consumers are still the legacy job's\n") != std::string::npos);
+}
+
+TEST_CASE("impact --run of a run in environment dev: its failed tasks and their dev tables, no production table or consumer") {
+  // daily_kpi run in `dev` (schema suffix `_dev`): stage_orders failed and
+  // blocked the rest of its branch in the dev tables; production and its
+  // dashboards are untouched.
+  std::string dsn = seeded(R"sql(
+insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values
+ (5, 'daily_kpi', '2026-11-24', 'dev', 'production', 'manual', 'failed', 'h', '{}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
+ (5, 'orders', 0, 'succeeded', 1, 1), (5, 'stage_orders', 2, 'failed', 3, 3),
+ (5, 'revenue_daily', 4, 'upstream_failed', 0, 3), (5, 'publish_kpis', 5, 'upstream_failed', 0, 3),
+ (5, 'refresh_extract', 6, 'upstream_failed', 0, 3);
+)sql");
+  auto r = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn, "--format",
+                      "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  json j = json::parse(r.output);
+  CHECK(j["run"]["env"] == "dev");
+  CHECK(j["run"]["mirror"] == false);
+  std::vector<std::string> stale_tables;
+  for (const json& t : j["tables"]) {
+    const std::string name = t["name"];
+    CHECK(t["stale"] == (name.find("_dev.") != std::string::npos));
+    if (t["stale"].get<bool>()) stale_tables.push_back(name);
+  }
+  CHECK(stale_tables == std::vector<std::string>{"staging_dev.orders", "analytics_dev.revenue_daily",
+                                                 "dash_dev.kpi_daily"});
+  for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
+  for (const json& c : j["legacy_consumers"]) CHECK(c["stale"] == false);
+
+  auto human = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn});
+  REQUIRE_MESSAGE(human.exit_code == 0, human.output);
+  CHECK(human.output.find(
+            "run 5: workflow daily_kpi, ds 2026-11-24, environment dev, failed; failed: stage_orders; blocked: "
+            "revenue_daily, publish_kpis, refresh_extract\n"
+            "a run in environment dev: only that environment's tables of those tasks are stale; the production "
+            "tables, their readers and consumers are not affected\n") != std::string::npos);
+}
