@@ -21,16 +21,14 @@ using state_read::opt_time;
 using state_read::text;
 
 // The window and workflow filter on `runs r`, parameters $1 and $2.
-constexpr const char* kRunWindow =
-    "($1::text = '' or r.workflow = $1::text)"
-    " and coalesce(r.started_at, r.created_at) >= now() - make_interval(secs => $2::float8)";
+std::string run_window() { return std::string("($1::text = '' or r.workflow = $1::text) and ") + state_read::kRanWithin; }
 
 void read_runs(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f, double since,
                OpsData& out) {
   std::string sql = fmt::format(
       "select r.id, r.workflow, r.status, r.trigger, {}, {}, r.failed_before from {{schema}}.runs r where {} "
       "order by r.id",
-      ms("r.finished_at"), ms("r.deadline"), kRunWindow);
+      ms("r.finished_at"), ms("r.deadline"), run_window());
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
     out.runs.push_back({row[0].as<int64_t>(), text(row[1]), text(row[2]), text(row[3]), opt_time(row[4]),
                         opt_time(row[5]), row[6].as<int64_t>()});
@@ -48,7 +46,7 @@ void read_task_runs(pqxx::transaction_base& tx, const std::string& schema, const
       "   where a.run_id = t.run_id and a.task = t.task and a.outcome in ('succeeded', 'failed', 'lost'))"
       " from {{schema}}.task_runs t join {{schema}}.runs r on r.id = t.run_id"
       " where {} order by t.run_id, t.task_index, t.task",
-      kRunWindow);
+      run_window());
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
     out.task_runs.push_back({row[0].as<int64_t>(), text(row[1]), text(row[2]), row[3].as<uint32_t>()});
   }
@@ -88,7 +86,7 @@ void read_task_ends(pqxx::transaction_base& tx, const std::string& schema, const
       "not null))"
       "   and (l.execution < l.latest or t.state in ('succeeded', 'failed', 'timed_out'))"
       " order by l.finished_at, l.run_id, l.task",
-      retry_starts, kRunWindow, ms("l.finished_at"));
+      retry_starts, run_window(), ms("l.finished_at"));
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
     // An attempt an operator's stop cancelled (Ctrl-C, SIGTERM) is not a
     // failure of the task: no recurring failure, nothing to recover from.

@@ -176,12 +176,13 @@ std::optional<RunReport> run_in(pqxx::transaction_base& tx, const std::string& s
 ReadStatus read_history(const StateDatabase& db, const HistoryFilter& filter, std::vector<RunRecord>& runs) {
   runs.clear();
   return state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
+    // Newest first by when each last started (its first start or its latest retry).
     std::string sql =
         "select " + run_columns(tx, db.schema) +
         " from {schema}.runs r"
-        " where ($1::text = '' or r.workflow = $1::text)"
-        "   and coalesce(r.started_at, r.created_at) >= now() - make_interval(secs => $2::float8)"
-        " order by coalesce(r.started_at, r.created_at) desc, r.id desc";
+        " where ($1::text = '' or r.workflow = $1::text) and " +
+        std::string(state_read::kRanWithin) +
+        " order by greatest(coalesce(r.started_at, r.created_at), r.retried_at) desc, r.id desc";
     double since = static_cast<double>(filter.since.count());
     for (const pqxx::row& row : tx.exec_params(with_schema(sql, db.schema), filter.workflow, since))
       runs.push_back(run_of(row));

@@ -39,6 +39,14 @@ inline std::optional<TimePoint> opt_time(const pqxx::field& f) {
   return at_ms(f.as<int64_t>());
 }
 
+/// Whether run `r` ran within the window of $2 seconds before now: it
+/// started (or was created), was retried or finished in it. A run started
+/// three days ago and repaired last night ran last night. One rule for
+/// `history` and `ops`.
+inline constexpr const char* kRanWithin =
+    "greatest(coalesce(r.started_at, r.created_at), r.retried_at, r.finished_at)"
+    " >= now() - make_interval(secs => $2::float8)";
+
 inline std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
 
 /// Runs `body(tx)` in one read-only snapshot. A database nothing has run in

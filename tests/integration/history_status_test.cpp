@@ -3,6 +3,8 @@
 // --state-dsn, and its exact output compared.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -288,8 +290,11 @@ TEST_CASE("history and status: a run a retry repaired says so, not only that it 
   CHECK(
       h.output.find("  1   daily_kpi      2026-11-23  production  mirror  schedule  succeeded (1 retry)  ") !=
       std::string::npos);
-  CHECK(json::parse(run_flowc({"history", "--since", "3650d", "--state-dsn", dsn, "--format", "json"})
-                        .output)["runs"][3]["retries"] == 1);
+  json runs = json::parse(run_flowc({"history", "--since", "3650d", "--state-dsn", dsn, "--format", "json"})
+                              .output)["runs"];
+  auto one = std::find_if(runs.begin(), runs.end(), [](const json& run) { return run["id"] == 1; });
+  REQUIRE(one != runs.end());
+  CHECK((*one)["retries"] == 1);
   Result r = run_flowc({"status", "1", "--state-dsn", dsn});
   INFO(r.output);
   CHECK(r.output.find("  retries    1 (`flowc retry`), the last started 2026-11-25T09:00:00Z\n") !=
@@ -343,7 +348,7 @@ TEST_CASE("status --format json: one object with the run, tasks, attempts, expec
   CHECK(j["parity"]["passed"] == false);
 }
 
-TEST_CASE("history --since and --workflow choose the runs") {
+TEST_CASE("history --since and --workflow choose the runs: started, retried or finished in the window") {
   std::string dsn = state_database();
   exec(dsn, R"sql(
 insert into flow.runs (workflow, ds, stage, trigger, status, started_at, finished_at, plan_hash, plan) values
@@ -354,6 +359,10 @@ insert into flow.runs (workflow, ds, stage, trigger, status, started_at, finishe
 -- never started: its creation time counts
 insert into flow.runs (workflow, ds, stage, trigger, status, created_at, plan_hash, plan) values
  ('daily_kpi', '2026-11-18', 'model', 'backfill', 'pending', now() - interval '20 days', 'h', '{}');
+-- started five days ago, repaired by a retry half an hour ago: it ran in the last 24h
+insert into flow.runs (workflow, ds, stage, trigger, status, started_at, retried_at, finished_at, plan_hash, plan) values
+ ('daily_kpi', '2026-11-24', 'model', 'schedule', 'succeeded', now() - interval '5 days',
+  now() - interval '30 minutes', now() - interval '20 minutes', 'h', '{}');
 )sql");
   auto ids = [&](std::vector<std::string> args) {
     args.insert(args.begin(), "history");
@@ -366,18 +375,21 @@ insert into flow.runs (workflow, ds, stage, trigger, status, created_at, plan_ha
     for (const json& run : parsed["runs"]) out.push_back(run["id"].get<int64_t>());
     return out;
   };
-  CHECK(ids({}) == std::vector<int64_t>{1, 2});  // the default: 24h
-  CHECK(ids({"--since", "7d"}) == std::vector<int64_t>{1, 2, 3});
-  CHECK(ids({"--since", "3h"}) == std::vector<int64_t>{1});
-  CHECK(ids({"--since", "1h30m"}).empty());
-  CHECK(ids({"--since", "30d"}) == std::vector<int64_t>{1, 2, 3, 4, 5});
-  CHECK(ids({"--since", "7d", "--workflow", "daily_kpi"}) == std::vector<int64_t>{1, 3});
+  // A run is in the window if it started, was retried or finished in it;
+  // newest first by when it last started (run 6: its retry, 30 minutes ago).
+  CHECK(ids({}) == std::vector<int64_t>{6, 1, 2});  // the default: 24h
+  CHECK(ids({"--since", "7d"}) == std::vector<int64_t>{6, 1, 2, 3});
+  CHECK(ids({"--since", "3h"}) == std::vector<int64_t>{6, 1});
+  CHECK(ids({"--since", "1h30m"}) == std::vector<int64_t>{6, 1});  // run 1 finished an hour ago
+  CHECK(ids({"--since", "10m"}).empty());
+  CHECK(ids({"--since", "30d"}) == std::vector<int64_t>{6, 1, 2, 3, 4, 5});
+  CHECK(ids({"--since", "7d", "--workflow", "daily_kpi"}) == std::vector<int64_t>{6, 1, 3});
   CHECK(ids({"--since", "7d", "--workflow", "finance_close"}) == std::vector<int64_t>{2});
   CHECK(ids({"--workflow", "no_such_workflow"}).empty());
 
-  Result none = run_flowc({"history", "--since", "1h30m", "--state-dsn", dsn});
+  Result none = run_flowc({"history", "--since", "10m", "--state-dsn", dsn});
   CHECK(none.exit_code == 0);
-  CHECK(none.output == "no runs in the last 1h30m\n");
+  CHECK(none.output == "no runs in the last 10m\n");
 }
 
 TEST_CASE("a state database nothing has run in: history says so, status finds no run") {
