@@ -27,7 +27,9 @@ std::string run_columns(pqxx::transaction_base& tx, const std::string& schema) {
       " where t.run_id = r.id and t.state in ('failed', 'timed_out')), r.status = 'running' and not {}, "
       "r.retries, {},"
       " (select count(*) from {{schema}}.task_runs t where t.run_id = r.id"
-      " and t.state not in ('succeeded', 'failed', 'timed_out', 'upstream_failed'))",
+      " and t.state not in ('succeeded', 'failed', 'timed_out', 'upstream_failed')),"
+      " r.plan->>'owner', r.plan->'routes'->((r.plan->'on_failure'->>'route')::int)->>'name',"
+      " r.plan->'routes'->((r.plan->'on_failure'->>'route')::int)->>'owner'",
       ms("r.created_at"), ms("r.started_at"), ms("r.finished_at"), ms("r.deadline"),
       runtime::state::run_lock_held(tx.quote(schema)), ms("r.retried_at"));
 }
@@ -64,6 +66,9 @@ RunRecord run_of(const pqxx::row& row) {
   r.retries = row[15].as<uint32_t>();
   r.retried = opt_time(row[16]);
   r.unfinished = row[17].as<uint32_t>();
+  r.owner = text(row[18]);
+  r.failure_route = text(row[19]);
+  r.failure_route_owner = text(row[20]);
   return r;
 }
 

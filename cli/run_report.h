@@ -36,6 +36,9 @@ struct RunRecord {
   /// Its tasks that have not ended (neither succeeded nor failed nor
   /// blocked): in a finished run, those a stop kept from running.
   uint32_t unfinished = 0;
+  /// Who owns it, from the run's stored plan: the workflow's owner, and the
+  /// `on_failure` route (name and owner) its failures page; "" when none.
+  std::string owner, failure_route, failure_route_owner;
 };
 
 /// One row of `attempts`.

@@ -97,6 +97,10 @@ json run_json(const RunRecord& r) {
           {"failed_tasks", r.failed_tasks},
           {"process_gone", r.process_gone},
           {"retries", r.retries},
+          {"owner", text_json(r.owner)},
+          {"on_failure", r.failure_route.empty() ? json(nullptr)
+                                                 : json{{"route", r.failure_route},
+                                                        {"owner", text_json(r.failure_route_owner)}}},
           {"parity_mismatch", text_json(parity_mismatch(r))}};
 }
 
@@ -190,6 +194,12 @@ std::string status_human(const RunReport& report, bool color) {
     field("", stopped + fmt::format(" (`flowc retry {}` runs them)", r.id));
   if (r.retries > 0)
     field("retries", fmt::format("{} (`flowc retry`), the last started {}", r.retries, when(r.retried)));
+  if (!r.owner.empty() || !r.failure_route.empty())
+    field("owner", (r.owner.empty() ? std::string("-") : r.owner) +
+                       (r.failure_route.empty()
+                            ? std::string()
+                            : fmt::format(" (failures page route {}{})", r.failure_route,
+                                          r.failure_route_owner.empty() ? "" : ", owner " + r.failure_route_owner)));
   field("stage", r.stage);
   field("trigger", r.trigger);
   field("started", when(r.started));

@@ -301,6 +301,22 @@ TEST_CASE("history and status: a run a retry repaired says so, not only that it 
         std::string::npos);
 }
 
+TEST_CASE("status: who owns the run, from its stored plan: the workflow's owner and the route its failures page") {
+  std::string dsn = seeded();
+  exec(dsn, R"sql(update flow.runs set plan = '{"owner": "analytics-eng", "on_failure": {"route": 1, "severity": "high"},
+    "routes": [{"name": "quiet", "owner": "nobody"}, {"name": "analytics_oncall", "owner": "data-eng"}]}' where id = 1)sql");
+  Result r = run_flowc({"status", "1", "--state-dsn", dsn});
+  INFO(r.output);
+  CHECK(r.output.find("  owner      analytics-eng (failures page route analytics_oncall, owner data-eng)\n") !=
+        std::string::npos);
+  json j = json::parse(run_flowc({"status", "1", "--state-dsn", dsn, "--format", "json"}).output);
+  CHECK(j["run"]["owner"] == "analytics-eng");
+  CHECK(j["run"]["on_failure"] == json({{"route", "analytics_oncall"}, {"owner", "data-eng"}}));
+  // A plan without them (an older run's) says nothing rather than guessing.
+  Result two = run_flowc({"status", "2", "--state-dsn", dsn});
+  CHECK(two.output.find("  owner ") == std::string::npos);
+}
+
 TEST_CASE("status --format json: one object with the run, tasks, attempts, expectations, alerts and parity") {
   std::string dsn = seeded();
   Result r = run_flowc({"status", "2", "--format", "json", "--state-dsn", dsn});
