@@ -24,12 +24,15 @@ std::string run_columns(pqxx::transaction_base& tx, const std::string& schema) {
   return fmt::format(
       "r.id, r.workflow, r.ds::text, r.env, r.stage, r.trigger, r.status, {}, {}, {}, {}, r.plan_hash, "
       "r.parity::text, (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
-      " where t.run_id = r.id and t.state in ('failed', 'timed_out')), r.status = 'running' and not {}, "
+      " where t.run_id = r.id and t.state in ('failed', 'timed_out')"
+      " and coalesce(t.message not like 'the run was stopped%', true)), r.status = 'running' and not {}, "
       "r.retries, {},"
       " (select count(*) from {{schema}}.task_runs t where t.run_id = r.id"
       " and t.state not in ('succeeded', 'failed', 'timed_out', 'upstream_failed')),"
       " r.plan->>'owner', r.plan->'routes'->((r.plan->'on_failure'->>'route')::int)->>'name',"
-      " r.plan->'routes'->((r.plan->'on_failure'->>'route')::int)->>'owner'",
+      " r.plan->'routes'->((r.plan->'on_failure'->>'route')::int)->>'owner',"
+      " (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
+      " where t.run_id = r.id and t.state = 'failed' and t.message like 'the run was stopped%')",
       ms("r.created_at"), ms("r.started_at"), ms("r.finished_at"), ms("r.deadline"),
       runtime::state::run_lock_held(tx.quote(schema)), ms("r.retried_at"));
 }
@@ -55,13 +58,17 @@ RunRecord run_of(const pqxx::row& row) {
   r.deadline = opt_time(row[10]);
   r.plan_hash = text(row[11]);
   r.parity = opt<std::string>(row[12]);
-  std::string failed = text(row[13]);
-  for (size_t at = 0; at < failed.size();) {
-    size_t end = failed.find(' ', at);
-    if (end == std::string::npos) end = failed.size();
-    r.failed_tasks.push_back(failed.substr(at, end - at));
-    at = end + 1;
-  }
+  auto words = [](const std::string& text) {
+    std::vector<std::string> out;
+    for (size_t at = 0; at < text.size();) {
+      size_t end = text.find(' ', at);
+      if (end == std::string::npos) end = text.size();
+      out.push_back(text.substr(at, end - at));
+      at = end + 1;
+    }
+    return out;
+  };
+  r.failed_tasks = words(text(row[13]));
   r.process_gone = row[14].as<bool>();
   r.retries = row[15].as<uint32_t>();
   r.retried = opt_time(row[16]);
@@ -69,6 +76,7 @@ RunRecord run_of(const pqxx::row& row) {
   r.owner = text(row[18]);
   r.failure_route = text(row[19]);
   r.failure_route_owner = text(row[20]);
+  r.stopped_tasks = words(text(row[21]));
   return r;
 }
 

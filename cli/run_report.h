@@ -25,7 +25,10 @@ struct RunRecord {
   std::optional<TimePoint> started, finished, deadline;
   std::string plan_hash;
   std::optional<std::string> parity;      // jsonb text, mirror runs
-  std::vector<std::string> failed_tasks;  // failed or timed out, in plan order
+  std::vector<std::string> failed_tasks;  // failed or timed out on their own, in plan order
+  /// Failed because an operator's stop (Ctrl-C, SIGTERM) cancelled their
+  /// attempt: not failures of the task (as `ops` counts them), in plan order.
+  std::vector<std::string> stopped_tasks;
   /// Recorded `running`, but nobody holds its run lock: the process that
   /// drove it is gone, and it ends only when `flowc retry` (or, for a
   /// scheduled run, a scheduler) drives it again.

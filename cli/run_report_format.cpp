@@ -95,6 +95,7 @@ json run_json(const RunRecord& r) {
           {"duration_ms", duration_json(r.started, r.finished)},
           {"plan_hash", r.plan_hash},
           {"failed_tasks", r.failed_tasks},
+          {"stopped_tasks", r.stopped_tasks},
           {"process_gone", r.process_gone},
           {"retries", r.retries},
           {"owner", text_json(r.owner)},
@@ -116,8 +117,11 @@ std::string status_with_retries(const RunRecord& r) {
 /// they ran (the attempt the stop cancelled failed, or none was running).
 /// "" otherwise. History shows it only when no task failed.
 std::string stopped_note(const RunRecord& r) {
-  if (r.status != "failed" || r.unfinished == 0) return "";
-  return fmt::format("stopped before {} ran",
+  if (r.status != "failed" || (r.unfinished == 0 && r.stopped_tasks.empty())) return "";
+  std::string during =
+      r.stopped_tasks.empty() ? "" : fmt::format("stopped during {}", fmt::join(r.stopped_tasks, ", "));
+  if (r.unfinished == 0) return during;
+  return fmt::format("{}{} {} ran", during, during.empty() ? "stopped before" : ", before",
                      r.unfinished == 1 ? "1 task" : std::to_string(r.unfinished) + " tasks");
 }
 
@@ -143,7 +147,8 @@ std::string history_human(const std::vector<RunRecord>& runs, const std::string&
     // A mirror run fails with every task succeeded when its parity did not hold.
     if (std::string mismatch = parity_mismatch(r); failed.empty() && !mismatch.empty())
       failed = message("parity mismatch: " + mismatch);
-    if (failed.empty()) failed = stopped_note(r);
+    // What a stop cancelled or kept from running is said as such, never as a failure.
+    if (std::string stopped = stopped_note(r); !stopped.empty()) failed += (failed.empty() ? "" : "; ") + stopped;
     rows.push_back({{std::to_string(r.id)},
                     {r.workflow},
                     {r.ds},

@@ -265,8 +265,8 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   CHECK(h.output.find("failed     2026-11-25T10:00:00Z  30.0s     stopped before 3 tasks ran\n") !=
         std::string::npos);
 
-  // The attempt the stop cancelled failed: status still says what never ran;
-  // history's column names the failed task.
+  // The attempt the stop cancelled failed: status and history say it was
+  // stopped there, not that the task failed, and what never ran.
   exec(dsn, R"sql(
 insert into flow.runs (id, workflow, ds, env, stage, trigger, status, created_at, started_at, finished_at, plan_hash, plan) values
  (6, 'daily_kpi', '2026-11-22', '', 'mirror', 'manual', 'failed', '2026-11-25 11:00:00Z', '2026-11-25 11:00:00Z', '2026-11-25 11:00:30Z', 'd6b097cd4265f1b6', '{}');
@@ -278,8 +278,17 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   Result six = run_flowc({"status", "6", "--state-dsn", dsn});
   INFO(six.output);
   CHECK(six.output.find("  status     failed\n"
-                        "             stopped before 2 tasks ran (`flowc retry 6` runs them)\n") !=
+                        "             stopped during orders, before 2 tasks ran (`flowc retry 6` runs them)\n") !=
         std::string::npos);
+  Result history = run_flowc({"history", "--since", "3650d", "--state-dsn", dsn});
+  INFO(history.output);
+  CHECK(history.output.find("30.0s     stopped during orders, before 2 tasks ran\n") != std::string::npos);
+  json runs = json::parse(run_flowc({"history", "--since", "3650d", "--state-dsn", dsn, "--format", "json"})
+                              .output)["runs"];
+  auto run6 = std::find_if(runs.begin(), runs.end(), [](const json& run) { return run["id"] == 6; });
+  REQUIRE(run6 != runs.end());
+  CHECK((*run6)["failed_tasks"] == json::array());
+  CHECK((*run6)["stopped_tasks"] == json({"orders"}));
 }
 
 TEST_CASE("history and status: a run a retry repaired says so, not only that it succeeded") {
