@@ -58,7 +58,8 @@ bool write_atomically(const std::string& given, const std::string& text, std::st
     return false;
   };
   // Owner first: chown may clear set-id bits that chmod then restores.
-  if (::fchown(fd, original.st_uid, original.st_gid) != 0 && errno != EPERM) return fail("cannot set its owner");
+  if (::fchown(fd, original.st_uid, original.st_gid) != 0 && errno != EPERM)
+    return fail("cannot set its owner");
   if (::fchmod(fd, original.st_mode & 07777) != 0) return fail("cannot set its permissions");
   for (size_t written = 0; written < text.size();) {
     ssize_t n = ::write(fd, text.data() + written, text.size() - written);
@@ -85,8 +86,10 @@ bool write_atomically(const std::string& given, const std::string& text, std::st
 std::vector<std::string> url_tokens(std::string_view text) {
   std::vector<std::string> tokens;
   for (size_t at = text.find("://"); at != std::string_view::npos; at = text.find("://", at + 3)) {
-    const size_t scheme = text.find_last_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+.-", at - 1);
-    const std::string_view name = text.substr(scheme == std::string_view::npos ? 0 : scheme + 1, at - (scheme == std::string_view::npos ? 0 : scheme + 1));
+    const size_t scheme =
+        text.find_last_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ+.-", at - 1);
+    const std::string_view name = text.substr(scheme == std::string_view::npos ? 0 : scheme + 1,
+                                              at - (scheme == std::string_view::npos ? 0 : scheme + 1));
     if (name != "http" && name != "https") continue;
     const std::string_view rest = text.substr(at + 3);
     const std::string_view authority = rest.substr(0, rest.find_first_of("/?#\"' \t\n"));

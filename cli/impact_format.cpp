@@ -60,12 +60,11 @@ std::string impact_human(const ImpactReport& r) {
     out += fmt::format("impact of {} {} ({})\n", kind_name(r.subject.kind), r.subject.name, r.subject.table);
   }
   if (with_run) {
-    out += fmt::format("run {}: workflow {}, ds {}{}, {}{}; failed: {}; blocked: {}{}\n", r.run->id,
-                       r.run->workflow, r.run->ds,
-                       r.run->env.empty() ? std::string() : ", environment " + r.run->env, r.run->status,
-                       r.run->ended && r.run->status == "running" ? " (its process is gone)" : "",
-                       joined(r.run_failed), joined(r.run_blocked),
-                       r.run_not_run.empty() ? "" : "; not run: " + joined(r.run_not_run));
+    out += fmt::format(
+        "run {}: workflow {}, ds {}{}, {}{}; failed: {}; blocked: {}{}\n", r.run->id, r.run->workflow,
+        r.run->ds, r.run->env.empty() ? std::string() : ", environment " + r.run->env, r.run->status,
+        r.run->ended && r.run->status == "running" ? " (its process is gone)" : "", joined(r.run_failed),
+        joined(r.run_blocked), r.run_not_run.empty() ? "" : "; not run: " + joined(r.run_not_run));
     if (const auto& later = r.run->superseded_by; later && r.run_rebuilt.empty()) {
       out += fmt::format("a later run of the same ds, run {} ({}), rebuilt none of them\n", later->id,
                          later->status);
@@ -77,9 +76,10 @@ std::string impact_human(const ImpactReport& r) {
       out += "a mirror run: only the mirror tables of those tasks are stale; the production tables and their "
              "consumers are still the legacy job's\n";
     else if (!r.run->env.empty())
-      out += "a run in environment " + r.run->env +
-             ": only that environment's tables of those tasks are stale; the production tables, their readers "
-             "and consumers are not affected\n";
+      out +=
+          "a run in environment " + r.run->env +
+          ": only that environment's tables of those tasks are stale; the production tables, their readers "
+          "and consumers are not affected\n";
   }
 
   std::vector<std::vector<std::string>> rows;

@@ -198,7 +198,8 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
         if (node.kind == model::NodeKind::Task) tables.push_back(lower::node_table_key(model, TaskId{i}));
       }
     }
-    if (!run->mirror && run->env.empty()) stale = lower::downstream_of(model, dependents, readers, failed, tables);
+    if (!run->mirror && run->env.empty())
+      stale = lower::downstream_of(model, dependents, readers, failed, tables);
     for (TaskId id : failed) stale.nodes[id.index] = true;
   }
 

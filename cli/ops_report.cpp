@@ -21,7 +21,9 @@ using state_read::opt_time;
 using state_read::text;
 
 // The window and workflow filter on `runs r`, parameters $1 and $2.
-std::string run_window() { return std::string("($1::text = '' or r.workflow = $1::text) and ") + state_read::kRanWithin; }
+std::string run_window() {
+  return std::string("($1::text = '' or r.workflow = $1::text) and ") + state_read::kRanWithin;
+}
 
 void read_runs(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f, double since,
                OpsData& out) {

@@ -99,9 +99,9 @@ json run_json(const RunRecord& r) {
           {"process_gone", r.process_gone},
           {"retries", r.retries},
           {"owner", text_json(r.owner)},
-          {"on_failure", r.failure_route.empty() ? json(nullptr)
-                                                 : json{{"route", r.failure_route},
-                                                        {"owner", text_json(r.failure_route_owner)}}},
+          {"on_failure", r.failure_route.empty()
+                             ? json(nullptr)
+                             : json{{"route", r.failure_route}, {"owner", text_json(r.failure_route_owner)}}},
           {"parity_mismatch", text_json(parity_mismatch(r))}};
 }
 
@@ -148,7 +148,8 @@ std::string history_human(const std::vector<RunRecord>& runs, const std::string&
     if (std::string mismatch = parity_mismatch(r); failed.empty() && !mismatch.empty())
       failed = message("parity mismatch: " + mismatch);
     // What a stop cancelled or kept from running is said as such, never as a failure.
-    if (std::string stopped = stopped_note(r); !stopped.empty()) failed += (failed.empty() ? "" : "; ") + stopped;
+    if (std::string stopped = stopped_note(r); !stopped.empty())
+      failed += (failed.empty() ? "" : "; ") + stopped;
     rows.push_back({{std::to_string(r.id)},
                     {r.workflow},
                     {r.ds},
@@ -200,11 +201,12 @@ std::string status_human(const RunReport& report, bool color) {
   if (r.retries > 0)
     field("retries", fmt::format("{} (`flowc retry`), the last started {}", r.retries, when(r.retried)));
   if (!r.owner.empty() || !r.failure_route.empty())
-    field("owner", (r.owner.empty() ? std::string("-") : r.owner) +
-                       (r.failure_route.empty()
-                            ? std::string()
-                            : fmt::format(" (failures page route {}{})", r.failure_route,
-                                          r.failure_route_owner.empty() ? "" : ", owner " + r.failure_route_owner)));
+    field("owner",
+          (r.owner.empty() ? std::string("-") : r.owner) +
+              (r.failure_route.empty()
+                   ? std::string()
+                   : fmt::format(" (failures page route {}{})", r.failure_route,
+                                 r.failure_route_owner.empty() ? "" : ", owner " + r.failure_route_owner)));
   field("stage", r.stage);
   field("trigger", r.trigger);
   field("started", when(r.started));

@@ -95,13 +95,14 @@ model::RetryPolicy Checker::to_retry(TermId id) {
     // A `max` left at its default has no place of its own: point at the call.
     const bool max_written = term(b[1]).range.valid();
     if (retry.max_seconds < retry.initial_seconds)
-      diags.report(DiagKind::TypeMismatch, max_written ? term(b[1]).range : backoff.range,
-                   fmt::format("`max` ({}{}) is shorter than `initial` ({}): every retry would wait {}; write "
-                               "`fixed({})`, or a `max` of at least {}",
-                               spelling::duration_text(retry.max_seconds), max_written ? "" : ", the default",
-                               spelling::duration_text(retry.initial_seconds),
-                               spelling::duration_text(retry.max_seconds), spelling::duration_text(retry.max_seconds),
-                               spelling::duration_text(retry.initial_seconds)));
+      diags.report(
+          DiagKind::TypeMismatch, max_written ? term(b[1]).range : backoff.range,
+          fmt::format("`max` ({}{}) is shorter than `initial` ({}): every retry would wait {}; write "
+                      "`fixed({})`, or a `max` of at least {}",
+                      spelling::duration_text(retry.max_seconds), max_written ? "" : ", the default",
+                      spelling::duration_text(retry.initial_seconds),
+                      spelling::duration_text(retry.max_seconds), spelling::duration_text(retry.max_seconds),
+                      spelling::duration_text(retry.initial_seconds)));
   } else if (backoff.kind == Kind::Call && backoff.text == "fixed" && b.size() == 1) {
     retry.exponential = false;
     retry.initial_seconds = retry.max_seconds = term(b[0]).int_value;

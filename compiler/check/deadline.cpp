@@ -71,10 +71,11 @@ void Checker::check_deadlines() {
       chain += (chain.empty() ? "" : " -> ") + model.nodes[n].name + " (" +
                spelling::duration_text(model.nodes[n].timeout_seconds) + ")";
     }
-    Diagnostic& d = diags.report(DiagKind::ImpossibleDeadline, workflow_sites[w].deadline,
-                                 "deadline " + format_time_of_day(*wf.deadline_seconds) +
-                                     " cannot be met: the run starts at " + format_time_of_day(start) +
-                                     " and its critical path may take " + spelling::duration_text(longest[last]));
+    Diagnostic& d =
+        diags.report(DiagKind::ImpossibleDeadline, workflow_sites[w].deadline,
+                     "deadline " + format_time_of_day(*wf.deadline_seconds) +
+                         " cannot be met: the run starts at " + format_time_of_day(start) +
+                         " and its critical path may take " + spelling::duration_text(longest[last]));
     d.notes.push_back({SourceRange{}, "critical path: " + chain});
     d.helps.push_back("move the deadline to " + format_time_of_day(start + longest[last]) +
                       " or later, or shorten the timeouts on the critical path");

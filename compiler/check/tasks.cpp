@@ -199,10 +199,11 @@ void Checker::check_idempotent_for_mode(const Scope& s, const Attrs& attrs, mode
                                  "second run inserts its rows again");
     d.helps.push_back("use `overwrite_partition(col)` or `merge(key = [...])`, or remove `idempotent`");
   } else if (mode != model::WriteModeKind::Append && !promised) {
-    Diagnostic& d = diags.report(DiagKind::BadAttribute, term(idem).range,
-                                 "`mode = " + name +
-                                     "` is idempotent whatever `idempotent` says: flowc writes its statement");
-    d.helps.push_back("remove `idempotent = false`; to keep the task from running again, set `retry = retry(0)`");
+    Diagnostic& d = diags.report(
+        DiagKind::BadAttribute, term(idem).range,
+        "`mode = " + name + "` is idempotent whatever `idempotent` says: flowc writes its statement");
+    d.helps.push_back(
+        "remove `idempotent = false`; to keep the task from running again, set `retry = retry(0)`");
   }
 }
 

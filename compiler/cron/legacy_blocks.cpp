@@ -86,7 +86,8 @@ std::string lookup(const std::vector<std::pair<std::string, std::string>>& env, 
 /// A name not used yet: `name`, else `name_2`, `name_3`, ... `next` holds
 /// each base name's next number, so 10,000 `psql` jobs do not count up
 /// from 2 each time.
-std::string unique_name(const std::string& name, std::set<std::string>& used, std::map<std::string, int>& next) {
+std::string unique_name(const std::string& name, std::set<std::string>& used,
+                        std::map<std::string, int>& next) {
   std::string candidate = name;
   int& n = next.try_emplace(name, 2).first->second;
   while (used.count(candidate) != 0) candidate = name + "_" + std::to_string(n++);
@@ -162,8 +163,9 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
 
   if (tz.empty()) {
     // cron reads the fields in the host's zone; flowc in UTC unless told.
-    out += "  # TODO: cron ran this in its host's local time zone (the crontab sets no CRON_TZ): add "
-           "`tz = \"Region/City\"` to the cron(...) above, unless the host runs in UTC\n";
+    out +=
+        "  # TODO: cron ran this in its host's local time zone (the crontab sets no CRON_TZ): add "
+        "`tz = \"Region/City\"` to the cron(...) above, unless the host runs in UTC\n";
   } else if (tz_argument.empty()) {
     const std::string suggestion = closest_time_zone(tz);
     out += "  # TODO: CRON_TZ `" + printable(withhold_secrets(tz, withheld)) +
@@ -171,8 +173,9 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
            (suggestion.empty() ? std::string("Region/City") : suggestion) + "\"` to the cron(...)\n";
   }
   if (withheld) {
-    out += "  # TODO: a secret written in the crontab line was withheld (`***`): have the task read it from "
-           "its environment (command(..., env = [env(\"NAME\")])), never from the .flow file\n";
+    out +=
+        "  # TODO: a secret written in the crontab line was withheld (`***`): have the task read it from "
+        "its environment (command(..., env = [env(\"NAME\")])), never from the .flow file\n";
   }
   if (!job.user.empty()) {
     // A command task runs as flowc's user: the migration must see to it.

@@ -47,7 +47,8 @@ bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) |
 }  // namespace
 
 std::string withhold_secrets(std::string_view text, bool& withheld) {
-  const bool mysql = text.find("mysql") != std::string_view::npos || text.find("mariadb") != std::string_view::npos;
+  const bool mysql =
+      text.find("mysql") != std::string_view::npos || text.find("mariadb") != std::string_view::npos;
   std::vector<std::string_view> words;
   for (size_t at = 0; at < text.size();) {
     if (text[at] == ' ' || text[at] == '\t' || text[at] == ';' || text[at] == '&' || text[at] == '|') {
@@ -66,8 +67,8 @@ std::string withhold_secrets(std::string_view text, bool& withheld) {
     const std::string_view next = i + 1 < words.size() ? words[i + 1] : std::string_view();
     const size_t eq = word.find('=');
     const std::string_view name = word.substr(0, eq);
-    const bool named = eq != std::string_view::npos && !name.empty() &&
-                       std::all_of(name.begin(), name.end(), is_name_char);
+    const bool named =
+        eq != std::string_view::npos && !name.empty() && std::all_of(name.begin(), name.end(), is_name_char);
     if (named && secret_name(name)) {
       spans.push_back(unquoted(word.substr(eq + 1)));  // PGPASSWORD=x, --password=x
     } else if (word.starts_with("--") && eq == std::string_view::npos && secret_name(word) && !next.empty() &&
@@ -80,9 +81,10 @@ std::string withhold_secrets(std::string_view text, bool& withheld) {
       spans.push_back(unquoted(word.substr(2)));  // mysql -pPASSWORD
     }
   }
-  std::sort(spans.begin(), spans.end(), [](std::string_view a, std::string_view b) { return a.data() > b.data(); });
+  std::sort(spans.begin(), spans.end(),
+            [](std::string_view a, std::string_view b) { return a.data() > b.data(); });
   std::string out(text);
-  size_t applied = text.size();  // the start of the last span replaced
+  size_t applied = text.size();          // the start of the last span replaced
   for (std::string_view span : spans) {  // from the end, so earlier offsets stay valid
     const auto at = static_cast<size_t>(span.data() - text.data());
     if (span.empty() || at + span.size() > applied) continue;  // inside one replaced already
@@ -108,7 +110,8 @@ bool asks_for_secret(std::string_view command) {
   while (!command.empty() && (command.back() == ' ' || command.back() == '\t')) command.remove_suffix(1);
   const size_t blank = command.find_last_of(" \t");
   const std::string_view last = blank == std::string_view::npos ? command : command.substr(blank + 1);
-  const bool mysql = command.find("mysql") != std::string_view::npos || command.find("mariadb") != std::string_view::npos;
+  const bool mysql =
+      command.find("mysql") != std::string_view::npos || command.find("mariadb") != std::string_view::npos;
   return (mysql && last == "-p") || (last.starts_with("--") && secret_name(last));
 }
 

@@ -136,7 +136,9 @@ void render_json(const std::vector<Entry>& entries, std::ostream& out) {
     const model::Legacy& l = *e.legacy;
     // A field not known yet is null, so that it is never mistaken for one
     // known to be empty (`writes = []`: the job writes no table).
-    auto text = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); };
+    auto text = [](const std::string& s) {
+      return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+    };
     auto list = [](const std::vector<std::string>& v, bool written) {
       return v.empty() && !written ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v);
     };
@@ -184,9 +186,9 @@ void render_markdown(const std::vector<Entry>& entries, std::ostream& out) {
     const model::Legacy& l = *e.legacy;
     out << fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(l.name),
                        l.enabled ? "" : " (disabled)", code(l.schedule) + zone_suffix(l), code(l.command),
-                       cell(l.owner), list(l.reads, l.reads_written), list(l.writes, l.writes_written), cell(duration_text(l.runtime_seconds)),
-                       list(l.consumers), cell(l.symptoms), cell(l.rollback), cell(e.replaced_by),
-                       cell(e.stage), list(e.missing));
+                       cell(l.owner), list(l.reads, l.reads_written), list(l.writes, l.writes_written),
+                       cell(duration_text(l.runtime_seconds)), list(l.consumers), cell(l.symptoms),
+                       cell(l.rollback), cell(e.replaced_by), cell(e.stage), list(e.missing));
   }
 }
 

@@ -16,8 +16,8 @@
 #include "compiler/plan/json.h"
 #include "compiler/plan/text.h"
 #include "compiler/source/source.h"
-#include "compiler/syntax/literal.h"
 #include "compiler/spelling/spelling.h"
+#include "compiler/syntax/literal.h"
 
 namespace flowc::lower {
 
@@ -161,7 +161,9 @@ std::vector<ParamValue> param_values(const model::Model& model, const model::Wor
         case Kind::Int: p.value = std::to_string(t.int_value); break;
         case Kind::Float:
         case Kind::Percent: p.value = fmt::format("{}", t.float_value); break;
-        case Kind::Duration: p.value = spelling::duration_text(t.int_value); break;  // PostgreSQL reads `1h30m`
+        case Kind::Duration:
+          p.value = spelling::duration_text(t.int_value);
+          break;  // PostgreSQL reads `1h30m`
         case Kind::Date: p.value = date_text(t.int_value); break;
         case Kind::Time: p.value = time_text(t.int_value); break;
         case Kind::Template:

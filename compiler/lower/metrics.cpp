@@ -9,8 +9,8 @@
 #include <cctype>
 
 #include "compiler/plan/text.h"
-#include "compiler/sql/sql_words.h"
 #include "compiler/spelling/spelling.h"
+#include "compiler/sql/sql_words.h"
 
 namespace flowc::lower {
 

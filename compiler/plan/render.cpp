@@ -50,10 +50,10 @@ void print_statement(std::ostream& out, const std::string& sql, const std::vecto
 
 std::string retry_text(const RetryPolicy& r) {
   if (r.retries == 0) return "no retries";
-  std::string backoff = r.exponential
-                            ? fmt::format("exponential {} up to {}", spelling::duration_text(r.initial_seconds),
-                                          spelling::duration_text(r.max_seconds))
-                            : fmt::format("fixed {}", spelling::duration_text(r.initial_seconds));
+  std::string backoff =
+      r.exponential ? fmt::format("exponential {} up to {}", spelling::duration_text(r.initial_seconds),
+                                  spelling::duration_text(r.max_seconds))
+                    : fmt::format("fixed {}", spelling::duration_text(r.initial_seconds));
   return fmt::format("{} {} ({}, on {} errors)", r.retries, r.retries == 1 ? "retry" : "retries", backoff,
                      r.on_any ? "all" : "transient");
 }
@@ -160,7 +160,8 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
   for (uint32_t d : t.deps) after.push_back(p.tasks[d].name);
   for (const ExternalDependency& e : t.external) {
     after.push_back(fmt::format("{}.{} (other workflow: wait up to {}, poll {})", e.workflow, e.task,
-                                spelling::duration_text(e.wait_seconds), spelling::duration_text(e.poll_seconds)));
+                                spelling::duration_text(e.wait_seconds),
+                                spelling::duration_text(e.poll_seconds)));
   }
   if (!after.empty()) out << fmt::format("   after: {}\n", fmt::join(after, ", "));
   if (t.readiness) {
@@ -197,7 +198,8 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
   }
   if (t.kind != TaskKind::Source) {
     std::string policy = retry_text(t.retry);
-    policy += t.timeout_seconds > 0 ? ", timeout " + spelling::duration_text(t.timeout_seconds) : ", no timeout";
+    policy +=
+        t.timeout_seconds > 0 ? ", timeout " + spelling::duration_text(t.timeout_seconds) : ", no timeout";
     if (t.publish) policy += ", published";
     policy += t.idempotent ? ", idempotent" : ", not idempotent";
     out << "   policy: " << policy << "\n";

@@ -28,5 +28,4 @@ std::optional<Severity> severity_from(std::string_view name);
 std::optional<Stage> stage_from(std::string_view name);
 std::optional<TaskKind> task_kind_from(std::string_view name);
 
-
 }  // namespace flowc::plan

@@ -39,7 +39,8 @@ uint32_t uinteger(const Json& j, const char* name) {
   if (v.is_number_float()) {
     double d = v.get<double>();
     if (!(d >= 0)) throw DecodeError("`" + std::string(name) + "` must not be negative");
-    if (d < 1e15 && d != std::floor(d)) throw DecodeError("`" + std::string(name) + "` must be a whole number");
+    if (d < 1e15 && d != std::floor(d))
+      throw DecodeError("`" + std::string(name) + "` must be a whole number");
     return d >= UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(d);
   }
   throw DecodeError("`" + std::string(name) + "` must be a number");

@@ -269,8 +269,8 @@ void values(const model::Model& m, const CompletionContext& c, Collector& out) {
     bool in_scope = (scoped_kind(sym.kind) && wf.valid() && sym.workflow == wf) || global_kind(sym.kind);
     if (entity) {
       // A task is never its own dependency (`after`, `${}` of itself is `self`).
-      const bool itself = sym.kind == SymbolKind::Task && !c.blocks.empty() && c.blocks.back().keyword == "task" &&
-                          c.blocks.back().name == sym.name;
+      const bool itself = sym.kind == SymbolKind::Task && !c.blocks.empty() &&
+                          c.blocks.back().keyword == "task" && c.blocks.back().name == sym.name;
       if (in_scope && sym.kind == wanted && !itself) out.symbol(model::SymbolId{i}, 0);
       continue;
     }

@@ -96,7 +96,8 @@ void AlertDispatcher::raise_locked(const plan::Plan& plan, const Incident& incid
     std::optional<bool> recent = store_.delivered_since(key, now - std::chrono::seconds(route.repeat_seconds), error);
     if (!recent) report_store_error(error);
     if (recent.value_or(false)) {
-      suppress(fmt::format("repeat: delivered within the last {}", spelling::duration_text(route.repeat_seconds)));
+      suppress(
+          fmt::format("repeat: delivered within the last {}", spelling::duration_text(route.repeat_seconds)));
       store_.unlock(key);
       return;
     }

@@ -125,10 +125,10 @@ class Lateness {
     incident.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - shared_.started);
     const plan::Plan& plan = shared_.plan;
     std::string zone = plan.time_zone.empty() ? "UTC" : plan.time_zone;
-    incident.message = fmt::format("run {} of {} for {} is late: not finished by its deadline {} {} ({})",
-                                   shared_.run_id, plan.workflow, plan.ds,
-                                   spelling::time_of_day_text(plan.deadline_seconds.value_or(0)), zone,
-                                   format_instant(*deadline_));
+    incident.message =
+        fmt::format("run {} of {} for {} is late: not finished by its deadline {} {} ({})", shared_.run_id,
+                    plan.workflow, plan.ds, spelling::time_of_day_text(plan.deadline_seconds.value_or(0)),
+                    zone, format_instant(*deadline_));
     deadline_.reset();
     if (won) shared_.raise(incident);
   }

@@ -69,7 +69,8 @@ AttemptResult perform(const AttemptContext& context, AttemptLog& log) {
                                                  : materialize_detail::run_sql_task(connected, log);
     }
     if (!context.target)
-      return refuse(log, context.no_target_reason.empty() ? "no connection to the target" : context.no_target_reason);
+      return refuse(
+          log, context.no_target_reason.empty() ? "no connection to the target" : context.no_target_reason);
     if (task.kind == plan::TaskKind::Source) return materialize_detail::run_source(context, log);
     return materialize_detail::run_sql_task(context, log);
   } catch (const std::exception& e) {

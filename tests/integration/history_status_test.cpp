@@ -277,14 +277,15 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
 )sql");
   Result six = run_flowc({"status", "6", "--state-dsn", dsn});
   INFO(six.output);
-  CHECK(six.output.find("  status     failed\n"
-                        "             stopped during orders, before 2 tasks ran (`flowc retry 6` runs them)\n") !=
+  CHECK(six.output.find(
+            "  status     failed\n"
+            "             stopped during orders, before 2 tasks ran (`flowc retry 6` runs them)\n") !=
         std::string::npos);
   Result history = run_flowc({"history", "--since", "3650d", "--state-dsn", dsn});
   INFO(history.output);
   CHECK(history.output.find("30.0s     stopped during orders, before 2 tasks ran\n") != std::string::npos);
-  json runs = json::parse(run_flowc({"history", "--since", "3650d", "--state-dsn", dsn, "--format", "json"})
-                              .output)["runs"];
+  json runs = json::parse(
+      run_flowc({"history", "--since", "3650d", "--state-dsn", dsn, "--format", "json"}).output)["runs"];
   auto run6 = std::find_if(runs.begin(), runs.end(), [](const json& run) { return run["id"] == 6; });
   REQUIRE(run6 != runs.end());
   CHECK((*run6)["failed_tasks"] == json::array());
@@ -299,8 +300,8 @@ TEST_CASE("history and status: a run a retry repaired says so, not only that it 
   CHECK(
       h.output.find("  1   daily_kpi      2026-11-23  production  mirror  schedule  succeeded (1 retry)  ") !=
       std::string::npos);
-  json runs = json::parse(run_flowc({"history", "--since", "3650d", "--state-dsn", dsn, "--format", "json"})
-                              .output)["runs"];
+  json runs = json::parse(
+      run_flowc({"history", "--since", "3650d", "--state-dsn", dsn, "--format", "json"}).output)["runs"];
   auto one = std::find_if(runs.begin(), runs.end(), [](const json& run) { return run["id"] == 1; });
   REQUIRE(one != runs.end());
   CHECK((*one)["retries"] == 1);
@@ -310,14 +311,18 @@ TEST_CASE("history and status: a run a retry repaired says so, not only that it 
         std::string::npos);
 }
 
-TEST_CASE("status: who owns the run, from its stored plan: the workflow's owner and the route its failures page") {
+TEST_CASE(
+    "status: who owns the run, from its stored plan: the workflow's owner and the route its failures page") {
   std::string dsn = seeded();
-  exec(dsn, R"sql(update flow.runs set plan = '{"owner": "analytics-eng", "on_failure": {"route": 1, "severity": "high"},
+  exec(
+      dsn,
+      R"sql(update flow.runs set plan = '{"owner": "analytics-eng", "on_failure": {"route": 1, "severity": "high"},
     "routes": [{"name": "quiet", "owner": "nobody"}, {"name": "analytics_oncall", "owner": "data-eng"}]}' where id = 1)sql");
   Result r = run_flowc({"status", "1", "--state-dsn", dsn});
   INFO(r.output);
-  CHECK(r.output.find("  owner      analytics-eng (failures page route analytics_oncall, owner data-eng)\n") !=
-        std::string::npos);
+  CHECK(
+      r.output.find("  owner      analytics-eng (failures page route analytics_oncall, owner data-eng)\n") !=
+      std::string::npos);
   json j = json::parse(run_flowc({"status", "1", "--state-dsn", dsn, "--format", "json"}).output);
   CHECK(j["run"]["owner"] == "analytics-eng");
   CHECK(j["run"]["on_failure"] == json({{"route", "analytics_oncall"}, {"owner", "data-eng"}}));

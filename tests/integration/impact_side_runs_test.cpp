@@ -20,11 +20,15 @@ flowc::runtime::ProcessResult run_flowc(std::vector<std::string> args) {
   return flowc::testing::run_flowc(flowc::testing::scratch_dir("cwd"), std::move(args));
 }
 
-std::string seeded(const std::string& seed) { return flowc::testing::seeded_state_database("impact_side", seed); }
+std::string seeded(const std::string& seed) {
+  return flowc::testing::seeded_state_database("impact_side", seed);
+}
 
 }  // namespace
 
-TEST_CASE("impact --run of a mirror run: its failed tasks and their mirror tables, no production table, no legacy consumer") {
+TEST_CASE(
+    "impact --run of a mirror run: its failed tasks and their mirror tables, no production table, no legacy "
+    "consumer") {
   // daily_kpi is in mirror stage: stage_orders failed and blocked the rest
   // of its branch, but only their mirror tables are stale; the legacy job
   // still writes dash.kpi_daily for its dashboards.
@@ -36,8 +40,8 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
  (5, 'revenue_daily', 4, 'upstream_failed', 0, 3), (5, 'publish_kpis', 5, 'upstream_failed', 0, 3),
  (5, 'refresh_extract', 6, 'upstream_failed', 0, 3);
 )sql");
-  auto r = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn, "--format",
-                      "json"});
+  auto r = run_flowc(
+      {"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn, "--format", "json"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   json j = json::parse(r.output);
   CHECK(j["run"]["mirror"] == true);
@@ -70,7 +74,9 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
             "and their consumers are still the legacy job's\n") != std::string::npos);
 }
 
-TEST_CASE("impact --run of a run in environment dev: its failed tasks and their dev tables, no production table or consumer") {
+TEST_CASE(
+    "impact --run of a run in environment dev: its failed tasks and their dev tables, no production table or "
+    "consumer") {
   // daily_kpi run in `dev` (schema suffix `_dev`): stage_orders failed and
   // blocked the rest of its branch in the dev tables; production and its
   // dashboards are untouched.
@@ -82,8 +88,8 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
  (5, 'revenue_daily', 4, 'upstream_failed', 0, 3), (5, 'publish_kpis', 5, 'upstream_failed', 0, 3),
  (5, 'refresh_extract', 6, 'upstream_failed', 0, 3);
 )sql");
-  auto r = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn, "--format",
-                      "json"});
+  auto r = run_flowc(
+      {"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn, "--format", "json"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   json j = json::parse(r.output);
   CHECK(j["run"]["env"] == "dev");
@@ -94,16 +100,17 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
     CHECK(t["stale"] == (name.find("_dev.") != std::string::npos));
     if (t["stale"].get<bool>()) stale_tables.push_back(name);
   }
-  CHECK(stale_tables == std::vector<std::string>{"staging_dev.orders", "analytics_dev.revenue_daily",
-                                                 "dash_dev.kpi_daily"});
+  CHECK(stale_tables ==
+        std::vector<std::string>{"staging_dev.orders", "analytics_dev.revenue_daily", "dash_dev.kpi_daily"});
   for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
   for (const json& c : j["legacy_consumers"]) CHECK(c["stale"] == false);
 
   auto human = run_flowc({"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn});
   REQUIRE_MESSAGE(human.exit_code == 0, human.output);
-  CHECK(human.output.find(
-            "run 5: workflow daily_kpi, ds 2026-11-24, environment dev, failed; failed: stage_orders; blocked: "
-            "revenue_daily, publish_kpis, refresh_extract\n"
-            "a run in environment dev: only that environment's tables of those tasks are stale; the production "
-            "tables, their readers and consumers are not affected\n") != std::string::npos);
+  CHECK(
+      human.output.find(
+          "run 5: workflow daily_kpi, ds 2026-11-24, environment dev, failed; failed: stage_orders; blocked: "
+          "revenue_daily, publish_kpis, refresh_extract\n"
+          "a run in environment dev: only that environment's tables of those tasks are stale; the production "
+          "tables, their readers and consumers are not affected\n") != std::string::npos);
 }

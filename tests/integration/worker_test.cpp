@@ -179,7 +179,9 @@ TEST_CASE("worker: SIGTERM lets the attempt in progress finish and be recorded, 
   CHECK(query_one(dsn, "select status from flow.runs where ds = '2026-11-02'") == "succeeded");
 }
 
-TEST_CASE("worker: a run whose target has no DSN on the worker fails its SQL task with a clear message, and alerts") {
+TEST_CASE(
+    "worker: a run whose target has no DSN on the worker fails its SQL task with a clear message, and "
+    "alerts") {
   std::string dsn = fresh_database("worker_unbound");
   std::string project = write_project("worker_unbound", fan_out_project(1, "0"));
   REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, {"WORKER_TEST_DSN=" + dsn}).exit_code == 0);
@@ -190,15 +192,20 @@ TEST_CASE("worker: a run whose target has no DSN on the worker fails its SQL tas
   INFO(run.output);
   CHECK(run.exit_code == 1);
   // The command tasks need no target and run; the SQL task fails.
-  CHECK(query_one(dsn, "select string_agg(t.state, ',' order by t.task_index) from flow.task_runs t "
-                       "join flow.runs r on r.id = t.run_id where r.ds = '2026-11-02'") ==
+  CHECK(query_one(dsn,
+                  "select string_agg(t.state, ',' order by t.task_index) from flow.task_runs t "
+                  "join flow.runs r on r.id = t.run_id where r.ds = '2026-11-02'") ==
         "succeeded,succeeded,failed");
-  std::string message = query_one(dsn, "select t.message from flow.task_runs t join flow.runs r on r.id = t.run_id "
-                                       "where r.ds = '2026-11-02' and t.task = 'last'");
-  CHECK(contains(message, "no DSN for target `warehouse` on this worker (set WORKER_TEST_DSN or pass --dsn)"));
+  std::string message =
+      query_one(dsn,
+                "select t.message from flow.task_runs t join flow.runs r on r.id = t.run_id "
+                "where r.ds = '2026-11-02' and t.task = 'last'");
+  CHECK(
+      contains(message, "no DSN for target `warehouse` on this worker (set WORKER_TEST_DSN or pass --dsn)"));
   // Its owner hears of it, as of any failed task: the route's channel, recorded.
-  CHECK(query_one(dsn, "select string_agg(a.kind || ' ' || a.task || ' ' || a.status, ',') from flow.alerts a "
-                       "join flow.runs r on r.id = a.run_id where r.ds = '2026-11-02'") ==
+  CHECK(query_one(dsn,
+                  "select string_agg(a.kind || ' ' || a.task || ' ' || a.status, ',') from flow.alerts a "
+                  "join flow.runs r on r.id = a.run_id where r.ds = '2026-11-02'") ==
         "failure last delivered");
   ::kill(worker.pid, SIGTERM);
   CHECK(worker.wait() == 0);

@@ -9,9 +9,9 @@
 
 #include "compiler/check/literals.h"
 #include "compiler/check/schema.h"
-#include "compiler/sql/sql_words.h"
 #include "compiler/check/types.h"
 #include "compiler/spelling/spelling.h"
+#include "compiler/sql/sql_words.h"
 
 using namespace flowc;
 using namespace flowc::check;

@@ -107,10 +107,12 @@ workflow w {
   CHECK(given.out.find("\"name\": \"lag\",\n      \"sql_type\": \"interval\",\n      \"value\": \"1h30m\"") !=
         std::string::npos);
   // A value given for one run may be negative, though no literal of the language is.
-  Result negative = flowc("plan " + dir.string() + " --ds 2026-11-24 --param region=emea --param offset=-5 --format json");
+  Result negative =
+      flowc("plan " + dir.string() + " --ds 2026-11-24 --param region=emea --param offset=-5 --format json");
   CHECK(negative.exit_code == 0);
-  CHECK(negative.out.find("\"name\": \"offset\",\n      \"sql_type\": \"bigint\",\n      \"value\": \"-5\"") !=
-        std::string::npos);
+  CHECK(
+      negative.out.find("\"name\": \"offset\",\n      \"sql_type\": \"bigint\",\n      \"value\": \"-5\"") !=
+      std::string::npos);
   CHECK(flowc("plan " + dir.string() + " --param region=emea --param lag=-5m").err ==
         "flowc: --param lag: `-5m` is not a duration such as 1h30m\n");
   Result shape = flowc("plan " + dir.string() + " --param region");

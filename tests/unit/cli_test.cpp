@@ -484,7 +484,8 @@ TEST_CASE("inventory --import of a crontab that is not UTF-8 says where, by line
   write(dir / "crontab", "0 1 * * * /opt/a.sh\n# T\xe4glich Sicherung\n");
   Result r = flowc("inventory --import crontab " + (dir / "crontab").string());
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "flowc: " + (dir / "crontab").string() + ":2:4: not a text file (invalid UTF-8 here; save it as UTF-8)\n");
+  CHECK(r.err == "flowc: " + (dir / "crontab").string() +
+                     ":2:4: not a text file (invalid UTF-8 here; save it as UTF-8)\n");
 }
 
 TEST_CASE("messages name the actual problem") {

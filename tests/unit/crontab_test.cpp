@@ -300,10 +300,10 @@ TEST_CASE("commands are escaped for a .flow string") {
 
 TEST_CASE("a job's stdin is a TODO, `\\%` is written `%`") {
   std::string out = block_for("0 6 1 * * /opt/export.sh %2026%");
-  CHECK(contains(out,
-                 "  command  = \"/opt/export.sh\"\n  enabled  = true\n" + kLocalZoneTodo +
-                 "  # TODO: cron fed the rest of the line, after an unescaped `%`, to the command's stdin: "
-                 "\"2026\\n\"\n"));
+  CHECK(contains(
+      out, "  command  = \"/opt/export.sh\"\n  enabled  = true\n" + kLocalZoneTodo +
+               "  # TODO: cron fed the rest of the line, after an unescaped `%`, to the command's stdin: "
+               "\"2026\\n\"\n"));
   std::string escaped = block_for("0 6 1 * * date +\\%F");
   CHECK(contains(escaped, "  command  = \"date +%F\"\n"));
   CHECK(!contains(escaped, "stdin"));
@@ -317,16 +317,18 @@ TEST_CASE("the comment becomes a doc comment and the block has every inventory f
         "  schedule = cron(\"0 7 * * *\")\n"
         "  command  = \"psql -f /opt/jobs/refresh_kpi.sql\"\n"
         "  enabled  = true\n" +
-        kLocalZoneTodo +
-        "  # uncomment each field below once it is filled in (`flowc inventory` lists the ones still missing)\n"
-        "  # owner     = \"team\"                              # TODO: the owning team\n"
-        "  # reads     = [\"schema.table\"]                    # TODO: the tables it reads\n"
-        "  # writes    = [\"schema.table\"]                    # TODO: the tables it writes\n"
-        "  # runtime   = 10m                                 # TODO: how long a run usually takes\n"
-        "  # consumers = [\"dashboard or team\"]               # TODO: who uses what it writes\n"
-        "  # symptoms  = \"...\"                               # TODO: what users notice when it does not run\n"
-        "  # rollback  = \"re-enable line 2 of jobs.crontab\"  # TODO: how to undo the migration\n"
-        "}\n");
+            kLocalZoneTodo +
+            "  # uncomment each field below once it is filled in (`flowc inventory` lists the ones still "
+            "missing)\n"
+            "  # owner     = \"team\"                              # TODO: the owning team\n"
+            "  # reads     = [\"schema.table\"]                    # TODO: the tables it reads\n"
+            "  # writes    = [\"schema.table\"]                    # TODO: the tables it writes\n"
+            "  # runtime   = 10m                                 # TODO: how long a run usually takes\n"
+            "  # consumers = [\"dashboard or team\"]               # TODO: who uses what it writes\n"
+            "  # symptoms  = \"...\"                               # TODO: what users notice when it does "
+            "not run\n"
+            "  # rollback  = \"re-enable line 2 of jobs.crontab\"  # TODO: how to undo the migration\n"
+            "}\n");
 }
 
 TEST_CASE("the hint sends the user to what lists every missing field") {
@@ -423,13 +425,19 @@ TEST_CASE("a line repeated in the crontab is imported twice, with a TODO naming 
   const std::string todo =
       "  # TODO: the same command as line 1 (`load_orders`), on the same schedule: cron runs it twice; "
       "confirm this duplicate schedule, or delete one line\n";
-  CHECK(contains(out, "legacy load_orders_2 {\n  schedule = cron(\"0 5 * * *\")\n"
-                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" + kLocalZoneTodo + todo));
+  CHECK(contains(out,
+                 "legacy load_orders_2 {\n  schedule = cron(\"0 5 * * *\")\n"
+                 "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" +
+                     kLocalZoneTodo + todo));
   // Another schedule is another job; the fourth line repeats the first too.
-  CHECK(contains(out, "legacy load_orders_3 {\n  schedule = cron(\"0 6 * * *\")\n"
-                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" + kLocalZoneTodo + "  # uncomment"));
-  CHECK(contains(out, "legacy load_orders_4 {\n  schedule = cron(\"0 5 * * *\")\n"
-                      "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" + kLocalZoneTodo + todo));
+  CHECK(contains(out,
+                 "legacy load_orders_3 {\n  schedule = cron(\"0 6 * * *\")\n"
+                 "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" +
+                     kLocalZoneTodo + "  # uncomment"));
+  CHECK(contains(out,
+                 "legacy load_orders_4 {\n  schedule = cron(\"0 5 * * *\")\n"
+                 "  command  = \"/opt/load_orders.py\"\n  enabled  = true\n" +
+                     kLocalZoneTodo + todo));
   // A different time zone is not a repeat.
   std::string zones = legacy_blocks(
       parse_crontab("0 5 * * * /opt/a.sh\nCRON_TZ=Europe/Berlin\n0 5 * * * /opt/a.sh\n"), "x", reserved);
@@ -484,11 +492,13 @@ TEST_CASE("secrets written in a job's line are withheld, with a TODO saying so")
       "45 2 * * * /opt/load.sh --api-token=TokenYY1 --password 'Two words' batch_size=1\n"
       "50 2 * * * mysql -u etl -p%SecretStdin%\n";
   const std::string out = legacy_blocks(parse_crontab(text), "x", reserved);
-  for (const char* secret : {"LeakMe4", "Sup3rS3cret", "Pa55w0rdX", "MyPassZZ", "CurlPassQQ", "TokenYY1", "Two words"})
+  for (const char* secret :
+       {"LeakMe4", "Sup3rS3cret", "Pa55w0rdX", "MyPassZZ", "CurlPassQQ", "TokenYY1", "Two words"})
     CHECK_MESSAGE(!contains(out, secret), secret);
   CHECK(contains(out, "## connect with postgresql://etl:***@db/wh\n"));
   CHECK(contains(out, "command  = \"PGPASSWORD=*** psql -h db -U etl -c \\\"select 1\\\"\"\n"));
-  CHECK(contains(out, "command  = \"psql \\\"postgresql://etl:***@db.internal:5432/wh\\\" -f /opt/sql/nightly.sql\"\n"));
+  CHECK(contains(
+      out, "command  = \"psql \\\"postgresql://etl:***@db.internal:5432/wh\\\" -f /opt/sql/nightly.sql\"\n"));
   CHECK(contains(out, "command  = \"mysql -uroot -p*** -e \\\"optimize table t\\\"\"\n"));
   CHECK(contains(out, "command  = \"curl -u admin:*** https://api.example.com/trigger\"\n"));
   // A value that is no secret keeps every occurrence, `1` included.
@@ -499,25 +509,31 @@ TEST_CASE("secrets written in a job's line are withheld, with a TODO saying so")
   CHECK(contains(out, "to the command's stdin: \"***\"\n"));
 }
 
-TEST_CASE("without CRON_TZ a block says cron ran in the host's zone, and an unknown CRON_TZ says it was not used") {
+TEST_CASE(
+    "without CRON_TZ a block says cron ran in the host's zone, and an unknown CRON_TZ says it was not used") {
   const std::string local = block_for("0 7 * * * /opt/x.sh");
   CHECK(contains(local, "  schedule = cron(\"0 7 * * *\")\n"));
   CHECK(contains(local,
                  "  # TODO: cron ran this in its host's local time zone (the crontab sets no CRON_TZ): add "
                  "`tz = \"Region/City\"` to the cron(...) above, unless the host runs in UTC\n"));
-  const std::string typo = legacy_blocks(parse_crontab("CRON_TZ=America/New_Yrok\n0 2 * * * /opt/typo.sh\n"), "x", reserved);
+  const std::string typo =
+      legacy_blocks(parse_crontab("CRON_TZ=America/New_Yrok\n0 2 * * * /opt/typo.sh\n"), "x", reserved);
   CHECK(contains(typo, "  schedule = cron(\"0 2 * * *\")\n"));
-  CHECK(contains(typo,
-                 "  # TODO: CRON_TZ `America/New_Yrok` is not a time zone this machine knows, so the schedule above "
-                 "is read in UTC: add `tz = \"America/New_York\"` to the cron(...)\n"));
-  const std::string zoned = legacy_blocks(parse_crontab("CRON_TZ=Europe/Berlin\n0 2 * * * /opt/z.sh\n"), "x", reserved);
+  CHECK(contains(
+      typo,
+      "  # TODO: CRON_TZ `America/New_Yrok` is not a time zone this machine knows, so the schedule above "
+      "is read in UTC: add `tz = \"America/New_York\"` to the cron(...)\n"));
+  const std::string zoned =
+      legacy_blocks(parse_crontab("CRON_TZ=Europe/Berlin\n0 2 * * * /opt/z.sh\n"), "x", reserved);
   CHECK(contains(zoned, "cron(\"0 2 * * *\", tz = \"Europe/Berlin\")"));
   CHECK(!contains(zoned, "time zone"));
 }
 
 TEST_CASE("control characters from the crontab never reach the output raw") {
   const std::string out =
-      legacy_blocks(parse_crontab("# title \x1b]0;pwned\x07 here\n0 1 * * * /opt/a.sh \xc2\x9b" "31m\n"), "x", reserved);
+      legacy_blocks(parse_crontab("# title \x1b]0;pwned\x07 here\n0 1 * * * /opt/a.sh \xc2\x9b"
+                                  "31m\n"),
+                    "x", reserved);
   CHECK(!contains(out, "\x1b"));
   CHECK(!contains(out, "\x07"));
   CHECK(!contains(out, "\xc2\x9b"));

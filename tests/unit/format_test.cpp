@@ -293,7 +293,8 @@ TEST_CASE("CRLF input gives LF output, the same as LF input") {
 
 TEST_CASE("a stray CR before a CRLF line end in a text block reads as a line end, before and after fmt") {
   // `\r\r\n`: a file whose line ends were converted twice.
-  const std::string text = "workflow w {\r\n  sql = \"\"\"\r\n    select 1\r\r\n      , 2\r\n  \"\"\"\r\n}\r\n";
+  const std::string text =
+      "workflow w {\r\n  sql = \"\"\"\r\n    select 1\r\r\n      , 2\r\n  \"\"\"\r\n}\r\n";
   auto original = parse_text("t.flow", text);
   REQUIRE(original->errors == 0);
   const std::string once = format::format(original->tree, original->sources.buffer(original->file));

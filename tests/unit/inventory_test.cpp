@@ -130,7 +130,8 @@ TEST_CASE("inventory: a production workflow beside an enabled legacy job says to
         "disable `old` (`enabled = false`): `w` already writes its tables in production");
 }
 
-TEST_CASE("inventory --format json: no replacing workflow and fields not written are null, not strings or lists") {
+TEST_CASE(
+    "inventory --format json: no replacing workflow and fields not written are null, not strings or lists") {
   auto c = compile(R"(legacy old {
   schedule = cron("0 7 * * *")
 }
@@ -140,7 +141,8 @@ TEST_CASE("inventory --format json: no replacing workflow and fields not written
   CHECK(contains(out.str(), "\"replaced_by\": null,\n    \"stage\": null,\n"));
   CHECK(contains(out.str(), "\"runtime_seconds\": null,\n"));
   // A field not written is null, never "" or [] (which say "known to be empty").
-  CHECK(contains(out.str(), "\"command\": null,\n    \"owner\": null,\n    \"reads\": null,\n    \"writes\": null,\n"));
+  CHECK(contains(out.str(),
+                 "\"command\": null,\n    \"owner\": null,\n    \"reads\": null,\n    \"writes\": null,\n"));
   CHECK(contains(out.str(), "\"consumers\": null,\n    \"symptoms\": null,\n    \"rollback\": null,\n"));
 }
 

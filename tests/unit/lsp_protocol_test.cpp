@@ -40,7 +40,7 @@ TEST_CASE("a lone UTF-16 surrogate escape is read as U+FFFD, and a pair or an es
   CHECK(lone.params["a"] == "# \xef\xbf\xbd lone");
   CHECK(lone.params["b"] == "\xef\xbf\xbd");
   CHECK(lone.params["c"] == "\xf0\x9f\x98\x80");  // U+1F600
-  CHECK(lone.params["d"] == "\\ud800");          // a backslash, then text
+  CHECK(lone.params["d"] == "\\ud800");           // a backslash, then text
   CHECK(parse_message(R"({"jsonrpc":"2.0","method":"x","params":{"a":"\ud800)").error.code ==
         ErrorCode::ParseError);
 }

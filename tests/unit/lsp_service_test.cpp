@@ -276,7 +276,8 @@ TEST_CASE("completion context: where the cursor is") {
   CHECK(at_end("workflow w {\n  task t {\n    sql = \"select ${\"\n    ").where == Where::Member);
   CHECK(at_end("workflow w {\n  task t {\n    sql = \"select ${a(\n    ").where == Where::Member);
   CHECK(at_end("workflow w {\n  task t {\n    sql = \"select ${a\"\n    expect ").where == Where::Expect);
-  CHECK(at_end("workflow w {\n  task t {\n    sql = \"\"\"\n  select '${a\n  \"\"\"\n    ").where == Where::Member);
+  CHECK(at_end("workflow w {\n  task t {\n    sql = \"\"\"\n  select '${a\n  \"\"\"\n    ").where ==
+        Where::Member);
   CHECK(at_end("workflow w {  # a comment").where == Where::None);
   CHECK(at_end("workflow w {\n  task t {\n    expect ").where == Where::Expect);
   CHECK(at_end("workflow w {\n  param ds: ").where == Where::Type);
@@ -343,7 +344,8 @@ TEST_CASE("the quick check of one edited file agrees with the full re-check") {
   CHECK(find(after, a) == nullptr);
 }
 
-TEST_CASE("the editor reads no file outside the project: file() and .flow links are refused as by flowc check") {
+TEST_CASE(
+    "the editor reads no file outside the project: file() and .flow links are refused as by flowc check") {
   TempProject p;
   const fs::path outside = p.root.string() + "-outside";
   fs::create_directories(outside);
@@ -359,14 +361,16 @@ TEST_CASE("the editor reads no file outside the project: file() and .flow links 
                              "  task a {\n"
                              "    writes  = \"a\"\n"
                              "    publish = true\n"
-                             "    sql     = file(\"" + relative + "\")\n"
-                             "  }\n"
-                             "  task b {\n"
-                             "    writes  = \"b\"\n"
-                             "    publish = true\n"
-                             "    sql     = file(\"sql/q.sql\")\n"
-                             "  }\n"
-                             "}\n");
+                             "    sql     = file(\"" +
+                                 relative +
+                                 "\")\n"
+                                 "  }\n"
+                                 "  task b {\n"
+                                 "    writes  = \"b\"\n"
+                                 "    publish = true\n"
+                                 "    sql     = file(\"sql/q.sql\")\n"
+                                 "  }\n"
+                                 "}\n");
   ServiceOptions o = options();
   o.quick_check_ms = 0;
   Service s(o);
