@@ -75,14 +75,33 @@ int import_crontab(const InventoryOptions& options) {
     print_error(options.import_file + ": no cron jobs found");
     return kExitFailed;
   }
-  // The names a job may not take are the language's own: the standard
-  // library checked alone gives them.
+  // The names a job may not take: the language's own (the standard library
+  // gives them), and, run inside a project, the names it declares already
+  // (a `target wh` and a job `/opt/wh.sh`, or a second host's `psql`).
   std::vector<project::LoadError> load_errors;
+  project::ProjectFiles here{".", {}};
+  if (project::inside_project(".")) {
+    std::vector<project::LoadError> ignored;  // an unreadable project only reserves less
+    std::vector<project::ProjectFiles> found = project::discover({"."}, ignored);
+    if (found.size() == 1) here = std::move(found.front());
+  }
   std::unique_ptr<project::Compilation> language =
-      project::compile(project::ProjectFiles{".", {}}, project::default_stdlib_dir(), load_errors);
+      project::compile(here, project::default_stdlib_dir(), load_errors);
+  if (!load_errors.empty() && !here.files.empty()) {  // a project file it cannot read: the language alone
+    load_errors.clear();
+    language = project::compile(project::ProjectFiles{".", {}}, project::default_stdlib_dir(), load_errors);
+  }
   for (const project::LoadError& e : load_errors) print_error(e.path + ": " + e.message);
   if (!load_errors.empty()) return kExitUsage;
-  auto reserved = [&](std::string_view name) { return check::is_language_name(language->model, name); };
+  auto reserved = [&](std::string_view name) {
+    if (check::is_language_name(language->model, name)) return true;
+    return std::any_of(language->model.symbols.begin(), language->model.symbols.end(), [&](const model::Symbol& s) {
+      using K = model::SymbolKind;
+      const bool top_level = s.kind == K::Workflow || s.kind == K::Target || s.kind == K::Route ||
+                             s.kind == K::Legacy || s.kind == K::Project || s.kind == K::Function;
+      return top_level && !s.in_stdlib && s.name == name;
+    });
+  };
   // A pipe's path (/dev/fd/63) means nothing in a rollback note.
   struct stat st {};
   bool regular = ::stat(options.import_file.c_str(), &st) == 0 && S_ISREG(st.st_mode);

@@ -91,6 +91,12 @@ RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
             fmt::format("{}, and attempt {} was lost with its process: its write may have committed without "
                         "its success being recorded (the state database is not the target)",
                         what_repeats(task), lost->attempt)};
+  // The state database is the target: a success is recorded in the write's
+  // own transaction, so an attempt with no success recorded wrote nothing.
+  if (lost != ends.end())
+    return {true, fmt::format("SQL in one transaction per attempt, its success recorded in that transaction: "
+                              "attempt {}, lost with its process, wrote nothing",
+                              lost->attempt)};
   return {true, "SQL in one transaction per attempt: its failed attempts were rolled back"};
 }
 

@@ -20,8 +20,29 @@ flowc::runtime::ProcessResult run_flowc(std::vector<std::string> args) {
   return flowc::testing::run_flowc(flowc::testing::scratch_dir("cwd"), std::move(args));
 }
 
-std::string seeded(const std::string& seed) {
-  return flowc::testing::seeded_state_database("impact_side", seed);
+/// Run 5 of daily_kpi in `env` and `stage`: stage_orders failed and blocked
+/// the rest of its branch. The state database's DSN.
+std::string branch_failed(const std::string& env, const std::string& stage) {
+  return flowc::testing::seeded_state_database(
+      "impact_side", "insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values"
+                     " (5, 'daily_kpi', '2026-11-24', '" + env + "', '" + stage + R"sql(', 'manual', 'failed', 'h', '{}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
+ (5, 'orders', 0, 'succeeded', 1, 1), (5, 'stage_orders', 2, 'failed', 3, 3),
+ (5, 'revenue_daily', 4, 'upstream_failed', 0, 3), (5, 'publish_kpis', 5, 'upstream_failed', 0, 3),
+ (5, 'refresh_extract', 6, 'upstream_failed', 0, 3);
+)sql");
+}
+
+/// The tables of `impact --run 5` that are stale, each checked against
+/// `side` (the schema suffix of the side run): stale exactly when it has it.
+std::vector<std::string> stale_tables(const json& report, const std::string& side) {
+  std::vector<std::string> stale;
+  for (const json& t : report["tables"]) {
+    const std::string name = t["name"];
+    CHECK(t["stale"] == (name.find(side + ".") != std::string::npos));
+    if (t["stale"].get<bool>()) stale.push_back(name);
+  }
+  return stale;
 }
 
 }  // namespace
@@ -32,14 +53,7 @@ TEST_CASE(
   // daily_kpi is in mirror stage: stage_orders failed and blocked the rest
   // of its branch, but only their mirror tables are stale; the legacy job
   // still writes dash.kpi_daily for its dashboards.
-  std::string dsn = seeded(R"sql(
-insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values
- (5, 'daily_kpi', '2026-11-24', '', 'mirror', 'schedule', 'failed', 'h', '{}');
-insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
- (5, 'orders', 0, 'succeeded', 1, 1), (5, 'stage_orders', 2, 'failed', 3, 3),
- (5, 'revenue_daily', 4, 'upstream_failed', 0, 3), (5, 'publish_kpis', 5, 'upstream_failed', 0, 3),
- (5, 'refresh_extract', 6, 'upstream_failed', 0, 3);
-)sql");
+  std::string dsn = branch_failed("", "mirror");
   auto r = run_flowc(
       {"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn, "--format", "json"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
@@ -51,14 +65,9 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   CHECK(stale == std::vector<std::string>{"daily_kpi.stage_orders", "daily_kpi.revenue_daily",
                                           "daily_kpi.publish_kpis", "daily_kpi.refresh_extract"});
   // The production tables are not stale; the mirror tables of the failed and blocked tasks are.
-  std::vector<std::string> stale_tables;
-  for (const json& t : j["tables"]) {
-    const std::string name = t["name"];
-    CHECK(t["stale"] == (name.find("__mirror.") != std::string::npos));
-    if (t["stale"].get<bool>()) stale_tables.push_back(name);
-  }
-  CHECK(stale_tables == std::vector<std::string>{"staging__mirror.orders", "analytics__mirror.revenue_daily",
-                                                 "dash__mirror.kpi_daily"});
+  CHECK(stale_tables(j, "__mirror") == std::vector<std::string>{"staging__mirror.orders",
+                                                                 "analytics__mirror.revenue_daily",
+                                                                 "dash__mirror.kpi_daily"});
   for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
   REQUIRE_FALSE(j["legacy_consumers"].empty());
   for (const json& c : j["legacy_consumers"]) CHECK(c["stale"] == false);
@@ -80,28 +89,15 @@ TEST_CASE(
   // daily_kpi run in `dev` (schema suffix `_dev`): stage_orders failed and
   // blocked the rest of its branch in the dev tables; production and its
   // dashboards are untouched.
-  std::string dsn = seeded(R"sql(
-insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values
- (5, 'daily_kpi', '2026-11-24', 'dev', 'production', 'manual', 'failed', 'h', '{}');
-insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
- (5, 'orders', 0, 'succeeded', 1, 1), (5, 'stage_orders', 2, 'failed', 3, 3),
- (5, 'revenue_daily', 4, 'upstream_failed', 0, 3), (5, 'publish_kpis', 5, 'upstream_failed', 0, 3),
- (5, 'refresh_extract', 6, 'upstream_failed', 0, 3);
-)sql");
+  std::string dsn = branch_failed("dev", "production");
   auto r = run_flowc(
       {"impact", "daily_kpi.orders", kDailyKpi, "--run", "5", "--state-dsn", dsn, "--format", "json"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   json j = json::parse(r.output);
   CHECK(j["run"]["env"] == "dev");
   CHECK(j["run"]["mirror"] == false);
-  std::vector<std::string> stale_tables;
-  for (const json& t : j["tables"]) {
-    const std::string name = t["name"];
-    CHECK(t["stale"] == (name.find("_dev.") != std::string::npos));
-    if (t["stale"].get<bool>()) stale_tables.push_back(name);
-  }
-  CHECK(stale_tables ==
-        std::vector<std::string>{"staging_dev.orders", "analytics_dev.revenue_daily", "dash_dev.kpi_daily"});
+  CHECK(stale_tables(j, "_dev") == std::vector<std::string>{"staging_dev.orders", "analytics_dev.revenue_daily",
+                                                             "dash_dev.kpi_daily"});
   for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
   for (const json& c : j["legacy_consumers"]) CHECK(c["stale"] == false);
 

@@ -246,5 +246,6 @@ where run_id = 1 and task = 'transform')");
   INFO(expired.output);
   // Taken up as lost: its transaction, like the failed one's, committed nothing.
   CHECK(expired.output.find("  transform  running          2         run    yes   SQL in one transaction per "
-                            "attempt: its failed attempts were rolled back\n") != std::string::npos);
+                            "attempt, its success recorded in that transaction: attempt 2, lost with its "
+                            "process, wrote nothing\n") != std::string::npos);
 }

@@ -488,6 +488,16 @@ TEST_CASE("inventory --import of a crontab that is not UTF-8 says where, by line
                      ":2:4: not a text file (invalid UTF-8 here; save it as UTF-8)\n");
 }
 
+TEST_CASE("inventory --import inside a project gives no job a name the project already declares") {
+  fs::path project = copy_example("import-names");
+  write(project / "jobs.crontab", "0 1 * * * /opt/warehouse.sh\n0 2 * * * /opt/daily_kpi.sh\n0 3 * * * /opt/other.sh\n");
+  Result r = flowc("inventory --import crontab jobs.crontab", Launch{.before = "cd " + project.string() + " &&"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("legacy warehouse_job {\n") != std::string::npos);  // target warehouse
+  CHECK(r.out.find("legacy daily_kpi_job {\n") != std::string::npos);  // workflow daily_kpi
+  CHECK(r.out.find("legacy other {\n") != std::string::npos);
+}
+
 TEST_CASE("messages name the actual problem") {
   Result db = flowc("db bogus");
   CHECK(db.exit_code == 2);

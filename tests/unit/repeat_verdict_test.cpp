@@ -123,8 +123,12 @@ TEST_CASE("failed SQL attempts were rolled back, unless one was lost while the s
   CHECK(rolled_back.why == "SQL in one transaction per attempt: its failed attempts were rolled back");
 
   const std::vector<AttemptEnd> lost = {ended(1, "lost", "transient"), ended(2, "failed", "permanent")};
-  // Success recorded in the write's own transaction: a lost attempt committed nothing.
-  CHECK(judge_repeat(sql_task(plan::WriteMode::Append, false), TaskState::Failed, lost, true).safe);
+  // Success recorded in the write's own transaction: a lost attempt committed nothing, and says so.
+  auto in_target = judge_repeat(sql_task(plan::WriteMode::Append, false), TaskState::Failed, lost, true);
+  CHECK(in_target.safe);
+  CHECK(in_target.why ==
+        "SQL in one transaction per attempt, its success recorded in that transaction: attempt 1, lost with "
+        "its process, wrote nothing");
   auto elsewhere = judge_repeat(sql_task(plan::WriteMode::Append, false), TaskState::Failed, lost, false);
   CHECK_FALSE(elsewhere.safe);
   CHECK(elsewhere.why ==
