@@ -206,6 +206,8 @@ Crontab parse_crontab(std::string_view text, CrontabKind kind) {
     }
     std::vector<std::string_view> comment = std::move(pending_comment);
     pending_comment.clear();
+    // cronie's `-` before a job only keeps it out of syslog: the job is the same.
+    if (line.size() > 1 && line[0] == '-' && starts_job(line[1])) line.remove_prefix(1);
 
     if (!starts_job(line[0])) {
       if (auto variable = parse_assignment(line)) {

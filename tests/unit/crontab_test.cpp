@@ -97,6 +97,15 @@ TEST_CASE("a job: 5 fields and the rest of the line") {
   CHECK(c.jobs[0].comment.empty());
 }
 
+TEST_CASE("cronie's `-` before a job (no syslog) is read as the job") {
+  Crontab c = parse_crontab("-0 5 * * * /opt/quiet.sh\n-@daily /opt/daily.sh\n");
+  REQUIRE(c.jobs.size() == 2);
+  CHECK(c.problems.empty());
+  CHECK(c.jobs[0].schedule == "0 5 * * *");
+  CHECK(c.jobs[0].command == "/opt/quiet.sh");
+  CHECK(c.jobs[1].schedule == "@daily");
+}
+
 TEST_CASE("a job with a macro") {
   Crontab c = parse_crontab("@daily /opt/jobs/cleanup.sh\n@HOURLY /opt/jobs/ping.sh\n");
   REQUIRE(c.jobs.size() == 2);
