@@ -38,6 +38,17 @@ std::optional<std::string> read_crontab(const std::string& path, std::string& er
   return read_stream(path == "-" ? std::cin : file, error);
 }
 
+/// Whether the project's own files (not the standard library) declare a
+/// top-level `name`: a job named so would be E0102.
+bool declared_in_project(const model::Model& model, std::string_view name) {
+  using K = model::SymbolKind;
+  return std::any_of(model.symbols.begin(), model.symbols.end(), [&](const model::Symbol& s) {
+    const bool top_level = s.kind == K::Workflow || s.kind == K::Target || s.kind == K::Route ||
+                           s.kind == K::Legacy || s.kind == K::Project || s.kind == K::Function;
+    return top_level && !s.in_stdlib && s.name == name;
+  });
+}
+
 int import_crontab(const InventoryOptions& options) {
   std::string error;
   std::optional<std::string> text = read_crontab(options.import_file, error);
@@ -94,13 +105,7 @@ int import_crontab(const InventoryOptions& options) {
   for (const project::LoadError& e : load_errors) print_error(e.path + ": " + e.message);
   if (!load_errors.empty()) return kExitUsage;
   auto reserved = [&](std::string_view name) {
-    if (check::is_language_name(language->model, name)) return true;
-    return std::any_of(language->model.symbols.begin(), language->model.symbols.end(), [&](const model::Symbol& s) {
-      using K = model::SymbolKind;
-      const bool top_level = s.kind == K::Workflow || s.kind == K::Target || s.kind == K::Route ||
-                             s.kind == K::Legacy || s.kind == K::Project || s.kind == K::Function;
-      return top_level && !s.in_stdlib && s.name == name;
-    });
+    return check::is_language_name(language->model, name) || declared_in_project(language->model, name);
   };
   // A pipe's path (/dev/fd/63) means nothing in a rollback note.
   struct stat st {};

@@ -24,8 +24,10 @@ flowc::runtime::ProcessResult run_flowc(std::vector<std::string> args) {
 /// the rest of its branch. The state database's DSN.
 std::string branch_failed(const std::string& env, const std::string& stage) {
   return flowc::testing::seeded_state_database(
-      "impact_side", "insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values"
-                     " (5, 'daily_kpi', '2026-11-24', '" + env + "', '" + stage + R"sql(', 'manual', 'failed', 'h', '{}');
+      "impact_side",
+      "insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values"
+      " (5, 'daily_kpi', '2026-11-24', '" +
+          env + "', '" + stage + R"sql(', 'manual', 'failed', 'h', '{}');
 insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
  (5, 'orders', 0, 'succeeded', 1, 1), (5, 'stage_orders', 2, 'failed', 3, 3),
  (5, 'revenue_daily', 4, 'upstream_failed', 0, 3), (5, 'publish_kpis', 5, 'upstream_failed', 0, 3),
@@ -66,8 +68,8 @@ TEST_CASE(
                                           "daily_kpi.publish_kpis", "daily_kpi.refresh_extract"});
   // The production tables are not stale; the mirror tables of the failed and blocked tasks are.
   CHECK(stale_tables(j, "__mirror") == std::vector<std::string>{"staging__mirror.orders",
-                                                                 "analytics__mirror.revenue_daily",
-                                                                 "dash__mirror.kpi_daily"});
+                                                                "analytics__mirror.revenue_daily",
+                                                                "dash__mirror.kpi_daily"});
   for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
   REQUIRE_FALSE(j["legacy_consumers"].empty());
   for (const json& c : j["legacy_consumers"]) CHECK(c["stale"] == false);
@@ -96,8 +98,8 @@ TEST_CASE(
   json j = json::parse(r.output);
   CHECK(j["run"]["env"] == "dev");
   CHECK(j["run"]["mirror"] == false);
-  CHECK(stale_tables(j, "_dev") == std::vector<std::string>{"staging_dev.orders", "analytics_dev.revenue_daily",
-                                                             "dash_dev.kpi_daily"});
+  CHECK(stale_tables(j, "_dev") ==
+        std::vector<std::string>{"staging_dev.orders", "analytics_dev.revenue_daily", "dash_dev.kpi_daily"});
   for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
   for (const json& c : j["legacy_consumers"]) CHECK(c["stale"] == false);
 

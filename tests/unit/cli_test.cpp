@@ -490,8 +490,10 @@ TEST_CASE("inventory --import of a crontab that is not UTF-8 says where, by line
 
 TEST_CASE("inventory --import inside a project gives no job a name the project already declares") {
   fs::path project = copy_example("import-names");
-  write(project / "jobs.crontab", "0 1 * * * /opt/warehouse.sh\n0 2 * * * /opt/daily_kpi.sh\n0 3 * * * /opt/other.sh\n");
-  Result r = flowc("inventory --import crontab jobs.crontab", Launch{.before = "cd " + project.string() + " &&"});
+  write(project / "jobs.crontab",
+        "0 1 * * * /opt/warehouse.sh\n0 2 * * * /opt/daily_kpi.sh\n0 3 * * * /opt/other.sh\n");
+  Result r =
+      flowc("inventory --import crontab jobs.crontab", Launch{.before = "cd " + project.string() + " &&"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("legacy warehouse_job {\n") != std::string::npos);  // target warehouse
   CHECK(r.out.find("legacy daily_kpi_job {\n") != std::string::npos);  // workflow daily_kpi
