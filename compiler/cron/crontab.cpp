@@ -238,6 +238,15 @@ Crontab parse_crontab(std::string_view text, CrontabKind kind) {
                                                "` never fires (none of its months has that day): imported with "
                                                "the schedule commented out"});
     }
+    // A sixth time field (seconds or years, from another scheduler): cron
+    // reads it as the start of the command, which then fails every time.
+    const std::string_view first = job.job->command.substr(0, job.job->command.find_first_of(" \t"));
+    if (job.job->schedule[0] != '@' && !first.empty() &&
+        first.find_first_not_of("0123456789*/,-") == std::string_view::npos) {
+      out.problems.push_back({line_number, "the command starts with `" + std::string(first) +
+                                               "`, a sixth time field? cron has five and runs it as the "
+                                               "command: imported as cron runs it"});
+    }
     for (size_t i = 0; i < comment.size(); ++i) {
       if (i > 0) job.job->comment += '\n';
       job.job->comment += comment[i];

@@ -106,6 +106,17 @@ TEST_CASE("cronie's `-` before a job (no syslog) is read as the job") {
   CHECK(c.jobs[1].schedule == "@daily");
 }
 
+TEST_CASE("a sixth time field is imported as cron runs it, with a warning") {
+  Crontab c = parse_crontab("0 7 * * * * /opt/cmd.sh\n0 7 * * * 2>&1 /opt/ok.sh\n");
+  REQUIRE(c.jobs.size() == 2);
+  CHECK(c.jobs[0].command == "* /opt/cmd.sh");
+  REQUIRE(c.problems.size() == 1);
+  CHECK(c.problems[0].line == 1);
+  CHECK(c.problems[0].message ==
+        "the command starts with `*`, a sixth time field? cron has five and runs it as the command: imported as "
+        "cron runs it");
+}
+
 TEST_CASE("a job with a macro") {
   Crontab c = parse_crontab("@daily /opt/jobs/cleanup.sh\n@HOURLY /opt/jobs/ping.sh\n");
   REQUIRE(c.jobs.size() == 2);
