@@ -81,14 +81,14 @@ void read_task_ends(pqxx::transaction_base& tx, const std::string& schema, const
       "attempt desc"
       ")"
       " select l.run_id, l.workflow, l.task, l.ds, l.env, {2}, l.outcome = 'succeeded', l.error_class,"
-      "  coalesce(l.message like 'the run was stopped%', false)"
+      "  coalesce(l.message like '{3}%', false)"
       " from last l join {{schema}}.task_runs t on t.run_id = l.run_id and t.task = l.task"
       " where l.finished_at is not null"
       "   and (l.outcome in ('succeeded', 'failed', 'lost') or (l.outcome = 'not_ready' and l.error_class is "
       "not null))"
       "   and (l.execution < l.latest or t.state in ('succeeded', 'failed', 'timed_out'))"
       " order by l.finished_at, l.run_id, l.task",
-      retry_starts, run_window(), ms("l.finished_at"));
+      retry_starts, run_window(), ms("l.finished_at"), runtime::kStoppedByOperator);
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
     // An attempt an operator's stop cancelled (Ctrl-C, SIGTERM) is not a
     // failure of the task: no recurring failure, nothing to recover from.

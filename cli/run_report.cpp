@@ -21,20 +21,24 @@ using state_read::text;
 /// The columns run_of() reads, for `{schema}.runs r` of the state schema
 /// `schema` (its name, unquoted).
 std::string run_columns(pqxx::transaction_base& tx, const std::string& schema) {
+  using fmt::arg;
+  // A task whose attempt an operator's stop cancelled is listed as stopped, not failed.
   return fmt::format(
-      "r.id, r.workflow, r.ds::text, r.env, r.stage, r.trigger, r.status, {}, {}, {}, {}, r.plan_hash, "
-      "r.parity::text, (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
+      "r.id, r.workflow, r.ds::text, r.env, r.stage, r.trigger, r.status, {created}, {started}, {finished},"
+      " {deadline}, r.plan_hash, r.parity::text,"
+      " (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
       " where t.run_id = r.id and t.state in ('failed', 'timed_out')"
-      " and coalesce(t.message not like 'the run was stopped%', true)), r.status = 'running' and not {}, "
-      "r.retries, {},"
+      " and coalesce(t.message not like '{stopped}%', true)), r.status = 'running' and not {lock_held},"
+      " r.retries, {retried},"
       " (select count(*) from {{schema}}.task_runs t where t.run_id = r.id"
       " and t.state not in ('succeeded', 'failed', 'timed_out', 'upstream_failed')),"
       " r.plan->>'owner', r.plan->'routes'->((r.plan->'on_failure'->>'route')::int)->>'name',"
       " r.plan->'routes'->((r.plan->'on_failure'->>'route')::int)->>'owner',"
       " (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
-      " where t.run_id = r.id and t.state = 'failed' and t.message like 'the run was stopped%')",
-      ms("r.created_at"), ms("r.started_at"), ms("r.finished_at"), ms("r.deadline"),
-      runtime::state::run_lock_held(tx.quote(schema)), ms("r.retried_at"));
+      " where t.run_id = r.id and t.state = 'failed' and t.message like '{stopped}%')",
+      arg("created", ms("r.created_at")), arg("started", ms("r.started_at")), arg("finished", ms("r.finished_at")),
+      arg("deadline", ms("r.deadline")), arg("stopped", runtime::kStoppedByOperator),
+      arg("lock_held", runtime::state::run_lock_held(tx.quote(schema))), arg("retried", ms("r.retried_at")));
 }
 
 template <class T>

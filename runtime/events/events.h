@@ -32,6 +32,12 @@ using Clock = std::chrono::system_clock;
 /// `2026-11-24T07:00:03Z`: how every runtime output (views, alerts, reports) writes a time.
 std::string format_utc(Clock::time_point at);
 
+/// How the failure of an attempt an operator's stop (Ctrl-C, SIGTERM)
+/// cancelled begins: the executor writes it, and `history`, `status` and
+/// `ops` read it back from the state database to tell such a task from one
+/// that failed on its own.
+inline constexpr std::string_view kStoppedByOperator = "the run was stopped";
+
 /// The first line of a message (an exception's text, an error from the
 /// server), without trailing spaces or CR: how every runtime output quotes
 /// an error in one line.

@@ -427,7 +427,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
     // The runner saw only that its attempt was cancelled; the pool knows why.
     std::string why = pool_.stop_reason();
     if (why.empty()) why = decision.message;
-    decision.message = "the run was stopped" + (why.empty() ? "" : ": " + why);
+    decision.message = std::string(kStoppedByOperator) + (why.empty() ? "" : ": " + why);
   }
 
   // What the tasks a final failure blocks say: a readiness timeout by name
