@@ -182,11 +182,8 @@ TermId Checker::load_sql_file(const Scope& s, TermId path_term) {
     fs::path inside = fs::absolute(resolved, ec).lexically_normal().lexically_relative(root);
     if (inside.empty() || *inside.begin() == "..") {
       outside = "`" + path.text + "` is outside the project";
-    } else {
-      // Inside by its name; a link in it may still lead out.
-      fs::path real = fs::weakly_canonical(resolved, ec).lexically_relative(fs::weakly_canonical(root, ec));
-      if (ec || real.empty() || *real.begin() == "..")
-        outside = "`" + path.text + "` is a link to a file outside the project";
+    } else if (links_outside(resolved, root.string())) {  // inside by its name; a link may lead out
+      outside = "`" + path.text + "` is a link to a file outside the project";
     }
   }
   if (!outside.empty()) {

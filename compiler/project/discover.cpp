@@ -38,14 +38,6 @@ bool inside_project(const std::string& dir) {
   return project_root_above(fs::absolute(dir, ec)).has_value();
 }
 
-bool links_outside(const std::string& path, const std::string& top) {
-  std::error_code ec;
-  fs::path target = fs::weakly_canonical(path, ec);
-  if (ec) return true;
-  fs::path inside = target.lexically_relative(fs::weakly_canonical(top, ec));
-  return ec || inside.empty() || *inside.begin() == "..";
-}
-
 namespace {
 
 /// Every .flow file below `dir`, not descending into skipped directories

@@ -32,11 +32,6 @@ bool is_flow_source(const std::string& path);
 /// Whether `dir` or a directory above it holds `flow.project`.
 bool inside_project(const std::string& dir);
 
-/// Whether `path`, a link or a path through one, leads outside the directory
-/// `top` (or cannot be resolved): what a project's files name is the
-/// project's, and a link to /proc/self/environ would print its secrets.
-bool links_outside(const std::string& path, const std::string& top);
-
 /// The files of one project found on disk.
 struct ProjectFiles {
   std::string root;                // the project directory

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
@@ -196,6 +197,15 @@ std::string escape_invalid_utf8(std::string_view text) {
     text.remove_prefix(good + 1);
   }
   return out;
+}
+
+bool links_outside(const std::string& path, const std::string& top) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path target = fs::weakly_canonical(path, ec);
+  if (ec) return true;
+  fs::path inside = target.lexically_relative(fs::weakly_canonical(top, ec));
+  return ec || inside.empty() || *inside.begin() == "..";
 }
 
 }  // namespace flowc

@@ -100,6 +100,11 @@ class SourceManager {
 /// when it cannot be read.
 std::optional<std::string> read_file(const std::string& path, std::string& error);
 
+/// Whether `path`, a link or a path through one, leads outside the directory
+/// `top` (or cannot be resolved): what a project's files name is the
+/// project's, and a link to /proc/self/environ would print its secrets.
+bool links_outside(const std::string& path, const std::string& top);
+
 /// Reads `in` to its end (a file read_file opened, or a pipe such as stdin).
 /// Returns std::nullopt and sets `error` when the read failed.
 std::optional<std::string> read_stream(std::istream& in, std::string& error);

@@ -176,7 +176,7 @@ void Workspace::disk_changed(const std::string& path, DiskChange change) {
     if (it == projects_.end()) return;  // no open document's project: nothing to update
     std::error_code ec;
     // A link out of the project is not the project's, as in `flowc check`.
-    if (change == DiskChange::Deleted || !fs::exists(path, ec) || project::links_outside(path, it->first)) {
+    if (change == DiskChange::Deleted || !fs::exists(path, ec) || links_outside(path, it->first)) {
       it->second->remove(path);
     } else if (!in_skipped_directory(path, it->first)) {
       it->second->set_text(path, text_of(path));
