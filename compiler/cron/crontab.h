@@ -70,7 +70,8 @@ Crontab parse_crontab(std::string_view text, CrontabKind kind = CrontabKind::Use
 /// symptoms, rollback) present with a `# TODO` comment. The output checks
 /// clean with `flowc check` (W0405 aside) and is already formatted. A
 /// `CRON_TZ=Zone` line above a job becomes `cron("...", tz = "Zone")`. A job
-/// that repeats an earlier line (same schedule, time zone, command and stdin)
+/// that repeats an earlier line (a schedule firing at the same times, the same
+/// time zone, command and stdin)
 /// gets a `# TODO:` naming that line: cron runs it twice. A schedule that
 /// never fires, which `flowc check` rejects (E0204), is written commented
 /// out under a `# TODO:`.

@@ -101,11 +101,23 @@ struct Repeated {
   std::string name;
 };
 
-/// What makes two jobs the same run (cron runs both): schedule, time zone,
-/// command and stdin, each as written.
+/// The times a schedule fires, as one string: `0 7 * * *` and `0 07 * * *`,
+/// or `@daily` and `0 0 * * *`, are one schedule. Text as written when it
+/// does not parse (such a job is reported, not compared).
+std::string firing_key(std::string_view schedule) {
+  CronError error;
+  const std::optional<CronSpec> spec = parse(schedule, error);
+  if (!spec) return "\1" + std::string(schedule);
+  return spec->minutes.to_string() + spec->hours.to_string() + spec->days_of_month.to_string() +
+         spec->months.to_string() + spec->days_of_week.to_string() + (spec->dom_restricted ? "d" : "-") +
+         (spec->dow_restricted ? "w" : "-");
+}
+
+/// What makes two jobs the same run (cron runs both): the times the schedule
+/// fires, the time zone, and command and stdin as written.
 std::string run_key(const Crontab& crontab, const CrontabJob& job) {
   const std::string tz = lookup(environment_at(crontab, job.line), "CRON_TZ");
-  std::string key = job.schedule + '\0' + tz + '\0' + job.command + '\0';
+  std::string key = firing_key(job.schedule) + '\0' + tz + '\0' + job.command + '\0';
   if (job.input) key += "\1" + *job.input;
   return key;
 }
@@ -196,7 +208,7 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
   for (const auto& [variable, value] : env) {
     if (variable == "MAILTO" || variable == "CRON_TZ") continue;  // used above and below
     shown += shown.empty() ? "" : ", ";
-    shown += value_is_shown(variable) ? variable + "=" + value : variable;
+    shown += value_is_shown(variable) ? variable + "=" + printable(value) : variable;
   }
   if (!shown.empty()) out += "  # note: the crontab sets " + shown + " for this job\n";
 

@@ -365,6 +365,13 @@ TEST_CASE("variables that may hold secrets are named, not printed") {
   CHECK(!contains(out, "hunter2"));
 }
 
+TEST_CASE("a variable shown in the note has its control characters shown as pictures") {
+  std::string out =
+      legacy_blocks(parse_crontab("PATH=/usr/bin\x1b[2J:/bin\n0 1 * * * /x.sh\n"), "x", reserved);
+  CHECK(contains(out, "# note: the crontab sets PATH=/usr/bin\u241b[2J:/bin for this job\n"));
+  CHECK(!contains(out, "\x1b"));
+}
+
 TEST_CASE("the output is deterministic and has no header") {
   std::string text = read_data("etl-01.crontab");
   std::string a = legacy_blocks(parse_crontab(text), "etl-01.crontab", reserved);
@@ -462,6 +469,23 @@ TEST_CASE("a line repeated in the crontab is imported twice, with a TODO naming 
   std::string zones = legacy_blocks(
       parse_crontab("0 5 * * * /opt/a.sh\nCRON_TZ=Europe/Berlin\n0 5 * * * /opt/a.sh\n"), "x", reserved);
   CHECK(!contains(zones, "TODO: the same command"));
+}
+
+TEST_CASE("a repeated job is found by when it fires, not by how its schedule is written") {
+  std::string out = legacy_blocks(parse_crontab("0 7 * * * /opt/a.sh\n"
+                                                "0 07 * * * /opt/a.sh\n"
+                                                "@daily /opt/b.sh\n"
+                                                "0 0 * * * /opt/b.sh\n"
+                                                "0 0 * * 7 /opt/c.sh\n"
+                                                "0 0 * * sun /opt/c.sh\n"
+                                                "0 0 1 * * /opt/d.sh\n"
+                                                "0 0 * * 1 /opt/d.sh\n"),
+                                  "x", reserved);
+  CHECK(contains(out, "# TODO: the same command as line 1 (`a`), on the same schedule"));
+  CHECK(contains(out, "# TODO: the same command as line 3 (`b`), on the same schedule"));
+  CHECK(contains(out, "# TODO: the same command as line 5 (`c`), on the same schedule"));
+  // The first of the month and every Monday are two schedules.
+  CHECK(!contains(out, "the same command as line 7"));
 }
 
 TEST_CASE("a schedule that never fires is imported commented out under a TODO, and the block still checks") {
