@@ -56,6 +56,16 @@ DocId Builder::expr_kind(const Expr& e) {
   auto operand = [&](size_t i) { return i < e.operands.size() ? expr(e.operands[i]) : docs_.empty(); };
   auto binary = [&](std::string op) {
     DocId lhs = operand(0);
+    if (e.operands.size() == 2 && valid(e.operands[0]) && valid(e.operands[1])) {
+      // A comment between the left operand and the operator stays there
+      // (§6.7): it ends the left operand's line, the operator starts the next.
+      const uint32_t lhs_end = tree_.expr(e.operands[0]).range.end;
+      const uint32_t op_at = source_.code_after(lhs_end, tree_.expr(e.operands[1]).range.begin);
+      if (comments_.any(lhs_end, op_at)) {
+        DocId comments = flush_comments(op_at);
+        return docs_.concat({lhs, comments, docs_.text(op + " "), operand(1)});
+      }
+    }
     return docs_.concat({lhs, docs_.text(" " + op + " "), operand(1)});
   };
   switch (e.kind) {

@@ -55,6 +55,19 @@ std::optional<uint32_t> SourceView::find_token(uint32_t from, uint32_t limit, ch
   return std::nullopt;
 }
 
+uint32_t SourceView::code_after(uint32_t from, uint32_t limit) const {
+  std::string_view t = buffer_.text();
+  limit = std::min<uint32_t>(limit, static_cast<uint32_t>(t.size()));
+  for (uint32_t i = from; i < limit; ++i) {
+    if (t[i] == '#') {
+      while (i < limit && t[i] != '\n') ++i;
+    } else if (!is_space(t[i])) {
+      return i;
+    }
+  }
+  return limit;
+}
+
 CommentIndex::CommentIndex(const syntax::SyntaxTree& tree, const SourceView& source) : source_(source) {
   auto size = static_cast<uint32_t>(source.text().size());
   for (const syntax::Comment& c : tree.comments) {

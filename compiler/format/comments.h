@@ -35,6 +35,9 @@ class SourceView {
   /// skipping whitespace, commas and comments; nullopt when another
   /// character comes first.
   [[nodiscard]] std::optional<uint32_t> find_token(uint32_t from, uint32_t limit, char want) const;
+  /// The offset of the first code at or after `from` (not whitespace, not in
+  /// a comment), or `limit` when there is none before it.
+  [[nodiscard]] uint32_t code_after(uint32_t from, uint32_t limit) const;
   [[nodiscard]] std::string_view text() const { return buffer_.text(); }
 
  private:
