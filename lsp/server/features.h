@@ -18,6 +18,15 @@ std::optional<FileLocation> locate(const ProjectState& project, SourceRange rang
 /// The symbol whose name (declaration or use) covers `offset`.
 std::optional<Occurrence> occurrence_at(const FileView& view, uint32_t offset);
 
+/// A `file("...")` with the cursor on its path, as the last check read it.
+struct SqlFileAt {
+  FileId file;       // the SQL file
+  SourceRange path;  // the path string in the .flow file
+};
+/// The SQL file named by the `file("...")` whose path covers `offset`; none
+/// when the check did not read it (outside the project, missing, unreadable).
+std::optional<SqlFileAt> sql_file_at(const FileView& view, uint32_t offset);
+
 // hover.cpp
 std::optional<HoverInfo> hover_at(const FileView& view, uint32_t offset, ColumnUnit unit);
 /// The Markdown describing `symbol` (kind, type or signature, details, doc).

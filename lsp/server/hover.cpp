@@ -189,6 +189,23 @@ std::optional<HoverInfo> secret_hover(const FileView& view, uint32_t offset, Col
   return std::nullopt;
 }
 
+/// `file("...")` with the cursor on the path: the project's SQL file it
+/// names (never its text: hover shows what a thing is, not what it holds).
+std::optional<HoverInfo> sql_file_hover(const FileView& view, uint32_t offset, ColumnUnit unit) {
+  std::optional<SqlFileAt> sql = sql_file_at(view, offset);
+  if (!sql) return std::nullopt;
+  const SourceBuffer& file = view.project->sources().buffer(sql->file);
+  std::string path = file.path();
+  const std::string& root = view.project->root();
+  if (!root.empty() && path.starts_with(root + "/")) path = path.substr(root.size() + 1);
+  const uint32_t lines = file.text().empty() ? 0 : file.line_count() - (file.text().back() == '\n' ? 1 : 0);
+  HoverInfo info;
+  info.markdown = "```flow\nfile " + path + "\n```\n\nthe SQL text of " + code(path) + ", " +
+                  std::to_string(lines) + (lines == 1 ? " line" : " lines") + " (go to definition opens it)";
+  info.range = range_at(*view.buffer, sql->path.begin, sql->path.end, unit);
+  return info;
+}
+
 /// An attribute name in a file whose last check did not record it.
 std::optional<model::SymbolId> attribute_symbol(const FileView& view, uint32_t offset, SourceRange& range) {
   const syntax::SyntaxTree& tree = *view.file->tree;
@@ -226,6 +243,7 @@ std::string describe(const model::Model& m, model::SymbolId id) {
 
 std::optional<HoverInfo> hover_at(const FileView& view, uint32_t offset, ColumnUnit unit) {
   if (std::optional<HoverInfo> secret = secret_hover(view, offset, unit)) return secret;
+  if (std::optional<HoverInfo> sql = sql_file_hover(view, offset, unit)) return sql;
   const model::Model& m = view.project->model();
   if (std::optional<Occurrence> occ = occurrence_at(view, offset)) {
     HoverInfo info;

@@ -91,7 +91,27 @@ std::optional<Occurrence> occurrence_at(const FileView& view, uint32_t offset) {
   return view.project->index().at(view.file->id, offset);
 }
 
+std::optional<SqlFileAt> sql_file_at(const FileView& view, uint32_t offset) {
+  if (!view.project || !view.file) return std::nullopt;
+  const model::Model& m = view.project->model();
+  for (const model::Term& t : m.terms) {
+    // A template term from `file("...")` has the path's range, in another
+    // file than its text; one written inline is in its own file.
+    if (t.kind != model::Term::Kind::Template || !(t.range.file == view.file->id) || offset < t.range.begin ||
+        offset > t.range.end || t.int_value < 0 || static_cast<size_t>(t.int_value) >= m.templates.size())
+      continue;
+    const model::SqlTemplate& sql = m.templates[static_cast<size_t>(t.int_value)];
+    if (!(sql.file == t.range.file)) return SqlFileAt{sql.file, t.range};
+  }
+  return std::nullopt;
+}
+
 std::vector<FileLocation> definition_at(const FileView& view, uint32_t offset, ColumnUnit unit) {
+  if (std::optional<SqlFileAt> sql = sql_file_at(view, offset)) {
+    // The start of the file the path names.
+    std::optional<FileLocation> at = locate(*view.project, SourceRange{sql->file, 0, 0}, unit);
+    return at ? std::vector<FileLocation>{*at} : std::vector<FileLocation>{};
+  }
   std::optional<Occurrence> occ = occurrence_at(view, offset);
   if (!occ) return {};
   const model::Symbol& sym = view.project->model().symbol(occ->symbol);

@@ -256,6 +256,76 @@ TEST_CASE("completion in a task's after offers the workflow's other tasks, not t
   CHECK(tasks == std::vector<std::string>{"a"});
 }
 
+TEST_CASE(
+    "a closed document answers completion, hover and definition from the disk, as before it was opened") {
+  TempProject p;
+  const std::string text =
+      "workflow w {\n"
+      "  owner      = \"o\"\n"
+      "  on_failure = alert(oncall)\n"
+      "  task a {\n"
+      "    run = command([\"true\"])\n"
+      "  }\n"
+      "  task b {\n"
+      "    run   = command([\"true\"])\n"
+      "    after = [a, ]\n"  // line 8
+      "  }\n"
+      "}\n";
+  std::string path = p.write("w.flow", text);
+  Service s(options());
+  auto tasks_offered = [&] {
+    std::vector<std::string> tasks;
+    for (const CompletionEntry& e : s.complete(path, {8, 16}).entries)
+      if (e.kind == CompletionEntry::Kind::Task) tasks.push_back(e.label);
+    return tasks;
+  };
+  s.open(path, text);
+  s.check();
+  REQUIRE(tasks_offered() == std::vector<std::string>{"a"});
+  s.close(path);
+  CHECK(tasks_offered() == std::vector<std::string>{"a"});
+  CHECK(s.hover(path, {8, 14}).has_value());
+  CHECK(s.definition(path, {8, 14}).size() == 1);
+}
+
+TEST_CASE("hover and definition on a file() path name the project's SQL file, never one outside it") {
+  TempProject p;
+  fs::create_directories(p.root / "sql");
+  p.write("sql/daily.sql", "select 1 as n\nfrom (select 1) as x\n");
+  std::ofstream(p.root.parent_path() / "flowc-lsp-outside.sql") << "select 'not the project''s'\n";
+  const std::string text =
+      "workflow w {\n"
+      "  owner      = \"o\"\n"
+      "  on_failure = alert(oncall)\n"
+      "  task a {\n"
+      "    sql     = file(\"sql/daily.sql\")\n"  // line 4
+      "    publish = true\n"
+      "  }\n"
+      "  task b {\n"
+      "    sql     = file(\"../flowc-lsp-outside.sql\")\n"  // line 8
+      "    publish = true\n"
+      "  }\n"
+      "}\n";
+  std::string path = p.write("w.flow", text);
+  Service s(options());
+  s.open(path, text);
+  s.check();
+  std::optional<HoverInfo> hover = s.hover(path, {4, 22});
+  REQUIRE(hover.has_value());
+  CHECK(hover->markdown ==
+        "```flow\nfile sql/daily.sql\n```\n\nthe SQL text of `sql/daily.sql`, 2 lines (go to definition "
+        "opens it)");
+  std::vector<FileLocation> at = s.definition(path, {4, 22});
+  REQUIRE(at.size() == 1);
+  CHECK(at[0].path == (p.root / "sql/daily.sql").string());
+  CHECK(at[0].range.start.line == 0);
+  CHECK(at[0].range.start.column == 0);
+  // Outside the project: E0202, never read, so nothing to show or open.
+  CHECK_FALSE(s.hover(path, {8, 22}).has_value());
+  CHECK(s.definition(path, {8, 22}).empty());
+  fs::remove(p.root.parent_path() / "flowc-lsp-outside.sql");
+}
+
 TEST_CASE("completion context: where the cursor is") {
   using Where = CompletionContext::Where;
   auto at_end = [](std::string_view text) {
