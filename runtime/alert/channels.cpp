@@ -57,7 +57,7 @@ std::vector<std::string> secrets_of(const plan::Channel& channel) {
   std::vector<std::string> out;
   if (std::string url = env_value(channel.secret_env); !url.empty()) out.push_back(url);
   for (const std::string& name : channel.env_secrets)
-    if (std::string value = env_value(name); value.size() >= 4) out.push_back(value);
+    if (std::string value = env_value(name); !value.empty()) out.push_back(value);
   return out;
 }
 
@@ -150,8 +150,10 @@ Try run_command(const plan::Channel& channel, const json& payload, const Deliver
   if (result.timed_out) return {false, true, fmt::format("timed out after {} ms", options.command_timeout.count())};
   if (result.signal != 0) return {false, true, fmt::format("killed by signal {}", result.signal)};
   if (result.exit_code == 0) return {true, false, ""};
-  // The last line the program printed usually says why; secrets are cut later.
-  std::string last = last_output_line(result.output);
+  // The last line the program printed usually says why: masked before it is
+  // cut, so that a cut through a secret leaves none of it.
+  std::string last =
+      message_line(without_secrets(std::string(last_output_line(result.output)), secrets_of(channel)));
   return {false, true, fmt::format("exit {}{}", result.exit_code, last.empty() ? "" : ": " + last)};
 }
 

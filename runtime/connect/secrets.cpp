@@ -84,21 +84,64 @@ std::string without_passwords(std::string text, const std::string& dsn) {
   return without_secrets(std::move(text), passwords);
 }
 
-std::string without_secrets(std::string text, const std::vector<std::string>& secrets) {
-  auto longer = [](const std::string& a, const std::string& b) { return a.size() > b.size(); };
-  if (!std::is_sorted(secrets.begin(), secrets.end(), longer)) {
-    std::vector<std::string> sorted = secrets;
-    std::sort(sorted.begin(), sorted.end(), longer);
-    return without_secrets(std::move(text), sorted);
+namespace {
+
+/// Where a secret occurs in a text: [begin, end).
+struct Span {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+/// Adds a span for each occurrence of `form` in `text`; for a form shorter
+/// than kShortPassword, the span is the whole line it occurs in.
+void find_spans(std::string_view text, std::string_view form, std::vector<Span>& spans) {
+  for (size_t at = text.find(form); at != std::string_view::npos; at = text.find(form, at + 1)) {
+    Span span{at, at + form.size()};
+    if (form.size() < kShortPassword) {
+      // A short value turns up inside ordinary words ("ta" in "table"), and
+      // where the `***`s fall in them spells it out: the line goes whole.
+      const size_t line_start = text.rfind('\n', at);
+      span.begin = line_start == std::string_view::npos ? 0 : line_start + 1;
+      span.end = std::min(text.find('\n', span.end), text.size());
+    }
+    spans.push_back(span);
   }
+}
+
+}  // namespace
+
+std::string without_secrets(std::string text, const std::vector<std::string>& secrets) {
+  std::vector<Span> spans;
   for (const std::string& secret : secrets) {
     if (secret.empty()) continue;
-    // On past the `***` just written: a secret that is part of it ("*")
-    // would otherwise be found there again, and again.
-    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3))
-      text.replace(at, secret.size(), "***");
+    find_spans(text, secret, spans);
+    if (secret.find('\n') == std::string::npos) continue;
+    // A multi-line value (a PEM key) printed one line at a time: each of
+    // its lines long enough to be its own is a secret too.
+    for (size_t start = 0; start < secret.size();) {
+      size_t end = std::min(secret.find('\n', start), secret.size());
+      std::string_view line = std::string_view(secret).substr(start, end - start);
+      if (line.ends_with('\r')) line.remove_suffix(1);
+      if (line.size() >= kShortPassword) find_spans(text, line, spans);
+      start = end + 1;
+    }
   }
-  return text;
+  if (spans.empty()) return text;
+  // Overlapping values (one secret's end another's start) are one `***`, so
+  // that no part of either is left in the clear.
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  std::string out;
+  out.reserve(text.size());
+  size_t copied = 0;
+  for (size_t i = 0; i < spans.size();) {
+    Span merged = spans[i];
+    for (++i; i < spans.size() && spans[i].begin <= merged.end; ++i)
+      merged.end = std::max(merged.end, spans[i].end);
+    out.append(text, copied, merged.begin - copied).append("***");
+    copied = merged.end;
+  }
+  out.append(text, copied, std::string::npos);
+  return out;
 }
 
 }  // namespace flowc::runtime

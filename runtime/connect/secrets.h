@@ -22,8 +22,9 @@ std::vector<std::string> passwords_in(const std::string& dsn);
 /// of the password as a host, port or key, where no masking can know it.
 std::string misread_dsn(const std::string& dsn);
 
-/// Passwords shorter than this (in bytes) are not masked where they occur
-/// but make without_passwords() withhold the whole text.
+/// Secrets shorter than this (in bytes) are not masked where they occur:
+/// without_passwords() withholds the whole text, without_secrets() each
+/// line they occur in.
 inline constexpr size_t kShortPassword = 8;
 inline constexpr const char* kWithheldMessage =
     "(the message is withheld: the connection string's password is shorter than 8 characters and occurs in "
@@ -33,13 +34,14 @@ inline constexpr const char* kWithheldMessage =
 /// when a password shorter than kShortPassword occurs in it.
 std::string without_passwords(std::string text, const std::string& dsn);
 
-/// `text` with every occurrence of each of `secrets` replaced by `***`,
-/// longest first, so that a secret containing another is replaced whole.
-/// Empty secrets are skipped. The one masking of the runtime: messages,
-/// attempt logs and alert channels' errors all go through it. Secrets given
-/// longest first already (as passwords_in() returns them, and the attempt
-/// log keeps them) are used as they are, without a copy: it runs for every
-/// line of an attempt log.
+/// `text` with every occurrence of each of `secrets` replaced by `***`.
+/// Occurrences that overlap or touch (one secret inside or across another)
+/// become one `***`. A secret shorter than kShortPassword withholds each
+/// whole line it occurs in, since masking it inside words would spell it
+/// out. Each line of a multi-line secret that is at least kShortPassword
+/// long is a secret too. Empty secrets are skipped. The one masking of the
+/// runtime: messages, attempt logs and alert channels' errors all go
+/// through it; it runs for every chunk of an attempt log's output.
 std::string without_secrets(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace flowc::runtime

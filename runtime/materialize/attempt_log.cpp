@@ -55,10 +55,19 @@ void AttemptLog::write(std::string_view text) {
 
 void AttemptLog::redact(std::string value) {
   if (value.empty()) return;
+  const size_t before = secrets_.size();
   for (std::string& password : passwords_in(value)) secrets_.push_back(std::move(password));
   secrets_.push_back(std::move(value));
-  // Longest first, as without_secrets() takes them without a copy.
-  std::sort(secrets_.begin(), secrets_.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  const bool short_secret =
+      std::any_of(secrets_.begin() + static_cast<std::ptrdiff_t>(before), secrets_.end(),
+                  [](const std::string& s) { return s.size() < kShortPassword; });
+  if (short_secret && !short_secret_noted_) {
+    short_secret_noted_ = true;
+    line(fmt::format(
+        "note: a secret of this attempt is shorter than {} bytes: each line it occurs in is written "
+        "*** (masked inside words, it would be spelt out)",
+        kShortPassword));
+  }
 }
 
 std::string AttemptLog::scrub(std::string_view text) const { return without_secrets(std::string(text), secrets_); }
@@ -93,8 +102,12 @@ void AttemptLog::output(std::string_view chunk) {
   pending_output_.erase(0, cut);
 }
 
-void AttemptLog::end_output() {
+void AttemptLog::end_output(bool cut_short) {
   if (pending_output_.empty()) return;
+  if (cut_short) {
+    const size_t held = secret_free_cut(pending_output_, pending_output_.size());
+    if (held < pending_output_.size()) pending_output_.replace(held, std::string::npos, "***");
+  }
   write_output(pending_output_);
   pending_output_.clear();
 }

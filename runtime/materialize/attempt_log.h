@@ -50,7 +50,10 @@ class AttemptLog {
   void output(std::string_view chunk);
 
   /// Writes what `output` still holds: the last line when it had no newline.
-  void end_output();
+  /// `cut_short`: the output was cut (a cap on its size), so text it ends
+  /// with that begins a redacted value is the part of that value before the
+  /// cut, and is written `***`.
+  void end_output(bool cut_short = false);
 
   /// `text` with every redacted value replaced by `***`.
   [[nodiscard]] std::string scrub(std::string_view text) const;
@@ -69,6 +72,7 @@ class AttemptLog {
   int fd_ = -1;
   std::string error_;
   std::vector<std::string> secrets_;
+  bool short_secret_noted_ = false;  // the log says once that short secrets withhold lines
   std::string pending_output_;  // output not yet written, see `output`
 };
 

@@ -108,7 +108,7 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   auto start = std::chrono::steady_clock::now();
   runtime::ProcessResult r = runtime::run_process(options);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-  log.end_output();
+  log.end_output(/*cut_short=*/r.dropped_output > 0);
   if (!r.started) {
     result.message = log.scrub("cannot start: " + r.error);
     log.line("error: " + result.message);
@@ -131,9 +131,11 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
                      : r.signal  ? fmt::format("killed by signal {}", r.signal)
                                  : fmt::format("exited with {}", r.exit_code);
     if (result.error_class == ErrorClass::Transient) result.message += " (EX_TEMPFAIL: transient)";
-    // What it said last, masked as the log is: the page says why without a second step.
-    if (std::string last = runtime::last_output_line(tail); !last.empty() && !r.timed_out)
-      result.message += ": " + log.scrub(last);
+    // What it said last, masked as the log is (before the cut and the
+    // escapes, which would hide a secret from the mask): the page says why
+    // without a second step.
+    if (std::string_view last = runtime::last_output_line(tail); !last.empty() && !r.timed_out)
+      result.message += ": " + runtime::message_line(log.scrub(last));
   } else {
     result.outcome = AttemptResult::Outcome::Succeeded;
     result.error_class = ErrorClass::None;

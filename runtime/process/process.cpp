@@ -345,13 +345,16 @@ int write_all(int fd, std::string_view text) {
   return 0;
 }
 
-std::string last_output_line(std::string_view output, size_t max) {
+std::string_view last_output_line(std::string_view output) {
   auto blank = [](char c) { return c == '\n' || c == '\r' || c == ' ' || c == '\t'; };
   while (!output.empty() && blank(output.back())) output.remove_suffix(1);
   size_t newline = output.rfind('\n');
-  std::string_view last = newline == std::string_view::npos ? output : output.substr(newline + 1);
-  std::string cut(last.substr(0, max));
-  if (last.size() > max) cut += "...";
+  return newline == std::string_view::npos ? output : output.substr(newline + 1);
+}
+
+std::string message_line(std::string_view line, size_t max) {
+  std::string cut(line.substr(0, max));
+  if (line.size() > max) cut += "...";
   return escape_invalid_utf8(cut);
 }
 

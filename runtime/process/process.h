@@ -52,10 +52,15 @@ struct ProcessResult {
 };
 
 /// The last line of a program's output that is not blank, which usually
-/// says why it failed: at most `max` bytes of it ("..." after them), bytes
-/// that are not UTF-8 written `\xNN` (it goes into the state database,
-/// which takes UTF-8 only). "" when there is none.
-std::string last_output_line(std::string_view output, size_t max = 200);
+/// says why it failed, as printed (it may hold a secret: mask it, then make
+/// it a message_line()). "" when there is none.
+std::string_view last_output_line(std::string_view output);
+
+/// A line of output as a message: at most `max` bytes ("..." after them),
+/// bytes that are not UTF-8 written `\xNN` (it goes into the state
+/// database, which takes UTF-8 only). Applied after masking, so neither the
+/// cut nor the escapes can hide a secret from it.
+std::string message_line(std::string_view line, size_t max = 200);
 
 /// Runs the process until its main process exits (or the timeout or `stop`
 /// kills its group), then collects the output already written: the pipe is

@@ -142,6 +142,36 @@ TEST_CASE("command tasks: a secret reaches the command and never the log") {
   ::unsetenv("FLOWC_TEST_NOT_PASSED");
 }
 
+TEST_CASE(
+    "command tasks: a secret cut by the message's 200 bytes or by the output cap, or not UTF-8, leaves none "
+    "of it") {
+  Db db;
+  const std::string token = "ghp_LongTokenABCDEFGHIJKLMNOPQRSTUVWXYZ0";
+  ::setenv("FLOWC_TEST_LONG_TOKEN", token.c_str(), 1);
+  ::setenv("FLOWC_TEST_BIN_TOKEN", "BIN-\xff\xfe-SECRETBIN", 1);
+  // The last line is 201 bytes, the token from byte 162 on: cut first, 39
+  // of its 40 characters were left for the mask to miss.
+  plan::Task task =
+      command_task({"sh", "-c", "printf '%0161d' 0 | tr 0 w; echo \"$FLOWC_TEST_LONG_TOKEN\"; exit 3"});
+  task.env_secrets = {"FLOWC_TEST_LONG_TOKEN", "FLOWC_TEST_BIN_TOKEN"};
+  AttemptResult cut = db.run(db.add(task));
+  CHECK(cut.message == "exited with 3: " + std::string(161, 'w') + "***");
+  // Escaped to \xff first, the value no longer matched.
+  task.argv = {"sh", "-c", "echo \"bin $FLOWC_TEST_BIN_TOKEN\"; exit 3"};
+  AttemptResult binary = db.run(db.add(task));
+  CHECK(binary.message == "exited with 3: bin ***");
+  // 16 MiB of output, then the token, one byte of which is past the cap.
+  task.argv = {"sh", "-c", "head -c 16777177 /dev/zero | tr '\\0' y; printf %s \"$FLOWC_TEST_LONG_TOKEN\""};
+  AttemptResult capped = db.run(db.add(task));
+  CHECK(capped.outcome == AttemptResult::Outcome::Succeeded);
+  std::string log = db.last_log();
+  CHECK(log.find("ghp_") == std::string::npos);
+  CHECK(log.find("yyy***\n") != std::string::npos);
+  CHECK(log.find("1 more dropped") != std::string::npos);
+  ::unsetenv("FLOWC_TEST_LONG_TOKEN");
+  ::unsetenv("FLOWC_TEST_BIN_TOKEN");
+}
+
 TEST_CASE("command tasks: the password of a DSN secret is scrubbed on its own too") {
   Db db;
   // URI form with a percent-encoded password, and keyword form.

@@ -45,11 +45,33 @@ TEST_CASE("output is written line by line as it comes, a partial line when it en
 TEST_CASE("a secret split across chunks is scrubbed whole") {
   LogFile file;
   AttemptLog log(file.path);
-  log.redact("abcdef");
-  log.output("abc");
-  log.output("def\n");
+  log.redact("abcdefgh");
+  log.output("abcd");
+  log.output("efgh\n");
   log.end_output();
   CHECK(file.text() == "| ***\n");
+}
+
+TEST_CASE("output cut short at a secret's start ends in ***, not in the part before the cut") {
+  LogFile file;
+  AttemptLog log(file.path);
+  log.redact("0123456789");
+  log.output("yyy01234");
+  log.end_output(/*cut_short=*/true);
+  CHECK(file.text() == "| yyy***\n");
+}
+
+TEST_CASE("a short secret withholds the lines it occurs in, and the log says so once") {
+  LogFile file;
+  AttemptLog log(file.path);
+  log.redact("ta");
+  log.redact("ab");
+  log.output("drop a staging table\nrows: 3\n");
+  log.end_output();
+  CHECK(file.text() ==
+        "note: a secret of this attempt is shorter than 8 bytes: each line it occurs in is written *** "
+        "(masked inside "
+        "words, it would be spelt out)\n| ***\n| rows: 3\n");
 }
 
 TEST_CASE("a secret with a newline split across chunks is scrubbed whole") {

@@ -89,12 +89,41 @@ TEST_CASE("a short DSN password in a message withholds the message instead of sp
         "bad uri postgresql://u:***@h");
 }
 
-TEST_CASE("without_secrets masks the longest first, skips empty secrets, and ends on a secret inside ***") {
+TEST_CASE(
+    "without_secrets masks a secret inside another whole, skips empty secrets, and ends on a secret inside "
+    "***") {
   using flowc::runtime::without_secrets;
-  CHECK(without_secrets("token abc and abcdef", {"abc", "abcdef"}) == "token *** and ***");
-  CHECK(without_secrets("nothing here", {"", "zzz"}) == "nothing here");
-  CHECK(without_secrets("a*b", {"*"}) == "a***b");  // the alert channels' copy looped forever here
-  CHECK(without_secrets("s3cr3t s3cr3t", {"s3cr3t"}) == "*** ***");
+  CHECK(without_secrets("token abcdefgh and abcdefghijk", {"abcdefgh", "abcdefghijk"}) ==
+        "token *** and ***");
+  CHECK(without_secrets("nothing here", {"", "zzzzzzzzz"}) == "nothing here");
+  CHECK(without_secrets("a********b", {"********"}) ==
+        "a***b");  // the alert channels' copy looped forever here
+  CHECK(without_secrets("s3cr3t-42 s3cr3t-42", {"s3cr3t-42"}) == "*** ***");
+}
+
+TEST_CASE("without_secrets: overlapping secrets are one ***, leaving no part of either") {
+  using flowc::runtime::without_secrets;
+  // The longer one masked first used to leave `Zq9-` of the other.
+  CHECK(without_secrets("ov Zq9-secret-AAA-OVERLAPTAIL.", {"Zq9-secret-AAA", "secret-AAA-OVERLAPTAIL"}) ==
+        "ov ***.");
+  CHECK(without_secrets("x Zq9-secret-AAAZq9-secret-AAA y", {"Zq9-secret-AAA"}) == "x *** y");
+}
+
+TEST_CASE("without_secrets: a short secret withholds each line it occurs in, not the letters around it") {
+  using flowc::runtime::without_secrets;
+  // Masked in place, `ta` would read `t***le`, `s***ging`: the password spelt out.
+  CHECK(without_secrets("drop a staging table\nrows: 3\ncreate table x", {"ta"}) == "***\nrows: 3\n***");
+  CHECK(without_secrets("the team works", {"team"}) == "***");
+  CHECK(without_secrets("nothing\n", {"ab"}) == "nothing\n");
+}
+
+TEST_CASE("without_secrets: each long line of a multi-line secret is a secret of its own") {
+  using flowc::runtime::without_secrets;
+  const std::string pem = "-----BEGIN KEY-----\r\nMIIEvQIBADANBgkqhkiG9w0B\n}\n-----END KEY-----";
+  CHECK(without_secrets("key: MIIEvQIBADANBgkqhkiG9w0B\nok", {pem}) == "key: ***\nok");
+  CHECK(without_secrets("-----BEGIN KEY-----", {pem}) == "***");
+  // `}` alone is too short to be a secret of its own: lines with a brace stay.
+  CHECK(without_secrets("{ }", {pem}) == "{ }");
 }
 
 TEST_CASE("a DSN libpq would split inside its password is refused before connecting, quoting none of it") {
