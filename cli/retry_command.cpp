@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
+#include "cli/production_guard.h"
 #include "cli/retry_preview_format.h"
 #include "cli/run_databases.h"
 #include "cli/run_wiring.h"
@@ -52,38 +53,6 @@ int print_retry_preview(const RetryOptions& options, int64_t run_id, const plan:
                     ? retry_preview_json(preview, plan, run_id, options.task)
                     : retry_preview_human(preview, plan, run_id, options.task, use_color(stdout)));
   return preview.safe() ? kExitOk : kExitFailed;
-}
-
-/// The stage the project at `root` gives `workflow` now; nullopt when no
-/// one project there has it (a retry needs no project: a worker's directory
-/// may hold none, and then nothing is said).
-std::optional<plan::Stage> current_stage(const std::string& root, const std::string& workflow) {
-  std::vector<project::LoadError> ignored;
-  std::vector<project::ProjectFiles> projects = project::discover({root}, ignored);
-  if (projects.size() != 1) return std::nullopt;
-  std::unique_ptr<project::Compilation> c =
-      project::compile(projects.front(), project::default_stdlib_dir(), ignored);
-  for (const model::Workflow& w : c->model.workflows)
-    if (w.name == workflow) return static_cast<plan::Stage>(w.stage);
-  return std::nullopt;
-}
-
-/// A production run of a workflow the project has since moved back to
-/// mirror (a rollback: the legacy job writes the production tables again)
-/// is not retried: its stored plan writes those tables too, and two
-/// schedules would write them. Prints why and returns false.
-bool may_retry_at_current_stage(const plan::Plan& plan, const std::string& run_id, const std::string& root) {
-  if (plan.stage != plan::Stage::Production) return true;  // a mirror run writes only mirror tables
-  std::optional<plan::Stage> now = current_stage(root, plan.workflow);
-  if (!now || *now == plan::Stage::Production) return true;
-  print_error(fmt::format(
-      "run {} ran workflow {} in production, and the project now has it at stage {}: a retry would write its "
-      "production tables{}; run the day at its current stage instead (`flowc run --workflow {} --ds {}`)",
-      run_id, plan.workflow, plan::to_string(*now),
-      plan.replaces ? ", which the legacy job `" + plan.replaces->name + "` writes again after a rollback"
-                    : "",
-      plan.workflow, plan.ds));
-  return false;
 }
 
 }  // namespace
@@ -134,7 +103,12 @@ int run_retry(const RetryOptions& options) {
   }
 
   const std::string root = absolute_directory(options.path);
-  if (!may_retry_at_current_stage(*plan, options.run_id, root)) return kExitUsage;
+  // Its stored plan writes what it wrote then: not when the project now has
+  // those tables written by a legacy job again.
+  if (std::string refusal = production_write_refusal(*plan, root); !refusal.empty()) {
+    print_error(fmt::format("run {} ran workflow {} in production, and {}", options.run_id, plan->workflow, refusal));
+    return kExitUsage;
+  }
   RunOptions databases_for;
   databases_for.dsn = options.dsn;
   databases_for.state_dsn = db->dsn;

@@ -21,6 +21,7 @@
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
+#include "cli/production_guard.h"
 #include "cli/plan_load.h"
 #include "cli/run_databases.h"
 #include "cli/run_wiring.h"
@@ -51,9 +52,10 @@ struct ScheduledWorkflow {
   std::string state_dsn;
   std::string state_schema;
   std::string root;  // the project directory the run was compiled in
-  /// Abandoned runs whose stored plan cannot be read: reported once, not at
-  /// every wake (`flowc retry` cannot finish them either; they need a look).
-  std::set<int64_t> unreadable;
+  /// Abandoned runs not adopted (a stored plan that cannot be read, or a
+  /// production plan the project no longer lets write): reported once, not
+  /// at every wake (`flowc retry` refuses them too; they need a look).
+  std::set<int64_t> not_adopted;
 };
 
 /// The project's workflows with a schedule that may run in `env` (a `model`
@@ -206,7 +208,7 @@ enum class Owed : uint8_t {
 std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow,
                                        const std::string& what, int64_t run_id, runtime::state::StateStore& store,
                                        Runs& runs) {
-  if (workflow.unreadable.contains(run_id)) return Owed::Handled;
+  if (workflow.not_adopted.contains(run_id)) return Owed::Handled;
   bool driven = true;
   runtime::state::StoredRun stored;
   if (runtime::state::Status status = store.run_driven(run_id, driven); status && !driven)
@@ -219,7 +221,16 @@ std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, Scheduled
     runs.report(fmt::format("{}: failed: run {} has no driver and its stored plan cannot be read: {}", what, run_id,
                             error),
                 true);
-    workflow.unreadable.insert(run_id);
+    workflow.not_adopted.insert(run_id);
+    return Owed::Handled;
+  }
+  // As `flowc retry` does: a production plan recorded before a rollback (or
+  // before its legacy job was enabled again) would write that job's tables.
+  if (std::string refusal = production_write_refusal(*plan, workflow.root); !refusal.empty()) {
+    runs.report(fmt::format("{}: not adopted: run {} has no driver, and it ran in production while {}", what,
+                            run_id, refusal),
+                true);
+    workflow.not_adopted.insert(run_id);
     return Owed::Handled;
   }
   std::optional<RunDatabases> databases = databases_for(*plan, options, workflow.root, runs.cancel());

@@ -149,12 +149,47 @@ TEST_CASE("retry: a production run of a workflow the project has moved back to m
     auto refused = run_flowc(project, args);
     INFO(refused.output);
     CHECK(refused.exit_code == 2);
-    CHECK(
-        refused.output ==
-        "flowc: run 1 ran workflow w in production, and the project now has it at stage mirror: a retry "
-        "would "
-        "write its production tables; run the day at its current stage instead (`flowc run --workflow w --ds "
-        "2026-11-24`)\n");
+    CHECK(refused.output ==
+          "flowc: run 1 ran workflow w in production, and the project now has it at stage mirror: its stored plan "
+          "would write the production tables; run the day at its current stage instead (`flowc run --workflow w "
+          "--ds 2026-11-24`)\n");
+  }
+  // Back at model, the day runs only in an environment: the advice says so.
+  flow.replace(flow.find("stage      = mirror"), 19, "stage      = model");
+  std::ofstream(std::filesystem::path(project) / "w.flow") << flow;
+  auto model = run_flowc(project, {"retry", "1", ".", "--dsn", dsn});
+  CHECK(model.exit_code == 2);
+  CHECK(contains(model.output, "at stage model: its stored plan would write the production tables; run the day at "
+                               "its current stage instead (`flowc run --workflow w --ds 2026-11-24 --env NAME`)\n"));
+  CHECK(state_of(dsn, "transform") == "failed");
+  CHECK(query_one(dsn, "select to_regclass('out.load') is null") == "t");
+}
+
+TEST_CASE("retry: a production run is refused while an enabled legacy job writes one of its tables (E0303)") {
+  std::string dsn = fresh_database("retry_legacy_enabled");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
+  std::string project = write_project("retry_legacy_enabled", chain_project());
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code == 1);
+  query_one(dsn, "update ctl.switch set v = 1");
+  // Someone enables the old cron job that loads out.load again.
+  std::ofstream(std::filesystem::path(project) / "legacy.flow") << R"FLOW(legacy load_cron {
+  schedule = cron("0 5 * * *")
+  command  = "/opt/etl/load.sh"
+  owner    = "data-eng"
+  writes   = ["out.load"]
+  enabled  = true
+}
+)FLOW";
+  for (bool dry_run : {true, false}) {
+    std::vector<std::string> args = {"retry", "1", ".", "--dsn", dsn};
+    if (dry_run) args.push_back("--dry-run");
+    auto refused = run_flowc(project, args);
+    INFO(refused.output);
+    CHECK(refused.exit_code == 2);
+    CHECK(contains(refused.output, "flowc: run 1 ran workflow w in production, and the project reports E0303 in it ("));
+    CHECK(contains(refused.output, "load_cron"));
+    CHECK(contains(refused.output, "): its stored plan would write tables an enabled legacy job writes too; disable "
+                                   "that job (`enabled = false`, and its crontab line) first\n"));
   }
   CHECK(state_of(dsn, "transform") == "failed");
   CHECK(query_one(dsn, "select to_regclass('out.load') is null") == "t");
