@@ -18,7 +18,7 @@ namespace flowc::runtime::exec {
 struct DriveOptions {
   int64_t run_id = 0;
   /// The run's deadline; checked while the run runs when `alert_late`.
-  std::optional<Clock::time_point> deadline;
+  std::optional<std::chrono::sys_seconds> deadline;
   bool alert_late = false;
   /// Final task instances this drive leaves alone (a retry keeps the
   /// succeeded upstream, and failed branches outside `--task`): announced
@@ -32,6 +32,10 @@ struct DriveOptions {
   std::vector<Kept> kept;
   /// A retry: when the run first started, for the summary (RunSummary::first_started).
   std::optional<Clock::time_point> first_started;
+  /// The run's lock, which the caller took: kept while the run runs (taken
+  /// again when its session is lost); should another process hold it by
+  /// then, this drive stops. Null: not kept (a test's drive).
+  state::RunLock* lock = nullptr;
 };
 
 /// Starts the executors and the heartbeat for the run (its status must be

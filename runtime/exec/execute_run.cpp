@@ -40,7 +40,7 @@ state::NewRun new_run(const RunRequest& request) {
   run.trigger = request.trigger;
   run.plan_hash = plan.hash;
   run.plan_json = request.plan_json.empty() ? "{}" : request.plan_json;
-  if (std::optional<Clock::time_point> deadline = run_deadline(plan)) run.deadline = format_instant(*deadline);
+  if (std::optional<std::chrono::sys_seconds> deadline = run_deadline(plan)) run.deadline = format_instant(*deadline);
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
     const plan::Task& task = plan.tasks[i];
     run.tasks.push_back({task.name, i, task.deps, 1 + task.retry.retries});
@@ -113,7 +113,7 @@ class Lateness {
 
   /// Raises the Late incident once the deadline has passed (at most once).
   void check() {
-    if (!deadline_ || Clock::now() < *deadline_) return;
+    if (!deadline_ || now() < *deadline_) return;
     bool won = false;
     state::Status status = store_.mark_late(shared_.run_id, won);
     // A lost state database: try again at the next check.
@@ -136,14 +136,19 @@ class Lateness {
   /// How long the loop may wait: `poll`, or less when the deadline comes first.
   [[nodiscard]] milliseconds until_due(milliseconds poll) const {
     if (!deadline_) return poll;
-    auto left = std::chrono::duration_cast<milliseconds>(*deadline_ - Clock::now()) + milliseconds(5);
+    auto left = std::chrono::duration_cast<milliseconds>(*deadline_ - now()) + milliseconds(5);
     return std::clamp(left, milliseconds(5), poll);
   }
 
  private:
   RunShared& shared_;
   state::StateStore& store_;
-  std::optional<Clock::time_point> deadline_;  // reset once checked past due
+  std::optional<std::chrono::sys_seconds> deadline_;  // reset once checked past due
+
+  /// Now, in milliseconds: compared with a deadline in seconds, never in
+  /// the clock's nanoseconds, whose range ends in 2262 (a ds of 9999 or
+  /// 0001 has a deadline outside it).
+  static std::chrono::sys_time<milliseconds> now() { return std::chrono::time_point_cast<milliseconds>(Clock::now()); }
 };
 
 // The pool of a run driven here: claiming only that run's instances.
@@ -237,6 +242,25 @@ std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateSt
   lock = state::RunLock::acquire(request.state_dsn, store.schema(), plan.workflow, plan.ds, plan.env);
   if (!lock.status) return failed(lock.status);
   if (!lock.lock) return std::nullopt;
+  // The lock goes with its session: after a server restart it is free while
+  // the run that held it still runs (until its driver takes it back). For a
+  // new run, an executor's unexpired lease, unless its process is known
+  // gone, says so. (A retry drives the run those leases belong to, and
+  // waits for a live worker's attempt as the run would.)
+  std::vector<state::LiveLease> leases;
+  if (retried_run_id == 0)
+    if (state::Status status = store.live_leases(plan.workflow, plan.ds, plan.env, leases); !status)
+      return failed(status);
+  for (const state::LiveLease& lease : leases) {
+    if (worker_gone(lease.owner, lease.machine)) continue;
+    lock.lock.reset();
+    lock.holder_run_id = lease.run_id;
+    lock.refusal = fmt::format("a run of {} for {}{} is already in progress (run {}): its task {} runs under a live "
+                               "lease of {}",
+                               plan.workflow, plan.ds, plan.env.empty() ? "" : " in " + plan.env, lease.run_id,
+                               lease.task, lease.owner);
+    return std::nullopt;
+  }
   // A run of this key still marked running belongs to a process that is
   // gone (we hold the lock): it will never finish, so it failed.
   int64_t abandoned = 0;
@@ -277,6 +301,7 @@ RunResult execute_run(const RunRequest& request) {
   }
   DriveOptions drive;
   drive.run_id = created.run_id;
+  drive.lock = lock.lock.get();
   drive.deadline = run_deadline(plan);
   // A backfill of last week is late by construction: only runs that stand
   // for "today's data" page anyone about lateness.
@@ -338,6 +363,15 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   auto state_lost_since = SteadyClock::time_point::max();
   bool use_settled = true;
   while (!pool.stopping()) {
+    // Whoever holds the run lock drives the day: a lock lost with its
+    // session (a server restart) is taken back before anyone else takes it.
+    if (options.lock != nullptr && options.lock->keep() == state::RunLock::Kept::Lost) {
+      pool.stop(fmt::format("its run lock went with a state database session that ended, and another process "
+                            "holds it now (a second `flowc run` or `retry` of {} for {}): that process drives "
+                            "the day",
+                            plan.workflow, plan.ds));
+      break;
+    }
     state::TaskRows read = store.task_rows(run_id);
     if (read.status) {
       state_lost_since = SteadyClock::time_point::max();

@@ -78,6 +78,7 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
   // reclaim rule's to judge, as if the run's own executors had found it lost.
   std::vector<std::string> gone, gone_unsafe;
   DriveOptions drive;
+  drive.lock = lock.lock.get();
   drive.run_id = run_id;
   // A retry repairs a run after the fact: lateness was the original run's to report.
   drive.alert_late = false;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <poll.h>
 
 #include <pqxx/pqxx>
 #include <thread>
@@ -185,6 +186,25 @@ Status StateStore::finish_run(int64_t run_id, RunStatus status) {
   });
 }
 
+Status StateStore::live_leases(const std::string& workflow, const std::string& ds, const std::string& env,
+                               std::vector<LiveLease>& out) {
+  out.clear();
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(with_schema(R"(select t.run_id, t.task, coalesce(t.lease_owner, ''),
+  coalesce(t.lease_machine, '')
+from {schema}.runs r join {schema}.task_runs t on t.run_id = r.id
+where r.workflow = $1 and r.ds = $2::date and r.env = $3 and r.status in ('pending', 'running')
+  and t.state = 'running' and t.lease_until > now()
+order by t.run_id, t.task)",
+                                                schema_),
+                                    workflow, ds, env);
+    for (const auto& row : r)
+      out.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                     row[3].as<std::string>()});
+  });
+}
+
 Status StateStore::abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env,
                                 int64_t kept_run_id, int64_t& count) {
   count = 0;
@@ -273,7 +293,43 @@ Status StateStore::record_parity(int64_t run_id, const std::string& report_json)
   });
 }
 
-RunLock::RunLock(std::unique_ptr<pqxx::connection> connection) : connection_(std::move(connection)) {}
+RunLock::RunLock(std::unique_ptr<pqxx::connection> connection, std::string dsn, std::string key)
+    : connection_(std::move(connection)), dsn_(std::move(dsn)), key_(std::move(key)) {}
+
+namespace {
+
+/// Whether an idle session has input waiting, or no socket: the server
+/// ended it (a session that sent nothing is sent nothing, it LISTENs to
+/// nothing), so the lock it held is gone.
+bool session_ended(const pqxx::connection& connection) {
+  const int fd = connection.sock();
+  if (fd < 0) return true;
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) != 0;
+}
+
+}  // namespace
+
+RunLock::Kept RunLock::keep() {
+  try {
+    if (connection_ && connection_->is_open() && !session_ended(*connection_)) return Kept::Held;
+  } catch (const std::exception&) {
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_try_ < std::chrono::milliseconds(250)) return Kept::Retaking;
+  last_try_ = now;
+  std::unique_ptr<pqxx::connection> connection;
+  StatementWatchdog watchdog(StateStore::kStatementLimit);  // after connection: it goes first
+  bool taken = false;
+  Status status = guarded(connection, dsn_, watchdog, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    taken = tx.exec_params("select pg_try_advisory_lock(hashtextextended($1, 0))", key_)[0][0].as<bool>();
+  });
+  if (!status) return Kept::Retaking;
+  if (!taken) return Kept::Lost;
+  connection_ = std::move(connection);
+  return Kept::Retaken;
+}
 
 RunLock::~RunLock() {
   // Closing the session would release the lock too, but only once its
@@ -299,9 +355,9 @@ RunLock::Acquired RunLock::acquire(const std::string& dsn, const std::string& sc
   std::unique_ptr<pqxx::connection> connection;
   StatementWatchdog watchdog(StateStore::kStatementLimit);  // after connection: it goes first
   bool taken = false;
+  std::string key = schema + "\x1f" + workflow + "\x1f" + ds + "\x1f" + env;
   out.status = guarded(connection, dsn, watchdog, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    std::string key = schema + "\x1f" + workflow + "\x1f" + ds + "\x1f" + env;
     taken = tx.exec_params("select pg_try_advisory_lock(hashtextextended($1, 0))", key)[0][0].as<bool>();
     if (taken) return;
     // The holder records its run just after taking the lock (a retry sets
@@ -319,7 +375,7 @@ RunLock::Acquired RunLock::acquire(const std::string& dsn, const std::string& sc
   });
   if (!out.status) return out;
   if (taken) {
-    out.lock = std::unique_ptr<RunLock>(new RunLock(std::move(connection)));
+    out.lock = std::unique_ptr<RunLock>(new RunLock(std::move(connection), dsn, std::move(key)));
     return out;
   }
   out.refusal = fmt::format("a run of {} for {}{} is already in progress", workflow, ds,

@@ -221,6 +221,15 @@ struct DayRuns {
   std::vector<DayRun> runs;  // oldest ds first
 };
 
+/// A task instance of a run `running` under a lease that has not expired.
+struct LiveLease {
+  int64_t run_id = 0;
+  std::string task;
+  std::string owner;    // the executor, `host:pid:n`
+  std::string machine;  // its machine key
+};
+
+
 /// The NOTIFY channel of a state schema: every finished attempt is announced
 /// on it, in the transaction that records it, with the payload
 /// "<run id> <lease owner>" (the owner tells a process its own finishes);
@@ -338,6 +347,13 @@ class StateStore {
   /// and their `running` instances failed, leases cleared; instances that
   /// never started keep their state (`flowc status` shows them as not run).
   /// Returns how many runs there were in `count`.
+  /// The instances of the runs of (workflow, ds, env) recorded running
+  /// whose lease has not expired: what a process that just took the run
+  /// lock asks before it abandons or retries a run, since a lock freed by a
+  /// server restart does not prove their executors gone.
+  Status live_leases(const std::string& workflow, const std::string& ds, const std::string& env,
+                     std::vector<LiveLease>& out);
+
   Status abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env,
                       int64_t kept_run_id, int64_t& count);
 
@@ -436,6 +452,13 @@ std::string run_lock_held(const std::string& schema_param);
 /// second `flowc run` of the same (workflow, ds, env) refuses.
 class RunLock {
  public:
+  /// What keep() found.
+  enum class Kept : uint8_t {
+    Held,      // the session is alive: the lock is held
+    Retaken,   // the session was lost (a server restart) and the lock is taken again
+    Retaking,  // the session was lost and the server cannot be reached yet: try again
+    Lost,      // the session was lost and another process holds the lock now
+  };
   struct Acquired {
     Status status;
     std::unique_ptr<RunLock> lock;   // null when refused or on error
@@ -450,9 +473,21 @@ class RunLock {
   RunLock(const RunLock&) = delete;
   RunLock& operator=(const RunLock&) = delete;
 
+  /// Keeps the lock while the run runs: a lock goes with its session, and a
+  /// server restart or a terminated backend ends the session while this
+  /// process still drives the run (a second `flowc run` would then take the
+  /// lock and fail the live run). Costs no round trip while the session is
+  /// alive (an idle session the server ended has input waiting: its
+  /// termination notice or end of file); once lost, a new session takes
+  /// the lock again, at most every 250 ms. Never throws.
+  Kept keep();
+
  private:
-  explicit RunLock(std::unique_ptr<pqxx::connection> connection);
+  RunLock(std::unique_ptr<pqxx::connection> connection, std::string dsn, std::string key);
   std::unique_ptr<pqxx::connection> connection_;
+  std::string dsn_;
+  std::string key_;  // what pg_try_advisory_lock hashes
+  std::chrono::steady_clock::time_point last_try_{};
 };
 
 }  // namespace flowc::runtime::state
