@@ -44,7 +44,7 @@ std::optional<sys_seconds> local_midnight(sys_days day, const std::string& zone)
 
 }  // namespace
 
-std::optional<Clock::time_point> run_deadline(const plan::Plan& plan) {
+std::optional<sys_seconds> run_deadline(const plan::Plan& plan) {
   if (!plan.deadline_seconds) return std::nullopt;
   int64_t time_of_day = *plan.deadline_seconds;
   if (time_of_day < 0 || time_of_day >= 24 * 3600) return std::nullopt;
@@ -71,11 +71,11 @@ std::optional<Clock::time_point> run_deadline(const plan::Plan& plan) {
   cron::CronSpec at = daily_at(time_of_day / 3600, (time_of_day / 60) % 60);
   std::optional<sys_seconds> due = cron::next_fire(at, zone, fire - seconds{extra} - seconds{1});
   if (!due) return std::nullopt;
-  return Clock::time_point{*due + seconds{extra}};
+  return *due + seconds{extra};
 }
 
-std::string format_instant(Clock::time_point instant) {
-  auto seconds_since = std::chrono::floor<seconds>(instant);
+std::string format_instant(sys_seconds instant) {
+  auto seconds_since = instant;
   auto day = std::chrono::floor<days>(seconds_since);
   std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss time{seconds_since - day};

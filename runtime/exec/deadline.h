@@ -21,9 +21,11 @@ namespace flowc::runtime::exec {
 ///   the end of the gap, a repeated one its first occurrence).
 /// Nullopt when the plan has no deadline, or its ds, schedule or time zone
 /// cannot be read (the compiler rejects those, so only a hand-made plan).
-std::optional<Clock::time_point> run_deadline(const plan::Plan& plan);
+/// In seconds: the system clock's nanoseconds reach only 1677-2262, and a ds
+/// may be any day of 0001-9999.
+std::optional<std::chrono::sys_seconds> run_deadline(const plan::Plan& plan);
 
 /// `instant` as `2026-11-25T08:00:00Z` (what runs.deadline is written as).
-std::string format_instant(Clock::time_point instant);
+std::string format_instant(std::chrono::sys_seconds instant);
 
 }  // namespace flowc::runtime::exec

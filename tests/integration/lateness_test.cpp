@@ -59,7 +59,7 @@ int lines_in(const std::string& path) {
 
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
-std::string utc(flowc::runtime::Clock::time_point at) { return flowc::runtime::exec::format_instant(at); }
+std::string utc(std::chrono::sys_seconds at) { return flowc::runtime::exec::format_instant(at); }
 
 }  // namespace
 
@@ -142,6 +142,22 @@ TEST_CASE("lateness: the deadline is the first deadline time at or after the sch
   CHECK(utc(*flowc::runtime::exec::run_deadline(plan)) == "2026-03-29T01:00:00Z");
   plan.deadline_seconds.reset();
   CHECK_FALSE(flowc::runtime::exec::run_deadline(plan).has_value());
+}
+
+TEST_CASE("lateness: a deadline outside 1677-2262 (the clock's nanoseconds) is not wrapped around") {
+  flowc::plan::Plan plan;
+  plan.time_zone = "UTC";
+  plan.deadline_seconds = 30 * 60;
+  // Each used to come out as a date of the 1700s or 1800s, and a run of
+  // 2300 was late at once.
+  for (const auto& [ds, due] : std::vector<std::pair<std::string, std::string>>{
+           {"2300-01-02", "2300-01-03T00:30:00Z"},
+           {"9999-12-30", "9999-12-31T00:30:00Z"},
+           {"0001-01-01", "0001-01-02T00:30:00Z"},
+           {"2262-04-12", "2262-04-13T00:30:00Z"}}) {
+    plan.ds = ds;
+    CHECK(utc(*flowc::runtime::exec::run_deadline(plan)) == due);
+  }
 }
 
 TEST_CASE("lateness: of two processes marking the same run late, exactly one wins") {
