@@ -40,6 +40,46 @@ using std::chrono::sys_days;
 /// The most days one backfill covers: 100 years, leap days included.
 constexpr int64_t kMaxBackfillDays = 36525;
 
+/// Whether a run of `workflow` depends on its day: a `ds` param, a param
+/// whose default is `logical_date`, or a command task (which gets FLOW_DS).
+/// Without one, each day's run is the same unpartitioned run.
+bool reads_its_day(const model::Model& model, const model::Workflow& workflow) {
+  for (const model::Param& param : workflow.params) {
+    if (param.name == "ds") return true;
+    if (param.default_term.valid()) {
+      const model::Term& t = model.term(param.default_term);
+      if (t.kind == model::Term::Kind::Call && t.text == "logical_date") return true;
+    }
+  }
+  for (model::TaskId id : workflow.nodes)
+    if (id.index < model.nodes.size() && !model.nodes[id.index].command.empty()) return true;
+  return false;
+}
+
+/// Why a new run of a day whose latest run `run_id` failed would repeat an
+/// effect: a task that is not idempotent succeeded in it. "" when none did.
+std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan, int64_t run_id) {
+  runtime::state::TaskRows rows = store.task_rows(run_id);
+  if (!rows.status) return "";  // the run itself reads the state again, and says what is wrong
+  for (const runtime::state::TaskRow& row : rows.rows) {
+    if (row.state != runtime::TaskState::Succeeded) continue;
+    for (const plan::Task& task : plan.tasks) {
+      if (task.name != row.task || task.idempotent || task.kind == plan::TaskKind::Source) continue;
+      return fmt::format("its run {} failed after task {} ({}) succeeded: a new run would {}; finish run {} with "
+                         "`flowc retry {}`, or put {}'s output right and pass --force",
+                         run_id, task.name,
+                         task.kind == plan::TaskKind::Command   ? "a command not declared idempotent"
+                         : task.mode == plan::WriteMode::Append ? "mode append"
+                                                                : "mode none, not declared idempotent",
+                         task.mode == plan::WriteMode::Append && task.kind == plan::TaskKind::Sql
+                             ? "append its rows a second time"
+                             : "run it a second time",
+                         run_id, run_id, task.name);
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 int run_backfill(const BackfillOptions& options) {
@@ -75,6 +115,12 @@ int run_backfill(const BackfillOptions& options) {
   if (!first) return exit_code;
   const model::WorkflowId workflow_id = pick_workflow(compilation->model, first->plan.workflow);
   if (!workflow_id.valid()) return kExitUsage;
+  if (!reads_its_day(compilation->model, compilation->model.workflows[workflow_id.index])) {
+    print_error(fmt::format("workflow {} has no `ds` param (nor one defaulting to logical_date) and no command task: "
+                            "each day's run would be the same unpartitioned run; run it once with `flowc run`",
+                            first->plan.workflow));
+    return kExitUsage;
+  }
   std::mutex lowering;  // the compiler is not shared between threads
   auto plan_of = [&](const std::string& ds) {
     lower::LowerOptions lower_options;
@@ -147,6 +193,14 @@ int run_backfill(const BackfillOptions& options) {
         if (now.status && !now.runs.empty() && now.runs.front().run_status == runtime::RunStatus::Succeeded) {
           progress.finished(i, BackfillDay::State::Skipped, now.runs.front().run_id, "");
           continue;
+        }
+        // A failed day whose run got as far as a task that may not repeat
+        // (an `append` that succeeded): a new run would repeat it.
+        if (now.status && !now.runs.empty()) {
+          if (std::string repeated = repeated_by_new_run(store, shape, now.runs.front().run_id); !repeated.empty()) {
+            progress.finished(i, BackfillDay::State::Refused, now.runs.front().run_id, repeated);
+            continue;
+          }
         }
       }
       const plan::Plan plan = i == 0 ? first->plan : plan_of(days[i]);

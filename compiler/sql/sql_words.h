@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -229,6 +230,35 @@ inline std::string_view without_statement_end(std::string_view sql) {
   bool blank = std::all_of(rest.begin(), rest.end(),
                            [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
   return blank ? sql : sql.substr(0, end);
+}
+
+/// The first word of a statement in `sql` that ends the transaction it runs
+/// in: `commit`, `end`, `abort`, `rollback` (not `rollback to` a
+/// savepoint), `prepare transaction`.
+inline std::optional<SqlWord> transaction_end(std::string_view sql) {
+  std::optional<SqlWord> found, first;
+  size_t words = 0;  // of the current statement
+  auto judge = [&](const SqlWord* second) {
+    if (!first || found) return;
+    const std::string& w = first->text;
+    std::string next = second && second->name && !second->quoted ? second->text : "";
+    if (w == "commit" || w == "end" || w == "abort" || (w == "rollback" && next != "to") ||
+        (w == "prepare" && next == "transaction"))
+      found = first;
+  };
+  for_each_sql_word(sql, [&](const SqlWord& w) {
+    if (!w.name && w.text == ";") {
+      if (words == 1) judge(nullptr);
+      first.reset();
+      words = 0;
+      return;
+    }
+    if (words == 0 && w.name && !w.quoted) first = w;
+    if (words == 1) judge(&w);
+    ++words;
+  });
+  if (words == 1) judge(nullptr);
+  return found;
 }
 
 }  // namespace flowc::sql

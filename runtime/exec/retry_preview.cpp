@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "compiler/sql/sql_words.h"
 #include "runtime/exec/retry_choice.h"
 #include "runtime/exec/run_shared.h"
 #include "runtime/state/migrate.h"
@@ -84,6 +85,12 @@ RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
   if (task.kind == plan::TaskKind::Command)
     return {false, fmt::format("{}: {}, and may have done part of its work", what_repeats(task),
                                how_it_ended(ends.back()))};
+  // Its own `commit` ends the attempt's transaction: what ran before it
+  // stayed, whatever failed after it.
+  if (std::optional<sql::SqlWord> end = sql::transaction_end(task.select.sql))
+    return {false, fmt::format("{}, and its statements end their transaction (`{}`): a failed attempt kept what "
+                               "ran before it",
+                               what_repeats(task), end->text)};
   auto lost = std::find_if(ends.begin(), ends.end(),
                            [](const auto& end) { return end.outcome == "lost" || end.outcome.empty(); });
   if (lost != ends.end() && !state_in_target)

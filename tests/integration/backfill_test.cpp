@@ -225,6 +225,81 @@ TEST_CASE("backfill: a backwards range, a malformed date or an unknown workflow 
   CHECK(query_one(dsn, "select to_regclass('flow.runs') is null") == "t");  // nothing ran
 }
 
+TEST_CASE("backfill: a failed day whose append succeeded is refused, not run again, unless --force") {
+  std::string dsn = fresh_database("backfill_append_done");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
+  std::string project = write_project("backfill_append_done", {{"w.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task app {
+    writes  = "out.app"
+    mode    = append
+    publish = true
+    sql     = "select ${ds} as ds, 1 as n"
+    expect row_count() > 0
+  }
+
+  task rep {
+    writes  = "out.rep"
+    mode    = replace
+    publish = true
+    sql     = "select ds, n / (case when ds = date '2026-11-02' then (select v from ctl.switch) else 1 end) as n from ${app}"
+    expect row_count() > 0
+  }
+}
+)FLOW"}});
+  const std::vector<std::string> args = {"backfill", ".", "--workflow", "w", "--from", "2026-11-01",
+                                         "--to",     "2026-11-02", "--dsn", dsn};
+  REQUIRE(run_flowc(project, args).exit_code == 1);  // 2026-11-02: rep divides by zero, after app appended
+  REQUIRE(query_one(dsn, "select string_agg(id || ' ' || status, ',' order by id) from flow.runs") ==
+          "1 succeeded,2 failed");
+  query_one(dsn, "update ctl.switch set v = 1");
+  auto again = run_flowc(project, args);
+  INFO(again.output);
+  CHECK(again.exit_code == 2);
+  CHECK(contains(again.output, "refused 2026-11-02: its run 2 failed after task app (mode append) succeeded: a new "
+                               "run would append its rows a second time; finish run 2 with `flowc retry 2`, or put "
+                               "app's output right and pass --force"));
+  CHECK(query_one(dsn, "select count(*) from out.app where ds = '2026-11-02'") == "1");
+  // The operator's call: --force runs the day again, as asked.
+  auto forced = run_flowc(project, {"backfill", ".", "--workflow", "w", "--from", "2026-11-02", "--to",
+                                    "2026-11-02", "--force", "--dsn", dsn});
+  CHECK(forced.exit_code == 0);
+  CHECK(query_one(dsn, "select count(*) from out.app where ds = '2026-11-02'") == "2");
+}
+
+TEST_CASE("backfill: a workflow whose runs do not depend on their day is refused, exit 2") {
+  std::string dsn = fresh_database("backfill_no_ds");
+  std::string project = write_project("backfill_no_ds", {{"w.flow", R"FLOW(workflow w7 {
+  owner = "data-eng"
+
+  task d7 {
+    writes  = "out.d7"
+    mode    = append
+    publish = true
+    sql     = "select now() as at"
+  }
+}
+)FLOW"}});
+  auto r = run_flowc(project, {"backfill", ".", "--workflow", "w7", "--from", "2026-04-01", "--to", "2026-04-03",
+                               "--dsn", dsn});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output ==
+        "flowc: workflow w7 has no `ds` param (nor one defaulting to logical_date) and no command task: each day's "
+        "run would be the same unpartitioned run; run it once with `flowc run`\n");
+  CHECK(query_one(dsn, "select to_regclass('out.d7') is null") == "t");
+}
+
 TEST_CASE("backfill: 100 years start at once (no plan per day up front), interrupted the rest is one span") {
   std::string dsn = fresh_database("backfill_century");
   std::string project = write_project("backfill_century", daily_project("1900-12-31", 0));

@@ -135,3 +135,20 @@ TEST_CASE("failed SQL attempts were rolled back, unless one was lost while the s
         "mode append, and attempt 1 was lost with its process: its write may have committed "
         "without its success being recorded (the state database is not the target)");
 }
+
+TEST_CASE("failed SQL that ends its own transaction kept what ran before its commit") {
+  plan::Task task = sql_task(plan::WriteMode::None, false);
+  task.select.sql = "insert into an.n9 values (1); COMMIT; insert into an.n9 values (2); select 1/0";
+  auto verdict = judge_repeat(task, TaskState::Failed, {ended(1, "failed", "permanent")}, true);
+  CHECK_FALSE(verdict.safe);
+  CHECK(verdict.why ==
+        "mode none, not declared idempotent, and its statements end their transaction (`commit`): a failed attempt "
+        "kept what ran before it");
+  // In a string or a comment, or `rollback to` a savepoint, it ends nothing.
+  task.select.sql = "insert into t values ('commit; end'); -- commit\nsavepoint s; rollback to s";
+  CHECK(judge_repeat(task, TaskState::Failed, {ended(1, "failed", "permanent")}, true).safe);
+  // Declared idempotent, its author says a repeat is harmless.
+  task.select.sql = "delete from t; commit; insert into t select 1";
+  task.idempotent = true;
+  CHECK(judge_repeat(task, TaskState::Failed, {ended(1, "failed", "permanent")}, true).safe);
+}
