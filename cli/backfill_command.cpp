@@ -65,16 +65,17 @@ std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::P
     if (row.state != runtime::TaskState::Succeeded) continue;
     for (const plan::Task& task : plan.tasks) {
       if (task.name != row.task || task.idempotent || task.kind == plan::TaskKind::Source) continue;
-      return fmt::format("its run {} failed after task {} ({}) succeeded: a new run would {}; finish run {} with "
-                         "`flowc retry {}`, or put {}'s output right and pass --force",
-                         run_id, task.name,
-                         task.kind == plan::TaskKind::Command   ? "a command not declared idempotent"
-                         : task.mode == plan::WriteMode::Append ? "mode append"
-                                                                : "mode none, not declared idempotent",
-                         task.mode == plan::WriteMode::Append && task.kind == plan::TaskKind::Sql
-                             ? "append its rows a second time"
-                             : "run it a second time",
-                         run_id, run_id, task.name);
+      return fmt::format(
+          "its run {} failed after task {} ({}) succeeded: a new run would {}; finish run {} with "
+          "`flowc retry {}`, or put {}'s output right and pass --force",
+          run_id, task.name,
+          task.kind == plan::TaskKind::Command   ? "a command not declared idempotent"
+          : task.mode == plan::WriteMode::Append ? "mode append"
+                                                 : "mode none, not declared idempotent",
+          task.mode == plan::WriteMode::Append && task.kind == plan::TaskKind::Sql
+              ? "append its rows a second time"
+              : "run it a second time",
+          run_id, run_id, task.name);
     }
   }
   return "";
@@ -116,9 +117,10 @@ int run_backfill(const BackfillOptions& options) {
   const model::WorkflowId workflow_id = pick_workflow(compilation->model, first->plan.workflow);
   if (!workflow_id.valid()) return kExitUsage;
   if (!reads_its_day(compilation->model, compilation->model.workflows[workflow_id.index])) {
-    print_error(fmt::format("workflow {} has no `ds` param (nor one defaulting to logical_date) and no command task: "
-                            "each day's run would be the same unpartitioned run; run it once with `flowc run`",
-                            first->plan.workflow));
+    print_error(
+        fmt::format("workflow {} has no `ds` param (nor one defaulting to logical_date) and no command task: "
+                    "each day's run would be the same unpartitioned run; run it once with `flowc run`",
+                    first->plan.workflow));
     return kExitUsage;
   }
   std::mutex lowering;  // the compiler is not shared between threads
@@ -197,7 +199,8 @@ int run_backfill(const BackfillOptions& options) {
         // A failed day whose run got as far as a task that may not repeat
         // (an `append` that succeeded): a new run would repeat it.
         if (now.status && !now.runs.empty()) {
-          if (std::string repeated = repeated_by_new_run(store, shape, now.runs.front().run_id); !repeated.empty()) {
+          if (std::string repeated = repeated_by_new_run(store, shape, now.runs.front().run_id);
+              !repeated.empty()) {
             progress.finished(i, BackfillDay::State::Refused, now.runs.front().run_id, repeated);
             continue;
           }

@@ -40,7 +40,8 @@ state::NewRun new_run(const RunRequest& request) {
   run.trigger = request.trigger;
   run.plan_hash = plan.hash;
   run.plan_json = request.plan_json.empty() ? "{}" : request.plan_json;
-  if (std::optional<std::chrono::sys_seconds> deadline = run_deadline(plan)) run.deadline = format_instant(*deadline);
+  if (std::optional<std::chrono::sys_seconds> deadline = run_deadline(plan))
+    run.deadline = format_instant(*deadline);
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
     const plan::Task& task = plan.tasks[i];
     run.tasks.push_back({task.name, i, task.deps, 1 + task.retry.retries});
@@ -148,7 +149,9 @@ class Lateness {
   /// Now, in milliseconds: compared with a deadline in seconds, never in
   /// the clock's nanoseconds, whose range ends in 2262 (a ds of 9999 or
   /// 0001 has a deadline outside it).
-  static std::chrono::sys_time<milliseconds> now() { return std::chrono::time_point_cast<milliseconds>(Clock::now()); }
+  static std::chrono::sys_time<milliseconds> now() {
+    return std::chrono::time_point_cast<milliseconds>(Clock::now());
+  }
 };
 
 // The pool of a run driven here: claiming only that run's instances.
@@ -255,10 +258,11 @@ std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateSt
     if (worker_gone(lease.owner, lease.machine)) continue;
     lock.lock.reset();
     lock.holder_run_id = lease.run_id;
-    lock.refusal = fmt::format("a run of {} for {}{} is already in progress (run {}): its task {} runs under a live "
-                               "lease of {}",
-                               plan.workflow, plan.ds, plan.env.empty() ? "" : " in " + plan.env, lease.run_id,
-                               lease.task, lease.owner);
+    lock.refusal = fmt::format(
+        "a run of {} for {}{} is already in progress (run {}): its task {} runs under a live "
+        "lease of {}",
+        plan.workflow, plan.ds, plan.env.empty() ? "" : " in " + plan.env, lease.run_id, lease.task,
+        lease.owner);
     return std::nullopt;
   }
   // A run of this key still marked running belongs to a process that is
@@ -366,10 +370,11 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     // Whoever holds the run lock drives the day: a lock lost with its
     // session (a server restart) is taken back before anyone else takes it.
     if (options.lock != nullptr && options.lock->keep() == state::RunLock::Kept::Lost) {
-      pool.stop(fmt::format("its run lock went with a state database session that ended, and another process "
-                            "holds it now (a second `flowc run` or `retry` of {} for {}): that process drives "
-                            "the day",
-                            plan.workflow, plan.ds));
+      pool.stop(
+          fmt::format("its run lock went with a state database session that ended, and another process "
+                      "holds it now (a second `flowc run` or `retry` of {} for {}): that process drives "
+                      "the day",
+                      plan.workflow, plan.ds));
       break;
     }
     state::TaskRows read = store.task_rows(run_id);

@@ -88,9 +88,10 @@ RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
   // Its own `commit` ends the attempt's transaction: what ran before it
   // stayed, whatever failed after it.
   if (std::optional<sql::SqlWord> end = sql::transaction_end(task.select.sql))
-    return {false, fmt::format("{}, and its statements end their transaction (`{}`): a failed attempt kept what "
-                               "ran before it",
-                               what_repeats(task), end->text)};
+    return {false,
+            fmt::format("{}, and its statements end their transaction (`{}`): a failed attempt kept what "
+                        "ran before it",
+                        what_repeats(task), end->text)};
   auto lost = std::find_if(ends.begin(), ends.end(),
                            [](const auto& end) { return end.outcome == "lost" || end.outcome.empty(); });
   if (lost != ends.end() && !state_in_target)

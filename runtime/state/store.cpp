@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <poll.h>
+#include <charconv>
 
 #include <pqxx/pqxx>
 #include <thread>
@@ -313,8 +313,7 @@ bool session_ended(const pqxx::connection& connection) {
 RunLock::Kept RunLock::keep() {
   try {
     if (connection_ && connection_->is_open() && !session_ended(*connection_)) return Kept::Held;
-  } catch (const std::exception&) {
-  }
+  } catch (const std::exception&) {}
   const auto now = std::chrono::steady_clock::now();
   if (now - last_try_ < std::chrono::milliseconds(250)) return Kept::Retaking;
   last_try_ = now;

@@ -229,7 +229,6 @@ struct LiveLease {
   std::string machine;  // its machine key
 };
 
-
 /// The NOTIFY channel of a state schema: every finished attempt is announced
 /// on it, in the transaction that records it, with the payload
 /// "<run id> <lease owner>" (the owner tells a process its own finishes);

@@ -257,8 +257,8 @@ workflow w {
   }
 }
 )FLOW"}});
-  const std::vector<std::string> args = {"backfill", ".", "--workflow", "w", "--from", "2026-11-01",
-                                         "--to",     "2026-11-02", "--dsn", dsn};
+  const std::vector<std::string> args = {"backfill",   ".",    "--workflow", "w",     "--from",
+                                         "2026-11-01", "--to", "2026-11-02", "--dsn", dsn};
   REQUIRE(run_flowc(project, args).exit_code == 1);  // 2026-11-02: rep divides by zero, after app appended
   REQUIRE(query_one(dsn, "select string_agg(id || ' ' || status, ',' order by id) from flow.runs") ==
           "1 succeeded,2 failed");
@@ -266,9 +266,10 @@ workflow w {
   auto again = run_flowc(project, args);
   INFO(again.output);
   CHECK(again.exit_code == 2);
-  CHECK(contains(again.output, "refused 2026-11-02: its run 2 failed after task app (mode append) succeeded: a new "
-                               "run would append its rows a second time; finish run 2 with `flowc retry 2`, or put "
-                               "app's output right and pass --force"));
+  CHECK(contains(again.output,
+                 "refused 2026-11-02: its run 2 failed after task app (mode append) succeeded: a new "
+                 "run would append its rows a second time; finish run 2 with `flowc retry 2`, or put "
+                 "app's output right and pass --force"));
   CHECK(query_one(dsn, "select count(*) from out.app where ds = '2026-11-02'") == "1");
   // The operator's call: --force runs the day again, as asked.
   auto forced = run_flowc(project, {"backfill", ".", "--workflow", "w", "--from", "2026-11-02", "--to",
@@ -290,12 +291,13 @@ TEST_CASE("backfill: a workflow whose runs do not depend on their day is refused
   }
 }
 )FLOW"}});
-  auto r = run_flowc(project, {"backfill", ".", "--workflow", "w7", "--from", "2026-04-01", "--to", "2026-04-03",
-                               "--dsn", dsn});
+  auto r = run_flowc(project, {"backfill", ".", "--workflow", "w7", "--from", "2026-04-01", "--to",
+                               "2026-04-03", "--dsn", dsn});
   INFO(r.output);
   CHECK(r.exit_code == 2);
   CHECK(r.output ==
-        "flowc: workflow w7 has no `ds` param (nor one defaulting to logical_date) and no command task: each day's "
+        "flowc: workflow w7 has no `ds` param (nor one defaulting to logical_date) and no command task: each "
+        "day's "
         "run would be the same unpartitioned run; run it once with `flowc run`\n");
   CHECK(query_one(dsn, "select to_regclass('out.d7') is null") == "t");
 }

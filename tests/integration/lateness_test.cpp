@@ -150,11 +150,11 @@ TEST_CASE("lateness: a deadline outside 1677-2262 (the clock's nanoseconds) is n
   plan.deadline_seconds = 30 * 60;
   // Each used to come out as a date of the 1700s or 1800s, and a run of
   // 2300 was late at once.
-  for (const auto& [ds, due] : std::vector<std::pair<std::string, std::string>>{
-           {"2300-01-02", "2300-01-03T00:30:00Z"},
-           {"9999-12-30", "9999-12-31T00:30:00Z"},
-           {"0001-01-01", "0001-01-02T00:30:00Z"},
-           {"2262-04-12", "2262-04-13T00:30:00Z"}}) {
+  for (const auto& [ds, due] :
+       std::vector<std::pair<std::string, std::string>>{{"2300-01-02", "2300-01-03T00:30:00Z"},
+                                                        {"9999-12-30", "9999-12-31T00:30:00Z"},
+                                                        {"0001-01-01", "0001-01-02T00:30:00Z"},
+                                                        {"2262-04-12", "2262-04-13T00:30:00Z"}}) {
     plan.ds = ds;
     CHECK(utc(*flowc::runtime::exec::run_deadline(plan)) == due);
   }

@@ -151,18 +151,21 @@ TEST_CASE(
   // What the dry run calls unsafe still runs when asked for, but says so first.
   auto again = run_flowc(project, {"retry", "1", ".", "--task", "history", "--dsn", dsn});
   INFO(again.output);
-  CHECK(again.output.find("flowc: warning: task history runs again though it is not safe to repeat: mode append, "
-                          "and attempt 1 succeeded: its rows are appended a second time\n") != std::string::npos);
+  CHECK(again.output.find(
+            "flowc: warning: task history runs again though it is not safe to repeat: mode append, "
+            "and attempt 1 succeeded: its rows are appended a second time\n") != std::string::npos);
   CHECK(query_one(dsn, "select count(*) from out.history") == "2");
 }
 
-TEST_CASE("retry: a run that is no longer the day's latest is refused: its plan would write over the newer run") {
+TEST_CASE(
+    "retry: a run that is no longer the day's latest is refused: its plan would write over the newer run") {
   std::string dsn = fresh_database("retry_superseded");
   query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
   std::string project = write_project("retry_superseded", mixed_project());
   REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code == 1);
   query_one(dsn, "update ctl.switch set v = 1");
-  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code == 1);  // notify fails
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code ==
+          1);  // notify fails
   for (bool dry_run : {true, false}) {
     std::vector<std::string> args = {"retry", "1", ".", "--dsn", dsn};
     if (dry_run) args.push_back("--dry-run");
@@ -170,11 +173,13 @@ TEST_CASE("retry: a run that is no longer the day's latest is refused: its plan 
     INFO(refused.output);
     CHECK(refused.exit_code == 2);
     CHECK(refused.output ==
-          "flowc: run 1 is not the latest run of w for 2026-11-24: run 2 is (failed), and a retry of run 1 would "
+          "flowc: run 1 is not the latest run of w for 2026-11-24: run 2 is (failed), and a retry of run 1 "
+          "would "
           "write its stored plan's results over it; retry run 2, or run the day again\n");
   }
-  CHECK(query_one(dsn, "select string_agg(task || '=' || attempts, ',' order by task) from flow.task_runs where "
-                       "run_id = 1") == "extract=1,history=1,load=0,notify=1,transform=1");
+  CHECK(query_one(dsn,
+                  "select string_agg(task || '=' || attempts, ',' order by task) from flow.task_runs where "
+                  "run_id = 1") == "extract=1,history=1,load=0,notify=1,transform=1");
 }
 
 TEST_CASE("retry --dry-run: refuses as the retry refuses, and --format needs --dry-run") {

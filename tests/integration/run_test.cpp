@@ -201,16 +201,19 @@ TEST_CASE("run: a second run of the same workflow and ds refuses while the first
   CHECK(other_day.exit_code == 0);  // another ds is another run
 }
 
-TEST_CASE("run: a run lock lost with its session is taken back, and a second run of the day meanwhile refuses") {
+TEST_CASE(
+    "run: a run lock lost with its session is taken back, and a second run of the day meanwhile refuses") {
   std::string dsn = fresh_database("run_lock_lost");
   std::string project = write_project("lock_lost", slow_project(6));
   Background first = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
-  REQUIRE(wait_for(dsn,
-                   "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid() "
-                   "and datname = current_database()",
-                   "1", 30));
-  const std::string run_lock = "from pg_locks l where l.locktype = 'advisory' and l.granted and l.objsubid = 1 and "
-                               "l.database = (select oid from pg_database where datname = current_database())";
+  REQUIRE(wait_for(
+      dsn,
+      "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid() "
+      "and datname = current_database()",
+      "1", 30));
+  const std::string run_lock =
+      "from pg_locks l where l.locktype = 'advisory' and l.granted and l.objsubid = 1 and "
+      "l.database = (select oid from pg_database where datname = current_database())";
   // The lock's session ends, as in a server restart: the lock goes with it
   // while the run goes on.
   REQUIRE(query_one(dsn, "select count(pg_terminate_backend(l.pid)) " + run_lock) == "1");
@@ -221,7 +224,8 @@ TEST_CASE("run: a run lock lost with its session is taken back, and a second run
   CHECK(wait_for(dsn, "select count(*) " + run_lock, "1", 10));  // the driver took it back
   CHECK(first.wait() == 0);
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
-  CHECK(query_one(dsn, "select string_agg(attempt || ':' || outcome, ',') from flow.attempts") == "1:succeeded");
+  CHECK(query_one(dsn, "select string_agg(attempt || ':' || outcome, ',') from flow.attempts") ==
+        "1:succeeded");
 }
 
 TEST_CASE("run: a second Ctrl-C exits at once, kills the running command's group, and retry finishes the run") {

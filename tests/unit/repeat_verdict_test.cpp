@@ -142,7 +142,8 @@ TEST_CASE("failed SQL that ends its own transaction kept what ran before its com
   auto verdict = judge_repeat(task, TaskState::Failed, {ended(1, "failed", "permanent")}, true);
   CHECK_FALSE(verdict.safe);
   CHECK(verdict.why ==
-        "mode none, not declared idempotent, and its statements end their transaction (`commit`): a failed attempt "
+        "mode none, not declared idempotent, and its statements end their transaction (`commit`): a failed "
+        "attempt "
         "kept what ran before it");
   // In a string or a comment, or `rollback to` a savepoint, it ends nothing.
   task.select.sql = "insert into t values ('commit; end'); -- commit\nsavepoint s; rollback to s";

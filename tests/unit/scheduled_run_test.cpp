@@ -19,7 +19,8 @@ Clock::time_point utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
 
 std::string owed(const std::string& schedule, const std::string& zone, Clock::time_point now) {
   std::optional<ScheduledRun> run = latest_scheduled_run(schedule, zone, now);
-  return run ? format_instant(std::chrono::floor<std::chrono::seconds>(run->fire)) + " ds " + run->ds : "none";
+  return run ? format_instant(std::chrono::floor<std::chrono::seconds>(run->fire)) + " ds " + run->ds
+             : "none";
 }
 
 }  // namespace
