@@ -302,12 +302,9 @@ void Checker::check_legacy(uint32_t index) {
   legacy.writes = legacy_tables(writes, "writes", site.writes);
   TermId consumers = attr_term(s, attrs, "consumers");
   legacy.consumers = string_list(consumers);
-  // Written counts (even when invalid: that is already an error), but an
-  // empty list says nothing.
-  auto given = [&](TermId t) {
-    return t.valid() && !(term(t).kind == Kind::List && term(t).operand_count == 0);
-  };
-  // A blank owner or rollback says nothing either (the inventory shows `-`).
+  // Written counts (even when invalid: that is already an error), an empty
+  // list included; a blank owner or rollback says nothing (the inventory
+  // shows `-`).
   auto says = [&](TermId t) {
     return t.valid() && !((term(t).kind == Kind::String || term(t).kind == Kind::Template) &&
                           is_blank(string_value(t)));
@@ -315,9 +312,10 @@ void Checker::check_legacy(uint32_t index) {
   TermId rollback = attr_term(s, attrs, "rollback");
   legacy.reads_written = attr_term(s, attrs, "reads").valid();
   legacy.writes_written = writes.valid();
+  legacy.consumers_written = consumers.valid();
   site.has_owner = says(owner);
   site.has_writes = writes.valid();  // `writes = []`: it writes no table, and says so
-  site.has_consumers = given(consumers);
+  site.has_consumers = consumers.valid();  // `consumers = []`: nobody uses its output, and it says so
   site.has_rollback = says(rollback);
   if (TermId runtime = attr_term(s, attrs, "runtime");
       runtime.valid() && term(runtime).kind == Kind::Duration) {

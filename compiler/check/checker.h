@@ -373,8 +373,9 @@ class Checker {
   /// enabled legacy job writes too (none_writes.cpp).
   void check_none_writes(const model::Workflow& wf, std::vector<bool>& legacy_reported);
   /// E0303 at `at`: a table that `writes[write]` of enabled legacy job
-  /// `legacy` names is written in production too.
-  void report_legacy_writer(SourceRange at, std::string message, uint32_t legacy, size_t write);
+  /// `legacy` names is written in production too, by workflow `by`.
+  void report_legacy_writer(SourceRange at, std::string message, uint32_t legacy, size_t write,
+                            const std::string& by);
   /// E0312: a table or schema name longer than PostgreSQL's 63 bytes, as
   /// written or once a suffix is added (environment, `__mirror`, staging).
   void check_name_lengths();

@@ -40,8 +40,10 @@ void for_each_written_table(std::string_view sql, F&& table) {
 
 }  // namespace
 
-void Checker::report_legacy_writer(SourceRange at, std::string message, uint32_t legacy, size_t write) {
-  const model::Legacy& job = model.legacies[legacy];
+void Checker::report_legacy_writer(SourceRange at, std::string message, uint32_t legacy, size_t write,
+                                   const std::string& by) {
+  model::Legacy& job = model.legacies[legacy];
+  if (job.written_in_production_by.empty()) job.written_in_production_by = by;
   Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, at, std::move(message));
   if (write < legacy_sites[legacy].writes.size())
     d.notes.push_back({legacy_sites[legacy].writes[write], "`" + job.name + "` writes it here"});
@@ -70,7 +72,7 @@ void Checker::check_none_writes(const model::Workflow& wf, std::vector<bool>& le
                                      "task `" + node.name + "` writes `" + name + "` (`" + verb +
                                          "`), which the enabled legacy job `" + legacy.name +
                                          "` also writes: both would run",
-                                     l, k);
+                                     l, k, wf.name);
                 legacy_reported[l] = true;
                 break;
               }

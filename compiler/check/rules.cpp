@@ -87,9 +87,9 @@ void Checker::check_rules() {
           for (size_t k = 0; k < legacy.writes.size(); ++k) {
             if (legacy_table(legacy.writes[k]) != table) continue;
             report_legacy_writer(node.table_range,
-                                 "`" + node.table + "` is also written by the enabled legacy job `" + legacy.name +
-                                     "`: both would run",
-                                 l, k);
+                                 "`" + node.table + "` is also written by the enabled legacy job `" +
+                                     legacy.name + "`: both would run",
+                                 l, k, wf.name);
             legacy_reported[l] = true;
             break;
           }

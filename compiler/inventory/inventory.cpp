@@ -29,6 +29,9 @@ std::string next_step(const Entry& e) {
   if (e.stage == "production" && e.legacy->enabled)
     return "disable `" + e.legacy->name + "` (`enabled = false`): `" + e.replaced_by +
            "` already writes its tables in production";
+  if (e.legacy->enabled && !e.legacy->written_in_production_by.empty())
+    return "disable `" + e.legacy->name + "` (`enabled = false`): `" + e.legacy->written_in_production_by +
+           "` already writes a table of it in production";
   if (!e.missing.empty()) return fmt::format("fill in {} in the inventory", fmt::join(e.missing, ", "));
   if (e.replaced_by.empty()) return "write a workflow with `replaces = " + e.legacy->name + "` at stage model";
   if (e.stage == "model") return "move `" + e.replaced_by + "` to stage mirror and compare outputs";
@@ -69,7 +72,7 @@ std::vector<std::string> missing_fields(const model::Legacy& legacy) {
   need(legacy.reads_written, "reads");
   need(legacy.writes_written, "writes");
   need(legacy.runtime_seconds.has_value(), "runtime");
-  need(!legacy.consumers.empty(), "consumers");
+  need(legacy.consumers_written, "consumers");
   need(!legacy.symptoms.empty(), "symptoms");
   need(!legacy.rollback.empty(), "rollback");
   need(legacy.enabled_written, "enabled");
@@ -120,7 +123,7 @@ void render_human(const std::vector<Entry>& entries, std::ostream& out) {
     field("reads", list(l.reads, l.reads_written));
     field("writes", list(l.writes, l.writes_written));
     field("runtime", or_dash(duration_text(l.runtime_seconds)));
-    field("consumers", list(l.consumers));
+    field("consumers", list(l.consumers, l.consumers_written));
     field("symptoms", or_dash(l.symptoms));
     field("rollback", or_dash(l.rollback));
     field("replaced by",
@@ -152,7 +155,7 @@ void render_json(const std::vector<Entry>& entries, std::ostream& out) {
     j["reads"] = list(l.reads, l.reads_written);
     j["writes"] = list(l.writes, l.writes_written);
     j["runtime_seconds"] = l.runtime_seconds ? nlohmann::ordered_json(*l.runtime_seconds) : nullptr;
-    j["consumers"] = list(l.consumers, false);
+    j["consumers"] = list(l.consumers, l.consumers_written);
     j["symptoms"] = text(l.symptoms);
     j["rollback"] = text(l.rollback);
     j["replaced_by"] = e.replaced_by.empty() ? nullptr : nlohmann::ordered_json(e.replaced_by);
@@ -187,8 +190,9 @@ void render_markdown(const std::vector<Entry>& entries, std::ostream& out) {
     out << fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(l.name),
                        l.enabled ? "" : " (disabled)", code(l.schedule) + zone_suffix(l), code(l.command),
                        cell(l.owner), list(l.reads, l.reads_written), list(l.writes, l.writes_written),
-                       cell(duration_text(l.runtime_seconds)), list(l.consumers), cell(l.symptoms),
-                       cell(l.rollback), cell(e.replaced_by), cell(e.stage), list(e.missing));
+                       cell(duration_text(l.runtime_seconds)), list(l.consumers, l.consumers_written),
+                       cell(l.symptoms), cell(l.rollback), cell(e.replaced_by), cell(e.stage),
+                       list(e.missing));
   }
 }
 

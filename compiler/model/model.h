@@ -278,10 +278,14 @@ struct Legacy {
   std::string symptoms, rollback;
   bool enabled = true;
   bool enabled_written = false;       // the block says `enabled = ...`: the cutover can switch it off
-  /// The block says `reads = [...]` / `writes = [...]`, an empty list
-  /// included: `writes = []` is a job that writes no table (a mail job).
-  bool reads_written = false, writes_written = false;
+  /// The block says `reads = [...]` / `writes = [...]` / `consumers =
+  /// [...]`, an empty list included: `writes = []` is a job that writes no
+  /// table (a mail job), `consumers = []` one whose output nobody uses.
+  bool reads_written = false, writes_written = false, consumers_written = false;
   WorkflowId replaced_by;             // the workflow whose `replaces` names it
+  /// A production workflow that writes a table this enabled job writes too
+  /// (E0303, reported at that workflow): "" when none.
+  std::string written_in_production_by;
   SourceRange range;
 };
 

@@ -118,6 +118,48 @@ TEST_CASE("inventory and cutover: a job that writes no table says `writes = []`,
         "the mirror run for 2026-11-23 (run 1) is not clean: failed; 1 clean run since, 2 needed");
 }
 
+TEST_CASE("inventory: `consumers = []` is written (nobody uses the output), not missing") {
+  std::string text = project_text("mirror", "  enabled   = true\n");
+  const std::string listed = "  consumers = [\"dashboard\"]\n";
+  text.replace(text.find(listed), listed.size(), "  consumers = []\n");
+  auto c = compile(text);
+  CHECK(c->diagnostics.diagnostics().empty());  // no W0405
+  std::vector<inventory::Entry> entries = inventory::build(c->model);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].missing.empty());
+  std::ostringstream human, json, markdown;
+  inventory::render_human(entries, human);
+  inventory::render_json(entries, json);
+  inventory::render_markdown(entries, markdown);
+  CHECK(contains(human.str(), "  consumers    none\n"));
+  CHECK(contains(json.str(), "\"consumers\": [],\n"));
+  CHECK(contains(markdown.str(), " | 5m | none | "));
+}
+
+TEST_CASE("inventory: an enabled job another production workflow writes a table of is to be disabled first") {
+  // `other` is replaced by nothing, but `w` (production, replacing `old`)
+  // writes dash.kpi, which `other` writes too: E0303, and the next step.
+  std::string text = project_text("production", "  enabled   = false\n") + R"(
+legacy other {
+  schedule  = cron("0 8 * * *")
+  command   = "psql -f other.sql"
+  owner     = "team"
+  reads     = []
+  writes    = ["dash.kpi"]
+  runtime   = 5m
+  consumers = ["dashboard"]
+  symptoms  = "stale numbers"
+  rollback  = "re-enable it"
+  enabled   = true
+}
+)";
+  auto c = compile(text);
+  std::vector<inventory::Entry> entries = inventory::build(c->model);
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[1].next_step ==
+        "disable `other` (`enabled = false`): `w` already writes a table of it in production");
+}
+
 TEST_CASE("inventory: a production workflow beside an enabled legacy job says to disable it first") {
   // E0303: both write dash.kpi. Fields still missing come after that.
   std::string text = project_text("production", "  enabled   = true\n");
