@@ -53,6 +53,36 @@ bool is_number_type(pqxx::oid type) {
   return is_integer_type(type) || type == 700 || type == 701 || type == 1700;  // float4, float8, numeric
 }
 
+/// Whether `text` reads as a decimal number with a fraction or an exponent
+/// (`2.00`, `-1.5e3`): how `min`/`max` of a numeric or float column come
+/// back, as text (they take any type).
+bool decimal_text(const std::string& text) {
+  size_t i = text.starts_with('-') || text.starts_with('+') ? 1 : 0;
+  bool digits = false, fraction = false, exponent = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digits = true;
+    } else if (c == '.' && !fraction && !exponent) {
+      fraction = true;
+    } else if ((c == 'e' || c == 'E') && digits && !exponent) {
+      exponent = true;
+      digits = false;
+      if (i + 1 < text.size() && (text[i + 1] == '-' || text[i + 1] == '+')) ++i;
+    } else {
+      return false;
+    }
+  }
+  return digits && (fraction || exponent);
+}
+
+/// Whether `text` reads as an integer (`-42`).
+bool is_integer_text(const std::string& text) {
+  size_t i = text.starts_with('-') || text.starts_with('+') ? 1 : 0;
+  return i < text.size() && std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i), text.end(),
+                                        [](char c) { return c >= '0' && c <= '9'; });
+}
+
 /// Whether two metric values agree within `tolerance` (relative).
 bool agree(const std::optional<std::string>& a, const std::optional<std::string>& b, double tolerance) {
   if (!a || !b) return !a && !b;
@@ -93,7 +123,8 @@ class TableComparison {
     else if (parity_.compare_rows) compare_rows(mirror_columns);
     out_.ok = out_.error.empty() && out_.only_in_legacy.empty() &&
               std::all_of(out_.metrics.begin(), out_.metrics.end(), [](const auto& m) { return m.ok; }) &&
-              (!out_.keys || (out_.keys->missing == 0 && out_.keys->extra == 0 && out_.keys->different == 0));
+              (!out_.keys || (out_.keys->missing == 0 && out_.keys->extra == 0 && out_.keys->different == 0 &&
+                              out_.keys->repeated_in_mirror == 0 && out_.keys->repeated_in_legacy == 0));
   }
 
  private:
@@ -156,7 +187,12 @@ class TableComparison {
       if (!l[0][col].is_null()) c.legacy = l[0][col].c_str();
       bool integers = is_integer_type(m.column_type(col)) && is_integer_type(l.column_type(col));
       bool numbers = is_number_type(m.column_type(col)) && is_number_type(l.column_type(col));
-      if (numbers && !integers) c.tolerance = tolerance();
+      // `max(amount)` of a numeric(12,2) column against an unconstrained
+      // one: `2.00` and `2`, one number (a text `007` and `7` stay two).
+      bool decimals = c.mirror && c.legacy && (decimal_text(*c.mirror) || decimal_text(*c.legacy)) &&
+                      (decimal_text(*c.mirror) || is_integer_text(*c.mirror)) &&
+                      (decimal_text(*c.legacy) || is_integer_text(*c.legacy));
+      if ((numbers && !integers) || decimals) c.tolerance = tolerance();
       c.ok = agree(c.mirror, c.legacy, c.tolerance);
       out_.metrics.push_back(std::move(c));
     }
@@ -194,6 +230,15 @@ class TableComparison {
         "{2}{3}) l on {4} where m.flowc__row is null or l.flowc__row is null{5}",
         keys, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), join, changed);
     read_diff(query(sampled(rows, key_out, order)), diff);
+    std::string key_list;
+    for (const std::string& k : diff.key)
+      key_list += (key_list.empty() ? "" : ", ") + plan::quote_identifier(k);
+    pqxx::result repeated = query(fmt::format(
+        "select (select count(*) from (select 1 from {1}{3} group by {0} having count(*) > 1) d), "
+        "(select count(*) from (select 1 from {2}{3} group by {0} having count(*) > 1) d)",
+        key_list, parity_.mirror.quoted(), parity_.legacy.quoted(), where()));
+    diff.repeated_in_mirror = repeated[0][0].as<int64_t>();
+    diff.repeated_in_legacy = repeated[0][1].as<int64_t>();
     if (diff.different > 0) {
       // Of the keys in both tables, in how many each column differs.
       std::string names;

@@ -56,6 +56,10 @@ struct KeyDiff {
   int64_t missing = 0;                // in legacy, not in mirror
   int64_t extra = 0;                  // in mirror, not in legacy
   int64_t different = 0;              // in both, some compared column differs (never for rows)
+  /// Keys that occur more than once in one table (never for rows): the join
+  /// on the key pairs each copy, so without these a legacy table holding a
+  /// row twice would match a mirror holding it once.
+  int64_t repeated_in_mirror = 0, repeated_in_legacy = 0;
   /// Up to kSampleSize keys of each kind, in key order.
   std::vector<KeyValues> missing_sample, extra_sample, different_sample;
   /// The compared columns that differ, most often first (read only when

@@ -117,6 +117,11 @@ std::vector<std::string> problems(const TableParity& t) {
     add(t.keys->missing, "missing", t.keys->missing_sample);
     add(t.keys->extra, "extra", t.keys->extra_sample);
     add(t.keys->different, "different", t.keys->different_sample);
+    auto repeated = [&](int64_t n, std::string_view where) {
+      if (n > 0) out.push_back(fmt::format("{} key{} repeated in {}", n, n == 1 ? "" : "s", where));
+    };
+    repeated(t.keys->repeated_in_mirror, "the mirror");
+    repeated(t.keys->repeated_in_legacy, "legacy");
     if (!t.keys->columns.empty()) out.push_back("differing in " + columns_text(t.keys->columns));
   }
   if (!t.only_in_legacy.empty())
@@ -156,6 +161,8 @@ std::string to_json(const ParityReport& report) {
               {"missing", t.keys->missing},
               {"extra", t.keys->extra},
               {"different", t.keys->different},
+              {"repeated_in_mirror", t.keys->repeated_in_mirror},
+              {"repeated_in_legacy", t.keys->repeated_in_legacy},
               {"sample",
                {{"missing", keys_json(t.keys->missing_sample)},
                 {"extra", keys_json(t.keys->extra_sample)},
@@ -214,6 +221,9 @@ std::optional<ParityReport> from_json(const std::string& text) {
       diff.missing = k.value("missing", int64_t{0});
       diff.extra = k.value("extra", int64_t{0});
       diff.different = k.value("different", int64_t{0});
+      diff.repeated_in_mirror =
+          k.value("repeated_in_mirror", int64_t{0});  // absent in reports stored before it
+      diff.repeated_in_legacy = k.value("repeated_in_legacy", int64_t{0});
       json sample = k.value("sample", json::object());
       if (sample.is_object()) {
         diff.missing_sample = keys_from(sample.value("missing", json()));
@@ -273,8 +283,11 @@ std::string render_human(const ParityReport& report, int indent, bool color) {
         out += fmt::format("{}    rows ({}): {} missing, {} extra\n", pad, fmt::join(k.key, ", "), k.missing,
                            k.extra);
       else
-        out += fmt::format("{}    keys ({}): {} missing, {} extra, {} different\n", pad,
-                           fmt::join(k.key, ", "), k.missing, k.extra, k.different);
+        out += fmt::format(
+            "{}    keys ({}): {} missing, {} extra, {} different{}{}\n", pad, fmt::join(k.key, ", "),
+            k.missing, k.extra, k.different,
+            k.repeated_in_mirror ? fmt::format(", {} repeated in the mirror", k.repeated_in_mirror) : "",
+            k.repeated_in_legacy ? fmt::format(", {} repeated in legacy", k.repeated_in_legacy) : "");
       auto sample = [&](std::string_view what, int64_t n, const std::vector<KeyValues>& keys) {
         if (keys.empty()) return;
         std::vector<std::string> texts;

@@ -149,19 +149,22 @@ TEST_CASE(
   CHECK(contains(backfill.output, "1 different key (" + ds + ", emea), differing in revenue\n"));
   CHECK_FALSE(contains(backfill.output, "the run was stopped"));
 
-  // Once the legacy table is put right, `flowc retry` compares again,
-  // re-running no task, and the run succeeds.
+  // Once the legacy table is put right, `flowc retry` of the day's latest
+  // run (the backfill's) compares again, re-running no task, and the run
+  // succeeds. (Run 1 is no longer the day's latest: refused.)
   query_one(dsn, "update dash.kpi_daily set revenue = revenue - 1 where ds = '" + ds + "' and region = 'emea'");
   std::string attempts = query_one(dsn, "select count(*) from flow.attempts");
-  auto retry = run_flowc(project, {"retry", "1", "."}, {"WAREHOUSE_DSN=" + dsn});
+  CHECK(run_flowc(project, {"retry", "1", "."}, {"WAREHOUSE_DSN=" + dsn}).exit_code == 2);
+  auto retry = run_flowc(project, {"retry", "2", "."}, {"WAREHOUSE_DSN=" + dsn});
   INFO(retry.output);
   CHECK(retry.exit_code == 0);
   CHECK(contains(retry.output, "parity with legacy job kpi_cron: ok"));
-  CHECK(query_one(dsn, "select status || ' ' || (parity->>'ok') from flow.runs where id = 1") == "succeeded true");
+  CHECK(query_one(dsn, "select status || ' ' || (parity->>'ok') from flow.runs where id = 2") ==
+        "succeeded true");
   CHECK(query_one(dsn, "select count(*) from flow.attempts") == attempts);
 
   // No task failed, yet the run did: `ops` counts it a failure a retry fixed.
-  CHECK(query_one(dsn, "select failed_before from flow.runs where id = 1") == "1");
+  CHECK(query_one(dsn, "select failed_before from flow.runs where id = 2") == "1");
   auto ops = run_flowc(project, {"ops", ".", "--workflow", "daily_kpi"}, {"WAREHOUSE_DSN=" + dsn});
   INFO(ops.output);
   CHECK(contains(ops.output, "1 failed run fixed by a retry since"));
@@ -369,6 +372,40 @@ TEST_CASE("parity: a keyed diff compares float columns within the tolerance") {
   CHECK(report.tables[0].keys->different_sample == std::vector<parity::KeyValues>{{"2"}});
   plan.tasks[0].parity->tolerance_percent = 0.0001;  // 1e-6
   CHECK(parity::compare_with_legacy(target, plan).tables[0].keys->different == 0);
+}
+
+TEST_CASE("parity: a key the legacy table holds twice is a mismatch, though each copy matches the mirror") {
+  std::string dsn = fresh_database("parity_repeated_key");
+  query_one(dsn, R"SQL(
+    create schema out; create schema out__mirror;
+    create table out.t (part int, id int, amount numeric(12, 2), label text);
+    create table out__mirror.t (part int, id int, amount numeric, label text);
+    insert into out.t values (1, 1, 2.00, 'a'), (1, 1, 2.00, 'a'), (1, 2, 3.50, 'b');
+    insert into out__mirror.t values (1, 1, 2, 'a'), (1, 2, 3.5, 'b');
+    select 1)SQL");
+  flowc::plan::Plan plan = keyed_plan();
+  // As lowered: min and max take any type, so they come back as text.
+  plan.tasks[0].parity->metric_sql = {"max(\"amount\")::text", "max(\"label\")::text"};
+  plan.tasks[0].parity->metric_labels = {"max(amount)", "max(label)"};
+  pqxx::connection target(dsn);
+  parity::ParityReport report = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(report));
+  const parity::TableParity& t = report.tables[0];
+  // numeric(12,2) against numeric: `3.50` and `3.5` are one number.
+  CHECK(t.metrics[0].ok);
+  CHECK(t.metrics[0].tolerance > 0);
+  CHECK(t.metrics[1].ok);
+  REQUIRE(t.keys);
+  CHECK(t.keys->missing == 0);
+  CHECK(t.keys->different == 0);
+  CHECK(t.keys->repeated_in_legacy == 1);
+  CHECK(t.keys->repeated_in_mirror == 0);
+  CHECK_FALSE(t.ok);
+  CHECK(contains(parity::render_human(report),
+                 "keys (id): 0 missing, 0 extra, 0 different, 1 repeated in legacy\n"));
+  CHECK(report.mismatch_summary() == "out.t: 1 key repeated in legacy");
+  // Stored and read back, the count stays.
+  CHECK(parity::from_json(parity::to_json(report))->tables[0].keys->repeated_in_legacy == 1);
 }
 
 TEST_CASE(
