@@ -106,6 +106,101 @@ int order(T a, T b) {
   return a < b ? -1 : (b < a ? 1 : 0);
 }
 
+/// Numbers as PostgreSQL orders them: NaN equals NaN and is above every
+/// other value (a `<` of IEEE doubles would call NaN neither).
+int order_numbers(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) == std::isnan(b) ? 0 : (std::isnan(a) ? 1 : -1);
+  return order(a, b);
+}
+
+/// Two integers written out (`-42`, `1_000` as a literal is written), of
+/// any size, compared exactly: a double holds 53 bits, and a bigint id
+/// such as 1234567890123456790 would equal its neighbour. Nullopt when
+/// either is not an integer.
+std::optional<int> order_integers(std::string_view a, std::string_view b) {
+  auto digits = [](std::string_view s, bool& negative) -> std::optional<std::string> {
+    s = trim(s);
+    negative = !s.empty() && s.front() == '-';
+    if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
+    std::string out;
+    for (char c : s) {
+      if (c == '_') continue;
+      if (c < '0' || c > '9') return std::nullopt;
+      out += c;
+    }
+    if (out.empty()) return std::nullopt;
+    out.erase(0, std::min(out.find_first_not_of('0'), out.size() - 1));
+    if (out == "0") negative = false;
+    return out;
+  };
+  bool a_negative = false, b_negative = false;
+  std::optional<std::string> x = digits(a, a_negative), y = digits(b, b_negative);
+  if (!x || !y) return std::nullopt;
+  if (a_negative != b_negative) return a_negative ? -1 : 1;
+  int magnitude = x->size() != y->size() ? order(x->size(), y->size()) : order(*x, *y);
+  return a_negative ? -magnitude : magnitude;
+}
+
+/// A date or a timestamp as PostgreSQL prints or reads it: `2026-12-02`,
+/// `2026-12-02 08:59:00+00`, `2026-12-02T08:00`, `...Z`, `...+05:30`.
+struct Instant {
+  double seconds = 0;         // since 1970-01-01 00:00 of its own clock
+  std::optional<int> offset;  // seconds east of UTC, when written
+  bool has_time = false;
+};
+
+std::optional<Instant> parse_instant(std::string_view s) {
+  s = trim(s);
+  if (s.size() < 10) return std::nullopt;
+  std::optional<double> day = parse_date(s.substr(0, 10));
+  if (!day) return std::nullopt;
+  Instant out;
+  out.seconds = *day * 86400;
+  std::string_view rest = s.substr(10);
+  if (rest.empty()) return out;
+  if (rest.front() != ' ' && rest.front() != 'T') return std::nullopt;
+  rest.remove_prefix(1);
+  size_t zone = rest.find_first_of("Z+-");
+  std::optional<double> clock = parse_clock(rest.substr(0, zone));
+  if (!clock) return std::nullopt;
+  out.seconds += *clock;
+  out.has_time = true;
+  if (zone == std::string_view::npos) return out;
+  std::string_view z = rest.substr(zone);
+  if (z == "Z") {
+    out.offset = 0;
+    return out;
+  }
+  const int sign = z.front() == '-' ? -1 : 1;
+  z.remove_prefix(1);
+  int hours = 0, minutes = 0;
+  auto number = [](std::string_view t, int& v) {
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    return ec == std::errc() && end == t.data() + t.size();
+  };
+  if (z.size() == 2) {
+    if (!number(z, hours)) return std::nullopt;
+  } else if (z.size() == 5 && z[2] == ':') {
+    if (!number(z.substr(0, 2), hours) || !number(z.substr(3), minutes)) return std::nullopt;
+  } else if (z.size() == 4) {
+    if (!number(z.substr(0, 2), hours) || !number(z.substr(2), minutes)) return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  out.offset = sign * (hours * 3600 + minutes * 60);
+  return out;
+}
+
+/// Two instants in time order, when either has a time of day. One without
+/// a zone is read in the other's (as PostgreSQL reads it in the session's,
+/// the zone it printed the other in); nullopt when either is not one.
+std::optional<int> order_instants(std::string_view a, std::string_view b) {
+  std::optional<Instant> x = parse_instant(a), y = parse_instant(b);
+  if (!x || !y || (!x->has_time && !y->has_time)) return std::nullopt;
+  const int zone = x->offset.value_or(y->offset.value_or(0));
+  return order(x->seconds - x->offset.value_or(zone), y->seconds - y->offset.value_or(zone));
+}
+
 bool is_numeric(ValueKind kind) {
   return kind == ValueKind::Int || kind == ValueKind::Float || kind == ValueKind::Percent ||
          kind == ValueKind::Duration;
@@ -264,10 +359,12 @@ std::optional<int> compare_value(std::string_view value, ValueKind metric_kind, 
     case ValueKind::Int:
     case ValueKind::Float:
     case ValueKind::Percent: {
+      if (literal.kind == ValueKind::Int)
+        if (std::optional<int> exact = order_integers(value, literal.text)) return exact;
       auto v = parse_number(value);
       auto l = literal_number(literal, kind);
       if (!v || !l) return std::nullopt;
-      return order(*v, *l);
+      return order_numbers(*v, *l);
     }
     case ValueKind::Duration: {
       auto v = parse_duration(value);
@@ -276,6 +373,9 @@ std::optional<int> compare_value(std::string_view value, ValueKind metric_kind, 
       return order(*v, *l);
     }
     case ValueKind::Date: {
+      // `max(loaded_at) > 2026-12-02`: a timestamp against a date is against
+      // its midnight, as in PostgreSQL, not against the timestamp's day.
+      if (std::optional<int> instants = order_instants(value, literal.text)) return instants;
       auto v = parse_date(value);
       auto l = literal.kind == ValueKind::Date ? std::optional<double>(literal.number) : parse_date(literal.text);
       if (!v || !l) return std::nullopt;
@@ -294,12 +394,17 @@ std::optional<int> compare_value(std::string_view value, ValueKind metric_kind, 
       if (!v || !l) return std::nullopt;
       return order(*v, *l);
     }
-    case ValueKind::Text: return order(std::string_view(value), std::string_view(literal.text));
+    case ValueKind::Text:
+      // A timestamp param against `max(ts)`: instants, not `T` against ` `.
+      if (std::optional<int> instants = order_instants(value, literal.text)) return instants;
+      return order(std::string_view(value), std::string_view(literal.text));
     case ValueKind::Any: {
-      // Neither side says: numbers when both parse, text otherwise.
+      // Neither side says: integers exactly, numbers, instants, else text.
+      if (std::optional<int> exact = order_integers(value, literal.text)) return exact;
       auto v = parse_number(value);
       auto l = parse_number(literal.text);
-      if (v && l) return order(*v, *l);
+      if (v && l) return order_numbers(*v, *l);
+      if (std::optional<int> instants = order_instants(value, literal.text)) return instants;
       return order(std::string_view(value), std::string_view(literal.text));
     }
   }

@@ -1,0 +1,64 @@
+// compare_value(): how a metric's value, fetched as text, is ordered against
+// a condition's literal, as PostgreSQL would order the two (docs/tasks.md).
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "runtime/materialize/expectations.h"
+
+using flowc::plan::Literal;
+using flowc::plan::ValueKind;
+using flowc::runtime::compare_value;
+
+namespace {
+
+Literal literal(ValueKind kind, std::string text, double number = 0) {
+  return Literal{kind, number, std::move(text)};
+}
+
+}  // namespace
+
+TEST_CASE("a timestamp is ordered against a timestamp param or a date as an instant, not as text") {
+  // `max(ts)` comes back as text in the session's zone; a timestamp param as written.
+  const Literal at = literal(ValueKind::Text, "2026-12-02T08:00");
+  CHECK(compare_value("2026-12-02 08:59:00+00", ValueKind::Any, at) == 1);
+  CHECK(compare_value("2026-12-02 07:59:59.5+00", ValueKind::Any, at) == -1);
+  CHECK(compare_value("2026-12-02 08:00:00+00", ValueKind::Any, at) == 0);
+  // Another zone: 10:30+02:00 is 08:30 UTC.
+  CHECK(compare_value("2026-12-02 10:30:00+02", ValueKind::Any,
+                      literal(ValueKind::Text, "2026-12-02T08:31Z")) == -1);
+  CHECK(compare_value("2026-12-02 10:30:00+05:30", ValueKind::Any,
+                      literal(ValueKind::Text, "2026-12-02T05:00Z")) == 0);
+  // Against a date: its midnight (the time part used to be dropped).
+  const Literal day = literal(ValueKind::Date, "2026-12-02", 20789);
+  CHECK(compare_value("2026-12-02 08:59:00+00", ValueKind::Any, day) == 1);
+  CHECK(compare_value("2026-12-02 00:00:00", ValueKind::Any, day) == 0);
+  CHECK(compare_value("2026-12-01 23:59:59", ValueKind::Any, day) == -1);
+  // Dates against dates stay dates.
+  CHECK(compare_value("2026-12-02", ValueKind::Any, day) == 0);
+}
+
+TEST_CASE("integers are compared exactly, beyond a double's 53 bits") {
+  const Literal id = literal(ValueKind::Int, "1234567890123456789", 1234567890123456789.0);
+  CHECK(compare_value("1234567890123456790", ValueKind::Any, id) == 1);
+  CHECK(compare_value("1234567890123456789", ValueKind::Any, id) == 0);
+  CHECK(compare_value("9007199254740993", ValueKind::Int, literal(ValueKind::Int, "9007199254740992")) == 1);
+  CHECK(compare_value("-5", ValueKind::Int, literal(ValueKind::Int, "-4")) == -1);
+  CHECK(compare_value("0", ValueKind::Int, literal(ValueKind::Int, "-0")) == 0);
+  CHECK(compare_value("1000", ValueKind::Int, literal(ValueKind::Int, "1_000", 1000)) == 0);
+  CHECK(compare_value("123456789012345678901234567890", ValueKind::Any,
+                      literal(ValueKind::Int, "123456789012345678901234567889")) == 1);
+}
+
+TEST_CASE("NaN is ordered as PostgreSQL orders it: above every number, equal to itself") {
+  CHECK(compare_value("NaN", ValueKind::Float, literal(ValueKind::Int, "1000", 1000)) == 1);
+  CHECK(compare_value("NaN", ValueKind::Any, literal(ValueKind::Int, "5", 5)) == 1);
+  CHECK(compare_value("NaN", ValueKind::Float, literal(ValueKind::Float, "NaN", std::nan(""))) == 0);
+  CHECK(compare_value("Infinity", ValueKind::Float, literal(ValueKind::Float, "1e308", 1e308)) == 1);
+  CHECK(compare_value("1.5", ValueKind::Float, literal(ValueKind::Float, "1.5", 1.5)) == 0);
+}
+
+TEST_CASE("text stays text") {
+  CHECK(compare_value("emea", ValueKind::Text, literal(ValueKind::Text, "amer")) == 1);
+  CHECK(compare_value("007", ValueKind::Text, literal(ValueKind::Text, "7")) == -1);
+}
