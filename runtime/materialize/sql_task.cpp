@@ -197,14 +197,42 @@ int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::P
   return r[0][0].as<int64_t>();
 }
 
+/// `columns` as a PostgreSQL array literal of text: `{"k","j"}`.
+std::string key_array(const std::vector<std::string>& columns) {
+  std::string out = "{";
+  for (const std::string& c : columns) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char ch : c) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) {
   if (task.merge_key.empty()) throw PlanProblem("merge: the key is empty");
   std::string target = quote_table(*task.output);
   create_if_missing(s, target, select, task.select);
-  // ON CONFLICT needs a unique index on exactly the key.
-  s.exec("ensure the key's unique index",
-         fmt::format("create unique index if not exists {} on {} ({})",
-                     plan::quote_identifier(identifier(task.output->name, "__flow_key")), target, join_quoted(task.merge_key)));
+  // ON CONFLICT needs a unique index on exactly the key. One left by an
+  // earlier key (`merge(key = [k])` become `[k, j]`) has the same name but
+  // other columns: `if not exists` would keep it, and every run would fail
+  // with 42P10. It is replaced, in the attempt's transaction.
+  const std::string index = plan::quote_identifier(identifier(task.output->name, "__flow_key"));
+  const std::string qualified_index = plan::quote_identifier(task.output->schema) + "." + index;
+  pqxx::result same =
+      s.exec("read the key's unique index",
+             "select coalesce((select array_agg(a.attname::text order by k.n) = $2::text[] from pg_index i "
+             "cross join lateral unnest(i.indkey) with ordinality as k(attnum, n) "
+             "join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum "
+             "where i.indexrelid = to_regclass($1)), true)",
+             {{"index", "text", qualified_index}, {"key", "text[]", key_array(task.merge_key)}});
+  if (!same[0][0].as<bool>())
+    s.exec("drop the unique index of the earlier key", "drop index " + qualified_index);
+  s.exec("ensure the key's unique index", fmt::format("create unique index if not exists {} on {} ({})",
+                                                      index, target, join_quoted(task.merge_key)));
   std::vector<std::string> columns = select_columns(s, select, task.select);
   std::vector<std::string> updates;
   for (const std::string& c : columns) {
@@ -212,7 +240,12 @@ int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) 
     for (const std::string& k : task.merge_key) key = key || k == c;
     if (!key) updates.push_back(fmt::format("{0} = excluded.{0}", plan::quote_identifier(c)));
   }
-  std::string action = updates.empty() ? "do nothing" : "do update set " + fmt::format("{}", fmt::join(updates, ", "));
+  // Every column a key column: `do nothing` would let the select return a
+  // key twice without a word, where another merge fails (21000). Setting a
+  // key column to itself makes it fail the same way.
+  if (updates.empty())
+    updates.push_back(fmt::format("{0} = excluded.{0}", plan::quote_identifier(task.merge_key.front())));
+  std::string action = "do update set " + fmt::format("{}", fmt::join(updates, ", "));
   // A NULL in the key matches no row, not even the one the last attempt
   // inserted: every rerun would add the row again. Counted in the same
   // statement, and refused (the transaction rolls back).

@@ -248,6 +248,46 @@ TEST_CASE("merge: a select with a key twice fails at once, saying so, and leaves
   CHECK(db.checksum("analytics.daily") == before);
 }
 
+TEST_CASE("merge: a select whose every column is the key fails on a key twice too") {
+  Db db;
+  uint32_t t =
+      db.add(sql_task("daily", kDaily, WriteMode::Merge, "select region from raw.orders group by region"));
+  db.plan.tasks[t].merge_key = {"region"};
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);  // a rerun: the same rows
+  CHECK(db.scalar("select count(*) from analytics.daily") == "3");
+  std::string before = db.checksum("analytics.daily");
+  db.plan.tasks[t].select.sql = "select region from raw.orders";  // a region per order
+  AttemptResult r = db.run(t);
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(r.sqlstate == "21000");
+  CHECK(db.checksum("analytics.daily") == before);
+}
+
+TEST_CASE("merge: a changed key replaces the unique index of the old one, in the attempt's transaction") {
+  Db db;
+  uint32_t t =
+      db.add(sql_task("daily", kDaily, WriteMode::Merge,
+                      "select region, 1 as part, sum(amount) as total from raw.orders group by region"));
+  db.plan.tasks[t].merge_key = {"region"};
+  REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+  // `merge(key = [region])` becomes `merge(key = [region, part])`: the old
+  // index under the same name used to stay, and every run failed (42P10).
+  db.plan.tasks[t].merge_key = {"region", "part"};
+  AttemptResult r = db.run(t);
+  REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+  CHECK(db.scalar("select pg_get_indexdef('analytics.daily__flow_key'::regclass) like '%(region, part)'") ==
+        "t");
+  CHECK(db.scalar("select count(*) from analytics.daily") == "3");
+  // A key the table's rows repeat: the index cannot be made, the attempt
+  // fails, and the old index and the rows stay as they were.
+  db.plan.tasks[t].merge_key = {"part"};
+  AttemptResult repeated = db.run(t);
+  CHECK(repeated.outcome == AttemptResult::Outcome::Failed);
+  CHECK(db.scalar("select pg_get_indexdef('analytics.daily__flow_key'::regclass) like '%(region, part)'") ==
+        "t");
+}
+
 TEST_CASE("merge: a NULL in the key is refused, as a rerun would add its row again, and nothing is written") {
   Db db;
   uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Merge,
