@@ -158,7 +158,14 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
       r.error_class = ErrorClass::Transient;
       r.sqlstate = "08006";  // connection_failure
       r.reconnect = true;
-      r.message = "connection to the target lost: " + error_line(e.what());
+      // libpqxx 6.4, finding the session gone mid-statement, reports its
+      // own follow-up failure ("Could not obtain client encoding: not
+      // connected."), not what the server said; that says nothing to a reader.
+      const std::string said = error_line(e.what());
+      r.message = said.find("not connected") != std::string::npos
+                      ? "connection to the target lost: the server ended the session (a restart or shutdown, "
+                        "pg_terminate_backend, or the network)"
+                      : "connection to the target lost: " + said;
     }
     const auto grace = QueryWatchdog::kCancelGrace.count();
     if (cut == ConnectionCut::Deadline) {

@@ -177,6 +177,11 @@ TEST_CASE("a connection killed mid-attempt is transient and asks for a new conne
   CHECK(r.error_class == ErrorClass::Transient);
   CHECK(r.reconnect);
   CHECK_FALSE(r.outcome_unknown);
+  // Says what happened, not libpqxx's follow-up failure ("Could not obtain
+  // client encoding: not connected.").
+  INFO(r.message);
+  CHECK(r.message.starts_with("connection to the target lost: "));
+  CHECK(r.message.find("client encoding") == std::string::npos);
 }
 
 TEST_CASE("a wedged server past the task's timeout: cancelled, then its connection closed") {
