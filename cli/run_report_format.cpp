@@ -113,15 +113,17 @@ std::string status_with_retries(const RunRecord& r) {
   return fmt::format("{} ({} {})", r.status, r.retries, r.retries == 1 ? "retry" : "retries");
 }
 
-/// What a failed run with tasks that never ran says: it was stopped before
-/// they ran (the attempt the stop cancelled failed, or none was running).
-/// "" otherwise. History shows it only when no task failed.
+/// What a failed run with tasks that never finished says: what an
+/// operator's stop cancelled, then how many tasks it ended before (a stop,
+/// or a process killed or lost: one in retry backoff had run already, so
+/// they did not finish rather than not run). "" otherwise. History shows
+/// it only when no task failed.
 std::string stopped_note(const RunRecord& r) {
   if (r.status != "failed" || (r.unfinished == 0 && r.stopped_tasks.empty())) return "";
   std::string during =
       r.stopped_tasks.empty() ? "" : fmt::format("stopped during {}", fmt::join(r.stopped_tasks, ", "));
   if (r.unfinished == 0) return during;
-  return fmt::format("{}{} {} ran", during, during.empty() ? "stopped before" : ", before",
+  return fmt::format("{}{} {} finished", during, during.empty() ? "ended before" : ", before",
                      r.unfinished == 1 ? "1 task" : std::to_string(r.unfinished) + " tasks");
 }
 

@@ -258,11 +258,11 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   CHECK(json::parse(j.output)["tasks"][0]["state"] == "waiting");
   // Failed with no failed task: the header and history say it was stopped.
   CHECK(r.output.find("  status     failed\n"
-                      "             stopped before 3 tasks ran (`flowc retry 5` runs them)\n") !=
+                      "             ended before 3 tasks finished (`flowc retry 5` runs them)\n") !=
         std::string::npos);
   Result h = run_flowc({"history", "--since", "3650d", "--state-dsn", dsn});
   INFO(h.output);
-  CHECK(h.output.find("failed     2026-11-25T10:00:00Z  30.0s     stopped before 3 tasks ran\n") !=
+  CHECK(h.output.find("failed     2026-11-25T10:00:00Z  30.0s     ended before 3 tasks finished\n") !=
         std::string::npos);
 
   // The attempt the stop cancelled failed: status and history say it was
@@ -279,11 +279,12 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   INFO(six.output);
   CHECK(six.output.find(
             "  status     failed\n"
-            "             stopped during orders, before 2 tasks ran (`flowc retry 6` runs them)\n") !=
+            "             stopped during orders, before 2 tasks finished (`flowc retry 6` runs them)\n") !=
         std::string::npos);
   Result history = run_flowc({"history", "--since", "3650d", "--state-dsn", dsn});
   INFO(history.output);
-  CHECK(history.output.find("30.0s     stopped during orders, before 2 tasks ran\n") != std::string::npos);
+  CHECK(history.output.find("30.0s     stopped during orders, before 2 tasks finished\n") !=
+        std::string::npos);
   json runs = json::parse(
       run_flowc({"history", "--since", "3650d", "--state-dsn", dsn, "--format", "json"}).output)["runs"];
   auto run6 = std::find_if(runs.begin(), runs.end(), [](const json& run) { return run["id"] == 6; });
