@@ -63,6 +63,9 @@ struct RunSummary {
   int64_t run_id = 0;
   std::string workflow, ds, env;
   RunStatus status = RunStatus::Failed;
+  /// Whether `status` is in the state database: false when recording it
+  /// failed (the state database lost), which leaves the run `running` there.
+  bool status_recorded = true;
   Clock::time_point started, finished;  // this drive of the run: the run, or one retry of it
   /// A retry: when the run first started (runs.started_at). A run's
   /// duration is always first start to last finish (`history`, `status`).

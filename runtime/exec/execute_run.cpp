@@ -433,6 +433,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   // ---- end of the run's final status.
 
   result.summary = summarize(shared, rows, status);
+  result.summary.status_recorded = static_cast<bool>(recorded);
   result.summary.first_started = options.first_started;
   if (parity) {
     result.summary.parity_ok = parity->ok;

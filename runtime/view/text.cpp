@@ -22,10 +22,14 @@ std::string run_took(const RunSummary& summary) {
   auto between = [](Clock::time_point from, Clock::time_point to) {
     return format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(to - from));
   };
-  if (!summary.first_started) return " in " + between(summary.started, summary.finished);
-  return fmt::format("; retry took {}, run {} since its first start",
+  // The state database still says `running`: the line must not read as if
+  // the outcome were recorded.
+  const std::string unrecorded =
+      summary.status_recorded ? "" : " (not recorded: the state database could not be reached)";
+  if (!summary.first_started) return " in " + between(summary.started, summary.finished) + unrecorded;
+  return fmt::format("; retry took {}, run {} since its first start{}",
                      between(summary.started, summary.finished),
-                     between(*summary.first_started, summary.finished));
+                     between(*summary.first_started, summary.finished), unrecorded);
 }
 
 std::string format_elapsed(std::chrono::milliseconds duration) {

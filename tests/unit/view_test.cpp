@@ -121,6 +121,18 @@ TEST_CASE("plain lines: one timestamped line per change") {
         "2026-11-24T07:01:05Z daily_kpi run 12 failed in 1m05s\n");
 }
 
+TEST_CASE("plain lines: a final status the state database did not take says it is not recorded") {
+  std::ostringstream out;
+  view::PlainView plain(out, [] { return kStart; });
+  RunSummary summary = failed_summary();
+  summary.status_recorded = false;
+  plain.on_run_finished(summary);
+  CHECK(
+      out.str() ==
+      "2026-11-24T07:01:05Z daily_kpi run 12 failed in 1m05s (not recorded: the state database could not be "
+      "reached)\n");
+}
+
 TEST_CASE("plain lines of a worker name the run, since its output interleaves runs") {
   std::ostringstream out;
   view::PlainView plain(out, [] { return kStart; }, true);
