@@ -83,7 +83,7 @@ struct AttemptContext {
   RecordSuccess record_success_in;
   /// The value a metric had for this check in the previous successful run of
   /// this task (for `change < P%`); nullopt when there is no history.
-  std::function<std::optional<double>(std::string_view check, std::string_view metric)> previous_value;
+  std::function<std::optional<std::string>(std::string_view check, std::string_view metric)> previous_value;
 };
 
 struct AttemptResult {

@@ -230,11 +230,12 @@ bool apply(CompareOp op, int order) {
 Truth truth(bool b) { return b ? Truth::True : Truth::False; }
 
 /// The value `change` compares, in the metric's units; nullopt when it is
-/// not a number (a text, a date written as text).
+/// not a number (a text, a date written as text). A `sql(...)` metric (of
+/// any type) may return an interval (`now() - max(ts)`): as a duration.
 std::optional<double> change_number(const std::string& value, ValueKind kind) {
-  return kind == ValueKind::Duration ? parse_duration(value)
-         : kind == ValueKind::Date   ? parse_date(value)
-                                     : parse_number(value);
+  return kind == ValueKind::Duration || kind == ValueKind::Any ? parse_duration(value)
+         : kind == ValueKind::Date                             ? parse_date(value)
+                                                               : parse_number(value);
 }
 
 struct Evaluator {
@@ -263,8 +264,12 @@ struct Evaluator {
     ValueKind kind = metrics[c.metric].kind;
     std::optional<double> now = change_number(*v, kind);
     if (!now) return Truth::Unknown;
-    std::optional<double> before = previous ? previous(check, metrics[c.metric].label) : std::nullopt;
-    if (!before) return Truth::True;  // no history: nothing to compare with
+    std::optional<std::string> recorded = previous ? previous(check, metrics[c.metric].label) : std::nullopt;
+    if (!recorded) return Truth::True;  // no history: nothing to compare with
+    // A recorded value that does not read as one (a metric that was a text)
+    // is no baseline either.
+    std::optional<double> before = change_number(*recorded, kind);
+    if (!before) return Truth::True;
     double percent = 0;
     if (*before == 0) percent = *now == 0 ? 0 : INFINITY;  // from zero, any change is unbounded
     else percent = std::fabs(*now - *before) / std::fabs(*before) * 100;

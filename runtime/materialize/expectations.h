@@ -24,7 +24,9 @@ enum class Truth : uint8_t { False, True, Unknown };
 
 /// The value a metric had for a check in the previous successful run, for
 /// `change`; nullopt (or an empty function) = no history.
-using PreviousValue = std::function<std::optional<double>(std::string_view check, std::string_view metric)>;
+/// As recorded (text): read in the metric's units as the value now is.
+using PreviousValue =
+    std::function<std::optional<std::string>(std::string_view check, std::string_view metric)>;
 
 /// Compares a fetched metric value with a literal: negative, zero or
 /// positive like strcmp, or nullopt when the two cannot be compared (a value

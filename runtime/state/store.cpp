@@ -261,12 +261,7 @@ where r.workflow = $2 and r.env = $6 and e.task = $3
 order by e.recorded_at desc, e.id desc limit 1)",
                                                 schema_),
                                     run_id, workflow, task, check, metric, env);
-    if (r.empty()) return;
-    try {
-      out.value = std::stod(r[0][0].as<std::string>());
-    } catch (const std::exception&) {
-      // A non-numeric metric (a date as text) has no numeric history.
-    }
+    if (!r.empty()) out.value = r[0][0].as<std::string>();
   });
   return out;
 }

@@ -184,7 +184,7 @@ struct AttemptEnds {
 
 struct PreviousValue {
   Status status;
-  std::optional<double> value;
+  std::optional<std::string> value;  // as recorded: the evaluator reads it in the metric's units
 };
 
 /// A run as recorded, with the plan it ran (`flowc retry` drives it again).

@@ -511,17 +511,17 @@ TEST_CASE("change < P% compares with the previous successful run") {
 
   SUBCASE("no history passes") { CHECK(db.runner.run(c).outcome == AttemptResult::Outcome::Succeeded); }
   SUBCASE("3 against 2 is a 50% change") {
-    c.previous_value = [](std::string_view check, std::string_view metric) -> std::optional<double> {
+    c.previous_value = [](std::string_view check, std::string_view metric) -> std::optional<std::string> {
       CHECK(check == "row_count() change < 30%");
       CHECK(metric == "row_count()");
-      return 2.0;
+      return "2";
     };
     AttemptResult r = db.runner.run(c);
     CHECK(r.outcome == AttemptResult::Outcome::Failed);
     CHECK(r.expectation_failed);
   }
   SUBCASE("3 against 2.5 is a 20% change") {
-    c.previous_value = [](std::string_view, std::string_view) -> std::optional<double> { return 2.5; };
+    c.previous_value = [](std::string_view, std::string_view) -> std::optional<std::string> { return "2.5"; };
     CHECK(db.runner.run(c).outcome == AttemptResult::Outcome::Succeeded);
   }
 }
@@ -534,6 +534,34 @@ TEST_CASE("change < P% on a metric that is not a number fails saying so, history
   CHECK(r.outcome == AttemptResult::Outcome::Failed);
   CHECK(r.message.find("max(ds) = 2026-11-24 (not a number: `change` compares numbers and durations)") !=
         std::string::npos);
+}
+
+TEST_CASE("change < P% on a sql() metric that returns an interval compares durations, with its history") {
+  Db db;
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  add_change_check(db.plan.tasks[t], {"sql(\"select now() - ...\")", "min((interval '30 minutes')::text)"},
+                   10);
+  db.plan.tasks[t].metrics->metrics[0].kind = plan::ValueKind::Any;  // what sql(...) is
+  runtime::AttemptContext c = db.context(t);
+  SUBCASE("no history passes") {
+    AttemptResult r = db.runner.run(c);
+    INFO(r.message);
+    CHECK(r.outcome == AttemptResult::Outcome::Succeeded);
+  }
+  SUBCASE("30 minutes against 27 is an 11% change") {
+    c.previous_value = [](std::string_view, std::string_view) -> std::optional<std::string> {
+      return "00:27:00";
+    };
+    AttemptResult r = db.runner.run(c);
+    CHECK(r.outcome == AttemptResult::Outcome::Failed);
+    CHECK(r.expectation_failed);
+  }
+  SUBCASE("30 minutes against 29 is a 3% change") {
+    c.previous_value = [](std::string_view, std::string_view) -> std::optional<std::string> {
+      return "00:29:00";
+    };
+    CHECK(db.runner.run(c).outcome == AttemptResult::Outcome::Succeeded);
+  }
 }
 
 TEST_CASE("record_success_in commits with the write, false rolls the write back") {
