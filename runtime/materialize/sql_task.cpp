@@ -192,8 +192,9 @@ int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::P
                           params);
   int64_t stray = r[0][1].as<int64_t>();
   if (stray > 0)
-    throw PlanProblem(fmt::format("overwrite_partition({}): the select produced {} rows outside {} = {}",
-                                  task.partition_column, stray, task.partition_column, p.value));
+    throw PlanProblem(fmt::format("overwrite_partition({}): the select produced {} outside {} = {}",
+                                  task.partition_column, stray == 1 ? "1 row" : fmt::format("{} rows", stray),
+                                  task.partition_column, p.value));
   return r[0][0].as<int64_t>();
 }
 
