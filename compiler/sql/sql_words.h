@@ -200,10 +200,18 @@ void for_each_sql_word(std::string_view sql, F&& word) {
                          [](unsigned char ch) { return std::tolower(ch); });
           w.text += plain;
         }
-        if (pos + 1 < sql.size() && sql[pos] == '.' && (ident_start(sql[pos + 1]) || sql[pos + 1] == '"')) {
-          w.text += '.';
-          ++pos;
-          continue;
+        // `schema.table`, also written `schema . table` (PostgreSQL takes
+        // blanks around the dot).
+        size_t dot = pos;
+        while (dot < sql.size() && std::isspace(static_cast<unsigned char>(sql[dot]))) ++dot;
+        if (dot < sql.size() && sql[dot] == '.') {
+          size_t next = dot + 1;
+          while (next < sql.size() && std::isspace(static_cast<unsigned char>(sql[next]))) ++next;
+          if (next < sql.size() && (ident_start(sql[next]) || sql[next] == '"')) {
+            w.text += '.';
+            pos = next;
+            continue;
+          }
         }
         break;
       }

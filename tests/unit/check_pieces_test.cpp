@@ -170,3 +170,11 @@ TEST_CASE("SQL words skip dollar-quoted strings and nested comments") {
   });
   CHECK(words == std::vector<std::string>{"select", "'", ",", "'", "from", "t"});
 }
+
+TEST_CASE("SQL words: a qualified name may have blanks around its dot, as PostgreSQL takes it") {
+  std::vector<std::string> words;
+  flowc::sql::for_each_sql_word("delete from web . sessions where x.\"Y\" = 1.5",
+                                [&](const auto& w) { words.push_back(w.text); });
+  CHECK(words ==
+        std::vector<std::string>{"delete", "from", "web.sessions", "where", "x.Y", "=", "1", ".", "5"});
+}

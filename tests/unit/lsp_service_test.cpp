@@ -232,32 +232,9 @@ TEST_CASE("other files are not handled") {
   CHECK(s.complete("/tmp/readme.md", {0, 0}).entries.empty());
 }
 
-TEST_CASE("completion in a task's after offers the workflow's other tasks, not the task itself") {
-  TempProject p;
-  const std::string text =
-      "workflow w {\n"
-      "  owner      = \"o\"\n"
-      "  on_failure = alert(oncall)\n"
-      "  task a {\n"
-      "    run = command([\"true\"])\n"
-      "  }\n"
-      "  task b {\n"
-      "    run   = command([\"true\"])\n"
-      "    after = [a, ]\n"  // line 8
-      "  }\n"
-      "}\n";
-  std::string path = p.write("w.flow", text);
-  Service s(options());
-  s.open(path, text);
-  s.check();
-  std::vector<std::string> tasks;
-  for (const CompletionEntry& e : s.complete(path, {8, 16}).entries)
-    if (e.kind == CompletionEntry::Kind::Task) tasks.push_back(e.label);
-  CHECK(tasks == std::vector<std::string>{"a"});
-}
-
 TEST_CASE(
-    "a closed document answers completion, hover and definition from the disk, as before it was opened") {
+    "completion in a task's after offers the other tasks, not the task itself, also from the disk once "
+    "closed") {
   TempProject p;
   const std::string text =
       "workflow w {\n"
@@ -282,6 +259,7 @@ TEST_CASE(
   s.open(path, text);
   s.check();
   REQUIRE(tasks_offered() == std::vector<std::string>{"a"});
+  // Closed, the disk's text answers, as hover and definition do.
   s.close(path);
   CHECK(tasks_offered() == std::vector<std::string>{"a"});
   CHECK(s.hover(path, {8, 14}).has_value());
