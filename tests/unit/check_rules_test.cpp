@@ -118,6 +118,7 @@ workflow w {
   };
   for (const char* sql :
        {"insert into web.sessions select 1", "update web.sessions set n = 1", "delete from WEB.sessions",
+        "delete from web . sessions", "delete from \"web\".sessions",
         "merge into web.sessions s using x on true when matched then delete",
         "truncate table only web.sessions", "truncate web.sessions"}) {
     auto c = with_sql(sql);
@@ -129,7 +130,9 @@ workflow w {
   for (const char* sql :
        {"select * from web.sessions for update",
         "insert into web.other select * from web.sessions on conflict (id) do update set n = 1",
-        "delete from web.other using web.sessions s"}) {
+        "delete from web.other using web.sessions s",
+        // Quoted, `"Web"` is another schema than web (PostgreSQL folds only unquoted names).
+        "delete from \"Web\".sessions", "delete from web.\"Sessions\""}) {
     CHECK_MESSAGE(codes(*with_sql(sql)).empty(), sql);
   }
 }
