@@ -198,21 +198,6 @@ int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::P
   return r[0][0].as<int64_t>();
 }
 
-/// `columns` as a PostgreSQL array literal of text: `{"k","j"}`.
-std::string key_array(const std::vector<std::string>& columns) {
-  std::string out = "{";
-  for (const std::string& c : columns) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char ch : c) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) {
   if (task.merge_key.empty()) throw PlanProblem("merge: the key is empty");
   std::string target = quote_table(*task.output);
@@ -225,11 +210,13 @@ int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) 
   const std::string qualified_index = plan::quote_identifier(task.output->schema) + "." + index;
   pqxx::result same =
       s.exec("read the key's unique index",
-             "select coalesce((select array_agg(a.attname::text order by k.n) = $2::text[] from pg_index i "
+             "select coalesce((select string_agg('\"' || replace(a.attname, '\"', '\"\"') || '\"', ', ' "
+             "order by k.n) = $2 "
+             "from pg_index i "
              "cross join lateral unnest(i.indkey) with ordinality as k(attnum, n) "
              "join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum "
              "where i.indexrelid = to_regclass($1)), true)",
-             {{"index", "text", qualified_index}, {"key", "text[]", key_array(task.merge_key)}});
+             {{"index", "text", qualified_index}, {"key", "text", join_quoted(task.merge_key)}});
   if (!same[0][0].as<bool>())
     s.exec("drop the unique index of the earlier key", "drop index " + qualified_index);
   s.exec("ensure the key's unique index", fmt::format("create unique index if not exists {} on {} ({})",
