@@ -254,4 +254,18 @@ Delivery deliver(const plan::Channel& channel, const json& payload, const Delive
   return delivery;
 }
 
+std::chrono::milliseconds longest_delivery(const plan::Channel& channel, const DeliveryOptions& options) {
+  using std::chrono::milliseconds;
+  // A local write (jsonl, stderr) has no timeout of its own; a command's
+  // group is killed at its timeout and what it printed is then read.
+  milliseconds per_try{5000};
+  if (channel.kind == plan::Channel::Kind::Webhook) per_try = options.connect_timeout + options.http_timeout;
+  if (channel.kind == plan::Channel::Kind::Command) per_try = options.command_timeout + milliseconds(5000);
+  const uint32_t tries = std::max<uint32_t>(1, options.tries);
+  milliseconds backoffs{0};
+  milliseconds wait = options.backoff;
+  for (uint32_t i = 1; i < tries; ++i, wait *= 2) backoffs += wait;
+  return per_try * tries + backoffs;
+}
+
 }  // namespace flowc::runtime::alert

@@ -45,4 +45,9 @@ std::string describe(const plan::Channel& channel);
 /// throws.
 Delivery deliver(const plan::Channel& channel, const nlohmann::ordered_json& payload, const DeliveryOptions& options);
 
+/// The longest deliver() can take for this channel: every try timing out,
+/// with the backoffs between them. Beyond it, a delivery still recorded
+/// `sending` was interrupted.
+std::chrono::milliseconds longest_delivery(const plan::Channel& channel, const DeliveryOptions& options);
+
 }  // namespace flowc::runtime::alert

@@ -1,11 +1,29 @@
 #include "runtime/alert/dispatcher.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "compiler/plan/text.h"
 #include "compiler/spelling/spelling.h"
+#include "runtime/state/machine_key.h"
 
 namespace flowc::runtime::alert {
+
+namespace {
+
+/// This process as the sender of an alert over `channels`, until the
+/// longest their deliveries can take (one after another), and a minute to
+/// record how they ended. The system clock, not the options' (tests fake
+/// "now" for dedupe windows; a sending row is judged by the server's).
+Sender sender_for(const std::vector<plan::Channel>& channels, const DeliveryOptions& delivery) {
+  Sender sender{state::default_worker(), state::machine_key(), std::chrono::system_clock::now()};
+  for (const plan::Channel& channel : channels) sender.until += longest_delivery(channel, delivery);
+  sender.until += std::chrono::minutes(1);
+  return sender;
+}
+
+}  // namespace
 
 AlertDispatcher::AlertDispatcher(AlertSinkOptions options)
     : options_(std::move(options)), store_(options_.state_dsn, options_.state_schema) {
@@ -104,25 +122,98 @@ void AlertDispatcher::raise_locked(const plan::Plan& plan, const Incident& incid
   }
 
   std::vector<AlertRecord> rows;
-  bool any_delivered = false;
-  for (const plan::Channel& channel : route.channels) {
-    Delivery delivery = deliver(channel, payload, options_.delivery);
+  for (size_t i = 0; i < route.channels.size(); ++i) {
     AlertRecord row = base;
-    row.channel = plan::to_string(channel.kind);
-    row.status = delivery.ok ? "delivered" : "failed";
-    row.error = delivery.error;
-    row.tries = delivery.tries;
-    any_delivered = any_delivered || delivery.ok;
+    row.channel = plan::to_string(route.channels[i].kind);
+    row.channel_index = static_cast<int>(i);
     rows.push_back(std::move(row));
   }
+  // Recorded `sending` before any channel is tried: a flowc killed while
+  // delivering leaves rows that the next run of the workflow delivers
+  // (resend_interrupted), where it used to leave no trace.
+  std::optional<std::vector<int64_t>> ids;
   if (locked) {
-    if (!store_.insert(rows, error)) report_store_error(error);
+    ids = store_.begin_sending(rows, sender_for(route.channels, options_.delivery), error);
+    if (!ids) report_store_error(error);
+  }
+  bool any_delivered = false;
+  for (size_t i = 0; i < route.channels.size(); ++i) {
+    Delivery delivery = deliver(route.channels[i], payload, options_.delivery);
+    rows[i].status = delivery.ok ? "delivered" : "failed";
+    rows[i].error = delivery.error;
+    rows[i].tries = delivery.tries;
+    any_delivered = any_delivered || delivery.ok;
+  }
+  if (locked) {
+    const bool recorded = ids ? store_.finish_sending(*ids, rows, error) : store_.insert(rows, error);
+    if (!recorded) report_store_error(error);
     store_.unlock(key);
   }
   if (any_delivered) {
     ++counts_.sent;
   } else {
     ++counts_.failed;
+  }
+}
+
+void AlertDispatcher::resend_interrupted(const plan::Plan& plan) {
+  try {
+    std::lock_guard lock(mutex_);
+    resend_interrupted_locked(plan);
+  } catch (...) {
+    // As raise(): never into the run.
+  }
+}
+
+void AlertDispatcher::resend_interrupted_locked(const plan::Plan& plan) {
+  std::string error;
+  std::vector<SendingAlert> sending = store_.sending(plan.workflow, error);
+  if (!error.empty()) return report_store_error(error);
+  std::FILE* err = options_.delivery.err ? options_.delivery.err : stderr;
+  for (SendingAlert& alert : sending) {
+    // Still on its way: its sender lives (or may, on another machine) and
+    // its channels' timeouts have not all run out.
+    if (!alert.overdue && !state::worker_gone(alert.sender, alert.sender_machine)) continue;
+    AlertRecord& row = alert.record;
+    if (!store_.lock(row.dedup_key, error)) return report_store_error(error);
+    const auto route = std::find_if(plan.routes.begin(), plan.routes.end(),
+                                    [&](const plan::Route& r) { return r.name == row.route; });
+    std::vector<plan::Channel> channel;
+    if (route != plan.routes.end() && row.channel_index >= 0 &&
+        static_cast<size_t>(row.channel_index) < route->channels.size() &&
+        plan::to_string(route->channels[static_cast<size_t>(row.channel_index)].kind) == row.channel)
+      channel.push_back(route->channels[static_cast<size_t>(row.channel_index)]);
+    if (!store_.take_over(alert.id, alert.sender, sender_for(channel, options_.delivery), error)) {
+      // Another flowc took it first (or the database failed: it stays `sending`).
+      store_.unlock(row.dedup_key);
+      continue;
+    }
+    const std::string was = alert.sender.empty() ? "a flowc" : "flowc " + alert.sender;
+    nlohmann::ordered_json payload = nlohmann::ordered_json::parse(row.payload, nullptr, false);
+    if (channel.empty() || payload.is_discarded()) {
+      row.status = "failed";
+      row.error = fmt::format(
+          "{} ended while sending it, and {}", was,
+          channel.empty() ? fmt::format("route `{}` no longer has this {} channel", row.route, row.channel)
+                          : std::string("its stored payload cannot be read"));
+    } else {
+      Delivery delivery = deliver(channel[0], payload, options_.delivery);
+      row.status = delivery.ok ? "delivered" : "failed";
+      row.error = delivery.error;
+      row.tries += delivery.tries;
+    }
+    if (!store_.finish_sending({alert.id}, {row}, error)) report_store_error(error);
+    store_.unlock(row.dedup_key);
+    const std::string which =
+        fmt::format("{} alert of run {}{} (route {}, {})", row.kind, row.run_id,
+                    row.task.empty() ? "" : ", task " + row.task, row.route, row.channel);
+    if (row.status == "delivered") {
+      fmt::print(err, "flowc: delivered the {} that {} was sending when it ended\n", which, was);
+    } else {
+      fmt::print(err, "flowc: could not deliver the {} that {} was sending when it ended: {}\n", which, was,
+                 row.error);
+    }
+    std::fflush(err);
   }
 }
 

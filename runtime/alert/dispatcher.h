@@ -49,6 +49,13 @@ class AlertDispatcher final : public AlertSink {
   /// channels are tried.
   void raise(const plan::Plan& plan, const Incident& incident) override;
 
+  /// Delivers again, over the same channel of the same route, each alert of
+  /// the plan's workflow left `sending` by a flowc that ended while sending
+  /// it (its process gone from this machine, or its channels' longest
+  /// delivery long past), and says so on stderr. Counted in no run's
+  /// summary. Never throws.
+  void resend_interrupted(const plan::Plan& plan) override;
+
   /// Alerts (not channel deliveries) this sink handled: sent = delivered by
   /// at least one channel, failed = delivered by none, suppressed = not sent
   /// because it repeats a recent one or is below the route's min_severity.
@@ -56,6 +63,7 @@ class AlertDispatcher final : public AlertSink {
 
  private:
   void raise_locked(const plan::Plan& plan, const Incident& incident);
+  void resend_interrupted_locked(const plan::Plan& plan);
   void report_store_error(const std::string& error);
 
   AlertSinkOptions options_;

@@ -161,22 +161,117 @@ std::optional<bool> AlertStore::delivered_since(const std::string& dedup_key, Ti
   return found;
 }
 
+namespace {
+
+/// Inserts one row (its status, or `sending` by `sender`); returns its id.
+int64_t insert_row(pqxx::work& tx, const std::string& table, const AlertRecord& row, const Sender* sender) {
+  auto null_if_empty = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+  const std::string index_text = row.channel_index >= 0 ? std::to_string(row.channel_index) : "";
+  const std::string until_text = sender ? timestamp_text(sender->until) : "";
+  pqxx::row r = tx.exec_params1(
+      "insert into " + table +
+          " (run_id, workflow, task, kind, route, channel, channel_index, severity, dedup_key, payload,"
+          " status, error, tries, created_at, sender, sender_machine, sending_until)"
+          " values (nullif($1::bigint, 0), $2, $3, $4, $5, $6, $7::integer, $8, $9, $10::jsonb, $11, $12, "
+          "$13,"
+          " $14::timestamptz, $15, $16, $17::timestamptz) returning id",
+      row.run_id, row.workflow, null_if_empty(row.task), row.kind, row.route, row.channel,
+      null_if_empty(index_text), row.severity, row.dedup_key, row.payload,
+      sender ? std::string("sending") : row.status, null_if_empty(row.error), static_cast<int>(row.tries),
+      timestamp_text(row.created_at), sender ? null_if_empty(sender->name) : nullptr,
+      sender ? null_if_empty(sender->machine) : nullptr, null_if_empty(until_text));
+  return r[0].as<int64_t>();
+}
+
+}  // namespace
+
 bool AlertStore::insert(const std::vector<AlertRecord>& rows, std::string& error) {
   return impl_->guarded(error, [&](pqxx::connection& c) {
     pqxx::work tx(c);
-    for (const AlertRecord& row : rows) {
-      auto null_if_empty = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
-      tx.exec_params("insert into " + impl_->table +
-                         " (run_id, workflow, task, kind, route, channel, severity, dedup_key, payload,"
-                         " status, error, tries, created_at)"
-                         " values (nullif($1::bigint, 0), $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12,"
-                         " $13::timestamptz)",
-                     row.run_id, row.workflow, null_if_empty(row.task), row.kind, row.route, row.channel,
-                     row.severity, row.dedup_key, row.payload, row.status, null_if_empty(row.error),
-                     static_cast<int>(row.tries), timestamp_text(row.created_at));
+    for (const AlertRecord& row : rows) insert_row(tx, impl_->table, row, nullptr);
+    tx.commit();
+  });
+}
+
+std::optional<std::vector<int64_t>> AlertStore::begin_sending(const std::vector<AlertRecord>& rows,
+                                                              const Sender& sender, std::string& error) {
+  std::vector<int64_t> ids;
+  bool ok = impl_->guarded(error, [&](pqxx::connection& c) {
+    ids.clear();
+    pqxx::work tx(c);
+    for (const AlertRecord& row : rows) ids.push_back(insert_row(tx, impl_->table, row, &sender));
+    tx.commit();
+  });
+  if (!ok) return std::nullopt;
+  return ids;
+}
+
+bool AlertStore::finish_sending(const std::vector<int64_t>& ids, const std::vector<AlertRecord>& rows,
+                                std::string& error) {
+  return impl_->guarded(error, [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    for (size_t i = 0; i < ids.size() && i < rows.size(); ++i) {
+      const AlertRecord& row = rows[i];
+      tx.exec_params(
+          "update " + impl_->table +
+              " set status = $2, error = nullif($3, ''), tries = $4, sending_until = null where id = $1",
+          ids[i], row.status, row.error, static_cast<int>(row.tries));
     }
     tx.commit();
   });
+}
+
+std::vector<SendingAlert> AlertStore::sending(const std::string& workflow, std::string& error) {
+  std::vector<SendingAlert> out;
+  impl_->guarded(error, [&](pqxx::connection& c) {
+    out.clear();
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(
+        "select id, coalesce(run_id, 0), coalesce(task, ''), kind, route, channel, coalesce(channel_index, "
+        "-1),"
+        " severity, dedup_key, payload::text, tries, coalesce(sender, ''), coalesce(sender_machine, ''),"
+        " coalesce(sending_until < now(), true) from " +
+            impl_->table + " where status = 'sending' and workflow = $1 order by id",
+        workflow);
+    for (const auto& row : r) {
+      SendingAlert alert;
+      alert.id = row[0].as<int64_t>();
+      AlertRecord& record = alert.record;
+      record.run_id = row[1].as<int64_t>();
+      record.workflow = workflow;
+      record.task = row[2].as<std::string>();
+      record.kind = row[3].as<std::string>();
+      record.route = row[4].as<std::string>();
+      record.channel = row[5].as<std::string>();
+      record.channel_index = row[6].as<int>();
+      record.severity = row[7].as<std::string>();
+      record.dedup_key = row[8].as<std::string>();
+      record.payload = row[9].as<std::string>();
+      record.status = "sending";
+      record.tries = row[10].as<uint32_t>();
+      alert.sender = row[11].as<std::string>();
+      alert.sender_machine = row[12].as<std::string>();
+      alert.overdue = row[13].as<bool>();
+      out.push_back(std::move(alert));
+    }
+  });
+  return out;
+}
+
+bool AlertStore::take_over(int64_t id, const std::string& from, const Sender& sender, std::string& error) {
+  bool taken = false;
+  bool ok = impl_->guarded(error, [&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    pqxx::result r =
+        tx.exec_params("update " + impl_->table +
+                           " set sender = $3, sender_machine = $4, sending_until = $5::timestamptz"
+                           " where id = $1 and status = 'sending' and coalesce(sender, '') = $2"
+                           " returning id",
+                       id, from, sender.name, sender.machine, timestamp_text(sender.until));
+    tx.commit();
+    taken = !r.empty();
+  });
+  return ok && taken;
 }
 
 std::vector<AlertRecord> AlertStore::list(int64_t run_id, std::string& error) {
@@ -185,7 +280,8 @@ std::vector<AlertRecord> AlertStore::list(int64_t run_id, std::string& error) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         "select coalesce(run_id, 0), workflow, coalesce(task, ''), kind, route, channel, severity, dedup_key,"
-        " payload::text, status, coalesce(error, ''), tries, extract(epoch from created_at)::float8 from " +
+        " payload::text, status, coalesce(error, ''), tries, extract(epoch from created_at)::float8,"
+        " coalesce(channel_index, -1) from " +
             impl_->table + " where $1::bigint = 0 or run_id = $1::bigint order by created_at, id",
         run_id);
     for (const auto& row : r) {
@@ -202,6 +298,7 @@ std::vector<AlertRecord> AlertStore::list(int64_t run_id, std::string& error) {
       record.status = row[9].as<std::string>();
       record.error = row[10].as<std::string>();
       record.tries = row[11].as<uint32_t>();
+      record.channel_index = row[13].as<int>();
       double epoch = row[12].as<double>();
       record.created_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
           std::chrono::duration<double>(std::floor(epoch * 1e6) / 1e6)));

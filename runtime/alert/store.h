@@ -22,13 +22,31 @@ struct AlertRecord {
   std::string kind;              // failure | warning | late | parity
   std::string route;
   std::string channel;           // webhook | command | jsonl | stderr
+  int channel_index = -1;        // which of the route's channels; -1 = NULL
   std::string severity;
   std::string dedup_key;
   std::string payload;           // JSON text
-  std::string status;            // delivered | suppressed | failed
+  std::string status;            // sending | delivered | suppressed | failed
   std::string error;             // "" = NULL
   uint32_t tries = 0;
   std::chrono::system_clock::time_point created_at;
+};
+
+/// Who is delivering alerts, and until when a delivery it began may still
+/// be on its way (beyond, it was interrupted).
+struct Sender {
+  std::string name;     // state::default_worker()
+  std::string machine;  // state::machine_key()
+  std::chrono::system_clock::time_point until;
+};
+
+/// A row still `sending`: being delivered, or interrupted.
+struct SendingAlert {
+  int64_t id = 0;
+  AlertRecord record;
+  std::string sender;
+  std::string sender_machine;
+  bool overdue = false;  // its sending_until has passed (the server's clock)
 };
 
 /// The alerts table of one state database. Every method reports failure in
@@ -59,6 +77,21 @@ class AlertStore {
 
   /// Inserts the rows in one transaction.
   bool insert(const std::vector<AlertRecord>& rows, std::string& error);
+
+  /// Inserts the rows in one transaction as `sending` by `sender`, before
+  /// their channels are tried; their ids, in order, or nullopt on error.
+  std::optional<std::vector<int64_t>> begin_sending(const std::vector<AlertRecord>& rows,
+                                                    const Sender& sender, std::string& error);
+  /// Records how each delivery begun by begin_sending() (or taken over)
+  /// ended: rows[i]'s status, error and tries for ids[i], in one transaction.
+  bool finish_sending(const std::vector<int64_t>& ids, const std::vector<AlertRecord>& rows,
+                      std::string& error);
+
+  /// The workflow's rows still `sending`, oldest first.
+  std::vector<SendingAlert> sending(const std::string& workflow, std::string& error);
+  /// Makes an interrupted row `sender`'s, if it is still `sending` by
+  /// `from`; false when it is not (another process took it first) or on error.
+  bool take_over(int64_t id, const std::string& from, const Sender& sender, std::string& error);
 
   /// The rows of one run (or all, with run_id 0), oldest first.
   std::vector<AlertRecord> list(int64_t run_id, std::string& error);

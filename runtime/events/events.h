@@ -143,6 +143,10 @@ class AlertSink {
   virtual ~AlertSink() = default;
   virtual void raise(const plan::Plan& plan, const Incident& incident) = 0;
   [[nodiscard]] virtual AlertCounts counts() const = 0;
+  /// Delivers what an earlier process of the plan's workflow was sending
+  /// when it ended (runtime.md "Incidents"); called once a run's own alerts
+  /// are delivered. Sinks that keep no record have nothing to resend.
+  virtual void resend_interrupted(const plan::Plan& plan) { (void)plan; }
 };
 
 }  // namespace flowc::runtime

@@ -15,6 +15,7 @@
 #include "compiler/plan/plan.h"
 #include "runtime/attempt/attempt.h"
 #include "runtime/events/events.h"
+#include "runtime/state/machine_key.h"
 
 namespace flowc::runtime::exec {
 
@@ -106,20 +107,10 @@ struct RetrySelection {
 /// succeed. A retry raises no Late incident. Never throws.
 RunResult retry_run(const RunRequest& request, const RetrySelection& selection);
 
-/// "<host>:<pid>": how a process's executors are named (each appends ":<n>")
-/// in leases and attempts, unless the request names them.
-std::string default_worker();
-
-/// Whether the executor named `worker` (default_worker()'s name, or one of
-/// its executors: `host:pid:n`), whose lease was recorded with the machine
-/// key `machine` (state::TaskRow::machine), is known to be gone: `machine`
-/// is this process's state::machine_key() (the same boot of the same
-/// machine, the same PID namespace), `host` is this host name, and no
-/// process `pid` exists. False for another machine's or container's (the
-/// host name alone does not tell them apart), for a lease recorded without
-/// a key (before migration 6, or by a process that could not read one), and
-/// whenever it cannot be told: then its lease is waited out.
-bool worker_gone(const std::string& worker, const std::string& machine);
+/// How executors are named, and when one is known to be gone: one rule for
+/// leases, attempts and the alerts a process was sending (state/machine_key.h).
+using state::default_worker;
+using state::worker_gone;
 
 /// cli.md's exit code for a run: 0 when it finished and succeeded, 1 when it
 /// finished and failed, 2 when it was refused (another run of the same

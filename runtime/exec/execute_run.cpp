@@ -210,29 +210,6 @@ class OneRun final : public RunDirectory {
 
 }  // namespace
 
-std::string default_worker() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return fmt::format("{}:{}", host[0] ? host : "localhost", ::getpid());
-}
-
-bool worker_gone(const std::string& worker, const std::string& machine) {
-  // A PID names a process only on its machine, in its PID namespace: the
-  // same host name is no proof of that (containers given one --hostname,
-  // VMs all called localhost).
-  if (machine.empty() || machine != state::machine_key()) return false;
-  // "host:pid", and an executor of it "host:pid:n".
-  const std::string self = default_worker();
-  const std::string host = self.substr(0, self.find(':') + 1);
-  if (!worker.starts_with(host)) return false;  // another machine's, or not named by flowc
-  const char* begin = worker.data() + host.size();
-  const char* end = worker.data() + worker.size();
-  pid_t pid = 0;
-  auto [stop, ec] = std::from_chars(begin, end, pid);
-  if (ec != std::errc() || (stop != end && *stop != ':') || pid <= 0) return false;
-  return ::kill(pid, 0) != 0 && errno == ESRCH;
-}
-
 std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateStore& store,
                                       state::RunLock::Acquired& lock, int64_t retried_run_id) {
   const plan::Plan& plan = *request.plan;
@@ -457,6 +434,10 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   // their way. The process waits for them (each channel's tries are
   // bounded), so none is lost and the summary counts them all.
   queue.drain();
+  // What an earlier flowc of this workflow was sending when it ended
+  // (killed mid-delivery) goes out now: after this run's own alerts, so it
+  // delays none of them, and counted in no summary.
+  if (request.alerts) request.alerts->resend_interrupted(plan);
   result.summary.warnings = shared.warnings;
   result.summary.tasks_ran_elsewhere = executors == 0;
   if (request.alerts) {

@@ -22,4 +22,20 @@ const std::string& machine_key();
 /// The key built from its two parts as read; "" when either is empty.
 std::string machine_key_of(std::string boot_id, const std::string& pid_namespace);
 
+/// "<host>:<pid>": how a process's executors are named (each appends ":<n>")
+/// in leases and attempts, unless the request names them; also the sender
+/// of the alerts it delivers.
+std::string default_worker();
+
+/// Whether the executor named `worker` (default_worker()'s name, or one of
+/// its executors: `host:pid:n`), recorded with the machine key `machine`
+/// (a lease's state::TaskRow::machine, an alert's sender_machine), is known
+/// to be gone: `machine` is this process's machine_key() (the same boot of
+/// the same machine, the same PID namespace), `host` is this host name, and
+/// no process `pid` exists. False for another machine's or container's (the
+/// host name alone does not tell them apart), for a record without a key
+/// (before migration 6, or by a process that could not read one), and
+/// whenever it cannot be told: then its lease is waited out.
+bool worker_gone(const std::string& worker, const std::string& machine);
+
 }  // namespace flowc::runtime::state

@@ -159,6 +159,21 @@ const std::vector<Migration>& migrations() {
            // count by their attempts alone.
            R"(alter table {schema}.runs add column failed_before integer not null default 0)",
        }},
+      {8,
+       "alerts being delivered: who sends them, until when, over which channel of their route",
+       {
+           // An alert is recorded `sending` before its channels are tried and
+           // updated after, so a flowc killed while delivering leaves a row,
+           // not nothing. The next flowc that drives a run of the workflow
+           // delivers such a row again once its sender is known gone (its
+           // process, on this machine: state::worker_gone) or its
+           // sending_until has passed (the longest its channels could take).
+           R"(alter table {schema}.alerts add column channel_index integer)",
+           R"(alter table {schema}.alerts add column sender text)",
+           R"(alter table {schema}.alerts add column sender_machine text)",
+           R"(alter table {schema}.alerts add column sending_until timestamptz)",
+           R"(create index alerts_sending on {schema}.alerts (workflow) where status = 'sending')",
+       }},
   };
   return all;
 }

@@ -1,0 +1,161 @@
+// Alerts a flowc was sending when it ended: recorded `sending` before any
+// channel is tried, and delivered by the next flowc that drives a run of the
+// workflow once their sender is known gone; never while it may still be at it.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "runtime/state/machine_key.h"
+#include "tests/integration/alert_support.h"
+#include "tests/integration/run_support.h"
+
+namespace fs = std::filesystem;
+using namespace flowc;
+using namespace flowc::runtime;
+using namespace flowc::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// One row of the fixture's alert as `sender` left it sending, over the
+/// route's channel `index`.
+int64_t left_sending(Fixture& f, const plan::Plan& p, const alert::Sender& sender, int index = 0) {
+  alert::AlertRecord row;
+  row.run_id = f.db.run_id;
+  row.workflow = p.workflow;
+  row.task = "stage_orders";
+  row.kind = "failure";
+  row.route = "oncall";
+  row.channel = "webhook";
+  row.channel_index = index;
+  row.severity = "high";
+  row.dedup_key = "oncall/daily_kpi/stage_orders/permanent";
+  row.payload = R"({"kind":"failure","run_id":1,"task":"stage_orders"})";
+  row.created_at = std::chrono::system_clock::now();
+  alert::AlertStore store(f.db.dsn, "flow");
+  std::string error;
+  auto ids = store.begin_sending({row}, sender, error);
+  REQUIRE_MESSAGE(ids, error);
+  return ids->front();
+}
+
+/// A process of this machine that has ended: its PID names nobody now.
+std::string gone_process_name() {
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  const std::string self = state::default_worker();
+  return self.substr(0, self.find(':') + 1) + std::to_string(child);
+}
+
+}  // namespace
+
+TEST_CASE("an alert left sending is delivered again only once its sender is known gone or overdue") {
+  Fixture f;
+  TestServer server;
+  plan::Plan p = make_plan({webhook(server.url())});
+  const auto later = std::chrono::system_clock::now() + 1h;
+  const auto earlier = std::chrono::system_clock::now() - 1min;
+  // This very process, still within its channels' time: it is sending.
+  int64_t live = left_sending(f, p, {state::default_worker(), state::machine_key(), later});
+  // Another machine's flowc, within its time: nothing here can tell.
+  int64_t remote = left_sending(f, p, {"elsewhere:12", "another-boot/pid:[1]", later});
+  // A process of this machine that is gone.
+  int64_t gone = left_sending(f, p, {gone_process_name(), state::machine_key(), later});
+  // Another machine's flowc, past the longest its channels could take.
+  int64_t overdue = left_sending(f, p, {"elsewhere:13", "another-boot/pid:[1]", earlier});
+
+  f.sink->resend_interrupted(p);
+
+  CHECK(server.requests().size() == 2);
+  auto status = [&](int64_t id) {
+    return f.db.query("select status from flow.alerts where id = " + std::to_string(id));
+  };
+  CHECK(status(live) == "sending\n");
+  CHECK(status(remote) == "sending\n");
+  CHECK(status(gone) == "delivered\n");
+  CHECK(status(overdue) == "delivered\n");
+  CHECK(f.db.query("select tries from flow.alerts where id = " + std::to_string(overdue)) == "1\n");
+  const std::string err = f.stderr_text();
+  CHECK(err.find("flowc: delivered the failure alert of run " + std::to_string(f.db.run_id) +
+                 ", task stage_orders (route oncall, webhook) that flowc elsewhere:13 was sending when it "
+                 "ended\n") != std::string::npos);
+  // Counted in no run's summary.
+  CHECK(f.sink->counts().sent == 0);
+
+  // Delivered once: a second look finds nothing left to send.
+  f.sink->resend_interrupted(p);
+  CHECK(server.requests().size() == 2);
+}
+
+TEST_CASE("an interrupted alert whose channel the route no longer has is recorded failed, saying why") {
+  Fixture f;
+  TestServer server;
+  plan::Plan p = make_plan({webhook(server.url())});
+  int64_t id = left_sending(
+      f, p, {"elsewhere:14", "another-boot/pid:[1]", std::chrono::system_clock::now() - 1min}, 1);
+  f.sink->resend_interrupted(p);
+  CHECK(server.requests().empty());
+  CHECK(f.db.query("select status, error from flow.alerts where id = " + std::to_string(id)) ==
+        "failed|flowc elsewhere:14 ended while sending it, and route `oncall` no longer has this webhook "
+        "channel\n");
+}
+
+TEST_CASE("run: kill -9 while an alert is delivered leaves it sending, and the next run delivers it") {
+  std::string dsn = fresh_database("alert_resend");
+  fs::path dir = write_project("alert_resend", {});
+  // The first delivery over the command channel hangs (flowc is killed
+  // there); once `second` exists, it writes what it is sent. The task
+  // fails until then.
+  std::ofstream(dir / "paged.flow") << R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [command(["sh", "-c", "if test -e second; then cat > delivered.json; else echo $$ > channel.pid; exec sleep 60; fi"]), jsonl("alerts.jsonl")]
+}
+
+workflow paged {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  param ds: date = logical_date
+
+  task load {
+    run = command(["sh", "-c", "test -e second"])
+  }
+}
+)FLOW";
+  const std::string project = dir.string();
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output());
+  REQUIRE(wait_for_file(dir / "channel.pid", 30));
+  // Both channels' rows are recorded before the first is tried.
+  CHECK(query_one(dsn, "select string_agg(channel || ' ' || status, ', ' order by id) from flow.alerts") ==
+        "command sending, jsonl sending");
+  ::kill(run.pid, SIGKILL);
+  CHECK(run.wait() == 128 + SIGKILL);
+  pid_t channel = 0;
+  std::ifstream(dir / "channel.pid") >> channel;
+  if (channel > 0) ::kill(channel, SIGKILL);
+  const std::string killed = query_one(dsn, "select sender from flow.alerts limit 1");
+  CHECK(query_one(dsn, "select count(*) from flow.alerts where status = 'sending'") == "2");
+
+  std::ofstream(dir / "second") << "";
+  auto next = run_flowc(project, {"run", ".", "--ds", "2026-11-25", "--dsn", dsn});
+  INFO(next.output);
+  CHECK(next.exit_code == 0);
+  CHECK(next.output.find(
+            "flowc: delivered the failure alert of run 1, task load (route oncall, command) that flowc " +
+            killed + " was sending when it ended\n") != std::string::npos);
+  CHECK(query_one(dsn, "select string_agg(channel || ' ' || status, ', ' order by id) from flow.alerts") ==
+        "command delivered, jsonl delivered");
+  auto delivered = nlohmann::json::parse(read_file((dir / "delivered.json").string()));
+  CHECK(delivered["run_id"] == 1);
+  CHECK(delivered["task"] == "load");
+  CHECK(delivered["ds"] == "2026-11-24");
+  std::string jsonl = read_file((dir / "alerts.jsonl").string());
+  CHECK(std::count(jsonl.begin(), jsonl.end(), '\n') == 1);
+}
