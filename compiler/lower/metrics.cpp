@@ -349,7 +349,26 @@ uint32_t MetricBatch::add(model::TermId call) {
     if (entries_[i].sql == metric.sql) return static_cast<uint32_t>(i);
   }
   entries_.push_back(std::move(metric));
+  calls_.push_back(call);
   return static_cast<uint32_t>(entries_.size() - 1);
+}
+
+plan::Statement MetricBatch::alone(size_t index) const {
+  // Lowered again with params of its own: a statement that binds a param it
+  // does not use is an error.
+  ParamBinder binder(context_);
+  MetricSql metric = metric_sql(context_, calls_[index], table_, binder);
+  std::string sql = "select " + metric.sql;
+  if (metric.aggregate) {
+    sql += " from " + table_.quoted();
+    std::string partition;
+    for (const std::string& column : partition_columns_) {
+      partition += partition.empty() ? " where " : " and ";
+      partition += plan::quote_identifier(column) + " = " + binder.placeholder(column);
+    }
+    sql += partition;
+  }
+  return plan::Statement{std::move(sql), binder.params()};
 }
 
 plan::MetricQuery MetricBatch::finish() const {
@@ -370,7 +389,7 @@ plan::MetricQuery MetricBatch::finish() const {
   for (size_t i = 0; i < entries_.size(); ++i) {
     sql += "  " + entries_[i].sql + (i + 1 < entries_.size() ? ",\n" : "\n");
     any_aggregate = any_aggregate || entries_[i].aggregate;
-    query.metrics.push_back({entries_[i].label, entries_[i].kind});
+    query.metrics.push_back({entries_[i].label, entries_[i].kind, alone(i)});
   }
   // Without an aggregate, `from table` would return one row per table row:
   // subqueries alone are evaluated once, without scanning.

@@ -46,11 +46,15 @@ class MetricBatch {
   [[nodiscard]] plan::MetricQuery finish() const;
 
  private:
+  /// Metric `index` computed on its own (plan::Metric::alone).
+  [[nodiscard]] plan::Statement alone(size_t index) const;
+
   const Context& context_;
   plan::TableName table_;
   ParamBinder binder_;
   std::vector<std::string> partition_columns_;
   std::vector<MetricSql> entries_;
+  std::vector<model::TermId> calls_;  // the call of each entry
 };
 
 /// Appends the condition tree of boolean term `id` to `conditions`,

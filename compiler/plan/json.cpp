@@ -62,7 +62,9 @@ Json write(const Literal& l) {
   return Json{{"kind", to_string(l.kind)}, {"number", l.number}, {"text", l.text}};
 }
 
-Json write(const Metric& m) { return Json{{"label", m.label}, {"kind", to_string(m.kind)}}; }
+Json write(const Metric& m) {
+  return Json{{"label", m.label}, {"kind", to_string(m.kind)}, {"alone", write(m.alone)}};
+}
 
 Json write(const MetricQuery& q) {
   return Json{{"table", write(q.table)},
@@ -300,6 +302,8 @@ void read(const nlohmann::json& j, Literal& l) {
 void read(const nlohmann::json& j, Metric& m) {
   m.label = get<std::string>(j, "label");
   m.kind = read_enum(j, "kind", value_kind_from);
+  // Plans stored before metrics had their own statement have none.
+  if (j.contains("alone")) read(j.at("alone"), m.alone);
 }
 
 void read(const nlohmann::json& j, MetricQuery& q) {

@@ -74,6 +74,11 @@ struct Literal {
 struct Metric {
   std::string label;   // "row_count()", "null_rate(discount)"
   ValueKind kind = ValueKind::Int;
+  /// This metric computed on its own (`select <metric> from <table> [where
+  /// <partition>]`, a subquery without the scan): when the batched select
+  /// fails, the runtime runs each to tell which checks broke. Empty in
+  /// plans stored before it existed.
+  Statement alone;
   friend bool operator==(const Metric&, const Metric&) = default;
 };
 

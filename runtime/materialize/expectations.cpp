@@ -445,6 +445,12 @@ std::vector<ExpectationResult> evaluate_checks(const std::vector<plan::Check>& c
   return results;
 }
 
+std::vector<uint32_t> metrics_read(const std::vector<plan::Condition>& conditions, uint32_t root) {
+  std::vector<uint32_t> read;
+  collect_metrics(conditions, root, 0, read);
+  return read;
+}
+
 std::string describe_values(const std::vector<plan::Condition>& conditions, uint32_t root,
                             const std::vector<plan::Metric>& metrics, const MetricRow& row) {
   std::vector<uint32_t> read;

@@ -50,6 +50,10 @@ std::vector<ExpectationResult> evaluate_checks(const std::vector<plan::Check>& c
                                                const std::vector<plan::Metric>& metrics, const MetricRow& row,
                                                const PreviousValue& previous);
 
+/// The metrics condition tree `root` reads (indexes into the query's
+/// metrics), each once, in the order first read.
+std::vector<uint32_t> metrics_read(const std::vector<plan::Condition>& conditions, uint32_t root);
+
 /// Every metric a condition tree reads, as `label = value` joined by ", "
 /// (`NULL` for NULL), for messages: `duplicate_count(order_id) = 3`.
 std::string describe_values(const std::vector<plan::Condition>& conditions, uint32_t root,

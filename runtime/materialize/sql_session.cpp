@@ -1,5 +1,8 @@
 #include "runtime/materialize/sql_session.h"
 
+#include <algorithm>
+#include <exception>
+
 #include <fmt/format.h>
 
 namespace flowc::runtime::materialize_detail {
@@ -73,6 +76,62 @@ MetricRow SqlSession::fetch_metrics(std::string_view what, const plan::MetricQue
     if (r[0][i].is_null()) row.emplace_back(std::nullopt);
     else row.emplace_back(r[0][i].c_str());
   }
+  return row;
+}
+
+namespace {
+
+/// Whether a failed metric select is the fault of a metric, which computing
+/// each alone can find: a permanent error. A lost connection, a timeout, a
+/// cancellation or a transient error fails the attempt as it is.
+bool metric_fault(const pqxx::sql_error& e) {
+  return classify_sqlstate(sqlstate_of(e)) == ErrorClass::Permanent;
+}
+
+}  // namespace
+
+MetricRow SqlSession::fetch_metrics_isolating(std::string_view what, const plan::MetricQuery& query,
+                                              std::vector<std::string>& broken) {
+  broken.assign(query.metrics.size(), "");
+  const bool alone = std::all_of(query.metrics.begin(), query.metrics.end(),
+                                 [](const plan::Metric& m) { return !m.alone.sql.empty(); });
+  if (!alone) return fetch_metrics(what, query);
+  // One round trip, for tasks with expectations only: without it a failed
+  // select aborts the transaction, and one broken warn-level check would
+  // roll back the write and lose every other check's result.
+  tx_.exec0("savepoint flow_metrics");
+  std::exception_ptr failure;
+  try {
+    return fetch_metrics(what, query);
+  } catch (const pqxx::sql_error& e) {
+    if (!metric_fault(e)) throw;
+    failure = std::current_exception();
+    log_.line(fmt::format("the select failed ({}): each metric is computed on its own to tell which broke",
+                          error_line(e.what())));
+  }
+  tx_.exec0("rollback to savepoint flow_metrics");
+  MetricRow row;
+  bool any_broken = false;
+  for (size_t i = 0; i < query.metrics.size(); ++i) {
+    const plan::Metric& metric = query.metrics[i];
+    try {
+      pqxx::result r = exec(metric.label, metric.alone.sql, metric.alone.params);
+      if (r.size() != 1 || r.columns() != 1)
+        throw PlanProblem(
+            fmt::format("{} returned {} rows of {} columns", metric.label, r.size(), r.columns()));
+      if (r[0][0].is_null())
+        row.emplace_back(std::nullopt);
+      else
+        row.emplace_back(r[0][0].c_str());
+    } catch (const pqxx::sql_error& e) {
+      if (!metric_fault(e)) throw;
+      tx_.exec0("rollback to savepoint flow_metrics");
+      broken[i] = error_line(e.what());
+      any_broken = true;
+      row.emplace_back(std::nullopt);
+    }
+  }
+  if (!any_broken) std::rethrow_exception(failure);
   return row;
 }
 
@@ -234,7 +293,8 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
 bool run_expectations(SqlSession& session, const plan::Task& task, const AttemptContext& context,
                       AttemptResult& result) {
   if (!task.metrics || task.checks.empty()) return true;
-  MetricRow row = session.fetch_metrics("expectations", *task.metrics);
+  std::vector<std::string> broken;
+  MetricRow row = session.fetch_metrics_isolating("expectations", *task.metrics, broken);
   result.expectations = evaluate_checks(task.checks, task.conditions, task.metrics->metrics, row,
                                         context.previous_value);
   std::vector<std::string> errors, warnings;
@@ -242,10 +302,18 @@ bool run_expectations(SqlSession& session, const plan::Task& task, const Attempt
     const plan::Check& check = task.checks[i];
     const ExpectationResult& r = result.expectations[i];
     std::string values = describe_values(task.conditions, check.condition, task.metrics->metrics, row);
-    session.log().line(fmt::format("expect `{}`{}: {} -> {}", check.name, check.warn ? " (warn)" : "",
-                                   values.empty() ? "no metric" : values, r.passed ? "passed" : "FAILED"));
+    // A metric that could not be computed fails each check that reads it
+    // (it is NULL), which says so, not what its NULL compared to.
+    std::string cause;
+    for (uint32_t m : metrics_read(task.conditions, check.condition))
+      if (m < broken.size() && !broken[m].empty() && cause.empty())
+        cause = fmt::format("{} could not be computed: {}", task.metrics->metrics[m].label, broken[m]);
+    session.log().line(fmt::format("expect `{}`{}: {} -> {}{}", check.name, check.warn ? " (warn)" : "",
+                                   values.empty() ? "no metric" : values, r.passed ? "passed" : "FAILED",
+                                   cause.empty() ? "" : " (" + cause + ")"));
     if (r.passed) continue;
     std::string text = fmt::format("expectation `{}` failed{}{}", check.name, values.empty() ? "" : ": ", values);
+    if (!cause.empty()) text = fmt::format("expectation `{}` failed: {}", check.name, cause);
     (check.warn ? warnings : errors).push_back(std::move(text));
   }
   result.warnings = !warnings.empty();

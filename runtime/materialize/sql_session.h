@@ -75,6 +75,16 @@ class SqlSession {
   /// Runs a MetricQuery: one row, one text value per metric. Throws like
   /// exec, or PlanProblem when the row does not have one column per metric.
   MetricRow fetch_metrics(std::string_view what, const plan::MetricQuery& query);
+  /// fetch_metrics(), and when the select fails for a fault of its metrics
+  /// (a permanent SQLSTATE: a `sql()` metric returning two rows, a division
+  /// by zero), computes each metric on its own (plan::Metric::alone) after a
+  /// savepoint taken before the select: the metrics that fail are NULL, with
+  /// why in `broken` (one entry per metric, "" when computed), and the
+  /// transaction goes on. Rethrows the select's error when every metric can
+  /// be computed alone, or when the plan has no such statements (stored
+  /// before them).
+  MetricRow fetch_metrics_isolating(std::string_view what, const plan::MetricQuery& query,
+                                    std::vector<std::string>& broken);
 
   pqxx::transaction_base& tx() { return tx_; }
   AttemptLog& log() { return log_; }

@@ -140,3 +140,63 @@ select 1)");
                        "where expectation = 'the partition only'") == "true 3");
   CHECK(contains(run.output, "expectation `max(k) < 3` failed: max(k) = 3"));
 }
+
+TEST_CASE(
+    "expectations: a check whose sql() metric breaks is named, and when it is warn-level the write stays") {
+  std::string dsn = fresh_database("expect_broken_metric");
+  // `two rows` returns two rows where one is needed (SQLSTATE 21000): the
+  // one select of every metric fails. Each metric computed on its own
+  // tells which one broke; the others are judged as ever.
+  auto project_with = [](const std::string& severity) {
+    return write_project(
+        "expect_broken_metric_" + (severity.empty() ? std::string("error") : severity), {{"broken.flow",
+                                                                                          R"FLOW(route team {
+  owner  = "data-eng"
+  notify = [jsonl("alerts.jsonl")]
+}
+
+target wh {
+  schema = "app"
+  environment dev { schema_suffix = "_dev" }
+}
+
+workflow broken {
+  owner  = "data-eng"
+  target     = wh
+  stage      = model
+  on_warning = alert(team)
+  param ds: date = logical_date
+
+  task numbers {
+    writes = "numbers"
+    mode   = overwrite_partition(ds)
+    sql    = "select ${ds} as ds, g as n from generate_series(1, 3) as g"
+    expect row_count() == 3 as "three rows"
+    expect sql("select g from generate_series(1, 2) as g") == 1 )FLOW" + severity + R"FLOW( as "two rows"
+  }
+}
+)FLOW"}});
+  };
+  auto warned =
+      run_flowc(project_with("else warn"), {"run", ".", "--ds", "2026-11-01", "--env", "dev", "--dsn", dsn});
+  INFO(warned.output);
+  CHECK(warned.exit_code == 0);
+  CHECK(query_one(dsn, "select count(*) from app_dev.numbers") == "3");
+  CHECK(contains(query_one(dsn, "select payload->>'message' from flow.alerts where run_id = 1"),
+                 "expectation `two rows` failed: sql(\"select g from generate_series(1, 2) as g\") "
+                 "could not be computed: more than one row returned by a subquery used as an "
+                 "expression"));
+  CHECK(query_one(dsn,
+                  "select string_agg(expectation || ' ' || passed || ' ' || coalesce(value, 'NULL'), ', '"
+                  " order by expectation) from flow.expectation_results") ==
+        "three rows true 3, two rows false NULL");
+
+  auto failed = run_flowc(project_with(""), {"run", ".", "--ds", "2026-11-02", "--env", "dev", "--dsn", dsn});
+  INFO(failed.output);
+  CHECK(failed.exit_code == 1);
+  CHECK(contains(failed.output,
+                 "expectation `two rows` failed: sql(\"select g from generate_series(1, 2) as g\") "
+                 "could not be computed: more than one row returned by a subquery used as an "
+                 "expression"));
+  CHECK(query_one(dsn, "select count(*) from app_dev.numbers where ds = '2026-11-02'") == "0");
+}

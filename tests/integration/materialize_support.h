@@ -34,19 +34,21 @@ inline plan::Task sql_task(std::string name, plan::TableName output, plan::Write
   return t;
 }
 
-/// Sets the task's MetricQuery: `select <aggregates> from <table> [where <partition>]`.
+/// Sets the task's MetricQuery: `select <aggregates> from <table> [where <partition>]`, each
+/// metric also alone.
 inline void set_metrics(plan::Task& task, plan::TableName table, std::vector<std::pair<std::string, std::string>> metrics,
                         std::string partition = "", std::vector<plan::BoundParam> params = {}) {
   plan::MetricQuery q;
   q.table = table;
   q.partition = partition;
   std::string select;
+  const std::string from = " from \"" + table.schema + "\".\"" + table.name + "\"" +
+                           (partition.empty() ? "" : " where " + partition);
   for (auto& [label, sql] : metrics) {
     select += (select.empty() ? "" : ", ") + sql;
-    q.metrics.push_back({label, plan::ValueKind::Int});
+    q.metrics.push_back({label, plan::ValueKind::Int, plan::Statement{"select " + sql + from, params}});
   }
-  q.statement.sql = "select " + select + " from \"" + table.schema + "\".\"" + table.name + "\"" +
-                    (partition.empty() ? "" : " where " + partition);
+  q.statement.sql = "select " + select + from;
   q.statement.params = std::move(params);
   task.metrics = std::move(q);
 }

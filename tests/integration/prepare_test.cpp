@@ -24,7 +24,7 @@ void good_plan(Db& db) {
   ready.text = "row_count() > 0";
   ready.metrics.table = {"raw", "orders"};
   ready.metrics.statement = {"select count(*) from \"raw\".\"orders\" where \"ds\" = $1::date", {ds_param()}};
-  ready.metrics.metrics = {{"row_count()", plan::ValueKind::Int}};
+  ready.metrics.metrics = {{"row_count()", plan::ValueKind::Int, {}}};
   ready.conditions = {compare(0, CompareOp::Gt, number(0))};
   source.readiness = ready;
   db.add(source);

@@ -24,7 +24,7 @@ TEST_CASE("readiness: NotReady until the data arrives, then the source's expecta
   ready.metrics.partition = "\"ds\" = $1::date";
   ready.metrics.statement = {"select count(*) from \"raw\".\"orders\" where \"ds\" = $1::date",
                              {ds_param("2026-11-25")}};
-  ready.metrics.metrics = {{"row_count()", plan::ValueKind::Int}};
+  ready.metrics.metrics = {{"row_count()", plan::ValueKind::Int, {}}};
   ready.conditions = {compare(0, CompareOp::Gt, number(0))};
   source.readiness = ready;
   set_metrics(source, {"raw", "orders"}, {{"null_count(order_id)", "count(*) - count(order_id)"}});
@@ -58,7 +58,7 @@ TEST_CASE("readiness: a table or schema that does not exist yet is not ready, un
     ready.text = "row_count() > 0";
     ready.metrics.table = {schema, table};
     ready.metrics.statement = {"select count(*) from \"" + schema + "\".\"" + table + "\"", {}};
-    ready.metrics.metrics = {{"row_count()", plan::ValueKind::Int}};
+    ready.metrics.metrics = {{"row_count()", plan::ValueKind::Int, {}}};
     ready.conditions = {compare(0, CompareOp::Gt, number(0))};
     source.readiness = ready;
     return db.add(source);
@@ -96,10 +96,10 @@ TEST_CASE("readiness: a table or schema that does not exist yet is not ready, un
 
 TEST_CASE("conditions compare by kind with SQL's three-valued logic") {
   using runtime::Truth;
-  std::vector<plan::Metric> metrics = {{"max(day)", plan::ValueKind::Date},
-                                       {"null_rate(x)", plan::ValueKind::Percent},
-                                       {"freshness(t)", plan::ValueKind::Duration},
-                                       {"max(region)", plan::ValueKind::Text}};
+  std::vector<plan::Metric> metrics = {{"max(day)", plan::ValueKind::Date, {}},
+                                       {"null_rate(x)", plan::ValueKind::Percent, {}},
+                                       {"freshness(t)", plan::ValueKind::Duration, {}},
+                                       {"max(region)", plan::ValueKind::Text, {}}};
   runtime::MetricRow row = {"2026-11-24", "4.5", "01:30:00", "emea"};
   auto eval = [&](const std::vector<plan::Condition>& c) {
     return runtime::evaluate_condition(c, 0, metrics, row, "check", nullptr);

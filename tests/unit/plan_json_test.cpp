@@ -49,10 +49,12 @@ plan::Plan full_plan() {
   t.idempotent = true;
   t.argv = {"run", "--ds", "2026-11-24"};
   t.env_secrets = {"TOKEN"};
-  plan::MetricQuery q{{"s", "n__flow_new"},
-                      "\"ds\" = $1::date",
-                      {"select\n  count(*)", {}},
-                      {{"row_count()", plan::ValueKind::Int}, {"min(x)", plan::ValueKind::Any}}};
+  plan::MetricQuery q{
+      {"s", "n__flow_new"},
+      "\"ds\" = $1::date",
+      {"select\n  count(*)", {}},
+      {{"row_count()", plan::ValueKind::Int, {"select count(*) from \"s\".\"n__flow_new\"", {}}},
+       {"min(x)", plan::ValueKind::Any, {}}}};
   t.metrics = q;
   t.conditions = {
       {plan::Condition::Kind::Compare, plan::CompareOp::Ge, 1, {{plan::ValueKind::Percent, 0.1, "0.1%"}}, {}},
@@ -168,6 +170,19 @@ TEST_CASE("a plan stored before parity metric origins reads without them") {
   REQUIRE(old);
   plan::Plan expected = full_plan();
   expected.tasks[0].parity->metric_origins.clear();
+  CHECK(*old == expected);
+}
+
+TEST_CASE("a plan stored before metrics had statements of their own reads without them") {
+  nlohmann::json j = plan::to_json(full_plan());
+  REQUIRE(j["tasks"][0]["metrics"]["metrics"][0].contains("alone"));
+  for (nlohmann::json& metric : j["tasks"][0]["metrics"]["metrics"]) metric.erase("alone");
+  std::string error;
+  std::optional<plan::Plan> old = plan::plan_from_json(nlohmann::json::parse(j.dump()), error);
+  INFO(error);
+  REQUIRE(old);
+  plan::Plan expected = full_plan();
+  for (plan::Metric& metric : expected.tasks[0].metrics->metrics) metric.alone = {};
   CHECK(*old == expected);
 }
 
