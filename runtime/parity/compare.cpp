@@ -274,10 +274,12 @@ class TableComparison {
     diff.rows = true;
     std::string list, order;
     std::vector<std::string> values;  // each compared column as the row diff reads it
+    std::vector<bool> float_columns;  // whether each is a float
     for (const std::string& c : mirror_columns) {
       if (contains(out_.only_in_mirror, c) || contains(parity_.ignore, c)) continue;
       std::string q = plan::quote_identifier(c);
       values.push_back(is_float(c) ? q + "::float8::text" : q);
+      float_columns.push_back(is_float(c));
       list += fmt::format("{}{}", list.empty() ? "" : ", ", values.back());
       order += fmt::format("{}c{}", order.empty() ? "" : ", ", diff.key.size());
       diff.key.push_back(c);
@@ -287,27 +289,68 @@ class TableComparison {
     tx_.exec(fmt::format("set local extra_float_digits = {}", digits - 15));
     std::string named;
     for (size_t i = 0; i < diff.key.size(); ++i) named += fmt::format(", c{}", i);
-    std::string rows = fmt::format(
-        "(select 'missing' as kind, * from (select {0} from {2}{3} except all select {0} from {1}{3}) r({4}))"
-        " union all "
-        "(select 'extra' as kind, * from (select {0} from {1}{3} except all select {0} from {2}{3}) r({4}))",
-        list, parity_.mirror.quoted(), parity_.legacy.quoted(), where(), named.substr(2));
-    read_diff(query(sampled(rows, named, order)), diff);
+    read_diff(query(sampled(row_diff(list, named.substr(2), float_columns, digits), named, order)), diff);
     if (diff.missing + diff.extra > 0) {
       // Each column on its own, as a multiset: how many of its values one
       // side has and the other lacks.
       std::string parts;
       for (size_t i = 0; i < values.size(); ++i)
         parts += fmt::format(
-            "{0}select {1}, greatest((select count(*) from (select {2} from {3}{5} except all select {2} "
-            "from {4}{5}) d), (select count(*) from (select {2} from {4}{5} except all select {2} from "
-            "{3}{5}) d))",
-            i ? " union all " : "", tx_.quote(diff.key[i]), values[i], parity_.mirror.quoted(),
-            parity_.legacy.quoted(), where());
+            "{0}select {1}, greatest(count(*) filter (where kind = 'missing'), count(*) filter (where kind = "
+            "'extra')) from ({2}) d",
+            i ? " union all " : "", tx_.quote(diff.key[i]),
+            row_diff(values[i], "c0", {float_columns[i]}, digits));
       read_columns(query(parts), diff);
     }
     tx_.exec("set local extra_float_digits = 1");  // the default, for anything after
     out_.keys = std::move(diff);
+  }
+
+  /// The rows of legacy the mirror lacks (`missing`) and of the mirror
+  /// legacy lacks (`extra`): a kind, then the values `list` selects, named
+  /// `named` (c0, c1, ...), compared after rounding the floats
+  /// (`float_columns`) to `digits`.
+  /// Rounding has steps: two floats within the tolerance can round to
+  /// either side of one (0.12345678849 and 0.12345678851). So a missing row
+  /// and an extra row that agree on every other column, and on each float
+  /// within the tolerance and one step of the rounding, are the same row:
+  /// paired by rank among the rows that agree on the other columns, they
+  /// cancel out.
+  std::string row_diff(const std::string& list, const std::string& named,
+                       const std::vector<bool>& float_columns, int digits) const {
+    std::string others, floats, pair;
+    for (size_t i = 0; i < float_columns.size(); ++i) {
+      const std::string c = fmt::format("c{}", i);
+      if (!float_columns[i]) {
+        others += (others.empty() ? "" : ", ") + c;
+        pair += fmt::format(" and e.{0} is not distinct from m.{0}", c);
+        continue;
+      }
+      floats += (floats.empty() ? "" : ", ") + c + "::float8";
+      pair += fmt::format(
+          " and (e.{0} is not distinct from m.{0} or abs(e.{0}::float8 - m.{0}::float8) <= {1} * "
+          "greatest(abs(e.{0}::float8), abs(m.{0}::float8)))",
+          c, tolerance() + std::pow(10.0, 1 - digits));
+    }
+    const std::string sides = fmt::format(
+        "missing({0}) as (select {1} from {3}{4} except all select {1} from {2}{4}), "
+        "extra({0}) as (select {1} from {2}{4} except all select {1} from {3}{4})",
+        named, list, parity_.mirror.quoted(), parity_.legacy.quoted(), where());
+    if (floats.empty())
+      return fmt::format(
+          "with {} (select 'missing' as kind, * from missing) union all "
+          "(select 'extra' as kind, * from extra)",
+          sides);
+    const std::string rank = fmt::format("row_number() over ({}order by {}) as flow_rank",
+                                         others.empty() ? "" : "partition by " + others + " ", floats);
+    return fmt::format(
+        "with {0}, m as (select *, {1} from missing), e as (select *, {1} from extra) "
+        "(select 'missing' as kind, {2} from m where not exists (select 1 from e where e.flow_rank = "
+        "m.flow_rank{3})) "
+        "union all "
+        "(select 'extra' as kind, {2} from e where not exists (select 1 from m where e.flow_rank = "
+        "m.flow_rank{3}))",
+        sides, rank, named, pair);
   }
 
   /// The diff `rows` (a kind, then the values) as the report needs them:

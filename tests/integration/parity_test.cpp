@@ -353,6 +353,41 @@ TEST_CASE("parity: an overwrite_partition output compares the partition's rows, 
   CHECK(one.tables[0].keys->extra == 0);
 }
 
+TEST_CASE("parity: rows whose floats round to two sides of a step, within the tolerance, are the same rows") {
+  std::string dsn = fresh_database("parity_rows_rounding");
+  // 9 significant digits (the default tolerance, 1e-9): 0.123456788499999
+  // rounds down and 0.123456788500001 up, 2e-15 apart. Store s2 differs
+  // for real, and both its rows stay.
+  query_one(dsn, R"SQL(
+    create schema out; create schema out__mirror;
+    create table out.t (part int, store text, share float8);
+    create table out__mirror.t (part int, store text, share float8);
+    insert into out.t values (1, 's0', 0.123456788499999), (1, 's1', 0.25), (1, 's1', 0.75), (1, 's2', 0.5);
+    insert into out__mirror.t values (1, 's0', 0.123456788500001), (1, 's1', 0.7500000000000001), (1, 's1', 0.25),
+                                     (1, 's2', 0.6);
+    select 1)SQL");
+  flowc::plan::Plan plan = keyed_plan();
+  flowc::plan::Parity& p = *plan.tasks[0].parity;
+  p.key.clear();
+  p.compare_rows = true;
+  p.metric_sql = {"count(*)"};
+  p.metric_labels = {"row_count()"};
+  pqxx::connection target(dsn);
+  parity::ParityReport report = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(report));
+  REQUIRE(report.tables.size() == 1);
+  REQUIRE(report.tables[0].keys);
+  const parity::KeyDiff& rows = *report.tables[0].keys;
+  CHECK(rows.missing == 1);
+  CHECK(rows.extra == 1);
+  CHECK(rows.missing_sample == std::vector<parity::KeyValues>{{"1", "s2", "0.5"}});
+  CHECK(rows.extra_sample == std::vector<parity::KeyValues>{{"1", "s2", "0.6"}});
+  CHECK(rows.columns == std::vector<parity::ColumnDifference>{{"share", 1}});
+
+  query_one(dsn, "update out__mirror.t set share = 0.5 where store = 's2'; select 1");
+  CHECK(parity::compare_with_legacy(target, plan).ok);
+}
+
 TEST_CASE("parity: a keyed diff compares float columns within the tolerance") {
   std::string dsn = fresh_database("parity_key_floats");
   query_one(dsn, R"SQL(
