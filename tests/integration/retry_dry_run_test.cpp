@@ -166,10 +166,7 @@ TEST_CASE(
   query_one(dsn, "update ctl.switch set v = 1");
   REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code ==
           1);  // notify fails
-  for (bool dry_run : {true, false}) {
-    std::vector<std::string> args = {"retry", "1", ".", "--dsn", dsn};
-    if (dry_run) args.push_back("--dry-run");
-    auto refused = run_flowc(project, args);
+  for (const auto& refused : retry_both_ways(project, dsn, "1")) {
     INFO(refused.output);
     CHECK(refused.exit_code == 2);
     CHECK(refused.output ==

@@ -70,21 +70,6 @@ std::string state_of(const std::string& dsn, const std::string& task, int run = 
                             task + "'");
 }
 
-/// The output of `flowc retry 1` with and without --dry-run, each checked to
-/// be refused (exit 2): what the dry run refuses, the retry refuses alike.
-std::vector<std::string> refused_both_ways(const std::string& project, const std::string& dsn) {
-  std::vector<std::string> outputs;
-  for (bool dry_run : {true, false}) {
-    std::vector<std::string> args = {"retry", "1", ".", "--dsn", dsn};
-    if (dry_run) args.push_back("--dry-run");
-    auto refused = run_flowc(project, args);
-    INFO(refused.output);
-    CHECK(refused.exit_code == 2);
-    outputs.push_back(refused.output);
-  }
-  return outputs;
-}
-
 }  // namespace
 
 TEST_CASE("retry: after the cause is fixed, the failed task and what it blocked rerun, the run ends succeeded") {
@@ -158,13 +143,16 @@ TEST_CASE("retry: a production run of a workflow the project has moved back to m
   std::string flow = chain_project()[0].second;
   flow.replace(flow.find("stage      = production"), 23, "stage      = mirror");
   std::ofstream(std::filesystem::path(project) / "w.flow") << flow;
-  for (const std::string& output : refused_both_ways(project, dsn))
-    CHECK(output ==
+  for (const auto& refused : retry_both_ways(project, dsn, "1")) {
+    INFO(refused.output);
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.output ==
           "flowc: run 1 ran workflow w in production, and the project now has it at stage mirror: its stored "
           "plan "
           "would write the production tables; run the day at its current stage instead (`flowc run "
           "--workflow w "
           "--ds 2026-11-24`)\n");
+  }
   // Back at model, the day runs only in an environment: the advice says so.
   flow.replace(flow.find("stage      = mirror"), 19, "stage      = model");
   std::ofstream(std::filesystem::path(project) / "w.flow") << flow;
@@ -191,7 +179,10 @@ TEST_CASE("retry: a production run is refused while an enabled legacy job writes
   enabled  = true
 }
 )FLOW";
-  for (const std::string& output : refused_both_ways(project, dsn)) {
+  for (const auto& refused : retry_both_ways(project, dsn, "1")) {
+    const std::string& output = refused.output;
+    INFO(output);
+    CHECK(refused.exit_code == 2);
     CHECK(
         contains(output, "flowc: run 1 ran workflow w in production, and the project reports E0303 in it ("));
     CHECK(contains(output, "load_cron"));

@@ -56,6 +56,19 @@ inline runtime::ProcessResult run_flowc(const std::string& cwd, std::vector<std:
   return runtime::run_process(options);
 }
 
+/// `flowc retry RUN` in `project` with and then without --dry-run: what the
+/// dry run refuses, the retry must refuse alike (the caller checks both).
+inline std::vector<runtime::ProcessResult> retry_both_ways(const std::string& project, const std::string& dsn,
+                                                           const std::string& run) {
+  std::vector<runtime::ProcessResult> results;
+  for (bool dry_run : {true, false}) {
+    std::vector<std::string> args = {"retry", run, ".", "--dsn", dsn};
+    if (dry_run) args.push_back("--dry-run");
+    results.push_back(run_flowc(project, args));
+  }
+  return results;
+}
+
 /// A flowc started in the background; its output goes to `output_path`.
 struct Background {
   pid_t pid = -1;
