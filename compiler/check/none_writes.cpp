@@ -3,7 +3,6 @@
 // `truncate`), not through `writes`; in production, with the legacy job
 // that writes the same table still enabled, both would write it, which is
 // what E0303 exists to stop.
-#include <cctype>
 
 #include "compiler/check/checker.h"
 #include "compiler/sql/sql_words.h"
@@ -65,12 +64,8 @@ void Checker::check_none_writes(const model::Workflow& wf, std::vector<bool>& le
             // The lexer already folded the plain parts and kept the quoted
             // ones as written (`"Web".sessions` is not web.sessions): only
             // the default schema, a flowc name, is folded here.
-            std::string table = name;
-            if (name.find('.') == std::string::npos) {
-              std::string folded = schema;
-              for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-              table = folded + "." + name;
-            }
+            const std::string table =
+                name.find('.') == std::string::npos ? sql::fold_identifier(schema) + "." + name : name;
             for (uint32_t l = 0; l < model.legacies.size(); ++l) {
               const model::Legacy& legacy = model.legacies[l];
               if (!legacy.enabled || legacy_reported[l]) continue;

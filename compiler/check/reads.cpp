@@ -13,12 +13,6 @@ using namespace flowc::sql;  // the SQL lexer (sql_words.h)
 
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 bool ends_from_list(std::string_view word) {
   for (std::string_view keyword : {"where", "group", "order", "having", "limit", "offset", "on", "using", "union",
                                    "except", "intersect", "window", "returning", "set", "values", "select", "fetch",
@@ -60,8 +54,9 @@ void Checker::check_hidden_dependencies() {
     if (node.kind != model::NodeKind::Task || node.table.empty()) continue;
     const model::Workflow& wf = model.workflow(node.workflow);
     std::string prefix = std::to_string(wf.target.index) + ":";
-    std::string schema = lower(wf.target.valid() ? model.targets[wf.target.index].schema : "public");
-    std::string table = lower(node.table);
+    std::string schema =
+        fold_identifier(wf.target.valid() ? model.targets[wf.target.index].schema : "public");
+    std::string table = fold_identifier(node.table);
     written.try_emplace(prefix + table, i);
     if (table.find('.') == std::string::npos) {
       written.try_emplace(prefix + schema + "." + table, i);
@@ -76,7 +71,7 @@ void Checker::check_hidden_dependencies() {
     for (const model::TemplatePart& part : node.sql->parts) {
       if (part.kind != model::TemplatePart::Kind::Text) continue;
       for_each_table_name(part.text, [&](size_t begin, size_t end, const std::string& table) {
-        auto it = written.find(prefix + lower(table));
+        auto it = written.find(prefix + fold_identifier(table));
         if (it == written.end() || it->second == i) return;
         const model::Node& writer = model.nodes[it->second];
         node_read[it->second] = true;
@@ -103,7 +98,7 @@ void Checker::check_hidden_dependencies() {
     if (source.kind != model::NodeKind::Source || source.table.empty() || !source.table_range.valid())
       continue;
     std::string prefix = std::to_string(model.workflow(source.workflow).target.index) + ":";
-    auto it = written.find(prefix + lower(source.table));
+    auto it = written.find(prefix + fold_identifier(source.table));
     if (it == written.end()) continue;
     const model::Node& writer = model.nodes[it->second];
     node_read[it->second] = true;

@@ -1,6 +1,6 @@
 #include "compiler/model/model.h"
 
-#include <cctype>
+#include "compiler/sql/sql_words.h"
 
 namespace flowc::model {
 
@@ -59,11 +59,9 @@ std::string type_name(Type type) {
 }
 
 std::string table_key(std::string_view table, std::string_view default_schema) {
-  std::string key = table.find('.') == std::string_view::npos
-                        ? std::string(default_schema) + "." + std::string(table)
-                        : std::string(table);
-  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return key;
+  return sql::fold_identifier(table.find('.') == std::string_view::npos
+                                  ? std::string(default_schema) + "." + std::string(table)
+                                  : std::string(table));
 }
 
 std::string_view mode_name(WriteModeKind kind) {

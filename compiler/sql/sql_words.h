@@ -13,6 +13,15 @@
 
 namespace flowc::sql {
 
+/// PostgreSQL's folding of an unquoted name: ASCII letters lower-cased,
+/// everything else kept (a quoted name is never folded). One rule for the
+/// lexer's words, table keys (model::table_key) and the checker's reads.
+inline std::string fold_identifier(std::string_view name) {
+  std::string out(name);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
 /// A stretch of SQL text that runs on to a closing mark, perhaps past the
 /// end of one piece of a template: a comment, a string literal, a quoted name.
 struct SqlSpan {
@@ -195,10 +204,7 @@ void for_each_sql_word(std::string_view sql, F&& word) {
         } else {
           size_t part = pos;
           while (pos < sql.size() && ident_char(sql[pos])) ++pos;
-          std::string plain(sql.substr(part, pos - part));
-          std::transform(plain.begin(), plain.end(), plain.begin(),
-                         [](unsigned char ch) { return std::tolower(ch); });
-          w.text += plain;
+          w.text += fold_identifier(sql.substr(part, pos - part));
         }
         // `schema.table`, also written `schema . table` (PostgreSQL takes
         // blanks around the dot).
