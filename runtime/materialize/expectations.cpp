@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "runtime/connect/pg_numbers.h"
+
 namespace flowc::runtime {
 
 namespace {
@@ -17,16 +19,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::optional<double> parse_number(std::string_view s) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty()) return std::nullopt;
-  double value = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return value;
 }
 
 /// "HH:MM[:SS[.fff]]" as seconds.
@@ -111,34 +103,6 @@ int order(T a, T b) {
 int order_numbers(double a, double b) {
   if (std::isnan(a) || std::isnan(b)) return std::isnan(a) == std::isnan(b) ? 0 : (std::isnan(a) ? 1 : -1);
   return order(a, b);
-}
-
-/// Two integers written out (`-42`, `1_000` as a literal is written), of
-/// any size, compared exactly: a double holds 53 bits, and a bigint id
-/// such as 1234567890123456790 would equal its neighbour. Nullopt when
-/// either is not an integer.
-std::optional<int> order_integers(std::string_view a, std::string_view b) {
-  auto digits = [](std::string_view s, bool& negative) -> std::optional<std::string> {
-    s = trim(s);
-    negative = !s.empty() && s.front() == '-';
-    if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
-    std::string out;
-    for (char c : s) {
-      if (c == '_') continue;
-      if (c < '0' || c > '9') return std::nullopt;
-      out += c;
-    }
-    if (out.empty()) return std::nullopt;
-    out.erase(0, std::min(out.find_first_not_of('0'), out.size() - 1));
-    if (out == "0") negative = false;
-    return out;
-  };
-  bool a_negative = false, b_negative = false;
-  std::optional<std::string> x = digits(a, a_negative), y = digits(b, b_negative);
-  if (!x || !y) return std::nullopt;
-  if (a_negative != b_negative) return a_negative ? -1 : 1;
-  int magnitude = x->size() != y->size() ? order(x->size(), y->size()) : order(*x, *y);
-  return a_negative ? -magnitude : magnitude;
 }
 
 /// A date or a timestamp as PostgreSQL prints or reads it: `2026-12-02`,

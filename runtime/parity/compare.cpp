@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "runtime/connect/connect.h"
+#include "runtime/connect/pg_numbers.h"
 #include "runtime/events/events.h"
 #include "runtime/parity/parity.h"
 
@@ -53,48 +54,15 @@ bool is_number_type(pqxx::oid type) {
   return is_integer_type(type) || type == 700 || type == 701 || type == 1700;  // float4, float8, numeric
 }
 
-/// Whether `text` reads as a decimal number with a fraction or an exponent
-/// (`2.00`, `-1.5e3`): how `min`/`max` of a numeric or float column come
-/// back, as text (they take any type).
-bool decimal_text(const std::string& text) {
-  size_t i = text.starts_with('-') || text.starts_with('+') ? 1 : 0;
-  bool digits = false, fraction = false, exponent = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') {
-      digits = true;
-    } else if (c == '.' && !fraction && !exponent) {
-      fraction = true;
-    } else if ((c == 'e' || c == 'E') && digits && !exponent) {
-      exponent = true;
-      digits = false;
-      if (i + 1 < text.size() && (text[i + 1] == '-' || text[i + 1] == '+')) ++i;
-    } else {
-      return false;
-    }
-  }
-  return digits && (fraction || exponent);
-}
-
-/// Whether `text` reads as an integer (`-42`).
-bool is_integer_text(const std::string& text) {
-  size_t i = text.starts_with('-') || text.starts_with('+') ? 1 : 0;
-  return i < text.size() && std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i), text.end(),
-                                        [](char c) { return c >= '0' && c <= '9'; });
-}
-
 /// Whether two metric values agree within `tolerance` (relative).
 bool agree(const std::optional<std::string>& a, const std::optional<std::string>& b, double tolerance) {
   if (!a || !b) return !a && !b;
   if (*a == *b) return true;
   if (tolerance <= 0) return false;
-  try {
-    double x = std::stod(*a), y = std::stod(*b);
-    double scale = std::max(std::fabs(x), std::fabs(y));
-    return scale == 0 || std::fabs(x - y) / scale <= tolerance;
-  } catch (const std::exception&) {
-    return false;
-  }
+  const std::optional<double> x = parse_number(*a), y = parse_number(*b);
+  if (!x || !y) return false;
+  const double scale = std::max(std::fabs(*x), std::fabs(*y));
+  return scale == 0 || std::fabs(*x - *y) / scale <= tolerance;
 }
 
 /// One table's comparison; throws pqxx errors to compare_table().
@@ -190,8 +158,8 @@ class TableComparison {
       // `max(amount)` of a numeric(12,2) column against an unconstrained
       // one: `2.00` and `2`, one number (a text `007` and `7` stay two).
       bool decimals = c.mirror && c.legacy && (decimal_text(*c.mirror) || decimal_text(*c.legacy)) &&
-                      (decimal_text(*c.mirror) || is_integer_text(*c.mirror)) &&
-                      (decimal_text(*c.legacy) || is_integer_text(*c.legacy));
+                      (decimal_text(*c.mirror) || integer_text(*c.mirror)) &&
+                      (decimal_text(*c.legacy) || integer_text(*c.legacy));
       if ((numbers && !integers) || decimals) c.tolerance = tolerance();
       c.ok = agree(c.mirror, c.legacy, c.tolerance);
       out_.metrics.push_back(std::move(c));

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "runtime/connect/pg_numbers.h"
 #include "runtime/materialize/expectations.h"
 
 using flowc::plan::Literal;
@@ -61,4 +62,25 @@ TEST_CASE("NaN is ordered as PostgreSQL orders it: above every number, equal to 
 TEST_CASE("text stays text") {
   CHECK(compare_value("emea", ValueKind::Text, literal(ValueKind::Text, "amer")) == 1);
   CHECK(compare_value("007", ValueKind::Text, literal(ValueKind::Text, "7")) == -1);
+}
+
+TEST_CASE(
+    "numbers as PostgreSQL prints them: integers, decimals and exact order, one reader for expectations and "
+    "parity") {
+  using namespace flowc::runtime;
+  CHECK(integer_text("-42"));
+  CHECK(integer_text("1_000"));
+  CHECK_FALSE(integer_text("2.00"));
+  CHECK_FALSE(integer_text("007a"));
+  CHECK(decimal_text("2.00"));
+  CHECK(decimal_text("-1.5e3"));
+  CHECK_FALSE(decimal_text("2"));
+  CHECK_FALSE(decimal_text("1.2.3"));
+  CHECK(parse_number(" 1.5e-07 ") == 1.5e-07);
+  CHECK(std::isnan(*parse_number("NaN")));
+  CHECK_FALSE(parse_number("12abc"));
+  CHECK(order_integers("1234567890123456790", "1234567890123456789") == 1);
+  CHECK(order_integers("-0", "0") == 0);
+  CHECK(order_integers("-10", "-9") == -1);
+  CHECK_FALSE(order_integers("1.0", "1"));
 }
