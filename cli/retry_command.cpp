@@ -102,23 +102,6 @@ int run_retry(const RetryOptions& options) {
     }
   }
 
-  // A run is retried to finish the day it ran; once a newer run of the
-  // same day (and stage) exists, its stored plan would write over that
-  // run's results (a fix since then undone without a word).
-  {
-    runtime::state::StateStore store(db->dsn, db->schema);
-    runtime::state::DayRuns latest = store.latest_runs(
-        plan->workflow, plan->env, std::string(plan::to_string(plan->stage)), plan->ds, plan->ds);
-    if (latest.status && !latest.runs.empty() && latest.runs.front().run_id > *run_id) {
-      const runtime::state::DayRun& newer = latest.runs.front();
-      print_error(
-          fmt::format("run {} is not the latest run of {} for {}{}: run {} is ({}), and a retry of run {} "
-                      "would write its stored plan's results over it; retry run {}, or run the day again",
-                      options.run_id, plan->workflow, plan->ds, plan->env.empty() ? "" : " in " + plan->env,
-                      newer.run_id, runtime::to_string(newer.run_status), options.run_id, newer.run_id));
-      return kExitUsage;
-    }
-  }
   const std::string root = absolute_directory(options.path);
   // Its stored plan writes what it wrote then: not when the project now has
   // those tables written by a legacy job again.

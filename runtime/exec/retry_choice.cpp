@@ -37,6 +37,15 @@ std::vector<const state::TaskRow*> rows_by_task(const plan::Plan& plan, const st
 RetryChoice choose_retry(const plan::Plan& plan, const state::StoredRun& stored,
                          const std::vector<const state::TaskRow*>& by_task, const RetrySelection& selection) {
   const int64_t run_id = selection.run_id;
+  // A run is retried to finish the day it ran; once a newer run of the
+  // same day (and stage) exists, its stored plan would write over that
+  // run's results (a fix since then undone without a word).
+  if (stored.latest_id > run_id)
+    return refused(
+        fmt::format("run {} is not the latest run of {} for {}{}: run {} is ({}), and a retry of run {} "
+                    "would write its stored plan's results over it; retry run {}, or run the day again",
+                    run_id, stored.workflow, stored.ds, stored.env.empty() ? "" : " in " + stored.env,
+                    stored.latest_id, to_string(stored.latest_status), run_id, stored.latest_id));
   if (stored.run_status == RunStatus::Pending)
     return refused(fmt::format("run {} has not started yet: nothing to retry", run_id));
   RetryChoice choice;

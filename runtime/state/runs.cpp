@@ -36,10 +36,15 @@ StoredRun StateStore::stored_run(int64_t run_id) {
         "select exists (select 1 from pg_attribute where attrelid = to_regclass($1) and attname = 'retries')",
         with_schema("{schema}.runs", schema_))[0][0].as<bool>();
     pqxx::result r = tx.exec_params(
-        with_schema(std::string(R"(select workflow, ds::text, env, stage, trigger, status, plan::text, )") +
-                        (has_retries ? "retries" : "0") +
-                        ", (extract(epoch from coalesce(started_at, now())) * 1000)::bigint from {schema}.runs where id = $1",
-                    schema_),
+        with_schema(
+            std::string(R"(select workflow, ds::text, env, stage, trigger, status, plan::text, )") +
+                (has_retries ? "retries" : "0") +
+                ", (extract(epoch from coalesce(started_at, now())) * 1000)::bigint, latest_id, latest_status"
+                " from {schema}.runs cross join lateral (select l.id as latest_id, l.status as latest_status "
+                "from {schema}.runs l"
+                " where l.workflow = runs.workflow and l.ds = runs.ds and l.env = runs.env"
+                " and l.stage = runs.stage order by l.id desc limit 1) latest where runs.id = $1",
+            schema_),
         run_id);
     if (r.empty()) return;
     out.found = true;
@@ -52,6 +57,8 @@ StoredRun StateStore::stored_run(int64_t run_id) {
     out.plan_json = r[0][6].as<std::string>();
     out.retries = r[0][7].as<int>();
     out.started = Clock::time_point{std::chrono::milliseconds(r[0][8].as<int64_t>())};
+    out.latest_id = r[0][9].as<int64_t>();
+    out.latest_status = parse_run_status(r[0][10].as<std::string>()).value_or(RunStatus::Failed);
   });
   if (out.status && !refusal.empty()) out.status = {false, false, "", refusal, /*schema_refused=*/true};
   return out;

@@ -197,6 +197,11 @@ struct StoredRun {
   int retries = 0;                   // how many times `flowc retry` drove it again
   Clock::time_point started;         // runs.started_at (now, for a run not started)
   int schema_version = 0;            // the state schema's (migrate.h), as found
+  /// The latest run of the same workflow, ds, env and stage (this one's id
+  /// when none is newer), and its status: a retry of an older run would
+  /// write its stored plan's results over it.
+  int64_t latest_id = 0;
+  RunStatus latest_status = RunStatus::Failed;
 };
 
 /// One task instance to run again, and the attempts it may use from now on.
