@@ -1,6 +1,8 @@
 // Workflows: their attributes (owner, target, schedule, alerts, the default
 // retry and timeout of their tasks, ...), params, and then each source and
 // task in declaration order.
+#include <algorithm>
+
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 
@@ -226,6 +228,20 @@ void Checker::check_expectations(const Scope& s, const syntax::Block& block, mod
       }
     } else if (m.value.valid()) {
       e.name = std::string(text_of(t.expr(m.value).range));
+    }
+    // Results, `flowc status` and `change < P%`'s history find a check by
+    // its name: two of one name would read each other's values.
+    const auto same = std::find_if(node.expectations.begin(), node.expectations.end(),
+                                   [&](const model::Expectation& other) { return other.name == e.name; });
+    if (same != node.expectations.end() && !e.name.empty()) {
+      const SourceRange at = m.label.valid() ? t.expr(m.label).range : m.range;
+      Diagnostic& d = diags.report(DiagKind::DuplicateName, at,
+                                   "the expectation `" + e.name + "` is already defined in `" + node.name +
+                                       "`: its results and `change` history are kept by that name");
+      d.notes.push_back({same->range, "first defined here"});
+      d.helps.push_back(m.label.valid() ? "give one of them another `as` label"
+                                        : "remove one, or tell them apart with `as \"...\"` labels");
+      continue;
     }
     if (node.kind == model::NodeKind::Task && node.table.empty() && !reported_no_table) {
       Diagnostic& d =
