@@ -163,6 +163,35 @@ std::optional<bool> AlertStore::delivered_since(const std::string& dedup_key, Ti
 
 namespace {
 
+/// The columns of an AlertRecord, as record_of() reads them.
+constexpr const char* kRecordColumns =
+    "coalesce(run_id, 0), workflow, coalesce(task, ''), kind, route, channel, coalesce(channel_index, -1),"
+    " severity, dedup_key, payload::text, status, coalesce(error, ''), tries,"
+    " extract(epoch from created_at)::float8";
+constexpr pqxx::row::size_type kRecordColumnCount = 14;
+
+/// The record a row selected by kRecordColumns (first) holds.
+AlertRecord record_of(const pqxx::row& row) {
+  AlertRecord record;
+  record.run_id = row[0].as<int64_t>();
+  record.workflow = row[1].as<std::string>();
+  record.task = row[2].as<std::string>();
+  record.kind = row[3].as<std::string>();
+  record.route = row[4].as<std::string>();
+  record.channel = row[5].as<std::string>();
+  record.channel_index = row[6].as<int>();
+  record.severity = row[7].as<std::string>();
+  record.dedup_key = row[8].as<std::string>();
+  record.payload = row[9].as<std::string>();
+  record.status = row[10].as<std::string>();
+  record.error = row[11].as<std::string>();
+  record.tries = row[12].as<uint32_t>();
+  const double epoch = row[13].as<double>();
+  record.created_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::duration<double>(std::floor(epoch * 1e6) / 1e6)));
+  return record;
+}
+
 /// Inserts one row (its status, or `sending` by `sender`); returns its id.
 int64_t insert_row(pqxx::work& tx, const std::string& table, const AlertRecord& row, const Sender* sender) {
   auto null_if_empty = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
@@ -226,32 +255,19 @@ std::vector<SendingAlert> AlertStore::sending(const std::string& workflow, std::
   impl_->guarded(error, [&](pqxx::connection& c) {
     out.clear();
     pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec_params(
-        "select id, coalesce(run_id, 0), coalesce(task, ''), kind, route, channel, coalesce(channel_index, "
-        "-1),"
-        " severity, dedup_key, payload::text, tries, coalesce(sender, ''), coalesce(sender_machine, ''),"
-        " coalesce(sending_until < now(), true) from " +
-            impl_->table + " where status = 'sending' and workflow = $1 order by id",
-        workflow);
+    pqxx::result r =
+        tx.exec_params(std::string("select ") + kRecordColumns +
+                           ", id, coalesce(sender, ''), coalesce(sender_machine, ''),"
+                           " coalesce(sending_until < now(), true) from " +
+                           impl_->table + " where status = 'sending' and workflow = $1 order by id",
+                       workflow);
     for (const auto& row : r) {
       SendingAlert alert;
-      alert.id = row[0].as<int64_t>();
-      AlertRecord& record = alert.record;
-      record.run_id = row[1].as<int64_t>();
-      record.workflow = workflow;
-      record.task = row[2].as<std::string>();
-      record.kind = row[3].as<std::string>();
-      record.route = row[4].as<std::string>();
-      record.channel = row[5].as<std::string>();
-      record.channel_index = row[6].as<int>();
-      record.severity = row[7].as<std::string>();
-      record.dedup_key = row[8].as<std::string>();
-      record.payload = row[9].as<std::string>();
-      record.status = "sending";
-      record.tries = row[10].as<uint32_t>();
-      alert.sender = row[11].as<std::string>();
-      alert.sender_machine = row[12].as<std::string>();
-      alert.overdue = row[13].as<bool>();
+      alert.record = record_of(row);
+      alert.id = row[kRecordColumnCount].as<int64_t>();
+      alert.sender = row[kRecordColumnCount + 1].as<std::string>();
+      alert.sender_machine = row[kRecordColumnCount + 2].as<std::string>();
+      alert.overdue = row[kRecordColumnCount + 3].as<bool>();
       out.push_back(std::move(alert));
     }
   });
@@ -278,32 +294,11 @@ std::vector<AlertRecord> AlertStore::list(int64_t run_id, std::string& error) {
   std::vector<AlertRecord> out;
   impl_->guarded(error, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec_params(
-        "select coalesce(run_id, 0), workflow, coalesce(task, ''), kind, route, channel, severity, dedup_key,"
-        " payload::text, status, coalesce(error, ''), tries, extract(epoch from created_at)::float8,"
-        " coalesce(channel_index, -1) from " +
-            impl_->table + " where $1::bigint = 0 or run_id = $1::bigint order by created_at, id",
-        run_id);
-    for (const auto& row : r) {
-      AlertRecord record;
-      record.run_id = row[0].as<int64_t>();
-      record.workflow = row[1].as<std::string>();
-      record.task = row[2].as<std::string>();
-      record.kind = row[3].as<std::string>();
-      record.route = row[4].as<std::string>();
-      record.channel = row[5].as<std::string>();
-      record.severity = row[6].as<std::string>();
-      record.dedup_key = row[7].as<std::string>();
-      record.payload = row[8].as<std::string>();
-      record.status = row[9].as<std::string>();
-      record.error = row[10].as<std::string>();
-      record.tries = row[11].as<uint32_t>();
-      record.channel_index = row[13].as<int>();
-      double epoch = row[12].as<double>();
-      record.created_at = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
-          std::chrono::duration<double>(std::floor(epoch * 1e6) / 1e6)));
-      out.push_back(std::move(record));
-    }
+    pqxx::result r =
+        tx.exec_params(std::string("select ") + kRecordColumns + " from " + impl_->table +
+                           " where $1::bigint = 0 or run_id = $1::bigint order by created_at, id",
+                       run_id);
+    for (const auto& row : r) out.push_back(record_of(row));
   });
   return out;
 }
