@@ -23,7 +23,7 @@ build: deps
 	@cmake --build $(BUILD)
 
 test: build
-	@ctest --test-dir $(BUILD) --output-on-failure -j2
+	@ctest --test-dir $(BUILD) --output-on-failure -j4
 
 demo: build
 	@scripts/demo $(BUILD)/bin/flowc

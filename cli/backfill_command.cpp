@@ -56,9 +56,14 @@ bool reads_its_day(const model::Model& model, const model::Workflow& workflow) {
   return false;
 }
 
-/// Why a new run of a day whose latest run `run_id` failed would repeat an
-/// effect: a task that is not idempotent succeeded in it. "" when none did.
-std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan, int64_t run_id) {
+/// Why a new run of a day whose latest run `run` did not succeed would
+/// repeat an effect: a task that is not idempotent succeeded in it. "" when
+/// none did.
+std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan,
+                                const runtime::state::DayRun& run) {
+  const int64_t run_id = run.run_id;
+  // A run still recorded running: its process was killed, or it runs elsewhere.
+  const std::string ended = run.run_status == runtime::RunStatus::Failed ? "failed" : "did not finish";
   runtime::state::TaskRows rows = store.task_rows(run_id);
   if (!rows.status) return "";  // the run itself reads the state again, and says what is wrong
   for (const runtime::state::TaskRow& row : rows.rows) {
@@ -66,9 +71,9 @@ std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::P
     for (const plan::Task& task : plan.tasks) {
       if (task.name != row.task || task.idempotent || task.kind == plan::TaskKind::Source) continue;
       return fmt::format(
-          "its run {} failed after task {} ({}) succeeded: a new run would {}; finish run {} with "
+          "its run {} {} after task {} ({}) succeeded: a new run would {}; finish run {} with "
           "`flowc retry {}`, or put {}'s output right and pass --force",
-          run_id, task.name,
+          run_id, ended, task.name,
           task.kind == plan::TaskKind::Command   ? "a command not declared idempotent"
           : task.mode == plan::WriteMode::Append ? "mode append"
                                                  : "mode none, not declared idempotent",
@@ -199,8 +204,7 @@ int run_backfill(const BackfillOptions& options) {
         // A failed day whose run got as far as a task that may not repeat
         // (an `append` that succeeded): a new run would repeat it.
         if (now.status && !now.runs.empty()) {
-          if (std::string repeated = repeated_by_new_run(store, shape, now.runs.front().run_id);
-              !repeated.empty()) {
+          if (std::string repeated = repeated_by_new_run(store, shape, now.runs.front()); !repeated.empty()) {
             progress.finished(i, BackfillDay::State::Refused, now.runs.front().run_id, repeated);
             continue;
           }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <sstream>
 
 #include "tests/integration/run_support.h"
 
@@ -98,6 +99,20 @@ void interrupted_then_restarted(int signal) {
   CHECK(contains(second.output, "skipped"));
   CHECK(contains(second.output, "failed 2026-11-04"));
   CHECK_FALSE(contains(second.output, "failed 2026-11-05"));
+  // A day whose `count` (append) had succeeded when the first backfill
+  // stopped (its run recorded failed, or left running by kill -9) is not run
+  // again: that would count it twice. `flowc retry` finishes its run.
+  std::istringstream summary(second.output);
+  for (std::string line; std::getline(summary, line);) {
+    const std::string refused = "  refused 2026-11-";
+    if (!line.starts_with(refused)) continue;
+    const size_t at = line.find("`flowc retry ");
+    REQUIRE(at != std::string::npos);
+    const std::string run_id = line.substr(at + 13, line.find('`', at + 1) - at - 13);
+    auto retried = run_flowc(project, {"retry", run_id, ".", "--dsn", dsn});
+    INFO(retried.output);
+    CHECK(retried.exit_code == 0);
+  }
   CHECK(per_day(dsn, "out.part") == kExpectedParts);
   // Exactly once: the counter is written with the last task's `succeeded`
   // record; a day that succeeded before the interruption was not rerun.
