@@ -132,8 +132,9 @@ void AlertDispatcher::raise_locked(const plan::Plan& plan, const Incident& incid
   // delivering leaves rows that the next run of the workflow delivers
   // (resend_interrupted), where it used to leave no trace.
   std::optional<std::vector<int64_t>> ids;
+  const Sender sender = sender_for(route.channels, options_.delivery);
   if (locked) {
-    ids = store_.begin_sending(rows, sender_for(route.channels, options_.delivery), error);
+    ids = store_.begin_sending(rows, sender, error);
     if (!ids) report_store_error(error);
   }
   bool any_delivered = false;
@@ -145,7 +146,7 @@ void AlertDispatcher::raise_locked(const plan::Plan& plan, const Incident& incid
     any_delivered = any_delivered || delivery.ok;
   }
   if (locked) {
-    const bool recorded = ids ? store_.finish_sending(*ids, rows, error) : store_.insert(rows, error);
+    const bool recorded = ids ? store_.finish_sending(*ids, rows, sender, error) : store_.insert(rows, error);
     if (!recorded) report_store_error(error);
     store_.unlock(key);
   }
@@ -167,7 +168,7 @@ void AlertDispatcher::resend_interrupted(const plan::Plan& plan) {
 
 void AlertDispatcher::resend_interrupted_locked(const plan::Plan& plan) {
   std::string error;
-  std::vector<SendingAlert> sending = store_.sending(plan.workflow, error);
+  std::vector<SendingAlert> sending = store_.sending(plan.workflow, plan.env, error);
   if (!error.empty()) return report_store_error(error);
   std::FILE* err = options_.delivery.err ? options_.delivery.err : stderr;
   for (SendingAlert& alert : sending) {
@@ -175,7 +176,12 @@ void AlertDispatcher::resend_interrupted_locked(const plan::Plan& plan) {
     // its channels' timeouts have not all run out.
     if (!alert.overdue && !state::worker_gone(alert.sender, alert.sender_machine)) continue;
     AlertRecord& row = alert.record;
-    if (!store_.lock(row.dedup_key, error)) return report_store_error(error);
+    if (!store_.lock(row.dedup_key, error)) {
+      fmt::print(err, "flowc: an alert that flowc {} was sending when it ended is left for a later run: {}\n",
+                 alert.sender.empty() ? "(unknown)" : alert.sender, error);
+      std::fflush(err);
+      continue;
+    }
     const auto route = std::find_if(plan.routes.begin(), plan.routes.end(),
                                     [&](const plan::Route& r) { return r.name == row.route; });
     std::vector<plan::Channel> channel;
@@ -183,14 +189,25 @@ void AlertDispatcher::resend_interrupted_locked(const plan::Plan& plan) {
         static_cast<size_t>(row.channel_index) < route->channels.size() &&
         plan::to_string(route->channels[static_cast<size_t>(row.channel_index)].kind) == row.channel)
       channel.push_back(route->channels[static_cast<size_t>(row.channel_index)]);
-    if (!store_.take_over(alert.id, alert.sender, sender_for(channel, options_.delivery), error)) {
+    const Sender taken_by = sender_for(channel, options_.delivery);
+    if (!store_.take_over(alert.id, alert.sender, taken_by, error)) {
       // Another flowc took it first (or the database failed: it stays `sending`).
       store_.unlock(row.dedup_key);
       continue;
     }
     const std::string was = alert.sender.empty() ? "a flowc" : "flowc " + alert.sender;
     nlohmann::ordered_json payload = nlohmann::ordered_json::parse(row.payload, nullptr, false);
-    if (channel.empty() || payload.is_discarded()) {
+    // The same alert delivered since within the route's `repeat` (a retry
+    // of the run that failed the same way): it is not sent twice.
+    std::optional<bool> repeated = false;
+    if (route != plan.routes.end() && route->repeat_seconds > 0)
+      repeated = store_.delivered_since(
+          row.dedup_key, options_.clock() - std::chrono::seconds(route->repeat_seconds), error);
+    if (repeated.value_or(false)) {
+      row.status = "suppressed";
+      row.error = fmt::format("repeat: delivered within the last {} ({} ended while sending this one)",
+                              spelling::duration_text(route->repeat_seconds), was);
+    } else if (channel.empty() || payload.is_discarded()) {
       row.status = "failed";
       row.error = fmt::format(
           "{} ended while sending it, and {}", was,
@@ -202,8 +219,9 @@ void AlertDispatcher::resend_interrupted_locked(const plan::Plan& plan) {
       row.error = delivery.error;
       row.tries += delivery.tries;
     }
-    if (!store_.finish_sending({alert.id}, {row}, error)) report_store_error(error);
+    if (!store_.finish_sending({alert.id}, {row}, taken_by, error)) report_store_error(error);
     store_.unlock(row.dedup_key);
+    if (row.status == "suppressed") continue;
     const std::string which =
         fmt::format("{} alert of run {}{} (route {}, {})", row.kind, row.run_id,
                     row.task.empty() ? "" : ", task " + row.task, row.route, row.channel);

@@ -236,31 +236,34 @@ std::optional<std::vector<int64_t>> AlertStore::begin_sending(const std::vector<
 }
 
 bool AlertStore::finish_sending(const std::vector<int64_t>& ids, const std::vector<AlertRecord>& rows,
-                                std::string& error) {
+                                const Sender& sender, std::string& error) {
   return impl_->guarded(error, [&](pqxx::connection& c) {
     pqxx::work tx(c);
     for (size_t i = 0; i < ids.size() && i < rows.size(); ++i) {
       const AlertRecord& row = rows[i];
-      tx.exec_params(
-          "update " + impl_->table +
-              " set status = $2, error = nullif($3, ''), tries = $4, sending_until = null where id = $1",
-          ids[i], row.status, row.error, static_cast<int>(row.tries));
+      tx.exec_params("update " + impl_->table +
+                         " set status = $2, error = nullif($3, ''), tries = $4, sending_until = null"
+                         " where id = $1 and status = 'sending' and coalesce(sender, '') = $5",
+                     ids[i], row.status, row.error, static_cast<int>(row.tries), sender.name);
     }
     tx.commit();
   });
 }
 
-std::vector<SendingAlert> AlertStore::sending(const std::string& workflow, std::string& error) {
+std::vector<SendingAlert> AlertStore::sending(const std::string& workflow, const std::string& env,
+                                              std::string& error) {
   std::vector<SendingAlert> out;
   impl_->guarded(error, [&](pqxx::connection& c) {
     out.clear();
     pqxx::nontransaction tx(c);
-    pqxx::result r =
-        tx.exec_params(std::string("select ") + kRecordColumns +
-                           ", id, coalesce(sender, ''), coalesce(sender_machine, ''),"
-                           " coalesce(sending_until < now(), true) from " +
-                           impl_->table + " where status = 'sending' and workflow = $1 order by id",
-                       workflow);
+    pqxx::result r = tx.exec_params(
+        std::string("select ") + kRecordColumns +
+            ", id, coalesce(sender, ''), coalesce(sender_machine, ''),"
+            " coalesce(sending_until < now(), true) from " +
+            impl_->table +
+            " where status = 'sending' and workflow = $1 and coalesce(payload->>'env', '') = $2"
+            " order by id",
+        workflow, env);
     for (const auto& row : r) {
       SendingAlert alert;
       alert.record = record_of(row);

@@ -82,13 +82,16 @@ class AlertStore {
   /// their channels are tried; their ids, in order, or nullopt on error.
   std::optional<std::vector<int64_t>> begin_sending(const std::vector<AlertRecord>& rows,
                                                     const Sender& sender, std::string& error);
-  /// Records how each delivery begun by begin_sending() (or taken over)
-  /// ended: rows[i]'s status, error and tries for ids[i], in one transaction.
+  /// Records how each delivery `sender` began (begin_sending(), or
+  /// take_over()) ended: rows[i]'s status, error and tries for ids[i], in
+  /// one transaction; a row another process has taken over since is left
+  /// to it.
   bool finish_sending(const std::vector<int64_t>& ids, const std::vector<AlertRecord>& rows,
-                      std::string& error);
+                      const Sender& sender, std::string& error);
 
-  /// The workflow's rows still `sending`, oldest first.
-  std::vector<SendingAlert> sending(const std::string& workflow, std::string& error);
+  /// The rows still `sending` of the workflow's runs in environment `env`
+  /// ("" = production), oldest first.
+  std::vector<SendingAlert> sending(const std::string& workflow, const std::string& env, std::string& error);
   /// Makes an interrupted row `sender`'s, if it is still `sending` by
   /// `from`; false when it is not (another process took it first) or on error.
   bool take_over(int64_t id, const std::string& from, const Sender& sender, std::string& error);

@@ -49,8 +49,9 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 bool integer_text(std::string_view text) {
-  bool negative = false;
-  return integer_digits(text, negative).has_value();
+  size_t i = text.starts_with('-') || text.starts_with('+') ? 1 : 0;
+  return i < text.size() && std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i), text.end(),
+                                        [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool decimal_text(std::string_view text) {

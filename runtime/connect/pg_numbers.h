@@ -13,8 +13,8 @@ namespace flowc::runtime {
 /// `Infinity`), blanks around it ignored; nullopt when it is not one.
 std::optional<double> parse_number(std::string_view text);
 
-/// Whether `text` is an integer written out: a sign, then digits (and `_`
-/// between them, as a literal may be written).
+/// Whether `text` is an integer as PostgreSQL prints one: a sign, then
+/// digits, nothing else (no blank, no `_`).
 bool integer_text(std::string_view text);
 
 /// Whether `text` is a decimal with a fraction or an exponent (`2.00`,

@@ -437,7 +437,10 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   // What an earlier flowc of this workflow was sending when it ended
   // (killed mid-delivery) goes out now: after this run's own alerts, so it
   // delays none of them, and counted in no summary.
-  if (request.alerts) request.alerts->resend_interrupted(plan);
+  // Not for a run being stopped: Ctrl-C exits, and a lost state database
+  // holds no row to send.
+  if (request.alerts && !request.cancel.stop_requested() && fatal.empty())
+    request.alerts->resend_interrupted(plan);
   result.summary.warnings = shared.warnings;
   result.summary.tasks_ran_elsewhere = executors == 0;
   if (request.alerts) {

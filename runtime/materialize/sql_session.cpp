@@ -308,12 +308,18 @@ bool run_expectations(SqlSession& session, const plan::Task& task, const Attempt
     for (uint32_t m : metrics_read(task.conditions, check.condition))
       if (m < broken.size() && !broken[m].empty() && cause.empty())
         cause = fmt::format("{} could not be computed: {}", task.metrics->metrics[m].label, broken[m]);
+    // Even where its logic would pass without it (`broken > 5 or ...`).
+    if (!cause.empty()) result.expectations[i].passed = false;
     session.log().line(fmt::format("expect `{}`{}: {} -> {}{}", check.name, check.warn ? " (warn)" : "",
                                    values.empty() ? "no metric" : values, r.passed ? "passed" : "FAILED",
                                    cause.empty() ? "" : " (" + cause + ")"));
     if (r.passed) continue;
     std::string text = fmt::format("expectation `{}` failed{}{}", check.name, values.empty() ? "" : ": ", values);
-    if (!cause.empty()) text = fmt::format("expectation `{}` failed: {}", check.name, cause);
+    // The cause first; the other metrics' values after it.
+    if (!cause.empty())
+      text =
+          fmt::format("expectation `{}` failed: {}{}", check.name, cause,
+                      metrics_read(task.conditions, check.condition).size() > 1 ? " (" + values + ")" : "");
     (check.warn ? warnings : errors).push_back(std::move(text));
   }
   result.warnings = !warnings.empty();

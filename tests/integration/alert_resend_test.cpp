@@ -24,7 +24,8 @@ namespace {
 
 /// One row of the fixture's alert as `sender` left it sending, over the
 /// route's channel `index`.
-int64_t left_sending(Fixture& f, const plan::Plan& p, const alert::Sender& sender, int index = 0) {
+int64_t left_sending(Fixture& f, const plan::Plan& p, const alert::Sender& sender, int index = 0,
+                     const std::string& env = "") {
   alert::AlertRecord row;
   row.run_id = f.db.run_id;
   row.workflow = p.workflow;
@@ -35,7 +36,7 @@ int64_t left_sending(Fixture& f, const plan::Plan& p, const alert::Sender& sende
   row.channel_index = index;
   row.severity = "high";
   row.dedup_key = "oncall/daily_kpi/stage_orders/permanent";
-  row.payload = R"({"kind":"failure","run_id":1,"task":"stage_orders"})";
+  row.payload = R"({"kind":"failure","run_id":1,"task":"stage_orders","env":")" + env + R"("})";
   row.created_at = std::chrono::system_clock::now();
   alert::AlertStore store(f.db.dsn, "flow");
   std::string error;
@@ -58,7 +59,7 @@ std::string gone_process_name() {
 TEST_CASE("an alert left sending is delivered again only once its sender is known gone or overdue") {
   Fixture f;
   TestServer server;
-  plan::Plan p = make_plan({webhook(server.url())});
+  plan::Plan p = make_plan({webhook(server.url())}, 0);  // no dedupe: each row is sent
   const auto later = std::chrono::system_clock::now() + 1h;
   const auto earlier = std::chrono::system_clock::now() - 1min;
   // This very process, still within its channels' time: it is sending.
@@ -69,6 +70,8 @@ TEST_CASE("an alert left sending is delivered again only once its sender is know
   int64_t gone = left_sending(f, p, {gone_process_name(), state::machine_key(), later});
   // Another machine's flowc, past the longest its channels could take.
   int64_t overdue = left_sending(f, p, {"elsewhere:13", "another-boot/pid:[1]", earlier});
+  // A run of the workflow in another environment: that environment's runs send it.
+  int64_t dev = left_sending(f, p, {"elsewhere:15", "another-boot/pid:[1]", earlier}, 0, "dev");
 
   f.sink->resend_interrupted(p);
 
@@ -80,6 +83,7 @@ TEST_CASE("an alert left sending is delivered again only once its sender is know
   CHECK(status(remote) == "sending\n");
   CHECK(status(gone) == "delivered\n");
   CHECK(status(overdue) == "delivered\n");
+  CHECK(status(dev) == "sending\n");
   CHECK(f.db.query("select tries from flow.alerts where id = " + std::to_string(overdue)) == "1\n");
   const std::string err = f.stderr_text();
   CHECK(err.find("flowc: delivered the failure alert of run " + std::to_string(f.db.run_id) +
@@ -91,6 +95,43 @@ TEST_CASE("an alert left sending is delivered again only once its sender is know
   // Delivered once: a second look finds nothing left to send.
   f.sink->resend_interrupted(p);
   CHECK(server.requests().size() == 2);
+}
+
+TEST_CASE("an interrupted alert delivered again within the route's repeat is suppressed, not sent twice") {
+  Fixture f;
+  TestServer server;
+  plan::Plan p = make_plan({webhook(server.url())}, 3600);
+  const auto earlier = std::chrono::system_clock::now() - 1min;
+  int64_t id = left_sending(f, p, {"elsewhere:16", "another-boot/pid:[1]", earlier});
+  // The retry of the killed run failed the same way, and paged.
+  f.sink->raise(p, failure(f.db.run_id));
+  REQUIRE(server.requests().size() == 1);
+  f.sink->resend_interrupted(p);
+  CHECK(server.requests().size() == 1);
+  CHECK(
+      f.db.query("select status, error from flow.alerts where id = " + std::to_string(id)) ==
+      "suppressed|repeat: delivered within the last 1h (flowc elsewhere:16 ended while sending this one)\n");
+}
+
+TEST_CASE("a sender taken over does not overwrite the new sender's record when it resumes") {
+  Fixture f;
+  plan::Plan p = make_plan({webhook("http://127.0.0.1:9/")});
+  const alert::Sender paused{"elsewhere:17", "another-boot/pid:[1]", std::chrono::system_clock::now() - 1min};
+  int64_t id = left_sending(f, p, paused);
+  alert::AlertStore store(f.db.dsn, "flow");
+  std::string error;
+  const alert::Sender next{"here:1", "this-boot/pid:[1]", std::chrono::system_clock::now() + 1h};
+  REQUIRE(store.take_over(id, paused.name, next, error));
+  alert::AlertRecord late;
+  late.status = "failed";
+  late.error = "the paused sender's outcome";
+  REQUIRE(store.finish_sending({id}, {late}, paused, error));
+  CHECK(f.db.query("select status, sender from flow.alerts where id = " + std::to_string(id)) ==
+        "sending|here:1\n");
+  alert::AlertRecord done;
+  done.status = "delivered";
+  REQUIRE(store.finish_sending({id}, {done}, next, error));
+  CHECK(f.db.query("select status from flow.alerts where id = " + std::to_string(id)) == "delivered\n");
 }
 
 TEST_CASE("an interrupted alert whose channel the route no longer has is recorded failed, saying why") {
