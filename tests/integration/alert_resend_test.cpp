@@ -172,15 +172,14 @@ workflow paged {
   const std::string project = dir.string();
   Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
   INFO(run.output());
-  REQUIRE(wait_for_file(dir / "channel.pid", 30));
+  const pid_t channel = wait_for_pid(dir / "channel.pid", 30);
+  REQUIRE(channel > 0);
   // Both channels' rows are recorded before the first is tried.
   CHECK(query_one(dsn, "select string_agg(channel || ' ' || status, ', ' order by id) from flow.alerts") ==
         "command sending, jsonl sending");
   ::kill(run.pid, SIGKILL);
   CHECK(run.wait() == 128 + SIGKILL);
-  pid_t channel = 0;
-  std::ifstream(dir / "channel.pid") >> channel;
-  if (channel > 0) ::kill(channel, SIGKILL);
+  ::kill(channel, SIGKILL);
   const std::string killed = query_one(dsn, "select sender from flow.alerts limit 1");
   CHECK(query_one(dsn, "select count(*) from flow.alerts where status = 'sending'") == "2");
 

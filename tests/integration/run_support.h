@@ -165,6 +165,19 @@ inline bool wait_for_file(const std::filesystem::path& path, int seconds) {
   return false;
 }
 
+/// The pid a script writes to `path` (`echo $$ > path`), once the whole line
+/// is there: the file exists, empty, between the shell's open and its write.
+/// 0 when no pid arrives within `seconds`.
+inline pid_t wait_for_pid(const std::filesystem::path& path, int seconds) {
+  for (int i = 0; i < seconds * 50; ++i) {
+    std::ifstream in(path);
+    std::string line;
+    if (std::getline(in, line) && !in.eof() && !line.empty()) return static_cast<pid_t>(std::stol(line));
+    ::usleep(20 * 1000);
+  }
+  return 0;
+}
+
 /// A fresh state database (schema `flow`, migrated) with the SQL `seed` run
 /// in it: a history to report on. Fails the test when it cannot be made.
 inline std::string seeded_state_database(std::string_view prefix, const std::string& seed) {

@@ -295,12 +295,12 @@ TEST_CASE("run: after kill -9, the retry ends what the lost attempt left running
   std::string project = dir.string();
   Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
   INFO(run.output());
-  REQUIRE(wait_for_file(dir / "child.pid", 30));
+  const pid_t child = wait_for_pid(dir / "child.pid", 30);
+  REQUIRE(child > 0);
   ::kill(run.pid, SIGKILL);
   CHECK(run.wait() == 128 + SIGKILL);
-  pid_t command = 0, child = 0;
-  std::ifstream(dir / "command.pid") >> command;
-  std::ifstream(dir / "child.pid") >> child;
+  const pid_t command = wait_for_pid(dir / "command.pid", 1);
+  REQUIRE(command > 0);
   REQUIRE(process_running(command));  // left behind by the crash
   REQUIRE(process_running(child));
 
