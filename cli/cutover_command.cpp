@@ -19,6 +19,7 @@
 #include "compiler/lower/lower.h"
 #include "compiler/plan/json.h"
 #include "runtime/connect/connect.h"
+#include "runtime/connect/fields.h"
 #include "runtime/connect/secrets.h"
 #include "runtime/events/events.h"
 #include "runtime/parity/parity.h"
@@ -55,7 +56,7 @@ std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::stri
       run.ds = row[1].as<std::string>();
       run.status = row[2].as<std::string>();
       if (!row[3].is_null()) run.parity = runtime::parity::from_json(row[3].as<std::string>());
-      if (!row[4].is_null()) run.plan = row[4].as<std::string>();
+      run.plan = runtime::nullable<std::string>(row[4]);
       runs.push_back(std::move(run));
     }
   });

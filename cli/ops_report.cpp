@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "cli/state_read.h"
+#include "runtime/connect/fields.h"
 #include "runtime/state/schema.h"
 
 namespace flowc::cli {
@@ -114,10 +115,8 @@ void read_alerts(pqxx::transaction_base& tx, const std::string& schema, const Op
       "   and created_at >= now() - make_interval(secs => $2::float8) order by id",
       ms("created_at"));
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
-    std::optional<int64_t> run;
-    if (!row[1].is_null()) run = row[1].as<int64_t>();
-    out.alerts.push_back({text(row[0]), run, text(row[2]), text(row[3]), text(row[4]), text(row[5]),
-                          at_ms(row[6].as<int64_t>())});
+    out.alerts.push_back({text(row[0]), runtime::nullable<int64_t>(row[1]), text(row[2]), text(row[3]),
+                          text(row[4]), text(row[5]), at_ms(row[6].as<int64_t>())});
   }
 }
 

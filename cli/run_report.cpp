@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "cli/state_read.h"
+#include "runtime/connect/fields.h"
 #include "runtime/state/schema.h"
 #include "runtime/state/store.h"
 
@@ -41,12 +42,6 @@ std::string run_columns(pqxx::transaction_base& tx, const std::string& schema) {
       arg("lock_held", runtime::state::run_lock_held(tx.quote(schema))), arg("retried", ms("r.retried_at")));
 }
 
-template <class T>
-std::optional<T> opt(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return f.as<T>();
-}
-
 RunRecord run_of(const pqxx::row& row) {
   RunRecord r;
   r.id = row[0].as<int64_t>();
@@ -61,7 +56,7 @@ RunRecord run_of(const pqxx::row& row) {
   r.finished = opt_time(row[9]);
   r.deadline = opt_time(row[10]);
   r.plan_hash = text(row[11]);
-  r.parity = opt<std::string>(row[12]);
+  r.parity = runtime::nullable<std::string>(row[12]);
   auto words = [](const std::string& text) {
     std::vector<std::string> out;
     for (size_t at = 0; at < text.size();) {
@@ -99,7 +94,7 @@ void read_tasks(pqxx::transaction_base& tx, const std::string& schema, int64_t r
     t.max_attempts = row[4].as<uint32_t>();
     t.started = opt_time(row[5]);
     t.finished = opt_time(row[6]);
-    t.rows_written = opt<int64_t>(row[7]);
+    t.rows_written = runtime::nullable<int64_t>(row[7]);
     t.error_class = text(row[8]);
     t.message = text(row[9]);
     out.tasks.push_back(std::move(t));
@@ -124,10 +119,10 @@ void read_attempts(pqxx::transaction_base& tx, const std::string& schema, int64_
     a.finished = opt_time(row[4]);
     a.outcome = text(row[5]);
     a.sqlstate = text(row[6]);
-    a.exit_code = opt<int>(row[7]);
+    a.exit_code = runtime::nullable<int>(row[7]);
     a.error_class = text(row[8]);
     a.message = text(row[9]);
-    a.rows_written = opt<int64_t>(row[10]);
+    a.rows_written = runtime::nullable<int64_t>(row[10]);
     a.log_path = text(row[11]);
     out.tasks[it->second].attempt_records.push_back(std::move(a));
   }
@@ -147,7 +142,7 @@ void read_expectations(pqxx::transaction_base& tx, const std::string& schema, in
     e.expectation = text(row[2]);
     e.severity = text(row[3]);
     e.metric = text(row[4]);
-    e.value = opt<std::string>(row[5]);
+    e.value = runtime::nullable<std::string>(row[5]);
     e.passed = row[6].as<bool>();
     out.expectations.push_back(std::move(e));
   }

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/connect/fields.h"
+
 namespace flowc::runtime::materialize_detail {
 
 std::string quote_table(const plan::TableName& table) {
@@ -72,10 +74,7 @@ MetricRow SqlSession::fetch_metrics(std::string_view what, const plan::MetricQue
     throw PlanProblem(fmt::format("{} returned {} rows of {} columns; expected one row of {}", what, r.size(),
                                   r.columns(), query.metrics.size()));
   MetricRow row;
-  for (pqxx::row::size_type i = 0; i < r[0].size(); ++i) {
-    if (r[0][i].is_null()) row.emplace_back(std::nullopt);
-    else row.emplace_back(r[0][i].c_str());
-  }
+  for (const pqxx::field& value : r[0]) row.push_back(nullable<std::string>(value));
   return row;
 }
 
@@ -119,10 +118,7 @@ MetricRow SqlSession::fetch_metrics_isolating(std::string_view what, const plan:
       if (r.size() != 1 || r.columns() != 1)
         throw PlanProblem(
             fmt::format("{} returned {} rows of {} columns", metric.label, r.size(), r.columns()));
-      if (r[0][0].is_null())
-        row.emplace_back(std::nullopt);
-      else
-        row.emplace_back(r[0][0].c_str());
+      row.push_back(nullable<std::string>(r[0][0]));
     } catch (const pqxx::sql_error& e) {
       if (!metric_fault(e)) throw;
       tx_.exec0("rollback to savepoint flow_metrics");
@@ -305,7 +301,8 @@ bool run_expectations(SqlSession& session, const plan::Task& task, const Attempt
     // A metric that could not be computed fails each check that reads it
     // (it is NULL), which says so, not what its NULL compared to.
     std::string cause;
-    for (uint32_t m : metrics_read(task.conditions, check.condition))
+    const std::vector<uint32_t> read = metrics_read(task.conditions, check.condition);
+    for (uint32_t m : read)
       if (m < broken.size() && !broken[m].empty() && cause.empty())
         cause = fmt::format("{} could not be computed: {}", task.metrics->metrics[m].label, broken[m]);
     // Even where its logic would pass without it (`broken > 5 or ...`).
@@ -317,9 +314,8 @@ bool run_expectations(SqlSession& session, const plan::Task& task, const Attempt
     std::string text = fmt::format("expectation `{}` failed{}{}", check.name, values.empty() ? "" : ": ", values);
     // The cause first; the other metrics' values after it.
     if (!cause.empty())
-      text =
-          fmt::format("expectation `{}` failed: {}{}", check.name, cause,
-                      metrics_read(task.conditions, check.condition).size() > 1 ? " (" + values + ")" : "");
+      text = fmt::format("expectation `{}` failed: {}{}", check.name, cause,
+                         read.size() > 1 ? " (" + values + ")" : "");
     (check.warn ? warnings : errors).push_back(std::move(text));
   }
   result.warnings = !warnings.empty();

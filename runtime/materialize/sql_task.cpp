@@ -139,7 +139,7 @@ void swap_replace(SqlSession& s, const Task& task) {
     s.exec("swap in the new table", "alter table " + staging + " rename to " + name);
     return;
   }
-  auto text = [&](int column) { return old[0][column].is_null() ? std::string() : old[0][column].c_str(); };
+  auto text = [&](int column) { return old[0][column].as(std::string()); };
   const std::string views = text(0), grants = text(2), declared = text(3), referencing = text(4);
   const bool same_columns = old[0][1].as<bool>();
   // Neither way of replacing suits a table other tables' foreign keys point

@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "runtime/connect/connect.h"
+#include "runtime/connect/fields.h"
 #include "runtime/connect/pg_numbers.h"
 #include "runtime/events/events.h"
 #include "runtime/parity/parity.h"
@@ -151,8 +152,8 @@ class TableComparison {
       MetricComparison c;
       c.label = i < parity_.metric_labels.size() ? parity_.metric_labels[i] : parity_.metric_sql[i];
       const auto col = static_cast<pqxx::row::size_type>(i);
-      if (!m[0][col].is_null()) c.mirror = m[0][col].c_str();
-      if (!l[0][col].is_null()) c.legacy = l[0][col].c_str();
+      c.mirror = nullable<std::string>(m[0][col]);
+      c.legacy = nullable<std::string>(l[0][col]);
       bool integers = is_integer_type(m.column_type(col)) && is_integer_type(l.column_type(col));
       bool numbers = is_number_type(m.column_type(col)) && is_number_type(l.column_type(col));
       // `max(amount)` of a numeric(12,2) column against an unconstrained
@@ -339,8 +340,7 @@ class TableComparison {
       int64_t n = row[1].as<int64_t>();
       KeyValues values;
       for (size_t i = 0; i < diff.key.size(); ++i) {
-        const auto field = row[static_cast<pqxx::row::size_type>(2 + i)];
-        values.push_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
+        values.push_back(nullable<std::string>(row[static_cast<pqxx::row::size_type>(2 + i)]));
       }
       if (kind == "missing") diff.missing = n, diff.missing_sample.push_back(std::move(values));
       if (kind == "extra") diff.extra = n, diff.extra_sample.push_back(std::move(values));

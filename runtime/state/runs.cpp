@@ -6,6 +6,7 @@
 // its attempts ended (what a dry run of `flowc retry` judges).
 #include <pqxx/pqxx>
 
+#include "runtime/connect/fields.h"
 #include "runtime/state/db_guard.h"
 #include "runtime/state/machine_key.h"
 #include "runtime/state/migrate.h"
@@ -90,7 +91,7 @@ from {schema}.attempts where run_id = $1 order by task, attempt)",
       end.task = row[0].as<std::string>();
       end.attempt = row[1].as<uint32_t>();
       end.outcome = row[2].as<std::string>();
-      if (!row[3].is_null()) end.exit_code = row[3].as<int>();
+      end.exit_code = nullable<int>(row[3]);
       end.error_class = row[4].as<std::string>();
       out.ends.push_back(std::move(end));
     }
