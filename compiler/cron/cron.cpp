@@ -6,6 +6,8 @@
 #include <cctype>
 #include <vector>
 
+#include "compiler/source/ascii.h"
+
 namespace flowc::cron {
 namespace {
 
@@ -50,12 +52,6 @@ constexpr std::array<Macro, 7> kMacros = {{
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 /// Byte length of the UTF-8 sequence starting with `c`, so an error points
 /// at a whole character.
@@ -139,7 +135,7 @@ class FieldParser {
       return fail(std::string(info_.name) + " `" + std::string(word) + "` is not a number", start, pos);
     }
     if (all_letters) {
-      std::string key = lower(word);
+      std::string key = ascii_lower(word);
       size_t count = info_.names_base == 0 ? 7 : 12;
       for (size_t i = 0; i < count; ++i) {
         if ((*info_.names)[i] == key) {
@@ -227,7 +223,7 @@ std::vector<Token> split_words(std::string_view text) {
 
 std::optional<CronSpec> parse_macro(std::string_view text, const std::vector<Token>& words, CronError& error) {
   const Token& macro = words[0];
-  std::string key = lower(macro.text);
+  std::string key = ascii_lower(macro.text);
   if (key == "@reboot") {
     error = {"`@reboot` has no schedule: it runs once when cron starts", macro.begin, macro.end()};
     return std::nullopt;

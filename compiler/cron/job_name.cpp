@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "compiler/source/ascii.h"
+
 namespace flowc::cron {
 namespace {
 
@@ -49,12 +51,6 @@ bool contains(const std::array<std::string_view, N>& set, std::string_view s) {
   return std::find(set.begin(), set.end(), s) != set.end();
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
-
 std::string_view basename(std::string_view path) {
   size_t slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -66,7 +62,8 @@ std::string_view script_stem(std::string_view word) {
   std::string_view base = basename(word);
   size_t dot = base.rfind('.');
   if (dot == std::string_view::npos || dot == 0) return {};
-  return contains(kScriptExtensions, lower(base.substr(dot + 1))) ? base.substr(0, dot) : std::string_view{};
+  return contains(kScriptExtensions, ascii_lower(base.substr(dot + 1))) ? base.substr(0, dot)
+                                                                        : std::string_view{};
 }
 
 bool is_assignment(std::string_view word) {

@@ -57,6 +57,8 @@ std::string sql_type_of(model::TypeKind type);
 
 /// Days since 1970-01-01 as YYYY-MM-DD.
 std::string date_text(int64_t days);
+/// `07:00:00` for seconds since midnight: how a time of day reaches SQL.
+std::string time_text(int64_t seconds);
 
 /// Accumulates one statement's bound parameters: a param used twice is the
 /// same `$n`.

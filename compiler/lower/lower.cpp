@@ -30,11 +30,6 @@ const std::string* given_value(const LowerOptions& options, const std::string& n
   return nullptr;
 }
 
-/// `07:00:00` for seconds since midnight.
-std::string time_text(int64_t seconds) {
-  return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
-}
-
 /// Whether `hh`, `hhmm` or `hh:mm` is a UTC offset PostgreSQL takes (at most 15:59).
 bool valid_offset(std::string_view offset) {
   // Two digits' value, or -1 when `two` is not two digits.

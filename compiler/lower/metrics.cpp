@@ -52,11 +52,6 @@ std::string sql_literal(const model::Term& t) {
   }
 }
 
-std::string time_text(int64_t seconds) {
-  if (seconds % 60 == 0) return fmt::format("{:02}:{:02}", seconds / 3600, seconds / 60 % 60);
-  return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
-}
-
 std::string_view op_text(syntax::CompareOp op) { return plan::to_string(static_cast<plan::CompareOp>(op)); }
 
 /// Column names of a metric argument: one Column, or a List of them (a variadic parameter).

@@ -45,6 +45,10 @@ std::string sql_type_of(model::TypeKind type) {
 
 std::string date_text(int64_t days) { return plan::ds_text(std::chrono::sys_days{std::chrono::days{days}}); }
 
+std::string time_text(int64_t seconds) {
+  return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
+}
+
 const ParamValue* Context::param(std::string_view name) const {
   for (const ParamValue& p : params) {
     if (p.name == name) return &p;

@@ -11,16 +11,14 @@
 #include <string>
 #include <string_view>
 
+#include "compiler/source/ascii.h"
+
 namespace flowc::sql {
 
 /// PostgreSQL's folding of an unquoted name: ASCII letters lower-cased,
 /// everything else kept (a quoted name is never folded). One rule for the
 /// lexer's words, table keys (model::table_key) and the checker's reads.
-inline std::string fold_identifier(std::string_view name) {
-  std::string out(name);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+inline std::string fold_identifier(std::string_view name) { return ascii_lower(name); }
 
 /// A stretch of SQL text that runs on to a closing mark, perhaps past the
 /// end of one piece of a template: a comment, a string literal, a quoted name.

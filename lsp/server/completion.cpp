@@ -6,6 +6,7 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "compiler/source/ascii.h"
 #include "lsp/server/completion_context.h"
 #include "lsp/server/features.h"
 
@@ -81,9 +82,9 @@ class Collector {
       out.entries.push_back(std::move(e));
     }
     if (out.entries.size() > kMaxEntries) {
-      std::string prefix = lower(context_.prefix);
+      std::string prefix = ascii_lower(context_.prefix);
       std::erase_if(out.entries,
-                    [&](const CompletionEntry& e) { return !lower(e.label).starts_with(prefix); });
+                    [&](const CompletionEntry& e) { return !ascii_lower(e.label).starts_with(prefix); });
       if (out.entries.size() > kMaxEntries) out.entries.resize(kMaxEntries);
       out.incomplete = true;
     }
@@ -91,11 +92,6 @@ class Collector {
   }
 
  private:
-  static std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  }
-
   static std::string describe_kind(const model::Symbol& sym) {
     switch (sym.kind) {
       case SymbolKind::Task: return "task " + sym.qualified_name;

@@ -45,7 +45,7 @@ std::string assigned_name(std::string_view s) {
   return std::string(name);
 }
 
-struct Frame {
+struct OpenBracket {
   enum class Type { Block, Paren, Bracket, Interpolation } type = Type::Block;
   std::string keyword, name;  // Block
   std::string callee;         // Paren
@@ -59,11 +59,11 @@ enum class Mode { Code, Comment, String, TextBlock };
 /// Whether the character at `i`, read as code, ends the string of an open
 /// `${` (the innermost one, above any brackets opened inside it); if so,
 /// pops it and the brackets above it.
-bool ends_open_interpolation(std::vector<Frame>& stack, std::string_view text, size_t i) {
-  auto open = std::find_if(stack.rbegin(), stack.rend(), [](const Frame& f) {
-    return f.type == Frame::Type::Interpolation || f.type == Frame::Type::Block;
+bool ends_open_interpolation(std::vector<OpenBracket>& stack, std::string_view text, size_t i) {
+  auto open = std::find_if(stack.rbegin(), stack.rend(), [](const OpenBracket& f) {
+    return f.type == OpenBracket::Type::Interpolation || f.type == OpenBracket::Type::Block;
   });
-  if (open == stack.rend() || open->type != Frame::Type::Interpolation) return false;
+  if (open == stack.rend() || open->type != OpenBracket::Type::Interpolation) return false;
   const bool ends = open->text_block ? text.substr(i, 3) == "\"\"\"" : text[i] == '"' || text[i] == '\n';
   if (ends) stack.erase(std::next(open).base(), stack.end());
   return ends;
@@ -73,10 +73,10 @@ bool ends_open_interpolation(std::vector<Frame>& stack, std::string_view text, s
 
 CompletionContext completion_context(std::string_view text, uint32_t offset) {
   if (offset > text.size()) offset = static_cast<uint32_t>(text.size());
-  std::vector<Frame> stack;
+  std::vector<OpenBracket> stack;
   Mode mode = Mode::Code;
   size_t statement = 0;
-  auto at_statement_level = [&] { return stack.empty() || stack.back().type == Frame::Type::Block; };
+  auto at_statement_level = [&] { return stack.empty() || stack.back().type == OpenBracket::Type::Block; };
   for (size_t i = 0; i < offset; ++i) {
     char c = text[i];
     switch (mode) {
@@ -98,8 +98,8 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
         } else if (c == '$' && text.substr(i, 3) == "$${") {
           i += 2;
         } else if (c == '$' && i + 1 < text.size() && text[i + 1] == '{') {
-          Frame f;
-          f.type = Frame::Type::Interpolation;
+          OpenBracket f;
+          f.type = OpenBracket::Type::Interpolation;
           f.open = i + 2;
           f.text_block = mode == Mode::TextBlock;
           stack.push_back(f);
@@ -127,7 +127,7 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
             mode = Mode::String;
           }
         } else if (c == '{') {
-          Frame f;
+          OpenBracket f;
           std::string_view head = trim(text.substr(statement, i - statement));
           std::string_view keyword = leading_ident(head);
           f.keyword = std::string(keyword);
@@ -136,23 +136,23 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
           stack.push_back(f);
           statement = i + 1;
         } else if (c == '}') {
-          if (!stack.empty() && stack.back().type == Frame::Type::Interpolation) {
+          if (!stack.empty() && stack.back().type == OpenBracket::Type::Interpolation) {
             mode = stack.back().text_block ? Mode::TextBlock : Mode::String;
             stack.pop_back();
           } else {
-            while (!stack.empty() && stack.back().type != Frame::Type::Block) stack.pop_back();
+            while (!stack.empty() && stack.back().type != OpenBracket::Type::Block) stack.pop_back();
             if (!stack.empty()) stack.pop_back();
             statement = i + 1;
           }
         } else if (c == '(' || c == '[') {
-          Frame f;
-          f.type = c == '(' ? Frame::Type::Paren : Frame::Type::Bracket;
+          OpenBracket f;
+          f.type = c == '(' ? OpenBracket::Type::Paren : OpenBracket::Type::Bracket;
           if (c == '(') f.callee = ident_before(text, i);
           f.open = i + 1;
           f.statement = at_statement_level() ? statement : stack.back().statement;
           stack.push_back(f);
         } else if (c == ')' || c == ']') {
-          auto want = c == ')' ? Frame::Type::Paren : Frame::Type::Bracket;
+          auto want = c == ')' ? OpenBracket::Type::Paren : OpenBracket::Type::Bracket;
           if (!stack.empty() && stack.back().type == want) stack.pop_back();
         } else if (c == '\n' && at_statement_level()) {
           statement = i + 1;
@@ -162,8 +162,8 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
   }
 
   CompletionContext out;
-  for (const Frame& f : stack) {
-    if (f.type == Frame::Type::Block) out.blocks.push_back({f.keyword, f.name});
+  for (const OpenBracket& f : stack) {
+    if (f.type == OpenBracket::Type::Block) out.blocks.push_back({f.keyword, f.name});
   }
   if (mode != Mode::Code) return out;  // comment or string
 
@@ -172,17 +172,17 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
   out.prefix = std::string(text.substr(prefix_begin, offset - prefix_begin));
   if (prefix_begin > 0 && text[prefix_begin - 1] == '.') out.qualifier = ident_before(text, prefix_begin - 1);
 
-  if (!stack.empty() && stack.back().type == Frame::Type::Interpolation) {
+  if (!stack.empty() && stack.back().type == OpenBracket::Type::Interpolation) {
     out.where = CompletionContext::Where::Interpolation;
     return out;
   }
-  if (!stack.empty() && stack.back().type != Frame::Type::Block) {
-    const Frame& inner = stack.back();
+  if (!stack.empty() && stack.back().type != OpenBracket::Type::Block) {
+    const OpenBracket& inner = stack.back();
     // The innermost call around the cursor, not crossing a block or interpolation.
-    for (auto it = stack.rbegin();
-         it != stack.rend() && it->type != Frame::Type::Block && it->type != Frame::Type::Interpolation;
+    for (auto it = stack.rbegin(); it != stack.rend() && it->type != OpenBracket::Type::Block &&
+                                   it->type != OpenBracket::Type::Interpolation;
          ++it) {
-      if (it->type == Frame::Type::Paren) {
+      if (it->type == OpenBracket::Type::Paren) {
         out.call = it->callee;
         break;
       }
@@ -198,7 +198,7 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
     }
     out.where = CompletionContext::Where::Value;
     out.attribute = assigned_name(text.substr(inner.statement, prefix_begin - inner.statement));
-    if (inner.type == Frame::Type::Paren) {
+    if (inner.type == OpenBracket::Type::Paren) {
       std::string_view args = text.substr(inner.open, prefix_begin - inner.open);
       size_t comma = args.find_last_of(',');
       std::string_view segment = comma == std::string_view::npos ? args : args.substr(comma + 1);

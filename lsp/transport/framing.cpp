@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "compiler/source/ascii.h"
+
 namespace flowc::lsp {
 
 namespace {
@@ -13,15 +15,13 @@ constexpr size_t kMaxHeaderBlock = 8192;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
 /// Case-insensitive search for `needle` (lower-case) in `hay` from `from`.
 size_t find_nocase(std::string_view hay, std::string_view needle, size_t from) {
   if (needle.size() > hay.size()) return std::string_view::npos;
   for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    if (lower(hay[i]) != needle[0]) continue;  // the common case, kept cheap: bodies are scanned too
+    if (ascii_lower(hay[i]) != needle[0]) continue;  // the common case, kept cheap: bodies are scanned too
     size_t k = 1;
-    while (k < needle.size() && lower(hay[i + k]) == needle[k]) ++k;
+    while (k < needle.size() && ascii_lower(hay[i + k]) == needle[k]) ++k;
     if (k == needle.size()) return i;
   }
   return std::string_view::npos;
@@ -68,8 +68,7 @@ Headers parse_headers(std::string_view block) {
       out.error = "malformed header line (no `:`)";
       return out;
     }
-    std::string name(trim(line.substr(0, colon)));
-    std::transform(name.begin(), name.end(), name.begin(), lower);
+    const std::string name = ascii_lower(trim(line.substr(0, colon)));
     if (name != "content-length") continue;  // Content-Type and unknown headers are allowed
     std::string_view value = trim(line.substr(colon + 1));
     size_t n = 0;

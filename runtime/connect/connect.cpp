@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "compiler/source/ascii.h"
 #include "runtime/connect/secrets.h"
 
 namespace flowc::runtime {
@@ -35,8 +36,7 @@ bool notice_dead_peer(int socket) {
 }
 
 bool sets_own_keepalives(const std::string& dsn) {
-  std::string lower(dsn);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = ascii_lower(dsn);
   return lower.find("keepalives") != std::string::npos || lower.find("tcp_user_timeout") != std::string::npos;
 }
 

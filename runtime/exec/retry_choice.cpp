@@ -19,7 +19,7 @@ std::set<uint32_t> upstream_of(const plan::Plan& plan, uint32_t task) {
   return out;
 }
 
-RetryChoice refused(std::string why) {
+RetryChoice refused_choice(std::string why) {
   RetryChoice choice;
   choice.refusal = std::move(why);
   return choice;
@@ -41,13 +41,13 @@ RetryChoice choose_retry(const plan::Plan& plan, const state::StoredRun& stored,
   // same day (and stage) exists, its stored plan would write over that
   // run's results (a fix since then undone without a word).
   if (stored.latest_id > run_id)
-    return refused(
+    return refused_choice(
         fmt::format("run {} is not the latest run of {} for {}{}: run {} is ({}), and a retry of run {} "
                     "would write its stored plan's results over it; retry run {}, or run the day again",
                     run_id, stored.workflow, stored.ds, stored.env.empty() ? "" : " in " + stored.env,
                     stored.latest_id, to_string(stored.latest_status), run_id, stored.latest_id));
   if (stored.run_status == RunStatus::Pending)
-    return refused(fmt::format("run {} has not started yet: nothing to retry", run_id));
+    return refused_choice(fmt::format("run {} has not started yet: nothing to retry", run_id));
   RetryChoice choice;
   if (selection.task.empty()) {
     for (uint32_t i = 0; i < plan.tasks.size(); ++i)
@@ -58,18 +58,18 @@ RetryChoice choose_retry(const plan::Plan& plan, const state::StoredRun& stored,
     // run's end (a mirror run compares again: the legacy table, or what fed
     // it, may have been put right).
     if (choice.again.empty() && stored.run_status == RunStatus::Succeeded)
-      return refused(fmt::format(
+      return refused_choice(fmt::format(
           "every task of run {} succeeded: nothing to retry (--task T reruns T and its downstream)", run_id));
     return choice;
   }
   uint32_t task = 0;
   while (task < plan.tasks.size() && plan.tasks[task].name != selection.task) ++task;
   if (task == plan.tasks.size())
-    return refused(fmt::format("no task `{}` in run {}", selection.task, run_id));
+    return refused_choice(fmt::format("no task `{}` in run {}", selection.task, run_id));
   // The task could never start: say so rather than leave it pending.
   for (uint32_t up : upstream_of(plan, task)) {
     if (by_task[up] && by_task[up]->state == TaskState::Succeeded) continue;
-    return refused(fmt::format(
+    return refused_choice(fmt::format(
         "task `{}` cannot run again alone: its upstream `{}` did not succeed (retry without --task, or with "
         "--task {})",
         selection.task, plan.tasks[up].name, plan.tasks[up].name));
@@ -80,8 +80,9 @@ RetryChoice choose_retry(const plan::Plan& plan, const state::StoredRun& stored,
   // might never become final (its upstream failed): the whole run first.
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
     if (choice.again.contains(i) || (by_task[i] && is_final(by_task[i]->state))) continue;
-    return refused(fmt::format("run {} stopped before task `{}` ended: retry the run without --task first",
-                               run_id, plan.tasks[i].name));
+    return refused_choice(
+        fmt::format("run {} stopped before task `{}` ended: retry the run without --task first", run_id,
+                    plan.tasks[i].name));
   }
   return choice;
 }

@@ -51,7 +51,7 @@ std::string how_it_ended(const state::AttemptEnd& end) {
   return fmt::format("attempt {} failed", end.attempt);
 }
 
-RetryPreview refused(std::string why) {
+RetryPreview refused_preview(std::string why) {
   RetryPreview preview;
   preview.outcome = RunResult::Outcome::Refused;
   preview.message = std::move(why);
@@ -133,7 +133,7 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
     preview.message = stored.status.described();
     return preview;
   }
-  if (!stored.found) return refused(fmt::format("no run {} in the state database", run_id));
+  if (!stored.found) return refused_preview(fmt::format("no run {} in the state database", run_id));
   if (stored.workflow != plan.workflow || stored.ds != plan.ds || stored.env != plan.env) {
     preview.message = fmt::format("internal error: the plan given for run {} is not the run's", run_id);
     return preview;
@@ -141,7 +141,7 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
   // The retry would upgrade the schema first; a dry run writes nothing, and
   // reads only what this flowc's schema holds.
   if (stored.schema_version < state::latest_version())
-    return refused(
+    return refused_preview(
         fmt::format("the state schema is at version {}, older than this flowc's {}: `flowc retry` "
                     "upgrades it before it runs, and its dry run writes nothing",
                     stored.schema_version, state::latest_version()));
@@ -152,10 +152,11 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
     return preview;
   }
   if (driven)
-    return refused(stored.run_status == RunStatus::Running
-                       ? fmt::format("run {} is still in progress: retry it once it has ended", run_id)
-                       : fmt::format("a run of {} for {} is in progress: retry run {} once it has ended",
-                                     plan.workflow, plan.ds, run_id));
+    return refused_preview(
+        stored.run_status == RunStatus::Running
+            ? fmt::format("run {} is still in progress: retry it once it has ended", run_id)
+            : fmt::format("a run of {} for {} is in progress: retry run {} once it has ended", plan.workflow,
+                          plan.ds, run_id));
   state::TaskRows rows = store.task_rows(run_id);
   if (!rows.status) {
     preview.message = rows.status.described();
@@ -168,7 +169,7 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
   }
   const std::vector<const state::TaskRow*> by_task = rows_by_task(plan, rows);
   const RetryChoice choice = choose_retry(plan, stored, by_task, selection);
-  if (!choice.refusal.empty()) return refused(choice.refusal);
+  if (!choice.refusal.empty()) return refused_preview(choice.refusal);
 
   std::unordered_map<std::string_view, std::vector<state::AttemptEnd>> ends_of;  // by task name
   for (const state::AttemptEnd& end : ends.ends) ends_of[end.task].push_back(end);
