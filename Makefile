@@ -9,6 +9,12 @@ CMAKE_LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE),)
 # a fresh build (CI: 2 cores, every file) compiles about a third faster than
 # with full debug info (-g). `make build DEBUG_INFO=-g` for a debugger.
 DEBUG_INFO ?= -g1
+# Unity build: each library's files compiled eight to a translation unit, so
+# the standard, fmt, JSON and libpqxx headers are parsed once per eight
+# files, not once per file (a fresh build on 2 cores: about half the time;
+# docs/architecture.md, "Build"). `make build UNITY=OFF` compiles file by
+# file, as an editor's compile_commands.json wants.
+UNITY ?= ON
 
 .PHONY: all deps build test demo bench fuzz golden-update format-check clean
 
@@ -19,7 +25,7 @@ deps:
 
 build: deps
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_LAUNCHER) \
-		-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $(DEBUG_INFO) -DNDEBUG" >/dev/null
+		-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $(DEBUG_INFO) -DNDEBUG" -DCMAKE_UNITY_BUILD=$(UNITY) >/dev/null
 	@cmake --build $(BUILD)
 
 test: build
