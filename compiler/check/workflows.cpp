@@ -2,10 +2,10 @@
 // retry and timeout of their tasks, ...), params, and then each source and
 // task in declaration order.
 #include <algorithm>
-#include <cctype>
 
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
+#include "compiler/spelling/spelling.h"
 
 namespace flowc::check {
 
@@ -231,16 +231,11 @@ void Checker::check_expectations(const Scope& s, const syntax::Block& block, mod
       e.name = std::string(text_of(t.expr(m.value).range));
     }
     // Results, `flowc status` and `change < P%`'s history find a check by
-    // its name, blanks ignored (`fmt` may re-space a condition): two of one
-    // name would read each other's values.
-    auto without_blanks = [](std::string name) {
-      std::erase_if(name, [](unsigned char c) { return std::isspace(c) != 0; });
-      return name;
-    };
-    const auto same = std::find_if(node.expectations.begin(), node.expectations.end(),
-                                   [&](const model::Expectation& other) {
-                                     return without_blanks(other.name) == without_blanks(e.name);
-                                   });
+    // its history key: two of one key would read each other's values.
+    const auto same = std::find_if(
+        node.expectations.begin(), node.expectations.end(), [&](const model::Expectation& other) {
+          return spelling::history_key(other.name) == spelling::history_key(e.name);
+        });
     if (same != node.expectations.end() && !e.name.empty()) {
       const SourceRange at = m.label.valid() ? t.expr(m.label).range : m.range;
       Diagnostic& d = diags.report(DiagKind::DuplicateName, at,

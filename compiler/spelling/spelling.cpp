@@ -23,4 +23,12 @@ std::string time_of_day_text(int64_t seconds) {
   return fmt::format("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60);
 }
 
+std::string history_key(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  for (char c : name)
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f') out += c;
+  return out;
+}
+
 }  // namespace flowc::spelling

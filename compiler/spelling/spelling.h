@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace flowc::spelling {
 
@@ -14,5 +15,12 @@ std::string duration_text(int64_t seconds);
 /// Seconds since midnight as a `.flow` time of day: 34200 -> "09:30",
 /// 38675 -> "10:44:35" (seconds only when there are some).
 std::string time_of_day_text(int64_t seconds);
+
+/// An expectation's name, or a metric's, as its results and `change < P%`
+/// history know it: the text without blanks (space, tab, newline, CR, VT,
+/// FF). A name without `as` is the condition's own text, and `flowc fmt`
+/// (or a hand) may re-space it: the history must not be lost, and two
+/// checks that differ only in blanks are one name (E0102).
+std::string history_key(std::string_view name);
 
 }  // namespace flowc::spelling

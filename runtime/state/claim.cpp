@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "compiler/spelling/spelling.h"
 #include "runtime/state/db_guard.h"
 #include "runtime/state/machine_key.h"
 #include "runtime/state/schema.h"
@@ -184,10 +185,13 @@ constexpr const char* kFinishSql = R"(with clock as (
   where a.run_id = fin.run_id and a.task = fin.task and a.attempt = $16::integer
   returning 1
 ), expectations as (
-  insert into {schema}.expectation_results (run_id, task, attempt, expectation, severity, metric, value, passed)
-  select fin.run_id, fin.task, $16::integer, e.expectation, e.severity, e.metric, e.value, e.passed
+  insert into {schema}.expectation_results
+    (run_id, task, attempt, expectation, expectation_key, severity, metric, metric_key, value, passed)
+  select fin.run_id, fin.task, $16::integer, e.expectation, e.expectation_key, e.severity, e.metric, e.metric_key,
+         e.value, e.passed
   from fin cross join jsonb_to_recordset($12::jsonb)
-    as e(expectation text, severity text, metric text, value text, passed boolean)
+    as e(expectation text, expectation_key text, severity text, metric text, metric_key text, value text,
+         passed boolean)
   returning 1
 ), blocked as (
   update {schema}.task_runs b
@@ -249,8 +253,10 @@ std::string expectations_json(const std::vector<ExpectationResult>& results) {
   nlohmann::json array = nlohmann::json::array();
   for (const ExpectationResult& result : results) {
     array.push_back({{"expectation", result.check},
+                     {"expectation_key", spelling::history_key(result.check)},
                      {"severity", result.warn ? "warn" : "error"},
                      {"metric", result.metric},
+                     {"metric_key", spelling::history_key(result.metric)},
                      {"value", result.value ? nlohmann::json(*result.value) : nlohmann::json(nullptr)},
                      {"passed", result.passed}});
   }

@@ -174,6 +174,25 @@ const std::vector<Migration>& migrations() {
            R"(alter table {schema}.alerts add column sending_until timestamptz)",
            R"(create index alerts_sending on {schema}.alerts (workflow) where status = 'sending')",
        }},
+      {9,
+       "each expectation result's history key: its name and metric without blanks",
+       {
+           // `change < P%` finds a check's previous value by name, blanks
+           // ignored (`flowc fmt` may re-space a condition written without
+           // `as`). The key is spelling::history_key(), recorded with each
+           // result, so the lookup is one indexed equality instead of a
+           // regexp over every result the task ever had. The rows written
+           // before get theirs here, by the same rule in SQL (`\s`:
+           // space, tab, newline, CR, VT, FF), once. Nullable: a flowc that knows
+           // schema version 8 still running while a newer one migrates records
+           // rows without keys, which the lookup then does not find.
+           R"(alter table {schema}.expectation_results add column expectation_key text, add column metric_key text)",
+           R"(update {schema}.expectation_results
+set expectation_key = regexp_replace(expectation, '\s', '', 'g'), metric_key = regexp_replace(metric, '\s', '', 'g'))",
+           R"(drop index {schema}.expectation_history)",
+           R"(create index expectation_history on {schema}.expectation_results
+  (task, expectation_key, metric_key, recorded_at desc))",
+       }},
   };
   return all;
 }

@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "compiler/spelling/spelling.h"
 #include "runtime/state/db_guard.h"
 #include "runtime/state/migrate.h"
 #include "runtime/state/schema.h"
@@ -249,18 +250,18 @@ PreviousValue StateStore::previous_value(int64_t run_id, const std::string& work
   out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     // The latest value recorded in an earlier run in which the task
-    // succeeded. A label without `as` is the condition's source text:
-    // `flowc fmt` (or a hand) changing its blanks must not lose the history.
+    // succeeded, found by history key (migration 9): a label without `as`
+    // is the condition's source text, whose blanks may change.
     pqxx::result r = tx.exec_params(with_schema(R"(select e.value from {schema}.expectation_results e
 join {schema}.runs r on r.id = e.run_id
 join {schema}.task_runs t on t.run_id = e.run_id and t.task = e.task
 where r.workflow = $2 and r.env = $6 and e.task = $3
-  and (e.expectation = $4 or regexp_replace(e.expectation, '\s', '', 'g') = regexp_replace($4, '\s', '', 'g'))
-  and (e.metric = $5 or regexp_replace(e.metric, '\s', '', 'g') = regexp_replace($5, '\s', '', 'g'))
+  and e.expectation_key = $4 and e.metric_key = $5
   and e.run_id <> $1 and t.state = 'succeeded' and e.value is not null
 order by e.recorded_at desc, e.id desc limit 1)",
                                                 schema_),
-                                    run_id, workflow, task, check, metric, env);
+                                    run_id, workflow, task, spelling::history_key(check),
+                                    spelling::history_key(metric), env);
     if (!r.empty()) out.value = r[0][0].as<std::string>();
   });
   return out;
