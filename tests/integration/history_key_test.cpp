@@ -8,8 +8,8 @@
 
 #include "compiler/spelling/spelling.h"
 #include "runtime/state/migrate.h"
-#include "runtime/state/schema.h"
 #include "runtime/state/store.h"
+#include "tests/integration/old_schema.h"
 #include "tests/support/pg_harness.h"
 
 namespace {
@@ -40,16 +40,7 @@ TEST_CASE("migration 9 keys the results written before it, and the lookup finds 
     // The schema as a flowc of schema version 8 left it, with one result of
     // a succeeded task written without `as`, spaced by hand.
     pqxx::work tx(c);
-    tx.exec("create schema flow");
-    tx.exec(
-        "create table flow.schema_version (version integer primary key, description text not null, "
-        "applied_at timestamptz not null default now())");
-    for (const Migration& m : migrations()) {
-      if (m.version > 8) break;
-      for (const std::string& statement : m.statements) tx.exec(with_schema(statement, "flow"));
-      tx.exec_params("insert into flow.schema_version (version, description) values ($1, $2)", m.version,
-                     m.description);
-    }
+    flowc::testing::create_schema_at_version(tx, "flow", 8);
     tx.exec(
         "insert into flow.runs (id, workflow, ds, stage, trigger, status, plan_hash, plan) "
         "values (1, 'daily_kpi', '2026-11-24', 'production', 'manual', 'succeeded', 'h', '{}')");

@@ -14,6 +14,7 @@
 #include "runtime/state/migrate.h"
 #include "runtime/state/schema.h"
 #include "runtime/state/store.h"
+#include "tests/integration/old_schema.h"
 #include "tests/support/pg_harness.h"
 
 namespace {
@@ -72,15 +73,7 @@ TEST_CASE("migration 6 adds task_runs.lease_machine to a version 5 schema and mi
   {
     // The schema as a flowc of version 5 left it, with a lease it took.
     pqxx::work tx(c);
-    tx.exec("create schema flow");
-    tx.exec("create table flow.schema_version (version integer primary key, description text not null, "
-            "applied_at timestamptz not null default now())");
-    for (const Migration& m : migrations()) {
-      if (m.version > 5) break;
-      for (const std::string& statement : m.statements) tx.exec(with_schema(statement, "flow"));
-      tx.exec_params("insert into flow.schema_version (version, description) values ($1, $2)", m.version,
-                     m.description);
-    }
+    flowc::testing::create_schema_at_version(tx, "flow", 5);
     tx.exec("insert into flow.runs (id, workflow, ds, stage, trigger, status, plan_hash, plan) "
             "values (1, 'daily_kpi', '2026-11-24', 'model', 'manual', 'running', 'h', '{}')");
     tx.exec("insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts, "
