@@ -42,12 +42,20 @@ ErrorClass classify_sqlstate(std::string_view sqlstate);
 /// a timeout.
 ErrorClass classify_exit(int exit_code, int signal, bool timed_out);
 
-/// The value of one metric of one expectation, as recorded in the state database.
-struct ExpectationResult {
-  std::string check;       // plan::Check::name
-  bool warn = false;
-  std::string metric;      // label of the metric the check compares ("" for Const)
+/// One metric an expectation read, and its value.
+struct MetricReading {
+  std::string metric;                // the metric's label
   std::optional<std::string> value;  // as fetched; nullopt = NULL
+};
+
+/// One expectation's result. Recorded as one row per metric it read (one
+/// row with metric "" when it reads none): `change < P%` finds each
+/// metric's previous value by (check, metric), so a check comparing two
+/// metrics' changes needs both recorded.
+struct ExpectationResult {
+  std::string check;  // plan::Check::name
+  bool warn = false;
+  std::vector<MetricReading> readings;  // every metric the check reads, in the condition's order
   bool passed = false;
 };
 

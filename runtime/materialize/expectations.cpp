@@ -399,10 +399,9 @@ std::vector<ExpectationResult> evaluate_checks(const std::vector<plan::Check>& c
     r.warn = check.warn;
     std::vector<uint32_t> read;
     collect_metrics(conditions, check.condition, 0, read);
-    if (!read.empty() && read[0] < metrics.size()) {
-      r.metric = metrics[read[0]].label;
-      if (read[0] < row.size()) r.value = row[read[0]];
-    }
+    for (uint32_t m : read)
+      if (m < metrics.size())
+        r.readings.push_back({metrics[m].label, m < row.size() ? row[m] : std::nullopt});
     r.passed = evaluate_condition(conditions, check.condition, metrics, row, check.name, previous) == Truth::True;
     results.push_back(std::move(r));
   }

@@ -252,13 +252,15 @@ from (select 1) one left join next n on true)";
 std::string expectations_json(const std::vector<ExpectationResult>& results) {
   nlohmann::json array = nlohmann::json::array();
   for (const ExpectationResult& result : results) {
-    array.push_back({{"expectation", result.check},
-                     {"expectation_key", spelling::history_key(result.check)},
-                     {"severity", result.warn ? "warn" : "error"},
-                     {"metric", result.metric},
-                     {"metric_key", spelling::history_key(result.metric)},
-                     {"value", result.value ? nlohmann::json(*result.value) : nlohmann::json(nullptr)},
-                     {"passed", result.passed}});
+    const std::vector<MetricReading> none = {{}};
+    for (const MetricReading& reading : result.readings.empty() ? none : result.readings)
+      array.push_back({{"expectation", result.check},
+                       {"expectation_key", spelling::history_key(result.check)},
+                       {"severity", result.warn ? "warn" : "error"},
+                       {"metric", reading.metric},
+                       {"metric_key", spelling::history_key(reading.metric)},
+                       {"value", reading.value ? nlohmann::json(*reading.value) : nlohmann::json(nullptr)},
+                       {"passed", result.passed}});
   }
   return array.dump();
 }

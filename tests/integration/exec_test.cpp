@@ -296,7 +296,7 @@ TEST_CASE("a warn-level expectation failure succeeds and raises a warning") {
   h.runner.behaviour["a"] = [](const AttemptContext&, int) {
     AttemptResult r = succeeded();
     r.warnings = true;
-    r.expectations = {{"few nulls", true, "null_rate(x)", "0.4", false}};
+    r.expectations = {{"few nulls", true, {{"null_rate(x)", "0.4"}}, false}};
     return r;
   };
   exec::RunResult result = h.run(p);

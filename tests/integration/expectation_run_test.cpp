@@ -12,8 +12,10 @@ namespace {
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
 /// A model-stage workflow writing `rows` rows per run, with a `change` check
-/// on the row count, runnable in the environments dev and stg.
-std::vector<std::pair<std::string, std::string>> change_project(int rows) {
+/// on the row count (or the check `expect`), runnable in the environments
+/// dev and stg.
+std::vector<std::pair<std::string, std::string>> change_project(
+    int rows, const std::string& expect = "row_count() change < 50% as \"rows stable\"") {
   std::string flow = R"FLOW(target wh {
   schema = "app"
   environment dev { schema_suffix = "_dev" }
@@ -30,11 +32,12 @@ workflow counts {
     writes = "numbers"
     mode   = overwrite_partition(ds)
     sql    = "select ${ds} as ds, g as n from generate_series(1, ROWS) as g"
-    expect row_count() change < 50% as "rows stable"
+    expect EXPECT
   }
 }
 )FLOW";
   flow.replace(flow.find("ROWS"), 4, std::to_string(rows));
+  flow.replace(flow.find("EXPECT"), 6, expect);
   return {{"counts.flow", flow}};
 }
 
@@ -59,6 +62,26 @@ TEST_CASE("expectations: `change` compares with the history of the run's own env
   INFO(dev_again.output);
   CHECK(dev_again.exit_code == 1);
   CHECK(contains(dev_again.output, "expectation `rows stable` failed: row_count() = 10"));
+}
+
+TEST_CASE(
+    "expectations: a check reading two metrics keeps the history of both, and `change` on the second fails") {
+  std::string dsn = fresh_database("expect_change_second");
+  const std::string check = "row_count() > 0 and sum(n) change < 50% as \"sum stable\"";
+  std::string small = write_project("expect_change_second_small", change_project(3, check));
+  std::string large = write_project("expect_change_second_large", change_project(10, check));
+  auto first = run_flowc(small, {"run", ".", "--ds", "2026-11-01", "--env", "dev", "--dsn", dsn});
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  CHECK(query_one(
+            dsn,
+            "select string_agg(metric || ' = ' || value, ', ' order by id) from flow.expectation_results") ==
+        "row_count() = 3, sum(n) = 6");
+  // sum(n) goes from 6 to 55: its own history says so, not row_count()'s.
+  auto second = run_flowc(large, {"run", ".", "--ds", "2026-11-02", "--env", "dev", "--dsn", dsn});
+  INFO(second.output);
+  CHECK(second.exit_code == 1);
+  CHECK(contains(second.output, "expectation `sum stable` failed: row_count() = 10, sum(n) = 55"));
 }
 
 TEST_CASE("expectations: an error-level failure rolls back the write of every SQL mode, merge checks its partition") {
@@ -189,8 +212,8 @@ workflow broken {
                  "expression"));
   CHECK(query_one(dsn,
                   "select string_agg(expectation || ' ' || passed || ' ' || coalesce(value, 'NULL'), ', '"
-                  " order by expectation) from flow.expectation_results") ==
-        "either false NULL, three rows true 3, two rows false NULL");
+                  " order by expectation, id) from flow.expectation_results") ==
+        "either false NULL, either false 3, three rows true 3, two rows false NULL");
 
   auto failed = run_flowc(project_with(""), {"run", ".", "--ds", "2026-11-02", "--env", "dev", "--dsn", dsn});
   INFO(failed.output);

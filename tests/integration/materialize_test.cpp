@@ -446,9 +446,11 @@ TEST_CASE("an error-level expectation failure rolls the write back") {
   CHECK(r.message == "expectation `unique(region)` failed: duplicate_count(region) = 1");
   REQUIRE(r.expectations.size() == 2);
   CHECK(r.expectations[0].passed);
-  CHECK(r.expectations[0].value == std::optional<std::string>("3"));
+  REQUIRE(r.expectations[0].readings.size() == 1);
+  CHECK(r.expectations[0].readings[0].value == std::optional<std::string>("3"));
   CHECK_FALSE(r.expectations[1].passed);
-  CHECK(r.expectations[1].metric == "duplicate_count(region)");
+  REQUIRE(r.expectations[1].readings.size() == 1);
+  CHECK(r.expectations[1].readings[0].metric == "duplicate_count(region)");
   CHECK(db.checksum("analytics.daily") == before);
   CHECK(db.checksum("analytics.daily__flow_new") == "missing");
   CHECK(db.last_log().find("duplicate_count(region) = 1 -> FAILED") != std::string::npos);
@@ -484,7 +486,8 @@ TEST_CASE("a NULL metric fails its check unless the condition holds without it")
   AttemptResult r = db.run(t);
   REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
   CHECK_FALSE(r.expectations[0].passed);
-  CHECK(r.expectations[0].value == std::nullopt);
+  REQUIRE(r.expectations[0].readings.size() == 1);
+  CHECK(r.expectations[0].readings[0].value == std::nullopt);
   CHECK(r.expectations[1].passed);
 }
 

@@ -538,7 +538,8 @@ TEST_CASE("retry_wait is claimable only after not_before and expectation results
   Finish retry = finish_of(*a.claim, TaskState::RetryWait);
   retry.not_before = 400ms;
   retry.error_class = ErrorClass::Transient;
-  retry.expectations = {{"rows", false, "row_count()", "12", true}, {"nulls", true, "null_rate(x)", std::nullopt, false}};
+  retry.expectations = {{"rows", false, {{"row_count()", "12"}}, true},
+                        {"nulls", true, {{"null_rate(x)", std::nullopt}}, false}};
   REQUIRE(db.store.finish(retry).applied);
   CHECK_FALSE(db.store.claim(request(run)).claim);
   std::this_thread::sleep_for(600ms);
@@ -557,7 +558,7 @@ TEST_CASE("the previous value of a check comes from the latest earlier run in wh
     ClaimOutcome claimed = db.store.claim(request(run));
     REQUIRE(claimed.claim);
     Finish f = finish_of(*claimed.claim, end);
-    f.expectations = {{"stable", false, "row_count()", value, true}};
+    f.expectations = {{"stable", false, {{"row_count()", value}}, true}};
     REQUIRE(db.store.finish(f).applied);
     return run;
   };
@@ -580,7 +581,7 @@ TEST_CASE("the previous value of a check is found when its label's blanks change
   ClaimOutcome claimed = db.store.claim(request(run));
   REQUIRE(claimed.claim);
   Finish f = finish_of(*claimed.claim, TaskState::Succeeded);
-  f.expectations = {{"sum( revenue )  change < 1%", true, "sum( revenue )", "150", true}};
+  f.expectations = {{"sum( revenue )  change < 1%", true, {{"sum( revenue )", "150"}}, true}};
   REQUIRE(db.store.finish(f).applied);
   PreviousValue previous =
       db.store.previous_value(0, "daily_kpi", "", "t0", "sum(revenue) change < 1%", "sum(revenue)");
