@@ -51,6 +51,11 @@ class QueryWatchdog {
   /// again. Read it when the attempt failed, to say why.
   [[nodiscard]] ConnectionCut cut() const { return cut_.load(); }
 
+  /// Whether the attempt has a deadline and it has passed: a `57014` then
+  /// is the task's timeout (statement_timeout is set to the time left, or
+  /// the watchdog cancelled), and without one it is someone else's cancel.
+  [[nodiscard]] bool deadline_passed() const { return deadline_ && Clock::now() >= *deadline_; }
+
   /// Ends the watch (the attempt is over): nothing is cancelled or closed
   /// after it returns. Returns cut() as it then stands. The destructor does
   /// the same.

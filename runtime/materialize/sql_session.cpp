@@ -176,7 +176,7 @@ std::string sqlstate_of_type(const pqxx::sql_error& e) {
 std::string sqlstate_of(const pqxx::sql_error& e) { return e.sqlstate().empty() ? sqlstate_of_type(e) : e.sqlstate(); }
 
 AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log, ConnectionCut cut,
-                                     bool connection_open) {
+                                     bool connection_open, bool deadline_passed) {
   const int64_t timeout_seconds = context.plan->tasks[context.task].timeout_seconds;
   AttemptResult r;
   r.outcome = AttemptResult::Outcome::Failed;
@@ -246,8 +246,16 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
       // by statement_timeout: another attempt may follow.
       r.error_class = ErrorClass::Transient;
       r.message = "cancelled: the lease was lost or the run was cancelled";
-    } else if (r.sqlstate == "57014") {
+    } else if (r.sqlstate == "57014" && deadline_passed) {
       r.message = fmt::format("timed out after {}s: {}", timeout_seconds, r.message);
+    } else if (r.sqlstate == "57014") {
+      // Not the task's timeout, which has none or has time left: the same
+      // statement is likely cancelled again (a DBA's cancel means stop).
+      r.error_class = ErrorClass::Permanent;
+      r.message = fmt::format(
+          "cancelled by the server, not by flowc's timeout (another session's pg_cancel_backend, a "
+          "statement_timeout of the role or database, or the SQL raising 57014): {}",
+          r.message);
     }
     detail = e.what();
   } catch (const pqxx::transaction_rollback& e) {

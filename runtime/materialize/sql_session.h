@@ -136,10 +136,14 @@ AttemptResult on_target(const AttemptContext& context, AttemptLog& log, Body bod
 /// QueryWatchdog closed the connection, and so why it was lost;
 /// `connection_open` whether the connection still works after the error (a
 /// class 08 error the server sent on a working connection is not a lost
-/// connection: permanent, SQLSTATE recorded as its class, 08000). Logs the
-/// error.
+/// connection: permanent, SQLSTATE recorded as its class, 08000). A `57014`
+/// is a timeout only when `deadline_passed`; after a stop request it is
+/// transient, and otherwise (another session's pg_cancel_backend, the
+/// role's or database's own statement_timeout, a function raising it)
+/// permanent. Logs the error.
 AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log,
-                                     ConnectionCut cut = ConnectionCut::None, bool connection_open = false);
+                                     ConnectionCut cut = ConnectionCut::None, bool connection_open = false,
+                                     bool deadline_passed = false);
 
 /// Runs the task's expectations (its MetricQuery, then every check) into
 /// `result`, logging each value. Returns false when an error-level check

@@ -141,6 +141,27 @@ TEST_CASE("the task's timeout cancels the statement: class timeout") {
   CHECK(r.error_class == ErrorClass::Timeout);
 }
 
+TEST_CASE("a 57014 before the task's deadline, or without one, is a cancel by someone else: permanent") {
+  Db db;
+  db.sql(
+      "create function raw.cancelled() returns int language plpgsql as "
+      "$$ begin raise exception 'canceling statement due to user request' using errcode = '57014'; end $$");
+  for (int64_t timeout : {0, 60}) {
+    INFO("timeout ", timeout);
+    uint32_t t = db.add(sql_task("cancelled_" + std::to_string(timeout), kDaily, WriteMode::Replace,
+                                 "select raw.cancelled() as x"));
+    db.plan.tasks[t].timeout_seconds = timeout;
+    AttemptResult r = db.run(t);
+    CHECK(r.outcome == AttemptResult::Outcome::Failed);
+    CHECK(r.sqlstate == "57014");
+    CHECK(r.error_class == ErrorClass::Permanent);
+    CHECK(r.message ==
+          "cancelled by the server, not by flowc's timeout (another session's pg_cancel_backend, a "
+          "statement_timeout of the role or database, or the SQL raising 57014): canceling statement due to "
+          "user request");
+  }
+}
+
 TEST_CASE("a stop request cancels the running statement") {
   Db db;
   uint32_t t = db.add(sql_task("slow", kDaily, WriteMode::Replace, "select true as x from pg_sleep(20)"));
