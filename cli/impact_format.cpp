@@ -21,7 +21,6 @@ std::string kind_name(ImpactSubject::Kind kind) {
   return "task";
 }
 
-std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
 std::string joined(const std::vector<std::string>& items) {
   return items.empty() ? "-" : fmt::format("{}", fmt::join(items, ", "));
 }

@@ -107,8 +107,8 @@ void read_task_ends(pqxx::transaction_base& tx, const std::string& schema, const
   }
 }
 
-void read_alerts(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f, double since,
-                 OpsData& out) {
+void read_recent_alerts(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f,
+                        double since, OpsData& out) {
   const std::string sql = fmt::format(
       "select workflow, run_id, task, kind, dedup_key, status, {} from {{schema}}.alerts"
       " where ($1::text = '' or workflow = $1::text)"
@@ -129,7 +129,7 @@ ReadStatus read_ops(const StateDatabase& db, const OpsFilter& filter, OpsData& d
     read_runs(tx, db.schema, filter, since, data);
     read_task_runs(tx, db.schema, filter, since, data);
     read_task_ends(tx, db.schema, filter, since, data);
-    read_alerts(tx, db.schema, filter, since, data);
+    read_recent_alerts(tx, db.schema, filter, since, data);
   });
   if (!status.ok) data = {};
   return status;

@@ -40,8 +40,6 @@ const char* color_of(const std::string& word) {
 // ---------------------------------------------------------------------------
 // Values.
 
-std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
-
 std::string when(const std::optional<TimePoint>& at) { return at ? format_utc(*at) : "-"; }
 
 std::optional<std::chrono::milliseconds> elapsed(const std::optional<TimePoint>& from,

@@ -23,4 +23,8 @@ std::string text_table(const std::vector<std::string>& header, const std::vector
 /// The same table without colour.
 std::string text_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
 
+/// A cell's text, `-` when there is none (an empty cell would shift the
+/// columns a reader scans by eye).
+inline std::string or_dash(const std::string& text) { return text.empty() ? "-" : text; }
+
 }  // namespace flowc::cli

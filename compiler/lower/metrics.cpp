@@ -203,7 +203,7 @@ std::string term_text(const Context& context, model::TermId id) {
     case Kind::Percent: return fmt::format("{}%", t.float_value);
     case Kind::Duration: return spelling::duration_text(t.int_value);
     case Kind::Date: return date_text(t.int_value);
-    case Kind::Time: return time_text(t.int_value);
+    case Kind::Time: return spelling::time_of_day_text(t.int_value);  // as written: `07:00`
     case Kind::String: return "\"" + t.text + "\"";
     case Kind::Template: {
       auto index = static_cast<size_t>(t.int_value);

@@ -8,13 +8,19 @@ namespace flowc::runtime::materialize_detail {
 
 QueryWatchdog::QueryWatchdog(pqxx::connection_base& connection, std::stop_token stop,
                              std::optional<Clock::time_point> deadline)
-    : connection_(connection), deadline_(deadline) {
+    : connection_(connection), started_(Clock::now()), deadline_(deadline) {
   if (deadline_) thread_ = std::jthread([this](std::stop_token done) { watch(done); });
   // Registered last: a stop already requested runs the callback right here.
   on_stop_.emplace(std::move(stop), OnStop{this});
 }
 
 QueryWatchdog::~QueryWatchdog() { finish(); }
+
+bool QueryWatchdog::deadline_passed() const {
+  if (!deadline_) return false;
+  const auto slack = std::chrono::milliseconds(100) + (*deadline_ - started_) / 1000;
+  return Clock::now() + slack >= *deadline_;
+}
 
 ConnectionCut QueryWatchdog::finish() {
   // First no more callbacks (this waits for one running on another thread),

@@ -32,7 +32,9 @@ void SqlSession::before(std::string_view what, const std::string& sql, const std
   if (deadline_) {
     // The task's timeout bounds the whole attempt, not each statement: every
     // statement may use only what is left.
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now()).count();
+    // Rounded up: the server's cancel must not come before the deadline,
+    // which is what tells a timeout from someone else's cancel.
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline_ - Clock::now()).count();
     if (left <= 0) throw DeadlineExpired("deadline passed");
     tx_.exec0(fmt::format("set local statement_timeout = {}", left));
   }

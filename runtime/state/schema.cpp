@@ -182,14 +182,17 @@ const std::vector<Migration>& migrations() {
            // `as`). The key is spelling::history_key(), recorded with each
            // result, so the lookup is one indexed equality instead of a
            // regexp over every result the task ever had. The rows written
-           // before get theirs here, by the same rule in SQL (`\s`:
-           // space, tab, newline, CR, VT, FF), once. Nullable: a flowc that knows
+           // before get theirs here, by the same rule in SQL, once: the six
+           // characters by code (not `\s`, which follows the database's
+           // locale, nor `'\t'`, which standard_conforming_strings = off
+           // would read as `t`). Nullable: a flowc that knows
            // schema version 8 still running while a newer one migrates records
            // rows without keys, which the lookup then does not find.
            R"(alter table {schema}.expectation_results add column expectation_key text, add column metric_key text)",
            R"(update {schema}.expectation_results
-set expectation_key = regexp_replace(expectation, '\s', '', 'g'), metric_key = regexp_replace(metric, '\s', '', 'g'))",
-           R"(drop index {schema}.expectation_history)",
+set expectation_key = translate(expectation, chr(32) || chr(9) || chr(10) || chr(13) || chr(11) || chr(12), ''),
+    metric_key = translate(metric, chr(32) || chr(9) || chr(10) || chr(13) || chr(11) || chr(12), ''))",
+           R"(drop index if exists {schema}.expectation_history)",
            R"(create index expectation_history on {schema}.expectation_results
   (task, expectation_key, metric_key, recorded_at desc))",
        }},

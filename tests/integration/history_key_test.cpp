@@ -51,13 +51,27 @@ TEST_CASE("migration 9 keys the results written before it, and the lookup finds 
         "insert into flow.expectation_results (run_id, task, attempt, expectation, severity, metric, value, "
         "passed) values (1, 't0', 1, E'sum( revenue )\\tchange < 1%', 'error', 'sum( revenue )', '150', "
         "true)");
+    // Each of the six blanks, by code.
+    tx.exec(
+        "insert into flow.expectation_results (run_id, task, attempt, expectation, severity, metric, value, "
+        "passed) values (1, 't1', 1, 'a' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || ' b', "
+        "'error', 'm' || chr(12), '1', true)");
     tx.commit();
   }
   MigrateOutcome migrated = migrate(c, "flow");
   REQUIRE_MESSAGE(migrated.ok, migrated.error);
   CHECK(migrated.version == latest_version());
-  CHECK(query(dsn, "select expectation_key || ' / ' || metric_key from flow.expectation_results") ==
-        "sum(revenue)change<1% / sum(revenue)");
+  CHECK(
+      query(
+          dsn,
+          "select expectation_key || ' / ' || metric_key from flow.expectation_results where task = 't0'") ==
+      "sum(revenue)change<1% / sum(revenue)");
+  CHECK(
+      query(
+          dsn,
+          "select expectation_key || ' / ' || metric_key from flow.expectation_results where task = 't1'") ==
+      flowc::spelling::history_key("a\t\n\v\f\r b") + " / " + flowc::spelling::history_key("m\f"));
+  CHECK(query(dsn, "select expectation_key from flow.expectation_results where task = 't1'") == "ab");
   CHECK(query(dsn,
               "select indexdef from pg_indexes where schemaname = 'flow' and indexname = "
               "'expectation_history'") ==
