@@ -1,6 +1,7 @@
 // The `.flow` spelling of durations and times of day: the inverse of the
 // literals syntax/literal.h decodes. One spelling for every message, plan
 // and inventory that shows one, so a value reads as the user would write it.
+// Also what of a name's spelling does not count: history_key().
 #pragma once
 
 #include <cstdint>
