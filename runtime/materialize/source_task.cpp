@@ -60,8 +60,7 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
     }
     commit_success(tx, context.record_success_in, result, log);
   } catch (...) {
-    AttemptResult failed = failure_from_exception(context, log, watchdog.cut(), connection.is_open(),
-                                                  watchdog.deadline_passed());
+    AttemptResult failed = failure_from_exception(context, log, watchdog, connection.is_open());
     failed.expectations = std::move(result.expectations);
     if (!connection.is_open()) failed.reconnect = true;
     return failed;

@@ -177,8 +177,9 @@ std::string sqlstate_of_type(const pqxx::sql_error& e) {
 
 std::string sqlstate_of(const pqxx::sql_error& e) { return e.sqlstate().empty() ? sqlstate_of_type(e) : e.sqlstate(); }
 
-AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log, ConnectionCut cut,
-                                     bool connection_open, bool deadline_passed) {
+AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log,
+                                     const QueryWatchdog& watchdog, bool connection_open) {
+  const ConnectionCut cut = watchdog.cut();
   const int64_t timeout_seconds = context.plan->tasks[context.task].timeout_seconds;
   AttemptResult r;
   r.outcome = AttemptResult::Outcome::Failed;
@@ -248,7 +249,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
       // by statement_timeout: another attempt may follow.
       r.error_class = ErrorClass::Transient;
       r.message = "cancelled: the lease was lost or the run was cancelled";
-    } else if (r.sqlstate == "57014" && deadline_passed) {
+    } else if (r.sqlstate == "57014" && watchdog.deadline_passed()) {
       r.message = fmt::format("timed out after {}s: {}", timeout_seconds, r.message);
     } else if (r.sqlstate == "57014") {
       // Not the task's timeout, which has none or has time left: the same

@@ -132,18 +132,18 @@ AttemptResult on_target(const AttemptContext& context, AttemptLog& log, Body bod
 /// The failed AttemptResult for the exception being handled (call inside a
 /// catch block): SQLSTATE and its class, a broken connection (transient,
 /// `reconnect`), a connection lost in COMMIT (`outcome_unknown`), a passed
-/// deadline (timeout), a stop request (transient). `cut` says whether the
-/// QueryWatchdog closed the connection, and so why it was lost;
-/// `connection_open` whether the connection still works after the error (a
-/// class 08 error the server sent on a working connection is not a lost
-/// connection: permanent, SQLSTATE recorded as its class, 08000). A `57014`
-/// is a timeout only when `deadline_passed`; after a stop request it is
-/// transient, and otherwise (another session's pg_cancel_backend, the
-/// role's or database's own statement_timeout, a function raising it)
-/// permanent. Logs the error.
+/// deadline (timeout), a stop request (transient). The attempt's
+/// `watchdog` says whether it closed the connection, and so why it was
+/// lost, and whether the deadline has passed: a `57014` is a timeout only
+/// then; after a stop request it is transient, and otherwise (another
+/// session's pg_cancel_backend, the role's or database's own
+/// statement_timeout, a function raising it) permanent.
+/// `connection_open` says whether the connection still works after the
+/// error (a class 08 error the server sent on a working connection is not a
+/// lost connection: permanent, SQLSTATE recorded as its class, 08000). Logs
+/// the error.
 AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log,
-                                     ConnectionCut cut = ConnectionCut::None, bool connection_open = false,
-                                     bool deadline_passed = false);
+                                     const QueryWatchdog& watchdog, bool connection_open);
 
 /// Runs the task's expectations (its MetricQuery, then every check) into
 /// `result`, logging each value. Returns false when an error-level check

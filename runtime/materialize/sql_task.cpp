@@ -362,8 +362,7 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
     static const RecordSuccess kRecordedAfter;  // by the executor, after this transaction
     commit_success(tx, read_only ? kRecordedAfter : context.record_success_in, result, log);
   } catch (...) {
-    AttemptResult failed = failure_from_exception(context, log, watchdog.cut(), connection.is_open(),
-                                                  watchdog.deadline_passed());
+    AttemptResult failed = failure_from_exception(context, log, watchdog, connection.is_open());
     failed.expectations = std::move(result.expectations);
     failed.rows_written = -1;  // nothing was written: the transaction rolled back
     // PostgreSQL's words ("ON CONFLICT DO UPDATE command cannot affect row a
