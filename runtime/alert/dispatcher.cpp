@@ -110,12 +110,9 @@ void AlertDispatcher::raise_locked(const plan::Plan& plan, const Incident& incid
   const bool locked = store_.lock(key, error);
   if (!locked) report_store_error(error);
 
-  if (locked && route.repeat_seconds > 0) {
-    std::optional<bool> recent = store_.delivered_since(key, now - std::chrono::seconds(route.repeat_seconds), error);
-    if (!recent) report_store_error(error);
-    if (recent.value_or(false)) {
-      suppress(
-          fmt::format("repeat: delivered within the last {}", spelling::duration_text(route.repeat_seconds)));
+  if (locked) {
+    if (std::string reason = repeated(route, key, now); !reason.empty()) {
+      suppress(reason);
       store_.unlock(key);
       return;
     }
@@ -155,6 +152,17 @@ void AlertDispatcher::raise_locked(const plan::Plan& plan, const Incident& incid
   } else {
     ++counts_.failed;
   }
+}
+
+std::string AlertDispatcher::repeated(const plan::Route& route, const std::string& key,
+                                      Clock::time_point now) {
+  if (route.repeat_seconds <= 0) return "";
+  std::string error;
+  std::optional<bool> recent =
+      store_.delivered_since(key, now - std::chrono::seconds(route.repeat_seconds), error);
+  if (!recent) report_store_error(error);
+  if (!recent.value_or(false)) return "";
+  return fmt::format("repeat: delivered within the last {}", spelling::duration_text(route.repeat_seconds));
 }
 
 void AlertDispatcher::resend_interrupted(const plan::Plan& plan) {
@@ -199,14 +207,11 @@ void AlertDispatcher::resend_interrupted_locked(const plan::Plan& plan) {
     nlohmann::ordered_json payload = nlohmann::ordered_json::parse(row.payload, nullptr, false);
     // The same alert delivered since within the route's `repeat` (a retry
     // of the run that failed the same way): it is not sent twice.
-    std::optional<bool> repeated = false;
-    if (route != plan.routes.end() && route->repeat_seconds > 0)
-      repeated = store_.delivered_since(
-          row.dedup_key, options_.clock() - std::chrono::seconds(route->repeat_seconds), error);
-    if (repeated.value_or(false)) {
+    const std::string repeat =
+        route != plan.routes.end() ? repeated(*route, row.dedup_key, options_.clock()) : std::string();
+    if (!repeat.empty()) {
       row.status = "suppressed";
-      row.error = fmt::format("repeat: delivered within the last {} ({} ended while sending this one)",
-                              spelling::duration_text(route->repeat_seconds), was);
+      row.error = fmt::format("{} ({} ended while sending this one)", repeat, was);
     } else if (channel.empty() || payload.is_discarded()) {
       row.status = "failed";
       row.error = fmt::format(

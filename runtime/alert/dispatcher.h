@@ -64,6 +64,11 @@ class AlertDispatcher final : public AlertSink {
  private:
   void raise_locked(const plan::Plan& plan, const Incident& incident);
   void resend_interrupted_locked(const plan::Plan& plan);
+  /// Why an alert of `key` on `route` is not sent again now: "repeat:
+  /// delivered within the last <repeat>" when the same alert was delivered
+  /// that recently (hold the key's lock), "" otherwise, or when the store
+  /// could not say (reported: sending twice beats not sending).
+  std::string repeated(const plan::Route& route, const std::string& key, Clock::time_point now);
   void report_store_error(const std::string& error);
 
   AlertSinkOptions options_;
