@@ -31,6 +31,11 @@ std::optional<std::string> integer_digits(std::string_view s, bool& negative) {
   return out;
 }
 
+/// `text` without its sign, if it has one.
+std::string_view unsigned_part(std::string_view text) {
+  return text.starts_with('-') || text.starts_with('+') ? text.substr(1) : text;
+}
+
 template <typename T>
 int order(const T& a, const T& b) {
   return a < b ? -1 : (b < a ? 1 : 0);
@@ -49,13 +54,14 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 bool integer_text(std::string_view text) {
-  size_t i = text.starts_with('-') || text.starts_with('+') ? 1 : 0;
-  return i < text.size() && std::all_of(text.begin() + static_cast<std::ptrdiff_t>(i), text.end(),
-                                        [](char c) { return c >= '0' && c <= '9'; });
+  const std::string_view digits = unsigned_part(text);
+  return !digits.empty() &&
+         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool decimal_text(std::string_view text) {
-  size_t i = text.starts_with('-') || text.starts_with('+') ? 1 : 0;
+  text = unsigned_part(text);
+  size_t i = 0;
   bool digits = false, fraction = false, exponent = false;
   for (; i < text.size(); ++i) {
     const char c = text[i];
