@@ -7,6 +7,7 @@
 
 #include "compiler/inventory/inventory.h"
 #include "compiler/lower/impact.h"
+#include "compiler/spelling/table_names.h"
 
 namespace flowc::cli {
 namespace {
@@ -27,9 +28,8 @@ std::string plural(size_t n, std::string_view one, std::string_view many) {
 /// `<schema>__mirror` copy.
 std::string production_name(const plan::Plan& plan, const plan::TableName& table) {
   plan::TableName out = table;
-  constexpr std::string_view suffix = "__mirror";
-  if (plan.stage == plan::Stage::Mirror && out.schema.ends_with(suffix))
-    out.schema.resize(out.schema.size() - suffix.size());
+  if (plan.stage == plan::Stage::Mirror && out.schema.ends_with(spelling::kMirrorSuffix))
+    out.schema.resize(out.schema.size() - spelling::kMirrorSuffix.size());
   return out.dotted();
 }
 

@@ -7,6 +7,7 @@
 
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/lower/impact.h"
+#include "compiler/spelling/table_names.h"
 
 namespace flowc::cli {
 namespace {
@@ -47,7 +48,7 @@ std::string side_schema_suffix(const model::Model& model, const ImpactRun& run, 
       for (const model::Environment& e : model.targets[w.target.index].environments)
         if (e.name == run.env) suffix = e.schema_suffix;
   }
-  return run.mirror ? suffix + "__mirror" : suffix;
+  return run.mirror ? suffix + std::string(spelling::kMirrorSuffix) : suffix;
 }
 
 /// The workflows in report order: those of `first` (in order), then the

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "compiler/check/checker.h"
+#include "compiler/spelling/table_names.h"
 
 namespace flowc::check {
 
@@ -15,8 +16,6 @@ namespace {
 
 /// PostgreSQL's identifier length (NAMEDATALEN - 1), in bytes.
 constexpr size_t kMaxIdentifier = 63;
-/// The staging table a `replace` builds and swaps in.
-constexpr std::string_view kStagingSuffix = "__flow_new";
 
 /// The schema a workflow's output is written to, and why it has that name:
 /// each environment's suffix, then `__mirror` for a mirror-stage workflow.
@@ -34,7 +33,7 @@ std::vector<SchemaVariant> schema_variants(const std::string& schema, const mode
   if (mirror) {
     size_t n = out.size();
     for (size_t i = 0; i < n; ++i)
-      out.push_back({out[i].schema + "__mirror",
+      out.push_back({out[i].schema + std::string(spelling::kMirrorSuffix),
                      out[i].when.empty() ? "in a mirror run" : "in a mirror run " + out[i].when});
   }
   return out;
@@ -55,15 +54,16 @@ void Checker::check_name_lengths() {
     const bool source = node.kind == model::NodeKind::Source;
     const bool replace = !source && node.mode.kind == model::WriteModeKind::Replace;
 
-    if (size_t room = kMaxIdentifier - (replace ? kStagingSuffix.size() : 0); name.size() > room) {
+    if (size_t room = kMaxIdentifier - (replace ? spelling::kStagingSuffix.size() : 0); name.size() > room) {
       Diagnostic& d = diags.report(
           DiagKind::NameTooLong, node.table_range,
-          replace ? "table name `" + name + "` is " + std::to_string(name.size()) +
-                        " bytes: the table a `replace` builds, `" + name + std::string(kStagingSuffix) +
-                        "`, is over PostgreSQL's 63, which would cut it back to the output's own name"
-                  : "table name `" + name + "` is " + std::to_string(name.size()) +
-                        " bytes: PostgreSQL cuts names to 63, so it would " + (source ? "read" : "write") +
-                        " another table");
+          replace
+              ? "table name `" + name + "` is " + std::to_string(name.size()) +
+                    " bytes: the table a `replace` builds, `" + name + std::string(spelling::kStagingSuffix) +
+                    "`, is over PostgreSQL's 63, which would cut it back to the output's own name"
+              : "table name `" + name + "` is " + std::to_string(name.size()) +
+                    " bytes: PostgreSQL cuts names to 63, so it would " + (source ? "read" : "write") +
+                    " another table");
       d.helps.push_back("use a name of at most " + std::to_string(room) + " bytes");
     }
     // Sources are read where they are, in production.

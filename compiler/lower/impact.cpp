@@ -10,6 +10,7 @@
 
 #include "compiler/lower/context.h"
 #include "compiler/lower/metrics.h"
+#include "compiler/spelling/table_names.h"
 
 namespace flowc::lower {
 
@@ -28,7 +29,7 @@ std::string impact_table(const Context& context, model::TaskId id) {
   const model::Node& node = context.model.node(id);
   plan::TableName table = context.physical(id);
   if (node.workflow != context.workflow_id && in_mirror_stage(context.model, id)) {
-    table.schema += "__mirror";
+    table.schema += spelling::kMirrorSuffix;
   }
   return table.dotted();
 }

@@ -5,6 +5,7 @@
 
 #include "compiler/lower/context.h"
 #include "compiler/plan/ds.h"
+#include "compiler/spelling/table_names.h"
 
 namespace flowc::lower {
 
@@ -71,7 +72,7 @@ plan::TableName Context::physical(model::TaskId id) const {
   if (owner.target.valid()) table.schema += env_suffix(model.targets[owner.target.index], options.env);
   // Only this run's own outputs move to the mirror schemas; other workflows'
   // outputs are read where they are published (language.md §14).
-  if (mirror && node.workflow == workflow_id) table.schema += "__mirror";
+  if (mirror && node.workflow == workflow_id) table.schema += spelling::kMirrorSuffix;
   return table;
 }
 

@@ -23,10 +23,9 @@ plan::WriteMode write_mode(model::WriteModeKind kind) {
 
 void lower_expectations(const Context& context, const model::Node& node, plan::Task& task) {
   if (node.expectations.empty() || !task.output) return;
-  // Replace builds `<name>__flow_new` and checks it before the swap, so the
+  // Replace builds its staging table (`<name>__flow_new`) and checks it before the swap, so the
   // metrics (and `${self}` in sql(...)) read the staging table.
-  plan::TableName checked = *task.output;
-  if (task.mode == plan::WriteMode::Replace) checked.name += "__flow_new";
+  plan::TableName checked = task.mode == plan::WriteMode::Replace ? task.output->staging() : *task.output;
   std::vector<std::string> partition =
       task.kind == plan::TaskKind::Sql ? partition_columns(context, node.mode) : std::vector<std::string>{};
   MetricBatch batch(context, checked, partition);

@@ -1,5 +1,7 @@
 #include "compiler/plan/plan.h"
 
+#include "compiler/spelling/table_names.h"
+
 namespace flowc::plan {
 
 namespace {
@@ -63,6 +65,8 @@ std::string_view to_string(WriteMode mode) {
   }
   return "none";
 }
+
+TableName TableName::staging() const { return {schema, name + std::string(spelling::kStagingSuffix)}; }
 
 std::string_view to_string(Severity severity) {
   switch (severity) {

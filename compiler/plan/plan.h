@@ -30,6 +30,9 @@ struct TableName {
   [[nodiscard]] std::string quoted() const;
   /// `schema.name`, for people and for command arguments.
   [[nodiscard]] std::string dotted() const;
+  /// The staging table a `replace` builds, checks and swaps in:
+  /// `name` + spelling::kStagingSuffix, in the same schema.
+  [[nodiscard]] TableName staging() const;
   friend bool operator==(const TableName&, const TableName&) = default;
 };
 

@@ -4,6 +4,7 @@
 // it is a secret named X (the variable is never read).
 #include <algorithm>
 
+#include "compiler/spelling/table_names.h"
 #include "lsp/server/features.h"
 
 namespace flowc::lsp {
@@ -53,7 +54,7 @@ std::string physical(const std::string& table, const model::Target* target, bool
     schema = table.substr(0, dot);
     name = table.substr(dot + 1);
   }
-  return schema + (mirror ? "__mirror" : "") + "." + name;
+  return schema + std::string(mirror ? spelling::kMirrorSuffix : "") + "." + name;
 }
 
 void node_details(const model::Model& m, model::SymbolId id, std::string& out) {

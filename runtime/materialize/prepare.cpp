@@ -283,12 +283,10 @@ struct Checker {
         if (!t.output) break;
         if (!prepare(t, "select", t.sql_origin, t.select.sql)) {
           missing.insert(quote_table(*t.output));
-          if (t.mode == plan::WriteMode::Replace)
-            missing.insert(quote_table({t.output->schema, t.output->name + "__flow_new"}));
+          if (t.mode == plan::WriteMode::Replace) missing.insert(quote_table(t.output->staging()));
           return;  // its expectations would only repeat the problem
         }
-        if (t.mode == plan::WriteMode::Replace)
-          create_output(t, {t.output->schema, t.output->name + "__flow_new"});
+        if (t.mode == plan::WriteMode::Replace) create_output(t, t.output->staging());
         create_output(t, *t.output);
         if (missing.count(quote_table(*t.output))) return;
         write_mode(t);

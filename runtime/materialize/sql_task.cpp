@@ -19,9 +19,6 @@ using plan::WriteMode;
 /// The first key of the two-key advisory locks on output tables ('flow').
 constexpr int32_t kLockSpace = 0x666c6f77;
 
-/// The staging table of a Replace task (plan.h's convention).
-plan::TableName staging_of(const plan::TableName& output) { return {output.schema, output.name + "__flow_new"}; }
-
 /// `name` + `suffix`, cut so the whole fits PostgreSQL's 63-byte identifiers.
 std::string identifier(const std::string& name, std::string_view suffix) {
   size_t room = 63 - suffix.size();
@@ -68,7 +65,7 @@ std::optional<size_t> partition_param(const Task& task, const plan::Plan& plan, 
 }
 
 int64_t write_replace(SqlSession& s, const Task& task, const std::string& select) {
-  std::string staging = quote_table(staging_of(*task.output));
+  std::string staging = quote_table(task.output->staging());
   // Only a crash between a non-transactional step and its cleanup could leave
   // one, but nothing must depend on that.
   s.exec("drop a leftover staging table", "drop table if exists " + staging);
@@ -131,7 +128,7 @@ from pg_class t where t.oid = to_regclass($1::text))";
 /// columns.
 void swap_replace(SqlSession& s, const Task& task) {
   const std::string target = quote_table(*task.output);
-  const std::string staging = quote_table(staging_of(*task.output));
+  const std::string staging = quote_table(task.output->staging());
   const std::string name = plan::quote_identifier(task.output->name);
   pqxx::result old = s.exec("what the old table has", kOldTableSql,
                             {{"table", "text", target}, {"staging", "text", staging}});
