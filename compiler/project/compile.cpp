@@ -27,37 +27,39 @@ std::string default_stdlib_dir() {
 #endif
 }
 
-namespace {
-
-bool is_flow_file(const std::string& path) {
-  return path.ends_with(".flow") || path.ends_with("flow.project");
-}
-
-/// Parses the standard library into `c`. Without `errors` its problems are
-/// ignored (its names are then unknown); with it, a directory that cannot be
-/// listed, holds no .flow file, or has one that cannot be read is reported.
-void load_stdlib(Compilation& c, const std::string& stdlib_dir, std::vector<LoadError>* errors) {
-  std::vector<std::string> files;
+std::vector<StdlibFile> read_stdlib(const std::string& dir, std::vector<LoadError>* errors) {
+  std::vector<std::string> paths;
   std::error_code ec;
-  fs::directory_iterator it(stdlib_dir, ec);
+  fs::directory_iterator it(dir, ec);
   for (fs::directory_iterator end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".flow") files.push_back(it->path().string());
+    if (it->path().extension() == ".flow") paths.push_back(it->path().string());
   }
-  if (errors != nullptr && (ec || files.empty())) {
-    errors->push_back({stdlib_dir, "cannot read the standard library: " +
-                                       (ec ? ec.message() : std::string("no .flow files in this directory")) +
-                                       " (FLOWC_STDLIB names its directory)"});
-    return;
+  if (errors != nullptr && (ec || paths.empty())) {
+    errors->push_back({dir, "cannot read the standard library: " +
+                                (ec ? ec.message() : std::string("no .flow files in this directory")) +
+                                " (FLOWC_STDLIB names its directory)"});
+    return {};
   }
-  std::sort(files.begin(), files.end());
-  for (const std::string& path : files) {
+  std::sort(paths.begin(), paths.end());
+  std::vector<StdlibFile> files;
+  for (std::string& path : paths) {
     std::string error;
     std::optional<std::string> text = read_file(path, error);
     if (!text) {
       if (errors != nullptr) errors->push_back({path, error});
       continue;
     }
-    FileId id = c.sources.add(path, std::move(*text));
+    files.push_back({std::move(path), std::move(*text)});
+  }
+  return files;
+}
+
+namespace {
+
+/// Parses the standard library into `c`.
+void load_stdlib(Compilation& c, const std::string& stdlib_dir, std::vector<LoadError>* errors) {
+  for (StdlibFile& file : read_stdlib(stdlib_dir, errors)) {
+    FileId id = c.sources.add(std::move(file.path), std::move(file.text));
     c.stdlib_trees.push_back(syntax::parse(c.sources.buffer(id), id, c.diagnostics));
   }
 }
@@ -83,7 +85,7 @@ std::unique_ptr<Compilation> compile_files(std::vector<std::pair<std::string, st
   load_stdlib(*c, stdlib_dir, errors);
   std::vector<FileId> flow_files;
   for (auto& [path, text] : files) {
-    bool flow = is_flow_file(path);
+    bool flow = is_flow_source(path);
     FileId id = c->sources.add(std::move(path), std::move(text));
     if (flow) flow_files.push_back(id);
   }

@@ -1,6 +1,8 @@
 // The compiler service: finds a project's files, reads, parses and checks
-// them with the standard library. The CLI, the golden tests, the fuzzer and
-// the language server all compile through here.
+// them with the standard library. The CLI, the golden tests and the fuzzer
+// compile through here; the language server, which keeps its trees between
+// edits (lsp/server/project_state.h), reads the standard library and tells
+// its sources by name through here.
 #pragma once
 
 #include <memory>
@@ -28,6 +30,19 @@ struct LoadError {
 
 /// Whether `path` names a flowc source by its name: `*.flow` or `flow.project`.
 bool is_flow_source(const std::string& path);
+
+/// One `.flow` file of the standard library, read.
+struct StdlibFile {
+  std::string path;
+  std::string text;
+};
+
+/// Reads the standard library's `.flow` files in `dir`, sorted by path. The
+/// compiler and the language server load it through here. Without `errors`
+/// its problems are ignored (its names are then unknown); with it, a
+/// directory that cannot be listed, holds no .flow file, or has one that
+/// cannot be read is reported.
+std::vector<StdlibFile> read_stdlib(const std::string& dir, std::vector<LoadError>* errors);
 
 /// Whether `dir` or a directory above it holds `flow.project`.
 bool inside_project(const std::string& dir);

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "compiler/check/check.h"
+#include "compiler/project/project.h"
 #include "compiler/syntax/parse.h"
 
 namespace flowc::lsp {
@@ -30,19 +31,12 @@ void parse_file(const SourceManager& sources, ProjectFile& file) {
 }  // namespace
 
 ProjectState::ProjectState(std::string root, const std::string& stdlib_dir) : root_(std::move(root)) {
-  std::vector<std::string> paths;
-  std::error_code ec;
-  for (fs::directory_iterator it(stdlib_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".flow") paths.push_back(it->path().lexically_normal().string());
-  }
-  std::sort(paths.begin(), paths.end());
-  for (const std::string& path : paths) {
-    std::string error;
-    std::optional<std::string> text = read_file(path, error);
-    if (!text) continue;
+  // Not reported here: an unreadable standard library leaves its names
+  // unknown, and each use of one is then a diagnostic in the editor.
+  for (project::StdlibFile& read : project::read_stdlib(stdlib_dir, nullptr)) {
     ProjectFile file;
-    file.path = path;
-    file.id = sources_.add(path, std::move(*text));
+    file.path = fs::path(read.path).lexically_normal().string();
+    file.id = sources_.add(file.path, std::move(read.text));
     file.stdlib = true;
     parse_file(sources_, file);
     stdlib_.push_back(std::move(file));

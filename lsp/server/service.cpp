@@ -13,9 +13,7 @@ Service::Service(ServiceOptions options) : options_(std::move(options)) {
 
 Service::~Service() = default;
 
-bool Service::handles(const std::string& path) {
-  return path.ends_with(".flow") || path == "flow.project" || path.ends_with("/flow.project");
-}
+bool Service::handles(const std::string& path) { return project::is_flow_source(path); }
 
 std::string Service::canonical_path(const std::string& path) { return normalize_path(path); }
 
