@@ -1,6 +1,6 @@
 // Literal spellings of §2 read from and written to text: used to suggest the
 // literal a user meant (`timeout = "20m"` -> write `20m`) and to print values
-// in messages.
+// in messages. Read as the parser reads them (syntax::decode_number).
 #pragma once
 
 #include <cstdint>

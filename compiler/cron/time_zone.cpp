@@ -6,6 +6,7 @@
 
 #include "compiler/cron/cron.h"
 #include "compiler/cron/tzdb.h"
+#include "compiler/diagnostics/diagnostic.h"
 
 namespace flowc::cron {
 namespace detail {
@@ -40,22 +41,6 @@ std::string normalize(std::string_view s) {
   return out;
 }
 
-// A local Levenshtein distance: flow_cron must not depend on flow_diagnostics.
-size_t distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string_view last_component(std::string_view s) {
   size_t slash = s.rfind('/');
   return slash == std::string_view::npos ? s : s.substr(slash + 1);
@@ -83,8 +68,8 @@ std::string closest_time_zone(std::string_view name) {
     const std::string candidate = normalize(zone);
     // Compare the whole name ("Europe/Berln") and the city alone ("berlin"
     // for "Europe/Berlin"); the better of the two counts.
-    size_t whole = distance(wanted, candidate);
-    size_t city = distance(wanted_city, last_component(candidate));
+    size_t whole = edit_distance(wanted, candidate);
+    size_t city = edit_distance(wanted_city, last_component(candidate));
     size_t allowed_whole = std::clamp<size_t>(wanted.size() / 3, 1, 3);
     size_t allowed_city = std::clamp<size_t>(wanted_city.size() / 3, 1, 3);
     // Rank: twice the distance, plus one for a city-only match, so an equal

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/spelling/spelling.h"
+
 namespace flowc::plan {
 
 std::optional<std::chrono::sys_days> parse_ds(std::string_view text) {
@@ -22,9 +24,6 @@ std::optional<std::chrono::sys_days> parse_ds(std::string_view text) {
   return std::chrono::sys_days{ymd};
 }
 
-std::string ds_text(std::chrono::sys_days day) {
-  std::chrono::year_month_day ymd{day};
-  return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
-}
+std::string ds_text(std::chrono::sys_days day) { return spelling::date_text(day.time_since_epoch().count()); }
 
 }  // namespace flowc::plan

@@ -1,5 +1,7 @@
 #include "compiler/spelling/spelling.h"
 
+#include <chrono>
+
 #include <utility>
 
 #include <fmt/format.h>
@@ -16,6 +18,11 @@ std::string duration_text(int64_t seconds) {
     }
   }
   return out.empty() ? "0s" : out;
+}
+
+std::string date_text(int64_t days) {
+  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
+  return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
 }
 
 std::string time_of_day_text(int64_t seconds) {

@@ -13,6 +13,9 @@ namespace flowc::spelling {
 /// Seconds as a `.flow` duration literal: 5400 -> "1h30m", 0 (or less) -> "0s".
 std::string duration_text(int64_t seconds);
 
+/// Days since 1970-01-01 as a `.flow` date (and a ds): 20416 -> "2025-11-24".
+std::string date_text(int64_t days);
+
 /// Seconds since midnight as a `.flow` time of day: 34200 -> "09:30",
 /// 38675 -> "10:44:35" (seconds only when there are some).
 std::string time_of_day_text(int64_t seconds);

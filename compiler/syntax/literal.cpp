@@ -1,9 +1,10 @@
 #include "compiler/syntax/literal.h"
 
 #include <cstdlib>
+#include <limits>
 
 #include "compiler/source/source.h"
-#include <limits>
+#include "compiler/spelling/spelling.h"
 
 namespace flowc::syntax {
 namespace {
@@ -130,19 +131,6 @@ NumberValue decode_date(std::string_view s) {
   return v;
 }
 
-std::string duration_spelling(int64_t seconds) {
-  static constexpr std::pair<char, int64_t> kUnits[] = {{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
-  std::string out;
-  for (auto [unit, size] : kUnits) {
-    if (seconds >= size) {
-      out += std::to_string(seconds / size);
-      out += unit;
-      seconds %= size;
-    }
-  }
-  return out.empty() ? "0s" : out;
-}
-
 NumberValue decode_duration(std::string_view s) {
   std::string prefix = "malformed duration " + quoted(s) + ": ";
   if (s.find('.') != std::string_view::npos) {
@@ -182,7 +170,7 @@ NumberValue decode_duration(std::string_view s) {
   }
   if (!ordered) {
     return malformed(prefix + "units must be in descending order (`d`, `h`, `m`, `s`); write `" +
-                     duration_spelling(total) + "`");
+                     spelling::duration_text(total) + "`");
   }
   NumberValue v;
   v.kind = ExprKind::Duration;

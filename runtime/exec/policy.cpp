@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "compiler/spelling/spelling.h"
+
 namespace flowc::runtime::exec {
 
 using std::chrono::milliseconds;
@@ -47,7 +49,7 @@ Decision decide_not_ready(seconds wait, seconds poll, milliseconds since_start, 
   if (remaining <= milliseconds(0)) {
     decision.state = TaskState::Failed;
     decision.error_class = ErrorClass::Timeout;
-    decision.message = what + " after " + format_duration(wait);
+    decision.message = what + " after " + spelling::duration_text(wait.count());
     return decision;
   }
   decision.state = TaskState::Waiting;
@@ -88,15 +90,6 @@ ReclaimDecision decide_reclaim(const plan::Task& task, bool state_in_target, uin
                               "not idempotent, so flowc does not run it again by itself (`flowc retry` does)";
   }
   return decision;
-}
-
-std::string format_duration(seconds duration) {
-  int64_t s = duration.count();
-  if (s < 60 || (s < 3600 && s % 60 != 0)) return std::to_string(s) + "s";
-  if (s < 3600) return std::to_string(s / 60) + "m";
-  std::string out = std::to_string(s / 3600) + "h";
-  if (s % 3600 >= 60) out += std::to_string((s % 3600) / 60) + "m";
-  return out;
 }
 
 }  // namespace flowc::runtime::exec

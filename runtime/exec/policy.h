@@ -74,7 +74,4 @@ bool safe_to_repeat(const plan::Task& task, bool state_in_target);
 ReclaimDecision decide_reclaim(const plan::Task& task, bool state_in_target, uint32_t lost, uint32_t attempt,
                                uint32_t max_attempts);
 
-/// "90s", "5m", "2h", "1h30m".
-std::string format_duration(std::chrono::seconds duration);
-
 }  // namespace flowc::runtime::exec

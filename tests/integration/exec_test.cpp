@@ -429,10 +429,11 @@ TEST_CASE("retry delays are fixed or exponential and capped with bounded jitter"
   CHECK(exec::retry_delay(exponential, 2, 0.0) == 45000ms);
   CHECK(exec::retry_delay(exponential, 3, 0.0) == 90000ms);
   CHECK(exec::retry_delay(exponential, 30, 0.0) == 450000ms);  // capped at 600 s before jitter
-  CHECK(exec::format_duration(std::chrono::seconds(7200)) == "2h");
-  CHECK(exec::format_duration(std::chrono::seconds(5400)) == "1h30m");
-  CHECK(exec::format_duration(std::chrono::seconds(90)) == "90s");
-  CHECK(exec::format_duration(std::chrono::seconds(300)) == "5m");
+  // A readiness wait that ran out says how long it waited as `.flow` spells it.
+  CHECK(exec::decide_not_ready(90s, 10s, 91000ms, "source s not ready").message ==
+        "source s not ready after 1m30s");
+  CHECK(exec::decide_not_ready(3601s, 10s, 3602000ms, "source s not ready").message ==
+        "source s not ready after 1h1s");
 }
 
 TEST_CASE("runs of two state databases with the same id never share a log directory, nor do their retries") {
