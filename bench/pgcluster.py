@@ -143,6 +143,3 @@ class Cluster:
             f.seek(start)
             return f.read().decode("utf-8", "replace")
 
-
-def remove_tree(path):
-    shutil.rmtree(path, ignore_errors=True)

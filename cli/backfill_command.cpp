@@ -17,11 +17,11 @@
 
 #include "cli/backfill_progress.h"
 #include "cli/commands.h"
-#include "cli/run_wiring.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
 #include "cli/plan_load.h"
 #include "cli/run_databases.h"
+#include "cli/run_wiring.h"
 #include "cli/state_database.h"
 #include "compiler/lower/lower.h"
 #include "compiler/plan/ds.h"
@@ -29,6 +29,7 @@
 #include "runtime/alert/dispatcher.h"
 #include "runtime/connect/secrets.h"
 #include "runtime/exec/exec.h"
+#include "runtime/exec/retry_preview.h"
 #include "runtime/materialize/runner.h"
 #include "runtime/state/store.h"
 
@@ -73,10 +74,7 @@ std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::P
       return fmt::format(
           "its run {} {} after task {} ({}) succeeded: a new run would {}; finish run {} with "
           "`flowc retry {}`, or put {}'s output right and pass --force",
-          run_id, ended, task.name,
-          task.kind == plan::TaskKind::Command   ? "a command not declared idempotent"
-          : task.mode == plan::WriteMode::Append ? "mode append"
-                                                 : "mode none, not declared idempotent",
+          run_id, ended, task.name, runtime::exec::what_repeats(task),
           task.mode == plan::WriteMode::Append && task.kind == plan::TaskKind::Sql
               ? "append its rows a second time"
               : "run it a second time",
@@ -151,7 +149,7 @@ int run_backfill(const BackfillOptions& options) {
   // Which days are done already.
   std::map<std::string, runtime::state::DayRun> latest;
   {
-    runtime::state::StateStore store(databases->state_dsn, shape.state_schema.empty() ? "flow" : shape.state_schema);
+    runtime::state::StateStore store(databases->state_dsn, shape.state_schema);
     runtime::state::Status migrated = store.migrate();
     runtime::state::DayRuns runs =
         migrated ? store.latest_runs(shape.workflow, shape.env, std::string(plan::to_string(shape.stage)),
@@ -185,8 +183,7 @@ int run_backfill(const BackfillOptions& options) {
 
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    runtime::state::StateStore store(databases->state_dsn,
-                                     shape.state_schema.empty() ? "flow" : shape.state_schema);
+    runtime::state::StateStore store(databases->state_dsn, shape.state_schema);
     while (!interrupts.fired()) {
       size_t i = next++;
       if (i >= days.size()) return;

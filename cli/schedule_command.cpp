@@ -274,7 +274,7 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
   }
   const plan::Plan& plan = loaded->plan;
   workflow.state_dsn = databases->state_dsn;
-  workflow.state_schema = plan.state_schema.empty() ? "flow" : plan.state_schema;
+  workflow.state_schema = plan.state_schema;
   workflow.root = loaded->root;
   runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
   runtime::state::Status migrated = store.migrate();

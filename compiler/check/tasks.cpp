@@ -157,8 +157,6 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
     TermId list = attr_term(s, attrs, "compare");
     if (list.valid() && term(list).kind == Kind::List && compare->value.valid()) {
       for (TermId item : operands(list)) node.compare_terms.push_back(item);
-      const syntax::Expr& e = tree(s.tree).expr(compare->value);
-      if (e.kind == syntax::ExprKind::List) node.compare = e.operands;
     }
   }
   check_compare_ignore(s, attrs, node);

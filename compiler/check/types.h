@@ -17,8 +17,6 @@ using model::TypeKind;
 constexpr Type scalar(TypeKind kind) { return Type{kind, TypeKind::Error}; }
 /// list<arg>.
 constexpr Type list_of(TypeKind arg) { return Type{TypeKind::List, arg}; }
-/// metric<arg>.
-constexpr Type metric_of(TypeKind arg) { return Type{TypeKind::Metric, arg}; }
 
 /// True for the error type (already diagnosed: compatible with everything).
 constexpr bool is_error(Type t) { return t.kind == TypeKind::Error; }

@@ -199,8 +199,6 @@ void Checker::check_expectations(const Scope& s, const syntax::Block& block, mod
     const syntax::Member& m = t.member(mid);
     if (m.kind != syntax::MemberKind::Expect) continue;
     model::Expectation e;
-    e.condition = m.value;
-    e.file = t.file;
     e.range = m.range;
     e.warn = m.severity == syntax::ExpectSeverity::Warn;
     TermId condition = elaborate(s, m.value, scalar(TypeKind::Expectation));

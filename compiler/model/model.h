@@ -163,8 +163,6 @@ struct Term {
 struct Expectation {
   std::string name;       // the `as` label, or the source text of the condition
   bool warn = false;      // `else warn`
-  syntax::ExprId condition;
-  FileId file;            // the tree the condition lives in
   SourceRange range;
   TermId term;            // the condition, resolved and expanded
 };
@@ -189,8 +187,7 @@ struct Node {
   int64_t timeout_seconds = 0;        // effective; 0 = none
   bool publish = false;
   bool idempotent = false;            // effective: write mode idempotent, or declared
-  std::vector<syntax::ExprId> compare;// mirror parity metrics
-  std::vector<TermId> compare_terms;  // the same metrics, resolved
+  std::vector<TermId> compare_terms;  // mirror parity metrics, resolved
   std::vector<std::string> compare_ignore;  // columns mirror parity's key and row diffs leave out
   std::vector<std::string> command_env; // command tasks: names of env(...) secrets passed to the process
   // Sources only.

@@ -100,7 +100,7 @@ void AlertDispatcher::raise_locked(const plan::Plan& plan, const Incident& incid
 
   // language.md: alerts below the route's min_severity are not sent, but
   // still recorded (and counted), so `flowc ops` sees every incident.
-  if (spec->severity < route.min_severity) {
+  if (below_min_severity(plan, *spec)) {
     suppress(fmt::format("below the route's min_severity ({})", plan::to_string(route.min_severity)));
     return;
   }

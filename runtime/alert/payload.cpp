@@ -137,10 +137,8 @@ std::optional<plan::AlertSpec> spec_for(const plan::Plan& plan, const Incident& 
   return **spec;
 }
 
-std::optional<plan::AlertSpec> select_alert(const plan::Plan& plan, const Incident& incident) {
-  std::optional<plan::AlertSpec> spec = spec_for(plan, incident);
-  if (spec && spec->severity < plan.routes[spec->route].min_severity) return std::nullopt;
-  return spec;
+bool below_min_severity(const plan::Plan& plan, const plan::AlertSpec& spec) {
+  return spec.severity < plan.routes[spec.route].min_severity;
 }
 
 std::string dedup_key(const plan::Plan& plan, const plan::AlertSpec& spec, const Incident& incident,

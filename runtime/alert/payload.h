@@ -28,9 +28,9 @@ struct RunIdentity {
 /// the plan has no such spec or its route index is out of range.
 std::optional<plan::AlertSpec> spec_for(const plan::Plan& plan, const Incident& incident);
 
-/// spec_for(), and nullopt as well when the spec's severity is below its
-/// route's min_severity: the alerts that are sent.
-std::optional<plan::AlertSpec> select_alert(const plan::Plan& plan, const Incident& incident);
+/// Whether `spec` (of spec_for) is below its route's min_severity: such an
+/// alert is recorded as suppressed, never sent (language.md).
+bool below_min_severity(const plan::Plan& plan, const plan::AlertSpec& spec);
 
 /// "failure", "warning", "late" or "parity".
 std::string_view to_string(Incident::Kind kind);

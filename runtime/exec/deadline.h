@@ -26,6 +26,8 @@ namespace flowc::runtime::exec {
 std::optional<std::chrono::sys_seconds> run_deadline(const plan::Plan& plan);
 
 /// `instant` as `2026-11-25T08:00:00Z` (what runs.deadline is written as).
+/// Not runtime::format_utc: that takes the system clock's nanoseconds, which
+/// wrap around outside 1677-2262, and a deadline may be any day of 0001-9999.
 std::string format_instant(std::chrono::sys_seconds instant);
 
 }  // namespace flowc::runtime::exec

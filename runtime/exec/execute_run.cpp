@@ -261,7 +261,7 @@ RunResult execute_run(const RunRequest& request) {
     result.message = problem;
     return result;
   }
-  state::StateStore store(request.state_dsn, plan.state_schema.empty() ? "flow" : plan.state_schema);
+  state::StateStore store(request.state_dsn, plan.state_schema);
   state::RunLock::Acquired lock;
   if (std::optional<RunResult> failed = take_run_lock(request, store, lock)) return *failed;
   if (!lock.lock) {

@@ -36,13 +36,6 @@ std::string why_idempotent(const plan::Task& task) {
   return "mode none, declared idempotent";
 }
 
-/// What repeats when a task that is not idempotent runs again after a success.
-std::string what_repeats(const plan::Task& task) {
-  if (task.kind == plan::TaskKind::Command) return "a command not declared idempotent";
-  if (task.mode == plan::WriteMode::Append) return "mode append";
-  return "mode none, not declared idempotent";
-}
-
 std::string how_it_ended(const state::AttemptEnd& end) {
   if (end.outcome == "lost" || end.outcome.empty())
     return fmt::format("attempt {} was lost with its process", end.attempt);
@@ -59,6 +52,12 @@ RetryPreview refused_preview(std::string why) {
 }
 
 }  // namespace
+
+std::string what_repeats(const plan::Task& task) {
+  if (task.kind == plan::TaskKind::Command) return "a command not declared idempotent";
+  if (task.mode == plan::WriteMode::Append) return "mode append";
+  return "mode none, not declared idempotent";
+}
 
 RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
                            const std::vector<state::AttemptEnd>& all_ends, bool state_in_target) {
@@ -127,7 +126,7 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
   }
   const plan::Plan& plan = *request.plan;
   const int64_t run_id = selection.run_id;
-  state::StateStore store(request.state_dsn, plan.state_schema.empty() ? "flow" : plan.state_schema);
+  state::StateStore store(request.state_dsn, plan.state_schema);
   state::StoredRun stored = store.stored_run(run_id);
   if (!stored.status) {
     preview.message = stored.status.described();

@@ -23,6 +23,11 @@ struct RepeatVerdict {
   std::string why;
 };
 
+/// Why a task that is not idempotent repeats an effect when it runs again
+/// after a success: "a command not declared idempotent", "mode append" or
+/// "mode none, not declared idempotent" (the dry run's and the backfill's words).
+std::string what_repeats(const plan::Task& task);
+
 /// The verdict for running `task` again, its instance in `state` after the
 /// attempts `ends` (this instance's, in order; one still running counts as
 /// lost: a retry runs it again only when its process is gone or its lease

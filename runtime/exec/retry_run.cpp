@@ -22,7 +22,7 @@ RunResult retry_run(const RunRequest& request, const RetrySelection& selection) 
     return result;
   }
   const plan::Plan& plan = *request.plan;
-  const std::string schema = plan.state_schema.empty() ? "flow" : plan.state_schema;
+  const std::string schema = plan.state_schema;
   const int64_t run_id = selection.run_id;
   if (std::string problem = log_dir_problem(request); !problem.empty()) {
     result.message = problem;

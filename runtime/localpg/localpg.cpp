@@ -74,7 +74,7 @@ std::string superuser() {
   return "postgres";
 }
 
-bool give_to_postgres(const fs::path& path, std::string& error) {
+bool give_to_postgres(const fs::path& path, std::vector<std::string>& notes, std::string& error) {
   if (!running_as_root()) return true;
   const passwd* pw = ::getpwnam("postgres");
   if (!pw) {
@@ -97,8 +97,8 @@ bool give_to_postgres(const fs::path& path, std::string& error) {
       error = "the postgres user cannot reach " + path.string() + ": cannot add o+x to " + p.string();
       return false;
     }
-    std::cerr << "flowc: added search permission (o+x) to " << p.string() << " so the postgres user can reach "
-              << path.string() << "\n";
+    notes.push_back("added search permission (o+x) to " + p.string() + " so the postgres user can reach " +
+                    path.string());
   }
   return true;
 }
@@ -332,7 +332,8 @@ namespace {
 /// configured, then renamed into place. An initdb killed half-way leaves
 /// only `<dir>.new`, which the next start (holding the cluster lock) removes
 /// and makes again; `dir` is a whole cluster or none.
-bool create_cluster(const std::string& bin, const fs::path& dir, const std::string& user, std::string& error) {
+bool create_cluster(const std::string& bin, const fs::path& dir, const std::string& user,
+                    std::vector<std::string>& notes, std::string& error) {
   std::error_code ec;
   const fs::path building = dir.string() + ".new";
   fs::remove_all(building, ec);
@@ -342,7 +343,7 @@ bool create_cluster(const std::string& bin, const fs::path& dir, const std::stri
     return false;
   }
   fs::permissions(building, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (!give_to_postgres(building, error)) return false;
+  if (!give_to_postgres(building, notes, error)) return false;
   ProcessResult r = run({bin + "/initdb", "-D", building.string(), "-U", user, "--auth=trust", "--encoding=UTF8",
                          "--locale=C", "--no-sync"},
                         std::chrono::seconds(120));
@@ -409,7 +410,7 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
       return std::nullopt;
     }
     cluster.found = Found::Missing;
-    if (!create_cluster(*bin, dir, cluster.user, error)) return std::nullopt;
+    if (!create_cluster(*bin, dir, cluster.user, cluster.notes, error)) return std::nullopt;
   }
   ProcessResult status = run({*bin + "/pg_ctl", "status", "-D", dir.string()}, std::chrono::seconds(30));
   if (status.started && status.exit_code == 0) {

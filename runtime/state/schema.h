@@ -1,7 +1,7 @@
 // The state database's schema, as versioned migrations. Migration N's
 // statements run in one transaction that also records N in
 // `<schema>.schema_version`; applying them is runtime/state's job
-// (state.h: migrate). Every table the runtime, `flowc history/status/ops`
+// (migrate.h: migrate). Every table the runtime, `flowc history/status/ops`
 // and the alert dedupe read is defined here and nowhere else.
 #pragma once
 

@@ -18,16 +18,18 @@ using nlohmann::json;
 TEST_CASE("an incident's route follows its kind and severity below the route's minimum is dropped") {
   plan::Plan p = make_plan({channel(plan::Channel::Kind::Stderr, {})});
   Incident i = failure(12);
-  REQUIRE(alert::select_alert(p, i));
-  CHECK(alert::select_alert(p, i)->severity == plan::Severity::High);
+  REQUIRE(alert::spec_for(p, i));
+  CHECK(alert::spec_for(p, i)->severity == plan::Severity::High);
+  CHECK_FALSE(alert::below_min_severity(p, *alert::spec_for(p, i)));
   i.kind = Incident::Kind::Parity;
-  CHECK(alert::select_alert(p, i));  // parity goes to on_failure
+  CHECK(alert::spec_for(p, i));  // parity goes to on_failure
   i.kind = Incident::Kind::Warning;
-  CHECK_FALSE(alert::select_alert(p, i));  // low < medium
+  REQUIRE(alert::spec_for(p, i));
+  CHECK(alert::below_min_severity(p, *alert::spec_for(p, i)));  // low < medium
   i.kind = Incident::Kind::Late;
-  CHECK_FALSE(alert::select_alert(p, i));  // no on_late
+  CHECK_FALSE(alert::spec_for(p, i));  // no on_late
   p.on_late = plan::AlertSpec{7, plan::Severity::Critical};
-  CHECK_FALSE(alert::select_alert(p, i));  // a route that does not exist
+  CHECK_FALSE(alert::spec_for(p, i));  // a route that does not exist
 }
 
 TEST_CASE("the dedupe key is route/workflow/task/error class, the workflow with its environment") {
