@@ -87,7 +87,8 @@ void collect(const fs::path& root, std::vector<std::string>& out, std::vector<Lo
 std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::vector<LoadError>& errors) {
   std::vector<std::string> roots;  // in first-seen order
   std::map<std::string, std::vector<std::string>> extra;  // files named alone, outside their root's walk
-  auto root_of = [](const fs::path& dir, const fs::path& fallback) {
+  auto root_of = [](fs::path dir, const fs::path& fallback) {
+    if (dir.empty()) dir = ".";  // the parent of `w.flow`
     std::error_code ec;
     fs::path absolute = fs::absolute(dir, ec);
     std::optional<fs::path> above = project_root_above(absolute);
@@ -113,7 +114,14 @@ std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::v
         continue;
       }
       fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-      extra[add_root(root_of(dir, dir))].push_back(path.lexically_normal().string());
+      fs::path root = root_of(dir, dir);
+      // Spelled from the root, as the root's walk spells it (`../flows/w.flow`
+      // for `w.flow` in a subdirectory), so that the two are one file.
+      // Lexically: a link is kept as the link, which the walk checks.
+      fs::path relative = fs::absolute(path, ec).lexically_normal().lexically_relative(
+          fs::absolute(root, ec).lexically_normal());
+      fs::path file = ec || relative.empty() ? path : root / relative;
+      extra[add_root(root)].push_back(file.lexically_normal().string());
       continue;
     }
     // Every .flow file below the directory, grouped by its project root.

@@ -205,3 +205,23 @@ TEST_CASE("schedule --env that no target declares is said once, however many wor
         "flowc: no environment `nope` on target `warehouse` (it has: dev, staging, and production, the "
         "default)\n");
 }
+
+TEST_CASE(
+    "from a subdirectory of a project, a file or the directory is checked with the whole project, once") {
+  // The route is declared at the project's root; the workflow one directory down uses it.
+  fs::path dir = scratch("subdirectory");
+  write(dir / "flow.project", "project p {\n}\n");
+  write(dir / "routes.flow", "route team {\n  owner  = \"o\"\n  notify = [stderr()]\n}\n");
+  fs::create_directories(dir / "flows" / "deeper");
+  write(dir / "flows" / "w.flow", "workflow w {\n  owner = \"o\"\n  on_failure = alert(team)\n}\n");
+  write(dir / "flows" / "deeper" / "v.flow",
+        "workflow v {\n  owner = \"o\"\n  on_failure = alert(team)\n}\n");
+  for (const char* args : {"check w.flow", "check ./w.flow", "check .", "check", "check deeper/v.flow",
+                           "check ../flows/w.flow", "plan --workflow w"}) {
+    CAPTURE(args);
+    Result r = flowc(args, Launch{"cd " + (dir / "flows").string() + " &&"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("error") == std::string::npos);
+    CHECK(r.err.find("already defined") == std::string::npos);
+  }
+}
