@@ -7,11 +7,11 @@
 // - every member line of a block is tried inside `try_catch_type<SyntaxAbort>`;
 //   a failed `must<>` records its diagnostic and throws SyntaxAbort, and
 //   `recover_member` skips the rest of the member (bracket-aware);
-// - every top-level declaration is tried the same way, `recover_top` skips to
-//   the next line that starts a declaration;
+// - every top-level declaration is tried the same way, `recover_top` skips
+//   the broken line with what it opened, to the next line at column 0;
 // - a missing `}` and junk after a complete member are reported without
 //   throwing (`block_unclosed`, `member_junk`), so the member is kept.
-// The custom skipping rules at the bottom call compiler/syntax/recovery.h.
+// The custom skipping rules (below, before the grammar) call compiler/syntax/recovery.h.
 #pragma once
 
 #include <tao/pegtl.hpp>
@@ -83,13 +83,14 @@ struct decl_junk {
   }
 };
 
-/// Skips a broken declaration up to the next line that starts one.
+/// Skips a broken top-level line and what it opened, up to the next line
+/// that may start a top-level item.
 struct recover_top {
   using rule_t = recover_top;
   using subs_t = pegtl::type_list<>;
   template <typename ParseInput>
   static bool match(ParseInput& in) {
-    const char* stop = syntax::skip_to_declaration(in.current(), in.end());
+    const char* stop = syntax::skip_top_level(in.begin(), in.current(), in.end());
     if (stop == in.current()) return false;
     in.bump(static_cast<std::size_t>(stop - in.current()));
     return true;

@@ -19,6 +19,7 @@ using D = BuiltinDefault::Kind;
 constexpr BuiltinDefault kDefaults[] = {
     {"cron", "tz", D::String, "\"UTC\"", "UTC"},
     {"alert", "severity", D::Enum, "high", "high"},
+    {"retry", "attempts", D::Int, "3", "", 3},
     {"retry", "backoff", D::Call, "exponential()", "exponential"},
     {"retry", "on", D::Enum, "transient", "transient"},
     {"exponential", "initial", D::Duration, "30s", "", 30},
@@ -80,9 +81,14 @@ TermId Checker::default_argument(const Scope& s, FnInfo& fn, size_t index) {
         t.int_value = v->ordinal;
       }
       break;
+    case D::Int:
+      t.kind = model::Term::Kind::Int;
+      t.type = scalar(TypeKind::Int);
+      t.int_value = d->number;
+      break;
     case D::Duration:
       t.kind = model::Term::Kind::Duration;
-      t.int_value = d->seconds;
+      t.int_value = d->number;
       break;
     case D::EmptyList:
       t.kind = model::Term::Kind::List;

@@ -103,10 +103,10 @@ TermId Checker::elaborate_call(const Scope& s, const syntax::Expr& call, Type ex
   if (too_many) {
     size_t fixed = count;
     std::string most = std::to_string(fixed) + (fixed == 1 ? " argument" : " arguments");
-    Diagnostic& d =
-        sink(s).report(DiagKind::WrongArguments, call.range,
-                       "`" + name + "` takes " + (fixed == 0 ? "no arguments" : "at most " + most) + " but " +
-                           std::to_string(positional_total) + " were given");
+    Diagnostic& d = sink(s).report(
+        DiagKind::WrongArguments, call.range,
+        "`" + name + "` takes " + (fixed == 0 ? "no arguments" : "at most " + most) + " but " +
+            std::to_string(positional_total) + (positional_total == 1 ? " was given" : " were given"));
     add_signature_note(d, *fn);
     ok = false;
   }

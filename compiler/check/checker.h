@@ -331,7 +331,7 @@ class Checker {
   /// appended to `ranges`, index by index.
   std::vector<std::string> legacy_tables(TermId term, std::string_view attribute, std::vector<SourceRange>& ranges);
 
-  // --- workflows.cpp / nodes.cpp: workflows, params, sources, tasks -----
+  // --- workflows.cpp / tasks.cpp: workflows, params, sources, tasks -----
   /// Workflow `index`: attributes, params, then each node.
   void check_workflow(uint32_t index);
   /// Source or task `index` and its expectations.
@@ -369,6 +369,17 @@ class Checker {
   /// E0306: a param default's `${}` that is not a param declared before it
   /// (lowering works the defaults out in declaration order).
   void check_default_interpolations(const model::Workflow& wf, const model::Param& param);
+  /// A table a `mode = none` task's SQL writes: by name (`insert into s.a`,
+  /// `table` as the SQL lexer spells it) or through `${a}` (`insert into
+  /// ${a}`: `node` is `a`); `verb` as written (`insert into`).
+  struct SqlWrite {
+    std::string table;
+    TaskId node;
+    std::string verb;
+    SourceRange range;
+  };
+  /// What `node`'s SQL writes when it is a `mode = none` task; else nothing (none_writes.cpp).
+  std::vector<SqlWrite> none_task_writes(const model::Node& node);
   /// E0303 for a table a production `mode = none` task's SQL writes that an
   /// enabled legacy job writes too (none_writes.cpp).
   void check_none_writes(const model::Workflow& wf, std::vector<bool>& legacy_reported);

@@ -67,7 +67,10 @@ void Checker::suggest_literal(Diagnostic& d, TermId id, Type want) {
       case TypeKind::Float: fits = is_float(text) || is_int(text); break;
       case TypeKind::Percent: fits = is_percent(text); break;
       case TypeKind::Bool: fits = text == "true" || text == "false"; break;
-      case TypeKind::Column: fits = is_identifier(text); break;
+      case TypeKind::Column:
+      case TypeKind::Task:  // `after = ["load"]`: a task is named, not quoted
+        fits = is_identifier(text);
+        break;
       case TypeKind::Route:
       case TypeKind::Target:
       case TypeKind::Legacy: fits = is_identifier(text) && globals.count(text); break;

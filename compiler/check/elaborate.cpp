@@ -256,8 +256,17 @@ void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceR
   } else if (is_enum_kind(elem.kind)) {
     std::string list;
     for (std::string_view v : candidates) list += (list.empty() ? "`" : ", `") + std::string(v) + "`";
+    // The functions that make one too (`overwrite_partition(col)`, `merge(key)`).
+    std::string calls;
+    for (const FnInfo& fn : fns) {
+      if (!(fn.result == elem) || !fn.signature_ok) continue;
+      std::string call = model.symbol(fn.symbol).name + "(";
+      for (size_t i = 0; i < fn.params.size(); ++i) call += (i ? ", " : "") + std::string(fn.params[i].name);
+      calls += (calls.empty() ? "`" : ", `") + call + ")`";
+    }
     std::string type = model::type_name(elem);
-    d.helps.push_back(std::string(article(type)) + " `" + type + "` is one of " + list);
+    d.helps.push_back(std::string(article(type)) + " `" + type + "` is one of " + list +
+                      (calls.empty() ? std::string() : ", or " + calls));
   }
 }
 

@@ -136,6 +136,29 @@ void Checker::check_writers() {
     d.helps.push_back("a table has one writer: read `${" + node_label(TaskId{it->second}, qualified) +
                       "}` instead, or write another table");
   }
+  // A `mode = none` task writing, by its SQL, a table another task writes.
+  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+    const model::Node& node = model.nodes[i];
+    const model::Workflow& wf = model.workflow(node.workflow);
+    const std::string schema = wf.target.valid() ? model.targets[wf.target.index].schema : "public";
+    for (const SqlWrite& write : none_task_writes(node)) {
+      const std::string key =
+          write.node.valid() ? table_key(model.node(write.node))
+                             : std::to_string(wf.target.index) + ":" + model::table_key(write.table, schema);
+      auto it = writers.find(key);
+      if (it == writers.end() || it->second == i) continue;
+      const model::Node& first = model.nodes[it->second];
+      bool qualified = !(first.workflow == node.workflow);
+      std::string label = node_label(TaskId{it->second}, qualified);
+      Diagnostic& d = diags.report(DiagKind::DuplicateWriter, write.range,
+                                   "task `" + node.name + "` writes `" +
+                                       (write.table.empty() ? first.table : write.table) + "` (`" +
+                                       write.verb + "`), which task `" + label + "` writes");
+      d.notes.push_back({first.table_range, "`" + label + "` writes it here"});
+      d.helps.push_back("a table has one writer: make this change part of `" + label +
+                        "`'s query, or write another table");
+    }
+  }
 }
 
 }  // namespace flowc::check

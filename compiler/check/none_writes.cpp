@@ -1,8 +1,8 @@
-// E0303 for the tables a `mode = none` task's statements write. Such a task
-// writes by its SQL (`insert into`, `update`, `delete from`, `merge into`,
-// `truncate`), not through `writes`; in production, with the legacy job
-// that writes the same table still enabled, both would write it, which is
-// what E0303 exists to stop.
+// The tables a `mode = none` task's statements write. Such a task writes by
+// its SQL (`insert into`, `update`, `delete from`, `merge into`,
+// `truncate`), not through `writes`. E0303: in production, with the legacy
+// job that writes the same table still enabled, both would write it. E0302:
+// another task writes that table too (a table has one writer).
 
 #include "compiler/check/checker.h"
 #include "compiler/sql/sql_words.h"
@@ -13,20 +13,27 @@ using namespace flowc::sql;  // the SQL lexer (sql_words.h)
 
 namespace {
 
+/// The write a name after the words `before` and `p` would be the table of:
+/// `insert into`, `update` (not `do update` nor `for update`), `delete
+/// from`, `merge into`, `truncate [table]`; "" for none.
+std::string verb_before(const std::string& before, const std::string& p) {
+  return p == "into" && (before == "insert" || before == "merge")                ? before + " into"
+         : p == "update" && before != "do" && before != "for" && before != "key" ? "update"
+         : p == "from" && before == "delete"                                     ? "delete from"
+         : p == "truncate" || (p == "table" && before == "truncate")             ? "truncate"
+                                                                                 : "";
+}
+
 /// Calls `table(begin, end, name, verb)` for each table a statement of `sql`
-/// writes: the name after `insert into`, `update` (not `do update` nor
-/// `for update`), `delete from`, `merge into` and `truncate [table]`.
+/// names after a write verb (verb_before). Returns the verb the text ends
+/// with, when no name follows it there (`insert into ` before a `${a}`).
 template <typename F>
-void for_each_written_table(std::string_view sql, F&& table) {
+std::string for_each_written_table(std::string_view sql, F&& table) {
   std::string before, previous;  // the two words before, lower-cased ("" after punctuation)
   for_each_sql_word(sql, [&](const SqlWord& w) {
     if (w.name) {
       const std::string& p = previous;
-      std::string verb = p == "into" && (before == "insert" || before == "merge") ? before + " into"
-                         : p == "update" && before != "do" && before != "for" && before != "key" ? "update"
-                         : p == "from" && before == "delete"                         ? "delete from"
-                         : p == "truncate" || (p == "table" && before == "truncate") ? "truncate"
-                                                                                     : "";
+      std::string verb = verb_before(before, p);
       // `only` (no inheritance) stands between the verb and the table.
       if (!verb.empty() && w.text == "only" && !w.quoted) return;
       if (!verb.empty() && !(w.text == "table" && p == "truncate")) table(w.begin, w.end, w.text, verb);
@@ -37,6 +44,7 @@ void for_each_written_table(std::string_view sql, F&& table) {
       previous.clear();
     }
   });
+  return verb_before(before, previous);
 }
 
 }  // namespace
@@ -51,38 +59,56 @@ void Checker::report_legacy_writer(SourceRange at, std::string message, uint32_t
   d.helps.push_back("disable `" + job.name + "` (`enabled = false`) before this workflow goes to production");
 }
 
+std::vector<Checker::SqlWrite> Checker::none_task_writes(const model::Node& node) {
+  std::vector<SqlWrite> out;
+  if (node.kind != model::NodeKind::Task || !node.sql || node.mode.kind != model::WriteModeKind::None)
+    return out;
+  std::string pending;  // a verb a text part ended with, waiting for its table
+  for (const model::TemplatePart& part : node.sql->parts) {
+    if (part.kind == model::TemplatePart::Kind::Text) {
+      pending = for_each_written_table(
+          part.text, [&](size_t begin, size_t end, const std::string& name, const std::string& verb) {
+            out.push_back({name,
+                           {},
+                           verb,
+                           map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
+                                             static_cast<uint32_t>(end))});
+          });
+    } else {
+      if (part.kind == model::TemplatePart::Kind::Table && !pending.empty())
+        out.push_back({"", part.node, pending, part.range});
+      pending.clear();
+    }
+  }
+  return out;
+}
+
 void Checker::check_none_writes(const model::Workflow& wf, std::vector<bool>& legacy_reported) {
   for (TaskId id : wf.nodes) {
     const model::Node& node = model.node(id);
-    if (node.kind != model::NodeKind::Task || !node.sql || node.mode.kind != model::WriteModeKind::None)
-      continue;
     const std::string schema = wf.target.valid() ? model.targets[wf.target.index].schema : "public";
-    for (const model::TemplatePart& part : node.sql->parts) {
-      if (part.kind != model::TemplatePart::Kind::Text) continue;
-      for_each_written_table(
-          part.text, [&](size_t begin, size_t end, const std::string& name, const std::string& verb) {
-            // The lexer already folded the plain parts and kept the quoted
-            // ones as written (`"Web".sessions` is not web.sessions): only
-            // the default schema, a flowc name, is folded here.
-            const std::string table =
-                name.find('.') == std::string::npos ? sql::fold_identifier(schema) + "." + name : name;
-            for (uint32_t l = 0; l < model.legacies.size(); ++l) {
-              const model::Legacy& legacy = model.legacies[l];
-              if (!legacy.enabled || legacy_reported[l]) continue;
-              for (size_t k = 0; k < legacy.writes.size(); ++k) {
-                if (legacy_table(legacy.writes[k]) != table) continue;
-                SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
-                                                   static_cast<uint32_t>(end));
-                report_legacy_writer(at,
-                                     "task `" + node.name + "` writes `" + name + "` (`" + verb +
-                                         "`), which the enabled legacy job `" + legacy.name +
-                                         "` also writes: both would run",
-                                     l, k, wf.name);
-                legacy_reported[l] = true;
-                break;
-              }
-            }
-          });
+    for (const SqlWrite& write : none_task_writes(node)) {
+      if (write.table.empty()) continue;  // `${a}`: task `a`'s table, checked with `a`
+      // The lexer already folded the plain parts and kept the quoted ones as
+      // written (`"Web".sessions` is not web.sessions): only the default
+      // schema, a flowc name, is folded here.
+      const std::string table = write.table.find('.') == std::string::npos
+                                    ? sql::fold_identifier(schema) + "." + write.table
+                                    : write.table;
+      for (uint32_t l = 0; l < model.legacies.size(); ++l) {
+        const model::Legacy& legacy = model.legacies[l];
+        if (!legacy.enabled || legacy_reported[l]) continue;
+        for (size_t k = 0; k < legacy.writes.size(); ++k) {
+          if (legacy_table(legacy.writes[k]) != table) continue;
+          report_legacy_writer(write.range,
+                               "task `" + node.name + "` writes `" + write.table + "` (`" + write.verb +
+                                   "`), which the enabled legacy job `" + legacy.name +
+                                   "` also writes: both would run",
+                               l, k, wf.name);
+          legacy_reported[l] = true;
+          break;
+        }
+      }
     }
   }
 }

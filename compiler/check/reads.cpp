@@ -43,6 +43,44 @@ void for_each_table_name(std::string_view sql, F&& table) {
   });
 }
 
+/// A stretch of SQL text as written: a literal part of a template, or a
+/// whole string without `${}`.
+struct SqlText {
+  std::string_view text;
+  SourceRange range;
+};
+
+/// The SQL text a node runs: its `sql`, and the query of each `sql(...)`
+/// metric of its expectations and its `ready` condition.
+std::vector<SqlText> sql_texts(const model::Model& model, const model::Node& node) {
+  std::vector<SqlText> out;
+  auto add = [&](const model::SqlTemplate& sql) {
+    for (const model::TemplatePart& part : sql.parts)
+      if (part.kind == model::TemplatePart::Kind::Text) out.push_back({part.text, part.range});
+  };
+  if (node.sql) add(*node.sql);
+  std::vector<TermId> pending;
+  for (const model::Expectation& e : node.expectations) pending.push_back(e.term);
+  pending.push_back(node.ready_term);
+  while (!pending.empty()) {
+    TermId id = pending.back();
+    pending.pop_back();
+    if (!id.valid()) continue;
+    const model::Term& t = model.term(id);
+    auto ops = model.operands(id);
+    if (t.kind == model::Term::Kind::Call && t.text == "sql" && !ops.empty()) {
+      const model::Term& query = model.term(ops[0]);
+      if (query.kind == model::Term::Kind::String) out.push_back({query.text, query.range});
+      if (query.kind == model::Term::Kind::Template &&
+          static_cast<size_t>(query.int_value) < model.templates.size())
+        add(model.templates[static_cast<size_t>(query.int_value)]);
+      continue;
+    }
+    for (TermId operand : ops) pending.push_back(operand);
+  }
+  return out;
+}
+
 }  // namespace
 
 void Checker::check_hidden_dependencies() {
@@ -66,16 +104,14 @@ void Checker::check_hidden_dependencies() {
   }
   for (uint32_t i = 0; i < model.nodes.size(); ++i) {
     const model::Node& node = model.nodes[i];
-    if (!node.sql) continue;
     std::string prefix = std::to_string(model.workflow(node.workflow).target.index) + ":";
-    for (const model::TemplatePart& part : node.sql->parts) {
-      if (part.kind != model::TemplatePart::Kind::Text) continue;
+    for (const SqlText& part : sql_texts(model, node)) {
       for_each_table_name(part.text, [&](size_t begin, size_t end, const std::string& table) {
         auto it = written.find(prefix + fold_identifier(table));
         if (it == written.end() || it->second == i) return;
         const model::Node& writer = model.nodes[it->second];
         node_read[it->second] = true;
-        std::string name = part.text.substr(begin, end - begin);
+        std::string name(part.text.substr(begin, end - begin));
         std::string reference =
             "${" + node_label(TaskId{it->second}, !(writer.workflow == node.workflow)) + "}";
         SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),

@@ -3,10 +3,14 @@
 // or source's table (a dependency), a param (a bound parameter), `self`.
 // `file("sql/x.sql")` reads the file relative to the .flow file's directory
 // (or finds it pre-loaded), so references inside it point into the .sql file.
+#include <fmt/format.h>
+
 #include <filesystem>
+#include <optional>
 
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
+#include "compiler/spelling/spelling.h"
 #include "compiler/sql/sql_words.h"
 
 namespace flowc::check {
@@ -15,6 +19,27 @@ using namespace flowc::sql;  // the SQL lexer (sql_words.h)
 
 using Kind = model::Term::Kind;
 using Part = model::TemplatePart;
+
+namespace {
+
+/// A literal value as `.flow` writes it, for `${}` in a string that is not
+/// SQL (a command's argument, a param's default): `true`, `5%`, `1h30m`,
+/// `2026-11-24`, `07:00`. Nothing for anything else.
+std::optional<std::string> literal_text(const model::Term& t) {
+  switch (t.kind) {
+    case Kind::String: return t.text;
+    case Kind::Bool: return std::string(t.int_value != 0 ? "true" : "false");
+    case Kind::Int: return std::to_string(t.int_value);
+    case Kind::Float: return fmt::format("{}", t.float_value);
+    case Kind::Percent: return fmt::format("{}%", t.float_value);
+    case Kind::Duration: return spelling::duration_text(t.int_value);
+    case Kind::Date: return spelling::date_text(t.int_value);
+    case Kind::Time: return spelling::time_of_day_text(t.int_value);
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
 
 TermId Checker::elaborate_template(const Scope& s, const syntax::Expr& e, Type expected) {
   const syntax::SyntaxTree& t = tree(s.tree);
@@ -116,12 +141,19 @@ void Checker::add_template_part(const Scope& s, model::SqlTemplate& out, TermId 
   } else if (t.kind == Kind::Column) {
     // A column bound to a fn parameter: spliced as a quoted identifier.
     part.text = "\"" + t.text + "\"";
-  } else if (!s.in_sql && (t.kind == Kind::String || t.kind == Kind::Int)) {
-    part.text = t.kind == Kind::String ? t.text : std::to_string(t.int_value);
+  } else if (std::optional<std::string> text = s.in_sql ? std::nullopt : literal_text(t)) {
+    part.text = std::move(*text);
+  } else if (!s.in_sql && t.kind == Kind::Template &&
+             static_cast<size_t>(t.int_value) < model.templates.size()) {
+    // A string inside a string (`"a${"b${ds}"}c"`): its pieces, in place.
+    for (const Part& inner : model.templates[static_cast<size_t>(t.int_value)].parts)
+      out.parts.push_back(inner);
+    return;
   } else {
     sink(s).report(
         DiagKind::BadSqlReference, t.range,
-        "`${}` takes a task, a source, a param or `self`, found `" + model::type_name(t.type) + "`");
+        std::string(s.in_sql ? "`${}` takes" : "in a string, `${}` takes a value (a literal, a string),") +
+            " a task, a source, a param or `self`, found `" + model::type_name(t.type) + "`");
     return;
   }
   out.parts.push_back(std::move(part));

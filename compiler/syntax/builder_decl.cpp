@@ -295,6 +295,13 @@ void TreeBuilder::fn_result() { pending_fn_.result = pop_type(); }
 void TreeBuilder::fn_body() { pending_fn_.body = pop_value(); }
 
 void TreeBuilder::fn(uint32_t begin, uint32_t end) {
+  // The grammar makes the body optional for both kinds; only an `extern fn`
+  // (implemented by the compiler) may go without one.
+  if (!pending_fn_.is_extern && !pending_fn_.body.valid()) {
+    report_error(grammar::ErrorPoint{DiagKind::ExpectedSyntax, grammar::ErrorFlavor::Plain,
+                                     "expected `=` and the body of `{fn}` after its result type"},
+                 end);
+  }
   FnDecl f = std::move(pending_fn_);
   f.range = range(begin, end);
   f.doc = doc_above(begin);

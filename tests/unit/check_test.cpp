@@ -138,7 +138,7 @@ TEST_CASE("symbols and references cover names, attributes and ${} in SQL") {
   CHECK(unique->in_stdlib);
   CHECK(unique->signature == "fn unique(cols: column...) -> expectation");
   CHECK(symbol(*c, "retry")->signature ==
-        "extern fn retry(attempts: int, backoff: backoff = exponential(), on: retry_on = transient) -> "
+        "extern fn retry(attempts: int = 3, backoff: backoff = exponential(), on: retry_on = transient) -> "
         "retry_policy");
   size_t uses = 0;
   for (const model::Reference& r : c->model.references) {
@@ -219,7 +219,7 @@ workflow w {
 }
 workflow v {
   owner = "x"
-  retry = retry()
+  retry = retry(2, fixed())
 }
 workflow u {
   owner = "x"
@@ -233,7 +233,7 @@ workflow u {
   }
   REQUIRE(messages.size() == 3);
   CHECK(messages[0] == "`retry` has no parameter `backof`");
-  CHECK(messages[1] == "`retry` is missing the argument `attempts`");
+  CHECK(messages[1] == "`fixed` is missing the argument `delay`");
   CHECK(messages[2] == "the argument `initial` of `exponential` expects `duration`, found `string`");
 }
 

@@ -65,14 +65,16 @@ TEST_CASE("a top-level declaration starts at column 0 with a keyword and a name"
   CHECK_FALSE(starts("x\ntask t {", 2));            // a nested block kind
 }
 
-TEST_CASE("declaration recovery resumes at the next declaration line") {
+TEST_CASE("top-level recovery resumes at the next line that may start an item, past what the line opened") {
   auto skip_top = [](std::string_view text) {
-    return static_cast<size_t>(flowc::syntax::skip_to_declaration(text.data(), text.data() + text.size()) -
-                               text.data());
+    const char* begin = text.data();
+    return static_cast<size_t>(flowc::syntax::skip_top_level(begin, begin, begin + text.size()) - begin);
   };
-  CHECK(skip_top("garbage\nmore\nworkflow w {\n") == 13);
+  CHECK(skip_top("garbage\nmore\nworkflow w {\n") == 8);  // `more` is reported too
   CHECK(skip_top("garbage\n## doc\nfn f() -> int\n") == 8);
-  CHECK(skip_top("garbage\n  target = x\n") == 21);
+  CHECK(skip_top("garbage\n  target = x\n") == 21);                // indented: not a top-level item
+  CHECK(skip_top("workflow {\n  owner = x\n}\nroute r {") == 25);  // a broken header's body is skipped whole
+  CHECK(skip_top("fn f(a: int\n# note\n}\nx") == 21);              // an unclosed `(`, a comment, a stray `}`
 }
 
 TEST_CASE("a brace later on a block header line is found outside strings") {

@@ -114,6 +114,28 @@ workflow w {
   CHECK(names == std::vector<std::string>{"ds", "region", "label"});
 }
 
+TEST_CASE("in a string that is not SQL, ${} takes any literal as .flow writes it, and a string in a string") {
+  const char* kFlow = R"(
+workflow w {
+  owner = "data-eng"
+  param ds: date = logical_date
+  param n: int = 7
+  param label: string = "${n}-${true}-${5%}-${1h30m}-${07:00}-${2026-01-02}-${2.5}-a${"b${ds}"}c"
+  task export {
+    run = command(["export", "${label}", "--limit=${false}"])
+  }
+}
+)";
+  auto c = compile({{"targets.flow", kTargets}, {"w.flow", kFlow}});
+  REQUIRE(c->diagnostics.error_count() == 0);
+  lower::LowerOptions options;
+  options.ds = "2026-11-24";
+  plan::Plan p = lower::lower(c->model, workflow_named(c->model, "w"), options, c->sources);
+  CHECK(task(p, "export").argv ==
+        std::vector<std::string>{"export", "7-true-5%-1h30m-07:00-2026-01-02-2.5-ab2026-11-24c",
+                                 "--limit=false"});
+}
+
 TEST_CASE("command tasks: params as text, tables dotted, secret names only") {
   Lowered l = lower_shop();
   const plan::Task& e = task(l.plan, "export");
