@@ -249,6 +249,19 @@ void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceR
     d.fixits.push_back({range, std::string(near), "did you mean `" + std::string(near) + "`?"});
     return;
   }
+  // A task or source of another workflow is named with its workflow.
+  const TypeKind wanted = expected.kind == TypeKind::List ? expected.arg : expected.kind;
+  const bool names_a_node = s.in_sql || wanted == TypeKind::Task || wanted == TypeKind::Source ||
+                            wanted == TypeKind::Table || wanted == TypeKind::Any;
+  for (const model::Node& node : model.nodes) {
+    if (!names_a_node || node.name != name || (s.workflow.valid() && node.workflow == s.workflow)) continue;
+    std::string qualified = model.workflow(node.workflow).name + "." + node.name;
+    d.fixits.push_back({range, qualified,
+                        "`" + std::string(name) + "` is a " +
+                            (node.kind == model::NodeKind::Task ? "task" : "source") + " of workflow `" +
+                            model.workflow(node.workflow).name + "`: write `" + qualified + "`"});
+    return;
+  }
   Type elem = expected.kind == TypeKind::List ? scalar(expected.arg) : expected;
   if (elem.kind == TypeKind::String) {
     d.fixits.push_back(
