@@ -30,6 +30,7 @@ model::Model Checker::run() {
   check_query_writes();
   check_single_statements();
   check_mirror_transactions();
+  check_positional_params();
   check_name_lengths();
   check_deadlines();
   check_schedules();

@@ -366,6 +366,8 @@ class Checker {
   /// E0310 for a second statement after a `;` in a query flowc runs as one (statements.cpp).
   void check_single_statements();
   void check_mirror_transactions();
+  /// E0306 for a positional parameter (`$1`) written in SQL (statements.cpp).
+  void check_positional_params();
   /// E0306: a param default's `${}` that is not a param declared before it
   /// (lowering works the defaults out in declaration order).
   void check_default_interpolations(const model::Workflow& wf, const model::Param& param);

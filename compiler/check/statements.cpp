@@ -1,6 +1,8 @@
 // E0310: a query flowc runs as one statement has a second one after a `;`.
 // E0311: a mirror run's `none` task ends the read-only transaction its
 // statements run in.
+// E0306: a positional parameter (`$1`) written in SQL, which would be bound
+// to whichever of flowc's own params took that number.
 // (A `none` task's statements run as written, several of them, unless they
 // bind a param: then the extended protocol takes one statement, as below.)
 // A write-mode task's select is wrapped in the write flowc owns (`create
@@ -10,6 +12,7 @@
 // production table. (The runtime sends these queries so that PostgreSQL
 // refuses a second statement too; this says so before any run.)
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <utility>
 
@@ -153,6 +156,47 @@ void Checker::check_single_statements() {
       continue;
     check(query, "`sql(...)`", "a metric is one query returning one value",
           "remove the `;` and what follows it");
+  }
+}
+
+void Checker::check_positional_params() {
+  std::set<std::pair<uint32_t, uint32_t>> seen;  // a `fn` expanded at several places: said once
+  auto check = [&](const JoinedQuery& query) {
+    for_each_sql_word(query.text, [&](const SqlWord& w) {
+      if (w.name || w.text != "$" || w.end >= query.text.size() ||
+          !std::isdigit(static_cast<unsigned char>(query.text[w.end])))
+        return;
+      SqlWord number = w;
+      while (number.end < query.text.size() &&
+             std::isdigit(static_cast<unsigned char>(query.text[number.end])))
+        ++number.end;
+      SourceRange at = word_range(*this, query, number);
+      if (!seen.insert({at.file.index, at.begin}).second) return;
+      std::string written = query.text.substr(number.begin, number.end - number.begin);
+      Diagnostic& d =
+          diags.report(DiagKind::BadSqlReference, at,
+                       "`" + written +
+                           "` is a positional parameter, and flowc numbers the parameters "
+                           "it binds itself: it would be bound to whichever param took that number");
+      d.helps.push_back("name the value with `${param}` (a workflow param, bound as a typed value)");
+    });
+  };
+  for (const model::Node& node : model.nodes)
+    if (node.sql && !node.sql->parts.empty()) check(joined_query(*node.sql));
+  for (size_t i = 0; i < model.terms.size(); ++i) {
+    const model::Term& call = model.terms[i];
+    if (call.kind != model::Term::Kind::Call || call.text != "sql") continue;
+    auto ops = model.operands(TermId{static_cast<uint32_t>(i)});
+    if (ops.empty()) continue;
+    const model::Term& arg = model.term(ops[0]);
+    if (arg.kind == model::Term::Kind::Template && arg.int_value >= 0 &&
+        static_cast<size_t>(arg.int_value) < model.templates.size()) {
+      check(joined_query(model.templates[arg.int_value]));
+    } else if (arg.kind == model::Term::Kind::String) {
+      JoinedQuery query;
+      query.add(arg.text, arg.range, false);
+      check(query);
+    }
   }
 }
 
