@@ -313,7 +313,8 @@ struct fn_arrow : string<'-', '>'> {};
 struct fn_result : type_ref {};
 struct fn_eq : one<'='> {};
 struct fn_body : expr<sp> {};
-struct fn_decl : seq<fn_intro, sp, must<fn_name>, sp, must<fn_open>, fn_params, must<fn_close>, sp, must<fn_arrow>, sp, must<fn_result>, opt<sp, fn_eq, sp, must<fn_body>>> {};
+// The `= body` may start on the next line (a long signature, then its body).
+struct fn_decl : seq<fn_intro, sp, must<fn_name>, sp, must<fn_open>, fn_params, must<fn_close>, sp, must<fn_arrow>, sp, must<fn_result>, opt<spn, fn_eq, sp, must<fn_body>>> {};
 
 struct decl : sor<block, fn_decl> {};
 struct decl_end : sor<eol, eof, toplevel_start> {};

@@ -1,6 +1,8 @@
 // Checking a value against the type its place expects: E0201 naming both
 // types (E0202 for a function's argument), E0203 when a secret would flow
 // somewhere other than a secret, and the literal the user probably meant.
+#include <algorithm>
+
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 
@@ -67,9 +69,11 @@ void Checker::suggest_literal(Diagnostic& d, TermId id, Type want) {
       case TypeKind::Float: fits = is_float(text) || is_int(text); break;
       case TypeKind::Percent: fits = is_percent(text); break;
       case TypeKind::Bool: fits = text == "true" || text == "false"; break;
-      case TypeKind::Column:
+      case TypeKind::Column: fits = is_identifier(text); break;
       case TypeKind::Task:  // `after = ["load"]`: a task is named, not quoted
-        fits = is_identifier(text);
+        fits = std::any_of(model.nodes.begin(), model.nodes.end(), [&](const model::Node& n) {
+          return n.kind == model::NodeKind::Task && n.name == text;
+        });
         break;
       case TypeKind::Route:
       case TypeKind::Target:

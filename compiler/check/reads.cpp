@@ -3,6 +3,7 @@
 // nobody declared published).
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "compiler/check/checker.h"
 #include "compiler/sql/sql_words.h"
@@ -102,24 +103,36 @@ void Checker::check_hidden_dependencies() {
       written.try_emplace(prefix + table.substr(schema.size() + 1), i);
     }
   }
+  // A `fn` body's SQL is expanded into every caller: said once, where written.
+  std::set<std::pair<uint32_t, uint32_t>> reported;
   for (uint32_t i = 0; i < model.nodes.size(); ++i) {
     const model::Node& node = model.nodes[i];
     std::string prefix = std::to_string(model.workflow(node.workflow).target.index) + ":";
+    // A table a `mode = none` task writes by its SQL is E0302's business.
+    for (const SqlWrite& write : none_task_writes(node))
+      reported.insert({write.range.file.index, write.range.begin});
+    const SourceRange block = model.symbol(node.symbol).decl_range;
     for (const SqlText& part : sql_texts(model, node)) {
       for_each_table_name(part.text, [&](size_t begin, size_t end, const std::string& table) {
         auto it = written.find(prefix + fold_identifier(table));
         if (it == written.end() || it->second == i) return;
         const model::Node& writer = model.nodes[it->second];
         node_read[it->second] = true;
-        std::string name(part.text.substr(begin, end - begin));
-        std::string reference =
-            "${" + node_label(TaskId{it->second}, !(writer.workflow == node.workflow)) + "}";
         SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
                                            static_cast<uint32_t>(end));
+        if (!reported.insert({at.file.index, at.begin}).second) return;
+        // Written in this node's block or its .sql file, the node's scope
+        // resolves the short name; in a `fn` body only the qualified one.
+        const bool in_node =
+            (at.file.index == block.file.index && at.begin >= block.begin && at.end <= block.end) ||
+            (node.sql && at.file.index == node.sql->file.index && at.file.index != block.file.index);
+        std::string name(part.text.substr(begin, end - begin));
+        std::string reference =
+            "${" + node_label(TaskId{it->second}, !in_node || !(writer.workflow == node.workflow)) + "}";
         Diagnostic& d = diags.report(DiagKind::HiddenDependency, at,
                                      "`" + name + "` is written by task `" + writer.name +
                                          "`: naming it literally hides the dependency");
-        if (text_of(at) == name) {
+        if (in_node && text_of(at) == name) {
           d.fixits.push_back({at, reference, "write `" + reference + "`"});
         } else {
           d.helps.push_back("write `" + reference + "`");

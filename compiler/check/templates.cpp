@@ -3,8 +3,6 @@
 // or source's table (a dependency), a param (a bound parameter), `self`.
 // `file("sql/x.sql")` reads the file relative to the .flow file's directory
 // (or finds it pre-loaded), so references inside it point into the .sql file.
-#include <fmt/format.h>
-
 #include <filesystem>
 #include <optional>
 
@@ -30,8 +28,12 @@ std::optional<std::string> literal_text(const model::Term& t) {
     case Kind::String: return t.text;
     case Kind::Bool: return std::string(t.int_value != 0 ? "true" : "false");
     case Kind::Int: return std::to_string(t.int_value);
-    case Kind::Float: return fmt::format("{}", t.float_value);
-    case Kind::Percent: return fmt::format("{}%", t.float_value);
+    case Kind::Float: return spelling::float_text(t.float_value);
+    case Kind::Percent: {  // `5%`, `0.5%`: a whole percent without its `.0`
+      std::string number = spelling::float_text(t.float_value);
+      if (number.ends_with(".0")) number.resize(number.size() - 2);
+      return number + "%";
+    }
     case Kind::Duration: return spelling::duration_text(t.int_value);
     case Kind::Date: return spelling::date_text(t.int_value);
     case Kind::Time: return spelling::time_of_day_text(t.int_value);

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <system_error>
 
 #include "compiler/project/project.h"
@@ -93,7 +94,9 @@ std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::v
     fs::path absolute = fs::absolute(dir, ec);
     std::optional<fs::path> above = project_root_above(absolute);
     if (!above) return fallback.lexically_normal();
-    return (dir / fs::relative(*above, absolute, ec)).lexically_normal();
+    // Lexically, as `above` was found: through a link to a directory the
+    // root is the link's ancestor, not the target's.
+    return (dir / above->lexically_relative(absolute)).lexically_normal();
   };
   auto add_root = [&](const fs::path& root) {
     std::string key = root.string();
@@ -145,7 +148,19 @@ std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::v
       auto same = [&](const LoadError& seen) { return seen.path == e.path && seen.message == e.message; };
       if (std::none_of(errors.begin(), errors.end(), same)) errors.push_back(std::move(e));
     }
-    for (const std::string& f : extra[root]) files.push_back(f);
+    // A file named alone through a link to a directory is spelled otherwise
+    // than the walk spells it (which follows no link): one file, once.
+    if (!extra[root].empty()) {
+      std::set<std::string> walked;
+      for (const std::string& f : files) {
+        std::error_code ec;
+        walked.insert(fs::weakly_canonical(f, ec).string());
+      }
+      for (const std::string& f : extra[root]) {
+        std::error_code ec;
+        if (!walked.count(fs::weakly_canonical(f, ec).string())) files.push_back(f);
+      }
+    }
     std::sort(files.begin(), files.end());
     files.erase(std::unique(files.begin(), files.end()), files.end());
     projects.push_back({root, std::move(files)});

@@ -20,6 +20,16 @@ std::string duration_text(int64_t seconds) {
   return out.empty() ? "0s" : out;
 }
 
+std::string float_text(double value) {
+  std::string out = fmt::format("{}", value);  // the shortest text that reads back the same
+  if (out.find_first_of("eE") != std::string::npos) {
+    out = fmt::format("{:f}", value);
+    while (out.size() > 1 && out.back() == '0' && out[out.size() - 2] != '.') out.pop_back();
+  }
+  if (out.find('.') == std::string::npos && out.find_first_of("0123456789") != std::string::npos) out += ".0";
+  return out;
+}
+
 std::string date_text(int64_t days) {
   std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
   return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));

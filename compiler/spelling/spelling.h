@@ -13,6 +13,10 @@ namespace flowc::spelling {
 /// Seconds as a `.flow` duration literal: 5400 -> "1h30m", 0 (or less) -> "0s".
 std::string duration_text(int64_t seconds);
 
+/// A float as a `.flow` float literal: a digit after the point and never an
+/// exponent (2.0 -> "2.0", 0.25 -> "0.25", 1e20 -> "100000000000000000000.0").
+std::string float_text(double value);
+
 /// Days since 1970-01-01 as a `.flow` date (and a ds): 20416 -> "2025-11-24".
 std::string date_text(int64_t days);
 

@@ -184,12 +184,28 @@ const char* skip_member(const char* begin, const char* cur, const char* end, boo
   return end;
 }
 
+const char* skip_to_declaration(const char* cur, const char* end) {
+  const char* p = cur;
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (nl == nullptr) return end;
+    p = static_cast<const char*>(nl) + 1;
+    if (p < end && ((end - p >= 2 && p[0] == '#' && p[1] == '#') || declaration_at(p, end, false))) return p;
+  }
+  return end;
+}
+
 const char* skip_top_level(const char* begin, const char* cur, const char* end) {
-  const char* p = skip_member(begin, cur, end, false);
+  // What a line opened is skipped whole, but never past the next declaration:
+  // a broken header whose `}` is missing must not swallow the rest of the file.
+  auto skip_line = [&](const char* from) {
+    return std::min(skip_member(begin, from, end, false), skip_to_declaration(from, end));
+  };
+  const char* p = skip_line(cur);
   if (p == cur) return cur;
   while (p < end) {
     if (is_ident_start(*p) || (end - p >= 2 && p[0] == '#' && p[1] == '#')) return p;
-    const char* next = skip_member(begin, p, end, false);
+    const char* next = skip_line(p);
     if (next == p) return end;
     p = next;
   }

@@ -19,8 +19,14 @@ bool starts_toplevel_declaration(const char* begin, const char* cur, const char*
 /// member's own line. Returns `cur` only when nothing can be skipped.
 const char* skip_member(const char* begin, const char* cur, const char* end, bool stop_at_close_brace);
 
+/// Skips at least one byte, then to the start of the next line that starts a
+/// declaration at column 0 (any block keyword, `fn`, `extern`) or a `##` doc
+/// comment, or to `end`.
+const char* skip_to_declaration(const char* cur, const char* end);
+
 /// Skips a broken top-level line from `cur` (its line's start) with what it
-/// opened (a header's `{ ... }`, an unclosed `(`), then every line that
+/// opened (a header's `{ ... }`, an unclosed `(`; never past the next line
+/// that skip_to_declaration() stops at), then every line that
 /// cannot start a top-level item (indented, a `}`, a lone comment), up to
 /// the next line that starts with a name at column 0 or a `##` doc comment,
 /// or to `end`. So the next stray line (`owner = "x"` outside any block) is

@@ -38,6 +38,11 @@ TEST_CASE("times, dates and numbers are recognised as their literals") {
   CHECK(format_time_of_day(86400 + 3600) == "01:00 (+1d)");
   CHECK(is_date("2026-11-24"));
   CHECK_FALSE(is_date("2026-13-24"));
+  CHECK_FALSE(is_date("2026-02-30"));  // read as the parser reads a date
+  CHECK(spelling::date_text(20416) == "2025-11-24");
+  CHECK(spelling::float_text(2.0) == "2.0");
+  CHECK(spelling::float_text(0.25) == "0.25");
+  CHECK(spelling::float_text(1e20) == "100000000000000000000.0");
   CHECK(is_int("1_000"));
   CHECK_FALSE(is_int("1_"));
   CHECK(is_percent("5%"));

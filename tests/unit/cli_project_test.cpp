@@ -216,8 +216,10 @@ TEST_CASE(
   write(dir / "flows" / "w.flow", "workflow w {\n  owner = \"o\"\n  on_failure = alert(team)\n}\n");
   write(dir / "flows" / "deeper" / "v.flow",
         "workflow v {\n  owner = \"o\"\n  on_failure = alert(team)\n}\n");
+  // A link to a directory of the project: the root is the link's ancestor.
+  fs::create_directory_symlink("deeper", dir / "flows" / "lnk");
   for (const char* args : {"check w.flow", "check ./w.flow", "check .", "check", "check deeper/v.flow",
-                           "check ../flows/w.flow", "plan --workflow w"}) {
+                           "check ../flows/w.flow", "check lnk/v.flow", "plan --workflow w"}) {
     CAPTURE(args);
     Result r = flowc(args, Launch{"cd " + (dir / "flows").string() + " &&"});
     CHECK(r.exit_code == 0);

@@ -75,6 +75,8 @@ TEST_CASE("top-level recovery resumes at the next line that may start an item, p
   CHECK(skip_top("garbage\n  target = x\n") == 21);                // indented: not a top-level item
   CHECK(skip_top("workflow {\n  owner = x\n}\nroute r {") == 25);  // a broken header's body is skipped whole
   CHECK(skip_top("fn f(a: int\n# note\n}\nx") == 21);              // an unclosed `(`, a comment, a stray `}`
+  // A broken header whose `}` is missing stops at the next declaration.
+  CHECK(skip_top("workflow {\n  owner = x\n\nworkflow w {\n}\n") == 24);
 }
 
 TEST_CASE("a brace later on a block header line is found outside strings") {

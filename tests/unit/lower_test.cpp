@@ -120,7 +120,7 @@ workflow w {
   owner = "data-eng"
   param ds: date = logical_date
   param n: int = 7
-  param label: string = "${n}-${true}-${5%}-${1h30m}-${07:00}-${2026-01-02}-${2.5}-a${"b${ds}"}c"
+  param label: string = "${n}-${true}-${5%}-${1h30m}-${07:00}-${2026-01-02}-${2.5}-${2.0}-a${"b${ds}"}c"
   task export {
     run = command(["export", "${label}", "--limit=${false}"])
   }
@@ -132,7 +132,7 @@ workflow w {
   options.ds = "2026-11-24";
   plan::Plan p = lower::lower(c->model, workflow_named(c->model, "w"), options, c->sources);
   CHECK(task(p, "export").argv ==
-        std::vector<std::string>{"export", "7-true-5%-1h30m-07:00-2026-01-02-2.5-ab2026-11-24c",
+        std::vector<std::string>{"export", "7-true-5%-1h30m-07:00-2026-01-02-2.5-2.0-ab2026-11-24c",
                                  "--limit=false"});
 }
 
