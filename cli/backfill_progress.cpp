@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "runtime/view/text.h"
+
 namespace flowc::cli {
 namespace {
 
+/// As `flowc history` and the run view write a duration (`0.6s`, `1m05s`).
 std::string seconds_text(std::chrono::steady_clock::duration d) {
-  auto s = std::chrono::duration_cast<std::chrono::seconds>(d).count();
-  return s < 60 ? fmt::format("{}s", s) : fmt::format("{}m{:02}s", s / 60, s % 60);
+  return runtime::view::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(d));
 }
 
 }  // namespace

@@ -403,7 +403,13 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
       if (task.readiness && !task.readiness->text.empty() && decision.final_failure())
         decision.message += " (ready: " + task.readiness->text + ")";
       // A table that does not exist yet says so, while waiting and at the end.
-      if (task.readiness && !result.sqlstate.empty()) decision.message += ": " + result.message;
+      if (task.readiness && !result.sqlstate.empty()) {
+        decision.message += ": " + result.message;
+      } else if (task.readiness && !decision.final_failure() && result.message.starts_with("not ready: ")) {
+        // While it waits, what does not hold yet and the values it read
+        // (the probe's `not ready: <condition> (<values>)`).
+        decision.message += result.message.substr(std::string_view("not ready").size());
+      }
       break;
     }
     case AttemptResult::Outcome::Failed:
