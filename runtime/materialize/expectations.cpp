@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "compiler/spelling/spelling.h"
 #include "runtime/connect/pg_numbers.h"
 
 namespace flowc::runtime {
@@ -425,7 +426,12 @@ std::string describe_values(const std::vector<plan::Condition>& conditions, uint
     if (m >= metrics.size()) continue;
     if (!out.empty()) out += ", ";
     const bool present = m < row.size() && row[m];
-    out += metrics[m].label + " = " + (present ? *row[m] : std::string("NULL"));
+    std::string shown = present ? *row[m] : std::string("NULL");
+    // A duration as `.flow` writes it (`2h20m21s`, not `8421.3`), for people.
+    if (present && metrics[m].kind == ValueKind::Duration)
+      if (std::optional<double> seconds = parse_duration(*row[m]); seconds && *seconds >= 0)
+        shown = spelling::duration_text(std::llround(*seconds));
+    out += metrics[m].label + " = " + shown;
     // A date or a text has no relative change: say why it can never pass.
     if (present && std::find(changing.begin(), changing.end(), m) != changing.end() &&
         !change_number(*row[m], metrics[m].kind))

@@ -86,3 +86,20 @@ TEST_CASE(
   CHECK(order_integers("-10", "-9") == -1);
   CHECK_FALSE(order_integers("1.0", "1"));
 }
+
+TEST_CASE("a duration metric's value is shown as .flow writes a duration, a negative one as read") {
+  flowc::plan::Condition compare;
+  compare.kind = flowc::plan::Condition::Kind::Compare;
+  compare.op = flowc::plan::CompareOp::Lt;
+  compare.metric = 0;
+  compare.literals.push_back(literal(ValueKind::Duration, "2h", 7200));
+  std::vector<flowc::plan::Condition> conditions{compare};
+  std::vector<flowc::plan::Metric> metrics(1);
+  metrics[0].label = "freshness(loaded_at)";
+  metrics[0].kind = ValueKind::Duration;
+  using flowc::runtime::describe_values;
+  CHECK(describe_values(conditions, 0, metrics, {std::string("8421.3")}) ==
+        "freshness(loaded_at) = 2h20m21s");
+  CHECK(describe_values(conditions, 0, metrics, {std::string("-3.5")}) == "freshness(loaded_at) = -3.5");
+  CHECK(describe_values(conditions, 0, metrics, {std::nullopt}) == "freshness(loaded_at) = NULL");
+}
