@@ -416,6 +416,20 @@ class Checker {
   // --- rules.cpp: E0303 E0304 E0305 E0307 W0401 W0405 W0408 --------------
   /// E0303, E0304, E0305, E0307, W0401, W0405, W0408.
   void check_rules();
+  /// E0305 for workflow `w`; true when its missing `on_failure` route was reported (rules.cpp).
+  bool check_ownership(uint32_t w);
+  /// E0303 for workflow `w`: a legacy job replaced twice, or still enabled beside production.
+  void check_replacement(uint32_t w, std::vector<bool>& legacy_reported);
+  /// E0307, the cutover checklist, for a production workflow `w`.
+  void check_cutover(uint32_t w, bool reported_no_failure_route);
+  /// W0401 for the sources a scheduled workflow `w` reads.
+  void check_readiness(uint32_t w, std::vector<bool>& cross_reported);
+  /// E0304: a retrying task whose write mode is not idempotent.
+  void check_retry_idempotence();
+  /// W0405: a legacy job lacking what the inventory needs.
+  void check_legacy_inventory();
+  /// W0408: two enabled legacy jobs writing one table.
+  void check_legacy_overlap();
 };
 
 }  // namespace flowc::check
