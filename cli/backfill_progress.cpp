@@ -45,9 +45,11 @@ std::string BackfillProgress::bar() const {
   }
   const size_t width = 30, total = days_.size();
   size_t filled = total ? (done + failed + skipped) * width / total : width;
-  return fmt::format("backfill {} [{}{}] {}/{} days: {} done, {} failed, {} skipped, {} running ({})", workflow_,
-                     std::string(filled, '#'), std::string(width - filled, '.'), done + failed + skipped, total,
-                     done, failed, skipped, running, seconds_text(std::chrono::steady_clock::now() - began_));
+  return fmt::format("backfill {} [{}{}] {}/{} days: {} done, {} failed, {} skipped, {} running ({})",
+                     workflow_, std::string(filled, '#'), std::string(width - filled, '.'),
+                     done + failed + skipped, total, done, failed, skipped, running,
+                     runtime::view::format_elapsed(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - began_)));
 }
 
 void BackfillProgress::show(const std::string& line) {

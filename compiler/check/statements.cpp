@@ -1,8 +1,8 @@
 // E0310: a query flowc runs as one statement has a second one after a `;`.
 // E0311: a mirror run's `none` task ends the read-only transaction its
 // statements run in.
-// E0306: a positional parameter (`$1`) written in SQL, which would be bound
-// to whichever of flowc's own params took that number.
+// E0306: a positional parameter (`$1`) written in SQL that flowc binds
+// parameters to, where it would be bound to whichever param took that number.
 // (A `none` task's statements run as written, several of them, unless they
 // bind a param: then the extended protocol takes one statement, as below.)
 // A write-mode task's select is wrapped in the write flowc owns (`create
@@ -181,8 +181,17 @@ void Checker::check_positional_params() {
       d.helps.push_back("name the value with `${param}` (a workflow param, bound as a typed value)");
     });
   };
-  for (const model::Node& node : model.nodes)
-    if (node.sql && !node.sql->parts.empty()) check(joined_query(*node.sql));
+  // A `mode = none` task that binds no param runs its statements as
+  // written, without parameters: there `$1` is PostgreSQL's own (`prepare
+  // p(int) as select $1`, a SQL function's body). Where flowc binds (a
+  // `${param}`, a write mode's statement, a metric query), it is not.
+  for (const model::Node& node : model.nodes) {
+    if (!node.sql || node.sql->parts.empty()) continue;
+    const bool binds = node.mode.kind != model::WriteModeKind::None ||
+                       std::any_of(node.sql->parts.begin(), node.sql->parts.end(),
+                                   [](const Part& part) { return part.kind == Part::Kind::Param; });
+    if (binds) check(joined_query(*node.sql));
+  }
   for (size_t i = 0; i < model.terms.size(); ++i) {
     const model::Term& call = model.terms[i];
     if (call.kind != model::Term::Kind::Call || call.text != "sql") continue;

@@ -1,6 +1,8 @@
 #include "compiler/spelling/spelling.h"
 
+#include <charconv>
 #include <chrono>
+#include <system_error>
 
 #include <utility>
 
@@ -21,11 +23,11 @@ std::string duration_text(int64_t seconds) {
 }
 
 std::string float_text(double value) {
-  std::string out = fmt::format("{}", value);  // the shortest text that reads back the same
-  if (out.find_first_of("eE") != std::string::npos) {
-    out = fmt::format("{:f}", value);
-    while (out.size() > 1 && out.back() == '0' && out[out.size() - 2] != '.') out.pop_back();
-  }
+  // The shortest fixed text that reads back the same: never an exponent,
+  // never rounded (1e-07 is 0.0000001).
+  char buffer[400];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  std::string out = ec == std::errc() ? std::string(buffer, end) : fmt::format("{}", value);
   if (out.find('.') == std::string::npos && out.find_first_of("0123456789") != std::string::npos) out += ".0";
   return out;
 }

@@ -190,7 +190,7 @@ const char* skip_to_declaration(const char* cur, const char* end) {
     const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
     if (nl == nullptr) return end;
     p = static_cast<const char*>(nl) + 1;
-    if (p < end && ((end - p >= 2 && p[0] == '#' && p[1] == '#') || declaration_at(p, end, false))) return p;
+    if (p < end && ((end - p >= 2 && p[0] == '#' && p[1] == '#') || declaration_at(p, end, true))) return p;
   }
   return end;
 }

@@ -20,8 +20,8 @@ bool starts_toplevel_declaration(const char* begin, const char* cur, const char*
 const char* skip_member(const char* begin, const char* cur, const char* end, bool stop_at_close_brace);
 
 /// Skips at least one byte, then to the start of the next line that starts a
-/// declaration at column 0 (any block keyword, `fn`, `extern`) or a `##` doc
-/// comment, or to `end`.
+/// top-level declaration at column 0 (`workflow`, `route`, `fn`, ...; not a
+/// `task` of an unindented block) or a `##` doc comment, or to `end`.
 const char* skip_to_declaration(const char* cur, const char* end);
 
 /// Skips a broken top-level line from `cur` (its line's start) with what it

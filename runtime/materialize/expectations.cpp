@@ -427,10 +427,22 @@ std::string describe_values(const std::vector<plan::Condition>& conditions, uint
     if (!out.empty()) out += ", ";
     const bool present = m < row.size() && row[m];
     std::string shown = present ? *row[m] : std::string("NULL");
-    // A duration as `.flow` writes it (`2h20m21s`, not `8421.3`), for people.
+    // A duration as `.flow` writes it, for people (`2h20m21.3s`, not
+    // `8421.3`): to a tenth of a second, so that 7200.4 never reads `2h`
+    // beside a failed `< 2h`.
     if (present && metrics[m].kind == ValueKind::Duration)
-      if (std::optional<double> seconds = parse_duration(*row[m]); seconds && *seconds >= 0)
-        shown = spelling::duration_text(std::llround(*seconds));
+      if (std::optional<double> seconds = parse_duration(*row[m]);
+          seconds && std::isfinite(*seconds) && *seconds >= 0 && *seconds < 1e15) {
+        const int64_t tenths = std::llround(*seconds * 10);
+        shown = spelling::duration_text(tenths / 10);
+        if (tenths % 10 != 0) {
+          if (shown.back() == 's')
+            shown.pop_back();
+          else
+            shown += "0";
+          shown += "." + std::to_string(tenths % 10) + "s";
+        }
+      }
     out += metrics[m].label + " = " + shown;
     // A date or a text has no relative change: say why it can never pass.
     if (present && std::find(changing.begin(), changing.end(), m) != changing.end() &&

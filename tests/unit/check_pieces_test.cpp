@@ -43,6 +43,8 @@ TEST_CASE("times, dates and numbers are recognised as their literals") {
   CHECK(spelling::float_text(2.0) == "2.0");
   CHECK(spelling::float_text(0.25) == "0.25");
   CHECK(spelling::float_text(1e20) == "100000000000000000000.0");
+  CHECK(spelling::float_text(1e-7) == "0.0000001");
+  CHECK(spelling::float_text(0.00000123456) == "0.00000123456");
   CHECK(is_int("1_000"));
   CHECK_FALSE(is_int("1_"));
   CHECK(is_percent("5%"));

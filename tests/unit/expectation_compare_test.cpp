@@ -99,7 +99,11 @@ TEST_CASE("a duration metric's value is shown as .flow writes a duration, a nega
   metrics[0].kind = ValueKind::Duration;
   using flowc::runtime::describe_values;
   CHECK(describe_values(conditions, 0, metrics, {std::string("8421.3")}) ==
-        "freshness(loaded_at) = 2h20m21s");
+        "freshness(loaded_at) = 2h20m21.3s");
+  CHECK(describe_values(conditions, 0, metrics, {std::string("7200.4")}) == "freshness(loaded_at) = 2h0.4s");
+  CHECK(describe_values(conditions, 0, metrics, {std::string("7200")}) == "freshness(loaded_at) = 2h");
+  CHECK(describe_values(conditions, 0, metrics, {std::string("Infinity")}) ==
+        "freshness(loaded_at) = Infinity");
   CHECK(describe_values(conditions, 0, metrics, {std::string("-3.5")}) == "freshness(loaded_at) = -3.5");
   CHECK(describe_values(conditions, 0, metrics, {std::nullopt}) == "freshness(loaded_at) = NULL");
 }
