@@ -70,10 +70,9 @@ void Checker::suggest_literal(Diagnostic& d, TermId id, Type want) {
       case TypeKind::Percent: fits = is_percent(text); break;
       case TypeKind::Bool: fits = text == "true" || text == "false"; break;
       case TypeKind::Column: fits = is_identifier(text); break;
-      case TypeKind::Task:  // `after = ["load"]`: a task is named, not quoted
-        fits = std::any_of(model.nodes.begin(), model.nodes.end(), [&](const model::Node& n) {
-          return n.kind == model::NodeKind::Task && n.name == text;
-        });
+      case TypeKind::Task:  // `after = ["load"]`: a task or source is named, not quoted
+        fits = std::any_of(model.nodes.begin(), model.nodes.end(),
+                           [&](const model::Node& n) { return n.name == text; });
         break;
       case TypeKind::Route:
       case TypeKind::Target:

@@ -255,15 +255,16 @@ DocId Builder::fn(const syntax::FnDecl& f) {
   std::vector<DocId> parts{docs_.text(head), params, docs_.text(" -> "), type(f.result)};
   if (valid(f.body)) {
     // A comment between the result type and a `= body` on the next line
-    // keeps the body there: the first ends the signature's line, the others
-    // stand on lines of their own, in order.
+    // keeps the body there, and stays where it was: a trailing one ends the
+    // signature's line, an own-line one keeps a line of its own (§6).
     std::vector<uint32_t> between;
     if (f.result.valid() && f.result.index < tree_.types.size())
       between = comments_.take(tree_.type(f.result).range.end, tree_.expr(f.body).range.begin);
     for (size_t i = 0; i < between.size(); ++i) {
+      if (i > 0 || !comments_.trailing(between[i])) parts.push_back(docs_.hard_line());
       parts.push_back(docs_.text("  " + comments_.text(between[i])));
-      parts.push_back(docs_.hard_line());
     }
+    if (!between.empty()) parts.push_back(docs_.hard_line());
     parts.push_back(docs_.text(between.empty() ? " = " : "  = "));
     parts.push_back(expr(f.body));
   }
