@@ -15,10 +15,27 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <system_error>
 
 namespace cli_testing {
 
 namespace fs = std::filesystem;
+
+/// This process's scratch directories (flowc() output files, scratch()
+/// projects), removed when the process ends: CTest runs each case as a
+/// process of its own, so no case's files outlive it in /tmp.
+struct ScratchCleanup {
+  ScratchCleanup() = default;
+  ScratchCleanup(const ScratchCleanup&) = delete;
+  ScratchCleanup& operator=(const ScratchCleanup&) = delete;
+  ~ScratchCleanup() {
+    std::error_code ec;
+    const std::string pid = std::to_string(::getpid());
+    fs::remove_all(fs::temp_directory_path(ec) / ("flowc-cli-test-" + pid), ec);
+    fs::remove_all(fs::temp_directory_path(ec) / ("flowc-cli-" + pid), ec);
+  }
+};
+inline ScratchCleanup scratch_cleanup;
 
 struct Result {
   int exit_code = -1;
