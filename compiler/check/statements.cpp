@@ -50,6 +50,25 @@ JoinedQuery joined_query(const model::SqlTemplate& sql) {
   return query;
 }
 
+/// The query of every `sql(...)` metric in the model, `fn` expansions included.
+std::vector<JoinedQuery> metric_queries(const model::Model& model) {
+  std::vector<JoinedQuery> out;
+  for (size_t i = 0; i < model.terms.size(); ++i) {
+    const model::Term& call = model.terms[i];
+    if (call.kind != model::Term::Kind::Call || call.text != "sql") continue;
+    auto ops = model.operands(TermId{static_cast<uint32_t>(i)});
+    if (ops.empty()) continue;
+    const model::Term& arg = model.term(ops[0]);
+    if (arg.kind == model::Term::Kind::Template && arg.int_value >= 0 &&
+        static_cast<size_t>(arg.int_value) < model.templates.size()) {
+      out.push_back(joined_query(model.templates[arg.int_value]));
+    } else if (arg.kind == model::Term::Kind::String) {
+      out.emplace_back().add(arg.text, arg.range, false);
+    }
+  }
+  return out;
+}
+
 /// The piece of `query` that holds its offset `at`.
 const JoinedQuery::Piece& piece_at(const JoinedQuery& query, size_t at) {
   const JoinedQuery::Piece* piece = &query.pieces.front();
@@ -136,21 +155,7 @@ void Checker::check_single_statements() {
   }
   // A `fn` expanded at several places repeats its query: said once, where written.
   std::set<std::pair<uint32_t, uint32_t>> seen;
-  for (size_t i = 0; i < model.terms.size(); ++i) {
-    const model::Term& call = model.terms[i];
-    if (call.kind != model::Term::Kind::Call || call.text != "sql") continue;
-    auto ops = model.operands(TermId{static_cast<uint32_t>(i)});
-    if (ops.empty()) continue;
-    const model::Term& arg = model.term(ops[0]);
-    JoinedQuery query;
-    if (arg.kind == model::Term::Kind::Template && arg.int_value >= 0 &&
-        static_cast<size_t>(arg.int_value) < model.templates.size()) {
-      query = joined_query(model.templates[arg.int_value]);
-    } else if (arg.kind == model::Term::Kind::String) {
-      query.add(arg.text, arg.range, false);
-    } else {
-      continue;
-    }
+  for (const JoinedQuery& query : metric_queries(model)) {
     if (query.pieces.empty() ||
         !seen.insert({query.pieces[0].range.file.index, query.pieces[0].range.begin}).second)
       continue;
@@ -192,21 +197,7 @@ void Checker::check_positional_params() {
                                    [](const Part& part) { return part.kind == Part::Kind::Param; });
     if (binds) check(joined_query(*node.sql));
   }
-  for (size_t i = 0; i < model.terms.size(); ++i) {
-    const model::Term& call = model.terms[i];
-    if (call.kind != model::Term::Kind::Call || call.text != "sql") continue;
-    auto ops = model.operands(TermId{static_cast<uint32_t>(i)});
-    if (ops.empty()) continue;
-    const model::Term& arg = model.term(ops[0]);
-    if (arg.kind == model::Term::Kind::Template && arg.int_value >= 0 &&
-        static_cast<size_t>(arg.int_value) < model.templates.size()) {
-      check(joined_query(model.templates[arg.int_value]));
-    } else if (arg.kind == model::Term::Kind::String) {
-      JoinedQuery query;
-      query.add(arg.text, arg.range, false);
-      check(query);
-    }
-  }
+  for (const JoinedQuery& query : metric_queries(model)) check(query);
 }
 
 }  // namespace flowc::check
