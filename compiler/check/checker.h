@@ -5,6 +5,7 @@
 #pragma once
 
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/STLFunctionalExtras.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringMap.h>
 
@@ -385,10 +386,12 @@ class Checker {
   /// E0303 for a table a production `mode = none` task's SQL writes that an
   /// enabled legacy job writes too (none_writes.cpp).
   void check_none_writes(const model::Workflow& wf, std::vector<bool>& legacy_reported);
-  /// E0303 at `at`: a table that `writes[write]` of enabled legacy job
-  /// `legacy` names is written in production too, by workflow `by`.
-  void report_legacy_writer(SourceRange at, std::string message, uint32_t legacy, size_t write,
-                            const std::string& by);
+  /// E0303 at `at` for each enabled legacy job not reported yet that writes
+  /// `table` (as legacy_table spells it), which workflow `by` writes in
+  /// production too; `message` says it, given the job (none_writes.cpp).
+  void report_legacy_writers(const std::string& table, SourceRange at,
+                             llvm::function_ref<std::string(const model::Legacy&)> message,
+                             const std::string& by, std::vector<bool>& legacy_reported);
   /// E0312: a table or schema name longer than PostgreSQL's 63 bytes, as
   /// written or once a suffix is added (environment, `__mirror`, staging).
   void check_name_lengths();

@@ -4,6 +4,8 @@
 // job that writes the same table still enabled, both would write it. E0302:
 // another task writes that table too (a table has one writer).
 
+#include <algorithm>
+
 #include "compiler/check/checker.h"
 #include "compiler/sql/sql_words.h"
 
@@ -49,14 +51,24 @@ std::string for_each_written_table(std::string_view sql, F&& table) {
 
 }  // namespace
 
-void Checker::report_legacy_writer(SourceRange at, std::string message, uint32_t legacy, size_t write,
-                                   const std::string& by) {
-  model::Legacy& job = model.legacies[legacy];
-  if (job.written_in_production_by.empty()) job.written_in_production_by = by;
-  Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, at, std::move(message));
-  if (write < legacy_sites[legacy].writes.size())
-    d.notes.push_back({legacy_sites[legacy].writes[write], "`" + job.name + "` writes it here"});
-  d.helps.push_back("disable `" + job.name + "` (`enabled = false`) before this workflow goes to production");
+void Checker::report_legacy_writers(const std::string& table, SourceRange at,
+                                    llvm::function_ref<std::string(const model::Legacy&)> message,
+                                    const std::string& by, std::vector<bool>& legacy_reported) {
+  for (uint32_t l = 0; l < model.legacies.size(); ++l) {
+    model::Legacy& job = model.legacies[l];
+    if (!job.enabled || legacy_reported[l]) continue;
+    auto write = std::find_if(job.writes.begin(), job.writes.end(),
+                              [&](const std::string& w) { return legacy_table(w) == table; });
+    if (write == job.writes.end()) continue;
+    const size_t k = static_cast<size_t>(write - job.writes.begin());
+    if (job.written_in_production_by.empty()) job.written_in_production_by = by;
+    Diagnostic& d = diags.report(DiagKind::DuplicateSchedule, at, message(job));
+    if (k < legacy_sites[l].writes.size())
+      d.notes.push_back({legacy_sites[l].writes[k], "`" + job.name + "` writes it here"});
+    d.helps.push_back("disable `" + job.name +
+                      "` (`enabled = false`) before this workflow goes to production");
+    legacy_reported[l] = true;
+  }
 }
 
 std::vector<Checker::SqlWrite> Checker::none_task_writes(const model::Node& node) {
@@ -95,20 +107,13 @@ void Checker::check_none_writes(const model::Workflow& wf, std::vector<bool>& le
       const std::string table = write.table.find('.') == std::string::npos
                                     ? sql::fold_identifier(schema) + "." + write.table
                                     : write.table;
-      for (uint32_t l = 0; l < model.legacies.size(); ++l) {
-        const model::Legacy& legacy = model.legacies[l];
-        if (!legacy.enabled || legacy_reported[l]) continue;
-        for (size_t k = 0; k < legacy.writes.size(); ++k) {
-          if (legacy_table(legacy.writes[k]) != table) continue;
-          report_legacy_writer(write.range,
-                               "task `" + node.name + "` writes `" + write.table + "` (`" + write.verb +
-                                   "`), which the enabled legacy job `" + legacy.name +
-                                   "` also writes: both would run",
-                               l, k, wf.name);
-          legacy_reported[l] = true;
-          break;
-        }
-      }
+      report_legacy_writers(
+          table, write.range,
+          [&](const model::Legacy& legacy) {
+            return "task `" + node.name + "` writes `" + write.table + "` (`" + write.verb +
+                   "`), which the enabled legacy job `" + legacy.name + "` also writes: both would run";
+          },
+          wf.name, legacy_reported);
     }
   }
 }

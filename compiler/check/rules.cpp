@@ -108,20 +108,13 @@ void Checker::check_replacement(uint32_t w, std::vector<bool>& legacy_reported) 
     for (TaskId id : wf.nodes) {
       const model::Node& node = model.node(id);
       if (node.kind != model::NodeKind::Task || node.table.empty()) continue;
-      std::string table = node_table(node);
-      for (uint32_t l = 0; l < model.legacies.size(); ++l) {
-        const model::Legacy& legacy = model.legacies[l];
-        if (!legacy.enabled || legacy_reported[l]) continue;
-        for (size_t k = 0; k < legacy.writes.size(); ++k) {
-          if (legacy_table(legacy.writes[k]) != table) continue;
-          report_legacy_writer(node.table_range,
-                               "`" + node.table + "` is also written by the enabled legacy job `" +
-                                   legacy.name + "`: both would run",
-                               l, k, wf.name);
-          legacy_reported[l] = true;
-          break;
-        }
-      }
+      report_legacy_writers(
+          node_table(node), node.table_range,
+          [&](const model::Legacy& legacy) {
+            return "`" + node.table + "` is also written by the enabled legacy job `" + legacy.name +
+                   "`: both would run";
+          },
+          wf.name, legacy_reported);
     }
     check_none_writes(wf, legacy_reported);
   }
