@@ -24,6 +24,7 @@ model::Model Checker::run() {
   for (uint32_t i = 0; i < workflow_blocks.size(); ++i) check_workflow(i);
   build_graph();
   check_cycles();
+  find_none_writes();
   check_writers();
   check_hidden_dependencies();
   check_unused_outputs();

@@ -377,12 +377,18 @@ class Checker {
   /// ${a}`: `node` is `a`); `verb` as written (`insert into`).
   struct SqlWrite {
     std::string table;
+    /// `table` with the workflow's target schema when it names none, as
+    /// PostgreSQL reads it; "" for `${a}`.
+    std::string qualified;
     TaskId node;
     std::string verb;
     SourceRange range;
   };
-  /// What `node`'s SQL writes when it is a `mode = none` task; else nothing (none_writes.cpp).
-  std::vector<SqlWrite> none_task_writes(const model::Node& node);
+  /// What each node's SQL writes when it is a `mode = none` task, by node
+  /// index; read once per check by find_none_writes (none_writes.cpp) for
+  /// E0302, E0303 and W0402.
+  std::vector<std::vector<SqlWrite>> none_writes;
+  void find_none_writes();
   /// E0303 for a table a production `mode = none` task's SQL writes that an
   /// enabled legacy job writes too (none_writes.cpp).
   void check_none_writes(const model::Workflow& wf, std::vector<bool>& legacy_reported);

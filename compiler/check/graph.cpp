@@ -5,7 +5,6 @@
 #include <cctype>
 
 #include "compiler/check/checker.h"
-#include "compiler/sql/sql_words.h"
 
 namespace flowc::check {
 
@@ -141,16 +140,9 @@ void Checker::check_writers() {
   for (uint32_t i = 0; i < model.nodes.size(); ++i) {
     const model::Node& node = model.nodes[i];
     const model::Workflow& wf = model.workflow(node.workflow);
-    const std::string schema = wf.target.valid() ? model.targets[wf.target.index].schema : "public";
-    for (const SqlWrite& write : none_task_writes(node)) {
-      // The lexer folded the plain parts of the name and kept the quoted
-      // ones as written (`analytics."Foo"` is not analytics.foo): only the
-      // default schema, a flowc name, is folded here.
+    for (const SqlWrite& write : none_writes[i]) {
       const std::string key = write.node.valid() ? table_key(model.node(write.node))
-                                                 : std::to_string(wf.target.index) + ":" +
-                                                       (write.table.find('.') == std::string::npos
-                                                            ? sql::fold_identifier(schema) + "." + write.table
-                                                            : write.table);
+                                                 : std::to_string(wf.target.index) + ":" + write.qualified;
       auto it = writers.find(key);
       if (it == writers.end() || it->second == i) continue;
       const model::Node& first = model.nodes[it->second];

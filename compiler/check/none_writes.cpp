@@ -71,44 +71,47 @@ void Checker::report_legacy_writers(const std::string& table, SourceRange at,
   }
 }
 
-std::vector<Checker::SqlWrite> Checker::none_task_writes(const model::Node& node) {
-  std::vector<SqlWrite> out;
-  if (node.kind != model::NodeKind::Task || !node.sql || node.mode.kind != model::WriteModeKind::None)
-    return out;
-  std::string pending;  // a verb a text part ended with, waiting for its table
-  for (const model::TemplatePart& part : node.sql->parts) {
-    if (part.kind == model::TemplatePart::Kind::Text) {
-      pending = for_each_written_table(
-          part.text, [&](size_t begin, size_t end, const std::string& name, const std::string& verb) {
-            out.push_back({name,
-                           {},
-                           verb,
-                           map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
-                                             static_cast<uint32_t>(end))});
-          });
-    } else {
-      if (part.kind == model::TemplatePart::Kind::Table && !pending.empty())
-        out.push_back({"", part.node, pending, part.range});
-      pending.clear();
+void Checker::find_none_writes() {
+  none_writes.assign(model.nodes.size(), {});
+  for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+    const model::Node& node = model.nodes[i];
+    if (node.kind != model::NodeKind::Task || !node.sql || node.mode.kind != model::WriteModeKind::None)
+      continue;
+    const model::Workflow& wf = model.workflow(node.workflow);
+    // The lexer folded the plain parts of a name and kept the quoted ones as
+    // written (`analytics."Foo"` is not analytics.foo): only the default
+    // schema, a flowc name, is folded here.
+    const std::string schema =
+        fold_identifier(wf.target.valid() ? model.targets[wf.target.index].schema : "public");
+    std::vector<SqlWrite>& out = none_writes[i];
+    std::string pending;  // a verb a text part ended with, waiting for its table
+    for (const model::TemplatePart& part : node.sql->parts) {
+      if (part.kind == model::TemplatePart::Kind::Text) {
+        pending = for_each_written_table(
+            part.text, [&](size_t begin, size_t end, const std::string& name, const std::string& verb) {
+              out.push_back({name,
+                             name.find('.') == std::string::npos ? schema + "." + name : name,
+                             {},
+                             verb,
+                             map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
+                                               static_cast<uint32_t>(end))});
+            });
+      } else {
+        if (part.kind == model::TemplatePart::Kind::Table && !pending.empty())
+          out.push_back({"", "", part.node, pending, part.range});
+        pending.clear();
+      }
     }
   }
-  return out;
 }
 
 void Checker::check_none_writes(const model::Workflow& wf, std::vector<bool>& legacy_reported) {
   for (TaskId id : wf.nodes) {
     const model::Node& node = model.node(id);
-    const std::string schema = wf.target.valid() ? model.targets[wf.target.index].schema : "public";
-    for (const SqlWrite& write : none_task_writes(node)) {
+    for (const SqlWrite& write : none_writes[id.index]) {
       if (write.table.empty()) continue;  // `${a}`: task `a`'s table, checked with `a`
-      // The lexer already folded the plain parts and kept the quoted ones as
-      // written (`"Web".sessions` is not web.sessions): only the default
-      // schema, a flowc name, is folded here.
-      const std::string table = write.table.find('.') == std::string::npos
-                                    ? sql::fold_identifier(schema) + "." + write.table
-                                    : write.table;
       report_legacy_writers(
-          table, write.range,
+          write.qualified, write.range,
           [&](const model::Legacy& legacy) {
             return "task `" + node.name + "` writes `" + write.table + "` (`" + write.verb +
                    "`), which the enabled legacy job `" + legacy.name + "` also writes: both would run";

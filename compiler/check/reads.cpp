@@ -109,8 +109,7 @@ void Checker::check_hidden_dependencies() {
     const model::Node& node = model.nodes[i];
     std::string prefix = std::to_string(model.workflow(node.workflow).target.index) + ":";
     // A table a `mode = none` task writes by its SQL is E0302's business.
-    for (const SqlWrite& write : none_task_writes(node))
-      reported.insert({write.range.file.index, write.range.begin});
+    for (const SqlWrite& write : none_writes[i]) reported.insert({write.range.file.index, write.range.begin});
     const SourceRange block = model.symbol(node.symbol).decl_range;
     for (const SqlText& part : sql_texts(model, node)) {
       for_each_table_name(part.text, [&](size_t begin, size_t end, const std::string& table) {
