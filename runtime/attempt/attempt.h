@@ -105,6 +105,9 @@ struct AttemptResult {
   std::string sqlstate;              // SQL failures
   std::optional<int> exit_code;      // command tasks
   std::string message;               // one line for people; never a secret
+  /// NotReady from a readiness probe: the condition that does not hold and
+  /// the values it read (`<condition> (<values>)`), for the waiting message.
+  std::string unmet_condition;
   int64_t rows_written = -1;         // -1 = unknown / not applicable
   std::vector<ExpectationResult> expectations;
   bool expectation_failed = false;   // an error-level expectation failed (permanent)

@@ -405,10 +405,9 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
       // A table that does not exist yet says so, while waiting and at the end.
       if (task.readiness && !result.sqlstate.empty()) {
         decision.message += ": " + result.message;
-      } else if (task.readiness && !decision.final_failure() && result.message.starts_with("not ready: ")) {
-        // While it waits, what does not hold yet and the values it read
-        // (the probe's `not ready: <condition> (<values>)`).
-        decision.message += result.message.substr(std::string_view("not ready").size());
+      } else if (task.readiness && !decision.final_failure() && !result.unmet_condition.empty()) {
+        // While it waits, what does not hold yet and the values it read.
+        decision.message += ": " + result.unmet_condition;
       }
       break;
     }

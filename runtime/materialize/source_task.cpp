@@ -49,8 +49,8 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
         tx.abort();
         result.outcome = AttemptResult::Outcome::NotReady;
         result.error_class = ErrorClass::None;
-        result.message = fmt::format("not ready: {}{}{}", ready.text, values.empty() ? "" : " (", values);
-        if (!values.empty()) result.message += ")";
+        result.unmet_condition = values.empty() ? ready.text : fmt::format("{} ({})", ready.text, values);
+        result.message = "not ready: " + result.unmet_condition;
         return result;
       }
     }

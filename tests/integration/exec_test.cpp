@@ -236,7 +236,8 @@ TEST_CASE("a source that is not ready says which condition and which values whil
   make_waiting_source(p, 2);
   h.runner.behaviour["orders"] = [](const AttemptContext&, int) {
     AttemptResult r = not_ready();
-    r.message = "not ready: row_count() > 0 (row_count() = 0)";
+    r.unmet_condition = "row_count() > 0 (row_count() = 0)";
+    r.message = "not ready: " + r.unmet_condition;
     return r;
   };
   exec::RunResult result = h.run(p);
