@@ -26,6 +26,17 @@ state::FinishOutcome recorded_as(bool applied) {
   return outcome;
 }
 
+/// A warn-level expectation's incident message: the runner's, which names
+/// the values; without one, the checks that failed.
+std::string warning_message(const AttemptResult& result) {
+  std::string message = result.message;
+  if (message.empty())
+    for (const ExpectationResult& expectation : result.expectations)
+      if (expectation.warn && !expectation.passed)
+        message += (message.empty() ? "expectation failed: " : ", ") + expectation.check;
+  return message;
+}
+
 }  // namespace
 
 Executor::Executor(ExecutorPool& pool, std::string worker)
@@ -321,6 +332,64 @@ bool Executor::restart(state::Claim& claim, bool free) {
   }
 }
 
+void Executor::reconcile_lost_commit(RunShared& run, const state::Claim& claim, AttemptResult& result,
+                                     std::optional<state::FinishOutcome>& recorded_in_target) {
+  state::TaskRows rows = store_.task_rows(claim.run_id);
+  if (!rows.status && rows.status.connection_lost && reconnect_state(rows.status))
+    rows = store_.task_rows(claim.run_id);
+  for (const state::TaskRow& row : rows.rows) {
+    if (row.index == claim.task_index && row.token == claim.token && row.state == TaskState::Succeeded) {
+      result = AttemptResult{};
+      result.outcome = AttemptResult::Outcome::Succeeded;
+      result.recorded_in_transaction = true;
+      recorded_in_target = recorded_as(true);
+      recorded_in_target->next = handed_over(claim.run_id, run.dependents[claim.task_index]);
+    }
+  }
+}
+
+Decision Executor::decide(const plan::Task& task, const state::Claim& claim, const AttemptResult& result,
+                          seconds wait, seconds poll, milliseconds since_start) {
+  Decision decision;
+  switch (result.outcome) {
+    case AttemptResult::Outcome::Succeeded: decision.state = TaskState::Succeeded; break;
+    case AttemptResult::Outcome::NotReady: {
+      std::string what = result.message;
+      if (task.readiness || what.empty()) what = "source " + task.name + " not ready";
+      decision = decide_not_ready(wait, poll, since_start, what);
+      if (task.readiness && !task.readiness->text.empty() && decision.final_failure())
+        decision.message += " (ready: " + task.readiness->text + ")";
+      // A table that does not exist yet says so, while waiting and at the end.
+      if (task.readiness && !result.sqlstate.empty()) {
+        decision.message += ": " + result.message;
+      } else if (task.readiness && !decision.final_failure() && !result.unmet_condition.empty()) {
+        // While it waits, what does not hold yet and the values it read.
+        decision.message += ": " + result.unmet_condition;
+      }
+      break;
+    }
+    case AttemptResult::Outcome::Failed:
+      decision = decide_failure(task.retry, result, claim.attempt, claim.max_attempts, unit_random());
+      break;
+  }
+  return decision;
+}
+
+bool Executor::fail_by_stop(Decision& decision, const AttemptResult& result,
+                            const std::stop_token& stop) const {
+  // Stopped by the stop, on its last attempt or not: the interrupt, not a lost lease.
+  const bool cancelled_by_stop = result.outcome == AttemptResult::Outcome::Failed && stop.stop_requested();
+  if (!pool_.stopping() || (decision.final_failure() && !cancelled_by_stop) ||
+      decision.state == TaskState::Succeeded)
+    return false;
+  decision.state = TaskState::Failed;
+  // The runner saw only that its attempt was cancelled; the pool knows why.
+  std::string why = pool_.stop_reason();
+  if (why.empty()) why = decision.message;
+  decision.message = std::string(kStoppedByOperator) + (why.empty() ? "" : ": " + why);
+  return true;
+}
+
 std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim) {
   if (claim.task_index >= run.plan.tasks.size()) {
     refuse(claim, fmt::format("task {} (index {}) is not in the run's plan", claim.task, claim.task_index));
@@ -372,68 +441,19 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   const auto attempt_ended = Clock::now();
   if (result.reconnect) target_.reset();
 
-  // A commit lost with the connection (outcome unknown) may have recorded the
-  // success with the write: the state database says which.
   if (run.state_in_target && result.outcome == AttemptResult::Outcome::Failed && lost_for_good.empty() &&
-      (result.outcome_unknown || result.error_class == ErrorClass::Transient)) {
-    state::TaskRows rows = store_.task_rows(claim.run_id);
-    if (!rows.status && rows.status.connection_lost && reconnect_state(rows.status))
-      rows = store_.task_rows(claim.run_id);
-    for (const state::TaskRow& row : rows.rows) {
-      if (row.index == claim.task_index && row.token == claim.token && row.state == TaskState::Succeeded) {
-        result = AttemptResult{};
-        result.outcome = AttemptResult::Outcome::Succeeded;
-        result.recorded_in_transaction = true;
-        recorded_in_target = recorded_as(true);
-        recorded_in_target->next = handed_over(claim.run_id, run.dependents[claim.task_index]);
-      }
-    }
-  }
+      (result.outcome_unknown || result.error_class == ErrorClass::Transient))
+    reconcile_lost_commit(run, claim, result, recorded_in_target);
 
-  Decision decision;
   auto since_start = std::chrono::duration_cast<milliseconds>(Clock::now() - run.started);
-  switch (result.outcome) {
-    case AttemptResult::Outcome::Succeeded:
-      decision.state = TaskState::Succeeded;
-      break;
-    case AttemptResult::Outcome::NotReady: {
-      std::string what = result.message;
-      if (task.readiness || what.empty()) what = "source " + task.name + " not ready";
-      decision = decide_not_ready(wait, poll, since_start, what);
-      if (task.readiness && !task.readiness->text.empty() && decision.final_failure())
-        decision.message += " (ready: " + task.readiness->text + ")";
-      // A table that does not exist yet says so, while waiting and at the end.
-      if (task.readiness && !result.sqlstate.empty()) {
-        decision.message += ": " + result.message;
-      } else if (task.readiness && !decision.final_failure() && !result.unmet_condition.empty()) {
-        // While it waits, what does not hold yet and the values it read.
-        decision.message += ": " + result.unmet_condition;
-      }
-      break;
-    }
-    case AttemptResult::Outcome::Failed:
-      decision = decide_failure(task.retry, result, claim.attempt, claim.max_attempts, unit_random());
-      if (!lost_for_good.empty()) {
-        decision.state = TaskState::Failed;
-        decision.message = lost_for_good;
-      }
-      break;
-  }
+  Decision decision = lost_for_good.empty()
+                          ? decide(task, claim, result, wait, poll, since_start)
+                          : Decision{TaskState::Failed, {}, ErrorClass::Transient, lost_for_good};
   // A run being stopped pages no one for the attempts it stopped; a task
   // that failed on its own is paged even when its failure cannot be
   // recorded (the state database is gone: alerts.md).
   const bool failed_on_its_own = decision.final_failure() && !pool_.stopping();
-  // Stopped by the stop, on its last attempt or not: the interrupt, not a lost lease.
-  const bool cancelled_by_stop = result.outcome == AttemptResult::Outcome::Failed && stop.stop_requested();
-  const bool failed_by_stop = pool_.stopping() && (!decision.final_failure() || cancelled_by_stop) &&
-                              decision.state != TaskState::Succeeded;
-  if (failed_by_stop) {
-    decision.state = TaskState::Failed;
-    // The runner saw only that its attempt was cancelled; the pool knows why.
-    std::string why = pool_.stop_reason();
-    if (why.empty()) why = decision.message;
-    decision.message = std::string(kStoppedByOperator) + (why.empty() ? "" : ": " + why);
-  }
+  const bool failed_by_stop = fail_by_stop(decision, result, stop);
 
   // What the tasks a final failure blocks say: a readiness timeout by name
   // (runtime.md: the dependents fail with a readiness timeout). Only a final
@@ -512,12 +532,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
     run.raise(incident);
   } else if (decision.state == TaskState::Succeeded && result.warnings) {
     incident.kind = Incident::Kind::Warning;
-    // The runner's message names the values; without one, name the checks.
-    incident.message = result.message;
-    if (incident.message.empty())
-      for (const ExpectationResult& expectation : result.expectations)
-        if (expectation.warn && !expectation.passed)
-          incident.message += (incident.message.empty() ? "expectation failed: " : ", ") + expectation.check;
+    incident.message = warning_message(result);
     run.raise(incident);
   }
   return std::move(outcome.next);

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "runtime/exec/policy.h"
 #include "runtime/exec/pool.h"
 #include "runtime/exec/run_shared.h"
 #include "runtime/state/store.h"
@@ -54,6 +55,21 @@ class Executor {
   /// After the finish of `claim`: `problem` (why its log is missing or
   /// incomplete) is added to the attempt's record and told to the observer.
   void report_log_problem(RunShared& run, const state::Claim& claim, const std::string& problem);
+  /// After a commit lost with the connection (outcome unknown, or a
+  /// transient failure) while the state database is the target: the success
+  /// may have been recorded with the write; the state database says which,
+  /// and `result` becomes that success.
+  void reconcile_lost_commit(RunShared& run, const state::Claim& claim, AttemptResult& result,
+                             std::optional<state::FinishOutcome>& recorded_in_target);
+  /// What follows an attempt's `result`: done, wait again, retry or fail
+  /// (policy.h), with a waiting source's message saying what does not hold.
+  Decision decide(const plan::Task& task, const state::Claim& claim, const AttemptResult& result,
+                  std::chrono::seconds wait, std::chrono::seconds poll,
+                  std::chrono::milliseconds since_start);
+  /// While the pool stops, an attempt that did not succeed (or was
+  /// cancelled on its last attempt) fails as stopped by the operator, with
+  /// the pool's reason; true when `decision` was changed so.
+  bool fail_by_stop(Decision& decision, const AttemptResult& result, const std::stop_token& stop) const;
   std::optional<AttemptResult> check_external(const RunShared& run, const plan::Task& task, std::chrono::seconds& wait,
                                               std::chrono::seconds& poll);
   /// The finish recording `result` for `claim`; `dependents`: the task's
