@@ -1,5 +1,7 @@
 #include "runtime/attempt/attempt.h"
 
+#include <fmt/format.h>
+
 namespace flowc::runtime {
 
 std::string_view to_string(ErrorClass error_class) {
@@ -24,6 +26,14 @@ ErrorClass classify_exit(int exit_code, int signal, bool timed_out) {
   if (timed_out) return ErrorClass::Timeout;
   if (signal == 0 && exit_code == 75) return ErrorClass::Transient;
   return ErrorClass::Permanent;
+}
+
+std::vector<std::string> command_identity(int64_t run_id, const plan::Plan& plan, std::string_view task) {
+  std::vector<std::string> identity = {
+      fmt::format("FLOW_RUN_ID={}", run_id), "FLOW_WORKFLOW=" + plan.workflow, "FLOW_DS=" + plan.ds,
+      "FLOW_ENV=" + (plan.env.empty() ? std::string("production") : plan.env)};
+  if (!task.empty()) identity.push_back("FLOW_TASK=" + std::string(task));
+  return identity;
 }
 
 }  // namespace flowc::runtime

@@ -22,6 +22,7 @@
 #include "runtime/exec/log_dir.h"
 #include "runtime/exec/mirror_parity.h"
 #include "runtime/exec/run_shared.h"
+#include "runtime/process/process.h"
 #include "runtime/state/machine_key.h"
 #include "runtime/state/store.h"
 
@@ -244,9 +245,13 @@ std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateSt
   }
   // A run of this key still marked running belongs to a process that is
   // gone (we hold the lock): it will never finish, so it failed.
-  int64_t abandoned = 0;
+  std::vector<int64_t> abandoned;
   if (state::Status status = store.abandon_runs(plan.workflow, plan.ds, plan.env, retried_run_id, abandoned); !status)
     return failed(status);
+  // Its commands may still run on this machine, in process groups of their
+  // own that outlived a flowc killed with -9: ended before this run starts,
+  // so that a command never runs beside its own earlier copy.
+  for (int64_t run_id : abandoned) kill_orphaned_groups(command_identity(run_id, plan, ""));
   return std::nullopt;
 }
 

@@ -200,12 +200,18 @@ int kill_orphaned_groups(const std::vector<std::string>& identity) {
         std::find(groups.begin(), groups.end(), p.pgrp) == groups.end() && environment_holds(p.pid, identity))
       groups.push_back(p.pgrp);
   int killed = 0;
-  for (pid_t group : groups) {
+  for (pid_t& group : groups) {
     bool managed = std::any_of(all.begin(), all.end(), [&](const ProcessStat& p) {
       return p.pgrp == group && p.ppid > 1 && !flowc.empty() && executable_of(p.ppid) == flowc;
     });
     if (!managed && ::kill(-group, SIGKILL) == 0) ++killed;
+    else
+      group = 0;
   }
+  // KILL takes effect when each process is next scheduled: wait for that
+  // (bounded), so that what the caller starts next never runs beside them.
+  for (pid_t group : groups)
+    for (int i = 0; group != 0 && i < kGraceChecks && group_running(group); ++i) ::usleep(kGraceCheck);
   return killed;
 }
 

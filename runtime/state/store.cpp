@@ -207,8 +207,8 @@ order by t.run_id, t.task)",
 }
 
 Status StateStore::abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env,
-                                int64_t kept_run_id, int64_t& count) {
-  count = 0;
+                                int64_t kept_run_id, std::vector<int64_t>& abandoned) {
+  abandoned.clear();
   return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     // One statement, so one commit and one round trip, as before there were
@@ -239,7 +239,7 @@ Status StateStore::abandon_runs(const std::string& workflow, const std::string& 
 select id from abandoned)",
                                                 schema_),
                                     workflow, ds, env, kept_run_id);
-    count = static_cast<int64_t>(r.size());
+    for (const auto& row : r) abandoned.push_back(row[0].as<int64_t>());
   });
 }
 

@@ -343,14 +343,6 @@ class StateStore {
   /// one attempt).
   AttemptEnds attempt_ends(int64_t run_id);
 
-  /// Marks failed the runs of (workflow, ds, env) still recorded as running
-  /// by a `flowc run` that is gone (trigger other than schedule), except
-  /// `kept_run_id` (the run a retry drives again: its instances are the
-  /// retry's to judge; 0 = none): call it while holding that key's RunLock,
-  /// which proves nobody runs them. Their open attempts are closed as `lost`
-  /// and their `running` instances failed, leases cleared; instances that
-  /// never started keep their state (`flowc status` shows them as not run).
-  /// Returns how many runs there were in `count`.
   /// The instances of the runs of (workflow, ds, env) recorded running
   /// whose lease has not expired: what a process that just took the run
   /// lock asks before it abandons or retries a run, since a lock freed by a
@@ -358,8 +350,16 @@ class StateStore {
   Status live_leases(const std::string& workflow, const std::string& ds, const std::string& env,
                      std::vector<LiveLease>& out);
 
+  /// Marks failed the runs of (workflow, ds, env) still recorded as running
+  /// by a `flowc run` that is gone (trigger other than schedule), except
+  /// `kept_run_id` (the run a retry drives again: its instances are the
+  /// retry's to judge; 0 = none): call it while holding that key's RunLock,
+  /// which proves nobody runs them. Their open attempts are closed as `lost`
+  /// and their `running` instances failed, leases cleared; instances that
+  /// never started keep their state (`flowc status` shows them as not run).
+  /// Their ids go to `abandoned`.
   Status abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env,
-                      int64_t kept_run_id, int64_t& count);
+                      int64_t kept_run_id, std::vector<int64_t>& abandoned);
 
   /// Sets the run's final status and finished_at.
   Status finish_run(int64_t run_id, RunStatus status);

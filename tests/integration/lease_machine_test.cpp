@@ -146,9 +146,9 @@ TEST_CASE("claims and hand-offs record this machine's key with the lease, a rese
   // A run whose driver is gone is failed with its leases.
   REQUIRE(db.store.claim(request(run, "host:1:0")).claim);
   CHECK(db.scalar("select lease_machine from flow.task_runs where task = 't1'") == machine_key());
-  int64_t count = 0;
-  REQUIRE(db.store.abandon_runs("daily_kpi", "2026-11-24", "", 0, count));
-  CHECK(count == 1);
+  std::vector<int64_t> abandoned;
+  REQUIRE(db.store.abandon_runs("daily_kpi", "2026-11-24", "", 0, abandoned));
+  CHECK(abandoned.size() == 1);
   CHECK(db.scalar("select state || ' ' || coalesce(lease_owner, '-') || ' ' || coalesce(lease_machine, '-') "
                   "from flow.task_runs where task = 't1'") == "failed - -");
 }

@@ -323,6 +323,41 @@ TEST_CASE("run: after kill -9, the retry ends what the lost attempt left running
                        "gone)\n"));
 }
 
+TEST_CASE(
+    "run: after kill -9, a new run of the same day ends what the dead run left running before it starts") {
+  std::string dsn = fresh_database("run_orphan_new_run");
+  fs::path dir = write_project("orphan_new_run", {});
+  // Not idempotent: the new run's command must never run beside the dead
+  // run's copy. The second time (`again` exists) it records whether the
+  // first copy still runs (a zombie, not reaped where PID 1 does not, has
+  // ended), then succeeds.
+  std::string script = "cd '" + dir.string() +
+                       "'; if test -e again; then grep -qs 'State:.[RSD]' /proc/$(cat command.pid)/status "
+                       "&& touch overlapped; exit 0; fi; echo $$ > command.pid; "
+                       "sh -c 'echo $$ > child.pid; while :; do sleep 0.1; done' & wait";
+  std::ofstream(dir / "orphan.flow") << one_command_workflow("orphan", "export", script);
+  std::string project = dir.string();
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output());
+  const pid_t child = wait_for_pid(dir / "child.pid", 30);
+  REQUIRE(child > 0);
+  ::kill(run.pid, SIGKILL);
+  CHECK(run.wait() == 128 + SIGKILL);
+  const pid_t command = wait_for_pid(dir / "command.pid", 1);
+  REQUIRE(command > 0);
+  REQUIRE(process_running(command));  // left behind by the crash
+  REQUIRE(process_running(child));
+
+  std::ofstream(dir / "again") << "";
+  auto rerun = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(rerun.output);
+  CHECK(rerun.exit_code == 0);
+  CHECK_FALSE(fs::exists(dir / "overlapped"));
+  CHECK_FALSE(process_running(command));
+  CHECK_FALSE(process_running(child));
+  CHECK(query_one(dsn, "select string_agg(status, ' ' order by id) from flow.runs") == "failed succeeded");
+}
+
 TEST_CASE("run: an unreachable database is one clear line and exit 2, without the password") {
   std::string project = write_project("unreachable", slow_project(0));
   // Reachable nowhere, and DSNs libpq cannot parse (it quotes those whole).

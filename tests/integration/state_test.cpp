@@ -674,9 +674,9 @@ TEST_CASE("runs left running by a process that is gone are marked failed") {
     r.ds = "2026-11-25";
     return r;
   }());
-  int64_t count = 0;
-  REQUIRE(db.store.abandon_runs("daily_kpi", "2026-11-24", "", 0, count));
-  CHECK(count == 1);
+  std::vector<int64_t> abandoned;
+  REQUIRE(db.store.abandon_runs("daily_kpi", "2026-11-24", "", 0, abandoned));
+  CHECK(abandoned == std::vector<int64_t>{crashed});
   CHECK(db.scalar("select status from flow.runs where id = " + std::to_string(crashed)) == "failed");
   std::string of_crashed = " where run_id = " + std::to_string(crashed);
   CHECK(db.scalar("select string_agg(task || ' ' || state || ' ' || (lease_token is null)::text, ', ' order by task) "
