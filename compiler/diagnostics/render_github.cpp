@@ -1,12 +1,13 @@
 // `flowc check --format github`: one GitHub Actions workflow command per
-// diagnostic, which the runner turns into an annotation on the file:
+// diagnostic, which the runner turns into an annotation on the file, in the
+// form cli.md gives:
 //
-//   ::error file=a.flow,line=3,col=9,endLine=3,endColumn=15,title=E0101::unknown task `x`
+//   ::error file=a.flow,line=3,col=9,title=E0101::unknown task `x`
 //
-// Columns are 1-based UTF-16 code units (the web view counts like that), and
-// endColumn is the column after the range. GitHub accepts columns only when the
-// annotation starts and ends on the same line, so a multi-line range gives
-// lines only. Notes and helps follow the message on their own lines (`%0A`).
+// The column is 1-based in UTF-16 code units (the web view counts like
+// that). The end of the range is not given (`endLine`, `endColumn`): the
+// annotation marks where the diagnostic starts, which is what the contract
+// names. Notes and helps follow the message on their own lines (`%0A`).
 // Severities: error -> ::error, warning -> ::warning, note -> ::notice.
 #include <fmt/format.h>
 
@@ -60,15 +61,9 @@ void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManag
       // GitHub's escaping carries CR and LF, so the file property names the
       // real file; other control characters, which it has no escape for, are
       // shown as control pictures.
-      properties = fmt::format("file={},line={}", escape(printable(where->buffer->path(), "\r\n"), true),
-                               where->start.line);
-      if (where->start.line == where->finish.line) {
-        properties += fmt::format(",col={},endLine={},endColumn={}", where->start_utf16, where->finish.line,
-                                  where->finish_utf16);
-      } else {
-        properties += fmt::format(",endLine={}", where->finish.line);
-      }
-      properties += ',';
+      properties =
+          fmt::format("file={},line={},col={},", escape(printable(where->buffer->path(), "\r\n"), true),
+                      where->start.line, where->start_utf16);
     }
     properties += "title=" + escape(d.code(), true);
 
