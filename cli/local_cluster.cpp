@@ -60,8 +60,7 @@ std::string db_stop_command(const std::string& root) {
   return "flowc db stop " + path;
 }
 
-std::optional<std::string> start_local_cluster(const std::string& root, WhenRunning when_running,
-                                               std::stop_token cancel) {
+std::optional<std::string> start_local_cluster(const std::string& root, std::stop_token cancel) {
   using runtime::localpg::Found;
   std::string error;
   std::optional<runtime::localpg::Cluster> cluster =
@@ -76,7 +75,7 @@ std::optional<std::string> start_local_cluster(const std::string& root, WhenRunn
   // state database), and the line would repeat. The one flag of the process
   // rather than a parameter through every command's database lookup.
   static std::atomic<bool> said{false};
-  if (cluster->found != Found::Running || (when_running == WhenRunning::Say && !said.load())) {
+  if (cluster->found != Found::Running || !said.load()) {
     said.store(true);
     const char* what = cluster->found == Found::Missing   ? "created and started a"
                        : cluster->found == Found::Stopped ? "started the"

@@ -24,22 +24,15 @@ std::string local_cluster_dir(const std::string& root);
 /// below the current directory, shell-quoted when it needs it).
 std::string db_stop_command(const std::string& root);
 
-/// Whether a command says that it uses the private cluster when it finds it
-/// running already. The commands that run tasks do (cli.md: flowc "starts
-/// (or reuses)" it "and says so"); those that only read the run history say
-/// so only when they start it.
-enum class WhenRunning : uint8_t { Say, Quiet };
-
 /// Starts (or reuses) the private cluster of the project at `root` and
-/// returns its DSN. Says so on stderr in one line with the command that stops
+/// returns its DSN. Says so on stderr (cli.md: flowc "starts (or reuses)" it
+/// "and says so"), every command that uses it, in one line with the command that stops
 /// it, once per process: a later reuse is not said again (a scheduler that
 /// plans many runs), a later start is. Prints the problem (naming the package
 /// to install when the server binaries are missing) and returns nullopt when
 /// it cannot. While another flowc has the cluster's lock it says so and
 /// waits (localpg::kLockWaitLimit at most); `cancel` (the command's Ctrl-C,
 /// where it handles SIGINT) ends that wait.
-std::optional<std::string> start_local_cluster(const std::string& root,
-                                               WhenRunning when_running = WhenRunning::Say,
-                                               std::stop_token cancel = {});
+std::optional<std::string> start_local_cluster(const std::string& root, std::stop_token cancel = {});
 
 }  // namespace flowc::cli

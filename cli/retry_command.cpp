@@ -69,7 +69,7 @@ int run_retry(const RetryOptions& options) {
   // (which --dsn overrides), else the private cluster.
   std::string state_dsn = options.state_dsn;
   if (state_dsn.empty() && !has_env("FLOW_STATE_DSN")) state_dsn = options.dsn;
-  std::optional<StateDatabase> db = find_state_database({options.path, "", state_dsn, "", WhenRunning::Say});
+  std::optional<StateDatabase> db = find_state_database({options.path, "", state_dsn, ""});
   if (!db) return kExitUsage;
 
   runtime::state::StoredRun stored;

@@ -30,7 +30,7 @@ std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunO
   if (dbs.state_dsn.empty()) dbs.state_dsn = env_value("FLOW_STATE_DSN");
 
   if (dbs.target_dsn.empty() && dbs.state_dsn.empty()) {
-    std::optional<std::string> local = start_local_cluster(root, WhenRunning::Say, std::move(cancel));
+    std::optional<std::string> local = start_local_cluster(root, std::move(cancel));
     if (!local) return std::nullopt;
     dbs.target_dsn = dbs.state_dsn = *local;
     dbs.embedded = true;

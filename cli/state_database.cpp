@@ -94,7 +94,7 @@ std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& req
       std::filesystem::path(local_cluster_dir(compilation->root)).lexically_normal();
   std::error_code ec;
   if (std::filesystem::exists(cluster_dir / "PG_VERSION", ec)) {
-    std::optional<std::string> cluster = start_local_cluster(compilation->root, request.when_running);
+    std::optional<std::string> cluster = start_local_cluster(compilation->root);
     if (!cluster) return std::nullopt;
     db.dsn = *cluster;
     db.embedded = true;

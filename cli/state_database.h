@@ -25,7 +25,6 @@ struct StateDatabaseRequest {
   std::string workflow;    // whose target to use ("" = the default target or the only workflow's)
   std::string state_dsn;   // --state-dsn
   std::string target_dsn;  // --dsn: the targets' database, so the state's when nothing else names one
-  WhenRunning when_running = WhenRunning::Quiet;  // Say for the commands that run tasks
 };
 
 /// Resolves the state database for `request`. The schema comes from the

@@ -89,7 +89,7 @@ int run_worker(const WorkerOptions& options) {
     return kExitUsage;
   }
   std::optional<StateDatabase> state =
-      find_state_database({options.path, "", options.state_dsn, options.dsn, WhenRunning::Say});
+      find_state_database({options.path, "", options.state_dsn, options.dsn});
   if (!state) return kExitUsage;
 
   CliBinder binder(options, *state, root.string());

@@ -554,8 +554,11 @@ insert into embedded_history.runs (workflow, ds, stage, trigger, status, started
 )sql");
   Result local = run_flowc({"status", "1"}, embedded);
   CHECK(local.exit_code == 0);
-  CHECK(local.output.rfind("run 1: workflow local, ds 2026-11-24, production\n  status     failed\n", 0) ==
-        0);
+  // (Stdout and stderr together here: the line that says which cluster, then the status.)
+  const std::string uses = "flowc: using the private PostgreSQL cluster in " + embedded +
+                           "/.flow/pg (stop it with `flowc db stop`)\n";
+  CHECK(local.output.rfind(uses + "run 1: workflow local, ds 2026-11-24, production\n  status     failed\n",
+                           0) == 0);
 
   // The hint to stop the cluster is a command that works from where the
   // user stands: `flowc db stop` alone would look for `./.flow/pg`.

@@ -102,7 +102,7 @@ struct HeldClusterLock {
 
 }  // namespace
 
-TEST_CASE("private cluster: one line with its stop command, from what starts it or runs tasks on it") {
+TEST_CASE("private cluster: one line with its stop command, from every command that starts or uses it") {
   std::string project = write_project("private_cluster", kProject);
   StopsCluster stops{project};
   const std::string where =
@@ -113,7 +113,8 @@ TEST_CASE("private cluster: one line with its stop command, from what starts it 
   CHECK(starts_with(created.output, "flowc: created and started a" + where));
   CHECK(count(created.output, "PostgreSQL") == 1);
 
-  // Running: the commands that run tasks say they use it; history reads quietly.
+  // Running: every command that uses it says so, once (cli.md: flowc
+  // "starts (or reuses)" it "and says so on stderr").
   auto schedule = run_flowc(project, {"schedule", "--once"});
   CHECK(schedule.exit_code == 0);
   CHECK(starts_with(schedule.output, "flowc: using the" + where));
@@ -127,7 +128,8 @@ TEST_CASE("private cluster: one line with its stop command, from what starts it 
   CHECK(count(worker, "PostgreSQL") == 1);
   auto history = run_flowc(project, {"history"});
   CHECK(history.exit_code == 0);
-  CHECK(count(history.output, "PostgreSQL") == 0);
+  CHECK(starts_with(history.output, "flowc: using the" + where));
+  CHECK(count(history.output, "PostgreSQL") == 1);
 
   // Stopped: whatever starts it says so, with the command that stops it.
   auto stopped = run_flowc(project, {"db", "stop"});
