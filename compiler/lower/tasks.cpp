@@ -96,6 +96,8 @@ plan::Task lower_task(const Context& context, model::TaskId id, const std::vecto
   }
   std::sort(task.deps.begin(), task.deps.end());
   task.deps.erase(std::unique(task.deps.begin(), task.deps.end()), task.deps.end());
+  for (model::TaskId dependent : context.dependents[id.index])
+    task.announce_success = task.announce_success || !(model.node(dependent).workflow == context.workflow_id);
 
   if (!node.table.empty()) task.output = context.physical(id);
   plan::TableName self = task.output.value_or(plan::TableName{});

@@ -141,6 +141,7 @@ Json write(const Task& t) {
               {"sql_origin", write(t.sql_origin)},
               {"publish", t.publish},
               {"idempotent", t.idempotent},
+              {"announce_success", t.announce_success},
               {"argv", t.argv},
               {"env_secrets", t.env_secrets},
               {"metrics", write_optional(t.metrics)},
@@ -381,6 +382,7 @@ void read(const nlohmann::json& j, Task& t) {
   read(j.at("sql_origin"), t.sql_origin);
   t.publish = get<bool>(j, "publish");
   t.idempotent = get<bool>(j, "idempotent");
+  t.announce_success = j.value("announce_success", false);  // absent in plans stored before it
   t.argv = get<std::vector<std::string>>(j, "argv");
   t.env_secrets = get<std::vector<std::string>>(j, "env_secrets");
   read_optional(j, "metrics", t.metrics);

@@ -194,6 +194,10 @@ struct Task {
   Origin sql_origin;               // where the SQL text starts (.flow or .sql file)
   bool publish = false;
   bool idempotent = false;
+  /// A task of another workflow waits for this one to succeed (for the same
+  /// ds and env): its success is announced, so that task starts at once
+  /// rather than at its next poll (runtime.md: LISTEN/NOTIFY).
+  bool announce_success = false;
 
   // Command tasks: argv after `${}` resolution (params as text, tables dotted),
   // and the names of the env(...) secrets passed through, never their values.

@@ -333,8 +333,21 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   // neither (the executor claims on by itself), except for the last one:
   // then the loop reads the run back to end it. Each read is a round trip
   // saved.
+  // A task of another workflow that a task of this run waits on succeeded
+  // (for this ds and env): the loop below makes the waiting tasks claimable
+  // at once, instead of at their next poll.
+  std::vector<uint32_t> wake_now;
   Announcements announcements(pool.settings.state_dsn, state::notify_channel(schema),
                               [&](const std::optional<state::Announcement>& announced) {
+                                if (announced && announced->succeeded) {
+                                  const state::Announcement::Success& done = *announced->succeeded;
+                                  if (done.ds != plan.ds || done.env != plan.env) return false;
+                                  for (uint32_t i = 0; i < plan.tasks.size(); ++i)
+                                    for (const plan::ExternalDependency& d : plan.tasks[i].external)
+                                      if (d.workflow == done.workflow && d.task == done.task)
+                                        wake_now.push_back(i);
+                                  return !wake_now.empty();
+                                }
                                 // Another run in this state schema, or not an announcement.
                                 if (!announced || announced->run_id != run_id) return false;
                                 if (!announced->owner.empty() && announced->owner.starts_with(own_prefix))
@@ -385,6 +398,8 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     // Not past this process's last finish (unless that count proved wrong).
     announcements.wait(lateness.until_due(request.poll),
                        [&] { return pool.stopping() || (use_settled && shared.all_settled()); });
+    // (Not woken now, as when the state database is away: the next poll finds them.)
+    if (!wake_now.empty() && store.wake_waiting(run_id, wake_now)) wake_now.clear();
   }
   pool.stop();
   threads.join();

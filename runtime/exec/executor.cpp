@@ -105,7 +105,7 @@ void Executor::refuse(const state::Claim& claim, const std::string& why) {
   AttemptResult failed;
   failed.error_class = ErrorClass::Permanent;
   failed.message = fmt::format("{} cannot run tasks of run {}: {}", worker_, claim.run_id, why);
-  state::Finish finish = finish_for(claim, TaskState::Failed, failed, {});
+  state::Finish finish = finish_for(claim, TaskState::Failed, failed, {}, false);
   if (claim.reclaimed) finish.attempt = 0;  // the lost attempt's row stays `lost`
   // Without the run's plan, its downstream comes from the recorded dependencies.
   if (store_.downstream(claim.run_id, claim.task_index, finish.downstream))
@@ -205,11 +205,11 @@ AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const
     };
   if (run.state_in_target && has_target && task.kind == plan::TaskKind::Sql) {
     const std::string schema = store_.schema();
-    context.record_success_in = [this, &run, &claim, &recorded_in_target, schema](pqxx::transaction_base& tx,
-                                                                                  const AttemptResult& result) {
+    context.record_success_in = [this, &run, &claim, &task, &recorded_in_target, schema](
+                                    pqxx::transaction_base& tx, const AttemptResult& result) {
       try {
-        state::Finish finish =
-            finish_for(claim, TaskState::Succeeded, result, run.dependents[claim.task_index]);
+        state::Finish finish = finish_for(claim, TaskState::Succeeded, result,
+                                          run.dependents[claim.task_index], task.announce_success);
         // The hand-off commits with the write, or not at all.
         if (pool_.claiming()) finish.claim_next = claim_request(claim.run_id);
         recorded_in_target = state::record_finish_in(tx, schema, finish);
@@ -238,7 +238,7 @@ AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const
 }
 
 state::Finish Executor::finish_for(const state::Claim& claim, TaskState state, const AttemptResult& result,
-                                   std::vector<uint32_t> dependents) {
+                                   std::vector<uint32_t> dependents, bool announce_success) {
   state::Finish finish;
   finish.run_id = claim.run_id;
   finish.task = claim.task;
@@ -257,6 +257,7 @@ state::Finish Executor::finish_for(const state::Claim& claim, TaskState state, c
   finish.rows_written = result.rows_written;
   finish.expectations = result.expectations;
   finish.dependents = std::move(dependents);
+  finish.announce_success = announce_success && state == TaskState::Succeeded;
   return finish;
 }
 
@@ -469,7 +470,8 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   if (result.outcome == AttemptResult::Outcome::Succeeded && result.recorded_in_transaction) {
     outcome = recorded_in_target.value_or(recorded_as(true));
   } else {
-    state::Finish finish = finish_for(claim, decision.state, result, run.dependents[claim.task_index]);
+    state::Finish finish =
+        finish_for(claim, decision.state, result, run.dependents[claim.task_index], task.announce_success);
     finish.not_before = decision.not_before;
     // The lost attempt's row keeps its outcome (`lost`); the instance says why it failed.
     if (!lost_for_good.empty()) finish.attempt = 0;

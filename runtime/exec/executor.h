@@ -73,9 +73,10 @@ class Executor {
   std::optional<AttemptResult> check_external(const RunShared& run, const plan::Task& task, std::chrono::seconds& wait,
                                               std::chrono::seconds& poll);
   /// The finish recording `result` for `claim`; `dependents`: the task's
-  /// direct dependents, which a success promotes.
+  /// direct dependents, which a success promotes; `announce_success`: the
+  /// plan's word that other workflows wait on the task.
   static state::Finish finish_for(const state::Claim& claim, TaskState state, const AttemptResult& result,
-                                  std::vector<uint32_t> dependents);
+                                  std::vector<uint32_t> dependents, bool announce_success);
   /// Records `finish`, reconnecting while the state database is away and
   /// reading the recorded state back when a commit's outcome is unknown.
   state::FinishOutcome record(const state::Finish& finish);

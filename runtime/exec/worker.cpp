@@ -141,6 +141,9 @@ WorkerResult serve(const WorkerRequest& request) {
   const std::string own_prefix = worker + ":";
   Announcements announcements(settings.state_dsn, state::notify_channel(settings.schema),
                               [&](const std::optional<state::Announcement>& announced) {
+                                // A success other workflows wait on is for their runs'
+                                // drivers, which then announce the tasks it makes claimable.
+                                if (announced && announced->succeeded) return false;
                                 if (!announced || announced->owner.empty() || !announced->owner.starts_with(own_prefix))
                                   pool.wake_one();
                                 return false;  // the loop below waits on until the drain

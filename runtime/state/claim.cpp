@@ -157,7 +157,9 @@ std::string claim_sql(bool full, const std::string& schema) {
 // machine key ($21), its attempt row). A
 // chain then costs one statement and one commit per task, and no NOTIFY:
 // the statement announces only what it leaves for others to claim, or a
-// task that promoted nothing (so the scheduler sees the run's end).
+// task that promoted nothing (so the scheduler sees the run's end). A
+// success that another workflow's task waits on ($22) is announced as well,
+// whatever it promoted (`succeeded <ds> <workflow>.<task> <env>`).
 //
 // Its times are the clock's when it runs, read once (`clock`), not now():
 // when the state database is the target, it runs in the attempt's write
@@ -241,8 +243,12 @@ constexpr const char* kFinishSql = R"(with clock as (
   select pg_notify($15, fin.run_id::text || ' ' || coalesce(fin.lease_owner, '')) from fin
   where (select count(*) from promoted) > (select count(*) from next)
      or (select count(*) from promoted) = 0
+), announced as (
+  select pg_notify($15, 'succeeded ' || r.ds::text || ' ' || r.workflow || '.' || fin.task || ' ' || r.env)
+  from fin join {schema}.runs r on r.id = fin.run_id
+  where $4 = 'succeeded' and $22::boolean
 )
-select (select count(*) from fin), (select count(*) from notified),
+select (select count(*) from fin), (select count(*) from notified) + (select count(*) from announced),
        array(select task_index from blocked order by 1)::text,
        array(select task_index from promoted order by 1)::text,
        (select count(*) from att) + (select count(*) from expectations) + (select count(*) from next_attempt),
@@ -276,14 +282,14 @@ pqxx::result exec_finish(pqxx::transaction_base& tx, const std::string& sql, con
     return prepared.empty() ? tx.exec_params(sql, args...) : tx.exec_prepared(prepared, args...);
   };
   return run(finish.run_id, finish.task, finish.token, std::string(to_string(finish.state)),
-             waits ? std::to_string(finish.not_before.count()) : std::string(), finish.outcome, finish.sqlstate,
-             finish.exit_code ? std::to_string(*finish.exit_code) : std::string(),
+             waits ? std::to_string(finish.not_before.count()) : std::string(), finish.outcome,
+             finish.sqlstate, finish.exit_code ? std::to_string(*finish.exit_code) : std::string(),
              std::string(to_string(finish.error_class)), finish.message,
              finish.rows_written >= 0 ? std::to_string(finish.rows_written) : std::string(),
              expectations_json(finish.expectations), int_array(finish.downstream), finish.blocked_message,
              notify_channel(schema), finish.attempt, next ? next->owner : std::string(),
              static_cast<int64_t>(next ? next->lease.count() : 0), next ? next->log_dir : std::string(),
-             int_array(finish.dependents), machine_key());
+             int_array(finish.dependents), machine_key(), finish.announce_success);
 }
 
 /// A task claimed without a claim statement (handed over by a finish, or

@@ -35,6 +35,20 @@ using detail::guarded;
 
 std::optional<Announcement> parse_announcement(std::string_view payload) {
   Announcement out;
+  constexpr std::string_view kSucceeded = "succeeded ";
+  if (payload.starts_with(kSucceeded)) {
+    // Names are identifiers and a ds is a date: no blank in any of them.
+    std::string_view rest = payload.substr(kSucceeded.size());
+    const size_t ds_end = rest.find(' ');
+    const size_t task_end = ds_end == std::string_view::npos ? ds_end : rest.find(' ', ds_end + 1);
+    if (task_end == std::string_view::npos) return std::nullopt;
+    std::string_view qualified = rest.substr(ds_end + 1, task_end - ds_end - 1);
+    const size_t dot = qualified.find('.');
+    if (dot == std::string_view::npos) return std::nullopt;
+    out.succeeded = Announcement::Success{rest.substr(0, ds_end), qualified.substr(0, dot),
+                                          qualified.substr(dot + 1), rest.substr(task_end + 1)};
+    return out;
+  }
   auto [end, error] = std::from_chars(payload.data(), payload.data() + payload.size(), out.run_id);
   if (error != std::errc() || end == payload.data() + payload.size() || *end != ' ') return std::nullopt;
   out.owner = payload.substr(static_cast<size_t>(end - payload.data()) + 1);
@@ -240,6 +254,20 @@ select id from abandoned)",
                                                 schema_),
                                     workflow, ds, env, kept_run_id);
     for (const auto& row : r) abandoned.push_back(row[0].as<int64_t>());
+  });
+}
+
+Status StateStore::wake_waiting(int64_t run_id, const std::vector<uint32_t>& task_indexes) {
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec_params(with_schema(R"(with woken as (
+  update {schema}.task_runs set not_before = clock_timestamp()
+  where run_id = $1 and task_index = any ($2::integer[]) and state = 'waiting'
+  returning 1
+)
+select pg_notify($3, $1::text || ' ') where exists (select 1 from woken))",
+                               schema_),
+                   run_id, int_array(task_indexes), notify_channel(schema_));
   });
 }
 

@@ -128,6 +128,9 @@ struct Finish {
   /// finish promotes, in the same statement (owner, lease and log_dir are
   /// used; run_id is the finish's own). nullopt: promote only.
   std::optional<ClaimRequest> claim_next;
+  /// Succeeded: announce the success for the tasks of other workflows that
+  /// wait on this one (plan::Task::announce_success; parse_announcement).
+  bool announce_success = false;
 };
 
 struct FinishOutcome {
@@ -244,6 +247,12 @@ std::string notify_channel(const std::string& schema);
 struct Announcement {
   int64_t run_id = 0;
   std::string_view owner;  // "" for a new run
+  /// `succeeded <ds> <workflow>.<task> <env>` (Finish::announce_success):
+  /// a task that other workflows wait on succeeded; run_id is then 0.
+  struct Success {
+    std::string_view ds, workflow, task, env;
+  };
+  std::optional<Success> succeeded;
 };
 std::optional<Announcement> parse_announcement(std::string_view payload);
 
@@ -360,6 +369,11 @@ class StateStore {
   /// Their ids go to `abandoned`.
   Status abandon_runs(const std::string& workflow, const std::string& ds, const std::string& env,
                       int64_t kept_run_id, std::vector<int64_t>& abandoned);
+
+  /// Makes the `waiting` instances `task_indexes` of run `run_id` claimable
+  /// now (what they wait on was announced as done) and announces the run, so
+  /// that an idle executor of any process claims them.
+  Status wake_waiting(int64_t run_id, const std::vector<uint32_t>& task_indexes);
 
   /// Sets the run's final status and finished_at.
   Status finish_run(int64_t run_id, RunStatus status);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 #include "tests/integration/exec_support.h"
 
@@ -283,6 +284,37 @@ TEST_CASE("a cross-workflow dependency that never succeeds fails clearly") {
   exec::RunResult again = h.run(p);
   CHECK(again.summary.status == RunStatus::Succeeded);
   CHECK(h.runner.calls_of("load").size() == 1);
+}
+
+TEST_CASE(
+    "a task waiting on another workflow's task starts when that success is announced, not at its next poll") {
+  Harness h;
+  plan::Plan p = make_plan({{"load", {}}});
+  p.tasks[0].external.push_back({"orders_etl", "publish", 120, 60});  // probed again after a minute
+  exec::RunResult waited;
+  std::jthread waiting([&] { waited = h.run(p); });
+  auto load_waits = [&] {
+    try {
+      return h.scalar("select count(*) from flow.task_runs where task = 'load' and state = 'waiting'") == "1";
+    } catch (const std::exception&) {
+      return false;  // the run has not created the state tables yet
+    }
+  };
+  for (int i = 0; i < 600 && !load_waits(); ++i) std::this_thread::sleep_for(50ms);
+  REQUIRE(load_waits());
+
+  plan::Plan upstream = make_plan({{"publish", {}}}, "orders_etl");
+  upstream.tasks[0].announce_success = true;  // lowering's word: another workflow waits on it
+  exec::RunRequest other = h.request(upstream);
+  other.worker = "upstream";
+  REQUIRE(exec::execute_run(other).summary.status == RunStatus::Succeeded);
+  waiting.join();
+  CHECK(waited.summary.status == RunStatus::Succeeded);
+  CHECK(h.runner.calls_of("load").size() == 1);
+  // Started on the announcement, not at the poll a minute after its first probe.
+  CHECK(h.scalar("select (select finished_at from flow.task_runs where task = 'load') - "
+                 "(select finished_at from flow.task_runs where task = 'publish') < interval '30 seconds'") ==
+        "t");
 }
 
 TEST_CASE("one incident per failed task after its last attempt") {

@@ -286,6 +286,24 @@ TEST_CASE("announcements read back: the run and the lease owner, none for a new 
   CHECK_FALSE(parse_announcement(""));
   CHECK_FALSE(parse_announcement("12"));
   CHECK_FALSE(parse_announcement("x 12"));
+  CHECK_FALSE(finish->succeeded);
+}
+
+TEST_CASE("announcements read back: a success other workflows wait on, in production and in an env") {
+  std::optional<Announcement> production = parse_announcement("succeeded 2026-11-24 orders_etl.publish ");
+  REQUIRE(production);
+  REQUIRE(production->succeeded);
+  CHECK(production->run_id == 0);
+  CHECK(production->succeeded->ds == "2026-11-24");
+  CHECK(production->succeeded->workflow == "orders_etl");
+  CHECK(production->succeeded->task == "publish");
+  CHECK(production->succeeded->env.empty());
+  std::optional<Announcement> staging = parse_announcement("succeeded 2026-11-24 orders_etl.publish staging");
+  REQUIRE(staging);
+  REQUIRE(staging->succeeded);
+  CHECK(staging->succeeded->env == "staging");
+  CHECK_FALSE(parse_announcement("succeeded 2026-11-24 publish "));
+  CHECK_FALSE(parse_announcement("succeeded 2026-11-24"));
 }
 
 TEST_CASE("a finish hands its first promoted dependent to the finishing executor and announces only the rest") {
