@@ -206,10 +206,12 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
     if (connection_open && cut == ConnectionCut::None) {
       // libpqxx 6.4 throws broken_connection for every SQLSTATE of class 08
       // the server sends, and drops the code. With the connection still
-      // open, the server reported an error and the session goes on: most
-      // likely 08P01, a protocol violation (`bind message supplies 1
-      // parameters, but prepared statement "" requires 0`), which the same
-      // statement repeats on every attempt. The class is all that is known.
+      // open, the server reported an error and the session goes on: a
+      // connection the statement itself needed failed (postgres_fdw or
+      // dblink cannot reach their server: 08001, 08006). Class 08 is
+      // transient (runtime.md), retried on this connection; the class is
+      // all that is known of the code.
+      r.error_class = ErrorClass::Transient;
       r.sqlstate = "08000";
       r.message = error_line(e.what());
     } else {

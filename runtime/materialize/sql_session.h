@@ -139,9 +139,9 @@ AttemptResult on_target(const AttemptContext& context, AttemptLog& log, Body bod
 /// session's pg_cancel_backend, the role's or database's own
 /// statement_timeout, a function raising it) permanent.
 /// `connection_open` says whether the connection still works after the
-/// error (a class 08 error the server sent on a working connection is not a
-/// lost connection: permanent, SQLSTATE recorded as its class, 08000). Logs
-/// the error.
+/// error (a class 08 error the server sent on a working connection, as
+/// postgres_fdw's when its server is down, is not a lost connection: transient
+/// without a reconnect, SQLSTATE recorded as its class, 08000). Logs the error.
 AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& log,
                                      const QueryWatchdog& watchdog, bool connection_open);
 

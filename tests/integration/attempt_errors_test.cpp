@@ -104,7 +104,7 @@ TEST_CASE("SQL errors carry their SQLSTATE and class") {
   }
 }
 
-TEST_CASE("a class 08 error the server sends on a working connection is permanent, not a lost connection") {
+TEST_CASE("a class 08 error the server sends on a working connection is transient, not a lost connection") {
   Db db;
   // A parameter bound that the statement does not use (its `$1` is in a
   // comment): the server answers 08P01, which libpqxx 6.4 throws as a broken
@@ -112,7 +112,7 @@ TEST_CASE("a class 08 error the server sends on a working connection is permanen
   uint32_t unused = db.add(sql_task("unused", kDaily, WriteMode::None, "select 1 as x -- day $1::date", {ds_param()}));
   AttemptResult r = db.run(unused);
   CHECK(r.outcome == AttemptResult::Outcome::Failed);
-  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.error_class == ErrorClass::Transient);
   CHECK(r.sqlstate == "08000");
   CHECK_FALSE(r.reconnect);
   CHECK(r.message == "bind message supplies 1 parameters, but prepared statement \"\" requires 0");
@@ -122,11 +122,26 @@ TEST_CASE("a class 08 error the server sends on a working connection is permanen
          "$$ begin raise exception 'raised %', code using errcode = code; end $$");
   uint32_t raised = db.add(sql_task("raised", kDaily, WriteMode::Replace, "select raw.raise('08P01') as x"));
   r = db.run(raised);
-  CHECK(r.error_class == ErrorClass::Permanent);
+  CHECK(r.error_class == ErrorClass::Transient);
   CHECK(r.sqlstate == "08000");
   CHECK_FALSE(r.reconnect);
   CHECK(r.message == "raised 08P01");
-  CHECK(db.last_log().find("error (permanent, SQLSTATE 08000): raised 08P01") != std::string::npos);
+  CHECK(db.last_log().find("error (transient, SQLSTATE 08000): raised 08P01") != std::string::npos);
+
+  // The case met in production: a foreign table whose server is down.
+  db.sql("create extension if not exists postgres_fdw");
+  db.sql(
+      "create server down foreign data wrapper postgres_fdw options (host '127.0.0.1', port '1', dbname "
+      "'x')");
+  db.sql("create user mapping for current_user server down");
+  db.sql("create foreign table raw.remote (x int) server down");
+  uint32_t remote = db.add(sql_task("remote", kDaily, WriteMode::Replace, "select x from raw.remote"));
+  r = db.run(remote);
+  CHECK(r.error_class == ErrorClass::Transient);
+  CHECK(r.sqlstate == "08000");
+  CHECK_FALSE(r.reconnect);
+  CHECK(r.message.starts_with("could not connect to server \"down\""));
+  CHECK(db.conn.is_open());
 }
 
 TEST_CASE("the task's timeout cancels the statement: class timeout") {
