@@ -5,7 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 
 #include "runtime/events/nap.h"
@@ -14,15 +16,32 @@
 namespace flowc::cli {
 namespace {
 
-// The one thing a signal handler may touch: lock-free atomics. Signals of
-// the same kind that arrive before the handler runs count once, which is
-// what "pressed again" means.
+// The one thing a signal handler may touch: lock-free atomics (and
+// clock_gettime, which is async-signal-safe). Signals of the same kind that
+// arrive before the handler runs count once, which is what "pressed again"
+// means.
 std::atomic<int> signals_received{0};
 std::atomic<int> last_signal{0};
+std::atomic<int64_t> first_signal_ns{0};
+
+/// A second signal this soon after the first is the same one delivered
+/// twice, not the operator pressing Ctrl-C again: GNU `timeout` signals its
+/// child and then its own process group (flowc in it), systemd's mixed
+/// KillMode the main process and then its group.
+constexpr int64_t kSameSignalNs = 250'000'000;
+static_assert(std::atomic<int64_t>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_signal(int signal) {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  const int64_t at = static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
   last_signal.store(signal);
-  signals_received.fetch_add(1);
+  int64_t first = 0;
+  if (first_signal_ns.compare_exchange_strong(first, at)) {
+    signals_received.store(1);
+  } else if (at - first >= kSameSignalNs) {
+    signals_received.store(2);
+  }
 }
 
 /// The second signal: the commands' groups are killed (the terminal's
@@ -46,6 +65,7 @@ extern "C" void on_signal(int signal) {
 
 Interrupts::Interrupts() {
   signals_received.store(0);
+  first_signal_ns.store(0);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   // A handler may not notify a condition variable, so the count is looked

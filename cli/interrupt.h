@@ -2,7 +2,9 @@
 // drive runs (`run`, `retry`, `backfill`, `schedule`, `worker`): the runs
 // are stopped and recorded instead of the process dying mid-write. A second
 // signal is the operator saying not to wait for that: the process exits at
-// once, as after a crash, which the runtime is built to recover from.
+// once, as after a crash, which the runtime is built to recover from. One
+// that comes within a quarter of a second of the first is the same signal
+// delivered twice (`timeout` signals flowc and then its process group).
 #pragma once
 
 #include <stop_token>

@@ -243,6 +243,8 @@ TEST_CASE("run: a second Ctrl-C exits at once, kills the running command's group
   REQUIRE(wait_for_file(dir / "command.pid", 30));
   ::kill(run.pid, SIGINT);
   REQUIRE(wait_for_file(dir / "got_term", 10));  // the first Ctrl-C is stopping the run
+  // Pressed again, as a person does: later than a signal delivered twice.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
   ::kill(run.pid, SIGINT);
   int code = run.wait();
   CHECK(code == 128 + SIGINT);  // died of the signal, as a shell loop around it expects
@@ -282,6 +284,40 @@ TEST_CASE("run: SIGTERM fails the attempt it stops, and the tasks it kept from s
   auto status = run_flowc(dir.string(), {"status", "1", "--state-dsn", dsn});
   INFO(status.output);
   CHECK(contains(status.output, "  after  not_run "));
+}
+
+TEST_CASE("run: under `timeout`, whose SIGTERM reaches flowc twice at once, the run stops and is recorded") {
+  std::string dsn = fresh_database("run_under_timeout");
+  fs::path dir = write_project("under_timeout", {});
+  std::ofstream(dir / "slow.flow") << one_command_workflow(
+      "slow", "long", "echo $$ > '" + dir.string() + "/long.pid'; sleep 30");
+  // GNU timeout signals its child, then its own process group, flowc in it:
+  // one stop, not the operator's second Ctrl-C that exits at once.
+  flowc::runtime::ProcessOptions options;
+  options.argv = {"timeout", "3", FLOWC_BINARY, "run", ".", "--ds", "2026-11-24", "--dsn", dsn};
+  options.env = child_env();
+  options.cwd = dir.string();
+  options.timeout = std::chrono::seconds(60);
+  flowc::runtime::ProcessResult run = flowc::runtime::run_process(options);
+  INFO(run.output);
+  CHECK(run.exit_code == 124);  // timeout's own: the command was stopped by it
+  CHECK_FALSE(contains(run.output, "interrupted again"));
+  CHECK(query_one(dsn, "select status from flow.runs") == "failed");
+  CHECK(query_one(dsn, "select state || ': ' || message from flow.task_runs where task = 'long'")
+            .starts_with("failed: the run was stopped"));
+
+  // The same twice, 20 ms apart: the first signal's handler has run, and it
+  // is still one stop.
+  std::filesystem::remove(dir / "long.pid");
+  Background again = start_flowc(dir.string(), {"run", ".", "--ds", "2026-11-25", "--dsn", dsn});
+  INFO(again.output());
+  REQUIRE(wait_for_file(dir / "long.pid", 30));
+  ::kill(again.pid, SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ::kill(again.pid, SIGTERM);
+  CHECK(again.wait() == 1);
+  CHECK_FALSE(contains(again.output(), "interrupted again"));
+  CHECK(query_one(dsn, "select status from flow.runs where ds = '2026-11-25'") == "failed");
 }
 
 TEST_CASE("run: after kill -9, the retry ends what the lost attempt left running before it starts") {
