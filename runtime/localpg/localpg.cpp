@@ -306,17 +306,18 @@ std::string Cluster::dsn(const std::string& database) const {
          " user=" + dsn::quote_value(user) + " dbname=" + dsn::quote_value(database);
 }
 
-std::optional<std::string> find_server_bin(std::string& error) {
+std::optional<std::string> find_server_bin(std::string& error, const std::string& packages) {
   if (const char* env = std::getenv("FLOWC_PG_BIN"); env && *env) return std::string(env);
   std::vector<fs::path> candidates;
   std::error_code ec;
-  for (fs::directory_iterator it("/usr/lib/postgresql", ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::directory_iterator it(packages, ec), end; !ec && it != end; it.increment(ec)) {
     fs::path bin = it->path() / "bin";
     if (fs::exists(bin / "initdb", ec) && fs::exists(bin / "pg_ctl", ec)) candidates.push_back(bin);
   }
   if (candidates.empty()) {
-    error = "no PostgreSQL server found (looked in /usr/lib/postgresql/*/bin): install the Debian package "
-            "`postgresql-15` (apt-get install postgresql-15), or give a DSN with --dsn or FLOW_STATE_DSN";
+    error = "no PostgreSQL server found (looked in " + packages +
+            "/*/bin): install the Debian package `postgresql-15` (apt-get install postgresql-15)" +
+            kOrGiveDsn;
     return std::nullopt;
   }
   // Highest major version: compare the numeric directory names.

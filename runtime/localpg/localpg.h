@@ -14,9 +14,10 @@
 namespace flowc::runtime::localpg {
 
 /// Where the PostgreSQL server binaries are (highest version under
-/// /usr/lib/postgresql/*/bin, or $FLOWC_PG_BIN). On failure `error` names the
-/// package to install.
-std::optional<std::string> find_server_bin(std::string& error);
+/// `<packages>/*/bin`, where Debian's packages put them, or $FLOWC_PG_BIN).
+/// On failure `error` names the package to install.
+std::optional<std::string> find_server_bin(std::string& error,
+                                           const std::string& packages = "/usr/lib/postgresql");
 
 /// What ensure_running() found in the directory.
 enum class Found : uint8_t {

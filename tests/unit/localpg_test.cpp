@@ -21,6 +21,23 @@
 
 using namespace flowc::runtime;
 
+TEST_CASE("without the server's binaries, the message names the Debian package to install") {
+  std::filesystem::path empty =
+      std::filesystem::temp_directory_path() / ("flowc-no-postgresql-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(empty / "15");  // a version without initdb and pg_ctl does not count
+  const char* saved = std::getenv("FLOWC_PG_BIN");
+  std::string kept = saved ? saved : "";
+  ::unsetenv("FLOWC_PG_BIN");
+  std::string error;
+  CHECK_FALSE(localpg::find_server_bin(error, empty.string()));
+  CHECK(error ==
+        "no PostgreSQL server found (looked in " + empty.string() +
+            "/*/bin): install the Debian package `postgresql-15` (apt-get install postgresql-15), or give "
+            "a DSN (--dsn, --state-dsn or FLOW_STATE_DSN)");
+  if (saved) ::setenv("FLOWC_PG_BIN", kept.c_str(), 1);
+  std::filesystem::remove_all(empty);
+}
+
 TEST_CASE("a private cluster is created once, reused, answers on its socket and stops") {
   std::string error;
   if (!localpg::find_server_bin(error)) {
