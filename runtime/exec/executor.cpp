@@ -254,6 +254,8 @@ state::Finish Executor::finish_for(const state::Claim& claim, TaskState state, c
     finish.exit_code = result.exit_code;
     finish.message = result.message;
   }
+  // A probe whose table does not exist yet (42P01) says so in the attempt.
+  if (result.outcome == AttemptResult::Outcome::NotReady) finish.sqlstate = result.sqlstate;
   finish.rows_written = result.rows_written;
   finish.expectations = result.expectations;
   finish.dependents = std::move(dependents);

@@ -224,6 +224,7 @@ TEST_CASE("a source whose table has not landed says so while it waits and when t
   CHECK(result.summary.task_states == states({TaskState::Failed, TaskState::UpstreamFailed}));
   CHECK(result.summary.task_errors[0] ==
         "source orders not ready after 2s (ready: row_count() > 0): relation \"raw.orders\" does not exist");
+  CHECK(h.scalar("select sqlstate from flow.attempts where task = 'orders'") == "42P01");
   bool said_why = false;
   for (const TaskEvent& e : h.observer.events())
     said_why = said_why || (e.task == 0 && e.state == TaskState::Waiting &&
