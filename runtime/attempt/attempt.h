@@ -138,6 +138,14 @@ class TaskRunner {
  public:
   virtual ~TaskRunner() = default;
   virtual AttemptResult run(const AttemptContext& context) = 0;
+  /// Adds `line` to the log at `log_path` of an attempt it performed, after
+  /// the fact: the executor's word that the state database did not take the
+  /// attempt's outcome (its lease had been lost). The runner owns the log's
+  /// form; one that writes no log ignores it.
+  virtual void note_in_log(const std::string& log_path, std::string_view line) {
+    (void)log_path;
+    (void)line;
+  }
 };
 
 }  // namespace flowc::runtime

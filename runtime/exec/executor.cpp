@@ -515,8 +515,16 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
     return std::nullopt;
   }
   // Fenced: another executor owns the task now and reports on it; this
-  // attempt's outcome is counted as a stale write, nothing else.
-  if (!outcome.applied) return std::nullopt;
+  // attempt's outcome is counted as a stale write, and its log says so
+  // after the runner's `outcome:` line.
+  if (!outcome.applied) {
+    if (!log_path.empty())
+      run.request.runner->note_in_log(
+          log_path,
+          "not recorded: the lease on this task was lost (another executor took it over), so this "
+          "outcome was rejected as a stale write");
+    return std::nullopt;
+  }
   // The handed-over task's lease is renewed from now on: raising an
   // incident below may wait on its channels for longer than a lease.
   if (outcome.next) pool_.hold_lease(outcome.next->token);

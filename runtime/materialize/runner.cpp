@@ -96,4 +96,10 @@ AttemptResult PostgresTaskRunner::run(const AttemptContext& context) {
   return result;
 }
 
+void PostgresTaskRunner::note_in_log(const std::string& log_path, std::string_view line) {
+  if (log_path.empty()) return;
+  AttemptLog log(log_path);
+  log.line(line);
+}
+
 }  // namespace flowc::runtime

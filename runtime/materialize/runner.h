@@ -20,6 +20,8 @@ class PostgresTaskRunner final : public TaskRunner {
   /// connection is a transient failure, SQLSTATE 08006, written in the
   /// log); command tasks ignore both.
   AttemptResult run(const AttemptContext& context) override;
+  /// One timestamped line appended to the attempt's log.
+  void note_in_log(const std::string& log_path, std::string_view line) override;
 };
 
 }  // namespace flowc::runtime

@@ -112,9 +112,17 @@ class FakeRunner : public TaskRunner {
     calls_.push_back(record);
     return result;
   }
+  void note_in_log(const std::string& log_path, std::string_view line) override {
+    std::lock_guard lock(mutex_);
+    notes_.push_back(log_path + ": " + std::string(line));
+  }
   std::vector<Call> calls() {
     std::lock_guard lock(mutex_);
     return calls_;
+  }
+  std::vector<std::string> notes() {
+    std::lock_guard lock(mutex_);
+    return notes_;
   }
   std::vector<Call> calls_of(const std::string& task) {
     std::vector<Call> out;
@@ -132,6 +140,7 @@ class FakeRunner : public TaskRunner {
   std::map<std::string, int> counts_;
   int in_flight_ = 0, max_in_flight_ = 0;
   std::vector<Call> calls_;
+  std::vector<std::string> notes_;  // note_in_log's, "<log path>: <line>"
 };
 
 class FakeAlerts : public AlertSink {

@@ -393,6 +393,12 @@ TEST_CASE("an executor that loses its lease stops its attempt and its write is f
   CHECK(result.summary.status == RunStatus::Succeeded);
   CHECK(result.summary.task_attempts[0] == 2);
   CHECK(h.scalar("select outcome from flow.attempts where task = 'a' and attempt = 1") == "lost");
+  // The fenced attempt's own log says its outcome was not taken.
+  CHECK(h.runner.notes() ==
+        std::vector<std::string>{
+            h.logs + "/" + std::to_string(result.summary.run_id) +
+            "/a.1.log: not recorded: the lease on this task was lost (another executor took it "
+            "over), so this outcome was rejected as a stale write"});
 }
 
 TEST_CASE("NOTIFY hands a dependent over well before the poll interval") {

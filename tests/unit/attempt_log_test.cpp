@@ -1,6 +1,7 @@
 // The attempt log's streamed output: whole lines as they come, and secrets
 // scrubbed however the output is split into chunks.
 #include "runtime/materialize/attempt_log.h"
+#include "runtime/materialize/runner.h"
 
 #include <unistd.h>
 
@@ -128,4 +129,16 @@ TEST_CASE("a log that cannot be written says why, naming its path, one that can 
   AttemptLog none("");
   none.line("nothing to write to");
   CHECK(none.error().empty());
+}
+
+TEST_CASE("the runner's note after the fact goes at the end of the attempt's log, timestamped") {
+  LogFile file;
+  {
+    AttemptLog log(file.path);
+    log.line("outcome: succeeded in 41411 ms");
+  }
+  flowc::runtime::PostgresTaskRunner runner;
+  runner.note_in_log(file.path, "not recorded: the lease on this task was lost");
+  runner.note_in_log("", "an attempt without a log: nothing is written");
+  CHECK(file.text() == "outcome: succeeded in 41411 ms\nnot recorded: the lease on this task was lost\n");
 }
