@@ -86,6 +86,16 @@ void add_param_option(CLI::App* cmd, std::vector<std::string>& params) {
   cmd->add_option("--param", params, "a param's value, NAME=VALUE (repeat for several)")->check(name_value);
 }
 
+/// `--concurrency` of the commands that drive runs (`run`, `schedule`): the
+/// tasks a run runs at once in this process; 0 leaves them to `flowc worker`.
+void add_task_concurrency_option(CLI::App* cmd, std::optional<uint32_t>& concurrency,
+                                 const std::string& otherwise) {
+  cmd->add_option(
+         "--concurrency", concurrency,
+         "tasks at once, 0 to 1024 (default: " + otherwise + "; 0: none here, `flowc worker` runs them)")
+      ->transform(whole_number(0, flowc::model::kMaxConcurrency));
+}
+
 /// `--dsn`, for the commands that run tasks: one database for every target.
 void add_dsn_option(CLI::App* cmd, std::string& dsn) {
   cmd->add_option("--dsn", dsn, "the database for every target (overrides env())")->check(kNotEmpty);
@@ -211,11 +221,7 @@ void CommandLine::declare_authoring() {
 void CommandLine::declare_running() {
   run_cmd = app.add_subcommand("run", "compile, then execute one run of a workflow");
   add_selection(run_cmd, run.selection, true);
-  run_cmd
-      ->add_option("--concurrency", run.concurrency,
-                   "tasks at once, 0 to 1024 (default: the workflow's concurrency; 0: none here, `flowc "
-                   "worker` runs them)")
-      ->transform(whole_number(0, flowc::model::kMaxConcurrency));
+  add_task_concurrency_option(run_cmd, run.concurrency, "the workflow's concurrency");
   run_cmd->add_flag("--dry-run", run.dry_run, "print the plan and what would run; touch nothing");
   add_dsn_option(run_cmd, run.dsn);
   add_state_dsn_option(run_cmd, run.state_dsn);
@@ -258,11 +264,7 @@ void CommandLine::declare_running() {
       "schedule", "the long-running scheduler: creates and drives the runs each workflow's `schedule` owes");
   schedule_cmd->add_option("path", schedule.path, "the project (default: .)");
   add_env_option(schedule_cmd, schedule.env);
-  schedule_cmd
-      ->add_option("--concurrency", schedule.concurrency,
-                   "tasks at once per run, 0 to 1024 (default: the workflow's; 0: none here, `flowc worker` "
-                   "runs them)")
-      ->transform(whole_number(0, flowc::model::kMaxConcurrency));
+  add_task_concurrency_option(schedule_cmd, schedule.concurrency, "the workflow's, per run");
   schedule_cmd->add_flag("--once", schedule.once, "create and drive the runs owed now, then exit");
 
   worker_cmd = app.add_subcommand(

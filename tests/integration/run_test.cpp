@@ -86,6 +86,24 @@ workflow )FLOW" + workflow + R"FLOW( {
 )FLOW";
 }
 
+/// Runs the project in `dir` for 2026-11-24 and kills flowc with -9 once
+/// its command runs (a script that writes command.pid and, from a child of
+/// its own, child.pid): the pids of the command and the child, both still
+/// running after the crash.
+std::pair<pid_t, pid_t> crash_leaving_command(const fs::path& dir, const std::string& dsn) {
+  Background run = start_flowc(dir.string(), {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output());
+  const pid_t child = wait_for_pid(dir / "child.pid", 30);
+  REQUIRE(child > 0);
+  ::kill(run.pid, SIGKILL);
+  CHECK(run.wait() == 128 + SIGKILL);
+  const pid_t command = wait_for_pid(dir / "command.pid", 1);
+  REQUIRE(command > 0);
+  REQUIRE(process_running(command));  // left behind by the crash
+  REQUIRE(process_running(child));
+  return {command, child};
+}
+
 }  // namespace
 
 TEST_CASE("run: the daily_kpi example succeeds on its demo data, and no secret appears anywhere") {
@@ -329,16 +347,7 @@ TEST_CASE("run: after kill -9, the retry ends what the lost attempt left running
                        "sh -c 'echo $$ > child.pid; while :; do sleep 0.1; done' & wait";
   std::ofstream(dir / "orphan.flow") << one_command_workflow("orphan", "long_load", script, "    idempotent = true\n");
   std::string project = dir.string();
-  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
-  INFO(run.output());
-  const pid_t child = wait_for_pid(dir / "child.pid", 30);
-  REQUIRE(child > 0);
-  ::kill(run.pid, SIGKILL);
-  CHECK(run.wait() == 128 + SIGKILL);
-  const pid_t command = wait_for_pid(dir / "command.pid", 1);
-  REQUIRE(command > 0);
-  REQUIRE(process_running(command));  // left behind by the crash
-  REQUIRE(process_running(child));
+  const auto [command, child] = crash_leaving_command(dir, dsn);
 
   std::string run_id = query_one(dsn, "select max(id) from flow.runs");
   std::ofstream(dir / "again") << "";
@@ -373,16 +382,7 @@ TEST_CASE(
                        "sh -c 'echo $$ > child.pid; while :; do sleep 0.1; done' & wait";
   std::ofstream(dir / "orphan.flow") << one_command_workflow("orphan", "export", script);
   std::string project = dir.string();
-  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
-  INFO(run.output());
-  const pid_t child = wait_for_pid(dir / "child.pid", 30);
-  REQUIRE(child > 0);
-  ::kill(run.pid, SIGKILL);
-  CHECK(run.wait() == 128 + SIGKILL);
-  const pid_t command = wait_for_pid(dir / "command.pid", 1);
-  REQUIRE(command > 0);
-  REQUIRE(process_running(command));  // left behind by the crash
-  REQUIRE(process_running(child));
+  const auto [command, child] = crash_leaving_command(dir, dsn);
 
   std::ofstream(dir / "again") << "";
   auto rerun = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
