@@ -132,7 +132,7 @@ std::string impact_json(const ImpactReport& r) {
                   {"workflow", r.run->workflow},
                   {"ds", r.run->ds},
                   {"status", r.run->status},
-                  {"env", r.run->env.empty() ? std::string("production") : r.run->env},
+                  {"env", plan::env_name(r.run->env)},
                   {"mirror", r.run->mirror},
                   {"failed_tasks", r.run_failed},
                   {"blocked_tasks", r.run_blocked},

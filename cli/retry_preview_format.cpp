@@ -52,8 +52,9 @@ std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& p
   }
   const std::string command =
       fmt::format("flowc retry {}{}", run_id, task.empty() ? std::string() : " --task " + task);
-  std::string out = fmt::format("run {}: workflow {}, ds {}, {}, stage {}: {}\n", run_id, plan.workflow,
-                                plan.ds, env_name(plan.env), preview.stage, to_string(preview.run_status));
+  std::string out =
+      fmt::format("run {}: workflow {}, ds {}, {}, stage {}: {}\n", run_id, plan.workflow, plan.ds,
+                  plan::env_name(plan.env), preview.stage, to_string(preview.run_status));
   if (run == 0 && wait == 0) {
     out += fmt::format(
         "`{}` would run no task: every task succeeded, and the run's final status is recorded "
@@ -93,7 +94,7 @@ std::string retry_preview_json(const RetryPreview& preview, const plan::Plan& pl
   json out = {{"run", run_id},
               {"workflow", plan.workflow},
               {"ds", plan.ds},
-              {"env", plan.env},
+              {"env", plan::env_name(plan.env)},
               {"stage", preview.stage},
               {"status", to_string(preview.run_status)},
               {"task", task.empty() ? json(nullptr) : json(task)},

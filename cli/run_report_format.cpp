@@ -82,7 +82,7 @@ json run_json(const RunRecord& r) {
   return {{"id", r.id},
           {"workflow", r.workflow},
           {"ds", r.ds},
-          {"env", r.env},
+          {"env", plan::env_name(r.env)},
           {"stage", r.stage},
           {"trigger", r.trigger},
           {"status", r.status},
@@ -135,8 +135,6 @@ json parity_json(const std::optional<std::string>& parity) {
 
 }  // namespace
 
-std::string env_name(const std::string& env) { return env.empty() ? "production" : env; }
-
 std::string history_human(const std::vector<RunRecord>& runs, const std::string& since, bool color) {
   if (runs.empty()) return "no runs in the last " + since + "\n";
   std::vector<Row> rows;
@@ -153,7 +151,7 @@ std::string history_human(const std::vector<RunRecord>& runs, const std::string&
     rows.push_back({{std::to_string(r.id)},
                     {r.workflow},
                     {r.ds},
-                    {env_name(r.env)},
+                    {plan::env_name(r.env)},
                     {r.stage},
                     {r.trigger},
                     {status_with_retries(r), color_of(r.status)},
@@ -189,7 +187,8 @@ std::string history_json(const std::vector<RunRecord>& runs, const std::string& 
 
 std::string status_human(const RunReport& report, bool color) {
   const RunRecord& r = report.run;
-  std::string out = fmt::format("run {}: workflow {}, ds {}, {}\n", r.id, r.workflow, r.ds, env_name(r.env));
+  std::string out =
+      fmt::format("run {}: workflow {}, ds {}, {}\n", r.id, r.workflow, r.ds, plan::env_name(r.env));
   auto field = [&](std::string_view key, const std::string& value, const char* c = nullptr) {
     out += "  " + pad(key, 11) +
            (color && c != nullptr ? fmt::format("\x1b[{}m{}\x1b[0m", c, value) : value) + "\n";

@@ -14,9 +14,6 @@ namespace flowc::cli {
 /// A task's state as the reports show it (runtime/view/summary.h).
 using runtime::view::shown_state;
 
-/// How the reports name an environment: "" is `production`.
-std::string env_name(const std::string& env);
-
 /// `flowc history` for people: one aligned row per run (newest first) and a
 /// count by status; `since` is the window as the user wrote it (`24h`).
 /// ANSI colour on the status words when `color`.

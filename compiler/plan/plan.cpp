@@ -79,6 +79,8 @@ std::string_view to_string(Severity severity) {
   return "high";
 }
 
+std::string env_name(std::string_view env) { return env.empty() ? "production" : std::string(env); }
+
 std::string_view to_string(Stage stage) {
   switch (stage) {
     case Stage::Model: return "model";

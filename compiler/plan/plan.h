@@ -354,6 +354,9 @@ std::string parity_query(const Parity& parity, std::span<const std::string> metr
 std::string_view to_string(WriteMode mode);
 std::string_view to_string(Severity severity);
 std::string_view to_string(Stage stage);
+/// An environment as people, the reports and FLOW_ENV name it: the default
+/// one (a plan's env "", no table suffix) is `production`.
+std::string env_name(std::string_view env);
 std::string_view to_string(TaskKind kind);
 
 }  // namespace flowc::plan

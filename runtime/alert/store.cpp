@@ -256,14 +256,16 @@ std::vector<SendingAlert> AlertStore::sending(const std::string& workflow, const
   impl_->guarded(error, [&](pqxx::connection& c) {
     out.clear();
     pqxx::nontransaction tx(c);
-    pqxx::result r = tx.exec_params(
-        std::string("select ") + kRecordColumns +
-            ", id, coalesce(sender, ''), coalesce(sender_machine, ''),"
-            " coalesce(sending_until < now(), true) from " +
-            impl_->table +
-            " where status = 'sending' and workflow = $1 and coalesce(payload->>'env', '') = $2"
-            " order by id",
-        workflow, env);
+    pqxx::result r = tx.exec_params(std::string("select ") + kRecordColumns +
+                                        ", id, coalesce(sender, ''), coalesce(sender_machine, ''),"
+                                        " coalesce(sending_until < now(), true) from " +
+                                        impl_->table +
+                                        // The payload names the default environment `production`
+                                        // (an earlier flowc wrote "" for it).
+                                        " where status = 'sending' and workflow = $1 and "
+                                        "coalesce(nullif(payload->>'env', ''), 'production') = $2"
+                                        " order by id",
+                                    workflow, plan::env_name(env));
     for (const auto& row : r) {
       SendingAlert alert;
       alert.record = record_of(row);

@@ -29,9 +29,9 @@ ErrorClass classify_exit(int exit_code, int signal, bool timed_out) {
 }
 
 std::vector<std::string> command_identity(int64_t run_id, const plan::Plan& plan, std::string_view task) {
-  std::vector<std::string> identity = {
-      fmt::format("FLOW_RUN_ID={}", run_id), "FLOW_WORKFLOW=" + plan.workflow, "FLOW_DS=" + plan.ds,
-      "FLOW_ENV=" + (plan.env.empty() ? std::string("production") : plan.env)};
+  std::vector<std::string> identity = {fmt::format("FLOW_RUN_ID={}", run_id),
+                                       "FLOW_WORKFLOW=" + plan.workflow, "FLOW_DS=" + plan.ds,
+                                       "FLOW_ENV=" + plan::env_name(plan.env)};
   if (!task.empty()) identity.push_back("FLOW_TASK=" + std::string(task));
   return identity;
 }

@@ -46,7 +46,7 @@ AttemptResult perform(const AttemptContext& context, AttemptLog& log) {
     log.redact(context.target_dsn);
     log.line(fmt::format("attempt {} of {} `{}` (workflow {}, run {}, ds {}, env {}) on {}", context.attempt,
                          kind_name(task.kind), task.name, plan.workflow, context.run_id, plan.ds,
-                         plan.env.empty() ? "production" : plan.env, context.worker));
+                         plan::env_name(plan.env), context.worker));
     if (context.stop.stop_requested()) {
       AttemptResult r = refuse(log, "cancelled before it started: the lease was lost or the run was cancelled");
       r.error_class = ErrorClass::Transient;

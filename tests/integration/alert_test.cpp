@@ -62,7 +62,7 @@ TEST_CASE("the payload carries every field of runtime.md and a Slack text") {
   CHECK(payload["exit_code"].is_null());
   CHECK(payload["attempt"] == 3);
   CHECK(payload["ds"] == "2026-11-24");
-  CHECK(payload["env"] == "");
+  CHECK(payload["env"] == "production");
   CHECK(payload["stage"] == "production");
   CHECK(payload["started_at"] == "2026-11-24T07:00:03Z");
   CHECK(payload["duration_seconds"] == 12.5);

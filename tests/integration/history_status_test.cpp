@@ -147,7 +147,7 @@ TEST_CASE("history --format json: one object with the runs and their failed task
   const json& failed = j["runs"][2];
   CHECK(failed["workflow"] == "daily_kpi");
   CHECK(failed["ds"] == "2026-11-24");
-  CHECK(failed["env"] == "");
+  CHECK(failed["env"] == "production");
   CHECK(failed["stage"] == "mirror");
   CHECK(failed["trigger"] == "schedule");
   CHECK(failed["status"] == "failed");

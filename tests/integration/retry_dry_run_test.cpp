@@ -112,7 +112,7 @@ TEST_CASE(
   CHECK(j["run"] == 1);
   CHECK(j["workflow"] == "w");
   CHECK(j["ds"] == "2026-11-24");
-  CHECK(j["env"] == "");
+  CHECK(j["env"] == "production");
   CHECK(j["status"] == "failed");
   CHECK(j["task"] == "history");
   CHECK(j["safe"] == false);
