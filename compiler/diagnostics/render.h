@@ -31,7 +31,7 @@ void render_human(const std::vector<Diagnostic>& diagnostics, const SourceManage
 void render_json(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out);
 /// SARIF 2.1.0 with one rule per registered code.
 void render_sarif(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out);
-/// `::error file=F,line=L,col=C,endLine=..,endColumn=..,title=E0101::msg` per diagnostic.
+/// `::error file=F,line=L,col=C,title=E0101::msg` per diagnostic.
 void render_github(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out);
 
 /// `text` (a message, note, help, file name or doc comment) safe to print on

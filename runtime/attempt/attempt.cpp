@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 namespace flowc::runtime {
 
 std::string_view to_string(ErrorClass error_class) {
@@ -28,10 +30,15 @@ ErrorClass classify_exit(int exit_code, int signal, bool timed_out) {
   return ErrorClass::Permanent;
 }
 
-std::vector<std::string> command_identity(int64_t run_id, const plan::Plan& plan, std::string_view task) {
+std::vector<std::string> command_identity(int64_t run_id, const plan::Plan& plan, std::string_view task,
+                                          const std::string& project_dir) {
   std::vector<std::string> identity = {fmt::format("FLOW_RUN_ID={}", run_id),
                                        "FLOW_WORKFLOW=" + plan.workflow, "FLOW_DS=" + plan.ds,
                                        "FLOW_ENV=" + plan::env_name(plan.env)};
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::absolute(project_dir.empty() ? "." : project_dir, ec);
+  dir = std::filesystem::weakly_canonical(dir, ec);
+  identity.push_back("FLOW_PROJECT_DIR=" + dir.string());
   if (!task.empty()) identity.push_back("FLOW_TASK=" + std::string(task));
   return identity;
 }

@@ -43,11 +43,14 @@ ErrorClass classify_sqlstate(std::string_view sqlstate);
 ErrorClass classify_exit(int exit_code, int signal, bool timed_out);
 
 /// The environment entries that say which run of which workflow, day and
-/// environment a command belongs to (`FLOW_RUN_ID`, `FLOW_WORKFLOW`,
-/// `FLOW_DS`, `FLOW_ENV`), and its task when `task` is not empty
-/// (`FLOW_TASK`). A command task gets them all; kill_orphaned_groups finds
-/// by them what a command left running when its flowc died.
-std::vector<std::string> command_identity(int64_t run_id, const plan::Plan& plan, std::string_view task);
+/// environment of which project a command belongs to (`FLOW_RUN_ID`,
+/// `FLOW_WORKFLOW`, `FLOW_DS`, `FLOW_ENV`, and `FLOW_PROJECT_DIR`, the
+/// project directory's canonical path: run ids are per state database, so two
+/// projects on one machine have the same ones), and its task when `task` is
+/// not empty (`FLOW_TASK`). A command task gets them all; kill_orphaned_groups
+/// finds by them what a command left running when its flowc died.
+std::vector<std::string> command_identity(int64_t run_id, const plan::Plan& plan, std::string_view task,
+                                          const std::string& project_dir);
 
 /// One metric an expectation read, and its value.
 struct MetricReading {

@@ -251,7 +251,8 @@ std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateSt
   // Its commands may still run on this machine, in process groups of their
   // own that outlived a flowc killed with -9: ended before this run starts,
   // so that a command never runs beside its own earlier copy.
-  for (int64_t run_id : abandoned) kill_orphaned_groups(command_identity(run_id, plan, ""));
+  for (int64_t run_id : abandoned)
+    kill_orphaned_groups(command_identity(run_id, plan, "", request.project_dir));
   return std::nullopt;
 }
 
@@ -328,25 +329,29 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   const uint32_t executors =
       request.concurrency == 0u ? 0 : std::max<uint32_t>(request.concurrency.value_or(plan.concurrency), 1);
   const std::string own_prefix = worker + ":";  // the lease owners of this process's executors
+  // A task of another workflow that a task of this run waits on succeeded
+  // (for this ds and env): the loop below makes the waiting tasks claimable
+  // at once, instead of at their next poll.
+  std::vector<uint32_t> wake_now;
   // A finish by another process wakes an idle executor and makes the loop
   // below read the run back. A finish by this process's own executors needs
   // neither (the executor claims on by itself), except for the last one:
   // then the loop reads the run back to end it. Each read is a round trip
   // saved.
-  // A task of another workflow that a task of this run waits on succeeded
-  // (for this ds and env): the loop below makes the waiting tasks claimable
-  // at once, instead of at their next poll.
-  std::vector<uint32_t> wake_now;
   Announcements announcements(pool.settings.state_dsn, state::notify_channel(schema),
                               [&](const std::optional<state::Announcement>& announced) {
                                 if (announced && announced->succeeded) {
                                   const state::Announcement::Success& done = *announced->succeeded;
                                   if (done.ds != plan.ds || done.env != plan.env) return false;
+                                  bool matched = false;
                                   for (uint32_t i = 0; i < plan.tasks.size(); ++i)
                                     for (const plan::ExternalDependency& d : plan.tasks[i].external)
-                                      if (d.workflow == done.workflow && d.task == done.task)
-                                        wake_now.push_back(i);
-                                  return !wake_now.empty();
+                                      if (d.workflow == done.workflow && d.task == done.task) {
+                                        matched = true;
+                                        if (std::find(wake_now.begin(), wake_now.end(), i) == wake_now.end())
+                                          wake_now.push_back(i);
+                                      }
+                                  return matched;
                                 }
                                 // Another run in this state schema, or not an announcement.
                                 if (!announced || announced->run_id != run_id) return false;
@@ -398,8 +403,12 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     // Not past this process's last finish (unless that count proved wrong).
     announcements.wait(lateness.until_due(request.poll),
                        [&] { return pool.stopping() || (use_settled && shared.all_settled()); });
-    // (Not woken now, as when the state database is away: the next poll finds them.)
-    if (!wake_now.empty() && store.wake_waiting(run_id, wake_now)) wake_now.clear();
+    // Kept while one of them is running: its executor may have checked the
+    // dependency just before the success and be about to record that it
+    // waits (the loop comes back within `poll`). Kept too while the state
+    // database is away.
+    int64_t running = 0;
+    if (!wake_now.empty() && store.wake_waiting(run_id, wake_now, running) && running == 0) wake_now.clear();
   }
   pool.stop();
   threads.join();

@@ -33,7 +33,8 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
     if (const char* value = std::getenv(name)) env.push_back(fmt::format("{}={}", name, value));
   // Which task instance the command is: also how the next attempt finds
   // what an earlier one left running when its flowc died (below).
-  const std::vector<std::string> identity = command_identity(context.run_id, plan, task.name);
+  const std::vector<std::string> identity =
+      command_identity(context.run_id, plan, task.name, context.project_dir);
   env.insert(env.end(), identity.begin(), identity.end());
   env.push_back(fmt::format("FLOW_ATTEMPT={}", context.attempt));
   env.push_back("FLOW_STAGE=" + std::string(plan::to_string(plan.stage)));

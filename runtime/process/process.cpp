@@ -204,9 +204,11 @@ int kill_orphaned_groups(const std::vector<std::string>& identity) {
     bool managed = std::any_of(all.begin(), all.end(), [&](const ProcessStat& p) {
       return p.pgrp == group && p.ppid > 1 && !flowc.empty() && executable_of(p.ppid) == flowc;
     });
-    if (!managed && ::kill(-group, SIGKILL) == 0) ++killed;
-    else
-      group = 0;
+    if (!managed && ::kill(-group, SIGKILL) == 0) {
+      ++killed;
+    } else {
+      group = 0;  // not waited for below
+    }
   }
   // KILL takes effect when each process is next scheduled: wait for that
   // (bounded), so that what the caller starts next never runs beside them.

@@ -244,7 +244,8 @@ constexpr const char* kFinishSql = R"(with clock as (
   where (select count(*) from promoted) > (select count(*) from next)
      or (select count(*) from promoted) = 0
 ), announced as (
-  select pg_notify($15, 'succeeded ' || r.ds::text || ' ' || r.workflow || '.' || fin.task || ' ' || r.env)
+  select pg_notify($15, 'succeeded ' || to_char(r.ds, 'YYYY-MM-DD') || ' ' || r.workflow || '.' || fin.task || ' ' ||
+                       r.env)
   from fin join {schema}.runs r on r.id = fin.run_id
   where $4 = 'succeeded' and $22::boolean
 )

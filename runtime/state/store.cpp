@@ -257,17 +257,23 @@ select id from abandoned)",
   });
 }
 
-Status StateStore::wake_waiting(int64_t run_id, const std::vector<uint32_t>& task_indexes) {
+Status StateStore::wake_waiting(int64_t run_id, const std::vector<uint32_t>& task_indexes, int64_t& running) {
+  running = 0;
   return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    tx.exec_params(with_schema(R"(with woken as (
+    pqxx::result r = tx.exec_params(with_schema(R"(with woken as (
   update {schema}.task_runs set not_before = clock_timestamp()
   where run_id = $1 and task_index = any ($2::integer[]) and state = 'waiting'
   returning 1
+), notified as (
+  select pg_notify($3, $1::text || ' ') where exists (select 1 from woken)
 )
-select pg_notify($3, $1::text || ' ') where exists (select 1 from woken))",
-                               schema_),
-                   run_id, int_array(task_indexes), notify_channel(schema_));
+select (select count(*) from {schema}.task_runs
+        where run_id = $1 and task_index = any ($2::integer[]) and state = 'running'),
+       (select count(*) from notified))",
+                                                schema_),
+                                    run_id, int_array(task_indexes), notify_channel(schema_));
+    running = r[0][0].as<int64_t>();
   });
 }
 

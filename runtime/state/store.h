@@ -372,8 +372,9 @@ class StateStore {
 
   /// Makes the `waiting` instances `task_indexes` of run `run_id` claimable
   /// now (what they wait on was announced as done) and announces the run, so
-  /// that an idle executor of any process claims them.
-  Status wake_waiting(int64_t run_id, const std::vector<uint32_t>& task_indexes);
+  /// that an idle executor of any process claims them. `running`: how many of
+  /// them an executor holds now (one may be about to record that it waits).
+  Status wake_waiting(int64_t run_id, const std::vector<uint32_t>& task_indexes, int64_t& running);
 
   /// Sets the run's final status and finished_at.
   Status finish_run(int64_t run_id, RunStatus status);

@@ -308,7 +308,11 @@ TEST_CASE(
   upstream.tasks[0].announce_success = true;  // lowering's word: another workflow waits on it
   exec::RunRequest other = h.request(upstream);
   other.worker = "upstream";
-  REQUIRE(exec::execute_run(other).summary.status == RunStatus::Succeeded);
+  // Its sessions write dates as 24/11/2026: the announcement's ds must not.
+  ::setenv("PGDATESTYLE", "SQL, DMY", 1);
+  exec::RunResult announced = exec::execute_run(other);
+  ::unsetenv("PGDATESTYLE");
+  REQUIRE(announced.summary.status == RunStatus::Succeeded);
   waiting.join();
   CHECK(waited.summary.status == RunStatus::Succeeded);
   CHECK(h.runner.calls_of("load").size() == 1);

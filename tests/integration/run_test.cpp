@@ -394,6 +394,36 @@ TEST_CASE(
   CHECK(query_one(dsn, "select string_agg(status, ' ' order by id) from flow.runs") == "failed succeeded");
 }
 
+TEST_CASE(
+    "run: a new run ends only its own project's leftovers, not another project's with the same run id") {
+  // Two projects, each with its own state database: both runs are run 1 of
+  // workflow `orphan` for the same day, and both flowc are killed with -9.
+  std::string script_tail =
+      "; if test -e again; then exit 0; fi; echo $$ > command.pid; "
+      "sh -c 'echo $$ > child.pid; while :; do sleep 0.1; done' & wait";
+  std::string other_dsn = fresh_database("run_orphan_other");
+  fs::path other = write_project("orphan_other_project", {});
+  std::ofstream(other / "orphan.flow")
+      << one_command_workflow("orphan", "export", "cd '" + other.string() + "'" + script_tail);
+  const auto [other_command, other_child] = crash_leaving_command(other, other_dsn);
+
+  std::string dsn = fresh_database("run_orphan_own");
+  fs::path dir = write_project("orphan_own_project", {});
+  std::ofstream(dir / "orphan.flow") << one_command_workflow("orphan", "export",
+                                                             "cd '" + dir.string() + "'" + script_tail);
+  const auto [command, child] = crash_leaving_command(dir, dsn);
+
+  std::ofstream(dir / "again") << "";
+  auto rerun = run_flowc(dir.string(), {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(rerun.output);
+  CHECK(rerun.exit_code == 0);
+  CHECK_FALSE(process_running(command));
+  CHECK_FALSE(process_running(child));
+  CHECK(process_running(other_command));  // the other project's own next run deals with it
+  CHECK(process_running(other_child));
+  ::kill(-other_command, SIGKILL);
+}
+
 TEST_CASE("run: an unreachable database is one clear line and exit 2, without the password") {
   std::string project = write_project("unreachable", slow_project(0));
   // Reachable nowhere, and DSNs libpq cannot parse (it quotes those whole).

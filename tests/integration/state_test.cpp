@@ -306,6 +306,22 @@ TEST_CASE("announcements read back: a success other workflows wait on, in produc
   CHECK_FALSE(parse_announcement("succeeded 2026-11-24"));
 }
 
+TEST_CASE("wake_waiting makes waiting instances claimable now and says how many of them are running") {
+  Db db;
+  int64_t run = db.run(make_run({{}, {}}));
+  ClaimOutcome held = db.store.claim(request(run));  // t0 running
+  REQUIRE(held.claim);
+  db.scalar(
+      "update flow.task_runs set state = 'waiting', not_before = now() + interval '1 minute' "
+      "where task = 't1' returning 1");
+  int64_t running = -1;
+  REQUIRE(db.store.wake_waiting(run, {0, 1}, running));
+  CHECK(running == 1);  // t0: its executor may be about to record that it waits
+  CHECK(db.scalar("select (state = 'waiting' and not_before <= clock_timestamp())::text from flow.task_runs "
+                  "where task = 't1'") == "true");
+  CHECK(db.scalar("select state from flow.task_runs where task = 't0'") == "running");
+}
+
 TEST_CASE("a finish hands its first promoted dependent to the finishing executor and announces only the rest") {
   Db db;
   // t0 fans out to t1 and t2; t2 is followed by t3 alone.
