@@ -157,6 +157,33 @@ workflow daily {
 )FLOW";
 
 /// Polls for `path` to exist until `seconds` pass.
+/// A production workflow `workflow` whose one task `task` runs `sh -c
+/// script` (the script is written into a string: no `"` in it), with the
+/// task's other attribute lines `extra`.
+inline std::string one_command_workflow(const std::string& workflow, const std::string& task,
+                                        const std::string& script, const std::string& extra = "") {
+  return R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow )FLOW" +
+         workflow + R"FLOW( {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  param ds: date = logical_date
+
+  task )FLOW" +
+         task + R"FLOW( {
+    run        = command(["sh", "-c", ")FLOW" +
+         script + R"FLOW("])
+)FLOW" + extra +
+         R"FLOW(  }
+}
+)FLOW";
+}
+
 inline bool wait_for_file(const std::filesystem::path& path, int seconds) {
   for (int i = 0; i < seconds * 50; ++i) {
     if (std::filesystem::exists(path)) return true;
