@@ -1,5 +1,7 @@
 #include "tests/support/pg_harness.h"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -18,6 +20,44 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// Starts a process, in a session of its own and with no output, that waits
+/// for this one to end however it ends (the end of a pipe only this process
+/// holds closes then, also on SIGKILL or a CTest timeout, when no atexit
+/// handler runs) and then shuts down every PostgreSQL server whose data
+/// directory is under `root` (the test cluster and any private cluster a
+/// test's project started) and removes `root`. After a normal exit the
+/// atexit handler has done both already and it finds nothing to do.
+/// Without it a killed test binary leaves its servers running for good.
+void start_reaper(const fs::path& root) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return;  // no reaper: the atexit handler still runs
+  static const char* const script =
+      "cat >/dev/null\n"
+      "for pidfile in $(find \"$1\" -name postmaster.pid 2>/dev/null); do\n"
+      "  pid=$(head -n 1 \"$pidfile\" 2>/dev/null)\n"
+      "  [ -n \"$pid\" ] && kill -INT \"$pid\" 2>/dev/null\n"
+      "  i=0; while [ -n \"$pid\" ] && kill -0 \"$pid\" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; "
+      "i=$((i+1)); done\n"
+      "done\n"
+      "rm -rf \"$1\"\n";
+  const std::string root_text = root.string();
+  const char* argv[] = {"sh", "-c", script, "sh", root_text.c_str(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);  // out of reach of a kill of the test's group
+  pid_t pid = 0;
+  ::posix_spawnp(&pid, "sh", &actions, &attr, const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  ::close(pipe_fds[0]);
+  // pipe_fds[1] stays open, close-on-exec, until this process ends.
+}
+
 fs::path root_dir() {
   // Never destroyed: the atexit handler below is registered while `root` is
   // still being initialised, so it runs after a static's destructor would.
@@ -26,6 +66,7 @@ fs::path root_dir() {
     fs::remove_all(dir);
     fs::create_directories(dir);
     fs::permissions(dir, fs::perms::all);  // the postgres user must reach it as root
+    start_reaper(dir);
     std::atexit([] {
       std::string error;
       runtime::localpg::stop((root_dir() / "pg").string(), error);
