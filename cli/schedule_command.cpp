@@ -56,6 +56,13 @@ struct ScheduledWorkflow {
   /// production plan the project no longer lets write): reported once, not
   /// at every wake (`flowc retry` refuses them too; they need a look).
   std::set<int64_t> not_adopted;
+  /// The plan of its latest owed run (compiled at that run's fire): its
+  /// routes deliver the alerts another flowc of the workflow left `sending`.
+  std::shared_ptr<const plan::Plan> plan;
+  /// Delivering those, beside the wake loop (a channel's tries may take a
+  /// minute); `resent` says when it has ended.
+  std::jthread resending;
+  std::shared_ptr<std::atomic<bool>> resent = std::make_shared<std::atomic<bool>>(true);
 };
 
 /// The project's workflows with a schedule that may run in `env` (a `model`
@@ -96,9 +103,8 @@ class Runs {
     failed_ = failed_ || failed;
   }
 
-  /// Drives `plan` (owned from now on) in a thread of its own: a new run,
-  /// or the `adopted` one.
-  void start(std::unique_ptr<plan::Plan> plan, RunDatabases databases, std::string root,
+  /// Drives `plan` in a thread of its own: a new run, or the `adopted` one.
+  void start(std::shared_ptr<const plan::Plan> plan, RunDatabases databases, std::string root,
              std::optional<uint32_t> concurrency, std::optional<Adopted> adopted = std::nullopt) {
     // Threads of finished runs are joined as new ones start, so the list
     // holds the runs in progress and the few that ended since.
@@ -235,8 +241,8 @@ std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, Scheduled
   }
   std::optional<RunDatabases> databases = databases_for(*plan, options, workflow.root, runs.cancel());
   if (!databases) return Owed::TryAgain;
-  runs.start(std::make_unique<plan::Plan>(std::move(*plan)), std::move(*databases), workflow.root, options.concurrency,
-             Adopted{run_id, stored.plan_json});
+  runs.start(std::make_shared<const plan::Plan>(std::move(*plan)), std::move(*databases), workflow.root,
+             options.concurrency, Adopted{run_id, stored.plan_json});
   return Owed::Handled;
 }
 
@@ -272,7 +278,8 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
     runs.report(what + ": not started: " + problem + "; trying again", true);
     return Owed::TryAgain;
   }
-  const plan::Plan& plan = loaded->plan;
+  workflow.plan = std::make_shared<const plan::Plan>(std::move(loaded->plan));
+  const plan::Plan& plan = *workflow.plan;
   workflow.state_dsn = databases->state_dsn;
   workflow.state_schema = plan.state_schema;
   workflow.root = loaded->root;
@@ -304,8 +311,7 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
     if (std::optional<Owed> adopted =
             adopt_if_abandoned(options, workflow, what, latest.runs.front().run_id, store, runs))
       return *adopted;
-  runs.start(std::make_unique<plan::Plan>(std::move(loaded->plan)), std::move(*databases), loaded->root,
-             options.concurrency);
+  runs.start(workflow.plan, std::move(*databases), loaded->root, options.concurrency);
   return Owed::Handled;
 }
 
@@ -322,6 +328,25 @@ void adopt_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow
     if (!runs.adopting(run.run_id))
       adopt_if_abandoned(options, workflow, fmt::format("{} for {}", workflow.name, run.ds), run.run_id, store,
                          runs);
+}
+
+/// The alerts of `workflow` that a flowc killed while delivering them left
+/// `sending` (an operator's `flowc run` of it, say) are delivered now, at
+/// a wake, rather than by the workflow's next run, which may be a day
+/// away: in a thread, so that a slow channel delays no owed run, one at a
+/// time per workflow. A run of it this scheduler drives delivers them too,
+/// at its end; the two never send one row twice (alert::AlertStore).
+void resend_interrupted_alerts(ScheduledWorkflow& workflow) {
+  if (!workflow.plan || workflow.state_dsn.empty() || !workflow.resent->load()) return;
+  workflow.resent->store(false);
+  RunDatabases databases;
+  databases.state_dsn = workflow.state_dsn;
+  workflow.resending = std::jthread([plan = workflow.plan, databases = std::move(databases),
+                                     root = workflow.root, resent = workflow.resent] {
+    runtime::alert::AlertDispatcher alerts(alert_options(*plan, databases, root));
+    alerts.resend_interrupted(*plan);
+    resent->store(true);
+  });
 }
 
 }  // namespace
@@ -360,6 +385,7 @@ int run_schedule(const ScheduleOptions& options) {
         }
       }
       adopt_abandoned(options, workflow, runs);
+      resend_interrupted_alerts(workflow);
     }
     if (options.once || bad_command) break;
     // Wake at the next fire of any workflow; at least every 15 seconds, to

@@ -1,6 +1,7 @@
 // Alerts a flowc was sending when it ended: recorded `sending` before any
 // channel is tried, and delivered by the next flowc that drives a run of the
-// workflow once their sender is known gone; never while it may still be at it.
+// workflow, or by a scheduler's next wake, once their sender is known gone;
+// never while it may still be at it.
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
@@ -198,4 +199,51 @@ workflow paged {
   CHECK(delivered["ds"] == "2026-11-24");
   std::string jsonl = read_file((dir / "alerts.jsonl").string());
   CHECK(std::count(jsonl.begin(), jsonl.end(), '\n') == 1);
+}
+
+TEST_CASE("schedule: an alert a killed `flowc run` was sending is delivered at the scheduler's next wake") {
+  std::string dsn = fresh_database("alert_resend_schedule");
+  fs::path dir = write_project("alert_resend_schedule", {});
+  // The schedule owes yesterday's run, which succeeds; the operator's run
+  // of 2026-11-24 fails, and its page hangs until `second` exists.
+  std::ofstream(dir / "paged.flow") << R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [command(["sh", "-c", "if test -e second; then cat > delivered.json; else echo $$ > channel.pid; exec sleep 60; fi"])]
+}
+
+workflow paged {
+  owner      = "data-eng"
+  stage      = production
+  schedule   = cron("0 0 * * *")
+  on_failure = alert(oncall)
+  param ds: date = logical_date
+
+  task load {
+    run = command(["sh", "-c", "test \"$FLOW_DS\" != 2026-11-24"])
+  }
+}
+)FLOW";
+  const std::string project = dir.string();
+  Background scheduler = start_flowc(project, {"schedule", ".", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select status from flow.runs where trigger = 'schedule'", "succeeded", 60));
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  const pid_t channel = wait_for_pid(dir / "channel.pid", 30);
+  REQUIRE(channel > 0);
+  ::kill(run.pid, SIGKILL);
+  CHECK(run.wait() == 128 + SIGKILL);
+  ::kill(channel, SIGKILL);
+  const std::string killed = query_one(dsn, "select sender from flow.alerts");
+  std::ofstream(dir / "second") << "";
+
+  // The next wake is at most 15 s away; the workflow's next run a day.
+  CHECK(wait_for(dsn, "select status from flow.alerts", "delivered", 40));
+  ::kill(scheduler.pid, SIGTERM);
+  CHECK(scheduler.wait() == 0);
+  INFO(scheduler.output());
+  CHECK(scheduler.output().find(
+            "flowc: delivered the failure alert of run 2, task load (route oncall, command) that "
+            "flowc " +
+            killed + " was sending when it ended\n") != std::string::npos);
+  CHECK(nlohmann::json::parse(read_file((dir / "delivered.json").string()))["ds"] == "2026-11-24");
+  CHECK(query_one(dsn, "select count(*) from flow.runs") == "2");
 }
