@@ -8,9 +8,12 @@
 #include "compiler/inventory/inventory.h"
 #include "compiler/lower/impact.h"
 #include "compiler/spelling/table_names.h"
+#include "runtime/parity/parity.h"
 
 namespace flowc::cli {
 namespace {
+
+using runtime::report::MirrorRun;
 
 /// `a`, `a and b`, `a, b and c`.
 std::string and_list(const std::vector<std::string>& items) {

@@ -1,7 +1,8 @@
 // The cutover checklist of `flowc cutover W` (cli.md): what must hold before
 // a mirror-stage workflow replaces its legacy job in production. Pure
 // functions: the static items read the checked model and the lowered plan,
-// the runs item reads the mirror runs fetched from the state database.
+// the runs item reads the mirror runs fetched from the state database
+// (runtime/report/mirror_runs.h).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,7 @@
 
 #include "compiler/model/model.h"
 #include "compiler/plan/plan.h"
-#include "runtime/parity/parity.h"
+#include "runtime/report/mirror_runs.h"
 
 namespace flowc::cli {
 
@@ -20,24 +21,6 @@ struct CutoverItem {
   std::string name;  // "legacy job documented and disableable"
   bool ok = false;
   std::string reason;  // one line: what holds, or what is missing and what to do
-};
-
-/// One mirror-stage run of the workflow as recorded (the latest of its ds).
-struct MirrorRun {
-  int64_t id = 0;
-  std::string ds;
-  std::string status;                 // succeeded | failed
-  /// runs.parity, read once; nullopt when the run compared nothing (or
-  /// its report cannot be read).
-  std::optional<runtime::parity::ParityReport> parity;
-  std::optional<std::string> plan;    // runs.plan (JSON): read for the runs the item judges
-  /// Why the run ran something other than the workflow now runs for its ds
-  /// (changed_since); "" = the same, or not compared.
-  std::string changed;
-  /// The legacy tables the workflow compares now that the run's parity
-  /// report does not have (the legacy job's `writes` grew since), joined
-  /// with ", "; "" = none, or not compared.
-  std::string not_compared;
 };
 
 /// The items read from the project: the legacy job documented (nothing
@@ -54,7 +37,7 @@ std::vector<CutoverItem> static_items(const model::Model& model, model::Workflow
 /// empty): a run of an earlier version proves nothing about this one. With
 /// `legacy_writes_nothing` (the job says `writes = []`) there is nothing to
 /// compare: a run is clean when it succeeded.
-CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed,
+CutoverItem runs_item(const std::vector<runtime::report::MirrorRun>& runs, uint32_t needed,
                       bool legacy_writes_nothing = false);
 
 /// "" when `ran` runs what `now` runs; else why not, naming the first task

@@ -7,62 +7,23 @@
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <pqxx/pqxx>
 
 #include "cli/commands.h"
 #include "cli/cutover_checklist.h"
 #include "cli/load.h"
 #include "cli/plan_load.h"
 #include "cli/state_database.h"
-#include "cli/state_read.h"
 #include "cli/terminal.h"
 #include "compiler/lower/lower.h"
 #include "compiler/plan/json.h"
-#include "runtime/connect/connect.h"
-#include "runtime/connect/fields.h"
-#include "runtime/connect/secrets.h"
-#include "runtime/events/events.h"
 #include "runtime/parity/parity.h"
-#include "runtime/state/migrate.h"
-#include "runtime/state/schema.h"
+#include "runtime/report/mirror_runs.h"
 
 namespace flowc::cli {
 namespace {
 
-/// The mirror-stage runs of `workflow` in production (env ""), the latest
-/// finished one of each ds, newest ds first, with the plans of the newest
-/// `with_plan`; `by_ds` false (a workflow without a `ds` param, whose runs
-/// are not of a day): every finished run, newest first. Sets `error` when
-/// the database cannot be read or its schema is newer than this flowc or
-/// damaged; a state schema that does not exist yet has no runs.
-std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::string& workflow,
-                                        uint32_t with_plan, bool by_ds, std::string& error) {
-  std::vector<MirrorRun> runs;
-  ReadStatus status = state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
-    std::string runs_table = runtime::state::with_schema("{schema}.runs", db.schema);
-    const char* key = by_ds ? "ds" : "id";
-    pqxx::result r = tx.exec_params(
-        fmt::format(
-            "select l.id, l.ds::text, l.status, l.parity::text, case when l.newest <= $2 then r.plan::text "
-            "end from (select id, ds, status, parity, row_number() over (order by {0} desc) as newest "
-            "from (select distinct on ({0}) id, ds, status, parity from {1} where workflow = $1 and env = "
-            "'' and stage = 'mirror' and status in ('succeeded', 'failed') order by {0} desc, id desc) d) l "
-            "join {1} r on r.id = l.id order by l.{0} desc",
-            key, runs_table),
-        workflow, with_plan);
-    for (const auto& row : r) {
-      MirrorRun run;
-      run.id = row[0].as<int64_t>();
-      run.ds = row[1].as<std::string>();
-      run.status = row[2].as<std::string>();
-      if (!row[3].is_null()) run.parity = runtime::parity::from_json(row[3].as<std::string>());
-      run.plan = runtime::nullable<std::string>(row[4]);
-      runs.push_back(std::move(run));
-    }
-  });
-  if (!status.ok) error = status.error;
-  return runs;
-}
+using runtime::report::MirrorRun;
+using runtime::report::read_mirror_runs;
 
 std::string human(const plan::Plan& plan, const std::vector<CutoverItem>& items, bool color) {
   auto mark = [&](bool ok) {

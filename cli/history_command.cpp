@@ -3,12 +3,16 @@
 
 #include "cli/commands.h"
 #include "cli/load.h"
-#include "cli/run_report.h"
 #include "cli/run_report_format.h"
 #include "cli/state_database.h"
 #include "cli/terminal.h"
+#include "runtime/report/runs.h"
 
 namespace flowc::cli {
+
+using runtime::report::read_history;
+using runtime::report::ReadStatus;
+using runtime::report::RunRecord;
 
 int run_history(const HistoryOptions& options) {
   if (!is_human_or_json(options.format)) return kExitUsage;

@@ -8,11 +8,17 @@
 #include "cli/impact_format.h"
 #include "cli/impact_report.h"
 #include "cli/load.h"
-#include "cli/run_report.h"
 #include "cli/state_database.h"
+#include "runtime/report/runs.h"
 
 namespace flowc::cli {
 namespace {
+
+using runtime::report::read_later_run;
+using runtime::report::read_run;
+using runtime::report::ReadStatus;
+using runtime::report::RunReport;
+using runtime::report::TaskRecord;
 
 /// The run's task states from the state database; exit code in `exit_code`
 /// when it cannot be read or does not exist.

@@ -5,10 +5,16 @@
 #include "cli/commands.h"
 #include "cli/load.h"
 #include "cli/ops_format.h"
-#include "cli/ops_report.h"
 #include "cli/state_database.h"
+#include "runtime/report/ops.h"
 
 namespace flowc::cli {
+
+using runtime::report::compute_ops;
+using runtime::report::OpsData;
+using runtime::report::read_ops;
+using runtime::report::ReadStatus;
+using runtime::report::WorkflowOps;
 
 int run_ops(const OpsOptions& options) {
   if (!is_human_or_json(options.format)) return kExitUsage;

@@ -11,6 +11,8 @@ namespace flowc::cli {
 namespace {
 
 using json = nlohmann::ordered_json;
+using runtime::report::RecurringFailure;
+using runtime::report::WorkflowOps;
 
 std::optional<double> rate(uint32_t part, uint32_t whole) {
   if (whole == 0) return std::nullopt;

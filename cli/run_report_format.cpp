@@ -13,6 +13,13 @@ namespace flowc::cli {
 namespace {
 
 using json = nlohmann::ordered_json;  // keys in the order written: run first, then its parts
+using runtime::report::AlertRecord;
+using runtime::report::AttemptRecord;
+using runtime::report::ExpectationRecord;
+using runtime::report::RunRecord;
+using runtime::report::RunReport;
+using runtime::report::TaskRecord;
+using runtime::report::TimePoint;
 using runtime::view::first_line;
 using runtime::view::format_duration;
 using runtime::view::format_utc;

@@ -1,4 +1,4 @@
-// Rendering what run_report.h read: aligned tables for people, one JSON
+// Rendering what runtime/report/runs.h read: aligned tables for people, one JSON
 // object for programs. No SQL here, and no I/O: every function returns text.
 #pragma once
 
@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/run_report.h"
+#include "runtime/report/runs.h"
 #include "runtime/view/summary.h"
 
 namespace flowc::cli {
@@ -17,18 +17,19 @@ using runtime::view::shown_state;
 /// `flowc history` for people: one aligned row per run (newest first) and a
 /// count by status; `since` is the window as the user wrote it (`24h`).
 /// ANSI colour on the status words when `color`.
-std::string history_human(const std::vector<RunRecord>& runs, const std::string& since, bool color);
+std::string history_human(const std::vector<runtime::report::RunRecord>& runs, const std::string& since,
+                          bool color);
 
 /// `flowc history --format json`: `{"since", "workflow", "runs": [...]}`.
-std::string history_json(const std::vector<RunRecord>& runs, const std::string& since,
+std::string history_json(const std::vector<runtime::report::RunRecord>& runs, const std::string& since,
                          const std::string& workflow);
 
 /// `flowc status` for people: the run's header, then tables of its tasks,
 /// attempts, expectation results and alerts, and its parity report.
-std::string status_human(const RunReport& report, bool color);
+std::string status_human(const runtime::report::RunReport& report, bool color);
 
 /// `flowc status --format json`: `{"run", "tasks", "attempts",
 /// "expectations", "alerts", "parity"}`.
-std::string status_json(const RunReport& report);
+std::string status_json(const runtime::report::RunReport& report);
 
 }  // namespace flowc::cli

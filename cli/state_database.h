@@ -9,15 +9,13 @@
 #include <string>
 
 #include "cli/local_cluster.h"
+#include "runtime/report/state_database.h"
 
 namespace flowc::cli {
 
-/// Where run history lives. The DSN is a secret: never print it.
-struct StateDatabase {
-  std::string dsn;
-  std::string schema = "flow";  // the project's `state_schema`
-  bool embedded = false;        // the private cluster in `.flow/pg`
-};
+/// Where run history lives (runtime/report/state_database.h): what the
+/// reads of the reports take, and what `retry` and `worker` open.
+using runtime::report::StateDatabase;
 
 /// What the command line says about the state database.
 struct StateDatabaseRequest {

@@ -4,13 +4,17 @@
 
 #include "cli/commands.h"
 #include "cli/load.h"
-#include "cli/run_report.h"
 #include "cli/run_report_format.h"
 #include "cli/state_database.h"
 #include "cli/terminal.h"
+#include "runtime/report/runs.h"
 
 namespace flowc::cli {
 namespace {
+
+using runtime::report::read_run;
+using runtime::report::ReadStatus;
+using runtime::report::RunReport;
 
 }  // namespace
 

@@ -277,7 +277,7 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
   CHECK(items[4].ok);
   CHECK(items[4].reason == "2 retrying tasks, all idempotent");
 
-  using flowc::cli::MirrorRun;
+  using flowc::runtime::report::MirrorRun;
   flowc::runtime::parity::ParityReport compared{"j", true, {}};
   flowc::runtime::parity::TableParity table;
   table.task = "t";

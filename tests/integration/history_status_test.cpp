@@ -576,7 +576,7 @@ insert into embedded_history.runs (workflow, ds, stage, trigger, status, started
 }
 
 TEST_CASE("colour only when asked for, on the status words, never in the padding") {
-  flowc::cli::RunRecord run;
+  flowc::runtime::report::RunRecord run;
   run.id = 7;
   run.workflow = "daily_kpi";
   run.ds = "2026-11-24";

@@ -9,15 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "cli/ops_report.h"
 #include "runtime/process/process.h"
+#include "runtime/report/ops.h"
 #include "runtime/state/migrate.h"
 #include "tests/integration/run_support.h"
 #include "tests/support/pg_harness.h"
 
 namespace {
 
-using flowc::cli::TimePoint;
+using flowc::runtime::report::TimePoint;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -135,8 +135,8 @@ insert into flow.alerts (run_id, workflow, task, kind, route, channel, severity,
 )sql";
 
 /// A task run's end for task `task` of ds `ds` at `seconds`.
-flowc::cli::TaskEnd task_end(const std::string& task, const std::string& ds, int64_t seconds,
-                             bool succeeded) {
+flowc::runtime::report::TaskEnd task_end(const std::string& task, const std::string& ds, int64_t seconds,
+                                         bool succeeded) {
   return {1, "w", task, ds, "", at(seconds), succeeded, succeeded ? "" : "permanent"};
 }
 
@@ -147,9 +147,9 @@ TEST_CASE("mean time to recovery: each failure to the next later success of the 
   // 300 s), fails at 900 (never recovers); b/d1: fails at 50, succeeds at 50
   // (not later: no recovery) and at 80 (30 s); a/d2 fails at 600: a/d1's
   // success is not its recovery, nor is a success in another env. Given out of order.
-  flowc::cli::TaskEnd other_env = task_end("a", "d2", 700, true);
+  flowc::runtime::report::TaskEnd other_env = task_end("a", "d2", 700, true);
   other_env.env = "dev";
-  flowc::cli::Recovery r = flowc::cli::mean_time_to_recovery(
+  flowc::runtime::report::Recovery r = flowc::runtime::report::mean_time_to_recovery(
       {task_end("a", "d1", 500, true), task_end("b", "d1", 50, false), task_end("a", "d1", 200, false),
        task_end("a", "d2", 600, false), task_end("a", "d1", 900, false), task_end("b", "d1", 80, true),
        task_end("a", "d1", 100, false), task_end("b", "d1", 50, true), other_env});
@@ -157,12 +157,12 @@ TEST_CASE("mean time to recovery: each failure to the next later success of the 
   CHECK(r.unrecovered == 2);
   REQUIRE(r.mean);
   CHECK(r.mean->count() == (400 + 300 + 30) * 1000 / 3);
-  CHECK_FALSE(flowc::cli::mean_time_to_recovery({task_end("a", "d1", 1, false)}).mean);
+  CHECK_FALSE(flowc::runtime::report::mean_time_to_recovery({task_end("a", "d1", 1, false)}).mean);
 }
 
 TEST_CASE("alerts count once per (dedup key, created at): sent when any channel delivered") {
-  using flowc::cli::OpsAlert;
-  flowc::cli::AlertCounts c = flowc::cli::count_alerts({
+  using flowc::runtime::report::OpsAlert;
+  flowc::runtime::report::AlertCounts c = flowc::runtime::report::count_alerts({
       {"w", 1, "t", "failure", "k", "delivered", at(10)},
       {"w", 1, "t", "failure", "k", "failed", at(10)},      // same alert, another channel
       {"w", 1, "t", "failure", "k", "suppressed", at(20)},  // a retry failing again: a new, suppressed alert
@@ -176,12 +176,12 @@ TEST_CASE("alerts count once per (dedup key, created at): sent when any channel 
 }
 
 TEST_CASE("on time: a run still going before its deadline is not counted yet, one past it is late") {
-  flowc::cli::OpsData data;
+  flowc::runtime::report::OpsData data;
   data.runs = {{1, "w", "running", "schedule", std::nullopt, at(1000)},
                {2, "w", "running", "schedule", std::nullopt, at(100)},
                {3, "w", "succeeded", "schedule", at(100), at(100)},   // finished at the deadline: on time
                {4, "w", "succeeded", "backfill", at(900), at(100)}};  // late by construction: left out
-  std::vector<flowc::cli::WorkflowOps> ops = flowc::cli::compute_ops(data, at(500));
+  std::vector<flowc::runtime::report::WorkflowOps> ops = flowc::runtime::report::compute_ops(data, at(500));
   REQUIRE(ops.size() == 1);
   CHECK(ops[0].runs == 4);
   CHECK(ops[0].with_deadline == 2);
@@ -190,13 +190,13 @@ TEST_CASE("on time: a run still going before its deadline is not counted yet, on
 }
 
 TEST_CASE("recurring failures: a source whose readiness wait ran out, day after day") {
-  flowc::cli::OpsData data;
+  flowc::runtime::report::OpsData data;
   data.runs = {{1, "w", "failed", "schedule", at(100), std::nullopt},
                {2, "w", "failed", "schedule", at(200), std::nullopt}};
   // The failing attempt is the last readiness probe (outcome not_ready, class timeout), read as a failed end.
   data.ends = {{1, "w", "orders", "d1", "", at(100), false, "timeout"},
                {2, "w", "orders", "d2", "", at(200), false, "timeout"}};
-  std::vector<flowc::cli::WorkflowOps> ops = flowc::cli::compute_ops(data, at(500));
+  std::vector<flowc::runtime::report::WorkflowOps> ops = flowc::runtime::report::compute_ops(data, at(500));
   REQUIRE(ops.size() == 1);
   REQUIRE(ops[0].recurring.size() == 1);
   CHECK(ops[0].recurring[0].task == "orders");

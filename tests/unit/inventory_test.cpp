@@ -103,12 +103,12 @@ TEST_CASE("inventory and cutover: a job that writes no table says `writes = []`,
   CHECK(items[1].reason == "legacy job `old` writes no table (`writes = []`)");
 
   // Nothing to compare: its mirror runs are clean when they succeeded.
-  cli::MirrorRun succeeded;
+  runtime::report::MirrorRun succeeded;
   succeeded.id = 2;
   succeeded.ds = "2026-11-24";
   succeeded.status = "succeeded";
   succeeded.parity = runtime::parity::ParityReport{"old", true, {}};
-  cli::MirrorRun failed = succeeded;
+  runtime::report::MirrorRun failed = succeeded;
   failed.id = 1;
   failed.ds = "2026-11-23";
   failed.status = "failed";

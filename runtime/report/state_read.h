@@ -1,7 +1,7 @@
 // Reading the state database for the reports (`history`, `status`, `ops`,
 // `impact --run`, `cutover`): one read-only snapshot per command, timestamps as epoch
 // milliseconds, errors as one line without the DSN's password. Only the
-// report readers (run_report.cpp, ops_report.cpp, cutover_command.cpp) include it.
+// report readers (runs.cpp, ops.cpp, mirror_runs.cpp) include it.
 #pragma once
 
 #include <fmt/format.h>
@@ -13,14 +13,14 @@
 #include <string>
 #include <string_view>
 
-#include "cli/run_report.h"
-#include "cli/state_database.h"
 #include "runtime/connect/connect.h"
 #include "runtime/connect/secrets.h"
+#include "runtime/report/runs.h"
+#include "runtime/report/state_database.h"
 #include "runtime/state/migrate.h"
 #include "runtime/state/schema.h"
 
-namespace flowc::cli::state_read {
+namespace flowc::runtime::report::state_read {
 
 using runtime::first_line;  // events.h
 
@@ -67,11 +67,13 @@ ReadStatus read_snapshot(const StateDatabase& db, Body&& body) {
     }
     body(tx);
   } catch (const pqxx::broken_connection& e) {
-    status = {false, false, "cannot reach the state database: " + runtime::without_passwords(first_line(e.what()), db.dsn)};
+    status = {false, false,
+              "cannot reach the state database: " + runtime::without_passwords(first_line(e.what()), db.dsn)};
   } catch (const std::exception& e) {
-    status = {false, false, "cannot read the state database: " + runtime::without_passwords(first_line(e.what()), db.dsn)};
+    status = {false, false,
+              "cannot read the state database: " + runtime::without_passwords(first_line(e.what()), db.dsn)};
   }
   return status;
 }
 
-}  // namespace flowc::cli::state_read
+}  // namespace flowc::runtime::report::state_read

@@ -1,8 +1,8 @@
 // `flowc ops`: the operating rhythm of each workflow over a window, from the
 // state database (runtime/state/schema.cpp). read_ops() returns plain rows
-// (SQL in ops_report.cpp only, never throws); compute_ops() and its pieces
+// (SQL in ops.cpp only, never throws); compute_ops() and its pieces
 // are pure functions of those rows, tested without a database; formatting
-// is in ops_format.h.
+// is in cli/ops_format.h.
 #pragma once
 
 #include <chrono>
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/run_report.h"
+#include "runtime/report/runs.h"
 
-namespace flowc::cli {
+namespace flowc::runtime::report {
 
 /// One run in the window.
 struct OpsRun {
@@ -106,7 +106,7 @@ struct WorkflowOps {
   uint32_t succeeded = 0;                   // succeeded without ever failing
   uint32_t with_deadline = 0, on_time = 0;  // non-backfill runs with a deadline that finished (or passed it)
   uint32_t backfill_runs_not_counted = 0;   // backfill runs with a deadline: late by construction, left out
-  std::vector<RecurringFailure> recurring;       // most frequent first
+  std::vector<RecurringFailure> recurring;  // most frequent first
   Recovery recovery;
   uint32_t retries = 0;  // attempts beyond the first, over all task runs
   AlertCounts alerts;
@@ -116,4 +116,4 @@ struct WorkflowOps {
 /// deadline is already late.
 std::vector<WorkflowOps> compute_ops(const OpsData& data, TimePoint now);
 
-}  // namespace flowc::cli
+}  // namespace flowc::runtime::report

@@ -1,4 +1,4 @@
-#include "cli/ops_report.h"
+#include "runtime/report/ops.h"
 
 #include <fmt/format.h>
 
@@ -8,11 +8,11 @@
 #include <set>
 #include <tuple>
 
-#include "cli/state_read.h"
 #include "runtime/connect/fields.h"
+#include "runtime/report/state_read.h"
 #include "runtime/state/schema.h"
 
-namespace flowc::cli {
+namespace flowc::runtime::report {
 namespace {
 
 using runtime::state::with_schema;
@@ -255,4 +255,4 @@ std::vector<WorkflowOps> compute_ops(const OpsData& data, TimePoint now) {
   return out;
 }
 
-}  // namespace flowc::cli
+}  // namespace flowc::runtime::report

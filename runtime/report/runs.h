@@ -1,6 +1,6 @@
 // Reading run history from the state database (runtime/state/schema.cpp)
 // for `flowc history` and `flowc status`: plain structs out, SQL inside
-// run_report.cpp only, formatting in run_report_format.h. Nothing here
+// runs.cpp only, formatting in cli/run_report_format.h. Nothing here
 // throws: database problems come back as a ReadStatus.
 #pragma once
 
@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "cli/state_database.h"
 #include "runtime/events/events.h"
+#include "runtime/report/state_database.h"
 
-namespace flowc::cli {
+namespace flowc::runtime::report {
 
 using TimePoint = runtime::Clock::time_point;
 
@@ -95,14 +95,6 @@ struct RunReport {
   std::vector<AlertRecord> alerts;              // as raised
 };
 
-/// The outcome of a read. `schema_missing`: the state schema does not exist
-/// yet, so nothing has ever run there (not an error).
-struct ReadStatus {
-  bool ok = true;
-  bool schema_missing = false;
-  std::string error;  // one line, never the DSN's password
-};
-
 /// Which runs `history` lists.
 struct HistoryFilter {
   std::string workflow;               // "" = every workflow
@@ -120,4 +112,4 @@ ReadStatus read_run(const StateDatabase& db, int64_t run_id, std::optional<RunRe
 /// there is none.
 ReadStatus read_later_run(const StateDatabase& db, const RunRecord& run, std::optional<RunReport>& later);
 
-}  // namespace flowc::cli
+}  // namespace flowc::runtime::report

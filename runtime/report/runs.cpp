@@ -1,16 +1,16 @@
-#include "cli/run_report.h"
+#include "runtime/report/runs.h"
 
 #include <fmt/format.h>
 
 #include <map>
 #include <pqxx/pqxx>
 
-#include "cli/state_read.h"
 #include "runtime/connect/fields.h"
+#include "runtime/report/state_read.h"
 #include "runtime/state/schema.h"
 #include "runtime/state/store.h"
 
-namespace flowc::cli {
+namespace flowc::runtime::report {
 namespace {
 
 using runtime::state::with_schema;
@@ -37,8 +37,9 @@ std::string run_columns(pqxx::transaction_base& tx, const std::string& schema) {
       " r.plan->'routes'->((r.plan->'on_failure'->>'route')::int)->>'owner',"
       " (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
       " where t.run_id = r.id and t.state = 'failed' and t.message like '{stopped}%')",
-      arg("created", ms("r.created_at")), arg("started", ms("r.started_at")), arg("finished", ms("r.finished_at")),
-      arg("deadline", ms("r.deadline")), arg("stopped", runtime::kStoppedByOperator),
+      arg("created", ms("r.created_at")), arg("started", ms("r.started_at")),
+      arg("finished", ms("r.finished_at")), arg("deadline", ms("r.deadline")),
+      arg("stopped", runtime::kStoppedByOperator),
       arg("lock_held", runtime::state::run_lock_held(tx.quote(schema))), arg("retried", ms("r.retried_at")));
 }
 
@@ -78,7 +79,6 @@ RunRecord run_of(const pqxx::row& row) {
   r.stopped_tasks = words(text(row[21]));
   return r;
 }
-
 
 void read_tasks(pqxx::transaction_base& tx, const std::string& schema, int64_t run_id, RunReport& out) {
   std::string sql = fmt::format(
@@ -220,4 +220,4 @@ ReadStatus read_later_run(const StateDatabase& db, const RunRecord& run, std::op
   });
 }
 
-}  // namespace flowc::cli
+}  // namespace flowc::runtime::report
