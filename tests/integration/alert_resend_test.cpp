@@ -55,6 +55,34 @@ std::string gone_process_name() {
   return self.substr(0, self.find(':') + 1) + std::to_string(child);
 }
 
+/// A project whose production workflow `paged` (with the `schedule` line,
+/// if any) pages route `oncall` when its one task, `sh -c TEST`, fails. The
+/// route's command channel hangs at its first delivery, its pid in
+/// channel.pid (for a test to kill flowc there); once a file `second`
+/// exists it writes what it is sent to delivered.json. `more_channels`
+/// follows it in `notify`.
+fs::path paged_project(const std::string& name, const std::string& more_channels, const std::string& schedule,
+                       const std::string& test) {
+  fs::path dir = write_project(name, {});
+  nlohmann::json argv = {"sh", "-c", test};
+  std::ofstream(dir / "paged.flow") << "route oncall {\n"
+                                       "  owner  = \"data-eng\"\n"
+                                       "  notify = [command([\"sh\", \"-c\", \"if test -e second; then cat > "
+                                       "delivered.json; else echo $$ > "
+                                       "channel.pid; exec sleep 60; fi\"])"
+                                    << more_channels
+                                    << "]\n}\n\nworkflow paged {\n"
+                                       "  owner      = \"data-eng\"\n"
+                                       "  stage      = production\n"
+                                    << schedule
+                                    << "  on_failure = alert(oncall)\n"
+                                       "  param ds: date = logical_date\n\n"
+                                       "  task load {\n"
+                                       "    run = command("
+                                    << argv.dump() << ")\n  }\n}\n";
+  return dir;
+}
+
 }  // namespace
 
 TEST_CASE("an alert left sending is delivered again only once its sender is known gone or overdue") {
@@ -150,26 +178,8 @@ TEST_CASE("an interrupted alert whose channel the route no longer has is recorde
 
 TEST_CASE("run: kill -9 while an alert is delivered leaves it sending, and the next run delivers it") {
   std::string dsn = fresh_database("alert_resend");
-  fs::path dir = write_project("alert_resend", {});
-  // The first delivery over the command channel hangs (flowc is killed
-  // there); once `second` exists, it writes what it is sent. The task
-  // fails until then.
-  std::ofstream(dir / "paged.flow") << R"FLOW(route oncall {
-  owner  = "data-eng"
-  notify = [command(["sh", "-c", "if test -e second; then cat > delivered.json; else echo $$ > channel.pid; exec sleep 60; fi"]), jsonl("alerts.jsonl")]
-}
-
-workflow paged {
-  owner      = "data-eng"
-  stage      = production
-  on_failure = alert(oncall)
-  param ds: date = logical_date
-
-  task load {
-    run = command(["sh", "-c", "test -e second"])
-  }
-}
-)FLOW";
+  // flowc is killed while the first page hangs; the task fails until `second` exists.
+  fs::path dir = paged_project("alert_resend", ", jsonl(\"alerts.jsonl\")", "", "test -e second");
   const std::string project = dir.string();
   Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
   INFO(run.output());
@@ -203,26 +213,10 @@ workflow paged {
 
 TEST_CASE("schedule: an alert a killed `flowc run` was sending is delivered at the scheduler's next wake") {
   std::string dsn = fresh_database("alert_resend_schedule");
-  fs::path dir = write_project("alert_resend_schedule", {});
   // The schedule owes yesterday's run, which succeeds; the operator's run
   // of 2026-11-24 fails, and its page hangs until `second` exists.
-  std::ofstream(dir / "paged.flow") << R"FLOW(route oncall {
-  owner  = "data-eng"
-  notify = [command(["sh", "-c", "if test -e second; then cat > delivered.json; else echo $$ > channel.pid; exec sleep 60; fi"])]
-}
-
-workflow paged {
-  owner      = "data-eng"
-  stage      = production
-  schedule   = cron("0 0 * * *")
-  on_failure = alert(oncall)
-  param ds: date = logical_date
-
-  task load {
-    run = command(["sh", "-c", "test \"$FLOW_DS\" != 2026-11-24"])
-  }
-}
-)FLOW";
+  fs::path dir = paged_project("alert_resend_schedule", "", "  schedule   = cron(\"0 0 * * *\")\n",
+                               "test \"$FLOW_DS\" != 2026-11-24");
   const std::string project = dir.string();
   Background scheduler = start_flowc(project, {"schedule", ".", "--dsn", dsn});
   REQUIRE(wait_for(dsn, "select status from flow.runs where trigger = 'schedule'", "succeeded", 60));
