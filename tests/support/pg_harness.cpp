@@ -47,6 +47,8 @@ void start_reaper(const fs::path& root) {
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], 0);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  // Nothing else the test has open (a pipe whose end a test waits for) is held.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);  // out of reach of a kill of the test's group
