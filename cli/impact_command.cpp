@@ -6,14 +6,17 @@
 
 #include "cli/commands.h"
 #include "cli/impact_format.h"
-#include "cli/impact_report.h"
 #include "cli/load.h"
 #include "cli/state_database.h"
+#include "compiler/impact/report.h"
 #include "runtime/report/runs.h"
 
 namespace flowc::cli {
 namespace {
 
+using impact::ImpactReport;
+using impact::ImpactRun;
+using impact::ImpactSubject;
 using runtime::report::read_later_run;
 using runtime::report::read_run;
 using runtime::report::ReadStatus;
@@ -74,7 +77,7 @@ int run_impact(const ImpactOptions& options) {
   if (!compilation) return exit_code;
   const project::Compilation& c = *compilation;
   std::string error;
-  std::optional<ImpactSubject> subject = resolve_impact_subject(c.model, options.name, error);
+  std::optional<ImpactSubject> subject = impact::resolve_impact_subject(c.model, options.name, error);
   if (!subject) {
     print_error(error);
     return kExitUsage;
@@ -85,7 +88,7 @@ int run_impact(const ImpactOptions& options) {
     run = read_impact_run(options, exit_code);
     if (!run) return exit_code;
   }
-  ImpactReport report = compute_impact(c.model, *subject, run);
+  ImpactReport report = impact::compute_impact(c.model, *subject, run);
   std::cout << (options.format == "json" ? impact_json(report) : impact_human(report));
   return kExitOk;
 }

@@ -6,11 +6,19 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/text_table.h"
+#include "compiler/plan/plan.h"
 
 namespace flowc::cli {
 namespace {
 
 using json = nlohmann::ordered_json;
+using impact::ImpactConsumer;
+using impact::ImpactLegacy;
+using impact::ImpactOwner;
+using impact::ImpactReport;
+using impact::ImpactSubject;
+using impact::ImpactTable;
+using impact::ImpactTask;
 
 std::string kind_name(ImpactSubject::Kind kind) {
   switch (kind) {

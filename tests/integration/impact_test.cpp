@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/impact_report.h"
+#include "compiler/impact/report.h"
 #include "compiler/lower/lower.h"
 #include "compiler/plan/plan.h"
 #include "compiler/project/project.h"
@@ -128,10 +128,10 @@ TEST_CASE(
     "impact model: through a source reading the table, through enabled legacy jobs, not disabled ones") {
   auto c = compile_graph();
   std::string error;
-  std::optional<flowc::cli::ImpactSubject> subject =
-      flowc::cli::resolve_impact_subject(c->model, "one.a", error);
+  std::optional<flowc::impact::ImpactSubject> subject =
+      flowc::impact::resolve_impact_subject(c->model, "one.a", error);
   REQUIRE_MESSAGE(subject, error);
-  flowc::cli::ImpactReport r = flowc::cli::compute_impact(c->model, *subject, std::nullopt);
+  flowc::impact::ImpactReport r = flowc::impact::compute_impact(c->model, *subject, std::nullopt);
   std::vector<std::string> tasks, tables, legacies, consumers, owners;
   for (const auto& t : r.tasks) tasks.push_back(t.name);
   for (const auto& t : r.tables) tables.push_back(t.name);
@@ -152,18 +152,18 @@ TEST_CASE(
     "impact model: a name two workflows use is ambiguous, a bare task name unique in the project is not") {
   auto c = compile_graph();
   std::string error;
-  CHECK_FALSE(flowc::cli::resolve_impact_subject(c->model, "same", error));
+  CHECK_FALSE(flowc::impact::resolve_impact_subject(c->model, "same", error));
   CHECK(error == "`same` names 2 tasks or sources; write one of one.same, two.same");
-  std::optional<flowc::cli::ImpactSubject> b = flowc::cli::resolve_impact_subject(c->model, "b", error);
+  std::optional<flowc::impact::ImpactSubject> b = flowc::impact::resolve_impact_subject(c->model, "b", error);
   REQUIRE(b);
   CHECK(b->name == "two.b");
-  CHECK(b->kind == flowc::cli::ImpactSubject::Kind::Task);
+  CHECK(b->kind == flowc::impact::ImpactSubject::Kind::Task);
   // A table only legacy jobs know, written in another case.
-  std::optional<flowc::cli::ImpactSubject> cube =
-      flowc::cli::resolve_impact_subject(c->model, "BI.Cube", error);
+  std::optional<flowc::impact::ImpactSubject> cube =
+      flowc::impact::resolve_impact_subject(c->model, "BI.Cube", error);
   REQUIRE(cube);
-  CHECK(cube->kind == flowc::cli::ImpactSubject::Kind::Table);
-  flowc::cli::ImpactReport r = flowc::cli::compute_impact(c->model, *cube, std::nullopt);
+  CHECK(cube->kind == flowc::impact::ImpactSubject::Kind::Table);
+  flowc::impact::ImpactReport r = flowc::impact::compute_impact(c->model, *cube, std::nullopt);
   CHECK(r.tasks.empty());
   REQUIRE(r.legacies.size() == 2);  // cube_job writes it, board_job reads it
   CHECK(r.legacies[1].name == "board_job");
@@ -220,9 +220,10 @@ flowc::plan::Impact check_plan_agrees(const flowc::project::Compilation& c, cons
       if (plan.tasks[i].kind == flowc::plan::TaskKind::Source) continue;
       const std::string name = plan.workflow + "." + plan.tasks[i].name;
       std::string error;
-      std::optional<flowc::cli::ImpactSubject> subject = flowc::cli::resolve_impact_subject(c.model, name, error);
+      std::optional<flowc::impact::ImpactSubject> subject =
+          flowc::impact::resolve_impact_subject(c.model, name, error);
       REQUIRE_MESSAGE(subject, error);
-      flowc::cli::ImpactReport report = flowc::cli::compute_impact(c.model, *subject, std::nullopt);
+      flowc::impact::ImpactReport report = flowc::impact::compute_impact(c.model, *subject, std::nullopt);
       flowc::plan::Impact impact = flowc::plan::impact_of(plan, i);
       std::vector<std::string> plan_tasks, report_tasks, consumers;
       for (const std::string& t : impact.tasks)

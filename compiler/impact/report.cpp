@@ -1,4 +1,4 @@
-#include "cli/impact_report.h"
+#include "compiler/impact/report.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -9,7 +9,7 @@
 #include "compiler/lower/impact.h"
 #include "compiler/spelling/table_names.h"
 
-namespace flowc::cli {
+namespace flowc::impact {
 namespace {
 
 using model::TaskId;
@@ -282,4 +282,4 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
   return report;
 }
 
-}  // namespace flowc::cli
+}  // namespace flowc::impact

@@ -2,7 +2,7 @@
 // project, and who to tell. Pure functions of the checked model (no I/O, no
 // database): the run's task states for `--run` come in as plain data. The
 // graph walk and table keys are compiler/lower/impact.h's, shared with the
-// per-task impact of plans. Formatting is in impact_format.h.
+// per-task impact of plans. Formatting is in cli/impact_format.h.
 #pragma once
 
 #include <optional>
@@ -13,7 +13,7 @@
 
 #include "compiler/model/model.h"
 
-namespace flowc::cli {
+namespace flowc::impact {
 
 /// What NAME named.
 struct ImpactSubject {
@@ -127,4 +127,4 @@ struct ImpactReport {
 ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subject,
                             const std::optional<ImpactRun>& run);
 
-}  // namespace flowc::cli
+}  // namespace flowc::impact
