@@ -5,12 +5,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <pqxx/pqxx>
 #include <stdexcept>
+#include <vector>
 
 #include "runtime/localpg/localpg.h"
 #include "runtime/process/process.h"
@@ -20,25 +23,40 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// The data directories under `root` that hold a postmaster.pid: the test
+/// cluster and any private cluster a test's project started and left.
+std::vector<fs::path> clusters_under(const fs::path& root) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec))
+    if (it->path().filename() == "postmaster.pid") out.push_back(it->path().parent_path());
+  return out;
+}
+
 /// Starts a process, in a session of its own and with no output, that waits
 /// for this one to end however it ends (the end of a pipe only this process
 /// holds closes then, also on SIGKILL or a CTest timeout, when no atexit
 /// handler runs) and then shuts down every PostgreSQL server whose data
-/// directory is under `root` (the test cluster and any private cluster a
-/// test's project started) and removes `root`. After a normal exit the
+/// directory is under `root` and removes `root`. After a normal exit the
 /// atexit handler has done both already and it finds nothing to do.
 /// Without it a killed test binary leaves its servers running for good.
 void start_reaper(const fs::path& root) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return;  // no reaper: the atexit handler still runs
+  // A server is signalled only when the pid its postmaster.pid names runs
+  // in that very directory (a postmaster's working directory is its data
+  // directory): a pid reused since is some other process. Then the wait is
+  // for the file, which the server removes as it ends (a zombie left
+  // unreaped still answers `kill -0`).
   static const char* const script =
       "cat >/dev/null\n"
-      "for pidfile in $(find \"$1\" -name postmaster.pid 2>/dev/null); do\n"
-      "  pid=$(head -n 1 \"$pidfile\" 2>/dev/null)\n"
-      "  [ -n \"$pid\" ] && kill -INT \"$pid\" 2>/dev/null\n"
-      "  i=0; while [ -n \"$pid\" ] && kill -0 \"$pid\" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; "
-      "i=$((i+1)); done\n"
-      "done\n"
+      "find \"$1\" -name postmaster.pid -exec sh -c '\n"
+      "  dir=$(cd \"$(dirname \"$1\")\" && pwd -P) && pid=$(head -n 1 \"$1\") || exit 0\n"
+      "  [ -n \"$pid\" ] && [ \"$(readlink \"/proc/$pid/cwd\")\" = \"$dir\" ] || exit 0\n"
+      "  kill -INT \"$pid\"\n"
+      "  i=0; while [ -e \"$1\" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done\n"
+      "' sh {} \\; 2>/dev/null\n"
       "rm -rf \"$1\"\n";
   const std::string root_text = root.string();
   const char* argv[] = {"sh", "-c", script, "sh", root_text.c_str(), nullptr};
@@ -53,11 +71,17 @@ void start_reaper(const fs::path& root) {
   posix_spawnattr_init(&attr);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);  // out of reach of a kill of the test's group
   pid_t pid = 0;
-  ::posix_spawnp(&pid, "sh", &actions, &attr, const_cast<char* const*>(argv), environ);
+  int rc = ::posix_spawnp(&pid, "sh", &actions, &attr, const_cast<char* const*>(argv), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   ::close(pipe_fds[0]);
-  // pipe_fds[1] stays open, close-on-exec, until this process ends.
+  if (rc != 0) {
+    ::close(pipe_fds[1]);
+    std::fprintf(stderr,
+                 "test harness: no reaper for %s (%s): a kill of this binary leaves its servers running\n",
+                 root_text.c_str(), std::strerror(rc));
+  }
+  // Else pipe_fds[1] stays open, close-on-exec, until this process ends.
 }
 
 fs::path root_dir() {
@@ -70,8 +94,11 @@ fs::path root_dir() {
     fs::permissions(dir, fs::perms::all);  // the postgres user must reach it as root
     start_reaper(dir);
     std::atexit([] {
-      std::string error;
-      runtime::localpg::stop((root_dir() / "pg").string(), error);
+      // The test cluster, and a private cluster a failed test left running.
+      for (const fs::path& cluster : clusters_under(root_dir())) {
+        std::string error;
+        runtime::localpg::stop(cluster.string(), error);
+      }
       std::error_code ec;
       fs::remove_all(root_dir(), ec);
     });
