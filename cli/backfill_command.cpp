@@ -22,7 +22,6 @@
 #include "cli/plan_load.h"
 #include "cli/run_databases.h"
 #include "cli/run_wiring.h"
-#include "cli/state_database.h"
 #include "compiler/lower/lower.h"
 #include "compiler/plan/ds.h"
 #include "compiler/plan/json.h"

@@ -21,16 +21,15 @@
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
-#include "cli/production_guard.h"
 #include "cli/plan_load.h"
+#include "cli/production_guard.h"
 #include "cli/run_databases.h"
 #include "cli/run_wiring.h"
-#include "cli/state_database.h"
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
 #include "runtime/connect/secrets.h"
-#include "runtime/exec/exec.h"
 #include "runtime/events/nap.h"
+#include "runtime/exec/exec.h"
 #include "runtime/exec/schedule.h"
 #include "runtime/materialize/runner.h"
 #include "runtime/state/store.h"
@@ -59,10 +58,10 @@ struct ScheduledWorkflow {
   /// The plan of its latest owed run (compiled at that run's fire): its
   /// routes deliver the alerts another flowc of the workflow left `sending`.
   std::shared_ptr<const plan::Plan> plan;
-  /// Delivering those, beside the wake loop (a channel's tries may take a
-  /// minute); `resent` says when it has ended.
+  /// Delivering those, beside the wake loop (a command channel's tries may
+  /// take a minute and a half); stopped when the scheduler ends.
   std::jthread resending;
-  std::shared_ptr<std::atomic<bool>> resent = std::make_shared<std::atomic<bool>>(true);
+  std::shared_ptr<std::atomic<bool>> resend_idle = std::make_shared<std::atomic<bool>>(true);
 };
 
 /// The project's workflows with a schedule that may run in `env` (a `model`
@@ -337,16 +336,17 @@ void adopt_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow
 /// time per workflow. A run of it this scheduler drives delivers them too,
 /// at its end; the two never send one row twice (alert::AlertStore).
 void resend_interrupted_alerts(ScheduledWorkflow& workflow) {
-  if (!workflow.plan || workflow.state_dsn.empty() || !workflow.resent->load()) return;
-  workflow.resent->store(false);
+  if (!workflow.plan || workflow.state_dsn.empty() || !workflow.resend_idle->load()) return;
+  workflow.resend_idle->store(false);
   RunDatabases databases;
   databases.state_dsn = workflow.state_dsn;
-  workflow.resending = std::jthread([plan = workflow.plan, databases = std::move(databases),
-                                     root = workflow.root, resent = workflow.resent] {
-    runtime::alert::AlertDispatcher alerts(alert_options(*plan, databases, root));
-    alerts.resend_interrupted(*plan);
-    resent->store(true);
-  });
+  workflow.resending =
+      std::jthread([plan = workflow.plan, databases = std::move(databases), root = workflow.root,
+                    idle = workflow.resend_idle](std::stop_token stop) {
+        runtime::alert::AlertDispatcher alerts(alert_options(*plan, databases, root));
+        alerts.resend_interrupted(*plan, stop);
+        idle->store(true);
+      });
 }
 
 }  // namespace

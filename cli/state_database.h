@@ -1,7 +1,6 @@
 // Finding the state database without running anything: the one the reading
 // commands read (`history`, `status`, `ops`, `impact --run`, `cutover`;
-// their reads are runtime/report) and `retry`, `worker` and `backfill`
-// open. cli.md "Running
+// their reads are runtime/report) and `retry` and `worker` open. cli.md "Running
 // and operating": --state-dsn, else FLOW_STATE_DSN, else the DSN of the
 // project's target, else the project's private cluster in `.flow/pg` when
 // one was ever created (a cluster is never created just to be read).

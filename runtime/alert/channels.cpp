@@ -10,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -20,6 +19,7 @@
 #include "compiler/source/source.h"
 #include "runtime/alert/payload.h"
 #include "runtime/connect/secrets.h"
+#include "runtime/events/nap.h"
 #include "runtime/process/process.h"
 
 namespace flowc::runtime::alert {
@@ -70,6 +70,11 @@ fs::path resolve(const std::string& path, const DeliveryOptions& options) {
 
 size_t discard_body(char*, size_t size, size_t count, void*) { return size * count; }
 
+/// libcurl's progress callback: a non-zero return aborts the transfer.
+int stop_requested(void* stop, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::stop_token*>(stop)->stop_requested() ? 1 : 0;
+}
+
 Try post_webhook(const plan::Channel& channel, const std::string& body, const DeliveryOptions& options) {
   std::string url = channel.secret_env.empty() ? (channel.args.empty() ? "" : channel.args[0])
                                                : env_value(channel.secret_env);
@@ -94,6 +99,12 @@ Try post_webhook(const plan::Channel& channel, const std::string& body, const De
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.http_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_body);
+  if (options.stop.stop_possible()) {
+    // Called about once a second and on every transfer: a stop aborts it.
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &options.stop);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, stop_requested);
+  }
   CURLcode code = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -141,6 +152,7 @@ Try run_command(const plan::Channel& channel, const json& payload, const Deliver
   // A notifier that backgrounds its real work (`curl ... &`) is ended with
   // it, rather than left to pile up one per alert.
   process.kill_group_on_exit = true;
+  process.stop = options.stop;
 
   ProcessResult result = run_process(process);
   // Its group is gone by now (kill_group_on_exit, or the timeout); what
@@ -229,14 +241,16 @@ Delivery deliver(const plan::Channel& channel, const json& payload, const Delive
     Try last;
     while (delivery.tries < tries) {
       if (delivery.tries > 0) {
-        std::this_thread::sleep_for(wait);
+        if (!nap(options.stop, wait)) break;
         wait *= 2;
       }
       ++delivery.tries;
       last = try_once(channel, payload, body, options);
-      if (last.ok || !last.retryable) break;
+      if (last.ok || !last.retryable || options.stop.stop_requested()) break;
     }
     delivery.ok = last.ok;
+    delivery.stopped = !last.ok && options.stop.stop_requested();
+    if (delivery.stopped) last.error = "stopped";
     if (!last.ok) {
       delivery.error = without_secrets(
           fmt::format("{}: {} ({} {}{})", describe(channel), last.error, delivery.tries,

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <stop_token>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +25,10 @@ struct DeliveryOptions {
   std::chrono::milliseconds command_timeout{30000};    // command: the process group is killed after
   std::string base_dir;                                // relative jsonl paths and commands' cwd; "" = cwd
   std::FILE* err = stderr;                             // where the stderr channel prints
+  /// A stop request ends a delivery where it is (a command's group killed,
+  /// a webhook request aborted, no further try): it fails, `stopped`. Only
+  /// a resend asks for it; a run's own alerts are always waited for.
+  std::stop_token stop{};
 };
 
 /// The outcome of delivering one payload over one channel.
@@ -31,6 +36,7 @@ struct Delivery {
   bool ok = false;
   uint32_t tries = 0;
   std::string error;  // "" when ok; never holds a secret url or secret env value
+  bool stopped = false;  // ended by DeliveryOptions::stop, not by the channel
 };
 
 /// The channel for people and for the alerts table's error text:

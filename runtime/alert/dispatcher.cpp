@@ -165,21 +165,27 @@ std::string AlertDispatcher::repeated(const plan::Route& route, const std::strin
   return fmt::format("repeat: delivered within the last {}", spelling::duration_text(route.repeat_seconds));
 }
 
-void AlertDispatcher::resend_interrupted(const plan::Plan& plan) {
+void AlertDispatcher::resend_interrupted(const plan::Plan& plan, std::stop_token stop) {
   try {
     std::lock_guard lock(mutex_);
-    resend_interrupted_locked(plan);
+    resend_interrupted_locked(plan, std::move(stop));
   } catch (...) {
     // As raise(): never into the run.
   }
 }
 
-void AlertDispatcher::resend_interrupted_locked(const plan::Plan& plan) {
+void AlertDispatcher::resend_interrupted_locked(const plan::Plan& plan, std::stop_token stop) {
   std::string error;
+  // A state database that cannot be read now leaves the rows for a later
+  // look, and says nothing: no alert of this process goes unrecorded (the
+  // scheduler asks at every wake, and has said why a run did not start).
   std::vector<SendingAlert> sending = store_.sending(plan.workflow, plan.env, error);
-  if (!error.empty()) return report_store_error(error);
+  if (!error.empty()) return;
   std::FILE* err = options_.delivery.err ? options_.delivery.err : stderr;
+  DeliveryOptions delivery_options = options_.delivery;
+  delivery_options.stop = stop;
   for (SendingAlert& alert : sending) {
+    if (stop.stop_requested()) return;
     // Still on its way: its sender lives (or may, on another machine) and
     // its channels' timeouts have not all run out.
     if (!alert.overdue && !state::worker_gone(alert.sender, alert.sender_machine)) continue;
@@ -219,7 +225,13 @@ void AlertDispatcher::resend_interrupted_locked(const plan::Plan& plan) {
           channel.empty() ? fmt::format("route `{}` no longer has this {} channel", row.route, row.channel)
                           : std::string("its stored payload cannot be read"));
     } else {
-      Delivery delivery = deliver(channel[0], payload, options_.delivery);
+      Delivery delivery = deliver(channel[0], payload, delivery_options);
+      if (delivery.stopped) {
+        // Still `sending`, now this process's: once it has ended, the next
+        // flowc of the workflow delivers it.
+        store_.unlock(row.dedup_key);
+        return;
+      }
       row.status = delivery.ok ? "delivered" : "failed";
       row.error = delivery.error;
       row.tries += delivery.tries;

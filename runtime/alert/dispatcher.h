@@ -53,8 +53,10 @@ class AlertDispatcher final : public AlertSink {
   /// the plan's workflow left `sending` by a flowc that ended while sending
   /// it (its process gone from this machine, or its channels' longest
   /// delivery long past), and says so on stderr. Counted in no run's
-  /// summary. Never throws.
-  void resend_interrupted(const plan::Plan& plan) override;
+  /// summary. A `stop` request ends it: a delivery it cuts short leaves its
+  /// row `sending`, this process's, for the next flowc once this one has
+  /// ended. Never throws.
+  void resend_interrupted(const plan::Plan& plan, std::stop_token stop = {}) override;
 
   /// Alerts (not channel deliveries) this sink handled: sent = delivered by
   /// at least one channel, failed = delivered by none, suppressed = not sent
@@ -63,7 +65,7 @@ class AlertDispatcher final : public AlertSink {
 
  private:
   void raise_locked(const plan::Plan& plan, const Incident& incident);
-  void resend_interrupted_locked(const plan::Plan& plan);
+  void resend_interrupted_locked(const plan::Plan& plan, std::stop_token stop);
   /// Why an alert of `key` on `route` is not sent again now: "repeat:
   /// delivered within the last <repeat>" when the same alert was delivered
   /// that recently (hold the key's lock), "" otherwise, or when the store

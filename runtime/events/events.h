@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -145,8 +146,13 @@ class AlertSink {
   [[nodiscard]] virtual AlertCounts counts() const = 0;
   /// Delivers what an earlier process of the plan's workflow was sending
   /// when it ended (runtime.md "Incidents"); called once a run's own alerts
-  /// are delivered. Sinks that keep no record have nothing to resend.
-  virtual void resend_interrupted(const plan::Plan& plan) { (void)plan; }
+  /// are delivered, and by `flowc schedule` at each wake. A `stop` request
+  /// ends it (what it had not delivered stays for a later flowc). Sinks
+  /// that keep no record have nothing to resend.
+  virtual void resend_interrupted(const plan::Plan& plan, std::stop_token stop = {}) {
+    (void)plan;
+    (void)stop;
+  }
 };
 
 }  // namespace flowc::runtime

@@ -14,6 +14,7 @@
 #include "runtime/state/machine_key.h"
 #include "tests/integration/alert_support.h"
 #include "tests/integration/run_support.h"
+#include "tests/support/process_state.h"
 
 namespace fs = std::filesystem;
 using namespace flowc;
@@ -211,24 +212,37 @@ TEST_CASE("run: kill -9 while an alert is delivered leaves it sending, and the n
   CHECK(std::count(jsonl.begin(), jsonl.end(), '\n') == 1);
 }
 
-TEST_CASE("schedule: an alert a killed `flowc run` was sending is delivered at the scheduler's next wake") {
-  std::string dsn = fresh_database("alert_resend_schedule");
-  // The schedule owes yesterday's run, which succeeds; the operator's run
-  // of 2026-11-24 fails, and its page hangs until `second` exists.
-  fs::path dir = paged_project("alert_resend_schedule", "", "  schedule   = cron(\"0 0 * * *\")\n",
-                               "test \"$FLOW_DS\" != 2026-11-24");
+namespace {
+
+/// A project like paged_project's whose workflow is scheduled daily and
+/// whose task fails only for 2026-11-24; `flowc schedule` up with the day's
+/// scheduled run done; then an operator's run of 2026-11-24 killed with -9
+/// while its page hangs, leaving the alert `sending`, and the page's
+/// process killed. With `deliverable`, `second` exists from then on.
+/// Returns the scheduler and the killed flowc's sender name.
+std::pair<Background, std::string> scheduler_beside_killed_page(const std::string& name,
+                                                                const std::string& dsn, bool deliverable) {
+  fs::path dir =
+      paged_project(name, "", "  schedule   = cron(\"0 0 * * *\")\n", "test \"$FLOW_DS\" != 2026-11-24");
   const std::string project = dir.string();
   Background scheduler = start_flowc(project, {"schedule", ".", "--dsn", dsn});
   REQUIRE(wait_for(dsn, "select status from flow.runs where trigger = 'schedule'", "succeeded", 60));
   Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
   const pid_t channel = wait_for_pid(dir / "channel.pid", 30);
   REQUIRE(channel > 0);
+  // Before the kill: the scheduler's next wake may come at any moment.
+  if (deliverable) std::ofstream(dir / "second") << "";
   ::kill(run.pid, SIGKILL);
   CHECK(run.wait() == 128 + SIGKILL);
   ::kill(channel, SIGKILL);
-  const std::string killed = query_one(dsn, "select sender from flow.alerts");
-  std::ofstream(dir / "second") << "";
+  return {std::move(scheduler), query_one(dsn, "select sender from flow.alerts")};
+}
 
+}  // namespace
+
+TEST_CASE("schedule: an alert a killed `flowc run` was sending is delivered at the scheduler's next wake") {
+  std::string dsn = fresh_database("alert_resend_schedule");
+  auto [scheduler, killed] = scheduler_beside_killed_page("alert_resend_schedule", dsn, true);
   // The next wake is at most 15 s away; the workflow's next run a day.
   CHECK(wait_for(dsn, "select status from flow.alerts", "delivered", 40));
   ::kill(scheduler.pid, SIGTERM);
@@ -238,6 +252,42 @@ TEST_CASE("schedule: an alert a killed `flowc run` was sending is delivered at t
             "flowc: delivered the failure alert of run 2, task load (route oncall, command) that "
             "flowc " +
             killed + " was sending when it ended\n") != std::string::npos);
+  const fs::path dir = fs::path(scheduler.output_path).parent_path();
   CHECK(nlohmann::json::parse(read_file((dir / "delivered.json").string()))["ds"] == "2026-11-24");
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "2");
+}
+
+TEST_CASE("schedule: SIGTERM during a resend ends it at once and leaves the alert for the next flowc") {
+  std::string dsn = fresh_database("alert_resend_stop");
+  auto [scheduler, killed] = scheduler_beside_killed_page("alert_resend_stop", dsn, false);
+  const fs::path dir = fs::path(scheduler.output_path).parent_path();
+  const std::string first_page = read_file((dir / "channel.pid").string());
+  // The scheduler's resend hangs in the channel as the first page did.
+  pid_t resend_page = 0;
+  for (int i = 0; i < 40 * 10 && resend_page == 0; ++i) {
+    ::usleep(100 * 1000);
+    if (std::string page = read_file((dir / "channel.pid").string());
+        page != first_page && !page.empty() && page.back() == '\n')
+      resend_page = static_cast<pid_t>(std::stol(page));
+  }
+  REQUIRE(resend_page > 0);
+  ::kill(scheduler.pid, SIGTERM);
+  // Without the stop, the channel's three 30 s tries would be waited out.
+  bool exited = false;
+  for (int i = 0; i < 20 * 10 && !exited; ++i) {
+    ::usleep(100 * 1000);
+    exited = ::waitpid(scheduler.pid, nullptr, WNOHANG) == scheduler.pid;
+  }
+  INFO(scheduler.output());
+  CHECK(exited);
+  if (exited) {
+    scheduler.pid = -1;
+  } else {
+    ::kill(scheduler.pid, SIGKILL);
+    scheduler.wait();
+  }
+  CHECK_FALSE(process_running(resend_page));
+  // Still to be delivered, now the scheduler's: the next flowc sends it.
+  CHECK(query_one(dsn, "select status from flow.alerts") == "sending");
+  CHECK(query_one(dsn, "select sender from flow.alerts") != killed);
 }
