@@ -59,7 +59,8 @@ struct ScheduledWorkflow {
   /// routes deliver the alerts another flowc of the workflow left `sending`.
   std::shared_ptr<const plan::Plan> plan;
   /// Delivering those, beside the wake loop (a command channel's tries may
-  /// take a minute and a half); stopped when the scheduler ends.
+  /// take a minute and a half); stopped when the scheduler is stopped,
+  /// waited for when it ends otherwise (`--once`).
   std::jthread resending;
   std::shared_ptr<std::atomic<bool>> resend_idle = std::make_shared<std::atomic<bool>>(true);
 };
@@ -397,6 +398,12 @@ int run_schedule(const ScheduleOptions& options) {
     if (!runtime::nap_until(interrupts.token(), wake)) break;
   }
   runs.join();
+  // A resend in progress is waited for, as the runs are (`--once`), unless
+  // the scheduler is being stopped: then it ends where it is, when
+  // `workflows` goes, and what it had not delivered waits for the next flowc.
+  if (!interrupts.fired())
+    for (ScheduledWorkflow& workflow : workflows)
+      if (workflow.resending.joinable()) workflow.resending.join();
   if (interrupts.fired() && runs.any_stopped())
     std::cerr << "flowc: interrupted: runs in progress were stopped and recorded as failed (`flowc retry` resumes one)\n";
   else if (interrupts.fired())

@@ -291,3 +291,28 @@ TEST_CASE("schedule: SIGTERM during a resend ends it at once and leaves the aler
   CHECK(query_one(dsn, "select status from flow.alerts") == "sending");
   CHECK(query_one(dsn, "select sender from flow.alerts") != killed);
 }
+
+TEST_CASE(
+    "schedule --once: a day already done still delivers what a killed flowc was sending, before it exits") {
+  std::string dsn = fresh_database("alert_resend_once");
+  fs::path dir = paged_project("alert_resend_once", "", "  schedule   = cron(\"0 0 * * *\")\n",
+                               "test \"$FLOW_DS\" != 2026-11-24");
+  const std::string project = dir.string();
+  auto first = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  REQUIRE(first.exit_code == 0);
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  const pid_t channel = wait_for_pid(dir / "channel.pid", 30);
+  REQUIRE(channel > 0);
+  ::kill(run.pid, SIGKILL);
+  CHECK(run.wait() == 128 + SIGKILL);
+  ::kill(channel, SIGKILL);
+  std::ofstream(dir / "second") << "";
+
+  // The owed day is skipped (it succeeded): only the wake's resend sends.
+  auto once = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(once.output);
+  CHECK(once.exit_code == 0);
+  CHECK(once.output.find("skipped: run 1 succeeded already") != std::string::npos);
+  CHECK(query_one(dsn, "select status from flow.alerts") == "delivered");
+  CHECK(fs::exists(dir / "delivered.json"));
+}
