@@ -5,7 +5,11 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <thread>
+
+#include "runtime/alert/channels.h"
 #include "tests/integration/alert_support.h"
+#include "tests/support/loopback_listener.h"
 
 using namespace flowc;
 using namespace flowc::runtime;
@@ -327,4 +331,24 @@ TEST_CASE("a wedged state server: the alert store's statement is cancelled at it
   // The next call opens a new connection.
   CHECK(store.delivered_since("k", std::chrono::system_clock::now(), error) == std::optional<bool>(false));
   CHECK(error.empty());
+}
+
+TEST_CASE("a stop request ends a webhook delivery where it is: no further try, recorded as stopped") {
+  LoopbackListener hung;  // connects, never answers
+  std::stop_source stop;
+  alert::DeliveryOptions options;
+  options.http_timeout = 60s;  // far beyond the stop: the request must end at the stop, not here
+  options.stop = stop.get_token();
+  std::jthread stopper([&stop] {
+    std::this_thread::sleep_for(300ms);
+    stop.request_stop();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  alert::Delivery d = alert::deliver(webhook("http://127.0.0.1:" + std::to_string(hung.port()) + "/hook"),
+                                     json{{"kind", "failure"}}, options);
+  CHECK(std::chrono::steady_clock::now() - started < 30s);
+  CHECK(d.stopped);
+  CHECK_FALSE(d.ok);
+  CHECK(d.tries == 1);
+  CHECK(d.error.find("stopped") != std::string::npos);
 }
