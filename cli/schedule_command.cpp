@@ -317,11 +317,9 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
 
 /// The scheduled runs of `workflow`, of any ds, recorded `running` that no
 /// process drives any more (the scheduler that started them died) are
-/// adopted here, except those this scheduler is adopting already. A
-/// database hiccup waits for the next look.
-void adopt_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow, Runs& runs) {
-  if (workflow.state_dsn.empty()) return;
-  runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
+/// adopted here, except those this scheduler is adopting already.
+void adopt_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow, Runs& runs,
+                     runtime::state::StateStore& store) {
   runtime::state::DayRuns abandoned = store.abandoned_runs(workflow.name, options.env, "schedule");
   if (!abandoned.status) return;
   for (const runtime::state::DayRun& run : abandoned.runs)
@@ -337,7 +335,6 @@ void adopt_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow
 /// time per workflow. A run of it this scheduler drives delivers them too,
 /// at its end; the two never send one row twice (alert::AlertStore).
 void resend_interrupted_alerts(ScheduledWorkflow& workflow) {
-  if (!workflow.plan || workflow.state_dsn.empty() || !workflow.resend_idle->load()) return;
   workflow.resend_idle->store(false);
   RunDatabases databases;
   databases.state_dsn = workflow.state_dsn;
@@ -348,6 +345,21 @@ void resend_interrupted_alerts(ScheduledWorkflow& workflow) {
         alerts.resend_interrupted(*plan, stop);
         idle->store(true);
       });
+}
+
+/// What a wake looks after besides the owed run, once a run of `workflow`
+/// was handed on (its state database known): runs another scheduler
+/// abandoned, and alerts a killed flowc left `sending`. One connection per
+/// workflow and wake, and a resend thread only when there is something to
+/// send; a database hiccup waits for the next wake.
+void look_after(const ScheduleOptions& options, ScheduledWorkflow& workflow, Runs& runs) {
+  if (workflow.state_dsn.empty()) return;
+  runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
+  adopt_abandoned(options, workflow, runs, store);
+  if (!workflow.plan || !workflow.resend_idle->load()) return;
+  bool sending = false;
+  if (store.alerts_sending(workflow.plan->workflow, workflow.plan->env, sending) && sending)
+    resend_interrupted_alerts(workflow);
 }
 
 }  // namespace
@@ -385,8 +397,7 @@ int run_schedule(const ScheduleOptions& options) {
           break;
         }
       }
-      adopt_abandoned(options, workflow, runs);
-      resend_interrupted_alerts(workflow);
+      look_after(options, workflow, runs);
     }
     if (options.once || bad_command) break;
     // Wake at the next fire of any workflow; at least every 15 seconds, to

@@ -11,6 +11,7 @@
 #include "compiler/plan/plan.h"
 #include "runtime/connect/connect.h"
 #include "runtime/connect/statement_watchdog.h"
+#include "runtime/state/schema.h"
 
 namespace flowc::runtime::alert {
 namespace {
@@ -259,12 +260,7 @@ std::vector<SendingAlert> AlertStore::sending(const std::string& workflow, const
     pqxx::result r = tx.exec_params(std::string("select ") + kRecordColumns +
                                         ", id, coalesce(sender, ''), coalesce(sender_machine, ''),"
                                         " coalesce(sending_until < now(), true) from " +
-                                        impl_->table +
-                                        // The payload names the default environment `production`
-                                        // (an earlier flowc wrote "" for it).
-                                        " where status = 'sending' and workflow = $1 and "
-                                        "coalesce(nullif(payload->>'env', ''), 'production') = $2"
-                                        " order by id",
+                                        impl_->table + " where " + state::kSendingAlertsOf + " order by id",
                                     workflow, plan::env_name(env));
     for (const auto& row : r) {
       SendingAlert alert;

@@ -1,11 +1,13 @@
 // Operations on whole runs beyond creating and finishing them: reading one
 // back with its plan, resetting task instances for `flowc retry`, the
 // once-only lateness flag, the latest run per ds for `flowc backfill`,
-// whether a live process drives a run (its run lock, in pg_locks), and the
+// whether a live process drives a run (its run lock, in pg_locks), whether
+// alerts are left `sending` (what a scheduler's wake looks for), and the
 // run's identity and its attempts' log paths (where its logs went), and how
 // its attempts ended (what a dry run of `flowc retry` judges).
 #include <pqxx/pqxx>
 
+#include "compiler/plan/plan.h"
 #include "runtime/connect/fields.h"
 #include "runtime/state/db_guard.h"
 #include "runtime/state/machine_key.h"
@@ -168,6 +170,17 @@ where r.workflow = $1 and r.env = $2 and r.trigger = $3 and r.status = 'running'
       out.runs.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), RunStatus::Running});
   });
   return out;
+}
+
+Status StateStore::alerts_sending(const std::string& workflow, const std::string& env, bool& any) {
+  any = false;
+  return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    any = tx.exec_params1(with_schema("select exists (select from {schema}.alerts where ", schema_) +
+                              kSendingAlertsOf + ")",
+                          workflow, plan::env_name(env))[0]
+              .as<bool>();
+  });
 }
 
 Status StateStore::reset_for_retry(int64_t run_id, const std::vector<RetryTask>& tasks,

@@ -22,4 +22,12 @@ const std::vector<Migration>& migrations();
 /// A statement with `{schema}` replaced by the quoted schema name.
 std::string with_schema(const std::string& statement, const std::string& schema);
 
+/// The rows of `alerts` still `sending` of workflow `$1` in environment `$2`
+/// (plan::env_name): what the alert store delivers once their sender has
+/// ended, and what a scheduler's wake looks for before starting that. The
+/// payload names the default environment `production` (an earlier flowc
+/// wrote "" for it).
+inline constexpr const char* kSendingAlertsOf =
+    "status = 'sending' and workflow = $1 and coalesce(nullif(payload->>'env', ''), 'production') = $2";
+
 }  // namespace flowc::runtime::state

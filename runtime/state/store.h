@@ -332,6 +332,11 @@ class StateStore {
   /// killed), oldest ds first: what a scheduler adopts.
   DayRuns abandoned_runs(const std::string& workflow, const std::string& env, const std::string& trigger);
 
+  /// Whether alerts of (workflow, env) are still `sending`: being delivered,
+  /// or left so by a flowc that ended while delivering them (which
+  /// alert::AlertStore reads in full). `env` as the plan spells it.
+  Status alerts_sending(const std::string& workflow, const std::string& env, bool& any);
+
   /// Everything downstream of task `task_index` in run `run_id`, from the
   /// instances' recorded dependencies (for a failure recorded without the
   /// run's plan at hand); `ok` false when the database could not say.

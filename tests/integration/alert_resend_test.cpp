@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "runtime/state/machine_key.h"
+#include "runtime/state/store.h"
 #include "tests/integration/alert_support.h"
 #include "tests/integration/run_support.h"
 #include "tests/support/process_state.h"
@@ -125,6 +126,33 @@ TEST_CASE("an alert left sending is delivered again only once its sender is know
   // Delivered once: a second look finds nothing left to send.
   f.sink->resend_interrupted(p);
   CHECK(server.requests().size() == 2);
+}
+
+TEST_CASE("a scheduler's look for alerts left sending sees what the resend would read, and no more") {
+  Fixture f;
+  TestServer server;
+  plan::Plan p = make_plan({webhook(server.url())}, 0);
+  state::StateStore store(f.db.dsn, "flow");
+  auto sending = [&](const std::string& workflow, const std::string& env) {
+    bool any = true;
+    REQUIRE(store.alerts_sending(workflow, env, any));
+    return any;
+  };
+  CHECK_FALSE(sending(p.workflow, ""));
+  // Another environment's row is that environment's.
+  left_sending(f, p, {gone_process_name(), state::machine_key(), std::chrono::system_clock::now()}, 0, "dev");
+  CHECK_FALSE(sending(p.workflow, ""));
+  CHECK_FALSE(sending(p.workflow, "production"));
+  CHECK(sending(p.workflow, "dev"));
+  // The default environment, as an earlier flowc wrote it ("") and as named.
+  left_sending(f, p, {gone_process_name(), state::machine_key(), std::chrono::system_clock::now()});
+  CHECK(sending(p.workflow, ""));
+  CHECK(sending(p.workflow, "production"));
+  CHECK_FALSE(sending("another_workflow", ""));
+  // Delivered: nothing left for a wake to start a resend for.
+  f.sink->resend_interrupted(p);
+  CHECK(server.requests().size() == 1);
+  CHECK_FALSE(sending(p.workflow, ""));
 }
 
 TEST_CASE("an interrupted alert delivered again within the route's repeat is suppressed, not sent twice") {
