@@ -54,9 +54,9 @@ TEST_CASE("webhook and command and jsonl channels receive the same complete payl
   CHECK(body["text"].get<std::string>().find("daily_kpi/stage_orders failed") != std::string::npos);
   CHECK(body["text"].get<std::string>().find("finance_dashboard") != std::string::npos);
 
-  CHECK(json::parse(read_file(command_out)) == body);
-  CHECK(read_file(command_out + ".token") == "token-value-123");  // env_secrets pass through
-  std::string lines = read_file(jsonl);
+  CHECK(json::parse(file_text(command_out)) == body);
+  CHECK(file_text(command_out + ".token") == "token-value-123");  // env_secrets pass through
+  std::string lines = file_text(jsonl);
   CHECK(std::count(lines.begin(), lines.end(), '\n') == 1);
   CHECK(json::parse(lines) == body);
 
@@ -74,7 +74,7 @@ TEST_CASE("webhook and command and jsonl channels receive the same complete payl
 
   // A second alert of another task appends a second line.
   f.sink->raise(p, failure(f.db.run_id, 0));
-  lines = read_file(jsonl);
+  lines = file_text(jsonl);
   CHECK(std::count(lines.begin(), lines.end(), '\n') == 2);
 }
 
@@ -205,9 +205,9 @@ TEST_CASE("what a command channel leaves running is killed, even in a session of
   auto sleeping = [] {
     int found = 0;
     for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-      std::string stat = read_file(entry.path().string() + "/stat");
+      std::string stat = file_text(entry.path().string() + "/stat");
       if (stat.empty() || stat.find(") Z ") != std::string::npos) continue;  // gone, or a zombie
-      std::string cmdline = read_file(entry.path().string() + "/cmdline");
+      std::string cmdline = file_text(entry.path().string() + "/cmdline");
       if (cmdline == std::string("sleep\0" "7781\0", 11)) ++found;
     }
     return found;
@@ -293,10 +293,10 @@ TEST_CASE("without a state database the alert is still delivered and the problem
   CHECK_NOTHROW(sink.raise(p, failure(5)));
   CHECK_NOTHROW(sink.raise(p, failure(5)));  // no dedupe without the table
   std::fclose(err);
-  std::string lines = read_file(dir + "/a.jsonl");
+  std::string lines = file_text(dir + "/a.jsonl");
   CHECK(std::count(lines.begin(), lines.end(), '\n') == 2);
   CHECK(sink.counts().sent == 2);
-  std::string printed = read_file(err_path);
+  std::string printed = file_text(err_path);
   CHECK(printed.starts_with("flowc: alerts are sent to their channels but not recorded or deduplicated: state database: "));
   CHECK(std::count(printed.begin(), printed.end(), '\n') == 1);
 }
@@ -311,7 +311,7 @@ TEST_CASE("raises from many threads at once are all handled") {
       for (int i = 0; i < 5; ++i) f.sink->raise(p, failure(f.db.run_id));
     });
   for (auto& t : threads) t.join();
-  std::string lines = read_file(jsonl);
+  std::string lines = file_text(jsonl);
   CHECK(std::count(lines.begin(), lines.end(), '\n') == 20);  // repeat = 0: no dedupe
   CHECK(f.sink->counts().sent == 20);
   CHECK(f.db.query("select count(*) from flow.alerts where status = 'delivered'") == "20\n");

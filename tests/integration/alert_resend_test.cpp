@@ -232,11 +232,11 @@ TEST_CASE("run: kill -9 while an alert is delivered leaves it sending, and the n
             killed + " was sending when it ended\n") != std::string::npos);
   CHECK(query_one(dsn, "select string_agg(channel || ' ' || status, ', ' order by id) from flow.alerts") ==
         "command delivered, jsonl delivered");
-  auto delivered = nlohmann::json::parse(read_file((dir / "delivered.json").string()));
+  auto delivered = nlohmann::json::parse(file_text((dir / "delivered.json").string()));
   CHECK(delivered["run_id"] == 1);
   CHECK(delivered["task"] == "load");
   CHECK(delivered["ds"] == "2026-11-24");
-  std::string jsonl = read_file((dir / "alerts.jsonl").string());
+  std::string jsonl = file_text((dir / "alerts.jsonl").string());
   CHECK(std::count(jsonl.begin(), jsonl.end(), '\n') == 1);
 }
 
@@ -281,7 +281,7 @@ TEST_CASE("schedule: an alert a killed `flowc run` was sending is delivered at t
             "flowc " +
             killed + " was sending when it ended\n") != std::string::npos);
   const fs::path dir = fs::path(scheduler.output_path).parent_path();
-  CHECK(nlohmann::json::parse(read_file((dir / "delivered.json").string()))["ds"] == "2026-11-24");
+  CHECK(nlohmann::json::parse(file_text((dir / "delivered.json").string()))["ds"] == "2026-11-24");
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "2");
 }
 
@@ -289,12 +289,12 @@ TEST_CASE("schedule: SIGTERM during a resend ends it at once and leaves the aler
   std::string dsn = fresh_database("alert_resend_stop");
   auto [scheduler, killed] = scheduler_beside_killed_page("alert_resend_stop", dsn, false);
   const fs::path dir = fs::path(scheduler.output_path).parent_path();
-  const std::string first_page = read_file((dir / "channel.pid").string());
+  const std::string first_page = file_text((dir / "channel.pid").string());
   // The scheduler's resend hangs in the channel as the first page did.
   pid_t resend_page = 0;
   for (int i = 0; i < 40 * 10 && resend_page == 0; ++i) {
     ::usleep(100 * 1000);
-    if (std::string page = read_file((dir / "channel.pid").string());
+    if (std::string page = file_text((dir / "channel.pid").string());
         page != first_page && !page.empty() && page.back() == '\n')
       resend_page = static_cast<pid_t>(std::stol(page));
   }

@@ -26,6 +26,7 @@
 #include "runtime/alert/dispatcher.h"
 #include "runtime/alert/store.h"
 #include "runtime/state/migrate.h"
+#include "tests/support/file_text.h"
 #include "tests/support/pg_harness.h"
 #include "tests/support/stopped_backend.h"
 
@@ -227,13 +228,6 @@ inline plan::Channel channel(plan::Channel::Kind kind, std::vector<std::string> 
   return c;
 }
 
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 /// A sink with fast retries and a clock the test moves.
 struct Fixture {
   StateDb db;
@@ -258,7 +252,7 @@ struct Fixture {
   ~Fixture() { std::fclose(err); }
   std::string stderr_text() {
     std::fflush(err);
-    return read_file(err_path);
+    return file_text(err_path);
   }
 };
 

@@ -14,6 +14,7 @@
 #include "cli/cutover_checklist.h"
 #include "runtime/parity/parity.h"
 #include "tests/integration/run_support.h"
+#include "tests/support/file_text.h"
 
 namespace fs = std::filesystem;
 using namespace flowc::testing;
@@ -52,10 +53,7 @@ std::string example_project(const std::string& dsn) {
 
 /// Replaces the first `from` in the file at `path` with `to`.
 void set_line(const std::string& path, const std::string& from, const std::string& to) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string content = text.str();
+  std::string content = flowc::testing::file_text(path);
   REQUIRE(contains(content, from));
   content.replace(content.find(from), from.size(), to);
   std::ofstream(path) << content;

@@ -10,6 +10,7 @@
 #include "compiler/plan/plan.h"
 #include "runtime/attempt/attempt.h"
 #include "runtime/materialize/runner.h"
+#include "tests/support/file_text.h"
 #include "tests/support/pg_harness.h"
 
 namespace flowc::testing {
@@ -134,14 +135,7 @@ struct Db {
 
   runtime::AttemptResult run(uint32_t task) { return runner.run(context(task)); }
 
-  std::string last_log() const { return read_file(last_log_path); }
-
-  static std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  std::string last_log() const { return file_text(last_log_path); }
 };
 
 /// The output table most attempt tests write.

@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "tests/integration/run_support.h"
+#include "tests/support/file_text.h"
 
 namespace fs = std::filesystem;
 using namespace flowc::testing;
@@ -68,8 +69,7 @@ TEST_CASE("run: after kill -9, the retry ends what the lost attempt left running
             " ended before the attempt finished");
   std::string log =
       query_one(dsn, "select log_path from flow.attempts where task = 'long_load' and attempt = 2");
-  std::ifstream in(fs::path(log).is_absolute() ? fs::path(log) : dir / log);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text = file_text(fs::path(log).is_absolute() ? fs::path(log) : dir / log);
   CHECK(contains(text,
                  "killed 1 process group left running by an earlier attempt of this task (its flowc was "
                  "gone)\n"));

@@ -18,6 +18,7 @@
 
 #include "runtime/process/process.h"
 #include "runtime/state/migrate.h"
+#include "tests/support/file_text.h"
 #include "tests/support/pg_harness.h"
 #include "tests/support/process_state.h"
 
@@ -81,12 +82,7 @@ struct Background {
     pid = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
-  [[nodiscard]] std::string output() const {
-    std::ifstream in(output_path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  [[nodiscard]] std::string output() const { return file_text(output_path); }
 };
 
 inline Background start_flowc(const std::string& cwd, std::vector<std::string> args, std::vector<std::string> env = {}) {

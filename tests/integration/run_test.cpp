@@ -12,6 +12,7 @@
 
 #include "runtime/localpg/localpg.h"
 #include "tests/integration/run_support.h"
+#include "tests/support/file_text.h"
 
 namespace fs = std::filesystem;
 using namespace flowc::testing;
@@ -55,10 +56,7 @@ std::string read_tree(const fs::path& dir) {
   std::error_code ec;
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (!it->is_regular_file()) continue;
-    std::ifstream in(it->path());
-    std::ostringstream text;
-    text << in.rdbuf();
-    all += text.str();
+    all += file_text(it->path());
   }
   return all;
 }
@@ -477,13 +475,6 @@ workflow away {
 
 namespace {
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 size_t count_of(const std::string& text, const std::string& needle) {
   size_t n = 0;
   for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
@@ -511,7 +502,7 @@ TEST_CASE("run: run 1 of another state database writes its logs in a directory o
   // Each file holds one attempt: its header once, its output once.
   for (const std::string& log : {logs + "/1/t.1.log", logs + "/1-2/t.1.log"}) {
     CAPTURE(log);
-    std::string text = read_text(log);
+    std::string text = file_text(log);
     CHECK(count_of(text, "attempt 1 of command task `t`") == 1);
     CHECK(count_of(text, "| from-1") == 1);
   }
@@ -538,7 +529,7 @@ TEST_CASE("run: an attempt that cannot connect to the target writes the error in
     std::string path =
         query_one(state, "select log_path from flow.attempts where attempt = " + std::to_string(attempt));
     REQUIRE(fs::exists(path));
-    std::string log = read_text(path);
+    std::string log = file_text(path);
     CHECK(contains(log, "error: cannot connect to the target database: "));
     CHECK(contains(log, "flowc_no_such_role"));
     CHECK(contains(log, "outcome: failed (transient)"));

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "tests/integration/run_support.h"
+#include "tests/support/file_text.h"
 
 using namespace flowc::testing;
 
@@ -310,9 +311,7 @@ TEST_CASE("schedule: an adopted run does not run again by itself a command that 
                  "the command may have run partly and the task is not idempotent, so flowc does not run it again "
                  "by itself (`flowc retry` does)"));
   CHECK(query_one(dsn, "select string_agg(attempt || ' ' || outcome, ', ') from flow.attempts") == "1 lost");
-  std::ifstream ran(project + "/ran.txt");
-  std::string text((std::istreambuf_iterator<char>(ran)), std::istreambuf_iterator<char>());
-  CHECK(text == "ran\n");
+  CHECK(file_text(project + "/ran.txt") == "ran\n");
 }
 
 TEST_CASE("schedule --once: attempt logs that cannot be written start no run, one line and exit 2") {

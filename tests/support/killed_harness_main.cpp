@@ -13,18 +13,8 @@
 #include <string_view>
 
 #include "runtime/localpg/localpg.h"
+#include "tests/support/file_text.h"
 #include "tests/support/pg_harness.h"
-
-namespace {
-
-std::string first_line(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 3 || (argc == 3 && std::string_view(argv[2]) != "exit")) {
@@ -42,8 +32,8 @@ int main(int argc, char** argv) {
   const std::string cluster = flowc::testing::test_cluster_dir();
   std::ofstream out(argv[1]);
   out << std::filesystem::path(cluster).parent_path().string() << "\n"
-      << first_line(cluster + "/postmaster.pid") << "\n"
-      << first_line(project + "/pg/postmaster.pid") << "\n";
+      << flowc::testing::file_first_line(cluster + "/postmaster.pid") << "\n"
+      << flowc::testing::file_first_line(project + "/pg/postmaster.pid") << "\n";
   out.close();
   if (argc == 3) return 0;
   for (;;) ::pause();

@@ -12,6 +12,7 @@
 #include "compiler/check/types.h"
 #include "compiler/spelling/spelling.h"
 #include "compiler/sql/sql_words.h"
+#include "tests/support/file_text.h"
 
 using namespace flowc;
 using namespace flowc::check;
@@ -107,11 +108,8 @@ TEST_CASE("every type has a name and a doc, and an enum type's doc names each of
 }
 
 TEST_CASE("docs/stdlib.md documents every attribute of every block kind") {
-  std::ifstream in(std::string(FLOWC_SOURCE_DIR) + "/docs/stdlib.md");
-  REQUIRE(in);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string doc = buffer.str();
+  std::string doc = flowc::testing::file_text(std::string(FLOWC_SOURCE_DIR) + "/docs/stdlib.md");
+  REQUIRE_FALSE(doc.empty());
   for (int k = 0; k <= static_cast<int>(syntax::BlockKind::Task); ++k) {
     auto kind = static_cast<syntax::BlockKind>(k);
     size_t section = doc.find("### `" + std::string(syntax::block_kind_name(kind)) + "`");

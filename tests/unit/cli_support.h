@@ -43,6 +43,9 @@ struct Result {
   std::string err;
 };
 
+// The one file reader of the tests is tests/support/file_text.h; these
+// tests see no `flowc` namespace (their flowc() runs the binary), so they
+// keep their own.
 inline std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

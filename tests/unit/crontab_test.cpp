@@ -13,6 +13,7 @@
 #include "compiler/cron/job_name.h"
 #include "compiler/format/format.h"
 #include "compiler/project/project.h"
+#include "tests/support/file_text.h"
 
 using namespace flowc;
 using namespace flowc::cron;
@@ -20,11 +21,9 @@ using namespace flowc::cron;
 namespace {
 
 std::string read_data(const std::string& relative) {
-  std::ifstream in(std::string(FLOWC_SOURCE_DIR) + "/tests/data/crontab/" + relative, std::ios::binary);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  const std::string path = std::string(FLOWC_SOURCE_DIR) + "/tests/data/crontab/" + relative;
+  REQUIRE(std::filesystem::exists(path));
+  return flowc::testing::file_text(path);
 }
 
 /// The names a job may not take, as `flowc inventory --import` gets them:

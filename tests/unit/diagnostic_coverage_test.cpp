@@ -7,17 +7,11 @@
 #include <sstream>
 
 #include "compiler/diagnostics/diagnostic.h"
+#include "tests/support/file_text.h"
 
 namespace fs = std::filesystem;
 
-namespace {
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("every diagnostic code has a fail_ and an ok_ golden case") {
   // check-db/ holds the cases of `flowc check --db` (E05xx), run against a
@@ -32,7 +26,8 @@ TEST_CASE("every diagnostic code has a fail_ and an ok_ golden case") {
     bool fixed = false;
     for (const fs::path& path : cases) {
       std::string name = path.filename().string();
-      if (name.starts_with("fail_" + code + "_") && slurp(path).find("[" + code + "]") != std::string::npos) {
+      if (name.starts_with("fail_" + code + "_") &&
+          flowc::testing::file_text(path).find("[" + code + "]") != std::string::npos) {
         failing = true;
       }
       if (name.starts_with("ok_" + code + "_")) fixed = true;
@@ -44,7 +39,7 @@ TEST_CASE("every diagnostic code has a fail_ and an ok_ golden case") {
 }
 
 TEST_CASE("every diagnostic code is documented") {
-  std::string docs = slurp(fs::path(FLOWC_SOURCE_DIR) / "docs" / "diagnostics.md");
+  std::string docs = flowc::testing::file_text(fs::path(FLOWC_SOURCE_DIR) / "docs" / "diagnostics.md");
   for (const flowc::DiagKindInfo& kind : flowc::all_kinds()) {
     CAPTURE(kind.code);
     CHECK(docs.find(std::string(kind.code)) != std::string::npos);

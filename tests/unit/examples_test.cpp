@@ -10,6 +10,7 @@
 #include "compiler/diagnostics/render.h"
 #include "compiler/format/format.h"
 #include "compiler/project/project.h"
+#include "tests/support/file_text.h"
 
 namespace fs = std::filesystem;
 using namespace flowc;
@@ -41,8 +42,7 @@ TEST_CASE("every example checks clean, warnings included, and is formatted") {
 }
 
 TEST_CASE("the README's showcase workflow checks clean once the route it alerts is declared") {
-  std::ifstream in(fs::path(FLOWC_SOURCE_DIR) / "README.md");
-  std::string readme((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string readme = flowc::testing::file_text(fs::path(FLOWC_SOURCE_DIR) / "README.md");
   size_t begin = readme.find("```flow\n");
   REQUIRE(begin != std::string::npos);
   begin += 8;

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "runtime/process/process.h"
+#include "tests/support/file_text.h"
 
 using namespace flowc::runtime;
 
@@ -240,13 +241,6 @@ pid_t start_sleeper() {
 /// Whether child `pid` is still running (not exited, not killed).
 bool still_running(pid_t pid) { return ::waitpid(pid, nullptr, WNOHANG) == 0; }
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 /// `text` with its first line (the PID of a server's lock file) replaced by `pid`.
 std::string with_pid(const std::string& text, pid_t pid) {
   return std::to_string(pid) + text.substr(text.find('\n'));
@@ -266,8 +260,8 @@ TEST_CASE("a stale postmaster.pid naming a live process: removed, said, the serv
   // What a crash leaves: the server's lock files, as they were while it ran.
   const std::filesystem::path pid_file = pg / "postmaster.pid";
   const std::filesystem::path socket_lock = pg / ".s.PGSQL.5432.lock";
-  const std::string pid_text = read_text(pid_file);
-  const std::string socket_text = read_text(socket_lock);
+  const std::string pid_text = flowc::testing::file_text(pid_file);
+  const std::string socket_text = flowc::testing::file_text(socket_lock);
   REQUIRE(!pid_text.empty());
   REQUIRE(!socket_text.empty());
   REQUIRE(localpg::stop(pg.string(), error));

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "tests/support/file_text.h"
 #include "tests/support/pg_harness.h"
 
 namespace fs = std::filesystem;
@@ -18,13 +19,6 @@ using flowc::runtime::exec::log_dir_problem;
 using flowc::runtime::exec::run_log_dir;
 
 namespace {
-
-std::string first_line(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
 
 }  // namespace
 
@@ -37,12 +31,12 @@ TEST_CASE("a run's log directory is <run_id> when free or its own, <run_id>-2, -
   auto first = run_log_dir(logs, 1, a);
   CHECK(first.error.empty());
   CHECK(first.path == logs + "/1");
-  CHECK(first_line(fs::path(first.path) / kRunMarker) == a);
+  CHECK(flowc::testing::file_first_line(fs::path(first.path) / kRunMarker) == a);
   CHECK(run_log_dir(logs, 1, a).path == logs + "/1");  // the same run again (a retry, a worker)
 
   auto second = run_log_dir(logs, 1, b);
   CHECK(second.path == logs + "/1-2");
-  CHECK(first_line(fs::path(second.path) / kRunMarker) == b);
+  CHECK(flowc::testing::file_first_line(fs::path(second.path) / kRunMarker) == b);
   CHECK(run_log_dir(logs, 1, c).path == logs + "/1-3");
   CHECK(run_log_dir(logs, 1, b).path == logs + "/1-2");
   CHECK(run_log_dir(logs, 2, b).path == logs + "/2");
@@ -51,7 +45,7 @@ TEST_CASE("a run's log directory is <run_id> when free or its own, <run_id>-2, -
   fs::create_directories(logs + "/7");
   std::ofstream(logs + "/7/t.1.log") << "an old run 7\n";
   CHECK(run_log_dir(logs, 7, a).path == logs + "/7-2");
-  CHECK(first_line(logs + "/7/t.1.log") == "an old run 7");
+  CHECK(flowc::testing::file_first_line(logs + "/7/t.1.log") == "an old run 7");
 
   // No temporary directory is left behind.
   int entries = 0;

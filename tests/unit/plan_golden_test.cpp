@@ -12,6 +12,7 @@
 #include <string>
 
 #include "compiler/textdiff/diff.h"
+#include "tests/support/file_text.h"
 
 namespace fs = std::filesystem;
 
@@ -38,13 +39,6 @@ Output run_flowc(const std::string& args, bool with_stderr = false, const std::s
   return out;
 }
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 /// Compares `flowc ARGS` with golden file NAME (or rewrites it under FLOWC_AUTOUPDATE=1).
 void check_golden(const std::string& name, const std::string& args) {
   CAPTURE(name);
@@ -57,7 +51,7 @@ void check_golden(const std::string& name, const std::string& args) {
     return;
   }
   REQUIRE_MESSAGE(fs::exists(golden), "missing golden " << golden << " (run with FLOWC_AUTOUPDATE=1)");
-  std::string expected = read(golden);
+  std::string expected = flowc::testing::file_text(golden);
   // A diff, not two whole plans, when they differ.
   bool same = out.text == expected;
   CHECK_MESSAGE(same, flowc::textdiff::unified_diff(golden.string(), expected, out.text));
