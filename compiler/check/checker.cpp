@@ -34,9 +34,13 @@ bool Checker::broken(SourceRange range) const {
   return first != it->second.end() && *first < std::max(range.end, range.begin + 1);
 }
 
+std::string_view Checker::text_of(FileId file) const {
+  if (!file.valid() || file.index >= sources.size()) return {};
+  return sources.buffer(file).text();
+}
+
 std::string_view Checker::text_of(SourceRange range) const {
-  if (!range.valid() || range.file.index >= sources.size()) return {};
-  std::string_view text = sources.buffer(range.file).text();
+  std::string_view text = text_of(range.file);
   if (range.begin > range.end || range.end > text.size()) return {};
   return text.substr(range.begin, range.end - range.begin);
 }

@@ -164,6 +164,8 @@ class Checker {
   DiagnosticEngine& sink(const Scope& s) { return s.quiet ? scratch : diags; }
   /// The source text of `range`; empty when the range is invalid.
   std::string_view text_of(SourceRange range) const;
+  /// The whole text of `file`; empty when it is not one of the sources.
+  std::string_view text_of(FileId file) const;
   /// Appends a symbol and returns its id.
   SymbolId add_symbol(model::Symbol symbol);
   /// Records a use of `symbol` at `range` (not in quiet scopes).

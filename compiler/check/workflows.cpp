@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "compiler/check/checker.h"
+#include "compiler/check/condition_name.h"
 #include "compiler/check/literals.h"
 #include "compiler/spelling/spelling.h"
 
@@ -226,7 +227,7 @@ void Checker::check_expectations(const Scope& s, const syntax::Block& block, mod
         }
       }
     } else if (m.value.valid()) {
-      e.name = std::string(text_of(t.expr(m.value).range));
+      e.name = condition_name(t, m.value, text_of(t.expr(m.value).range.file));
     }
     // Results, `flowc status` and `change < P%`'s history find a check by
     // its history key: two of one key would read each other's values.

@@ -14,11 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "compiler/check/condition_name.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/format/text_block.h"
 #include "compiler/source/source.h"
+#include "compiler/spelling/spelling.h"
 #include "compiler/syntax/parse.h"
 #include "compiler/textdiff/diff.h"
+#include "tests/support/file_text.h"
 
 using namespace flowc;
 namespace fs = std::filesystem;
@@ -47,13 +50,6 @@ std::string fmt(const std::string& text, bool* ok = nullptr) {
   auto p = parse_text("test.flow", text);
   if (ok != nullptr) *ok = p->errors == 0;
   return format::format(p->tree, p->sources.buffer(p->file));
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 fs::path source_dir() { return fs::path(FLOWC_SOURCE_DIR); }
@@ -115,6 +111,10 @@ class TreeText {
     if (m.value.valid()) expr(m.value);
     out_ += " sev" + std::to_string(static_cast<int>(m.severity));
     if (m.label.valid()) expr(m.label);
+    // An expectation without `as` is named by its condition: its results
+    // and `change` history are kept by that name's key.
+    if (m.kind == syntax::MemberKind::Expect && !m.label.valid() && m.value.valid())
+      out_ += " key<" + spelling::history_key(check::condition_name(t_, m.value, text_)) + ">";
     out_ += "]";
   }
   void fn(const syntax::FnDecl& f) {
@@ -195,13 +195,13 @@ TEST_CASE("golden pairs: every NAME.in.flow formats to NAME.out.flow") {
     fs::path out_path = dir / (name.substr(0, name.size() - 8) + ".out.flow");
     CAPTURE(name);
     bool ok = false;
-    std::string got = fmt(read(entry.path()), &ok);
+    std::string got = fmt(flowc::testing::file_text(entry.path()), &ok);
     REQUIRE_MESSAGE(ok, "golden input has syntax errors");
     if (update) {
       std::ofstream(out_path, std::ios::binary) << got;
     } else {
       REQUIRE_MESSAGE(fs::exists(out_path), "missing .out.flow (run with FLOWC_AUTOUPDATE=1)");
-      CHECK(got == read(out_path));
+      CHECK(got == flowc::testing::file_text(out_path));
     }
     // The expected output is itself canonical.
     CHECK(fmt(got) == got);
@@ -213,7 +213,7 @@ TEST_CASE("golden pairs: every NAME.in.flow formats to NAME.out.flow") {
 TEST_CASE("idempotence and meaning preservation on every parseable .flow file") {
   size_t formatted = 0;
   for (const fs::path& path : repository_flow_files()) {
-    std::string text = read(path);
+    std::string text = flowc::testing::file_text(path);
     auto original = parse_text(path.string(), text);
     if (original->errors != 0) continue;  // fail_ cases and files with deliberate syntax errors
     CAPTURE(path.string());
@@ -397,7 +397,7 @@ TEST_CASE("a chain of 20,000 operators is a syntax error, not a stack overflow")
 TEST_CASE("every flow example in docs/formatting.md is already canonical") {
   // A snippet that is not a whole file (members only) is checked inside a
   // wrapping block, one level deeper.
-  std::istringstream doc(read(source_dir() / "docs/formatting.md"));
+  std::istringstream doc(flowc::testing::file_text(source_dir() / "docs/formatting.md"));
   std::vector<std::string> snippets;
   std::string line;
   std::string current;
@@ -438,7 +438,7 @@ TEST_CASE("every flow example in docs/formatting.md is already canonical") {
 
 TEST_CASE("the fmt --check example in docs/cli.md is the diff fmt prints") {
   // The example's old lines (context and `-`) are the file it was made from.
-  std::string doc = read(source_dir() / "docs/cli.md");
+  std::string doc = flowc::testing::file_text(source_dir() / "docs/cli.md");
   const std::string start = "$ flowc fmt --check examples/daily_kpi\n";
   size_t from = doc.find(start);
   REQUIRE(from != std::string::npos);
@@ -467,7 +467,7 @@ TEST_CASE("mutated files: never a crash, when still valid, idempotent with the s
   size_t valid = 0;
   size_t runs = 0;
   for (const fs::path& path : repository_flow_files()) {
-    std::string text = read(path);
+    std::string text = flowc::testing::file_text(path);
     if (text.empty() || text.size() > 20000) continue;
     for (int round = 0; round < rounds; ++round, ++runs) {
       std::string m = text;
