@@ -349,6 +349,19 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
               << " (run `flowc " << prefix << "--help` for the list of commands)\n";
     return true;
   };
+  // `--workflow=` with nothing after `=`: CLI11 would take the next
+  // argument as its value (`--workflow= daily` names the workflow `daily`,
+  // `--env= --ds ...` names the environment `--ds`). An empty value is
+  // refused, as `--workflow ""` is.
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() > 3 && arg.starts_with("--") && arg.find('=') == arg.size() - 1) {
+      std::cerr << "flowc: " << arg.substr(0, arg.size() - 1)
+                << ": must not be empty (write a value after `=`, or leave the option out)\n";
+      return kExitUsage;
+    }
+  }
   if (argc > 1 && argv[1][0] != '-' && unknown_command(app, argv[1], "")) return kExitUsage;
   if (argc > 2 && std::string_view(argv[1]) == "db" && argv[2][0] != '-' &&
       unknown_command(*db_cmd, argv[2], "db "))

@@ -420,6 +420,20 @@ TEST_CASE("an empty flag value is a usage error, not the default") {
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("flowc: " + flag + ": must not be empty") == 0);
   }
+  // `--workflow=` with nothing after `=` took the next argument as its value
+  // (`plan --workflow= DIR` planned DIR's workflow, exit 0).
+  for (const std::string args : {"plan --workflow= " + project, "plan --env= --ds 2026-01-01 " + project,
+                                 "check --format= --strict " + project}) {
+    CAPTURE(args);
+    Result r = flowc(args);
+    CHECK(r.exit_code == 2);
+    const std::string flag = args.substr(args.find("--"), args.find('=') - args.find("--"));
+    CHECK(r.err ==
+          "flowc: " + flag + ": must not be empty (write a value after `=`, or leave the option out)\n");
+    CHECK(r.out.empty());
+  }
+  // After `--`, an argument is no option.
+  CHECK(flowc("check -- " + project).exit_code == 0);
   Result import = flowc("inventory --import \"\" " + project);
   CHECK(import.exit_code == 2);
   CHECK(import.err == "flowc: --import: must not be empty (write --import crontab FILE)\n");
