@@ -1,10 +1,12 @@
 #include "cli/load.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -103,6 +105,36 @@ std::optional<int64_t> parse_since(const std::string& since) {
 void print_error(const std::string& message) { std::cerr << "flowc: " << message << "\n"; }
 
 void print_human(const std::string& text) { std::cout << printable(text, "\n\t"); }
+
+std::string project_argument(const std::string& root) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  const fs::path project = fs::absolute(root, ec).lexically_normal();
+  if (!ec && fs::equivalent(project, cwd, ec)) return "";
+  // Relative to the current directory when the project is below it, as the
+  // user would type it; else the absolute path.
+  std::string path = project.string();
+  if (!ec) {
+    const fs::path relative = project.lexically_relative(cwd);
+    if (!relative.empty() && *relative.begin() != "..") path = relative.string();
+  }
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  if (path.starts_with('-')) path = "./" + path;  // not an option
+  bool plain = !path.empty();
+  for (char c : path) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("/._-+,:@").find(c) == std::string_view::npos) {
+      plain = false;
+    }
+  }
+  if (!plain) {
+    std::string quoted = "'";
+    for (char c : path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    path = quoted + "'";
+  }
+  return " " + path;
+}
 
 std::string absolute_directory(const std::string& path) {
   std::error_code ec;

@@ -50,6 +50,13 @@ std::optional<int64_t> parse_since(const std::string& since);
 /// std::nullopt.
 std::optional<int64_t> parse_run_id(const std::string& text);
 
+/// The project directory `root` as the user would type it after a command
+/// here, so that a hint works as printed (`flowc db stop daily_kpi`, `flowc
+/// status 13 daily_kpi`): "" when it is the current directory, else a blank
+/// and the path, relative when below the current directory, shell-quoted
+/// when it needs it.
+std::string project_argument(const std::string& root);
+
 /// The absolute, normalized directory `path` names (its parent when it is a
 /// file): where command tasks run and logs go for commands that work from a
 /// stored plan (`retry`, `worker`) and need no project there.

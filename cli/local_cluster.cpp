@@ -32,33 +32,7 @@ std::string local_cluster_dir(const std::string& root) {
   return (std::filesystem::path(root) / ".flow" / "pg").string();
 }
 
-std::string db_stop_command(const std::string& root) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path cwd = fs::current_path(ec);
-  const fs::path project = fs::absolute(root, ec).lexically_normal();
-  if (!ec && fs::equivalent(project, cwd, ec)) return "flowc db stop";
-  // Relative to the current directory when the project is below it, as the
-  // user would type it; else the absolute path.
-  std::string path = project.string();
-  if (!ec) {
-    const fs::path relative = project.lexically_relative(cwd);
-    if (!relative.empty() && *relative.begin() != "..") path = relative.string();
-  }
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  bool plain = !path.empty();
-  for (char c : path) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("/._-+,:@").find(c) == std::string_view::npos) {
-      plain = false;
-    }
-  }
-  if (!plain) {
-    std::string quoted = "'";
-    for (char c : path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    path = quoted + "'";
-  }
-  return "flowc db stop " + path;
-}
+std::string db_stop_command(const std::string& root) { return "flowc db stop" + project_argument(root); }
 
 std::optional<std::string> start_local_cluster(const std::string& root, std::stop_token cancel) {
   using runtime::localpg::Found;

@@ -145,7 +145,7 @@ int run_retry(const RetryOptions& options) {
     print_error(runtime::without_passwords(result.message, databases->state_dsn));
     return kExitUsage;
   }
-  runtime::view::print_summary(result.summary, *plan, std::cout);
+  runtime::view::print_summary(result.summary, *plan, project_argument(root), std::cout);
   if (interrupts.fired()) std::cerr << "flowc: interrupted: the retry was stopped and recorded as failed\n";
   return result.summary.status == runtime::RunStatus::Succeeded ? kExitOk : kExitFailed;
 }

@@ -60,7 +60,7 @@ int run_run(const RunOptions& options) {
       return kExitUsage;
     case runtime::exec::RunResult::Outcome::Finished: break;
   }
-  runtime::view::print_summary(result.summary, plan, std::cout);
+  runtime::view::print_summary(result.summary, plan, project_argument(loaded->root), std::cout);
   if (interrupt.fired()) std::cerr << "flowc: interrupted: the run was stopped and recorded as failed\n";
   return result.summary.status == runtime::RunStatus::Succeeded ? kExitOk : kExitFailed;
 }

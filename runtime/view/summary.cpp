@@ -30,7 +30,8 @@ std::string shown_state(std::string_view run_status, std::string_view task_state
   return std::string(task_state);
 }
 
-void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostream& out) {
+void print_summary(const RunSummary& summary, const plan::Plan& plan, const std::string& project_argument,
+                   std::ostream& out) {
   std::string workflow = summary.workflow.empty() ? plan.workflow : summary.workflow;
   std::string ds = summary.ds.empty() ? plan.ds : summary.ds;
   std::string env = summary.env.empty() ? "" : " env " + summary.env;
@@ -74,20 +75,22 @@ void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostre
       summary.alerts_failed == 0 ? "" : fmt::format(", {} not delivered (every channel failed)", summary.alerts_failed);
   // Workers deliver the alerts of the tasks they run, maybe after this
   // summary: they are in the state database, not in these counts.
-  std::string elsewhere = summary.tasks_ran_elsewhere
-                              ? fmt::format(
-                                    " by this process; its tasks' alerts are the workers' (`flowc status {}` "
-                                    "lists them)",
-                                    summary.run_id)
-                              : "";
+  std::string elsewhere =
+      summary.tasks_ran_elsewhere
+          ? fmt::format(
+                " by this process; its tasks' alerts are the workers' (`flowc status {}{}` "
+                "lists them)",
+                summary.run_id, project_argument)
+          : "";
   out << fmt::format("{}; alerts: {} sent, {} suppressed{}{}\n",
                      plural(summary.warnings, "warning", "warnings"), summary.alerts_sent,
                      summary.alerts_suppressed, undelivered, elsewhere);
-  out << fmt::format("details: flowc status {}\n", summary.run_id);
+  out << fmt::format("details: flowc status {}{}\n", summary.run_id, project_argument);
   // The next question after a failure: can it be retried safely?
   if (summary.status == RunStatus::Failed)
-    out << fmt::format("retry: flowc retry {} --dry-run says what would run again and whether that is safe\n",
-                       summary.run_id);
+    out << fmt::format(
+        "retry: flowc retry {}{} --dry-run says what would run again and whether that is safe\n",
+        summary.run_id, project_argument);
   out.flush();
 }
 

@@ -21,8 +21,11 @@ std::string shown_state(std::string_view run_status, std::string_view task_state
 /// Prints the run's id, workflow, ds, status and duration, a row per task
 /// (state, attempts, first line of its error), a mirror run's parity report
 /// (RunSummary::parity_text), warnings, alerts sent and suppressed, and the
-/// hint `details: flowc status <id>`. Task names come
-/// from `plan`; the summary's per-task vectors are indexed like plan.tasks.
-void print_summary(const RunSummary& summary, const plan::Plan& plan, std::ostream& out);
+/// hints `details: flowc status <id>` (and after a failure `flowc retry <id>
+/// --dry-run`), each followed by `project_argument` (" daily_kpi", or "" for
+/// the current directory) so that it works as printed. Task names come from
+/// `plan`; the summary's per-task vectors are indexed like plan.tasks.
+void print_summary(const RunSummary& summary, const plan::Plan& plan, const std::string& project_argument,
+                   std::ostream& out);
 
 }  // namespace flowc::runtime::view

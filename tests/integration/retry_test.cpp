@@ -317,3 +317,28 @@ TEST_CASE("retry: a lease of this host name recorded by another machine is waite
                            "'::timestamptz from flow.attempts where task = 'load' and attempt = 1") == "t");
   CHECK(attempts_of(dsn, "load") == "2");
 }
+
+TEST_CASE("run and retry started from another directory print hints that work there as printed") {
+  std::string dsn = fresh_database("retry_hints");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
+  auto files = chain_project();
+  files.push_back({"targets.flow", "target warehouse {\n  dsn = env(\"WAREHOUSE_DSN\")\n}\n"});
+  const std::filesystem::path project = write_project("retry_hints", files);
+  const std::string parent = project.parent_path().string();
+  const std::string name = project.filename().string();
+  // The target's DSN (and so the state database's) from the environment, as in production.
+  const std::vector<std::string> env = {"WAREHOUSE_DSN=" + dsn};
+  auto run = run_flowc(parent, {"run", name, "--ds", "2026-11-24"}, env);
+  INFO(run.output);
+  REQUIRE(run.exit_code == 1);
+  CHECK(contains(run.output, "\ndetails: flowc status 1 " + name + "\n"));
+  CHECK(contains(run.output, "\nretry: flowc retry 1 " + name + " --dry-run says what would run again"));
+  // `flowc status 1` alone looked for a project in the parent directory.
+  auto status = run_flowc(parent, {"status", "1", name}, env);
+  CHECK(status.exit_code == 0);
+  auto dry_run = run_flowc(parent, {"retry", "1", name, "--dry-run"}, env);
+  INFO(dry_run.output);
+  CHECK(dry_run.exit_code == 0);
+  auto retry = run_flowc(parent, {"retry", "1", name}, env);
+  CHECK(contains(retry.output, "\ndetails: flowc status 1 " + name + "\n"));
+}

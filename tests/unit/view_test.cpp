@@ -148,7 +148,7 @@ TEST_CASE("plain lines of a worker name the run, since its output interleaves ru
 
 TEST_CASE("the summary has status and a row per task and warnings and alerts and where to look next") {
   std::ostringstream out;
-  view::print_summary(failed_summary(), make_plan(), out);
+  view::print_summary(failed_summary(), make_plan(), "", out);
   CHECK(out.str() ==
         "run 12 daily_kpi ds 2026-11-24: failed in 1m05s\n"
         "\n"
@@ -160,6 +160,16 @@ TEST_CASE("the summary has status and a row per task and warnings and alerts and
         "1 warning; alerts: 1 sent, 2 suppressed\n"
         "details: flowc status 12\n"
         "retry: flowc retry 12 --dry-run says what would run again and whether that is safe\n");
+}
+
+TEST_CASE("the summary's hints name the project when it is not the current directory") {
+  std::ostringstream out;
+  view::print_summary(failed_summary(), make_plan(), " examples/daily_kpi", out);
+  const std::string text = out.str();
+  CHECK(text.ends_with(
+      "details: flowc status 12 examples/daily_kpi\n"
+      "retry: flowc retry 12 examples/daily_kpi --dry-run says what would run again and whether "
+      "that is safe\n"));
 }
 
 TEST_CASE("the summary of a clean run in an environment") {
@@ -174,7 +184,7 @@ TEST_CASE("the summary of a clean run in an environment") {
   s.alerts_sent = 0;
   s.alerts_suppressed = 0;
   std::ostringstream out;
-  view::print_summary(s, make_plan(), out);
+  view::print_summary(s, make_plan(), "", out);
   CHECK(out.str() ==
         "run 12 daily_kpi ds 2026-11-24 env staging: succeeded in 4.2s\n"
         "\n"
@@ -193,7 +203,7 @@ TEST_CASE("a retry's summary says what the retry took and the run's duration sin
   s.first_started = kStart - 5277ms;  // the run began 5.3s before this retry
   s.finished = kStart + 300ms;
   std::ostringstream out;
-  view::print_summary(s, make_plan(), out);
+  view::print_summary(s, make_plan(), "", out);
   CHECK(out.str().substr(0, out.str().find('\n')) ==
         "run 12 daily_kpi ds 2026-11-24: succeeded; retry took 0.3s, run 5.6s since its first start");
   CHECK(view::run_took(s) == "; retry took 0.3s, run 5.6s since its first start");
@@ -315,7 +325,7 @@ TEST_CASE("the summary says when an alert reached no channel") {
   RunSummary s = failed_summary();
   s.alerts_failed = 1;
   std::ostringstream out;
-  view::print_summary(s, make_plan(), out);
+  view::print_summary(s, make_plan(), "", out);
   CHECK(out.str().find("1 warning; alerts: 1 sent, 2 suppressed, 1 not delivered (every channel failed)\n") !=
         std::string::npos);
 }
