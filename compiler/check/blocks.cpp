@@ -297,7 +297,8 @@ void Checker::check_legacy(uint32_t index) {
   TermId owner = attr_term(s, attrs, "owner");
   legacy.owner = string_value(owner);
   std::vector<SourceRange> read_ranges;
-  legacy.reads = legacy_tables(attr_term(s, attrs, "reads"), "reads", read_ranges);
+  TermId reads = attr_term(s, attrs, "reads");  // elaborated once: it reports
+  legacy.reads = legacy_tables(reads, "reads", read_ranges);
   TermId writes = attr_term(s, attrs, "writes");
   legacy.writes = legacy_tables(writes, "writes", site.writes);
   TermId consumers = attr_term(s, attrs, "consumers");
@@ -310,7 +311,7 @@ void Checker::check_legacy(uint32_t index) {
                           is_blank(string_value(t)));
   };
   TermId rollback = attr_term(s, attrs, "rollback");
-  legacy.reads_written = attr_term(s, attrs, "reads").valid();
+  legacy.reads_written = reads.valid();
   legacy.writes_written = writes.valid();
   legacy.consumers_written = consumers.valid();
   site.has_owner = says(owner);

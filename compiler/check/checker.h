@@ -351,7 +351,7 @@ class Checker {
   void check_task(const Scope& s, const syntax::Block& block, const Attrs& attrs, model::Node& node);
   /// `compare_ignore`: column names, none blank or of the merge key (E0103).
   void check_compare_ignore(const Scope& s, const Attrs& attrs, model::Node& node);
-  void check_idempotent_for_mode(const Scope& s, const Attrs& attrs, model::WriteModeKind mode);
+  void check_idempotent_for_mode(TermId idem, model::WriteModeKind mode);
 
   // --- graph.cpp: dependencies, cycles, writers, hidden reads, W0404 ----
   /// Each node's deduplicated dependencies; E0306 for reads of tables nobody writes.

@@ -225,7 +225,11 @@ std::vector<std::string_view> Checker::visible_names(const Scope& s, Type expect
   }
   if (s.workflow.valid()) {
     for (const auto& entry : workflow_scopes[s.workflow.index]) {
-      if (wanted(model.symbol(entry.getValue()))) names.push_back(entry.getKey());
+      const model::Symbol& sym = model.symbol(entry.getValue());
+      // Not the task being checked: it cannot depend on itself.
+      const bool itself = (sym.kind == model::SymbolKind::Task || sym.kind == model::SymbolKind::Source) &&
+                          s.node.valid() && sym.entity == s.node.index;
+      if (wanted(sym) && !itself) names.push_back(entry.getKey());
     }
   }
   if (!s.in_sql) {
@@ -244,6 +248,8 @@ void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceR
                                        "`${" + std::string(name) + "}` refers to no task, source or param")
                       : sink(s).report(kind, range, "unknown " + std::string(noun_for(expected)) + " " + quoted);
   std::vector<std::string_view> candidates = visible_names(s, expected);
+  // `true` and `false` are literals, not names, but misspelt like one.
+  if (expected.kind == TypeKind::Bool) candidates.insert(candidates.end(), {"true", "false"});
   std::string_view near = closest_name(name, candidates);
   if (!near.empty()) {
     d.fixits.push_back({range, std::string(near), "did you mean `" + std::string(near) + "`?"});

@@ -142,10 +142,9 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
     site.publish_invalid = term(publish).kind != Kind::Bool;
   }
   bool declared_idempotent = false;
-  if (TermId idem = attr_term(s, attrs, "idempotent"); idem.valid() && term(idem).kind == Kind::Bool) {
-    declared_idempotent = term(idem).int_value != 0;
-  }
-  check_idempotent_for_mode(s, attrs, node.mode.kind);
+  const TermId idem = attr_term(s, attrs, "idempotent");  // elaborated once: it reports
+  if (idem.valid() && term(idem).kind == Kind::Bool) declared_idempotent = term(idem).int_value != 0;
+  check_idempotent_for_mode(idem, node.mode.kind);
   switch (node.mode.kind) {
     case model::WriteModeKind::Replace:
     case model::WriteModeKind::OverwritePartition:
@@ -186,8 +185,7 @@ void Checker::check_compare_ignore(const Scope& s, const Attrs& attrs, model::No
 // `idempotent` is a promise about SQL flowc does not write (`mode = none`).
 // For the other modes flowc writes the statement, and the mode alone says
 // whether a second run is safe: a promise against it is a mistake.
-void Checker::check_idempotent_for_mode(const Scope& s, const Attrs& attrs, model::WriteModeKind mode) {
-  TermId idem = attr_term(s, attrs, "idempotent");
+void Checker::check_idempotent_for_mode(TermId idem, model::WriteModeKind mode) {
   if (!idem.valid() || term(idem).kind != Kind::Bool || mode == model::WriteModeKind::None) return;
   const bool promised = term(idem).int_value != 0;
   const std::string name(model::mode_name(mode));
