@@ -4,6 +4,8 @@
 // renewed, the bookkeeping budget per task, and the retry/wait policy.
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "tests/integration/exec_support.h"
 
 using namespace flowc::testing::exec_support;
@@ -222,6 +224,36 @@ TEST_CASE("a task that fails while the state database is away is paged, and so i
   CHECK(incidents[1].message == result.message);
   CHECK(incidents[1].message.find("state database") != std::string::npos);
   CHECK(h.runner.calls_of("b").empty());
+}
+
+TEST_CASE(
+    "an attempt its lost lease cancelled while the state database is away is the run's stop: one page") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
+  h.runner.behaviour["a"] = [](const AttemptContext& context, int) {
+    std::string error;
+    REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
+    // Unrenewed, the lease runs out and stops the attempt, as a runner's
+    // cancelled query or killed command would end.
+    for (int i = 0; i < 200 && !context.stop.stop_requested(); ++i) std::this_thread::sleep_for(50ms);
+    CHECK(context.stop.stop_requested());
+    return failed(ErrorClass::Transient, "cancelled: the lease was lost or the run was cancelled");
+  };
+  exec::RunRequest request = h.request(p);
+  request.poll = 300ms;
+  request.lease = 2s;                    // stopped 1 s unrenewed ...
+  request.state_reconnect_timeout = 6s;  // ... well before the run gives the database up
+  exec::RunResult result = exec::execute_run(request);
+  std::string error;
+  REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
+  CHECK(result.outcome == exec::RunResult::Outcome::Error);
+  // The task did not fail on its own: the one page is the run's stop, which
+  // says why (runtime.md: one failure is one incident).
+  auto incidents = h.alerts.incidents();
+  REQUIRE(incidents.size() == 1);
+  CHECK_FALSE(incidents[0].task);
+  CHECK(incidents[0].message == result.message);
+  CHECK(incidents[0].message.find("state database") != std::string::npos);
 }
 
 TEST_CASE("bookkeeping: a long chain of no-op tasks runs without poll delays") {
