@@ -216,6 +216,7 @@ int run_backfill(const BackfillOptions& options) {
       request.observer = &observer;
       request.alerts = &alerts;
       request.cancel = interrupts.token();
+      if (!progress.wait_turn(i, interrupts.token())) return;
       progress.started(i);
       runtime::exec::RunResult result = runtime::exec::execute_run(request);
       // A day another run of holds was not run, as `flowc run` refuses it.

@@ -60,6 +60,18 @@ void BackfillProgress::show(const std::string& line) {
   }
 }
 
+bool BackfillProgress::wait_turn(size_t day, const std::stop_token& stop) {
+  std::unique_lock lock(mutex_);
+  return turn_.wait(lock, stop, [&] {
+    for (size_t earlier = 0; earlier < day; ++earlier) {
+      const BackfillDay& d = days_[earlier];
+      const bool unsettled = d.state == BackfillDay::State::Waiting || d.state == BackfillDay::State::Running;
+      if (unsettled && d.run_id == 0) return false;
+    }
+    return true;
+  });
+}
+
 void BackfillProgress::started(size_t day) {
   std::lock_guard lock(mutex_);
   days_[day].state = BackfillDay::State::Running;
@@ -68,9 +80,12 @@ void BackfillProgress::started(size_t day) {
 }
 
 void BackfillProgress::run_created(size_t day, int64_t run_id) {
-  std::lock_guard lock(mutex_);
-  days_[day].run_id = run_id;
-  show(fmt::format("backfill {} {} started: run {}", workflow_, days_[day].ds, run_id));
+  {
+    std::lock_guard lock(mutex_);
+    days_[day].run_id = run_id;
+    show(fmt::format("backfill {} {} started: run {}", workflow_, days_[day].ds, run_id));
+  }
+  turn_.notify_all();
 }
 
 void BackfillProgress::finished(size_t day, BackfillDay::State state, int64_t run_id, const std::string& reason) {
@@ -92,6 +107,7 @@ void BackfillProgress::finished(size_t day, BackfillDay::State state, int64_t ru
       break;
     default: show(fmt::format("backfill {} {} failed ({}{}): {}", workflow_, d.ds, run, took, reason)); break;
   }
+  turn_.notify_all();
 }
 
 void BackfillProgress::notice(size_t day, const std::string& text) {

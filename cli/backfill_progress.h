@@ -4,9 +4,11 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <ostream>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,11 @@ class BackfillProgress {
   /// `out` must outlive the progress; `terminal` selects the bar.
   BackfillProgress(std::ostream& out, bool terminal, std::string workflow, std::vector<BackfillDay> days);
 
+  /// Waits until every day before `day` has its run created, or ended
+  /// without one (skipped, refused, an error): the runs are created oldest
+  /// first (cli.md), however their threads race. False when `stop` came
+  /// first.
+  bool wait_turn(size_t day, const std::stop_token& stop);
   void started(size_t day);
   void run_created(size_t day, int64_t run_id);
   /// `state` is Succeeded, Failed or Refused.
@@ -53,6 +60,7 @@ class BackfillProgress {
   std::string bar() const;
 
   std::mutex mutex_;
+  std::condition_variable_any turn_;  // a day's run was created, or a day ended
   std::ostream& out_;
   bool terminal_;
   std::string workflow_;

@@ -3,6 +3,7 @@
 // and started again, every day's partition is written exactly once, the day
 // that fails is reported, succeeded days are skipped unless --force.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <csignal>
@@ -168,6 +169,28 @@ TEST_CASE("backfill: succeeded days are skipped, --force reruns them") {
   CHECK(contains(forced.output, "3 succeeded, 0 failed, 0 skipped"));
   CHECK(query_one(dsn, "select count(*) from out.counter") == "7");
   CHECK(query_one(dsn, "select count(*) from out.part") == "9");  // overwrite_partition: still 3 per day
+}
+
+TEST_CASE("backfill: with several runs at once, the runs are still started oldest first") {
+  std::string dsn = fresh_database("backfill_order");
+  std::string project = write_project("backfill_order", daily_project("2026-12-31", 0));
+  auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "b", "--from", "2026-11-01", "--to",
+                                      "2026-11-08", "--concurrency", "4", "--dsn", dsn});
+  INFO(backfill.output);
+  CHECK(backfill.exit_code == 0);
+  // Run ids and start times follow the days (the first day's plan was
+  // compiled up front, the others' as they start: their threads raced).
+  CHECK(query_one(dsn, "select string_agg(to_char(ds, 'DD'), ',' order by id) from flow.runs") ==
+        "01,02,03,04,05,06,07,08");
+  CHECK(query_one(dsn, "select string_agg(to_char(ds, 'DD'), ',' order by started_at, id) from flow.runs") ==
+        "01,02,03,04,05,06,07,08");
+  size_t at = 0;
+  for (int day = 1; day <= 8; ++day) {
+    const size_t found = backfill.output.find(fmt::format("backfill b 2026-11-{:02} started: run", day));
+    CHECK(found != std::string::npos);
+    CHECK(found >= at);
+    at = found == std::string::npos ? at : found;
+  }
 }
 
 TEST_CASE("backfill: a day whose run is in progress elsewhere is refused with that reason, exit 2") {
