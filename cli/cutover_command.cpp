@@ -41,8 +41,10 @@ std::string human(const plan::Plan& plan, const std::vector<CutoverItem>& items,
   if (plan.stage == plan::Stage::Production) {
     // The project checked, so a legacy job it replaces is disabled (E0303).
     std::string legacy = plan.replaces ? " and `" + plan.replaces->name + "` is disabled" : "";
-    out += fmt::format("\ncutover done: `{}` runs in production{}", plan.workflow, legacy);
-    out += failing == 0 ? "\n" : fmt::format(" ({} of {} items fail)\n", failing, items.size());
+    // Done, but items that no longer hold are not called done.
+    out += failing == 0 ? fmt::format("\ncutover done: `{}` runs in production{}\n", plan.workflow, legacy)
+                        : fmt::format("\n`{}` runs in production{}, but {} of {} items no longer hold\n",
+                                      plan.workflow, legacy, failing, items.size());
   } else if (failing == 0) {
     std::string legacy =
         plan.replaces ? "disable `" + plan.replaces->name + "` (`enabled = false`), then " : "";

@@ -146,6 +146,16 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
   CHECK(done.exit_code == 0);
   CHECK(contains(done.output, "\ncutover done: `daily_kpi` runs in production and `kpi_cron` is disabled\n"));
   CHECK_FALSE(contains(done.output, "ready for cutover"));
+  // An item that no longer holds (the mirror runs' history gone) is not called done.
+  query_one(dsn, "update flow.runs set stage = 'model' where stage = 'mirror'");
+  auto undone = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(undone.output);
+  CHECK(undone.exit_code == 1);
+  CHECK(contains(
+      undone.output,
+      "\n`daily_kpi` runs in production and `kpi_cron` is disabled, but 1 of 7 items no longer hold\n"));
+  CHECK_FALSE(contains(undone.output, "cutover done"));
+  query_one(dsn, "update flow.runs set stage = 'mirror' where stage = 'model'");
   REQUIRE(run_flowc(project, {"run", ".", "--ds", day(0)}, env).exit_code == 0);
   CHECK(fs::exists(fs::path(project) / "exports" / ("kpi_daily_" + day(0) + ".csv")));
 }
