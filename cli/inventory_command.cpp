@@ -1,6 +1,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -23,7 +24,9 @@ namespace {
 std::optional<std::string> read_crontab(const std::string& path, std::string& error) {
   struct stat st {};
   if (path != "-" && ::stat(path.c_str(), &st) != 0) {
+    // Worded as every command words a missing path (`flowc: x: no such file or directory`).
     error = std::strerror(errno);
+    if (!error.empty()) error[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(error[0])));
     return std::nullopt;
   }
   if (path != "-" && !S_ISFIFO(st.st_mode)) return read_file(path, error);

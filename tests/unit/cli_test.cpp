@@ -491,6 +491,10 @@ TEST_CASE("inventory: one positional argument, --import reads a pipe or stdin an
   CHECK(substitution.exit_code == 0);
   CHECK(substitution.out == dash.out);
   CHECK(flowc("inventory --import crontab " + project.string()).err.find("is a directory") != std::string::npos);
+  // Worded as every command words a missing path.
+  Result missing = flowc("inventory --import crontab " + (project / "nothing").string());
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err == "flowc: " + (project / "nothing").string() + ": no such file or directory\n");
 }
 
 TEST_CASE("inventory --import of a crontab that is not UTF-8 says where, by line and column") {
