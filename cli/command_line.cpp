@@ -207,6 +207,9 @@ void CommandLine::declare_authoring() {
       inventory_cmd->add_option("file", inventory.import_file, "the crontab file (with --import)");
 
   lsp_cmd = app.add_subcommand("lsp", "the language server on stdin/stdout (LSP 3.17)");
+  // Editors' clients often ask for the transport (`--stdio`, as
+  // vscode-languageclient's TransportKind.stdio appends): the only one there is.
+  lsp_cmd->add_flag("--stdio")->description("talk over stdin/stdout (the default and only transport)");
 
   plan_cmd = app.add_subcommand("plan", "the execution plan exactly as the runtime will run it");
   add_selection(plan_cmd, plan.selection, true);

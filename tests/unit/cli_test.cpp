@@ -576,3 +576,12 @@ TEST_CASE("schedule --once that cannot reach the state database is exit 2, on st
   CHECK(r.err.find("cannot reach the state database") != std::string::npos);
   CHECK(r.err.find("trying again") == std::string::npos);
 }
+
+TEST_CASE("lsp --stdio is the server as it is: the flag an editor's stdio transport appends") {
+  Result plain = flowc("lsp");
+  Result stdio = flowc("lsp --stdio");
+  CHECK(stdio.exit_code == plain.exit_code);
+  CHECK(stdio.err == plain.err);
+  CHECK(stdio.err == "flowc lsp: the input ended without shutdown and exit\n");
+  CHECK(flowc("lsp --tcp").exit_code == 2);
+}

@@ -53,8 +53,8 @@ async function start(): Promise<void> {
   const workspaceRoot = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
   const command = serverCommand(vscode.workspace.getConfiguration('flowc').get<string>('path'), workspaceRoot);
 
-  // No `transport`: the client would append `--stdio`, which `flowc lsp`
-  // does not take; a plain executable talks over stdin/stdout already.
+  // No `transport`: a plain executable talks over stdin/stdout already
+  // (`flowc lsp` also takes the `--stdio` a client would append).
   const executable: Executable = { command, args: ['lsp'], options: { cwd: workspaceRoot } };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
   const clientOptions: LanguageClientOptions = {
