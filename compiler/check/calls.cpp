@@ -39,6 +39,9 @@ TermId Checker::elaborate_call(const Scope& s, const syntax::Expr& call, Type ex
     return error_term(call.range);
   }
   reference(s, callee.range, fn->symbol);
+  // A `fn` the parser could not read whole: its syntax error is the one
+  // diagnostic; what its call would need is unknown.
+  if (tree(fn->tree).fn(fn->fn).recovered) return error_term(call.range);
   const std::string& name = model.symbol(fn->symbol).name;
   size_t count = fn->params.size();
   llvm::SmallVector<llvm::SmallVector<syntax::ExprId, 2>, 4> slots(count);

@@ -122,6 +122,10 @@ class TreeBuilder {
   /// attribute or expectation whose head was parsed, so later phases know it
   /// exists (its value is an Error expression) and stay quiet about it.
   void recovered_member(uint32_t begin, uint32_t end);
+  /// After recover_top skipped [begin, end): keeps a `fn` whose name was
+  /// read, without types or body (FnDecl::recovered), so that its calls are
+  /// not reported as unknown functions besides its syntax error.
+  void recovered_top(uint32_t begin, uint32_t end);
   /// Transactions around a member line or declaration: restore_snapshot()
   /// truncates every stack and tree vector to where push_snapshot() was.
   void push_snapshot();

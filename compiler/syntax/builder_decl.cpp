@@ -259,6 +259,22 @@ void TreeBuilder::recovered_member(uint32_t begin, uint32_t end) {
   attach_member(std::move(m));
 }
 
+void TreeBuilder::recovered_top(uint32_t begin, uint32_t end) {
+  if (pending_fn_.name.text.empty() || pending_fn_.range.begin != begin) return;
+  FnDecl f = std::move(pending_fn_);
+  pending_fn_ = FnDecl{};
+  // The failed declaration's snapshot was restored: the types it parsed are gone.
+  for (FnParam& p : f.params) p.type = TypeId{};
+  f.result = TypeId{};
+  f.body = ExprId{};
+  f.recovered = true;
+  while (end > begin && (is_blank(text_[end - 1]) || text_[end - 1] == '\n')) --end;
+  f.range = range(begin, end);
+  f.doc = doc_above(begin);
+  tree_.fns.push_back(std::move(f));
+  tree_.decls.push_back(Decl{{}, FnId{static_cast<uint32_t>(tree_.fns.size() - 1)}});
+}
+
 // ---- Functions ---------------------------------------------------------------
 
 void TreeBuilder::fn_begin(uint32_t begin, bool is_extern) {

@@ -158,6 +158,7 @@ template <> struct Action<g::expect_stmt> : SpanAction<&TreeBuilder::expect> {};
 template <> struct Action<g::member_junk> : SpanAction<&TreeBuilder::report_junk> {};
 template <> struct Action<g::decl_junk> : SpanAction<&TreeBuilder::report_junk> {};
 template <> struct Action<g::recover_member> : SpanAction<&TreeBuilder::recovered_member> {};
+template <> struct Action<g::recover_top> : SpanAction<&TreeBuilder::recovered_top> {};
 
 // Functions.
 template <> struct Action<g::fn_intro> {

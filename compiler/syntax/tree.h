@@ -132,6 +132,9 @@ struct FnParam {
 
 struct FnDecl {
   bool is_extern = false;
+  /// Its declaration did not parse (the syntax error is reported): only its
+  /// name and parameter names are kept, so that uses of it stay quiet.
+  bool recovered = false;
   Ident name;
   std::vector<FnParam> params;
   TypeId result;
