@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "cli/load.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/model/model.h"
 #include "compiler/plan/ds.h"
@@ -39,6 +40,16 @@ const CLI::Validator kDate(
                  : "not a date: \"" + value + "\" (write YYYY-MM-DD, years 0001 to 9999)";
     },
     "", "date");
+
+/// A run's id: a whole number above 0 (what `flowc history` lists). Said
+/// before any database is looked for: no run can have another id.
+const CLI::Validator kRunId(
+    [](std::string& value) {
+      return parse_run_id(value)
+                 ? std::string()
+                 : "not a run id: \"" + value + "\" (a whole number, as `flowc history` lists runs)";
+    },
+    "", "run id");
 
 /// A whole number from `min` to `max` (a count of tasks or runs), in decimal
 /// digits only: CLI11 would read `0x10` as 16 and `010` as 8, and call `1e3`
@@ -233,7 +244,8 @@ void CommandLine::declare_running() {
       "retry", "rerun what failed in a run (or --task T and its downstream), in the same run record");
   retry_cmd->add_option("run_id", retry.run_id, "the run's id (from `flowc history`)")
       ->required()
-      ->check(kNamesSomething);
+      ->check(kNamesSomething)
+      ->check(kRunId);
   retry_cmd->add_option("path", retry.path, "the project (default: .)");
   retry_cmd
       ->add_option("--task", retry.task, "rerun this task (in any final state) and everything downstream")
@@ -305,7 +317,8 @@ void CommandLine::declare_reading() {
   status_cmd = app.add_subcommand("status", "one run: tasks, attempts, errors, expectations, alerts, logs");
   status_cmd->add_option("run_id", status.run_id, "the run's id (from `flowc history`)")
       ->required()
-      ->check(kNamesSomething);
+      ->check(kNamesSomething)
+      ->check(kRunId);
   status_cmd->add_option("path", status.path, "the project (default: .)");
   status_cmd->add_option("--format", status.format, "human | json")->capture_default_str();
   add_state_dsn_option(status_cmd, status.state_dsn);
@@ -317,7 +330,8 @@ void CommandLine::declare_reading() {
       ->check(kNamesSomething);
   impact_cmd->add_option("path", impact.path, "the project (default: .)");
   impact_cmd->add_option("--run", impact.run_id, "also mark what this run's failures made stale")
-      ->check(kNotEmpty);
+      ->check(kNotEmpty)
+      ->check(kRunId);
   impact_cmd->add_option("--format", impact.format, "human | json")->capture_default_str();
   add_state_dsn_option(impact_cmd, impact.state_dsn, ", with --run");
 

@@ -24,7 +24,6 @@ int run_status(const StatusOptions& options) {
     print_error("no run " + options.run_id + " in the state database");
     return kExitUsage;
   };
-  // Not a number: no run can have that id, whatever the database holds.
   std::optional<int64_t> run_id = parse_run_id(options.run_id);
   if (!run_id) return no_such_run();
 

@@ -444,11 +444,18 @@ TEST_CASE("errors: one line, exit 2") {
 
   Result not_a_number = run_flowc({"status", "abc", "--state-dsn", dsn});
   CHECK(not_a_number.exit_code == 2);
-  CHECK(not_a_number.output == "flowc: no run abc in the state database\n");
+  // Said before any database is looked for: no run can have that id.
+  CHECK(not_a_number.output ==
+        "flowc: run_id: not a run id: \"abc\" (a whole number, as `flowc history` lists runs)\n");
 
   Result trailing = run_flowc({"status", "2x", "--state-dsn", dsn});
   CHECK(trailing.exit_code == 2);
-  CHECK(trailing.output == "flowc: no run 2x in the state database\n");
+  CHECK(trailing.output ==
+        "flowc: run_id: not a run id: \"2x\" (a whole number, as `flowc history` lists runs)\n");
+  Result no_database = run_flowc({"retry", "0", "--state-dsn", "host=/nonexistent"});
+  CHECK(no_database.exit_code == 2);
+  CHECK(no_database.output ==
+        "flowc: run_id: not a run id: \"0\" (a whole number, as `flowc history` lists runs)\n");
 
   for (std::string since : {"3x", "24", "h", "30m1h"}) {
     CAPTURE(since);

@@ -634,7 +634,7 @@ TEST_CASE("impact --run: an unknown run exits 2 with one line") {
   CHECK(r.output == "flowc: no run 42 in the state database\n");
   r = run_flowc({"impact", "raw_events", kPlatform, "--run", "abc", "--state-dsn", dsn});
   CHECK(r.exit_code == 2);
-  CHECK(r.output == "flowc: no run abc in the state database\n");
+  CHECK(r.output == "flowc: --run: not a run id: \"abc\" (a whole number, as `flowc history` lists runs)\n");
 }
 
 TEST_CASE("impact: a bad --format exits 2") {
