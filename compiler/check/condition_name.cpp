@@ -14,7 +14,7 @@ using Cut = std::pair<uint32_t, uint32_t>;  // [begin, end) of file_text left ou
 void trailing_comma(const syntax::SyntaxTree& tree, const syntax::Expr& e, std::string_view file_text,
                     std::vector<Cut>& cuts) {
   const size_t first_item = e.kind == syntax::ExprKind::Call ? 1 : 0;
-  if (e.operands.size() <= first_item || e.range.end == 0) return;
+  if (e.operands.size() <= first_item || !e.operands.back().valid()) return;
   const SourceRange last = tree.expr(e.operands.back()).range;
   for (uint32_t at = last.end; at + 1 < e.range.end && at < file_text.size(); ++at) {
     if (file_text[at] == '#') {
