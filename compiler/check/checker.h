@@ -234,6 +234,8 @@ class Checker {
   /// is `metric` (invalid when none yet): never a secret (E0203), nor a
   /// second metric (E0201). Reports why not.
   bool compared_value(const Scope& s, const syntax::Expr& e, TermId value, TermId metric);
+  /// W0409 when the literal ends of `lo .. hi` are the wrong way round.
+  void warn_if_empty(const Scope& s, TermId lo, TermId hi, SourceRange range);
   /// A list literal; its element types must unify.
   TermId elaborate_list(const Scope& s, const syntax::Expr& expr, Type expected);
 

@@ -3,6 +3,8 @@
 // against data); between plain values it is a bool.
 #include "compiler/check/checker.h"
 
+#include <optional>
+
 namespace flowc::check {
 
 using syntax::ExprKind;
@@ -16,7 +18,37 @@ Type value_type(Type t) {
   return t.arg == TypeKind::Error ? scalar(TypeKind::Any) : scalar(t.arg);
 }
 
+/// A literal's value on one scale, for ordering the ends of a range; nullopt
+/// for anything else (a param, a call: known only when it runs).
+std::optional<double> literal_value(const model::Term& t) {
+  switch (t.kind) {
+    case Kind::Int:
+    case Kind::Duration:
+    case Kind::Date:
+    case Kind::Time: return static_cast<double>(t.int_value);
+    case Kind::Float:
+    case Kind::Percent: return t.float_value;
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace
+
+void Checker::warn_if_empty(const Scope& s, TermId lo, TermId hi, SourceRange range) {
+  const model::Term& low = term(lo);
+  const model::Term& high = term(hi);
+  // Ends of one kind (an int end may meet a float end: both are numbers).
+  const bool numbers = (low.kind == Kind::Int || low.kind == Kind::Float) &&
+                       (high.kind == Kind::Int || high.kind == Kind::Float);
+  if (low.kind != high.kind && !numbers) return;
+  const std::optional<double> a = literal_value(low), b = literal_value(high);
+  if (!a || !b || *a <= *b) return;
+  Diagnostic& d = sink(s).report(DiagKind::EmptyRange, range,
+                                 "the range `" + std::string(text_of(range)) +
+                                     "` holds for nothing: its lower end is above its upper end");
+  const std::string swapped = std::string(text_of(high.range)) + " .. " + std::string(text_of(low.range));
+  d.fixits.push_back({range, swapped, "write `" + swapped + "`"});
+}
 
 bool Checker::compared_value(const Scope& s, const syntax::Expr& e, TermId value, TermId metric) {
   Type type = type_of(value);
@@ -71,6 +103,7 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
           bounds = Type{};
         }
       }
+      warn_if_empty(s, lo, hi, right.range);
       model::Term range;
       range.kind = Kind::Range;
       range.type = bounds.value_or(Type{});
