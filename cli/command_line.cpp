@@ -379,6 +379,12 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
       return kExitUsage;
     }
   }
+  // CLI11 answers `--version` before it looks at the rest: `flowc --version
+  // extra` printed the version and exited 0.
+  if (argc > 2 && std::string_view(argv[1]) == "--version") {
+    std::cerr << "flowc: --version takes no other argument (run `flowc --help`)\n";
+    return kExitUsage;
+  }
   if (argc > 1 && argv[1][0] != '-' && unknown_command(app, argv[1], "")) return kExitUsage;
   if (argc > 2 && std::string_view(argv[1]) == "db" && argv[2][0] != '-' &&
       unknown_command(*db_cmd, argv[2], "db "))

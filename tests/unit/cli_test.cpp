@@ -585,3 +585,13 @@ TEST_CASE("lsp --stdio is the server as it is: the flag an editor's stdio transp
   CHECK(stdio.err == "flowc lsp: the input ended without shutdown and exit\n");
   CHECK(flowc("lsp --tcp").exit_code == 2);
 }
+
+TEST_CASE("--version alone prints the version; with anything after it, a usage error") {
+  Result version = flowc("--version");
+  CHECK(version.exit_code == 0);
+  CHECK(version.out == "flowc 0.1.0\n");
+  Result extra = flowc("--version extra");
+  CHECK(extra.exit_code == 2);
+  CHECK(extra.out.empty());
+  CHECK(extra.err == "flowc: --version takes no other argument (run `flowc --help`)\n");
+}
