@@ -62,7 +62,9 @@ void BackfillProgress::show(const std::string& line) {
 
 bool BackfillProgress::wait_turn(size_t day, const std::stop_token& stop) {
   std::unique_lock lock(mutex_);
-  return turn_.wait(lock, stop, [&] {
+  // wait() answers the predicate when the stop came first, even before
+  // waiting: a stop means no new day starts, whosever turn it is.
+  const bool turn = turn_.wait(lock, stop, [&] {
     for (size_t earlier = 0; earlier < day; ++earlier) {
       const BackfillDay& d = days_[earlier];
       const bool unsettled = d.state == BackfillDay::State::Waiting || d.state == BackfillDay::State::Running;
@@ -70,6 +72,7 @@ bool BackfillProgress::wait_turn(size_t day, const std::stop_token& stop) {
     }
     return true;
   });
+  return turn && !stop.stop_requested();
 }
 
 void BackfillProgress::started(size_t day) {

@@ -32,7 +32,7 @@ int run_history(const HistoryOptions& options) {
   } else if (status.schema_missing) {
     std::cout << "no runs yet\n";
   } else {
-    std::cout << history_human(runs, options.since, use_color(stdout));
+    std::cout << history_human(runs, options.since, use_color(stdout), project_argument(options.path));
   }
   return kExitOk;
 }

@@ -49,9 +49,9 @@ int print_retry_preview(const RetryOptions& options, int64_t run_id, const plan:
     print_error(runtime::without_passwords(preview.message, databases.state_dsn));
     return kExitUsage;
   }
-  std::cout << (options.format == "json"
-                    ? retry_preview_json(preview, plan, run_id, options.task)
-                    : retry_preview_human(preview, plan, run_id, options.task, use_color(stdout)));
+  std::cout << (options.format == "json" ? retry_preview_json(preview, plan, run_id, options.task)
+                                         : retry_preview_human(preview, plan, run_id, options.task,
+                                                               use_color(stdout), project_argument(root)));
   return preview.safe() ? kExitOk : kExitFailed;
 }
 

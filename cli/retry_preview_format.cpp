@@ -34,7 +34,7 @@ std::string tasks(size_t n) { return fmt::format("{} task{}", n, n == 1 ? "" : "
 }  // namespace
 
 std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& plan, int64_t run_id,
-                                const std::string& task, bool color) {
+                                const std::string& task, bool color, const std::string& project) {
   const size_t run = preview.count(RetryStep::Action::Run);
   const size_t wait = preview.count(RetryStep::Action::Wait);
   size_t unsafe = 0;
@@ -51,7 +51,7 @@ std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& p
          {step.verdict.why}});
   }
   const std::string command =
-      fmt::format("flowc retry {}{}", run_id, task.empty() ? std::string() : " --task " + task);
+      fmt::format("flowc retry {}{}{}", run_id, project, task.empty() ? std::string() : " --task " + task);
   std::string out =
       fmt::format("run {}: workflow {}, ds {}, {}, stage {}: {}\n", run_id, plan.workflow, plan.ds,
                   plan::env_name(plan.env), preview.stage, to_string(preview.run_status));
@@ -74,8 +74,8 @@ std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& p
   else
     out += fmt::format(
         "not safe as it stands: {} can repeat an effect of an earlier attempt (SAFE no); see "
-        "what they did (`flowc status {}` shows their logs) and put their targets right first\n",
-        tasks(unsafe), run_id);
+        "what they did (`flowc status {}{}` shows their logs) and put their targets right first\n",
+        tasks(unsafe), run_id, project);
   return out;
 }
 

@@ -12,9 +12,11 @@ namespace flowc::cli {
 
 /// The run's header, what the retry would run again and keep, a table of
 /// every task (state, attempts, the retry's action, whether it is safe to
-/// repeat, why), and the verdict. `task` is --task ("" = none).
+/// repeat, why), and the verdict. `task` is --task ("" = none); `project`
+/// follows the commands it names (project_argument()).
 std::string retry_preview_human(const runtime::exec::RetryPreview& preview, const plan::Plan& plan,
-                                int64_t run_id, const std::string& task, bool color);
+                                int64_t run_id, const std::string& task, bool color,
+                                const std::string& project);
 
 /// `{"run", "workflow", "ds", "env", "stage", "status", "task", "safe",
 /// "tasks": [{"task", "state", "attempts", "action", "safe", "why"}]}`;

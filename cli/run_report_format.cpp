@@ -73,8 +73,8 @@ json opt_json(const std::optional<T>& value) {
 json text_json(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
 /// What `history` and `status` say of a run whose driving process is gone.
-std::string process_gone_note(const RunRecord& r) {
-  return fmt::format("its process is gone: `flowc retry {}` finishes it", r.id);
+std::string process_gone_note(const RunRecord& r, const std::string& project) {
+  return fmt::format("its process is gone: `flowc retry {}{}` finishes it", r.id, project);
 }
 
 /// A mirror run's stored parity report that failed, in one line
@@ -142,7 +142,8 @@ json parity_json(const std::optional<std::string>& parity) {
 
 }  // namespace
 
-std::string history_human(const std::vector<RunRecord>& runs, const std::string& since, bool color) {
+std::string history_human(const std::vector<RunRecord>& runs, const std::string& since, bool color,
+                          const std::string& project) {
   if (runs.empty()) return "no runs in the last " + since + "\n";
   std::vector<Row> rows;
   std::vector<std::pair<std::string, size_t>> counts;  // by status, in order of first appearance
@@ -180,7 +181,8 @@ std::string history_human(const std::vector<RunRecord>& runs, const std::string&
   out +=
       fmt::format("\n{} run{} in the last {}: {}\n", runs.size(), runs.size() == 1 ? "" : "s", since, tally);
   for (const RunRecord& r : runs)
-    if (r.process_gone) out += fmt::format("run {} is recorded running, but {}\n", r.id, process_gone_note(r));
+    if (r.process_gone)
+      out += fmt::format("run {} is recorded running, but {}\n", r.id, process_gone_note(r, project));
   return out;
 }
 
@@ -192,7 +194,7 @@ std::string history_json(const std::vector<RunRecord>& runs, const std::string& 
   return out.dump(2) + "\n";
 }
 
-std::string status_human(const RunReport& report, bool color) {
+std::string status_human(const RunReport& report, bool color, const std::string& project) {
   const RunRecord& r = report.run;
   std::string out =
       fmt::format("run {}: workflow {}, ds {}, {}\n", r.id, r.workflow, r.ds, plan::env_name(r.env));
@@ -201,9 +203,9 @@ std::string status_human(const RunReport& report, bool color) {
            (color && c != nullptr ? fmt::format("\x1b[{}m{}\x1b[0m", c, value) : value) + "\n";
   };
   field("status", r.status, color_of(r.status));
-  if (r.process_gone) field("", process_gone_note(r));
+  if (r.process_gone) field("", process_gone_note(r, project));
   if (std::string stopped = stopped_note(r); !stopped.empty())
-    field("", stopped + fmt::format(" (`flowc retry {}` runs them)", r.id));
+    field("", stopped + fmt::format(" (`flowc retry {}{}` runs them)", r.id, project));
   if (r.retries > 0)
     field("retries", fmt::format("{} (`flowc retry`), the last started {}", r.retries, when(r.retried)));
   if (!r.owner.empty() || !r.failure_route.empty())

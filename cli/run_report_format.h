@@ -16,17 +16,19 @@ using runtime::view::shown_state;
 
 /// `flowc history` for people: one aligned row per run (newest first) and a
 /// count by status; `since` is the window as the user wrote it (`24h`).
-/// ANSI colour on the status words when `color`.
+/// ANSI colour on the status words when `color`. `project` follows each
+/// command it suggests (project_argument(): " dir", or "" for here).
 std::string history_human(const std::vector<runtime::report::RunRecord>& runs, const std::string& since,
-                          bool color);
+                          bool color, const std::string& project);
 
 /// `flowc history --format json`: `{"since", "workflow", "runs": [...]}`.
 std::string history_json(const std::vector<runtime::report::RunRecord>& runs, const std::string& since,
                          const std::string& workflow);
 
 /// `flowc status` for people: the run's header, then tables of its tasks,
-/// attempts, expectation results and alerts, and its parity report.
-std::string status_human(const runtime::report::RunReport& report, bool color);
+/// attempts, expectation results and alerts, and its parity report;
+/// `project` as for history_human.
+std::string status_human(const runtime::report::RunReport& report, bool color, const std::string& project);
 
 /// `flowc status --format json`: `{"run", "tasks", "attempts",
 /// "expectations", "alerts", "parity"}`.

@@ -36,7 +36,9 @@ int run_status(const StatusOptions& options) {
     return kExitUsage;
   }
   if (!report) return no_such_run();
-  std::cout << (options.format == "json" ? status_json(*report) : status_human(*report, use_color(stdout)));
+  std::cout << (options.format == "json"
+                    ? status_json(*report)
+                    : status_human(*report, use_color(stdout), project_argument(options.path)));
   return kExitOk;
 }
 

@@ -591,9 +591,9 @@ TEST_CASE("colour only when asked for, on the status words, never in the padding
   run.trigger = "manual";
   run.status = "failed";
   run.failed_tasks = {"stage_orders"};
-  std::string plain = flowc::cli::history_human({run}, "24h", false);
+  std::string plain = flowc::cli::history_human({run}, "24h", false, "");
   CHECK(plain.find('\x1b') == std::string::npos);
-  std::string coloured = flowc::cli::history_human({run}, "24h", true);
+  std::string coloured = flowc::cli::history_human({run}, "24h", true, "");
   CHECK(coloured.find("\x1b[31mfailed\x1b[0m  ") != std::string::npos);
   CHECK(coloured.find("\x1b[31mstage_orders\x1b[0m\n") != std::string::npos);
   for (const std::string& text : {plain, coloured}) {

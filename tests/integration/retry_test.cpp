@@ -339,6 +339,7 @@ TEST_CASE("run and retry started from another directory print hints that work th
   auto dry_run = run_flowc(parent, {"retry", "1", name, "--dry-run"}, env);
   INFO(dry_run.output);
   CHECK(dry_run.exit_code == 0);
+  CHECK(contains(dry_run.output, "`flowc retry 1 " + name + "` would run 2 of 4 tasks again"));
   auto retry = run_flowc(parent, {"retry", "1", name}, env);
   CHECK(contains(retry.output, "\ndetails: flowc status 1 " + name + "\n"));
 }

@@ -1,8 +1,11 @@
 // What `flowc backfill` prints: the summary at the end.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <sstream>
+#include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/backfill_progress.h"
@@ -66,4 +69,34 @@ TEST_CASE("a day another run held is refused with that reason, not failed") {
   CHECK(text.find("  refused 2026-11-02: a run of w for 2026-11-02 is already in progress (run 5)\n") !=
         std::string::npos);
   CHECK(text.find("failed 2026-11-02") == std::string::npos);
+}
+
+TEST_CASE("a day's turn comes once every earlier day's run exists or the day ended, and never after a stop") {
+  std::ostringstream out;
+  BackfillProgress progress(out, false, "w", {day("2026-11-01"), day("2026-11-02"), day("2026-11-03")});
+  std::stop_source none;
+  CHECK(progress.wait_turn(0, none.get_token()));  // no earlier day
+  progress.started(0);
+  progress.run_created(0, 7);  // day 1's run exists: day 2 may create its own
+  CHECK(progress.wait_turn(1, none.get_token()));
+  progress.started(1);
+  progress.finished(1, BackfillDay::State::Refused, 0, "held elsewhere");  // ended without a run
+  CHECK(progress.wait_turn(2, none.get_token()));
+  // Asked to stop: no new day starts, whosever turn it is.
+  std::stop_source stopped;
+  stopped.request_stop();
+  CHECK_FALSE(progress.wait_turn(0, stopped.get_token()));
+  CHECK_FALSE(progress.wait_turn(2, stopped.get_token()));
+}
+
+TEST_CASE("a day whose earlier day has not created its run waits, until a stop") {
+  std::ostringstream out;
+  BackfillProgress progress(out, false, "w", {day("2026-11-01"), day("2026-11-02")});
+  progress.started(0);
+  std::stop_source stop;
+  std::jthread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    stop.request_stop();
+  });
+  CHECK_FALSE(progress.wait_turn(1, stop.get_token()));
 }

@@ -432,8 +432,10 @@ TEST_CASE("an empty flag value is a usage error, not the default") {
           "flowc: " + flag + ": must not be empty (write a value after `=`, or leave the option out)\n");
     CHECK(r.out.empty());
   }
-  // After `--`, an argument is no option.
-  CHECK(flowc("check -- " + project).exit_code == 0);
+  // After `--`, an argument is no option, `--x=` included: a path here.
+  Result after_dashes = flowc("check -- --x=");
+  CHECK(after_dashes.exit_code == 2);
+  CHECK(after_dashes.err == "flowc: --x=: no such file or directory\n");
   Result import = flowc("inventory --import \"\" " + project);
   CHECK(import.exit_code == 2);
   CHECK(import.err == "flowc: --import: must not be empty (write --import crontab FILE)\n");
