@@ -123,6 +123,10 @@ struct AttemptResult {
   bool expectation_failed = false;   // an error-level expectation failed (permanent)
   bool warnings = false;             // a warn-level expectation failed
   bool recorded_in_transaction = false;  // record_success_in committed with the write
+  /// Ended because its stop was requested (the lease was lost, or the run is
+  /// being stopped), not by anything of its own: transient, and no failure
+  /// of the task's to page while the run stops.
+  bool cancelled = false;
   /// The target connection broke (SQLSTATE class 08): the executor must make
   /// a new connection before it runs anything else on it.
   bool reconnect = false;

@@ -512,11 +512,9 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   if (!outcome.status) {
     // The state database is gone: the run stops and pages that, once. A
     // failure of the task's own happened all the same and is paged too; an
-    // attempt its unrenewed lease cancelled is that same stop (the pool
-    // stops only leases it lost, or every lease when the run stops).
-    const bool cancelled_by_lost_lease =
-        result.outcome == AttemptResult::Outcome::Failed && stop.stop_requested();
-    if (failed_on_its_own && !cancelled_by_lost_lease) run.raise(incident);
+    // attempt its unrenewed lease cancelled (AttemptResult::cancelled) is
+    // that same stop.
+    if (failed_on_its_own && !result.cancelled) run.raise(incident);
     return std::nullopt;
   }
   // Fenced: another executor owns the task now and reports on it; this

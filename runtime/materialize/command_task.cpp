@@ -124,6 +124,7 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   if (r.cancelled) {
     result.error_class = ErrorClass::Transient;  // killed by us on lease loss: another attempt may follow
     result.message = "cancelled: the lease was lost or the run was cancelled";
+    result.cancelled = true;
   } else if (r.timed_out || r.signal != 0 || r.exit_code != 0) {
     result.error_class = classify_exit(r.exit_code, r.signal, r.timed_out);
     result.message = r.timed_out ? fmt::format("timed out after {}s; its process group was killed", task.timeout_seconds)

@@ -50,6 +50,7 @@ AttemptResult perform(const AttemptContext& context, AttemptLog& log) {
     if (context.stop.stop_requested()) {
       AttemptResult r = refuse(log, "cancelled before it started: the lease was lost or the run was cancelled");
       r.error_class = ErrorClass::Transient;
+      r.cancelled = true;
       return r;
     }
     if (task.kind == plan::TaskKind::Command) return materialize_detail::run_command_task(context, log);

@@ -236,6 +236,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
           "closed the connection",
           timeout_seconds, grace);
     } else if (cut == ConnectionCut::Stop) {
+      r.cancelled = true;
       r.message = fmt::format(
           "cancelled: the lease was lost or the run was cancelled; the server did not answer the cancel within "
           "{}s, so flowc closed the connection",
@@ -251,6 +252,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
       // by statement_timeout: another attempt may follow.
       r.error_class = ErrorClass::Transient;
       r.message = "cancelled: the lease was lost or the run was cancelled";
+      r.cancelled = true;
     } else if (r.sqlstate == "57014" && watchdog.deadline_passed()) {
       r.message = fmt::format("timed out after {}s: {}", timeout_seconds, r.message);
     } else if (r.sqlstate == "57014") {
@@ -282,6 +284,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
   } catch (const StopRequested&) {
     r.error_class = ErrorClass::Transient;
     r.message = "cancelled: the lease was lost or the run was cancelled";
+    r.cancelled = true;
   } catch (const PlanProblem& e) {
     r.message = e.what();
   } catch (const pqxx::failure& e) {

@@ -237,7 +237,9 @@ TEST_CASE(
     // cancelled query or killed command would end.
     for (int i = 0; i < 200 && !context.stop.stop_requested(); ++i) std::this_thread::sleep_for(50ms);
     CHECK(context.stop.stop_requested());
-    return failed(ErrorClass::Transient, "cancelled: the lease was lost or the run was cancelled");
+    AttemptResult r = failed(ErrorClass::Transient, "cancelled: the lease was lost or the run was cancelled");
+    r.cancelled = true;  // as every runner marks an attempt its stop ended
+    return r;
   };
   exec::RunRequest request = h.request(p);
   request.poll = 300ms;
@@ -254,6 +256,31 @@ TEST_CASE(
   CHECK_FALSE(incidents[0].task);
   CHECK(incidents[0].message == result.message);
   CHECK(incidents[0].message.find("state database") != std::string::npos);
+}
+
+TEST_CASE("a task that fails on its own as its lease runs out, the state database away, is still paged") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
+  h.runner.behaviour["a"] = [](const AttemptContext& context, int) {
+    std::string error;
+    REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
+    for (int i = 0; i < 200 && !context.stop.stop_requested(); ++i) std::this_thread::sleep_for(50ms);
+    AttemptResult r = failed(ErrorClass::Permanent, "exit 3");  // its own failure, not the stop's
+    r.exit_code = 3;
+    return r;
+  };
+  exec::RunRequest request = h.request(p);
+  request.poll = 300ms;
+  request.lease = 2s;
+  request.state_reconnect_timeout = 6s;
+  exec::RunResult result = exec::execute_run(request);
+  std::string error;
+  REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
+  auto incidents = h.alerts.incidents();
+  REQUIRE(incidents.size() == 2);
+  CHECK(incidents[0].task == std::optional<uint32_t>(0));
+  CHECK(incidents[0].message == "exit 3");
+  CHECK_FALSE(incidents[1].task);
 }
 
 TEST_CASE("bookkeeping: a long chain of no-op tasks runs without poll delays") {
