@@ -105,6 +105,7 @@ void Checker::suggest_literal(Diagnostic& d, TermId id, Type want) {
 }
 
 void Checker::add_signature_note(Diagnostic& d, const FnInfo& fn) const {
+  if (tree(fn.tree).fn(fn.fn).recovered) return;  // its syntax error says what is wrong with it
   d.notes.push_back({SourceRange{}, "the signature is `" + model.symbol(fn.symbol).signature + "`"});
 }
 

@@ -80,7 +80,11 @@ void Checker::declare_fn(uint32_t tree_index, syntax::FnId id) {
   sym.is_secret = carries_secret(info.result);
   info.symbol = add_symbol(std::move(sym));
   if (!declare_global(info.symbol, f.name.range)) return;
-  model.symbols[info.symbol.index].signature = signature_of(info);
+  // A declaration the parser could not read whole has names but no types:
+  // say so rather than show `unknown` ones (hover, notes).
+  model.symbols[info.symbol.index].signature =
+      f.recovered ? "fn " + std::string(f.name.text) + "(...): its declaration did not parse"
+                  : signature_of(info);
   fn_of_symbol[info.symbol.index] = static_cast<uint32_t>(fns.size());
   fns.push_back(std::move(info));
 }
