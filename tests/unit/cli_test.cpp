@@ -588,7 +588,7 @@ TEST_CASE("lsp --stdio is the server as it is: the flag an editor's stdio transp
   CHECK(flowc("lsp --tcp").exit_code == 2);
 }
 
-TEST_CASE("--version alone prints the version; with anything after it, a usage error") {
+TEST_CASE("--version alone prints the version, with anything after it a usage error") {
   Result version = flowc("--version");
   CHECK(version.exit_code == 0);
   CHECK(version.out == "flowc 0.1.0\n");
