@@ -226,32 +226,45 @@ TEST_CASE("a task that fails while the state database is away is paged, and so i
   CHECK(h.runner.calls_of("b").empty());
 }
 
-TEST_CASE(
-    "an attempt its lost lease cancelled while the state database is away is the run's stop: one page") {
+namespace {
+
+/// A run whose first task stops the state database's server and then waits
+/// until its unrenewed lease stops it (a 2 s lease is stopped after 1 s,
+/// well before the run gives the database up), ending with `ending`: the
+/// alerts the run raised.
+std::vector<Incident> pages_when_the_lease_runs_out(const AttemptResult& ending, exec::RunResult& result) {
   Harness h;
   plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
-  h.runner.behaviour["a"] = [](const AttemptContext& context, int) {
+  h.runner.behaviour["a"] = [&ending](const AttemptContext& context, int) {
     std::string error;
     REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
-    // Unrenewed, the lease runs out and stops the attempt, as a runner's
-    // cancelled query or killed command would end.
     for (int i = 0; i < 200 && !context.stop.stop_requested(); ++i) std::this_thread::sleep_for(50ms);
     CHECK(context.stop.stop_requested());
-    AttemptResult r = failed(ErrorClass::Transient, "cancelled: the lease was lost or the run was cancelled");
-    r.cancelled = true;  // as every runner marks an attempt its stop ended
-    return r;
+    return ending;
   };
   exec::RunRequest request = h.request(p);
   request.poll = 300ms;
-  request.lease = 2s;                    // stopped 1 s unrenewed ...
-  request.state_reconnect_timeout = 6s;  // ... well before the run gives the database up
-  exec::RunResult result = exec::execute_run(request);
+  request.lease = 2s;
+  request.state_reconnect_timeout = 6s;
+  result = exec::execute_run(request);
   std::string error;
   REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
   CHECK(result.outcome == exec::RunResult::Outcome::Error);
+  return h.alerts.incidents();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "an attempt its lost lease cancelled while the state database is away is the run's stop: one page") {
+  // As every runner marks an attempt its stop ended.
+  AttemptResult cancelled =
+      failed(ErrorClass::Transient, "cancelled: the lease was lost or the run was cancelled");
+  cancelled.cancelled = true;
+  exec::RunResult result;
+  auto incidents = pages_when_the_lease_runs_out(cancelled, result);
   // The task did not fail on its own: the one page is the run's stop, which
   // says why (runtime.md: one failure is one incident).
-  auto incidents = h.alerts.incidents();
   REQUIRE(incidents.size() == 1);
   CHECK_FALSE(incidents[0].task);
   CHECK(incidents[0].message == result.message);
@@ -259,24 +272,10 @@ TEST_CASE(
 }
 
 TEST_CASE("a task that fails on its own as its lease runs out, the state database away, is still paged") {
-  Harness h;
-  plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
-  h.runner.behaviour["a"] = [](const AttemptContext& context, int) {
-    std::string error;
-    REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
-    for (int i = 0; i < 200 && !context.stop.stop_requested(); ++i) std::this_thread::sleep_for(50ms);
-    AttemptResult r = failed(ErrorClass::Permanent, "exit 3");  // its own failure, not the stop's
-    r.exit_code = 3;
-    return r;
-  };
-  exec::RunRequest request = h.request(p);
-  request.poll = 300ms;
-  request.lease = 2s;
-  request.state_reconnect_timeout = 6s;
-  exec::RunResult result = exec::execute_run(request);
-  std::string error;
-  REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
-  auto incidents = h.alerts.incidents();
+  AttemptResult own = failed(ErrorClass::Permanent, "exit 3");
+  own.exit_code = 3;
+  exec::RunResult result;
+  auto incidents = pages_when_the_lease_runs_out(own, result);
   REQUIRE(incidents.size() == 2);
   CHECK(incidents[0].task == std::optional<uint32_t>(0));
   CHECK(incidents[0].message == "exit 3");
