@@ -24,6 +24,12 @@ ErrorClass classify_sqlstate(std::string_view sqlstate) {
   return ErrorClass::Permanent;
 }
 
+void mark_cancelled(AttemptResult& r, std::string message) {
+  r.error_class = ErrorClass::Transient;
+  r.message = std::move(message);
+  r.cancelled = true;
+}
+
 ErrorClass classify_exit(int exit_code, int signal, bool timed_out) {
   if (timed_out) return ErrorClass::Timeout;
   if (signal == 0 && exit_code == 75) return ErrorClass::Transient;

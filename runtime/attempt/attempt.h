@@ -139,6 +139,14 @@ struct AttemptResult {
   std::string log_error;
 };
 
+/// What every runner says of an attempt its stop ended (the lease lost, or
+/// the run being stopped), not anything of its own.
+inline constexpr std::string_view kCancelledByStop = "cancelled: the lease was lost or the run was cancelled";
+
+/// Marks `r` as ended by its stop: transient (another attempt may follow),
+/// `cancelled`, with `message` (kCancelledByStop, or a longer account).
+void mark_cancelled(AttemptResult& r, std::string message = std::string(kCancelledByStop));
+
 /// Performs attempts. Implementations are stateless between calls and
 /// thread-safe: every executor calls the same runner with its own connection.
 class TaskRunner {

@@ -122,9 +122,7 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   log.line(fmt::format("finished in {} ms: {}", ms,
                        r.signal ? fmt::format("killed by signal {}", r.signal) : fmt::format("exit {}", r.exit_code)));
   if (r.cancelled) {
-    result.error_class = ErrorClass::Transient;  // killed by us on lease loss: another attempt may follow
-    result.message = "cancelled: the lease was lost or the run was cancelled";
-    result.cancelled = true;
+    mark_cancelled(result);  // killed by us on lease loss: another attempt may follow
   } else if (r.timed_out || r.signal != 0 || r.exit_code != 0) {
     result.error_class = classify_exit(r.exit_code, r.signal, r.timed_out);
     result.message = r.timed_out ? fmt::format("timed out after {}s; its process group was killed", task.timeout_seconds)

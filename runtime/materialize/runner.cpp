@@ -49,8 +49,7 @@ AttemptResult perform(const AttemptContext& context, AttemptLog& log) {
                          plan::env_name(plan.env), context.worker));
     if (context.stop.stop_requested()) {
       AttemptResult r = refuse(log, "cancelled before it started: the lease was lost or the run was cancelled");
-      r.error_class = ErrorClass::Transient;
-      r.cancelled = true;
+      mark_cancelled(r, r.message);
       return r;
     }
     if (task.kind == plan::TaskKind::Command) return materialize_detail::run_command_task(context, log);

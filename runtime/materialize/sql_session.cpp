@@ -236,11 +236,10 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
           "closed the connection",
           timeout_seconds, grace);
     } else if (cut == ConnectionCut::Stop) {
-      r.cancelled = true;
-      r.message = fmt::format(
-          "cancelled: the lease was lost or the run was cancelled; the server did not answer the cancel within "
-          "{}s, so flowc closed the connection",
-          grace);
+      mark_cancelled(r,
+                     fmt::format("{}; the server did not answer the cancel within {}s, so flowc closed the "
+                                 "connection",
+                                 kCancelledByStop, grace));
     }
   } catch (const pqxx::sql_error& e) {
     r.sqlstate = sqlstate_of(e);
@@ -250,9 +249,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
     if (r.sqlstate == "57014" && context.stop.stop_requested()) {
       // Cancelled by us because the lease was lost or the run cancelled, not
       // by statement_timeout: another attempt may follow.
-      r.error_class = ErrorClass::Transient;
-      r.message = "cancelled: the lease was lost or the run was cancelled";
-      r.cancelled = true;
+      mark_cancelled(r);
     } else if (r.sqlstate == "57014" && watchdog.deadline_passed()) {
       r.message = fmt::format("timed out after {}s: {}", timeout_seconds, r.message);
     } else if (r.sqlstate == "57014") {
@@ -282,9 +279,7 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
     r.sqlstate = "57014";
     r.message = fmt::format("timed out after {}s", timeout_seconds);
   } catch (const StopRequested&) {
-    r.error_class = ErrorClass::Transient;
-    r.message = "cancelled: the lease was lost or the run was cancelled";
-    r.cancelled = true;
+    mark_cancelled(r);
   } catch (const PlanProblem& e) {
     r.message = e.what();
   } catch (const pqxx::failure& e) {

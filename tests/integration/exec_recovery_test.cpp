@@ -258,9 +258,8 @@ std::vector<Incident> pages_when_the_lease_runs_out(const AttemptResult& ending,
 TEST_CASE(
     "an attempt its lost lease cancelled while the state database is away is the run's stop: one page") {
   // As every runner marks an attempt its stop ended.
-  AttemptResult cancelled =
-      failed(ErrorClass::Transient, "cancelled: the lease was lost or the run was cancelled");
-  cancelled.cancelled = true;
+  AttemptResult cancelled;
+  mark_cancelled(cancelled);
   exec::RunResult result;
   auto incidents = pages_when_the_lease_runs_out(cancelled, result);
   // The task did not fail on its own: the one page is the run's stop, which
