@@ -378,11 +378,11 @@ Decision Executor::decide(const plan::Task& task, const state::Claim& claim, con
   return decision;
 }
 
-bool Executor::fail_by_stop(Decision& decision, const AttemptResult& result,
-                            const std::stop_token& stop) const {
-  // Stopped by the stop, on its last attempt or not: the interrupt, not a lost lease.
-  const bool cancelled_by_stop = result.outcome == AttemptResult::Outcome::Failed && stop.stop_requested();
-  if (!pool_.stopping() || (decision.final_failure() && !cancelled_by_stop) ||
+bool Executor::fail_by_stop(Decision& decision, const AttemptResult& result) const {
+  // Ended by the stop (the runner marks it), on its last attempt or not: the
+  // interrupt, not a lost lease. An attempt that failed on its own while the
+  // pool stopped keeps its own failure.
+  if (!pool_.stopping() || (decision.final_failure() && !result.cancelled) ||
       decision.state == TaskState::Succeeded)
     return false;
   decision.state = TaskState::Failed;
@@ -456,7 +456,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   // that failed on its own is paged even when its failure cannot be
   // recorded (the state database is gone: alerts.md).
   const bool failed_on_its_own = decision.final_failure() && !pool_.stopping();
-  const bool failed_by_stop = fail_by_stop(decision, result, stop);
+  const bool failed_by_stop = fail_by_stop(decision, result);
 
   // What the tasks a final failure blocks say: a readiness timeout by name
   // (runtime.md: the dependents fail with a readiness timeout). Only a final

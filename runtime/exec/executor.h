@@ -66,10 +66,11 @@ class Executor {
   Decision decide(const plan::Task& task, const state::Claim& claim, const AttemptResult& result,
                   std::chrono::seconds wait, std::chrono::seconds poll,
                   std::chrono::milliseconds since_start);
-  /// While the pool stops, an attempt that did not succeed (or was
-  /// cancelled on its last attempt) fails as stopped by the operator, with
-  /// the pool's reason; true when `decision` was changed so.
-  bool fail_by_stop(Decision& decision, const AttemptResult& result, const std::stop_token& stop) const;
+  /// While the pool stops, an attempt that did not succeed (or that the stop
+  /// ended, AttemptResult::cancelled, on its last attempt) fails as stopped
+  /// by the operator, with the pool's reason; true when `decision` was
+  /// changed so.
+  bool fail_by_stop(Decision& decision, const AttemptResult& result) const;
   std::optional<AttemptResult> check_external(const RunShared& run, const plan::Task& task, std::chrono::seconds& wait,
                                               std::chrono::seconds& poll);
   /// The finish recording `result` for `claim`; `dependents`: the task's

@@ -257,11 +257,8 @@ std::vector<Incident> pages_when_the_lease_runs_out(const AttemptResult& ending,
 
 TEST_CASE(
     "an attempt its lost lease cancelled while the state database is away is the run's stop: one page") {
-  // As every runner marks an attempt its stop ended.
-  AttemptResult cancelled;
-  mark_cancelled(cancelled);
   exec::RunResult result;
-  auto incidents = pages_when_the_lease_runs_out(cancelled, result);
+  auto incidents = pages_when_the_lease_runs_out(cancelled(), result);
   // The task did not fail on its own: the one page is the run's stop, which
   // says why (runtime.md: one failure is one incident).
   REQUIRE(incidents.size() == 1);
@@ -366,7 +363,7 @@ TEST_CASE("cancelling a run stops its attempts, records them as interrupted and 
       auto deadline = SteadyClock::now() + 10s;
       while (!context.stop.stop_requested() && SteadyClock::now() < deadline)
         std::this_thread::sleep_for(10ms);
-      return failed(ErrorClass::Transient, "cancelled");
+      return cancelled();
     };
     std::stop_source cancel;
     exec::RunRequest request = h.request(p);
@@ -395,6 +392,36 @@ TEST_CASE("cancelling a run stops its attempts, records them as interrupted and 
   }
 }
 
+TEST_CASE("a task that fails on its own as the run is cancelled keeps its own failure") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
+  std::atomic<bool> running{false};
+  // Its process exits 3 in the moment of the interrupt: the runner does not
+  // mark it cancelled, so it is the task's failure, not the stop's.
+  h.runner.behaviour["a"] = [&](const AttemptContext& context, int) {
+    running = true;
+    auto deadline = SteadyClock::now() + 10s;
+    while (!context.stop.stop_requested() && SteadyClock::now() < deadline) std::this_thread::sleep_for(10ms);
+    AttemptResult own = failed(ErrorClass::Permanent, "exit 3");
+    own.exit_code = 3;
+    return own;
+  };
+  std::stop_source cancel;
+  exec::RunRequest request = h.request(p);
+  request.cancel = cancel.get_token();
+  std::thread canceller([&] {
+    auto give_up = SteadyClock::now() + 30s;
+    while (!running && SteadyClock::now() < give_up) std::this_thread::sleep_for(10ms);
+    cancel.request_stop();
+  });
+  exec::RunResult result = exec::execute_run(request);
+  canceller.join();
+  REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
+  CHECK(result.summary.status == RunStatus::Failed);
+  CHECK(h.scalar("select message from flow.task_runs where task = 'a'") == "exit 3");
+  CHECK(h.scalar("select state from flow.task_runs where task = 'b'") == "upstream_failed");
+}
+
 TEST_CASE("an executor that cannot renew its lease stops its attempt before the lease runs out") {
   Harness h;
   plan::Plan p = make_plan({{"a", {}}});
@@ -409,7 +436,7 @@ TEST_CASE("an executor that cannot renew its lease stops its attempt before the 
     while (!context.stop.stop_requested() && SteadyClock::now() - down < 10s) std::this_thread::sleep_for(5ms);
     stopped_after_ms = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - down).count();
     REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
-    return failed(ErrorClass::Transient, "stopped: lease lost");
+    return cancelled();
   };
   exec::RunRequest request = h.request(p);
   request.lease = 1500ms;

@@ -60,6 +60,13 @@ inline AttemptResult failed(ErrorClass error_class, std::string message) {
   return r;
 }
 
+/// What every runner returns for an attempt its stop ended (mark_cancelled).
+inline AttemptResult cancelled(std::string message = std::string(kCancelledByStop)) {
+  AttemptResult r;
+  mark_cancelled(r, std::move(message));
+  return r;
+}
+
 inline AttemptResult not_ready() {
   AttemptResult r;
   r.outcome = AttemptResult::Outcome::NotReady;

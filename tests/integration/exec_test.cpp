@@ -382,7 +382,7 @@ TEST_CASE("an executor that loses its lease stops its attempt and its write is f
     }
     auto deadline = SteadyClock::now() + 10s;
     while (!context.stop.stop_requested() && SteadyClock::now() < deadline) std::this_thread::sleep_for(10ms);
-    return failed(ErrorClass::Transient, "stopped: lease lost");
+    return cancelled();
   };
   exec::RunRequest request = h.request(p);
   request.lease = 900ms;
