@@ -7,6 +7,7 @@
 
 #include "compiler/inventory/inventory.h"
 #include "compiler/lower/impact.h"
+#include "compiler/plan/compare.h"
 #include "compiler/spelling/table_names.h"
 #include "runtime/parity/parity.h"
 
@@ -179,17 +180,6 @@ CutoverItem rollback_item(const model::Model& model, const model::Workflow& wf) 
   return item;
 }
 
-/// What of a task decides the table it writes, as `changed_since` names it;
-/// "" when `a` and `b` agree on all of it.
-std::string task_difference(const plan::Task& a, const plan::Task& b) {
-  if (a.kind != b.kind || a.output != b.output || a.mode != b.mode || a.partition_column != b.partition_column ||
-      a.merge_key != b.merge_key)
-    return "its output or write mode";
-  if (a.select != b.select) return "its SQL";
-  if (a.argv != b.argv || a.env_secrets != b.env_secrets) return "its command";
-  return "";
-}
-
 }  // namespace
 
 std::vector<CutoverItem> static_items(const model::Model& model, model::WorkflowId workflow,
@@ -208,7 +198,7 @@ std::string changed_since(const plan::Plan& ran, const plan::Plan& now) {
   for (const plan::Task& task : now.tasks) {
     const plan::Task* before = find(ran, task.name);
     if (!before) return fmt::format("task `{}` is new since", task.name);
-    if (std::string what = task_difference(*before, task); !what.empty())
+    if (std::string what = plan::task_difference(*before, task, plan::TaskParts::Output); !what.empty())
       return fmt::format("task `{}` changed since ({})", task.name, what);
   }
   for (const plan::Task& task : ran.tasks)

@@ -13,6 +13,7 @@
 #include "cli/load.h"
 #include "cli/plan_load.h"
 #include "cli/state_database.h"
+#include "cli/stored_plan.h"
 #include "cli/terminal.h"
 #include "compiler/lower/lower.h"
 #include "compiler/plan/json.h"
@@ -132,16 +133,12 @@ int run_cutover(const CutoverOptions& options) {
       std::string unreadable;
       std::optional<plan::Plan> ran =
           plan::plan_from_json(nlohmann::json::parse(*run.plan, nullptr, false), unreadable);
-      lower::LowerOptions for_day = lowering;
-      for_day.ds = run.ds;
-      // A param without a default had its value given (--param): the run's.
-      for (const model::Param& param : c.model.workflow(workflow).params) {
-        if (param.default_term.valid() || param.name == "ds") continue;
-        for (const plan::BoundParam& value : ran ? ran->params : std::vector<plan::BoundParam>{})
-          if (value.name == param.name) for_day.params.emplace_back(value.name, value.value);
-      }
-      if (!ran || !lower::check_options(c.model, workflow, for_day).empty()) continue;
-      run.changed = changed_since(*ran, lower::lower(c.model, workflow, for_day, c.sources));
+      // What a production run of that day runs now: a param without a
+      // default takes the run's value, the others their defaults.
+      std::optional<plan::Plan> now =
+          ran ? relowered(c, workflow, *ran, lowering, RunParams::WithoutDefault) : std::nullopt;
+      if (!now) continue;
+      run.changed = changed_since(*ran, *now);
     }
   }
   const bool writes_nothing = wf.replaces.valid() && c.model.legacies[wf.replaces.index].writes_written &&

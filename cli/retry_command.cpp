@@ -14,11 +14,11 @@
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
-#include "cli/production_guard.h"
 #include "cli/retry_preview_format.h"
 #include "cli/run_databases.h"
 #include "cli/run_wiring.h"
 #include "cli/state_database.h"
+#include "cli/stored_plan.h"
 #include "cli/terminal.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/plan/json.h"
@@ -42,15 +42,16 @@ bool has_env(const std::string& name) {
 /// --dry-run: what the retry would do, and whether it is safe; exit 0 when
 /// every task it runs again is safe to repeat, 1 when one is not.
 int print_retry_preview(const RetryOptions& options, int64_t run_id, const plan::Plan& plan,
-                        const RunDatabases& databases, const std::string& root) {
+                        const std::vector<std::string>& changed, const RunDatabases& databases,
+                        const std::string& root) {
   runtime::exec::RunRequest request = run_request(plan, databases, root, "retry");
   runtime::exec::RetryPreview preview = runtime::exec::preview_retry(request, {run_id, options.task});
   if (preview.outcome != runtime::exec::RunResult::Outcome::Finished) {
     print_error(runtime::without_passwords(preview.message, databases.state_dsn));
     return kExitUsage;
   }
-  std::cout << (options.format == "json" ? retry_preview_json(preview, plan, run_id, options.task)
-                                         : retry_preview_human(preview, plan, run_id, options.task,
+  std::cout << (options.format == "json" ? retry_preview_json(preview, plan, run_id, options.task, changed)
+                                         : retry_preview_human(preview, plan, run_id, options.task, changed,
                                                                use_color(stdout), project_argument(root)));
   return preview.safe() ? kExitOk : kExitFailed;
 }
@@ -105,7 +106,8 @@ int run_retry(const RetryOptions& options) {
   const std::string root = absolute_directory(options.path);
   // Its stored plan writes what it wrote then: not when the project now has
   // those tables written by a legacy job again.
-  if (std::string refusal = production_write_refusal(*plan, root); !refusal.empty()) {
+  std::unique_ptr<project::Compilation> now = project_at(root);
+  if (std::string refusal = production_write_refusal(*plan, now.get()); !refusal.empty()) {
     print_error(fmt::format("run {} ran workflow {} in production, and {}", options.run_id, plan->workflow, refusal));
     return kExitUsage;
   }
@@ -119,7 +121,10 @@ int run_retry(const RetryOptions& options) {
   std::optional<RunDatabases> databases = resolve_databases(*plan, databases_for, root);
   if (!databases) return kExitUsage;
 
-  if (options.dry_run) return print_retry_preview(options, *run_id, *plan, *databases, root);
+  // The retry runs each task as it ran; the project may have fixed one since.
+  const std::vector<std::string> changed =
+      changes_since(*plan, now ? relowered(*now, *plan) : std::optional<plan::Plan>());
+  if (options.dry_run) return print_retry_preview(options, *run_id, *plan, changed, *databases, root);
 
   std::unique_ptr<runtime::RunObserver> observer = operator_view();
   runtime::PostgresTaskRunner runner;
@@ -140,6 +145,12 @@ int run_retry(const RetryOptions& options) {
     if (step.action == runtime::exec::RetryStep::Action::Run && !step.verdict.safe)
       std::cerr << "flowc: warning: task " << plan->tasks[step.index].name
                 << " runs again though it is not safe to repeat: " << step.verdict.why << "\n";
+  for (const runtime::exec::RetryStep& step : preview.steps)
+    if (step.action == runtime::exec::RetryStep::Action::Run && !changed[step.index].empty())
+      std::cerr << "flowc: warning: "
+                << changed_task_warning(*plan, *run_id, plan->tasks[step.index].name, changed[step.index],
+                                        project_argument(root))
+                << "\n";
   runtime::exec::RunResult result = runtime::exec::retry_run(request, {*run_id, options.task});
   if (result.outcome != runtime::exec::RunResult::Outcome::Finished) {
     print_error(runtime::without_passwords(result.message, databases->state_dsn));

@@ -2,6 +2,7 @@
 #include "cli/retry_preview_format.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -33,8 +34,23 @@ std::string tasks(size_t n) { return fmt::format("{} task{}", n, n == 1 ? "" : "
 
 }  // namespace
 
+std::string run_day_again_command(const plan::Plan& plan, const std::string& project) {
+  return fmt::format("flowc run --workflow {} --ds {}{}{}", plan.workflow, plan.ds,
+                     plan.env.empty() ? std::string() : " --env " + plan.env, project);
+}
+
+std::string changed_task_warning(const plan::Plan& plan, int64_t run_id, const std::string& task,
+                                 const std::string& change, const std::string& project) {
+  return fmt::format(
+      "task {} {} since run {}{}: the retry runs it as run {} ran it (the run's stored plan); to run it as "
+      "it is now, run the day again (`{}`)",
+      task, change == "removed since" ? "was removed from the project" : "changed", run_id,
+      change == "removed since" ? "" : " (" + change + ")", run_id, run_day_again_command(plan, project));
+}
+
 std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& plan, int64_t run_id,
-                                const std::string& task, bool color, const std::string& project) {
+                                const std::string& task, const std::vector<std::string>& changed, bool color,
+                                const std::string& project) {
   const size_t run = preview.count(RetryStep::Action::Run);
   const size_t wait = preview.count(RetryStep::Action::Wait);
   size_t unsafe = 0;
@@ -76,20 +92,33 @@ std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& p
         "not safe as it stands: {} can repeat an effect of an earlier attempt (SAFE no); see "
         "what they did (`flowc status {}{}` shows their logs) and put their targets right first\n",
         tasks(unsafe), run_id, project);
+  // The retry finishes what ran: a fix made since is not in it.
+  std::vector<std::string> changed_runs;
+  for (const RetryStep& step : preview.steps)
+    if (step.action == RetryStep::Action::Run && !changed[step.index].empty())
+      changed_runs.push_back(fmt::format("{} ({})", plan.tasks[step.index].name, changed[step.index]));
+  if (!changed_runs.empty())
+    out += fmt::format(
+        "changed since run {}: {}; the retry runs {} as run {} ran {} (the run's stored plan); to run the "
+        "project as it is now, run the day again: `{}`\n",
+        run_id, fmt::join(changed_runs, ", "), changed_runs.size() == 1 ? "it" : "them", run_id,
+        changed_runs.size() == 1 ? "it" : "them", run_day_again_command(plan, project));
   return out;
 }
 
 std::string retry_preview_json(const RetryPreview& preview, const plan::Plan& plan, int64_t run_id,
-                               const std::string& task) {
+                               const std::string& task, const std::vector<std::string>& changed) {
   json steps = json::array();
   for (const RetryStep& step : preview.steps) {
     const bool runs = step.action == RetryStep::Action::Run;
-    steps.push_back({{"task", plan.tasks[step.index].name},
-                     {"state", step.state ? json(std::string(to_string(*step.state))) : json(nullptr)},
-                     {"attempts", step.attempts},
-                     {"action", action_name(step.action)},
-                     {"safe", runs ? json(step.verdict.safe) : json(nullptr)},
-                     {"why", step.verdict.why}});
+    steps.push_back(
+        {{"task", plan.tasks[step.index].name},
+         {"state", step.state ? json(std::string(to_string(*step.state))) : json(nullptr)},
+         {"attempts", step.attempts},
+         {"action", action_name(step.action)},
+         {"safe", runs ? json(step.verdict.safe) : json(nullptr)},
+         {"why", step.verdict.why},
+         {"changed_since", changed[step.index].empty() ? json(nullptr) : json(changed[step.index])}});
   }
   json out = {{"run", run_id},
               {"workflow", plan.workflow},

@@ -22,9 +22,9 @@
 #include "cli/interrupt.h"
 #include "cli/load.h"
 #include "cli/plan_load.h"
-#include "cli/production_guard.h"
 #include "cli/run_databases.h"
 #include "cli/run_wiring.h"
+#include "cli/stored_plan.h"
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
 #include "runtime/connect/secrets.h"
@@ -232,7 +232,8 @@ std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, Scheduled
   }
   // As `flowc retry` does: a production plan recorded before a rollback (or
   // before its legacy job was enabled again) would write that job's tables.
-  if (std::string refusal = production_write_refusal(*plan, workflow.root); !refusal.empty()) {
+  if (std::string refusal = production_write_refusal(*plan, project_at(workflow.root).get());
+      !refusal.empty()) {
     runs.report(fmt::format("{}: not adopted: run {} has no driver, and it ran in production while {}", what,
                             run_id, refusal),
                 true);

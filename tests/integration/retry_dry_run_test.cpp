@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/run_support.h"
+#include "tests/support/file_text.h"
 
 using namespace flowc::testing;
 
@@ -155,6 +156,41 @@ TEST_CASE(
             "flowc: warning: task history runs again though it is not safe to repeat: mode append, "
             "and attempt 1 succeeded: its rows are appended a second time\n") != std::string::npos);
   CHECK(query_one(dsn, "select count(*) from out.history") == "2");
+}
+
+TEST_CASE("retry: a task the project changed since the run is named, as the retry runs it as it ran") {
+  std::string dsn = fresh_database("retry_changed");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
+  std::string project = write_project("retry_changed", mixed_project());
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code == 1);  // notify
+  // The command is fixed; a comment moves every line (which changes nothing that runs).
+  std::string flow = file_text(project + "/w.flow");
+  flow.replace(flow.find("exit 3"), 6, "exit 0");
+  std::ofstream(project + "/w.flow") << "# fixed\n" + flow;
+
+  auto dry = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
+  INFO(dry.output);
+  CHECK(dry.exit_code == 1);  // notify is still not safe to repeat
+  CHECK(dry.output.ends_with(
+      "changed since run 1: notify (its command); the retry runs it as run 1 ran it (the run's stored plan); "
+      "to "
+      "run the project as it is now, run the day again: `flowc run --workflow w --ds 2026-11-24`\n"));
+  auto json = nlohmann::json::parse(
+      run_flowc(project, {"retry", "1", ".", "--dry-run", "--format", "json", "--dsn", dsn}).output);
+  REQUIRE(json["tasks"].size() == 5);
+  CHECK(json["tasks"][4]["changed_since"] == "its command");
+  CHECK(json["tasks"][2]["changed_since"].is_null());  // transform: only its line moved
+
+  auto retried = run_flowc(project, {"retry", "1", ".", "--dsn", dsn});
+  INFO(retried.output);
+  CHECK(
+      retried.output.find(
+          "flowc: warning: task notify changed since run 1 (its command): the retry runs it as run 1 ran it "
+          "(the run's stored plan); to run it as it is now, run the day again (`flowc run --workflow w --ds "
+          "2026-11-24`)\n") != std::string::npos);
+  CHECK(retried.exit_code == 1);  // it ran `exit 3` again, as run 1 did
+  auto again = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  CHECK(again.exit_code == 0);
 }
 
 TEST_CASE(

@@ -1,0 +1,109 @@
+#include "cli/stored_plan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "compiler/diagnostics/diagnostic.h"
+#include "compiler/plan/compare.h"
+
+namespace flowc::cli {
+namespace {
+
+/// The workflow called `name`; invalid when there is none.
+model::WorkflowId find_workflow(const model::Model& model, const std::string& name) {
+  for (size_t i = 0; i < model.workflows.size(); ++i)
+    if (model.workflows[i].name == name) return model::WorkflowId{static_cast<uint32_t>(i)};
+  return {};
+}
+
+}  // namespace
+
+std::unique_ptr<project::Compilation> project_at(const std::string& root) {
+  std::vector<project::LoadError> ignored;
+  std::vector<project::ProjectFiles> projects = project::discover({root}, ignored);
+  if (projects.size() != 1) return nullptr;
+  return project::compile(projects.front(), project::default_stdlib_dir(), ignored);
+}
+
+std::string production_write_refusal(const plan::Plan& plan, const project::Compilation* now) {
+  if (plan.stage != plan::Stage::Production || now == nullptr) return "";
+  const model::WorkflowId id = find_workflow(now->model, plan.workflow);
+  if (!id.valid()) return "";
+  const model::Workflow* workflow = &now->model.workflow(id);
+
+  const auto stage = static_cast<plan::Stage>(workflow->stage);
+  if (stage != plan::Stage::Production) {
+    // A rollback: the legacy job writes the production tables again.
+    return fmt::format(
+        "the project now has it at stage {}: its stored plan would write the production tables{}; run the "
+        "day at "
+        "its current stage instead (`flowc run --workflow {} --ds {}{}`)",
+        plan::to_string(stage),
+        plan.replaces ? ", which the legacy job `" + plan.replaces->name + "` writes again after a rollback"
+                      : "",
+        plan.workflow, plan.ds, stage == plan::Stage::Model ? " --env NAME" : "");
+  }
+  const SourceRange& inside = workflow->range;
+  for (const Diagnostic& d : now->diagnostics.diagnostics()) {
+    if (d.kind != DiagKind::DuplicateSchedule || !(d.range.file == inside.file) ||
+        d.range.begin < inside.begin || d.range.end > inside.end)
+      continue;
+    return fmt::format(
+        "the project reports E0303 in it ({}): its stored plan would write tables an enabled legacy job "
+        "writes "
+        "too; disable that job (`enabled = false`, and its crontab line) first",
+        d.message);
+  }
+  return "";
+}
+
+std::optional<plan::Plan> relowered(const project::Compilation& now, model::WorkflowId workflow,
+                                    const plan::Plan& ran, lower::LowerOptions options, RunParams from) {
+  if (now.diagnostics.error_count() > 0) return std::nullopt;
+  options.ds = ran.ds;
+  auto given = [&](const std::string& name) {
+    return std::any_of(options.params.begin(), options.params.end(),
+                       [&](const auto& p) { return p.first == name; });
+  };
+  auto with_run_params = [&](RunParams which) {
+    lower::LowerOptions day = options;
+    for (const model::Param& param : now.model.workflow(workflow).params) {
+      if (param.name == "ds" || given(param.name)) continue;
+      if (which == RunParams::WithoutDefault && param.default_term.valid()) continue;
+      for (const plan::BoundParam& value : ran.params)
+        if (value.name == param.name) day.params.emplace_back(value.name, value.value);
+    }
+    return day;
+  };
+  lower::LowerOptions day = with_run_params(from);
+  // A value as bound to SQL is not always spelled as its literal (a
+  // percent): then the defaults stand for the values the run overrode.
+  if (!lower::check_options(now.model, workflow, day).empty() && from == RunParams::All)
+    day = with_run_params(RunParams::WithoutDefault);
+  if (!lower::check_options(now.model, workflow, day).empty()) return std::nullopt;
+  return lower::lower(now.model, workflow, day, now.sources);
+}
+
+std::optional<plan::Plan> relowered(const project::Compilation& now, const plan::Plan& ran) {
+  const model::WorkflowId workflow = find_workflow(now.model, ran.workflow);
+  if (!workflow.valid()) return std::nullopt;
+  lower::LowerOptions options;
+  options.env = ran.env;
+  options.root = now.root;
+  return relowered(now, workflow, ran, options, RunParams::All);
+}
+
+std::vector<std::string> changes_since(const plan::Plan& ran, const std::optional<plan::Plan>& now) {
+  std::vector<std::string> changes(ran.tasks.size());
+  if (!now) return changes;
+  for (size_t i = 0; i < ran.tasks.size(); ++i) {
+    auto same = std::find_if(now->tasks.begin(), now->tasks.end(),
+                             [&](const plan::Task& t) { return t.name == ran.tasks[i].name; });
+    changes[i] = same == now->tasks.end() ? "removed since"
+                                          : plan::task_difference(ran.tasks[i], *same, plan::TaskParts::All);
+  }
+  return changes;
+}
+
+}  // namespace flowc::cli
