@@ -5,6 +5,7 @@
 #include <set>
 #include <span>
 
+#include "runtime/materialize/error_position.h"
 #include "runtime/materialize/sql_session.h"
 
 namespace flowc::runtime {
@@ -12,51 +13,9 @@ namespace flowc::runtime {
 namespace {
 
 using materialize_detail::error_line;
+using materialize_detail::error_line_column;
 using materialize_detail::quote_table;
 using materialize_detail::strip_statement;
-
-/// A line and column in `text` from libpq's rendering of the error position
-/// (`LINE 2: ...select nope from...` and a caret below it): libpq has it, but
-/// libpqxx 6.4 keeps only the message. The shown line may be cut to a window
-/// marked by `...`, so the window is looked up in the real line.
-std::optional<std::pair<uint32_t, uint32_t>> error_line_column(std::string_view what, std::string_view text) {
-  size_t at = what.find("\nLINE ");
-  if (at == std::string_view::npos) return std::nullopt;
-  size_t colon = what.find(": ", at);
-  size_t end = what.find('\n', at + 1);
-  if (colon == std::string_view::npos || end == std::string_view::npos || colon > end) return std::nullopt;
-  uint32_t line = 0;
-  for (size_t i = at + 6; i < colon; ++i) {
-    if (what[i] < '0' || what[i] > '9') return std::nullopt;
-    line = line * 10 + static_cast<uint32_t>(what[i] - '0');
-  }
-  size_t prefix = colon + 2 - (at + 1);  // "LINE n: "
-  std::string_view shown = what.substr(colon + 2, end - colon - 2);
-  size_t caret_end = what.find('\n', end + 1);
-  std::string_view caret_line = what.substr(end + 1, caret_end == std::string_view::npos ? caret_end : caret_end - end - 1);
-  size_t caret = caret_line.find('^');
-  if (caret == std::string_view::npos || caret < prefix) return std::nullopt;
-  size_t shown_column = caret - prefix;
-  size_t cut = 0;
-  if (shown.starts_with("...")) {
-    shown.remove_prefix(3);
-    cut = 3;
-  }
-  if (shown.ends_with("...")) shown.remove_suffix(3);
-  // The real line, tabs shown as spaces like libpq does.
-  std::string real;
-  uint32_t current = 1;
-  for (char c : text) {
-    if (c == '\n') {
-      if (++current > line) break;
-      continue;
-    }
-    if (current == line) real += c == '\t' ? ' ' : c;
-  }
-  size_t base = cut == 0 ? 0 : real.find(shown);
-  if (base == std::string::npos || shown_column < cut) return std::nullopt;
-  return std::pair{line, static_cast<uint32_t>(base + shown_column - cut + 1)};
-}
 
 /// The index of the select-list item of `select m0, m1, ... from` that holds
 /// byte `offset` (0-based), or nullopt.

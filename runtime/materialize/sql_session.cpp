@@ -4,8 +4,10 @@
 #include <exception>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "runtime/connect/fields.h"
+#include "runtime/materialize/error_position.h"
 
 namespace flowc::runtime::materialize_detail {
 
@@ -245,6 +247,25 @@ AttemptResult failure_from_exception(const AttemptContext& context, AttemptLog& 
     r.sqlstate = sqlstate_of(e);
     r.error_class = r.sqlstate.empty() ? ErrorClass::Permanent : classify_sqlstate(r.sqlstate);
     r.message = error_line(e.what());
+    const plan::Task& task = context.plan->tasks[context.task];
+    if (task.mode == plan::WriteMode::Merge && r.sqlstate == "21000") {
+      // PostgreSQL's words ("ON CONFLICT DO UPDATE command cannot affect row
+      // a second time", and a hint about "proposed" rows) do not say which
+      // rows: the select's.
+      r.message += fmt::format(
+          " (merge({}): the select returns some key more than once; a merge takes one row "
+          "per key)",
+          fmt::join(task.merge_key, ", "));
+    } else {
+      // Where in the project the server points, and its hint: what the
+      // log's `LINE n` (of the statement sent, not of the file) does not say.
+      const std::string where = sql_error_location(task, e.what(), e.query());
+      const std::string hint = error_hint(e.what());
+      if (!where.empty() || !hint.empty())
+        r.message +=
+            fmt::format(" ({}{}{})", where.empty() ? "" : "at " + where,
+                        !where.empty() && !hint.empty() ? "; " : "", hint.empty() ? "" : "hint: " + hint);
+    }
     if (r.sqlstate.starts_with("08")) r.reconnect = true;
     if (r.sqlstate == "57014" && context.stop.stop_requested()) {
       // Cancelled by us because the lease was lost or the run cancelled, not

@@ -362,12 +362,6 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
     AttemptResult failed = failure_from_exception(context, log, watchdog, connection.is_open());
     failed.expectations = std::move(result.expectations);
     failed.rows_written = -1;  // nothing was written: the transaction rolled back
-    // PostgreSQL's words ("ON CONFLICT DO UPDATE command cannot affect row a
-    // second time") do not say which rows: the select's.
-    if (task.mode == WriteMode::Merge && failed.sqlstate == "21000")
-      failed.message += fmt::format(" (merge({}): the select returns some key more than once; a merge takes one "
-                                    "row per key)",
-                                    fmt::join(task.merge_key, ", "));
     if (read_only && failed.sqlstate == "25006")
       failed.message += " (a mirror run keeps a `mode = none` task read-only: flowc cannot send the tables its "
                         "statements name to the mirror schemas; give the task `writes` and a write mode)";

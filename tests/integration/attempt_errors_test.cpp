@@ -67,6 +67,28 @@ class WedgedBackend {
 
 }  // namespace
 
+TEST_CASE("an SQL error says the line of the .sql file it points at, and the server's hint") {
+  Db db;
+  db.sql("create table raw.lines (id int, discount numeric)");
+  plan::Task task = sql_task("typo", kDaily, WriteMode::Append,
+                             "-- net of discounts\nselect id,\n       o.discountt\nfrom raw.lines as o\n");
+  task.sql_origin = {"sql/typo.sql", 1, 1};
+  AttemptResult r = db.run(db.add(task));
+  CHECK(r.sqlstate == "42703");
+  CHECK(
+      r.message ==
+      "column o.discountt does not exist (at sql/typo.sql:3; hint: Perhaps you meant to reference the column "
+      "\"o.discount\".)");
+  // An error of flowc's own statement points at none of the project's lines.
+  plan::Task wrong = sql_task("wrong_mode", kDaily, WriteMode::OverwritePartition, "select 1 as x");
+  wrong.partition_column = "ds";
+  wrong.sql_origin = {"sql/wrong.sql", 1, 1};
+  r = db.run(db.add(wrong));
+  CHECK(r.outcome == AttemptResult::Outcome::Failed);
+  CHECK(db.last_log().find("LINE 1: ") != std::string::npos);  // the server points into flowc's delete
+  CHECK(r.message == "column \"ds\" does not exist");
+}
+
 TEST_CASE("SQL errors carry their SQLSTATE and class") {
   Db db;
   db.sql("create function raw.conflict() returns int language plpgsql as "
@@ -82,7 +104,9 @@ TEST_CASE("SQL errors carry their SQLSTATE and class") {
   r = db.run(missing);
   CHECK(r.sqlstate == "42P01");
   CHECK(r.error_class == ErrorClass::Permanent);
-  CHECK(r.message == "relation \"raw.nope\" does not exist");
+  // Where in the project: the task's SQL is a string in wf.flow (12:5), and
+  // its first line is the statement's second (after `create table ... as`).
+  CHECK(r.message == "relation \"raw.nope\" does not exist (at line 1 of the SQL at wf.flow:12)");
   CHECK(db.last_log().find("SQLSTATE 42P01") != std::string::npos);
 
   // Codes libpqxx 6.4 throws without their SQLSTATE: named by their type,
