@@ -1,5 +1,7 @@
 #include "cli/run_databases.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 
 #include "cli/load.h"
@@ -20,6 +22,21 @@ std::string target_dsn_of(const plan::Plan& plan, const RunOptions& options) {
   if (!options.dsn.empty()) return options.dsn;
   std::string from_env = env_value(plan.target_dsn_env);
   return from_env.empty() ? plan.target_dsn : from_env;
+}
+
+std::string state_dsn_origin(const plan::Plan& plan, const RunOptions& options) {
+  if (!options.state_dsn.empty()) return " (its DSN is --state-dsn's)";
+  if (!env_value("FLOW_STATE_DSN").empty()) return " (its DSN is FLOW_STATE_DSN's)";
+  std::string target;
+  if (!options.dsn.empty())
+    target = "the target's, --dsn";
+  else if (!env_value(plan.target_dsn_env).empty())
+    target = fmt::format("target `{}`'s, from {}", plan.target, plan.target_dsn_env);
+  else if (!plan.target_dsn.empty())
+    target = fmt::format("target `{}`'s `dsn`", plan.target);
+  else
+    return "";
+  return fmt::format(" (its DSN is {}, as neither --state-dsn nor FLOW_STATE_DSN is set)", target);
 }
 
 std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunOptions& options,

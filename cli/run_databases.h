@@ -25,6 +25,13 @@ struct RunDatabases {
 /// written `dsn`; "" when none is given.
 std::string target_dsn_of(const plan::Plan& plan, const RunOptions& options);
 
+/// Where the state database's DSN of a run of `plan` comes from, said after
+/// a failure to use it (a user who set only the target's variable may not
+/// know the runs are kept there): ` (its DSN is target `warehouse`'s, from
+/// WAREHOUSE_DSN, as neither --state-dsn nor FLOW_STATE_DSN is set)`; ""
+/// for the private cluster.
+std::string state_dsn_origin(const plan::Plan& plan, const RunOptions& options);
+
 /// Resolves the DSNs of a run of `plan` (project at `root`), starting the
 /// private cluster when no DSN is given anywhere. Prints one clear line and
 /// returns std::nullopt when the target has no DSN but a state DSN was given,

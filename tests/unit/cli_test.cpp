@@ -541,11 +541,17 @@ TEST_CASE("messages name the actual problem") {
   CHECK(count(check_db.err, "\n") == 1);
   CHECK(check_db.err.find("flowc: --db: cannot reach the database: ") == 0);
 
-  Result run = flowc("run " + project + " --dsn " + nowhere);
+  Result run = flowc("run " + project + " --dsn " + nowhere, Launch{"env -u FLOW_STATE_DSN"});
   CHECK(run.exit_code == 2);
   CHECK(run.err.find("cannot reach the state database") != std::string::npos);
   CHECK(run.err.find("lost the connection") == std::string::npos);
   CHECK(run.err.find("the state database: cannot reach") == std::string::npos);  // said once
+  // Where the state database's DSN came from: the target's, as no other was given.
+  CHECK(run.err.ends_with(
+      "(its DSN is the target's, --dsn, as neither --state-dsn nor FLOW_STATE_DSN is set)\n"));
+  Result state_given = flowc("run " + project + " --dsn postgresql:///x --state-dsn " + nowhere);
+  CHECK(state_given.exit_code == 2);
+  CHECK(state_given.err.ends_with("Connection refused (its DSN is --state-dsn's)\n"));
 }
 
 TEST_CASE("a project path that cannot be read is one line and exit 2, with or without --state-dsn") {
