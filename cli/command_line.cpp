@@ -325,8 +325,9 @@ void CommandLine::declare_reading() {
 
   impact_cmd = app.add_subcommand("impact",
                                   "everything downstream of a task, source or table, and the owners to tell");
-  impact_cmd->add_option("name", impact.name, "`task`, `workflow.task`, `workflow.source` or a table")
-      ->required()
+  impact_cmd
+      ->add_option("name", impact.name,
+                   "`task`, `workflow.task`, `workflow.source` or a table (with --run: optional)")
       ->check(kNamesSomething);
   impact_cmd->add_option("path", impact.path, "the project (default: .)");
   impact_cmd->add_option("--run", impact.run_id, "also mark what this run's failures made stale")

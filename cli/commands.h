@@ -94,7 +94,7 @@ int run_status(const StatusOptions& options);
 
 /// `flowc impact NAME`: what lies downstream of a task, source or table.
 struct ImpactOptions {
-  std::string name;              // `task`, `workflow.task`, `workflow.source`, or a table
+  std::string name;  // `task`, `workflow.task`, `workflow.source`, or a table ("" with --run: its failures)
   std::string path = ".";
   std::string run_id;            // --run: mark what this run's failures made stale ("" = none)
   std::string format = "human";  // human | json

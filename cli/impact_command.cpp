@@ -2,6 +2,7 @@
 // table, and who to tell; with --run, what that run's failures made stale
 // (cli.md "Running and operating").
 #include <charconv>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -68,26 +69,51 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
   return run;
 }
 
+/// Whether `argument` can only be a project directory, not a task, source
+/// or table name: `.`, `..`, a path with a `/`, or a directory holding a
+/// `flow.project`.
+bool names_a_project_directory(const std::string& argument) {
+  if (argument == "." || argument == ".." || argument.find('/') != std::string::npos) return true;
+  std::error_code ignored;
+  return std::filesystem::is_regular_file(std::filesystem::path(argument) / "flow.project", ignored);
+}
+
 }  // namespace
 
-int run_impact(const ImpactOptions& options) {
-  if (!is_human_or_json(options.format)) return kExitUsage;
+int run_impact(const ImpactOptions& given) {
+  if (!is_human_or_json(given.format)) return kExitUsage;
+  ImpactOptions options = given;
+  // `flowc impact --run 5 PATH`: with --run, NAME may be left out, so a
+  // first argument that can only be a path (no task or table name holds a
+  // `/` or is `.`) is PATH.
+  if (options.path == "." && names_a_project_directory(options.name)) {
+    options.path = options.name;
+    options.name.clear();
+  }
+  if (options.name.empty() && options.run_id.empty()) {
+    print_error(
+        "impact needs NAME (a task, source or table), or --run RUN_ID for what a run's failures affect");
+    return kExitUsage;
+  }
   int exit_code = kExitOk;
   std::unique_ptr<project::Compilation> compilation = load_checked_project(options.path, exit_code);
   if (!compilation) return exit_code;
   const project::Compilation& c = *compilation;
-  std::string error;
-  std::optional<ImpactSubject> subject = impact::resolve_impact_subject(c.model, options.name, error);
-  if (!subject) {
-    print_error(error);
-    return kExitUsage;
+  std::optional<ImpactSubject> subject;
+  if (!options.name.empty()) {
+    std::string error;
+    subject = impact::resolve_impact_subject(c.model, options.name, error);
+    if (!subject) {
+      print_error(error);
+      return kExitUsage;
+    }
   }
   std::optional<ImpactRun> run;
   if (!options.run_id.empty()) {
-    int exit_code = kExitOk;
     run = read_impact_run(options, exit_code);
     if (!run) return exit_code;
   }
+  if (!subject) subject = impact::run_subject(c.model, *run);
   ImpactReport report = impact::compute_impact(c.model, *subject, run);
   std::cout << (options.format == "json" ? impact_json(report) : impact_human(report));
   return kExitOk;

@@ -25,6 +25,7 @@ std::string kind_name(ImpactSubject::Kind kind) {
     case ImpactSubject::Kind::Task: return "task";
     case ImpactSubject::Kind::Source: return "source";
     case ImpactSubject::Kind::Table: return "table";
+    case ImpactSubject::Kind::Run: return "run";
   }
   return "task";
 }
@@ -61,6 +62,8 @@ std::string impact_human(const ImpactReport& r) {
     if (!r.subject.read_by.empty()) by.push_back("read by " + joined(r.subject.read_by));
     out += fmt::format("impact of table {}{}\n", r.subject.name,
                        by.empty() ? std::string() : fmt::format(" ({})", fmt::join(by, "; ")));
+  } else if (r.subject.kind == ImpactSubject::Kind::Run) {
+    out += fmt::format("impact of the failures of {}\n", r.subject.name);
   } else if (r.subject.table.empty()) {
     out += fmt::format("impact of {} {}\n", kind_name(r.subject.kind), r.subject.name);
   } else {

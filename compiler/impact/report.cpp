@@ -81,7 +81,56 @@ void add_owner(std::vector<ImpactOwner>& owners, const std::string& owner, const
   it->stale = it->stale || stale;
 }
 
+/// What of a run makes its outputs stale: its nodes in `model`, and their tables.
+struct RunCauses {
+  std::vector<TaskId> nodes;
+  std::vector<std::string> tables;
+};
+
+/// The run's failed, timed out and blocked tasks, and those of a run that
+/// ended that it never ran to an end, leaving out what a later run of its
+/// ds has rebuilt since. `report`, when given, gets their names by kind.
+RunCauses run_causes(const model::Model& model, const ImpactRun& run, ImpactReport* report) {
+  RunCauses causes;
+  ImpactReport ignored;
+  ImpactReport& names = report ? *report : ignored;
+  for (const auto& [task, state] : run.task_states) {
+    if (state == "failed" || state == "timed_out") {
+      names.run_failed.push_back(task);
+    } else if (state == "upstream_failed") {
+      names.run_blocked.push_back(task);
+    } else if (run.ended && (state == "pending" || state == "ready" || state == "waiting" ||
+                             state == "retry_wait" || state == "running")) {
+      names.run_not_run.push_back(task);
+    } else {
+      continue;
+    }
+    if (run.superseded_by && contains(run.superseded_by->succeeded, task)) {
+      names.run_rebuilt.push_back(task);
+      continue;
+    }
+    for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+      const model::Node& node = model.nodes[i];
+      if (node.name != task || model.workflow(node.workflow).name != run.workflow) continue;
+      causes.nodes.push_back(TaskId{i});
+      if (node.kind == model::NodeKind::Task)
+        causes.tables.push_back(lower::node_table_key(model, TaskId{i}));
+    }
+  }
+  return causes;
+}
+
 }  // namespace
+
+ImpactSubject run_subject(const model::Model& model, const ImpactRun& run) {
+  RunCauses causes = run_causes(model, run, nullptr);
+  ImpactSubject s;
+  s.kind = ImpactSubject::Kind::Run;
+  s.name = fmt::format("run {}", run.id);
+  s.starts = std::move(causes.nodes);
+  s.tables = std::move(causes.tables);
+  return s;
+}
 
 std::optional<ImpactSubject> resolve_impact_subject(const model::Model& model, std::string_view name,
                                                     std::string& error) {
@@ -175,33 +224,10 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
   report.subject = subject;
   report.run = run;
   if (run) {
-    std::vector<TaskId> failed;
-    std::vector<std::string> tables;
-    for (const auto& [task, state] : run->task_states) {
-      if (state == "failed" || state == "timed_out") {
-        report.run_failed.push_back(task);
-      } else if (state == "upstream_failed") {
-        report.run_blocked.push_back(task);
-      } else if (run->ended && (state == "pending" || state == "ready" || state == "waiting" ||
-                                state == "retry_wait" || state == "running")) {
-        report.run_not_run.push_back(task);
-      } else {
-        continue;
-      }
-      if (run->superseded_by && contains(run->superseded_by->succeeded, task)) {
-        report.run_rebuilt.push_back(task);
-        continue;
-      }
-      for (uint32_t i = 0; i < model.nodes.size(); ++i) {
-        const model::Node& node = model.nodes[i];
-        if (node.name != task || model.workflow(node.workflow).name != run->workflow) continue;
-        failed.push_back(TaskId{i});
-        if (node.kind == model::NodeKind::Task) tables.push_back(lower::node_table_key(model, TaskId{i}));
-      }
-    }
+    RunCauses causes = run_causes(model, *run, &report);
     if (!run->mirror && run->env.empty())
-      stale = lower::downstream_of(model, dependents, readers, failed, tables);
-    for (TaskId id : failed) stale.nodes[id.index] = true;
+      stale = lower::downstream_of(model, dependents, readers, causes.nodes, causes.tables);
+    for (TaskId id : causes.nodes) stale.nodes[id.index] = true;
   }
 
   std::vector<TaskId> listed;

@@ -17,7 +17,8 @@ namespace flowc::impact {
 
 /// What NAME named.
 struct ImpactSubject {
-  enum class Kind { Task, Source, Table } kind = Kind::Task;
+  /// Run: the failures of the run `--run` names, when no NAME is given.
+  enum class Kind { Task, Source, Table, Run } kind = Kind::Task;
   std::string name;                              // "daily_kpi.stage_orders", or the table as given
   std::string table;                             // the node's table (schema-qualified), or the table's key
   std::vector<model::TaskId> starts;             // the nodes whose downstream is the subject's
@@ -121,6 +122,13 @@ struct ImpactReport {
   std::vector<std::string> run_not_run;
   std::vector<std::string> run_rebuilt;  // of all three, those a later run has succeeded since: not stale
 };
+
+/// The failures of `run` as the subject (`flowc impact --run N` without
+/// NAME: "what does this run's failure affect"): the downstream starts at
+/// the tasks compute_impact() takes as the run's failures (failed, timed
+/// out, blocked, and those an ended run never ran to an end; not those a
+/// later run has rebuilt). Named "run N".
+ImpactSubject run_subject(const model::Model& model, const ImpactRun& run);
 
 /// The downstream of `subject`; with `run`, each item is marked stale when
 /// that run's failures reach it too.

@@ -617,6 +617,42 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   CHECK(json::parse(r.output)["run"]["superseded_by"].is_null());
 }
 
+TEST_CASE("impact --run without NAME: what the run's failures affect, its path first or last") {
+  std::string dsn = seeded(kIngestRun);
+  auto r = run_flowc({"impact", "--run", "7", kPlatform, "--state-dsn", dsn, "--format", "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  json j = json::parse(r.output);
+  CHECK(j["subject"] == json({{"kind", "run"}, {"name", "run 7"}, {"table", nullptr}}));
+  CHECK(j["run"]["failed_tasks"] == json({"raw_events"}));
+  // Downstream of the failed raw_events, and so all stale; load_events
+  // succeeded, and what only it feeds (audit_snapshot) is not listed.
+  std::vector<std::string> tasks;
+  for (const json& t : j["tasks"]) {
+    tasks.push_back(t["name"]);
+    CHECK(t["stale"] == true);
+  }
+  CHECK(tasks == std::vector<std::string>{"finance_close.web_revenue", "finance_close.reconciliation",
+                                          "marketing_attribution.touchpoints",
+                                          "marketing_attribution.attribution_daily", "sessionize.sessions",
+                                          "sessionize.engagement_daily"});
+  CHECK(j["tables"][0] == json({{"name", "events.raw_events"}, {"published", true}, {"stale", true}}));
+
+  auto human = run_flowc({"impact", kPlatform, "--run", "7", "--state-dsn", dsn});
+  REQUIRE_MESSAGE(human.exit_code == 0, human.output);
+  CHECK(human.output.starts_with(
+      "impact of the failures of run 7\n"
+      "run 7: workflow ingest_events, ds 2026-11-24, failed; failed: raw_events; blocked: -\n"));
+
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"impact", kPlatform}, std::vector<std::string>{"impact"}}) {
+    auto neither = run_flowc(args);
+    CHECK(neither.exit_code == 2);
+    CHECK(neither.output ==
+          "flowc: impact needs NAME (a task, source or table), or --run RUN_ID for what a run's failures "
+          "affect\n");
+  }
+}
+
 TEST_CASE("impact: an unknown name says what is near and exits 2") {
   auto r = run_flowc({"impact", "stage_ordrs", kDailyKpi});
   CHECK(r.exit_code == 2);
