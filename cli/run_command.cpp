@@ -56,8 +56,8 @@ int run_run(const RunOptions& options) {
       print_error(result.message);
       return kExitUsage;
     case runtime::exec::RunResult::Outcome::Error:
-      // No run was created: the state database could not be used at all.
-      print_error(result.message + (result.summary.run_id == 0 ? state_dsn_origin(plan, options) : ""));
+      print_error(result.message +
+                  (result.state_database_unreachable ? state_dsn_origin(plan, options) : ""));
       return kExitUsage;
     case runtime::exec::RunResult::Outcome::Finished: break;
   }

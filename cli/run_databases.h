@@ -26,7 +26,7 @@ struct RunDatabases {
 std::string target_dsn_of(const plan::Plan& plan, const RunOptions& options);
 
 /// Where the state database's DSN of a run of `plan` comes from, said after
-/// a failure to use it (a user who set only the target's variable may not
+/// a failure to reach it (a user who set only the target's variable may not
 /// know the runs are kept there): ` (its DSN is target `warehouse`'s, from
 /// WAREHOUSE_DSN, as neither --state-dsn nor FLOW_STATE_DSN is set)`; ""
 /// for the private cluster.

@@ -65,6 +65,9 @@ struct RunResult {
   };
   Outcome outcome = Outcome::Error;
   std::string message;                 // no "flowc: " prefix, no DSN
+  /// Error: the state database could not be reached before the run was
+  /// created (its connection never came up: a wrong DSN, server or password).
+  bool state_database_unreachable = false;
   RunSummary summary;                  // Finished (and Error after the run was created)
   uint64_t stale_writes = 0;           // fenced writes rejected (this process's executors lost a lease)
 };

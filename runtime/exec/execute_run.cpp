@@ -217,6 +217,7 @@ std::optional<RunResult> take_run_lock(const RunRequest& request, state::StateSt
   auto failed = [](const state::Status& status) {
     RunResult result;
     result.message = status.described();
+    result.state_database_unreachable = status.connection_lost;
     return result;
   };
   if (state::Status migrated = store.migrate(); !migrated) return failed(migrated);

@@ -86,11 +86,18 @@ void print_summary(const RunSummary& summary, const plan::Plan& plan, const std:
                      plural(summary.warnings, "warning", "warnings"), summary.alerts_sent,
                      summary.alerts_suppressed, undelivered, elsewhere);
   out << fmt::format("details: flowc status {}{}\n", summary.run_id, project_argument);
-  // The next question after a failure: can it be retried safely?
-  if (summary.status == RunStatus::Failed)
+  // The next questions after a failure: what does it affect, and can it be
+  // retried safely? impact reads a bare first argument as a name: the
+  // project is given as a path (`./p`).
+  if (summary.status == RunStatus::Failed) {
+    const bool bare = !project_argument.empty() && project_argument.find('/') == std::string::npos;
+    out << fmt::format(
+        "affected: flowc impact --run {}{} says what its failures made stale, and who to tell\n",
+        summary.run_id, bare ? " ./" + project_argument.substr(1) : project_argument);
     out << fmt::format(
         "retry: flowc retry {}{} --dry-run says what would run again and whether that is safe\n",
         summary.run_id, project_argument);
+  }
   out.flush();
 }
 

@@ -333,6 +333,13 @@ TEST_CASE("run and retry started from another directory print hints that work th
   REQUIRE(run.exit_code == 1);
   CHECK(contains(run.output, "\ndetails: flowc status 1 " + name + "\n"));
   CHECK(contains(run.output, "\nretry: flowc retry 1 " + name + " --dry-run says what would run again"));
+  // impact would read a bare directory name as a task name: it gets a path.
+  CHECK(contains(run.output,
+                 "\naffected: flowc impact --run 1 ./" + name + " says what its failures made stale"));
+  auto affected = run_flowc(parent, {"impact", "--run", "1", "./" + name}, env);
+  INFO(affected.output);
+  CHECK(affected.exit_code == 0);
+  CHECK(affected.output.starts_with("impact of the failures of run 1\n"));
   // `flowc status 1` alone looked for a project in the parent directory.
   auto status = run_flowc(parent, {"status", "1", name}, env);
   CHECK(status.exit_code == 0);

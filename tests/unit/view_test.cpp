@@ -159,6 +159,7 @@ TEST_CASE("the summary has status and a row per task and warnings and alerts and
         "\n"
         "1 warning; alerts: 1 sent, 2 suppressed\n"
         "details: flowc status 12\n"
+        "affected: flowc impact --run 12 says what its failures made stale, and who to tell\n"
         "retry: flowc retry 12 --dry-run says what would run again and whether that is safe\n");
 }
 
@@ -168,6 +169,8 @@ TEST_CASE("the summary's hints name the project when it is not the current direc
   const std::string text = out.str();
   CHECK(text.ends_with(
       "details: flowc status 12 examples/daily_kpi\n"
+      "affected: flowc impact --run 12 examples/daily_kpi says what its failures made stale, and who to "
+      "tell\n"
       "retry: flowc retry 12 examples/daily_kpi --dry-run says what would run again and whether "
       "that is safe\n"));
 }
