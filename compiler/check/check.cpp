@@ -33,6 +33,7 @@ model::Model Checker::run() {
   check_mirror_transactions();
   check_positional_params();
   check_name_lengths();
+  check_state_schema_writes();
   check_deadlines();
   check_schedules();
   check_rules();

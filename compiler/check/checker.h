@@ -405,6 +405,9 @@ class Checker {
   /// E0312: a table or schema name longer than PostgreSQL's 63 bytes, as
   /// written or once a suffix is added (environment, `__mirror`, staging).
   void check_name_lengths();
+  /// E0313: a task whose output is in the state schema, in production, an
+  /// environment or a mirror run (state_schema_writes.cpp).
+  void check_state_schema_writes();
   /// "<target>:<schema>.<table>", lower-case: one key per physical table.
   std::string table_key(const model::Node& node) const;
   /// The model::table_key of the table `node` writes or reads, in its

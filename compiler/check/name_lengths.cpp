@@ -8,6 +8,7 @@
 #include <set>
 
 #include "compiler/check/checker.h"
+#include "compiler/check/output_schemas.h"
 #include "compiler/spelling/table_names.h"
 
 namespace flowc::check {
@@ -17,28 +18,6 @@ namespace {
 /// PostgreSQL's identifier length (NAMEDATALEN - 1), in bytes.
 constexpr size_t kMaxIdentifier = 63;
 
-/// The schema a workflow's output is written to, and why it has that name:
-/// each environment's suffix, then `__mirror` for a mirror-stage workflow.
-struct SchemaVariant {
-  std::string schema;
-  std::string when;  // "" = production; "in environment `dev`", "in a mirror run", ...
-};
-
-std::vector<SchemaVariant> schema_variants(const std::string& schema, const model::Target* target,
-                                           bool mirror) {
-  std::vector<SchemaVariant> out = {{schema, ""}};
-  if (target != nullptr)
-    for (const model::Environment& e : target->environments)
-      out.push_back({schema + e.schema_suffix, "in environment `" + e.name + "`"});
-  if (mirror) {
-    size_t n = out.size();
-    for (size_t i = 0; i < n; ++i)
-      out.push_back({out[i].schema + std::string(spelling::kMirrorSuffix),
-                     out[i].when.empty() ? "in a mirror run" : "in a mirror run " + out[i].when});
-  }
-  return out;
-}
-
 }  // namespace
 
 void Checker::check_name_lengths() {
@@ -47,9 +26,8 @@ void Checker::check_name_lengths() {
     if (node.table.empty() || !node.table_range.valid()) continue;
     const model::Workflow& wf = model.workflow(node.workflow);
     const model::Target* target = wf.target.valid() ? &model.targets[wf.target.index] : nullptr;
+    const std::string schema = written_schema(node, target);
     size_t dot = node.table.find('.');
-    std::string schema =
-        dot == std::string::npos ? (target ? target->schema : "public") : node.table.substr(0, dot);
     std::string name = dot == std::string::npos ? node.table : node.table.substr(dot + 1);
     const bool source = node.kind == model::NodeKind::Source;
     const bool replace = !source && node.mode.kind == model::WriteModeKind::Replace;
