@@ -554,6 +554,18 @@ TEST_CASE("messages name the actual problem") {
   CHECK(state_given.err.ends_with("Connection refused (its DSN is --state-dsn's)\n"));
 }
 
+TEST_CASE("a usage error that echoes the command line never shows a DSN's password") {
+  const std::string dsn = "postgresql://u:S3CRETpw12@h/db";
+  for (const std::string& args :
+       {"plan . --dsn " + dsn, "run . " + dsn, "status " + dsn, dsn, "check --dsn=" + dsn + " ."}) {
+    CAPTURE(args);
+    Result r = flowc(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("S3CRET") == std::string::npos);
+    CHECK(r.err.find("postgresql://u:***@h/db") != std::string::npos);
+  }
+}
+
 TEST_CASE("a project path that cannot be read is one line and exit 2, with or without --state-dsn") {
   const std::string nowhere = " --state-dsn postgresql://u@127.0.0.1:1/x";  // never asked
   for (const std::string command : {"history /definitely/not/here", "status 1 /definitely/not/here",
