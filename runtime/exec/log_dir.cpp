@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -32,12 +31,21 @@ size_t invalid_utf8_at(std::string_view text) {
 
 std::string errno_text(int error) { return std::strerror(error); }
 
-/// The first line of `file`; "" when it cannot be read.
+/// The first line of the marker `file`, read as flowc wrote it: a regular
+/// file (not a FIFO that would block the open, nor a link to /dev/zero that
+/// never ends), and at most a line's worth of it; "" otherwise.
 std::string first_line_of(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  return line;
+  int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return "";
+  struct stat st {};
+  std::string text;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    char buffer[4096];  // an identity is a few hundred bytes at most (names of 63)
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) text.assign(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return text.substr(0, text.find('\n'));
 }
 
 /// Writes `text` to a new file `path`; "" or why not.

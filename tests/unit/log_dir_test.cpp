@@ -3,6 +3,8 @@
 // the same id.
 #include "runtime/exec/log_dir.h"
 
+#include <sys/stat.h>
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -56,6 +58,19 @@ TEST_CASE("a run's log directory is <run_id> when free or its own, <run_id>-2, -
   CHECK(entries == 6);  // 1, 1-2, 1-3, 2, 7, 7-2
 
   CHECK(attempt_log_path(logs + "/1-2", "orders", 3) == logs + "/1-2/orders.3.log");
+}
+
+TEST_CASE("a marker that is not a regular file is another run's: never waited on, never read to its end") {
+  const std::string logs = flowc::testing::scratch_dir("log-dir-marker") + "/.flow/logs";
+  const std::string a = "run 3 of w for 2026-11-24, created 2026-11-25T07:00:00.000001Z, in database one";
+  fs::create_directories(logs + "/3");
+  fs::create_directories(logs + "/4");
+  // A FIFO: opening it to read would wait for a writer that never comes.
+  REQUIRE(::mkfifo((logs + "/3/" + kRunMarker).c_str(), 0644) == 0);
+  // /dev/zero: one endless line.
+  fs::create_symlink("/dev/zero", logs + "/4/" + kRunMarker);
+  CHECK(run_log_dir(logs, 3, a).path == logs + "/3-2");
+  CHECK(run_log_dir(logs, 4, a).path == logs + "/4-2");
 }
 
 TEST_CASE("the log directory check: made if needed, or one line naming the directory and why not") {
