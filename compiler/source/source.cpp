@@ -202,9 +202,13 @@ std::string escape_invalid_utf8(std::string_view text) {
 bool links_outside(const std::string& path, const std::string& top) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::path target = fs::weakly_canonical(path, ec);
+  // Absolute first: weakly_canonical leaves a relative path none of whose
+  // parts exists relative (a missing `sql/` under `flowc check .`), and a
+  // relative path is never inside an absolute top.
+  fs::path target = fs::weakly_canonical(fs::absolute(path, ec), ec);
   if (ec) return true;
-  fs::path inside = target.lexically_relative(fs::weakly_canonical(top, ec));
+  fs::path root = fs::weakly_canonical(fs::absolute(top, ec), ec);
+  fs::path inside = target.lexically_relative(root);
   return ec || inside.empty() || *inside.begin() == "..";
 }
 

@@ -178,6 +178,24 @@ TEST_CASE("file(...) names a file of the project: an absolute path or one outsid
   CHECK(r.out.find("environ") == r.out.rfind("environ"));  // named once, never read
 }
 
+TEST_CASE("a file(...) whose folder is missing is E0101 however the project is named, `.` included") {
+  fs::path dir = scratch("file_missing_dir");
+  fs::create_directories(dir);
+  write(dir / "flow.project", "project p {\n}\n");
+  write(dir / "w.flow",
+        "workflow w {\n  owner = \"o\"\n\n  task t {\n    writes  = \"t\"\n    publish = true\n"
+        "    sql     = file(\"sql/q.sql\")\n  }\n}\n");
+  const std::string expected = "title=E0101::cannot read `sql/q.sql`: No such file or directory";
+  Result absolute = flowc("check " + dir.string() + " --format github");
+  CHECK(absolute.out.find(expected) != std::string::npos);
+  // Relative to the working directory, no part of `sql/q.sql` exists: it
+  // was taken for a link out of the project (E0202).
+  Result here = flowc("check . --format github", Launch{"cd " + dir.string() + " &&"});
+  CHECK(here.exit_code == 1);
+  CHECK(here.out.find(expected) != std::string::npos);
+  CHECK(here.out.find("E0202") == std::string::npos);
+}
+
 TEST_CASE("a folder holding several projects: plan, db start and db stop refuse alike, exit 2") {
   fs::path dir = scratch("several");
   for (const char* name : {"one", "two"}) {
