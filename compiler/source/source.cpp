@@ -97,9 +97,15 @@ void SourceManager::replace(FileId id, std::string text) {
 
 std::optional<FileId> SourceManager::find(std::string_view path) const {
   for (uint32_t i = 0; i < buffers_.size(); ++i) {
-    if (buffers_[i]->path() == path) return FileId{i};
+    if (buffers_[i]->path() == path && !(i < retired_.size() && retired_[i])) return FileId{i};
   }
   return std::nullopt;
+}
+
+void SourceManager::retire(FileId id) {
+  replace(id, std::string());
+  if (retired_.size() <= id.index) retired_.resize(id.index + 1, false);
+  retired_[id.index] = true;
 }
 
 std::optional<std::string> read_file(const std::string& path, std::string& error) {

@@ -89,11 +89,16 @@ class SourceManager {
   void replace(FileId id, std::string text);
   [[nodiscard]] const SourceBuffer& buffer(FileId id) const { return *buffers_[id.index]; }
   [[nodiscard]] uint32_t size() const { return static_cast<uint32_t>(buffers_.size()); }
-  /// The file added with exactly this path, if any.
+  /// The file added with exactly this path, if any (not a retired one).
   [[nodiscard]] std::optional<FileId> find(std::string_view path) const;
+  /// The file is gone (the LSP's `.sql` file deleted on disk): its buffer
+  /// keeps its id, empty, for what still points into it, but find() no
+  /// longer answers it, so the next read of the path goes to the disk.
+  void retire(FileId id);
 
  private:
   std::vector<std::unique_ptr<SourceBuffer>> buffers_;
+  std::vector<bool> retired_;  // by id; shorter than buffers_ when the last ones are not
 };
 
 /// Reads a whole file. Returns std::nullopt and sets `error` (strerror text)

@@ -95,6 +95,23 @@ bool ProjectState::refresh_aux(const std::string& path, std::string text) {
   return true;
 }
 
+void ProjectState::aux_changed_on_disk(const std::string& path, std::optional<std::string> text) {
+  std::optional<FileId> id = sources_.find(path);
+  const bool loaded =
+      !files_.count(path) && id &&
+      std::none_of(stdlib_.begin(), stdlib_.end(), [&](const ProjectFile& f) { return f.id == *id; });
+  if (loaded && !text) {
+    sources_.retire(*id);
+  } else if (loaded) {
+    sources_.replace(*id, std::move(*text));
+  } else if (!(path.size() > root_.size() && path.compare(0, root_.size(), root_) == 0 &&
+               path[root_.size()] == '/')) {
+    return;  // another project's
+  }
+  needs_check_ = true;
+  files_added_or_removed_ = true;  // a quick check would not see the .sql change
+}
+
 void ProjectState::set_aux(const std::string& path, std::string text) {
   if (files_.count(path)) return;
   if (!refresh_aux(path, text)) {

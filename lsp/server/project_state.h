@@ -61,6 +61,13 @@ class ProjectState {
   /// Replaces a non-`.flow` file the checker loaded (a `.sql` file) with new
   /// text. Returns false when the project never loaded it.
   bool refresh_aux(const std::string& path, std::string text);
+  /// A non-`.flow` file under the project changed on disk (`text`) or is
+  /// gone (std::nullopt). A `.sql` file the checker loaded is replaced or
+  /// dropped (the next check reads the disk again: a deleted file is E0101,
+  /// as in `flowc check`, not an empty one); any other file under the
+  /// project gets it checked again, since a `file("...")` may have named it
+  /// before it existed.
+  void aux_changed_on_disk(const std::string& path, std::optional<std::string> text);
   /// The text of a non-`.flow` file open in the editor (a `.sql` file under
   /// the project): loaded even before the checker asks for it, so that its
   /// `file("...")` reads the editor's text, not the disk's.

@@ -183,11 +183,12 @@ void Workspace::disk_changed(const std::string& path, DiskChange change) {
     }
     return;
   }
-  // Other files (`.sql`) matter to the projects whose `file("...")` loaded them.
+  // Other files (`.sql`) matter to the projects whose `file("...")` loaded
+  // them, or named them before they existed.
   if (open_.count(path)) return;  // the editor's text wins
   std::string error;
-  std::string text = read_file(path, error).value_or(std::string());
-  for (auto& [root, project] : projects_) project->refresh_aux(path, text);
+  std::optional<std::string> text = change == DiskChange::Deleted ? std::nullopt : read_file(path, error);
+  for (auto& [root, project] : projects_) project->aux_changed_on_disk(path, text);
 }
 
 const std::string* Workspace::open_text(const std::string& path) const {
