@@ -102,7 +102,7 @@ std::optional<int64_t> parse_since(const std::string& since) {
   return std::nullopt;
 }
 
-void print_error(const std::string& message) { std::cerr << "flowc: " << message << "\n"; }
+void print_error(const std::string& message) { std::cerr << "flowc: " << printable(message) << "\n"; }
 
 void print_human(const std::string& text) { std::cout << printable(text, "\n\t"); }
 

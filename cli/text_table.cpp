@@ -4,13 +4,19 @@
 
 #include <algorithm>
 
+#include "compiler/diagnostics/render.h"
 #include "runtime/view/text.h"
 
 namespace flowc::cli {
 
-std::string text_table(const std::vector<std::string>& header, const std::vector<std::vector<TableCell>>& rows,
-                       bool color) {
+std::string text_table(const std::vector<std::string>& header,
+                       const std::vector<std::vector<TableCell>>& given, bool color) {
   using runtime::view::text_width;
+  // Cells hold what tasks, servers and users wrote (errors, names): never
+  // raw control characters on a terminal (cli.md).
+  std::vector<std::vector<TableCell>> rows = given;
+  for (auto& row : rows)
+    for (TableCell& cell : row) cell.text = printable(cell.text);
   std::vector<size_t> widths(header.size(), 0);
   for (size_t i = 0; i < header.size(); ++i) widths[i] = text_width(header[i]);
   for (const auto& row : rows)

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/diagnostics/render.h"
 #include "compiler/plan/text.h"
 #include "compiler/source/source.h"
 #include "runtime/alert/payload.h"
@@ -200,7 +201,8 @@ Try append_jsonl(const plan::Channel& channel, const json& payload, const Delive
 
 Try print_block(const json& payload, const DeliveryOptions& options) {
   std::FILE* out = options.err ? options.err : stderr;
-  std::string block = render_block(payload);
+  // What a task or server wrote never drives the terminal (cli.md).
+  std::string block = printable(render_block(payload), "\n");
   if (std::fwrite(block.data(), 1, block.size(), out) != block.size() || std::fflush(out) != 0)
     return {false, true, "cannot write to stderr"};
   return {true, false, ""};

@@ -196,7 +196,8 @@ std::vector<std::string> LiveView::frame_locked(bool color) const {
     if (row.started != Clock::time_point{})
       took = elapsed(row.started, row.finished != Clock::time_point{} ? row.finished : now);
     rest += pad(took, 6);
-    if (!row.message.empty() && row.state != TaskState::Succeeded) rest += "  " + first_line(row.message, 200);
+    if (!row.message.empty() && row.state != TaskState::Succeeded)
+      rest += "  " + shown_message(row.message, 200);
     while (!rest.empty() && rest.back() == ' ') rest.pop_back();
 
     size_t used = text_width(prefix) + kStateWidth;

@@ -51,7 +51,7 @@ void PlainView::on_task(const TaskEvent& event) {
   std::lock_guard lock(mutex_);
   if (event.task >= last_.size()) last_.resize(event.task + 1);
   Last& last = last_[event.task];
-  const std::string message = first_line(event.message, 500);
+  const std::string message = shown_message(event.message, 500);
   // A readiness probe reports `waiting` at every poll; say it once.
   if (event.state == last.state && message == last.message && event.state != TaskState::Running) return;
   last.state = event.state;

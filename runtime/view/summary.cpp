@@ -50,7 +50,7 @@ void print_summary(const RunSummary& summary, const plan::Plan& plan, const std:
       row.state = shown_state(to_string(summary.status),
                               i < summary.task_states.size() ? to_string(summary.task_states[i]) : "pending");
       row.attempts = std::to_string(i < summary.task_attempts.size() ? summary.task_attempts[i] : 0);
-      row.error = i < summary.task_errors.size() ? first_line(summary.task_errors[i], 120) : "";
+      row.error = i < summary.task_errors.size() ? shown_message(summary.task_errors[i], 120) : "";
       rows.push_back(std::move(row));
     }
     size_t task_width = 0, state_width = 0, attempts_width = 0;

@@ -4,7 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "compiler/diagnostics/render.h"
+
 namespace flowc::runtime::view {
+
+std::string shown_message(std::string_view message, size_t max) {
+  return printable(first_line(message, max));
+}
 
 std::string format_duration(std::chrono::milliseconds duration) {
   // Rounded to the nearest unit shown (5577 ms is 5.6s, 92 ms 0.1s), so a

@@ -26,6 +26,11 @@ std::string run_took(const RunSummary& summary);
 /// `1m05s`, `2h03m`.
 std::string format_elapsed(std::chrono::milliseconds duration);
 
+/// The first line of a message (an error a task's command or the server
+/// wrote) cut at `max` characters, safe for a terminal: control characters
+/// as Unicode control pictures, as every human form of flowc shows them.
+std::string shown_message(std::string_view message, size_t max);
+
 /// Text padded with spaces to `width` characters (UTF-8 aware).
 std::string pad(std::string_view text, size_t width);
 

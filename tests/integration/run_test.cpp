@@ -597,3 +597,34 @@ TEST_CASE("run and retry refuse a project whose path is not UTF-8 before creatin
   CHECK(query_one(dsn, "select count(*) || ' ' || max(status) from flow.runs") == "1 succeeded");
   CHECK(query_one(dsn, "select count(*) from flow.attempts") == "1");
 }
+
+TEST_CASE("what a task's command writes never drives the terminal: summary, progress, alert block, status") {
+  std::string dsn = fresh_database("control_characters");
+  // ESC ] 0 ; title BEL: sets the terminal's title; ESC [ 2 J clears it.
+  std::string project = write_project("control_characters", {{"c.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow c {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  task loud {
+    run = command(["sh", "-c", "printf 'bad \\033]0;pwned\\007\\033[2J\\n' >&2; exit 1"])
+  }
+}
+)FLOW"}});
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 1);
+  auto status = run_flowc(project, {"status", "1", ".", "--state-dsn", dsn});
+  INFO(status.output);
+  CHECK(status.exit_code == 0);
+  for (const std::string& output : {run.output, status.output}) {
+    CHECK(output.find('\x1b') == std::string::npos);
+    CHECK(output.find('\a') == std::string::npos);
+    CHECK(contains(output, "bad ␛]0;pwned␇␛[2J"));
+  }
+}
