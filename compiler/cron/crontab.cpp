@@ -181,6 +181,9 @@ CrontabKind crontab_kind_of(std::string_view path) {
 
 Crontab parse_crontab(std::string_view text, CrontabKind kind) {
   Crontab out;
+  // A crontab saved by an editor that writes a byte order mark: cron itself
+  // would read the mark as part of the first line; the job is the same.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::vector<std::string_view> pending_comment;  // comment lines directly above
   uint32_t line_number = 0;
   size_t pos = 0;

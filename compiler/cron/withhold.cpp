@@ -44,6 +44,62 @@ std::string_view unquoted(std::string_view value) {
 
 bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
 
+/// The secrets a URL in `word` spells out: the user info of a web URL
+/// (`https://TOKEN@hooks.example.com`, `https://user:PASSWORD@...`; the user
+/// of `ssh://git@...` or of a database URI is no secret, and a database
+/// URI's password is found with the DSNs) and the values of query parameters whose names say secret
+/// (`?token=...`, `&api_key=...`).
+void url_secrets(std::string_view word, std::vector<std::string_view>& spans) {
+  const size_t scheme = word.find("://");
+  if (scheme == std::string_view::npos) return;
+  const std::string_view rest = word.substr(scheme + 3);
+  const size_t authority_end = rest.find_first_of("/?#'\"");
+  const std::string_view authority = rest.substr(0, authority_end);
+  // The scheme: the letters before `://` (a word may start with quotes or `url=`).
+  size_t start = scheme;
+  while (start > 0 && std::isalpha(static_cast<unsigned char>(word[start - 1]))) --start;
+  std::string name;
+  for (char c : word.substr(start, scheme - start))
+    name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool web = name == "http" || name == "https" || name == "ftp" || name == "ftps";
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos && web) {
+    const std::string_view user = authority.substr(0, at);
+    const size_t colon = user.find(':');
+    spans.push_back(colon == std::string_view::npos ? user : user.substr(colon + 1));
+  }
+  const size_t query = rest.find('?');
+  if (query == std::string_view::npos) return;
+  std::string_view params = rest.substr(query + 1);
+  params = params.substr(0, params.find_first_of("#'\""));
+  while (!params.empty()) {
+    const std::string_view param = params.substr(0, params.find('&'));
+    if (size_t eq = param.find('='); eq != std::string_view::npos && secret_name(param.substr(0, eq)))
+      spans.push_back(param.substr(eq + 1));
+    params.remove_prefix(std::min(params.size(), param.size() + 1));
+  }
+}
+
+/// `Authorization: Bearer X`, `X-Api-Key: X`: a header whose name says
+/// secret, as `curl -H` and `wget --header` take it; its whole value.
+std::string_view header_secret(std::string_view word) {
+  const std::string_view header = unquoted(word);
+  const size_t colon = header.find(':');
+  if (colon == std::string_view::npos || colon == 0) return {};
+  const std::string_view name = header.substr(0, colon);
+  if (!std::all_of(name.begin(), name.end(), is_name_char) || !secret_name(name)) return {};
+  std::string_view value = header.substr(colon + 1);
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  return value;
+}
+
+/// Programs whose option takes a secret as the next word, not named so:
+/// `sshpass -p X`, `redis-cli -a X`, `openssl enc -k X`, `lftp -u user,X`.
+struct SecretOption {
+  std::string_view program, option;
+};
+constexpr SecretOption kSecretOptions[] = {
+    {"sshpass", "-p"}, {"redis-cli", "-a"}, {"openssl", "-k"}, {"openssl", "-pass"}, {"lftp", "-u"}};
+
 }  // namespace
 
 std::string withhold_secrets(std::string_view text, bool& withheld) {
@@ -79,6 +135,23 @@ std::string withhold_secrets(std::string_view text, bool& withheld) {
       spans.push_back(pair.substr(pair.find(':') + 1));  // curl -u user:password
     } else if (mysql && word.size() > 2 && word.starts_with("-p")) {
       spans.push_back(unquoted(word.substr(2)));  // mysql -pPASSWORD
+    } else if (std::string_view value = header_secret(word); !value.empty()) {
+      spans.push_back(value);  // -H 'Authorization: Bearer X'
+    }
+    url_secrets(word, spans);
+    for (const SecretOption& o : kSecretOptions) {
+      if (word != o.option || next.empty() || next.starts_with("-")) continue;
+      const bool run = std::any_of(
+          words.begin(), words.begin() + static_cast<ptrdiff_t>(i),
+          [&](std::string_view w) { return w == o.program || w.ends_with("/" + std::string(o.program)); });
+      if (!run) continue;
+      std::string_view value = unquoted(next);
+      if (o.program == "lftp") {
+        if (size_t comma = value.find(','); comma != std::string_view::npos)
+          spans.push_back(value.substr(comma + 1));
+      } else {
+        spans.push_back(value.starts_with("pass:") ? value.substr(5) : value);  // openssl -pass pass:X
+      }
     }
   }
   std::sort(spans.begin(), spans.end(),

@@ -13,7 +13,11 @@ namespace flowc::cron {
 /// (`password=...`, `user:password@` in a URI), the value of a variable whose
 /// name says secret (`PGPASSWORD=...`, `API_TOKEN=...`), of an option that
 /// does (`--password=...`, `--token X`), the password of `-u user:password`
-/// and `--user user:password`, and mysql's `-pPASSWORD`. `withheld` is set
+/// and `--user user:password`, mysql's `-pPASSWORD`, the user info of a web
+/// URL (`https://TOKEN@host`) and its query parameters named so
+/// (`?token=...`), a header named so (`Authorization: Bearer ...`,
+/// `X-Api-Key: ...`), and the secret options of sshpass (`-p`), redis-cli
+/// (`-a`), openssl (`-k`, `-pass pass:...`) and lftp (`-u user,password`). `withheld` is set
 /// when anything was replaced. Heuristic, as any reading of shell text is:
 /// it errs towards withholding.
 std::string withhold_secrets(std::string_view text, bool& withheld);

@@ -553,6 +553,40 @@ TEST_CASE("secrets written in a job's line are withheld, with a TODO saying so")
 }
 
 TEST_CASE(
+    "secrets in web URLs, headers and the options of sshpass, redis-cli, openssl and lftp are withheld") {
+  const std::string text =
+      "0 1 * * * curl https://HookTok1@hooks.example.com/y\n"
+      "0 2 * * * curl 'https://x.example.com/y?token=QueryTok2&ok=1'\n"
+      "0 3 * * * curl -H 'Authorization: Bearer BearTok3' https://x.example.com/y\n"
+      "0 4 * * * curl -H \"X-Api-Key: ApiKey4\" https://x.example.com/y\n"
+      "0 5 * * * sshpass -p SshPass5 ssh host ls\n"
+      "0 6 * * * redis-cli -a RedisPass6 ping\n"
+      "0 7 * * * openssl enc -k OsslPass7 -in a -out b\n"
+      "0 8 * * * lftp -u user,LftpPass8 ftp.example.com\n"
+      "0 9 * * * git clone ssh://git@github.com/x/y /tmp/y\n";
+  const std::string out = legacy_blocks(parse_crontab(text), "x", reserved);
+  for (const char* secret :
+       {"HookTok1", "QueryTok2", "BearTok3", "ApiKey4", "SshPass5", "RedisPass6", "OsslPass7", "LftpPass8"})
+    CHECK_MESSAGE(!contains(out, secret), secret);
+  CHECK(contains(out, "command  = \"curl https://***@hooks.example.com/y\"\n"));
+  CHECK(contains(out, "command  = \"curl 'https://x.example.com/y?token=***&ok=1'\"\n"));
+  CHECK(contains(out, "command  = \"curl -H 'Authorization: ***' https://x.example.com/y\"\n"));
+  CHECK(contains(out, "command  = \"lftp -u user,*** ftp.example.com\"\n"));
+  // ssh's user is no secret.
+  CHECK(contains(out, "command  = \"git clone ssh://git@github.com/x/y /tmp/y\"\n"));
+  CHECK(count_of(out, "# TODO: a secret written in the crontab line was withheld (`***`)") == 8);
+}
+
+TEST_CASE("a crontab that starts with a byte order mark keeps its first job") {
+  Crontab crontab = parse_crontab(
+      "\xEF\xBB\xBF"
+      "0 2 * * * /opt/first.sh\n5 2 * * * /opt/second.sh\n");
+  CHECK(crontab.problems.empty());
+  REQUIRE(crontab.jobs.size() == 2);
+  CHECK(crontab.jobs[0].command == "/opt/first.sh");
+}
+
+TEST_CASE(
     "without CRON_TZ a block says cron ran in the host's zone, and an unknown CRON_TZ says it was not used") {
   const std::string local = block_for("0 7 * * * /opt/x.sh");
   CHECK(contains(local, "  schedule = cron(\"0 7 * * *\")\n"));
