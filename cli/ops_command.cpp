@@ -29,7 +29,8 @@ int run_ops(const OpsOptions& options) {
     print_error(status.error);
     return kExitUsage;
   }
-  std::vector<WorkflowOps> workflows = compute_ops(data, runtime::Clock::now());
+  std::vector<WorkflowOps> workflows =
+      compute_ops(data, std::chrono::floor<std::chrono::milliseconds>(runtime::Clock::now()));
   if (options.format == "json") {
     std::cout << ops_json(workflows, options.since, options.workflow);
   } else if (status.schema_missing) {

@@ -3,6 +3,8 @@
 #include <array>
 #include <ctime>
 
+#include <fmt/format.h>
+
 namespace flowc::runtime {
 namespace {
 
@@ -22,12 +24,16 @@ std::optional<TaskState> parse_task_state(std::string_view text) {
 }
 
 std::string format_utc(Clock::time_point at) {
-  std::time_t seconds = Clock::to_time_t(at);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
+  return format_utc(std::chrono::floor<std::chrono::milliseconds>(at));
+}
+
+std::string format_utc(std::chrono::sys_time<std::chrono::milliseconds> at) {
+  const auto days = std::chrono::floor<std::chrono::days>(at);
+  const std::chrono::year_month_day ymd{days};
+  const std::chrono::hh_mm_ss<std::chrono::seconds> time{std::chrono::floor<std::chrono::seconds>(at - days)};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     time.hours().count(), time.minutes().count(), time.seconds().count());
 }
 
 std::string first_line(std::string_view text) {

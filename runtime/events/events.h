@@ -32,6 +32,10 @@ using Clock = std::chrono::system_clock;
 
 /// `2026-11-24T07:00:03Z`: how every runtime output (views, alerts, reports) writes a time.
 std::string format_utc(Clock::time_point at);
+/// The same for a time read from the state database, in milliseconds: any
+/// year PostgreSQL stores (a deadline of ds 9999-12-31 is in 10000), where
+/// the clock's nanoseconds end in 2262.
+std::string format_utc(std::chrono::sys_time<std::chrono::milliseconds> at);
 
 /// How the failure of an attempt an operator's stop (Ctrl-C, SIGTERM)
 /// cancelled begins: the executor writes it, and `history`, `status` and

@@ -15,7 +15,9 @@
 
 namespace flowc::runtime::report {
 
-using TimePoint = runtime::Clock::time_point;
+/// A time read from the state database, in milliseconds: the clock's
+/// nanoseconds end in 2262, and a deadline may be as late as ds 9999-12-31.
+using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
 
 /// One row of `runs`, with the names of its failed tasks.
 struct RunRecord {

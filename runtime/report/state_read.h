@@ -30,9 +30,7 @@ inline std::string ms(std::string_view column) {
   return fmt::format("(extract(epoch from {}) * 1000)::bigint", column);
 }
 
-inline TimePoint at_ms(int64_t ms) {
-  return TimePoint{std::chrono::duration_cast<runtime::Clock::duration>(std::chrono::milliseconds(ms))};
-}
+inline TimePoint at_ms(int64_t ms) { return TimePoint{std::chrono::milliseconds(ms)}; }
 
 inline std::optional<TimePoint> opt_time(const pqxx::field& f) {
   if (f.is_null()) return std::nullopt;

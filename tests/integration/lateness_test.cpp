@@ -256,3 +256,37 @@ workflow w {
   std::getline(in, line);
   CHECK(contains(line, "not finished by its deadline 10:44:35 UTC (2026-11-02T10:44:35Z)"));
 }
+
+TEST_CASE("lateness: a deadline past 2262 reads back as stored, and its run was on time") {
+  std::string dsn = fresh_database("late_far");
+  std::string project = write_project("late_far", {{"w.flow", R"FLOW(route pager {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  deadline   = 09:00
+  on_failure = alert(pager)
+
+  param ds: date = logical_date
+
+  task t {
+    run = command(["true"])
+  }
+}
+)FLOW"}});
+  auto run = run_flowc(project, {"run", ".", "--ds", "9999-12-31", "--dsn", dsn});
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  CHECK(query_one(dsn, "select to_char(deadline at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from flow.runs") ==
+        "10000-01-01 09:00");
+  // The clock's nanoseconds end in 2262: read back into them, this was a day of 1816.
+  auto status = run_flowc(project, {"status", "1", ".", "--state-dsn", dsn});
+  INFO(status.output);
+  CHECK(status.output.find("  deadline   10000-01-01T09:00:00Z\n") != std::string::npos);
+  auto ops = run_flowc(project, {"ops", ".", "--state-dsn", dsn});
+  INFO(ops.output);
+  CHECK(ops.output.find("  on time           1 of 1 (100.0%)\n") != std::string::npos);
+}
