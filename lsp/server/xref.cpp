@@ -30,7 +30,18 @@ std::optional<SourceRange> name_part(const SourceManager& sources, SourceRange r
 }
 
 /// Why `symbol` cannot be renamed, or "" when it can.
-std::string rename_refusal(const model::Symbol& sym) {
+std::string rename_refusal(const model::Model& m, const model::Symbol& sym) {
+  // `overwrite_partition(ds)` names the param and a column of the output at
+  // once (the select's `as ds`): renaming the param alone breaks the mode
+  // (E0202), renaming the mode too breaks the select. By hand, all three.
+  if (sym.kind == SymbolKind::Param && sym.workflow.valid())
+    for (const model::Node& node : m.nodes)
+      if (node.workflow == sym.workflow && node.mode.kind == model::WriteModeKind::OverwritePartition &&
+          node.mode.partition_column == sym.name)
+        return "`" + sym.name + "` is also the partition column of task `" + node.name +
+               "` (`overwrite_partition(" + sym.name +
+               ")`), a column of its output too: rename the param, the mode and the column its SQL selects "
+               "together, by hand";
   if (sym.kind == SymbolKind::Attribute)
     return "`" + sym.name + "` is an attribute name of the language and cannot be renamed";
   if (sym.kind == SymbolKind::EnumValue)
@@ -146,7 +157,7 @@ RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit
   std::optional<Occurrence> occ = occurrence_at(view, offset);
   if (!occ) return out;  // nothing here: no range, no error
   const model::Symbol& sym = view.project->model().symbol(occ->symbol);
-  out.error = rename_refusal(sym);
+  out.error = rename_refusal(view.project->model(), sym);
   if (!out.error.empty()) return out;
   std::optional<SourceRange> part =
       name_part(view.project->sources(), SourceRange{view.file->id, occ->begin, occ->end}, sym.name);

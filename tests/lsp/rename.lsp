@@ -1,7 +1,8 @@
 # Rename with prepareRename: a source renamed across kpi.flow and
 # sql/daily.sql; a user fn renamed in its file and at its call; refused with
 # a message: a stdlib function, an attribute, a keyword as the new name, a
-# name that is not an identifier, a name already declared in the scope.
+# name that is not an identifier, a name already declared in the scope, a
+# param that is also an overwrite_partition column.
 === file flow.project
 project shop {
   default_target = warehouse
@@ -81,6 +82,8 @@ wait diagnostics kpi.flow
 > textDocument/rename {"textDocument": {"uri": "$URI(kpi.flow)"}, "position": $POS(kpi.flow|orders|+2), "newName": "source"}
 > textDocument/rename {"textDocument": {"uri": "$URI(kpi.flow)"}, "position": $POS(kpi.flow|orders|+2), "newName": "2orders"}
 > textDocument/rename {"textDocument": {"uri": "$URI(kpi.flow)"}, "position": $POS(kpi.flow|orders|+2), "newName": "daily"}
+# `ds` is also overwrite_partition(ds)'s column: refused, saying why.
+> textDocument/prepareRename {"textDocument": {"uri": "$URI(kpi.flow)"}, "position": $POS(kpi.flow|param ds|+6)}
 # No name under the cursor: prepareRename answers null, rename an error.
 > textDocument/prepareRename {"textDocument": {"uri": "$URI(kpi.flow)"}, "position": $POS(kpi.flow|  owner|+1)}
 > textDocument/rename {"textDocument": {"uri": "$URI(kpi.flow)"}, "position": $POS(kpi.flow|  owner|+1), "newName": "x"}
@@ -98,7 +101,8 @@ wait diagnostics kpi.flow
 {"error":{"code":-32803,"message":"`source` is a keyword"},"id":8}
 {"error":{"code":-32803,"message":"`2orders` is not a valid name (letters, digits and `_`, not starting with a digit)"},"id":9}
 {"error":{"code":-32803,"message":"`daily` is already declared in the same scope"},"id":10}
-{"id":11,"result":null}
-{"error":{"code":-32803,"message":"there is no name to rename here"},"id":12}
-{"id":13,"result":null}
+{"error":{"code":-32803,"message":"`ds` is also the partition column of task `daily` (`overwrite_partition(ds)`), a column of its output too: rename the param, the mode and the column its SQL selects together, by hand"},"id":11}
+{"id":12,"result":null}
+{"error":{"code":-32803,"message":"there is no name to rename here"},"id":13}
+{"id":14,"result":null}
 exit code: 0
