@@ -274,6 +274,9 @@ Reply LspServer::completion(const proto::TextDocumentPositionParams& params) {
   std::optional<std::string> path = document_path(params.textDocument.uri);
   proto::CompletionList out;
   if (!path) return Json(out);
+  // Right after a document opens its project has no model yet: without the
+  // first check, attribute names and enum values were missing.
+  if (service_.never_checked(*path)) flush();
   CompletionList list = service_.complete(*path, from_proto(params.position));
   out.isIncomplete = list.incomplete;
   for (const CompletionEntry& e : list.entries) {

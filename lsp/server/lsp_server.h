@@ -12,7 +12,8 @@
 // re-checks their projects and publishes the diagnostics that changed. Requests that read the checked model
 // (hover, definition, references, rename, code actions) first run a pending check and publish its
 // diagnostics, so answers never mix old positions with new text. Completion, outline and formatting answer
-// from the current syntax alone and leave the check to the timer, so typing stays fast. Everything already
+// from the current syntax alone and leave the check to the timer, so typing stays fast (completion in a
+// project never checked yet runs its first check: the names it offers are the model's). Everything already
 // received is read before acting, so `$/cancelRequest` reaches a request still queued (it is answered with
 // RequestCancelled).
 #pragma once

@@ -99,6 +99,10 @@ CompletionList Service::complete(const std::string& path, TextPosition pos) {
   return a ? complete_at(a.view, a.offset) : CompletionList{};
 }
 
+bool Service::never_checked(const std::string& path) {
+  return workspace_->never_checked(normalize_path(path));
+}
+
 std::vector<OutlineSymbol> Service::outline(const std::string& path) {
   FileView view = workspace_->view(normalize_path(path), /*checked=*/false);
   return view.file ? outline_of(view, options_.unit) : std::vector<OutlineSymbol>{};

@@ -204,6 +204,10 @@ class Service {
   /// Completions at `pos`. Uses the current text (re-parsed if needed) but
   /// the last checked model, so it stays fast while the user types.
   CompletionList complete(const std::string& path, TextPosition pos);
+  /// Whether the project of `path` has no checked model yet (just opened):
+  /// completion's attribute and value names are the model's, so the first
+  /// completion waits for the first check.
+  bool never_checked(const std::string& path);
   /// The outline of a file.
   std::vector<OutlineSymbol> outline(const std::string& path);
   /// The edits formatting a file as `flowc fmt` does; std::nullopt when the

@@ -320,6 +320,11 @@ void Workspace::release_retired() {
   if (stdlib_project_) stdlib_project_->release_retired();
 }
 
+bool Workspace::never_checked(const std::string& path) {
+  ProjectState* project = project_for(path);
+  return project != nullptr && project->generation() == 0;
+}
+
 FileView Workspace::view(const std::string& path, bool checked) {
   ProjectState* project = project_for(path);
   if (!project) return {};

@@ -55,6 +55,8 @@ class Workspace {
   /// The file at `path` with its project checked (`checked`) or only
   /// re-parsed; an empty view when the path is not a handled file.
   FileView view(const std::string& path, bool checked);
+  /// Whether the project of `path` exists and was never checked.
+  bool never_checked(const std::string& path);
   /// The project for `path`, created (and loaded from disk) when needed.
   ProjectState* project_for(const std::string& path);
 
