@@ -2,6 +2,7 @@
 // the cursor (OccurrenceIndex) and follow the model's references, across
 // files (`.sql` files included) and into the standard library.
 #include <algorithm>
+#include <filesystem>
 
 #include "compiler/syntax/parse.h"
 #include "lsp/server/features.h"
@@ -48,6 +49,27 @@ std::string rename_refusal(const model::Model& m, const model::Symbol& sym) {
     return "`" + sym.name + "` is a value of the language and cannot be renamed";
   if (sym.in_stdlib) return "`" + sym.name + "` is defined in the standard library and cannot be renamed";
   if (!sym.name_range.valid()) return "`" + sym.name + "` has no declaration to rename";
+  return "";
+}
+
+/// Why a workflow's name may not be renamed in `sites`: one is in a `.sql`
+/// file that tasks of another workflow read too, where the same `${name}`
+/// names that workflow's own node (editing it would break the other). ""
+/// when none is.
+std::string shared_sql_refusal(const model::Model& m, const SourceManager& sources, const std::string& root,
+                               const model::Symbol& sym, const std::vector<SourceRange>& sites) {
+  if (!sym.workflow.valid()) return "";
+  for (const SourceRange& site : sites) {
+    for (const model::Node& node : m.nodes) {
+      if (!node.sql || !(node.sql->file == site.file) || node.workflow == sym.workflow) continue;
+      if (sources.buffer(site.file).path().ends_with(".flow")) continue;
+      const std::string file =
+          std::filesystem::path(sources.buffer(site.file).path()).lexically_relative(root).string();
+      return "`" + sym.name + "` is written in " + file + ", which workflow `" +
+             m.workflow(node.workflow).name + "` reads too (task `" + node.name +
+             "`), where it names that workflow's own: rename by hand";
+    }
+  }
   return "";
 }
 
@@ -195,6 +217,11 @@ RenameResult rename_at(const FileView& view, uint32_t offset, const std::string&
   }
   std::vector<SourceRange> sites{sym.name_range};
   for (uint32_t index : view.project->index().uses_of(id)) sites.push_back(m.references[index].range);
+  if (std::string shared = shared_sql_refusal(m, view.project->sources(), view.project->root(), sym, sites);
+      !shared.empty()) {
+    out.error = shared;
+    return out;
+  }
   for (SourceRange site : sites) {
     std::optional<SourceRange> part = name_part(view.project->sources(), site, sym.name);
     if (!part) continue;  // not spelled as the name here (an expanded fn body): nothing to edit
