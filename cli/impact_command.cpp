@@ -86,7 +86,7 @@ int run_impact(const ImpactOptions& given) {
   // `flowc impact --run 5 PATH`: with --run, NAME may be left out, so a
   // first argument that can only be a path (no task or table name holds a
   // `/` or is `.`) is PATH.
-  if (options.path == "." && names_a_project_directory(options.name)) {
+  if (!options.name.empty() && options.path == "." && names_a_project_directory(options.name)) {
     options.path = options.name;
     options.name.clear();
   }

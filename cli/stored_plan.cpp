@@ -37,8 +37,7 @@ std::string production_write_refusal(const plan::Plan& plan, const project::Comp
     // A rollback: the legacy job writes the production tables again.
     return fmt::format(
         "the project now has it at stage {}: its stored plan would write the production tables{}; run the "
-        "day at "
-        "its current stage instead (`flowc run --workflow {} --ds {}{}`)",
+        "day at its current stage instead (`flowc run --workflow {} --ds {}{}`)",
         plan::to_string(stage),
         plan.replaces ? ", which the legacy job `" + plan.replaces->name + "` writes again after a rollback"
                       : "",
@@ -51,8 +50,7 @@ std::string production_write_refusal(const plan::Plan& plan, const project::Comp
       continue;
     return fmt::format(
         "the project reports E0303 in it ({}): its stored plan would write tables an enabled legacy job "
-        "writes "
-        "too; disable that job (`enabled = false`, and its crontab line) first",
+        "writes too; disable that job (`enabled = false`, and its crontab line) first",
         d.message);
   }
   return "";

@@ -642,6 +642,10 @@ TEST_CASE("impact --run without NAME: what the run's failures affect, its path f
   CHECK(human.output.starts_with(
       "impact of the failures of run 7\n"
       "run 7: workflow ingest_events, ds 2026-11-24, failed; failed: raw_events; blocked: -\n"));
+  // In the project's own directory, with no argument but --run.
+  auto here = flowc::testing::run_flowc(kPlatform, {"impact", "--run", "7", "--state-dsn", dsn});
+  CHECK_MESSAGE(here.exit_code == 0, here.output);
+  CHECK(here.output == human.output);
 
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"impact", kPlatform}, std::vector<std::string>{"impact"}}) {
