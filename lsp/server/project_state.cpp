@@ -95,7 +95,8 @@ bool ProjectState::refresh_aux(const std::string& path, std::string text) {
   return true;
 }
 
-void ProjectState::aux_changed_on_disk(const std::string& path, std::optional<std::string> text) {
+void ProjectState::aux_changed_on_disk(const std::string& path, std::optional<std::string> text,
+                                       bool under_root) {
   std::optional<FileId> id = sources_.find(path);
   const bool loaded =
       !files_.count(path) && id &&
@@ -104,8 +105,7 @@ void ProjectState::aux_changed_on_disk(const std::string& path, std::optional<st
     sources_.retire(*id);
   } else if (loaded) {
     sources_.replace(*id, std::move(*text));
-  } else if (!(path.size() > root_.size() && path.compare(0, root_.size(), root_) == 0 &&
-               path[root_.size()] == '/')) {
+  } else if (!under_root) {
     return;  // another project's
   }
   needs_check_ = true;

@@ -64,10 +64,10 @@ class ProjectState {
   /// A non-`.flow` file under the project changed on disk (`text`) or is
   /// gone (std::nullopt). A `.sql` file the checker loaded is replaced or
   /// dropped (the next check reads the disk again: a deleted file is E0101,
-  /// as in `flowc check`, not an empty one); any other file under the
-  /// project gets it checked again, since a `file("...")` may have named it
-  /// before it existed.
-  void aux_changed_on_disk(const std::string& path, std::optional<std::string> text);
+  /// as in `flowc check`, not an empty one); any other file `under_root` of
+  /// the project gets it checked again, since a `file("...")` may have named
+  /// it before it existed.
+  void aux_changed_on_disk(const std::string& path, std::optional<std::string> text, bool under_root);
   /// The text of a non-`.flow` file open in the editor (a `.sql` file under
   /// the project): loaded even before the checker asks for it, so that its
   /// `file("...")` reads the editor's text, not the disk's.

@@ -188,7 +188,7 @@ void Workspace::disk_changed(const std::string& path, DiskChange change) {
   if (open_.count(path)) return;  // the editor's text wins
   std::string error;
   std::optional<std::string> text = change == DiskChange::Deleted ? std::nullopt : read_file(path, error);
-  for (auto& [root, project] : projects_) project->aux_changed_on_disk(path, text);
+  for (auto& [root, project] : projects_) project->aux_changed_on_disk(path, text, is_under(path, root));
 }
 
 const std::string* Workspace::open_text(const std::string& path) const {
