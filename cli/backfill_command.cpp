@@ -156,7 +156,7 @@ int run_backfill(const BackfillOptions& options) {
                  : runtime::state::DayRuns{migrated, {}};
     if (!runs.status) {
       print_error(runtime::without_passwords(runs.status.described(), databases->state_dsn) +
-                  (runs.status.connection_lost ? state_dsn_origin(shape, run_options) : ""));
+                  (runs.status.connection_lost ? databases->state_dsn_origin : ""));
       return kExitUsage;
     }
     for (runtime::state::DayRun& run : runs.runs) latest[run.ds] = run;

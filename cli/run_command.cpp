@@ -56,8 +56,7 @@ int run_run(const RunOptions& options) {
       print_error(result.message);
       return kExitUsage;
     case runtime::exec::RunResult::Outcome::Error:
-      print_error(result.message +
-                  (result.state_database_unreachable ? state_dsn_origin(plan, options) : ""));
+      print_error(result.message + (result.state_database_unreachable ? databases->state_dsn_origin : ""));
       return kExitUsage;
     case runtime::exec::RunResult::Outcome::Finished: break;
   }

@@ -19,18 +19,16 @@ struct RunDatabases {
   std::string target_dsn;
   std::string state_dsn;
   bool embedded = false;  // the private cluster
+  /// Where `state_dsn` came from, said after a failure to reach it (a user
+  /// who set only the target's variable may not know the runs are kept
+  /// there): ` (its DSN is target `warehouse`'s, from WAREHOUSE_DSN, as
+  /// neither --state-dsn nor FLOW_STATE_DSN is set)`; "" for the private cluster.
+  std::string state_dsn_origin;
 };
 
 /// The target's DSN: `--dsn`, else the target's `env(...)` variable, else its
 /// written `dsn`; "" when none is given.
 std::string target_dsn_of(const plan::Plan& plan, const RunOptions& options);
-
-/// Where the state database's DSN of a run of `plan` comes from, said after
-/// a failure to reach it (a user who set only the target's variable may not
-/// know the runs are kept there): ` (its DSN is target `warehouse`'s, from
-/// WAREHOUSE_DSN, as neither --state-dsn nor FLOW_STATE_DSN is set)`; ""
-/// for the private cluster.
-std::string state_dsn_origin(const plan::Plan& plan, const RunOptions& options);
 
 /// Resolves the DSNs of a run of `plan` (project at `root`), starting the
 /// private cluster when no DSN is given anywhere. Prints one clear line and
