@@ -3,34 +3,21 @@
 // in the target's own database: a task writing `flow.alerts` in `replace`
 // mode would swap flowc's table for its own, and `status`, `ops` and alert
 // deduplication would fail for good, with nothing to say why.
-#include <cctype>
-
 #include "compiler/check/checker.h"
 #include "compiler/check/output_schemas.h"
+#include "compiler/source/ascii.h"
 
 namespace flowc::check {
 
-namespace {
-
-bool same_schema(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-}  // namespace
-
 void Checker::check_state_schema_writes() {
-  const std::string& state = model.project.state_schema;
+  const std::string state = ascii_lower(model.project.state_schema);
   for (const model::Node& node : model.nodes) {
     if (node.kind == model::NodeKind::Source || node.table.empty() || !node.table_range.valid()) continue;
     const model::Workflow& wf = model.workflow(node.workflow);
     const model::Target* target = wf.target.valid() ? &model.targets[wf.target.index] : nullptr;
     for (const SchemaVariant& v :
          schema_variants(written_schema(node, target), target, wf.stage == model::Stage::Mirror)) {
-      if (!same_schema(v.schema, state)) continue;
+      if (ascii_lower(v.schema) != state) continue;  // PostgreSQL folds unquoted names
       Diagnostic& d = diags.report(DiagKind::WritesStateSchema, node.table_range,
                                    "task `" + node.name + "` writes into schema `" + v.schema + "`" +
                                        (v.when.empty() ? "" : " (" + v.when + ")") +

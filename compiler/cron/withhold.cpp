@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "compiler/dsn/written_passwords.h"
+#include "compiler/source/ascii.h"
 
 namespace flowc::cron {
 namespace {
@@ -58,9 +59,7 @@ void url_secrets(std::string_view word, std::vector<std::string_view>& spans) {
   // The scheme: the letters before `://` (a word may start with quotes or `url=`).
   size_t start = scheme;
   while (start > 0 && std::isalpha(static_cast<unsigned char>(word[start - 1]))) --start;
-  std::string name;
-  for (char c : word.substr(start, scheme - start))
-    name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string name = ascii_lower(word.substr(start, scheme - start));
   const bool web = name == "http" || name == "https" || name == "ftp" || name == "ftps";
   if (size_t at = authority.rfind('@'); at != std::string_view::npos && web) {
     const std::string_view user = authority.substr(0, at);
