@@ -82,13 +82,17 @@ bool ProjectState::remove(const std::string& path) {
   return true;
 }
 
-bool ProjectState::refresh_aux(const std::string& path, std::string text) {
-  if (files_.count(path)) return false;
+std::optional<FileId> ProjectState::loaded_aux(const std::string& path) const {
+  if (files_.count(path)) return std::nullopt;
   std::optional<FileId> id = sources_.find(path);
+  if (!id || std::any_of(stdlib_.begin(), stdlib_.end(), [&](const ProjectFile& f) { return f.id == *id; }))
+    return std::nullopt;
+  return id;
+}
+
+bool ProjectState::refresh_aux(const std::string& path, std::string text) {
+  std::optional<FileId> id = loaded_aux(path);
   if (!id) return false;
-  for (const ProjectFile& f : stdlib_) {
-    if (f.id == *id) return false;
-  }
   sources_.replace(*id, std::move(text));
   needs_check_ = true;
   files_added_or_removed_ = true;  // a quick check would not see the .sql change
@@ -97,14 +101,9 @@ bool ProjectState::refresh_aux(const std::string& path, std::string text) {
 
 void ProjectState::aux_changed_on_disk(const std::string& path, std::optional<std::string> text,
                                        bool under_root) {
-  std::optional<FileId> id = sources_.find(path);
-  const bool loaded =
-      !files_.count(path) && id &&
-      std::none_of(stdlib_.begin(), stdlib_.end(), [&](const ProjectFile& f) { return f.id == *id; });
-  if (loaded && !text) {
+  if (text && refresh_aux(path, std::move(*text))) return;
+  if (std::optional<FileId> id = loaded_aux(path); !text && id) {
     sources_.retire(*id);
-  } else if (loaded) {
-    sources_.replace(*id, std::move(*text));
   } else if (!under_root) {
     return;  // another project's
   }

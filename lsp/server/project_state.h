@@ -114,6 +114,10 @@ class ProjectState {
   [[nodiscard]] const CheckTiming& timing() const { return timing_; }
 
  private:
+  /// The buffer of a non-`.flow` file the checker loaded (not a project
+  /// `.flow` file, not the stdlib's), if any.
+  [[nodiscard]] std::optional<FileId> loaded_aux(const std::string& path) const;
+
   std::string root_;
   SourceManager sources_;
   std::vector<ProjectFile> stdlib_;
