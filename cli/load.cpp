@@ -61,11 +61,9 @@ model::WorkflowId pick_workflow(const model::Model& model, const std::string& na
                             fmt::join(names, ", ")));
     return {};
   }
+  if (model::WorkflowId id = model.workflow_named(name); id.valid()) return id;
   std::vector<std::string_view> names;
-  for (uint32_t i = 0; i < model.workflows.size(); ++i) {
-    if (model.workflows[i].name == name) return model::WorkflowId{i};
-    names.push_back(model.workflows[i].name);
-  }
+  for (const model::Workflow& w : model.workflows) names.push_back(w.name);
   std::string_view near = closest_name(name, names);
   print_error(fmt::format("no workflow `{}` in the project{}", name,
                           near.empty() ? std::string() : fmt::format("; did you mean `{}`?", near)));

@@ -24,10 +24,8 @@ const model::Target* pick_target(const model::Model& model, const std::string& w
   auto target_of = [&](model::TargetId id) -> const model::Target* {
     return id.valid() && id.index < model.targets.size() ? &model.targets[id.index] : nullptr;
   };
-  if (!workflow.empty()) {
-    for (const model::Workflow& w : model.workflows)
-      if (w.name == workflow) return target_of(w.target);
-  }
+  if (const model::WorkflowId id = model.workflow_named(workflow); id.valid())
+    return target_of(model.workflow(id).target);
   if (const model::Target* t = target_of(model.project.default_target)) return t;
   if (model.workflows.size() == 1) return target_of(model.workflows.front().target);
   return nullptr;

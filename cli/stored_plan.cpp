@@ -8,16 +8,6 @@
 #include "compiler/plan/compare.h"
 
 namespace flowc::cli {
-namespace {
-
-/// The workflow called `name`; invalid when there is none.
-model::WorkflowId find_workflow(const model::Model& model, const std::string& name) {
-  for (size_t i = 0; i < model.workflows.size(); ++i)
-    if (model.workflows[i].name == name) return model::WorkflowId{static_cast<uint32_t>(i)};
-  return {};
-}
-
-}  // namespace
 
 std::unique_ptr<project::Compilation> project_at(const std::string& root) {
   std::vector<project::LoadError> ignored;
@@ -28,7 +18,7 @@ std::unique_ptr<project::Compilation> project_at(const std::string& root) {
 
 std::string production_write_refusal(const plan::Plan& plan, const project::Compilation* now) {
   if (plan.stage != plan::Stage::Production || now == nullptr) return "";
-  const model::WorkflowId id = find_workflow(now->model, plan.workflow);
+  const model::WorkflowId id = now->model.workflow_named(plan.workflow);
   if (!id.valid()) return "";
   const model::Workflow* workflow = &now->model.workflow(id);
 
@@ -84,7 +74,7 @@ std::optional<plan::Plan> relowered(const project::Compilation& now, model::Work
 }
 
 std::optional<plan::Plan> relowered(const project::Compilation& now, const plan::Plan& ran) {
-  const model::WorkflowId workflow = find_workflow(now.model, ran.workflow);
+  const model::WorkflowId workflow = now.model.workflow_named(ran.workflow);
   if (!workflow.valid()) return std::nullopt;
   lower::LowerOptions options;
   options.env = ran.env;

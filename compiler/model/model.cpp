@@ -75,4 +75,10 @@ std::string_view mode_name(WriteModeKind kind) {
   return "none";
 }
 
+WorkflowId Model::workflow_named(std::string_view name) const {
+  for (uint32_t i = 0; i < workflows.size(); ++i)
+    if (workflows[i].name == name) return WorkflowId{i};
+  return {};
+}
+
 }  // namespace flowc::model

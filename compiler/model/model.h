@@ -310,6 +310,8 @@ struct Model {
   [[nodiscard]] const Workflow& workflow(WorkflowId id) const { return workflows[id.index]; }
   [[nodiscard]] const Node& node(TaskId id) const { return nodes[id.index]; }
   [[nodiscard]] const Term& term(TermId id) const { return terms[id.index]; }
+  /// The workflow declared as `name`; invalid when there is none.
+  [[nodiscard]] WorkflowId workflow_named(std::string_view name) const;
   /// The operands of a term (empty for leaves).
   [[nodiscard]] std::span<const TermId> operands(TermId id) const {
     const Term& t = terms[id.index];

@@ -119,18 +119,7 @@ class Collector {
 /// The workflow the cursor is in (by the outermost block's name).
 model::WorkflowId enclosing_workflow(const model::Model& m, const CompletionContext& c) {
   if (c.blocks.empty() || c.blocks.front().keyword != "workflow") return {};
-  for (const model::Workflow& wf : m.workflows) {
-    if (wf.name == c.blocks.front().name)
-      return model::WorkflowId{static_cast<uint32_t>(&wf - m.workflows.data())};
-  }
-  return {};
-}
-
-model::WorkflowId workflow_named(const model::Model& m, std::string_view name) {
-  for (uint32_t i = 0; i < m.workflows.size(); ++i) {
-    if (m.workflows[i].name == name) return model::WorkflowId{i};
-  }
-  return {};
+  return m.workflow_named(c.blocks.front().name);
 }
 
 /// The type expected at the cursor: the attribute's, or the named argument's.
@@ -236,7 +225,7 @@ void values(const model::Model& m, const CompletionContext& c, Collector& out) {
   model::Type element =
       expected.kind == TypeKind::List ? model::Type{expected.arg, TypeKind::Error} : expected;
   if (!c.qualifier.empty()) {
-    scoped_names(m, workflow_named(m, c.qualifier), out, true, 0);
+    scoped_names(m, m.workflow_named(c.qualifier), out, true, 0);
     return;
   }
   if (!c.call.empty() && c.named_arg.empty()) {
@@ -285,7 +274,7 @@ void values(const model::Model& m, const CompletionContext& c, Collector& out) {
 
 void interpolation(const model::Model& m, const CompletionContext& c, Collector& out) {
   if (!c.qualifier.empty()) {
-    scoped_names(m, workflow_named(m, c.qualifier), out, true, 0);
+    scoped_names(m, m.workflow_named(c.qualifier), out, true, 0);
     return;
   }
   scoped_names(m, enclosing_workflow(m, c), out, false, 0);
