@@ -34,8 +34,11 @@ std::string describe(const model::Model& model, model::SymbolId symbol);
 
 // xref.cpp
 std::vector<FileLocation> definition_at(const FileView& view, uint32_t offset, ColumnUnit unit);
+/// The declaration and uses of the name at `offset`. A standard library
+/// name is used in every project: its uses are gathered from `projects` (the
+/// server's checked projects) too, as when asked from the stdlib's own file.
 std::vector<FileLocation> references_at(const FileView& view, uint32_t offset, bool include_declaration,
-                                        ColumnUnit unit);
+                                        ColumnUnit unit, const std::vector<ProjectState*>& projects);
 RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit unit);
 RenameResult rename_at(const FileView& view, uint32_t offset, const std::string& new_name, ColumnUnit unit);
 /// True for the keywords of language.md §2.

@@ -78,7 +78,8 @@ std::vector<FileLocation> Service::definition(const std::string& path, TextPosit
 std::vector<FileLocation> Service::references(const std::string& path, TextPosition pos,
                                               bool include_declaration) {
   At a = at(*workspace_, path, pos, options_.unit);
-  return a ? references_at(a.view, a.offset, include_declaration, options_.unit)
+  return a ? references_at(a.view, a.offset, include_declaration, options_.unit,
+                           workspace_->checked_projects())
            : std::vector<FileLocation>{};
 }
 

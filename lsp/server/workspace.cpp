@@ -338,4 +338,13 @@ FileView Workspace::view(const std::string& path, bool checked) {
   return {project, file, &project->sources().buffer(file->id)};
 }
 
+std::vector<ProjectState*> Workspace::checked_projects() {
+  std::vector<ProjectState*> out;
+  for (auto& [root, project] : projects_) {
+    if (project->needs_check()) project->check();
+    out.push_back(project.get());
+  }
+  return out;
+}
+
 }  // namespace flowc::lsp

@@ -57,6 +57,8 @@ class Workspace {
   FileView view(const std::string& path, bool checked);
   /// Whether the project of `path` exists and was never checked.
   bool never_checked(const std::string& path);
+  /// Every project of the user's files (not the stdlib's own), checked.
+  std::vector<ProjectState*> checked_projects();
   /// The project for `path`, created (and loaded from disk) when needed.
   ProjectState* project_for(const std::string& path);
 

@@ -154,16 +154,29 @@ std::vector<FileLocation> definition_at(const FileView& view, uint32_t offset, C
 }
 
 std::vector<FileLocation> references_at(const FileView& view, uint32_t offset, bool include_declaration,
-                                        ColumnUnit unit) {
+                                        ColumnUnit unit, const std::vector<ProjectState*>& projects) {
   std::optional<Occurrence> occ = occurrence_at(view, offset);
   if (!occ) return {};
-  const model::Model& m = view.project->model();
   std::vector<FileLocation> out;
-  if (include_declaration) {
-    if (auto at = locate(*view.project, m.symbol(occ->symbol).name_range, unit)) out.push_back(*at);
-  }
-  for (uint32_t index : view.project->index().uses_of(occ->symbol)) {
-    if (auto at = locate(*view.project, m.references[index].range, unit)) out.push_back(*at);
+  auto add_references = [&](const ProjectState& project, model::SymbolId symbol) {
+    const model::Model& m = project.model();
+    if (include_declaration) {
+      if (auto at = locate(project, m.symbol(symbol).name_range, unit)) out.push_back(*at);
+    }
+    for (uint32_t index : project.index().uses_of(symbol)) {
+      if (auto at = locate(project, m.references[index].range, unit)) out.push_back(*at);
+    }
+  };
+  add_references(*view.project, occ->symbol);
+  const model::Symbol& sym = view.project->model().symbol(occ->symbol);
+  if (sym.in_stdlib) {
+    for (const ProjectState* project : projects) {
+      if (project == view.project) continue;
+      const std::vector<model::Symbol>& symbols = project->model().symbols;
+      for (uint32_t i = 0; i < symbols.size(); ++i)
+        if (symbols[i].in_stdlib && symbols[i].qualified_name == sym.qualified_name)
+          add_references(*project, model::SymbolId{i});
+    }
   }
   auto before = [](const FileLocation& a, const FileLocation& b) {
     return std::tie(a.path, a.range.start.line, a.range.start.column) <

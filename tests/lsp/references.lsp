@@ -1,6 +1,7 @@
 # Find references: every use of a task (in ${} and in after = [...]),
 # with or without its declaration; the uses of a source include the one in
-# sql/daily.sql; a stdlib function's uses are found too.
+# sql/daily.sql; a stdlib function's uses are found too, also when asked
+# from the standard library's own file.
 === file flow.project
 project shop {
   default_target = warehouse
@@ -75,6 +76,8 @@ wait diagnostics kpi.flow
 > textDocument/references {"textDocument": {"uri": "$URI(kpi.flow)"}, "position": $POS(kpi.flow|task daily|+6), "context": {"includeDeclaration": false}}
 > textDocument/references {"textDocument": {"uri": "$URI(kpi.flow)"}, "position": $POS(kpi.flow|orders), "context": {"includeDeclaration": true}}
 > textDocument/references {"textDocument": {"uri": "$URI(kpi.flow)"}, "position": $POS(kpi.flow|cron), "context": {"includeDeclaration": false}}
+! textDocument/didOpen {"textDocument": {"uri": "$URI(std:predicates.flow)", "languageId": "flow", "version": 1, "text": $TEXT(std:predicates.flow)}}
+> textDocument/references {"textDocument": {"uri": "$URI(std:predicates.flow)"}, "position": $POS(std:predicates.flow|fn unique|+3), "context": {"includeDeclaration": true}}
 > shutdown
 ! exit
 === expect
@@ -84,5 +87,6 @@ wait diagnostics kpi.flow
 {"id":3,"result":[{"range":{"end":{"character":36,"line":24},"start":{"character":31,"line":24}},"uri":"$ROOT/kpi.flow"},{"range":{"end":{"character":20,"line":25},"start":{"character":15,"line":25}},"uri":"$ROOT/kpi.flow"}]}
 {"id":4,"result":[{"range":{"end":{"character":15,"line":9},"start":{"character":9,"line":9}},"uri":"$ROOT/kpi.flow"},{"range":{"end":{"character":13,"line":1},"start":{"character":7,"line":1}},"uri":"$ROOT/sql/daily.sql"}]}
 {"id":5,"result":[{"range":{"end":{"character":19,"line":3},"start":{"character":15,"line":3}},"uri":"$ROOT/kpi.flow"},{"range":{"end":{"character":18,"line":1},"start":{"character":14,"line":1}},"uri":"$ROOT/legacy.flow"}]}
-{"id":6,"result":null}
+{"id":6,"result":[{"range":{"end":{"character":17,"line":27},"start":{"character":11,"line":27}},"uri":"$ROOT/kpi.flow"},{"text":"unique","uri":"$STDLIB/predicates.flow"}]}
+{"id":7,"result":null}
 exit code: 0

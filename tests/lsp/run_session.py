@@ -26,7 +26,9 @@ A session file has sections:
 PARAMS is JSON after substitution of: $URI(f) the file's URI; $ROOT the
 project directory's URI; $TEXT(f) the file's text as a JSON string;
 $POS(f|needle) / $POS(f|needle|+k) the position of the first `needle` in f
-(plus k characters); $RANGE(f|needle) its range. The transcript has one line
+(plus k characters); $RANGE(f|needle) its range. An f written `std:NAME`
+is the standard library's file NAME (as an editor opens it after going to a
+stdlib definition). The transcript has one line
 per message received, JSON with sorted keys, the project directory shown as
 $ROOT and the standard library as $STDLIB, then `exit code: N`. What the
 standard library says is reduced to what does not change with its text (see
@@ -191,11 +193,24 @@ class Runner:
         self.encoding = "utf-16"
         self.next_id = 1
 
+    def path(self, name):
+        if name.startswith("std:"):
+            if not self.stdlib:
+                raise SessionError(f"{name}: the server's standard library was not found")
+            return os.path.join(self.stdlib, name[len("std:"):])
+        return os.path.join(self.root, name)
+
+    def text(self, name):
+        if name.startswith("std:"):
+            with open(self.path(name), encoding="utf-8") as f:
+                return f.read()
+        return self.texts[name]
+
     def uri(self, name):
-        return "file://" + urllib.parse.quote(os.path.join(self.root, name))
+        return "file://" + urllib.parse.quote(self.path(name))
 
     def position(self, name, needle, extra=0):
-        text = self.texts[name]
+        text = self.text(name)
         index = text.find(needle)
         if index < 0:
             raise SessionError(f"$POS: `{needle}` not found in {name}")
@@ -224,7 +239,7 @@ class Runner:
         text = re.sub(r"\$POS\(([^)]*)\)", pos, text)
         text = re.sub(r"\$RANGE\(([^)]*)\)", rng, text)
         text = re.sub(r"\$URI\(([^)]*)\)", lambda m: json.dumps(self.uri(m.group(1)))[1:-1], text)
-        text = re.sub(r"\$TEXT\(([^)]*)\)", lambda m: json.dumps(self.texts[m.group(1)]), text)
+        text = re.sub(r"\$TEXT\(([^)]*)\)", lambda m: json.dumps(self.text(m.group(1))), text)
         text = text.replace("$ROOT", "file://" + urllib.parse.quote(self.root))
         return text
 
