@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -69,7 +70,7 @@ std::string_view script_stem(std::string_view word) {
 bool is_assignment(std::string_view word) {
   size_t eq = word.find('=');
   if (eq == std::string_view::npos || eq == 0) return false;
-  return std::all_of(word.begin(), word.begin() + static_cast<ptrdiff_t>(eq),
+  return std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq),
                      [](char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); });
 }
 
@@ -169,7 +170,7 @@ std::optional<std::string> strip_wrappers(Words& words) {
     }
   }
   i = std::min(i, words.size());
-  words.erase(words.begin(), words.begin() + static_cast<ptrdiff_t>(i));
+  words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i));
   // `bash -c '...'`: name the inline command instead.
   if (words.size() >= 3 && is_shell(basename(words[0])) && words[1] == "-c") return words[2];
   return std::nullopt;

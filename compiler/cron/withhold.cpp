@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstddef>
 #include <vector>
 
 #include "compiler/dsn/written_passwords.h"
@@ -141,7 +142,7 @@ std::string withhold_secrets(std::string_view text, bool& withheld) {
     for (const SecretOption& o : kSecretOptions) {
       if (word != o.option || next.empty() || next.starts_with("-")) continue;
       const bool run = std::any_of(
-          words.begin(), words.begin() + static_cast<ptrdiff_t>(i),
+          words.begin(), words.begin() + static_cast<std::ptrdiff_t>(i),
           [&](std::string_view w) { return w == o.program || w.ends_with("/" + std::string(o.program)); });
       if (!run) continue;
       std::string_view value = unquoted(next);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
 
 #include "runtime/materialize/sql_session.h"
 
@@ -63,8 +64,8 @@ std::string sql_error_location(const plan::Task& task, std::string_view what, st
   std::string own = strip_statement(task.select.sql);
   size_t start = sent.find(own);
   if (start == std::string_view::npos) return "";
-  auto first =
-      static_cast<uint32_t>(1 + std::count(sent.begin(), sent.begin() + static_cast<ptrdiff_t>(start), '\n'));
+  auto first = static_cast<uint32_t>(
+      1 + std::count(sent.begin(), sent.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
   auto last = static_cast<uint32_t>(first + std::count(own.begin(), own.end(), '\n'));
   if (at->first < first || at->first > last) return "";
   const uint32_t line = at->first - first + 1;  // of the task's SQL
