@@ -373,6 +373,31 @@ bool create_cluster(const std::string& bin, const fs::path& dir, const std::stri
   return true;
 }
 
+/// Points the cluster's socket at `dir` when the project was moved (or
+/// copied) since the cluster was made: postgresql.conf names the directory
+/// the cluster had then, and the server would listen there, where nothing
+/// connects (or where the original project's server does). The later of two
+/// settings in the file wins, so the new one is appended.
+bool follow_move(const fs::path& dir, std::vector<std::string>& notes, std::string& error) {
+  const fs::path conf_path = dir / "postgresql.conf";
+  std::ifstream in(conf_path);
+  std::string line;
+  std::string setting;
+  while (std::getline(in, line))
+    if (line.starts_with("unix_socket_directories")) setting = line;
+  const std::string wanted = socket_directory_setting(dir.string());
+  if (!in.eof() || setting == wanted) return true;  // unreadable: the start says why
+  std::ofstream conf(conf_path, std::ios::app);
+  conf << "\n# flowc embedded cluster, moved here\n" << wanted << "\n";
+  if (!conf.flush()) {
+    error = "cannot write " + conf_path.string() + ": the cluster was moved here, and its socket must follow";
+    return false;
+  }
+  notes.push_back("the private cluster in " + dir.string() +
+                  " was made in another directory: its socket is now in this one");
+  return true;
+}
+
 }  // namespace
 
 std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& error, const LockWait& wait) {
@@ -426,6 +451,7 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
   if (const std::string stale = stale_lock_file(dir, socket_lock); !stale.empty()) {
     if (!remove_stale(socket_lock, stale, cluster.notes, error)) return std::nullopt;
   }
+  if (!follow_move(dir, cluster.notes, error)) return std::nullopt;
   const fs::path log = dir / "server.log";
   // pg_ctl appends to the log: what this start adds is the server's reason.
   std::streamoff log_before = static_cast<std::streamoff>(fs::file_size(log, ec));

@@ -134,6 +134,35 @@ TEST_CASE("a private cluster in a path with a blank, quotes, a backslash, a `$` 
   std::filesystem::remove_all(root);
 }
 
+TEST_CASE("a project moved to another directory: its cluster's socket follows it, said once") {
+  std::string error;
+  if (!localpg::find_server_bin(error)) {
+    MESSAGE("skipped: " << error);
+    return;
+  }
+  std::filesystem::path root = scratch("flowc-localpg-moved");
+  std::filesystem::create_directories(root / "before");
+  const std::string before = (root / "before" / "pg").string();
+  REQUIRE_MESSAGE(localpg::ensure_running(before, error), error);
+  REQUIRE(localpg::stop(before, error));
+  std::filesystem::rename(root / "before", root / "after");
+  const std::string after = (root / "after" / "pg").string();
+
+  auto moved = localpg::ensure_running(after, error);
+  REQUIRE_MESSAGE(moved, error);
+  CHECK(answer(moved->dsn()) == "42\n");
+  CHECK(moved->notes ==
+        std::vector<std::string>{"the private cluster in " + after +
+                                 " was made in another directory: its socket is now in this one"});
+  CHECK(localpg::stop(after, error));
+  auto again = localpg::ensure_running(after, error);
+  REQUIRE_MESSAGE(again, error);
+  CHECK(again->notes.empty());
+  CHECK(answer(again->dsn()) == "42\n");
+  CHECK(localpg::stop(after, error));
+  std::filesystem::remove_all(root);
+}
+
 TEST_CASE("a socket path over the Unix limit is refused before anything is created, one at the limit works") {
   std::string error;
   if (!localpg::find_server_bin(error)) {
