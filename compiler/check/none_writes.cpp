@@ -1,10 +1,12 @@
 // The tables a `mode = none` task's statements write. Such a task writes by
-// its SQL (`insert into`, `update`, `delete from`, `merge into`,
-// `truncate`), not through `writes`. E0303: in production, with the legacy
+// its SQL (`insert into`, `update`, `truncate`, `create table`, ...: see
+// WrittenTables), not through `writes`. E0303: in production, with the legacy
 // job that writes the same table still enabled, both would write it. E0302:
 // another task writes that table too (a table has one writer).
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "compiler/check/checker.h"
 #include "compiler/sql/sql_words.h"
@@ -15,39 +17,116 @@ using namespace flowc::sql;  // the SQL lexer (sql_words.h)
 
 namespace {
 
-/// The write a name after the words `before` and `p` would be the table of:
-/// `insert into`, `update` (not `do update` nor `for update`), `delete
-/// from`, `merge into`, `truncate [table]`; "" for none.
-std::string verb_before(const std::string& before, const std::string& p) {
-  return p == "into" && (before == "insert" || before == "merge")                ? before + " into"
-         : p == "update" && before != "do" && before != "for" && before != "key" ? "update"
-         : p == "from" && before == "delete"                                     ? "delete from"
-         : p == "truncate" || (p == "table" && before == "truncate")             ? "truncate"
-                                                                                 : "";
-}
+/// The tables a task's statements write, found word by word: after `insert
+/// into`, `update` (not `do update`, `for [no key] update` nor `on update`),
+/// `delete from`, `merge into`, `truncate [table] [only]` and `drop table
+/// [if exists]` (each with a list: `truncate a, b`), `alter table [if
+/// exists] [only]`, `create [unlogged]
+/// table [if not exists]` (a temporary table is the session's own), and
+/// `copy NAME [(columns)] from` (`copy ... to` reads). Its state carries
+/// from one text part of a template to the next, so that `truncate ${a},
+/// ${b}` names both.
+class WrittenTables {
+ public:
+  /// Reads the words of one text part: `table(begin, end, name, verb)` for
+  /// each table it names after a write verb.
+  template <typename F>
+  void read_text(std::string_view sql, F&& table) {
+    copy_wait_ = false;
+    copy_table_.reset();  // `copy` and its `from` are read within one part
+    for_each_sql_word(sql, [&](const SqlWord& w) {
+      if (!w.name) return punctuation(w.text);
+      const std::string word = w.quoted ? std::string("\"") : w.text;  // a quoted name is never a keyword
+      if (copy_table_ && (word == "from" || word == "to")) {
+        if (word == "from") table(copy_table_->begin, copy_table_->end, copy_table_->text, "copy from");
+        copy_table_.reset();
+      }
+      if (copy_wait_) {
+        copy_wait_ = false;
+        copy_table_ = w;
+      }
+      if (std::string verb = table_verb(word); !verb.empty()) {
+        table(w.begin, w.end, w.text, verb);
+      } else {
+        start_verb(word);
+      }
+      before_ = previous_;
+      previous_ = word;
+    });
+  }
 
-/// Calls `table(begin, end, name, verb)` for each table a statement of `sql`
-/// names after a write verb (verb_before). Returns the verb the text ends
-/// with, when no name follows it there (`insert into ` before a `${a}`).
-template <typename F>
-std::string for_each_written_table(std::string_view sql, F&& table) {
-  std::string before, previous;  // the two words before, lower-cased ("" after punctuation)
-  for_each_sql_word(sql, [&](const SqlWord& w) {
-    if (w.name) {
-      const std::string& p = previous;
-      std::string verb = verb_before(before, p);
-      // `only` (no inheritance) stands between the verb and the table.
-      if (!verb.empty() && w.text == "only" && !w.quoted) return;
-      if (!verb.empty() && !(w.text == "table" && p == "truncate")) table(w.begin, w.end, w.text, verb);
-      before = previous;
-      previous = w.quoted ? std::string("\"") : w.text;
-    } else {
-      before = previous;
-      previous.clear();
+  /// A `${}` part naming a task or source: the verb it is the table of, or "".
+  std::string read_table_part() {
+    copy_wait_ = false;
+    std::string verb = table_verb("\"");
+    before_ = previous_;
+    previous_ = "\"";
+    return verb;
+  }
+
+  /// Any other part (`${ds}`): a value, never a table.
+  void read_value_part() { punctuation("$"); }
+
+ private:
+  /// The verb whose table `word` is, when one waits for it; "" otherwise.
+  std::string table_verb(const std::string& word) {
+    if (!verb_.empty()) {
+      if (skipped(word)) return "";
+      std::string verb = std::exchange(verb_, "");
+      if (verb == "truncate" || verb == "drop table") listed_ = verb;
+      return verb;
     }
-  });
-  return verb_before(before, previous);
-}
+    if (!list_.empty()) {
+      listed_ = std::exchange(list_, "");
+      return listed_;
+    }
+    listed_.clear();
+    return "";
+  }
+
+  /// The words between a verb and its table.
+  bool skipped(const std::string& word) const {
+    if (word == "only") return verb_ == "truncate" || verb_ == "alter table";
+    if (word == "table") return verb_ == "truncate";
+    if (word == "if" || word == "exists")
+      return verb_ == "drop table" || verb_ == "alter table" || verb_ == "create table";
+    if (word == "not") return verb_ == "create table";
+    return false;
+  }
+
+  void start_verb(const std::string& word) {
+    const std::string& p = previous_;
+    if (word == "into" && (p == "insert" || p == "merge")) verb_ = p + " into";
+    if (word == "update" && p != "do" && p != "for" && p != "key" && p != "on") verb_ = "update";
+    if (word == "from" && p == "delete") verb_ = "delete from";
+    if (word == "truncate") verb_ = "truncate";
+    if (word == "table" && (p == "drop" || p == "alter")) verb_ = p + " table";
+    if (word == "table" && (p == "create" || (p == "unlogged" && before_ == "create")))
+      verb_ = "create table";
+    if (word == "copy") copy_wait_ = true;
+  }
+
+  void punctuation(const std::string& mark) {
+    if (mark == "," && !listed_.empty()) {
+      list_ = std::exchange(listed_, "");
+    } else {
+      list_.clear();
+      listed_.clear();
+    }
+    verb_.clear();
+    copy_wait_ = false;
+    if (mark == ";") copy_table_.reset();
+    before_ = previous_;
+    previous_.clear();
+  }
+
+  std::string before_, previous_;      // the two words before, lower-cased ("" after punctuation)
+  std::string verb_;                   // a write verb waiting for its table
+  std::string listed_;                 // the verb of the table just named, when `,` may add another
+  std::string list_;                   // after that `,`: the verb the next name is the table of
+  bool copy_wait_ = false;             // after `copy`: the next name may be its table
+  std::optional<SqlWord> copy_table_;  // `copy NAME`, written if a `from` follows
+};
 
 }  // namespace
 
@@ -84,10 +163,10 @@ void Checker::find_none_writes() {
     const std::string schema =
         fold_identifier(wf.target.valid() ? model.targets[wf.target.index].schema : "public");
     std::vector<SqlWrite>& out = none_writes[i];
-    std::string pending;  // a verb a text part ended with, waiting for its table
+    WrittenTables written;
     for (const model::TemplatePart& part : node.sql->parts) {
       if (part.kind == model::TemplatePart::Kind::Text) {
-        pending = for_each_written_table(
+        written.read_text(
             part.text, [&](size_t begin, size_t end, const std::string& name, const std::string& verb) {
               out.push_back({name,
                              name.find('.') == std::string::npos ? schema + "." + name : name,
@@ -96,10 +175,11 @@ void Checker::find_none_writes() {
                              map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
                                                static_cast<uint32_t>(end))});
             });
+      } else if (part.kind == model::TemplatePart::Kind::Table) {
+        if (std::string verb = written.read_table_part(); !verb.empty())
+          out.push_back({"", "", part.node, verb, part.range});
       } else {
-        if (part.kind == model::TemplatePart::Kind::Table && !pending.empty())
-          out.push_back({"", "", part.node, pending, part.range});
-        pending.clear();
+        written.read_value_part();
       }
     }
   }
