@@ -357,6 +357,9 @@ class Checker {
 
   // --- graph.cpp: dependencies, cycles, writers, hidden reads, W0404 ----
   /// Each node's deduplicated dependencies; E0306 for reads of tables nobody writes.
+  /// E0306 when production `node` reads (or waits for) a task of a workflow
+  /// not in production: that task never writes the table production reads.
+  void check_stage_of_upstream(const model::Node& node, const Edge& edge);
   void build_graph();
   /// E0301 for each dependency cycle, once.
   void check_cycles();

@@ -1,8 +1,11 @@
 // The dependency graph: edges from `${name}` in SQL and from `after`, across
 // workflows. E0301 reports each cycle once with its whole path; E0302 two
-// writers of one table; E0306 reads of a task that writes no table.
+// writers of one table; E0306 reads of a task that writes no table, and a
+// production workflow's reads of a task whose workflow is not in production.
 #include <algorithm>
 #include <cctype>
+
+#include <fmt/format.h>
 
 #include "compiler/check/checker.h"
 
@@ -47,6 +50,7 @@ void Checker::build_graph() {
                             target.name + "]` for order without data");
         }
       }
+      check_stage_of_upstream(node, edge);
       auto same = [&](const Edge& e) { return e.to == edge.to; };
       if (std::find_if(unique.begin(), unique.end(), same) == unique.end()) {
         unique.push_back(edge);
@@ -55,6 +59,28 @@ void Checker::build_graph() {
     }
     node_sites[i].edges = std::move(unique);
   }
+}
+
+void Checker::check_stage_of_upstream(const model::Node& node, const Edge& edge) {
+  const model::Node& upstream = model.node(edge.to);
+  const model::Workflow& wf = model.workflow(node.workflow);
+  const model::Workflow& upstream_wf = model.workflow(upstream.workflow);
+  if (wf.stage != model::Stage::Production || upstream.kind != model::NodeKind::Task ||
+      upstream_wf.stage == model::Stage::Production || broken(upstream.range))
+    return;
+  const std::string label = node_label(edge.to, true);
+  const std::string stage(model::stage_name(upstream_wf.stage));
+  const std::string written = upstream_wf.stage == model::Stage::Mirror
+                                  ? "writes the mirror schema, never `" + node_table(upstream) + "`"
+                                  : "runs only outside production";
+  Diagnostic& d =
+      diags.report(DiagKind::BadSqlReference, edge.range,
+                   fmt::format("production workflow `{}` {} task `{}`, whose workflow is in stage {}: it {}",
+                               wf.name, edge.data ? "reads" : "waits for", label, stage, written));
+  d.helps.push_back(fmt::format(
+      "move `{}` to production first; until then, read the table its legacy job writes as a `source` with a "
+      "`ready` condition",
+      upstream_wf.name));
 }
 
 void Checker::check_cycles() {

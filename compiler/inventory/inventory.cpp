@@ -11,15 +11,6 @@ namespace flowc::inventory {
 
 namespace {
 
-std::string_view stage_name(model::Stage stage) {
-  switch (stage) {
-    case model::Stage::Model: return "model";
-    case model::Stage::Mirror: return "mirror";
-    case model::Stage::Production: return "production";
-  }
-  return "model";
-}
-
 std::string duration_text(std::optional<int64_t> seconds) {
   return seconds ? spelling::duration_text(*seconds) : "";
 }

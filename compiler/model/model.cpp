@@ -64,6 +64,15 @@ std::string table_key(std::string_view table, std::string_view default_schema) {
                                   : std::string(table));
 }
 
+std::string_view stage_name(Stage stage) {
+  switch (stage) {
+    case Stage::Model: return "model";
+    case Stage::Mirror: return "mirror";
+    case Stage::Production: return "production";
+  }
+  return "model";
+}
+
 std::string_view mode_name(WriteModeKind kind) {
   switch (kind) {
     case WriteModeKind::Replace: return "replace";

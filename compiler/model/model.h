@@ -81,6 +81,8 @@ struct Reference {
 };
 
 enum class Stage : uint8_t { Model, Mirror, Production };
+/// The stage as written in `.flow`: "model", "mirror", "production".
+std::string_view stage_name(Stage stage);
 enum class WriteModeKind : uint8_t { Replace, OverwritePartition, Merge, Append, None };
 /// The mode as written in `.flow`: "replace", "overwrite_partition", ...
 std::string_view mode_name(WriteModeKind kind);

@@ -15,15 +15,6 @@ using model::SymbolKind;
 
 std::string code(std::string_view text) { return "`" + std::string(text) + "`"; }
 
-std::string_view stage_name(model::Stage stage) {
-  switch (stage) {
-    case model::Stage::Model: return "model";
-    case model::Stage::Mirror: return "mirror";
-    case model::Stage::Production: return "production";
-  }
-  return "model";
-}
-
 std::string mode_text(const model::WriteMode& mode) {
   switch (mode.kind) {
     case model::WriteModeKind::Replace: return "replace";
@@ -99,7 +90,7 @@ void details(const model::Model& m, model::SymbolId id, std::string& out) {
       if (owns(m.workflows, sym, id)) {
         const model::Workflow& wf = m.workflows[sym.entity];
         if (!wf.owner.empty()) out += "owner " + code(wf.owner) + " · ";
-        out += "stage " + code(stage_name(wf.stage));
+        out += "stage " + code(model::stage_name(wf.stage));
         if (!wf.schedule.empty()) out += " · schedule " + code(wf.schedule) + " (" + wf.time_zone + ")";
         out += "\n\n";
       }
