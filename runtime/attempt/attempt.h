@@ -115,9 +115,10 @@ struct AttemptResult {
   std::string sqlstate;              // SQL failures
   std::optional<int> exit_code;      // command tasks
   std::string message;               // one line for people; never a secret
-  /// NotReady from a readiness probe: the condition that does not hold and
-  /// the values it read (`<condition> (<values>)`), for the waiting message.
-  std::string unmet_condition;
+  /// NotReady from a readiness probe: the values it read for the condition
+  /// that does not hold (`row_count() = 0`), for the waiting and the
+  /// timeout messages.
+  std::string readiness_values;
   int64_t rows_written = -1;         // -1 = unknown / not applicable
   std::vector<ExpectationResult> expectations;
   bool expectation_failed = false;   // an error-level expectation failed (permanent)

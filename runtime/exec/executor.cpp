@@ -360,14 +360,17 @@ Decision Executor::decide(const plan::Task& task, const state::Claim& claim, con
       std::string what = result.message;
       if (task.readiness || what.empty()) what = "source " + task.name + " not ready";
       decision = decide_not_ready(wait, poll, since_start, what);
-      if (task.readiness && !task.readiness->text.empty() && decision.final_failure())
-        decision.message += " (ready: " + task.readiness->text + ")";
+      if (!task.readiness) break;
+      const std::string& values = result.readiness_values;
+      if (decision.final_failure() && !task.readiness->text.empty())
+        decision.message += fmt::format(" (ready: {}{})", task.readiness->text,
+                                        values.empty() ? "" : "; last read: " + values);
       // A table that does not exist yet says so, while waiting and at the end.
-      if (task.readiness && !result.sqlstate.empty()) {
+      if (!result.sqlstate.empty()) {
         decision.message += ": " + result.message;
-      } else if (task.readiness && !decision.final_failure() && !result.unmet_condition.empty()) {
+      } else if (!decision.final_failure() && !task.readiness->text.empty()) {
         // While it waits, what does not hold yet and the values it read.
-        decision.message += ": " + result.unmet_condition;
+        decision.message += ": " + task.readiness->text + (values.empty() ? "" : " (" + values + ")");
       }
       break;
     }

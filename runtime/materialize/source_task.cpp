@@ -49,8 +49,9 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
         tx.abort();
         result.outcome = AttemptResult::Outcome::NotReady;
         result.error_class = ErrorClass::None;
-        result.unmet_condition = values.empty() ? ready.text : fmt::format("{} ({})", ready.text, values);
-        result.message = "not ready: " + result.unmet_condition;
+        result.readiness_values = values;
+        result.message =
+            "not ready: " + (values.empty() ? ready.text : fmt::format("{} ({})", ready.text, values));
         return result;
       }
     }

@@ -232,19 +232,21 @@ TEST_CASE("a source whose table has not landed says so while it waits and when t
   CHECK(said_why);
 }
 
-TEST_CASE("a source that is not ready says which condition and which values while it waits") {
+TEST_CASE(
+    "a source that is not ready says which condition and which values while it waits and when it gives up") {
   Harness h;
   plan::Plan p = make_plan({{"orders", {}}, {"load", {0}}});
   make_waiting_source(p, 2);
   h.runner.behaviour["orders"] = [](const AttemptContext&, int) {
     AttemptResult r = not_ready();
-    r.unmet_condition = "row_count() > 0 (row_count() = 0)";
-    r.message = "not ready: " + r.unmet_condition;
+    r.readiness_values = "row_count() = 0";
+    r.message = "not ready: row_count() > 0 (row_count() = 0)";
     return r;
   };
   exec::RunResult result = h.run(p);
   REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
-  CHECK(result.summary.task_errors[0] == "source orders not ready after 2s (ready: row_count() > 0)");
+  CHECK(result.summary.task_errors[0] ==
+        "source orders not ready after 2s (ready: row_count() > 0; last read: row_count() = 0)");
   bool said_why = false;
   for (const TaskEvent& e : h.observer.events())
     said_why = said_why || (e.task == 0 && e.state == TaskState::Waiting &&

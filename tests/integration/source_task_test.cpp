@@ -34,7 +34,7 @@ TEST_CASE("readiness: NotReady until the data arrives, then the source's expecta
   AttemptResult r = db.run(t);
   CHECK(r.outcome == AttemptResult::Outcome::NotReady);
   CHECK(r.message == "not ready: row_count() > 0 (row_count() = 0)");
-  CHECK(r.unmet_condition == "row_count() > 0 (row_count() = 0)");
+  CHECK(r.readiness_values == "row_count() = 0");
   CHECK(r.expectations.empty());
 
   db.sql("insert into raw.orders values ('2026-11-25', 7, 'emea', 70)");
