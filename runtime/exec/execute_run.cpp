@@ -31,7 +31,21 @@ namespace {
 
 using std::chrono::milliseconds;
 
-state::NewRun new_run(const RunRequest& request) {
+/// The instant the run must be finished by: the plan's deadline for its
+/// day, except for a manual run started a day or more after it. That is a
+/// rerun of a past day (the next day's run was due by then), late by
+/// construction as a backfill is: it carries no deadline, raises no
+/// `on_late`, and `flowc ops` does not count it.
+std::optional<std::chrono::sys_seconds> due_by(const RunRequest& request) {
+  std::optional<std::chrono::sys_seconds> deadline = run_deadline(*request.plan);
+  if (deadline && request.trigger == "manual" &&
+      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) >=
+          *deadline + std::chrono::days{1})
+    return std::nullopt;
+  return deadline;
+}
+
+state::NewRun new_run(const RunRequest& request, std::optional<std::chrono::sys_seconds> deadline) {
   const plan::Plan& plan = *request.plan;
   state::NewRun run;
   run.workflow = plan.workflow;
@@ -41,8 +55,7 @@ state::NewRun new_run(const RunRequest& request) {
   run.trigger = request.trigger;
   run.plan_hash = plan.hash;
   run.plan_json = request.plan_json.empty() ? "{}" : request.plan_json;
-  if (std::optional<std::chrono::sys_seconds> deadline = run_deadline(plan))
-    run.deadline = format_instant(*deadline);
+  if (deadline) run.deadline = format_instant(*deadline);
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {
     const plan::Task& task = plan.tasks[i];
     run.tasks.push_back({task.name, i, task.deps, 1 + task.retry.retries});
@@ -276,7 +289,8 @@ RunResult execute_run(const RunRequest& request) {
     result.message = lock.refusal;
     return result;
   }
-  state::CreatedRun created = store.create_run(new_run(request));
+  const std::optional<std::chrono::sys_seconds> deadline = due_by(request);
+  state::CreatedRun created = store.create_run(new_run(request, deadline));
   if (!created.status) {
     result.message = "creating the run: " + created.status.error;
     return result;
@@ -290,7 +304,7 @@ RunResult execute_run(const RunRequest& request) {
   DriveOptions drive;
   drive.run_id = created.run_id;
   drive.lock = lock.lock.get();
-  drive.deadline = run_deadline(plan);
+  drive.deadline = deadline;
   // A backfill of last week is late by construction: only runs that stand
   // for "today's data" page anyone about lateness.
   drive.alert_late = request.trigger == "manual" || request.trigger == "schedule";

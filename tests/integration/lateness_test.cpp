@@ -1,7 +1,7 @@
 // Lateness end to end: runs.deadline is fixed when the run is created; a run
 // still running past it alerts `on_late` exactly once (the jsonl channel's
 // file has one line), while it runs; a run before its deadline does not; a
-// backfill never does. run_deadline() itself is checked on hand-made plans.
+// backfill never does, nor a manual rerun of a past day. run_deadline() itself is checked on hand-made plans.
 #include <doctest/doctest.h>
 
 #include <fmt/format.h>
@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "compiler/plan/ds.h"
 #include "compiler/plan/plan.h"
 #include "runtime/exec/deadline.h"
 #include "runtime/state/store.h"
@@ -61,13 +62,42 @@ bool contains(const std::string& text, const std::string& needle) { return text.
 
 std::string utc(std::chrono::sys_seconds at) { return flowc::runtime::exec::format_instant(at); }
 
+/// late_project's plan for day `ds`: what run_deadline reads.
+flowc::plan::Plan late_plan(const std::string& ds) {
+  flowc::plan::Plan plan;
+  plan.ds = ds;
+  plan.time_zone = "Europe/Berlin";
+  plan.schedule = "0 7 * * *";
+  plan.deadline_seconds = 9 * 3600;
+  return plan;
+}
+
+/// A day whose run (of `plan`, its ds aside) is past its deadline by less
+/// than a day now: a manual run of it is late (a day or more past it, a
+/// rerun of a past day is not).
+std::string day_just_past_deadline(flowc::plan::Plan plan) {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const sys_days today = floor<days>(now);
+  for (int back = 1; back <= 3; ++back) {
+    const std::string ds = flowc::plan::ds_text(today - days{back});
+    plan.ds = ds;
+    const auto deadline = *flowc::runtime::exec::run_deadline(plan);
+    if (now >= deadline && now < deadline + days{1}) return ds;
+  }
+  FAIL("no day of the last three is past its deadline by less than a day");
+  return "";
+}
+
 }  // namespace
 
 TEST_CASE("lateness: a run past its deadline alerts on_late once, while it is still running") {
   std::string dsn = fresh_database("late_past");
   std::string project = write_project("late_past", late_project(4));
   const std::string alerts = project + "/alerts/late.jsonl";
-  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-01", "--dsn", dsn});
+  const std::string ds = day_just_past_deadline(late_plan(""));
+  const std::string deadline = utc(*flowc::runtime::exec::run_deadline(late_plan(ds)));
+  Background run = start_flowc(project, {"run", ".", "--ds", ds, "--dsn", dsn});
   REQUIRE(wait_for(dsn, "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()",
                    "1", 30));
   // The alert arrives while the slow task still runs.
@@ -86,15 +116,19 @@ TEST_CASE("lateness: a run past its deadline alerts on_late once, while it is st
   std::string line;
   std::getline(in, line);
   CHECK(contains(line, R"("kind":"late")"));
-  CHECK(contains(line, "2026-11-02T08:00:00Z"));
-  // 07:00 Berlin the day after ds is the fire time; 09:00 Berlin (CET) the deadline.
-  CHECK(query_one(dsn, "select to_char(deadline at time zone 'UTC', 'YYYY-MM-DD HH24:MI') from flow.runs") ==
-        "2026-11-02 08:00");
+  CHECK(contains(line, deadline));
+  // 07:00 Berlin the day after ds is the fire time; 09:00 Berlin the deadline.
+  CHECK(query_one(
+            dsn,
+            "select to_char(deadline at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') from flow.runs") ==
+        deadline);
   CHECK(query_one(dsn, "select late_alerted from flow.runs") == "t");
   CHECK(query_one(dsn, "select count(*) from flow.alerts where kind = 'late'") == "1");
 }
 
-TEST_CASE("lateness: a run before its deadline does not alert, nor does a backfill past it") {
+TEST_CASE(
+    "lateness: a run before its deadline does not alert, nor does a backfill past it, nor a rerun of a past "
+    "day") {
   std::string dsn = fresh_database("late_future");
   std::string project = write_project("late_future", late_project(1));
   const std::string alerts = project + "/alerts/late.jsonl";
@@ -112,6 +146,14 @@ TEST_CASE("lateness: a run before its deadline does not alert, nor does a backfi
   CHECK(backfill.exit_code == 0);
   CHECK(lines_in(alerts) == 0);
   CHECK(query_one(dsn, "select count(*) from flow.runs where trigger = 'backfill' and deadline is not null") == "2");
+
+  // A manual run of a day a month past its deadline reruns a past day: no
+  // deadline is recorded, nothing alerts, `ops` does not count it.
+  auto rerun = run_flowc(project, {"run", ".", "--ds", "2026-10-01", "--dsn", dsn});
+  INFO(rerun.output);
+  CHECK(rerun.exit_code == 0);
+  CHECK(lines_in(alerts) == 0);
+  CHECK(query_one(dsn, "select count(*) from flow.runs where ds = '2026-10-01' and deadline is null") == "1");
 }
 
 TEST_CASE("lateness: the deadline is the first deadline time at or after the scheduled fire time") {
@@ -246,15 +288,21 @@ workflow w {
   }
 }
 )FLOW";
+  flowc::plan::Plan plan;
+  plan.time_zone = "UTC";
+  plan.deadline_seconds = 10 * 3600 + 44 * 60 + 35;
+  const std::string ds = day_just_past_deadline(plan);
+  plan.ds = ds;
+  const std::string deadline = utc(*flowc::runtime::exec::run_deadline(plan));
   std::string dsn = fresh_database("late_seconds");
   std::string project = write_project("late_seconds", {{"w.flow", flow}});
-  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-01", "--dsn", dsn});
+  auto run = run_flowc(project, {"run", ".", "--ds", ds, "--dsn", dsn});
   INFO(run.output);
   CHECK(run.exit_code == 0);
   std::ifstream in(project + "/alerts/late.jsonl");
   std::string line;
   std::getline(in, line);
-  CHECK(contains(line, "not finished by its deadline 10:44:35 UTC (2026-11-02T10:44:35Z)"));
+  CHECK(contains(line, "not finished by its deadline 10:44:35 UTC (" + deadline + ")"));
 }
 
 TEST_CASE("lateness: a deadline past 2262 reads back as stored, and its run was on time") {
