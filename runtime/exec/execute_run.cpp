@@ -299,6 +299,14 @@ RunResult execute_run(const RunRequest& request) {
     result.outcome = RunResult::Outcome::Refused;
     result.message = fmt::format("a scheduled run of {} for {} exists already (run {})", plan.workflow, plan.ds,
                                  created.existing_run_id);
+    // The stage changed since (a cutover): the day's run in the new stage
+    // is not the scheduler's to make, and would otherwise be missing unseen.
+    const std::string stage(plan::to_string(plan.stage));
+    if (!created.existing_stage.empty() && created.existing_stage != stage)
+      result.message += fmt::format(
+          ", made in stage {}: one scheduled run per workflow, day and environment, so the {} run of this "
+          "day is started by hand: flowc run --workflow {} --ds {}",
+          created.existing_stage, stage, plan.workflow, plan.ds);
     return result;
   }
   DriveOptions drive;

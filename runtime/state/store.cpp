@@ -106,11 +106,15 @@ returning id)",
         run.plan_hash, run.plan_json);
     if (r.empty()) {
       created.duplicate_scheduled = true;
-      pqxx::result existing = tx.exec_params(
-          with_schema("select id from {schema}.runs where workflow = $1 and ds = $2::date and env = $3 and trigger = 'schedule'",
-                      schema_),
-          run.workflow, run.ds, run.env);
-      if (!existing.empty()) created.existing_run_id = existing[0][0].as<int64_t>();
+      pqxx::result existing =
+          tx.exec_params(with_schema("select id, stage from {schema}.runs where workflow = $1 and ds = "
+                                     "$2::date and env = $3 and trigger = 'schedule'",
+                                     schema_),
+                         run.workflow, run.ds, run.env);
+      if (!existing.empty()) {
+        created.existing_run_id = existing[0][0].as<int64_t>();
+        created.existing_stage = existing[0][1].as<std::string>();
+      }
       return;
     }
     created.run_id = r[0][0].as<int64_t>();

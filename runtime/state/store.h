@@ -64,6 +64,7 @@ struct CreatedRun {
   /// A scheduled run of this (workflow, ds, env) exists already (runs_one_scheduled).
   bool duplicate_scheduled = false;
   int64_t existing_run_id = 0;
+  std::string existing_stage;  // the stage that run was made in ("mirror")
 };
 
 struct ClaimRequest {

@@ -111,8 +111,24 @@ TEST_CASE("schedule --once: a failed scheduled run exits 1 and is never created 
   auto second = run_flowc(project, args);
   INFO(second.output);
   CHECK(second.exit_code == 0);
-  CHECK(contains(second.output, "not started here: a scheduled run of daily for " +
-                                    query_one(dsn, kOwedDs) + " exists already (run 1)"));
+  CHECK(contains(second.output, "not started here: a scheduled run of daily for " + query_one(dsn, kOwedDs) +
+                                    " exists already (run 1)\n"));
+  CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
+
+  // Made in another stage (the workflow went from mirror to production
+  // since): the day's production run is not the scheduler's to make, and
+  // the message says how to start it.
+  query_one(dsn, "update flow.runs set stage = 'mirror' where id = 1 returning id");
+  auto third = run_flowc(project, args);
+  INFO(third.output);
+  CHECK(third.exit_code == 0);
+  const std::string ds = query_one(dsn, kOwedDs);
+  CHECK(contains(third.output,
+                 "not started here: a scheduled run of daily for " + ds +
+                     " exists already (run 1), made in stage mirror: one scheduled run per workflow, "
+                     "day and environment, so the production run of this day is started by hand: "
+                     "flowc run --workflow daily --ds " +
+                     ds + "\n"));
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
 }
 
