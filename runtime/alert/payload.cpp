@@ -74,6 +74,11 @@ std::string headline(const json& payload) {
 
 std::string where(const json& payload) {
   std::string out = "ds " + str(payload, "ds");
+  // Said only when not production: whoever the route pages reads at once
+  // that a dev environment or a mirror run failed, not the real tables.
+  if (const std::string env = str(payload, "env"); !env.empty() && env != "production") out += ", env " + env;
+  if (const std::string stage = str(payload, "stage"); !stage.empty() && stage != "production")
+    out += ", stage " + stage;
   if (const json& run = at(payload, "run_id"); run.is_number() && run.get<int64_t>() != 0)
     out += fmt::format(", run {}", run.get<int64_t>());
   if (const json& attempt = at(payload, "attempt"); attempt.is_number())

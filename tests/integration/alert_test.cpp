@@ -120,6 +120,18 @@ TEST_CASE("the stderr block is readable") {
         "analytics.revenue_daily; tasks revenue_daily\n");
 }
 
+TEST_CASE("an alert from a dev environment or a mirror run says so in its text and block") {
+  plan::Plan p = make_plan({});
+  p.env = "dev";
+  p.stage = plan::Stage::Mirror;
+  json payload = alert::build_payload(p, *p.on_failure, failure(12));
+  CHECK(payload["text"].get<std::string>().starts_with(
+      "[high] daily_kpi/stage_orders failed (ds 2026-11-24, env dev, stage mirror, run 12, attempt 3)"));
+  CHECK(
+      alert::render_block(payload).starts_with("flowc alert [high] daily_kpi/stage_orders failed (ds "
+                                               "2026-11-24, env dev, stage mirror, run 12, attempt 3)\n"));
+}
+
 TEST_CASE("the Slack text escapes what Slack would read as markup") {
   plan::Plan p = make_plan({});
   Incident i = failure(12);
