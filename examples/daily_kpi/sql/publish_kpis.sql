@@ -1,5 +1,7 @@
--- The rows the executive dashboard reads, upserted on (ds, region) so a rerun
--- of a day replaces that day's numbers and nothing else.
+-- The rows the executive dashboard reads, upserted on (ds, region): a rerun
+-- of a day updates that day's rows and touches no other day. A merge keeps
+-- a key the rerun no longer yields (a region renamed in the source since);
+-- overwrite_partition(ds) would replace the day as a whole.
 select
   r.ds,
   r.region,
