@@ -432,12 +432,13 @@ class Checker {
   /// a scheduled workflow's param without a default.
   void check_schedules();
 
-  // --- rules.cpp: E0303 E0304 E0305 E0307 W0401 W0405 W0408 --------------
-  /// E0303, E0304, E0305, E0307, W0401, W0405, W0408.
+  // --- rules.cpp: E0303 E0304 E0305 E0307 W0401 W0405 W0408 W0410 -----------
+  /// E0303, E0304, E0305, E0307, W0401, W0405, W0408, W0410.
   void check_rules();
   /// E0305 for workflow `w`; true when its missing `on_failure` route was reported (rules.cpp).
   bool check_ownership(uint32_t w);
-  /// E0303 for workflow `w`: a legacy job replaced twice, or still enabled beside production.
+  /// E0303 for workflow `w`: a legacy job replaced twice, or still enabled beside production;
+  /// W0410: disabled while `w` is not in production yet.
   void check_replacement(uint32_t w, std::vector<bool>& legacy_reported);
   /// E0307, the cutover checklist, for a production workflow `w`.
   void check_cutover(uint32_t w, bool reported_no_failure_route);

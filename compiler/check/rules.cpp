@@ -1,9 +1,12 @@
 // Project rules of language.md §5 that read the finished model: duplicate
 // schedules with legacy jobs (E0303), retries without idempotence (E0304),
 // ownership (E0305), the production cutover checklist (E0307), sources
-// without readiness (W0401), incomplete legacy inventory (W0405) and legacy
-// jobs that write the same table (W0408).
+// without readiness (W0401), incomplete legacy inventory (W0405), legacy
+// jobs that write the same table (W0408) and a legacy job switched off
+// before its replacement is in production (W0410).
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
@@ -11,6 +14,15 @@
 namespace flowc::check {
 
 namespace {
+
+/// "`a`, `b` and `c`".
+template <typename Names>
+std::string quoted_list(const Names& names) {
+  std::string out;
+  for (size_t k = 0; k < names.size(); ++k)
+    out += (k == 0 ? "" : k + 1 == names.size() ? " and " : ", ") + ("`" + std::string(names[k]) + "`");
+  return out;
+}
 
 /// W0401's help, for a source of the workflow and one of another workflow.
 constexpr const char* kReadinessHelp =
@@ -88,6 +100,26 @@ void Checker::check_replacement(uint32_t w, std::vector<bool>& legacy_reported) 
         {workflow_sites[legacy.replaced_by.index].replaces, "`" + first + "` replaces it here"});
     d.helps.push_back("keep `replaces` in one of them; if `" + legacy.name +
                       "` is really several jobs, give each its own `legacy` block");
+  }
+
+  // W0410: the opposite order: the job is off and the workflow still
+  // writes only its mirror (or nothing in production), so the job's
+  // tables, which its consumers read, have no writer until the cutover.
+  if (!production && wf.replaces.valid() && model.legacies[wf.replaces.index].replaced_by == WorkflowId{w}) {
+    const model::Legacy& legacy = model.legacies[wf.replaces.index];
+    const SourceRange enabled = legacy_sites[wf.replaces.index].enabled;
+    if (!legacy.enabled && enabled.valid() && !legacy.writes.empty()) {
+      Diagnostic& d = diags.report(
+          DiagKind::DisabledBeforeCutover, enabled,
+          fmt::format("legacy job `{}` is disabled, but workflow `{}`, which replaces it, is in stage {}: "
+                      "nothing writes {} for its consumers",
+                      legacy.name, wf.name, model::stage_name(wf.stage), quoted_list(legacy.writes)));
+      d.notes.push_back({site.replaces, "`" + wf.name + "` replaces it here"});
+      d.helps.push_back(
+          fmt::format("keep `{}` enabled until `{}` goes to production (`flowc cutover {}`), and "
+                      "switch both in one change",
+                      legacy.name, wf.name, wf.name));
+    }
   }
 
   // E0303: a production workflow and an enabled legacy job would both run.
@@ -237,16 +269,9 @@ void Checker::check_legacy_inventory() {
     if (!site.has_consumers) missing.push_back("consumers");
     if (!site.has_rollback) missing.push_back("rollback");
     if (missing.empty() || broken(legacy.range)) continue;
-    std::string list;
-    for (size_t k = 0; k < missing.size(); ++k) {
-      list += (k == 0                    ? ""
-               : k + 1 == missing.size() ? " and "
-                                         : ", ") +
-              ("`" + std::string(missing[k]) + "`");
-    }
-    Diagnostic& d =
-        diags.report(DiagKind::IncompleteLegacy, model.symbol(legacy.symbol).name_range,
-                     "legacy job `" + legacy.name + "` lacks " + list + ", which the inventory needs");
+    Diagnostic& d = diags.report(
+        DiagKind::IncompleteLegacy, model.symbol(legacy.symbol).name_range,
+        "legacy job `" + legacy.name + "` lacks " + quoted_list(missing) + ", which the inventory needs");
     d.helps.push_back("`flowc inventory` lists what is missing before the job can be migrated");
   }
 }

@@ -26,7 +26,7 @@ legacy kpi_cron {
   writes    = ["analytics.daily"]
   consumers = ["dashboard"]
   rollback  = "re-enable the crontab line"
-  enabled   = false
+  enabled   = true
 }
 === file helpers.flow
 ## Revenue must be positive.
