@@ -20,6 +20,7 @@
 #include "cli/interrupt.h"
 #include "cli/load.h"
 #include "cli/plan_load.h"
+#include "cli/repeated_effect.h"
 #include "cli/run_databases.h"
 #include "cli/run_wiring.h"
 #include "compiler/lower/lower.h"
@@ -61,26 +62,16 @@ bool reads_its_day(const model::Model& model, const model::Workflow& workflow) {
 /// none did.
 std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan,
                                 const runtime::state::DayRun& run) {
-  const int64_t run_id = run.run_id;
+  const std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, run.run_id);
+  if (!repeated) return "";
   // A run still recorded running: its process was killed, or it runs elsewhere.
   const std::string ended = run.run_status == runtime::RunStatus::Failed ? "failed" : "did not finish";
-  runtime::state::TaskRows rows = store.task_rows(run_id);
-  if (!rows.status) return "";  // the run itself reads the state again, and says what is wrong
-  for (const runtime::state::TaskRow& row : rows.rows) {
-    if (row.state != runtime::TaskState::Succeeded) continue;
-    for (const plan::Task& task : plan.tasks) {
-      if (task.name != row.task || task.idempotent || task.kind == plan::TaskKind::Source) continue;
-      return fmt::format(
-          "its run {} {} after task {} ({}) succeeded: a new run would {}; finish run {} with "
-          "`flowc retry {}`, or put {}'s output right and pass --force",
-          run_id, ended, task.name, runtime::exec::what_repeats(task),
-          task.mode == plan::WriteMode::Append && task.kind == plan::TaskKind::Sql
-              ? "append its rows a second time"
-              : "run it a second time",
-          run_id, run_id, task.name);
-    }
-  }
-  return "";
+  return fmt::format(
+      "its run {} {} after task {} ({}) succeeded: a new run would {}; finish run {} with `flowc retry {}`, "
+      "or "
+      "put {}'s output right and pass --force",
+      run.run_id, ended, repeated->task, repeated->what, repeated->effect, run.run_id, run.run_id,
+      repeated->task);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // `flowc run`: compile, lower, resolve the databases, then hand the plan to
 // the runtime with its runner, alerts and operator view. Wiring only.
+#include <fmt/format.h>
+
 #include <iostream>
 #include <memory>
 
@@ -8,6 +10,7 @@
 #include "cli/load.h"
 #include "cli/local_cluster.h"
 #include "cli/plan_load.h"
+#include "cli/repeated_effect.h"
 #include "cli/run_databases.h"
 #include "cli/run_wiring.h"
 #include "compiler/plan/json.h"
@@ -15,9 +18,31 @@
 #include "runtime/alert/dispatcher.h"
 #include "runtime/exec/exec.h"
 #include "runtime/materialize/runner.h"
+#include "runtime/state/store.h"
 #include "runtime/view/summary.h"
 
 namespace flowc::cli {
+
+namespace {
+
+/// Says, before it starts, what this run repeats of an earlier run of the
+/// same day (`flowc backfill` refuses such a day unless --force; a run asked
+/// for by name goes ahead). Quiet when the state cannot be read: the run
+/// reads it again, and says what is wrong.
+void warn_of_repeated_effect(const plan::Plan& plan, const RunDatabases& databases) {
+  runtime::state::StateStore store(databases.state_dsn, plan.state_schema);
+  if (!store.migrate()) return;
+  runtime::state::DayRuns runs =
+      store.latest_runs(plan.workflow, plan.env, std::string(plan::to_string(plan.stage)), plan.ds, plan.ds);
+  if (!runs.status || runs.runs.empty()) return;
+  const int64_t earlier = runs.runs.back().run_id;
+  if (std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, earlier))
+    std::cerr << fmt::format(
+        "flowc: warning: task {} ({}) succeeded in run {}, of the same day: this run will {}\n",
+        repeated->task, repeated->what, earlier, repeated->effect);
+}
+
+}  // namespace
 
 int run_run(const RunOptions& options) {
   int exit_code = kExitOk;
@@ -34,6 +59,7 @@ int run_run(const RunOptions& options) {
 
   std::optional<RunDatabases> databases = resolve_databases(plan, options, loaded->root);
   if (!databases) return kExitUsage;
+  warn_of_repeated_effect(plan, *databases);
 
   std::unique_ptr<runtime::RunObserver> observer = operator_view();
   runtime::PostgresTaskRunner runner;

@@ -263,7 +263,9 @@ TEST_CASE("backfill: a backwards range, a malformed date or an unknown workflow 
   CHECK(query_one(dsn, "select to_regclass('flow.runs') is null") == "t");  // nothing ran
 }
 
-TEST_CASE("backfill: a failed day whose append succeeded is refused, not run again, unless --force") {
+TEST_CASE(
+    "backfill: a failed day whose append succeeded is refused, not run again, unless --force, and run "
+    "warns") {
   std::string dsn = fresh_database("backfill_append_done");
   query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (0)");
   std::string project = write_project("backfill_append_done", {{"w.flow", R"FLOW(route oncall {
@@ -314,6 +316,19 @@ workflow w {
                                     "2026-11-02", "--force", "--dsn", dsn});
   CHECK(forced.exit_code == 0);
   CHECK(query_one(dsn, "select count(*) from out.app where ds = '2026-11-02'") == "2");
+  // `flowc run` asked for the day by name goes ahead, and says first what
+  // it repeats of the day's latest run.
+  auto run = run_flowc(project, {"run", ".", "--workflow", "w", "--ds", "2026-11-02", "--dsn", dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.output,
+                 "flowc: warning: task app (mode append) succeeded in run 3, of the same day: this "
+                 "run will append its rows a second time\n"));
+  CHECK(query_one(dsn, "select count(*) from out.app where ds = '2026-11-02'") == "3");
+  // A day no run did yet: nothing to say.
+  auto first = run_flowc(project, {"run", ".", "--workflow", "w", "--ds", "2026-11-05", "--dsn", dsn});
+  CHECK(first.exit_code == 0);
+  CHECK_FALSE(contains(first.output, "flowc: warning"));
 }
 
 TEST_CASE("backfill: a workflow whose runs do not depend on their day is refused, exit 2") {

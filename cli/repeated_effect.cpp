@@ -1,0 +1,23 @@
+#include "cli/repeated_effect.h"
+
+#include "runtime/exec/retry_preview.h"
+
+namespace flowc::cli {
+
+std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store, const plan::Plan& plan,
+                                              int64_t run_id) {
+  runtime::state::TaskRows rows = store.task_rows(run_id);
+  if (!rows.status) return std::nullopt;
+  for (const runtime::state::TaskRow& row : rows.rows) {
+    if (row.state != runtime::TaskState::Succeeded) continue;
+    for (const plan::Task& task : plan.tasks) {
+      if (task.name != row.task || task.idempotent || task.kind == plan::TaskKind::Source) continue;
+      const bool appends = task.mode == plan::WriteMode::Append && task.kind == plan::TaskKind::Sql;
+      return RepeatedEffect{task.name, runtime::exec::what_repeats(task),
+                            appends ? "append its rows a second time" : "run it a second time"};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace flowc::cli

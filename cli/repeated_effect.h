@@ -1,0 +1,27 @@
+// A new run of a day that an earlier run already did part of: which task it
+// would repeat an effect of (a task that is not idempotent and succeeded in
+// that run). `flowc backfill` refuses such a day; `flowc run --ds`, asked
+// for that day by name, says so before it starts.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "compiler/plan/plan.h"
+#include "runtime/state/store.h"
+
+namespace flowc::cli {
+
+struct RepeatedEffect {
+  std::string task;    // the task's name
+  std::string what;    // what it does (`mode append`), exec::what_repeats
+  std::string effect;  // what a new run would do: "append its rows a second time"
+};
+
+/// The first task of `plan` that is not idempotent and succeeded in run
+/// `run_id`; none when there is none, or the run's rows cannot be read (the
+/// run itself then reads the state again, and says what is wrong).
+std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store, const plan::Plan& plan,
+                                              int64_t run_id);
+
+}  // namespace flowc::cli
