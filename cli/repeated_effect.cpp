@@ -4,6 +4,12 @@
 
 namespace flowc::cli {
 
+std::string effect_repeated_by(const plan::Task& task) {
+  return task.mode == plan::WriteMode::Append && task.kind == plan::TaskKind::Sql
+             ? "append its rows a second time"
+             : "run it a second time";
+}
+
 std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store, const plan::Plan& plan,
                                               int64_t run_id) {
   runtime::state::TaskRows rows = store.task_rows(run_id);
@@ -12,9 +18,7 @@ std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store,
     if (row.state != runtime::TaskState::Succeeded) continue;
     for (const plan::Task& task : plan.tasks) {
       if (task.name != row.task || task.idempotent || task.kind == plan::TaskKind::Source) continue;
-      const bool appends = task.mode == plan::WriteMode::Append && task.kind == plan::TaskKind::Sql;
-      return RepeatedEffect{task.name, runtime::exec::what_repeats(task),
-                            appends ? "append its rows a second time" : "run it a second time"};
+      return RepeatedEffect{task.name, runtime::exec::what_repeats(task), effect_repeated_by(task)};
     }
   }
   return std::nullopt;

@@ -18,6 +18,11 @@ struct RepeatedEffect {
   std::string effect;  // what a new run would do: "append its rows a second time"
 };
 
+/// What a new run would do again of `task`, which succeeded before:
+/// "append its rows a second time" (SQL, mode append), else "run it a
+/// second time".
+std::string effect_repeated_by(const plan::Task& task);
+
 /// The first task of `plan` that is not idempotent and succeeded in run
 /// `run_id`; none when there is none, or the run's rows cannot be read (the
 /// run itself then reads the state again, and says what is wrong).

@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/exec/retry_preview.h"
+
+#include "cli/repeated_effect.h"
 #include "cli/run_report_format.h"
 #include "cli/text_table.h"
 
@@ -31,6 +34,20 @@ std::string state_name(const RetryPreview& preview, const RetryStep& step) {
 }
 
 std::string tasks(size_t n) { return fmt::format("{} task{}", n, n == 1 ? "" : "s"); }
+
+/// What a new run of the day would repeat that the retry keeps: a task
+/// that is not idempotent and succeeded in the run. "" when none.
+std::string repeated_by_new_run(const RetryPreview& preview, const plan::Plan& plan, int64_t run_id) {
+  for (const RetryStep& step : preview.steps) {
+    const plan::Task& t = plan.tasks[step.index];
+    if (step.action != RetryStep::Action::Keep || step.state != runtime::TaskState::Succeeded ||
+        t.idempotent || t.kind == plan::TaskKind::Source)
+      continue;
+    return fmt::format(" (it runs every task again: {} ({}) succeeded in run {}, and would {})", t.name,
+                       runtime::exec::what_repeats(t), run_id, effect_repeated_by(t));
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -100,9 +117,10 @@ std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& p
   if (!changed_runs.empty())
     out += fmt::format(
         "changed since run {}: {}; the retry runs {} as run {} ran {} (the run's stored plan); to run the "
-        "project as it is now, run the day again: `{}`\n",
+        "project as it is now, run the day again: `{}`{}\n",
         run_id, fmt::join(changed_runs, ", "), changed_runs.size() == 1 ? "it" : "them", run_id,
-        changed_runs.size() == 1 ? "it" : "them", run_day_again_command(plan, project));
+        changed_runs.size() == 1 ? "it" : "them", run_day_again_command(plan, project),
+        repeated_by_new_run(preview, plan, run_id));
   return out;
 }
 

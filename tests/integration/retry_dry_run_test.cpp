@@ -174,7 +174,9 @@ TEST_CASE("retry: a task the project changed since the run is named, as the retr
   CHECK(dry.output.ends_with(
       "changed since run 1: notify (its command); the retry runs it as run 1 ran it (the run's stored plan); "
       "to "
-      "run the project as it is now, run the day again: `flowc run --workflow w --ds 2026-11-24`\n"));
+      "run the project as it is now, run the day again: `flowc run --workflow w --ds 2026-11-24` (it runs "
+      "every "
+      "task again: history (mode append) succeeded in run 1, and would append its rows a second time)\n"));
   auto json = nlohmann::json::parse(
       run_flowc(project, {"retry", "1", ".", "--dry-run", "--format", "json", "--dsn", dsn}).output);
   REQUIRE(json["tasks"].size() == 5);
