@@ -27,11 +27,11 @@ namespace {
 
 /// Says, before it starts, what this run repeats of an earlier run of the
 /// same day (`flowc backfill` refuses such a day unless --force; a run asked
-/// for by name goes ahead). Quiet when the state cannot be read: the run
-/// reads it again, and says what is wrong.
+/// for by name goes ahead). Quiet when the state cannot be read (none yet,
+/// or unreachable: the run reads it again, and says what is wrong); it
+/// creates nothing, as the run checks its attempt logs first.
 void warn_of_repeated_effect(const plan::Plan& plan, const RunDatabases& databases) {
   runtime::state::StateStore store(databases.state_dsn, plan.state_schema);
-  if (!store.migrate()) return;
   runtime::state::DayRuns runs =
       store.latest_runs(plan.workflow, plan.env, std::string(plan::to_string(plan.stage)), plan.ds, plan.ds);
   if (!runs.status || runs.runs.empty()) return;
