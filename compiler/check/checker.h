@@ -366,6 +366,10 @@ class Checker {
   /// E0302 for a table with two writers.
   void check_writers();
   /// W0402 for tables named literally in SQL.
+  /// W0402 at `at` when task `node`'s SQL names `name`, a table an enabled
+  /// legacy job writes: the task relies on the job's schedule having run
+  /// (reads.cpp). True when reported.
+  bool report_legacy_read(const model::Node& node, const std::string& name, SourceRange at);
   void check_hidden_dependencies();
   /// W0404 for outputs nothing reads.
   void check_unused_outputs();

@@ -23,17 +23,23 @@ bool ends_from_list(std::string_view word) {
 }
 
 // Calls `table(begin, end, name)` for every table name in SQL text: the name
-// after `from` or `join`, and each after a comma in a `from` list (`from a,
-// b x`).
+// after `from`, `join` or `using`, and each after a comma in such a list
+// (`from a, b x`).
 template <typename F>
 void for_each_table_name(std::string_view sql, F&& table) {
   std::string previous;       // the last word, lower-cased; "," after a comma in a from list
   bool in_from_list = false;  // between `from` and what ends its list
   for_each_sql_word(sql, [&](const SqlWord& w) {
     if (w.name) {
-      if (previous == "from" || previous == "join" || (in_from_list && previous == ",")) table(w.begin, w.end, w.text);
+      // `delete from t using a, b` and `merge into t using a`: `using`
+      // opens a list of tables as `from` does (`join ... using (c)` opens
+      // a column list: a `(` follows).
+      if (previous == "from" || previous == "join" || previous == "using" ||
+          (in_from_list && previous == ","))
+        table(w.begin, w.end, w.text);
       if (!w.quoted && w.text == "from") in_from_list = true;
       if (!w.quoted && ends_from_list(w.text)) in_from_list = false;
+      if (!w.quoted && w.text == "using") in_from_list = true;
       previous = w.quoted ? std::string("\"") : w.text;
     } else if (w.text == ",") {
       previous = ",";
@@ -114,7 +120,15 @@ void Checker::check_hidden_dependencies() {
     for (const SqlText& part : sql_texts(model, node)) {
       for_each_table_name(part.text, [&](size_t begin, size_t end, const std::string& table) {
         auto it = written.find(prefix + fold_identifier(table));
-        if (it == written.end() || it->second == i) return;
+        if (it == written.end()) {
+          const SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
+                                                   static_cast<uint32_t>(end));
+          if (node.kind == model::NodeKind::Task && !reported.count({at.file.index, at.begin}) &&
+              report_legacy_read(node, std::string(part.text.substr(begin, end - begin)), at))
+            reported.insert({at.file.index, at.begin});
+          return;
+        }
+        if (it->second == i) return;
         const model::Node& writer = model.nodes[it->second];
         node_read[it->second] = true;
         SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
@@ -159,6 +173,26 @@ void Checker::check_hidden_dependencies() {
     d.helps.push_back("read `" + reference + "` where `${" + source.name +
                       "}` stands, and remove the source");
   }
+}
+
+bool Checker::report_legacy_read(const model::Node& node, const std::string& name, SourceRange at) {
+  const model::Workflow& wf = model.workflow(node.workflow);
+  const std::string key =
+      model::table_key(name, wf.target.valid() ? model.targets[wf.target.index].schema : "public");
+  for (const model::Legacy& legacy : model.legacies) {
+    if (!legacy.enabled || std::none_of(legacy.writes.begin(), legacy.writes.end(),
+                                        [&](const std::string& w) { return legacy_table(w) == key; }))
+      continue;
+    const std::string when = legacy.schedule.empty() ? "" : " on `" + legacy.schedule + "`";
+    Diagnostic& d = diags.report(DiagKind::HiddenDependency, at,
+                                 "`" + name + "` is written by the enabled legacy job `" + legacy.name + "`" +
+                                     when + ": naming it literally hides a dependency on its schedule");
+    d.helps.push_back(
+        "declare it as a `source` with a `ready` condition (such as `partition_exists(ds)`) and "
+        "read `${source}`: the task then waits for the data, not for the clock");
+    return true;
+  }
+  return false;
 }
 
 void Checker::check_unused_outputs() {
