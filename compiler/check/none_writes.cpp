@@ -18,14 +18,13 @@ using namespace flowc::sql;  // the SQL lexer (sql_words.h)
 namespace {
 
 /// The tables a task's statements write, found word by word: after `insert
-/// into`, `update` (not `do update`, `for [no key] update` nor `on update`),
-/// `delete from`, `merge into`, `truncate [table] [only]` and `drop table
-/// [if exists]` (each with a list: `truncate a, b`), `alter table [if
-/// exists] [only]`, `create [unlogged]
-/// table [if not exists]` (a temporary table is the session's own), and
-/// `copy NAME [(columns)] from` (`copy ... to` reads). Its state carries
-/// from one text part of a template to the next, so that `truncate ${a},
-/// ${b}` names both.
+/// into`, `update` (not `do update`, `then update`, `for [no key] update`
+/// nor `on update`), `delete from`, `merge into`, `truncate [table] [only]`
+/// and `drop table [if exists]` (each with a list: `truncate a, b`), `alter
+/// table [if exists] [only]`, `create [unlogged] table [if not exists]` (a
+/// temporary table is the session's own), and `copy NAME [(columns)] from`
+/// (`copy ... to` reads). Its state carries from one text part of a
+/// template to the next, so that `truncate ${a}, ${b}` names both.
 class WrittenTables {
  public:
   /// Reads the words of one text part: `table(begin, end, name, verb)` for
@@ -97,7 +96,8 @@ class WrittenTables {
   void start_verb(const std::string& word) {
     const std::string& p = previous_;
     if (word == "into" && (p == "insert" || p == "merge")) verb_ = p + " into";
-    if (word == "update" && p != "do" && p != "for" && p != "key" && p != "on") verb_ = "update";
+    if (word == "update" && p != "do" && p != "then" && p != "for" && p != "key" && p != "on")
+      verb_ = "update";
     if (word == "from" && p == "delete") verb_ = "delete from";
     if (word == "truncate") verb_ = "truncate";
     if (word == "table" && (p == "drop" || p == "alter")) verb_ = p + " table";

@@ -305,8 +305,9 @@ RunResult execute_run(const RunRequest& request) {
     if (!created.existing_stage.empty() && created.existing_stage != stage)
       result.message += fmt::format(
           ", made in stage {}: one scheduled run per workflow, day and environment, so the {} run of this "
-          "day is started by hand: flowc run --workflow {} --ds {}",
-          created.existing_stage, stage, plan.workflow, plan.ds);
+          "day is started by hand: flowc run --workflow {} --ds {}{}",
+          created.existing_stage, stage, plan.workflow, plan.ds,
+          plan.env.empty() ? "" : " --env " + plan.env);
     return result;
   }
   DriveOptions drive;

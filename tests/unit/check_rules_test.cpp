@@ -131,7 +131,8 @@ workflow w {
   for (const char* sql :
        {"select * from web.sessions for update",
         "insert into web.other select * from web.sessions on conflict (id) do update set n = 1",
-        "delete from web.other using web.sessions s"}) {
+        "delete from web.other using web.sessions s",
+        "merge into web.other o using web.sessions s on o.id = s.id when matched then update set n = 1"}) {
     CHECK_MESSAGE(codes(*with_sql(sql)) == std::vector<std::string>{"W0402"}, sql);
   }
   // Quoted, `"Web"` is another schema than web (PostgreSQL folds only unquoted names).
