@@ -4,6 +4,10 @@
 
 namespace flowc::cli {
 
+bool repeats_effect(const plan::Task& task) {
+  return !task.idempotent && task.kind != plan::TaskKind::Source;
+}
+
 std::string effect_repeated_by(const plan::Task& task) {
   return task.mode == plan::WriteMode::Append && task.kind == plan::TaskKind::Sql
              ? "append its rows a second time"
@@ -17,7 +21,7 @@ std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store,
   for (const runtime::state::TaskRow& row : rows.rows) {
     if (row.state != runtime::TaskState::Succeeded) continue;
     for (const plan::Task& task : plan.tasks) {
-      if (task.name != row.task || task.idempotent || task.kind == plan::TaskKind::Source) continue;
+      if (task.name != row.task || !repeats_effect(task)) continue;
       return RepeatedEffect{task.name, runtime::exec::what_repeats(task), effect_repeated_by(task)};
     }
   }

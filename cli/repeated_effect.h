@@ -18,6 +18,10 @@ struct RepeatedEffect {
   std::string effect;  // what a new run would do: "append its rows a second time"
 };
 
+/// Whether `task`, once it succeeded, repeats an effect when it runs again:
+/// a task or command that is not idempotent (a source only reads).
+bool repeats_effect(const plan::Task& task);
+
 /// What a new run would do again of `task`, which succeeded before:
 /// "append its rows a second time" (SQL, mode append), else "run it a
 /// second time".

@@ -41,7 +41,7 @@ std::string repeated_by_new_run(const RetryPreview& preview, const plan::Plan& p
   for (const RetryStep& step : preview.steps) {
     const plan::Task& t = plan.tasks[step.index];
     if (step.action != RetryStep::Action::Keep || step.state != runtime::TaskState::Succeeded ||
-        t.idempotent || t.kind == plan::TaskKind::Source)
+        !repeats_effect(t))
       continue;
     return fmt::format(" (it runs every task again: {} ({}) succeeded in run {}, and would {})", t.name,
                        runtime::exec::what_repeats(t), run_id, effect_repeated_by(t));
