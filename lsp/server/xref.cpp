@@ -3,6 +3,7 @@
 // files (`.sql` files included) and into the standard library.
 #include <algorithm>
 #include <filesystem>
+#include <tuple>
 
 #include "compiler/syntax/parse.h"
 #include "lsp/server/features.h"
@@ -178,9 +179,16 @@ std::vector<FileLocation> references_at(const FileView& view, uint32_t offset, b
           add_references(*project, model::SymbolId{i});
     }
   }
-  auto before = [](const FileLocation& a, const FileLocation& b) {
-    return std::tie(a.path, a.range.start.line, a.range.start.column) <
-           std::tie(b.path, b.range.start.line, b.range.start.column);
+  // The projects' files first, the standard library's after: an order by
+  // path alone would depend on where flowc is installed.
+  auto in_stdlib = [&](const FileLocation& at) {
+    const ProjectFile* file = view.project->file(at.path);
+    return file != nullptr && file->stdlib;
+  };
+  auto before = [&](const FileLocation& a, const FileLocation& b) {
+    const bool a_stdlib = in_stdlib(a), b_stdlib = in_stdlib(b);
+    return std::tie(a_stdlib, a.path, a.range.start.line, a.range.start.column) <
+           std::tie(b_stdlib, b.path, b.range.start.line, b.range.start.column);
   };
   std::sort(out.begin(), out.end(), before);
   out.erase(std::unique(out.begin(), out.end()), out.end());
