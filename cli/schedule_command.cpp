@@ -21,10 +21,12 @@
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "cli/load.h"
+#include "cli/missed_days.h"
 #include "cli/plan_load.h"
 #include "cli/run_databases.h"
 #include "cli/run_wiring.h"
 #include "cli/stored_plan.h"
+#include "compiler/plan/ds.h"
 #include "compiler/plan/json.h"
 #include "runtime/alert/dispatcher.h"
 #include "runtime/connect/secrets.h"
@@ -46,6 +48,7 @@ struct ScheduledWorkflow {
   std::string schedule;
   std::string time_zone;
   std::string handled;  // the last ds handed on (every fire of one day owes the same run)
+  std::string gap_checked;  // the last ds before which missed days were looked for
   // Where its runs are recorded, once a run was handed on: watched for a
   // run another scheduler abandoned.
   std::string state_dsn;
@@ -247,6 +250,26 @@ std::optional<Owed> adopt_if_abandoned(const ScheduleOptions& options, Scheduled
   return Owed::Handled;
 }
 
+/// Once per owed day: the days before it the schedule owed that have no run
+/// (the scheduler was not running, or could not start them), said on stderr
+/// with the backfill that runs them (cli/missed_days.h). A state database
+/// that cannot be read here is said by the run, which reads it next.
+void warn_of_missed_days(runtime::state::StateStore& store, ScheduledWorkflow& workflow,
+                         const plan::Plan& plan) {
+  if (workflow.gap_checked == plan.ds) return;
+  workflow.gap_checked = plan.ds;
+  std::optional<std::chrono::sys_days> due = plan::parse_ds(plan.ds);
+  if (!due) return;
+  // As far back as the scheduler looks for a fire: a year.
+  runtime::state::DayRuns earlier = store.latest_runs(
+      plan.workflow, plan.env, std::string(plan::to_string(plan.stage)),
+      plan::ds_text(*due - std::chrono::days{366}), plan::ds_text(*due - std::chrono::days{1}));
+  if (!earlier.status) return;
+  std::string warning = missed_days_warning(ScheduleGap{plan.workflow, plan.env, workflow.schedule,
+                                                        workflow.time_zone, *due, std::move(earlier.runs)});
+  if (!warning.empty()) std::osyncstream(std::cerr) << warning;
+}
+
 /// Creates and starts the run `workflow` owes for `due`, unless a run of
 /// that day already succeeded (by hand or by a backfill), or adopts the
 /// day's scheduled run when its scheduler is gone.
@@ -304,6 +327,7 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
                 true);
     return Owed::TryAgain;
   }
+  warn_of_missed_days(store, workflow, plan);
   if (!latest.runs.empty() && latest.runs.front().run_status == runtime::RunStatus::Succeeded) {
     runs.report(fmt::format("{}: skipped: run {} succeeded already", what, latest.runs.front().run_id), false);
     return Owed::Handled;

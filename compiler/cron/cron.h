@@ -68,4 +68,8 @@ std::optional<std::chrono::sys_seconds> latest_fire(const CronSpec& spec, std::s
 /// The calendar day `instant` falls on in `time_zone` (nullopt for an unknown zone).
 std::optional<std::chrono::sys_days> local_day(std::string_view time_zone, std::chrono::sys_seconds instant);
 
+/// The instant `day` begins in `time_zone`: its local midnight, or the end
+/// of the gap when a DST change skips midnight (nullopt for an unknown zone).
+std::optional<std::chrono::sys_seconds> local_midnight(std::string_view time_zone, std::chrono::sys_days day);
+
 }  // namespace flowc::cron

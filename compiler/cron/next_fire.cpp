@@ -1,6 +1,7 @@
 // The next fire time of a cron spec in a time zone, walking local calendar
 // days (not minutes) so a rare or impossible spec costs a few thousand cheap
-// day checks at most.
+// day checks at most; and the instant a local day begins, under the same
+// DST policy.
 #include "compiler/cron/cron.h"
 #include "compiler/cron/tzdb.h"
 
@@ -78,6 +79,16 @@ std::optional<sys_seconds> next_fire(const CronSpec& spec, std::string_view time
 bool never_fires(const CronSpec& spec) {
   // Five years from a leap year's start see every month-day there is.
   return !next_fire(spec, "UTC", std::chrono::sys_days{std::chrono::year{2000} / 1 / 1});
+}
+
+std::optional<sys_seconds> local_midnight(std::string_view time_zone, std::chrono::sys_days day) {
+  const date::time_zone* zone = detail::find_zone(time_zone);
+  if (zone == nullptr) return std::nullopt;
+  try {
+    return resolve(*zone, date::local_seconds{day.time_since_epoch()});
+  } catch (...) {
+    return std::nullopt;  // the zone's data could not be loaded
+  }
 }
 
 }  // namespace flowc::cron

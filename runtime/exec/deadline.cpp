@@ -9,7 +9,6 @@ namespace flowc::runtime::exec {
 namespace {
 
 using std::chrono::days;
-using std::chrono::hours;
 using std::chrono::seconds;
 using std::chrono::sys_days;
 using std::chrono::sys_seconds;
@@ -27,21 +26,6 @@ cron::CronSpec daily_at(int64_t hour, int64_t minute) {
   return spec;
 }
 
-/// The local midnight starting `day` in `zone`, as an instant. Local midnight
-/// is within 14 hours of UTC midnight either way, so the first local
-/// midnight after UTC midnight - 15h that falls on `day` is the one (a day
-/// whose midnight is skipped by DST starts at the end of the gap).
-std::optional<sys_seconds> local_midnight(sys_days day, const std::string& zone) {
-  std::chrono::year_month_day ymd{day};
-  cron::CronSpec spec = daily_at(0, 0);
-  spec.days_of_month.reset();
-  spec.days_of_month.set(static_cast<unsigned>(ymd.day()));
-  spec.months.reset();
-  spec.months.set(static_cast<unsigned>(ymd.month()));
-  spec.dom_restricted = true;
-  return cron::next_fire(spec, zone, sys_seconds{day} - hours{15});
-}
-
 }  // namespace
 
 std::optional<sys_seconds> run_deadline(const plan::Plan& plan) {
@@ -51,7 +35,7 @@ std::optional<sys_seconds> run_deadline(const plan::Plan& plan) {
   std::optional<sys_days> ds = plan::parse_ds(plan.ds);
   if (!ds) return std::nullopt;
   const std::string zone = plan.time_zone.empty() ? "UTC" : plan.time_zone;
-  std::optional<sys_seconds> day_after = local_midnight(*ds + days{1}, zone);
+  std::optional<sys_seconds> day_after = cron::local_midnight(zone, *ds + days{1});
   if (!day_after) return std::nullopt;
 
   sys_seconds fire = *day_after;

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/events/events.h"
 
@@ -27,6 +28,13 @@ struct ScheduledRun {
 /// fires, or the schedule or zone cannot be read (the compiler rejects those).
 std::optional<ScheduledRun> latest_scheduled_run(const std::string& schedule, const std::string& time_zone,
                                                  Clock::time_point now);
+
+/// The days from `first` to `last` (inclusive) a run of `schedule` is owed
+/// for, oldest first: those on which it fires (each fire opens an interval,
+/// whose ds is the local day it begins; a weekly schedule owes one day a
+/// week). Empty when the schedule or zone cannot be read.
+std::vector<std::chrono::sys_days> owed_days(const std::string& schedule, const std::string& time_zone,
+                                             std::chrono::sys_days first, std::chrono::sys_days last);
 
 /// The first fire of `schedule` strictly after `now`; nullopt as above.
 std::optional<Clock::time_point> next_fire_after(const std::string& schedule, const std::string& time_zone,

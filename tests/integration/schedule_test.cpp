@@ -89,6 +89,7 @@ TEST_CASE("schedule --once: two schedulers at once create the owed run once betw
   // scheduled run, or came after it and skipped the day.
   CHECK(contains(both, "run 1 of daily for " + query_one(dsn, kOwedDs) + ": succeeded"));
   CHECK((contains(both, ": not started here: ") || contains(both, ": skipped: run 1 succeeded already")));
+  CHECK_FALSE(contains(both, "no run"));  // a first schedule owes no earlier day
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
   CHECK(query_one(dsn, "select trigger || ' ' || status || ' ' || ds from flow.runs") ==
         "schedule succeeded " + query_one(dsn, kOwedDs));
@@ -130,6 +131,39 @@ TEST_CASE("schedule --once: a failed scheduled run exits 1 and is never created 
                      "flowc run --workflow daily --ds " +
                      ds + "\n"));
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
+}
+
+TEST_CASE("schedule --once: days owed while no scheduler ran are named, with the backfill that runs them") {
+  std::string dsn = fresh_database("schedule_gap");
+  std::string project = write_project("schedule_gap", daily_project(0, 0));
+  auto day = [&](int back) {
+    return query_one(dsn, "select ((now() at time zone 'utc')::date - " + std::to_string(back) + ")::text");
+  };
+  // The last run before the scheduler was away: five days ago.
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", day(5), "--dsn", dsn}).exit_code == 0);
+  auto scheduled = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(scheduled.output);
+  CHECK(scheduled.exit_code == 0);
+  const std::string backfill = "flowc backfill --workflow daily --from " + day(4) + " --to " + day(2);
+  CHECK(contains(scheduled.output, "flowc: warning: daily: 3 days its schedule owed before " + day(1) +
+                                       " have no run (no scheduler was running; a scheduler starts only the "
+                                       "latest day's run): " +
+                                       day(4) + " to " + day(2) + "\n  " + backfill + "\n"));
+  CHECK(contains(scheduled.output, "run 2 of daily for " + day(1) + ": succeeded"));
+  CHECK(query_one(dsn, "select count(*) from flow.runs") ==
+        "2");  // the missed days are not run by themselves
+
+  // The command it names runs them; then nothing is missed.
+  std::vector<std::string> args = {"backfill", ".",    "--workflow", "daily", "--from",
+                                   day(4),     "--to", day(2),       "--dsn", dsn};
+  auto filled = run_flowc(project, args);
+  INFO(filled.output);
+  CHECK(filled.exit_code == 0);
+  CHECK(query_one(dsn, "select count(*) from flow.runs where status = 'succeeded'") == "5");
+  auto again = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(again.output);
+  CHECK(again.exit_code == 0);
+  CHECK_FALSE(contains(again.output, "no run"));
 }
 
 TEST_CASE("schedule: a long-running scheduler drives the owed run and stops cleanly on SIGTERM") {

@@ -337,3 +337,13 @@ TEST_CASE("the local day of an instant depends on the zone") {
   CHECK(day_of("America/New_York", utc(2025, 1, 11, 3, 0)) == "2025-01-10");
   CHECK(day_of("Mars/Olympus", utc(2025, 1, 10)) == "none");
 }
+
+TEST_CASE("a local day begins at its midnight, or where a DST gap that skips midnight ends") {
+  auto begins = [](std::string_view tz, sys_days day) { return show(local_midnight(tz, day)); };
+  CHECK(begins("UTC", sys_days{2025y / 1 / 11}) == show(utc(2025, 1, 11)));
+  CHECK(begins("Europe/Berlin", sys_days{2025y / 1 / 11}) == show(utc(2025, 1, 10, 23, 0)));
+  // Santiago springs forward at midnight: 8 September 2024 begins at 01:00 -03.
+  CHECK(begins("America/Santiago", sys_days{2024y / 9 / 8}) == show(utc(2024, 9, 8, 4, 0)));
+  CHECK(begins("America/Santiago", sys_days{2024y / 9 / 9}) == show(utc(2024, 9, 9, 3, 0)));
+  CHECK(begins("Mars/Olympus", sys_days{2025y / 1 / 11}) == "none");
+}

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include "compiler/plan/ds.h"
 #include "runtime/exec/deadline.h"
 
 using namespace flowc::runtime;
@@ -74,4 +75,23 @@ TEST_CASE("a scheduled run's deadline counts from the fire that owed it") {
     CHECK(*deadline > run->fire);
     CHECK(*deadline - run->fire <= hours{3});
   }
+}
+
+TEST_CASE("the days a schedule owes runs for are the local days it fires on") {
+  auto days_owed = [](const std::string& schedule, const std::string& zone, sys_days first, sys_days last) {
+    std::string out;
+    for (sys_days day : owed_days(schedule, zone, first, last)) out += flowc::plan::ds_text(day) + " ";
+    return out;
+  };
+  const sys_days first{2026y / 11 / 23};  // a Monday
+  const sys_days last{2026y / 11 / 30};
+  CHECK(days_owed("0 7 * * *", "UTC", first, first + days{2}) == "2026-11-23 2026-11-24 2026-11-25 ");
+  CHECK(days_owed("0 7 * * 1", "UTC", first, last) == "2026-11-23 2026-11-30 ");
+  CHECK(days_owed("0 6 1 * *", "UTC", first, last) == "");
+  // Every minute is still one day each.
+  CHECK(days_owed("* * * * *", "UTC", first, first + days{1}) == "2026-11-23 2026-11-24 ");
+  // The local day, not UTC's: Tuesday 00:30 in Berlin is Monday 23:30 UTC.
+  CHECK(days_owed("30 0 * * 2", "Europe/Berlin", first, last) == "2026-11-24 ");
+  CHECK(days_owed("0 7 * * *", "Mars/Olympus", first, last) == "");
+  CHECK(days_owed("0 7 * * *", "UTC", last, first) == "");
 }
