@@ -45,6 +45,15 @@ bool valid_offset(std::string_view offset) {
   return hours >= 0 && hours <= 15 && minutes >= 0 && minutes <= 59;
 }
 
+constexpr std::string_view kBigintMinMagnitude = "9223372036854775808";
+
+/// Whether `text` is a whole number (an optional `-`, then digits): one a
+/// bigint param refuses is out of its range.
+bool whole_number(std::string_view text) {
+  if (text.starts_with("-")) text.remove_prefix(1);
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 /// The value a param of `type` binds for `text` given on the command line,
 /// spelled as its literal would be in a `.flow` file (`5%`, `1h30m`,
 /// `2026-11-24`); nullopt when it is not one. A timestamp is a date and a
@@ -73,6 +82,9 @@ std::optional<std::string> given_param_value(model::TypeKind type, std::string_v
   }
   bool negative = text.starts_with("-") && (type == TypeKind::Int || type == TypeKind::Float);
   std::string_view body = negative ? text.substr(1) : text;
+  // The one bigint whose magnitude is not one: the literal it negates would
+  // be too large.
+  if (type == TypeKind::Int && negative && body == kBigintMinMagnitude) return std::string(text);
   if (body.empty() || !std::isdigit(static_cast<unsigned char>(body[0]))) return std::nullopt;
   syntax::NumberValue v = syntax::decode_number(body);
   std::string sign = negative ? "-" : "";
@@ -294,6 +306,11 @@ std::string check_options(const model::Model& model, model::WorkflowId workflow_
     uint32_t bad = 0;
     if (!is_valid_utf8(text, bad))
       return fmt::format("--param {}: `{}` is not UTF-8 text (byte {})", name, escape_invalid_utf8(text), bad + 1);
+    if (!given_param_value(param->type.kind, text) && param->type.kind == model::TypeKind::Int &&
+        whole_number(text))
+      return fmt::format(
+          "--param {}: `{}` is out of range: an int is -9223372036854775808 to 9223372036854775807", name,
+          text);
     if (!given_param_value(param->type.kind, text))
       return fmt::format("--param {}: `{}` is not {}", name, text, spelling_of(param->type.kind));
   }

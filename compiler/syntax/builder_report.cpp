@@ -203,6 +203,9 @@ void TreeBuilder::add_operator_help(Diagnostic& d, std::string_view found) const
                      : found == "!" && !rest.starts_with("!=") ? "write `not` (flowc's negation)"
                      : found == "=" && !rest.starts_with("==")
                          ? "compare with `==`; a single `=` sets an attribute"
+                     : rest.size() > 1 && rest[0] == '-' && rest[1] >= '0' && rest[1] <= '9'
+                         ? "the language has no negative numbers (no unary minus): a check that needs one is "
+                           "written in `sql(\"...\")`, a param's negative value is given with `--param`"
                          : nullptr;
   if (help != nullptr && std::find(d.helps.begin(), d.helps.end(), help) == d.helps.end())
     d.helps.push_back(help);

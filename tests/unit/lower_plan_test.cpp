@@ -278,6 +278,15 @@ TEST_CASE("--param values: each type spelled as its literal, bound as the type's
   };
   CHECK(problem({}) == "");
   CHECK(problem({{"n", "1.5"}}) == "--param n: `1.5` is not a whole number such as 42");
+  // An int param is a bigint: its whole range, and no further.
+  CHECK(problem({{"n", "-9223372036854775808"}}) == "");
+  CHECK(problem({{"n", "9223372036854775807"}}) == "");
+  CHECK(problem({{"n", "9223372036854775808"}}) ==
+        "--param n: `9223372036854775808` is out of range: an int is -9223372036854775808 to "
+        "9223372036854775807");
+  CHECK(problem({{"n", "-9223372036854775809"}}) ==
+        "--param n: `-9223372036854775809` is out of range: an int is -9223372036854775808 to "
+        "9223372036854775807");
   CHECK(problem({{"share", "0.05"}}) == "--param share: `0.05` is not a percentage such as 5%");
   CHECK(problem({{"lag", "90"}}) == "--param lag: `90` is not a duration such as 1h30m");
   CHECK(problem({{"day", "2026-02-30"}}) == "--param day: `2026-02-30` is not a date such as 2026-11-24");
