@@ -43,12 +43,14 @@ const CLI::Validator kDate(
     "", "date");
 
 /// A run's id: a whole number above 0 (what `flowc history` lists). Said
-/// before any database is looked for: no run can have another id.
+/// before any database is looked for: no run can have another id. Written
+/// back in decimal digits alone, as CLI11 reads `010` as octal.
 const CLI::Validator kRunId(
     [](std::string& value) {
-      return parse_run_id(value)
-                 ? std::string()
-                 : "not a run id: \"" + value + "\" (a whole number, as `flowc history` lists runs)";
+      std::optional<int64_t> id = parse_run_id(value);
+      if (!id) return "not a run id: \"" + value + "\" (a whole number, as `flowc history` lists runs)";
+      value = std::to_string(*id);
+      return std::string();
     },
     "", "run id");
 
@@ -246,7 +248,7 @@ void CommandLine::declare_running() {
   retry_cmd->add_option("run_id", retry.run_id, "the run's id (from `flowc history`)")
       ->required()
       ->check(kNamesSomething)
-      ->check(kRunId);
+      ->transform(kRunId);
   retry_cmd->add_option("path", retry.path, "the project (default: .)");
   retry_cmd
       ->add_option("--task", retry.task, "rerun this task (in any final state) and everything downstream")
@@ -319,7 +321,7 @@ void CommandLine::declare_reading() {
   status_cmd->add_option("run_id", status.run_id, "the run's id (from `flowc history`)")
       ->required()
       ->check(kNamesSomething)
-      ->check(kRunId);
+      ->transform(kRunId);
   status_cmd->add_option("path", status.path, "the project (default: .)");
   status_cmd->add_option("--format", status.format, "human | json")->capture_default_str();
   add_state_dsn_option(status_cmd, status.state_dsn);
@@ -333,7 +335,7 @@ void CommandLine::declare_reading() {
   impact_cmd->add_option("path", impact.path, "the project (default: .)");
   impact_cmd->add_option("--run", impact.run_id, "also mark what this run's failures made stale")
       ->check(kNotEmpty)
-      ->check(kRunId);
+      ->transform(kRunId);
   impact_cmd->add_option("--format", impact.format, "human | json")->capture_default_str();
   add_state_dsn_option(impact_cmd, impact.state_dsn, ", with --run");
 

@@ -2,6 +2,7 @@
 // 1 the thing checked failed, 2 usage or environment error (cli.md).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -85,7 +86,7 @@ int run_history(const HistoryOptions& options);
 
 /// `flowc status RUN_ID`: one run in detail.
 struct StatusOptions {
-  std::string run_id;            // text: a non-number is reported as "no run X"
+  int64_t run_id = 0;  // above 0 (the command line refuses others)
   std::string path = ".";
   std::string format = "human";  // human | json
   std::string state_dsn;
@@ -96,7 +97,7 @@ int run_status(const StatusOptions& options);
 struct ImpactOptions {
   std::string name;  // `task`, `workflow.task`, `workflow.source`, or a table ("" with --run: its failures)
   std::string path = ".";
-  std::string run_id;            // --run: mark what this run's failures made stale ("" = none)
+  int64_t run_id = 0;            // --run: mark what this run's failures made stale (0 = none)
   std::string format = "human";  // human | json
   std::string state_dsn;         // with --run
 };
@@ -105,7 +106,7 @@ int run_impact(const ImpactOptions& options);
 /// `flowc retry RUN_ID`: reruns what failed in a run (or one task and its
 /// downstream) in the same run record, from the plan stored with the run.
 struct RetryOptions {
-  std::string run_id;            // text: a non-number is reported as "no run X"
+  int64_t run_id = 0;            // above 0 (the command line refuses others)
   std::string path = ".";        // the project (state database, logs, command tasks)
   std::string task;              // "" = everything that did not succeed
   std::string dsn;               // overrides the target's DSN

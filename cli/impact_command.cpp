@@ -29,15 +29,13 @@ using runtime::report::TaskRecord;
 std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit_code) {
   exit_code = kExitUsage;
   auto no_such_run = [&]() -> std::optional<ImpactRun> {
-    print_error("no run " + options.run_id + " in the state database");
+    print_error("no run " + std::to_string(options.run_id) + " in the state database");
     return std::nullopt;
   };
-  std::optional<int64_t> run_id = parse_run_id(options.run_id);
-  if (!run_id) return no_such_run();
   std::optional<StateDatabase> db = find_state_database({options.path, "", options.state_dsn, ""});
   if (!db) return std::nullopt;
   std::optional<RunReport> report;
-  ReadStatus status = read_run(*db, *run_id, report);
+  ReadStatus status = read_run(*db, options.run_id, report);
   if (!status.ok) {
     print_error(status.error);
     return std::nullopt;
@@ -90,7 +88,7 @@ int run_impact(const ImpactOptions& given) {
     options.path = options.name;
     options.name.clear();
   }
-  if (options.name.empty() && options.run_id.empty()) {
+  if (options.name.empty() && options.run_id == 0) {
     print_error(
         "impact needs NAME (a task, source or table), or --run RUN_ID for what a run's failures affect");
     return kExitUsage;
@@ -109,7 +107,7 @@ int run_impact(const ImpactOptions& given) {
     }
   }
   std::optional<ImpactRun> run;
-  if (!options.run_id.empty()) {
+  if (options.run_id != 0) {
     run = read_impact_run(options, exit_code);
     if (!run) return exit_code;
   }

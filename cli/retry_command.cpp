@@ -60,12 +60,11 @@ int print_retry_preview(const RetryOptions& options, int64_t run_id, const plan:
 
 int run_retry(const RetryOptions& options) {
   if (options.dry_run && !is_human_or_json(options.format)) return kExitUsage;
+  const int64_t run_id = options.run_id;
   auto no_such_run = [&] {
-    print_error("no run " + options.run_id + " in the state database");
+    print_error("no run " + std::to_string(run_id) + " in the state database");
     return kExitUsage;
   };
-  std::optional<int64_t> run_id = parse_run_id(options.run_id);
-  if (!run_id) return no_such_run();
   // As for `flowc run`: --state-dsn, else FLOW_STATE_DSN, else the target
   // (which --dsn overrides), else the private cluster.
   std::string state_dsn = options.state_dsn;
@@ -76,7 +75,7 @@ int run_retry(const RetryOptions& options) {
   runtime::state::StoredRun stored;
   {
     runtime::state::StateStore store(db->dsn, db->schema);
-    stored = store.stored_run(*run_id);
+    stored = store.stored_run(run_id);
   }
   if (!stored.status) {
     print_error(runtime::without_passwords(stored.status.described(), db->dsn));
@@ -88,7 +87,7 @@ int run_retry(const RetryOptions& options) {
   std::optional<plan::Plan> plan =
       plan::plan_from_json(nlohmann::json::parse(stored.plan_json, nullptr, false), error);
   if (!plan) {
-    print_error("run " + options.run_id + ": its stored plan (runs.plan) cannot be read (" + error +
+    print_error("run " + std::to_string(run_id) + ": its stored plan (runs.plan) cannot be read (" + error +
                 "): this flowc cannot retry it");
     return kExitUsage;
   }
@@ -97,7 +96,8 @@ int run_retry(const RetryOptions& options) {
     for (const plan::Task& task : plan->tasks) names.push_back(task.name);
     if (std::find(names.begin(), names.end(), options.task) == names.end()) {
       std::string_view near = closest_name(options.task, names);
-      print_error("no task `" + options.task + "` in run " + options.run_id + " (workflow " + plan->workflow + ")" +
+      print_error("no task `" + options.task + "` in run " + std::to_string(run_id) + " (workflow " +
+                  plan->workflow + ")" +
                   (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?"));
       return kExitUsage;
     }
@@ -108,7 +108,7 @@ int run_retry(const RetryOptions& options) {
   // those tables written by a legacy job again.
   std::unique_ptr<project::Compilation> now = project_at(root);
   if (std::string refusal = production_write_refusal(*plan, now.get()); !refusal.empty()) {
-    print_error(fmt::format("run {} ran workflow {} in production, and {}", options.run_id, plan->workflow, refusal));
+    print_error(fmt::format("run {} ran workflow {} in production, and {}", run_id, plan->workflow, refusal));
     return kExitUsage;
   }
   RunOptions databases_for;
@@ -124,7 +124,7 @@ int run_retry(const RetryOptions& options) {
   // The retry runs each task as it ran; the project may have fixed one since.
   const std::vector<std::string> changed =
       changes_since(*plan, now ? relowered(*now, *plan) : std::optional<plan::Plan>());
-  if (options.dry_run) return print_retry_preview(options, *run_id, *plan, changed, *databases, root);
+  if (options.dry_run) return print_retry_preview(options, run_id, *plan, changed, *databases, root);
 
   std::unique_ptr<runtime::RunObserver> observer = operator_view();
   runtime::PostgresTaskRunner runner;
@@ -140,7 +140,7 @@ int run_retry(const RetryOptions& options) {
 
   // What --dry-run calls unsafe still runs (the operator asked for it), but
   // not without a word: each such task is named, with why, before it runs.
-  runtime::exec::RetryPreview preview = runtime::exec::preview_retry(request, {*run_id, options.task});
+  runtime::exec::RetryPreview preview = runtime::exec::preview_retry(request, {run_id, options.task});
   for (const runtime::exec::RetryStep& step : preview.steps)
     if (step.action == runtime::exec::RetryStep::Action::Run && !step.verdict.safe)
       std::cerr << "flowc: warning: task " << plan->tasks[step.index].name
@@ -148,10 +148,10 @@ int run_retry(const RetryOptions& options) {
   for (const runtime::exec::RetryStep& step : preview.steps)
     if (step.action == runtime::exec::RetryStep::Action::Run && !changed[step.index].empty())
       std::cerr << "flowc: warning: "
-                << changed_task_warning(*plan, *run_id, plan->tasks[step.index].name, changed[step.index],
+                << changed_task_warning(*plan, run_id, plan->tasks[step.index].name, changed[step.index],
                                         project_argument(root))
                 << "\n";
-  runtime::exec::RunResult result = runtime::exec::retry_run(request, {*run_id, options.task});
+  runtime::exec::RunResult result = runtime::exec::retry_run(request, {run_id, options.task});
   if (result.outcome != runtime::exec::RunResult::Outcome::Finished) {
     print_error(runtime::without_passwords(result.message, databases->state_dsn));
     return kExitUsage;

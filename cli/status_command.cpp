@@ -21,16 +21,14 @@ using runtime::report::RunReport;
 int run_status(const StatusOptions& options) {
   if (!is_human_or_json(options.format)) return kExitUsage;
   auto no_such_run = [&] {
-    print_error("no run " + options.run_id + " in the state database");
+    print_error("no run " + std::to_string(options.run_id) + " in the state database");
     return kExitUsage;
   };
-  std::optional<int64_t> run_id = parse_run_id(options.run_id);
-  if (!run_id) return no_such_run();
 
   std::optional<StateDatabase> db = find_state_database({options.path, "", options.state_dsn, ""});
   if (!db) return kExitUsage;
   std::optional<RunReport> report;
-  ReadStatus status = read_run(*db, *run_id, report);
+  ReadStatus status = read_run(*db, options.run_id, report);
   if (!status.ok) {
     print_error(status.error);
     return kExitUsage;

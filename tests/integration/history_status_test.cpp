@@ -441,6 +441,10 @@ TEST_CASE("errors: one line, exit 2") {
   Result unknown = run_flowc({"status", "42", "--state-dsn", dsn});
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.output == "flowc: no run 42 in the state database\n");
+  // Decimal, whatever its leading zeros (CLI11 alone would read 042 as octal, run 34).
+  Result zeros = run_flowc({"status", "042", "--state-dsn", dsn});
+  CHECK(zeros.exit_code == 2);
+  CHECK(zeros.output == "flowc: no run 42 in the state database\n");
 
   Result not_a_number = run_flowc({"status", "abc", "--state-dsn", dsn});
   CHECK(not_a_number.exit_code == 2);
