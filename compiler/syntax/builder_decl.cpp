@@ -202,12 +202,18 @@ void TreeBuilder::attribute(uint32_t begin, uint32_t end) {
 void TreeBuilder::param_begin(uint32_t begin) {
   pending_member_ = Member{};
   pending_member_.kind = MemberKind::Param;
+  pending_member_.range = range(begin, begin);
   ctx_kw_ = "param";
 }
 
 void TreeBuilder::param_name(uint32_t begin, uint32_t end) {
   pending_member_.name = Ident{slice(begin, end), range(begin, end)};
   ctx_name_ = pending_member_.name.text;
+  // Once named, a param whose type or default does not parse is kept (with
+  // neither): its uses then resolve, rather than each being reported as
+  // naming nothing on top of the syntax error.
+  if (!snapshots_.empty())
+    snapshots_.back().head = Head{true, MemberKind::Param, pending_member_.name, pending_member_.range.begin};
 }
 
 void TreeBuilder::param_type() { pending_member_.type = pop_type(); }

@@ -197,11 +197,17 @@ void TreeBuilder::add_operator_help(Diagnostic& d, std::string_view found) const
   // `<>` is reported at its `>`, as what follows `<`.
   if (found == ">" && d.range.begin > 0 && text_[d.range.begin - 1] == '<')
     rest = text_.substr(d.range.begin - 1);
+  // `=` where `==` was meant follows a value (`row_count() = 5`); after a
+  // `:` or an operator nothing was compared (`param m: = 3` lacks its type).
+  size_t before = static_cast<size_t>(d.range.begin);
+  while (before > 0 && is_blank(text_[before - 1])) --before;
+  const bool after_value =
+      before > 0 && std::string_view(":=(,{[<>!+").find(text_[before - 1]) == std::string_view::npos;
   const char* help = rest.starts_with("&&") || found == "&"    ? "write `and` (flowc's conjunction)"
                      : rest.starts_with("||") || found == "|"  ? "write `or` (flowc's disjunction)"
                      : rest.starts_with("<>")                  ? "write `!=` for \"not equal\""
                      : found == "!" && !rest.starts_with("!=") ? "write `not` (flowc's negation)"
-                     : found == "=" && !rest.starts_with("==")
+                     : found == "=" && !rest.starts_with("==") && after_value
                          ? "compare with `==`; a single `=` sets an attribute"
                      : rest.size() > 1 && rest[0] == '-' && rest[1] >= '0' && rest[1] <= '9'
                          ? "the language has no negative numbers (no unary minus): a check that needs one is "
