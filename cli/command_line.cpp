@@ -43,13 +43,21 @@ const CLI::Validator kDate(
     "", "date");
 
 /// A run's id: a whole number above 0 (what `flowc history` lists). Said
-/// before any database is looked for: no run can have another id. Written
-/// back in decimal digits alone, as CLI11 reads `010` as octal.
+/// before any database is looked for: no run can have another id.
 const CLI::Validator kRunId(
     [](std::string& value) {
-      std::optional<int64_t> id = parse_run_id(value);
-      if (!id) return "not a run id: \"" + value + "\" (a whole number, as `flowc history` lists runs)";
-      value = std::to_string(*id);
+      return parse_run_id(value)
+                 ? std::string()
+                 : "not a run id: \"" + value + "\" (a whole number, as `flowc history` lists runs)";
+    },
+    "", "run id");
+
+/// A run id written back in decimal digits alone (`042` is run 42: CLI11
+/// would read it as octal); anything else is left to kRunId's check, which
+/// CLI11 runs after every transform.
+const CLI::Validator kRunIdDecimal(
+    [](std::string& value) {
+      if (std::optional<int64_t> id = parse_run_id(value)) value = std::to_string(*id);
       return std::string();
     },
     "", "run id");
@@ -248,7 +256,8 @@ void CommandLine::declare_running() {
   retry_cmd->add_option("run_id", retry.run_id, "the run's id (from `flowc history`)")
       ->required()
       ->check(kNamesSomething)
-      ->transform(kRunId);
+      ->check(kRunId)
+      ->transform(kRunIdDecimal);
   retry_cmd->add_option("path", retry.path, "the project (default: .)");
   retry_cmd
       ->add_option("--task", retry.task, "rerun this task (in any final state) and everything downstream")
@@ -321,7 +330,8 @@ void CommandLine::declare_reading() {
   status_cmd->add_option("run_id", status.run_id, "the run's id (from `flowc history`)")
       ->required()
       ->check(kNamesSomething)
-      ->transform(kRunId);
+      ->check(kRunId)
+      ->transform(kRunIdDecimal);
   status_cmd->add_option("path", status.path, "the project (default: .)");
   status_cmd->add_option("--format", status.format, "human | json")->capture_default_str();
   add_state_dsn_option(status_cmd, status.state_dsn);
@@ -335,7 +345,8 @@ void CommandLine::declare_reading() {
   impact_cmd->add_option("path", impact.path, "the project (default: .)");
   impact_cmd->add_option("--run", impact.run_id, "also mark what this run's failures made stale")
       ->check(kNotEmpty)
-      ->transform(kRunId);
+      ->check(kRunId)
+      ->transform(kRunIdDecimal);
   impact_cmd->add_option("--format", impact.format, "human | json")->capture_default_str();
   add_state_dsn_option(impact_cmd, impact.state_dsn, ", with --run");
 

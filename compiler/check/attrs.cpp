@@ -88,7 +88,33 @@ TermId Checker::attr_term(const Scope& s, const Attrs& attrs, std::string_view n
   const AttributeSpec* spec = find_attribute(attrs.kind, name);
   TermId value = elaborate(s, m->value, spec->type);
   if (!coerce(s, value, spec->type, "`" + std::string(name) + "`")) return error_term(term(value).range);
+  // `ready` and `compare` are computed in SQL, where a param is bound.
+  if (name != "ready" && name != "compare" && !names_no_param(value, "`" + std::string(name) + "`", false))
+    return error_term(term(value).range);
   return value;
+}
+
+bool Checker::names_no_param(TermId value, const std::string& what, bool in_default) {
+  const model::Term& t = term(value);
+  // A secret param is named, never valued: `command(..., env = [token])`
+  // passes its variable by name.
+  if (t.kind == model::Term::Kind::Ref && t.symbol.valid() &&
+      model.symbol(t.symbol).kind == model::SymbolKind::Param && !model.symbol(t.symbol).is_secret) {
+    Diagnostic& d = diags.report(
+        DiagKind::TypeMismatch, t.range,
+        what + " names param `" + t.text +
+            (in_default ? "`: a default is a literal, worked out before any param has a value"
+                        : "`: a param is a run's value, and this one is fixed when the workflow is checked"));
+    d.helps.push_back(in_default
+                          ? "write the value; a `string` default may interpolate the params before it: \"${" +
+                                t.text + "}\""
+                          : "write the value; a param reaches SQL and commands as `${" + t.text +
+                                "}` inside their text");
+    return false;
+  }
+  bool clean = true;
+  for (TermId operand : operands(value)) clean = names_no_param(operand, what, in_default) && clean;
+  return clean;
 }
 
 std::optional<int64_t> Checker::within(TermId id, int64_t low, int64_t high, const std::string& rule) {

@@ -301,6 +301,10 @@ class Checker {
   const syntax::Member* attr(const Scope& s, const Attrs& attrs, std::string_view name) const;
   /// The checked value of attribute `name`; invalid when absent, Error when wrong.
   TermId attr_term(const Scope& s, const Attrs& attrs, std::string_view name);
+  /// Whether `value` (of `what`: "`owner`", "the default of `n`") names no
+  /// param: E0201 at each it names. A param is a run's value; only what
+  /// runs in SQL (`ready`, `expect`, `compare`) and `${}` text take one.
+  bool names_no_param(TermId value, const std::string& what, bool in_default);
   /// E0103 for params, expectations and blocks where they are not allowed.
   void check_members(const Scope& s, const syntax::Block& block);
   /// The value of Int or Duration term `id` when it lies in [low, high];

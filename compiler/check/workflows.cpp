@@ -101,7 +101,9 @@ void Checker::check_workflow(uint32_t index) {
     if (!param.default_value) continue;
     TermId value = elaborate(s, *param.default_value, param.type);
     std::string what = "the default of `" + param.name + "`";
-    param.default_term = coerce(s, value, param.type, what) ? value : error_term(term(value).range);
+    param.default_term = coerce(s, value, param.type, what) && names_no_param(value, what, true)
+                             ? value
+                             : error_term(term(value).range);
     check_default_interpolations(model.workflows[index], param);
   }
   for (TaskId node : model.workflows[index].nodes) check_node(node.index);
