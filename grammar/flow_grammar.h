@@ -166,7 +166,10 @@ template <typename S> struct expr;
 struct interp_open : string<'$', '{'> {};
 struct interp_expr;
 struct interp_close : one<'}'> {};
-struct interpolation : seq<interp_open, spn, must<interp_expr>, spn, must<interp_close>> {};
+// Inside `${...}` a `#` starts no comment: it is in a string, and there it
+// is the shell's (`${X#y}`), reported as an unclosed interpolation.
+struct isp : star<sor<blank, eol>> {};
+struct interpolation : seq<interp_open, isp, must<interp_expr>, isp, must<interp_close>> {};
 struct escaped_interp : string<'$', '$', '{'> {};
 struct str_open : one<'"'> {};
 struct str_close : one<'"'> {};
@@ -242,7 +245,7 @@ template <typename S> struct and_expr : seq<not_expr<S>, star<and_tail<S>>> {};
 template <typename S> struct or_rhs : and_expr<S> {};
 template <typename S> struct or_tail : seq<S, kw_or, S, must<or_rhs<S>>> {};
 template <typename S> struct expr : seq<and_expr<S>, star<or_tail<S>>> {};
-struct interp_expr : expr<spn> {};
+struct interp_expr : expr<isp> {};
 struct list_item : expr<spn> {};
 struct paren_inner : expr<spn> {};
 struct named_arg_value : expr<spn> {};

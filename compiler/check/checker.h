@@ -49,6 +49,7 @@ struct Scope {
   const llvm::StringMap<TermId>* bindings = nullptr;  // fn parameters in a fn body
   bool quiet = false;    // expanding an already-checked fn body: no diagnostics, no references
   bool in_sql = false;   // resolving inside `${}` of SQL: unknown names are E0306
+  bool in_text = false;  // resolving inside `${}` of a string that is not SQL (a command's argument)
   bool fn_body = false;  // checking a fn declaration: user fn calls are typed, not expanded
   uint32_t depth = 0;    // fn expansion depth
 };

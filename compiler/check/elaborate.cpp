@@ -268,6 +268,10 @@ void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceR
                             model.workflow(node.workflow).name + "`: write `" + qualified + "`"});
     return;
   }
+  // `${HOME}` in a command's argument is most often the shell's.
+  if (s.in_text)
+    d.helps.push_back("a `${" + std::string(name) + "}` the program or the shell should see is written `$${" +
+                      std::string(name) + "}`");
   Type elem = expected.kind == TypeKind::List ? scalar(expected.arg) : expected;
   if (elem.kind == TypeKind::String) {
     d.fixits.push_back(

@@ -51,6 +51,7 @@ TermId Checker::elaborate_template(const Scope& s, const syntax::Expr& e, Type e
   out.range = e.range;
   Scope inner = s;
   inner.in_sql = sql;
+  inner.in_text = !sql;
   for (uint32_t i = 0; i < e.part_count && e.first_part + i < t.string_parts.size(); ++i) {
     const syntax::StringPart& part = t.string_parts[e.first_part + i];
     if (!part.is_interpolation) {

@@ -163,8 +163,23 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
   if (Diagnostic* d = emit(kind, where, std::move(message))) {
     if (note.range.valid()) d->notes.push_back(std::move(note));
     if (keyword.range.valid()) d->fixits.push_back(std::move(keyword));
+    if (std::string help = kind == DiagKind::BadInterpolation ? literal_interpolation_help() : "";
+        !help.empty())
+      d->helps.push_back(std::move(help));
     add_operator_help(*d, found.text);
   }
+}
+
+std::string TreeBuilder::literal_interpolation_help() const {
+  // Only for a `${...}` closed on its line that is not an expression of
+  // flowc's (`${X:-y}`, `${X#y}`): one left open is a typo of flowc's own.
+  if (brackets_.empty() || brackets_.back().kind != '$') return "";
+  const size_t open = brackets_.back().at;
+  const size_t line_end = std::min(text_.find('\n', open), text_.size());
+  const size_t close = text_.find('}', open);
+  if (close == std::string_view::npos || close > line_end) return "";
+  return "a `${` the program or the shell should see is written `$${` (`$" +
+         std::string(text_.substr(open, close + 1 - open)) + "`)";
 }
 
 void TreeBuilder::report_too_deep(uint32_t at) {
