@@ -84,8 +84,9 @@ std::optional<int64_t> parse_run_id(const std::string& text) {
 }
 
 std::optional<int64_t> parse_since(const std::string& since) {
-  std::optional<int64_t> seconds = check::parse_duration(since);
-  if (seconds && *seconds > kMaxSinceSeconds) {
+  bool too_large = false;
+  std::optional<int64_t> seconds = check::parse_duration(since, &too_large);
+  if ((seconds && *seconds > kMaxSinceSeconds) || too_large) {
     // Checked here: PostgreSQL would say "timestamp out of range", which
     // reads like a problem of the database.
     print_error("--since `" + since + "` is too far back (at most 36500d, 100 years)");

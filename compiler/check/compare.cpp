@@ -86,7 +86,12 @@ TermId Checker::elaborate_compare(const Scope& s, const syntax::Expr& e) {
     coerce(s, rhs, scalar(TypeKind::Percent), "`change`");
     metric = true;
   } else if (e.kind == ExprKind::In) {
-    const syntax::Expr& right = tree(s.tree).expr(e.operands[1]);
+    // `in (1 .. 500)`: brackets around the range change nothing.
+    const syntax::Expr* bracketed = &tree(s.tree).expr(e.operands[1]);
+    while (bracketed->kind == ExprKind::Paren && bracketed->operands.size() == 1 &&
+           bracketed->operands[0].valid())
+      bracketed = &tree(s.tree).expr(bracketed->operands[0]);
+    const syntax::Expr& right = *bracketed;
     if (right.kind == ExprKind::Range && right.operands.size() == 2) {
       TermId lo = elaborate(s, right.operands[0], want);
       TermId hi = elaborate(s, right.operands[1], want);

@@ -46,8 +46,9 @@ void Checker::build_graph() {
               diags.report(DiagKind::BadSqlReference, edge.range,
                            "`${" + std::string(text_of(edge.range)) + "}` reads the table of task `" +
                                target.name + "`, which writes none");
+          // `after` names it as the `${}` did (`ingest.load` from another workflow).
           d.helps.push_back("add `writes = \"schema.table\"` to `" + target.name + "`, or use `after = [" +
-                            target.name + "]` for order without data");
+                            std::string(text_of(edge.range)) + "]` for order without data");
         }
       }
       check_stage_of_upstream(node, edge);

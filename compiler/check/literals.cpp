@@ -26,8 +26,9 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-std::optional<int64_t> parse_duration(std::string_view text) {
+std::optional<int64_t> parse_duration(std::string_view text, bool* too_large) {
   syntax::NumberValue v = number(text);
+  if (too_large != nullptr) *too_large = v.too_large;
   return v.kind == syntax::ExprKind::Duration ? std::optional<int64_t>(v.int_value) : std::nullopt;
 }
 

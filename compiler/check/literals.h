@@ -11,8 +11,9 @@
 namespace flowc::check {
 
 /// Seconds of a duration such as `30s`, `1h30m` (units d h m s, descending,
-/// each at most once); nullopt when `text` is not one.
-std::optional<int64_t> parse_duration(std::string_view text);
+/// each at most once); nullopt when `text` is not one, `too_large` set when
+/// it is one past the longest (a million days).
+std::optional<int64_t> parse_duration(std::string_view text, bool* too_large = nullptr);
 /// Seconds since midnight of `07:00` or `23:59:30`; nullopt otherwise.
 std::optional<int64_t> parse_time_of_day(std::string_view text);
 /// True when `text` is a `YYYY-MM-DD` date with a valid month and day.

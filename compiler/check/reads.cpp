@@ -23,20 +23,22 @@ bool ends_from_list(std::string_view word) {
 }
 
 // Calls `table(begin, end, name)` for every table name in SQL text: the name
-// after `from`, `join` or `using`, and each after a comma in such a list
-// (`from a, b x`).
+// after `from`, `join` or `using` (and their `only`), and each after a comma
+// in such a list (`from a, b x`).
 template <typename F>
 void for_each_table_name(std::string_view sql, F&& table) {
   std::string previous;       // the last word, lower-cased; "," after a comma in a from list
   bool in_from_list = false;  // between `from` and what ends its list
   for_each_sql_word(sql, [&](const SqlWord& w) {
     if (w.name) {
+      const bool table_next = previous == "from" || previous == "join" || previous == "using" ||
+                              (in_from_list && previous == ",");
+      // `from only t`: the table follows `only` (its inheritance children left out).
+      if (table_next && !w.quoted && w.text == "only") return;
       // `delete from t using a, b` and `merge into t using a`: `using`
       // opens a list of tables as `from` does (`join ... using (c)` opens
       // a column list: a `(` follows).
-      if (previous == "from" || previous == "join" || previous == "using" ||
-          (in_from_list && previous == ","))
-        table(w.begin, w.end, w.text);
+      if (table_next) table(w.begin, w.end, w.text);
       if (!w.quoted && w.text == "from") in_from_list = true;
       if (!w.quoted && ends_from_list(w.text)) in_from_list = false;
       if (!w.quoted && w.text == "using") in_from_list = true;

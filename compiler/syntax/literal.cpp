@@ -1,5 +1,6 @@
 #include "compiler/syntax/literal.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 
@@ -45,6 +46,11 @@ unsigned days_in_month(int64_t y, unsigned m) {
   return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
 }
 
+/// The longest duration: a million days (2,737 years) is past any wait or
+/// timeout, and PostgreSQL's interval (days as a 32-bit number) and the
+/// runtime's milliseconds hold it with room to spare.
+constexpr int64_t kMaxDurationSeconds = int64_t{1'000'000} * 86400;
+
 NumberValue malformed(std::string message) {
   NumberValue v;
   v.error = std::move(message);
@@ -71,6 +77,11 @@ NumberValue decode_decimal(std::string_view s, std::string_view whole) {
   NumberValue v;
   v.kind = ExprKind::Float;
   v.float_value = std::strtod(text.c_str(), nullptr);
+  // Past a double's range the value would be `inf`, or 0 for a number
+  // that is not 0: bound as such, nothing would say so.
+  if (std::isinf(v.float_value)) return malformed("number " + quoted(whole) + " is too large");
+  if (v.float_value == 0 && text.find_first_of("123456789") != std::string::npos)
+    return malformed("number " + quoted(whole) + " is too small: it would be 0");
   return v;
 }
 
@@ -163,8 +174,11 @@ NumberValue decode_duration(std::string_view s) {
     previous_rank = rank;
     static constexpr int64_t kSize[] = {1, 60, 3600, 86400};
     int64_t n = 0;
-    if (!to_int(digits, n) || n > (std::numeric_limits<int64_t>::max() - total) / kSize[rank]) {
-      return malformed(prefix + "it is too large");
+    if (!to_int(digits, n) || n > (kMaxDurationSeconds - total) / kSize[rank]) {
+      NumberValue v = malformed(prefix + "it is too large (at most " +
+                                spelling::duration_text(kMaxDurationSeconds) + ")");
+      v.too_large = true;
+      return v;
     }
     total += n * kSize[rank];
   }

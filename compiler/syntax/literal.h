@@ -17,6 +17,7 @@ struct NumberValue {
   int64_t int_value = 0;
   double float_value = 0;
   std::string error;
+  bool too_large = false;  // well formed, but past what its kind may hold (`error` says so)
 };
 
 /// Classifies and decodes a token that starts with a digit:
