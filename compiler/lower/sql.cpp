@@ -33,13 +33,13 @@ std::string resolve_argument(const Context& context, const model::SqlTemplate& a
   for (const model::TemplatePart& part : arg.parts) {
     switch (part.kind) {
       case model::TemplatePart::Kind::Text: out += part.text; break;
-      case model::TemplatePart::Kind::Table: out += context.physical(part.node).dotted(); break;
+      case model::TemplatePart::Kind::Table: out += context.physical(part.node).argument(); break;
       case model::TemplatePart::Kind::Param: {
         const ParamValue* value = context.param(part.text);
         if (value != nullptr) out += value->text;
         break;
       }
-      case model::TemplatePart::Kind::Self: out += self.dotted(); break;
+      case model::TemplatePart::Kind::Self: out += self.argument(); break;
     }
   }
   return out;

@@ -1,24 +1,133 @@
 #include "compiler/plan/plan.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "compiler/spelling/table_names.h"
 
 namespace flowc::plan {
 
 namespace {
 
+/// PostgreSQL's keywords that cannot name a table unquoted: the "reserved"
+/// ones and those reserved but allowed as a function or type name (its
+/// documentation, appendix C), sorted.
+constexpr std::string_view kReservedKeywords[] = {"all",
+                                                  "analyse",
+                                                  "analyze",
+                                                  "and",
+                                                  "any",
+                                                  "array",
+                                                  "as",
+                                                  "asc",
+                                                  "asymmetric",
+                                                  "authorization",
+                                                  "binary",
+                                                  "both",
+                                                  "case",
+                                                  "cast",
+                                                  "check",
+                                                  "collate",
+                                                  "collation",
+                                                  "column",
+                                                  "concurrently",
+                                                  "constraint",
+                                                  "create",
+                                                  "cross",
+                                                  "current_catalog",
+                                                  "current_date",
+                                                  "current_role",
+                                                  "current_schema",
+                                                  "current_time",
+                                                  "current_timestamp",
+                                                  "current_user",
+                                                  "default",
+                                                  "deferrable",
+                                                  "desc",
+                                                  "distinct",
+                                                  "do",
+                                                  "else",
+                                                  "end",
+                                                  "except",
+                                                  "false",
+                                                  "fetch",
+                                                  "for",
+                                                  "foreign",
+                                                  "freeze",
+                                                  "from",
+                                                  "full",
+                                                  "grant",
+                                                  "group",
+                                                  "having",
+                                                  "ilike",
+                                                  "in",
+                                                  "initially",
+                                                  "inner",
+                                                  "intersect",
+                                                  "into",
+                                                  "is",
+                                                  "isnull",
+                                                  "join",
+                                                  "lateral",
+                                                  "leading",
+                                                  "left",
+                                                  "like",
+                                                  "limit",
+                                                  "localtime",
+                                                  "localtimestamp",
+                                                  "natural",
+                                                  "not",
+                                                  "notnull",
+                                                  "null",
+                                                  "offset",
+                                                  "on",
+                                                  "only",
+                                                  "or",
+                                                  "order",
+                                                  "outer",
+                                                  "overlaps",
+                                                  "placing",
+                                                  "primary",
+                                                  "references",
+                                                  "returning",
+                                                  "right",
+                                                  "select",
+                                                  "session_user",
+                                                  "similar",
+                                                  "some",
+                                                  "symmetric",
+                                                  "system_user",
+                                                  "table",
+                                                  "tablesample",
+                                                  "then",
+                                                  "to",
+                                                  "trailing",
+                                                  "true",
+                                                  "union",
+                                                  "unique",
+                                                  "user",
+                                                  "using",
+                                                  "variadic",
+                                                  "verbose",
+                                                  "when",
+                                                  "where",
+                                                  "window",
+                                                  "with"};
+
 /// PostgreSQL folds unquoted identifiers to lower case, so only names made of
-/// lower-case letters, digits and `_` (not starting with a digit) are safe bare.
-bool is_plain_identifier(std::string_view name) {
+/// lower-case letters, digits and `_` (not starting with a digit) are safe
+/// bare; in SQL, not a reserved keyword (`select`) either.
+bool is_plain_identifier(std::string_view name, bool in_sql) {
   if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
-  return true;
+  return !in_sql || !std::binary_search(std::begin(kReservedKeywords), std::end(kReservedKeywords), name);
 }
 
-std::string bare_or_quoted(std::string_view name) {
-  return is_plain_identifier(name) ? std::string(name) : quote_identifier(name);
+std::string bare_or_quoted(std::string_view name, bool in_sql) {
+  return is_plain_identifier(name, in_sql) ? std::string(name) : quote_identifier(name);
 }
 
 }  // namespace
@@ -53,7 +162,13 @@ std::string TableName::quoted() const { return quote_identifier(schema) + "." + 
 
 // Quoted only where PostgreSQL would need it (language.md §7.2), so command
 // arguments read `analytics.revenue_daily` yet stay valid SQL names.
-std::string TableName::dotted() const { return bare_or_quoted(schema) + "." + bare_or_quoted(name); }
+std::string TableName::dotted() const {
+  return bare_or_quoted(schema, false) + "." + bare_or_quoted(name, false);
+}
+
+std::string TableName::argument() const {
+  return bare_or_quoted(schema, true) + "." + bare_or_quoted(name, true);
+}
 
 std::string_view to_string(WriteMode mode) {
   switch (mode) {

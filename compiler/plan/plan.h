@@ -28,8 +28,12 @@ struct TableName {
   std::string name;
   /// `"schema"."name"`, quoted for SQL text.
   [[nodiscard]] std::string quoted() const;
-  /// `schema.name`, for people and for command arguments.
+  /// `schema.name`, for people (a part quoted when it is not lower-case
+  /// letters, digits and `_`).
   [[nodiscard]] std::string dotted() const;
+  /// `schema.name` for a command's argument, which a program may put in
+  /// SQL: also a reserved word quoted (`"select"."from"`).
+  [[nodiscard]] std::string argument() const;
   /// The staging table a `replace` builds, checks and swaps in:
   /// `name` + spelling::kStagingSuffix, in the same schema.
   [[nodiscard]] TableName staging() const;

@@ -215,7 +215,7 @@ void TreeBuilder::add_operator_help(Diagnostic& d, std::string_view found) const
   // `=` where `==` was meant follows a value (`row_count() = 5`); after a
   // `:` or an operator nothing was compared (`param m: = 3` lacks its type).
   size_t before = static_cast<size_t>(d.range.begin);
-  while (before > 0 && is_blank(text_[before - 1])) --before;
+  while (before > 0 && (text_[before - 1] == ' ' || text_[before - 1] == '\t')) --before;
   const bool after_value =
       before > 0 && std::string_view(":=(,{[<>!+").find(text_[before - 1]) == std::string_view::npos;
   const char* help = rest.starts_with("&&") || found == "&"    ? "write `and` (flowc's conjunction)"

@@ -254,3 +254,17 @@ TEST_CASE("direct dependents and the whole downstream of a task, by index") {
   CHECK(flowc::plan::downstream_of(p, 2) == std::vector<uint32_t>{3});
   CHECK(flowc::plan::downstream_of(p, 4).empty());
 }
+
+TEST_CASE(
+    "a table in a command's argument is quoted only where PostgreSQL needs it, reserved words included") {
+  CHECK(plan::TableName{"analytics", "revenue_daily"}.argument() == "analytics.revenue_daily");
+  CHECK(plan::TableName{"select", "from"}.argument() == "\"select\".\"from\"");
+  CHECK(plan::TableName{"public", "user"}.argument() == "public.\"user\"");
+  CHECK(plan::TableName{"raw", "Orders"}.argument() == "raw.\"Orders\"");
+  CHECK(plan::TableName{"raw", "a-b"}.argument() == "raw.\"a-b\"");
+  // Keywords PostgreSQL does not reserve stay bare.
+  CHECK(plan::TableName{"events", "raw"}.argument() == "events.raw");
+  CHECK(plan::TableName{"public", "name"}.argument() == "public.name");
+  // For people, as PostgreSQL's own messages name it (`relation "raw.order"`).
+  CHECK(plan::TableName{"raw", "order"}.dotted() == "raw.order");
+}
