@@ -60,8 +60,7 @@ std::string missed_days_warning(const ScheduleGap& gap) {
     if (owed.size() > listed) days_text += fmt::format(" and {} more", owed.size() - listed);
   }
   return fmt::format(
-      "flowc: warning: {}: {} {} its schedule owed before {} {} no run (no scheduler was running; a "
-      "scheduler "
+      "flowc: warning: {}: {} {} its schedule owed before {} {} no run (no scheduler ran them; a scheduler "
       "starts only the latest day's run): {}\n{}",
       gap.workflow, owed.size(), owed.size() == 1 ? "day" : "days", plan::ds_text(gap.due),
       owed.size() == 1 ? "has" : "have", days_text, commands);

@@ -270,7 +270,7 @@ void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceR
   }
   // `${HOME}` in a command's argument is most often the shell's.
   if (s.in_text)
-    d.helps.push_back("a `${" + std::string(name) + "}` the program or the shell should see is written `$${" +
+    d.helps.push_back("a literal `${" + std::string(name) + "}` (the shell's, say) is written `$${" +
                       std::string(name) + "}`");
   Type elem = expected.kind == TypeKind::List ? scalar(expected.arg) : expected;
   if (elem.kind == TypeKind::String) {

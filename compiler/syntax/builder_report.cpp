@@ -178,7 +178,7 @@ std::string TreeBuilder::literal_interpolation_help() const {
   const size_t line_end = std::min(text_.find('\n', open), text_.size());
   const size_t close = text_.find('}', open);
   if (close == std::string_view::npos || close > line_end) return "";
-  return "a `${` the program or the shell should see is written `$${` (`$" +
+  return "a literal `${` (the shell's, say) is written `$${` (`$" +
          std::string(text_.substr(open, close + 1 - open)) + "`)";
 }
 

@@ -146,7 +146,7 @@ TEST_CASE("schedule --once: days owed while no scheduler ran are named, with the
   CHECK(scheduled.exit_code == 0);
   const std::string backfill = "flowc backfill --workflow daily --from " + day(4) + " --to " + day(2);
   CHECK(contains(scheduled.output, "flowc: warning: daily: 3 days its schedule owed before " + day(1) +
-                                       " have no run (no scheduler was running; a scheduler starts only the "
+                                       " have no run (no scheduler ran them; a scheduler starts only the "
                                        "latest day's run): " +
                                        day(4) + " to " + day(2) + "\n  " + backfill + "\n"));
   CHECK(contains(scheduled.output, "run 2 of daily for " + day(1) + ": succeeded"));
