@@ -3,9 +3,27 @@
 #include "compiler/syntax/builder.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace flowc::syntax {
 namespace {
+
+/// A character a message shows: between backquotes, and a non-ASCII one also
+/// by its code point, which says what an invisible one is (U+200B, a
+/// zero-width space).
+std::string shown_character(std::string_view c) {
+  std::string out = "`" + std::string(c) + "`";
+  const auto lead = c.empty() ? 0u : static_cast<unsigned char>(c[0]);
+  if (lead < 0x80) return out;
+  const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+  if (c.size() < length) return out;
+  char32_t code_point = lead & (length == 4 ? 0x07u : length == 3 ? 0x0Fu : 0x1Fu);
+  for (size_t i = 1; i < length; ++i)
+    code_point = (code_point << 6) | (static_cast<unsigned char>(c[i]) & 0x3Fu);
+  char hex[16];
+  std::snprintf(hex, sizeof hex, " (U+%04X)", static_cast<unsigned>(code_point));
+  return out + hex;
+}
 
 bool is_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -158,7 +176,7 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
   }
   if (found.invalid && point.flavor != ErrorFlavor::Unterminated) {
     kind = DiagKind::InvalidCharacter;
-    message += ", found invalid character `" + std::string(found.text) + "`";
+    message += ", found invalid character " + shown_character(found.text);
   }
   if (Diagnostic* d = emit(kind, where, std::move(message))) {
     if (note.range.valid()) d->notes.push_back(std::move(note));
@@ -199,10 +217,9 @@ void TreeBuilder::report_junk(uint32_t begin, uint32_t end) {
   std::string what = last_member_kind_ == nullptr ? "this line" : last_member_kind_;
   if (size_t hole = what.find("{}"); hole != std::string::npos) what.replace(hole, 2, last_member_name_);
   std::string message = "expected a newline after " + what;
-  Diagnostic* d = found.invalid
-                      ? emit(DiagKind::InvalidCharacter, found.range,
-                             message + ", found invalid character `" + std::string(found.text) + "`")
-                      : emit(DiagKind::ExpectedSyntax, found.range, std::move(message));
+  Diagnostic* d = found.invalid ? emit(DiagKind::InvalidCharacter, found.range,
+                                       message + ", found invalid character " + shown_character(found.text))
+                                : emit(DiagKind::ExpectedSyntax, found.range, std::move(message));
   if (d != nullptr) add_operator_help(*d, found.text);
 }
 
