@@ -46,36 +46,6 @@ bool is_wide(char32_t cp) {
          (cp >= 0x20000 && cp <= 0x3FFFD);
 }
 
-// Decodes the code point at `i`; returns its length in bytes, or 0 when the
-// bytes there are not a well-formed sequence.
-uint32_t decode(std::string_view text, size_t i, char32_t& cp) {
-  auto lead = static_cast<unsigned char>(text[i]);
-  uint32_t len = 0;
-  if (lead < 0x80) {
-    cp = lead;
-    return 1;
-  }
-  if ((lead >> 5) == 0x6) {
-    len = 2;
-    cp = lead & 0x1F;
-  } else if ((lead >> 4) == 0xE) {
-    len = 3;
-    cp = lead & 0x0F;
-  } else if ((lead >> 3) == 0x1E) {
-    len = 4;
-    cp = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) return 0;
-  for (uint32_t k = 1; k < len; ++k) {
-    auto c = static_cast<unsigned char>(text[i + k]);
-    if ((c >> 6) != 0x2) return 0;
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  return len;
-}
-
 bool is_control(char32_t cp) { return cp < 0x20 || cp == 0x7F; }
 
 // U+2400..U+241F stand for the C0 controls, U+2421 for DEL.
@@ -101,7 +71,7 @@ DisplayLine layout_line(std::string_view line) {
   size_t i = 0;
   while (i < line.size()) {
     char32_t cp = 0;
-    uint32_t len = decode(line, i, cp);
+    uint32_t len = decode_utf8(line, i, cp);
     uint32_t width = 1;
     if (len == 0) {
       // A malformed byte stands for itself: one replacement character each.
@@ -133,7 +103,6 @@ namespace flowc {
 
 std::string printable(std::string_view text, std::string_view kept) {
   using render_detail::control_picture;
-  using render_detail::decode;
   using render_detail::is_c1_control;
   using render_detail::is_control;
   std::string out;
@@ -141,7 +110,7 @@ std::string printable(std::string_view text, std::string_view kept) {
   size_t i = 0;
   while (i < text.size()) {
     char32_t cp = 0;
-    uint32_t len = decode(text, i, cp);
+    uint32_t len = decode_utf8(text, i, cp);
     if (len == 0) {
       len = 1;
       append_utf8(out, 0xFFFD);

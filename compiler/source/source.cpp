@@ -159,29 +159,41 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
+uint32_t decode_utf8(std::string_view text, size_t i, char32_t& cp) {
+  auto lead = static_cast<unsigned char>(text[i]);
+  uint32_t len = 0;
+  if (lead < 0x80) {
+    cp = lead;
+    return 1;
+  }
+  if ((lead >> 5) == 0x6) {
+    len = 2;
+    cp = lead & 0x1F;
+  } else if ((lead >> 4) == 0xE) {
+    len = 3;
+    cp = lead & 0x0F;
+  } else if ((lead >> 3) == 0x1E) {
+    len = 4;
+    cp = lead & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > text.size()) return 0;
+  for (uint32_t k = 1; k < len; ++k) {
+    auto c = static_cast<unsigned char>(text[i + k]);
+    if ((c >> 6) != 0x2) return 0;
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  return len;
+}
+
 bool is_valid_utf8(std::string_view text, uint32_t& bad_offset) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  size_t n = text.size();
   size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = 0;
-    uint32_t cp = 0;
-    if ((c >> 5) == 0x6) { len = 2; cp = c & 0x1F; }
-    else if ((c >> 4) == 0xE) { len = 3; cp = c & 0x0F; }
-    else if ((c >> 3) == 0x1E) { len = 4; cp = c & 0x07; }
-    else { bad_offset = static_cast<uint32_t>(i); return false; }
-    if (i + len > n) { bad_offset = static_cast<uint32_t>(i); return false; }
-    for (size_t k = 1; k < len; ++k) {
-      if ((s[i + k] >> 6) != 0x2) { bad_offset = static_cast<uint32_t>(i); return false; }
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
+  while (i < text.size()) {
+    char32_t cp = 0;
+    const uint32_t len = decode_utf8(text, i, cp);
     bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if (len == 0 || overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
       bad_offset = static_cast<uint32_t>(i);
       return false;
     }

@@ -117,6 +117,11 @@ std::optional<std::string> read_stream(std::istream& in, std::string& error);
 /// Appends the UTF-8 encoding of the Unicode scalar value `code_point`.
 void append_utf8(std::string& out, char32_t code_point);
 
+/// Decodes the code point at byte `i` of `text` into `code_point`; returns
+/// its length in bytes, or 0 when the bytes there are not a well-formed
+/// sequence (overlong forms and surrogates are the caller's to refuse).
+uint32_t decode_utf8(std::string_view text, size_t i, char32_t& code_point);
+
 /// True when `text` is valid UTF-8; otherwise `bad_offset` is the first bad byte.
 bool is_valid_utf8(std::string_view text, uint32_t& bad_offset);
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "compiler/source/source.h"
+
 namespace flowc::syntax {
 namespace {
 
@@ -13,13 +15,8 @@ namespace {
 /// zero-width space).
 std::string shown_character(std::string_view c) {
   std::string out = "`" + std::string(c) + "`";
-  const auto lead = c.empty() ? 0u : static_cast<unsigned char>(c[0]);
-  if (lead < 0x80) return out;
-  const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-  if (c.size() < length) return out;
-  char32_t code_point = lead & (length == 4 ? 0x07u : length == 3 ? 0x0Fu : 0x1Fu);
-  for (size_t i = 1; i < length; ++i)
-    code_point = (code_point << 6) | (static_cast<unsigned char>(c[i]) & 0x3Fu);
+  char32_t code_point = 0;
+  if (c.empty() || decode_utf8(c, 0, code_point) == 0 || code_point < 0x80) return out;
   char hex[16];
   std::snprintf(hex, sizeof hex, " (U+%04X)", static_cast<unsigned>(code_point));
   return out + hex;
