@@ -88,8 +88,7 @@ TermId Checker::attr_term(const Scope& s, const Attrs& attrs, std::string_view n
   const AttributeSpec* spec = find_attribute(attrs.kind, name);
   TermId value = elaborate(s, m->value, spec->type);
   if (!coerce(s, value, spec->type, "`" + std::string(name) + "`")) return error_term(term(value).range);
-  // `ready` and `compare` are computed in SQL, where a param is bound.
-  if (name != "ready" && name != "compare" && !names_no_param(value, "`" + std::string(name) + "`", false))
+  if (!spec->takes_params && !names_no_param(value, "`" + std::string(name) + "`", false))
     return error_term(term(value).range);
   return value;
 }

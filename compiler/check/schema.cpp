@@ -71,7 +71,7 @@ constexpr AttributeSpec kSource[] = {
     {"table", scalar(K::String), true, "",
      "The table it reads, `schema.name` or a name in the target's schema."},
     {"ready", scalar(K::Expectation), false, "none (assumed ready)",
-     "Condition over metrics that must hold before dependents start."},
+     "Condition over metrics that must hold before dependents start.", /*takes_params=*/true},
     {"wait", scalar(K::Duration), false, "1h", "How long to wait for `ready` before the run fails."},
     {"poll", scalar(K::Duration), false, "1m", "How often `ready` is checked while waiting (at least 1s)."},
 };
@@ -88,7 +88,8 @@ constexpr AttributeSpec kTask[] = {
     {"timeout", scalar(K::Duration), false, "the workflow's `timeout`", "Longest one attempt may run."},
     {"retry", scalar(K::RetryPolicy), false, "the workflow's `retry`", "How failed attempts are retried."},
     {"publish", scalar(K::Bool), false, "false", "A production output others consume."},
-    {"compare", list_of(K::Metric), false, "[]", "Metrics compared with the legacy table in `mirror` stage."},
+    {"compare", list_of(K::Metric), false, "[]", "Metrics compared with the legacy table in `mirror` stage.",
+     /*takes_params=*/true},
     {"compare_ignore", list_of(K::String), false, "[]",
      "Columns the mirror's row and key diffs leave out: a load time, a batch id."},
     {"idempotent", scalar(K::Bool), false, "false (true for replace, overwrite_partition, merge)",

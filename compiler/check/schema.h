@@ -19,6 +19,9 @@ struct AttributeSpec {
   bool required = false;
   std::string_view default_text;  // the default as written in docs ("" when none)
   std::string_view doc;
+  /// Computed in SQL at run time (`ready`, `compare`): a param there is bound
+  /// as a value; everywhere else the value is fixed when the workflow is checked.
+  bool takes_params = false;
 };
 
 /// The attributes of `kind`, in documentation order.
