@@ -306,9 +306,16 @@ std::optional<plan::Parity> lower_parity(const Context& context, model::TaskId i
   // Outputs without a key whose whole content is the run's: the partition,
   // or the table a `replace` rebuilds (a dimension, a snapshot). An `append`
   // table holds earlier runs too, which the legacy table has from before
-  // the mirror began: only its metrics are compared.
+  // the mirror began.
   parity.compare_rows = node.mode.kind == model::WriteModeKind::OverwritePartition ||
                         node.mode.kind == model::WriteModeKind::Replace;
+  // Its rows of this run are those holding the run's value in a column
+  // named after a param (`ds`), when both tables have one: the comparison
+  // learns that from the tables, so every param is a candidate.
+  if (node.mode.kind == model::WriteModeKind::Append || node.mode.kind == model::WriteModeKind::None) {
+    for (const ParamValue& param : context.params)
+      parity.run_columns.push_back({param.name, param.sql_type, param.value});
+  }
   parity.ignore = node.compare_ignore;
   parity.params = binder.params();
   return parity;

@@ -119,6 +119,7 @@ Json write(const Parity& p) {
            {"metric_origins", write_all(p.metric_origins)}};
   // Only when set: a plan without it hashes as it did before it existed.
   if (!p.ignore.empty()) out["ignore"] = p.ignore;
+  if (!p.run_columns.empty()) out["run_columns"] = write_all(p.run_columns);
   return out;
 }
 
@@ -363,6 +364,7 @@ void read(const nlohmann::json& j, Parity& p) {
   p.key = get<std::vector<std::string>>(j, "key");
   p.compare_rows = j.value("compare_rows", false);  // absent in plans stored before it
   if (j.contains("ignore")) p.ignore = get<std::vector<std::string>>(j, "ignore");  // likewise
+  if (j.contains("run_columns")) read_all(j, "run_columns", p.run_columns);         // likewise
   p.tolerance_percent = get<double>(j, "tolerance_percent");
   // Plans stored by an older flowc (a queued or retried run) have none.
   if (j.contains("metric_origins")) read_all(j, "metric_origins", p.metric_origins);

@@ -177,6 +177,13 @@ struct Parity {
   /// By metric_sql: where the metric is written (its `compare` element; the
   /// task for the row count compared without `compare`).
   std::vector<Origin> metric_origins;
+  /// An output whose write mode does not say which rows are this run's
+  /// (`append`, a command's or a `none` task's `writes`): the workflow's
+  /// params, each compared as `"name" = value` when both tables have a
+  /// column of its name, which then narrows the comparison to this run's
+  /// rows and compares them row by row. Without one, the tables are
+  /// compared whole (legacy's holds the rows of runs before the mirror).
+  std::vector<BoundParam> run_columns;
   friend bool operator==(const Parity&, const Parity&) = default;
 };
 

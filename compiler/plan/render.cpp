@@ -195,6 +195,10 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
       out << fmt::format("     -- ${} = {} ({}, param {})\n", i + 1, sql_quote(par.params[i].value),
                          par.params[i].sql_type, par.params[i].name);
     }
+    for (const BoundParam& column : par.run_columns)
+      out << fmt::format(
+          "     when both tables have column {0}: this run's rows only (where {0} = {1}), row diff\n",
+          column.name, sql_quote(column.value));
   }
   if (t.kind != TaskKind::Source) {
     std::string policy = retry_text(t.retry);

@@ -83,6 +83,7 @@ class TableComparison {
     for (const std::string& c : mirror_columns)
       if (std::find(legacy_columns.begin(), legacy_columns.end(), c) == legacy_columns.end())
         out_.only_in_mirror.push_back(c);
+    narrow_to_run(mirror_columns, legacy_columns);
     out_.ignored = parity_.ignore;
     for (const std::string& c : parity_.ignore)
       if (!contains(mirror_columns, c) && !contains(legacy_columns, c))
@@ -116,6 +117,27 @@ class TableComparison {
       if (row[1].as<bool>()) floats_.push_back(out.back());
     }
     return out;
+  }
+
+  /// An output whose mode does not say which rows are this run's (`append`):
+  /// narrowed to the rows holding the run's value in each column named
+  /// after a param that both tables have, which are then compared row by
+  /// row. Without such a column the whole tables are compared, and the
+  /// report names the columns that would have narrowed them.
+  void narrow_to_run(const std::vector<std::string>& mirror_columns,
+                     const std::vector<std::string>& legacy_columns) {
+    // The value is written as a literal: a `$n` the metrics do not use
+    // would reach the key and row queries, which use no other, untyped.
+    for (const plan::BoundParam& column : parity_.run_columns) {
+      if (!contains(mirror_columns, column.name) || !contains(legacy_columns, column.name)) continue;
+      const char* join = parity_.partition.empty() ? "" : " and ";
+      parity_.partition += fmt::format("{}{} = {}::{}", join, plan::quote_identifier(column.name),
+                                       tx_.quote(column.value), column.sql_type);
+      out_.partition += fmt::format("{}{} = {}", join, column.name, column.value);
+      parity_.compare_rows = true;
+    }
+    if (!parity_.run_columns.empty() && !parity_.compare_rows)
+      for (const plan::BoundParam& column : parity_.run_columns) out_.run_columns.push_back(column.name);
   }
 
   bool is_float(const std::string& column) const {
@@ -349,7 +371,7 @@ class TableComparison {
   }
 
   pqxx::read_transaction tx_;
-  const plan::Parity& parity_;
+  plan::Parity parity_;  // the plan's, narrowed to this run's rows
   TableParity& out_;
   std::vector<std::string> floats_;  // float columns of either table
 };

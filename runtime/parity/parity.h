@@ -88,6 +88,9 @@ struct TableParity {
   std::vector<std::string> only_in_legacy, only_in_mirror;
   /// The plan's `compare_ignore`: columns the key and row diffs left out.
   std::vector<std::string> ignored;
+  /// An `append` output compared whole: the params' names (`ds`), a column
+  /// of which in both tables would have narrowed it to this run's rows.
+  std::vector<std::string> run_columns;
 };
 
 /// The parity of one mirror run.

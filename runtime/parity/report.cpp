@@ -35,10 +35,12 @@ std::string columns_text(const std::vector<ColumnDifference>& columns) {
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
-/// A column that differs in every different key or row of `k`, of two or
-/// more: a load time or a batch id, as likely as a wrong value.
+/// A column that differs in every different key or changed row of `k`, of
+/// two or more: a load time or a batch id, as likely as a wrong value. A
+/// changed row is a missing one and an extra one; rows only missing or only
+/// extra differ in every column, which says nothing about any of them.
 const ColumnDifference* everywhere(const KeyDiff& k) {
-  int64_t all = k.rows ? std::max(k.missing, k.extra) : k.different;
+  int64_t all = k.rows ? std::min(k.missing, k.extra) : k.different;
   for (const ColumnDifference& c : k.columns)
     if (all >= 2 && c.count >= all) return &c;
   return nullptr;
@@ -179,6 +181,7 @@ std::string to_json(const ParityReport& report) {
                       {"only_in_legacy", t.only_in_legacy},
                       {"only_in_mirror", t.only_in_mirror},
                       {"ignored", t.ignored}});
+    if (!t.run_columns.empty()) tables.back()["run_columns"] = t.run_columns;
   }
   json out = {{"legacy_job", report.legacy_job}, {"ok", report.ok}, {"tables", tables}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -236,6 +239,7 @@ std::optional<ParityReport> from_json(const std::string& text) {
     table.only_in_legacy = strings_from(t.value("only_in_legacy", json()));
     table.only_in_mirror = strings_from(t.value("only_in_mirror", json()));
     table.ignored = strings_from(t.value("ignored", json()));
+    table.run_columns = strings_from(t.value("run_columns", json()));
     report.tables.push_back(std::move(table));
   }
   return report;
@@ -320,6 +324,11 @@ std::string render_human(const ParityReport& report, int indent, bool color) {
     if (!t.ignored.empty())
       out +=
           fmt::format("{}    left out of the diff (compare_ignore): {}\n", pad, fmt::join(t.ignored, ", "));
+    if (!t.ok && !t.run_columns.empty())
+      out += fmt::format(
+          "{}    compared whole: an append output holds earlier runs' rows too (legacy's from before the "
+          "mirror began); a column {} in both tables narrows the comparison to this run's rows\n",
+          pad, fmt::join(t.run_columns, " or "));
   }
   return out;
 }

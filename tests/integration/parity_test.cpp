@@ -505,3 +505,64 @@ TEST_CASE(
   CHECK_FALSE(typo.ok);
   CHECK(typo.tables[0].error == "`compare_ignore` names column loded_at, which neither table has");
 }
+
+TEST_CASE(
+    "parity: an append output is compared on this run's rows when both tables have a column named after a "
+    "param, whole otherwise") {
+  std::string dsn = fresh_database("parity_append");
+  query_one(dsn, R"SQL(
+    create schema out; create schema out__mirror;
+    create table out.t (ds date, id int, amount numeric);
+    create table out__mirror.t (ds date, id int, amount numeric);
+    -- legacy has appended three days; the mirror began on the third
+    insert into out.t select d, g, g * 10 from generate_series(date '2026-11-22', date '2026-11-24', '1 day') d,
+                                              generate_series(1, 4) g;
+    insert into out__mirror.t select date '2026-11-24', g, g * 10 from generate_series(1, 4) g;
+    select 1)SQL");
+  flowc::plan::Plan plan = keyed_plan();
+  flowc::plan::Parity& p = *plan.tasks[0].parity;
+  p.partition.clear();
+  p.params.clear();
+  p.key.clear();
+  p.metric_sql = {"count(*)"};
+  p.metric_labels = {"row_count()"};
+  p.run_columns = {{"region", "text", "emea"}, {"ds", "date", "2026-11-24"}};  // only ds is a column
+  pqxx::connection target(dsn);
+  parity::ParityReport report = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(report));
+  REQUIRE(report.tables.size() == 1);
+  CHECK(report.ok);
+  CHECK(report.tables[0].partition == "ds = 2026-11-24");
+  REQUIRE(report.tables[0].keys);
+  CHECK(report.tables[0].keys->rows);  // this run's rows are compared row by row
+
+  // The day appended twice in the mirror: four extra rows, and no column
+  // is said to differ "wherever anything does" (every column of a row
+  // only one side has differs).
+  query_one(dsn, "insert into out__mirror.t select * from out__mirror.t; select 1");
+  parity::ParityReport twice = parity::compare_with_legacy(target, plan);
+  std::string text = parity::render_human(twice);
+  INFO(text);
+  CHECK_FALSE(twice.ok);
+  CHECK(twice.tables[0].keys->extra == 4);
+  CHECK(twice.tables[0].keys->missing == 0);
+  CHECK(contains(text, "rows (ds, id, amount): 0 missing, 4 extra\n"));
+  CHECK_FALSE(contains(text, "wherever anything does"));
+
+  // Without the column in legacy, the whole tables, and the report says
+  // which column would have narrowed them.
+  query_one(dsn, "alter table out.t rename column ds to day; select 1");
+  parity::ParityReport whole = parity::compare_with_legacy(target, plan);
+  std::string whole_text = parity::render_human(whole);
+  INFO(whole_text);
+  CHECK_FALSE(whole.ok);
+  CHECK(whole.tables[0].partition == "");
+  CHECK_FALSE(whole.tables[0].keys);
+  CHECK(whole.tables[0].run_columns == std::vector<std::string>{"region", "ds"});
+  CHECK(
+      contains(whole_text,
+               "    compared whole: an append output holds earlier runs' rows too (legacy's from before the "
+               "mirror began); a column region or ds in both tables narrows the comparison to this run's "
+               "rows\n"));
+  CHECK(parity::render_human(*parity::from_json(parity::to_json(whole))) == whole_text);
+}

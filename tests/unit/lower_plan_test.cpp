@@ -111,7 +111,10 @@ TEST_CASE("parity: mirror output against the legacy table, on the run's partitio
   CHECK_FALSE(lower_shop("ingest").plan.tasks[0].parity);
 }
 
-TEST_CASE("parity: a replace output compares the whole table's rows, an append output its metrics only") {
+TEST_CASE(
+    "parity: a replace output compares the whole table's rows, an append output this run's rows by the "
+    "params' "
+    "columns") {
   for (const auto& [mode, rows] :
        {std::pair{"replace", true}, std::pair{"append\n    retry   = retry(0)", false}}) {
     CAPTURE(mode);
@@ -126,6 +129,11 @@ TEST_CASE("parity: a replace output compares the whole table's rows, an append o
     CHECK(kpis.parity->compare_rows == rows);
     CHECK(kpis.parity->key.empty());
     CHECK(kpis.parity->partition.empty());  // the whole table
+    // An append's rows of this run are found by a column named after a
+    // param, looked up when the tables are compared; a replace's are all.
+    // Every param of the workflow is a candidate, ds first.
+    CHECK(kpis.parity->run_columns.empty() == rows);
+    if (!rows) CHECK(kpis.parity->run_columns.front() == ds_param);
   }
 }
 

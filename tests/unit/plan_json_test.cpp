@@ -83,7 +83,8 @@ plan::Plan full_plan() {
                           true,
                           {"loaded_at"},
                           0.5,
-                          {{"a.flow", 7, 16}}};
+                          {{"a.flow", 7, 16}},
+                          {{"ds", "date", "2026-11-24"}}};
   t.retry = {3, false, 10, 20, true};
   t.timeout_seconds = 99;
   p.tasks = {t, plan::Task{}};
