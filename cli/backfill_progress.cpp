@@ -56,7 +56,11 @@ void BackfillProgress::show(const std::string& line) {
   if (terminal_) {
     out_ << "\r\033[K" << bar() << std::flush;
   } else if (!line.empty()) {
-    out_ << line << '\n' << std::flush;
+    // One write per line: stderr is unbuffered, and an alert of the
+    // `stderr()` channel, written by another thread, would land inside it.
+    const std::string whole = line + '\n';
+    out_.write(whole.data(), static_cast<std::streamsize>(whole.size()));
+    out_.flush();
   }
 }
 

@@ -67,13 +67,16 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
   return run;
 }
 
-/// Whether `argument` can only be a project directory, not a task, source
-/// or table name: `.`, `..`, a path with a `/`, or a directory holding a
-/// `flow.project`.
-bool names_a_project_directory(const std::string& argument) {
+/// Whether `argument` can only be a project's path, not a task, source or
+/// table name: `.`, `..`, a path with a `/`, a directory holding a
+/// `flow.project`, or a `.flow` file that exists (`schema.flow` would be a
+/// table, but not one beside a file of that name).
+bool names_a_project_path(const std::string& argument) {
   if (argument == "." || argument == ".." || argument.find('/') != std::string::npos) return true;
   std::error_code ignored;
-  return std::filesystem::is_regular_file(std::filesystem::path(argument) / "flow.project", ignored);
+  const std::filesystem::path path(argument);
+  if (path.extension() == ".flow" && std::filesystem::is_regular_file(path, ignored)) return true;
+  return std::filesystem::is_regular_file(path / "flow.project", ignored);
 }
 
 }  // namespace
@@ -84,7 +87,7 @@ int run_impact(const ImpactOptions& given) {
   // `flowc impact --run 5 PATH`: with --run, NAME may be left out, so a
   // first argument that can only be a path (no task or table name holds a
   // `/` or is `.`) is PATH.
-  if (!options.name.empty() && options.path == "." && names_a_project_directory(options.name)) {
+  if (!options.name.empty() && options.path == "." && names_a_project_path(options.name)) {
     options.path = options.name;
     options.name.clear();
   }

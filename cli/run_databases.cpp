@@ -43,6 +43,7 @@ std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunO
   dbs.target_dsn = target.dsn;
   dbs.state_dsn = options.state_dsn;
   dbs.state_dsn_origin = " (its DSN is --state-dsn's)";
+  if (!dbs.state_dsn.empty()) dbs.state_dsn_option = "--state-dsn";
   if (dbs.state_dsn.empty()) {
     dbs.state_dsn = env_value("FLOW_STATE_DSN");
     dbs.state_dsn_origin = " (its DSN is FLOW_STATE_DSN's)";
@@ -66,8 +67,18 @@ std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunO
     dbs.state_dsn = dbs.target_dsn;
     dbs.state_dsn_origin =
         fmt::format(" (its DSN is {}, as neither --state-dsn nor FLOW_STATE_DSN is set)", target.from);
+    if (!options.dsn.empty()) dbs.state_dsn_option = "--dsn";
   }
   return dbs;
+}
+
+std::string state_dsn_hint(const RunDatabases& databases) {
+  if (databases.state_dsn_option.empty()) return "";
+  if (databases.state_dsn_option == "--dsn")
+    return "(these commands read the runs where this one's --dsn keeps them: give them that DSN as "
+           "--state-dsn, and retry its --dsn, or set FLOW_STATE_DSN)\n";
+  return "(these commands read the runs where this one's --state-dsn keeps them: give them the same "
+         "--state-dsn, or set FLOW_STATE_DSN)\n";
 }
 
 }  // namespace flowc::cli

@@ -19,6 +19,8 @@ enum class ErrorFlavor : uint8_t {
   Interpolation,  // inside `${...}` (E0008); a `}` right away means it is empty
   AttributeEq,    // after an attribute's name: a name that is a keyword misspelt
                   // (`tsk out {`, `expct x`) gets the keyword as a fix-it
+  Name,           // where a name is declared: a keyword there (`task source {`)
+                  // is named as one, with a help
 };
 
 /// What to say when a `must<>` fails. Placeholders filled by the reporter:

@@ -20,11 +20,11 @@ inline constexpr ErrorPoint error_point{};
 // Declarations and members.
 template <> inline constexpr ErrorPoint error_point<decl> = {kSyntax, F::Start, "expected a declaration (`workflow`, `target`, `route`, `legacy`, `project`, `fn` or `extern fn`)"};
 template <> inline constexpr ErrorPoint error_point<member> = {kSyntax, F::Start, "expected an attribute (`name = value`), a block, `param` or `expect`"};
-template <> inline constexpr ErrorPoint error_point<block_name> = {kSyntax, F::Plain, "expected a name after `{kw}`"};
+template <> inline constexpr ErrorPoint error_point<block_name> = {kSyntax, F::Name, "expected a name after `{kw}`"};
 template <> inline constexpr ErrorPoint error_point<block_brace> = {kSyntax, F::Plain, "expected `{` after `{kw} {name}`"};
 template <> inline constexpr ErrorPoint error_point<attr_eq> = {kSyntax, F::AttributeEq, "expected `=` after attribute name `{name}`"};
 template <> inline constexpr ErrorPoint error_point<attr_value> = {kSyntax, F::Plain, "expected a value after `{name} =`"};
-template <> inline constexpr ErrorPoint error_point<param_name> = {kSyntax, F::Plain, "expected a parameter name after `param`"};
+template <> inline constexpr ErrorPoint error_point<param_name> = {kSyntax, F::Name, "expected a parameter name after `param`"};
 template <> inline constexpr ErrorPoint error_point<param_colon> = {kSyntax, F::Plain, "expected `:` and a type after parameter name `{name}`"};
 template <> inline constexpr ErrorPoint error_point<param_type> = {kSyntax, F::Plain, "expected a type after `{name}:`"};
 template <> inline constexpr ErrorPoint error_point<param_default> = {kSyntax, F::Plain, "expected a default value for parameter `{name}` after `=`"};
@@ -34,7 +34,7 @@ template <> inline constexpr ErrorPoint error_point<expect_label> = {kSyntax, F:
 
 // Functions.
 template <> inline constexpr ErrorPoint error_point<extern_fn_kw> = {kSyntax, F::Plain, "expected `fn` after `extern`"};
-template <> inline constexpr ErrorPoint error_point<fn_name> = {kSyntax, F::Plain, "expected a function name after `fn`"};
+template <> inline constexpr ErrorPoint error_point<fn_name> = {kSyntax, F::Name, "expected a function name after `fn`"};
 template <> inline constexpr ErrorPoint error_point<fn_open> = {kSyntax, F::Plain, "expected `(` after function name `{fn}`"};
 template <> inline constexpr ErrorPoint error_point<fn_param_colon> = {kSyntax, F::Plain, "expected `:` and a type after parameter name `{name}`"};
 template <> inline constexpr ErrorPoint error_point<fn_param_type> = {kSyntax, F::Plain, "expected a type after `{name}:`"};

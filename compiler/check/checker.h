@@ -451,6 +451,10 @@ class Checker {
   void check_replacement(uint32_t w, std::vector<bool>& legacy_reported);
   /// E0307, the cutover checklist, for a production workflow `w`.
   void check_cutover(uint32_t w, bool reported_no_failure_route);
+  /// `kind` (E0305, E0307) at the `on_failure` of workflow `w` when its route
+  /// notifies nobody: "workflow `w` <why> its `on_failure` route ..."; true
+  /// when reported.
+  bool report_silent_failure_route(uint32_t w, DiagKind kind, std::string_view why);
   /// W0401 for the sources a scheduled workflow `w` reads.
   void check_readiness(uint32_t w, std::vector<bool>& cross_reported);
   /// E0304: a retrying task whose write mode is not idempotent.

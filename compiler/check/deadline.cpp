@@ -6,11 +6,29 @@
 #include <algorithm>
 
 #include "compiler/check/checker.h"
-#include "compiler/check/literals.h"
 #include "compiler/cron/cron.h"
 #include "compiler/spelling/spelling.h"
 
 namespace flowc::check {
+namespace {
+
+constexpr int64_t kDay = 86400;
+
+/// The latest deadline that holds `path` seconds after a start at `start`
+/// (seconds since midnight), as written in `.flow`: a deadline at or before
+/// the start is the next day's, so one past midnight is written as its time
+/// of day. A path of more than a day fits no deadline.
+std::string deadline_help(int64_t start, int64_t path) {
+  if (path > kDay)
+    return "the critical path is longer than a day, and a deadline is at most a day after the start: "
+           "shorten the timeouts on it";
+  const int64_t end = start + path;
+  return "move the deadline to " + spelling::time_of_day_text(end % kDay) +
+         (end >= kDay ? " (a deadline at or before the start is the next day's)" : "") +
+         " or later, or shorten the timeouts on the critical path";
+}
+
+}  // namespace
 
 void Checker::check_deadlines() {
   std::vector<int64_t> longest(model.nodes.size(), 0);
@@ -60,7 +78,7 @@ void Checker::check_deadlines() {
     uint32_t last = *std::max_element(order.begin(), order.end(),
                                       [&](uint32_t a, uint32_t b) { return longest[a] < longest[b]; });
     int64_t deadline = *wf.deadline_seconds;
-    if (deadline <= start) deadline += 86400;
+    if (deadline <= start) deadline += kDay;
     if (start + longest[last] <= deadline) continue;
     std::vector<uint32_t> path;
     for (int32_t n = static_cast<int32_t>(last); n >= 0; n = via[n]) path.push_back(static_cast<uint32_t>(n));
@@ -73,12 +91,11 @@ void Checker::check_deadlines() {
     }
     Diagnostic& d =
         diags.report(DiagKind::ImpossibleDeadline, workflow_sites[w].deadline,
-                     "deadline " + format_time_of_day(*wf.deadline_seconds) +
-                         " cannot be met: the run starts at " + format_time_of_day(start) +
+                     "deadline " + spelling::time_of_day_text(*wf.deadline_seconds) +
+                         " cannot be met: the run starts at " + spelling::time_of_day_text(start) +
                          " and its critical path may take " + spelling::duration_text(longest[last]));
     d.notes.push_back({SourceRange{}, "critical path: " + chain});
-    d.helps.push_back("move the deadline to " + format_time_of_day(start + longest[last]) +
-                      " or later, or shorten the timeouts on the critical path");
+    d.helps.push_back(deadline_help(start, longest[last]));
   }
 }
 

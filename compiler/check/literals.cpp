@@ -2,7 +2,6 @@
 
 #include <cctype>
 
-#include "compiler/spelling/spelling.h"
 #include "compiler/syntax/literal.h"
 
 namespace flowc::check {
@@ -51,13 +50,6 @@ bool is_identifier(std::string_view text) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
   }
   return true;
-}
-
-std::string format_time_of_day(int64_t seconds) {
-  const int64_t days = seconds / 86400;
-  std::string out = spelling::time_of_day_text(seconds % 86400);
-  if (days > 0) out += " (+" + std::to_string(days) + "d)";
-  return out;
 }
 
 bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }

@@ -30,11 +30,6 @@ bool is_identifier(std::string_view text);
 /// string that says nothing, for an attribute that must say something.
 bool is_blank(std::string_view text);
 
-/// The time-of-day literal (spelling::time_of_day_text) of a time that may
-/// run past midnight: values of a day or more wrap and are marked "(+1d)".
-/// Durations: spelling::duration_text.
-std::string format_time_of_day(int64_t seconds);
-
 /// `text` trimmed of surrounding spaces.
 std::string_view trim(std::string_view text);
 

@@ -67,21 +67,27 @@ bool Checker::check_ownership(uint32_t w) {
                      "workflow `" + wf.name + "` runs on a schedule but has no `on_failure` route");
     d.helps.push_back("add `on_failure = alert(route_name)`: nobody watches a scheduled run");
     reported_no_failure_route = true;
-  } else if (!wf.schedule.empty() && wf.on_failure && wf.on_failure->route.valid() && !wf_broken &&
-             route_empty_notify[wf.on_failure->route.index].valid()) {
-    // A route that notifies nobody is no route: the failure still tells nobody.
-    const model::Route& route = model.routes[wf.on_failure->route.index];
-    Diagnostic& d =
-        diags.report(DiagKind::MissingOwnership, site.on_failure,
-                     "workflow `" + wf.name + "` runs on a schedule but its `on_failure` route `" +
-                         route.name + "` notifies nobody");
-    d.notes.push_back(
-        {route_empty_notify[wf.on_failure->route.index], "`" + route.name + "` has no channels"});
-    d.helps.push_back(
-        "give the route a channel: `notify = [stderr()]`, `webhook(url)`, `command([...])` or `jsonl(path)`");
-    reported_no_failure_route = true;
+  } else if (!wf.schedule.empty() && !wf_broken) {
+    reported_no_failure_route =
+        report_silent_failure_route(w, DiagKind::MissingOwnership, "runs on a schedule but");
   }
   return reported_no_failure_route;
+}
+
+bool Checker::report_silent_failure_route(uint32_t w, DiagKind kind, std::string_view why) {
+  const model::Workflow& wf = model.workflows[w];
+  if (!wf.on_failure || !wf.on_failure->route.valid()) return false;
+  // A route that notifies nobody is no route: the failure still tells nobody.
+  const SourceRange empty_notify = route_empty_notify[wf.on_failure->route.index];
+  if (!empty_notify.valid()) return false;
+  const model::Route& route = model.routes[wf.on_failure->route.index];
+  Diagnostic& d = diags.report(
+      kind, workflow_sites[w].on_failure,
+      fmt::format("workflow `{}` {} its `on_failure` route `{}` notifies nobody", wf.name, why, route.name));
+  d.notes.push_back({empty_notify, "`" + route.name + "` has no channels"});
+  d.helps.push_back(
+      "give the route a channel: `notify = [stderr()]`, `webhook(url)`, `command([...])` or `jsonl(path)`");
+  return true;
 }
 
 void Checker::check_replacement(uint32_t w, std::vector<bool>& legacy_reported) {
@@ -186,6 +192,8 @@ void Checker::check_cutover(uint32_t w, bool reported_no_failure_route) {
           diags.report(DiagKind::CutoverChecklist, name,
                        "workflow `" + wf.name + "` is in production without an `on_failure` route");
       d.helps.push_back("add `on_failure = alert(route_name)`");
+    } else if (!reported_no_failure_route) {
+      report_silent_failure_route(w, DiagKind::CutoverChecklist, "is in production, but");
     }
   }
 }

@@ -12,6 +12,7 @@
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 #include "compiler/cron/cron.h"
+#include "compiler/spelling/spelling.h"
 
 namespace flowc::check {
 
@@ -62,9 +63,10 @@ void Checker::check_schedules() {
         DiagKind::SubDailySchedule, workflow_sites[w].schedule,
         fmt::format("schedule `{}` fires {} times a day, but a workflow runs once per day (`ds` is a date)",
                     wf.schedule, per_day));
-    d.notes.push_back({SourceRange{}, fmt::format("`flowc schedule` starts the run of a day at its fire at {}, when "
-                                                  "the first interval of that day closes; its other fires start nothing",
-                                                  format_time_of_day(fires[1]))});
+    d.notes.push_back(
+        {SourceRange{}, fmt::format("`flowc schedule` starts the run of a day at its fire at {}, when "
+                                    "the first interval of that day closes; its other fires start nothing",
+                                    spelling::time_of_day_text(fires[1]))});
     d.helps.push_back(fmt::format("fire once a day, e.g. `cron(\"{} {} * * *\")`", (fires[0] / 60) % 60,
                                   fires[0] / 3600));
   }

@@ -218,6 +218,13 @@ void Checker::check_expectations(const Scope& s, const syntax::Block& block, mod
       TermId label = elaborate(s, m.label, scalar(TypeKind::String));
       coerce(s, label, scalar(TypeKind::String), "the `as` label");
       e.name = string_value(label);
+      if (term(label).kind == Kind::String && is_blank(e.name)) {
+        Diagnostic& d =
+            diags.report(DiagKind::BadAttribute, term(label).range,
+                         "an `as` label is empty: it names the expectation in every run's results "
+                         "and in `change` history");
+        d.helps.push_back("say what the check means, as in `as \"no negative revenue\"`, or leave `as` out");
+      }
       // The label names the expectation in every run's results, and
       // `change < P%` finds the previous run's value by it: it cannot vary.
       if (term(label).kind == Kind::Template) {
@@ -237,7 +244,7 @@ void Checker::check_expectations(const Scope& s, const syntax::Block& block, mod
         node.expectations.begin(), node.expectations.end(), [&](const model::Expectation& other) {
           return spelling::history_key(other.name) == spelling::history_key(e.name);
         });
-    if (same != node.expectations.end() && !e.name.empty()) {
+    if (same != node.expectations.end() && !is_blank(e.name)) {
       const SourceRange at = m.label.valid() ? t.expr(m.label).range : m.range;
       Diagnostic& d = diags.report(DiagKind::DuplicateName, at,
                                    "the expectation `" + e.name + "` is already defined in `" + node.name +
@@ -251,7 +258,8 @@ void Checker::check_expectations(const Scope& s, const syntax::Block& block, mod
       Diagnostic& d =
           diags.report(DiagKind::BadAttribute, m.range,
                        "`expect` checks the task's table, but task `" + node.name + "` has no `writes`");
-      d.helps.push_back("add `writes = \"schema.table\"`, or check the result inside the command");
+      d.helps.push_back(node.sql ? "add `writes = \"schema.table\"` naming the table its statements change"
+                                 : "add `writes = \"schema.table\"`, or check the result inside the command");
       reported_no_table = true;
     }
     node.expectations.push_back(std::move(e));

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "compiler/source/source.h"
+#include "compiler/syntax/parse.h"
 
 namespace flowc::syntax {
 namespace {
@@ -129,12 +130,20 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
   SourceRange where = found.range;
   DiagNote note;
   FixIt keyword;  // a misspelt keyword, written right
+  std::string name_help;  // a keyword where a name is declared
   auto misspelt = [&](std::string_view word, SourceRange at, const std::vector<std::string_view>& keywords) {
     std::string_view near = closest_name(word, keywords);
     if (!near.empty()) keyword = {at, std::string(near), "did you mean `" + std::string(near) + "`?"};
   };
   switch (point.flavor) {
     case ErrorFlavor::Plain: break;
+    case ErrorFlavor::Name:
+      if (is_keyword(found.text)) {
+        message += ", found the keyword `" + std::string(found.text) + "`";
+        name_help = "`" + std::string(found.text) +
+                    "` is a keyword of the language, which cannot be a name: choose another name";
+      }
+      break;
     case ErrorFlavor::Start:
       if (found.closer) {
         kind = DiagKind::UnexpectedClose;
@@ -178,6 +187,7 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
   if (Diagnostic* d = emit(kind, where, std::move(message))) {
     if (note.range.valid()) d->notes.push_back(std::move(note));
     if (keyword.range.valid()) d->fixits.push_back(std::move(keyword));
+    if (!name_help.empty()) d->helps.push_back(std::move(name_help));
     if (std::string help = kind == DiagKind::BadInterpolation ? literal_interpolation_help() : "";
         !help.empty())
       d->helps.push_back(std::move(help));

@@ -617,7 +617,9 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   CHECK(json::parse(r.output)["run"]["superseded_by"].is_null());
 }
 
-TEST_CASE("impact --run without NAME: what the run's failures affect, its path first or last") {
+TEST_CASE(
+    "impact --run without NAME: what the run's failures affect, its path (a directory or a .flow file) first "
+    "or last") {
   std::string dsn = seeded(kIngestRun);
   auto r = run_flowc({"impact", "--run", "7", kPlatform, "--state-dsn", dsn, "--format", "json"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
@@ -646,6 +648,12 @@ TEST_CASE("impact --run without NAME: what the run's failures affect, its path f
   auto here = flowc::testing::run_flowc(kPlatform, {"impact", "--run", "7", "--state-dsn", dsn});
   CHECK_MESSAGE(here.exit_code == 0, here.output);
   CHECK(here.output == human.output);
+  // A `.flow` file of the project given as the path, NAME left out: the
+  // same (it read as a table named `ingest_events.flow`).
+  auto file = flowc::testing::run_flowc(kPlatform,
+                                        {"impact", "ingest_events.flow", "--run", "7", "--state-dsn", dsn});
+  CHECK_MESSAGE(file.exit_code == 0, file.output);
+  CHECK(file.output == human.output);
 
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"impact", kPlatform}, std::vector<std::string>{"impact"}}) {

@@ -349,4 +349,23 @@ TEST_CASE("run and retry started from another directory print hints that work th
   CHECK(contains(dry_run.output, "`flowc retry 1 " + name + "` would run 2 of 4 tasks again"));
   auto retry = run_flowc(parent, {"retry", "1", name}, env);
   CHECK(contains(retry.output, "\ndetails: flowc status 1 " + name + "\n"));
+  CHECK_FALSE(contains(retry.output, "(these commands read the runs"));
+
+  // A DSN given on the command line is not repeated (it may hold a
+  // password), so the hints would read another database: that is said.
+  auto by_option = run_flowc(parent, {"run", name, "--ds", "2026-11-25", "--dsn", dsn}, {});
+  INFO(by_option.output);
+  CHECK(by_option.exit_code == 1);
+  CHECK(contains(by_option.output,
+                 "\ndetails: flowc status 2 " + name +
+                     "\n"
+                     "affected: flowc impact --run 2 ./" +
+                     name +
+                     " says what its failures made stale, and who to tell\n"
+                     "retry: flowc retry 2 " +
+                     name +
+                     " --dry-run says what would run again and whether that is safe\n"
+                     "(these commands read the runs where this one's --dsn keeps them: give them that DSN as "
+                     "--state-dsn, and retry its --dsn, or set FLOW_STATE_DSN)\n"));
+  CHECK_FALSE(contains(by_option.output, dsn));
 }
