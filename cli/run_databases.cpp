@@ -12,7 +12,8 @@ namespace {
 
 bool needs_target(const plan::Plan& plan) {
   for (const plan::Task& task : plan.tasks)
-    if (task.kind != plan::TaskKind::Command) return true;
+    if (task.kind != plan::TaskKind::Command || !task.checks.empty())
+      return true;  // a command's checks read it
   return false;
 }
 

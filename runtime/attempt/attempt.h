@@ -83,7 +83,8 @@ struct AttemptContext {
   std::string target_dsn;            // resolved; a secret: never print or log it
   std::string project_dir;           // command tasks run here
   std::string no_target_reason;      // why a SQL task has no target: its failure message
-  /// The executor's own connection to the target (nullptr for command tasks).
+  /// The executor's own connection to the target (nullptr for command tasks
+  /// without expectations).
   pqxx::connection* target = nullptr;
   /// When `target` is null: makes (or reuses) the executor's connection to
   /// the target, or returns nullptr with `error` set (one line, no secret).

@@ -1,7 +1,8 @@
 // One attempt of a command task: argv without a shell, in the project
 // directory, with a clean environment (docs/tasks.md lists it), its output
 // streamed into the attempt log; its whole process group is killed on
-// timeout, when the lease is lost, and when the command exits.
+// timeout, when the lease is lost, and when the command exits. Then, when
+// it exited 0, its expectations on the table it `writes`.
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -16,6 +17,47 @@ namespace {
 /// The only names taken from the parent besides the task's secrets: enough
 /// to find programs and format dates the same way, nothing that leaks.
 constexpr const char* kInherited[] = {"PATH", "HOME", "LANG", "TZ"};
+
+/// The task's expectations on its `writes`, once the command exited 0
+/// (`succeeded`): one read-only transaction on the target. What the command
+/// wrote is committed and stays whatever they find (language.md §10.1); an
+/// error-level failure fails the attempt, without retry, and a warn-level
+/// one is recorded and alerted, as for a SQL task.
+AttemptResult check_output(const AttemptContext& context, AttemptLog& log, AttemptResult succeeded) {
+  AttemptContext connected = context;
+  std::string error;
+  if (connected.target == nullptr && context.connect_target) connected.target = context.connect_target(error);
+  if (connected.target == nullptr) {
+    AttemptResult failed;
+    failed.error_class = ErrorClass::Transient;
+    failed.sqlstate = "08006";
+    failed.exit_code = succeeded.exit_code;
+    failed.message = "the command succeeded, but its expectations cannot be checked: " +
+                     (!error.empty()                      ? log.scrub(error)
+                      : !context.no_target_reason.empty() ? context.no_target_reason
+                                                          : std::string("the run has no target database"));
+    log.line("error: " + failed.message);
+    return failed;
+  }
+  const plan::Task& task = context.plan->tasks[context.task];
+  return on_target(connected, log,
+                   [&](std::optional<Clock::time_point> deadline, const QueryWatchdog& watchdog) {
+                     AttemptResult result = succeeded;
+                     try {
+                       pqxx::read_transaction tx(*connected.target, "flowc_command_checks");
+                       SqlSession s(tx, log, deadline, context.stop);
+                       if (run_expectations(s, task, connected, result)) tx.commit();
+                       return result;
+                     } catch (...) {
+                       AttemptResult failed =
+                           failure_from_exception(connected, log, watchdog, connected.target->is_open());
+                       failed.exit_code = succeeded.exit_code;
+                       failed.expectations = std::move(result.expectations);
+                       if (!connected.target->is_open()) failed.reconnect = true;
+                       return failed;
+                     }
+                   });
+}
 
 }  // namespace
 
@@ -137,6 +179,7 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   } else {
     result.outcome = AttemptResult::Outcome::Succeeded;
     result.error_class = ErrorClass::None;
+    if (!task.checks.empty()) return check_output(context, log, result);
   }
   return result;
 }

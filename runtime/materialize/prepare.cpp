@@ -225,10 +225,11 @@ struct Checker {
   void task(const plan::Task& t) {
     switch (t.kind) {
       case plan::TaskKind::Command:
-        // A command's output exists only once it has run: what reads it is
-        // not blamed for its absence.
+        // A command's output exists only once it has run: what reads it (its
+        // own expectations too) is not blamed for its absence. When it
+        // exists, its expectations are prepared on it.
         if (t.output) missing.insert(quote_table(*t.output));
-        return;
+        break;
       case plan::TaskKind::Source:
         if (t.readiness) metrics(t, t.readiness->metrics, "readiness", t.origin);
         break;

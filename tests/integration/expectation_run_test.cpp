@@ -224,3 +224,74 @@ workflow broken {
                  "expression"));
   CHECK(query_one(dsn, "select count(*) from app_dev.numbers where ds = '2026-11-02'") == "0");
 }
+
+TEST_CASE("expectations: a command task's run after the command on the table it writes; an error fails it") {
+  std::string dsn = fresh_database("expect_command");
+  // The command loads three rows, one of them negative, into the table it
+  // `writes`, through the target's DSN (FLOW_TARGET_DSN).
+  auto project = [](const std::string& check) {
+    std::string flow = R"FLOW(route oncall {
+  notify = [stderr()]
+}
+
+workflow loads {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  retry      = retry(2)
+  param ds: date = logical_date
+
+  task load {
+    writes     = "app.loaded"
+    run        = command(["sh", "load.sh"], env = [env("FLOW_TARGET_DSN")])
+    idempotent = true
+    expect row_count() > 0
+    expect CHECK
+  }
+
+  task report {
+    writes = "app.report"
+    sql    = "select count(*) as n from ${load}"
+  }
+}
+)FLOW";
+    flow.replace(flow.find("CHECK"), 5, check);
+    return std::vector<std::pair<std::string, std::string>>{
+        {"loads.flow", flow},
+        {"load.sh",
+         "psql -X -q -v ON_ERROR_STOP=1 -d \"$FLOW_TARGET_DSN\" -c 'create table if not exists "
+         "app.loaded (v int); insert into app.loaded values (1), (2), (-3)'\n"}};
+  };
+  query_one(dsn, "create schema app; select 1");
+  std::string failing =
+      write_project("expect_command_fail",
+                    project("sql(\"select count(*) from ${self} where v < 0\") == 0 as \"no negatives\""));
+  auto run = run_flowc(failing, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 1);
+  // Failed at once, not retried (bad data is permanent), the command's rows
+  // left where they are (a command's effects cannot be rolled back), the
+  // downstream blocked, the results recorded.
+  CHECK(query_one(dsn, "select state || ' ' || attempts from flow.task_runs where task = 'load'") ==
+        "failed 1");
+  CHECK(query_one(dsn, "select message from flow.task_runs where task = 'load'") ==
+        "expectation `no negatives` failed: sql(\"select count(*) from ${self} where v < 0\") = 1");
+  CHECK(query_one(dsn, "select state from flow.task_runs where task = 'report'") == "upstream_failed");
+  CHECK(query_one(dsn, "select count(*) from app.loaded") == "3");
+  CHECK(query_one(dsn,
+                  "select string_agg(expectation || '=' || passed, ',' order by expectation) from "
+                  "flow.expectation_results where task = 'load'") ==
+        "no negatives=false,row_count() > 0=true");
+
+  // A warn-level check that fails is recorded and the task succeeds.
+  std::string warning = write_project(
+      "expect_command_warn",
+      project("sql(\"select count(*) from ${self} where v < 0\") == 0 else warn as \"no negatives\""));
+  auto warned = run_flowc(warning, {"run", ".", "--ds", "2026-11-25", "--dsn", dsn});
+  INFO(warned.output);
+  CHECK(warned.exit_code == 0);
+  CHECK(contains(warned.output, "1 warning"));
+  CHECK(query_one(dsn,
+                  "select state from flow.task_runs t join flow.runs r on r.id = t.run_id "
+                  "where r.ds = '2026-11-25' and task = 'report'") == "succeeded");
+}
