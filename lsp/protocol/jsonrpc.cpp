@@ -1,5 +1,8 @@
 #include "lsp/protocol/jsonrpc.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace flowc::lsp {
 
 namespace {
@@ -63,12 +66,31 @@ std::string without_lone_surrogates(std::string_view body) {
   return out;
 }
 
+/// Parses `text`, noting in `repeated` the first key an object holds twice
+/// (`{"method":"x","method":"shutdown"}`): the library keeps the last one.
+Json parse_json(std::string_view text, std::string& repeated) {
+  std::vector<std::vector<std::string>> keys;  // per open object, its keys so far
+  auto note = [&](int, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::object_start) keys.emplace_back();
+    if (event == Json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+    if (event == Json::parse_event_t::key && !keys.empty() && parsed.is_string()) {
+      std::vector<std::string>& seen = keys.back();
+      const std::string& key = parsed.get_ref<const std::string&>();
+      if (repeated.empty() && std::find(seen.begin(), seen.end(), key) != seen.end()) repeated = key;
+      seen.push_back(key);
+    }
+    return true;
+  };
+  return Json::parse(text, note, /*allow_exceptions=*/false);
+}
+
 }  // namespace
 
 Incoming parse_message(std::string_view body) {
-  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  std::string repeated;
+  Json j = parse_json(body, repeated);
   if (j.is_discarded() && body.find("\\u") != std::string_view::npos)
-    j = Json::parse(without_lone_surrogates(body), nullptr, /*allow_exceptions=*/false);
+    j = parse_json(without_lone_surrogates(body), repeated);
   if (j.is_discarded()) return invalid(ErrorCode::ParseError, "the message is not valid JSON");
   if (!j.is_object()) {
     return invalid(ErrorCode::InvalidRequest,
@@ -82,6 +104,10 @@ Incoming parse_message(std::string_view body) {
       return invalid(ErrorCode::InvalidRequest, "`id` must be a number or a string");
     id = *it;
   }
+  if (!repeated.empty())  // answered with the id when that is not what is repeated
+    return invalid(ErrorCode::InvalidRequest,
+                   "the message holds the key `" + repeated + "` twice in one object",
+                   repeated == "id" ? Json(nullptr) : id);
   if (auto it = j.find("jsonrpc"); it == j.end() || *it != "2.0") {
     return invalid(ErrorCode::InvalidRequest, "`jsonrpc` must be \"2.0\"", id);
   }
@@ -105,7 +131,9 @@ Incoming parse_message(std::string_view body) {
   out.method = method->get<std::string>();
   if (auto it = j.find("params"); it != j.end()) {
     if (!it->is_object() && !it->is_array() && !it->is_null()) {
-      return invalid(ErrorCode::InvalidRequest, "`params` must be an object or an array", id);
+      Incoming bad = invalid(ErrorCode::InvalidRequest, "`params` must be an object or an array", id);
+      bad.notification = !j.contains("id");
+      return bad;
     }
     out.params = std::move(*it);
   }

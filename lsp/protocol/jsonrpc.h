@@ -42,11 +42,15 @@ struct Incoming {
   std::string method;
   Json params;  // object, array or null
   RpcError error;
+  /// Invalid, but recognisably a notification (no `id`): logged, never
+  /// answered (JSON-RPC answers no notification).
+  bool notification = false;
 };
 
 /// Parses and classifies one message body: ParseError for text that is not
 /// JSON, InvalidRequest for JSON that is not a JSON-RPC 2.0 message (batches
-/// included: the LSP does not use them).
+/// included: the LSP does not use them), or that holds a key twice in one
+/// object (which of the two counts is not JSON's to say).
 Incoming parse_message(std::string_view body);
 
 /// The body of a successful response.

@@ -122,16 +122,28 @@ model::WorkflowId enclosing_workflow(const model::Model& m, const CompletionCont
   return m.workflow_named(c.blocks.front().name);
 }
 
-/// The type expected at the cursor: the attribute's, or the named argument's.
+/// The params of function `call`, in declaration order.
+std::vector<const model::Symbol*> call_params(const model::Model& m, const std::string& call) {
+  std::vector<const model::Symbol*> out;
+  for (const model::Symbol& sym : m.symbols)
+    if (sym.kind == SymbolKind::Param && !sym.workflow.valid() && sym.qualified_name == call + "." + sym.name)
+      out.push_back(&sym);
+  return out;
+}
+
+/// The type expected at the cursor: the attribute's, or the argument's
+/// (named, or by its position).
 model::Type expected_type(const model::Model& m, const CompletionContext& c) {
   std::string wanted;
   if (!c.call.empty() && !c.named_arg.empty()) {
-    wanted = c.call + "." + c.named_arg;
-    for (const model::Symbol& sym : m.symbols) {
-      if (sym.kind == SymbolKind::Param && !sym.workflow.valid() && sym.qualified_name == wanted)
-        return sym.type;
-    }
+    for (const model::Symbol* param : call_params(m, c.call))
+      if (param->name == c.named_arg) return param->type;
     return {};
+  }
+  if (!c.call.empty() && c.argument >= 0) {
+    const std::vector<const model::Symbol*> params = call_params(m, c.call);
+    const auto position = static_cast<size_t>(c.argument);
+    return position < params.size() ? params[position]->type : model::Type{};
   }
   if (!c.call.empty() || c.attribute.empty() || c.blocks.empty()) return {};
   wanted = c.blocks.back().keyword + "." + c.attribute;
@@ -229,13 +241,16 @@ void values(const model::Model& m, const CompletionContext& c, Collector& out) {
     return;
   }
   if (!c.call.empty() && c.named_arg.empty()) {
-    // Named arguments of the call being written.
-    for (uint32_t i = 0; i < m.symbols.size(); ++i) {
-      const model::Symbol& sym = m.symbols[i];
-      if (sym.kind == SymbolKind::Param && !sym.workflow.valid() &&
-          sym.qualified_name == c.call + "." + sym.name) {
-        out.symbol(model::SymbolId{i}, 3, sym.name + " = ");
-      }
+    // Named arguments of the call being written, but those already given
+    // (by position, or by name).
+    const std::vector<const model::Symbol*> params = call_params(m, c.call);
+    for (size_t k = 0; k < params.size(); ++k) {
+      const model::Symbol& sym = *params[k];
+      const bool given =
+          (c.argument >= 0 && k < static_cast<size_t>(c.argument)) ||
+          std::find(c.named_before.begin(), c.named_before.end(), sym.name) != c.named_before.end();
+      if (!given)
+        out.symbol(model::SymbolId{static_cast<uint32_t>(&sym - m.symbols.data())}, 3, sym.name + " = ");
     }
   }
   if (element.kind != TypeKind::Error && is_enum_type(m, element.kind)) {

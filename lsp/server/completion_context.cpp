@@ -36,6 +36,40 @@ std::string ident_before(std::string_view text, size_t end) {
 }
 
 /// `IDENT =` (not `==`) at the start of `s`: the identifier, else "".
+/// The arguments written before the cursor's in a call (`args` from its
+/// `(` to the cursor), split at the commas of the call's own level: not
+/// those inside nested brackets or strings. The last element is the
+/// argument at the cursor.
+std::vector<std::string_view> split_arguments(std::string_view args) {
+  if (!args.empty() && args.front() == '(') args.remove_prefix(1);
+  std::vector<std::string_view> out;
+  int depth = 0;
+  bool in_string = false;
+  size_t start = 0;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const char c = args[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"')
+      in_string = true;
+    else if (c == '(' || c == '[' || c == '{')
+      ++depth;
+    else if ((c == ')' || c == ']' || c == '}') && depth > 0)
+      --depth;
+    else if (c == ',' && depth == 0) {
+      out.push_back(args.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(args.substr(start));
+  return out;
+}
+
 std::string assigned_name(std::string_view s) {
   s = trim(s);
   std::string_view name = leading_ident(s);
@@ -204,6 +238,15 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
       std::string_view segment = comma == std::string_view::npos ? args : args.substr(comma + 1);
       std::string named = assigned_name(segment);
       if (!named.empty() && trim(segment).ends_with("=")) out.named_arg = named;
+      const std::vector<std::string_view> written = split_arguments(args);
+      bool positional = true;
+      for (size_t i = 0; i + 1 < written.size(); ++i) {
+        std::string name = assigned_name(written[i]);
+        if (name.empty()) continue;
+        positional = false;
+        out.named_before.push_back(std::move(name));
+      }
+      if (positional && out.named_arg.empty()) out.argument = static_cast<int>(written.size()) - 1;
     }
     return out;
   }

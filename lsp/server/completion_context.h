@@ -31,6 +31,11 @@ struct CompletionContext {
   std::string attribute;           // Value: the attribute the expression is assigned to
   std::string call;                // the innermost call whose parentheses hold the cursor
   std::string named_arg;           // `name =` written before the cursor inside that call
+  /// Inside that call's own parentheses, not after `name =`: the position
+  /// of the argument at the cursor, when the arguments before it are
+  /// positional (-1 otherwise), and the names of those written `name = ...`.
+  int argument = -1;
+  std::vector<std::string> named_before;
   std::string qualifier;           // `workflow.` written just before the prefix
   std::string prefix;              // the identifier characters before the cursor
 };

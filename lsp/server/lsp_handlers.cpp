@@ -53,7 +53,8 @@ int symbol_kind(OutlineSymbol::Kind kind) {
 }
 
 /// The Markdown of hover and completion docs as plain text, for clients
-/// that cannot render Markdown: no code fences, rules or backticks.
+/// that cannot render Markdown: no code fences, rules or backticks, and
+/// one blank line where a dropped rule leaves two.
 std::string plain_text(const std::string& markdown) {
   std::string out;
   size_t start = 0;
@@ -61,7 +62,8 @@ std::string plain_text(const std::string& markdown) {
     size_t end = markdown.find('\n', start);
     if (end == std::string::npos) end = markdown.size();
     std::string_view line(markdown.data() + start, end - start);
-    if (!line.starts_with("```") && line != "---") {
+    const bool blank_again = line.empty() && (out.empty() || out.ends_with("\n\n"));
+    if (!line.starts_with("```") && line != "---" && !blank_again) {
       for (char c : line) {
         if (c != '`') out += c;
       }

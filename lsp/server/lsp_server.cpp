@@ -146,7 +146,7 @@ void LspServer::dispatch(const Incoming& m) {
   switch (m.kind) {
     case Incoming::Kind::Invalid:
       log("bad message: " + m.error.message);
-      send(make_error(m.id, m.error));
+      if (!m.notification) send(make_error(m.id, m.error));
       return;
     case Incoming::Kind::Response: return;  // answers to our registerCapability request: nothing to do
     case Incoming::Kind::Request: dispatch_request(m); return;

@@ -95,7 +95,12 @@ ProjectState* Workspace::project_for(const std::string& path) {
       if (!Service::handles(open_path) && root_of(open_path) == root) project->set_aux(open_path, text);
     it = projects_.emplace(root, std::move(project)).first;
   }
-  if (!it->second->file(path)) it->second->set_text(path, text_of(path));
+  if (!it->second->file(path)) {
+    // Not read through a link out of the project (as when it is loaded):
+    // a request naming such a file answers as for a file of no project.
+    if (!open_.count(path) && links_outside(path, root)) return nullptr;
+    it->second->set_text(path, text_of(path));
+  }
   return it->second.get();
 }
 

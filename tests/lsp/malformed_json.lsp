@@ -1,6 +1,7 @@
 # A body that is not JSON gets a Parse error (-32700) with id null; JSON that
 # is not a JSON-RPC message gets InvalidRequest (-32600, with its id when it
-# has one); a batch array is refused; the server goes on answering.
+# has one); a batch array is refused; a malformed notification is not
+# answered; the server goes on answering.
 === file a.flow
 route oncall {
   owner  = "data-eng"
@@ -27,6 +28,12 @@ wait messages 1
 # Invalid UTF-8 inside a string is not JSON either.
 body '{"jsonrpc": "2.0", "id": 9, "method": "\udcff"}'
 wait messages 1
+# A key twice: which one counts is not JSON's to say, so neither runs.
+body '{"jsonrpc": "2.0", "id": 10, "method": "x", "method": "shutdown"}'
+wait messages 1
+# A notification with params of the wrong type is logged, never answered:
+# the hover below is the next message.
+body '{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": 5}'
 > textDocument/hover {"textDocument": {"uri": "$URI(a.flow)"}, "position": {"line": 0, "character": 7}}
 > shutdown
 ! exit
@@ -40,6 +47,7 @@ wait messages 1
 {"error":{"code":-32600,"message":"`id` must be a number or a string"},"id":null}
 {"error":{"code":-32600,"message":"a message must be a JSON object"},"id":null}
 {"error":{"code":-32700,"message":"the message is not valid JSON"},"id":null}
+{"error":{"code":-32600,"message":"the message holds the key `method` twice in one object"},"id":10}
 {"id":2,"result":{"contents":{"kind":"plaintext","value":"route oncall\n\nowner data-eng"},"range":{"end":{"character":12,"line":0},"start":{"character":6,"line":0}}}}
 {"id":3,"result":null}
 exit code: 0

@@ -31,6 +31,26 @@ TEST_CASE("JSON that is not JSON-RPC is an InvalidRequest, keeping a readable id
   CHECK(null_id.error.code == ErrorCode::InvalidRequest);
   CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})").error.code ==
         ErrorCode::InvalidRequest);
+  // A notification with such params is invalid too, but not to be answered.
+  Incoming bad_notification =
+      parse_message(R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":5})");
+  CHECK(bad_notification.kind == Incoming::Kind::Invalid);
+  CHECK(bad_notification.notification);
+  CHECK_FALSE(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"x","params":3})").notification);
+}
+
+TEST_CASE("a key held twice in one object is an InvalidRequest, not the last one silently") {
+  Incoming twice = parse_message(R"({"jsonrpc":"2.0","id":"s5","method":"x","method":"shutdown"})");
+  CHECK(twice.kind == Incoming::Kind::Invalid);
+  CHECK(twice.error.code == ErrorCode::InvalidRequest);
+  CHECK(twice.error.message == "the message holds the key `method` twice in one object");
+  CHECK(twice.id == "s5");
+  // Inside params too; the same key in two objects is fine.
+  CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"x","params":{"a":1,"a":2}})").kind ==
+        Incoming::Kind::Invalid);
+  CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"method":"x","params":{"a":{"a":1},"b":{"a":2}}})").kind ==
+        Incoming::Kind::Request);
+  CHECK(parse_message(R"({"jsonrpc":"2.0","id":1,"id":2,"method":"x"})").id.is_null());
 }
 
 TEST_CASE("a lone UTF-16 surrogate escape is read as U+FFFD, and a pair or an escaped backslash is kept") {

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -332,6 +333,53 @@ TEST_CASE("completion context: where the cursor is") {
   auto qualified = at_end("workflow w {\n  task t {\n    after = [other.st");
   CHECK(qualified.qualifier == "other");
   CHECK(qualified.prefix == "st");
+  // The argument at the cursor by its position, while those before it are
+  // positional; commas inside strings and nested calls do not count.
+  CHECK(at_end("workflow w {\n  on_late = alert(").argument == 0);
+  CHECK(at_end("workflow w {\n  schedule = cron(\"0 3 * * *\", ").argument == 1);
+  CHECK(at_end("workflow w {\n  x = f(\"a, b\", g(1, 2), [3, 4], ").argument == 3);
+  auto after_named = at_end("workflow w {\n  on_late = alert(r, severity = high, ");
+  CHECK(after_named.argument == -1);
+  CHECK(after_named.named_before == std::vector<std::string>{"severity"});
+}
+
+TEST_CASE(
+    "completion in a call's argument offers values of its param's type first, and no param given twice") {
+  TempProject p;
+  const std::string text =
+      "route oncall {\n"
+      "  notify = [stderr()]\n"
+      "}\n"
+      "workflow w {\n"
+      "  owner      = \"o\"\n"
+      "  on_failure = alert(oncall)\n"
+      "  on_late    = alert()\n"                // line 6
+      "  schedule   = cron(\"0 3 * * *\", )\n"  // line 7
+      "  task a {\n"
+      "    run = command([\"true\"])\n"
+      "  }\n"
+      "}\n";
+  std::string path = p.write("w.flow", text);
+  Service s(options());
+  s.open(path, text);
+  s.check();
+  auto sorted = [&](TextPosition at) {
+    std::vector<CompletionEntry> entries = s.complete(path, at).entries;
+    std::stable_sort(entries.begin(), entries.end(), [](const CompletionEntry& x, const CompletionEntry& y) {
+      return x.sort_key < y.sort_key;
+    });
+    return entries;
+  };
+  std::vector<CompletionEntry> route = sorted({6, 21});
+  REQUIRE_FALSE(route.empty());
+  CHECK(route.front().label == "oncall");
+  CHECK(route.front().kind == CompletionEntry::Kind::Route);
+  for (const CompletionEntry& e : route) CHECK(e.label != "true");  // not a bool
+  // `cron`'s `expr` is given by position: only `tz` is left to name.
+  std::vector<std::string> named;
+  for (const CompletionEntry& e : sorted({7, 33}))
+    if (e.insert_text.ends_with(" = ")) named.push_back(e.label);
+  CHECK(named == std::vector<std::string>{"tz"});
 }
 
 TEST_CASE("the quick check of one edited file agrees with the full re-check") {
@@ -448,5 +496,12 @@ TEST_CASE(
     CHECK(f.path != (p.root / "leak.flow").string());
     CHECK(f.path != (outside / "other.flow").string());
   }
+  // Nor is it read when a request names it without opening it (the
+  // editor's file list, a stale URI): it answers as a file of no project.
+  const std::string leak = (p.root / "leak.flow").string();
+  CHECK_FALSE(s.format(leak));
+  CHECK(s.outline(leak).empty());
+  CHECK_FALSE(s.hover(leak, {0, 10}));
+  CHECK(s.references(leak, {0, 10}, true).empty());
   fs::remove_all(outside);
 }
