@@ -1,6 +1,7 @@
 #include "runtime/alert/dispatcher.h"
 
 #include <algorithm>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -13,14 +14,31 @@ namespace flowc::runtime::alert {
 namespace {
 
 /// This process as the sender of an alert over `channels`, until the
-/// longest their deliveries can take (one after another), and a minute to
-/// record how they ended. The system clock, not the options' (tests fake
-/// "now" for dedupe windows; a sending row is judged by the server's).
+/// longest their deliveries can take (side by side: the longest one's), and
+/// a minute to record how they ended. The system clock, not the options'
+/// (tests fake "now" for dedupe windows; a sending row is judged by the
+/// server's).
 Sender sender_for(const std::vector<plan::Channel>& channels, const DeliveryOptions& delivery) {
   Sender sender{state::default_worker(), state::machine_key(), std::chrono::system_clock::now()};
-  for (const plan::Channel& channel : channels) sender.until += longest_delivery(channel, delivery);
-  sender.until += std::chrono::minutes(1);
+  std::chrono::milliseconds longest{0};
+  for (const plan::Channel& channel : channels)
+    longest = std::max(longest, longest_delivery(channel, delivery));
+  sender.until += longest + std::chrono::minutes(1);
   return sender;
+}
+
+/// Each channel's delivery of `payload`, side by side: a channel that hangs
+/// until its timeouts run out (a pager's command, a webhook's host) holds
+/// up none of the others, which tell the on-call meanwhile.
+std::vector<Delivery> deliver_all(const std::vector<plan::Channel>& channels,
+                                  const nlohmann::ordered_json& payload, const DeliveryOptions& options) {
+  std::vector<Delivery> deliveries(channels.size());
+  std::vector<std::jthread> others;  // joined when it goes out of scope
+  for (size_t i = 1; i < channels.size(); ++i)
+    others.emplace_back([&, i] { deliveries[i] = deliver(channels[i], payload, options); });
+  if (!channels.empty()) deliveries[0] = deliver(channels[0], payload, options);
+  others.clear();
+  return deliveries;
 }
 
 }  // namespace
@@ -135,8 +153,9 @@ void AlertDispatcher::raise_locked(const plan::Plan& plan, const Incident& incid
     if (!ids) report_store_error(error);
   }
   bool any_delivered = false;
+  const std::vector<Delivery> deliveries = deliver_all(route.channels, payload, options_.delivery);
   for (size_t i = 0; i < route.channels.size(); ++i) {
-    Delivery delivery = deliver(route.channels[i], payload, options_.delivery);
+    const Delivery& delivery = deliveries[i];
     rows[i].status = delivery.ok ? "delivered" : "failed";
     rows[i].error = delivery.error;
     rows[i].tries = delivery.tries;

@@ -152,6 +152,22 @@ TEST_CASE("server errors are retried but client errors are not") {
   CHECK(f.sink->counts().failed == 2);
 }
 
+TEST_CASE("the channels of one alert are delivered side by side: a slow one holds up none of the others") {
+  Fixture f;
+  std::string jsonl = f.dir + "/alerts.jsonl";
+  // The command succeeds only if the jsonl line arrives while it runs: one
+  // after the other, it would wait for it in vain (and fail, 3 times).
+  std::string wait_for_jsonl = "cat >/dev/null; for i in $(seq 100); do [ -s '" + jsonl +
+                               "' ] && exit 0; sleep 0.05; done; echo no jsonl line meanwhile; exit 1";
+  plan::Plan p = make_plan({channel(plan::Channel::Kind::Command, {"sh", "-c", wait_for_jsonl}),
+                            channel(plan::Channel::Kind::Jsonl, {jsonl})});
+  f.sink->raise(p, failure(f.db.run_id));
+  CHECK(f.db.query("select channel, status, tries from flow.alerts order by id") ==
+        "command|delivered|1\n"
+        "jsonl|delivered|1\n");
+  CHECK(f.sink->counts().sent == 1);
+}
+
 TEST_CASE("a command channel that fails is recorded with its exit and last line") {
   Fixture f;
   plan::Plan p = make_plan({channel(plan::Channel::Kind::Command, {"sh", "-c", "cat >/dev/null; echo nope; exit 4"}),
