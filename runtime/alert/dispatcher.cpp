@@ -1,6 +1,8 @@
 #include "runtime/alert/dispatcher.h"
 
 #include <algorithm>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -27,18 +29,19 @@ Sender sender_for(const std::vector<plan::Channel>& channels, const DeliveryOpti
   return sender;
 }
 
-/// Each channel's delivery of `payload`, side by side: a channel that hangs
-/// until its timeouts run out (a pager's command, a webhook's host) holds
-/// up none of the others, which tell the on-call meanwhile.
-std::vector<Delivery> deliver_all(const std::vector<plan::Channel>& channels,
-                                  const nlohmann::ordered_json& payload, const DeliveryOptions& options) {
-  std::vector<Delivery> deliveries(channels.size());
-  std::vector<std::jthread> others;  // joined when it goes out of scope
+/// Delivers `payload` over each channel, side by side, calling `delivered`
+/// with each channel's index and outcome as soon as it has one (from that
+/// channel's thread): a channel that hangs until its timeouts run out (a
+/// pager's command, a webhook's host) holds up none of the others, which
+/// tell the on-call, and are recorded, meanwhile.
+void deliver_all(const std::vector<plan::Channel>& channels, const nlohmann::ordered_json& payload,
+                 const DeliveryOptions& options,
+                 const std::function<void(size_t, const Delivery&)>& delivered) {
+  std::vector<std::jthread> others;
   for (size_t i = 1; i < channels.size(); ++i)
-    others.emplace_back([&, i] { deliveries[i] = deliver(channels[i], payload, options); });
-  if (!channels.empty()) deliveries[0] = deliver(channels[0], payload, options);
-  others.clear();
-  return deliveries;
+    others.emplace_back([&, i] { delivered(i, deliver(channels[i], payload, options)); });
+  if (!channels.empty()) delivered(0, deliver(channels[0], payload, options));
+  others.clear();  // joins them
 }
 
 }  // namespace
@@ -152,18 +155,23 @@ void AlertDispatcher::raise_locked(const plan::Plan& plan, const Incident& incid
     ids = store_.begin_sending(rows, sender, error);
     if (!ids) report_store_error(error);
   }
-  bool any_delivered = false;
-  const std::vector<Delivery> deliveries = deliver_all(route.channels, payload, options_.delivery);
-  for (size_t i = 0; i < route.channels.size(); ++i) {
-    const Delivery& delivery = deliveries[i];
+  // Each channel's row is recorded when its delivery ends: a flowc killed
+  // while another channel hangs leaves only that one `sending`, and the
+  // next flowc does not deliver the others twice.
+  std::mutex recording;  // the store's one connection, for the channels' threads
+  deliver_all(route.channels, payload, options_.delivery, [&](size_t i, const Delivery& delivery) {
+    std::lock_guard lock(recording);
     rows[i].status = delivery.ok ? "delivered" : "failed";
     rows[i].error = delivery.error;
     rows[i].tries = delivery.tries;
-    any_delivered = any_delivered || delivery.ok;
-  }
+    std::string record_error;
+    if (ids && !store_.finish_sending({(*ids)[i]}, {rows[i]}, sender, record_error))
+      report_store_error(record_error);
+  });
+  const bool any_delivered =
+      std::any_of(rows.begin(), rows.end(), [](const AlertRecord& row) { return row.status == "delivered"; });
   if (locked) {
-    const bool recorded = ids ? store_.finish_sending(*ids, rows, sender, error) : store_.insert(rows, error);
-    if (!recorded) report_store_error(error);
+    if (!ids && !store_.insert(rows, error)) report_store_error(error);
     store_.unlock(key);
   }
   if (any_delivered) {

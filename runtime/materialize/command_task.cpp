@@ -28,9 +28,11 @@ AttemptResult check_output(const AttemptContext& context, AttemptLog& log, Attem
   std::string error;
   if (connected.target == nullptr && context.connect_target) connected.target = context.connect_target(error);
   if (connected.target == nullptr) {
+    // A connection that failed may work on the next attempt; no target DSN
+    // at all (a worker started without one) will not.
     AttemptResult failed;
-    failed.error_class = ErrorClass::Transient;
-    failed.sqlstate = "08006";
+    failed.error_class = context.connect_target ? ErrorClass::Transient : ErrorClass::Permanent;
+    if (context.connect_target) failed.sqlstate = "08006";
     failed.exit_code = succeeded.exit_code;
     failed.message = "the command succeeded, but its expectations cannot be checked: " +
                      (!error.empty()                      ? log.scrub(error)

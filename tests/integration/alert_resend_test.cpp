@@ -214,14 +214,19 @@ TEST_CASE("run: kill -9 while an alert is delivered leaves it sending, and the n
   INFO(run.output());
   const pid_t channel = wait_for_pid(dir / "channel.pid", 30);
   REQUIRE(channel > 0);
-  // Both channels' rows are recorded before the first is tried.
-  CHECK(query_one(dsn, "select string_agg(channel || ' ' || status, ', ' order by id) from flow.alerts") ==
-        "command sending, jsonl sending");
+  // Both channels' rows are recorded before either is tried; the command's
+  // stays `sending` while it hangs.
+  CHECK(query_one(dsn, "select string_agg(channel, ', ' order by id) from flow.alerts") == "command, jsonl");
+  CHECK(query_one(dsn, "select status from flow.alerts where channel = 'command'") == "sending");
+  // The channels are delivered side by side: the jsonl line arrives, and is
+  // recorded, while the command hangs.
+  REQUIRE(wait_for(dsn, "select status from flow.alerts where channel = 'jsonl'", "delivered", 30));
   ::kill(run.pid, SIGKILL);
   CHECK(run.wait() == 128 + SIGKILL);
   ::kill(channel, SIGKILL);
   const std::string killed = query_one(dsn, "select sender from flow.alerts limit 1");
-  CHECK(query_one(dsn, "select count(*) from flow.alerts where status = 'sending'") == "2");
+  CHECK(query_one(dsn, "select string_agg(channel || ' ' || status, ', ' order by id) from flow.alerts") ==
+        "command sending, jsonl delivered");
 
   std::ofstream(dir / "second") << "";
   auto next = run_flowc(project, {"run", ".", "--ds", "2026-11-25", "--dsn", dsn});

@@ -246,3 +246,53 @@ TEST_CASE("command tasks: the attempt ends when the command exits, what it left 
   CHECK(log.find("| main-done") != std::string::npos);
   CHECK(log.find("its process group was killed") != std::string::npos);
 }
+
+TEST_CASE("command tasks: expectations run on the table once the command exited 0, and say why they cannot") {
+  Db db;
+  db.sql(
+      "create schema if not exists out; create table out.loaded (v int); insert into out.loaded values (1), "
+      "(-2)");
+  plan::Task task = command_task({"true"});
+  task.output = plan::TableName{"out", "loaded"};
+  set_metrics(task, *task.output, {{"row_count()", "count(*)"}});
+  add_check(task, "row_count() == 0", false, compare(0, plan::CompareOp::Eq, number(0)));
+  uint32_t t = db.add(task);
+
+  // An error-level failure fails the attempt, permanent: bad data.
+  AttemptResult failed = db.run(t);
+  CHECK(failed.outcome == AttemptResult::Outcome::Failed);
+  CHECK(failed.expectation_failed);
+  CHECK(failed.error_class == ErrorClass::Permanent);
+  CHECK(failed.exit_code == 0);
+  CHECK(failed.message == "expectation `row_count() == 0` failed: row_count() = 2");
+  CHECK(db.last_log().find("expect `row_count() == 0`: row_count() = 2 -> FAILED") != std::string::npos);
+
+  // No target to check them on: a connection that fails may work next
+  // time (transient); no target DSN at all will not (permanent).
+  runtime::AttemptContext unreachable = db.context(t);
+  unreachable.target = nullptr;
+  unreachable.connect_target = [](std::string& error) -> pqxx::connection* {
+    error = "connection to server on socket failed";
+    return nullptr;
+  };
+  AttemptResult transient = db.runner.run(unreachable);
+  CHECK(transient.error_class == ErrorClass::Transient);
+  CHECK(
+      transient.message ==
+      "the command succeeded, but its expectations cannot be checked: connection to server on socket failed");
+  runtime::AttemptContext none = db.context(t);
+  none.target = nullptr;
+  none.no_target_reason = "no DSN for target `w` on this worker (pass --dsn)";
+  AttemptResult permanent = db.runner.run(none);
+  CHECK(permanent.error_class == ErrorClass::Permanent);
+  CHECK(permanent.message ==
+        "the command succeeded, but its expectations cannot be checked: no DSN for target `w` on this worker "
+        "(pass --dsn)");
+
+  // Passing, the attempt succeeds with the results recorded.
+  db.sql("delete from out.loaded");
+  AttemptResult passed = db.run(t);
+  CHECK(passed.outcome == AttemptResult::Outcome::Succeeded);
+  REQUIRE(passed.expectations.size() == 1);
+  CHECK(passed.expectations[0].passed);
+}

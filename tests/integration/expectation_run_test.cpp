@@ -225,7 +225,8 @@ workflow broken {
   CHECK(query_one(dsn, "select count(*) from app_dev.numbers where ds = '2026-11-02'") == "0");
 }
 
-TEST_CASE("expectations: a command task's run after the command on the table it writes; an error fails it") {
+TEST_CASE(
+    "expectations: a command task's run after the command on the table it writes, and an error fails it") {
   std::string dsn = fresh_database("expect_command");
   // The command loads three rows, one of them negative, into the table it
   // `writes`, through the target's DSN (FLOW_TARGET_DSN).
