@@ -35,7 +35,6 @@ std::string ident_before(std::string_view text, size_t end) {
   return std::string(text.substr(begin, end - begin));
 }
 
-/// `IDENT =` (not `==`) at the start of `s`: the identifier, else "".
 /// The arguments written before the cursor's in a call (`args` from its
 /// `(` to the cursor), split at the commas of the call's own level: not
 /// those inside nested brackets or strings. The last element is the
@@ -70,6 +69,7 @@ std::vector<std::string_view> split_arguments(std::string_view args) {
   return out;
 }
 
+/// `IDENT =` (not `==`) at the start of `s`: the identifier, else "".
 std::string assigned_name(std::string_view s) {
   s = trim(s);
   std::string_view name = leading_ident(s);
@@ -233,12 +233,11 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
     out.where = CompletionContext::Where::Value;
     out.attribute = assigned_name(text.substr(inner.statement, prefix_begin - inner.statement));
     if (inner.type == OpenBracket::Type::Paren) {
-      std::string_view args = text.substr(inner.open, prefix_begin - inner.open);
-      size_t comma = args.find_last_of(',');
-      std::string_view segment = comma == std::string_view::npos ? args : args.substr(comma + 1);
+      const std::vector<std::string_view> written =
+          split_arguments(text.substr(inner.open, prefix_begin - inner.open));
+      const std::string_view segment = written.back();  // the argument at the cursor
       std::string named = assigned_name(segment);
       if (!named.empty() && trim(segment).ends_with("=")) out.named_arg = named;
-      const std::vector<std::string_view> written = split_arguments(args);
       bool positional = true;
       for (size_t i = 0; i + 1 < written.size(); ++i) {
         std::string name = assigned_name(written[i]);

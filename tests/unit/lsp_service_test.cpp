@@ -341,6 +341,8 @@ TEST_CASE("completion context: where the cursor is") {
   auto after_named = at_end("workflow w {\n  on_late = alert(r, severity = high, ");
   CHECK(after_named.argument == -1);
   CHECK(after_named.named_before == std::vector<std::string>{"severity"});
+  CHECK(at_end("workflow w {\n  on_late = alert(severity = ").named_arg == "severity");
+  CHECK(at_end("workflow w {\n  x = f(\"a, b = \", ").named_arg.empty());
 }
 
 TEST_CASE(
