@@ -1,6 +1,6 @@
 #include "lsp/protocol/jsonrpc.h"
 
-#include <algorithm>
+#include <unordered_set>
 #include <vector>
 
 namespace flowc::lsp {
@@ -69,15 +69,14 @@ std::string without_lone_surrogates(std::string_view body) {
 /// Parses `text`, noting in `repeated` the first key an object holds twice
 /// (`{"method":"x","method":"shutdown"}`): the library keeps the last one.
 Json parse_json(std::string_view text, std::string& repeated) {
-  std::vector<std::vector<std::string>> keys;  // per open object, its keys so far
+  // Per open object, its keys so far (hashed: an object may hold a million).
+  std::vector<std::unordered_set<std::string>> keys;
   auto note = [&](int, Json::parse_event_t event, Json& parsed) {
     if (event == Json::parse_event_t::object_start) keys.emplace_back();
     if (event == Json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
     if (event == Json::parse_event_t::key && !keys.empty() && parsed.is_string()) {
-      std::vector<std::string>& seen = keys.back();
       const std::string& key = parsed.get_ref<const std::string&>();
-      if (repeated.empty() && std::find(seen.begin(), seen.end(), key) != seen.end()) repeated = key;
-      seen.push_back(key);
+      if (!keys.back().insert(key).second && repeated.empty()) repeated = key;
     }
     return true;
   };
