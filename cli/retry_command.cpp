@@ -120,8 +120,6 @@ int run_retry(const RetryOptions& options) {
     databases_for.dsn = db->dsn;
   std::optional<RunDatabases> databases = resolve_databases(*plan, databases_for, root);
   if (!databases) return kExitUsage;
-  // The runs were found by the retry's own options, not by the DSN above.
-  databases->state_dsn_option = !options.state_dsn.empty() ? "--state-dsn" : state_dsn.empty() ? "" : "--dsn";
 
   // The retry runs each task as it ran; the project may have fixed one since.
   const std::vector<std::string> changed =
@@ -159,7 +157,7 @@ int run_retry(const RetryOptions& options) {
     return kExitUsage;
   }
   runtime::view::print_summary(result.summary, *plan, project_argument(root), std::cout);
-  std::cout << state_dsn_hint(*databases);
+  std::cout << state_dsn_hint(options.state_dsn, options.dsn);
   if (interrupts.fired()) std::cerr << "flowc: interrupted: the retry was stopped and recorded as failed\n";
   return result.summary.status == runtime::RunStatus::Succeeded ? kExitOk : kExitFailed;
 }

@@ -87,7 +87,7 @@ int run_run(const RunOptions& options) {
     case runtime::exec::RunResult::Outcome::Finished: break;
   }
   runtime::view::print_summary(result.summary, plan, project_argument(loaded->root), std::cout);
-  std::cout << state_dsn_hint(*databases);
+  std::cout << state_dsn_hint(options.state_dsn, options.dsn);
   if (interrupt.fired()) std::cerr << "flowc: interrupted: the run was stopped and recorded as failed\n";
   return result.summary.status == runtime::RunStatus::Succeeded ? kExitOk : kExitFailed;
 }

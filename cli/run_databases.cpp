@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "cli/load.h"
@@ -11,10 +12,7 @@ namespace flowc::cli {
 namespace {
 
 bool needs_target(const plan::Plan& plan) {
-  for (const plan::Task& task : plan.tasks)
-    if (task.kind != plan::TaskKind::Command || !task.checks.empty())
-      return true;  // a command's checks read it
-  return false;
+  return std::any_of(plan.tasks.begin(), plan.tasks.end(), plan::uses_target);
 }
 
 /// The target's DSN and where it came from, in the order of target_dsn_of.
@@ -44,7 +42,6 @@ std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunO
   dbs.target_dsn = target.dsn;
   dbs.state_dsn = options.state_dsn;
   dbs.state_dsn_origin = " (its DSN is --state-dsn's)";
-  if (!dbs.state_dsn.empty()) dbs.state_dsn_option = "--state-dsn";
   if (dbs.state_dsn.empty()) {
     dbs.state_dsn = env_value("FLOW_STATE_DSN");
     dbs.state_dsn_origin = " (its DSN is FLOW_STATE_DSN's)";
@@ -68,14 +65,13 @@ std::optional<RunDatabases> resolve_databases(const plan::Plan& plan, const RunO
     dbs.state_dsn = dbs.target_dsn;
     dbs.state_dsn_origin =
         fmt::format(" (its DSN is {}, as neither --state-dsn nor FLOW_STATE_DSN is set)", target.from);
-    if (!options.dsn.empty()) dbs.state_dsn_option = "--dsn";
   }
   return dbs;
 }
 
-std::string state_dsn_hint(const RunDatabases& databases) {
-  if (databases.state_dsn_option.empty()) return "";
-  if (databases.state_dsn_option == "--dsn")
+std::string state_dsn_hint(const std::string& state_dsn_option, const std::string& dsn_option) {
+  if (state_dsn_option.empty() && (dsn_option.empty() || !env_value("FLOW_STATE_DSN").empty())) return "";
+  if (state_dsn_option.empty())
     return "(these commands read the runs where this one's --dsn keeps them: give them that DSN as "
            "--state-dsn, and retry its --dsn, or set FLOW_STATE_DSN)\n";
   return "(these commands read the runs where this one's --state-dsn keeps them: give them the same "

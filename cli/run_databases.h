@@ -24,16 +24,14 @@ struct RunDatabases {
   /// there): ` (its DSN is target `warehouse`'s, from WAREHOUSE_DSN, as
   /// neither --state-dsn nor FLOW_STATE_DSN is set)`; "" for the private cluster.
   std::string state_dsn_origin;
-  /// The command-line option the state DSN came from (`--state-dsn`, or
-  /// `--dsn` when the runs are kept in the target); "" when the commands a
-  /// run's summary suggests find the same database by themselves.
-  std::string state_dsn_option;
 };
 
 /// The line after a run's summary when its suggested commands (`flowc
-/// status N`) need the state DSN this run was given on its command line,
-/// which the summary does not repeat (it may hold a password); "" otherwise.
-std::string state_dsn_hint(const RunDatabases& databases);
+/// status N`) need the state DSN its command line gave, which the summary
+/// does not repeat (it may hold a password): from `state_dsn_option`
+/// (--state-dsn), or from `dsn_option` (--dsn) when FLOW_STATE_DSN does
+/// not name the runs' database instead; "" otherwise.
+std::string state_dsn_hint(const std::string& state_dsn_option, const std::string& dsn_option);
 
 /// The target's DSN: `--dsn`, else the target's `env(...)` variable, else its
 /// written `dsn`; "" when none is given.

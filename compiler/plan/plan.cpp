@@ -118,6 +118,8 @@ std::string_view to_string(Stage stage) {
   return "model";
 }
 
+bool uses_target(const Task& task) { return task.kind != TaskKind::Command || !task.checks.empty(); }
+
 std::vector<std::vector<uint32_t>> direct_dependents(const Plan& plan) {
   const size_t n = plan.tasks.size();
   std::vector<std::vector<uint32_t>> direct(n);

@@ -337,6 +337,11 @@ struct Plan {
   friend bool operator==(const Plan&, const Plan&) = default;
 };
 
+/// Whether an attempt of `task` reads or writes the target database: a
+/// source or SQL task, and a command with expectations (they run on its
+/// `writes` after it); a command without any connects to nothing.
+bool uses_target(const Task& task);
+
 /// direct_dependents(plan)[i]: the tasks that depend on tasks[i] directly,
 /// ascending (indexes into plan.tasks).
 std::vector<std::vector<uint32_t>> direct_dependents(const Plan& plan);

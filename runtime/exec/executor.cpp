@@ -196,9 +196,7 @@ AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const
   context.project_dir = run.request.project_dir;
   context.no_target_reason = run.request.no_target_reason;
   context.stop = stop;
-  // A command task reaches the target only to check its expectations.
-  const bool has_target =
-      (task.kind != plan::TaskKind::Command || !task.checks.empty()) && !run.request.target_dsn.empty();
+  const bool has_target = plan::uses_target(task) && !run.request.target_dsn.empty();
   // The runner connects once the attempt's log is open, so a connection
   // that fails is written in the log whose path is recorded.
   if (has_target)
