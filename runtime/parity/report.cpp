@@ -326,7 +326,7 @@ std::string render_human(const ParityReport& report, int indent, bool color) {
           fmt::format("{}    left out of the diff (compare_ignore): {}\n", pad, fmt::join(t.ignored, ", "));
     if (!t.ok && !t.run_columns.empty())
       out += fmt::format(
-          "{}    compared whole: an append output holds earlier runs' rows too (legacy's from before the "
+          "{}    compared whole: the tables may hold earlier runs' rows too (legacy's from before the "
           "mirror began); a column {} in both tables narrows the comparison to this run's rows\n",
           pad, fmt::join(t.run_columns, " or "));
   }

@@ -559,10 +559,9 @@ TEST_CASE(
   CHECK(whole.tables[0].partition == "");
   CHECK_FALSE(whole.tables[0].keys);
   CHECK(whole.tables[0].run_columns == std::vector<std::string>{"region", "ds"});
-  CHECK(
-      contains(whole_text,
-               "    compared whole: an append output holds earlier runs' rows too (legacy's from before the "
-               "mirror began); a column region or ds in both tables narrows the comparison to this run's "
-               "rows\n"));
+  CHECK(contains(whole_text,
+                 "    compared whole: the tables may hold earlier runs' rows too (legacy's from before the "
+                 "mirror began); a column region or ds in both tables narrows the comparison to this run's "
+                 "rows\n"));
   CHECK(parity::render_human(*parity::from_json(parity::to_json(whole))) == whole_text);
 }
