@@ -47,7 +47,9 @@ Decision decide_not_ready(seconds wait, seconds poll, milliseconds since_start, 
   Decision decision;
   milliseconds remaining = std::chrono::duration_cast<milliseconds>(wait) - since_start;
   if (remaining <= milliseconds(0)) {
-    decision.state = TaskState::Failed;
+    // A wait that ran out is a timeout, as a task's own timeout is: one
+    // rule, error class `timeout` <=> state `timed_out`.
+    decision.state = TaskState::TimedOut;
     decision.error_class = ErrorClass::Timeout;
     decision.message = what + " after " + spelling::duration_text(wait.count());
     return decision;

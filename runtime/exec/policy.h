@@ -27,8 +27,8 @@ struct Decision {
   [[nodiscard]] bool final_failure() const { return state == TaskState::Failed || state == TaskState::TimedOut; }
 };
 
-/// After a failed attempt: transient and timeout errors retry while attempts
-/// remain, every error does with `retry.on_any`, except failed error-level
+/// After a failed attempt: transient errors retry while attempts remain,
+/// every error does with `retry.on_any`, except failed error-level
 /// expectations (bad data is permanent). A timeout that is not retried ends
 /// in TimedOut.
 Decision decide_failure(const plan::RetryPolicy& retry, const AttemptResult& result, uint32_t attempt,
@@ -36,8 +36,8 @@ Decision decide_failure(const plan::RetryPolicy& retry, const AttemptResult& res
 
 /// After a wait condition did not hold (a readiness probe, or another
 /// workflow's task): wait `poll` more while `wait` since the run started has
-/// not elapsed (a probe is always made at the deadline), else fail with a
-/// timeout whose message is "<what> after <wait>".
+/// not elapsed (a probe is always made at the deadline), else end TimedOut
+/// (error class timeout) with the message "<what> after <wait>".
 Decision decide_not_ready(std::chrono::seconds wait, std::chrono::seconds poll, std::chrono::milliseconds since_start,
                           const std::string& what);
 

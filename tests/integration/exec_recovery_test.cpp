@@ -505,7 +505,7 @@ TEST_CASE("what follows a failed attempt or a wait that has not held") {
   CHECK(waiting.state == TaskState::Waiting);
   CHECK(waiting.not_before == 5s);  // a last probe at the deadline, not after it
   exec::Decision late = exec::decide_not_ready(seconds(60), seconds(10), 60s, "source s not ready");
-  CHECK(late.state == TaskState::Failed);
+  CHECK(late.state == TaskState::TimedOut);
   CHECK(late.error_class == ErrorClass::Timeout);
   CHECK(late.message == "source s not ready after 1m");
   CHECK(exec::decide_not_ready(seconds(0), seconds(10), 0s, "x").final_failure());  // wait 0: probe once

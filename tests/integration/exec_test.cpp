@@ -181,9 +181,10 @@ TEST_CASE("a source that never gets ready fails its dependents with one incident
   exec::RunResult result = h.run(p);
   REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
   CHECK(result.summary.status == RunStatus::Failed);
-  CHECK(result.summary.task_states ==
-        states({TaskState::Failed, TaskState::UpstreamFailed, TaskState::UpstreamFailed, TaskState::Succeeded}));
+  CHECK(result.summary.task_states == states({TaskState::TimedOut, TaskState::UpstreamFailed,
+                                              TaskState::UpstreamFailed, TaskState::Succeeded}));
   CHECK(result.summary.task_errors[0] == "source orders not ready after 2s (ready: row_count() > 0)");
+  CHECK(h.scalar("select state from flow.task_runs where task = 'orders'") == "timed_out");
   // The dependents fail with a readiness timeout (runtime.md), and say so.
   CHECK(result.summary.task_errors[1] ==
         "readiness timeout: source orders not ready after 2s (ready: row_count() > 0)");
@@ -221,7 +222,7 @@ TEST_CASE("a source whose table has not landed says so while it waits and when t
   };
   exec::RunResult result = h.run(p);
   REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
-  CHECK(result.summary.task_states == states({TaskState::Failed, TaskState::UpstreamFailed}));
+  CHECK(result.summary.task_states == states({TaskState::TimedOut, TaskState::UpstreamFailed}));
   CHECK(result.summary.task_errors[0] ==
         "source orders not ready after 2s (ready: row_count() > 0): relation \"raw.orders\" does not exist");
   CHECK(h.scalar("select sqlstate from flow.attempts where task = 'orders'") == "42P01");
@@ -272,7 +273,7 @@ TEST_CASE("a cross-workflow dependency that never succeeds fails clearly") {
   p.tasks[0].external.push_back({"orders_etl", "publish", 1, 1});
   exec::RunResult result = h.run(p);
   REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
-  CHECK(result.summary.task_states == states({TaskState::Failed}));
+  CHECK(result.summary.task_states == states({TaskState::TimedOut}));
   CHECK(result.summary.task_errors[0] ==
         "task publish of workflow orders_etl has not succeeded for 2026-11-24 after 1s");
   CHECK(h.runner.calls_of("load").empty());
