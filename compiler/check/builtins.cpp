@@ -235,7 +235,7 @@ TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
           sink(s).report(DiagKind::BroadRetry, on.range, "`retry(on = any)` retries every failure");
       d.helps.push_back(
           "a failing expectation or a SQL error will fail again; the default `on = transient` retries "
-          "only lost connections, serialization failures, deadlocks and timeouts");
+          "only lost connections, serialization failures, deadlocks and lock timeouts");
     }
   } else if (name == "merge" && args.size() == 1) {
     if (arg(0).kind == model::Term::Kind::List && arg(0).operand_count == 0) {

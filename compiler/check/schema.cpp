@@ -109,7 +109,8 @@ constexpr EnumValueSpec kEnumValues[] = {
     {K::WriteMode, "append", 3, "Insert only (not idempotent)."},
     {K::WriteMode, "none", 4, "The SQL does its own writing (idempotent only when declared)."},
     {K::RetryOn, "transient", 0,
-     "Retry only transient failures: lost connections, serialization failures, deadlocks, timeouts."},
+     "Retry only transient failures: lost connections, serialization failures, deadlocks, lock timeouts; not "
+     "a task's own timeout."},
     {K::RetryOn, "any", 1, "Retry every failure (W0403)."},
 };
 

@@ -92,8 +92,8 @@ constexpr TypeSpec kTypes[] = {
      "(`min(col) -> metric<any>`)."},
     {"retry_on", TypeKind::RetryOn,
      "Which failures `retry(...)` retries, its `on`: `transient` (the default: lost\n"
-     "connections, serialization failures, deadlocks, timeouts) or `any` (every\n"
-     "failure; W0403)."},
+     "connections, serialization failures, deadlocks, lock timeouts) or `any` (every\n"
+     "failure, a task's own timeout included; W0403)."},
     {"workflow", TypeKind::Workflow,
      "A workflow by name, as in `workflow.task`: in the standard library's\n"
      "signatures only."},
