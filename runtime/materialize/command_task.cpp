@@ -162,6 +162,17 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
                                                       options.max_output)
                                         : ""));
   if (r.killed_leftovers) log.line("the command exited, but processes it started still ran: its process group was killed");
+  // What left the group (`setsid`, a daemon) still carries this attempt's
+  // environment. Looked for only when the attempt was cut short or left
+  // something behind: a look at every process of the machine after each
+  // command would cost more than a `true` task itself (docs/tasks.md).
+  if (r.timed_out || r.cancelled || r.killed_leftovers) {
+    std::vector<std::string> this_attempt = identity;
+    this_attempt.push_back(fmt::format("FLOW_ATTEMPT={}", context.attempt));
+    if (int killed = runtime::kill_orphaned_groups(this_attempt))
+      log.line(fmt::format("killed {} process group{} the command started outside its own (setsid)", killed,
+                           killed == 1 ? "" : "s"));
+  }
   result.exit_code = r.signal ? 128 + r.signal : r.exit_code;
   log.line(fmt::format("finished in {} ms: {}", ms,
                        r.signal ? fmt::format("killed by signal {}", r.signal) : fmt::format("exit {}", r.exit_code)));

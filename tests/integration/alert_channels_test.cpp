@@ -10,6 +10,7 @@
 #include "runtime/alert/channels.h"
 #include "tests/integration/alert_support.h"
 #include "tests/support/loopback_listener.h"
+#include "tests/support/process_state.h"
 
 using namespace flowc;
 using namespace flowc::runtime;
@@ -218,22 +219,9 @@ TEST_CASE("what a command channel leaves running is killed, even in a session of
                                     {"sh", "-c", "setsid sleep 7781 >/dev/null 2>&1 </dev/null & sleep 0.3; exit 0"})});
   f.sink->raise(p, failure(f.db.run_id));
   CHECK(f.db.query("select status from flow.alerts") == "delivered\n");
-  auto sleeping = [] {
-    int found = 0;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-      std::string stat = file_text(entry.path().string() + "/stat");
-      if (stat.empty() || stat.find(") Z ") != std::string::npos) continue;  // gone, or a zombie
-      std::string cmdline = file_text(entry.path().string() + "/cmdline");
-      if (cmdline == std::string("sleep\0" "7781\0", 11)) ++found;
-    }
-    return found;
-  };
-  int left = sleeping();
-  for (int i = 0; i < 20 && left > 0; ++i) {
-    std::this_thread::sleep_for(50ms);
-    left = sleeping();
-  }
-  CHECK(left == 0);
+  CHECK(processes_running(std::string("sleep\0"
+                                      "7781",
+                                      10)) == 0);
 }
 
 TEST_CASE("severity below the route's min_severity is recorded but not sent and no route sends nothing") {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/integration/materialize_support.h"
+#include "tests/support/process_state.h"
 
 using namespace flowc;
 using namespace flowc::testing;
@@ -85,6 +86,18 @@ TEST_CASE("command tasks: exit codes and their classes") {
     AttemptResult r = db.run(db.add(command_task({"sh", "-c", "sleep 30 & sleep 30"}, 1)));
     CHECK(std::chrono::steady_clock::now() - start < 10s);
     CHECK(r.error_class == ErrorClass::Timeout);
+  }
+  SUBCASE("a timeout also kills what the command started in a session of its own") {
+    // `setsid` takes the sleep out of the command's process group; it keeps
+    // the attempt's environment, which is how flowc finds it.
+    AttemptResult r = db.run(
+        db.add(command_task({"sh", "-c", "setsid sleep 7782 >/dev/null 2>&1 </dev/null & sleep 30"}, 1)));
+    CHECK(r.error_class == ErrorClass::Timeout);
+    CHECK(processes_running(std::string("sleep\0"
+                                        "7782",
+                                        10)) == 0);
+    CHECK(db.last_log().find("killed 1 process group the command started outside its own (setsid)") !=
+          std::string::npos);
   }
   SUBCASE("a stop request kills it") {
     uint32_t t = db.add(command_task({"sleep", "30"}));
