@@ -7,7 +7,6 @@
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/model/model.h"
 #include "compiler/plan/ds.h"
-#include "runtime/connect/secrets.h"
 
 namespace flowc::cli {
 namespace {
@@ -371,22 +370,12 @@ void CommandLine::declare_reading() {
 std::optional<int> CommandLine::parse(int argc, char** argv) {
   // An unknown command (or `db` command) named as such, with a did-you-mean,
   // rather than CLI11's "The following arguments were not expected".
-  // What the errors below echo of the command line (a DSN given to a
-  // command that takes none, or without its --dsn) never shows a password.
-  auto without_argument_passwords = [&](std::string text) {
-    for (int i = 1; i < argc; ++i) {
-      std::string arg = argv[i];
-      if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) arg.erase(0, eq + 1);
-      text = runtime::without_passwords(std::move(text), arg);
-    }
-    return text;
-  };
   auto unknown_command = [&](const CLI::App& parent, std::string_view given, const std::string& prefix) {
     std::vector<std::string_view> names;
     for (const CLI::App* sub : parent.get_subcommands({})) names.push_back(sub->get_name());
     if (std::find(names.begin(), names.end(), given) != names.end()) return false;
     std::string_view near = flowc::closest_name(given, names);
-    std::cerr << "flowc: unknown command `" << without_argument_passwords(std::string(given)) << "`"
+    std::cerr << "flowc: unknown command `" << given << "`"
               << (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?")
               << " (run `flowc " << prefix << "--help` for the list of commands)\n";
     return true;
@@ -425,7 +414,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ValidationError& e) {
     // A bad value (`--ds: not a date: ...`) says all there is to say: one line.
-    std::cerr << "flowc: " << without_argument_passwords(e.what()) << "\n";
+    std::cerr << "flowc: " << e.what() << "\n";
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
     // CLI11's own exit codes are 100-127; cli.md says usage errors exit 2,
@@ -437,8 +426,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
     }
     std::string message = e.what();
     if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) message = in_given_order(app, message);
-    std::cerr << "flowc: " << without_argument_passwords(usage_message(message)) << " (run `" << command
-              << " --help`)\n";
+    std::cerr << "flowc: " << usage_message(message) << " (run `" << command << " --help`)\n";
     return kExitUsage;
   }
   return std::nullopt;

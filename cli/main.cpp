@@ -9,9 +9,11 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <optional>
 
 #include "cli/checked_output.h"
 #include "cli/command_line.h"
+#include "cli/masked_errors.h"
 #include "runtime/connect/secrets.h"
 
 extern char** environ;
@@ -49,6 +51,14 @@ int main(int argc, char** argv) {
   // full disk, a closed descriptor) must not end in exit 0 with the result lost.
   CheckedOutput out(STDOUT_FILENO, ::isatty(STDOUT_FILENO) == 1);
   std::streambuf* previous = std::cout.rdbuf(&out);
+  // Whatever a command writes to stderr, a DSN given on its command line
+  // shows no password, also where an argument is echoed as a path or a name.
+  std::streambuf* previous_errors = std::cerr.rdbuf();
+  std::optional<MaskedErrors> masked_errors;
+  if (auto masks = argument_masks(argc, argv); !masks.empty()) {
+    masked_errors.emplace(previous_errors, std::move(masks));
+    std::cerr.rdbuf(&*masked_errors);
+  }
   int exit_code = kExitUsage;
   try {
     exit_code = run_command(argc, argv);
@@ -73,6 +83,8 @@ int main(int argc, char** argv) {
   }
   std::cout.flush();
   std::cout.rdbuf(previous);
+  std::cerr.flush();
+  std::cerr.rdbuf(previous_errors);
   // A reader that has gone (`flowc plan | head`) took what it wanted: the
   // rest is dropped without a word, and the exit code is the command's own.
   if (out.error() != 0 && out.error() != EPIPE) {

@@ -422,8 +422,8 @@ TEST_CASE("an empty flag value is a usage error, not the default") {
   }
   // `--workflow=` with nothing after `=` took the next argument as its value
   // (`plan --workflow= DIR` planned DIR's workflow, exit 0).
-  for (const std::string args : {"plan --workflow= " + project, "plan --env= --ds 2026-01-01 " + project,
-                                 "check --format= --strict " + project}) {
+  for (const std::string& args : {"plan --workflow= " + project, "plan --env= --ds 2026-01-01 " + project,
+                                  "check --format= --strict " + project}) {
     CAPTURE(args);
     Result r = flowc(args);
     CHECK(r.exit_code == 2);
@@ -564,6 +564,24 @@ TEST_CASE("a usage error that echoes the command line never shows a DSN's passwo
     CHECK(r.err.find("S3CRET") == std::string::npos);
     CHECK(r.err.find("postgresql://u:***@h/db") != std::string::npos);
   }
+}
+
+TEST_CASE("a DSN given where a project path or a name goes is echoed without its password") {
+  const std::string dsn = "postgresql://u:S3CRETpw12@h/db";
+  for (const std::string& args : {"history " + dsn, "status 3 " + dsn, "ops " + dsn, "impact --run 3 " + dsn,
+                                  "retry 3 " + dsn + " --dry-run", "db stop " + dsn,
+                                  "cutover " + dsn + " " + FLOWC_SOURCE_DIR + "/examples/daily_kpi",
+                                  std::string("status 3 \"host=h password=S3CRETpw12\"")}) {
+    CAPTURE(args);
+    Result r = flowc(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("S3CRET") == std::string::npos);
+    CHECK(r.err.find("***") != std::string::npos);
+  }
+  // A short password is not masked in place (where the `***` falls would
+  // say what it is): the argument is not shown at all.
+  Result short_one = flowc("history postgresql://u:pw@h/db");
+  CHECK(short_one.err == "flowc: (a connection string, not shown): no such file or directory\n");
 }
 
 TEST_CASE("a project path that cannot be read is one line and exit 2, with or without --state-dsn") {

@@ -149,6 +149,14 @@ TEST_CASE("a DSN libpq would split inside its password is refused before connect
         "the connection string has an `@` where libpq does not expect one: in a URI's user name or password write "
         "`@` as %40, `/` as %2F, `?` as %3F and `&` as %26 (the connection string is not shown: it may hold a "
         "password)");
+  // A first part of the password short enough to occur in the reason's
+  // words ("p" in "expect") does not withhold the reason, which quotes
+  // none of the DSN.
+  const std::string short_first = "postgresql://u:p@ssw0rdLong@localhost:1/x";
+  CHECK(flowc::runtime::without_passwords(flowc::runtime::misread_dsn(short_first), short_first) ==
+        flowc::runtime::misread_dsn(short_first));
+  CHECK(flowc::runtime::without_passwords("could not connect: p", short_first) ==
+        flowc::runtime::kWithheldMessage);
   // Written as meant: read as written.
   for (const std::string dsn : {"postgresql://etl:S3cr%40t%2Fx@db:5432/wh?sslmode=require&password=a%26b",
                                 "host=db user=etl password='a b c' dbname=wh", "host=/tmp dbname=x", ""})
