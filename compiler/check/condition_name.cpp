@@ -38,6 +38,29 @@ void collect(const syntax::SyntaxTree& tree, syntax::ExprId id, std::string_view
       if (tree.string_parts[p].is_interpolation) collect(tree, tree.string_parts[p].expr, file_text, cuts);
 }
 
+/// `text` on one line: each run of blanks one space, none just inside a
+/// bracket or before a comma, none at the ends. `unique(a,  # key⏎ b)` and
+/// what `flowc fmt` makes of it, `unique(⏎  a,⏎  b⏎)`, are both
+/// `unique(a, b)`: the name the plan, `status` and the alerts show.
+std::string one_line(std::string_view text) {
+  auto blank = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+  };
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!blank(text[i])) {
+      const char c = text[i];
+      if ((c == ')' || c == ']' || c == ',') && !out.empty() && out.back() == ' ') out.pop_back();
+      out.push_back(c);
+      continue;
+    }
+    while (i + 1 < text.size() && blank(text[i + 1])) ++i;
+    if (!out.empty() && out.back() != '(' && out.back() != '[') out.push_back(' ');
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 std::string condition_name(const syntax::SyntaxTree& tree, syntax::ExprId condition,
@@ -58,7 +81,7 @@ std::string condition_name(const syntax::SyntaxTree& tree, syntax::ExprId condit
     at = end;
   }
   name.append(file_text.substr(at, range.end - at));
-  return name;
+  return one_line(name);
 }
 
 }  // namespace flowc::check

@@ -182,6 +182,10 @@ void Checker::check_source(const Scope& s, const Attrs& attrs, model::Node& node
   if (const syntax::Member* ready = attr(s, attrs, "ready")) {
     node.ready = ready->value;
     node.ready_term = attr_term(s, attrs, "ready");
+    // As written (a project `fn` by its call), less what `flowc fmt` moves.
+    const syntax::SyntaxTree& t = tree(s.tree);
+    if (ready->value.valid())
+      node.ready_text = condition_name(t, ready->value, text_of(t.expr(ready->value).range.file));
   }
   node.wait_seconds = 3600;
   node.poll_seconds = 60;

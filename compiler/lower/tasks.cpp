@@ -48,12 +48,9 @@ void lower_readiness(const Context& context, const model::Node& node, plan::Task
   ready.metrics = batch.finish();
   ready.wait_seconds = node.wait_seconds;
   ready.poll_seconds = node.poll_seconds;
-  // As written when the term's range lies in the source block; an expanded
-  // `fn` call has its body's range, so it is spelled from the term instead.
-  SourceRange range = context.model.term(node.ready_term).range;
-  bool in_block = range.valid() && range.file == node.range.file && range.begin >= node.range.begin &&
-                  range.end <= node.range.end;
-  ready.text = in_block ? context.text(range) : term_text(context, node.ready_term);
+  // As the checker named it: as written, on one line, without what
+  // `flowc fmt` moves (so a formatted file keeps its plan and hash).
+  ready.text = node.ready_text.empty() ? term_text(context, node.ready_term) : node.ready_text;
   task.readiness = std::move(ready);
 }
 

@@ -195,6 +195,7 @@ struct Node {
   // Sources only.
   std::optional<syntax::ExprId> ready;
   TermId ready_term;                  // the `ready` condition, resolved and expanded (invalid: none)
+  std::string ready_text;             // that condition as written, on one line (check::condition_name)
   int64_t wait_seconds = 0;
   int64_t poll_seconds = 0;
   FileId file;

@@ -360,6 +360,59 @@ TEST_CASE("lowering is deterministic: the same input gives the same plan and has
   CHECK(dev.plan.hash != a.plan.hash);
 }
 
+TEST_CASE("a check's name and a readiness text are one line, the same before and after flowc fmt") {
+  // As written, and as `flowc fmt` writes the same workflow: comments,
+  // a trailing comma, line breaks and blanks inside brackets differ.
+  auto lowered = [](const std::string& source) {
+    auto c = compile({{"a.flow", "project p {}\n" + source}});
+    REQUIRE(c->diagnostics.error_count() == 0);
+    return lower::lower(c->model, model::WorkflowId{0}, {"2026-11-24", "", {}, ""}, c->sources);
+  };
+  const std::string written = R"(
+workflow w {
+  owner = "me"
+  source orders {
+    table = "raw.orders"
+    ready = row_count(  ) > 0   # landed
+  }
+  task t {
+    writes  = "t"
+    publish = true
+    sql     = "select 1 as a, 2 as b from ${orders}"
+    expect unique(a,  # the key
+      b)
+  }
+}
+)";
+  const std::string formatted = R"(
+workflow w {
+  owner = "me"
+  source orders {
+    table = "raw.orders"
+    ready = row_count() > 0  # landed
+  }
+  task t {
+    writes  = "t"
+    publish = true
+    sql     = "select 1 as a, 2 as b from ${orders}"
+    expect unique(
+      a,  # the key
+      b,
+    )
+  }
+}
+)";
+  plan::Plan before = lowered(written);
+  plan::Plan after = lowered(formatted);
+  REQUIRE(before.tasks[0].readiness);
+  CHECK(before.tasks[0].readiness->text == "row_count() > 0");
+  REQUIRE(before.tasks[1].checks.size() == 1);
+  CHECK(before.tasks[1].checks[0].name == "unique(a, b)");
+  CHECK(after.tasks[1].checks[0].name == "unique(a, b)");
+  CHECK(after.tasks[0].readiness->text == "row_count() > 0");
+  CHECK(before.hash == after.hash);  // no declaration moved to another line here
+}
+
 TEST_CASE("readiness written through a project fn keeps its text as written") {
   auto c = compile({{"a.flow", R"(
 fn fresh(col: column, d: duration) -> expectation = freshness(col) < d
