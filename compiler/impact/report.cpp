@@ -249,10 +249,11 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
     report.tables.push_back({table, node.publish, contains(stale.tables, key)});
     // A mirror run wrote `<schema>__mirror.<table>`, a run in an environment
     // `<schema><suffix>.<table>`: that one is what its failed and blocked
-    // tasks left stale.
+    // tasks left stale. Not a published output: consumers read the
+    // production table, which that run did not write.
     const std::string side = run ? side_schema_suffix(model, *run, node) : "";
     if (!side.empty() && stale.nodes[id.index] && table.find('.') != std::string::npos)
-      report.tables.push_back({table.insert(table.find('.'), side), node.publish, true});
+      report.tables.push_back({table.insert(table.find('.'), side), false, true});
   };
   for (TaskId id : subject.starts) add_table(id);
   for (TaskId id : listed) {

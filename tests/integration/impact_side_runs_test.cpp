@@ -36,12 +36,15 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
 }
 
 /// The tables of `impact --run 5` that are stale, each checked against
-/// `side` (the schema suffix of the side run): stale exactly when it has it.
+/// `side` (the schema suffix of the side run): stale exactly when it has
+/// it, and then not published.
 std::vector<std::string> stale_tables(const json& report, const std::string& side) {
   std::vector<std::string> stale;
   for (const json& t : report["tables"]) {
     const std::string name = t["name"];
     CHECK(t["stale"] == (name.find(side + ".") != std::string::npos));
+    // The side run's table is no published output: consumers read production's.
+    if (name.find(side + ".") != std::string::npos) CHECK(t["published"] == false);
     if (t["stale"].get<bool>()) stale.push_back(name);
   }
   return stale;
