@@ -41,6 +41,12 @@ bool write_atomically(const std::string& given, const std::string& text, std::st
     error = "cannot write it: " + std::string(std::strerror(errno));
     return false;
   }
+  // Root may write anything; a file no one may write (`chmod a-w`) was
+  // made read-only on purpose, and fmt leaves it alone for root too.
+  if ((original.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0) {
+    error = "cannot write it: " + std::string(std::strerror(EACCES));
+    return false;
+  }
   // A fresh name (O_EXCL, never a link someone left in its place), created
   // 0600 and given the file's mode before any of the text is in it.
   const std::filesystem::path target(path);
@@ -178,15 +184,19 @@ int run_fmt(const FmtOptions& options) {
     if (formatted == buffer.text()) continue;
     ++would_change;
     if (options.check) {
-      std::cout << runtime::without_secrets(textdiff::unified_diff(path, buffer.text(), formatted),
-                                            written_secrets(tree, buffer));
+      // As every human form: no raw escape sequence from a string, comment
+      // or file name reaches the terminal. Line ends stay as they are, so a
+      // CRLF file's diff still applies with `patch`.
+      std::cout << printable(runtime::without_secrets(textdiff::unified_diff(path, buffer.text(), formatted),
+                                                      written_secrets(tree, buffer)),
+                             "\n\t\r");
       continue;
     }
     if (!write_atomically(path, formatted, error)) {
       errors.push_back({path, error});
       continue;
     }
-    std::cerr << "formatted " << path << "\n";
+    std::cerr << "formatted " << printable(path) << "\n";
   }
   for (const project::LoadError& e : errors) print_error(e.path + ": " + e.message);
   if (!errors.empty()) return kExitUsage;

@@ -89,6 +89,31 @@ TEST_CASE("fmt leaves a read-only file alone and says why (exit 2)") {
   CHECK(slurp(dir / "r.flow") == kUnformatted);
 }
 
+TEST_CASE("fmt leaves a file no one may write alone, also when it runs as root") {
+  fs::path dir = scratch("fmt-read-only-root");
+  write(dir / "r.flow", kUnformatted);
+  fs::permissions(dir / "r.flow", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read,
+                  fs::perm_options::replace);
+  Result r = flowc("fmt " + (dir / "r.flow").string());
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "flowc: " + (dir / "r.flow").string() + ": cannot write it: Permission denied\n");
+  CHECK(slurp(dir / "r.flow") == kUnformatted);
+}
+
+TEST_CASE("fmt shows a control character of a file name or a comment as a picture, never raw") {
+  fs::path dir = scratch("fmt-controls");
+  const std::string name = "e\x1b[31m.flow";
+  write(dir / name, "route r {\nowner = \"x\"  # \x1b[2J\r\n}\n");
+  Result check = flowc("fmt --check " + dir.string());
+  CHECK(check.exit_code == 1);
+  CHECK(check.out.find('\x1b') == std::string::npos);
+  CHECK(check.out.find("e\u241b[31m.flow") != std::string::npos);
+  CHECK(check.out.find("# \u241b[2J\r\n") != std::string::npos);  // the carriage return stays
+  Result rewrite = flowc("fmt " + dir.string());
+  CHECK(rewrite.exit_code == 0);
+  CHECK(rewrite.err == "formatted " + dir.string() + "/e\u241b[31m.flow\n");
+}
+
 TEST_CASE("fmt handles a file named several ways once") {
   fs::path dir = scratch("fmt-named-twice");
   write(dir / "r.flow", kUnformatted);
