@@ -297,8 +297,14 @@ RunResult execute_run(const RunRequest& request) {
   }
   if (created.duplicate_scheduled) {
     result.outcome = RunResult::Outcome::Refused;
-    result.message = fmt::format("a scheduled run of {} for {} exists already (run {})", plan.workflow, plan.ds,
-                                 created.existing_run_id);
+    // A failed one stays failed until someone finishes it: say so, with how.
+    result.message =
+        fmt::format("a scheduled run of {} for {} exists already (run {}{})", plan.workflow, plan.ds,
+                    created.existing_run_id,
+                    created.existing_status.empty() ? ""
+                    : created.existing_status == "failed"
+                        ? fmt::format(", failed: finish it with `flowc retry {}`", created.existing_run_id)
+                        : ", " + created.existing_status);
     // The stage changed since (a cutover): the day's run in the new stage
     // is not the scheduler's to make, and would otherwise be missing unseen.
     const std::string stage(plan::to_string(plan.stage));

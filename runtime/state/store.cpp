@@ -106,14 +106,15 @@ returning id)",
         run.plan_hash, run.plan_json);
     if (r.empty()) {
       created.duplicate_scheduled = true;
-      pqxx::result existing =
-          tx.exec_params(with_schema("select id, stage from {schema}.runs where workflow = $1 and ds = "
-                                     "$2::date and env = $3 and trigger = 'schedule'",
-                                     schema_),
-                         run.workflow, run.ds, run.env);
+      pqxx::result existing = tx.exec_params(
+          with_schema("select id, stage, status from {schema}.runs where workflow = $1 and ds = "
+                      "$2::date and env = $3 and trigger = 'schedule'",
+                      schema_),
+          run.workflow, run.ds, run.env);
       if (!existing.empty()) {
         created.existing_run_id = existing[0][0].as<int64_t>();
         created.existing_stage = existing[0][1].as<std::string>();
+        created.existing_status = existing[0][2].as<std::string>();
       }
       return;
     }

@@ -65,6 +65,7 @@ struct CreatedRun {
   bool duplicate_scheduled = false;
   int64_t existing_run_id = 0;
   std::string existing_stage;  // the stage that run was made in ("mirror")
+  std::string existing_status;  // and where it stands: running, succeeded or failed
 };
 
 struct ClaimRequest {

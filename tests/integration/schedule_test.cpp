@@ -113,7 +113,7 @@ TEST_CASE("schedule --once: a failed scheduled run exits 1 and is never created 
   INFO(second.output);
   CHECK(second.exit_code == 0);
   CHECK(contains(second.output, "not started here: a scheduled run of daily for " + query_one(dsn, kOwedDs) +
-                                    " exists already (run 1)\n"));
+                                    " exists already (run 1, failed: finish it with `flowc retry 1`)\n"));
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
 
   // Made in another stage (the workflow went from mirror to production
@@ -126,7 +126,8 @@ TEST_CASE("schedule --once: a failed scheduled run exits 1 and is never created 
   const std::string ds = query_one(dsn, kOwedDs);
   CHECK(contains(third.output,
                  "not started here: a scheduled run of daily for " + ds +
-                     " exists already (run 1), made in stage mirror: one scheduled run per workflow, "
+                     " exists already (run 1, failed: finish it with `flowc retry 1`), made in stage mirror: "
+                     "one scheduled run per workflow, "
                      "day and environment, so the production run of this day is started by hand: "
                      "flowc run --workflow daily --ds " +
                      ds + "\n"));
