@@ -89,6 +89,13 @@ int run_cutover(const CutoverOptions& options) {
   lower::LowerOptions lowering;
   lowering.ds = default_ds();
   lowering.params = given_params(options.params);
+  // The checklist reads the workflow's recent runs, whatever their day: it
+  // has no logical date to be given (lowering would point to a --ds it lacks).
+  if (std::any_of(lowering.params.begin(), lowering.params.end(),
+                  [](const auto& p) { return p.first == "ds"; })) {
+    print_error("--param ds: cutover judges the workflow's recent runs, whatever their day: it takes no ds");
+    return kExitUsage;
+  }
   lowering.root = c.root;
   if (std::string problem = lower::check_options(c.model, workflow, lowering); !problem.empty()) {
     print_error(problem);

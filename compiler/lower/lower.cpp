@@ -293,10 +293,13 @@ std::string check_options(const model::Model& model, model::WorkflowId workflow_
       std::vector<std::string> names;
       for (const model::Param& p : workflow.params)
         if (p.name != "ds" && p.type.kind != model::TypeKind::Secret) names.push_back(p.name);
-      return fmt::format("--param {}: workflow `{}` has no param `{}`{}", escape_invalid_utf8(name), workflow.name,
-                         escape_invalid_utf8(name),
-                         names.empty() ? std::string(" (it has none to give)")
-                                       : fmt::format(" (it has: {})", fmt::join(names, ", ")));
+      return fmt::format("--param {}: workflow `{}` has no param `{}`{}", escape_invalid_utf8(name),
+                         workflow.name, escape_invalid_utf8(name),
+                         !names.empty() ? fmt::format(" (it has: {})", fmt::join(names, ", "))
+                         : std::any_of(workflow.params.begin(), workflow.params.end(),
+                                       [](const model::Param& p) { return p.name == "ds"; })
+                             ? std::string(" (its only param is `ds`, the logical date)")
+                             : std::string(" (it has none)"));
     }
     if (name == "ds") return "--param ds: give the logical date with --ds";
     if (given_value(options, name) != &text)

@@ -138,6 +138,12 @@ workflow w {
   CHECK(cutover_given.exit_code == 2);
   CHECK(cutover_given.err.find("param `region`") == std::string::npos);  // past the plan, to the state database
   CHECK(cutover_given.err.find("state database") != std::string::npos);
+  // cutover has no --ds for a message to point to: it takes no date at all.
+  Result cutover_ds =
+      flowc("cutover w " + dir.string() + " --param ds=2026-01-01 --state-dsn host=/nonexistent");
+  CHECK(cutover_ds.exit_code == 2);
+  CHECK(cutover_ds.err ==
+        "flowc: --param ds: cutover judges the workflow's recent runs, whatever their day: it takes no ds\n");
 }
 
 TEST_CASE("file(...) names a file of the project: an absolute path or one outside it is E0202") {

@@ -254,6 +254,20 @@ TEST_CASE("check_options: dates, environments, params without defaults") {
         "--param ds: give the logical date with --ds");
   options.params = {{"region", "emea"}};
   CHECK(lower::check_options(needs->model, model::WorkflowId{0}, options) == "");
+
+  // A workflow whose one param is the logical date has none to give.
+  auto dated = compile({{"a.flow", kOneWorkflow + R"(  task out {
+    writes  = "out"
+    sql     = "select ${ds} as day"
+    publish = true
+  }
+}
+)"}});
+  options.params = {{"region", "emea"}};
+  CHECK(lower::check_options(dated->model, model::WorkflowId{0}, options) ==
+        "--param region: workflow `w` has no param `region` (its only param is `ds`, the logical date)");
+  CHECK(lower::check_options(needs->model, model::WorkflowId{0}, {"2026-11-24", "", {{"x", "1"}}, ""})
+            .find("(it has: region)") != std::string::npos);
   plan::Plan p = lower::lower(needs->model, model::WorkflowId{0}, options, needs->sources);
   CHECK(p.tasks[0].select.sql == "select $1::text as region");
   CHECK(p.tasks[0].select.params == std::vector<plan::BoundParam>{{"region", "text", "emea"}});
