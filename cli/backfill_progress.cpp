@@ -183,8 +183,13 @@ BackfillDay::State BackfillProgress::print_summary(std::ostream& out, const std:
     }
     out << "  not run" << (interrupted ? " (interrupted)" : "") << ": " << list << "\n";
   }
-  if (!failed.empty() || !refused.empty() || !not_run.empty())
+  // A refused day is refused again by the same command: its own line says
+  // what it needs (`flowc retry N`, `--force`, or its run to end).
+  if ((!failed.empty() || !not_run.empty()) && refused.empty())
     out << "  run the same command again to retry these days (succeeded days are skipped)\n";
+  else if (!failed.empty() || !not_run.empty())
+    out << "  run the same command again to retry the days that failed or did not run (succeeded days are "
+           "skipped; a refused day is refused again until it has what its line asks for)\n";
   if (!failed.empty() || !not_run.empty()) return BackfillDay::State::Failed;
   return refused.empty() ? BackfillDay::State::Succeeded : BackfillDay::State::Refused;
 }

@@ -69,6 +69,23 @@ TEST_CASE("a day another run held is refused with that reason, not failed") {
   CHECK(text.find("  refused 2026-11-02: a run of w for 2026-11-02 is already in progress (run 5)\n") !=
         std::string::npos);
   CHECK(text.find("failed 2026-11-02") == std::string::npos);
+  // The same command would refuse it again: the day's own line says what it needs.
+  CHECK(text.find("run the same command again") == std::string::npos);
+}
+
+TEST_CASE("with a refused day beside a failed one, running again retries the failed one only") {
+  std::ostringstream out;
+  BackfillProgress progress(out, false, "w", {day("2026-11-01"), day("2026-11-02")});
+  progress.started(0);
+  progress.finished(0, BackfillDay::State::Failed, 7, "task t: division by zero");
+  progress.started(1);
+  progress.finished(1, BackfillDay::State::Refused, 0,
+                    "run 5 got past append task t: flowc retry 5, or --force");
+  CHECK(progress.print_summary(out, "2026-11-01", "2026-11-02", false) == BackfillDay::State::Failed);
+  CHECK(
+      out.str().ends_with("  run the same command again to retry the days that failed or did not run "
+                          "(succeeded days are skipped; a "
+                          "refused day is refused again until it has what its line asks for)\n"));
 }
 
 TEST_CASE("a day's turn comes once every earlier day's run exists or the day ended, and never after a stop") {
