@@ -135,6 +135,10 @@ std::string usage_message(std::string message) {
   const std::string at_most = ": At Most 1 required but received ";
   if (size_t at = message.find(at_most); at != std::string::npos)
     return message.substr(0, at) + " given " + message.substr(at + at_most.size()) + " times; give it once";
+  // CLI11's "--ds: 1 required TEXT missing": the option was given no value.
+  const std::string missing = ": 1 required ";
+  if (size_t at = message.find(missing); at != std::string::npos && message.ends_with(" missing"))
+    return message.substr(0, at) + ": needs a value (write it after the option)";
   return message;
 }
 
