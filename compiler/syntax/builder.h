@@ -201,6 +201,9 @@ class TreeBuilder {
   /// A help naming flowc's spelling when the error is at `&&`, `||`, `<>`,
   /// `!` or a comparing `=`.
   void add_operator_help(Diagnostic& d, std::string_view found) const;
+  /// A letter outside ASCII right after a name's characters (`workflow wé`):
+  /// names are ASCII, which the bare "invalid character" does not say.
+  void add_name_character_help(Diagnostic& d, const Found& found) const;
   /// The help of an interpolation that does not parse but closes on its
   /// line: `$${` writes a literal `${` (`$${X:-y}`); "" otherwise.
   std::string literal_interpolation_help() const;

@@ -3,6 +3,7 @@
 #include "compiler/syntax/builder.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "compiler/source/source.h"
@@ -192,7 +193,18 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
         !help.empty())
       d->helps.push_back(std::move(help));
     add_operator_help(*d, found.text);
+    add_name_character_help(*d, found);
   }
+}
+
+void TreeBuilder::add_name_character_help(Diagnostic& d, const Found& found) const {
+  if (!found.invalid || found.text.empty() || static_cast<unsigned char>(found.text[0]) < 0x80) return;
+  const uint32_t at = found.range.begin;
+  if (at == 0 || at > text_.size()) return;
+  const char before = text_[at - 1];
+  if (!(std::isalnum(static_cast<unsigned char>(before)) || before == '_')) return;
+  d.helps.push_back(
+      "a name is ASCII letters, digits and `_` (language.md §3.2); other text belongs in a string");
 }
 
 std::string TreeBuilder::literal_interpolation_help() const {
@@ -227,7 +239,10 @@ void TreeBuilder::report_junk(uint32_t begin, uint32_t end) {
   Diagnostic* d = found.invalid ? emit(DiagKind::InvalidCharacter, found.range,
                                        message + ", found invalid character " + shown_character(found.text))
                                 : emit(DiagKind::ExpectedSyntax, found.range, std::move(message));
-  if (d != nullptr) add_operator_help(*d, found.text);
+  if (d != nullptr) {
+    add_operator_help(*d, found.text);
+    add_name_character_help(*d, found);
+  }
 }
 
 void TreeBuilder::add_operator_help(Diagnostic& d, std::string_view found) const {
