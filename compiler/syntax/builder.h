@@ -204,6 +204,9 @@ class TreeBuilder {
   /// A letter outside ASCII right after a name's characters (`workflow wé`):
   /// names are ASCII, which the bare "invalid character" does not say.
   void add_name_character_help(Diagnostic& d, const Found& found) const;
+  /// A `(` after a name and blanks (`alert (r)`): a call has its `(` right
+  /// after the name, and the error at the `(` does not say that.
+  void add_call_spacing_help(Diagnostic& d, const Found& found) const;
   /// The help of an interpolation that does not parse but closes on its
   /// line: `$${` writes a literal `${` (`$${X:-y}`); "" otherwise.
   std::string literal_interpolation_help() const;

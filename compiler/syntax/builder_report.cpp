@@ -194,7 +194,23 @@ void TreeBuilder::report_error(const grammar::ErrorPoint& point, uint32_t at) {
       d->helps.push_back(std::move(help));
     add_operator_help(*d, found.text);
     add_name_character_help(*d, found);
+    add_call_spacing_help(*d, found);
   }
+}
+
+void TreeBuilder::add_call_spacing_help(Diagnostic& d, const Found& found) const {
+  if (found.text != "(") return;
+  uint32_t at = found.range.begin;
+  const uint32_t paren = at;
+  while (at > 0 && (text_[at - 1] == ' ' || text_[at - 1] == '\t')) --at;
+  if (at == paren || at == 0) return;
+  const uint32_t name_end = at;
+  while (at > 0 && (std::isalnum(static_cast<unsigned char>(text_[at - 1])) || text_[at - 1] == '_')) --at;
+  if (at == name_end || std::isdigit(static_cast<unsigned char>(text_[at]))) return;
+  const std::string_view name = slice(at, name_end);
+  if (is_keyword(name)) return;  // `x in (...)`: no call was meant
+  d.helps.push_back("a call has its `(` right after the name: write `" + std::string(name) +
+                    "(` without the blank");
 }
 
 void TreeBuilder::add_name_character_help(Diagnostic& d, const Found& found) const {
@@ -242,6 +258,7 @@ void TreeBuilder::report_junk(uint32_t begin, uint32_t end) {
   if (d != nullptr) {
     add_operator_help(*d, found.text);
     add_name_character_help(*d, found);
+    add_call_spacing_help(*d, found);
   }
 }
 
