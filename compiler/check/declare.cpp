@@ -4,6 +4,7 @@
 // note at the first definition; the duplicate itself is then skipped so its
 // contents cause no cascade.
 #include <algorithm>
+#include <filesystem>
 #include <string>
 
 #include "compiler/check/check.h"
@@ -128,9 +129,19 @@ void Checker::declare_block(uint32_t tree_index, syntax::BlockId id) {
     sym.kind = model::SymbolKind::Project;
     if (project_block.tree != UINT32_MAX) {
       const syntax::Block& first = tree(project_block.tree).block(project_block.block);
-      Diagnostic& d =
-          diags.report(DiagKind::DuplicateName, b.name.range, "a project has only one `project` block");
-      d.notes.push_back({first.name.range, "the project is declared here"});
+      // The one in flow.project is the project's, whichever file was read
+      // first (`a.flow` sorts before it): the error is at the other one.
+      auto in_project_file = [&](uint32_t t) {
+        return std::filesystem::path(sources.buffer(tree(t).file).path()).filename() == "flow.project";
+      };
+      const bool swap = in_project_file(tree_index) && !in_project_file(project_block.tree);
+      Diagnostic& d = diags.report(DiagKind::DuplicateName, swap ? first.name.range : b.name.range,
+                                   "a project has only one `project` block");
+      d.notes.push_back({swap ? b.name.range : first.name.range, "the project is declared here"});
+      if (swap) {  // its settings are the project's
+        project_block = site;
+        model.project.name = sym.name;
+      }
       return;
     }
     project_block = site;

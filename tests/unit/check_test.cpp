@@ -443,6 +443,23 @@ workflow w {
   CHECK(codes(*c) == std::vector<std::string>{"E0306"});
 }
 
+TEST_CASE("a second project block is the error, not flow.project's, whichever file is read first") {
+  const std::pair<std::string, std::string> project_file{"flow.project",
+                                                         "project shop {\n  state_schema = \"runs\"\n}\n"};
+  const std::pair<std::string, std::string> other{"a.flow", "project other {}\n"};
+  for (const Files& files : {Files{project_file, other}, Files{other, project_file}}) {
+    CAPTURE(files[0].first);
+    auto c = compile(files);
+    REQUIRE(codes(*c) == std::vector<std::string>{"E0102"});
+    const Diagnostic* d = find(*c, "E0102");
+    CHECK(text(*c, d->range) == "other");
+    REQUIRE(d->notes.size() == 1);
+    CHECK(text(*c, d->notes[0].range) == "shop");
+    CHECK(c->model.project.name == "shop");
+    CHECK(c->model.project.state_schema == "runs");
+  }
+}
+
 TEST_CASE("the model links projects, targets, legacy jobs and workflows") {
   auto c = compile(
       Files{{"flow.project", "project shop {\n  default_target = lake\n  state_schema = \"runs\"\n}\n"},
