@@ -2,6 +2,8 @@
 // (E0103, with the closest name), appear once (E0102) and have its type
 // (E0201); required attributes must be present (E0103 at the block's name).
 // Params, expectations and nested blocks are only allowed where §3 puts them.
+#include <algorithm>
+
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 
@@ -138,10 +140,15 @@ bool Checker::table_name(TermId id, std::string_view attribute) {
                             ? part_ok(name)
                             : part_ok(name.substr(0, dot)) && part_ok(name.substr(dot + 1)) &&
                                   name.find('.', dot + 1) == std::string_view::npos;
-  if (!quoted && parts_ok) return true;
+  // A line break or a tab inside a name (`"raw.o\nrders"`) is a slip, never
+  // a table anyone meant, though PostgreSQL would quote one.
+  const bool control = std::any_of(name.begin(), name.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  if (!quoted && parts_ok && !control) return true;
   Diagnostic& d = diags.report(DiagKind::TypeMismatch, term(id).range,
                                "`" + std::string(attribute) + "` expects a table name, `table` or `schema.table`");
   if (quoted) d.helps.push_back("write it without quotes: flowc quotes a name where PostgreSQL needs it");
+  if (control) d.helps.push_back("a table name holds no control character (a line break, a tab)");
   return false;
 }
 
