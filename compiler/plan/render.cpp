@@ -107,7 +107,7 @@ void print_header(const Plan& p, std::ostream& out) {
                     // A plain DSN has no password: `flowc check` refuses one (E0203).
                     : !p.target_dsn.empty()   ? "dsn " + p.target_dsn
                                               : "no dsn: --dsn or the private local cluster";
-  row("target", fmt::format("{} ({})", p.target, dsn));
+  row("target", p.target.empty() ? fmt::format("({})", dsn) : fmt::format("{} ({})", p.target, dsn));
   row("owner", p.owner);
   if (!p.schedule.empty()) row("schedule", fmt::format("cron \"{}\" in {}", p.schedule, p.time_zone));
   if (p.deadline_seconds) {

@@ -427,6 +427,18 @@ workflow w {
   CHECK(before.hash == after.hash);  // no declaration moved to another line here
 }
 
+TEST_CASE("a plan without a target says where its database comes from, with no name before it") {
+  auto c =
+      compile({{"a.flow",
+                "workflow w {\n  owner = \"o\"\n  task t {\n    writes = \"t\"\n    sql = \"select 1 as a\"\n"
+                "    publish = true\n  }\n}\n"}});
+  plan::Plan p = lower::lower(c->model, model::WorkflowId{0}, {"2026-01-31", "", {}, ""}, c->sources);
+  std::ostringstream human;
+  plan::render_human(p, human);
+  CHECK(human.str().find("\n  target       (no dsn: --dsn or the private local cluster)\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("readiness written through a project fn keeps its text as written") {
   auto c = compile({{"a.flow", R"(
 fn fresh(col: column, d: duration) -> expectation = freshness(col) < d
