@@ -107,6 +107,10 @@ int run_worker(const WorkerOptions& options) {
               << (request.slots == 1 ? " slot" : " slots")
               << " is claiming tasks; SIGINT or SIGTERM lets the attempts in progress finish, then exits\n";
   };
+  // A task failed without running has no run view to say so: one line.
+  request.refused = [](const std::string& line) {
+    std::osyncstream(std::cerr) << "flowc: " << printable(line) << "\n";
+  };
   // Said at once: the attempts in progress may take long to finish.
   std::stop_callback on_drain(request.drain, [&request] {
     std::cerr << "flowc: worker " << request.worker

@@ -111,6 +111,7 @@ void Executor::refuse(const state::Claim& claim, const std::string& why) {
   if (store_.downstream(claim.run_id, claim.task_index, finish.downstream))
     finish.blocked_message = "upstream " + claim.task + " failed";
   record(finish);
+  pool_.runs.refused(claim.run_id, claim.task, failed.message);
 }
 
 std::optional<state::Claim> Executor::handed_over(int64_t run_id, const std::vector<uint32_t>& candidates) {

@@ -31,6 +31,9 @@ class RunDirectory {
   /// The run `run_id`, or nullptr with `error` set when it cannot be served
   /// (its stored plan unreadable, no database for its target).
   virtual std::shared_ptr<RunShared> find(int64_t run_id, std::string& error) = 0;
+  /// Told when a claimed task of a run find() refused was failed with
+  /// `message`: no run's observer hears of it otherwise.
+  virtual void refused(int64_t /*run_id*/, const std::string& /*task*/, const std::string& /*message*/) {}
 };
 
 /// How the pool's executors claim and keep their claims.

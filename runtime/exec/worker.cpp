@@ -36,7 +36,13 @@ class StoredRuns final : public RunDirectory {
       : binder_(*request.binder),
         alerts_(alerts),
         store_(request.pool.state_dsn, request.pool.schema),
-        log_dir_(request.pool.log_dir) {}
+        log_dir_(request.pool.log_dir),
+        on_refused_(request.refused) {}
+
+  void refused(int64_t run_id, const std::string& task, const std::string& message) override {
+    if (on_refused_)
+      on_refused_(fmt::format("task {} of run {} failed without running: {}", task, run_id, message));
+  }
 
   std::shared_ptr<RunShared> find(int64_t run_id, std::string& error) override {
     std::lock_guard lock(mutex_);
@@ -103,6 +109,7 @@ class StoredRuns final : public RunDirectory {
   std::mutex mutex_;
   state::StateStore store_;  // used under mutex_
   std::string log_dir_;      // the worker's: its runs' attempt logs go under it
+  std::function<void(const std::string&)> on_refused_;
   std::list<std::shared_ptr<Entry>> runs_;
 };
 

@@ -51,6 +51,10 @@ struct WorkerRequest {
   /// Called once the state database answered and the executors start (the
   /// CLI says so then, not before a database that may not be there).
   std::function<void()> started;
+  /// Called with a line to print when a claimed task was failed without
+  /// running, its run not being one this worker can serve (no process
+  /// drives it any more, its stored plan cannot be read, no DSN here).
+  std::function<void(const std::string&)> refused;
 };
 
 struct WorkerResult {

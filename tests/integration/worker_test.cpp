@@ -229,6 +229,10 @@ TEST_CASE("worker: a run whose driving process is gone is not served") {
   CHECK(contains(message, "`flowc retry 1` finishes it"));
   ::kill(worker.pid, SIGTERM);
   CHECK(worker.wait() == 0);
+  // The worker's own output says so too: no run view of its would.
+  INFO(worker.output());
+  CHECK(contains(worker.output(), "flowc: task first of run 1 failed without running: "));
+  CHECK(contains(worker.output(), "no process drives the run any more"));
   // `flowc retry` drives it again (its tasks on its own executors).
   auto retried = run_flowc(project, {"retry", "1"}, env);
   INFO(retried.output);
