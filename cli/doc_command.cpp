@@ -115,7 +115,7 @@ int run_doc(const DocOptions& options) {
   std::vector<project::LoadError> errors;
   // Run anywhere (a home directory, /tmp) without PATH, `doc` is a stdlib
   // lookup: walking the tree below for .flow files would read strangers'.
-  bool project = options.path_given || project::inside_project(options.path);
+  bool project = options.path_given || project::enclosing_project(options.path).has_value();
   std::vector<project::ProjectFiles> projects =
       project ? project::discover({options.path}, errors) : std::vector<project::ProjectFiles>{};
   if (!project) errors.push_back({options.path, "", /*no_sources=*/true});

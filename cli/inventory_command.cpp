@@ -4,8 +4,10 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -92,11 +94,19 @@ int import_crontab(const InventoryOptions& options) {
   // The names a job may not take: the language's own (the standard library
   // gives them), and, run inside a project, the names it declares already
   // (a `target wh` and a job `/opt/wh.sh`, or a second host's `psql`).
+  // The project is the one holding the crontab (`legacy/jobs.crontab` of a
+  // project, imported from anywhere), else the one the command runs in.
+  struct stat st {};
+  const bool regular = ::stat(options.import_file.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  std::optional<std::string> root;
+  if (regular)
+    root = project::enclosing_project(std::filesystem::path(options.import_file).parent_path().string());
+  if (!root) root = project::enclosing_project(".");
   std::vector<project::LoadError> load_errors;
   project::ProjectFiles here{".", {}};
-  if (project::inside_project(".")) {
+  if (root) {
     std::vector<project::LoadError> ignored;  // an unreadable project only reserves less
-    std::vector<project::ProjectFiles> found = project::discover({"."}, ignored);
+    std::vector<project::ProjectFiles> found = project::discover({*root}, ignored);
     if (found.size() == 1) here = std::move(found.front());
   }
   std::unique_ptr<project::Compilation> language =
@@ -111,8 +121,6 @@ int import_crontab(const InventoryOptions& options) {
     return check::is_language_name(language->model, name) || declared_in_project(language->model, name);
   };
   // A pipe's path (/dev/fd/63) means nothing in a rollback note.
-  struct stat st {};
-  bool regular = ::stat(options.import_file.c_str(), &st) == 0 && S_ISREG(st.st_mode);
   std::cout << cron::legacy_blocks(crontab, regular ? options.import_file : "-", reserved) << std::flush;
   if (!std::cout) return kExitUsage;  // main() says why the blocks were not written
   std::cerr << "imported " << crontab.jobs.size() << (crontab.jobs.size() == 1 ? " job" : " jobs")

@@ -34,9 +34,11 @@ bool is_flow_name(const fs::path& p) { return p.extension() == ".flow" || p.file
 
 bool is_flow_source(const std::string& path) { return is_flow_name(fs::path(path)); }
 
-bool inside_project(const std::string& dir) {
+std::optional<std::string> enclosing_project(const std::string& dir) {
   std::error_code ec;
-  return project_root_above(fs::absolute(dir, ec)).has_value();
+  std::optional<fs::path> root = project_root_above(fs::absolute(dir.empty() ? "." : dir, ec));
+  if (!root) return std::nullopt;
+  return root->string();
 }
 
 namespace {

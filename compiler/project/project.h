@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,8 +45,10 @@ struct StdlibFile {
 /// cannot be read is reported.
 std::vector<StdlibFile> read_stdlib(const std::string& dir, std::vector<LoadError>* errors);
 
-/// Whether `dir` or a directory above it holds `flow.project`.
-bool inside_project(const std::string& dir);
+/// The project `dir` is in: `dir` or the nearest directory above it that
+/// holds `flow.project` (absolute; "" is the current directory); nullopt
+/// when none does.
+std::optional<std::string> enclosing_project(const std::string& dir);
 
 /// The files of one project found on disk.
 struct ProjectFiles {

@@ -517,6 +517,19 @@ TEST_CASE("inventory --import inside a project gives no job a name the project a
   CHECK(r.out.find("legacy warehouse_job {\n") != std::string::npos);  // target warehouse
   CHECK(r.out.find("legacy daily_kpi_job {\n") != std::string::npos);  // workflow daily_kpi
   CHECK(r.out.find("legacy other {\n") != std::string::npos);
+
+  // The project is the crontab's, wherever the import runs: from the
+  // directory above it, and from a directory inside it.
+  fs::path legacy_dir = project / "legacy";
+  fs::create_directories(legacy_dir);
+  write(legacy_dir / "jobs.crontab", "0 1 * * * /opt/warehouse.sh\n");
+  for (const std::string& cwd : {project.parent_path().string(), legacy_dir.string()}) {
+    CAPTURE(cwd);
+    Result elsewhere = flowc("inventory --import crontab " + (legacy_dir / "jobs.crontab").string(),
+                             Launch{.before = "cd " + cwd + " &&"});
+    REQUIRE(elsewhere.exit_code == 0);
+    CHECK(elsewhere.out.find("legacy warehouse_job {\n") != std::string::npos);
+  }
 }
 
 TEST_CASE("messages name the actual problem") {
