@@ -172,9 +172,12 @@ plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<m
   const model::Model& model = context.model;
   const TableReaders readers(model);
   // A mirror table is not the published one, and no legacy job or source
-  // reads it: the legacy job still writes theirs.
+  // reads it: the legacy job still writes theirs. Nor is an environment's
+  // (`analytics_dev.t`): sources keep their production schema, so every
+  // reader, and every consumer, reads production's.
+  const bool side_run = context.mirror || !context.options.env.empty();
   auto writes_mirror = [&](model::TaskId id) {
-    return model.node(id).workflow == context.workflow_id ? context.mirror : in_mirror_stage(model, id);
+    return model.node(id).workflow == context.workflow_id ? side_run : in_mirror_stage(model, id);
   };
   // downstream_of()'s rule, one node at a time: what a node reaches directly
   // (its dependents, and through its table: the dependents of each source
@@ -214,11 +217,12 @@ plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<m
   // A mirror run writes only mirror tables (language.md §14): other
   // workflows read the production tables, which the legacy job still
   // writes, and its consumers are served by it. So what its failure makes
-  // stale is its own tasks and their mirror tables, nothing published.
+  // stale is its own tasks and their mirror tables, nothing published. A
+  // run in an environment likewise writes only that environment's tables.
   std::vector<model::TaskId> members = order;
   std::vector<uint32_t> node_index(model.nodes.size(), UINT32_MAX);
   for (uint32_t i = 0; i < order.size(); ++i) node_index[order[i].index] = i;
-  if (!context.mirror) {
+  if (!side_run) {
     std::vector<model::TaskId> stack = order, others;
     while (!stack.empty()) {
       model::TaskId at = stack.back();

@@ -55,6 +55,18 @@ TEST_CASE("impact: downstream tasks in and across workflows, tables, published o
   CHECK(live.published == std::vector<std::string>{"dash.kpis"});
   // summary's production table is other_job's, kpis' is old_job's.
   CHECK(live.legacy_consumers == std::vector<std::string>{"KPI dashboard", "Finance sheet"});
+
+  // The same workflow run in environment dev writes the dev tables: sources,
+  // legacy jobs and consumers read production's, so as for a mirror run
+  // nothing published and no consumer is reached.
+  options.env = "dev";
+  REQUIRE(lower::check_options(c->model, workflow_named(c->model, "shop"), options) == "");
+  plan::Plan dev = lower::lower(c->model, workflow_named(c->model, "shop"), options, c->sources);
+  plan::Impact dev_staged = plan::impact_of(dev, index_of(dev, "staged"));
+  CHECK(dev_staged.tasks == std::vector<std::string>{"summary", "kpis", "export"});
+  CHECK(dev_staged.tables.front() == "staging_dev.orders");
+  CHECK(dev_staged.published.empty());
+  CHECK(dev_staged.legacy_consumers.empty());
 }
 
 TEST_CASE("impact: a chain's plan grows linearly with its length, yet each task's impact is whole") {
