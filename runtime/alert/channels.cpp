@@ -66,7 +66,9 @@ std::string dump(const json& payload) { return payload.dump(-1, ' ', false, json
 
 fs::path resolve(const std::string& path, const DeliveryOptions& options) {
   fs::path p(path);
-  return p.is_relative() && !options.base_dir.empty() ? fs::path(options.base_dir) / p : p;
+  // Normal form: a project in the current directory names `alerts`, not `./alerts`.
+  return (p.is_relative() && !options.base_dir.empty() ? fs::path(options.base_dir) / p : p)
+      .lexically_normal();
 }
 
 size_t discard_body(char*, size_t size, size_t count, void*) { return size * count; }

@@ -189,6 +189,17 @@ TEST_CASE("a command channel printing bytes that are not UTF-8 is recorded, each
   CHECK(f.sink->counts().failed == 1);
 }
 
+TEST_CASE("a jsonl path relative to the project is named in its normal form") {
+  const std::string project = testing::scratch_dir("alert-project");
+  std::filesystem::create_directories(project + "/adir");
+  Fixture f("", project + "/.");  // as `.` is, for a project in the current directory
+  f.sink->raise(make_plan({channel(plan::Channel::Kind::Jsonl, {"adir"})}), failure(f.db.run_id));
+  CHECK(f.db.query("select error from flow.alerts") ==
+        "jsonl adir: cannot open " + project +
+            "/adir: Is a directory (1 try, not retried: another try cannot "
+            "help)\n");
+}
+
 TEST_CASE("errors no retry can fix are tried once and the failure says why") {
   Fixture f;
   ::setenv("FLOWC_ALERT_TEST_FTP_HOOK", "ftp://127.0.0.1/x", 1);

@@ -237,8 +237,10 @@ struct Fixture {
   std::shared_ptr<std::atomic<int64_t>> now_seconds = std::make_shared<std::atomic<int64_t>>(1795503700);
   std::unique_ptr<alert::AlertDispatcher> sink;
 
-  explicit Fixture(std::string dsn_override = "") {
+  /// `base_dir`: where relative channel paths are resolved (the project directory).
+  explicit Fixture(std::string dsn_override = "", std::string base_dir = "") {
     alert::AlertSinkOptions o;
+    o.delivery.base_dir = std::move(base_dir);
     o.state_dsn = dsn_override.empty() ? db.dsn : dsn_override;
     o.run_id = db.run_id;
     o.workflow = "daily_kpi";
