@@ -100,7 +100,7 @@ Incoming parse_message(std::string_view body) {
     if (it->is_number() && !valid_id(*it))
       return invalid(ErrorCode::InvalidRequest, "`id` must be an integer of at most 64 bits, or a string");
     if (!valid_id(*it) && !it->is_null())
-      return invalid(ErrorCode::InvalidRequest, "`id` must be a number or a string");
+      return invalid(ErrorCode::InvalidRequest, "`id` must be an integer of at most 64 bits, or a string");
     id = *it;
   }
   if (!repeated.empty())  // answered with the id when that is not what is repeated
@@ -125,7 +125,7 @@ Incoming parse_message(std::string_view body) {
   // LSP's request ids are integers or strings; a `null` one would be answered
   // like the parse errors whose id is unknown, and the client could not tell.
   if (j.contains("id") && id.is_null())
-    return invalid(ErrorCode::InvalidRequest, "`id` must be a number or a string");
+    return invalid(ErrorCode::InvalidRequest, "`id` must be an integer of at most 64 bits, or a string");
   Incoming out;
   out.method = method->get<std::string>();
   if (auto it = j.find("params"); it != j.end()) {

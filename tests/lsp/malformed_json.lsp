@@ -43,8 +43,8 @@ body '{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": 5}'
 {"error":{"code":-32600,"message":"batch messages are not supported"},"id":null}
 {"error":{"code":-32600,"message":"`jsonrpc` must be \"2.0\""},"id":7}
 {"error":{"code":-32600,"message":"`method` must be a string"},"id":8}
-{"error":{"code":-32600,"message":"`id` must be a number or a string"},"id":null}
-{"error":{"code":-32600,"message":"`id` must be a number or a string"},"id":null}
+{"error":{"code":-32600,"message":"`id` must be an integer of at most 64 bits, or a string"},"id":null}
+{"error":{"code":-32600,"message":"`id` must be an integer of at most 64 bits, or a string"},"id":null}
 {"error":{"code":-32600,"message":"a message must be a JSON object"},"id":null}
 {"error":{"code":-32700,"message":"the message is not valid JSON"},"id":null}
 {"error":{"code":-32600,"message":"the message holds the key `method` twice in one object"},"id":10}
