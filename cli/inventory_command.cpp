@@ -9,6 +9,8 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/load.h"
@@ -73,10 +75,10 @@ int import_crontab(const InventoryOptions& options) {
   }
   // cron reads a NUL as the end of its line's text; a `.flow` string cannot
   // hold one (E0004): removed, with the line said.
+  std::vector<std::pair<size_t, std::string>> warnings;  // by line, said in line order below
   for (size_t nul = text->find('\0'); nul != std::string::npos; nul = text->find('\0', nul)) {
     const auto line = 1 + std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(nul), '\n');
-    std::cerr << "warning: " << printable(options.import_file) << ":" << line
-              << ": a NUL byte, removed (a .flow string cannot hold one)\n";
+    warnings.emplace_back(static_cast<size_t>(line), "a NUL byte, removed (a .flow string cannot hold one)");
     text->erase(nul, 1);
   }
   cron::Crontab crontab = cron::parse_crontab(*text, options.import_kind == "system-crontab"
@@ -84,9 +86,13 @@ int import_crontab(const InventoryOptions& options) {
                                                          : cron::crontab_kind_of(options.import_file));
   for (const cron::CrontabProblem& p : crontab.problems) {
     bool withheld = false;  // a warning quotes the line: its secrets stay out of logs
-    std::cerr << "warning: " << printable(options.import_file) << ":" << p.line << ": "
-              << printable(cron::withhold_secrets(p.message, withheld)) << "\n";
+    warnings.emplace_back(p.line, cron::withhold_secrets(p.message, withheld));
   }
+  std::stable_sort(warnings.begin(), warnings.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [line, message] : warnings)
+    std::cerr << "warning: " << printable(options.import_file) << ":" << line << ": " << printable(message)
+              << "\n";
   if (crontab.jobs.empty()) {
     print_error(options.import_file + ": no cron jobs found");
     return kExitFailed;

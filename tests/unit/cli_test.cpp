@@ -507,6 +507,19 @@ TEST_CASE("inventory --import of a crontab that is not UTF-8 says where, by line
                      ":2:4: not a text file (invalid UTF-8 here; save it as UTF-8)\n");
 }
 
+TEST_CASE("inventory --import says its warnings in the crontab's line order, a NUL byte's included") {
+  fs::path dir = scratch("import-order");
+  const char text[] =
+      "0 1 * * * /opt/a.sh\nCRON_TZ=Mars/Olympus\n0 2 * * * /opt/b\0.sh\n61 * * * * /opt/c.sh\n";
+  write(dir / "crontab", std::string(text, sizeof text - 1));
+  Result r = flowc("inventory --import crontab " + (dir / "crontab").string());
+  CHECK(r.exit_code == 0);
+  const std::string file = (dir / "crontab").string();
+  CHECK(r.err.starts_with("warning: " + file + ":2: unknown time zone `Mars/Olympus` in CRON_TZ\n" +
+                          "warning: " + file + ":3: a NUL byte, removed (a .flow string cannot hold one)\n" +
+                          "warning: " + file + ":4: invalid schedule `61 * * * *`"));
+}
+
 TEST_CASE("inventory --import inside a project gives no job a name the project already declares") {
   fs::path project = copy_example("import-names");
   write(project / "jobs.crontab",
