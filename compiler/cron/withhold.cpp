@@ -49,8 +49,10 @@ bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) |
 /// The secrets a URL in `word` spells out: the user info of a web URL
 /// (`https://TOKEN@hooks.example.com`, `https://user:PASSWORD@...`; the user
 /// of `ssh://git@...` or of a database URI is no secret, and a database
-/// URI's password is found with the DSNs) and the values of query parameters whose names say secret
-/// (`?token=...`, `&api_key=...`).
+/// URI's password is found with the DSNs), the token ending the path of a
+/// chat service's incoming webhook (Slack, Discord, Microsoft Teams) and the
+/// values of query parameters whose names say secret (`?token=...`,
+/// `&api_key=...`).
 void url_secrets(std::string_view word, std::vector<std::string_view>& spans) {
   const size_t scheme = word.find("://");
   if (scheme == std::string_view::npos) return;
@@ -66,6 +68,28 @@ void url_secrets(std::string_view word, std::vector<std::string_view>& spans) {
     const std::string_view user = authority.substr(0, at);
     const size_t colon = user.find(':');
     spans.push_back(colon == std::string_view::npos ? user : user.substr(colon + 1));
+  }
+  // An incoming webhook of a chat service is its own credential: its last
+  // path segment (`https://hooks.slack.com/services/T000/B000/TOKEN`).
+  if (web) {
+    std::string_view host =
+        authority.substr(authority.rfind('@') == std::string_view::npos ? 0 : authority.rfind('@') + 1);
+    host = host.substr(0, host.find(':'));
+    std::string_view path = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
+    path = path.substr(0, path.find_first_of("?#'\""));
+    static constexpr std::pair<std::string_view, std::string_view> kWebhooks[] = {
+        {"hooks.slack.com", "/services/"},
+        {"discord.com", "/api/webhooks/"},
+        {"discordapp.com", "/api/webhooks/"},
+        {"webhook.office.com", "/webhookb2/"},
+    };
+    const std::string lower_host = ascii_lower(host);
+    for (const auto& [service, prefix] : kWebhooks) {
+      const bool ours = lower_host == service || lower_host.ends_with("." + std::string(service));
+      if (!ours || !path.starts_with(prefix)) continue;
+      const std::string_view last = path.substr(path.rfind('/') + 1);
+      if (!last.empty()) spans.push_back(last);
+    }
   }
   const size_t query = rest.find('?');
   if (query == std::string_view::npos) return;

@@ -563,18 +563,23 @@ TEST_CASE(
       "0 6 * * * redis-cli -a RedisPass6 ping\n"
       "0 7 * * * openssl enc -k OsslPass7 -in a -out b\n"
       "0 8 * * * lftp -u user,LftpPass8 ftp.example.com\n"
-      "0 9 * * * git clone ssh://git@github.com/x/y /tmp/y\n";
+      "0 9 * * * git clone ssh://git@github.com/x/y /tmp/y\n"
+      "0 10 * * * curl -d @m.json https://hooks.slack.com/services/T000/B000/SlackTok9\n"
+      "0 11 * * * curl https://discord.com/api/webhooks/123/DiscordTok10?wait=true\n";
   const std::string out = legacy_blocks(parse_crontab(text), "x", reserved);
-  for (const char* secret :
-       {"HookTok1", "QueryTok2", "BearTok3", "ApiKey4", "SshPass5", "RedisPass6", "OsslPass7", "LftpPass8"})
+  for (const char* secret : {"HookTok1", "QueryTok2", "BearTok3", "ApiKey4", "SshPass5", "RedisPass6",
+                             "OsslPass7", "LftpPass8", "SlackTok9", "DiscordTok10"})
     CHECK_MESSAGE(!contains(out, secret), secret);
+  // A chat service's incoming webhook: its path's last part is the token.
+  CHECK(contains(out, "command  = \"curl -d @m.json https://hooks.slack.com/services/T000/B000/***\"\n"));
+  CHECK(contains(out, "command  = \"curl https://discord.com/api/webhooks/123/***?wait=true\"\n"));
   CHECK(contains(out, "command  = \"curl https://***@hooks.example.com/y\"\n"));
   CHECK(contains(out, "command  = \"curl 'https://x.example.com/y?token=***&ok=1'\"\n"));
   CHECK(contains(out, "command  = \"curl -H 'Authorization: ***' https://x.example.com/y\"\n"));
   CHECK(contains(out, "command  = \"lftp -u user,*** ftp.example.com\"\n"));
   // ssh's user is no secret.
   CHECK(contains(out, "command  = \"git clone ssh://git@github.com/x/y /tmp/y\"\n"));
-  CHECK(count_of(out, "# TODO: a secret written in the crontab line was withheld (`***`)") == 8);
+  CHECK(count_of(out, "# TODO: a secret written in the crontab line was withheld (`***`)") == 10);
 }
 
 TEST_CASE("a crontab that starts with a byte order mark keeps its first job") {
