@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "compiler/source/ascii.h"
 #include "compiler/syntax/literal.h"
 #include "compiler/syntax/text_block.h"
 
@@ -60,10 +61,7 @@ TreeBuilder::TreeBuilder(std::string_view text, FileId file, DiagnosticEngine& d
 
 std::string_view TreeBuilder::identifier_at(uint32_t begin) const {
   uint32_t end = begin;
-  auto is_ident = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  };
-  while (end < text_.size() && is_ident(text_[end])) ++end;
+  while (end < text_.size() && is_ident_char(text_[end])) ++end;
   return slice(begin, end);
 }
 

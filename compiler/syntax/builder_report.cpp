@@ -3,9 +3,9 @@
 #include "compiler/syntax/builder.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 
+#include "compiler/source/ascii.h"
 #include "compiler/source/source.h"
 #include "compiler/syntax/parse.h"
 
@@ -205,8 +205,8 @@ void TreeBuilder::add_call_spacing_help(Diagnostic& d, const Found& found) const
   while (at > 0 && (text_[at - 1] == ' ' || text_[at - 1] == '\t')) --at;
   if (at == paren || at == 0) return;
   const uint32_t name_end = at;
-  while (at > 0 && (std::isalnum(static_cast<unsigned char>(text_[at - 1])) || text_[at - 1] == '_')) --at;
-  if (at == name_end || std::isdigit(static_cast<unsigned char>(text_[at]))) return;
+  while (at > 0 && is_ident_char(text_[at - 1])) --at;
+  if (at == name_end || !is_ident_start(text_[at])) return;
   const std::string_view name = slice(at, name_end);
   if (is_keyword(name)) return;  // `x in (...)`: no call was meant
   d.helps.push_back("a call has its `(` right after the name: write `" + std::string(name) +
@@ -217,8 +217,7 @@ void TreeBuilder::add_name_character_help(Diagnostic& d, const Found& found) con
   if (!found.invalid || found.text.empty() || static_cast<unsigned char>(found.text[0]) < 0x80) return;
   const uint32_t at = found.range.begin;
   if (at == 0 || at > text_.size()) return;
-  const char before = text_[at - 1];
-  if (!(std::isalnum(static_cast<unsigned char>(before)) || before == '_')) return;
+  if (!is_ident_char(text_[at - 1])) return;
   d.helps.push_back(
       "a name is ASCII letters, digits and `_` (language.md §3.2); other text belongs in a string");
 }

@@ -6,11 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/source/ascii.h"
+
 namespace flowc::syntax {
 namespace {
-
-bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
 
 // True when `p` starts `keyword`, blanks, then a name (so `target = x`, an
 // attribute, is not a declaration).

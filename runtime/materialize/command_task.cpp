@@ -80,7 +80,9 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   const std::vector<std::string> identity =
       command_identity(context.run_id, plan, task.name, context.project_dir);
   env.insert(env.end(), identity.begin(), identity.end());
-  env.push_back(fmt::format("FLOW_ATTEMPT={}", context.attempt));
+  // This attempt's mark beside the instance's: what it left behind is found by both (below).
+  const std::string attempt_mark = fmt::format("FLOW_ATTEMPT={}", context.attempt);
+  env.push_back(attempt_mark);
   env.push_back("FLOW_STAGE=" + std::string(plan::to_string(plan.stage)));
   // Where the command loads its `writes`, after the environment and mirror
   // mapping: in a mirror run, the mirror table. flowc cannot redirect what a
@@ -168,7 +170,7 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   // command would cost more than a `true` task itself (docs/tasks.md).
   if (r.timed_out || r.cancelled || r.killed_leftovers) {
     std::vector<std::string> this_attempt = identity;
-    this_attempt.push_back(fmt::format("FLOW_ATTEMPT={}", context.attempt));
+    this_attempt.push_back(attempt_mark);
     if (int killed = runtime::kill_orphaned_groups(this_attempt))
       log.line(fmt::format("killed {} process group{} the command started outside its own (setsid)", killed,
                            killed == 1 ? "" : "s"));

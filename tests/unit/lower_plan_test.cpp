@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include "compiler/format/format.h"
 #include "tests/unit/lower_support.h"
 
 using namespace flowc;
@@ -390,11 +391,12 @@ TEST_CASE("a check's name and a readiness text are one line, the same before and
   // As written, and as `flowc fmt` writes the same workflow: comments,
   // a trailing comma, line breaks and blanks inside brackets differ.
   auto lowered = [](const std::string& source) {
-    auto c = compile({{"a.flow", "project p {}\n" + source}});
+    auto c = compile({{"a.flow", source}});
     REQUIRE(c->diagnostics.error_count() == 0);
     return lower::lower(c->model, model::WorkflowId{0}, {"2026-11-24", "", {}, ""}, c->sources);
   };
-  const std::string written = R"(
+  const std::string written = R"(project p {}
+
 workflow w {
   owner = "me"
   source orders {
@@ -410,24 +412,11 @@ workflow w {
   }
 }
 )";
-  const std::string formatted = R"(
-workflow w {
-  owner = "me"
-  source orders {
-    table = "raw.orders"
-    ready = row_count() > 0  # landed
-  }
-  task t {
-    writes  = "t"
-    publish = true
-    sql     = "select 1 as a, 2 as b from ${orders}"
-    expect unique(
-      a,  # the key
-      b,
-    )
-  }
-}
-)";
+  auto parsed = compile({{"a.flow", written}});
+  const std::string formatted =
+      format::format(parsed->trees[0], parsed->sources.buffer(parsed->trees[0].file));
+  REQUIRE(formatted != written);
+  CHECK(formatted.find("expect unique(\n      a,  # the key\n      b,\n    )") != std::string::npos);
   plan::Plan before = lowered(written);
   plan::Plan after = lowered(formatted);
   REQUIRE(before.tasks[0].readiness);
