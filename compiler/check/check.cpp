@@ -26,6 +26,7 @@ model::Model Checker::run() {
   check_cycles();
   find_none_writes();
   check_writers();
+  check_run_writers();
   check_hidden_dependencies();
   check_unused_outputs();
   check_query_writes();

@@ -370,6 +370,9 @@ class Checker {
   void check_cycles();
   /// E0302 for a table with two writers.
   void check_writers();
+  /// E0302 and E0303 for a table a run names (`s__mirror.t`, `s_dev.t`)
+  /// that another task or an enabled legacy job writes (run_writers.cpp).
+  void check_run_writers();
   /// W0402 for tables named literally in SQL.
   /// W0402 at `at` when task `node`'s SQL names `name`, a table an enabled
   /// legacy job writes: the task relies on the job's schedule having run

@@ -19,7 +19,7 @@ namespace {
 
 /// The tables a task's statements write, found word by word: after `insert
 /// into`, `update` (not `do update`, `then update`, `for [no key] update`
-/// nor `on update`), `delete from`, `merge into`, `truncate [table] [only]`
+/// nor `on update`), `delete from`, `merge into` (each `[only]`), `truncate [table] [only]`
 /// and `drop table [if exists]` (each with a list: `truncate a, b`), `alter
 /// table [if exists] [only]`, `create [unlogged] table [if not exists]` (a
 /// temporary table is the session's own), and `copy NAME [(columns)] from`
@@ -85,7 +85,9 @@ class WrittenTables {
 
   /// The words between a verb and its table.
   bool skipped(const std::string& word) const {
-    if (word == "only") return verb_ == "truncate" || verb_ == "alter table";
+    if (word == "only")
+      return verb_ == "truncate" || verb_ == "alter table" || verb_ == "update" || verb_ == "delete from" ||
+             verb_ == "merge into";
     if (word == "table") return verb_ == "truncate";
     if (word == "if" || word == "exists")
       return verb_ == "drop table" || verb_ == "alter table" || verb_ == "create table";

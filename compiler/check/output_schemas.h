@@ -1,7 +1,8 @@
 // Internal to compiler/check: the schemas a task's output lands in, one per
 // way a run can name it (production, each environment's suffix, a mirror
 // run's `__mirror`). E0312 asks whether each fits PostgreSQL's 63 bytes,
-// E0313 whether one is the state schema.
+// E0313 whether one is the state schema, run_writers.cpp whether another
+// writer already writes the table a run names.
 #pragma once
 
 #include <string>
@@ -31,6 +32,18 @@ inline std::vector<SchemaVariant> schema_variants(const std::string& schema, con
       out.push_back({out[i].schema + std::string(spelling::kMirrorSuffix),
                      out[i].when.empty() ? "in a mirror run" : "in a mirror run " + out[i].when});
   }
+  return out;
+}
+
+/// The schemas a run of a workflow in `stage` writes an output of schema
+/// `schema` in today: production and each environment (production), the
+/// mirror ones (mirror: a mirror run, alone or in an environment), each
+/// environment's (model: it runs only with `--env`).
+inline std::vector<SchemaVariant> run_schema_variants(const std::string& schema, const model::Target* target,
+                                                      model::Stage stage) {
+  std::vector<SchemaVariant> out = schema_variants(schema, target, stage == model::Stage::Mirror);
+  if (stage == model::Stage::Mirror) out.erase(out.begin(), out.begin() + static_cast<long>(out.size() / 2));
+  if (stage == model::Stage::Model) out.erase(out.begin());
   return out;
 }
 
