@@ -156,9 +156,20 @@ class TableComparison {
     std::string c = plan::quote_identifier(column);
     if (!is_float(column)) return fmt::format("m.{0} is distinct from l.{0}", c);
     return fmt::format(
-        "(m.{0}::float8 is distinct from l.{0}::float8 and ((m.{0} is null) <> (l.{0} is null) or "
-        "not abs(m.{0}::float8 - l.{0}::float8) <= {1} * greatest(abs(m.{0}::float8), abs(l.{0}::float8))))",
-        c, tolerance());
+        "(m.{0}::float8 is distinct from l.{0}::float8 and ((m.{0} is null) <> (l.{0} is null) or not {1}))",
+        c, within_tolerance(fmt::format("m.{}::float8", c), fmt::format("l.{}::float8", c), tolerance()));
+  }
+
+  /// Whether the float8 expressions `a` and `b`, not equal, are within
+  /// `tolerance` of each other, relative to the larger. Only two finite
+  /// values can be: PostgreSQL's NaN is larger than every number and equal
+  /// to itself, so `abs(NaN - 1) <= t * NaN` holds (as `Infinity <= t *
+  /// Infinity` does), and NaN, Infinity and -Infinity would match anything.
+  static std::string within_tolerance(const std::string& a, const std::string& b, double tolerance) {
+    return fmt::format(
+        "(abs({0}) < 'Infinity'::float8 and abs({1}) < 'Infinity'::float8 and abs({0} - {1}) <= {2} * "
+        "greatest(abs({0}), abs({1})))",
+        a, b, tolerance);
   }
 
   std::string where() const { return parity_.partition.empty() ? "" : " where " + parity_.partition; }
@@ -318,10 +329,9 @@ class TableComparison {
         continue;
       }
       floats += (floats.empty() ? "" : ", ") + c + "::float8";
-      pair += fmt::format(
-          " and (e.{0} is not distinct from m.{0} or abs(e.{0}::float8 - m.{0}::float8) <= {1} * "
-          "greatest(abs(e.{0}::float8), abs(m.{0}::float8)))",
-          c, tolerance() + std::pow(10.0, 1 - digits));
+      pair += fmt::format(" and (e.{0} is not distinct from m.{0} or {1})", c,
+                          within_tolerance("e." + c + "::float8", "m." + c + "::float8",
+                                           tolerance() + std::pow(10.0, 1 - digits)));
     }
     const std::string sides = fmt::format(
         "missing({0}) as (select {1} from {3}{4} except all select {1} from {2}{4}), "

@@ -409,6 +409,39 @@ TEST_CASE("parity: a keyed diff compares float columns within the tolerance") {
   CHECK(parity::compare_with_legacy(target, plan).tables[0].keys->different == 0);
 }
 
+TEST_CASE("parity: NaN, Infinity and -Infinity match only themselves, in a keyed and in a row diff") {
+  std::string dsn = fresh_database("parity_non_finite");
+  // PostgreSQL's NaN is above every number and equal to itself: a relative
+  // tolerance read naively (abs(NaN - 1) <= t * NaN) holds for any value.
+  query_one(dsn, R"SQL(
+    create schema out; create schema out__mirror;
+    create table out.t (part int, id int, amount float8, label text);
+    create table out__mirror.t (part int, id int, amount float8, label text);
+    insert into out.t values (1, 1, 'NaN', 'a'), (1, 2, 'Infinity', 'b'), (1, 3, '-Infinity', 'c'),
+                             (1, 4, 'NaN', 'd'), (1, 5, 'Infinity', 'e');
+    insert into out__mirror.t values (1, 1, 1, 'a'), (1, 2, 1, 'b'), (1, 3, 'Infinity', 'c'),
+                                     (1, 4, 'NaN', 'd'), (1, 5, 'Infinity', 'e');
+    select 1)SQL");
+  flowc::plan::Plan plan = keyed_plan();
+  pqxx::connection target(dsn);
+  parity::ParityReport keyed = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(keyed));
+  REQUIRE(keyed.tables[0].keys);
+  CHECK(keyed.tables[0].keys->different == 3);
+  CHECK(keyed.tables[0].keys->different_sample == std::vector<parity::KeyValues>{{"1"}, {"2"}, {"3"}});
+  CHECK_FALSE(keyed.ok);
+
+  flowc::plan::Parity& p = *plan.tasks[0].parity;
+  p.key.clear();
+  p.compare_rows = true;
+  parity::ParityReport rows = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(rows));
+  REQUIRE(rows.tables[0].keys);
+  CHECK(rows.tables[0].keys->missing == 3);
+  CHECK(rows.tables[0].keys->extra == 3);
+  CHECK_FALSE(rows.ok);
+}
+
 TEST_CASE("parity: a key the legacy table holds twice is a mismatch, though each copy matches the mirror") {
   std::string dsn = fresh_database("parity_repeated_key");
   query_one(dsn, R"SQL(
