@@ -16,14 +16,14 @@ std::string effect_repeated_by(const plan::Task& task) {
 
 std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store, const plan::Plan& plan,
                                               int64_t run_id) {
-  runtime::state::TaskRows rows = store.task_rows(run_id);
-  if (!rows.status) return std::nullopt;
-  for (const runtime::state::TaskRow& row : rows.rows) {
-    if (row.state != runtime::TaskState::Succeeded) continue;
-    for (const plan::Task& task : plan.tasks) {
-      if (task.name != row.task || !repeats_effect(task)) continue;
-      return RepeatedEffect{task.name, runtime::exec::what_repeats(task), effect_repeated_by(task)};
-    }
+  runtime::state::DaySuccesses done = store.day_successes(run_id);
+  if (!done.status) return std::nullopt;
+  for (const plan::Task& task : plan.tasks) {
+    if (!repeats_effect(task)) continue;
+    for (const runtime::state::DaySuccess& success : done.tasks)
+      if (success.task == task.name)
+        return RepeatedEffect{task.name, runtime::exec::what_repeats(task), effect_repeated_by(task),
+                              success.run_id};
   }
   return std::nullopt;
 }

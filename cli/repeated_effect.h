@@ -1,6 +1,7 @@
-// A new run of a day that an earlier run already did part of: which task it
+// A new run of a day that earlier runs already did part of: which task it
 // would repeat an effect of (a task that is not idempotent and succeeded in
-// that run). `flowc backfill` refuses such a day; `flowc run --ds`, asked
+// one of them: not only the latest, as a failed run after a good one leaves
+// the good one's appended rows in place). `flowc backfill` refuses such a day; `flowc run --ds`, asked
 // for that day by name, says so before it starts.
 #pragma once
 
@@ -16,6 +17,7 @@ struct RepeatedEffect {
   std::string task;    // the task's name
   std::string what;    // what it does (`mode append`), exec::what_repeats
   std::string effect;  // what a new run would do: "append its rows a second time"
+  int64_t run_id = 0;  // the latest run of the day it succeeded in
 };
 
 /// Whether `task`, once it succeeded, repeats an effect when it runs again:
@@ -28,8 +30,9 @@ bool repeats_effect(const plan::Task& task);
 std::string effect_repeated_by(const plan::Task& task);
 
 /// The first task of `plan` that is not idempotent and succeeded in run
-/// `run_id`; none when there is none, or the run's rows cannot be read (the
-/// run itself then reads the state again, and says what is wrong).
+/// `run_id` or an earlier run of its day; none when there is none, or the
+/// runs cannot be read (the run itself then reads the state again, and says
+/// what is wrong).
 std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store, const plan::Plan& plan,
                                               int64_t run_id);
 

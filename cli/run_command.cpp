@@ -39,7 +39,7 @@ void warn_of_repeated_effect(const plan::Plan& plan, const RunDatabases& databas
   if (std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, earlier))
     std::cerr << fmt::format(
         "flowc: warning: task {} ({}) succeeded in run {}, of the same day: this run will {}\n",
-        repeated->task, repeated->what, earlier, repeated->effect);
+        repeated->task, repeated->what, repeated->run_id, repeated->effect);
 }
 
 }  // namespace

@@ -60,7 +60,8 @@ std::string what_repeats(const plan::Task& task) {
 }
 
 RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
-                           const std::vector<state::AttemptEnd>& all_ends, bool state_in_target) {
+                           const std::vector<state::AttemptEnd>& all_ends, bool state_in_target,
+                           int64_t earlier_success) {
   if (task.kind == plan::TaskKind::Source) return {true, "a readiness check: it only reads"};
   // An attempt that found another workflow's task not ready ran nothing.
   std::vector<state::AttemptEnd> ends;
@@ -68,18 +69,20 @@ RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
                [](const state::AttemptEnd& end) { return end.outcome != "not_ready"; });
   auto succeeded =
       std::find_if(ends.rbegin(), ends.rend(), [](const auto& end) { return end.outcome == "succeeded"; });
-  if (ends.empty() && state != TaskState::Succeeded) return {true, "has not run yet"};
+  const std::string again = task.kind == plan::TaskKind::Command   ? "it runs a second time"
+                            : task.mode == plan::WriteMode::Append ? "its rows are appended a second time"
+                                                                   : "its statements run a second time";
+  if (ends.empty() && state != TaskState::Succeeded) {
+    if (earlier_success == 0 || task.idempotent) return {true, "has not run yet"};
+    // A failed run after a good one: the good one's effect is in place.
+    return {false, fmt::format("{}, and it succeeded in run {}, of the same day: {}", what_repeats(task),
+                               earlier_success, again)};
+  }
   if (task.idempotent) return {true, why_idempotent(task)};
   if (succeeded != ends.rend() || state == TaskState::Succeeded) {
     const std::string attempt =
         succeeded != ends.rend() ? fmt::format("attempt {}", succeeded->attempt) : "it";
-    if (task.kind == plan::TaskKind::Command)
-      return {false, fmt::format("{}, and {} succeeded: it runs a second time", what_repeats(task), attempt)};
-    if (task.mode == plan::WriteMode::Append)
-      return {false,
-              fmt::format("mode append, and {} succeeded: its rows are appended a second time", attempt)};
-    return {false, fmt::format("{}, and {} succeeded: its statements run a second time", what_repeats(task),
-                               attempt)};
+    return {false, fmt::format("{}, and {} succeeded: {}", what_repeats(task), attempt, again)};
   }
   if (task.kind == plan::TaskKind::Command)
     return {false, fmt::format("{}: {}, and may have done part of its work", what_repeats(task),
@@ -172,6 +175,14 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
 
   std::unordered_map<std::string_view, std::vector<state::AttemptEnd>> ends_of;  // by task name
   for (const state::AttemptEnd& end : ends.ends) ends_of[end.task].push_back(end);
+  state::DaySuccesses done = store.day_successes(run_id);
+  if (!done.status) {
+    preview.message = done.status.described();
+    return preview;
+  }
+  std::unordered_map<std::string_view, int64_t> earlier_success;  // by task name: an earlier run of the day
+  for (const state::DaySuccess& success : done.tasks)
+    if (success.run_id != run_id) earlier_success[success.task] = success.run_id;
 
   preview.outcome = RunResult::Outcome::Finished;
   preview.run_status = stored.run_status;
@@ -198,8 +209,9 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
                       row->attempts, row->owner);
     } else {
       step.action = RetryStep::Action::Run;
-      step.verdict = judge_repeat(plan.tasks[i], row ? row->state : TaskState::Pending,
-                                  ends_of[plan.tasks[i].name], state_in_target(request));
+      step.verdict =
+          judge_repeat(plan.tasks[i], row ? row->state : TaskState::Pending, ends_of[plan.tasks[i].name],
+                       state_in_target(request), earlier_success[plan.tasks[i].name]);
     }
     preview.steps.push_back(std::move(step));
   }

@@ -39,8 +39,12 @@ std::string what_repeats(const plan::Task& task);
 /// have done part of its work), SQL that is not idempotent with an attempt
 /// lost while the state database is not the target (`state_in_target`: its
 /// write may have committed without its success being recorded).
+/// `earlier_success`: the latest earlier run of the same day in which the
+/// task succeeded (0: none), whose effect a task that is not idempotent
+/// repeats though it has not run in this one.
 RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
-                           const std::vector<state::AttemptEnd>& ends, bool state_in_target);
+                           const std::vector<state::AttemptEnd>& ends, bool state_in_target,
+                           int64_t earlier_success = 0);
 
 /// One task of the run, as the retry would treat it.
 struct RetryStep {

@@ -299,4 +299,22 @@ order by ds, id desc)",
   return out;
 }
 
+DaySuccesses StateStore::day_successes(int64_t run_id) {
+  DaySuccesses out;
+  out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(with_schema(R"(select distinct on (t.task) t.task, t.run_id
+from {schema}.runs me
+join {schema}.runs r on r.workflow = me.workflow and r.ds = me.ds and r.env = me.env and r.stage = me.stage
+  and r.id <= me.id
+join {schema}.task_runs t on t.run_id = r.id and t.state = 'succeeded'
+where me.id = $1
+order by t.task, t.run_id desc)",
+                                                schema_),
+                                    run_id);
+    for (const auto& row : r) out.tasks.push_back({row[0].as<std::string>(), row[1].as<int64_t>()});
+  });
+  return out;
+}
+
 }  // namespace flowc::runtime::state

@@ -231,6 +231,17 @@ struct DayRuns {
   std::vector<DayRun> runs;  // oldest ds first
 };
 
+/// A task that succeeded in a run of a day, and the latest such run.
+struct DaySuccess {
+  std::string task;
+  int64_t run_id = 0;
+};
+
+struct DaySuccesses {
+  Status status;
+  std::vector<DaySuccess> tasks;  // by task name
+};
+
 /// A task instance of a run `running` under a lease that has not expired.
 struct LiveLease {
   int64_t run_id = 0;
@@ -448,6 +459,11 @@ class StateStore {
   /// tables, so it does not do a production run's day (nor the reverse).
   DayRuns latest_runs(const std::string& workflow, const std::string& env, const std::string& stage,
                       const std::string& from, const std::string& to);
+
+  /// Each task that succeeded in run `run_id` or in an earlier run of its
+  /// day (same workflow, ds, env and stage), with the latest run it
+  /// succeeded in: what a new run, or a retry, of that day would do again.
+  DaySuccesses day_successes(int64_t run_id);
 
   /// Stores a mirror run's parity report (runtime/parity's to_json) in
   /// runs.parity; `report_json` must be a JSON document.

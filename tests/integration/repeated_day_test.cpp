@@ -1,0 +1,83 @@
+// A day that an earlier run did well and a later run did badly: the good
+// run's `append` is in place, so a new run, a backfill or a retry of the
+// later run would append its rows a second time. Each looks at every run of
+// the day, not only the latest (which never reached the append).
+#include <doctest/doctest.h>
+
+#include "tests/integration/run_support.h"
+
+using namespace flowc::testing;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("a failed run after a good one: run warns, backfill refuses, retry --dry-run calls it unsafe") {
+  std::string dsn = fresh_database("repeated_day");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
+  // gate divides by ctl.switch.v: 0 fails it, before app.
+  std::string project = write_project("repeated_day", {{"w.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task gate {
+    writes  = "out.gate"
+    mode    = replace
+    publish = true
+    sql     = "select ${ds} as ds, 1 / (select v from ctl.switch) as n"
+    expect row_count() > 0
+  }
+
+  task app {
+    writes  = "out.app"
+    mode    = append
+    publish = true
+    sql     = "select ds, n from ${gate}"
+    expect row_count() > 0
+  }
+}
+)FLOW"}});
+  const std::vector<std::string> run = {"run", ".", "--ds", "2026-11-02", "--dsn", dsn};
+  REQUIRE(run_flowc(project, run).exit_code == 0);  // run 1: app appends
+  query_one(dsn, "update ctl.switch set v = 0");
+  REQUIRE(run_flowc(project, run).exit_code == 1);  // run 2: gate fails, app never runs
+  query_one(dsn, "update ctl.switch set v = 1");
+  REQUIRE(query_one(dsn, "select count(*) from out.app") == "1");
+
+  auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "w", "--from", "2026-11-02", "--to",
+                                      "2026-11-02", "--dsn", dsn});
+  INFO(backfill.output);
+  CHECK(backfill.exit_code == 2);
+  CHECK(contains(backfill.output,
+                 "refused 2026-11-02: task app (mode append) succeeded in run 1, of the same day: a new run "
+                 "would append its rows a second time; put app's output right and pass --force"));
+
+  auto dry = run_flowc(project, {"retry", "2", ".", "--dry-run", "--dsn", dsn});
+  INFO(dry.output);
+  CHECK(dry.exit_code == 1);  // not safe
+  CHECK(contains(dry.output,
+                 "mode append, and it succeeded in run 1, of the same day: its rows are appended a "
+                 "second time"));
+  CHECK(query_one(dsn, "select count(*) from out.app") == "1");
+
+  // Asked for by name, the run goes ahead, and says first what it repeats.
+  auto again = run_flowc(project, run);
+  INFO(again.output);
+  CHECK(again.exit_code == 0);
+  CHECK(contains(again.output,
+                 "flowc: warning: task app (mode append) succeeded in run 1, of the same day: "
+                 "this run will append its rows a second time\n"));
+  CHECK(query_one(dsn, "select count(*) from out.app") == "2");
+}
