@@ -195,14 +195,22 @@ std::string changed_since(const plan::Plan& ran, const plan::Plan& now) {
       if (t.name == name) return &t;
     return nullptr;
   };
+  // A value given with --param (or a default changed since) changes the
+  // SQL's values, not the workflow: said as what it is.
+  for (const plan::BoundParam& param : now.params)
+    for (const plan::BoundParam& before : ran.params)
+      if (before.name == param.name && before.value != param.value)
+        return fmt::format("it ran with `{}` = {}, where a run of its day now has {}", param.name,
+                           before.value, param.value);
+  constexpr std::string_view earlier = "it ran an earlier version of the workflow: ";
   for (const plan::Task& task : now.tasks) {
     const plan::Task* before = find(ran, task.name);
-    if (!before) return fmt::format("task `{}` is new since", task.name);
+    if (!before) return fmt::format("{}task `{}` is new since", earlier, task.name);
     if (std::string what = plan::task_difference(*before, task, plan::TaskParts::Output); !what.empty())
-      return fmt::format("task `{}` changed since ({})", task.name, what);
+      return fmt::format("{}task `{}` changed since ({})", earlier, task.name, what);
   }
   for (const plan::Task& task : ran.tasks)
-    if (!find(now, task.name)) return fmt::format("task `{}` was removed since", task.name);
+    if (!find(now, task.name)) return fmt::format("{}task `{}` was removed since", earlier, task.name);
   return "";
 }
 
@@ -223,7 +231,7 @@ bool compared_only_empty_tables(const runtime::parity::ParityReport& report) {
 }  // namespace
 
 CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed, bool legacy_writes_nothing) {
-  CutoverItem item{fmt::format("{} clean mirror runs", needed), false, ""};
+  CutoverItem item{plural(needed, "clean mirror run", "clean mirror runs"), false, ""};
   // Clean: succeeded, and a parity report that passed (a run that failed
   // parity is also recorded as failed; the report says why) on at least one
   // table: a run that compared nothing proves nothing about the outputs.
@@ -232,15 +240,16 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed, bool 
   auto problem = [legacy_writes_nothing](const MirrorRun& run) -> std::string {
     const std::optional<runtime::parity::ParityReport>& report = run.parity;
     if (report && !report->ok) return "parity failed: " + report->mismatch_summary();
+    if (run.status == "running" || run.status == "pending")
+      return fmt::format("it has not finished (`flowc status {}`)", run.id);
     if (run.status != "succeeded") return run.status;
-    if (legacy_writes_nothing)
-      return !run.changed.empty() ? "it ran an earlier version of the workflow: " + run.changed : "";
+    if (legacy_writes_nothing) return run.changed;
     if (!report) return "no parity report";
     if (report->tables.empty())
       return "nothing compared (no output of the run is a table that `" + report->legacy_job + "` writes)";
     if (compared_only_empty_tables(*report))
       return "it compared only empty tables (0 rows on both sides): run a day that has data";
-    if (!run.changed.empty()) return "it ran an earlier version of the workflow: " + run.changed;
+    if (!run.changed.empty()) return run.changed;
     if (!run.not_compared.empty())
       return "it did not compare " + run.not_compared + ", which `" + report->legacy_job + "` writes";
     return "";

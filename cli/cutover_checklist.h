@@ -40,11 +40,13 @@ std::vector<CutoverItem> static_items(const model::Model& model, model::Workflow
 CutoverItem runs_item(const std::vector<runtime::report::MirrorRun>& runs, uint32_t needed,
                       bool legacy_writes_nothing = false);
 
-/// "" when `ran` runs what `now` runs; else why not, naming the first task
-/// that differs: "task `t` changed since (its SQL)", "task `t` is new since",
-/// "task `t` was removed since". Both plans are of one ds, so the values of
-/// params must agree too; source positions are not compared (a comment or a
-/// moved line changes nothing that runs).
+/// "" when `ran` runs what `now` runs; else why not: the first param whose
+/// value differs ("it ran with `region` = amer, where a run of its day now
+/// has emea": a --param value, or a default changed since), else the first
+/// task that differs ("it ran an earlier version of the workflow: task `t`
+/// changed since (its SQL)", "... task `t` is new since", "... task `t` was
+/// removed since"). Both plans are of one ds; source positions are not
+/// compared (a comment or a moved line changes nothing that runs).
 std::string changed_since(const plan::Plan& ran, const plan::Plan& now);
 
 }  // namespace flowc::cli

@@ -43,15 +43,17 @@ std::string human(const plan::Plan& plan, const std::vector<CutoverItem>& items,
     // The project checked, so a legacy job it replaces is disabled (E0303).
     std::string legacy = plan.replaces ? " and `" + plan.replaces->name + "` is disabled" : "";
     // Done, but items that no longer hold are not called done.
-    out += failing == 0 ? fmt::format("\ncutover done: `{}` runs in production{}\n", plan.workflow, legacy)
-                        : fmt::format("\n`{}` runs in production{}, but {} of {} items no longer hold\n",
-                                      plan.workflow, legacy, failing, items.size());
+    out += failing == 0
+               ? fmt::format("\ncutover done: `{}` runs in production{}\n", plan.workflow, legacy)
+               : fmt::format("\n`{}` runs in production{}, but {} of {} items no longer {}\n", plan.workflow,
+                             legacy, failing, items.size(), failing == 1 ? "holds" : "hold");
   } else if (failing == 0) {
     std::string legacy =
         plan.replaces ? "disable `" + plan.replaces->name + "` (`enabled = false`), then " : "";
     out += "\nready for cutover: " + legacy + "set `stage = production`\n";
   } else {
-    out += fmt::format("\nnot ready for cutover: {} of {} items fail\n", failing, items.size());
+    out += fmt::format("\nnot ready for cutover: {} of {} items {}\n", failing, items.size(),
+                       failing == 1 ? "fails" : "fail");
   }
   return out;
 }

@@ -21,7 +21,7 @@ std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::stri
             "select l.id, l.ds::text, l.status, l.parity::text, case when l.newest <= $2 then r.plan::text "
             "end from (select id, ds, status, parity, row_number() over (order by {0} desc) as newest "
             "from (select distinct on ({0}) id, ds, status, parity from {1} where workflow = $1 and env = "
-            "'' and stage = 'mirror' and status in ('succeeded', 'failed') order by {0} desc, id desc) d) l "
+            "'' and stage = 'mirror' order by {0} desc, id desc) d) l "
             "join {1} r on r.id = l.id order by l.{0} desc",
             key, runs_table),
         workflow, with_plan);

@@ -18,7 +18,7 @@ namespace flowc::runtime::report {
 struct MirrorRun {
   int64_t id = 0;
   std::string ds;
-  std::string status;  // succeeded | failed
+  std::string status;  // succeeded | failed | running | pending
   /// runs.parity, read once; nullopt when the run compared nothing (or
   /// its report cannot be read).
   std::optional<runtime::parity::ParityReport> parity;
@@ -34,9 +34,10 @@ struct MirrorRun {
 };
 
 /// The mirror-stage runs of `workflow` in production (env ""), the latest
-/// finished one of each ds, newest ds first, with the plans of the newest
-/// `with_plan`; `by_ds` false (a workflow without a `ds` param, whose runs
-/// are not of a day): every finished run, newest first. Sets `error` when
+/// one of each ds (finished or not: a day run again is judged by the new
+/// run), newest ds first, with the plans of the newest `with_plan`; `by_ds`
+/// false (a workflow without a `ds` param, whose runs are not of a day):
+/// every run, newest first. Sets `error` when
 /// the database cannot be read or its schema is newer than this flowc or
 /// damaged; a state schema that does not exist yet has no runs.
 std::vector<MirrorRun> read_mirror_runs(const StateDatabase& db, const std::string& workflow,

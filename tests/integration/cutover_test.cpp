@@ -80,7 +80,7 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
        {"legacy job documented and disableable", "every table the legacy job writes", "error-level expectations",
         "failure route with an owner", "every retrying task idempotent", "rollback written"})
     CHECK(item_line(before.output, item).starts_with("  ✓ "));
-  CHECK(contains(before.output, "not ready for cutover: 1 of 7 items fail"));
+  CHECK(contains(before.output, "not ready for cutover: 1 of 7 items fails"));
 
   for (int back : {3, 2}) REQUIRE(run_flowc(project, {"run", ".", "--ds", day(back)}, env).exit_code == 0);
   auto two = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
@@ -153,7 +153,7 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
   CHECK(undone.exit_code == 1);
   CHECK(contains(
       undone.output,
-      "\n`daily_kpi` runs in production and `kpi_cron` is disabled, but 1 of 7 items no longer hold\n"));
+      "\n`daily_kpi` runs in production and `kpi_cron` is disabled, but 1 of 7 items no longer holds\n"));
   CHECK_FALSE(contains(undone.output, "cutover done"));
   query_one(dsn, "update flow.runs set stage = 'mirror' where stage = 'model'");
   REQUIRE(run_flowc(project, {"run", ".", "--ds", day(0)}, env).exit_code == 0);
@@ -319,7 +319,7 @@ TEST_CASE("cutover: a retrying task that is not idempotent, and runs that are no
   CHECK_FALSE(flowc::cli::runs_item(runs, 4).ok);
 
   // A run of an earlier version of the workflow is not clean.
-  runs[1].changed = "task `t` changed since (its SQL)";
+  runs[1].changed = "it ran an earlier version of the workflow: task `t` changed since (its SQL)";
   CHECK(flowc::cli::runs_item(runs, 2).reason ==
         "the mirror run for 2026-11-28 (run 8) is not clean: it ran an earlier version of the workflow: task `t` "
         "changed since (its SQL); 1 clean run since, 2 needed");
@@ -401,17 +401,30 @@ TEST_CASE("cutover: changed_since names the first task whose SQL, command, outpu
   now.tasks[0].origin.line = 11;  // a comment above it
   CHECK(flowc::cli::changed_since(ran, now) == "");
   now.tasks[0].select.params[0].value = "2026-11-29";  // what a param's new default does
-  CHECK(flowc::cli::changed_since(ran, now) == "task `daily` changed since (its SQL)");
+  CHECK(flowc::cli::changed_since(ran, now) ==
+        "it ran an earlier version of the workflow: task `daily` changed since (its SQL)");
   now = ran;
   now.tasks[0].mode = flowc::plan::WriteMode::Append;
-  CHECK(flowc::cli::changed_since(ran, now) == "task `daily` changed since (its output or write mode)");
+  CHECK(flowc::cli::changed_since(ran, now) ==
+        "it ran an earlier version of the workflow: task `daily` changed since (its output or write mode)");
   now = ran;
   now.tasks[1].argv.push_back("--gzip");
-  CHECK(flowc::cli::changed_since(ran, now) == "task `export` changed since (its command)");
+  CHECK(flowc::cli::changed_since(ran, now) ==
+        "it ran an earlier version of the workflow: task `export` changed since (its command)");
   now = ran;
   now.tasks.pop_back();
-  CHECK(flowc::cli::changed_since(ran, now) == "task `export` was removed since");
-  CHECK(flowc::cli::changed_since(now, ran) == "task `export` is new since");
+  CHECK(flowc::cli::changed_since(ran, now) ==
+        "it ran an earlier version of the workflow: task `export` was removed since");
+  CHECK(flowc::cli::changed_since(now, ran) ==
+        "it ran an earlier version of the workflow: task `export` is new since");
+  // A param's value (given with --param, or a default changed since) is
+  // said as a value, not as a change of the workflow.
+  ran.params = {{"ds", "date", "2026-11-28"}, {"region", "text", "amer"}};
+  now = ran;
+  now.params[1].value = "emea";
+  now.tasks[0].select.params.push_back({"region", "text", "emea"});
+  CHECK(flowc::cli::changed_since(ran, now) ==
+        "it ran with `region` = amer, where a run of its day now has emea");
 }
 
 TEST_CASE("cutover: a workflow without a ds param counts each mirror run, not one per --ds") {
@@ -451,4 +464,23 @@ workflow regions {
   auto cutover = run_flowc(project, {"cutover", "regions", ".", "--state-dsn", dsn}, env);
   INFO(cutover.output);
   CHECK(item_line(cutover.output, "clean mirror runs").starts_with("  ✓ 3 clean mirror runs"));
+
+  // A fourth run in progress (its parity waits for the legacy table, locked
+  // here) is the newest word on the workflow, and it has not finished.
+  pqxx::connection locker(dsn);
+  pqxx::work lock(locker);
+  lock.exec("lock table dim.regions in access exclusive mode");
+  Background fourth = start_flowc(project, {"run", ".", "--dsn", dsn}, env);
+  REQUIRE(wait_for(dsn, "select count(*) from flow.runs where status = 'running'", "1", 30));
+  auto during = run_flowc(project, {"cutover", "regions", ".", "--state-dsn", dsn}, env);
+  INFO(during.output);
+  CHECK(during.exit_code == 1);
+  CHECK(item_line(during.output, "clean mirror runs")
+            .starts_with("  ✗ 3 clean mirror runs: the mirror run for"));
+  CHECK(contains(item_line(during.output, "clean mirror runs"),
+                 "(run 4) is not clean: it has not finished (`flowc status 4`)"));
+  lock.commit();
+  CHECK(fourth.wait() == 0);
+  auto after = run_flowc(project, {"cutover", "regions", ".", "--state-dsn", dsn}, env);
+  CHECK(item_line(after.output, "clean mirror runs").starts_with("  ✓ 3 clean mirror runs"));
 }
