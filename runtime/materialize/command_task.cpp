@@ -61,6 +61,41 @@ AttemptResult check_output(const AttemptContext& context, AttemptLog& log, Attem
                    });
 }
 
+/// A mirror or environment run's output schema (`dash__mirror`), created
+/// before the command runs, as a SQL task's is: flowc derived the name and
+/// passes it in FLOW_OUTPUT, so the command cannot be expected to create
+/// it. A production schema is the command's own. False, with `result` the
+/// attempt's failure, when the target cannot be reached or the schema not
+/// created; true otherwise (also without a target: then FLOW_OUTPUT names a
+/// table of some other database, which flowc cannot reach).
+bool prepare_output_schema(const AttemptContext& context, AttemptLog& log, AttemptResult& result) {
+  const plan::Plan& plan = *context.plan;
+  const plan::Task& task = plan.tasks[context.task];
+  if (!task.output || task.output->schema.empty() || (plan.stage != plan::Stage::Mirror && plan.env.empty()))
+    return true;
+  std::string error;
+  pqxx::connection* target = context.target;
+  if (target == nullptr && context.connect_target) target = context.connect_target(error);
+  if (target == nullptr) {
+    if (!context.connect_target) return true;
+    result.error_class = ErrorClass::Transient;
+    result.sqlstate = "08006";
+    result.message = "cannot create schema " + task.output->schema + " for FLOW_OUTPUT: " + log.scrub(error);
+    log.line("error: " + result.message);
+    return false;
+  }
+  try {
+    ensure_schema(*target, task.output->schema, log);
+    return true;
+  } catch (const std::exception& e) {
+    result.error_class = target->is_open() ? ErrorClass::Permanent : ErrorClass::Transient;
+    result.message = "cannot create schema " + task.output->schema +
+                     " for FLOW_OUTPUT: " + runtime::message_line(log.scrub(e.what()));
+    log.line("error: " + result.message);
+    return false;
+  }
+}
+
 }  // namespace
 
 AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
@@ -140,6 +175,8 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   std::string names;
   for (const std::string& e : options.env) names += (names.empty() ? "" : " ") + e.substr(0, e.find('='));
   log.line("environment: " + names);
+
+  if (!prepare_output_schema(context, log, result)) return result;
 
   // A flowc killed with -9 (or a machine's worker lost) leaves its command
   // running in its own process group; on this machine, the next attempt

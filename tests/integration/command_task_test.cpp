@@ -66,6 +66,14 @@ TEST_CASE("command tasks: exit codes and their classes") {
     for (const std::string& name : names) expected += name + " ";
     CHECK_MESSAGE(log.find(expected + "\n") != std::string::npos, log);
     CHECK(log.find("stage=mirror output=\"dash__mirror\".\"kpi_daily\" env=production") != std::string::npos);
+    // The mirror schema is flowc's name: it exists before the command runs.
+    CHECK(db.scalar("select count(*) from pg_namespace where nspname = 'dash__mirror'") == "1");
+  }
+  SUBCASE("a production run's output schema is the command's own: flowc does not create it") {
+    uint32_t t = db.add(command_task({"true"}));
+    db.plan.tasks[t].output = plan::TableName{"dash", "kpi_daily"};
+    REQUIRE(db.run(t).outcome == AttemptResult::Outcome::Succeeded);
+    CHECK(db.scalar("select count(*) from pg_namespace where nspname = 'dash'") == "0");
   }
   SUBCASE("exit 75 is transient") {
     AttemptResult r = db.run(db.add(command_task({"sh", "-c", "exit 75"})));
