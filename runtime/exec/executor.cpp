@@ -423,12 +423,15 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
     poll = seconds(task.readiness->poll_seconds);
   }
   // Another workflow's task not succeeded yet: nothing runs and no log is
-  // written, so the attempt records none (the claim computed one).
+  // written, so the attempt records none (the claim computed one), unless
+  // the wait runs out (below).
   std::optional<AttemptResult> not_ready;
   if (lost_for_good.empty()) not_ready = check_external(run, task, wait, poll);
-  if (not_ready) record_log_path(claim, "");
-  const std::string log_path =
-      !lost_for_good.empty() ? claim.log_path : not_ready ? "" : log_path_for(run, claim);
+  if (not_ready) {
+    record_log_path(claim, "");
+    claim.log_path.clear();
+  }
+  std::string log_path = !lost_for_good.empty() ? claim.log_path : not_ready ? "" : log_path_for(run, claim);
   if (claim.previous != TaskState::Waiting && lost_for_good.empty())
     run.emit(claim.task_index, TaskState::Running, claim.attempt, "", log_path);
 
@@ -468,6 +471,14 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   // starting stay as they were (`not_run` in status, cli.md), not
   // `upstream_failed` as if this task's data had failed them.
   const bool blocks_downstream = decision.final_failure() && !failed_by_stop;
+  // A wait that ran out is paged with its attempt's log, which says how it
+  // ended (a probe's log ends with its last probe; a wait for another
+  // workflow wrote none until now).
+  if (blocks_downstream && result.outcome == AttemptResult::Outcome::NotReady) {
+    if (not_ready) log_path = log_path_for(run, claim);
+    run.request.runner->note_in_log(log_path, fmt::format("{} ({}): {}", to_string(decision.state),
+                                                          to_string(decision.error_class), decision.message));
+  }
   std::string blocked_message;
   if (blocks_downstream)
     blocked_message = result.outcome == AttemptResult::Outcome::NotReady ? "readiness timeout: " + decision.message

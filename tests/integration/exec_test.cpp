@@ -200,6 +200,11 @@ TEST_CASE("a source that never gets ready fails its dependents with one incident
   CHECK(incidents[0].task == 0u);
   CHECK(incidents[0].error_class == ErrorClass::Timeout);
   CHECK(incidents[0].duration >= 2s);  // the whole wait, not its last probe
+  // The probe's log ends with how the wait ended, which the page points to.
+  CHECK(h.runner.notes() ==
+        std::vector<std::string>{incidents[0].log_path +
+                                 ": timed_out (timeout): source orders not ready after 2s "
+                                 "(ready: row_count() > 0)"});
   CHECK(h.scalar("select error_class from flow.task_runs where task = 'orders'") == "timeout");
   // Its one attempt row spans the wait too: `status` shows it from the first probe.
   CHECK(h.scalar("select count(*) from flow.attempts where task = 'orders'") == "1");
@@ -277,10 +282,16 @@ TEST_CASE("a cross-workflow dependency that never succeeds fails clearly") {
   CHECK(result.summary.task_errors[0] ==
         "task publish of workflow orders_etl has not succeeded for 2026-11-24 after 1s");
   CHECK(h.runner.calls_of("load").empty());
-  CHECK(h.alerts.incidents().size() == 1);
-  // Nothing ran, so no attempt names a log (none was written).
-  CHECK(h.scalar("select count(*) from flow.attempts where task = 'load'") != "0");
-  CHECK(h.scalar("select count(*) from flow.attempts where task = 'load' and log_path <> ''") == "0");
+  REQUIRE(h.alerts.incidents().size() == 1);
+  // Nothing ran, but the wait's end is written to the attempt's log, which
+  // the page names: the attempt that ran out has one.
+  const std::string log_path = h.alerts.incidents()[0].log_path;
+  CHECK(log_path.ends_with("/load.1.log"));
+  CHECK(h.scalar("select string_agg(attempt || ':' || coalesce(log_path, ''), ',' order by attempt) from "
+                 "flow.attempts where task = 'load' and log_path <> ''") == "1:" + log_path);
+  CHECK(h.runner.notes() ==
+        std::vector<std::string>{log_path + ": timed_out (timeout): task publish of workflow "
+                                            "orders_etl has not succeeded for 2026-11-24 after 1s"});
 
   // Once orders_etl.publish has succeeded for that ds, the dependency holds.
   plan::Plan upstream = make_plan({{"publish", {}}}, "orders_etl");
