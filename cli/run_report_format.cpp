@@ -73,7 +73,15 @@ json opt_json(const std::optional<T>& value) {
 json text_json(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
 /// What `history` and `status` say of a run whose driving process is gone.
+/// A run a later run of its day replaced: `flowc retry` refuses it, so the
+/// later run is what to look at.
+std::string replaced_note(const RunRecord& r, const std::string& project) {
+  return fmt::format("run {} ({}) of the same day replaced it: `flowc status {}{}`", r.later_run,
+                     r.later_status, r.later_run, project);
+}
+
 std::string process_gone_note(const RunRecord& r, const std::string& project) {
+  if (r.later_run != 0) return "its process is gone; " + replaced_note(r, project);
   return fmt::format("its process is gone: `flowc retry {}{}` finishes it", r.id, project);
 }
 
@@ -103,6 +111,7 @@ json run_json(const RunRecord& r) {
           {"stopped_tasks", r.stopped_tasks},
           {"process_gone", r.process_gone},
           {"retries", r.retries},
+          {"replaced_by", r.later_run != 0 ? json(r.later_run) : json(nullptr)},
           {"owner", text_json(r.owner)},
           {"on_failure", r.failure_route.empty()
                              ? json(nullptr)
@@ -205,7 +214,10 @@ std::string status_human(const RunReport& report, bool color, const std::string&
   field("status", r.status, color_of(r.status));
   if (r.process_gone) field("", process_gone_note(r, project));
   if (std::string stopped = stopped_note(r); !stopped.empty())
-    field("", stopped + fmt::format(" (`flowc retry {}{}` runs them)", r.id, project));
+    field("", stopped + (r.later_run != 0 ? "; " + replaced_note(r, project)
+                                          : fmt::format(" (`flowc retry {}{}` runs them)", r.id, project)));
+  else if (r.later_run != 0 && !r.process_gone)
+    field("", replaced_note(r, project));
   if (r.retries > 0)
     field("retries", fmt::format("{} (`flowc retry`), the last started {}", r.retries, when(r.retried)));
   if (!r.owner.empty() || !r.failure_route.empty())

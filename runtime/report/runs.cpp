@@ -36,7 +36,9 @@ std::string run_columns(pqxx::transaction_base& tx, const std::string& schema) {
       " r.plan->>'owner', r.plan->'routes'->((r.plan->'on_failure'->>'route')::int)->>'name',"
       " r.plan->'routes'->((r.plan->'on_failure'->>'route')::int)->>'owner',"
       " (select string_agg(t.task, ' ' order by t.task_index) from {{schema}}.task_runs t"
-      " where t.run_id = r.id and t.state = 'failed' and t.message like '{stopped}%')",
+      " where t.run_id = r.id and t.state = 'failed' and t.message like '{stopped}%'),"
+      " (select n.id || ' ' || n.status from {{schema}}.runs n where n.workflow = r.workflow and n.ds = r.ds"
+      " and n.env = r.env and n.stage = r.stage and n.id > r.id order by n.id desc limit 1)",
       arg("created", ms("r.created_at")), arg("started", ms("r.started_at")),
       arg("finished", ms("r.finished_at")), arg("deadline", ms("r.deadline")),
       arg("stopped", runtime::kStoppedByOperator),
@@ -77,6 +79,10 @@ RunRecord run_of(const pqxx::row& row) {
   r.failure_route = text(row[19]);
   r.failure_route_owner = text(row[20]);
   r.stopped_tasks = words(text(row[21]));
+  if (const std::vector<std::string> later = words(text(row[22])); later.size() == 2) {
+    r.later_run = std::stoll(later[0]);
+    r.later_status = later[1];
+  }
   return r;
 }
 

@@ -44,6 +44,11 @@ struct RunRecord {
   /// Who owns it, from the run's stored plan: the workflow's owner, and the
   /// `on_failure` route (name and owner) its failures page; "" when none.
   std::string owner, failure_route, failure_route_owner;
+  /// The latest later run (a higher id) of its workflow, ds, env and stage,
+  /// and its status: it replaced this one, which `flowc retry` then refuses.
+  /// 0 and "" when there is none.
+  int64_t later_run = 0;
+  std::string later_status;
 };
 
 /// One row of `attempts`.

@@ -291,6 +291,23 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   REQUIRE(run6 != runs.end());
   CHECK((*run6)["failed_tasks"] == json::array());
   CHECK((*run6)["stopped_tasks"] == json({"orders"}));
+  CHECK((*run6)["replaced_by"] == nullptr);
+
+  // A later run of day 5 replaced it: `flowc retry 5` would be refused, so
+  // status points at the later run instead.
+  exec(dsn, R"sql(
+insert into flow.runs (id, workflow, ds, env, stage, trigger, status, created_at, started_at, finished_at, plan_hash, plan) values
+ (7, 'daily_kpi', '2026-11-21', '', 'mirror', 'manual', 'succeeded', '2026-11-25 12:00:00Z', '2026-11-25 12:00:00Z', '2026-11-25 12:00:30Z', 'd6b097cd4265f1b6', '{}');
+)sql");
+  Result five = run_flowc({"status", "5", "--state-dsn", dsn});
+  INFO(five.output);
+  CHECK(five.output.find(
+            "  status     failed\n"
+            "             ended before 3 tasks finished; run 7 (succeeded) of the same day replaced "
+            "it: `flowc status 7`\n") != std::string::npos);
+  CHECK(five.output.find("flowc retry 5") == std::string::npos);
+  json five_json = json::parse(run_flowc({"status", "5", "--state-dsn", dsn, "--format", "json"}).output);
+  CHECK(five_json["run"]["replaced_by"] == 7);
 }
 
 TEST_CASE("history and status: a run a retry repaired says so, not only that it succeeded") {
