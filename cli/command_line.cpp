@@ -460,7 +460,14 @@ int CommandLine::dispatch() {
   if (db_stop_cmd->parsed()) return run_db_stop(db_path);
   if (inventory_cmd->parsed()) {
     // One positional at most: the project, or with --import the crontab
-    // (CLI11 hands a second one to `file`).
+    // (CLI11 hands a second one to `file`). With --import either may be the
+    // one not meant (`inventory DIR --import crontab FILE`, or `... FILE
+    // extra`): both are named.
+    if (*inventory_extra_opt && *import_opt) {
+      std::cerr << "flowc: --import reads one FILE and takes no project, but got two: " << inventory.path
+                << " and " << inventory.import_file << " (run `flowc inventory --help`)\n";
+      return kExitUsage;
+    }
     if (*inventory_extra_opt) {
       std::cerr << "flowc: The following argument was not expected: " << inventory.import_file
                 << " (run `flowc inventory --help`)\n";

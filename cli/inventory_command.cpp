@@ -151,6 +151,12 @@ int run_inventory(const InventoryOptions& options) {
   bool environment_error = false;
   auto compilations = load_projects({options.path}, environment_error);
   if (environment_error) return kExitUsage;
+  // One inventory is one document (a JSON array, a markdown table): a
+  // directory of projects would print several, one after the other.
+  if (compilations.size() > 1) {
+    print_several_projects(options.path, compilations.size());
+    return kExitUsage;
+  }
   bool failed = false;
   for (const auto& c : compilations) {
     if (c->diagnostics.error_count() > 0) {

@@ -477,8 +477,21 @@ TEST_CASE("inventory: one positional argument, --import reads a pipe or stdin an
   CHECK(extra.err == "flowc: The following argument was not expected: extra (run `flowc inventory --help`)\n");
   Result import_extra = flowc("inventory --import crontab " + crontab + " extra");
   CHECK(import_extra.exit_code == 2);
-  CHECK(import_extra.err ==
-        "flowc: The following argument was not expected: extra (run `flowc inventory --help`)\n");
+  CHECK(import_extra.err == "flowc: --import reads one FILE and takes no project, but got two: " + crontab +
+                                " and extra (run `flowc inventory --help`)\n");
+  Result project_first = flowc("inventory extra --import crontab " + crontab);
+  CHECK(project_first.exit_code == 2);
+  CHECK(project_first.err == "flowc: --import reads one FILE and takes no project, but got two: extra and " +
+                                 crontab + " (run `flowc inventory --help`)\n");
+  // A directory of several projects: one inventory is one document.
+  fs::path several = project.parent_path() / "inventory-several";
+  fs::create_directories(several);
+  fs::copy(project, several / "a", fs::copy_options::recursive);
+  fs::copy(project, several / "b", fs::copy_options::recursive);
+  Result two = flowc("inventory " + several.string() + " --format json");
+  CHECK(two.exit_code == 2);
+  CHECK(two.out.empty());
+  CHECK(two.err == "flowc: `" + several.string() + "` holds 2 projects; name one project directory\n");
 
   Result from_file = flowc("inventory --import crontab " + crontab);
   REQUIRE(from_file.exit_code == 0);
