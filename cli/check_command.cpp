@@ -66,13 +66,17 @@ int run_check(const CheckOptions& options) {
   if (format == DiagnosticFormat::Json || format == DiagnosticFormat::Sarif) {
     render_merged(format, compilations);
   } else {
+    // Several projects (paths, or a directory holding them): one closing
+    // line for all, as for one project.
+    const RenderOptions human{.color = use_color(stderr), .summary = false};
     for (const auto& c : compilations) {
       if (format == DiagnosticFormat::Human) {
-        render_human(c->diagnostics.diagnostics(), c->sources, std::cerr, {use_color(stderr)});
+        render_human(c->diagnostics.diagnostics(), c->sources, std::cerr, human);
       } else {
         render(format, c->diagnostics.diagnostics(), c->sources, std::cout);
       }
     }
+    if (format == DiagnosticFormat::Human) render_human_summary(errors, warnings, std::cerr, human);
   }
   if (errors > 0 || (options.strict && warnings > 0)) return kExitFailed;
   return kExitOk;

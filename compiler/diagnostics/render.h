@@ -18,7 +18,8 @@ enum class DiagnosticFormat { Human, Json, Sarif, Github };
 bool parse_diagnostic_format(std::string_view text, DiagnosticFormat& out);
 
 struct RenderOptions {
-  bool color = false;  // ANSI colour (callers decide: TTY and no NO_COLOR)
+  bool color = false;   // ANSI colour (callers decide: TTY and no NO_COLOR)
+  bool summary = true;  // render_human's closing line; false when the caller sums several lists
 };
 
 /// rustc-style: `error[E0101]: msg`, ` --> file:line:col`, the source line,
@@ -26,6 +27,10 @@ struct RenderOptions {
 /// final summary line ("error: 2 errors, 1 warning emitted") when any.
 void render_human(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources,
                   std::ostream& out, const RenderOptions& options = {});
+/// render_human's closing line alone, for `errors` and `warnings` counted
+/// over several lists (one per project); nothing when both are 0.
+void render_human_summary(size_t errors, size_t warnings, std::ostream& out,
+                          const RenderOptions& options = {});
 /// One JSON array: code, severity, message, file, 1-based line/column start and
 /// end, notes (with locations), helps, fix-its.
 void render_json(const std::vector<Diagnostic>& diagnostics, const SourceManager& sources, std::ostream& out);

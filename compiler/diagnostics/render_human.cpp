@@ -263,7 +263,12 @@ void render_human(const std::vector<Diagnostic>& diagnostics, const SourceManage
     errors += d.severity == Severity::Error ? 1 : 0;
     warnings += d.severity == Severity::Warning ? 1 : 0;
   }
-  writer.summary(errors, warnings);
+  if (options.summary) writer.summary(errors, warnings);
+}
+
+void render_human_summary(size_t errors, size_t warnings, std::ostream& out, const RenderOptions& options) {
+  SourceManager none;
+  HumanWriter(out, none, options.color).summary(errors, warnings);
 }
 
 }  // namespace flowc

@@ -131,6 +131,24 @@ TEST_CASE("malformed UTF-8 and binary files are one clear diagnostic each") {
   CHECK(count(b.err, "error[E0006]") == 1);
 }
 
+TEST_CASE("check of several projects ends with one summary line for them all") {
+  fs::path dir = scratch("several");
+  for (const char* name : {"a", "b"}) {
+    fs::create_directories(dir / name);
+    write(dir / name / "flow.project", std::string("project ") + name + " {\n}\n");
+    // W0405: a legacy job without owner, consumers and rollback.
+    write(dir / name / "jobs.flow", "legacy job {\n  writes = [\"t\"]\n}\n");
+  }
+  Result r = flowc("check " + (dir / "a").string() + " " + (dir / "b").string());
+  CHECK(r.exit_code == 0);
+  CHECK(count(r.err, "warning[W0405]") == 2);
+  CHECK(count(r.err, "emitted") == 1);
+  CHECK(r.err.ends_with("\nwarning: 2 warnings emitted\n"));
+  Result whole = flowc("check " + dir.string());
+  CHECK(count(whole.err, "emitted") == 1);
+  CHECK(whole.err.ends_with("\nwarning: 2 warnings emitted\n"));
+}
+
 TEST_CASE("a 10 MB line is checked without a hang or a flood") {
   fs::path dir = scratch("long-line");
   write(dir / "long.flow", "# " + std::string(10 * 1024 * 1024, 'x') + "\nworkflow w {\n  owner = \n}\n");
