@@ -193,7 +193,7 @@ Json write_without_hash(const Plan& p) {
            {"workflow", p.workflow},
            {"owner", p.owner},
            {"ds", p.ds},
-           {"env", p.env},
+           {"env", env_name(p.env)},  // "production" for the default, as history and alerts name it
            {"stage", to_string(p.stage)},
            {"state_schema", p.state_schema},
            {"target", p.target},
@@ -452,6 +452,7 @@ void read(const nlohmann::json& j, Plan& p) {
   p.owner = get<std::string>(j, "owner");
   p.ds = get<std::string>(j, "ds");
   p.env = get<std::string>(j, "env");
+  if (p.env == "production") p.env.clear();  // the default environment (plans stored before say "")
   p.stage = read_enum(j, "stage", stage_from);
   p.state_schema = get<std::string>(j, "state_schema");
   p.target = get<std::string>(j, "target");

@@ -162,6 +162,20 @@ TEST_CASE("a plan stored before the impact graph, with `impact` an array of list
   CHECK(*old == expected);  // everything else as stored, the hash included
 }
 
+TEST_CASE("the default environment is \"production\" in JSON, and a plan stored with \"\" reads the same") {
+  plan::Plan p;
+  CHECK(plan::to_json(p)["env"] == "production");  // as history, status and alerts name it
+  nlohmann::json j = plan::to_json(p);
+  j["env"] = "";  // how plans were stored before
+  std::string error;
+  std::optional<plan::Plan> old = plan::plan_from_json(nlohmann::json::parse(j.dump()), error);
+  INFO(error);
+  REQUIRE(old);
+  CHECK(old->env.empty());
+  p.env = "dev";
+  CHECK(plan::to_json(p)["env"] == "dev");
+}
+
 TEST_CASE("a plan stored before parity metric origins reads without them") {
   nlohmann::json j = plan::to_json(full_plan());
   j["tasks"][0]["parity"].erase("metric_origins");
