@@ -31,7 +31,7 @@ using detail::guarded;
 // records the claimant's machine key ($5, state/machine_key.h): only a
 // process of that machine can tell whether the owner `host:pid:n` is gone.
 constexpr const char* kClaimSql = R"(with candidate as (
-  select c.run_id, c.task, c.state as old_state, c.attempts as old_attempts
+  select c.run_id, c.task, c.state as old_state, c.attempts as old_attempts, c.lease_renewed_at as old_renewed
   from {schema}.task_runs c
   join {schema}.runs r on r.id = c.run_id and r.status = 'running'
   where (nullif($1, '')::bigint is null or c.run_id = nullif($1, '')::bigint)
@@ -46,14 +46,15 @@ constexpr const char* kClaimSql = R"(with candidate as (
                                    when k.old_state = 'running' then 0
                                    else 1 end,
       lease_token = gen_random_uuid(), lease_owner = $2, lease_machine = nullif($5, ''),
-      lease_until = now() + $3::bigint * interval '1 millisecond',
+      lease_until = now() + $3::bigint * interval '1 millisecond', lease_renewed_at = now(),
       not_before = null, started_at = coalesce(t.started_at, now())
   from candidate k
   where t.run_id = k.run_id and t.task = k.task
-  returning t.run_id, t.task, t.task_index, t.attempts, t.max_attempts, t.lease_token, k.old_state, k.old_attempts
+  returning t.run_id, t.task, t.task_index, t.attempts, t.max_attempts, t.lease_token, k.old_state, k.old_attempts,
+            k.old_renewed
 ), lost as (
   update {schema}.attempts a
-  set finished_at = now(), outcome = 'lost', error_class = 'transient',
+  set finished_at = greatest(a.started_at, coalesce(c.old_renewed, now())), outcome = 'lost', error_class = 'transient',
       message = 'the lease of ' || a.worker || ' expired before the attempt finished'
   from claimed c
   where c.old_state = 'running' and a.run_id = c.run_id and a.task = c.task
@@ -221,6 +222,7 @@ constexpr const char* kFinishSql = R"(with clock as (
       lease_machine = case when p.task_index = h.task_index then nullif($21, '') else p.lease_machine end,
       lease_until = case when p.task_index = h.task_index
                          then (select at from clock) + $18::bigint * interval '1 millisecond' else p.lease_until end,
+      lease_renewed_at = case when p.task_index = h.task_index then (select at from clock) else p.lease_renewed_at end,
       started_at = case when p.task_index = h.task_index then coalesce(p.started_at, (select at from clock)) else p.started_at end
   from promotable k cross join handed h
   where p.run_id = k.run_id and p.task = k.task and p.state = 'pending'
@@ -494,10 +496,11 @@ Renewed StateStore::renew(const std::vector<std::string>& tokens, std::chrono::m
   out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
-        with_schema(R"(update {schema}.task_runs set lease_until = now() + $2::bigint * interval '1 millisecond'
+        with_schema(
+            R"(update {schema}.task_runs set lease_until = now() + $2::bigint * interval '1 millisecond', lease_renewed_at = now()
 where lease_token = any ($1::uuid[]) and state = 'running'
 returning lease_token::text)",
-                    schema_),
+            schema_),
         array, static_cast<int64_t>(lease.count()));
     for (const auto& row : r) out.tokens.push_back(row[0].as<std::string>());
   });

@@ -218,8 +218,10 @@ where t.run_id = $1 and t.task_index = f.idx
     // An attempt whose lease expired never finishes: close it first, while
     // the task instance still names the lease it ran under.
     tx.exec_params(with_schema(R"(update {schema}.attempts a
-set finished_at = now(), outcome = 'lost', error_class = 'transient',
-    message = case when )" + gone_holder + R"(
+set finished_at = greatest(a.started_at, coalesce(t.lease_renewed_at, now())), outcome = 'lost',
+    error_class = 'transient',
+    message = case when )" + gone_holder +
+                                   R"(
                    then 'the process ' || a.worker || ' ended before the attempt finished'
                    else 'the lease of ' || a.worker || ' expired before the attempt finished' end
 )" + chosen + R"(

@@ -196,6 +196,17 @@ set expectation_key = translate(expectation, chr(32) || chr(9) || chr(10) || chr
            R"(create index expectation_history on {schema}.expectation_results
   (task, expectation_key, metric_key, recorded_at desc))",
        }},
+      {10,
+       "when each lease was last taken or renewed: a lost attempt ends at its holder's last sign of life",
+       {
+           // An attempt whose holder died is closed as `lost` when someone
+           // notices (a claim of its expired lease, a retry, a new run):
+           // minutes or hours later. Its finish is the last renewal
+           // instead, so `status` and `ops` measure the attempt and the
+           // recovery, not how long nobody looked. Null for leases a flowc
+           // of version 9 took: the attempt's start bounds it then.
+           R"(alter table {schema}.task_runs add column lease_renewed_at timestamptz)",
+       }},
   };
   return all;
 }

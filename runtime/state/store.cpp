@@ -243,8 +243,8 @@ Status StateStore::abandon_runs(const std::string& workflow, const std::string& 
   returning id
 ), lost as (
   update {schema}.attempts a
-  set finished_at = now(), outcome = 'lost', error_class = 'transient',
-      message = 'the process running the attempt ended before it finished'
+  set finished_at = greatest(a.started_at, coalesce(t.lease_renewed_at, now())), outcome = 'lost',
+      error_class = 'transient', message = 'the process running the attempt ended before it finished'
   from {schema}.task_runs t
   where t.run_id in (select id from abandoned) and t.state = 'running' and a.run_id = t.run_id and a.task = t.task
     and a.finished_at is null

@@ -463,6 +463,8 @@ TEST_CASE("an expired lease lets another executor reclaim and fences the old hol
   ClaimOutcome a = db.store.claim(request(run, "host:1:0", 300ms));
   REQUIRE(a.claim);
   CHECK_FALSE(other.claim(request(run, "host:2:0")).claim);  // the lease is live
+  std::this_thread::sleep_for(150ms);
+  REQUIRE(db.store.renew({a.claim->token}, 300ms).tokens.size() == 1);  // its holder's last sign of life
   std::this_thread::sleep_for(700ms);
   ClaimOutcome reclaimed = other.claim(request(run, "host:2:0"));
   REQUIRE_MESSAGE(reclaimed.claim, reclaimed.status.error);
@@ -473,6 +475,11 @@ TEST_CASE("an expired lease lets another executor reclaim and fences the old hol
   CHECK(reclaimed.claim->previous == TaskState::Running);
   CHECK(reclaimed.claim->token != a.claim->token);
   CHECK(db.scalar("select outcome from flow.attempts where attempt = 1") == "lost");
+  // It ended at the renewal (150 ms in), not when the reclaim noticed (850 ms).
+  CHECK(db.scalar("select a.finished_at - a.started_at >= interval '100 ms' and t.lease_renewed_at - "
+                  "a.finished_at >= "
+                  "interval '500 ms' from flow.attempts a join flow.task_runs t using (run_id, task)") ==
+        "t");
   // The claimant starts the next attempt, counted against the retries here.
   ClaimOutcome b = other.restart(*reclaimed.claim, "host:2:0", "", false);
   REQUIRE_MESSAGE(b.claim, b.status.error);
