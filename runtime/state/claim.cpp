@@ -212,7 +212,8 @@ constexpr const char* kFinishSql = R"(with clock as (
                     where d.run_id = p.run_id and d.task_index = any (p.deps)
                       and d.task_index <> fin.task_index and d.state <> 'succeeded')
 ), handed as (
-  select min(task_index) as task_index from promotable where $17 <> ''
+  select min(task_index) as task_index from promotable
+  where $17 <> '' and exists (select 1 from {schema}.runs r where r.id = $1 and r.status = 'running')
 ), promoted as (
   update {schema}.task_runs p
   set state = case when p.task_index = h.task_index then 'running' else 'ready' end,
@@ -497,8 +498,9 @@ Renewed StateStore::renew(const std::vector<std::string>& tokens, std::chrono::m
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
         with_schema(
-            R"(update {schema}.task_runs set lease_until = now() + $2::bigint * interval '1 millisecond', lease_renewed_at = now()
-where lease_token = any ($1::uuid[]) and state = 'running'
+            R"(update {schema}.task_runs t set lease_until = now() + $2::bigint * interval '1 millisecond', lease_renewed_at = now()
+where t.lease_token = any ($1::uuid[]) and t.state = 'running'
+  and exists (select 1 from {schema}.runs r where r.id = t.run_id and r.status = 'running')
 returning lease_token::text)",
             schema_),
         array, static_cast<int64_t>(lease.count()));

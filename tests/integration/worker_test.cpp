@@ -150,6 +150,61 @@ TEST_CASE("worker: a run with an executor of its own also shows the tasks a work
   CHECK(worker.wait() == 0);
 }
 
+TEST_CASE("worker: after Ctrl-C of the run's driver, a worker finishing its task hands nothing on") {
+  std::string dsn = fresh_database("worker_driver_stopped");
+  std::string project = write_project("worker_driver_stopped", fan_out_project(1, "4"));
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);
+
+  Background worker = start_flowc(project, {"worker", ".", "--slots", "1"}, env);
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
+  const std::string wide =
+      "select t.state from flow.task_runs t join flow.runs r on r.id = t.run_id "
+      "where r.ds = '2026-11-02' and t.task = ";
+  REQUIRE(wait_for(dsn, wide + "'wide_0'", "running", 30));
+  ::kill(run.pid, SIGINT);
+  CHECK(run.wait() == 1);
+  CHECK(query_one(dsn, "select status from flow.runs where ds = '2026-11-02'") == "failed");
+  // wide_0 ends under the worker (4 s, before its first lease renewal);
+  // its finish promotes `last` but no longer takes it: the run has ended.
+  CHECK(wait_for(dsn, wide + "'wide_0'", "succeeded", 30));
+  ::sleep(2);
+  CHECK(query_one(dsn, wide + "'last'") == "ready");
+  CHECK(query_one(dsn,
+                  "select to_regclass('out.done') is null or not exists (select 1 from out.done where "
+                  "ds = '2026-11-02')") == "t");
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+}
+
+TEST_CASE("worker: a lease of a run that has ended is not renewed: the worker stops its attempt") {
+  std::string dsn = fresh_database("worker_run_ended");
+  std::string project = write_project("worker_run_ended", fan_out_project(1, "60"));
+  std::vector<std::string> env = {"WORKER_TEST_DSN=" + dsn};
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-01"}, env).exit_code == 0);
+
+  Background worker = start_flowc(project, {"worker", ".", "--slots", "1"}, env);
+  Background run = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--concurrency", "0"}, env);
+  REQUIRE(wait_for(dsn,
+                   "select t.state from flow.task_runs t join flow.runs r on r.id = t.run_id "
+                   "where r.ds = '2026-11-02' and t.task = 'wide_0'",
+                   "running", 30));
+  ::kill(run.pid, SIGINT);
+  CHECK(run.wait() == 1);
+  // The next renewal (every 10 s) finds the run failed: the worker's
+  // `sleep 60` is stopped well before it would have ended.
+  CHECK(wait_for(dsn,
+                 "select count(*) from flow.attempts a join flow.runs r on r.id = a.run_id where "
+                 "r.ds = '2026-11-02' and a.task = 'wide_0' and a.finished_at is not null",
+                 "1", 30));
+  CHECK(query_one(dsn,
+                  "select a.outcome <> 'succeeded' and a.finished_at - a.started_at < interval '30 s' from "
+                  "flow.attempts a join flow.runs r on r.id = a.run_id where r.ds = '2026-11-02' and "
+                  "a.task = 'wide_0'") == "t");
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+}
+
 TEST_CASE("worker: SIGTERM lets the attempt in progress finish and be recorded, then the worker exits 0") {
   std::string dsn = fresh_database("worker_drain");
   std::string project = write_project("worker_drain", fan_out_project(1, "2"));
