@@ -57,29 +57,6 @@ bool reads_its_day(const model::Model& model, const model::Workflow& workflow) {
   return false;
 }
 
-/// Why a new run of a day whose latest run `run` did not succeed would
-/// repeat an effect: a task that is not idempotent succeeded in it, or in an
-/// earlier run of the day. "" when none did.
-std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan,
-                                const runtime::state::DayRun& run) {
-  const std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, run.run_id);
-  if (!repeated) return "";
-  // An earlier run of the day did it: a retry of the latest would repeat it too.
-  if (repeated->run_id != run.run_id)
-    return fmt::format(
-        "task {} ({}) succeeded in run {}, of the same day: a new run would {}; put {}'s output "
-        "right and pass --force",
-        repeated->task, repeated->what, repeated->run_id, repeated->effect, repeated->task);
-  // A run still recorded running: its process was killed, or it runs elsewhere.
-  const std::string ended = run.run_status == runtime::RunStatus::Failed ? "failed" : "did not finish";
-  return fmt::format(
-      "its run {} {} after task {} ({}) succeeded: a new run would {}; finish run {} with `flowc retry {}`, "
-      "or "
-      "put {}'s output right and pass --force",
-      run.run_id, ended, repeated->task, repeated->what, repeated->effect, run.run_id, run.run_id,
-      repeated->task);
-}
-
 }  // namespace
 
 int run_backfill(const BackfillOptions& options) {
@@ -198,7 +175,8 @@ int run_backfill(const BackfillOptions& options) {
         // A failed day whose run got as far as a task that may not repeat
         // (an `append` that succeeded): a new run would repeat it.
         if (now.status && !now.runs.empty()) {
-          if (std::string repeated = repeated_by_new_run(store, shape, now.runs.front()); !repeated.empty()) {
+          if (std::string repeated = repeated_by_new_run(store, shape, now.runs.front(), "pass --force");
+              !repeated.empty()) {
             progress.finished(i, BackfillDay::State::Refused, now.runs.front().run_id, repeated);
             continue;
           }

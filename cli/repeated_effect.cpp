@@ -1,5 +1,7 @@
 #include "cli/repeated_effect.h"
 
+#include <fmt/format.h>
+
 #include "runtime/exec/retry_preview.h"
 
 namespace flowc::cli {
@@ -26,6 +28,26 @@ std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store,
                               success.run_id};
   }
   return std::nullopt;
+}
+
+std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan,
+                                const runtime::state::DayRun& run, std::string_view otherwise) {
+  const std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, run.run_id);
+  if (!repeated) return "";
+  // An earlier run of the day did it: a retry of the latest would repeat it too.
+  if (repeated->run_id != run.run_id)
+    return fmt::format(
+        "task {} ({}) succeeded in run {}, of the same day: a new run would {}; put {}'s output "
+        "right and {}",
+        repeated->task, repeated->what, repeated->run_id, repeated->effect, repeated->task, otherwise);
+  // A run still recorded running: its process was killed, or it runs elsewhere.
+  const std::string ended = run.run_status == runtime::RunStatus::Failed ? "failed" : "did not finish";
+  return fmt::format(
+      "its run {} {} after task {} ({}) succeeded: a new run would {}; finish run {} with `flowc retry {}`, "
+      "or "
+      "put {}'s output right and {}",
+      run.run_id, ended, repeated->task, repeated->what, repeated->effect, run.run_id, run.run_id,
+      repeated->task, otherwise);
 }
 
 }  // namespace flowc::cli

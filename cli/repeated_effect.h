@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "compiler/plan/plan.h"
 #include "runtime/state/store.h"
@@ -35,5 +36,12 @@ std::string effect_repeated_by(const plan::Task& task);
 /// what is wrong).
 std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store, const plan::Plan& plan,
                                               int64_t run_id);
+
+/// Why a new run of a day whose latest run `run` did not succeed would
+/// repeat an effect: a task that is not idempotent succeeded in it, or in an
+/// earlier run of the day; `otherwise` ends it with what the operator may do
+/// instead ("pass --force"). "" when none did.
+std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan,
+                                const runtime::state::DayRun& run, std::string_view otherwise);
 
 }  // namespace flowc::cli

@@ -23,6 +23,7 @@
 #include "cli/load.h"
 #include "cli/missed_days.h"
 #include "cli/plan_load.h"
+#include "cli/repeated_effect.h"
 #include "cli/run_databases.h"
 #include "cli/run_wiring.h"
 #include "cli/stored_plan.h"
@@ -336,6 +337,16 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
     if (std::optional<Owed> adopted =
             adopt_if_abandoned(options, workflow, what, latest.runs.front().run_id, store, runs))
       return *adopted;
+  // A failed run of the day (by hand, a backfill) got past a task that may
+  // not repeat: a scheduled run would repeat it, as `flowc backfill` refuses to.
+  if (!latest.runs.empty() && latest.runs.front().run_status == runtime::RunStatus::Failed)
+    if (std::string repeated =
+            repeated_by_new_run(store, plan, latest.runs.front(),
+                                fmt::format("run the day by hand (`flowc run --ds {}`)", plan.ds));
+        !repeated.empty()) {
+      runs.report(what + ": not started: " + repeated, true);
+      return Owed::Handled;
+    }
   runs.start(workflow.plan, std::move(*databases), loaded->root, options.concurrency);
   return Owed::Handled;
 }

@@ -134,6 +134,49 @@ TEST_CASE("schedule --once: a failed scheduled run exits 1 and is never created 
   CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
 }
 
+TEST_CASE("schedule --once: a day whose failed manual run appended is not run again by the scheduler") {
+  std::string dsn = fresh_database("schedule_repeated");
+  std::string project = write_project("schedule_repeated", {{"s.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow daily {
+  owner      = "data-eng"
+  stage      = production
+  schedule   = cron("0 0 * * *")
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task a {
+    writes = "out.a"
+    mode   = append
+    sql    = "select ${ds} as ds"
+  }
+
+  task c {
+    run   = command(["test", "-e", "ok"])
+    after = [a]
+  }
+}
+)FLOW"}});
+  const std::string ds = query_one(dsn, kOwedDs);
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", ds, "--dsn", dsn}).exit_code == 1);  // a appended, c failed
+  auto scheduled = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(scheduled.output);
+  CHECK(scheduled.exit_code == 1);
+  CHECK(contains(scheduled.output,
+                 "daily for " + ds +
+                     ": not started: its run 1 failed after task a (mode append) "
+                     "succeeded: a new run would append its rows a second time; finish run 1 with "
+                     "`flowc retry 1`, or put a's output right and run the day by hand (`flowc run "
+                     "--ds " +
+                     ds + "`)\n"));
+  CHECK(query_one(dsn, "select count(*) from out.a") == "1");
+  CHECK(query_one(dsn, "select count(*) from flow.runs") == "1");
+}
+
 TEST_CASE("schedule --once: days owed while no scheduler ran are named, with the backfill that runs them") {
   std::string dsn = fresh_database("schedule_gap");
   std::string project = write_project("schedule_gap", daily_project(0, 0));
