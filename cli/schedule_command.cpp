@@ -338,8 +338,10 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
             adopt_if_abandoned(options, workflow, what, latest.runs.front().run_id, store, runs))
       return *adopted;
   // A failed run of the day (by hand, a backfill) got past a task that may
-  // not repeat: a scheduled run would repeat it, as `flowc backfill` refuses to.
-  if (!latest.runs.empty() && latest.runs.front().run_status == runtime::RunStatus::Failed)
+  // not repeat: a scheduled run would repeat it, as `flowc backfill` refuses
+  // to. (A failed scheduled run is the day's one: the run's creation says so.)
+  if (!latest.runs.empty() && latest.runs.front().run_status == runtime::RunStatus::Failed &&
+      latest.runs.front().trigger != "schedule")
     if (std::string repeated =
             repeated_by_new_run(store, plan, latest.runs.front(),
                                 fmt::format("run the day by hand (`flowc run --ds {}`)", plan.ds));

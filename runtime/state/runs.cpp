@@ -285,7 +285,7 @@ DayRuns StateStore::latest_runs(const std::string& workflow, const std::string& 
   out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r =
-        tx.exec_params(with_schema(R"(select distinct on (ds) ds::text, id, status from {schema}.runs
+        tx.exec_params(with_schema(R"(select distinct on (ds) ds::text, id, status, trigger from {schema}.runs
 where workflow = $1 and env = $2 and stage = $5 and ds between $3::date and $4::date
 order by ds, id desc)",
                                    schema_),
@@ -295,6 +295,7 @@ order by ds, id desc)",
       run.ds = row[0].as<std::string>();
       run.run_id = row[1].as<int64_t>();
       run.run_status = parse_run_status(row[2].as<std::string>()).value_or(RunStatus::Failed);
+      run.trigger = row[3].as<std::string>();
       out.runs.push_back(std::move(run));
     }
   });

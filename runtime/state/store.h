@@ -224,6 +224,7 @@ struct DayRun {
   std::string ds;
   int64_t run_id = 0;
   RunStatus run_status = RunStatus::Failed;
+  std::string trigger;  // manual | schedule | backfill | ...
 };
 
 struct DayRuns {
