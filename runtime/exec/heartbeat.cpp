@@ -15,12 +15,20 @@ void run_heartbeat(ExecutorPool& pool, std::stop_token stop) {
     while (nap(watchdog_stop, check)) pool.stop_overdue(lease / 2);
   });
   state::StateStore store(pool.settings.state_dsn, pool.settings.schema);
-  while (nap(stop, interval)) {
+  // After a failed renewal the next comes within a second, not a third of a
+  // lease later: a state database restarted in a few seconds then costs no
+  // attempt (the watchdog fences at half a lease without one).
+  const milliseconds soon = std::min(interval, milliseconds(1000));
+  milliseconds wait = interval;
+  while (nap(stop, wait)) {
+    wait = interval;
     std::vector<std::string> tokens = pool.held_tokens();
     if (tokens.empty()) continue;
     state::Renewed renewed = store.renew(tokens, lease);
     // A failed renewal extends nothing: the watchdog fences if it lasts.
     if (renewed.status) pool.renewed(tokens, renewed.tokens);
+    else
+      wait = soon;
   }
 }
 

@@ -451,6 +451,36 @@ TEST_CASE("an executor that cannot renew its lease stops its attempt before the 
   CHECK(result.summary.status == RunStatus::Succeeded);
 }
 
+TEST_CASE(
+    "a state database restarted across a lease renewal costs no attempt: the renewal is tried again soon") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}});
+  std::atomic<bool> stopped{false};
+  // Lease 15 s: renewed every 5 s, fenced 7.5 s after the last renewal.
+  // The server is down from 4.5 s to about 6 s, across the renewal at 5 s;
+  // the next one, a third of a lease later (10 s), would come too late.
+  h.runner.behaviour["a"] = [&](const AttemptContext& context, int) {
+    const auto start = SteadyClock::now();
+    std::this_thread::sleep_for(4500ms);
+    std::string error;
+    REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
+    std::this_thread::sleep_for(700ms);
+    REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
+    while (!context.stop.stop_requested() && SteadyClock::now() - start < 11s)
+      std::this_thread::sleep_for(5ms);
+    stopped = context.stop.stop_requested();
+    return stopped ? cancelled() : succeeded();
+  };
+  exec::RunRequest request = h.request(p);
+  request.lease = 15s;
+  request.poll = 200ms;
+  exec::RunResult result = exec::execute_run(request);
+  REQUIRE_MESSAGE(result.outcome == exec::RunResult::Outcome::Finished, result.message);
+  CHECK_FALSE(stopped.load());
+  CHECK(h.runner.calls_of("a").size() == 1);
+  CHECK(result.summary.status == RunStatus::Succeeded);
+}
+
 TEST_CASE("a task handed over by a finish keeps its lease while the finishing executor raises an incident") {
   Harness h;
   plan::Plan p = make_plan({{"a", {}}, {"b", {0}}});
