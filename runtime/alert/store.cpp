@@ -111,7 +111,18 @@ struct AlertStore::Impl {
   bool guarded(std::string& error, Body&& body) {
     auto action = StatementWatchdog::Action::None;
     try {
-      watchdog.run(open(), action, body);
+      // A connection kept from an earlier call may have been ended by a
+      // restart of the server since (libpq learns it only when used): the
+      // call is made once more on a fresh one, so an alert raised after a
+      // restart is recorded, not only sent.
+      const bool kept = connection && connection->is_open();
+      try {
+        watchdog.run(open(), action, body);
+      } catch (const pqxx::broken_connection&) {
+        if (!kept || action != StatementWatchdog::Action::None) throw;
+        connection.reset();
+        watchdog.run(open(), action, body);
+      }
       return true;
     } catch (const std::exception& e) {
       error = e.what();

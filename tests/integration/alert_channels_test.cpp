@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "runtime/alert/channels.h"
+#include "runtime/localpg/localpg.h"
 #include "tests/integration/alert_support.h"
 #include "tests/support/loopback_listener.h"
 #include "tests/support/process_state.h"
@@ -314,6 +315,19 @@ TEST_CASE("without a state database the alert is still delivered and the problem
   std::string printed = file_text(err_path);
   CHECK(printed.starts_with("flowc: alerts are sent to their channels but not recorded or deduplicated: state database: "));
   CHECK(std::count(printed.begin(), printed.end(), '\n') == 1);
+}
+
+TEST_CASE("an alert raised after the state database restarted is recorded, not only sent") {
+  Fixture f;
+  std::string jsonl = f.dir + "/alerts.jsonl";
+  plan::Plan p = make_plan({channel(plan::Channel::Kind::Jsonl, {jsonl})}, 0);
+  f.sink->raise(p, failure(f.db.run_id));  // opens the store's connection
+  std::string error;
+  REQUIRE_MESSAGE(runtime::localpg::stop(testing::test_cluster_dir(), error), error);
+  REQUIRE_MESSAGE(runtime::localpg::ensure_running(testing::test_cluster_dir(), error), error);
+  f.sink->raise(p, failure(f.db.run_id));  // its kept connection was ended by the restart
+  CHECK(f.db.query("select count(*) from flow.alerts") == "2\n");
+  CHECK(f.stderr_text().find("not recorded") == std::string::npos);
 }
 
 TEST_CASE("raises from many threads at once are all handled") {
