@@ -40,7 +40,8 @@ std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store,
 /// Why a new run of a day whose latest run `run` did not succeed would
 /// repeat an effect: a task that is not idempotent succeeded in it, or in an
 /// earlier run of the day; `otherwise` ends it with what the operator may do
-/// instead ("pass --force"). "" when none did.
+/// instead ("pass --force"). "" when none did, and for a run a live process
+/// still drives (the new run is refused as in progress then).
 std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan,
                                 const runtime::state::DayRun& run, std::string_view otherwise);
 

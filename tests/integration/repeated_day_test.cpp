@@ -81,3 +81,41 @@ workflow w {
                  "this run will append its rows a second time\n"));
   CHECK(query_one(dsn, "select count(*) from out.app") == "2");
 }
+
+TEST_CASE("backfill of a day whose run is in progress, past its append, says it is in progress") {
+  std::string dsn = fresh_database("repeated_day_live");
+  std::string project = write_project("repeated_day_live", {{"w.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task app {
+    writes = "out.app"
+    mode   = append
+    sql    = "select ${ds} as ds"
+  }
+
+  task slow {
+    run   = command(["sleep", "4"])
+    after = [app]
+  }
+}
+)FLOW"}});
+  Background running = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select state from flow.task_runs where task = 'slow'", "running", 30));
+  auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "w", "--from", "2026-11-02", "--to",
+                                      "2026-11-02", "--dsn", dsn});
+  INFO(backfill.output);
+  CHECK(backfill.exit_code == 2);
+  CHECK(contains(backfill.output,
+                 "refused 2026-11-02: a run of w for 2026-11-02 is already in progress (run 1)"));
+  CHECK(running.wait() == 0);
+  CHECK(query_one(dsn, "select count(*) from out.app") == "1");
+}
