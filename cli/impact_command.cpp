@@ -18,7 +18,6 @@ namespace {
 using impact::ImpactReport;
 using impact::ImpactRun;
 using impact::ImpactSubject;
-using runtime::report::read_later_run;
 using runtime::report::read_run;
 using runtime::report::ReadStatus;
 using runtime::report::RunReport;
@@ -53,7 +52,7 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
   run.ended = report->run.status == "succeeded" || report->run.status == "failed" || report->run.process_gone;
   for (const TaskRecord& t : report->tasks) run.task_states.emplace_back(t.task, t.state);
   std::optional<RunReport> later;
-  status = read_later_run(*db, report->run, later);
+  if (report->run.later_run != 0) status = read_run(*db, report->run.later_run, later);
   if (!status.ok) {
     print_error(status.error);
     return std::nullopt;

@@ -25,7 +25,7 @@ void Checker::check_name_lengths() {
   for (const model::Node& node : model.nodes) {
     if (node.table.empty() || !node.table_range.valid()) continue;
     const model::Workflow& wf = model.workflow(node.workflow);
-    const model::Target* target = wf.target.valid() ? &model.targets[wf.target.index] : nullptr;
+    const model::Target* target = target_of(model, wf);
     const std::string schema = written_schema(node, target);
     size_t dot = node.table.find('.');
     std::string name = dot == std::string::npos ? node.table : node.table.substr(dot + 1);

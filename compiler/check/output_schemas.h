@@ -17,8 +17,14 @@ namespace flowc::check {
 /// each environment's suffix, then `__mirror` for a mirror-stage workflow.
 struct SchemaVariant {
   std::string schema;
-  std::string when;  // "" = production; "in environment `dev`", "in a mirror run", ...
+  std::string when;     // "" = production; "in environment `dev`", "in a mirror run", ...
+  bool mirror = false;  // `__mirror` added: a mirror run's (alone or in an environment)
 };
+
+/// The target `wf` writes to; nullptr when it names none.
+inline const model::Target* target_of(const model::Model& model, const model::Workflow& wf) {
+  return wf.target.valid() ? &model.targets[wf.target.index] : nullptr;
+}
 
 inline std::vector<SchemaVariant> schema_variants(const std::string& schema, const model::Target* target,
                                                   bool mirror) {
@@ -30,7 +36,7 @@ inline std::vector<SchemaVariant> schema_variants(const std::string& schema, con
     size_t n = out.size();
     for (size_t i = 0; i < n; ++i)
       out.push_back({out[i].schema + std::string(spelling::kMirrorSuffix),
-                     out[i].when.empty() ? "in a mirror run" : "in a mirror run " + out[i].when});
+                     out[i].when.empty() ? "in a mirror run" : "in a mirror run " + out[i].when, true});
   }
   return out;
 }
@@ -42,8 +48,9 @@ inline std::vector<SchemaVariant> schema_variants(const std::string& schema, con
 inline std::vector<SchemaVariant> run_schema_variants(const std::string& schema, const model::Target* target,
                                                       model::Stage stage) {
   std::vector<SchemaVariant> out = schema_variants(schema, target, stage == model::Stage::Mirror);
-  if (stage == model::Stage::Mirror) out.erase(out.begin(), out.begin() + static_cast<long>(out.size() / 2));
-  if (stage == model::Stage::Model) out.erase(out.begin());
+  std::erase_if(out, [&](const SchemaVariant& v) {
+    return v.mirror != (stage == model::Stage::Mirror) || (stage == model::Stage::Model && v.when.empty());
+  });
   return out;
 }
 

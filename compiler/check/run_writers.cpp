@@ -41,7 +41,7 @@ void Checker::check_run_writers() {
     const model::Node& node = model.nodes[i];
     if (node.kind != model::NodeKind::Task || node.table.empty() || !node.table_range.valid()) continue;
     const model::Workflow& wf = model.workflow(node.workflow);
-    const model::Target* target = wf.target.valid() ? &model.targets[wf.target.index] : nullptr;
+    const model::Target* target = target_of(model, wf);
     for (const SchemaVariant& v : run_schema_variants(written_schema(node, target), target, wf.stage)) {
       if (v.when.empty()) continue;
       std::string table = v.schema + "." + table_part(node.table);
@@ -103,13 +103,10 @@ void Checker::check_run_writers() {
     d.notes.push_back({other.at, "`" + name(other.writer, w.writer) + "` writes it here"});
     const RunWrite& renamed = other.when.empty() ? w : other;
     const model::Node& renamed_node = model.node(TaskId{renamed.writer});
-    const model::Workflow& renamed_wf = model.workflow(renamed_node.workflow);
     d.helps.push_back(fmt::format(
         "a table has one writer: write another table (`{}` is the schema `{}` has {})",
         renamed.table.substr(0, renamed.table.rfind('.')),
-        written_schema(renamed_node,
-                       renamed_wf.target.valid() ? &model.targets[renamed_wf.target.index] : nullptr),
-        renamed.when));
+        written_schema(renamed_node, target_of(model, model.workflow(renamed_node.workflow))), renamed.when));
   }
 }
 

@@ -14,7 +14,7 @@ void Checker::check_state_schema_writes() {
   for (const model::Node& node : model.nodes) {
     if (node.kind == model::NodeKind::Source || node.table.empty() || !node.table_range.valid()) continue;
     const model::Workflow& wf = model.workflow(node.workflow);
-    const model::Target* target = wf.target.valid() ? &model.targets[wf.target.index] : nullptr;
+    const model::Target* target = target_of(model, wf);
     for (const SchemaVariant& v :
          schema_variants(written_schema(node, target), target, wf.stage == model::Stage::Mirror)) {
       if (ascii_lower(v.schema) != state) continue;  // PostgreSQL folds unquoted names

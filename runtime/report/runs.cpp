@@ -213,17 +213,4 @@ ReadStatus read_run(const StateDatabase& db, int64_t run_id, std::optional<RunRe
       db, [&](pqxx::transaction_base& tx) { report = run_in(tx, db.schema, run_id); });
 }
 
-ReadStatus read_later_run(const StateDatabase& db, const RunRecord& run, std::optional<RunReport>& later) {
-  later.reset();
-  return state_read::read_snapshot(db, [&](pqxx::transaction_base& tx) {
-    pqxx::result r = tx.exec_params(
-        with_schema(
-            "select id from {schema}.runs where workflow = $1 and ds = $2::date and env = $3 and stage = $4"
-            " and id > $5 order by id desc limit 1",
-            db.schema),
-        run.workflow, run.ds, run.env, run.stage, run.id);
-    if (!r.empty()) later = run_in(tx, db.schema, r[0][0].as<int64_t>());
-  });
-}
-
 }  // namespace flowc::runtime::report

@@ -45,8 +45,8 @@ struct RunRecord {
   /// `on_failure` route (name and owner) its failures page; "" when none.
   std::string owner, failure_route, failure_route_owner;
   /// The latest later run (a higher id) of its workflow, ds, env and stage,
-  /// and its status: it replaced this one, which `flowc retry` then refuses.
-  /// 0 and "" when there is none.
+  /// and its status: it replaced this one (`flowc retry` refuses it), and
+  /// rebuilt its outputs since (`flowc impact --run`). 0 and "" when none.
   int64_t later_run = 0;
   std::string later_status;
 };
@@ -113,10 +113,5 @@ ReadStatus read_history(const StateDatabase& db, const HistoryFilter& filter, st
 
 /// The run `run_id`; `report` stays empty when there is no such run.
 ReadStatus read_run(const StateDatabase& db, int64_t run_id, std::optional<RunReport>& report);
-
-/// The latest run after `run` (a higher id) of its workflow, ds, env and
-/// stage: what has rebuilt its outputs since. `later` stays empty when
-/// there is none.
-ReadStatus read_later_run(const StateDatabase& db, const RunRecord& run, std::optional<RunReport>& later);
 
 }  // namespace flowc::runtime::report
