@@ -1,8 +1,10 @@
 #include "cli/check_db.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <pqxx/pqxx>
+#include <set>
 
 #include "cli/load.h"
 #include "cli/plan_load.h"
@@ -72,15 +74,16 @@ NameAt name_at(const std::string& sql, uint32_t position) {
   return name;
 }
 
-/// The first whole-word occurrence of `word` in `text` at or after `from`.
-std::optional<size_t> find_word(std::string_view text, const std::string& word, size_t from) {
-  if (word.empty()) return std::nullopt;
+/// The whole-word occurrences of `word` in `text` from `from` on, in order.
+std::vector<size_t> find_words(std::string_view text, const std::string& word, size_t from) {
+  std::vector<size_t> found;
+  if (word.empty()) return found;
   for (size_t at = text.find(word, from); at != std::string_view::npos; at = text.find(word, at + 1)) {
     bool starts = at == 0 || !is_word(text[at - 1]) || !is_word(word.front());
     bool ends = at + word.size() >= text.size() || !is_word(text[at + word.size()]) || !is_word(word.back());
-    if (starts && ends) return at;
+    if (starts && ends) found.push_back(at);
   }
-  return std::nullopt;
+  return found;
 }
 
 /// The table a `${}` part resolved to in `plan`, dotted (`raw.orders`): a
@@ -128,10 +131,11 @@ std::optional<SourceRange> interpolation_of(const project::Compilation& compilat
 
 /// Where the rejected text is in the source, searched from the statement's
 /// origin on (the SQL sent differs from the source only where `${}` was
-/// resolved): the first whole-word occurrence of the name at the error
-/// position, as written or unquoted, or, for a relation that does not
-/// exist, the `${}` that resolved to it, whichever comes first; else the
-/// origin itself.
+/// resolved): the name at the error position, as written or unquoted, at
+/// the same count of whole-word occurrences as in the statement (a name in
+/// a comment or an alias before it counts in both), or, for a relation that
+/// does not exist, the `${}` that resolved to it, whichever comes first;
+/// else the origin itself.
 SourceRange locate(const project::Compilation& compilation, const plan::Plan& plan,
                    const runtime::PrepareProblem& problem) {
   std::optional<FileId> file = find_buffer(compilation, problem.origin.file);
@@ -145,14 +149,73 @@ SourceRange locate(const project::Compilation& compilation, const plan::Plan& pl
   auto consider = [&](SourceRange range) {
     if (!best || range.begin < best->begin) best = range;
   };
-  for (const std::string& word : {name.written, name.unquoted})
-    if (std::optional<size_t> at = find_word(text, word, from))
-      consider({*file, static_cast<uint32_t>(*at), static_cast<uint32_t>(*at + word.size())});
+  for (const std::string& word : {name.written, name.unquoted}) {
+    std::vector<size_t> in_source = find_words(text, word, from);
+    if (in_source.empty()) continue;
+    size_t before = 0;
+    for (size_t at : find_words(problem.sql, word, 0)) before += at + 1 < *problem.position ? 1 : 0;
+    size_t at = in_source[before < in_source.size() ? before : 0];
+    consider({*file, static_cast<uint32_t>(at), static_cast<uint32_t>(at + word.size())});
+  }
   if (problem.sqlstate == "42P01" && !name.unquoted.empty())
     if (std::optional<SourceRange> part = interpolation_of(compilation, plan, problem, *file, from, name.unquoted))
       consider(*part);
   if (best) return *best;
   return {*file, from, from + 1};
+}
+
+/// A value of `type` for a param without a default, spelled as `--param`
+/// takes it: PREPARE checks names and types, never values.
+std::string stand_in(model::TypeKind type, const std::string& ds) {
+  using model::TypeKind;
+  switch (type) {
+    case TypeKind::Bool: return "false";
+    case TypeKind::Int:
+    case TypeKind::Float: return "0";
+    case TypeKind::Percent: return "0%";
+    case TypeKind::Duration: return "1h";
+    case TypeKind::Date: return ds;
+    case TypeKind::Time: return "00:00";
+    case TypeKind::Timestamp: return ds + "T00:00";
+    default: return "";
+  }
+}
+
+/// The options a workflow's plan is checked with: yesterday's ds, the
+/// production environment, and a stand-in for each param without a default.
+lower::LowerOptions check_options_of(const model::Model& model, model::WorkflowId workflow,
+                                     const std::string& root) {
+  lower::LowerOptions options;
+  options.ds = default_ds();
+  options.root = root;
+  for (const model::Param& p : model.workflow(workflow).params)
+    if (p.name != "ds" && !p.default_term.valid() && p.type.kind != model::TypeKind::Secret)
+      options.params.emplace_back(p.name, stand_in(p.type.kind, options.ds));
+  return options;
+}
+
+/// The plans in an order where a workflow comes after the workflows its
+/// tasks wait for (`after = [other.task]`), whose outputs it reads; a cycle
+/// keeps the order it has.
+std::vector<plan::Plan> upstream_first(std::vector<plan::Plan> plans) {
+  std::vector<plan::Plan> ordered;
+  std::set<std::string> placed;
+  while (!plans.empty()) {
+    auto ready = std::find_if(plans.begin(), plans.end(), [&](const plan::Plan& plan) {
+      for (const plan::Task& t : plan.tasks)
+        for (const plan::ExternalDependency& d : t.external)
+          if (!placed.count(d.workflow) && d.workflow != plan.workflow &&
+              std::any_of(plans.begin(), plans.end(),
+                          [&](const plan::Plan& p) { return p.workflow == d.workflow; }))
+            return false;
+      return true;
+    });
+    if (ready == plans.end()) ready = plans.begin();
+    placed.insert(ready->workflow);
+    ordered.push_back(std::move(*ready));
+    plans.erase(ready);
+  }
+  return ordered;
 }
 
 }  // namespace
@@ -168,27 +231,36 @@ bool check_against_database(project::Compilation& compilation, const std::string
     return false;
   }
   const model::Model& model = compilation.model;
+  std::vector<plan::Plan> plans;
   for (uint32_t w = 0; w < model.workflows.size(); ++w) {
     model::WorkflowId workflow{w};
-    lower::LowerOptions options;
-    options.ds = default_ds();
-    options.root = compilation.root;
-    if (!lower::check_options(model, workflow, options).empty()) continue;  // e.g. a param without a value
-    plan::Plan plan = lower::lower(model, workflow, options, compilation.sources);
-    for (const runtime::PrepareProblem& problem : runtime::prepare_plan(*connection, plan)) {
-      if (problem.gave_up) {
-        // The database is busy, not the plan wrong: an environment error.
-        print_error("--db: gave up on the " + problem.statement + " of `" + plan.workflow + "." + problem.task +
-                    "`: " + problem.message);
-        return false;
-      }
-      SourceRange range = locate(compilation, plan, problem);
-      Diagnostic& d = compilation.diagnostics.report(
-          DiagKind::DatabaseRejects, range,
-          "the database rejects the " + problem.statement + " of `" + plan.workflow + "." + problem.task +
-              "`: " + problem.message);
-      d.notes.push_back({{}, "SQLSTATE " + problem.sqlstate + ", prepared against the --db database"});
+    lower::LowerOptions options = check_options_of(model, workflow, compilation.root);
+    if (std::string why = lower::check_options(model, workflow, options); !why.empty()) {
+      print_error("--db: workflow `" + model.workflow(workflow).name + "` not checked: " + why);
+      return false;
     }
+    plans.push_back(lower::lower(model, workflow, options, compilation.sources));
+  }
+  plans = upstream_first(std::move(plans));
+  for (const runtime::PrepareProblem& problem : runtime::prepare_plans(*connection, plans)) {
+    const std::string where = "`" + problem.workflow + "." + problem.task + "`";
+    if (problem.gave_up) {
+      // The database is busy, not the plan wrong: an environment error.
+      print_error("--db: gave up on the " + problem.statement + " of " + where + ": " + problem.message);
+      return false;
+    }
+    if (problem.statement == "connection") {
+      print_error("--db: lost the connection to the database while checking " + where + ": " +
+                  problem.message);
+      return false;
+    }
+    const plan::Plan& plan = *std::find_if(
+        plans.begin(), plans.end(), [&](const plan::Plan& p) { return p.workflow == problem.workflow; });
+    SourceRange range = locate(compilation, plan, problem);
+    Diagnostic& d = compilation.diagnostics.report(
+        DiagKind::DatabaseRejects, range,
+        "the database rejects the " + problem.statement + " of " + where + ": " + problem.message);
+    d.notes.push_back({{}, "SQLSTATE " + problem.sqlstate + ", prepared against the --db database"});
   }
   compilation.diagnostics.sort();
   return true;

@@ -25,7 +25,7 @@ inline std::string fold_identifier(std::string_view name) { return ascii_lower(n
 struct SqlSpan {
   enum class Kind : uint8_t {
     Code,          // inside none
-    LineComment,   // `--` to the end of the line
+    LineComment,   // `--` to the end of the line (a LF or a CR)
     BlockComment,  // `/* */`, nested as PostgreSQL nests them
     String,        // `'...'` (`''` inside is a quote)
     EscapeString,  // `E'...'` (a backslash escapes the next character)
@@ -98,7 +98,9 @@ inline size_t sql_span_end(std::string_view sql, size_t pos, SqlSpan& open) {
   switch (open.kind) {
     case K::Code: return pos;
     case K::LineComment: {
-      size_t eol = sql.find('\n', pos);
+      // PostgreSQL ends it at a CR as well as at a LF: read to `\n` only, a
+      // lone CR would hide from flowc what the server runs after it.
+      size_t eol = sql.find_first_of("\r\n", pos);
       return eol;  // the line break is code again
     }
     case K::BlockComment:

@@ -6,6 +6,7 @@
 #include <span>
 
 #include "runtime/materialize/error_position.h"
+#include "runtime/materialize/server_statement.h"
 #include "runtime/materialize/sql_session.h"
 
 namespace flowc::runtime {
@@ -13,7 +14,6 @@ namespace flowc::runtime {
 namespace {
 
 using materialize_detail::error_line;
-using materialize_detail::error_line_column;
 using materialize_detail::quote_table;
 using materialize_detail::strip_statement;
 
@@ -50,72 +50,114 @@ struct GaveUp {
   PrepareProblem problem;
 };
 
+/// What is sent for one check: the planned statement `text` (which a
+/// problem's position points into) between `head` and `tail`.
+struct Sent {
+  std::string head;
+  std::string text;
+  std::string tail;
+  std::vector<std::string> params;
+  /// When set, the whole is PREPAREd under this name (and `columns` gets
+  /// the names of the columns it returns) instead of run.
+  std::string prepared_as;
+  std::vector<std::string> columns;
+};
+
+/// The name in a message `relation "raw.x" does not exist` or `permission
+/// denied for schema staging`, after `lead`.
+std::string named_in(const std::string& message, std::string_view lead) {
+  if (!message.starts_with(lead)) return "";
+  std::string rest = message.substr(lead.size());
+  if (rest.starts_with('"')) return rest.substr(1, rest.find('"', 1) - 1);
+  return rest.substr(0, rest.find(' '));
+}
+
+std::vector<std::string> values_of(const std::vector<plan::BoundParam>& params) {
+  std::vector<std::string> values;
+  for (const plan::BoundParam& p : params) values.push_back(p.value);
+  return values;
+}
+
 struct Checker {
   pqxx::work& tx;
-  const plan::Plan& plan;
+  const plan::Plan* plan = nullptr;  // the plan being checked
   std::vector<PrepareProblem> problems;
-  std::set<std::string> missing;  // quoted outputs that could not be created
+  /// Dotted names of the outputs that do not exist for this check: their
+  /// statement failed, or only running their task (a command, `none`) makes them.
+  std::set<std::string> missing;
+  std::set<std::string> missing_schemas;  // output schemas that could not be created
   int counter = 0;
 
-  /// Sends `head` + "\n" + statement text in a savepoint; true when it passed.
-  /// A 42P01 on a statement that names a table upstream failed to create is
-  /// a consequence, not a problem of its own.
-  bool send(const plan::Task& task, std::string_view kind, const plan::Origin& origin, const std::string& head,
-            const std::string& sql, PrepareProblem* out = nullptr, const std::vector<plan::BoundParam>& params = {}) {
-    std::string text = strip_statement(sql);
-    std::string sent = head + "\n" + text;
-    try {
-      pqxx::subtransaction sub(tx, "flowc_check");
-      if (params.empty()) {
-        sub.exec(sent);
-      } else {
-        std::vector<std::string> values;
-        for (const plan::BoundParam& p : params) values.push_back(p.value);
-        sub.exec_params(sent, pqxx::prepare::make_dynamic_params(values));
-      }
-      sub.commit();
-      return true;
-    } catch (const pqxx::sql_error& e) {
-      if (e.sqlstate() == "55P03" || e.sqlstate() == "57014") throw GaveUp{gave_up(task, kind, origin, e, text)};
-      if (e.sqlstate() == "42P01")
-        for (const std::string& table : missing)
-          if (text.find(table) != std::string::npos) return false;
-      PrepareProblem p;
-      p.task = task.name;
-      p.origin = origin;
-      p.statement = std::string(kind);
-      p.message = error_line(e.what());
-      p.sqlstate = e.sqlstate();
-      p.sql = text;
-      if (auto lc = error_line_column(e.what(), sent); lc && lc->first > 1) {
-        p.line = lc->first - 1;  // the head is one line
-        p.column = lc->second;
-        uint32_t offset = 0, line = 1;
-        for (char c : text) {
-          if (line == p.line) break;
-          ++offset;
-          if (c == '\n') ++line;
-        }
-        p.position = offset + p.column;
-      }
-      if (out) *out = p;
-      problems.push_back(std::move(p));
-      return false;
+  /// Whether an error only repeats an upstream problem: a relation or
+  /// schema that could not be made, named by a statement that reads it.
+  bool consequence(const materialize_detail::Rejection& r) const {
+    if (r.sqlstate == "42P01") {
+      std::string name = named_in(r.message, "relation ");
+      for (const std::string& table : missing)
+        if (table == name || table.ends_with("." + name)) return true;
     }
+    if (r.sqlstate == "42501")
+      return missing_schemas.count(named_in(r.message, "permission denied for schema ")) > 0;
+    if (r.sqlstate == "3F000") return missing_schemas.count(named_in(r.message, "schema ")) > 0;
+    return false;
+  }
+
+  /// Sends `sent` in a savepoint over the extended protocol (one statement
+  /// only: text that hides a second one is refused, never run); true when
+  /// it passed. A consequence of an upstream problem is not reported again.
+  bool send(const plan::Task& task, std::string_view kind, const plan::Origin& origin, Sent& sent,
+            PrepareProblem* out = nullptr) {
+    std::string whole = sent.head + sent.text + sent.tail;
+    // A savepoint of its own (the statement goes to libpq, which a
+    // pqxx::subtransaction would not see: it begins at its first exec).
+    tx.exec0("savepoint flowc_check");
+    std::optional<materialize_detail::Rejection> r =
+        sent.prepared_as.empty()
+            ? materialize_detail::run_statement(tx, whole, sent.params)
+            : materialize_detail::prepare_statement(tx, sent.prepared_as, whole, sent.columns);
+    tx.exec0(r ? "rollback to savepoint flowc_check" : "release savepoint flowc_check");
+    if (!r) return true;
+    if (r->sqlstate == "55P03" || r->sqlstate == "57014")
+      throw GaveUp{gave_up(task, kind, origin, *r, sent.text)};
+    if (consequence(*r)) return false;
+    PrepareProblem p;
+    p.workflow = plan->workflow;
+    p.task = task.name;
+    p.origin = origin;
+    p.statement = std::string(kind);
+    p.message = r->message;
+    p.sqlstate = r->sqlstate;
+    p.sql = sent.text;
+    if (r->offset && *r->offset >= sent.head.size() && *r->offset < sent.head.size() + sent.text.size()) {
+      size_t offset = *r->offset - sent.head.size();
+      p.position = static_cast<uint32_t>(offset + 1);
+      p.line = 1;
+      size_t line_start = 0;
+      for (size_t i = 0; i < offset; ++i)
+        if (sent.text[i] == '\n') {
+          ++p.line;
+          line_start = i + 1;
+        }
+      p.column = static_cast<uint32_t>(offset - line_start + 1);
+    }
+    if (out) *out = p;
+    problems.push_back(std::move(p));
+    return false;
   }
 
   /// What a statement that waited too long is said to be.
   PrepareProblem gave_up(const plan::Task& task, std::string_view kind, const plan::Origin& origin,
-                         const pqxx::sql_error& e, const std::string& text) {
+                         const materialize_detail::Rejection& r, const std::string& text) {
     PrepareProblem p;
+    p.workflow = plan->workflow;
     p.task = task.name;
     p.origin = origin;
     p.statement = std::string(kind);
-    p.sqlstate = e.sqlstate();
+    p.sqlstate = r.sqlstate;
     p.sql = text;
     p.gave_up = true;
     // `canceling statement due to lock timeout` says neither how long nor why.
-    if (e.sqlstate() == "55P03") {
+    if (r.sqlstate == "55P03") {
       p.message = fmt::format("waited {} (lock_timeout) for a lock that another session holds on a table it uses",
                               setting("lock_timeout"));
     } else {
@@ -132,21 +174,74 @@ struct Checker {
     }
   }
 
-  /// PREPAREs a statement (checking it without running it), then frees it.
-  bool prepare(const plan::Task& task, std::string_view kind, const plan::Origin& origin, const std::string& sql,
-               PrepareProblem* out = nullptr) {
-    std::string name = fmt::format("flowc_check_{}", ++counter);
-    if (!send(task, kind, origin, "prepare " + name + " as", sql, out)) return false;
-    tx.exec0("deallocate " + name);  // PREPARE outlives a rollback
+  /// PREPAREs a statement (checking it without running it), then frees it;
+  /// `columns`, when given, gets the names of the columns it returns.
+  bool prepare(const plan::Task& task, std::string_view kind, const plan::Origin& origin,
+               const std::string& sql, PrepareProblem* out = nullptr,
+               std::vector<std::string>* columns = nullptr) {
+    Sent sent{"", strip_statement(sql), "", {}, fmt::format("flowc_check_{}", ++counter), {}};
+    if (!send(task, kind, origin, sent, out)) return false;
+    tx.exec0("deallocate " + sent.prepared_as);  // PREPARE outlives a rollback
+    if (columns) *columns = std::move(sent.columns);
     return true;
   }
 
+  /// Creates `table` from the task's select `with no data` when it does not
+  /// exist (an existing one keeps its columns, as a run's insert finds them).
   void create_output(const plan::Task& task, const plan::TableName& table) {
-    std::string head = "create table if not exists " + quote_table(table) + " as";
     // Unlike PREPARE, CREATE TABLE AS needs its parameters' values.
-    if (!send(task, "output table", task.sql_origin, head, strip_statement(task.select.sql) + "\nwith no data", nullptr,
-              task.select.params))
-      missing.insert(quote_table(table));
+    Sent sent{"create table if not exists " + quote_table(table) + " as\n",
+              strip_statement(task.select.sql),
+              "\nwith no data",
+              values_of(task.select.params),
+              "",
+              {}};
+    if (!send(task, "output table", task.sql_origin, sent)) missing.insert(table.dotted());
+  }
+
+  /// A replace builds its table anew, with the select's columns, and swaps
+  /// it in: downstream statements must see those columns, not an existing
+  /// table's. So an existing table with other columns is dropped (in this
+  /// transaction, which is rolled back; it takes the lock a run's swap
+  /// takes) and made again from the select.
+  void replace_output(const plan::Task& task) {
+    const plan::TableName& table = *task.output;
+    Sent leftover{"drop table if exists " + quote_table(table.staging()), "", "", {}, "", {}};
+    send(task, "output table", task.sql_origin, leftover);
+    create_output(task, table.staging());
+    if (missing.count(table.staging().dotted())) {
+      missing.insert(table.dotted());
+      return;
+    }
+    pqxx::result other = tx.exec_params(
+        "select to_regclass($1) is not null and "
+        "(select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum) "
+        "   from pg_attribute a where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped) "
+        "is distinct from "
+        "(select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum) "
+        "   from pg_attribute a where a.attrelid = to_regclass($2) and a.attnum > 0 and not a.attisdropped)",
+        quote_table(table), quote_table(table.staging()));
+    if (other[0][0].as<bool>()) {
+      Sent drop{"drop table " + quote_table(table), "", "", {}, "", {}};
+      if (!send(task, "output table", task.sql_origin, drop)) return;  // views on it: they keep its columns
+    }
+    create_output(task, table);
+  }
+
+  /// The insert of an append, merge or overwrite_partition, of the select's
+  /// columns into the output as it is (an existing table keeps its
+  /// columns): a column it lacks, or of another type, fails the run.
+  void insert(const plan::Task& task, const std::vector<std::string>& columns) {
+    std::string names;
+    for (const std::string& c : columns) names += (names.empty() ? "" : ", ") + plan::quote_identifier(c);
+    Sent sent{fmt::format("insert into {} ({})\nselect {} from (\n", quote_table(*task.output), names, names),
+              strip_statement(task.select.sql),
+              "\n) as flow_select",
+              {},
+              fmt::format("flowc_check_{}", ++counter),
+              {}};
+    if (send(task, "insert into the output table", task.sql_origin, sent))
+      tx.exec0("deallocate " + sent.prepared_as);
   }
 
   /// The origin of the check whose metric holds the error, else of the first check.
@@ -182,7 +277,7 @@ struct Checker {
       const plan::BoundParam* param = nullptr;
       for (const auto& p : t.select.params)
         if (p.name == t.partition_column) param = &p;
-      for (const auto& p : plan.params)
+      for (const auto& p : plan->params)
         if (!param && p.name == t.partition_column) param = &p;
       std::string type = param ? param->sql_type : "text";
       prepare(t, "partition column", t.origin,
@@ -228,7 +323,7 @@ struct Checker {
         // A command's output exists only once it has run: what reads it (its
         // own expectations too) is not blamed for its absence. When it
         // exists, its expectations are prepared on it.
-        if (t.output) missing.insert(quote_table(*t.output));
+        if (t.output) missing.insert(t.output->dotted());
         break;
       case plan::TaskKind::Source:
         if (t.readiness) metrics(t, t.readiness->metrics, "readiness", t.origin);
@@ -237,18 +332,23 @@ struct Checker {
         // `none` statements may be anything (DDL, several statements): they
         // are only run, never prepared.
         if (t.mode == plan::WriteMode::None) {
-          if (t.output) missing.insert(quote_table(*t.output));
+          if (t.output) missing.insert(t.output->dotted());
           break;
         }
         if (!t.output) break;
-        if (!prepare(t, "select", t.sql_origin, t.select.sql)) {
-          missing.insert(quote_table(*t.output));
-          if (t.mode == plan::WriteMode::Replace) missing.insert(quote_table(t.output->staging()));
+        std::vector<std::string> columns;
+        if (!prepare(t, "select", t.sql_origin, t.select.sql, nullptr, &columns)) {
+          missing.insert(t.output->dotted());
+          if (t.mode == plan::WriteMode::Replace) missing.insert(t.output->staging().dotted());
           return;  // its expectations would only repeat the problem
         }
-        if (t.mode == plan::WriteMode::Replace) create_output(t, t.output->staging());
-        create_output(t, *t.output);
-        if (missing.count(quote_table(*t.output))) return;
+        if (t.mode == plan::WriteMode::Replace) {
+          replace_output(t);
+        } else {
+          create_output(t, *t.output);
+        }
+        if (missing.count(t.output->dotted())) return;
+        if (t.mode != plan::WriteMode::Replace) insert(t, columns);
         write_mode(t);
         if (t.parity) parity(t);
         break;
@@ -259,10 +359,10 @@ struct Checker {
 
 }  // namespace
 
-std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const plan::Plan& plan,
-                                         const PrepareLimits& limits) {
+std::vector<PrepareProblem> prepare_plans(pqxx::connection& connection, const std::vector<plan::Plan>& plans,
+                                          const PrepareLimits& limits) {
   std::vector<PrepareProblem> problems;
-  std::string current;
+  std::string workflow, current;
   try {
     pqxx::work tx(connection, "flowc_check");
     // For this transaction only; a limit the session has already is kept.
@@ -271,16 +371,26 @@ std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const pla
       if (tx.exec1(fmt::format("select current_setting('{}') = '0'", name))[0].as<bool>())
         tx.exec0(fmt::format("set local {} = {}", name, limit.count()));
     }
-    Checker checker{tx, plan, {}, {}, 0};
+    Checker checker{tx};
     try {
       std::set<std::string> schemas;
-      for (const plan::Task& t : plan.tasks)
-        if (t.output && !t.output->schema.empty() && schemas.insert(t.output->schema).second)
-          checker.send(t, "output schema", t.origin,
-                       "create schema if not exists " + plan::quote_identifier(t.output->schema), "");
-      for (const plan::Task& t : plan.tasks) {
-        current = t.name;
-        checker.task(t);
+      for (const plan::Plan& plan : plans) {
+        checker.plan = &plan;
+        workflow = plan.workflow;
+        // The schemas of the tables the check creates: a source's is there already.
+        for (const plan::Task& t : plan.tasks) {
+          bool created = t.kind == plan::TaskKind::Sql && t.mode != plan::WriteMode::None;
+          if (!created || !t.output || t.output->schema.empty() || !schemas.insert(t.output->schema).second)
+            continue;
+          Sent sent{
+              "create schema if not exists " + plan::quote_identifier(t.output->schema), "", "", {}, "", {}};
+          if (!checker.send(t, "output schema", t.origin, sent))
+            checker.missing_schemas.insert(t.output->schema);
+        }
+        for (const plan::Task& t : plan.tasks) {
+          current = t.name;
+          checker.task(t);
+        }
       }
     } catch (GaveUp& gave_up) {
       checker.problems.push_back(std::move(gave_up.problem));
@@ -290,6 +400,7 @@ std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const pla
   } catch (const std::exception& e) {
     // A lost connection or a failed rollback: say so on the task it hit.
     PrepareProblem p;
+    p.workflow = workflow;
     p.task = current;
     p.statement = "connection";
     p.message = error_line(e.what());

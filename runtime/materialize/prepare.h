@@ -22,6 +22,7 @@ namespace flowc::runtime {
 
 /// One statement PostgreSQL rejected.
 struct PrepareProblem {
+  std::string workflow;      // plan::Plan::workflow
   std::string task;          // plan::Task::name
   /// Where the statement came from: the task's `sql` (Task::sql_origin) for
   /// its select and output table, the task's origin for what its write mode
@@ -31,14 +32,15 @@ struct PrepareProblem {
   /// the source's origin for its readiness probe.
   plan::Origin origin;
   /// Which statement: "select", "output table", "partition column",
-  /// "merge key", "`compare` metric on the mirror|legacy table <name>",
+  /// "merge key", "insert into the output table",
+  /// "`compare` metric on the mirror|legacy table <name>",
   /// "expectations", "readiness", "output schema", "connection".
   std::string statement;
   std::string message;       // PostgreSQL's primary message: `column "nope" does not exist`
   std::string sqlstate;      // "42703"
   /// The error position inside the statement text (plan::Statement::sql),
-  /// when PostgreSQL gives one: 1-based line and column (in bytes), and the
-  /// 1-based byte offset.
+  /// when PostgreSQL gives one inside it: 1-based line and column (in
+  /// bytes), and the 1-based byte offset.
   uint32_t line = 0;
   uint32_t column = 0;
   std::optional<uint32_t> position;
@@ -49,7 +51,7 @@ struct PrepareProblem {
   bool gave_up = false;
 };
 
-/// How long a statement of prepare_plan() may wait, unless the session
+/// How long a statement of prepare_plans() may wait, unless the session
 /// sets its own (PGOPTIONS, the role's or the database's settings): a
 /// table locked by another session (a running `replace`, an `alter
 /// table`) would otherwise make the check wait for as long as it is held.
@@ -58,19 +60,24 @@ struct PrepareLimits {
   std::chrono::milliseconds statement_timeout{std::chrono::minutes(5)};
 };
 
-/// Checks every statement of `plan` against `connection`: creates the output
-/// and mirror/environment schemas as needed, PREPAREs each task's select,
-/// creates its output table from the select `with no data` (so downstream
-/// statements see its columns; an existing table is left as it is), then
-/// PREPAREs its mirror parity's `compare` metrics on the mirror and the
-/// legacy table, its expectation query and each source's readiness probe. All of
-/// it in one transaction that is rolled back, every prepared statement
-/// deallocated: nothing is left behind. A problem caused only by an upstream
-/// problem (its table could not be created) is not reported again. A
-/// statement that exceeds `limits` ends the check with a problem marked
-/// `gave_up`. Never throws: a lost connection is reported as a problem of
-/// the task it hit.
-std::vector<PrepareProblem> prepare_plan(pqxx::connection& connection, const plan::Plan& plan,
-                                         const PrepareLimits& limits = {});
+/// Checks every statement of `plans`, in their order (a workflow after the
+/// workflows it depends on: their outputs are there for it), over the
+/// extended protocol, one statement at a time: creates the output and
+/// mirror/environment schemas as needed, PREPAREs each task's select and
+/// creates its output table from the select `with no data`, so downstream
+/// statements see its columns. An append, merge or overwrite_partition
+/// finds an existing table as it is, and its insert of the select's
+/// columns is prepared on it; a replace's existing table with other
+/// columns is dropped and made again from the select, as the run's swap
+/// would. Then each task's mirror parity `compare` metrics on the mirror
+/// and the legacy table, its expectation query and each source's readiness
+/// probe. All of it in one transaction that is rolled back, every prepared
+/// statement deallocated: nothing is left behind. A problem caused only by
+/// an upstream problem (a table or schema that could not be made) is not
+/// reported again. A statement that exceeds `limits` ends the check with a
+/// problem marked `gave_up`. Never throws: a lost connection is a problem
+/// with statement "connection", the last one.
+std::vector<PrepareProblem> prepare_plans(pqxx::connection& connection, const std::vector<plan::Plan>& plans,
+                                          const PrepareLimits& limits = {});
 
 }  // namespace flowc::runtime

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <pqxx/pqxx>
 #include <sstream>
+#include <thread>
 
 #include "runtime/process/process.h"
 #include "tests/support/loopback_listener.h"
@@ -80,6 +81,21 @@ std::vector<std::string> run_case(const DbCase& c, const std::string& name, int&
   flowc::runtime::ProcessResult result = flowc::runtime::run_process(options);
   exit_code = result.exit_code;
   return lines_of(result.output);
+}
+
+/// raw.orders in the database of `connection`, and a project in a new
+/// directory whose task `a.total` reads it.
+fs::path project_on_orders(pqxx::connection& connection, const std::string& name) {
+  pqxx::work tx(connection);
+  tx.exec0("create schema raw");
+  tx.exec0("create table raw.orders (ds date, amount numeric)");
+  tx.commit();
+  fs::path dir = fs::path(flowc::testing::scratch_dir(name));
+  std::ofstream(dir / "a.flow")
+      << "workflow a {\n  owner = \"x\"\n  source orders {\n    table = \"raw.orders\"\n"
+         "  }\n  task total {\n    writes = \"total\"\n    mode   = replace\n"
+         "    sql    = \"select sum(amount) as amount from ${orders}\"\n  }\n}\n";
+  return dir;
 }
 
 }  // namespace
@@ -154,18 +170,9 @@ TEST_CASE("check --db: a database that accepts the connection and never answers 
 TEST_CASE("check --db: a table another session keeps locked is given up after the lock_timeout, exit 2, in one line") {
   std::string dsn = flowc::testing::fresh_database("check_db_lock");
   pqxx::connection holder(dsn);
-  {
-    pqxx::work tx(holder);
-    tx.exec0("create schema raw");
-    tx.exec0("create table raw.orders (ds date, amount numeric)");
-    tx.commit();
-  }
+  fs::path dir = project_on_orders(holder, "locked");
   pqxx::work lock(holder);
   lock.exec0("lock table raw.orders in access exclusive mode");
-  fs::path dir = fs::path(flowc::testing::scratch_dir("locked"));
-  std::ofstream(dir / "a.flow") << "workflow a {\n  owner = \"x\"\n  source orders {\n    table = \"raw.orders\"\n"
-                                   "  }\n  task total {\n    writes = \"total\"\n    mode   = replace\n"
-                                   "    sql    = \"select sum(amount) as amount from ${orders}\"\n  }\n}\n";
   flowc::runtime::ProcessOptions options;
   options.argv = {FLOWC_BINARY, "check", "--db", dsn, "."};
   // A short limit of the session's own, which flowc keeps (its default is 30 s).
@@ -179,4 +186,37 @@ TEST_CASE("check --db: a table another session keeps locked is given up after th
   CHECK(lines_of(result.output) ==
         std::vector<std::string>{"flowc: --db: gave up on the select of `a.total`: waited 300ms (lock_timeout) for a "
                                  "lock that another session holds on a table it uses"});
+}
+
+TEST_CASE("check --db: a connection lost during the check is an environment error (exit 2), in one line") {
+  std::string dsn = flowc::testing::fresh_database("check_db_lost");
+  pqxx::connection holder(dsn);
+  fs::path dir = project_on_orders(holder, "lost");
+  pqxx::work lock(holder);
+  lock.exec0("lock table raw.orders in access exclusive mode");
+  // Ends the check's session once it waits for the lock, as a restarting
+  // server or an administrator's pg_terminate_backend would.
+  std::thread terminator([&] {
+    pqxx::connection watcher(dsn);
+    for (int i = 0; i < 600; ++i) {
+      pqxx::nontransaction tx(watcher);
+      if (tx.exec1("select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                   "where wait_event_type = 'Lock' and pid <> pg_backend_pid()")[0]
+              .as<int>() > 0)
+        return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  flowc::runtime::ProcessOptions options;
+  options.argv = {FLOWC_BINARY, "check", "--db", dsn, "."};
+  options.env = {"PATH=/usr/bin:/bin", "NO_COLOR=1"};
+  options.cwd = dir.string();
+  options.timeout = std::chrono::seconds(60);
+  flowc::runtime::ProcessResult result = flowc::runtime::run_process(options);
+  terminator.join();
+  INFO(result.output);
+  CHECK(result.exit_code == 2);
+  std::vector<std::string> lines = lines_of(result.output);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].starts_with("flowc: --db: lost the connection to the database while checking `a.total`: "));
 }

@@ -56,12 +56,23 @@ std::string describe(const std::vector<runtime::PrepareProblem>& problems) {
   return out;
 }
 
+/// A command task `load` whose output, landing.stuff, exists only once it has run.
+plan::Task command_writing_landing_stuff() {
+  plan::Task load;
+  load.name = "load";
+  load.kind = plan::TaskKind::Command;
+  load.output = plan::TableName{"landing", "stuff"};
+  load.argv = {"./load.sh"};
+  load.origin = {"wf.flow", 3, 3};
+  return load;
+}
+
 }  // namespace
 
 TEST_CASE("a good plan has no problems and leaves nothing behind") {
   Db db;
   good_plan(db);
-  std::vector<runtime::PrepareProblem> problems = runtime::prepare_plan(db.conn, db.plan);
+  std::vector<runtime::PrepareProblem> problems = runtime::prepare_plans(db.conn, {db.plan});
   INFO(describe(problems));
   CHECK(problems.empty());
   CHECK(db.scalar("select count(*) from pg_namespace where nspname in ('staging', 'analytics')") == "0");
@@ -74,7 +85,7 @@ TEST_CASE("an unknown column is reported with its task, origin and position") {
   Db db;
   good_plan(db);
   db.plan.tasks[2].select.sql = "select region, sum(amount) as revenue\nfrom \"staging\".\"orders\"\nwhere nope > 0\ngroup by region";
-  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
   INFO(describe(problems));
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].task == "report");
@@ -92,7 +103,7 @@ TEST_CASE("an unknown table is reported once, on the task that names it") {
   Db db;
   good_plan(db);
   db.plan.tasks[1].select.sql = "select ds, order_id, region, amount from \"raw\".\"orderz\" where ds = $1::date";
-  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
   INFO(describe(problems));
   REQUIRE(problems.size() == 1);  // report's select, which reads stage, is not blamed
   CHECK(problems[0].task == "stage");
@@ -107,7 +118,7 @@ TEST_CASE("a bad metric is reported at the check that reads it") {
   good_plan(db);
   plan::Task& report = db.plan.tasks[2];
   report.metrics->statement.sql = "select count(*), count(*) - count(revenu) from \"analytics\".\"report__flow_new\"";
-  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
   INFO(describe(problems));
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].task == "report");
@@ -120,7 +131,7 @@ TEST_CASE("a readiness probe on a missing table is reported at the source") {
   Db db;
   good_plan(db);
   db.plan.tasks[0].readiness->metrics.statement.sql = "select count(*) from \"raw\".\"missing\" where \"ds\" = $1::date";
-  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
   INFO(describe(problems));
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].task == "orders");
@@ -136,7 +147,7 @@ TEST_CASE("a merge key the select does not produce is reported at the task") {
   merge.merge_key = {"ds", "region"};
   merge.deps = {2};
   db.add(merge);
-  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
   INFO(describe(problems));
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].task == "publish");
@@ -154,25 +165,19 @@ TEST_CASE("statements of `none` tasks are not prepared, and what reads their out
                               "select x from \"analytics\".\"loaded\"");
   after.deps = {0};
   db.add(after);
-  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
   INFO(describe(problems));
   CHECK(problems.empty());
 }
 
 TEST_CASE("a command task's output does not exist before it runs, and what reads it is not blamed") {
   Db db;
-  plan::Task load;
-  load.name = "load";
-  load.kind = plan::TaskKind::Command;
-  load.output = plan::TableName{"landing", "stuff"};
-  load.argv = {"./load.sh"};
-  load.origin = {"wf.flow", 3, 3};
-  db.add(load);
+  db.add(command_writing_landing_stuff());
   plan::Task after = sql_task("use", {"analytics", "used"}, WriteMode::Replace,
                               "select x from \"landing\".\"stuff\"");
   after.deps = {0};
   db.add(after);
-  auto problems = runtime::prepare_plan(db.conn, db.plan);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
   INFO(describe(problems));
   CHECK(problems.empty());
 }
@@ -185,7 +190,7 @@ TEST_CASE("a statement waiting for a lock another session holds ends the check a
   lock.exec0("lock table raw.orders in access exclusive mode");
   runtime::PrepareLimits limits;
   limits.lock_timeout = std::chrono::milliseconds(200);
-  auto problems = runtime::prepare_plan(db.conn, db.plan, limits);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan}, limits);
   INFO(describe(problems));
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].gave_up);
@@ -193,4 +198,121 @@ TEST_CASE("a statement waiting for a lock another session holds ends the check a
   CHECK(problems[0].statement == "readiness");
   CHECK(problems[0].sqlstate == "55P03");
   CHECK(problems[0].message == "waited 200ms (lock_timeout) for a lock that another session holds on a table it uses");
+}
+
+TEST_CASE("text that hides a second statement behind a comment ended by a lone CR is refused, never run") {
+  Db db;
+  db.sql("create sequence raw.seq");
+  plan::Task task = sql_task("sneak", {"staging", "sneak"}, WriteMode::Replace,
+                             "select 1 as x -- note\r; commit; create table public.pwned as select 1 as x; "
+                             "select nextval('raw.seq'); commit; select 1 as x");
+  db.add(task);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].sqlstate == "42601");
+  CHECK(problems[0].message == "cannot insert multiple commands into a prepared statement");
+  CHECK(db.scalar("select to_regclass('public.pwned') is null") == "t");
+  CHECK(db.scalar("select count(*) from pg_namespace where nspname = 'staging'") == "0");
+  CHECK(db.scalar("select is_called from raw.seq") == "f");  // nextval never ran
+}
+
+TEST_CASE("a replace table that exists with other columns: downstream statements see the select's columns") {
+  Db db;
+  db.sql(
+      "create schema staging; create table staging.dim (order_id int); insert into staging.dim values (7)");
+  plan::Task dim = sql_task("dim", {"staging", "dim"}, WriteMode::Replace,
+                            "select order_id, region from \"raw\".\"orders\"");
+  db.add(dim);
+  plan::Task down = sql_task("down", {"staging", "down"}, WriteMode::Replace,
+                             "select d.region from \"staging\".\"dim\" as d");
+  down.deps = {0};
+  db.add(down);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
+  INFO(describe(problems));
+  CHECK(problems.empty());
+  // The existing table is as it was.
+  CHECK(db.scalar("select string_agg(column_name, ',') from information_schema.columns "
+                  "where table_schema = 'staging' and table_name = 'dim'") == "order_id");
+  CHECK(db.scalar("select count(*) from staging.dim") == "1");
+}
+
+TEST_CASE(
+    "an append, merge or overwrite_partition into an existing table lacking a column of the select fails") {
+  for (WriteMode mode : {WriteMode::Append, WriteMode::Merge, WriteMode::OverwritePartition}) {
+    CAPTURE(static_cast<int>(mode));
+    Db db;
+    db.sql("create schema staging; create table staging.part (ds date, order_id int)");
+    plan::Task part =
+        sql_task("part", {"staging", "part"}, mode,
+                 "select ds, order_id, amount from \"raw\".\"orders\" where ds = $1::date", {ds_param()});
+    part.partition_column = "ds";
+    part.merge_key = {"order_id"};
+    db.add(part);
+    auto problems = runtime::prepare_plans(db.conn, {db.plan});
+    INFO(describe(problems));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].statement == "insert into the output table");
+    CHECK(problems[0].message == "column \"amount\" of relation \"part\" does not exist");
+  }
+}
+
+TEST_CASE("an unknown table is reported even when the statement also reads a table only a command makes") {
+  Db db;
+  db.add(command_writing_landing_stuff());
+  plan::Task after =
+      sql_task("use", {"analytics", "used"}, WriteMode::Replace,
+               "select s.x from \"landing\".\"stuff\" as s join \"raw\".\"custmers\" as c on true");
+  after.deps = {0};
+  db.add(after);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
+  INFO(describe(problems));
+  // PostgreSQL names the first relation it misses: the command's output,
+  // which is not blamed; the typo then goes unseen only until the command's
+  // table exists. With the order reversed the typo is named.
+  CHECK(problems.empty());
+  db.plan.tasks[1].select.sql =
+      "select s.x from \"raw\".\"custmers\" as c join \"landing\".\"stuff\" as s on true";
+  problems = runtime::prepare_plans(db.conn, {db.plan});
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message == "relation \"raw.custmers\" does not exist");
+}
+
+TEST_CASE("the error position counts characters as PostgreSQL does: text before it may be any UTF-8") {
+  Db db;
+  plan::Task task = sql_task("t", {"staging", "t"}, WriteMode::Replace,
+                             "select order_id, 'ÄÖÜß' as label, ds, amuont\nfrom \"raw\".\"orders\"");
+  db.add(task);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message == "column \"amuont\" does not exist");
+  const std::string& sql = db.plan.tasks[0].select.sql;
+  REQUIRE(problems[0].position.has_value());
+  CHECK(sql.substr(*problems[0].position - 1, 6) == "amuont");
+  CHECK(problems[0].line == 1);
+  CHECK(problems[0].column == sql.find("amuont") + 1);
+}
+
+TEST_CASE("a workflow's statements see the outputs of the workflows checked before it") {
+  Db db;
+  plan::Task a =
+      sql_task("t", {"mart", "new_t"}, WriteMode::Replace, "select region from \"raw\".\"orders\"");
+  db.add(a);
+  plan::Plan upstream = db.plan;
+  upstream.workflow = "a";
+  plan::Plan downstream = db.plan;
+  downstream.workflow = "b";
+  downstream.tasks = {
+      sql_task("u", {"mart", "u"}, WriteMode::Replace, "select region from \"mart\".\"new_t\"")};
+  downstream.tasks[0].external = {{"a", "t", 3600, 60}};
+  auto problems = runtime::prepare_plans(db.conn, {upstream, downstream});
+  INFO(describe(problems));
+  CHECK(problems.empty());
+  problems = runtime::prepare_plans(db.conn, {downstream});
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].workflow == "b");
+  CHECK(problems[0].message == "relation \"mart.new_t\" does not exist");
 }

@@ -130,6 +130,8 @@ TEST_CASE("the SQL lexer knows which comment or string a piece of text ends insi
   CHECK(sql_span_after("select 1 as x").kind == K::Code);
   CHECK(sql_span_after("select 1 -- the day is ").kind == K::LineComment);
   CHECK(sql_span_after("-- a comment\nwhere ds = ").kind == K::Code);
+  // PostgreSQL ends a `--` comment at a lone CR too: what follows it runs.
+  CHECK(sql_span_after("-- a comment\r; drop table t; select ").kind == K::Code);
   CHECK(sql_span_after("/* outer /* inner */ still ").kind == K::BlockComment);
   CHECK(sql_span_after("/* outer /* inner */ done */ x = ").kind == K::Code);
   CHECK(sql_span_after("select 'it''s ").kind == K::String);
