@@ -35,6 +35,8 @@ std::string string_field(const Json& j, const char* name) {
 uint32_t uinteger(const Json& j, const char* name) {
   const Json& v = field(j, name);
   if (v.is_number_unsigned()) return static_cast<uint32_t>(std::min<uint64_t>(v.get<uint64_t>(), UINT32_MAX));
+  // A signed integer: negative, or `-0`, which is 0.
+  if (v.is_number_integer() && v.get<int64_t>() == 0) return 0;
   if (v.is_number_integer()) throw DecodeError("`" + std::string(name) + "` must not be negative");
   if (v.is_number_float()) {
     double d = v.get<double>();

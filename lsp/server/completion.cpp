@@ -221,12 +221,15 @@ void members(const FileView& view, uint32_t offset, const CompletionContext& c, 
   }
 }
 
-void scoped_names(const model::Model& m, model::WorkflowId wf, Collector& out, bool nodes_only, int rank) {
+/// The names declared in workflow `wf`, but the task named `except`.
+void scoped_names(const model::Model& m, model::WorkflowId wf, Collector& out, bool nodes_only, int rank,
+                  std::string_view except = {}) {
   if (!wf.valid()) return;
   for (uint32_t i = 0; i < m.symbols.size(); ++i) {
     const model::Symbol& sym = m.symbols[i];
     if (!(sym.workflow == wf) || !scoped_kind(sym.kind)) continue;
     if (nodes_only && sym.kind == SymbolKind::Param) continue;
+    if (sym.kind == SymbolKind::Task && !except.empty() && sym.name == except) continue;
     out.symbol(model::SymbolId{i}, rank);
   }
 }
@@ -292,8 +295,11 @@ void interpolation(const model::Model& m, const CompletionContext& c, Collector&
     scoped_names(m, m.workflow_named(c.qualifier), out, true, 0);
     return;
   }
-  scoped_names(m, enclosing_workflow(m, c), out, false, 0);
-  if (!c.blocks.empty() && c.blocks.back().keyword == "task") out.keyword("self");
+  // In a task, `${}` of itself is `self` (E0306 otherwise).
+  const bool in_task = !c.blocks.empty() && c.blocks.back().keyword == "task";
+  scoped_names(m, enclosing_workflow(m, c), out, false, 0,
+               in_task ? std::string_view(c.blocks.back().name) : "");
+  if (in_task) out.keyword("self");
   for (uint32_t i = 0; i < m.symbols.size(); ++i) {
     if (m.symbols[i].kind == SymbolKind::Workflow) out.symbol(model::SymbolId{i}, 5);
   }

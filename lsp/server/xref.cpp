@@ -53,14 +53,18 @@ std::string rename_refusal(const model::Model& m, const model::Symbol& sym) {
   return "";
 }
 
-/// Why a workflow's name may not be renamed in `sites`: one is in a `.sql`
-/// file that tasks of another workflow read too, where the same `${name}`
-/// names that workflow's own node (editing it would break the other). ""
-/// when none is.
+/// Why a name declared in a workflow may not be renamed in `sites`: one is
+/// an unqualified `${name}` in a `.sql` file that tasks of another workflow
+/// read too, where the same `${name}` names that workflow's own node
+/// (editing it would break the other). A qualified `${w.name}` names the
+/// same node for every reader. "" when none is.
 std::string shared_sql_refusal(const model::Model& m, const SourceManager& sources, const std::string& root,
                                const model::Symbol& sym, const std::vector<SourceRange>& sites) {
-  if (!sym.workflow.valid()) return "";
+  // A workflow's name is written qualifying another (`${w.name}`): the same for every reader.
+  if (!sym.workflow.valid() || sym.kind == SymbolKind::Workflow) return "";
   for (const SourceRange& site : sites) {
+    std::string_view text = sources.buffer(site.file).text();
+    if (site.begin > 0 && site.begin <= text.size() && text[site.begin - 1] == '.') continue;  // `${w.name}`
     for (const model::Node& node : m.nodes) {
       if (!node.sql || !(node.sql->file == site.file) || node.workflow == sym.workflow) continue;
       if (sources.buffer(site.file).path().ends_with(".flow")) continue;

@@ -90,6 +90,11 @@ TEST_CASE("decode reports a bad shape as a message instead of throwing") {
   CHECK(error == "invalid params: missing field `uri`");
   CHECK_FALSE(proto::decode<proto::TextDocumentPositionParams>(
       Json::parse(R"({"textDocument":{"uri":"x"},"position":{"line":-1,"character":0}})"), error));
+  // JSON's -0 is zero, not a negative number.
+  auto zero = proto::decode<proto::TextDocumentPositionParams>(
+      Json::parse(R"({"textDocument":{"uri":"x"},"position":{"line":-0,"character":-0}})"), error);
+  REQUIRE(zero.has_value());
+  CHECK(zero->position.character == 0);
   CHECK_FALSE(proto::decode<proto::RenameParams>(Json::parse("[1]"), error));
   CHECK_FALSE(proto::decode<proto::TextDocumentPositionParams>(
       Json::parse(R"({"textDocument":{"uri":"x"},"position":{"line":1.5,"character":2}})"), error));

@@ -305,6 +305,32 @@ TEST_CASE("hover and definition on a file() path name the project's SQL file, ne
   fs::remove(p.root.parent_path() / "flowc-lsp-outside.sql");
 }
 
+TEST_CASE("completion inside a task's `${}` offers the other tasks and `self`, not the task itself") {
+  TempProject p;
+  const std::string text =
+      "workflow w {\n"
+      "  owner = \"o\"\n"
+      "  task a {\n"
+      "    run = command([\"true\"])\n"
+      "  }\n"
+      "  task b {\n"
+      "    sql = \"select * from ${}\"\n"  // line 6
+      "  }\n"
+      "}\n";
+  std::string path = p.write("w.flow", text);
+  Service s(options());
+  s.open(path, text);
+  s.check();
+  std::vector<std::string> tasks;
+  bool self = false;
+  for (const CompletionEntry& e : s.complete(path, {6, 27}).entries) {
+    if (e.kind == CompletionEntry::Kind::Task) tasks.push_back(e.label);
+    self = self || e.label == "self";
+  }
+  CHECK(tasks == std::vector<std::string>{"a"});
+  CHECK(self);
+}
+
 TEST_CASE("completion context: where the cursor is") {
   using Where = CompletionContext::Where;
   auto at_end = [](std::string_view text) {
