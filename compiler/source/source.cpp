@@ -13,8 +13,11 @@ namespace flowc {
 SourceBuffer::SourceBuffer(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
   line_starts_.push_back(0);
+  // A lone CR ends a line too, as editors and LSP count lines (the
+  // grammar itself wants `\n`): positions say what the editor shows.
   for (uint32_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    bool lone_cr = text_[i] == '\r' && (i + 1 == text_.size() || text_[i + 1] != '\n');
+    if (text_[i] == '\n' || lone_cr) line_starts_.push_back(i + 1);
   }
 }
 

@@ -40,14 +40,26 @@ uint32_t column_offset(std::string_view line, uint32_t column, ColumnUnit unit) 
 
 }  // namespace
 
+namespace {
+
+/// The offset of the last byte of the line end after `start` (`\n`, `\r\n`
+/// or a lone `\r`, as LSP counts lines), or npos.
+size_t line_end(std::string_view text, size_t start) {
+  size_t at = text.find_first_of("\r\n", start);
+  if (at != std::string_view::npos && text[at] == '\r' && at + 1 < text.size() && text[at + 1] == '\n') ++at;
+  return at;
+}
+
+}  // namespace
+
 uint32_t offset_in_text(std::string_view text, TextPosition pos, ColumnUnit unit) {
   size_t start = 0;
   for (uint32_t line = 0; line < pos.line; ++line) {
-    size_t nl = text.find('\n', start);
+    size_t nl = line_end(text, start);
     if (nl == std::string_view::npos) return static_cast<uint32_t>(text.size());
     start = nl + 1;
   }
-  size_t nl = text.find('\n', start);
+  size_t nl = line_end(text, start);
   std::string_view line =
       strip_terminator(text.substr(start, nl == std::string_view::npos ? nl : nl - start + 1));
   return static_cast<uint32_t>(start) + column_offset(line, pos.column, unit);

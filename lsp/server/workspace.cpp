@@ -123,6 +123,19 @@ void Workspace::open(const std::string& path, std::string text) {
   must_publish_.insert(path);
   ProjectState* project = project_for(path);
   if (project && project != stdlib_project_.get()) project->set_text(path, open_[path]);
+  share_text(path, project, &open_[path]);
+}
+
+void Workspace::share_text(const std::string& path, const ProjectState* own, const std::string* text) {
+  if (is_under(path, stdlib_dir_)) return;  // every project's stdlib, never edited
+  for (auto& [root, project] : projects_) {
+    if (project.get() == own || !project->file(path)) continue;
+    if (text) {
+      project->set_text(path, *text);
+    } else {
+      project->remove(path);
+    }
+  }
 }
 
 bool Workspace::change(const std::string& path, const std::vector<TextChange>& changes, ColumnUnit unit) {
@@ -145,6 +158,7 @@ bool Workspace::change(const std::string& path, const std::vector<TextChange>& c
   }
   ProjectState* project = project_for(path);
   if (project && project != stdlib_project_.get()) project->set_text(path, text);
+  share_text(path, project, &text);
   must_publish_.insert(path);  // every edited version hears back, even when nothing changed
   return true;
 }
@@ -157,9 +171,12 @@ void Workspace::close(const std::string& path) {
   if (!project || project == stdlib_project_.get()) return;
   std::error_code ec;
   if (read_disk_ && fs::exists(path, ec)) {
-    project->set_text(path, text_of(path));
+    const std::string disk = text_of(path);
+    project->set_text(path, disk);
+    share_text(path, project, &disk);
   } else {
     project->remove(path);  // an unsaved new file: gone with its editor
+    share_text(path, project, nullptr);
   }
 }
 
@@ -177,14 +194,18 @@ void Workspace::disk_changed(const std::string& path, DiskChange change) {
   }
   if (Service::handles(path)) {
     if (open_.count(path) || is_under(path, stdlib_dir_)) return;  // the editor's text wins
-    auto it = projects_.find(root_of(path));
-    if (it == projects_.end()) return;  // no open document's project: nothing to update
-    std::error_code ec;
-    // A link out of the project is not the project's, as in `flowc check`.
-    if (change == DiskChange::Deleted || !fs::exists(path, ec) || links_outside(path, it->first)) {
-      it->second->remove(path);
-    } else if (!in_skipped_directory(path, it->first)) {
-      it->second->set_text(path, text_of(path));
+    // Its own project, and a project of a directory above that holds it
+    // too (without flow.project a directory's project reads its subdirectories).
+    const std::string own = root_of(path);
+    for (auto& [root, project] : projects_) {
+      if (root != own && !project->file(path)) continue;
+      std::error_code ec;
+      // A link out of the project is not the project's, as in `flowc check`.
+      if (change == DiskChange::Deleted || !fs::exists(path, ec) || links_outside(path, root)) {
+        project->remove(path);
+      } else if (!in_skipped_directory(path, root)) {
+        project->set_text(path, text_of(path));
+      }
     }
     return;
   }

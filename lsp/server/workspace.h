@@ -68,6 +68,11 @@ class Workspace {
   /// file): the editor's while it is open, else the disk's.
   void aux_changed(const std::string& path);
   std::string text_of(const std::string& path) const;
+  /// Gives `.flow` file `path`'s `text` (nullptr: removes it) to every
+  /// project but `own` that holds it: without flow.project a directory's
+  /// project holds its subdirectories' files too, whose own project is
+  /// their directory.
+  void share_text(const std::string& path, const ProjectState* own, const std::string* text);
   void reload_projects();
 
   std::string stdlib_dir_;

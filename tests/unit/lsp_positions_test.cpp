@@ -32,6 +32,20 @@ TEST_CASE("offset_in_text agrees with the line table") {
   }
 }
 
+TEST_CASE("a lone CR ends a line, as LSP counts lines: positions and edits stay on the editor's lines") {
+  const std::string text = "workflow abc {\r  owner = 5\r}\r\nend";
+  SourceBuffer b("a.flow", text);
+  auto owner = static_cast<uint32_t>(text.find("owner"));
+  CHECK(position_at(b, owner, ColumnUnit::Utf16) == TextPosition{1, 2});
+  CHECK(b.line_text(2) == "  owner = 5");
+  CHECK(b.line_text(3) == "}");
+  CHECK(position_at(b, static_cast<uint32_t>(text.find("end")), ColumnUnit::Utf16) == TextPosition{3, 0});
+  for (uint32_t line = 0; line < 5; ++line)
+    for (uint32_t column = 0; column < 16; ++column)
+      CHECK(offset_in_text(text, {line, column}, ColumnUnit::Utf16) ==
+            offset_at(b, {line, column}, ColumnUnit::Utf16));
+}
+
 TEST_CASE("a column inside a character snaps to its start") {
   SourceBuffer b("a.flow", kText);
   auto emoji = static_cast<uint32_t>(kText.find("😀"));

@@ -106,6 +106,28 @@ TEST_CASE("edits in UTF-16 positions after non-ASCII text land on the right byte
   CHECK(mine->diagnostics.empty());
 }
 
+TEST_CASE(
+    "without flow.project, an edit of a file in a subdirectory reaches the project of the directory above") {
+  TempProject p;
+  for (const char* name : {"flow.project", "targets.flow", "routes.flow"}) fs::remove(p.root / name);
+  fs::create_directories(p.root / "sub");
+  const std::string route = "route r {\n  owner  = \"a\"\n  notify = [stderr()]\n}\n";
+  std::string x = p.write("x.flow", route);
+  std::string y = p.write("sub/y.flow", route);
+  Service s(options());
+  s.open(x, route);
+  s.open(y, route);
+  const FileDiagnostics* mine = find(s.check(), x);
+  REQUIRE(mine != nullptr);
+  REQUIRE(mine->diagnostics.size() == 1);
+  CHECK(mine->diagnostics[0].code == "E0102");  // x's project reads sub/y.flow too
+  REQUIRE(
+      s.change(y, {TextChange{std::nullopt, "route r2 {\n  owner  = \"a\"\n  notify = [stderr()]\n}\n"}}));
+  mine = find(s.check(), x);
+  REQUIRE(mine != nullptr);
+  CHECK(mine->diagnostics.empty());
+}
+
 TEST_CASE("the same position in UTF-8 columns is a different number") {
   TempProject p;
   std::string path = p.write("w.flow", kWorkflow);
