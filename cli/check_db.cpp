@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <pqxx/pqxx>
 #include <set>
@@ -10,6 +11,7 @@
 #include "cli/plan_load.h"
 #include "compiler/lower/lower.h"
 #include "runtime/connect/connect.h"
+#include "runtime/connect/secrets.h"
 #include "runtime/events/events.h"
 #include "runtime/materialize/prepare.h"
 
@@ -242,7 +244,14 @@ bool check_against_database(project::Compilation& compilation, const std::string
     plans.push_back(lower::lower(model, workflow, options, compilation.sources));
   }
   plans = upstream_first(std::move(plans));
-  for (const runtime::PrepareProblem& problem : runtime::prepare_plans(*connection, plans)) {
+  // A server's message may echo a value that is a secret (`invalid input
+  // syntax for type integer: "<password>"`), as a run's messages may.
+  std::vector<std::string> secrets = runtime::passwords_in(dsn);
+  for (const plan::Plan& plan : plans)
+    for (const std::string& name : plan::secret_env_names(plan))
+      if (const char* value = std::getenv(name.c_str())) secrets.emplace_back(value);
+  for (runtime::PrepareProblem problem : runtime::prepare_plans(*connection, plans)) {
+    problem.message = runtime::without_secrets(problem.message, secrets);
     const std::string where = "`" + problem.workflow + "." + problem.task + "`";
     if (problem.gave_up) {
       // The database is busy, not the plan wrong: an environment error.

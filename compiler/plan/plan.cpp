@@ -120,6 +120,22 @@ std::string_view to_string(Stage stage) {
 
 bool uses_target(const Task& task) { return task.kind != TaskKind::Command || !task.checks.empty(); }
 
+std::vector<std::string> secret_env_names(const Plan& plan) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string& name) {
+    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  add(plan.target_dsn_env);
+  for (const Task& t : plan.tasks)
+    for (const std::string& name : t.env_secrets) add(name);
+  for (const Route& r : plan.routes)
+    for (const Channel& c : r.channels) {
+      add(c.secret_env);
+      for (const std::string& name : c.env_secrets) add(name);
+    }
+  return names;
+}
+
 std::vector<std::vector<uint32_t>> direct_dependents(const Plan& plan) {
   const size_t n = plan.tasks.size();
   std::vector<std::vector<uint32_t>> direct(n);

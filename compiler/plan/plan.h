@@ -342,6 +342,12 @@ struct Plan {
 /// `writes` after it); a command without any connects to nothing.
 bool uses_target(const Task& task);
 
+/// The names of the environment variables whose values are secrets of a
+/// run of `plan`: the target DSN's, each command's `env` secrets and each
+/// alert channel's (a webhook URL, a notify command's `env`), once each.
+/// Every message of the run is masked with their values.
+std::vector<std::string> secret_env_names(const Plan& plan);
+
 /// direct_dependents(plan)[i]: the tasks that depend on tasks[i] directly,
 /// ascending (indexes into plan.tasks).
 std::vector<std::vector<uint32_t>> direct_dependents(const Plan& plan);

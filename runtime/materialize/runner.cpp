@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include <chrono>
 
 #include "runtime/materialize/sql_session.h"
@@ -44,6 +46,10 @@ AttemptResult perform(const AttemptContext& context, AttemptLog& log) {
     const plan::Plan& plan = *context.plan;
     const plan::Task& task = plan.tasks[context.task];
     log.redact(context.target_dsn);
+    // Every secret the run reads, not only this task's: a server's error may
+    // echo any stored value (`invalid input syntax ...: "<token>"`).
+    for (const std::string& name : plan::secret_env_names(plan))
+      if (const char* value = std::getenv(name.c_str())) log.redact(value);
     log.line(fmt::format("attempt {} of {} `{}` (workflow {}, run {}, ds {}, env {}) on {}", context.attempt,
                          kind_name(task.kind), task.name, plan.workflow, context.run_id, plan.ds,
                          plan::env_name(plan.env), context.worker));

@@ -220,3 +220,24 @@ TEST_CASE("check --db: a connection lost during the check is an environment erro
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].starts_with("flowc: --db: lost the connection to the database while checking `a.total`: "));
 }
+
+TEST_CASE("check --db: a message that echoes a secret of the project (a webhook URL) shows it as ***") {
+  std::string dsn = flowc::testing::fresh_database("check_db_secret");
+  fs::path dir = fs::path(flowc::testing::scratch_dir("secret"));
+  std::ofstream(dir / "a.flow")
+      << "route oncall {\n  owner  = \"o\"\n  notify = [webhook(env(\"FLOWC_TEST_HOOK\"))]\n}\n"
+         "workflow a {\n  owner = \"x\"\n  on_failure = alert(oncall)\n  task t {\n"
+         "    writes  = \"t\"\n    publish = true\n    sql     = \"select 'S3cr3tHookXYZ'::int as x\"\n  "
+         "}\n}\n";
+  flowc::runtime::ProcessOptions options;
+  options.argv = {FLOWC_BINARY, "check", "--db", dsn, "."};
+  options.env = {"PATH=/usr/bin:/bin", "NO_COLOR=1", "FLOWC_TEST_HOOK=S3cr3tHookXYZ"};
+  options.cwd = dir.string();
+  options.timeout = std::chrono::seconds(60);
+  flowc::runtime::ProcessResult result = flowc::runtime::run_process(options);
+  INFO(result.output);
+  CHECK(result.exit_code == 1);
+  CHECK(lines_of(result.output).at(0) ==
+        "error[E0501]: the database rejects the select of `a.t`: invalid input syntax for type integer: "
+        "\"***\"");
+}

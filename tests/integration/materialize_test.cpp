@@ -351,6 +351,39 @@ TEST_CASE("a second statement in the select of a write mode is refused by Postgr
   }
 }
 
+TEST_CASE(
+    "a SQL task's error that echoes any secret of the run (another task's, an alert channel's) is masked") {
+  Db db;
+  ::setenv("FLOWC_TEST_OTHER_TOKEN", "S3cr3tApiXYZ", 1);
+  ::setenv("FLOWC_TEST_HOOK_URL", "http://127.0.0.1:9/S3cr3tHookXYZ", 1);
+  plan::Task command;
+  command.name = "c";
+  command.kind = plan::TaskKind::Command;
+  command.argv = {"true"};
+  command.env_secrets = {"FLOWC_TEST_OTHER_TOKEN"};
+  db.add(command);
+  plan::Channel hook;
+  hook.kind = plan::Channel::Kind::Webhook;
+  hook.secret_env = "FLOWC_TEST_HOOK_URL";
+  db.plan.routes.push_back({"oncall", "o", plan::Severity::Info, 0, {hook}});
+  uint32_t token =
+      db.add(sql_task("token", {"analytics", "t1"}, WriteMode::Replace, "select 'S3cr3tApiXYZ'::int as x"));
+  uint32_t url = db.add(sql_task("url", {"analytics", "t2"}, WriteMode::Replace,
+                                 "select 'http://127.0.0.1:9/S3cr3tHookXYZ'::int as x"));
+  AttemptResult by_token = db.run(token);
+  std::string token_log = db.last_log();
+  AttemptResult by_url = db.run(url);
+  std::string url_log = db.last_log();
+  ::unsetenv("FLOWC_TEST_OTHER_TOKEN");
+  ::unsetenv("FLOWC_TEST_HOOK_URL");
+  CHECK(by_token.message.find("invalid input syntax for type integer: \"***\"") != std::string::npos);
+  CHECK(by_url.message.find("invalid input syntax for type integer: \"***\"") != std::string::npos);
+  for (const std::string& text : {by_token.message, by_url.message, token_log, url_log}) {
+    CHECK(text.find("S3cr3tApiXYZ") == std::string::npos);
+    CHECK(text.find("S3cr3tHookXYZ") == std::string::npos);
+  }
+}
+
 TEST_CASE("in a mirror run a none task's statements may not write, and its success is recorded after it") {
   Db db;
   db.plan.stage = plan::Stage::Mirror;
