@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -84,6 +85,13 @@ Try post_webhook(const plan::Channel& channel, const std::string& body, const De
   if (url.empty()) {
     return {false, false, channel.secret_env.empty() ? "no url" : channel.secret_env + " is not set"};
   }
+  // libcurl guesses `http://` for a url without a scheme (`hooks.example.com/x`,
+  // or a variable holding a token alone): only what says http or https is sent.
+  std::string scheme = url.substr(0, url.find("://") == std::string::npos ? 0 : url.find("://"));
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "http" && scheme != "https")
+    return {false, false, curl_easy_strerror(CURLE_UNSUPPORTED_PROTOCOL),
+            "only http and https urls are sent"};
   // libcurl's global setup is not thread-safe on every build; do it once.
   static std::once_flag curl_ready;
   std::call_once(curl_ready, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });

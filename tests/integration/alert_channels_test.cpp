@@ -205,22 +205,34 @@ TEST_CASE("errors no retry can fix are tried once and the failure says why") {
   Fixture f;
   ::setenv("FLOWC_ALERT_TEST_FTP_HOOK", "ftp://127.0.0.1/x", 1);
   ::setenv("FLOWC_ALERT_TEST_FILE_HOOK", "file:///etc/hostname", 1);
+  ::setenv("FLOWC_ALERT_TEST_BARE_HOOK", "S3cr3tNoSchemeXYZ", 1);  // libcurl would guess http://
   plan::Channel ftp;
   ftp.kind = plan::Channel::Kind::Webhook;
   ftp.secret_env = "FLOWC_ALERT_TEST_FTP_HOOK";
   plan::Channel file = ftp;
   file.secret_env = "FLOWC_ALERT_TEST_FILE_HOOK";
-  plan::Plan p = make_plan({ftp, file, webhook("http://[zz/hook"), channel(plan::Channel::Kind::Jsonl, {f.dir})});
+  plan::Channel bare = ftp;
+  bare.secret_env = "FLOWC_ALERT_TEST_BARE_HOOK";
+  plan::Plan p =
+      make_plan({ftp, file, bare, webhook("http://[zz/hook"), channel(plan::Channel::Kind::Jsonl, {f.dir})});
   f.sink->raise(p, failure(f.db.run_id));
   CHECK(f.db.query("select tries, error from flow.alerts order by id") ==
-        "1|webhook env(FLOWC_ALERT_TEST_FTP_HOOK): Unsupported protocol (1 try, not retried: only http and https "
+        "1|webhook env(FLOWC_ALERT_TEST_FTP_HOOK): Unsupported protocol (1 try, not retried: only http and "
+        "https "
         "urls are sent)\n"
-        "1|webhook env(FLOWC_ALERT_TEST_FILE_HOOK): Unsupported protocol (1 try, not retried: only http and https "
+        "1|webhook env(FLOWC_ALERT_TEST_FILE_HOOK): Unsupported protocol (1 try, not retried: only http and "
+        "https "
         "urls are sent)\n"
-        "1|webhook http://[zz/hook: URL using bad/illegal format or missing URL (1 try, not retried: the url is "
+        "1|webhook env(FLOWC_ALERT_TEST_BARE_HOOK): Unsupported protocol (1 try, not retried: only http and "
+        "https "
+        "urls are sent)\n"
+        "1|webhook http://[zz/hook: URL using bad/illegal format or missing URL (1 try, not retried: the url "
+        "is "
         "malformed)\n"
-        "1|jsonl " + f.dir + ": cannot open " + f.dir + ": Is a directory (1 try, not retried: another try cannot "
-        "help)\n");
+        "1|jsonl " +
+            f.dir + ": cannot open " + f.dir +
+            ": Is a directory (1 try, not retried: another try cannot "
+            "help)\n");
 }
 
 TEST_CASE("what a command channel leaves running is killed, even in a session of its own") {
