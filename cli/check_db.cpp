@@ -10,6 +10,7 @@
 #include "cli/load.h"
 #include "cli/plan_load.h"
 #include "compiler/lower/lower.h"
+#include "compiler/sql/sql_words.h"
 #include "runtime/connect/connect.h"
 #include "runtime/connect/secrets.h"
 #include "runtime/events/events.h"
@@ -76,14 +77,49 @@ NameAt name_at(const std::string& sql, uint32_t position) {
   return name;
 }
 
-/// The whole-word occurrences of `word` in `text` from `from` on, in order.
-std::vector<size_t> find_words(std::string_view text, const std::string& word, size_t from) {
+using Spans = std::vector<std::pair<size_t, size_t>>;  // [begin, end)
+
+/// The quoted names (`"raw"."orders"`) of a statement: where `${}` was
+/// resolved, and where the SQL quotes a name itself.
+Spans quoted_names(std::string_view sql) {
+  Spans spans;
+  for (size_t pos = 0; pos < sql.size();) {
+    size_t length = 0;
+    sql::SqlSpan open = sql::sql_span_opening_at(sql, pos, length);
+    if (open.kind == sql::SqlSpan::Kind::Code) {
+      ++pos;
+      continue;
+    }
+    size_t end = sql::sql_span_end(sql, pos + length, open);
+    if (end == std::string_view::npos) end = sql.size();
+    if (open.kind == sql::SqlSpan::Kind::QuotedName) spans.emplace_back(pos, end);
+    pos = end;
+  }
+  return spans;
+}
+
+/// The `${...}` of a source text.
+Spans interpolations(std::string_view text) {
+  Spans spans;
+  for (size_t at = text.find("${"); at != std::string_view::npos; at = text.find("${", at + 2)) {
+    size_t close = text.find('}', at);
+    spans.emplace_back(at, close == std::string_view::npos ? text.size() : close + 1);
+  }
+  return spans;
+}
+
+/// The whole-word occurrences of `word` in `text` from `from` on, in order,
+/// but those inside `skipped`.
+std::vector<size_t> find_words(std::string_view text, const std::string& word, size_t from,
+                               const Spans& skipped) {
   std::vector<size_t> found;
   if (word.empty()) return found;
   for (size_t at = text.find(word, from); at != std::string_view::npos; at = text.find(word, at + 1)) {
     bool starts = at == 0 || !is_word(text[at - 1]) || !is_word(word.front());
     bool ends = at + word.size() >= text.size() || !is_word(text[at + word.size()]) || !is_word(word.back());
-    if (starts && ends) found.push_back(at);
+    bool inside = std::any_of(skipped.begin(), skipped.end(),
+                              [&](const auto& s) { return at >= s.first && at < s.second; });
+    if (starts && ends && !inside) found.push_back(at);
   }
   return found;
 }
@@ -151,11 +187,17 @@ SourceRange locate(const project::Compilation& compilation, const plan::Plan& pl
   auto consider = [&](SourceRange range) {
     if (!best || range.begin < best->begin) best = range;
   };
+  // A name counts where the source and the statement both have it: not in
+  // a `${}` of the source, nor in a quoted name of the statement (what `${}`
+  // became), unless the name itself is quoted.
+  const Spans in_interpolation = interpolations(text);
+  const Spans in_quotes = quoted_names(problem.sql);
   for (const std::string& word : {name.written, name.unquoted}) {
-    std::vector<size_t> in_source = find_words(text, word, from);
+    std::vector<size_t> in_source = find_words(text, word, from, in_interpolation);
     if (in_source.empty()) continue;
     size_t before = 0;
-    for (size_t at : find_words(problem.sql, word, 0)) before += at + 1 < *problem.position ? 1 : 0;
+    for (size_t at : find_words(problem.sql, word, 0, word.starts_with('"') ? Spans{} : in_quotes))
+      before += at + 1 < *problem.position ? 1 : 0;
     size_t at = in_source[before < in_source.size() ? before : 0];
     consider({*file, static_cast<uint32_t>(at), static_cast<uint32_t>(at + word.size())});
   }
@@ -184,40 +226,22 @@ std::string stand_in(model::TypeKind type, const std::string& ds) {
 }
 
 /// The options a workflow's plan is checked with: yesterday's ds, the
-/// production environment, and a stand-in for each param without a default.
+/// production environment (a `model` workflow, which runs only in an
+/// environment, its target's first), and a stand-in for each param without
+/// a default.
 lower::LowerOptions check_options_of(const model::Model& model, model::WorkflowId workflow,
                                      const std::string& root) {
   lower::LowerOptions options;
   options.ds = default_ds();
   options.root = root;
+  const model::Workflow& w = model.workflow(workflow);
+  if (w.stage == model::Stage::Model && w.target.valid() && w.target.index < model.targets.size() &&
+      !model.targets[w.target.index].environments.empty())
+    options.env = model.targets[w.target.index].environments.front().name;
   for (const model::Param& p : model.workflow(workflow).params)
     if (p.name != "ds" && !p.default_term.valid() && p.type.kind != model::TypeKind::Secret)
       options.params.emplace_back(p.name, stand_in(p.type.kind, options.ds));
   return options;
-}
-
-/// The plans in an order where a workflow comes after the workflows its
-/// tasks wait for (`after = [other.task]`), whose outputs it reads; a cycle
-/// keeps the order it has.
-std::vector<plan::Plan> upstream_first(std::vector<plan::Plan> plans) {
-  std::vector<plan::Plan> ordered;
-  std::set<std::string> placed;
-  while (!plans.empty()) {
-    auto ready = std::find_if(plans.begin(), plans.end(), [&](const plan::Plan& plan) {
-      for (const plan::Task& t : plan.tasks)
-        for (const plan::ExternalDependency& d : t.external)
-          if (!placed.count(d.workflow) && d.workflow != plan.workflow &&
-              std::any_of(plans.begin(), plans.end(),
-                          [&](const plan::Plan& p) { return p.workflow == d.workflow; }))
-            return false;
-      return true;
-    });
-    if (ready == plans.end()) ready = plans.begin();
-    placed.insert(ready->workflow);
-    ordered.push_back(std::move(*ready));
-    plans.erase(ready);
-  }
-  return ordered;
 }
 
 }  // namespace
@@ -243,7 +267,6 @@ bool check_against_database(project::Compilation& compilation, const std::string
     }
     plans.push_back(lower::lower(model, workflow, options, compilation.sources));
   }
-  plans = upstream_first(std::move(plans));
   // A server's message may echo a value that is a secret (`invalid input
   // syntax for type integer: "<password>"`), as a run's messages may.
   std::vector<std::string> secrets = runtime::passwords_in(dsn);
@@ -253,6 +276,10 @@ bool check_against_database(project::Compilation& compilation, const std::string
   for (runtime::PrepareProblem problem : runtime::prepare_plans(*connection, plans)) {
     problem.message = runtime::without_secrets(problem.message, secrets);
     const std::string where = "`" + problem.workflow + "." + problem.task + "`";
+    if (problem.gave_up && problem.task.empty()) {
+      print_error("--db: " + problem.message);  // the session, not a statement
+      return false;
+    }
     if (problem.gave_up) {
       // The database is busy, not the plan wrong: an environment error.
       print_error("--db: gave up on the " + problem.statement + " of " + where + ": " + problem.message);

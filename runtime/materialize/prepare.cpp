@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <numeric>
 #include <set>
 #include <span>
 
@@ -61,7 +62,27 @@ struct Sent {
   /// the names of the columns it returns) instead of run.
   std::string prepared_as;
   std::vector<std::string> columns;
+  std::vector<std::string> row;  // run, not prepared: its first row, as text
 };
+
+/// What a replace's swap must know of the table it replaces: its kind
+/// (`r` a table, `p` partitioned, `v` a view...), the views on it, the
+/// tables whose foreign keys reference it, and whether the new table ($2)
+/// has its columns. No row when there is none. The run reads the same facts
+/// (sql_task.cpp) with more.
+constexpr const char* kExistingTableSql = R"(select t.relkind::text,
+  coalesce((select string_agg(distinct w.ev_class::regclass::text, ', ')
+     from pg_depend d join pg_rewrite w on w.oid = d.objid
+    where d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass
+      and d.refobjid = t.oid and w.ev_class <> t.oid), ''),
+  coalesce((select string_agg(distinct c.conrelid::regclass::text, ', ')
+     from pg_constraint c where c.contype = 'f' and c.confrelid = t.oid and c.conrelid <> t.oid), ''),
+  (select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum)
+     from pg_attribute a where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped)
+    is not distinct from
+  (select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum)
+     from pg_attribute a where a.attrelid = to_regclass($2::text) and a.attnum > 0 and not a.attisdropped)
+from pg_class t where t.oid = to_regclass($1::text))";
 
 /// The name in a message `relation "raw.x" does not exist` or `permission
 /// denied for schema staging`, after `lead`.
@@ -91,11 +112,9 @@ struct Checker {
   /// Whether an error only repeats an upstream problem: a relation or
   /// schema that could not be made, named by a statement that reads it.
   bool consequence(const materialize_detail::Rejection& r) const {
-    if (r.sqlstate == "42P01") {
-      std::string name = named_in(r.message, "relation ");
-      for (const std::string& table : missing)
-        if (table == name || table.ends_with("." + name)) return true;
-    }
+    // `${}` names a table with its schema: an unqualified name is the
+    // SQL's own, which may well be a typo.
+    if (r.sqlstate == "42P01") return missing.count(named_in(r.message, "relation ")) > 0;
     if (r.sqlstate == "42501")
       return missing_schemas.count(named_in(r.message, "permission denied for schema ")) > 0;
     if (r.sqlstate == "3F000") return missing_schemas.count(named_in(r.message, "schema ")) > 0;
@@ -113,20 +132,14 @@ struct Checker {
     tx.exec0("savepoint flowc_check");
     std::optional<materialize_detail::Rejection> r =
         sent.prepared_as.empty()
-            ? materialize_detail::run_statement(tx, whole, sent.params)
+            ? materialize_detail::run_statement(tx, whole, sent.params, &sent.row)
             : materialize_detail::prepare_statement(tx, sent.prepared_as, whole, sent.columns);
     tx.exec0(r ? "rollback to savepoint flowc_check" : "release savepoint flowc_check");
     if (!r) return true;
     if (r->sqlstate == "55P03" || r->sqlstate == "57014")
       throw GaveUp{gave_up(task, kind, origin, *r, sent.text)};
     if (consequence(*r)) return false;
-    PrepareProblem p;
-    p.workflow = plan->workflow;
-    p.task = task.name;
-    p.origin = origin;
-    p.statement = std::string(kind);
-    p.message = r->message;
-    p.sqlstate = r->sqlstate;
+    PrepareProblem p = problem(task, kind, origin, r->message, r->sqlstate);
     p.sql = sent.text;
     if (r->offset && *r->offset >= sent.head.size() && *r->offset < sent.head.size() + sent.text.size()) {
       size_t offset = *r->offset - sent.head.size();
@@ -145,15 +158,22 @@ struct Checker {
     return false;
   }
 
-  /// What a statement that waited too long is said to be.
-  PrepareProblem gave_up(const plan::Task& task, std::string_view kind, const plan::Origin& origin,
-                         const materialize_detail::Rejection& r, const std::string& text) {
+  PrepareProblem problem(const plan::Task& task, std::string_view kind, const plan::Origin& origin,
+                         std::string message, std::string sqlstate) const {
     PrepareProblem p;
     p.workflow = plan->workflow;
     p.task = task.name;
     p.origin = origin;
     p.statement = std::string(kind);
-    p.sqlstate = r.sqlstate;
+    p.message = std::move(message);
+    p.sqlstate = std::move(sqlstate);
+    return p;
+  }
+
+  /// What a statement that waited too long is said to be.
+  PrepareProblem gave_up(const plan::Task& task, std::string_view kind, const plan::Origin& origin,
+                         const materialize_detail::Rejection& r, const std::string& text) {
+    PrepareProblem p = problem(task, kind, origin, "", r.sqlstate);
     p.sql = text;
     p.gave_up = true;
     // `canceling statement due to lock timeout` says neither how long nor why.
@@ -179,7 +199,7 @@ struct Checker {
   bool prepare(const plan::Task& task, std::string_view kind, const plan::Origin& origin,
                const std::string& sql, PrepareProblem* out = nullptr,
                std::vector<std::string>* columns = nullptr) {
-    Sent sent{"", strip_statement(sql), "", {}, fmt::format("flowc_check_{}", ++counter), {}};
+    Sent sent{"", strip_statement(sql), "", {}, fmt::format("flowc_check_{}", ++counter), {}, {}};
     if (!send(task, kind, origin, sent, out)) return false;
     tx.exec0("deallocate " + sent.prepared_as);  // PREPARE outlives a rollback
     if (columns) *columns = std::move(sent.columns);
@@ -195,35 +215,50 @@ struct Checker {
               "\nwith no data",
               values_of(task.select.params),
               "",
+              {},
               {}};
     if (!send(task, "output table", task.sql_origin, sent)) missing.insert(table.dotted());
   }
 
   /// A replace builds its table anew, with the select's columns, and swaps
   /// it in: downstream statements must see those columns, not an existing
-  /// table's. So an existing table with other columns is dropped (in this
+  /// table's. What the run's swap would refuse (foreign keys referencing
+  /// the table; views on it when the columns change) is reported as the run
+  /// reports it; a view in its place fails its `drop table` as the run's
+  /// does. Else an existing table with other columns is dropped (in this
   /// transaction, which is rolled back; it takes the lock a run's swap
-  /// takes) and made again from the select.
+  /// takes, until the check ends) and made again from the select.
   void replace_output(const plan::Task& task) {
     const plan::TableName& table = *task.output;
-    Sent leftover{"drop table if exists " + quote_table(table.staging()), "", "", {}, "", {}};
+    const std::string target = quote_table(table);
+    Sent leftover{"drop table if exists " + quote_table(table.staging()), "", "", {}, "", {}, {}};
     send(task, "output table", task.sql_origin, leftover);
     create_output(task, table.staging());
     if (missing.count(table.staging().dotted())) {
       missing.insert(table.dotted());
       return;
     }
-    pqxx::result other = tx.exec_params(
-        "select to_regclass($1) is not null and "
-        "(select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum) "
-        "   from pg_attribute a where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped) "
-        "is distinct from "
-        "(select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum) "
-        "   from pg_attribute a where a.attrelid = to_regclass($2) and a.attnum > 0 and not a.attisdropped)",
-        quote_table(table), quote_table(table.staging()));
-    if (other[0][0].as<bool>()) {
-      Sent drop{"drop table " + quote_table(table), "", "", {}, "", {}};
-      if (!send(task, "output table", task.sql_origin, drop)) return;  // views on it: they keep its columns
+    Sent old{kExistingTableSql, "", "", {target, quote_table(table.staging())}, "", {}, {}};
+    if (!send(task, "output table", task.sql_origin, old)) {
+      missing.insert(table.dotted());
+      return;
+    }
+    if (!old.row.empty()) {
+      const std::string& kind = old.row[0];
+      const std::string why =
+          materialize_detail::replace_refusal(target, old.row[1], old.row[2], old.row[3] == "t");
+      if (kind != "r" && kind != "p") {
+        Sent drop{"drop table " + target, "", "", {}, "", {}, {}};
+        send(task, "output table", task.sql_origin, drop);  // not a table: fails as the run's drop does
+        return;
+      }
+      if (!why.empty()) {
+        problems.push_back(problem(task, "output table", task.sql_origin, why, ""));
+        return;
+      }
+      if (old.row[3] == "t") return;  // the table as the swap leaves it
+      Sent drop{"drop table " + target, "", "", {}, "", {}, {}};
+      if (!send(task, "output table", task.sql_origin, drop)) return;
     }
     create_output(task, table);
   }
@@ -239,6 +274,7 @@ struct Checker {
               "\n) as flow_select",
               {},
               fmt::format("flowc_check_{}", ++counter),
+              {},
               {}};
     if (send(task, "insert into the output table", task.sql_origin, sent))
       tx.exec0("deallocate " + sent.prepared_as);
@@ -357,6 +393,46 @@ struct Checker {
   }
 };
 
+/// The tasks of `plans` in an order where each comes after its upstream
+/// tasks: a plan's own order (its dependency order), advanced plan by plan
+/// as far as the tasks of other workflows it waits for are placed; a cycle
+/// across workflows (which E0306 forbids) keeps the plans' order.
+std::vector<std::pair<const plan::Plan*, const plan::Task*>> task_order(
+    const std::vector<plan::Plan>& plans) {
+  std::vector<std::pair<const plan::Plan*, const plan::Task*>> order;
+  std::set<std::pair<std::string, std::string>> placed;  // workflow, task
+  std::set<std::string> workflows;
+  for (const plan::Plan& plan : plans) workflows.insert(plan.workflow);
+  std::vector<size_t> next(plans.size(), 0);
+  auto ready = [&](const plan::Task& t) {
+    for (const plan::ExternalDependency& d : t.external)
+      if (workflows.count(d.workflow) && !placed.count({d.workflow, d.task})) return false;
+    return true;
+  };
+  auto place = [&](size_t p) {
+    const plan::Task& t = plans[p].tasks[next[p]++];
+    placed.insert({plans[p].workflow, t.name});
+    order.emplace_back(&plans[p], &t);
+  };
+  const size_t total = std::accumulate(plans.begin(), plans.end(), size_t{0},
+                                       [](size_t n, const plan::Plan& p) { return n + p.tasks.size(); });
+  while (order.size() < total) {
+    bool progress = false;
+    for (size_t p = 0; p < plans.size(); ++p)
+      while (next[p] < plans[p].tasks.size() && ready(plans[p].tasks[next[p]])) {
+        place(p);
+        progress = true;
+      }
+    if (progress) continue;
+    for (size_t p = 0; p < plans.size(); ++p)
+      if (next[p] < plans[p].tasks.size()) {
+        place(p);
+        break;
+      }
+  }
+  return order;
+}
+
 }  // namespace
 
 std::vector<PrepareProblem> prepare_plans(pqxx::connection& connection, const std::vector<plan::Plan>& plans,
@@ -371,26 +447,45 @@ std::vector<PrepareProblem> prepare_plans(pqxx::connection& connection, const st
       if (tx.exec1(fmt::format("select current_setting('{}') = '0'", name))[0].as<bool>())
         tx.exec0(fmt::format("set local {} = {}", name, limit.count()));
     }
-    Checker checker{tx};
+    Checker checker{tx, nullptr, {}, {}, {}, 0};
     try {
+      if (tx.exec1("select current_setting('transaction_read_only') = 'on'")[0].as<bool>()) {
+        // Every output table is made for the check: nothing can be checked.
+        PrepareProblem p;
+        p.statement = "session";
+        p.gave_up = true;
+        p.message =
+            "the session is read-only (a standby, or default_transaction_read_only): the check creates the "
+            "output tables in a transaction it rolls back, so it needs a session that may write";
+        throw GaveUp{std::move(p)};
+      }
       std::set<std::string> schemas;
       for (const plan::Plan& plan : plans) {
         checker.plan = &plan;
         workflow = plan.workflow;
-        // The schemas of the tables the check creates: a source's is there already.
+        // The schemas of the tables the check creates: a source's is there
+        // already, and so may be an output's (CREATE SCHEMA IF NOT EXISTS
+        // needs the right to create one even then).
         for (const plan::Task& t : plan.tasks) {
           bool created = t.kind == plan::TaskKind::Sql && t.mode != plan::WriteMode::None;
           if (!created || !t.output || t.output->schema.empty() || !schemas.insert(t.output->schema).second)
             continue;
-          Sent sent{
-              "create schema if not exists " + plan::quote_identifier(t.output->schema), "", "", {}, "", {}};
+          if (tx.exec_params1("select count(*) from pg_namespace where nspname = $1", t.output->schema)[0]
+                  .as<int>() > 0)
+            continue;
+          Sent sent{"create schema " + plan::quote_identifier(t.output->schema), "", "", {}, "", {}, {}};
           if (!checker.send(t, "output schema", t.origin, sent))
             checker.missing_schemas.insert(t.output->schema);
         }
-        for (const plan::Task& t : plan.tasks) {
-          current = t.name;
-          checker.task(t);
-        }
+      }
+      // Task by task across the workflows: each after its upstream tasks,
+      // also those of other workflows (`after = [other.task]`), whose
+      // outputs it reads; workflows may wait for each other both ways.
+      for (const auto& [plan, task] : task_order(plans)) {
+        checker.plan = plan;
+        workflow = plan->workflow;
+        current = task->name;
+        checker.task(*task);
       }
     } catch (GaveUp& gave_up) {
       checker.problems.push_back(std::move(gave_up.problem));

@@ -60,23 +60,23 @@ struct PrepareLimits {
   std::chrono::milliseconds statement_timeout{std::chrono::minutes(5)};
 };
 
-/// Checks every statement of `plans`, in their order (a workflow after the
-/// workflows it depends on: their outputs are there for it), over the
-/// extended protocol, one statement at a time: creates the output and
-/// mirror/environment schemas as needed, PREPAREs each task's select and
+/// Checks every statement of `plans`, task by task, each after its upstream
+/// tasks, those of other workflows included (their outputs are there for
+/// it), over the extended protocol, one statement at a time: creates the
+/// output and mirror/environment schemas that do not exist, PREPAREs each task's select and
 /// creates its output table from the select `with no data`, so downstream
 /// statements see its columns. An append, merge or overwrite_partition
 /// finds an existing table as it is, and its insert of the select's
 /// columns is prepared on it; a replace's existing table with other
 /// columns is dropped and made again from the select, as the run's swap
-/// would. Then each task's mirror parity `compare` metrics on the mirror
-/// and the legacy table, its expectation query and each source's readiness
-/// probe. All of it in one transaction that is rolled back, every prepared
-/// statement deallocated: nothing is left behind. A problem caused only by
-/// an upstream problem (a table or schema that could not be made) is not
-/// reported again. A statement that exceeds `limits` ends the check with a
-/// problem marked `gave_up`. Never throws: a lost connection is a problem
-/// with statement "connection", the last one.
+/// would, and what the swap would refuse (foreign keys referencing the
+/// table, views on it when its columns change) is reported. Then each task's mirror parity `compare` metrics
+/// on the mirror and the legacy table, its expectation query and each source's readiness probe. All of it in
+/// one transaction that is rolled back, every prepared statement deallocated: nothing is left behind. A
+/// problem caused only by an upstream problem (a table or schema that could not be made) is not reported
+/// again. A statement that exceeds `limits` ends the check with a problem marked `gave_up`; so does a
+/// read-only session (statement "session", no task), where no output table can be made. Never throws: a lost
+/// connection is a problem with statement "connection", the last one.
 std::vector<PrepareProblem> prepare_plans(pqxx::connection& connection, const std::vector<plan::Plan>& plans,
                                           const PrepareLimits& limits = {});
 

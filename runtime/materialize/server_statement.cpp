@@ -58,14 +58,21 @@ std::optional<size_t> byte_offset(const std::string& text, size_t position, cons
 }
 
 std::optional<Rejection> run_statement(pqxx::dbtransaction& tx, const std::string& sql,
-                                       const std::vector<std::string>& params) {
+                                       const std::vector<std::string>& params,
+                                       std::vector<std::string>* row) {
   PGconn* connection = ConnectionOf::of(tx);
   std::vector<const char*> values;
   for (const std::string& p : params) values.push_back(p.c_str());
   Result result(PQexecParams(connection, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
                              nullptr, nullptr, 0),
                 &PQclear);
-  return rejection(connection, result, sql);
+  if (std::optional<Rejection> r = rejection(connection, result, sql)) return r;
+  if (row) {
+    row->clear();
+    if (PQntuples(result.get()) > 0)
+      for (int i = 0; i < PQnfields(result.get()); ++i) row->emplace_back(PQgetvalue(result.get(), 0, i));
+  }
+  return std::nullopt;
 }
 
 std::optional<Rejection> prepare_statement(pqxx::dbtransaction& tx, const std::string& name,

@@ -23,11 +23,13 @@ struct Rejection {
   std::optional<size_t> offset;
 };
 
-/// Runs `sql` in `tx` with the text values of `params` ($1, $2, ...).
-/// nullopt when PostgreSQL accepted it. Throws pqxx::broken_connection when
-/// the connection is lost.
+/// Runs `sql` in `tx` with the text values of `params` ($1, $2, ...);
+/// `row`, when given, gets the first row's values as text (NULL as "";
+/// empty when there is no row). nullopt when PostgreSQL accepted it.
+/// Throws pqxx::broken_connection when the connection is lost.
 std::optional<Rejection> run_statement(pqxx::dbtransaction& tx, const std::string& sql,
-                                       const std::vector<std::string>& params = {});
+                                       const std::vector<std::string>& params = {},
+                                       std::vector<std::string>* row = nullptr);
 
 /// Prepares `sql` under `name` (PREPARE without running it: names, columns
 /// and types are checked); on success `columns` holds the names of the

@@ -42,6 +42,14 @@ struct PlanProblem : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Why a replace cannot swap its new table in for `target`, "" when it
+/// can: `referencing` names the tables whose foreign keys reference it,
+/// `views` the views on it ("" when none), `same_columns` whether the new
+/// table has its columns (with views on it, it is filled in place). The
+/// run refuses with this, and `check --db` reports it.
+std::string replace_refusal(const std::string& target, const std::string& views,
+                            const std::string& referencing, bool same_columns);
+
 /// `"schema"."name"` (`"name"` without a schema).
 std::string quote_table(const plan::TableName& table);
 

@@ -118,6 +118,28 @@ constexpr const char* kOldTableSql = R"(select
      from pg_constraint c where c.contype = 'f' and c.confrelid = t.oid and c.conrelid <> t.oid)
 from pg_class t where t.oid = to_regclass($1::text))";
 
+}  // namespace
+
+std::string replace_refusal(const std::string& target, const std::string& views,
+                            const std::string& referencing, bool same_columns) {
+  // Neither way of replacing suits a table other tables' foreign keys point
+  // at: the drop fails (2BP01), and emptying it fails too or, with
+  // `on delete cascade`, empties those tables as well.
+  if (!referencing.empty())
+    return fmt::format(
+        "{} cannot be replaced: the foreign keys of {} reference it; write it with "
+        "merge(key), or drop those foreign keys",
+        target, referencing);
+  if (!views.empty() && !same_columns)
+    return fmt::format(
+        "{} cannot be replaced: {} {} on it, and the select's columns are not the "
+        "table's; keep the columns, or change those views first",
+        target, views, views.find(',') == std::string::npos ? "depends" : "depend");
+  return "";
+}
+
+namespace {
+
 /// The swap, after the expectations passed on the staging table: the new
 /// table takes the old one's name and its grants (a reporting role's SELECT
 /// on a published table must survive the nightly run) and, when it has the
@@ -139,18 +161,9 @@ void swap_replace(SqlSession& s, const Task& task) {
   auto text = [&](int column) { return old[0][column].as(std::string()); };
   const std::string views = text(0), grants = text(2), declared = text(3), referencing = text(4);
   const bool same_columns = old[0][1].as<bool>();
-  // Neither way of replacing suits a table other tables' foreign keys point
-  // at: the drop fails (2BP01), and emptying it fails too or, with
-  // `on delete cascade`, empties those tables as well.
-  if (!referencing.empty())
-    throw PlanProblem(fmt::format("{} cannot be replaced: the foreign keys of {} reference it; write it with "
-                                  "merge(key), or drop those foreign keys",
-                                  target, referencing));
+  if (std::string why = replace_refusal(target, views, referencing, same_columns); !why.empty())
+    throw PlanProblem(why);
   if (!views.empty()) {
-    if (!same_columns)
-      throw PlanProblem(fmt::format("{} cannot be replaced: {} {} on it, and the select's columns are not the "
-                                    "table's; keep the columns, or change those views first",
-                                    target, views, views.find(',') == std::string::npos ? "depends" : "depend"));
     s.exec("empty the table in place (views depend on it)", "truncate " + target);
     s.exec("fill it from the new table", "insert into " + target + " select * from " + staging);
     s.exec("drop the new table", "drop table " + staging);

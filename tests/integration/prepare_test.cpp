@@ -316,3 +316,77 @@ TEST_CASE("a workflow's statements see the outputs of the workflows checked befo
   CHECK(problems[0].workflow == "b");
   CHECK(problems[0].message == "relation \"mart.new_t\" does not exist");
 }
+
+TEST_CASE("what a replace's swap refuses is reported as the run reports it, whatever the columns") {
+  Db db;
+  db.sql(
+      "create schema mart; create table mart.keyed (region text primary key, revenue numeric);"
+      "create table mart.child (region text references mart.keyed (region));"
+      "create view mart.v as select 'x'::text as region, 1::numeric as revenue");
+  db.add(sql_task("keyed", {"mart", "keyed"}, WriteMode::Replace,
+                  "select region, sum(amount) as revenue from \"raw\".\"orders\" group by region"));
+  db.add(sql_task("v", {"mart", "v"}, WriteMode::Replace,
+                  "select region, sum(amount) as revenue from \"raw\".\"orders\" group by region"));
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].message ==
+        "\"mart\".\"keyed\" cannot be replaced: the foreign keys of mart.child reference it; write it with "
+        "merge(key), or drop those foreign keys");
+  CHECK(problems[1].message == "\"v\" is not a table");
+  CHECK(db.scalar("select count(*) from pg_class where relname in ('keyed', 'child', 'v')") == "3");
+}
+
+TEST_CASE("a role that may not create schemas checks outputs in schemas that exist") {
+  Db db;
+  db.sql(
+      "create schema mart; create role flowc_check_writer; grant usage, create on schema mart to "
+      "flowc_check_writer; grant usage on schema raw to flowc_check_writer;"
+      "grant select on raw.orders to flowc_check_writer");
+  db.add(sql_task("t", {"mart", "t"}, WriteMode::Replace, "select region from \"raw\".\"orders\""));
+  db.sql("set role flowc_check_writer");
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
+  db.sql("reset role");
+  INFO(describe(problems));
+  CHECK(problems.empty());
+}
+
+TEST_CASE("workflows that wait for each other both ways are checked task by task") {
+  Db db;
+  plan::Plan a = db.plan, b = db.plan;
+  a.workflow = "a";
+  b.workflow = "b";
+  a.tasks = {sql_task("a1", {"mart", "a1"}, WriteMode::Replace, "select region from \"raw\".\"orders\""),
+             sql_task("a2", {"mart", "a2"}, WriteMode::Replace, "select region from \"mart\".\"b1\"")};
+  a.tasks[1].external = {{"b", "b1", 3600, 60}};
+  b.tasks = {sql_task("b1", {"mart", "b1"}, WriteMode::Replace, "select region from \"mart\".\"a1\"")};
+  b.tasks[0].external = {{"a", "a1", 3600, 60}};
+  auto problems = runtime::prepare_plans(db.conn, {a, b});
+  INFO(describe(problems));
+  CHECK(problems.empty());
+}
+
+TEST_CASE("a read-only session is an environment problem: no output table can be made") {
+  Db db;
+  good_plan(db);
+  db.sql("set default_transaction_read_only = on");
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
+  db.sql("set default_transaction_read_only = off");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].gave_up);
+  CHECK(problems[0].task.empty());
+  CHECK(problems[0].statement == "session");
+}
+
+TEST_CASE("a table named without its schema is not taken for a missing output of the same name") {
+  Db db;
+  db.add(sql_task("foo", {"mart", "foo"}, WriteMode::Replace, "select nope from \"raw\".\"orders\""));
+  plan::Task b = sql_task("b", {"mart", "b"}, WriteMode::Replace, "select region from foo");
+  b.deps = {0};
+  db.add(b);
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[1].task == "b");
+  CHECK(problems[1].message == "relation \"foo\" does not exist");
+}
