@@ -14,8 +14,11 @@ namespace flowc::cli {
 
 bool may_execute(const plan::Plan& plan) {
   if (plan.stage != plan::Stage::Model || !plan.env.empty()) return true;
-  print_error("workflow `" + plan.workflow +
-              "` is in stage `model`: it may run only in a non-production environment (pass --env)");
+  print_error(
+      "workflow `" + plan.workflow +
+      "` is in stage `model` (the default): it may run only in a non-production environment (pass --env "
+      "E, an `environment` of its target); a workflow that runs for real says `stage = mirror` or `stage = "
+      "production`");
   return false;
 }
 

@@ -271,8 +271,14 @@ std::string check_options(const model::Model& model, model::WorkflowId workflow_
     if (target != nullptr) {
       for (const model::Environment& e : target->environments) names.push_back(e.name);
     }
+    if (target == nullptr)
+      return fmt::format(
+          "no environment `{}`: workflow `{}` has no target (no `target = ...`, and no `default_target` in "
+          "flow.project), so it runs only in production: declare a target with an `environment {} {{ ... }}` "
+          "block",
+          options.env, workflow.name, options.env);
     if (std::find(names.begin(), names.end(), options.env) == names.end()) {
-      std::string target_name = target != nullptr ? target->name : "(none)";
+      std::string target_name = target->name;
       if (names.empty()) {
         return fmt::format(
             "no environment `{}`: target `{}` declares no environments (only production, "
