@@ -7,6 +7,7 @@
 #include <system_error>
 #include <thread>
 
+#include "compiler/spelling/spelling.h"
 #include "runtime/connect/connect.h"
 #include "runtime/exec/heartbeat.h"
 #include "runtime/exec/log_dir.h"
@@ -373,6 +374,11 @@ Decision Executor::decide(const plan::Task& task, const state::Claim& claim, con
         // While it waits, what does not hold yet and the values it read.
         decision.message += ": " + task.readiness->text + (values.empty() ? "" : " (" + values + ")");
       }
+      // And how long it may go on: the `poll` and `wait` it waits by.
+      if (!decision.final_failure())
+        decision.message +=
+            fmt::format("; checked every {}, for up to {} from the run's start",
+                        spelling::duration_text(poll.count()), spelling::duration_text(wait.count()));
       break;
     }
     case AttemptResult::Outcome::Failed:

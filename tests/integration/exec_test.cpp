@@ -234,7 +234,9 @@ TEST_CASE("a source whose table has not landed says so while it waits and when t
   bool said_why = false;
   for (const TaskEvent& e : h.observer.events())
     said_why = said_why || (e.task == 0 && e.state == TaskState::Waiting &&
-                            e.message == "source orders not ready: relation \"raw.orders\" does not exist");
+                            e.message ==
+                                "source orders not ready: relation \"raw.orders\" does not exist; checked "
+                                "every 1s, for up to 2s from the run's start");
   CHECK(said_why);
 }
 
@@ -256,7 +258,9 @@ TEST_CASE(
   bool said_why = false;
   for (const TaskEvent& e : h.observer.events())
     said_why = said_why || (e.task == 0 && e.state == TaskState::Waiting &&
-                            e.message == "source orders not ready: row_count() > 0 (row_count() = 0)");
+                            e.message ==
+                                "source orders not ready: row_count() > 0 (row_count() = 0); checked every "
+                                "1s, for up to 2s from the run's start");
   CHECK(said_why);
 }
 
