@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/impact_format.h"
 #include "cli/load.h"
+#include "cli/run_report_format.h"
 #include "cli/state_database.h"
 #include "compiler/impact/report.h"
 #include "runtime/report/runs.h"
@@ -50,6 +51,7 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
                 std::nullopt};
   run.env = report->run.env == "production" ? "" : report->run.env;
   run.ended = report->run.status == "succeeded" || report->run.status == "failed" || report->run.process_gone;
+  run.parity_mismatch = parity_mismatch(report->run);
   for (const TaskRecord& t : report->tasks) run.task_states.emplace_back(t.task, t.state);
   std::optional<RunReport> later;
   if (report->run.later_run != 0) status = read_run(*db, report->run.later_run, later);

@@ -82,6 +82,9 @@ std::string impact_human(const ImpactReport& r) {
       out += fmt::format("superseded by run {} ({}) of the same ds: rebuilt since, no longer stale: {}\n",
                          later->id, later->status, joined(r.run_rebuilt));
     }
+    if (!r.run->parity_mismatch.empty())
+      out += "parity mismatch: " + r.run->parity_mismatch +
+             ": every table the run wrote is in doubt, the mirror tables of all its tasks\n";
     if (r.run->mirror)
       out += "a mirror run: only the mirror tables of those tasks are stale; the production tables and their "
              "consumers are still the legacy job's\n";
@@ -139,17 +142,19 @@ std::string impact_json(const ImpactReport& r) {
     out["subject"]["read_by"] = r.subject.read_by;
   }
   if (with_run) {
-    out["run"] = {{"id", r.run->id},
-                  {"workflow", r.run->workflow},
-                  {"ds", r.run->ds},
-                  {"status", r.run->status},
-                  {"env", plan::env_name(r.run->env)},
-                  {"mirror", r.run->mirror},
-                  {"failed_tasks", r.run_failed},
-                  {"blocked_tasks", r.run_blocked},
-                  {"not_run_tasks", r.run_not_run},
-                  {"superseded_by", r.run->superseded_by ? json(r.run->superseded_by->id) : json(nullptr)},
-                  {"rebuilt_tasks", r.run_rebuilt}};
+    out["run"] = {
+        {"id", r.run->id},
+        {"workflow", r.run->workflow},
+        {"ds", r.run->ds},
+        {"status", r.run->status},
+        {"env", plan::env_name(r.run->env)},
+        {"mirror", r.run->mirror},
+        {"parity_mismatch", r.run->parity_mismatch.empty() ? json(nullptr) : json(r.run->parity_mismatch)},
+        {"failed_tasks", r.run_failed},
+        {"blocked_tasks", r.run_blocked},
+        {"not_run_tasks", r.run_not_run},
+        {"superseded_by", r.run->superseded_by ? json(r.run->superseded_by->id) : json(nullptr)},
+        {"rebuilt_tasks", r.run_rebuilt}};
   } else {
     out["run"] = nullptr;
   }

@@ -10,6 +10,13 @@
 #include "runtime/view/text.h"
 
 namespace flowc::cli {
+
+std::string parity_mismatch(const runtime::report::RunRecord& r) {
+  if (!r.parity) return "";
+  std::optional<runtime::parity::ParityReport> report = runtime::parity::from_json(*r.parity);
+  return report && !report->ok ? report->mismatch_summary() : "";
+}
+
 namespace {
 
 using json = nlohmann::ordered_json;  // keys in the order written: run first, then its parts
@@ -83,14 +90,6 @@ std::string replaced_note(const RunRecord& r, const std::string& project) {
 std::string process_gone_note(const RunRecord& r, const std::string& project) {
   if (r.later_run != 0) return "its process is gone; " + replaced_note(r, project);
   return fmt::format("its process is gone: `flowc retry {}{}` finishes it", r.id, project);
-}
-
-/// A mirror run's stored parity report that failed, in one line
-/// (ParityReport::mismatch_summary); "" when it held or there is none.
-std::string parity_mismatch(const RunRecord& r) {
-  if (!r.parity) return "";
-  std::optional<runtime::parity::ParityReport> report = runtime::parity::from_json(*r.parity);
-  return report && !report->ok ? report->mismatch_summary() : "";
 }
 
 json run_json(const RunRecord& r) {

@@ -14,6 +14,10 @@ namespace flowc::cli {
 /// A task's state as the reports show it (runtime/view/summary.h).
 using runtime::view::shown_state;
 
+/// A mirror run's stored parity report that failed, in one line
+/// (ParityReport::mismatch_summary); "" when it held or there is none.
+std::string parity_mismatch(const runtime::report::RunRecord& r);
+
 /// `flowc history` for people: one aligned row per run (newest first) and a
 /// count by status; `since` is the window as the user wrote it (`24h`).
 /// ANSI colour on the status words when `color`. `project` follows each

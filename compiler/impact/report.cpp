@@ -117,6 +117,17 @@ RunCauses run_causes(const model::Model& model, const ImpactRun& run, ImpactRepo
         causes.tables.push_back(lower::node_table_key(model, TaskId{i}));
     }
   }
+  if (!run.parity_mismatch.empty()) {
+    // Parity judges the run's outputs as a whole: each task's table is in doubt.
+    for (uint32_t i = 0; i < model.nodes.size(); ++i) {
+      const model::Node& node = model.nodes[i];
+      if (node.kind != model::NodeKind::Task || model.workflow(node.workflow).name != run.workflow ||
+          contains(causes.nodes, TaskId{i}))
+        continue;
+      causes.nodes.push_back(TaskId{i});
+      causes.tables.push_back(lower::node_table_key(model, TaskId{i}));
+    }
+  }
   return causes;
 }
 

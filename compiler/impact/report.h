@@ -100,6 +100,11 @@ struct ImpactRun {
   /// The run will not go on: it finished, or the process driving it is gone
   /// (killed). Its tasks that never ran to an end built nothing either.
   bool ended = false;
+  /// A mirror run whose parity with the legacy job did not hold: what did
+  /// not match, in one line; "" otherwise. Every output the run wrote is
+  /// then in doubt: the workflow's tasks' mirror tables are stale, as the
+  /// parity alert's impact says (nothing in production).
+  std::string parity_mismatch;
 };
 
 /// Everything downstream of a subject, in a stable order: tasks by workflow

@@ -115,3 +115,35 @@ TEST_CASE(
           "a run in environment dev: only that environment's tables of those tasks are stale; the production "
           "tables, their readers and consumers are not affected\n") != std::string::npos);
 }
+
+TEST_CASE(
+    "impact --run of a mirror run whose tasks all succeeded but whose parity failed: all its mirror tables") {
+  // As the parity alert's impact says: the run's outputs are in doubt as a
+  // whole, in the mirror schemas only; the owners are told.
+  std::string dsn = flowc::testing::seeded_state_database(
+      "impact_parity",
+      R"sql(insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan, parity) values
+ (7, 'daily_kpi', '2026-11-24', '', 'mirror', 'manual', 'failed', 'h', '{}',
+  '{"ok": false, "legacy_job": "kpi_cron", "tables": [{"task": "publish_kpis", "mirror": "dash__mirror.kpi_daily",
+    "legacy": "dash.kpi_daily", "ok": false, "metrics": [{"metric": "row_count()", "mirror": "3", "legacy": "4",
+    "tolerance": 0, "ok": false}]}]}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
+ (7, 'orders', 0, 'succeeded', 1, 1), (7, 'customers', 1, 'succeeded', 1, 1), (7, 'stage_orders', 2, 'succeeded', 1, 3),
+ (7, 'dim_customers', 3, 'succeeded', 1, 3), (7, 'revenue_daily', 4, 'succeeded', 1, 3),
+ (7, 'publish_kpis', 5, 'succeeded', 1, 3), (7, 'refresh_extract', 6, 'succeeded', 1, 3);
+)sql");
+  auto r = run_flowc({"impact", "--run", "7", kDailyKpi, "--state-dsn", dsn, "--format", "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  json j = json::parse(r.output);
+  CHECK(j["run"]["parity_mismatch"].is_string());
+  std::vector<std::string> stale = stale_tables(j, "__mirror");
+  CHECK(stale == std::vector<std::string>{"staging__mirror.orders", "analytics__mirror.dim_customers",
+                                          "analytics__mirror.revenue_daily", "dash__mirror.kpi_daily"});
+  bool owner_told = false;
+  for (const json& o : j["owners"])
+    owner_told = owner_told || (o["owner"] == "analytics-eng" && o["stale"] == true);
+  CHECK(owner_told);
+  auto human = run_flowc({"impact", "--run", "7", kDailyKpi, "--state-dsn", dsn});
+  REQUIRE_MESSAGE(human.exit_code == 0, human.output);
+  CHECK(human.output.find("parity mismatch: ") != std::string::npos);
+}
