@@ -40,12 +40,17 @@ RetryChoice choose_retry(const plan::Plan& plan, const state::StoredRun& stored,
   // A run is retried to finish the day it ran; once a newer run of the
   // same day (and stage) exists, its stored plan would write over that
   // run's results (a fix since then undone without a word).
-  if (stored.latest_id > run_id)
-    return refused_choice(
-        fmt::format("run {} is not the latest run of {} for {}{}: run {} is ({}), and a retry of run {} "
-                    "would write its stored plan's results over it; retry run {}, or run the day again",
-                    run_id, stored.workflow, stored.ds, stored.env.empty() ? "" : " in " + stored.env,
-                    stored.latest_id, to_string(stored.latest_status), run_id, stored.latest_id));
+  if (stored.latest_id > run_id) {
+    // A latest run that succeeded has nothing to retry: the day is done.
+    const std::string next = stored.latest_status == RunStatus::Succeeded
+                                 ? "the day is done; to run it again, run the day again"
+                                 : fmt::format("retry run {}, or run the day again", stored.latest_id);
+    return refused_choice(fmt::format(
+        "run {} is not the latest run of {} for {}{}: run {} is ({}), and a retry of run {} would write its "
+        "stored plan's results over it; {}",
+        run_id, stored.workflow, stored.ds, stored.env.empty() ? "" : " in " + stored.env, stored.latest_id,
+        to_string(stored.latest_status), run_id, next));
+  }
   if (stored.run_status == RunStatus::Pending)
     return refused_choice(fmt::format("run {} has not started yet: nothing to retry", run_id));
   RetryChoice choice;

@@ -490,6 +490,7 @@ TEST_CASE("impact --run: exactly what the run's failures reach is stale, across 
                           {"status", "failed"},
                           {"env", "production"},
                           {"mirror", false},
+                          {"parity_mismatch", nullptr},
                           {"failed_tasks", {"raw_events"}},
                           {"blocked_tasks", json::array()},
                           {"not_run_tasks", json::array()},

@@ -3,6 +3,7 @@
 // task, the instance's state and how its attempts ended.
 #include <doctest/doctest.h>
 
+#include "runtime/exec/retry_choice.h"
 #include "runtime/exec/retry_preview.h"
 
 using flowc::runtime::TaskState;
@@ -152,4 +153,29 @@ TEST_CASE("failed SQL that ends its own transaction kept what ran before its com
   task.select.sql = "delete from t; commit; insert into t select 1";
   task.idempotent = true;
   CHECK(judge_repeat(task, TaskState::Failed, {ended(1, "failed", "permanent")}, true).safe);
+}
+
+TEST_CASE(
+    "a retry of a run a later run of its day replaced points to that run, or, when it succeeded, to the "
+    "day") {
+  using flowc::runtime::RunStatus;
+  using flowc::runtime::exec::choose_retry;
+  plan::Plan p;
+  p.tasks = {sql_task(plan::WriteMode::Replace, true)};
+  flowc::runtime::state::StoredRun stored;
+  stored.workflow = "w";
+  stored.ds = "2026-11-24";
+  stored.latest_id = 2;
+  flowc::runtime::exec::RetrySelection selection;
+  selection.run_id = 1;
+  stored.latest_status = RunStatus::Failed;
+  CHECK(choose_retry(p, stored, {nullptr}, selection).refusal ==
+        "run 1 is not the latest run of w for 2026-11-24: run 2 is (failed), and a retry of run 1 would "
+        "write its "
+        "stored plan's results over it; retry run 2, or run the day again");
+  stored.latest_status = RunStatus::Succeeded;
+  CHECK(choose_retry(p, stored, {nullptr}, selection).refusal ==
+        "run 1 is not the latest run of w for 2026-11-24: run 2 is (succeeded), and a retry of run 1 would "
+        "write "
+        "its stored plan's results over it; the day is done; to run it again, run the day again");
 }
