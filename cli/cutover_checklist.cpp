@@ -254,6 +254,18 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed, bool 
       return "it did not compare " + run.not_compared + ", which `" + report->legacy_job + "` writes";
     return "";
   };
+  // The runs are judged by ds, but the newest run is the latest word on the
+  // workflow as it is: an older day run again and failing parity is not
+  // hidden by three clean newer days, nor by a newer day's other problem.
+  auto newest = std::max_element(runs.begin(), runs.end(),
+                                 [](const MirrorRun& a, const MirrorRun& b) { return a.id < b.id; });
+  auto newest_problem = [&]() -> std::string {
+    if (newest == runs.end()) return "";
+    std::string why = problem(*newest);
+    return why.empty() ? ""
+                       : fmt::format("the newest mirror run, run {} for {}, is not clean: {}", newest->id,
+                                     newest->ds, why);
+  };
   size_t clean = 0;
   for (; clean < runs.size() && clean < needed; ++clean) {
     std::string why = problem(runs[clean]);
@@ -261,6 +273,8 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed, bool 
     const MirrorRun& run = runs[clean];
     item.reason = fmt::format("the mirror run for {} (run {}) is not clean: {}; {} since, {} needed", run.ds,
                               run.id, why, plural(clean, "clean run", "clean runs"), needed);
+    if (std::string also = newest_problem(); !also.empty() && newest->id != run.id)
+      item.reason += "; " + also;
     return item;
   }
   if (clean < needed) {
@@ -268,15 +282,9 @@ CutoverItem runs_item(const std::vector<MirrorRun>& runs, uint32_t needed, bool 
                               plural(clean, "clean mirror run", "clean mirror runs"), needed, needed - clean);
     return item;
   }
-  // The runs are judged by ds, but the newest run is the latest word on the
-  // workflow as it is: an older day run again and failing parity is not
-  // hidden by three clean newer days.
-  auto newest = std::max_element(runs.begin(), runs.end(),
-                                 [](const MirrorRun& a, const MirrorRun& b) { return a.id < b.id; });
   if (newest != runs.end() && newest - runs.begin() >= static_cast<std::ptrdiff_t>(needed)) {
-    if (std::string why = problem(*newest); !why.empty()) {
-      item.reason =
-          fmt::format("the newest mirror run, run {} for {}, is not clean: {}", newest->id, newest->ds, why);
+    if (std::string why = newest_problem(); !why.empty()) {
+      item.reason = why;
       return item;
     }
   }

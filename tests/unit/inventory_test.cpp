@@ -116,6 +116,14 @@ TEST_CASE("inventory and cutover: a job that writes no table says `writes = []`,
   CHECK_FALSE(cli::runs_item({succeeded}, 1, false).ok);
   CHECK(cli::runs_item({succeeded, failed}, 2, true).reason ==
         "the mirror run for 2026-11-23 (run 1) is not clean: failed; 1 clean run since, 2 needed");
+  // The newest run, of an older day, failing too is named beside the first problem by ds.
+  runtime::report::MirrorRun rerun = failed;
+  rerun.id = 3;
+  rerun.ds = "2026-11-20";
+  CHECK(cli::runs_item({succeeded, failed, rerun}, 3, true).reason ==
+        "the mirror run for 2026-11-23 (run 1) is not clean: failed; 1 clean run since, 3 needed; the newest "
+        "mirror "
+        "run, run 3 for 2026-11-20, is not clean: failed");
 }
 
 TEST_CASE("inventory: `consumers = []` is written (nobody uses the output), not missing") {
