@@ -251,3 +251,25 @@ TEST_CASE(
     CHECK(r.err.find("already defined") == std::string::npos);
   }
 }
+
+TEST_CASE("a model-stage workflow without a target: run says how it may run, --env says there is no target") {
+  fs::path dir = scratch("model-no-target");
+  std::ofstream(dir / "flow.project") << "project p {\n}\n";
+  std::ofstream(dir / "w.flow")
+      << "workflow w {\n  owner = \"o\"\n  task t {\n    run = command([\"true\"])\n  }\n}\n";
+  Result run = flowc("run " + dir.string() + " --ds 2026-01-01");
+  CHECK(run.exit_code == 2);
+  CHECK(run.err ==
+        "flowc: workflow `w` is in stage `model` (the default): it may run only in a non-production "
+        "environment "
+        "(pass --env E, an `environment` of its target); a workflow that runs for real says `stage = mirror` "
+        "or "
+        "`stage = production`\n");
+  Result dev = flowc("run " + dir.string() + " --ds 2026-01-01 --env dev");
+  CHECK(dev.exit_code == 2);
+  CHECK(dev.err ==
+        "flowc: no environment `dev`: workflow `w` has no target (no `target = ...`, and no `default_target` "
+        "in "
+        "flow.project), so it runs only in production: declare a target with an `environment dev { ... }` "
+        "block\n");
+}

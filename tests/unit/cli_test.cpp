@@ -484,28 +484,6 @@ TEST_CASE("--env production is the default environment, as history and FLOW_ENV 
   CHECK(staging.out.find("ds 2026-01-01, environment staging\n") != std::string::npos);
 }
 
-TEST_CASE("a model-stage workflow without a target: run says how it may run, --env says there is no target") {
-  fs::path dir = scratch("model-no-target");
-  std::ofstream(dir / "flow.project") << "project p {\n}\n";
-  std::ofstream(dir / "w.flow")
-      << "workflow w {\n  owner = \"o\"\n  task t {\n    run = command([\"true\"])\n  }\n}\n";
-  Result run = flowc("run " + dir.string() + " --ds 2026-01-01");
-  CHECK(run.exit_code == 2);
-  CHECK(run.err ==
-        "flowc: workflow `w` is in stage `model` (the default): it may run only in a non-production "
-        "environment "
-        "(pass --env E, an `environment` of its target); a workflow that runs for real says `stage = mirror` "
-        "or "
-        "`stage = production`\n");
-  Result dev = flowc("run " + dir.string() + " --ds 2026-01-01 --env dev");
-  CHECK(dev.exit_code == 2);
-  CHECK(dev.err ==
-        "flowc: no environment `dev`: workflow `w` has no target (no `target = ...`, and no `default_target` "
-        "in "
-        "flow.project), so it runs only in production: declare a target with an `environment dev { ... }` "
-        "block\n");
-}
-
 TEST_CASE("inventory: one positional argument, --import reads a pipe or stdin and takes no --format") {
   fs::path project = copy_example("inventory-args");
   const std::string crontab = (project / "legacy" / "crontab").string();
