@@ -118,7 +118,10 @@ struct brace_later {
 struct bom : string<'\xEF', '\xBB', '\xBF'> {};
 struct eol : one<'\n'> {};
 struct blank : one<' ', '\t', '\r'> {};
-struct comment : seq<one<'#'>, star<pegtl::not_one<'\n'>>> {};
+// A comment ends at its line end or at any CR: after a lone CR, what
+// editors show on a line of its own is read (an error where a newline is
+// due), never hidden in the comment. The CRs of `\r\n` are blanks.
+struct comment : seq<one<'#'>, star<pegtl::not_one<'\n', '\r'>>> {};
 struct sp : star<sor<blank, comment>> {};
 struct spn : star<sor<blank, comment, eol>> {};
 struct spn1 : plus<sor<blank, comment, eol>> {};

@@ -283,7 +283,10 @@ void Checker::scan_sql_file(const Scope& s, FileId file, model::SqlTemplate& out
     return SourceRange{file, static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
   };
   std::string run;
-  size_t run_start = 0;
+  // A byte order mark (editors on Windows write one) is no SQL: PostgreSQL
+  // would read `\ufeffselect`. Dropped, as psql -f drops it.
+  const size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  size_t run_start = start;
   auto flush = [&](size_t end) {
     if (!run.empty()) {
       Part part;
@@ -293,7 +296,7 @@ void Checker::scan_sql_file(const Scope& s, FileId file, model::SqlTemplate& out
     }
     run.clear();
   };
-  size_t pos = 0;
+  size_t pos = start;
   while (pos < text.size()) {
     if (text.compare(pos, 3, "$${") == 0) {
       run += "${";

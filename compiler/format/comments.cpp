@@ -47,7 +47,7 @@ std::optional<uint32_t> SourceView::find_token(uint32_t from, uint32_t limit, ch
     char c = t[i];
     if (c == want) return i;
     if (c == '#') {
-      while (i < limit && t[i] != '\n') ++i;
+      while (i < limit && t[i] != '\n' && t[i] != '\r') ++i;
       continue;
     }
     if (!is_space(c) && c != ',') return std::nullopt;
@@ -60,7 +60,7 @@ uint32_t SourceView::code_after(uint32_t from, uint32_t limit) const {
   limit = std::min<uint32_t>(limit, static_cast<uint32_t>(t.size()));
   for (uint32_t i = from; i < limit; ++i) {
     if (t[i] == '#') {
-      while (i < limit && t[i] != '\n') ++i;
+      while (i < limit && t[i] != '\n' && t[i] != '\r') ++i;
     } else if (!is_space(t[i])) {
       return i;
     }
@@ -124,7 +124,7 @@ std::string CommentIndex::text(uint32_t i) const {
     t = source_.text().substr(std::min<size_t>(items_[i].begin, source_.text().size()));
   }
   // A range that runs past the line (a sloppy producer) is cut at the newline.
-  size_t nl = t.find('\n');
+  size_t nl = t.find_first_of("\r\n");  // where the grammar's comment ends
   if (nl != std::string_view::npos) t = t.substr(0, nl);
   while (!t.empty() && is_space(t.back())) t.remove_suffix(1);
   return std::string(t);

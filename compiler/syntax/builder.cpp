@@ -98,7 +98,7 @@ uint32_t TreeBuilder::next_token(uint32_t at) const {
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
       ++at;
     } else if (c == '#') {
-      while (at < text_.size() && text_[at] != '\n') ++at;
+      while (at < text_.size() && text_[at] != '\n' && text_[at] != '\r') ++at;
     } else {
       break;
     }

@@ -19,7 +19,7 @@ uint32_t sequence_length(unsigned char lead) {
 /// The line's content without its terminator.
 std::string_view strip_terminator(std::string_view line) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  while (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // as SourceBuffer::line_text
   return line;
 }
 
@@ -42,12 +42,13 @@ uint32_t column_offset(std::string_view line, uint32_t column, ColumnUnit unit) 
 
 namespace {
 
-/// The offset of the last byte of the line end after `start` (`\n`, `\r\n`
-/// or a lone `\r`, as LSP counts lines), or npos.
+/// The offset of the last byte of the line end after `start` (`\n`, CRs
+/// then `\n`, or a lone `\r`, as SourceBuffer counts lines), or npos.
 size_t line_end(std::string_view text, size_t start) {
   size_t at = text.find_first_of("\r\n", start);
-  if (at != std::string_view::npos && text[at] == '\r' && at + 1 < text.size() && text[at + 1] == '\n') ++at;
-  return at;
+  if (at == std::string_view::npos || text[at] == '\n') return at;
+  size_t run = text.find_first_not_of('\r', at);
+  return run != std::string_view::npos && text[run] == '\n' ? run : at;
 }
 
 }  // namespace

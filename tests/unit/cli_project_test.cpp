@@ -273,3 +273,18 @@ TEST_CASE("a model-stage workflow without a target: run says how it may run, --e
         "flow.project), so it runs only in production: declare a target with an `environment dev { ... }` "
         "block\n");
 }
+
+TEST_CASE("a .sql file that starts with a byte order mark runs without it, as psql -f reads it") {
+  fs::path dir = scratch("sql-bom");
+  fs::create_directories(dir / "sql");
+  std::ofstream(dir / "flow.project") << "project p {\n}\n";
+  std::ofstream(dir / "w.flow")
+      << "workflow w {\n  owner = \"o\"\n  task t {\n"
+         "    writes  = \"t\"\n    publish = true\n    sql     = file(\"sql/t.sql\")\n  }\n}\n";
+  std::ofstream(dir / "sql" / "t.sql") << "\xEF\xBB\xBFselect 1 as x\n";
+  Result plan = flowc("plan " + dir.string() + " --ds 2026-01-01 --format json");
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("\"select 1 as x") != std::string::npos);
+  CHECK(plan.out.find("\xEF\xBB\xBF") == std::string::npos);
+  CHECK(plan.out.find("\\ufeff") == std::string::npos);
+}

@@ -305,6 +305,13 @@ TEST_CASE("a stray CR before a CRLF line end in a text block reads as a line end
   CHECK(format::format(reparsed->tree, reparsed->sources.buffer(reparsed->file)) == once);
 }
 
+TEST_CASE("`\\r\\r\\n` line ends between members are one line end: no blank line appears, alignment kept") {
+  bool ok = false;
+  std::string out = fmt("workflow w {\r\r\n  owner = \"x\"\r\r\n  timeout = 5m\r\r\n}\r\r\n", &ok);
+  REQUIRE(ok);
+  CHECK(out == "workflow w {\n  owner   = \"x\"\n  timeout = 5m\n}\n");
+}
+
 TEST_CASE("output has no trailing whitespace and ends with exactly one newline") {
   std::string out = fmt("\n\n  workflow   w{  \n owner=\"x\"    \n\n\n\n  timeout  =  5m   \n}   \n\n\n\n");
   CHECK(out == "workflow w {\n  owner = \"x\"\n\n  timeout = 5m\n}\n");

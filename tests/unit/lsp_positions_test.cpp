@@ -33,7 +33,7 @@ TEST_CASE("offset_in_text agrees with the line table") {
 }
 
 TEST_CASE("a lone CR ends a line, as LSP counts lines: positions and edits stay on the editor's lines") {
-  const std::string text = "workflow abc {\r  owner = 5\r}\r\nend";
+  const std::string text = "workflow abc {\r  owner = 5\r}\r\r\nend";
   SourceBuffer b("a.flow", text);
   auto owner = static_cast<uint32_t>(text.find("owner"));
   CHECK(position_at(b, owner, ColumnUnit::Utf16) == TextPosition{1, 2});

@@ -109,6 +109,16 @@ TEST_CASE("errors say what was expected, with the offending token's range") {
         "expected a declaration (`workflow`, `target`, `route`, `legacy`, `project`, `fn` or `extern fn`)");
 }
 
+TEST_CASE("a lone CR ends a comment: what follows it is read, on the line an editor shows, never ignored") {
+  auto p = parse_text("workflow w {\n  timeout = 5m  # the default\r  retry = retry(0)\n}\n");
+  const Diagnostic& d = only(*p);
+  CHECK(d.code() == "E0002");
+  CHECK(p->at(d.range) == "retry");
+  flowc::LineCol at = p->sources.buffer(p->file).line_col(d.range.begin);
+  CHECK(at.line == 3);  // the editor's line 3: the CR ended line 2
+  CHECK(at.column == 3);
+}
+
 TEST_CASE("a missing `}` is E0007 at the spot with a note at the opening brace") {
   auto p = parse_text("workflow w {\n  a = 1\nroute r {\n}\n");
   const Diagnostic& d = only(*p);

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 using namespace flowc;
 
 TEST_CASE("line and byte column of an offset") {
@@ -12,6 +15,14 @@ TEST_CASE("line and byte column of an offset") {
   CHECK(b.line_col(4).column == 2);
   CHECK(b.line_text(2) == "cd");  // CRLF terminator stripped
   CHECK(b.line_text(3) == "ef");
+}
+
+TEST_CASE("lines end at LF, at CRs before an LF (one line end), and at a lone CR") {
+  SourceBuffer b("a.flow", "a\r\r\nb\rc\r\nd\r\re");
+  std::vector<std::string> lines;
+  for (uint32_t line = 1; line <= b.line_count(); ++line) lines.emplace_back(b.line_text(line));
+  CHECK(lines == std::vector<std::string>{"a", "b", "c", "d", "", "e"});
+  CHECK(b.line_col(4).line == 2);  // `b`
 }
 
 TEST_CASE("UTF-16 columns differ from byte columns for non-ASCII text") {
