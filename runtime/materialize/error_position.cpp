@@ -9,6 +9,22 @@
 
 namespace flowc::runtime::materialize_detail {
 
+namespace {
+
+/// Whether `text[i]` ends a line as libpq counts the lines of `LINE n:`: a
+/// LF, or a CR that no LF follows (a lone CR is a line of its own).
+bool ends_line(std::string_view text, size_t i) {
+  return text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'));
+}
+
+uint32_t line_ends(std::string_view text) {
+  uint32_t n = 0;
+  for (size_t i = 0; i < text.size(); ++i) n += ends_line(text, i) ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
 std::optional<std::pair<uint32_t, uint32_t>> error_line_column(std::string_view what, std::string_view text) {
   size_t at = what.find("\nLINE ");
   if (at == std::string_view::npos) return std::nullopt;
@@ -37,12 +53,13 @@ std::optional<std::pair<uint32_t, uint32_t>> error_line_column(std::string_view 
   // The real line, tabs shown as spaces like libpq does.
   std::string real;
   uint32_t current = 1;
-  for (char c : text) {
-    if (c == '\n') {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (ends_line(text, i)) {
       if (++current > line) break;
       continue;
     }
-    if (current == line) real += c == '\t' ? ' ' : c;
+    if (current == line && c != '\r') real += c == '\t' ? ' ' : c;
   }
   size_t base = cut == 0 ? 0 : real.find(shown);
   if (base == std::string::npos || shown_column < cut) return std::nullopt;
@@ -64,9 +81,8 @@ std::string sql_error_location(const plan::Task& task, std::string_view what, st
   std::string own = strip_statement(task.select.sql);
   size_t start = sent.find(own);
   if (start == std::string_view::npos) return "";
-  auto first = static_cast<uint32_t>(
-      1 + std::count(sent.begin(), sent.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
-  auto last = static_cast<uint32_t>(first + std::count(own.begin(), own.end(), '\n'));
+  const uint32_t first = 1 + line_ends(sent.substr(0, start));
+  const uint32_t last = first + line_ends(own);
   if (at->first < first || at->first > last) return "";
   const uint32_t line = at->first - first + 1;  // of the task's SQL
   const plan::Origin& origin = task.sql_origin;

@@ -79,6 +79,12 @@ TEST_CASE("an SQL error says the line of the .sql file it points at, and the ser
       r.message ==
       "column o.discountt does not exist (at sql/typo.sql:3; hint: Perhaps you meant to reference the column "
       "\"o.discount\".)");
+  // Lines ended by a lone CR (a classic Mac file) count as libpq counts them.
+  plan::Task mac =
+      sql_task("mac", kDaily, WriteMode::Append, "select id,\r       o.discountt\rfrom raw.lines as o\r");
+  mac.sql_origin = {"sql/mac.sql", 1, 1};
+  r = db.run(db.add(mac));
+  CHECK(r.message.starts_with("column o.discountt does not exist (at sql/mac.sql:2;"));
   // An error of flowc's own statement points at none of the project's lines.
   plan::Task wrong = sql_task("wrong_mode", kDaily, WriteMode::OverwritePartition, "select 1 as x");
   wrong.partition_column = "ds";
