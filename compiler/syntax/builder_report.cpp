@@ -79,6 +79,10 @@ TreeBuilder::Found TreeBuilder::token_at(uint32_t at) const {
   f.line_start = p == 0 || text_[p - 1] == '\n';
   char c = text_[at];
   if (c == '\n' || (c == '\r' && at + 1 < size && text_[at + 1] == '\n')) {
+    // At the line end's start: the CRs before a `\n` (blanks to the
+    // grammar, which stops at the `\n`) are part of it, and a column past
+    // them is past the end of the line an editor shows.
+    while (at > 0 && text_[at - 1] == '\r') --at;
     f.newline = true;
     f.range = range(at, at);
     return f;

@@ -78,6 +78,14 @@ TEST_CASE("errors say what was expected, with the offending token's range") {
   auto q = parse_text("workflow w {\n  owner =\n}\n");
   CHECK(only(*q).message == "expected a value after `owner =`");
   CHECK(q->at(only(*q).range).empty());  // at the end of the line
+  // The same with CRLF and `\r\r\n` line ends: at the end of the line, not after its CRs.
+  for (const char* ending : {"\r\n", "\r\r\n"}) {
+    const std::string e = ending;
+    auto crlf = parse_text("workflow w {" + e + "  owner =" + e + "}" + e);
+    CHECK(crlf->sources.buffer(crlf->file).line_col(only(*crlf).range.begin).column ==
+          q->sources.buffer(q->file).line_col(only(*q).range.begin).column);
+    CHECK(crlf->sources.buffer(crlf->file).line_col(only(*crlf).range.begin).line == 2);
+  }
 
   CHECK(only(*parse_text("task {\n}\n")).message == "expected a name after `task`");
   CHECK(only(*parse_text("workflow w {\n  param : int\n}\n")).message ==
