@@ -594,3 +594,24 @@ workflow w {
   plan::render_human(p, human);
   CHECK(human.str().find("   run: echo 'O'\\''Brien \"q\" \\ back' 'a b' '' plain-1.0\n") != std::string::npos);
 }
+
+TEST_CASE("plan shows a task's SQL on the lines an editor shows, whatever its line ends") {
+  plan::Plan p;
+  p.workflow = "w";
+  p.ds = "2026-01-31";
+  plan::Task t;
+  t.name = "t";
+  t.kind = plan::TaskKind::Sql;
+  t.output = plan::TableName{"s", "t"};
+  t.sql_origin = {"sql/t.sql", 1, 1};
+  for (const char* sql :
+       {"select 1 as x,\r\n  2 as y\r\n", "select 1 as x,\r  2 as y\r", "select 1 as x,\r\r\n  2 as y\n"}) {
+    CAPTURE(sql);
+    t.select.sql = sql;
+    p.tasks = {t};
+    std::ostringstream human;
+    plan::render_human(p, human);
+    CHECK(human.str().find("     select 1 as x,\n       2 as y\n") != std::string::npos);
+    CHECK(human.str().find('\r') == std::string::npos);
+  }
+}
