@@ -291,12 +291,14 @@ void values(const model::Model& m, const CompletionContext& c, Collector& out) {
 }
 
 void interpolation(const model::Model& m, const CompletionContext& c, Collector& out) {
+  // In a task, `${}` of itself is `self` (E0306 otherwise), also qualified.
+  const bool in_task = !c.blocks.empty() && c.blocks.back().keyword == "task";
   if (!c.qualifier.empty()) {
-    scoped_names(m, m.workflow_named(c.qualifier), out, true, 0);
+    const model::WorkflowId named = m.workflow_named(c.qualifier);
+    const bool own = in_task && named.valid() && named == enclosing_workflow(m, c);
+    scoped_names(m, named, out, true, 0, own ? std::string_view(c.blocks.back().name) : "");
     return;
   }
-  // In a task, `${}` of itself is `self` (E0306 otherwise).
-  const bool in_task = !c.blocks.empty() && c.blocks.back().keyword == "task";
   scoped_names(m, enclosing_workflow(m, c), out, false, 0,
                in_task ? std::string_view(c.blocks.back().name) : "");
   if (in_task) out.keyword("self");

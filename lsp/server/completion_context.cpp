@@ -115,7 +115,7 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
     char c = text[i];
     switch (mode) {
       case Mode::Comment:
-        if (c == '\n') {
+        if (c == '\n' || c == '\r') {  // a lone CR ends a comment too (language.md §2)
           mode = Mode::Code;
           if (at_statement_level()) statement = i + 1;
         }

@@ -190,7 +190,10 @@ std::optional<HoverInfo> sql_file_hover(const FileView& view, uint32_t offset, C
   std::string path = file.path();
   const std::string& root = view.project->root();
   if (!root.empty() && path.starts_with(root + "/")) path = path.substr(root.size() + 1);
-  const uint32_t lines = file.text().empty() ? 0 : file.line_count() - (file.text().back() == '\n' ? 1 : 0);
+  const uint32_t lines =
+      file.text().empty()
+          ? 0
+          : file.line_count() - (file.text().back() == '\n' || file.text().back() == '\r' ? 1 : 0);
   HoverInfo info;
   info.markdown = "```flow\nfile " + path + "\n```\n\nthe SQL text of " + code(path) + ", " +
                   std::to_string(lines) + (lines == 1 ? " line" : " lines") + " (go to definition opens it)";

@@ -182,6 +182,7 @@ void Workspace::close(const std::string& path) {
 
 void Workspace::reload_projects() {
   projects_.clear();
+  published_generations_.clear();  // the new projects' generations start again: publish them
   for (const auto& [path, text] : open_) project_for(path);
 }
 
@@ -275,6 +276,15 @@ std::vector<FileDiagnostics> Workspace::check(ColumnUnit unit) {
   published_generations_.clear();
   published_unit_ = unit;
   std::map<std::string, std::vector<EditorDiagnostic>> current;
+  // A file two projects hold (without flow.project, a directory's project
+  // holds its subdirectories' files too) shows its own project's
+  // diagnostics, as `flowc check FILE` does, once.
+  std::map<std::string, std::string> own_root;
+  auto shown_by = [&](const std::string& path, const std::string& root) {
+    auto it = own_root.find(path);
+    if (it == own_root.end()) it = own_root.emplace(path, root_of(path)).first;
+    return it->second == root || !projects_.count(it->second);
+  };
   for (auto& [root, project] : projects_) {
     published_generations_[root] = project->generation();
     const SourceManager& sources = project->sources();
@@ -288,6 +298,7 @@ std::vector<FileDiagnostics> Workspace::check(ColumnUnit unit) {
       }
       const ProjectFile* file = project->file(path);
       if (path.empty() || (file && file->stdlib)) continue;  // the stdlib is not the user's to fix
+      if (!shown_by(path, root)) continue;
       current[path].push_back(to_editor(d, sources, unit));
     }
     for (const auto& [path, file] : project->files()) {

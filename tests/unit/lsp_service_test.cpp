@@ -128,6 +128,73 @@ TEST_CASE(
   CHECK(mine->diagnostics.empty());
 }
 
+/// A directory without flow.project: TempProject's files removed.
+void loose(const TempProject& p) {
+  for (const char* name : {"flow.project", "targets.flow", "routes.flow"}) fs::remove(p.root / name);
+  fs::create_directories(p.root / "sub");
+}
+
+TEST_CASE("a file two projects hold shows its own project's diagnostics, once") {
+  TempProject p;
+  loose(p);
+  std::string a =
+      p.write("a.flow", "workflow a {\n  owner = \"o\"\n  task t {\n    run = command([\"true\"])\n  }\n}\n");
+  const std::string b_text = "workflow b {\n  owner = 12\n}\n";
+  std::string b = p.write("sub/b.flow", b_text);
+  Service s(options());
+  s.open(a, "workflow a {\n  owner = \"o\"\n  task t {\n    run = command([\"true\"])\n  }\n}\n");
+  s.open(b, b_text);
+  const FileDiagnostics* mine = find(s.check(), b);
+  REQUIRE(mine != nullptr);
+  REQUIRE(mine->diagnostics.size() == 1);
+  CHECK(mine->diagnostics[0].code == "E0201");
+}
+
+TEST_CASE("a flow.project created or deleted regroups the projects and their diagnostics are published") {
+  TempProject p;
+  loose(p);
+  const std::string a_text =
+      "workflow a {\n  owner = \"o\"\n  task t {\n    after = [b.u]\n    run   = command([\"true\"])\n  "
+      "}\n}\n";
+  std::string a = p.write("a.flow", a_text);
+  p.write("sub/b.flow", "workflow b {\n  owner = \"o\"\n  task u {\n    run = command([\"true\"])\n  }\n}\n");
+  Service s(options());
+  s.open(a, a_text);
+  const FileDiagnostics* mine = find(s.check(), a);
+  REQUIRE(mine != nullptr);
+  CHECK(mine->diagnostics.empty());
+  // sub/ becomes a project of its own: workflow b is no longer a's to see.
+  std::string marker = p.write("sub/flow.project", "project sub {\n}\n");
+  s.disk_changed(marker, DiskChange::Created);
+  mine = find(s.check(), a);
+  REQUIRE(mine != nullptr);
+  REQUIRE(mine->diagnostics.size() == 1);
+  CHECK(mine->diagnostics[0].code == "E0101");
+  fs::remove(marker);
+  s.disk_changed(marker, DiskChange::Deleted);
+  mine = find(s.check(), a);
+  REQUIRE(mine != nullptr);
+  CHECK(mine->diagnostics.empty());
+}
+
+TEST_CASE("completion after a comment a lone CR ends, and in `${own_workflow.`, as the compiler reads them") {
+  using Where = CompletionContext::Where;
+  std::string_view text = "workflow a {\n  # note\r  ";
+  CHECK(completion_context(text, static_cast<uint32_t>(text.size())).where == Where::Member);
+  TempProject p;
+  const std::string w =
+      "workflow a {\n  owner = \"o\"\n  task other {\n    run = command([\"true\"])\n  }\n  task b {\n"
+      "    sql = \"select * from ${a.}\"\n  }\n}\n";  // line 6
+  std::string path = p.write("w.flow", w);
+  Service s(options());
+  s.open(path, w);
+  s.check();
+  std::vector<std::string> tasks;
+  for (const CompletionEntry& e : s.complete(path, {6, 29}).entries)
+    if (e.kind == CompletionEntry::Kind::Task) tasks.push_back(e.label);
+  CHECK(tasks == std::vector<std::string>{"other"});
+}
+
 TEST_CASE("the same position in UTF-8 columns is a different number") {
   TempProject p;
   std::string path = p.write("w.flow", kWorkflow);
@@ -321,6 +388,12 @@ TEST_CASE("hover and definition on a file() path name the project's SQL file, ne
   CHECK(at[0].path == (p.root / "sql/daily.sql").string());
   CHECK(at[0].range.start.line == 0);
   CHECK(at[0].range.start.column == 0);
+  // Classic Mac line ends: the lines an editor shows, not one more.
+  s.disk_changed(p.write("sql/daily.sql", "select 1 as n\rfrom (select 1) as x\r"), DiskChange::Changed);
+  s.check();
+  hover = s.hover(path, {4, 22});
+  REQUIRE(hover.has_value());
+  CHECK(hover->markdown.find(", 2 lines (go to definition") != std::string::npos);
   // Outside the project: E0202, never read, so nothing to show or open.
   CHECK_FALSE(s.hover(path, {8, 22}).has_value());
   CHECK(s.definition(path, {8, 22}).empty());
