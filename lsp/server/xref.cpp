@@ -199,12 +199,28 @@ std::vector<FileLocation> references_at(const FileView& view, uint32_t offset, b
   return out;
 }
 
+namespace {
+
+/// Where a rename of `id` edits: its declaration and every use.
+std::vector<SourceRange> rename_sites(const FileView& view, model::SymbolId id) {
+  const model::Model& m = view.project->model();
+  std::vector<SourceRange> sites{m.symbol(id).name_range};
+  for (uint32_t index : view.project->index().uses_of(id)) sites.push_back(m.references[index].range);
+  return sites;
+}
+
+}  // namespace
+
 RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit unit) {
   RenameTarget out;
   std::optional<Occurrence> occ = occurrence_at(view, offset);
   if (!occ) return out;  // nothing here: no range, no error
   const model::Symbol& sym = view.project->model().symbol(occ->symbol);
   out.error = rename_refusal(view.project->model(), sym);
+  // Refused before the user types a new name, not after.
+  if (out.error.empty())
+    out.error = shared_sql_refusal(view.project->model(), view.project->sources(), view.project->root(), sym,
+                                   rename_sites(view, occ->symbol));
   if (!out.error.empty()) return out;
   std::optional<SourceRange> part =
       name_part(view.project->sources(), SourceRange{view.file->id, occ->begin, occ->end}, sym.name);
@@ -240,14 +256,7 @@ RenameResult rename_at(const FileView& view, uint32_t offset, const std::string&
     out.error = "`" + new_name + "` is already declared in the same scope";
     return out;
   }
-  std::vector<SourceRange> sites{sym.name_range};
-  for (uint32_t index : view.project->index().uses_of(id)) sites.push_back(m.references[index].range);
-  if (std::string shared = shared_sql_refusal(m, view.project->sources(), view.project->root(), sym, sites);
-      !shared.empty()) {
-    out.error = shared;
-    return out;
-  }
-  for (SourceRange site : sites) {
+  for (SourceRange site : rename_sites(view, id)) {
     std::optional<SourceRange> part = name_part(view.project->sources(), site, sym.name);
     if (!part) continue;  // not spelled as the name here (an expanded fn body): nothing to edit
     std::optional<FileLocation> at = locate(*view.project, *part, unit);
