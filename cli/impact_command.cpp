@@ -41,17 +41,17 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
     return std::nullopt;
   }
   if (!report) return no_such_run();
-  ImpactRun run{report->run.id,
-                report->run.workflow,
-                report->run.ds,
-                report->run.status,
-                {},
-                report->run.stage == "mirror",
-                {},
-                std::nullopt};
-  run.env = report->run.env == "production" ? "" : report->run.env;
-  run.ended = report->run.status == "succeeded" || report->run.status == "failed" || report->run.process_gone;
-  run.parity_mismatch = parity_mismatch(report->run);
+  ImpactRun run{
+      report->run.id,
+      report->run.workflow,
+      report->run.ds,
+      report->run.status,
+      {},
+      report->run.stage == "mirror",
+      report->run.env == "production" ? "" : report->run.env,
+      std::nullopt,
+      report->run.status == "succeeded" || report->run.status == "failed" || report->run.process_gone,
+      parity_mismatch(report->run)};
   for (const TaskRecord& t : report->tasks) run.task_states.emplace_back(t.task, t.state);
   std::optional<RunReport> later;
   if (report->run.later_run != 0) status = read_run(*db, report->run.later_run, later);

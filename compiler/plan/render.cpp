@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "compiler/plan/text.h"
+#include "compiler/source/lines.h"
 #include "compiler/spelling/spelling.h"
 
 namespace flowc::plan {
@@ -13,24 +14,16 @@ namespace flowc::plan {
 namespace {
 
 /// `text`'s lines, each after `prefix` (but empty ones). Lines end as an
-/// editor shows them (SourceBuffer): at a `\n` with the CRs before it, or at
-/// a lone CR, so a `.sql` file with CRLF or classic Mac line ends reads as
-/// written rather than with `␍`s.
+/// editor shows them (compiler/source/lines.h), so a `.sql` file with CRLF
+/// or classic Mac line ends reads as written rather than with `␍`s.
 std::string indent(const std::string& text, std::string_view prefix) {
   std::string out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find_first_of("\r\n", start);
-    if (end == std::string::npos) end = text.size();
-    size_t next = end + 1;
-    if (end < text.size() && text[end] == '\r') {
-      size_t run = text.find_first_not_of('\r', end);
-      if (run != std::string::npos && text[run] == '\n') next = run + 1;  // CRs, then the `\n`: one line end
-    }
-    std::string_view line(text.data() + start, end - start);
+  for (size_t start = 0; start != std::string_view::npos;) {
+    LineSpan span = line_at(text, start);
+    std::string_view line(text.data() + start, span.content_end - start);
     out += line.empty() ? std::string() : std::string(prefix) + std::string(line);
     out += '\n';
-    start = next;
+    start = span.next;
   }
   return out;
 }

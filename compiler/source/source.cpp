@@ -8,29 +8,16 @@
 #include <sstream>
 #include <sys/stat.h>
 
+#include "compiler/source/lines.h"
+
 namespace flowc {
 
 SourceBuffer::SourceBuffer(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
   line_starts_.push_back(0);
-  // A lone CR ends a line too, as editors and LSP count lines (the
-  // grammar itself wants `\n`): positions say what the editor shows. CRs
-  // right before a `\n` (`\r\n`, `\r\r\n`) are part of its line end.
-  const auto size = static_cast<uint32_t>(text_.size());
-  for (uint32_t i = 0; i < size; ++i) {
-    if (text_[i] == '\n') {
-      line_starts_.push_back(i + 1);
-    } else if (text_[i] == '\r') {
-      uint32_t run = i;
-      while (run < size && text_[run] == '\r') ++run;
-      if (run < size && text_[run] == '\n') {
-        i = run - 1;  // the `\n` ends the line
-        continue;
-      }
-      for (; i < run; ++i) line_starts_.push_back(i + 1);  // each one a line end
-      --i;
-    }
-  }
+  for (LineSpan line = line_at(text_, 0); line.next != std::string_view::npos;
+       line = line_at(text_, line.next))
+    line_starts_.push_back(static_cast<uint32_t>(line.next));
 }
 
 LineCol SourceBuffer::line_col(uint32_t offset) const {
@@ -49,11 +36,7 @@ uint32_t SourceBuffer::line_start(uint32_t line) const {
 std::string_view SourceBuffer::line_text(uint32_t line) const {
   if (line == 0 || line > line_starts_.size()) return {};
   uint32_t begin = line_starts_[line - 1];
-  uint32_t end = line < line_starts_.size() ? line_starts_[line] : static_cast<uint32_t>(text_.size());
-  std::string_view view(text_.data() + begin, end - begin);
-  if (!view.empty() && view.back() == '\n') view.remove_suffix(1);
-  while (!view.empty() && view.back() == '\r') view.remove_suffix(1);  // `\r\n`, `\r\r\n`, a lone CR
-  return view;
+  return std::string_view(text_).substr(begin, line_at(text_, begin).content_end - begin);
 }
 
 namespace {

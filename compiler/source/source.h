@@ -53,7 +53,7 @@ class SourceBuffer {
 
   /// Line and byte column of `offset` (clamped to the end of the text).
   [[nodiscard]] LineCol line_col(uint32_t offset) const;
-  /// The text of 1-based line `line`, without its line terminator ("\n" or "\r\n").
+  /// The text of 1-based line `line`, without its line end (lines.h).
   [[nodiscard]] std::string_view line_text(uint32_t line) const;
   /// Byte offset where 1-based `line` starts.
   [[nodiscard]] uint32_t line_start(uint32_t line) const;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "compiler/source/lines.h"
+
 namespace flowc::lsp {
 
 namespace {
@@ -14,13 +16,6 @@ uint32_t sequence_length(unsigned char lead) {
   if ((lead >> 4) == 0xE) return 3;
   if ((lead >> 3) == 0x1E) return 4;
   return 1;
-}
-
-/// The line's content without its terminator.
-std::string_view strip_terminator(std::string_view line) {
-  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-  while (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // as SourceBuffer::line_text
-  return line;
 }
 
 /// Byte index within `line` of `column` counted in `unit`.
@@ -40,29 +35,13 @@ uint32_t column_offset(std::string_view line, uint32_t column, ColumnUnit unit) 
 
 }  // namespace
 
-namespace {
-
-/// The offset of the last byte of the line end after `start` (`\n`, CRs
-/// then `\n`, or a lone `\r`, as SourceBuffer counts lines), or npos.
-size_t line_end(std::string_view text, size_t start) {
-  size_t at = text.find_first_of("\r\n", start);
-  if (at == std::string_view::npos || text[at] == '\n') return at;
-  size_t run = text.find_first_not_of('\r', at);
-  return run != std::string_view::npos && text[run] == '\n' ? run : at;
-}
-
-}  // namespace
-
 uint32_t offset_in_text(std::string_view text, TextPosition pos, ColumnUnit unit) {
   size_t start = 0;
   for (uint32_t line = 0; line < pos.line; ++line) {
-    size_t nl = line_end(text, start);
-    if (nl == std::string_view::npos) return static_cast<uint32_t>(text.size());
-    start = nl + 1;
+    start = line_at(text, start).next;
+    if (start == std::string_view::npos) return static_cast<uint32_t>(text.size());
   }
-  size_t nl = line_end(text, start);
-  std::string_view line =
-      strip_terminator(text.substr(start, nl == std::string_view::npos ? nl : nl - start + 1));
+  std::string_view line = text.substr(start, line_at(text, start).content_end - start);
   return static_cast<uint32_t>(start) + column_offset(line, pos.column, unit);
 }
 
