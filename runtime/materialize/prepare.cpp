@@ -65,25 +65,6 @@ struct Sent {
   std::vector<std::string> row;  // run, not prepared: its first row, as text
 };
 
-/// What a replace's swap must know of the table it replaces: its kind
-/// (`r` a table, `p` partitioned, `v` a view...), the views on it, the
-/// tables whose foreign keys reference it, and whether the new table ($2)
-/// has its columns. No row when there is none. The run reads the same facts
-/// (sql_task.cpp) with more.
-constexpr const char* kExistingTableSql = R"(select t.relkind::text,
-  coalesce((select string_agg(distinct w.ev_class::regclass::text, ', ')
-     from pg_depend d join pg_rewrite w on w.oid = d.objid
-    where d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass
-      and d.refobjid = t.oid and w.ev_class <> t.oid), ''),
-  coalesce((select string_agg(distinct c.conrelid::regclass::text, ', ')
-     from pg_constraint c where c.contype = 'f' and c.confrelid = t.oid and c.conrelid <> t.oid), ''),
-  (select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum)
-     from pg_attribute a where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped)
-    is not distinct from
-  (select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum)
-     from pg_attribute a where a.attrelid = to_regclass($2::text) and a.attnum > 0 and not a.attisdropped)
-from pg_class t where t.oid = to_regclass($1::text))";
-
 /// The name in a message `relation "raw.x" does not exist` or `permission
 /// denied for schema staging`, after `lead`.
 std::string named_in(const std::string& message, std::string_view lead) {
@@ -238,7 +219,8 @@ struct Checker {
       missing.insert(table.dotted());
       return;
     }
-    Sent old{kExistingTableSql, "", "", {target, quote_table(table.staging())}, "", {}, {}};
+    Sent old{
+        materialize_detail::existing_table_sql(), "", "", {target, quote_table(table.staging())}, "", {}, {}};
     if (!send(task, "output table", task.sql_origin, old)) {
       missing.insert(table.dotted());
       return;

@@ -42,6 +42,13 @@ struct PlanProblem : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// What replace_refusal() judges of the table a replace replaces ($1), in
+/// one row: its kind (`r` a table, `p` partitioned, `v` a view...), the
+/// views on it, the tables whose foreign keys reference it (each a list, ""
+/// or NULL when none), and whether the new table ($2) has its columns. No
+/// row when there is no table. The run's own query reads these and more.
+const std::string& existing_table_sql();
+
 /// Why a replace cannot swap its new table in for `target`, "" when it
 /// can: `referencing` names the tables whose foreign keys reference it,
 /// `views` the views on it ("" when none), `same_columns` whether the new

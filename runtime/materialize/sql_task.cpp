@@ -73,22 +73,27 @@ int64_t write_replace(SqlSession& s, const Task& task, const std::string& select
   return static_cast<int64_t>(r.affected_rows());
 }
 
-/// What the swap must know of the table it replaces, in one round trip: the
-/// views that depend on it, whether the staging table has its columns (names
-/// and types, in order), the grants to carry over, and its comments,
-/// constraints (NOT NULL included) and indexes (each as statements on the
-/// name, which the new table takes). No row when there is no table.
-constexpr const char* kOldTableSql = R"(select
-  (select string_agg(distinct w.ev_class::regclass::text, ', ')
+/// The views that depend on the table `t`, as a list ("" none).
+constexpr std::string_view kViewsOnTable = R"((select string_agg(distinct w.ev_class::regclass::text, ', ')
      from pg_depend d join pg_rewrite w on w.oid = d.objid
     where d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass
-      and d.refobjid = t.oid and w.ev_class <> t.oid),
-  (select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum)
+      and d.refobjid = t.oid and w.ev_class <> t.oid))";
+/// Whether the table named by $2 has `t`'s columns (names and types, in order).
+constexpr std::string_view kSameColumns =
+    R"((select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum)
      from pg_attribute a where a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped)
     is not distinct from
   (select array_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) order by a.attnum)
-     from pg_attribute a where a.attrelid = to_regclass($2::text) and a.attnum > 0 and not a.attisdropped),
-  (select string_agg(format('grant %s on table %s to %s%s', x.privilege_type, $1::text,
+     from pg_attribute a where a.attrelid = to_regclass($2::text) and a.attnum > 0 and not a.attisdropped))";
+/// The tables whose foreign keys reference `t`, as a list ("" none).
+constexpr std::string_view kReferencingTables =
+    R"((select string_agg(distinct c.conrelid::regclass::text, ', ')
+     from pg_constraint c where c.contype = 'f' and c.confrelid = t.oid and c.conrelid <> t.oid))";
+/// The grants of `t` to carry over, and its comments, constraints (NOT NULL
+/// included) and indexes, each as statements on the name $1, which the new
+/// table takes.
+constexpr std::string_view kCarriedOver =
+    R"((select string_agg(format('grant %s on table %s to %s%s', x.privilege_type, $1::text,
                             case when x.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(x.grantee)) end,
                             case when x.is_grantable then ' with grant option' else '' end), '; ')
      from aclexplode(t.relacl) as x where x.grantee <> t.relowner),
@@ -113,12 +118,27 @@ constexpr const char* kOldTableSql = R"(select
       where i.indrelid = t.oid -- but not the indexes of the keys above (a foreign key names the index it uses too)
         and not exists (select 1 from pg_constraint c
                          where c.conindid = i.indexrelid and c.conrelid = t.oid and c.contype in ('p', 'u', 'x'))
-   ) as carried),
-  (select string_agg(distinct c.conrelid::regclass::text, ', ')
-     from pg_constraint c where c.contype = 'f' and c.confrelid = t.oid and c.conrelid <> t.oid)
-from pg_class t where t.oid = to_regclass($1::text))";
+   ) as carried))";
+
+/// What the swap must know of the table it replaces, in one round trip: the
+/// facts replace_refusal() judges (existing_table_sql()'s), then what it
+/// carries over. No row when there is no table.
+const std::string& old_table_sql() {
+  static const std::string sql = "select " + std::string(kViewsOnTable) + ",\n  " +
+                                 std::string(kSameColumns) + ",\n  " + std::string(kCarriedOver) + ",\n  " +
+                                 std::string(kReferencingTables) +
+                                 "\nfrom pg_class t where t.oid = to_regclass($1::text)";
+  return sql;
+}
 
 }  // namespace
+
+const std::string& existing_table_sql() {
+  static const std::string sql = "select t.relkind::text,\n  " + std::string(kViewsOnTable) + ",\n  " +
+                                 std::string(kReferencingTables) + ",\n  " + std::string(kSameColumns) +
+                                 "\nfrom pg_class t where t.oid = to_regclass($1::text)";
+  return sql;
+}
 
 std::string replace_refusal(const std::string& target, const std::string& views,
                             const std::string& referencing, bool same_columns) {
@@ -152,7 +172,7 @@ void swap_replace(SqlSession& s, const Task& task) {
   const std::string target = quote_table(*task.output);
   const std::string staging = quote_table(task.output->staging());
   const std::string name = plan::quote_identifier(task.output->name);
-  pqxx::result old = s.exec("what the old table has", kOldTableSql,
+  pqxx::result old = s.exec("what the old table has", old_table_sql(),
                             {{"table", "text", target}, {"staging", "text", staging}});
   if (old.empty()) {
     s.exec("swap in the new table", "alter table " + staging + " rename to " + name);
