@@ -98,13 +98,14 @@ Spans quoted_names(std::string_view sql) {
   return spans;
 }
 
-/// The `${...}` of a source text.
-Spans interpolations(std::string_view text) {
+/// The `${...}` written in `file`, as the checked model's templates hold
+/// them (an escaped `$${` is text there, as in the statement).
+Spans interpolations(const model::Model& model, FileId file) {
   Spans spans;
-  for (size_t at = text.find("${"); at != std::string_view::npos; at = text.find("${", at + 2)) {
-    size_t close = text.find('}', at);
-    spans.emplace_back(at, close == std::string_view::npos ? text.size() : close + 1);
-  }
+  for (const model::SqlTemplate& sql : model.templates)
+    for (const model::TemplatePart& part : sql.parts)
+      if (part.kind != model::TemplatePart::Kind::Text && part.range.file == file)
+        spans.emplace_back(part.range.begin, part.range.end);
   return spans;
 }
 
@@ -190,7 +191,7 @@ SourceRange locate(const project::Compilation& compilation, const plan::Plan& pl
   // A name counts where the source and the statement both have it: not in
   // a `${}` of the source, nor in a quoted name of the statement (what `${}`
   // became), unless the name itself is quoted.
-  const Spans in_interpolation = interpolations(text);
+  const Spans in_interpolation = interpolations(compilation.model, *file);
   const Spans in_quotes = quoted_names(problem.sql);
   for (const std::string& word : {name.written, name.unquoted}) {
     std::vector<size_t> in_source = find_words(text, word, from, in_interpolation);
