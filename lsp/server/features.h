@@ -34,13 +34,17 @@ std::string describe(const model::Model& model, model::SymbolId symbol);
 
 // xref.cpp
 std::vector<FileLocation> definition_at(const FileView& view, uint32_t offset, ColumnUnit unit);
-/// The declaration and uses of the name at `offset`. A standard library
-/// name is used in every project: its uses are gathered from `projects` (the
-/// server's checked projects) too, as when asked from the stdlib's own file.
+/// The declaration and uses of the name at `offset`, gathered from
+/// `projects` (the server's checked projects) too: a standard library name
+/// is used in every project, and a name declared in a file two projects
+/// hold (without flow.project, a directory's project reads its
+/// subdirectories) is used in both. Rename edits, and refuses, in each.
 std::vector<FileLocation> references_at(const FileView& view, uint32_t offset, bool include_declaration,
                                         ColumnUnit unit, const std::vector<ProjectState*>& projects);
-RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit unit);
-RenameResult rename_at(const FileView& view, uint32_t offset, const std::string& new_name, ColumnUnit unit);
+RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit unit,
+                               const std::vector<ProjectState*>& projects);
+RenameResult rename_at(const FileView& view, uint32_t offset, const std::string& new_name, ColumnUnit unit,
+                       const std::vector<ProjectState*>& projects);
 /// True for the keywords of language.md §2.
 bool is_keyword(std::string_view word);
 /// True for `[A-Za-z_][A-Za-z0-9_]*`.

@@ -86,13 +86,13 @@ std::vector<FileLocation> Service::references(const std::string& path, TextPosit
 RenameTarget Service::prepare_rename(const std::string& path, TextPosition pos) {
   At a = at(*workspace_, path, pos, options_.unit);
   if (!a) return RenameTarget{std::nullopt, "", "only names in `.flow` files can be renamed"};
-  return prepare_rename_at(a.view, a.offset, options_.unit);
+  return prepare_rename_at(a.view, a.offset, options_.unit, workspace_->checked_projects());
 }
 
 RenameResult Service::rename(const std::string& path, TextPosition pos, const std::string& new_name) {
   At a = at(*workspace_, path, pos, options_.unit);
   if (!a) return RenameResult{{}, "only names in `.flow` files can be renamed"};
-  return rename_at(a.view, a.offset, new_name, options_.unit);
+  return rename_at(a.view, a.offset, new_name, options_.unit, workspace_->checked_projects());
 }
 
 CompletionList Service::complete(const std::string& path, TextPosition pos) {

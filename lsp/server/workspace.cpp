@@ -56,6 +56,22 @@ std::string Workspace::root_of(const std::string& path) const {
   return strip_slash(dir.string());
 }
 
+bool Workspace::walks(const std::string& root) const {
+  std::error_code ec;
+  const char* home = std::getenv("HOME");
+  return read_disk_ && (fs::exists(fs::path(root) / "flow.project", ec) ||
+                        (fs::path(root).has_relative_path() && !(home && normalize_path(home) == root)));
+}
+
+bool Workspace::reads_from_disk(const std::string& root, const std::string& path) const {
+  const std::string own = root_of(path);
+  if (own == root) return true;
+  // Below flow.project's directory it is that project's alone.
+  std::error_code ec;
+  return is_under(path, root) && walks(root) && !fs::exists(fs::path(own) / "flow.project", ec) &&
+         !in_skipped_directory(path, root);
+}
+
 std::string Workspace::text_of(const std::string& path) const {
   if (auto it = open_.find(path); it != open_.end()) return it->second;
   if (!read_disk_) return "";
@@ -74,16 +90,11 @@ ProjectState* Workspace::project_for(const std::string& path) {
   if (it == projects_.end()) {
     auto project = std::make_unique<ProjectState>(root, stdlib_dir_);
     std::vector<project::LoadError> errors;
-    std::error_code ec;
     // Without flow.project a file's project is its directory, walked
     // recursively; never walk the whole file system or home directory for a
     // stray file opened there.
-    const char* home = std::getenv("HOME");
-    bool walk =
-        read_disk_ && (fs::exists(fs::path(root) / "flow.project", ec) ||
-                       (fs::path(root).has_relative_path() && !(home && normalize_path(home) == root)));
     for (const project::ProjectFiles& found :
-         walk ? project::discover({root}, errors) : std::vector<project::ProjectFiles>{}) {
+         walks(root) ? project::discover({root}, errors) : std::vector<project::ProjectFiles>{}) {
       if (normalize_path(found.root) != root) continue;
       for (const std::string& file : found.files) {
         std::string normal = normalize_path(file);
@@ -196,10 +207,10 @@ void Workspace::disk_changed(const std::string& path, DiskChange change) {
   if (Service::handles(path)) {
     if (open_.count(path) || is_under(path, stdlib_dir_)) return;  // the editor's text wins
     // Its own project, and a project of a directory above that holds it
-    // too (without flow.project a directory's project reads its subdirectories).
-    const std::string own = root_of(path);
+    // or, for a created file, would have read it (without flow.project a
+    // directory's project reads its subdirectories).
     for (auto& [root, project] : projects_) {
-      if (root != own && !project->file(path)) continue;
+      if (!project->file(path) && !reads_from_disk(root, path)) continue;
       std::error_code ec;
       // A link out of the project is not the project's, as in `flowc check`.
       if (change == DiskChange::Deleted || !fs::exists(path, ec) || links_outside(path, root)) {

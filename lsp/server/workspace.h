@@ -64,6 +64,13 @@ class Workspace {
 
  private:
   std::string root_of(const std::string& path) const;
+  /// Whether the project at `root` reads the `.flow` files under it from
+  /// disk: with flow.project, or a directory (not `/` nor the home
+  /// directory) walked with its subdirectories.
+  bool walks(const std::string& root) const;
+  /// Whether the project at `root` reads `.flow` file `path` when loaded:
+  /// its own, or a file in a subdirectory of a project without flow.project.
+  bool reads_from_disk(const std::string& root, const std::string& path) const;
   /// Gives every project the current text of aux file `path` (a `.sql`
   /// file): the editor's while it is open, else the disk's.
   void aux_changed(const std::string& path);

@@ -158,29 +158,68 @@ std::vector<FileLocation> definition_at(const FileView& view, uint32_t offset, C
   return {*at};
 }
 
+namespace {
+
+/// One symbol as one project knows it.
+struct SymbolIn {
+  const ProjectState* project = nullptr;
+  model::SymbolId id;
+};
+
+/// The file and bytes where `sym` is declared, as a path (file ids are each
+/// project's own).
+std::optional<std::tuple<std::string, uint32_t, uint32_t>> declared_at(const ProjectState& project,
+                                                                       const model::Symbol& sym) {
+  const SourceRange& at = sym.name_range;
+  if (!at.valid() || at.file.index >= project.sources().size()) return std::nullopt;
+  return std::tuple{project.sources().buffer(at.file).path(), at.begin, at.end};
+}
+
+/// `id` of `view`'s project first, then the same symbol in each other of
+/// `projects`: a standard library name by its qualified name, any other by
+/// where it is declared (without flow.project, a directory's project reads
+/// its subdirectories' files, which their own projects hold too).
+std::vector<SymbolIn> same_symbol(const FileView& view, model::SymbolId id,
+                                  const std::vector<ProjectState*>& projects) {
+  std::vector<SymbolIn> out{{view.project, id}};
+  const model::Symbol& sym = view.project->model().symbol(id);
+  const auto declared = declared_at(*view.project, sym);
+  for (const ProjectState* project : projects) {
+    if (project == view.project) continue;
+    const std::vector<model::Symbol>& symbols = project->model().symbols;
+    for (uint32_t i = 0; i < symbols.size(); ++i) {
+      const model::Symbol& other = symbols[i];
+      bool same = sym.in_stdlib ? other.in_stdlib && other.qualified_name == sym.qualified_name
+                                : !other.in_stdlib && declared && declared_at(*project, other) == declared;
+      if (same) out.push_back({project, model::SymbolId{i}});
+    }
+  }
+  return out;
+}
+
+/// Where a rename of `symbol` edits: its declaration and every use.
+std::vector<SourceRange> rename_sites(const SymbolIn& symbol) {
+  const model::Model& m = symbol.project->model();
+  std::vector<SourceRange> sites{m.symbol(symbol.id).name_range};
+  for (uint32_t index : symbol.project->index().uses_of(symbol.id))
+    sites.push_back(m.references[index].range);
+  return sites;
+}
+
+}  // namespace
+
 std::vector<FileLocation> references_at(const FileView& view, uint32_t offset, bool include_declaration,
                                         ColumnUnit unit, const std::vector<ProjectState*>& projects) {
   std::optional<Occurrence> occ = occurrence_at(view, offset);
   if (!occ) return {};
   std::vector<FileLocation> out;
-  auto add_references = [&](const ProjectState& project, model::SymbolId symbol) {
-    const model::Model& m = project.model();
+  for (const SymbolIn& symbol : same_symbol(view, occ->symbol, projects)) {
+    const model::Model& m = symbol.project->model();
     if (include_declaration) {
-      if (auto at = locate(project, m.symbol(symbol).name_range, unit)) out.push_back(*at);
+      if (auto at = locate(*symbol.project, m.symbol(symbol.id).name_range, unit)) out.push_back(*at);
     }
-    for (uint32_t index : project.index().uses_of(symbol)) {
-      if (auto at = locate(project, m.references[index].range, unit)) out.push_back(*at);
-    }
-  };
-  add_references(*view.project, occ->symbol);
-  const model::Symbol& sym = view.project->model().symbol(occ->symbol);
-  if (sym.in_stdlib) {
-    for (const ProjectState* project : projects) {
-      if (project == view.project) continue;
-      const std::vector<model::Symbol>& symbols = project->model().symbols;
-      for (uint32_t i = 0; i < symbols.size(); ++i)
-        if (symbols[i].in_stdlib && symbols[i].qualified_name == sym.qualified_name)
-          add_references(*project, model::SymbolId{i});
+    for (uint32_t index : symbol.project->index().uses_of(symbol.id)) {
+      if (auto at = locate(*symbol.project, m.references[index].range, unit)) out.push_back(*at);
     }
   }
   // The projects' files first, the standard library's after: an order by
@@ -199,28 +238,21 @@ std::vector<FileLocation> references_at(const FileView& view, uint32_t offset, b
   return out;
 }
 
-namespace {
-
-/// Where a rename of `id` edits: its declaration and every use.
-std::vector<SourceRange> rename_sites(const FileView& view, model::SymbolId id) {
-  const model::Model& m = view.project->model();
-  std::vector<SourceRange> sites{m.symbol(id).name_range};
-  for (uint32_t index : view.project->index().uses_of(id)) sites.push_back(m.references[index].range);
-  return sites;
-}
-
-}  // namespace
-
-RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit unit) {
+RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit unit,
+                               const std::vector<ProjectState*>& projects) {
   RenameTarget out;
   std::optional<Occurrence> occ = occurrence_at(view, offset);
   if (!occ) return out;  // nothing here: no range, no error
   const model::Symbol& sym = view.project->model().symbol(occ->symbol);
   out.error = rename_refusal(view.project->model(), sym);
-  // Refused before the user types a new name, not after.
-  if (out.error.empty())
-    out.error = shared_sql_refusal(view.project->model(), view.project->sources(), view.project->root(), sym,
-                                   rename_sites(view, occ->symbol));
+  // Refused before the user types a new name, not after; in every project
+  // that holds the name.
+  for (const SymbolIn& symbol : same_symbol(view, occ->symbol, projects)) {
+    if (!out.error.empty()) return out;
+    const ProjectState& project = *symbol.project;
+    out.error = shared_sql_refusal(project.model(), project.sources(), project.root(),
+                                   project.model().symbol(symbol.id), rename_sites(symbol));
+  }
   if (!out.error.empty()) return out;
   std::optional<SourceRange> part =
       name_part(view.project->sources(), SourceRange{view.file->id, occ->begin, occ->end}, sym.name);
@@ -233,9 +265,10 @@ RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit
   return out;
 }
 
-RenameResult rename_at(const FileView& view, uint32_t offset, const std::string& new_name, ColumnUnit unit) {
+RenameResult rename_at(const FileView& view, uint32_t offset, const std::string& new_name, ColumnUnit unit,
+                       const std::vector<ProjectState*>& projects) {
   RenameResult out;
-  RenameTarget target = prepare_rename_at(view, offset, unit);
+  RenameTarget target = prepare_rename_at(view, offset, unit, projects);
   if (!target.error.empty() || !target.range) {
     out.error = !target.error.empty() ? target.error : "there is no name to rename here";
     return out;
@@ -248,24 +281,28 @@ RenameResult rename_at(const FileView& view, uint32_t offset, const std::string&
     out.error = "`" + new_name + "` is a keyword";
     return out;
   }
-  const model::Model& m = view.project->model();
   model::SymbolId id = occurrence_at(view, offset)->symbol;
-  const model::Symbol& sym = m.symbol(id);
-  if (new_name == sym.name) return out;
-  if (collides(m, sym, new_name)) {
-    out.error = "`" + new_name + "` is already declared in the same scope";
-    return out;
+  if (new_name == view.project->model().symbol(id).name) return out;
+  const std::vector<SymbolIn> symbols = same_symbol(view, id, projects);
+  for (const SymbolIn& symbol : symbols) {
+    if (collides(symbol.project->model(), symbol.project->model().symbol(symbol.id), new_name)) {
+      out.error = "`" + new_name + "` is already declared in the same scope";
+      return out;
+    }
   }
-  for (SourceRange site : rename_sites(view, id)) {
-    std::optional<SourceRange> part = name_part(view.project->sources(), site, sym.name);
-    if (!part) continue;  // not spelled as the name here (an expanded fn body): nothing to edit
-    std::optional<FileLocation> at = locate(*view.project, *part, unit);
-    if (!at) continue;
-    std::vector<TextEditData>& edits = out.edits[at->path];
-    TextEditData edit{at->range, new_name};
-    bool duplicate =
-        std::any_of(edits.begin(), edits.end(), [&](const TextEditData& e) { return e.range == edit.range; });
-    if (!duplicate) edits.push_back(std::move(edit));
+  for (const SymbolIn& symbol : symbols) {
+    const std::string& name = symbol.project->model().symbol(symbol.id).name;
+    for (SourceRange site : rename_sites(symbol)) {
+      std::optional<SourceRange> part = name_part(symbol.project->sources(), site, name);
+      if (!part) continue;  // not spelled as the name here (an expanded fn body): nothing to edit
+      std::optional<FileLocation> at = locate(*symbol.project, *part, unit);
+      if (!at) continue;
+      std::vector<TextEditData>& edits = out.edits[at->path];
+      TextEditData edit{at->range, new_name};
+      bool duplicate = std::any_of(edits.begin(), edits.end(),
+                                   [&](const TextEditData& e) { return e.range == edit.range; });
+      if (!duplicate) edits.push_back(std::move(edit));
+    }
   }
   for (auto& [path, edits] : out.edits) {
     std::sort(edits.begin(), edits.end(), [](const TextEditData& a, const TextEditData& b) {

@@ -9,38 +9,15 @@
 #include <fstream>
 
 #include "lsp/server/completion_context.h"
+#include "tests/support/lsp_project.h"
 
 using namespace flowc;
 using namespace flowc::lsp;
+using namespace flowc::testing;
 
 namespace {
 
 namespace fs = std::filesystem;
-
-/// A temporary project directory, removed at the end of the test.
-struct TempProject {
-  fs::path root;
-  TempProject() {
-    root = fs::temp_directory_path() /
-           ("flowc-lsp-unit-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
-    fs::create_directories(root);
-    write("flow.project", "project p {\n  default_target = wh\n}\n");
-    write("targets.flow", "target wh {\n  dsn    = env(\"WH_DSN\")\n  schema = \"analytics\"\n}\n");
-    write("routes.flow", "route oncall {\n  owner  = \"o\"\n  notify = [stderr()]\n}\n");
-  }
-  ~TempProject() {
-    std::error_code ec;
-    fs::remove_all(root, ec);
-  }
-  static int& counter() {
-    static int n = 0;
-    return n;
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(root / name) << text;
-    return (root / name).string();
-  }
-};
 
 const char* kWorkflow =
     "workflow w {\n"                                  // 0
@@ -57,17 +34,6 @@ const char* kWorkflow =
     "    publish = true\n"                            // 11
     "  }\n"                                           // 12
     "}\n";
-
-ServiceOptions options(ColumnUnit unit = ColumnUnit::Utf16) {
-  return ServiceOptions{unit, std::string(FLOWC_SOURCE_DIR) + "/stdlib/std"};
-}
-
-const FileDiagnostics* find(const std::vector<FileDiagnostics>& all, const std::string& path) {
-  for (const auto& f : all) {
-    if (f.path == path) return &f;
-  }
-  return nullptr;
-}
 
 }  // namespace
 
@@ -102,77 +68,6 @@ TEST_CASE("edits in UTF-16 positions after non-ASCII text land on the right byte
   // Undo: the diagnostics clear.
   REQUIRE(s.change(path, {TextChange{TextRange{{10, 35}, {10, 40}}, "orders"}}));
   mine = find(s.check(), path);
-  REQUIRE(mine != nullptr);
-  CHECK(mine->diagnostics.empty());
-}
-
-TEST_CASE(
-    "without flow.project, an edit of a file in a subdirectory reaches the project of the directory above") {
-  TempProject p;
-  for (const char* name : {"flow.project", "targets.flow", "routes.flow"}) fs::remove(p.root / name);
-  fs::create_directories(p.root / "sub");
-  const std::string route = "route r {\n  owner  = \"a\"\n  notify = [stderr()]\n}\n";
-  std::string x = p.write("x.flow", route);
-  std::string y = p.write("sub/y.flow", route);
-  Service s(options());
-  s.open(x, route);
-  s.open(y, route);
-  const FileDiagnostics* mine = find(s.check(), x);
-  REQUIRE(mine != nullptr);
-  REQUIRE(mine->diagnostics.size() == 1);
-  CHECK(mine->diagnostics[0].code == "E0102");  // x's project reads sub/y.flow too
-  REQUIRE(
-      s.change(y, {TextChange{std::nullopt, "route r2 {\n  owner  = \"a\"\n  notify = [stderr()]\n}\n"}}));
-  mine = find(s.check(), x);
-  REQUIRE(mine != nullptr);
-  CHECK(mine->diagnostics.empty());
-}
-
-/// A directory without flow.project: TempProject's files removed.
-void loose(const TempProject& p) {
-  for (const char* name : {"flow.project", "targets.flow", "routes.flow"}) fs::remove(p.root / name);
-  fs::create_directories(p.root / "sub");
-}
-
-TEST_CASE("a file two projects hold shows its own project's diagnostics, once") {
-  TempProject p;
-  loose(p);
-  std::string a =
-      p.write("a.flow", "workflow a {\n  owner = \"o\"\n  task t {\n    run = command([\"true\"])\n  }\n}\n");
-  const std::string b_text = "workflow b {\n  owner = 12\n}\n";
-  std::string b = p.write("sub/b.flow", b_text);
-  Service s(options());
-  s.open(a, "workflow a {\n  owner = \"o\"\n  task t {\n    run = command([\"true\"])\n  }\n}\n");
-  s.open(b, b_text);
-  const FileDiagnostics* mine = find(s.check(), b);
-  REQUIRE(mine != nullptr);
-  REQUIRE(mine->diagnostics.size() == 1);
-  CHECK(mine->diagnostics[0].code == "E0201");
-}
-
-TEST_CASE("a flow.project created or deleted regroups the projects and their diagnostics are published") {
-  TempProject p;
-  loose(p);
-  const std::string a_text =
-      "workflow a {\n  owner = \"o\"\n  task t {\n    after = [b.u]\n    run   = command([\"true\"])\n  "
-      "}\n}\n";
-  std::string a = p.write("a.flow", a_text);
-  p.write("sub/b.flow", "workflow b {\n  owner = \"o\"\n  task u {\n    run = command([\"true\"])\n  }\n}\n");
-  Service s(options());
-  s.open(a, a_text);
-  const FileDiagnostics* mine = find(s.check(), a);
-  REQUIRE(mine != nullptr);
-  CHECK(mine->diagnostics.empty());
-  // sub/ becomes a project of its own: workflow b is no longer a's to see.
-  std::string marker = p.write("sub/flow.project", "project sub {\n}\n");
-  s.disk_changed(marker, DiskChange::Created);
-  mine = find(s.check(), a);
-  REQUIRE(mine != nullptr);
-  REQUIRE(mine->diagnostics.size() == 1);
-  CHECK(mine->diagnostics[0].code == "E0101");
-  fs::remove(marker);
-  s.disk_changed(marker, DiskChange::Deleted);
-  mine = find(s.check(), a);
   REQUIRE(mine != nullptr);
   CHECK(mine->diagnostics.empty());
 }
