@@ -330,6 +330,34 @@ class ReadOnlyStatements {
   bool active_;
 };
 
+/// A mirror run writes only its mirror tables (runtime.md), but the task's
+/// select runs in a writable transaction and may call a function that
+/// writes elsewhere (a legacy job's `select refresh_kpi(ds)`). Before the
+/// commit, the tables this transaction locked for writing (any lock above
+/// a read's: insert, update, delete, truncate, alter, drop) must all be in
+/// the mirror schema or temporary; else the attempt fails and rolls back.
+/// Indexes and TOAST follow their tables; a sequence's `nextval` is not
+/// rolled back by anything, and is left alone.
+void refuse_production_writes(SqlSession& s, const Task& task) {
+  static const std::string kWrittenElsewhere =
+      R"(select string_agg(distinct quote_ident(n.nspname) || '.' || quote_ident(c.relname), ', ')
+from pg_locks l
+join pg_class c on c.oid = l.relation
+join pg_namespace n on n.oid = c.relnamespace
+where l.pid = pg_backend_pid() and l.locktype = 'relation' and l.granted
+  and l.mode not in ('AccessShareLock', 'RowShareLock')
+  and c.relkind in ('r', 'p', 'm', 'f', 'v')
+  and n.nspname <> coalesce(nullif($1, ''), current_schema()) and n.nspname not like 'pg\_temp\_%')";
+  pqxx::result r = s.exec("no table but the mirror's written", kWrittenElsewhere,
+                          {{"mirror_schema", "text", task.output->schema}});
+  if (r.empty() || r[0][0].is_null()) return;
+  throw PlanProblem(
+      fmt::format("a mirror run writes only its mirror tables, and this attempt wrote {} (through what its "
+                  "select calls): "
+                  "rolled back, nothing of it stays",
+                  r[0][0].as(std::string())));
+}
+
 /// The attempt on the target (see on_target).
 AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
                               std::optional<Clock::time_point> deadline, const QueryWatchdog& watchdog) {
@@ -389,6 +417,7 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
       return result;
     }
     if (task.mode == WriteMode::Replace) swap_replace(s, task);
+    if (plan.stage == plan::Stage::Mirror && task.mode != WriteMode::None) refuse_production_writes(s, task);
     static const RecordSuccess kRecordedAfter;  // by the executor, after this transaction
     commit_success(tx, read_only ? kRecordedAfter : context.record_success_in, result, log);
   } catch (...) {
