@@ -189,6 +189,43 @@ std::vector<CutoverItem> static_items(const model::Model& model, model::Workflow
           route_item(plan),       idempotence_item(plan),   rollback_item(model, wf)};
 }
 
+CutoverItem columns_item(const std::vector<MirrorRun>& runs, const plan::Plan& plan) {
+  CutoverItem item{"production tables take the workflow's columns", false, ""};
+  if (plan.stage == plan::Stage::Production) {
+    item.ok = true;
+    item.reason = "the workflow writes the production tables now";
+    return item;
+  }
+  const MirrorRun* newest = nullptr;
+  for (const MirrorRun& run : runs)
+    if (run.parity && !run.parity->tables.empty() && (!newest || run.id > newest->id)) newest = &run;
+  if (!newest) {
+    item.reason = "not known until a mirror run compares the tables";
+    return item;
+  }
+  std::vector<std::string> lacking;
+  for (const runtime::parity::TableParity& table : newest->parity->tables) {
+    auto task = std::find_if(plan.tasks.begin(), plan.tasks.end(),
+                             [&](const plan::Task& t) { return t.name == table.task; });
+    if (task == plan.tasks.end() || task->mode == plan::WriteMode::Replace || table.not_in_production.empty())
+      continue;
+    lacking.push_back(fmt::format("{} has no {} {}, which task `{}` writes (`{}`)", table.legacy,
+                                  table.not_in_production.size() == 1 ? "column" : "columns",
+                                  and_list(table.not_in_production), task->name,
+                                  plan::to_string(task->mode)));
+  }
+  if (lacking.empty()) {
+    item.ok = true;
+    item.reason = fmt::format("as run {} compared them", newest->id);
+    return item;
+  }
+  item.reason = fmt::format(
+      "{} (run {}): the first production run would fail on it; add the columns to the production tables, "
+      "or leave them out of the select, then run a mirror day again",
+      and_list(lacking), newest->id);
+  return item;
+}
+
 std::string changed_since(const plan::Plan& ran, const plan::Plan& now) {
   auto find = [](const plan::Plan& plan, const std::string& name) -> const plan::Task* {
     for (const plan::Task& t : plan.tasks)

@@ -40,6 +40,14 @@ std::vector<CutoverItem> static_items(const model::Model& model, model::Workflow
 CutoverItem runs_item(const std::vector<runtime::report::MirrorRun>& runs, uint32_t needed,
                       bool legacy_writes_nothing = false);
 
+/// The columns item: each production table the workflow will write in place
+/// (`append`, `merge`, `overwrite_partition`: not `replace`, which makes the
+/// table again) has every column the workflow writes, as the newest mirror
+/// run that compared the tables found (`runs`, as runs_item takes them). A
+/// column only the mirror has is noted by parity, not a mismatch; but the
+/// first production run would fail on it, with the legacy job already off.
+CutoverItem columns_item(const std::vector<runtime::report::MirrorRun>& runs, const plan::Plan& plan);
+
 /// "" when `ran` runs what `now` runs; else why not: the first param whose
 /// value differs ("it ran with `region` = amer, where a run of its day now
 /// has emea": a --param value, or a default changed since), else the first

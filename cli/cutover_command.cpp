@@ -153,6 +153,7 @@ int run_cutover(const CutoverOptions& options) {
   const bool writes_nothing = wf.replaces.valid() && c.model.legacies[wf.replaces.index].writes_written &&
                               c.model.legacies[wf.replaces.index].writes.empty();
   items.push_back(runs_item(runs, plan.cutover_after, writes_nothing));
+  if (!writes_nothing) items.push_back(columns_item(runs, plan));
 
   std::cout << (options.format == "json" ? json_text(plan, items) : human(plan, items, use_color(stdout)));
   bool ready = std::all_of(items.begin(), items.end(), [](const CutoverItem& item) { return item.ok; });

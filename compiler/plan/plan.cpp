@@ -181,4 +181,11 @@ std::string_view to_string(TaskKind kind) {
   return "sql";
 }
 
+std::string strip_statement(std::string_view sql) {
+  while (!sql.empty() && (sql.back() == ';' || sql.back() == ' ' || sql.back() == '\n' ||
+                          sql.back() == '\t' || sql.back() == '\r'))
+    sql.remove_suffix(1);
+  return std::string(sql);
+}
+
 }  // namespace flowc::plan

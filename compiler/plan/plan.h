@@ -373,6 +373,10 @@ enum class ParitySide : uint8_t { Mirror, Legacy };
 /// sql(...)) names the legacy table.
 std::string parity_query(const Parity& parity, std::span<const std::string> metric_sql, ParitySide side);
 
+/// A statement's text without trailing blanks and semicolons, so that it can
+/// be nested in a larger statement (a task's select in the write's insert).
+std::string strip_statement(std::string_view sql);
+
 std::string_view to_string(WriteMode mode);
 std::string_view to_string(Severity severity);
 std::string_view to_string(Stage stage);

@@ -78,7 +78,7 @@ std::string sql_error_location(const plan::Task& task, std::string_view what, st
   std::optional<std::pair<uint32_t, uint32_t>> at = error_line_column(what, sent);
   if (!at) return "";
   // The task's SQL is sent as written, or stripped to nest in a write.
-  std::string own = strip_statement(task.select.sql);
+  std::string own = plan::strip_statement(task.select.sql);
   size_t start = sent.find(own);
   if (start == std::string_view::npos) return "";
   const uint32_t first = 1 + line_ends(sent.substr(0, start));

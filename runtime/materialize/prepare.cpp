@@ -16,7 +16,7 @@ namespace {
 
 using materialize_detail::error_line;
 using materialize_detail::quote_table;
-using materialize_detail::strip_statement;
+using plan::strip_statement;
 
 /// The index of the select-list item of `select m0, m1, ... from` that holds
 /// byte `offset` (0-based), or nullopt.

@@ -15,13 +15,6 @@ std::string quote_table(const plan::TableName& table) {
   return table.schema.empty() ? plan::quote_identifier(table.name) : table.quoted();
 }
 
-std::string strip_statement(std::string_view sql) {
-  while (!sql.empty() && (sql.back() == ';' || sql.back() == ' ' || sql.back() == '\n' || sql.back() == '\t' ||
-                          sql.back() == '\r'))
-    sql.remove_suffix(1);
-  return std::string(sql);
-}
-
 std::string error_line(std::string_view what) {
   std::string line = first_line(what);
   for (std::string_view prefix : {"ERROR:  ", "FATAL:  "})

@@ -60,10 +60,6 @@ std::string replace_refusal(const std::string& target, const std::string& views,
 /// `"schema"."name"` (`"name"` without a schema).
 std::string quote_table(const plan::TableName& table);
 
-/// A statement's text without trailing blanks and semicolons, so that it can
-/// be nested in a larger statement.
-std::string strip_statement(std::string_view sql);
-
 /// The first line of a PostgreSQL error without its `ERROR:  ` prefix.
 std::string error_line(std::string_view what);
 

@@ -394,7 +394,7 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
       s.exec("lock the output", fmt::format("select pg_advisory_xact_lock({}, hashtext($1::text))", kLockSpace),
              {{"output", "text", quote_table(*task.output)}});
     }
-    std::string select = strip_statement(task.select.sql);
+    std::string select = plan::strip_statement(task.select.sql);
     switch (task.mode) {
       case WriteMode::Replace: result.rows_written = write_replace(s, task, select); break;
       case WriteMode::OverwritePartition: result.rows_written = write_overwrite_partition(s, task, plan, select); break;

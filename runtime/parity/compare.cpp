@@ -69,8 +69,8 @@ bool agree(const std::optional<std::string>& a, const std::optional<std::string>
 /// One table's comparison; throws pqxx errors to compare_table().
 class TableComparison {
  public:
-  TableComparison(pqxx::connection& target, const plan::Parity& parity, TableParity& out)
-      : tx_(target), parity_(parity), out_(out) {}
+  TableComparison(pqxx::connection& target, const plan::Task& task, TableParity& out)
+      : tx_(target), task_(task), parity_(*task.parity), out_(out) {}
 
   void run() {
     std::vector<std::string> mirror_columns = columns(parity_.mirror);
@@ -83,6 +83,13 @@ class TableComparison {
     for (const std::string& c : mirror_columns)
       if (std::find(legacy_columns.begin(), legacy_columns.end(), c) == legacy_columns.end())
         out_.only_in_mirror.push_back(c);
+    // What a command loads is not known: every column only the mirror has.
+    if (task_.mode != plan::WriteMode::Replace && !out_.only_in_mirror.empty()) {
+      const bool sql = !plan::strip_statement(task_.select.sql).empty();
+      std::vector<std::string> written = sql ? select_columns() : out_.only_in_mirror;
+      for (const std::string& c : out_.only_in_mirror)
+        if (contains(written, c)) out_.not_in_production.push_back(c);
+    }
     narrow_to_run(mirror_columns, legacy_columns);
     out_.ignored = parity_.ignore;
     for (const std::string& c : parity_.ignore)
@@ -116,6 +123,18 @@ class TableComparison {
       out.push_back(row[0].as<std::string>());
       if (row[1].as<bool>()) floats_.push_back(out.back());
     }
+    return out;
+  }
+
+  /// The columns the task's select returns (it is planned, never run: no
+  /// row is fetched).
+  std::vector<std::string> select_columns() {
+    const std::string sql =
+        "select * from (\n" + plan::strip_statement(task_.select.sql) + "\n) as flow_select limit 0";
+    pqxx::result r =
+        tx_.exec_params(sql, pqxx::prepare::make_dynamic_params(params_for(sql, task_.select.params)));
+    std::vector<std::string> out;
+    for (pqxx::row::size_type i = 0; i < r.columns(); ++i) out.emplace_back(r.column_name(i));
     return out;
   }
 
@@ -381,6 +400,7 @@ class TableComparison {
   }
 
   pqxx::read_transaction tx_;
+  const plan::Task& task_;
   plan::Parity parity_;  // the plan's, narrowed to this run's rows
   TableParity& out_;
   std::vector<std::string> floats_;  // float columns of either table
@@ -398,7 +418,7 @@ TableParity describe(const plan::Task& task) {
 TableParity compare_table(pqxx::connection& target, const plan::Task& task) {
   TableParity out = describe(task);
   try {
-    TableComparison(target, *task.parity, out).run();
+    TableComparison(target, task, out).run();
   } catch (const std::exception& e) {
     out = describe(task);  // nothing half-compared
     out.error = "comparing " + out.mirror + " with " + out.legacy + ": " + first_line(e.what());

@@ -86,6 +86,14 @@ struct TableParity {
   /// Column sets: a column consumers read from the legacy table that the
   /// mirror lacks is a mismatch; a new column in the mirror is only noted.
   std::vector<std::string> only_in_legacy, only_in_mirror;
+  /// Of only_in_mirror, the columns the task's select writes when its mode
+  /// writes the table in place (append, merge, overwrite_partition): the
+  /// production table lacks them, so the first production run would fail
+  /// (`flowc cutover` says so). Empty for `replace`, which makes the table
+  /// again. A column the mirror table keeps from an earlier version of the
+  /// select is in only_in_mirror alone; of a command task's output (what
+  /// it loads is not known), every column of only_in_mirror.
+  std::vector<std::string> not_in_production;
   /// The plan's `compare_ignore`: columns the key and row diffs left out.
   std::vector<std::string> ignored;
   /// An `append` output compared whole: the params' names (`ds`), a column

@@ -180,6 +180,7 @@ std::string to_json(const ParityReport& report) {
                       {"keys", keys},
                       {"only_in_legacy", t.only_in_legacy},
                       {"only_in_mirror", t.only_in_mirror},
+                      {"not_in_production", t.not_in_production},
                       {"ignored", t.ignored}});
     if (!t.run_columns.empty()) tables.back()["run_columns"] = t.run_columns;
   }
@@ -238,6 +239,7 @@ std::optional<ParityReport> from_json(const std::string& text) {
     }
     table.only_in_legacy = strings_from(t.value("only_in_legacy", json()));
     table.only_in_mirror = strings_from(t.value("only_in_mirror", json()));
+    table.not_in_production = strings_from(t.value("not_in_production", json()));
     table.ignored = strings_from(t.value("ignored", json()));
     table.run_columns = strings_from(t.value("run_columns", json()));
     report.tables.push_back(std::move(table));
@@ -321,6 +323,12 @@ std::string render_human(const ParityReport& report, int indent, bool color) {
     if (!t.only_in_mirror.empty())
       out += fmt::format("{}    new columns in the mirror (not compared): {}\n", pad,
                          fmt::join(t.only_in_mirror, ", "));
+    if (!t.not_in_production.empty())
+      out += fmt::format(
+          "{}    written by task `{}` into a table it keeps, and missing in {}: its first production run "
+          "would "
+          "fail; add them there before the cutover\n",
+          pad, t.task, t.legacy);
     if (!t.ignored.empty())
       out +=
           fmt::format("{}    left out of the diff (compare_ignore): {}\n", pad, fmt::join(t.ignored, ", "));

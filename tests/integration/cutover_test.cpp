@@ -80,7 +80,10 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
        {"legacy job documented and disableable", "every table the legacy job writes", "error-level expectations",
         "failure route with an owner", "every retrying task idempotent", "rollback written"})
     CHECK(item_line(before.output, item).starts_with("  ✓ "));
-  CHECK(contains(before.output, "not ready for cutover: 1 of 7 items fails"));
+  CHECK(
+      item_line(before.output, "production tables take the workflow's columns") ==
+      "  ✗ production tables take the workflow's columns: not known until a mirror run compares the tables");
+  CHECK(contains(before.output, "not ready for cutover: 2 of 8 items fail"));
 
   for (int back : {3, 2}) REQUIRE(run_flowc(project, {"run", ".", "--ds", day(back)}, env).exit_code == 0);
   auto two = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
@@ -137,6 +140,46 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
   // The example's export of a mirror run leaves production's file alone.
   CHECK(fs::exists(fs::path(project) / "exports" / "mirror" / ("kpi_daily_" + day(0) + ".csv")));
   CHECK_FALSE(fs::exists(fs::path(project) / "exports" / ("kpi_daily_" + day(0) + ".csv")));
+  CHECK(item_line(again.output, "production tables take the workflow's columns") ==
+        "  ✓ production tables take the workflow's columns: as run 5 compared them");
+
+  // A column the mirror has and the production table lacks: parity only
+  // notes it, but the first production run's merge would fail on it. (The
+  // mirror table made again, as by a select that always had the column.)
+  const std::string publish = project + "/sql/publish_kpis.sql";
+  set_line(publish, "  r.avg_order_value\n", "  r.avg_order_value,\n  null::int as schema_version\n");
+  query_one(dsn, "drop table dash__mirror.kpi_daily");
+  auto with_column = run_flowc(project, {"run", ".", "--ds", day(0)}, env);
+  REQUIRE(with_column.exit_code == 0);
+  auto status = run_flowc(project, {"status", "6"}, env);
+  INFO(status.output);
+  CHECK(
+      contains(status.output,
+               "    new columns in the mirror (not compared): schema_version\n"
+               "    written by task `publish_kpis` into a table it keeps, and missing in dash.kpi_daily: its "
+               "first production run would fail; add them there before the cutover\n"));
+  auto lacking = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(lacking.output);
+  CHECK(lacking.exit_code == 1);
+  CHECK(
+      item_line(lacking.output, "production tables take the workflow's columns") ==
+      "  ✗ production tables take the workflow's columns: dash.kpi_daily has no column schema_version, which "
+      "task `publish_kpis` writes (`merge`) (run 6): the first production run would fail on it; add the "
+      "columns to the production tables, or leave them out of the select, then run a mirror day again");
+  query_one(dsn, "alter table dash.kpi_daily add column schema_version int");
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", day(0)}, env).exit_code == 0);
+  CHECK(item_line(run_flowc(project, {"cutover", "daily_kpi", "."}, env).output,
+                  "production tables take the workflow's columns")
+            .starts_with("  ✓ "));
+  query_one(dsn, "alter table dash.kpi_daily drop column schema_version");
+  set_line(publish, "  r.avg_order_value,\n  null::int as schema_version\n", "  r.avg_order_value\n");
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", day(0)}, env).exit_code == 0);
+  // The mirror table keeps the column the select no longer writes: noted, not held against the cutover.
+  auto stale = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(stale.output);
+  CHECK(stale.exit_code == 0);
+  CHECK(item_line(stale.output, "production tables take the workflow's columns") ==
+        "  ✓ production tables take the workflow's columns: as run 8 compared them");
 
   // The cutover made: the checklist says so instead of what to do next.
   set_line(project + "/legacy.flow", "  enabled   = true\n", "  enabled   = false\n");
@@ -153,7 +196,7 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
   CHECK(undone.exit_code == 1);
   CHECK(contains(
       undone.output,
-      "\n`daily_kpi` runs in production and `kpi_cron` is disabled, but 1 of 7 items no longer holds\n"));
+      "\n`daily_kpi` runs in production and `kpi_cron` is disabled, but 1 of 8 items no longer holds\n"));
   CHECK_FALSE(contains(undone.output, "cutover done"));
   query_one(dsn, "update flow.runs set stage = 'mirror' where stage = 'model'");
   REQUIRE(run_flowc(project, {"run", ".", "--ds", day(0)}, env).exit_code == 0);
@@ -225,7 +268,7 @@ TEST_CASE("cutover: each static item is ✗ with its reason on a project that la
   CHECK(item_line(w.output, "rollback") ==
         "  ✗ rollback written: legacy job `old` has no `rollback`: write how to bring it back");
   CHECK(item_line(w.output, "idempotent") == "  ✓ every retrying task idempotent: no task retries");
-  CHECK(contains(w.output, "not ready for cutover: 5 of 7 items fail"));
+  CHECK(contains(w.output, "not ready for cutover: 6 of 8 items fail"));
 
   auto v = run_flowc(project, {"cutover", "v", ".", "--state-dsn", dsn});
   INFO(v.output);
