@@ -84,6 +84,11 @@ RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
         succeeded != ends.rend() ? fmt::format("attempt {}", succeeded->attempt) : "it";
     return {false, fmt::format("{}, and {} succeeded: {}", what_repeats(task), attempt, again)};
   }
+  // Its attempts here failed, but an earlier run of the day succeeded: that
+  // run's effect is in place whatever this run's attempts did.
+  if (earlier_success != 0)
+    return {false, fmt::format("{}, and it succeeded in run {}, of the same day: {}", what_repeats(task),
+                               earlier_success, again)};
   if (task.kind == plan::TaskKind::Command)
     return {false, fmt::format("{}: {}, and may have done part of its work", what_repeats(task),
                                how_it_ended(ends.back()))};

@@ -41,7 +41,7 @@ std::string what_repeats(const plan::Task& task);
 /// write may have committed without its success being recorded).
 /// `earlier_success`: the latest earlier run of the same day in which the
 /// task succeeded (0: none), whose effect a task that is not idempotent
-/// repeats though it has not run in this one.
+/// repeats though it has not run in this one, or failed in it.
 RepeatVerdict judge_repeat(const plan::Task& task, TaskState state,
                            const std::vector<state::AttemptEnd>& ends, bool state_in_target,
                            int64_t earlier_success = 0);

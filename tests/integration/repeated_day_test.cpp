@@ -119,3 +119,52 @@ workflow w {
   CHECK(running.wait() == 0);
   CHECK(query_one(dsn, "select count(*) from out.app") == "1");
 }
+
+TEST_CASE("an append that failed in a run after it succeeded in another of the day: retry calls it unsafe") {
+  std::string dsn = fresh_database("repeated_day_own");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
+  // app itself divides by ctl.switch.v: 0 fails it, rolled back.
+  std::string project = write_project("repeated_day_own", {{"w.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+  retry      = retry(0)
+
+  param ds: date = logical_date
+
+  task app {
+    writes  = "out.app"
+    mode    = append
+    publish = true
+    sql     = "select ${ds} as ds, 10 / (select v from ctl.switch) as n"
+    expect row_count() > 0
+  }
+}
+)FLOW"}});
+  const std::vector<std::string> run = {"run", ".", "--ds", "2026-11-02", "--dsn", dsn};
+  REQUIRE(run_flowc(project, run).exit_code == 0);  // run 1: app appends
+  query_one(dsn, "update ctl.switch set v = 0");
+  REQUIRE(run_flowc(project, run).exit_code == 1);  // run 2: app fails, rolled back
+  query_one(dsn, "update ctl.switch set v = 1");
+  REQUIRE(query_one(dsn, "select count(*) from out.app") == "1");
+
+  const std::string why =
+      "mode append, and it succeeded in run 1, of the same day: its rows are appended a second time";
+  auto dry = run_flowc(project, {"retry", "2", ".", "--dry-run", "--dsn", dsn});
+  INFO(dry.output);
+  CHECK(dry.exit_code == 1);  // not safe
+  CHECK(contains(dry.output, why));
+
+  // The operator may still ask for it: the retry says first what it repeats.
+  auto retry = run_flowc(project, {"retry", "2", ".", "--dsn", dsn});
+  INFO(retry.output);
+  CHECK(retry.exit_code == 0);
+  CHECK(contains(retry.output,
+                 "flowc: warning: task app runs again though it is not safe to repeat: " + why + "\n"));
+  CHECK(query_one(dsn, "select count(*) from out.app") == "2");
+}
