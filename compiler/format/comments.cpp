@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "compiler/format/doc.h"
+
 namespace flowc::format {
 
 namespace {
@@ -53,6 +55,11 @@ std::optional<uint32_t> SourceView::find_token(uint32_t from, uint32_t limit, ch
     if (!is_space(c) && c != ',') return std::nullopt;
   }
   return std::nullopt;
+}
+
+uint32_t SourceView::column(uint32_t offset) const {
+  const uint32_t bytes = buffer_.line_col(offset).column - 1;
+  return static_cast<uint32_t>(text_width(text().substr(offset - bytes, bytes))) + 1;
 }
 
 uint32_t SourceView::code_after(uint32_t from, uint32_t limit) const {

@@ -23,8 +23,10 @@ class SourceView {
   [[nodiscard]] uint32_t line(uint32_t offset) const { return buffer_.line_col(offset).line; }
   /// 1-based line of the last byte of `range` (its begin when empty).
   [[nodiscard]] uint32_t last_line(SourceRange range) const;
-  /// 1-based byte column of `offset`.
-  [[nodiscard]] uint32_t column(uint32_t offset) const { return buffer_.line_col(offset).column; }
+  /// 1-based column of `offset` in code points, as the formatter counts
+  /// width (formatting.md §1.6), so a comment it aligned after non-ASCII
+  /// text is found in the column it was put in.
+  [[nodiscard]] uint32_t column(uint32_t offset) const;
   /// The source text of `range`.
   [[nodiscard]] std::string_view spelling(SourceRange range) const;
   /// Whether a whitespace-only line lies strictly between the lines of `a` and `b`.
