@@ -51,6 +51,9 @@ extern "C" void on_signal(int signal) {
 /// run's locks go with their sessions.
 [[noreturn]] void exit_at_once(int signal) {
   int groups = runtime::kill_child_groups();
+  // What a command moved out of its group (`setsid`) carries this process's
+  // mark in its environment (command_task.cpp).
+  runtime::kill_orphaned_groups({runtime::runner_mark()});
   std::string line = "flowc: interrupted again: exiting at once";
   if (groups > 0)
     line += " (killed " + std::to_string(groups) + (groups == 1 ? " running command)" : " running commands)");
@@ -68,6 +71,7 @@ Interrupts::Interrupts() {
   first_signal_ns.store(0);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::signal(SIGHUP, on_signal);  // the terminal or ssh session closed: its commands must not outlive it
   // A handler may not notify a condition variable, so the count is looked
   // at every 50 ms; the wait ends at once when the command is done, so
   // that its exit does not wait out the slice.
@@ -85,6 +89,7 @@ Interrupts::~Interrupts() {
   watcher_.join();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  std::signal(SIGHUP, SIG_DFL);
 }
 
 }  // namespace flowc::cli

@@ -1,4 +1,4 @@
-// Ctrl-C (SIGINT) and SIGTERM as a std::stop_token, for the commands that
+// Ctrl-C (SIGINT), SIGTERM and SIGHUP (a closed terminal) as a std::stop_token, for the commands that
 // drive runs (`run`, `retry`, `backfill`, `schedule`, `worker`): the runs
 // are stopped and recorded instead of the process dying mid-write. A second
 // signal is the operator saying not to wait for that: the process exits at
@@ -24,7 +24,7 @@ class Interrupts {
   Interrupts(const Interrupts&) = delete;
   Interrupts& operator=(const Interrupts&) = delete;
 
-  /// Requested once SIGINT or SIGTERM arrived.
+  /// Requested once SIGINT, SIGTERM or SIGHUP arrived.
   [[nodiscard]] std::stop_token token() const { return source_.get_token(); }
   [[nodiscard]] bool fired() const { return source_.stop_requested(); }
 

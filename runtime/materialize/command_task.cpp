@@ -119,6 +119,7 @@ AttemptResult run_command_task(const AttemptContext& context, AttemptLog& log) {
   const std::string attempt_mark = fmt::format("FLOW_ATTEMPT={}", context.attempt);
   env.push_back(attempt_mark);
   env.push_back("FLOW_STAGE=" + std::string(plan::to_string(plan.stage)));
+  env.push_back(runtime::runner_mark());
   // Where the command loads its `writes`, after the environment and mirror
   // mapping: in a mirror run, the mirror table. flowc cannot redirect what a
   // command writes itself, so this is how it stays off production tables.

@@ -217,6 +217,8 @@ int kill_orphaned_groups(const std::vector<std::string>& identity) {
   return killed;
 }
 
+std::string runner_mark() { return "FLOW_RUNNER_PID=" + std::to_string(::getpid()); }
+
 std::vector<std::string> current_environment() {
   std::vector<std::string> env;
   for (char** e = environ; e && *e; ++e) env.emplace_back(*e);

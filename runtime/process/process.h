@@ -87,6 +87,11 @@ int kill_child_groups();
 /// worker) is left to that flowc. Returns how many groups were killed.
 int kill_orphaned_groups(const std::vector<std::string>& identity);
 
+/// `FLOW_RUNNER_PID=<this process's id>`: in every command's environment, so
+/// that what a command moved out of its process group is found when this
+/// process must exit at once (kill_orphaned_groups).
+std::string runner_mark();
+
 /// Writes all of `text` to `fd`, again after an interrupted or partial
 /// write. Returns 0, or the errno of the write that failed (EIO for one that
 /// wrote nothing).

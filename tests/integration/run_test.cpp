@@ -203,13 +203,18 @@ TEST_CASE(
         "1:succeeded");
 }
 
-TEST_CASE("run: a second Ctrl-C exits at once, kills the running command's group, and retry finishes the run") {
+TEST_CASE(
+    "run: a second Ctrl-C exits at once, kills the running command's group and what it moved out of it, and "
+    "retry "
+    "finishes the run") {
   std::string dsn = fresh_database("run_second_interrupt");
   fs::path dir = write_project("second_interrupt", {});
   // The command ignores the TERM that the first Ctrl-C's stop sends its
   // group (it notes it got one), so the stop would wait out its 2 s grace;
   // on the rerun (`again` exists) it succeeds at once.
-  std::string script = "cd '" + dir.string() + "'; test -e again && exit 0; echo $$ > command.pid; "
+  std::string script = "cd '" + dir.string() +
+                       "'; test -e again && exit 0; echo $$ > command.pid; "
+                       "setsid sleep 1000 & echo $! > moved_out.pid; "
                        "trap 'echo > got_term' TERM; while :; do sleep 0.1; done";
   std::ofstream(dir / "hold.flow") << one_command_workflow("hold", "stubborn", script);
   std::string project = dir.string();
@@ -230,6 +235,10 @@ TEST_CASE("run: a second Ctrl-C exits at once, kills the running command's group
   pid_t command = 0;
   std::ifstream(dir / "command.pid") >> command;
   CHECK_FALSE(process_running(command));  // killed with flowc, not left behind
+  pid_t moved_out = 0;
+  std::ifstream(dir / "moved_out.pid") >> moved_out;
+  REQUIRE(moved_out > 0);
+  CHECK(gone_within(moved_out, 5));  // a group of its own (setsid), killed too
 
   std::string run_id = query_one(dsn, "select max(id) from flow.runs");
   std::ofstream(dir / "again") << "";
@@ -239,26 +248,36 @@ TEST_CASE("run: a second Ctrl-C exits at once, kills the running command's group
   CHECK(query_one(dsn, "select status from flow.runs where id = " + run_id) == "succeeded");
 }
 
-TEST_CASE("run: SIGTERM fails the attempt it stops, and the tasks it kept from starting stay not_run") {
-  std::string dsn = fresh_database("run_stopped_downstream");
-  fs::path dir = write_project("stopped_downstream", {});
-  std::string flow =
-      one_command_workflow("stopped", "long", "echo $$ > '" + dir.string() + "/long.pid'; sleep 30");
-  flow.replace(flow.rfind("}\n"), 2,
-               "\n  task after {\n    after = [long]\n    run   = command([\"true\"])\n  }\n}\n");
-  std::ofstream(dir / "stopped.flow") << flow;
-  Background run = start_flowc(dir.string(), {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
-  INFO(run.output());
-  REQUIRE(wait_for_file(dir / "long.pid", 30));
-  ::kill(run.pid, SIGTERM);
-  run.wait();
-  CHECK(query_one(dsn, "select state || ': ' || message from flow.task_runs where task = 'long'")
-            .starts_with("failed: the run was stopped"));
-  // Not upstream_failed: `long` did not fail on its own, the operator stopped it.
-  CHECK(query_one(dsn, "select state from flow.task_runs where task = 'after'") == "pending");
-  auto status = run_flowc(dir.string(), {"status", "1", "--state-dsn", dsn});
-  INFO(status.output);
-  CHECK(contains(status.output, "  after  not_run "));
+TEST_CASE(
+    "run: SIGTERM, or SIGHUP of a closed terminal, fails the attempt it stops, and the tasks it kept from "
+    "starting "
+    "stay not_run") {
+  for (int signal : {SIGTERM, SIGHUP}) {
+    CAPTURE(signal);
+    std::string dsn = fresh_database("run_stopped_downstream");
+    fs::path dir = write_project("stopped_downstream", {});
+    std::string flow =
+        one_command_workflow("stopped", "long", "echo $$ > '" + dir.string() + "/long.pid'; sleep 30");
+    flow.replace(flow.rfind("}\n"), 2,
+                 "\n  task after {\n    after = [long]\n    run   = command([\"true\"])\n  }\n}\n");
+    std::ofstream(dir / "stopped.flow") << flow;
+    Background run = start_flowc(dir.string(), {"run", ".", "--ds", "2026-11-24", "--dsn", dsn});
+    INFO(run.output());
+    REQUIRE(wait_for_file(dir / "long.pid", 30));
+    ::kill(run.pid, signal);
+    run.wait();
+    CHECK(query_one(dsn, "select state || ': ' || message from flow.task_runs where task = 'long'")
+              .starts_with("failed: the run was stopped"));
+    pid_t command = 0;
+    std::ifstream(dir / "long.pid") >> command;
+    REQUIRE(command > 0);
+    CHECK(gone_within(command, 5));
+    // Not upstream_failed: `long` did not fail on its own, the operator stopped it.
+    CHECK(query_one(dsn, "select state from flow.task_runs where task = 'after'") == "pending");
+    auto status = run_flowc(dir.string(), {"status", "1", "--state-dsn", dsn});
+    INFO(status.output);
+    CHECK(contains(status.output, "  after  not_run "));
+  }
 }
 
 TEST_CASE("run: under `timeout`, whose SIGTERM reaches flowc twice at once, the run stops and is recorded") {

@@ -23,6 +23,14 @@ inline bool process_running(pid_t pid) {
   return state < stat.size() && stat[state] != 'Z' && stat[state] != 'X';
 }
 
+/// Whether `pid` stops running within `seconds`: KILL takes effect when a
+/// process is next scheduled.
+inline bool gone_within(pid_t pid, int seconds) {
+  for (int i = 0; i < seconds * 20 && process_running(pid); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return !process_running(pid);
+}
+
 /// How many running processes have exactly this command line (its
 /// arguments joined by NULs), after waiting up to a second for killed ones
 /// to go: KILL takes effect when a process is next scheduled.
