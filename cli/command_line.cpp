@@ -135,6 +135,12 @@ std::string usage_message(std::string message) {
   const std::string at_most = ": At Most 1 required but received ";
   if (size_t at = message.find(at_most); at != std::string::npos)
     return message.substr(0, at) + " given " + message.substr(at + at_most.size()) + " times; give it once";
+  // CLI11's "check was given a disallowed flag override": `--check=VALUE`.
+  const std::string override = " was given a disallowed flag override";
+  if (message.ends_with(override)) {
+    const std::string flag = "--" + message.substr(0, message.size() - override.size());
+    return flag + " takes no value: write `" + flag + "` alone, or leave it out";
+  }
   // CLI11's "--ds: 1 required TEXT missing": the option was given no value.
   const std::string missing = ": 1 required ";
   if (size_t at = message.find(missing); at != std::string::npos && message.ends_with(" missing"))
@@ -161,15 +167,16 @@ std::string in_given_order(const CLI::App& app, const std::string& message) {
 }
 
 /// cli.md: a flag given twice is a usage error, as an option given twice is
-/// (CLI11's default for options). CLI11 lets a flag repeat (it keeps the
-/// last), so every on/off flag of `app` and its commands is set to refuse
-/// that here, once, after all of them are declared. `--help` and `--version`
-/// stay as CLI11 has them.
+/// (CLI11's default for options), and a flag takes no value. CLI11 lets a
+/// flag repeat (it keeps the last) and take one (`--check=false` turns it
+/// off: a CI guard mistyped so would rewrite files), so every on/off flag of
+/// `app` and its commands is set to refuse both here, once, after all of
+/// them are declared. `--help` and `--version` stay as CLI11 has them.
 void refuse_repeated_flags(CLI::App& app) {
   for (CLI::Option* option : app.get_options()) {
     bool on_off = option->get_expected_max() == 0;
     if (on_off && option != app.get_help_ptr() && option != app.get_version_ptr())
-      option->multi_option_policy(CLI::MultiOptionPolicy::Throw);
+      option->multi_option_policy(CLI::MultiOptionPolicy::Throw)->disable_flag_override();
   }
   for (CLI::App* command : app.get_subcommands({})) refuse_repeated_flags(*command);
 }

@@ -44,6 +44,11 @@ TEST_CASE("every usage error the parser finds is one line naming the help to rea
        "flowc: --force given 2 times; give it once (run `flowc backfill --help`)\n"},
       {"schedule --once --once /tmp",
        "flowc: --once given 2 times; give it once (run `flowc schedule --help`)\n"},
+      {"fmt --check=false /tmp",
+       "flowc: --check takes no value: write `--check` alone, or leave it out (run `flowc fmt --help`)\n"},
+      {"check --strict=0 /tmp",
+       "flowc: --strict takes no value: write `--strict` alone, or leave it out (run `flowc check "
+       "--help`)\n"},
       {"db stop --x", "flowc: The following argument was not expected: --x (run `flowc db stop --help`)\n"},
       {"chekc",
        "flowc: unknown command `chekc`; did you mean `check`? "
