@@ -51,7 +51,10 @@ std::optional<ImpactRun> read_impact_run(const ImpactOptions& options, int& exit
       report->run.env == "production" ? "" : report->run.env,
       std::nullopt,
       report->run.status == "succeeded" || report->run.status == "failed" || report->run.process_gone,
-      parity_mismatch(report->run)};
+      parity_mismatch(report->run),
+      report->run.owner,
+      report->run.failure_route,
+      report->run.failure_route_owner};
   for (const TaskRecord& t : report->tasks) run.task_states.emplace_back(t.task, t.state);
   std::optional<RunReport> later;
   if (report->run.later_run != 0) status = read_run(*db, report->run.later_run, later);

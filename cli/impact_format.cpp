@@ -82,6 +82,11 @@ std::string impact_human(const ImpactReport& r) {
       out += fmt::format("superseded by run {} ({}) of the same ds: rebuilt since, no longer stale: {}\n",
                          later->id, later->status, joined(r.run_rebuilt));
     }
+    if (!r.run_unknown.empty())
+      out += fmt::format(
+          "not in the project now (renamed, or the workflow removed, since the run): {}: what {} made stale "
+          "cannot be followed here; `flowc status {}` has the run's record\n",
+          joined(r.run_unknown), r.run_unknown.size() == 1 ? "it" : "they", r.run->id);
     if (!r.run->parity_mismatch.empty())
       out += "parity mismatch: " + r.run->parity_mismatch +
              ": every table the run wrote is in doubt, the mirror tables of all its tasks\n";
@@ -154,7 +159,8 @@ std::string impact_json(const ImpactReport& r) {
         {"blocked_tasks", r.run_blocked},
         {"not_run_tasks", r.run_not_run},
         {"superseded_by", r.run->superseded_by ? json(r.run->superseded_by->id) : json(nullptr)},
-        {"rebuilt_tasks", r.run_rebuilt}};
+        {"rebuilt_tasks", r.run_rebuilt},
+        {"unknown_tasks", r.run_unknown}};
   } else {
     out["run"] = nullptr;
   }

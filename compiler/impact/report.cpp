@@ -109,13 +109,16 @@ RunCauses run_causes(const model::Model& model, const ImpactRun& run, ImpactRepo
       names.run_rebuilt.push_back(task);
       continue;
     }
+    bool known = false;
     for (uint32_t i = 0; i < model.nodes.size(); ++i) {
       const model::Node& node = model.nodes[i];
       if (node.name != task || model.workflow(node.workflow).name != run.workflow) continue;
+      known = true;
       causes.nodes.push_back(TaskId{i});
       if (node.kind == model::NodeKind::Task)
         causes.tables.push_back(lower::node_table_key(model, TaskId{i}));
     }
+    if (!known) names.run_unknown.push_back(task);
   }
   if (!run.parity_mismatch.empty()) {
     // Parity judges the run's outputs as a whole: each task's table is in doubt.
@@ -294,6 +297,15 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
       const model::Route& route = model.routes[workflow.on_failure->route.index];
       add_owner(report.owners, route.owner, "route " + route.name, workflow_stale);
     }
+  }
+
+  // Tasks of the run the project no longer has: nothing here says what
+  // they reach, but whoever owned the run is told.
+  if (run && !report.run_unknown.empty()) {
+    add_owner(report.owners, run->owner,
+              "workflow " + run->workflow + " (run " + std::to_string(run->id) + ")", true);
+    add_owner(report.owners, run->failure_route_owner,
+              "route " + run->failure_route + " (run " + std::to_string(run->id) + ")", true);
   }
 
   for (size_t l = 0; l < model.legacies.size(); ++l) {

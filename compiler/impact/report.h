@@ -105,6 +105,10 @@ struct ImpactRun {
   /// then in doubt: the workflow's tasks' mirror tables are stale, as the
   /// parity alert's impact says (nothing in production).
   std::string parity_mismatch;
+  /// Who owns the run, from its stored plan (the project may have changed
+  /// since): the workflow's owner, and its `on_failure` route's name and
+  /// owner; "" when none.
+  std::string owner, failure_route, failure_route_owner;
 };
 
 /// Everything downstream of a subject, in a stable order: tasks by workflow
@@ -126,6 +130,11 @@ struct ImpactReport {
   /// stale as a failed task's.
   std::vector<std::string> run_not_run;
   std::vector<std::string> run_rebuilt;  // of all three, those a later run has succeeded since: not stale
+  /// Of the run's failed, blocked and not-run tasks, those the project does
+  /// not have now (renamed, or the workflow removed, since the run): what
+  /// they made stale cannot be followed. The run's own owners are then
+  /// among the owners to tell, from its stored plan.
+  std::vector<std::string> run_unknown;
 };
 
 /// The failures of `run` as the subject (`flowc impact --run N` without

@@ -691,3 +691,24 @@ TEST_CASE("impact: a bad --format exits 2") {
   CHECK(r.exit_code == 2);
   CHECK(r.output == "flowc: unknown --format `xml` (expected human or json)\n");
 }
+
+TEST_CASE("impact --run: a failed task the project no longer has is named, and the run's owners told") {
+  // raw_events was renamed since the run: nothing in the project says what it reached.
+  std::string seed = kIngestRun;
+  seed.replace(seed.find("'raw_events',        2"), 22, "'raw_events_v1',     2");
+  seed.replace(
+      seed.find("'h', '{}'"), 9,
+      R"('h', '{"owner": "events-team", "on_failure": {"route": 0}, "routes": [{"name": "pager", "owner": "sre"}]}')");
+  std::string dsn = seeded(seed);
+  auto r = run_flowc({"impact", kPlatform, "--run", "7", "--state-dsn", dsn});
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find(
+            "not in the project now (renamed, or the workflow removed, since the run): raw_events_v1: "
+            "what it made stale cannot be followed here; `flowc status 7` has the run's record\n") !=
+        std::string::npos);
+  auto j = json::parse(
+      run_flowc({"impact", kPlatform, "--run", "7", "--state-dsn", dsn, "--format", "json"}).output);
+  CHECK(j["run"]["unknown_tasks"] == json({"raw_events_v1"}));
+  CHECK(names(j["owners"], "owner") == std::vector<std::string>{"events-team", "sre"});
+}
