@@ -56,9 +56,9 @@ TEST_CASE("command tasks: exit codes and their classes") {
     REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
     std::string log = db.last_log();
     // sh adds PWD; the rest is what flowc passed.
-    std::vector<std::string> names = {"FLOW_ATTEMPT",     "FLOW_DS",     "FLOW_ENV",   "FLOW_OUTPUT",
-                                      "FLOW_PROJECT_DIR", "FLOW_RUN_ID", "FLOW_STAGE", "FLOW_TASK",
-                                      "FLOW_WORKFLOW",    "PWD"};
+    std::vector<std::string> names = {"FLOW_ATTEMPT",     "FLOW_DS",         "FLOW_ENV",    "FLOW_OUTPUT",
+                                      "FLOW_PROJECT_DIR", "FLOW_RUNNER_PID", "FLOW_RUN_ID", "FLOW_STAGE",
+                                      "FLOW_TASK",        "FLOW_WORKFLOW",   "PWD"};
     for (const char* name : {"HOME", "LANG", "PATH", "TZ"})
       if (std::getenv(name)) names.emplace_back(name);
     std::sort(names.begin(), names.end());

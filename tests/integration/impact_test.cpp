@@ -495,7 +495,8 @@ TEST_CASE("impact --run: exactly what the run's failures reach is stale, across 
                           {"blocked_tasks", json::array()},
                           {"not_run_tasks", json::array()},
                           {"superseded_by", nullptr},
-                          {"rebuilt_tasks", json::array()}}));
+                          {"rebuilt_tasks", json::array()},
+                          {"unknown_tasks", json::array()}}));
   std::vector<std::string> stale, fresh;
   for (const json& t : j["tasks"]) (t["stale"].get<bool>() ? stale : fresh).push_back(t["name"]);
   CHECK(stale == std::vector<std::string>{"ingest_events.raw_events", "finance_close.web_revenue",
