@@ -457,10 +457,14 @@ std::optional<Cluster> ensure_running(const std::string& dir_text, std::string& 
   std::streamoff log_before = static_cast<std::streamoff>(fs::file_size(log, ec));
   if (ec) log_before = 0;
   // pg_ctl starts the server through `sh -c` with the paths in double
-  // quotes, where a `"`, `$` or backquote of the project's path would be
-  // shell syntax: it is given paths relative to the cluster's parent
-  // directory, which it runs in (the server makes them absolute itself).
-  const std::string here = "./" + dir.filename().string();
+  // quotes, where a `"`, `$`, backquote or backslash of the project's path
+  // would be shell syntax: such a path is given relative to the cluster's
+  // parent directory, which it runs in. Any other is given whole, as
+  // postmaster.opts then records it, so that an operator's `pg_ctl restart
+  // -D <path>` from anywhere starts the server again.
+  const std::string absolute = dir.string();
+  const bool shell_safe = absolute.find_first_of("\"$`\\") == std::string::npos;
+  const std::string here = shell_safe ? absolute : "./" + dir.filename().string();
   ProcessResult start = run({*bin + "/pg_ctl", "start", "-w", "-t", "60", "-D", here, "-l", here + "/server.log"},
                             std::chrono::seconds(90), /*leaves_server=*/true, dir.parent_path().string());
   if (!start.started || start.exit_code != 0) {

@@ -59,6 +59,10 @@ TEST_CASE("a private cluster is created once, reused, answers on its socket and 
   psql.env = {"PATH=/usr/bin:/bin"};
   ProcessResult r = run_process(psql);
   CHECK(r.output == "42\n");
+  // The server's recorded command line has the whole path: `pg_ctl restart -D <path>`, run from
+  // anywhere, starts it again.
+  CHECK(flowc::testing::file_text(std::filesystem::path(pg) / "postmaster.opts")
+            .find("\"-D\" \"" + pg + "\"") != std::string::npos);
 
   auto again = localpg::ensure_running(pg, error);  // already running: reused
   REQUIRE(again);
