@@ -48,8 +48,10 @@ std::string human(const plan::Plan& plan, const std::vector<CutoverItem>& items,
                : fmt::format("\n`{}` runs in production{}, but {} of {} items no longer {}\n", plan.workflow,
                              legacy, failing, items.size(), failing == 1 ? "holds" : "hold");
   } else if (failing == 0) {
-    std::string legacy =
-        plan.replaces ? "disable `" + plan.replaces->name + "` (`enabled = false`), then " : "";
+    // A job already disabled (W0410 while in mirror) is not asked to be disabled again.
+    std::string legacy = plan.replaces && plan.replaces->enabled
+                             ? "disable `" + plan.replaces->name + "` (`enabled = false`), then "
+                             : "";
     out += "\nready for cutover: " + legacy + "set `stage = production`\n";
   } else {
     out += fmt::format("\nnot ready for cutover: {} of {} items {}\n", failing, items.size(),

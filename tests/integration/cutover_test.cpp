@@ -101,6 +101,13 @@ TEST_CASE("cutover: the runs item fails until cutover_after clean mirror runs ex
             " .. " + day(1) + ")");
   CHECK(contains(three.output,
                  "ready for cutover: disable `kpi_cron` (`enabled = false`), then set `stage = production`"));
+  // The job disabled first (W0410 while in mirror): only the stage is left to set.
+  set_line(project + "/legacy.flow", "  enabled   = true\n", "  enabled   = false\n");
+  auto disabled = run_flowc(project, {"cutover", "daily_kpi", "."}, env);
+  INFO(disabled.output);
+  CHECK(disabled.exit_code == 0);
+  CHECK(contains(disabled.output, "\nready for cutover: set `stage = production`\n"));
+  set_line(project + "/legacy.flow", "  enabled   = false\n", "  enabled   = true\n");
   auto json = run_flowc(project, {"cutover", "daily_kpi", ".", "--format", "json"}, env);
   CHECK(json.exit_code == 0);
   CHECK(contains(json.output, "\"ready\": true"));
