@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "runtime/parity/parity.h"
@@ -44,6 +45,20 @@ const ColumnDifference* everywhere(const KeyDiff& k) {
   for (const ColumnDifference& c : k.columns)
     if (all >= 2 && c.count >= all) return &c;
   return nullptr;
+}
+
+/// Whether a `compare` metric of `t` reads `column` (its label names it as
+/// a word: `sum(revenue)`): a column the workflow compares on purpose, so
+/// never one to leave out of the diff.
+bool compared_on_purpose(const TableParity& t, const std::string& column) {
+  auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  for (const MetricComparison& m : t.metrics)
+    for (size_t at = m.label.find(column); at != std::string::npos; at = m.label.find(column, at + 1)) {
+      bool starts = at == 0 || !word(m.label[at - 1]);
+      bool ends = at + column.size() == m.label.size() || !word(m.label[at + column.size()]);
+      if (starts && ends) return true;
+    }
+  return false;
 }
 
 json optional_text(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
@@ -311,7 +326,7 @@ std::string render_human(const ParityReport& report, int indent, bool color) {
           texts.push_back(fmt::format("{} ({} {}{})", c.column, c.count, k.rows ? "value" : "key",
                                       c.count == 1 ? "" : "s"));
         out += fmt::format("{}    columns that differ: {}\n", pad, fmt::join(texts, ", "));
-        if (const ColumnDifference* c = everywhere(k))
+        if (const ColumnDifference* c = everywhere(k); c && !compared_on_purpose(t, c->column))
           out += fmt::format(
               "{}      {} differs wherever anything does: if it is a load time or a batch id, leave it out "
               "with `compare_ignore = [\"{}\"]`\n",

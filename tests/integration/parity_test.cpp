@@ -507,6 +507,9 @@ TEST_CASE(
   std::optional<parity::ParityReport> back = parity::from_json(parity::to_json(keyed));
   REQUIRE(back);
   CHECK(parity::render_human(*back) == text);
+  // A column a `compare` metric reads is compared on purpose: never suggested to leave out.
+  back->tables[0].metrics.push_back({"max(loaded_at)", "x", "y", 0, false});
+  CHECK_FALSE(contains(parity::render_human(*back), "compare_ignore"));
 
   // Left out, only the label's key differs; then nothing.
   plan.tasks[0].parity->ignore = {"loaded_at"};
