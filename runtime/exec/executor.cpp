@@ -12,6 +12,7 @@
 #include "runtime/exec/heartbeat.h"
 #include "runtime/exec/log_dir.h"
 #include "runtime/exec/policy.h"
+#include "runtime/process/process.h"
 
 namespace flowc::runtime::exec {
 
@@ -417,6 +418,12 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
         decide_reclaim(task, run.state_in_target, claim.lost, claim.attempt, claim.max_attempts);
     if (reclaim.action == ReclaimDecision::Action::Fail) {
       lost_for_good = reclaim.message;
+      // Failed, not run again: what the dead executor's command left
+      // running on this machine (a group of its own) must not go on doing
+      // the work the record says failed. A new attempt ends it before
+      // starting (command_task.cpp); this one never starts.
+      if (task.kind == plan::TaskKind::Command)
+        kill_orphaned_groups(command_identity(run.run_id, run.plan, task.name, run.request.project_dir));
     } else if (!restart(claim, reclaim.action == ReclaimDecision::Action::RunFree)) {
       return std::nullopt;
     }

@@ -386,7 +386,8 @@ TEST_CASE("schedule: an adopted run does not run again by itself a command that 
   std::string dsn = fresh_database("schedule_adopt_unsafe");
   auto files = daily_project(0, 0);
   // Not idempotent (the default for a command): each start appends a line.
-  files[0].second.replace(files[0].second.find("sleep 0; exit 0"), 15, "echo ran >> ran.txt; sleep 20");
+  files[0].second.replace(files[0].second.find("sleep 0; exit 0"), 15,
+                          "echo $$ > cmd.pid; echo ran >> ran.txt; sleep 20");
   std::string project = write_project("schedule_adopt_unsafe", files);
   Background first = start_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
   REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where state = 'running'", "1", 30));
@@ -406,6 +407,10 @@ TEST_CASE("schedule: an adopted run does not run again by itself a command that 
                  "by itself (`flowc retry` does)"));
   CHECK(query_one(dsn, "select string_agg(attempt || ' ' || outcome, ', ') from flow.attempts") == "1 lost");
   CHECK(file_text(project + "/ran.txt") == "ran\n");
+  // Recorded failed, the command the killed scheduler left running does not go on with its work.
+  pid_t command = std::atoi(file_text(project + "/cmd.pid").c_str());
+  REQUIRE(command > 0);
+  CHECK(gone_within(command, 5));
 }
 
 TEST_CASE("schedule --once: attempt logs that cannot be written start no run, one line and exit 2") {
