@@ -356,8 +356,13 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   Lateness lateness(shared, store, options);
 
   const std::string worker = request.worker.empty() ? default_worker() : request.worker;
+  // Each executor holds a session on the state database (and on the target
+  // once it ran SQL): never more of them than the run has tasks to run.
   const uint32_t executors =
-      request.concurrency == 0u ? 0 : std::max<uint32_t>(request.concurrency.value_or(plan.concurrency), 1);
+      request.concurrency == 0u
+          ? 0
+          : std::min(std::max<uint32_t>(request.concurrency.value_or(plan.concurrency), 1),
+                     std::max<uint32_t>(static_cast<uint32_t>(plan.tasks.size()), 1));
   const std::string own_prefix = worker + ":";  // the lease owners of this process's executors
   // A task of another workflow that a task of this run waits on succeeded
   // (for this ds and env): the loop below makes the waiting tasks claimable

@@ -176,6 +176,25 @@ TEST_CASE("run: a second run of the same workflow and ds refuses while the first
   CHECK(other_day.exit_code == 0);  // another ds is another run
 }
 
+TEST_CASE("run: --concurrency above the run's tasks opens no session for executors it could not use") {
+  std::string dsn = fresh_database("run_wide");
+  std::string project = write_project("wide", slow_project(3));
+  // One task: 200 executors, each with its own sessions, would pass the server's max_connections.
+  Background run =
+      start_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn, "--concurrency", "200"});
+  INFO(run.output());
+  REQUIRE(wait_for(
+      dsn,
+      "select count(*) from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid() "
+      "and datname = current_database()",
+      "1", 30));
+  const int sessions = std::stoi(query_one(dsn,
+                                           "select count(*) from pg_stat_activity where datname = "
+                                           "current_database() and pid <> pg_backend_pid()"));
+  CHECK(sessions <= 6);
+  CHECK(run.wait() == 0);
+}
+
 TEST_CASE(
     "run: a run lock lost with its session is taken back, and a second run of the day meanwhile refuses") {
   std::string dsn = fresh_database("run_lock_lost");
