@@ -15,8 +15,8 @@
 #include "cli/commands.h"
 #include "cli/load.h"
 #include "compiler/cron/crontab.h"
-#include "compiler/cron/withhold.h"
 #include "compiler/diagnostics/render.h"
+#include "compiler/dsn/withhold.h"
 #include "compiler/inventory/inventory.h"
 
 namespace flowc::cli {
@@ -86,7 +86,7 @@ int import_crontab(const InventoryOptions& options) {
                                                          : cron::crontab_kind_of(options.import_file));
   for (const cron::CrontabProblem& p : crontab.problems) {
     bool withheld = false;  // a warning quotes the line: its secrets stay out of logs
-    warnings.emplace_back(p.line, cron::withhold_secrets(p.message, withheld));
+    warnings.emplace_back(p.line, dsn::withhold_secrets(p.message, withheld));
   }
   std::stable_sort(warnings.begin(), warnings.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

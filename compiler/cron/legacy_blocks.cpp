@@ -17,11 +17,14 @@
 #include "compiler/cron/cron.h"
 #include "compiler/cron/crontab.h"
 #include "compiler/cron/job_name.h"
-#include "compiler/cron/withhold.h"
 #include "compiler/diagnostics/render.h"
+#include "compiler/dsn/withhold.h"
 
 namespace flowc::cron {
 namespace {
+
+using dsn::asks_for_secret;
+using dsn::withhold_secrets;
 
 /// The body of a `.flow` string literal: `"` and `\` escaped, `${` written
 /// `$${` (so the shell's `${VAR}` is not an interpolation), control

@@ -1,4 +1,6 @@
 #include "compiler/inventory/inventory.h"
+
+#include "compiler/dsn/withhold.h"
 #include "compiler/spelling/spelling.h"
 
 #include <fmt/format.h>
@@ -10,6 +12,14 @@
 namespace flowc::inventory {
 
 namespace {
+
+/// A legacy job's command as the inventory shows it: a secret it spells out
+/// (a DSN's password, `PGPASSWORD=...`) withheld, as the crontab import
+/// withholds it; the inventory is pasted into issues.
+std::string shown_command(const model::Legacy& legacy) {
+  bool withheld = false;
+  return dsn::withhold_secrets(legacy.command, withheld);
+}
 
 std::string duration_text(std::optional<int64_t> seconds) {
   return seconds ? spelling::duration_text(*seconds) : "";
@@ -109,7 +119,7 @@ void render_human(const std::vector<Entry>& entries, std::ostream& out) {
     if (i) out << "\n";
     out << fmt::format("legacy {}{}\n", l.name, l.enabled ? "" : " (disabled)");
     field("schedule", l.schedule.empty() ? "-" : l.schedule + zone_suffix(l));
-    field("command", or_dash(l.command));
+    field("command", or_dash(shown_command(l)));
     field("owner", or_dash(l.owner));
     field("reads", list(l.reads, l.reads_written));
     field("writes", list(l.writes, l.writes_written));
@@ -141,7 +151,7 @@ void render_json(const std::vector<Entry>& entries, std::ostream& out) {
     j["enabled"] = l.enabled;
     j["schedule"] = text(l.schedule);
     j["time_zone"] = text(l.time_zone);
-    j["command"] = text(l.command);
+    j["command"] = text(shown_command(l));
     j["owner"] = text(l.owner);
     j["reads"] = list(l.reads, l.reads_written);
     j["writes"] = list(l.writes, l.writes_written);
@@ -179,11 +189,11 @@ void render_markdown(const std::vector<Entry>& entries, std::ostream& out) {
   for (const Entry& e : entries) {
     const model::Legacy& l = *e.legacy;
     out << fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(l.name),
-                       l.enabled ? "" : " (disabled)", code(l.schedule) + zone_suffix(l), code(l.command),
-                       cell(l.owner), list(l.reads, l.reads_written), list(l.writes, l.writes_written),
-                       cell(duration_text(l.runtime_seconds)), list(l.consumers, l.consumers_written),
-                       cell(l.symptoms), cell(l.rollback), cell(e.replaced_by), cell(e.stage),
-                       list(e.missing));
+                       l.enabled ? "" : " (disabled)", code(l.schedule) + zone_suffix(l),
+                       code(shown_command(l)), cell(l.owner), list(l.reads, l.reads_written),
+                       list(l.writes, l.writes_written), cell(duration_text(l.runtime_seconds)),
+                       list(l.consumers, l.consumers_written), cell(l.symptoms), cell(l.rollback),
+                       cell(e.replaced_by), cell(e.stage), list(e.missing));
   }
 }
 

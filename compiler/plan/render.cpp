@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "compiler/dsn/withhold.h"
 #include "compiler/plan/text.h"
 #include "compiler/source/lines.h"
 #include "compiler/spelling/spelling.h"
@@ -178,7 +179,10 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
     print_statement(out, t.select.sql, t.select.params, "     ");
   }
   if (t.kind == TaskKind::Command) {
-    out << fmt::format("   run: {}\n", shell_words(t.argv));
+    // A password written in an argument is not printed (a CI log of the
+    // plan is read by more people than the repository).
+    bool withheld = false;
+    out << fmt::format("   run: {}\n", dsn::withhold_secrets(shell_words(t.argv), withheld));
     if (!t.env_secrets.empty()) out << fmt::format("   env: {}\n", fmt::join(t.env_secrets, ", "));
   }
   print_checks(t, out);

@@ -250,3 +250,21 @@ TEST_CASE("inventory: a line break in a value continues in the value column") {
   inventory::render_markdown(inventory::build(c->model), markdown);
   CHECK(contains(markdown.str(), "| the dashboard is stale the deck is empty |"));
 }
+
+TEST_CASE("inventory: a secret written in a legacy job's command is withheld in every form") {
+  std::string text = project_text("mirror", "  enabled   = true\n");
+  text.replace(text.find("psql -f old.sql"), 15,
+               "PGPASSWORD=hunter2 psql postgresql://etl:s3cretpw@db/wh -f old.sql");
+  auto c = compile(text);
+  std::vector<inventory::Entry> entries = inventory::build(c->model);
+  std::ostringstream human, json, markdown;
+  inventory::render_human(entries, human);
+  inventory::render_json(entries, json);
+  inventory::render_markdown(entries, markdown);
+  for (const std::string& out : {human.str(), json.str(), markdown.str()}) {
+    INFO(out);
+    CHECK_FALSE(contains(out, "hunter2"));
+    CHECK_FALSE(contains(out, "s3cretpw"));
+    CHECK(contains(out, "psql postgresql://etl:***@db/wh -f old.sql"));
+  }
+}

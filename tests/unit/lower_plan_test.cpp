@@ -234,6 +234,19 @@ TEST_CASE("no secret's value anywhere in the plan") {
   ::unsetenv("WAREHOUSE_DSN");
 }
 
+TEST_CASE("a password written in a command's arguments is withheld where the plan is printed") {
+  Lowered l = lower_shop();
+  plan::Task command;
+  command.name = "export";
+  command.kind = plan::TaskKind::Command;
+  command.argv = {"psql", "postgresql://etl:s3cretpw@db/wh", "-c", "select 1"};
+  l.plan.tasks.push_back(command);
+  std::ostringstream human;
+  plan::render_human(l.plan, human);
+  CHECK(human.str().find("s3cretpw") == std::string::npos);
+  CHECK(human.str().find("   run: psql postgresql://etl:***@db/wh -c 'select 1'\n") != std::string::npos);
+}
+
 TEST_CASE("check_options: dates, environments, params without defaults") {
   auto c = compile({{"targets.flow", kTargets}, {"ingest.flow", kIngest}, {"shop.flow", kShop}});
   model::WorkflowId shop = workflow_named(c->model, "shop");

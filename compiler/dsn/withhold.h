@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace flowc::cron {
+namespace flowc::dsn {
 
 /// `text` (a command, its stdin, a comment, a warning quoting a line) with
 /// each secret it spells out replaced by `***`: a DSN's password
@@ -27,4 +27,4 @@ std::string withhold_secrets(std::string_view text, bool& withheld);
 /// secret (`... -p%Secret%`).
 bool asks_for_secret(std::string_view command);
 
-}  // namespace flowc::cron
+}  // namespace flowc::dsn

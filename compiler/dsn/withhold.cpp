@@ -1,4 +1,4 @@
-#include "compiler/cron/withhold.h"
+#include "compiler/dsn/withhold.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +8,7 @@
 #include "compiler/dsn/written_passwords.h"
 #include "compiler/source/ascii.h"
 
-namespace flowc::cron {
+namespace flowc::dsn {
 namespace {
 
 /// Whether a variable or option name says its value is a secret.
@@ -212,4 +212,4 @@ bool asks_for_secret(std::string_view command) {
   return (mysql && last == "-p") || (last.starts_with("--") && secret_name(last));
 }
 
-}  // namespace flowc::cron
+}  // namespace flowc::dsn
