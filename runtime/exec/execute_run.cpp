@@ -337,6 +337,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   std::optional<QueuedAlerts> alerts;
   if (request.alerts) alerts.emplace(queue, *request.alerts);
   auto run = std::make_shared<RunShared>(request, run_id, Clock::now(), alerts ? &*alerts : nullptr);
+  run->resumed = options.first_started.has_value();
   RunShared& shared = *run;
   OneRun directory(run);
   ExecutorPool pool(pool_settings(request, schema, run_id), directory);

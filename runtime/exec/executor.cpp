@@ -354,8 +354,9 @@ void Executor::reconcile_lost_commit(RunShared& run, const state::Claim& claim, 
   }
 }
 
-Decision Executor::decide(const plan::Task& task, const state::Claim& claim, const AttemptResult& result,
-                          seconds wait, seconds poll, milliseconds since_start) {
+Decision Executor::decide(const RunShared& run, const plan::Task& task, const state::Claim& claim,
+                          const AttemptResult& result, seconds wait, seconds poll) {
+  const auto since_start = std::chrono::duration_cast<milliseconds>(Clock::now() - run.started);
   Decision decision;
   switch (result.outcome) {
     case AttemptResult::Outcome::Succeeded: decision.state = TaskState::Succeeded; break;
@@ -377,9 +378,9 @@ Decision Executor::decide(const plan::Task& task, const state::Claim& claim, con
       }
       // And how long it may go on: the `poll` and `wait` it waits by.
       if (!decision.final_failure())
-        decision.message +=
-            fmt::format("; checked every {}, for up to {} from the run's start",
-                        spelling::duration_text(poll.count()), spelling::duration_text(wait.count()));
+        decision.message += fmt::format("; checked every {}, for up to {} from the {}'s start",
+                                        spelling::duration_text(poll.count()),
+                                        spelling::duration_text(wait.count()), run.resumed ? "retry" : "run");
       break;
     }
     case AttemptResult::Outcome::Failed:
@@ -470,7 +471,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
 
   auto since_start = std::chrono::duration_cast<milliseconds>(Clock::now() - run.started);
   Decision decision = lost_for_good.empty()
-                          ? decide(task, claim, result, wait, poll, since_start)
+                          ? decide(run, task, claim, result, wait, poll)
                           : Decision{TaskState::Failed, {}, ErrorClass::Transient, lost_for_good};
   // A run being stopped pages no one for the attempts it stopped; a task
   // that failed on its own is paged even when its failure cannot be

@@ -39,6 +39,9 @@ class RunShared {
   /// says why, and each attempt is recorded without a log, saying so.
   std::string log_dir;
   std::string log_problem;
+  /// A retry (or an adopted run): `started` is the retry's start, from
+  /// which its waits count again (runtime.md), not the run's first one.
+  bool resumed = false;
 
   // --- completion ------------------------------------------------------
   /// `count` task instances reached a final state (recorded by this process).

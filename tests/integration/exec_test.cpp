@@ -262,6 +262,14 @@ TEST_CASE(
                                 "source orders not ready: row_count() > 0 (row_count() = 0); checked every "
                                 "1s, for up to 2s from the run's start");
   CHECK(said_why);
+  // A retry's waits count from the retry's start, and it says so.
+  exec::RunResult retried = exec::retry_run(h.request(p), {result.summary.run_id, ""});
+  REQUIRE_MESSAGE(retried.outcome == exec::RunResult::Outcome::Finished, retried.message);
+  bool said_retry = false;
+  for (const TaskEvent& e : h.observer.events())
+    said_retry = said_retry || (e.task == 0 && e.state == TaskState::Waiting &&
+                                e.message.ends_with("checked every 1s, for up to 2s from the retry's start"));
+  CHECK(said_retry);
 }
 
 TEST_CASE("a source that becomes ready lets its dependents run") {
