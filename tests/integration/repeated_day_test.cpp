@@ -82,7 +82,8 @@ workflow w {
   CHECK(query_one(dsn, "select count(*) from out.app") == "2");
 }
 
-TEST_CASE("backfill of a day whose run is in progress, past its append, says it is in progress") {
+TEST_CASE(
+    "backfill or run of a day whose run is in progress, past its append, says it is in progress, only") {
   std::string dsn = fresh_database("repeated_day_live");
   std::string project = write_project("repeated_day_live", {{"w.flow", R"FLOW(route oncall {
   owner  = "data-eng"
@@ -116,6 +117,12 @@ workflow w {
   CHECK(backfill.exit_code == 2);
   CHECK(contains(backfill.output,
                  "refused 2026-11-02: a run of w for 2026-11-02 is already in progress (run 1)"));
+  // Refused, it repeats nothing: no warning that it would append again.
+  auto run = run_flowc(project, {"run", ".", "--ds", "2026-11-02", "--dsn", dsn});
+  INFO(run.output);
+  CHECK(run.exit_code == 2);
+  CHECK(contains(run.output, "already in progress (run 1)"));
+  CHECK_FALSE(contains(run.output, "warning"));
   CHECK(running.wait() == 0);
   CHECK(query_one(dsn, "select count(*) from out.app") == "1");
 }
