@@ -42,6 +42,13 @@ std::string first_line(std::string_view text) {
   return std::string(line);
 }
 
+std::string error_line(std::string_view what) {
+  std::string line = first_line(what);
+  for (std::string_view prefix : {"ERROR:  ", "FATAL:  "})
+    if (line.starts_with(prefix)) return line.substr(prefix.size());
+  return line;
+}
+
 size_t text_width(std::string_view text) {
   size_t n = 0;
   for (char c : text)

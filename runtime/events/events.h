@@ -51,6 +51,10 @@ std::string first_line(std::string_view text);
 /// The same, at most `limit` characters (UTF-8 aware), with `...` when cut.
 std::string first_line(std::string_view text, size_t limit);
 
+/// The first line of a PostgreSQL error without libpq's `ERROR:  ` or
+/// `FATAL:  ` prefix.
+std::string error_line(std::string_view what);
+
 /// Characters (code points) in UTF-8 text.
 size_t text_width(std::string_view text);
 

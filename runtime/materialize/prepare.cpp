@@ -14,9 +14,9 @@ namespace flowc::runtime {
 
 namespace {
 
-using materialize_detail::error_line;
 using materialize_detail::quote_table;
 using plan::strip_statement;
+using runtime::error_line;
 
 /// The index of the select-list item of `select m0, m1, ... from` that holds
 /// byte `offset` (0-based), or nullopt.

@@ -15,13 +15,6 @@ std::string quote_table(const plan::TableName& table) {
   return table.schema.empty() ? plan::quote_identifier(table.name) : table.quoted();
 }
 
-std::string error_line(std::string_view what) {
-  std::string line = first_line(what);
-  for (std::string_view prefix : {"ERROR:  ", "FATAL:  "})
-    if (line.starts_with(prefix)) return line.substr(prefix.size());
-  return line;
-}
-
 void SqlSession::before(std::string_view what, const std::string& sql, const std::vector<plan::BoundParam>& params) {
   if (stop_.stop_requested()) throw StopRequested("stop requested");
   if (deadline_) {

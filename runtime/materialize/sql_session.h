@@ -60,9 +60,6 @@ std::string replace_refusal(const std::string& target, const std::string& views,
 /// `"schema"."name"` (`"name"` without a schema).
 std::string quote_table(const plan::TableName& table);
 
-/// The first line of a PostgreSQL error without its `ERROR:  ` prefix.
-std::string error_line(std::string_view what);
-
 /// The SQLSTATE of `e`, also where libpqxx 6.4 dropped it (its exception
 /// class still says which condition it was); "" when unknown.
 std::string sqlstate_of(const pqxx::sql_error& e);

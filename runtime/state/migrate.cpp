@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 #include <vector>
 
+#include "runtime/events/events.h"
 #include "runtime/state/schema.h"
 
 namespace flowc::runtime::state {
@@ -116,8 +117,14 @@ MigrateOutcome migrate(pqxx::connection& connection, const std::string& schema) 
       ++outcome.applied;
     }
     outcome.ok = true;
+  } catch (const pqxx::insufficient_privilege& e) {
+    // A role that may not create the schema or its tables is told what would do
+    // (libpqxx 6.4 leaves sqlstate() empty here: the type says 42501).
+    outcome.error = std::string("migrating the state schema \"") + schema + "\": " + error_line(e.what()) +
+                    ": the state database's role needs CREATE there (or the schema made by another role, "
+                    "with rights on it); or give another state database (--state-dsn, FLOW_STATE_DSN)";
   } catch (const std::exception& e) {
-    outcome.error = std::string("migrating the state schema \"") + schema + "\": " + e.what();
+    outcome.error = std::string("migrating the state schema \"") + schema + "\": " + error_line(e.what());
   }
   return outcome;
 }

@@ -141,3 +141,22 @@ TEST_CASE("retry of a run whose stored plan is not a plan: which run, and that t
   CHECK(r.output.starts_with("flowc: run 1: its stored plan (runs.plan) cannot be read ("));
   CHECK(r.output.ends_with("): this flowc cannot retry it\n"));
 }
+
+TEST_CASE("a state database whose role may not create the schema: one line saying what would do, exit 2") {
+  std::string project = write_project("state_no_create", kProject);
+  std::string dsn = fresh_database("state_no_create");
+  exec(dsn, "drop role if exists flowc_no_create");
+  exec(dsn, "create role flowc_no_create login");
+  exec(dsn, "revoke create on database " + query_one(dsn, "select current_database()") + " from public");
+  std::string limited = dsn;
+  limited.replace(limited.find("user="), limited.find(' ', limited.find("user=")) - limited.find("user="),
+                  "user=flowc_no_create");
+  auto r = run_flowc(project, {"run", "--ds", "2026-11-01", "--dsn", limited});
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("migrating the state schema \"flow\": permission denied for database") !=
+        std::string::npos);
+  CHECK(r.output.find("the state database's role needs CREATE there") != std::string::npos);
+  CHECK(r.output.find("ERROR:") == std::string::npos);
+  CHECK(r.output.find("\n\n") == std::string::npos);
+}
