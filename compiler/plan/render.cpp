@@ -33,7 +33,9 @@ std::string sql_quote(const std::string& value) {
   std::string out = "'";
   for (char c : value) {
     if (c == '\'') out += '\'';
-    out += c;
+    // The value is shown in a one-line `--` comment: a line break in it
+    // would print a line that reads as SQL sent.
+    out += c == '\n' ? std::string("\u240A") : std::string(1, c);
   }
   return out + "'";
 }
