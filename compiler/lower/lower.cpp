@@ -298,7 +298,9 @@ std::string check_options(const model::Model& model, model::WorkflowId workflow_
     if (param == workflow.params.end()) {
       std::vector<std::string> names;
       for (const model::Param& p : workflow.params)
-        if (p.name != "ds" && p.type.kind != model::TypeKind::Secret) names.push_back(p.name);
+        if (p.name != "ds")
+          names.push_back(p.type.kind == model::TypeKind::Secret ? p.name + " (a secret: from its env(...))"
+                                                                 : p.name);
       return fmt::format("--param {}: workflow `{}` has no param `{}`{}", escape_invalid_utf8(name),
                          workflow.name, escape_invalid_utf8(name),
                          !names.empty() ? fmt::format(" (it has: {})", fmt::join(names, ", "))

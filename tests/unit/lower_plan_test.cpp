@@ -305,6 +305,17 @@ TEST_CASE("check_options: dates, environments, params without defaults") {
         "--param region: workflow `w` has no param `region` (its only param is `ds`, the logical date)");
   CHECK(lower::check_options(needs->model, model::WorkflowId{0}, {"2026-11-24", "", {{"x", "1"}}, ""})
             .find("(it has: region)") != std::string::npos);
+  // A secret param is one too, named as what it is.
+  auto secret = compile({{"a.flow", kOneWorkflow + R"(  param token: secret = env("EXPORT_TOKEN")
+  task out {
+    writes  = "out"
+    sql     = "select ${ds} as day"
+    publish = true
+  }
+}
+)"}});
+  CHECK(lower::check_options(secret->model, model::WorkflowId{0}, options) ==
+        "--param region: workflow `w` has no param `region` (it has: token (a secret: from its env(...)))");
   plan::Plan p = lower::lower(needs->model, model::WorkflowId{0}, options, needs->sources);
   CHECK(p.tasks[0].select.sql == "select $1::text as region");
   CHECK(p.tasks[0].select.params == std::vector<plan::BoundParam>{{"region", "text", "emea"}});
