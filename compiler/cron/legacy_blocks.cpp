@@ -19,6 +19,7 @@
 #include "compiler/cron/job_name.h"
 #include "compiler/diagnostics/render.h"
 #include "compiler/dsn/withhold.h"
+#include "compiler/inventory/placeholders.h"
 
 namespace flowc::cron {
 namespace {
@@ -221,11 +222,12 @@ void print_block(const Crontab& crontab, const CrontabJob& job, const std::strin
   const std::vector<Todo> todos = {
       {"owner     = \"" + (mailto.empty() ? std::string("team") : escape(mailto)) + "\"",
        mailto.empty() ? "the owning team" : "the owning team (cron mails this address)"},
-      {"reads     = [\"schema.table\"]", "the tables it reads"},
-      {"writes    = [\"schema.table\"]", "the tables it writes"},
+      {"reads     = [\"" + std::string(inventory::kPlaceholderTable) + "\"]", "the tables it reads"},
+      {"writes    = [\"" + std::string(inventory::kPlaceholderTable) + "\"]", "the tables it writes"},
       {"runtime   = 10m", "how long a run usually takes"},
-      {"consumers = [\"dashboard or team\"]", "who uses what it writes"},
-      {"symptoms  = \"...\"", "what users notice when it does not run"},
+      {"consumers = [\"" + std::string(inventory::kPlaceholderConsumer) + "\"]", "who uses what it writes"},
+      {"symptoms  = \"" + std::string(inventory::kPlaceholderSymptoms) + "\"",
+       "what users notice when it does not run"},
       {"rollback  = \"re-enable line " + std::to_string(job.line) + " of " + escape(where) + "\"",
        "how to undo the migration"},
   };

@@ -268,3 +268,14 @@ TEST_CASE("inventory: a secret written in a legacy job's command is withheld in 
     CHECK(contains(out, "psql postgresql://etl:***@db/wh -f old.sql"));
   }
 }
+
+TEST_CASE("inventory: the import's suggested values, uncommented unchanged, are still missing") {
+  std::string text = project_text("mirror", "  enabled   = true\n");
+  text.replace(text.find("writes    = [\"dash.kpi\"]"), 22, "writes    = [\"schema.table\"]");
+  text.replace(text.find("consumers = [\"dashboard\"]"), 25, "consumers = [\"dashboard or team\"]");
+  text.replace(text.find("symptoms  = \"stale numbers\""), 27, "symptoms  = \"...\"");
+  auto c = compile(text);
+  REQUIRE(!c->model.legacies.empty());
+  CHECK(inventory::missing_fields(c->model.legacies[0]) ==
+        std::vector<std::string>{"writes", "consumers", "symptoms"});
+}
