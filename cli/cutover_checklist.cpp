@@ -200,7 +200,10 @@ CutoverItem columns_item(const std::vector<MirrorRun>& runs, const plan::Plan& p
   for (const MirrorRun& run : runs)
     if (run.parity && !run.parity->tables.empty() && (!newest || run.id > newest->id)) newest = &run;
   if (!newest) {
-    item.reason = "not known until a mirror run compares the tables";
+    // `cutover_after = 0` asks for no mirror run: nothing compared, nothing held against it.
+    item.ok = plan.cutover_after == 0;
+    item.reason = item.ok ? "not compared: no mirror run needed (`cutover_after = 0`)"
+                          : "not known until a mirror run compares the tables";
     return item;
   }
   std::vector<std::string> lacking;

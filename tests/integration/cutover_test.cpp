@@ -534,3 +534,16 @@ workflow regions {
   auto after = run_flowc(project, {"cutover", "regions", ".", "--state-dsn", dsn}, env);
   CHECK(item_line(after.output, "clean mirror runs").starts_with("  ✓ 3 clean mirror runs"));
 }
+
+TEST_CASE("cutover: the columns item before any mirror run compared the tables") {
+  flowc::plan::Plan plan;
+  plan.stage = flowc::plan::Stage::Mirror;
+  plan.cutover_after = 3;
+  flowc::cli::CutoverItem item = flowc::cli::columns_item({}, plan);
+  CHECK_FALSE(item.ok);
+  CHECK(item.reason == "not known until a mirror run compares the tables");
+  plan.cutover_after = 0;  // no mirror run asked for: nothing held against it
+  item = flowc::cli::columns_item({}, plan);
+  CHECK(item.ok);
+  CHECK(item.reason == "not compared: no mirror run needed (`cutover_after = 0`)");
+}
