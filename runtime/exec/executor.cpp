@@ -364,19 +364,21 @@ Decision Executor::decide(const RunShared& run, const plan::Task& task, const st
       std::string what = result.message;
       if (task.readiness || what.empty()) what = "source " + task.name + " not ready";
       decision = decide_not_ready(wait, poll, since_start, what);
-      if (!task.readiness) break;
-      const std::string& values = result.readiness_values;
-      if (decision.final_failure() && !task.readiness->text.empty())
-        decision.message += fmt::format(" (ready: {}{})", task.readiness->text,
-                                        values.empty() ? "" : "; last read: " + values);
-      // A table that does not exist yet says so, while waiting and at the end.
-      if (!result.sqlstate.empty()) {
-        decision.message += ": " + result.message;
-      } else if (!decision.final_failure() && !task.readiness->text.empty()) {
-        // While it waits, what does not hold yet and the values it read.
-        decision.message += ": " + task.readiness->text + (values.empty() ? "" : " (" + values + ")");
+      if (task.readiness) {
+        const std::string& values = result.readiness_values;
+        if (decision.final_failure() && !task.readiness->text.empty())
+          decision.message += fmt::format(" (ready: {}{})", task.readiness->text,
+                                          values.empty() ? "" : "; last read: " + values);
+        // A table that does not exist yet says so, while waiting and at the end.
+        if (!result.sqlstate.empty()) {
+          decision.message += ": " + result.message;
+        } else if (!decision.final_failure() && !task.readiness->text.empty()) {
+          // While it waits, what does not hold yet and the values it read.
+          decision.message += ": " + task.readiness->text + (values.empty() ? "" : " (" + values + ")");
+        }
       }
-      // And how long it may go on: the `poll` and `wait` it waits by.
+      // And how long it may go on (a source, or a wait on another
+      // workflow's task): the `poll` and `wait` it waits by.
       if (!decision.final_failure())
         decision.message += fmt::format("; checked every {}, for up to {} from the {}'s start",
                                         spelling::duration_text(poll.count()),

@@ -294,6 +294,15 @@ TEST_CASE("a cross-workflow dependency that never succeeds fails clearly") {
   CHECK(result.summary.task_errors[0] ==
         "task publish of workflow orders_etl has not succeeded for 2026-11-24 after 1s");
   CHECK(h.runner.calls_of("load").empty());
+  // While it waited, it said for how long it may.
+  bool said_how_long = false;
+  for (const TaskEvent& e : h.observer.events())
+    said_how_long =
+        said_how_long || (e.task == 0 && e.state == TaskState::Waiting &&
+                          e.message ==
+                              "task publish of workflow orders_etl has not succeeded for 2026-11-24; "
+                              "checked every 1s, for up to 1s from the run's start");
+  CHECK(said_how_long);
   REQUIRE(h.alerts.incidents().size() == 1);
   // Nothing ran, but the wait's end is written to the attempt's log, which
   // the page names: the attempt that ran out has one.
