@@ -108,6 +108,7 @@ json run_json(const RunRecord& r) {
           {"plan_hash", r.plan_hash},
           {"failed_tasks", r.failed_tasks},
           {"stopped_tasks", r.stopped_tasks},
+          {"unfinished_tasks", r.unfinished},
           {"process_gone", r.process_gone},
           {"retries", r.retries},
           {"replaced_by", r.later_run != 0 ? json(r.later_run) : json(nullptr)},

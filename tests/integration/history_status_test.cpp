@@ -291,6 +291,7 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
   REQUIRE(run6 != runs.end());
   CHECK((*run6)["failed_tasks"] == json::array());
   CHECK((*run6)["stopped_tasks"] == json({"orders"}));
+  CHECK((*run6)["unfinished_tasks"] == 2);
   CHECK((*run6)["replaced_by"] == nullptr);
 
   // A later run of day 5 replaced it: `flowc retry 5` would be refused, so
