@@ -124,12 +124,10 @@ struct SecretOption {
 constexpr SecretOption kSecretOptions[] = {
     {"sshpass", "-p"}, {"redis-cli", "-a"}, {"openssl", "-k"}, {"openssl", "-pass"}, {"lftp", "-u"}};
 
-}  // namespace
-
-std::string withhold_secrets(std::string_view text, bool& withheld) {
-  const bool mysql =
-      text.find("mysql") != std::string_view::npos || text.find("mariadb") != std::string_view::npos;
-  std::vector<std::string_view> words;
+/// The shell words of `text`, in order; a quoted word that holds a command
+/// of its own (`sh -c 'PGPASSWORD=x psql'`) is followed by its words. Each
+/// is a view into `text`, so a secret found in one is replaced where it is.
+void collect_words(std::string_view text, std::vector<std::string_view>& words, int depth = 0) {
   for (size_t at = 0; at < text.size();) {
     if (text[at] == ' ' || text[at] == '\t' || text[at] == ';' || text[at] == '&' || text[at] == '|') {
       ++at;
@@ -137,8 +135,20 @@ std::string withhold_secrets(std::string_view text, bool& withheld) {
     }
     std::string_view word = word_at(text, at);
     words.push_back(word);
+    const std::string_view inner = unquoted(word);
+    if (depth < 4 && inner.size() < word.size() && inner.find_first_of(" \t") != std::string_view::npos)
+      collect_words(inner, words, depth + 1);
     at += std::max<size_t>(word.size(), 1);
   }
+}
+
+}  // namespace
+
+std::string withhold_secrets(std::string_view text, bool& withheld) {
+  const bool mysql =
+      text.find("mysql") != std::string_view::npos || text.find("mariadb") != std::string_view::npos;
+  std::vector<std::string_view> words;
+  collect_words(text, words);
   // Each secret a word holds, where it stands (a short value such as `1`
   // must not be replaced wherever else it occurs).
   std::vector<std::string_view> spans;

@@ -183,8 +183,12 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
   if (t.kind == TaskKind::Command) {
     // A password written in an argument is not printed (a CI log of the
     // plan is read by more people than the repository).
+    // Each argument as written, then quoted: a secret is found in the text
+    // the program gets, not in its shell quoting.
     bool withheld = false;
-    out << fmt::format("   run: {}\n", dsn::withhold_secrets(shell_words(t.argv), withheld));
+    std::vector<std::string> shown;
+    for (const std::string& argument : t.argv) shown.push_back(dsn::withhold_secrets(argument, withheld));
+    out << fmt::format("   run: {}\n", shell_words(shown));
     if (!t.env_secrets.empty()) out << fmt::format("   env: {}\n", fmt::join(t.env_secrets, ", "));
   }
   print_checks(t, out);

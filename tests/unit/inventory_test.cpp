@@ -253,8 +253,9 @@ TEST_CASE("inventory: a line break in a value continues in the value column") {
 
 TEST_CASE("inventory: a secret written in a legacy job's command is withheld in every form") {
   std::string text = project_text("mirror", "  enabled   = true\n");
-  text.replace(text.find("psql -f old.sql"), 15,
-               "PGPASSWORD=hunter2 psql postgresql://etl:s3cretpw@db/wh -f old.sql");
+  text.replace(
+      text.find("psql -f old.sql"), 15,
+      "PGPASSWORD=hunter2 psql postgresql://etl:s3cretpw@db/wh -f old.sql; sh -c 'PGPASSWORD=nested9 x'");
   auto c = compile(text);
   std::vector<inventory::Entry> entries = inventory::build(c->model);
   std::ostringstream human, json, markdown;
@@ -265,6 +266,7 @@ TEST_CASE("inventory: a secret written in a legacy job's command is withheld in 
     INFO(out);
     CHECK_FALSE(contains(out, "hunter2"));
     CHECK_FALSE(contains(out, "s3cretpw"));
+    CHECK_FALSE(contains(out, "nested9"));
     CHECK(contains(out, "psql postgresql://etl:***@db/wh -f old.sql"));
   }
 }

@@ -241,10 +241,23 @@ TEST_CASE("a password written in a command's arguments is withheld where the pla
   command.kind = plan::TaskKind::Command;
   command.argv = {"psql", "postgresql://etl:s3cretpw@db/wh", "-c", "select 1"};
   l.plan.tasks.push_back(command);
+  // In the text the program gets, whatever its quoting on the `run:` line.
+  command.argv = {"sh", "-c", "PGPASSWORD=s3cret1 psql -h db"};
+  l.plan.tasks.push_back(command);
+  command.argv = {"env", "API_TOKEN=abc'def2", "x"};
+  l.plan.tasks.push_back(command);
+  command.argv = {"psql", "host=db password='s p3' user=u"};
+  l.plan.tasks.push_back(command);
+  command.argv = {"psql", "--password=pa$$word4!", "-c", "select 1"};
+  l.plan.tasks.push_back(command);
   std::ostringstream human;
   plan::render_human(l.plan, human);
-  CHECK(human.str().find("s3cretpw") == std::string::npos);
-  CHECK(human.str().find("   run: psql postgresql://etl:***@db/wh -c 'select 1'\n") != std::string::npos);
+  INFO(human.str());
+  for (const char* secret : {"s3cretpw", "s3cret1", "def2", "s p3", "word4"})
+    CHECK(human.str().find(secret) == std::string::npos);
+  CHECK(human.str().find("   run: psql 'postgresql://etl:***@db/wh' -c 'select 1'\n") != std::string::npos);
+  CHECK(human.str().find("   run: sh -c 'PGPASSWORD=*** psql -h db'\n") != std::string::npos);
+  CHECK(human.str().find("   run: psql '--password=***' -c 'select 1'\n") != std::string::npos);
 }
 
 TEST_CASE("a parameter value with a line break stays on its comment's line") {
