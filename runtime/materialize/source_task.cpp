@@ -15,9 +15,15 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
   pqxx::connection& connection = *context.target;
   const plan::Task& task = context.plan->tasks[context.task];
   AttemptResult result;
+  // A mirror run never writes a production table (runtime.md), and a source
+  // is one: its probe and expectations run read-only there (a `sql(...)`
+  // metric calling a function that writes fails), and its success is then
+  // recorded by the executor after this transaction, not in it.
+  const bool read_only = context.plan->stage == plan::Stage::Mirror;
   try {
     pqxx::work tx(connection, "flowc_source");
     SqlSession s(tx, log, deadline, context.stop);
+    if (read_only) s.exec("a mirror run reads its sources only", "set transaction read only");
     if (task.readiness) {
       const plan::Readiness& ready = *task.readiness;
       MetricRow row;
@@ -59,10 +65,13 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
       tx.abort();
       return result;
     }
-    commit_success(tx, context.record_success_in, result, log);
+    static const RecordSuccess kRecordedAfter;  // by the executor, after this transaction
+    commit_success(tx, read_only ? kRecordedAfter : context.record_success_in, result, log);
   } catch (...) {
     AttemptResult failed = failure_from_exception(context, log, watchdog, connection.is_open());
     failed.expectations = std::move(result.expectations);
+    if (read_only && failed.sqlstate == "25006")
+      failed.message += " (a mirror run reads its sources only: a `ready` or `expect` metric may not write)";
     if (!connection.is_open()) failed.reconnect = true;
     return failed;
   }

@@ -333,23 +333,52 @@ class ReadOnlyStatements {
 /// A mirror run writes only its mirror tables (runtime.md), but the task's
 /// select runs in a writable transaction and may call a function that
 /// writes elsewhere (a legacy job's `select refresh_kpi(ds)`). Before the
-/// commit, the tables this transaction locked for writing (any lock above
-/// a read's: insert, update, delete, truncate, alter, drop) must all be in
+/// swap and the commit, the tables this transaction wrote must all be in
 /// the mirror schema or temporary; else the attempt fails and rolls back.
-/// Indexes and TOAST follow their tables; a sequence's `nextval` is not
-/// rolled back by anything, and is left alone.
-void refuse_production_writes(SqlSession& s, const Task& task) {
-  static const std::string kWrittenElsewhere =
-      R"(select string_agg(distinct quote_ident(n.nspname) || '.' || quote_ident(c.relname), ', ')
-from pg_locks l
-join pg_class c on c.oid = l.relation
+/// Written: rows inserted, updated or deleted (the transaction's own
+/// statistics, `pg_stat_xact_all_tables`), a table truncated, altered or
+/// dropped (the ACCESS EXCLUSIVE lock those take), a foreign table written.
+/// A lock alone is no write (`lock table ... in share mode` reads
+/// consistently), nor is the catalog (a comment), nor a sequence's
+/// `nextval`, which nothing rolls back.
+///
+/// The statistics a session has not yet sent count its earlier transactions
+/// too (PostgreSQL 15), so they are read once when the attempt begins
+/// (RowsWritten) and a table counts as written when its count grew since.
+struct RowsWritten {
+  std::string tables, counts;  // `{oid,...}` and `{n,...}`, as PostgreSQL prints arrays
+};
+
+RowsWritten rows_written(SqlSession& s) {
+  pqxx::result r =
+      s.exec("rows written before the attempt",
+             "select coalesce(array_agg(relid), '{}'), coalesce(array_agg(n_tup_ins + n_tup_upd + "
+             "n_tup_del), '{}') from pg_stat_xact_all_tables where n_tup_ins + n_tup_upd + n_tup_del > 0");
+  return {r[0][0].as(std::string()), r[0][1].as(std::string())};
+}
+
+void refuse_production_writes(SqlSession& s, const Task& task, const RowsWritten& before) {
+  static const std::string kWrittenElsewhere = R"(with written as (
+  select x.relid from pg_stat_xact_all_tables x
+  left join unnest($2::oid[], $3::bigint[]) as b(relid, n) on b.relid = x.relid
+  where x.n_tup_ins + x.n_tup_upd + x.n_tup_del > coalesce(b.n, 0)
+  union
+  select l.relation from pg_locks l join pg_class c on c.oid = l.relation
+  where l.pid = pg_backend_pid() and l.locktype = 'relation' and l.granted
+    and (l.mode = 'AccessExclusiveLock' or (c.relkind = 'f' and l.mode = 'RowExclusiveLock'))
+)
+select string_agg(distinct quote_ident(n.nspname) || '.' || quote_ident(c.relname), ', ')
+from written w
+join pg_class c on c.oid = w.relid
 join pg_namespace n on n.oid = c.relnamespace
-where l.pid = pg_backend_pid() and l.locktype = 'relation' and l.granted
-  and l.mode not in ('AccessShareLock', 'RowShareLock')
-  and c.relkind in ('r', 'p', 'm', 'f', 'v')
-  and n.nspname <> coalesce(nullif($1, ''), current_schema()) and n.nspname not like 'pg\_temp\_%')";
+where c.relkind in ('r', 'p', 'm', 'f')
+  and n.nspname <> coalesce(nullif($1, ''), current_schema())
+  and n.nspname not like 'pg\_temp\_%' and n.nspname not like 'pg\_toast%'
+  and n.nspname not in ('pg_catalog', 'information_schema'))";
   pqxx::result r = s.exec("no table but the mirror's written", kWrittenElsewhere,
-                          {{"mirror_schema", "text", task.output->schema}});
+                          {{"mirror_schema", "text", task.output->schema},
+                           {"tables", "text", before.tables},
+                           {"counts", "text", before.counts}});
   if (r.empty() || r[0][0].is_null()) return;
   throw PlanProblem(
       fmt::format("a mirror run writes only its mirror tables, and this attempt wrote {} (through what its "
@@ -394,6 +423,8 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
       s.exec("lock the output", fmt::format("select pg_advisory_xact_lock({}, hashtext($1::text))", kLockSpace),
              {{"output", "text", quote_table(*task.output)}});
     }
+    const bool mirror_write = plan.stage == plan::Stage::Mirror && task.mode != WriteMode::None;
+    const RowsWritten before = mirror_write ? rows_written(s) : RowsWritten{};
     std::string select = plan::strip_statement(task.select.sql);
     switch (task.mode) {
       case WriteMode::Replace: result.rows_written = write_replace(s, task, select); break;
@@ -416,8 +447,8 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
       log.line("an error-level expectation failed: rolled back");
       return result;
     }
+    if (mirror_write) refuse_production_writes(s, task, before);
     if (task.mode == WriteMode::Replace) swap_replace(s, task);
-    if (plan.stage == plan::Stage::Mirror && task.mode != WriteMode::None) refuse_production_writes(s, task);
     static const RecordSuccess kRecordedAfter;  // by the executor, after this transaction
     commit_success(tx, read_only ? kRecordedAfter : context.record_success_in, result, log);
   } catch (...) {
