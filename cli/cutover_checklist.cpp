@@ -206,16 +206,24 @@ CutoverItem columns_item(const std::vector<MirrorRun>& runs, const plan::Plan& p
                           : "not known until a mirror run compares the tables";
     return item;
   }
-  std::vector<std::string> lacking;
+  std::vector<std::string> lacking, unknown;
   for (const runtime::parity::TableParity& table : newest->parity->tables) {
+    // A table the run could not compare says nothing of its columns.
+    if (!table.error.empty()) unknown.push_back(table.legacy);
+    // The run judged the mode it ran; one changed to `replace` since makes the table again.
     auto task = std::find_if(plan.tasks.begin(), plan.tasks.end(),
                              [&](const plan::Task& t) { return t.name == table.task; });
-    if (task == plan.tasks.end() || task->mode == plan::WriteMode::Replace || table.not_in_production.empty())
-      continue;
-    lacking.push_back(fmt::format("{} has no {} {}, which task `{}` writes (`{}`)", table.legacy,
-                                  table.not_in_production.size() == 1 ? "column" : "columns",
-                                  and_list(table.not_in_production), task->name,
-                                  plan::to_string(task->mode)));
+    const bool replaced_now = task != plan.tasks.end() && task->mode == plan::WriteMode::Replace;
+    if (replaced_now || table.not_in_production.empty()) continue;
+    lacking.push_back(fmt::format(
+        "{} has no {} {}, which task `{}` writes{}", table.legacy,
+        table.not_in_production.size() == 1 ? "column" : "columns", and_list(table.not_in_production),
+        table.task, task == plan.tasks.end() ? "" : fmt::format(" (`{}`)", plan::to_string(task->mode))));
+  }
+  if (lacking.empty() && !unknown.empty()) {
+    item.reason = fmt::format("not known: run {} could not compare {} (`flowc status {}` says why)",
+                              newest->id, and_list(unknown), newest->id);
+    return item;
   }
   if (lacking.empty()) {
     item.ok = true;

@@ -83,10 +83,12 @@ class TableComparison {
     for (const std::string& c : mirror_columns)
       if (std::find(legacy_columns.begin(), legacy_columns.end(), c) == legacy_columns.end())
         out_.only_in_mirror.push_back(c);
-    // What a command loads is not known: every column only the mirror has.
+    // What a command loads is not known: every column only the mirror has
+    // (so too when the select's columns cannot be read here).
     if (task_.mode != plan::WriteMode::Replace && !out_.only_in_mirror.empty()) {
       const bool sql = !plan::strip_statement(task_.select.sql).empty();
       std::vector<std::string> written = sql ? select_columns() : out_.only_in_mirror;
+      if (written.empty()) written = out_.only_in_mirror;
       for (const std::string& c : out_.only_in_mirror)
         if (contains(written, c)) out_.not_in_production.push_back(c);
     }
@@ -126,15 +128,23 @@ class TableComparison {
     return out;
   }
 
-  /// The columns the task's select returns (it is planned, never run: no
-  /// row is fetched).
+  /// The columns the task's select returns (no row is fetched), in a
+  /// subtransaction: a select this read-only comparison cannot run (`for
+  /// share`) gives none, and the comparison goes on.
   std::vector<std::string> select_columns() {
     const std::string sql =
         "select * from (\n" + plan::strip_statement(task_.select.sql) + "\n) as flow_select limit 0";
-    pqxx::result r =
-        tx_.exec_params(sql, pqxx::prepare::make_dynamic_params(params_for(sql, task_.select.params)));
     std::vector<std::string> out;
-    for (pqxx::row::size_type i = 0; i < r.columns(); ++i) out.emplace_back(r.column_name(i));
+    tx_.exec("savepoint flowc_select_columns");
+    try {
+      pqxx::result r =
+          tx_.exec_params(sql, pqxx::prepare::make_dynamic_params(params_for(sql, task_.select.params)));
+      for (pqxx::row::size_type i = 0; i < r.columns(); ++i) out.emplace_back(r.column_name(i));
+      tx_.exec("release savepoint flowc_select_columns");
+    } catch (const pqxx::sql_error&) {
+      tx_.exec("rollback to savepoint flowc_select_columns");
+      out.clear();
+    }
     return out;
   }
 

@@ -546,4 +546,23 @@ TEST_CASE("cutover: the columns item before any mirror run compared the tables")
   item = flowc::cli::columns_item({}, plan);
   CHECK(item.ok);
   CHECK(item.reason == "not compared: no mirror run needed (`cutover_after = 0`)");
+
+  // A run that could not compare a table says nothing of its columns; a
+  // task renamed since is still judged by what its run wrote.
+  flowc::runtime::report::MirrorRun run;
+  run.id = 9;
+  run.parity.emplace();
+  flowc::runtime::parity::TableParity table;
+  table.task = "old_name";
+  table.legacy = "dash.kpi";
+  table.error = "comparing dash__mirror.kpi with dash.kpi: connection lost";
+  run.parity->tables.push_back(table);
+  item = flowc::cli::columns_item({run}, plan);
+  CHECK_FALSE(item.ok);
+  CHECK(item.reason == "not known: run 9 could not compare dash.kpi (`flowc status 9` says why)");
+  run.parity->tables[0].error.clear();
+  run.parity->tables[0].not_in_production = {"version"};
+  item = flowc::cli::columns_item({run}, plan);
+  CHECK_FALSE(item.ok);
+  CHECK(item.reason.starts_with("dash.kpi has no column version, which task `old_name` writes (run 9): "));
 }

@@ -601,3 +601,42 @@ TEST_CASE(
                  "rows\n"));
   CHECK(parity::render_human(*parity::from_json(parity::to_json(whole))) == whole_text);
 }
+
+TEST_CASE(
+    "parity: the columns a task writes that the legacy table lacks, from its select; a stale one is not") {
+  std::string dsn = fresh_database("parity_not_in_production");
+  query_one(dsn, R"SQL(
+    create schema out; create schema out__mirror;
+    create table out.t (part int, id int, amount float8, label text);
+    create table out__mirror.t (part int, id int, amount float8, label text, version int, stale int);
+    insert into out.t values (1, 1, 10, 'x');
+    insert into out__mirror.t values (1, 1, 10, 'x', 1, null);
+    select 1)SQL");
+  flowc::plan::Plan plan = keyed_plan();
+  flowc::plan::Task& task = plan.tasks[0];
+  task.kind = flowc::plan::TaskKind::Sql;
+  task.mode = flowc::plan::WriteMode::Merge;
+  task.select = {"select part, id, amount, label, 1 as version from out.t;", {}};
+  pqxx::connection target(dsn);
+  parity::ParityReport report = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(report));
+  REQUIRE(report.tables.size() == 1);
+  CHECK(report.tables[0].error.empty());
+  CHECK(report.tables[0].only_in_mirror == std::vector<std::string>{"version", "stale"});
+  CHECK(report.tables[0].not_in_production == std::vector<std::string>{"version"});
+  CHECK(parity::from_json(parity::to_json(report))->tables[0].not_in_production ==
+        std::vector<std::string>{"version"});
+
+  // A select the read-only comparison cannot run gives no columns: every
+  // new column counts, and the comparison goes on.
+  task.select.sql = "select part, id, amount, label, 1 as version from out.t for share";
+  report = parity::compare_with_legacy(target, plan);
+  INFO(parity::render_human(report));
+  CHECK(report.tables[0].error.empty());
+  CHECK(report.tables[0].not_in_production == std::vector<std::string>{"version", "stale"});
+
+  // `replace` makes the table again: none.
+  task.mode = flowc::plan::WriteMode::Replace;
+  report = parity::compare_with_legacy(target, plan);
+  CHECK(report.tables[0].not_in_production.empty());
+}
