@@ -1,7 +1,9 @@
 #include "cli/command_line.h"
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
+#include <set>
 
 #include "cli/load.h"
 #include "compiler/diagnostics/diagnostic.h"
@@ -135,12 +137,6 @@ std::string usage_message(std::string message) {
   const std::string at_most = ": At Most 1 required but received ";
   if (size_t at = message.find(at_most); at != std::string::npos)
     return message.substr(0, at) + " given " + message.substr(at + at_most.size()) + " times; give it once";
-  // CLI11's "check was given a disallowed flag override": `--check=VALUE`.
-  const std::string override = " was given a disallowed flag override";
-  if (message.ends_with(override)) {
-    const std::string flag = "--" + message.substr(0, message.size() - override.size());
-    return flag + " takes no value: write `" + flag + "` alone, or leave it out";
-  }
   // CLI11's "--ds: 1 required TEXT missing": the option was given no value.
   const std::string missing = ": 1 required ";
   if (size_t at = message.find(missing); at != std::string::npos && message.ends_with(" missing"))
@@ -167,16 +163,16 @@ std::string in_given_order(const CLI::App& app, const std::string& message) {
 }
 
 /// cli.md: a flag given twice is a usage error, as an option given twice is
-/// (CLI11's default for options), and a flag takes no value. CLI11 lets a
-/// flag repeat (it keeps the last) and take one (`--check=false` turns it
-/// off: a CI guard mistyped so would rewrite files), so every on/off flag of
-/// `app` and its commands is set to refuse both here, once, after all of
-/// them are declared. `--help` and `--version` stay as CLI11 has them.
+/// (CLI11's default for options). CLI11 lets a flag repeat (it keeps the
+/// last), so every on/off flag of `app` and its commands is set to refuse
+/// that here, once, after all of them are declared. `--help` and
+/// `--version` stay as CLI11 has them. (A flag given a value, which CLI11
+/// also takes, is refused before parsing: CommandLine::parse.)
 void refuse_repeated_flags(CLI::App& app) {
   for (CLI::Option* option : app.get_options()) {
     bool on_off = option->get_expected_max() == 0;
     if (on_off && option != app.get_help_ptr() && option != app.get_version_ptr())
-      option->multi_option_policy(CLI::MultiOptionPolicy::Throw)->disable_flag_override();
+      option->multi_option_policy(CLI::MultiOptionPolicy::Throw);
   }
   for (CLI::App* command : app.get_subcommands({})) refuse_repeated_flags(*command);
 }
@@ -395,9 +391,28 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
   // argument as its value (`--workflow= daily` names the workflow `daily`,
   // `--env= --ds ...` names the environment `--ds`). An empty value is
   // refused, as `--workflow ""` is.
+  // An on/off flag given a value: CLI11 takes `--check=true` (and refuses
+  // other values in its own words); a flag takes none, whatever it is.
+  std::set<std::string> on_off;
+  std::function<void(const CLI::App&)> collect = [&](const CLI::App& at) {
+    for (const CLI::Option* option : at.get_options())
+      if (option->get_expected_max() == 0 && option != at.get_help_ptr() && option != at.get_version_ptr())
+        for (const std::string& name : option->get_lnames()) on_off.insert("--" + name);
+    for (const CLI::App* command : at.get_subcommands({})) collect(*command);
+  };
+  collect(app);
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--") break;
+    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos &&
+                                   on_off.contains(std::string(arg.substr(0, eq)))) {
+      const std::string flag(arg.substr(0, eq));
+      const bool command = argc > 1 && argv[1][0] != '-';
+      std::cerr << "flowc: " << flag << " takes no value: write `" << flag
+                << "` alone, or leave it out (run `flowc "
+                << (command ? std::string(argv[1]) + " " : std::string()) << "--help`)\n";
+      return kExitUsage;
+    }
     if (arg.size() > 3 && arg.starts_with("--") && arg.find('=') == arg.size() - 1) {
       std::cerr << "flowc: " << arg.substr(0, arg.size() - 1)
                 << ": must not be empty (write a value after `=`, or leave the option out)\n";

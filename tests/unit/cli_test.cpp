@@ -49,6 +49,10 @@ TEST_CASE("every usage error the parser finds is one line naming the help to rea
       {"check --strict=0 /tmp",
        "flowc: --strict takes no value: write `--strict` alone, or leave it out (run `flowc check "
        "--help`)\n"},
+      {"fmt --check=true /tmp",
+       "flowc: --check takes no value: write `--check` alone, or leave it out (run `flowc fmt --help`)\n"},
+      {"fmt --check= /tmp",
+       "flowc: --check takes no value: write `--check` alone, or leave it out (run `flowc fmt --help`)\n"},
       {"db stop --x", "flowc: The following argument was not expected: --x (run `flowc db stop --help`)\n"},
       {"chekc",
        "flowc: unknown command `chekc`; did you mean `check`? "
