@@ -302,7 +302,7 @@ void CommandLine::declare_running() {
 
   worker_cmd = app.add_subcommand(
       "worker",
-      "claim and run ready tasks of any running run in the state database, until SIGINT or SIGTERM");
+      "claim and run ready tasks of any running run in the state database, until SIGINT, SIGTERM or SIGHUP");
   worker_cmd->add_option("path", worker.path,
                          "the project: command tasks run here, logs go to .flow/logs (default: .)");
   worker_cmd->add_option("--slots", worker.slots, "tasks at once, 1 to 1024")

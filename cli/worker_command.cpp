@@ -103,9 +103,10 @@ int run_worker(const WorkerOptions& options) {
   request.binder = &binder;
   request.drain = interrupts.token();
   request.started = [&request] {
-    std::cerr << "flowc: worker " << request.worker << " with " << request.slots
-              << (request.slots == 1 ? " slot" : " slots")
-              << " is claiming tasks; SIGINT or SIGTERM lets the attempts in progress finish, then exits\n";
+    std::cerr
+        << "flowc: worker " << request.worker << " with " << request.slots
+        << (request.slots == 1 ? " slot" : " slots")
+        << " is claiming tasks; SIGINT, SIGTERM or SIGHUP lets the attempts in progress finish, then exits\n";
   };
   // A task failed without running has no run view to say so: one line.
   request.refused = [](const std::string& line) {

@@ -77,7 +77,7 @@ void ExecutorPool::interrupt() {
 std::string ExecutorPool::stop_reason() {
   std::lock_guard lock(mutex_);
   if (!fatal_error_.empty()) return fatal_error_;
-  return interrupted_ ? "interrupted (SIGINT or SIGTERM)" : "";
+  return interrupted_ ? "interrupted (SIGINT, SIGTERM or SIGHUP)" : "";
 }
 
 void ExecutorPool::drain() {

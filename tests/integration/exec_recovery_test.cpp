@@ -386,9 +386,9 @@ TEST_CASE("cancelling a run stops its attempts, records them as interrupted and 
     CHECK(h.scalar("select status from flow.runs") == "failed");
     // The record says it was the interrupt, not a lost lease.
     CHECK(h.scalar("select message from flow.task_runs where task = 'slow'") ==
-          "the run was stopped: interrupted (SIGINT or SIGTERM)");
+          "the run was stopped: interrupted (SIGINT, SIGTERM or SIGHUP)");
     CHECK(h.scalar("select message from flow.attempts where task = 'slow'") ==
-          "the run was stopped: interrupted (SIGINT or SIGTERM)");
+          "the run was stopped: interrupted (SIGINT, SIGTERM or SIGHUP)");
   }
 }
 
