@@ -158,7 +158,8 @@ int run_retry(const RetryOptions& options) {
   }
   runtime::view::print_summary(result.summary, *plan, project_argument(root), std::cout);
   std::cout << state_dsn_hint(options.state_dsn, options.dsn);
-  if (interrupts.fired()) std::cerr << "flowc: interrupted: the retry was stopped and recorded as failed\n";
+  if (interrupts.fired() && result.summary.status != runtime::RunStatus::Succeeded)
+    std::cerr << "flowc: interrupted: the retry was stopped and recorded as failed\n";
   return result.summary.status == runtime::RunStatus::Succeeded ? kExitOk : kExitFailed;
 }
 

@@ -94,7 +94,9 @@ int run_run(const RunOptions& options) {
   }
   runtime::view::print_summary(result.summary, plan, project_argument(loaded->root), std::cout);
   std::cout << state_dsn_hint(options.state_dsn, options.dsn);
-  if (interrupt.fired()) std::cerr << "flowc: interrupted: the run was stopped and recorded as failed\n";
+  // A stop after every task ended (while alerts were delivered) changed nothing the run recorded.
+  if (interrupt.fired() && result.summary.status != runtime::RunStatus::Succeeded)
+    std::cerr << "flowc: interrupted: the run was stopped and recorded as failed\n";
   return result.summary.status == runtime::RunStatus::Succeeded ? kExitOk : kExitFailed;
 }
 

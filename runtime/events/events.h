@@ -110,9 +110,10 @@ class RunObserver {
   virtual void on_run_started(int64_t run_id, const plan::Plan& plan) {}
   virtual void on_task(const TaskEvent& event) {}
   /// The run was asked to stop (Ctrl-C, SIGTERM): the attempts in progress
-  /// are being cancelled and recorded, which may take a while. Called once,
-  /// on the thread that asked.
-  virtual void on_run_stopping() {}
+  /// are being cancelled and recorded, which may take a while; `ended`:
+  /// every task had already ended, and the run is delivering its alerts,
+  /// which the stop does not cut short. Called once, on the thread that asked.
+  virtual void on_run_stopping(bool ended) {}
   /// Something the operator must know that is not a task's state, one line
   /// starting with the task's name: an attempt whose log could not be
   /// written (`orders attempt 1: its log could not be written: cannot write ...`).

@@ -350,9 +350,9 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   shared.settled(options.kept.size());
   // A cancellation (Ctrl-C) stops the run without a fatal error: what it
   // leaves unfinished fails the run; what had already finished stands.
-  std::stop_callback on_cancel(request.cancel, [&pool, &request] {
+  std::stop_callback on_cancel(request.cancel, [&pool, &request, &shared] {
     pool.interrupt();
-    if (request.observer) request.observer->on_run_stopping();
+    if (request.observer) request.observer->on_run_stopping(shared.all_settled());
   });
   Lateness lateness(shared, store, options);
 

@@ -97,9 +97,10 @@ void LiveView::on_task(const TaskEvent& event) {
   }
 }
 
-void LiveView::on_run_stopping() {
+void LiveView::on_run_stopping(bool ended) {
   std::lock_guard lock(mutex_);
   stop_requested_ = true;
+  stop_after_end_ = ended;
   if (!finished_) draw_locked();
 }
 
@@ -154,9 +155,12 @@ std::vector<std::string> LiveView::frame_locked(bool color) const {
   const size_t columns = std::max<size_t>(options_.columns, 20);
   std::vector<std::string> lines;
 
-  std::string status = finished_          ? std::string(to_string(status_))
-                       : stop_requested_ ? fmt::format("stopping: recording the attempts {}", kInterruptAgain)
-                                         : "running";
+  std::string status =
+      finished_ ? std::string(to_string(status_))
+      : stop_requested_
+          ? fmt::format("stopping: {} {}",
+                        stop_after_end_ ? "delivering the alerts" : "recording the attempts", kInterruptAgain)
+          : "running";
   lines.push_back(cut(fmt::format("{} run {} ds {}  {}  {}", workflow_, run_id_, ds_, status,
                                   elapsed(run_started_, now)),
                       columns - 1));

@@ -38,7 +38,7 @@ class LiveView final : public RunObserver {
 
   void on_run_started(int64_t run_id, const plan::Plan& plan) override;
   void on_task(const TaskEvent& event) override;
-  void on_run_stopping() override;
+  void on_run_stopping(bool ended) override;
   /// Shown under the table (the latest few), and kept in the last frame.
   void on_notice(const std::string& text) override;
   void on_run_finished(const RunSummary& summary) override;
@@ -70,6 +70,7 @@ class LiveView final : public RunObserver {
   bool dirty_ = false;
   bool finished_ = false;
   bool stop_requested_ = false;  // on_run_stopping: the header says so until the end
+  bool stop_after_end_ = false;  // ... when every task had ended: the alerts are being delivered
   size_t drawn_lines_ = 0;
   Clock::time_point last_draw_;
   int64_t run_id_ = 0;

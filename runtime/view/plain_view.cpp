@@ -85,11 +85,15 @@ void PlainView::on_task(const TaskEvent& event) {
   write(event.at, workflow_ + " " + task_name(event.task) + " " + what);
 }
 
-void PlainView::on_run_stopping() {
+void PlainView::on_run_stopping(bool ended) {
   std::lock_guard lock(mutex_);
   const std::string run = for_worker_ ? workflow_ : fmt::format("{} run {}", workflow_, run_id_);
-  write(now_(), fmt::format("{} stopping: cancelling the attempts in progress and recording them as failed {}",
-                            run, kInterruptAgain));
+  write(now_(),
+        ended
+            ? fmt::format("{} stopping: every task has ended; its alerts are being delivered {}", run,
+                          kInterruptAgain)
+            : fmt::format("{} stopping: cancelling the attempts in progress and recording them as failed {}",
+                          run, kInterruptAgain));
 }
 
 void PlainView::on_notice(const std::string& text) {

@@ -29,7 +29,7 @@ class PlainView final : public RunObserver {
 
   void on_run_started(int64_t run_id, const plan::Plan& plan) override;
   void on_task(const TaskEvent& event) override;
-  void on_run_stopping() override;
+  void on_run_stopping(bool ended) override;
   void on_notice(const std::string& text) override;
   void on_run_finished(const RunSummary& summary) override;
 

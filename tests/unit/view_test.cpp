@@ -339,7 +339,7 @@ TEST_CASE("a run asked to stop says so, and how not to wait for it, in both view
   view::PlainView plain(plain_out, [] { return kStart + 5s; });
   plan::Plan p = make_plan();
   plain.on_run_started(12, p);
-  plain.on_run_stopping();
+  plain.on_run_stopping(false);
   CHECK(plain_out.str() ==
         "2026-11-24T07:00:05Z daily_kpi run 12 started (ds 2026-11-24, 3 tasks)\n"
         "2026-11-24T07:00:05Z daily_kpi run 12 stopping: cancelling the attempts in progress and recording them "
@@ -355,12 +355,22 @@ TEST_CASE("a run asked to stop says so, and how not to wait for it, in both view
   view::LiveView live(live_out, options);
   live.on_run_started(12, p);
   now = kStart + 7s;
-  live.on_run_stopping();
+  live.on_run_stopping(false);
   CHECK(live.frame().front() ==
         "daily_kpi run 12 ds 2026-11-24  stopping: recording the attempts (interrupt again to exit at once)  7s");
   CHECK(live_out.str().find("stopping: recording the attempts") != std::string::npos);  // drawn at once
   live.on_run_finished(failed_summary());
   CHECK(live.frame().front() == "daily_kpi run 12 ds 2026-11-24  failed  1m05s");
+
+  // Every task had ended: the stop only waits for the alerts' delivery.
+  std::ostringstream after_out;
+  view::PlainView after(after_out, [] { return kStart + 5s; });
+  after.on_run_started(13, p);
+  after.on_run_stopping(true);
+  CHECK(
+      after_out.str().ends_with("daily_kpi run 13 stopping: every task has ended; its alerts are being "
+                                "delivered (interrupt again to exit at "
+                                "once)\n"));
   ::unsetenv("NO_COLOR");
 }
 
