@@ -128,6 +128,10 @@ Try post_webhook(const plan::Channel& channel, const std::string& body, const De
     return {false, false, curl_easy_strerror(code), "only http and https urls are sent"};
   if (code != CURLE_OK) return {false, true, curl_easy_strerror(code)};
   if (status >= 200 && status < 300) return {true, false, ""};
+  // A redirect is not followed (the body and its secret would go where the
+  // hook's server says), nor tried again: the answer would be the same.
+  if (status >= 300 && status < 400)
+    return {false, false, fmt::format("HTTP {}", status), "redirects are not followed"};
   bool retryable = status >= 500 || status == 429 || status == 408;
   return {false, retryable, fmt::format("HTTP {}", status)};
 }

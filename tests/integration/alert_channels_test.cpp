@@ -140,18 +140,26 @@ TEST_CASE("a failing channel is retried and recorded as failed and never throws"
   CHECK(f.sink->counts().suppressed == 0);
 }
 
-TEST_CASE("server errors are retried but client errors are not") {
+TEST_CASE("server errors are retried but client errors and redirects are not") {
   Fixture f;
   TestServer failing(500);
   TestServer rejecting(404);
+  TestServer redirecting(302);
   f.sink->raise(make_plan({webhook(failing.url())}), failure(f.db.run_id));
   f.sink->raise(make_plan({webhook(rejecting.url())}), failure(f.db.run_id, 0));
+  f.sink->raise(make_plan({webhook(redirecting.url())}), failure(f.db.run_id, 1));
   CHECK(failing.requests().size() == 3);
   CHECK(rejecting.requests().size() == 1);
+  CHECK(redirecting.requests().size() == 1);
   CHECK(f.db.query("select status, tries, error from flow.alerts order by id") ==
-        "failed|3|webhook " + failing.url() + ": HTTP 500 (3 tries)\n"
-        "failed|1|webhook " + rejecting.url() + ": HTTP 404 (1 try)\n");
-  CHECK(f.sink->counts().failed == 2);
+        "failed|3|webhook " + failing.url() +
+            ": HTTP 500 (3 tries)\n"
+            "failed|1|webhook " +
+            rejecting.url() +
+            ": HTTP 404 (1 try)\n"
+            "failed|1|webhook " +
+            redirecting.url() + ": HTTP 302 (1 try, not retried: redirects are not followed)\n");
+  CHECK(f.sink->counts().failed == 3);
 }
 
 TEST_CASE("the channels of one alert are delivered side by side: a slow one holds up none of the others") {
