@@ -71,14 +71,26 @@ std::string mode_text(const Task& t) {
   }
 }
 
+/// A channel argument as written, a secret it spells out withheld (a chat
+/// service's webhook token in the path, `?token=...`, a password).
+std::string shown_argument(const std::string& argument) {
+  bool withheld = false;
+  return dsn::withhold_secrets(argument, withheld);
+}
+
 std::string channel_text(const Channel& c) {
   std::string out(to_string(c.kind));
   switch (c.kind) {
     case Channel::Kind::Webhook:
-      out += " " + (c.secret_env.empty() ? (c.args.empty() ? std::string() : c.args[0])
+      out += " " + (c.secret_env.empty() ? (c.args.empty() ? std::string() : shown_argument(c.args[0]))
                                          : "env(" + c.secret_env + ")");
       break;
-    case Channel::Kind::Command: out += " " + shell_words(c.args); break;
+    case Channel::Kind::Command: {
+      std::vector<std::string> shown;
+      for (const std::string& argument : c.args) shown.push_back(shown_argument(argument));
+      out += " " + shell_words(shown);
+      break;
+    }
     case Channel::Kind::Jsonl: out += " " + (c.args.empty() ? std::string() : c.args[0]); break;
     case Channel::Kind::Stderr: break;
   }

@@ -160,6 +160,11 @@ TEST_CASE("server errors are retried but client errors and redirects are not") {
             "failed|1|webhook " +
             redirecting.url() + ": HTTP 302 (1 try, not retried: redirects are not followed)\n");
   CHECK(f.sink->counts().failed == 3);
+
+  // A token written in a webhook's url is not recorded with its error.
+  f.sink->raise(make_plan({webhook(failing.url() + "?token=urltoken7")}), failure(f.db.run_id, 2));
+  CHECK(f.db.query("select count(*) from flow.alerts where error like '%urltoken7%'") == "0\n");
+  CHECK(f.db.query("select count(*) from flow.alerts where error like '%?token=***%'") == "1\n");
 }
 
 TEST_CASE("the channels of one alert are delivered side by side: a slow one holds up none of the others") {

@@ -250,10 +250,19 @@ TEST_CASE("a password written in a command's arguments is withheld where the pla
   l.plan.tasks.push_back(command);
   command.argv = {"psql", "--password=pa$$word4!", "-c", "select 1"};
   l.plan.tasks.push_back(command);
+  // And in a route's channels: a chat webhook's path token, a `?token=`.
+  REQUIRE(!l.plan.routes.empty());
+  plan::Channel hook;
+  hook.kind = plan::Channel::Kind::Webhook;
+  hook.args = {"https://hooks.slack.com/services/T0/B0/slacktoken5"};
+  l.plan.routes[0].channels.push_back(hook);
+  hook.kind = plan::Channel::Kind::Command;
+  hook.args = {"page", "--url=https://pager.example/x?token=pagertoken6"};
+  l.plan.routes[0].channels.push_back(hook);
   std::ostringstream human;
   plan::render_human(l.plan, human);
   INFO(human.str());
-  for (const char* secret : {"s3cretpw", "s3cret1", "def2", "s p3", "word4"})
+  for (const char* secret : {"s3cretpw", "s3cret1", "def2", "s p3", "word4", "slacktoken5", "pagertoken6"})
     CHECK(human.str().find(secret) == std::string::npos);
   CHECK(human.str().find("   run: psql 'postgresql://etl:***@db/wh' -c 'select 1'\n") != std::string::npos);
   CHECK(human.str().find("   run: sh -c 'PGPASSWORD=*** psql -h db'\n") != std::string::npos);
