@@ -603,7 +603,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "parity: the columns a task writes that the legacy table lacks, from its select; a stale one is not") {
+    "parity: the columns a task writes that the legacy table lacks, from its select, and not a stale one") {
   std::string dsn = fresh_database("parity_not_in_production");
   query_one(dsn, R"SQL(
     create schema out; create schema out__mirror;
