@@ -14,13 +14,10 @@ bool contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
 }
 
-}  // namespace
-
-TEST_CASE("a failed run after a good one: run warns, backfill refuses, retry --dry-run calls it unsafe") {
-  std::string dsn = fresh_database("repeated_day");
-  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
-  // gate divides by ctl.switch.v: 0 fails it, before app.
-  std::string project = write_project("repeated_day", {{"w.flow", R"FLOW(route oncall {
+/// Workflow `w` of each test: production, failures to route `oncall`, a
+/// `ds` param; `settings` after its header, then `tasks`.
+std::string workflow_w(const std::string& tasks, const std::string& settings = "") {
+  return R"FLOW(route oncall {
   owner  = "data-eng"
   notify = [stderr()]
 }
@@ -29,10 +26,17 @@ workflow w {
   owner      = "data-eng"
   stage      = production
   on_failure = alert(oncall)
+)FLOW" + settings +
+         "\n  param ds: date = logical_date\n\n" + tasks + "}\n";
+}
 
-  param ds: date = logical_date
+}  // namespace
 
-  task gate {
+TEST_CASE("a failed run after a good one: run warns, backfill refuses, retry --dry-run calls it unsafe") {
+  std::string dsn = fresh_database("repeated_day");
+  query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
+  // gate divides by ctl.switch.v: 0 fails it, before app.
+  std::string project = write_project("repeated_day", {{"w.flow", workflow_w(R"FLOW(  task gate {
     writes  = "out.gate"
     mode    = replace
     publish = true
@@ -47,8 +51,7 @@ workflow w {
     sql     = "select ds, n from ${gate}"
     expect row_count() > 0
   }
-}
-)FLOW"}});
+)FLOW")}});
   const std::vector<std::string> run = {"run", ".", "--ds", "2026-11-02", "--dsn", dsn};
   REQUIRE(run_flowc(project, run).exit_code == 0);  // run 1: app appends
   query_one(dsn, "update ctl.switch set v = 0");
@@ -85,19 +88,7 @@ workflow w {
 TEST_CASE(
     "backfill or run of a day whose run is in progress, past its append, says it is in progress, only") {
   std::string dsn = fresh_database("repeated_day_live");
-  std::string project = write_project("repeated_day_live", {{"w.flow", R"FLOW(route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow w {
-  owner      = "data-eng"
-  stage      = production
-  on_failure = alert(oncall)
-
-  param ds: date = logical_date
-
-  task app {
+  std::string project = write_project("repeated_day_live", {{"w.flow", workflow_w(R"FLOW(  task app {
     writes = "out.app"
     mode   = append
     sql    = "select ${ds} as ds"
@@ -107,8 +98,7 @@ workflow w {
     run   = command(["sleep", "4"])
     after = [app]
   }
-}
-)FLOW"}});
+)FLOW")}});
   Background running = start_flowc(project, {"run", ".", "--ds", "2026-11-02", "--dsn", dsn});
   REQUIRE(wait_for(dsn, "select state from flow.task_runs where task = 'slow'", "running", 30));
   auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "w", "--from", "2026-11-02", "--to",
@@ -131,28 +121,16 @@ TEST_CASE("an append that failed in a run after it succeeded in another of the d
   std::string dsn = fresh_database("repeated_day_own");
   query_one(dsn, "create schema ctl; create table ctl.switch (v int); insert into ctl.switch values (1)");
   // app itself divides by ctl.switch.v: 0 fails it, rolled back.
-  std::string project = write_project("repeated_day_own", {{"w.flow", R"FLOW(route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow w {
-  owner      = "data-eng"
-  stage      = production
-  on_failure = alert(oncall)
-  retry      = retry(0)
-
-  param ds: date = logical_date
-
-  task app {
+  std::string project =
+      write_project("repeated_day_own", {{"w.flow", workflow_w(R"FLOW(  task app {
     writes  = "out.app"
     mode    = append
     publish = true
     sql     = "select ${ds} as ds, 10 / (select v from ctl.switch) as n"
     expect row_count() > 0
   }
-}
-)FLOW"}});
+)FLOW",
+                                                               "  retry      = retry(0)\n")}});
   const std::vector<std::string> run = {"run", ".", "--ds", "2026-11-02", "--dsn", dsn};
   REQUIRE(run_flowc(project, run).exit_code == 0);  // run 1: app appends
   query_one(dsn, "update ctl.switch set v = 0");
