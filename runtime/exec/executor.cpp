@@ -170,14 +170,19 @@ std::optional<AttemptResult> Executor::check_external(const RunShared& run, cons
                                                       seconds& poll) {
   for (const plan::ExternalDependency& dependency : task.external) {
     bool succeeded = false;
-    state::Status status =
-        store_.external_succeeded(dependency.workflow, dependency.task, run.plan.ds, run.plan.env, succeeded);
+    int64_t failed_run = 0;
+    state::Status status = store_.external_succeeded(dependency.workflow, dependency.task, run.plan.ds,
+                                                     run.plan.env, succeeded, failed_run);
     if (status && succeeded) continue;
     // A state database hiccup counts as "not yet": the next probe retries it.
     AttemptResult not_ready;
     not_ready.outcome = AttemptResult::Outcome::NotReady;
     not_ready.message = fmt::format("task {} of workflow {} has not succeeded for {}", dependency.task,
                                     dependency.workflow, run.plan.ds);
+    // Its day's run already failed: nothing comes unless someone acts.
+    if (status && failed_run != 0)
+      not_ready.message += fmt::format(" (its run {} for the day failed: `flowc retry {}` finishes it)",
+                                       failed_run, failed_run);
     wait = seconds(dependency.wait_seconds);
     poll = seconds(dependency.poll_seconds);
     return not_ready;

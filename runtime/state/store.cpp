@@ -306,17 +306,23 @@ order by e.recorded_at desc, e.id desc limit 1)",
   return out;
 }
 
-Status StateStore::external_succeeded(const std::string& workflow, const std::string& task, const std::string& ds,
-                                      const std::string& env, bool& succeeded) {
+Status StateStore::external_succeeded(const std::string& workflow, const std::string& task,
+                                      const std::string& ds, const std::string& env, bool& succeeded,
+                                      int64_t& failed_run) {
   succeeded = false;
+  failed_run = 0;
   return guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
-        with_schema(R"(select exists (select 1 from {schema}.task_runs t join {schema}.runs r on r.id = t.run_id
-where r.workflow = $1 and t.task = $2 and r.ds = $3::date and r.env = $4 and t.state = 'succeeded'))",
-                    schema_),
+        with_schema(
+            R"(select exists (select 1 from {schema}.task_runs t join {schema}.runs r on r.id = t.run_id
+where r.workflow = $1 and t.task = $2 and r.ds = $3::date and r.env = $4 and t.state = 'succeeded'),
+(select case when status = 'failed' then id else 0 end from {schema}.runs
+ where workflow = $1 and ds = $3::date and env = $4 order by id desc limit 1))",
+            schema_),
         workflow, task, ds, env);
     succeeded = r[0][0].as<bool>();
+    failed_run = r[0][1].is_null() ? 0 : r[0][1].as<int64_t>();
   });
 }
 

@@ -404,9 +404,12 @@ class StateStore {
   PreviousValue previous_value(int64_t run_id, const std::string& workflow, const std::string& env,
                                const std::string& task, const std::string& check, const std::string& metric);
 
-  /// Whether `task` of `workflow` has succeeded in some run for `ds` and `env`.
+  /// Whether `task` of `workflow` has succeeded in some run for `ds` and
+  /// `env`; when not, `failed_run` is that workflow's latest run of the day
+  /// when it failed (0 otherwise: none yet, or one in progress), which the
+  /// waiting task names rather than look hung.
   Status external_succeeded(const std::string& workflow, const std::string& task, const std::string& ds,
-                            const std::string& env, bool& succeeded);
+                            const std::string& env, bool& succeeded, int64_t& failed_run);
 
   /// The run with its stored plan; `found` false when there is no such run
   /// (also when the state schema does not exist yet); a failed status with

@@ -284,6 +284,28 @@ TEST_CASE("a source that becomes ready lets its dependents run") {
   CHECK(h.runner.calls_of("load").size() == 1);
 }
 
+TEST_CASE("a task waiting on another workflow whose run of the day failed says so while it waits") {
+  Harness h;
+  plan::Plan upstream = make_plan({{"publish", {}}}, "orders_etl");
+  h.runner.behaviour["publish"] = [](const AttemptContext&, int) {
+    return failed(ErrorClass::Permanent, "boom");
+  };
+  exec::RunResult first = h.run(upstream);
+  REQUIRE(first.summary.status == RunStatus::Failed);
+  plan::Plan p = make_plan({{"load", {}}});
+  p.tasks[0].external.push_back({"orders_etl", "publish", 1, 1});
+  exec::RunResult result = h.run(p);
+  REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
+  const std::string failed_run = std::to_string(first.summary.run_id);
+  bool said = false;
+  for (const TaskEvent& e : h.observer.events())
+    said = said || (e.state == TaskState::Waiting &&
+                    e.message.find("has not succeeded for 2026-11-24 (its run " + failed_run +
+                                   " for the day failed: `flowc retry " + failed_run +
+                                   "` finishes it); checked every") != std::string::npos);
+  CHECK(said);
+}
+
 TEST_CASE("a cross-workflow dependency that never succeeds fails clearly") {
   Harness h;
   plan::Plan p = make_plan({{"load", {}}});
