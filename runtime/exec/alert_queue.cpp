@@ -41,6 +41,11 @@ void AlertQueue::drain() {
   lanes_ended_.wait(lock, [this] { return lanes_.empty(); });
 }
 
+bool AlertQueue::drain_for(std::chrono::milliseconds limit) {
+  std::unique_lock lock(mutex_);
+  return lanes_ended_.wait_for(lock, limit, [this] { return lanes_.empty(); });
+}
+
 void AlertQueue::deliver(AlertSink* sink) {
   std::unique_lock lock(mutex_);
   while (true) {

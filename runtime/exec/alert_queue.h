@@ -8,6 +8,7 @@
 // one per run whose alerts are on their way.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -38,6 +39,8 @@ class AlertQueue {
   /// Waits until every incident queued so far has been handed to its sink.
   /// As bounded as the sinks' deliveries are (each channel's tries and timeouts).
   void drain();
+  /// The same for at most `limit`; whether every incident was handed over.
+  bool drain_for(std::chrono::milliseconds limit);
 
  private:
   struct Queued {

@@ -497,7 +497,13 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
   }
   // The run has ended; its alerts (the stop's included) may still be on
   // their way. The process waits for them (each channel's tries are
-  // bounded), so none is lost and the summary counts them all.
+  // bounded), so none is lost and the summary counts them all; a wait of
+  // more than a moment (a channel that hangs: up to 3 tries of 30 s) is
+  // said, so the run does not look hung at its end.
+  if (!queue.drain_for(std::chrono::seconds(2)) && request.observer)
+    request.observer->on_notice(fmt::format(
+        "run {} has ended ({}); its alerts are still being delivered (each channel tries up to 3 times)",
+        run_id, to_string(status)));
   queue.drain();
   // What an earlier flowc of this workflow was sending when it ended
   // (killed mid-delivery) goes out now: after this run's own alerts, so it

@@ -636,3 +636,23 @@ TEST_CASE("a log directory that cannot be made refuses the run before it is crea
   // Refused before the state schema was even touched.
   CHECK(h.scalar("select count(*) from pg_namespace where nspname = 'flow'") == "0");
 }
+
+TEST_CASE("a run whose alerts take more than a moment to deliver says it has ended and is delivering them") {
+  Harness h;
+  plan::Plan p = make_plan({{"a", {}}});
+  h.runner.behaviour["a"] = [](const AttemptContext&, int) { return failed(ErrorClass::Permanent, "boom"); };
+  h.alerts.delay = 2500ms;  // a channel slower than the moment the run waits silently
+  exec::RunResult result = h.run(p);
+  REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
+  const std::string said =
+      "run " + std::to_string(result.summary.run_id) +
+      " has ended (failed); its alerts are still being delivered (each channel tries up to 3 "
+      "times)";
+  CHECK(h.observer.notices() == std::vector<std::string>{said});
+  CHECK(h.alerts.incidents().size() == 1);  // delivered all the same
+
+  Harness quick;  // delivered at once: nothing to say
+  quick.runner.behaviour["a"] = h.runner.behaviour["a"];
+  quick.run(p);
+  CHECK(quick.observer.notices().empty());
+}
