@@ -213,6 +213,11 @@ std::string withhold_secrets(std::string_view text, bool& withheld) {
   return out;
 }
 
+std::string withhold_secrets(std::string_view text) {
+  bool withheld = false;
+  return withhold_secrets(text, withheld);
+}
+
 bool asks_for_secret(std::string_view command) {
   while (!command.empty() && (command.back() == ' ' || command.back() == '\t')) command.remove_suffix(1);
   const size_t blank = command.find_last_of(" \t");

@@ -21,6 +21,9 @@ namespace flowc::dsn {
 /// when anything was replaced. Heuristic, as any reading of shell text is:
 /// it errs towards withholding.
 std::string withhold_secrets(std::string_view text, bool& withheld);
+/// The same, for a text only shown (`inventory`, `plan`, a channel's
+/// recorded error): whether anything was withheld is not asked.
+std::string withhold_secrets(std::string_view text);
 
 /// Whether `command` ends with an option that takes a secret and has none
 /// (`mysql -u etl -p`, `--password`): what cron feeds its stdin is then the

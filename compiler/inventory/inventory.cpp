@@ -17,10 +17,7 @@ namespace {
 /// A legacy job's command as the inventory shows it: a secret it spells out
 /// (a DSN's password, `PGPASSWORD=...`) withheld, as the crontab import
 /// withholds it; the inventory is pasted into issues.
-std::string shown_command(const model::Legacy& legacy) {
-  bool withheld = false;
-  return dsn::withhold_secrets(legacy.command, withheld);
-}
+std::string shown_command(const model::Legacy& legacy) { return dsn::withhold_secrets(legacy.command); }
 
 std::string duration_text(std::optional<int64_t> seconds) {
   return seconds ? spelling::duration_text(*seconds) : "";

@@ -71,26 +71,25 @@ std::string mode_text(const Task& t) {
   }
 }
 
-/// A channel argument as written, a secret it spells out withheld (a chat
-/// service's webhook token in the path, `?token=...`, a password).
-std::string shown_argument(const std::string& argument) {
-  bool withheld = false;
-  return dsn::withhold_secrets(argument, withheld);
+/// An argv as one shell command line, a secret each argument spells out
+/// withheld (a password, a chat service's webhook token, `?token=...`): found
+/// in the text the program gets, then quoted. The plan's argv stays whole
+/// (the runtime runs it); a CI log of the plan is read by more people than
+/// the repository.
+std::string shown_words(const std::vector<std::string>& argv) {
+  std::vector<std::string> shown;
+  for (const std::string& argument : argv) shown.push_back(dsn::withhold_secrets(argument));
+  return shell_words(shown);
 }
 
 std::string channel_text(const Channel& c) {
   std::string out(to_string(c.kind));
   switch (c.kind) {
     case Channel::Kind::Webhook:
-      out += " " + (c.secret_env.empty() ? (c.args.empty() ? std::string() : shown_argument(c.args[0]))
+      out += " " + (c.secret_env.empty() ? (c.args.empty() ? std::string() : dsn::withhold_secrets(c.args[0]))
                                          : "env(" + c.secret_env + ")");
       break;
-    case Channel::Kind::Command: {
-      std::vector<std::string> shown;
-      for (const std::string& argument : c.args) shown.push_back(shown_argument(argument));
-      out += " " + shell_words(shown);
-      break;
-    }
+    case Channel::Kind::Command: out += " " + shown_words(c.args); break;
     case Channel::Kind::Jsonl: out += " " + (c.args.empty() ? std::string() : c.args[0]); break;
     case Channel::Kind::Stderr: break;
   }
@@ -193,14 +192,7 @@ void print_task(const Plan& p, size_t index, std::ostream& out) {
     print_statement(out, t.select.sql, t.select.params, "     ");
   }
   if (t.kind == TaskKind::Command) {
-    // A password written in an argument is not printed (a CI log of the
-    // plan is read by more people than the repository).
-    // Each argument as written, then quoted: a secret is found in the text
-    // the program gets, not in its shell quoting.
-    bool withheld = false;
-    std::vector<std::string> shown;
-    for (const std::string& argument : t.argv) shown.push_back(dsn::withhold_secrets(argument, withheld));
-    out << fmt::format("   run: {}\n", shell_words(shown));
+    out << fmt::format("   run: {}\n", shown_words(t.argv));
     if (!t.env_secrets.empty()) out << fmt::format("   env: {}\n", fmt::join(t.env_secrets, ", "));
   }
   print_checks(t, out);

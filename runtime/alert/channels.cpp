@@ -239,12 +239,10 @@ Try try_once(const plan::Channel& channel, const json& payload, const std::strin
 std::string describe(const plan::Channel& channel) {
   std::string kind(plan::to_string(channel.kind));
   switch (channel.kind) {
-    case plan::Channel::Kind::Webhook: {
+    case plan::Channel::Kind::Webhook:
       if (!channel.secret_env.empty()) return kind + " env(" + channel.secret_env + ")";
       // A url written in the file may carry its token (a chat service's path, `?token=`): withheld.
-      bool withheld = false;
-      return channel.args.empty() ? kind : kind + " " + dsn::withhold_secrets(channel.args[0], withheld);
-    }
+      return channel.args.empty() ? kind : kind + " " + dsn::withhold_secrets(channel.args[0]);
     case plan::Channel::Kind::Command:
     case plan::Channel::Kind::Jsonl: return channel.args.empty() ? kind : kind + " " + channel.args[0];
     case plan::Channel::Kind::Stderr: return kind;
