@@ -30,13 +30,16 @@ std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store,
   return std::nullopt;
 }
 
+bool driven_now(runtime::state::StateStore& store, const runtime::state::DayRun& run) {
+  bool driven = false;
+  return run.run_status != runtime::RunStatus::Failed && store.run_driven(run.run_id, driven) && driven;
+}
+
 std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan,
                                 const runtime::state::DayRun& run, std::string_view otherwise) {
-  // A run still in progress, driven by a live process: the new run's
-  // creation refuses the day as in progress, which is what to say.
-  bool driven = false;
-  if (run.run_status != runtime::RunStatus::Failed && store.run_driven(run.run_id, driven) && driven)
-    return "";
+  // A run still in progress: the new run's creation refuses the day as in
+  // progress, which is what to say.
+  if (driven_now(store, run)) return "";
   const std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, run.run_id);
   if (!repeated) return "";
   // An earlier run of the day did it: a retry of the latest would repeat it too.

@@ -37,6 +37,10 @@ std::string effect_repeated_by(const plan::Task& task);
 std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store, const plan::Plan& plan,
                                               int64_t run_id);
 
+/// Whether `run` is still driven by a live process: a new run of its day is
+/// then refused as in progress, and repeats nothing.
+bool driven_now(runtime::state::StateStore& store, const runtime::state::DayRun& run);
+
 /// Why a new run of a day whose latest run `run` did not succeed would
 /// repeat an effect: a task that is not idempotent succeeded in it, or in an
 /// earlier run of the day; `otherwise` ends it with what the operator may do

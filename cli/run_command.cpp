@@ -36,12 +36,7 @@ void warn_of_repeated_effect(const plan::Plan& plan, const RunDatabases& databas
       store.latest_runs(plan.workflow, plan.env, std::string(plan::to_string(plan.stage)), plan.ds, plan.ds);
   if (!runs.status || runs.runs.empty()) return;
   const int64_t earlier = runs.runs.back().run_id;
-  // A run of the day that a live process still drives: this one is refused
-  // as in progress, and repeats nothing.
-  bool driven = false;
-  if (runs.runs.back().run_status != runtime::RunStatus::Failed && store.run_driven(earlier, driven) &&
-      driven)
-    return;
+  if (driven_now(store, runs.runs.back())) return;  // this run is refused as in progress
   if (std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, earlier))
     std::cerr << fmt::format(
         "flowc: warning: task {} ({}) succeeded in run {}, of the same day: this run will {}\n",
