@@ -1,7 +1,6 @@
 #include "cli/command_line.h"
 
 #include <algorithm>
-#include <functional>
 #include <iostream>
 #include <set>
 
@@ -162,19 +161,27 @@ std::string in_given_order(const CLI::App& app, const std::string& message) {
   return out;
 }
 
+/// The on/off flags of `app` and its commands (`--strict`, `--check`, ...),
+/// but `--help` and `--version`, which stay as CLI11 has them.
+std::vector<CLI::Option*> on_off_flags(CLI::App& app) {
+  std::vector<CLI::Option*> flags;
+  for (CLI::Option* option : app.get_options())
+    if (option->get_expected_max() == 0 && option != app.get_help_ptr() && option != app.get_version_ptr())
+      flags.push_back(option);
+  for (CLI::App* command : app.get_subcommands({})) {
+    std::vector<CLI::Option*> more = on_off_flags(*command);
+    flags.insert(flags.end(), more.begin(), more.end());
+  }
+  return flags;
+}
+
 /// cli.md: a flag given twice is a usage error, as an option given twice is
 /// (CLI11's default for options). CLI11 lets a flag repeat (it keeps the
-/// last), so every on/off flag of `app` and its commands is set to refuse
-/// that here, once, after all of them are declared. `--help` and
-/// `--version` stay as CLI11 has them. (A flag given a value, which CLI11
-/// also takes, is refused before parsing: CommandLine::parse.)
+/// last), so every on/off flag is set to refuse that here, once, after all
+/// of them are declared. (A flag given a value, which CLI11 also takes, is
+/// refused before parsing: CommandLine::parse.)
 void refuse_repeated_flags(CLI::App& app) {
-  for (CLI::Option* option : app.get_options()) {
-    bool on_off = option->get_expected_max() == 0;
-    if (on_off && option != app.get_help_ptr() && option != app.get_version_ptr())
-      option->multi_option_policy(CLI::MultiOptionPolicy::Throw);
-  }
-  for (CLI::App* command : app.get_subcommands({})) refuse_repeated_flags(*command);
+  for (CLI::Option* option : on_off_flags(app)) option->multi_option_policy(CLI::MultiOptionPolicy::Throw);
 }
 
 /// The project, `--workflow`, `--param` and (`with_ds`) `--ds` and `--env`:
@@ -387,23 +394,14 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
               << " (run `flowc " << prefix << "--help` for the list of commands)\n";
     return true;
   };
-  // `--workflow=` with nothing after `=`: CLI11 would take the next
-  // argument as its value (`--workflow= daily` names the workflow `daily`,
-  // `--env= --ds ...` names the environment `--ds`). An empty value is
-  // refused, as `--workflow ""` is.
-  // An on/off flag given a value: CLI11 takes `--check=true` (and refuses
-  // other values in its own words); a flag takes none, whatever it is.
   std::set<std::string> on_off;
-  std::function<void(const CLI::App&)> collect = [&](const CLI::App& at) {
-    for (const CLI::Option* option : at.get_options())
-      if (option->get_expected_max() == 0 && option != at.get_help_ptr() && option != at.get_version_ptr())
-        for (const std::string& name : option->get_lnames()) on_off.insert("--" + name);
-    for (const CLI::App* command : at.get_subcommands({})) collect(*command);
-  };
-  collect(app);
+  for (const CLI::Option* option : on_off_flags(app))
+    for (const std::string& name : option->get_lnames()) on_off.insert("--" + name);
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--") break;
+    // An on/off flag given a value: CLI11 takes `--check=true` (and refuses
+    // other values in its own words); a flag takes none, whatever it is.
     if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos &&
                                    on_off.contains(std::string(arg.substr(0, eq)))) {
       const std::string flag(arg.substr(0, eq));
@@ -413,6 +411,10 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
                 << (command ? std::string(argv[1]) + " " : std::string()) << "--help`)\n";
       return kExitUsage;
     }
+    // `--workflow=` with nothing after `=`: CLI11 would take the next
+    // argument as its value (`--workflow= daily` names the workflow `daily`,
+    // `--env= --ds ...` names the environment `--ds`). An empty value is
+    // refused, as `--workflow ""` is.
     if (arg.size() > 3 && arg.starts_with("--") && arg.find('=') == arg.size() - 1) {
       std::cerr << "flowc: " << arg.substr(0, arg.size() - 1)
                 << ": must not be empty (write a value after `=`, or leave the option out)\n";
