@@ -65,8 +65,7 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
       tx.abort();
       return result;
     }
-    static const RecordSuccess kRecordedAfter;  // by the executor, after this transaction
-    commit_success(tx, read_only ? kRecordedAfter : context.record_success_in, result, log);
+    commit_success(tx, read_only ? nullptr : &context.record_success_in, result, log);
   } catch (...) {
     AttemptResult failed = failure_from_exception(context, log, watchdog, connection.is_open());
     failed.expectations = std::move(result.expectations);

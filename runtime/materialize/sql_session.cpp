@@ -351,12 +351,12 @@ bool run_expectations(SqlSession& session, const plan::Task& task, const Attempt
   return true;
 }
 
-void commit_success(pqxx::transaction_base& tx, const RecordSuccess& record, AttemptResult& result,
+void commit_success(pqxx::transaction_base& tx, const RecordSuccess* record, AttemptResult& result,
                     AttemptLog& log) {
   result.outcome = AttemptResult::Outcome::Succeeded;
   result.error_class = ErrorClass::None;
-  bool recording = static_cast<bool>(record);
-  if (recording && !record(tx, result)) {
+  bool recording = record != nullptr && static_cast<bool>(*record);
+  if (recording && !(*record)(tx, result)) {
     tx.abort();
     result.outcome = AttemptResult::Outcome::Failed;
     result.error_class = ErrorClass::Transient;

@@ -161,8 +161,9 @@ bool run_expectations(SqlSession& session, const plan::Task& task, const Attempt
 
 /// Marks `result` succeeded, calls `record` when set (the context's
 /// record_success_in; a false return rolls back: Failed, "lease lost") and
-/// commits.
-void commit_success(pqxx::transaction_base& tx, const RecordSuccess& record, AttemptResult& result,
+/// commits. `record` null: a transaction that must not write the state
+/// tables (read-only in a mirror run); the executor records after it.
+void commit_success(pqxx::transaction_base& tx, const RecordSuccess* record, AttemptResult& result,
                     AttemptLog& log);
 
 /// Creates `schema` if it is missing, in its own short transaction (so two

@@ -449,8 +449,7 @@ AttemptResult write_and_check(const AttemptContext& context, AttemptLog& log,
     }
     if (mirror_write) refuse_production_writes(s, task, before);
     if (task.mode == WriteMode::Replace) swap_replace(s, task);
-    static const RecordSuccess kRecordedAfter;  // by the executor, after this transaction
-    commit_success(tx, read_only ? kRecordedAfter : context.record_success_in, result, log);
+    commit_success(tx, read_only ? nullptr : &context.record_success_in, result, log);
   } catch (...) {
     AttemptResult failed = failure_from_exception(context, log, watchdog, connection.is_open());
     failed.expectations = std::move(result.expectations);
