@@ -360,8 +360,7 @@ void Executor::reconcile_lost_commit(RunShared& run, const state::Claim& claim, 
 }
 
 Decision Executor::decide(const RunShared& run, const plan::Task& task, const state::Claim& claim,
-                          const AttemptResult& result, seconds wait, seconds poll) {
-  const auto since_start = std::chrono::duration_cast<milliseconds>(Clock::now() - run.started);
+                          const AttemptResult& result, seconds wait, seconds poll, milliseconds since_start) {
   Decision decision;
   switch (result.outcome) {
     case AttemptResult::Outcome::Succeeded: decision.state = TaskState::Succeeded; break;
@@ -478,7 +477,7 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
 
   auto since_start = std::chrono::duration_cast<milliseconds>(Clock::now() - run.started);
   Decision decision = lost_for_good.empty()
-                          ? decide(run, task, claim, result, wait, poll)
+                          ? decide(run, task, claim, result, wait, poll, since_start)
                           : Decision{TaskState::Failed, {}, ErrorClass::Transient, lost_for_good};
   // A run being stopped pages no one for the attempts it stopped; a task
   // that failed on its own is paged even when its failure cannot be

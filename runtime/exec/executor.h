@@ -64,7 +64,8 @@ class Executor {
   /// What follows an attempt's `result`: done, wait again, retry or fail
   /// (policy.h), with a waiting source's message saying what does not hold.
   Decision decide(const RunShared& run, const plan::Task& task, const state::Claim& claim,
-                  const AttemptResult& result, std::chrono::seconds wait, std::chrono::seconds poll);
+                  const AttemptResult& result, std::chrono::seconds wait, std::chrono::seconds poll,
+                  std::chrono::milliseconds since_start);
   /// While the pool stops, an attempt that did not succeed (or that the stop
   /// ended, AttemptResult::cancelled, on its last attempt) fails as stopped
   /// by the operator, with the pool's reason; true when `decision` was
