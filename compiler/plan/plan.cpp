@@ -181,6 +181,10 @@ std::string_view to_string(TaskKind kind) {
   return "sql";
 }
 
+std::string select_columns_sql(std::string_view select) {
+  return "select * from (\n" + strip_statement(select) + "\n) as flow_select limit 0";
+}
+
 std::string strip_statement(std::string_view sql) {
   while (!sql.empty() && (sql.back() == ';' || sql.back() == ' ' || sql.back() == '\n' ||
                           sql.back() == '\t' || sql.back() == '\r'))

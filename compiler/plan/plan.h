@@ -377,6 +377,10 @@ std::string parity_query(const Parity& parity, std::span<const std::string> metr
 /// be nested in a larger statement (a task's select in the write's insert).
 std::string strip_statement(std::string_view sql);
 
+/// The statement that returns the columns of `select` and no row: what the
+/// write modes insert by name, and what parity asks of a task's select.
+std::string select_columns_sql(std::string_view select);
+
 std::string_view to_string(WriteMode mode);
 std::string_view to_string(Severity severity);
 std::string_view to_string(Stage stage);

@@ -37,8 +37,7 @@ std::string join_quoted(const std::vector<std::string>& names, std::string_view 
 /// The columns the select produces, by name: `limit 0` plans it and stops
 /// before reading a row.
 std::vector<std::string> select_columns(SqlSession& s, const std::string& select, const plan::Statement& statement) {
-  pqxx::result r =
-      s.exec("columns of the select", "select * from (\n" + select + "\n) as flow_select limit 0", statement.params);
+  pqxx::result r = s.exec("columns of the select", plan::select_columns_sql(select), statement.params);
   std::vector<std::string> columns;
   for (pqxx::row::size_type i = 0; i < r.columns(); ++i) columns.emplace_back(r.column_name(i));
   return columns;

@@ -83,14 +83,12 @@ class TableComparison {
     for (const std::string& c : mirror_columns)
       if (std::find(legacy_columns.begin(), legacy_columns.end(), c) == legacy_columns.end())
         out_.only_in_mirror.push_back(c);
-    // What a command loads is not known: every column only the mirror has
-    // (so too when the select's columns cannot be read here).
+    // What a command loads is not known (nor the columns of a select this
+    // comparison cannot describe): then every column only the mirror has.
     if (task_.mode != plan::WriteMode::Replace && !out_.only_in_mirror.empty()) {
-      const bool sql = !plan::strip_statement(task_.select.sql).empty();
-      std::vector<std::string> written = sql ? select_columns() : out_.only_in_mirror;
-      if (written.empty()) written = out_.only_in_mirror;
+      const std::vector<std::string> written = select_columns();
       for (const std::string& c : out_.only_in_mirror)
-        if (contains(written, c)) out_.not_in_production.push_back(c);
+        if (written.empty() || contains(written, c)) out_.not_in_production.push_back(c);
     }
     narrow_to_run(mirror_columns, legacy_columns);
     out_.ignored = parity_.ignore;
@@ -129,12 +127,13 @@ class TableComparison {
   }
 
   /// The columns the task's select returns (no row is fetched), in a
-  /// subtransaction: a select this read-only comparison cannot run (`for
-  /// share`) gives none, and the comparison goes on.
+  /// savepoint: a command task (no select), or a select this read-only
+  /// comparison cannot run (`for share`), gives none, and the comparison
+  /// goes on.
   std::vector<std::string> select_columns() {
-    const std::string sql =
-        "select * from (\n" + plan::strip_statement(task_.select.sql) + "\n) as flow_select limit 0";
     std::vector<std::string> out;
+    if (plan::strip_statement(task_.select.sql).empty()) return out;
+    const std::string sql = plan::select_columns_sql(task_.select.sql);
     tx_.exec("savepoint flowc_select_columns");
     try {
       pqxx::result r =
