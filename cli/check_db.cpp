@@ -113,15 +113,11 @@ Spans interpolations(const model::Model& model, FileId file) {
 /// but those inside `skipped`.
 std::vector<size_t> find_words(std::string_view text, const std::string& word, size_t from,
                                const Spans& skipped) {
-  std::vector<size_t> found;
-  if (word.empty()) return found;
-  for (size_t at = text.find(word, from); at != std::string_view::npos; at = text.find(word, at + 1)) {
-    bool starts = at == 0 || !is_word(text[at - 1]) || !is_word(word.front());
-    bool ends = at + word.size() >= text.size() || !is_word(text[at + word.size()]) || !is_word(word.back());
-    bool inside = std::any_of(skipped.begin(), skipped.end(),
-                              [&](const auto& s) { return at >= s.first && at < s.second; });
-    if (starts && ends && !inside) found.push_back(at);
-  }
+  std::vector<size_t> found = sql::whole_words(text, word, from);
+  std::erase_if(found, [&](size_t at) {
+    return std::any_of(skipped.begin(), skipped.end(),
+                       [&](const auto& s) { return at >= s.first && at < s.second; });
+  });
   return found;
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "compiler/source/ascii.h"
 
@@ -229,6 +230,22 @@ void for_each_sql_word(std::string_view sql, F&& word) {
       ++pos;
     }
   }
+}
+
+/// Where `word` stands in `text`, from `from` on, as a whole word: not part
+/// of a longer name (`amount` in `sum(amount)`, not in `amounts`). An end of
+/// `word` that is not a name character (`"raw"."x"`) is matched as written.
+inline std::vector<size_t> whole_words(std::string_view text, std::string_view word, size_t from = 0) {
+  auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+  std::vector<size_t> found;
+  if (word.empty()) return found;
+  for (size_t at = text.find(word, from); at != std::string_view::npos; at = text.find(word, at + 1)) {
+    bool starts = at == 0 || !name_char(text[at - 1]) || !name_char(word.front());
+    bool ends =
+        at + word.size() >= text.size() || !name_char(text[at + word.size()]) || !name_char(word.back());
+    if (starts && ends) found.push_back(at);
+  }
+  return found;
 }
 
 /// `sql` without what follows its last word when that is only `;`s, blanks

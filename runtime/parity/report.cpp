@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "compiler/sql/sql_words.h"
 #include "runtime/parity/parity.h"
 
 namespace flowc::runtime::parity {
@@ -51,14 +51,8 @@ const ColumnDifference* everywhere(const KeyDiff& k) {
 /// a word: `sum(revenue)`): a column the workflow compares on purpose, so
 /// never one to leave out of the diff.
 bool compared_on_purpose(const TableParity& t, const std::string& column) {
-  auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
-  for (const MetricComparison& m : t.metrics)
-    for (size_t at = m.label.find(column); at != std::string::npos; at = m.label.find(column, at + 1)) {
-      bool starts = at == 0 || !word(m.label[at - 1]);
-      bool ends = at + column.size() == m.label.size() || !word(m.label[at + column.size()]);
-      if (starts && ends) return true;
-    }
-  return false;
+  return std::any_of(t.metrics.begin(), t.metrics.end(),
+                     [&](const MetricComparison& m) { return !sql::whole_words(m.label, column).empty(); });
 }
 
 json optional_text(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }

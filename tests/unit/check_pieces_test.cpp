@@ -155,6 +155,14 @@ TEST_CASE("the SQL lexer knows which comment or string a piece of text ends insi
   CHECK(sql_span_after(" */ c */ d ", comment).kind == K::Code);
 }
 
+TEST_CASE("whole_words: a name where it stands alone, not inside a longer one") {
+  using flowc::sql::whole_words;
+  CHECK(whole_words("sum(amount) + amounts - amount", "amount") == std::vector<size_t>{4, 24});
+  CHECK(whole_words("x.amount_2", "amount").empty());
+  CHECK(whole_words("from \"raw\".\"x\"x", "\"raw\"") == std::vector<size_t>{5});  // quotes end it as written
+  CHECK(whole_words("abc", "").empty());
+}
+
 TEST_CASE("a statement's end: its last semicolons and the comments after them, never one inside a string") {
   using flowc::sql::without_statement_end;
   CHECK(without_statement_end("select 1") == "select 1");
