@@ -248,7 +248,7 @@ RenameTarget prepare_rename_at(const FileView& view, uint32_t offset, ColumnUnit
   // Refused before the user types a new name, not after; in every project
   // that holds the name.
   for (const SymbolIn& symbol : same_symbol(view, occ->symbol, projects)) {
-    if (!out.error.empty()) return out;
+    if (!out.error.empty()) break;
     const ProjectState& project = *symbol.project;
     out.error = shared_sql_refusal(project.model(), project.sources(), project.root(),
                                    project.model().symbol(symbol.id), rename_sites(symbol));
