@@ -5,6 +5,7 @@
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 #include "compiler/dsn/written_passwords.h"
+#include "compiler/inventory/placeholders.h"
 #include "compiler/spelling/spelling.h"
 
 namespace flowc::check {
@@ -315,8 +316,13 @@ void Checker::check_legacy(uint32_t index) {
   legacy.writes_written = writes.valid();
   legacy.consumers_written = consumers.valid();
   site.has_owner = says(owner);
-  site.has_writes = writes.valid();  // `writes = []`: it writes no table, and says so
-  site.has_consumers = consumers.valid();  // `consumers = []`: nobody uses its output, and it says so
+  // `writes = []`: it writes no table, and says so; the import's suggestion
+  // uncommented unchanged says nothing yet.
+  site.has_writes =
+      writes.valid() && !inventory::holds_placeholder(legacy.writes, inventory::kPlaceholderTable);
+  // `consumers = []`: nobody uses its output, and it says so.
+  site.has_consumers =
+      consumers.valid() && !inventory::holds_placeholder(legacy.consumers, inventory::kPlaceholderConsumer);
   site.has_rollback = says(rollback);
   if (TermId runtime = attr_term(s, attrs, "runtime");
       runtime.valid() && term(runtime).kind == Kind::Duration) {

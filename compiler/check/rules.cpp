@@ -10,6 +10,7 @@
 
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
+#include "compiler/inventory/placeholders.h"
 
 namespace flowc::check {
 
@@ -292,6 +293,8 @@ void Checker::check_legacy_overlap() {
     const model::Legacy& legacy = model.legacies[l];
     if (!legacy.enabled) continue;
     for (size_t k = 0; k < legacy.writes.size(); ++k) {
+      // The import's `schema.table`, kept by two jobs, is no table yet.
+      if (legacy.writes[k] == inventory::kPlaceholderTable) continue;
       auto [it, inserted] = first_writer.try_emplace(legacy_table(legacy.writes[k]), l, k);
       if (inserted || it->second.first == l) continue;  // one job naming a table twice is one schedule
       const auto [first, first_k] = it->second;

@@ -69,13 +69,10 @@ std::vector<std::string> missing_fields(const model::Legacy& legacy) {
   need(!legacy.command.empty(), "command");
   need(!legacy.owner.empty(), "owner");
   // The import's suggestions, uncommented unchanged, are not filled in.
-  auto placeholder = [](const std::vector<std::string>& values, std::string_view suggested) {
-    return std::find(values.begin(), values.end(), suggested) != values.end();
-  };
-  need(legacy.reads_written && !placeholder(legacy.reads, kPlaceholderTable), "reads");
-  need(legacy.writes_written && !placeholder(legacy.writes, kPlaceholderTable), "writes");
+  need(legacy.reads_written && !holds_placeholder(legacy.reads, kPlaceholderTable), "reads");
+  need(legacy.writes_written && !holds_placeholder(legacy.writes, kPlaceholderTable), "writes");
   need(legacy.runtime_seconds.has_value(), "runtime");
-  need(legacy.consumers_written && !placeholder(legacy.consumers, kPlaceholderConsumer), "consumers");
+  need(legacy.consumers_written && !holds_placeholder(legacy.consumers, kPlaceholderConsumer), "consumers");
   need(!legacy.symptoms.empty() && legacy.symptoms != kPlaceholderSymptoms, "symptoms");
   need(!legacy.rollback.empty(), "rollback");
   need(legacy.enabled_written, "enabled");
