@@ -79,7 +79,7 @@ ReclaimDecision decide_reclaim(const plan::Task& task, bool state_in_target, uin
     return decision;
   }
   decision.action = Action::Fail;
-  const std::string died = fmt::format("the executor running attempt {} died mid-attempt (its lease expired)", attempt);
+  const std::string died = fmt::format("the executor running attempt {} died mid-attempt", attempt);
   if (safe) {
     decision.message = fmt::format("{}: {} attempts of this task were lost with their executors, so flowc does not "
                                    "run it again by itself (`flowc retry` does)",

@@ -556,18 +556,20 @@ TEST_CASE("what the executor that reclaims a lost attempt does with the task") {
   CHECK(exec::decide_reclaim(sql, true, 2, 2, 2).action == Action::RunFree);
   exec::ReclaimDecision bound = exec::decide_reclaim(sql, true, 3, 3, 3);
   CHECK(bound.action == Action::Fail);
-  CHECK(bound.message == "the executor running attempt 3 died mid-attempt (its lease expired): 3 attempts of this "
-                         "task were lost with their executors, so flowc does not run it again by itself (`flowc "
-                         "retry` does)");
+  CHECK(bound.message ==
+        "the executor running attempt 3 died mid-attempt: 3 attempts of this "
+        "task were lost with their executors, so flowc does not run it again by itself (`flowc "
+        "retry` does)");
   CHECK(exec::decide_reclaim(sql, true, 3, 3, 4).action == Action::RunSpending);  // past the bound, retries spend
   CHECK(exec::decide_reclaim(idempotent_command, false, 1, 1, 1).action == Action::RunFree);
   // A command that may have run partly runs again only as a retry.
   CHECK(exec::decide_reclaim(command, true, 1, 1, 2).action == Action::RunSpending);
   exec::ReclaimDecision partly = exec::decide_reclaim(command, true, 1, 1, 1);
   CHECK(partly.action == Action::Fail);
-  CHECK(partly.message == "the executor running attempt 1 died mid-attempt (its lease expired): the command may "
-                          "have run partly and the task is not idempotent, so flowc does not run it again by "
-                          "itself (`flowc retry` does)");
+  CHECK(partly.message ==
+        "the executor running attempt 1 died mid-attempt: the command may "
+        "have run partly and the task is not idempotent, so flowc does not run it again by "
+        "itself (`flowc retry` does)");
   // A SQL write whose success is recorded elsewhere may have committed.
   CHECK(exec::decide_reclaim(sql, false, 1, 1, 1).action == Action::Fail);
   sql.idempotent = true;

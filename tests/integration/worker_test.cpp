@@ -435,7 +435,7 @@ TEST_CASE("worker: a command task that is not idempotent whose worker was killed
   INFO(killed.output);
   CHECK(killed.exit_code == 1);
   const std::string message =
-      "the executor running attempt 1 died mid-attempt (its lease expired): the command may have run partly and "
+      "the executor running attempt 1 died mid-attempt: the command may have run partly and "
       "the task is not idempotent, so flowc does not run it again by itself (`flowc retry` does)";
   CHECK(contains(killed.output, message));
   CHECK(attempts_of_slow(dsn) == "1 lost");
