@@ -138,27 +138,47 @@ std::string resolved_table(const model::Model& model, const plan::Plan& plan, co
   return part.kind == model::TemplatePart::Kind::Table ? model.nodes[part.node.index].table : "";
 }
 
-/// The `${}` that resolved to the relation PostgreSQL did not find: among
-/// the templates written in the task (or in a `.sql` file), the first one
-/// at or after `from` in `file`.
-std::optional<SourceRange> interpolation_of(const project::Compilation& compilation, const plan::Plan& plan,
-                                            const runtime::PrepareProblem& problem, FileId file, uint32_t from,
-                                            const std::string& table) {
-  const model::Model& model = compilation.model;
-  std::optional<SourceRange> task_range;
+/// Where the problem's task is declared.
+std::optional<SourceRange> task_range_of(const model::Model& model, const plan::Plan& plan,
+                                         const runtime::PrepareProblem& problem) {
+  std::optional<SourceRange> range;
   for (const model::Node& node : model.nodes)
     if (node.name == problem.task && node.workflow.index < model.workflows.size() &&
         model.workflows[node.workflow.index].name == plan.workflow)
-      task_range = node.range;
+      range = node.range;
+  return range;
+}
+
+/// Whether `[begin, end)` of `file` is the task's text: inside its
+/// declaration, or in another file (a `.sql` file is the task's own).
+bool in_task(const std::optional<SourceRange>& task_range, FileId file, uint32_t begin, uint32_t end) {
+  return !task_range || !(task_range->file == file) || (begin >= task_range->begin && end <= task_range->end);
+}
+
+/// Whether `dotted` (`raw.orders`) is `table`; with `relation_only`, whether
+/// its relation part is (a privilege refusal names the table without its
+/// schema).
+bool resolves_to(const std::string& dotted, const std::string& table, bool relation_only) {
+  if (!relation_only) return dotted == table;
+  const size_t dot = dotted.rfind('.');
+  return (dot == std::string::npos ? dotted : dotted.substr(dot + 1)) == table;
+}
+
+/// The `${}` that resolved to the relation PostgreSQL did not find (or
+/// refused): among the templates written in the task (or in a `.sql`
+/// file), the first one at or after `from` in `file`.
+std::optional<SourceRange> interpolation_of(const project::Compilation& compilation, const plan::Plan& plan,
+                                            const runtime::PrepareProblem& problem, FileId file,
+                                            uint32_t from, const std::string& table, bool relation_only) {
+  const model::Model& model = compilation.model;
+  const std::optional<SourceRange> task_range = task_range_of(model, plan, problem);
   std::optional<SourceRange> best;
   for (const model::SqlTemplate& sql : model.templates) {
-    if (!(sql.file == file)) continue;
-    bool inside = !task_range || !(task_range->file == file) ||
-                  (sql.range.begin >= task_range->begin && sql.range.end <= task_range->end);
-    if (!inside) continue;
+    if (!(sql.file == file) || !in_task(task_range, file, sql.range.begin, sql.range.end)) continue;
     for (const model::TemplatePart& part : sql.parts) {
       if (part.range.begin < from || (best && best->begin <= part.range.begin)) continue;
-      if (resolved_table(model, plan, part, problem.task) == table) best = part.range;
+      if (resolves_to(resolved_table(model, plan, part, problem.task), table, relation_only))
+        best = part.range;
     }
   }
   return best;
@@ -199,8 +219,25 @@ SourceRange locate(const project::Compilation& compilation, const plan::Plan& pl
     consider({*file, static_cast<uint32_t>(at), static_cast<uint32_t>(at + word.size())});
   }
   if (problem.sqlstate == "42P01" && !name.unquoted.empty())
-    if (std::optional<SourceRange> part = interpolation_of(compilation, plan, problem, *file, from, name.unquoted))
+    if (std::optional<SourceRange> part =
+            interpolation_of(compilation, plan, problem, *file, from, name.unquoted, false))
       consider(*part);
+  // A privilege refusal has no position: the table's first `${}` or
+  // written name in the task.
+  constexpr std::string_view kRefused = "permission denied for table ";
+  if (problem.sqlstate == "42501" && problem.message.starts_with(kRefused)) {
+    const std::string table = problem.message.substr(kRefused.size());
+    if (std::optional<SourceRange> part =
+            interpolation_of(compilation, plan, problem, *file, from, table, true))
+      consider(*part);
+    const std::optional<SourceRange> task_range = task_range_of(compilation.model, plan, problem);
+    for (size_t at : find_words(text, table, from, in_interpolation)) {
+      const auto end = static_cast<uint32_t>(at + table.size());
+      if (in_task(task_range, *file, static_cast<uint32_t>(at), end))
+        consider({*file, static_cast<uint32_t>(at), end});
+      break;
+    }
+  }
   if (best) return *best;
   return {*file, from, from + 1};
 }

@@ -175,16 +175,49 @@ struct Checker {
     }
   }
 
-  /// PREPAREs a statement (checking it without running it), then frees it;
-  /// `columns`, when given, gets the names of the columns it returns.
+  /// PREPAREs a statement (checking it without running it) and its
+  /// privileges, then frees it; `columns`, when given, gets the names of
+  /// the columns it returns.
   bool prepare(const plan::Task& task, std::string_view kind, const plan::Origin& origin,
-               const std::string& sql, PrepareProblem* out = nullptr,
+               const plan::Statement& statement, PrepareProblem* out = nullptr,
                std::vector<std::string>* columns = nullptr) {
-    Sent sent{"", strip_statement(sql), "", {}, fmt::format("flowc_check_{}", ++counter), {}, {}};
+    Sent sent{"",
+              strip_statement(statement.sql),
+              "",
+              values_of(statement.params),
+              fmt::format("flowc_check_{}", ++counter),
+              {},
+              {}};
     if (!send(task, kind, origin, sent, out)) return false;
+    const bool allowed = privileges(task, kind, origin, sent, out);
     tx.exec0("deallocate " + sent.prepared_as);  // PREPARE outlives a rollback
     if (columns) *columns = std::move(sent.columns);
-    return true;
+    return allowed;
+  }
+
+  /// What PREPARE does not check: the role's privileges on the tables a
+  /// prepared statement reads and writes. PostgreSQL checks them when it
+  /// starts executing a statement, and so when EXPLAIN plans one, which
+  /// never runs it. Only a refusal is reported: a value the plan cannot
+  /// take (a stand-in) is not this check's business.
+  bool privileges(const plan::Task& task, std::string_view kind, const plan::Origin& origin,
+                  const Sent& prepared, PrepareProblem* out) {
+    std::string values;
+    for (const std::string& v : prepared.params) values += (values.empty() ? "" : ", ") + tx.quote(v);
+    const std::string explain = fmt::format("explain (costs off) execute {}{}", prepared.prepared_as,
+                                            values.empty() ? "" : "(" + values + ")");
+    tx.exec0("savepoint flowc_check");
+    std::optional<materialize_detail::Rejection> r = materialize_detail::run_statement(tx, explain);
+    tx.exec0(r ? "rollback to savepoint flowc_check" : "release savepoint flowc_check");
+    if (!r) return true;
+    if (r->sqlstate == "55P03" || r->sqlstate == "57014")
+      throw GaveUp{gave_up(task, kind, origin, *r, prepared.text)};
+    if (r->sqlstate != "42501") return true;
+    PrepareProblem p = problem(task, kind, origin, r->message, r->sqlstate);
+    p.sql = prepared.text;
+    if (out) *out = p;
+    problems.push_back(std::move(p));
+    return false;
   }
 
   /// Creates `table` from the task's select `with no data` when it does not
@@ -254,12 +287,14 @@ struct Checker {
     Sent sent{fmt::format("insert into {} ({})\nselect {} from (\n", quote_table(*task.output), names, names),
               strip_statement(task.select.sql),
               "\n) as flow_select",
-              {},
+              values_of(task.select.params),
               fmt::format("flowc_check_{}", ++counter),
               {},
               {}};
-    if (send(task, "insert into the output table", task.sql_origin, sent))
+    if (send(task, "insert into the output table", task.sql_origin, sent)) {
+      privileges(task, "insert into the output table", task.sql_origin, sent, nullptr);
       tx.exec0("deallocate " + sent.prepared_as);
+    }
   }
 
   /// The origin of the check whose metric holds the error, else of the first check.
@@ -298,19 +333,22 @@ struct Checker {
       for (const auto& p : plan->params)
         if (!param && p.name == t.partition_column) param = &p;
       std::string type = param ? param->sql_type : "text";
-      prepare(t, "partition column", t.origin,
-              fmt::format("delete from {} where {} = $1::{}", target, plan::quote_identifier(t.partition_column), type));
+      plan::Statement remove{fmt::format("delete from {} where {} = $1::{}", target,
+                                         plan::quote_identifier(t.partition_column), type),
+                             {}};
+      if (param) remove.params.push_back(*param);
+      prepare(t, "partition column", t.origin, remove);
     } else if (t.mode == plan::WriteMode::Merge) {
       std::string key;
       for (const std::string& k : t.merge_key) key += (key.empty() ? "" : ", ") + plan::quote_identifier(k);
-      prepare(t, "merge key", t.origin, fmt::format("select {} from {}", key, target));
+      prepare(t, "merge key", t.origin, {fmt::format("select {} from {}", key, target), {}});
     }
   }
 
   void metrics(const plan::Task& task, const plan::MetricQuery& query, std::string_view kind,
                const plan::Origin& fallback) {
     PrepareProblem p;
-    if (prepare(task, kind, fallback, query.statement.sql, &p)) return;
+    if (prepare(task, kind, fallback, query.statement, &p)) return;
     if (kind == "expectations" && !p.sql.empty())  // reported: problems.back() is p
       problems.back().origin = expectation_origin(task, p);
   }
@@ -325,11 +363,11 @@ struct Checker {
       const plan::Origin& origin = i < p.metric_origins.size() ? p.metric_origins[i] : t.origin;
       std::span<const std::string> metric(&p.metric_sql[i], 1);
       if (!prepare(t, "`compare` metric on the mirror table " + p.mirror.dotted(), origin,
-                   plan::parity_query(p, metric, plan::ParitySide::Mirror)))
+                   {plan::parity_query(p, metric, plan::ParitySide::Mirror), {}}))
         continue;
       PrepareProblem problem;
       if (!prepare(t, "`compare` metric on the legacy table " + p.legacy.dotted(), origin,
-                   plan::parity_query(p, metric, plan::ParitySide::Legacy), &problem) &&
+                   {plan::parity_query(p, metric, plan::ParitySide::Legacy), {}}, &problem) &&
           problem.sqlstate == "42P01")
         return;
     }
@@ -355,7 +393,7 @@ struct Checker {
         }
         if (!t.output) break;
         std::vector<std::string> columns;
-        if (!prepare(t, "select", t.sql_origin, t.select.sql, nullptr, &columns)) {
+        if (!prepare(t, "select", t.sql_origin, t.select, nullptr, &columns)) {
           missing.insert(t.output->dotted());
           if (t.mode == plan::WriteMode::Replace) missing.insert(t.output->staging().dotted());
           return;  // its expectations would only repeat the problem

@@ -1,7 +1,9 @@
 // `flowc check --db` against a real PostgreSQL: each tests/golden/check-db
 // case is a project (split by `# --- path` lines) plus the `# SETUP:` SQL
 // that makes its database, and its expected diagnostics as `# CHECK:` lines
-// (the exact human rendering). FLOWC_AUTOUPDATE=1 rewrites the expectations.
+// (the exact human rendering); `# ROLE: name` checks as that role (the
+// setup, as the superuser, creates it). FLOWC_AUTOUPDATE=1 rewrites the
+// expectations.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -22,6 +24,7 @@ namespace {
 
 struct DbCase {
   std::vector<std::string> setup;                        // SQL statements
+  std::string role;                                      // the role checking, when not the superuser
   std::vector<std::pair<std::string, std::string>> files;  // path, text
   std::vector<std::string> expected;                     // CHECK lines
   std::string without_checks;                            // the file minus its CHECK lines
@@ -41,6 +44,8 @@ DbCase read_case(const fs::path& path) {
     c.without_checks += line + "\n";
     if (line.starts_with("# SETUP: ")) {
       c.setup.push_back(line.substr(9));
+    } else if (line.starts_with("# ROLE: ")) {
+      c.role = line.substr(8);
     } else if (line.starts_with("# --- ")) {
       c.files.emplace_back(line.substr(6), "");
       current = &c.files.back().second;
@@ -75,7 +80,8 @@ std::vector<std::string> run_case(const DbCase& c, const std::string& name, int&
     std::ofstream(dir / path) << text;
   }
   flowc::runtime::ProcessOptions options;
-  options.argv = {FLOWC_BINARY, "check", "--db", dsn, "."};
+  // A later keyword of a connection string wins over an earlier one.
+  options.argv = {FLOWC_BINARY, "check", "--db", c.role.empty() ? dsn : dsn + " user=" + c.role, "."};
   options.env = {"PATH=/usr/bin:/bin", "NO_COLOR=1"};
   options.cwd = dir.string();
   flowc::runtime::ProcessResult result = flowc::runtime::run_process(options);

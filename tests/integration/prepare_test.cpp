@@ -390,3 +390,28 @@ TEST_CASE("a table named without its schema is not taken for a missing output of
   CHECK(problems[1].task == "b");
   CHECK(problems[1].message == "relation \"foo\" does not exist");
 }
+
+TEST_CASE("privileges PREPARE does not check are planned: reading a source and replacing a partition") {
+  Db db;
+  db.sql(
+      "create schema mart; create table mart.daily (ds date, region text);"
+      "create role flowc_check_partial; grant usage on schema raw, mart to flowc_check_partial;"
+      "grant select, insert on mart.daily to flowc_check_partial");
+  plan::Task daily = sql_task("daily", {"mart", "daily"}, WriteMode::OverwritePartition,
+                              "select $1::date as ds, 'x'::text as region", {ds_param()});
+  daily.partition_column = "ds";
+  db.add(daily);
+  db.add(sql_task("read", {"mart", "read"}, WriteMode::Replace, "select region from \"raw\".\"orders\""));
+  db.sql("set role flowc_check_partial");
+  auto problems = runtime::prepare_plans(db.conn, {db.plan});
+  db.sql("reset role");
+  INFO(describe(problems));
+  REQUIRE(problems.size() == 2);
+  // Inserting is granted; deleting the day's partition first is not.
+  CHECK(problems[0].statement == "partition column");
+  CHECK(problems[0].message == "permission denied for table daily");
+  CHECK(problems[0].sqlstate == "42501");
+  CHECK(problems[1].statement == "select");
+  CHECK(problems[1].message == "permission denied for table orders");
+  CHECK(db.scalar("select count(*) from pg_prepared_statements") == "0");
+}
