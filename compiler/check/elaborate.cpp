@@ -395,6 +395,20 @@ TermId Checker::elaborate_logic(const Scope& s, const syntax::Expr& e) {
       failed = true;
     }
   }
+  // An expectation is decided by the data when it runs: a `bool` beside a
+  // condition on a metric would be decided by the plan (a param, values
+  // compared), which lowering does not evaluate. Only `true` and `false`
+  // stand for a fixed condition there.
+  for (TermId item : items)
+    if (expectation && type_of(item).kind == TypeKind::Bool && term(item).kind != Kind::Bool) {
+      Diagnostic& d =
+          sink(s).report(DiagKind::TypeMismatch, term(item).range,
+                         "`" + std::string(op) +
+                             "` here combines conditions on the data, found a `bool` known before the run");
+      d.helps.push_back(
+          "compare a metric, as in `row_count() > 0`; a condition that is fixed is `true` or `false`");
+      failed = true;
+    }
   if (failed || items.empty()) return error_term(e.range);
   model::Term t;
   t.kind = e.kind == ExprKind::Not ? Kind::Not : e.kind == ExprKind::And ? Kind::And : Kind::Or;
