@@ -152,6 +152,16 @@ bool Checker::table_name(TermId id, std::string_view attribute) {
   return false;
 }
 
+bool Checker::fixed_name(TermId id, std::string_view attribute) {
+  if (!id.valid() || term(id).kind != model::Term::Kind::Template) return true;
+  Diagnostic& d =
+      diags.report(DiagKind::TypeMismatch, term(id).range,
+                   "`" + std::string(attribute) +
+                       "` is a name fixed when the workflow is checked: it cannot interpolate `${...}`");
+  d.helps.push_back("write the name itself: what a task reads and writes is known before any run");
+  return false;
+}
+
 void Checker::check_members(const Scope& s, const syntax::Block& block) {
   const syntax::SyntaxTree& t = tree(s.tree);
   std::string_view kind_name = syntax::block_kind_name(block.kind);

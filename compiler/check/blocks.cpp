@@ -44,6 +44,7 @@ std::vector<std::string> Checker::legacy_tables(TermId id, std::string_view attr
   // `reads` may also name files, by a path with a `/`.
   for (TermId item : operands(id)) {
     bool file = attribute == "reads" && term(item).text.find('/') != std::string::npos;
+    if (!fixed_name(item, attribute)) continue;
     if (term(item).kind == Kind::String && !file && !table_name(item, attribute)) continue;
     tables.push_back(string_value(item));
     ranges.push_back(term(item).range);
@@ -154,7 +155,7 @@ void Checker::check_project() {
       model.project.default_target = model::TargetId{model.symbol(term(target).symbol).entity};
     }
     TermId schema = attr_term(s, attrs, "state_schema");
-    if (schema.valid() && term(schema).kind == Kind::String) {
+    if (fixed_name(schema, "state_schema") && schema.valid() && term(schema).kind == Kind::String) {
       const std::string& name = term(schema).text;
       // Run history must land where `history` and `status` read it, in a
       // schema PostgreSQL lets flowc create.
@@ -206,7 +207,8 @@ void Checker::check_target(uint32_t index) {
       }
     }
   }
-  if (TermId schema = attr_term(s, attrs, "schema"); schema.valid() && term(schema).kind == Kind::String) {
+  if (TermId schema = attr_term(s, attrs, "schema");
+      fixed_name(schema, "schema") && schema.valid() && term(schema).kind == Kind::String) {
     target.schema = term(schema).text;
   }
   llvm::StringMap<SourceRange> seen;
@@ -246,7 +248,7 @@ void Checker::check_target(uint32_t index) {
     out.name = std::string(env.name.text);
     out.schema_suffix = "_" + out.name;
     TermId suffix = attr_term(s, env_attrs, "schema_suffix");
-    if (suffix.valid() && term(suffix).kind == Kind::String) {
+    if (fixed_name(suffix, "schema_suffix") && suffix.valid() && term(suffix).kind == Kind::String) {
       out.schema_suffix = term(suffix).text;
       // An environment exists to keep its runs off the production tables;
       // without a suffix its runs (model-stage ones included) write them.

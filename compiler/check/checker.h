@@ -315,6 +315,11 @@ class Checker {
   /// `table` or `schema.table`, unquoted; else E0201 at it. A blank one is
   /// left to the caller.
   bool table_name(TermId id, std::string_view attribute);
+  /// Whether term `id` of a name attribute (`writes`, a source's `table`,
+  /// a schema) is no `${}` template; else E0201 at it. Such a name is fixed
+  /// when the workflow is checked (its dependencies and writers are read
+  /// from it): a param's value or an interpolated text would not be.
+  bool fixed_name(TermId id, std::string_view attribute);
 
   // --- blocks.cpp: project, targets, routes, legacy jobs ----------------
   /// The project block (or its defaults).

@@ -47,6 +47,7 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
   // table name) is not reported again as missing.
   bool bad_writes = false;
   if (TermId writes = attr_term(s, attrs, "writes"); writes.valid() && term(writes).kind != Kind::String) {
+    fixed_name(writes, "writes");
     bad_writes = true;
   } else if (writes.valid() && !table_name(writes, "writes")) {
     bad_writes = true;

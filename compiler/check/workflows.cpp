@@ -167,8 +167,9 @@ void Checker::check_node(uint32_t index) {
 }
 
 void Checker::check_source(const Scope& s, const Attrs& attrs, model::Node& node) {
-  if (TermId table = attr_term(s, attrs, "table");
-      table.valid() && term(table).kind == Kind::String && table_name(table, "table")) {
+  if (TermId table = attr_term(s, attrs, "table"); fixed_name(table, "table") && table.valid() &&
+                                                   term(table).kind == Kind::String &&
+                                                   table_name(table, "table")) {
     if (is_blank(term(table).text)) {
       // Every read of it would be `select ... from "public".""`, failing at run time.
       Diagnostic& d = diags.report(DiagKind::BadAttribute, term(table).range,
