@@ -41,6 +41,7 @@
 
 #include "compiler/diagnostics/render.h"
 #include "compiler/diagnostics/render_detail.h"
+#include "compiler/dsn/withhold.h"
 
 namespace flowc {
 namespace {
@@ -209,13 +210,32 @@ class HumanWriter {
   }
 
   /// The line with each hidden text's bytes replaced by `*` one for one, so
-  /// the columns of the underline stay where they were.
+  /// the columns of the underline stay where they were: the diagnostic's
+  /// own, and any secret the line spells out (a password in a DSN or URL
+  /// that another diagnostic on the same line, a misspelt or repeated
+  /// attribute, shows), as the crontab import withholds them.
   std::string without_hidden(std::string_view line) const {
-    std::string out(line);
+    std::string out = masked_strings(line);
     for (const std::string& text : *hidden_) {
       if (text.empty()) continue;
       for (size_t at = out.find(text); at != std::string::npos; at = out.find(text, at + text.size()))
         out.replace(at, text.size(), std::string(text.size(), '*'));
+    }
+    return out;
+  }
+
+  /// The line with the secrets inside each of its `"..."` strings masked
+  /// (a string's closing quote is not part of a value); a line without a
+  /// `"` (inside a text block) whole.
+  static std::string masked_strings(std::string_view line) {
+    if (line.find('"') == std::string_view::npos) return dsn::mask_secrets(line);
+    std::string out(line);
+    for (size_t open = line.find('"'); open != std::string_view::npos;) {
+      size_t close = open + 1;
+      while (close < line.size() && line[close] != '"') close += line[close] == '\\' ? 2 : 1;
+      close = std::min(close, line.size());
+      out.replace(open + 1, close - open - 1, dsn::mask_secrets(line.substr(open + 1, close - open - 1)));
+      open = close + 1 < line.size() ? line.find('"', close + 1) : std::string_view::npos;
     }
     return out;
   }

@@ -142,9 +142,12 @@ void collect_words(std::string_view text, std::vector<std::string_view>& words, 
   }
 }
 
-}  // namespace
-
-std::string withhold_secrets(std::string_view text, bool& withheld) {
+/// `text` with each secret it spells out replaced: by `***`, or with
+/// `one_for_one` by as many `*` as it has bytes.
+std::string withhold(std::string_view text, bool one_for_one, bool& withheld) {
+  auto mask = [one_for_one](size_t size) {
+    return one_for_one ? std::string(size, '*') : std::string("***");
+  };
   const bool mysql =
       text.find("mysql") != std::string_view::npos || text.find("mariadb") != std::string_view::npos;
   std::vector<std::string_view> words;
@@ -195,7 +198,7 @@ std::string withhold_secrets(std::string_view text, bool& withheld) {
   for (std::string_view span : spans) {  // from the end, so earlier offsets stay valid
     const auto at = static_cast<size_t>(span.data() - text.data());
     if (span.empty() || at + span.size() > applied) continue;  // inside one replaced already
-    out.replace(at, span.size(), "***");
+    out.replace(at, span.size(), mask(span.size()));
     applied = at;
     withheld = true;
   }
@@ -204,18 +207,31 @@ std::string withhold_secrets(std::string_view text, bool& withheld) {
   std::sort(passwords.begin(), passwords.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   for (const std::string& password : passwords) {
-    if (password.empty() || password == "***") continue;
-    for (size_t at = out.find(password); at != std::string::npos; at = out.find(password, at + 3)) {
-      out.replace(at, password.size(), "***");
+    if (password.empty() || password.find_first_not_of('*') == std::string::npos) continue;
+    for (size_t at = out.find(password); at != std::string::npos; at = out.find(password, at + 1)) {
+      const std::string replacement = mask(password.size());
+      out.replace(at, password.size(), replacement);
+      at += replacement.size() - 1;
       withheld = true;
     }
   }
   return out;
 }
 
+}  // namespace
+
+std::string withhold_secrets(std::string_view text, bool& withheld) {
+  return withhold(text, false, withheld);
+}
+
 std::string withhold_secrets(std::string_view text) {
   bool withheld = false;
-  return withhold_secrets(text, withheld);
+  return withhold(text, false, withheld);
+}
+
+std::string mask_secrets(std::string_view text) {
+  bool withheld = false;
+  return withhold(text, true, withheld);
 }
 
 bool asks_for_secret(std::string_view command) {

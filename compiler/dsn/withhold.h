@@ -25,6 +25,10 @@ std::string withhold_secrets(std::string_view text, bool& withheld);
 /// recorded error): whether anything was withheld is not asked.
 std::string withhold_secrets(std::string_view text);
 
+/// The same, each secret's bytes replaced by as many `*`: for a line of a
+/// `.flow` file shown under a diagnostic, whose underline keeps its columns.
+std::string mask_secrets(std::string_view text);
+
 /// Whether `command` ends with an option that takes a secret and has none
 /// (`mysql -u etl -p`, `--password`): what cron feeds its stdin is then the
 /// secret (`... -p%Secret%`).

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/dsn/quote.h"
+#include "compiler/dsn/withhold.h"
 
 using flowc::dsn::written_passwords;
 using V = std::vector<std::string>;
@@ -61,4 +62,15 @@ TEST_CASE("quote_value writes a value libpq reads back whole, blanks, quotes and
     }
     PQconninfoFree(options);
   }
+}
+
+TEST_CASE(
+    "mask_secrets replaces each secret's bytes one for one, so a snippet's underline keeps its columns") {
+  using flowc::dsn::mask_secrets;
+  CHECK(mask_secrets(R"(  dsn = "postgresql://etl:hunter2@db.internal/warehouse";)") ==
+        R"(  dsn = "postgresql://etl:*******@db.internal/warehouse";)");
+  CHECK(mask_secrets(R"(notify = [webhook("https://alice:s3cretpass@hooks.example.com/x"), stderr(1)])") ==
+        R"(notify = [webhook("https://alice:**********@hooks.example.com/x"), stderr(1)])");
+  CHECK(mask_secrets("PGPASSWORD=pw12 psql -h db") == "PGPASSWORD=**** psql -h db");
+  CHECK(mask_secrets("  owner = \"analytics\"") == "  owner = \"analytics\"");
 }
