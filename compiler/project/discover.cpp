@@ -100,10 +100,16 @@ std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::v
     // root is the link's ancestor, not the target's.
     return (dir / above->lexically_relative(absolute)).lexically_normal();
   };
+  // One project named two ways (`p`, `p/`, `p/.`, its absolute path) is
+  // one root, spelled as it was first named.
+  std::map<std::string, std::string> spelled;  // the root's canonical path -> its key
   auto add_root = [&](const fs::path& root) {
-    std::string key = root.string();
-    if (std::find(roots.begin(), roots.end(), key) == roots.end()) roots.push_back(key);
-    return key;
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(root, ec);
+    const std::string identity = ec ? root.lexically_normal().string() : canonical.string();
+    auto [it, inserted] = spelled.try_emplace(identity, root.string());
+    if (inserted) roots.push_back(it->second);
+    return it->second;
   };
   for (const std::string& given : paths) {
     std::error_code ec;
@@ -135,6 +141,15 @@ std::vector<ProjectFiles> discover(const std::vector<std::string>& paths, std::v
     walk(path, {}, false, found, errors);         // finds the roots; their own walks check links
     if (errors.size() > errors_before) continue;  // reported: the directory cannot be read
     if (found.empty()) {
+      // A folder of a project without sources of its own (`sql/`): the
+      // project above it, as a file given alone would be.
+      std::error_code ec;
+      fs::path absolute = fs::absolute(path, ec);
+      std::optional<fs::path> above = ec ? std::nullopt : project_root_above(absolute.parent_path());
+      if (above && !fs::exists(absolute / "flow.project", ec)) {
+        add_root(root_of(path, path));
+        continue;
+      }
       errors.push_back({given, "no .flow files found in this directory", /*no_sources=*/true});
       continue;
     }

@@ -202,6 +202,42 @@ TEST_CASE("a file(...) whose folder is missing is E0101 however the project is n
   CHECK(here.out.find("E0202") == std::string::npos);
 }
 
+TEST_CASE("one project named two ways is checked once") {
+  fs::path dir = scratch("named_twice") / "p";
+  fs::create_directories(dir);
+  write(dir / "flow.project", "project p {\n}\n");
+  write(dir / "w.flow",
+        "workflow w {\n  owner = \"o\"\n  task t {\n    after = [nope]\n"
+        "    run   = command([\"true\"])\n  }\n}\n");
+  const std::string parent = dir.parent_path().string();
+  for (const std::string& args : std::vector<std::string>{"p p/", "p/w.flow p/./w.flow", "p " + dir.string(),
+                                                          "p " + dir.string() + "/w.flow"}) {
+    CAPTURE(args);
+    Result r = flowc("check " + args, Launch{"cd " + parent + " &&"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.ends_with("error: 1 error emitted\n"));
+  }
+}
+
+TEST_CASE("a folder of a project without .flow files of its own stands for the project above it") {
+  fs::path project = copy_example("daily_kpi");
+  const Launch in_sql{"cd " + (project / "sql").string() + " &&"};
+  Result check = flowc("check", in_sql);
+  CHECK(check.exit_code == 0);
+  CHECK(check.err.empty());
+  Result doc = flowc("doc daily_kpi", in_sql);
+  CHECK(doc.exit_code == 0);
+  CHECK(doc.out.find("defined at ../daily_kpi.flow:") != std::string::npos);
+  // A folder in no project has nothing to check; once a project holds it, it has.
+  fs::path empty = scratch("no_sources");
+  fs::create_directories(empty / "sub");
+  Result alone = flowc("check " + (empty / "sub").string());
+  CHECK(alone.exit_code == 2);
+  CHECK(alone.err.ends_with("no .flow files found in this directory\n"));
+  write(empty / "flow.project", "project p {\n}\n");
+  CHECK(flowc("check " + (empty / "sub").string()).exit_code == 0);
+}
+
 TEST_CASE("a folder holding several projects: plan, db start and db stop refuse alike, exit 2") {
   fs::path dir = scratch("several");
   for (const char* name : {"one", "two"}) {
