@@ -9,6 +9,7 @@
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 #include "compiler/cron/cron.h"
+#include "compiler/dsn/withhold.h"
 
 namespace flowc::check {
 
@@ -214,8 +215,9 @@ TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
   } else if (name == "env" && args.size() == 1) {
     const model::Term& a = arg(0);
     if (a.kind == model::Term::Kind::String && !is_identifier(a.text)) {
+      // What was pasted in place of the name may be the secret itself.
       sink(s).report(DiagKind::WrongArguments, a.range,
-                     "`" + a.text + "` is not an environment variable name");
+                     "`" + dsn::withhold_secrets(a.text) + "` is not an environment variable name");
     } else if (a.kind != model::Term::Kind::String && a.kind != model::Term::Kind::Error) {
       sink(s).report(DiagKind::WrongArguments, a.range,
                      "`env` takes the variable's name as a literal string, as in `env(\"WAREHOUSE_DSN\")`");

@@ -4,6 +4,7 @@
 // it is a secret named X (the variable is never read).
 #include <algorithm>
 
+#include "compiler/dsn/withhold.h"
 #include "compiler/spelling/table_names.h"
 #include "lsp/server/features.h"
 
@@ -100,7 +101,8 @@ void details(const model::Model& m, model::SymbolId id, std::string& out) {
         const model::Target& t = m.targets[sym.entity];
         out += "schema " + code(t.schema);
         if (!t.dsn_env.empty())
-          out += " · dsn: secret from environment variable " + code(t.dsn_env) + " (value never shown)";
+          out += " · dsn: secret from environment variable " + code(dsn::withhold_secrets(t.dsn_env)) +
+                 " (value never shown)";
         out += "\n\n";
       }
       break;
@@ -173,7 +175,9 @@ std::optional<HoverInfo> secret_hover(const FileView& view, uint32_t offset, Col
     std::optional<std::string> name = plain_string(tree, arg);
     if (!name) continue;
     HoverInfo info;
-    info.markdown = "```flow\nsecret " + *name + "\n```\n\nthe value of environment variable " + code(*name) +
+    // A secret pasted in place of the variable's name is not shown either.
+    const std::string shown = dsn::withhold_secrets(*name);
+    info.markdown = "```flow\nsecret " + shown + "\n```\n\nthe value of environment variable " + code(shown) +
                     ", read at run time; flowc never shows, logs or stores it";
     info.range = range_at(*view.buffer, arg.range.begin, arg.range.end, unit);
     return info;
