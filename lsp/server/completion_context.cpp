@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <vector>
 
 namespace flowc::lsp {
@@ -90,16 +91,48 @@ struct OpenBracket {
 
 enum class Mode { Code, Comment, String, TextBlock };
 
+/// The brackets open at a point of the text, innermost last, and where the
+/// innermost block or `${` among them is: asked at every character, so
+/// found without walking down the brackets (thousands of unclosed `[`
+/// would make each character cost as many steps).
+class OpenBrackets {
+ public:
+  [[nodiscard]] bool empty() const { return items_.empty(); }
+  [[nodiscard]] const OpenBracket& back() const { return items_.back(); }
+  [[nodiscard]] const std::vector<OpenBracket>& items() const { return items_; }
+  void push(OpenBracket f) {
+    if (f.type == OpenBracket::Type::Block || f.type == OpenBracket::Type::Interpolation)
+      frames_.push_back(items_.size());
+    items_.push_back(std::move(f));
+  }
+  /// Closes the innermost bracket.
+  void pop() { truncate(items_.size() - 1); }
+  /// Closes every bracket above the first `size`.
+  void truncate(size_t size) {
+    items_.resize(size);
+    while (!frames_.empty() && frames_.back() >= size) frames_.pop_back();
+  }
+  /// The index of the innermost block or `${`, if any.
+  [[nodiscard]] std::optional<size_t> innermost_frame() const {
+    if (frames_.empty()) return std::nullopt;
+    return frames_.back();
+  }
+
+ private:
+  std::vector<OpenBracket> items_;
+  std::vector<size_t> frames_;  // indexes of the blocks and `${` in items_
+};
+
 /// Whether the character at `i`, read as code, ends the string of an open
 /// `${` (the innermost one, above any brackets opened inside it); if so,
-/// pops it and the brackets above it.
-bool ends_open_interpolation(std::vector<OpenBracket>& stack, std::string_view text, size_t i) {
-  auto open = std::find_if(stack.rbegin(), stack.rend(), [](const OpenBracket& f) {
-    return f.type == OpenBracket::Type::Interpolation || f.type == OpenBracket::Type::Block;
-  });
-  if (open == stack.rend() || open->type != OpenBracket::Type::Interpolation) return false;
-  const bool ends = open->text_block ? text.substr(i, 3) == "\"\"\"" : text[i] == '"' || text[i] == '\n';
-  if (ends) stack.erase(std::next(open).base(), stack.end());
+/// closes it and the brackets above it.
+bool ends_open_interpolation(OpenBrackets& stack, std::string_view text, size_t i) {
+  const std::optional<size_t> frame = stack.innermost_frame();
+  if (!frame) return false;
+  const OpenBracket& open = stack.items()[*frame];
+  if (open.type != OpenBracket::Type::Interpolation) return false;
+  const bool ends = open.text_block ? text.substr(i, 3) == "\"\"\"" : text[i] == '"' || text[i] == '\n';
+  if (ends) stack.truncate(*frame);
   return ends;
 }
 
@@ -107,7 +140,7 @@ bool ends_open_interpolation(std::vector<OpenBracket>& stack, std::string_view t
 
 CompletionContext completion_context(std::string_view text, uint32_t offset) {
   if (offset > text.size()) offset = static_cast<uint32_t>(text.size());
-  std::vector<OpenBracket> stack;
+  OpenBrackets stack;
   Mode mode = Mode::Code;
   size_t statement = 0;
   auto at_statement_level = [&] { return stack.empty() || stack.back().type == OpenBracket::Type::Block; };
@@ -136,7 +169,7 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
           f.type = OpenBracket::Type::Interpolation;
           f.open = i + 2;
           f.text_block = mode == Mode::TextBlock;
-          stack.push_back(f);
+          stack.push(f);
           mode = Mode::Code;
           ++i;
         } else if (mode == Mode::String && c == '\n') {
@@ -167,15 +200,15 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
           f.keyword = std::string(keyword);
           f.name = std::string(leading_ident(trim(head.substr(keyword.size()))));
           f.open = i + 1;
-          stack.push_back(f);
+          stack.push(f);
           statement = i + 1;
         } else if (c == '}') {
           if (!stack.empty() && stack.back().type == OpenBracket::Type::Interpolation) {
             mode = stack.back().text_block ? Mode::TextBlock : Mode::String;
-            stack.pop_back();
+            stack.pop();
           } else {
-            while (!stack.empty() && stack.back().type != OpenBracket::Type::Block) stack.pop_back();
-            if (!stack.empty()) stack.pop_back();
+            while (!stack.empty() && stack.back().type != OpenBracket::Type::Block) stack.pop();
+            if (!stack.empty()) stack.pop();
             statement = i + 1;
           }
         } else if (c == '(' || c == '[') {
@@ -184,10 +217,10 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
           if (c == '(') f.callee = ident_before(text, i);
           f.open = i + 1;
           f.statement = at_statement_level() ? statement : stack.back().statement;
-          stack.push_back(f);
+          stack.push(f);
         } else if (c == ')' || c == ']') {
           auto want = c == ')' ? OpenBracket::Type::Paren : OpenBracket::Type::Bracket;
-          if (!stack.empty() && stack.back().type == want) stack.pop_back();
+          if (!stack.empty() && stack.back().type == want) stack.pop();
         } else if (c == '\n' && at_statement_level()) {
           statement = i + 1;
         }
@@ -196,7 +229,7 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
   }
 
   CompletionContext out;
-  for (const OpenBracket& f : stack) {
+  for (const OpenBracket& f : stack.items()) {
     if (f.type == OpenBracket::Type::Block) out.blocks.push_back({f.keyword, f.name});
   }
   if (mode != Mode::Code) return out;  // comment or string
@@ -213,8 +246,9 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
   if (!stack.empty() && stack.back().type != OpenBracket::Type::Block) {
     const OpenBracket& inner = stack.back();
     // The innermost call around the cursor, not crossing a block or interpolation.
-    for (auto it = stack.rbegin(); it != stack.rend() && it->type != OpenBracket::Type::Block &&
-                                   it->type != OpenBracket::Type::Interpolation;
+    for (auto it = stack.items().rbegin();
+         it != stack.items().rend() && it->type != OpenBracket::Type::Block &&
+         it->type != OpenBracket::Type::Interpolation;
          ++it) {
       if (it->type == OpenBracket::Type::Paren) {
         out.call = it->callee;

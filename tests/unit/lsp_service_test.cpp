@@ -361,6 +361,27 @@ TEST_CASE("completion context: where the cursor is") {
   CHECK(at_end("workflow w {\n  x = f(\"a, b = \", ").named_arg.empty());
 }
 
+TEST_CASE("completion context: many unclosed brackets, and an unclosed `${` holding some") {
+  using Where = CompletionContext::Where;
+  auto at_end = [](std::string_view text) {
+    return completion_context(text, static_cast<uint32_t>(text.size()));
+  };
+  // Read in one pass: each character finds the innermost block or `${`
+  // without walking down the 100,000 brackets above it.
+  const std::string deep = "workflow w {\n  x = " + std::string(100000, '[') + "\n";
+  auto inside = at_end(deep);
+  CHECK(inside.where == Where::Value);
+  CHECK(inside.attribute == "x");
+  CHECK(inside.blocks.size() == 1);
+  // The brackets opened inside a `${` end with its string; those outside stay.
+  const std::string held = "workflow w {\n  task t {\n    sql = \"a ${" + std::string(1000, '(') + "\"\n    ";
+  CHECK(at_end(held).where == Where::Member);
+  auto outer = at_end("workflow w {\n  x = f([\"${g((\", ");
+  CHECK(outer.where == Where::Value);
+  CHECK(outer.call == "f");  // not `g`, whose brackets ended with the string
+  CHECK(at_end("workflow w {\n  x = f(\"${g((\", ").argument == 1);
+}
+
 TEST_CASE(
     "completion in a call's argument offers values of its param's type first, and no param given twice") {
   TempProject p;
