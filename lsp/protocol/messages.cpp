@@ -184,6 +184,12 @@ void from_json(const Json& j, InitializeParams& out) {
   if (!j.is_object()) throw DecodeError("expected an object");
   if (const Json* root = optional_field(j, "rootUri"); root && root->is_string())
     out.rootUri = root->get<std::string>();
+  // A client that sends workspace folders alone (rootUri is deprecated):
+  // the first folder is the root.
+  if (const Json* folders = optional_field(j, "workspaceFolders");
+      !out.rootUri && folders && folders->is_array() && !folders->empty() && folders->front().is_object())
+    if (const Json* uri = optional_field(folders->front(), "uri"); uri && uri->is_string())
+      out.rootUri = uri->get<std::string>();
   const Json* caps = optional_field(j, "capabilities");
   if (!caps) return;
   if (const Json* general = optional_field(*caps, "general")) {

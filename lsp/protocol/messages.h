@@ -115,7 +115,7 @@ struct ClientCapabilities {
 };
 
 struct InitializeParams {
-  std::optional<std::string> rootUri;
+  std::optional<std::string> rootUri;  // else the first of workspaceFolders
   ClientCapabilities capabilities;
 };
 

@@ -134,6 +134,8 @@ Reply LspServer::initialize(const proto::InitializeParams& params) {
   const auto& offered = client_.positionEncodings;
   bool utf8 = std::find(offered.begin(), offered.end(), "utf-8") != offered.end();
   service_.set_unit(utf8 ? ColumnUnit::Utf8 : ColumnUnit::Utf16);
+  if (params.rootUri)
+    if (std::optional<std::string> root = uri_to_path(*params.rootUri)) service_.set_workspace_root(*root);
   initialized_ = true;
   Json capabilities = {
       {"positionEncoding", utf8 ? "utf-8" : "utf-16"},

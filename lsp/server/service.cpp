@@ -17,6 +17,8 @@ bool Service::handles(const std::string& path) { return project::is_flow_source(
 
 std::string Service::canonical_path(const std::string& path) { return normalize_path(path); }
 
+void Service::set_workspace_root(const std::string& path) { workspace_->set_root(normalize_path(path)); }
+
 void Service::open(const std::string& path, std::string text) {
   workspace_->open(normalize_path(path), std::move(text));
 }

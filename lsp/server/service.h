@@ -154,6 +154,10 @@ class Service {
   [[nodiscard]] ColumnUnit unit() const { return options_.unit; }
   /// Changes the column unit (set once the client's encoding is negotiated).
   void set_unit(ColumnUnit unit) { options_.unit = unit; }
+  /// The editor's workspace folder (initialize's rootUri): without
+  /// flow.project, the directories above an opened file up to it are
+  /// projects holding the file too (Workspace::load_enclosing).
+  void set_workspace_root(const std::string& path);
 
   /// True for the files the service handles: `*.flow` and `flow.project`.
   /// Every query on another file returns an empty result.

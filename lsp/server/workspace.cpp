@@ -87,32 +87,51 @@ ProjectState* Workspace::project_for(const std::string& path) {
   }
   std::string root = root_of(path);
   auto it = projects_.find(root);
-  if (it == projects_.end()) {
-    auto project = std::make_unique<ProjectState>(root, stdlib_dir_);
-    std::vector<project::LoadError> errors;
-    // Without flow.project a file's project is its directory, walked
-    // recursively; never walk the whole file system or home directory for a
-    // stray file opened there.
-    for (const project::ProjectFiles& found :
-         walks(root) ? project::discover({root}, errors) : std::vector<project::ProjectFiles>{}) {
-      if (normalize_path(found.root) != root) continue;
-      for (const std::string& file : found.files) {
-        std::string normal = normalize_path(file);
-        project->set_text(normal, text_of(normal));
-      }
-    }
-    // `.sql` files already open in the editor: their text, not the disk's.
-    for (const auto& [open_path, text] : open_)
-      if (!Service::handles(open_path) && root_of(open_path) == root) project->set_aux(open_path, text);
-    it = projects_.emplace(root, std::move(project)).first;
-  }
-  if (!it->second->file(path)) {
+  ProjectState* project = it == projects_.end() ? load_project(root) : it->second.get();
+  if (!project->file(path)) {
     // Not read through a link out of the project (as when it is loaded):
     // a request naming such a file answers as for a file of no project.
     if (!open_.count(path) && links_outside(path, root)) return nullptr;
-    it->second->set_text(path, text_of(path));
+    project->set_text(path, text_of(path));
   }
-  return it->second.get();
+  return project;
+}
+
+ProjectState* Workspace::load_project(const std::string& root) {
+  auto project = std::make_unique<ProjectState>(root, stdlib_dir_);
+  std::vector<project::LoadError> errors;
+  // Without flow.project a file's project is its directory, walked
+  // recursively; never walk the whole file system or home directory for a
+  // stray file opened there.
+  for (const project::ProjectFiles& found :
+       walks(root) ? project::discover({root}, errors) : std::vector<project::ProjectFiles>{}) {
+    if (normalize_path(found.root) != root) continue;
+    for (const std::string& file : found.files) {
+      std::string normal = normalize_path(file);
+      project->set_text(normal, text_of(normal));
+    }
+  }
+  // `.sql` files already open in the editor: their text, not the disk's.
+  for (const auto& [open_path, text] : open_)
+    if (!Service::handles(open_path) && root_of(open_path) == root) project->set_aux(open_path, text);
+  return projects_.emplace(root, std::move(project)).first->second.get();
+}
+
+void Workspace::load_enclosing(const std::string& path) {
+  if (workspace_root_.empty() || !read_disk_) return;
+  const std::string own = root_of(path);
+  std::error_code ec;
+  if (fs::exists(fs::path(own) / "flow.project", ec)) return;  // a project of its own, nothing above
+  auto inside = [&](const std::string& dir) {
+    return dir == workspace_root_ || is_under(dir, workspace_root_);
+  };
+  if (!inside(own) || own == workspace_root_) return;
+  for (fs::path d = fs::path(own).parent_path();; d = d.parent_path()) {
+    const std::string dir = strip_slash(d.string());
+    if (!inside(dir)) break;
+    if (!projects_.count(dir) && walks(dir) && !in_skipped_directory(path, dir)) load_project(dir);
+    if (dir == workspace_root_ || d.parent_path() == d) break;
+  }
 }
 
 void Workspace::aux_changed(const std::string& path) {
@@ -134,6 +153,7 @@ void Workspace::open(const std::string& path, std::string text) {
   must_publish_.insert(path);
   ProjectState* project = project_for(path);
   if (project && project != stdlib_project_.get()) project->set_text(path, open_[path]);
+  load_enclosing(path);
   share_text(path, project, &open_[path]);
 }
 
@@ -194,7 +214,10 @@ void Workspace::close(const std::string& path) {
 void Workspace::reload_projects() {
   projects_.clear();
   published_generations_.clear();  // the new projects' generations start again: publish them
-  for (const auto& [path, text] : open_) project_for(path);
+  for (const auto& [path, text] : open_) {
+    project_for(path);
+    if (Service::handles(path)) load_enclosing(path);
+  }
 }
 
 void Workspace::disk_changed(const std::string& path, DiskChange change) {

@@ -28,6 +28,8 @@ class Workspace {
   /// `read_disk`: see ServiceOptions.
   Workspace(std::string stdlib_dir, bool read_disk);
 
+  /// Service::set_workspace_root (`root` normalised).
+  void set_root(std::string root) { workspace_root_ = std::move(root); }
   /// Service::open.
   void open(const std::string& path, std::string text);
   /// Service::change, positions counted in `unit`.
@@ -64,6 +66,15 @@ class Workspace {
 
  private:
   std::string root_of(const std::string& path) const;
+  /// Loads the project at `root` from disk (its `.flow` files, the open
+  /// `.sql` files it may name).
+  ProjectState* load_project(const std::string& root);
+  /// Without flow.project, the projects of the directories above `path`'s
+  /// own, up to the workspace folder: each holds the file (as `flowc check`
+  /// of that directory reads it), so references and rename in the file
+  /// reach their uses, and a rename sees their names, before any of their
+  /// files is opened. Never above the workspace folder, nor without one.
+  void load_enclosing(const std::string& path);
   /// Whether the project at `root` reads the `.flow` files under it from
   /// disk: with flow.project, or a directory (not `/` nor the home
   /// directory) walked with its subdirectories.
@@ -84,6 +95,7 @@ class Workspace {
 
   std::string stdlib_dir_;
   bool read_disk_ = true;
+  std::string workspace_root_;  // the editor's workspace folder, normalised; "" when none
   std::map<std::string, std::string> open_;                        // path -> text
   std::map<std::string, std::unique_ptr<ProjectState>> projects_;  // root -> project
   std::unique_ptr<ProjectState> stdlib_project_;                   // serves stdlib files opened in the editor

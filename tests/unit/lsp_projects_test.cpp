@@ -126,3 +126,37 @@ TEST_CASE("references and rename asked in a subdirectory's file reach the projec
   // Workflow `a` is declared only in the project above: taken there.
   CHECK(s.rename(b, {0, 9}, "a").error.find("already declared") != std::string::npos);
 }
+
+TEST_CASE(
+    "with a workspace folder, a subdirectory's file opened alone knows the projects above it up to the "
+    "folder") {
+  TempProject p;
+  loose(p);
+  std::string a = p.write("a.flow", kAfterB);
+  std::string b = p.write("sub/b.flow", kB);
+  const TextPosition u{2, 7};  // `task u` in b.flow
+  {
+    // Without one, the directory above is no project the server knows.
+    Service s(options());
+    s.open(b, kB);
+    s.check();
+    CHECK(s.references(b, u, /*include_declaration=*/true).size() == 1);
+  }
+  Service s(options());
+  s.set_workspace_root(p.root.string());
+  s.open(b, kB);  // a.flow is never opened
+  s.check();
+  std::vector<FileLocation> refs = s.references(b, u, /*include_declaration=*/true);
+  REQUIRE(refs.size() == 2);
+  CHECK(refs[0].path == a);
+  RenameResult renamed = s.rename(b, u, "v");
+  CHECK(renamed.error.empty());
+  CHECK(renamed.edits.count(a) == 1);
+  CHECK(s.rename(b, {0, 9}, "a").error.find("already declared") != std::string::npos);
+  // Not above the workspace folder: a folder set to `sub` itself loads nothing more.
+  Service inner(options());
+  inner.set_workspace_root((p.root / "sub").string());
+  inner.open(b, kB);
+  inner.check();
+  CHECK(inner.references(b, u, /*include_declaration=*/true).size() == 1);
+}

@@ -125,6 +125,22 @@ TEST_CASE("client capabilities are read from their nested places") {
   CHECK_FALSE(p->capabilities.codeActionLiterals);
 }
 
+TEST_CASE("the workspace root is rootUri, else the first workspace folder") {
+  std::string error;
+  auto root = proto::decode<proto::InitializeParams>(
+      Json::parse(R"({"rootUri": "file:///a", "workspaceFolders": [{"uri": "file:///b", "name": "b"}]})"),
+      error);
+  REQUIRE(root.has_value());
+  CHECK(root->rootUri == "file:///a");
+  auto folders = proto::decode<proto::InitializeParams>(
+      Json::parse(R"({"rootUri": null, "workspaceFolders": [{"uri": "file:///b", "name": "b"}]})"), error);
+  REQUIRE(folders.has_value());
+  CHECK(folders->rootUri == "file:///b");
+  auto none = proto::decode<proto::InitializeParams>(Json::parse(R"({"workspaceFolders": [1]})"), error);
+  REQUIRE(none.has_value());
+  CHECK_FALSE(none->rootUri.has_value());
+}
+
 TEST_CASE("file URIs round-trip with percent-encoding") {
   CHECK(uri_to_path("file:///home/a%20b/x.flow") == "/home/a b/x.flow");
   CHECK(uri_to_path("file://localhost/tmp/x.flow") == "/tmp/x.flow");
