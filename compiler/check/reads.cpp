@@ -22,13 +22,39 @@ bool ends_from_list(std::string_view word) {
   return false;
 }
 
+/// The names a statement gives its common table expressions (`with orders
+/// as (...)`, `, totals as materialized (...)`): `from orders` then reads
+/// no table. Unqualified, lower-cased as PostgreSQL folds them.
+std::set<std::string> cte_names(std::string_view sql) {
+  std::set<std::string> names;
+  std::vector<SqlWord> words;
+  for_each_sql_word(sql, [&](const SqlWord& w) { words.push_back(w); });
+  for (size_t i = 0; i + 2 < words.size(); ++i) {
+    if (!words[i].name || words[i].text.find('.') != std::string::npos || !words[i + 1].name ||
+        words[i + 1].quoted || words[i + 1].text != "as")
+      continue;
+    size_t next = i + 2;
+    if (words[next].name && !words[next].quoted && words[next].text == "not") ++next;
+    if (next < words.size() && words[next].name && !words[next].quoted && words[next].text == "materialized")
+      ++next;
+    if (next < words.size() && !words[next].name && words[next].text == "(") names.insert(words[i].text);
+  }
+  return names;
+}
+
 // Calls `table(begin, end, name)` for every table name in SQL text: the name
 // after `from`, `join` or `using` (and their `only`), and each after a comma
-// in such a list (`from a, b x`).
+// in such a list (`from a, b x`); not one of `ctes` (the statement's common
+// table expressions, which `${}` may split from this text), nor
+// what follows the `from` of a function's own syntax (`substring(x from 2)`,
+// `trim(both ' ' from s)`, `extract(year from d)`): a `from` inside brackets
+// reads tables only where a `select` (or `delete`, `update`) stands in the
+// same brackets.
 template <typename F>
-void for_each_table_name(std::string_view sql, F&& table) {
+void for_each_table_name(std::string_view sql, const std::set<std::string>& ctes, F&& table) {
   std::string previous;       // the last word, lower-cased; "," after a comma in a from list
   bool in_from_list = false;  // between `from` and what ends its list
+  std::vector<bool> statement_level = {true};  // per open bracket: a statement stands in it
   for_each_sql_word(sql, [&](const SqlWord& w) {
     if (w.name) {
       const bool table_next = previous == "from" || previous == "join" || previous == "using" ||
@@ -38,16 +64,21 @@ void for_each_table_name(std::string_view sql, F&& table) {
       // `delete from t using a, b` and `merge into t using a`: `using`
       // opens a list of tables as `from` does (`join ... using (c)` opens
       // a column list: a `(` follows).
-      if (table_next) table(w.begin, w.end, w.text);
-      if (!w.quoted && w.text == "from") in_from_list = true;
+      if (table_next && !ctes.count(w.text)) table(w.begin, w.end, w.text);
+      if (!w.quoted && (w.text == "select" || w.text == "delete" || w.text == "update"))
+        statement_level.back() = true;
+      const bool clause = !w.quoted && statement_level.back();
+      if (clause && w.text == "from") in_from_list = true;
       if (!w.quoted && ends_from_list(w.text)) in_from_list = false;
-      if (!w.quoted && w.text == "using") in_from_list = true;
-      previous = w.quoted ? std::string("\"") : w.text;
+      if (clause && w.text == "using") in_from_list = true;
+      previous = w.quoted ? std::string("\"") : !clause && w.text == "from" ? std::string() : w.text;
     } else if (w.text == ",") {
       previous = ",";
     } else {
       previous.clear();
       if (w.text == "(" || w.text == ")" || w.text == ";") in_from_list = false;
+      if (w.text == "(") statement_level.push_back(false);
+      if (w.text == ")" && statement_level.size() > 1) statement_level.pop_back();
     }
   });
 }
@@ -119,8 +150,11 @@ void Checker::check_hidden_dependencies() {
     // A table a `mode = none` task writes by its SQL is E0302's business.
     for (const SqlWrite& write : none_writes[i]) reported.insert({write.range.file.index, write.range.begin});
     const SourceRange block = model.symbol(node.symbol).decl_range;
-    for (const SqlText& part : sql_texts(model, node)) {
-      for_each_table_name(part.text, [&](size_t begin, size_t end, const std::string& table) {
+    const std::vector<SqlText> texts = sql_texts(model, node);
+    std::set<std::string> ctes;
+    for (const SqlText& part : texts) ctes.merge(cte_names(part.text));
+    for (const SqlText& part : texts) {
+      for_each_table_name(part.text, ctes, [&](size_t begin, size_t end, const std::string& table) {
         auto it = written.find(prefix + fold_identifier(table));
         if (it == written.end()) {
           const SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
