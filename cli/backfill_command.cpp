@@ -175,7 +175,9 @@ int run_backfill(const BackfillOptions& options) {
         // A failed day whose run got as far as a task that may not repeat
         // (an `append` that succeeded): a new run would repeat it.
         if (now.status && !now.runs.empty()) {
-          if (std::string repeated = repeated_by_new_run(store, shape, now.runs.front(), "pass --force");
+          if (std::string repeated =
+                  repeated_by_new_run(store, shape, now.runs.front(),
+                                      databases->state_dsn == databases->target_dsn, "pass --force");
               !repeated.empty()) {
             progress.finished(i, BackfillDay::State::Refused, now.runs.front().run_id, repeated);
             continue;

@@ -35,13 +35,39 @@ bool driven_now(runtime::state::StateStore& store, const runtime::state::DayRun&
   return run.run_status != runtime::RunStatus::Failed && store.run_driven(run.run_id, driven) && driven;
 }
 
+std::string partly_done(runtime::state::StateStore& store, const plan::Plan& plan, int64_t run_id,
+                        bool state_in_target) {
+  runtime::state::AttemptEnds ends = store.attempt_ends(run_id);
+  if (!ends.status) return "";
+  for (const plan::Task& task : plan.tasks) {
+    if (!repeats_effect(task)) continue;
+    std::vector<runtime::state::AttemptEnd> own;
+    for (const runtime::state::AttemptEnd& end : ends.ends)
+      if (end.task == task.name) own.push_back(end);
+    if (own.empty()) continue;
+    const runtime::exec::RepeatVerdict verdict =
+        runtime::exec::judge_repeat(task, runtime::TaskState::Failed, own, state_in_target, 0);
+    if (!verdict.safe) return fmt::format("task {} is {}", task.name, verdict.why);
+  }
+  return "";
+}
+
 std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan,
-                                const runtime::state::DayRun& run, std::string_view otherwise) {
+                                const runtime::state::DayRun& run, bool state_in_target,
+                                std::string_view otherwise) {
   // A run still in progress: the new run's creation refuses the day as in
   // progress, which is what to say.
   if (driven_now(store, run)) return "";
   const std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, run.run_id);
-  if (!repeated) return "";
+  const std::string ended = run.run_status == runtime::RunStatus::Failed ? "failed" : "did not finish";
+  if (!repeated) {
+    const std::string partly = partly_done(store, plan, run.run_id, state_in_target);
+    if (partly.empty()) return "";
+    return fmt::format(
+        "its run {} {}, and {}: a new run would run it again over what it did; check what it did, then "
+        "finish run {} with `flowc retry {}`, or {}",
+        run.run_id, ended, partly, run.run_id, run.run_id, otherwise);
+  }
   // An earlier run of the day did it: a retry of the latest would repeat it too.
   if (repeated->run_id != run.run_id)
     return fmt::format(
@@ -49,7 +75,6 @@ std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::P
         "right and {}",
         repeated->task, repeated->what, repeated->run_id, repeated->effect, repeated->task, otherwise);
   // A run still recorded running: its process was killed, or it runs elsewhere.
-  const std::string ended = run.run_status == runtime::RunStatus::Failed ? "failed" : "did not finish";
   return fmt::format(
       "its run {} {} after task {} ({}) succeeded: a new run would {}; finish run {} with `flowc retry {}`, "
       "or "

@@ -41,12 +41,25 @@ std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store,
 /// then refused as in progress, and repeats nothing.
 bool driven_now(runtime::state::StateStore& store, const runtime::state::DayRun& run);
 
+/// Why a new run would repeat part of what run `run_id`'s attempts of a
+/// task that is not idempotent did, none of them succeeding: "task T is
+/// <why>", for a command that ran (killed mid-way, or failed after some of
+/// its work) or SQL whose write may have stayed, as `flowc retry --dry-run`
+/// judges the same run (exec::judge_repeat). "" when none did, or the
+/// attempts cannot be read.
+std::string partly_done(runtime::state::StateStore& store, const plan::Plan& plan, int64_t run_id,
+                        bool state_in_target);
+
 /// Why a new run of a day whose latest run `run` did not succeed would
 /// repeat an effect: a task that is not idempotent succeeded in it, or in an
-/// earlier run of the day; `otherwise` ends it with what the operator may do
-/// instead ("pass --force"). "" when none did, and for a run a live process
-/// still drives (the new run is refused as in progress then).
+/// earlier run of the day, or none succeeded but an attempt of it in `run`
+/// may have done part of its work (a command that ran; SQL as
+/// `exec::judge_repeat` says, with `state_in_target`); `otherwise` ends it
+/// with what the operator may do instead ("pass --force"). "" when none
+/// did, and for a run a live process still drives (the new run is refused
+/// as in progress then).
 std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan,
-                                const runtime::state::DayRun& run, std::string_view otherwise);
+                                const runtime::state::DayRun& run, bool state_in_target,
+                                std::string_view otherwise);
 
 }  // namespace flowc::cli

@@ -37,10 +37,16 @@ void warn_of_repeated_effect(const plan::Plan& plan, const RunDatabases& databas
   if (!runs.status || runs.runs.empty()) return;
   const int64_t earlier = runs.runs.back().run_id;
   if (driven_now(store, runs.runs.back())) return;  // this run is refused as in progress
-  if (std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, earlier))
+  if (std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, earlier)) {
     std::cerr << fmt::format(
         "flowc: warning: task {} ({}) succeeded in run {}, of the same day: this run will {}\n",
         repeated->task, repeated->what, repeated->run_id, repeated->effect);
+  } else if (std::string partly =
+                 partly_done(store, plan, earlier, databases.state_dsn == databases.target_dsn);
+             !partly.empty()) {
+    std::cerr << fmt::format("flowc: warning: in run {}, of the same day, {}: this run will run it again\n",
+                             earlier, partly);
+  }
 }
 
 }  // namespace

@@ -337,14 +337,15 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
     if (std::optional<Owed> adopted =
             adopt_if_abandoned(options, workflow, what, latest.runs.front().run_id, store, runs))
       return *adopted;
-  // A failed run of the day (by hand, a backfill) got past a task that may
-  // not repeat: a scheduled run would repeat it, as `flowc backfill` refuses
-  // to. (A failed scheduled run is the day's one: the run's creation says so.)
-  if (!latest.runs.empty() && latest.runs.front().run_status == runtime::RunStatus::Failed &&
+  // A failed run of the day (by hand, a backfill), or one whose process was
+  // killed, got past a task that may not repeat, or partly through one: a
+  // scheduled run would repeat it, as `flowc backfill` refuses to. (A failed
+  // scheduled run is the day's one: the run's creation says so.)
+  if (!latest.runs.empty() && latest.runs.front().run_status != runtime::RunStatus::Succeeded &&
       latest.runs.front().trigger != "schedule")
-    if (std::string repeated =
-            repeated_by_new_run(store, plan, latest.runs.front(),
-                                fmt::format("run the day by hand (`flowc run --ds {}`)", plan.ds));
+    if (std::string repeated = repeated_by_new_run(
+            store, plan, latest.runs.front(), databases->state_dsn == databases->target_dsn,
+            fmt::format("run the day by hand (`flowc run --ds {}`)", plan.ds));
         !repeated.empty()) {
       runs.report(what + ": not started: " + repeated, true);
       return Owed::Handled;

@@ -4,7 +4,10 @@
 // the day, not only the latest (which never reached the append).
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include "tests/integration/run_support.h"
+#include "tests/support/file_text.h"
 
 using namespace flowc::testing;
 
@@ -152,4 +155,40 @@ TEST_CASE("an append that failed in a run after it succeeded in another of the d
   CHECK(contains(retry.output,
                  "flowc: warning: task app runs again though it is not safe to repeat: " + why + "\n"));
   CHECK(query_one(dsn, "select count(*) from out.app") == "2");
+}
+
+TEST_CASE(
+    "a command that ran partly in a failed run: backfill refuses the day, run warns, as retry judges it") {
+  std::string dsn = fresh_database("repeated_day_partly");
+  // app appends a line to trace, then fails (or is killed, as a backfill
+  // interrupted mid-command leaves it): part of its work is done.
+  std::string project =
+      write_project("repeated_day_partly", {{"w.flow", workflow_w(R"FLOW(  task app {
+    run = command(["sh", "-c", "echo app >> trace; test -e ok"])
+  }
+)FLOW",
+                                                                  "  retry      = retry(0)\n")}});
+  const std::vector<std::string> run = {"run", ".", "--ds", "2026-11-02", "--dsn", dsn};
+  REQUIRE(run_flowc(project, run).exit_code == 1);  // run 1: app echoes, then fails
+  const std::string why =
+      "task app is a command not declared idempotent: attempt 1 exited with code 1, and may have done part "
+      "of "
+      "its work";
+  auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "w", "--from", "2026-11-02", "--to",
+                                      "2026-11-02", "--dsn", dsn});
+  INFO(backfill.output);
+  CHECK(backfill.exit_code == 2);
+  CHECK(contains(backfill.output,
+                 "refused 2026-11-02: its run 1 failed, and " + why +
+                     ": a new run would run it again over what it did; check what it did, then "
+                     "finish run 1 with `flowc retry 1`, or pass --force"));
+  CHECK(file_text(project + "/trace") == "app\n");
+  // Asked for by name, the run goes ahead, and says first what it repeats.
+  std::ofstream(project + "/ok") << "";
+  auto again = run_flowc(project, run);
+  INFO(again.output);
+  CHECK(again.exit_code == 0);
+  CHECK(contains(again.output,
+                 "flowc: warning: in run 1, of the same day, " + why + ": this run will run it again\n"));
+  CHECK(file_text(project + "/trace") == "app\napp\n");
 }
