@@ -396,16 +396,17 @@ Decision Executor::decide(const RunShared& run, const plan::Task& task, const st
   return decision;
 }
 
-bool Executor::fail_by_stop(Decision& decision, const AttemptResult& result) const {
+bool Executor::fail_by_stop(Decision& decision, const AttemptResult& result, bool run_stopped) const {
   // Ended by the stop (the runner marks it), on its last attempt or not: the
   // interrupt, not a lost lease. An attempt that failed on its own while the
   // pool stopped keeps its own failure.
-  if (!pool_.stopping() || (decision.final_failure() && !result.cancelled) ||
-      decision.state == TaskState::Succeeded)
+  if (!(pool_.stopping() || (run_stopped && result.cancelled)) ||
+      (decision.final_failure() && !result.cancelled) || decision.state == TaskState::Succeeded)
     return false;
   decision.state = TaskState::Failed;
   // The runner saw only that its attempt was cancelled; the pool knows why.
-  std::string why = pool_.stop_reason();
+  std::string why = run_stopped ? "its run ended while this attempt ran (the process driving it stopped it)"
+                                : pool_.stop_reason();
   if (why.empty()) why = decision.message;
   decision.message = std::string(kStoppedByOperator) + (why.empty() ? "" : ": " + why);
   return true;
@@ -467,6 +468,9 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
     // A run without a log directory (it could not be made) writes none.
     if (result.log_error.empty() && log_path.empty()) result.log_error = run.log_problem;
   }
+  // Its run ended while it ran (a driver elsewhere stopped it): stopped with
+  // the run, as this process's own stop would have stopped it.
+  const bool run_stopped = pool_.run_ended(claim.token);
   pool_.release_lease(claim.token);
   const auto attempt_ended = Clock::now();
   if (result.reconnect) target_.reset();
@@ -482,8 +486,8 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
   // A run being stopped pages no one for the attempts it stopped; a task
   // that failed on its own is paged even when its failure cannot be
   // recorded (the state database is gone: alerts.md).
-  const bool failed_on_its_own = decision.final_failure() && !pool_.stopping();
-  const bool failed_by_stop = fail_by_stop(decision, result);
+  const bool failed_on_its_own = decision.final_failure() && !pool_.stopping() && !run_stopped;
+  const bool failed_by_stop = fail_by_stop(decision, result, run_stopped);
 
   // What the tasks a final failure blocks say: a readiness timeout by name
   // (runtime.md: the dependents fail with a readiness timeout). Only a final

@@ -68,9 +68,10 @@ class Executor {
                   std::chrono::milliseconds since_start);
   /// While the pool stops, an attempt that did not succeed (or that the stop
   /// ended, AttemptResult::cancelled, on its last attempt) fails as stopped
-  /// by the operator, with the pool's reason; true when `decision` was
-  /// changed so.
-  bool fail_by_stop(Decision& decision, const AttemptResult& result) const;
+  /// by the operator, with the pool's reason; so does one cancelled because
+  /// its run ended meanwhile (`run_stopped`: another process drove the run
+  /// and stopped it). True when `decision` was changed so.
+  bool fail_by_stop(Decision& decision, const AttemptResult& result, bool run_stopped) const;
   std::optional<AttemptResult> check_external(const RunShared& run, const plan::Task& task, std::chrono::seconds& wait,
                                               std::chrono::seconds& poll);
   /// The finish recording `result` for `claim`; `dependents`: the task's

@@ -26,7 +26,8 @@ void run_heartbeat(ExecutorPool& pool, std::stop_token stop) {
     if (tokens.empty()) continue;
     state::Renewed renewed = store.renew(tokens, lease);
     // A failed renewal extends nothing: the watchdog fences if it lasts.
-    if (renewed.status) pool.renewed(tokens, renewed.tokens);
+    if (renewed.status)
+      pool.renewed(tokens, renewed.tokens, renewed.run_ended);
     else
       wait = soon;
   }

@@ -110,7 +110,14 @@ std::vector<std::string> ExecutorPool::held_tokens() {
   return tokens;
 }
 
-void ExecutorPool::renewed(const std::vector<std::string>& asked, const std::vector<std::string>& renewed) {
+bool ExecutorPool::run_ended(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  auto it = leases_.find(token);
+  return it != leases_.end() && it->second.run_ended;
+}
+
+void ExecutorPool::renewed(const std::vector<std::string>& asked, const std::vector<std::string>& renewed,
+                           const std::vector<std::string>& run_ended) {
   std::vector<std::stop_source> to_stop;
   {
     std::lock_guard lock(mutex_);
@@ -124,6 +131,7 @@ void ExecutorPool::renewed(const std::vector<std::string>& asked, const std::vec
         // Reclaimed by another executor (or finished by this one just now):
         // either way, stop doing work under it.
         it->second.lost = true;
+        it->second.run_ended = std::find(run_ended.begin(), run_ended.end(), token) != run_ended.end();
         to_stop.push_back(it->second.stop);
       }
     }

@@ -89,8 +89,14 @@ class ExecutorPool {
   void release_lease(const std::string& token);
   /// The tokens to renew now.
   std::vector<std::string> held_tokens();
-  /// After a renewal: `renewed` are extended; the others were refused (fenced).
-  void renewed(const std::vector<std::string>& asked, const std::vector<std::string>& renewed);
+  /// After a renewal: `renewed` are extended; the others were refused
+  /// (fenced), `run_ended` among them because their run ended.
+  void renewed(const std::vector<std::string>& asked, const std::vector<std::string>& renewed,
+               const std::vector<std::string>& run_ended = {});
+  /// Whether the lease `token` was refused because its run ended (its
+  /// driver stopped it) rather than taken over: its attempt was stopped
+  /// with the run. Ask before release_lease().
+  bool run_ended(const std::string& token);
   /// Self-fencing: stops every attempt whose lease was last extended more
   /// than `limit` ago (the heartbeat could not reach the state database).
   void stop_overdue(std::chrono::milliseconds limit);
@@ -103,6 +109,7 @@ class ExecutorPool {
     std::stop_source stop;
     SteadyClock::time_point extended;
     bool lost = false;
+    bool run_ended = false;  // lost because its run ended
   };
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -505,6 +505,13 @@ returning lease_token::text)",
             schema_),
         array, static_cast<int64_t>(lease.count()));
     for (const auto& row : r) out.tokens.push_back(row[0].as<std::string>());
+    if (r.size() == tokens.size()) return;  // the common case: one statement
+    pqxx::result ended = tx.exec_params(with_schema(R"(select t.lease_token::text
+from {schema}.task_runs t join {schema}.runs r on r.id = t.run_id
+where t.lease_token = any ($1::uuid[]) and t.state = 'running' and r.status <> 'running')",
+                                                    schema_),
+                                        array);
+    for (const auto& row : ended) out.run_ended.push_back(row[0].as<std::string>());
   });
   return out;
 }

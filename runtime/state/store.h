@@ -170,7 +170,10 @@ struct TaskRows {
 
 struct Renewed {
   Status status;
-  std::vector<std::string> tokens;   // the tokens still held (lease extended)
+  std::vector<std::string> tokens;  // the tokens still held (lease extended)
+  /// Of the others, those whose task still runs under them in a run that
+  /// ended (its driver stopped it): stopped with the run, not taken over.
+  std::vector<std::string> run_ended;
 };
 
 /// How one attempt ended, as judging a rerun of its task needs it.

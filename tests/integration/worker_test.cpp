@@ -201,8 +201,18 @@ TEST_CASE("worker: a lease of a run that has ended is not renewed: the worker st
                   "select a.outcome <> 'succeeded' and a.finished_at - a.started_at < interval '30 s' from "
                   "flow.attempts a join flow.runs r on r.id = a.run_id where r.ds = '2026-11-02' and "
                   "a.task = 'wide_0'") == "t");
+  // Stopped with its run, as an executor of the run's own process would
+  // have been: recorded so, nobody paged, nothing downstream blamed on it.
+  const std::string of_run =
+      " from flow.task_runs t join flow.runs r on r.id = t.run_id where r.ds = '2026-11-02'";
+  CHECK(query_one(dsn, "select t.message" + of_run + " and t.task = 'wide_0'") ==
+        "the run was stopped: its run ended while this attempt ran (the process driving it stopped it)");
+  CHECK(query_one(dsn, "select t.state" + of_run + " and t.task = 'last'") == "pending");
   ::kill(worker.pid, SIGTERM);
-  CHECK(worker.wait() == 0);
+  CHECK(worker.wait() == 0);  // its alerts, had it raised any, are delivered before it exits
+  CHECK(query_one(dsn,
+                  "select count(*) from flow.alerts a join flow.runs r on r.id = a.run_id "
+                  "where r.ds = '2026-11-02'") == "0");
 }
 
 TEST_CASE("worker: SIGTERM lets the attempt in progress finish and be recorded, then the worker exits 0") {
