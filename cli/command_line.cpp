@@ -389,9 +389,10 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
     for (const CLI::App* sub : parent.get_subcommands({})) names.push_back(sub->get_name());
     if (std::find(names.begin(), names.end(), given) != names.end()) return false;
     std::string_view near = flowc::closest_name(given, names);
-    std::cerr << "flowc: unknown command `" << given << "`"
-              << (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?")
-              << " (run `flowc " << prefix << "--help` for the list of commands)\n";
+    // print_error: what was typed is echoed, a control character as its picture.
+    print_error("unknown command `" + std::string(given) + "`" +
+                (near.empty() ? std::string() : "; did you mean `" + std::string(near) + "`?") + " (run `flowc " +
+                prefix + "--help` for the list of commands)");
     return true;
   };
   std::set<std::string> on_off;
@@ -406,9 +407,8 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
                                    on_off.contains(std::string(arg.substr(0, eq)))) {
       const std::string flag(arg.substr(0, eq));
       const bool command = argc > 1 && argv[1][0] != '-';
-      std::cerr << "flowc: " << flag << " takes no value: write `" << flag
-                << "` alone, or leave it out (run `flowc "
-                << (command ? std::string(argv[1]) + " " : std::string()) << "--help`)\n";
+      print_error(flag + " takes no value: write `" + flag + "` alone, or leave it out (run `flowc " +
+                  (command ? std::string(argv[1]) + " " : std::string()) + "--help`)");
       return kExitUsage;
     }
     // `--workflow=` with nothing after `=`: CLI11 would take the next
@@ -416,8 +416,8 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
     // `--env= --ds ...` names the environment `--ds`). An empty value is
     // refused, as `--workflow ""` is.
     if (arg.size() > 3 && arg.starts_with("--") && arg.find('=') == arg.size() - 1) {
-      std::cerr << "flowc: " << arg.substr(0, arg.size() - 1)
-                << ": must not be empty (write a value after `=`, or leave the option out)\n";
+      print_error(std::string(arg.substr(0, arg.size() - 1)) +
+                  ": must not be empty (write a value after `=`, or leave the option out)");
       return kExitUsage;
     }
   }
@@ -442,7 +442,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ValidationError& e) {
     // A bad value (`--ds: not a date: ...`) says all there is to say: one line.
-    std::cerr << "flowc: " << e.what() << "\n";
+    print_error(e.what());
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
     // CLI11's own exit codes are 100-127; cli.md says usage errors exit 2,
@@ -454,7 +454,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv) {
     }
     std::string message = e.what();
     if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) message = in_given_order(app, message);
-    std::cerr << "flowc: " << usage_message(message) << " (run `" << command << " --help`)\n";
+    print_error(usage_message(message) + " (run `" + command + " --help`)");
     return kExitUsage;
   }
   return std::nullopt;
@@ -488,13 +488,13 @@ int CommandLine::dispatch() {
     // one not meant (`inventory DIR --import crontab FILE`, or `... FILE
     // extra`): both are named.
     if (*inventory_extra_opt && *import_opt) {
-      std::cerr << "flowc: --import reads one FILE and takes no project, but got two: " << inventory.path
-                << " and " << inventory.import_file << " (run `flowc inventory --help`)\n";
+      print_error("--import reads one FILE and takes no project, but got two: " + inventory.path + " and " +
+                  inventory.import_file + " (run `flowc inventory --help`)");
       return kExitUsage;
     }
     if (*inventory_extra_opt) {
-      std::cerr << "flowc: The following argument was not expected: " << inventory.import_file
-                << " (run `flowc inventory --help`)\n";
+      print_error("The following argument was not expected: " + inventory.import_file +
+                  " (run `flowc inventory --help`)");
       return kExitUsage;
     }
     if (*import_opt) {

@@ -1,6 +1,8 @@
 // The flowc binary as a user meets it: exit codes and messages for bad input.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -224,6 +226,25 @@ TEST_CASE("doc and check show control characters from the source as control pict
   CHECK(c.exit_code == 1);
   CHECK(c.err.find("`x\u240A\u240Aerror: 0 errors emitted`") != std::string::npos);
   CHECK(c.err.find("\nerror: 0 errors emitted") == std::string::npos);
+}
+
+TEST_CASE("a value typed on the command line is echoed with its control characters as control pictures") {
+  // Through the shell (flowc() runs `bash -c '...'`): printf writes the
+  // control characters into the argument.
+  auto typed = [](const std::string& format) { return "\"$(printf -- \"" + format + "\")\""; };
+  for (const std::string& args :
+       std::vector<std::string>{"status " + typed("\\033[2J"), "run . --ds " + typed("2026\\n-10-01"),
+                                "worker . --slots " + typed("1\\n2"), typed("\\033x"),
+                                "backfill . --workflow w --from 2026-10-01 --to " + typed("\\033[2J"),
+                                "fmt " + typed("--\\033x")}) {
+    CAPTURE(args);
+    Result r = flowc(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find('\x1b') == std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);  // one line
+    CHECK((r.err.find("\u241B") != std::string::npos || r.err.find("\u240A") != std::string::npos));
+  }
 }
 
 TEST_CASE("plan and inventory show control characters from strings and --param as symbols") {
