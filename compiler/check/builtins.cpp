@@ -232,7 +232,9 @@ TermId Checker::apply_builtin(const Scope& s, const FnInfo& fn, TermId call) {
     return error_term(term(call).range);
   } else if (name == "retry" && args.size() == 3) {
     const model::Term& on = arg(2);
-    if (on.kind == model::Term::Kind::Enum && on.text == "any" && on.range.valid()) {
+    // `retry(0, on = any)` retries nothing.
+    const bool none = arg(0).kind == model::Term::Kind::Int && arg(0).int_value == 0;
+    if (on.kind == model::Term::Kind::Enum && on.text == "any" && on.range.valid() && !none) {
       Diagnostic& d =
           sink(s).report(DiagKind::BroadRetry, on.range, "`retry(on = any)` retries every failure");
       d.helps.push_back(

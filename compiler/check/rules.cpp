@@ -169,7 +169,7 @@ void Checker::check_cutover(uint32_t w, bool reported_no_failure_route) {
   if (production && !wf_broken) {
     for (TaskId id : wf.nodes) {
       const model::Node& node = model.node(id);
-      if (!node.publish) continue;
+      if (!node.publish || node.table.empty()) continue;  // publishing nothing is E0103
       bool guarded = std::any_of(node.expectations.begin(), node.expectations.end(),
                                  [](const model::Expectation& e) { return !e.warn; });
       if (guarded) continue;

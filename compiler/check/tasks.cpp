@@ -141,6 +141,14 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
     node.publish = term(publish).kind == Kind::Bool && term(publish).int_value != 0;
     site.publish = attr(s, attrs, "publish")->range;
     site.publish_invalid = term(publish).kind != Kind::Bool;
+    // What is published is the table the task writes: without one there
+    // is nothing for consumers, nor for E0307's expectation to guard.
+    if (node.publish && node.table.empty() && !bad_writes) {
+      Diagnostic& d = diags.report(DiagKind::BadAttribute, site.publish,
+                                   "`publish` marks the table a task writes, but task `" + node.name +
+                                       "` has no `writes`");
+      d.helps.push_back("add `writes = \"schema.table\"` naming its output, or drop `publish`");
+    }
   }
   bool declared_idempotent = false;
   const TermId idem = attr_term(s, attrs, "idempotent");  // elaborated once: it reports

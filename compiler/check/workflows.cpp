@@ -250,6 +250,13 @@ void Checker::check_expectations(const Scope& s, const syntax::Block& block, mod
           return spelling::history_key(other.name) == spelling::history_key(e.name);
         });
     if (same != node.expectations.end() && !is_blank(e.name)) {
+      // A line the parser could not read whole (`expect a > 0 && b < 5`,
+      // E0002) is named by what it kept: the same name is no second mistake.
+      SourceRange line = m.range;
+      const std::string_view text = text_of(line.file);
+      const size_t end = text.find('\n', line.end);
+      line.end = static_cast<uint32_t>(end == std::string_view::npos ? text.size() : end);
+      if (broken(line)) continue;
       const SourceRange at = m.label.valid() ? t.expr(m.label).range : m.range;
       Diagnostic& d = diags.report(DiagKind::DuplicateName, at,
                                    "the expectation `" + e.name + "` is already defined in `" + node.name +
