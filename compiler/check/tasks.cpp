@@ -144,9 +144,9 @@ void Checker::check_task(const Scope& s, const syntax::Block& block, const Attrs
     // What is published is the table the task writes: without one there
     // is nothing for consumers, nor for E0307's expectation to guard.
     if (node.publish && node.table.empty() && !bad_writes) {
-      Diagnostic& d = diags.report(DiagKind::BadAttribute, site.publish,
-                                   "`publish` marks the table a task writes, but task `" + node.name +
-                                       "` has no `writes`");
+      Diagnostic& d = diags.report(
+          DiagKind::BadAttribute, site.publish,
+          "`publish` marks the table a task writes, but task `" + node.name + "` has no `writes`");
       d.helps.push_back("add `writes = \"schema.table\"` naming its output, or drop `publish`");
     }
   }
