@@ -357,14 +357,22 @@ Owed start_owed(const ScheduleOptions& options, ScheduledWorkflow& workflow, con
 /// The scheduled runs of `workflow`, of any ds, recorded `running` that no
 /// process drives any more (the scheduler that started them died) are
 /// adopted here, except those this scheduler is adopting already.
-void adopt_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow, Runs& runs,
+/// False when the state schema is one this flowc refuses (newer, or
+/// damaged), said on stderr: the scheduler ends (exit 2), as at a fire.
+bool adopt_abandoned(const ScheduleOptions& options, ScheduledWorkflow& workflow, Runs& runs,
                      runtime::state::StateStore& store) {
   runtime::state::DayRuns abandoned = store.abandoned_runs(workflow.name, options.env, "schedule");
-  if (!abandoned.status) return;
+  if (!abandoned.status && abandoned.status.schema_refused) {
+    print_error(workflow.name + ": " +
+                runtime::without_passwords(abandoned.status.described(), workflow.state_dsn));
+    return false;
+  }
+  if (!abandoned.status) return true;  // a hiccup: the next wake looks again
   for (const runtime::state::DayRun& run : abandoned.runs)
     if (!runs.adopting(run.run_id))
       adopt_if_abandoned(options, workflow, fmt::format("{} for {}", workflow.name, run.ds), run.run_id, store,
                          runs);
+  return true;
 }
 
 /// The alerts of `workflow` that a flowc killed while delivering them left
@@ -390,15 +398,17 @@ void resend_interrupted_alerts(ScheduledWorkflow& workflow) {
 /// was handed on (its state database known): runs another scheduler
 /// abandoned, and alerts a killed flowc left `sending`. One connection per
 /// workflow and wake, and a resend thread only when there is something to
-/// send; a database hiccup waits for the next wake.
-void look_after(const ScheduleOptions& options, ScheduledWorkflow& workflow, Runs& runs) {
-  if (workflow.state_dsn.empty()) return;
+/// send; a database hiccup waits for the next wake. False when the state
+/// schema is one this flowc refuses (said on stderr).
+bool look_after(const ScheduleOptions& options, ScheduledWorkflow& workflow, Runs& runs) {
+  if (workflow.state_dsn.empty()) return true;
   runtime::state::StateStore store(workflow.state_dsn, workflow.state_schema);
-  adopt_abandoned(options, workflow, runs, store);
-  if (!workflow.plan || !workflow.resend_idle->load()) return;
+  if (!adopt_abandoned(options, workflow, runs, store)) return false;
+  if (!workflow.plan || !workflow.resend_idle->load()) return true;
   bool sending = false;
   if (store.alerts_sending(workflow.plan->workflow, workflow.plan->env, sending) && sending)
     resend_interrupted_alerts(workflow);
+  return true;
 }
 
 }  // namespace
@@ -436,7 +446,10 @@ int run_schedule(const ScheduleOptions& options) {
           break;
         }
       }
-      look_after(options, workflow, runs);
+      if (!look_after(options, workflow, runs)) {
+        bad_command = true;
+        break;
+      }
     }
     if (options.once || bad_command) break;
     // Wake at the next fire of any workflow; at least every 15 seconds, to

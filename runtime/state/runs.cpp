@@ -158,8 +158,17 @@ Status StateStore::run_driven(int64_t run_id, bool& driven) {
 DayRuns StateStore::abandoned_runs(const std::string& workflow, const std::string& env,
                                       const std::string& trigger) {
   DayRuns out;
+  std::string refusal;
   out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
+    // A schema this flowc refuses (newer, or damaged) is said, not read:
+    // a scheduler looking for runs to adopt ends on it (cli.md).
+    SchemaState schema_state = inspect_schema(tx, schema_);
+    if (schema_state.refused()) {
+      refusal = schema_state.problem;
+      return;
+    }
+    if (schema_state.kind == SchemaState::Kind::Absent) return;
     pqxx::result r = tx.exec_params(
         with_schema(R"(select r.ds::text, r.id from {schema}.runs r
 where r.workflow = $1 and r.env = $2 and r.trigger = $3 and r.status = 'running' and not )" +
@@ -169,6 +178,7 @@ where r.workflow = $1 and r.env = $2 and r.trigger = $3 and r.status = 'running'
     for (const auto& row : r)
       out.runs.push_back({row[0].as<std::string>(), row[1].as<int64_t>(), RunStatus::Running});
   });
+  if (out.status && !refusal.empty()) out.status = {false, false, "", refusal, /*schema_refused=*/true};
   return out;
 }
 

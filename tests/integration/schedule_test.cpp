@@ -226,6 +226,22 @@ TEST_CASE("schedule: a long-running scheduler drives the owed run and stops clea
   CHECK_FALSE(contains(scheduler.output(), "were stopped"));
 }
 
+TEST_CASE("schedule: a long-running scheduler ends, exit 2, when the state schema becomes one it refuses") {
+  std::string dsn = fresh_database("schedule_refused_schema");
+  std::string project = write_project("schedule_refused_schema", daily_project(0, 0));
+  Background scheduler = start_flowc(project, {"schedule", ".", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select status from flow.runs", "succeeded", 60));
+  // A newer flowc upgraded the schema: this one must not read or adopt
+  // from it. Its next wake (at most 15 s away) says so and ends.
+  query_one(dsn,
+            "insert into flow.schema_version values (99, 'from a newer flowc', now()) returning version");
+  int code = scheduler.wait();
+  INFO(scheduler.output());
+  CHECK(code == 2);
+  CHECK(contains(scheduler.output(), "flowc: daily: "));
+  CHECK(contains(scheduler.output(), "version 99"));
+}
+
 TEST_CASE("schedule: SIGTERM during a run stops it, records it failed and says so") {
   std::string dsn = fresh_database("schedule_stop_running");
   std::string project = write_project("schedule_stop_running", daily_project(60, 0));
