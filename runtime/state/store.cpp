@@ -398,13 +398,21 @@ RunLock::Acquired RunLock::acquire(const std::string& dsn, const std::string& sc
   std::string key = schema + "\x1f" + workflow + "\x1f" + ds + "\x1f" + env;
   out.status = guarded(connection, dsn, watchdog, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
-    taken = tx.exec_params("select pg_try_advisory_lock(hashtextextended($1, 0))", key)[0][0].as<bool>();
+    auto try_lock = [&] {
+      return tx.exec_params("select pg_try_advisory_lock(hashtextextended($1, 0))", key)[0][0].as<bool>();
+    };
+    taken = try_lock();
     if (taken) return;
     // The holder records its run just after taking the lock (a retry sets
     // its run back to running): a refusal in that instant waits a moment
-    // for it, to name the run.
+    // for it, to name the run. A holder whose run ended in that moment
+    // lets the lock go: then it is this process's, as if it had come a
+    // moment later, rather than a refusal naming a run no longer in progress.
     for (int tries = 0; tries < 40 && out.holder_run_id == 0; ++tries) {
-      if (tries > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (tries > 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if ((taken = try_lock())) return;
+      }
       pqxx::result r = tx.exec_params(
           with_schema(R"(select id from {schema}.runs where workflow = $1 and ds = $2::date and env = $3
   and status in ('pending', 'running') order by id desc limit 1)",
