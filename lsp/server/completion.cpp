@@ -6,6 +6,7 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "compiler/check/types.h"
 #include "compiler/source/ascii.h"
 #include "lsp/server/completion_context.h"
 #include "lsp/server/features.h"
@@ -145,6 +146,11 @@ model::Type expected_type(const model::Model& m, const CompletionContext& c) {
     const auto position = static_cast<size_t>(c.argument);
     return position < params.size() ? params[position]->type : model::Type{};
   }
+  if (c.call.empty() && !c.param_type.empty()) {
+    if (std::optional<TypeKind> kind = check::kind_from_name(c.param_type))
+      return model::Type{*kind, TypeKind::Error};
+    return {};
+  }
   if (!c.call.empty() || c.attribute.empty() || c.blocks.empty()) return {};
   wanted = c.blocks.back().keyword + "." + c.attribute;
   for (const model::Symbol& sym : m.symbols) {
@@ -247,14 +253,19 @@ void values(const model::Model& m, const CompletionContext& c, Collector& out) {
     // Named arguments of the call being written, but those already given
     // (by position, or by name).
     const std::vector<const model::Symbol*> params = call_params(m, c.call);
+    const size_t by_position =
+        c.argument >= 0 ? static_cast<size_t>(c.argument) : static_cast<size_t>(c.positional_before);
+    // After a named argument only names may follow (E0202 otherwise).
+    const bool names_only = !c.named_before.empty();
     for (size_t k = 0; k < params.size(); ++k) {
       const model::Symbol& sym = *params[k];
-      const bool given =
-          (c.argument >= 0 && k < static_cast<size_t>(c.argument)) ||
-          std::find(c.named_before.begin(), c.named_before.end(), sym.name) != c.named_before.end();
+      const bool given = k < by_position || std::find(c.named_before.begin(), c.named_before.end(),
+                                                      sym.name) != c.named_before.end();
       if (!given)
-        out.symbol(model::SymbolId{static_cast<uint32_t>(&sym - m.symbols.data())}, 3, sym.name + " = ");
+        out.symbol(model::SymbolId{static_cast<uint32_t>(&sym - m.symbols.data())}, names_only ? 0 : 3,
+                   sym.name + " = ");
     }
+    if (names_only) return;
   }
   if (element.kind != TypeKind::Error && is_enum_type(m, element.kind)) {
     for (uint32_t i = 0; i < m.symbols.size(); ++i) {

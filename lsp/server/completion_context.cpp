@@ -275,7 +275,10 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
       bool positional = true;
       for (size_t i = 0; i + 1 < written.size(); ++i) {
         std::string name = assigned_name(written[i]);
-        if (name.empty()) continue;
+        if (name.empty()) {
+          if (positional) ++out.positional_before;
+          continue;
+        }
         positional = false;
         out.named_before.push_back(std::move(name));
       }
@@ -299,6 +302,10 @@ CompletionContext completion_context(std::string_view text, uint32_t offset) {
     size_t eq = line.find('=');
     if (eq != std::string_view::npos) {
       out.where = CompletionContext::Where::Value;
+      // `param ds: date = `: the default is of the declared type.
+      if (first == "param")
+        if (size_t colon = line.find(':'); colon != std::string_view::npos && colon < eq)
+          out.param_type = std::string(trim(line.substr(colon + 1, eq - colon - 1)));
     } else if (line.ends_with(":") || line.ends_with("->") || line.ends_with("<")) {
       out.where = CompletionContext::Where::Type;
     }

@@ -36,6 +36,10 @@ struct CompletionContext {
   /// positional (-1 otherwise), and the names of those written `name = ...`.
   int argument = -1;
   std::vector<std::string> named_before;
+  /// How many arguments were written by position before the first named
+  /// one (only names may follow a named argument).
+  int positional_before = 0;
+  std::string param_type;          // Value of `param name: TYPE = `: TYPE as written
   std::string qualifier;           // `workflow.` written just before the prefix
   std::string prefix;              // the identifier characters before the cursor
 };

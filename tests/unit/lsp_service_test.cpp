@@ -321,6 +321,34 @@ TEST_CASE("completion inside a task's `${}` offers the other tasks and `self`, n
   CHECK(self);
 }
 
+TEST_CASE("completion after a named argument offers only the names left, and a param's default its type") {
+  TempProject p;
+  const std::string text =
+      "workflow w {\n"
+      "  owner      = \"o\"\n"
+      "  on_failure = alert(severity = high, )\n"         // line 2, cursor at 38
+      "  retry      = retry(2, backoff = fixed(1m), )\n"  // line 3, cursor at 44
+      "  param ds: date = \n"                             // line 4, cursor at 19
+      "}\n";
+  std::string path = p.write("w.flow", text);
+  Service s(options());
+  s.open(path, text);
+  s.check();
+  auto labels = [&](TextPosition at) {
+    std::vector<std::string> out;
+    for (const CompletionEntry& e : s.complete(path, at).entries) out.push_back(e.label);
+    return out;
+  };
+  // Only names may follow a named argument: the route's, not routes or true/false.
+  CHECK(labels({2, 38}) == std::vector<std::string>{"route"});
+  // `attempts` was given by position, `backoff` by name.
+  CHECK(labels({3, 44}) == std::vector<std::string>{"on"});
+  std::vector<std::string> date = labels({4, 19});
+  REQUIRE_FALSE(date.empty());
+  CHECK(date.front() == "logical_date");
+  CHECK(std::find(date.begin(), date.end(), "true") == date.end());
+}
+
 TEST_CASE("completion context: where the cursor is") {
   using Where = CompletionContext::Where;
   auto at_end = [](std::string_view text) {
