@@ -182,6 +182,11 @@ void from_json(const Json& j, CancelParams& out) {
 
 void from_json(const Json& j, InitializeParams& out) {
   if (!j.is_object()) throw DecodeError("expected an object");
+  // The shapes LSP gives them: anything else is a wrong-shape param (-32602).
+  if (const Json* pid = optional_field(j, "processId"); pid && !pid->is_null() && !pid->is_number_integer())
+    throw DecodeError("`processId` must be an integer or null");
+  if (const Json* caps = optional_field(j, "capabilities"); caps && !caps->is_object())
+    throw DecodeError("`capabilities` must be an object");
   if (const Json* root = optional_field(j, "rootUri"); root && root->is_string())
     out.rootUri = root->get<std::string>();
   // A client that sends workspace folders alone (rootUri is deprecated):

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "lsp/protocol/uri.h"
 #include "lsp/server/lsp_server.h"
 
@@ -122,7 +124,10 @@ proto::Diagnostic LspServer::to_proto(const EditorDiagnostic& d) const {
     if (client_.relatedInformation) {
       out.relatedInformation.push_back({{uri_for(where.path), lsp::to_proto(where.range)}, message});
     } else {
-      out.message += "\nnote: " + message;
+      // Where it is, in the message, as `flowc check` prints it (1-based;
+      // the column in the client's unit).
+      out.message += fmt::format("\nnote: {} ({}:{}:{})", message, where.path, where.range.start.line + 1,
+                                 where.range.start.column + 1);
     }
   }
   for (const std::string& note : d.unlocated_notes) out.message += "\nnote: " + note;

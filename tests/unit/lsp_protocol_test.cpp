@@ -125,6 +125,20 @@ TEST_CASE("client capabilities are read from their nested places") {
   CHECK_FALSE(p->capabilities.codeActionLiterals);
 }
 
+TEST_CASE("initialize params of the wrong shape are refused, for -32602") {
+  std::string error;
+  CHECK_FALSE(
+      proto::decode<proto::InitializeParams>(Json::parse(R"({"capabilities": "x"})"), error).has_value());
+  CHECK(error.find("capabilities") != std::string::npos);
+  CHECK_FALSE(
+      proto::decode<proto::InitializeParams>(Json::parse(R"({"processId": "abc"})"), error).has_value());
+  CHECK(error.find("processId") != std::string::npos);
+  CHECK(
+      proto::decode<proto::InitializeParams>(Json::parse(R"({"processId": null, "capabilities": {}})"), error)
+          .has_value());
+  CHECK(proto::decode<proto::InitializeParams>(Json::parse(R"({"processId": 12})"), error).has_value());
+}
+
 TEST_CASE("the workspace root is rootUri, else the first workspace folder") {
   std::string error;
   auto root = proto::decode<proto::InitializeParams>(
