@@ -250,12 +250,8 @@ void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceR
   std::vector<std::string_view> candidates = visible_names(s, expected);
   // `true` and `false` are literals, not names, but misspelt like one.
   if (expected.kind == TypeKind::Bool) candidates.insert(candidates.end(), {"true", "false"});
-  std::string_view near = closest_name(name, candidates);
-  if (!near.empty()) {
-    d.fixits.push_back({range, std::string(near), "did you mean `" + std::string(near) + "`?"});
-    return;
-  }
-  // A task or source of another workflow is named with its workflow.
+  // A task or source of another workflow is named with its workflow: that
+  // exact name comes before a close one here (`ot` is `other.ot`, not `t`).
   const TypeKind wanted = expected.kind == TypeKind::List ? expected.arg : expected.kind;
   const bool names_a_node = s.in_sql || wanted == TypeKind::Task || wanted == TypeKind::Source ||
                             wanted == TypeKind::Table || wanted == TypeKind::Any;
@@ -266,6 +262,11 @@ void Checker::report_unknown_name(const Scope& s, std::string_view name, SourceR
                         "`" + std::string(name) + "` is a " +
                             (node.kind == model::NodeKind::Task ? "task" : "source") + " of workflow `" +
                             model.workflow(node.workflow).name + "`: write `" + qualified + "`"});
+    return;
+  }
+  std::string_view near = closest_name(name, candidates);
+  if (!near.empty()) {
+    d.fixits.push_back({range, std::string(near), "did you mean `" + std::string(near) + "`?"});
     return;
   }
   // `${HOME}` in a command's argument is most often the shell's.
