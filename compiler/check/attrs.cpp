@@ -176,6 +176,9 @@ void Checker::check_members(const Scope& s, const syntax::Block& block) {
     } else if (m.kind == syntax::MemberKind::Block && m.block.valid()) {
       const syntax::Block& inner = t.block(m.block);
       if (may_contain(block.kind, inner.kind)) continue;
+      // A block left unclosed (E0007) swallows the blocks after it: they
+      // were meant beside it, not inside.
+      if (broken(block.range)) continue;
       std::string inner_name(syntax::block_kind_name(inner.kind));
       std::string message = is_top_level(inner.kind)
                                 ? a_or_an(inner_name) + " block must be at the top level of a file"
