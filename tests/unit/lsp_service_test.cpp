@@ -35,6 +35,11 @@ const char* kWorkflow =
     "  }\n"                                           // 12
     "}\n";
 
+/// The completion context with the cursor at the end of `text`.
+CompletionContext at_end(std::string_view text) {
+  return completion_context(text, static_cast<uint32_t>(text.size()));
+}
+
 }  // namespace
 
 TEST_CASE("an opened clean document is published once, empty") {
@@ -351,9 +356,6 @@ TEST_CASE("completion after a named argument offers only the names left, and a p
 
 TEST_CASE("completion context: where the cursor is") {
   using Where = CompletionContext::Where;
-  auto at_end = [](std::string_view text) {
-    return completion_context(text, static_cast<uint32_t>(text.size()));
-  };
   CHECK(at_end("").where == Where::TopLevel);
   CHECK(at_end("workflow w {\n  task t {\n    wri").where == Where::Member);
   CHECK(at_end("workflow w {\n  task t {\n    wri").blocks.back().keyword == "task");
@@ -391,9 +393,6 @@ TEST_CASE("completion context: where the cursor is") {
 
 TEST_CASE("completion context: many unclosed brackets, and an unclosed `${` holding some") {
   using Where = CompletionContext::Where;
-  auto at_end = [](std::string_view text) {
-    return completion_context(text, static_cast<uint32_t>(text.size()));
-  };
   // Read in one pass: each character finds the innermost block or `${`
   // without walking down the 100,000 brackets above it.
   const std::string deep = "workflow w {\n  x = " + std::string(100000, '[') + "\n";
