@@ -281,7 +281,9 @@ void TreeBuilder::add_operator_help(Diagnostic& d, std::string_view found) const
                      : rest.starts_with("||") || found == "|"  ? "write `or` (flowc's disjunction)"
                      : rest.starts_with("<>")                  ? "write `!=` for \"not equal\""
                      : found == "!" && !rest.starts_with("!=") ? "write `not` (flowc's negation)"
-                     : found == "=" && !rest.starts_with("==") && after_value
+                     // Not in a type (`list<int = 3`): nothing was compared there.
+                     : found == "=" && !rest.starts_with("==") && after_value &&
+                             d.message.find("type argument") == std::string::npos
                          ? "compare with `==`; a single `=` sets an attribute"
                      : rest.size() > 1 && rest[0] == '-' && rest[1] >= '0' && rest[1] <= '9'
                          ? "the language has no negative numbers (no unary minus): a check that needs one is "

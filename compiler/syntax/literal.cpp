@@ -247,7 +247,8 @@ bool decode_escape(std::string_view e, std::string& out, std::string& error) {
       }
     }
     if (hex.size() > 6 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      error = "invalid escape " + quoted(e) + ": not a Unicode scalar value";
+      error = "invalid escape " + quoted(e) +
+              (hex.size() > 6 ? ": at most 6 hex digits (`\\u{41}`)" : ": not a Unicode scalar value");
       out += e;
       return false;
     }
