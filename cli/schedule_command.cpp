@@ -165,8 +165,12 @@ class Runs {
         fmt::format("{} for {}{}", plan.workflow, plan.ds, adopted ? " (adopted: its scheduler was gone)" : "");
     switch (result.outcome) {
       case RunResult::Outcome::Refused:
-        // Another scheduler (or an operator's `flowc run`) has this run.
-        report(fmt::format("{}: not started here: {}", what, result.message), false);
+        // Another scheduler (or an operator's `flowc run`) has this run; an
+        // adoption another scheduler won adopted nothing here.
+        report(adopted
+                   ? fmt::format("{} for {}: not adopted here: {}", plan.workflow, plan.ds, result.message)
+                   : fmt::format("{}: not started here: {}", what, result.message),
+               false);
         return;
       case RunResult::Outcome::Error:
         report(fmt::format("{}: failed: {}", what, runtime::without_passwords(result.message, databases.state_dsn)), true);
