@@ -449,6 +449,8 @@ int run_schedule(const ScheduleOptions& options) {
           bad_command = true;
           break;
         }
+        // Said already (`--once`): its state database is not to be used now.
+        if (owed == Owed::Unreachable) continue;
       }
       if (!look_after(options, workflow, runs)) {
         bad_command = true;
