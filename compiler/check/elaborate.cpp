@@ -353,7 +353,11 @@ TermId Checker::elaborate_list(const Scope& s, const syntax::Expr& e, Type expec
   Type elem_expected = expected.kind == TypeKind::List ? scalar(expected.arg) : scalar(TypeKind::Any);
   llvm::SmallVector<TermId, 8> items;
   Type elem;  // Error: nothing known yet
-  bool reported = false;
+  // Where the element type is known (`after` takes tasks), each element of
+  // another type is reported against it (coerce.cpp): the elements' mutual
+  // disagreement would only say the same thing again.
+  bool reported =
+      expected.kind == TypeKind::List && expected.arg != TypeKind::Any && expected.arg != TypeKind::Error;
   for (syntax::ExprId op : e.operands) {
     TermId item = elaborate(s, op, elem_expected);
     items.push_back(item);
