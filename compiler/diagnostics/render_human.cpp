@@ -225,10 +225,14 @@ class HumanWriter {
   }
 
   /// The line with the secrets inside each of its `"..."` strings masked
-  /// (a string's closing quote is not part of a value); a line without a
-  /// `"` (inside a text block) whole.
+  /// (a string's closing quote is not part of a value), and those the whole
+  /// line spells out (a line of a text block, which may hold a `"` of its
+  /// own), quotes kept.
   static std::string masked_strings(std::string_view line) {
-    if (line.find('"') == std::string_view::npos) return dsn::mask_secrets(line);
+    std::string whole = dsn::mask_secrets(line);
+    for (size_t i = 0; i < line.size() && i < whole.size(); ++i)
+      if (line[i] == '"') whole[i] = '"';
+    if (line.find('"') == std::string_view::npos) return whole;
     std::string out(line);
     for (size_t open = line.find('"'); open != std::string_view::npos;) {
       size_t close = open + 1;
@@ -237,6 +241,8 @@ class HumanWriter {
       out.replace(open + 1, close - open - 1, dsn::mask_secrets(line.substr(open + 1, close - open - 1)));
       open = close + 1 < line.size() ? line.find('"', close + 1) : std::string_view::npos;
     }
+    for (size_t i = 0; i < out.size() && i < whole.size(); ++i)
+      if (whole[i] == '*') out[i] = '*';
     return out;
   }
 

@@ -15,6 +15,8 @@ namespace {
 bool secret_name(std::string_view name) {
   std::string upper;
   for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  // `--password-file=/etc/pw`, `TOKEN_PATH=...`: where a secret is kept, not the secret.
+  if (upper.ends_with("FILE") || upper.ends_with("PATH")) return false;
   for (std::string_view word : {"PASS", "PWD", "SECRET", "TOKEN", "KEY", "AUTH", "CRED"})
     if (upper.find(word) != std::string::npos) return true;
   return false;

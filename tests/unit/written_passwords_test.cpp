@@ -73,4 +73,7 @@ TEST_CASE(
         R"(notify = [webhook("https://alice:**********@hooks.example.com/x"), stderr(1)])");
   CHECK(mask_secrets("PGPASSWORD=pw12 psql -h db") == "PGPASSWORD=**** psql -h db");
   CHECK(mask_secrets("  owner = \"analytics\"") == "  owner = \"analytics\"");
+  // Where a secret is kept is no secret.
+  CHECK(mask_secrets("psql --password-file=/etc/pw TOKEN_PATH=/run/t") ==
+        "psql --password-file=/etc/pw TOKEN_PATH=/run/t");
 }
