@@ -79,6 +79,7 @@ std::vector<FileLocation> Service::definition(const std::string& path, TextPosit
 
 std::vector<FileLocation> Service::references(const std::string& path, TextPosition pos,
                                               bool include_declaration) {
+  workspace_->load_enclosing(normalize_path(path));
   At a = at(*workspace_, path, pos, options_.unit);
   return a ? references_at(a.view, a.offset, include_declaration, options_.unit,
                            workspace_->checked_projects())
@@ -86,12 +87,14 @@ std::vector<FileLocation> Service::references(const std::string& path, TextPosit
 }
 
 RenameTarget Service::prepare_rename(const std::string& path, TextPosition pos) {
+  workspace_->load_enclosing(normalize_path(path));
   At a = at(*workspace_, path, pos, options_.unit);
   if (!a) return RenameTarget{std::nullopt, "", "only names in `.flow` files can be renamed"};
   return prepare_rename_at(a.view, a.offset, options_.unit, workspace_->checked_projects());
 }
 
 RenameResult Service::rename(const std::string& path, TextPosition pos, const std::string& new_name) {
+  workspace_->load_enclosing(normalize_path(path));
   At a = at(*workspace_, path, pos, options_.unit);
   if (!a) return RenameResult{{}, "only names in `.flow` files can be renamed"};
   return rename_at(a.view, a.offset, new_name, options_.unit, workspace_->checked_projects());

@@ -118,7 +118,7 @@ ProjectState* Workspace::load_project(const std::string& root) {
 }
 
 void Workspace::load_enclosing(const std::string& path) {
-  if (workspace_root_.empty() || !read_disk_) return;
+  if (workspace_root_.empty() || !read_disk_ || !Service::handles(path)) return;
   const std::string own = root_of(path);
   std::error_code ec;
   if (fs::exists(fs::path(own) / "flow.project", ec)) return;  // a project of its own, nothing above
@@ -153,7 +153,6 @@ void Workspace::open(const std::string& path, std::string text) {
   must_publish_.insert(path);
   ProjectState* project = project_for(path);
   if (project && project != stdlib_project_.get()) project->set_text(path, open_[path]);
-  load_enclosing(path);
   share_text(path, project, &open_[path]);
 }
 
@@ -214,10 +213,7 @@ void Workspace::close(const std::string& path) {
 void Workspace::reload_projects() {
   projects_.clear();
   published_generations_.clear();  // the new projects' generations start again: publish them
-  for (const auto& [path, text] : open_) {
-    project_for(path);
-    if (Service::handles(path)) load_enclosing(path);
-  }
+  for (const auto& [path, text] : open_) project_for(path);
 }
 
 void Workspace::disk_changed(const std::string& path, DiskChange change) {

@@ -63,18 +63,20 @@ class Workspace {
   std::vector<ProjectState*> checked_projects();
   /// The project for `path`, created (and loaded from disk) when needed.
   ProjectState* project_for(const std::string& path);
+  /// Without flow.project, the projects of the directories above `path`'s
+  /// own, up to the workspace folder: each holds the file (as `flowc check`
+  /// of that directory reads it), so references and rename in the file
+  /// reach their uses, and a rename sees their names, before any of their
+  /// files is opened. Asked by references and rename only (each walks its
+  /// directory's tree once), never above the workspace folder, nor without one.
+  void load_enclosing(const std::string& path);
 
  private:
   std::string root_of(const std::string& path) const;
   /// Loads the project at `root` from disk (its `.flow` files, the open
   /// `.sql` files it may name).
   ProjectState* load_project(const std::string& root);
-  /// Without flow.project, the projects of the directories above `path`'s
-  /// own, up to the workspace folder: each holds the file (as `flowc check`
-  /// of that directory reads it), so references and rename in the file
-  /// reach their uses, and a rename sees their names, before any of their
-  /// files is opened. Never above the workspace folder, nor without one.
-  void load_enclosing(const std::string& path);
+
   /// Whether the project at `root` reads the `.flow` files under it from
   /// disk: with flow.project, or a directory (not `/` nor the home
   /// directory) walked with its subdirectories.
