@@ -22,14 +22,17 @@ bool ends_from_list(std::string_view word) {
   return false;
 }
 
-/// The names a statement gives its common table expressions (`with orders
-/// as (...)`, `, totals as materialized (...)`): `from orders` then reads
-/// no table. Unqualified, lower-cased as PostgreSQL folds them.
-std::set<std::string> cte_names(std::string_view sql) {
-  std::set<std::string> names;
+/// The common table expressions' names of each statement of `sql` (by the
+/// statement's index: `;` separates them): `with orders as (...)`, `,
+/// totals as materialized (...)`; `from orders` then reads no table in that
+/// statement. Unqualified, lower-cased as PostgreSQL folds them.
+std::vector<std::set<std::string>> cte_names(std::string_view sql) {
+  std::vector<std::set<std::string>> names(1);
   std::vector<SqlWord> words;
   for_each_sql_word(sql, [&](const SqlWord& w) { words.push_back(w); });
-  for (size_t i = 0; i + 2 < words.size(); ++i) {
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (!words[i].name && words[i].text == ";") names.emplace_back();
+    if (i + 2 >= words.size()) continue;
     if (!words[i].name || words[i].text.find('.') != std::string::npos || !words[i + 1].name ||
         words[i + 1].quoted || words[i + 1].text != "as")
       continue;
@@ -37,21 +40,24 @@ std::set<std::string> cte_names(std::string_view sql) {
     if (words[next].name && !words[next].quoted && words[next].text == "not") ++next;
     if (next < words.size() && words[next].name && !words[next].quoted && words[next].text == "materialized")
       ++next;
-    if (next < words.size() && !words[next].name && words[next].text == "(") names.insert(words[i].text);
+    if (next < words.size() && !words[next].name && words[next].text == "(")
+      names.back().insert(words[i].text);
   }
   return names;
 }
 
 // Calls `table(begin, end, name)` for every table name in SQL text: the name
 // after `from`, `join` or `using` (and their `only`), and each after a comma
-// in such a list (`from a, b x`); not one of `ctes` (the statement's common
-// table expressions, which `${}` may split from this text), nor
+// in such a list (`from a, b x`); not one of `ctes[statement]` (the common
+// table expressions of the statement the name is in, counted from
+// `statement`, which goes on across the texts `${}` splits one SQL into), nor
 // what follows the `from` of a function's own syntax (`substring(x from 2)`,
 // `trim(both ' ' from s)`, `extract(year from d)`): a `from` inside brackets
 // reads tables only where a `select` (or `delete`, `update`) stands in the
 // same brackets.
 template <typename F>
-void for_each_table_name(std::string_view sql, const std::set<std::string>& ctes, F&& table) {
+void for_each_table_name(std::string_view sql, const std::vector<std::set<std::string>>& ctes,
+                         size_t& statement, F&& table) {
   std::string previous;       // the last word, lower-cased; "," after a comma in a from list
   bool in_from_list = false;  // between `from` and what ends its list
   std::vector<bool> statement_level = {true};  // per open bracket: a statement stands in it
@@ -64,18 +70,22 @@ void for_each_table_name(std::string_view sql, const std::set<std::string>& ctes
       // `delete from t using a, b` and `merge into t using a`: `using`
       // opens a list of tables as `from` does (`join ... using (c)` opens
       // a column list: a `(` follows).
-      if (table_next && !ctes.count(w.text)) table(w.begin, w.end, w.text);
+      const bool cte = statement < ctes.size() && ctes[statement].count(w.text) > 0;
+      if (table_next && !cte) table(w.begin, w.end, w.text);
       if (!w.quoted && (w.text == "select" || w.text == "delete" || w.text == "update"))
         statement_level.back() = true;
       const bool clause = !w.quoted && statement_level.back();
-      if (clause && w.text == "from") in_from_list = true;
+      // `a is distinct from b` compares: its `from` names no table.
+      const bool reads_from = clause && w.text == "from" && previous != "distinct";
+      if (reads_from) in_from_list = true;
       if (!w.quoted && ends_from_list(w.text)) in_from_list = false;
       if (clause && w.text == "using") in_from_list = true;
-      previous = w.quoted ? std::string("\"") : !clause && w.text == "from" ? std::string() : w.text;
+      previous = w.quoted ? std::string("\"") : w.text == "from" && !reads_from ? std::string() : w.text;
     } else if (w.text == ",") {
       previous = ",";
     } else {
       previous.clear();
+      if (w.text == ";") ++statement;
       if (w.text == "(" || w.text == ")" || w.text == ";") in_from_list = false;
       if (w.text == "(") statement_level.push_back(false);
       if (w.text == ")" && statement_level.size() > 1) statement_level.pop_back();
@@ -88,15 +98,18 @@ void for_each_table_name(std::string_view sql, const std::set<std::string>& ctes
 struct SqlText {
   std::string_view text;
   SourceRange range;
+  size_t sql = 0;  // which SQL of the node it is part of: `${}` splits one into several texts
 };
 
 /// The SQL text a node runs: its `sql`, and the query of each `sql(...)`
 /// metric of its expectations and its `ready` condition.
 std::vector<SqlText> sql_texts(const model::Model& model, const model::Node& node) {
   std::vector<SqlText> out;
+  size_t sqls = 0;
   auto add = [&](const model::SqlTemplate& sql) {
     for (const model::TemplatePart& part : sql.parts)
-      if (part.kind == model::TemplatePart::Kind::Text) out.push_back({part.text, part.range});
+      if (part.kind == model::TemplatePart::Kind::Text) out.push_back({part.text, part.range, sqls});
+    ++sqls;
   };
   if (node.sql) add(*node.sql);
   std::vector<TermId> pending;
@@ -110,7 +123,7 @@ std::vector<SqlText> sql_texts(const model::Model& model, const model::Node& nod
     auto ops = model.operands(id);
     if (t.kind == model::Term::Kind::Call && t.text == "sql" && !ops.empty()) {
       const model::Term& query = model.term(ops[0]);
-      if (query.kind == model::Term::Kind::String) out.push_back({query.text, query.range});
+      if (query.kind == model::Term::Kind::String) out.push_back({query.text, query.range, sqls++});
       if (query.kind == model::Term::Kind::Template &&
           static_cast<size_t>(query.int_value) < model.templates.size())
         add(model.templates[static_cast<size_t>(query.int_value)]);
@@ -150,43 +163,53 @@ void Checker::check_hidden_dependencies() {
     // A table a `mode = none` task writes by its SQL is E0302's business.
     for (const SqlWrite& write : none_writes[i]) reported.insert({write.range.file.index, write.range.begin});
     const SourceRange block = model.symbol(node.symbol).decl_range;
+    // Each SQL whole (its texts joined where `${}` stood) for the common
+    // table expressions of each of its statements.
     const std::vector<SqlText> texts = sql_texts(model, node);
-    std::set<std::string> ctes;
-    for (const SqlText& part : texts) ctes.merge(cte_names(part.text));
+    std::vector<std::string> joined;
     for (const SqlText& part : texts) {
-      for_each_table_name(part.text, ctes, [&](size_t begin, size_t end, const std::string& table) {
-        auto it = written.find(prefix + fold_identifier(table));
-        if (it == written.end()) {
-          const SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
-                                                   static_cast<uint32_t>(end));
-          if (node.kind == model::NodeKind::Task && !reported.count({at.file.index, at.begin}) &&
-              report_legacy_read(node, std::string(part.text.substr(begin, end - begin)), at))
-            reported.insert({at.file.index, at.begin});
-          return;
-        }
-        if (it->second == i) return;
-        const model::Node& writer = model.nodes[it->second];
-        node_read[it->second] = true;
-        SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
-                                           static_cast<uint32_t>(end));
-        if (!reported.insert({at.file.index, at.begin}).second) return;
-        // Written in this node's block or its .sql file, the node's scope
-        // resolves the short name; in a `fn` body only the qualified one.
-        const bool in_node =
-            (at.file.index == block.file.index && at.begin >= block.begin && at.end <= block.end) ||
-            (node.sql && at.file.index == node.sql->file.index && at.file.index != block.file.index);
-        std::string name(part.text.substr(begin, end - begin));
-        std::string reference =
-            "${" + node_label(TaskId{it->second}, !in_node || !(writer.workflow == node.workflow)) + "}";
-        Diagnostic& d = diags.report(DiagKind::HiddenDependency, at,
-                                     "`" + name + "` is written by task `" + writer.name +
-                                         "`: naming it literally hides the dependency");
-        if (in_node && text_of(at) == name) {
-          d.fixits.push_back({at, reference, "write `" + reference + "`"});
-        } else {
-          d.helps.push_back("write `" + reference + "`");
-        }
-      });
+      if (joined.size() <= part.sql) joined.resize(part.sql + 1);
+      joined[part.sql] += std::string(part.text) + " x ";
+    }
+    std::vector<std::vector<std::set<std::string>>> ctes;
+    for (const std::string& sql : joined) ctes.push_back(cte_names(sql));
+    std::vector<size_t> statement(ctes.size(), 0);  // per SQL: the statement its next text starts in
+    for (const SqlText& part : texts) {
+      for_each_table_name(
+          part.text, ctes[part.sql], statement[part.sql],
+          [&](size_t begin, size_t end, const std::string& table) {
+            auto it = written.find(prefix + fold_identifier(table));
+            if (it == written.end()) {
+              const SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
+                                                       static_cast<uint32_t>(end));
+              if (node.kind == model::NodeKind::Task && !reported.count({at.file.index, at.begin}) &&
+                  report_legacy_read(node, std::string(part.text.substr(begin, end - begin)), at))
+                reported.insert({at.file.index, at.begin});
+              return;
+            }
+            if (it->second == i) return;
+            const model::Node& writer = model.nodes[it->second];
+            node_read[it->second] = true;
+            SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
+                                               static_cast<uint32_t>(end));
+            if (!reported.insert({at.file.index, at.begin}).second) return;
+            // Written in this node's block or its .sql file, the node's scope
+            // resolves the short name; in a `fn` body only the qualified one.
+            const bool in_node =
+                (at.file.index == block.file.index && at.begin >= block.begin && at.end <= block.end) ||
+                (node.sql && at.file.index == node.sql->file.index && at.file.index != block.file.index);
+            std::string name(part.text.substr(begin, end - begin));
+            std::string reference =
+                "${" + node_label(TaskId{it->second}, !in_node || !(writer.workflow == node.workflow)) + "}";
+            Diagnostic& d = diags.report(DiagKind::HiddenDependency, at,
+                                         "`" + name + "` is written by task `" + writer.name +
+                                             "`: naming it literally hides the dependency");
+            if (in_node && text_of(at) == name) {
+              d.fixits.push_back({at, reference, "write `" + reference + "`"});
+            } else {
+              d.helps.push_back("write `" + reference + "`");
+            }
+          });
     }
   }
   // A source on a table a task writes: `${source}` reads it with no edge to
