@@ -173,14 +173,20 @@ std::optional<SourceRange> interpolation_of(const project::Compilation& compilat
   const model::Model& model = compilation.model;
   const std::optional<SourceRange> task_range = task_range_of(model, plan, problem);
   std::optional<SourceRange> best;
+  std::set<std::string> resolved;  // the tables the matching `${}` name
   for (const model::SqlTemplate& sql : model.templates) {
     if (!(sql.file == file) || !in_task(task_range, file, sql.range.begin, sql.range.end)) continue;
     for (const model::TemplatePart& part : sql.parts) {
-      if (part.range.begin < from || (best && best->begin <= part.range.begin)) continue;
-      if (resolves_to(resolved_table(model, plan, part, problem.task), table, relation_only))
-        best = part.range;
+      if (part.range.begin < from) continue;
+      const std::string dotted = resolved_table(model, plan, part, problem.task);
+      if (!resolves_to(dotted, table, relation_only)) continue;
+      resolved.insert(dotted);
+      if (!best || part.range.begin < best->begin) best = part.range;
     }
   }
+  // By its relation's name alone (a privilege refusal), two tables of that
+  // name in other schemas cannot be told apart: no guess.
+  if (relation_only && resolved.size() > 1) return std::nullopt;
   return best;
 }
 
@@ -222,11 +228,15 @@ SourceRange locate(const project::Compilation& compilation, const plan::Plan& pl
     if (std::optional<SourceRange> part =
             interpolation_of(compilation, plan, problem, *file, from, name.unquoted, false))
       consider(*part);
-  // A privilege refusal has no position: the table's first `${}` or
-  // written name in the task.
-  constexpr std::string_view kRefused = "permission denied for table ";
-  if (problem.sqlstate == "42501" && problem.message.starts_with(kRefused)) {
-    const std::string table = problem.message.substr(kRefused.size());
+  // A privilege refusal has no position: the relation's first `${}` or
+  // written name in the task (a view, a sequence or a function too).
+  std::string refused;
+  for (std::string_view kind : {"table ", "view ", "materialized view ", "sequence ", "function "})
+    if (const std::string lead = "permission denied for " + std::string(kind);
+        problem.message.starts_with(lead))
+      refused = problem.message.substr(lead.size());
+  if (problem.sqlstate == "42501" && !refused.empty()) {
+    const std::string& table = refused;
     if (std::optional<SourceRange> part =
             interpolation_of(compilation, plan, problem, *file, from, table, true))
       consider(*part);
