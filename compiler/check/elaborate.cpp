@@ -3,6 +3,8 @@
 // standard library), `workflow.task`, lists, and the logical operators.
 // Every expression becomes a model::Term; errors become Error terms, which
 // are compatible with everything so nothing cascades.
+#include <functional>
+
 #include "compiler/check/checker.h"
 #include "compiler/check/literals.h"
 
@@ -404,8 +406,17 @@ TermId Checker::elaborate_logic(const Scope& s, const syntax::Expr& e) {
   // condition on a metric would be decided by the plan (a param, values
   // compared), which lowering does not evaluate. Only `true` and `false`
   // stand for a fixed condition there.
+  // `true`, `false`, and `not`/`and`/`or` of them alone, are fixed.
+  std::function<bool(TermId)> fixed = [&](TermId id) {
+    const Kind kind = term(id).kind;
+    if (kind == Kind::Bool) return true;
+    if (kind != Kind::Not && kind != Kind::And && kind != Kind::Or) return false;
+    for (TermId op : operands(id))
+      if (!fixed(op)) return false;
+    return true;
+  };
   for (TermId item : items)
-    if (expectation && type_of(item).kind == TypeKind::Bool && term(item).kind != Kind::Bool) {
+    if (expectation && type_of(item).kind == TypeKind::Bool && !fixed(item)) {
       Diagnostic& d =
           sink(s).report(DiagKind::TypeMismatch, term(item).range,
                          "`" + std::string(op) +
