@@ -47,7 +47,7 @@ std::string partly_done(runtime::state::StateStore& store, const plan::Plan& pla
     if (own.empty()) continue;
     const runtime::exec::RepeatVerdict verdict =
         runtime::exec::judge_repeat(task, runtime::TaskState::Failed, own, state_in_target, 0);
-    if (!verdict.safe) return fmt::format("task {} is {}", task.name, verdict.why);
+    if (!verdict.safe) return fmt::format("task {} ({})", task.name, verdict.why);
   }
   return "";
 }
@@ -64,8 +64,8 @@ std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::P
     const std::string partly = partly_done(store, plan, run.run_id, state_in_target);
     if (partly.empty()) return "";
     return fmt::format(
-        "its run {} {}, and {}: a new run would run it again over what it did; check what it did, then "
-        "finish run {} with `flowc retry {}`, or {}",
+        "its run {} {} partly through {}: a new run would run it again over what it did; check what it did, "
+        "then finish run {} with `flowc retry {}`, or {}",
         run.run_id, ended, partly, run.run_id, run.run_id, otherwise);
   }
   // An earlier run of the day did it: a retry of the latest would repeat it too.

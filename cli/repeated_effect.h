@@ -42,8 +42,8 @@ std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store,
 bool driven_now(runtime::state::StateStore& store, const runtime::state::DayRun& run);
 
 /// Why a new run would repeat part of what run `run_id`'s attempts of a
-/// task that is not idempotent did, none of them succeeding: "task T is
-/// <why>", for a command that ran (killed mid-way, or failed after some of
+/// task that is not idempotent did, none of them succeeding: "task T
+/// (<why>)", for a command that ran (killed mid-way, or failed after some of
 /// its work) or SQL whose write may have stayed, as `flowc retry --dry-run`
 /// judges the same run (exec::judge_repeat). "" when none did, or the
 /// attempts cannot be read.

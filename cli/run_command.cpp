@@ -44,8 +44,10 @@ void warn_of_repeated_effect(const plan::Plan& plan, const RunDatabases& databas
   } else if (std::string partly =
                  partly_done(store, plan, earlier, databases.state_dsn == databases.target_dsn);
              !partly.empty()) {
-    std::cerr << fmt::format("flowc: warning: in run {}, of the same day, {}: this run will run it again\n",
-                             earlier, partly);
+    std::cerr << fmt::format(
+        "flowc: warning: run {}, of the same day, got partly through {}: this run will "
+        "run it again\n",
+        earlier, partly);
   }
 }
 

@@ -171,15 +171,14 @@ TEST_CASE(
   const std::vector<std::string> run = {"run", ".", "--ds", "2026-11-02", "--dsn", dsn};
   REQUIRE(run_flowc(project, run).exit_code == 1);  // run 1: app echoes, then fails
   const std::string why =
-      "task app is a command not declared idempotent: attempt 1 exited with code 1, and may have done part "
-      "of "
-      "its work";
+      "task app (a command not declared idempotent: attempt 1 exited with code 1, and may have done part of "
+      "its work)";
   auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "w", "--from", "2026-11-02", "--to",
                                       "2026-11-02", "--dsn", dsn});
   INFO(backfill.output);
   CHECK(backfill.exit_code == 2);
   CHECK(contains(backfill.output,
-                 "refused 2026-11-02: its run 1 failed, and " + why +
+                 "refused 2026-11-02: its run 1 failed partly through " + why +
                      ": a new run would run it again over what it did; check what it did, then "
                      "finish run 1 with `flowc retry 1`, or pass --force"));
   CHECK(file_text(project + "/trace") == "app\n");
@@ -188,7 +187,7 @@ TEST_CASE(
   auto again = run_flowc(project, run);
   INFO(again.output);
   CHECK(again.exit_code == 0);
-  CHECK(contains(again.output,
-                 "flowc: warning: in run 1, of the same day, " + why + ": this run will run it again\n"));
+  CHECK(contains(again.output, "flowc: warning: run 1, of the same day, got partly through " + why +
+                                   ": this run will run it again\n"));
   CHECK(file_text(project + "/trace") == "app\napp\n");
 }
