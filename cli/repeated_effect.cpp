@@ -35,21 +35,26 @@ bool driven_now(runtime::state::StateStore& store, const runtime::state::DayRun&
   return run.run_status != runtime::RunStatus::Failed && store.run_driven(run.run_id, driven) && driven;
 }
 
-std::string partly_done(runtime::state::StateStore& store, const plan::Plan& plan, int64_t run_id,
-                        bool state_in_target) {
-  runtime::state::AttemptEnds ends = store.attempt_ends(run_id);
-  if (!ends.status) return "";
-  for (const plan::Task& task : plan.tasks) {
-    if (!repeats_effect(task)) continue;
-    std::vector<runtime::state::AttemptEnd> own;
-    for (const runtime::state::AttemptEnd& end : ends.ends)
-      if (end.task == task.name) own.push_back(end);
-    if (own.empty()) continue;
-    const runtime::exec::RepeatVerdict verdict =
-        runtime::exec::judge_repeat(task, runtime::TaskState::Failed, own, state_in_target, 0);
-    if (!verdict.safe) return fmt::format("task {} ({})", task.name, verdict.why);
+PartlyDone partly_done(runtime::state::StateStore& store, const plan::Plan& plan, int64_t run_id,
+                       bool state_in_target) {
+  bool ok = false;
+  // Every run of the day: a run that failed before the task, after one that
+  // got partly through it, leaves that one's work in place.
+  for (int64_t day_run : store.day_runs(run_id, ok)) {
+    runtime::state::AttemptEnds ends = store.attempt_ends(day_run);
+    if (!ends.status) return {};
+    for (const plan::Task& task : plan.tasks) {
+      if (!repeats_effect(task)) continue;
+      std::vector<runtime::state::AttemptEnd> own;
+      for (const runtime::state::AttemptEnd& end : ends.ends)
+        if (end.task == task.name) own.push_back(end);
+      if (own.empty()) continue;
+      const runtime::exec::RepeatVerdict verdict =
+          runtime::exec::judge_repeat(task, runtime::TaskState::Failed, own, state_in_target, 0);
+      if (!verdict.safe) return {day_run, fmt::format("task {} ({})", task.name, verdict.why)};
+    }
   }
-  return "";
+  return {};
 }
 
 std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::Plan& plan,
@@ -61,12 +66,18 @@ std::string repeated_by_new_run(runtime::state::StateStore& store, const plan::P
   const std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, run.run_id);
   const std::string ended = run.run_status == runtime::RunStatus::Failed ? "failed" : "did not finish";
   if (!repeated) {
-    const std::string partly = partly_done(store, plan, run.run_id, state_in_target);
-    if (partly.empty()) return "";
+    const PartlyDone partly = partly_done(store, plan, run.run_id, state_in_target);
+    if (partly.what.empty()) return "";
+    // An earlier run of the day did it: a retry of the latest would run it again too.
+    if (partly.run_id != run.run_id)
+      return fmt::format(
+          "run {}, of the same day, got partly through {}: a new run would run it again over what it did; "
+          "check what it did, put it right and {}",
+          partly.run_id, partly.what, otherwise);
     return fmt::format(
         "its run {} {} partly through {}: a new run would run it again over what it did; check what it did, "
         "then finish run {} with `flowc retry {}`, or {}",
-        run.run_id, ended, partly, run.run_id, run.run_id, otherwise);
+        run.run_id, ended, partly.what, run.run_id, run.run_id, otherwise);
   }
   // An earlier run of the day did it: a retry of the latest would repeat it too.
   if (repeated->run_id != run.run_id)

@@ -41,14 +41,21 @@ std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store,
 /// then refused as in progress, and repeats nothing.
 bool driven_now(runtime::state::StateStore& store, const runtime::state::DayRun& run);
 
-/// Why a new run would repeat part of what run `run_id`'s attempts of a
-/// task that is not idempotent did, none of them succeeding: "task T
-/// (<why>)", for a command that ran (killed mid-way, or failed after some of
-/// its work) or SQL whose write may have stayed, as `flowc retry --dry-run`
-/// judges the same run (exec::judge_repeat). "" when none did, or the
-/// attempts cannot be read.
-std::string partly_done(runtime::state::StateStore& store, const plan::Plan& plan, int64_t run_id,
-                        bool state_in_target);
+/// Where a task that is not idempotent got partly through its work, none
+/// of its attempts succeeding: `what` is "task T (<why>)" for a command
+/// that ran (killed mid-way, or failed after some of its work) or SQL whose
+/// write may have stayed, as `flowc retry --dry-run` judges a run
+/// (exec::judge_repeat); `run_id` the run it was in.
+struct PartlyDone {
+  int64_t run_id = 0;
+  std::string what;  // "" when none did
+};
+
+/// The latest run of `run_id`'s day, up to `run_id`, whose attempts got
+/// partly through such a task: a new run of the day would run it again
+/// over what it did. None when none did, or the runs cannot be read.
+PartlyDone partly_done(runtime::state::StateStore& store, const plan::Plan& plan, int64_t run_id,
+                       bool state_in_target);
 
 /// Why a new run of a day whose latest run `run` did not succeed would
 /// repeat an effect: a task that is not idempotent succeeded in it, or in an

@@ -41,13 +41,13 @@ void warn_of_repeated_effect(const plan::Plan& plan, const RunDatabases& databas
     std::cerr << fmt::format(
         "flowc: warning: task {} ({}) succeeded in run {}, of the same day: this run will {}\n",
         repeated->task, repeated->what, repeated->run_id, repeated->effect);
-  } else if (std::string partly =
+  } else if (PartlyDone partly =
                  partly_done(store, plan, earlier, databases.state_dsn == databases.target_dsn);
-             !partly.empty()) {
+             !partly.what.empty()) {
     std::cerr << fmt::format(
         "flowc: warning: run {}, of the same day, got partly through {}: this run will "
         "run it again\n",
-        earlier, partly);
+        partly.run_id, partly.what);
   }
 }
 

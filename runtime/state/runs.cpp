@@ -312,6 +312,23 @@ order by ds, id desc)",
   return out;
 }
 
+std::vector<int64_t> StateStore::day_runs(int64_t run_id, bool& ok) {
+  std::vector<int64_t> ids;
+  Status status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    pqxx::result r = tx.exec_params(with_schema(R"(select r.id from {schema}.runs me
+join {schema}.runs r on r.workflow = me.workflow and r.ds = me.ds and r.env = me.env and r.stage = me.stage
+  and r.id <= me.id
+where me.id = $1
+order by r.id desc)",
+                                                schema_),
+                                    run_id);
+    for (const auto& row : r) ids.push_back(row[0].as<int64_t>());
+  });
+  ok = static_cast<bool>(status);
+  return ids;
+}
+
 DaySuccesses StateStore::day_successes(int64_t run_id) {
   DaySuccesses out;
   out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {

@@ -471,6 +471,9 @@ class StateStore {
   /// day (same workflow, ds, env and stage), with the latest run it
   /// succeeded in: what a new run, or a retry, of that day would do again.
   DaySuccesses day_successes(int64_t run_id);
+  /// Run `run_id` and the earlier runs of its day (same workflow, ds, env
+  /// and stage), newest first; `ok` false when they cannot be read.
+  std::vector<int64_t> day_runs(int64_t run_id, bool& ok);
 
   /// Stores a mirror run's parity report (runtime/parity's to_json) in
   /// runs.parity; `report_json` must be a JSON document.

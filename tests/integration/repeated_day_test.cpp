@@ -191,3 +191,38 @@ TEST_CASE(
                                    ": this run will run it again\n"));
   CHECK(file_text(project + "/trace") == "app\napp\n");
 }
+
+TEST_CASE("a command partly done in a run before the day's latest: backfill still refuses the day") {
+  std::string dsn = fresh_database("repeated_day_partly_earlier");
+  // gate passes while the file `go` exists; app appends to trace, then fails.
+  std::string project =
+      write_project("repeated_day_partly_earlier", {{"w.flow", workflow_w(R"FLOW(  task gate {
+    run        = command(["test", "-e", "go"])
+    idempotent = true
+  }
+
+  task app {
+    after = [gate]
+    run   = command(["sh", "-c", "echo app >> trace; test -e ok"])
+  }
+)FLOW",
+                                                                          "  retry      = retry(0)\n")}});
+  const std::vector<std::string> run = {"run", ".", "--ds", "2026-11-02", "--dsn", dsn};
+  std::ofstream(project + "/go") << "";
+  REQUIRE(run_flowc(project, run).exit_code == 1);  // run 1: app echoes, then fails
+  std::filesystem::remove(project + "/go");
+  auto second = run_flowc(project, run);  // run 2: gate fails, app never starts
+  INFO(second.output);
+  REQUIRE(second.exit_code == 1);
+  CHECK(contains(second.output, "flowc: warning: run 1, of the same day, got partly through task app ("));
+  auto backfill = run_flowc(project, {"backfill", ".", "--workflow", "w", "--from", "2026-11-02", "--to",
+                                      "2026-11-02", "--dsn", dsn});
+  INFO(backfill.output);
+  CHECK(backfill.exit_code == 2);
+  CHECK(contains(
+      backfill.output,
+      "refused 2026-11-02: run 1, of the same day, got partly through task app (a command not declared "
+      "idempotent: attempt 1 exited with code 1, and may have done part of its work): a new run would "
+      "run it again over what it did; check what it did, put it right and pass --force"));
+  CHECK(file_text(project + "/trace") == "app\n");
+}
