@@ -215,7 +215,7 @@ class HumanWriter {
   /// that another diagnostic on the same line, a misspelt or repeated
   /// attribute, shows), as the crontab import withholds them.
   std::string without_hidden(std::string_view line) const {
-    std::string out = masked_strings(line);
+    std::string out = masked_line(line);
     for (const std::string& text : *hidden_) {
       if (text.empty()) continue;
       for (size_t at = out.find(text); at != std::string::npos; at = out.find(text, at + text.size()))
@@ -224,25 +224,13 @@ class HumanWriter {
     return out;
   }
 
-  /// The line with the secrets inside each of its `"..."` strings masked
-  /// (a string's closing quote is not part of a value), and those the whole
-  /// line spells out (a line of a text block, which may hold a `"` of its
-  /// own), quotes kept.
-  static std::string masked_strings(std::string_view line) {
-    std::string whole = dsn::mask_secrets(line);
-    for (size_t i = 0; i < line.size() && i < whole.size(); ++i)
-      if (line[i] == '"') whole[i] = '"';
-    if (line.find('"') == std::string_view::npos) return whole;
-    std::string out(line);
-    for (size_t open = line.find('"'); open != std::string_view::npos;) {
-      size_t close = open + 1;
-      while (close < line.size() && line[close] != '"') close += line[close] == '\\' ? 2 : 1;
-      close = std::min(close, line.size());
-      out.replace(open + 1, close - open - 1, dsn::mask_secrets(line.substr(open + 1, close - open - 1)));
-      open = close + 1 < line.size() ? line.find('"', close + 1) : std::string_view::npos;
-    }
-    for (size_t i = 0; i < out.size() && i < whole.size(); ++i)
-      if (whole[i] == '*') out[i] = '*';
+  /// The line with the secrets it spells out masked, byte for byte, its
+  /// quotes kept: a `"` that closes a string is not part of a value
+  /// (`password=x"`).
+  static std::string masked_line(std::string_view line) {
+    std::string out = dsn::mask_secrets(line);
+    for (size_t i = 0; i < line.size() && i < out.size(); ++i)
+      if (line[i] == '"') out[i] = '"';
     return out;
   }
 
