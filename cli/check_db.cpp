@@ -236,16 +236,14 @@ SourceRange locate(const project::Compilation& compilation, const plan::Plan& pl
         problem.message.starts_with(lead))
       refused = problem.message.substr(lead.size());
   if (problem.sqlstate == "42501" && !refused.empty()) {
-    const std::string& table = refused;
     if (std::optional<SourceRange> part =
-            interpolation_of(compilation, plan, problem, *file, from, table, true))
+            interpolation_of(compilation, plan, problem, *file, from, refused, true))
       consider(*part);
-    const std::optional<SourceRange> task_range = task_range_of(compilation.model, plan, problem);
-    for (size_t at : find_words(text, table, from, in_interpolation)) {
-      const auto end = static_cast<uint32_t>(at + table.size());
-      if (in_task(task_range, *file, static_cast<uint32_t>(at), end))
-        consider({*file, static_cast<uint32_t>(at), end});
-      break;
+    // Its first name written in the task's text.
+    if (std::vector<size_t> written = find_words(text, refused, from, in_interpolation); !written.empty()) {
+      const SourceRange at{*file, static_cast<uint32_t>(written.front()),
+                           static_cast<uint32_t>(written.front() + refused.size())};
+      if (in_task(task_range_of(compilation.model, plan, problem), *file, at.begin, at.end)) consider(at);
     }
   }
   if (best) return *best;

@@ -134,6 +134,19 @@ std::vector<SqlText> sql_texts(const model::Model& model, const model::Node& nod
   return out;
 }
 
+/// cte_names() of each SQL of `texts`, whole: its texts joined where `${}`
+/// stood (a statement's `with` may be before a `${}`, its `from` after).
+std::vector<std::vector<std::set<std::string>>> cte_names_of(const std::vector<SqlText>& texts) {
+  std::vector<std::string> joined;
+  for (const SqlText& part : texts) {
+    if (joined.size() <= part.sql) joined.resize(part.sql + 1);
+    joined[part.sql] += std::string(part.text) + " x ";
+  }
+  std::vector<std::vector<std::set<std::string>>> ctes;
+  for (const std::string& sql : joined) ctes.push_back(cte_names(sql));
+  return ctes;
+}
+
 }  // namespace
 
 void Checker::check_hidden_dependencies() {
@@ -163,16 +176,8 @@ void Checker::check_hidden_dependencies() {
     // A table a `mode = none` task writes by its SQL is E0302's business.
     for (const SqlWrite& write : none_writes[i]) reported.insert({write.range.file.index, write.range.begin});
     const SourceRange block = model.symbol(node.symbol).decl_range;
-    // Each SQL whole (its texts joined where `${}` stood) for the common
-    // table expressions of each of its statements.
     const std::vector<SqlText> texts = sql_texts(model, node);
-    std::vector<std::string> joined;
-    for (const SqlText& part : texts) {
-      if (joined.size() <= part.sql) joined.resize(part.sql + 1);
-      joined[part.sql] += std::string(part.text) + " x ";
-    }
-    std::vector<std::vector<std::set<std::string>>> ctes;
-    for (const std::string& sql : joined) ctes.push_back(cte_names(sql));
+    const std::vector<std::vector<std::set<std::string>>> ctes = cte_names_of(texts);
     std::vector<size_t> statement(ctes.size(), 0);  // per SQL: the statement its next text starts in
     for (const SqlText& part : texts) {
       for_each_table_name(

@@ -400,8 +400,8 @@ bool Executor::fail_by_stop(Decision& decision, const AttemptResult& result, boo
   // Ended by the stop (the runner marks it), on its last attempt or not: the
   // interrupt, not a lost lease. An attempt that failed on its own while the
   // pool stopped keeps its own failure.
-  if (!(pool_.stopping() || (run_stopped && result.cancelled)) ||
-      (decision.final_failure() && !result.cancelled) || decision.state == TaskState::Succeeded)
+  if (!(pool_.stopping() || run_stopped) || (decision.final_failure() && !result.cancelled) ||
+      decision.state == TaskState::Succeeded)
     return false;
   decision.state = TaskState::Failed;
   // The runner saw only that its attempt was cancelled; the pool knows why.
