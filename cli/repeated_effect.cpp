@@ -37,10 +37,9 @@ bool driven_now(runtime::state::StateStore& store, const runtime::state::DayRun&
 
 PartlyDone partly_done(runtime::state::StateStore& store, const plan::Plan& plan, int64_t run_id,
                        bool state_in_target) {
-  bool ok = false;
   // Every run of the day: a run that failed before the task, after one that
   // got partly through it, leaves that one's work in place.
-  for (int64_t day_run : store.day_runs(run_id, ok)) {
+  for (int64_t day_run : store.day_runs(run_id)) {
     runtime::state::AttemptEnds ends = store.attempt_ends(day_run);
     if (!ends.status) return {};
     for (const plan::Task& task : plan.tasks) {

@@ -312,9 +312,9 @@ order by ds, id desc)",
   return out;
 }
 
-std::vector<int64_t> StateStore::day_runs(int64_t run_id, bool& ok) {
+std::vector<int64_t> StateStore::day_runs(int64_t run_id) {
   std::vector<int64_t> ids;
-  Status status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
+  guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(with_schema(R"(select r.id from {schema}.runs me
 join {schema}.runs r on r.workflow = me.workflow and r.ds = me.ds and r.env = me.env and r.stage = me.stage
@@ -325,7 +325,6 @@ order by r.id desc)",
                                     run_id);
     for (const auto& row : r) ids.push_back(row[0].as<int64_t>());
   });
-  ok = static_cast<bool>(status);
   return ids;
 }
 

@@ -472,8 +472,8 @@ class StateStore {
   /// succeeded in: what a new run, or a retry, of that day would do again.
   DaySuccesses day_successes(int64_t run_id);
   /// Run `run_id` and the earlier runs of its day (same workflow, ds, env
-  /// and stage), newest first; `ok` false when they cannot be read.
-  std::vector<int64_t> day_runs(int64_t run_id, bool& ok);
+  /// and stage), newest first; none when they cannot be read.
+  std::vector<int64_t> day_runs(int64_t run_id);
 
   /// Stores a mirror run's parity report (runtime/parity's to_json) in
   /// runs.parity; `report_json` must be a JSON document.
