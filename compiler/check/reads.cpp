@@ -54,13 +54,18 @@ std::vector<std::set<std::string>> cte_names(std::string_view sql) {
 // what follows the `from` of a function's own syntax (`substring(x from 2)`,
 // `trim(both ' ' from s)`, `extract(year from d)`): a `from` inside brackets
 // reads tables only where a `select` (or `delete`, `update`) stands in the
-// same brackets.
+// same brackets. A from list goes on after a bracketed item (`from (values
+// (1)) v(x), orders`, `from f(x), orders`).
 template <typename F>
 void for_each_table_name(std::string_view sql, const std::vector<std::set<std::string>>& ctes,
                          size_t& statement, F&& table) {
   std::string previous;       // the last word, lower-cased; "," after a comma in a from list
   bool in_from_list = false;  // between `from` and what ends its list
-  std::vector<bool> statement_level = {true};  // per open bracket: a statement stands in it
+  struct Bracket {
+    bool statement = false;             // a statement stands in it
+    bool in_from_list_outside = false;  // in_from_list where it opened
+  };
+  std::vector<Bracket> brackets = {{true, false}};  // the outermost level, then one per open bracket
   for_each_sql_word(sql, [&](const SqlWord& w) {
     if (w.name) {
       const bool table_next = previous == "from" || previous == "join" || previous == "using" ||
@@ -73,8 +78,8 @@ void for_each_table_name(std::string_view sql, const std::vector<std::set<std::s
       const bool cte = statement < ctes.size() && ctes[statement].count(w.text) > 0;
       if (table_next && !cte) table(w.begin, w.end, w.text);
       if (!w.quoted && (w.text == "select" || w.text == "delete" || w.text == "update"))
-        statement_level.back() = true;
-      const bool clause = !w.quoted && statement_level.back();
+        brackets.back().statement = true;
+      const bool clause = !w.quoted && brackets.back().statement;
       // `a is distinct from b` compares: its `from` names no table.
       const bool reads_from = clause && w.text == "from" && previous != "distinct";
       if (reads_from) in_from_list = true;
@@ -86,9 +91,15 @@ void for_each_table_name(std::string_view sql, const std::vector<std::set<std::s
     } else {
       previous.clear();
       if (w.text == ";") ++statement;
-      if (w.text == "(" || w.text == ")" || w.text == ";") in_from_list = false;
-      if (w.text == "(") statement_level.push_back(false);
-      if (w.text == ")" && statement_level.size() > 1) statement_level.pop_back();
+      if (w.text == "(") {
+        brackets.push_back({false, in_from_list});
+        in_from_list = false;
+      } else if (w.text == ")") {
+        in_from_list = brackets.size() > 1 && brackets.back().in_from_list_outside;
+        if (brackets.size() > 1) brackets.pop_back();
+      } else if (w.text == ";") {
+        in_from_list = false;
+      }
     }
   });
 }
