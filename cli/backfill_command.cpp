@@ -212,7 +212,8 @@ int run_backfill(const BackfillOptions& options) {
     for (uint32_t n = 0; n < std::min<size_t>(runs_at_once, days.size()); ++n) workers.emplace_back(worker);
   }
   progress.done();
-  BackfillDay::State worst = progress.print_summary(std::cout, options.from, options.to, interrupts.fired());
+  BackfillDay::State worst =
+      progress.print_summary(std::cout, options.from, options.to, interrupts.fired(), options.force);
   if (interrupts.fired()) std::cerr << "flowc: interrupted: running runs were stopped and recorded as failed\n";
   // A refused day is exit 2, as for `flowc run`, unless a day failed.
   return worst == BackfillDay::State::Failed    ? kExitFailed

@@ -139,7 +139,7 @@ void BackfillProgress::done() {
 }
 
 BackfillDay::State BackfillProgress::print_summary(std::ostream& out, const std::string& from,
-                                                   const std::string& to, bool interrupted) {
+                                                   const std::string& to, bool interrupted, bool forced) {
   std::lock_guard lock(mutex_);
   size_t done = 0, skipped = 0;
   std::vector<const BackfillDay*> failed, refused;
@@ -185,7 +185,12 @@ BackfillDay::State BackfillProgress::print_summary(std::ostream& out, const std:
   }
   // A refused day is refused again by the same command: its own line says
   // what it needs (`flowc retry N`, `--force`, or its run to end).
-  if ((!failed.empty() || !not_run.empty()) && refused.empty())
+  // With --force the same command would run every day again, those that
+  // succeeded and those partly through a task that may not repeat.
+  if ((!failed.empty() || !not_run.empty()) && forced)
+    out << "  run the same command without --force to retry the days that failed or did not run (succeeded "
+           "days are skipped; with --force every day runs again)\n";
+  else if ((!failed.empty() || !not_run.empty()) && refused.empty())
     out << "  run the same command again to retry these days (succeeded days are skipped)\n";
   else if (!failed.empty() || !not_run.empty())
     out << "  run the same command again to retry the days that failed or did not run (succeeded days are "

@@ -51,9 +51,10 @@ class BackfillProgress {
   void done();
   /// Prints the summary; returns the worst day's state: Failed when a day
   /// failed or was not run, else Refused when one was refused, else
-  /// Succeeded (every day succeeded or was skipped).
+  /// Succeeded (every day succeeded or was skipped). `forced`: the backfill
+  /// ran with --force, which the advice to run it again leaves out.
   BackfillDay::State print_summary(std::ostream& out, const std::string& from, const std::string& to,
-                                   bool interrupted);
+                                   bool interrupted, bool forced = false);
 
  private:
   void show(const std::string& line);

@@ -117,3 +117,16 @@ TEST_CASE("a day whose earlier day has not created its run waits, until a stop")
   });
   CHECK_FALSE(progress.wait_turn(1, stop.get_token()));
 }
+
+TEST_CASE("after a forced backfill the advice to run it again leaves --force out") {
+  std::ostringstream out;
+  BackfillProgress progress(out, false, "w", {day("2026-11-01"), day("2026-11-02")});
+  progress.started(0);
+  progress.finished(0, BackfillDay::State::Succeeded, 7, "");
+  progress.started(1);
+  progress.finished(1, BackfillDay::State::Failed, 8, "task t: division by zero");
+  CHECK(progress.print_summary(out, "2026-11-01", "2026-11-02", false, true) == BackfillDay::State::Failed);
+  CHECK(out.str().ends_with(
+      "  run the same command without --force to retry the days that failed or did not run "
+      "(succeeded days are skipped; with --force every day runs again)\n"));
+}
