@@ -436,7 +436,10 @@ std::optional<state::Claim> Executor::perform(RunShared& run, state::Claim claim
       return std::nullopt;
     }
   }
-  const auto attempt_started = Clock::now();
+  // An attempt lost for good is reported as the attempt that was lost: from
+  // its start to now, when it was found lost.
+  const auto attempt_started =
+      !lost_for_good.empty() && claim.lost_started ? *claim.lost_started : Clock::now();
   std::stop_token stop = pool_.hold_lease(claim.token);
   seconds wait(0), poll(60);
   if (task.readiness) {

@@ -59,7 +59,7 @@ constexpr const char* kClaimSql = R"(with candidate as (
   from claimed c
   where c.old_state = 'running' and a.run_id = c.run_id and a.task = c.task
     and a.attempt = c.old_attempts and a.finished_at is null
-  returning 1
+  returning a.started_at
 ), started as (
   insert into {schema}.attempts as prior (run_id, task, attempt, worker, lease_token, log_path)
   select c.run_id, c.task, c.attempts, $2, c.lease_token,
@@ -92,7 +92,8 @@ select c.run_id, c.task, c.task_index, c.attempts, c.max_attempts, c.lease_token
        case when c.old_state = 'running' then (select count(*) from lost) + (
          select count(*) from {schema}.attempts a join {schema}.runs r on r.id = a.run_id
          where a.run_id = c.run_id and a.task = c.task and a.outcome = 'lost'
-           and a.started_at >= coalesce(r.retried_at, '-infinity')) else 0 end
+           and a.started_at >= coalesce(r.retried_at, '-infinity')) else 0 end,
+       (select (extract(epoch from min(started_at)) * 1000)::bigint from lost)
 from claimed c)";
 
 // restart(): the attempt after a lost one, under the reclaimed lease (its
@@ -373,6 +374,8 @@ ClaimOutcome StateStore::claim(const ClaimRequest& request) {
     claim.reclaimed = r[0][8].as<bool>();
     claim.more = r[0][10].as<bool>();
     claim.lost = r[0][12].as<uint32_t>();
+    if (!r[0][13].is_null())
+      claim.lost_started = Clock::time_point{std::chrono::milliseconds(r[0][13].as<int64_t>())};
     out.claim = std::move(claim);
   });
   return out;
@@ -465,17 +468,19 @@ ClaimOutcome StateStore::held_by(const std::string& owner) {
   out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
-        with_schema(R"(select t.task, t.task_index, t.attempts, t.max_attempts, t.lease_token::text, coalesce(a.log_path, ''),
+        with_schema(
+            R"(select t.task, t.task_index, t.attempts, t.max_attempts, t.lease_token::text, coalesce(a.log_path, ''),
        t.run_id, coalesce(a.outcome = 'lost', false),
        (select count(*) from {schema}.attempts l join {schema}.runs r on r.id = l.run_id
         where l.run_id = t.run_id and l.task = t.task and l.outcome = 'lost'
-          and l.started_at >= coalesce(r.retried_at, '-infinity'))
+          and l.started_at >= coalesce(r.retried_at, '-infinity')),
+       (extract(epoch from a.started_at) * 1000)::bigint
 from {schema}.task_runs t
 left join {schema}.attempts a on a.run_id = t.run_id and a.task = t.task and a.attempt = t.attempts
 where t.state = 'running' and t.lease_owner = $1 and t.lease_machine is not distinct from nullif($2, '')
 order by t.run_id, t.task_index
 limit 1)",
-                    schema_),
+            schema_),
         owner, machine_key());
     if (r.empty()) return;
     out.claim = taken_over(r[0], 0, r[0][6].as<int64_t>());
@@ -483,7 +488,11 @@ limit 1)",
     // has started yet.
     out.claim->reclaimed = r[0][7].as<bool>();
     out.claim->lost = r[0][8].as<uint32_t>();
-    if (out.claim->reclaimed) out.claim->previous = TaskState::Running;
+    if (out.claim->reclaimed) {
+      out.claim->previous = TaskState::Running;
+      if (!r[0][9].is_null())
+        out.claim->lost_started = Clock::time_point{std::chrono::milliseconds(r[0][9].as<int64_t>())};
+    }
   });
   return out;
 }

@@ -94,6 +94,9 @@ struct Claim {
   /// reclaimed: how many attempts of this instance were lost since its
   /// latest retry, this one included.
   uint32_t lost = 0;
+  /// reclaimed: when the lost attempt started (its alert, if it fails for
+  /// good, reports that attempt).
+  std::optional<Clock::time_point> lost_started;
   /// Other instances were claimable when this one was claimed (`ready`, or
   /// past their not_before): worth waking another executor for.
   bool more = false;

@@ -6,8 +6,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <fstream>
+#include <thread>
 
 #include "tests/integration/run_support.h"
 #include "tests/support/file_text.h"
@@ -410,6 +412,8 @@ TEST_CASE("schedule: an adopted run does not run again by itself a command that 
   REQUIRE(wait_for_file(project + "/ran.txt", 30));
   ::kill(first.pid, SIGKILL);
   first.wait();
+  // A second later: the page must give the lost attempt's start, not the adoption's.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
 
   // The adopting scheduler finds the attempt lost with its process: the
   // reclaim rule fails it (one attempt, no retries) instead of a fresh start.
@@ -422,6 +426,11 @@ TEST_CASE("schedule: an adopted run does not run again by itself a command that 
                  "the command may have run partly and the task is not idempotent, so flowc does not run it again "
                  "by itself (`flowc retry` does)"));
   CHECK(query_one(dsn, "select string_agg(attempt || ' ' || outcome, ', ') from flow.attempts") == "1 lost");
+  CHECK(contains(second.output, "  started: " +
+                                    query_one(dsn,
+                                              "select to_char(started_at at time zone 'UTC', "
+                                              "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') from flow.attempts") +
+                                    ", "));
   CHECK(file_text(project + "/ran.txt") == "ran\n");
   // Recorded failed, the command the killed scheduler left running does not go on with its work.
   pid_t command = std::atoi(file_text(project + "/cmd.pid").c_str());
