@@ -66,6 +66,11 @@ struct TaskEvent {
   std::string message;      // error or "waiting for raw.orders to be ready"
   std::string log_path;
   Clock::time_point at;
+  /// The attempt's start and end as recorded, when another process ran it
+  /// and this one heard of it later (an adopted run, a `flowc worker`'s
+  /// attempt): durations are counted between them, not from when this
+  /// process heard of each.
+  std::optional<Clock::time_point> attempt_started, attempt_finished;
 };
 
 struct RunSummary {

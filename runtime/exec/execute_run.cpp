@@ -69,18 +69,26 @@ state::NewRun new_run(const RunRequest& request, std::optional<std::chrono::sys_
 // `own_prefix`) are theirs to announce. An unclaimed row (ready, or
 // upstream_failed) may be announced by both, and a row may be older than
 // an executor's latest word: RunShared::emit lets a task's announcements
-// only move forward.
+// only move forward. An attempt is announced with its recorded start: this
+// process may hear of it long after (a run adopted while a worker ran it).
 class ForeignProgress {
  public:
   ForeignProgress(RunShared& shared, std::string own_prefix)
       : shared_(shared), own_prefix_(std::move(own_prefix)), seen_(shared.plan.tasks.size()) {}
-  void saw(const std::vector<state::TaskRow>& rows) {
+  void saw(const std::vector<state::TaskRow>& rows, state::StateStore& store) {
+    std::optional<state::AttemptEnds> attempts;  // read once, when an attempt is announced
     for (const state::TaskRow& row : rows) {
       if (row.index >= seen_.size() || (!row.owner.empty() && row.owner.starts_with(own_prefix_))) continue;
       std::optional<std::pair<TaskState, uint32_t>>& last = seen_[row.index];
       if (last == std::make_pair(row.state, row.attempts)) continue;
       last.emplace(row.state, row.attempts);
-      shared_.emit(row.index, row.state, row.attempts, is_final(row.state) ? row.message : "", "");
+      const state::AttemptEnd* recorded = nullptr;
+      if (row.attempts > 0 && (row.state == TaskState::Running || is_final(row.state))) {
+        if (!attempts) attempts = store.attempt_ends(shared_.run_id);
+        for (const state::AttemptEnd& end : attempts->ends)
+          if (end.task == row.task && end.attempt == row.attempts) recorded = &end;
+      }
+      shared_.emit(row.index, row.state, row.attempts, is_final(row.state) ? row.message : "", "", recorded);
     }
   }
 
@@ -417,7 +425,7 @@ RunResult drive_run(const RunRequest& request, state::StateStore& store, const D
     if (read.status) {
       state_lost_since = SteadyClock::time_point::max();
       rows = std::move(read.rows);
-      foreign.saw(rows);
+      foreign.saw(rows, store);
       if (all_final(rows)) break;
       // In-memory counts are a hint; should one be wrong, stop trusting it
       // rather than read the run back in a loop.

@@ -40,7 +40,7 @@ uint8_t progress(TaskState state) {
 }  // namespace
 
 void RunShared::emit(uint32_t task, TaskState state, uint32_t attempt, const std::string& message,
-                     const std::string& log_path) {
+                     const std::string& log_path, const state::AttemptEnd* recorded) {
   if (!request.observer) return;
   // The observer is told under the lock, so that it hears a task's states
   // in the order they were let through.
@@ -60,6 +60,10 @@ void RunShared::emit(uint32_t task, TaskState state, uint32_t attempt, const std
   event.message = message;
   event.log_path = log_path;
   event.at = Clock::now();
+  if (recorded) {
+    event.attempt_started = recorded->started;
+    event.attempt_finished = recorded->finished;
+  }
   request.observer->on_task(event);
 }
 

@@ -13,6 +13,7 @@
 #include "runtime/events/events.h"
 #include "runtime/exec/exec.h"
 #include "runtime/exec/pool.h"
+#include "runtime/state/store.h"
 
 namespace flowc::runtime::exec {
 
@@ -57,9 +58,10 @@ class RunShared {
   /// a row read a moment ago may be older than what an executor just said.
   /// A task's final state is told once, and nothing after it; otherwise an
   /// announcement of an earlier attempt, or of an earlier step of the same
-  /// attempt (ready after running), is dropped.
+  /// attempt (ready after running), is dropped. `recorded`: the attempt's
+  /// recorded start and end (TaskEvent), for another process's attempt.
   void emit(uint32_t task, TaskState state, uint32_t attempt, const std::string& message,
-            const std::string& log_path);
+            const std::string& log_path, const state::AttemptEnd* recorded = nullptr);
   /// Hands the incident to the run's alert sink (counting warnings).
   void raise(const Incident& incident);
   /// Tells the observer `text` (RunObserver::on_notice).

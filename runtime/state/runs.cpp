@@ -84,7 +84,8 @@ AttemptEnds StateStore::attempt_ends(int64_t run_id) {
   out.status = guarded(connection_, dsn_, watchdog_, [&](pqxx::connection& c) {
     pqxx::nontransaction tx(c);
     pqxx::result r = tx.exec_params(
-        with_schema(R"(select task, attempt, coalesce(outcome, ''), exit_code, coalesce(error_class, '')
+        with_schema(R"(select task, attempt, coalesce(outcome, ''), exit_code, coalesce(error_class, ''),
+       (extract(epoch from started_at) * 1000)::bigint, (extract(epoch from finished_at) * 1000)::bigint
 from {schema}.attempts where run_id = $1 order by task, attempt)",
                     schema_),
         run_id);
@@ -95,6 +96,9 @@ from {schema}.attempts where run_id = $1 order by task, attempt)",
       end.outcome = row[2].as<std::string>();
       end.exit_code = nullable<int>(row[3]);
       end.error_class = row[4].as<std::string>();
+      end.started = Clock::time_point{std::chrono::milliseconds(row[5].as<int64_t>())};
+      if (!row[6].is_null())
+        end.finished = Clock::time_point{std::chrono::milliseconds(row[6].as<int64_t>())};
       out.ends.push_back(std::move(end));
     }
   });

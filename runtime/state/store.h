@@ -186,6 +186,8 @@ struct AttemptEnd {
   std::string outcome;               // succeeded | failed | not_ready | lost; "" while it runs
   std::optional<int> exit_code;      // a command's exit code (128 + signal when killed)
   std::string error_class;           // transient | permanent | timeout; "" on success
+  Clock::time_point started;         // attempts.started_at
+  std::optional<Clock::time_point> finished;  // attempts.finished_at; none while it runs
 };
 
 struct AttemptEnds {
@@ -374,7 +376,7 @@ class StateStore {
   TaskRows task_rows(int64_t run_id);
 
   /// How every attempt of a run ended (a readiness probe's re-probes are
-  /// one attempt).
+  /// one attempt), and when it started.
   AttemptEnds attempt_ends(int64_t run_id);
 
   /// The instances of the runs of (workflow, ds, env) recorded running

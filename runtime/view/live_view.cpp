@@ -89,7 +89,11 @@ void LiveView::on_task(const TaskEvent& event) {
   row.attempt = std::max(row.attempt, event.attempt);
   row.message = event.message;
   if (event.state == TaskState::Running && row.started == Clock::time_point{}) row.started = at;
-  if (is_final(event.state)) row.finished = at;
+  // Another process's attempt, heard of late: the task started no later
+  // than the attempt did.
+  if (event.attempt_started && (row.started == Clock::time_point{} || *event.attempt_started < row.started))
+    row.started = *event.attempt_started;
+  if (is_final(event.state)) row.finished = event.attempt_finished.value_or(at);
   if (options_.now() - last_draw_ >= options_.min_interval) {
     draw_locked();
   } else {

@@ -63,14 +63,16 @@ void PlainView::on_task(const TaskEvent& event) {
     case TaskState::Ready: return;
     case TaskState::Waiting: what = message.empty() ? "waiting" : "waiting: " + message; break;
     case TaskState::Running:
-      last.running_since = event.at;
+      last.running_since = event.attempt_started.value_or(event.at);
       what = fmt::format("running (attempt {})", event.attempt);
       break;
     case TaskState::RetryWait:
       what = with_log(fmt::format("attempt {} failed, will retry: {}", event.attempt, message), event.log_path);
       break;
     case TaskState::Succeeded: {
-      auto took = std::chrono::duration_cast<std::chrono::milliseconds>(event.at - last.running_since);
+      if (event.attempt_started) last.running_since = *event.attempt_started;
+      auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+          event.attempt_finished.value_or(event.at) - last.running_since);
       what = last.running_since == Clock::time_point{}
                  ? fmt::format("succeeded (attempt {})", event.attempt)
                  : fmt::format("succeeded (attempt {}, {})", event.attempt, format_duration(took));

@@ -400,6 +400,29 @@ TEST_CASE("schedule: an adopted run whose tasks a worker finished after its sche
   CHECK(worker.wait() == 0);
 }
 
+TEST_CASE(
+    "schedule: an adopted run reports a worker's attempt from its recorded start, not from the adoption") {
+  std::string dsn = fresh_database("schedule_adopt_running");
+  std::string project = write_project("schedule_adopt_running", daily_project(5, 0));
+  Background worker = start_flowc(project, {"worker", ".", "--dsn", dsn, "--state-dsn", dsn});
+  REQUIRE(wait_for(dsn, "select to_regclass('flow.runs') is not null", "t", 30));  // the worker migrated
+  Background first = start_flowc(project, {"schedule", ".", "--once", "--concurrency", "0", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where state = 'running'", "1", 30));
+  REQUIRE(wait_for_file(query_one(dsn, "select log_path from flow.attempts"), 30));
+  ::kill(first.pid, SIGKILL);
+  first.wait();
+  // Adopted two seconds into the worker's five-second attempt.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  REQUIRE(query_one(dsn, "select state from flow.task_runs") == "running");
+
+  auto second = run_flowc(project, {"schedule", ".", "--once", "--dsn", dsn});
+  INFO(second.output);
+  CHECK(second.exit_code == 0);
+  CHECK(contains(second.output, "daily work succeeded (attempt 1, 5."));
+  ::kill(worker.pid, SIGTERM);
+  CHECK(worker.wait() == 0);
+}
+
 TEST_CASE("schedule: an adopted run does not run again by itself a command that may have run partly") {
   std::string dsn = fresh_database("schedule_adopt_unsafe");
   auto files = daily_project(0, 0);

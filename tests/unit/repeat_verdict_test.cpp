@@ -32,7 +32,7 @@ plan::Task command_task(bool idempotent) {
 
 AttemptEnd ended(uint32_t attempt, std::string outcome, std::string error_class = "",
                  std::optional<int> exit_code = std::nullopt) {
-  return {"t", attempt, std::move(outcome), exit_code, std::move(error_class)};
+  return {"t", attempt, std::move(outcome), exit_code, std::move(error_class), {}};
 }
 
 }  // namespace
