@@ -42,17 +42,18 @@ bool has_env(const std::string& name) {
 /// --dry-run: what the retry would do, and whether it is safe; exit 0 when
 /// every task it runs again is safe to repeat, 1 when one is not.
 int print_retry_preview(const RetryOptions& options, int64_t run_id, const plan::Plan& plan,
-                        const std::vector<std::string>& changed, const RunDatabases& databases,
-                        const std::string& root) {
+                        const std::vector<std::string>& changed, const std::string& param_args,
+                        const RunDatabases& databases, const std::string& root) {
   runtime::exec::RunRequest request = run_request(plan, databases, root, "retry");
   runtime::exec::RetryPreview preview = runtime::exec::preview_retry(request, {run_id, options.task});
   if (preview.outcome != runtime::exec::RunResult::Outcome::Finished) {
     print_error(runtime::without_passwords(preview.message, databases.state_dsn));
     return kExitUsage;
   }
-  std::cout << (options.format == "json" ? retry_preview_json(preview, plan, run_id, options.task, changed)
-                                         : retry_preview_human(preview, plan, run_id, options.task, changed,
-                                                               use_color(stdout), project_argument(root)));
+  std::cout << (options.format == "json"
+                    ? retry_preview_json(preview, plan, run_id, options.task, changed)
+                    : retry_preview_human(preview, plan, run_id, options.task, changed, use_color(stdout),
+                                          param_args, project_argument(root)));
   return preview.safe() ? kExitOk : kExitFailed;
 }
 
@@ -124,7 +125,9 @@ int run_retry(const RetryOptions& options) {
   // The retry runs each task as it ran; the project may have fixed one since.
   const std::vector<std::string> changed =
       changes_since(*plan, now ? relowered(*now, *plan) : std::optional<plan::Plan>());
-  if (options.dry_run) return print_retry_preview(options, run_id, *plan, changed, *databases, root);
+  const std::string param_args = run_param_args(*plan, now.get());
+  if (options.dry_run)
+    return print_retry_preview(options, run_id, *plan, changed, param_args, *databases, root);
 
   std::unique_ptr<runtime::RunObserver> observer = operator_view();
   runtime::PostgresTaskRunner runner;
@@ -149,7 +152,7 @@ int run_retry(const RetryOptions& options) {
     if (step.action == runtime::exec::RetryStep::Action::Run && !changed[step.index].empty())
       std::cerr << "flowc: warning: "
                 << changed_task_warning(*plan, run_id, plan->tasks[step.index].name, changed[step.index],
-                                        project_argument(root))
+                                        param_args, project_argument(root))
                 << "\n";
   runtime::exec::RunResult result = runtime::exec::retry_run(request, {run_id, options.task});
   if (result.outcome != runtime::exec::RunResult::Outcome::Finished) {

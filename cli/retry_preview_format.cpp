@@ -51,23 +51,26 @@ std::string repeated_by_new_run(const RetryPreview& preview, const plan::Plan& p
 
 }  // namespace
 
-std::string run_day_again_command(const plan::Plan& plan, const std::string& project) {
-  return fmt::format("flowc run --workflow {} --ds {}{}{}", plan.workflow, plan.ds,
-                     plan.env.empty() ? std::string() : " --env " + plan.env, project);
+std::string run_day_again_command(const plan::Plan& plan, const std::string& param_args,
+                                  const std::string& project) {
+  return fmt::format("flowc run --workflow {} --ds {}{}{}{}", plan.workflow, plan.ds,
+                     plan.env.empty() ? std::string() : " --env " + plan.env, param_args, project);
 }
 
 std::string changed_task_warning(const plan::Plan& plan, int64_t run_id, const std::string& task,
-                                 const std::string& change, const std::string& project) {
+                                 const std::string& change, const std::string& param_args,
+                                 const std::string& project) {
   return fmt::format(
       "task {} {} since run {}{}: the retry runs it as run {} ran it (the run's stored plan); to run it as "
       "it is now, run the day again (`{}`)",
       task, change == "removed since" ? "was removed from the project" : "changed", run_id,
-      change == "removed since" ? "" : " (" + change + ")", run_id, run_day_again_command(plan, project));
+      change == "removed since" ? "" : " (" + change + ")", run_id,
+      run_day_again_command(plan, param_args, project));
 }
 
 std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& plan, int64_t run_id,
                                 const std::string& task, const std::vector<std::string>& changed, bool color,
-                                const std::string& project) {
+                                const std::string& param_args, const std::string& project) {
   const size_t run = preview.count(RetryStep::Action::Run);
   const size_t wait = preview.count(RetryStep::Action::Wait);
   size_t unsafe = 0;
@@ -119,7 +122,7 @@ std::string retry_preview_human(const RetryPreview& preview, const plan::Plan& p
         "changed since run {}: {}; the retry runs {} as run {} ran {} (the run's stored plan); to run the "
         "project as it is now, run the day again: `{}`{}\n",
         run_id, fmt::join(changed_runs, ", "), changed_runs.size() == 1 ? "it" : "them", run_id,
-        changed_runs.size() == 1 ? "it" : "them", run_day_again_command(plan, project),
+        changed_runs.size() == 1 ? "it" : "them", run_day_again_command(plan, param_args, project),
         repeated_by_new_run(preview, plan, run_id));
   return out;
 }

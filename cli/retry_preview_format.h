@@ -16,11 +16,11 @@ namespace flowc::cli {
 /// repeat, why), the verdict, and the tasks it runs again that the project
 /// has changed since. `task` is --task ("" = none); `changed`, by task of
 /// `plan`: changes_since() (stored_plan.h); `project` follows the commands
-/// it names (project_argument()).
+/// it names (project_argument()), `param_args` the run of the day again.
 std::string retry_preview_human(const runtime::exec::RetryPreview& preview, const plan::Plan& plan,
                                 int64_t run_id, const std::string& task,
                                 const std::vector<std::string>& changed, bool color,
-                                const std::string& project);
+                                const std::string& param_args, const std::string& project);
 
 /// `{"run", "workflow", "ds", "env", "stage", "status", "task", "safe",
 /// "tasks": [{"task", "state", "attempts", "action", "safe", "why",
@@ -31,12 +31,15 @@ std::string retry_preview_json(const runtime::exec::RetryPreview& preview, const
                                const std::vector<std::string>& changed);
 
 /// The command that runs the day of `plan` again as the project is now (a
-/// new run): `flowc run --workflow W --ds D [--env E]` and `project`.
-std::string run_day_again_command(const plan::Plan& plan, const std::string& project);
+/// new run): `flowc run --workflow W --ds D [--env E]`, `param_args`
+/// (run_param_args(): the values the run was given) and `project`.
+std::string run_day_again_command(const plan::Plan& plan, const std::string& param_args,
+                                  const std::string& project);
 
 /// The warning `flowc retry` gives before it runs again task `task`, which
 /// the project has changed since run `run_id` (`change`: "its SQL").
 std::string changed_task_warning(const plan::Plan& plan, int64_t run_id, const std::string& task,
-                                 const std::string& change, const std::string& project);
+                                 const std::string& change, const std::string& param_args,
+                                 const std::string& project);
 
 }  // namespace flowc::cli

@@ -27,11 +27,11 @@ std::string production_write_refusal(const plan::Plan& plan, const project::Comp
     // A rollback: the legacy job writes the production tables again.
     return fmt::format(
         "the project now has it at stage {}: its stored plan would write the production tables{}; run the "
-        "day at its current stage instead (`flowc run --workflow {} --ds {}{}`)",
+        "day at its current stage instead (`flowc run --workflow {} --ds {}{}{}`)",
         plan::to_string(stage),
         plan.replaces ? ", which the legacy job `" + plan.replaces->name + "` writes again after a rollback"
                       : "",
-        plan.workflow, plan.ds, stage == plan::Stage::Model ? " --env NAME" : "");
+        plan.workflow, plan.ds, stage == plan::Stage::Model ? " --env NAME" : "", run_param_args(plan, now));
   }
   const SourceRange& inside = workflow->range;
   for (const Diagnostic& d : now->diagnostics.diagnostics()) {
@@ -54,21 +54,16 @@ std::optional<plan::Plan> relowered(const project::Compilation& now, model::Work
     return std::any_of(options.params.begin(), options.params.end(),
                        [&](const auto& p) { return p.first == name; });
   };
-  auto with_run_params = [&](RunParams which) {
-    lower::LowerOptions day = options;
-    for (const model::Param& param : now.model.workflow(workflow).params) {
-      if (param.name == "ds" || given(param.name)) continue;
-      if (which == RunParams::WithoutDefault && param.default_term.valid()) continue;
-      for (const plan::BoundParam& value : ran.params)
-        if (value.name == param.name) day.params.emplace_back(value.name, value.value);
-    }
-    return day;
-  };
-  lower::LowerOptions day = with_run_params(from);
-  // A value as bound to SQL is not always spelled as its literal (a
-  // percent): then the defaults stand for the values the run overrode.
-  if (!lower::check_options(now.model, workflow, day).empty() && from == RunParams::All)
-    day = with_run_params(RunParams::WithoutDefault);
+  // The run's values as it bound them (a percent's `5`, not `5%`), for
+  // the params that still take values of the same SQL type.
+  lower::LowerOptions day = options;
+  for (const model::Param& param : now.model.workflow(workflow).params) {
+    if (param.name == "ds" || given(param.name)) continue;
+    if (from == RunParams::WithoutDefault && param.default_term.valid()) continue;
+    for (const plan::BoundParam& value : ran.params)
+      if (value.name == param.name && value.sql_type == lower::sql_type_of(param.type.kind))
+        day.bound.emplace_back(value.name, value.value);
+  }
   if (!lower::check_options(now.model, workflow, day).empty()) return std::nullopt;
   return lower::lower(now.model, workflow, day, now.sources);
 }
@@ -80,6 +75,35 @@ std::optional<plan::Plan> relowered(const project::Compilation& now, const plan:
   options.env = ran.env;
   options.root = now.root;
   return relowered(now, workflow, ran, options, RunParams::All);
+}
+
+std::string run_param_args(const plan::Plan& ran, const project::Compilation* now) {
+  if (now == nullptr) return "";
+  const model::WorkflowId workflow = now->model.workflow_named(ran.workflow);
+  if (!workflow.valid()) return "";
+  lower::LowerOptions options;
+  options.env = ran.env;
+  options.root = now->root;
+  // The day as the defaults have it (and the values the run had to be given).
+  const std::optional<plan::Plan> defaults =
+      relowered(*now, workflow, ran, options, RunParams::WithoutDefault);
+  if (!defaults) return "";
+  std::string args;
+  for (const model::Param& param : now->model.workflow(workflow).params) {
+    auto value_in = [&](const plan::Plan& plan) -> const plan::BoundParam* {
+      for (const plan::BoundParam& p : plan.params)
+        if (p.name == param.name) return &p;
+      return nullptr;
+    };
+    const plan::BoundParam* had = value_in(ran);
+    const plan::BoundParam* now_binds = value_in(*defaults);
+    if (param.name == "ds" || had == nullptr ||
+        (now_binds != nullptr && now_binds->value == had->value && param.default_term.valid()))
+      continue;
+    if (std::optional<std::string> literal = lower::param_literal(param.type.kind, had->value))
+      args += " " + plan::shell_words({"--param", param.name + "=" + *literal});
+  }
+  return args;
 }
 
 std::vector<std::string> changes_since(const plan::Plan& ran, const std::optional<plan::Plan>& now) {

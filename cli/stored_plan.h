@@ -46,6 +46,13 @@ std::optional<plan::Plan> relowered(const project::Compilation& now, model::Work
 /// The same for the workflow that `ran` ran, in its environment.
 std::optional<plan::Plan> relowered(const project::Compilation& now, const plan::Plan& ran);
 
+/// The `--param NAME=VALUE` arguments (each after a blank, quoted for a
+/// shell) that make a new run of `ran`'s day take the values `ran` had
+/// where the project `now` would bind another (its default) or none: what
+/// `flowc run --workflow W --ds D` needs to run the day again as it ran.
+/// "" when every value is the default's, or `now` cannot lower the workflow.
+std::string run_param_args(const plan::Plan& ran, const project::Compilation* now);
+
 /// By task of `ran`: how it runs differently in `now`
 /// (plan::task_difference over all its parts, "its SQL"), "removed since",
 /// or "" when it runs as it ran (every task "" when `now` is nullopt).

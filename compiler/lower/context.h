@@ -52,9 +52,6 @@ struct Context {
 /// Splits "schema.name"; an unqualified name goes to `default_schema`.
 plan::TableName split_table(const std::string& table, const std::string& default_schema);
 
-/// The PostgreSQL type a param of `type` binds as (language.md §7.1).
-std::string sql_type_of(model::TypeKind type);
-
 /// Days since 1970-01-01 as YYYY-MM-DD.
 std::string date_text(int64_t days);
 /// `07:00:00` for seconds since midnight: how a time of day reaches SQL.

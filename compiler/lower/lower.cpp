@@ -30,6 +30,13 @@ const std::string* given_value(const LowerOptions& options, const std::string& n
   return nullptr;
 }
 
+const std::string* bound_value(const LowerOptions& options, const std::string& name) {
+  for (const auto& [key, value] : options.bound) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
 /// Whether `hh`, `hhmm` or `hh:mm` is a UTC offset PostgreSQL takes (at most 15:59).
 bool valid_offset(std::string_view offset) {
   // Two digits' value, or -1 when `two` is not two digits.
@@ -113,6 +120,17 @@ std::optional<std::string> given_param_value(model::TypeKind type, std::string_v
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<std::string> param_literal(model::TypeKind type, const std::string& bound) {
+  // A percent binds its number of percent (`7` for `7%`).
+  std::string literal = type == model::TypeKind::Percent ? bound + "%" : bound;
+  if (given_param_value(type, literal) == bound) return literal;
+  return std::nullopt;
+}
+
+namespace {
+
 /// How a value of `type` is written, for a message about one that is not.
 std::string_view spelling_of(model::TypeKind type) {
   using model::TypeKind;
@@ -159,6 +177,8 @@ std::vector<ParamValue> param_values(const model::Model& model, const model::Wor
       p.value = options.ds;
     } else if (const std::string* given = given_value(options, param.name)) {
       p.value = given_param_value(p.type, *given).value_or(*given);  // check_options refused the others
+    } else if (const std::string* bound = bound_value(options, param.name)) {
+      p.value = *bound;
     } else if (param.default_term.valid()) {
       const model::Term& t = model.term(param.default_term);
       using Kind = model::Term::Kind;
@@ -326,7 +346,8 @@ std::string check_options(const model::Model& model, model::WorkflowId workflow_
       return fmt::format("--param {}: `{}` is not {}", name, text, spelling_of(param->type.kind));
   }
   for (const model::Param& param : workflow.params) {
-    if (param.name == "ds" || param.default_term.valid() || given_value(options, param.name) != nullptr) {
+    if (param.name == "ds" || param.default_term.valid() || given_value(options, param.name) != nullptr ||
+        bound_value(options, param.name) != nullptr) {
       continue;
     }
     return fmt::format("param `{}` of workflow `{}` has no default: give its value with --param {}=VALUE",

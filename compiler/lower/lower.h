@@ -29,7 +29,20 @@ struct LowerOptions {
   /// When set, plan::Origin files are written relative to this directory, so
   /// a plan (and its hash) does not depend on where the project is checked out.
   std::string root;
+  /// Values for params as a plan bound them (plan::BoundParam::value: `5`
+  /// for `5%`), by name: a stored run's, to lower its workflow again as it
+  /// ran. Taken as they are, after `params`; the caller gives only params
+  /// the workflow declares with the same SQL type.
+  std::vector<std::pair<std::string, std::string>> bound;
 };
+
+/// The PostgreSQL type a param of `type` binds as (language.md §7.1).
+std::string sql_type_of(model::TypeKind type);
+
+/// How a value a param of `type` bound (plan::BoundParam::value) is given
+/// with `--param` so that it binds the same: `5%` for a percent's `5`,
+/// other values as they are. std::nullopt when no spelling binds it.
+std::optional<std::string> param_literal(model::TypeKind type, const std::string& bound);
 
 /// Checks `options` against the workflow: `ds` a real date, `env` one of the
 /// target's environments, every param without a default given a value.

@@ -317,3 +317,47 @@ where run_id = 1 and task = 'transform')");
                             "attempt, its success recorded in that transaction: attempt 2, lost with its "
                             "process, wrote nothing\n") != std::string::npos);
 }
+
+TEST_CASE("retry: a run given --param values is compared as it ran, and running its day again keeps them") {
+  std::string dsn = fresh_database("retry_params");
+  std::string project = write_project("retry_params", {{"w.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+  param label: string = "all"
+  param share: percent = 5%
+  param limit_n: int = 100
+
+  task notify {
+    run        = command(["sh", "-c", "exit 3", "${label}", "${share}", "${limit_n}"])
+    idempotent = true
+  }
+}
+)FLOW"}});
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn, "--param", "label=a b",
+                              "--param", "share=7%", "--param", "limit_n=100"})
+              .exit_code == 1);
+  // Nothing changed: the run's values (a percent bound as 0.07) are the ones compared.
+  auto same = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
+  INFO(same.output);
+  CHECK(same.exit_code == 0);
+  CHECK(same.output.find("changed since") == std::string::npos);
+
+  std::string flow = file_text(project + "/w.flow");
+  flow.replace(flow.find("exit 3"), 6, "exit 0");
+  std::ofstream(project + "/w.flow") << flow;
+  auto changed = run_flowc(project, {"retry", "1", ".", "--dry-run", "--dsn", dsn});
+  INFO(changed.output);
+  // The day run again takes the values the run was given (limit_n was its default).
+  CHECK(changed.output.ends_with(
+      "changed since run 1: notify (its command); the retry runs it as run 1 ran it (the run's stored plan); "
+      "to run the project as it is now, run the day again: `flowc run --workflow w --ds 2026-11-24 --param "
+      "'label=a b' --param share=7%`\n"));
+}
