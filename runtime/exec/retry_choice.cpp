@@ -81,6 +81,19 @@ RetryChoice choose_retry(const plan::Plan& plan, const state::StoredRun& stored,
   }
   for (uint32_t below : plan::downstream_of(plan, task)) choice.again.insert(below);
   choice.again.insert(task);
+  // A downstream task that also waits on a task outside the selection that
+  // did not succeed could never start: it keeps its state (upstream_failed),
+  // and so does what waits on it. Deps come first in the plan's order.
+  for (uint32_t i = task + 1; i < plan.tasks.size(); ++i) {
+    if (!choice.again.contains(i)) continue;
+    for (uint32_t dep : plan.tasks[i].deps) {
+      const bool succeeded = by_task[dep] && by_task[dep]->state == TaskState::Succeeded;
+      if (dep >= plan.tasks.size() || choice.again.contains(dep) || succeeded) continue;
+      choice.again.erase(i);
+      choice.blocked_by[i] = choice.blocked_by.contains(dep) ? choice.blocked_by[dep] : dep;
+      break;
+    }
+  }
   // An instance left unfinished by a stopped run, outside the selection,
   // might never become final (its upstream failed): the whole run first.
   for (uint32_t i = 0; i < plan.tasks.size(); ++i) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct RetryChoice {
   /// The task indexes that run again; empty with no refusal: a run whose
   /// every task succeeded while the run did not, driven to its end again.
   std::set<uint32_t> again;
+  /// With --task: a downstream task kept as it is because it also waits on
+  /// an upstream outside the selection that did not succeed (by task: that
+  /// upstream). It could never run: run again, it would wait forever.
+  std::map<uint32_t, uint32_t> blocked_by;
 };
 
 /// What `selection` runs again in the run `stored`, whose instances are

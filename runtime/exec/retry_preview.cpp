@@ -202,9 +202,13 @@ RetryPreview preview_retry(const RunRequest& request, const RetrySelection& sele
     }
     if (!choice.again.contains(i)) {
       step.action = RetryStep::Action::Keep;
-      step.verdict.why = row && row->state == TaskState::Succeeded
-                             ? "succeeded: kept as it is"
-                             : fmt::format("not downstream of `{}`: kept as it is", selection.task);
+      auto blocked = choice.blocked_by.find(i);
+      step.verdict.why =
+          row && row->state == TaskState::Succeeded ? "succeeded: kept as it is"
+          : blocked != choice.blocked_by.end()
+              ? fmt::format("its upstream `{}` did not succeed and is not run again: kept as it is",
+                            plan.tasks[blocked->second].name)
+              : fmt::format("not downstream of `{}`: kept as it is", selection.task);
     } else if (row && row->lease_live && !worker_gone(row->owner, row->machine)) {
       // What reset_for_retry() leaves to its holder; an expired lease, or a
       // holder of this machine that is gone, is taken up: its attempt is lost.

@@ -371,3 +371,56 @@ TEST_CASE("run and retry started from another directory print hints that work th
                      "--state-dsn, and retry its --dsn, or set FLOW_STATE_DSN)\n"));
   CHECK_FALSE(contains(by_option.output, dsn));
 }
+
+TEST_CASE(
+    "retry --task: a downstream task that also waits on a failed task outside the selection is kept, not "
+    "waited on") {
+  std::string dsn = fresh_database("retry_task_blocked");
+  std::string project = write_project("retry_task_blocked", {{"w.flow", R"FLOW(route oncall {
+  owner  = "data-eng"
+  notify = [stderr()]
+}
+
+workflow w {
+  owner      = "data-eng"
+  stage      = production
+  on_failure = alert(oncall)
+
+  param ds: date = logical_date
+
+  task b {
+    run = command(["sh", "-c", "exit 1"])
+  }
+
+  task c {
+    run        = command(["true"])
+    idempotent = true
+  }
+
+  task d {
+    run   = command(["true"])
+    after = [b, c]
+  }
+
+  task e {
+    run   = command(["true"])
+    after = [d]
+  }
+}
+)FLOW"}});
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code == 1);
+  auto dry = run_flowc(project, {"retry", "1", ".", "--task", "c", "--dry-run", "--dsn", dsn});
+  INFO(dry.output);
+  CHECK(dry.exit_code == 0);
+  CHECK(contains(dry.output, "`flowc retry 1 --task c` would run 1 of 4 tasks again"));
+  CHECK(contains(dry.output, "its upstream `b` did not succeed and is not run again: kept as it is"));
+
+  // d could never start (b failed): the retry ends instead of waiting for it.
+  auto r = run_flowc(project, {"retry", "1", ".", "--task", "c", "--dsn", dsn});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(query_one(dsn,
+                  "select string_agg(task || '=' || state || '/' || attempts, ',' order by task) from "
+                  "flow.task_runs") == "b=failed/1,c=succeeded/2,d=upstream_failed/0,e=upstream_failed/0");
+  CHECK(query_one(dsn, "select status from flow.runs where id = 1") == "failed");
+}
