@@ -94,6 +94,11 @@ struct AttemptContext {
   /// Requested when the lease is lost (self-fencing) or the run is cancelled:
   /// the runner cancels its statement or kills its process group and returns.
   std::stop_token stop;
+  /// A source with a readiness check: when its wait ends (the run's start
+  /// plus `wait`). A probe still running then is cancelled (the last probe,
+  /// made at the end, has as long as the wait, up to 30 s), and the source
+  /// is not ready.
+  std::optional<std::chrono::steady_clock::time_point> readiness_ends;
   /// When the state database is the target database, the runner calls this
   /// inside its write transaction just before COMMIT, so that the write and
   /// the `succeeded` record commit together. It returns false when the lease

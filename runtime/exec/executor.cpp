@@ -204,6 +204,9 @@ AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const
   context.project_dir = run.request.project_dir;
   context.no_target_reason = run.request.no_target_reason;
   context.stop = stop;
+  if (task.readiness)
+    context.readiness_ends =
+        SteadyClock::now() + (run.started + seconds(task.readiness->wait_seconds) - Clock::now());
   const bool has_target = plan::uses_target(task) && !run.request.target_dsn.empty();
   // The runner connects once the attempt's log is open, so a connection
   // that fails is written in the log whose path is recorded.
