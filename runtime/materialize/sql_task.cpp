@@ -88,9 +88,11 @@ constexpr std::string_view kSameColumns =
 constexpr std::string_view kReferencingTables =
     R"((select string_agg(distinct c.conrelid::regclass::text, ', ')
      from pg_constraint c where c.contype = 'f' and c.confrelid = t.oid and c.conrelid <> t.oid))";
-/// The grants of `t` to carry over, and its comments, constraints (NOT NULL
-/// included) and indexes, each as statements on the name $1, which the new
-/// table takes.
+/// The grants of `t` to carry over; its comments, constraints (NOT NULL
+/// included), indexes and row security policies; whether row security is
+/// on; and its owner, each as statements on the name $1, which the new
+/// table takes. An owner the running role may not hand the table to (it is
+/// not a member) is granted every privilege on it instead.
 constexpr std::string_view kCarriedOver =
     R"((select string_agg(format('grant %s on table %s to %s%s', x.privilege_type, $1::text,
                             case when x.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(x.grantee)) end,
@@ -117,7 +119,23 @@ constexpr std::string_view kCarriedOver =
       where i.indrelid = t.oid -- but not the indexes of the keys above (a foreign key names the index it uses too)
         and not exists (select 1 from pg_constraint c
                          where c.conindid = i.indexrelid and c.conrelid = t.oid and c.contype in ('p', 'u', 'x'))
-   ) as carried))";
+     union all
+     select format('create policy %I on %s as %s for %s to %s%s%s', p.polname, $1::text,
+                   case when p.polpermissive then 'permissive' else 'restrictive' end,
+                   case p.polcmd when 'r' then 'select' when 'a' then 'insert' when 'w' then 'update'
+                                 when 'd' then 'delete' else 'all' end,
+                   (select string_agg(case when r = 0 then 'public' else quote_ident(pg_get_userbyid(r)) end, ', ')
+                      from unnest(p.polroles) as r),
+                   ' using (' || pg_get_expr(p.polqual, p.polrelid) || ')',
+                   ' with check (' || pg_get_expr(p.polwithcheck, p.polrelid) || ')'), false
+       from pg_policy p where p.polrelid = t.oid
+   ) as carried),
+  concat_ws('; ', case when t.relrowsecurity then format('alter table %s enable row level security', $1::text) end,
+            case when t.relforcerowsecurity then format('alter table %s force row level security', $1::text) end),
+  case when t.relowner = (select oid from pg_roles where rolname = current_user) then ''
+       when pg_has_role(t.relowner, 'member')
+         then format('alter table %s owner to %I', $1::text, pg_get_userbyid(t.relowner))
+       else format('grant all on table %s to %I', $1::text, pg_get_userbyid(t.relowner)) end)";
 
 /// What the swap must know of the table it replaces, in one round trip: the
 /// facts replace_refusal() judges (existing_table_sql()'s), then what it
@@ -178,7 +196,8 @@ void swap_replace(SqlSession& s, const Task& task) {
     return;
   }
   auto text = [&](int column) { return old[0][column].as(std::string()); };
-  const std::string views = text(0), grants = text(2), declared = text(3), referencing = text(4);
+  const std::string views = text(0), grants = text(2), declared = text(3), row_security = text(4),
+                    owner = text(5), referencing = text(6);
   const bool same_columns = old[0][1].as<bool>();
   if (std::string why = replace_refusal(target, views, referencing, same_columns); !why.empty())
     throw PlanProblem(why);
@@ -193,7 +212,14 @@ void swap_replace(SqlSession& s, const Task& task) {
   if (!grants.empty()) s.exec_script("grant what the old table granted", grants);
   // With other columns the table is a new one: what was declared on the old
   // columns may not apply to it.
-  if (same_columns && !declared.empty()) s.exec_script("give it the old table's comments, constraints and indexes", declared);
+  if (same_columns && !declared.empty())
+    s.exec_script("give it the old table's comments, constraints, indexes and policies", declared);
+  // Row security stays on whatever the columns: the grants carried over
+  // must not read past policies the new table lacks (without them, it
+  // shows other roles no row).
+  if (!row_security.empty()) s.exec_script("keep row security on", row_security);
+  // Last: the statements above need the table's owner, which the running role is until now.
+  if (!owner.empty()) s.exec("give it the old table's owner", owner);
 }
 
 int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::Plan& plan, const std::string& select) {
