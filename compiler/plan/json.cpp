@@ -523,13 +523,7 @@ std::optional<Plan> plan_from_json(const nlohmann::json& json, std::string& erro
 }
 
 std::string plan_hash(const Plan& plan) {
-  std::string text = write_without_hash(plan).dump();
-  uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;  // FNV-1a 64 prime
-  }
-  return fmt::format("{:016x}", hash);
+  return fmt::format("{:016x}", stable_hash(write_without_hash(plan).dump()));
 }
 
 }  // namespace flowc::plan

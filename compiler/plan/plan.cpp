@@ -1,5 +1,7 @@
 #include "compiler/plan/plan.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iterator>
 
@@ -52,6 +54,25 @@ std::string quote_identifier(std::string_view name) {
     out += c;
   }
   return out + "\"";
+}
+
+uint64_t stable_hash(std::string_view text) {
+  uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;  // FNV-1a 64 prime
+  }
+  return hash;
+}
+
+std::string identifier_with_suffix(std::string_view name, std::string_view suffix) {
+  constexpr size_t kMaxIdentifier = 63;  // NAMEDATALEN - 1
+  if (name.size() + suffix.size() <= kMaxIdentifier) return std::string(name) + std::string(suffix);
+  const std::string hash = fmt::format("_{:08x}", static_cast<uint32_t>(stable_hash(name)));
+  size_t keep = kMaxIdentifier - suffix.size() - hash.size();
+  // Not inside a UTF-8 character: its continuation bytes are 10xxxxxx.
+  while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
+  return std::string(name.substr(0, keep)) + hash + std::string(suffix);
 }
 
 std::string shell_words(const std::vector<std::string>& argv) {

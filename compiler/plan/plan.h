@@ -17,6 +17,15 @@ namespace flowc::plan {
 /// `"name"`, with embedded double quotes doubled: an identifier in SQL text.
 std::string quote_identifier(std::string_view name);
 
+/// A stable 64-bit hash of `text` (FNV-1a): the same on every machine and in
+/// every run (the plan hash, alert dedupe locks, shortened names).
+uint64_t stable_hash(std::string_view text);
+
+/// `name` followed by `suffix`, within PostgreSQL's 63 bytes: a name too
+/// long keeps its first bytes (whole UTF-8 characters) and a hash of the
+/// whole, so two long names that share their start still differ.
+std::string identifier_with_suffix(std::string_view name, std::string_view suffix);
+
 /// A command's argv as one shell command line: each argument that needs it
 /// in single quotes (`'a b'`, `'O'\''Brien'`), so it reads unambiguously and
 /// can be pasted into a shell (`flowc plan`, the attempt log).

@@ -37,14 +37,7 @@ std::string timestamp_text(TimePoint at) {
 
 /// The advisory lock id of a dedupe key: a stable 64-bit FNV-1a hash, so
 /// every process computes the same one without asking the server.
-int64_t lock_id(const std::string& key) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : key) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return static_cast<int64_t>(hash);
-}
+int64_t lock_id(const std::string& key) { return static_cast<int64_t>(plan::stable_hash(key)); }
 
 /// libpq's messages span lines ("...failed: ...\n\tIs the server running...");
 /// the sink prints them as one.

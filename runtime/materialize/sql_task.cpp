@@ -19,12 +19,6 @@ using plan::WriteMode;
 /// The first key of the two-key advisory locks on output tables ('flow').
 constexpr int32_t kLockSpace = 0x666c6f77;
 
-/// `name` + `suffix`, cut so the whole fits PostgreSQL's 63-byte identifiers.
-std::string identifier(const std::string& name, std::string_view suffix) {
-  size_t room = 63 - suffix.size();
-  return (name.size() > room ? name.substr(0, room) : name) + std::string(suffix);
-}
-
 std::string join_quoted(const std::vector<std::string>& names, std::string_view prefix = "") {
   std::string out;
   for (const std::string& n : names) {
@@ -261,7 +255,8 @@ int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) 
   // earlier key (`merge(key = [k])` become `[k, j]`) has the same name but
   // other columns: `if not exists` would keep it, and every run would fail
   // with 42P10. It is replaced, in the attempt's transaction.
-  const std::string index = plan::quote_identifier(identifier(task.output->name, "__flow_key"));
+  const std::string index =
+      plan::quote_identifier(plan::identifier_with_suffix(task.output->name, "__flow_key"));
   const std::string qualified_index = plan::quote_identifier(task.output->schema) + "." + index;
   pqxx::result same =
       s.exec("read the key's unique index",

@@ -331,6 +331,24 @@ TEST_CASE("merge: a changed key replaces the unique index of the old one, in the
         "t");
 }
 
+TEST_CASE("merge: two long table names that share their first 53 bytes get a key index each") {
+  Db db;
+  const std::string start = "customer_lifetime_value_by_acquisition_channel_and_da_";
+  const char* select = "select region, sum(amount) as total from raw.orders group by region";
+  uint32_t a = db.add(sql_task("a", {"analytics", start + "a"}, WriteMode::Merge, select));
+  uint32_t b = db.add(sql_task("b", {"analytics", start + "b"}, WriteMode::Merge, select));
+  db.plan.tasks[a].merge_key = {"region"};
+  db.plan.tasks[b].merge_key = {"region"};
+  for (int round = 0; round < 2; ++round) {
+    for (uint32_t t : {a, b}) {
+      AttemptResult r = db.run(t);
+      REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+    }
+  }
+  CHECK(db.scalar("select count(distinct indrelid) from pg_index i join pg_class c on c.oid = i.indexrelid "
+                  "where c.relname like '%__flow_key' and i.indisunique") == "2");
+}
+
 TEST_CASE("merge: a NULL in the key is refused, as a rerun would add its row again, and nothing is written") {
   Db db;
   uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Merge,
