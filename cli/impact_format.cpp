@@ -96,8 +96,8 @@ std::string impact_human(const ImpactReport& r) {
     else if (!r.run->env.empty())
       out +=
           "a run in environment " + r.run->env +
-          ": only that environment's tables of those tasks are stale; the production tables, their readers "
-          "and consumers are not affected\n";
+          ": only that environment's tables are stale, of those tasks and of the tasks that read them there; "
+          "the production tables, their readers and consumers are not affected\n";
   }
 
   std::vector<std::vector<std::string>> rows;

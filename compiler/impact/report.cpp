@@ -39,16 +39,17 @@ std::string qualified_table(const model::Model& model, TaskId id) {
 
 /// What a side run (mirror, or in a named environment) added to the schema
 /// of the tables it wrote: the environment's suffix, then `__mirror`; ""
-/// for a production run.
+/// for a production run. Another workflow in mirror stage that an
+/// environment's run reaches writes its mirror tables in that environment.
 std::string side_schema_suffix(const model::Model& model, const ImpactRun& run, const model::Node& node) {
+  const model::Workflow& workflow = model.workflow(node.workflow);
   std::string suffix;
-  if (!run.env.empty()) {
-    const model::Workflow& w = model.workflow(node.workflow);
-    if (w.target.valid())
-      for (const model::Environment& e : model.targets[w.target.index].environments)
-        if (e.name == run.env) suffix = e.schema_suffix;
-  }
-  return run.mirror ? suffix + std::string(spelling::kMirrorSuffix) : suffix;
+  if (!run.env.empty() && workflow.target.valid())
+    for (const model::Environment& e : model.targets[workflow.target.index].environments)
+      if (e.name == run.env) suffix = e.schema_suffix;
+  const bool mirror = run.mirror || (!run.env.empty() && workflow.name != run.workflow &&
+                                     workflow.stage == model::Stage::Mirror);
+  return mirror ? suffix + std::string(spelling::kMirrorSuffix) : suffix;
 }
 
 /// The workflows in report order: those of `first` (in order), then the
@@ -241,6 +242,11 @@ ImpactReport compute_impact(const model::Model& model, const ImpactSubject& subj
     RunCauses causes = run_causes(model, *run, &report);
     if (!run->mirror && run->env.empty())
       stale = lower::downstream_of(model, dependents, readers, causes.nodes, causes.tables);
+    // In an environment: the same environment's runs of other workflows,
+    // which read its tables (not sources, legacy jobs nor consumers).
+    if (!run->mirror && !run->env.empty())
+      for (TaskId id : lower::env_downstream(model, dependents, causes.nodes, run->env))
+        stale.nodes[id.index] = true;
     for (TaskId id : causes.nodes) stale.nodes[id.index] = true;
   }
 

@@ -63,6 +63,33 @@ std::vector<model::TaskId> reachable_from(const Dependents& dependents,
   return out;
 }
 
+std::vector<model::TaskId> env_downstream(const model::Model& model, const Dependents& dependents,
+                                          std::span<const model::TaskId> starts, const std::string& env) {
+  auto runs_in_env = [&](model::TaskId id) {
+    const model::Workflow& workflow = model.workflow(model.node(id).workflow);
+    if (!workflow.target.valid()) return false;
+    const auto& environments = model.targets[workflow.target.index].environments;
+    return std::any_of(environments.begin(), environments.end(),
+                       [&](const model::Environment& e) { return e.name == env; });
+  };
+  std::vector<bool> seen(dependents.size(), false);
+  for (model::TaskId id : starts) seen[id.index] = true;
+  std::vector<model::TaskId> stack(starts.begin(), starts.end());
+  std::vector<model::TaskId> out;
+  while (!stack.empty()) {
+    model::TaskId at = stack.back();
+    stack.pop_back();
+    for (model::TaskId next : dependents[at.index]) {
+      if (seen[next.index] || !runs_in_env(next)) continue;
+      seen[next.index] = true;
+      out.push_back(next);
+      stack.push_back(next);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](model::TaskId a, model::TaskId b) { return a.index < b.index; });
+  return out;
+}
+
 std::string node_table_key(const model::Model& model, model::TaskId id) {
   const model::Node& node = model.node(id);
   if (node.table.empty()) return "";
@@ -176,8 +203,11 @@ plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<m
   // (`analytics_dev.t`): sources keep their production schema, so every
   // reader, and every consumer, reads production's.
   const bool side_run = context.mirror || !context.options.env.empty();
+  // In an environment, the other workflows' tasks it reaches write that
+  // environment's tables too (env_downstream()).
+  const bool env_run = !context.mirror && !context.options.env.empty();
   auto writes_mirror = [&](model::TaskId id) {
-    return model.node(id).workflow == context.workflow_id ? side_run : in_mirror_stage(model, id);
+    return model.node(id).workflow == context.workflow_id || env_run ? side_run : in_mirror_stage(model, id);
   };
   // downstream_of()'s rule, one node at a time: what a node reaches directly
   // (its dependents, and through its table: the dependents of each source
@@ -218,11 +248,18 @@ plan::ImpactGraph lower_impact_graph(const Context& context, const std::vector<m
   // workflows read the production tables, which the legacy job still
   // writes, and its consumers are served by it. So what its failure makes
   // stale is its own tasks and their mirror tables, nothing published. A
-  // run in an environment likewise writes only that environment's tables.
+  // run in an environment likewise writes only that environment's tables,
+  // which the same environment's runs of other workflows read.
   std::vector<model::TaskId> members = order;
   std::vector<uint32_t> node_index(model.nodes.size(), UINT32_MAX);
   for (uint32_t i = 0; i < order.size(); ++i) node_index[order[i].index] = i;
-  if (!side_run) {
+  if (env_run) {
+    for (model::TaskId id : env_downstream(model, context.dependents, order, context.options.env)) {
+      if (node_index[id.index] != UINT32_MAX) continue;
+      node_index[id.index] = static_cast<uint32_t>(members.size());
+      members.push_back(id);
+    }
+  } else if (!side_run) {
     std::vector<model::TaskId> stack = order, others;
     while (!stack.empty()) {
       model::TaskId at = stack.back();

@@ -83,4 +83,12 @@ struct Downstream {
 Downstream downstream_of(const model::Model& model, const Dependents& dependents, const TableReaders& readers,
                          std::span<const model::TaskId> starts, const std::vector<std::string>& tables);
 
+/// What a run in environment `env` reaches: the tasks that depend on
+/// `starts`, directly or not, of the workflows that run in `env` too (their
+/// target declares it): they read the environment's tables (`${w.t}` after
+/// the environment's mapping). Through tasks only: sources, legacy jobs and
+/// consumers read the production tables. In node order, starts left out.
+std::vector<model::TaskId> env_downstream(const model::Model& model, const Dependents& dependents,
+                                          std::span<const model::TaskId> starts, const std::string& env);
+
 }  // namespace flowc::lower

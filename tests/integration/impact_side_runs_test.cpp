@@ -36,15 +36,16 @@ insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attem
 }
 
 /// The tables of `impact --run 5` that are stale, each checked against
-/// `side` (the schema suffix of the side run): stale exactly when it has
+/// `side` (the schema suffix of the side run): stale exactly when its schema has
 /// it, and then not published.
 std::vector<std::string> stale_tables(const json& report, const std::string& side) {
   std::vector<std::string> stale;
   for (const json& t : report["tables"]) {
     const std::string name = t["name"];
-    CHECK(t["stale"] == (name.find(side + ".") != std::string::npos));
+    const bool side_table = name.substr(0, name.find('.')).find(side) != std::string::npos;
+    CHECK(t["stale"] == side_table);
     // The side run's table is no published output: consumers read production's.
-    if (name.find(side + ".") != std::string::npos) CHECK(t["published"] == false);
+    if (side_table) CHECK(t["published"] == false);
     if (t["stale"].get<bool>()) stale.push_back(name);
   }
   return stale;
@@ -112,8 +113,49 @@ TEST_CASE(
       human.output.find(
           "run 5: workflow daily_kpi, ds 2026-11-24, environment dev, failed; failed: stage_orders; blocked: "
           "revenue_daily, publish_kpis, refresh_extract\n"
-          "a run in environment dev: only that environment's tables of those tasks are stale; the production "
-          "tables, their readers and consumers are not affected\n") != std::string::npos);
+          "a run in environment dev: only that environment's tables are stale, of those tasks and of the "
+          "tasks "
+          "that read them there; the production tables, their readers and consumers are not affected\n") !=
+      std::string::npos);
+}
+
+TEST_CASE(
+    "impact --run of a run in environment dev: other workflows' tasks that read its dev tables are stale, "
+    "and "
+    "their owners told") {
+  // ingest_events run in `dev`: raw_events failed. sessionize, finance_close
+  // and marketing_attribution run in dev too and read events_dev.raw_events.
+  std::string dsn = flowc::testing::seeded_state_database(
+      "impact_env_downstream",
+      R"sql(insert into flow.runs (id, workflow, ds, env, stage, trigger, status, plan_hash, plan) values
+ (7, 'ingest_events', '2026-11-24', 'dev', 'production', 'schedule', 'failed', 'h', '{}');
+insert into flow.task_runs (run_id, task, task_index, state, attempts, max_attempts) values
+ (7, 'collector_batches', 0, 'succeeded', 1, 1), (7, 'load_events', 1, 'succeeded', 1, 4),
+ (7, 'raw_events', 2, 'failed', 1, 4);
+)sql");
+  const std::string platform = std::string(FLOWC_SOURCE_DIR) + "/examples/platform";
+  auto r = run_flowc({"impact", "--run", "7", platform, "--state-dsn", dsn, "--format", "json"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  json j = json::parse(r.output);
+  std::vector<std::string> stale_tasks;
+  for (const json& t : j["tasks"])
+    if (t["stale"].get<bool>()) stale_tasks.push_back(t["name"]);
+  CHECK(stale_tasks == std::vector<std::string>{"finance_close.web_revenue", "finance_close.reconciliation",
+                                                "marketing_attribution.touchpoints",
+                                                "marketing_attribution.attribution_daily",
+                                                "sessionize.sessions", "sessionize.engagement_daily"});
+  CHECK(stale_tables(j, "_dev") ==
+        std::vector<std::string>{"events_dev.raw_events", "finance_dev.web_revenue",
+                                 "finance_dev.revenue_reconciliation", "marketing_dev__mirror.touchpoints",
+                                 "marketing_dev__mirror.attribution_daily", "analytics_dev.sessions",
+                                 "analytics_dev.engagement_daily"});
+  std::vector<std::string> told;
+  for (const json& o : j["owners"])
+    if (o["stale"].get<bool>()) told.push_back(o["owner"]);
+  CHECK(told == std::vector<std::string>{"data-platform", "finance-data", "marketing-analytics",
+                                         "product-analytics"});
+  for (const json& l : j["legacy_jobs"]) CHECK(l["stale"] == false);
+  for (const json& c : j["legacy_consumers"]) CHECK(c["stale"] == false);
 }
 
 TEST_CASE(

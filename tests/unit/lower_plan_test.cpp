@@ -68,6 +68,19 @@ TEST_CASE("impact: downstream tasks in and across workflows, tables, published o
   CHECK(dev_staged.tables.front() == "staging_dev.orders");
   CHECK(dev_staged.published.empty());
   CHECK(dev_staged.legacy_consumers.empty());
+
+  // ingest run in dev: shop's runs in dev read its dev table (`${ingest.events}`
+  // after dev's mapping) and wait for it, so they are reached; still
+  // nothing published and no consumer.
+  plan::Plan ingest_dev = lower::lower(c->model, workflow_named(c->model, "ingest"), options, c->sources);
+  plan::Impact dev_events = plan::impact_of(ingest_dev, 0);
+  CHECK(dev_events.tasks ==
+        std::vector<std::string>{"shop.summary", "shop.staged", "shop.kpis", "shop.export"});
+  CHECK(dev_events.tables == std::vector<std::string>{"events_dev.raw", "analytics_dev.summary",
+                                                      "staging_dev.orders", "dash_dev.kpis",
+                                                      "exports_dev.kpis"});
+  CHECK(dev_events.published.empty());
+  CHECK(dev_events.legacy_consumers.empty());
 }
 
 TEST_CASE("impact: a chain's plan grows linearly with its length, yet each task's impact is whole") {
