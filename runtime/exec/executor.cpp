@@ -177,8 +177,10 @@ std::optional<AttemptResult> Executor::check_external(const RunShared& run, cons
     // A state database hiccup counts as "not yet": the next probe retries it.
     AttemptResult not_ready;
     not_ready.outcome = AttemptResult::Outcome::NotReady;
-    not_ready.message = fmt::format("task {} of workflow {} has not succeeded for {}", dependency.task,
-                                    dependency.workflow, run.plan.ds);
+    // In an environment, its success there is what counts: say which.
+    not_ready.message =
+        fmt::format("task {} of workflow {} has not succeeded for {}{}", dependency.task, dependency.workflow,
+                    run.plan.ds, run.plan.env.empty() ? "" : " in " + run.plan.env);
     // Its day's run already failed: nothing comes unless someone acts.
     if (status && failed_run != 0)
       not_ready.message += fmt::format(" (its run {} for the day failed: `flowc retry {}` finishes it)",

@@ -306,6 +306,19 @@ TEST_CASE("a task waiting on another workflow whose run of the day failed says s
   CHECK(said);
 }
 
+TEST_CASE("in an environment, a cross-workflow wait names the environment its success is awaited in") {
+  Harness h;
+  plan::Plan upstream = make_plan({{"publish", {}}}, "orders_etl");
+  REQUIRE(h.run(upstream).summary.status == RunStatus::Succeeded);  // in production: not what dev waits for
+  plan::Plan p = make_plan({{"load", {}}});
+  p.env = "dev";
+  p.tasks[0].external.push_back({"orders_etl", "publish", 1, 1});
+  exec::RunResult result = h.run(p);
+  REQUIRE(result.outcome == exec::RunResult::Outcome::Finished);
+  CHECK(result.summary.task_errors[0] ==
+        "task publish of workflow orders_etl has not succeeded for 2026-11-24 in dev after 1s");
+}
+
 TEST_CASE("a cross-workflow dependency that never succeeds fails clearly") {
   Harness h;
   plan::Plan p = make_plan({{"load", {}}});
