@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "compiler/diagnostics/render.h"
 #include "compiler/dsn/withhold.h"
 #include "compiler/plan/text.h"
 #include "compiler/source/lines.h"
@@ -29,15 +30,17 @@ std::string indent(const std::string& text, std::string_view prefix) {
   return out;
 }
 
+/// `value` quoted as SQL writes it, on one line: it is shown in a one-line
+/// `--` comment, where a line break would print a line that reads as SQL
+/// sent, and a tab or another control character as a control picture
+/// (cli.md, Conventions).
 std::string sql_quote(const std::string& value) {
   std::string out = "'";
   for (char c : value) {
     if (c == '\'') out += '\'';
-    // The value is shown in a one-line `--` comment: a line break in it
-    // would print a line that reads as SQL sent.
-    out += c == '\n' ? std::string("\u240A") : std::string(1, c);
+    out += c;
   }
-  return out + "'";
+  return printable(out + "'");
 }
 
 /// The SQL, then `-- $1 = '2026-11-24' (date)` for each parameter.

@@ -282,15 +282,15 @@ TEST_CASE("a password written in a command's arguments is withheld where the pla
   CHECK(human.str().find("   run: psql '--password=***' -c 'select 1'\n") != std::string::npos);
 }
 
-TEST_CASE("a parameter value with a line break stays on its comment's line") {
+TEST_CASE("a parameter value with a line break or a tab stays on its comment's line, as control pictures") {
   Lowered l = lower_shop();
   bool set = false;
   for (plan::Task& t : l.plan.tasks)
-    if (!t.select.params.empty() && !set) t.select.params[0].value = "a\nb'c", set = true;
+    if (!t.select.params.empty() && !set) t.select.params[0].value = "a\nb'c\td", set = true;
   REQUIRE(set);
   std::ostringstream human;
   plan::render_human(l.plan, human);
-  CHECK(human.str().find(" = 'a\u240Ab''c' (") != std::string::npos);
+  CHECK(human.str().find(" = 'a\u240Ab''c\u2409d' (") != std::string::npos);
 }
 
 TEST_CASE("check_options: dates, environments, params without defaults") {
