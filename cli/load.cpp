@@ -47,6 +47,15 @@ std::unique_ptr<project::Compilation> load_checked_project(const std::string& pa
   return c;
 }
 
+std::string unknown_workflow(const model::Model& model, const std::string& name) {
+  if (model.workflow_named(name).valid()) return "";
+  std::vector<std::string_view> names;
+  for (const model::Workflow& w : model.workflows) names.push_back(w.name);
+  std::string_view near = closest_name(name, names);
+  return fmt::format("no workflow `{}` in the project{}", name,
+                     near.empty() ? std::string() : fmt::format("; did you mean `{}`?", near));
+}
+
 /// The selected workflow, or an invalid id after printing why (exit 2).
 model::WorkflowId pick_workflow(const model::Model& model, const std::string& name) {
   if (name.empty()) {
@@ -62,11 +71,7 @@ model::WorkflowId pick_workflow(const model::Model& model, const std::string& na
     return {};
   }
   if (model::WorkflowId id = model.workflow_named(name); id.valid()) return id;
-  std::vector<std::string_view> names;
-  for (const model::Workflow& w : model.workflows) names.push_back(w.name);
-  std::string_view near = closest_name(name, names);
-  print_error(fmt::format("no workflow `{}` in the project{}", name,
-                          near.empty() ? std::string() : fmt::format("; did you mean `{}`?", near)));
+  print_error(unknown_workflow(model, name));
   return {};
 }
 

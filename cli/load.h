@@ -36,6 +36,10 @@ void print_several_projects(const std::string& path, size_t count);
 /// one), or an invalid id after printing why (with a did-you-mean).
 model::WorkflowId pick_workflow(const model::Model& model, const std::string& name);
 
+/// "" when the project declares workflow `name`; else the one line saying
+/// it does not (`no workflow `x` in the project; did you mean `y`?`).
+std::string unknown_workflow(const model::Model& model, const std::string& name);
+
 /// True for `human` and `json`; otherwise prints the error (exit 2).
 bool is_human_or_json(const std::string& format);
 

@@ -20,13 +20,21 @@ int run_ops(const OpsOptions& options) {
   if (!is_human_or_json(options.format)) return kExitUsage;
   std::optional<int64_t> since = parse_since(options.since);
   if (!since) return kExitUsage;
-  std::optional<StateDatabase> db = find_state_database({options.path, options.workflow, options.state_dsn, ""});
+  // A workflow renamed or removed since its runs is still looked up.
+  std::string unknown;
+  std::optional<StateDatabase> db =
+      find_state_database({options.path, options.workflow, options.state_dsn, "", &unknown});
   if (!db) return kExitUsage;
 
   OpsData data;
   ReadStatus status = read_ops(*db, {options.workflow, std::chrono::seconds(*since)}, data);
   if (!status.ok) {
     print_error(status.error);
+    return kExitUsage;
+  }
+  // No runs of a name the project does not have: a typo, most likely.
+  if (!unknown.empty() && data.runs.empty()) {
+    print_error(unknown);
     return kExitUsage;
   }
   std::vector<WorkflowOps> workflows =

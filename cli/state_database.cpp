@@ -65,9 +65,16 @@ std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& req
   if (projects.size() == 1)
     compilation = project::compile(projects.front(), project::default_stdlib_dir(), errors);
   if (compilation) db.schema = compilation->model.project.state_schema;
-  // A --workflow the project does not have is a typo, not an empty history.
-  if (compilation && !request.workflow.empty() && !pick_workflow(compilation->model, request.workflow).valid())
-    return std::nullopt;
+  // A --workflow the project does not have is a typo, not an empty history
+  // (unless its runs say otherwise: request.unknown_workflow).
+  if (compilation && !request.workflow.empty()) {
+    std::string refusal = unknown_workflow(compilation->model, request.workflow);
+    if (!refusal.empty() && request.unknown_workflow == nullptr) {
+      print_error(refusal);
+      return std::nullopt;
+    }
+    if (request.unknown_workflow != nullptr) *request.unknown_workflow = refusal;
+  }
   if (!dsn.empty()) {
     db.dsn = dsn;
     return db;

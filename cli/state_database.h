@@ -24,6 +24,10 @@ struct StateDatabaseRequest {
   std::string workflow;    // whose target to use ("" = the default target or the only workflow's)
   std::string state_dsn;   // --state-dsn
   std::string target_dsn;  // --dsn: the targets' database, so the state's when nothing else names one
+  /// Set (history, ops): a `workflow` the project does not declare is not
+  /// refused, as it may have runs (renamed or removed since); this gets
+  /// the line refusing it, for the caller to print when it has none.
+  std::string* unknown_workflow = nullptr;
 };
 
 /// Resolves the state database for `request`. The schema comes from the

@@ -441,7 +441,8 @@ TEST_CASE("run: a target role without permissions fails the task clearly and wri
   CHECK(query_one(dsn, "select sqlstate || ' ' || error_class from flow.attempts") == "42501 permanent");
 }
 
-TEST_CASE("history and ops: a --workflow that is not in the project is one clear line and exit 2") {
+TEST_CASE(
+    "history and ops: a --workflow not in the project is one clear line and exit 2, unless it has runs") {
   std::string dsn = fresh_database("run_unknown_workflow");
   std::string project = write_project("unknown_workflow", slow_project(0));
   for (const char* command : {"history", "ops"}) {
@@ -449,6 +450,19 @@ TEST_CASE("history and ops: a --workflow that is not in the project is one clear
     auto r = run_flowc(project, {command, ".", "--workflow", "slwo", "--state-dsn", dsn});
     CHECK(r.exit_code == 2);
     CHECK(r.output == "flowc: no workflow `slwo` in the project; did you mean `slow`?\n");
+  }
+
+  // A workflow renamed since its runs: they are still found by its old name.
+  REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code == 0);
+  std::string flow = file_text(project + "/slow.flow");
+  flow.replace(flow.find("workflow slow {"), 15, "workflow slower {");
+  std::ofstream(project + "/slow.flow") << flow;
+  for (const char* command : {"history", "ops"}) {
+    CAPTURE(command);
+    auto r = run_flowc(project, {command, ".", "--workflow", "slow", "--state-dsn", dsn, "--format", "json"});
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.output, "\"slow\""));
   }
 }
 
