@@ -16,18 +16,27 @@ std::string effect_repeated_by(const plan::Task& task) {
              : "run it a second time";
 }
 
-std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store, const plan::Plan& plan,
-                                              int64_t run_id) {
+std::vector<RepeatedEffect> repeated_effects(runtime::state::StateStore& store, const plan::Plan& plan,
+                                             int64_t run_id) {
+  std::vector<RepeatedEffect> out;
   runtime::state::DaySuccesses done = store.day_successes(run_id);
-  if (!done.status) return std::nullopt;
+  if (!done.status) return out;
   for (const plan::Task& task : plan.tasks) {
     if (!repeats_effect(task)) continue;
-    for (const runtime::state::DaySuccess& success : done.tasks)
-      if (success.task == task.name)
-        return RepeatedEffect{task.name, runtime::exec::what_repeats(task), effect_repeated_by(task),
-                              success.run_id};
+    for (const runtime::state::DaySuccess& success : done.tasks) {
+      if (success.task != task.name) continue;
+      out.push_back({task.name, runtime::exec::what_repeats(task), effect_repeated_by(task), success.run_id});
+      break;
+    }
   }
-  return std::nullopt;
+  return out;
+}
+
+std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store, const plan::Plan& plan,
+                                              int64_t run_id) {
+  std::vector<RepeatedEffect> all = repeated_effects(store, plan, run_id);
+  if (all.empty()) return std::nullopt;
+  return all.front();
 }
 
 bool driven_now(runtime::state::StateStore& store, const runtime::state::DayRun& run) {

@@ -30,10 +30,14 @@ bool repeats_effect(const plan::Task& task);
 /// second time".
 std::string effect_repeated_by(const plan::Task& task);
 
-/// The first task of `plan` that is not idempotent and succeeded in run
-/// `run_id` or an earlier run of its day; none when there is none, or the
-/// runs cannot be read (the run itself then reads the state again, and says
-/// what is wrong).
+/// The tasks of `plan` that are not idempotent and succeeded in run
+/// `run_id` or an earlier run of its day, in plan order; none when there is
+/// none, or the runs cannot be read (the run itself then reads the state
+/// again, and says what is wrong).
+std::vector<RepeatedEffect> repeated_effects(runtime::state::StateStore& store, const plan::Plan& plan,
+                                             int64_t run_id);
+
+/// The first of repeated_effects().
 std::optional<RepeatedEffect> repeated_effect(runtime::state::StateStore& store, const plan::Plan& plan,
                                               int64_t run_id);
 

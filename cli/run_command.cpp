@@ -37,10 +37,12 @@ void warn_of_repeated_effect(const plan::Plan& plan, const RunDatabases& databas
   if (!runs.status || runs.runs.empty()) return;
   const int64_t earlier = runs.runs.back().run_id;
   if (driven_now(store, runs.runs.back())) return;  // this run is refused as in progress
-  if (std::optional<RepeatedEffect> repeated = repeated_effect(store, plan, earlier)) {
-    std::cerr << fmt::format(
-        "flowc: warning: task {} ({}) succeeded in run {}, of the same day: this run will {}\n",
-        repeated->task, repeated->what, repeated->run_id, repeated->effect);
+  // One line per task it repeats: each is output someone may have to put right.
+  if (std::vector<RepeatedEffect> repeated = repeated_effects(store, plan, earlier); !repeated.empty()) {
+    for (const RepeatedEffect& effect : repeated)
+      std::cerr << fmt::format(
+          "flowc: warning: task {} ({}) succeeded in run {}, of the same day: this run will {}\n",
+          effect.task, effect.what, effect.run_id, effect.effect);
   } else if (PartlyDone partly =
                  partly_done(store, plan, earlier, databases.state_dsn == databases.target_dsn);
              !partly.what.empty()) {

@@ -54,6 +54,11 @@ TEST_CASE("a failed run after a good one: run warns, backfill refuses, retry --d
     sql     = "select ds, n from ${gate}"
     expect row_count() > 0
   }
+
+  task note {
+    after = [app]
+    run   = command(["true"])
+  }
 )FLOW")}});
   const std::vector<std::string> run = {"run", ".", "--ds", "2026-11-02", "--dsn", dsn};
   REQUIRE(run_flowc(project, run).exit_code == 0);  // run 1: app appends
@@ -84,7 +89,9 @@ TEST_CASE("a failed run after a good one: run warns, backfill refuses, retry --d
   CHECK(again.exit_code == 0);
   CHECK(contains(again.output,
                  "flowc: warning: task app (mode append) succeeded in run 1, of the same day: "
-                 "this run will append its rows a second time\n"));
+                 "this run will append its rows a second time\n"
+                 "flowc: warning: task note (a command not declared idempotent) succeeded in run 1, of the "
+                 "same day: this run will run it a second time\n"));
   CHECK(query_one(dsn, "select count(*) from out.app") == "2");
 }
 
