@@ -34,7 +34,14 @@ Decision decide_failure(const plan::RetryPolicy& retry, const AttemptResult& res
   bool retryable = !result.expectation_failed && (retry.on_any || decision.error_class == ErrorClass::Transient);
   if (retryable && attempt < max_attempts) {
     decision.state = TaskState::RetryWait;
-    decision.not_before = retry_delay(retry, attempt, unit_random);
+    // Which attempt of its budget this is: a `flowc retry` gives a fresh
+    // budget after the run's attempts (and a lost attempt one more), and
+    // the backoff starts again with it.
+    const uint32_t budget = 1 + retry.retries;
+    const uint32_t nth = max_attempts > budget && attempt > max_attempts - budget
+                             ? attempt - (max_attempts - budget)
+                             : attempt;
+    decision.not_before = retry_delay(retry, nth, unit_random);
     return decision;
   }
   decision.state = decision.error_class == ErrorClass::Timeout ? TaskState::TimedOut : TaskState::Failed;

@@ -530,6 +530,15 @@ TEST_CASE("what follows a failed attempt or a wait that has not held") {
   CHECK(after(ErrorClass::Timeout, 3).state == TaskState::TimedOut);
   CHECK(after(ErrorClass::Permanent, 1, true).state == TaskState::Failed);
 
+  // Exponential backoff starts again with a retry's fresh budget: attempt 4
+  // of 6 (the run's 3, then the retry's 3) waits as a first failure does.
+  retry.exponential = true;
+  retry.initial_seconds = 1;
+  retry.max_seconds = 600;
+  CHECK(exec::decide_failure(retry, failed(ErrorClass::Transient, "boom"), 4, 6, 0.0).not_before == 750ms);
+  CHECK(exec::decide_failure(retry, failed(ErrorClass::Transient, "boom"), 5, 6, 0.0).not_before == 1500ms);
+  CHECK(exec::decide_failure(retry, failed(ErrorClass::Transient, "boom"), 2, 3, 0.0).not_before == 1500ms);
+
   using std::chrono::seconds;
   exec::Decision waiting = exec::decide_not_ready(seconds(60), seconds(10), 55s, "source s not ready");
   CHECK(waiting.state == TaskState::Waiting);
