@@ -13,21 +13,39 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-/// The digits of an integer written out, without leading zeros, and its
-/// sign (zero is never negative); nullopt when `s` is not one.
-std::optional<std::string> integer_digits(std::string_view s, bool& negative) {
+/// A plain decimal written out: its whole digits without leading zeros,
+/// its fraction's digits without trailing zeros, and its sign (zero is
+/// never negative).
+struct Decimal {
+  bool negative = false;
+  std::string whole, fraction;
+};
+
+/// `s` as a Decimal; nullopt when it is not digits with at most one `.`
+/// (a literal's `_` between digits allowed).
+std::optional<Decimal> decimal_digits(std::string_view s) {
   s = trim(s);
-  negative = !s.empty() && s.front() == '-';
+  Decimal out;
+  out.negative = !s.empty() && s.front() == '-';
   if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
-  std::string out;
+  bool point = false, digits = false;
   for (char c : s) {
     if (c == '_') continue;
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
     if (c < '0' || c > '9') return std::nullopt;
-    out += c;
+    digits = true;
+    (point ? out.fraction : out.whole) += c;
   }
-  if (out.empty()) return std::nullopt;
-  out.erase(0, std::min(out.find_first_not_of('0'), out.size() - 1));
-  if (out == "0") negative = false;
+  if (!digits) return std::nullopt;
+  out.whole.erase(0, out.whole.find_first_not_of('0') == std::string::npos
+                         ? out.whole.size()
+                         : out.whole.find_first_not_of('0'));
+  const size_t last = out.fraction.find_last_not_of('0');
+  out.fraction.erase(last == std::string::npos ? 0 : last + 1);
+  if (out.whole.empty() && out.fraction.empty()) out.negative = false;
   return out;
 }
 
@@ -80,13 +98,17 @@ bool decimal_text(std::string_view text) {
   return digits && (fraction || exponent);
 }
 
-std::optional<int> order_integers(std::string_view a, std::string_view b) {
-  bool a_negative = false, b_negative = false;
-  std::optional<std::string> x = integer_digits(a, a_negative), y = integer_digits(b, b_negative);
+std::optional<int> order_decimals(std::string_view a, std::string_view b) {
+  std::optional<Decimal> x = decimal_digits(a), y = decimal_digits(b);
   if (!x || !y) return std::nullopt;
-  if (a_negative != b_negative) return a_negative ? -1 : 1;
-  int magnitude = x->size() != y->size() ? order(x->size(), y->size()) : order(*x, *y);
-  return a_negative ? -magnitude : magnitude;
+  if (x->negative != y->negative) return x->negative ? -1 : 1;
+  // Longer whole digits are larger; then digit by digit, the fraction's
+  // digits read on after the whole's (no trailing zeros: a longer fraction
+  // with the same start is larger).
+  int magnitude = x->whole.size() != y->whole.size() ? order(x->whole.size(), y->whole.size())
+                  : x->whole != y->whole             ? order(x->whole, y->whole)
+                                                     : order(x->fraction, y->fraction);
+  return x->negative ? -magnitude : magnitude;
 }
 
 }  // namespace flowc::runtime

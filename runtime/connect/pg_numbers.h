@@ -21,10 +21,12 @@ bool integer_text(std::string_view text);
 /// `-1.5e3`): how `min`/`max` of a numeric or float column come back.
 bool decimal_text(std::string_view text);
 
-/// Two integers written out, of any size, compared exactly (negative, zero
-/// or positive like strcmp): a double holds 53 bits, and a bigint id such as
-/// 1234567890123456790 would equal its neighbour. Nullopt when either is
-/// not an integer.
-std::optional<int> order_integers(std::string_view a, std::string_view b);
+/// Two numbers written out in plain decimal (an integer, or digits with a
+/// fraction: `-12`, `12345678901234567.89`, `1_000`), of any size, compared
+/// exactly (negative, zero or positive like strcmp): a double holds 53
+/// bits, and a bigint id such as 1234567890123456790 would equal its
+/// neighbour, a numeric `12345678901234567.89` its neighbour `...567.88`.
+/// Nullopt when either is not one (an exponent, `NaN`, text).
+std::optional<int> order_decimals(std::string_view a, std::string_view b);
 
 }  // namespace flowc::runtime

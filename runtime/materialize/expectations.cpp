@@ -329,8 +329,9 @@ std::optional<int> compare_value(std::string_view value, ValueKind metric_kind, 
     case ValueKind::Int:
     case ValueKind::Float:
     case ValueKind::Percent: {
-      if (literal.kind == ValueKind::Int)
-        if (std::optional<int> exact = order_integers(value, literal.text)) return exact;
+      // Two plain decimals exactly (a bigint, a numeric); else as doubles.
+      if (literal.kind == ValueKind::Int || literal.kind == ValueKind::Float)
+        if (std::optional<int> exact = order_decimals(value, literal.text)) return exact;
       auto v = parse_number(value);
       auto l = literal_number(literal, kind);
       if (!v || !l) return std::nullopt;
@@ -369,8 +370,8 @@ std::optional<int> compare_value(std::string_view value, ValueKind metric_kind, 
       if (std::optional<int> instants = order_instants(value, literal.text)) return instants;
       return order(std::string_view(value), std::string_view(literal.text));
     case ValueKind::Any: {
-      // Neither side says: integers exactly, numbers, instants, else text.
-      if (std::optional<int> exact = order_integers(value, literal.text)) return exact;
+      // Neither side says: plain decimals exactly, numbers, instants, else text.
+      if (std::optional<int> exact = order_decimals(value, literal.text)) return exact;
       auto v = parse_number(value);
       auto l = parse_number(literal.text);
       if (v && l) return order_numbers(*v, *l);

@@ -59,6 +59,14 @@ TEST_CASE("NaN is ordered as PostgreSQL orders it: above every number, equal to 
   CHECK(compare_value("1.5", ValueKind::Float, literal(ValueKind::Float, "1.5", 1.5)) == 0);
 }
 
+TEST_CASE("a numeric metric against a decimal literal compares exactly, beyond a double's 53 bits") {
+  CHECK(compare_value("12345678901234567.89", ValueKind::Float,
+                      literal(ValueKind::Float, "12345678901234567.88", 12345678901234567.88)) == 1);
+  CHECK(compare_value("12345678901234567.89", ValueKind::Float,
+                      literal(ValueKind::Int, "12345678901234568", 12345678901234568.0)) == -1);
+  CHECK(compare_value("2.50", ValueKind::Float, literal(ValueKind::Float, "2.5", 2.5)) == 0);
+}
+
 TEST_CASE("text stays text") {
   CHECK(compare_value("emea", ValueKind::Text, literal(ValueKind::Text, "amer")) == 1);
   CHECK(compare_value("007", ValueKind::Text, literal(ValueKind::Text, "7")) == -1);
@@ -71,7 +79,7 @@ TEST_CASE(
   CHECK(integer_text("-42"));
   CHECK_FALSE(integer_text("1_000"));  // a literal's spelling, not PostgreSQL's
   CHECK_FALSE(integer_text(" 7"));
-  CHECK(order_integers("1_000", "1000") == 0);
+  CHECK(order_decimals("1_000", "1000") == 0);
   CHECK_FALSE(integer_text("2.00"));
   CHECK_FALSE(integer_text("007a"));
   CHECK(decimal_text("2.00"));
@@ -81,10 +89,19 @@ TEST_CASE(
   CHECK(parse_number(" 1.5e-07 ") == 1.5e-07);
   CHECK(std::isnan(*parse_number("NaN")));
   CHECK_FALSE(parse_number("12abc"));
-  CHECK(order_integers("1234567890123456790", "1234567890123456789") == 1);
-  CHECK(order_integers("-0", "0") == 0);
-  CHECK(order_integers("-10", "-9") == -1);
-  CHECK_FALSE(order_integers("1.0", "1"));
+  CHECK(order_decimals("1234567890123456790", "1234567890123456789") == 1);
+  CHECK(order_decimals("-0", "0") == 0);
+  CHECK(order_decimals("-10", "-9") == -1);
+  // Decimals exactly too: a numeric beyond a double's 53 bits.
+  CHECK(order_decimals("1.0", "1") == 0);
+  CHECK(order_decimals("12345678901234567.89", "12345678901234567.88") == 1);
+  CHECK(order_decimals("-0.5", "-0.49") == -1);
+  CHECK(order_decimals("0.10", ".1") == 0);
+  CHECK(order_decimals("-0.00", "0") == 0);
+  CHECK(order_decimals("2", "10.5") == -1);
+  CHECK_FALSE(order_decimals("1e3", "1000"));  // an exponent: compared as doubles
+  CHECK_FALSE(order_decimals("NaN", "1"));
+  CHECK_FALSE(order_decimals("1.2.3", "1"));
 }
 
 TEST_CASE("a duration metric's value is shown as .flow writes a duration, a negative one as read") {
