@@ -156,6 +156,15 @@ std::optional<Instant> parse_instant(std::string_view s) {
   return out;
 }
 
+/// PostgreSQL's `infinity` and `-infinity` dates and timestamps against
+/// another date or instant: after, and before, every other (an open
+/// `valid_to`); nullopt when neither is one.
+std::optional<int> order_infinities(std::string_view a, std::string_view b) {
+  auto rank = [](std::string_view t) { return t == "infinity" ? 1 : t == "-infinity" ? -1 : 0; };
+  if (rank(a) == 0 && rank(b) == 0) return std::nullopt;
+  return order(rank(a), rank(b));
+}
+
 /// Two instants in time order, when either has a time of day. One without
 /// a zone is read in the other's (as PostgreSQL reads it in the session's,
 /// the zone it printed the other in); nullopt when either is not one.
@@ -344,6 +353,7 @@ std::optional<int> compare_value(std::string_view value, ValueKind metric_kind, 
       return order(*v, *l);
     }
     case ValueKind::Date: {
+      if (std::optional<int> infinite = order_infinities(value, literal.text)) return infinite;
       // `max(loaded_at) > 2026-12-02`: a timestamp against a date is against
       // its midnight, as in PostgreSQL, not against the timestamp's day.
       if (std::optional<int> instants = order_instants(value, literal.text)) return instants;

@@ -67,6 +67,14 @@ TEST_CASE("a numeric metric against a decimal literal compares exactly, beyond a
   CHECK(compare_value("2.50", ValueKind::Float, literal(ValueKind::Float, "2.5", 2.5)) == 0);
 }
 
+TEST_CASE("infinity and -infinity dates and timestamps are after and before every other, as in PostgreSQL") {
+  const auto day = literal(ValueKind::Date, "2026-01-01", 20454);
+  CHECK(compare_value("infinity", ValueKind::Any, day) == 1);
+  CHECK(compare_value("-infinity", ValueKind::Any, day) == -1);
+  CHECK(compare_value("infinity", ValueKind::Date, literal(ValueKind::Text, "infinity")) == 0);
+  CHECK(compare_value("2026-01-01 00:00:00+00", ValueKind::Date, literal(ValueKind::Text, "infinity")) == -1);
+}
+
 TEST_CASE("text stays text") {
   CHECK(compare_value("emea", ValueKind::Text, literal(ValueKind::Text, "amer")) == 1);
   CHECK(compare_value("007", ValueKind::Text, literal(ValueKind::Text, "7")) == -1);
