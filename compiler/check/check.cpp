@@ -31,7 +31,7 @@ model::Model Checker::run() {
   check_unused_outputs();
   check_query_writes();
   check_single_statements();
-  check_mirror_transactions();
+  check_none_transactions();
   check_positional_params();
   check_name_lengths();
   check_state_schema_writes();

@@ -390,7 +390,8 @@ class Checker {
   void check_query_writes();
   /// E0310 for a second statement after a `;` in a query flowc runs as one (statements.cpp).
   void check_single_statements();
-  void check_mirror_transactions();
+  /// E0311 for a `none` task that ends its transaction in a mirror run or before its expectations.
+  void check_none_transactions();
   /// E0306 for a positional parameter (`$1`) written in SQL (statements.cpp).
   void check_positional_params();
   /// E0306: a param default's `${}` that is not a param declared before it

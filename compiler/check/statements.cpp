@@ -1,6 +1,7 @@
 // E0310: a query flowc runs as one statement has a second one after a `;`.
-// E0311: a mirror run's `none` task ends the read-only transaction its
-// statements run in.
+// E0311: a `none` task ends the transaction its statements run in, where
+// that transaction is a guarantee: a mirror run's read-only guard, or the
+// rollback of the write when an error-level expectation fails.
 // E0306: a positional parameter (`$1`) written in SQL that flowc binds
 // parameters to, where it would be bound to whichever param took that number.
 // (A `none` task's statements run as written, several of them, unless they
@@ -103,23 +104,36 @@ std::optional<SqlWord> second_statement(std::string_view sql) {
 
 }  // namespace
 
-void Checker::check_mirror_transactions() {
+void Checker::check_none_transactions() {
   for (const model::Node& node : model.nodes) {
     if (node.kind != model::NodeKind::Task || !node.sql || node.sql->parts.empty() ||
         node.mode.kind != model::WriteModeKind::None)
       continue;
-    if (model.workflow(node.workflow).stage != model::Stage::Mirror) continue;
+    const bool mirror = model.workflow(node.workflow).stage == model::Stage::Mirror;
+    if (!mirror && node.expectations.empty()) continue;  // a production `none` task may commit as it likes
     JoinedQuery query = joined_query(*node.sql);
     std::optional<SqlWord> word = transaction_end(query.text);
     if (!word) continue;
+    const std::string ends = "task `" + node.name + "` ends its transaction (`" + word->text + "`): ";
+    if (mirror) {
+      Diagnostic& d = diags.report(
+          DiagKind::NoneTransactionEnd, word_range(*this, query, *word),
+          ends +
+              "a mirror run keeps a `mode = none` task's statements read-only in one transaction, and what "
+              "followed would run outside it, able to write production tables");
+      d.helps.push_back(
+          "remove it: flowc commits the task's statements when they end; statements that write need `writes` "
+          "and a write mode, which a mirror run sends to the mirror schemas");
+      continue;
+    }
     Diagnostic& d = diags.report(
-        DiagKind::MirrorTransactionEnd, word_range(*this, query, *word),
-        "task `" + node.name + "` ends its transaction (`" + word->text +
-            "`): a mirror run keeps a `mode = none` task's statements read-only in one transaction, and what "
-            "followed would run outside it, able to write production tables");
+        DiagKind::NoneTransactionEnd, word_range(*this, query, *word),
+        ends +
+            "its expectations run in that transaction after its statements, to roll them back when one "
+            "fails, and what was committed before could not be rolled back");
     d.helps.push_back(
-        "remove it: flowc commits the task's statements when they end; statements that write need `writes` "
-        "and a write mode, which a mirror run sends to the mirror schemas");
+        "remove it: flowc commits the task's statements with their expectations' verdict; or move the checks "
+        "to a task that reads this one's output");
   }
 }
 
