@@ -74,6 +74,9 @@ TermId Checker::elaborate(const Scope& s, syntax::ExprId id, Type expected) {
       term.type = scalar(type);
       term.int_value = e.int_value;
       term.float_value = e.float_value;
+      // A decimal as written too: an expectation compares it exactly with a
+      // numeric metric (a double keeps 17 digits).
+      if (kind == Kind::Float) term.text = std::string(text_of(e.range));
       break;
     }
     case ExprKind::String: {

@@ -46,26 +46,45 @@ std::vector<std::set<std::string>> cte_names(std::string_view sql) {
   return names;
 }
 
+/// Where for_each_table_name() is in one SQL, carried from each of the
+/// texts `${}` splits it into to the next.
+struct TableNameScan {
+  size_t statement = 0;            // counted from the SQL's start (`;`)
+  std::string previous;            // the last word, lower-cased; "," after a comma in a from list
+  bool in_from_list = false;       // between `from` and what ends its list
+  bool in_join_condition = false;  // after a join's `on`, in a from list
+  struct Bracket {
+    bool statement = false;                  // a statement stands in it
+    bool in_from_list_outside = false;       // in_from_list where it opened
+    bool in_join_condition_outside = false;  // in_join_condition where it opened
+  };
+  std::vector<Bracket> brackets = {{true, false, false}};  // the outermost level, then one per open bracket
+  bool started = false;                                    // a text was read: the next follows a `${}`
+};
+
 // Calls `table(begin, end, name)` for every table name in SQL text: the name
 // after `from`, `join` or `using` (and their `only`), and each after a comma
 // in such a list (`from a, b x`); not one of `ctes[statement]` (the common
-// table expressions of the statement the name is in, counted from
-// `statement`, which goes on across the texts `${}` splits one SQL into), nor
+// table expressions of the statement the name is in, counted in `scan`,
+// which goes on across the texts `${}` splits one SQL into), nor
 // what follows the `from` of a function's own syntax (`substring(x from 2)`,
 // `trim(both ' ' from s)`, `extract(year from d)`): a `from` inside brackets
 // reads tables only where a `select` (or `delete`, `update`) stands in the
 // same brackets. A from list goes on after a bracketed item (`from (values
-// (1)) v(x), orders`, `from f(x), orders`).
+// (1)) v(x), orders`, `from f(x), orders`) and after a join's condition
+// (`from a join b on a.k = b.k, orders`: a condition has no comma outside
+// brackets).
 template <typename F>
 void for_each_table_name(std::string_view sql, const std::vector<std::set<std::string>>& ctes,
-                         size_t& statement, F&& table) {
-  std::string previous;       // the last word, lower-cased; "," after a comma in a from list
-  bool in_from_list = false;  // between `from` and what ends its list
-  struct Bracket {
-    bool statement = false;             // a statement stands in it
-    bool in_from_list_outside = false;  // in_from_list where it opened
-  };
-  std::vector<Bracket> brackets = {{true, false}};  // the outermost level, then one per open bracket
+                         TableNameScan& scan, F&& table) {
+  // The `${}` before this text named a table (or gave a value): a name.
+  if (scan.started) scan.previous = "\"";
+  scan.started = true;
+  std::string& previous = scan.previous;
+  bool& in_from_list = scan.in_from_list;
+  bool& in_join_condition = scan.in_join_condition;
+  std::vector<TableNameScan::Bracket>& brackets = scan.brackets;
+  size_t& statement = scan.statement;
   for_each_sql_word(sql, [&](const SqlWord& w) {
     if (w.name) {
       const bool table_next = previous == "from" || previous == "join" || previous == "using" ||
@@ -83,22 +102,29 @@ void for_each_table_name(std::string_view sql, const std::vector<std::set<std::s
       // `a is distinct from b` compares: its `from` names no table.
       const bool reads_from = clause && w.text == "from" && previous != "distinct";
       if (reads_from) in_from_list = true;
-      if (!w.quoted && ends_from_list(w.text)) in_from_list = false;
+      const bool join_on = !w.quoted && w.text == "on" && (in_from_list || in_join_condition);
+      if (!w.quoted && ends_from_list(w.text)) in_from_list = in_join_condition = false;
+      if (join_on) in_join_condition = true;
       if (clause && w.text == "using") in_from_list = true;
       previous = w.quoted ? std::string("\"") : w.text == "from" && !reads_from ? std::string() : w.text;
     } else if (w.text == ",") {
+      if (in_join_condition) {
+        in_from_list = true;
+        in_join_condition = false;
+      }
       previous = ",";
     } else {
       previous.clear();
       if (w.text == ";") ++statement;
       if (w.text == "(") {
-        brackets.push_back({false, in_from_list});
-        in_from_list = false;
+        brackets.push_back({false, in_from_list, in_join_condition});
+        in_from_list = in_join_condition = false;
       } else if (w.text == ")") {
         in_from_list = brackets.size() > 1 && brackets.back().in_from_list_outside;
+        in_join_condition = brackets.size() > 1 && brackets.back().in_join_condition_outside;
         if (brackets.size() > 1) brackets.pop_back();
       } else if (w.text == ";") {
-        in_from_list = false;
+        in_from_list = in_join_condition = false;
       }
     }
   });
@@ -189,10 +215,10 @@ void Checker::check_hidden_dependencies() {
     const SourceRange block = model.symbol(node.symbol).decl_range;
     const std::vector<SqlText> texts = sql_texts(model, node);
     const std::vector<std::vector<std::set<std::string>>> ctes = cte_names_of(texts);
-    std::vector<size_t> statement(ctes.size(), 0);  // per SQL: the statement its next text starts in
+    std::vector<TableNameScan> scans(ctes.size());  // per SQL: where its next text starts
     for (const SqlText& part : texts) {
       for_each_table_name(
-          part.text, ctes[part.sql], statement[part.sql],
+          part.text, ctes[part.sql], scans[part.sql],
           [&](size_t begin, size_t end, const std::string& table) {
             auto it = written.find(prefix + fold_identifier(table));
             if (it == written.end()) {

@@ -114,26 +114,22 @@ void Checker::check_none_transactions() {
     JoinedQuery query = joined_query(*node.sql);
     std::optional<SqlWord> word = transaction_end(query.text);
     if (!word) continue;
-    const std::string ends = "task `" + node.name + "` ends its transaction (`" + word->text + "`): ";
-    if (mirror) {
-      Diagnostic& d = diags.report(
-          DiagKind::NoneTransactionEnd, word_range(*this, query, *word),
-          ends +
-              "a mirror run keeps a `mode = none` task's statements read-only in one transaction, and what "
-              "followed would run outside it, able to write production tables");
-      d.helps.push_back(
-          "remove it: flowc commits the task's statements when they end; statements that write need `writes` "
-          "and a write mode, which a mirror run sends to the mirror schemas");
-      continue;
-    }
-    Diagnostic& d = diags.report(
-        DiagKind::NoneTransactionEnd, word_range(*this, query, *word),
-        ends +
-            "its expectations run in that transaction after its statements, to roll them back when one "
-            "fails, and what was committed before could not be rolled back");
-    d.helps.push_back(
-        "remove it: flowc commits the task's statements with their expectations' verdict; or move the checks "
-        "to a task that reads this one's output");
+    const char* why =
+        mirror
+            ? "a mirror run keeps a `mode = none` task's statements read-only in one transaction, and what "
+              "followed would run outside it, able to write production tables"
+            : "its expectations run in that transaction after its statements, to roll them back when one "
+              "fails, and what was committed before could not be rolled back";
+    const char* help =
+        mirror
+            ? "remove it: flowc commits the task's statements when they end; statements that write need "
+              "`writes` and a write mode, which a mirror run sends to the mirror schemas"
+            : "remove it: flowc commits the task's statements with their expectations' verdict; or move the "
+              "checks to a task that reads this one's output";
+    Diagnostic& d =
+        diags.report(DiagKind::NoneTransactionEnd, word_range(*this, query, *word),
+                     "task `" + node.name + "` ends its transaction (`" + word->text + "`): " + why);
+    d.helps.push_back(help);
   }
 }
 

@@ -34,6 +34,28 @@ std::string impact_table(const Context& context, model::TaskId id) {
   return table.dotted();
 }
 
+/// Every node reachable from `starts` through `dependents` by way of nodes
+/// `keep` accepts, each once, in node order (reachable_from()'s walk).
+template <class Keep>
+std::vector<model::TaskId> reachable_where(const Dependents& dependents,
+                                           std::span<const model::TaskId> starts, Keep keep) {
+  std::vector<bool> seen(dependents.size(), false);
+  std::vector<model::TaskId> stack(starts.begin(), starts.end());
+  std::vector<model::TaskId> out;
+  while (!stack.empty()) {
+    model::TaskId at = stack.back();
+    stack.pop_back();
+    for (model::TaskId next : dependents[at.index]) {
+      if (seen[next.index] || !keep(next)) continue;
+      seen[next.index] = true;
+      out.push_back(next);
+      stack.push_back(next);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](model::TaskId a, model::TaskId b) { return a.index < b.index; });
+  return out;
+}
+
 }  // namespace
 
 Dependents node_dependents(const model::Model& model) {
@@ -46,48 +68,18 @@ Dependents node_dependents(const model::Model& model) {
 
 std::vector<model::TaskId> reachable_from(const Dependents& dependents,
                                           std::span<const model::TaskId> starts) {
-  std::vector<bool> seen(dependents.size(), false);
-  std::vector<model::TaskId> stack(starts.begin(), starts.end());
-  std::vector<model::TaskId> out;
-  while (!stack.empty()) {
-    model::TaskId at = stack.back();
-    stack.pop_back();
-    for (model::TaskId next : dependents[at.index]) {
-      if (seen[next.index]) continue;
-      seen[next.index] = true;
-      out.push_back(next);
-      stack.push_back(next);
-    }
-  }
-  std::sort(out.begin(), out.end(), [](model::TaskId a, model::TaskId b) { return a.index < b.index; });
-  return out;
+  return reachable_where(dependents, starts, [](model::TaskId) { return true; });
 }
 
 std::vector<model::TaskId> env_downstream(const model::Model& model, const Dependents& dependents,
                                           std::span<const model::TaskId> starts, const std::string& env) {
-  auto runs_in_env = [&](model::TaskId id) {
+  return reachable_where(dependents, starts, [&](model::TaskId id) {
     const model::Workflow& workflow = model.workflow(model.node(id).workflow);
     if (!workflow.target.valid()) return false;
     const auto& environments = model.targets[workflow.target.index].environments;
     return std::any_of(environments.begin(), environments.end(),
                        [&](const model::Environment& e) { return e.name == env; });
-  };
-  std::vector<bool> seen(dependents.size(), false);
-  for (model::TaskId id : starts) seen[id.index] = true;
-  std::vector<model::TaskId> stack(starts.begin(), starts.end());
-  std::vector<model::TaskId> out;
-  while (!stack.empty()) {
-    model::TaskId at = stack.back();
-    stack.pop_back();
-    for (model::TaskId next : dependents[at.index]) {
-      if (seen[next.index] || !runs_in_env(next)) continue;
-      seen[next.index] = true;
-      out.push_back(next);
-      stack.push_back(next);
-    }
-  }
-  std::sort(out.begin(), out.end(), [](model::TaskId a, model::TaskId b) { return a.index < b.index; });
-  return out;
+  });
 }
 
 std::string node_table_key(const model::Model& model, model::TaskId id) {

@@ -87,7 +87,8 @@ Downstream downstream_of(const model::Model& model, const Dependents& dependents
 /// `starts`, directly or not, of the workflows that run in `env` too (their
 /// target declares it): they read the environment's tables (`${w.t}` after
 /// the environment's mapping). Through tasks only: sources, legacy jobs and
-/// consumers read the production tables. In node order, starts left out.
+/// consumers read the production tables. In node order; a start only when
+/// another start reaches it, as reachable_from().
 std::vector<model::TaskId> env_downstream(const model::Model& model, const Dependents& dependents,
                                           std::span<const model::TaskId> starts, const std::string& env);
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <optional>
 
 #include "compiler/lower/context.h"
@@ -126,6 +127,16 @@ std::optional<std::string> param_literal(model::TypeKind type, const std::string
   // A percent binds its number of percent (`7` for `7%`).
   std::string literal = type == model::TypeKind::Percent ? bound + "%" : bound;
   if (given_param_value(type, literal) == bound) return literal;
+  // A float bound with an exponent (`1e+20`), which `--param` does not
+  // take: the shortest plain decimal that binds the same.
+  double value = 0;
+  auto [end, error] = std::from_chars(bound.data(), bound.data() + bound.size(), value);
+  if (type != model::TypeKind::Float || error != std::errc() || end != bound.data() + bound.size())
+    return std::nullopt;
+  for (int digits = 0; digits <= 40; ++digits) {
+    literal = fmt::format("{:.{}f}", value, digits);
+    if (given_param_value(type, literal) == bound) return literal;
+  }
   return std::nullopt;
 }
 

@@ -118,7 +118,10 @@ plan::ValueKind value_kind_of(model::TypeKind type) {
 plan::Literal literal(const Context& context, model::TermId id) {
   const model::Term& t = context.model.term(id);
   plan::Literal out;
-  out.text = t.kind == Kind::String ? t.text : term_text(context, id);
+  // A float as written (`12345678901234567.88`), which the runtime compares
+  // exactly with a numeric metric; its term_text is the double's.
+  out.text =
+      t.kind == Kind::String || (t.kind == Kind::Float && !t.text.empty()) ? t.text : term_text(context, id);
   switch (t.kind) {
     case Kind::Bool:
       out.kind = plan::ValueKind::Bool;

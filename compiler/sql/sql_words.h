@@ -265,19 +265,28 @@ inline std::string_view without_statement_end(std::string_view sql) {
 
 /// The first word of a statement in `sql` that ends the transaction it runs
 /// in: `commit`, `end`, `abort`, `rollback` (not `rollback to` a
-/// savepoint), `prepare transaction`.
+/// savepoint), `prepare transaction`. Not the `end` that closes a
+/// SQL-standard function body (`begin atomic select 1; end`).
 inline std::optional<SqlWord> transaction_end(std::string_view sql) {
   std::optional<SqlWord> found, first;
-  size_t words = 0;  // of the current statement
+  size_t words = 0;      // of the current statement
+  size_t atomic = 0;     // `begin atomic` bodies open
+  std::string previous;  // the last word, an unquoted name lower-cased
   auto judge = [&](const SqlWord* second) {
     if (!first || found) return;
     const std::string& w = first->text;
+    if (w == "end" && atomic > 0) {
+      --atomic;
+      return;
+    }
     std::string next = second && second->name && !second->quoted ? second->text : "";
     if (w == "commit" || w == "end" || w == "abort" || (w == "rollback" && next != "to") ||
         (w == "prepare" && next == "transaction"))
       found = first;
   };
   for_each_sql_word(sql, [&](const SqlWord& w) {
+    if (w.name && !w.quoted && previous == "begin" && w.text == "atomic") ++atomic;
+    previous = w.name && !w.quoted ? w.text : std::string();
     if (!w.name && w.text == ";") {
       if (words == 1) judge(nullptr);
       first.reset();

@@ -14,23 +14,11 @@ using namespace flowc::testing;
 
 namespace {
 
-/// Workflow `w`: source `src` (table `raw.src`, `ready = READY`, wait and
-/// poll as given) and task `load`, which reads it.
+/// Workflow `w`: source `src` (table `raw.src`, `ready` and `wait` as
+/// given, polled every second) and task `load`, which reads it.
 std::vector<std::pair<std::string, std::string>> waiting_project(const std::string& ready,
                                                                  const std::string& wait) {
-  std::string flow = R"FLOW(route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow w {
-  owner      = "data-eng"
-  stage      = production
-  on_failure = alert(oncall)
-
-  param ds: date = logical_date
-
-  source src {
+  std::string tasks = R"FLOW(  source src {
     table = "raw.src"
     ready = READY
     wait  = WAIT
@@ -41,11 +29,10 @@ workflow w {
     writes = "out.load"
     sql    = "select count(*) as n from ${src}"
   }
-}
 )FLOW";
-  flow.replace(flow.find("READY"), 5, ready);
-  flow.replace(flow.find("WAIT"), 4, wait);
-  return {{"w.flow", flow}};
+  tasks.replace(tasks.find("READY"), 5, ready);
+  tasks.replace(tasks.find("WAIT"), 4, wait);
+  return {{"w.flow", production_workflow("w", tasks)}};
 }
 
 bool contains(const std::string& text, const std::string& needle) {

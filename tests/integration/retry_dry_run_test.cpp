@@ -320,18 +320,8 @@ where run_id = 1 and task = 'transform')");
 
 TEST_CASE("retry: a run given --param values is compared as it ran, and running its day again keeps them") {
   std::string dsn = fresh_database("retry_params");
-  std::string project = write_project("retry_params", {{"w.flow", R"FLOW(route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow w {
-  owner      = "data-eng"
-  stage      = production
-  on_failure = alert(oncall)
-
-  param ds: date = logical_date
-  param label: string = "all"
+  std::string project =
+      write_project("retry_params", {{"w.flow", production_workflow("w", R"FLOW(  param label: string = "all"
   param share: percent = 5%
   param limit_n: int = 100
 
@@ -339,8 +329,7 @@ workflow w {
     run        = command(["sh", "-c", "exit 3", "${label}", "${share}", "${limit_n}"])
     idempotent = true
   }
-}
-)FLOW"}});
+)FLOW")}});
   REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn, "--param", "label=a b",
                               "--param", "share=7%", "--param", "limit_n=100"})
               .exit_code == 1);

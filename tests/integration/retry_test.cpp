@@ -376,19 +376,8 @@ TEST_CASE(
     "retry --task: a downstream task that also waits on a failed task outside the selection is kept, not "
     "waited on") {
   std::string dsn = fresh_database("retry_task_blocked");
-  std::string project = write_project("retry_task_blocked", {{"w.flow", R"FLOW(route oncall {
-  owner  = "data-eng"
-  notify = [stderr()]
-}
-
-workflow w {
-  owner      = "data-eng"
-  stage      = production
-  on_failure = alert(oncall)
-
-  param ds: date = logical_date
-
-  task b {
+  std::string project =
+      write_project("retry_task_blocked", {{"w.flow", production_workflow("w", R"FLOW(  task b {
     run = command(["sh", "-c", "exit 1"])
   }
 
@@ -406,8 +395,7 @@ workflow w {
     run   = command(["true"])
     after = [d]
   }
-}
-)FLOW"}});
+)FLOW")}});
   REQUIRE(run_flowc(project, {"run", ".", "--ds", "2026-11-24", "--dsn", dsn}).exit_code == 1);
   auto dry = run_flowc(project, {"retry", "1", ".", "--task", "c", "--dry-run", "--dsn", dsn});
   INFO(dry.output);

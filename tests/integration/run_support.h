@@ -37,6 +37,16 @@ inline std::string write_project(std::string_view name, const std::vector<std::p
   return dir.string();
 }
 
+/// A production workflow `name`, its failures routed to `oncall` (owner
+/// data-eng, stderr), with a `ds` param: `settings` after its header, then
+/// `body` (more params, its tasks). The route comes first in the text.
+inline std::string production_workflow(const std::string& name, const std::string& body,
+                                       const std::string& settings = "") {
+  return "route oncall {\n  owner  = \"data-eng\"\n  notify = [stderr()]\n}\n\nworkflow " + name +
+         " {\n  owner      = \"data-eng\"\n  stage      = production\n  on_failure = alert(oncall)\n" +
+         settings + "\n  param ds: date = logical_date\n\n" + body + "}\n";
+}
+
 /// The environment every flowc child gets: nothing inherited but PATH
 /// (runuser lives in /usr/sbin), plus `extra`.
 inline std::vector<std::string> child_env(std::vector<std::string> extra = {}) {

@@ -192,3 +192,16 @@ TEST_CASE("SQL words: a qualified name may have blanks around its dot, as Postgr
   CHECK(words ==
         std::vector<std::string>{"delete", "from", "web.sessions", "where", "x.Y", "=", "1", ".", "5"});
 }
+
+TEST_CASE("transaction_end: the statement that ends a transaction, not the end of a begin atomic body") {
+  using flowc::sql::transaction_end;
+  CHECK(transaction_end("delete from t; commit; insert into t values (1)")->text == "commit");
+  CHECK(transaction_end("select case when a then 1 end from t; end")->text == "end");
+  CHECK_FALSE(transaction_end("savepoint s; rollback to s"));
+  // A SQL-standard function body closes with `end`, which ends no transaction.
+  CHECK_FALSE(transaction_end("create function f() returns int begin atomic select 1; end; select f()"));
+  CHECK_FALSE(transaction_end(
+      "create function f() returns int begin atomic select case when true then 1 end; end;\nselect f()"));
+  CHECK(transaction_end("create function f() returns int begin atomic select 1; end; commit")->text ==
+        "commit");
+}
