@@ -32,8 +32,9 @@ int run_ops(const OpsOptions& options) {
     print_error(status.error);
     return kExitUsage;
   }
-  // No runs of a name the project does not have: a typo, most likely.
-  if (!unknown.empty() && data.runs.empty()) {
+  // A name the project does not have, with no run ever (not only in the
+  // window): a typo, most likely.
+  if (!unknown.empty() && data.runs.empty() && !has_runs_ever(*db, options.workflow)) {
     print_error(unknown);
     return kExitUsage;
   }

@@ -14,6 +14,7 @@
 #include "cli/local_cluster.h"
 #include "compiler/diagnostics/diagnostic.h"
 #include "compiler/project/project.h"
+#include "runtime/report/runs.h"
 
 namespace flowc::cli {
 namespace {
@@ -112,6 +113,13 @@ std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& req
   print_error("no state database: pass --state-dsn or set FLOW_STATE_DSN" + also +
               "; there is no private cluster in " + cluster_dir.string() + " either");
   return std::nullopt;
+}
+
+bool has_runs_ever(const StateDatabase& db, const std::string& workflow) {
+  std::vector<runtime::report::RunRecord> runs;
+  const runtime::report::ReadStatus status =
+      runtime::report::read_history(db, {workflow, std::chrono::seconds(kMaxSinceSeconds)}, runs);
+  return status.ok && !runs.empty();
 }
 
 }  // namespace flowc::cli

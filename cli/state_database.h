@@ -37,4 +37,8 @@ struct StateDatabaseRequest {
 /// not start, prints one `flowc: ...` line and returns std::nullopt (exit 2).
 std::optional<StateDatabase> find_state_database(const StateDatabaseRequest& request);
 
+/// Whether `db` records any run of `workflow`, however long ago (false when
+/// it cannot be read): a name the project no longer has is then not a typo.
+bool has_runs_ever(const StateDatabase& db, const std::string& workflow);
+
 }  // namespace flowc::cli

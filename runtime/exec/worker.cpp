@@ -88,7 +88,8 @@ class StoredRuns final : public RunDirectory {
     // queued incident keeps the entry, so the run may be forgotten meanwhile.
     if (AlertSink* sink = entry->binding->request.alerts)
       entry->alerts.emplace(alerts_, *sink, std::weak_ptr<const void>(entry));
-    entry->run.emplace(entry->binding->request, run_id, stored.started,
+    // Waits count from the drive's start: a retry's, not the run's first.
+    entry->run.emplace(entry->binding->request, run_id, stored.drive_started,
                        entry->alerts ? &*entry->alerts : nullptr);
     if (!log_dir_.empty()) find_log_dir(*entry->run, store_);
     runs_.push_front(entry);

@@ -86,7 +86,9 @@ constexpr std::string_view kReferencingTables =
 /// included), indexes and row security policies; whether row security is
 /// on; and its owner, each as statements on the name $1, which the new
 /// table takes. An owner the running role may not hand the table to (it is
-/// not a member) is granted every privilege on it instead.
+/// not a member, or the owner may not create in the schema, which
+/// PostgreSQL asks of a new owner unless a superuser hands it over) is
+/// granted every privilege on it instead.
 constexpr std::string_view kCarriedOver =
     R"((select string_agg(format('grant %s on table %s to %s%s', x.privilege_type, $1::text,
                             case when x.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(x.grantee)) end,
@@ -127,7 +129,8 @@ constexpr std::string_view kCarriedOver =
   concat_ws('; ', case when t.relrowsecurity then format('alter table %s enable row level security', $1::text) end,
             case when t.relforcerowsecurity then format('alter table %s force row level security', $1::text) end),
   case when t.relowner = (select oid from pg_roles where rolname = current_user) then ''
-       when pg_has_role(t.relowner, 'member')
+       when pg_has_role(t.relowner, 'member') and (has_schema_privilege(t.relowner, t.relnamespace, 'create')
+                                                  or (select rolsuper from pg_roles where rolname = current_user))
          then format('alter table %s owner to %I', $1::text, pg_get_userbyid(t.relowner))
        else format('grant all on table %s to %I', $1::text, pg_get_userbyid(t.relowner)) end)";
 

@@ -42,7 +42,10 @@ StoredRun StateStore::stored_run(int64_t run_id) {
         with_schema(
             std::string(R"(select workflow, ds::text, env, stage, trigger, status, plan::text, )") +
                 (has_retries ? "retries" : "0") +
-                ", (extract(epoch from coalesce(started_at, now())) * 1000)::bigint, latest_id, latest_status"
+                ", (extract(epoch from coalesce(started_at, now())) * 1000)::bigint, latest_id, "
+                "latest_status, " +
+                (has_retries ? "(extract(epoch from coalesce(retried_at, started_at, now())) * 1000)::bigint"
+                             : "(extract(epoch from coalesce(started_at, now())) * 1000)::bigint") +
                 " from {schema}.runs cross join lateral (select l.id as latest_id, l.status as latest_status "
                 "from {schema}.runs l"
                 " where l.workflow = runs.workflow and l.ds = runs.ds and l.env = runs.env"
@@ -62,6 +65,7 @@ StoredRun StateStore::stored_run(int64_t run_id) {
     out.started = Clock::time_point{std::chrono::milliseconds(r[0][8].as<int64_t>())};
     out.latest_id = r[0][9].as<int64_t>();
     out.latest_status = parse_run_status(r[0][10].as<std::string>()).value_or(RunStatus::Failed);
+    out.drive_started = Clock::time_point{std::chrono::milliseconds(r[0][11].as<int64_t>())};
   });
   if (out.status && !refusal.empty()) out.status = {false, false, "", refusal, /*schema_refused=*/true};
   return out;

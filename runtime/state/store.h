@@ -209,6 +209,9 @@ struct StoredRun {
   std::string plan_json;             // runs.plan
   int retries = 0;                   // how many times `flowc retry` drove it again
   Clock::time_point started;         // runs.started_at (now, for a run not started)
+  /// The start of its latest drive: its latest retry's (runs.retried_at),
+  /// else `started`. Readiness and cross-workflow waits count from it.
+  Clock::time_point drive_started;
   int schema_version = 0;            // the state schema's (migrate.h), as found
   /// The latest run of the same workflow, ds, env and stage (this one's id
   /// when none is newer), and its status: a retry of an older run would

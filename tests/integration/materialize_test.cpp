@@ -191,6 +191,39 @@ TEST_CASE("replace: the table keeps its row security, its policies and its owner
          owner);
 }
 
+TEST_CASE("replace: an owner the running role may not hand the table to is granted every privilege instead") {
+  Db db;
+  const std::string suffix = std::to_string(::getpid());
+  const std::string runner = "flowc_runner_" + suffix, owner = "flowc_owner_" + suffix;
+  // The running role is a member of the owner, who may not create in the
+  // schema: PostgreSQL refuses it as a new owner (as the role's own).
+  db.sql("create role " + runner + " login; create role " + owner + "; grant " + owner + " to " + runner +
+         "; do $$ begin execute format('grant create on database %I to " + runner +
+         "', current_database()); end $$; create schema analytics authorization " + runner +
+         "; create table analytics.daily (ds date, order_id int, region text, amount numeric)"
+         "; alter table analytics.daily owner to " +
+         owner + "; grant usage on schema raw to " + runner + "; grant select on raw.orders to " + runner);
+  uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));
+  std::string as_runner = db.dsn;
+  const size_t user = as_runner.find("user=");
+  REQUIRE(user != std::string::npos);
+  as_runner.replace(user, as_runner.find(' ', user) - user, "user=" + runner);
+  AttemptResult r;
+  {
+    pqxx::connection connection(as_runner);
+    runtime::AttemptContext c = db.context(t);
+    c.target = &connection;
+    r = db.runner.run(c);
+  }
+  REQUIRE_MESSAGE(r.outcome == AttemptResult::Outcome::Succeeded, r.message);
+  CHECK(db.scalar("select pg_get_userbyid(relowner) from pg_class where oid = 'analytics.daily'::regclass") ==
+        runner);
+  CHECK(db.scalar("select has_table_privilege('" + owner +
+                  "', 'analytics.daily', 'select, insert, delete')") == "t");
+  db.sql("drop schema analytics cascade; drop owned by " + runner + "; drop role " + runner + "; drop role " +
+         owner);
+}
+
 TEST_CASE("replace: a table other tables' foreign keys reference is refused, nothing changed") {
   Db db;
   uint32_t t = db.add(sql_task("daily", kDaily, WriteMode::Replace, kDailySelect, {ds_param()}));

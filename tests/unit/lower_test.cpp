@@ -332,3 +332,39 @@ workflow w {
   CHECK(q.statement.sql == "select\n  (select count(*) from \"public\".\"daily\" where n < 0)");
 }
 
+TEST_CASE("a float literal keeps its digits as written, for an exact comparison with a numeric metric") {
+  auto c = compile({{"w.flow", R"FLOW(workflow w {
+  owner = "me"
+
+  param ds: date = logical_date
+
+  task t {
+    writes = "t"
+    sql    = "select 1.5 as amount"
+    expect max(amount) <= 1234567890.123456789
+    expect avg(amount) in 0.10 .. 12345678901234567.88
+  }
+}
+)FLOW"}});
+  REQUIRE(c->diagnostics.error_count() == 0);
+  lower::LowerOptions options;
+  options.ds = "2026-11-24";
+  plan::Plan p = lower::lower(c->model, workflow_named(c->model, "w"), options, c->sources);
+  const plan::Task& t = task(p, "t");
+  auto root = [&](size_t check) -> const plan::Condition& { return t.conditions[t.checks[check].condition]; };
+  CHECK(root(0).literals[0].text == "1234567890.123456789");
+  CHECK(root(1).literals[0].text == "0.10");
+  CHECK(root(1).literals[1].text == "12345678901234567.88");
+}
+
+TEST_CASE("param_literal: how --param gives back a value as a plan bound it") {
+  using model::TypeKind;
+  CHECK(lower::param_literal(TypeKind::Percent, "7") == "7%");
+  CHECK(lower::param_literal(TypeKind::String, "a b") == "a b");
+  CHECK(lower::param_literal(TypeKind::Int, "-42") == "-42");
+  // A float bound with an exponent: the shortest plain decimal that binds the same.
+  CHECK(lower::param_literal(TypeKind::Float, "1e+20") == "100000000000000000000.0");
+  CHECK(lower::param_literal(TypeKind::Float, "1.2345678901234568e+17") == "123456789012345680.0");
+  CHECK(lower::param_literal(TypeKind::Float, "1e-07") == "0.0000001");
+  CHECK_FALSE(lower::param_literal(TypeKind::Int, "x"));
+}
