@@ -27,17 +27,16 @@ std::optional<Clock::time_point> probe_deadline(const AttemptContext& context,
 }
 
 /// A probe that failed for a reason that passes (a transient error: a
-/// connection lost, a serialization failure) or that the wait's end
-/// cancelled is not ready yet: probed again until the wait ends, as a table
-/// still missing is. `failed` is the failure as an attempt's.
-AttemptResult not_ready_yet(AttemptResult failed, bool wait_ended) {
+/// connection lost, a serialization failure) is not ready yet: probed again
+/// until the wait ends, as a table still missing is. `failed` is the
+/// failure as an attempt's.
+AttemptResult not_ready_yet(const AttemptResult& failed) {
   AttemptResult result;
   result.outcome = AttemptResult::Outcome::NotReady;
   result.error_class = ErrorClass::None;
   result.sqlstate = failed.sqlstate;
   result.reconnect = failed.reconnect;
-  result.message = wait_ended ? "the probe was still running when the wait ended: " + failed.message
-                              : "the probe failed: " + failed.message;
+  result.message = "the probe failed: " + failed.message;
   return result;
 }
 
@@ -76,9 +75,14 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
         // bounds it; a mistyped name shows in the waiting message, and
         // `flowc check --db` finds it before merge.
         const std::string state = sqlstate_of(e);
-        if (state != "42P01") throw;
+        // Cancelled by the wait's end (its statement timeout): not ready.
+        const bool wait_ended =
+            state == "57014" && probe_ends && probe_ends != deadline && Clock::now() >= *probe_ends;
+        if (state != "42P01" && !wait_ended) throw;
         tx.abort();
-        const std::string reason = error_line(e.what());
+        const std::string reason =
+            wait_ended ? "the probe was still running when the wait ended: " + error_line(e.what())
+                       : error_line(e.what());
         log.line(fmt::format("ready = {}: {} -> does not hold", ready.text, reason));
         result.outcome = AttemptResult::Outcome::NotReady;
         result.error_class = ErrorClass::None;
@@ -109,11 +113,8 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
   } catch (...) {
     AttemptResult failed = failure_from_exception(context, log, watchdog, connection.is_open());
     if (!connection.is_open()) failed.reconnect = true;
-    if (probing && !failed.cancelled) {
-      const bool wait_ended =
-          probe_ends && probe_ends != deadline && Clock::now() >= *probe_ends && failed.sqlstate == "57014";
-      if (wait_ended || failed.error_class == ErrorClass::Transient) return not_ready_yet(failed, wait_ended);
-    }
+    if (probing && !failed.cancelled && failed.error_class == ErrorClass::Transient)
+      return not_ready_yet(failed);
     failed.expectations = std::move(result.expectations);
     if (read_only && failed.sqlstate == "25006")
       failed.message += " (a mirror run reads its sources only: a `ready` or `expect` metric may not write)";

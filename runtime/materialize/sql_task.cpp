@@ -250,6 +250,22 @@ int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::P
   return r[0][0].as<int64_t>();
 }
 
+/// A table name too long for `__flow_key` was only cut, before the key
+/// index's name kept a hash of it: the index an earlier flowc so named on
+/// this table (not another's of the same cut name) gives way to the new one.
+void drop_index_of_cut_name(SqlSession& s, const Task& task, const std::string& target) {
+  constexpr std::string_view kSuffix = "__flow_key";
+  const std::string& name = task.output->name;
+  if (name.size() + kSuffix.size() <= 63) return;
+  const std::string cut = plan::quote_identifier(task.output->schema) + "." +
+                          plan::quote_identifier(name.substr(0, 63 - kSuffix.size()) + std::string(kSuffix));
+  pqxx::result earlier = s.exec("find the key index an earlier flowc named by cutting the table's name",
+                                "select exists (select 1 from pg_index where indexrelid = to_regclass($1) "
+                                "and indrelid = to_regclass($2))",
+                                {{"index", "text", cut}, {"table", "text", target}});
+  if (earlier[0][0].as<bool>()) s.exec("drop it: the key's index has a name of its own", "drop index " + cut);
+}
+
 int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) {
   if (task.merge_key.empty()) throw PlanProblem("merge: the key is empty");
   std::string target = quote_table(*task.output);
@@ -261,6 +277,7 @@ int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) 
   const std::string index =
       plan::quote_identifier(plan::identifier_with_suffix(task.output->name, "__flow_key"));
   const std::string qualified_index = plan::quote_identifier(task.output->schema) + "." + index;
+  drop_index_of_cut_name(s, task, target);
   pqxx::result same =
       s.exec("read the key's unique index",
              "select coalesce((select string_agg('\"' || replace(a.attname, '\"', '\"\"') || '\"', ', ' "

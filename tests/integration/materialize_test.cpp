@@ -372,6 +372,12 @@ TEST_CASE("merge: two long table names that share their first 53 bytes get a key
   uint32_t b = db.add(sql_task("b", {"analytics", start + "b"}, WriteMode::Merge, select));
   db.plan.tasks[a].merge_key = {"region"};
   db.plan.tasks[b].merge_key = {"region"};
+  // Table a's key index as an earlier flowc named it, by cutting the name.
+  const std::string cut = (start + "a").substr(0, 53) + "__flow_key";
+  db.sql("create schema analytics; create table analytics." + start +
+         "a (region text, total numeric); "
+         "create unique index " +
+         cut + " on analytics." + start + "a (region)");
   for (int round = 0; round < 2; ++round) {
     for (uint32_t t : {a, b}) {
       AttemptResult r = db.run(t);
@@ -380,6 +386,11 @@ TEST_CASE("merge: two long table names that share their first 53 bytes get a key
   }
   CHECK(db.scalar("select count(distinct indrelid) from pg_index i join pg_class c on c.oid = i.indexrelid "
                   "where c.relname like '%__flow_key' and i.indisunique") == "2");
+  // The cut name's index gave way: one key index per table.
+  CHECK(db.scalar("select count(*) from pg_class where relname = '" + cut + "'") == "0");
+  CHECK(db.scalar(
+            "select count(*) from pg_index i join pg_class t on t.oid = i.indrelid join pg_namespace n on "
+            "n.oid = t.relnamespace where n.nspname = 'analytics' and i.indisunique") == "2");
 }
 
 TEST_CASE("merge: a NULL in the key is refused, as a rerun would add its row again, and nothing is written") {
