@@ -63,6 +63,12 @@ std::optional<plan::Plan> relowered(const project::Compilation& now, model::Work
     for (const plan::BoundParam& value : ran.params)
       if (value.name == param.name && value.sql_type == lower::sql_type_of(param.type.kind))
         day.bound.emplace_back(value.name, value.value);
+    // A param without a default that the run did not have (added since):
+    // bound empty, so that the tasks using it read as changed and the
+    // others are still compared.
+    const bool bound =
+        std::any_of(day.bound.begin(), day.bound.end(), [&](const auto& b) { return b.first == param.name; });
+    if (!bound && !param.default_term.valid()) day.bound.emplace_back(param.name, "");
   }
   if (!lower::check_options(now.model, workflow, day).empty()) return std::nullopt;
   return lower::lower(now.model, workflow, day, now.sources);
