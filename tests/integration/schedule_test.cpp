@@ -53,6 +53,23 @@ workflow daily {
 
 bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
+/// Starts a `flowc worker` and a scheduler that leaves the tasks to it, and
+/// kills the scheduler with -9 once the worker runs the task: the run is
+/// left for another scheduler to adopt. The worker, still running.
+Background kill_scheduler_while_worker_runs(const std::string& project, const std::string& dsn) {
+  Background worker = start_flowc(project, {"worker", ".", "--dsn", dsn, "--state-dsn", dsn});
+  REQUIRE(wait_for(dsn, "select to_regclass('flow.runs') is not null", "t", 30));  // the worker migrated
+  Background first = start_flowc(project, {"schedule", ".", "--once", "--concurrency", "0", "--dsn", dsn});
+  REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where state = 'running'", "1", 30));
+  // Killed between the worker's claim and its taking the task up (it opens
+  // the attempt's log), the scheduler would leave a run nobody drives, whose
+  // task the worker refuses (docs/cli.md, "Only runs something drives").
+  REQUIRE(wait_for_file(query_one(dsn, "select log_path from flow.attempts"), 30));
+  ::kill(first.pid, SIGKILL);
+  first.wait();
+  return worker;
+}
+
 size_t lines(const std::string& text) { return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')); }
 
 /// The ds the schedule owes now: yesterday (UTC), where the interval that
@@ -375,17 +392,8 @@ TEST_CASE("schedule: a scheduler that stays up adopts the run of another one tha
 TEST_CASE("schedule: an adopted run whose tasks a worker finished after its scheduler died is recorded succeeded") {
   std::string dsn = fresh_database("schedule_adopt_done");
   std::string project = write_project("schedule_adopt_done", daily_project(2, 0));
-  Background worker = start_flowc(project, {"worker", ".", "--dsn", dsn, "--state-dsn", dsn});
-  REQUIRE(wait_for(dsn, "select to_regclass('flow.runs') is not null", "t", 30));  // the worker migrated
   // The scheduler dies while the worker runs the task; the worker finishes it.
-  Background first = start_flowc(project, {"schedule", ".", "--once", "--concurrency", "0", "--dsn", dsn});
-  REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where state = 'running'", "1", 30));
-  // Killed between the worker's claim and its taking the task up (it opens
-  // the attempt's log), the scheduler would leave a run nobody drives, whose
-  // task the worker refuses (docs/cli.md, "Only runs something drives").
-  REQUIRE(wait_for_file(query_one(dsn, "select log_path from flow.attempts"), 30));
-  ::kill(first.pid, SIGKILL);
-  first.wait();
+  Background worker = kill_scheduler_while_worker_runs(project, dsn);
   REQUIRE(wait_for(dsn, "select state from flow.task_runs", "succeeded", 30));
   REQUIRE(query_one(dsn, "select status from flow.runs") == "running");
 
@@ -404,13 +412,7 @@ TEST_CASE(
     "schedule: an adopted run reports a worker's attempt from its recorded start, not from the adoption") {
   std::string dsn = fresh_database("schedule_adopt_running");
   std::string project = write_project("schedule_adopt_running", daily_project(5, 0));
-  Background worker = start_flowc(project, {"worker", ".", "--dsn", dsn, "--state-dsn", dsn});
-  REQUIRE(wait_for(dsn, "select to_regclass('flow.runs') is not null", "t", 30));  // the worker migrated
-  Background first = start_flowc(project, {"schedule", ".", "--once", "--concurrency", "0", "--dsn", dsn});
-  REQUIRE(wait_for(dsn, "select count(*) from flow.task_runs where state = 'running'", "1", 30));
-  REQUIRE(wait_for_file(query_one(dsn, "select log_path from flow.attempts"), 30));
-  ::kill(first.pid, SIGKILL);
-  first.wait();
+  Background worker = kill_scheduler_while_worker_runs(project, dsn);
   // Adopted two seconds into the worker's five-second attempt.
   std::this_thread::sleep_for(std::chrono::seconds(2));
   REQUIRE(query_one(dsn, "select state from flow.task_runs") == "running");
