@@ -118,7 +118,6 @@ AttemptResult probe_and_check(const AttemptContext& context, AttemptLog& log,
     failed.expectations = std::move(result.expectations);
     if (read_only && failed.sqlstate == "25006")
       failed.message += " (a mirror run reads its sources only: a `ready` or `expect` metric may not write)";
-    if (!connection.is_open()) failed.reconnect = true;
     return failed;
   }
   return result;
