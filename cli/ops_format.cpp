@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/text_table.h"
+#include "compiler/plan/plan.h"
 #include "runtime/view/text.h"
 
 namespace flowc::cli {
@@ -37,7 +38,7 @@ std::string ops_human(const std::vector<WorkflowOps>& workflows, const std::stri
   std::string out;
   for (const WorkflowOps& w : workflows) {
     if (!out.empty()) out += "\n";
-    out += fmt::format("{} (last {})\n", w.workflow, since);
+    out += fmt::format("{}{} (last {})\n", w.workflow, w.env.empty() ? "" : " in " + w.env, since);
     std::string fixed =
         w.failed_then_fixed_by_retry == 0
             ? ""
@@ -100,6 +101,7 @@ std::string ops_json(const std::vector<WorkflowOps>& workflows, const std::strin
     }
     out["workflows"].push_back(
         {{"workflow", w.workflow},
+         {"env", plan::env_name(w.env)},
          {"runs", w.runs},
          {"succeeded", w.succeeded},
          {"failed", w.failed},

@@ -29,12 +29,12 @@ std::string run_window() {
 void read_runs(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f, double since,
                OpsData& out) {
   std::string sql = fmt::format(
-      "select r.id, r.workflow, r.status, r.trigger, {}, {}, r.failed_before from {{schema}}.runs r where {} "
-      "order by r.id",
+      "select r.id, r.workflow, r.env, r.status, r.trigger, {}, {}, r.failed_before from {{schema}}.runs r "
+      "where {} order by r.id",
       ms("r.finished_at"), ms("r.deadline"), run_window());
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
-    out.runs.push_back({row[0].as<int64_t>(), text(row[1]), text(row[2]), text(row[3]), opt_time(row[4]),
-                        opt_time(row[5]), row[6].as<int64_t>()});
+    out.runs.push_back({row[0].as<int64_t>(), text(row[1]), text(row[2]), text(row[3]), text(row[4]),
+                        opt_time(row[5]), opt_time(row[6]), row[7].as<int64_t>()});
   }
 }
 
@@ -44,14 +44,15 @@ void read_task_runs(pqxx::transaction_base& tx, const std::string& schema, const
   // process killed mid-attempt: the next one is a retry of it). Readiness
   // polls (not_ready) and fenced attempts are not tries.
   std::string sql = fmt::format(
-      "select t.run_id, r.workflow, t.task,"
+      "select t.run_id, r.workflow, r.env, t.task,"
       " (select greatest(count(*) - 1, 0) from {{schema}}.attempts a"
       "   where a.run_id = t.run_id and a.task = t.task and a.outcome in ('succeeded', 'failed', 'lost'))"
       " from {{schema}}.task_runs t join {{schema}}.runs r on r.id = t.run_id"
       " where {} order by t.run_id, t.task_index, t.task",
       run_window());
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
-    out.task_runs.push_back({row[0].as<int64_t>(), text(row[1]), text(row[2]), row[3].as<uint32_t>()});
+    out.task_runs.push_back(
+        {row[0].as<int64_t>(), text(row[1]), text(row[2]), text(row[3]), row[4].as<uint32_t>()});
   }
 }
 
@@ -110,13 +111,14 @@ void read_task_ends(pqxx::transaction_base& tx, const std::string& schema, const
 void read_recent_alerts(pqxx::transaction_base& tx, const std::string& schema, const OpsFilter& f,
                         double since, OpsData& out) {
   const std::string sql = fmt::format(
-      "select workflow, run_id, task, kind, dedup_key, status, {} from {{schema}}.alerts"
-      " where ($1::text = '' or workflow = $1::text)"
-      "   and created_at >= now() - make_interval(secs => $2::float8) order by id",
-      ms("created_at"));
+      "select a.workflow, coalesce(r.env, ''), a.run_id, a.task, a.kind, a.dedup_key, a.status, {}"
+      " from {{schema}}.alerts a left join {{schema}}.runs r on r.id = a.run_id"
+      " where ($1::text = '' or a.workflow = $1::text)"
+      "   and a.created_at >= now() - make_interval(secs => $2::float8) order by a.id",
+      ms("a.created_at"));
   for (const pqxx::row& row : tx.exec_params(with_schema(sql, schema), f.workflow, since)) {
-    out.alerts.push_back({text(row[0]), runtime::nullable<int64_t>(row[1]), text(row[2]), text(row[3]),
-                          text(row[4]), text(row[5]), at_ms(row[6].as<int64_t>())});
+    out.alerts.push_back({text(row[0]), text(row[1]), runtime::nullable<int64_t>(row[2]), text(row[3]),
+                          text(row[4]), text(row[5]), text(row[6]), at_ms(row[7].as<int64_t>())});
   }
 }
 
@@ -184,21 +186,24 @@ AlertCounts count_alerts(const std::vector<OpsAlert>& alerts) {
 }
 
 std::vector<WorkflowOps> compute_ops(const OpsData& data, TimePoint now) {
-  std::map<std::string, WorkflowOps> by_name;
-  auto of = [&](const std::string& name) -> WorkflowOps& {
-    WorkflowOps& w = by_name[name];
+  // By workflow and environment: a dev run's failures are not production's.
+  using Key = std::pair<std::string, std::string>;  // (workflow, env)
+  std::map<Key, WorkflowOps> by_name;
+  auto of = [&](const std::string& name, const std::string& env) -> WorkflowOps& {
+    WorkflowOps& w = by_name[{name, env}];
     w.workflow = name;
+    w.env = env;
     return w;
   };
-  std::map<std::string, std::vector<TaskEnd>> ends;  // by workflow
+  std::map<Key, std::vector<TaskEnd>> ends;
   std::set<int64_t> runs_with_failure;
-  std::map<std::pair<std::string, std::string>, std::vector<RecurringFailure>>
-      failures;  // by (workflow, task)
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<RecurringFailure>>
+      failures;  // by (workflow, env, task)
   for (const TaskEnd& e : data.ends) {
-    ends[e.workflow].push_back(e);
+    ends[{e.workflow, e.env}].push_back(e);
     if (e.succeeded) continue;
     runs_with_failure.insert(e.run_id);
-    std::vector<RecurringFailure>& list = failures[{e.workflow, e.task}];
+    std::vector<RecurringFailure>& list = failures[{e.workflow, e.env, e.task}];
     auto it = std::find_if(list.begin(), list.end(),
                            [&](const RecurringFailure& f) { return f.error_class == e.error_class; });
     if (it == list.end()) it = list.insert(list.end(), {e.task, e.error_class, 0, e.finished});
@@ -206,7 +211,7 @@ std::vector<WorkflowOps> compute_ops(const OpsData& data, TimePoint now) {
     it->last_seen = std::max(it->last_seen, e.finished);
   }
   for (const OpsRun& r : data.runs) {
-    WorkflowOps& w = of(r.workflow);
+    WorkflowOps& w = of(r.workflow, r.env);
     ++w.runs;
     // A failure stays one after a retry fixed it: the history does not
     // change. A failure no task shows (parity) is in failed_before.
@@ -230,20 +235,20 @@ std::vector<WorkflowOps> compute_ops(const OpsData& data, TimePoint now) {
     }
   }
   for (const OpsTaskRun& t : data.task_runs) {
-    of(t.workflow).retries += t.retries;
+    of(t.workflow, t.env).retries += t.retries;
   }
   for (const auto& [key, list] : failures) {
     for (const RecurringFailure& f : list) {
-      if (f.count >= 2) of(key.first).recurring.push_back(f);
+      if (f.count >= 2) of(std::get<0>(key), std::get<1>(key)).recurring.push_back(f);
     }
   }
-  std::map<std::string, std::vector<OpsAlert>> alerts;
-  for (const OpsAlert& a : data.alerts) alerts[a.workflow].push_back(a);
-  for (const auto& [name, list] : alerts) of(name).alerts = count_alerts(list);
+  std::map<Key, std::vector<OpsAlert>> alerts;
+  for (const OpsAlert& a : data.alerts) alerts[{a.workflow, a.env}].push_back(a);
+  for (const auto& [key, list] : alerts) of(key.first, key.second).alerts = count_alerts(list);
 
   std::vector<WorkflowOps> out;
-  for (auto& [name, w] : by_name) {
-    w.recovery = mean_time_to_recovery(ends[name]);
+  for (auto& [key, w] : by_name) {
+    w.recovery = mean_time_to_recovery(ends[key]);
     std::stable_sort(w.recurring.begin(), w.recurring.end(),
                      [](const RecurringFailure& a, const RecurringFailure& b) {
                        if (a.count != b.count) return a.count > b.count;

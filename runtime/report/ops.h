@@ -18,7 +18,7 @@ namespace flowc::runtime::report {
 /// One run in the window.
 struct OpsRun {
   int64_t id = 0;
-  std::string workflow, status, trigger;
+  std::string workflow, env, status, trigger;
   std::optional<TimePoint> finished, deadline;
   int64_t failed_before = 0;  // executions that ended failed before a retry (runs.failed_before)
 };
@@ -26,7 +26,7 @@ struct OpsRun {
 /// One task run of a run in the window: how many attempts ran to an outcome.
 struct OpsTaskRun {
   int64_t run_id = 0;
-  std::string workflow, task;
+  std::string workflow, env, task;
   uint32_t retries = 0;  // tries beyond the first: attempts that succeeded, failed or were lost
 };
 
@@ -43,7 +43,7 @@ struct TaskEnd {
 
 /// One row of `alerts` (one per channel) raised in the window.
 struct OpsAlert {
-  std::string workflow;
+  std::string workflow, env;  // env: its run's ("" for production, and for an alert without a run)
   std::optional<int64_t> run_id;
   std::string task, kind, dedup_key, status;
   TimePoint created;
@@ -100,6 +100,7 @@ AlertCounts count_alerts(const std::vector<OpsAlert>& alerts);
 /// One workflow's figures over the window.
 struct WorkflowOps {
   std::string workflow;
+  std::string env;  // "" for production: one workflow's runs in each environment are counted apart
   uint32_t runs = 0;
   uint32_t failed = 0;                      // failed at least once: a failed task end, or the run's status
   uint32_t failed_then_fixed_by_retry = 0;  // of those, succeeded since by a retry
@@ -112,7 +113,7 @@ struct WorkflowOps {
   AlertCounts alerts;
 };
 
-/// Per workflow, by name. `now` decides whether an unfinished run with a
+/// Per workflow and environment, by name (production first). `now` decides whether an unfinished run with a
 /// deadline is already late.
 std::vector<WorkflowOps> compute_ops(const OpsData& data, TimePoint now);
 

@@ -163,12 +163,13 @@ TEST_CASE("mean time to recovery: each failure to the next later success of the 
 TEST_CASE("alerts count once per (dedup key, created at): sent when any channel delivered") {
   using flowc::runtime::report::OpsAlert;
   flowc::runtime::report::AlertCounts c = flowc::runtime::report::count_alerts({
-      {"w", 1, "t", "failure", "k", "delivered", at(10)},
-      {"w", 1, "t", "failure", "k", "failed", at(10)},      // same alert, another channel
-      {"w", 1, "t", "failure", "k", "suppressed", at(20)},  // a retry failing again: a new, suppressed alert
-      {"w", 1, "t", "failure", "k", "suppressed", at(20)},
-      {"w", 3, "", "late", "l", "failed", at(30)},
-      {"w", 3, "", "late", "l", "suppressed", at(30)},  // neither delivered nor all suppressed
+      {"w", "", 1, "t", "failure", "k", "delivered", at(10)},
+      {"w", "", 1, "t", "failure", "k", "failed", at(10)},  // same alert, another channel
+      {"w", "", 1, "t", "failure", "k", "suppressed",
+       at(20)},  // a retry failing again: a new, suppressed alert
+      {"w", "", 1, "t", "failure", "k", "suppressed", at(20)},
+      {"w", "", 3, "", "late", "l", "failed", at(30)},
+      {"w", "", 3, "", "late", "l", "suppressed", at(30)},  // neither delivered nor all suppressed
   });
   CHECK(c.sent == 1);
   CHECK(c.suppressed == 1);
@@ -177,10 +178,10 @@ TEST_CASE("alerts count once per (dedup key, created at): sent when any channel 
 
 TEST_CASE("on time: a run still going before its deadline is not counted yet, one past it is late") {
   flowc::runtime::report::OpsData data;
-  data.runs = {{1, "w", "running", "schedule", std::nullopt, at(1000)},
-               {2, "w", "running", "schedule", std::nullopt, at(100)},
-               {3, "w", "succeeded", "schedule", at(100), at(100)},   // finished at the deadline: on time
-               {4, "w", "succeeded", "backfill", at(900), at(100)}};  // late by construction: left out
+  data.runs = {{1, "w", "", "running", "schedule", std::nullopt, at(1000)},
+               {2, "w", "", "running", "schedule", std::nullopt, at(100)},
+               {3, "w", "", "succeeded", "schedule", at(100), at(100)},   // finished at the deadline: on time
+               {4, "w", "", "succeeded", "backfill", at(900), at(100)}};  // late by construction: left out
   std::vector<flowc::runtime::report::WorkflowOps> ops = flowc::runtime::report::compute_ops(data, at(500));
   REQUIRE(ops.size() == 1);
   CHECK(ops[0].runs == 4);
@@ -191,8 +192,8 @@ TEST_CASE("on time: a run still going before its deadline is not counted yet, on
 
 TEST_CASE("recurring failures: a source whose readiness wait ran out, day after day") {
   flowc::runtime::report::OpsData data;
-  data.runs = {{1, "w", "failed", "schedule", at(100), std::nullopt},
-               {2, "w", "failed", "schedule", at(200), std::nullopt}};
+  data.runs = {{1, "w", "", "failed", "schedule", at(100), std::nullopt},
+               {2, "w", "", "failed", "schedule", at(200), std::nullopt}};
   // The failing attempt is the last readiness probe (outcome not_ready, class timeout), read as a failed end.
   data.ends = {{1, "w", "orders", "d1", "", at(100), false, "timeout"},
                {2, "w", "orders", "d2", "", at(200), false, "timeout"}};
@@ -452,4 +453,24 @@ TEST_CASE("ops: nothing in the window, no schema yet, a bad --since") {
   r = run_flowc({"ops", "--since", "3x", "--state-dsn", dsn});
   CHECK(r.exit_code == 2);
   CHECK(r.output == "flowc: --since `3x` is not a duration (write it like 30m, 24h, 7d or 1h30m)\n");
+}
+
+TEST_CASE("a workflow's runs in each environment are counted apart, production first") {
+  flowc::runtime::report::OpsData data;
+  data.runs = {{1, "w", "", "succeeded", "schedule", at(100), std::nullopt},
+               {2, "w", "dev", "failed", "manual", at(200), std::nullopt},
+               {3, "w", "dev", "failed", "manual", at(300), std::nullopt}};
+  data.ends = {{2, "w", "t", "d1", "dev", at(200), false, "permanent"},
+               {3, "w", "t", "d2", "dev", at(300), false, "permanent"}};
+  std::vector<flowc::runtime::report::WorkflowOps> ops = flowc::runtime::report::compute_ops(data, at(500));
+  REQUIRE(ops.size() == 2);
+  CHECK(ops[0].env.empty());
+  CHECK(ops[0].runs == 1);
+  CHECK(ops[0].failed == 0);
+  CHECK(ops[0].recurring.empty());
+  CHECK(ops[1].env == "dev");
+  CHECK(ops[1].runs == 2);
+  CHECK(ops[1].failed == 2);
+  REQUIRE(ops[1].recurring.size() == 1);
+  CHECK(ops[1].recurring[0].count == 2);
 }
