@@ -4,9 +4,12 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <libpq-fe.h>
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
+#include "compiler/dsn/quote.h"
 #include "compiler/source/ascii.h"
 #include "runtime/connect/secrets.h"
 
@@ -33,6 +36,35 @@ bool notice_dead_peer(int socket) {
   ok = ::setsockopt(socket, IPPROTO_TCP, TCP_KEEPCNT, &kProbes, sizeof kProbes) == 0 && ok;
   ok = ::setsockopt(socket, IPPROTO_TCP, TCP_USER_TIMEOUT, &kUnacknowledgedMs, sizeof kUnacknowledgedMs) == 0 && ok;
   return ok;
+}
+
+std::string with_connect_timeout(const std::string& dsn, int64_t seconds) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(dsn.c_str(), &error);
+  if (options == nullptr) {
+    if (error != nullptr) PQfreemem(error);
+    return dsn;
+  }
+  // libpq reads 0 or less as "wait forever"; a shorter one stays.
+  auto shorter = [&](const char* text) {
+    const long long value = text == nullptr ? 0 : std::atoll(text);
+    return value > 0 && value <= seconds;
+  };
+  bool set = false;
+  std::string out;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    std::string value = o->val;
+    if (std::string_view(o->keyword) == "connect_timeout") {
+      set = true;
+      if (!shorter(o->val)) value = std::to_string(seconds);
+    }
+    out += (out.empty() ? "" : " ") + std::string(o->keyword) + "=" + dsn::quote_value(value);
+  }
+  PQconninfoFree(options);
+  if (!set && !shorter(std::getenv("PGCONNECT_TIMEOUT")))
+    out += (out.empty() ? "" : " ") + std::string("connect_timeout=") + std::to_string(seconds);
+  return out;
 }
 
 bool sets_own_keepalives(const std::string& dsn) {

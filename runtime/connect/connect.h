@@ -19,6 +19,12 @@ namespace flowc::runtime {
 /// notice_dead_peer().
 std::unique_ptr<pqxx::connection> open_connection(const std::string& dsn);
 
+/// `dsn` as key/value pairs with libpq's `connect_timeout` at most
+/// `seconds`: the DSN's own, or PGCONNECT_TIMEOUT's, when shorter. A task's
+/// timeout bounds its whole attempt, connecting included. `dsn` unchanged
+/// when libpq cannot parse it (connecting then says why).
+std::string with_connect_timeout(const std::string& dsn, int64_t seconds);
+
 /// Asks the server to check every 2 s, while a statement runs, that the
 /// client is still there (`client_connection_check_interval`, PostgreSQL
 /// 14 and later), unless the session already has its own interval. A flowc

@@ -150,12 +150,13 @@ bool Executor::reconnect_state(const state::Status& lost) {
   return false;
 }
 
-pqxx::connection* Executor::target_connection(const std::string& dsn, std::string& error) {
+pqxx::connection* Executor::target_connection(const std::string& dsn, std::string& error,
+                                              int64_t timeout_seconds) {
   if (target_ && target_dsn_ == dsn && still_connected(*target_)) return target_.get();
   target_.reset();
   target_dsn_ = dsn;
   try {
-    target_ = open_connection(dsn);
+    target_ = open_connection(timeout_seconds > 0 ? with_connect_timeout(dsn, timeout_seconds) : dsn);
     notice_dead_client(*target_);
   } catch (const std::exception& e) {
     std::string what = e.what();
@@ -213,9 +214,8 @@ AttemptResult Executor::attempt(RunShared& run, const state::Claim& claim, const
   // The runner connects once the attempt's log is open, so a connection
   // that fails is written in the log whose path is recorded.
   if (has_target)
-    context.connect_target = [this, dsn = run.request.target_dsn](std::string& error) {
-      return target_connection(dsn, error);
-    };
+    context.connect_target = [this, dsn = run.request.target_dsn, timeout = task.timeout_seconds](
+                                 std::string& error) { return target_connection(dsn, error, timeout); };
   if (run.state_in_target && has_target && task.kind == plan::TaskKind::Sql) {
     const std::string schema = store_.schema();
     context.record_success_in = [this, &run, &claim, &task, &recorded_in_target, schema](

@@ -85,8 +85,10 @@ class Executor {
   /// Waits for the state database to come back; false when it does not
   /// within the pool's state_reconnect_timeout (the pool then stops).
   bool reconnect_state(const state::Status& lost);
-  /// The target connection for `dsn`, (re)opened when needed.
-  pqxx::connection* target_connection(const std::string& dsn, std::string& error);
+  /// The target connection for `dsn`, (re)opened when needed: connecting
+  /// for at most `timeout_seconds` when that is above 0 (a task's timeout).
+  pqxx::connection* target_connection(const std::string& dsn, std::string& error,
+                                      int64_t timeout_seconds = 0);
   double unit_random();
 
   ExecutorPool& pool_;

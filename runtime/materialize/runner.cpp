@@ -65,9 +65,14 @@ AttemptResult perform(const AttemptContext& context, AttemptLog& log) {
       std::string error;
       connected.target = context.connect_target(error);
       if (!connected.target) {
-        AttemptResult r =
-            refuse(log, error.empty() ? "cannot connect to the target database" : log.scrub(error));
-        r.error_class = ErrorClass::Transient;
+        // The task's timeout bounds connecting too (libpq's connect_timeout,
+        // Executor::target_connection): its running out is a timeout.
+        const bool timed_out = task.timeout_seconds > 0 && error.find("timeout expired") != std::string::npos;
+        AttemptResult r = refuse(
+            log, timed_out ? fmt::format("timed out after {}s: {}", task.timeout_seconds, log.scrub(error))
+                 : error.empty() ? "cannot connect to the target database"
+                                 : log.scrub(error));
+        r.error_class = timed_out ? ErrorClass::Timeout : ErrorClass::Transient;
         r.sqlstate = "08006";
         return r;
       }

@@ -162,3 +162,19 @@ TEST_CASE("a DSN libpq would split inside its password is refused before connect
                                 "host=db user=etl password='a b c' dbname=wh", "host=/tmp dbname=x", ""})
     CHECK(flowc::runtime::misread_dsn(dsn) == "");
 }
+
+TEST_CASE("with_connect_timeout: a task's timeout bounds connecting, unless the DSN's own is shorter") {
+  using flowc::runtime::with_connect_timeout;
+  ::unsetenv("PGCONNECT_TIMEOUT");
+  // Key/value pairs in libpq's order of its options.
+  CHECK(with_connect_timeout("host=db dbname=wh", 5) == "dbname='wh' host='db' connect_timeout=5");
+  CHECK(with_connect_timeout("host=db connect_timeout=60", 5) == "connect_timeout='5' host='db'");
+  CHECK(with_connect_timeout("host=db connect_timeout=3", 5) == "connect_timeout='3' host='db'");
+  ::setenv("PGCONNECT_TIMEOUT", "2", 1);  // shorter: libpq's own default stands
+  CHECK(with_connect_timeout("host=db", 5) == "host='db'");
+  ::unsetenv("PGCONNECT_TIMEOUT");
+  // A URI becomes key/value pairs, its password kept for the connection.
+  CHECK(with_connect_timeout("postgresql://etl:s3cret@db/wh", 5) ==
+        "user='etl' password='s3cret' dbname='wh' host='db' connect_timeout=5");
+  CHECK(with_connect_timeout("host='unclosed", 5) == "host='unclosed");  // libpq says why when it connects
+}
