@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
@@ -125,7 +126,10 @@ int run_retry(const RetryOptions& options) {
   // The retry runs each task as it ran; the project may have fixed one since.
   const std::vector<std::string> changed =
       changes_since(*plan, now ? relowered(*now, *plan) : std::optional<plan::Plan>());
-  const std::string param_args = run_param_args(*plan, now.get());
+  // The run-the-day-again advice, said only beside a change.
+  const bool any_change =
+      std::any_of(changed.begin(), changed.end(), [](const std::string& c) { return !c.empty(); });
+  const std::string param_args = any_change ? run_param_args(*plan, now.get()) : "";
   if (options.dry_run)
     return print_retry_preview(options, run_id, *plan, changed, param_args, *databases, root);
 

@@ -115,7 +115,6 @@ void for_each_table_name(std::string_view sql, const std::vector<std::set<std::s
       previous = ",";
     } else {
       previous.clear();
-      if (w.text == ";") ++statement;
       if (w.text == "(") {
         brackets.push_back({false, in_from_list, in_join_condition});
         in_from_list = in_join_condition = false;
@@ -124,6 +123,7 @@ void for_each_table_name(std::string_view sql, const std::vector<std::set<std::s
         in_join_condition = brackets.size() > 1 && brackets.back().in_join_condition_outside;
         if (brackets.size() > 1) brackets.pop_back();
       } else if (w.text == ";") {
+        ++statement;
         in_from_list = in_join_condition = false;
       }
     }
@@ -215,44 +215,43 @@ void Checker::check_hidden_dependencies() {
     const SourceRange block = model.symbol(node.symbol).decl_range;
     const std::vector<SqlText> texts = sql_texts(model, node);
     const std::vector<std::vector<std::set<std::string>>> ctes = cte_names_of(texts);
+    // One table name `part` reads, at [begin, end) of its text.
+    auto read = [&](const SqlText& part, size_t begin, size_t end, const std::string& table) {
+      const SourceRange at =
+          map_string_offset(part.range, part.text, static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
+      auto it = written.find(prefix + fold_identifier(table));
+      if (it == written.end()) {
+        if (node.kind == model::NodeKind::Task && !reported.count({at.file.index, at.begin}) &&
+            report_legacy_read(node, std::string(part.text.substr(begin, end - begin)), at))
+          reported.insert({at.file.index, at.begin});
+        return;
+      }
+      if (it->second == i) return;
+      const model::Node& writer = model.nodes[it->second];
+      node_read[it->second] = true;
+      if (!reported.insert({at.file.index, at.begin}).second) return;
+      // Written in this node's block or its .sql file, the node's scope
+      // resolves the short name; in a `fn` body only the qualified one.
+      const bool in_node =
+          (at.file.index == block.file.index && at.begin >= block.begin && at.end <= block.end) ||
+          (node.sql && at.file.index == node.sql->file.index && at.file.index != block.file.index);
+      std::string name(part.text.substr(begin, end - begin));
+      std::string reference =
+          "${" + node_label(TaskId{it->second}, !in_node || !(writer.workflow == node.workflow)) + "}";
+      Diagnostic& d = diags.report(DiagKind::HiddenDependency, at,
+                                   "`" + name + "` is written by task `" + writer.name +
+                                       "`: naming it literally hides the dependency");
+      if (in_node && text_of(at) == name) {
+        d.fixits.push_back({at, reference, "write `" + reference + "`"});
+      } else {
+        d.helps.push_back("write `" + reference + "`");
+      }
+    };
     std::vector<TableNameScan> scans(ctes.size());  // per SQL: where its next text starts
-    for (const SqlText& part : texts) {
+    for (const SqlText& part : texts)
       for_each_table_name(
           part.text, ctes[part.sql], scans[part.sql],
-          [&](size_t begin, size_t end, const std::string& table) {
-            auto it = written.find(prefix + fold_identifier(table));
-            if (it == written.end()) {
-              const SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
-                                                       static_cast<uint32_t>(end));
-              if (node.kind == model::NodeKind::Task && !reported.count({at.file.index, at.begin}) &&
-                  report_legacy_read(node, std::string(part.text.substr(begin, end - begin)), at))
-                reported.insert({at.file.index, at.begin});
-              return;
-            }
-            if (it->second == i) return;
-            const model::Node& writer = model.nodes[it->second];
-            node_read[it->second] = true;
-            SourceRange at = map_string_offset(part.range, part.text, static_cast<uint32_t>(begin),
-                                               static_cast<uint32_t>(end));
-            if (!reported.insert({at.file.index, at.begin}).second) return;
-            // Written in this node's block or its .sql file, the node's scope
-            // resolves the short name; in a `fn` body only the qualified one.
-            const bool in_node =
-                (at.file.index == block.file.index && at.begin >= block.begin && at.end <= block.end) ||
-                (node.sql && at.file.index == node.sql->file.index && at.file.index != block.file.index);
-            std::string name(part.text.substr(begin, end - begin));
-            std::string reference =
-                "${" + node_label(TaskId{it->second}, !in_node || !(writer.workflow == node.workflow)) + "}";
-            Diagnostic& d = diags.report(DiagKind::HiddenDependency, at,
-                                         "`" + name + "` is written by task `" + writer.name +
-                                             "`: naming it literally hides the dependency");
-            if (in_node && text_of(at) == name) {
-              d.fixits.push_back({at, reference, "write `" + reference + "`"});
-            } else {
-              d.helps.push_back("write `" + reference + "`");
-            }
-          });
-    }
+          [&](size_t begin, size_t end, const std::string& table) { read(part, begin, end, table); });
   }
   // A source on a table a task writes: `${source}` reads it with no edge to
   // the writer, so the reader may run first and read yesterday's rows.

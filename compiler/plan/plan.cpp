@@ -66,10 +66,9 @@ uint64_t stable_hash(std::string_view text) {
 }
 
 std::string identifier_with_suffix(std::string_view name, std::string_view suffix) {
-  constexpr size_t kMaxIdentifier = 63;  // NAMEDATALEN - 1
-  if (name.size() + suffix.size() <= kMaxIdentifier) return std::string(name) + std::string(suffix);
+  if (name.size() + suffix.size() <= kMaxIdentifierBytes) return std::string(name) + std::string(suffix);
   const std::string hash = fmt::format("_{:08x}", static_cast<uint32_t>(stable_hash(name)));
-  size_t keep = kMaxIdentifier - suffix.size() - hash.size();
+  size_t keep = kMaxIdentifierBytes - suffix.size() - hash.size();
   // Not inside a UTF-8 character: its continuation bytes are 10xxxxxx.
   while (keep > 0 && (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) --keep;
   return std::string(name.substr(0, keep)) + hash + std::string(suffix);

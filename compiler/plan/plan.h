@@ -21,6 +21,9 @@ std::string quote_identifier(std::string_view name);
 /// every run (the plan hash, alert dedupe locks, shortened names).
 uint64_t stable_hash(std::string_view text);
 
+/// The longest identifier PostgreSQL keeps whole (NAMEDATALEN - 1 bytes).
+inline constexpr size_t kMaxIdentifierBytes = 63;
+
 /// `name` followed by `suffix`, within PostgreSQL's 63 bytes: a name too
 /// long keeps its first bytes (whole UTF-8 characters) and a hash of the
 /// whole, so two long names that share their start still differ.

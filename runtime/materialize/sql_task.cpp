@@ -250,15 +250,18 @@ int64_t write_overwrite_partition(SqlSession& s, const Task& task, const plan::P
   return r[0][0].as<int64_t>();
 }
 
+/// The suffix of the unique index a merge keeps on its key.
+constexpr std::string_view kKeyIndexSuffix = "__flow_key";
+
 /// A table name too long for `__flow_key` was only cut, before the key
 /// index's name kept a hash of it: the index an earlier flowc so named on
 /// this table (not another's of the same cut name) gives way to the new one.
 void drop_index_of_cut_name(SqlSession& s, const Task& task, const std::string& target) {
-  constexpr std::string_view kSuffix = "__flow_key";
   const std::string& name = task.output->name;
-  if (name.size() + kSuffix.size() <= 63) return;
+  const size_t room = plan::kMaxIdentifierBytes - kKeyIndexSuffix.size();
+  if (name.size() <= room) return;  // never cut
   const std::string cut = plan::quote_identifier(task.output->schema) + "." +
-                          plan::quote_identifier(name.substr(0, 63 - kSuffix.size()) + std::string(kSuffix));
+                          plan::quote_identifier(name.substr(0, room) + std::string(kKeyIndexSuffix));
   pqxx::result earlier = s.exec("find the key index an earlier flowc named by cutting the table's name",
                                 "select exists (select 1 from pg_index where indexrelid = to_regclass($1) "
                                 "and indrelid = to_regclass($2))",
@@ -275,7 +278,7 @@ int64_t write_merge(SqlSession& s, const Task& task, const std::string& select) 
   // other columns: `if not exists` would keep it, and every run would fail
   // with 42P10. It is replaced, in the attempt's transaction.
   const std::string index =
-      plan::quote_identifier(plan::identifier_with_suffix(task.output->name, "__flow_key"));
+      plan::quote_identifier(plan::identifier_with_suffix(task.output->name, kKeyIndexSuffix));
   const std::string qualified_index = plan::quote_identifier(task.output->schema) + "." + index;
   drop_index_of_cut_name(s, task, target);
   pqxx::result same =
